@@ -1,0 +1,90 @@
+//! Schema migrations, embedded in the binary and applied at every start.
+//!
+//! refinery takes no lock of its own, so the whole run happens in a session holding a PostgreSQL
+//! advisory lock: stations that start together apply each migration exactly once.
+
+use crate::db::DbError;
+use deadpool_postgres::Pool;
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// Arbitrary but fixed: the bytes of "cleansta".
+const MIGRATION_LOCK_KEY: i64 = 0x636c_6561_6e73_7461;
+
+/// The newest schema version this binary knows.
+pub fn latest_known_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Versions applied by this run, oldest first.
+    pub applied: Vec<String>,
+    /// The schema version afterwards.
+    pub version: i64,
+}
+
+/// The schema version recorded in the database, or 0 for an empty database.
+pub async fn current_version(client: &impl deadpool_postgres::GenericClient) -> Result<i64, DbError> {
+    let exists: bool = client
+        .query_one(
+            "SELECT to_regclass('refinery_schema_history') IS NOT NULL",
+            &[],
+        )
+        .await?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let v: Option<i32> = client
+        .query_one("SELECT max(version) FROM refinery_schema_history", &[])
+        .await?
+        .get(0);
+    Ok(v.map(i64::from).unwrap_or(0))
+}
+
+/// Applies every pending migration under the advisory lock. Refuses a database newer than this binary.
+pub async fn run(pool: &Pool) -> Result<MigrationReport, DbError> {
+    let mut obj = pool.get().await?;
+    obj.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
+        .await?;
+    let result = run_locked(&mut obj).await;
+    // Unlock even when the run failed; a dropped session would release it too.
+    let unlock = obj
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK_KEY])
+        .await;
+    let report = result?;
+    unlock?;
+    Ok(report)
+}
+
+async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationReport, DbError> {
+    let known = latest_known_version();
+    let found = current_version(&*obj).await?;
+    if found > known {
+        return Err(DbError::Invalid(format!(
+            "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
+             Install the current release on this station."
+        )));
+    }
+    let client: &mut tokio_postgres::Client = obj;
+    let report = embedded::migrations::runner()
+        .set_grouped(true)
+        .run_async(client)
+        .await
+        .map_err(|e| DbError::Query(format!("migration failed: {e}")))?;
+    let applied = report
+        .applied_migrations()
+        .iter()
+        .map(|m| format!("V{}__{}", m.version(), m.name()))
+        .collect();
+    let version = current_version(&*obj).await?;
+    Ok(MigrationReport { applied, version })
+}

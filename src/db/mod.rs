@@ -1,0 +1,114 @@
+//! The repository layer: one module per aggregate, free async functions, parameterised SQL only.
+//!
+//! Reads take any client; writes take a transaction opened with [`begin_as`], which records the acting
+//! user for the audit trigger.
+
+pub mod migrate;
+pub mod pool;
+
+pub use deadpool_postgres::{GenericClient, Pool, Transaction};
+pub use pool::connect;
+
+use thiserror::Error;
+use uuid::Uuid;
+
+/// Everything a repository or service call can report. The screens turn it into a message.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DbError {
+    /// The database could not be reached (pool exhausted, server down, network).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A statement failed in a way the user cannot fix.
+    #[error("database error: {0}")]
+    Query(String),
+    /// Another station changed the record first; the message says what happened.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The input broke a rule; the message is meant for the user as it is.
+    #[error("{0}")]
+    Invalid(String),
+    /// The acting user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The session expired, was ended, or its user was deactivated: the station returns to the login screen.
+    #[error("{0}")]
+    SessionEnded(String),
+}
+
+impl DbError {
+    /// The text a screen shows for this error.
+    pub fn user_message(&self) -> String {
+        match self {
+            DbError::Unavailable(_) => {
+                "The database is not reachable; your input is kept. Try again shortly.".into()
+            }
+            DbError::Query(_) => "The database refused the change; nothing was saved. Details are in the log.".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
+            tracing::warn!(error = %e, "database connection error");
+            return DbError::Unavailable(e.to_string());
+        }
+        tracing::error!(error = ?e, "database statement failed");
+        let msg = e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_else(|| e.to_string());
+        DbError::Query(msg)
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for DbError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool error");
+        DbError::Unavailable(e.to_string())
+    }
+}
+
+/// Who is acting: the audit trigger records the user; `agent` names the station or CLI command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub agent: String,
+}
+
+impl Actor {
+    pub fn user(user_id: Uuid, agent: impl Into<String>) -> Self {
+        Actor {
+            user_id: Some(user_id),
+            agent: agent.into(),
+        }
+    }
+
+    /// A command-line or system action with no logged-in user (the audit row names the agent only).
+    pub fn system(agent: impl Into<String>) -> Self {
+        Actor {
+            user_id: None,
+            agent: agent.into(),
+        }
+    }
+}
+
+/// Opens a transaction whose writes the audit trigger attributes to `actor`.
+///
+/// `SET LOCAL` takes no bind parameters, so the transaction-local `set_config` is used instead.
+pub async fn begin_as<'a>(
+    client: &'a mut deadpool_postgres::Client,
+    actor: &Actor,
+) -> Result<Transaction<'a>, DbError> {
+    let tx = client.transaction().await?;
+    let user = actor.user_id.map(|u| u.to_string()).unwrap_or_default();
+    tx.execute(
+        "SELECT set_config('app.current_user_id', $1, true), set_config('app.user_agent', $2, true)",
+        &[&user, &actor.agent],
+    )
+    .await?;
+    Ok(tx)
+}

@@ -1,0 +1,22 @@
+//! cleanstation: the CleanStation production-floor terminal application.
+//!
+//! The binary (`main.rs`) only wires these modules together; everything testable lives here.
+
+pub mod app;
+pub mod auth;
+pub mod cluster;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod keymap;
+pub mod logging;
+pub mod msg;
+pub mod reference;
+pub mod runtime;
+pub mod screens;
+pub mod service;
+pub mod sys;
+pub mod terminal;
+pub mod theme;
+pub mod widgets;

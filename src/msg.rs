@@ -1,0 +1,142 @@
+//! The messages that flow through the application loop, and the commands `update` returns as data.
+//!
+//! Screens never perform IO: they return [`Command::Db`] with a [`DbRequest`]; the runtime runs it off the
+//! render path and feeds the [`DbReply`] back as [`Msg::Db`]. Every request carries a [`RequestId`] so a screen
+//! can drop replies it no longer waits for.
+
+use crate::db::DbError;
+use crate::domain::Role;
+use crate::domain::notification::Notification;
+use crate::domain::session::Session;
+use crate::domain::user::{NewUser, UserSummary};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RequestId(pub u64);
+
+/// Everything `App::update` reacts to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// A terminal event: key, paste, resize, focus.
+    Term(crossterm::event::Event),
+    /// The periodic tick with the time it fired (idle lock, session heartbeat, spinner).
+    /// Carrying the instant keeps `update` free of clock reads, so tests can script time.
+    Tick(std::time::Instant),
+    /// A database job finished.
+    Db(DbReply),
+}
+
+/// What `update` asks the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    None,
+    Batch(Vec<Command>),
+    Db(DbRequest),
+    Quit,
+}
+
+impl Command {
+    /// Flattens `a` and `b` into one command, dropping `None`s.
+    #[must_use]
+    pub fn and(self, other: Command) -> Command {
+        match (self, other) {
+            (Command::None, c) | (c, Command::None) => c,
+            (Command::Batch(mut a), Command::Batch(b)) => {
+                a.extend(b);
+                Command::Batch(a)
+            }
+            (Command::Batch(mut a), c) => {
+                a.push(c);
+                Command::Batch(a)
+            }
+            (c, Command::Batch(mut b)) => {
+                b.insert(0, c);
+                Command::Batch(b)
+            }
+            (a, b) => Command::Batch(vec![a, b]),
+        }
+    }
+}
+
+/// A database job. Every request except `Login` names the session it acts under; the service layer
+/// resolves the token to the user and checks the role itself (the screens' checks are only a courtesy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbRequest {
+    pub id: RequestId,
+    pub kind: Request,
+}
+
+#[derive(Clone, PartialEq)]
+pub enum Request {
+    Login { username: String, password: String },
+    /// Re-checks the session user's password at the station lock screen. A wrong password counts
+    /// toward the lockout like a failed login.
+    Unlock { token: String, password: String },
+    Logout { token: String },
+    /// Validates the session (not expired, user still active), touches it, and counts unread notifications.
+    Heartbeat { token: String },
+    ChangePassword { token: String, current: String, new: String },
+    ListUsers { token: String },
+    CreateUser { token: String, user: NewUser },
+    SetRole { token: String, user_id: Uuid, role: Role },
+    SetActive { token: String, user_id: Uuid, active: bool },
+    /// Sets a temporary password that must be changed at next login.
+    ResetPassword { token: String, user_id: Uuid, temp_password: String },
+    Notifications { token: String },
+    MarkNotificationsRead { token: String, ids: Vec<Uuid> },
+}
+
+// Passwords and tokens never reach a log line.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Request::Login { username, .. } => return write!(f, "Login {{ username: {username:?} }}"),
+            Request::Unlock { .. } => "Unlock",
+            Request::Logout { .. } => "Logout",
+            Request::Heartbeat { .. } => "Heartbeat",
+            Request::ChangePassword { .. } => "ChangePassword",
+            Request::ListUsers { .. } => "ListUsers",
+            Request::CreateUser { user, .. } => {
+                return write!(f, "CreateUser {{ username: {:?} }}", user.username);
+            }
+            Request::SetRole { user_id, role, .. } => {
+                return write!(f, "SetRole {{ user_id: {user_id}, role: {role} }}");
+            }
+            Request::SetActive { user_id, active, .. } => {
+                return write!(f, "SetActive {{ user_id: {user_id}, active: {active} }}");
+            }
+            Request::ResetPassword { user_id, .. } => {
+                return write!(f, "ResetPassword {{ user_id: {user_id} }}");
+            }
+            Request::Notifications { .. } => "Notifications",
+            Request::MarkNotificationsRead { ids, .. } => {
+                return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
+            }
+        };
+        f.write_str(name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbReply {
+    pub id: RequestId,
+    pub result: Result<Reply, DbError>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    LoggedIn(Session),
+    Unlocked,
+    LoggedOut,
+    Heartbeat(HeartbeatInfo),
+    PasswordChanged,
+    Users(Vec<UserSummary>),
+    UserSaved(UserSummary),
+    Notifications(Vec<Notification>),
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeartbeatInfo {
+    pub unread_notifications: i64,
+}

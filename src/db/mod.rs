@@ -3,8 +3,13 @@
 //! Reads take any client; writes take a transaction opened with [`begin_as`], which records the acting
 //! user for the audit trigger.
 
+pub mod catalog;
 pub mod migrate;
+pub mod notifications;
 pub mod pool;
+pub mod sessions;
+pub mod templates;
+pub mod users;
 
 pub use deadpool_postgres::{GenericClient, Pool, Transaction};
 pub use pool::connect;

@@ -1,5 +1,8 @@
 //! Pure types and rules: no IO here.
 
+pub mod applies_when;
+pub mod catalog;
+pub mod checklist;
 pub mod notification;
 pub mod role;
 pub mod session;

@@ -1,1 +1,7 @@
 //! (in progress)
+
+pub mod auth;
+pub mod catalog;
+pub mod notifications;
+pub mod seed;
+pub mod users;

@@ -1,1 +1,580 @@
-//! (in progress)
+//! The application shell: session, active screen, overlays, and the frame around them.
+//!
+//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`), performs no IO and returns what the
+//! runtime should do as a [`Command`]. `view` draws the current state and never panics, at any size.
+
+use crate::db::DbError;
+use crate::domain::session::Session;
+use crate::keymap::{Action, KeyChord, KeyContext, Keymap};
+use crate::msg::{Command, DbReply, DbRequest, Msg, Reply, Request, RequestId};
+use crate::screens::lock::{LockOutcome, LockScreen};
+use crate::screens::login::LoginScreen;
+use crate::screens::password::PasswordScreen;
+use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use crate::theme::Theme;
+use crate::widgets::status_bar::{DbStatus, StatusInfo};
+use crate::widgets::toast::Toast;
+use crate::widgets::{confirm, help, key_bar, status_bar};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::time::{Duration, Instant};
+
+/// The smallest terminal the layout is designed for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// What the runtime knows at start-up.
+#[derive(Debug, Clone)]
+pub struct AppInit {
+    /// Shown in the status bar.
+    pub station: String,
+    pub theme: Theme,
+    /// The station locks after this long without input; zero disables the idle lock.
+    pub idle_lock: Duration,
+    /// How often a logged-in station sends `Request::Heartbeat`.
+    pub heartbeat: Duration,
+    /// A notice for the login screen, e.g. where the demo accounts are after a first start.
+    pub banner: Option<String>,
+    /// Where the data lives, e.g. `embedded` or a host name.
+    pub database: String,
+}
+
+enum Overlay {
+    /// Lists the bindings of the key stack that was active when it opened.
+    Help {
+        under: Vec<KeyContext>,
+        scroll: u16,
+    },
+    QuitConfirm,
+    Lock(LockScreen),
+}
+
+pub struct App {
+    station: String,
+    theme: Theme,
+    idle_lock: Duration,
+    heartbeat_every: Duration,
+    banner: Option<String>,
+    database: String,
+    keymap: Keymap,
+    ids: IdGen,
+    session: Option<Session>,
+    /// Replies with an id below this belong to an earlier session (or the login itself).
+    session_floor: RequestId,
+    screen: ActiveScreen,
+    overlays: Vec<Overlay>,
+    toast: Option<Toast>,
+    db: DbStatus,
+    unread: Option<i64>,
+    /// A key arrived since the last tick; the tick turns it into `last_input`.
+    input_seen: bool,
+    last_input: Option<Instant>,
+    last_heartbeat: Option<Instant>,
+    heartbeat_pending: Option<RequestId>,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(init: AppInit) -> App {
+        App {
+            screen: ActiveScreen::Login(LoginScreen::new(init.banner.clone(), None)),
+            station: init.station,
+            theme: init.theme,
+            idle_lock: init.idle_lock,
+            heartbeat_every: init.heartbeat,
+            banner: init.banner,
+            database: init.database,
+            keymap: Keymap::default(),
+            ids: IdGen::default(),
+            session: None,
+            session_floor: RequestId::default(),
+            overlays: Vec::new(),
+            toast: None,
+            db: DbStatus::Unknown,
+            unread: None,
+            input_seen: false,
+            last_input: None,
+            last_heartbeat: None,
+            heartbeat_pending: None,
+            quit: false,
+        }
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    pub fn screen(&self) -> &ActiveScreen {
+        &self.screen
+    }
+
+    /// The header title: the screen's, or the lock's while locked.
+    pub fn title(&self) -> &'static str {
+        if self.is_locked() {
+            "Station locked"
+        } else {
+            self.screen.title()
+        }
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.overlays.iter().any(|o| matches!(o, Overlay::Lock(_)))
+    }
+
+    pub fn help_open(&self) -> bool {
+        matches!(self.overlays.last(), Some(Overlay::Help { .. }))
+    }
+
+    pub fn quit_confirm_open(&self) -> bool {
+        matches!(self.overlays.last(), Some(Overlay::QuitConfirm))
+    }
+
+    pub fn toast(&self) -> Option<&Toast> {
+        self.toast.as_ref()
+    }
+
+    pub fn unread(&self) -> Option<i64> {
+        self.unread
+    }
+
+    pub fn db_status(&self) -> DbStatus {
+        self.db
+    }
+
+    /// The active key contexts, innermost first: what resolves keys, fills the key bar and the help.
+    pub fn key_stack(&self) -> Vec<KeyContext> {
+        match self.overlays.last() {
+            Some(Overlay::Help { .. }) => vec![KeyContext::Help, KeyContext::List],
+            Some(Overlay::QuitConfirm) => vec![KeyContext::Confirm],
+            Some(Overlay::Lock(lock)) => lock.key_contexts(),
+            None => {
+                let mut stack = self.screen.key_contexts();
+                // A question on the screen is modal: only its answers work.
+                if stack.first() == Some(&KeyContext::Confirm) {
+                    return stack;
+                }
+                if self.session.is_some() {
+                    stack.push(KeyContext::Session);
+                }
+                stack.push(KeyContext::Global);
+                stack
+            }
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Command {
+        match msg {
+            Msg::Term(Event::Key(key)) => self.on_key(key),
+            Msg::Term(Event::Paste(text)) => self.on_paste(text),
+            // The next draw adapts to the new size; nothing is kept per size.
+            Msg::Term(_) => Command::None,
+            Msg::Tick(now) => self.on_tick(now),
+            Msg::Db(reply) => self.on_reply(reply),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Command {
+        if key.kind == KeyEventKind::Release {
+            return Command::None;
+        }
+        self.input_seen = true;
+        let stack = self.key_stack();
+        let chord = KeyChord::from_event(key);
+        if stack.contains(&KeyContext::TextInput)
+            && chord.is_text()
+            && let crossterm::event::KeyCode::Char(c) = chord.code
+        {
+            return self.send_input(ScreenMsg::Char(c));
+        }
+        match self.keymap.resolve(&stack, key) {
+            Some(action) => self.on_action(action),
+            None => Command::None,
+        }
+    }
+
+    fn on_paste(&mut self, text: String) -> Command {
+        self.input_seen = true;
+        if self.key_stack().contains(&KeyContext::TextInput) {
+            self.send_input(ScreenMsg::Paste(text))
+        } else {
+            Command::None
+        }
+    }
+
+    /// Text goes to the lock's field when locked, else to the screen's focused field.
+    fn send_input(&mut self, msg: ScreenMsg) -> Command {
+        if matches!(self.overlays.last(), Some(Overlay::Lock(_))) {
+            self.send_lock(msg)
+        } else {
+            self.send_screen(msg)
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> Command {
+        match self.overlays.last_mut() {
+            Some(Overlay::Help { scroll, .. }) => {
+                match action {
+                    Action::Close | Action::Help => {
+                        self.overlays.pop();
+                    }
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1),
+                    Action::PageUp => *scroll = scroll.saturating_sub(10),
+                    Action::PageDown => *scroll = scroll.saturating_add(10),
+                    Action::First => *scroll = 0,
+                    // Clamped to the real maximum when drawn.
+                    Action::Last => *scroll = u16::MAX,
+                    _ => {}
+                }
+                Command::None
+            }
+            Some(Overlay::QuitConfirm) => match action {
+                Action::Yes => self.quit_now(),
+                Action::No => {
+                    self.overlays.pop();
+                    Command::None
+                }
+                _ => Command::None,
+            },
+            Some(Overlay::Lock(_)) => self.send_lock(ScreenMsg::Action(action)),
+            None => match action {
+                Action::Quit => {
+                    if self.screen.has_unsaved_input() {
+                        self.overlays.push(Overlay::QuitConfirm);
+                        Command::None
+                    } else {
+                        self.quit_now()
+                    }
+                }
+                Action::Help => {
+                    let under = self.key_stack();
+                    self.overlays.push(Overlay::Help { under, scroll: 0 });
+                    Command::None
+                }
+                Action::Lock => {
+                    self.lock();
+                    Command::None
+                }
+                other => self.send_screen(ScreenMsg::Action(other)),
+            },
+        }
+    }
+
+    fn quit_now(&mut self) -> Command {
+        self.quit = true;
+        match self.session.take() {
+            Some(s) => {
+                let id = self.ids.next_id();
+                Command::Batch(vec![
+                    Command::Db(DbRequest {
+                        id,
+                        kind: Request::Logout { token: s.token },
+                    }),
+                    Command::Quit,
+                ])
+            }
+            None => Command::Quit,
+        }
+    }
+
+    fn lock(&mut self) {
+        if self.is_locked() {
+            return;
+        }
+        if let Some(s) = &self.session {
+            let lock = LockScreen::new(&s.user.full_name, &s.user.username);
+            self.overlays.push(Overlay::Lock(lock));
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant) -> Command {
+        if let Some(t) = &mut self.toast
+            && !t.tick(now)
+        {
+            self.toast = None;
+        }
+        if self.input_seen || self.last_input.is_none() {
+            self.last_input = Some(now);
+            self.input_seen = false;
+        }
+        let mut cmd = Command::None;
+        if let Some(token) = self.session.as_ref().map(|s| s.token.clone()) {
+            let idle = self
+                .last_input
+                .map_or(Duration::ZERO, |t| now.saturating_duration_since(t));
+            if !self.idle_lock.is_zero() && idle >= self.idle_lock {
+                self.lock();
+            }
+            let last = *self.last_heartbeat.get_or_insert(now);
+            if now.saturating_duration_since(last) >= self.heartbeat_every {
+                self.last_heartbeat = Some(now);
+                let id = self.ids.next_id();
+                self.heartbeat_pending = Some(id);
+                cmd = Command::Db(DbRequest {
+                    id,
+                    kind: Request::Heartbeat { token },
+                });
+            }
+        }
+        cmd.and(self.send_screen(ScreenMsg::Tick(now)))
+    }
+
+    fn on_reply(&mut self, reply: DbReply) -> Command {
+        self.db = match &reply.result {
+            Err(DbError::Unavailable(_)) => DbStatus::Offline,
+            _ => DbStatus::Ok,
+        };
+        if let Err(DbError::SessionEnded(msg)) = &reply.result
+            && self.session.is_some()
+            && reply.id >= self.session_floor
+        {
+            let msg = msg.clone();
+            self.end_session(Some(msg));
+            return Command::None;
+        }
+        if self.heartbeat_pending == Some(reply.id) {
+            self.heartbeat_pending = None;
+            if let Ok(Reply::Heartbeat(info)) = &reply.result {
+                self.unread = Some(info.unread_notifications);
+            }
+            return Command::None;
+        }
+        let for_lock = self.overlays.iter().any(|o| match o {
+            Overlay::Lock(l) => l.pending() == Some(reply.id),
+            _ => false,
+        });
+        if for_lock {
+            self.send_lock(ScreenMsg::Db(reply))
+        } else {
+            self.send_screen(ScreenMsg::Db(reply))
+        }
+    }
+
+    fn send_screen(&mut self, msg: ScreenMsg) -> Command {
+        let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap);
+        let cmd = self.screen.update(msg, &mut ctx);
+        let effects = ctx.into_effects();
+        cmd.and(self.apply(effects))
+    }
+
+    fn send_lock(&mut self, msg: ScreenMsg) -> Command {
+        let Some(lock) = self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Lock(l) => Some(l),
+            _ => None,
+        }) else {
+            return Command::None;
+        };
+        let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap);
+        let (cmd, outcome) = lock.update(msg, &mut ctx);
+        let effects = ctx.into_effects();
+        let cmd = cmd.and(self.apply(effects));
+        match outcome {
+            LockOutcome::Stay => cmd,
+            LockOutcome::SwitchUser => cmd.and(self.logout()),
+        }
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) -> Command {
+        let mut cmd = Command::None;
+        for effect in effects {
+            let next = match effect {
+                Effect::Navigate(id) => self.navigate(id),
+                Effect::Toast(t) => {
+                    self.toast = Some(t);
+                    Command::None
+                }
+                Effect::SessionStarted(session) => self.start_session(*session),
+                Effect::Logout => self.logout(),
+                Effect::PasswordChanged => {
+                    if let Some(s) = &mut self.session {
+                        s.user.must_change_password = false;
+                    }
+                    Command::None
+                }
+                Effect::Unread(n) => {
+                    self.unread = Some(n);
+                    Command::None
+                }
+                Effect::Unlocked => {
+                    self.overlays.retain(|o| !matches!(o, Overlay::Lock(_)));
+                    Command::None
+                }
+            };
+            cmd = cmd.and(next);
+        }
+        cmd
+    }
+
+    fn navigate(&mut self, id: ScreenId) -> Command {
+        // The forced password change comes first: no other screen until it is done.
+        if self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.user.must_change_password)
+        {
+            self.screen = ActiveScreen::Password(PasswordScreen::new(true));
+            return Command::None;
+        }
+        let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap);
+        let (screen, cmd) = ActiveScreen::open(id, &mut ctx);
+        let effects = ctx.into_effects();
+        self.screen = screen;
+        cmd.and(self.apply(effects))
+    }
+
+    fn start_session(&mut self, session: Session) -> Command {
+        self.session_floor = self.ids.peek();
+        let token = session.token.clone();
+        self.session = Some(session);
+        self.overlays.clear();
+        self.toast = None;
+        self.unread = None;
+        self.input_seen = false;
+        self.last_input = None;
+        self.last_heartbeat = None;
+        let nav = self.navigate(ScreenId::Home);
+        // An immediate heartbeat fills the unread count in the status bar.
+        let id = self.ids.next_id();
+        self.heartbeat_pending = Some(id);
+        nav.and(Command::Db(DbRequest {
+            id,
+            kind: Request::Heartbeat { token },
+        }))
+    }
+
+    /// Ends the session on request (switch user, leaving the forced password change).
+    fn logout(&mut self) -> Command {
+        let token = self.session.as_ref().map(|s| s.token.clone());
+        self.end_session(None);
+        match token {
+            Some(token) => {
+                let id = self.ids.next_id();
+                Command::Db(DbRequest {
+                    id,
+                    kind: Request::Logout { token },
+                })
+            }
+            None => Command::None,
+        }
+    }
+
+    /// Drops everything the session held and shows the login screen with `notice`.
+    fn end_session(&mut self, notice: Option<String>) {
+        let notice = notice.map(|n| {
+            if n.trim().is_empty() {
+                "Your session has ended. Please log in again.".to_string()
+            } else {
+                n
+            }
+        });
+        self.session = None;
+        self.overlays.clear();
+        self.toast = None;
+        self.unread = None;
+        self.heartbeat_pending = None;
+        self.last_heartbeat = None;
+        self.screen = ActiveScreen::Login(LoginScreen::new(self.banner.clone(), notice));
+    }
+
+    pub fn view(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            self.view_too_small(frame, area);
+            return;
+        }
+        let header = Rect::new(area.x, area.y, area.width, 1);
+        let body = Rect::new(area.x, area.y + 1, area.width, area.height - 4);
+        let message = Rect::new(area.x, area.bottom() - 3, area.width, 1);
+        let status = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+        let keys = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+
+        self.view_header(frame, header);
+        let theme = self.theme;
+        self.screen.view(frame, body, &theme);
+        let stack = self.key_stack();
+        for overlay in &mut self.overlays {
+            match overlay {
+                Overlay::Help { under, scroll } => {
+                    let groups = self.keymap.help(under);
+                    *scroll = help::render(frame, body, &groups, *scroll, &theme);
+                }
+                Overlay::QuitConfirm => {
+                    let lines = vec!["Quit cleanstation? Unsaved input will be lost.".to_string()];
+                    let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
+                    confirm::render(frame, body, "Quit", &lines, &answers, &theme);
+                }
+                Overlay::Lock(lock) => lock.view(frame, body, &theme),
+            }
+        }
+        if let Some(t) = &self.toast {
+            t.render(frame, message, &theme);
+        }
+        let user = self
+            .session
+            .as_ref()
+            .map(|s| (s.user.full_name.as_str(), s.user.username.as_str()));
+        let info = StatusInfo {
+            station: &self.station,
+            user,
+            role: self.session.as_ref().map(|s| s.user.role.title()),
+            db: self.db,
+            database: &self.database,
+            unread: self.session.as_ref().and(self.unread),
+            locked: self.is_locked(),
+        };
+        status_bar::render(frame, status, &info, &theme);
+        key_bar::render(frame, keys, &self.keymap.key_bar(&stack), &theme);
+    }
+
+    fn view_header(&self, frame: &mut Frame, area: Rect) {
+        let left = Line::from(vec![
+            Span::styled(" CleanStation", self.theme.header),
+            Span::styled("  ›  ", self.theme.header),
+            Span::styled(self.title(), self.theme.header),
+        ]);
+        frame.render_widget(Paragraph::new(left).style(self.theme.header), area);
+        let right = "Torvan Medical ";
+        let w = u16::try_from(right.chars().count()).unwrap_or(0);
+        if area.width > w + 40 {
+            frame.render_widget(
+                Paragraph::new(Span::styled(right, self.theme.header)),
+                Rect::new(area.right() - w, area.y, w, 1),
+            );
+        }
+    }
+
+    fn view_too_small(&self, frame: &mut Frame, area: Rect) {
+        let text = vec![
+            Line::from(Span::styled(
+                format!(
+                    "Terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+                    area.width, area.height
+                ),
+                self.theme.warn,
+            )),
+            Line::from(Span::styled(
+                "Enlarge the window or use a smaller font.",
+                self.theme.muted,
+            )),
+        ];
+        let h = 3.min(area.height);
+        let y = area.y + (area.height - h) / 2;
+        frame.render_widget(
+            Paragraph::new(text)
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            Rect::new(area.x, y, area.width, area.bottom() - y),
+        );
+    }
+}

@@ -1,1 +1,614 @@
-//! (in progress)
+//! Every key binding of the application, in one table.
+//!
+//! The same table resolves keys, draws the help overlay and fills the key bar, so every key that works
+//! is documented and nothing shown is dead. A key stack lists the active contexts innermost first,
+//! e.g. `[TextInput, Form, Session, Global]`; the innermost binding of a chord wins.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+/// Declares the actions together with their descriptions, so `ALL` and `describe` cannot drift apart.
+macro_rules! actions {
+    ($($(#[$meta:meta])* $variant:ident => $desc:literal),* $(,)?) => {
+        /// Everything a key can ask for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($(#[$meta])* $variant),*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+            /// The text the help overlay and the key bar show.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $desc),*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "Quit",
+    Help => "Help",
+    Close => "Close",
+    Back => "Back",
+    Cancel => "Cancel",
+    Logout => "Log out",
+    Open => "Open",
+    Submit => "Submit",
+    NextField => "Next field",
+    PrevField => "Previous field",
+    PrevChoice => "Previous choice",
+    NextChoice => "Next choice",
+    Up => "Move up",
+    Down => "Move down",
+    PageUp => "Page up",
+    PageDown => "Page down",
+    First => "First row",
+    Last => "Last row",
+    Lock => "Lock station",
+    Unlock => "Unlock",
+    SwitchUser => "Switch user",
+    NewItem => "New user",
+    ChangeRole => "Change role",
+    ToggleActive => "(De)activate",
+    ResetPassword => "Reset password",
+    Refresh => "Refresh",
+    MarkRead => "Mark read",
+    MarkAllRead => "Mark all read",
+    Yes => "Yes",
+    No => "No",
+    DeleteBack => "Delete left",
+    DeleteForward => "Delete right",
+    CursorLeft => "Cursor left",
+    CursorRight => "Cursor right",
+    LineStart => "Start of field",
+    LineEnd => "End of field",
+    ClearField => "Clear field",
+}
+
+/// A group of bindings that is active in some situation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyContext {
+    /// Always active unless a modal overlay is open.
+    Global,
+    /// Active while a user is logged in.
+    Session,
+    /// A text field has focus: printable keys type into it.
+    TextInput,
+    /// Moving between the fields of a form.
+    Form,
+    /// A dialog with a form in it.
+    Dialog,
+    /// A field offering a fixed set of choices.
+    Choice,
+    /// A yes/no question.
+    Confirm,
+    /// The help overlay.
+    Help,
+    /// The station lock.
+    Lock,
+    /// Moving through a list or table.
+    List,
+    Home,
+    ChangePassword,
+    /// The password change required at first login: leaving it logs out.
+    ForcedPassword,
+    Users,
+    RolePicker,
+    Notifications,
+}
+
+impl KeyContext {
+    pub const ALL: [KeyContext; 16] = [
+        KeyContext::Global,
+        KeyContext::Session,
+        KeyContext::TextInput,
+        KeyContext::Form,
+        KeyContext::Dialog,
+        KeyContext::Choice,
+        KeyContext::Confirm,
+        KeyContext::Help,
+        KeyContext::Lock,
+        KeyContext::List,
+        KeyContext::Home,
+        KeyContext::ChangePassword,
+        KeyContext::ForcedPassword,
+        KeyContext::Users,
+        KeyContext::RolePicker,
+        KeyContext::Notifications,
+    ];
+
+    /// The heading of this group in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            KeyContext::Global => "Everywhere",
+            KeyContext::Session => "While logged in",
+            KeyContext::TextInput => "Typing in a field",
+            KeyContext::Form => "Form",
+            KeyContext::Dialog => "Dialog",
+            KeyContext::Choice => "Choice field",
+            KeyContext::Confirm => "Question",
+            KeyContext::Help => "Help",
+            KeyContext::Lock => "Station lock",
+            KeyContext::List => "List",
+            KeyContext::Home => "Home",
+            KeyContext::ChangePassword => "Change password",
+            KeyContext::ForcedPassword => "Change password",
+            KeyContext::Users => "Users",
+            KeyContext::RolePicker => "Change role",
+            KeyContext::Notifications => "Notifications",
+        }
+    }
+}
+
+/// A key with its modifiers, as bound in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyChord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeyChord {
+    pub const fn plain(code: KeyCode) -> KeyChord {
+        KeyChord {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    pub const fn ch(c: char) -> KeyChord {
+        KeyChord::plain(KeyCode::Char(c))
+    }
+
+    pub const fn ctrl(c: char) -> KeyChord {
+        KeyChord {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    /// The chord a key event stands for. Shift is dropped where the key code already carries it
+    /// (`?`, `A`, BackTab), and control letters are lower-cased, so terminals that differ there agree.
+    pub fn from_event(key: KeyEvent) -> KeyChord {
+        let mut mods =
+            key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match key.code {
+            KeyCode::Char(c) => {
+                mods.remove(KeyModifiers::SHIFT);
+                if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        KeyChord { code, mods }
+    }
+
+    /// How the chord is written in the key bar and the help.
+    pub fn label(&self) -> String {
+        let mut s = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            s.push_str("Ctrl-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            s.push_str("Alt-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            s.push_str("Shift-");
+        }
+        match self.code {
+            KeyCode::Char(' ') => s.push_str("Space"),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                s.push(c.to_ascii_uppercase());
+            }
+            KeyCode::Char(c) => s.push(c),
+            KeyCode::F(n) => {
+                s.push('F');
+                s.push_str(&n.to_string());
+            }
+            KeyCode::Enter => s.push_str("Enter"),
+            KeyCode::Esc => s.push_str("Esc"),
+            KeyCode::Tab => s.push_str("Tab"),
+            KeyCode::BackTab => s.push_str("Shift-Tab"),
+            KeyCode::Up => s.push('↑'),
+            KeyCode::Down => s.push('↓'),
+            KeyCode::Left => s.push('←'),
+            KeyCode::Right => s.push('→'),
+            KeyCode::PageUp => s.push_str("PgUp"),
+            KeyCode::PageDown => s.push_str("PgDn"),
+            KeyCode::Home => s.push_str("Home"),
+            KeyCode::End => s.push_str("End"),
+            KeyCode::Backspace => s.push_str("Backspace"),
+            KeyCode::Delete => s.push_str("Del"),
+            KeyCode::Insert => s.push_str("Ins"),
+            other => s.push_str(&format!("{other:?}").replace(' ', "")),
+        }
+        s
+    }
+
+    /// A key that types a character into a focused text field rather than acting as a command.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(c) if !c.is_control())
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+}
+
+impl std::fmt::Display for KeyChord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub context: KeyContext,
+    pub chord: KeyChord,
+    pub action: Action,
+    /// Shown in the bottom key bar (the help shows every binding).
+    pub bar: bool,
+}
+
+const fn b(context: KeyContext, chord: KeyChord, action: Action, bar: bool) -> Binding {
+    Binding {
+        context,
+        chord,
+        action,
+        bar,
+    }
+}
+
+use Action as A;
+use KeyContext as C;
+
+const ENTER: KeyChord = KeyChord::plain(KeyCode::Enter);
+const ESC: KeyChord = KeyChord::plain(KeyCode::Esc);
+const TAB: KeyChord = KeyChord::plain(KeyCode::Tab);
+const BACKTAB: KeyChord = KeyChord::plain(KeyCode::BackTab);
+const UP: KeyChord = KeyChord::plain(KeyCode::Up);
+const DOWN: KeyChord = KeyChord::plain(KeyCode::Down);
+const LEFT: KeyChord = KeyChord::plain(KeyCode::Left);
+const RIGHT: KeyChord = KeyChord::plain(KeyCode::Right);
+
+/// The default bindings. Within a context the order is the order of the key bar and the help.
+pub static DEFAULT_BINDINGS: &[Binding] = &[
+    // Global
+    b(C::Global, KeyChord::ch('?'), A::Help, true),
+    b(C::Global, KeyChord::plain(KeyCode::F(1)), A::Help, true),
+    b(C::Global, KeyChord::ch('q'), A::Quit, true),
+    b(C::Global, KeyChord::ctrl('c'), A::Quit, true),
+    // Session
+    b(C::Session, KeyChord::ctrl('l'), A::Lock, true),
+    // TextInput: editing keys; printable keys type and are not listed
+    b(
+        C::TextInput,
+        KeyChord::plain(KeyCode::Backspace),
+        A::DeleteBack,
+        false,
+    ),
+    b(
+        C::TextInput,
+        KeyChord::plain(KeyCode::Delete),
+        A::DeleteForward,
+        false,
+    ),
+    b(C::TextInput, LEFT, A::CursorLeft, false),
+    b(C::TextInput, RIGHT, A::CursorRight, false),
+    b(
+        C::TextInput,
+        KeyChord::plain(KeyCode::Home),
+        A::LineStart,
+        false,
+    ),
+    b(
+        C::TextInput,
+        KeyChord::plain(KeyCode::End),
+        A::LineEnd,
+        false,
+    ),
+    b(C::TextInput, KeyChord::ctrl('u'), A::ClearField, false),
+    // Form
+    b(C::Form, ENTER, A::Submit, true),
+    b(C::Form, TAB, A::NextField, true),
+    b(C::Form, BACKTAB, A::PrevField, false),
+    b(C::Form, DOWN, A::NextField, false),
+    b(C::Form, UP, A::PrevField, false),
+    // Dialog (Enter is shadowed by Form's in dialogs with several fields)
+    b(C::Dialog, ENTER, A::Submit, true),
+    b(C::Dialog, ESC, A::Cancel, true),
+    // Choice
+    b(C::Choice, LEFT, A::PrevChoice, true),
+    b(C::Choice, RIGHT, A::NextChoice, true),
+    // Confirm
+    b(C::Confirm, KeyChord::ch('y'), A::Yes, true),
+    b(C::Confirm, KeyChord::ch('n'), A::No, true),
+    b(C::Confirm, ESC, A::No, false),
+    // Help
+    b(C::Help, ESC, A::Close, true),
+    b(C::Help, KeyChord::ch('?'), A::Close, false),
+    b(C::Help, KeyChord::plain(KeyCode::F(1)), A::Close, false),
+    // Lock
+    b(C::Lock, ENTER, A::Unlock, true),
+    b(C::Lock, KeyChord::plain(KeyCode::F(2)), A::SwitchUser, true),
+    // List
+    b(C::List, UP, A::Up, false),
+    b(C::List, DOWN, A::Down, false),
+    b(C::List, KeyChord::plain(KeyCode::PageUp), A::PageUp, false),
+    b(
+        C::List,
+        KeyChord::plain(KeyCode::PageDown),
+        A::PageDown,
+        false,
+    ),
+    b(C::List, KeyChord::plain(KeyCode::Home), A::First, false),
+    b(C::List, KeyChord::plain(KeyCode::End), A::Last, false),
+    // Home
+    b(C::Home, ENTER, A::Open, true),
+    // Change password
+    b(C::ChangePassword, ESC, A::Back, true),
+    b(C::ForcedPassword, ESC, A::Logout, true),
+    // Users
+    b(C::Users, KeyChord::ch('n'), A::NewItem, true),
+    b(C::Users, KeyChord::ch('r'), A::ChangeRole, true),
+    b(C::Users, KeyChord::ch('d'), A::ToggleActive, true),
+    b(C::Users, KeyChord::ch('p'), A::ResetPassword, true),
+    b(C::Users, KeyChord::plain(KeyCode::F(5)), A::Refresh, false),
+    b(C::Users, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Users, ESC, A::Back, true),
+    // Change role
+    b(C::RolePicker, ENTER, A::Submit, true),
+    b(C::RolePicker, ESC, A::Cancel, true),
+    // Notifications
+    b(C::Notifications, ENTER, A::MarkRead, true),
+    b(C::Notifications, KeyChord::ch('m'), A::MarkRead, false),
+    b(C::Notifications, KeyChord::ch('a'), A::MarkAllRead, true),
+    b(
+        C::Notifications,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::Notifications, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Notifications, ESC, A::Back, true),
+];
+
+/// One line of the help or one item of the key bar: all chords of one action in one context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    pub context: KeyContext,
+    pub chords: Vec<KeyChord>,
+    pub action: Action,
+    /// The chords of this line that the key bar shows (empty: the line is help-only).
+    pub bar_chords: Vec<KeyChord>,
+}
+
+impl HelpLine {
+    /// The chords joined for display, e.g. `F5/Ctrl-R`.
+    pub fn keys(&self) -> String {
+        join(&self.chords)
+    }
+
+    /// The chords the key bar shows, e.g. `Enter` where the help says `Enter/m`.
+    pub fn bar_keys(&self) -> String {
+        join(&self.bar_chords)
+    }
+}
+
+fn join(chords: &[KeyChord]) -> String {
+    chords
+        .iter()
+        .map(KeyChord::label)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            bindings: DEFAULT_BINDINGS.to_vec(),
+        }
+    }
+}
+
+impl Keymap {
+    pub fn new(bindings: Vec<Binding>) -> Keymap {
+        Keymap { bindings }
+    }
+
+    pub fn all(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The action `key` triggers under `stack` (innermost context first).
+    ///
+    /// With a text field focused, printable keys belong to the field and resolve to nothing.
+    pub fn resolve(&self, stack: &[KeyContext], key: KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let chord = KeyChord::from_event(key);
+        if chord.is_text() && stack.contains(&KeyContext::TextInput) {
+            return None;
+        }
+        stack.iter().find_map(|ctx| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == *ctx && b.chord == chord)
+                .map(|b| b.action)
+        })
+    }
+
+    /// Every binding that works under `stack`, innermost first. Chords shadowed by an inner context,
+    /// and printable chords swallowed by a focused text field, are left out.
+    pub fn bindings_for(&self, stack: &[KeyContext]) -> Vec<(KeyChord, Action)> {
+        self.live(stack).map(|b| (b.chord, b.action)).collect()
+    }
+
+    /// The live bindings of `stack` grouped by context, each action with all its chords: the help.
+    pub fn help(&self, stack: &[KeyContext]) -> Vec<(KeyContext, Vec<HelpLine>)> {
+        let mut groups: Vec<(KeyContext, Vec<HelpLine>)> = Vec::new();
+        for b in self.live(stack) {
+            if groups.last().is_none_or(|(c, _)| *c != b.context) {
+                groups.push((b.context, Vec::new()));
+            }
+            if let Some((_, lines)) = groups.last_mut() {
+                let bar = b.bar.then_some(b.chord);
+                if let Some(line) = lines.iter_mut().find(|l| l.action == b.action) {
+                    line.chords.push(b.chord);
+                    line.bar_chords.extend(bar);
+                } else {
+                    lines.push(HelpLine {
+                        context: b.context,
+                        chords: vec![b.chord],
+                        action: b.action,
+                        bar_chords: bar.into_iter().collect(),
+                    });
+                }
+            }
+        }
+        groups
+    }
+
+    /// The items of the bottom key bar: the bar-marked lines of the help, innermost first, each with
+    /// its first live bar chord only (`? Help`, or `F1 Help` while `?` types into a field).
+    pub fn key_bar(&self, stack: &[KeyContext]) -> Vec<HelpLine> {
+        self.help(stack)
+            .into_iter()
+            .flat_map(|(_, lines)| lines)
+            .filter(|l| !l.bar_chords.is_empty())
+            .map(|mut l| {
+                l.bar_chords.truncate(1);
+                l
+            })
+            .collect()
+    }
+
+    fn live<'a>(&'a self, stack: &'a [KeyContext]) -> impl Iterator<Item = &'a Binding> + 'a {
+        let typing = stack.contains(&KeyContext::TextInput);
+        stack.iter().enumerate().flat_map(move |(depth, ctx)| {
+            self.bindings.iter().filter(move |b| {
+                b.context == *ctx
+                    && !(typing && b.chord.is_text())
+                    && !stack[..depth].iter().any(|inner| {
+                        self.bindings
+                            .iter()
+                            .any(|o| o.context == *inner && o.chord == b.chord)
+                    })
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn chord_labels() {
+        assert_eq!(KeyChord::ctrl('l').label(), "Ctrl-L");
+        assert_eq!(KeyChord::plain(KeyCode::Enter).label(), "Enter");
+        assert_eq!(KeyChord::plain(KeyCode::Esc).label(), "Esc");
+        assert_eq!(KeyChord::ch('?').label(), "?");
+        assert_eq!(KeyChord::plain(KeyCode::F(5)).label(), "F5");
+        assert_eq!(KeyChord::plain(KeyCode::BackTab).label(), "Shift-Tab");
+    }
+
+    #[test]
+    fn shift_and_case_are_normalised() {
+        let km = Keymap::default();
+        let stack = [KeyContext::Global];
+        assert_eq!(
+            km.resolve(&stack, key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            km.resolve(
+                &stack,
+                key(
+                    KeyCode::Char('C'),
+                    KeyModifiers::CONTROL | KeyModifiers::SHIFT
+                )
+            ),
+            Some(Action::Quit)
+        );
+        let form = [KeyContext::Form];
+        assert_eq!(
+            km.resolve(&form, key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevField)
+        );
+    }
+
+    #[test]
+    fn release_events_do_nothing() {
+        let km = Keymap::default();
+        let mut ev = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        ev.kind = KeyEventKind::Release;
+        assert_eq!(km.resolve(&[KeyContext::Global], ev), None);
+    }
+
+    #[test]
+    fn typing_swallows_printable_keys_but_not_chords() {
+        let km = Keymap::default();
+        let stack = [KeyContext::TextInput, KeyContext::Form, KeyContext::Global];
+        assert_eq!(
+            km.resolve(&stack, key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.resolve(&stack, key(KeyCode::Char('?'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.resolve(&stack, key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.resolve(&stack, key(KeyCode::F(1), KeyModifiers::NONE)),
+            Some(Action::Help)
+        );
+        let shown = km.bindings_for(&stack);
+        assert!(!shown.iter().any(|(c, _)| *c == KeyChord::ch('q')));
+        assert!(shown.contains(&(KeyChord::ctrl('c'), Action::Quit)));
+    }
+
+    #[test]
+    fn key_bar_merges_chords_of_one_action() {
+        let km = Keymap::default();
+        let bar = km.key_bar(&[
+            KeyContext::Notifications,
+            KeyContext::List,
+            KeyContext::Global,
+        ]);
+        let first = bar.first().map(HelpLine::bar_keys);
+        assert_eq!(first.as_deref(), Some("Enter"));
+        let help = km.help(&[KeyContext::Notifications]);
+        let refresh = help[0]
+            .1
+            .iter()
+            .find(|l| l.action == Action::Refresh)
+            .map(HelpLine::keys);
+        assert_eq!(refresh.as_deref(), Some("F5/Ctrl-R"));
+    }
+}

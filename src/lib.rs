@@ -12,6 +12,7 @@ pub mod domain;
 pub mod keymap;
 pub mod logging;
 pub mod msg;
+pub mod prompt;
 pub mod reference;
 pub mod runtime;
 pub mod screens;

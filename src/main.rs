@@ -1,1 +1,193 @@
-fn main() {}
+//! The `cleanstation` command: argument parsing and wiring only; the work is in the library.
+
+use clap::{Parser, Subcommand};
+use cleanstation::commands::{self, CliError, UserAdd};
+use cleanstation::config::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "cleanstation",
+    version,
+    about = "CleanStation production floor: orders, BOMs, QC, assembly and service parts"
+)]
+struct Cli {
+    /// Configuration file (default: $CLEANSTATION_CONFIG, then ./config.toml, then the built-in defaults)
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Open the terminal application (the default)
+    Run,
+    /// Apply pending schema migrations and exit
+    Migrate,
+    /// Load reference and demo data: catalog, checklist templates, tools, work instructions, one user per role
+    Seed {
+        /// Required: demo users have published passwords
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Parts catalog
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogCmd,
+    },
+    /// Checklist templates
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesCmd,
+    },
+    /// User accounts (the password is asked for, or taken from $CLEANSTATION_PASSWORD)
+    User {
+        #[command(subcommand)]
+        action: UserCmd,
+    },
+    /// The embedded database cluster
+    Db {
+        #[command(subcommand)]
+        action: DbCmd,
+    },
+    /// Validate a configuration file
+    CheckConfig {
+        /// The file to check (default: the one the lookup order finds)
+        path: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// Import parts.json, assemblies.json and categories.json from DIR
+    Import { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum TemplatesCmd {
+    /// Import checklist templates from a checklists.toml file
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long)]
+        initials: String,
+        /// The user must choose a new password at first login
+        #[arg(long)]
+        must_change: bool,
+    },
+    /// Set a user's password (also clears a lockout)
+    Passwd { username: String },
+    /// Deactivate a user: they can no longer log in; their records stay
+    Deactivate { username: String },
+    /// Reactivate a deactivated user
+    Activate { username: String },
+}
+
+#[derive(Subcommand)]
+enum DbCmd {
+    /// Show where the embedded cluster lives and whether it runs
+    Status,
+    /// Stop the embedded cluster (stations using it lose their connection)
+    Stop,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Cmd::CheckConfig { path }) = &cli.command {
+        return finish(commands::check_config(
+            path.as_deref().or(cli.config.as_deref()),
+        ));
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok((config, _)) => config,
+        Err(e) => return finish(Err(e.into())),
+    };
+    let (_guard, _log_dir) = cleanstation::logging::init(&config.log_dir(), &config.log.level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return finish(Err(CliError::Terminal(e))),
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Cmd::Run) {
+            Cmd::Run => commands::run_app(config).await.map(|()| String::new()),
+            Cmd::Migrate => commands::migrate(&config).await,
+            Cmd::Seed { demo: true } => commands::seed_demo(&config).await,
+            Cmd::Seed { demo: false } => Err(CliError::Usage(
+                "seed loads demo users with published passwords; say --demo to confirm".into(),
+            )),
+            Cmd::Catalog {
+                action: CatalogCmd::Import { dir },
+            } => commands::catalog_import(&config, &dir).await,
+            Cmd::Templates {
+                action: TemplatesCmd::Import { file },
+            } => commands::templates_import(&config, &file).await,
+            Cmd::User { action } => match action {
+                UserCmd::Add {
+                    username,
+                    role,
+                    full_name,
+                    initials,
+                    must_change,
+                } => {
+                    commands::user_add(
+                        &config,
+                        UserAdd {
+                            username,
+                            role,
+                            full_name,
+                            initials,
+                            must_change,
+                        },
+                    )
+                    .await
+                }
+                UserCmd::Passwd { username } => commands::user_passwd(&config, &username).await,
+                UserCmd::Deactivate { username } => {
+                    commands::user_set_active(&config, &username, false).await
+                }
+                UserCmd::Activate { username } => {
+                    commands::user_set_active(&config, &username, true).await
+                }
+            },
+            Cmd::Db {
+                action: DbCmd::Status,
+            } => commands::db_status(&config),
+            Cmd::Db {
+                action: DbCmd::Stop,
+            } => commands::db_stop(&config),
+            Cmd::CheckConfig { .. } => Ok(String::new()),
+        }
+    });
+    finish(result)
+}
+
+/// Prints the outcome (the TUI has already restored the terminal) and picks the exit code.
+fn finish(result: Result<String, CliError>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            if !text.is_empty() {
+                println!("{text}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "command failed");
+            eprintln!("cleanstation: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -68,29 +68,67 @@ pub struct DbRequest {
 
 #[derive(Clone, PartialEq)]
 pub enum Request {
-    Login { username: String, password: String },
+    Login {
+        username: String,
+        password: String,
+    },
     /// Re-checks the session user's password at the station lock screen. A wrong password counts
     /// toward the lockout like a failed login.
-    Unlock { token: String, password: String },
-    Logout { token: String },
+    Unlock {
+        token: String,
+        password: String,
+    },
+    Logout {
+        token: String,
+    },
     /// Validates the session (not expired, user still active), touches it, and counts unread notifications.
-    Heartbeat { token: String },
-    ChangePassword { token: String, current: String, new: String },
-    ListUsers { token: String },
-    CreateUser { token: String, user: NewUser },
-    SetRole { token: String, user_id: Uuid, role: Role },
-    SetActive { token: String, user_id: Uuid, active: bool },
+    Heartbeat {
+        token: String,
+    },
+    ChangePassword {
+        token: String,
+        current: String,
+        new: String,
+    },
+    ListUsers {
+        token: String,
+    },
+    CreateUser {
+        token: String,
+        user: NewUser,
+    },
+    SetRole {
+        token: String,
+        user_id: Uuid,
+        role: Role,
+    },
+    SetActive {
+        token: String,
+        user_id: Uuid,
+        active: bool,
+    },
     /// Sets a temporary password that must be changed at next login.
-    ResetPassword { token: String, user_id: Uuid, temp_password: String },
-    Notifications { token: String },
-    MarkNotificationsRead { token: String, ids: Vec<Uuid> },
+    ResetPassword {
+        token: String,
+        user_id: Uuid,
+        temp_password: String,
+    },
+    Notifications {
+        token: String,
+    },
+    MarkNotificationsRead {
+        token: String,
+        ids: Vec<Uuid>,
+    },
 }
 
 // Passwords and tokens never reach a log line.
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
-            Request::Login { username, .. } => return write!(f, "Login {{ username: {username:?} }}"),
+            Request::Login { username, .. } => {
+                return write!(f, "Login {{ username: {username:?} }}");
+            }
             Request::Unlock { .. } => "Unlock",
             Request::Logout { .. } => "Logout",
             Request::Heartbeat { .. } => "Heartbeat",
@@ -102,7 +140,9 @@ impl std::fmt::Debug for Request {
             Request::SetRole { user_id, role, .. } => {
                 return write!(f, "SetRole {{ user_id: {user_id}, role: {role} }}");
             }
-            Request::SetActive { user_id, active, .. } => {
+            Request::SetActive {
+                user_id, active, ..
+            } => {
                 return write!(f, "SetActive {{ user_id: {user_id}, active: {active} }}");
             }
             Request::ResetPassword { user_id, .. } => {

@@ -1,1 +1,117 @@
-//! (in progress)
+//! The event loop: the one place that performs IO for the screens.
+//!
+//! It draws once per batch of messages, feeds terminal events, ticks and database replies to
+//! `App::update`, and runs the returned commands: database requests go to a task set off the render path.
+
+use crate::app::App;
+use crate::msg::{Command, DbReply, DbRequest, Msg};
+use crate::service::{ServiceCtx, dispatch};
+use futures_util::StreamExt;
+use ratatui::DefaultTerminal;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// How often `Msg::Tick` fires (idle lock, heartbeat, busy indicator).
+pub const TICK: Duration = Duration::from_millis(250);
+/// How long quitting waits for database jobs still running (a logout, a save).
+const DRAIN_ON_QUIT: Duration = Duration::from_secs(3);
+
+pub async fn run(
+    mut app: App,
+    terminal: &mut DefaultTerminal,
+    ctx: Arc<ServiceCtx>,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<DbReply>();
+    let mut input = crossterm::event::EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut jobs: JoinSet<()> = JoinSet::new();
+    let mut hangup = signal(tokio::signal::unix::SignalKind::hangup());
+    let mut terminate = signal(tokio::signal::unix::SignalKind::terminate());
+
+    loop {
+        terminal.draw(|f| app.view(f))?;
+        let msg = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => Msg::Term(ev),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(reply) = rx.recv() => Msg::Db(reply),
+            _ = tick.tick() => Msg::Tick(Instant::now()),
+            Some(done) = jobs.join_next(), if !jobs.is_empty() => {
+                if let Err(e) = done {
+                    tracing::error!(error = %e, "database job failed");
+                }
+                continue;
+            }
+            // An SSH session that drops, or a shutdown: leave cleanly (the session is logged out below).
+            _ = recv(&mut hangup) => break,
+            _ = recv(&mut terminate) => break,
+        };
+        let cmd = app.update(msg);
+        execute(cmd, &ctx, &tx, &mut jobs);
+        // Replies that arrived meanwhile are applied before the next draw.
+        while let Ok(reply) = rx.try_recv() {
+            let cmd = app.update(Msg::Db(reply));
+            execute(cmd, &ctx, &tx, &mut jobs);
+        }
+        if app.should_quit() {
+            break;
+        }
+    }
+    let _ = tokio::time::timeout(DRAIN_ON_QUIT, async {
+        while jobs.join_next().await.is_some() {}
+    })
+    .await;
+    Ok(())
+}
+
+/// Runs a command: database requests become jobs whose replies come back through `tx`.
+fn execute(
+    cmd: Command,
+    ctx: &Arc<ServiceCtx>,
+    tx: &mpsc::UnboundedSender<DbReply>,
+    jobs: &mut JoinSet<()>,
+) {
+    match cmd {
+        Command::None | Command::Quit => {}
+        Command::Batch(cmds) => {
+            for c in cmds {
+                execute(c, ctx, tx, jobs);
+            }
+        }
+        Command::Db(req) => spawn_request(req, ctx, tx, jobs),
+    }
+}
+
+fn spawn_request(
+    req: DbRequest,
+    ctx: &Arc<ServiceCtx>,
+    tx: &mpsc::UnboundedSender<DbReply>,
+    jobs: &mut JoinSet<()>,
+) {
+    let ctx = Arc::clone(ctx);
+    let tx = tx.clone();
+    jobs.spawn(async move {
+        tracing::debug!(request = ?req.kind, "database request");
+        let reply = dispatch(&ctx, req).await;
+        // The receiver is gone only when the app is quitting.
+        let _ = tx.send(reply);
+    });
+}
+
+fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(kind).ok()
+}
+
+async fn recv(sig: &mut Option<tokio::signal::unix::Signal>) {
+    match sig {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}

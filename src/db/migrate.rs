@@ -32,7 +32,9 @@ pub struct MigrationReport {
 }
 
 /// The schema version recorded in the database, or 0 for an empty database.
-pub async fn current_version(client: &impl deadpool_postgres::GenericClient) -> Result<i64, DbError> {
+pub async fn current_version(
+    client: &impl deadpool_postgres::GenericClient,
+) -> Result<i64, DbError> {
     let exists: bool = client
         .query_one(
             "SELECT to_regclass('refinery_schema_history') IS NOT NULL",

@@ -4,6 +4,7 @@
 //! user for the audit trigger.
 
 pub mod catalog;
+pub mod instructions;
 pub mod migrate;
 pub mod notifications;
 pub mod pool;
@@ -49,7 +50,20 @@ impl DbError {
             DbError::Unavailable(_) => {
                 "The database is not reachable; your input is kept. Try again shortly.".into()
             }
-            DbError::Query(_) => "The database refused the change; nothing was saved. Details are in the log.".into(),
+            DbError::Query(_) => {
+                "The database refused the change; nothing was saved. Details are in the log.".into()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl DbError {
+    /// For the command line the technical detail is useful, so it is kept.
+    pub fn user_message_detailed(&self) -> String {
+        match self {
+            DbError::Unavailable(d) => format!("The database is not reachable: {d}"),
+            DbError::Query(d) => format!("The database refused the change: {d}"),
             other => other.to_string(),
         }
     }

@@ -1,1 +1,128 @@
-//! (in progress)
+//! `"SystemNotification"` rows: each user's in-app messages.
+
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient};
+use crate::domain::Role;
+use crate::domain::notification::Notification;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+/// A notification to send; `kind` is a `"NotificationType"` label such as `TASK_ASSIGNMENT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub kind: &'a str,
+    pub related_entity_type: Option<&'a str>,
+    pub related_entity_id: Option<&'a str>,
+}
+
+fn from_row(row: &Row) -> Result<Notification, DbError> {
+    Ok(Notification {
+        id: row.try_get("id").map_err(decode)?,
+        title: row.try_get("title").map_err(decode)?,
+        message: row.try_get("message").map_err(decode)?,
+        kind: row.try_get("kind").map_err(decode)?,
+        is_read: row.try_get("isRead").map_err(decode)?,
+        created_at: row
+            .try_get::<_, Option<chrono::NaiveDateTime>>("createdAt")
+            .map_err(decode)?
+            .unwrap_or_default(),
+    })
+}
+
+/// The user's newest `limit` notifications, newest first.
+pub async fn list_for_user(
+    client: &impl GenericClient,
+    user_id: Uuid,
+    limit: i64,
+) -> Result<Vec<Notification>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT id, "title", "message", "type"::text AS "kind",
+                      COALESCE("isRead", false) AS "isRead", "createdAt"
+               FROM "SystemNotification"
+               WHERE "userId" = $1
+               ORDER BY "createdAt" DESC NULLS LAST, id DESC
+               LIMIT $2"#,
+            &[&user_id, &limit],
+        )
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT count(*) FROM "SystemNotification"
+               WHERE "userId" = $1 AND NOT COALESCE("isRead", false)"#,
+            &[&user_id],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// Marks the listed notifications read; rows of other users are left alone whatever ids are passed.
+pub async fn mark_read(
+    client: &impl GenericClient,
+    user_id: Uuid,
+    ids: &[Uuid],
+) -> Result<u64, DbError> {
+    Ok(client
+        .execute(
+            r#"UPDATE "SystemNotification" SET "isRead" = true, "readAt" = LOCALTIMESTAMP
+               WHERE "userId" = $1 AND id = ANY($2) AND NOT COALESCE("isRead", false)"#,
+            &[&user_id, &ids],
+        )
+        .await?)
+}
+
+/// Sends one notification to one user.
+pub async fn enqueue(
+    client: &impl GenericClient,
+    user_id: Uuid,
+    n: &NewNotification<'_>,
+) -> Result<Uuid, DbError> {
+    let row = client
+        .query_one(
+            r#"INSERT INTO "SystemNotification"
+                   ("userId", "title", "message", "type", "relatedEntityType", "relatedEntityId")
+               VALUES ($1, $2, $3, CAST($4::text AS "NotificationType"), $5, $6)
+               RETURNING id"#,
+            &[
+                &user_id,
+                &n.title,
+                &n.message,
+                &n.kind,
+                &n.related_entity_type,
+                &n.related_entity_id,
+            ],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// Sends one notification to every active user of `role`; returns how many were sent.
+pub async fn enqueue_for_role(
+    client: &impl GenericClient,
+    role: Role,
+    n: &NewNotification<'_>,
+) -> Result<u64, DbError> {
+    Ok(client
+        .execute(
+            r#"INSERT INTO "SystemNotification"
+                   ("userId", "title", "message", "type", "relatedEntityType", "relatedEntityId")
+               SELECT u.id, $2::text, $3::text, CAST($4::text AS "NotificationType"), $5::text, $6::text
+               FROM "User" u
+               WHERE u."role" = $1 AND COALESCE(u."isActive", false)"#,
+            &[
+                &role,
+                &n.title,
+                &n.message,
+                &n.kind,
+                &n.related_entity_type,
+                &n.related_entity_id,
+            ],
+        )
+        .await?)
+}

@@ -6,9 +6,11 @@ use tokio_postgres::NoTls;
 
 /// Builds a pool for `url` (a libpq key/value string or a postgresql:// URL) and checks one connection.
 pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool, DbError> {
-    let mut pg: tokio_postgres::Config = url
-        .parse()
-        .map_err(|e| DbError::Invalid(format!("database.url is not a valid connection string: {e}")))?;
+    let mut pg: tokio_postgres::Config = url.parse().map_err(|e| {
+        DbError::Invalid(format!(
+            "database.url is not a valid connection string: {e}"
+        ))
+    })?;
     pg.application_name(application_name);
     pg.connect_timeout(std::time::Duration::from_secs(10));
     let mgr = deadpool_postgres::Manager::from_config(

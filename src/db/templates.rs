@@ -1,1 +1,279 @@
-//! (in progress)
+//! Checklist templates: `"QCFormTemplate"` and its `"QCChecklistItem"` rows.
+
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::checklist::{CheckType, FormType, Item, Template};
+use serde_json::Value as JsonValue;
+use uuid::Uuid;
+
+/// Serialises template imports, so two concurrent imports cannot both insert or replace the same version.
+const IMPORT_LOCK_KEY: i64 = 0x7465_6d70_6c61_7465; // "template"
+
+/// Waits for any other template import to finish; released at commit or rollback.
+pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), DbError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
+        .await?;
+    Ok(())
+}
+
+/// A `"QCFormTemplate"` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTemplate {
+    pub id: Uuid,
+    pub form_name: String,
+    pub form_type: FormType,
+    pub version: i32,
+    pub description: Option<String>,
+    pub is_active: bool,
+}
+
+/// A `"QCChecklistItem"` row, in the shape the import compares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredItem {
+    pub section: String,
+    pub item_description: String,
+    pub check_type: CheckType,
+    pub is_basin_specific: bool,
+    pub is_required: bool,
+    pub notes_prompt: bool,
+    pub sequence_order: i32,
+    pub rules: Option<JsonValue>,
+}
+
+impl StoredItem {
+    /// The row an item of the file becomes.
+    pub fn from_item(item: &Item) -> StoredItem {
+        StoredItem {
+            section: item.section.clone(),
+            item_description: item.description.clone(),
+            check_type: item.check_type,
+            is_basin_specific: item.basin_specific,
+            is_required: item.required,
+            notes_prompt: item.notes_prompt,
+            sequence_order: item.sequence,
+            rules: Some(item.rules_json()),
+        }
+    }
+}
+
+/// The columns [`template_from_row`] reads, as a literal so queries are built with `concat!` at compile time.
+macro_rules! template_columns {
+    () => {
+        r#"id, "formName", "formType", "version", "description", COALESCE("isActive", true)"#
+    };
+}
+
+fn template_from_row(r: &tokio_postgres::Row) -> StoredTemplate {
+    StoredTemplate {
+        id: r.get(0),
+        form_name: r.get(1),
+        form_type: r.get(2),
+        version: r.get(3),
+        description: r.get(4),
+        is_active: r.get(5),
+    }
+}
+
+pub async fn find_template(
+    client: &impl GenericClient,
+    form_name: &str,
+    version: i32,
+) -> Result<Option<StoredTemplate>, DbError> {
+    let sql = concat!(
+        "SELECT ",
+        template_columns!(),
+        r#" FROM "QCFormTemplate" WHERE "formName" = $1 AND "version" = $2"#
+    );
+    let row = client.query_opt(sql, &[&form_name, &version]).await?;
+    Ok(row.as_ref().map(template_from_row))
+}
+
+/// Every template, by name and version.
+pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTemplate>, DbError> {
+    let sql = concat!(
+        "SELECT ",
+        template_columns!(),
+        r#" FROM "QCFormTemplate" ORDER BY "formName", "version""#
+    );
+    let rows = client.query(sql, &[]).await?;
+    Ok(rows.iter().map(template_from_row).collect())
+}
+
+/// The active version of a template, if any.
+pub async fn active_template(
+    client: &impl GenericClient,
+    form_name: &str,
+) -> Result<Option<StoredTemplate>, DbError> {
+    let sql = concat!(
+        "SELECT ",
+        template_columns!(),
+        r#" FROM "QCFormTemplate"
+            WHERE "formName" = $1 AND COALESCE("isActive", true)
+            ORDER BY "version" DESC LIMIT 1"#
+    );
+    let row = client.query_opt(sql, &[&form_name]).await?;
+    Ok(row.as_ref().map(template_from_row))
+}
+
+/// The highest stored version of `form_name`.
+pub async fn max_version(
+    client: &impl GenericClient,
+    form_name: &str,
+) -> Result<Option<i32>, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT max("version") FROM "QCFormTemplate" WHERE "formName" = $1"#,
+            &[&form_name],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The items of a template in `sequenceOrder`.
+pub async fn items_of(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<Vec<StoredItem>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT "section", "itemDescription", "checkType", COALESCE("isBasinSpecific", false),
+                      COALESCE("isRequired", true), COALESCE("notesPrompt", false), "sequenceOrder", "rules"
+                 FROM "QCChecklistItem"
+                WHERE "templateId" = $1
+                ORDER BY "sequenceOrder""#,
+            &[&template_id],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| StoredItem {
+            section: r.get(0),
+            item_description: r.get(1),
+            check_type: r.get(2),
+            is_basin_specific: r.get(3),
+            is_required: r.get(4),
+            notes_prompt: r.get(5),
+            sequence_order: r.get(6),
+            rules: r.get(7),
+        })
+        .collect())
+}
+
+/// Whether recorded work points at the template or its items: a QC result, an item result or a task.
+/// Such a template may no longer change; a new version has to be imported instead.
+pub async fn template_in_use(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<bool, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "QCResult" WHERE "templateId" = $1)
+                   OR EXISTS (SELECT 1
+                                FROM "QCItemResult" r
+                                JOIN "QCChecklistItem" i ON i.id = r."checklistItemId"
+                               WHERE i."templateId" = $1)
+                   OR EXISTS (SELECT 1
+                                FROM "Task" t
+                                JOIN "QCChecklistItem" i ON i.id = t."productionChecklistItemId"
+                               WHERE i."templateId" = $1)"#,
+            &[&template_id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+pub async fn insert_template(
+    tx: &Transaction<'_>,
+    template: &Template,
+    is_active: bool,
+) -> Result<Uuid, DbError> {
+    let row = tx
+        .query_one(
+            r#"INSERT INTO "QCFormTemplate" ("formName", "formType", "version", "description", "isActive")
+               VALUES ($1, $2, $3, $4, $5)
+               RETURNING id"#,
+            &[
+                &template.name,
+                &template.form_type,
+                &template.version,
+                &template.description,
+                &is_active,
+            ],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Updates formType and description, only if they differ.
+pub async fn update_template_header(
+    tx: &Transaction<'_>,
+    template_id: Uuid,
+    template: &Template,
+) -> Result<u64, DbError> {
+    Ok(tx
+        .execute(
+            r#"UPDATE "QCFormTemplate" SET "formType" = $2, "description" = $3
+                WHERE id = $1 AND ("formType", "description") IS DISTINCT FROM ($2, $3)"#,
+            &[&template_id, &template.form_type, &template.description],
+        )
+        .await?)
+}
+
+/// Makes `keep` the only active version of its form name.
+pub async fn deactivate_other_versions(
+    tx: &Transaction<'_>,
+    form_name: &str,
+    keep: Uuid,
+) -> Result<u64, DbError> {
+    Ok(tx
+        .execute(
+            r#"UPDATE "QCFormTemplate" SET "isActive" = false
+                WHERE "formName" = $1 AND id <> $2 AND "isActive" IS DISTINCT FROM false"#,
+            &[&form_name, &keep],
+        )
+        .await?)
+}
+
+pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64, DbError> {
+    Ok(tx
+        .execute(
+            r#"DELETE FROM "QCChecklistItem" WHERE "templateId" = $1"#,
+            &[&template_id],
+        )
+        .await?)
+}
+
+pub async fn insert_items(
+    tx: &Transaction<'_>,
+    template_id: Uuid,
+    items: &[Item],
+) -> Result<u64, DbError> {
+    let stmt = tx
+        .prepare(
+            r#"INSERT INTO "QCChecklistItem"
+                   ("templateId", "section", "itemDescription", "checkType", "isBasinSpecific", "isRequired",
+                    "notesPrompt", "sequenceOrder", "rules")
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+        )
+        .await?;
+    let mut n = 0;
+    for item in items {
+        let rules = item.rules_json();
+        n += tx
+            .execute(
+                &stmt,
+                &[
+                    &template_id,
+                    &item.section,
+                    &item.description,
+                    &item.check_type,
+                    &item.basin_specific,
+                    &item.required,
+                    &item.notes_prompt,
+                    &item.sequence,
+                    &rules,
+                ],
+            )
+            .await?;
+    }
+    Ok(n)
+}

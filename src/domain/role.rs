@@ -57,7 +57,9 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Role> {
         let s = s.trim();
-        Role::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(s))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(s))
     }
 }
 

@@ -1,1 +1,257 @@
-//! (in progress)
+//! The screens: a closed enum, each with a pure `update` and a `view`.
+//!
+//! Screens never perform IO. They return a [`Command`] for the runtime, and report what the shell
+//! must do (navigate, toast, start or end the session) as [`Effect`]s through the [`Ctx`] they are given.
+
+pub mod home;
+pub mod lock;
+pub mod login;
+pub mod notifications;
+pub mod password;
+pub mod users;
+
+use crate::domain::Role;
+use crate::domain::session::Session;
+use crate::keymap::{Action, KeyContext, Keymap};
+use crate::msg::{Command, DbReply, DbRequest, Request, RequestId};
+use crate::theme::Theme;
+use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::time::Instant;
+
+/// Hands out request ids; ids only grow, so an id tells which session it was issued under.
+#[derive(Debug, Clone, Default)]
+pub struct IdGen {
+    last: u64,
+}
+
+impl IdGen {
+    pub fn next_id(&mut self) -> RequestId {
+        self.last += 1;
+        RequestId(self.last)
+    }
+
+    /// The id the next call to `next_id` returns.
+    pub fn peek(&self) -> RequestId {
+        RequestId(self.last + 1)
+    }
+}
+
+/// What a screen is told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreenMsg {
+    Action(Action),
+    /// A printable key for the focused text field.
+    Char(char),
+    /// Pasted text for the focused text field.
+    Paste(String),
+    Db(DbReply),
+    Tick(Instant),
+}
+
+/// What a screen asks the shell to do besides IO.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Navigate(ScreenId),
+    Toast(Toast),
+    SessionStarted(Box<Session>),
+    /// Leave the session: the shell sends the logout and shows the login screen.
+    Logout,
+    /// The user changed their password; the forced change is done.
+    PasswordChanged,
+    /// The screen knows the exact unread count (it just loaded or marked notifications).
+    Unread(i64),
+    /// The lock screen accepted the password.
+    Unlocked,
+}
+
+/// What a screen's `update` may use: request ids, the session, and an outbox for effects.
+pub struct Ctx<'a> {
+    ids: &'a mut IdGen,
+    session: Option<&'a Session>,
+    keymap: &'a Keymap,
+    effects: Vec<Effect>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(ids: &'a mut IdGen, session: Option<&'a Session>, keymap: &'a Keymap) -> Ctx<'a> {
+        Ctx {
+            ids,
+            session,
+            keymap,
+            effects: Vec::new(),
+        }
+    }
+
+    /// For dialogs that show their own keys (e.g. `y Yes  n No`), taken from the same table.
+    pub fn keymap(&self) -> &Keymap {
+        self.keymap
+    }
+
+    /// Allocates an id for `kind` and wraps both into the command for the runtime.
+    pub fn request(&mut self, kind: Request) -> (RequestId, Command) {
+        let id = self.ids.next_id();
+        (id, Command::Db(DbRequest { id, kind }))
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session
+    }
+
+    /// The session token; `None` only if a screen that needs a session is shown without one.
+    pub fn token(&self) -> Option<String> {
+        self.session.map(|s| s.token.clone())
+    }
+
+    pub fn emit(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    pub fn toast(&mut self, toast: Toast) {
+        self.effects.push(Effect::Toast(toast));
+    }
+
+    pub fn into_effects(self) -> Vec<Effect> {
+        self.effects
+    }
+}
+
+/// Names the screens a menu entry or a `Back` can lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScreenId {
+    Home,
+    Users,
+    ChangePassword,
+    Notifications,
+}
+
+/// One line of the home menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HomeEntry {
+    pub label: &'static str,
+    pub description: &'static str,
+    pub target: ScreenId,
+}
+
+/// The screens each role reaches from its home menu. Features add their entries here.
+pub fn home_entries(role: Role) -> Vec<HomeEntry> {
+    let mut entries = Vec::new();
+    if role == Role::Admin {
+        entries.push(HomeEntry {
+            label: "Users",
+            description: "Create users, change roles, reset passwords",
+            target: ScreenId::Users,
+        });
+    }
+    entries.push(HomeEntry {
+        label: "Notifications",
+        description: "Messages about your work",
+        target: ScreenId::Notifications,
+    });
+    entries.push(HomeEntry {
+        label: "Change password",
+        description: "Choose a new password",
+        target: ScreenId::ChangePassword,
+    });
+    entries
+}
+
+pub enum ActiveScreen {
+    Login(login::LoginScreen),
+    Home(home::HomeScreen),
+    Users(users::UsersScreen),
+    Password(password::PasswordScreen),
+    Notifications(notifications::NotificationsScreen),
+}
+
+impl ActiveScreen {
+    /// Builds the screen `id` for the session's user, with the request it loads its data with.
+    pub fn open(id: ScreenId, ctx: &mut Ctx) -> (ActiveScreen, Command) {
+        let Some(session) = ctx.session() else {
+            return (
+                ActiveScreen::Login(login::LoginScreen::new(None, None)),
+                Command::None,
+            );
+        };
+        let user = session.user.clone();
+        match id {
+            ScreenId::Home => (
+                ActiveScreen::Home(home::HomeScreen::new(&user)),
+                Command::None,
+            ),
+            ScreenId::ChangePassword => (
+                ActiveScreen::Password(password::PasswordScreen::new(false)),
+                Command::None,
+            ),
+            ScreenId::Users => {
+                let (s, cmd) = users::UsersScreen::open(ctx);
+                (ActiveScreen::Users(s), cmd)
+            }
+            ScreenId::Notifications => {
+                let (s, cmd) = notifications::NotificationsScreen::open(ctx);
+                (ActiveScreen::Notifications(s), cmd)
+            }
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            ActiveScreen::Login(_) => "Log in",
+            ActiveScreen::Home(_) => "Home",
+            ActiveScreen::Users(s) => s.title(),
+            ActiveScreen::Password(s) => s.title(),
+            ActiveScreen::Notifications(_) => "Notifications",
+        }
+    }
+
+    /// The screen's key contexts, innermost first (the shell adds `Session` and `Global`).
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        match self {
+            ActiveScreen::Login(s) => s.key_contexts(),
+            ActiveScreen::Home(s) => s.key_contexts(),
+            ActiveScreen::Users(s) => s.key_contexts(),
+            ActiveScreen::Password(s) => s.key_contexts(),
+            ActiveScreen::Notifications(s) => s.key_contexts(),
+        }
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match self {
+            ActiveScreen::Login(s) => s.update(msg, ctx),
+            ActiveScreen::Home(s) => s.update(msg, ctx),
+            ActiveScreen::Users(s) => s.update(msg, ctx),
+            ActiveScreen::Password(s) => s.update(msg, ctx),
+            ActiveScreen::Notifications(s) => s.update(msg, ctx),
+        }
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        match self {
+            ActiveScreen::Login(s) => s.view(frame, area, theme),
+            ActiveScreen::Home(s) => s.view(frame, area, theme),
+            ActiveScreen::Users(s) => s.view(frame, area, theme),
+            ActiveScreen::Password(s) => s.view(frame, area, theme),
+            ActiveScreen::Notifications(s) => s.view(frame, area, theme),
+        }
+    }
+
+    /// True when an open form holds typed input that quitting would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        match self {
+            ActiveScreen::Login(s) => s.has_unsaved_input(),
+            ActiveScreen::Home(_) | ActiveScreen::Notifications(_) => false,
+            ActiveScreen::Users(s) => s.has_unsaved_input(),
+            ActiveScreen::Password(s) => s.has_unsaved_input(),
+        }
+    }
+}
+
+/// A reply's error as the text to show, or `None` for success.
+pub fn error_text(reply: &DbReply) -> Option<String> {
+    reply
+        .result
+        .as_ref()
+        .err()
+        .map(crate::db::DbError::user_message)
+}

@@ -1,1 +1,226 @@
-//! (in progress)
+//! Login, station unlock, logout, heartbeat and password change.
+//!
+//! Failed passwords are counted per lower-cased username in `"LoginThrottle"`, whether or not the user
+//! exists, so neither the messages nor the lockout reveal which usernames are real.
+
+use super::{Authed, ServiceCtx, authenticate, hash_blocking, verify_blocking};
+use crate::auth::{new_session_token, sha256_hex};
+use crate::db::{DbError, begin_as, notifications, sessions, users};
+use crate::domain::session::Session;
+use crate::domain::user::{UserSummary, normalize_username, validate_password};
+use crate::msg::HeartbeatInfo;
+use chrono::{NaiveDateTime, Timelike};
+
+pub const LOGIN_FAILED: &str = "Username or password incorrect";
+pub const PASSWORD_INCORRECT: &str = "Password incorrect";
+pub const CURRENT_PASSWORD_INCORRECT: &str = "Current password incorrect";
+pub const PASSWORD_UNCHANGED: &str = "The new password must differ from the current one";
+
+/// `Too many failed attempts; try again after HH:MM`, the unlock time in the server's local time,
+/// rounded up to the minute so that trying at the stated time always works.
+pub fn lock_message(until: NaiveDateTime) -> String {
+    let shown = if until.second() > 0 || until.nanosecond() > 0 {
+        until + chrono::Duration::minutes(1)
+    } else {
+        until
+    };
+    format!(
+        "Too many failed attempts; try again after {}",
+        shown.format("%H:%M")
+    )
+}
+
+/// Checks the credentials and opens a session. Every refusal is a [`DbError::Invalid`] whose message
+/// is the same for an unknown user, an inactive user and a wrong password.
+#[tracing::instrument(skip_all)]
+pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result<Session, DbError> {
+    let Ok(name) = normalize_username(username) else {
+        // No such user can exist; spend the same time as a real check.
+        verify_blocking(password, None).await?;
+        return Err(DbError::Invalid(LOGIN_FAILED.into()));
+    };
+    let mut client = ctx.pool.get().await?;
+    if let Some(until) = sessions::locked_until(&client, &name).await? {
+        return Err(DbError::Invalid(lock_message(until)));
+    }
+    let (user, hash) = match users::find_auth_by_username(&client, &name).await? {
+        Some(a) if a.user.is_active => (Some(a.user), Some(a.password_hash)),
+        _ => (None, None),
+    };
+    let ok = verify_blocking(password, hash).await?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            // Nobody is accountable for a failed attempt; the audit row names the station only.
+            let tx = begin_as(&mut client, &ctx.anonymous()).await?;
+            let locked = sessions::record_failure(
+                &tx,
+                &name,
+                ctx.policy.max_failures_i32(),
+                ctx.policy.lockout_minutes_i32(),
+            )
+            .await?;
+            tx.commit().await?;
+            tracing::info!(username = %name, locked = locked.is_some(), "login refused");
+            return Err(DbError::Invalid(
+                locked.map_or_else(|| LOGIN_FAILED.to_string(), lock_message),
+            ));
+        }
+    };
+
+    let token = new_session_token().map_err(|e| DbError::Query(e.to_string()))?;
+    let tx = begin_as(&mut client, &ctx.actor(user.id)).await?;
+    sessions::clear_failures(&tx, &name).await?;
+    let last_login_at = users::touch_last_login(&tx, user.id).await?;
+    let (_, expires_at) = sessions::insert(
+        &tx,
+        user.id,
+        &sha256_hex(token.as_bytes()),
+        ctx.policy.ttl_hours_i32(),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(username = %name, user_id = %user.id, "logged in");
+    Ok(Session {
+        token,
+        user: UserSummary {
+            last_login_at,
+            ..user
+        },
+        expires_at,
+    })
+}
+
+/// Re-checks the password of a logged-in user (station unlock, password change, e-signature).
+///
+/// A wrong password counts toward the lockout like a failed login and gives `wrong`; the failure that
+/// reaches the limit also ends this session ([`DbError::SessionEnded`] with the lock message). While the
+/// username is locked (by attempts at any station) the password is not checked at all.
+pub async fn confirm_password(
+    ctx: &ServiceCtx,
+    who: &Authed,
+    password: String,
+    wrong: &str,
+) -> Result<(), DbError> {
+    let mut client = ctx.pool.get().await?;
+    if let Some(until) = sessions::locked_until(&client, &who.user.username).await? {
+        return Err(DbError::Invalid(lock_message(until)));
+    }
+    let hash = users::find_auth_by_id(&client, who.user.id)
+        .await?
+        .map(|a| a.password_hash);
+    let ok = verify_blocking(password, hash).await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    if ok {
+        sessions::clear_failures(&tx, &who.user.username).await?;
+        sessions::touch(&tx, who.session_id).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let locked = sessions::record_failure(
+        &tx,
+        &who.user.username,
+        ctx.policy.max_failures_i32(),
+        ctx.policy.lockout_minutes_i32(),
+    )
+    .await?;
+    if let Some(until) = locked {
+        sessions::delete(&tx, who.session_id).await?;
+        tx.commit().await?;
+        tracing::info!(user_id = %who.user.id, "password re-entry locked the account; session ended");
+        return Err(DbError::SessionEnded(lock_message(until)));
+    }
+    tx.commit().await?;
+    Err(DbError::Invalid(wrong.to_string()))
+}
+
+/// Unlocks an idle-locked station for the session's own user.
+#[tracing::instrument(skip_all)]
+pub async fn unlock(ctx: &ServiceCtx, token: &str, password: String) -> Result<(), DbError> {
+    let who = authenticate(ctx, token).await?;
+    confirm_password(ctx, &who, password, PASSWORD_INCORRECT).await
+}
+
+/// Ends the session. An unknown or already ended token is not an error: the station is logged out either way.
+#[tracing::instrument(skip_all)]
+pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
+    let hash = sha256_hex(token.as_bytes());
+    let mut client = ctx.pool.get().await?;
+    if let Some(rec) = sessions::find_by_token_hash(&client, &hash).await? {
+        let tx = begin_as(&mut client, &ctx.actor(rec.user.id)).await?;
+        sessions::delete(&tx, rec.id).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Confirms the session is still valid and reports the unread notification count.
+pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo, DbError> {
+    let who = authenticate(ctx, token).await?;
+    let mut client = ctx.pool.get().await?;
+    // Refreshing lastUsedAt once a minute is enough and spares the audit trail a row per beat.
+    if who.stale {
+        let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+        sessions::touch(&tx, who.session_id).await?;
+        tx.commit().await?;
+    }
+    let unread_notifications = notifications::count_unread(&client, who.user.id).await?;
+    Ok(HeartbeatInfo {
+        unread_notifications,
+    })
+}
+
+/// Changes the session user's own password; their other sessions end, this one stays.
+#[tracing::instrument(skip_all)]
+pub async fn change_password(
+    ctx: &ServiceCtx,
+    token: &str,
+    current: String,
+    new: String,
+) -> Result<(), DbError> {
+    let who = authenticate(ctx, token).await?;
+    // Checked first so a rejected new password does not cost a lockout attempt.
+    validate_password(&new).map_err(DbError::Invalid)?;
+    if new == current {
+        return Err(DbError::Invalid(PASSWORD_UNCHANGED.into()));
+    }
+    confirm_password(ctx, &who, current, CURRENT_PASSWORD_INCORRECT).await?;
+    let hash = hash_blocking(new).await?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    users::set_password(&tx, who.user.id, &hash, false)
+        .await?
+        .ok_or_else(|| DbError::SessionEnded(super::SESSION_ENDED.into()))?;
+    sessions::delete_for_user(&tx, who.user.id, Some(who.session_id)).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %who.user.id, "password changed");
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_message_rounds_up_to_the_minute() {
+        let at = |h, m, s| {
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 4)
+                .unwrap()
+                .and_hms_opt(h, m, s)
+                .unwrap()
+        };
+        assert_eq!(
+            lock_message(at(14, 37, 0)),
+            "Too many failed attempts; try again after 14:37"
+        );
+        assert_eq!(
+            lock_message(at(14, 37, 1)),
+            "Too many failed attempts; try again after 14:38"
+        );
+        assert_eq!(
+            lock_message(at(23, 59, 30)),
+            "Too many failed attempts; try again after 00:00"
+        );
+    }
+}

@@ -1,7 +1,234 @@
-//! (in progress)
+//! Use cases behind every [`Request`]: session checks, role checks and the transactions that carry them out.
+//!
+//! The screens' role checks are only a courtesy; the ones here are binding. Every write runs in a
+//! transaction from [`begin_as`](crate::db::begin_as) so the audit trigger names the acting user.
 
 pub mod auth;
 pub mod catalog;
 pub mod notifications;
 pub mod seed;
 pub mod users;
+
+use crate::db::{Actor, Pool};
+use crate::db::{DbError, sessions};
+use crate::domain::user::UserSummary;
+use crate::msg::{DbReply, DbRequest, Reply, Request};
+use uuid::Uuid;
+
+/// Login lockout and session lifetime (decisions.md, Security).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityPolicy {
+    /// Failed passwords in a row that lock the username.
+    pub max_failed_logins: u32,
+    pub lockout_minutes: u32,
+    /// Absolute session lifetime; activity does not extend it.
+    pub session_ttl_hours: u32,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        SecurityPolicy {
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+            session_ttl_hours: 8,
+        }
+    }
+}
+
+impl SecurityPolicy {
+    // Bounded so the SQL interval arithmetic can never overflow on a bad setting.
+    pub(crate) fn max_failures_i32(&self) -> i32 {
+        i32::try_from(self.max_failed_logins.clamp(1, 1000)).unwrap_or(1000)
+    }
+
+    pub(crate) fn lockout_minutes_i32(&self) -> i32 {
+        i32::try_from(self.lockout_minutes.clamp(1, 525_600)).unwrap_or(525_600)
+    }
+
+    pub(crate) fn ttl_hours_i32(&self) -> i32 {
+        i32::try_from(self.session_ttl_hours.clamp(1, 8760)).unwrap_or(8760)
+    }
+}
+
+/// What every use case needs: the pool, the policy, and the station's name for the audit trail.
+#[derive(Clone)]
+pub struct ServiceCtx {
+    pub pool: Pool,
+    pub policy: SecurityPolicy,
+    /// `station:<name>`; recorded as the audit agent of every write.
+    pub agent: String,
+}
+
+impl ServiceCtx {
+    /// The actor for writes made on behalf of `user_id` at this station.
+    pub fn actor(&self, user_id: Uuid) -> Actor {
+        Actor::user(user_id, self.agent.clone())
+    }
+
+    /// The actor for writes no user is accountable for yet (failed logins).
+    pub fn anonymous(&self) -> Actor {
+        Actor::system(self.agent.clone())
+    }
+}
+
+/// The user behind a valid session token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authed {
+    pub session_id: Uuid,
+    pub user: UserSummary,
+    pub expires_at: chrono::NaiveDateTime,
+    /// `lastUsedAt` is over a minute old.
+    pub stale: bool,
+}
+
+impl Authed {
+    pub fn actor(&self, ctx: &ServiceCtx) -> Actor {
+        ctx.actor(self.user.id)
+    }
+}
+
+pub const SESSION_ENDED: &str = "Your session has ended; please log in again";
+pub const SESSION_EXPIRED: &str = "Your session expired; please log in again";
+
+/// Resolves a bearer token to its user, or says why the station must return to the login screen.
+///
+/// Expired sessions are deleted on sight; a deactivated user's sessions are already gone, but the
+/// active flag is checked again so a race with deactivation cannot slip through.
+pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbError> {
+    let hash = crate::auth::sha256_hex(token.as_bytes());
+    let mut client = ctx.pool.get().await?;
+    let Some(rec) = sessions::find_by_token_hash(&client, &hash).await? else {
+        return Err(DbError::SessionEnded(SESSION_ENDED.into()));
+    };
+    if rec.expired {
+        let tx = crate::db::begin_as(&mut client, &ctx.actor(rec.user.id)).await?;
+        sessions::delete(&tx, rec.id).await?;
+        tx.commit().await?;
+        return Err(DbError::SessionEnded(SESSION_EXPIRED.into()));
+    }
+    if !rec.user.is_active {
+        return Err(DbError::SessionEnded(SESSION_ENDED.into()));
+    }
+    Ok(Authed {
+        session_id: rec.id,
+        user: rec.user,
+        expires_at: rec.expires_at,
+        stale: rec.stale,
+    })
+}
+
+/// Hashes off the async threads: argon2 takes tens of milliseconds of CPU.
+pub(crate) async fn hash_blocking(password: String) -> Result<String, DbError> {
+    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(|e| DbError::Query(format!("password hashing task failed: {e}")))?
+        .map_err(|e| DbError::Query(e.to_string()))
+}
+
+/// Verifies off the async threads; `None` for the hash spends the same time and fails.
+pub(crate) async fn verify_blocking(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, DbError> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(h) => crate::auth::verify_password(&password, &h),
+        None => crate::auth::verify_dummy(&password),
+    })
+    .await
+    .map_err(|e| DbError::Query(format!("password verification task failed: {e}")))
+}
+
+/// Runs one request and wraps its outcome for the screen that sent it.
+#[tracing::instrument(skip_all, fields(req = req.id.0))]
+pub async fn dispatch(ctx: &ServiceCtx, req: DbRequest) -> DbReply {
+    // The Debug of `Request` leaves out passwords and tokens.
+    tracing::debug!(kind = ?req.kind, "request");
+    let result = run(ctx, req.kind).await;
+    match &result {
+        Ok(_) => {}
+        Err(e @ (DbError::Unavailable(_) | DbError::Query(_))) => {
+            tracing::warn!(error = %e, "request failed");
+        }
+        Err(e) => tracing::info!(error = %e, "request refused"),
+    }
+    DbReply { id: req.id, result }
+}
+
+async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
+    match kind {
+        Request::Login { username, password } => auth::login(ctx, &username, password)
+            .await
+            .map(Reply::LoggedIn),
+        Request::Unlock { token, password } => auth::unlock(ctx, &token, password)
+            .await
+            .map(|()| Reply::Unlocked),
+        Request::Logout { token } => auth::logout(ctx, &token).await.map(|()| Reply::LoggedOut),
+        Request::Heartbeat { token } => auth::heartbeat(ctx, &token).await.map(Reply::Heartbeat),
+        Request::ChangePassword {
+            token,
+            current,
+            new,
+        } => auth::change_password(ctx, &token, current, new)
+            .await
+            .map(|()| Reply::PasswordChanged),
+        Request::ListUsers { token } => users::list(ctx, &token).await.map(Reply::Users),
+        Request::CreateUser { token, user } => {
+            users::create(ctx, &token, user).await.map(Reply::UserSaved)
+        }
+        Request::SetRole {
+            token,
+            user_id,
+            role,
+        } => users::change_role(ctx, &token, user_id, role)
+            .await
+            .map(Reply::UserSaved),
+        Request::SetActive {
+            token,
+            user_id,
+            active,
+        } => users::change_active(ctx, &token, user_id, active)
+            .await
+            .map(Reply::UserSaved),
+        Request::ResetPassword {
+            token,
+            user_id,
+            temp_password,
+        } => users::reset_password(ctx, &token, user_id, temp_password)
+            .await
+            .map(Reply::UserSaved),
+        Request::Notifications { token } => notifications::list(ctx, &token)
+            .await
+            .map(Reply::Notifications),
+        Request::MarkNotificationsRead { token, ids } => {
+            notifications::mark_read(ctx, &token, &ids)
+                .await
+                .map(|()| Reply::Done)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_matches_decisions() {
+        let p = SecurityPolicy::default();
+        assert_eq!(
+            (p.max_failed_logins, p.lockout_minutes, p.session_ttl_hours),
+            (5, 15, 8)
+        );
+    }
+
+    #[test]
+    fn policy_bounds() {
+        let p = SecurityPolicy {
+            max_failed_logins: 0,
+            lockout_minutes: u32::MAX,
+            session_ttl_hours: u32::MAX,
+        };
+        assert_eq!(p.max_failures_i32(), 1);
+        assert_eq!(p.lockout_minutes_i32(), 525_600);
+        assert_eq!(p.ttl_hours_i32(), 8760);
+    }
+}

@@ -1,1 +1,72 @@
-//! (in progress)
+//! Reusable drawing pieces shared by the screens and the shell.
+
+pub mod confirm;
+pub mod form_field;
+pub mod help;
+pub mod key_bar;
+pub mod status_bar;
+pub mod toast;
+
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Clear};
+
+/// A `width` x `height` rectangle centred in `area`, shrunk to fit.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Mutes everything already drawn in `area`, so a dialog on top reads as modal.
+pub fn dim(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    let muted = Style::reset().patch(theme.muted);
+    for pos in area.positions() {
+        if let Some(cell) = buf.cell_mut(pos) {
+            cell.set_style(muted);
+        }
+    }
+}
+
+/// Clears `area`, draws a dialog frame titled `title` and returns the inside, with a one-column margin.
+pub fn dialog(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.dialog)
+        .title(Span::styled(format!(" {title} "), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    Rect::new(
+        inner.x.saturating_add(1).min(inner.right()),
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    )
+}
+
+/// A plain panel frame for a screen's main content.
+pub fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.heading))
+}
+
+/// One row of `area`, or an empty rect when `area` has fewer rows.
+pub fn row(area: Rect, offset: u16) -> Rect {
+    if offset >= area.height {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    Rect::new(area.x, area.y + offset, area.width, 1)
+}

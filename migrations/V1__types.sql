@@ -1,0 +1,91 @@
+-- Enum types of the CleanStation schema. They come first because every later table depends on them.
+-- Type names are quoted so they keep the PascalCase spelling of the design.
+
+-- Users
+CREATE TYPE "UserRole" AS ENUM (
+    'PRODUCTION_COORDINATOR',
+    'ADMIN',
+    'PROCUREMENT_SPECIALIST',
+    'QC_PERSON',
+    'ASSEMBLER',
+    'SERVICE_DEPARTMENT'
+);
+
+-- Orders and sink configuration
+CREATE TYPE "DocumentLanguage" AS ENUM ('EN', 'FR', 'SP');
+CREATE TYPE "SinkFamily" AS ENUM ('MDRD', 'ENDOSCOPE', 'INSTROSINK');
+CREATE TYPE "LegsType" AS ENUM ('HEIGHT_ADJUSTABLE', 'FIXED_HEIGHT');
+CREATE TYPE "FeetType" AS ENUM ('LOCK_LEVELING_CASTERS', 'SS_ADJUSTABLE_SEISMIC_FEET');
+CREATE TYPE "WorkflowDirection" AS ENUM ('LEFT_TO_RIGHT', 'RIGHT_TO_LEFT');
+CREATE TYPE "PegboardColor" AS ENUM ('GREEN', 'BLACK', 'YELLOW', 'GREY', 'RED', 'BLUE', 'ORANGE', 'WHITE');
+CREATE TYPE "PegboardType" AS ENUM ('PERFORATED', 'SOLID');
+CREATE TYPE "PegboardSizeType" AS ENUM ('SAME_AS_SINK', 'CUSTOM');
+CREATE TYPE "OrderStatus" AS ENUM (
+    'ORDER_CREATED',
+    'PARTS_SENT',
+    'READY_FOR_PRE_QC',
+    'READY_FOR_PRODUCTION',
+    'TESTING_COMPLETE',
+    'PACKAGING_COMPLETE',
+    'READY_FOR_FINAL_QC',
+    'READY_FOR_SHIP',
+    'SHIPPED'
+);
+CREATE TYPE "BasinType" AS ENUM ('E_SINK', 'E_SINK_DI', 'E_DRAIN');
+CREATE TYPE "FaucetType" AS ENUM (
+    'WRIST_BLADE_SWING_SPOUT',
+    'PRE_RINSE_OVERHEAD_SPRAY',
+    'GOOSENECK_TREATED_WATER'
+);
+CREATE TYPE "FaucetPlacement" AS ENUM ('CENTER', 'BETWEEN_BASINS');
+CREATE TYPE "SprayerType" AS ENUM (
+    'DI_WATER_GUN_KIT_TURRET',
+    'DI_WATER_GUN_KIT_ROSETTE',
+    'AIR_GUN_KIT_TURRET',
+    'AIR_GUN_KIT_ROSETTE'
+);
+CREATE TYPE "SprayerLocation" AS ENUM ('LEFT_SIDE', 'RIGHT_SIDE');
+
+-- Catalog
+CREATE TYPE "PartType" AS ENUM ('COMPONENT', 'MATERIAL');
+CREATE TYPE "EntityStatus" AS ENUM ('ACTIVE', 'INACTIVE');
+CREATE TYPE "AssemblyType" AS ENUM ('SIMPLE', 'COMPLEX', 'SERVICE_PART', 'KIT');
+CREATE TYPE "ComponentType" AS ENUM ('PART', 'ASSEMBLY');
+
+-- Bills of materials
+CREATE TYPE "BOMStatus" AS ENUM ('DRAFT', 'APPROVED', 'SUPERSEDED');
+
+-- Quality control
+CREATE TYPE "QCFormType" AS ENUM ('PRE_QC', 'FINAL_QC', 'IN_PROCESS');
+CREATE TYPE "QCCheckType" AS ENUM ('BOOLEAN', 'TEXT', 'MEASUREMENT', 'N_A_OPTION', 'MULTI_CHOICE');
+CREATE TYPE "QCResultStatus" AS ENUM ('PASS', 'FAIL', 'INCOMPLETE');
+
+-- Testing
+CREATE TYPE "TestingStatus" AS ENUM ('PASS', 'FAIL', 'INCOMPLETE');
+CREATE TYPE "TestType" AS ENUM ('FUNCTIONAL', 'SAFETY', 'PERFORMANCE', 'VISUAL');
+CREATE TYPE "TestResultStatus" AS ENUM ('PASS', 'FAIL', 'N_A');
+
+-- Service orders
+CREATE TYPE "ServiceOrderStatus" AS ENUM ('PENDING', 'APPROVED', 'REJECTED', 'FULFILLED');
+
+-- Documents
+CREATE TYPE "OrderDocumentType" AS ENUM (
+    'PO_DOCUMENT',
+    'TECHNICAL_DRAWING',
+    'ORDER_CONFIRMATION',
+    'QC_FORM',
+    'TEST_RESULT',
+    'PHOTO',
+    'OTHER'
+);
+
+-- System
+CREATE TYPE "NotificationType" AS ENUM (
+    'ORDER_STATUS_CHANGE',
+    'TASK_ASSIGNMENT',
+    'QC_REQUIRED',
+    'SYSTEM_UPDATE',
+    'ERROR',
+    'INFO'
+);
+CREATE TYPE "SettingDataType" AS ENUM ('STRING', 'INTEGER', 'BOOLEAN', 'JSON');

@@ -1,0 +1,113 @@
+//! The home screen: a greeting and the menu of the screens the user's role has.
+
+use crate::domain::Role;
+use crate::domain::user::UserSummary;
+use crate::keymap::{Action, KeyContext};
+use crate::msg::Command;
+use crate::screens::{Ctx, Effect, HomeEntry, ScreenMsg, home_entries};
+use crate::theme::Theme;
+use crate::widgets::{panel, row};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct HomeScreen {
+    full_name: String,
+    role: Role,
+    entries: Vec<HomeEntry>,
+    selected: usize,
+}
+
+impl HomeScreen {
+    pub fn new(user: &UserSummary) -> HomeScreen {
+        HomeScreen {
+            full_name: user.full_name.clone(),
+            role: user.role,
+            entries: home_entries(user.role),
+            selected: 0,
+        }
+    }
+
+    pub fn entries(&self) -> &[HomeEntry] {
+        &self.entries
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        vec![KeyContext::Home, KeyContext::List]
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        let last = self.entries.len().saturating_sub(1);
+        if let ScreenMsg::Action(action) = msg {
+            match action {
+                Action::Up => self.selected = self.selected.saturating_sub(1),
+                Action::Down => self.selected = (self.selected + 1).min(last),
+                Action::First | Action::PageUp => self.selected = 0,
+                Action::Last | Action::PageDown => self.selected = last,
+                Action::Open => {
+                    if let Some(e) = self.entries.get(self.selected) {
+                        ctx.emit(Effect::Navigate(e.target));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Command::None
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let greeting = Line::from(vec![
+            Span::styled("Welcome, ", theme.base),
+            Span::styled(self.full_name.clone(), theme.title),
+        ]);
+        let role = Line::from(Span::styled(
+            format!("Signed in as {}.", self.role.title()),
+            theme.muted,
+        ));
+        let inset = Rect::new(
+            area.x.saturating_add(2).min(area.right()),
+            area.y,
+            area.width.saturating_sub(4),
+            area.height,
+        );
+        frame.render_widget(Paragraph::new(greeting), row(inset, 1));
+        frame.render_widget(Paragraph::new(role), row(inset, 2));
+
+        let rows = u16::try_from(self.entries.len()).unwrap_or(u16::MAX);
+        let menu_h = rows.saturating_add(2).min(inset.height.saturating_sub(4));
+        let menu_area = Rect::new(
+            inset.x,
+            inset.y.saturating_add(4),
+            inset.width.min(72),
+            menu_h,
+        );
+        let block = panel("Menu", theme).padding(ratatui::widgets::Padding::horizontal(1));
+        let inner = block.inner(menu_area);
+        frame.render_widget(block, menu_area);
+        let label_w = self
+            .entries
+            .iter()
+            .map(|e| e.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, entry) in self.entries.iter().enumerate() {
+            let selected = i == self.selected;
+            let marker = if selected { "▶ " } else { "  " };
+            let style = if selected { theme.selected } else { theme.base };
+            let line = Line::from(vec![
+                Span::styled(format!("{marker}{:<label_w$}  ", entry.label), style),
+                Span::styled(
+                    entry.description,
+                    if selected {
+                        theme.selected
+                    } else {
+                        theme.muted
+                    },
+                ),
+            ]);
+            let r = row(inner, u16::try_from(i).unwrap_or(u16::MAX));
+            frame.render_widget(Paragraph::new(line).style(style), r);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The login screen: username and masked password.
+
+use crate::keymap::{Action, KeyContext};
+use crate::msg::{Command, Reply, Request, RequestId};
+use crate::screens::{Ctx, Effect, ScreenMsg};
+use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::{centered, panel, row};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+const USERNAME: usize = 0;
+const PASSWORD: usize = 1;
+
+pub struct LoginScreen {
+    form: Form,
+    /// First-start notice from the runtime (e.g. where the demo accounts are).
+    banner: Option<String>,
+    /// Why we are here, e.g. the session ended.
+    notice: Option<String>,
+    error: Option<String>,
+    pending: Option<RequestId>,
+}
+
+impl LoginScreen {
+    pub fn new(banner: Option<String>, notice: Option<String>) -> LoginScreen {
+        let form = Form::new(vec![
+            FormField::text("Username").with_max_len(50),
+            FormField::masked("Password"),
+        ])
+        .with_input_width(30);
+        LoginScreen {
+            form,
+            banner,
+            notice,
+            error: None,
+            pending: None,
+        }
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        self.form.key_contexts()
+    }
+
+    pub fn has_unsaved_input(&self) -> bool {
+        self.form.has_input()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.form.type_char(c);
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.form.paste(&text);
+                Command::None
+            }
+            ScreenMsg::Action(Action::Submit) => self.submit(ctx),
+            ScreenMsg::Action(action) => {
+                self.form.handle(action);
+                Command::None
+            }
+            ScreenMsg::Db(reply) => {
+                if self.pending != Some(reply.id) {
+                    return Command::None;
+                }
+                self.pending = None;
+                match reply.result {
+                    Ok(Reply::LoggedIn(session)) => {
+                        ctx.emit(Effect::SessionStarted(Box::new(session)));
+                    }
+                    Ok(_) => {
+                        self.error = Some("Unexpected reply from the server; try again.".into())
+                    }
+                    Err(e) => {
+                        self.error = Some(e.user_message());
+                        if let Some(f) = self.form.field_mut(PASSWORD) {
+                            f.clear();
+                        }
+                        self.form.set_focus(PASSWORD);
+                    }
+                }
+                Command::None
+            }
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) -> Command {
+        if self.pending.is_some() {
+            return Command::None;
+        }
+        if !self.form.is_last() {
+            self.form.next();
+            return Command::None;
+        }
+        self.form.clear_errors();
+        let username = self.form.value(USERNAME).trim().to_string();
+        let password = self.form.value(PASSWORD);
+        if username.is_empty() {
+            self.form.set_error(USERNAME, "Enter your username");
+        }
+        if password.is_empty() {
+            self.form.set_error(PASSWORD, "Enter your password");
+        }
+        if let Some(i) = self.form.first_error() {
+            self.form.set_focus(i);
+            return Command::None;
+        }
+        self.error = None;
+        let (id, cmd) = ctx.request(Request::Login { username, password });
+        self.pending = Some(id);
+        cmd
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut y = area.y;
+        let box_w = 56.min(area.width);
+        // Wrapped here, not by the Paragraph, so the notice area is exactly as tall as its text.
+        let mut top: Vec<Line> = Vec::new();
+        let notes = self
+            .banner
+            .iter()
+            .map(|b| format!("Note: {b}"))
+            .chain(self.notice.iter().map(|n| format!("NOTICE: {n}")));
+        for (i, note) in notes.enumerate() {
+            if i > 0 {
+                top.push(Line::default());
+            }
+            top.extend(
+                wrap_words(&note, usize::from(box_w))
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, theme.warn))),
+            );
+        }
+        if !top.is_empty() {
+            let h = u16::try_from(top.len())
+                .unwrap_or(u16::MAX)
+                .min(area.height);
+            let banner_area = centered(Rect::new(area.x, y + 1, area.width, h), box_w, h);
+            frame.render_widget(Paragraph::new(top), banner_area);
+            y = y.saturating_add(h + 1);
+        }
+        let remaining = Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+        let box_area = centered(remaining, box_w, 10);
+        let block = panel("Log in", theme);
+        let inner = block.inner(box_area);
+        frame.render_widget(block, box_area);
+        let inner = Rect::new(
+            inner.x.saturating_add(2).min(inner.right()),
+            inner.y,
+            inner.width.saturating_sub(4),
+            inner.height,
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "Enter your username and password.",
+                theme.muted,
+            )),
+            row(inner, 0),
+        );
+        let form_area = Rect::new(
+            inner.x,
+            inner.y.saturating_add(2).min(inner.bottom()),
+            inner.width,
+            self.form.height().min(inner.height.saturating_sub(2)),
+        );
+        self.form.render(frame, form_area, theme);
+        let status = if self.pending.is_some() {
+            Some(Line::from(Span::styled(
+                "… Logging in, please wait",
+                theme.muted,
+            )))
+        } else {
+            self.error
+                .as_ref()
+                .map(|e| Line::from(Span::styled(format!("ERROR: {e}"), theme.error)))
+        };
+        if let Some(line) = status {
+            let r = row(inner, 6);
+            let r = Rect::new(r.x, r.y, r.width, 2.min(inner.bottom().saturating_sub(r.y)));
+            frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), r);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DbError;
+    use crate::msg::{DbReply, DbRequest};
+    use crate::screens::IdGen;
+
+    fn type_str(s: &mut LoginScreen, ctx: &mut Ctx, text: &str) {
+        for c in text.chars() {
+            s.update(ScreenMsg::Char(c), ctx);
+        }
+    }
+
+    #[test]
+    fn enter_on_password_sends_login() {
+        let mut ids = IdGen::default();
+        let km = crate::keymap::Keymap::default();
+        let mut ctx = Ctx::new(&mut ids, None, &km);
+        let mut s = LoginScreen::new(None, None);
+        type_str(&mut s, &mut ctx, "alice");
+        assert_eq!(
+            s.update(ScreenMsg::Action(Action::Submit), &mut ctx),
+            Command::None
+        );
+        type_str(&mut s, &mut ctx, "secret-pass");
+        let cmd = s.update(ScreenMsg::Action(Action::Submit), &mut ctx);
+        let Command::Db(DbRequest {
+            kind: Request::Login { username, password },
+            ..
+        }) = cmd
+        else {
+            unreachable!("expected a login request, got {cmd:?}");
+        };
+        assert_eq!(
+            (username.as_str(), password.as_str()),
+            ("alice", "secret-pass")
+        );
+        assert!(s.is_busy());
+    }
+
+    #[test]
+    fn empty_fields_send_nothing() {
+        let mut ids = IdGen::default();
+        let km = crate::keymap::Keymap::default();
+        let mut ctx = Ctx::new(&mut ids, None, &km);
+        let mut s = LoginScreen::new(None, None);
+        s.update(ScreenMsg::Action(Action::NextField), &mut ctx);
+        assert_eq!(
+            s.update(ScreenMsg::Action(Action::Submit), &mut ctx),
+            Command::None
+        );
+        assert!(s.form.field(USERNAME).and_then(FormField::error).is_some());
+        assert_eq!(s.form.focus(), USERNAME);
+    }
+
+    #[test]
+    fn stale_and_failed_replies() {
+        let mut ids = IdGen::default();
+        let km = crate::keymap::Keymap::default();
+        let mut ctx = Ctx::new(&mut ids, None, &km);
+        let mut s = LoginScreen::new(None, None);
+        type_str(&mut s, &mut ctx, "alice");
+        s.update(ScreenMsg::Action(Action::Submit), &mut ctx);
+        type_str(&mut s, &mut ctx, "wrong-password");
+        let Command::Db(req) = s.update(ScreenMsg::Action(Action::Submit), &mut ctx) else {
+            unreachable!("expected a request");
+        };
+        let stale = DbReply {
+            id: RequestId(req.id.0 + 100),
+            result: Err(DbError::Invalid("nope".into())),
+        };
+        s.update(ScreenMsg::Db(stale), &mut ctx);
+        assert!(s.is_busy());
+        let reply = DbReply {
+            id: req.id,
+            result: Err(DbError::Invalid("Wrong username or password".into())),
+        };
+        s.update(ScreenMsg::Db(reply), &mut ctx);
+        assert!(!s.is_busy());
+        assert_eq!(s.error.as_deref(), Some("Wrong username or password"));
+        assert!(s.form.field(PASSWORD).is_some_and(FormField::is_empty));
+        assert!(ctx.into_effects().is_empty());
+    }
+}
+
+/// Greedy word wrap; a word longer than the width is cut.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let word: String = word.chars().take(width).collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap_words;
+
+    #[test]
+    fn wraps_at_word_boundaries() {
+        assert_eq!(wrap_words("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap_words("abcdefgh", 3), vec!["abc"]);
+        assert!(wrap_words("", 10).is_empty());
+    }
+}

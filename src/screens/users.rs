@@ -1,0 +1,824 @@
+//! User administration (ADMIN): list, create, change role, deactivate/reactivate, reset password.
+
+use crate::domain::Role;
+use crate::domain::user::{
+    MIN_PASSWORD_LEN, NewUser, UserSummary, normalize_username, validate_full_name,
+    validate_initials, validate_password,
+};
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::toast::Toast;
+use crate::widgets::{centered, confirm, dialog, dim, panel, row};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap};
+use uuid::Uuid;
+
+const F_USERNAME: usize = 0;
+const F_FULL_NAME: usize = 1;
+const F_INITIALS: usize = 2;
+const F_ROLE: usize = 3;
+const F_PASSWORD: usize = 4;
+
+/// Rows one PageUp/PageDown moves.
+const PAGE: usize = 10;
+
+/// A role in the narrow table column; the full title is on the detail line.
+fn short_role(role: Role) -> &'static str {
+    match role {
+        Role::ProductionCoordinator => "Coordinator",
+        Role::Admin => "Admin",
+        Role::ProcurementSpecialist => "Procurement",
+        Role::QcPerson => "QC inspector",
+        Role::Assembler => "Assembler",
+        Role::ServiceDepartment => "Service",
+    }
+}
+
+fn last_login(u: &UserSummary) -> String {
+    u.last_login_at.map_or_else(
+        || "never".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+fn who(u: &UserSummary) -> String {
+    format!("{} ({})", u.username, u.full_name)
+}
+
+/// Role choices in `Role::ALL` order, shown by title.
+fn role_options() -> Vec<String> {
+    Role::ALL.iter().map(|r| r.title().to_string()).collect()
+}
+
+fn role_index(role: Role) -> usize {
+    Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
+}
+
+fn temp_password_field() -> FormField {
+    // Shown in clear: the administrator has to pass it on, and it must be changed at first login.
+    FormField::text("Temporary password").with_hint(format!(
+        "At least {MIN_PASSWORD_LEN} characters; changed at first login"
+    ))
+}
+
+enum Mode {
+    Browse,
+    NewUser {
+        form: Form,
+        error: Option<String>,
+        pending: Option<RequestId>,
+    },
+    Role {
+        user: UserSummary,
+        form: Form,
+        error: Option<String>,
+        pending: Option<RequestId>,
+    },
+    Active {
+        user: UserSummary,
+        keys: Vec<HelpLine>,
+        error: Option<String>,
+        pending: Option<RequestId>,
+    },
+    Reset {
+        user: UserSummary,
+        form: Form,
+        error: Option<String>,
+        pending: Option<RequestId>,
+    },
+}
+
+impl Mode {
+    fn pending(&self) -> Option<RequestId> {
+        match self {
+            Mode::Browse => None,
+            Mode::NewUser { pending, .. }
+            | Mode::Role { pending, .. }
+            | Mode::Active { pending, .. }
+            | Mode::Reset { pending, .. } => *pending,
+        }
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        match self {
+            Mode::NewUser { form, .. } | Mode::Role { form, .. } | Mode::Reset { form, .. } => {
+                Some(form)
+            }
+            Mode::Browse | Mode::Active { .. } => None,
+        }
+    }
+
+    fn set_error(&mut self, text: Option<String>) {
+        match self {
+            Mode::Browse => {}
+            Mode::NewUser { error, .. }
+            | Mode::Role { error, .. }
+            | Mode::Active { error, .. }
+            | Mode::Reset { error, .. } => *error = text,
+        }
+    }
+
+    fn clear_pending(&mut self) {
+        match self {
+            Mode::Browse => {}
+            Mode::NewUser { pending, .. }
+            | Mode::Role { pending, .. }
+            | Mode::Active { pending, .. }
+            | Mode::Reset { pending, .. } => *pending = None,
+        }
+    }
+}
+
+pub struct UsersScreen {
+    users: Vec<UserSummary>,
+    table: TableState,
+    loading: Option<RequestId>,
+    load_error: Option<String>,
+    /// Keeps the same user selected across a reload (after a change, the changed user).
+    select_after_load: Option<Uuid>,
+    mode: Mode,
+}
+
+impl UsersScreen {
+    /// The screen with its first `ListUsers` request.
+    pub fn open(ctx: &mut Ctx) -> (UsersScreen, Command) {
+        let mut s = UsersScreen {
+            users: Vec::new(),
+            table: TableState::default(),
+            loading: None,
+            load_error: None,
+            select_after_load: None,
+            mode: Mode::Browse,
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    pub fn users(&self) -> &[UserSummary] {
+        &self.users
+    }
+
+    pub fn selected(&self) -> Option<&UserSummary> {
+        self.table.selected().and_then(|i| self.users.get(i))
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
+            Mode::Active { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    pub fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
+            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        if self.select_after_load.is_none() {
+            self.select_after_load = self.selected().map(|u| u.id);
+        }
+        let (id, cmd) = ctx.request(Request::ListUsers { token });
+        self.loading = Some(id);
+        cmd
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(form) = self.mode.form_mut() {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(form) = self.mode.form_mut() {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn move_selection(&mut self, action: Action) {
+        let n = self.users.len();
+        if n == 0 {
+            return;
+        }
+        let cur = self.table.selected().unwrap_or(0);
+        let next = match action {
+            Action::Up => cur.saturating_sub(1),
+            Action::Down => (cur + 1).min(n - 1),
+            Action::PageUp => cur.saturating_sub(PAGE),
+            Action::PageDown => (cur + PAGE).min(n - 1),
+            Action::First => 0,
+            Action::Last => n - 1,
+            _ => cur,
+        };
+        self.table.select(Some(next));
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        match action {
+            Action::Cancel | Action::No => {
+                // A request already sent is left to finish; its reply refreshes the list.
+                if let Some(id) = self.mode.pending() {
+                    self.loading = Some(id);
+                }
+                self.mode = Mode::Browse;
+                Command::None
+            }
+            Action::Submit | Action::Yes => self.submit(ctx),
+            other => {
+                if let Some(form) = self.mode.form_mut() {
+                    form.handle(other);
+                }
+                Command::None
+            }
+        }
+    }
+
+    fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_selection(action),
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            Action::Refresh => return self.reload(ctx),
+            Action::NewItem => {
+                let form = Form::new(vec![
+                    FormField::text("Username")
+                        .with_max_len(50)
+                        .with_hint("3-50 of a-z 0-9 . _ -"),
+                    FormField::text("Full name").with_max_len(100),
+                    FormField::text("Initials").with_max_len(5),
+                    FormField::choice("Role", role_options(), role_index(Role::Assembler)),
+                    temp_password_field(),
+                ])
+                .with_input_width(40);
+                self.mode = Mode::NewUser {
+                    form,
+                    error: None,
+                    pending: None,
+                };
+            }
+            Action::ChangeRole | Action::ToggleActive | Action::ResetPassword => {
+                let Some(user) = self.selected().cloned() else {
+                    ctx.toast(Toast::error("No user selected"));
+                    return Command::None;
+                };
+                self.mode = match action {
+                    Action::ChangeRole => Mode::Role {
+                        form: Form::new(vec![FormField::choice(
+                            "New role",
+                            role_options(),
+                            role_index(user.role),
+                        )])
+                        .with_input_width(28),
+                        user,
+                        error: None,
+                        pending: None,
+                    },
+                    Action::ToggleActive => Mode::Active {
+                        user,
+                        keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+                        error: None,
+                        pending: None,
+                    },
+                    _ => Mode::Reset {
+                        user,
+                        form: Form::new(vec![temp_password_field()]).with_input_width(30),
+                        error: None,
+                        pending: None,
+                    },
+                };
+            }
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) -> Command {
+        if self.mode.pending().is_some() {
+            return Command::None;
+        }
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let request = match &mut self.mode {
+            Mode::Browse => return Command::None,
+            Mode::NewUser { form, .. } => {
+                if !form.is_last() {
+                    form.next();
+                    return Command::None;
+                }
+                match validate_new_user(form) {
+                    Some(user) => Request::CreateUser { token, user },
+                    None => return Command::None,
+                }
+            }
+            Mode::Role { user, form, .. } => {
+                let idx = form.field(0).and_then(FormField::choice_index).unwrap_or(0);
+                let Some(role) = Role::ALL.get(idx).copied() else {
+                    return Command::None;
+                };
+                if role == user.role {
+                    self.mode = Mode::Browse;
+                    ctx.toast(Toast::info("Role unchanged"));
+                    return Command::None;
+                }
+                Request::SetRole {
+                    token,
+                    user_id: user.id,
+                    role,
+                }
+            }
+            Mode::Active { user, .. } => Request::SetActive {
+                token,
+                user_id: user.id,
+                active: !user.is_active,
+            },
+            Mode::Reset { user, form, .. } => {
+                let temp_password = form.value(0);
+                if let Err(e) = validate_password(&temp_password) {
+                    form.set_error(0, e);
+                    return Command::None;
+                }
+                Request::ResetPassword {
+                    token,
+                    user_id: user.id,
+                    temp_password,
+                }
+            }
+        };
+        let (id, cmd) = ctx.request(request);
+        self.mode.set_error(None);
+        match &mut self.mode {
+            Mode::Browse => {}
+            Mode::NewUser { pending, .. }
+            | Mode::Role { pending, .. }
+            | Mode::Active { pending, .. }
+            | Mode::Reset { pending, .. } => *pending = Some(id),
+        }
+        cmd
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.loading == Some(reply.id) {
+            self.loading = None;
+            match reply.result {
+                Ok(Reply::Users(users)) => {
+                    self.load_error = None;
+                    self.users = users;
+                    let keep = self.select_after_load.take();
+                    let idx = keep
+                        .and_then(|id| self.users.iter().position(|u| u.id == id))
+                        .or_else(|| self.table.selected())
+                        .unwrap_or(0);
+                    self.table.select(if self.users.is_empty() {
+                        None
+                    } else {
+                        Some(idx.min(self.users.len() - 1))
+                    });
+                }
+                // A write whose dialog was cancelled: its answer only refreshes the list.
+                Ok(_) => return self.reload(ctx),
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if self.mode.pending() != Some(reply.id) {
+            return Command::None;
+        }
+        self.mode.clear_pending();
+        match reply.result {
+            Err(e) => {
+                self.mode.set_error(Some(e.user_message()));
+                Command::None
+            }
+            Ok(result) => {
+                let saved = match result {
+                    Reply::UserSaved(u) => Some(u),
+                    _ => None,
+                };
+                let message = match &self.mode {
+                    Mode::Browse => String::new(),
+                    Mode::NewUser { form, .. } => format!(
+                        "User {} created; they must change the password at first login",
+                        saved
+                            .as_ref()
+                            .map_or_else(|| form.value(F_USERNAME), |u| u.username.clone())
+                    ),
+                    Mode::Role { user, form, .. } => {
+                        let idx = form.field(0).and_then(FormField::choice_index).unwrap_or(0);
+                        let title = Role::ALL.get(idx).map_or("", |r| r.title());
+                        format!("{} is now {title}", user.username)
+                    }
+                    Mode::Active { user, .. } => {
+                        if user.is_active {
+                            format!("{} deactivated", user.username)
+                        } else {
+                            format!("{} reactivated", user.username)
+                        }
+                    }
+                    Mode::Reset { user, .. } => {
+                        format!("Temporary password set for {}", user.username)
+                    }
+                };
+                self.select_after_load = saved.map(|u| u.id).or(match &self.mode {
+                    Mode::Role { user, .. }
+                    | Mode::Active { user, .. }
+                    | Mode::Reset { user, .. } => Some(user.id),
+                    Mode::Browse | Mode::NewUser { .. } => None,
+                });
+                self.mode = Mode::Browse;
+                ctx.toast(Toast::info(message));
+                self.reload(ctx)
+            }
+        }
+    }
+
+    /// The header title: the form replaces the list while a user is being created.
+    pub fn title(&self) -> &'static str {
+        match self.mode {
+            Mode::NewUser { .. } => "Users › New user",
+            _ => "Users",
+        }
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if let Mode::NewUser {
+            form,
+            error,
+            pending,
+        } = &mut self.mode
+        {
+            view_new_user(
+                frame,
+                area,
+                form,
+                error.as_deref(),
+                pending.is_some(),
+                theme,
+            );
+            return;
+        }
+        let info_h = 2.min(area.height);
+        let table_area = Rect::new(area.x, area.y, area.width, area.height - info_h);
+        let info_area = Rect::new(area.x, table_area.bottom(), area.width, info_h);
+        self.view_table(frame, table_area, theme);
+        self.view_info(frame, info_area, theme);
+        if !matches!(self.mode, Mode::Browse | Mode::NewUser { .. }) {
+            dim(frame, area, theme);
+        }
+        match &mut self.mode {
+            Mode::Browse | Mode::NewUser { .. } => {}
+            Mode::Role {
+                user,
+                form,
+                error,
+                pending,
+            } => {
+                let inner = dialog(frame, centered(area, 74, 9), "Change role", theme);
+                frame.render_widget(
+                    Paragraph::new(format!("Role of {}, now {}:", who(user), user.role.title())),
+                    row(inner, 1),
+                );
+                let form_area = Rect::new(inner.x, inner.y.saturating_add(3), inner.width, 1);
+                form.render(frame, form_area.intersection(inner), theme);
+                status_line(
+                    frame,
+                    row(inner, 5),
+                    error.as_deref(),
+                    pending.is_some(),
+                    theme,
+                );
+            }
+            Mode::Active {
+                user,
+                keys,
+                error,
+                pending,
+            } => {
+                let (title, mut lines) = if user.is_active {
+                    (
+                        "Deactivate user",
+                        vec![
+                            format!("Deactivate {}?", who(user)),
+                            "They can no longer log in; their records are kept.".to_string(),
+                        ],
+                    )
+                } else {
+                    (
+                        "Reactivate user",
+                        vec![
+                            format!("Reactivate {}?", who(user)),
+                            "They can log in again with their current password.".to_string(),
+                        ],
+                    )
+                };
+                if pending.is_some() {
+                    lines.push("… Saving, please wait".to_string());
+                } else if let Some(e) = error {
+                    lines.push(format!("ERROR: {e}"));
+                }
+                confirm::render(frame, area, title, &lines, keys, theme);
+            }
+            Mode::Reset {
+                user,
+                form,
+                error,
+                pending,
+            } => {
+                let inner = dialog(frame, centered(area, 72, 10), "Reset password", theme);
+                frame.render_widget(
+                    Paragraph::new(format!("Set a temporary password for {}.", who(user)))
+                        .wrap(Wrap { trim: true }),
+                    row(inner, 1),
+                );
+                let form_area = Rect::new(inner.x, inner.y.saturating_add(3), inner.width, 2);
+                form.render(frame, form_area.intersection(inner), theme);
+                status_line(
+                    frame,
+                    row(inner, 6),
+                    error.as_deref(),
+                    pending.is_some(),
+                    theme,
+                );
+            }
+        }
+    }
+
+    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let title = if self.loading.is_some() {
+            "Users (loading…)"
+        } else {
+            "Users"
+        };
+        let block = panel(title, theme).padding(Padding::horizontal(1));
+        let header = Row::new(
+            [
+                "Username",
+                "Full name",
+                "Init",
+                "Role",
+                "Status",
+                "Last login",
+            ]
+            .map(|h| Cell::from(Span::styled(h, theme.heading))),
+        );
+        let rows = self.users.iter().map(|u| {
+            let status = if u.is_active { "active" } else { "[inactive]" };
+            let style = if u.is_active {
+                theme.base
+            } else {
+                theme.disabled
+            };
+            Row::new(vec![
+                Cell::from(u.username.clone()),
+                Cell::from(u.full_name.clone()),
+                Cell::from(u.initials.clone()),
+                Cell::from(short_role(u.role)),
+                Cell::from(status),
+                Cell::from(last_login(u)),
+            ])
+            .style(style)
+        });
+        let widths = [
+            Constraint::Length(12),
+            Constraint::Min(12),
+            Constraint::Length(4),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(16),
+        ];
+        let table = Table::new(rows, widths)
+            .header(header)
+            .block(block)
+            .column_spacing(1)
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("▶ ")
+            .highlight_spacing(HighlightSpacing::Always);
+        frame.render_stateful_widget(table, area, &mut self.table);
+    }
+
+    fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let line = if let Some(e) = &self.load_error {
+            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
+        } else if self.loading.is_some() && self.users.is_empty() {
+            Line::from(Span::styled(" … Loading users", theme.muted))
+        } else if let Some(u) = self.selected() {
+            let mut spans = vec![
+                Span::styled(" ▶ ", theme.focus),
+                Span::styled(
+                    format!("{} — {}, {}", u.username, u.full_name, u.role.title()),
+                    theme.base,
+                ),
+            ];
+            if !u.is_active {
+                spans.push(Span::styled(" · [inactive]", theme.disabled));
+            }
+            if u.must_change_password {
+                spans.push(Span::styled(
+                    " · must change password at next login",
+                    theme.warn,
+                ));
+            }
+            Line::from(spans)
+        } else {
+            Line::from(Span::styled(" No users.", theme.muted))
+        };
+        let mut lines = vec![line];
+        if !self.users.is_empty() {
+            let inactive = self.users.iter().filter(|u| !u.is_active).count();
+            lines.push(Line::from(Span::styled(
+                format!(" {} users, {} inactive", self.users.len(), inactive),
+                theme.muted,
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// The new-user form fills the body: five fields with room for their messages.
+fn view_new_user(
+    frame: &mut Frame,
+    area: Rect,
+    form: &mut Form,
+    error: Option<&str>,
+    busy: bool,
+    theme: &Theme,
+) {
+    let block = panel("New user", theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let inner = Rect::new(
+        inner.x.saturating_add(2).min(inner.right()),
+        inner.y,
+        inner.width.saturating_sub(4),
+        inner.height,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            "The new user logs in with the temporary password, then chooses their own.",
+            theme.muted,
+        ))
+        .wrap(Wrap { trim: true }),
+        row(inner, 1),
+    );
+    let form_area = Rect::new(
+        inner.x,
+        inner.y.saturating_add(3).min(inner.bottom()),
+        inner.width,
+        form.height().min(inner.height.saturating_sub(3)),
+    );
+    form.render(frame, form_area, theme);
+    let r = row(inner, 14);
+    let r = Rect::new(r.x, r.y, r.width, 2.min(inner.bottom().saturating_sub(r.y)));
+    status_line(frame, r, error, busy, theme);
+}
+
+fn status_line(frame: &mut Frame, area: Rect, error: Option<&str>, busy: bool, theme: &Theme) {
+    let line = if busy {
+        Line::from(Span::styled("… Saving, please wait", theme.muted))
+    } else if let Some(e) = error {
+        Line::from(Span::styled(format!("ERROR: {e}"), theme.error))
+    } else {
+        return;
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+}
+
+/// Checks every field with the domain rules, marking each bad field; `None` when any is bad.
+fn validate_new_user(form: &mut Form) -> Option<NewUser> {
+    form.clear_errors();
+    let username = normalize_username(&form.value(F_USERNAME));
+    let full_name = validate_full_name(&form.value(F_FULL_NAME));
+    let initials = validate_initials(&form.value(F_INITIALS));
+    let role_idx = form
+        .field(F_ROLE)
+        .and_then(FormField::choice_index)
+        .unwrap_or(0);
+    let role = Role::ALL.get(role_idx).copied();
+    let password = form.value(F_PASSWORD);
+    let pw_check = validate_password(&password);
+    for (i, r) in [
+        (F_USERNAME, username.as_ref().err()),
+        (F_FULL_NAME, full_name.as_ref().err()),
+        (F_INITIALS, initials.as_ref().err()),
+        (F_PASSWORD, pw_check.as_ref().err()),
+    ] {
+        if let Some(e) = r {
+            form.set_error(i, e.clone());
+        }
+    }
+    if let Some(i) = form.first_error() {
+        form.set_focus(i);
+        return None;
+    }
+    Some(NewUser {
+        username: username.ok()?,
+        full_name: full_name.ok()?,
+        initials: initials.ok()?,
+        role: role?,
+        password,
+        must_change_password: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keymap::Keymap;
+    use crate::msg::DbRequest;
+    use crate::screens::IdGen;
+
+    #[test]
+    fn new_user_form_validates_then_sends() {
+        let mut form = Form::new(vec![
+            FormField::text("Username"),
+            FormField::text("Full name"),
+            FormField::text("Initials"),
+            FormField::choice("Role", role_options(), role_index(Role::QcPerson)),
+            temp_password_field(),
+        ]);
+        assert!(validate_new_user(&mut form).is_none());
+        assert_eq!(form.focus(), F_USERNAME);
+        for (i, v) in [
+            (F_USERNAME, "Q.Inspector"),
+            (F_FULL_NAME, "Quinn Inspector"),
+            (F_INITIALS, "qi"),
+            (F_PASSWORD, "temporary-1"),
+        ] {
+            if let Some(f) = form.field_mut(i) {
+                f.set_value(v);
+            }
+        }
+        let user = validate_new_user(&mut form);
+        assert_eq!(
+            user,
+            Some(NewUser {
+                username: "q.inspector".into(),
+                full_name: "Quinn Inspector".into(),
+                initials: "QI".into(),
+                role: Role::QcPerson,
+                password: "temporary-1".into(),
+                must_change_password: true,
+            })
+        );
+    }
+
+    #[test]
+    fn open_requests_the_list() {
+        let mut ids = IdGen::default();
+        let km = Keymap::default();
+        let session = crate::domain::session::Session {
+            token: "t".into(),
+            user: UserSummary {
+                id: Uuid::nil(),
+                username: "admin".into(),
+                full_name: "Ada Admin".into(),
+                initials: "AA".into(),
+                role: Role::Admin,
+                is_active: true,
+                last_login_at: None,
+                must_change_password: false,
+            },
+            expires_at: chrono::NaiveDateTime::default(),
+        };
+        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
+        let (_, cmd) = UsersScreen::open(&mut ctx);
+        assert!(matches!(
+            cmd,
+            Command::Db(DbRequest {
+                kind: Request::ListUsers { .. },
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,327 @@
+//! The shell's pure update: scripted messages in, commands and state out. No database, no clock.
+
+mod render;
+
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::msg::{Command, DbReply, HeartbeatInfo, Msg, Reply, Request, RequestId};
+use cleanstation::screens::ActiveScreen;
+use cleanstation::theme::Theme;
+use crossterm::event::{Event, KeyCode};
+use render::{
+    Driver, HEARTBEAT, IDLE_LOCK, has_quit, init, requests, session_for, user_for, users,
+};
+use std::time::Duration;
+
+const TICK: Duration = Duration::from_millis(250);
+
+fn driver() -> Driver {
+    Driver::new(init(Theme::ansi()))
+}
+
+#[test]
+fn enter_on_the_password_sends_login() {
+    let mut d = driver();
+    d.type_str("coordinator");
+    d.key(KeyCode::Tab);
+    d.type_str("demo-password");
+    let cmd = d.key(KeyCode::Enter);
+    let reqs = requests(&cmd);
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].kind,
+        Request::Login {
+            username: "coordinator".into(),
+            password: "demo-password".into()
+        }
+    );
+}
+
+#[test]
+fn enter_with_empty_fields_sends_nothing() {
+    let mut d = driver();
+    d.key(KeyCode::Tab);
+    assert_eq!(d.key(KeyCode::Enter), Command::None);
+    assert!(d.sent.is_empty());
+}
+
+#[test]
+fn login_reaches_home_or_the_forced_password_change() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+    assert_eq!(d.app.unread(), Some(2));
+
+    let mut user = user_for(Role::Assembler);
+    user.must_change_password = true;
+    let mut d = driver();
+    d.login(user);
+    assert!(matches!(d.app.screen(), ActiveScreen::Password(p) if p.is_forced()));
+    // Esc on the forced change logs out.
+    let cmd = d.key(KeyCode::Esc);
+    assert!(
+        requests(&cmd)
+            .iter()
+            .any(|r| matches!(r.kind, Request::Logout { .. }))
+    );
+    assert!(d.app.session().is_none());
+    assert!(matches!(d.app.screen(), ActiveScreen::Login(_)));
+}
+
+#[test]
+fn home_lists_only_existing_screens() {
+    use cleanstation::screens::{ScreenId, home_entries};
+    for role in Role::ALL {
+        let targets: Vec<ScreenId> = home_entries(role).iter().map(|e| e.target).collect();
+        assert!(targets.contains(&ScreenId::Notifications));
+        assert!(targets.contains(&ScreenId::ChangePassword));
+        assert_eq!(targets.contains(&ScreenId::Users), role == Role::Admin);
+    }
+}
+
+#[test]
+fn a_stale_reply_is_ignored() {
+    let mut d = driver();
+    let req = d.submit_login("admin", "correct-horse");
+    let stale = DbReply {
+        id: RequestId(req.id.0 + 50),
+        result: Ok(Reply::LoggedIn(session_for(user_for(Role::Admin)))),
+    };
+    d.send(Msg::Db(stale));
+    assert!(d.app.session().is_none());
+    d.reply(
+        &req,
+        Ok(Reply::LoggedIn(session_for(user_for(Role::Admin)))),
+    );
+    assert!(d.app.session().is_some());
+}
+
+#[test]
+fn idle_lock_engages_after_idle_time_without_keys() {
+    let mut d = driver();
+    d.login(user_for(Role::QcPerson));
+    d.tick(TICK);
+    let mut elapsed = Duration::ZERO;
+    while elapsed + TICK < IDLE_LOCK {
+        d.tick(TICK);
+        elapsed += TICK;
+        assert!(!d.app.is_locked(), "locked early after {elapsed:?}");
+    }
+    // A key resets the idle time.
+    d.key(KeyCode::Down);
+    d.tick(TICK);
+    d.tick(IDLE_LOCK - TICK * 2);
+    assert!(!d.app.is_locked());
+    d.tick(TICK * 2);
+    assert!(d.app.is_locked());
+    assert_eq!(d.app.title(), "Station locked");
+}
+
+#[test]
+fn unlock_keeps_the_screen_state() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Ok(Reply::Users(users())),
+    );
+    d.key(KeyCode::Char('n'));
+    d.type_str("jsmith");
+    d.ctrl('l');
+    assert!(d.app.is_locked());
+    d.type_str("n");
+    d.key(KeyCode::Enter);
+    let unlock = d
+        .take(|r| matches!(r, Request::Unlock { .. }))
+        .expect("unlock sent");
+    assert!(matches!(&unlock.kind, Request::Unlock { password, .. } if password == "n"));
+    d.reply(&unlock, Err(DbError::Invalid("Wrong password".into())));
+    assert!(d.app.is_locked());
+    d.type_str("right-password");
+    d.key(KeyCode::Enter);
+    let unlock = d
+        .take(|r| matches!(r, Request::Unlock { .. }))
+        .expect("unlock sent");
+    d.reply(&unlock, Ok(Reply::Unlocked));
+    assert!(!d.app.is_locked());
+    assert!(
+        d.app.screen().has_unsaved_input(),
+        "the form survived the lock"
+    );
+}
+
+#[test]
+fn switch_user_from_the_lock_logs_out() {
+    let mut d = driver();
+    d.login(user_for(Role::Assembler));
+    d.ctrl('l');
+    let cmd = d.key(KeyCode::F(2));
+    assert!(
+        requests(&cmd)
+            .iter()
+            .any(|r| matches!(r.kind, Request::Logout { .. }))
+    );
+    assert!(d.app.session().is_none());
+    assert!(!d.app.is_locked());
+}
+
+#[test]
+fn heartbeat_runs_on_ticks_and_updates_unread() {
+    let mut d = driver();
+    d.login(user_for(Role::Assembler));
+    d.tick(TICK);
+    assert!(d.take(|r| matches!(r, Request::Heartbeat { .. })).is_none());
+    d.tick(HEARTBEAT);
+    let hb = d
+        .take(|r| matches!(r, Request::Heartbeat { .. }))
+        .expect("heartbeat due");
+    d.reply(
+        &hb,
+        Ok(Reply::Heartbeat(HeartbeatInfo {
+            unread_notifications: 7,
+        })),
+    );
+    assert_eq!(d.app.unread(), Some(7));
+}
+
+#[test]
+fn session_ended_from_any_request_returns_to_login() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Err(DbError::SessionEnded(
+            "Your account was deactivated.".into(),
+        )),
+    );
+    assert!(d.app.session().is_none());
+    assert!(matches!(d.app.screen(), ActiveScreen::Login(_)));
+    let text = d.render(80, 24);
+    assert!(text.contains("Your account was deactivated."));
+}
+
+#[test]
+fn a_late_session_end_does_not_end_the_next_session() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.key(KeyCode::Enter);
+    let old = d
+        .take(|r| matches!(r, Request::ListUsers { .. }))
+        .expect("list requested");
+    d.ctrl('l');
+    d.key(KeyCode::F(2));
+    d.login(user_for(Role::Assembler));
+    d.reply(&old, Err(DbError::SessionEnded("Logged out".into())));
+    assert!(
+        d.app
+            .session()
+            .is_some_and(|s| s.user.role == Role::Assembler)
+    );
+}
+
+#[test]
+fn quit_without_unsaved_input_quits_at_once() {
+    // On the login screen `q` types into the username, so Ctrl-C is the way out.
+    let mut d = driver();
+    assert!(has_quit(&d.ctrl('c')));
+    assert!(d.app.should_quit());
+
+    let mut d = driver();
+    d.login(user_for(Role::Assembler));
+    let cmd = d.key(KeyCode::Char('q'));
+    assert!(has_quit(&cmd));
+    let reqs = requests(&cmd);
+    assert!(matches!(&reqs[0].kind, Request::Logout { token } if token == "token-assembler1"));
+}
+
+#[test]
+fn quit_with_unsaved_input_asks_first() {
+    let mut d = driver();
+    d.type_str("adm");
+    assert_eq!(d.ctrl('c'), Command::None);
+    assert!(d.app.quit_confirm_open());
+    assert!(!d.app.should_quit());
+    d.key(KeyCode::Char('n'));
+    assert!(!d.app.quit_confirm_open());
+    d.ctrl('c');
+    assert!(has_quit(&d.key(KeyCode::Char('y'))));
+    assert!(d.app.should_quit());
+}
+
+#[test]
+fn paste_goes_into_the_focused_field() {
+    let mut d = driver();
+    d.send(Msg::Term(Event::Paste("coordinator\n".into())));
+    d.key(KeyCode::Tab);
+    d.send(Msg::Term(Event::Paste("demo-password".into())));
+    let cmd = d.key(KeyCode::Enter);
+    assert!(matches!(
+        &requests(&cmd)[0].kind,
+        Request::Login { username, password } if username == "coordinator" && password == "demo-password"
+    ));
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut d = driver();
+    d.login(user_for(Role::QcPerson));
+    d.key(KeyCode::Char('?'));
+    assert!(d.app.help_open());
+    d.key(KeyCode::Char('?'));
+    assert!(!d.app.help_open());
+    d.key(KeyCode::F(1));
+    d.key(KeyCode::Esc);
+    assert!(!d.app.help_open());
+}
+
+#[test]
+fn offline_reply_shows_in_the_status() {
+    use cleanstation::widgets::status_bar::DbStatus;
+    let mut d = driver();
+    assert_eq!(d.app.db_status(), DbStatus::Unknown);
+    let req = d.submit_login("admin", "whatever-pass");
+    d.reply(&req, Err(DbError::Unavailable("refused".into())));
+    assert_eq!(d.app.db_status(), DbStatus::Offline);
+    assert!(d.render(80, 24).contains("DB offline"));
+}
+
+#[test]
+fn user_admin_requests() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Ok(Reply::Users(users())),
+    );
+    // Change role of the second user (coordinator) to the next role in the list.
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char('r'));
+    d.key(KeyCode::Right);
+    let cmd = d.key(KeyCode::Enter);
+    let reqs = requests(&cmd);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::SetRole {
+            role: Role::Admin,
+            ..
+        }
+    ));
+    d.sent.clear();
+    d.reply(&reqs[0], Ok(Reply::Done));
+    // The change is confirmed and refreshes the list.
+    assert!(d.app.toast().is_some());
+    assert!(d.take(|r| matches!(r, Request::ListUsers { .. })).is_some());
+
+    d.key(KeyCode::Char('p'));
+    d.type_str("short");
+    assert_eq!(d.key(KeyCode::Enter), Command::None);
+    d.type_str("-but-now-long");
+    let cmd = d.key(KeyCode::Enter);
+    assert!(matches!(
+        &requests(&cmd)[0].kind,
+        Request::ResetPassword { temp_password, .. } if temp_password == "short-but-now-long"
+    ));
+}

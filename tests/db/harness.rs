@@ -1,0 +1,39 @@
+//! The harness itself: every test really gets its own migrated database.
+
+use crate::support::TestDb;
+
+#[tokio::test]
+async fn each_test_gets_a_fresh_migrated_database() {
+    let a = TestDb::new().await;
+    let b = TestDb::new().await;
+    assert_ne!(a.name, b.name);
+    let ca = a.client().await;
+    let cb = b.client().await;
+    let version = cleanstation::db::migrate::current_version(&ca)
+        .await
+        .expect("version");
+    assert_eq!(version, cleanstation::db::migrate::latest_known_version());
+    assert!(version > 0, "migrations applied");
+    ca.batch_execute("CREATE TABLE harness_probe (x int)")
+        .await
+        .expect("create");
+    let seen: bool = cb
+        .query_one("SELECT to_regclass('harness_probe') IS NOT NULL", &[])
+        .await
+        .expect("probe")
+        .get(0);
+    assert!(!seen, "databases are isolated");
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent() {
+    let db = TestDb::new().await;
+    let report = cleanstation::db::migrate::run(&db.pool)
+        .await
+        .expect("second run");
+    assert!(
+        report.applied.is_empty(),
+        "nothing left to apply: {:?}",
+        report.applied
+    );
+}

@@ -1,0 +1,13 @@
+//! Repository and service tests against a real PostgreSQL (a throwaway cluster; a fresh database per test).
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod auth;
+mod catalog;
+mod harness;
+mod schema;
+mod seed;
+mod templates;
+mod users;

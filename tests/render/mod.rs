@@ -1,0 +1,343 @@
+//! Shared by the screen and app tests: fixtures, a scripted driver for `App`, and a text render that
+//! keeps the styles (TestBackend snapshots drop colour, so the runs are listed under the text).
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use cleanstation::app::{App, AppInit};
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::notification::Notification;
+use cleanstation::domain::session::Session;
+use cleanstation::domain::user::UserSummary;
+use cleanstation::msg::{Command, DbReply, DbRequest, HeartbeatInfo, Msg, Reply, Request};
+use cleanstation::theme::Theme;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+pub const HEARTBEAT: Duration = Duration::from_secs(30);
+
+pub fn at(day: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 3, day)
+        .and_then(|d| d.and_hms_opt(h, m, 0))
+        .expect("valid fixture date")
+}
+
+fn uid(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+pub fn user(n: u128, username: &str, full_name: &str, initials: &str, role: Role) -> UserSummary {
+    UserSummary {
+        id: uid(n),
+        username: username.into(),
+        full_name: full_name.into(),
+        initials: initials.into(),
+        role,
+        is_active: true,
+        last_login_at: Some(at(14, 7, u32::try_from(n % 60).unwrap_or(0))),
+        must_change_password: false,
+    }
+}
+
+/// The people of the fixture plant, one per role plus an inactive and a new account.
+pub fn users() -> Vec<UserSummary> {
+    let mut v = vec![
+        user(1, "admin", "Ada Lindqvist", "AL", Role::Admin),
+        user(
+            2,
+            "coordinator",
+            "Carla Mendes",
+            "CM",
+            Role::ProductionCoordinator,
+        ),
+        user(
+            3,
+            "procurement",
+            "Priya Natarajan",
+            "PN",
+            Role::ProcurementSpecialist,
+        ),
+        user(4, "qc.inspector", "Quentin Okafor", "QO", Role::QcPerson),
+        user(5, "assembler1", "Sam Brennan", "SB", Role::Assembler),
+        user(6, "service", "Sofia Russo", "SR", Role::ServiceDepartment),
+        user(7, "assembler2", "Tomasz Wójcik", "TW", Role::Assembler),
+        user(8, "new.hire", "Nora Hale", "NH", Role::Assembler),
+    ];
+    v[6].is_active = false;
+    v[7].last_login_at = None;
+    v[7].must_change_password = true;
+    v
+}
+
+pub fn user_for(role: Role) -> UserSummary {
+    users()
+        .into_iter()
+        .find(|u| u.role == role)
+        .expect("a fixture user for every role")
+}
+
+pub fn session_for(user: UserSummary) -> Session {
+    Session {
+        token: format!("token-{}", user.username),
+        user,
+        expires_at: at(14, 17, 0),
+    }
+}
+
+pub fn notifications() -> Vec<Notification> {
+    let n = |i: u128, title: &str, message: &str, kind: &str, read: bool, day, h, m| Notification {
+        id: uid(100 + i),
+        title: title.into(),
+        message: message.into(),
+        kind: kind.into(),
+        is_read: read,
+        created_at: at(day, h, m),
+    };
+    vec![
+        n(
+            1,
+            "Build 24-0117 ready for Final QC",
+            "Assembly and testing are complete; the build waits in the Final QC queue.",
+            "ORDER_STATUS_CHANGE",
+            false,
+            14,
+            9,
+            12,
+        ),
+        n(
+            2,
+            "Assigned to you: build 24-0121",
+            "Carla Mendes assigned build 24-0121 (PO 4500012) to you.",
+            "ASSIGNMENT",
+            false,
+            14,
+            8,
+            47,
+        ),
+        n(
+            3,
+            "BOM approved for PO 4500012",
+            "Priya Natarajan approved the bill of materials; parts are being picked.",
+            "ORDER_STATUS_CHANGE",
+            true,
+            13,
+            16,
+            5,
+        ),
+        n(
+            4,
+            "Password changed",
+            "Your password was changed at station ST-04.",
+            "SYSTEM",
+            true,
+            12,
+            7,
+            58,
+        ),
+    ]
+}
+
+pub fn init(theme: Theme) -> AppInit {
+    AppInit {
+        station: "ST-04 Assembly".into(),
+        theme,
+        idle_lock: IDLE_LOCK,
+        heartbeat: HEARTBEAT,
+        banner: None,
+        database: "db.plant.local".into(),
+    }
+}
+
+/// Every database request inside `cmd`, in order.
+pub fn requests(cmd: &Command) -> Vec<DbRequest> {
+    match cmd {
+        Command::Db(r) => vec![r.clone()],
+        Command::Batch(cs) => cs.iter().flat_map(requests).collect(),
+        Command::None | Command::Quit => Vec::new(),
+    }
+}
+
+pub fn has_quit(cmd: &Command) -> bool {
+    match cmd {
+        Command::Quit => true,
+        Command::Batch(cs) => cs.iter().any(has_quit),
+        Command::None | Command::Db(_) => false,
+    }
+}
+
+/// Drives an `App` with scripted input and fake replies; time moves only when the test says so.
+pub struct Driver {
+    pub app: App,
+    pub now: Instant,
+    /// Requests sent and not yet answered by the test.
+    pub sent: Vec<DbRequest>,
+}
+
+impl Driver {
+    pub fn new(init: AppInit) -> Driver {
+        Driver {
+            app: App::new(init),
+            now: Instant::now(),
+            sent: Vec::new(),
+        }
+    }
+
+    pub fn send(&mut self, msg: Msg) -> Command {
+        let cmd = self.app.update(msg);
+        self.sent.extend(requests(&cmd));
+        cmd
+    }
+
+    pub fn key_event(&mut self, key: KeyEvent) -> Command {
+        self.send(Msg::Term(Event::Key(key)))
+    }
+
+    pub fn key(&mut self, code: KeyCode) -> Command {
+        self.key_event(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    pub fn ctrl(&mut self, c: char) -> Command {
+        self.key_event(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    pub fn type_str(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    pub fn tick(&mut self, after: Duration) -> Command {
+        self.now += after;
+        self.send(Msg::Tick(self.now))
+    }
+
+    /// Removes and returns the oldest unanswered request matching `pred`.
+    pub fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+        let i = self.sent.iter().position(|r| pred(&r.kind))?;
+        Some(self.sent.remove(i))
+    }
+
+    pub fn reply(&mut self, req: &DbRequest, result: Result<Reply, DbError>) -> Command {
+        self.send(Msg::Db(DbReply { id: req.id, result }))
+    }
+
+    /// Answers the oldest unanswered request matching `pred`; false when there is none.
+    pub fn answer(
+        &mut self,
+        pred: impl Fn(&Request) -> bool,
+        result: Result<Reply, DbError>,
+    ) -> bool {
+        match self.take(pred) {
+            Some(req) => {
+                self.reply(&req, result);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Types the credentials and submits; returns the login request.
+    pub fn submit_login(&mut self, username: &str, password: &str) -> DbRequest {
+        self.type_str(username);
+        self.key(KeyCode::Tab);
+        self.type_str(password);
+        self.key(KeyCode::Enter);
+        self.take(|r| matches!(r, Request::Login { .. }))
+            .expect("Enter on the password sends a login request")
+    }
+
+    /// Logs `user` in and answers the first heartbeat.
+    pub fn login(&mut self, user: UserSummary) {
+        let req = self.submit_login(&user.username.clone(), "correct-horse-battery");
+        self.reply(&req, Ok(Reply::LoggedIn(session_for(user))));
+        self.answer(
+            |r| matches!(r, Request::Heartbeat { .. }),
+            Ok(Reply::Heartbeat(HeartbeatInfo {
+                unread_notifications: 2,
+            })),
+        );
+    }
+
+    pub fn render(&mut self, width: u16, height: u16) -> String {
+        render(&mut self.app, width, height)
+    }
+}
+
+pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal.draw(|f| app.view(f)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, followed by the styled runs: `row R col A-B fg=.. bg=.. +MOD`.
+pub fn render(app: &mut App, width: u16, height: u16) -> String {
+    text_with_styles(&draw(app, width, height))
+}
+
+fn colour(c: Color) -> Option<String> {
+    (c != Color::Reset).then(|| format!("{c:?}"))
+}
+
+fn style_key(cell: &ratatui::buffer::Cell) -> String {
+    let mut parts = Vec::new();
+    if let Some(fg) = colour(cell.fg) {
+        parts.push(format!("fg={fg}"));
+    }
+    if let Some(bg) = colour(cell.bg) {
+        parts.push(format!("bg={bg}"));
+    }
+    if cell.modifier != Modifier::empty() {
+        parts.push(format!(
+            "+{}",
+            format!("{:?}", cell.modifier).replace(" | ", "+")
+        ));
+    }
+    parts.join(" ")
+}
+
+pub fn text_with_styles(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut text = String::new();
+    let mut runs = Vec::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut run: Option<(u16, u16, String)> = None;
+        for x in area.left()..area.right() {
+            let Some(cell) = buf.cell((x, y)) else {
+                continue;
+            };
+            line.push_str(cell.symbol());
+            let key = style_key(cell);
+            match &mut run {
+                Some((_, end, k)) if *k == key => *end = x,
+                _ => {
+                    if let Some((a, b, k)) = run.take()
+                        && !k.is_empty()
+                    {
+                        runs.push(format!("row {y:>2} col {a:>2}-{b:<2} {k}"));
+                    }
+                    run = Some((x, x, key));
+                }
+            }
+        }
+        if let Some((a, b, k)) = run
+            && !k.is_empty()
+        {
+            runs.push(format!("row {y:>2} col {a:>2}-{b:<2} {k}"));
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text.push_str("--- styles ---\n");
+    for r in runs {
+        text.push_str(&r);
+        text.push('\n');
+    }
+    text
+}

@@ -1,0 +1,175 @@
+//! Test harness: one throwaway PostgreSQL cluster per test binary, started from the installed server
+//! binaries; a template database migrated once; a fresh database cloned from it for every test.
+#![allow(dead_code)]
+
+use cleanstation::cluster::Cluster;
+use deadpool_postgres::Pool;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const TEMPLATE: &str = "cleanstation_template";
+
+struct Harness {
+    cluster: Cluster,
+}
+
+static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, fully migrated database of its own.
+pub struct TestDb {
+    pub pool: Pool,
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let harness = match HARNESS.get_or_init(start) {
+            Ok(h) => h,
+            Err(e) => panic!("test cluster could not start: {e}"),
+        };
+        let name = format!(
+            "t_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        create_from_template(&harness.cluster, &name).await;
+        let url = harness.cluster.url(&name);
+        let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
+            .await
+            .expect("connect to test database");
+        TestDb { pool, name, url }
+    }
+
+    pub async fn client(&self) -> deadpool_postgres::Object {
+        self.pool.get().await.expect("test database connection")
+    }
+}
+
+/// The cluster's base directory: short (the socket path is limited) and unique to this process.
+fn base_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("cs-test-{}", std::process::id()))
+}
+
+fn start() -> Result<Harness, String> {
+    reap_stale_clusters();
+    let base = base_dir();
+    let _ = std::fs::remove_dir_all(&base);
+    let cluster = Cluster::new(&base)
+        .map_err(|e| e.to_string())?
+        // Throwaway data: durability off for speed.
+        .with_settings(&[
+            ("fsync", "off"),
+            ("synchronous_commit", "off"),
+            ("full_page_writes", "off"),
+            ("max_connections", "200"),
+        ]);
+    cluster.ensure_running().map_err(|e| e.to_string())?;
+    std::fs::write(base.join("owner.pid"), std::process::id().to_string())
+        .map_err(|e| e.to_string())?;
+    register_cleanup();
+    // Migrate the template on a runtime of its own: the calling test's runtime is busy awaiting us.
+    let url = cluster.url("postgres");
+    let template_url = cluster.url(TEMPLATE);
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(async move {
+            let admin = admin_client(&url).await;
+            admin
+                .batch_execute(&format!("CREATE DATABASE {TEMPLATE}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let pool = cleanstation::db::connect(&template_url, 1, "cleanstation-test")
+                .await
+                .map_err(|e| e.to_string())?;
+            cleanstation::db::migrate::run(&pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            pool.close();
+            Ok::<(), String>(())
+        })
+    })
+    .join()
+    .map_err(|_| "template migration thread panicked".to_string())??;
+    Ok(Harness { cluster })
+}
+
+async fn admin_client(url: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("connect to test cluster");
+    tokio::spawn(conn);
+    client
+}
+
+async fn create_from_template(cluster: &Cluster, name: &str) {
+    let admin = admin_client(&cluster.url("postgres")).await;
+    // The template may still show a closing connection from its migration; retry briefly.
+    for attempt in 0.. {
+        match admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+            .await
+        {
+            Ok(()) => return,
+            Err(e) if attempt < 50 => {
+                let _ = e;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("create test database {name}: {e}"),
+        }
+    }
+}
+
+/// Stops the cluster and removes its directory when the test binary exits.
+fn register_cleanup() {
+    extern "C" fn cleanup() {
+        if let Some(Ok(h)) = HARNESS.get() {
+            let _ = h.cluster.stop();
+            let _ = std::fs::remove_dir_all(&h.cluster.base);
+        }
+    }
+    #[allow(unsafe_code)]
+    // SAFETY: registering a plain extern "C" fn with atexit has no preconditions.
+    unsafe {
+        libc::atexit(cleanup);
+    }
+}
+
+/// Clusters left by a test binary that was killed: stop them and remove their directories.
+fn reap_stale_clusters() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let is_ours = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("cs-test-"));
+        if !is_ours || owner_alive(&path) {
+            continue;
+        }
+        if let Ok(c) = Cluster::new(&path) {
+            let _ = c.stop();
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+fn owner_alive(base: &Path) -> bool {
+    let Ok(pid) = std::fs::read_to_string(base.join("owner.pid")) else {
+        // Still starting up (no pid file yet) or not ours to judge: leave it alone unless it is old.
+        return base
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() < 600);
+    };
+    Path::new("/proc").join(pid.trim()).exists()
+}

@@ -1,0 +1,244 @@
+//! Drives the real binary in tmux, as a user at a station would: a fresh embedded cluster in a
+//! temporary directory, first-start seeding, each demo role's login and home screen, the station
+//! lock, help, quitting, and a terminal restored afterwards.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
+
+struct Station {
+    socket: String,
+    dir: PathBuf,
+    config: PathBuf,
+}
+
+impl Station {
+    /// A private tmux server running the app against its own data directory.
+    fn start(name: &str) -> Station {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "tmux is required for this test (apt-get install tmux)"
+        );
+        let dir = std::env::temp_dir().join(format!("cs-tmux-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let config = dir.join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[database]\ndata_dir = \"{}\"\n[station]\nname = \"bench-1\"\n[log]\ndir = \"{}\"\n",
+                dir.join("db").display(),
+                dir.join("log").display()
+            ),
+        )
+        .expect("config");
+        let station = Station {
+            socket: format!("cs-{name}-{}", std::process::id()),
+            dir,
+            config,
+        };
+        // After the app exits the pane stays: it reports the exit code and the terminal's mode.
+        let script = format!(
+            "{BIN} --config {}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 600",
+            station.config.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &station.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "100",
+                "-y",
+                "30",
+            ])
+            .args(["-e", "NO_COLOR=", "sh", "-c", &script])
+            .status()
+            .expect("tmux new-session")
+            .success();
+        assert!(ok, "tmux could not start");
+        station
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let ok = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys"])
+            .args(keys)
+            .status()
+            .expect("send-keys")
+            .success();
+        assert!(ok, "send-keys {keys:?}");
+    }
+
+    fn type_text(&self, text: &str) {
+        let ok = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", text])
+            .status()
+            .expect("send-keys -l")
+            .success();
+        assert!(ok, "type {text:?}");
+    }
+
+    /// Waits until the screen contains every needle; fails with the screen shown.
+    fn wait_for(&self, needles: &[&str], timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if needles.iter().all(|n| screen.contains(n)) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out waiting for {needles:?}; screen:\n{screen}\nlog:\n{}",
+                self.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let mut text = String::new();
+        if let Ok(entries) = std::fs::read_dir(self.dir.join("log")) {
+            for e in entries.flatten() {
+                text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(15)..].join("\n")
+    }
+
+    /// Fills the login form from whatever state it is in: focus the username (the `▶` marks the
+    /// focused field), clear and type each field, submit.
+    fn login(&self, username: &str, password: &str) {
+        self.wait_for(&["Username", "Password"], Duration::from_secs(30));
+        for _ in 0..3 {
+            if self.screen().contains("▶ Username") {
+                break;
+            }
+            self.keys(&["Tab"]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        self.wait_for(&["▶ Username"], Duration::from_secs(5));
+        self.keys(&["C-u"]);
+        self.type_text(username);
+        self.keys(&["Tab"]);
+        self.keys(&["C-u"]);
+        self.type_text(password);
+        self.keys(&["Enter"]);
+    }
+
+    /// A key on its own, the way a person presses it (an Esc right before another key would read as Alt).
+    fn key_alone(&self, key: &str) {
+        std::thread::sleep(Duration::from_millis(150));
+        self.keys(&[key]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+impl Drop for Station {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+        let _ = Command::new(BIN)
+            .args(["--config", &self.config.display().to_string(), "db", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn assert_absent(screen: &str, needle: &str) {
+    assert!(
+        !screen.contains(needle),
+        "{needle:?} should not be on screen:\n{screen}"
+    );
+}
+
+#[test]
+fn each_role_logs_in_locks_and_the_terminal_is_restored() {
+    let station = Station::start("roles");
+    // First start: the cluster is created, migrated and seeded, and the login screen says so.
+    station.wait_for(
+        &["Username", "Password", "demo data loaded"],
+        Duration::from_secs(120),
+    );
+
+    // A wrong password is refused without revealing anything else.
+    station.login("coordinator", "not-the-password");
+    station.wait_for(&["Username or password incorrect"], Duration::from_secs(20));
+
+    let roles = [
+        ("coordinator", "Dana Reyes", "Production coordinator"),
+        ("admin", "Alex Morgan", "Administrator"),
+        ("procurement", "Priya Shah", "Procurement specialist"),
+        ("inspector", "Tom Becker", "QC inspector"),
+        ("assembler", "Luis Ortega", "Assembler"),
+        ("service", "Mei Chen", "Service department"),
+    ];
+    for (i, (username, full_name, role_title)) in roles.iter().enumerate() {
+        if i > 0 {
+            station.wait_for(&["Username", "Password"], Duration::from_secs(20));
+        }
+        station.login(username, "demo-password");
+        let home = station.wait_for(&[full_name, role_title, "bench-1"], Duration::from_secs(20));
+        assert_absent(&home, "Password incorrect");
+        if *username == "admin" {
+            assert!(
+                home.contains("Users"),
+                "the admin's home lists user administration:\n{home}"
+            );
+        } else {
+            assert_absent(&home, "Users ");
+        }
+        // Lock the station, then switch user from the lock screen.
+        station.keys(&["C-l"]);
+        station.wait_for(
+            &["Station locked", full_name, "F2 Switch user"],
+            Duration::from_secs(10),
+        );
+        station.keys(&["F2"]);
+    }
+
+    // Help, then quit: the terminal must come back in cooked mode with echo on.
+    station.wait_for(&["Username", "Password"], Duration::from_secs(20));
+    station.login("coordinator", "demo-password");
+    station.wait_for(&["Dana Reyes"], Duration::from_secs(20));
+    station.keys(&["?"]);
+    station.wait_for(
+        &["Help: keys that work here", "Lock station", "Quit"],
+        Duration::from_secs(10),
+    );
+    station.key_alone("Escape");
+    station.key_alone("q");
+    let after = station.wait_for(&["EXIT=0"], Duration::from_secs(20));
+    assert!(
+        after.contains("icanon") && !after.contains("-icanon"),
+        "canonical mode restored:\n{after}"
+    );
+    assert!(
+        after.contains("echo") && !after.contains("-echo"),
+        "echo restored:\n{after}"
+    );
+    assert_absent(&after, "Dana Reyes");
+    assert!(
+        Path::new(&station.dir.join("log")).is_dir(),
+        "logs go to the configured directory"
+    );
+}

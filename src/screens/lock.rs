@@ -5,7 +5,7 @@ use crate::msg::{Command, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
-use crate::widgets::{dialog, row};
+use crate::widgets::{dialog, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -127,26 +127,10 @@ impl LockScreen {
             )),
             row(inner, 2),
         );
-        let form_area = Rect::new(
-            inner.x,
-            inner.y.saturating_add(4).min(inner.bottom()),
-            inner.width,
-            2.min(inner.height.saturating_sub(4)),
-        );
+        let form_area = rows(inner, 4, 2);
         self.form.render(frame, form_area, theme);
-        let status = if self.pending.is_some() {
-            Some(Line::from(Span::styled(
-                "… Checking, please wait",
-                theme.muted,
-            )))
-        } else {
-            self.error
-                .as_ref()
-                .map(|e| Line::from(Span::styled(format!("ERROR: {e}"), theme.error)))
-        };
-        if let Some(line) = status {
-            frame.render_widget(Paragraph::new(line), row(inner, 6));
-        }
+        let busy = self.pending.map(|_| "… Checking, please wait");
+        request_status(frame, row(inner, 6), busy, self.error.as_deref(), theme);
         frame.render_widget(
             Paragraph::new(Span::styled(
                 "Switch user ends this session; unsaved input is lost.",

@@ -5,11 +5,11 @@ use crate::msg::{Command, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
-use crate::widgets::{centered, panel, row};
+use crate::widgets::{centered, padded, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 const USERNAME: usize = 0;
 const PASSWORD: usize = 1;
@@ -153,12 +153,7 @@ impl LoginScreen {
         let block = panel("Log in", theme);
         let inner = block.inner(box_area);
         frame.render_widget(block, box_area);
-        let inner = Rect::new(
-            inner.x.saturating_add(2).min(inner.right()),
-            inner.y,
-            inner.width.saturating_sub(4),
-            inner.height,
-        );
+        let inner = padded(inner);
         frame.render_widget(
             Paragraph::new(Span::styled(
                 "Enter your username and password.",
@@ -166,28 +161,10 @@ impl LoginScreen {
             )),
             row(inner, 0),
         );
-        let form_area = Rect::new(
-            inner.x,
-            inner.y.saturating_add(2).min(inner.bottom()),
-            inner.width,
-            self.form.height().min(inner.height.saturating_sub(2)),
-        );
+        let form_area = rows(inner, 2, self.form.height());
         self.form.render(frame, form_area, theme);
-        let status = if self.pending.is_some() {
-            Some(Line::from(Span::styled(
-                "… Logging in, please wait",
-                theme.muted,
-            )))
-        } else {
-            self.error
-                .as_ref()
-                .map(|e| Line::from(Span::styled(format!("ERROR: {e}"), theme.error)))
-        };
-        if let Some(line) = status {
-            let r = row(inner, 6);
-            let r = Rect::new(r.x, r.y, r.width, 2.min(inner.bottom().saturating_sub(r.y)));
-            frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), r);
-        }
+        let busy = self.pending.map(|_| "… Logging in, please wait");
+        request_status(frame, rows(inner, 6, 2), busy, self.error.as_deref(), theme);
     }
 }
 

@@ -7,7 +7,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{panel, row};
+use crate::widgets::{padded, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -171,12 +171,7 @@ impl PasswordScreen {
         let block = panel(self.title(), theme);
         let inner = block.inner(box_area);
         frame.render_widget(block, box_area);
-        let inner = Rect::new(
-            inner.x.saturating_add(2).min(inner.right()),
-            inner.y,
-            inner.width.saturating_sub(4),
-            inner.height,
-        );
+        let inner = padded(inner);
         let intro = if self.forced {
             Line::from(Span::styled(
                 "NOTICE: Your password was set by an administrator. Choose your own password to continue.",
@@ -190,28 +185,16 @@ impl PasswordScreen {
         };
         let intro_area = Rect::new(inner.x, inner.y, inner.width, 2.min(inner.height));
         frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), intro_area);
-        let form_area = Rect::new(
-            inner.x,
-            inner.y.saturating_add(3).min(inner.bottom()),
-            inner.width,
-            self.form.height().min(inner.height.saturating_sub(3)),
-        );
+        let form_area = rows(inner, 3, self.form.height());
         self.form.render(frame, form_area, theme);
-        let status = if self.pending.is_some() {
-            Some(Line::from(Span::styled(
-                "… Saving, please wait",
-                theme.muted,
-            )))
-        } else {
-            self.error
-                .as_ref()
-                .map(|e| Line::from(Span::styled(format!("ERROR: {e}"), theme.error)))
-        };
-        if let Some(line) = status {
-            let r = row(inner, 10);
-            let r = Rect::new(r.x, r.y, r.width, 2.min(inner.bottom().saturating_sub(r.y)));
-            frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), r);
-        }
+        let busy = self.pending.map(|_| "… Saving, please wait");
+        request_status(
+            frame,
+            rows(inner, 10, 2),
+            busy,
+            self.error.as_deref(),
+            theme,
+        );
         if self.forced {
             frame.render_widget(
                 Paragraph::new(Span::styled(

@@ -11,7 +11,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, confirm, dialog, dim, panel, row};
+use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -509,15 +509,9 @@ impl UsersScreen {
                     Paragraph::new(format!("Role of {}, now {}:", who(user), user.role.title())),
                     row(inner, 1),
                 );
-                let form_area = Rect::new(inner.x, inner.y.saturating_add(3), inner.width, 1);
-                form.render(frame, form_area.intersection(inner), theme);
-                status_line(
-                    frame,
-                    row(inner, 5),
-                    error.as_deref(),
-                    pending.is_some(),
-                    theme,
-                );
+                form.render(frame, rows(inner, 3, 1), theme);
+                let busy = pending.map(|_| "… Saving, please wait");
+                request_status(frame, row(inner, 5), busy, error.as_deref(), theme);
             }
             Mode::Active {
                 user,
@@ -561,15 +555,9 @@ impl UsersScreen {
                         .wrap(Wrap { trim: true }),
                     row(inner, 1),
                 );
-                let form_area = Rect::new(inner.x, inner.y.saturating_add(3), inner.width, 2);
-                form.render(frame, form_area.intersection(inner), theme);
-                status_line(
-                    frame,
-                    row(inner, 6),
-                    error.as_deref(),
-                    pending.is_some(),
-                    theme,
-                );
+                form.render(frame, rows(inner, 3, 2), theme);
+                let busy = pending.map(|_| "… Saving, please wait");
+                request_status(frame, row(inner, 6), busy, error.as_deref(), theme);
             }
         }
     }
@@ -677,12 +665,7 @@ fn view_new_user(
     let block = panel("New user", theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let inner = Rect::new(
-        inner.x.saturating_add(2).min(inner.right()),
-        inner.y,
-        inner.width.saturating_sub(4),
-        inner.height,
-    );
+    let inner = padded(inner);
     frame.render_widget(
         Paragraph::new(Span::styled(
             "The new user logs in with the temporary password, then chooses their own.",
@@ -691,27 +674,10 @@ fn view_new_user(
         .wrap(Wrap { trim: true }),
         row(inner, 1),
     );
-    let form_area = Rect::new(
-        inner.x,
-        inner.y.saturating_add(3).min(inner.bottom()),
-        inner.width,
-        form.height().min(inner.height.saturating_sub(3)),
-    );
+    let form_area = rows(inner, 3, form.height());
     form.render(frame, form_area, theme);
-    let r = row(inner, 14);
-    let r = Rect::new(r.x, r.y, r.width, 2.min(inner.bottom().saturating_sub(r.y)));
-    status_line(frame, r, error, busy, theme);
-}
-
-fn status_line(frame: &mut Frame, area: Rect, error: Option<&str>, busy: bool, theme: &Theme) {
-    let line = if busy {
-        Line::from(Span::styled("… Saving, please wait", theme.muted))
-    } else if let Some(e) = error {
-        Line::from(Span::styled(format!("ERROR: {e}"), theme.error))
-    } else {
-        return;
-    };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+    let busy = busy.then_some("… Saving, please wait");
+    request_status(frame, rows(inner, 14, 2), busy, error, theme);
 }
 
 /// Checks every field with the domain rules, marking each bad field; `None` when any is bad.

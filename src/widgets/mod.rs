@@ -11,8 +11,8 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, BorderType, Clear};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 /// A `width` x `height` rectangle centred in `area`, shrunk to fit.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -69,4 +69,37 @@ pub fn row(area: Rect, offset: u16) -> Rect {
         return Rect::new(area.x, area.y, 0, 0);
     }
     Rect::new(area.x, area.y + offset, area.width, 1)
+}
+
+/// Up to `height` rows of `area` starting `offset` rows down, clipped to `area`.
+pub fn rows(area: Rect, offset: u16, height: u16) -> Rect {
+    let y = area.y.saturating_add(offset).min(area.bottom());
+    Rect::new(area.x, y, area.width, height.min(area.bottom() - y))
+}
+
+/// A panel's inside with a two-column margin on both sides.
+pub fn padded(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x.saturating_add(2).min(inner.right()),
+        inner.y,
+        inner.width.saturating_sub(4),
+        inner.height,
+    )
+}
+
+/// The state of a form's request: `busy` (e.g. "… Saving, please wait") while one is out, otherwise
+/// the last error, marked "ERROR:" so it reads without colour. Draws nothing when there is neither.
+pub fn request_status(
+    frame: &mut Frame,
+    area: Rect,
+    busy: Option<&str>,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let line = match (busy, error) {
+        (Some(text), _) => Line::from(Span::styled(text.to_string(), theme.muted)),
+        (None, Some(e)) => Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
+        (None, None) => return,
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }

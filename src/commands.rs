@@ -112,12 +112,15 @@ pub const FIRST_START_BANNER: &str = "First start: demo data loaded. Log in as c
 /// Runs the terminal application.
 pub async fn run_app(config: Config) -> Result<(), CliError> {
     let started = Instant::now();
+    // The dummy hash that keeps a failed login for an unknown name as slow as any other.
+    let warm = tokio::task::spawn_blocking(crate::auth::warm_up);
     let prepared = prepare(
         &config,
         &format!("cleanstation/{}", config.station_name()),
         true,
     )
     .await?;
+    let _ = warm.await;
     let ctx = Arc::new(ServiceCtx {
         pool: prepared.pool.clone(),
         policy: SecurityPolicy {

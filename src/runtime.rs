@@ -47,9 +47,9 @@ pub async fn run(
                 }
                 continue;
             }
-            // An SSH session that drops, or a shutdown: leave cleanly (the session is logged out below).
-            _ = recv(&mut hangup) => break,
-            _ = recv(&mut terminate) => break,
+            // An SSH session that drops, or a shutdown: end the session and leave cleanly.
+            _ = recv(&mut hangup) => { logout_on_signal(&app, &ctx, &tx, &mut jobs); break; }
+            _ = recv(&mut terminate) => { logout_on_signal(&app, &ctx, &tx, &mut jobs); break; }
         };
         let cmd = app.update(msg);
         execute(cmd, &ctx, &tx, &mut jobs);
@@ -101,6 +101,24 @@ fn spawn_request(
         // The receiver is gone only when the app is quitting.
         let _ = tx.send(reply);
     });
+}
+
+/// Nobody will answer a prompt any more, so the session is ended without asking.
+fn logout_on_signal(
+    app: &App,
+    ctx: &Arc<ServiceCtx>,
+    tx: &mpsc::UnboundedSender<DbReply>,
+    jobs: &mut JoinSet<()>,
+) {
+    if let Some(session) = app.session() {
+        let req = DbRequest {
+            id: crate::msg::RequestId(u64::MAX),
+            kind: crate::msg::Request::Logout {
+                token: session.token.clone(),
+            },
+        };
+        spawn_request(req, ctx, tx, jobs);
+    }
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {

@@ -69,11 +69,26 @@ impl DbError {
     }
 }
 
+/// An error with its causes, "a: b: c": the outer text alone is often too vague ("invalid configuration").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 impl From<tokio_postgres::Error> for DbError {
     fn from(e: tokio_postgres::Error) -> Self {
         if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
-            tracing::warn!(error = %e, "database connection error");
-            return DbError::Unavailable(e.to_string());
+            tracing::warn!(error = %with_causes(&e), "database connection error");
+            return DbError::Unavailable(with_causes(&e));
         }
         tracing::error!(error = ?e, "database statement failed");
         let msg = e
@@ -86,8 +101,13 @@ impl From<tokio_postgres::Error> for DbError {
 
 impl From<deadpool_postgres::PoolError> for DbError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        tracing::warn!(error = %e, "database pool error");
-        DbError::Unavailable(e.to_string())
+        let text = match &e {
+            // The pool's own wording adds nothing; the backend error says what went wrong.
+            deadpool_postgres::PoolError::Backend(inner) => with_causes(inner),
+            other => with_causes(other),
+        };
+        tracing::warn!(error = %text, "database pool error");
+        DbError::Unavailable(text)
     }
 }
 

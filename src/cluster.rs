@@ -68,6 +68,11 @@ pub fn find_server_binaries() -> Result<ServerBinaries, ClusterError> {
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }
+    newest_server_in(dirs)
+}
+
+/// The newest server >= [`MIN_MAJOR`] among `dirs`.
+fn newest_server_in(dirs: Vec<PathBuf>) -> Result<ServerBinaries, ClusterError> {
     let mut best: Option<ServerBinaries> = None;
     for dir in dirs {
         if !(dir.join("initdb").is_file()
@@ -413,6 +418,15 @@ mod tests {
         let bins = find_server_binaries().expect("server binaries");
         assert!(bins.major >= MIN_MAJOR);
         assert!(bins.bin_dir.join("initdb").is_file());
+    }
+
+    #[test]
+    fn no_server_names_the_package_to_install() {
+        let err = newest_server_in(vec![PathBuf::from("/nonexistent"), std::env::temp_dir()])
+            .expect_err("no server there");
+        let text = err.to_string();
+        assert!(text.contains("apt-get install postgresql"), "{text}");
+        assert_eq!(text.lines().count(), 1, "one line: {text}");
     }
 
     #[test]

@@ -37,3 +37,36 @@ async fn migrations_are_idempotent() {
         report.applied
     );
 }
+
+#[tokio::test]
+async fn stations_starting_together_apply_each_migration_once() {
+    let db = TestDb::empty().await;
+    // Separate pools, as separate stations would have.
+    let mut pools = Vec::new();
+    for _ in 0..4 {
+        pools.push(
+            cleanstation::db::connect(&db.url, 1, "station")
+                .await
+                .expect("pool"),
+        );
+    }
+    let runs = pools.iter().map(cleanstation::db::migrate::run);
+    let reports = futures_util::future::join_all(runs).await;
+    let mut applied = Vec::new();
+    for r in reports {
+        applied.extend(r.expect("every station starts").applied);
+    }
+    let known = cleanstation::db::migrate::latest_known_version();
+    assert_eq!(
+        applied.len() as i64,
+        known,
+        "each migration applied exactly once: {applied:?}"
+    );
+    let client = db.client().await;
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM refinery_schema_history", &[])
+        .await
+        .expect("history")
+        .get(0);
+    assert_eq!(rows, known);
+}

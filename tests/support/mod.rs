@@ -43,6 +43,29 @@ impl TestDb {
         TestDb { pool, name, url }
     }
 
+    /// An empty database with no schema at all (for migration tests).
+    pub async fn empty() -> TestDb {
+        let harness = match HARNESS.get_or_init(start) {
+            Ok(h) => h,
+            Err(e) => panic!("test cluster could not start: {e}"),
+        };
+        let name = format!(
+            "e_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        admin_client(&harness.cluster.url("postgres"))
+            .await
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .await
+            .expect("create empty database");
+        let url = harness.cluster.url(&name);
+        let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
+            .await
+            .expect("connect to test database");
+        TestDb { pool, name, url }
+    }
+
     pub async fn client(&self) -> deadpool_postgres::Object {
         self.pool.get().await.expect("test database connection")
     }

@@ -93,7 +93,7 @@ impl App {
             session_floor: RequestId::default(),
             overlays: Vec::new(),
             toast: None,
-            db: DbStatus::Unknown,
+            db: DbStatus::Ok,
             unread: None,
             input_seen: false,
             last_input: None,

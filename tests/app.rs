@@ -280,11 +280,24 @@ fn help_opens_and_closes() {
 fn offline_reply_shows_in_the_status() {
     use cleanstation::widgets::status_bar::DbStatus;
     let mut d = driver();
-    assert_eq!(d.app.db_status(), DbStatus::Unknown);
+    // The app starts only once the database is connected.
+    assert_eq!(d.app.db_status(), DbStatus::Ok);
     let req = d.submit_login("admin", "whatever-pass");
     d.reply(&req, Err(DbError::Unavailable("refused".into())));
     assert_eq!(d.app.db_status(), DbStatus::Offline);
     assert!(d.render(80, 24).contains("DB offline"));
+    // Any answer from the database brings it back.
+    d.type_str("whatever-pass");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::Login { .. }))
+        .expect("a second try sends the login again");
+    d.reply(
+        &req,
+        Err(DbError::Invalid("Username or password incorrect".into())),
+    );
+    assert_eq!(d.app.db_status(), DbStatus::Ok);
+    assert!(d.render(80, 24).contains("DB ok"));
 }
 
 #[test]

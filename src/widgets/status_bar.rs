@@ -10,9 +10,8 @@ use ratatui::widgets::Paragraph;
 /// What the last database reply said about the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DbStatus {
-    /// No reply yet.
+    /// The runtime starts the app only once the database is connected and migrated, so this is the start.
     #[default]
-    Unknown,
     Ok,
     Offline,
 }
@@ -20,7 +19,6 @@ pub enum DbStatus {
 impl DbStatus {
     pub fn label(self) -> &'static str {
         match self {
-            DbStatus::Unknown => "DB …",
             DbStatus::Ok => "DB ok",
             DbStatus::Offline => "DB offline",
         }

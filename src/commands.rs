@@ -111,7 +111,15 @@ pub const FIRST_START_BANNER: &str = "First start: demo data loaded. Log in as c
 
 /// Runs the terminal application.
 pub async fn run_app(config: Config) -> Result<(), CliError> {
+    use std::io::IsTerminal;
     let started = Instant::now();
+    // Checked first, so that a mistaken scripted call leaves no cluster started for nothing.
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(CliError::Usage(
+            "the application needs an interactive terminal; for scripts use the commands in --help"
+                .into(),
+        ));
+    }
     // The dummy hash that keeps a failed login for an unknown name as slow as any other.
     let warm = tokio::task::spawn_blocking(crate::auth::warm_up);
     let prepared = prepare(

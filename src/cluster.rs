@@ -39,6 +39,10 @@ pub enum ClusterError {
         "The socket path {0} is too long for PostgreSQL (at most 100 bytes); choose a shorter database.data_dir"
     )]
     SocketPathTooLong(PathBuf),
+    #[error(
+        "PostgreSQL runs as the '{account}' account, which cannot enter {path}; choose a database.data_dir it can reach, such as /var/lib/cleanstation"
+    )]
+    Unreachable { account: String, path: PathBuf },
     #[error("{what} failed: {detail}")]
     Command { what: String, detail: String },
 }
@@ -217,6 +221,9 @@ impl Cluster {
 
     /// Creates the base directories, owned by the server's account, mode 0700.
     fn prepare_base(&self) -> Result<(), ClusterError> {
+        if let Some(acct) = &self.run_as {
+            check_reachable(&self.base, acct)?;
+        }
         for dir in [self.base.clone(), self.socket_dir()] {
             fs::create_dir_all(&dir).map_err(io_err(&dir))?;
             fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(io_err(&dir))?;
@@ -351,6 +358,28 @@ impl Cluster {
     }
 }
 
+/// The server's account must be able to pass through every existing ancestor of `base` (root can,
+/// so a failure would otherwise surface later as a baffling "permission denied" from initdb).
+fn check_reachable(base: &Path, acct: &crate::sys::Account) -> Result<(), ClusterError> {
+    use std::os::unix::fs::MetadataExt;
+    for dir in base.ancestors().skip(1) {
+        let Ok(meta) = fs::metadata(dir) else {
+            continue; // not created yet: created by us below, owned by the account
+        };
+        let mode = meta.mode();
+        let passable = mode & 0o001 != 0
+            || (meta.uid() == acct.uid && mode & 0o100 != 0)
+            || (meta.gid() == acct.gid && mode & 0o010 != 0);
+        if !passable {
+            return Err(ClusterError::Unreachable {
+                account: acct.name.clone(),
+                path: dir.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn tail_lines(path: &Path, n: usize) -> String {
     let Ok(mut f) = File::open(path) else {
         return String::new();
@@ -427,6 +456,26 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("apt-get install postgresql"), "{text}");
         assert_eq!(text.lines().count(), 1, "one line: {text}");
+    }
+
+    #[test]
+    fn an_unreachable_parent_is_named() {
+        let dir = std::env::temp_dir().join(format!("cs-unreach-{}", std::process::id()));
+        let closed = dir.join("closed");
+        fs::create_dir_all(&closed).expect("dirs");
+        fs::set_permissions(&closed, fs::Permissions::from_mode(0o700)).expect("chmod");
+        let nobody = crate::sys::Account {
+            name: "nobody-here".into(),
+            uid: 65_000,
+            gid: 65_000,
+        };
+        let err = check_reachable(&closed.join("cluster"), &nobody).expect_err("closed parent");
+        assert!(
+            err.to_string().contains(&closed.display().to_string()),
+            "{err}"
+        );
+        assert!(check_reachable(&dir.join("open"), &nobody).is_ok());
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -178,6 +178,16 @@ pub async fn insert(
     row.as_ref().map(summary_from_row).transpose()
 }
 
+/// Runs a one-row `UPDATE "User" AS u ... RETURNING <summary>`; `None` when no such user exists.
+async fn update_returning(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Option<UserSummary>, DbError> {
+    let row = client.query_opt(sql, params).await?;
+    row.as_ref().map(summary_from_row).transpose()
+}
+
 /// Stores a new password hash. `None` when no such user exists.
 pub async fn set_password(
     client: &impl GenericClient,
@@ -185,17 +195,12 @@ pub async fn set_password(
     password_hash: &str,
     must_change: bool,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                r#"UPDATE "User" AS u SET "passwordHash" = $2, "mustChangePassword" = $3, "updatedAt" = LOCALTIMESTAMP
-                   WHERE u.id = $1 RETURNING "#,
-                summary_cols!()
-            ),
-            &[&id, &password_hash, &must_change],
-        )
-        .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let sql = concat!(
+        r#"UPDATE "User" AS u SET "passwordHash" = $2, "mustChangePassword" = $3, "updatedAt" = LOCALTIMESTAMP
+           WHERE u.id = $1 RETURNING "#,
+        summary_cols!()
+    );
+    update_returning(client, sql, &[&id, &password_hash, &must_change]).await
 }
 
 pub async fn set_role(
@@ -203,17 +208,11 @@ pub async fn set_role(
     id: Uuid,
     role: Role,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                r#"UPDATE "User" AS u SET "role" = $2, "updatedAt" = LOCALTIMESTAMP
-                   WHERE u.id = $1 RETURNING "#,
-                summary_cols!()
-            ),
-            &[&id, &role],
-        )
-        .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let sql = concat!(
+        r#"UPDATE "User" AS u SET "role" = $2, "updatedAt" = LOCALTIMESTAMP WHERE u.id = $1 RETURNING "#,
+        summary_cols!()
+    );
+    update_returning(client, sql, &[&id, &role]).await
 }
 
 pub async fn set_active(
@@ -221,17 +220,11 @@ pub async fn set_active(
     id: Uuid,
     active: bool,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                r#"UPDATE "User" AS u SET "isActive" = $2, "updatedAt" = LOCALTIMESTAMP
-                   WHERE u.id = $1 RETURNING "#,
-                summary_cols!()
-            ),
-            &[&id, &active],
-        )
-        .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let sql = concat!(
+        r#"UPDATE "User" AS u SET "isActive" = $2, "updatedAt" = LOCALTIMESTAMP WHERE u.id = $1 RETURNING "#,
+        summary_cols!()
+    );
+    update_returning(client, sql, &[&id, &active]).await
 }
 
 /// Records a successful login; returns the new `lastLoginAt`.

@@ -6,7 +6,12 @@
 
 use crate::db::DbError;
 use crate::domain::Role;
+use crate::domain::bom::BomPreview;
 use crate::domain::notification::Notification;
+use crate::domain::order::{
+    BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck, OrderDetail, OrderPage,
+    OrderQuery, OrderRow, OrderStatus, WizardContext,
+};
 use crate::domain::session::Session;
 use crate::domain::user::{NewUser, UserSummary};
 use uuid::Uuid;
@@ -120,6 +125,72 @@ pub enum Request {
         token: String,
         ids: Vec<Uuid>,
     },
+    // Orders (PRODUCTION_COORDINATOR and ADMIN create and edit; queues and detail for every role but SVC).
+    /// Today, the accessory list and the user's saved wizard draft.
+    WizardContext {
+        token: String,
+    },
+    /// Whether the PO number and build numbers are free (case-insensitive, across the database).
+    CheckNumbers {
+        token: String,
+        po_number: String,
+        build_numbers: Vec<String>,
+    },
+    /// The BOM a build would get, not saved (the review step).
+    PreviewBom {
+        token: String,
+        language: DocumentLanguage,
+        build: BuildConfig,
+    },
+    /// Creates every build of the PO with its configuration, first BOM and history row, in one transaction;
+    /// also discards the user's wizard draft.
+    CreateOrder {
+        token: String,
+        order: NewOrder,
+    },
+    /// Keeps the user's unsubmitted wizard (its serialised state) in the database; one per user.
+    SaveDraft {
+        token: String,
+        draft: serde_json::Value,
+    },
+    DiscardDraft {
+        token: String,
+    },
+    ListOrders {
+        token: String,
+        query: OrderQuery,
+    },
+    OrderDetail {
+        token: String,
+        order_id: Uuid,
+    },
+    /// A status change. `override_reason` makes it an ADMIN override; `note` is the shipping note for T10.
+    Transition {
+        token: String,
+        order_id: Uuid,
+        from: OrderStatus,
+        to: OrderStatus,
+        note: Option<String>,
+        override_reason: Option<String>,
+    },
+    /// Assigns (or with `None` unassigns) a build in its `expected` status.
+    Assign {
+        token: String,
+        order_id: Uuid,
+        expected: OrderStatus,
+        assignee: Option<Uuid>,
+    },
+    /// Active users of a role (the assignee picker); answered with `Reply::Users`.
+    UsersWithRole {
+        token: String,
+        role: Role,
+    },
+    /// Replaces a build's configuration and accessories (ORDER_CREATED only) and regenerates its BOM.
+    UpdateBuild {
+        token: String,
+        order_id: Uuid,
+        build: BuildConfig,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -149,6 +220,41 @@ impl std::fmt::Debug for Request {
                 return write!(f, "ResetPassword {{ user_id: {user_id} }}");
             }
             Request::Notifications { .. } => "Notifications",
+            Request::WizardContext { .. } => "WizardContext",
+            Request::CheckNumbers { po_number, .. } => {
+                return write!(f, "CheckNumbers {{ po_number: {po_number:?} }}");
+            }
+            Request::PreviewBom { build, .. } => {
+                return write!(f, "PreviewBom {{ build: {:?} }}", build.build_number);
+            }
+            Request::CreateOrder { order, .. } => {
+                return write!(
+                    f,
+                    "CreateOrder {{ po_number: {:?}, builds: {} }}",
+                    order.header.po_number,
+                    order.builds.len()
+                );
+            }
+            Request::SaveDraft { .. } => "SaveDraft",
+            Request::DiscardDraft { .. } => "DiscardDraft",
+            Request::ListOrders { query, .. } => return write!(f, "ListOrders {{ {query:?} }}"),
+            Request::OrderDetail { order_id, .. } => {
+                return write!(f, "OrderDetail {{ {order_id} }}");
+            }
+            Request::Transition {
+                order_id, from, to, ..
+            } => {
+                return write!(f, "Transition {{ {order_id}: {from} -> {to} }}");
+            }
+            Request::Assign {
+                order_id, assignee, ..
+            } => {
+                return write!(f, "Assign {{ {order_id} to {assignee:?} }}");
+            }
+            Request::UsersWithRole { role, .. } => return write!(f, "UsersWithRole {{ {role} }}"),
+            Request::UpdateBuild { order_id, .. } => {
+                return write!(f, "UpdateBuild {{ {order_id} }}");
+            }
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -174,6 +280,14 @@ pub enum Reply {
     UserSaved(UserSummary),
     Notifications(Vec<Notification>),
     Done,
+    WizardContext(WizardContext),
+    NumbersChecked(NumberCheck),
+    BomPreview(BomPreview),
+    OrderCreated(CreatedOrder),
+    Orders(OrderPage),
+    Order(Box<OrderDetail>),
+    /// The build after a transition, assignment or edit.
+    OrderUpdated(OrderRow),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,11 @@
 //! Pure types and rules: no IO here.
 
 pub mod applies_when;
+pub mod bom;
 pub mod catalog;
 pub mod checklist;
 pub mod notification;
+pub mod order;
 pub mod role;
 pub mod session;
 pub mod user;

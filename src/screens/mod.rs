@@ -7,8 +7,11 @@ pub mod home;
 pub mod lock;
 pub mod login;
 pub mod notifications;
+pub mod order_detail;
+pub mod orders;
 pub mod password;
 pub mod users;
+pub mod wizard;
 
 use crate::domain::Role;
 use crate::domain::session::Session;
@@ -124,6 +127,13 @@ pub enum ScreenId {
     Users,
     ChangePassword,
     Notifications,
+    /// The order wizard for a new PO.
+    NewOrder,
+    /// The role's order queue.
+    Orders,
+    OrderDetail(uuid::Uuid),
+    /// The wizard's configuration and accessory steps for one existing build.
+    EditBuild(uuid::Uuid),
 }
 
 /// One line of the home menu.
@@ -163,6 +173,9 @@ pub enum ActiveScreen {
     Users(users::UsersScreen),
     Password(password::PasswordScreen),
     Notifications(notifications::NotificationsScreen),
+    Wizard(Box<wizard::WizardScreen>),
+    Orders(orders::OrdersScreen),
+    OrderDetail(order_detail::OrderDetailScreen),
 }
 
 impl ActiveScreen {
@@ -192,6 +205,22 @@ impl ActiveScreen {
                 let (s, cmd) = notifications::NotificationsScreen::open(ctx);
                 (ActiveScreen::Notifications(s), cmd)
             }
+            ScreenId::NewOrder => {
+                let (s, cmd) = wizard::WizardScreen::open(ctx);
+                (ActiveScreen::Wizard(Box::new(s)), cmd)
+            }
+            ScreenId::EditBuild(order_id) => {
+                let (s, cmd) = wizard::WizardScreen::edit(order_id, ctx);
+                (ActiveScreen::Wizard(Box::new(s)), cmd)
+            }
+            ScreenId::Orders => {
+                let (s, cmd) = orders::OrdersScreen::open(ctx);
+                (ActiveScreen::Orders(s), cmd)
+            }
+            ScreenId::OrderDetail(order_id) => {
+                let (s, cmd) = order_detail::OrderDetailScreen::open(order_id, ctx);
+                (ActiveScreen::OrderDetail(s), cmd)
+            }
         }
     }
 
@@ -202,6 +231,9 @@ impl ActiveScreen {
             ActiveScreen::Users(s) => s.title(),
             ActiveScreen::Password(s) => s.title(),
             ActiveScreen::Notifications(_) => "Notifications",
+            ActiveScreen::Wizard(s) => s.title(),
+            ActiveScreen::Orders(s) => s.title(),
+            ActiveScreen::OrderDetail(s) => s.title(),
         }
     }
 
@@ -213,6 +245,9 @@ impl ActiveScreen {
             ActiveScreen::Users(s) => s.key_contexts(),
             ActiveScreen::Password(s) => s.key_contexts(),
             ActiveScreen::Notifications(s) => s.key_contexts(),
+            ActiveScreen::Wizard(s) => s.key_contexts(),
+            ActiveScreen::Orders(s) => s.key_contexts(),
+            ActiveScreen::OrderDetail(s) => s.key_contexts(),
         }
     }
 
@@ -223,6 +258,9 @@ impl ActiveScreen {
             ActiveScreen::Users(s) => s.update(msg, ctx),
             ActiveScreen::Password(s) => s.update(msg, ctx),
             ActiveScreen::Notifications(s) => s.update(msg, ctx),
+            ActiveScreen::Wizard(s) => s.update(msg, ctx),
+            ActiveScreen::Orders(s) => s.update(msg, ctx),
+            ActiveScreen::OrderDetail(s) => s.update(msg, ctx),
         }
     }
 
@@ -233,6 +271,9 @@ impl ActiveScreen {
             ActiveScreen::Users(s) => s.view(frame, area, theme),
             ActiveScreen::Password(s) => s.view(frame, area, theme),
             ActiveScreen::Notifications(s) => s.view(frame, area, theme),
+            ActiveScreen::Wizard(s) => s.view(frame, area, theme),
+            ActiveScreen::Orders(s) => s.view(frame, area, theme),
+            ActiveScreen::OrderDetail(s) => s.view(frame, area, theme),
         }
     }
 
@@ -243,6 +284,8 @@ impl ActiveScreen {
             ActiveScreen::Home(_) | ActiveScreen::Notifications(_) => false,
             ActiveScreen::Users(s) => s.has_unsaved_input(),
             ActiveScreen::Password(s) => s.has_unsaved_input(),
+            ActiveScreen::Wizard(s) => s.has_unsaved_input(),
+            ActiveScreen::Orders(_) | ActiveScreen::OrderDetail(_) => false,
         }
     }
 }

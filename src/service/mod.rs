@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod notifications;
+pub mod orders;
 pub mod seed;
 pub mod users;
 
@@ -204,6 +205,18 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
                 .await
                 .map(|()| Reply::Done)
         }
+        order @ (Request::WizardContext { .. }
+        | Request::CheckNumbers { .. }
+        | Request::PreviewBom { .. }
+        | Request::CreateOrder { .. }
+        | Request::SaveDraft { .. }
+        | Request::DiscardDraft { .. }
+        | Request::ListOrders { .. }
+        | Request::OrderDetail { .. }
+        | Request::Transition { .. }
+        | Request::Assign { .. }
+        | Request::UsersWithRole { .. }
+        | Request::UpdateBuild { .. }) => orders::handle(ctx, order).await,
     }
 }
 

@@ -1,0 +1,521 @@
+//! Orders: a purchase order (PO) is the group of builds (one `"ProductionOrder"` row each) sharing
+//! `poNumber`. These types mirror the schema's columns so that the wizard, `order import` (JSON with the
+//! schema's field names) and the repository all speak the same shapes.
+
+use chrono::NaiveDate;
+use postgres_types::{FromSql, ToSql};
+use serde::{Deserialize, Serialize};
+
+/// Declares a Rust enum for one of the schema's quoted enum types: the database label, the JSON
+/// spelling (also the label) and the text on screen come from one table.
+macro_rules! db_enum {
+    ($(#[$doc:meta])* $name:ident, $pg:literal, [$($variant:ident => $label:literal, $title:literal),+ $(,)?]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSql, FromSql, Serialize, Deserialize)]
+        #[postgres(name = $pg)]
+        pub enum $name {
+            $(
+                #[postgres(name = $label)]
+                #[serde(rename = $label)]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The database and JSON label, e.g. `ORDER_CREATED`.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// How it reads on screen.
+            pub fn title(self) -> &'static str {
+                match self { $($name::$variant => $title),+ }
+            }
+
+            /// Parses a label, ignoring case and surrounding space.
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.code().eq_ignore_ascii_case(s))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+db_enum!(
+    /// The nine statuses of a build (decisions.md: exactly the seed's nine).
+    OrderStatus, "OrderStatus", [
+    OrderCreated => "ORDER_CREATED", "Order created",
+    PartsSent => "PARTS_SENT", "Parts sent",
+    ReadyForPreQc => "READY_FOR_PRE_QC", "Ready for Pre-QC",
+    ReadyForProduction => "READY_FOR_PRODUCTION", "Ready for production",
+    TestingComplete => "TESTING_COMPLETE", "Testing complete",
+    PackagingComplete => "PACKAGING_COMPLETE", "Packaging complete",
+    ReadyForFinalQc => "READY_FOR_FINAL_QC", "Ready for Final QC",
+    ReadyForShip => "READY_FOR_SHIP", "Ready for ship",
+    Shipped => "SHIPPED", "Shipped",
+]);
+
+db_enum!(DocumentLanguage, "DocumentLanguage", [
+    En => "EN", "English",
+    Fr => "FR", "French",
+    Sp => "SP", "Spanish",
+]);
+
+db_enum!(SinkFamily, "SinkFamily", [
+    Mdrd => "MDRD", "MDRD",
+    Endoscope => "ENDOSCOPE", "Endoscope",
+    Instrosink => "INSTROSINK", "InstroSink",
+]);
+
+db_enum!(LegsType, "LegsType", [
+    HeightAdjustable => "HEIGHT_ADJUSTABLE", "Height-adjustable",
+    FixedHeight => "FIXED_HEIGHT", "Fixed height",
+]);
+
+db_enum!(FeetType, "FeetType", [
+    LockLevelingCasters => "LOCK_LEVELING_CASTERS", "Lock & levelling casters",
+    SsAdjustableSeismicFeet => "SS_ADJUSTABLE_SEISMIC_FEET", "S/S adjustable seismic feet",
+]);
+
+db_enum!(WorkflowDirection, "WorkflowDirection", [
+    LeftToRight => "LEFT_TO_RIGHT", "Left to right",
+    RightToLeft => "RIGHT_TO_LEFT", "Right to left",
+]);
+
+db_enum!(PegboardColor, "PegboardColor", [
+    Green => "GREEN", "Green",
+    Black => "BLACK", "Black",
+    Yellow => "YELLOW", "Yellow",
+    Grey => "GREY", "Grey",
+    Red => "RED", "Red",
+    Blue => "BLUE", "Blue",
+    Orange => "ORANGE", "Orange",
+    White => "WHITE", "White",
+]);
+
+db_enum!(PegboardType, "PegboardType", [
+    Perforated => "PERFORATED", "Perforated",
+    Solid => "SOLID", "Solid",
+]);
+
+db_enum!(PegboardSizeType, "PegboardSizeType", [
+    SameAsSink => "SAME_AS_SINK", "Same as sink",
+    Custom => "CUSTOM", "Custom",
+]);
+
+db_enum!(BasinType, "BasinType", [
+    ESink => "E_SINK", "E-Sink",
+    ESinkDi => "E_SINK_DI", "E-Sink DI",
+    EDrain => "E_DRAIN", "E-Drain",
+]);
+
+db_enum!(FaucetType, "FaucetType", [
+    WristBladeSwingSpout => "WRIST_BLADE_SWING_SPOUT", "Wrist blade, swing spout",
+    PreRinseOverheadSpray => "PRE_RINSE_OVERHEAD_SPRAY", "Pre-rinse overhead spray",
+    GooseneckTreatedWater => "GOOSENECK_TREATED_WATER", "Gooseneck, treated water",
+]);
+
+db_enum!(FaucetPlacement, "FaucetPlacement", [
+    Center => "CENTER", "Center",
+    BetweenBasins => "BETWEEN_BASINS", "Between basins",
+]);
+
+db_enum!(SprayerType, "SprayerType", [
+    DiWaterGunKitTurret => "DI_WATER_GUN_KIT_TURRET", "DI water gun, turret",
+    DiWaterGunKitRosette => "DI_WATER_GUN_KIT_ROSETTE", "DI water gun, rosette",
+    AirGunKitTurret => "AIR_GUN_KIT_TURRET", "Air gun, turret",
+    AirGunKitRosette => "AIR_GUN_KIT_ROSETTE", "Air gun, rosette",
+]);
+
+db_enum!(SprayerLocation, "SprayerLocation", [
+    LeftSide => "LEFT_SIDE", "Left side",
+    RightSide => "RIGHT_SIDE", "Right side",
+]);
+
+/// The sink models: the model fixes the number of basins.
+pub const SINK_MODELS: [(&str, usize); 3] = [("T2-B1", 1), ("T2-B2", 2), ("T2-B3", 3)];
+/// Legs models; LC1 exists only height-adjustable.
+pub const LEGS_MODELS: [&str; 3] = ["DL27", "DL14", "LC1"];
+/// The five standard basin sizes (width, length, depth) in inches.
+pub const STANDARD_BASINS: [(i32, i32, i32); 5] = [
+    (20, 20, 8),
+    (24, 20, 8),
+    (24, 20, 10),
+    (30, 20, 8),
+    (30, 20, 10),
+];
+
+/// The number of basins of a model, e.g. 2 for "T2-B2".
+pub fn basins_of_model(model: &str) -> Option<usize> {
+    SINK_MODELS
+        .iter()
+        .find(|(m, _)| *m == model)
+        .map(|(_, n)| *n)
+}
+
+/// PO-level fields, stored identically on every build of the PO.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrderHeader {
+    pub po_number: String,
+    pub customer_name: String,
+    #[serde(default)]
+    pub project_name: Option<String>,
+    pub sales_person: String,
+    pub want_date: NaiveDate,
+    #[serde(default = "default_language")]
+    pub order_language: DocumentLanguage,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+fn default_language() -> DocumentLanguage {
+    DocumentLanguage::En
+}
+
+/// One basin (`"BasinConfiguration"`); basinIndex is 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BasinConfig {
+    pub basin_index: i32,
+    pub basin_type: BasinType,
+    pub basin_width: i32,
+    pub basin_length: i32,
+    pub basin_depth: i32,
+    #[serde(default)]
+    pub is_custom_size: bool,
+    #[serde(default, rename = "hasPTrapDrain")]
+    pub has_p_trap_drain: bool,
+    #[serde(default)]
+    pub has_basin_light: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaucetConfig {
+    pub faucet_type: FaucetType,
+    pub quantity: i32,
+    pub placement: FaucetPlacement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SprayerConfig {
+    pub sprayer_type: SprayerType,
+    pub quantity: i32,
+    pub location: SprayerLocation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccessoryLine {
+    pub assembly_id: String,
+    pub quantity: i32,
+}
+
+/// One build's configuration and accessories, as the schema stores them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BuildConfig {
+    pub build_number: String,
+    pub sink_family: SinkFamily,
+    pub sink_model: String,
+    pub sink_width: i32,
+    pub sink_length: i32,
+    pub legs_type: LegsType,
+    pub legs_model: String,
+    pub feet_type: FeetType,
+    #[serde(default = "default_direction")]
+    pub workflow_direction: WorkflowDirection,
+    #[serde(default)]
+    pub has_pegboard: bool,
+    #[serde(default)]
+    pub pegboard_color: Option<PegboardColor>,
+    #[serde(default)]
+    pub pegboard_type: Option<PegboardType>,
+    #[serde(default)]
+    pub pegboard_size_type: Option<PegboardSizeType>,
+    #[serde(default)]
+    pub pegboard_width: Option<i32>,
+    #[serde(default)]
+    pub pegboard_length: Option<i32>,
+    #[serde(default)]
+    pub basins: Vec<BasinConfig>,
+    #[serde(default)]
+    pub faucets: Vec<FaucetConfig>,
+    #[serde(default)]
+    pub sprayers: Vec<SprayerConfig>,
+    #[serde(default)]
+    pub accessories: Vec<AccessoryLine>,
+}
+
+fn default_direction() -> WorkflowDirection {
+    WorkflowDirection::LeftToRight
+}
+
+/// A whole PO as entered: the header and 1-10 builds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewOrder {
+    pub header: OrderHeader,
+    pub builds: Vec<BuildConfig>,
+}
+
+/// The `order import` JSON document: the header's fields and `builds` at one level, every key checked
+/// (a misspelt key is refused rather than silently dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrderDocument {
+    pub po_number: String,
+    pub customer_name: String,
+    #[serde(default)]
+    pub project_name: Option<String>,
+    pub sales_person: String,
+    pub want_date: NaiveDate,
+    #[serde(default = "default_language")]
+    pub order_language: DocumentLanguage,
+    #[serde(default)]
+    pub notes: Option<String>,
+    pub builds: Vec<BuildConfig>,
+}
+
+impl From<OrderDocument> for NewOrder {
+    fn from(d: OrderDocument) -> NewOrder {
+        NewOrder {
+            header: OrderHeader {
+                po_number: d.po_number,
+                customer_name: d.customer_name,
+                project_name: d.project_name,
+                sales_person: d.sales_person,
+                want_date: d.want_date,
+                order_language: d.order_language,
+                notes: d.notes,
+            },
+            builds: d.builds,
+        }
+    }
+}
+
+/// Which builds a queue shows by default (workflow.md section 1): a role's own work, or everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueueView {
+    /// The acting user's role decides (QC: its two statuses; assembler: its production builds assigned
+    /// to them or unassigned; procurement: its two statuses; coordinator and admin: all).
+    MyWork,
+    /// Every build (read-only roles included); the service department sees none.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    PoNumber,
+    BuildNumber,
+    Customer,
+    Model,
+    Status,
+    WantDate,
+    Assignee,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DueFilter {
+    Any,
+    /// Want date before today and not shipped.
+    Overdue,
+    /// Want date within the next 7 days.
+    DueSoon,
+}
+
+/// One page request of a queue. Pages are keyset-paginated: `after` is the opaque cursor of the previous
+/// page's last row, so a page costs the same at row 10 and at row 100,000.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderQuery {
+    pub view: QueueView,
+    /// Free text over PO number, build number and customer (case-insensitive, substring).
+    pub search: String,
+    pub status: Option<OrderStatus>,
+    pub due: DueFilter,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+impl Default for OrderQuery {
+    fn default() -> Self {
+        OrderQuery {
+            view: QueueView::MyWork,
+            search: String::new(),
+            status: None,
+            due: DueFilter::Any,
+            sort: SortKey::WantDate,
+            descending: false,
+            after: None,
+            limit: 50,
+        }
+    }
+}
+
+/// One row of a queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderRow {
+    pub id: uuid::Uuid,
+    pub po_number: String,
+    pub build_number: String,
+    pub customer_name: String,
+    pub sink_model: String,
+    pub status: OrderStatus,
+    pub want_date: NaiveDate,
+    pub assignee: Option<String>,
+    /// Want date minus today (database CURRENT_DATE); negative when overdue.
+    pub days_left: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderPage {
+    pub rows: Vec<OrderRow>,
+    /// The cursor for the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// One entry of a build's status history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub timestamp: chrono::NaiveDateTime,
+    pub user: String,
+    pub action: String,
+    pub old_status: Option<OrderStatus>,
+    pub new_status: OrderStatus,
+    pub notes: Option<String>,
+}
+
+/// What the acting user may do to a build right now (the detail screen shows exactly these).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum OrderAction {
+    /// A normal transition by the user's role.
+    Move {
+        to: OrderStatus,
+    },
+    /// An ADMIN override of a listed transition (reason required).
+    Override {
+        to: OrderStatus,
+    },
+    Assign,
+    EditConfiguration,
+}
+
+/// The BOM in brief, for the order detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BomSummary {
+    pub version: i32,
+    /// DRAFT, APPROVED or SUPERSEDED.
+    pub status: String,
+    pub top_level_lines: i64,
+    pub notes: Option<String>,
+}
+
+/// Everything the order detail screen shows about one build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderDetail {
+    pub id: uuid::Uuid,
+    pub header: OrderHeader,
+    pub build: BuildConfig,
+    pub status: OrderStatus,
+    pub assignee: Option<(uuid::Uuid, String)>,
+    pub bom: Option<BomSummary>,
+    pub history: Vec<HistoryEntry>,
+    pub actions: Vec<OrderAction>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// An accessory the wizard offers (bom-rules R9: the 54 items of category 720).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessoryItem {
+    pub id: String,
+    pub name: String,
+    pub subcategory: String,
+}
+
+/// What the wizard loads once when it opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WizardContext {
+    /// The database's CURRENT_DATE (workflow.md D12): the want date must be after it.
+    pub today: NaiveDate,
+    pub accessories: Vec<AccessoryItem>,
+    /// The user's saved, unsubmitted wizard, if any (the wizard's own serialised state).
+    pub draft: Option<serde_json::Value>,
+}
+
+/// Which of the entered numbers already exist (case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct NumberCheck {
+    /// The existing spelling of the PO number, when taken.
+    pub po_taken: Option<String>,
+    /// (entered build number, PO it exists in).
+    pub builds_taken: Vec<(String, String)>,
+}
+
+/// The result of creating a PO.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreatedOrder {
+    pub po_number: String,
+    /// (order id, build number), in the order entered.
+    pub builds: Vec<(uuid::Uuid, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_labels_round_trip() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.code()), Some(*s));
+        }
+        assert_eq!(OrderStatus::ALL.len(), 9);
+        assert_eq!(BasinType::parse("e_sink_di"), Some(BasinType::ESinkDi));
+        assert_eq!(
+            serde_json::to_string(&FeetType::LockLevelingCasters)
+                .ok()
+                .as_deref(),
+            Some("\"LOCK_LEVELING_CASTERS\"")
+        );
+    }
+
+    #[test]
+    fn import_document_uses_the_schema_names() {
+        let json = r#"{"poNumber":"PO-1","customerName":"Acme Hospital","salesPerson":"Jo Sales","wantDate":"2030-01-31",
+            "orderLanguage":"FR","builds":[{"buildNumber":"B-1","sinkFamily":"MDRD","sinkModel":"T2-B1","sinkWidth":30,
+            "sinkLength":60,"legsType":"FIXED_HEIGHT","legsModel":"DL14","feetType":"SS_ADJUSTABLE_SEISMIC_FEET",
+            "basins":[{"basinIndex":1,"basinType":"E_DRAIN","basinWidth":20,"basinLength":20,"basinDepth":8,"hasPTrapDrain":true}],
+            "accessories":[{"assemblyId":"T2-OA-MS-1026","quantity":1}]}]}"#;
+        let order: NewOrder = serde_json::from_str::<OrderDocument>(json)
+            .expect("parses")
+            .into();
+        assert_eq!(order.header.order_language, DocumentLanguage::Fr);
+        assert_eq!(order.builds[0].basins[0].basin_type, BasinType::EDrain);
+        assert!(order.builds[0].basins[0].has_p_trap_drain);
+        assert_eq!(
+            order.builds[0].workflow_direction,
+            WorkflowDirection::LeftToRight
+        );
+        assert!(
+            serde_json::from_str::<OrderDocument>(&json.replace("\"sinkWidth\"", "\"sinkWidht\""))
+                .is_err()
+        );
+        assert!(
+            serde_json::from_str::<OrderDocument>(
+                &json.replace("\"salesPerson\"", "\"salesperson\"")
+            )
+            .is_err()
+        );
+    }
+}

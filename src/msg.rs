@@ -140,13 +140,13 @@ pub enum Request {
     PreviewBom {
         token: String,
         language: DocumentLanguage,
-        build: BuildConfig,
+        build: Box<BuildConfig>,
     },
     /// Creates every build of the PO with its configuration, first BOM and history row, in one transaction;
     /// also discards the user's wizard draft.
     CreateOrder {
         token: String,
-        order: NewOrder,
+        order: Box<NewOrder>,
     },
     /// Keeps the user's unsubmitted wizard (its serialised state) in the database; one per user.
     SaveDraft {
@@ -158,7 +158,7 @@ pub enum Request {
     },
     ListOrders {
         token: String,
-        query: OrderQuery,
+        query: Box<OrderQuery>,
     },
     OrderDetail {
         token: String,
@@ -189,7 +189,7 @@ pub enum Request {
     UpdateBuild {
         token: String,
         order_id: Uuid,
-        build: BuildConfig,
+        build: Box<BuildConfig>,
     },
 }
 

@@ -3,10 +3,12 @@
 //! Reads take any client; writes take a transaction opened with [`begin_as`], which records the acting
 //! user for the audit trigger.
 
+pub mod bom;
 pub mod catalog;
 pub mod instructions;
 pub mod migrate;
 pub mod notifications;
+pub mod orders;
 pub mod pool;
 pub mod sessions;
 pub mod templates;

@@ -1,0 +1,1 @@
+//! Orders: creation, queues, detail, transitions, assignment, wizard drafts.

@@ -27,6 +27,9 @@ pub enum CliError {
     Usage(String),
     #[error("terminal: {0}")]
     Terminal(#[from] std::io::Error),
+    /// The input, the login or the role was refused and nothing was written (exit status 2).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// A ready database: pool connected, schema current.
@@ -359,4 +362,435 @@ pub fn check_config(path: Option<&Path>) -> Result<String, CliError> {
         config.station_name(),
         config.log_dir().display()
     ))
+}
+
+// ------------------------------------------------------------------------------------------------
+// `order`: the same use-cases as the order screens, after a login as a named user
+// ------------------------------------------------------------------------------------------------
+
+/// The exit status of a refused command (input, login, role or rule); nothing was written.
+pub const EXIT_REFUSED: u8 = 2;
+
+/// A logged-in command-line session, ended again by [`OrderSession::finish`].
+struct OrderSession {
+    ctx: ServiceCtx,
+    token: String,
+    user: crate::domain::user::UserSummary,
+}
+
+/// Service refusals become [`CliError::Refused`]; database trouble stays a failure.
+fn refused_or_failed(e: DbError) -> CliError {
+    match e {
+        DbError::Invalid(m)
+        | DbError::Forbidden(m)
+        | DbError::Conflict(m)
+        | DbError::SessionEnded(m) => CliError::Refused(m),
+        DbError::NotFound(_) => CliError::Refused(e.to_string()),
+        other => CliError::Db(other),
+    }
+}
+
+async fn order_request(
+    ctx: &ServiceCtx,
+    kind: crate::msg::Request,
+) -> Result<crate::msg::Reply, DbError> {
+    service::dispatch(
+        ctx,
+        crate::msg::DbRequest {
+            id: crate::msg::RequestId(0),
+            kind,
+        },
+    )
+    .await
+    .result
+}
+
+/// The password of `username`: `$CLEANSTATION_PASSWORD` for scripts, else asked on the terminal.
+fn read_login_password(username: &str) -> Result<String, CliError> {
+    if let Ok(pw) = std::env::var("CLEANSTATION_PASSWORD") {
+        return Ok(pw);
+    }
+    crate::prompt::read_password(&format!("Password for {username}: "))?.ok_or_else(|| {
+        CliError::Usage("No terminal to ask for the password; set CLEANSTATION_PASSWORD".into())
+    })
+}
+
+impl OrderSession {
+    /// Logs in through the service, exactly as a station does (lockout and audit included).
+    async fn open(config: &Config, username: &str, verb: &str) -> Result<OrderSession, CliError> {
+        let password = read_login_password(username)?;
+        let prepared = prepare(config, "cleanstation/order", false).await?;
+        let ctx = ServiceCtx {
+            pool: prepared.pool,
+            policy: SecurityPolicy {
+                max_failed_logins: config.security.max_failed_logins,
+                lockout_minutes: config.security.lockout_minutes,
+                session_ttl_hours: config.session.ttl_hours,
+            },
+            agent: cli_actor(verb).agent,
+        };
+        let reply = order_request(
+            &ctx,
+            crate::msg::Request::Login {
+                username: username.to_string(),
+                password,
+            },
+        )
+        .await
+        .map_err(refused_or_failed)?;
+        let crate::msg::Reply::LoggedIn(session) = reply else {
+            return Err(CliError::Usage("unexpected reply to the login".into()));
+        };
+        Ok(OrderSession {
+            ctx,
+            token: session.token,
+            user: session.user,
+        })
+    }
+
+    async fn send(&self, kind: crate::msg::Request) -> Result<crate::msg::Reply, CliError> {
+        order_request(&self.ctx, kind)
+            .await
+            .map_err(refused_or_failed)
+    }
+
+    /// Ends the session whatever the outcome, and passes the outcome on.
+    async fn finish<T>(self, outcome: Result<T, CliError>) -> Result<T, CliError> {
+        let ended = order_request(
+            &self.ctx,
+            crate::msg::Request::Logout {
+                token: self.token.clone(),
+            },
+        )
+        .await;
+        if let Err(e) = ended {
+            tracing::warn!(error = %e, "command-line logout failed");
+        }
+        outcome
+    }
+}
+
+/// `poNumber: message` or `Build B-1, sinkLength: message`.
+fn field_error_line(e: &crate::domain::order_rules::FieldError) -> String {
+    match &e.build {
+        Some(b) => format!("Build {b}, {}: {}", e.field, e.message),
+        None => format!("{}: {}", e.field, e.message),
+    }
+}
+
+/// Parses an `order import` file (the schema's field names; unknown keys are refused).
+pub fn read_order_file(file: &Path) -> Result<crate::domain::order::NewOrder, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::Refused(format!("Cannot read file {}: {e}", file.display())))?;
+    let doc: crate::domain::order::OrderDocument = serde_json::from_str(&text)
+        .map_err(|e| CliError::Refused(format!("{}: {e}", file.display())))?;
+    Ok(doc.into())
+}
+
+/// `cleanstation order import FILE --as USERNAME`: creates the PO through the wizard's own use-case.
+pub async fn order_import(
+    config: &Config,
+    file: &Path,
+    username: &str,
+) -> Result<String, CliError> {
+    let order = read_order_file(file)?;
+    let session = OrderSession::open(config, username, "order import").await?;
+    let outcome = import_as(&session, order).await;
+    session.finish(outcome).await
+}
+
+async fn import_as(
+    session: &OrderSession,
+    order: crate::domain::order::NewOrder,
+) -> Result<String, CliError> {
+    // Field-level errors first, naming build and field; the service checks everything again.
+    if matches!(session.user.role, Role::ProductionCoordinator | Role::Admin) {
+        let today = {
+            let client = session.ctx.pool.get().await.map_err(DbError::from)?;
+            db::orders::today(&client).await?
+        };
+        let errors = crate::domain::order_rules::validate_order(&order, today);
+        if !errors.is_empty() {
+            let lines: Vec<String> = errors.iter().map(field_error_line).collect();
+            return Err(CliError::Refused(lines.join("\n")));
+        }
+    }
+    let reply = session
+        .send(crate::msg::Request::CreateOrder {
+            token: session.token.clone(),
+            order: Box::new(order),
+        })
+        .await?;
+    let crate::msg::Reply::OrderCreated(created) = reply else {
+        return Err(CliError::Usage("unexpected reply to the order".into()));
+    };
+    let numbers: Vec<&str> = created.builds.iter().map(|(_, b)| b.as_str()).collect();
+    Ok(format!(
+        "Created PO {} with {} build(s): {}",
+        created.po_number,
+        numbers.len(),
+        numbers.join(", ")
+    ))
+}
+
+/// Every build of the queue (all statuses unless `status`), oldest want date first.
+async fn all_rows(
+    session: &OrderSession,
+    status: Option<crate::domain::order::OrderStatus>,
+    search: &str,
+) -> Result<Vec<crate::domain::order::OrderRow>, CliError> {
+    use crate::domain::order::{OrderQuery, QueueView};
+    let mut query = OrderQuery {
+        view: QueueView::All,
+        search: search.to_string(),
+        status,
+        limit: 500,
+        ..OrderQuery::default()
+    };
+    let mut rows = Vec::new();
+    loop {
+        let reply = session
+            .send(crate::msg::Request::ListOrders {
+                token: session.token.clone(),
+                query: Box::new(query.clone()),
+            })
+            .await?;
+        let crate::msg::Reply::Orders(page) = reply else {
+            return Err(CliError::Usage("unexpected reply to the list".into()));
+        };
+        rows.extend(page.rows);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return Ok(rows),
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// A plain table, each column as wide as its widest cell.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let mut out = vec![line(header.iter().map(|h| h.to_string()).collect())];
+    out.extend(rows.iter().map(|r| line(r.clone())));
+    out.join("\n")
+}
+
+/// `cleanstation order list [--status S] [--json] --as USERNAME`.
+pub async fn order_list(
+    config: &Config,
+    username: &str,
+    status: Option<&str>,
+    json: bool,
+) -> Result<String, CliError> {
+    use crate::domain::order::OrderStatus;
+    let status = match status {
+        Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
+            CliError::Refused(format!(
+                "Unknown status {s}; use one of: {}",
+                OrderStatus::ALL
+                    .iter()
+                    .map(|s| s.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let session = OrderSession::open(config, username, "order list").await?;
+    let outcome = all_rows(&session, status, "").await;
+    let rows = session.finish(outcome).await?;
+    if json {
+        return to_json(&rows);
+    }
+    if rows.is_empty() {
+        return Ok("No builds.".into());
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.po_number.clone(),
+                r.build_number.clone(),
+                r.customer_name.clone(),
+                r.sink_model.clone(),
+                r.status.code().to_string(),
+                r.want_date.to_string(),
+                r.days_left.to_string(),
+                r.assignee.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(table(
+        &[
+            "PO", "BUILD", "CUSTOMER", "MODEL", "STATUS", "WANT", "DAYS", "ASSIGNEE",
+        ],
+        &cells,
+    ))
+}
+
+/// `cleanstation order show BUILD [--json] --as USERNAME`.
+pub async fn order_show(
+    config: &Config,
+    username: &str,
+    build: &str,
+    json: bool,
+) -> Result<String, CliError> {
+    let session = OrderSession::open(config, username, "order show").await?;
+    let outcome = show_as(&session, build.trim()).await;
+    let detail = session.finish(outcome).await?;
+    if json {
+        to_json(&detail)
+    } else {
+        Ok(describe_order(&detail))
+    }
+}
+
+async fn show_as(
+    session: &OrderSession,
+    build: &str,
+) -> Result<crate::domain::order::OrderDetail, CliError> {
+    // Found through the queue's search, so the role checks are the service's.
+    let rows = all_rows(session, None, build).await?;
+    let id = rows
+        .iter()
+        .find(|r| r.build_number.eq_ignore_ascii_case(build))
+        .map(|r| r.id)
+        .ok_or_else(|| CliError::Refused(format!("Build {build} not found")))?;
+    let reply = session
+        .send(crate::msg::Request::OrderDetail {
+            token: session.token.clone(),
+            order_id: id,
+        })
+        .await?;
+    match reply {
+        crate::msg::Reply::Order(d) => Ok(*d),
+        _ => Err(CliError::Usage("unexpected reply to the order".into())),
+    }
+}
+
+/// The order detail as text.
+fn describe_order(d: &crate::domain::order::OrderDetail) -> String {
+    let h = &d.header;
+    let b = &d.build;
+    let mut out = vec![
+        format!(
+            "Build {} (PO {})  {}  assignee: {}",
+            b.build_number,
+            h.po_number,
+            d.status,
+            d.assignee.as_ref().map_or("none", |(_, n)| n.as_str())
+        ),
+        format!(
+            "Customer: {}  project: {}  sales: {}  want date: {}  language: {}",
+            h.customer_name,
+            h.project_name.as_deref().unwrap_or("-"),
+            h.sales_person,
+            h.want_date,
+            h.order_language
+        ),
+        format!(
+            "Sink: {} {} {}x{} in, {} {}, {}, {}",
+            b.sink_family,
+            b.sink_model,
+            b.sink_width,
+            b.sink_length,
+            b.legs_type,
+            b.legs_model,
+            b.feet_type,
+            b.workflow_direction
+        ),
+    ];
+    if b.has_pegboard {
+        out.push(format!(
+            "Pegboard: {} {} {}{}",
+            b.pegboard_color.map_or("-", |c| c.code()),
+            b.pegboard_type.map_or("-", |t| t.code()),
+            b.pegboard_size_type.map_or("-", |s| s.code()),
+            match (b.pegboard_width, b.pegboard_length) {
+                (Some(w), Some(l)) => format!(" {w}x{l} in"),
+                _ => String::new(),
+            }
+        ));
+    }
+    for basin in &b.basins {
+        let mut extras = Vec::new();
+        if basin.is_custom_size {
+            extras.push("custom");
+        }
+        if basin.has_p_trap_drain {
+            extras.push("P-trap");
+        }
+        if basin.has_basin_light {
+            extras.push("light");
+        }
+        out.push(format!(
+            "Basin {}: {} {}x{}x{}{}",
+            basin.basin_index,
+            basin.basin_type,
+            basin.basin_width,
+            basin.basin_length,
+            basin.basin_depth,
+            if extras.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", extras.join(", "))
+            }
+        ));
+    }
+    for f in &b.faucets {
+        out.push(format!(
+            "Faucet: {} x{} {}",
+            f.faucet_type, f.quantity, f.placement
+        ));
+    }
+    for s in &b.sprayers {
+        out.push(format!(
+            "Sprayer: {} x{} {}",
+            s.sprayer_type, s.quantity, s.location
+        ));
+    }
+    for a in &b.accessories {
+        out.push(format!("Accessory: {} x{}", a.assembly_id, a.quantity));
+    }
+    if let Some(bom) = &d.bom {
+        out.push(format!(
+            "BOM: version {} {}, {} top-level line(s)",
+            bom.version, bom.status, bom.top_level_lines
+        ));
+    }
+    if let Some(notes) = &h.notes {
+        out.push(format!("Notes: {notes}"));
+    }
+    out.push("History (newest first):".into());
+    for e in &d.history {
+        out.push(format!(
+            "  {}  {}  {}  {} -> {}{}",
+            e.timestamp.format("%Y-%m-%d %H:%M"),
+            e.user,
+            e.action,
+            e.old_status.map_or("-", |s| s.code()),
+            e.new_status,
+            e.notes
+                .as_deref()
+                .map(|n| format!("  {n}"))
+                .unwrap_or_default()
+        ));
+    }
+    out.join("\n")
 }

@@ -68,6 +68,31 @@ actions! {
     LineStart => "Start of field",
     LineEnd => "End of field",
     ClearField => "Clear field",
+    NextStep => "Next step",
+    PrevStep => "Previous step",
+    NextBuild => "Next build",
+    PrevBuild => "Previous build",
+    Accept => "Next field / press",
+    RemoveRow => "Remove row",
+    CopyFrom => "Copy from build",
+    Increase => "Quantity +1",
+    Decrease => "Quantity -1",
+    Save => "Save",
+    Choose => "Choose",
+    Search => "Search",
+    ClearSearch => "Clear search",
+    ToggleView => "Mine/all",
+    StatusFilter => "Status",
+    StatusFilterBack => "Status (back)",
+    DueFilter => "Due",
+    SortNext => "Sort",
+    SortReverse => "Reverse sort",
+    ClearFilters => "Clear filters",
+    MoveStatus => "Move status",
+    OverrideStatus => "Override",
+    AssignBuild => "Assign",
+    EditBuild => "Edit configuration",
+    OpenNotification => "Read / open build",
 }
 
 /// A group of bindings that is active in some situation.
@@ -101,10 +126,41 @@ pub enum KeyContext {
     Users,
     RolePicker,
     Notifications,
+    /// The order wizard: steps and fields.
+    Wizard,
+    /// Wizard steps with a list of builds beside the form.
+    WizardBuilds,
+    /// Wizard step 3: a build's configuration.
+    WizardConfig,
+    /// Wizard step 4: a build's accessories.
+    WizardAccessories,
+    /// Wizard step 5: review and submit.
+    WizardReview,
+    /// Editing one existing build.
+    WizardEdit,
+    /// A wizard question with a third answer (Esc) besides yes and no.
+    WizardQuestion,
+    /// The wizard when it cannot be used (loading, refused): only leaving works.
+    WizardClosed,
+    /// Choosing the build to copy from.
+    WizardPicker,
+    /// The order queue.
+    Queue,
+    /// The queue's search field.
+    SearchField,
+    /// One build's detail.
+    Detail,
+    /// The detail's actions: each context is active only when the server lists that action.
+    MoveAction,
+    OverrideAction,
+    AssignAction,
+    EditAction,
+    /// Choosing the assignee of a build.
+    AssignPicker,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 16] = [
+    pub const ALL: [KeyContext; 33] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -121,6 +177,23 @@ impl KeyContext {
         KeyContext::Users,
         KeyContext::RolePicker,
         KeyContext::Notifications,
+        KeyContext::Wizard,
+        KeyContext::WizardBuilds,
+        KeyContext::WizardConfig,
+        KeyContext::WizardAccessories,
+        KeyContext::WizardReview,
+        KeyContext::WizardEdit,
+        KeyContext::WizardQuestion,
+        KeyContext::WizardClosed,
+        KeyContext::WizardPicker,
+        KeyContext::Queue,
+        KeyContext::SearchField,
+        KeyContext::Detail,
+        KeyContext::MoveAction,
+        KeyContext::OverrideAction,
+        KeyContext::AssignAction,
+        KeyContext::EditAction,
+        KeyContext::AssignPicker,
     ];
 
     /// The heading of this group in the help overlay.
@@ -142,6 +215,23 @@ impl KeyContext {
             KeyContext::Users => "Users",
             KeyContext::RolePicker => "Change role",
             KeyContext::Notifications => "Notifications",
+            KeyContext::Wizard => "Order wizard",
+            KeyContext::WizardBuilds => "Builds",
+            KeyContext::WizardConfig => "Configuration",
+            KeyContext::WizardAccessories => "Accessories",
+            KeyContext::WizardReview => "Review",
+            KeyContext::WizardEdit => "Edit build",
+            KeyContext::WizardQuestion => "Question",
+            KeyContext::WizardClosed => "Order wizard",
+            KeyContext::WizardPicker => "Copy from build",
+            KeyContext::Queue => "Order queue",
+            KeyContext::SearchField => "Search",
+            KeyContext::Detail => "Build",
+            KeyContext::MoveAction => "Move",
+            KeyContext::OverrideAction => "Override",
+            KeyContext::AssignAction => "Assignment",
+            KeyContext::EditAction => "Configuration",
+            KeyContext::AssignPicker => "Assign",
         }
     }
 }
@@ -372,8 +462,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::RolePicker, ENTER, A::Submit, true),
     b(C::RolePicker, ESC, A::Cancel, true),
     // Notifications
-    b(C::Notifications, ENTER, A::MarkRead, true),
-    b(C::Notifications, KeyChord::ch('m'), A::MarkRead, false),
+    b(C::Notifications, ENTER, A::OpenNotification, true),
+    b(C::Notifications, KeyChord::ch('m'), A::MarkRead, true),
     b(C::Notifications, KeyChord::ch('a'), A::MarkAllRead, true),
     b(
         C::Notifications,
@@ -383,6 +473,83 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     ),
     b(C::Notifications, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Notifications, ESC, A::Back, true),
+    // Order wizard
+    b(C::Wizard, KeyChord::ctrl('n'), A::NextStep, true),
+    b(C::Wizard, KeyChord::ctrl('p'), A::PrevStep, true),
+    b(C::Wizard, ESC, A::Cancel, true),
+    b(C::Wizard, TAB, A::NextField, false),
+    b(C::Wizard, BACKTAB, A::PrevField, false),
+    b(C::Wizard, DOWN, A::Down, false),
+    b(C::Wizard, UP, A::Up, false),
+    b(C::Wizard, ENTER, A::Accept, false),
+    b(C::Wizard, KeyChord::ch(' '), A::NextChoice, false),
+    b(
+        C::WizardBuilds,
+        KeyChord::plain(KeyCode::PageDown),
+        A::NextBuild,
+        true,
+    ),
+    b(
+        C::WizardBuilds,
+        KeyChord::plain(KeyCode::PageUp),
+        A::PrevBuild,
+        false,
+    ),
+    b(C::WizardConfig, KeyChord::ctrl('o'), A::CopyFrom, false),
+    b(C::WizardConfig, KeyChord::ctrl('d'), A::RemoveRow, false),
+    b(C::WizardAccessories, RIGHT, A::Increase, false),
+    b(C::WizardAccessories, LEFT, A::Decrease, false),
+    b(
+        C::WizardAccessories,
+        KeyChord::ctrl('o'),
+        A::CopyFrom,
+        false,
+    ),
+    b(
+        C::WizardAccessories,
+        KeyChord::ctrl('d'),
+        A::RemoveRow,
+        false,
+    ),
+    b(C::WizardReview, ENTER, A::Submit, true),
+    b(C::WizardReview, KeyChord::ctrl('n'), A::Submit, false),
+    b(C::WizardEdit, KeyChord::ctrl('s'), A::Save, true),
+    b(C::WizardQuestion, KeyChord::ch('y'), A::Yes, true),
+    b(C::WizardQuestion, KeyChord::ch('n'), A::No, true),
+    b(C::WizardQuestion, ESC, A::Cancel, true),
+    b(C::WizardClosed, ESC, A::Back, true),
+    b(C::WizardPicker, ENTER, A::Choose, true),
+    b(C::WizardPicker, ESC, A::Cancel, true),
+    // Order queue
+    b(C::Queue, ENTER, A::Open, true),
+    b(C::Queue, KeyChord::ch('/'), A::Search, true),
+    b(C::Queue, KeyChord::ch('v'), A::ToggleView, true),
+    b(C::Queue, KeyChord::ch('f'), A::StatusFilter, true),
+    b(C::Queue, KeyChord::ch('F'), A::StatusFilterBack, false),
+    b(C::Queue, KeyChord::ch('d'), A::DueFilter, true),
+    b(C::Queue, KeyChord::ch('s'), A::SortNext, true),
+    b(C::Queue, KeyChord::ch('r'), A::SortReverse, false),
+    b(C::Queue, KeyChord::ch('c'), A::ClearFilters, false),
+    b(C::Queue, KeyChord::plain(KeyCode::F(5)), A::Refresh, false),
+    b(C::Queue, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Queue, ESC, A::Back, true),
+    b(C::SearchField, ENTER, A::Search, true),
+    b(C::SearchField, ESC, A::ClearSearch, true),
+    // Order detail; the action keys live in one context each, so only the actions offered are live
+    b(C::MoveAction, KeyChord::ch('m'), A::MoveStatus, true),
+    b(
+        C::OverrideAction,
+        KeyChord::ch('o'),
+        A::OverrideStatus,
+        true,
+    ),
+    b(C::AssignAction, KeyChord::ch('a'), A::AssignBuild, true),
+    b(C::EditAction, KeyChord::ch('e'), A::EditBuild, true),
+    b(C::Detail, KeyChord::plain(KeyCode::F(5)), A::Refresh, false),
+    b(C::Detail, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Detail, ESC, A::Back, true),
+    b(C::AssignPicker, ENTER, A::AssignBuild, true),
+    b(C::AssignPicker, ESC, A::Cancel, true),
 ];
 
 /// One line of the help or one item of the key bar: all chords of one action in one context.

@@ -47,6 +47,15 @@ enum Cmd {
         #[command(subcommand)]
         action: UserCmd,
     },
+    /// Production orders, through the same use-cases and role checks as the order screens.
+    ///
+    /// Every order command logs in as --as USERNAME (password from $CLEANSTATION_PASSWORD, or asked)
+    /// and ends that session when done. Exit status: 0 done; 1 failed (database, terminal);
+    /// 2 refused (file, login, role or rule), with nothing written.
+    Order {
+        #[command(subcommand)]
+        action: OrderCmd,
+    },
     /// The embedded database cluster
     Db {
         #[command(subcommand)]
@@ -92,6 +101,41 @@ enum UserCmd {
     Deactivate { username: String },
     /// Reactivate a deactivated user
     Activate { username: String },
+}
+
+#[derive(Subcommand)]
+enum OrderCmd {
+    /// Create a PO from a JSON file: the header fields and "builds", with the schema's field names
+    /// (poNumber, customerName, wantDate, builds[].sinkModel, ...). All builds or none are created.
+    Import {
+        file: PathBuf,
+        /// The user the PO is created as (PRODUCTION_COORDINATOR or ADMIN)
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
+    /// List builds, every status unless --status, earliest want date first
+    List {
+        /// Only builds in this status, e.g. READY_FOR_PRODUCTION
+        #[arg(long)]
+        status: Option<String>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// The user to read as (any role but SERVICE_DEPARTMENT)
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
+    /// Show one build: header, configuration, BOM, history
+    Show {
+        /// The build number (case-insensitive)
+        build: String,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+        /// The user to read as (any role but SERVICE_DEPARTMENT)
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -163,6 +207,21 @@ fn main() -> ExitCode {
                     commands::user_set_active(&config, &username, true).await
                 }
             },
+            Cmd::Order { action } => match action {
+                OrderCmd::Import { file, as_user } => {
+                    commands::order_import(&config, &file, &as_user).await
+                }
+                OrderCmd::List {
+                    status,
+                    json,
+                    as_user,
+                } => commands::order_list(&config, &as_user, status.as_deref(), json).await,
+                OrderCmd::Show {
+                    build,
+                    json,
+                    as_user,
+                } => commands::order_show(&config, &as_user, &build, json).await,
+            },
             Cmd::Db {
                 action: DbCmd::Status,
             } => commands::db_status(&config),
@@ -187,7 +246,12 @@ fn finish(result: Result<String, CliError>) -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "command failed");
             eprintln!("cleanstation: {e}");
-            ExitCode::FAILURE
+            // Refused input is told apart from a failure, so scripts can react to each.
+            if matches!(e, CliError::Refused(_)) {
+                ExitCode::from(commands::EXIT_REFUSED)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -121,7 +121,7 @@ fn idle_lock_engages_after_idle_time_without_keys() {
 fn unlock_keeps_the_screen_state() {
     let mut d = driver();
     d.login(user_for(Role::Admin));
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Ok(Reply::Users(users())),
@@ -189,7 +189,7 @@ fn heartbeat_runs_on_ticks_and_updates_unread() {
 fn session_ended_from_any_request_returns_to_login() {
     let mut d = driver();
     d.login(user_for(Role::Admin));
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Err(DbError::SessionEnded(
@@ -206,7 +206,7 @@ fn session_ended_from_any_request_returns_to_login() {
 fn a_late_session_end_does_not_end_the_next_session() {
     let mut d = driver();
     d.login(user_for(Role::Admin));
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     let old = d
         .take(|r| matches!(r, Request::ListUsers { .. }))
         .expect("list requested");
@@ -304,7 +304,7 @@ fn offline_reply_shows_in_the_status() {
 fn user_admin_requests() {
     let mut d = driver();
     d.login(user_for(Role::Admin));
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Ok(Reply::Users(users())),

@@ -184,7 +184,7 @@ fn help() {
     );
 
     let mut d = logged_in(Role::Admin, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Ok(Reply::Users(users())),
@@ -270,8 +270,7 @@ fn change_password() {
     );
 
     let mut d = logged_in(Role::QcPerson, Theme::ansi());
-    d.key(KeyCode::Down);
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Change password");
     snap(
         "change_password",
         "voluntary",
@@ -311,7 +310,7 @@ fn change_password() {
 
 fn users_screen(theme: Theme) -> Driver {
     let mut d = logged_in(Role::Admin, theme);
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Ok(Reply::Users(users())),
@@ -322,7 +321,7 @@ fn users_screen(theme: Theme) -> Driver {
 #[test]
 fn users_admin() {
     let mut d = logged_in(Role::Admin, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     snap(
         "users",
         "loading",
@@ -452,7 +451,7 @@ fn users_admin() {
     );
 
     let mut d = logged_in(Role::Admin, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Err(DbError::Unavailable("connection refused".into())),
@@ -468,7 +467,7 @@ fn users_admin() {
 #[test]
 fn notifications_list() {
     let mut d = logged_in(Role::Assembler, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Notifications");
     d.answer(
         |r| matches!(r, Request::Notifications { .. }),
         Ok(Reply::Notifications(notifications())),
@@ -492,7 +491,7 @@ fn notifications_list() {
     );
 
     let mut d = logged_in(Role::Assembler, Theme::mono());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Notifications");
     d.answer(
         |r| matches!(r, Request::Notifications { .. }),
         Ok(Reply::Notifications(notifications())),
@@ -505,7 +504,7 @@ fn notifications_list() {
     );
 
     let mut d = logged_in(Role::ServiceDepartment, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Notifications");
     d.answer(
         |r| matches!(r, Request::Notifications { .. }),
         Ok(Reply::Notifications(Vec::new())),
@@ -521,7 +520,7 @@ fn notifications_list() {
 #[test]
 fn quit_confirmation() {
     let mut d = logged_in(Role::Admin, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
         Ok(Reply::Users(users())),
@@ -576,7 +575,7 @@ fn no_panic_at_any_size_new_user_form() {
 #[test]
 fn no_panic_at_any_size_help_over_notifications() {
     let mut d = logged_in(Role::Assembler, Theme::ansi());
-    d.key(KeyCode::Enter);
+    d.open_home_entry("Notifications");
     d.answer(
         |r| matches!(r, Request::Notifications { .. }),
         Ok(Reply::Notifications(notifications())),

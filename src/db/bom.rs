@@ -1,1 +1,240 @@
 //! Bills of materials: the catalog as the generator reads it, and writing BOM versions.
+//!
+//! Generation itself is pure ([`crate::domain::bom::generate`]); this module loads its [`CatalogIndex`] and
+//! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
+
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::bom::{
+    ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, generate,
+};
+use crate::domain::catalog::EntityStatus;
+use crate::domain::order::{AccessoryItem, BomSummary, BuildConfig, DocumentLanguage};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// A generation failure is the user's input problem: its message is shown as it is.
+impl From<BomError> for DbError {
+    fn from(e: BomError) -> Self {
+        DbError::Invalid(e.to_string())
+    }
+}
+
+/// The whole catalog for [`generate`]: parts, assemblies and their links in `sequenceOrder`.
+pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIndex, DbError> {
+    // Pipelined on one connection: one round trip's wait for the three.
+    let (parts, assemblies, links) = futures_util::try_join!(
+        client.query(r#"SELECT id, "name", "status" FROM "Part""#, &[]),
+        client.query(r#"SELECT id, "name", "status" FROM "Assembly""#, &[]),
+        client.query(
+            r#"SELECT "parentAssemblyId", "childId", "quantity", "notes"
+                 FROM "AssemblyComponent"
+                ORDER BY "parentAssemblyId", "sequenceOrder" NULLS LAST, id"#,
+            &[],
+        ),
+    )?;
+    let mut index = CatalogIndex::new();
+    // A NULL status takes the column's default, ACTIVE.
+    for r in &parts {
+        let status: Option<EntityStatus> = r.get(2);
+        index.add_part(
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            status.unwrap_or(EntityStatus::Active),
+        );
+    }
+    for r in &assemblies {
+        let status: Option<EntityStatus> = r.get(2);
+        index.add_assembly(
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            status.unwrap_or(EntityStatus::Active),
+        );
+    }
+    for r in &links {
+        let parent: &str = r.get(0);
+        let quantity: i32 = r.get(2);
+        if !index.add_component(parent, r.get::<_, String>(1), i64::from(quantity), r.get(3)) {
+            // The foreign key rules this out; dropping the link would silently shorten a BOM.
+            return Err(DbError::Query(format!(
+                "component of unknown assembly \"{parent}\""
+            )));
+        }
+    }
+    Ok(index)
+}
+
+/// Generates the BOM of `build` without saving it (the wizard's review). The outer error is the database's;
+/// the inner one says why this build cannot be generated.
+pub async fn preview(
+    client: &impl GenericClient,
+    language: DocumentLanguage,
+    build: &BuildConfig,
+) -> Result<Result<BomPreview, BomError>, DbError> {
+    let index = load_catalog_index(client).await?;
+    Ok(generate(language, build, &index).map(|bom| bom.preview()))
+}
+
+/// Stores `bom` as the build's new current version (R13) and returns (its id, its version).
+///
+/// The version is the highest existing one + 1, status DRAFT; the previous current version (DRAFT or
+/// APPROVED) becomes SUPERSEDED and `"ProductionOrder"."bomId"` points to the new row. Runs inside the
+/// caller's transaction, so a failure anywhere in the change leaves no trace.
+pub async fn write_version(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    bom: &GeneratedBom,
+    generated_by: Uuid,
+) -> Result<(Uuid, i32), DbError> {
+    // The row lock serialises two generations for one build, so their version numbers cannot collide.
+    let locked = tx
+        .query_opt(
+            r#"SELECT id FROM "ProductionOrder" WHERE id = $1 FOR UPDATE"#,
+            &[&order_id],
+        )
+        .await?;
+    if locked.is_none() {
+        return Err(DbError::NotFound("Build".into()));
+    }
+    let version: i32 = tx
+        .query_one(
+            r#"SELECT COALESCE(MAX("version"), 0) + 1 FROM "BillOfMaterials" WHERE "orderId" = $1"#,
+            &[&order_id],
+        )
+        .await?
+        .get(0);
+    tx.execute(
+        r#"UPDATE "BillOfMaterials" SET "status" = $2
+            WHERE "orderId" = $1 AND "status" IN ('DRAFT', 'APPROVED')"#,
+        &[&order_id, &BomStatus::Superseded],
+    )
+    .await?;
+    let bom_id = Uuid::new_v4();
+    tx.execute(
+        r#"INSERT INTO "BillOfMaterials" (id, "orderId", "version", "generatedBy", "status", "notes")
+           VALUES ($1, $2, $3, $4, $5, $6)"#,
+        &[
+            &bom_id,
+            &order_id,
+            &version,
+            &generated_by,
+            &BomStatus::Draft,
+            &bom.notes_text(),
+        ],
+    )
+    .await?;
+    insert_items(tx, bom_id, bom).await?;
+    tx.execute(
+        r#"UPDATE "ProductionOrder" SET "bomId" = $2 WHERE id = $1"#,
+        &[&order_id, &bom_id],
+    )
+    .await?;
+    Ok((bom_id, version))
+}
+
+/// Every node in one statement; the ids are made here so that each row can name its parent's.
+async fn insert_items(
+    tx: &Transaction<'_>,
+    bom_id: Uuid,
+    bom: &GeneratedBom,
+) -> Result<(), DbError> {
+    if bom.nodes.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = bom.nodes.iter().map(|_| Uuid::new_v4()).collect();
+    let mut parent: Vec<Option<Uuid>> = Vec::with_capacity(ids.len());
+    for n in &bom.nodes {
+        parent.push(match n.parent {
+            Some(p) => Some(*ids.get(p).ok_or_else(|| {
+                DbError::Invalid(format!("BOM node {} names a missing parent", n.id))
+            })?),
+            None => None,
+        });
+    }
+    let kind: Vec<&str> = bom.nodes.iter().map(|n| n.item_type.code()).collect();
+    let item: Vec<&str> = bom.nodes.iter().map(|n| n.id.as_str()).collect();
+    let quantity: Vec<Decimal> = bom
+        .nodes
+        .iter()
+        .map(|n| Decimal::from(n.quantity))
+        .collect();
+    let level: Vec<i32> = bom.nodes.iter().map(|n| n.level).collect();
+    let sequence: Vec<i32> = bom.nodes.iter().map(|n| n.sequence).collect();
+    let notes: Vec<Option<&str>> = bom.nodes.iter().map(|n| n.notes.as_deref()).collect();
+    let custom: Vec<bool> = bom.nodes.iter().map(|n| n.is_custom).collect();
+    let spec: Vec<Option<&serde_json::Value>> =
+        bom.nodes.iter().map(|n| n.custom_spec.as_ref()).collect();
+    tx.execute(
+        r#"INSERT INTO "BOMItem"
+               (id, "bomId", "itemType", "itemId", "parentItemId", "quantity", "level", "sequenceOrder",
+                "notes", "isCustomPart", "customPartSpec")
+           SELECT u.id, $1::uuid, u.kind::"ComponentType", u.item, u.parent, u.quantity, u.level, u.seq, u.notes,
+                  u.custom, u.spec
+             FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::numeric[], $7::int4[],
+                         $8::int4[], $9::text[], $10::bool[], $11::jsonb[])
+                  AS u(id, kind, item, parent, quantity, level, seq, notes, custom, spec)"#,
+        &[
+            &bom_id, &ids, &kind, &item, &parent, &quantity, &level, &sequence, &notes, &custom,
+            &spec,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The build's current BOM in brief (the version `"ProductionOrder"."bomId"` names), or `None` before the
+/// first generation.
+pub async fn summary(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Option<BomSummary>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT b."version", COALESCE(b."status", 'DRAFT'), b."notes",
+                      (SELECT count(*) FROM "BOMItem" i WHERE i."bomId" = b.id AND i."parentItemId" IS NULL)
+                 FROM "ProductionOrder" o
+                 JOIN "BillOfMaterials" b ON b.id = o."bomId"
+                WHERE o.id = $1"#,
+            &[&order_id],
+        )
+        .await?;
+    Ok(row.map(|r| {
+        let status: BomStatus = r.get(1);
+        BomSummary {
+            version: r.get(0),
+            status: status.code().to_string(),
+            top_level_lines: r.get(3),
+            notes: r.get(2),
+        }
+    }))
+}
+
+/// The accessories the wizard offers (R9), named from the catalog by R10 and ordered by subcategory, then
+/// id. An id the catalog lacks is left out: it could not be generated anyway.
+pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryItem>, DbError> {
+    let ids: Vec<&str> = ACCESSORIES.iter().map(|a| a.id).collect();
+    let rows = client
+        .query(
+            r#"SELECT u.id, COALESCE(a."name", twin."name", p."name")
+                 FROM UNNEST($1::text[]) AS u(id)
+                 LEFT JOIN "Assembly" a ON a.id = u.id
+                 LEFT JOIN "Assembly" twin ON twin.id = 'ASSY-' || u.id
+                 LEFT JOIN "Part" p ON p.id = u.id"#,
+            &[&ids],
+        )
+        .await?;
+    let mut out: Vec<AccessoryItem> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: &str = r.get(0);
+        let name: Option<String> = r.get(1);
+        let (Some(name), Some(def)) = (name, ACCESSORIES.iter().find(|a| a.id == id)) else {
+            continue;
+        };
+        out.push(AccessoryItem {
+            id: def.id.to_string(),
+            name,
+            subcategory: def.subcategory.to_string(),
+        });
+    }
+    out.sort_by(|a, b| (&a.subcategory, &a.id).cmp(&(&b.subcategory, &b.id)));
+    Ok(out)
+}

@@ -3,7 +3,7 @@
 use crate::db::users::decode;
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
-use crate::domain::notification::Notification;
+use crate::domain::notification::{Notification, related_order};
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -18,6 +18,8 @@ pub struct NewNotification<'a> {
 }
 
 fn from_row(row: &Row) -> Result<Notification, DbError> {
+    let entity_type: Option<String> = row.try_get("relatedEntityType").map_err(decode)?;
+    let entity_id: Option<String> = row.try_get("relatedEntityId").map_err(decode)?;
     Ok(Notification {
         id: row.try_get("id").map_err(decode)?,
         title: row.try_get("title").map_err(decode)?,
@@ -28,6 +30,7 @@ fn from_row(row: &Row) -> Result<Notification, DbError> {
             .try_get::<_, Option<chrono::NaiveDateTime>>("createdAt")
             .map_err(decode)?
             .unwrap_or_default(),
+        related_order: related_order(entity_type.as_deref(), entity_id.as_deref()),
     })
 }
 
@@ -40,7 +43,8 @@ pub async fn list_for_user(
     let rows = client
         .query(
             r#"SELECT id, "title", "message", "type"::text AS "kind",
-                      COALESCE("isRead", false) AS "isRead", "createdAt"
+                      COALESCE("isRead", false) AS "isRead", "createdAt",
+                      "relatedEntityType", "relatedEntityId"
                FROM "SystemNotification"
                WHERE "userId" = $1
                ORDER BY "createdAt" DESC NULLS LAST, id DESC

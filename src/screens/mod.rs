@@ -147,6 +147,20 @@ pub struct HomeEntry {
 /// The screens each role reaches from its home menu. Features add their entries here.
 pub fn home_entries(role: Role) -> Vec<HomeEntry> {
     let mut entries = Vec::new();
+    if matches!(role, Role::ProductionCoordinator | Role::Admin) {
+        entries.push(HomeEntry {
+            label: "New order",
+            description: "Enter a purchase order and its builds",
+            target: ScreenId::NewOrder,
+        });
+    }
+    if role != Role::ServiceDepartment {
+        entries.push(HomeEntry {
+            label: "Orders",
+            description: "Your work queue; search and open any build",
+            target: ScreenId::Orders,
+        });
+    }
     if role == Role::Admin {
         entries.push(HomeEntry {
             label: "Users",
@@ -285,7 +299,8 @@ impl ActiveScreen {
             ActiveScreen::Users(s) => s.has_unsaved_input(),
             ActiveScreen::Password(s) => s.has_unsaved_input(),
             ActiveScreen::Wizard(s) => s.has_unsaved_input(),
-            ActiveScreen::Orders(_) | ActiveScreen::OrderDetail(_) => false,
+            ActiveScreen::OrderDetail(s) => s.has_unsaved_input(),
+            ActiveScreen::Orders(_) => false,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The user's notifications: read them, mark them read.
+//! The user's notifications: read them, mark them read, open the build one is about.
 
 use crate::domain::notification::Notification;
 use crate::keymap::{Action, KeyContext};
@@ -96,6 +96,25 @@ impl NotificationsScreen {
                     let id = item.id;
                     return self.mark(vec![id], ctx);
                 }
+            }
+            Action::OpenNotification => {
+                let Some(item) = self.items.get(cur) else {
+                    return Command::None;
+                };
+                let (id, unread, related) = (item.id, !item.is_read, item.related_order);
+                let cmd = if unread {
+                    self.mark(vec![id], ctx)
+                } else {
+                    Command::None
+                };
+                if let Some(order) = related {
+                    // The mark's reply reaches the next screen, which ignores it; count it read now.
+                    if unread {
+                        ctx.emit(Effect::Unread((self.unread() - 1).max(0)));
+                    }
+                    ctx.emit(Effect::Navigate(ScreenId::OrderDetail(order)));
+                }
+                return cmd;
             }
             Action::MarkAllRead => {
                 let ids: Vec<Uuid> = self
@@ -206,14 +225,103 @@ impl NotificationsScreen {
         let info = if let Some(e) = &self.error {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
         } else {
-            Line::from(Span::styled(
-                format!(" {} unread of {}", self.unread(), self.items.len()),
-                theme.muted,
-            ))
+            let mut text = format!(" {} unread of {}", self.unread(), self.items.len());
+            if self
+                .list
+                .selected()
+                .and_then(|i| self.items.get(i))
+                .is_some_and(|n| n.related_order.is_some())
+            {
+                text.push_str(" · Enter opens the build");
+            }
+            Line::from(Span::styled(text, theme.muted))
         };
         frame.render_widget(
             Paragraph::new(info),
             Rect::new(area.x, list_area.bottom(), area.width, info_h),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::domain::session::Session;
+    use crate::domain::user::UserSummary;
+    use crate::keymap::Keymap;
+    use crate::msg::DbRequest;
+    use crate::screens::IdGen;
+
+    fn note(n: u128, read: bool, related: Option<Uuid>) -> Notification {
+        Notification {
+            id: Uuid::from_u128(n),
+            title: "Order Status Updated".into(),
+            message: "Order 4500012-24-0117 status changed to READY_FOR_FINAL_QC".into(),
+            kind: "ORDER_STATUS_CHANGE".into(),
+            is_read: read,
+            created_at: chrono::NaiveDateTime::default(),
+            related_order: related,
+        }
+    }
+
+    fn requests(cmd: Command) -> Vec<DbRequest> {
+        match cmd {
+            Command::Db(r) => vec![r],
+            Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
+            Command::None | Command::Quit => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn enter_marks_read_and_opens_the_related_build() {
+        let mut ids = IdGen::default();
+        let km = Keymap::default();
+        let session = Session {
+            token: "t".into(),
+            user: UserSummary {
+                id: Uuid::nil(),
+                username: "qc".into(),
+                full_name: "Quentin Okafor".into(),
+                initials: "QO".into(),
+                role: Role::QcPerson,
+                is_active: true,
+                last_login_at: None,
+                must_change_password: false,
+            },
+            expires_at: chrono::NaiveDateTime::default(),
+        };
+        let order = Uuid::from_u128(77);
+        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
+        let (mut s, cmd) = NotificationsScreen::open(&mut ctx);
+        let load = requests(cmd);
+        s.update(
+            ScreenMsg::Db(DbReply {
+                id: load[0].id,
+                result: Ok(Reply::Notifications(vec![
+                    note(1, false, Some(order)),
+                    note(2, false, None),
+                ])),
+            }),
+            &mut ctx,
+        );
+        drop(ctx.into_effects());
+
+        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
+        let reqs = requests(s.update(ScreenMsg::Action(Action::OpenNotification), &mut ctx));
+        assert!(matches!(
+            &reqs[0].kind,
+            Request::MarkNotificationsRead { ids, .. } if ids == &vec![Uuid::from_u128(1)]
+        ));
+        let effects = ctx.into_effects();
+        assert!(effects.contains(&Effect::Navigate(ScreenId::OrderDetail(order))));
+        assert!(effects.contains(&Effect::Unread(1)));
+
+        // Without a related build, Enter only marks the notification read.
+        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
+        s.update(ScreenMsg::Action(Action::Down), &mut ctx);
+        let reqs = requests(s.update(ScreenMsg::Action(Action::OpenNotification), &mut ctx));
+        assert_eq!(reqs.len(), 1);
+        assert!(ctx.into_effects().is_empty());
     }
 }

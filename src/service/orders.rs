@@ -1,10 +1,1058 @@
 //! Order use-cases: the wizard's checks and submit, queues, detail, the lifecycle and assignment.
+//!
+//! Every role check here is binding (the screens only mirror them). Every write is one transaction opened
+//! with [`begin_as`], so the audit trigger names the acting user and a refusal leaves nothing behind.
 
-use crate::db::DbError;
+use super::{Authed, ServiceCtx, authenticate};
+use crate::db::notifications::{self, NewNotification};
+use crate::db::orders::{self, Cursor, LockedOrder, NewHistory, QueueFilter};
+use crate::db::{DbError, GenericClient, Transaction, begin_as, bom as db_bom, users};
+use crate::domain::Role;
+use crate::domain::bom::{BomError, GeneratedBom, generate};
+use crate::domain::lifecycle::{self, Candidate, Precondition, QcGate, Transition};
+use crate::domain::notification::PRODUCTION_ORDER;
+use crate::domain::order::{
+    BuildConfig, CreatedOrder, NewOrder, NumberCheck, OrderDetail, OrderPage, OrderQuery, OrderRow,
+    OrderStatus, QueueView, WizardContext,
+};
+use crate::domain::order_rules::{self, FieldError};
+use crate::domain::user::UserSummary;
 use crate::msg::{Reply, Request};
-use crate::service::ServiceCtx;
+use uuid::Uuid;
+
+/// The largest wizard draft kept (its JSON text); a wizard's state is a few kilobytes.
+pub const MAX_DRAFT_BYTES: usize = 1_000_000;
+pub const DRAFT_TOO_LARGE: &str = "The wizard draft is too large to save";
+pub const STALE_CURSOR: &str = "The list has changed its order; reload it from the first page";
+pub const BUILD_NUMBER_FIXED: &str = "Build numbers cannot be changed";
 
 /// Handles every order request (dispatched here from `service::dispatch`).
-pub async fn handle(_ctx: &ServiceCtx, _req: Request) -> Result<Reply, DbError> {
-    Err(DbError::Invalid("Orders are not available yet".into()))
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+    match req {
+        Request::WizardContext { token } => {
+            wizard_context(ctx, &token).await.map(Reply::WizardContext)
+        }
+        Request::CheckNumbers {
+            token,
+            po_number,
+            build_numbers,
+        } => check_numbers(ctx, &token, &po_number, &build_numbers)
+            .await
+            .map(Reply::NumbersChecked),
+        Request::PreviewBom {
+            token,
+            language,
+            build,
+        } => {
+            let who = authenticate(ctx, &token).await?;
+            require_creator(&who)?;
+            let client = ctx.pool.get().await?;
+            db_bom::preview(&client, language, &build)
+                .await?
+                .map(Reply::BomPreview)
+                .map_err(|e| bom_failed(&build.build_number, &e))
+        }
+        Request::CreateOrder { token, order } => create_order(ctx, &token, *order)
+            .await
+            .map(Reply::OrderCreated),
+        Request::SaveDraft { token, draft } => {
+            save_draft(ctx, &token, &draft).await.map(|()| Reply::Done)
+        }
+        Request::DiscardDraft { token } => discard_draft(ctx, &token).await.map(|()| Reply::Done),
+        Request::ListOrders { token, query } => {
+            list_orders(ctx, &token, &query).await.map(Reply::Orders)
+        }
+        Request::OrderDetail { token, order_id } => order_detail(ctx, &token, order_id)
+            .await
+            .map(|d| Reply::Order(Box::new(d))),
+        Request::Transition {
+            token,
+            order_id,
+            from,
+            to,
+            note,
+            override_reason,
+        } => transition(
+            ctx,
+            &token,
+            TransitionRequest {
+                order_id,
+                from,
+                to,
+                note,
+                override_reason,
+            },
+        )
+        .await
+        .map(Reply::OrderUpdated),
+        Request::Assign {
+            token,
+            order_id,
+            expected,
+            assignee,
+        } => assign(ctx, &token, order_id, expected, assignee)
+            .await
+            .map(Reply::OrderUpdated),
+        Request::UsersWithRole { token, role } => {
+            let who = authenticate(ctx, &token).await?;
+            require_assigner(&who)?;
+            let client = ctx.pool.get().await?;
+            orders::active_users_with_role(&client, role)
+                .await
+                .map(Reply::Users)
+        }
+        Request::UpdateBuild {
+            token,
+            order_id,
+            build,
+        } => update_build(ctx, &token, order_id, *build)
+            .await
+            .map(Reply::OrderUpdated),
+        other => Err(DbError::Query(format!("not an order request: {other:?}"))),
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Role checks
+// ------------------------------------------------------------------------------------------------
+
+fn refuse(who: &Authed, what: &str) -> DbError {
+    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
+}
+
+fn is_coordinating(role: Role) -> bool {
+    matches!(role, Role::ProductionCoordinator | Role::Admin)
+}
+
+/// The wizard and everything it calls (workflow.md section 5).
+fn require_creator(who: &Authed) -> Result<(), DbError> {
+    if is_coordinating(who.user.role) {
+        Ok(())
+    } else {
+        Err(refuse(who, "create orders"))
+    }
+}
+
+fn require_editor(who: &Authed) -> Result<(), DbError> {
+    if is_coordinating(who.user.role) {
+        Ok(())
+    } else {
+        Err(refuse(who, "change a build's configuration"))
+    }
+}
+
+fn require_assigner(who: &Authed) -> Result<(), DbError> {
+    if lifecycle::may_assign(who.user.role) {
+        Ok(())
+    } else {
+        Err(refuse(who, "assign orders"))
+    }
+}
+
+/// The service department sees no production data at all (section 1).
+fn require_viewer(who: &Authed) -> Result<(), DbError> {
+    if who.user.role == Role::ServiceDepartment {
+        Err(refuse(who, "view production orders"))
+    } else {
+        Ok(())
+    }
+}
+
+fn order_not_found() -> DbError {
+    DbError::NotFound("Order".into())
+}
+
+// ------------------------------------------------------------------------------------------------
+// Wizard
+// ------------------------------------------------------------------------------------------------
+
+async fn wizard_context(ctx: &ServiceCtx, token: &str) -> Result<WizardContext, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_creator(&who)?;
+    let client = ctx.pool.get().await?;
+    Ok(WizardContext {
+        today: orders::today(&client).await?,
+        accessories: db_bom::accessories(&client).await?,
+        draft: orders::load_draft(&client, who.user.id).await?,
+    })
+}
+
+async fn check_numbers(
+    ctx: &ServiceCtx,
+    token: &str,
+    po_number: &str,
+    build_numbers: &[String],
+) -> Result<NumberCheck, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_creator(&who)?;
+    let client = ctx.pool.get().await?;
+    let po = po_number.trim();
+    let builds: Vec<String> = build_numbers
+        .iter()
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty())
+        .collect();
+    Ok(NumberCheck {
+        po_taken: if po.is_empty() {
+            None
+        } else {
+            orders::po_number_taken(&client, po).await?
+        },
+        builds_taken: orders::build_numbers_taken(&client, &builds).await?,
+    })
+}
+
+async fn save_draft(
+    ctx: &ServiceCtx,
+    token: &str,
+    draft: &serde_json::Value,
+) -> Result<(), DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_creator(&who)?;
+    let size = serde_json::to_vec(draft)
+        .map_err(|e| DbError::Invalid(e.to_string()))?
+        .len();
+    if size > MAX_DRAFT_BYTES {
+        return Err(DbError::Invalid(DRAFT_TOO_LARGE.into()));
+    }
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    orders::save_draft(&tx, who.user.id, draft).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn discard_draft(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_creator(&who)?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    orders::delete_draft(&tx, who.user.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stored text is trimmed; an empty optional text is no text.
+fn normalized(mut order: NewOrder) -> NewOrder {
+    fn opt(s: Option<String>) -> Option<String> {
+        s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    }
+    let h = &mut order.header;
+    h.po_number = h.po_number.trim().to_string();
+    h.customer_name = h.customer_name.trim().to_string();
+    h.sales_person = h.sales_person.trim().to_string();
+    h.project_name = opt(h.project_name.take());
+    h.notes = opt(h.notes.take());
+    for b in &mut order.builds {
+        b.build_number = b.build_number.trim().to_string();
+    }
+    order
+}
+
+/// The messages of broken rules, one per line: `Build <B>: ` before a build's, repeats left out.
+pub fn field_errors_text(errors: &[FieldError]) -> String {
+    let mut lines: Vec<String> = Vec::with_capacity(errors.len());
+    for e in errors {
+        let line = match &e.build {
+            Some(b) => format!("Build {b}: {}", e.message),
+            None => e.message.clone(),
+        };
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines.join("\n")
+}
+
+fn bom_failed(build_number: &str, e: &BomError) -> DbError {
+    DbError::Invalid(format!(
+        "Build {build_number}: BOM cannot be generated: {}",
+        e.reason()
+    ))
+}
+
+/// Creates every build of a PO in one transaction (workflow.md 5.5).
+async fn create_order(
+    ctx: &ServiceCtx,
+    token: &str,
+    order: NewOrder,
+) -> Result<CreatedOrder, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_creator(&who)?;
+    let order = normalized(order);
+    let header = &order.header;
+
+    // Rules and BOMs first: both are pure, so a refusal costs no transaction.
+    let index = {
+        let client = ctx.pool.get().await?;
+        let today = orders::today(&client).await?;
+        let errors = order_rules::validate_order(&order, today);
+        if !errors.is_empty() {
+            return Err(DbError::Invalid(field_errors_text(&errors)));
+        }
+        db_bom::load_catalog_index(&client).await?
+    };
+    let mut boms: Vec<GeneratedBom> = Vec::with_capacity(order.builds.len());
+    let mut failures = Vec::new();
+    for b in &order.builds {
+        match generate(header.order_language, b, &index) {
+            Ok(bom) => boms.push(bom),
+            Err(e) => failures.push(bom_failed(&b.build_number, &e).to_string()),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(DbError::Invalid(failures.join("\n")));
+    }
+
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    orders::lock_po_number(&tx, &header.po_number).await?;
+    // Re-checked with the transaction's own date and the numbers as committed now.
+    let today = orders::today(&tx).await?;
+    let late: Vec<FieldError> = order_rules::validate_header(header, today)
+        .into_iter()
+        .filter(|e| e.field == "wantDate")
+        .collect();
+    if !late.is_empty() {
+        return Err(DbError::Invalid(field_errors_text(&late)));
+    }
+    if orders::po_number_taken(&tx, &header.po_number)
+        .await?
+        .is_some()
+    {
+        return Err(DbError::Invalid(order_rules::po_number_exists(
+            &header.po_number,
+        )));
+    }
+    let numbers: Vec<String> = order
+        .builds
+        .iter()
+        .map(|b| b.build_number.clone())
+        .collect();
+    let taken = orders::build_numbers_taken(&tx, &numbers).await?;
+    if !taken.is_empty() {
+        let lines: Vec<String> = taken
+            .iter()
+            .map(|(b, po)| order_rules::build_number_exists(b, po))
+            .collect();
+        return Err(DbError::Invalid(lines.join("\n")));
+    }
+
+    let n = order.builds.len();
+    let mut created = Vec::with_capacity(n);
+    for (i, (build, bom)) in order.builds.iter().zip(&boms).enumerate() {
+        let Some(id) = orders::insert_build(&tx, header, build).await? else {
+            // Another station committed this number after the check above.
+            let po = orders::po_of_build(&tx, &build.build_number)
+                .await?
+                .unwrap_or_default();
+            return Err(DbError::Invalid(order_rules::build_number_exists(
+                &build.build_number,
+                &po,
+            )));
+        };
+        orders::insert_config_rows(&tx, id, build).await?;
+        db_bom::write_version(&tx, id, bom, who.user.id).await?;
+        let notes = format!("PO {}: build {} of {n}", header.po_number, i + 1);
+        orders::insert_history(
+            &tx,
+            &NewHistory {
+                order_id: id,
+                user_id: who.user.id,
+                action: "ORDER_CREATED",
+                old_status: None,
+                new_status: OrderStatus::OrderCreated,
+                notes: Some(&notes),
+            },
+        )
+        .await?;
+        created.push((id, build.build_number.clone()));
+    }
+    orders::delete_draft(&tx, who.user.id).await?;
+    tx.commit().await?;
+    tracing::info!(po = %header.po_number, builds = n, by = %who.user.id, "order created");
+    Ok(CreatedOrder {
+        po_number: header.po_number.clone(),
+        builds: created,
+    })
+}
+
+// ------------------------------------------------------------------------------------------------
+// Queue and detail
+// ------------------------------------------------------------------------------------------------
+
+/// (statuses, only-mine-or-unassigned) of a role's own work queue (section 1 and `QueueView::MyWork`).
+fn my_work(who: &Authed) -> (Option<Vec<OrderStatus>>, Option<Uuid>) {
+    use OrderStatus as S;
+    match who.user.role {
+        Role::ProcurementSpecialist => (Some(vec![S::OrderCreated, S::PartsSent]), None),
+        Role::QcPerson => (Some(vec![S::ReadyForPreQc, S::ReadyForFinalQc]), None),
+        Role::Assembler => (
+            Some(vec![
+                S::ReadyForProduction,
+                S::TestingComplete,
+                S::PackagingComplete,
+            ]),
+            Some(who.user.id),
+        ),
+        Role::ProductionCoordinator | Role::Admin | Role::ServiceDepartment => (None, None),
+    }
+}
+
+async fn list_orders(
+    ctx: &ServiceCtx,
+    token: &str,
+    query: &OrderQuery,
+) -> Result<OrderPage, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    let (statuses, mine_or_free) = match query.view {
+        QueueView::MyWork => my_work(&who),
+        QueueView::All => (None, None),
+    };
+    let after = match &query.after {
+        None => None,
+        Some(text) => {
+            let c = Cursor::decode(text)
+                .filter(|c| c.sort == query.sort && c.descending == query.descending)
+                .ok_or_else(|| DbError::Invalid(STALE_CURSOR.into()))?;
+            Some(c)
+        }
+    };
+    let search = query.search.trim();
+    let filter = QueueFilter {
+        statuses,
+        mine_or_free,
+        status: query.status,
+        search: (!search.is_empty()).then(|| search.to_string()),
+        due: query.due,
+        sort: query.sort,
+        descending: query.descending,
+        after,
+        limit: query.limit,
+    };
+    let client = ctx.pool.get().await?;
+    orders::queue(&client, &filter).await
+}
+
+async fn order_detail(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+) -> Result<OrderDetail, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    let client = ctx.pool.get().await?;
+    let rec = orders::load(&client, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let bom = db_bom::summary(&client, order_id).await?;
+    let history = orders::history(&client, order_id).await?;
+    let actions = lifecycle::allowed_actions(
+        who.user.role,
+        who.user.id,
+        rec.status,
+        rec.assignee.as_ref().map(|(id, _)| *id),
+    );
+    Ok(OrderDetail {
+        id: rec.id,
+        header: rec.header,
+        build: rec.build,
+        status: rec.status,
+        assignee: rec.assignee,
+        bom,
+        history,
+        actions,
+        created_at: rec.created_at,
+        updated_at: rec.updated_at,
+    })
+}
+
+async fn updated_row(client: &impl GenericClient, id: Uuid) -> Result<OrderRow, DbError> {
+    orders::row_by_id(client, id)
+        .await?
+        .ok_or_else(order_not_found)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Transitions
+// ------------------------------------------------------------------------------------------------
+
+/// The fields of `Request::Transition` after the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionRequest {
+    pub order_id: Uuid,
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+    pub note: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+/// The refusal when another station moved the build first (2.3 step 3).
+async fn moved_on(client: &impl GenericClient, locked: &LockedOrder) -> Result<DbError, DbError> {
+    let (build, status) = orders::current_status(client, locked.id)
+        .await?
+        .unwrap_or((locked.build_number.clone(), locked.status));
+    let by = orders::latest_status_change(client, locked.id).await?;
+    Ok(DbError::Conflict(match by {
+        Some((name, at)) => format!(
+            "Build {build} is now {status} (changed by {name} at {}); your change was not saved",
+            at.format("%H:%M")
+        ),
+        None => format!("Build {build} is now {status}; your change was not saved"),
+    }))
+}
+
+/// Performs one of T1-T10 (workflow.md 2.3), normally or as an ADMIN override (2.5).
+async fn transition(
+    ctx: &ServiceCtx,
+    token: &str,
+    req: TransitionRequest,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    let (from, to) = (req.from, req.to);
+    let t = lifecycle::check_transition(who.user.role, from, to, req.override_reason.is_some())
+        .map_err(|m| {
+            if from == OrderStatus::Shipped
+                || lifecycle::find(from, to).is_none()
+                || m == lifecycle::OVERRIDE_REASON_REQUIRED
+            {
+                DbError::Invalid(m)
+            } else {
+                DbError::Forbidden(m)
+            }
+        })?;
+    let reason = req
+        .override_reason
+        .as_deref()
+        .map(lifecycle::override_reason)
+        .transpose()
+        .map_err(DbError::Invalid)?;
+    let note = if to == OrderStatus::Shipped {
+        lifecycle::shipping_notes(req.note.as_deref())
+    } else {
+        lifecycle::transition_note(req.note.as_deref())
+    }
+    .map_err(DbError::Invalid)?;
+
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let locked = orders::lock(&tx, req.order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    if locked.status != from {
+        return Err(moved_on(&tx, &locked).await?);
+    }
+    if reason.is_none() {
+        let assignee = locked
+            .assignee
+            .as_ref()
+            .map(|(id, name, _)| (*id, name.as_str()));
+        lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+        check_precondition(&tx, t, &locked).await?;
+    }
+    // D3: the assignee stays only if their role fits the new status.
+    let (assignee, cleared) = match &locked.assignee {
+        Some((id, _, role)) if lifecycle::keeps_assignee(*role, to) => (Some(*id), None),
+        Some((_, name, _)) => (None, Some(lifecycle::assignment_cleared_note(name))),
+        None => (None, None),
+    };
+    if !orders::set_status(&tx, locked.id, from, to, assignee).await? {
+        return Err(moved_on(&tx, &locked).await?);
+    }
+    on_enter_status(&tx, &locked, t, who.user.id).await?;
+
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(r) = &reason {
+        notes.push(lifecycle::override_notes(from, to, r));
+    }
+    notes.extend(note);
+    notes.extend(cleared);
+    let notes = (!notes.is_empty()).then(|| notes.join("; "));
+    orders::insert_history(
+        &tx,
+        &NewHistory {
+            order_id: locked.id,
+            user_id: who.user.id,
+            action: if reason.is_some() {
+                lifecycle::OVERRIDE_ACTION
+            } else {
+                t.action
+            },
+            old_status: Some(from),
+            new_status: to,
+            notes: notes.as_deref(),
+        },
+    )
+    .await?;
+    if let Some(r) = &reason {
+        orders::insert_override_audit(&tx, who.user.id, locked.id, from, to, r).await?;
+        // A normal T4/T9 notifies from the QC submission; an override along those paths does it here.
+        if let Some(gate) = t.qc_gate().filter(|g| g.is_failure()) {
+            notify_qc_failure(&tx, &locked, gate, r).await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(order = %locked.id, %from, %to, overridden = reason.is_some(), "status changed");
+    updated_row(&client, locked.id).await
+}
+
+/// The precondition of a normal move, against the locked row (2.2).
+async fn check_precondition(
+    tx: &Transaction<'_>,
+    t: &Transition,
+    order: &LockedOrder,
+) -> Result<(), DbError> {
+    match t.precondition {
+        Precondition::None => Ok(()),
+        Precondition::BomApproved => {
+            let state = match order.bom_id {
+                Some(id) => orders::bom_state(tx, id).await?,
+                None => None,
+            };
+            match state {
+                Some((_, status)) if status == "APPROVED" => Ok(()),
+                Some((version, _)) => Err(DbError::Invalid(format!(
+                    "Approve the current BOM (version {version}) first"
+                ))),
+                None => Err(DbError::Invalid(
+                    "This build has no BOM; generate and approve one first".into(),
+                )),
+            }
+        }
+        Precondition::TasksAndTesting => {
+            let open = orders::open_task_count(tx, order.id).await?;
+            if open > 0 {
+                return Err(DbError::Invalid(format!("{open} task(s) still open")));
+            }
+            let round = orders::entered_at(tx, order.id, OrderStatus::ReadyForProduction).await?;
+            if orders::latest_testing_passed(tx, order.id, round).await? == Some(true) {
+                Ok(())
+            } else {
+                Err(DbError::Invalid(
+                    "No passed testing form in this round".into(),
+                ))
+            }
+        }
+        Precondition::PackagingComplete => {
+            let since = orders::entered_at(tx, order.id, OrderStatus::TestingComplete).await?;
+            match orders::packaging_open_items(tx, order.id, since).await? {
+                None => Ok(()),
+                Some(Some(n)) => Err(DbError::Invalid(format!(
+                    "Packaging incomplete: {n} item(s) not packed"
+                ))),
+                Some(None) => Err(DbError::Invalid(
+                    "Packaging incomplete: no packaging checklist in this round".into(),
+                )),
+            }
+        }
+        // check_transition refuses these without an override; never reached.
+        Precondition::Qc(_) => Err(DbError::Forbidden(format!(
+            "{} to {} happens only by submitting the QC result",
+            t.from, t.to
+        ))),
+    }
+}
+
+/// The point where entering `t.to` has its side effects, inside the transition's transaction (2.2): the
+/// task list on the first entry to READY_FOR_PRODUCTION, the rework task after T9 and the packaging
+/// checklist at TESTING_COMPLETE. Those records belong to the floor-record use-cases, which write them
+/// from here; the lifecycle itself adds nothing, so a move without them is complete as it is.
+async fn on_enter_status(
+    _tx: &Transaction<'_>,
+    _order: &LockedOrder,
+    _t: &Transition,
+    _user_id: Uuid,
+) -> Result<(), DbError> {
+    Ok(())
+}
+
+/// Tells every active coordinator that a build failed QC (2.7, D9).
+async fn notify_qc_failure(
+    tx: &Transaction<'_>,
+    order: &LockedOrder,
+    gate: QcGate,
+    reason: &str,
+) -> Result<(), DbError> {
+    let (title, what, back) = match gate {
+        QcGate::FinalQcFail => (
+            "Final QC failed",
+            "Final QC",
+            OrderStatus::ReadyForProduction,
+        ),
+        _ => ("Pre-QC failed", "Pre-QC", OrderStatus::PartsSent),
+    };
+    let message = format!(
+        "{}-{} failed {what}: {reason}. Back to {back}.",
+        order.po_number, order.build_number
+    );
+    let id = order.id.to_string();
+    notifications::enqueue_for_role(
+        tx,
+        Role::ProductionCoordinator,
+        &NewNotification {
+            title,
+            message: &message,
+            kind: "QC_REQUIRED",
+            related_entity_type: Some(PRODUCTION_ORDER),
+            related_entity_id: Some(&id),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------------------
+// Assignment
+// ------------------------------------------------------------------------------------------------
+
+/// Assigns or unassigns a build in its expected status (2.6).
+async fn assign(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+    expected: OrderStatus,
+    assignee: Option<Uuid>,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_assigner(&who)?;
+    lifecycle::check_assignment(who.user.role, expected, None).map_err(DbError::Invalid)?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let candidate: Option<UserSummary> = match assignee {
+        Some(id) => Some(
+            users::find_by_id(&tx, id)
+                .await?
+                .ok_or_else(|| DbError::NotFound("User".into()))?,
+        ),
+        None => None,
+    };
+    lifecycle::check_assignment(
+        who.user.role,
+        expected,
+        candidate.as_ref().map(|u| Candidate {
+            full_name: &u.full_name,
+            role: u.role,
+            is_active: u.is_active,
+        }),
+    )
+    .map_err(DbError::Invalid)?;
+    let locked = orders::lock(&tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    if locked.status != expected {
+        return Err(moved_on(&tx, &locked).await?);
+    }
+    let before = locked.assignee.as_ref().map(|(id, _, _)| *id);
+    if before == assignee {
+        // Nothing changes, so nothing is recorded.
+        drop(tx);
+        return updated_row(&client, order_id).await;
+    }
+    if !orders::set_assignee(&tx, order_id, expected, assignee).await? {
+        return Err(moved_on(&tx, &locked).await?);
+    }
+    let (action, notes) = match (&candidate, &locked.assignee) {
+        (Some(u), _) => ("ASSIGNED", Some(format!("to {}", u.full_name))),
+        (None, Some((_, name, _))) => ("UNASSIGNED", Some(format!("from {name}"))),
+        (None, None) => ("UNASSIGNED", None),
+    };
+    orders::insert_history(
+        &tx,
+        &NewHistory {
+            order_id,
+            user_id: who.user.id,
+            action,
+            old_status: Some(expected),
+            new_status: expected,
+            notes: notes.as_deref(),
+        },
+    )
+    .await?;
+    if let Some(u) = &candidate {
+        let message = format!(
+            "{}-{} ({expected}) was assigned to you by {}",
+            locked.po_number, locked.build_number, who.user.full_name
+        );
+        let id = order_id.to_string();
+        notifications::enqueue(
+            &tx,
+            u.id,
+            &NewNotification {
+                title: "Order assigned to you",
+                message: &message,
+                kind: "TASK_ASSIGNMENT",
+                related_entity_type: Some(PRODUCTION_ORDER),
+                related_entity_id: Some(&id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    updated_row(&client, order_id).await
+}
+
+// ------------------------------------------------------------------------------------------------
+// Editing a build (section 7)
+// ------------------------------------------------------------------------------------------------
+
+fn opt_code<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref()
+        .map_or_else(|| "none".to_string(), ToString::to_string)
+}
+
+/// The changed fields between two configurations of one build, for the CONFIG_UPDATED notes:
+/// `sinkLength 60 -> 72` for a column, the row group's name for basins, faucets, sprayers, accessories.
+pub fn config_changes(old: &BuildConfig, new: &BuildConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} {a} -> {b}"));
+        }
+    };
+    field(
+        "sinkFamily",
+        old.sink_family.to_string(),
+        new.sink_family.to_string(),
+    );
+    field("sinkModel", old.sink_model.clone(), new.sink_model.clone());
+    field(
+        "sinkWidth",
+        old.sink_width.to_string(),
+        new.sink_width.to_string(),
+    );
+    field(
+        "sinkLength",
+        old.sink_length.to_string(),
+        new.sink_length.to_string(),
+    );
+    field(
+        "legsType",
+        old.legs_type.to_string(),
+        new.legs_type.to_string(),
+    );
+    field("legsModel", old.legs_model.clone(), new.legs_model.clone());
+    field(
+        "feetType",
+        old.feet_type.to_string(),
+        new.feet_type.to_string(),
+    );
+    field(
+        "workflowDirection",
+        old.workflow_direction.to_string(),
+        new.workflow_direction.to_string(),
+    );
+    field(
+        "hasPegboard",
+        old.has_pegboard.to_string(),
+        new.has_pegboard.to_string(),
+    );
+    field(
+        "pegboardColor",
+        opt_code(&old.pegboard_color),
+        opt_code(&new.pegboard_color),
+    );
+    field(
+        "pegboardType",
+        opt_code(&old.pegboard_type),
+        opt_code(&new.pegboard_type),
+    );
+    field(
+        "pegboardSizeType",
+        opt_code(&old.pegboard_size_type),
+        opt_code(&new.pegboard_size_type),
+    );
+    field(
+        "pegboardWidth",
+        opt_code(&old.pegboard_width),
+        opt_code(&new.pegboard_width),
+    );
+    field(
+        "pegboardLength",
+        opt_code(&old.pegboard_length),
+        opt_code(&new.pegboard_length),
+    );
+    if old.basins != new.basins {
+        out.push("basins".into());
+    }
+    if old.faucets != new.faucets {
+        out.push("faucets".into());
+    }
+    if old.sprayers != new.sprayers {
+        out.push("sprayers".into());
+    }
+    let sorted = |b: &BuildConfig| {
+        let mut a = b.accessories.clone();
+        a.sort_by(|x, y| x.assembly_id.cmp(&y.assembly_id));
+        a
+    };
+    if sorted(old) != sorted(new) {
+        out.push("accessories".into());
+    }
+    out
+}
+
+/// Replaces a build's configuration while it is ORDER_CREATED and regenerates its BOM (section 7).
+async fn update_build(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+    mut build: BuildConfig,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_editor(&who)?;
+    build.build_number = build.build_number.trim().to_string();
+    let errors = order_rules::validate_build(&build);
+    if !errors.is_empty() {
+        return Err(DbError::Invalid(field_errors_text(&errors)));
+    }
+    let index = {
+        let client = ctx.pool.get().await?;
+        db_bom::load_catalog_index(&client).await?
+    };
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let locked = orders::lock(&tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let not_editable = |status: OrderStatus| {
+        DbError::Conflict(format!(
+            "Build {} is now {status}; its configuration can no longer be changed",
+            locked.build_number
+        ))
+    };
+    if locked.status != OrderStatus::OrderCreated {
+        return Err(not_editable(locked.status));
+    }
+    if !build
+        .build_number
+        .eq_ignore_ascii_case(&locked.build_number)
+    {
+        return Err(DbError::Invalid(BUILD_NUMBER_FIXED.into()));
+    }
+    build.build_number = locked.build_number.clone();
+    let mut old = orders::load(&tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?
+        .build;
+    old.build_number = build.build_number.clone();
+    let changes = config_changes(&old, &build);
+    if changes.is_empty() {
+        drop(tx);
+        return updated_row(&client, order_id).await;
+    }
+    let bom = generate(locked.language, &build, &index)
+        .map_err(|e| bom_failed(&build.build_number, &e))?;
+    if !orders::update_build_config(&tx, order_id, &build).await? {
+        let now = orders::current_status(&tx, order_id)
+            .await?
+            .map_or(locked.status, |(_, s)| s);
+        return Err(not_editable(now));
+    }
+    orders::replace_config_rows(&tx, order_id, &build).await?;
+    let (_, version) = db_bom::write_version(&tx, order_id, &bom, who.user.id).await?;
+    let notes = format!("Changed: {}; BOM version {version}", changes.join(", "));
+    orders::insert_history(
+        &tx,
+        &NewHistory {
+            order_id,
+            user_id: who.user.id,
+            action: "CONFIG_UPDATED",
+            old_status: Some(OrderStatus::OrderCreated),
+            new_status: OrderStatus::OrderCreated,
+            notes: Some(&notes),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    updated_row(&client, order_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::{
+        AccessoryLine, BasinConfig, BasinType, FeetType, LegsType, SinkFamily, WorkflowDirection,
+    };
+
+    fn build() -> BuildConfig {
+        BuildConfig {
+            build_number: "B-1".into(),
+            sink_family: SinkFamily::Mdrd,
+            sink_model: "T2-B1".into(),
+            sink_width: 30,
+            sink_length: 60,
+            legs_type: LegsType::FixedHeight,
+            legs_model: "DL14".into(),
+            feet_type: FeetType::SsAdjustableSeismicFeet,
+            workflow_direction: WorkflowDirection::LeftToRight,
+            has_pegboard: false,
+            pegboard_color: None,
+            pegboard_type: None,
+            pegboard_size_type: None,
+            pegboard_width: None,
+            pegboard_length: None,
+            basins: vec![BasinConfig {
+                basin_index: 1,
+                basin_type: BasinType::EDrain,
+                basin_width: 20,
+                basin_length: 20,
+                basin_depth: 8,
+                is_custom_size: false,
+                has_p_trap_drain: false,
+                has_basin_light: false,
+            }],
+            faucets: vec![],
+            sprayers: vec![],
+            accessories: vec![
+                AccessoryLine {
+                    assembly_id: "A".into(),
+                    quantity: 1,
+                },
+                AccessoryLine {
+                    assembly_id: "B".into(),
+                    quantity: 2,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn config_changes_name_each_changed_field() {
+        let old = build();
+        assert!(config_changes(&old, &old).is_empty());
+        let mut new = old.clone();
+        new.sink_length = 72;
+        new.legs_model = "DL27".into();
+        new.basins[0].has_p_trap_drain = true;
+        new.accessories.reverse();
+        assert_eq!(
+            config_changes(&old, &new),
+            ["sinkLength 60 -> 72", "legsModel DL14 -> DL27", "basins"]
+        );
+        new.accessories[0].quantity = 5;
+        assert_eq!(
+            config_changes(&old, &new).last().map(String::as_str),
+            Some("accessories")
+        );
+    }
+
+    #[test]
+    fn field_errors_are_prefixed_and_deduplicated() {
+        let e = |build: Option<&str>, message: &str| FieldError {
+            build: build.map(str::to_string),
+            field: "f".into(),
+            message: message.into(),
+        };
+        let text = field_errors_text(&[
+            e(None, "PO number is required"),
+            e(Some("B-1"), "Build number B-1 is entered more than once"),
+            e(Some("B-1"), "Build number B-1 is entered more than once"),
+            e(Some("B-2"), "Select a sink model"),
+        ]);
+        assert_eq!(
+            text,
+            "PO number is required\nBuild B-1: Build number B-1 is entered more than once\nBuild B-2: Select a sink model"
+        );
+    }
 }

@@ -5,8 +5,10 @@
 mod support;
 
 mod auth;
+mod bom;
 mod catalog;
 mod harness;
+mod orders;
 mod schema;
 mod seed;
 mod templates;

@@ -1,6 +1,7 @@
 //! Shared by the screen and app tests: fixtures, a scripted driver for `App`, and a text render that
 //! keeps the styles (TestBackend snapshots drop colour, so the runs are listed under the text).
 #![allow(dead_code)]
+#![allow(clippy::panic)] // a test reports failure by panicking
 
 use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::app::{App, AppInit};
@@ -98,6 +99,7 @@ pub fn notifications() -> Vec<Notification> {
         kind: kind.into(),
         is_read: read,
         created_at: at(day, h, m),
+        related_order: None,
     };
     vec![
         n(
@@ -240,6 +242,19 @@ impl Driver {
             }
             None => false,
         }
+    }
+
+    /// Opens a home-menu entry by its label, wherever the logged-in role's menu puts it.
+    pub fn open_home_entry(&mut self, label: &str) {
+        let role = self.app.session().map(|s| s.user.role).expect("logged in");
+        let index = cleanstation::screens::home_entries(role)
+            .iter()
+            .position(|e| e.label == label)
+            .unwrap_or_else(|| panic!("{label} is not on the {role} home menu"));
+        for _ in 0..index {
+            self.key(KeyCode::Down);
+        }
+        self.key(KeyCode::Enter);
     }
 
     /// Types the credentials and submits; returns the login request.

@@ -1,0 +1,240 @@
+//! Order queue latency at 100,000 builds, through `service::dispatch` exactly as a station asks:
+//! session check, role view, filters and keyset pagination included.
+//!
+//! Starts a throwaway cluster (the test harness's), seeds the demo data, adds 100,000 builds in bulk SQL
+//! and prints p50 / p99 over 200 runs of: the first page, a deep page reached by following cursors, a
+//! customer-substring search and a status filter. `cargo bench --bench queue`.
+#![allow(clippy::panic)] // the shared test harness reports a broken setup by panicking
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use cleanstation::db::Actor;
+use cleanstation::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
+use cleanstation::msg::{DbRequest, Reply, Request, RequestId};
+use cleanstation::service::seed::{DEMO_PASSWORD, seed_demo};
+use cleanstation::service::{SecurityPolicy, ServiceCtx, dispatch};
+use std::time::{Duration, Instant};
+
+const BUILDS: i32 = 100_000;
+const RUNS: usize = 200;
+const WARM_UP: usize = 20;
+/// Pages followed before the deep page is measured (page size 50: rows 50,001-50,050).
+const DEEP_PAGES: usize = 1000;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let db = support::TestDb::new().await;
+    seed_demo(&db.pool, &Actor::system("bench seed"))
+        .await
+        .expect("seed");
+    let started = Instant::now();
+    generate(&db).await;
+    println!(
+        "generated {BUILDS} builds in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let ctx = ServiceCtx {
+        pool: db.pool.clone(),
+        policy: SecurityPolicy::default(),
+        agent: "station:bench".into(),
+    };
+    let token = login(&ctx, "coordinator").await;
+    let assembler = login(&ctx, "assembler").await;
+
+    let first = OrderQuery {
+        view: QueueView::MyWork,
+        ..OrderQuery::default()
+    };
+    let mut deep = OrderQuery {
+        view: QueueView::All,
+        ..OrderQuery::default()
+    };
+    for _ in 0..DEEP_PAGES {
+        let page = list(&ctx, &token, deep.clone()).await;
+        deep.after = Some(page.next.expect("more pages"));
+    }
+    let search = OrderQuery {
+        view: QueueView::All,
+        search: "mercy".into(),
+        ..OrderQuery::default()
+    };
+    let status = OrderQuery {
+        view: QueueView::All,
+        status: Some(OrderStatus::ReadyForProduction),
+        ..OrderQuery::default()
+    };
+
+    let work = OrderQuery {
+        view: QueueView::MyWork,
+        ..OrderQuery::default()
+    };
+
+    println!("order queue at {BUILDS} builds, page size 50 ({RUNS} runs each; p50 / p99)");
+    for (label, who, query) in [
+        ("first page (coordinator's view, want date)", &token, first),
+        ("deep page (after 1,000 pages of cursors)", &token, deep),
+        ("search \"mercy\" (customer substring)", &token, search),
+        ("status READY_FOR_PRODUCTION", &token, status),
+        ("assembler's work queue (theirs or free)", &assembler, work),
+    ] {
+        let (p50, p99, rows) = measure(&ctx, who, &query).await;
+        println!(
+            "  {label:<45} {:>7.2} ms / {:>7.2} ms  ({rows} rows)",
+            ms(p50),
+            ms(p99)
+        );
+    }
+}
+
+async fn login(ctx: &ServiceCtx, username: &str) -> String {
+    match send(
+        ctx,
+        Request::Login {
+            username: username.into(),
+            password: DEMO_PASSWORD.into(),
+        },
+    )
+    .await
+    {
+        Reply::LoggedIn(s) => s.token,
+        other => panic!("login: {other:?}"),
+    }
+}
+
+async fn send(ctx: &ServiceCtx, kind: Request) -> Reply {
+    match dispatch(
+        ctx,
+        DbRequest {
+            id: RequestId(1),
+            kind,
+        },
+    )
+    .await
+    .result
+    {
+        Ok(r) => r,
+        Err(e) => panic!("request failed: {e}"),
+    }
+}
+
+async fn list(ctx: &ServiceCtx, token: &str, query: OrderQuery) -> OrderPage {
+    match send(
+        ctx,
+        Request::ListOrders {
+            token: token.into(),
+            query: Box::new(query),
+        },
+    )
+    .await
+    {
+        Reply::Orders(p) => p,
+        other => panic!("list: {other:?}"),
+    }
+}
+
+async fn measure(ctx: &ServiceCtx, token: &str, query: &OrderQuery) -> (Duration, Duration, usize) {
+    let mut rows = 0;
+    for _ in 0..WARM_UP {
+        rows = list(ctx, token, query.clone()).await.rows.len();
+    }
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let page = list(ctx, token, query.clone()).await;
+        times.push(t.elapsed());
+        rows = page.rows.len();
+    }
+    times.sort();
+    let at = |q: usize| times[(RUNS * q / 100).min(RUNS - 1)];
+    (at(50), at(99), rows)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Plausible data: POs of 1-3 builds, 40 customers, want dates over three years (older builds mostly
+/// shipped), half the active builds assigned to a user of the role their status needs.
+async fn generate(db: &support::TestDb) {
+    let client = db.client().await;
+    client
+        .batch_execute(
+            r#"
+            INSERT INTO "User" ("username", "passwordHash", "fullName", "initials", "role")
+            SELECT 'user' || n, 'not-a-hash', (ARRAY['Avery', 'Blake', 'Casey', 'Drew', 'Emery', 'Finley'])[1 + n % 6]
+                   || ' ' || (ARRAY['Nguyen', 'Okafor', 'Larsen', 'Patel', 'Moreau', 'Silva'])[1 + (n / 6) % 6],
+                   'XX', (ARRAY['ASSEMBLER', 'ASSEMBLER', 'QC_PERSON', 'PROCUREMENT_SPECIALIST']::"UserRole"[])[1 + n % 4]
+            FROM generate_series(1, 24) n;
+            "#,
+        )
+        .await
+        .expect("users");
+    client
+        .execute(
+            r#"
+            WITH g AS (
+                SELECT i,
+                       CURRENT_DATE - 900 + (i * 1095 / $1) + (i * 7919 % 21) - 10 AS want,
+                       ((i::bigint * 2654435761) % 2147483647)::int AS h
+                FROM generate_series(1, $1) i
+            ), s AS (
+                SELECT g.*,
+                       CASE WHEN want < CURRENT_DATE - 20 AND h % 50 <> 0 THEN 'SHIPPED'::"OrderStatus"
+                            ELSE (enum_range(NULL::"OrderStatus"))[1 + h % 8] END AS status
+                FROM g
+            )
+            INSERT INTO "ProductionOrder" (
+                "poNumber", "buildNumber", "customerName", "projectName", "salesPerson", "wantDate",
+                "orderLanguage", "sinkFamily", "sinkModel", "sinkWidth", "sinkLength", "legsType",
+                "legsModel", "feetType", "workflowDirection", "hasPegboard", "pegboardColor", "pegboardType",
+                "pegboardSizeType", "orderStatus", "currentAssigneeId", "createdAt")
+            SELECT
+                'PO-' || (100000 + i * 10 / 21),
+                'CS-' || to_char(want, 'YYMM') || '-' || lpad(i::text, 6, '0'),
+                (ARRAY['Mercy', 'St. Anne', 'Lakeside', 'North Valley', 'Riverside', 'Summit', 'Cedar Grove',
+                       'Harbor View', 'Grandview', 'Oak Park'])[1 + h % 10]
+                    || ' ' || (ARRAY['General Hospital', 'Medical Center', 'Surgical Institute',
+                                     'Health System'])[1 + (h / 10) % 4],
+                CASE WHEN h % 3 = 0 THEN 'Sterile processing ' || (2023 + h % 4) END,
+                (ARRAY['Jordan Lee', 'Sam Ortiz', 'Robin Clark', 'Kim Novak'])[1 + (h / 40) % 4],
+                want,
+                (ARRAY['EN', 'EN', 'EN', 'FR', 'SP']::"DocumentLanguage"[])[1 + (h / 7) % 5],
+                'MDRD',
+                (ARRAY['T2-B1', 'T2-B2', 'T2-B3'])[1 + (h / 3) % 3],
+                24 + (h % 8) * 6, 48 + (h / 8 % 12) * 6,
+                'HEIGHT_ADJUSTABLE', (ARRAY['DL27', 'DL14', 'LC1'])[1 + (h / 5) % 3],
+                (ARRAY['LOCK_LEVELING_CASTERS', 'SS_ADJUSTABLE_SEISMIC_FEET']::"FeetType"[])[1 + (h / 11) % 2],
+                'LEFT_TO_RIGHT',
+                h % 4 = 0,
+                CASE WHEN h % 4 = 0 THEN 'GREY'::"PegboardColor" END,
+                CASE WHEN h % 4 = 0 THEN 'PERFORATED'::"PegboardType" END,
+                CASE WHEN h % 4 = 0 THEN 'SAME_AS_SINK'::"PegboardSizeType" END,
+                status,
+                CASE WHEN status <> 'SHIPPED' AND status <> 'READY_FOR_SHIP' AND h % 2 = 0 THEN
+                    (SELECT u.id FROM "User" u
+                      WHERE u."role" = CASE
+                          WHEN status IN ('ORDER_CREATED', 'PARTS_SENT') THEN 'PROCUREMENT_SPECIALIST'::"UserRole"
+                          WHEN status IN ('READY_FOR_PRE_QC', 'READY_FOR_FINAL_QC') THEN 'QC_PERSON'::"UserRole"
+                          ELSE 'ASSEMBLER'::"UserRole" END
+                      ORDER BY u.id OFFSET (h / 13) % 3 LIMIT 1)
+                END,
+                (want - 60)::timestamp
+            FROM s"#,
+            &[&BUILDS],
+        )
+        .await
+        .expect("builds");
+    client
+        .batch_execute(r#"ANALYZE "ProductionOrder"; ANALYZE "User";"#)
+        .await
+        .expect("analyze");
+}

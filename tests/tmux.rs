@@ -242,3 +242,73 @@ fn each_role_logs_in_locks_and_the_terminal_is_restored() {
         "logs go to the configured directory"
     );
 }
+
+#[test]
+fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
+    let station = Station::start("order");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    station.login("coordinator", "demo-password");
+    station.wait_for(&["Dana Reyes", "New order"], Duration::from_secs(20));
+    // "New order" is the coordinator's first menu entry.
+    station.keys(&["Enter"]);
+    station.wait_for(&["Step 1 of 5"], Duration::from_secs(20));
+
+    let pid = std::process::id();
+    let po = format!("PO-T{pid}");
+    let (b1, b2) = (format!("T{pid}-1"), format!("T{pid}-2"));
+    let want = (chrono::Local::now().date_naive() + chrono::Days::new(90)).format("%Y-%m-%d").to_string();
+    station.type_text(&po);
+    station.keys(&["Tab"]);
+    station.type_text("Mercy General Hospital");
+    station.keys(&["Tab", "Tab"]);
+    station.type_text("Jordan Sales");
+    station.keys(&["Tab"]);
+    station.type_text(&want);
+    station.keys(&["C-n"]);
+
+    station.wait_for(&["Step 2 of 5"], Duration::from_secs(20));
+    station.keys(&["Tab", "BSpace"]);
+    station.type_text("2");
+    station.keys(&["Tab"]);
+    station.type_text(&b1);
+    station.keys(&["Tab"]);
+    station.type_text(&b2);
+    station.keys(&["C-n"]);
+
+    // Build 1: T2-B1, 30 x 60 in, height-adjustable DL27 legs, casters, one E-Sink basin 20x20x8.
+    station.wait_for(&["Step 3 of 5", &b1], Duration::from_secs(20));
+    station.keys(&["Right", "Tab"]);
+    station.type_text("30");
+    station.keys(&["Tab"]);
+    station.type_text("60");
+    station.keys(&["Tab", "Right", "Tab", "Right", "Tab", "Right", "Tab", "Tab", "Tab", "Right", "Tab", "Right"]);
+    station.wait_for(&[&format!("✔ {b1}")], Duration::from_secs(10));
+    // Build 2 copies build 1.
+    station.keys(&["PgDn"]);
+    station.wait_for(&[&format!("{b2} (2 of 2)")], Duration::from_secs(10));
+    station.keys(&["C-o"]);
+    station.wait_for(&["Copy configuration from"], Duration::from_secs(10));
+    station.keys(&["Enter"]);
+    station.wait_for(&[&format!("✔ {b2}")], Duration::from_secs(10));
+    station.keys(&["C-n"]);
+    station.wait_for(&["Step 4 of 5"], Duration::from_secs(10));
+    station.keys(&["C-n"]);
+    station.wait_for(
+        &["Step 5 of 5", &format!("Ready to create PO {po} with 2 build(s)")],
+        Duration::from_secs(20),
+    );
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &[&format!("Created PO {po} with 2 build(s): {b1}, {b2}"), "Build detail", "Order created"],
+        Duration::from_secs(30),
+    );
+
+    // Procurement's work queue now holds both builds.
+    station.keys(&["C-l"]);
+    station.wait_for(&["Station locked"], Duration::from_secs(10));
+    station.keys(&["F2"]);
+    station.login("procurement", "demo-password");
+    station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["My work", &po, &b1, &b2, "Mercy General Hospital"], Duration::from_secs(20));
+}

@@ -9,8 +9,8 @@ use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::notification::Notification;
 use crate::domain::order::{
-    BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck, OrderDetail, OrderPage,
-    OrderQuery, OrderRow, OrderStatus, WizardContext,
+    AttachmentInfo, BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck,
+    OrderDetail, OrderPage, OrderQuery, OrderRow, OrderStatus, WizardContext,
 };
 use crate::domain::session::Session;
 use crate::domain::user::{NewUser, UserSummary};
@@ -136,6 +136,11 @@ pub enum Request {
         po_number: String,
         build_numbers: Vec<String>,
     },
+    /// Whether a file may be attached: readable, at most 10 MB, an allowed extension.
+    CheckAttachment {
+        token: String,
+        path: String,
+    },
     /// The BOM a build would get, not saved (the review step).
     PreviewBom {
         token: String,
@@ -224,6 +229,9 @@ impl std::fmt::Debug for Request {
             Request::CheckNumbers { po_number, .. } => {
                 return write!(f, "CheckNumbers {{ po_number: {po_number:?} }}");
             }
+            Request::CheckAttachment { path, .. } => {
+                return write!(f, "CheckAttachment {{ path: {path:?} }}");
+            }
             Request::PreviewBom { build, .. } => {
                 return write!(f, "PreviewBom {{ build: {:?} }}", build.build_number);
             }
@@ -282,6 +290,7 @@ pub enum Reply {
     Done,
     WizardContext(WizardContext),
     NumbersChecked(NumberCheck),
+    AttachmentChecked(AttachmentInfo),
     BomPreview(BomPreview),
     OrderCreated(CreatedOrder),
     Orders(OrderPage),

@@ -256,7 +256,9 @@ fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
     let pid = std::process::id();
     let po = format!("PO-T{pid}");
     let (b1, b2) = (format!("T{pid}-1"), format!("T{pid}-2"));
-    let want = (chrono::Local::now().date_naive() + chrono::Days::new(90)).format("%Y-%m-%d").to_string();
+    let want = (chrono::Local::now().date_naive() + chrono::Days::new(90))
+        .format("%Y-%m-%d")
+        .to_string();
     station.type_text(&po);
     station.keys(&["Tab"]);
     station.type_text("Mercy General Hospital");
@@ -281,7 +283,10 @@ fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
     station.type_text("30");
     station.keys(&["Tab"]);
     station.type_text("60");
-    station.keys(&["Tab", "Right", "Tab", "Right", "Tab", "Right", "Tab", "Tab", "Tab", "Right", "Tab", "Right"]);
+    station.keys(&[
+        "Tab", "Right", "Tab", "Right", "Tab", "Right", "Tab", "Tab", "Tab", "Right", "Tab",
+        "Right",
+    ]);
     station.wait_for(&[&format!("✔ {b1}")], Duration::from_secs(10));
     // Build 2 copies build 1.
     station.keys(&["PgDn"]);
@@ -294,12 +299,19 @@ fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
     station.wait_for(&["Step 4 of 5"], Duration::from_secs(10));
     station.keys(&["C-n"]);
     station.wait_for(
-        &["Step 5 of 5", &format!("Ready to create PO {po} with 2 build(s)")],
+        &[
+            "Step 5 of 5",
+            &format!("Ready to create PO {po} with 2 build(s)"),
+        ],
         Duration::from_secs(20),
     );
     station.keys(&["Enter"]);
     station.wait_for(
-        &[&format!("Created PO {po} with 2 build(s): {b1}, {b2}"), "Build detail", "Order created"],
+        &[
+            &format!("Created PO {po} with 2 build(s): {b1}, {b2}"),
+            "Build detail",
+            "Order created",
+        ],
         Duration::from_secs(30),
     );
 
@@ -310,5 +322,8 @@ fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
     station.login("procurement", "demo-password");
     station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
     station.keys(&["Enter"]);
-    station.wait_for(&["My work", &po, &b1, &b2, "Mercy General Hospital"], Duration::from_secs(20));
+    station.wait_for(
+        &["My work", &po, &b1, &b2, "Mercy General Hospital"],
+        Duration::from_secs(20),
+    );
 }

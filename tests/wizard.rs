@@ -12,9 +12,9 @@ use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::{ACCESSORIES, BomPreview, PreviewLine};
 use cleanstation::domain::order::{
-    AccessoryItem, BasinConfig, BasinType, BuildConfig, CreatedOrder, DocumentLanguage,
-    FaucetConfig, FaucetPlacement, FaucetType, FeetType, LegsType, NumberCheck, OrderDetail,
-    OrderHeader, OrderStatus, SinkFamily, WizardContext, WorkflowDirection,
+    AccessoryItem, AttachmentInfo, BasinConfig, BasinType, BuildConfig, CreatedOrder,
+    DocumentLanguage, FaucetConfig, FaucetPlacement, FaucetType, FeetType, LegsType, NumberCheck,
+    OrderDetail, OrderHeader, OrderStatus, SinkFamily, WizardContext, WorkflowDirection,
 };
 use cleanstation::domain::session::Session;
 use cleanstation::keymap::{Action, KeyChord, KeyContext, Keymap};
@@ -389,6 +389,60 @@ fn step1() {
     snap(
         "step1_po_exists",
         "The PO number is already in use: the server's answer shows at the field",
+        &h.render(),
+    );
+}
+
+#[test]
+fn step1_attachments() {
+    let mut h = Harness::ready(ansi(), None);
+    h.fill_step1();
+    h.key(KeyCode::Tab);
+    h.type_str("/srv/po/setup.exe");
+    h.key(KeyCode::Enter);
+    let req = h
+        .take(|r| matches!(r, Request::CheckAttachment { .. }))
+        .unwrap_or_else(|| panic!("Enter on the path sends CheckAttachment"));
+    assert!(
+        matches!(&req.kind, Request::CheckAttachment { path, .. } if path == "/srv/po/setup.exe")
+    );
+    h.send(ScreenMsg::Db(DbReply {
+        id: req.id,
+        result: Err(DbError::Invalid(
+            "setup.exe: file type .exe is not allowed".into(),
+        )),
+    }));
+    snap(
+        "step1_attachment_error",
+        "A refused attachment: the server's message shows at the path, nothing is added",
+        &h.render(),
+    );
+    for _ in 0.."/srv/po/setup.exe".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_str("/srv/po/PO-4500123.pdf");
+    h.key(KeyCode::Enter);
+    h.answer(
+        |r| matches!(r, Request::CheckAttachment { .. }),
+        Ok(Reply::AttachmentChecked(AttachmentInfo {
+            name: "PO-4500123.pdf".into(),
+            size: 245_760,
+        })),
+    );
+    h.type_str("/srv/drawings/layout.dwg");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Enter);
+    h.answer(
+        |r| matches!(r, Request::CheckAttachment { .. }),
+        Ok(Reply::AttachmentChecked(AttachmentInfo {
+            name: "layout.dwg".into(),
+            size: 1_572_864,
+        })),
+    );
+    snap(
+        "step1_attachments",
+        "Two attachments added, each listed as name (size) · type; the path field is empty again",
         &h.render(),
     );
 }

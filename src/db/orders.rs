@@ -9,7 +9,8 @@ use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::{
     AccessoryLine, BasinConfig, BuildConfig, DocumentLanguage, DueFilter, FaucetConfig,
-    HistoryEntry, OrderHeader, OrderPage, OrderRow, OrderStatus, SortKey, SprayerConfig,
+    HistoryEntry, OrderDocumentType, OrderHeader, OrderPage, OrderRow, OrderStatus, SortKey,
+    SprayerConfig,
 };
 use crate::domain::user::UserSummary;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -1066,6 +1067,66 @@ pub async fn delete_draft(client: &impl GenericClient, user_id: Uuid) -> Result<
         )
         .await?;
     Ok(n > 0)
+}
+
+/// One uploaded file, ready to store.
+pub struct NewDocument<'a> {
+    pub file_name: &'a str,
+    pub original_name: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+    pub sha256: &'a str,
+    pub uploaded_by: Uuid,
+}
+
+/// Stores a document and its bytes; its URL points at its own content row (`db:<id>`).
+pub async fn insert_document(
+    client: &impl GenericClient,
+    doc: &NewDocument<'_>,
+) -> Result<Uuid, DbError> {
+    let id = Uuid::new_v4();
+    let url = format!("db:{id}");
+    let size = i64::try_from(doc.content.len())
+        .map_err(|_| DbError::Invalid(format!("{} is too large", doc.original_name)))?;
+    client
+        .execute(
+            r#"INSERT INTO "Document" (id, "fileName", "originalName", "fileUrl", "contentType",
+                   "fileSize", "uploadedBy")
+               VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+            &[
+                &id,
+                &doc.file_name,
+                &doc.original_name,
+                &url,
+                &doc.content_type,
+                &size,
+                &doc.uploaded_by,
+            ],
+        )
+        .await?;
+    client
+        .execute(
+            r#"INSERT INTO "DocumentContent" ("documentId", "content", "sha256") VALUES ($1, $2, $3)"#,
+            &[&id, &doc.content, &doc.sha256],
+        )
+        .await?;
+    Ok(id)
+}
+
+/// Attaches a stored document to a build.
+pub async fn link_document(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    document_id: Uuid,
+    document_type: OrderDocumentType,
+) -> Result<(), DbError> {
+    client
+        .execute(
+            r#"INSERT INTO "OrderDocument" ("orderId", "documentId", "documentType") VALUES ($1, $2, $3)"#,
+            &[&order_id, &document_id, &document_type],
+        )
+        .await?;
+    Ok(())
 }
 
 /// Active users of a role, by full name (the assignee picker).

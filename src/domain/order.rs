@@ -140,6 +140,22 @@ db_enum!(SprayerLocation, "SprayerLocation", [
     RightSide => "RIGHT_SIDE", "Right side",
 ]);
 
+db_enum!(OrderDocumentType, "OrderDocumentType", [
+    PoDocument => "PO_DOCUMENT", "PO document",
+    TechnicalDrawing => "TECHNICAL_DRAWING", "Technical drawing",
+    OrderConfirmation => "ORDER_CONFIRMATION", "Order confirmation",
+    QcForm => "QC_FORM", "QC form",
+    TestResult => "TEST_RESULT", "Test result",
+    Photo => "PHOTO", "Photo",
+    Other => "OTHER", "Other",
+]);
+
+/// The document types the wizard may attach (workflow.md 5.1).
+pub const WIZARD_DOCUMENT_TYPES: [OrderDocumentType; 2] = [
+    OrderDocumentType::PoDocument,
+    OrderDocumentType::TechnicalDrawing,
+];
+
 /// The sink models: the model fixes the number of basins.
 pub const SINK_MODELS: [(&str, usize); 3] = [("T2-B1", 1), ("T2-B2", 2), ("T2-B3", 3)];
 /// Legs models; LC1 exists only height-adjustable.
@@ -261,11 +277,27 @@ fn default_direction() -> WorkflowDirection {
     WorkflowDirection::LeftToRight
 }
 
-/// A whole PO as entered: the header and 1-10 builds.
+/// A file to attach to every build of a new PO: a path on this station, read at submit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentSpec {
+    pub path: String,
+    pub document_type: OrderDocumentType,
+}
+
+/// What the service found when checking one attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentInfo {
+    /// The path's file name.
+    pub name: String,
+    pub size: u64,
+}
+
+/// A whole PO as entered: the header, 1-10 builds and any attachments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewOrder {
     pub header: OrderHeader,
     pub builds: Vec<BuildConfig>,
+    pub attachments: Vec<AttachmentSpec>,
 }
 
 /// The `order import` JSON document: the header's fields and `builds` at one level, every key checked
@@ -299,6 +331,8 @@ impl From<OrderDocument> for NewOrder {
                 notes: d.notes,
             },
             builds: d.builds,
+            // Imports carry no files.
+            attachments: Vec::new(),
         }
     }
 }

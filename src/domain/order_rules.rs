@@ -6,7 +6,8 @@
 
 use crate::domain::order::{
     BasinConfig, BasinType, BuildConfig, FaucetConfig, FaucetPlacement, FaucetType, LegsType,
-    NewOrder, OrderHeader, PegboardSizeType, STANDARD_BASINS, SinkFamily, basins_of_model,
+    NewOrder, OrderDocumentType, OrderHeader, PegboardSizeType, STANDARD_BASINS, SinkFamily,
+    WIZARD_DOCUMENT_TYPES, basins_of_model,
 };
 use chrono::NaiveDate;
 
@@ -432,7 +433,107 @@ pub fn validate_order(order: &NewOrder, today: NaiveDate) -> Vec<FieldError> {
         errors.extend(e.list);
         errors.extend(validate_build(build));
     }
+    for a in &order.attachments {
+        if let Some(message) = check_attachment(&a.path, a.document_type) {
+            errors.push(FieldError {
+                build: None,
+                field: "attachments".into(),
+                message,
+            });
+        }
+    }
     errors
+}
+
+/// Largest attachment (workflow.md 5.1: up to 10 MB).
+pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The attachment extensions allowed, with the content type stored for each.
+pub const ATTACHMENT_TYPES: [(&str, &str); 9] = [
+    ("pdf", "application/pdf"),
+    ("doc", "application/msword"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("txt", "text/plain"),
+    ("dwg", "image/vnd.dwg"),
+    ("dxf", "image/vnd.dxf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+];
+
+pub const ATTACHMENT_TYPE_NOT_OFFERED: &str =
+    "Attachment type must be PO_DOCUMENT or TECHNICAL_DRAWING";
+
+pub fn cannot_read_file(path: &str) -> String {
+    format!("Cannot read file {path}")
+}
+
+pub fn attachment_too_large(name: &str) -> String {
+    format!("{name} is larger than 10 MB")
+}
+
+pub fn attachment_type_not_allowed(name: &str, ext: &str) -> String {
+    format!("{name}: file type .{ext} is not allowed")
+}
+
+/// The file name of a path (its last component), as the messages name it.
+pub fn attachment_name(path: &str) -> String {
+    std::path::Path::new(path.trim())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.trim().to_string())
+}
+
+/// The content type of an allowed file name, or the spec's message naming its extension.
+pub fn attachment_content_type(name: &str) -> Result<&'static str, String> {
+    let ext = match name.rsplit_once('.') {
+        Some((_, ext)) => ext,
+        None => "",
+    };
+    let lower = ext.to_ascii_lowercase();
+    ATTACHMENT_TYPES
+        .iter()
+        .find(|(e, _)| *e == lower)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| attachment_type_not_allowed(name, ext))
+}
+
+/// The stored file name: only letters, digits, '.', '-' and '_' (others become '_'), so the name is
+/// safe wherever the file is later written out.
+pub fn sanitized_file_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.');
+    if s.is_empty() {
+        "file".into()
+    } else {
+        s.into()
+    }
+}
+
+/// The attachment rules that need no file access: the extension and the document type.
+pub fn check_attachment(path: &str, document_type: OrderDocumentType) -> Option<String> {
+    if path.trim().is_empty() {
+        return Some(cannot_read_file(path));
+    }
+    if let Err(m) = attachment_content_type(&attachment_name(path)) {
+        return Some(m);
+    }
+    if !WIZARD_DOCUMENT_TYPES.contains(&document_type) {
+        return Some(ATTACHMENT_TYPE_NOT_OFFERED.into());
+    }
+    None
 }
 
 /// Number of E-Sink DI basins.
@@ -583,10 +684,47 @@ mod tests {
     }
 
     #[test]
+    fn attachment_extensions() {
+        for ok in [
+            "a.pdf", "b.DOC", "c.docx", "d.txt", "e.dwg", "f.dxf", "g.png", "h.JPG", "i.jpeg",
+        ] {
+            assert!(attachment_content_type(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(attachment_content_type("x.jpg"), Ok("image/jpeg"));
+        assert_eq!(
+            attachment_content_type("setup.exe"),
+            Err("setup.exe: file type .exe is not allowed".to_string())
+        );
+        assert_eq!(
+            check_attachment("/tmp/dir/Run Me.EXE", OrderDocumentType::PoDocument).as_deref(),
+            Some("Run Me.EXE: file type .EXE is not allowed")
+        );
+        assert_eq!(
+            check_attachment("/tmp/po.pdf", OrderDocumentType::TechnicalDrawing),
+            None
+        );
+        assert_eq!(
+            check_attachment("/tmp/po.pdf", OrderDocumentType::Photo).as_deref(),
+            Some(ATTACHMENT_TYPE_NOT_OFFERED)
+        );
+        assert_eq!(
+            attachment_too_large("big.pdf"),
+            "big.pdf is larger than 10 MB"
+        );
+        assert_eq!(
+            cannot_read_file("/no/such.pdf"),
+            "Cannot read file /no/such.pdf"
+        );
+        assert_eq!(sanitized_file_name("PO 12/ä.pdf"), "PO_12__.pdf");
+        assert_eq!(sanitized_file_name("..hidden.txt"), "hidden.txt");
+    }
+
+    #[test]
     fn a_valid_order_has_no_errors() {
         let order = NewOrder {
             header: header(),
             builds: vec![build("B-1001"), build("B-1002")],
+            attachments: Vec::new(),
         };
         assert_eq!(validate_order(&order, today()), Vec::new());
     }
@@ -746,6 +884,7 @@ mod tests {
         let order = NewOrder {
             header: header(),
             builds: vec![build("B-100"), build("b-100"), build("B_1")],
+            attachments: Vec::new(),
         };
         let errors = validate_order(&order, today());
         assert_eq!(
@@ -774,6 +913,7 @@ mod tests {
         let order = NewOrder {
             header: header(),
             builds: Vec::new(),
+            attachments: Vec::new(),
         };
         one(
             &validate_order(&order, today()),
@@ -783,6 +923,7 @@ mod tests {
         let order = NewOrder {
             header: header(),
             builds: (0..11).map(|i| build(&format!("B-{i:03}"))).collect(),
+            attachments: Vec::new(),
         };
         assert_eq!(validate_order(&order, today()).len(), 1);
     }

@@ -207,6 +207,7 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
         }
         order @ (Request::WizardContext { .. }
         | Request::CheckNumbers { .. }
+        | Request::CheckAttachment { .. }
         | Request::PreviewBom { .. }
         | Request::CreateOrder { .. }
         | Request::SaveDraft { .. }

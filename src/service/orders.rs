@@ -12,12 +12,13 @@ use crate::domain::bom::{BomError, GeneratedBom, generate};
 use crate::domain::lifecycle::{self, Candidate, Precondition, QcGate, Transition};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::{
-    BuildConfig, CreatedOrder, NewOrder, NumberCheck, OrderDetail, OrderPage, OrderQuery, OrderRow,
-    OrderStatus, QueueView, WizardContext,
+    AttachmentInfo, AttachmentSpec, BuildConfig, CreatedOrder, NewOrder, NumberCheck, OrderDetail,
+    OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView, WizardContext,
 };
 use crate::domain::order_rules::{self, FieldError};
 use crate::domain::user::UserSummary;
 use crate::msg::{Reply, Request};
+use sha2::Digest;
 use uuid::Uuid;
 
 /// The largest wizard draft kept (its JSON text); a wizard's state is a few kilobytes.
@@ -39,6 +40,15 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => check_numbers(ctx, &token, &po_number, &build_numbers)
             .await
             .map(Reply::NumbersChecked),
+        Request::CheckAttachment { token, path } => {
+            let who = authenticate(ctx, &token).await?;
+            require_creator(&who)?;
+            let file = read_attachment(path, false).await?;
+            Ok(Reply::AttachmentChecked(AttachmentInfo {
+                name: file.name,
+                size: file.size,
+            }))
+        }
         Request::PreviewBom {
             token,
             language,
@@ -271,6 +281,80 @@ fn bom_failed(build_number: &str, e: &BomError) -> DbError {
     ))
 }
 
+/// An attachment as read from this station's disk.
+struct LoadedFile {
+    /// The path's file name.
+    name: String,
+    content_type: &'static str,
+    size: u64,
+    /// Empty when only checked.
+    content: Vec<u8>,
+}
+
+/// Checks one attachment path (workflow.md 5.1) and, with `read`, reads it. The size is checked
+/// before reading and the read is capped, so no more than 10 MB is ever held.
+async fn read_attachment(path: String, read: bool) -> Result<LoadedFile, DbError> {
+    tokio::task::spawn_blocking(move || read_attachment_blocking(&path, read))
+        .await
+        .map_err(|e| DbError::Query(format!("attachment read failed: {e}")))?
+        .map_err(DbError::Invalid)
+}
+
+fn read_attachment_blocking(path: &str, read: bool) -> Result<LoadedFile, String> {
+    use std::io::Read;
+    let name = order_rules::attachment_name(path);
+    let content_type = order_rules::attachment_content_type(&name)?;
+    let unreadable = || order_rules::cannot_read_file(path);
+    let file = std::fs::File::open(path.trim()).map_err(|_| unreadable())?;
+    let meta = file.metadata().map_err(|_| unreadable())?;
+    if !meta.is_file() {
+        return Err(unreadable());
+    }
+    let too_large = || order_rules::attachment_too_large(&name);
+    if meta.len() > order_rules::MAX_ATTACHMENT_BYTES {
+        return Err(too_large());
+    }
+    let mut content = Vec::new();
+    if read {
+        // The file may have grown since the metadata was read.
+        file.take(order_rules::MAX_ATTACHMENT_BYTES + 1)
+            .read_to_end(&mut content)
+            .map_err(|_| unreadable())?;
+        if content.len() as u64 > order_rules::MAX_ATTACHMENT_BYTES {
+            return Err(too_large());
+        }
+    }
+    let size = if read {
+        content.len() as u64
+    } else {
+        meta.len()
+    };
+    Ok(LoadedFile {
+        name,
+        content_type,
+        size,
+        content,
+    })
+}
+
+/// Reads every attachment of an order; all their messages, one per line, when any is refused.
+async fn read_attachments(specs: &[AttachmentSpec]) -> Result<Vec<LoadedFile>, DbError> {
+    let mut files = Vec::with_capacity(specs.len());
+    let mut failures: Vec<String> = Vec::new();
+    for a in specs {
+        match read_attachment(a.path.clone(), true).await {
+            Ok(f) => files.push(f),
+            Err(DbError::Invalid(m)) => failures.push(m),
+            Err(e) => return Err(e),
+        }
+    }
+    if failures.is_empty() {
+        Ok(files)
+    } else {
+        Err(DbError::Invalid(failures.join("\n")))
+    }
+}
+
 /// Creates every build of a PO in one transaction (workflow.md 5.5).
 async fn create_order(
     ctx: &ServiceCtx,
@@ -303,6 +387,7 @@ async fn create_order(
     if !failures.is_empty() {
         return Err(DbError::Invalid(failures.join("\n")));
     }
+    let files = read_attachments(&order.attachments).await?;
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
@@ -367,6 +452,26 @@ async fn create_order(
         )
         .await?;
         created.push((id, build.build_number.clone()));
+    }
+    // One document per file, linked to every build of the PO.
+    for (spec, file) in order.attachments.iter().zip(&files) {
+        let sha256 = format!("{:x}", sha2::Sha256::digest(&file.content));
+        let file_name = order_rules::sanitized_file_name(&file.name);
+        let document_id = orders::insert_document(
+            &tx,
+            &orders::NewDocument {
+                file_name: &file_name,
+                original_name: &file.name,
+                content_type: file.content_type,
+                content: &file.content,
+                sha256: &sha256,
+                uploaded_by: who.user.id,
+            },
+        )
+        .await?;
+        for (order_id, _) in &created {
+            orders::link_document(&tx, *order_id, document_id, spec.document_type).await?;
+        }
     }
     orders::delete_draft(&tx, who.user.id).await?;
     tx.commit().await?;

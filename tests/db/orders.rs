@@ -9,9 +9,10 @@ use cleanstation::db::{Actor, DbError};
 use cleanstation::domain::Role;
 use cleanstation::domain::lifecycle::{self, TRANSITIONS};
 use cleanstation::domain::order::{
-    AccessoryLine, BasinConfig, BasinType, BuildConfig, CreatedOrder, DocumentLanguage, DueFilter,
-    FeetType, LegsType, NewOrder, OrderAction, OrderDetail, OrderHeader, OrderPage, OrderQuery,
-    OrderRow, OrderStatus, QueueView, SinkFamily, SortKey, WorkflowDirection,
+    AccessoryLine, AttachmentSpec, BasinConfig, BasinType, BuildConfig, CreatedOrder,
+    DocumentLanguage, DueFilter, FeetType, LegsType, NewOrder, OrderAction, OrderDetail,
+    OrderDocumentType, OrderHeader, OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView,
+    SinkFamily, SortKey, WorkflowDirection,
 };
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::orders::STALE_CURSOR;
@@ -243,6 +244,7 @@ fn order(po: &str, builds: &[&str]) -> NewOrder {
             notes: None,
         },
         builds: builds.iter().map(|b| build(b)).collect(),
+        attachments: Vec::new(),
     }
 }
 
@@ -426,6 +428,157 @@ async fn want_date_and_field_rules_are_checked_at_submit() {
         )
     );
     assert_eq!(order_rows(&env).await, 0);
+}
+
+#[tokio::test]
+async fn attachments_are_stored_once_and_linked_to_every_build() {
+    use sha2::Digest;
+    let env = Env::new().await;
+    let dir = std::env::temp_dir().join(format!("cleanstation-attach-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let pdf_bytes: &[u8] = b"%PDF-1.4\n% purchase order\n%%EOF\n";
+    let txt_bytes: &[u8] = b"Deliver to dock 2\n";
+    let pdf = dir.join("PO 4500.pdf");
+    let txt = dir.join("notes.txt");
+    let exe = dir.join("setup.exe");
+    let missing = dir.join("missing.pdf");
+    std::fs::write(&pdf, pdf_bytes).expect("write pdf");
+    std::fs::write(&txt, txt_bytes).expect("write txt");
+    std::fs::write(&exe, b"MZ").expect("write exe");
+    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let coordinator = env.token(Role::ProductionCoordinator);
+
+    // The check when a file is entered.
+    let check = |p: String| Request::CheckAttachment {
+        token: coordinator.clone(),
+        path: p,
+    };
+    match env.send(check(path(&pdf))).await {
+        Ok(Reply::AttachmentChecked(info)) => {
+            assert_eq!(info.name, "PO 4500.pdf");
+            assert_eq!(info.size, pdf_bytes.len() as u64);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        err(env.send(check(path(&exe))).await),
+        "setup.exe: file type .exe is not allowed"
+    );
+    assert_eq!(
+        err(env.send(check(path(&missing))).await),
+        format!("Cannot read file {}", path(&missing))
+    );
+
+    // Refused at submit, with nothing written.
+    let attach = |p: &std::path::Path, t: OrderDocumentType| AttachmentSpec {
+        path: path(p),
+        document_type: t,
+    };
+    for (bad, message) in [
+        (&exe, "setup.exe: file type .exe is not allowed".to_string()),
+        (&missing, format!("Cannot read file {}", path(&missing))),
+    ] {
+        let mut o = order("PO-ATT", &["B-ATT-1", "B-ATT-2"]);
+        o.attachments = vec![
+            attach(&pdf, OrderDocumentType::PoDocument),
+            attach(bad, OrderDocumentType::TechnicalDrawing),
+        ];
+        assert_eq!(
+            err(env.create(Role::ProductionCoordinator, o).await),
+            message
+        );
+        assert_eq!(order_rows(&env).await, 0);
+        assert_eq!(
+            env.count(r#"SELECT count(*) FROM "Document""#, &[]).await,
+            0
+        );
+    }
+
+    let mut o = order("PO-ATT", &["B-ATT-1", "B-ATT-2"]);
+    o.attachments = vec![
+        attach(&pdf, OrderDocumentType::PoDocument),
+        attach(&txt, OrderDocumentType::TechnicalDrawing),
+    ];
+    let created = env.created(o).await;
+    assert_eq!(created.builds.len(), 2);
+    assert_eq!(
+        env.count(r#"SELECT count(*) FROM "Document""#, &[]).await,
+        2
+    );
+    assert_eq!(
+        env.count(r#"SELECT count(*) FROM "DocumentContent""#, &[])
+            .await,
+        2
+    );
+
+    let client = env.db.client().await;
+    let rows = client
+        .query(
+            r#"SELECT d.id, d."fileName", d."originalName", d."fileUrl", d."contentType", d."fileSize",
+                      d."uploadedBy", c."content", c."sha256"
+               FROM "Document" d JOIN "DocumentContent" c ON c."documentId" = d.id
+               ORDER BY lower(d."originalName") COLLATE "C""#,
+            &[],
+        )
+        .await
+        .expect("documents");
+    let expected = [
+        ("notes.txt", "notes.txt", "text/plain", txt_bytes),
+        ("PO_4500.pdf", "PO 4500.pdf", "application/pdf", pdf_bytes),
+    ];
+    assert_eq!(rows.len(), 2);
+    let mut by_type = Vec::new();
+    for (row, (file_name, original, content_type, bytes)) in rows.iter().zip(expected) {
+        let id: Uuid = row.get(0);
+        assert_eq!(row.get::<_, String>(1), file_name);
+        assert_eq!(row.get::<_, String>(2), original);
+        assert_eq!(row.get::<_, String>(3), format!("db:{id}"));
+        assert_eq!(row.get::<_, String>(4), content_type);
+        assert_eq!(row.get::<_, i64>(5), bytes.len() as i64);
+        assert_eq!(row.get::<_, Uuid>(6), env.id(Role::ProductionCoordinator));
+        assert_eq!(row.get::<_, Vec<u8>>(7), bytes);
+        assert_eq!(
+            row.get::<_, String>(8),
+            format!("{:x}", sha2::Sha256::digest(bytes))
+        );
+        by_type.push(id);
+    }
+    for (order_id, _) in &created.builds {
+        let links = client
+            .query(
+                r#"SELECT "documentId", "documentType"::text FROM "OrderDocument"
+                   WHERE "orderId" = $1 ORDER BY "documentType""#,
+                &[order_id],
+            )
+            .await
+            .expect("links");
+        let links: Vec<(Uuid, String)> = links.iter().map(|r| (r.get(0), r.get(1))).collect();
+        assert_eq!(
+            links,
+            vec![
+                (by_type[1], "PO_DOCUMENT".to_string()),
+                (by_type[0], "TECHNICAL_DRAWING".to_string()),
+            ]
+        );
+    }
+    // The content's audit row names the document, never its bytes.
+    let audit: serde_json::Value = client
+        .query_one(
+            r#"SELECT "newValues" FROM "AuditLog" WHERE "entityType" = 'DocumentContent'
+               AND "entityId" = $1"#,
+            &[&by_type[0].to_string()],
+        )
+        .await
+        .expect("content audit")
+        .get(0);
+    assert_eq!(
+        audit,
+        serde_json::json!({
+            "documentId": by_type[0],
+            "sha256": format!("{:x}", sha2::Sha256::digest(txt_bytes)),
+        })
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The last build's number is taken by a concurrent creation that commits while this one waits at the

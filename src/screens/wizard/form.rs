@@ -6,7 +6,7 @@ use super::state::{model_label, size_label};
 use crate::domain::order::{
     BasinType, DocumentLanguage, FaucetPlacement, FaucetType, FeetType, LEGS_MODELS, LegsType,
     PegboardColor, PegboardSizeType, PegboardType, SINK_MODELS, STANDARD_BASINS, SinkFamily,
-    SprayerLocation, SprayerType, WorkflowDirection,
+    SprayerLocation, SprayerType, WIZARD_DOCUMENT_TYPES, WorkflowDirection,
 };
 use chrono::NaiveDate;
 
@@ -33,6 +33,8 @@ pub enum Kind {
     Choice(String),
     /// A row that acts when pressed (Enter or Space).
     Button(String),
+    /// A list entry: focusable (to remove it), not editable.
+    Row(String),
     /// A section anchor: not an input.
     Anchor,
 }
@@ -99,6 +101,9 @@ pub fn items(state: &WizardState, step: Step, b: usize) -> Vec<Item> {
             ]
             .map(Field),
         )
+        .chain(std::iter::once(Heading("Attachments".into())))
+        .chain((0..state.attachments.len()).map(|i| Field(Fid::Attachment(i))))
+        .chain([Field(Fid::AttachPath), Field(Fid::AttachType)])
         .collect(),
         Step::Builds => {
             let mut v = vec![Field(Fid::Family), Field(Fid::Count)];
@@ -225,6 +230,20 @@ pub fn spec(state: &WizardState, b: usize, fid: Fid, today: Option<NaiveDate>) -
         }
         Fid::Language => choice("Document language", Some(&language_label(h.language))),
         Fid::Notes => text("Notes", &h.notes, 2100, 40, Some("optional")),
+        Fid::Attachment(i) => Spec {
+            label: String::new(),
+            kind: Kind::Row(
+                state
+                    .attachments
+                    .get(i)
+                    .map(|a| a.label())
+                    .unwrap_or_default(),
+            ),
+            hint: None,
+            width: 0,
+        },
+        Fid::AttachPath => text("Add file", &state.attach_path, 1000, 40, Some("Enter adds")),
+        Fid::AttachType => choice("File type", Some(state.attach_type.code())),
         Fid::Family => Spec {
             hint: Some("only MDRD can be configured for now".into()),
             width: 16,
@@ -350,6 +369,7 @@ pub fn text_mut(state: &mut WizardState, b: usize, fid: Fid) -> Option<&mut Stri
         Fid::SalesPerson => &mut h.sales_person,
         Fid::WantDate => &mut h.want_date,
         Fid::Notes => &mut h.notes,
+        Fid::AttachPath => &mut state.attach_path,
         Fid::Count => &mut state.count,
         Fid::BuildNumber(i) => &mut state.builds.get_mut(i)?.number,
         _ => {
@@ -417,6 +437,10 @@ pub fn turn_choice(state: &mut WizardState, b: usize, fid: Fid, forward: bool) -
         }
         Fid::Family => {
             state.family = turn_set(SinkFamily::ALL, state.family, forward);
+            return Turned::Done;
+        }
+        Fid::AttachType => {
+            state.attach_type = turn_set(&WIZARD_DOCUMENT_TYPES, state.attach_type, forward);
             return Turned::Done;
         }
         _ => {}

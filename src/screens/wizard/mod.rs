@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use form::{Item, Kind, Turned};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use state::{BuildDraft, Fid, Step, WizardState};
+use state::{AttachmentDraft, BuildDraft, Fid, Step, WizardState};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -159,6 +159,9 @@ pub struct WizardScreen {
     context_req: Option<RequestId>,
     detail_req: Option<RequestId>,
     check_req: Option<RequestId>,
+    attach_req: Option<RequestId>,
+    /// The server's refusal of an attachment path: (path, message), shown while that path is entered.
+    attach_error: Option<(String, String)>,
     submit_req: Option<RequestId>,
     draft_req: Option<RequestId>,
     saved_draft: Option<serde_json::Value>,
@@ -200,6 +203,8 @@ impl WizardScreen {
             context_req: None,
             detail_req: None,
             check_req: None,
+            attach_req: None,
+            attach_error: None,
             submit_req: None,
             draft_req: None,
             saved_draft: None,
@@ -392,10 +397,19 @@ impl WizardScreen {
     fn visible_errors(&self) -> HashMap<Fid, String> {
         let scope = self.scope();
         let all = self.revealed.contains(&scope);
-        self.step_errors(self.step(), self.selected())
+        let mut errors: HashMap<Fid, String> = self
+            .step_errors(self.step(), self.selected())
             .into_iter()
             .filter(|(f, _)| all || self.touched.contains(&(scope, *f)))
-            .collect()
+            .collect();
+        // Not a step error: a refused file only stays unadded, it does not hold the step back.
+        if self.step() == Step::Customer
+            && let Some((path, message)) = &self.attach_error
+            && *path == self.state.attach_path
+        {
+            errors.insert(Fid::AttachPath, message.clone());
+        }
+        errors
     }
 
     fn touch(&mut self, fid: Fid) {
@@ -634,6 +648,12 @@ impl WizardScreen {
             Action::PrevField => self.move_focus(false, true),
             Action::Down => self.move_focus(true, false),
             Action::Up => self.move_focus(false, false),
+            Action::Accept
+                if matches!(fid, Fid::AttachPath | Fid::AttachType)
+                    && !self.state.attach_path.trim().is_empty() =>
+            {
+                return self.check_attachment(ctx);
+            }
             Action::Accept if button => self.press(fid),
             // Enter on the last field goes on, like a Next button under the form.
             Action::Accept if self.is_last_field() => return self.next_step(ctx),
@@ -685,6 +705,19 @@ impl WizardScreen {
     }
 
     fn remove_row(&mut self, fid: Fid) {
+        if let Fid::Attachment(i) = fid {
+            if i < self.state.attachments.len() {
+                self.state.attachments.remove(i);
+                self.focus = Some(if i < self.state.attachments.len() {
+                    Fid::Attachment(i)
+                } else {
+                    Fid::AttachPath
+                });
+                self.editor = None;
+                self.fix_focus();
+            }
+            return;
+        }
         let b = self.selected();
         let Some(build) = self.state.builds.get_mut(b) else {
             return;
@@ -885,6 +918,48 @@ impl WizardScreen {
         self.check_req = Some(id);
         self.status = Status::Busy("… Checking that the numbers are new".into());
         cmd
+    }
+
+    /// Asks the service whether the entered file may be attached.
+    fn check_attachment(&mut self, ctx: &mut Ctx) -> Command {
+        if self.attach_req.is_some() {
+            return Command::None;
+        }
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::CheckAttachment {
+            token,
+            path: self.state.attach_path.trim().to_string(),
+        });
+        self.attach_req = Some(id);
+        self.status = Status::Busy("… Checking the file".into());
+        cmd
+    }
+
+    fn on_attachment(&mut self, reply: DbReply) {
+        if matches!(self.status, Status::Busy(_)) {
+            self.status = Status::None;
+        }
+        let path = self.state.attach_path.clone();
+        match reply.result {
+            Ok(Reply::AttachmentChecked(info)) => {
+                self.state.attachments.push(AttachmentDraft {
+                    path: path.trim().to_string(),
+                    document_type: self.state.attach_type,
+                    name: info.name,
+                    size: info.size,
+                });
+                self.state.attach_path.clear();
+                self.attach_error = None;
+                if self.focus == Some(Fid::AttachPath) {
+                    self.editor = None;
+                }
+                self.fix_focus();
+            }
+            Ok(_) => {}
+            Err(e) => self.attach_error = Some((path, e.user_message())),
+        }
     }
 
     fn on_numbers(&mut self, check: NumberCheck, ctx: &mut Ctx) -> Command {
@@ -1391,7 +1466,17 @@ impl WizardScreen {
             .iter()
             .map(|b| b.to_config(self.state.family))
             .collect();
-        Some(NewOrder { header, builds })
+        let attachments = self
+            .state
+            .attachments
+            .iter()
+            .map(AttachmentDraft::to_spec)
+            .collect();
+        Some(NewOrder {
+            header,
+            builds,
+            attachments,
+        })
     }
 
     fn submit(&mut self, ctx: &mut Ctx) -> Command {
@@ -1470,6 +1555,11 @@ impl WizardScreen {
                     Command::None
                 }
             };
+        }
+        if id == self.attach_req {
+            self.attach_req = None;
+            self.on_attachment(reply);
+            return Command::None;
         }
         if id == self.submit_req {
             self.submit_req = None;

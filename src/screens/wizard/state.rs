@@ -6,10 +6,10 @@
 
 use crate::domain::bom;
 use crate::domain::order::{
-    AccessoryLine, BasinConfig, BasinType, BuildConfig, DocumentLanguage, FaucetConfig,
-    FaucetPlacement, FaucetType, FeetType, LegsType, OrderHeader, PegboardColor, PegboardSizeType,
-    PegboardType, STANDARD_BASINS, SinkFamily, SprayerConfig, SprayerLocation, SprayerType,
-    WorkflowDirection, basins_of_model,
+    AccessoryLine, AttachmentSpec, BasinConfig, BasinType, BuildConfig, DocumentLanguage,
+    FaucetConfig, FaucetPlacement, FaucetType, FeetType, LegsType, OrderDocumentType, OrderHeader,
+    PegboardColor, PegboardSizeType, PegboardType, STANDARD_BASINS, SinkFamily, SprayerConfig,
+    SprayerLocation, SprayerType, WorkflowDirection, basins_of_model,
 };
 use crate::domain::order_rules as rules;
 use chrono::NaiveDate;
@@ -89,6 +89,10 @@ pub enum Fid {
     WantDate,
     Language,
     Notes,
+    /// An added attachment (step 1): removable only.
+    Attachment(usize),
+    AttachPath,
+    AttachType,
     Family,
     Count,
     BuildNumber(usize),
@@ -738,6 +742,47 @@ impl BuildDraft {
     }
 }
 
+/// An attachment the service has checked, to be read again and stored at submit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentDraft {
+    pub path: String,
+    pub document_type: OrderDocumentType,
+    /// The file name and size when it was checked, for the list.
+    pub name: String,
+    pub size: u64,
+}
+
+impl AttachmentDraft {
+    pub fn to_spec(&self) -> AttachmentSpec {
+        AttachmentSpec {
+            path: self.path.clone(),
+            document_type: self.document_type,
+        }
+    }
+
+    /// How the list shows it: `name (size) · type`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} ({}) · {}",
+            self.name,
+            size_text(self.size),
+            self.document_type.code()
+        )
+    }
+}
+
+/// A file size for people: bytes, KB or MB.
+pub fn size_text(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    if bytes < KB {
+        format!("{bytes} B")
+    } else if bytes < KB * KB {
+        format!("{:.1} KB", bytes as f64 / KB as f64)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (KB * KB) as f64)
+    }
+}
+
 /// The whole wizard as saved in the draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -751,6 +796,10 @@ pub struct WizardState {
     pub builds: Vec<BuildDraft>,
     /// The build shown in steps 3-5.
     pub selected: usize,
+    pub attachments: Vec<AttachmentDraft>,
+    /// The attachment being entered.
+    pub attach_path: String,
+    pub attach_type: OrderDocumentType,
 }
 
 impl Default for WizardState {
@@ -763,6 +812,9 @@ impl Default for WizardState {
             count: "1".into(),
             builds: vec![BuildDraft::default()],
             selected: 0,
+            attachments: Vec::new(),
+            attach_path: String::new(),
+            attach_type: OrderDocumentType::PoDocument,
         }
     }
 }
@@ -773,6 +825,8 @@ impl WizardState {
             || self.family != SinkFamily::Mdrd
             || self.count.trim() != "1"
             || self.builds.iter().any(BuildDraft::has_input)
+            || !self.attachments.is_empty()
+            || !self.attach_path.trim().is_empty()
     }
 
     /// A draft read back: `None` when it is from another version or does not parse.

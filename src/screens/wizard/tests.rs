@@ -593,6 +593,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
             complete_build("B-1001").to_config(crate::domain::order::SinkFamily::Mdrd),
             complete_build("B-1002").to_config(crate::domain::order::SinkFamily::Mdrd),
         ],
+        attachments: Vec::new(),
     };
     assert_eq!(*order, expected);
     assert!(rules::validate_order(&expected, today()).is_empty());

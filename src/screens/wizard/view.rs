@@ -567,6 +567,21 @@ fn draw_field(
                 ]),
             );
         }
+        Kind::Row(text) => {
+            let (marker, style) = if focused {
+                ("▶ ", theme.focus)
+            } else {
+                ("  ", theme.muted)
+            };
+            para(
+                frame,
+                area,
+                Line::from(vec![
+                    Span::styled(marker, theme.focus),
+                    Span::styled(text, style),
+                ]),
+            );
+        }
         Kind::Anchor => {}
     }
     if let Some(hint) = spec.hint {
@@ -935,6 +950,12 @@ fn review_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &The
         {
             lines.push(Line::styled(l, theme.muted));
         }
+    }
+    for a in &s.state.attachments {
+        lines.push(Line::styled(
+            fit(&format!("Attachment: {}", a.label()), w),
+            theme.muted,
+        ));
     }
     lines.push(Line::default());
     lines.push(Line::styled("Configuration", theme.heading));

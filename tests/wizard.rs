@@ -14,7 +14,7 @@ use cleanstation::domain::bom::{ACCESSORIES, BomPreview, PreviewLine};
 use cleanstation::domain::order::{
     AccessoryItem, AttachmentInfo, BasinConfig, BasinType, BuildConfig, CreatedOrder,
     DocumentLanguage, FaucetConfig, FaucetPlacement, FaucetType, FeetType, LegsType, NumberCheck,
-    OrderDetail, OrderHeader, OrderStatus, SinkFamily, WizardContext, WorkflowDirection,
+    OrderDetail, OrderHeader, OrderStatus, WizardContext,
 };
 use cleanstation::domain::session::Session;
 use cleanstation::keymap::{Action, KeyChord, KeyContext, Keymap};
@@ -928,29 +928,20 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
             notes: None,
         },
         build: BuildConfig {
-            build_number: "B-1001".into(),
-            sink_family: SinkFamily::Mdrd,
-            sink_model: "T2-B2".into(),
-            sink_width: 30,
-            sink_length: 60,
-            legs_type: LegsType::HeightAdjustable,
-            legs_model: "DL27".into(),
-            feet_type: FeetType::LockLevelingCasters,
-            workflow_direction: WorkflowDirection::LeftToRight,
-            has_pegboard: false,
-            pegboard_color: None,
-            pegboard_type: None,
-            pegboard_size_type: None,
-            pegboard_width: None,
-            pegboard_length: None,
             basins: vec![basin(1, BasinType::ESink), basin(2, BasinType::EDrain)],
             faucets: vec![FaucetConfig {
                 faucet_type: FaucetType::WristBladeSwingSpout,
                 quantity: 1,
                 placement: FaucetPlacement::Center,
             }],
-            sprayers: Vec::new(),
-            accessories: Vec::new(),
+            ..BuildConfig::new(
+                "B-1001",
+                "T2-B2",
+                (30, 60),
+                LegsType::HeightAdjustable,
+                "DL27",
+                FeetType::LockLevelingCasters,
+            )
         },
         status,
         assignee: None,

@@ -1246,7 +1246,6 @@ mod tests {
     use crate::domain::catalog::parse_catalog;
     use crate::domain::order::{
         AccessoryLine, BasinConfig, FaucetConfig, PegboardColor, SprayerConfig, SprayerLocation,
-        WorkflowDirection,
     };
     use crate::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
     use std::sync::OnceLock;
@@ -1268,27 +1267,14 @@ mod tests {
         legs_model: &str,
         feet_type: FeetType,
     ) -> BuildConfig {
-        BuildConfig {
-            build_number: "B-1".into(),
-            sink_family: SinkFamily::Mdrd,
-            sink_model: model.into(),
-            sink_width: width,
-            sink_length: length,
+        BuildConfig::new(
+            "B-1",
+            model,
+            (width, length),
             legs_type,
-            legs_model: legs_model.into(),
+            legs_model,
             feet_type,
-            workflow_direction: WorkflowDirection::LeftToRight,
-            has_pegboard: false,
-            pegboard_color: None,
-            pegboard_type: None,
-            pegboard_size_type: None,
-            pegboard_width: None,
-            pegboard_length: None,
-            basins: Vec::new(),
-            faucets: Vec::new(),
-            sprayers: Vec::new(),
-            accessories: Vec::new(),
-        }
+        )
     }
 
     fn pegboard(b: &mut BuildConfig, kind: PegboardType, color: PegboardColor) {

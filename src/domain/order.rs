@@ -273,6 +273,41 @@ pub struct BuildConfig {
     pub accessories: Vec<AccessoryLine>,
 }
 
+impl BuildConfig {
+    /// A build with its required fields set: no pegboard, left to right, and no basins, faucets,
+    /// sprayers or accessories yet.
+    pub fn new(
+        build_number: &str,
+        sink_model: &str,
+        (sink_width, sink_length): (i32, i32),
+        legs_type: LegsType,
+        legs_model: &str,
+        feet_type: FeetType,
+    ) -> BuildConfig {
+        BuildConfig {
+            build_number: build_number.into(),
+            sink_family: SinkFamily::Mdrd,
+            sink_model: sink_model.into(),
+            sink_width,
+            sink_length,
+            legs_type,
+            legs_model: legs_model.into(),
+            feet_type,
+            workflow_direction: WorkflowDirection::LeftToRight,
+            has_pegboard: false,
+            pegboard_color: None,
+            pegboard_type: None,
+            pegboard_size_type: None,
+            pegboard_width: None,
+            pegboard_length: None,
+            basins: Vec::new(),
+            faucets: Vec::new(),
+            sprayers: Vec::new(),
+            accessories: Vec::new(),
+        }
+    }
+}
+
 fn default_direction() -> WorkflowDirection {
     WorkflowDirection::LeftToRight
 }

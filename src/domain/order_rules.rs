@@ -609,7 +609,7 @@ mod tests {
     use super::*;
     use crate::domain::order::{
         AccessoryLine, DocumentLanguage, FeetType, PegboardColor, PegboardType, SprayerConfig,
-        SprayerLocation, SprayerType, WorkflowDirection,
+        SprayerLocation, SprayerType,
     };
 
     fn today() -> NaiveDate {
@@ -643,29 +643,20 @@ mod tests {
 
     fn build(number: &str) -> BuildConfig {
         BuildConfig {
-            build_number: number.into(),
-            sink_family: SinkFamily::Mdrd,
-            sink_model: "T2-B2".into(),
-            sink_width: 30,
-            sink_length: 60,
-            legs_type: LegsType::HeightAdjustable,
-            legs_model: "DL27".into(),
-            feet_type: FeetType::LockLevelingCasters,
-            workflow_direction: WorkflowDirection::LeftToRight,
-            has_pegboard: false,
-            pegboard_color: None,
-            pegboard_type: None,
-            pegboard_size_type: None,
-            pegboard_width: None,
-            pegboard_length: None,
             basins: vec![basin(1, BasinType::ESink), basin(2, BasinType::EDrain)],
             faucets: vec![FaucetConfig {
                 faucet_type: FaucetType::WristBladeSwingSpout,
                 quantity: 1,
                 placement: FaucetPlacement::Center,
             }],
-            sprayers: Vec::new(),
-            accessories: Vec::new(),
+            ..BuildConfig::new(
+                number,
+                "T2-B2",
+                (30, 60),
+                LegsType::HeightAdjustable,
+                "DL27",
+                FeetType::LockLevelingCasters,
+            )
         }
     }
 

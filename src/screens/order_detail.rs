@@ -1305,7 +1305,6 @@ mod tests {
     use super::*;
     use crate::domain::order::{
         BomSummary, BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
-        SinkFamily, WorkflowDirection,
     };
     use crate::domain::session::Session;
     use crate::msg::DbRequest;
@@ -1341,27 +1340,14 @@ mod tests {
                 order_language: DocumentLanguage::En,
                 notes: None,
             },
-            build: BuildConfig {
-                build_number: "24-0117".into(),
-                sink_family: SinkFamily::Mdrd,
-                sink_model: "T2-B1".into(),
-                sink_width: 30,
-                sink_length: 60,
-                legs_type: LegsType::HeightAdjustable,
-                legs_model: "DL27".into(),
-                feet_type: FeetType::LockLevelingCasters,
-                workflow_direction: WorkflowDirection::LeftToRight,
-                has_pegboard: false,
-                pegboard_color: None,
-                pegboard_type: None,
-                pegboard_size_type: None,
-                pegboard_width: None,
-                pegboard_length: None,
-                basins: Vec::new(),
-                faucets: Vec::new(),
-                sprayers: Vec::new(),
-                accessories: Vec::new(),
-            },
+            build: BuildConfig::new(
+                "24-0117",
+                "T2-B1",
+                (30, 60),
+                LegsType::HeightAdjustable,
+                "DL27",
+                FeetType::LockLevelingCasters,
+            ),
             status,
             assignee: None,
             bom: Some(BomSummary {

@@ -1076,27 +1076,10 @@ async fn update_build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::order::{
-        AccessoryLine, BasinConfig, BasinType, FeetType, LegsType, SinkFamily, WorkflowDirection,
-    };
+    use crate::domain::order::{AccessoryLine, BasinConfig, BasinType, FeetType, LegsType};
 
     fn build() -> BuildConfig {
         BuildConfig {
-            build_number: "B-1".into(),
-            sink_family: SinkFamily::Mdrd,
-            sink_model: "T2-B1".into(),
-            sink_width: 30,
-            sink_length: 60,
-            legs_type: LegsType::FixedHeight,
-            legs_model: "DL14".into(),
-            feet_type: FeetType::SsAdjustableSeismicFeet,
-            workflow_direction: WorkflowDirection::LeftToRight,
-            has_pegboard: false,
-            pegboard_color: None,
-            pegboard_type: None,
-            pegboard_size_type: None,
-            pegboard_width: None,
-            pegboard_length: None,
             basins: vec![BasinConfig {
                 basin_index: 1,
                 basin_type: BasinType::EDrain,
@@ -1107,8 +1090,6 @@ mod tests {
                 has_p_trap_drain: false,
                 has_basin_light: false,
             }],
-            faucets: vec![],
-            sprayers: vec![],
             accessories: vec![
                 AccessoryLine {
                     assembly_id: "A".into(),
@@ -1119,6 +1100,14 @@ mod tests {
                     quantity: 2,
                 },
             ],
+            ..BuildConfig::new(
+                "B-1",
+                "T2-B1",
+                (30, 60),
+                LegsType::FixedHeight,
+                "DL14",
+                FeetType::SsAdjustableSeismicFeet,
+            )
         }
     }
 

@@ -12,7 +12,7 @@ use cleanstation::domain::order::{
     AccessoryLine, AttachmentSpec, BasinConfig, BasinType, BuildConfig, CreatedOrder,
     DocumentLanguage, DueFilter, FeetType, LegsType, NewOrder, OrderAction, OrderDetail,
     OrderDocumentType, OrderHeader, OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView,
-    SinkFamily, SortKey, WorkflowDirection,
+    SortKey,
 };
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::orders::STALE_CURSOR;
@@ -201,21 +201,6 @@ impl Env {
 
 fn build(number: &str) -> BuildConfig {
     BuildConfig {
-        build_number: number.into(),
-        sink_family: SinkFamily::Mdrd,
-        sink_model: "T2-B1".into(),
-        sink_width: 30,
-        sink_length: 60,
-        legs_type: LegsType::FixedHeight,
-        legs_model: "DL14".into(),
-        feet_type: FeetType::SsAdjustableSeismicFeet,
-        workflow_direction: WorkflowDirection::LeftToRight,
-        has_pegboard: false,
-        pegboard_color: None,
-        pegboard_type: None,
-        pegboard_size_type: None,
-        pegboard_width: None,
-        pegboard_length: None,
         basins: vec![BasinConfig {
             basin_index: 1,
             basin_type: BasinType::EDrain,
@@ -226,9 +211,14 @@ fn build(number: &str) -> BuildConfig {
             has_p_trap_drain: true,
             has_basin_light: false,
         }],
-        faucets: vec![],
-        sprayers: vec![],
-        accessories: vec![],
+        ..BuildConfig::new(
+            number,
+            "T2-B1",
+            (30, 60),
+            LegsType::FixedHeight,
+            "DL14",
+            FeetType::SsAdjustableSeismicFeet,
+        )
     }
 }
 

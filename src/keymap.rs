@@ -92,6 +92,8 @@ actions! {
     OverrideStatus => "Override",
     AssignBuild => "Assign",
     EditBuild => "Edit configuration",
+    ApproveBom => "Approve BOM",
+    RegenerateBom => "Regenerate BOM",
     OpenNotification => "Read / open build",
 }
 
@@ -155,12 +157,14 @@ pub enum KeyContext {
     OverrideAction,
     AssignAction,
     EditAction,
+    ApproveBomAction,
+    RegenerateBomAction,
     /// Choosing the assignee of a build.
     AssignPicker,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 33] = [
+    pub const ALL: [KeyContext; 35] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -193,6 +197,8 @@ impl KeyContext {
         KeyContext::OverrideAction,
         KeyContext::AssignAction,
         KeyContext::EditAction,
+        KeyContext::ApproveBomAction,
+        KeyContext::RegenerateBomAction,
         KeyContext::AssignPicker,
     ];
 
@@ -231,6 +237,8 @@ impl KeyContext {
             KeyContext::OverrideAction => "Override",
             KeyContext::AssignAction => "Assignment",
             KeyContext::EditAction => "Configuration",
+            KeyContext::ApproveBomAction => "BOM approval",
+            KeyContext::RegenerateBomAction => "BOM regeneration",
             KeyContext::AssignPicker => "Assign",
         }
     }
@@ -545,6 +553,14 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     ),
     b(C::AssignAction, KeyChord::ch('a'), A::AssignBuild, true),
     b(C::EditAction, KeyChord::ch('e'), A::EditBuild, true),
+    // Help-only: the actions line shows these keys, and the bar keeps room for Lock and Quit.
+    b(C::ApproveBomAction, KeyChord::ch('b'), A::ApproveBom, false),
+    b(
+        C::RegenerateBomAction,
+        KeyChord::ch('g'),
+        A::RegenerateBom,
+        false,
+    ),
     b(C::Detail, KeyChord::plain(KeyCode::F(5)), A::Refresh, false),
     b(C::Detail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Detail, ESC, A::Back, true),

@@ -196,6 +196,17 @@ pub enum Request {
         order_id: Uuid,
         build: Box<BuildConfig>,
     },
+    /// Approves the build's current DRAFT BOM; `version` is the one the user saw (ORDER_CREATED only).
+    ApproveBom {
+        token: String,
+        order_id: Uuid,
+        version: i32,
+    },
+    /// Generates a new DRAFT BOM version from the stored configuration (ORDER_CREATED only).
+    RegenerateBom {
+        token: String,
+        order_id: Uuid,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -263,6 +274,14 @@ impl std::fmt::Debug for Request {
             Request::UpdateBuild { order_id, .. } => {
                 return write!(f, "UpdateBuild {{ {order_id} }}");
             }
+            Request::ApproveBom {
+                order_id, version, ..
+            } => {
+                return write!(f, "ApproveBom {{ {order_id} version {version} }}");
+            }
+            Request::RegenerateBom { order_id, .. } => {
+                return write!(f, "RegenerateBom {{ {order_id} }}");
+            }
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -295,7 +314,7 @@ pub enum Reply {
     OrderCreated(CreatedOrder),
     Orders(OrderPage),
     Order(Box<OrderDetail>),
-    /// The build after a transition, assignment or edit.
+    /// The build after a transition, assignment, edit or BOM change.
     OrderUpdated(OrderRow),
 }
 

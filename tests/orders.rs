@@ -820,24 +820,32 @@ fn detail_by_role_and_action() {
     let mut d = detail_as(
         Role::ProductionCoordinator,
         Theme::ansi(),
-        order_created(vec![OrderAction::Assign, OrderAction::EditConfiguration]),
+        order_created(vec![
+            OrderAction::Assign,
+            OrderAction::EditConfiguration,
+            OrderAction::RegenerateBom,
+        ]),
     );
     snap(
         "order_detail",
         "order_created_coordinator",
-        "ORDER_CREATED as the coordinator: Assign and Edit configuration are offered, each on its key",
+        "ORDER_CREATED as the coordinator: Assign, Edit configuration and Regenerate BOM are offered, each on its key",
         &d.render(80, 24),
     );
 
     let mut d = detail_as(
         Role::ProcurementSpecialist,
         Theme::ansi(),
-        order_created(vec![OrderAction::Move { to: S::PartsSent }]),
+        order_created(vec![
+            OrderAction::Move { to: S::PartsSent },
+            OrderAction::ApproveBom,
+            OrderAction::RegenerateBom,
+        ]),
     );
     snap(
         "order_detail",
         "order_created_procurement",
-        "ORDER_CREATED as procurement: the only action is the move to PARTS_SENT",
+        "ORDER_CREATED as procurement: the move to PARTS_SENT, and approving or regenerating the DRAFT BOM",
         &d.render(80, 24),
     );
     d.key(KeyCode::Char('m'));
@@ -897,6 +905,93 @@ fn detail_by_role_and_action() {
         "race_conflict",
         "Another station moved the build first: the server's message is shown and the detail is reloaded",
         &d.render(80, 24),
+    );
+
+    // Approving the DRAFT BOM names the version shown; the reply reloads the detail.
+    let mut d = detail_as(
+        Role::ProcurementSpecialist,
+        Theme::ansi(),
+        order_created(vec![
+            OrderAction::Move { to: S::PartsSent },
+            OrderAction::ApproveBom,
+            OrderAction::RegenerateBom,
+        ]),
+    );
+    d.key(KeyCode::Char('b'));
+    snap(
+        "order_detail",
+        "bom_approve_confirm",
+        "b asks before approving the BOM version shown",
+        &d.render(80, 24),
+    );
+    d.key(KeyCode::Char('y'));
+    let req = d
+        .take(|r| matches!(r, Request::ApproveBom { .. }))
+        .expect("y sends the approval");
+    assert_eq!(
+        req.kind,
+        Request::ApproveBom {
+            token: "token-procurement".into(),
+            order_id: oid(4),
+            version: 2,
+        }
+    );
+    d.reply(
+        &req,
+        Err(DbError::Conflict(
+            "BOM version 2 is no longer current (now 3); your approval was not saved".into(),
+        )),
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { .. }),
+        Ok(Reply::Order(Box::new(order_created(vec![
+            OrderAction::Move { to: S::PartsSent },
+            OrderAction::ApproveBom,
+            OrderAction::RegenerateBom,
+        ])))),
+    ));
+    let ActiveScreen::OrderDetail(screen) = d.app.screen() else {
+        panic!("still on the detail");
+    };
+    assert_eq!(
+        screen.notice(),
+        Some("BOM version 2 is no longer current (now 3); your approval was not saved")
+    );
+    d.key(KeyCode::Char('g'));
+    snap(
+        "order_detail",
+        "bom_regenerate_confirm",
+        "g asks before regenerating the BOM: the new DRAFT version must be approved again",
+        &d.render(80, 24),
+    );
+    d.key(KeyCode::Char('y'));
+    let req = d
+        .take(|r| matches!(r, Request::RegenerateBom { .. }))
+        .expect("y sends the regeneration");
+    assert_eq!(
+        req.kind,
+        Request::RegenerateBom {
+            token: "token-procurement".into(),
+            order_id: oid(4),
+        }
+    );
+    d.reply(
+        &req,
+        Ok(Reply::OrderUpdated(order_row((
+            4,
+            "4500023",
+            "24-0126",
+            "Lakeview Surgical Center",
+            "T2-B2",
+            S::OrderCreated,
+            (4, 2),
+            None,
+        )))),
+    );
+    assert!(
+        d.take(|r| matches!(r, Request::OrderDetail { .. }))
+            .is_some(),
+        "the reply reloads the detail"
     );
 
     let mut d = detail_as(Role::ProductionCoordinator, Theme::ansi(), ready_for_ship());

@@ -131,6 +131,17 @@ pub async fn write_version(
     Ok((bom_id, version))
 }
 
+/// Sets a DRAFT BOM to APPROVED; `false` when it is no longer DRAFT (R13 allows only DRAFT→APPROVED).
+pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"UPDATE "BillOfMaterials" SET "status" = $2 WHERE id = $1 AND "status" = $3"#,
+            &[&bom_id, &BomStatus::Approved, &BomStatus::Draft],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 /// Every node in one statement; the ids are made here so that each row can name its parent's.
 async fn insert_items(
     tx: &Transaction<'_>,

@@ -380,6 +380,56 @@ pub fn allowed_actions(
     actions
 }
 
+/// Who may approve a build's current BOM (R13).
+pub fn may_approve_bom(role: Role) -> bool {
+    matches!(role, Role::ProcurementSpecialist | Role::Admin)
+}
+
+/// Who may regenerate a build's BOM (R13, 2.8).
+pub fn may_regenerate_bom(role: Role) -> bool {
+    matches!(
+        role,
+        Role::ProcurementSpecialist | Role::ProductionCoordinator | Role::Admin
+    )
+}
+
+/// The BOM actions `role` (user `user_id`) may take on a build in `status` with `assignee`;
+/// `draft_bom` says whether the build's current BOM is DRAFT. BOMs change only while ORDER_CREATED,
+/// and D2 binds them like any other work on the build (ADMIN excepted).
+pub fn bom_actions(
+    role: Role,
+    user_id: Uuid,
+    status: OrderStatus,
+    assignee: Option<Uuid>,
+    draft_bom: bool,
+) -> Vec<OrderAction> {
+    let acting = role == Role::Admin || assignee.is_none_or(|a| a == user_id);
+    if status != S::OrderCreated || !acting {
+        return Vec::new();
+    }
+    let mut actions = Vec::new();
+    if may_approve_bom(role) && draft_bom {
+        actions.push(OrderAction::ApproveBom);
+    }
+    if may_regenerate_bom(role) {
+        actions.push(OrderAction::RegenerateBom);
+    }
+    actions
+}
+
+/// Everything the detail screen offers: [`allowed_actions`] followed by [`bom_actions`].
+pub fn detail_actions(
+    role: Role,
+    user_id: Uuid,
+    status: OrderStatus,
+    assignee: Option<Uuid>,
+    draft_bom: bool,
+) -> Vec<OrderAction> {
+    let mut actions = allowed_actions(role, user_id, status, assignee);
+    actions.extend(bom_actions(role, user_id, status, assignee, draft_bom));
+    actions
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -751,15 +801,84 @@ mod tests {
         // Every offered move passes the binding check.
         for role in Role::ALL {
             for &s in OrderStatus::ALL {
-                for a in allowed_actions(role, me, s, None) {
+                for a in detail_actions(role, me, s, None, true) {
                     match a {
                         Move { to } => assert!(check_transition(role, s, to, false).is_ok()),
                         Override { to } => assert!(check_transition(role, s, to, true).is_ok()),
                         Assign => assert!(check_assignment(role, s, None).is_ok()),
                         EditConfiguration => assert_eq!(s, S::OrderCreated),
+                        ApproveBom => {
+                            assert_eq!(s, S::OrderCreated);
+                            assert!(may_approve_bom(role));
+                        }
+                        RegenerateBom => {
+                            assert_eq!(s, S::OrderCreated);
+                            assert!(may_regenerate_bom(role));
+                        }
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn bom_actions_per_role_status_and_assignee() {
+        let me = Uuid::from_u128(1);
+        let other = Uuid::from_u128(2);
+        use OrderAction::*;
+        let expected = |role: Role, draft: bool| -> Vec<OrderAction> {
+            match role {
+                Role::ProcurementSpecialist | Role::Admin if draft => {
+                    vec![ApproveBom, RegenerateBom]
+                }
+                Role::ProcurementSpecialist | Role::Admin | Role::ProductionCoordinator => {
+                    vec![RegenerateBom]
+                }
+                Role::QcPerson | Role::Assembler | Role::ServiceDepartment => vec![],
+            }
+        };
+        for role in Role::ALL {
+            for draft in [true, false] {
+                assert_eq!(
+                    bom_actions(role, me, S::OrderCreated, None, draft),
+                    expected(role, draft),
+                    "{role:?} draft={draft}"
+                );
+                assert_eq!(
+                    bom_actions(role, me, S::OrderCreated, Some(me), draft),
+                    expected(role, draft)
+                );
+                // D2: another user's build is not theirs to change; ADMIN is exempt.
+                let assigned = bom_actions(role, me, S::OrderCreated, Some(other), draft);
+                if role == Role::Admin {
+                    assert_eq!(assigned, expected(role, draft));
+                } else {
+                    assert!(assigned.is_empty(), "{role:?}");
+                }
+                for &s in OrderStatus::ALL {
+                    if s != S::OrderCreated {
+                        assert!(bom_actions(role, me, s, None, draft).is_empty());
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            detail_actions(Role::ProcurementSpecialist, me, S::OrderCreated, None, true),
+            vec![Move { to: S::PartsSent }, ApproveBom, RegenerateBom]
+        );
+        assert_eq!(
+            detail_actions(
+                Role::ProductionCoordinator,
+                me,
+                S::OrderCreated,
+                None,
+                false
+            ),
+            vec![Assign, EditConfiguration, RegenerateBom]
+        );
+        assert_eq!(
+            detail_actions(Role::Admin, me, S::PartsSent, None, true),
+            allowed_actions(Role::Admin, me, S::PartsSent, None)
+        );
     }
 }

@@ -478,6 +478,10 @@ pub enum OrderAction {
     },
     Assign,
     EditConfiguration,
+    /// Approve the current DRAFT BOM (R13).
+    ApproveBom,
+    /// Generate a new DRAFT BOM version from the stored configuration (R13).
+    RegenerateBom,
 }
 
 /// The BOM in brief, for the order detail.

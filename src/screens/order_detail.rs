@@ -103,7 +103,16 @@ struct ActionKeys {
     override_: String,
     assign: String,
     edit: String,
+    approve_bom: String,
+    regenerate_bom: String,
     confirm: Vec<HelpLine>,
+}
+
+/// The BOM change a confirm dialog asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BomChange {
+    Approve,
+    Regenerate,
 }
 
 enum Mode {
@@ -122,6 +131,12 @@ enum Mode {
     Override {
         targets: Vec<OrderStatus>,
         form: Form,
+        error: Option<String>,
+    },
+    /// Approve or regenerate the BOM; `version` is the current version the user saw.
+    ConfirmBom {
+        change: BomChange,
+        version: Option<i32>,
         error: Option<String>,
     },
     Assign {
@@ -163,6 +178,8 @@ impl OrderDetailScreen {
             override_: key_label(km, KeyContext::OverrideAction, Action::OverrideStatus),
             assign: key_label(km, KeyContext::AssignAction, Action::AssignBuild),
             edit: key_label(km, KeyContext::EditAction, Action::EditBuild),
+            approve_bom: key_label(km, KeyContext::ApproveBomAction, Action::ApproveBom),
+            regenerate_bom: key_label(km, KeyContext::RegenerateBomAction, Action::RegenerateBom),
             confirm: km.key_bar(&[KeyContext::Confirm]),
         };
         let mut s = OrderDetailScreen {
@@ -198,7 +215,10 @@ impl OrderDetailScreen {
     pub fn has_unsaved_input(&self) -> bool {
         match &self.mode {
             Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
-            Mode::Browse | Mode::ConfirmMove { .. } | Mode::Assign { .. } => false,
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => false,
         }
     }
 
@@ -246,6 +266,12 @@ impl OrderDetailScreen {
                 if self.offers(&OrderAction::EditConfiguration) {
                     stack.push(KeyContext::EditAction);
                 }
+                if self.offers(&OrderAction::ApproveBom) {
+                    stack.push(KeyContext::ApproveBomAction);
+                }
+                if self.offers(&OrderAction::RegenerateBom) {
+                    stack.push(KeyContext::RegenerateBomAction);
+                }
                 stack.extend([KeyContext::Detail, KeyContext::List]);
                 stack
             }
@@ -256,6 +282,7 @@ impl OrderDetailScreen {
                     vec![KeyContext::Confirm]
                 }
             }
+            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
             Mode::Ship { form, .. } | Mode::Override { form, .. } => {
                 let mut stack = form.key_contexts();
                 stack.push(KeyContext::Dialog);
@@ -300,7 +327,10 @@ impl OrderDetailScreen {
     fn form_mut(&mut self) -> Option<&mut Form> {
         match &mut self.mode {
             Mode::Ship { form, .. } | Mode::Override { form, .. } => Some(form),
-            Mode::Browse | Mode::ConfirmMove { .. } | Mode::Assign { .. } => None,
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => None,
         }
     }
 
@@ -314,6 +344,7 @@ impl OrderDetailScreen {
                 self.mode = Mode::Browse;
                 Command::None
             }
+            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
             Action::Yes => self.confirm_move(ctx),
             Action::Submit => self.submit_form(ctx),
             Action::AssignBuild => self.submit_assign(ctx),
@@ -452,6 +483,26 @@ impl OrderDetailScreen {
             Action::EditBuild if self.offers(&OrderAction::EditConfiguration) => {
                 ctx.emit(Effect::Navigate(ScreenId::EditBuild(self.order_id)));
             }
+            Action::ApproveBom if self.offers(&OrderAction::ApproveBom) => {
+                let version = self.bom_version();
+                // Approval names the version the user saw; without one there is nothing to approve.
+                if version.is_some() {
+                    self.notice = None;
+                    self.mode = Mode::ConfirmBom {
+                        change: BomChange::Approve,
+                        version,
+                        error: None,
+                    };
+                }
+            }
+            Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
+                self.notice = None;
+                self.mode = Mode::ConfirmBom {
+                    change: BomChange::Regenerate,
+                    version: self.bom_version(),
+                    error: None,
+                };
+            }
             _ => {}
         }
         Command::None
@@ -480,6 +531,43 @@ impl OrderDetailScreen {
             return Command::None;
         }
         self.transition(to, None, None, ctx)
+    }
+
+    fn bom_version(&self) -> Option<i32> {
+        self.detail
+            .as_deref()
+            .and_then(|d| d.bom.as_ref().map(|b| b.version))
+    }
+
+    fn confirm_bom(&mut self, ctx: &mut Ctx) -> Command {
+        let Mode::ConfirmBom {
+            change, version, ..
+        } = &self.mode
+        else {
+            return Command::None;
+        };
+        let (change, version) = (*change, *version);
+        let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
+            return Command::None;
+        };
+        let build = d.build.build_number.clone();
+        let order_id = d.id;
+        let (request, success) = match (change, version) {
+            (BomChange::Approve, Some(version)) => (
+                Request::ApproveBom {
+                    token,
+                    order_id,
+                    version,
+                },
+                format!("BOM version {version} of {build} approved"),
+            ),
+            (BomChange::Approve, None) => return Command::None,
+            (BomChange::Regenerate, _) => (
+                Request::RegenerateBom { token, order_id },
+                format!("BOM of {build} regenerated"),
+            ),
+        };
+        self.send_write(request, success, ctx)
     }
 
     fn transition(
@@ -546,7 +634,10 @@ impl OrderDetailScreen {
                 };
                 self.transition(to, None, Some(reason), ctx)
             }
-            Mode::Browse | Mode::ConfirmMove { .. } | Mode::Assign { .. } => Command::None,
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => Command::None,
         }
     }
 
@@ -660,12 +751,23 @@ impl OrderDetailScreen {
             Mode::ConfirmMove { .. } | Mode::Ship { .. } => !self.moves().is_empty(),
             Mode::Override { .. } => !self.overrides().is_empty(),
             Mode::Assign { .. } => self.offers(&OrderAction::Assign),
+            // A BOM that changed meanwhile is not the one the user was asked about.
+            Mode::ConfirmBom {
+                change, version, ..
+            } => {
+                let action = match change {
+                    BomChange::Approve => OrderAction::ApproveBom,
+                    BomChange::Regenerate => OrderAction::RegenerateBom,
+                };
+                self.offers(&action) && self.bom_version() == *version
+            }
         }
     }
 
     fn set_dialog_error(&mut self, text: String) {
         match &mut self.mode {
             Mode::ConfirmMove { error, .. }
+            | Mode::ConfirmBom { error, .. }
             | Mode::Ship { error, .. }
             | Mode::Override { error, .. }
             | Mode::Assign { error, .. } => *error = Some(text),
@@ -791,6 +893,15 @@ impl OrderDetailScreen {
         if d.actions.contains(&OrderAction::EditConfiguration) {
             items.push((self.keys.edit.clone(), "Edit configuration".to_string()));
         }
+        if d.actions.contains(&OrderAction::ApproveBom) {
+            items.push((self.keys.approve_bom.clone(), "Approve BOM".to_string()));
+        }
+        if d.actions.contains(&OrderAction::RegenerateBom) {
+            items.push((
+                self.keys.regenerate_bom.clone(),
+                "Regenerate BOM".to_string(),
+            ));
+        }
         const LABEL: &str = "Actions      ";
         let mut lines = Vec::new();
         let mut spans = vec![Span::styled(LABEL, theme.muted)];
@@ -859,6 +970,43 @@ impl OrderDetailScreen {
                     &self.keys.confirm,
                     theme,
                 );
+            }
+            Mode::ConfirmBom {
+                change,
+                version,
+                error,
+            } => {
+                let (title, mut lines) = match (*change, *version) {
+                    (BomChange::Approve, v) => (
+                        "Approve BOM",
+                        vec![format!(
+                            "Approve BOM version {} of {build}?",
+                            v.unwrap_or_default()
+                        )],
+                    ),
+                    (BomChange::Regenerate, Some(v)) => (
+                        "Regenerate BOM",
+                        vec![
+                            format!("Regenerate the BOM of {build}?"),
+                            format!(
+                                "A new DRAFT version replaces version {v}; it must be approved again."
+                            ),
+                        ],
+                    ),
+                    (BomChange::Regenerate, None) => (
+                        "Regenerate BOM",
+                        vec![
+                            format!("Regenerate the BOM of {build}?"),
+                            "A new DRAFT version is generated; it must be approved.".to_string(),
+                        ],
+                    ),
+                };
+                if let Some(b) = busy {
+                    lines.push(b.to_string());
+                } else if let Some(e) = error {
+                    lines.push(format!("ERROR: {e}"));
+                }
+                confirm::render(frame, area, title, &lines, &self.keys.confirm, theme);
             }
             Mode::Ship { form, error } => {
                 dim(frame, area, theme);

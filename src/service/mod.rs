@@ -217,7 +217,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
         | Request::Transition { .. }
         | Request::Assign { .. }
         | Request::UsersWithRole { .. }
-        | Request::UpdateBuild { .. }) => orders::handle(ctx, order).await,
+        | Request::UpdateBuild { .. }
+        | Request::ApproveBom { .. }
+        | Request::RegenerateBom { .. }) => orders::handle(ctx, order).await,
     }
 }
 

@@ -118,6 +118,16 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => update_build(ctx, &token, order_id, *build)
             .await
             .map(Reply::OrderUpdated),
+        Request::ApproveBom {
+            token,
+            order_id,
+            version,
+        } => approve_bom(ctx, &token, order_id, version)
+            .await
+            .map(Reply::OrderUpdated),
+        Request::RegenerateBom { token, order_id } => regenerate_bom(ctx, &token, order_id)
+            .await
+            .map(Reply::OrderUpdated),
         other => Err(DbError::Query(format!("not an order request: {other:?}"))),
     }
 }
@@ -553,11 +563,12 @@ async fn order_detail(
         .ok_or_else(order_not_found)?;
     let bom = db_bom::summary(&client, order_id).await?;
     let history = orders::history(&client, order_id).await?;
-    let actions = lifecycle::allowed_actions(
+    let actions = lifecycle::detail_actions(
         who.user.role,
         who.user.id,
         rec.status,
         rec.assignee.as_ref().map(|(id, _)| *id),
+        bom.as_ref().is_some_and(|b| b.status == "DRAFT"),
     );
     Ok(OrderDetail {
         id: rec.id,
@@ -1070,6 +1081,136 @@ async fn update_build(
     )
     .await?;
     tx.commit().await?;
+    updated_row(&client, order_id).await
+}
+
+// ------------------------------------------------------------------------------------------------
+// BOM approval and regeneration (bom-rules R13)
+// ------------------------------------------------------------------------------------------------
+
+/// Locks the build and checks what approval and regeneration share: ORDER_CREATED (2.8) and the
+/// acting rule (D2, ADMIN exempt).
+async fn lock_for_bom(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    order_id: Uuid,
+) -> Result<LockedOrder, DbError> {
+    let locked = orders::lock(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    if locked.status != OrderStatus::OrderCreated {
+        return Err(DbError::Conflict(format!(
+            "Build {} is now {}; its BOM can no longer be changed",
+            locked.build_number, locked.status
+        )));
+    }
+    if who.user.role != Role::Admin {
+        let assignee = locked
+            .assignee
+            .as_ref()
+            .map(|(id, name, _)| (*id, name.as_str()));
+        lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+    }
+    Ok(locked)
+}
+
+/// Approves the build's current BOM, which must still be the DRAFT `version` the user saw.
+async fn approve_bom(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+    version: i32,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    if !lifecycle::may_approve_bom(who.user.role) {
+        return Err(refuse(&who, "approve BOMs"));
+    }
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let locked = lock_for_bom(&tx, &who, order_id).await?;
+    let Some(bom_id) = locked.bom_id else {
+        return Err(DbError::Invalid(
+            "This build has no BOM; regenerate it first".into(),
+        ));
+    };
+    let (current, status) = orders::bom_state(&tx, bom_id)
+        .await?
+        .ok_or_else(|| DbError::NotFound("BOM".into()))?;
+    if current != version {
+        return Err(DbError::Conflict(format!(
+            "BOM version {version} is no longer current (now {current}); your approval was not saved"
+        )));
+    }
+    if status != "DRAFT" {
+        return Err(DbError::Conflict(format!(
+            "BOM version {version} is already {status}"
+        )));
+    }
+    // The order row lock serialises BOM changes; the condition is the last guard of R13's allowed moves.
+    if !db_bom::approve(&tx, bom_id).await? {
+        return Err(DbError::Conflict(format!(
+            "BOM version {version} is no longer DRAFT; your approval was not saved"
+        )));
+    }
+    let notes = format!("version {version}");
+    orders::insert_history(
+        &tx,
+        &NewHistory {
+            order_id,
+            user_id: who.user.id,
+            action: "BOM_APPROVED",
+            old_status: Some(OrderStatus::OrderCreated),
+            new_status: OrderStatus::OrderCreated,
+            notes: Some(&notes),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(order = %order_id, version, by = %who.user.id, "BOM approved");
+    updated_row(&client, order_id).await
+}
+
+/// Generates a new DRAFT BOM version from the stored configuration; the previous one is superseded,
+/// so an approved BOM needs approving again.
+async fn regenerate_bom(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    if !lifecycle::may_regenerate_bom(who.user.role) {
+        return Err(refuse(&who, "regenerate BOMs"));
+    }
+    let index = {
+        let client = ctx.pool.get().await?;
+        db_bom::load_catalog_index(&client).await?
+    };
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let locked = lock_for_bom(&tx, &who, order_id).await?;
+    let mut build = orders::load(&tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?
+        .build;
+    build.build_number = locked.build_number.clone();
+    let bom = generate(locked.language, &build, &index)
+        .map_err(|e| bom_failed(&locked.build_number, &e))?;
+    let (_, version) = db_bom::write_version(&tx, order_id, &bom, who.user.id).await?;
+    let notes = format!("version {version}");
+    orders::insert_history(
+        &tx,
+        &NewHistory {
+            order_id,
+            user_id: who.user.id,
+            action: "BOM_REGENERATED",
+            old_status: Some(OrderStatus::OrderCreated),
+            new_status: OrderStatus::OrderCreated,
+            notes: Some(&notes),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(order = %order_id, version, by = %who.user.id, "BOM regenerated");
     updated_row(&client, order_id).await
 }
 

@@ -190,6 +190,40 @@ impl Env {
             .expect("approve bom");
     }
 
+    async fn approve(&self, role: Role, id: Uuid, version: i32) -> Result<Reply, DbError> {
+        self.send(Request::ApproveBom {
+            token: self.token(role),
+            order_id: id,
+            version,
+        })
+        .await
+    }
+
+    async fn regenerate(&self, role: Role, id: Uuid) -> Result<Reply, DbError> {
+        self.send(Request::RegenerateBom {
+            token: self.token(role),
+            order_id: id,
+        })
+        .await
+    }
+
+    /// (version, status) of every BOM of the build, oldest first.
+    async fn boms(&self, id: Uuid) -> Vec<(i32, String)> {
+        self.db
+            .client()
+            .await
+            .query(
+                r#"SELECT "version", "status"::text FROM "BillOfMaterials"
+                   WHERE "orderId" = $1 ORDER BY "version""#,
+                &[&id],
+            )
+            .await
+            .expect("boms")
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    }
+
     async fn history_rows(&self, id: Uuid) -> i64 {
         self.count(
             r#"SELECT count(*) FROM "OrderStatusHistory" WHERE "orderId" = $1"#,
@@ -850,6 +884,174 @@ async fn t1_needs_the_current_bom_approved() {
             to: S::ReadyForPreQc
         }]
     );
+}
+
+fn bom_pairs(pairs: &[(i32, &str)]) -> Vec<(i32, String)> {
+    pairs.iter().map(|(v, s)| (*v, (*s).to_string())).collect()
+}
+
+#[tokio::test]
+async fn bom_approval_is_the_precondition_of_t1() {
+    let env = Env::new().await;
+    let id = env.one_build("PO-BA", "BA-1").await;
+    let ps = Role::ProcurementSpecialist;
+    let d = env.detail(ps, id).await;
+    assert_eq!(
+        d.actions,
+        vec![
+            OrderAction::Move { to: S::PartsSent },
+            OrderAction::ApproveBom,
+            OrderAction::RegenerateBom
+        ]
+    );
+    for role in [
+        Role::ProductionCoordinator,
+        Role::QcPerson,
+        Role::Assembler,
+        Role::ServiceDepartment,
+    ] {
+        assert_eq!(
+            err(env.approve(role, id, 1).await),
+            format!("Your role ({role}) cannot approve BOMs")
+        );
+    }
+    assert_eq!(
+        err(env.approve(ps, id, 2).await),
+        "BOM version 2 is no longer current (now 1); your approval was not saved"
+    );
+    assert_eq!(env.history_rows(id).await, 1, "refusals write nothing");
+    assert_eq!(env.boms(id).await, bom_pairs(&[(1, "DRAFT")]));
+
+    let r = row(env.approve(ps, id, 1).await);
+    assert_eq!(r.status, S::OrderCreated);
+    assert_eq!(env.boms(id).await, bom_pairs(&[(1, "APPROVED")]));
+    let d = env.detail(ps, id).await;
+    assert_eq!(d.history[0].action, "BOM_APPROVED");
+    assert_eq!(d.history[0].notes.as_deref(), Some("version 1"));
+    assert_eq!(
+        (d.history[0].old_status, d.history[0].new_status),
+        (Some(S::OrderCreated), S::OrderCreated)
+    );
+    assert_eq!(d.history[0].user, full_name(ps));
+    assert_eq!(
+        d.actions,
+        vec![
+            OrderAction::Move { to: S::PartsSent },
+            OrderAction::RegenerateBom
+        ],
+        "an approved BOM is not offered for approval"
+    );
+    assert_eq!(
+        err(env.approve(ps, id, 1).await),
+        "BOM version 1 is already APPROVED"
+    );
+    assert_eq!(env.history_rows(id).await, 2);
+
+    let moved = row(env
+        .transition(ps, id, S::OrderCreated, S::PartsSent, None)
+        .await);
+    assert_eq!(moved.status, S::PartsSent);
+    // After ORDER_CREATED the BOM is fixed.
+    assert_eq!(
+        err(env.approve(Role::Admin, id, 1).await),
+        "Build BA-1 is now PARTS_SENT; its BOM can no longer be changed"
+    );
+    assert_eq!(
+        err(env.regenerate(Role::Admin, id).await),
+        "Build BA-1 is now PARTS_SENT; its BOM can no longer be changed"
+    );
+    assert_eq!(env.history_rows(id).await, 3);
+    assert_eq!(env.boms(id).await, bom_pairs(&[(1, "APPROVED")]));
+    assert!(
+        !env.detail(Role::Admin, id)
+            .await
+            .actions
+            .iter()
+            .any(|a| matches!(a, OrderAction::ApproveBom | OrderAction::RegenerateBom))
+    );
+}
+
+#[tokio::test]
+async fn regeneration_supersedes_the_approved_bom_and_t1_waits_for_a_new_approval() {
+    let env = Env::new().await;
+    let id = env.one_build("PO-BR", "BR-1").await;
+    let ps = Role::ProcurementSpecialist;
+    let pc = Role::ProductionCoordinator;
+    row(env.approve(Role::Admin, id, 1).await);
+    for role in [Role::QcPerson, Role::Assembler, Role::ServiceDepartment] {
+        assert_eq!(
+            err(env.regenerate(role, id).await),
+            format!("Your role ({role}) cannot regenerate BOMs")
+        );
+    }
+    assert_eq!(env.boms(id).await, bom_pairs(&[(1, "APPROVED")]));
+    assert_eq!(env.history_rows(id).await, 2);
+
+    row(env.regenerate(pc, id).await);
+    assert_eq!(
+        env.boms(id).await,
+        bom_pairs(&[(1, "SUPERSEDED"), (2, "DRAFT")])
+    );
+    let d = env.detail(pc, id).await;
+    assert_eq!(d.history[0].action, "BOM_REGENERATED");
+    assert_eq!(d.history[0].notes.as_deref(), Some("version 2"));
+    assert_eq!(
+        (d.history[0].old_status, d.history[0].new_status),
+        (Some(S::OrderCreated), S::OrderCreated)
+    );
+    let bom = d.bom.expect("bom");
+    assert_eq!((bom.version, bom.status.as_str()), (2, "DRAFT"));
+    assert_eq!(
+        env.count(
+            r#"SELECT count(*) FROM "BOMItem" i JOIN "BillOfMaterials" b ON b.id = i."bomId"
+               WHERE b."orderId" = $1 AND b."version" = 2"#,
+            &[&id]
+        )
+        .await,
+        env.count(
+            r#"SELECT count(*) FROM "BOMItem" i JOIN "BillOfMaterials" b ON b.id = i."bomId"
+               WHERE b."orderId" = $1 AND b."version" = 1"#,
+            &[&id]
+        )
+        .await,
+        "the same configuration gives the same items"
+    );
+    assert_eq!(
+        err(env
+            .transition(ps, id, S::OrderCreated, S::PartsSent, None)
+            .await),
+        "Approve the current BOM (version 2) first"
+    );
+    // The approval of a version seen before the regeneration is refused.
+    assert_eq!(
+        err(env.approve(ps, id, 1).await),
+        "BOM version 1 is no longer current (now 2); your approval was not saved"
+    );
+    assert_eq!(env.history_rows(id).await, 3);
+
+    // D2: once assigned, only the assignee (or ADMIN) changes the BOM.
+    let priya = env.id(ps);
+    row(env.assign(pc, id, S::OrderCreated, Some(priya)).await);
+    assert_eq!(
+        err(env.regenerate(pc, id).await),
+        "This order is assigned to Priya Shah"
+    );
+    assert!(
+        !env.detail(pc, id)
+            .await
+            .actions
+            .contains(&OrderAction::RegenerateBom)
+    );
+    row(env.regenerate(Role::Admin, id).await);
+    row(env.approve(ps, id, 3).await);
+    assert_eq!(
+        env.boms(id).await,
+        bom_pairs(&[(1, "SUPERSEDED"), (2, "SUPERSEDED"), (3, "APPROVED")])
+    );
+    let moved = row(env
+        .transition(ps, id, S::OrderCreated, S::PartsSent, None)
+        .await);
+    assert_eq!(moved.status, S::PartsSent);
 }
 
 #[tokio::test]

@@ -920,74 +920,31 @@ fn opt_code<T: std::fmt::Display>(v: &Option<T>) -> String {
 /// The changed fields between two configurations of one build, for the CONFIG_UPDATED notes:
 /// `sinkLength 60 -> 72` for a column, the row group's name for basins, faucets, sprayers, accessories.
 pub fn config_changes(old: &BuildConfig, new: &BuildConfig) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = |name: &str, a: String, b: String| {
-        if a != b {
-            out.push(format!("{name} {a} -> {b}"));
-        }
-    };
-    field(
-        "sinkFamily",
-        old.sink_family.to_string(),
-        new.sink_family.to_string(),
-    );
-    field("sinkModel", old.sink_model.clone(), new.sink_model.clone());
-    field(
-        "sinkWidth",
-        old.sink_width.to_string(),
-        new.sink_width.to_string(),
-    );
-    field(
-        "sinkLength",
-        old.sink_length.to_string(),
-        new.sink_length.to_string(),
-    );
-    field(
-        "legsType",
-        old.legs_type.to_string(),
-        new.legs_type.to_string(),
-    );
-    field("legsModel", old.legs_model.clone(), new.legs_model.clone());
-    field(
-        "feetType",
-        old.feet_type.to_string(),
-        new.feet_type.to_string(),
-    );
-    field(
-        "workflowDirection",
-        old.workflow_direction.to_string(),
-        new.workflow_direction.to_string(),
-    );
-    field(
-        "hasPegboard",
-        old.has_pegboard.to_string(),
-        new.has_pegboard.to_string(),
-    );
-    field(
-        "pegboardColor",
-        opt_code(&old.pegboard_color),
-        opt_code(&new.pegboard_color),
-    );
-    field(
-        "pegboardType",
-        opt_code(&old.pegboard_type),
-        opt_code(&new.pegboard_type),
-    );
-    field(
-        "pegboardSizeType",
-        opt_code(&old.pegboard_size_type),
-        opt_code(&new.pegboard_size_type),
-    );
-    field(
-        "pegboardWidth",
-        opt_code(&old.pegboard_width),
-        opt_code(&new.pegboard_width),
-    );
-    field(
-        "pegboardLength",
-        opt_code(&old.pegboard_length),
-        opt_code(&new.pegboard_length),
-    );
+    // Each column named once, read the same way from both sides.
+    type Column = (&'static str, fn(&BuildConfig) -> String);
+    const COLUMNS: [Column; 14] = [
+        ("sinkFamily", |b| b.sink_family.to_string()),
+        ("sinkModel", |b| b.sink_model.clone()),
+        ("sinkWidth", |b| b.sink_width.to_string()),
+        ("sinkLength", |b| b.sink_length.to_string()),
+        ("legsType", |b| b.legs_type.to_string()),
+        ("legsModel", |b| b.legs_model.clone()),
+        ("feetType", |b| b.feet_type.to_string()),
+        ("workflowDirection", |b| b.workflow_direction.to_string()),
+        ("hasPegboard", |b| b.has_pegboard.to_string()),
+        ("pegboardColor", |b| opt_code(&b.pegboard_color)),
+        ("pegboardType", |b| opt_code(&b.pegboard_type)),
+        ("pegboardSizeType", |b| opt_code(&b.pegboard_size_type)),
+        ("pegboardWidth", |b| opt_code(&b.pegboard_width)),
+        ("pegboardLength", |b| opt_code(&b.pegboard_length)),
+    ];
+    let mut out: Vec<String> = COLUMNS
+        .iter()
+        .filter_map(|(name, read)| {
+            let (a, b) = (read(old), read(new));
+            (a != b).then(|| format!("{name} {a} -> {b}"))
+        })
+        .collect();
     if old.basins != new.basins {
         out.push("basins".into());
     }

@@ -645,6 +645,16 @@ impl Keymap {
         self.live(stack).map(|b| (b.chord, b.action)).collect()
     }
 
+    /// The keys of `action` in `context`, as the help writes them (e.g. `v`), for hints in screen text.
+    pub fn key_label(&self, context: KeyContext, action: Action) -> String {
+        self.help(&[context])
+            .into_iter()
+            .flat_map(|(_, lines)| lines)
+            .find(|l| l.action == action)
+            .map(|l| l.keys())
+            .unwrap_or_default()
+    }
+
     /// The live bindings of `stack` grouped by context, each action with all its chords: the help.
     pub fn help(&self, stack: &[KeyContext]) -> Vec<(KeyContext, Vec<HelpLine>)> {
         let mut groups: Vec<(KeyContext, Vec<HelpLine>)> = Vec::new();

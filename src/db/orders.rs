@@ -815,16 +815,6 @@ fn sort_code(s: SortKey) -> &'static str {
     }
 }
 
-const SORT_KEYS: [SortKey; 7] = [
-    SortKey::PoNumber,
-    SortKey::BuildNumber,
-    SortKey::Customer,
-    SortKey::Model,
-    SortKey::Status,
-    SortKey::WantDate,
-    SortKey::Assignee,
-];
-
 impl Cursor {
     /// `v1|<sort>|<a|d>|<id>|<value>`; the value comes last so it may contain anything.
     pub fn encode(&self) -> String {
@@ -843,7 +833,7 @@ impl Cursor {
             return None;
         }
         let code = parts.next()?;
-        let sort = SORT_KEYS.into_iter().find(|k| sort_code(*k) == code)?;
+        let sort = SortKey::ALL.into_iter().find(|k| sort_code(*k) == code)?;
         let descending = match parts.next()? {
             "a" => false,
             "d" => true,
@@ -1154,7 +1144,7 @@ mod tests {
 
     #[test]
     fn cursor_round_trip_keeps_any_value() {
-        for sort in SORT_KEYS {
+        for sort in SortKey::ALL {
             for descending in [false, true] {
                 let c = Cursor {
                     sort,
@@ -1179,7 +1169,7 @@ mod tests {
     #[test]
     fn every_sort_has_its_own_statement() {
         let mut seen = std::collections::HashSet::new();
-        for sort in SORT_KEYS {
+        for sort in SortKey::ALL {
             for d in [false, true] {
                 let sql = queue_statement(sort, d);
                 assert!(seen.insert(sql));

@@ -393,6 +393,19 @@ pub enum SortKey {
     Assignee,
 }
 
+impl SortKey {
+    /// Every sort column, in the queue table's column order (which `s` cycles through).
+    pub const ALL: [SortKey; 7] = [
+        SortKey::PoNumber,
+        SortKey::BuildNumber,
+        SortKey::Customer,
+        SortKey::Model,
+        SortKey::Status,
+        SortKey::WantDate,
+        SortKey::Assignee,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DueFilter {
     Any,

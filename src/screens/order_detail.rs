@@ -12,13 +12,15 @@ use crate::domain::lifecycle::{
 };
 use crate::domain::order::{HistoryEntry, OrderAction, OrderDetail, OrderStatus};
 use crate::domain::user::UserSummary;
-use crate::keymap::{Action, HelpLine, KeyContext, Keymap};
+use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, confirm, dialog, dim, panel, request_status, row, rows};
+use crate::widgets::{
+    centered, confirm, dialog, dim, fit_text, inset, panel, request_status, row, rows,
+};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -75,26 +77,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         out.push(String::new());
     }
     out
-}
-
-/// `s` cut to `width` characters, with an ellipsis when something was cut.
-fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
-fn key_label(keymap: &Keymap, context: KeyContext, action: Action) -> String {
-    keymap
-        .help(&[context])
-        .into_iter()
-        .flat_map(|(_, lines)| lines)
-        .find(|l| l.action == action)
-        .map(|l| l.keys())
-        .unwrap_or_default()
 }
 
 /// The keys of the actions, as the keymap has them, for the actions line.
@@ -174,12 +156,12 @@ impl OrderDetailScreen {
     pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (OrderDetailScreen, Command) {
         let km = ctx.keymap();
         let keys = ActionKeys {
-            move_: key_label(km, KeyContext::MoveAction, Action::MoveStatus),
-            override_: key_label(km, KeyContext::OverrideAction, Action::OverrideStatus),
-            assign: key_label(km, KeyContext::AssignAction, Action::AssignBuild),
-            edit: key_label(km, KeyContext::EditAction, Action::EditBuild),
-            approve_bom: key_label(km, KeyContext::ApproveBomAction, Action::ApproveBom),
-            regenerate_bom: key_label(km, KeyContext::RegenerateBomAction, Action::RegenerateBom),
+            move_: km.key_label(KeyContext::MoveAction, Action::MoveStatus),
+            override_: km.key_label(KeyContext::OverrideAction, Action::OverrideStatus),
+            assign: km.key_label(KeyContext::AssignAction, Action::AssignBuild),
+            edit: km.key_label(KeyContext::EditAction, Action::EditBuild),
+            approve_bom: km.key_label(KeyContext::ApproveBomAction, Action::ApproveBom),
+            regenerate_bom: km.key_label(KeyContext::RegenerateBomAction, Action::RegenerateBom),
             confirm: km.key_bar(&[KeyContext::Confirm]),
         };
         let mut s = OrderDetailScreen {
@@ -789,12 +771,7 @@ impl OrderDetailScreen {
         }
         let block = panel(&title, theme);
         let inner = block.inner(area);
-        let inner = Rect::new(
-            inner.x.saturating_add(1).min(inner.right()),
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height,
-        );
+        let inner = inset(inner, 1);
         let width = usize::from(inner.width);
 
         let mut top = header_lines(d, width, theme);
@@ -849,12 +826,7 @@ impl OrderDetailScreen {
         let block = panel("Build", theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let inner = Rect::new(
-            inner.x.saturating_add(1).min(inner.right()),
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height,
-        );
+        let inner = inset(inner, 1);
         let lines = if let Some(e) = &self.load_error {
             vec![
                 Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
@@ -1036,7 +1008,7 @@ impl OrderDetailScreen {
                 };
                 let width = usize::from(inner.width);
                 frame.render_widget(
-                    Paragraph::new(fit(&format!("Override {build}: {from} → {to}"), width)),
+                    Paragraph::new(fit_text(&format!("Override {build}: {from} → {to}"), width)),
                     row(inner, 1),
                 );
                 frame.render_widget(
@@ -1129,7 +1101,8 @@ impl OrderDetailScreen {
                         } else {
                             theme.base
                         };
-                        let text = fit(&format!("{marker}{label}"), usize::from(list_area.width));
+                        let text =
+                            fit_text(&format!("{marker}{label}"), usize::from(list_area.width));
                         let r = row(list_area, u16::try_from(i - first).unwrap_or(0));
                         frame.render_widget(Paragraph::new(Span::styled(text, style)), r);
                     }
@@ -1213,13 +1186,13 @@ fn header_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'stati
                 Span::styled(
                     format!(
                         "{:<w$}",
-                        fit(&v1, left_w.saturating_sub(LW + 1)),
+                        fit_text(&v1, left_w.saturating_sub(LW + 1)),
                         w = left_w - LW
                     ),
                     s1,
                 ),
                 Span::styled(format!("{l2:<RW$}"), theme.muted),
-                Span::styled(fit(&v2, right_w.saturating_sub(RW)), theme.base),
+                Span::styled(fit_text(&v2, right_w.saturating_sub(RW)), theme.base),
             ])
         })
         .collect()
@@ -1422,7 +1395,10 @@ fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>
                 theme.muted,
             ),
             Span::raw("  "),
-            Span::styled(format!("{:<user_w$}", fit(&e.user, user_w)), theme.base),
+            Span::styled(
+                format!("{:<user_w$}", fit_text(&e.user, user_w)),
+                theme.base,
+            ),
             Span::raw(" "),
             Span::styled(e.action.clone(), theme.heading),
         ]));
@@ -1455,6 +1431,7 @@ mod tests {
         BomSummary, BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
     };
     use crate::domain::session::Session;
+    use crate::keymap::Keymap;
     use crate::msg::DbRequest;
     use crate::screens::IdGen;
     use chrono::{NaiveDate, NaiveDateTime};

@@ -6,12 +6,12 @@
 
 use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
-use crate::keymap::{Action, KeyContext, Keymap};
+use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
-use crate::widgets::{panel, row};
+use crate::widgets::{fit_text, panel, row};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -28,17 +28,6 @@ pub const PAGE_SIZE: u32 = 50;
 pub const SEARCH_PAUSE: Duration = Duration::from_millis(400);
 /// A build due within this many days is marked "due soon" (the DueSoon filter's window).
 pub const DUE_SOON_DAYS: i32 = 7;
-
-/// Sort columns in the order `s` cycles through them (the table's column order).
-const SORT_KEYS: [SortKey; 7] = [
-    SortKey::PoNumber,
-    SortKey::BuildNumber,
-    SortKey::Customer,
-    SortKey::Model,
-    SortKey::Status,
-    SortKey::WantDate,
-    SortKey::Assignee,
-];
 
 /// A status in the narrow table column; the full title is on the line under the table.
 pub fn short_status(status: OrderStatus) -> &'static str {
@@ -113,16 +102,6 @@ fn due_words(row: &OrderRow) -> String {
     }
 }
 
-/// `s` cut to `width` characters, with an ellipsis when something was cut.
-fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// A name for a narrow column: "Sam Brennan", else "S. Brennan", else the surname alone.
 fn short_name(name: &str, width: usize) -> String {
     if name.chars().count() <= width {
@@ -136,22 +115,11 @@ fn short_name(name: &str, width: usize) -> String {
             if short.chars().count() <= width {
                 short
             } else {
-                fit(last, width)
+                fit_text(last, width)
             }
         }
-        _ => fit(name, width),
+        _ => fit_text(name, width),
     }
-}
-
-/// The keys of `action` in `context`, as the help writes them (e.g. `v`), for hints in the text.
-fn key_label(keymap: &Keymap, context: KeyContext, action: Action) -> String {
-    keymap
-        .help(&[context])
-        .into_iter()
-        .flat_map(|(_, lines)| lines)
-        .find(|l| l.action == action)
-        .map(|l| l.keys())
-        .unwrap_or_default()
 }
 
 /// The open search field.
@@ -204,8 +172,12 @@ impl OrdersScreen {
             error: None,
             search: None,
             select_after_load: None,
-            view_key: key_label(ctx.keymap(), KeyContext::Queue, Action::ToggleView),
-            clear_key: key_label(ctx.keymap(), KeyContext::Queue, Action::ClearFilters),
+            view_key: ctx
+                .keymap()
+                .key_label(KeyContext::Queue, Action::ToggleView),
+            clear_key: ctx
+                .keymap()
+                .key_label(KeyContext::Queue, Action::ClearFilters),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -457,11 +429,11 @@ impl OrdersScreen {
                 self.reload(ctx)
             }
             Action::SortNext => {
-                let pos = SORT_KEYS
+                let pos = SortKey::ALL
                     .iter()
                     .position(|k| *k == self.query.sort)
                     .unwrap_or(0);
-                self.query.sort = SORT_KEYS[(pos + 1) % SORT_KEYS.len()];
+                self.query.sort = SortKey::ALL[(pos + 1) % SortKey::ALL.len()];
                 self.query.descending = false;
                 self.reload(ctx)
             }
@@ -592,7 +564,7 @@ impl OrdersScreen {
         ];
         if !q.search.is_empty() {
             spans.push(label("   Search: "));
-            spans.push(value(format!("\"{}\"", fit(&q.search, 18)), true));
+            spans.push(value(format!("\"{}\"", fit_text(&q.search, 18)), true));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
@@ -608,7 +580,7 @@ impl OrdersScreen {
         // One column of air before the right border.
         let block = panel(&title, theme).padding(Padding::right(1));
         let inner = block.inner(area);
-        let sort_col = SORT_KEYS.iter().position(|k| *k == self.query.sort);
+        let sort_col = SortKey::ALL.iter().position(|k| *k == self.query.sort);
         let arrow = if self.query.descending {
             " ▼"
         } else {
@@ -715,10 +687,10 @@ impl OrdersScreen {
                 |a| Span::raw(short_name(a, usize::from(w_assignee))),
             );
             Row::new(vec![
-                Cell::from(fit(&r.po_number, usize::from(w_po))),
-                Cell::from(fit(&r.build_number, usize::from(w_build))),
-                Cell::from(fit(&r.customer_name, usize::from(w_customer))),
-                Cell::from(fit(&r.sink_model, usize::from(w_model))),
+                Cell::from(fit_text(&r.po_number, usize::from(w_po))),
+                Cell::from(fit_text(&r.build_number, usize::from(w_build))),
+                Cell::from(fit_text(&r.customer_name, usize::from(w_customer))),
+                Cell::from(fit_text(&r.sink_model, usize::from(w_model))),
                 Cell::from(short_status(r.status)),
                 Cell::from(r.want_date.format("%d %b").to_string()),
                 Cell::from(assignee),
@@ -779,7 +751,7 @@ impl OrdersScreen {
                     format!(
                         "{} · {} · {}",
                         r.build_number,
-                        fit(&r.customer_name, 30),
+                        fit_text(&r.customer_name, 30),
                         r.status.title(),
                     ),
                     theme.base,
@@ -832,6 +804,7 @@ mod tests {
     use crate::domain::order::OrderPage;
     use crate::domain::session::Session;
     use crate::domain::user::UserSummary;
+    use crate::keymap::Keymap;
     use crate::msg::DbRequest;
     use crate::screens::IdGen;
     use chrono::NaiveDate;

@@ -47,12 +47,7 @@ pub fn dialog(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect
         .title(Span::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    Rect::new(
-        inner.x.saturating_add(1).min(inner.right()),
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    )
+    inset(inner, 1)
 }
 
 /// A plain panel frame for a screen's main content.
@@ -79,12 +74,7 @@ pub fn rows(area: Rect, offset: u16, height: u16) -> Rect {
 
 /// A panel's inside with a two-column margin on both sides.
 pub fn padded(inner: Rect) -> Rect {
-    Rect::new(
-        inner.x.saturating_add(2).min(inner.right()),
-        inner.y,
-        inner.width.saturating_sub(4),
-        inner.height,
-    )
+    inset(inner, 2)
 }
 
 /// The state of a form's request: `busy` (e.g. "… Saving, please wait") while one is out, otherwise
@@ -102,4 +92,24 @@ pub fn request_status(
         (None, None) => return,
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+}
+
+/// `text` cut to `max` characters, with `…` when something was cut.
+pub fn fit_text(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `area` narrowed by `columns` on the left and on the right.
+pub fn inset(area: Rect, columns: u16) -> Rect {
+    Rect::new(
+        area.x.saturating_add(columns).min(area.right()),
+        area.y,
+        area.width.saturating_sub(2 * columns),
+        area.height,
+    )
 }

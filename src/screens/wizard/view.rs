@@ -5,7 +5,7 @@ use super::state::{BasinSize, BuildDraft, Fid, Step, model_label, size_label};
 use super::{Ask, Modal, Phase, Preview, Status, WizardScreen};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
-use crate::widgets::{centered, confirm, dialog, dim, key_bar, panel, row};
+use crate::widgets::{self, centered, confirm, dialog, dim, fit_text, key_bar, panel, row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -39,16 +39,6 @@ fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-/// `text` cut to `max` columns, with `…` when cut.
-fn fit(text: &str, max: usize) -> String {
-    if width(text) <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// Greedy word wrap to `max` columns; a word longer than a line is cut.
 fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -65,7 +55,7 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
     if !line.is_empty() {
         lines.push(line);
     }
-    lines.into_iter().map(|l| fit(&l, max)).collect()
+    lines.into_iter().map(|l| fit_text(&l, max)).collect()
 }
 
 fn para(frame: &mut Frame, area: Rect, line: Line) {
@@ -75,7 +65,7 @@ fn para(frame: &mut Frame, area: Rect, line: Line) {
 }
 
 /// A rectangle `dx` columns in from `r`'s left, clipped.
-fn inset(r: Rect, dx: u16) -> Rect {
+fn indent(r: Rect, dx: u16) -> Rect {
     let x = r.x.saturating_add(dx).min(r.right());
     Rect::new(x, r.y, r.right() - x, r.height)
 }
@@ -113,7 +103,7 @@ pub(super) fn render(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme:
     let main = if step == Step::Configuration && s.edit.is_none() {
         let list = Rect::new(body.x, body.y, LIST_W.min(body.width), body.height);
         build_list(s, frame, list, theme);
-        inset(body, LIST_W)
+        indent(body, LIST_W)
     } else {
         body
     };
@@ -130,12 +120,7 @@ fn framed(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
     let block: Block = panel(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    Rect::new(
-        inner.x.saturating_add(1).min(inner.right()),
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    )
+    widgets::inset(inner, 1)
 }
 
 fn step_bar(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -179,7 +164,7 @@ fn step_bar(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The step's panel, titled; returns the inside with a one-column margin.
 fn step_panel(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) -> Rect {
-    let title = fit(&panel_title(s), usize::from(area.width).saturating_sub(6));
+    let title = fit_text(&panel_title(s), usize::from(area.width).saturating_sub(6));
     framed(frame, area, &title, theme)
 }
 
@@ -215,14 +200,14 @@ fn build_list(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
         let selected = i == s.selected();
         let line = if selected {
             Line::from(Span::styled(
-                format!("▶ {mark} {:<w$}", fit(&s.state.build_label(i), w)),
+                format!("▶ {mark} {:<w$}", fit_text(&s.state.build_label(i), w)),
                 theme.selected,
             ))
         } else {
             Line::from(vec![
                 Span::raw("  "),
                 Span::styled(mark, style),
-                Span::raw(format!(" {}", fit(&s.state.build_label(i), w))),
+                Span::raw(format!(" {}", fit_text(&s.state.build_label(i), w))),
             ])
         };
         para(
@@ -410,7 +395,7 @@ fn form_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme
         match r {
             FormRow::Heading(t) => para(frame, area, Line::styled(t.clone(), theme.heading)),
             FormRow::Field(f) => draw_field(s, frame, area, *f, label_w, theme),
-            FormRow::Error(e) => para(frame, inset(area, 4), Line::styled(e.clone(), theme.error)),
+            FormRow::Error(e) => para(frame, indent(area, 4), Line::styled(e.clone(), theme.error)),
             FormRow::Note(t) => para(frame, area, Line::styled(t.clone(), theme.muted)),
             FormRow::Blank => {}
         }
@@ -587,7 +572,7 @@ fn draw_field(
     if let Some(hint) = spec.hint {
         let x = 2 + label_w + 1 + input_w + 2 + 2;
         if x < area.width {
-            para(frame, inset(area, x), Line::styled(hint, theme.muted));
+            para(frame, indent(area, x), Line::styled(hint, theme.muted));
         }
     }
 }
@@ -635,7 +620,7 @@ fn accessories_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme:
     };
     para(
         frame,
-        inset(search_row, 2 + 6 + 1 + 26 + 2),
+        indent(search_row, 2 + 6 + 1 + 26 + 2),
         Line::styled(count, theme.muted),
     );
 
@@ -713,8 +698,8 @@ fn accessories_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme:
                 } else {
                     "  ·".to_string()
                 };
-                let id = format!("  {:<id_w$} ", fit(&item.id, id_w));
-                let name = fit(&item.name, name_w);
+                let id = format!("  {:<id_w$} ", fit_text(&item.id, id_w));
+                let name = fit_text(&item.name, name_w);
                 let line = if at && in_list {
                     Line::styled(
                         format!("{:<w$}", format!("{marker}{qty_text}{id}{name}")),
@@ -750,7 +735,7 @@ fn accessories_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme:
             Line::from(vec![
                 Span::styled(format!("{} ", item.id), theme.muted),
                 Span::styled(
-                    fit(&item.name, w.saturating_sub(width(&item.id) + 1)),
+                    fit_text(&item.name, w.saturating_sub(width(&item.id) + 1)),
                     theme.base,
                 ),
             ]),
@@ -761,7 +746,7 @@ fn accessories_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme:
 fn kv(label: &str, value: String, theme: &Theme, w: usize) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("  {label:<12} "), theme.muted),
-        Span::styled(fit(&value, w.saturating_sub(15)), theme.base),
+        Span::styled(fit_text(&value, w.saturating_sub(15)), theme.base),
     ])
 }
 
@@ -925,7 +910,7 @@ fn review_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &The
     let h = &s.state.header;
     let mut lines: Vec<Line> = Vec::new();
     lines.push(Line::styled(
-        fit(
+        fit_text(
             &format!(
                 "PO {} · {} · want {} · {}",
                 h.po_number.trim(),
@@ -942,7 +927,7 @@ fn review_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &The
         parts.push(format!("Project {}", h.project_name.trim()));
     }
     parts.push(format!("Sales {}", h.sales_person.trim()));
-    lines.push(Line::styled(fit(&parts.join(" · "), w), theme.muted));
+    lines.push(Line::styled(fit_text(&parts.join(" · "), w), theme.muted));
     if !h.notes.trim().is_empty() {
         for l in wrap(&format!("Notes: {}", h.notes.trim()), w)
             .into_iter()
@@ -953,7 +938,7 @@ fn review_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &The
     }
     for a in &s.state.attachments {
         lines.push(Line::styled(
-            fit(&format!("Attachment: {}", a.label()), w),
+            fit_text(&format!("Attachment: {}", a.label()), w),
             theme.muted,
         ));
     }
@@ -976,10 +961,10 @@ fn review_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &The
                 lines.push(Line::styled(
                     format!(
                         "  {:<id_w$} {:>3}  {:<9}{}",
-                        fit(&l.id, id_w),
+                        fit_text(&l.id, id_w),
                         l.quantity,
-                        fit(&l.kind, 8),
-                        fit(&l.name, name_w)
+                        fit_text(&l.kind, 8),
+                        fit_text(&l.name, name_w)
                     ),
                     theme.base,
                 ));
@@ -1150,7 +1135,7 @@ fn picker(
         frame,
         row(inner, 0),
         Line::styled(
-            fit(&format!("Into {target}:"), usize::from(inner.width)),
+            fit_text(&format!("Into {target}:"), usize::from(inner.width)),
             theme.muted,
         ),
     );
@@ -1170,10 +1155,10 @@ fn picker(
         let text = format!(
             "{}{:<18} {}",
             if at { "▶ " } else { "  " },
-            fit(&s.state.build_label(*i), 18),
+            fit_text(&s.state.build_label(*i), 18),
             what
         );
-        let text = fit(&text, usize::from(inner.width));
+        let text = fit_text(&text, usize::from(inner.width));
         let style = if at { theme.selected } else { theme.base };
         para(
             frame,

@@ -95,6 +95,20 @@ actions! {
     ApproveBom => "Approve BOM",
     RegenerateBom => "Regenerate BOM",
     OpenNotification => "Read / open build",
+    ViewBom => "View BOM",
+    NextView => "Next view",
+    PrevView => "Previous view",
+    ToggleNode => "Expand/collapse",
+    Expand => "Expand",
+    Collapse => "Collapse",
+    ExpandAll => "Expand all",
+    CollapseAll => "Collapse all",
+    NextMatch => "Next match",
+    PrevMatch => "Previous match",
+    MarkVersion => "Mark for diff",
+    ShowDiff => "Diff",
+    ExportBom => "Export",
+    WhereUsed => "Where used",
 }
 
 /// A group of bindings that is active in some situation.
@@ -161,10 +175,22 @@ pub enum KeyContext {
     RegenerateBomAction,
     /// Choosing the assignee of a build.
     AssignPicker,
+    /// The BOM viewer, whichever view is shown.
+    BomViewer,
+    /// The BOM viewer's tree.
+    BomTree,
+    /// The BOM viewer's flattened totals.
+    BomTotals,
+    /// The BOM viewer's version list.
+    BomVersions,
+    /// The inventory browser.
+    Inventory,
+    /// The list of places an item is used.
+    WhereUsedList,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 35] = [
+    pub const ALL: [KeyContext; 41] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -200,6 +226,12 @@ impl KeyContext {
         KeyContext::ApproveBomAction,
         KeyContext::RegenerateBomAction,
         KeyContext::AssignPicker,
+        KeyContext::BomViewer,
+        KeyContext::BomTree,
+        KeyContext::BomTotals,
+        KeyContext::BomVersions,
+        KeyContext::Inventory,
+        KeyContext::WhereUsedList,
     ];
 
     /// The heading of this group in the help overlay.
@@ -240,6 +272,12 @@ impl KeyContext {
             KeyContext::ApproveBomAction => "BOM approval",
             KeyContext::RegenerateBomAction => "BOM regeneration",
             KeyContext::AssignPicker => "Assign",
+            KeyContext::BomViewer => "BOM",
+            KeyContext::BomTree => "BOM tree",
+            KeyContext::BomTotals => "Totals",
+            KeyContext::BomVersions => "Versions",
+            KeyContext::Inventory => "Inventory",
+            KeyContext::WhereUsedList => "Where used",
         }
     }
 }
@@ -561,11 +599,49 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::RegenerateBom,
         false,
     ),
+    b(C::Detail, KeyChord::ch('v'), A::ViewBom, true),
     b(C::Detail, KeyChord::plain(KeyCode::F(5)), A::Refresh, false),
     b(C::Detail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Detail, ESC, A::Back, true),
     b(C::AssignPicker, ENTER, A::AssignBuild, true),
     b(C::AssignPicker, ESC, A::Cancel, true),
+    // BOM viewer
+    b(C::BomViewer, TAB, A::NextView, true),
+    b(C::BomViewer, BACKTAB, A::PrevView, false),
+    b(C::BomViewer, KeyChord::ch('x'), A::ExportBom, true),
+    b(
+        C::BomViewer,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::BomViewer, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::BomViewer, ESC, A::Back, true),
+    b(C::BomTree, ENTER, A::ToggleNode, true),
+    b(C::BomTree, RIGHT, A::Expand, false),
+    b(C::BomTree, LEFT, A::Collapse, false),
+    b(C::BomTree, KeyChord::ch('+'), A::ExpandAll, true),
+    b(C::BomTree, KeyChord::ch('-'), A::CollapseAll, true),
+    b(C::BomTree, KeyChord::ch('/'), A::Search, true),
+    b(C::BomTree, KeyChord::ch('n'), A::NextMatch, false),
+    b(C::BomTree, KeyChord::ch('N'), A::PrevMatch, false),
+    b(C::BomTotals, KeyChord::ch('s'), A::SortNext, true),
+    b(C::BomTotals, KeyChord::ch('r'), A::SortReverse, true),
+    b(C::BomVersions, ENTER, A::Open, true),
+    b(C::BomVersions, KeyChord::ch(' '), A::MarkVersion, true),
+    b(C::BomVersions, KeyChord::ch('d'), A::ShowDiff, true),
+    // Inventory
+    b(C::Inventory, ENTER, A::ToggleNode, true),
+    b(C::Inventory, RIGHT, A::Expand, false),
+    b(C::Inventory, LEFT, A::Collapse, false),
+    b(C::Inventory, KeyChord::ch('-'), A::CollapseAll, false),
+    b(C::Inventory, KeyChord::ch('/'), A::Search, true),
+    b(C::Inventory, KeyChord::ch('n'), A::NextMatch, false),
+    b(C::Inventory, KeyChord::ch('N'), A::PrevMatch, false),
+    b(C::Inventory, KeyChord::ch('w'), A::WhereUsed, true),
+    b(C::Inventory, ESC, A::Back, true),
+    b(C::WhereUsedList, ENTER, A::Open, true),
+    b(C::WhereUsedList, ESC, A::Close, true),
 ];
 
 /// One line of the help or one item of the key bar: all chords of one action in one context.

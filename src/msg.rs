@@ -7,6 +7,8 @@
 use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::bom::BomPreview;
+use crate::domain::bom_document::{BomDocument, BomVersionList};
+use crate::domain::inventory::{BuildUse, Inventory};
 use crate::domain::notification::Notification;
 use crate::domain::order::{
     AttachmentInfo, BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck,
@@ -14,6 +16,7 @@ use crate::domain::order::{
 };
 use crate::domain::session::Session;
 use crate::domain::user::{NewUser, UserSummary};
+use crate::export::ExportFormat;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -207,6 +210,36 @@ pub enum Request {
         token: String,
         order_id: Uuid,
     },
+    // BOM viewer and exports (every role that may see the build).
+    /// The build's BOM versions, newest first.
+    BomVersions {
+        token: String,
+        order_id: Uuid,
+    },
+    /// One stored version with its items: `bom_id`, or the current version when `None`.
+    BomDocument {
+        token: String,
+        order_id: Uuid,
+        bom_id: Option<Uuid>,
+    },
+    /// Writes the build's current BOM as files into `dir` (on the station's file system).
+    ExportBom {
+        token: String,
+        order_id: Uuid,
+        format: ExportFormat,
+        dir: String,
+    },
+    // Inventory (every role).
+    /// The whole catalog, for browsing and searching on the station.
+    Inventory {
+        token: String,
+    },
+    /// Which open builds' current BOMs contain `item_id` (the catalog's own where-used comes from the
+    /// inventory itself).
+    WhereUsed {
+        token: String,
+        item_id: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -282,6 +315,26 @@ impl std::fmt::Debug for Request {
             Request::RegenerateBom { order_id, .. } => {
                 return write!(f, "RegenerateBom {{ {order_id} }}");
             }
+            Request::BomVersions { order_id, .. } => {
+                return write!(f, "BomVersions {{ {order_id} }}");
+            }
+            Request::BomDocument {
+                order_id, bom_id, ..
+            } => {
+                return write!(f, "BomDocument {{ {order_id} {bom_id:?} }}");
+            }
+            Request::ExportBom {
+                order_id,
+                format,
+                dir,
+                ..
+            } => {
+                return write!(f, "ExportBom {{ {order_id} {format:?} to {dir:?} }}");
+            }
+            Request::Inventory { .. } => "Inventory",
+            Request::WhereUsed { item_id, .. } => {
+                return write!(f, "WhereUsed {{ {item_id:?} }}");
+            }
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -316,6 +369,12 @@ pub enum Reply {
     Order(Box<OrderDetail>),
     /// The build after a transition, assignment, edit or BOM change.
     OrderUpdated(OrderRow),
+    BomVersions(Box<BomVersionList>),
+    BomDocument(Box<BomDocument>),
+    /// The files an export wrote, in the order written.
+    Exported(Vec<std::path::PathBuf>),
+    Inventory(Box<Inventory>),
+    WhereUsed(Vec<BuildUse>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

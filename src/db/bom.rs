@@ -3,9 +3,13 @@
 //! Generation itself is pure ([`crate::domain::bom::generate`]); this module loads its [`CatalogIndex`] and
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
+use crate::db::users::decode;
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::{
-    ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, generate,
+    ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
+};
+use crate::domain::bom_document::{
+    BomDocument, BomHeader, BomVersionInfo, BomVersionList, StoredItem,
 };
 use crate::domain::catalog::EntityStatus;
 use crate::domain::order::{AccessoryItem, BomSummary, BuildConfig, DocumentLanguage};
@@ -248,4 +252,162 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
     }
     out.sort_by(|a, b| (&a.subcategory, &a.id).cmp(&(&b.subcategory, &b.id)));
     Ok(out)
+}
+
+/// The build's header for the BOM screens and exports, or `None` when there is no such build.
+async fn header(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Option<(BomHeader, Option<Uuid>)>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT "poNumber", "buildNumber", "customerName", "sinkModel",
+                      COALESCE("orderStatus", 'ORDER_CREATED'), "bomId"
+                 FROM "ProductionOrder" WHERE id = $1"#,
+            &[&order_id],
+        )
+        .await?;
+    row.map(|r| {
+        Ok((
+            BomHeader {
+                order_id,
+                po_number: r.try_get(0).map_err(decode)?,
+                build_number: r.try_get(1).map_err(decode)?,
+                customer_name: r.try_get(2).map_err(decode)?,
+                sink_model: r.try_get(3).map_err(decode)?,
+                order_status: r.try_get(4).map_err(decode)?,
+            },
+            r.try_get(5).map_err(decode)?,
+        ))
+    })
+    .transpose()
+}
+
+const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT'),
+    COALESCE(NULLIF(u."fullName", ''), u."username"), b."generatedAt", b."notes""#;
+
+fn version_info(r: &tokio_postgres::Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
+    let id: Uuid = r.try_get(0).map_err(decode)?;
+    let notes: Option<String> = r.try_get(5).map_err(decode)?;
+    Ok(BomVersionInfo {
+        id,
+        version: r.try_get(1).map_err(decode)?,
+        status: r.try_get(2).map_err(decode)?,
+        generated_by: r.try_get(3).map_err(decode)?,
+        generated_at: r.try_get(4).map_err(decode)?,
+        notes: notes
+            .map(|n| n.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
+        current: current == Some(id),
+    })
+}
+
+/// Every BOM version of a build, newest first; `None` when there is no such build.
+pub async fn versions(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Option<BomVersionList>, DbError> {
+    let Some((header, current)) = header(client, order_id).await? else {
+        return Ok(None);
+    };
+    let rows = client
+        .query(
+            &format!(
+                r#"SELECT {VERSION_COLUMNS}
+                     FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
+                    WHERE b."orderId" = $1
+                    ORDER BY b."version" DESC"#
+            ),
+            &[&order_id],
+        )
+        .await?;
+    let versions = rows
+        .iter()
+        .map(|r| version_info(r, current))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(BomVersionList { header, versions }))
+}
+
+/// One stored version of a build's BOM with its items in display order: `bom_id`, or the current version
+/// when `None`. `None` when the build, the version, or (for the current one) any version is missing.
+pub async fn document(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    bom_id: Option<Uuid>,
+) -> Result<Option<BomDocument>, DbError> {
+    let Some((header, current)) = header(client, order_id).await? else {
+        return Ok(None);
+    };
+    let Some(bom_id) = bom_id.or(current) else {
+        return Ok(None);
+    };
+    let Some(row) = client
+        .query_opt(
+            &format!(
+                r#"SELECT {VERSION_COLUMNS}
+                     FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
+                    WHERE b.id = $1 AND b."orderId" = $2"#
+            ),
+            &[&bom_id, &order_id],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let version = version_info(&row, current)?;
+    // sequenceOrder is the depth-first pre-order the generator wrote; the id breaks ties for rows that
+    // lack one, so the order is stable.
+    let rows = client
+        .query(
+            r#"SELECT i.id, i."parentItemId", i."itemId", i."itemType", i."quantity", i."level",
+                      COALESCE(i."sequenceOrder", 0), COALESCE(i."isCustomPart", false),
+                      i."customPartSpec", i."notes", COALESCE(p."name", a."name", twin."name")
+                 FROM "BOMItem" i
+                 LEFT JOIN "Part" p ON i."itemType" = 'PART' AND p.id = i."itemId"
+                 -- R10's order: the assembly of that id, else its ASSY- twin (the stored id is canonical).
+                 LEFT JOIN "Assembly" a ON i."itemType" = 'ASSEMBLY' AND a.id = i."itemId"
+                 LEFT JOIN "Assembly" twin ON i."itemType" = 'ASSEMBLY' AND twin.id = 'ASSY-' || i."itemId"
+                WHERE i."bomId" = $1
+                ORDER BY i."sequenceOrder" NULLS LAST, i.id"#,
+            &[&bom_id],
+        )
+        .await?;
+    let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    let mut items: Vec<StoredItem> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: Uuid = r.try_get(0).map_err(decode)?;
+        let parent_id: Option<Uuid> = r.try_get(1).map_err(decode)?;
+        let parent = match parent_id {
+            None => None,
+            Some(p) => Some(*at.get(&p).ok_or_else(|| {
+                DbError::Query(format!("BOM item {id} comes before its parent {p}"))
+            })?),
+        };
+        let item_id: String = r.try_get(2).map_err(decode)?;
+        let is_custom: bool = r.try_get(7).map_err(decode)?;
+        let custom_spec: Option<serde_json::Value> = r.try_get(8).map_err(decode)?;
+        let catalog_name: Option<String> = r.try_get(10).map_err(decode)?;
+        let name = catalog_name
+            .or_else(|| custom_spec.as_ref().and_then(custom_name))
+            .unwrap_or_else(|| "(not in the catalog)".to_string());
+        at.insert(id, items.len());
+        items.push(StoredItem {
+            id,
+            parent,
+            item_id,
+            name,
+            item_type: r.try_get(3).map_err(decode)?,
+            quantity: r.try_get(4).map_err(decode)?,
+            level: r.try_get(5).map_err(decode)?,
+            sequence: r.try_get(6).map_err(decode)?,
+            is_custom,
+            custom_spec,
+            notes: r.try_get(9).map_err(decode)?,
+        });
+    }
+    Ok(Some(BomDocument {
+        header,
+        version,
+        items,
+    }))
 }

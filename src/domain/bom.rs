@@ -500,6 +500,33 @@ impl GeneratedBom {
     }
 }
 
+fn custom_pegboard_name(w: i32, l: i32, kind: &str, color: &str) -> String {
+    format!("CUSTOM PEGBOARD, {w}\"W X {l}\"L, {kind}, {color}")
+}
+
+fn custom_basin_name(w: i32, l: i32, d: i32) -> String {
+    format!("CUSTOM BASIN, {w}\"W X {l}\"L X {d}\"D")
+}
+
+/// The description of a stored custom item, rebuilt from its `customPartSpec` (the name is not a column).
+pub fn custom_name(spec: &serde_json::Value) -> Option<String> {
+    let int = |key: &str| {
+        spec.get(key)
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+    };
+    let (w, l) = (int("width")?, int("length")?);
+    match int("depth") {
+        Some(d) => Some(custom_basin_name(w, l, d)),
+        None => Some(custom_pegboard_name(
+            w,
+            l,
+            spec.get("type")?.as_str()?,
+            spec.get("color")?.as_str()?,
+        )),
+    }
+}
+
 /// Why a BOM could not be generated; nothing is saved.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum BomError {
@@ -864,11 +891,7 @@ fn top_level_lines(language: DocumentLanguage, build: &BuildConfig) -> Result<Ve
                 };
                 lines.push(Line::Custom {
                     id: format!("T2-ADW-PB-{w}x{l}"),
-                    name: format!(
-                        "CUSTOM PEGBOARD, {w}\"W X {l}\"L, {}, {}",
-                        kind.code(),
-                        color.code()
-                    ),
+                    name: custom_pegboard_name(w, l, kind.code(), color.code()),
                     notes: "720.215.002",
                     spec: serde_json::json!({
                         "width": w,
@@ -901,7 +924,7 @@ fn top_level_lines(language: DocumentLanguage, build: &BuildConfig) -> Result<Ve
         if b.is_custom_size {
             lines.push(Line::Custom {
                 id: format!("T2-ADW-BASIN-{w}x{l}x{d}"),
-                name: format!("CUSTOM BASIN, {w}\"W X {l}\"L X {d}\"D"),
+                name: custom_basin_name(w, l, d),
                 notes: "720.215.001",
                 spec: serde_json::json!({"width": w, "length": l, "depth": d}),
                 quantity: 1,
@@ -1674,6 +1697,15 @@ mod tests {
         assert_eq!(
             basin.custom_spec,
             Some(serde_json::json!({"width": 26, "length": 20, "depth": 10}))
+        );
+        // The stored spec gives back the generated names (the viewer and exports rebuild them).
+        assert_eq!(
+            basin.custom_spec.as_ref().and_then(custom_name).as_deref(),
+            Some(basin.name.as_str())
+        );
+        assert_eq!(
+            pb.custom_spec.as_ref().and_then(custom_name).as_deref(),
+            Some(pb.name.as_str())
         );
         // No panel kit, hence no grommet or colour component (D18).
         assert!(

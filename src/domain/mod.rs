@@ -2,8 +2,10 @@
 
 pub mod applies_when;
 pub mod bom;
+pub mod bom_document;
 pub mod catalog;
 pub mod checklist;
+pub mod inventory;
 pub mod lifecycle;
 pub mod notification;
 pub mod order;

@@ -3,7 +3,9 @@
 //! Screens never perform IO. They return a [`Command`] for the runtime, and report what the shell
 //! must do (navigate, toast, start or end the session) as [`Effect`]s through the [`Ctx`] they are given.
 
+pub mod bom_viewer;
 pub mod home;
+pub mod inventory;
 pub mod lock;
 pub mod login;
 pub mod notifications;
@@ -134,6 +136,10 @@ pub enum ScreenId {
     OrderDetail(uuid::Uuid),
     /// The wizard's configuration and accessory steps for one existing build.
     EditBuild(uuid::Uuid),
+    /// The BOM viewer for one build.
+    Bom(uuid::Uuid),
+    /// The inventory browser.
+    Inventory,
 }
 
 /// One line of the home menu.
@@ -161,6 +167,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             target: ScreenId::Orders,
         });
     }
+    entries.push(HomeEntry {
+        label: "Inventory",
+        description: "Search the parts catalog; where each item is used",
+        target: ScreenId::Inventory,
+    });
     if role == Role::Admin {
         entries.push(HomeEntry {
             label: "Users",
@@ -190,6 +201,8 @@ pub enum ActiveScreen {
     Wizard(Box<wizard::WizardScreen>),
     Orders(orders::OrdersScreen),
     OrderDetail(order_detail::OrderDetailScreen),
+    Bom(Box<bom_viewer::BomViewerScreen>),
+    Inventory(Box<inventory::InventoryScreen>),
 }
 
 impl ActiveScreen {
@@ -235,6 +248,14 @@ impl ActiveScreen {
                 let (s, cmd) = order_detail::OrderDetailScreen::open(order_id, ctx);
                 (ActiveScreen::OrderDetail(s), cmd)
             }
+            ScreenId::Bom(order_id) => {
+                let (s, cmd) = bom_viewer::BomViewerScreen::open(order_id, ctx);
+                (ActiveScreen::Bom(Box::new(s)), cmd)
+            }
+            ScreenId::Inventory => {
+                let (s, cmd) = inventory::InventoryScreen::open(ctx);
+                (ActiveScreen::Inventory(Box::new(s)), cmd)
+            }
         }
     }
 
@@ -248,6 +269,8 @@ impl ActiveScreen {
             ActiveScreen::Wizard(s) => s.title(),
             ActiveScreen::Orders(s) => s.title(),
             ActiveScreen::OrderDetail(s) => s.title(),
+            ActiveScreen::Bom(s) => s.title(),
+            ActiveScreen::Inventory(s) => s.title(),
         }
     }
 
@@ -262,6 +285,8 @@ impl ActiveScreen {
             ActiveScreen::Wizard(s) => s.key_contexts(),
             ActiveScreen::Orders(s) => s.key_contexts(),
             ActiveScreen::OrderDetail(s) => s.key_contexts(),
+            ActiveScreen::Bom(s) => s.key_contexts(),
+            ActiveScreen::Inventory(s) => s.key_contexts(),
         }
     }
 
@@ -275,6 +300,8 @@ impl ActiveScreen {
             ActiveScreen::Wizard(s) => s.update(msg, ctx),
             ActiveScreen::Orders(s) => s.update(msg, ctx),
             ActiveScreen::OrderDetail(s) => s.update(msg, ctx),
+            ActiveScreen::Bom(s) => s.update(msg, ctx),
+            ActiveScreen::Inventory(s) => s.update(msg, ctx),
         }
     }
 
@@ -288,6 +315,8 @@ impl ActiveScreen {
             ActiveScreen::Wizard(s) => s.view(frame, area, theme),
             ActiveScreen::Orders(s) => s.view(frame, area, theme),
             ActiveScreen::OrderDetail(s) => s.view(frame, area, theme),
+            ActiveScreen::Bom(s) => s.view(frame, area, theme),
+            ActiveScreen::Inventory(s) => s.view(frame, area, theme),
         }
     }
 
@@ -300,6 +329,8 @@ impl ActiveScreen {
             ActiveScreen::Password(s) => s.has_unsaved_input(),
             ActiveScreen::Wizard(s) => s.has_unsaved_input(),
             ActiveScreen::OrderDetail(s) => s.has_unsaved_input(),
+            ActiveScreen::Bom(s) => s.has_unsaved_input(),
+            ActiveScreen::Inventory(s) => s.has_unsaved_input(),
             ActiveScreen::Orders(_) => false,
         }
     }

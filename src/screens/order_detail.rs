@@ -395,6 +395,11 @@ impl OrderDetailScreen {
                 self.notice = None;
                 return self.reload(ctx);
             }
+            Action::ViewBom => match &self.detail {
+                Some(d) if d.bom.is_some() => ctx.emit(Effect::Navigate(ScreenId::Bom(d.id))),
+                Some(_) => ctx.toast(Toast::error("This build has no BOM yet")),
+                None => {}
+            },
             Action::MoveStatus => {
                 let targets = self.moves();
                 if targets.is_empty() {

@@ -4,7 +4,10 @@
 //! transaction from [`begin_as`](crate::db::begin_as) so the audit trigger names the acting user.
 
 pub mod auth;
+pub mod bom;
 pub mod catalog;
+pub mod export;
+pub mod inventory;
 pub mod notifications;
 pub mod orders;
 pub mod seed;
@@ -220,6 +223,20 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
         | Request::UpdateBuild { .. }
         | Request::ApproveBom { .. }
         | Request::RegenerateBom { .. }) => orders::handle(ctx, order).await,
+        bom @ (Request::BomVersions { .. } | Request::BomDocument { .. }) => {
+            bom::handle(ctx, bom).await
+        }
+        Request::ExportBom {
+            token,
+            order_id,
+            format,
+            dir,
+        } => export::export_bom(ctx, &token, order_id, format, &dir)
+            .await
+            .map(Reply::Exported),
+        inventory @ (Request::Inventory { .. } | Request::WhereUsed { .. }) => {
+            inventory::handle(ctx, inventory).await
+        }
     }
 }
 

@@ -6,8 +6,11 @@ mod support;
 
 mod auth;
 mod bom;
+mod bom_read;
 mod catalog;
+mod export;
 mod harness;
+mod inventory;
 mod orders;
 mod schema;
 mod seed;

@@ -1,0 +1,41 @@
+//! The BOM viewer: a build's BOM as a tree, its flattened totals, its versions and their differences.
+
+use crate::keymap::{Action, KeyContext};
+use crate::msg::Command;
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use uuid::Uuid;
+
+pub struct BomViewerScreen {
+    order_id: Uuid,
+}
+
+impl BomViewerScreen {
+    pub fn open(order_id: Uuid, _ctx: &mut Ctx) -> (BomViewerScreen, Command) {
+        (BomViewerScreen { order_id }, Command::None)
+    }
+
+    pub fn title(&self) -> &'static str {
+        "BOM"
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        vec![KeyContext::BomViewer]
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        if msg == ScreenMsg::Action(Action::Back) {
+            ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+        }
+        Command::None
+    }
+
+    /// True when the screen holds typed input that leaving would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        false
+    }
+
+    pub fn view(&mut self, _frame: &mut Frame, _area: Rect, _theme: &Theme) {}
+}

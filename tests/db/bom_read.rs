@@ -1,0 +1,1 @@
+//! Reading stored BOM versions back: versions, items in order, names, the current version.

@@ -1,0 +1,1 @@
+//! Exports of a build's current BOM: CSV and PDF files from the database.

@@ -6,6 +6,7 @@ pub mod help;
 pub mod key_bar;
 pub mod status_bar;
 pub mod toast;
+pub mod tree;
 
 use crate::theme::Theme;
 use ratatui::Frame;

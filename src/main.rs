@@ -254,7 +254,9 @@ fn main() -> ExitCode {
                 } => commands::order_show(&config, &as_user, &build, json).await,
             },
             Cmd::Bom { action } => match action {
-                BomCmd::Preview { file, json } => commands::bom::bom_preview(&config, &file, json).await,
+                BomCmd::Preview { file, json } => {
+                    commands::bom::bom_preview(&config, &file, json).await
+                }
                 BomCmd::Export { build, format, out } => {
                     commands::bom::bom_export(&config, &build, &format, &out).await
                 }

@@ -25,7 +25,8 @@ impl Env {
         cleanstation::service::seed::seed_demo(&db.pool, &Actor::system("test-bom-cli"))
             .await
             .expect("seed");
-        let dir = std::env::temp_dir().join(format!("cs-bom-cli-{}-{}", std::process::id(), db.name));
+        let dir =
+            std::env::temp_dir().join(format!("cs-bom-cli-{}-{}", std::process::id(), db.name));
         std::fs::create_dir_all(&dir).expect("scratch dir");
         let config = dir.join("config.toml");
         std::fs::write(
@@ -332,7 +333,12 @@ fn check_example(e: &Expected, json: &Value) {
     // Display order is the spec's order, so the list is compared exactly (which implies the multiset).
     let got: Vec<(String, i64)> = lines
         .iter()
-        .map(|l| (l["id"].as_str().expect("id").to_string(), int(&l["quantity"])))
+        .map(|l| {
+            (
+                l["id"].as_str().expect("id").to_string(),
+                int(&l["quantity"]),
+            )
+        })
         .collect();
     let want: Vec<(String, i64)> = e.lines.iter().map(|(i, q)| (i.to_string(), *q)).collect();
     assert_eq!(got, want, "{}: top-level lines", e.file);
@@ -352,10 +358,20 @@ fn check_example(e: &Expected, json: &Value) {
     let flat = b["flattened"].as_array().expect("flattened");
     let flat: BTreeMap<String, i64> = flat
         .iter()
-        .map(|f| (f["id"].as_str().expect("id").to_string(), int(&f["quantity"])))
+        .map(|f| {
+            (
+                f["id"].as_str().expect("id").to_string(),
+                int(&f["quantity"]),
+            )
+        })
         .collect();
     assert_eq!(flat.len(), e.flat_ids, "{}: flat ids", e.file);
-    assert_eq!(flat.values().sum::<i64>(), e.flat_sum, "{}: flat qty", e.file);
+    assert_eq!(
+        flat.values().sum::<i64>(),
+        e.flat_sum,
+        "{}: flat qty",
+        e.file
+    );
     for (id, qty) in e.flat_checks {
         assert_eq!(flat.get(*id), Some(qty), "{}: flat {id}", e.file);
     }
@@ -380,7 +396,9 @@ async fn preview_reproduces_every_worked_example_and_writes_nothing() {
     let env = Env::new().await;
     let before = env.written_rows().await;
     for e in &EXAMPLES {
-        let out = env.run(&["bom", "preview", &fixture(e.file), "--json"]).await;
+        let out = env
+            .run(&["bom", "preview", &fixture(e.file), "--json"])
+            .await;
         assert!(
             out.status.success(),
             "{}: {:?} {}",
@@ -434,7 +452,9 @@ async fn custom_lines_and_twins_carry_their_spec_notes_and_type() {
 #[tokio::test]
 async fn the_text_preview_is_an_indented_tree_with_its_warnings() {
     let env = Env::new().await;
-    let out = env.run(&["bom", "preview", &fixture("example-3.json")]).await;
+    let out = env
+        .run(&["bom", "preview", &fixture("example-3.json")])
+        .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let mut lines = text.lines();
@@ -450,11 +470,14 @@ async fn the_text_preview_is_an_indented_tree_with_its_warnings() {
     );
     // Children sit two spaces deeper than their parent.
     assert!(
-        text.lines().any(|l| l.starts_with("    ") && !l.starts_with("      ")),
+        text.lines()
+            .any(|l| l.starts_with("    ") && !l.starts_with("      ")),
         "{text}"
     );
     assert!(
-        text.lines().any(|l| l.starts_with("      T2-BOTTOM-FILL x3") || l.starts_with("    T2-BOTTOM-FILL x3")),
+        text.lines()
+            .any(|l| l.starts_with("      T2-BOTTOM-FILL x3")
+                || l.starts_with("    T2-BOTTOM-FILL x3")),
         "{text}"
     );
     assert!(text.ends_with(&format!("Warnings:\n  {W4}\n")), "{text}");
@@ -489,7 +512,15 @@ async fn unknown_ids_and_invalid_configurations_exit_2_and_write_nothing() {
         .run(&["bom", "preview", &fixture("no-such-file.json")])
         .await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("Cannot read file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Cannot read file"),
+        "{}",
+        stderr(&out)
+    );
 
-    assert_eq!(env.written_rows().await, before, "a refused preview wrote rows");
+    assert_eq!(
+        env.written_rows().await,
+        before,
+        "a refused preview wrote rows"
+    );
 }

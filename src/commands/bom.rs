@@ -226,9 +226,8 @@ pub async fn bom_export(
     format: &str,
     out: &Path,
 ) -> Result<String, CliError> {
-    let format = ExportFormat::parse(format).ok_or_else(|| {
-        CliError::Refused(format!("Unknown format {format}; use csv or pdf"))
-    })?;
+    let format = ExportFormat::parse(format)
+        .ok_or_else(|| CliError::Refused(format!("Unknown format {format}; use csv or pdf")))?;
     let build = build.trim();
     let prepared = prepare(config, "cleanstation/bom", false).await?;
     let doc = {
@@ -331,7 +330,10 @@ mod tests {
         );
         assert_eq!(json["lines"][0]["itemType"], "ASSEMBLY");
         let text = preview_text(&Preview { builds: vec![p] });
-        assert!(text.contains("\n  KIT x2  KIT NAME\n    P1 x4  P1 NAME\n"), "{text}");
+        assert!(
+            text.contains("\n  KIT x2  KIT NAME\n    P1 x4  P1 NAME\n"),
+            "{text}"
+        );
         assert!(text.contains("Warnings:\n  W4 a faucet"), "{text}");
     }
 

@@ -45,7 +45,11 @@ pub struct ExportFile {
 
 /// The files of one export: CSV gives the tree and the totals, PDF one printable document.
 /// `exported_at` is the moment printed on the PDF.
-pub fn files(doc: &BomDocument, format: ExportFormat, exported_at: NaiveDateTime) -> Vec<ExportFile> {
+pub fn files(
+    doc: &BomDocument,
+    format: ExportFormat,
+    exported_at: NaiveDateTime,
+) -> Vec<ExportFile> {
     match format {
         ExportFormat::Csv => vec![
             ExportFile {

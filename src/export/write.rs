@@ -111,10 +111,13 @@ mod tests {
     fn files_land_complete_and_nothing_else_is_left() {
         let dir = scratch("ok");
         std::fs::write(dir.join("a.csv"), "old").expect("old file");
-        let paths = write_files(&dir, &[file("a.csv", "new"), file("b.csv", "two")])
-            .expect("written");
+        let paths =
+            write_files(&dir, &[file("a.csv", "new"), file("b.csv", "two")]).expect("written");
         assert_eq!(paths, vec![dir.join("a.csv"), dir.join("b.csv")]);
-        assert_eq!(std::fs::read_to_string(dir.join("a.csv")).expect("a"), "new");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.csv")).expect("a"),
+            "new"
+        );
         assert_eq!(listing(&dir), vec!["a.csv", "b.csv"]);
         let _ = std::fs::remove_dir_all(&dir);
     }

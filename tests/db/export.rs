@@ -159,7 +159,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             (false, c) => field.push(c),
         }
     }
-    assert!(field.is_empty() && record.is_empty(), "the last record ends with CRLF");
+    assert!(
+        field.is_empty() && record.is_empty(),
+        "the last record ends with CRLF"
+    );
     records
 }
 
@@ -195,12 +198,18 @@ async fn csv_export_matches_the_stored_items_and_the_totals() {
         .expect("exported");
     assert_eq!(
         names(&paths),
-        vec!["PO-EXP_1_EXP-1_BOM_v1.csv", "PO-EXP_1_EXP-1_BOM_v1_totals.csv"]
+        vec![
+            "PO-EXP_1_EXP-1_BOM_v1.csv",
+            "PO-EXP_1_EXP-1_BOM_v1_totals.csv"
+        ]
     );
     assert!(paths.iter().all(|p| p.starts_with(&dir)));
     assert_eq!(
         dir_listing(&dir),
-        vec!["PO-EXP_1_EXP-1_BOM_v1.csv", "PO-EXP_1_EXP-1_BOM_v1_totals.csv"],
+        vec![
+            "PO-EXP_1_EXP-1_BOM_v1.csv",
+            "PO-EXP_1_EXP-1_BOM_v1_totals.csv"
+        ],
         "no temporary files are left"
     );
 
@@ -290,7 +299,12 @@ async fn pdf_export_is_a_paged_document_naming_the_build() {
 
     // The readable (uncompressed) form carries the header's text and the page numbers.
     let plain = String::from_utf8_lossy(&pdf::save(&doc, at, false)).into_owned();
-    for text in ["PO-EXP-2", "EXP-2", "Bill of Materials", &format!("Page {n} of {n}")] {
+    for text in [
+        "PO-EXP-2",
+        "EXP-2",
+        "Bill of Materials",
+        &format!("Page {n} of {n}"),
+    ] {
         assert!(plain.contains(text), "the PDF lacks {text:?}");
     }
     // Every item appears in the laid-out tree.
@@ -399,7 +413,11 @@ async fn the_command_line_export_writes_the_same_files() {
     };
 
     let out = run(args("csv", &out_dir)).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -407,7 +425,10 @@ async fn the_command_line_export_writes_the_same_files() {
     assert_eq!(
         printed,
         vec![
-            out_dir.join("PO-EXP-4_EXP-4_BOM_v1.csv").display().to_string(),
+            out_dir
+                .join("PO-EXP-4_EXP-4_BOM_v1.csv")
+                .display()
+                .to_string(),
             out_dir
                 .join("PO-EXP-4_EXP-4_BOM_v1_totals.csv")
                 .display()
@@ -421,7 +442,11 @@ async fn the_command_line_export_writes_the_same_files() {
     );
 
     let out = run(args("PDF", &out_dir)).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf_path = out_dir.join("PO-EXP-4_EXP-4_BOM_v1.pdf");
     assert!(std::fs::read(&pdf_path).expect("pdf").starts_with(b"%PDF"));
 
@@ -430,7 +455,10 @@ async fn the_command_line_export_writes_the_same_files() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim_end(),
-        format!("cleanstation: Directory {} does not exist", missing.display())
+        format!(
+            "cleanstation: Directory {} does not exist",
+            missing.display()
+        )
     );
 
     let out = run(args("xlsx", &out_dir)).await;

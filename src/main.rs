@@ -58,8 +58,8 @@ enum Cmd {
     },
     /// Bills of materials: preview an order document's BOMs, export a build's current BOM.
     ///
-    /// Exit status: 0 done; 1 failed (database, disk); 2 refused (file, configuration, unknown ids,
-    /// build, directory), with nothing written.
+    /// Exit status: 0 done; 1 failed (database); 2 refused (file, configuration, unknown ids, build,
+    /// directory not usable), with nothing written.
     Bom {
         #[command(subcommand)]
         action: BomCmd,

@@ -713,8 +713,8 @@ fn document(doc: &BomDocument, exported_at: NaiveDateTime) -> PdfDocument {
         .earliest()
         .map_or_else(|| exported_at.and_utc().timestamp(), |t| t.timestamp());
     if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(stamp) {
-        pdf.metadata.info.creation_date = date.clone();
-        pdf.metadata.info.modification_date = date.clone();
+        pdf.metadata.info.creation_date = date;
+        pdf.metadata.info.modification_date = date;
         pdf.metadata.info.metadata_date = date;
     }
     let pages = pages(doc, exported_at)

@@ -56,6 +56,14 @@ enum Cmd {
         #[command(subcommand)]
         action: OrderCmd,
     },
+    /// Bills of materials: preview an order document's BOMs, export a build's current BOM.
+    ///
+    /// Exit status: 0 done; 1 failed (database); 2 refused (file, configuration, unknown ids, build,
+    /// directory not usable), with nothing written.
+    Bom {
+        #[command(subcommand)]
+        action: BomCmd,
+    },
     /// The embedded database cluster
     Db {
         #[command(subcommand)]
@@ -135,6 +143,29 @@ enum OrderCmd {
         /// The user to read as (any role but SERVICE_DEPARTMENT)
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BomCmd {
+    /// Print the BOM of every build of an `order import` document, generated against the database's
+    /// catalog; nothing is saved
+    Preview {
+        file: PathBuf,
+        /// Print JSON: {"builds":[{"buildNumber","lines","flattened","warnings","notices"}]}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a build's current BOM to files named after PO, build and version; prints their paths
+    Export {
+        /// The build number (case-insensitive)
+        build: String,
+        /// csv (the tree and the totals) or pdf (a printable document)
+        #[arg(long, value_name = "csv|pdf")]
+        format: String,
+        /// An existing directory to write the files into
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
@@ -221,6 +252,14 @@ fn main() -> ExitCode {
                     json,
                     as_user,
                 } => commands::order_show(&config, &as_user, &build, json).await,
+            },
+            Cmd::Bom { action } => match action {
+                BomCmd::Preview { file, json } => {
+                    commands::bom::bom_preview(&config, &file, json).await
+                }
+                BomCmd::Export { build, format, out } => {
+                    commands::bom::bom_export(&config, &build, &format, &out).await
+                }
             },
             Cmd::Db {
                 action: DbCmd::Status,

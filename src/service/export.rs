@@ -1,17 +1,62 @@
 //! Writing a build's current BOM to files.
 
-use crate::db::DbError;
-use crate::export::ExportFormat;
-use crate::service::ServiceCtx;
-use std::path::PathBuf;
+use crate::db::{DbError, bom as db_bom};
+use crate::domain::bom_document::BomDocument;
+use crate::export::{ExportFormat, files, write};
+use crate::service::orders::require_viewer;
+use crate::service::{ServiceCtx, authenticate};
+use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
+/// Why there is nothing to export yet.
+pub const NO_BOM: &str = "This build has no BOM yet; nothing was exported";
+
+/// Writes the current BOM of `order_id` into `dir` as `format` and returns the files, in the order written.
+/// Anyone who may view the build may export it (every role but the service department).
 pub async fn export_bom(
-    _ctx: &ServiceCtx,
-    _token: &str,
-    _order_id: Uuid,
-    _format: ExportFormat,
-    _dir: &str,
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+    format: ExportFormat,
+    dir: &str,
 ) -> Result<Vec<PathBuf>, DbError> {
-    Err(DbError::Invalid("Exports are not available yet".into()))
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    let doc = current_document(ctx, order_id).await?;
+    write_document(doc, format, Path::new(dir.trim())).await
+}
+
+/// The build's current BOM version, or a refusal that says why there is none.
+pub async fn current_document(ctx: &ServiceCtx, order_id: Uuid) -> Result<BomDocument, DbError> {
+    let client = ctx.pool.get().await?;
+    match db_bom::document(&client, order_id, None).await? {
+        Some(doc) => Ok(doc),
+        None if db_bom::versions(&client, order_id).await?.is_none() => {
+            Err(DbError::NotFound("Build".into()))
+        }
+        None => Err(DbError::Invalid(NO_BOM.into())),
+    }
+}
+
+/// Renders and writes the files off the async threads (PDF layout and disk IO both block).
+pub async fn write_document(
+    doc: BomDocument,
+    format: ExportFormat,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, DbError> {
+    let dir = dir.to_path_buf();
+    let exported_at = chrono::Local::now().naive_local();
+    let written = tokio::task::spawn_blocking(move || {
+        let files = files(&doc, format, exported_at);
+        write::write_files(&dir, &files)
+    })
+    .await
+    .map_err(|e| DbError::Query(format!("the export stopped unexpectedly: {e}")))?;
+    match written {
+        Ok(paths) => {
+            tracing::info!(format = format.label(), files = ?paths, "BOM exported");
+            Ok(paths)
+        }
+        Err(e) => Err(DbError::Invalid(e.0)),
+    }
 }

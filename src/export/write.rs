@@ -1,0 +1,141 @@
+//! Writing export files into a directory the user chose, all or nothing: each file goes to a temporary
+//! name in that directory first and is renamed into place only when every file is complete.
+
+use super::ExportFile;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why the files could not be written; the message names the directory or file and is meant for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WriteError(pub String);
+
+fn checked_dir(dir: &Path) -> Result<(), WriteError> {
+    let shown = dir.display();
+    if dir.as_os_str().is_empty() {
+        return Err(WriteError("Choose a directory to export to".into()));
+    }
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(WriteError(format!("{shown} is not a directory"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(WriteError(format!("Directory {shown} does not exist")))
+        }
+        Err(e) => Err(WriteError(format!("Cannot use directory {shown}: {e}"))),
+    }
+}
+
+/// A temporary file's path beside the final one; hidden, and unique to this process and moment.
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    dir.join(format!(".{name}.{}-{nanos}.part", std::process::id()))
+}
+
+fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    // On disk before the rename, so a crash never leaves a complete-looking but empty file.
+    file.sync_all()
+}
+
+/// Writes every file into `dir` (which must exist) and returns their paths in order. Existing files of
+/// the same name are replaced. Blocking: call it off the async threads.
+pub fn write_files(dir: &Path, files: &[ExportFile]) -> Result<Vec<PathBuf>, WriteError> {
+    checked_dir(dir)?;
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
+        for (temp, _) in temps {
+            let _ = std::fs::remove_file(temp);
+        }
+    };
+    for f in files {
+        let temp = temp_path(dir, &f.name);
+        if let Err(e) = write_temp(&temp, &f.bytes) {
+            let _ = std::fs::remove_file(&temp);
+            cleanup(&temps);
+            return Err(WriteError(format!(
+                "Cannot write {} in {}: {e}",
+                f.name,
+                dir.display()
+            )));
+        }
+        temps.push((temp, dir.join(&f.name)));
+    }
+    let mut written = Vec::with_capacity(temps.len());
+    for (i, (temp, target)) in temps.iter().enumerate() {
+        if let Err(e) = std::fs::rename(temp, target) {
+            cleanup(temps.get(i..).unwrap_or_default());
+            return Err(WriteError(format!(
+                "Cannot write {}: {e}",
+                target.display()
+            )));
+        }
+        written.push(target.clone());
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cs-export-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        dir
+    }
+
+    fn file(name: &str, text: &str) -> ExportFile {
+        ExportFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn files_land_complete_and_nothing_else_is_left() {
+        let dir = scratch("ok");
+        std::fs::write(dir.join("a.csv"), "old").expect("old file");
+        let paths =
+            write_files(&dir, &[file("a.csv", "new"), file("b.csv", "two")]).expect("written");
+        assert_eq!(paths, vec![dir.join("a.csv"), dir.join("b.csv")]);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.csv")).expect("a"),
+            "new"
+        );
+        assert_eq!(listing(&dir), vec!["a.csv", "b.csv"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let dir = std::env::temp_dir().join("cs-export-no-such-dir-7f3a");
+        let e = write_files(&dir, &[file("a.csv", "x")]).expect_err("refused");
+        assert_eq!(e.0, format!("Directory {} does not exist", dir.display()));
+    }
+
+    #[test]
+    fn a_file_is_not_a_directory() {
+        let dir = scratch("notdir");
+        let path = dir.join("plain");
+        std::fs::write(&path, "x").expect("plain file");
+        let e = write_files(&path, &[file("a.csv", "x")]).expect_err("refused");
+        assert_eq!(e.0, format!("{} is not a directory", path.display()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

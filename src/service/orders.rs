@@ -170,7 +170,7 @@ fn require_assigner(who: &Authed) -> Result<(), DbError> {
 }
 
 /// The service department sees no production data at all (section 1).
-fn require_viewer(who: &Authed) -> Result<(), DbError> {
+pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
     if who.user.role == Role::ServiceDepartment {
         Err(refuse(who, "view production orders"))
     } else {

@@ -222,7 +222,7 @@ impl BomViewerScreen {
         }
     }
 
-    /// True when the export dialog holds a typed directory other than the one it was opened with.
+    /// Nothing here is worth a quit prompt: a search text or an export directory is quickly typed again.
     pub fn has_unsaved_input(&self) -> bool {
         false
     }

@@ -42,8 +42,13 @@ pub fn sort(lines: &mut [FlatLine], key: TotalsSort, descending: bool) {
             TotalsSort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
             TotalsSort::Quantity => a.quantity.cmp(&b.quantity),
         };
-        let order = primary.then_with(by_id);
-        if descending { order.reverse() } else { order }
+        // Only the key reverses; ties stay in id order so equal quantities read A to Z.
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(by_id)
     });
 }
 
@@ -82,6 +87,8 @@ mod tests {
         assert_eq!(ids(&v), ["a", "c", "b"]);
         sort(&mut v, TotalsSort::Quantity, false);
         assert_eq!(ids(&v), ["b", "c", "a"]);
+        sort(&mut v, TotalsSort::Id, true);
+        assert_eq!(ids(&v), ["c", "b", "a"]);
     }
 
     #[test]

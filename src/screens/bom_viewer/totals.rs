@@ -1,7 +1,6 @@
 //! The flattened totals and their sort order.
 
 use crate::domain::bom_document::FlatLine;
-use std::cmp::Ordering;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TotalsSort {
@@ -38,7 +37,7 @@ pub fn sort(lines: &mut [FlatLine], key: TotalsSort, descending: bool) {
     lines.sort_by(|a, b| {
         let by_id = || a.item_id.cmp(&b.item_id);
         let primary = match key {
-            TotalsSort::Id => Ordering::Equal,
+            TotalsSort::Id => by_id(),
             TotalsSort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
             TotalsSort::Quantity => a.quantity.cmp(&b.quantity),
         };
@@ -84,7 +83,11 @@ mod tests {
         sort(&mut v, TotalsSort::Name, false);
         assert_eq!(ids(&v), ["a", "c", "b"]);
         sort(&mut v, TotalsSort::Quantity, true);
-        assert_eq!(ids(&v), ["a", "c", "b"]);
+        assert_eq!(
+            ids(&v),
+            ["a", "b", "c"],
+            "equal quantities stay in id order"
+        );
         sort(&mut v, TotalsSort::Quantity, false);
         assert_eq!(ids(&v), ["b", "c", "a"]);
         sort(&mut v, TotalsSort::Id, true);

@@ -2,6 +2,7 @@
 
 pub mod applies_when;
 pub mod bom;
+pub mod bom_diff;
 pub mod bom_document;
 pub mod catalog;
 pub mod checklist;

@@ -1,11 +1,45 @@
 //! Reading stored BOMs: the versions of a build and one version's items.
+//!
+//! Whoever may see the build may see its BOM: the order detail's rule, checked here again because a
+//! screen's check is only a courtesy.
 
-use crate::db::DbError;
+use super::orders::require_viewer;
+use super::{ServiceCtx, authenticate};
+use crate::db::{DbError, bom as db_bom};
 use crate::msg::{Reply, Request};
-use crate::service::ServiceCtx;
 
-pub async fn handle(_ctx: &ServiceCtx, _req: Request) -> Result<Reply, DbError> {
-    Err(DbError::Invalid(
-        "The BOM viewer is not available yet".into(),
-    ))
+/// Shown when the build exists but has no BOM version to show.
+pub const NO_BOM: &str = "This build has no BOM yet";
+
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+    match req {
+        Request::BomVersions { token, order_id } => {
+            let who = authenticate(ctx, &token).await?;
+            require_viewer(&who)?;
+            let client = ctx.pool.get().await?;
+            db_bom::versions(&client, order_id)
+                .await?
+                .map(|list| Reply::BomVersions(Box::new(list)))
+                .ok_or_else(|| DbError::NotFound("Build".into()))
+        }
+        Request::BomDocument {
+            token,
+            order_id,
+            bom_id,
+        } => {
+            let who = authenticate(ctx, &token).await?;
+            require_viewer(&who)?;
+            let client = ctx.pool.get().await?;
+            match db_bom::document(&client, order_id, bom_id).await? {
+                Some(doc) => Ok(Reply::BomDocument(Box::new(doc))),
+                // Tell apart a missing build, a missing version and a build without any BOM.
+                None => match db_bom::versions(&client, order_id).await? {
+                    None => Err(DbError::NotFound("Build".into())),
+                    Some(_) if bom_id.is_some() => Err(DbError::NotFound("BOM version".into())),
+                    Some(_) => Err(DbError::Invalid(NO_BOM.into())),
+                },
+            }
+        }
+        other => Err(DbError::Query(format!("not a BOM request: {other:?}"))),
+    }
 }

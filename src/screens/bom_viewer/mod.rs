@@ -1,0 +1,822 @@
+//! The BOM viewer: a build's BOM as a tree, its flattened totals, its versions and their differences.
+//!
+//! Documents are loaded by version and kept, so moving between versions and comparing them asks the
+//! database once per version. Every request's id is remembered with what it was for; a reply nobody
+//! waits for any more (after a refresh) is dropped.
+
+mod totals;
+mod view;
+
+pub use totals::TotalsSort;
+
+use crate::db::DbError;
+use crate::domain::bom::ItemType;
+use crate::domain::bom_diff::{self, BomDiff};
+use crate::domain::bom_document::{BomDocument, BomVersionList, FlatLine, StoredItem};
+use crate::export::ExportFormat;
+use crate::keymap::{Action, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::service::bom::NO_BOM;
+use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::tree::TreeState;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The three views Tab moves between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Tree,
+    Totals,
+    Versions,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Tree, View::Totals, View::Versions];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Tree => "Tree",
+            View::Totals => "Totals",
+            View::Versions => "Versions",
+        }
+    }
+
+    fn next(self) -> View {
+        match self {
+            View::Tree => View::Totals,
+            View::Totals => View::Versions,
+            View::Versions => View::Tree,
+        }
+    }
+
+    fn prev(self) -> View {
+        self.next().next()
+    }
+}
+
+/// What a request in flight was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Load {
+    Versions,
+    /// A document; `show` puts it in the tree when it arrives (otherwise it is for a diff).
+    Document {
+        show: bool,
+    },
+    Export,
+}
+
+/// The text search over the tree.
+#[derive(Debug, Clone)]
+struct Search {
+    /// The search box, while it has focus.
+    input: Option<FormField>,
+    /// The text searched for last, lowercased; empty when no search is active.
+    query: String,
+    /// The text as typed, for messages.
+    shown: String,
+    /// "no match for '…'", until the next search.
+    no_match: bool,
+}
+
+/// The export dialog: format and directory.
+struct ExportDialog {
+    form: Form,
+    error: Option<String>,
+}
+
+const FORMAT: usize = 0;
+const DIRECTORY: usize = 1;
+
+pub struct BomViewerScreen {
+    order_id: Uuid,
+    view: View,
+    versions: Option<Box<BomVersionList>>,
+    docs: HashMap<Uuid, Box<BomDocument>>,
+    /// The version the tree and totals show.
+    shown: Option<Uuid>,
+    loads: HashMap<RequestId, Load>,
+    /// The version asked for with Enter, until it arrives.
+    opening: Option<i32>,
+    /// The last load's refusal or failure.
+    error: Option<String>,
+    no_bom: bool,
+    tree: TreeState,
+    search: Search,
+    totals: Vec<FlatLine>,
+    sort: TotalsSort,
+    descending: bool,
+    totals_selected: usize,
+    version_selected: usize,
+    marked: Option<Uuid>,
+    /// The pair (older, newer) a diff waits for.
+    diff_wanted: Option<(Uuid, Uuid)>,
+    diff: Option<BomDiff>,
+    diff_scroll: usize,
+    export: Option<ExportDialog>,
+    /// Information for the user: where an export went, why a diff cannot be shown.
+    notice: Option<String>,
+    /// Rows per page in the current list, from the last draw.
+    page: usize,
+}
+
+impl BomViewerScreen {
+    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (BomViewerScreen, Command) {
+        let mut s = BomViewerScreen {
+            order_id,
+            view: View::Tree,
+            versions: None,
+            docs: HashMap::new(),
+            shown: None,
+            loads: HashMap::new(),
+            opening: None,
+            error: None,
+            no_bom: false,
+            tree: TreeState::default(),
+            search: Search {
+                input: None,
+                query: String::new(),
+                shown: String::new(),
+                no_match: false,
+            },
+            totals: Vec::new(),
+            sort: TotalsSort::Id,
+            descending: false,
+            totals_selected: 0,
+            version_selected: 0,
+            marked: None,
+            diff_wanted: None,
+            diff: None,
+            diff_scroll: 0,
+            export: None,
+            notice: None,
+            page: 10,
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    pub fn title(&self) -> &'static str {
+        "BOM"
+    }
+
+    pub fn view_shown(&self) -> View {
+        self.view
+    }
+
+    /// The document the tree and totals show.
+    pub fn document(&self) -> Option<&BomDocument> {
+        self.shown.and_then(|id| self.docs.get(&id)).map(|d| &**d)
+    }
+
+    pub fn diff(&self) -> Option<&BomDiff> {
+        self.diff.as_ref()
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn tree(&self) -> &TreeState {
+        &self.tree
+    }
+
+    pub fn totals(&self) -> &[FlatLine] {
+        &self.totals
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loads
+            .values()
+            .any(|l| matches!(l, Load::Versions | Load::Document { .. }))
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(dialog) = &self.export {
+            let mut stack = dialog.form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        if self.search.input.is_some() {
+            return vec![KeyContext::TextInput, KeyContext::SearchField];
+        }
+        if self.diff.is_some() {
+            return vec![KeyContext::List, KeyContext::BomViewer];
+        }
+        let inner = match self.view {
+            View::Tree if self.document().is_some() => Some(KeyContext::BomTree),
+            View::Totals if self.document().is_some() => Some(KeyContext::BomTotals),
+            View::Versions if self.version_count() > 0 => Some(KeyContext::BomVersions),
+            _ => None,
+        };
+        match inner {
+            Some(c) => vec![c, KeyContext::List, KeyContext::BomViewer],
+            None => vec![KeyContext::BomViewer],
+        }
+    }
+
+    /// Nothing here is worth a quit prompt: a search text or an export directory is quickly typed again.
+    pub fn has_unsaved_input(&self) -> bool {
+        false
+    }
+
+    fn version_count(&self) -> usize {
+        self.versions.as_ref().map_or(0, |v| v.versions.len())
+    }
+
+    fn request(&mut self, kind: Request, load: Load, ctx: &mut Ctx) -> Command {
+        let (id, cmd) = ctx.request(kind);
+        self.loads.insert(id, load);
+        cmd
+    }
+
+    /// Loads the version list and the document shown (the current one at first), forgetting every
+    /// reply still on its way.
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        self.loads.clear();
+        self.diff_wanted = None;
+        self.opening = None;
+        let versions = self.request(
+            Request::BomVersions {
+                token: token.clone(),
+                order_id: self.order_id,
+            },
+            Load::Versions,
+            ctx,
+        );
+        let doc = self.request(
+            Request::BomDocument {
+                token,
+                order_id: self.order_id,
+                bom_id: self.shown,
+            },
+            Load::Document { show: true },
+            ctx,
+        );
+        // A refreshed version may differ; documents are read again when needed.
+        self.docs.retain(|id, _| Some(*id) == self.shown);
+        versions.and(doc)
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.type_text(|f| f.type_char(c));
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.type_text(|f| f.paste(&text));
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn type_text(&mut self, f: impl FnOnce(&mut FormField) -> bool) {
+        if let Some(dialog) = &mut self.export {
+            if let Some(field) = dialog.form.focused_mut() {
+                f(field);
+            }
+        } else if let Some(input) = &mut self.search.input {
+            f(input);
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.export.is_some() {
+            return self.on_export_action(action, ctx);
+        }
+        if self.search.input.is_some() {
+            self.on_search_action(action);
+            return Command::None;
+        }
+        if self.diff.is_some() {
+            self.on_diff_action(action);
+            return Command::None;
+        }
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                Command::None
+            }
+            Action::NextView | Action::PrevView => {
+                self.view = if action == Action::NextView {
+                    self.view.next()
+                } else {
+                    self.view.prev()
+                };
+                self.notice = None;
+                Command::None
+            }
+            Action::Refresh => {
+                self.notice = None;
+                self.reload(ctx)
+            }
+            Action::ExportBom => {
+                self.open_export();
+                Command::None
+            }
+            other => match self.view {
+                View::Tree => {
+                    self.on_tree_action(other);
+                    Command::None
+                }
+                View::Totals => {
+                    self.on_totals_action(other);
+                    Command::None
+                }
+                View::Versions => self.on_versions_action(other, ctx),
+            },
+        }
+    }
+
+    // --- Tree ------------------------------------------------------------------------------------
+
+    fn on_tree_action(&mut self, action: Action) {
+        let page = isize::try_from(self.page).unwrap_or(10);
+        match action {
+            Action::ToggleNode => self.tree.toggle(),
+            Action::Expand => self.tree.expand(),
+            Action::Collapse => self.tree.collapse(),
+            Action::ExpandAll => self.tree.expand_all(),
+            Action::CollapseAll => self.tree.collapse_all(),
+            Action::Up => self.tree.move_by(-1),
+            Action::Down => self.tree.move_by(1),
+            Action::PageUp => self.tree.move_by(-page),
+            Action::PageDown => self.tree.move_by(page),
+            Action::First => self.tree.select_first(),
+            Action::Last => self.tree.select_last(),
+            Action::Search => {
+                let mut field = FormField::text("Search").with_max_len(64);
+                field.set_value(&self.search.shown);
+                self.search.input = Some(field);
+            }
+            Action::NextMatch => self.jump(true),
+            Action::PrevMatch => self.jump(false),
+            _ => {}
+        }
+    }
+
+    fn on_search_action(&mut self, action: Action) {
+        match action {
+            Action::Search => {
+                let text = self
+                    .search
+                    .input
+                    .as_ref()
+                    .map(|f| f.value().trim().to_string())
+                    .unwrap_or_default();
+                if text.is_empty() {
+                    self.clear_search();
+                    return;
+                }
+                self.search.query = text.to_lowercase();
+                self.search.shown = text;
+                self.jump(true);
+                // Keep the box open on a miss, so the text can be corrected.
+                if !self.search.no_match {
+                    self.search.input = None;
+                }
+            }
+            Action::ClearSearch => self.clear_search(),
+            other => {
+                if let Some(input) = &mut self.search.input {
+                    input.edit(other);
+                }
+            }
+        }
+    }
+
+    fn clear_search(&mut self) {
+        self.search.input = None;
+        self.search.query.clear();
+        self.search.shown.clear();
+        self.search.no_match = false;
+    }
+
+    /// Whether item `index` matches the active search: its id or name contains the text, in any case.
+    pub fn is_match(&self, index: usize) -> bool {
+        !self.search.query.is_empty()
+            && self
+                .document()
+                .and_then(|d| d.items.get(index))
+                .is_some_and(|i| item_matches(i, &self.search.query))
+    }
+
+    /// Selects the next (or previous) match, opening its ancestors.
+    fn jump(&mut self, forward: bool) {
+        if self.search.query.is_empty() {
+            return;
+        }
+        let found = match self.document() {
+            Some(doc) => self.tree.find(forward, |i| {
+                doc.items
+                    .get(i)
+                    .is_some_and(|item| item_matches(item, &self.search.query))
+            }),
+            None => None,
+        };
+        self.search.no_match = found.is_none();
+        if let Some(node) = found {
+            self.tree.reveal(node);
+        }
+    }
+
+    /// `(position of the selection among the matches (1-based, when it is one), number of matches)`.
+    pub fn match_position(&self) -> (Option<usize>, usize) {
+        let Some(doc) = self.document() else {
+            return (None, 0);
+        };
+        if self.search.query.is_empty() {
+            return (None, 0);
+        }
+        let selected = self.tree.selected();
+        let mut total = 0;
+        let mut at = None;
+        for (i, item) in doc.items.iter().enumerate() {
+            if item_matches(item, &self.search.query) {
+                total += 1;
+                if Some(i) == selected {
+                    at = Some(total);
+                }
+            }
+        }
+        (at, total)
+    }
+
+    // --- Totals ----------------------------------------------------------------------------------
+
+    fn on_totals_action(&mut self, action: Action) {
+        let last = self.totals.len().saturating_sub(1);
+        match action {
+            Action::SortNext => {
+                self.sort = self.sort.next();
+                self.descending = self.sort.starts_descending();
+                self.sort_totals();
+            }
+            Action::SortReverse => {
+                self.descending = !self.descending;
+                self.sort_totals();
+            }
+            Action::Up => self.totals_selected = self.totals_selected.saturating_sub(1),
+            Action::Down => self.totals_selected = (self.totals_selected + 1).min(last),
+            Action::PageUp => self.totals_selected = self.totals_selected.saturating_sub(self.page),
+            Action::PageDown => self.totals_selected = (self.totals_selected + self.page).min(last),
+            Action::First => self.totals_selected = 0,
+            Action::Last => self.totals_selected = last,
+            _ => {}
+        }
+    }
+
+    fn sort_totals(&mut self) {
+        totals::sort(&mut self.totals, self.sort, self.descending);
+    }
+
+    pub fn sort_key(&self) -> (TotalsSort, bool) {
+        (self.sort, self.descending)
+    }
+
+    // --- Versions and diff -----------------------------------------------------------------------
+
+    fn on_versions_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let last = self.version_count().saturating_sub(1);
+        match action {
+            Action::Up => self.version_selected = self.version_selected.saturating_sub(1),
+            Action::Down => self.version_selected = (self.version_selected + 1).min(last),
+            Action::PageUp => {
+                self.version_selected = self.version_selected.saturating_sub(self.page);
+            }
+            Action::PageDown => {
+                self.version_selected = (self.version_selected + self.page).min(last);
+            }
+            Action::First => self.version_selected = 0,
+            Action::Last => self.version_selected = last,
+            Action::MarkVersion => {
+                if let Some(id) = self.selected_version().map(|v| v.id) {
+                    self.marked = if self.marked == Some(id) {
+                        None
+                    } else {
+                        Some(id)
+                    };
+                }
+            }
+            Action::Open => return self.open_selected(ctx),
+            Action::ShowDiff => return self.start_diff(ctx),
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn selected_version(&self) -> Option<&crate::domain::bom_document::BomVersionInfo> {
+        self.versions
+            .as_ref()
+            .and_then(|v| v.versions.get(self.version_selected))
+    }
+
+    fn open_selected(&mut self, ctx: &mut Ctx) -> Command {
+        let Some((id, version)) = self.selected_version().map(|v| (v.id, v.version)) else {
+            return Command::None;
+        };
+        self.notice = None;
+        if self.docs.contains_key(&id) {
+            self.show(id);
+            self.view = View::Tree;
+            return Command::None;
+        }
+        self.opening = Some(version);
+        self.fetch(id, true, ctx)
+    }
+
+    fn fetch(&mut self, bom_id: Uuid, show: bool, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        self.request(
+            Request::BomDocument {
+                token,
+                order_id: self.order_id,
+                bom_id: Some(bom_id),
+            },
+            Load::Document { show },
+            ctx,
+        )
+    }
+
+    /// Compares the marked version with the selected one (or the selected with the current one when
+    /// nothing is marked), the older first.
+    fn start_diff(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(list) = self.versions.as_ref() else {
+            return Command::None;
+        };
+        let Some(selected) = list.versions.get(self.version_selected) else {
+            return Command::None;
+        };
+        let other = match self.marked.filter(|m| *m != selected.id) {
+            Some(m) => list.versions.iter().find(|v| v.id == m),
+            None => list.versions.iter().find(|v| v.current),
+        };
+        let Some(other) = other.filter(|o| o.id != selected.id) else {
+            self.notice = Some(
+                "Mark a version with Space, select another one, then press d to compare them"
+                    .to_string(),
+            );
+            return Command::None;
+        };
+        let pair = if other.version < selected.version {
+            (other.id, selected.id)
+        } else {
+            (selected.id, other.id)
+        };
+        self.notice = None;
+        self.diff_wanted = Some(pair);
+        let mut cmd = Command::None;
+        for id in [pair.0, pair.1] {
+            if !self.docs.contains_key(&id) {
+                cmd = cmd.and(self.fetch(id, false, ctx));
+            }
+        }
+        self.try_diff();
+        cmd
+    }
+
+    fn try_diff(&mut self) {
+        let Some((old, new)) = self.diff_wanted else {
+            return;
+        };
+        if let (Some(a), Some(b)) = (self.docs.get(&old), self.docs.get(&new)) {
+            self.diff = Some(bom_diff::diff(a, b));
+            self.diff_scroll = 0;
+            self.diff_wanted = None;
+        }
+    }
+
+    fn on_diff_action(&mut self, action: Action) {
+        match action {
+            Action::Back | Action::NextView | Action::PrevView => self.diff = None,
+            Action::Up => self.diff_scroll = self.diff_scroll.saturating_sub(1),
+            Action::Down => self.diff_scroll += 1,
+            Action::PageUp => self.diff_scroll = self.diff_scroll.saturating_sub(self.page),
+            Action::PageDown => self.diff_scroll += self.page,
+            Action::First => self.diff_scroll = 0,
+            Action::Last => self.diff_scroll = usize::MAX,
+            Action::Refresh => {}
+            _ => {}
+        }
+    }
+
+    // --- Export ----------------------------------------------------------------------------------
+
+    fn open_export(&mut self) {
+        if self.document().is_none() {
+            return;
+        }
+        let formats = ExportFormat::ALL
+            .iter()
+            .map(|f| f.label().to_string())
+            .collect();
+        let mut dir = FormField::text("Directory").with_max_len(512);
+        // Where the station was started is the likeliest place the user expects files to land.
+        if let Ok(cwd) = std::env::current_dir() {
+            dir.set_value(&cwd.to_string_lossy());
+        }
+        let form =
+            Form::new(vec![FormField::choice("Format", formats, 0), dir]).with_input_width(48);
+        self.notice = None;
+        self.export = Some(ExportDialog { form, error: None });
+    }
+
+    pub fn is_exporting(&self) -> bool {
+        self.loads.values().any(|l| *l == Load::Export)
+    }
+
+    fn on_export_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let Some(dialog) = &mut self.export else {
+            return Command::None;
+        };
+        match action {
+            Action::Cancel => {
+                // An export already sent still finishes; its answer is then only dropped.
+                self.loads.retain(|_, l| *l != Load::Export);
+                self.export = None;
+                Command::None
+            }
+            Action::Submit => {
+                if self.loads.values().any(|l| *l == Load::Export) {
+                    return Command::None;
+                }
+                let dir = dialog.form.value(DIRECTORY).trim().to_string();
+                if dir.is_empty() {
+                    dialog
+                        .form
+                        .set_error(DIRECTORY, "Enter the directory to write the files to");
+                    dialog.form.set_focus(DIRECTORY);
+                    return Command::None;
+                }
+                let format = dialog
+                    .form
+                    .field(FORMAT)
+                    .and_then(FormField::choice_index)
+                    .and_then(|i| ExportFormat::ALL.get(i).copied())
+                    .unwrap_or(ExportFormat::Csv);
+                dialog.error = None;
+                let Some(token) = ctx.token() else {
+                    return Command::None;
+                };
+                self.request(
+                    Request::ExportBom {
+                        token,
+                        order_id: self.order_id,
+                        format,
+                        dir,
+                    },
+                    Load::Export,
+                    ctx,
+                )
+            }
+            other => {
+                dialog.form.handle(other);
+                Command::None
+            }
+        }
+    }
+
+    // --- Replies ---------------------------------------------------------------------------------
+
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+        let Some(load) = self.loads.remove(&reply.id) else {
+            return Command::None;
+        };
+        match (load, reply.result) {
+            (Load::Versions, Ok(Reply::BomVersions(list))) => {
+                self.no_bom = list.versions.is_empty();
+                self.version_selected = self
+                    .version_selected
+                    .min(list.versions.len().saturating_sub(1));
+                if let Some(m) = self.marked
+                    && !list.versions.iter().any(|v| v.id == m)
+                {
+                    self.marked = None;
+                }
+                self.versions = Some(list);
+            }
+            (Load::Document { show }, Ok(Reply::BomDocument(doc))) => {
+                let id = doc.version.id;
+                self.docs.insert(id, doc);
+                if show {
+                    self.error = None;
+                    self.show(id);
+                    if self.opening.take().is_some() {
+                        self.view = View::Tree;
+                    }
+                }
+                self.try_diff();
+            }
+            (Load::Export, Ok(Reply::Exported(paths))) => {
+                self.export = None;
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                self.notice = Some(if list.is_empty() {
+                    "The export wrote no files".to_string()
+                } else {
+                    format!("Exported to {}", list.join(", "))
+                });
+            }
+            (Load::Export, Err(e)) => {
+                // The dialog and its input stay, so the user can fix the directory and try again.
+                if let Some(dialog) = &mut self.export {
+                    dialog.error = Some(e.user_message());
+                }
+            }
+            (Load::Document { .. }, Err(DbError::Invalid(m))) if m == NO_BOM => {
+                self.no_bom = true;
+            }
+            (Load::Document { show }, Err(e)) => {
+                if !show {
+                    self.diff_wanted = None;
+                }
+                self.opening = None;
+                self.error = Some(e.user_message());
+            }
+            (Load::Versions, Err(e)) => self.error = Some(e.user_message()),
+            (_, Ok(_)) => {}
+        }
+        Command::None
+    }
+
+    /// Puts version `id` in the tree and totals; the tree starts collapsed and the search is cleared.
+    fn show(&mut self, id: Uuid) {
+        let Some(doc) = self.docs.get(&id) else {
+            return;
+        };
+        self.tree = TreeState::new(doc.items.iter().map(|i| i.parent).collect());
+        self.totals = doc.flattened();
+        self.totals_selected = 0;
+        self.shown = Some(id);
+        self.sort_totals();
+        self.search.no_match = false;
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        view::draw(self, frame, area, theme);
+    }
+}
+
+fn item_matches(item: &StoredItem, lowercase_query: &str) -> bool {
+    item.item_id.to_lowercase().contains(lowercase_query)
+        || item.name.to_lowercase().contains(lowercase_query)
+}
+
+/// PART, ASSEMBLY or CUSTOM: a custom item is made to the build's measures whatever its catalog type.
+pub fn type_label(item_type: ItemType, is_custom: bool) -> &'static str {
+    if is_custom {
+        "CUSTOM"
+    } else {
+        item_type.code()
+    }
+}
+
+/// A custom item's specification as people read it, e.g. `width 80 · length 30 · SOLID · BLUE`.
+pub fn spec_text(spec: &serde_json::Value) -> String {
+    let Some(map) = spec.as_object() else {
+        return spec.to_string();
+    };
+    const MEASURES: [&str; 3] = ["width", "length", "depth"];
+    const WORDS: [&str; 2] = ["type", "color"];
+    let mut parts: Vec<String> = MEASURES
+        .iter()
+        .filter_map(|k| map.get(*k).map(|v| format!("{k} {}", plain(v))))
+        .collect();
+    // Words (type, colour) read best as they are; anything else keeps its key.
+    parts.extend(WORDS.iter().filter_map(|k| map.get(*k).map(plain)));
+    for (k, v) in map {
+        if MEASURES.contains(&k.as_str()) || WORDS.contains(&k.as_str()) {
+            continue;
+        }
+        match v {
+            serde_json::Value::String(s) => parts.push(s.clone()),
+            other => parts.push(format!("{k} {}", plain(other))),
+        }
+    }
+    parts.join(" · ")
+}
+
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -176,10 +176,12 @@ fn browse_from_a_category_down_to_a_part() {
     let mut d = loaded(Role::ProcurementSpecialist);
     snap(
         "top",
-        "The catalog's top level: six categories and the loose parts",
+        "The catalog's top level: six categories and the parts no assembly reaches",
         &d.render(W, H),
     );
-    // 718 CONTROL BOX -> its first subcategory -> its first assembly -> its first component.
+    // 720 ACCESSORY LIST -> 720.701 MANUAL -> its first kit -> the kit's first part.
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
     d.key(KeyCode::Enter);
     d.key(KeyCode::Down);
     d.key(KeyCode::Right);
@@ -189,7 +191,7 @@ fn browse_from_a_category_down_to_a_part() {
     assert!(matches!(selected_item(&d), Some(Item::Part(_))));
     snap(
         "browse",
-        "Category 718 expanded down to the first part of its first assembly; the part's details on the right",
+        "Category 720 expanded down to the first part of the English manual kit; the part's details on the right",
         &d.render(W, H),
     );
     // Left on a part goes to its assembly, whose details list its components.

@@ -272,6 +272,22 @@ impl Browse {
         self.part_at.get(id).map(|&p| Item::Part(p))
     }
 
+    /// The other half of a twin pair (bom-rules.md section 0): the part `X` and the assembly `ASSY-X`.
+    pub fn twin(&self, item: Item) -> Option<Item> {
+        match item {
+            Item::Part(p) => {
+                let id = &self.part(p)?.id;
+                self.assembly_at
+                    .get(&format!("ASSY-{id}"))
+                    .map(|&a| Item::Assembly(a))
+            }
+            Item::Assembly(a) => {
+                let bare = self.assembly(a)?.id.strip_prefix("ASSY-")?;
+                self.part_at.get(bare).map(|&p| Item::Part(p))
+            }
+        }
+    }
+
     pub fn item_id(&self, item: Item) -> &str {
         match item {
             Item::Part(p) => self.part(p).map_or("", |p| p.id.as_str()),
@@ -387,7 +403,7 @@ impl Browse {
                     .is_some_and(|c| c.parent_id.is_none())
             })
             .collect();
-        tops.sort_by(|&a, &b| self.category_key(a).cmp(&self.category_key(b)));
+        tops.sort_by_key(|&a| self.category_key(a));
         let mut placed: HashSet<usize> = HashSet::new();
         for top in tops {
             let top_id = self.category(top).map(|c| c.id.clone()).unwrap_or_default();
@@ -400,7 +416,7 @@ impl Browse {
                         .is_some_and(|c| c.parent_id.as_deref() == Some(top_id.as_str()))
                 })
                 .collect();
-            subs.sort_by(|&a, &b| self.category_key(a).cmp(&self.category_key(b)));
+            subs.sort_by_key(|&a| self.category_key(a));
             for sub in subs {
                 let sub_id = self.category(sub).map(|c| c.id.clone()).unwrap_or_default();
                 let sub_node = self.push(Some(node), NodeKind::Category(sub));
@@ -771,6 +787,15 @@ mod tests {
         assert_eq!(b.resolve("ASSY-FOOT-KIT"), Some(Item::Assembly(1)));
         assert_eq!(b.resolve("LEG"), Some(Item::Part(0)));
         assert_eq!(b.resolve("GONE"), None);
+        assert_eq!(b.twin(Item::Assembly(1)), None);
+        let mut inv = b.inventory().clone();
+        inv.parts.push(part("FOOT-KIT", "FOOT KIT AS A PART", None));
+        let b = Browse::new(inv);
+        assert_eq!(b.twin(Item::Assembly(1)), Some(Item::Part(3)));
+        assert_eq!(b.twin(Item::Part(3)), Some(Item::Assembly(1)));
+        assert_eq!(b.twin(Item::Part(0)), None);
+        // The part its twin stands in for is still in the tree, under the other parts.
+        assert!(b.home_node(Item::Part(3)).is_some());
     }
 
     #[test]

@@ -469,7 +469,7 @@ impl InventoryScreen {
             let depths: Vec<usize> = (0..self.tree.len()).map(|i| self.tree.depth(i)).collect();
             let title = "Catalog";
             let block = panel(title, theme);
-            let inner = padded_left(block.inner(left));
+            let inner = margin(block.inner(left));
             frame.render_widget(block, left);
             tree::render(frame, inner, &mut self.tree, theme, |node| {
                 let room = label_w.saturating_sub(4 + 2 * depths.get(node).copied().unwrap_or(0));
@@ -568,7 +568,7 @@ impl InventoryScreen {
             n => format!("{n} matches for '{}'", fit_text(query, 20)),
         };
         let block = panel(&title, theme);
-        let inner = padded_left(block.inner(area));
+        let inner = margin(block.inner(area));
         frame.render_widget(block, area);
         if query.is_empty() {
             frame.render_widget(
@@ -638,7 +638,7 @@ impl InventoryScreen {
             }
         };
         let block = panel(&title, theme);
-        let inner = padded_left(block.inner(area));
+        let inner = margin(block.inner(area));
         frame.render_widget(block, area);
         let height = usize::from(inner.height);
         if lines.len() > height && height > 0 {
@@ -853,14 +853,9 @@ fn move_in_results(s: &mut Search, action: Action) {
     };
 }
 
-/// A panel's inside with a one-column margin on the left.
-fn padded_left(inner: Rect) -> Rect {
-    Rect::new(
-        inner.x.saturating_add(1).min(inner.right()),
-        inner.y,
-        inner.width.saturating_sub(1),
-        inner.height,
-    )
+/// A panel's inside with a one-column margin on each side.
+fn margin(inner: Rect) -> Rect {
+    crate::widgets::inset(inner, 1)
 }
 
 /// A line no wider than `width` (the last span cut with `…`), so long names never wrap.
@@ -978,6 +973,42 @@ fn field<'a>(label: &str, value: Option<&str>, width: usize, theme: &Theme) -> V
         .collect()
 }
 
+/// A field shown only when it holds a value; an empty one is named in the "Not recorded" line instead,
+/// so the fields that matter stay in view.
+fn optional<'a>(
+    missing: &mut Vec<&'static str>,
+    label: &'static str,
+    value: Option<&str>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    if value.is_some_and(|v| !v.trim().is_empty()) {
+        field(label, value, width, theme)
+    } else {
+        missing.push(label);
+        Vec::new()
+    }
+}
+
+fn not_recorded<'a>(missing: &[&str], width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let text = missing
+        .iter()
+        .map(|m| match *m {
+            "QR data" => m.to_string(),
+            "Work instr." => "work instruction".to_string(),
+            other => other.to_lowercase(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    field("Not recorded", Some(&text), width, theme)
+        .into_iter()
+        .map(|l| l.patch_style(theme.muted))
+        .collect()
+}
+
 fn date(at: Option<NaiveDateTime>) -> Option<String> {
     at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
 }
@@ -1031,33 +1062,62 @@ fn category_text(browse: &Browse, code: Option<&str>) -> Option<String> {
 
 fn part_lines<'a>(p: &PartRecord, w: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
+    let mut missing = Vec::new();
     lines.extend(field("Id", Some(&p.id), w, theme));
     lines.extend(field("Name", Some(&p.name), w, theme));
     lines.extend(field("Kind", Some("Part"), w, theme));
     lines.extend(field("Type", Some(p.part_type.code()), w, theme));
     lines.extend(field("Status", Some(p.status.code()), w, theme));
-    lines.extend(field(
+    lines.extend(optional(
+        &mut missing,
         "Mfr part no.",
         p.manufacturer_part_number.as_deref(),
         w,
         theme,
     ));
-    lines.extend(field(
+    lines.extend(optional(
+        &mut missing,
         "Manufacturer",
         p.manufacturer_info.as_deref(),
         w,
         theme,
     ));
-    lines.extend(field("Description", p.description.as_deref(), w, theme));
-    lines.extend(field("Photo", p.photo_url.as_deref(), w, theme));
-    lines.extend(field(
+    lines.extend(optional(
+        &mut missing,
+        "Description",
+        p.description.as_deref(),
+        w,
+        theme,
+    ));
+    lines.extend(optional(
+        &mut missing,
+        "Photo",
+        p.photo_url.as_deref(),
+        w,
+        theme,
+    ));
+    lines.extend(optional(
+        &mut missing,
         "Drawing",
         p.technical_drawing_url.as_deref(),
         w,
         theme,
     ));
-    lines.extend(field("Created", date(p.created_at).as_deref(), w, theme));
-    lines.extend(field("Updated", date(p.updated_at).as_deref(), w, theme));
+    lines.extend(optional(
+        &mut missing,
+        "Created",
+        date(p.created_at).as_deref(),
+        w,
+        theme,
+    ));
+    lines.extend(optional(
+        &mut missing,
+        "Updated",
+        date(p.updated_at).as_deref(),
+        w,
+        theme,
+    ));
+    lines.extend(not_recorded(&missing, w, theme));
     lines
 }
 
@@ -1080,6 +1140,13 @@ fn item_detail<'a>(
                 return ("Details".into(), Vec::new());
             };
             let mut lines = part_lines(part, w, theme);
+            if let Some(twin) = browse.twin(item) {
+                let text = format!(
+                    "assembly {}: BOMs use the assembly for this id",
+                    browse.item_id(twin)
+                );
+                lines.extend(field("Twin", Some(&text), w, theme));
+            }
             lines.extend(field(
                 "Listed by",
                 Some(&format!("{used} (w: where used)")),
@@ -1093,6 +1160,7 @@ fn item_detail<'a>(
                 return ("Details".into(), Vec::new());
             };
             let mut lines = Vec::new();
+            let mut missing = Vec::new();
             lines.extend(field("Id", Some(&asm.id), w, theme));
             lines.extend(field("Name", Some(&asm.name), w, theme));
             lines.extend(field("Kind", Some("Assembly"), w, theme));
@@ -1112,29 +1180,67 @@ fn item_detail<'a>(
             ));
             lines.extend(field("Can be ordered", yes_no(asm.can_order), w, theme));
             lines.extend(field("Kit", yes_no(asm.is_kit), w, theme));
-            lines.extend(field(
+            lines.extend(optional(
+                &mut missing,
                 "Kit components",
                 asm.kit_components.as_deref(),
                 w,
                 theme,
             ));
-            lines.extend(field("QR data", asm.qr_data.as_deref(), w, theme));
-            lines.extend(field(
+            lines.extend(optional(
+                &mut missing,
+                "QR data",
+                asm.qr_data.as_deref(),
+                w,
+                theme,
+            ));
+            lines.extend(optional(
+                &mut missing,
                 "Work instr.",
                 asm.work_instruction.as_deref(),
                 w,
                 theme,
             ));
-            lines.extend(field("Description", asm.description.as_deref(), w, theme));
-            lines.extend(field("Photo", asm.photo_url.as_deref(), w, theme));
-            lines.extend(field(
+            lines.extend(optional(
+                &mut missing,
+                "Description",
+                asm.description.as_deref(),
+                w,
+                theme,
+            ));
+            lines.extend(optional(
+                &mut missing,
+                "Photo",
+                asm.photo_url.as_deref(),
+                w,
+                theme,
+            ));
+            lines.extend(optional(
+                &mut missing,
                 "Drawing",
                 asm.technical_drawing_url.as_deref(),
                 w,
                 theme,
             ));
-            lines.extend(field("Created", date(asm.created_at).as_deref(), w, theme));
-            lines.extend(field("Updated", date(asm.updated_at).as_deref(), w, theme));
+            lines.extend(optional(
+                &mut missing,
+                "Created",
+                date(asm.created_at).as_deref(),
+                w,
+                theme,
+            ));
+            lines.extend(optional(
+                &mut missing,
+                "Updated",
+                date(asm.updated_at).as_deref(),
+                w,
+                theme,
+            ));
+            lines.extend(not_recorded(&missing, w, theme));
+            if let Some(twin) = browse.twin(item) {
+                let text = format!("part {}: the same item in BOMs", browse.item_id(twin));
+                lines.extend(field("Twin", Some(&text), w, theme));
+            }
             lines.extend(field(
                 "Listed by",
                 Some(&format!("{used} (w: where used)")),

@@ -304,7 +304,7 @@ mod tests {
     fn find_wraps_both_ways() {
         let mut t = sample();
         t.reveal(3);
-        let even = |i: usize| i % 2 == 0;
+        let even = |i: usize| i.is_multiple_of(2);
         assert_eq!(t.find(true, even), Some(4));
         assert_eq!(t.find(false, even), Some(2));
         assert_eq!(t.find(true, |i| i == 3), Some(3));

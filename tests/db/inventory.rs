@@ -176,10 +176,11 @@ async fn load_gives_the_whole_shipped_catalog_to_every_role() {
                 ("T2-M8-3P-MP-STR-0.61M", 5)
             ]
         );
+        // The files name every child by `part_id`; R10 decides what it is when browsing.
         assert!(
             inv.links
                 .iter()
-                .any(|l| l.child_type == ComponentType::Assembly)
+                .all(|l| l.child_type == ComponentType::Part)
         );
     }
     // The direct read agrees with the service.

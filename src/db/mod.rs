@@ -6,6 +6,7 @@
 pub mod bom;
 pub mod catalog;
 pub mod instructions;
+pub mod inventory;
 pub mod migrate;
 pub mod notifications;
 pub mod orders;

@@ -1,11 +1,56 @@
-//! The catalog for the inventory browser, and where an item is used in open builds.
+//! The catalog for the inventory browser (every role), and where an item is used in open builds (every
+//! role but the service department, which sees no production data: workflow.md section 1).
 
-use crate::db::DbError;
+use super::{ServiceCtx, authenticate};
+use crate::db::{DbError, inventory};
+use crate::domain::Role;
+use crate::domain::catalog::MAX_ID_LEN;
+use crate::domain::inventory::{BuildUse, Inventory};
 use crate::msg::{Reply, Request};
-use crate::service::ServiceCtx;
 
-pub async fn handle(_ctx: &ServiceCtx, _req: Request) -> Result<Reply, DbError> {
-    Err(DbError::Invalid(
-        "The inventory is not available yet".into(),
-    ))
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+    match req {
+        Request::Inventory { token } => load(ctx, &token)
+            .await
+            .map(|i| Reply::Inventory(Box::new(i))),
+        Request::WhereUsed { token, item_id } => build_uses(ctx, &token, &item_id)
+            .await
+            .map(Reply::WhereUsed),
+        other => Err(DbError::Query(format!(
+            "not an inventory request: {other:?}"
+        ))),
+    }
+}
+
+/// The whole catalog.
+pub async fn load(ctx: &ServiceCtx, token: &str) -> Result<Inventory, DbError> {
+    authenticate(ctx, token).await?;
+    let client = ctx.pool.get().await?;
+    inventory::load(&client).await
+}
+
+/// The open builds whose current BOM contains `item_id`.
+pub async fn build_uses(
+    ctx: &ServiceCtx,
+    token: &str,
+    item_id: &str,
+) -> Result<Vec<BuildUse>, DbError> {
+    let who = authenticate(ctx, token).await?;
+    if who.user.role == Role::ServiceDepartment {
+        return Err(DbError::Forbidden(format!(
+            "Your role ({}) cannot view production builds",
+            who.user.role
+        )));
+    }
+    let item_id = item_id.trim();
+    if item_id.is_empty() {
+        return Err(DbError::Invalid("Choose a part or assembly first".into()));
+    }
+    if item_id.chars().count() > MAX_ID_LEN {
+        return Err(DbError::Invalid(format!(
+            "An item id has at most {MAX_ID_LEN} characters"
+        )));
+    }
+    let client = ctx.pool.get().await?;
+    inventory::build_uses(&client, item_id).await
 }

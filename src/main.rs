@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use cleanstation::commands::{self, CliError, UserAdd};
 use cleanstation::config::Config;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -277,10 +278,19 @@ fn main() -> ExitCode {
 fn finish(result: Result<String, CliError>) -> ExitCode {
     match result {
         Ok(text) => {
-            if !text.is_empty() {
-                println!("{text}");
+            if text.is_empty() {
+                return ExitCode::SUCCESS;
             }
-            ExitCode::SUCCESS
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{text}").and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // A reader that stopped early (`| head`) is not an error of ours.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("cleanstation: cannot write the output: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Err(e) => {
             tracing::error!(error = %e, "command failed");

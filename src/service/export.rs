@@ -23,7 +23,22 @@ pub async fn export_bom(
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let doc = current_document(ctx, order_id).await?;
-    write_document(doc, format, Path::new(dir.trim())).await
+    write_document(doc, format, &station_dir(dir)?).await
+}
+
+/// The directory as the station means it: empty is the directory the station was started in, and a
+/// relative one is taken from there, so the screen can say exactly where the files went.
+fn station_dir(dir: &str) -> Result<PathBuf, DbError> {
+    let dir = Path::new(dir.trim());
+    if dir.is_absolute() {
+        return Ok(dir.to_path_buf());
+    }
+    let cwd = std::env::current_dir().map_err(|e| {
+        DbError::Invalid(format!(
+            "The station's working directory cannot be read ({e}); enter a full path"
+        ))
+    })?;
+    Ok(cwd.join(dir))
 }
 
 /// The build's current BOM version, or a refusal that says why there is none.

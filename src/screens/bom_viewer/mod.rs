@@ -117,6 +117,8 @@ pub struct BomViewerScreen {
     diff: Option<BomDiff>,
     diff_scroll: usize,
     export: Option<ExportDialog>,
+    /// The format index and directory of the last export sent from this screen.
+    last_export: (usize, String),
     /// Information for the user: where an export went, why a diff cannot be shown.
     notice: Option<String>,
     /// Rows per page in the current list, from the last draw.
@@ -152,6 +154,7 @@ impl BomViewerScreen {
             diff: None,
             diff_scroll: 0,
             export: None,
+            last_export: (0, String::new()),
             notice: None,
             page: 10,
         };
@@ -626,13 +629,12 @@ impl BomViewerScreen {
             .iter()
             .map(|f| f.label().to_string())
             .collect();
+        // The last choice is offered again: exports of one session usually go to one place.
+        let (format, last_dir) = &self.last_export;
         let mut dir = FormField::text("Directory").with_max_len(512);
-        // Where the station was started is the likeliest place the user expects files to land.
-        if let Ok(cwd) = std::env::current_dir() {
-            dir.set_value(&cwd.to_string_lossy());
-        }
-        let form =
-            Form::new(vec![FormField::choice("Format", formats, 0), dir]).with_input_width(48);
+        dir.set_value(last_dir);
+        let form = Form::new(vec![FormField::choice("Format", formats, *format), dir])
+            .with_input_width(48);
         self.notice = None;
         self.export = Some(ExportDialog { form, error: None });
     }
@@ -656,20 +658,18 @@ impl BomViewerScreen {
                 if self.loads.values().any(|l| *l == Load::Export) {
                     return Command::None;
                 }
+                // Empty means the directory the station was started in; the service resolves it.
                 let dir = dialog.form.value(DIRECTORY).trim().to_string();
-                if dir.is_empty() {
-                    dialog
-                        .form
-                        .set_error(DIRECTORY, "Enter the directory to write the files to");
-                    dialog.form.set_focus(DIRECTORY);
-                    return Command::None;
-                }
-                let format = dialog
+                let index = dialog
                     .form
                     .field(FORMAT)
                     .and_then(FormField::choice_index)
-                    .and_then(|i| ExportFormat::ALL.get(i).copied())
+                    .unwrap_or(0);
+                let format = ExportFormat::ALL
+                    .get(index)
+                    .copied()
                     .unwrap_or(ExportFormat::Csv);
+                self.last_export = (index, dir.clone());
                 dialog.error = None;
                 let Some(token) = ctx.token() else {
                     return Command::None;

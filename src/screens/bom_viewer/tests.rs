@@ -431,24 +431,40 @@ fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
 }
 
 #[test]
-fn an_empty_directory_is_refused_locally() {
+fn the_dialog_offers_the_last_choice_again() {
     let mut h = Harness::new();
     let mut s = h.loaded();
     h.act(&mut s, Action::ExportBom);
+    h.act(&mut s, Action::NextChoice);
     h.act(&mut s, Action::NextField);
-    h.act(&mut s, Action::ClearField);
+    h.type_str(&mut s, "/srv/out");
     let (reqs, _) = h.act(&mut s, Action::Submit);
-    assert!(reqs.is_empty());
-    let dialog = s.export.as_ref().expect("the dialog stays");
-    assert!(
-        dialog
-            .form
-            .field(DIRECTORY)
-            .and_then(FormField::error)
-            .is_some()
-    );
+    let sent = reqs.first().and_then(|r| match &r.kind {
+        Request::ExportBom { format, dir, .. } => Some((*format, dir.clone())),
+        _ => None,
+    });
+    assert_eq!(sent, Some((ExportFormat::Pdf, "/srv/out".to_string())));
     h.act(&mut s, Action::Cancel);
-    assert!(s.export.is_none());
+    h.act(&mut s, Action::ExportBom);
+    let dialog = s.export.as_ref().expect("the dialog opens again");
+    assert_eq!(dialog.form.value(DIRECTORY), "/srv/out");
+    assert_eq!(
+        dialog.form.field(FORMAT).and_then(FormField::choice_index),
+        Some(1)
+    );
+}
+
+#[test]
+fn an_empty_directory_is_sent_for_the_service_to_resolve() {
+    let mut h = Harness::new();
+    let mut s = h.loaded();
+    h.act(&mut s, Action::ExportBom);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let sent = reqs.first().and_then(|r| match &r.kind {
+        Request::ExportBom { format, dir, .. } => Some((*format, dir.clone())),
+        _ => None,
+    });
+    assert_eq!(sent, Some((ExportFormat::Csv, "".to_string())));
 }
 
 #[test]

@@ -650,10 +650,16 @@ fn draw_export(s: &mut BomViewerScreen, frame: &mut Frame, area: Rect, theme: &T
     dim(frame, area, theme);
     let inner = dialog(frame, centered(area, 76, 11), "Export BOM", theme);
     frame.render_widget(
-        Paragraph::new(format!(
-            "Write the current BOM of build {build} as files into a directory."
-        )),
-        row(inner, 1),
+        Paragraph::new(vec![
+            Line::from(format!(
+                "Write the current BOM of build {build} as files into a directory."
+            )),
+            Line::from(Span::styled(
+                "An empty directory means the one the station was started in.",
+                theme.muted,
+            )),
+        ]),
+        rows(inner, 0, 2),
     );
     let form = &mut dialog_state.form;
     form.render(frame, rows(inner, 3, form.height()), theme);

@@ -109,6 +109,7 @@ actions! {
     ShowDiff => "Diff",
     ExportBom => "Export",
     WhereUsed => "Where used",
+    ShowInTree => "Show in tree",
 }
 
 /// A group of bindings that is active in some situation.
@@ -187,10 +188,12 @@ pub enum KeyContext {
     Inventory,
     /// The list of places an item is used.
     WhereUsedList,
+    /// The inventory's search results.
+    InventoryResults,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 41] = [
+    pub const ALL: [KeyContext; 42] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -232,6 +235,7 @@ impl KeyContext {
         KeyContext::BomVersions,
         KeyContext::Inventory,
         KeyContext::WhereUsedList,
+        KeyContext::InventoryResults,
     ];
 
     /// The heading of this group in the help overlay.
@@ -278,6 +282,7 @@ impl KeyContext {
             KeyContext::BomVersions => "Versions",
             KeyContext::Inventory => "Inventory",
             KeyContext::WhereUsedList => "Where used",
+            KeyContext::InventoryResults => "Search results",
         }
     }
 }
@@ -640,6 +645,12 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::Inventory, KeyChord::ch('N'), A::PrevMatch, false),
     b(C::Inventory, KeyChord::ch('w'), A::WhereUsed, true),
     b(C::Inventory, ESC, A::Back, true),
+    b(C::InventoryResults, ENTER, A::ShowInTree, true),
+    b(C::InventoryResults, KeyChord::ch('/'), A::Search, true),
+    b(C::InventoryResults, KeyChord::ch('n'), A::NextMatch, false),
+    b(C::InventoryResults, KeyChord::ch('N'), A::PrevMatch, false),
+    b(C::InventoryResults, KeyChord::ch('w'), A::WhereUsed, true),
+    b(C::InventoryResults, ESC, A::ClearSearch, true),
     b(C::WhereUsedList, ENTER, A::Open, true),
     b(C::WhereUsedList, ESC, A::Close, true),
 ];

@@ -115,6 +115,9 @@ impl InventoryScreen {
                 KeyContext::List,
             ];
         }
+        if self.search.is_some() {
+            return vec![KeyContext::InventoryResults, KeyContext::List];
+        }
         vec![KeyContext::Inventory, KeyContext::List]
     }
 
@@ -302,7 +305,7 @@ impl InventoryScreen {
             }
             Action::Search => s.editing = true,
             // Enter shows the selected match in the tree; n/N then step through the others there.
-            Action::ToggleNode => {
+            Action::ShowInTree => {
                 let at = s.selected;
                 let results = std::mem::take(&mut s.results);
                 self.search = None;
@@ -312,7 +315,7 @@ impl InventoryScreen {
                 }
                 self.matches = results;
             }
-            Action::Back => self.search = None,
+            Action::ClearSearch => self.search = None,
             Action::WhereUsed => {
                 let item = self.selected_item();
                 return self.open_where_used(item, ctx);
@@ -1506,7 +1509,7 @@ mod tests {
         }
         assert_eq!(s.selected_item(), Some(Item::Part(0)));
         s.update(ScreenMsg::Action(Action::Search), &mut ctx);
-        s.update(ScreenMsg::Action(Action::ToggleNode), &mut ctx);
+        s.update(ScreenMsg::Action(Action::ShowInTree), &mut ctx);
         // Back in the tree, at the valve under its assembly.
         assert_eq!(s.key_contexts()[0], KeyContext::Inventory);
         assert_eq!(s.selected_item(), Some(Item::Part(0)));

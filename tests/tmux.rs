@@ -327,3 +327,85 @@ fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
         Duration::from_secs(20),
     );
 }
+
+#[test]
+fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
+    let station = Station::start("bom");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    // The order comes in through the command line, as a coordinator would import it.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bom/example-2.json");
+    let import = Command::new(BIN)
+        .args(["--config", &station.config.display().to_string()])
+        .args(["order", "import", &fixture.display().to_string()])
+        .args(["--as", "coordinator"])
+        .env("CLEANSTATION_PASSWORD", "demo-password")
+        .output()
+        .expect("order import");
+    assert!(
+        import.status.success(),
+        "order import: {}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    station.login("procurement", "demo-password");
+    station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["Build detail", "View BOM"], Duration::from_secs(20));
+    station.keys(&["v"]);
+    station.wait_for(
+        &["[ Tree ]", "Version 1 of 1", "T2-BODY-48-60-HA"],
+        Duration::from_secs(20),
+    );
+    assert_absent(&station.screen(), "T2-ADW-48-60-FRAME");
+    station.keys(&["+"]);
+    station.wait_for(&["T2-ADW-48-60-FRAME"], Duration::from_secs(10));
+    station.keys(&["/"]);
+    station.type_text("valve");
+    station.keys(&["Enter"]);
+    station.wait_for(&["Search 'valve': match 1 of"], Duration::from_secs(10));
+    station.keys(&["Tab"]);
+    station.wait_for(&["[ Totals ]", "distinct parts"], Duration::from_secs(10));
+
+    // Export the PDF into a directory of the test's own.
+    let out = station.dir.join("exports");
+    std::fs::create_dir_all(&out).expect("export dir");
+    station.keys(&["x"]);
+    station.wait_for(&["Export BOM", "Format"], Duration::from_secs(10));
+    station.keys(&["Right", "Tab", "C-u"]);
+    station.type_text(&out.display().to_string());
+    station.keys(&["Enter"]);
+    let pdf = out.join("PO-EX-2_EX-2_BOM_v1.pdf");
+    station.wait_for(
+        &[&format!("Exported to {}", pdf.display())],
+        Duration::from_secs(30),
+    );
+    let bytes = std::fs::read(&pdf).expect("the exported PDF");
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF: {:?}", &bytes[..8]);
+
+    // From home, the inventory: find the drain valve and where it is used.
+    for _ in 0..3 {
+        station.key_alone("Escape");
+    }
+    station.wait_for(&["Welcome", "Inventory"], Duration::from_secs(10));
+    station.keys(&["Down", "Enter"]);
+    station.wait_for(&["Catalog", "SINK BODY"], Duration::from_secs(20));
+    station.keys(&["/"]);
+    station.type_text("59800");
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &["1 match for '59800'", "ELECTRIC DRAIN VALVE"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["w"]);
+    station.wait_for(
+        &[
+            "Where used: 59800",
+            "ASSY-T2-DRAIN-VALVE",
+            "Open builds whose current BOM contains it (1)",
+            "PO-EX-2",
+        ],
+        Duration::from_secs(20),
+    );
+}

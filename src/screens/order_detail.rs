@@ -395,11 +395,8 @@ impl OrderDetailScreen {
                 self.notice = None;
                 return self.reload(ctx);
             }
-            Action::ViewBom => match &self.detail {
-                Some(d) if d.bom.is_some() => ctx.emit(Effect::Navigate(ScreenId::Bom(d.id))),
-                Some(_) => ctx.toast(Toast::error("This build has no BOM yet")),
-                None => {}
-            },
+            // The viewer says itself when there is no BOM, so the key works before the detail loads.
+            Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::Bom(self.order_id))),
             Action::MoveStatus => {
                 let targets = self.moves();
                 if targets.is_empty() {
@@ -1781,6 +1778,11 @@ mod tests {
         );
         let (_, effects) = h.act(&mut s, Action::Back);
         assert_eq!(effects, vec![Effect::Navigate(ScreenId::Orders)]);
+        let (_, effects) = h.act(&mut s, Action::ViewBom);
+        assert_eq!(
+            effects,
+            vec![Effect::Navigate(ScreenId::Bom(Uuid::from_u128(7)))]
+        );
     }
 
     #[test]

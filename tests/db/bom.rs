@@ -1,12 +1,18 @@
 //! BOM versions against a real database: stored nodes match the generated tree, versions supersede each
-//! other, the accessory list, and the database catalog index agrees with the shipped files.
+//! other, a 300-node BOM is stored whole (or not at all), the accessory list, and the database catalog
+//! index agrees with the shipped files.
 
 use crate::support::TestDb;
-use cleanstation::db::bom::{accessories, load_catalog_index, preview, summary, write_version};
-use cleanstation::db::{Actor, DbError, begin_as};
-use cleanstation::domain::bom::{BomError, BomStatus, CatalogIndex, ItemType, generate};
+use cleanstation::db::bom::{
+    accessories, document, load_catalog_index, preview, summary, write_version,
+};
+use cleanstation::db::{Actor, DbError, GenericClient, begin_as};
+use cleanstation::domain::bom::{
+    ACCESSORIES, BomError, BomNode, BomStatus, CatalogIndex, GeneratedBom, ItemType, generate,
+};
 use cleanstation::domain::catalog::parse_catalog;
-use cleanstation::domain::order::{BuildConfig, DocumentLanguage};
+use cleanstation::domain::order::{AccessoryLine, BuildConfig, DocumentLanguage};
+use cleanstation::domain::order_rules::validate_build;
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::service::seed::seed_demo;
 use rust_decimal::Decimal;
@@ -392,4 +398,239 @@ async fn preview_generates_without_saving() {
         .expect("count")
         .get(0);
     assert_eq!(saved, 0);
+}
+
+/// The fullest build the wizard allows, with every accessory of R9 on top: a large real BOM.
+fn every_option_build() -> BuildConfig {
+    let mut build: BuildConfig = serde_json::from_value(json!({
+        "buildNumber": "B-FULL", "sinkFamily": "MDRD", "sinkModel": "T2-B3", "sinkWidth": 36, "sinkLength": 120,
+        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "SS_ADJUSTABLE_SEISMIC_FEET",
+        "hasPegboard": true, "pegboardColor": "GREEN", "pegboardType": "PERFORATED",
+        "pegboardSizeType": "SAME_AS_SINK",
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 30, "basinLength": 20, "basinDepth": 10,
+             "hasPTrapDrain": true, "hasBasinLight": true},
+            {"basinIndex": 2, "basinType": "E_SINK_DI", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
+             "hasPTrapDrain": true, "hasBasinLight": true},
+            {"basinIndex": 3, "basinType": "E_DRAIN", "basinWidth": 28, "basinLength": 22, "basinDepth": 12,
+             "isCustomSize": true, "hasPTrapDrain": true, "hasBasinLight": true}],
+        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "CENTER"},
+                    {"faucetType": "PRE_RINSE_OVERHEAD_SPRAY", "quantity": 1, "placement": "BETWEEN_BASINS"},
+                    {"faucetType": "GOOSENECK_TREATED_WATER", "quantity": 1, "placement": "CENTER"}],
+        "sprayers": [{"sprayerType": "DI_WATER_GUN_KIT_TURRET", "quantity": 1, "location": "LEFT_SIDE"},
+                     {"sprayerType": "AIR_GUN_KIT_ROSETTE", "quantity": 1, "location": "RIGHT_SIDE"}]
+    }))
+    .expect("valid build");
+    build.accessories = ACCESSORIES
+        .iter()
+        .map(|a| AccessoryLine {
+            assembly_id: a.id.to_string(),
+            quantity: 1,
+        })
+        .collect();
+    build
+}
+
+/// `bom` repeated until it has at least `min` nodes: the copies' parents and sequence follow on.
+fn repeated(bom: &GeneratedBom, min: usize) -> GeneratedBom {
+    let mut nodes: Vec<BomNode> = Vec::new();
+    while nodes.len() < min {
+        let offset = nodes.len();
+        for n in &bom.nodes {
+            let mut copy = n.clone();
+            copy.parent = n.parent.map(|p| p + offset);
+            copy.sequence = i32::try_from(nodes.len() + 1).expect("small");
+            nodes.push(copy);
+        }
+    }
+    GeneratedBom {
+        nodes,
+        notes: bom.notes.clone(),
+    }
+}
+
+async fn item_count(client: &impl GenericClient, order: Uuid) -> i64 {
+    client
+        .query_one(
+            r#"SELECT count(*) FROM "BOMItem" i JOIN "BillOfMaterials" b ON b.id = i."bomId"
+                WHERE b."orderId" = $1"#,
+            &[&order],
+        )
+        .await
+        .expect("item count")
+        .get(0)
+}
+
+#[tokio::test]
+async fn a_bom_of_over_300_nodes_is_stored_whole() {
+    let db = seeded().await;
+    let coordinator = user_id(&db, "coordinator").await;
+    let mut client = db.client().await;
+    let index = load_catalog_index(&client).await.expect("index");
+    let build = every_option_build();
+    assert_eq!(validate_build(&build), vec![], "the wizard accepts it");
+    let generated = generate(DocumentLanguage::En, &build, &index).expect("generates");
+    let bom = repeated(&generated, 300);
+    assert!(bom.nodes.len() >= 300, "{} nodes", bom.nodes.len());
+    assert!(bom.nodes.iter().any(|n| n.is_custom));
+    assert!(bom.nodes.iter().any(|n| n.level >= 2));
+
+    let tx = begin_as(&mut client, &Actor::user(coordinator, "test-bom"))
+        .await
+        .expect("begin");
+    let order = insert_order(&tx, "B-FULL").await;
+    let (bom_id, version) = write_version(&tx, order, &bom, coordinator)
+        .await
+        .expect("stored");
+    assert_eq!(version, 1);
+    tx.commit().await.expect("commit");
+
+    // Read back on another connection: every row, in sequence, with the same tree.
+    let reader = db.client().await;
+    let rows = reader
+        .query(
+            r#"SELECT id, "parentItemId", "itemId", "itemType", "quantity", "level", "sequenceOrder",
+                      "isCustomPart", "customPartSpec", "notes"
+                 FROM "BOMItem" WHERE "bomId" = $1 ORDER BY "sequenceOrder""#,
+            &[&bom_id],
+        )
+        .await
+        .expect("items");
+    assert_eq!(rows.len(), bom.nodes.len());
+    let position: HashMap<Uuid, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.get::<_, Uuid>(0), i))
+        .collect();
+    for (i, (r, n)) in rows.iter().zip(&bom.nodes).enumerate() {
+        let parent: Option<Uuid> = r.get(1);
+        let parent = parent.map(|p| position[&p]);
+        assert_eq!(parent, n.parent, "node {}", i + 1);
+        assert_eq!(r.get::<_, String>(2), n.id, "node {}", i + 1);
+        assert_eq!(r.get::<_, ItemType>(3), n.item_type, "node {}", i + 1);
+        assert_eq!(r.get::<_, Decimal>(4), Decimal::from(n.quantity));
+        let level: i32 = r.get(5);
+        assert_eq!(level, n.level, "node {}", i + 1);
+        match parent {
+            None => assert_eq!(level, 0),
+            Some(p) => {
+                assert!(p < i, "node {} follows its parent", i + 1);
+                assert_eq!(level, rows[p].get::<_, i32>(5) + 1, "node {}", i + 1);
+            }
+        }
+        assert_eq!(
+            r.get::<_, Option<i32>>(6),
+            Some(i32::try_from(i + 1).expect("small"))
+        );
+        assert_eq!(r.get::<_, Option<bool>>(7), Some(n.is_custom));
+        assert_eq!(r.get::<_, Option<serde_json::Value>>(8), n.custom_spec);
+        assert_eq!(r.get::<_, Option<String>>(9), n.notes);
+    }
+
+    // The stored document reads back to the same totals as the generated one.
+    let doc = document(&reader, order, None)
+        .await
+        .expect("document")
+        .expect("current version");
+    assert_eq!(doc.items.len(), bom.nodes.len());
+    let stored: Vec<(String, Decimal)> = doc
+        .flattened()
+        .into_iter()
+        .map(|l| (l.item_id, l.quantity))
+        .collect();
+    let expected: Vec<(String, Decimal)> = bom
+        .flattened()
+        .into_iter()
+        .map(|(id, q)| (id, Decimal::from(q)))
+        .collect();
+    assert_eq!(stored, expected);
+}
+
+#[tokio::test]
+async fn a_failure_after_write_version_leaves_no_trace() {
+    let db = seeded().await;
+    let coordinator = user_id(&db, "coordinator").await;
+    let actor = Actor::user(coordinator, "test-bom");
+    let mut client = db.client().await;
+    let index = load_catalog_index(&client).await.expect("index");
+    let first = generate(DocumentLanguage::En, &di_build(), &index).expect("generates");
+    let big = repeated(
+        &generate(DocumentLanguage::En, &every_option_build(), &index).expect("generates"),
+        300,
+    );
+
+    // Version 1 is committed.
+    let tx = begin_as(&mut client, &actor).await.expect("begin");
+    let order = insert_order(&tx, "B-ROLLBACK").await;
+    let (v1, _) = write_version(&tx, order, &first, coordinator)
+        .await
+        .expect("version 1");
+    tx.commit().await.expect("commit");
+    let audited_before: i64 = client
+        .query_one(r#"SELECT count(*) FROM "AuditLog""#, &[])
+        .await
+        .expect("audit")
+        .get(0);
+
+    // Version 2 is written, then a later step of the same change fails.
+    let tx = begin_as(&mut client, &actor).await.expect("begin");
+    let (v2, version) = write_version(&tx, order, &big, coordinator)
+        .await
+        .expect("version 2");
+    assert_eq!(version, 2);
+    assert_eq!(
+        item_count(&tx, order).await,
+        i64::try_from(first.nodes.len() + big.nodes.len()).expect("small"),
+        "visible inside the transaction"
+    );
+    let failed = tx
+        .execute(
+            r#"UPDATE "ProductionOrder" SET "sinkWidth" = 1 / ("sinkWidth" - "sinkWidth") WHERE id = $1"#,
+            &[&order],
+        )
+        .await;
+    assert!(failed.is_err(), "the forced failure");
+    tx.rollback().await.expect("rollback");
+
+    // Nothing of version 2 remains and version 1 is untouched.
+    let reader = db.client().await;
+    assert_eq!(
+        item_count(&reader, order).await,
+        i64::try_from(first.nodes.len()).expect("small")
+    );
+    let versions: Vec<(Uuid, i32, BomStatus)> = reader
+        .query(
+            r#"SELECT id, "version", "status" FROM "BillOfMaterials" WHERE "orderId" = $1"#,
+            &[&order],
+        )
+        .await
+        .expect("versions")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(versions, vec![(v1, 1, BomStatus::Draft)]);
+    let stray: i64 = reader
+        .query_one(
+            r#"SELECT count(*) FROM "BOMItem" WHERE "bomId" = $1"#,
+            &[&v2],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(stray, 0);
+    let current: Option<Uuid> = reader
+        .query_one(
+            r#"SELECT "bomId" FROM "ProductionOrder" WHERE id = $1"#,
+            &[&order],
+        )
+        .await
+        .expect("build")
+        .get(0);
+    assert_eq!(current, Some(v1));
+    let audited_after: i64 = reader
+        .query_one(r#"SELECT count(*) FROM "AuditLog""#, &[])
+        .await
+        .expect("audit")
+        .get(0);
+    assert_eq!(audited_after, audited_before, "no audit rows either");
 }

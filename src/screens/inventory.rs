@@ -4,7 +4,9 @@
 //! use an item are asked for, when its where-used panel opens.
 
 use crate::domain::Role;
-use crate::domain::inventory::{Browse, BuildUse, CatalogUse, Group, Item, NodeKind, PartRecord};
+use crate::domain::inventory::{
+    AssemblyRecord, Browse, BuildUse, CatalogUse, Group, Item, NodeKind, PartRecord,
+};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
@@ -1063,65 +1065,88 @@ fn category_text(browse: &Browse, code: Option<&str>) -> Option<String> {
     })
 }
 
-fn part_lines<'a>(p: &PartRecord, w: usize, theme: &Theme) -> Vec<Line<'a>> {
+/// One row of a detail pane: always shown, or shown only when it holds a value (see [`optional`]).
+enum Row {
+    Always(&'static str, Option<String>),
+    Optional(&'static str, Option<String>),
+}
+
+fn text(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+/// The rows in order, then the "Not recorded" line naming the empty optional ones.
+fn detail_rows<'a>(rows: Vec<Row>, w: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut missing = Vec::new();
-    lines.extend(field("Id", Some(&p.id), w, theme));
-    lines.extend(field("Name", Some(&p.name), w, theme));
-    lines.extend(field("Kind", Some("Part"), w, theme));
-    lines.extend(field("Type", Some(p.part_type.code()), w, theme));
-    lines.extend(field("Status", Some(p.status.code()), w, theme));
-    lines.extend(optional(
-        &mut missing,
-        "Mfr part no.",
-        p.manufacturer_part_number.as_deref(),
-        w,
-        theme,
-    ));
-    lines.extend(optional(
-        &mut missing,
-        "Manufacturer",
-        p.manufacturer_info.as_deref(),
-        w,
-        theme,
-    ));
-    lines.extend(optional(
-        &mut missing,
-        "Description",
-        p.description.as_deref(),
-        w,
-        theme,
-    ));
-    lines.extend(optional(
-        &mut missing,
-        "Photo",
-        p.photo_url.as_deref(),
-        w,
-        theme,
-    ));
-    lines.extend(optional(
-        &mut missing,
-        "Drawing",
-        p.technical_drawing_url.as_deref(),
-        w,
-        theme,
-    ));
-    lines.extend(optional(
-        &mut missing,
-        "Created",
-        date(p.created_at).as_deref(),
-        w,
-        theme,
-    ));
-    lines.extend(optional(
-        &mut missing,
-        "Updated",
-        date(p.updated_at).as_deref(),
-        w,
-        theme,
-    ));
+    for row in rows {
+        match row {
+            Row::Always(label, value) => lines.extend(field(label, value.as_deref(), w, theme)),
+            Row::Optional(label, value) => {
+                lines.extend(optional(&mut missing, label, value.as_deref(), w, theme));
+            }
+        }
+    }
     lines.extend(not_recorded(&missing, w, theme));
     lines
+}
+
+fn part_lines<'a>(p: &PartRecord, w: usize, theme: &Theme) -> Vec<Line<'a>> {
+    detail_rows(
+        vec![
+            Row::Always("Id", text(&p.id)),
+            Row::Always("Name", text(&p.name)),
+            Row::Always("Kind", text("Part")),
+            Row::Always("Type", text(p.part_type.code())),
+            Row::Always("Status", text(p.status.code())),
+            Row::Optional("Mfr part no.", p.manufacturer_part_number.clone()),
+            Row::Optional("Manufacturer", p.manufacturer_info.clone()),
+            Row::Optional("Description", p.description.clone()),
+            Row::Optional("Photo", p.photo_url.clone()),
+            Row::Optional("Drawing", p.technical_drawing_url.clone()),
+            Row::Optional("Created", date(p.created_at)),
+            Row::Optional("Updated", date(p.updated_at)),
+        ],
+        w,
+        theme,
+    )
+}
+
+fn assembly_lines<'a>(
+    browse: &Browse,
+    asm: &AssemblyRecord,
+    w: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    detail_rows(
+        vec![
+            Row::Always("Id", text(&asm.id)),
+            Row::Always("Name", text(&asm.name)),
+            Row::Always("Kind", text("Assembly")),
+            Row::Always("Type", text(asm.assembly_type.code())),
+            Row::Always("Status", text(asm.status.code())),
+            Row::Always(
+                "Category",
+                category_text(browse, asm.category_code.as_deref()),
+            ),
+            Row::Always(
+                "Subcategory",
+                category_text(browse, asm.subcategory_code.as_deref()),
+            ),
+            Row::Always("Can be ordered", yes_no(asm.can_order).map(str::to_string)),
+            Row::Always("Kit", yes_no(asm.is_kit).map(str::to_string)),
+            Row::Optional("Kit components", asm.kit_components.clone()),
+            Row::Optional("QR data", asm.qr_data.clone()),
+            Row::Optional("Work instr.", asm.work_instruction.clone()),
+            Row::Optional("Description", asm.description.clone()),
+            Row::Optional("Photo", asm.photo_url.clone()),
+            Row::Optional("Drawing", asm.technical_drawing_url.clone()),
+            Row::Optional("Created", date(asm.created_at)),
+            Row::Optional("Updated", date(asm.updated_at)),
+        ],
+        w,
+        theme,
+    )
 }
 
 /// The detail of one part or assembly, with its pane title.
@@ -1162,84 +1187,7 @@ fn item_detail<'a>(
             let Some(asm) = browse.assembly(a) else {
                 return ("Details".into(), Vec::new());
             };
-            let mut lines = Vec::new();
-            let mut missing = Vec::new();
-            lines.extend(field("Id", Some(&asm.id), w, theme));
-            lines.extend(field("Name", Some(&asm.name), w, theme));
-            lines.extend(field("Kind", Some("Assembly"), w, theme));
-            lines.extend(field("Type", Some(asm.assembly_type.code()), w, theme));
-            lines.extend(field("Status", Some(asm.status.code()), w, theme));
-            lines.extend(field(
-                "Category",
-                category_text(browse, asm.category_code.as_deref()).as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(field(
-                "Subcategory",
-                category_text(browse, asm.subcategory_code.as_deref()).as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(field("Can be ordered", yes_no(asm.can_order), w, theme));
-            lines.extend(field("Kit", yes_no(asm.is_kit), w, theme));
-            lines.extend(optional(
-                &mut missing,
-                "Kit components",
-                asm.kit_components.as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "QR data",
-                asm.qr_data.as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "Work instr.",
-                asm.work_instruction.as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "Description",
-                asm.description.as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "Photo",
-                asm.photo_url.as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "Drawing",
-                asm.technical_drawing_url.as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "Created",
-                date(asm.created_at).as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(optional(
-                &mut missing,
-                "Updated",
-                date(asm.updated_at).as_deref(),
-                w,
-                theme,
-            ));
-            lines.extend(not_recorded(&missing, w, theme));
+            let mut lines = assembly_lines(browse, asm, w, theme);
             if let Some(twin) = browse.twin(item) {
                 let text = format!("part {}: the same item in BOMs", browse.item_id(twin));
                 lines.extend(field("Twin", Some(&text), w, theme));

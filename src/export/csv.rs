@@ -4,6 +4,15 @@ use crate::domain::bom_document::{BomDocument, quantity_text};
 
 const LINE_END: &str = "\r\n";
 
+/// Marks the file as UTF-8: without it Excel reads a CSV in the local code page and garbles names
+/// such as `0.75 MM²` or the catalog's inch primes. Spreadsheets that know UTF-8 ignore it.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// The bytes of a CSV file holding `text`.
+pub fn file_bytes(text: &str) -> Vec<u8> {
+    format!("{UTF8_BOM}{text}").into_bytes()
+}
+
 /// One field: quoted when it holds a comma, a quote or a line break, inner quotes doubled.
 pub fn field(text: &str) -> String {
     if text.contains([',', '"', '\r', '\n']) {

@@ -54,11 +54,11 @@ pub fn files(
         ExportFormat::Csv => vec![
             ExportFile {
                 name: naming::file_name(doc, naming::Part::Tree, format),
-                bytes: csv::tree(doc).into_bytes(),
+                bytes: csv::file_bytes(&csv::tree(doc)),
             },
             ExportFile {
                 name: naming::file_name(doc, naming::Part::Totals, format),
-                bytes: csv::totals(doc).into_bytes(),
+                bytes: csv::file_bytes(&csv::totals(doc)),
             },
         ],
         ExportFormat::Pdf => vec![ExportFile {

@@ -136,6 +136,9 @@ fn scratch(name: &str) -> PathBuf {
 
 /// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text
+        .strip_prefix(cleanstation::export::csv::UTF8_BOM)
+        .expect("the file starts with the UTF-8 byte order mark");
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();
@@ -437,8 +440,8 @@ async fn the_command_line_export_writes_the_same_files() {
     );
     let doc = env.document(id).await;
     assert_eq!(
-        std::fs::read_to_string(out_dir.join("PO-EXP-4_EXP-4_BOM_v1.csv")).expect("csv"),
-        cleanstation::export::csv::tree(&doc)
+        std::fs::read(out_dir.join("PO-EXP-4_EXP-4_BOM_v1.csv")).expect("csv"),
+        cleanstation::export::csv::file_bytes(&cleanstation::export::csv::tree(&doc))
     );
 
     let out = run(args("PDF", &out_dir)).await;

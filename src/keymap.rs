@@ -110,6 +110,22 @@ actions! {
     ExportBom => "Export",
     WhereUsed => "Where used",
     ShowInTree => "Show in tree",
+    OpenQc => "QC checklist",
+    OpenQcHistory => "QC history",
+    AnswerYes => "Yes / conforming",
+    AnswerNo => "No / non-conforming",
+    AnswerNa => "N/A",
+    EditAnswer => "Enter value",
+    EditNotes => "Notes",
+    SaveNotes => "Save notes",
+    NextSection => "Next section",
+    PrevSection => "Previous section",
+    FirstUnanswered => "First unanswered",
+    NextNonConforming => "Next non-conforming",
+    EditJobId => "Job ID",
+    SignResult => "Submit and sign",
+    DiscardDraft => "Discard draft",
+    Certificate => "Certificate PDF",
 }
 
 /// A group of bindings that is active in some situation.
@@ -190,10 +206,24 @@ pub enum KeyContext {
     WhereUsedList,
     /// The inventory's search results.
     InventoryResults,
+    /// The build detail when the user may perform the QC its status calls for.
+    QcAction,
+    /// Answering a QC checklist.
+    QcChecklist,
+    /// A QC checklist that cannot be edited: a submitted result, or another inspector's draft.
+    QcReadOnly,
+    /// An admin looking at an open QC draft.
+    QcDraftAdmin,
+    /// The notes of one checklist line.
+    QcNotes,
+    /// A build's QC results.
+    QcHistory,
+    /// A passed Final QC result, which has a certificate.
+    QcCertificateAction,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 42] = [
+    pub const ALL: [KeyContext; 49] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -236,6 +266,13 @@ impl KeyContext {
         KeyContext::Inventory,
         KeyContext::WhereUsedList,
         KeyContext::InventoryResults,
+        KeyContext::QcAction,
+        KeyContext::QcChecklist,
+        KeyContext::QcReadOnly,
+        KeyContext::QcDraftAdmin,
+        KeyContext::QcNotes,
+        KeyContext::QcHistory,
+        KeyContext::QcCertificateAction,
     ];
 
     /// The heading of this group in the help overlay.
@@ -283,6 +320,13 @@ impl KeyContext {
             KeyContext::Inventory => "Inventory",
             KeyContext::WhereUsedList => "Where used",
             KeyContext::InventoryResults => "Search results",
+            KeyContext::QcAction => "QC",
+            KeyContext::QcChecklist => "QC checklist",
+            KeyContext::QcReadOnly => "QC checklist (read-only)",
+            KeyContext::QcDraftAdmin => "QC draft",
+            KeyContext::QcNotes => "Notes",
+            KeyContext::QcHistory => "QC history",
+            KeyContext::QcCertificateAction => "Certificate",
         }
     }
 }
@@ -604,7 +648,9 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::RegenerateBom,
         false,
     ),
+    b(C::QcAction, KeyChord::ch('c'), A::OpenQc, true),
     b(C::Detail, KeyChord::ch('v'), A::ViewBom, true),
+    b(C::Detail, KeyChord::ch('h'), A::OpenQcHistory, false),
     b(C::Detail, KeyChord::plain(KeyCode::F(5)), A::Refresh, false),
     b(C::Detail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Detail, ESC, A::Back, true),
@@ -651,6 +697,62 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::InventoryResults, KeyChord::ch('N'), A::PrevMatch, false),
     b(C::InventoryResults, KeyChord::ch('w'), A::WhereUsed, true),
     b(C::InventoryResults, ESC, A::ClearSearch, true),
+    // QC checklist: the home row answers and moves
+    b(C::QcChecklist, KeyChord::ch('y'), A::AnswerYes, true),
+    b(C::QcChecklist, KeyChord::ch('n'), A::AnswerNo, true),
+    b(C::QcChecklist, KeyChord::ch('a'), A::AnswerNa, true),
+    b(C::QcChecklist, ENTER, A::EditAnswer, true),
+    b(C::QcChecklist, KeyChord::ch('e'), A::EditNotes, true),
+    b(C::QcChecklist, KeyChord::ch('s'), A::SignResult, true),
+    b(C::QcChecklist, KeyChord::ch('i'), A::EditJobId, false),
+    b(C::QcChecklist, KeyChord::ch('j'), A::Down, false),
+    b(C::QcChecklist, KeyChord::ch('k'), A::Up, false),
+    b(
+        C::QcChecklist,
+        KeyChord::plain(KeyCode::PageDown),
+        A::NextSection,
+        false,
+    ),
+    b(
+        C::QcChecklist,
+        KeyChord::plain(KeyCode::PageUp),
+        A::PrevSection,
+        false,
+    ),
+    b(C::QcChecklist, KeyChord::ch('g'), A::FirstUnanswered, false),
+    b(
+        C::QcChecklist,
+        KeyChord::ch('G'),
+        A::NextNonConforming,
+        false,
+    ),
+    b(C::QcChecklist, ESC, A::Back, true),
+    b(C::QcReadOnly, KeyChord::ch('j'), A::Down, false),
+    b(C::QcReadOnly, KeyChord::ch('k'), A::Up, false),
+    b(
+        C::QcReadOnly,
+        KeyChord::plain(KeyCode::PageDown),
+        A::NextSection,
+        false,
+    ),
+    b(
+        C::QcReadOnly,
+        KeyChord::plain(KeyCode::PageUp),
+        A::PrevSection,
+        false,
+    ),
+    b(C::QcReadOnly, ESC, A::Back, true),
+    b(C::QcDraftAdmin, KeyChord::ch('X'), A::DiscardDraft, true),
+    b(C::QcNotes, KeyChord::ctrl('s'), A::SaveNotes, true),
+    b(C::QcNotes, ESC, A::Cancel, true),
+    b(C::QcHistory, ENTER, A::Open, true),
+    b(C::QcHistory, ESC, A::Back, true),
+    b(
+        C::QcCertificateAction,
+        KeyChord::ch('p'),
+        A::Certificate,
+        true,
+    ),
     b(C::WhereUsedList, ENTER, A::Open, true),
     b(C::WhereUsedList, ESC, A::Close, true),
 ];

@@ -8,12 +8,14 @@ use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::bom_document::{BomDocument, BomVersionList};
+use crate::domain::checklist::FormType;
 use crate::domain::inventory::{BuildUse, Inventory};
 use crate::domain::notification::Notification;
 use crate::domain::order::{
     AttachmentInfo, BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck,
     OrderDetail, OrderPage, OrderQuery, OrderRow, OrderStatus, WizardContext,
 };
+use crate::domain::qc::{LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultSummary};
 use crate::domain::session::Session;
 use crate::domain::user::{NewUser, UserSummary};
 use crate::export::ExportFormat;
@@ -240,6 +242,54 @@ pub enum Request {
         token: String,
         item_id: String,
     },
+    // QC (QC_PERSON performs; every role that may see the build reads the history).
+    /// The QC form the build's status calls for, with the open draft.
+    QcForm {
+        token: String,
+        order_id: Uuid,
+    },
+    /// Saves the inspector's draft (created on the first save): the job id and the given answers.
+    SaveQcDraft {
+        token: String,
+        order_id: Uuid,
+        qc_type: FormType,
+        job_id: String,
+        answers: Vec<LineAnswer>,
+    },
+    /// Signs and submits the draft with these final answers, and moves the build (T3, T4, T8 or T9).
+    SubmitQc {
+        token: String,
+        order_id: Uuid,
+        qc_type: FormType,
+        job_id: String,
+        answers: Vec<LineAnswer>,
+        outcome: QcOutcome,
+        /// The failure reason (FAIL only).
+        reason: Option<String>,
+        password: String,
+    },
+    /// ADMIN: throws away the open draft of a build's form.
+    DiscardQcDraft {
+        token: String,
+        order_id: Uuid,
+        qc_type: FormType,
+    },
+    /// Every QC result of the build, newest first, each with its signature checked.
+    QcHistory {
+        token: String,
+        order_id: Uuid,
+    },
+    /// One result with every answer.
+    QcResult {
+        token: String,
+        result_id: Uuid,
+    },
+    /// Writes the certificate PDF of a passed Final QC into `dir`.
+    QcCertificate {
+        token: String,
+        result_id: Uuid,
+        dir: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -335,6 +385,27 @@ impl std::fmt::Debug for Request {
             Request::WhereUsed { item_id, .. } => {
                 return write!(f, "WhereUsed {{ {item_id:?} }}");
             }
+            Request::QcForm { order_id, .. } => return write!(f, "QcForm {{ {order_id} }}"),
+            Request::SaveQcDraft {
+                order_id, answers, ..
+            } => {
+                return write!(f, "SaveQcDraft {{ {order_id}, {} answers }}", answers.len());
+            }
+            Request::SubmitQc {
+                order_id, outcome, ..
+            } => {
+                return write!(f, "SubmitQc {{ {order_id} {outcome:?} }}");
+            }
+            Request::DiscardQcDraft { order_id, .. } => {
+                return write!(f, "DiscardQcDraft {{ {order_id} }}");
+            }
+            Request::QcHistory { order_id, .. } => {
+                return write!(f, "QcHistory {{ {order_id} }}");
+            }
+            Request::QcResult { result_id, .. } => return write!(f, "QcResult {{ {result_id} }}"),
+            Request::QcCertificate { result_id, .. } => {
+                return write!(f, "QcCertificate {{ {result_id} }}");
+            }
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -375,6 +446,12 @@ pub enum Reply {
     Exported(Vec<std::path::PathBuf>),
     Inventory(Box<Inventory>),
     WhereUsed(Vec<BuildUse>),
+    QcForm(Box<QcForm>),
+    /// The draft's id after a save.
+    QcDraftSaved(Uuid),
+    QcSubmitted(Box<QcResultSummary>),
+    QcHistory(Vec<QcResultSummary>),
+    QcResult(Box<QcResultDetail>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use crate::domain::applies_when::{self, Expr};
 use postgres_types::{FromSql, ToSql};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue, json};
 use std::collections::HashSet;
 
@@ -21,8 +21,9 @@ pub const MAX_ITEM_ID_LEN: usize = 50;
 pub const TEST_TYPES: &[&str] = &["FUNCTIONAL", "SAFETY", "PERFORMANCE", "VISUAL"];
 
 /// `"QCFormType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
 #[postgres(name = "QCFormType")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FormType {
     #[postgres(name = "PRE_QC")]
     PreQc,
@@ -49,18 +50,23 @@ impl FormType {
 }
 
 /// `"QCCheckType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
 #[postgres(name = "QCCheckType")]
 pub enum CheckType {
     #[postgres(name = "BOOLEAN")]
+    #[serde(rename = "BOOLEAN")]
     Boolean,
     #[postgres(name = "TEXT")]
+    #[serde(rename = "TEXT")]
     Text,
     #[postgres(name = "MEASUREMENT")]
+    #[serde(rename = "MEASUREMENT")]
     Measurement,
     #[postgres(name = "N_A_OPTION")]
+    #[serde(rename = "N_A_OPTION")]
     NaOption,
     #[postgres(name = "MULTI_CHOICE")]
+    #[serde(rename = "MULTI_CHOICE")]
     MultiChoice,
 }
 

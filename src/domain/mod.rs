@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod notification;
 pub mod order;
 pub mod order_rules;
+pub mod qc;
 pub mod role;
 pub mod session;
 pub mod user;

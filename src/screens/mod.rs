@@ -12,6 +12,8 @@ pub mod notifications;
 pub mod order_detail;
 pub mod orders;
 pub mod password;
+pub mod qc_checklist;
+pub mod qc_history;
 pub mod users;
 pub mod wizard;
 
@@ -140,6 +142,10 @@ pub enum ScreenId {
     Bom(uuid::Uuid),
     /// The inventory browser.
     Inventory,
+    /// The QC checklist the build's status calls for.
+    QcChecklist(uuid::Uuid),
+    /// A build's QC results.
+    QcHistory(uuid::Uuid),
 }
 
 /// One line of the home menu.
@@ -203,6 +209,8 @@ pub enum ActiveScreen {
     OrderDetail(order_detail::OrderDetailScreen),
     Bom(Box<bom_viewer::BomViewerScreen>),
     Inventory(Box<inventory::InventoryScreen>),
+    QcChecklist(Box<qc_checklist::QcChecklistScreen>),
+    QcHistory(Box<qc_history::QcHistoryScreen>),
 }
 
 impl ActiveScreen {
@@ -256,6 +264,14 @@ impl ActiveScreen {
                 let (s, cmd) = inventory::InventoryScreen::open(ctx);
                 (ActiveScreen::Inventory(Box::new(s)), cmd)
             }
+            ScreenId::QcChecklist(order_id) => {
+                let (s, cmd) = qc_checklist::QcChecklistScreen::open(order_id, ctx);
+                (ActiveScreen::QcChecklist(Box::new(s)), cmd)
+            }
+            ScreenId::QcHistory(order_id) => {
+                let (s, cmd) = qc_history::QcHistoryScreen::open(order_id, ctx);
+                (ActiveScreen::QcHistory(Box::new(s)), cmd)
+            }
         }
     }
 
@@ -271,6 +287,8 @@ impl ActiveScreen {
             ActiveScreen::OrderDetail(s) => s.title(),
             ActiveScreen::Bom(s) => s.title(),
             ActiveScreen::Inventory(s) => s.title(),
+            ActiveScreen::QcChecklist(s) => s.title(),
+            ActiveScreen::QcHistory(s) => s.title(),
         }
     }
 
@@ -287,6 +305,8 @@ impl ActiveScreen {
             ActiveScreen::OrderDetail(s) => s.key_contexts(),
             ActiveScreen::Bom(s) => s.key_contexts(),
             ActiveScreen::Inventory(s) => s.key_contexts(),
+            ActiveScreen::QcChecklist(s) => s.key_contexts(),
+            ActiveScreen::QcHistory(s) => s.key_contexts(),
         }
     }
 
@@ -302,6 +322,8 @@ impl ActiveScreen {
             ActiveScreen::OrderDetail(s) => s.update(msg, ctx),
             ActiveScreen::Bom(s) => s.update(msg, ctx),
             ActiveScreen::Inventory(s) => s.update(msg, ctx),
+            ActiveScreen::QcChecklist(s) => s.update(msg, ctx),
+            ActiveScreen::QcHistory(s) => s.update(msg, ctx),
         }
     }
 
@@ -317,6 +339,8 @@ impl ActiveScreen {
             ActiveScreen::OrderDetail(s) => s.view(frame, area, theme),
             ActiveScreen::Bom(s) => s.view(frame, area, theme),
             ActiveScreen::Inventory(s) => s.view(frame, area, theme),
+            ActiveScreen::QcChecklist(s) => s.view(frame, area, theme),
+            ActiveScreen::QcHistory(s) => s.view(frame, area, theme),
         }
     }
 
@@ -331,6 +355,8 @@ impl ActiveScreen {
             ActiveScreen::OrderDetail(s) => s.has_unsaved_input(),
             ActiveScreen::Bom(s) => s.has_unsaved_input(),
             ActiveScreen::Inventory(s) => s.has_unsaved_input(),
+            ActiveScreen::QcChecklist(s) => s.has_unsaved_input(),
+            ActiveScreen::QcHistory(s) => s.has_unsaved_input(),
             ActiveScreen::Orders(_) => false,
         }
     }

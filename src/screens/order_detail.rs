@@ -150,6 +150,8 @@ pub struct OrderDetailScreen {
     max_scroll: u16,
     page: u16,
     keys: ActionKeys,
+    /// The user's role, for the keys the screen offers itself (QC).
+    role: Option<Role>,
 }
 
 impl OrderDetailScreen {
@@ -164,8 +166,10 @@ impl OrderDetailScreen {
             regenerate_bom: km.key_label(KeyContext::RegenerateBomAction, Action::RegenerateBom),
             confirm: km.key_bar(&[KeyContext::Confirm]),
         };
+        let role = ctx.session().map(|s| s.user.role);
         let mut s = OrderDetailScreen {
             order_id,
+            role,
             detail: None,
             loading: None,
             load_error: None,
@@ -232,6 +236,17 @@ impl OrderDetailScreen {
         self.actions().contains(action)
     }
 
+    /// A QC inspector on a build waiting for Pre-QC or Final QC; the service checks it again.
+    fn offers_qc(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| {
+            self.role == Some(Role::QcPerson)
+                && matches!(
+                    d.status,
+                    OrderStatus::ReadyForPreQc | OrderStatus::ReadyForFinalQc
+                )
+        })
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.mode {
             Mode::Browse => {
@@ -253,6 +268,9 @@ impl OrderDetailScreen {
                 }
                 if self.offers(&OrderAction::RegenerateBom) {
                     stack.push(KeyContext::RegenerateBomAction);
+                }
+                if self.offers_qc() {
+                    stack.push(KeyContext::QcAction);
                 }
                 stack.extend([KeyContext::Detail, KeyContext::List]);
                 stack
@@ -397,6 +415,10 @@ impl OrderDetailScreen {
             }
             // The viewer says itself when there is no BOM, so the key works before the detail loads.
             Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::Bom(self.order_id))),
+            Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
+            Action::OpenQc if self.offers_qc() => {
+                ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
+            }
             Action::MoveStatus => {
                 let targets = self.moves();
                 if targets.is_empty() {

@@ -10,6 +10,7 @@ pub mod export;
 pub mod inventory;
 pub mod notifications;
 pub mod orders;
+pub mod qc;
 pub mod seed;
 pub mod users;
 
@@ -237,6 +238,13 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
         inventory @ (Request::Inventory { .. } | Request::WhereUsed { .. }) => {
             inventory::handle(ctx, inventory).await
         }
+        qc @ (Request::QcForm { .. }
+        | Request::SaveQcDraft { .. }
+        | Request::SubmitQc { .. }
+        | Request::DiscardQcDraft { .. }
+        | Request::QcHistory { .. }
+        | Request::QcResult { .. }
+        | Request::QcCertificate { .. }) => qc::handle(ctx, qc).await,
     }
 }
 

@@ -172,3 +172,244 @@ pub struct QcResultDetail {
     pub lines: Vec<FormLine>,
     pub answers: Vec<LineAnswer>,
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules. The bodies here are provisional where marked; the signatures are the contract the database
+// layer and the screens use.
+
+/// Longest job id (`QCResult.jobId`).
+pub const JOB_ID_MAX: usize = 50;
+/// Longest failure reason.
+pub const REASON_MAX: usize = 1000;
+/// `QCResult.digitalSignature` is VARCHAR(200).
+pub const SIGNATURE_MAX: usize = 200;
+
+impl QcItemDef {
+    /// A stored item: the columns, and the `rules` JSON the template import wrote (`Item::rules_json`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_row(
+        id: Uuid,
+        section: String,
+        description: String,
+        check_type: CheckType,
+        basin_specific: bool,
+        required: bool,
+        notes_prompt: bool,
+        sequence: i32,
+        rules: Option<&serde_json::Value>,
+    ) -> QcItemDef {
+        let text = |k: &str| {
+            rules
+                .and_then(|r| r.get(k))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        let list = |k: &str| -> Vec<String> {
+            rules
+                .and_then(|r| r.get(k))
+                .and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let number = |k: &str| {
+            rules
+                .and_then(|r| r.get(k))
+                .and_then(|v| v.to_string().parse::<Decimal>().ok())
+        };
+        QcItemDef {
+            id,
+            code: text("code").unwrap_or_default(),
+            section,
+            sequence,
+            description,
+            check_type,
+            basin_specific,
+            required,
+            notes_prompt,
+            options: list("options"),
+            multiple: rules
+                .and_then(|r| r.get("multiple"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
+            unit: text("unit"),
+            min: number("min"),
+            max: number("max"),
+            applies_when: text("appliesWhen"),
+            note_required_for: list("noteRequiredFor"),
+            store_to: text("storeTo"),
+        }
+    }
+}
+
+/// The lines a build's form shows, in display order: by sequence, and a basin-specific item once per basin
+/// (in basin order) for which its condition holds. `Err` names the item whose condition does not parse.
+/// (Provisional: conditions are not evaluated yet.)
+pub fn applicable(
+    items: &[QcItemDef],
+    build: &crate::domain::order::BuildConfig,
+    _language: crate::domain::order::DocumentLanguage,
+) -> Result<Vec<FormLine>, String> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items.get(i).map(|it| it.sequence));
+    let mut lines = Vec::new();
+    for i in order {
+        let Some(item) = items.get(i) else { continue };
+        if item.basin_specific {
+            for b in &build.basins {
+                lines.push(FormLine {
+                    item: i,
+                    basin_index: Some(b.basin_index),
+                });
+            }
+        } else {
+            lines.push(FormLine {
+                item: i,
+                basin_index: None,
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// How `answer` stands against `item` (checklists.toml, ANSWERS AND CONFORMANCE). (Provisional.)
+pub fn judge(_item: &QcItemDef, answer: &Answer) -> Judgement {
+    match (&answer.value, answer.is_na) {
+        (None, false) => Judgement::Unanswered,
+        (Some(v), _) if v == "NO" => Judgement::NonConforming("answered no".into()),
+        _ => Judgement::Conforming,
+    }
+}
+
+/// The progress counts of a form with these answers (answers to lines not on the form are ignored).
+pub fn progress(items: &[QcItemDef], lines: &[FormLine], answers: &[LineAnswer]) -> Progress {
+    let mut p = Progress {
+        lines: lines.len(),
+        ..Progress::default()
+    };
+    for line in lines {
+        let Some(item) = items.get(line.item) else {
+            continue;
+        };
+        let answer = answers
+            .iter()
+            .find(|a| a.item_id == item.id && a.basin_index == line.basin_index)
+            .map(|a| &a.answer);
+        let judged = answer.map_or(Judgement::Unanswered, |a| judge(item, a));
+        if item.required {
+            p.required += 1;
+        }
+        match judged {
+            Judgement::Unanswered | Judgement::Invalid(_) => {}
+            Judgement::Conforming => {
+                p.answered += 1;
+                if item.required {
+                    p.answered_required += 1;
+                }
+            }
+            Judgement::NonConforming(_) => {
+                p.answered += 1;
+                p.non_conforming += 1;
+                if item.required {
+                    p.answered_required += 1;
+                }
+            }
+        }
+    }
+    p
+}
+
+/// PASS is offered only when every applicable required item is answered and none is non-conforming.
+pub fn may_pass(p: &Progress) -> bool {
+    p.answered_required == p.required && p.non_conforming == 0
+}
+
+/// The signature's MEANING: `PRE_QC PASS`, `PRE_QC FAIL`, `FINAL_QC PASS` or `FINAL_QC FAIL`.
+pub fn meaning(qc_type: FormType, outcome: QcOutcome) -> String {
+    let o = match outcome {
+        QcOutcome::Pass => "PASS",
+        QcOutcome::Fail => "FAIL",
+    };
+    format!("{} {o}", qc_type.code())
+}
+
+/// One answer as the hash covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedItem {
+    pub checklist_item_id: Uuid,
+    /// The item's sequenceOrder: the hash lists items by (sequenceOrder, basinIndex).
+    pub sequence: i32,
+    pub basin_index: Option<i32>,
+    pub result_value: Option<String>,
+    pub is_na: bool,
+    pub notes: Option<String>,
+}
+
+/// Everything a signature's hash covers (workflow.md section 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedContent {
+    pub order_id: Uuid,
+    pub build_number: String,
+    pub template_id: Uuid,
+    pub template_version: i32,
+    pub qc_type: FormType,
+    pub overall_status: QcResultStatus,
+    pub job_id: String,
+    pub number_of_basins: i32,
+    pub notes: Option<String>,
+    /// UTC.
+    pub signed_at: NaiveDateTime,
+    pub signer_id: Uuid,
+    pub items: Vec<SignedItem>,
+}
+
+/// The SHA-256 (64 lower-case hex digits) of the canonical JSON of `content`. (Provisional.)
+pub fn content_hash(content: &SignedContent) -> String {
+    use sha2::{Digest, Sha256};
+    let text = format!("{content:?}");
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `<fullName> (<initials>) | <MEANING> | <yyyy-mm-ddThh:mm:ssZ> | sha256:<hash>`, at most 200 characters:
+/// a name too long is cut and ends with `~` (D8). (Provisional: no cut yet.)
+pub fn signature_text(
+    full_name: &str,
+    initials: &str,
+    meaning: &str,
+    signed_at: NaiveDateTime,
+    hash: &str,
+) -> String {
+    format!(
+        "{full_name} ({initials}) | {meaning} | {} | sha256:{hash}",
+        signed_at.format("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
+/// The hash a signature text carries, for verification.
+pub fn signature_hash(signature: &str) -> Option<&str> {
+    signature.rsplit_once("sha256:").map(|(_, h)| h)
+}
+
+/// The job id, trimmed, or the spec's message.
+pub fn validate_job_id(job_id: &str) -> Result<String, String> {
+    let t = job_id.trim();
+    if t.is_empty() || t.chars().count() > JOB_ID_MAX {
+        Err("Job ID is required".into())
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+/// The failure reason, trimmed, or the spec's message.
+pub fn validate_reason(reason: Option<&str>) -> Result<String, String> {
+    match reason.map(str::trim) {
+        Some(r) if !r.is_empty() && r.chars().count() <= REASON_MAX => Ok(r.to_string()),
+        _ => Err("A failure reason is required".into()),
+    }
+}

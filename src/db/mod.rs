@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod orders;
 pub mod pool;
+pub mod qc;
 pub mod sessions;
 pub mod templates;
 pub mod users;

@@ -172,6 +172,11 @@ pub fn find(from: OrderStatus, to: OrderStatus) -> Option<&'static Transition> {
     TRANSITIONS.iter().find(|t| t.from == from && t.to == to)
 }
 
+/// The move a QC submission makes (T3, T4, T8 or T9): the QC service performs it, never `Transition`.
+pub fn for_qc_gate(gate: QcGate) -> Option<&'static Transition> {
+    TRANSITIONS.iter().find(|t| t.qc_gate() == Some(gate))
+}
+
 /// The moves out of `from`.
 pub fn from_status(from: OrderStatus) -> impl Iterator<Item = &'static Transition> {
     TRANSITIONS.iter().filter(move |t| t.from == from)
@@ -732,6 +737,15 @@ mod tests {
             assignment_cleared_note("Pat Doe"),
             "assignment to Pat Doe cleared"
         );
+    }
+
+    #[test]
+    fn each_qc_gate_has_its_move() {
+        let code = |g| for_qc_gate(g).map(|t| t.code);
+        assert_eq!(code(QcGate::PreQcPass), Some("T3"));
+        assert_eq!(code(QcGate::PreQcFail), Some("T4"));
+        assert_eq!(code(QcGate::FinalQcPass), Some("T8"));
+        assert_eq!(code(QcGate::FinalQcFail), Some("T9"));
     }
 
     #[test]

@@ -605,7 +605,10 @@ pub struct TransitionRequest {
 }
 
 /// The refusal when another station moved the build first (2.3 step 3).
-async fn moved_on(client: &impl GenericClient, locked: &LockedOrder) -> Result<DbError, DbError> {
+pub(crate) async fn moved_on(
+    client: &impl GenericClient,
+    locked: &LockedOrder,
+) -> Result<DbError, DbError> {
     let (build, status) = orders::current_status(client, locked.id)
         .await?
         .unwrap_or((locked.build_number.clone(), locked.status));
@@ -711,6 +714,58 @@ async fn transition(
     tx.commit().await?;
     tracing::info!(order = %locked.id, %from, %to, overridden = reason.is_some(), "status changed");
     updated_row(&client, locked.id).await
+}
+
+/// The QC-gated move of a submitted QC result (T3, T4, T8 or T9), made inside the submission's own
+/// transaction with the mechanics of [`transition`] (2.3): the conditional update, D3, the history row,
+/// the side effects of entering the status and, on a failure, the coordinators' notification (2.7).
+/// The caller holds the row lock from `orders::lock`, has checked the role and the acting rule, and has
+/// written the result; `Request::Transition` keeps refusing these moves.
+pub(crate) async fn qc_transition(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    locked: &LockedOrder,
+    gate: QcGate,
+    reason: Option<&str>,
+) -> Result<OrderStatus, DbError> {
+    let t = lifecycle::for_qc_gate(gate)
+        .ok_or_else(|| DbError::Query(format!("no transition for {gate:?}")))?;
+    if locked.status != t.from {
+        return Err(moved_on(tx, locked).await?);
+    }
+    let (assignee, cleared) = match &locked.assignee {
+        Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),
+        Some((_, name, _)) => (None, Some(lifecycle::assignment_cleared_note(name))),
+        None => (None, None),
+    };
+    if !orders::set_status(tx, locked.id, t.from, t.to, assignee).await? {
+        return Err(moved_on(tx, locked).await?);
+    }
+    on_enter_status(tx, locked, t, who.user.id).await?;
+    let reason = reason.filter(|_| gate.is_failure());
+    let notes: Vec<String> = reason
+        .map(str::to_string)
+        .into_iter()
+        .chain(cleared)
+        .collect();
+    let notes = (!notes.is_empty()).then(|| notes.join("; "));
+    orders::insert_history(
+        tx,
+        &NewHistory {
+            order_id: locked.id,
+            user_id: who.user.id,
+            action: t.action,
+            old_status: Some(t.from),
+            new_status: t.to,
+            notes: notes.as_deref(),
+        },
+    )
+    .await?;
+    if gate.is_failure() {
+        notify_qc_failure(tx, locked, gate, reason.unwrap_or_default()).await?;
+    }
+    tracing::info!(order = %locked.id, from = %t.from, to = %t.to, "status changed by a QC result");
+    Ok(t.to)
 }
 
 /// The precondition of a normal move, against the locked row (2.2).

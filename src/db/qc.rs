@@ -1,0 +1,610 @@
+//! QC results: the items of a form, drafts and their answers, submitted results, the content a signature
+//! covers, and the storeTo copies (`"QCResult"`, `"QCItemResult"`, `"QCChecklistItem"`).
+//!
+//! The use-cases and their role checks are in `service::qc`; these functions only read and write. The
+//! database refuses any change to a submitted result (migration V14), so a bug here cannot rewrite one.
+
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::checklist::FormType;
+use crate::domain::order::OrderStatus;
+use crate::domain::qc::{
+    Answer, FormLine, LineAnswer, QcItemDef, QcResultStatus, QcResultSummary, SignedContent,
+    SignedItem, content_hash, signature_hash,
+};
+use chrono::NaiveDateTime;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+/// The template's formName for each QC form (workflow.md section 4).
+pub const PRE_QC_FORM: &str = "Pre-Production Check";
+pub const FINAL_QC_FORM: &str = "Final Quality Check";
+
+/// The form a build's status calls for, if it waits for QC.
+pub fn form_for_status(status: OrderStatus) -> Option<(FormType, &'static str)> {
+    match status {
+        OrderStatus::ReadyForPreQc => Some((FormType::PreQc, PRE_QC_FORM)),
+        OrderStatus::ReadyForFinalQc => Some((FormType::FinalQc, FINAL_QC_FORM)),
+        _ => None,
+    }
+}
+
+/// The status a build waits in for `qc_type`.
+pub fn status_for_form(qc_type: FormType) -> Option<OrderStatus> {
+    match qc_type {
+        FormType::PreQc => Some(OrderStatus::ReadyForPreQc),
+        FormType::FinalQc => Some(OrderStatus::ReadyForFinalQc),
+        FormType::InProcess => None,
+    }
+}
+
+/// A `"QCFormTemplate"` row as a result refers to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRef {
+    pub id: Uuid,
+    pub name: String,
+    pub version: i32,
+}
+
+pub async fn template_ref(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<Option<TemplateRef>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT id, "formName", "version" FROM "QCFormTemplate" WHERE id = $1"#,
+            &[&template_id],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(TemplateRef {
+            id: r.try_get(0).map_err(decode)?,
+            name: r.try_get(1).map_err(decode)?,
+            version: r.try_get(2).map_err(decode)?,
+        })
+    })
+    .transpose()
+}
+
+/// The items of a template as QC forms use them, in `sequenceOrder`.
+pub async fn items(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<Vec<QcItemDef>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT id, "section", "itemDescription", "checkType", COALESCE("isBasinSpecific", false),
+                      COALESCE("isRequired", true), COALESCE("notesPrompt", false), "sequenceOrder", "rules"
+                 FROM "QCChecklistItem"
+                WHERE "templateId" = $1
+                ORDER BY "sequenceOrder""#,
+            &[&template_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let rules: Option<serde_json::Value> = r.try_get(8).map_err(decode)?;
+            Ok(QcItemDef::from_row(
+                r.try_get(0).map_err(decode)?,
+                r.try_get(1).map_err(decode)?,
+                r.try_get(2).map_err(decode)?,
+                r.try_get(3).map_err(decode)?,
+                r.try_get(4).map_err(decode)?,
+                r.try_get(5).map_err(decode)?,
+                r.try_get(6).map_err(decode)?,
+                r.try_get(7).map_err(decode)?,
+                rules.as_ref(),
+            ))
+        })
+        .collect()
+}
+
+/// The open draft of a build's form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDraft {
+    pub id: Uuid,
+    pub template_id: Uuid,
+    pub performed_by: Uuid,
+    pub performer_name: String,
+    pub job_id: Option<String>,
+}
+
+/// The INCOMPLETE result of (build, form type), if one is open.
+pub async fn open_draft(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    qc_type: FormType,
+) -> Result<Option<OpenDraft>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT r.id, r."templateId", r."performedBy", COALESCE(u."fullName", ''), r."jobId"
+                 FROM "QCResult" r LEFT JOIN "User" u ON u.id = r."performedBy"
+                WHERE r."orderId" = $1 AND r."qcTypePerformed" = $2
+                  AND r."overallStatus" = 'INCOMPLETE'"#,
+            &[&order_id, &qc_type],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(OpenDraft {
+            id: r.try_get(0).map_err(decode)?,
+            template_id: r.try_get(1).map_err(decode)?,
+            performed_by: r.try_get(2).map_err(decode)?,
+            performer_name: r.try_get(3).map_err(decode)?,
+            job_id: r.try_get(4).map_err(decode)?,
+        })
+    })
+    .transpose()
+}
+
+/// The stored answers of a result, in display order (item sequence, basin).
+pub async fn answers(
+    client: &impl GenericClient,
+    result_id: Uuid,
+) -> Result<Vec<LineAnswer>, DbError> {
+    Ok(signed_items(client, result_id)
+        .await?
+        .into_iter()
+        .map(|i| LineAnswer {
+            item_id: i.checklist_item_id,
+            basin_index: i.basin_index,
+            answer: Answer {
+                value: i.result_value,
+                is_na: i.is_na,
+                notes: i.notes,
+            },
+        })
+        .collect())
+}
+
+/// Final QC's FIRST PASS: no FAIL Final QC result of the build before `before` (all of them when `None`).
+pub async fn first_pass(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    before: Option<NaiveDateTime>,
+) -> Result<bool, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT NOT EXISTS (
+                   SELECT 1 FROM "QCResult"
+                    WHERE "orderId" = $1 AND "qcTypePerformed" = 'FINAL_QC' AND "overallStatus" = 'FAIL'
+                      AND ($2::timestamp IS NULL OR "timestamp" < $2))"#,
+            &[&order_id, &before],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// The database's clock in UTC, to the second: a signature shows seconds, and the hash must be
+/// recomputable from the stored timestamp.
+pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime, DbError> {
+    let row = client
+        .query_one("SELECT date_trunc('second', now() AT TIME ZONE 'UTC')", &[])
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// A new draft's header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewDraft<'a> {
+    pub order_id: Uuid,
+    pub build_number: &'a str,
+    pub template_id: Uuid,
+    pub qc_type: FormType,
+    pub performed_by: Uuid,
+    pub job_id: Option<&'a str>,
+    pub number_of_basins: i32,
+}
+
+/// Opens a draft (INCOMPLETE, no signature, D7). The partial unique index refuses a second open draft.
+pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, DbError> {
+    let row = tx
+        .query_one(
+            r#"INSERT INTO "QCResult" ("orderId", "buildNumber", "templateId", "qcTypePerformed",
+                                      "performedBy", "jobId", "numberOfBasins", "overallStatus",
+                                      "digitalSignature", "timestamp")
+               VALUES ($1, $2, $3, $4, $5, $6, $7, 'INCOMPLETE', '',
+                       date_trunc('second', now() AT TIME ZONE 'UTC'))
+               RETURNING id"#,
+            &[
+                &d.order_id,
+                &d.build_number,
+                &d.template_id,
+                &d.qc_type,
+                &d.performed_by,
+                &d.job_id,
+                &d.number_of_basins,
+            ],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// Updates a draft's job id and last-saved time.
+pub async fn touch_draft(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    job_id: Option<&str>,
+) -> Result<(), DbError> {
+    tx.execute(
+        r#"UPDATE "QCResult" SET "jobId" = $2, "timestamp" = date_trunc('second', now() AT TIME ZONE 'UTC')
+            WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
+        &[&id, &job_id],
+    )
+    .await?;
+    Ok(())
+}
+
+fn is_blank(a: &Answer) -> bool {
+    a.value.is_none() && !a.is_na && a.notes.as_deref().is_none_or(|n| n.trim().is_empty())
+}
+
+/// Writes answers into a draft: one row per (item, basin), replaced when answered again; a blank answer
+/// (no value, not N/A, no note) removes the line's row, so a cleared answer does not linger.
+pub async fn upsert_answers(
+    tx: &Transaction<'_>,
+    result_id: Uuid,
+    answers: &[LineAnswer],
+) -> Result<(), DbError> {
+    let upsert = tx
+        .prepare(
+            r#"INSERT INTO "QCItemResult" ("qcResultId", "checklistItemId", "basinIndex", "resultValue",
+                                          "isNA", "notes")
+               VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT ("qcResultId", "checklistItemId", "basinIndex")
+               DO UPDATE SET "resultValue" = EXCLUDED."resultValue", "isNA" = EXCLUDED."isNA",
+                             "notes" = EXCLUDED."notes"
+               WHERE ("QCItemResult"."resultValue", "QCItemResult"."isNA", "QCItemResult"."notes")
+                     IS DISTINCT FROM (EXCLUDED."resultValue", EXCLUDED."isNA", EXCLUDED."notes")"#,
+        )
+        .await?;
+    let remove = tx
+        .prepare(
+            r#"DELETE FROM "QCItemResult"
+                WHERE "qcResultId" = $1 AND "checklistItemId" = $2
+                  AND "basinIndex" IS NOT DISTINCT FROM $3"#,
+        )
+        .await?;
+    for a in answers {
+        if is_blank(&a.answer) {
+            tx.execute(&remove, &[&result_id, &a.item_id, &a.basin_index])
+                .await?;
+        } else {
+            tx.execute(
+                &upsert,
+                &[
+                    &result_id,
+                    &a.item_id,
+                    &a.basin_index,
+                    &a.answer.value,
+                    &a.answer.is_na,
+                    &a.answer.notes,
+                ],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a draft's rows for lines that are not on its form (a result stores only applicable lines).
+pub async fn remove_answers_off_form(
+    tx: &Transaction<'_>,
+    result_id: Uuid,
+    items: &[QcItemDef],
+    lines: &[FormLine],
+) -> Result<u64, DbError> {
+    let mut keep_items = Vec::with_capacity(lines.len());
+    let mut keep_basins = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let Some(item) = items.get(line.item) {
+            keep_items.push(item.id);
+            keep_basins.push(line.basin_index.unwrap_or(0));
+        }
+    }
+    Ok(tx
+        .execute(
+            r#"DELETE FROM "QCItemResult" r
+                WHERE r."qcResultId" = $1
+                  AND NOT EXISTS (
+                      SELECT 1 FROM unnest($2::uuid[], $3::int[]) AS k(item, basin)
+                       WHERE k.item = r."checklistItemId" AND k.basin = COALESCE(r."basinIndex", 0))"#,
+            &[&result_id, &keep_items, &keep_basins],
+        )
+        .await?)
+}
+
+/// Discards a draft and its answers.
+pub async fn delete_draft(tx: &Transaction<'_>, id: Uuid) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"DELETE FROM "QCResult" WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
+            &[&id],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// The header fields fixed at signing, written while the result is still a draft.
+pub async fn prepare_signing(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    job_id: &str,
+    number_of_basins: i32,
+    notes: Option<&str>,
+    signed_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    tx.execute(
+        r#"UPDATE "QCResult" SET "jobId" = $2, "numberOfBasins" = $3, "notes" = $4, "timestamp" = $5
+            WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
+        &[&id, &job_id, &number_of_basins, &notes, &signed_at],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The submit itself: INCOMPLETE -> PASS/FAIL with the signature. `false` when the draft was already
+/// submitted or discarded by another station.
+pub async fn sign(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    status: QcResultStatus,
+    signature: &str,
+) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"UPDATE "QCResult" SET "overallStatus" = $2, "digitalSignature" = $3
+                WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
+            &[&id, &status, &signature],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// The `BasinConfiguration` columns a checklist item may copy its answer to (checklists.toml storeTo).
+fn store_to_column(store_to: &str) -> Option<&'static str> {
+    match store_to {
+        "BasinConfiguration.drainLocation" => Some(r#""drainLocation""#),
+        "BasinConfiguration.faucetLocation" => Some(r#""faucetLocation""#),
+        _ => None,
+    }
+}
+
+/// Copies an answer to the build's basin (storeTo). An unknown target is a template error, refused so
+/// that the result is never signed with a copy silently missing.
+pub async fn store_to(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    basin_index: i32,
+    target: &str,
+    value: Option<&str>,
+) -> Result<(), DbError> {
+    let column = store_to_column(target)
+        .ok_or_else(|| DbError::Query(format!("unknown storeTo target {target}")))?;
+    // The column name comes from the fixed list above, never from input.
+    let sql = format!(
+        r#"UPDATE "BasinConfiguration" SET {column} = $3 WHERE "orderId" = $1 AND "basinIndex" = $2"#
+    );
+    tx.execute(&sql, &[&order_id, &basin_index, &value]).await?;
+    Ok(())
+}
+
+/// A result's header as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultRow {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub build_number: String,
+    pub template: TemplateRef,
+    pub qc_type: FormType,
+    pub performed_by: Uuid,
+    pub performer_name: String,
+    pub job_id: Option<String>,
+    pub number_of_basins: Option<i32>,
+    pub status: QcResultStatus,
+    pub signature: String,
+    pub at: Option<NaiveDateTime>,
+    pub notes: Option<String>,
+}
+
+macro_rules! result_cols {
+    () => {
+        r#"r.id, r."orderId", r."buildNumber", t.id, t."formName", t."version", r."qcTypePerformed",
+           r."performedBy", COALESCE(u."fullName", ''), r."jobId", r."numberOfBasins", r."overallStatus",
+           r."digitalSignature", r."timestamp", r."notes"
+           FROM "QCResult" r
+           JOIN "QCFormTemplate" t ON t.id = r."templateId"
+           LEFT JOIN "User" u ON u.id = r."performedBy""#
+    };
+}
+
+fn result_from_row(r: &Row) -> Result<ResultRow, DbError> {
+    Ok(ResultRow {
+        id: r.try_get(0).map_err(decode)?,
+        order_id: r.try_get(1).map_err(decode)?,
+        build_number: r.try_get(2).map_err(decode)?,
+        template: TemplateRef {
+            id: r.try_get(3).map_err(decode)?,
+            name: r.try_get(4).map_err(decode)?,
+            version: r.try_get(5).map_err(decode)?,
+        },
+        qc_type: r.try_get(6).map_err(decode)?,
+        performed_by: r.try_get(7).map_err(decode)?,
+        performer_name: r.try_get(8).map_err(decode)?,
+        job_id: r.try_get(9).map_err(decode)?,
+        number_of_basins: r.try_get(10).map_err(decode)?,
+        status: r.try_get(11).map_err(decode)?,
+        signature: r.try_get(12).map_err(decode)?,
+        at: r.try_get(13).map_err(decode)?,
+        notes: r.try_get(14).map_err(decode)?,
+    })
+}
+
+pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<ResultRow>, DbError> {
+    let row = client
+        .query_opt(
+            concat!("SELECT ", result_cols!(), " WHERE r.id = $1"),
+            &[&id],
+        )
+        .await?;
+    row.as_ref().map(result_from_row).transpose()
+}
+
+/// Every result of a build, newest first.
+pub async fn results_of(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Vec<ResultRow>, DbError> {
+    let rows = client
+        .query(
+            concat!(
+                "SELECT ",
+                result_cols!(),
+                r#" WHERE r."orderId" = $1 ORDER BY r."timestamp" DESC NULLS LAST, r.id"#
+            ),
+            &[&order_id],
+        )
+        .await?;
+    rows.iter().map(result_from_row).collect()
+}
+
+/// A result's item rows as the hash lists them: by (sequenceOrder, basinIndex).
+async fn signed_items(
+    client: &impl GenericClient,
+    result_id: Uuid,
+) -> Result<Vec<SignedItem>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT r."checklistItemId", i."sequenceOrder", r."basinIndex", r."resultValue",
+                      COALESCE(r."isNA", false), r."notes"
+                 FROM "QCItemResult" r JOIN "QCChecklistItem" i ON i.id = r."checklistItemId"
+                WHERE r."qcResultId" = $1
+                ORDER BY i."sequenceOrder", r."basinIndex" NULLS FIRST"#,
+            &[&result_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SignedItem {
+                checklist_item_id: r.try_get(0).map_err(decode)?,
+                sequence: r.try_get(1).map_err(decode)?,
+                basin_index: r.try_get(2).map_err(decode)?,
+                result_value: r.try_get(3).map_err(decode)?,
+                is_na: r.try_get(4).map_err(decode)?,
+                notes: r.try_get(5).map_err(decode)?,
+            })
+        })
+        .collect()
+}
+
+/// Everything the signature of `result` covers, read from the stored rows. Signing and verification
+/// both build it here, so they cannot disagree about what is covered.
+pub async fn signed_content(
+    client: &impl GenericClient,
+    result: &ResultRow,
+) -> Result<SignedContent, DbError> {
+    Ok(SignedContent {
+        order_id: result.order_id,
+        build_number: result.build_number.clone(),
+        template_id: result.template.id,
+        template_version: result.template.version,
+        qc_type: result.qc_type,
+        overall_status: result.status,
+        job_id: result.job_id.clone().unwrap_or_default(),
+        number_of_basins: result.number_of_basins.unwrap_or_default(),
+        notes: result.notes.clone(),
+        signed_at: result.at.unwrap_or_default(),
+        signer_id: result.performed_by,
+        items: signed_items(client, result.id).await?,
+    })
+}
+
+/// Whether a submitted result's signature still matches its stored content; `None` for a draft.
+pub async fn verify(
+    client: &impl GenericClient,
+    result: &ResultRow,
+) -> Result<Option<bool>, DbError> {
+    if result.status == QcResultStatus::Incomplete {
+        return Ok(None);
+    }
+    let content = signed_content(client, result).await?;
+    let hash = content_hash(&content);
+    Ok(Some(
+        signature_hash(&result.signature) == Some(hash.as_str()),
+    ))
+}
+
+/// A result as the history lists it, with its signature checked.
+pub async fn summary(
+    client: &impl GenericClient,
+    result: &ResultRow,
+) -> Result<QcResultSummary, DbError> {
+    let verified = verify(client, result).await?;
+    Ok(QcResultSummary {
+        id: result.id,
+        qc_type: result.qc_type,
+        template_name: result.template.name.clone(),
+        template_version: result.template.version,
+        status: result.status,
+        performed_by: result.performer_name.clone(),
+        at: result.at,
+        job_id: result.job_id.clone(),
+        notes: result.notes.clone(),
+        signature: result.signature.clone(),
+        verified,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_follow_the_status() {
+        assert_eq!(
+            form_for_status(OrderStatus::ReadyForPreQc),
+            Some((FormType::PreQc, PRE_QC_FORM))
+        );
+        assert_eq!(
+            form_for_status(OrderStatus::ReadyForFinalQc),
+            Some((FormType::FinalQc, FINAL_QC_FORM))
+        );
+        for &s in OrderStatus::ALL {
+            if let Some((t, _)) = form_for_status(s) {
+                assert_eq!(status_for_form(t), Some(s));
+            }
+        }
+        assert_eq!(form_for_status(OrderStatus::ReadyForProduction), None);
+        assert_eq!(status_for_form(FormType::InProcess), None);
+    }
+
+    #[test]
+    fn only_known_store_to_targets_map_to_columns() {
+        assert_eq!(
+            store_to_column("BasinConfiguration.drainLocation"),
+            Some(r#""drainLocation""#)
+        );
+        assert_eq!(
+            store_to_column("BasinConfiguration.faucetLocation"),
+            Some(r#""faucetLocation""#)
+        );
+        assert_eq!(store_to_column("BasinConfiguration.id"), None);
+        assert_eq!(store_to_column(r#"x"; DROP TABLE "User"; --"#), None);
+    }
+
+    #[test]
+    fn a_blank_answer_is_one_with_nothing_in_it() {
+        assert!(is_blank(&Answer::default()));
+        assert!(is_blank(&Answer {
+            notes: Some("  ".into()),
+            ..Answer::default()
+        }));
+        assert!(!is_blank(&Answer {
+            is_na: true,
+            ..Answer::default()
+        }));
+        assert!(!is_blank(&Answer {
+            notes: Some("dent".into()),
+            ..Answer::default()
+        }));
+    }
+}

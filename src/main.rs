@@ -65,6 +65,14 @@ enum Cmd {
         #[command(subcommand)]
         action: BomCmd,
     },
+    /// QC results: check the e-signatures of a build's results.
+    ///
+    /// Exit status: 0 every signature matches; 1 failed (database); 2 refused (unknown build) or a
+    /// signature does not match its stored content.
+    Qc {
+        #[command(subcommand)]
+        action: QcCmd,
+    },
     /// The embedded database cluster
     Db {
         #[command(subcommand)]
@@ -171,6 +179,16 @@ enum BomCmd {
 }
 
 #[derive(Subcommand)]
+enum QcCmd {
+    /// Recompute the hash of every signed QC result of a build and compare it with its signature;
+    /// prints one line per result
+    Verify {
+        /// The build number (case-insensitive)
+        build: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum DbCmd {
     /// Show where the embedded cluster lives and whether it runs
     Status,
@@ -262,6 +280,20 @@ fn main() -> ExitCode {
                     commands::bom::bom_export(&config, &build, &format, &out).await
                 }
             },
+            Cmd::Qc {
+                action: QcCmd::Verify { build },
+            } => match commands::qc::qc_verify(&config, &build).await {
+                Ok(report) if report.mismatches == 0 => Ok(report.text),
+                Ok(report) => {
+                    // The lines are the output either way; the exit status tells scripts it failed.
+                    print_lines(&report.text);
+                    Err(CliError::Refused(format!(
+                        "{} QC signature(s) do not match the stored results",
+                        report.mismatches
+                    )))
+                }
+                Err(e) => Err(e),
+            },
             Cmd::Db {
                 action: DbCmd::Status,
             } => commands::db_status(&config),
@@ -272,6 +304,12 @@ fn main() -> ExitCode {
         }
     });
     finish(result)
+}
+
+/// Writes report lines to stdout; a closed pipe is not an error of ours.
+fn print_lines(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
 /// Prints the outcome (the TUI has already restored the terminal) and picks the exit code.

@@ -15,10 +15,9 @@ pub struct VerifyReport {
 
 /// One line per result: type, status, time (UTC), inspector, and the verdict.
 pub fn verify_line(r: &QcResultSummary) -> String {
-    let at = r
-        .at
-        .map(|t| t.format("%Y-%m-%d %H:%M:%SZ").to_string())
-        .unwrap_or_else(|| "-".into());
+    let at =
+        r.at.map(|t| t.format("%Y-%m-%d %H:%M:%SZ").to_string())
+            .unwrap_or_else(|| "-".into());
     let verdict = match r.verified {
         Some(true) => "signature verified",
         Some(false) => "MISMATCH",
@@ -46,10 +45,7 @@ pub fn report(build: &str, results: &[QcResultSummary]) -> VerifyReport {
             .map(verify_line)
             .collect::<Vec<_>>()
             .join("\n"),
-        mismatches: results
-            .iter()
-            .filter(|r| r.verified == Some(false))
-            .count(),
+        mismatches: results.iter().filter(|r| r.verified == Some(false)).count(),
     }
 }
 
@@ -83,8 +79,7 @@ mod tests {
             template_version: 1,
             status,
             performed_by: "Quinn Inspector".into(),
-            at: chrono::NaiveDate::from_ymd_opt(2025, 3, 4)
-                .and_then(|d| d.and_hms_opt(14, 5, 6)),
+            at: chrono::NaiveDate::from_ymd_opt(2025, 3, 4).and_then(|d| d.and_hms_opt(14, 5, 6)),
             job_id: Some("J-1".into()),
             notes: None,
             signature: String::new(),

@@ -12,6 +12,7 @@ mod export;
 mod harness;
 mod inventory;
 mod orders;
+mod qc;
 mod schema;
 mod seed;
 mod templates;

@@ -305,6 +305,12 @@ pub enum TemplateOutcome {
         items: usize,
         items_replaced: bool,
     },
+    /// The stored version differed and has QC results or tasks, so the change was added as `version`
+    /// (the highest + 1) and made active.
+    NewVersion {
+        version: i32,
+        items: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,6 +360,10 @@ impl fmt::Display for TemplateImportReport {
                     items_replaced: false,
                     ..
                 } => write!(f, "updated (form type or description)"),
+                TemplateOutcome::NewVersion { version, items } => write!(
+                    f,
+                    "changed while it has recorded work: added as version {version}, {items} items, active"
+                ),
             }?;
         }
         Ok(())
@@ -388,7 +398,10 @@ pub async fn import_templates_in(
         match write_template(tx, t).await? {
             Ok(outcome) => report.templates.push(TemplateImportLine {
                 name: t.name.clone(),
-                version: t.version,
+                version: match outcome {
+                    TemplateOutcome::NewVersion { version, .. } => version,
+                    _ => t.version,
+                },
                 outcome,
             }),
             Err(message) => refused.push(message),
@@ -409,6 +422,51 @@ pub async fn import_templates_file(
 ) -> Result<TemplateImportReport, ImportError> {
     let text = read(path.to_path_buf()).await?;
     import_templates(pool, actor, &text).await
+}
+
+/// Whether a stored template already holds the file's (items, header).
+async fn compare(
+    tx: &db::Transaction<'_>,
+    stored: &db::templates::StoredTemplate,
+    t: &Template,
+) -> Result<(bool, bool), DbError> {
+    let mut wanted: Vec<db::templates::StoredItem> = t
+        .items
+        .iter()
+        .map(db::templates::StoredItem::from_item)
+        .collect();
+    wanted.sort_by_key(|i| i.sequence_order);
+    let same_items = db::templates::items_of(tx, stored.id).await? == wanted;
+    let same_header = stored.form_type == t.form_type && stored.description == t.description;
+    Ok((same_items, same_header))
+}
+
+/// A changed template whose version already has recorded work: results and tasks keep pointing at the
+/// version they used, and the change becomes the newest version, active. Importing the same file again
+/// finds that version and changes nothing.
+async fn new_version(tx: &db::Transaction<'_>, t: &Template) -> Result<TemplateOutcome, DbError> {
+    let highest = db::templates::max_version(tx, &t.name)
+        .await?
+        .unwrap_or(t.version);
+    if highest > t.version
+        && let Some(newest) = db::templates::find_template(tx, &t.name, highest).await?
+    {
+        let (same_items, same_header) = compare(tx, &newest, t).await?;
+        if same_items && same_header {
+            return Ok(TemplateOutcome::Unchanged);
+        }
+    }
+    let next = Template {
+        version: highest + 1,
+        ..t.clone()
+    };
+    let id = db::templates::insert_template(tx, &next, true).await?;
+    db::templates::insert_items(tx, id, &next.items).await?;
+    db::templates::deactivate_other_versions(tx, &next.name, id).await?;
+    Ok(TemplateOutcome::NewVersion {
+        version: next.version,
+        items: next.items.len(),
+    })
 }
 
 /// Writes one template; the inner `Err` is a refusal message.
@@ -432,26 +490,12 @@ async fn write_template(
         }));
     };
 
-    let mut wanted: Vec<db::templates::StoredItem> = t
-        .items
-        .iter()
-        .map(db::templates::StoredItem::from_item)
-        .collect();
-    wanted.sort_by_key(|i| i.sequence_order);
-    let same_items = db::templates::items_of(tx, stored.id).await? == wanted;
-    let same_header = stored.form_type == t.form_type && stored.description == t.description;
+    let (same_items, same_header) = compare(tx, &stored, t).await?;
     if same_items && same_header {
         return Ok(Ok(TemplateOutcome::Unchanged));
     }
     if db::templates::template_in_use(tx, stored.id).await? {
-        let highest = db::templates::max_version(tx, &t.name)
-            .await?
-            .unwrap_or(t.version);
-        return Ok(Err(format!(
-            "template \"{}\" version {} differs from the stored one, which already has QC results or tasks; \
-             raise its version in the checklist file above {highest} to import the change",
-            t.name, t.version
-        )));
+        return new_version(tx, t).await.map(Ok);
     }
     db::templates::update_template_header(tx, stored.id, t).await?;
     if !same_items {

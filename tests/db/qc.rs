@@ -1313,25 +1313,22 @@ async fn a_template_with_results_is_never_changed_in_place() {
         "BOM checked against the approved drawing",
         1,
     );
-    let refused = cleanstation::service::catalog::import_templates(&env.db.pool, &actor, &changed)
+    // Version 1 has a result, so the change becomes version 2 (active) instead of changing it.
+    let report = cleanstation::service::catalog::import_templates(&env.db.pool, &actor, &changed)
         .await
-        .expect_err("version 1 has a result");
-    assert!(
-        refused
-            .to_string()
-            .contains("\"Pre-Production Check\" version 1"),
-        "{refused}"
+        .expect("imported as a new version");
+    let pre_qc = report
+        .templates
+        .iter()
+        .find(|t| t.name == "Pre-Production Check")
+        .expect("pre-qc line");
+    assert_eq!(
+        pre_qc.outcome,
+        cleanstation::service::catalog::TemplateOutcome::NewVersion {
+            version: 2,
+            items: 15
+        }
     );
-
-    let v2_text = changed.replacen(
-        "name = \"Pre-Production Check\"\nformType = \"PRE_QC\"\nversion = 1",
-        "name = \"Pre-Production Check\"\nformType = \"PRE_QC\"\nversion = 2",
-        1,
-    );
-    assert_ne!(v2_text, changed, "the version line was found");
-    cleanstation::service::catalog::import_templates(&env.db.pool, &actor, &v2_text)
-        .await
-        .expect("version 2");
 
     // The result keeps version 1, unchanged; a new Pre-QC uses version 2.
     let history = env.history_as(Role::QcPerson, id).await.expect("history");

@@ -268,41 +268,20 @@ async fn record_a_task(db: &TestDb) {
 }
 
 #[tokio::test]
-async fn a_changed_template_with_recorded_work_needs_a_new_version() {
+async fn a_changed_template_with_recorded_work_becomes_a_new_version() {
     let db = TestDb::new().await;
     import(&db, CHECKLISTS_TOML).await.expect("first");
     record_a_task(&db).await;
-    let audits = audit_rows(&db).await;
 
-    // Changing it in place is refused, and nothing else of the file is written either.
+    // The Production Checklist has a task: its change is added as version 2 and made active. The Pre-QC
+    // template has no recorded work, so its change is made in place.
     let production_change = CHECKLISTS_TOML.replacen("estMinutes = 45", "estMinutes = 50", 1);
     let changed = production_change.replacen(
         "BOM checked against the drawing",
         "BOM checked against the approved drawing",
         1,
     );
-    let err = import(&db, &changed).await.expect_err("refused");
-    let msg = err.to_string();
-    assert!(
-        msg.contains("\"Production Checklist\" version 1") && msg.contains("raise its version"),
-        "{msg}"
-    );
-    assert_eq!(msg.lines().count(), 1, "{msg}");
-    assert_eq!(
-        audit_rows(&db).await,
-        audits,
-        "the Pre-QC change was rolled back too"
-    );
-    assert_eq!(summary(&db).await, shipped_summary());
-
-    // As version 2 it is added and becomes the active version.
-    let v2 = production_change.replacen(
-        "name = \"Production Checklist\"\nformType = \"IN_PROCESS\"\nversion = 1",
-        "name = \"Production Checklist\"\nformType = \"IN_PROCESS\"\nversion = 2",
-        1,
-    );
-    assert_ne!(v2, production_change);
-    let r = import(&db, &v2).await.expect("new version");
+    let r = import(&db, &changed).await.expect("imported");
     let prod = r
         .templates
         .iter()
@@ -311,10 +290,24 @@ async fn a_changed_template_with_recorded_work_needs_a_new_version() {
     assert_eq!(prod.version, 2);
     assert_eq!(
         prod.outcome,
-        TemplateOutcome::Added {
-            items: 25,
-            active: true
+        TemplateOutcome::NewVersion {
+            version: 2,
+            items: 25
         }
+    );
+    assert!(
+        r.to_string()
+            .contains("added as version 2, 25 items, active"),
+        "{r}"
+    );
+    let pre_qc = r
+        .templates
+        .iter()
+        .find(|t| t.name == "Pre-Production Check")
+        .expect("pre-qc");
+    assert!(
+        matches!(pre_qc.outcome, TemplateOutcome::Updated { .. }),
+        "{r}"
     );
     let versions: Vec<(i32, bool)> = summary(&db)
         .await
@@ -329,9 +322,19 @@ async fn a_changed_template_with_recorded_work_needs_a_new_version() {
         "the active version carries the change"
     );
 
-    // Importing the old file again adds nothing and keeps version 2 active.
-    let r = import(&db, CHECKLISTS_TOML).await.expect("old file");
+    // The same changed file again finds version 2 and adds nothing.
+    let r = import(&db, &changed).await.expect("again");
     assert!(!r.changed(), "{r}");
+
+    // The old file again: the Production Checklist's version 1 matches it, so nothing is added and
+    // version 2 stays active (the Pre-QC template, without recorded work, simply follows the file).
+    let r = import(&db, CHECKLISTS_TOML).await.expect("old file");
+    let prod = r
+        .templates
+        .iter()
+        .find(|t| t.name == PRODUCTION)
+        .expect("production");
+    assert_eq!(prod.outcome, TemplateOutcome::Unchanged, "{r}");
     let active = active_template(&db.client().await, PRODUCTION)
         .await
         .expect("query")

@@ -724,6 +724,7 @@ pub fn validate_reason(reason: Option<&str>) -> Result<String, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)] // a test reports failure by panicking
 mod tests {
     use super::*;
     use crate::domain::order::{BasinConfig, BasinType, FeetType, LegsType};

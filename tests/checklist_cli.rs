@@ -70,12 +70,7 @@ impl Env {
                 "--json",
             ])
             .await;
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{file} {key}: {}",
-            stderr(&out)
-        );
+        assert_eq!(out.status.code(), Some(0), "{file} {key}: {}", stderr(&out));
         serde_json::from_str(&stdout(&out))
             .unwrap_or_else(|e| panic!("{file} {key}: not JSON ({e}): {}", stdout(&out)))
     }
@@ -195,8 +190,8 @@ async fn pre_and_final_qc_items_of_the_worked_configurations() {
             "FQC-01", "FQC-02", "FQC-03", "FQC-04", "FQC-05", "FQC-06", "FQC-07", "FQC-08",
             "FQC-10", "FQC-12/1", "FQC-12/2", "FQC-12/3", "FQC-13", "FQC-18/1", "FQC-18/2",
             "FQC-18/3", "FQC-19/1", "FQC-19/2", "FQC-19/3", "FQC-21/2", "FQC-23/1", "FQC-23/2",
-            "FQC-23/3", "FQC-24/1", "FQC-24/2", "FQC-24/3", "FQC-26", "FQC-27", "FQC-28",
-            "FQC-29", "FQC-30", "FQC-32", "FQC-33",
+            "FQC-23/3", "FQC-24/1", "FQC-24/2", "FQC-24/3", "FQC-26", "FQC-27", "FQC-28", "FQC-29",
+            "FQC-30", "FQC-32", "FQC-33",
         ])
     );
 }
@@ -318,5 +313,9 @@ async fn text_output_and_refusals() {
         ])
         .await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("Cannot read file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Cannot read file"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -1,6 +1,7 @@
 //! What each command-line verb does. `main.rs` only parses arguments and calls these.
 
 pub mod bom;
+pub mod checklist;
 pub mod qc;
 
 use crate::cluster::{self, Cluster, Status};

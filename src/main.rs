@@ -73,6 +73,14 @@ enum Cmd {
         #[command(subcommand)]
         action: QcCmd,
     },
+    /// Checklist templates applied to builds: preview which items an order document's builds get.
+    ///
+    /// Exit status: 0 done; 1 failed (database); 2 refused (file, configuration, template key), with
+    /// nothing written.
+    Checklist {
+        #[command(subcommand)]
+        action: ChecklistCmd,
+    },
     /// The embedded database cluster
     Db {
         #[command(subcommand)]
@@ -189,6 +197,21 @@ enum QcCmd {
 }
 
 #[derive(Subcommand)]
+enum ChecklistCmd {
+    /// Print, for every build of an `order import` document, the applicable items of the active version
+    /// of a checklist template in display order; nothing is saved
+    Preview {
+        file: PathBuf,
+        /// The template key of checklists.toml: PRE_QC, FINAL_QC, PRODUCTION, EOL_TEST or PACKAGING
+        #[arg(long, value_name = "KEY")]
+        template: String,
+        /// Print JSON: {"builds":[{"buildNumber","items":[{"code","basinIndex","section","description","checkType"}]}]}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum DbCmd {
     /// Show where the embedded cluster lives and whether it runs
     Status,
@@ -294,6 +317,14 @@ fn main() -> ExitCode {
                 }
                 Err(e) => Err(e),
             },
+            Cmd::Checklist {
+                action:
+                    ChecklistCmd::Preview {
+                        file,
+                        template,
+                        json,
+                    },
+            } => commands::checklist::checklist_preview(&config, &file, &template, json).await,
             Cmd::Db {
                 action: DbCmd::Status,
             } => commands::db_status(&config),

@@ -2,7 +2,9 @@
 //! progress and PASS rule, and the e-signature's text and hash. Pure code; the database layer fills these
 //! types and the screens show them.
 
+use crate::domain::applies_when::{BasinFacts, SinkFacts, compile, eval};
 use crate::domain::checklist::{CheckType, FormType};
+use crate::domain::order::{BuildConfig, DocumentLanguage};
 use chrono::NaiveDateTime;
 use postgres_types::{FromSql, ToSql};
 use rust_decimal::Decimal;
@@ -215,11 +217,8 @@ impl QcItemDef {
                 })
                 .unwrap_or_default()
         };
-        let number = |k: &str| {
-            rules
-                .and_then(|r| r.get(k))
-                .and_then(|v| v.to_string().parse::<Decimal>().ok())
-        };
+        // The number exactly as the JSON writes it (0.5, 40, 41.5), so no binary rounding creeps into a bound.
+        let number = |k: &str| rules.and_then(|r| r.get(k)).and_then(json_decimal);
         QcItemDef {
             id,
             code: text("code").unwrap_or_default(),
@@ -245,27 +244,102 @@ impl QcItemDef {
     }
 }
 
+/// A JSON number (or a numeric string) as a decimal: `0.5`, `40`, `41.5`, and `1e-7` as serde_json may
+/// write a tiny float.
+fn json_decimal(v: &serde_json::Value) -> Option<Decimal> {
+    let text = match v {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.trim().to_string(),
+        _ => return None,
+    };
+    text.parse::<Decimal>()
+        .ok()
+        .or_else(|| Decimal::from_scientific(&text).ok())
+}
+
+/// The configuration as the `appliesWhen` subjects see it (checklists.toml, "appliesWhen GRAMMAR"): one
+/// conversion for every form that filters items by the build (QC, tasks, testing, packaging).
+pub fn sink_facts(build: &BuildConfig, language: DocumentLanguage) -> SinkFacts {
+    let sum = |q: i64, n: i32| q.saturating_add(i64::from(n));
+    SinkFacts {
+        model: build.sink_model.trim().to_string(),
+        basins: build
+            .basins
+            .iter()
+            .map(|b| BasinFacts {
+                index: i64::from(b.basin_index),
+                basin_type: b.basin_type.code().to_string(),
+                light: b.has_basin_light,
+                p_trap: b.has_p_trap_drain,
+                custom: b.is_custom_size,
+            })
+            .collect(),
+        length: i64::from(build.sink_length),
+        width: i64::from(build.sink_width),
+        legs: build.legs_type.code().to_string(),
+        legs_model: build.legs_model.trim().to_string(),
+        feet: build.feet_type.code().to_string(),
+        pegboard: build.has_pegboard,
+        // A type left over on a build without a pegboard must not make pegboard items apply.
+        pegboard_type: build
+            .pegboard_type
+            .filter(|_| build.has_pegboard)
+            .map(|t| t.code().to_string()),
+        language: language.code().to_string(),
+        faucet_types: build
+            .faucets
+            .iter()
+            .map(|f| f.faucet_type.code().to_string())
+            .collect(),
+        faucets: build.faucets.iter().fold(0, |q, f| sum(q, f.quantity)),
+        sprayer_types: build
+            .sprayers
+            .iter()
+            .map(|s| s.sprayer_type.code().to_string())
+            .collect(),
+        sprayers: build.sprayers.iter().fold(0, |q, s| sum(q, s.quantity)),
+    }
+}
+
 /// The lines a build's form shows, in display order: by sequence, and a basin-specific item once per basin
-/// (in basin order) for which its condition holds. `Err` names the item whose condition does not parse.
-/// (Provisional: conditions are not evaluated yet.)
+/// (in basin order) for which its condition holds. `Err` names the item whose condition does not parse,
+/// with the position of the error.
 pub fn applicable(
     items: &[QcItemDef],
-    build: &crate::domain::order::BuildConfig,
-    _language: crate::domain::order::DocumentLanguage,
+    build: &BuildConfig,
+    language: DocumentLanguage,
 ) -> Result<Vec<FormLine>, String> {
+    let facts = sink_facts(build, language);
+    let mut basins: Vec<&BasinFacts> = facts.basins.iter().collect();
+    basins.sort_by_key(|b| b.index);
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| items.get(i).map(|it| it.sequence));
     let mut lines = Vec::new();
     for i in order {
         let Some(item) = items.get(i) else { continue };
+        // Each condition is parsed once per form, not once per basin.
+        let condition = match item.applies_when.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(src) => Some(compile(src, item.basin_specific).map_err(|errs| {
+                format!(
+                    "Item {}: the condition \"{src}\" is not valid: {}",
+                    item.code,
+                    errs.join("; ")
+                )
+            })?),
+        };
+        let holds =
+            |basin: Option<&BasinFacts>| condition.as_ref().is_none_or(|c| eval(c, &facts, basin));
         if item.basin_specific {
-            for b in &build.basins {
-                lines.push(FormLine {
-                    item: i,
-                    basin_index: Some(b.basin_index),
-                });
+            for b in &basins {
+                if holds(Some(b)) {
+                    lines.push(FormLine {
+                        item: i,
+                        basin_index: i32::try_from(b.index).ok(),
+                    });
+                }
             }
-        } else {
+        } else if holds(None) {
             lines.push(FormLine {
                 item: i,
                 basin_index: None,
@@ -275,12 +349,152 @@ pub fn applicable(
     Ok(lines)
 }
 
-/// How `answer` stands against `item` (checklists.toml, ANSWERS AND CONFORMANCE). (Provisional.)
-pub fn judge(_item: &QcItemDef, answer: &Answer) -> Judgement {
-    match (&answer.value, answer.is_na) {
-        (None, false) => Judgement::Unanswered,
-        (Some(v), _) if v == "NO" => Judgement::NonConforming("answered no".into()),
-        _ => Judgement::Conforming,
+/// The value of a MULTI_CHOICE answer from the chosen options: joined by `"; "` in the order of the
+/// item's options, whatever order they were picked in; unknown options are left out.
+pub fn join_options(item: &QcItemDef, chosen: &[&str]) -> String {
+    item.options
+        .iter()
+        .filter(|o| chosen.contains(&o.as_str()))
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(OPTION_SEPARATOR)
+}
+
+/// How several MULTI_CHOICE options are stored in one value.
+pub const OPTION_SEPARATOR: &str = "; ";
+/// Longest TEXT answer.
+pub const TEXT_MAX: usize = 200;
+
+fn has_note(answer: &Answer) -> bool {
+    answer
+        .notes
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty())
+}
+
+/// `"41.5"`, `"-2"`, `".5"`: an optional sign, digits and at most one decimal point, nothing else (no
+/// exponent, no thousands separators), so what is stored is exactly the number the inspector read.
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let well_formed = digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1;
+    if !well_formed {
+        return None;
+    }
+    let unsigned = digits
+        .strip_prefix('.')
+        .map_or_else(|| digits.to_string(), |d| format!("0.{d}"));
+    let n: Decimal = unsigned.parse().ok()?;
+    Some(if text.starts_with('-') { -n } else { n })
+}
+
+/// A bound as people write it: `40`, not `40.0`.
+fn bound_text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn with_unit(value: &str, unit: Option<&str>) -> String {
+    match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => format!("{value} {u}"),
+        None => value.to_string(),
+    }
+}
+
+fn judge_yes_no(value: &str) -> Judgement {
+    match value {
+        "YES" => Judgement::Conforming,
+        "NO" => Judgement::NonConforming("answered NO".into()),
+        other => Judgement::Invalid(format!("\"{other}\" is not an answer; answer YES or NO")),
+    }
+}
+
+fn judge_measurement(item: &QcItemDef, value: &str) -> Judgement {
+    let Some(v) = parse_decimal(value) else {
+        return Judgement::Invalid(format!("{value} is not a number"));
+    };
+    let unit = item.unit.as_deref();
+    if let Some(min) = item.min
+        && v < min
+    {
+        return Judgement::NonConforming(format!(
+            "{} is below the minimum {}",
+            with_unit(value, unit),
+            with_unit(&bound_text(min), unit)
+        ));
+    }
+    if let Some(max) = item.max
+        && v > max
+    {
+        return Judgement::NonConforming(format!(
+            "{} is above the maximum {}",
+            with_unit(value, unit),
+            with_unit(&bound_text(max), unit)
+        ));
+    }
+    Judgement::Conforming
+}
+
+fn judge_choice(item: &QcItemDef, value: &str, answer: &Answer) -> Judgement {
+    let chosen: Vec<&str> = if item.multiple {
+        value.split(OPTION_SEPARATOR).collect()
+    } else {
+        vec![value]
+    };
+    for c in &chosen {
+        if !item.options.iter().any(|o| o == c) {
+            return Judgement::Invalid(format!(
+                "\"{c}\" is not one of the options: {}",
+                item.options.join(", ")
+            ));
+        }
+    }
+    // One stored spelling per choice, so results compare and hash alike.
+    if join_options(item, &chosen) != value {
+        return Judgement::Invalid(format!(
+            "\"{value}\": list each option once, in the order {}",
+            item.options.join(", ")
+        ));
+    }
+    if let Some(c) = chosen
+        .iter()
+        .find(|c| item.note_required_for.iter().any(|n| n == *c))
+        && !has_note(answer)
+    {
+        return Judgement::Invalid(format!("\"{c}\" needs a note"));
+    }
+    Judgement::Conforming
+}
+
+/// How `answer` stands against `item` (checklists.toml, ANSWERS AND CONFORMANCE).
+pub fn judge(item: &QcItemDef, answer: &Answer) -> Judgement {
+    let value = answer.value.as_deref().filter(|v| !v.trim().is_empty());
+    if answer.is_na {
+        if item.check_type != CheckType::NaOption {
+            return Judgement::Invalid("N/A is not an answer for this item".into());
+        }
+        if value.is_some() {
+            return Judgement::Invalid("An N/A answer has no value".into());
+        }
+        if !has_note(answer) {
+            return Judgement::Invalid("N/A needs a note".into());
+        }
+        return Judgement::Conforming;
+    }
+    let Some(value) = value.map(str::trim) else {
+        return Judgement::Unanswered;
+    };
+    match item.check_type {
+        CheckType::Boolean | CheckType::NaOption => judge_yes_no(value),
+        CheckType::Measurement => judge_measurement(item, value),
+        CheckType::MultiChoice => judge_choice(item, value, answer),
+        CheckType::Text => {
+            if value.trim().chars().count() > TEXT_MAX {
+                Judgement::Invalid(format!("The text is longer than {TEXT_MAX} characters"))
+            } else {
+                Judgement::Conforming
+            }
+        }
     }
 }
 
@@ -366,18 +580,105 @@ pub struct SignedContent {
     pub items: Vec<SignedItem>,
 }
 
-/// The SHA-256 (64 lower-case hex digits) of the canonical JSON of `content`. (Provisional.)
+/// The timestamp as the signature and the hash write it.
+pub fn signed_at_text(signed_at: NaiveDateTime) -> String {
+    signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The canonical JSON the signature's hash covers (workflow.md section 4): one object, keys sorted by
+/// code point at every level, no whitespace, strings as serde_json writes them (UTF-8, only `"`, `\\`
+/// and control characters escaped):
+///
+/// ```text
+/// {"buildNumber":"B-1","items":[{"basinIndex":null,"checklistItemId":"<uuid>","isNA":false,
+///  "notes":null,"resultValue":"YES"},…],"jobId":"J-1","notes":null,"numberOfBasins":2,
+///  "orderId":"<uuid>","overallStatus":"PASS","qcType":"PRE_QC","signedAt":"2025-01-02T03:04:05Z",
+///  "signerId":"<uuid>","templateId":"<uuid>","templateVersion":1}
+/// ```
+///
+/// (shown wrapped; the real text is one line). Ids are lower-case hyphenated UUIDs; `basinIndex`,
+/// `resultValue` and both `notes` are `null` when absent; items are ordered by (sequenceOrder,
+/// basinIndex), an item without a basin first.
+pub fn canonical_json(content: &SignedContent) -> String {
+    use serde_json::{Value, json};
+    let mut items: Vec<&SignedItem> = content.items.iter().collect();
+    items.sort_by_key(|i| (i.sequence, i.basin_index));
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|i| {
+            json!({
+                "checklistItemId": i.checklist_item_id.to_string(),
+                "basinIndex": i.basin_index,
+                "resultValue": i.result_value,
+                "isNA": i.is_na,
+                "notes": i.notes,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "orderId": content.order_id.to_string(),
+        "buildNumber": content.build_number,
+        "templateId": content.template_id.to_string(),
+        "templateVersion": content.template_version,
+        "qcType": content.qc_type.code(),
+        "overallStatus": content.overall_status.code(),
+        "jobId": content.job_id,
+        "numberOfBasins": content.number_of_basins,
+        "notes": content.notes,
+        "signedAt": signed_at_text(content.signed_at),
+        "signerId": content.signer_id.to_string(),
+        "items": items,
+    });
+    let mut out = String::new();
+    write_canonical(&doc, &mut out);
+    out
+}
+
+/// Writes keys sorted explicitly, so the text does not depend on serde_json's map ordering feature.
+fn write_canonical(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (n, k) in keys.into_iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                if let Some(child) = map.get(k) {
+                    write_canonical(child, out);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(list) => {
+            out.push('[');
+            for (n, child) in list.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                write_canonical(child, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// The SHA-256 (64 lower-case hex digits) of [`canonical_json`] of `content`, as UTF-8.
 pub fn content_hash(content: &SignedContent) -> String {
     use sha2::{Digest, Sha256};
-    let text = format!("{content:?}");
-    Sha256::digest(text.as_bytes())
+    Sha256::digest(canonical_json(content).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
 /// `<fullName> (<initials>) | <MEANING> | <yyyy-mm-ddThh:mm:ssZ> | sha256:<hash>`, at most 200 characters:
-/// a name too long is cut and ends with `~` (D8). (Provisional: no cut yet.)
+/// a name too long is cut and ends with `~` so the whole text is exactly 200 characters (D8).
 pub fn signature_text(
     full_name: &str,
     initials: &str,
@@ -385,10 +686,18 @@ pub fn signature_text(
     signed_at: NaiveDateTime,
     hash: &str,
 ) -> String {
-    format!(
-        "{full_name} ({initials}) | {meaning} | {} | sha256:{hash}",
-        signed_at.format("%Y-%m-%dT%H:%M:%SZ")
-    )
+    let rest = format!(
+        " ({initials}) | {meaning} | {} | sha256:{hash}",
+        signed_at_text(signed_at)
+    );
+    let name = full_name.trim();
+    let room = SIGNATURE_MAX.saturating_sub(rest.chars().count());
+    if name.chars().count() <= room {
+        return format!("{name}{rest}");
+    }
+    // Initials are at most 5 letters, so the rest is far below 200 and there is always room for a cut name.
+    let kept: String = name.chars().take(room.saturating_sub(1)).collect();
+    format!("{}~{rest}", kept.trim_end())
 }
 
 /// The hash a signature text carries, for verification.
@@ -411,5 +720,670 @@ pub fn validate_reason(reason: Option<&str>) -> Result<String, String> {
     match reason.map(str::trim) {
         Some(r) if !r.is_empty() && r.chars().count() <= REASON_MAX => Ok(r.to_string()),
         _ => Err("A failure reason is required".into()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)] // a test reports failure by panicking
+mod tests {
+    use super::*;
+    use crate::domain::order::{BasinConfig, BasinType, FeetType, LegsType};
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    fn def(code: &str, check_type: CheckType, rules: serde_json::Value) -> QcItemDef {
+        let mut rules = rules;
+        if let Some(m) = rules.as_object_mut() {
+            m.insert("code".into(), json!(code));
+        }
+        QcItemDef::from_row(
+            Uuid::new_v4(),
+            "Sink".into(),
+            format!("{code} description"),
+            check_type,
+            false,
+            true,
+            true,
+            10,
+            Some(&rules),
+        )
+    }
+
+    fn said(value: &str) -> Answer {
+        Answer {
+            value: Some(value.into()),
+            is_na: false,
+            notes: None,
+        }
+    }
+
+    fn noted(value: &str, note: &str) -> Answer {
+        Answer {
+            notes: Some(note.into()),
+            ..said(value)
+        }
+    }
+
+    fn non_conforming(j: Judgement) -> String {
+        match j {
+            Judgement::NonConforming(m) => m,
+            other => panic!("expected non-conforming, got {other:?}"),
+        }
+    }
+
+    fn invalid(j: Judgement) -> String {
+        match j {
+            Judgement::Invalid(m) => m,
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    fn gap() -> QcItemDef {
+        def(
+            "EOL-X",
+            CheckType::Measurement,
+            json!({"unit": "mm", "min": 0.5, "max": 40.0}),
+        )
+    }
+
+    #[test]
+    fn rules_are_read_exactly() {
+        let m = gap();
+        assert_eq!(m.code, "EOL-X");
+        assert_eq!(m.unit.as_deref(), Some("mm"));
+        assert_eq!(m.min, Some(Decimal::new(5, 1)));
+        assert_eq!(
+            m.max.map(|d| d.normalize().to_string()).as_deref(),
+            Some("40")
+        );
+        let t = def(
+            "T",
+            CheckType::Measurement,
+            json!({"min": -2.0, "max": 41.5}),
+        );
+        assert_eq!(t.min, Some(Decimal::new(-2, 0)));
+        assert_eq!(t.max, Some(Decimal::new(415, 1)));
+        let c = def(
+            "C",
+            CheckType::MultiChoice,
+            json!({"options": ["Center", "Other"], "noteRequiredFor": ["Other"],
+                   "storeTo": "BasinConfiguration.drainLocation", "appliesWhen": "basins > 1"}),
+        );
+        assert_eq!(c.options, vec!["Center", "Other"]);
+        assert_eq!(c.note_required_for, vec!["Other"]);
+        assert!(!c.multiple);
+        assert_eq!(
+            c.store_to.as_deref(),
+            Some("BasinConfiguration.drainLocation")
+        );
+        assert_eq!(c.applies_when.as_deref(), Some("basins > 1"));
+        let bare = QcItemDef::from_row(
+            Uuid::nil(),
+            "S".into(),
+            "D".into(),
+            CheckType::Boolean,
+            false,
+            true,
+            false,
+            1,
+            None,
+        );
+        assert_eq!(bare.min, None);
+        assert!(bare.options.is_empty());
+    }
+
+    #[test]
+    fn boolean_answers() {
+        let b = def("B", CheckType::Boolean, json!({}));
+        assert_eq!(judge(&b, &Answer::default()), Judgement::Unanswered);
+        assert_eq!(judge(&b, &said("  ")), Judgement::Unanswered);
+        assert_eq!(judge(&b, &said("YES")), Judgement::Conforming);
+        assert_eq!(non_conforming(judge(&b, &said("NO"))), "answered NO");
+        assert!(invalid(judge(&b, &said("maybe"))).contains("answer YES or NO"));
+        let na = Answer {
+            value: None,
+            is_na: true,
+            notes: Some("not fitted".into()),
+        };
+        assert_eq!(
+            invalid(judge(&b, &na)),
+            "N/A is not an answer for this item"
+        );
+    }
+
+    #[test]
+    fn n_a_needs_a_note() {
+        let n = def("N", CheckType::NaOption, json!({}));
+        assert_eq!(judge(&n, &said("YES")), Judgement::Conforming);
+        assert_eq!(non_conforming(judge(&n, &said("NO"))), "answered NO");
+        let mut na = Answer {
+            value: None,
+            is_na: true,
+            notes: None,
+        };
+        assert_eq!(invalid(judge(&n, &na)), "N/A needs a note");
+        na.notes = Some("   ".into());
+        assert_eq!(invalid(judge(&n, &na)), "N/A needs a note");
+        na.notes = Some("no wall bracket on this model".into());
+        assert_eq!(judge(&n, &na), Judgement::Conforming);
+        na.value = Some("YES".into());
+        assert_eq!(invalid(judge(&n, &na)), "An N/A answer has no value");
+    }
+
+    #[test]
+    fn measurements_are_judged_inclusively_as_typed() {
+        let m = gap();
+        for ok in ["0.5", "40", "40.0", "20", "0.50", "+1", ".5", " 12.25 "] {
+            assert_eq!(judge(&m, &said(ok)), Judgement::Conforming, "{ok}");
+        }
+        assert_eq!(
+            non_conforming(judge(&m, &said("41.5"))),
+            "41.5 mm is above the maximum 40 mm"
+        );
+        assert_eq!(
+            non_conforming(judge(&m, &said("40.01"))),
+            "40.01 mm is above the maximum 40 mm"
+        );
+        assert_eq!(
+            non_conforming(judge(&m, &said("0.49"))),
+            "0.49 mm is below the minimum 0.5 mm"
+        );
+        assert_eq!(
+            non_conforming(judge(&m, &said("-3"))),
+            "-3 mm is below the minimum 0.5 mm"
+        );
+        for bad in ["abc", "1e3", "1,5", "1.2.3", "-", ".", "12 mm", "0x10"] {
+            assert_eq!(
+                invalid(judge(&m, &said(bad))),
+                format!("{bad} is not a number"),
+                "{bad}"
+            );
+        }
+        let no_unit = def(
+            "M",
+            CheckType::Measurement,
+            json!({"min": -2.0, "max": 2.0}),
+        );
+        assert_eq!(
+            non_conforming(judge(&no_unit, &said("2.5"))),
+            "2.5 is above the maximum 2"
+        );
+        assert_eq!(judge(&no_unit, &said("-2")), Judgement::Conforming);
+    }
+
+    #[test]
+    fn single_choice() {
+        let c = def(
+            "C",
+            CheckType::MultiChoice,
+            json!({"options": ["Center", "Other"], "noteRequiredFor": ["Other"]}),
+        );
+        assert_eq!(judge(&c, &said("Center")), Judgement::Conforming);
+        assert_eq!(invalid(judge(&c, &said("Other"))), "\"Other\" needs a note");
+        assert_eq!(
+            judge(&c, &noted("Other", "offset 40 mm left")),
+            Judgement::Conforming
+        );
+        assert_eq!(
+            invalid(judge(&c, &said("Left"))),
+            "\"Left\" is not one of the options: Center, Other"
+        );
+        // Not multiple: two options are not one answer.
+        assert!(invalid(judge(&c, &said("Center; Other"))).contains("is not one of the options"));
+    }
+
+    #[test]
+    fn multiple_choice_in_option_order() {
+        let c = def(
+            "M",
+            CheckType::MultiChoice,
+            json!({"options": ["Between basins 1/2", "Between basins 2/3", "Center of basin"],
+                   "multiple": true}),
+        );
+        assert!(c.multiple);
+        assert_eq!(
+            join_options(&c, &["Center of basin", "Between basins 1/2"]),
+            "Between basins 1/2; Center of basin"
+        );
+        assert_eq!(
+            judge(&c, &said("Between basins 1/2; Center of basin")),
+            Judgement::Conforming
+        );
+        assert_eq!(judge(&c, &said("Center of basin")), Judgement::Conforming);
+        assert!(
+            invalid(judge(&c, &said("Center of basin; Between basins 1/2")))
+                .contains("in the order")
+        );
+        assert!(invalid(judge(&c, &said("Center of basin; Center of basin"))).contains("once"));
+        assert!(invalid(judge(&c, &said("Center of basin; Nowhere"))).contains("\"Nowhere\""));
+    }
+
+    #[test]
+    fn text_answers() {
+        let t = def("T", CheckType::Text, json!({}));
+        assert_eq!(judge(&t, &said("  serial 1234 ")), Judgement::Conforming);
+        assert_eq!(judge(&t, &said(&"x".repeat(200))), Judgement::Conforming);
+        assert_eq!(
+            invalid(judge(&t, &said(&"x".repeat(201)))),
+            "The text is longer than 200 characters"
+        );
+        assert_eq!(judge(&t, &said(" ")), Judgement::Unanswered);
+    }
+
+    fn answer_to(item: &QcItemDef, basin: Option<i32>, a: Answer) -> LineAnswer {
+        LineAnswer {
+            item_id: item.id,
+            basin_index: basin,
+            answer: a,
+        }
+    }
+
+    #[test]
+    fn progress_and_the_pass_rule() {
+        let b = def("B", CheckType::Boolean, json!({}));
+        let mut optional = def("O", CheckType::Text, json!({}));
+        optional.required = false;
+        let m = gap();
+        let items = vec![b.clone(), optional.clone(), m.clone()];
+        let lines = vec![
+            FormLine {
+                item: 0,
+                basin_index: None,
+            },
+            FormLine {
+                item: 1,
+                basin_index: None,
+            },
+            FormLine {
+                item: 2,
+                basin_index: Some(1),
+            },
+            FormLine {
+                item: 2,
+                basin_index: Some(2),
+            },
+        ];
+        let p = progress(&items, &lines, &[]);
+        assert_eq!(
+            p,
+            Progress {
+                answered_required: 0,
+                required: 3,
+                answered: 0,
+                lines: 4,
+                non_conforming: 0
+            }
+        );
+        assert!(!may_pass(&p));
+
+        let mut answers = vec![
+            answer_to(&b, None, said("YES")),
+            answer_to(&m, Some(1), said("12")),
+            // Not on the form: ignored.
+            answer_to(&m, Some(3), said("99")),
+        ];
+        let p = progress(&items, &lines, &answers);
+        assert_eq!(
+            (p.answered_required, p.answered, p.non_conforming),
+            (2, 2, 0)
+        );
+        assert!(!may_pass(&p), "basin 2 still open");
+
+        answers.push(answer_to(&m, Some(2), said("abc")));
+        let p = progress(&items, &lines, &answers);
+        assert_eq!(p.answered_required, 2, "an invalid answer is not an answer");
+        assert!(!may_pass(&p));
+
+        answers.pop();
+        answers.push(answer_to(&m, Some(2), said("41.5")));
+        let p = progress(&items, &lines, &answers);
+        assert_eq!((p.answered_required, p.non_conforming), (3, 1));
+        assert!(!may_pass(&p), "non-conforming");
+
+        answers.pop();
+        answers.push(answer_to(&m, Some(2), said("40")));
+        let p = progress(&items, &lines, &answers);
+        assert_eq!((p.answered_required, p.required, p.answered), (3, 3, 3));
+        assert!(may_pass(&p), "the optional item may stay open");
+    }
+
+    fn build(model: &str, basins: &[(BasinType, bool)]) -> BuildConfig {
+        let mut b = BuildConfig::new(
+            "B-1",
+            model,
+            (30, 60),
+            LegsType::HeightAdjustable,
+            "DL27",
+            FeetType::LockLevelingCasters,
+        );
+        b.basins = basins
+            .iter()
+            .enumerate()
+            .map(|(i, (t, light))| BasinConfig {
+                basin_index: i32::try_from(i + 1).expect("index"),
+                basin_type: *t,
+                basin_width: 20,
+                basin_length: 20,
+                basin_depth: 8,
+                is_custom_size: false,
+                has_p_trap_drain: false,
+                has_basin_light: *light,
+            })
+            .collect();
+        b
+    }
+
+    fn seq(mut d: QcItemDef, sequence: i32, basin_specific: bool, when: Option<&str>) -> QcItemDef {
+        d.sequence = sequence;
+        d.basin_specific = basin_specific;
+        d.applies_when = when.map(str::to_string);
+        d
+    }
+
+    #[test]
+    fn applicable_filters_by_condition_and_repeats_per_basin() {
+        let items = vec![
+            seq(def("LATE", CheckType::Boolean, json!({})), 30, false, None),
+            seq(
+                def("PEG", CheckType::Boolean, json!({})),
+                10,
+                false,
+                Some("pegboard = true"),
+            ),
+            seq(def("BSN", CheckType::Boolean, json!({})), 20, true, None),
+            seq(
+                def("DRN", CheckType::Boolean, json!({})),
+                25,
+                true,
+                Some("basin.type = E_DRAIN"),
+            ),
+            seq(
+                def("LIT", CheckType::Boolean, json!({})),
+                26,
+                true,
+                Some("basin.light = true and any_basin = E_SINK"),
+            ),
+            seq(
+                def("FR", CheckType::Boolean, json!({})),
+                40,
+                false,
+                Some("language = FR"),
+            ),
+        ];
+        let b = build(
+            "T2-B2",
+            &[(BasinType::ESink, true), (BasinType::EDrain, true)],
+        );
+        let lines = applicable(&items, &b, DocumentLanguage::En).expect("valid");
+        let shown: Vec<(&str, Option<i32>)> = lines
+            .iter()
+            .map(|l| (items[l.item].code.as_str(), l.basin_index))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("BSN", Some(1)),
+                ("BSN", Some(2)),
+                ("DRN", Some(2)),
+                ("LIT", Some(1)),
+                ("LIT", Some(2)),
+                ("LATE", None),
+            ]
+        );
+        let mut peg = b.clone();
+        peg.has_pegboard = true;
+        let lines = applicable(&items, &peg, DocumentLanguage::Fr).expect("valid");
+        let codes: Vec<&str> = lines.iter().map(|l| items[l.item].code.as_str()).collect();
+        assert_eq!(codes.first(), Some(&"PEG"));
+        assert_eq!(codes.last(), Some(&"FR"));
+    }
+
+    #[test]
+    fn an_unparsable_condition_names_the_item_and_the_position() {
+        let items = vec![seq(
+            def("PRE-99", CheckType::Boolean, json!({})),
+            10,
+            false,
+            Some("pegboard = = true"),
+        )];
+        let err = applicable(
+            &items,
+            &build("T2-B1", &[(BasinType::ESink, false)]),
+            DocumentLanguage::En,
+        )
+        .expect_err("refused");
+        assert!(err.starts_with("Item PRE-99: "), "{err}");
+        assert!(err.contains("at column 12"), "{err}");
+        let items = vec![seq(
+            def("PRE-98", CheckType::Boolean, json!({})),
+            10,
+            false,
+            Some("basin.type = E_SINK"),
+        )];
+        let err = applicable(
+            &items,
+            &build("T2-B1", &[(BasinType::ESink, false)]),
+            DocumentLanguage::En,
+        )
+        .expect_err("refused");
+        assert!(
+            err.contains("PRE-98") && err.contains("basinSpecific"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn sink_facts_read_the_whole_configuration() {
+        use crate::domain::order::{
+            FaucetConfig, FaucetPlacement, FaucetType, PegboardType, SprayerConfig,
+            SprayerLocation, SprayerType,
+        };
+        let mut b = build(
+            "T2-B2",
+            &[(BasinType::ESinkDi, false), (BasinType::EDrain, true)],
+        );
+        b.basins[1].has_p_trap_drain = true;
+        b.basins[0].is_custom_size = true;
+        b.pegboard_type = Some(PegboardType::Solid);
+        b.faucets = vec![
+            FaucetConfig {
+                faucet_type: FaucetType::WristBladeSwingSpout,
+                quantity: 2,
+                placement: FaucetPlacement::Center,
+            },
+            FaucetConfig {
+                faucet_type: FaucetType::GooseneckTreatedWater,
+                quantity: 1,
+                placement: FaucetPlacement::BetweenBasins,
+            },
+        ];
+        b.sprayers = vec![SprayerConfig {
+            sprayer_type: SprayerType::AirGunKitRosette,
+            quantity: 2,
+            location: SprayerLocation::LeftSide,
+        }];
+        let f = sink_facts(&b, DocumentLanguage::Sp);
+        assert_eq!(f.model, "T2-B2");
+        assert_eq!((f.length, f.width), (60, 30));
+        assert_eq!(
+            (f.legs.as_str(), f.legs_model.as_str()),
+            ("HEIGHT_ADJUSTABLE", "DL27")
+        );
+        assert_eq!(f.feet, "LOCK_LEVELING_CASTERS");
+        assert!(!f.pegboard);
+        assert_eq!(f.pegboard_type, None, "no pegboard, no pegboard type");
+        assert_eq!(f.language, "SP");
+        assert_eq!(f.faucets, 3);
+        assert_eq!(
+            f.faucet_types,
+            vec!["WRIST_BLADE_SWING_SPOUT", "GOOSENECK_TREATED_WATER"]
+        );
+        assert_eq!((f.sprayers, f.sprayer_types.len()), (2, 1));
+        assert_eq!(
+            f.basins[1],
+            BasinFacts {
+                index: 2,
+                basin_type: "E_DRAIN".into(),
+                light: true,
+                p_trap: true,
+                custom: false
+            }
+        );
+        assert!(f.basins[0].custom);
+        b.has_pegboard = true;
+        assert_eq!(
+            sink_facts(&b, DocumentLanguage::En)
+                .pegboard_type
+                .as_deref(),
+            Some("SOLID")
+        );
+    }
+
+    fn at() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2025, 3, 4)
+            .and_then(|d| d.and_hms_opt(5, 6, 7))
+            .expect("date")
+    }
+
+    const HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn signature_format() {
+        assert_eq!(meaning(FormType::PreQc, QcOutcome::Pass), "PRE_QC PASS");
+        assert_eq!(meaning(FormType::FinalQc, QcOutcome::Fail), "FINAL_QC FAIL");
+        let s = signature_text("Quinn Inspector", "QI", "PRE_QC PASS", at(), HASH);
+        assert_eq!(
+            s,
+            format!("Quinn Inspector (QI) | PRE_QC PASS | 2025-03-04T05:06:07Z | sha256:{HASH}")
+        );
+        assert_eq!(signature_hash(&s), Some(HASH));
+    }
+
+    #[test]
+    fn a_long_name_is_cut_to_fit_200_characters() {
+        let name = "Ana María de los Ángeles ".repeat(8);
+        let s = signature_text(&name, "AMDLA", "FINAL_QC FAIL", at(), HASH);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX, "{s}");
+        let rest = format!(" (AMDLA) | FINAL_QC FAIL | 2025-03-04T05:06:07Z | sha256:{HASH}");
+        let cut = s.strip_suffix(&rest).expect("the rest is whole");
+        assert!(cut.ends_with('~'), "{cut}");
+        assert!(name.starts_with(cut.trim_end_matches('~')), "{cut}");
+        assert_eq!(signature_hash(&s), Some(HASH));
+        // Exactly at the limit: no cut.
+        let room = SIGNATURE_MAX - rest.chars().count();
+        let exact = "N".repeat(room);
+        let s = signature_text(&exact, "AMDLA", "FINAL_QC FAIL", at(), HASH);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX);
+        assert!(!s.contains('~'));
+        let over = "N".repeat(room + 1);
+        let s = signature_text(&over, "AMDLA", "FINAL_QC FAIL", at(), HASH);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX);
+        assert!(
+            s.starts_with(&format!("{}~ (AMDLA)", "N".repeat(room - 1))),
+            "{s}"
+        );
+    }
+
+    fn uuid(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn content() -> SignedContent {
+        SignedContent {
+            order_id: uuid(1),
+            build_number: "B-1".into(),
+            template_id: uuid(2),
+            template_version: 3,
+            qc_type: FormType::PreQc,
+            overall_status: QcResultStatus::Fail,
+            job_id: "J-7".into(),
+            number_of_basins: 2,
+            notes: Some("Drain \"off\" centre".into()),
+            signed_at: at(),
+            signer_id: uuid(4),
+            // Deliberately out of order: the hash sorts them.
+            items: vec![
+                SignedItem {
+                    checklist_item_id: uuid(6),
+                    sequence: 80,
+                    basin_index: Some(2),
+                    result_value: Some("NO".into()),
+                    is_na: false,
+                    notes: Some("Größe".into()),
+                },
+                SignedItem {
+                    checklist_item_id: uuid(6),
+                    sequence: 80,
+                    basin_index: Some(1),
+                    result_value: Some("YES".into()),
+                    is_na: false,
+                    notes: None,
+                },
+                SignedItem {
+                    checklist_item_id: uuid(5),
+                    sequence: 10,
+                    basin_index: None,
+                    result_value: None,
+                    is_na: true,
+                    notes: Some("n/a".into()),
+                },
+            ],
+        }
+    }
+
+    const CANONICAL: &str = concat!(
+        r#"{"buildNumber":"B-1","items":["#,
+        r#"{"basinIndex":null,"checklistItemId":"00000000-0000-0000-0000-000000000005","isNA":true,"notes":"n/a","resultValue":null},"#,
+        r#"{"basinIndex":1,"checklistItemId":"00000000-0000-0000-0000-000000000006","isNA":false,"notes":null,"resultValue":"YES"},"#,
+        r#"{"basinIndex":2,"checklistItemId":"00000000-0000-0000-0000-000000000006","isNA":false,"notes":"Größe","resultValue":"NO"}],"#,
+        r#""jobId":"J-7","notes":"Drain \"off\" centre","numberOfBasins":2,"#,
+        r#""orderId":"00000000-0000-0000-0000-000000000001","overallStatus":"FAIL","qcType":"PRE_QC","#,
+        r#""signedAt":"2025-03-04T05:06:07Z","signerId":"00000000-0000-0000-0000-000000000004","#,
+        r#""templateId":"00000000-0000-0000-0000-000000000002","templateVersion":3}"#
+    );
+
+    #[test]
+    fn the_canonical_json_and_its_hash_are_pinned() {
+        assert_eq!(canonical_json(&content()), CANONICAL);
+        assert_eq!(
+            content_hash(&content()),
+            "5d92b9b7fbac60cc41cc457b443fda6bcb5e61545e624267363dd64d1e271d97"
+        );
+    }
+
+    #[test]
+    fn any_changed_answer_changes_the_hash() {
+        let original = content_hash(&content());
+        let mut c = content();
+        c.items[1].result_value = Some("NO".into());
+        assert_ne!(content_hash(&c), original);
+        let mut c = content();
+        c.items[2].notes = None;
+        assert_ne!(content_hash(&c), original);
+        let mut c = content();
+        c.job_id = "J-8".into();
+        assert_ne!(content_hash(&c), original);
+        let mut c = content();
+        c.items.reverse();
+        assert_eq!(
+            content_hash(&c),
+            original,
+            "the order given does not matter"
+        );
+    }
+
+    #[test]
+    fn job_id_and_reason() {
+        assert_eq!(validate_job_id("  J-1 "), Ok("J-1".into()));
+        assert_eq!(validate_job_id(" "), Err("Job ID is required".into()));
+        assert!(validate_job_id(&"j".repeat(JOB_ID_MAX)).is_ok());
+        assert!(validate_job_id(&"j".repeat(JOB_ID_MAX + 1)).is_err());
+        assert_eq!(validate_reason(Some(" leak ")), Ok("leak".into()));
+        assert_eq!(
+            validate_reason(None),
+            Err("A failure reason is required".into())
+        );
+        assert!(validate_reason(Some(&"r".repeat(REASON_MAX))).is_ok());
+        assert!(validate_reason(Some(&"r".repeat(REASON_MAX + 1))).is_err());
     }
 }

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod naming;
 pub mod pdf;
+pub mod qc_certificate;
 pub mod write;
 
 use crate::domain::bom_document::BomDocument;

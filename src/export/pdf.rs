@@ -15,25 +15,25 @@ use printpdf::{
 /// US Letter in points.
 pub const PAGE_WIDTH: f32 = 612.0;
 pub const PAGE_HEIGHT: f32 = 792.0;
-const MARGIN: f32 = 50.0;
-const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+pub(crate) const MARGIN: f32 = 50.0;
+pub(crate) const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
 /// The lowest baseline content may use; the footer lives below it.
-const CONTENT_BOTTOM: f32 = 62.0;
-const FOOTER_BASELINE: f32 = 36.0;
+pub(crate) const CONTENT_BOTTOM: f32 = 62.0;
+pub(crate) const FOOTER_BASELINE: f32 = 36.0;
 
-const BODY_SIZE: f32 = 8.5;
-const LINE_HEIGHT: f32 = 11.0;
-const CELL_PAD: f32 = 3.0;
+pub(crate) const BODY_SIZE: f32 = 8.5;
+pub(crate) const LINE_HEIGHT: f32 = 11.0;
+pub(crate) const CELL_PAD: f32 = 3.0;
 /// How far each level of the tree is indented in the id column.
 const INDENT: f32 = 10.0;
 /// A cell longer than this many lines is cut with an ellipsis (no catalog text comes close).
-const MAX_CELL_LINES: usize = 4;
+pub(crate) const MAX_CELL_LINES: usize = 4;
 
-const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);
-const GREY_TEXT: (f32, f32, f32) = (0.35, 0.35, 0.35);
-const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
-const HEADER_FILL: (f32, f32, f32) = (0.88, 0.90, 0.93);
-const TOP_LEVEL_FILL: (f32, f32, f32) = (0.96, 0.96, 0.97);
+pub(crate) const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);
+pub(crate) const GREY_TEXT: (f32, f32, f32) = (0.35, 0.35, 0.35);
+pub(crate) const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
+pub(crate) const HEADER_FILL: (f32, f32, f32) = (0.88, 0.90, 0.93);
+pub(crate) const TOP_LEVEL_FILL: (f32, f32, f32) = (0.96, 0.96, 0.97);
 
 fn color((r, g, b): (f32, f32, f32)) -> Color {
     Color::Rgb(Rgb {
@@ -64,13 +64,13 @@ fn printable(text: &str) -> String {
 }
 
 /// Advance widths of the built-in faces, read from the metric-compatible fonts printpdf ships.
-struct Metrics {
+pub(crate) struct Metrics {
     regular: Option<ParsedFont>,
     bold: Option<ParsedFont>,
 }
 
 impl Metrics {
-    fn new() -> Metrics {
+    pub(crate) fn new() -> Metrics {
         Metrics {
             regular: BuiltinFont::Helvetica.get_parsed_font(),
             bold: BuiltinFont::HelveticaBold.get_parsed_font(),
@@ -78,7 +78,7 @@ impl Metrics {
     }
 
     /// The width of `text` in points.
-    fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
+    pub(crate) fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
         let font = if bold { &self.bold } else { &self.regular };
         printable(text)
             .chars()
@@ -97,7 +97,7 @@ impl Metrics {
     }
 
     /// `text` cut to `width` with an ellipsis.
-    fn truncate(&self, text: &str, bold: bool, size: f32, width: f32) -> String {
+    pub(crate) fn truncate(&self, text: &str, bold: bool, size: f32, width: f32) -> String {
         if self.width(text, bold, size) <= width {
             return text.to_string();
         }
@@ -114,7 +114,14 @@ impl Metrics {
 
     /// `text` in lines no wider than `width`: broken at spaces, else after a hyphen or slash, else
     /// anywhere; at most `max_lines`, the last cut with an ellipsis when text remains.
-    fn wrap(&self, text: &str, bold: bool, size: f32, width: f32, max_lines: usize) -> Vec<String> {
+    pub(crate) fn wrap(
+        &self,
+        text: &str,
+        bold: bool,
+        size: f32,
+        width: f32,
+        max_lines: usize,
+    ) -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let mut rest = text.trim().to_string();
         while !rest.is_empty() {
@@ -169,35 +176,35 @@ impl Metrics {
 // Pages
 
 #[derive(Clone, Copy, PartialEq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// One table column: heading, width and alignment.
-struct Column {
-    title: &'static str,
-    width: f32,
-    align: Align,
+pub(crate) struct Column {
+    pub(crate) title: &'static str,
+    pub(crate) width: f32,
+    pub(crate) align: Align,
 }
 
 /// One table cell as laid out: its lines, weight and extra left indent.
-struct Cell {
-    lines: Vec<String>,
-    bold: bool,
-    indent: f32,
+pub(crate) struct Cell {
+    pub(crate) lines: Vec<String>,
+    pub(crate) bold: bool,
+    pub(crate) indent: f32,
 }
 
 /// The pages being filled, top to bottom.
-struct Layout {
-    metrics: Metrics,
-    pages: Vec<Vec<Op>>,
+pub(crate) struct Layout {
+    pub(crate) metrics: Metrics,
+    pub(crate) pages: Vec<Vec<Op>>,
     /// The top of the free space on the current page.
-    y: f32,
+    pub(crate) y: f32,
 }
 
 impl Layout {
-    fn new() -> Layout {
+    pub(crate) fn new() -> Layout {
         let mut layout = Layout {
             metrics: Metrics::new(),
             pages: Vec::new(),
@@ -207,12 +214,12 @@ impl Layout {
         layout
     }
 
-    fn new_page(&mut self) {
+    pub(crate) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = PAGE_HEIGHT - MARGIN;
     }
 
-    fn ops(&mut self) -> &mut Vec<Op> {
+    pub(crate) fn ops(&mut self) -> &mut Vec<Op> {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
         }
@@ -220,11 +227,11 @@ impl Layout {
         &mut self.pages[last]
     }
 
-    fn fits(&self, height: f32) -> bool {
+    pub(crate) fn fits(&self, height: f32) -> bool {
         self.y - height >= CONTENT_BOTTOM
     }
 
-    fn text(
+    pub(crate) fn text(
         &mut self,
         x: f32,
         baseline: f32,
@@ -255,7 +262,7 @@ impl Layout {
         ]);
     }
 
-    fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, rgb: (f32, f32, f32)) {
+    pub(crate) fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, rgb: (f32, f32, f32)) {
         self.ops().extend([
             Op::SetOutlineColor { col: color(rgb) },
             Op::SetOutlineThickness { pt: Pt(thickness) },
@@ -277,7 +284,7 @@ impl Layout {
         ]);
     }
 
-    fn fill(&mut self, x: f32, top: f32, width: f32, height: f32, rgb: (f32, f32, f32)) {
+    pub(crate) fn fill(&mut self, x: f32, top: f32, width: f32, height: f32, rgb: (f32, f32, f32)) {
         let corners = [
             (x, top),
             (x + width, top),
@@ -305,7 +312,7 @@ impl Layout {
     }
 
     /// A section heading, kept on the page with at least `keep` points of what follows.
-    fn heading(&mut self, title: &str, subtitle: &str, keep: f32) {
+    pub(crate) fn heading(&mut self, title: &str, subtitle: &str, keep: f32) {
         let height = 26.0;
         if !self.fits(height + keep) {
             self.new_page();
@@ -320,7 +327,7 @@ impl Layout {
     }
 
     /// Wrapped paragraphs, one per line of `lines`, each with a leading marker.
-    fn list(&mut self, lines: &[String]) {
+    pub(crate) fn list(&mut self, lines: &[String]) {
         for entry in lines {
             let wrapped = self.metrics.wrap(
                 entry,
@@ -343,7 +350,7 @@ impl Layout {
         }
     }
 
-    fn table_header(&mut self, columns: &[Column]) {
+    pub(crate) fn table_header(&mut self, columns: &[Column]) {
         let height = LINE_HEIGHT + 2.0 * CELL_PAD;
         self.fill(MARGIN, self.y, CONTENT_WIDTH, height, HEADER_FILL);
         let baseline = self.y - CELL_PAD - LINE_HEIGHT + 3.0;
@@ -363,7 +370,7 @@ impl Layout {
     }
 
     /// A table: the header on every page it spans, rows never split across pages.
-    fn table(&mut self, columns: &[Column], rows: Vec<(Vec<Cell>, bool)>) {
+    pub(crate) fn table(&mut self, columns: &[Column], rows: Vec<(Vec<Cell>, bool)>) {
         let header_height = LINE_HEIGHT + 2.0 * CELL_PAD;
         let first_row = rows.first().map_or(0.0, |(cells, _)| row_height(cells));
         if !self.fits(header_height + first_row) {
@@ -400,7 +407,7 @@ impl Layout {
     }
 
     /// A cell for column `column`, wrapped to its width less the indent.
-    fn cell(&self, column: &Column, text: &str, bold: bool, indent: f32) -> Cell {
+    pub(crate) fn cell(&self, column: &Column, text: &str, bold: bool, indent: f32) -> Cell {
         let width = column.width - 2.0 * CELL_PAD - indent;
         Cell {
             lines: self
@@ -412,7 +419,7 @@ impl Layout {
     }
 }
 
-fn row_height(cells: &[Cell]) -> f32 {
+pub(crate) fn row_height(cells: &[Cell]) -> f32 {
     let lines = cells
         .iter()
         .map(|c| c.lines.len())
@@ -705,24 +712,49 @@ fn document(doc: &BomDocument, exported_at: NaiveDateTime) -> PdfDocument {
         "BOM {} {} v{}",
         doc.header.po_number, doc.header.build_number, doc.version.version
     );
-    let mut pdf = PdfDocument::new(&title);
-    pdf.metadata.info.subject = format!("Bill of materials for build {}", doc.header.build_number);
+    let subject = format!("Bill of materials for build {}", doc.header.build_number);
+    pdf_document(&title, &subject, exported_at, pages(doc, exported_at))
+}
+
+/// A document of laid-out Letter pages with its title, subject and creation time (local time).
+pub(crate) fn pdf_document(
+    title: &str,
+    subject: &str,
+    created_at: NaiveDateTime,
+    pages: Vec<Vec<Op>>,
+) -> PdfDocument {
+    let mut pdf = PdfDocument::new(title);
+    pdf.metadata.info.subject = subject.to_string();
     pdf.metadata.info.creator = "CleanStation".into();
     let stamp = chrono::Local
-        .from_local_datetime(&exported_at)
+        .from_local_datetime(&created_at)
         .earliest()
-        .map_or_else(|| exported_at.and_utc().timestamp(), |t| t.timestamp());
+        .map_or_else(|| created_at.and_utc().timestamp(), |t| t.timestamp());
     if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(stamp) {
         pdf.metadata.info.creation_date = date;
         pdf.metadata.info.modification_date = date;
         pdf.metadata.info.metadata_date = date;
     }
-    let pages = pages(doc, exported_at)
+    let pages = pages
         .into_iter()
         .map(|ops| PdfPage::new(Pt(PAGE_WIDTH).into(), Pt(PAGE_HEIGHT).into(), ops))
         .collect();
     pdf.with_pages(pages);
     pdf
+}
+
+/// The file's bytes; `optimize` off leaves the content streams readable.
+pub(crate) fn pdf_bytes(pdf: &PdfDocument, optimize: bool) -> Vec<u8> {
+    let options = PdfSaveOptions {
+        optimize,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let bytes = pdf.save(&options, &mut warnings);
+    for w in &warnings {
+        tracing::debug!(warning = ?w, "pdf export");
+    }
+    bytes
 }
 
 /// The PDF file's bytes (streams compressed).
@@ -732,21 +764,17 @@ pub fn render(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<u8> {
 
 /// The PDF with `optimize` off leaves the content streams readable, for tests and debugging.
 pub fn save(doc: &BomDocument, exported_at: NaiveDateTime, optimize: bool) -> Vec<u8> {
-    let options = PdfSaveOptions {
-        optimize,
-        ..PdfSaveOptions::default()
-    };
-    let mut warnings = Vec::new();
-    let bytes = document(doc, exported_at).save(&options, &mut warnings);
-    for w in &warnings {
-        tracing::debug!(warning = ?w, "pdf export");
-    }
-    bytes
+    pdf_bytes(&document(doc, exported_at), optimize)
 }
 
 /// Every text shown on each page, in drawing order (for tests and checks of a rendered layout).
 pub fn page_texts(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<Vec<String>> {
-    pages(doc, exported_at)
+    texts_of(&pages(doc, exported_at))
+}
+
+/// Every text shown on each of `pages`, in drawing order.
+pub(crate) fn texts_of(pages: &[Vec<Op>]) -> Vec<Vec<String>> {
+    pages
         .iter()
         .map(|ops| {
             ops.iter()

@@ -1,0 +1,260 @@
+//! `cleanstation checklist preview`: which items of a checklist template the builds of an order document
+//! would be asked for, without saving anything.
+
+use super::{CliError, prepare, to_json};
+use crate::config::Config;
+use crate::db::{self, DbError};
+use crate::domain::checklist::{CheckType, parse_checklists};
+use crate::domain::order::NewOrder;
+use crate::domain::order_rules::validate_build;
+use crate::domain::qc::{QcItemDef, applicable};
+use serde::Serialize;
+use std::path::Path;
+use uuid::Uuid;
+
+/// One applicable line as `--json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewItem {
+    pub code: String,
+    /// `null` for an item that is not basin-specific.
+    pub basin_index: Option<i32>,
+    pub section: String,
+    pub description: String,
+    pub check_type: CheckType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildItems {
+    pub build_number: String,
+    pub items: Vec<PreviewItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistPreview {
+    pub builds: Vec<BuildItems>,
+}
+
+/// The template keys of the shipped checklists.toml with their names (`QCFormTemplate.formName`).
+pub fn template_keys() -> Result<Vec<(String, String)>, CliError> {
+    let file = parse_checklists(crate::reference::CHECKLISTS_TOML)
+        .map_err(|errs| CliError::Import(errs.join("\n")))?;
+    Ok(file
+        .templates
+        .into_iter()
+        .map(|t| (t.key, t.name))
+        .collect())
+}
+
+/// The template name of `key` (case-insensitive), or the refusal listing the keys.
+pub fn template_name(key: &str) -> Result<String, CliError> {
+    let keys = template_keys()?;
+    let key = key.trim();
+    keys.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, name)| name.clone())
+        .ok_or_else(|| {
+            let known: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+            CliError::Refused(format!(
+                "Unknown template {key}; use one of {}",
+                known.join(", ")
+            ))
+        })
+}
+
+/// Checks every build as the wizard does, then lists each one's applicable items. Every problem of every
+/// build is reported, one per line, and then nothing is printed.
+pub fn preview_order(
+    order: &NewOrder,
+    items: &[QcItemDef],
+) -> Result<ChecklistPreview, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut builds = Vec::with_capacity(order.builds.len());
+    if order.builds.is_empty() {
+        problems.push("invalid configuration: the order document has no builds".to_string());
+    }
+    for build in &order.builds {
+        let number = build.build_number.trim();
+        let errors = validate_build(build);
+        if !errors.is_empty() {
+            problems.extend(errors.iter().map(|e| {
+                format!(
+                    "Build {number}: invalid configuration: {}: {}",
+                    e.field, e.message
+                )
+            }));
+            continue;
+        }
+        match applicable(items, build, order.header.order_language) {
+            Ok(lines) => builds.push(BuildItems {
+                build_number: number.to_string(),
+                items: lines
+                    .iter()
+                    .filter_map(|l| {
+                        items.get(l.item).map(|it| PreviewItem {
+                            code: it.code.clone(),
+                            basin_index: l.basin_index,
+                            section: it.section.clone(),
+                            description: it.description.clone(),
+                            check_type: it.check_type,
+                        })
+                    })
+                    .collect(),
+            }),
+            // The template itself is broken: the same for every build, so say it once.
+            Err(e) => {
+                problems.push(e);
+                break;
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(ChecklistPreview { builds })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Per build a heading, then one line per item grouped under its section.
+pub fn preview_text(preview: &ChecklistPreview, template: &str, version: i32) -> String {
+    let mut out = Vec::new();
+    for (i, b) in preview.builds.iter().enumerate() {
+        if i > 0 {
+            out.push(String::new());
+        }
+        out.push(format!(
+            "Build {}: {} item(s) of {template} v{version}",
+            b.build_number,
+            b.items.len()
+        ));
+        let mut section: Option<&str> = None;
+        for it in &b.items {
+            if section != Some(it.section.as_str()) {
+                out.push(format!("  {}", it.section));
+                section = Some(&it.section);
+            }
+            let basin = it
+                .basin_index
+                .map(|n| format!(" [basin {n}]"))
+                .unwrap_or_default();
+            out.push(format!(
+                "    {}{basin}  {}  ({})",
+                it.code,
+                it.description,
+                it.check_type.code()
+            ));
+        }
+    }
+    out.join("\n")
+}
+
+/// `cleanstation checklist preview FILE --template KEY [--json]`: the applicable items of the active
+/// version of a template for every build of an order document; nothing is written.
+pub async fn checklist_preview(
+    config: &Config,
+    file: &Path,
+    key: &str,
+    json: bool,
+) -> Result<String, CliError> {
+    let name = template_name(key)?;
+    let mut order = super::read_order_file(file)?;
+    for b in &mut order.builds {
+        b.build_number = b.build_number.trim().to_string();
+    }
+    let prepared = prepare(config, "cleanstation/checklist", false).await?;
+    let (version, items) = {
+        let client = prepared.pool.get().await.map_err(DbError::from)?;
+        let template = db::templates::active_template(&client, &name)
+            .await?
+            .ok_or_else(|| {
+                CliError::Refused(format!(
+                    "No active version of \"{name}\" in the database; import the checklist templates first"
+                ))
+            })?;
+        let stored = db::templates::items_of(&client, template.id).await?;
+        // The preview answers nothing, so the items need no row ids.
+        let items: Vec<QcItemDef> = stored
+            .into_iter()
+            .map(|s| {
+                QcItemDef::from_row(
+                    Uuid::nil(),
+                    s.section,
+                    s.item_description,
+                    s.check_type,
+                    s.is_basin_specific,
+                    s.is_required,
+                    s.notes_prompt,
+                    s.sequence_order,
+                    s.rules.as_ref(),
+                )
+            })
+            .collect();
+        (template.version, items)
+    };
+    let preview = preview_order(&order, &items).map_err(|p| CliError::Refused(p.join("\n")))?;
+    if json {
+        to_json(&preview)
+    } else {
+        Ok(preview_text(&preview, &name, version))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)] // a test reports failure by panicking
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_key_has_a_name() {
+        assert_eq!(
+            template_name("pre_qc").expect("known").as_str(),
+            "Pre-Production Check"
+        );
+        assert_eq!(
+            template_name("FINAL_QC").expect("known").as_str(),
+            "Final Quality Check"
+        );
+        for key in ["PRODUCTION", "EOL_TEST", "PACKAGING"] {
+            assert!(template_name(key).is_ok(), "{key}");
+        }
+        match template_name("QC") {
+            Err(CliError::Refused(m)) => assert!(
+                m.contains("Unknown template QC; use one of PRE_QC, FINAL_QC"),
+                "{m}"
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_text_groups_items_by_section() {
+        let item = |code: &str, section: &str, basin| PreviewItem {
+            code: code.into(),
+            basin_index: basin,
+            section: section.into(),
+            description: format!("{code} text"),
+            check_type: CheckType::Boolean,
+        };
+        let p = ChecklistPreview {
+            builds: vec![BuildItems {
+                build_number: "B-1".into(),
+                items: vec![
+                    item("PRE-01", "Sink", None),
+                    item("PRE-08", "Basin", Some(1)),
+                    item("PRE-08", "Basin", Some(2)),
+                ],
+            }],
+        };
+        assert_eq!(
+            preview_text(&p, "Pre-Production Check", 1),
+            "Build B-1: 3 item(s) of Pre-Production Check v1\n  Sink\n    PRE-01  PRE-01 text  (BOOLEAN)\n  Basin\n    PRE-08 [basin 1]  PRE-08 text  (BOOLEAN)\n    PRE-08 [basin 2]  PRE-08 text  (BOOLEAN)"
+        );
+        let json = serde_json::to_value(&p).expect("json");
+        assert_eq!(
+            json["builds"][0]["items"][0],
+            serde_json::json!({"code": "PRE-01", "basinIndex": null, "section": "Sink",
+                               "description": "PRE-01 text", "checkType": "BOOLEAN"})
+        );
+    }
+}

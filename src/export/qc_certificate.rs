@@ -1,0 +1,568 @@
+//! The QC certificate: a printable record of one submitted QC result (normally a passed Final QC) with
+//! the build, every item's answer and notes, and the e-signature with its verification.
+//!
+//! Pure: a [`QcResultDetail`] in, PDF bytes out. The look is the BOM export's (src/export/pdf.rs).
+
+use super::naming::sanitize;
+use super::pdf::{
+    Align, BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, FOOTER_BASELINE, GREY_TEXT,
+    LINE_HEIGHT, Layout, MARGIN, RULE, pdf_bytes, pdf_document, texts_of,
+};
+use crate::domain::checklist::CheckType;
+use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
+use chrono::NaiveDateTime;
+use printpdf::Op;
+
+const SECTION_W: f32 = 70.0;
+const BASIN_W: f32 = 34.0;
+const ANSWER_W: f32 = 110.0;
+const NOTES_W: f32 = 124.0;
+/// A certificate must not cut an answer or a note short; a row still has to fit on one page.
+const MAX_LINES: usize = 40;
+
+fn columns() -> [Column; 5] {
+    [
+        Column {
+            title: "Section",
+            width: SECTION_W,
+            align: Align::Left,
+        },
+        Column {
+            title: "Item",
+            width: CONTENT_WIDTH - SECTION_W - BASIN_W - ANSWER_W - NOTES_W,
+            align: Align::Left,
+        },
+        Column {
+            title: "Basin",
+            width: BASIN_W,
+            align: Align::Left,
+        },
+        Column {
+            title: "Answer",
+            width: ANSWER_W,
+            align: Align::Left,
+        },
+        Column {
+            title: "Notes",
+            width: NOTES_W,
+            align: Align::Left,
+        },
+    ]
+}
+
+/// `PO-1001_B-1_FINAL_QC_2026-03-04.pdf`: PO, build, QC type and the day of the inspection (the day
+/// printed when the result has no time), safe on every file system.
+pub fn file_name(detail: &QcResultDetail, printed_at: NaiveDateTime) -> String {
+    let day = detail.summary.at.unwrap_or(printed_at).format("%Y-%m-%d");
+    format!(
+        "{}_{}_{}_{day}.pdf",
+        sanitize(&detail.header.po_number),
+        sanitize(&detail.header.build_number),
+        detail.header.qc_type.code()
+    )
+}
+
+/// The answer as the certificate prints it: the value (a measurement with its unit), `N/A`, or
+/// `not answered`, and the judgement in words when it is not conforming.
+pub fn answer_text(item: &QcItemDef, answer: Option<&Answer>) -> String {
+    let Some(a) = answer else {
+        return "not answered".into();
+    };
+    let shown = if a.is_na {
+        "N/A".to_string()
+    } else {
+        match a.value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => "not answered".to_string(),
+            Some(v) => match (item.check_type, item.unit.as_deref()) {
+                (CheckType::Measurement, Some(u)) => format!("{v} {u}"),
+                _ => v.to_string(),
+            },
+        }
+    };
+    match judge(item, a) {
+        // A measurement's reason already names the value, its unit and the bound it missed.
+        Judgement::NonConforming(why) if item.check_type == CheckType::Measurement => {
+            format!("NON-CONFORMING: {why}")
+        }
+        Judgement::NonConforming(_) => format!("{shown} - NON-CONFORMING"),
+        Judgement::Invalid(why) => format!("{shown} - INVALID: {why}"),
+        Judgement::Unanswered | Judgement::Conforming => shown,
+    }
+}
+
+fn verification_text(verified: Option<bool>) -> &'static str {
+    match verified {
+        Some(true) => "Signature verified: the recorded answers match the signed hash.",
+        Some(false) => "Signature NOT verified: the recorded answers do not match the signed hash.",
+        None => "Not signed: this result is a draft.",
+    }
+}
+
+fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTime) {
+    let h = &d.header;
+    let s = &d.summary;
+    let baseline = layout.y - 18.0;
+    layout.text(MARGIN, baseline, "QC Certificate", true, 18.0, BLACK);
+    let brand = "CleanStation MDRD";
+    let bw = layout.metrics.width(brand, false, 9.0);
+    layout.text(
+        MARGIN + CONTENT_WIDTH - bw,
+        baseline,
+        brand,
+        false,
+        9.0,
+        GREY_TEXT,
+    );
+    layout.y -= 28.0;
+    layout.rule(MARGIN, MARGIN + CONTENT_WIDTH, layout.y, 1.0, BLACK);
+    layout.y -= 6.0;
+
+    let mut result = s.status.code().to_string();
+    if let Some(first) = h.first_pass {
+        result.push_str(if first {
+            " (first pass)"
+        } else {
+            " (after an earlier failure)"
+        });
+    }
+    let when = s.at.map_or_else(
+        || "-".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
+    let left = [
+        ("PO number", h.po_number.clone()),
+        ("Build", h.build_number.clone()),
+        ("Customer", h.customer_name.clone()),
+        ("Sink model", h.sink_model.clone()),
+        ("Basins", h.number_of_basins.to_string()),
+        ("Job ID", s.job_id.clone().unwrap_or_else(|| "-".into())),
+    ];
+    let right = [
+        (
+            "Checklist",
+            format!("{} v{}", s.template_name, s.template_version),
+        ),
+        ("QC type", h.qc_type.code().to_string()),
+        ("Result", result),
+        ("Inspector", s.performed_by.clone()),
+        ("Inspected", when),
+        ("Printed", printed_at.format("%Y-%m-%d %H:%M").to_string()),
+    ];
+    let label_width = 72.0;
+    let half = CONTENT_WIDTH / 2.0;
+    let value_width = half - label_width - 8.0;
+    let mut top = layout.y;
+    for ((ll, lv), (rl, rv)) in left.iter().zip(&right) {
+        let lv = layout.metrics.wrap(lv, true, 9.5, value_width, 2);
+        let rv = layout
+            .metrics
+            .wrap(rv, *rl == "Result", 9.5, value_width, 2);
+        let lines = lv.len().max(rv.len()).max(1);
+        let mut baseline = top - 13.0;
+        layout.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
+        layout.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
+        for i in 0..lines {
+            if let Some(t) = lv.get(i) {
+                layout.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
+            }
+            if let Some(t) = rv.get(i) {
+                let bold = *rl == "Result";
+                layout.text(MARGIN + half + label_width, baseline, t, bold, 9.5, BLACK);
+            }
+            baseline -= 12.0;
+        }
+        top -= 13.0 + (lines as f32 - 1.0) * 12.0;
+    }
+    layout.y = top - 10.0;
+}
+
+fn cell(layout: &Layout, column: &Column, text: &str, bold: bool) -> Cell {
+    Cell {
+        lines: layout.metrics.wrap(
+            text,
+            bold,
+            BODY_SIZE,
+            column.width - 2.0 * CELL_PAD,
+            MAX_LINES,
+        ),
+        bold,
+        indent: 0.0,
+    }
+}
+
+fn item_rows(layout: &Layout, d: &QcResultDetail) -> Vec<(Vec<Cell>, bool)> {
+    let columns = columns();
+    let [section_col, item_col, basin_col, answer_col, notes_col] = &columns;
+    d.lines
+        .iter()
+        .filter_map(|line| {
+            let item = d.items.get(line.item)?;
+            let answer = d
+                .answers
+                .iter()
+                .find(|a| a.item_id == item.id && a.basin_index == line.basin_index)
+                .map(|a| &a.answer);
+            let notes = answer
+                .and_then(|a| a.notes.as_deref())
+                .map(str::trim)
+                .unwrap_or_default();
+            let basin = line.basin_index.map(|b| b.to_string()).unwrap_or_default();
+            let flagged = answer.is_some_and(|a| {
+                matches!(
+                    judge(item, a),
+                    Judgement::NonConforming(_) | Judgement::Invalid(_)
+                )
+            });
+            Some((
+                vec![
+                    cell(layout, section_col, &item.section, false),
+                    cell(
+                        layout,
+                        item_col,
+                        &format!("{}  {}", item.code, item.description),
+                        false,
+                    ),
+                    cell(layout, basin_col, &basin, false),
+                    cell(layout, answer_col, &answer_text(item, answer), flagged),
+                    cell(layout, notes_col, notes, false),
+                ],
+                false,
+            ))
+        })
+        .collect()
+}
+
+fn signature_block(layout: &mut Layout, d: &QcResultDetail) {
+    let s = &d.summary;
+    let sig = if s.signature.trim().is_empty() {
+        "(no signature)".to_string()
+    } else {
+        s.signature.clone()
+    };
+    let mut lines = vec![sig];
+    if let Some(reason) = s.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        lines.push(format!("Failure reason: {reason}"));
+    }
+    lines.push(verification_text(s.verified).to_string());
+    layout.heading(
+        "Electronic signature",
+        "name (initials) | meaning | time (UTC) | SHA-256 of the signed content",
+        3.0 * LINE_HEIGHT,
+    );
+    layout.list(&lines);
+}
+
+/// "Page i of n" and the certificate's identity at the foot of every page.
+fn footers(layout: &mut Layout, d: &QcResultDetail) {
+    let total = layout.pages.len();
+    let identity = format!(
+        "PO {}  /  Build {}  /  {} {}",
+        d.header.po_number,
+        d.header.build_number,
+        d.header.qc_type.code(),
+        d.summary.status.code()
+    );
+    let identity = layout
+        .metrics
+        .truncate(&identity, false, 8.0, CONTENT_WIDTH - 90.0);
+    let pages = std::mem::take(&mut layout.pages);
+    for (i, ops) in pages.into_iter().enumerate() {
+        layout.pages.push(ops);
+        let number = format!("Page {} of {total}", i + 1);
+        let w = layout.metrics.width(&number, false, 8.0);
+        layout.rule(
+            MARGIN,
+            MARGIN + CONTENT_WIDTH,
+            FOOTER_BASELINE + 12.0,
+            0.5,
+            RULE,
+        );
+        layout.text(MARGIN, FOOTER_BASELINE, &identity, false, 8.0, GREY_TEXT);
+        layout.text(
+            MARGIN + CONTENT_WIDTH - w,
+            FOOTER_BASELINE,
+            &number,
+            false,
+            8.0,
+            GREY_TEXT,
+        );
+    }
+}
+
+fn pages(d: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<Vec<Op>> {
+    let mut layout = Layout::new();
+    title_block(&mut layout, d, printed_at);
+    layout.heading(
+        "Items",
+        &format!(
+            "{} line(s); basin-specific items once per basin",
+            d.lines.len()
+        ),
+        40.0,
+    );
+    if d.lines.is_empty() {
+        layout.list(&["This result has no items.".to_string()]);
+    } else {
+        let rows = item_rows(&layout, d);
+        layout.table(&columns(), rows);
+    }
+    layout.y -= 14.0;
+    signature_block(&mut layout, d);
+    footers(&mut layout, d);
+    layout.pages
+}
+
+/// The certificate's PDF bytes (streams compressed).
+pub fn render(detail: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<u8> {
+    save(detail, printed_at, true)
+}
+
+/// With `optimize` off the content streams stay readable, for tests and debugging.
+pub fn save(detail: &QcResultDetail, printed_at: NaiveDateTime, optimize: bool) -> Vec<u8> {
+    let title = format!(
+        "QC certificate {} {} {}",
+        detail.header.po_number,
+        detail.header.build_number,
+        detail.header.qc_type.code()
+    );
+    let subject = format!(
+        "{} v{} of build {}",
+        detail.summary.template_name, detail.summary.template_version, detail.header.build_number
+    );
+    let doc = pdf_document(&title, &subject, printed_at, pages(detail, printed_at));
+    pdf_bytes(&doc, optimize)
+}
+
+/// Every text shown on each page, in drawing order.
+pub fn page_texts(detail: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<Vec<String>> {
+    texts_of(&pages(detail, printed_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checklist::FormType;
+    use crate::domain::qc::{FormLine, LineAnswer, QcHeader, QcResultStatus, QcResultSummary};
+    use printpdf::PdfDocument;
+    use rust_decimal::Decimal;
+    use uuid::Uuid;
+
+    fn at() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
+            .and_then(|d| d.and_hms_opt(14, 5, 6))
+            .expect("time")
+    }
+
+    fn item(n: u128, code: &str, section: &str, check_type: CheckType) -> QcItemDef {
+        QcItemDef {
+            id: Uuid::from_u128(n),
+            code: code.into(),
+            section: section.into(),
+            sequence: i32::try_from(n).expect("small") * 10,
+            description: format!("{code}: the check as the template words it, long enough to wrap"),
+            check_type,
+            basin_specific: false,
+            required: true,
+            notes_prompt: true,
+            options: Vec::new(),
+            multiple: false,
+            unit: None,
+            min: None,
+            max: None,
+            applies_when: None,
+            note_required_for: Vec::new(),
+            store_to: None,
+        }
+    }
+
+    /// A three-basin Final QC with `extra` more boolean items, every answer conforming but one N/A.
+    fn detail(extra: u128, verified: Option<bool>) -> QcResultDetail {
+        let mut items = vec![
+            item(1, "FQC-01", "Header", CheckType::Boolean),
+            item(2, "FQC-10", "B Sink general", CheckType::NaOption),
+        ];
+        let mut gap = item(3, "FQC-18", "C Basin", CheckType::Measurement);
+        gap.basin_specific = true;
+        gap.unit = Some("mm".into());
+        gap.min = Some(Decimal::new(5, 1));
+        gap.max = Some(Decimal::new(40, 0));
+        items.push(gap);
+        for n in 0..extra {
+            items.push(item(
+                10 + n,
+                &format!("FQC-{}", 40 + n),
+                "F Packaging",
+                CheckType::Boolean,
+            ));
+        }
+        let mut lines = Vec::new();
+        let mut answers = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            let basins: Vec<Option<i32>> = if it.basin_specific {
+                vec![Some(1), Some(2), Some(3)]
+            } else {
+                vec![None]
+            };
+            for b in basins {
+                lines.push(FormLine {
+                    item: i,
+                    basin_index: b,
+                });
+                let answer = match it.check_type {
+                    CheckType::NaOption => Answer {
+                        value: None,
+                        is_na: true,
+                        notes: Some("No wall bracket on this model".into()),
+                    },
+                    CheckType::Measurement => Answer {
+                        value: Some("12.5".into()),
+                        is_na: false,
+                        notes: None,
+                    },
+                    _ => Answer {
+                        value: Some("YES".into()),
+                        is_na: false,
+                        notes: None,
+                    },
+                };
+                answers.push(LineAnswer {
+                    item_id: it.id,
+                    basin_index: b,
+                    answer,
+                });
+            }
+        }
+        QcResultDetail {
+            summary: QcResultSummary {
+                id: Uuid::from_u128(99),
+                qc_type: FormType::FinalQc,
+                template_name: "Final Quality Check".into(),
+                template_version: 2,
+                status: QcResultStatus::Pass,
+                performed_by: "Quinn Inspector".into(),
+                at: Some(at()),
+                job_id: Some("JOB-778".into()),
+                notes: None,
+                signature: format!(
+                    "Quinn Inspector (QI) | FINAL_QC PASS | 2026-03-04T14:05:06Z | sha256:{}",
+                    "ab".repeat(32)
+                ),
+                verified,
+            },
+            header: QcHeader {
+                order_id: Uuid::from_u128(7),
+                po_number: "PO 1001/A".into(),
+                build_number: "B-1".into(),
+                customer_name: "Mercy General Hospital".into(),
+                sink_model: "T2-B3".into(),
+                number_of_basins: 3,
+                qc_type: FormType::FinalQc,
+                first_pass: Some(true),
+                template_id: Uuid::from_u128(8),
+                template_name: "Final Quality Check".into(),
+                template_version: 2,
+            },
+            items,
+            lines,
+            answers,
+        }
+    }
+
+    /// The texts joined by spaces, so a wrapped cell reads as one run.
+    fn all_text(pages: &[Vec<String>]) -> String {
+        pages
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_header_every_item_and_the_signature_are_printed() {
+        let d = detail(0, Some(true));
+        let pages = page_texts(&d, at());
+        let text = all_text(&pages);
+        for needle in [
+            "QC Certificate",
+            "PO 1001/A",
+            "B-1",
+            "Mercy General Hospital",
+            "T2-B3",
+            "JOB-778",
+            "Final Quality Check v2",
+            "PASS (first pass)",
+            "Quinn Inspector",
+            "2026-03-04 14:05 UTC",
+            "N/A",
+            "No wall bracket on this model",
+            "12.5 mm",
+            "Signature verified: the recorded answers match the signed hash.",
+            "Quinn Inspector (QI) | FINAL_QC PASS | 2026-03-04T14:05:06Z | sha256:",
+            "Page 1 of 1",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+        // The measurement once per basin.
+        assert_eq!(text.matches("12.5 mm").count(), 3, "{text}");
+    }
+
+    #[test]
+    fn a_failed_verification_and_a_non_conforming_answer_say_so_in_words() {
+        let mut d = detail(0, Some(false));
+        d.answers[2].answer.value = Some("41.5".into());
+        let text = all_text(&page_texts(&d, at()));
+        assert!(text.contains("Signature NOT verified"), "{text}");
+        assert!(text.contains("NON-CONFORMING:"), "{text}");
+        assert!(text.contains("the maximum 40 mm"), "nothing is cut: {text}");
+        assert_eq!(
+            answer_text(&d.items[2], Some(&d.answers[2].answer)),
+            "NON-CONFORMING: 41.5 mm is above the maximum 40 mm"
+        );
+        let no = Answer {
+            value: Some("NO".into()),
+            is_na: false,
+            notes: None,
+        };
+        assert_eq!(answer_text(&d.items[0], Some(&no)), "NO - NON-CONFORMING");
+        assert_eq!(answer_text(&d.items[0], None), "not answered");
+    }
+
+    #[test]
+    fn long_results_span_numbered_pages_and_parse_back() {
+        let d = detail(60, Some(true));
+        let pages = page_texts(&d, at());
+        let n = pages.len();
+        assert!((2..=6).contains(&n), "{n} pages");
+        for (i, page) in pages.iter().enumerate() {
+            let label = format!("Page {} of {n}", i + 1);
+            assert!(page.contains(&label), "page {} lacks {label}", i + 1);
+            assert!(
+                page.iter().any(|t| t.contains("FINAL_QC PASS")),
+                "footer on {i}"
+            );
+        }
+        let text = all_text(&pages);
+        for k in 0..60 {
+            assert!(text.contains(&format!("FQC-{} ", 40 + k)), "FQC-{}", 40 + k);
+        }
+        let bytes = render(&d, at());
+        assert!(bytes.starts_with(b"%PDF"));
+        let mut warnings = Vec::new();
+        let parsed = PdfDocument::parse(&bytes, &Default::default(), &mut warnings)
+            .expect("the file parses");
+        assert_eq!(parsed.pages.len(), n);
+    }
+
+    #[test]
+    fn the_file_name_follows_po_build_type_and_day() {
+        let mut d = detail(0, Some(true));
+        assert_eq!(file_name(&d, at()), "PO_1001_A_B-1_FINAL_QC_2026-03-04.pdf");
+        d.summary.at = None;
+        let later = at() + chrono::Duration::days(1);
+        assert_eq!(
+            file_name(&d, later),
+            "PO_1001_A_B-1_FINAL_QC_2026-03-05.pdf"
+        );
+    }
+}

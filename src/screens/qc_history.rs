@@ -429,7 +429,7 @@ impl QcHistoryScreen {
         text.push(Line::from(Span::styled(
             fit_text(
                 &format!(
-                    "  {:<9} {:<4} {:<11} {:<18} {:<17} {:<12} {}",
+                    "  {:<9} {:<4} {:<7} {:<18} {:<17} {:<12} {}",
                     "Type", "Ver", "Status", "Inspector", "Signed", "Job ID", "Signature"
                 ),
                 width,
@@ -458,7 +458,7 @@ impl QcHistoryScreen {
                 Span::styled(if sel { "▶ " } else { "  " }, base),
                 Span::styled(format!("{:<9} ", form_label(r.qc_type)), base),
                 Span::styled(format!("v{:<3} ", r.template_version), base),
-                Span::styled(format!("{:<11} ", r.status.code()), status_style),
+                Span::styled(format!("{:<7} ", r.status.code()), status_style),
                 Span::styled(format!("{:<18} ", fit_text(&r.performed_by, 18)), base),
                 Span::styled(format!("{at:<17} "), base),
                 Span::styled(
@@ -515,12 +515,8 @@ impl QcHistoryScreen {
                     format!("{} v{}", s.template_name, s.template_version),
                     theme.heading,
                 ),
-                Span::raw(format!(
-                    " · Job ID {} · {} by {} at {at} · ",
-                    s.job_id.as_deref().unwrap_or("—"),
-                    s.status.code(),
-                    s.performed_by
-                )),
+                Span::raw(" · "),
+                // Before the details, so a narrow screen never cuts it off.
                 Span::styled(
                     verified_text(s.verified),
                     if s.verified == Some(false) {
@@ -529,6 +525,12 @@ impl QcHistoryScreen {
                         theme.ok
                     },
                 ),
+                Span::raw(format!(
+                    " · Job ID {} · {} by {} at {at}",
+                    s.job_id.as_deref().unwrap_or("—"),
+                    s.status.code(),
+                    s.performed_by
+                )),
             ]),
             Line::from(Span::styled(
                 fit_text(&format!("Signature: {}", s.signature), width),

@@ -182,9 +182,26 @@ pub fn draw_list(
     *scroll = (*scroll).min(rows.len().saturating_sub(height));
 
     let width = usize::from(area.width);
-    let answer_w = (width / 3).clamp(6, 30);
-    let label_w = width.saturating_sub(answer_w + 7);
     let empty = Answer::default();
+    let values: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let Some(item) = items.get(line.item) else {
+                return String::new();
+            };
+            let value = answer_text(item, answers.get(i).unwrap_or(&empty));
+            match range_text(item) {
+                Some(r) if value.is_empty() => r,
+                Some(r) => format!("{value} {r}"),
+                None => value,
+            }
+        })
+        .collect();
+    // The answer column is as wide as the longest answer, up to a third of the row.
+    let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+    let answer_w = longest.clamp(3, (width / 3).max(3));
+    let label_w = width.saturating_sub(answer_w + 7);
     let text: Vec<Line> = rows
         .iter()
         .skip(*scroll)
@@ -204,14 +221,7 @@ pub fn draw_list(
                 let item = items.get(line.item);
                 let j = judgement(item, answer);
                 let label = item.map(|it| line_label(it, line)).unwrap_or_default();
-                let mut value = item.map(|it| answer_text(it, answer)).unwrap_or_default();
-                if let Some(range) = item.and_then(range_text) {
-                    value = if value.is_empty() {
-                        range
-                    } else {
-                        format!("{value} {range}")
-                    };
-                }
+                let value = values.get(i).map_or("", String::as_str);
                 let is_sel = i == selected;
                 let base = if is_sel { theme.selected } else { theme.base };
                 let pointer = if is_sel { "▶ " } else { "  " };
@@ -227,7 +237,7 @@ pub fn draw_list(
                     ),
                     Span::styled(format!(" {:<label_w$} ", fit_text(&label, label_w)), base),
                     Span::styled(
-                        format!("{:>answer_w$}", fit_text(&value, answer_w)),
+                        format!("{:>answer_w$}", fit_text(value, answer_w)),
                         if matches!(j, Judgement::NonConforming(_) | Judgement::Invalid(_)) {
                             theme.error
                         } else {

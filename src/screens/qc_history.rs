@@ -526,17 +526,27 @@ impl QcHistoryScreen {
                     },
                 ),
                 Span::raw(format!(
-                    " · Job ID {} · {} by {} at {at}",
+                    " · Job ID {} · {} · {at}",
                     s.job_id.as_deref().unwrap_or("—"),
-                    s.status.code(),
                     s.performed_by
                 )),
             ]),
-            Line::from(Span::styled(
-                fit_text(&format!("Signature: {}", s.signature), width),
-                theme.muted,
-            )),
         ];
+        // The hash is long: it gets a line of its own.
+        let (signed, hash) = match s.signature.split_once(" | sha256:") {
+            Some((a, h)) => (a.to_string(), Some(format!("sha256:{h}"))),
+            None => (s.signature.clone(), None),
+        };
+        top.push(Line::from(Span::styled(
+            fit_text(&format!("Signature: {signed}"), width),
+            theme.muted,
+        )));
+        if let Some(h) = hash {
+            top.push(Line::from(Span::styled(
+                fit_text(&format!("           {h}"), width),
+                theme.muted,
+            )));
+        }
         if s.status == QcResultStatus::Fail
             && let Some(reason) = &s.notes
         {

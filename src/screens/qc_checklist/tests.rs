@@ -176,9 +176,18 @@ fn saved(req: &DbRequest) -> (String, Vec<LineAnswer>) {
     match &req.kind {
         Request::SaveQcDraft {
             job_id, answers, ..
-        } => (job_id.clone(), answers.clone()),
-        other => panic!("expected a draft save, got {other:?}"),
+        } => Some((job_id.clone(), answers.clone())),
+        _ => None,
     }
+    .expect("a draft save")
+}
+
+fn sign_dialog(h: &Harness) -> &SignDialog {
+    match h.screen.dialog() {
+        Some(Dialog::Sign(d)) => Some(&**d),
+        _ => None,
+    }
+    .expect("the sign dialog is open")
 }
 
 fn one(reqs: Vec<DbRequest>) -> DbRequest {
@@ -374,10 +383,7 @@ fn g_and_capital_g_find_open_and_non_conforming_lines() {
 }
 
 fn outcome_options(h: &Harness) -> Vec<String> {
-    let Some(Dialog::Sign(d)) = h.screen.dialog() else {
-        panic!("the sign dialog is open");
-    };
-    let mut f = d.form.clone();
+    let mut f = sign_dialog(h).form.clone();
     let first = f.value(SIGN_OUTCOME);
     let mut seen = vec![first.clone()];
     f.set_focus(SIGN_OUTCOME);
@@ -431,9 +437,7 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
     let mut h = Harness::new(Role::QcPerson, form(None));
     h.act(Action::SignResult);
     assert!(h.act(Action::Submit).is_empty());
-    let Some(Dialog::Sign(d)) = h.screen.dialog() else {
-        panic!("still open");
-    };
+    let d = sign_dialog(&h);
     assert_eq!(
         d.form.field(SIGN_JOB).and_then(|f| f.error()),
         Some("Job ID is required")
@@ -481,9 +485,7 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
         id,
         Err(DbError::Invalid("Password incorrect; not signed".into())),
     );
-    let Some(Dialog::Sign(d)) = h.screen.dialog() else {
-        panic!("the dialog stays open");
-    };
+    let d = sign_dialog(&h);
     assert_eq!(d.error.as_deref(), Some("Password incorrect; not signed"));
     assert_eq!(d.form.value(SIGN_JOB), "J-7781");
     assert_eq!(d.form.value(SIGN_REASON), "Drain button missing");

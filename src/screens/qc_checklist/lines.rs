@@ -1,0 +1,392 @@
+//! How a checklist line reads: its status marker, answer, range and judgement as text, and the list of
+//! lines under their section headings. Shared by the checklist and the read-only result.
+
+use crate::domain::checklist::{CheckType, FormType};
+use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef, judge};
+use crate::theme::Theme;
+use crate::widgets::fit_text;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use rust_decimal::Decimal;
+
+/// "Pre-QC", "Final QC".
+pub fn form_label(t: FormType) -> &'static str {
+    match t {
+        FormType::PreQc => "Pre-QC",
+        FormType::FinalQc => "Final QC",
+        FormType::InProcess => "In-process QC",
+    }
+}
+
+/// The answers of `lines` in line order, taken from the stored answers (missing ones are empty).
+pub fn answers_by_line(
+    items: &[QcItemDef],
+    lines: &[FormLine],
+    stored: &[LineAnswer],
+) -> Vec<Answer> {
+    lines
+        .iter()
+        .map(|l| {
+            items
+                .get(l.item)
+                .and_then(|item| {
+                    stored
+                        .iter()
+                        .find(|a| a.item_id == item.id && a.basin_index == l.basin_index)
+                })
+                .map(|a| a.answer.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The judgement of one line; an item missing from the form counts as unanswered.
+pub fn judgement(item: Option<&QcItemDef>, answer: &Answer) -> Judgement {
+    item.map_or(Judgement::Unanswered, |i| judge(i, answer))
+}
+
+/// The status marker, readable without colour.
+pub fn marker(j: &Judgement, answer: &Answer) -> &'static str {
+    match j {
+        Judgement::Unanswered => "[ ]",
+        Judgement::Invalid(_) => "[!]",
+        Judgement::NonConforming(_) => "[✗]",
+        Judgement::Conforming if answer.is_na => "N/A",
+        Judgement::Conforming => "[✓]",
+    }
+}
+
+pub fn marker_style(j: &Judgement, theme: &Theme) -> Style {
+    match j {
+        Judgement::Unanswered => theme.muted,
+        Judgement::Conforming => theme.ok,
+        Judgement::NonConforming(_) | Judgement::Invalid(_) => theme.error,
+    }
+}
+
+/// The judgement in words: "conforming", "non-conforming: answered no".
+pub fn judgement_text(j: &Judgement) -> String {
+    match j {
+        Judgement::Unanswered => "not answered".into(),
+        Judgement::Conforming => "conforming".into(),
+        Judgement::NonConforming(why) => format!("non-conforming: {why}"),
+        Judgement::Invalid(why) => format!("not accepted: {why}"),
+    }
+}
+
+fn number(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A measurement's range with its unit, e.g. `(35–40 mm)`; `None` for other items.
+pub fn range_text(item: &QcItemDef) -> Option<String> {
+    if item.check_type != CheckType::Measurement {
+        return None;
+    }
+    let unit = item
+        .unit
+        .as_deref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
+    match (item.min, item.max) {
+        (Some(lo), Some(hi)) => Some(format!("({}–{}{unit})", number(lo), number(hi))),
+        (Some(lo), None) => Some(format!("(≥ {}{unit})", number(lo))),
+        (None, Some(hi)) => Some(format!("(≤ {}{unit})", number(hi))),
+        (None, None) => item.unit.as_ref().map(|u| format!("({u})")),
+    }
+}
+
+/// The answer as the list shows it: `YES`, `N/A`, `41.5 mm`, the chosen options; empty when unanswered.
+pub fn answer_text(item: &QcItemDef, answer: &Answer) -> String {
+    if answer.is_na {
+        return "N/A".into();
+    }
+    match (&answer.value, item.check_type, &item.unit) {
+        (Some(v), CheckType::Measurement, Some(u)) => format!("{v} {u}"),
+        (Some(v), _, _) => v.clone(),
+        (None, _, _) => String::new(),
+    }
+}
+
+/// The line's name: the description, with `Basin 2 · ` in front for a basin line.
+pub fn line_label(item: &QcItemDef, line: &FormLine) -> String {
+    match line.basin_index {
+        Some(b) => format!("Basin {b} · {}", item.description),
+        None => item.description.clone(),
+    }
+}
+
+/// One row of the list: a section heading or a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Heading(usize),
+    Line(usize),
+}
+
+/// The rows of the list: a heading before each run of lines of one section.
+pub fn rows(items: &[QcItemDef], lines: &[FormLine]) -> Vec<Row> {
+    let mut out = Vec::with_capacity(lines.len() + 8);
+    let mut last: Option<&str> = None;
+    for (i, l) in lines.iter().enumerate() {
+        let section = items.get(l.item).map_or("", |it| it.section.as_str());
+        if last != Some(section) {
+            out.push(Row::Heading(i));
+            last = Some(section);
+        }
+        out.push(Row::Line(i));
+    }
+    out
+}
+
+/// Draws the list of lines with the selection kept in view; `scroll` is the first row shown and is
+/// adjusted here, because only the drawing knows the height.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_list(
+    frame: &mut Frame,
+    area: Rect,
+    items: &[QcItemDef],
+    lines: &[FormLine],
+    answers: &[Answer],
+    selected: usize,
+    scroll: &mut usize,
+    theme: &Theme,
+) {
+    if area.height == 0 || area.width < 8 {
+        return;
+    }
+    let rows = rows(items, lines);
+    let height = usize::from(area.height);
+    let sel_row = rows
+        .iter()
+        .position(|r| *r == Row::Line(selected))
+        .unwrap_or(0);
+    // Keep the heading above the selection in view when it is the first line of its section.
+    let want_top = if sel_row > 0
+        && rows
+            .get(sel_row - 1)
+            .is_some_and(|r| matches!(r, Row::Heading(_)))
+    {
+        sel_row - 1
+    } else {
+        sel_row
+    };
+    if want_top < *scroll {
+        *scroll = want_top;
+    }
+    if sel_row >= *scroll + height {
+        *scroll = sel_row + 1 - height;
+    }
+    *scroll = (*scroll).min(rows.len().saturating_sub(height));
+
+    let width = usize::from(area.width);
+    let empty = Answer::default();
+    let values: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let Some(item) = items.get(line.item) else {
+                return String::new();
+            };
+            let value = answer_text(item, answers.get(i).unwrap_or(&empty));
+            match range_text(item) {
+                Some(r) if value.is_empty() => r,
+                Some(r) => format!("{value} {r}"),
+                None => value,
+            }
+        })
+        .collect();
+    // The answer column is as wide as the longest answer, up to a third of the row.
+    let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+    let answer_w = longest.clamp(3, (width / 3).max(3));
+    let label_w = width.saturating_sub(answer_w + 7);
+    let text: Vec<Line> = rows
+        .iter()
+        .skip(*scroll)
+        .take(height)
+        .map(|row| match *row {
+            Row::Heading(i) => {
+                let section = lines
+                    .get(i)
+                    .and_then(|l| items.get(l.item))
+                    .map_or("", |it| it.section.as_str());
+                Line::from(Span::styled(fit_text(section, width), theme.heading))
+            }
+            Row::Line(i) => {
+                let (Some(line), answer) = (lines.get(i), answers.get(i).unwrap_or(&empty)) else {
+                    return Line::from("");
+                };
+                let item = items.get(line.item);
+                let j = judgement(item, answer);
+                let label = item.map(|it| line_label(it, line)).unwrap_or_default();
+                let value = values.get(i).map_or("", String::as_str);
+                let is_sel = i == selected;
+                let base = if is_sel { theme.selected } else { theme.base };
+                let pointer = if is_sel { "▶ " } else { "  " };
+                Line::from(vec![
+                    Span::styled(pointer, base),
+                    Span::styled(
+                        marker(&j, answer),
+                        marker_style(&j, theme).patch(if is_sel {
+                            theme.selected
+                        } else {
+                            Style::new()
+                        }),
+                    ),
+                    Span::styled(format!(" {:<label_w$} ", fit_text(&label, label_w)), base),
+                    Span::styled(
+                        format!("{:>answer_w$}", fit_text(value, answer_w)),
+                        if matches!(j, Judgement::NonConforming(_) | Judgement::Invalid(_)) {
+                            theme.error
+                        } else {
+                            base
+                        },
+                    ),
+                ])
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+/// The detail of the selected line: code, basin, section, the full description, answer, judgement, notes.
+pub fn draw_detail(
+    frame: &mut Frame,
+    area: Rect,
+    item: Option<&QcItemDef>,
+    line: Option<&FormLine>,
+    answer: &Answer,
+    theme: &Theme,
+) {
+    let (Some(item), Some(line)) = (item, line) else {
+        return;
+    };
+    let j = judge(item, answer);
+    let mut head = vec![item.code.clone()];
+    if let Some(b) = line.basin_index {
+        head.push(format!("Basin {b}"));
+    }
+    head.push(item.section.clone());
+    head.push(
+        if item.required {
+            "required"
+        } else {
+            "optional"
+        }
+        .into(),
+    );
+    if let Some(r) = range_text(item) {
+        head.push(format!(
+            "range {}",
+            r.trim_start_matches('(').trim_end_matches(')')
+        ));
+    }
+    let answer_line = {
+        let a = answer_text(item, answer);
+        let shown = if a.is_empty() { "—".to_string() } else { a };
+        Line::from(vec![
+            Span::styled("Answer: ", theme.muted),
+            Span::styled(shown, theme.base),
+            Span::styled(" · ", theme.muted),
+            Span::styled(judgement_text(&j), marker_style(&j, theme)),
+        ])
+    };
+    let mut text = vec![
+        Line::from(Span::styled(head.join(" · "), theme.muted)),
+        Line::from(item.description.clone()),
+        answer_line,
+    ];
+    if let Some(n) = answer.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push(Line::from(vec![
+            Span::styled("Notes: ", theme.muted),
+            Span::raw(n.replace('\n', " ")),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn item(check_type: CheckType) -> QcItemDef {
+        QcItemDef::from_row(
+            Uuid::nil(),
+            "C Basin".into(),
+            "Drain height".into(),
+            check_type,
+            true,
+            true,
+            false,
+            10,
+            Some(&serde_json::json!({"code": "X-1", "unit": "mm", "min": 35.0, "max": 40})),
+        )
+    }
+
+    #[test]
+    fn measurement_shows_range_and_unit() {
+        let it = item(CheckType::Measurement);
+        assert_eq!(range_text(&it).as_deref(), Some("(35–40 mm)"));
+        let a = Answer {
+            value: Some("38".into()),
+            ..Answer::default()
+        };
+        assert_eq!(answer_text(&it, &a), "38 mm");
+        assert_eq!(range_text(&item(CheckType::Boolean)), None);
+    }
+
+    #[test]
+    fn markers_read_without_colour() {
+        let na = Answer {
+            is_na: true,
+            ..Answer::default()
+        };
+        assert_eq!(marker(&Judgement::Conforming, &na), "N/A");
+        assert_eq!(marker(&Judgement::Unanswered, &Answer::default()), "[ ]");
+        assert_eq!(
+            marker(&Judgement::NonConforming("x".into()), &Answer::default()),
+            "[✗]"
+        );
+        assert_eq!(
+            judgement_text(&Judgement::NonConforming("above 40".into())),
+            "non-conforming: above 40"
+        );
+    }
+
+    #[test]
+    fn headings_come_before_each_section() {
+        let mut a = item(CheckType::Boolean);
+        a.section = "A".into();
+        let mut b = a.clone();
+        b.section = "B".into();
+        let items = vec![a, b];
+        let lines = [
+            FormLine {
+                item: 0,
+                basin_index: None,
+            },
+            FormLine {
+                item: 1,
+                basin_index: Some(1),
+            },
+            FormLine {
+                item: 1,
+                basin_index: Some(2),
+            },
+        ];
+        assert_eq!(
+            rows(&items, &lines),
+            vec![
+                Row::Heading(0),
+                Row::Line(0),
+                Row::Heading(1),
+                Row::Line(1),
+                Row::Line(2)
+            ]
+        );
+        assert_eq!(line_label(&items[1], &lines[2]), "Basin 2 · Drain height");
+    }
+}

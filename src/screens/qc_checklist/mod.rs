@@ -1,0 +1,1115 @@
+//! The screen for a build's QC checklist (Pre-QC or Final QC): answers from the keyboard, drafts saved as
+//! they go, signing.
+//!
+//! Every change is sent as a draft save of the changed lines at once; while a save is out, further changes
+//! wait and go together in the next one, so no answer is lost and the saves never overtake each other.
+//! A failed save keeps the changes and tries again on the next change or a few seconds later.
+
+pub mod lines;
+mod view;
+
+use crate::domain::Role;
+use crate::domain::checklist::{CheckType, FormType};
+use crate::domain::order::OrderStatus;
+use crate::domain::qc::{
+    Answer, JOB_ID_MAX, Judgement, LineAnswer, Progress, QcForm, QcItemDef, QcOutcome, REASON_MAX,
+    judge, may_pass, progress, validate_job_id, validate_reason,
+};
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+use tui_textarea::{CursorMove, TextArea};
+use uuid::Uuid;
+
+/// How long a failed draft save waits before it is tried again on its own.
+const RETRY_AFTER: Duration = Duration::from_secs(5);
+/// Longest note accepted for one line.
+pub const NOTES_MAX: usize = 1000;
+/// Longest TEXT answer (checklists.toml: 1-200 characters).
+const TEXT_MAX: usize = 200;
+
+/// Where the draft stands, as the header says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveStatus {
+    /// Nothing changed since the form was loaded.
+    Idle,
+    Saving,
+    Saved,
+    /// The last save failed; the changes are kept and sent again.
+    Failed(String),
+}
+
+/// The sign dialog's fields.
+pub const SIGN_JOB: usize = 0;
+pub const SIGN_OUTCOME: usize = 1;
+pub const SIGN_REASON: usize = 2;
+pub const SIGN_PASSWORD: usize = 3;
+
+pub struct SignDialog {
+    pub form: Form,
+    pub may_pass: bool,
+    pub error: Option<String>,
+    pub pending: Option<RequestId>,
+}
+
+/// The dialogs over the checklist; one at a time.
+pub enum Dialog {
+    /// A MEASUREMENT or TEXT value, judged as typed.
+    Value {
+        line: usize,
+        form: Form,
+    },
+    /// A MULTI_CHOICE answer: one option, or several toggled with Space when `multiple`.
+    Choice {
+        line: usize,
+        cursor: usize,
+        checked: Vec<bool>,
+        error: Option<String>,
+    },
+    /// The notes of a line; `for_na` marks the line N/A when saved (the note is then required).
+    Notes {
+        line: usize,
+        editor: Box<TextArea<'static>>,
+        for_na: bool,
+        error: Option<String>,
+    },
+    JobId {
+        form: Form,
+    },
+    Sign(Box<SignDialog>),
+    /// ADMIN: discard another inspector's draft?
+    Discard,
+}
+
+pub struct QcChecklistScreen {
+    order_id: Uuid,
+    is_admin: bool,
+    /// "Quentin Okafor (QO)", for the sign dialog.
+    signer: String,
+    load: Option<RequestId>,
+    load_error: Option<String>,
+    form: Option<Box<QcForm>>,
+    /// The answer of each line of the form, in line order.
+    answers: Vec<Answer>,
+    job_id: String,
+    selected: usize,
+    scroll: usize,
+    /// A message about the last key (e.g. why it did nothing).
+    message: Option<String>,
+    dialog: Option<Dialog>,
+    // Autosave.
+    in_flight: Option<(RequestId, Vec<usize>)>,
+    pending: BTreeSet<usize>,
+    job_dirty: bool,
+    save_status: SaveStatus,
+    retry_at: Option<Instant>,
+    discard_pending: Option<RequestId>,
+    confirm_keys: Vec<HelpLine>,
+}
+
+impl QcChecklistScreen {
+    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (QcChecklistScreen, Command) {
+        let (is_admin, signer) = ctx.session().map_or((false, String::new()), |s| {
+            (
+                s.user.role == Role::Admin,
+                format!("{} ({})", s.user.full_name, s.user.initials),
+            )
+        });
+        let mut s = QcChecklistScreen {
+            order_id,
+            is_admin,
+            signer,
+            load: None,
+            load_error: None,
+            form: None,
+            answers: Vec::new(),
+            job_id: String::new(),
+            selected: 0,
+            scroll: 0,
+            message: None,
+            dialog: None,
+            in_flight: None,
+            pending: BTreeSet::new(),
+            job_dirty: false,
+            save_status: SaveStatus::Idle,
+            retry_at: None,
+            discard_pending: None,
+            confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    pub fn title(&self) -> &'static str {
+        "QC checklist"
+    }
+
+    pub fn form(&self) -> Option<&QcForm> {
+        self.form.as_deref()
+    }
+
+    pub fn answers(&self) -> &[Answer] {
+        &self.answers
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    pub fn save_status(&self) -> &SaveStatus {
+        &self.save_status
+    }
+
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+
+    pub fn job_id(&self) -> &str {
+        &self.job_id
+    }
+
+    /// Another inspector's draft is open: the form is only shown.
+    pub fn read_only(&self) -> bool {
+        self.form
+            .as_ref()
+            .is_some_and(|f| f.draft_by_other.is_some())
+    }
+
+    pub fn progress(&self) -> Progress {
+        match &self.form {
+            Some(f) => progress(
+                &f.items,
+                &f.lines,
+                &self.line_answers(0..self.answers.len()),
+            ),
+            None => Progress::default(),
+        }
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Value { form, .. } | Dialog::JobId { form }) => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Sign(d)) => {
+                let mut stack = d.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Choice { line, .. }) => {
+                // Space toggles an option of a multiple choice; it arrives as typed text.
+                if self.item_of(*line).is_some_and(|i| i.multiple) {
+                    vec![KeyContext::TextInput, KeyContext::List, KeyContext::Dialog]
+                } else {
+                    vec![KeyContext::List, KeyContext::Dialog]
+                }
+            }
+            Some(Dialog::Notes { .. }) => vec![KeyContext::TextInput, KeyContext::QcNotes],
+            Some(Dialog::Discard) => vec![KeyContext::Confirm],
+            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
+            None if self.read_only() => {
+                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
+                if self.is_admin {
+                    stack.insert(0, KeyContext::QcDraftAdmin);
+                }
+                stack
+            }
+            None => vec![KeyContext::QcChecklist, KeyContext::List],
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
+    pub fn has_unsaved_input(&self) -> bool {
+        let dialog_input = match &self.dialog {
+            Some(Dialog::Value { form, .. } | Dialog::JobId { form }) => form.has_input(),
+            Some(Dialog::Sign(d)) => d.form.has_input(),
+            Some(Dialog::Notes { editor, .. }) => !editor.is_empty(),
+            Some(Dialog::Choice { .. } | Dialog::Discard) | None => false,
+        };
+        dialog_input || !self.pending.is_empty() || self.job_dirty || self.in_flight.is_some()
+    }
+
+    fn item_of(&self, line: usize) -> Option<&QcItemDef> {
+        let f = self.form.as_ref()?;
+        f.lines.get(line).and_then(|l| f.items.get(l.item))
+    }
+
+    fn line_answers(&self, range: impl IntoIterator<Item = usize>) -> Vec<LineAnswer> {
+        let Some(f) = &self.form else {
+            return Vec::new();
+        };
+        range
+            .into_iter()
+            .filter_map(|i| {
+                let line = f.lines.get(i)?;
+                let item = f.items.get(line.item)?;
+                Some(LineAnswer {
+                    item_id: item.id,
+                    basin_index: line.basin_index,
+                    answer: self.answers.get(i).cloned().unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::QcForm {
+            token,
+            order_id: self.order_id,
+        });
+        self.load = Some(id);
+        cmd
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.on_text(&c.to_string(), true);
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.on_text(&text, false);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn on_text(&mut self, text: &str, typed: bool) {
+        match &mut self.dialog {
+            Some(Dialog::Value { form, .. } | Dialog::JobId { form }) => {
+                if typed {
+                    text.chars().for_each(|c| {
+                        form.type_char(c);
+                    });
+                } else {
+                    form.paste(text);
+                }
+            }
+            Some(Dialog::Sign(d)) => {
+                if typed {
+                    text.chars().for_each(|c| {
+                        d.form.type_char(c);
+                    });
+                } else {
+                    d.form.paste(text);
+                }
+            }
+            Some(Dialog::Notes { editor, error, .. }) => {
+                let room = NOTES_MAX.saturating_sub(notes_len(editor));
+                let clean: String = text
+                    .chars()
+                    .filter(|c| !c.is_control() || *c == '\n')
+                    .take(room)
+                    .collect();
+                if !clean.is_empty() {
+                    editor.insert_str(clean);
+                    *error = None;
+                }
+            }
+            Some(Dialog::Choice {
+                cursor,
+                checked,
+                error,
+                ..
+            }) if text == " " => {
+                if let Some(c) = checked.get_mut(*cursor) {
+                    *c = !*c;
+                    *error = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        if !matches!(self.save_status, SaveStatus::Failed(_)) || self.in_flight.is_some() {
+            self.retry_at = None;
+            return Command::None;
+        }
+        match self.retry_at {
+            None => {
+                self.retry_at = Some(now + RETRY_AFTER);
+                Command::None
+            }
+            Some(at) if now >= at => {
+                self.retry_at = None;
+                self.flush(ctx)
+            }
+            Some(_) => Command::None,
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.dialog.is_some() {
+            return self.on_dialog_action(action, ctx);
+        }
+        if action == Action::Back {
+            ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+            return Command::None;
+        }
+        if action == Action::Refresh {
+            return if self.form.is_none() {
+                self.reload(ctx)
+            } else {
+                self.flush(ctx)
+            };
+        }
+        let Some(form) = &self.form else {
+            return Command::None;
+        };
+        let last = form.lines.len().saturating_sub(1);
+        self.message = None;
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::First => self.selected = 0,
+            Action::Last => self.selected = last,
+            Action::NextSection => self.next_section(),
+            Action::PrevSection => self.prev_section(),
+            Action::DiscardDraft if self.is_admin && self.read_only() => {
+                self.dialog = Some(Dialog::Discard);
+            }
+            _ if self.read_only() => {}
+            Action::FirstUnanswered => self.first_unanswered(),
+            Action::NextNonConforming => self.next_non_conforming(),
+            Action::AnswerYes => return self.answer_boolean("YES", ctx),
+            Action::AnswerNo => return self.answer_boolean("NO", ctx),
+            Action::AnswerNa => self.answer_na(),
+            Action::EditAnswer => self.edit_answer(),
+            Action::EditNotes => self.open_notes(self.selected, false, None),
+            Action::EditJobId => {
+                let mut field = FormField::text("Job ID").with_max_len(JOB_ID_MAX);
+                field.set_value(&self.job_id);
+                self.dialog = Some(Dialog::JobId {
+                    form: Form::new(vec![field]).with_input_width(JOB_ID_MAX as u16),
+                });
+            }
+            Action::SignResult => self.open_sign(),
+            _ => {}
+        }
+        Command::None
+    }
+
+    // --- Moving ----------------------------------------------------------------------------------
+
+    fn section_of(&self, line: usize) -> Option<&str> {
+        self.item_of(line).map(|i| i.section.as_str())
+    }
+
+    fn next_section(&mut self) {
+        let n = self.answers.len();
+        let here = self.section_of(self.selected).map(str::to_string);
+        if let Some(i) = (self.selected + 1..n).find(|&i| self.section_of(i) != here.as_deref()) {
+            self.selected = i;
+        }
+    }
+
+    fn prev_section(&mut self) {
+        let start = |s: &Self, i: usize| {
+            let sec = s.section_of(i);
+            (0..=i)
+                .rev()
+                .take_while(|&k| s.section_of(k) == sec)
+                .last()
+                .unwrap_or(i)
+        };
+        let here = start(self, self.selected);
+        self.selected = if here == self.selected && here > 0 {
+            start(self, here - 1)
+        } else {
+            here
+        };
+    }
+
+    fn judged(&self, line: usize) -> Judgement {
+        let empty = Answer::default();
+        lines::judgement(self.item_of(line), self.answers.get(line).unwrap_or(&empty))
+    }
+
+    fn first_unanswered(&mut self) {
+        match (0..self.answers.len()).find(|&i| {
+            matches!(
+                self.judged(i),
+                Judgement::Unanswered | Judgement::Invalid(_)
+            )
+        }) {
+            Some(i) => self.selected = i,
+            None => self.message = Some("Every item is answered".into()),
+        }
+    }
+
+    fn next_non_conforming(&mut self) {
+        let n = self.answers.len();
+        match (1..=n)
+            .map(|k| (self.selected + k) % n.max(1))
+            .find(|&i| matches!(self.judged(i), Judgement::NonConforming(_)))
+        {
+            Some(i) => self.selected = i,
+            None => self.message = Some("No item is non-conforming".into()),
+        }
+    }
+
+    fn advance(&mut self) {
+        self.selected = (self.selected + 1).min(self.answers.len().saturating_sub(1));
+    }
+
+    // --- Answering -------------------------------------------------------------------------------
+
+    fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
+        let line = self.selected;
+        let Some(item) = self.item_of(line) else {
+            return Command::None;
+        };
+        if !matches!(item.check_type, CheckType::Boolean | CheckType::NaOption) {
+            self.message = Some(format!(
+                "This item needs {}: press Enter",
+                value_kind(item.check_type)
+            ));
+            return Command::None;
+        }
+        if let Some(a) = self.answers.get_mut(line) {
+            a.value = Some(value.to_string());
+            a.is_na = false;
+        }
+        self.advance();
+        self.changed(line, ctx)
+    }
+
+    fn answer_na(&mut self) {
+        let line = self.selected;
+        let Some(item) = self.item_of(line) else {
+            return;
+        };
+        if item.check_type != CheckType::NaOption {
+            self.message = Some("N/A is not an option for this item".into());
+            return;
+        }
+        self.open_notes(line, true, None);
+    }
+
+    fn edit_answer(&mut self) {
+        let line = self.selected;
+        let Some(item) = self.item_of(line) else {
+            return;
+        };
+        let current = self.answers.get(line).cloned().unwrap_or_default();
+        match item.check_type {
+            CheckType::Measurement | CheckType::Text => {
+                let max = if item.check_type == CheckType::Text {
+                    TEXT_MAX
+                } else {
+                    32
+                };
+                let label = if item.check_type == CheckType::Text {
+                    "Text"
+                } else {
+                    "Value"
+                };
+                let mut field = FormField::text(label).with_max_len(max);
+                if !current.is_na {
+                    field.set_value(current.value.as_deref().unwrap_or_default());
+                }
+                self.dialog = Some(Dialog::Value {
+                    line,
+                    form: Form::new(vec![field]).with_input_width(40),
+                });
+            }
+            CheckType::MultiChoice => {
+                let chosen: Vec<&str> = current
+                    .value
+                    .as_deref()
+                    .map(|v| v.split("; ").collect())
+                    .unwrap_or_default();
+                let checked: Vec<bool> = item
+                    .options
+                    .iter()
+                    .map(|o| chosen.contains(&o.as_str()))
+                    .collect();
+                let cursor = checked.iter().position(|c| *c).unwrap_or(0);
+                self.dialog = Some(Dialog::Choice {
+                    line,
+                    cursor,
+                    checked,
+                    error: None,
+                });
+            }
+            CheckType::Boolean | CheckType::NaOption => {
+                self.message = Some("Answer with y (yes) or n (no)".into());
+            }
+        }
+    }
+
+    fn open_notes(&mut self, line: usize, for_na: bool, error: Option<String>) {
+        if self.item_of(line).is_none() {
+            return;
+        }
+        let notes = self
+            .answers
+            .get(line)
+            .and_then(|a| a.notes.clone())
+            .unwrap_or_default();
+        let mut editor = Box::new(TextArea::new(notes.lines().map(str::to_string).collect()));
+        editor.move_cursor(CursorMove::Bottom);
+        editor.move_cursor(CursorMove::End);
+        self.dialog = Some(Dialog::Notes {
+            line,
+            editor,
+            for_na,
+            error,
+        });
+    }
+
+    fn open_sign(&mut self) {
+        let may = may_pass(&self.progress());
+        let mut job = FormField::text("Job ID").with_max_len(JOB_ID_MAX);
+        job.set_value(&self.job_id);
+        let outcomes: Vec<String> = if may {
+            vec!["PASS".into(), "FAIL".into()]
+        } else {
+            vec!["FAIL".into()]
+        };
+        let mut outcome = FormField::choice("Outcome", outcomes, 0);
+        if !may {
+            outcome = outcome
+                .with_hint("PASS needs every required item answered and none non-conforming");
+        }
+        let form = Form::new(vec![
+            job,
+            outcome,
+            FormField::text("Reason")
+                .with_max_len(REASON_MAX)
+                .with_hint("Required for FAIL"),
+            FormField::masked("Password").with_hint("Your password signs the result"),
+        ])
+        .with_input_width(48);
+        self.dialog = Some(Dialog::Sign(Box::new(SignDialog {
+            form,
+            may_pass: may,
+            error: None,
+            pending: None,
+        })));
+        if let Some(Dialog::Sign(d)) = &mut self.dialog
+            && validate_job_id(&self.job_id).is_ok()
+        {
+            d.form.set_focus(SIGN_OUTCOME);
+        }
+    }
+
+    // --- Dialogs ---------------------------------------------------------------------------------
+
+    fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let Some(dialog) = self.dialog.take() else {
+            return Command::None;
+        };
+        match dialog {
+            Dialog::Value { line, mut form } => match action {
+                Action::Cancel => Command::None,
+                Action::Submit => {
+                    let value = form.value(0).trim().to_string();
+                    let answer = self.with_value(line, (!value.is_empty()).then_some(value));
+                    if answer.value.is_some()
+                        && let Judgement::Invalid(why) = self.judge_candidate(line, &answer)
+                    {
+                        form.set_error(0, why);
+                        self.dialog = Some(Dialog::Value { line, form });
+                        return Command::None;
+                    }
+                    self.set_answer(line, answer);
+                    self.advance_from(line);
+                    self.changed(line, ctx)
+                }
+                other => {
+                    form.handle(other);
+                    self.dialog = Some(Dialog::Value { line, form });
+                    Command::None
+                }
+            },
+            Dialog::Choice {
+                line,
+                mut cursor,
+                checked,
+                mut error,
+            } => {
+                let multiple = self.item_of(line).is_some_and(|i| i.multiple);
+                let n = checked.len();
+                match action {
+                    Action::Cancel => return Command::None,
+                    Action::Up => cursor = cursor.saturating_sub(1),
+                    Action::Down => cursor = (cursor + 1).min(n.saturating_sub(1)),
+                    Action::First => cursor = 0,
+                    Action::Last => cursor = n.saturating_sub(1),
+                    Action::Submit => {
+                        let options = self
+                            .item_of(line)
+                            .map(|i| i.options.clone())
+                            .unwrap_or_default();
+                        let chosen: Vec<String> = if multiple {
+                            options
+                                .iter()
+                                .zip(&checked)
+                                .filter(|(_, c)| **c)
+                                .map(|(o, _)| o.clone())
+                                .collect()
+                        } else {
+                            options.get(cursor).cloned().into_iter().collect()
+                        };
+                        if chosen.is_empty() {
+                            error = Some("Choose at least one option (Space)".into());
+                        } else {
+                            return self.accept_choice(line, chosen, ctx);
+                        }
+                    }
+                    _ => {}
+                }
+                self.dialog = Some(Dialog::Choice {
+                    line,
+                    cursor,
+                    checked,
+                    error,
+                });
+                Command::None
+            }
+            Dialog::Notes {
+                line,
+                mut editor,
+                for_na,
+                error: _,
+            } => match action {
+                Action::Cancel => Command::None,
+                Action::SaveNotes => {
+                    let text = editor.lines().join("\n").trim().to_string();
+                    if for_na && text.is_empty() {
+                        self.dialog = Some(Dialog::Notes {
+                            line,
+                            editor,
+                            for_na,
+                            error: Some("N/A needs a note: say why the item does not apply".into()),
+                        });
+                        return Command::None;
+                    }
+                    if let Some(a) = self.answers.get_mut(line) {
+                        a.notes = (!text.is_empty()).then_some(text);
+                        if for_na {
+                            a.is_na = true;
+                            a.value = None;
+                        }
+                    }
+                    if for_na {
+                        self.advance_from(line);
+                    }
+                    self.changed(line, ctx)
+                }
+                other => {
+                    edit_notes(&mut editor, other);
+                    self.dialog = Some(Dialog::Notes {
+                        line,
+                        editor,
+                        for_na,
+                        error: None,
+                    });
+                    Command::None
+                }
+            },
+            Dialog::JobId { mut form } => match action {
+                Action::Cancel => Command::None,
+                Action::Submit => match validate_job_id(&form.value(0)) {
+                    Ok(job) => {
+                        if job != self.job_id {
+                            self.job_id = job;
+                            self.job_dirty = true;
+                            return self.flush(ctx);
+                        }
+                        Command::None
+                    }
+                    Err(e) => {
+                        form.set_error(0, e);
+                        self.dialog = Some(Dialog::JobId { form });
+                        Command::None
+                    }
+                },
+                other => {
+                    form.handle(other);
+                    self.dialog = Some(Dialog::JobId { form });
+                    Command::None
+                }
+            },
+            Dialog::Sign(mut d) => match action {
+                Action::Cancel => Command::None,
+                Action::Submit => {
+                    if d.pending.is_some() {
+                        self.dialog = Some(Dialog::Sign(d));
+                        return Command::None;
+                    }
+                    let cmd = self.sign(&mut d, ctx);
+                    self.dialog = Some(Dialog::Sign(d));
+                    cmd
+                }
+                other => {
+                    d.form.handle(other);
+                    self.dialog = Some(Dialog::Sign(d));
+                    Command::None
+                }
+            },
+            Dialog::Discard => match action {
+                Action::Yes => {
+                    let (Some(token), Some(f)) = (ctx.token(), &self.form) else {
+                        return Command::None;
+                    };
+                    let (id, cmd) = ctx.request(Request::DiscardQcDraft {
+                        token,
+                        order_id: self.order_id,
+                        qc_type: f.header.qc_type,
+                    });
+                    self.discard_pending = Some(id);
+                    cmd
+                }
+                Action::No | Action::Cancel => Command::None,
+                _ => {
+                    self.dialog = Some(Dialog::Discard);
+                    Command::None
+                }
+            },
+        }
+    }
+
+    fn with_value(&self, line: usize, value: Option<String>) -> Answer {
+        let mut a = self.answers.get(line).cloned().unwrap_or_default();
+        a.value = value;
+        a.is_na = false;
+        a
+    }
+
+    /// How an answer not yet stored would be judged (the dialogs show it as it is typed).
+    pub fn judge_candidate(&self, line: usize, answer: &Answer) -> Judgement {
+        match self.item_of(line) {
+            Some(item) => judge(item, answer),
+            None => Judgement::Unanswered,
+        }
+    }
+
+    fn set_answer(&mut self, line: usize, answer: Answer) {
+        if let Some(a) = self.answers.get_mut(line) {
+            *a = answer;
+        }
+    }
+
+    fn advance_from(&mut self, line: usize) {
+        if self.selected == line {
+            self.advance();
+        }
+    }
+
+    fn accept_choice(&mut self, line: usize, chosen: Vec<String>, ctx: &mut Ctx) -> Command {
+        let needs_note: Vec<String> = self
+            .item_of(line)
+            .map(|i| {
+                chosen
+                    .iter()
+                    .filter(|c| i.note_required_for.contains(c))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let answer = self.with_value(line, Some(chosen.join("; ")));
+        let has_note = answer
+            .notes
+            .as_deref()
+            .is_some_and(|n| !n.trim().is_empty());
+        self.set_answer(line, answer);
+        let cmd = self.changed(line, ctx);
+        if !needs_note.is_empty() && !has_note {
+            // The answer is kept (and saved); the note it needs is asked for at once.
+            self.open_notes(
+                line,
+                false,
+                Some(format!("A note is required for {}", needs_note.join(", "))),
+            );
+        } else {
+            self.advance_from(line);
+        }
+        cmd
+    }
+
+    fn sign(&mut self, d: &mut SignDialog, ctx: &mut Ctx) -> Command {
+        d.form.clear_errors();
+        d.error = None;
+        let job = match validate_job_id(&d.form.value(SIGN_JOB)) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                d.form.set_error(SIGN_JOB, e);
+                None
+            }
+        };
+        let outcome = if d.form.value(SIGN_OUTCOME) == "PASS" && d.may_pass {
+            QcOutcome::Pass
+        } else {
+            QcOutcome::Fail
+        };
+        let reason = match outcome {
+            QcOutcome::Pass => None,
+            QcOutcome::Fail => match validate_reason(Some(&d.form.value(SIGN_REASON))) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    d.form.set_error(SIGN_REASON, e);
+                    None
+                }
+            },
+        };
+        let password = d.form.value(SIGN_PASSWORD);
+        if password.is_empty() {
+            d.form
+                .set_error(SIGN_PASSWORD, "Enter your password to sign");
+        }
+        if let Some(i) = d.form.first_error() {
+            d.form.set_focus(i);
+            return Command::None;
+        }
+        let (Some(job), Some(token), Some(f)) = (job, ctx.token(), &self.form) else {
+            return Command::None;
+        };
+        let qc_type = f.header.qc_type;
+        let answers = self.line_answers(0..self.answers.len());
+        let mut cmd = Command::None;
+        if job != self.job_id {
+            // The draft keeps the corrected job id even if signing fails.
+            self.job_id = job.clone();
+            self.job_dirty = true;
+            cmd = self.flush(ctx);
+        }
+        let (id, submit) = ctx.request(Request::SubmitQc {
+            token,
+            order_id: self.order_id,
+            qc_type,
+            job_id: job,
+            answers,
+            outcome,
+            reason: if outcome == QcOutcome::Fail {
+                reason
+            } else {
+                None
+            },
+            password,
+        });
+        d.pending = Some(id);
+        cmd.and(submit)
+    }
+
+    // --- Saving ----------------------------------------------------------------------------------
+
+    fn changed(&mut self, line: usize, ctx: &mut Ctx) -> Command {
+        self.pending.insert(line);
+        self.flush(ctx)
+    }
+
+    /// Sends the waiting changes unless a save is already out (its reply sends them).
+    fn flush(&mut self, ctx: &mut Ctx) -> Command {
+        if self.in_flight.is_some() || (self.pending.is_empty() && !self.job_dirty) {
+            return Command::None;
+        }
+        let (Some(token), Some(f)) = (ctx.token(), &self.form) else {
+            return Command::None;
+        };
+        let qc_type = f.header.qc_type;
+        let lines: Vec<usize> = std::mem::take(&mut self.pending).into_iter().collect();
+        let answers = self.line_answers(lines.iter().copied());
+        let (id, cmd) = ctx.request(Request::SaveQcDraft {
+            token,
+            order_id: self.order_id,
+            qc_type,
+            job_id: self.job_id.clone(),
+            answers,
+        });
+        self.job_dirty = false;
+        self.in_flight = Some((id, lines));
+        self.save_status = SaveStatus::Saving;
+        self.retry_at = None;
+        cmd
+    }
+
+    // --- Replies ---------------------------------------------------------------------------------
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.load == Some(reply.id) {
+            self.load = None;
+            match reply.result {
+                Ok(Reply::QcForm(form)) => self.loaded(form),
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if let Some((id, lines)) = &self.in_flight
+            && *id == reply.id
+        {
+            let lines = lines.clone();
+            self.in_flight = None;
+            match reply.result {
+                Ok(Reply::QcDraftSaved(draft)) => {
+                    if let Some(f) = &mut self.form {
+                        f.draft_id = Some(draft);
+                    }
+                    self.save_status = SaveStatus::Saved;
+                }
+                Ok(_) => self.save_status = SaveStatus::Saved,
+                Err(e) => {
+                    // Kept: sent again with the next change or the retry.
+                    self.pending.extend(lines);
+                    self.job_dirty = true;
+                    self.save_status = SaveStatus::Failed(e.user_message());
+                    return Command::None;
+                }
+            }
+            return self.flush(ctx);
+        }
+        if self.discard_pending == Some(reply.id) {
+            self.discard_pending = None;
+            return match reply.result {
+                Ok(_) => {
+                    ctx.toast(Toast::info("Draft discarded"));
+                    self.form = None;
+                    self.reload(ctx)
+                }
+                Err(e) => {
+                    self.message = Some(format!("Not discarded: {}", e.user_message()));
+                    Command::None
+                }
+            };
+        }
+        if let Some(Dialog::Sign(d)) = &mut self.dialog
+            && d.pending == Some(reply.id)
+        {
+            d.pending = None;
+            match reply.result {
+                Ok(Reply::QcSubmitted(summary)) => {
+                    let status = new_status(summary.qc_type, summary.status.code() == "PASS");
+                    let text = match status {
+                        Some(s) => format!(
+                            "{} {} signed · build {} is now {}",
+                            lines::form_label(summary.qc_type),
+                            summary.status.code(),
+                            self.form
+                                .as_ref()
+                                .map_or("", |f| f.header.build_number.as_str()),
+                            s.code()
+                        ),
+                        None => format!(
+                            "{} {} signed",
+                            lines::form_label(summary.qc_type),
+                            summary.status.code()
+                        ),
+                    };
+                    self.dialog = None;
+                    self.pending.clear();
+                    self.job_dirty = false;
+                    ctx.toast(Toast::info(text));
+                    ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // Everything typed stays except the password, which is asked for again.
+                    if let Some(p) = d.form.field_mut(SIGN_PASSWORD) {
+                        p.clear();
+                    }
+                    d.form.set_focus(SIGN_PASSWORD);
+                    d.error = Some(e.user_message());
+                }
+            }
+        }
+        // Anything else is a reply nobody waits for any more.
+        Command::None
+    }
+
+    fn loaded(&mut self, form: Box<QcForm>) {
+        self.answers = lines::answers_by_line(&form.items, &form.lines, &form.answers);
+        self.job_id = form.job_id.clone();
+        self.selected = self.selected.min(form.lines.len().saturating_sub(1));
+        self.load_error = None;
+        self.pending.clear();
+        self.job_dirty = false;
+        self.in_flight = None;
+        self.save_status = SaveStatus::Idle;
+        self.form = Some(form);
+        // Resuming a draft: start at the first line still open.
+        if self.selected == 0
+            && let Some(i) =
+                (0..self.answers.len()).find(|&i| matches!(self.judged(i), Judgement::Unanswered))
+        {
+            self.selected = i;
+        }
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        view::draw(self, frame, area, theme);
+    }
+}
+
+fn value_kind(t: CheckType) -> &'static str {
+    match t {
+        CheckType::Measurement => "a measured value",
+        CheckType::Text => "a text",
+        CheckType::MultiChoice => "a choice",
+        CheckType::Boolean | CheckType::NaOption => "yes or no",
+    }
+}
+
+fn notes_len(editor: &TextArea) -> usize {
+    editor
+        .lines()
+        .iter()
+        .map(|l| l.chars().count() + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
+}
+
+fn edit_notes(editor: &mut TextArea, action: Action) {
+    match action {
+        Action::DeleteBack => {
+            editor.delete_char();
+        }
+        Action::DeleteForward => {
+            editor.delete_next_char();
+        }
+        Action::CursorLeft => editor.move_cursor(CursorMove::Back),
+        Action::CursorRight => editor.move_cursor(CursorMove::Forward),
+        Action::LineStart => editor.move_cursor(CursorMove::Head),
+        Action::LineEnd => editor.move_cursor(CursorMove::End),
+        Action::ClearField => {
+            editor.move_cursor(CursorMove::End);
+            editor.delete_line_by_head();
+        }
+        _ => {}
+    }
+}
+
+/// Where a submitted result moves the build (T3, T4, T8, T9).
+pub fn new_status(qc_type: FormType, pass: bool) -> Option<OrderStatus> {
+    match (qc_type, pass) {
+        (FormType::PreQc, true) => Some(OrderStatus::ReadyForProduction),
+        (FormType::PreQc, false) => Some(OrderStatus::PartsSent),
+        (FormType::FinalQc, true) => Some(OrderStatus::ReadyForShip),
+        (FormType::FinalQc, false) => Some(OrderStatus::ReadyForProduction),
+        (FormType::InProcess, _) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,549 @@
+//! Golden renders of the QC checklist and the QC history at 100x30, into `screens/qc_checklist/` and
+//! `screens/qc_history/`.
+//!
+//! The form is built from the shipped "Final Quality Check" template for a T2-B2 build (E_SINK + E_DRAIN,
+//! pegboard, casters, height-adjustable legs, one faucet): its items become `QcItemDef`s the way the
+//! database layer makes them, and the applicable lines come from the template's own conditions, so the
+//! goldens show the real wording. The screens are reached the way an inspector reaches them: a
+//! notification opens the build, `c` opens the checklist and `h` the history.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "render/mod.rs"]
+mod render;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::applies_when::{BasinFacts, SinkFacts, eval};
+use cleanstation::domain::checklist::{FormType, Item, parse_checklists};
+use cleanstation::domain::notification::Notification;
+use cleanstation::domain::order::{
+    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
+};
+use cleanstation::domain::qc::{
+    Answer, FormLine, LineAnswer, QcForm, QcHeader, QcItemDef, QcResultDetail, QcResultStatus,
+    QcResultSummary,
+};
+use cleanstation::msg::{Reply, Request};
+use cleanstation::reference::CHECKLISTS_TOML;
+use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::theme::Theme;
+use crossterm::event::KeyCode;
+use render::{Driver, init, user_for};
+use serde_json::json;
+use uuid::Uuid;
+
+const W: u16 = 100;
+const H: u16 = 30;
+const ORDER: Uuid = Uuid::from_u128(0x0001_0004);
+
+fn snap(screen: &str, state: &str, description: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => format!("../screens/{screen}"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => description,
+    }, {
+        insta::assert_snapshot!(state.to_string(), text);
+    });
+}
+
+fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 3, d)
+        .and_then(|x| x.and_hms_opt(h, m, 0))
+        .expect("valid fixture time")
+}
+
+fn build() -> BuildConfig {
+    serde_json::from_value(json!({
+        "buildNumber": "24-0126", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
+        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
+        "hasPegboard": true, "pegboardColor": "BLUE", "pegboardType": "SOLID", "pegboardSizeType": "SAME_AS_SINK",
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
+             "hasBasinLight": true, "hasPTrapDrain": true},
+            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
+        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
+        "accessories": []
+    }))
+    .expect("valid build")
+}
+
+fn facts() -> SinkFacts {
+    let basin = |index, t: &str, light| BasinFacts {
+        index,
+        basin_type: t.into(),
+        light,
+        p_trap: light,
+        custom: false,
+    };
+    SinkFacts {
+        model: "T2-B2".into(),
+        basins: vec![basin(1, "E_SINK", true), basin(2, "E_DRAIN", false)],
+        length: 72,
+        width: 30,
+        legs: "HEIGHT_ADJUSTABLE".into(),
+        legs_model: "DL27".into(),
+        feet: "LOCK_LEVELING_CASTERS".into(),
+        pegboard: true,
+        pegboard_type: Some("SOLID".into()),
+        language: "EN".into(),
+        faucet_types: vec!["WRIST_BLADE_SWING_SPOUT".into()],
+        faucets: 1,
+        sprayer_types: Vec::new(),
+        sprayers: 0,
+    }
+}
+
+fn template_items(key: &str) -> Vec<Item> {
+    parse_checklists(CHECKLISTS_TOML)
+        .expect("shipped checklists parse")
+        .templates
+        .into_iter()
+        .find(|t| t.key == key)
+        .map(|t| t.items)
+        .expect("the template ships")
+}
+
+fn def(n: u128, item: &Item) -> QcItemDef {
+    QcItemDef::from_row(
+        Uuid::from_u128(0xF000 + n),
+        item.section.clone(),
+        item.description.clone(),
+        item.check_type,
+        item.basin_specific,
+        item.required,
+        item.notes_prompt,
+        item.sequence,
+        Some(&item.rules_json()),
+    )
+}
+
+/// The Final QC items and the lines that apply to the T2-B2 build, in display order. The template has no
+/// measurement, so one from the End-of-Line test (basin water temperature) is added at the end to show
+/// how measured values read.
+fn items_and_lines() -> (Vec<QcItemDef>, Vec<FormLine>) {
+    let mut source = template_items("FINAL_QC");
+    source.sort_by_key(|i| i.sequence);
+    let extra = template_items("EOL_TEST")
+        .into_iter()
+        .find(|i| i.code == "EOL-21")
+        .expect("EOL-21 ships");
+    source.push(extra);
+    let f = facts();
+    let mut items = Vec::new();
+    let mut lines = Vec::new();
+    for (n, it) in source.iter().enumerate() {
+        let index = items.len();
+        let holds =
+            |basin: Option<&BasinFacts>| it.condition.as_ref().is_none_or(|c| eval(c, &f, basin));
+        if it.basin_specific {
+            for b in &f.basins {
+                if holds(Some(b)) {
+                    lines.push(FormLine {
+                        item: index,
+                        basin_index: Some(i32::try_from(b.index).expect("small")),
+                    });
+                }
+            }
+        } else if holds(None) {
+            lines.push(FormLine {
+                item: index,
+                basin_index: None,
+            });
+        }
+        let mut d = def(n as u128, it);
+        if it.code == "EOL-21" {
+            d.sequence = 10_000;
+        }
+        items.push(d);
+    }
+    (items, lines)
+}
+
+fn header() -> QcHeader {
+    QcHeader {
+        order_id: ORDER,
+        po_number: "4500023".into(),
+        build_number: "24-0126".into(),
+        customer_name: "Lakeview Surgical Center".into(),
+        sink_model: "T2-B2".into(),
+        number_of_basins: 2,
+        qc_type: FormType::FinalQc,
+        first_pass: Some(true),
+        template_id: Uuid::from_u128(0xA000),
+        template_name: "Final Quality Check".into(),
+        template_version: 1,
+    }
+}
+
+fn form(answers: Vec<LineAnswer>, job_id: &str, by_other: Option<&str>) -> QcForm {
+    let (items, lines) = items_and_lines();
+    QcForm {
+        header: header(),
+        items,
+        lines,
+        draft_id: (!answers.is_empty()).then_some(Uuid::from_u128(0xD000)),
+        job_id: job_id.into(),
+        answers,
+        draft_by_other: by_other.map(str::to_string),
+    }
+}
+
+fn answer(items: &[QcItemDef], line: &FormLine, value: &str) -> LineAnswer {
+    LineAnswer {
+        item_id: items[line.item].id,
+        basin_index: line.basin_index,
+        answer: Answer {
+            value: Some(value.into()),
+            is_na: false,
+            notes: None,
+        },
+    }
+}
+
+/// The first twelve lines answered (FQC-09 touchscreen "Packaged", the rest YES) except the basin 2
+/// drain button, answered NO with a note; the measurement answered 40.5.
+fn midway_answers() -> Vec<LineAnswer> {
+    let (items, lines) = items_and_lines();
+    let mut out = Vec::new();
+    for line in lines.iter().take(12) {
+        let item = &items[line.item];
+        let mut a = match item.code.as_str() {
+            "FQC-09" => answer(&items, line, "Packaged"),
+            "FQC-12" => answer(&items, line, "NO"),
+            _ => answer(&items, line, "YES"),
+        };
+        if item.code == "FQC-12" {
+            a.answer.notes = Some("Drain button not fitted; part on back order".into());
+        }
+        out.push(a);
+    }
+    if let Some(line) = lines.iter().find(|l| items[l.item].code == "EOL-21") {
+        out.push(answer(&items, line, "40.5"));
+    }
+    out
+}
+
+fn order_detail() -> OrderDetail {
+    OrderDetail {
+        id: ORDER,
+        header: OrderHeader {
+            po_number: "4500023".into(),
+            customer_name: "Lakeview Surgical Center".into(),
+            project_name: None,
+            sales_person: "Daniel Whitaker".into(),
+            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
+            order_language: DocumentLanguage::En,
+            notes: None,
+        },
+        build: build(),
+        status: OrderStatus::ReadyForFinalQc,
+        assignee: None,
+        bom: None,
+        history: Vec::new(),
+        actions: Vec::new(),
+        created_at: at(3, 9, 0),
+        updated_at: at(12, 9, 15),
+    }
+}
+
+/// A QC inspector (or `role`) opens the build from a notification.
+fn at_build(role: Role) -> Driver {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(role));
+    let pos = home_entries(role)
+        .iter()
+        .position(|e| e.target == ScreenId::Notifications)
+        .expect("every role has notifications");
+    for _ in 0..pos {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    assert!(d.answer(
+        |r| matches!(r, Request::Notifications { .. }),
+        Ok(Reply::Notifications(vec![Notification {
+            id: Uuid::from_u128(0x0900),
+            title: "Build 24-0126 ready for Final QC".into(),
+            message: "Assembly and testing are complete".into(),
+            kind: "ORDER_STATUS_CHANGE".into(),
+            is_read: false,
+            created_at: at(12, 9, 15),
+            related_order: Some(ORDER),
+        }])),
+    ));
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::MarkNotificationsRead { .. }),
+        Ok(Reply::Done),
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { .. }),
+        Ok(Reply::Order(Box::new(order_detail()))),
+    ));
+    d
+}
+
+fn checklist(f: QcForm) -> Driver {
+    let mut d = at_build(Role::QcPerson);
+    d.key(KeyCode::Char('c'));
+    assert!(matches!(d.app.screen(), ActiveScreen::QcChecklist(_)));
+    assert!(d.answer(
+        |r| matches!(r, Request::QcForm { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::QcForm(Box::new(f))),
+    ));
+    d
+}
+
+#[test]
+fn checklist_at_start() {
+    let mut d = checklist(form(Vec::new(), "", None));
+    snap(
+        "qc_checklist",
+        "start",
+        "Final QC of a T2-B2 build, nothing answered yet",
+        &d.render(W, H),
+    );
+    // The first answer goes out as a draft save of that line.
+    d.key(KeyCode::Char('y'));
+    let save = d
+        .take(|r| matches!(r, Request::SaveQcDraft { .. }))
+        .expect("y saves the draft");
+    let Request::SaveQcDraft { answers, .. } = &save.kind else {
+        unreachable!()
+    };
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].answer.value.as_deref(), Some("YES"));
+    let text = d.render(W, H);
+    assert!(text.contains("Saving…"), "{text}");
+    d.reply(&save, Ok(Reply::QcDraftSaved(Uuid::from_u128(0xD000))));
+    let text = d.render(W, H);
+    assert!(text.contains("· Saved"), "{text}");
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+}
+
+#[test]
+fn checklist_midway_with_a_non_conforming_line() {
+    let mut d = checklist(form(midway_answers(), "J-7781", None));
+    // G jumps to the non-conforming drain button of basin 2.
+    d.key(KeyCode::Char('G'));
+    snap(
+        "qc_checklist",
+        "midway",
+        "Resumed draft: twelve lines answered, basin 2's drain button non-conforming (G selects it)",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::End);
+    snap(
+        "qc_checklist",
+        "measurement",
+        "The measurement line: value with unit and its range",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Enter);
+    d.key_event(crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    d.type_str("41.5");
+    snap(
+        "qc_checklist",
+        "value_dialog",
+        "Enter on the measurement: the value dialog, judged as typed",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn sign_dialog() {
+    let mut d = checklist(form(midway_answers(), "J-7781", None));
+    d.key(KeyCode::Char('s'));
+    d.type_str("x");
+    d.key(KeyCode::Tab);
+    d.type_str("Drain button missing on basin 2");
+    d.key(KeyCode::Tab);
+    d.type_str("secret");
+    d.key(KeyCode::Enter);
+    let submit = d
+        .take(|r| matches!(r, Request::SubmitQc { .. }))
+        .expect("Enter signs");
+    d.reply(
+        &submit,
+        Err(DbError::Invalid("Password incorrect; not signed".into())),
+    );
+    snap(
+        "qc_checklist",
+        "sign_dialog",
+        "The sign dialog after a wrong password: FAIL only (items open), reason kept, password cleared",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn another_inspectors_draft() {
+    let mut d = checklist(form(midway_answers(), "J-7781", Some("Rita Ng")));
+    snap(
+        "qc_checklist",
+        "other_inspector",
+        "Another inspector's draft: read-only",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Char('y'));
+    assert!(
+        d.take(|r| matches!(r, Request::SaveQcDraft { .. }))
+            .is_none()
+    );
+}
+
+fn summaries() -> Vec<QcResultSummary> {
+    vec![
+        QcResultSummary {
+            id: Uuid::from_u128(0xE002),
+            qc_type: FormType::FinalQc,
+            template_name: "Final Quality Check".into(),
+            template_version: 1,
+            status: QcResultStatus::Fail,
+            performed_by: "Quentin Okafor".into(),
+            at: Some(at(14, 10, 42)),
+            job_id: Some("J-7781".into()),
+            notes: Some("Drain button missing on basin 2".into()),
+            signature: "Quentin Okafor (QO) | FINAL_QC FAIL | 2025-03-14T10:42:00Z | sha256:9f2c1e0b7a4d3c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a".into(),
+            verified: Some(true),
+        },
+        QcResultSummary {
+            id: Uuid::from_u128(0xE001),
+            qc_type: FormType::PreQc,
+            template_name: "Pre-Production Check".into(),
+            template_version: 1,
+            status: QcResultStatus::Pass,
+            performed_by: "Quentin Okafor".into(),
+            at: Some(at(5, 8, 15)),
+            job_id: Some("J-7781".into()),
+            notes: None,
+            signature: "Quentin Okafor (QO) | PRE_QC PASS | 2025-03-05T08:15:00Z | sha256:00aa".into(),
+            verified: Some(false),
+        },
+    ]
+}
+
+fn history() -> Driver {
+    let mut d = at_build(Role::QcPerson);
+    d.key(KeyCode::Char('h'));
+    assert!(matches!(d.app.screen(), ActiveScreen::QcHistory(_)));
+    assert!(d.answer(
+        |r| matches!(r, Request::QcHistory { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::QcHistory(summaries())),
+    ));
+    d
+}
+
+#[test]
+fn history_and_a_read_only_result() {
+    let mut d = history();
+    snap(
+        "qc_history",
+        "list",
+        "A build's QC results, newest first, with the signature check",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Enter);
+    let (items, lines) = items_and_lines();
+    let detail = QcResultDetail {
+        summary: summaries().remove(0),
+        header: header(),
+        items,
+        lines,
+        answers: midway_answers(),
+    };
+    assert!(d.answer(
+        |r| matches!(r, Request::QcResult { result_id, .. } if *result_id == Uuid::from_u128(0xE002)),
+        Ok(Reply::QcResult(Box::new(detail))),
+    ));
+    d.key(KeyCode::PageDown);
+    snap(
+        "qc_history",
+        "result",
+        "The FAIL Final QC result, read-only, with its reason and signature",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::QcHistory(_)));
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+}
+
+#[test]
+fn certificate_of_a_passed_final_qc() {
+    let mut d = at_build(Role::QcPerson);
+    d.key(KeyCode::Char('h'));
+    let mut list = summaries();
+    list[0].status = QcResultStatus::Pass;
+    list[0].notes = None;
+    assert!(d.answer(
+        |r| matches!(r, Request::QcHistory { .. }),
+        Ok(Reply::QcHistory(list)),
+    ));
+    d.key(KeyCode::Char('p'));
+    d.type_str("certs");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::QcCertificate { dir, result_id, .. } if dir == "certs" && *result_id == Uuid::from_u128(0xE002)))
+        .expect("Enter asks for the certificate");
+    d.reply(
+        &req,
+        Err(DbError::Invalid(
+            "The directory certs does not exist".into(),
+        )),
+    );
+    let text = d.render(W, H);
+    assert!(
+        text.contains("ERROR: The directory certs does not exist"),
+        "{text}"
+    );
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::QcCertificate { .. }))
+        .expect("sent again");
+    d.reply(
+        &req,
+        Ok(Reply::Exported(vec![
+            "/srv/qc/certs/4500023_24-0126_FinalQC.pdf".into(),
+        ])),
+    );
+    let text = d.render(W, H);
+    assert!(
+        text.contains("Certificate written to /srv/qc/certs/4500023_24-0126_FinalQC.pdf"),
+        "{text}"
+    );
+    // The Pre-QC result has no certificate: p does nothing there.
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char('p'));
+    assert!(!d.render(W, H).contains("Certificate PDF"));
+}
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = checklist(form(midway_answers(), "", None));
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(1, 1)).expect("test backend");
+    let mut draw_all = |d: &mut Driver| {
+        for w in (1..=120).step_by(7) {
+            for h in 1..=40 {
+                terminal.backend_mut().resize(w, h);
+                terminal.draw(|f| d.app.view(f)).expect("draw");
+            }
+        }
+    };
+    draw_all(&mut d);
+    for key in ['s', 'e', 'i'] {
+        d.key(KeyCode::Char(key));
+        draw_all(&mut d);
+        d.key(KeyCode::Esc);
+    }
+    d.key(KeyCode::End);
+    d.key(KeyCode::Enter);
+    draw_all(&mut d);
+    let mut h = history();
+    draw_all(&mut h);
+}

@@ -2,7 +2,7 @@
 
 use crate::db::{DbError, bom as db_bom};
 use crate::domain::bom_document::BomDocument;
-use crate::export::{ExportFormat, files, write};
+use crate::export::{ExportFile, ExportFormat, files, write};
 use crate::service::orders::require_viewer;
 use crate::service::{ServiceCtx, authenticate};
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ pub async fn export_bom(
 
 /// The directory as the station means it: empty is the directory the station was started in, and a
 /// relative one is taken from there, so the screen can say exactly where the files went.
-fn station_dir(dir: &str) -> Result<PathBuf, DbError> {
+pub(crate) fn station_dir(dir: &str) -> Result<PathBuf, DbError> {
     let dir = Path::new(dir.trim());
     if dir.is_absolute() {
         return Ok(dir.to_path_buf());
@@ -59,19 +59,21 @@ pub async fn write_document(
     format: ExportFormat,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, DbError> {
+    let paths = write_rendered(dir, move |exported_at| files(&doc, format, exported_at)).await?;
+    tracing::info!(format = format.label(), files = ?paths, "BOM exported");
+    Ok(paths)
+}
+
+/// Renders the files `render` makes for the moment of export and writes them into `dir`, all or none,
+/// off the async threads.
+pub(crate) async fn write_rendered(
+    dir: &Path,
+    render: impl FnOnce(chrono::NaiveDateTime) -> Vec<ExportFile> + Send + 'static,
+) -> Result<Vec<PathBuf>, DbError> {
     let dir = dir.to_path_buf();
     let exported_at = chrono::Local::now().naive_local();
-    let written = tokio::task::spawn_blocking(move || {
-        let files = files(&doc, format, exported_at);
-        write::write_files(&dir, &files)
-    })
-    .await
-    .map_err(|e| DbError::Query(format!("the export stopped unexpectedly: {e}")))?;
-    match written {
-        Ok(paths) => {
-            tracing::info!(format = format.label(), files = ?paths, "BOM exported");
-            Ok(paths)
-        }
-        Err(e) => Err(DbError::Invalid(e.0)),
-    }
+    tokio::task::spawn_blocking(move || write::write_files(&dir, &render(exported_at)))
+        .await
+        .map_err(|e| DbError::Query(format!("the export stopped unexpectedly: {e}")))?
+        .map_err(|e| DbError::Invalid(e.0))
 }

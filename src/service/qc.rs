@@ -17,12 +17,12 @@ use crate::domain::qc::{
     QcResultStatus, QcResultSummary, applicable, content_hash, judge, may_pass, meaning, progress,
     signature_text, validate_job_id, validate_reason,
 };
+use crate::export::qc_certificate;
 use crate::msg::{Reply, Request};
 use std::collections::HashSet;
 use uuid::Uuid;
 
 pub const PASSWORD_NOT_SIGNED: &str = "Password incorrect; not signed";
-pub const CERTIFICATE_NOT_AVAILABLE: &str = "The certificate is not available yet";
 pub const CERTIFICATE_FINAL_PASS_ONLY: &str = "A certificate is printed only for a passed Final QC";
 pub const NOT_ON_FORM: &str = "An answer does not belong to this build's form; reload the form";
 
@@ -619,15 +619,23 @@ async fn certificate(
     ctx: &ServiceCtx,
     token: &str,
     result_id: Uuid,
-    _dir: &str,
+    dir: &str,
 ) -> Result<Vec<std::path::PathBuf>, DbError> {
-    let who = authenticate(ctx, token).await?;
-    let client = ctx.pool.get().await?;
-    let row = load_result(&client, &who, result_id).await?;
-    if row.qc_type != FormType::FinalQc || row.status != QcResultStatus::Pass {
+    let result = detail(ctx, token, result_id).await?;
+    if result.summary.qc_type != FormType::FinalQc || result.summary.status != QcResultStatus::Pass
+    {
         return Err(DbError::Invalid(CERTIFICATE_FINAL_PASS_ONLY.into()));
     }
-    Err(DbError::Invalid(CERTIFICATE_NOT_AVAILABLE.into()))
+    let dir = crate::service::export::station_dir(dir)?;
+    let paths = crate::service::export::write_rendered(&dir, move |printed_at| {
+        vec![crate::export::ExportFile {
+            name: qc_certificate::file_name(&result, printed_at),
+            bytes: qc_certificate::render(&result, printed_at),
+        }]
+    })
+    .await?;
+    tracing::info!(result = %result_id, files = ?paths, "QC certificate written");
+    Ok(paths)
 }
 
 #[cfg(test)]

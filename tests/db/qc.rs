@@ -1354,3 +1354,130 @@ async fn a_template_with_results_is_never_changed_in_place() {
             .any(|i| i.description == "BOM checked against the approved drawing")
     );
 }
+
+// ------------------------------------------------------------------------------------------------
+// Final QC: first pass, the failure path, the pass to shipping and the certificate
+// ------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn final_qc_fails_back_to_production_then_passes_with_a_certificate() {
+    let env = Env::new().await;
+    let id = env.build_at_pre_qc("PO-QC-F1", "QC-F1", 2).await;
+    let pre = env.form(id).await;
+    env.submit(id, conforming(&pre), QcOutcome::Pass, None)
+        .await
+        .expect("pre-qc pass");
+    // Production, testing and packaging are the floor's records; the build is put where Final QC starts.
+    let to_final_qc = async |env: &Env| {
+        env.db
+            .client()
+            .await
+            .execute(
+                r#"UPDATE "ProductionOrder" SET "orderStatus" = 'READY_FOR_FINAL_QC' WHERE id = $1"#,
+                &[&id],
+            )
+            .await
+            .expect("to final qc");
+    };
+    to_final_qc(&env).await;
+
+    let form = env.form(id).await;
+    assert_eq!(form.header.qc_type, FormType::FinalQc);
+    assert_eq!(form.header.template_name, "Final Quality Check");
+    assert_eq!(form.header.first_pass, Some(true));
+    let failed = submit_final(
+        &env,
+        id,
+        conforming(&form),
+        QcOutcome::Fail,
+        Some("Weld spatter in basin 2"),
+    )
+    .await
+    .expect("final qc fail");
+    assert!(failed.signature.contains(" | FINAL_QC FAIL | "));
+    assert_eq!(env.status(id).await, OrderStatus::ReadyForProduction);
+    let notices = env
+        .count(
+            r#"SELECT count(*) FROM "SystemNotification"
+                WHERE "type" = 'QC_REQUIRED' AND "title" = 'Final QC failed'
+                  AND "message" = 'PO-QC-F1-QC-F1 failed Final QC: Weld spatter in basin 2. Back to READY_FOR_PRODUCTION.'"#,
+            &[],
+        )
+        .await;
+    assert!(notices >= 1, "every active coordinator is told");
+
+    to_final_qc(&env).await;
+    let again = env.form(id).await;
+    assert_eq!(
+        again.header.first_pass,
+        Some(false),
+        "an earlier FAIL exists"
+    );
+    let passed = submit_final(&env, id, conforming(&again), QcOutcome::Pass, None)
+        .await
+        .expect("final qc pass");
+    assert_eq!(env.status(id).await, OrderStatus::ReadyForShip);
+
+    let dir = std::env::temp_dir().join(format!("qc-cert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let written = env
+        .send(Request::QcCertificate {
+            token: env.token(Role::ProductionCoordinator),
+            result_id: passed.id,
+            dir: dir.display().to_string(),
+        })
+        .await
+        .expect("certificate");
+    let Reply::Exported(paths) = written else {
+        panic!("unexpected reply {written:?}");
+    };
+    assert_eq!(paths.len(), 1);
+    let name = paths[0].file_name().and_then(|n| n.to_str()).unwrap_or("");
+    assert!(
+        name.starts_with("PO-QC-F1_QC-F1_FINAL_QC_") && name.ends_with(".pdf"),
+        "{name}"
+    );
+    let bytes = std::fs::read(&paths[0]).expect("certificate file");
+    assert!(bytes.starts_with(b"%PDF"));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // The failed result has no certificate; the history verifies both.
+    let refused = env
+        .send(Request::QcCertificate {
+            token: env.token(Role::ProductionCoordinator),
+            result_id: failed.id,
+            dir: std::env::temp_dir().display().to_string(),
+        })
+        .await;
+    assert_eq!(
+        err_text(refused),
+        cleanstation::service::qc::CERTIFICATE_FINAL_PASS_ONLY
+    );
+    let history = env.history_as(Role::Assembler, id).await.expect("history");
+    assert_eq!(history.len(), 3);
+    assert!(history.iter().all(|r| r.verified == Some(true)));
+}
+
+async fn submit_final(
+    env: &Env,
+    id: Uuid,
+    answers: Vec<LineAnswer>,
+    outcome: QcOutcome,
+    reason: Option<&str>,
+) -> Result<QcResultSummary, DbError> {
+    env.send(Request::SubmitQc {
+        token: env.token(Role::QcPerson),
+        order_id: id,
+        qc_type: FormType::FinalQc,
+        job_id: "JOB-F1".into(),
+        answers,
+        outcome,
+        reason: reason.map(str::to_string),
+        password: DEMO_PASSWORD.into(),
+    })
+    .await
+    .map(|r| match r {
+        Reply::QcSubmitted(s) => *s,
+        other => panic!("unexpected reply {other:?}"),
+    })
+}

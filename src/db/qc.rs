@@ -199,10 +199,10 @@ pub struct NewDraft<'a> {
 pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, DbError> {
     let row = tx
         .query_one(
-            r#"INSERT INTO "QCResult" ("orderId", "buildNumber", "templateId", "qcTypePerformed",
+            r#"INSERT INTO "QCResult" (id, "orderId", "buildNumber", "templateId", "qcTypePerformed",
                                       "performedBy", "jobId", "numberOfBasins", "overallStatus",
                                       "digitalSignature", "timestamp")
-               VALUES ($1, $2, $3, $4, $5, $6, $7, 'INCOMPLETE', '',
+               VALUES ($8, $1, $2, $3, $4, $5, $6, $7, 'INCOMPLETE', '',
                        date_trunc('second', now() AT TIME ZONE 'UTC'))
                RETURNING id"#,
             &[
@@ -213,6 +213,8 @@ pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid
                 &d.performed_by,
                 &d.job_id,
                 &d.number_of_basins,
+                // Time-ordered, so results signed within the same second still list in the order made.
+                &Uuid::now_v7(),
             ],
         )
         .await?;
@@ -459,7 +461,7 @@ pub async fn results_of(
             concat!(
                 "SELECT ",
                 result_cols!(),
-                r#" WHERE r."orderId" = $1 ORDER BY r."timestamp" DESC NULLS LAST, r.id"#
+                r#" WHERE r."orderId" = $1 ORDER BY r."timestamp" DESC NULLS LAST, r.id DESC"#
             ),
             &[&order_id],
         )

@@ -409,3 +409,115 @@ fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
         Duration::from_secs(20),
     );
 }
+
+#[test]
+fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production() {
+    let station = Station::start("qc");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    let cli = |args: &[&str]| {
+        Command::new(BIN)
+            .args(["--config", &station.config.display().to_string()])
+            .args(args)
+            .env("CLEANSTATION_PASSWORD", "demo-password")
+            .output()
+            .expect("cli")
+    };
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bom/example-2.json");
+    let import = cli(&[
+        "order",
+        "import",
+        &fixture.display().to_string(),
+        "--as",
+        "coordinator",
+    ]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    // Procurement approves the BOM, sends the parts and confirms the body's arrival.
+    station.login("procurement", "demo-password");
+    station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["Build detail", "b Approve BOM"], Duration::from_secs(20));
+    for (key, done) in [
+        ("b", "BOM version 1 of EX-2 approved"),
+        ("m", "EX-2 moved to PARTS_SENT"),
+        ("m", "EX-2 moved to READY_FOR_PRE_QC"),
+    ] {
+        station.keys(&[key]);
+        station.wait_for(&["y Yes"], Duration::from_secs(10));
+        station.keys(&["y"]);
+        station.wait_for(&[done], Duration::from_secs(20));
+    }
+
+    // The inspector works the checklist from the keyboard.
+    station.keys(&["C-l"]);
+    station.wait_for(&["Station locked"], Duration::from_secs(10));
+    station.keys(&["F2"]);
+    station.login("inspector", "demo-password");
+    station.wait_for(&["QC inspector", "Orders"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["PO-EX-2", "Pre-QC"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["Build detail", "c QC checklist"], Duration::from_secs(20));
+    station.keys(&["c"]);
+    station.wait_for(
+        &["Pre-Production Check v1", "answered 0 / 15 required"],
+        Duration::from_secs(20),
+    );
+    // Eleven yes/no checks, each answered and the next one selected.
+    for n in 1..=11 {
+        station.keys(&["y"]);
+        station.wait_for(
+            &[&format!("answered {n} / 15 required")],
+            Duration::from_secs(10),
+        );
+    }
+    // The drain locations (one choice each), then the faucet locations (several allowed: Space ticks).
+    for (n, keys) in [
+        (12, &["Enter"][..]),
+        (13, &["Enter"][..]),
+        (14, &["Space", "Enter"][..]),
+        (15, &["Space", "Enter"][..]),
+    ] {
+        station.keys(&["Enter"]);
+        station.wait_for(&["Choose", "Enter accepts"], Duration::from_secs(10));
+        for k in keys {
+            station.keys(&[k]);
+        }
+        station.wait_for(
+            &[&format!("answered {n} / 15 required")],
+            Duration::from_secs(10),
+        );
+    }
+    station.wait_for(&["ready to sign (s)", "Saved"], Duration::from_secs(10));
+    station.keys(&["i"]);
+    station.wait_for(&["▶ Job ID ["], Duration::from_secs(10));
+    station.type_text("J-1001");
+    station.keys(&["Enter"]);
+    station.wait_for(&["Job ID J-1001"], Duration::from_secs(10));
+    station.keys(&["s"]);
+    station.wait_for(&["Sign Pre-QC", "PRE_QC PASS"], Duration::from_secs(10));
+    station.keys(&["Tab", "Tab"]);
+    station.wait_for(&["▶ Password"], Duration::from_secs(10));
+    station.type_text("demo-password");
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &["Pre-QC PASS signed · build EX-2 is now READY_FOR_PRODUCTION"],
+        Duration::from_secs(30),
+    );
+    station.wait_for(&["Ready for production"], Duration::from_secs(10));
+
+    // The signature checks out from the command line too.
+    let verify = cli(&["qc", "verify", "EX-2"]);
+    let out = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{out}");
+    assert!(
+        out.contains("PRE_QC PASS") && out.contains("Tom Becker: signature verified"),
+        "{out}"
+    );
+}

@@ -482,6 +482,29 @@ fn field_error_line(e: &crate::domain::order_rules::FieldError) -> String {
     }
 }
 
+/// Why an order document cannot be previewed as a whole, or `None`.
+pub(crate) fn empty_order(order: &crate::domain::order::NewOrder) -> Option<String> {
+    order
+        .builds
+        .is_empty()
+        .then(|| "invalid configuration: the order document has no builds".to_string())
+}
+
+/// One line per rule of the wizard that `build` breaks; empty when it is valid. The headless previews
+/// report every problem of every build together, in build order, and then print nothing.
+pub(crate) fn build_problems(build: &crate::domain::order::BuildConfig) -> Vec<String> {
+    let number = build.build_number.trim();
+    crate::domain::order_rules::validate_build(build)
+        .iter()
+        .map(|e| {
+            format!(
+                "Build {number}: invalid configuration: {}: {}",
+                e.field, e.message
+            )
+        })
+        .collect()
+}
+
 /// Parses an `order import` file (the schema's field names; unknown keys are refused).
 pub fn read_order_file(file: &Path) -> Result<crate::domain::order::NewOrder, CliError> {
     let text = std::fs::read_to_string(file)

@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::domain::checklist::{CheckType, parse_checklists};
 use crate::domain::order::NewOrder;
-use crate::domain::order_rules::validate_build;
 use crate::domain::qc::{QcItemDef, applicable};
 use serde::Serialize;
 use std::path::Path;
@@ -69,23 +68,15 @@ pub fn preview_order(
     order: &NewOrder,
     items: &[QcItemDef],
 ) -> Result<ChecklistPreview, Vec<String>> {
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> = super::empty_order(order).into_iter().collect();
     let mut builds = Vec::with_capacity(order.builds.len());
-    if order.builds.is_empty() {
-        problems.push("invalid configuration: the order document has no builds".to_string());
-    }
     for build in &order.builds {
-        let number = build.build_number.trim();
-        let errors = validate_build(build);
-        if !errors.is_empty() {
-            problems.extend(errors.iter().map(|e| {
-                format!(
-                    "Build {number}: invalid configuration: {}: {}",
-                    e.field, e.message
-                )
-            }));
+        let invalid = super::build_problems(build);
+        if !invalid.is_empty() {
+            problems.extend(invalid);
             continue;
         }
+        let number = build.build_number.trim();
         match applicable(items, build, order.header.order_language) {
             Ok(lines) => builds.push(BuildItems {
                 build_number: number.to_string(),

@@ -204,6 +204,53 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
+    /// The document's title with the product's name at the right, over a full-width rule.
+    pub(crate) fn title(&mut self, title: &str) {
+        let baseline = self.y - 18.0;
+        self.text(MARGIN, baseline, title, true, 18.0, BLACK);
+        let brand = "CleanStation MDRD";
+        let bw = self.metrics.width(brand, false, 9.0);
+        self.text(
+            MARGIN + CONTENT_WIDTH - bw,
+            baseline,
+            brand,
+            false,
+            9.0,
+            GREY_TEXT,
+        );
+        self.y -= 28.0;
+        self.rule(MARGIN, MARGIN + CONTENT_WIDTH, self.y, 1.0, BLACK);
+        self.y -= 6.0;
+    }
+    /// "Page i of n" and `identity` (cut to fit) at the foot of every page laid out so far.
+    pub(crate) fn footers(&mut self, identity: &str) {
+        let total = self.pages.len();
+        let identity = self
+            .metrics
+            .truncate(identity, false, 8.0, CONTENT_WIDTH - 90.0);
+        let pages = std::mem::take(&mut self.pages);
+        for (i, ops) in pages.into_iter().enumerate() {
+            self.pages.push(ops);
+            let number = format!("Page {} of {total}", i + 1);
+            let w = self.metrics.width(&number, false, 8.0);
+            self.rule(
+                MARGIN,
+                MARGIN + CONTENT_WIDTH,
+                FOOTER_BASELINE + 12.0,
+                0.5,
+                RULE,
+            );
+            self.text(MARGIN, FOOTER_BASELINE, &identity, false, 8.0, GREY_TEXT);
+            self.text(
+                MARGIN + CONTENT_WIDTH - w,
+                FOOTER_BASELINE,
+                &number,
+                false,
+                8.0,
+                GREY_TEXT,
+            );
+        }
+    }
     pub(crate) fn new() -> Layout {
         let mut layout = Layout {
             metrics: Metrics::new(),
@@ -435,21 +482,7 @@ pub(crate) fn row_height(cells: &[Cell]) -> f32 {
 fn title_block(layout: &mut Layout, doc: &BomDocument, exported_at: NaiveDateTime) {
     let h = &doc.header;
     let v = &doc.version;
-    let baseline = layout.y - 18.0;
-    layout.text(MARGIN, baseline, "Bill of Materials", true, 18.0, BLACK);
-    let brand = "CleanStation MDRD";
-    let bw = layout.metrics.width(brand, false, 9.0);
-    layout.text(
-        MARGIN + CONTENT_WIDTH - bw,
-        baseline,
-        brand,
-        false,
-        9.0,
-        GREY_TEXT,
-    );
-    layout.y -= 28.0;
-    layout.rule(MARGIN, MARGIN + CONTENT_WIDTH, layout.y, 1.0, BLACK);
-    layout.y -= 6.0;
+    layout.title("Bill of Materials");
 
     let generated_at = v.generated_at.map_or_else(
         || "-".to_string(),
@@ -624,39 +657,13 @@ fn totals_rows(layout: &Layout, doc: &BomDocument) -> Vec<(Vec<Cell>, bool)> {
 
 /// "Page i of n" and the document's identity at the foot of every page.
 fn footers(layout: &mut Layout, doc: &BomDocument) {
-    let total = layout.pages.len();
-    let identity = format!(
+    layout.footers(&format!(
         "PO {}  /  Build {}  /  BOM version {} ({})",
         doc.header.po_number,
         doc.header.build_number,
         doc.version.version,
         doc.version.status.code()
-    );
-    let identity = layout
-        .metrics
-        .truncate(&identity, false, 8.0, CONTENT_WIDTH - 90.0);
-    let pages = std::mem::take(&mut layout.pages);
-    for (i, ops) in pages.into_iter().enumerate() {
-        layout.pages.push(ops);
-        let number = format!("Page {} of {total}", i + 1);
-        let w = layout.metrics.width(&number, false, 8.0);
-        layout.rule(
-            MARGIN,
-            MARGIN + CONTENT_WIDTH,
-            FOOTER_BASELINE + 12.0,
-            0.5,
-            RULE,
-        );
-        layout.text(MARGIN, FOOTER_BASELINE, &identity, false, 8.0, GREY_TEXT);
-        layout.text(
-            MARGIN + CONTENT_WIDTH - w,
-            FOOTER_BASELINE,
-            &number,
-            false,
-            8.0,
-            GREY_TEXT,
-        );
-    }
+    ));
 }
 
 /// The laid-out pages, before they become a file (the tests look at them).

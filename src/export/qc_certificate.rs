@@ -5,8 +5,8 @@
 
 use super::naming::sanitize;
 use super::pdf::{
-    Align, BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, FOOTER_BASELINE, GREY_TEXT,
-    LINE_HEIGHT, Layout, MARGIN, RULE, pdf_bytes, pdf_document, texts_of,
+    Align, BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout,
+    MARGIN, pdf_bytes, pdf_document, texts_of,
 };
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
@@ -101,21 +101,7 @@ fn verification_text(verified: Option<bool>) -> &'static str {
 fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTime) {
     let h = &d.header;
     let s = &d.summary;
-    let baseline = layout.y - 18.0;
-    layout.text(MARGIN, baseline, "QC Certificate", true, 18.0, BLACK);
-    let brand = "CleanStation MDRD";
-    let bw = layout.metrics.width(brand, false, 9.0);
-    layout.text(
-        MARGIN + CONTENT_WIDTH - bw,
-        baseline,
-        brand,
-        false,
-        9.0,
-        GREY_TEXT,
-    );
-    layout.y -= 28.0;
-    layout.rule(MARGIN, MARGIN + CONTENT_WIDTH, layout.y, 1.0, BLACK);
-    layout.y -= 6.0;
+    layout.title("QC Certificate");
 
     let mut result = s.status.code().to_string();
     if let Some(first) = h.first_pass {
@@ -254,39 +240,13 @@ fn signature_block(layout: &mut Layout, d: &QcResultDetail) {
 
 /// "Page i of n" and the certificate's identity at the foot of every page.
 fn footers(layout: &mut Layout, d: &QcResultDetail) {
-    let total = layout.pages.len();
-    let identity = format!(
+    layout.footers(&format!(
         "PO {}  /  Build {}  /  {} {}",
         d.header.po_number,
         d.header.build_number,
         d.header.qc_type.code(),
         d.summary.status.code()
-    );
-    let identity = layout
-        .metrics
-        .truncate(&identity, false, 8.0, CONTENT_WIDTH - 90.0);
-    let pages = std::mem::take(&mut layout.pages);
-    for (i, ops) in pages.into_iter().enumerate() {
-        layout.pages.push(ops);
-        let number = format!("Page {} of {total}", i + 1);
-        let w = layout.metrics.width(&number, false, 8.0);
-        layout.rule(
-            MARGIN,
-            MARGIN + CONTENT_WIDTH,
-            FOOTER_BASELINE + 12.0,
-            0.5,
-            RULE,
-        );
-        layout.text(MARGIN, FOOTER_BASELINE, &identity, false, 8.0, GREY_TEXT);
-        layout.text(
-            MARGIN + CONTENT_WIDTH - w,
-            FOOTER_BASELINE,
-            &number,
-            false,
-            8.0,
-            GREY_TEXT,
-        );
-    }
+    ));
 }
 
 fn pages(d: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<Vec<Op>> {

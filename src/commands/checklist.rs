@@ -9,7 +9,6 @@ use crate::domain::order::NewOrder;
 use crate::domain::qc::{QcItemDef, applicable};
 use serde::Serialize;
 use std::path::Path;
-use uuid::Uuid;
 
 /// One applicable line as `--json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -163,24 +162,8 @@ pub async fn checklist_preview(
                     "No active version of \"{name}\" in the database; import the checklist templates first"
                 ))
             })?;
-        let stored = db::templates::items_of(&client, template.id).await?;
-        // The preview answers nothing, so the items need no row ids.
-        let items: Vec<QcItemDef> = stored
-            .into_iter()
-            .map(|s| {
-                QcItemDef::from_row(
-                    Uuid::nil(),
-                    s.section,
-                    s.item_description,
-                    s.check_type,
-                    s.is_basin_specific,
-                    s.is_required,
-                    s.notes_prompt,
-                    s.sequence_order,
-                    s.rules.as_ref(),
-                )
-            })
-            .collect();
+        // The same reading of the items as the QC forms use.
+        let items = db::qc::items(&client, template.id).await?;
         (template.version, items)
     };
     let preview = preview_order(&order, &items).map_err(|p| CliError::Refused(p.join("\n")))?;

@@ -10,8 +10,11 @@ pub mod export;
 pub mod inventory;
 pub mod notifications;
 pub mod orders;
+pub mod packaging;
 pub mod qc;
 pub mod seed;
+pub mod tasks;
+pub mod testing;
 pub mod users;
 
 use crate::db::{Actor, Pool};

@@ -679,7 +679,7 @@ async fn transition(
     if !orders::set_status(&tx, locked.id, from, to, assignee).await? {
         return Err(moved_on(&tx, &locked).await?);
     }
-    on_enter_status(&tx, &locked, t, who.user.id).await?;
+    on_enter_status(&tx, &locked, t, who.user.id, reason.as_deref()).await?;
 
     let mut notes: Vec<String> = Vec::new();
     if let Some(r) = &reason {
@@ -741,8 +741,8 @@ pub(crate) async fn qc_transition(
     if !orders::set_status(tx, locked.id, t.from, t.to, assignee).await? {
         return Err(moved_on(tx, locked).await?);
     }
-    on_enter_status(tx, locked, t, who.user.id).await?;
     let reason = reason.filter(|_| gate.is_failure());
+    on_enter_status(tx, locked, t, who.user.id, reason).await?;
     let notes: Vec<String> = reason
         .map(str::to_string)
         .into_iter()
@@ -829,13 +829,25 @@ async fn check_precondition(
 /// task list on the first entry to READY_FOR_PRODUCTION, the rework task after T9 and the packaging
 /// checklist at TESTING_COMPLETE. Those records belong to the floor-record use-cases, which write them
 /// from here; the lifecycle itself adds nothing, so a move without them is complete as it is.
+/// The floor records a status brings with it (workflow.md section 3), in the move's own transaction:
+/// the task list on entering READY_FOR_PRODUCTION (or the rework task after a Final QC failure), the
+/// packaging checklist on entering TESTING_COMPLETE. `reason` is a QC failure's or an override's reason.
 async fn on_enter_status(
-    _tx: &Transaction<'_>,
-    _order: &LockedOrder,
-    _t: &Transition,
-    _user_id: Uuid,
+    tx: &Transaction<'_>,
+    order: &LockedOrder,
+    t: &Transition,
+    user_id: Uuid,
+    reason: Option<&str>,
 ) -> Result<(), DbError> {
-    Ok(())
+    match t.to {
+        OrderStatus::ReadyForProduction => {
+            super::tasks::on_enter_production(tx, order, t.from, user_id, reason).await
+        }
+        OrderStatus::TestingComplete => {
+            super::packaging::on_enter_testing_complete(tx, order, user_id).await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Tells every active coordinator that a build failed QC (2.7, D9).

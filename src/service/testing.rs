@@ -1,0 +1,1 @@
+//! End-of-line testing forms: drafts, submission with PASS/FAIL per item and basin.

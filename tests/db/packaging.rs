@@ -1,0 +1,1 @@
+//! Packaging checklists: generation on entering TESTING_COMPLETE, packed quantities, completion.

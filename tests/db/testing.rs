@@ -1,0 +1,1 @@
+//! End-of-line testing forms: drafts, submission, immutability, the T5 precondition.

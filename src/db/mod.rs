@@ -10,10 +10,12 @@ pub mod inventory;
 pub mod migrate;
 pub mod notifications;
 pub mod orders;
+pub mod packaging;
 pub mod pool;
 pub mod qc;
 pub mod sessions;
 pub mod templates;
+pub mod testing;
 pub mod users;
 
 pub use deadpool_postgres::{GenericClient, Pool, Transaction};

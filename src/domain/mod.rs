@@ -6,6 +6,7 @@ pub mod bom_diff;
 pub mod bom_document;
 pub mod catalog;
 pub mod checklist;
+pub mod floor;
 pub mod inventory;
 pub mod lifecycle;
 pub mod notification;

@@ -1,14 +1,277 @@
-//! The packaging checklist: generated on entering TESTING_COMPLETE, filled in by the assembler.
+//! The packaging checklist (workflow.md section 3): generated on entering TESTING_COMPLETE, filled in by
+//! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
-use crate::db::orders::LockedOrder;
-use crate::db::{DbError, Transaction};
+use super::orders::{moved_on, require_viewer};
+use super::testing::{floor_header, require_assembler};
+use super::{Authed, ServiceCtx, authenticate};
+use crate::db::orders::{self as db_orders, LockedOrder};
+use crate::db::packaging::{self as db_packaging, ItemRow};
+use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
+use crate::domain::bom::{ItemType, canonical_id};
+use crate::domain::floor::{
+    MOUNTED_NOTE, PACKAGING_FORM, PackagingLine, PackagingRule, PackagingView, item_complete,
+};
+use crate::domain::lifecycle;
+use crate::domain::order::OrderStatus;
+use crate::domain::qc::{QcItemDef, applicable};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Generates the round's packaging checklist (workflow.md section 3).
+fn order_not_found() -> DbError {
+    DbError::NotFound("Order".into())
+}
+
+fn not_imported() -> DbError {
+    DbError::Invalid(format!(
+        "The \"{PACKAGING_FORM}\" checklist is not imported; ask an administrator"
+    ))
+}
+
+/// A template item's packaging rule with its code and text.
+struct RuleDef {
+    item: Uuid,
+    code: String,
+    description: String,
+    rule: PackagingRule,
+}
+
+async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>), DbError> {
+    let template = templates::active_template(client, PACKAGING_FORM)
+        .await?
+        .ok_or_else(not_imported)?;
+    let defs = db_packaging::rules(client, template.id)
+        .await?
+        .into_iter()
+        .map(|(item, code, description, rule)| RuleDef {
+            item,
+            code,
+            description,
+            rule,
+        })
+        .collect();
+    Ok((template.id, defs))
+}
+
+/// Generates the round's packaging checklist (workflow.md section 3): performedBy is the mover; one item
+/// per applicable template item, with its `qty` or the current BOM's total (a BOM-driven item the BOM does
+/// not hold does not apply). An open checklist left from an earlier round is replaced.
 pub(crate) async fn on_enter_testing_complete(
-    _tx: &Transaction<'_>,
-    _order: &LockedOrder,
-    _user_id: Uuid,
+    tx: &Transaction<'_>,
+    order: &LockedOrder,
+    user_id: Uuid,
 ) -> Result<(), DbError> {
+    let rec = db_orders::load(tx, order.id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let (template_id, defs) = rule_defs(tx).await?;
+    let items = crate::db::qc::items(tx, template_id).await?;
+    let lines = applicable(&items, &rec.build, rec.header.order_language).map_err(|m| {
+        DbError::Invalid(format!(
+            "The \"{PACKAGING_FORM}\" checklist cannot be used: {m}"
+        ))
+    })?;
+    let applicable_ids: Vec<Uuid> = lines
+        .iter()
+        .filter_map(|l| items.get(l.item).map(|i: &QcItemDef| i.id))
+        .collect();
+
+    // The BOM's absolute quantities summed by canonical id, at every level.
+    let mut totals: HashMap<String, (Decimal, ItemType)> = HashMap::new();
+    if let Some(doc) = crate::db::bom::document(tx, order.id, None).await? {
+        for i in &doc.items {
+            let entry = totals
+                .entry(i.item_id.clone())
+                .or_insert((Decimal::ZERO, i.item_type));
+            entry.0 += i.quantity;
+        }
+    }
+
+    db_packaging::delete_open(tx, order.id).await?;
+    let checklist = db_packaging::insert_checklist(tx, order.id, user_id).await?;
+    let mut written = 0;
+    for def in defs.iter().filter(|d| applicable_ids.contains(&d.item)) {
+        let id = canonical_id(&def.rule.item_id);
+        let (total, bom_type) = totals
+            .get(id)
+            .copied()
+            .map_or((Decimal::ZERO, None), |(q, t)| (q, Some(t)));
+        let Some(required) = def.rule.required(total) else {
+            continue;
+        };
+        let item_type = match bom_type {
+            Some(t) => t,
+            None => db_packaging::item_type_of(tx, id).await?,
+        };
+        db_packaging::insert_item(tx, checklist, item_type, id, required).await?;
+        written += 1;
+    }
+    tracing::info!(order_id = %order.id, %checklist, items = written, "packaging checklist generated");
     Ok(())
+}
+
+/// The checklist as the screen shows it, items in template order.
+async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingView, DbError> {
+    let rec = db_orders::load(client, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let checklist = db_packaging::current(client, order_id)
+        .await?
+        .ok_or_else(|| {
+            DbError::Invalid(format!(
+                "Build {} has no packaging checklist yet; it is generated on entering TESTING_COMPLETE",
+                rec.build.build_number
+            ))
+        })?;
+    // A template that is gone still leaves the stored items readable; they just lose their text.
+    let defs = match rule_defs(client).await {
+        Ok((_, defs)) => defs,
+        Err(DbError::Invalid(_)) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let position = |row: &ItemRow| {
+        defs.iter()
+            .position(|d| canonical_id(&d.rule.item_id) == row.item_id)
+    };
+    let mut rows = db_packaging::items(client, checklist.id).await?;
+    rows.sort_by_key(|r| position(r).unwrap_or(usize::MAX));
+    let lines = rows
+        .iter()
+        .map(|r| {
+            let def = position(r).and_then(|p| defs.get(p));
+            PackagingLine {
+                id: r.id,
+                code: def.map(|d| d.code.clone()).unwrap_or_default(),
+                description: def.map(|d| d.description.clone()).unwrap_or_default(),
+                item_id: r.item_id.clone(),
+                item_type: r.item_type,
+                required: r.required,
+                packed: r.packed,
+                mounted_allowed: def.is_some_and(|d| d.rule.mounted_allowed),
+                mounted: r.notes.as_deref() == Some(MOUNTED_NOTE),
+                complete: r.complete,
+            }
+        })
+        .collect();
+    Ok(PackagingView {
+        header: floor_header(&rec),
+        checklist_id: checklist.id,
+        performed_by: checklist.performed_by,
+        completed: checklist.completed,
+        completed_at: checklist.completed_at,
+        lines,
+    })
+}
+
+/// A build's current packaging checklist.
+pub async fn packaging(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+) -> Result<PackagingView, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    let client = ctx.pool.get().await?;
+    view(&client, order_id).await
+}
+
+/// Locks the build an item belongs to for a packaging change: TESTING_COMPLETE, worked by `who` (D2),
+/// and the item on the build's current checklist.
+async fn lock_item(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    item_id: Uuid,
+) -> Result<(LockedOrder, ItemRow), DbError> {
+    let not_found = || DbError::NotFound("Packaging item".into());
+    let (_, order_id) = db_packaging::item(tx, item_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let locked = db_orders::lock(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    if locked.status != OrderStatus::TestingComplete {
+        return Err(moved_on(tx, &locked).await?);
+    }
+    let assignee = locked
+        .assignee
+        .as_ref()
+        .map(|(id, name, _)| (*id, name.as_str()));
+    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+    // Read again under the build's lock: another station may have changed it meanwhile.
+    let (row, _) = db_packaging::item(tx, item_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let current = db_packaging::current(tx, order_id).await?;
+    if current.map(|c| c.id) != Some(row.checklist_id) {
+        return Err(DbError::Invalid(
+            "This item belongs to an earlier packaging checklist; reload the checklist".into(),
+        ));
+    }
+    Ok((locked, row))
+}
+
+async fn change_item(
+    ctx: &ServiceCtx,
+    token: &str,
+    item_id: Uuid,
+    change: impl FnOnce(&ItemRow, bool) -> Result<(i32, bool, Option<String>), DbError>,
+) -> Result<PackagingView, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_assembler(&who, "fill in packaging checklists")?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let (locked, row) = lock_item(&tx, &who, item_id).await?;
+    let (_, defs) = rule_defs(&tx).await?;
+    let mounted_allowed = defs
+        .iter()
+        .any(|d| canonical_id(&d.rule.item_id) == row.item_id && d.rule.mounted_allowed);
+    let (packed, complete, notes) = change(&row, mounted_allowed)?;
+    db_packaging::update_item(&tx, row.id, packed, complete, notes.as_deref()).await?;
+    db_packaging::refresh_completion(&tx, row.checklist_id, who.user.id).await?;
+    let out = view(&tx, locked.id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Records how many of an item are packed (0..=required). Packing an item clears a "mounted" mark.
+pub async fn set_packed(
+    ctx: &ServiceCtx,
+    token: &str,
+    item_id: Uuid,
+    packed: i32,
+) -> Result<PackagingView, DbError> {
+    change_item(ctx, token, item_id, |row, _| {
+        if !(0..=row.required).contains(&packed) {
+            return Err(DbError::Invalid(format!(
+                "Packed quantity must be between 0 and {} for {}",
+                row.required, row.item_id
+            )));
+        }
+        Ok((packed, item_complete(packed, row.required, false), None))
+    })
+    .await
+}
+
+/// Marks an item as mounted on the sink instead of packed (note `Mounted`), or takes the mark back.
+pub async fn set_mounted(
+    ctx: &ServiceCtx,
+    token: &str,
+    item_id: Uuid,
+    mounted: bool,
+) -> Result<PackagingView, DbError> {
+    change_item(ctx, token, item_id, |row, allowed| {
+        if !allowed {
+            return Err(DbError::Invalid(format!(
+                "{} is packed, not mounted; enter the packed quantity",
+                row.item_id
+            )));
+        }
+        let notes = mounted.then(|| MOUNTED_NOTE.to_string());
+        Ok((
+            row.packed,
+            item_complete(row.packed, row.required, mounted),
+            notes,
+        ))
+    })
+    .await
 }

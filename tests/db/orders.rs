@@ -1427,6 +1427,13 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
         .transition(asm, id, S::ReadyForProduction, S::TestingComplete, None)
         .await);
 
+    // T5 generated the round's checklist; it is removed so the precondition's own cases are checked here.
+    c.execute(
+        r#"DELETE FROM "PackagingChecklist" WHERE "orderId" = $1"#,
+        &[&id],
+    )
+    .await
+    .expect("remove generated checklist");
     assert_eq!(
         err(env
             .transition(asm, id, S::TestingComplete, S::PackagingComplete, None)

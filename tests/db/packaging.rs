@@ -1,1 +1,184 @@
 //! Packaging checklists: generation on entering TESTING_COMPLETE, packed quantities, completion.
+
+use crate::testing::Floor;
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::floor::PackagingView;
+use cleanstation::domain::order::OrderStatus as S;
+use cleanstation::service::packaging;
+use cleanstation::service::seed::DEMO_USERS;
+use rust_decimal::Decimal;
+
+fn err_text(r: Result<impl std::fmt::Debug, DbError>) -> String {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn line<'a>(
+    view: &'a PackagingView,
+    item_id: &str,
+) -> &'a cleanstation::domain::floor::PackagingLine {
+    view.lines
+        .iter()
+        .find(|l| l.item_id == item_id)
+        .unwrap_or_else(|| panic!("no line for {item_id} in {view:#?}"))
+}
+
+#[tokio::test]
+async fn the_checklist_follows_the_bom_and_completes_the_builds_way_to_final_qc() {
+    let f = Floor::new().await;
+    let id = f.build_testing_complete("PO-P-1", "P-B1").await;
+    let asm = f.token(Role::Assembler);
+    let view = packaging::packaging(&f.ctx, &asm, id)
+        .await
+        .expect("packaging view");
+    assert!(!view.completed);
+    // T2-B2, one E-Sink and one E-Drain basin, one wrist-blade faucet (checklists.toml, workflow.md 3).
+    let got: Vec<(&str, &str, i32)> = view
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.item_id.as_str(), l.required))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("PKG-01", "T2-ANTI-FATIGUE-MAT", 1),
+            ("PKG-02", "T2-OA-SINK-STRAINER", 2),
+            ("PKG-03", "T2-DRAIN-HOSE-KIT", 2),
+            ("PKG-04", "T2-EDR-TEMP-KIT", 1),
+            ("PKG-05", "T2-DRAIN-VALVE", 2),
+            ("PKG-06", "T2-DRAIN-BSKT", 2),
+            ("PKG-07", "T2-OA-DOSINGESK-BTMSHELF", 1),
+            ("PKG-08", "T8-KIT-ESK-DOSE", 1),
+            ("PKG-09", "T2-DRAIN-BSKT-SEAL", 2),
+            ("PKG-15", "T2-OA-STD-FAUCET-WB-KIT", 1),
+            ("PKG-17", "T2-STD-MANUAL-EN-KIT", 1),
+        ]
+    );
+    let assembler = DEMO_USERS
+        .iter()
+        .find(|u| u.3 == Role::Assembler)
+        .map(|u| u.1)
+        .expect("assembler");
+    assert_eq!(view.performed_by, assembler, "the mover performs it");
+
+    // Every BOM-driven line asks for the BOM's total of its item; the mat comes from the template.
+    let client = f.db.client().await;
+    for l in &view.lines {
+        let total: Option<Decimal> = client
+            .query_one(
+                r#"SELECT sum(i."quantity") FROM "BOMItem" i
+                     JOIN "ProductionOrder" po ON po."bomId" = i."bomId"
+                    WHERE po.id = $1 AND i."itemId" = $2"#,
+                &[&id, &l.item_id],
+            )
+            .await
+            .expect("BOM total")
+            .get(0);
+        if l.item_id == "T2-ANTI-FATIGUE-MAT" {
+            assert_eq!(l.required, 1);
+            assert!(total.is_none());
+        } else {
+            let total = total.unwrap_or_else(|| panic!("{} is not in the BOM", l.item_id));
+            assert_eq!(Decimal::from(l.required), total.ceil(), "{}", l.item_id);
+        }
+    }
+    assert_eq!(line(&view, "T2-ANTI-FATIGUE-MAT").code, "PKG-01");
+    let faucet = line(&view, "T2-OA-STD-FAUCET-WB-KIT");
+    assert_eq!(faucet.required, 1);
+    assert!(faucet.mounted_allowed);
+    // No sprayers: the gun kits do not apply.
+    assert!(
+        view.lines.iter().all(|l| !l.item_id.contains("GUN")),
+        "{view:#?}"
+    );
+
+    // Quantities stay within 0..=required; only mountable items are mounted.
+    let mat = line(&view, "T2-ANTI-FATIGUE-MAT").id;
+    let over = err_text(packaging::set_packed(&f.ctx, &asm, mat, 2).await);
+    assert!(over.contains("between 0 and 1"), "{over}");
+    let not_mountable = err_text(packaging::set_mounted(&f.ctx, &asm, mat, true).await);
+    assert!(not_mountable.contains("not mounted"), "{not_mountable}");
+    let qc = err_text(packaging::set_packed(&f.ctx, &f.token(Role::QcPerson), mat, 1).await);
+    assert!(qc.contains("cannot fill in packaging"), "{qc}");
+
+    let t6 = err_text(
+        f.transition(
+            Role::Assembler,
+            id,
+            S::TestingComplete,
+            S::PackagingComplete,
+        )
+        .await,
+    );
+    assert!(t6.contains("Packaging incomplete"), "{t6}");
+
+    // Pack everything but the faucet, then mount it.
+    let mut last = view.clone();
+    for l in view.lines.iter().filter(|l| !l.mounted_allowed) {
+        last = packaging::set_packed(&f.ctx, &asm, l.id, l.required)
+            .await
+            .expect("pack");
+    }
+    let faucet_id = faucet.id;
+    let open: Vec<_> = last.lines.iter().filter(|l| !l.complete).collect();
+    assert!(!last.completed && !open.is_empty(), "{last:#?}");
+    let done = packaging::set_mounted(&f.ctx, &asm, faucet_id, true)
+        .await
+        .expect("mount");
+    let mounted = line(&done, "T2-OA-STD-FAUCET-WB-KIT");
+    assert!(mounted.mounted && mounted.complete && mounted.packed == 0);
+    assert!(done.lines.iter().all(|l| l.complete), "{done:#?}");
+    assert!(done.completed && done.completed_at.is_some(), "{done:#?}");
+    let note: Option<String> = client
+        .query_one(
+            r#"SELECT "notes" FROM "PackagingItem" WHERE id = $1"#,
+            &[&faucet_id],
+        )
+        .await
+        .expect("note")
+        .get(0);
+    assert_eq!(note.as_deref(), Some("Mounted"));
+
+    // Changing an item back reopens the checklist, and T6 waits again.
+    let reopened = packaging::set_packed(&f.ctx, &asm, mat, 0)
+        .await
+        .expect("unpack");
+    assert!(!reopened.completed && reopened.completed_at.is_none());
+    let t6 = err_text(
+        f.transition(
+            Role::Assembler,
+            id,
+            S::TestingComplete,
+            S::PackagingComplete,
+        )
+        .await,
+    );
+    assert!(t6.contains("1 item(s) not packed"), "{t6}");
+    let done = packaging::set_packed(&f.ctx, &asm, mat, 1)
+        .await
+        .expect("pack");
+    assert!(done.completed, "{done:#?}");
+
+    f.transition(
+        Role::Assembler,
+        id,
+        S::TestingComplete,
+        S::PackagingComplete,
+    )
+    .await
+    .expect("T6");
+    f.transition(
+        Role::Assembler,
+        id,
+        S::PackagingComplete,
+        S::ReadyForFinalQc,
+    )
+    .await
+    .expect("T7");
+    assert_eq!(f.status(id).await, S::ReadyForFinalQc);
+    let moved = err_text(packaging::set_packed(&f.ctx, &asm, mat, 0).await);
+    assert!(moved.contains("READY_FOR_FINAL_QC"), "{moved}");
+}

@@ -1,0 +1,247 @@
+//! Packaging checklists and their items (`"PackagingChecklist"`, `"PackagingItem"`).
+//!
+//! The use-cases and their checks are in `service::packaging`; these functions only read and write.
+
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::bom::ItemType;
+use crate::domain::floor::PackagingRule;
+use chrono::NaiveDateTime;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+/// The packaging rules of a template's items: (item id, code, description, rule), in `sequenceOrder`.
+/// Items without an `itemId` are not packaging lines and are left out.
+pub async fn rules(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<Vec<(Uuid, String, String, PackagingRule)>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT id, COALESCE("rules"->>'code', ''), "itemDescription", "rules"
+                 FROM "QCChecklistItem" WHERE "templateId" = $1 ORDER BY "sequenceOrder""#,
+            &[&template_id],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let rules: Option<serde_json::Value> = r.try_get(3).map_err(decode)?;
+        if let Some(rule) = PackagingRule::from_rules(rules.as_ref()) {
+            out.push((
+                r.try_get(0).map_err(decode)?,
+                r.try_get(1).map_err(decode)?,
+                r.try_get(2).map_err(decode)?,
+                rule,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a catalog id names an assembly (itself or its `ASSY-` twin, R10); anything else is a part.
+pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<ItemType, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "Assembly" WHERE id = $1 OR id = 'ASSY-' || $1)"#,
+            &[&item_id],
+        )
+        .await?;
+    let assembly: bool = row.try_get(0).map_err(decode)?;
+    Ok(if assembly {
+        ItemType::Assembly
+    } else {
+        ItemType::Part
+    })
+}
+
+/// Removes the build's open checklist, if any: a build has at most one.
+pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64, DbError> {
+    Ok(tx
+        .execute(
+            r#"DELETE FROM "PackagingChecklist"
+                WHERE "orderId" = $1 AND NOT COALESCE("isCompleted", false)"#,
+            &[&order_id],
+        )
+        .await?)
+}
+
+pub async fn insert_checklist(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    user_id: Uuid,
+) -> Result<Uuid, DbError> {
+    let row = tx
+        .query_one(
+            r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
+            &[&order_id, &user_id],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+pub async fn insert_item(
+    tx: &Transaction<'_>,
+    checklist_id: Uuid,
+    item_type: ItemType,
+    item_id: &str,
+    required: i32,
+) -> Result<(), DbError> {
+    tx.execute(
+        r#"INSERT INTO "PackagingItem" ("packagingChecklistId", "itemType", "itemId", "requiredQuantity")
+           VALUES ($1, $2, $3, $4)"#,
+        &[&checklist_id, &item_type, &item_id, &required],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A checklist's header row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistRow {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub performed_by: String,
+    pub completed: bool,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+const CHECKLIST_COLUMNS: &str = r#"c.id, c."orderId", COALESCE(NULLIF(u."fullName", ''), u."username", ''),
+    COALESCE(c."isCompleted", false), c."completedAt""#;
+
+fn checklist_row(r: &Row) -> Result<ChecklistRow, DbError> {
+    Ok(ChecklistRow {
+        id: r.try_get(0).map_err(decode)?,
+        order_id: r.try_get(1).map_err(decode)?,
+        performed_by: r.try_get(2).map_err(decode)?,
+        completed: r.try_get(3).map_err(decode)?,
+        completed_at: r.try_get(4).map_err(decode)?,
+    })
+}
+
+/// The build's current checklist: the open one, else the most recently completed.
+pub async fn current(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Option<ChecklistRow>, DbError> {
+    let row = client
+        .query_opt(
+            &format!(
+                r#"SELECT {CHECKLIST_COLUMNS}
+                     FROM "PackagingChecklist" c LEFT JOIN "User" u ON u.id = c."performedBy"
+                    WHERE c."orderId" = $1
+                    ORDER BY COALESCE(c."isCompleted", false), c."completedAt" DESC NULLS LAST, c.id
+                    LIMIT 1"#
+            ),
+            &[&order_id],
+        )
+        .await?;
+    row.as_ref().map(checklist_row).transpose()
+}
+
+/// One `"PackagingItem"` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub id: Uuid,
+    pub checklist_id: Uuid,
+    pub item_type: ItemType,
+    pub item_id: String,
+    pub required: i32,
+    pub packed: i32,
+    pub complete: bool,
+    pub notes: Option<String>,
+}
+
+const ITEM_COLUMNS: &str = r#"id, "packagingChecklistId", "itemType", "itemId", "requiredQuantity",
+    COALESCE("packedQuantity", 0), COALESCE("isComplete", false), "notes""#;
+
+fn item_row(r: &Row) -> Result<ItemRow, DbError> {
+    Ok(ItemRow {
+        id: r.try_get(0).map_err(decode)?,
+        checklist_id: r.try_get(1).map_err(decode)?,
+        item_type: r.try_get(2).map_err(decode)?,
+        item_id: r.try_get(3).map_err(decode)?,
+        required: r.try_get(4).map_err(decode)?,
+        packed: r.try_get(5).map_err(decode)?,
+        complete: r.try_get(6).map_err(decode)?,
+        notes: r.try_get(7).map_err(decode)?,
+    })
+}
+
+/// A checklist's items by catalog id (the service puts them in template order).
+pub async fn items(
+    client: &impl GenericClient,
+    checklist_id: Uuid,
+) -> Result<Vec<ItemRow>, DbError> {
+    let rows = client
+        .query(
+            &format!(
+                r#"SELECT {ITEM_COLUMNS} FROM "PackagingItem"
+                    WHERE "packagingChecklistId" = $1 ORDER BY "itemId", id"#
+            ),
+            &[&checklist_id],
+        )
+        .await?;
+    rows.iter().map(item_row).collect()
+}
+
+/// One item with the build it belongs to.
+pub async fn item(
+    client: &impl GenericClient,
+    item_id: Uuid,
+) -> Result<Option<(ItemRow, Uuid)>, DbError> {
+    let row = client
+        .query_opt(
+            &format!(
+                r#"SELECT {ITEM_COLUMNS}, (SELECT c."orderId" FROM "PackagingChecklist" c
+                                            WHERE c.id = "packagingChecklistId")
+                     FROM "PackagingItem" WHERE id = $1"#
+            ),
+            &[&item_id],
+        )
+        .await?;
+    row.map(|r| Ok((item_row(&r)?, r.try_get(8).map_err(decode)?)))
+        .transpose()
+}
+
+pub async fn update_item(
+    tx: &Transaction<'_>,
+    item_id: Uuid,
+    packed: i32,
+    complete: bool,
+    notes: Option<&str>,
+) -> Result<(), DbError> {
+    tx.execute(
+        r#"UPDATE "PackagingItem" SET "packedQuantity" = $2, "isComplete" = $3, "notes" = $4
+            WHERE id = $1"#,
+        &[&item_id, &packed, &complete, &notes],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets the checklist complete when every item is (completedAt now, performedBy the completing user), or
+/// reopens it when an item went back. Returns whether it is complete.
+pub async fn refresh_completion(
+    tx: &Transaction<'_>,
+    checklist_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, DbError> {
+    let row = tx
+        .query_one(
+            r#"WITH s AS (SELECT COALESCE(bool_and(COALESCE("isComplete", false)), true) AS done
+                            FROM "PackagingItem" WHERE "packagingChecklistId" = $1)
+               UPDATE "PackagingChecklist" c
+                  SET "isCompleted" = s.done,
+                      "completedAt" = CASE WHEN NOT s.done THEN NULL
+                                           WHEN COALESCE(c."isCompleted", false) THEN c."completedAt"
+                                           ELSE CURRENT_TIMESTAMP END,
+                      "performedBy" = CASE WHEN s.done AND NOT COALESCE(c."isCompleted", false)
+                                           THEN $2 ELSE c."performedBy" END
+                 FROM s
+                WHERE c.id = $1
+            RETURNING s.done"#,
+            &[&checklist_id, &user_id],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}

@@ -1,0 +1,209 @@
+//! End-of-line testing forms and their results (`"TestingForm"`, `"TestResult"`).
+//!
+//! The use-cases and their checks are in `service::testing`; these functions only read and write. The
+//! database refuses any change to a submitted form or its results (migration V15).
+
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient, Transaction, qc as db_qc};
+use crate::domain::floor::{
+    TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
+};
+use chrono::NaiveDateTime;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The items of the testing template with each one's test type, in `sequenceOrder`.
+pub async fn items(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<Vec<TestItem>, DbError> {
+    let defs = db_qc::items(client, template_id).await?;
+    let rows = client
+        .query(
+            r#"SELECT id, "rules"->>'testType' FROM "QCChecklistItem" WHERE "templateId" = $1"#,
+            &[&template_id],
+        )
+        .await?;
+    let mut types: HashMap<Uuid, TestType> = HashMap::new();
+    for r in &rows {
+        let code: Option<String> = r.try_get(1).map_err(decode)?;
+        types.insert(
+            r.try_get(0).map_err(decode)?,
+            TestType::from_code(code.as_deref()),
+        );
+    }
+    Ok(defs
+        .into_iter()
+        .map(|def| TestItem {
+            test_type: types.get(&def.id).copied().unwrap_or(TestType::Functional),
+            def,
+        })
+        .collect())
+}
+
+/// The open draft of a build: (form id, performer).
+pub async fn open_draft(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Option<(Uuid, Uuid)>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT id, "performedBy" FROM "TestingForm"
+                WHERE "orderId" = $1 AND "overallStatus" = 'INCOMPLETE'"#,
+            &[&order_id],
+        )
+        .await?;
+    row.map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .transpose()
+}
+
+/// One stored `"TestResult"` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResult {
+    pub test_name: String,
+    pub test_type: TestType,
+    pub result: TestResultStatus,
+    pub measurements: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The results of a form, in `sequenceOrder`.
+pub async fn results(
+    client: &impl GenericClient,
+    form_id: Uuid,
+) -> Result<Vec<StoredResult>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT "testName", "testType", "result", "measurements", "notes" FROM "TestResult"
+                WHERE "testingFormId" = $1 ORDER BY "sequenceOrder" NULLS LAST, id"#,
+            &[&form_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoredResult {
+                test_name: r.try_get(0).map_err(decode)?,
+                test_type: r.try_get(1).map_err(decode)?,
+                result: r.try_get(2).map_err(decode)?,
+                measurements: r.try_get(3).map_err(decode)?,
+                notes: r.try_get(4).map_err(decode)?,
+            })
+        })
+        .collect()
+}
+
+/// The build's submitted forms at or after `since` (the round's start), newest first.
+pub async fn submitted_since(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    since: Option<NaiveDateTime>,
+) -> Result<Vec<TestingFormSummary>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", ''),
+                      f."timestamp"
+                 FROM "TestingForm" f LEFT JOIN "User" u ON u.id = f."performedBy"
+                WHERE f."orderId" = $1 AND f."overallStatus" <> 'INCOMPLETE'
+                  AND ($2::timestamp IS NULL OR f."timestamp" >= $2)
+                ORDER BY f."timestamp" DESC NULLS LAST, f.id DESC"#,
+            &[&order_id, &since],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TestingFormSummary {
+                id: r.try_get(0).map_err(decode)?,
+                status: r.try_get(1).map_err(decode)?,
+                performed_by: r.try_get(2).map_err(decode)?,
+                at: r.try_get(3).map_err(decode)?,
+            })
+        })
+        .collect()
+}
+
+/// Opens a draft for the build; the unique index refuses a second one.
+pub async fn insert_draft(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    user_id: Uuid,
+) -> Result<Uuid, DbError> {
+    let row = tx
+        .query_one(
+            r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
+               VALUES ($1, $2, 'INCOMPLETE') RETURNING id"#,
+            &[&order_id, &user_id],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// Records who last worked the draft and when.
+pub async fn touch_draft(
+    tx: &Transaction<'_>,
+    form_id: Uuid,
+    user_id: Uuid,
+) -> Result<(), DbError> {
+    tx.execute(
+        r#"UPDATE "TestingForm" SET "performedBy" = $2, "timestamp" = CURRENT_TIMESTAMP
+            WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
+        &[&form_id, &user_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a draft's results before they are written again.
+pub async fn clear_results(tx: &Transaction<'_>, form_id: Uuid) -> Result<(), DbError> {
+    tx.execute(
+        r#"DELETE FROM "TestResult" WHERE "testingFormId" = $1"#,
+        &[&form_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes one result of a form that is still a draft.
+pub async fn insert_result(
+    tx: &Transaction<'_>,
+    form_id: Uuid,
+    sequence: i32,
+    r: &StoredResult,
+) -> Result<(), DbError> {
+    tx.execute(
+        r#"INSERT INTO "TestResult" ("testingFormId", "testName", "testType", "result", "measurements",
+                                     "notes", "sequenceOrder")
+           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+        &[
+            &form_id,
+            &r.test_name,
+            &r.test_type,
+            &r.result,
+            &r.measurements,
+            &r.notes,
+            &sequence,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Submits a draft: its status, performer and the submit time. After this the form is a record.
+pub async fn submit(
+    tx: &Transaction<'_>,
+    form_id: Uuid,
+    status: TestingStatus,
+    user_id: Uuid,
+) -> Result<NaiveDateTime, DbError> {
+    let row = tx
+        .query_opt(
+            r#"UPDATE "TestingForm"
+                  SET "overallStatus" = $2, "performedBy" = $3, "timestamp" = CURRENT_TIMESTAMP
+                WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'
+            RETURNING "timestamp""#,
+            &[&form_id, &status, &user_id],
+        )
+        .await?
+        .ok_or_else(|| DbError::Conflict("The testing draft was submitted elsewhere".into()))?;
+    let at: Option<NaiveDateTime> = row.try_get(0).map_err(decode)?;
+    at.ok_or_else(|| DbError::Query("the submitted testing form has no timestamp".into()))
+}

@@ -3,7 +3,7 @@
 //! The fixture here (a build taken to READY_FOR_PRODUCTION through the services, with a task list written
 //! by SQL so these tests stand alone) is shared with the packaging tests.
 
-use crate::auth::{ctx, expect_reply, login_ok, send};
+use crate::auth::{add, ctx, expect_reply, login_ok, send};
 use crate::support::TestDb;
 use cleanstation::db::{Actor, DbError};
 use cleanstation::domain::Role;
@@ -369,6 +369,19 @@ async fn testing_waits_for_the_tasks_and_only_the_assembler_fills_it_in() {
         testing::save_testing_draft(&f.ctx, &f.token(Role::QcPerson), id, all.clone()).await,
     );
     assert!(qc.contains("cannot fill in testing forms"), "{qc}");
+
+    // A build assigned to another assembler is theirs to test (D2).
+    let other = add(&f.db, "asm2", Role::Assembler).await;
+    let assign = |who: Option<Uuid>| Request::Assign {
+        token: f.token(Role::ProductionCoordinator),
+        order_id: id,
+        expected: S::ReadyForProduction,
+        assignee: who,
+    };
+    f.send(assign(Some(other.id))).await.expect("assign");
+    let theirs = err_text(testing::save_testing_draft(&f.ctx, &asm, id, all.clone()).await);
+    assert!(theirs.contains("assigned to Test asm2"), "{theirs}");
+    f.send(assign(None)).await.expect("unassign");
 
     // A draft keeps what was typed, measurements included, and nothing else.
     let partial = with_value(&form, all[..all.len() / 2].to_vec(), "EOL-01", "YES");

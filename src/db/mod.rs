@@ -13,6 +13,7 @@ pub mod orders;
 pub mod pool;
 pub mod qc;
 pub mod sessions;
+pub mod tasks;
 pub mod templates;
 pub mod users;
 

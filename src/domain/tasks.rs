@@ -264,6 +264,12 @@ pub fn completion_notes(
     options: &[String],
     c: &TaskCompletion,
 ) -> Result<Option<String>, String> {
+    let too_long = |t: Option<&str>| t.is_some_and(|t| t.trim().chars().count() > MAX_NOTE);
+    if too_long(c.na_reason.as_deref()) || too_long(c.notes.as_deref()) {
+        return Err(format!(
+            "A reason or note must be at most {MAX_NOTE} characters"
+        ));
+    }
     let mut lines = Vec::new();
     let na = c.na_reason.as_deref().map(str::trim);
     let choice = c.choice.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -300,9 +306,6 @@ pub fn completion_notes(
         lines.push(format!("Time spent: {m} min"));
     }
     let text = lines.join("\n");
-    if text.chars().count() > MAX_NOTE * 2 {
-        return Err(format!("Notes must be at most {MAX_NOTE} characters"));
-    }
     Ok((!text.is_empty()).then_some(text))
 }
 
@@ -472,6 +475,11 @@ mod tests {
             ..Default::default()
         };
         assert!(completion_notes(None, &[], &c).is_err());
+        let long = TaskCompletion {
+            notes: Some("x".repeat(MAX_NOTE + 1)),
+            ..Default::default()
+        };
+        assert!(completion_notes(None, &[], &long).is_err());
     }
 
     #[test]

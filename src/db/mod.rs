@@ -14,6 +14,7 @@ pub mod packaging;
 pub mod pool;
 pub mod qc;
 pub mod sessions;
+pub mod tasks;
 pub mod templates;
 pub mod testing;
 pub mod users;

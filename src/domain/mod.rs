@@ -15,6 +15,7 @@ pub mod order_rules;
 pub mod qc;
 pub mod role;
 pub mod session;
+pub mod tasks;
 pub mod user;
 
 pub use role::Role;

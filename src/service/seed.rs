@@ -1,9 +1,10 @@
-//! Demo data: the shipped catalog and checklist templates, a few tools and work instructions, and one
+//! Demo data: the shipped catalog and checklist templates, the tools and work instructions of the production checklist (linked by `domain::tasks::REFERENCES`), and one
 //! user per role with a published password. Idempotent: what exists is left as it is.
 
 use crate::db::instructions::{self, NewStep};
 use crate::db::{Actor, DbError, Transaction, begin_as};
 use crate::domain::Role;
+use crate::domain::tasks;
 use crate::domain::user::NewUser;
 use crate::service::catalog::{
     self, CatalogImportReport, CatalogSource, ImportError, TemplateImportReport,
@@ -34,7 +35,7 @@ pub const DEMO_USERS: [(&str, &str, &str, Role); 6] = [
 ];
 
 /// (name, description, category)
-const TOOLS: [(&str, &str, &str); 6] = [
+const TOOLS: [(&str, &str, &str); 8] = [
     (
         "Torque wrench 5-60 Nm",
         "Click-type, 3/8\" drive; calibration label must be in date",
@@ -61,6 +62,16 @@ const TOOLS: [(&str, &str, &str); 6] = [
         "Calibrated Fluke 52 II or equivalent, for the temperature calibration",
         "Measuring",
     ),
+    (
+        tasks::LABEL_PRINTER,
+        "Heat-shrink labels for the D#, S#, L4 and S4 cable marks",
+        "Electrical",
+    ),
+    (
+        tasks::PIPE_CUTTER,
+        "Ratchet cutter for 1/2 in PEX; cuts square without burrs",
+        "Plumbing",
+    ),
 ];
 
 struct Instruction {
@@ -70,7 +81,7 @@ struct Instruction {
     steps: &'static [(&'static str, Option<&'static str>, i32)],
 }
 
-const INSTRUCTIONS: [Instruction; 3] = [
+const INSTRUCTIONS: [Instruction; 9] = [
     Instruction {
         title: "Install height-adjustable legs (DL27)",
         description: "Fitting the electromechanical columns, feet and column cabling.",
@@ -122,7 +133,7 @@ const INSTRUCTIONS: [Instruction; 3] = [
         ],
     },
     Instruction {
-        title: "Mount and wire the control box",
+        title: tasks::WI_CONTROL_BOX,
         description: "Applies to every control box variant; the box's contents come with its BOM line.",
         assembly: None,
         steps: &[
@@ -140,6 +151,139 @@ const INSTRUCTIONS: [Instruction; 3] = [
                 "Close the box and check that every cable gland is tight.",
                 None,
                 5,
+            ),
+        ],
+    },
+    Instruction {
+        title: tasks::WI_LIGHT,
+        description: "Overhead LED light on the pegboard: bracket, light and its button.",
+        assembly: None,
+        steps: &[
+            (
+                "Check the overhead light kit against the task's parts list.",
+                None,
+                3,
+            ),
+            (
+                "Mount the bracket on the pegboard uprights with the plastic washers between bracket and steel.",
+                Some("Without the washers the stainless frame corrodes; never leave them out."),
+                15,
+            ),
+            (
+                "Fit the laser-marked light button and route its cable to the control box.",
+                None,
+                10,
+            ),
+        ],
+    },
+    Instruction {
+        title: tasks::WI_FAUCETS,
+        description: "Faucets, air and water guns, gooseneck and pre-rinse spouts on the backsplash.",
+        assembly: None,
+        steps: &[
+            (
+                "Check each faucet or gun kit against the task's parts list.",
+                None,
+                5,
+            ),
+            (
+                "Seat the body in its backsplash hole with the gasket; tighten the nut to 25 Nm.",
+                None,
+                10,
+            ),
+            (
+                "Connect the supply lines; open the supply slowly and check every joint for leaks.",
+                Some("Keep the water supply off until every joint is tightened."),
+                10,
+            ),
+        ],
+    },
+    Instruction {
+        title: tasks::WI_LIFTER,
+        description: "Lifter control button and controller of height-adjustable legs.",
+        assembly: None,
+        steps: &[
+            (
+                "Mount the lifter button of the type chosen (DPF1K or DP1C) on the front panel.",
+                None,
+                10,
+            ),
+            (
+                "Fix the controller underneath the sink with four screws; connect the columns and the button.",
+                Some("Mains power must be disconnected while wiring the controller."),
+                25,
+            ),
+            (
+                "Power up and run the legs once through their full travel.",
+                Some("Keep hands and feet clear of the legs while they move."),
+                10,
+            ),
+        ],
+    },
+    Instruction {
+        title: tasks::WI_FINISH,
+        description: "Logo and final cleaning of the sink body.",
+        assembly: None,
+        steps: &[
+            (
+                "Attach the logo on the left side, 50 mm from the top edge (skip when the order says no logo).",
+                None,
+                10,
+            ),
+            (
+                "Vacuum metal shavings and waste from the basins and the frame; wipe with a lint-free cloth.",
+                Some("Wear cut-resistant gloves: shavings are sharp."),
+                20,
+            ),
+        ],
+    },
+    Instruction {
+        title: tasks::WI_EDRAIN,
+        description: "Bottom fill, pipe labels and overflow sensor of an E-Drain basin.",
+        assembly: None,
+        steps: &[
+            (
+                "Install the bottom-fill mixing valve DER-1899-14-CC and the faucet.",
+                None,
+                20,
+            ),
+            (
+                "Assemble adapter, check valve and PEX adapter; cut the PEX pipe square and run it to the bottom-fill hole.",
+                Some("The check valve's arrow must point towards the basin."),
+                30,
+            ),
+            ("Label the pipes Hot Water and Cold Water.", None, 5),
+            (
+                "Fit the overflow sensor and connect it to the control box.",
+                None,
+                15,
+            ),
+        ],
+    },
+    Instruction {
+        title: tasks::WI_ESINK,
+        description: "Valve plate, emergency stop, touchscreen and sensors of an E-Sink basin.",
+        assembly: None,
+        steps: &[
+            (
+                "Install the mixing valve plate (the DI valve plate on an E-Sink DI basin).",
+                None,
+                20,
+            ),
+            (
+                "Fit the emergency stop button and wire it to the control box.",
+                Some("Test the emergency stop before the first power-up of the basin."),
+                15,
+            ),
+            (
+                "Mount the touchscreen and connect it to the E-Sink control box.",
+                Some("Handle the touchscreen by its frame; static discharge damages it."),
+                25,
+            ),
+            (
+                "Fit the overflow sensor, the dosing port and the temperature cable gland.",
+                None,
+                20,
             ),
         ],
     },

@@ -1,19 +1,279 @@
 //! The assembly floor's task lists: generated with the move into READY_FOR_PRODUCTION, completed and
-//! reopened by assemblers.
+//! reopened by assemblers (workflow.md section 3, D5, D6).
 
-use crate::db::orders::LockedOrder;
-use crate::db::{DbError, Transaction};
+use super::{Authed, ServiceCtx, authenticate};
+use crate::db::orders::{self as db_orders, LockedOrder};
+use crate::db::tasks::{self as db_tasks, NewTask};
+use crate::db::{DbError, GenericClient, Transaction, begin_as};
+use crate::domain::Role;
+use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
+use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (D6); a return after a Final QC
-/// failure appends the rework task (D5).
+/// failure appends the rework task (D5). Runs in the move's transaction: a failure here undoes the move.
 pub(crate) async fn on_enter_production(
-    _tx: &Transaction<'_>,
-    _order: &LockedOrder,
-    _from: OrderStatus,
+    tx: &Transaction<'_>,
+    order: &LockedOrder,
+    from: OrderStatus,
     _user_id: Uuid,
-    _reason: Option<&str>,
+    reason: Option<&str>,
 ) -> Result<(), DbError> {
+    if !db_tasks::any_list(tx, order.id).await? {
+        generate(tx, order).await?;
+    }
+    if from == OrderStatus::ReadyForFinalQc {
+        let Some((list_id, _, _)) = db_tasks::active_list(tx, order.id).await? else {
+            return Err(DbError::Invalid(format!(
+                "Build {} has no active task list for the rework task",
+                order.build_number
+            )));
+        };
+        db_tasks::append_task(tx, list_id, &tasks::rework_description(reason)).await?;
+        tracing::info!(order = %order.id, "rework task added");
+    }
     Ok(())
+}
+
+/// Writes the build's task list from the active Production Checklist, its configuration and current BOM.
+async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbError> {
+    let template = crate::db::templates::active_template(tx, PRODUCTION_TEMPLATE)
+        .await?
+        .ok_or_else(|| {
+            DbError::Invalid(format!(
+                "The task list cannot be generated: no active \"{PRODUCTION_TEMPLATE}\" template; import the checklists first"
+            ))
+        })?;
+    let items = crate::db::qc::items(tx, template.id).await?;
+    let estimates = db_tasks::estimates(tx, template.id).await?;
+    let record = db_orders::load(tx, order.id)
+        .await?
+        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+    let bom = crate::db::bom::document(tx, order.id, None).await?;
+    let planned = tasks::plan(
+        &items,
+        &estimates,
+        &record.build,
+        order.language,
+        bom.as_ref(),
+    )
+    .map_err(|e| DbError::Invalid(format!("The task list cannot be generated: {e}")))?;
+    let mut titles: Vec<&str> = planned.iter().filter_map(|t| t.instruction).collect();
+    titles.sort_unstable();
+    titles.dedup();
+    let mut names: Vec<&str> = planned.iter().flat_map(|t| t.tools.clone()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let instruction_ids = db_tasks::instruction_ids(tx, &titles).await?;
+    let tool_ids = db_tasks::tool_ids(tx, &names).await?;
+    // Reference material the catalog lacks is left out; the task itself is still required.
+    let new: Vec<NewTask> = planned
+        .into_iter()
+        .map(|t| NewTask {
+            sequence: t.sequence,
+            instruction_id: t
+                .instruction
+                .and_then(|title| instruction_ids.get(title).copied()),
+            item_id: t.item_id,
+            estimated_minutes: t.estimated_minutes,
+            tool_ids: t
+                .tools
+                .iter()
+                .filter_map(|n| tool_ids.get(*n).copied())
+                .collect(),
+            parts: t.parts,
+            description: t.description,
+        })
+        .collect();
+    db_tasks::insert_list(tx, order.id, &tasks::assembly_type(&record.build), &new).await?;
+    tracing::info!(order = %order.id, tasks = new.len(), "task list generated");
+    Ok(())
+}
+
+fn refuse(who: &Authed, what: &str) -> DbError {
+    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
+}
+
+/// Working tasks is the assembler's (ADMIN may step in).
+fn require_worker(who: &Authed) -> Result<(), DbError> {
+    match who.user.role {
+        Role::Assembler | Role::Admin => Ok(()),
+        _ => Err(refuse(who, "work assembly tasks")),
+    }
+}
+
+fn task_not_found() -> DbError {
+    DbError::NotFound("Task".into())
+}
+
+/// Why the build's tasks cannot change now, if they cannot.
+async fn lock_reason(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    status: OrderStatus,
+) -> Result<Option<String>, DbError> {
+    if status != OrderStatus::ReadyForProduction {
+        return Ok(Some(format!(
+            "Tasks can be changed only while the build is READY_FOR_PRODUCTION; it is {status}"
+        )));
+    }
+    let since = db_orders::entered_at(client, order_id, OrderStatus::ReadyForProduction).await?;
+    if db_tasks::testing_submitted_since(client, order_id, since).await? {
+        return Ok(Some(
+            "The tasks are locked: a testing form was submitted in this round".into(),
+        ));
+    }
+    Ok(None)
+}
+
+/// A build's task list, for anyone who may see production data.
+pub async fn task_list(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+) -> Result<TaskListView, DbError> {
+    let who = authenticate(ctx, token).await?;
+    super::orders::require_viewer(&who)?;
+    let client = ctx.pool.get().await?;
+    let status = db_orders::current_status(&client, order_id)
+        .await?
+        .map(|(_, s)| s)
+        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+    let (list_id, assembly_type, generated_at) = db_tasks::active_list(&client, order_id)
+        .await?
+        .ok_or_else(|| DbError::NotFound("Task list".into()))?;
+    let tasks = db_tasks::tasks(&client, list_id).await?;
+    let locked = lock_reason(&client, order_id, status).await?;
+    Ok(TaskListView {
+        order_id,
+        list_id,
+        assembly_type,
+        generated_at,
+        status,
+        locked,
+        tasks,
+    })
+}
+
+/// Locks the task's build and checks role, acting rule (D2), status and the round's lock.
+async fn guard(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    task_id: Uuid,
+) -> Result<(LockedOrder, TaskView), DbError> {
+    let order_id = db_tasks::order_of_task(tx, task_id)
+        .await?
+        .ok_or_else(task_not_found)?;
+    let locked = db_orders::lock(tx, order_id)
+        .await?
+        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+    if who.user.role != Role::Admin {
+        let assignee = locked
+            .assignee
+            .as_ref()
+            .map(|(id, name, _)| (*id, name.as_str()));
+        lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+    }
+    if let Some(reason) = lock_reason(tx, order_id, locked.status).await? {
+        return Err(DbError::Invalid(reason));
+    }
+    let task = load_task(tx, order_id, task_id).await?;
+    Ok((locked, task))
+}
+
+async fn load_task(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    task_id: Uuid,
+) -> Result<TaskView, DbError> {
+    let (list_id, _, _) = db_tasks::active_list(client, order_id)
+        .await?
+        .ok_or_else(task_not_found)?;
+    db_tasks::tasks(client, list_id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == task_id)
+        .ok_or_else(task_not_found)
+}
+
+/// What another station did to a task first.
+fn already(task: &TaskView, what: &str) -> DbError {
+    let by = match (&task.completed_by, task.completed_at) {
+        (Some((_, name)), Some(at)) => format!(" by {name} at {}", at.format("%H:%M")),
+        _ => String::new(),
+    };
+    DbError::Conflict(format!(
+        "Task {} was already {what}{by}; your change was not saved",
+        task.sequence
+    ))
+}
+
+/// Completes a task (who and when recorded). The notes carry the choice or the N/A reason (section 3).
+pub async fn complete_task(
+    ctx: &ServiceCtx,
+    token: &str,
+    task_id: Uuid,
+    completion: TaskCompletion,
+) -> Result<TaskView, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_worker(&who)?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let (locked, task) = guard(&tx, &who, task_id).await?;
+    let notes = tasks::completion_notes(task.check_type, &task.options, &completion)
+        .map_err(DbError::Invalid)?;
+    if !db_tasks::complete(&tx, task_id, who.user.id, notes.as_deref()).await? {
+        let now = load_task(&tx, locked.id, task_id).await?;
+        return Err(already(&now, "completed"));
+    }
+    let done = load_task(&tx, locked.id, task_id).await?;
+    tx.commit().await?;
+    tracing::info!(order = %locked.id, task = %task_id, "task completed");
+    Ok(done)
+}
+
+/// Reopens a completed task.
+pub async fn reopen_task(
+    ctx: &ServiceCtx,
+    token: &str,
+    task_id: Uuid,
+) -> Result<TaskView, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_worker(&who)?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let (locked, task) = guard(&tx, &who, task_id).await?;
+    if !db_tasks::reopen(&tx, task_id).await? {
+        return Err(DbError::Conflict(format!(
+            "Task {} is already open; nothing was changed",
+            task.sequence
+        )));
+    }
+    let open = load_task(&tx, locked.id, task_id).await?;
+    tx.commit().await?;
+    tracing::info!(order = %locked.id, task = %task_id, "task reopened");
+    Ok(open)
+}
+
+/// Adds a note to a task, prefixed with the author's name; earlier notes stay.
+pub async fn add_note(
+    ctx: &ServiceCtx,
+    token: &str,
+    task_id: Uuid,
+    note: &str,
+) -> Result<TaskView, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_worker(&who)?;
+    let note = tasks::validate_note(note).map_err(DbError::Invalid)?;
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let (locked, _) = guard(&tx, &who, task_id).await?;
+    let line = format!("{}: {note}", who.user.full_name);
+    if !db_tasks::add_note(&tx, task_id, &line).await? {
+        return Err(task_not_found());
+    }
+    let task = load_task(&tx, locked.id, task_id).await?;
+    tx.commit().await?;
+    Ok(task)
 }

@@ -1375,13 +1375,17 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
         )
         .await);
     let asm = Role::Assembler;
+    let c = env.db.client().await;
+    // The move generated the real task list; this test writes its own floor records.
+    c.execute(r#"DELETE FROM "TaskList" WHERE "orderId" = $1"#, &[&id])
+        .await
+        .expect("drop generated tasks");
     assert_eq!(
         err(env
             .transition(asm, id, S::ReadyForProduction, S::TestingComplete, None)
             .await),
         "No passed testing form in this round"
     );
-    let c = env.db.client().await;
     c.execute(
         r#"WITH l AS (INSERT INTO "TaskList" ("orderId", "assemblyType") VALUES ($1, 'MDRD-T2-B1') RETURNING id)
            INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")

@@ -22,13 +22,13 @@ async fn seed_loads_everything_once() {
     let actor = Actor::system("test seed");
     let first = seed_demo(&db.pool, &actor).await.expect("first seed");
     assert_eq!(first.users_added.len(), 6);
-    assert_eq!(first.tools_added, 6);
-    assert_eq!(first.instructions_added, 3);
+    assert_eq!(first.tools_added, 8);
+    assert_eq!(first.instructions_added, 9);
     assert_eq!(count(&db, "Part").await, 286);
     assert_eq!(count(&db, "Assembly").await, 318);
     assert_eq!(count(&db, "QCFormTemplate").await, 5);
     assert_eq!(count(&db, "User").await, 6);
-    assert_eq!(count(&db, "WorkInstructionStep").await, 11);
+    assert_eq!(count(&db, "WorkInstructionStep").await, 30);
     let audit_before = count(&db, "AuditLog").await;
 
     let second = seed_demo(&db.pool, &actor).await.expect("second seed");

@@ -1,0 +1,425 @@
+//! Task lists, tasks, their tools and parts. Completion and reopening are conditional updates, so two
+//! stations working one build never overwrite each other.
+
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::bom::ItemType;
+use crate::domain::qc::QcItemDef;
+use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
+use chrono::NaiveDateTime;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A task ready to insert, its links resolved to ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    pub sequence: i32,
+    pub description: String,
+    pub instruction_id: Option<Uuid>,
+    pub item_id: Option<Uuid>,
+    pub estimated_minutes: Option<i32>,
+    pub tool_ids: Vec<Uuid>,
+    pub parts: Vec<PlannedPart>,
+}
+
+/// The build's active task list: (id, assemblyType, generatedAt).
+pub async fn active_list(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Option<(Uuid, String, Option<NaiveDateTime>)>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT id, "assemblyType", "generatedAt" FROM "TaskList"
+                WHERE "orderId" = $1 AND COALESCE("isActive", true)
+                ORDER BY "generatedAt" DESC NULLS LAST, id LIMIT 1"#,
+            &[&order_id],
+        )
+        .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get(0).map_err(decode)?,
+            r.try_get(1).map_err(decode)?,
+            r.try_get(2).map_err(decode)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Whether the build ever had a task list (D6: generated once).
+pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "TaskList" WHERE "orderId" = $1)"#,
+            &[&order_id],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// `estMinutes` of each item of a template (it lives in the item's `rules`).
+pub async fn estimates(
+    client: &impl GenericClient,
+    template_id: Uuid,
+) -> Result<Vec<(Uuid, Option<i32>)>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT id, CASE WHEN jsonb_typeof("rules"->'estMinutes') = 'number'
+                               THEN ("rules"->>'estMinutes')::numeric::int4 END
+                 FROM "QCChecklistItem" WHERE "templateId" = $1"#,
+            &[&template_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .collect()
+}
+
+/// The latest active version of each named work instruction: title -> id.
+pub async fn instruction_ids(
+    client: &impl GenericClient,
+    titles: &[&str],
+) -> Result<HashMap<String, Uuid>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT DISTINCT ON (title) title, id FROM "WorkInstruction"
+                WHERE title = ANY($1) AND COALESCE("isActive", true)
+                ORDER BY title, version DESC"#,
+            &[&titles],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .collect()
+}
+
+/// Tools by name: name -> id (the oldest of equal names, as the seed finds them).
+pub async fn tool_ids(
+    client: &impl GenericClient,
+    names: &[&str],
+) -> Result<HashMap<String, Uuid>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
+                WHERE name = ANY($1) ORDER BY name, "createdAt", id"#,
+            &[&names],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .collect()
+}
+
+/// Inserts a task list with its tasks, tools and parts (one statement per table).
+pub async fn insert_list(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    assembly_type: &str,
+    tasks: &[NewTask],
+) -> Result<Uuid, DbError> {
+    let list_id: Uuid = tx
+        .query_one(
+            r#"INSERT INTO "TaskList" ("orderId", "assemblyType", "isActive") VALUES ($1, $2, true)
+               RETURNING id"#,
+            &[&order_id, &assembly_type],
+        )
+        .await?
+        .try_get(0)
+        .map_err(decode)?;
+    let ids: Vec<Uuid> = tasks.iter().map(|_| Uuid::new_v4()).collect();
+    let seq: Vec<i32> = tasks.iter().map(|t| t.sequence).collect();
+    let desc: Vec<&str> = tasks.iter().map(|t| t.description.as_str()).collect();
+    let wi: Vec<Option<Uuid>> = tasks.iter().map(|t| t.instruction_id).collect();
+    let item: Vec<Option<Uuid>> = tasks.iter().map(|t| t.item_id).collect();
+    let est: Vec<Option<i32>> = tasks.iter().map(|t| t.estimated_minutes).collect();
+    tx.execute(
+        r#"INSERT INTO "Task" (id, "taskListId", "sequenceOrder", "description", "workInstructionId",
+                               "productionChecklistItemId", "estimatedTime")
+           SELECT u.id, $1::uuid, u.seq, u.descr, u.wi, u.item, u.est
+             FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::uuid[], $7::int4[])
+                  AS u(id, seq, descr, wi, item, est)"#,
+        &[&list_id, &ids, &seq, &desc, &wi, &item, &est],
+    )
+    .await?;
+    let mut tool_task = Vec::new();
+    let mut tool_id = Vec::new();
+    let mut part_task = Vec::new();
+    let mut part_kind = Vec::new();
+    let mut part_id = Vec::new();
+    let mut part_qty: Vec<Decimal> = Vec::new();
+    for (id, t) in ids.iter().zip(tasks) {
+        for tool in &t.tool_ids {
+            tool_task.push(*id);
+            tool_id.push(*tool);
+        }
+        for p in &t.parts {
+            part_task.push(*id);
+            part_kind.push(p.part_type.code());
+            part_id.push(p.part_id.as_str());
+            part_qty.push(p.quantity);
+        }
+    }
+    tx.execute(
+        r#"INSERT INTO "TaskTool" ("taskId", "toolId", "isRequired")
+           SELECT u.task, u.tool, true FROM UNNEST($1::uuid[], $2::uuid[]) AS u(task, tool)
+           ON CONFLICT ("taskId", "toolId") DO NOTHING"#,
+        &[&tool_task, &tool_id],
+    )
+    .await?;
+    tx.execute(
+        r#"INSERT INTO "TaskPart" ("taskId", "partType", "partId", "quantity")
+           SELECT u.task, u.kind::"ComponentType", u.part, u.qty
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::numeric[]) AS u(task, kind, part, qty)"#,
+        &[&part_task, &part_kind, &part_id, &part_qty],
+    )
+    .await?;
+    Ok(list_id)
+}
+
+/// Appends a task without checklist item at the end of a list (sequenceOrder = highest + 1).
+pub async fn append_task(
+    tx: &Transaction<'_>,
+    list_id: Uuid,
+    description: &str,
+) -> Result<Uuid, DbError> {
+    let row = tx
+        .query_one(
+            r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
+               SELECT $1, COALESCE(max("sequenceOrder"), 0) + 1, $2 FROM "Task" WHERE "taskListId" = $1
+               RETURNING id"#,
+            &[&list_id, &description],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// Which build a task belongs to, if the task exists.
+pub async fn order_of_task(
+    client: &impl GenericClient,
+    task_id: Uuid,
+) -> Result<Option<Uuid>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
+                WHERE t.id = $1"#,
+            &[&task_id],
+        )
+        .await?;
+    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+}
+
+/// Whether a testing form (PASS or FAIL) was submitted at or after `since` (the round's start).
+pub async fn testing_submitted_since(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    since: Option<NaiveDateTime>,
+) -> Result<bool, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "TestingForm"
+                WHERE "orderId" = $1 AND "overallStatus" IN ('PASS', 'FAIL')
+                  AND ($2::timestamp IS NULL OR "timestamp" >= $2))"#,
+            &[&order_id, &since],
+        )
+        .await?;
+    row.try_get(0).map_err(decode)
+}
+
+/// Completes an open task; `false` when it is already complete (another station was first).
+pub async fn complete(
+    tx: &Transaction<'_>,
+    task_id: Uuid,
+    user_id: Uuid,
+    notes: Option<&str>,
+) -> Result<bool, DbError> {
+    // The completion's text goes first (an N/A must start the notes); earlier notes are kept after it.
+    let n = tx
+        .execute(
+            r#"UPDATE "Task" SET "isCompleted" = true, "completedAt" = LOCALTIMESTAMP, "completedBy" = $2,
+                      "notes" = NULLIF(concat_ws(E'\n', $3::text, "notes"), '')
+                WHERE id = $1 AND NOT COALESCE("isCompleted", false)"#,
+            &[&task_id, &user_id, &notes],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Reopens a completed task; `false` when it is already open. Its notes stay.
+pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"UPDATE "Task" SET "isCompleted" = false, "completedAt" = NULL, "completedBy" = NULL
+                WHERE id = $1 AND COALESCE("isCompleted", false)"#,
+            &[&task_id],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Appends one line to a task's notes (never replaces what another station wrote).
+pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"UPDATE "Task" SET "notes" = concat_ws(E'\n', "notes", $2::text) WHERE id = $1"#,
+            &[&task_id, &line],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// The tasks of a list in sequence, with their checklist item, instruction, tools and parts.
+pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<TaskView>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
+                      COALESCE(t."isCompleted", false), t."completedAt", t."completedBy", u."fullName",
+                      t."notes", t."workInstructionId",
+                      ci.id, ci."section", ci."itemDescription", ci."checkType",
+                      COALESCE(ci."isBasinSpecific", false), COALESCE(ci."isRequired", true),
+                      COALESCE(ci."notesPrompt", false), ci."sequenceOrder", ci."rules"
+                 FROM "Task" t
+                 LEFT JOIN "User" u ON u.id = t."completedBy"
+                 LEFT JOIN "QCChecklistItem" ci ON ci.id = t."productionChecklistItemId"
+                WHERE t."taskListId" = $1
+                ORDER BY t."sequenceOrder""#,
+            &[&list_id],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut instruction_of = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let item_id: Option<Uuid> = r.try_get(10).map_err(decode)?;
+        let item = match item_id {
+            Some(id) => {
+                let rules: Option<serde_json::Value> = r.try_get(18).map_err(decode)?;
+                Some(QcItemDef::from_row(
+                    id,
+                    r.try_get(11).map_err(decode)?,
+                    r.try_get(12).map_err(decode)?,
+                    r.try_get(13).map_err(decode)?,
+                    r.try_get(14).map_err(decode)?,
+                    r.try_get(15).map_err(decode)?,
+                    r.try_get(16).map_err(decode)?,
+                    r.try_get(17).map_err(decode)?,
+                    rules.as_ref(),
+                ))
+            }
+            None => None,
+        };
+        let by: Option<Uuid> = r.try_get(6).map_err(decode)?;
+        let by_name: Option<String> = r.try_get(7).map_err(decode)?;
+        instruction_of.push(r.try_get::<_, Option<Uuid>>(9).map_err(decode)?);
+        out.push(TaskView {
+            id: r.try_get(0).map_err(decode)?,
+            sequence: r.try_get(1).map_err(decode)?,
+            description: r.try_get(2).map_err(decode)?,
+            code: item.as_ref().map(|i| i.code.clone()),
+            check_type: item.as_ref().map(|i| i.check_type),
+            options: item.map(|i| i.options).unwrap_or_default(),
+            estimated_minutes: r.try_get(3).map_err(decode)?,
+            is_completed: r.try_get(4).map_err(decode)?,
+            completed_at: r.try_get(5).map_err(decode)?,
+            completed_by: by.map(|id| (id, by_name.unwrap_or_default())),
+            notes: r.try_get(8).map_err(decode)?,
+            instruction: None,
+            tools: Vec::new(),
+            parts: Vec::new(),
+        });
+    }
+    let task_ids: Vec<Uuid> = out.iter().map(|t| t.id).collect();
+    let mut wanted: Vec<Uuid> = instruction_of.iter().flatten().copied().collect();
+    wanted.sort();
+    wanted.dedup();
+    let instructions = instructions(client, &wanted).await?;
+    for (task, wi) in out.iter_mut().zip(&instruction_of) {
+        task.instruction = wi.and_then(|id| instructions.get(&id).cloned());
+    }
+    for r in client
+        .query(
+            r#"SELECT tt."taskId", t.id, t.name, t.description, COALESCE(tt."isRequired", true)
+                 FROM "TaskTool" tt JOIN "Tool" t ON t.id = tt."toolId"
+                WHERE tt."taskId" = ANY($1) ORDER BY t.name"#,
+            &[&task_ids],
+        )
+        .await?
+    {
+        let task: Uuid = r.try_get(0).map_err(decode)?;
+        if let Some(t) = out.iter_mut().find(|t| t.id == task) {
+            t.tools.push(ToolView {
+                id: r.try_get(1).map_err(decode)?,
+                name: r.try_get(2).map_err(decode)?,
+                description: r.try_get(3).map_err(decode)?,
+                required: r.try_get(4).map_err(decode)?,
+            });
+        }
+    }
+    for r in client
+        .query(
+            r#"SELECT "taskId", "partType", "partId", "quantity" FROM "TaskPart"
+                WHERE "taskId" = ANY($1) ORDER BY "partId""#,
+            &[&task_ids],
+        )
+        .await?
+    {
+        let task: Uuid = r.try_get(0).map_err(decode)?;
+        if let Some(t) = out.iter_mut().find(|t| t.id == task) {
+            let part_type: ItemType = r.try_get(1).map_err(decode)?;
+            t.parts.push(PartView {
+                part_type,
+                part_id: r.try_get(2).map_err(decode)?,
+                quantity: r.try_get(3).map_err(decode)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Work instructions with their steps, by id.
+async fn instructions(
+    client: &impl GenericClient,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, InstructionView>, DbError> {
+    let mut out: HashMap<Uuid, InstructionView> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for r in client
+        .query(
+            r#"SELECT id, title, description, version FROM "WorkInstruction" WHERE id = ANY($1)"#,
+            &[&ids],
+        )
+        .await?
+    {
+        let id: Uuid = r.try_get(0).map_err(decode)?;
+        out.insert(
+            id,
+            InstructionView {
+                id,
+                title: r.try_get(1).map_err(decode)?,
+                description: r.try_get(2).map_err(decode)?,
+                version: r.try_get(3).map_err(decode)?,
+                steps: Vec::new(),
+            },
+        );
+    }
+    for r in client
+        .query(
+            r#"SELECT "workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime"
+                 FROM "WorkInstructionStep" WHERE "workInstructionId" = ANY($1)
+                ORDER BY "workInstructionId", "stepNumber""#,
+            &[&ids],
+        )
+        .await?
+    {
+        let wi: Uuid = r.try_get(0).map_err(decode)?;
+        if let Some(view) = out.get_mut(&wi) {
+            view.steps.push(StepView {
+                number: r.try_get(1).map_err(decode)?,
+                description: r.try_get(2).map_err(decode)?,
+                safety_notes: r.try_get(3).map_err(decode)?,
+                estimated_minutes: r.try_get(4).map_err(decode)?,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -663,11 +663,7 @@ async fn transition(
         return Err(moved_on(&tx, &locked).await?);
     }
     if reason.is_none() {
-        let assignee = locked
-            .assignee
-            .as_ref()
-            .map(|(id, name, _)| (*id, name.as_str()));
-        lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+        check_acting(&who, &locked)?;
         check_precondition(&tx, t, &locked).await?;
     }
     // D3: the assignee stays only if their role fits the new status.
@@ -714,6 +710,15 @@ async fn transition(
     tx.commit().await?;
     tracing::info!(order = %locked.id, %from, %to, overridden = reason.is_some(), "status changed");
     updated_row(&client, locked.id).await
+}
+
+/// The acting rule (D2): an assigned build is worked only by its assignee.
+pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
+    let assignee = locked
+        .assignee
+        .as_ref()
+        .map(|(id, name, _)| (*id, name.as_str()));
+    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)
 }
 
 /// The QC-gated move of a submitted QC result (T3, T4, T8 or T9), made inside the submission's own
@@ -1129,11 +1134,7 @@ async fn lock_for_bom(
         )));
     }
     if who.user.role != Role::Admin {
-        let assignee = locked
-            .assignee
-            .as_ref()
-            .map(|(id, name, _)| (*id, name.as_str()));
-        lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+        check_acting(who, &locked)?;
     }
     Ok(locked)
 }

@@ -1,7 +1,7 @@
 //! The packaging checklist (workflow.md section 3): generated on entering TESTING_COMPLETE, filled in by
 //! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
-use super::orders::{moved_on, require_viewer};
+use super::orders::{check_acting, moved_on, require_viewer};
 use super::testing::{floor_header, require_assembler};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
@@ -11,7 +11,6 @@ use crate::domain::bom::{ItemType, canonical_id};
 use crate::domain::floor::{
     MOUNTED_NOTE, PACKAGING_FORM, PackagingLine, PackagingRule, PackagingView, item_complete,
 };
-use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{QcItemDef, applicable};
 use rust_decimal::Decimal;
@@ -192,11 +191,7 @@ async fn lock_item(
     if locked.status != OrderStatus::TestingComplete {
         return Err(moved_on(tx, &locked).await?);
     }
-    let assignee = locked
-        .assignee
-        .as_ref()
-        .map(|(id, name, _)| (*id, name.as_str()));
-    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+    check_acting(who, &locked)?;
     // Read again under the build's lock: another station may have changed it meanwhile.
     let (row, _) = db_packaging::item(tx, item_id)
         .await?

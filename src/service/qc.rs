@@ -4,14 +4,14 @@
 //! draft's performer edits it (D7), and an assigned build is worked only by its assignee (D2). A submit is
 //! one transaction: the answers, the signature, the storeTo copies and the status move (T3, T4, T8, T9).
 
-use super::orders::{moved_on, qc_transition, require_viewer};
+use super::orders::{check_acting, moved_on, qc_transition, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
 use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
-use crate::domain::lifecycle::{self, QcGate};
+use crate::domain::lifecycle::QcGate;
 use crate::domain::qc::{
     FormLine, Judgement, LineAnswer, QcForm, QcHeader, QcItemDef, QcOutcome, QcResultDetail,
     QcResultStatus, QcResultSummary, applicable, content_hash, judge, may_pass, meaning, progress,
@@ -218,11 +218,7 @@ async fn lock_for_qc(
     if db_qc::status_for_form(qc_type) != Some(locked.status) {
         return Err(moved_on(tx, &locked).await?);
     }
-    let assignee = locked
-        .assignee
-        .as_ref()
-        .map(|(id, name, _)| (*id, name.as_str()));
-    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+    check_acting(who, &locked)?;
     Ok(locked)
 }
 

@@ -6,9 +6,9 @@ use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::tasks::{self as db_tasks, NewTask};
 use crate::db::{DbError, GenericClient, Transaction, begin_as};
 use crate::domain::Role;
-use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
+use crate::service::orders::check_acting;
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (D6); a return after a Final QC
@@ -169,11 +169,7 @@ async fn guard(
         .await?
         .ok_or_else(|| DbError::NotFound("Order".into()))?;
     if who.user.role != Role::Admin {
-        let assignee = locked
-            .assignee
-            .as_ref()
-            .map(|(id, name, _)| (*id, name.as_str()));
-        lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+        check_acting(who, &locked)?;
     }
     if let Some(reason) = lock_reason(tx, order_id, locked.status).await? {
         return Err(DbError::Invalid(reason));

@@ -3,7 +3,7 @@
 //! it, which writes one result per item and basin and makes the form a record. A FAIL is fixed on the sink
 //! and a new form filled in; T5 reads the latest form of the round.
 
-use super::orders::{moved_on, require_viewer};
+use super::orders::{check_acting, moved_on, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::testing::{self as db_testing, StoredResult};
@@ -13,7 +13,6 @@ use crate::domain::floor::{
     FloorHeader, TESTING_FORM, TestItem, TestingFormView, TestingSubmitted, answer_of,
     measurements_text, overall, parse_test_name, result_of, test_name,
 };
-use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
 use std::collections::HashSet;
@@ -211,11 +210,7 @@ async fn lock_for_testing(
     if locked.status != OrderStatus::ReadyForProduction {
         return Err(moved_on(tx, &locked).await?);
     }
-    let assignee = locked
-        .assignee
-        .as_ref()
-        .map(|(id, name, _)| (*id, name.as_str()));
-    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)?;
+    check_acting(who, &locked)?;
     let open = db_orders::open_task_count(tx, order_id).await?;
     if open > 0 {
         return Err(DbError::Invalid(format!(

@@ -178,7 +178,7 @@ pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
     }
 }
 
-fn order_not_found() -> DbError {
+pub(crate) fn order_not_found() -> DbError {
     DbError::NotFound("Order".into())
 }
 
@@ -719,6 +719,24 @@ pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), DbE
         .as_ref()
         .map(|(id, name, _)| (*id, name.as_str()));
     lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)
+}
+
+/// Locks the build for a write of the floor: it must still be in `status` (else the "moved on" refusal,
+/// naming who changed it) and be worked by `who` under the acting rule (D2).
+pub(crate) async fn lock_in_status(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    order_id: Uuid,
+    status: OrderStatus,
+) -> Result<LockedOrder, DbError> {
+    let locked = orders::lock(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    if locked.status != status {
+        return Err(moved_on(tx, &locked).await?);
+    }
+    check_acting(who, &locked)?;
+    Ok(locked)
 }
 
 /// The QC-gated move of a submitted QC result (T3, T4, T8 or T9), made inside the submission's own

@@ -1,7 +1,7 @@
 //! The packaging checklist (workflow.md section 3): generated on entering TESTING_COMPLETE, filled in by
 //! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
-use super::orders::{check_acting, moved_on, require_viewer};
+use super::orders::{lock_in_status, order_not_found, require_viewer};
 use super::testing::{floor_header, require_assembler};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
@@ -16,10 +16,6 @@ use crate::domain::qc::{QcItemDef, applicable};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-fn order_not_found() -> DbError {
-    DbError::NotFound("Order".into())
-}
 
 fn not_imported() -> DbError {
     DbError::Invalid(format!(
@@ -185,13 +181,7 @@ async fn lock_item(
     let (_, order_id) = db_packaging::item(tx, item_id)
         .await?
         .ok_or_else(not_found)?;
-    let locked = db_orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    if locked.status != OrderStatus::TestingComplete {
-        return Err(moved_on(tx, &locked).await?);
-    }
-    check_acting(who, &locked)?;
+    let locked = lock_in_status(tx, who, order_id, OrderStatus::TestingComplete).await?;
     // Read again under the build's lock: another station may have changed it meanwhile.
     let (row, _) = db_packaging::item(tx, item_id)
         .await?

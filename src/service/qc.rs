@@ -4,7 +4,7 @@
 //! draft's performer edits it (D7), and an assigned build is worked only by its assignee (D2). A submit is
 //! one transaction: the answers, the signature, the storeTo copies and the status move (T3, T4, T8, T9).
 
-use super::orders::{check_acting, moved_on, qc_transition, require_viewer};
+use super::orders::{check_acting, moved_on, order_not_found, qc_transition, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
@@ -104,10 +104,6 @@ fn require_inspector(who: &Authed) -> Result<(), DbError> {
     } else {
         Err(refuse(who, "perform QC checks"))
     }
-}
-
-fn order_not_found() -> DbError {
-    DbError::NotFound("Order".into())
 }
 
 fn result_not_found() -> DbError {

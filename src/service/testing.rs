@@ -3,7 +3,7 @@
 //! it, which writes one result per item and basin and makes the form a record. A FAIL is fixed on the sink
 //! and a new form filled in; T5 reads the latest form of the round.
 
-use super::orders::{check_acting, moved_on, require_viewer};
+use super::orders::{lock_in_status, order_not_found, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::testing::{self as db_testing, StoredResult};
@@ -20,10 +20,6 @@ use uuid::Uuid;
 
 pub const NOT_ON_FORM: &str =
     "An answer does not belong to this build's testing form; reload the form";
-
-fn order_not_found() -> DbError {
-    DbError::NotFound("Order".into())
-}
 
 /// Filling in testing forms is the assembler's work.
 pub(crate) fn require_assembler(who: &Authed, what: &str) -> Result<(), DbError> {
@@ -204,13 +200,7 @@ async fn lock_for_testing(
     who: &Authed,
     order_id: Uuid,
 ) -> Result<LockedOrder, DbError> {
-    let locked = db_orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    if locked.status != OrderStatus::ReadyForProduction {
-        return Err(moved_on(tx, &locked).await?);
-    }
-    check_acting(who, &locked)?;
+    let locked = lock_in_status(tx, who, order_id, OrderStatus::ReadyForProduction).await?;
     let open = db_orders::open_task_count(tx, order_id).await?;
     if open > 0 {
         return Err(DbError::Invalid(format!(

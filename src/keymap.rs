@@ -126,6 +126,19 @@ actions! {
     SignResult => "Submit and sign",
     DiscardDraft => "Discard draft",
     Certificate => "Certificate PDF",
+    OpenFloor => "Assembly floor",
+    CompleteTask => "Complete task",
+    ReopenTask => "Reopen task",
+    AddNote => "Add note",
+    OpenTesting => "Testing form",
+    SubmitTesting => "Submit form",
+    EnterQuantity => "Enter quantity",
+    PackAll => "All packed / none",
+    ToggleMounted => "Mounted",
+    NewRecord => "New",
+    AddStep => "Add step",
+    StepUp => "Step earlier",
+    StepDown => "Step later",
 }
 
 /// A group of bindings that is active in some situation.
@@ -220,10 +233,28 @@ pub enum KeyContext {
     QcHistory,
     /// A passed Final QC result, which has a certificate.
     QcCertificateAction,
+    /// The build detail when the build is on the assembly floor (tasks, testing, packaging).
+    FloorAction,
+    /// The task runner.
+    TaskRunner,
+    /// The task runner when the tasks can be changed (not locked, the user works them).
+    TaskEdit,
+    /// The end-of-line testing form.
+    Testing,
+    /// The testing form when it can be filled in.
+    TestingEdit,
+    /// The packaging checklist.
+    Packaging,
+    /// The packaging checklist when it can be changed.
+    PackagingEdit,
+    /// The admin's work instructions and tools.
+    WorkInstructions,
+    /// Editing one work instruction's steps.
+    InstructionEditor,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 49] = [
+    pub const ALL: [KeyContext; 58] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -273,6 +304,15 @@ impl KeyContext {
         KeyContext::QcNotes,
         KeyContext::QcHistory,
         KeyContext::QcCertificateAction,
+        KeyContext::FloorAction,
+        KeyContext::TaskRunner,
+        KeyContext::TaskEdit,
+        KeyContext::Testing,
+        KeyContext::TestingEdit,
+        KeyContext::Packaging,
+        KeyContext::PackagingEdit,
+        KeyContext::WorkInstructions,
+        KeyContext::InstructionEditor,
     ];
 
     /// The heading of this group in the help overlay.
@@ -327,6 +367,15 @@ impl KeyContext {
             KeyContext::QcNotes => "Notes",
             KeyContext::QcHistory => "QC history",
             KeyContext::QcCertificateAction => "Certificate",
+            KeyContext::FloorAction => "Assembly floor",
+            KeyContext::TaskRunner => "Tasks",
+            KeyContext::TaskEdit => "Working a task",
+            KeyContext::Testing => "End-of-line testing",
+            KeyContext::TestingEdit => "Filling in the test",
+            KeyContext::Packaging => "Packaging",
+            KeyContext::PackagingEdit => "Packing",
+            KeyContext::WorkInstructions => "Work instructions",
+            KeyContext::InstructionEditor => "Instruction steps",
         }
     }
 }
@@ -755,6 +804,98 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     ),
     b(C::WhereUsedList, ENTER, A::Open, true),
     b(C::WhereUsedList, ESC, A::Close, true),
+    // Assembly floor: the detail opens the screen the build's status calls for
+    b(C::FloorAction, KeyChord::ch('w'), A::OpenFloor, true),
+    // Task runner
+    b(C::TaskEdit, KeyChord::ch(' '), A::CompleteTask, true),
+    b(C::TaskEdit, ENTER, A::CompleteTask, false),
+    b(C::TaskEdit, KeyChord::ch('u'), A::ReopenTask, true),
+    b(C::TaskEdit, KeyChord::ch('n'), A::AddNote, true),
+    b(C::TaskRunner, KeyChord::ch('t'), A::OpenTesting, true),
+    b(C::TaskRunner, KeyChord::ch('j'), A::Down, false),
+    b(C::TaskRunner, KeyChord::ch('k'), A::Up, false),
+    b(
+        C::TaskRunner,
+        KeyChord::plain(KeyCode::PageDown),
+        A::PageDown,
+        false,
+    ),
+    b(
+        C::TaskRunner,
+        KeyChord::plain(KeyCode::PageUp),
+        A::PageUp,
+        false,
+    ),
+    b(
+        C::TaskRunner,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::TaskRunner, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::TaskRunner, ESC, A::Back, true),
+    // End-of-line testing
+    b(C::TestingEdit, KeyChord::ch('y'), A::AnswerYes, true),
+    b(C::TestingEdit, KeyChord::ch('n'), A::AnswerNo, true),
+    b(C::TestingEdit, KeyChord::ch('a'), A::AnswerNa, true),
+    b(C::TestingEdit, ENTER, A::EditAnswer, true),
+    b(C::TestingEdit, KeyChord::ch('e'), A::EditNotes, false),
+    b(C::TestingEdit, KeyChord::ch('s'), A::SubmitTesting, true),
+    b(C::Testing, KeyChord::ch('j'), A::Down, false),
+    b(C::Testing, KeyChord::ch('k'), A::Up, false),
+    b(C::Testing, KeyChord::ch('g'), A::FirstUnanswered, false),
+    b(
+        C::Testing,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::Testing, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Testing, ESC, A::Back, true),
+    // Packaging
+    b(C::PackagingEdit, RIGHT, A::Increase, false),
+    b(C::PackagingEdit, KeyChord::ch('+'), A::Increase, true),
+    b(C::PackagingEdit, LEFT, A::Decrease, false),
+    b(C::PackagingEdit, KeyChord::ch('-'), A::Decrease, true),
+    b(C::PackagingEdit, KeyChord::ch(' '), A::PackAll, true),
+    b(C::PackagingEdit, ENTER, A::EnterQuantity, false),
+    b(C::PackagingEdit, KeyChord::ch('M'), A::ToggleMounted, true),
+    b(C::Packaging, KeyChord::ch('j'), A::Down, false),
+    b(C::Packaging, KeyChord::ch('k'), A::Up, false),
+    b(
+        C::Packaging,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::Packaging, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Packaging, ESC, A::Back, true),
+    // Work instructions and tools (admin)
+    b(C::WorkInstructions, TAB, A::NextView, true),
+    b(C::WorkInstructions, BACKTAB, A::PrevView, false),
+    b(C::WorkInstructions, ENTER, A::Open, true),
+    b(C::WorkInstructions, KeyChord::ch('a'), A::NewRecord, true),
+    b(
+        C::WorkInstructions,
+        KeyChord::ch('d'),
+        A::ToggleActive,
+        true,
+    ),
+    b(C::WorkInstructions, ESC, A::Back, true),
+    b(C::InstructionEditor, KeyChord::ctrl('a'), A::AddStep, true),
+    b(
+        C::InstructionEditor,
+        KeyChord::ctrl('d'),
+        A::RemoveRow,
+        true,
+    ),
+    b(C::InstructionEditor, KeyChord::ctrl('k'), A::StepUp, false),
+    b(
+        C::InstructionEditor,
+        KeyChord::ctrl('j'),
+        A::StepDown,
+        false,
+    ),
 ];
 
 /// One line of the help or one item of the key bar: all chords of one action in one context.

@@ -9,6 +9,8 @@ use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::bom_document::{BomDocument, BomVersionList};
 use crate::domain::checklist::FormType;
+use crate::domain::floor::{PackagingView, TestingFormView, TestingSubmitted};
+use crate::domain::instructions::{InstructionCatalog, InstructionDraft, ToolDraft};
 use crate::domain::inventory::{BuildUse, Inventory};
 use crate::domain::notification::Notification;
 use crate::domain::order::{
@@ -17,6 +19,7 @@ use crate::domain::order::{
 };
 use crate::domain::qc::{LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultSummary};
 use crate::domain::session::Session;
+use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::domain::user::{NewUser, UserSummary};
 use crate::export::ExportFormat;
 use uuid::Uuid;
@@ -290,6 +293,72 @@ pub enum Request {
         result_id: Uuid,
         dir: String,
     },
+    // Assembly floor (ASSEMBLER works; every role that may see the build reads).
+    /// The build's active task list.
+    TaskList {
+        token: String,
+        order_id: Uuid,
+    },
+    /// Completes a task; only one station's completion wins.
+    CompleteTask {
+        token: String,
+        task_id: Uuid,
+        completion: TaskCompletion,
+    },
+    ReopenTask {
+        token: String,
+        task_id: Uuid,
+    },
+    /// Adds a note to a task (earlier notes stay).
+    AddTaskNote {
+        token: String,
+        task_id: Uuid,
+        note: String,
+    },
+    /// The end-of-line testing form with its draft and the round's submitted forms.
+    TestingForm {
+        token: String,
+        order_id: Uuid,
+    },
+    /// Keeps the answers as the build's INCOMPLETE testing form.
+    SaveTestingDraft {
+        token: String,
+        order_id: Uuid,
+        answers: Vec<LineAnswer>,
+    },
+    /// Submits the testing form: one result per item and basin, PASS or FAIL; then immutable.
+    SubmitTesting {
+        token: String,
+        order_id: Uuid,
+        answers: Vec<LineAnswer>,
+    },
+    /// The build's current packaging checklist.
+    Packaging {
+        token: String,
+        order_id: Uuid,
+    },
+    SetPacked {
+        token: String,
+        item_id: Uuid,
+        packed: i32,
+    },
+    SetMounted {
+        token: String,
+        item_id: Uuid,
+        mounted: bool,
+    },
+    // Work instructions and tools (ADMIN edits; answered with `Reply::WorkInstructions`).
+    WorkInstructions {
+        token: String,
+    },
+    SaveWorkInstruction {
+        token: String,
+        instruction: Box<InstructionDraft>,
+    },
+    SaveTool {
+        token: String,
+        tool: Box<ToolDraft>,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -406,6 +475,51 @@ impl std::fmt::Debug for Request {
             Request::QcCertificate { result_id, .. } => {
                 return write!(f, "QcCertificate {{ {result_id} }}");
             }
+            Request::TaskList { order_id, .. } => return write!(f, "TaskList {{ {order_id} }}"),
+            Request::CompleteTask { task_id, .. } => {
+                return write!(f, "CompleteTask {{ {task_id} }}");
+            }
+            Request::ReopenTask { task_id, .. } => return write!(f, "ReopenTask {{ {task_id} }}"),
+            Request::AddTaskNote { task_id, .. } => {
+                return write!(f, "AddTaskNote {{ {task_id} }}");
+            }
+            Request::TestingForm { order_id, .. } => {
+                return write!(f, "TestingForm {{ {order_id} }}");
+            }
+            Request::SaveTestingDraft {
+                order_id, answers, ..
+            } => {
+                return write!(
+                    f,
+                    "SaveTestingDraft {{ {order_id}, {} answers }}",
+                    answers.len()
+                );
+            }
+            Request::SubmitTesting {
+                order_id, answers, ..
+            } => {
+                return write!(
+                    f,
+                    "SubmitTesting {{ {order_id}, {} answers }}",
+                    answers.len()
+                );
+            }
+            Request::Packaging { order_id, .. } => return write!(f, "Packaging {{ {order_id} }}"),
+            Request::SetPacked {
+                item_id, packed, ..
+            } => {
+                return write!(f, "SetPacked {{ {item_id} = {packed} }}");
+            }
+            Request::SetMounted {
+                item_id, mounted, ..
+            } => {
+                return write!(f, "SetMounted {{ {item_id} = {mounted} }}");
+            }
+            Request::WorkInstructions { .. } => "WorkInstructions",
+            Request::SaveWorkInstruction { instruction, .. } => {
+                return write!(f, "SaveWorkInstruction {{ {:?} }}", instruction.title);
+            }
+            Request::SaveTool { tool, .. } => return write!(f, "SaveTool {{ {:?} }}", tool.name),
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -452,6 +566,16 @@ pub enum Reply {
     QcSubmitted(Box<QcResultSummary>),
     QcHistory(Vec<QcResultSummary>),
     QcResult(Box<QcResultDetail>),
+    TaskList(Box<TaskListView>),
+    /// One task after a completion, reopen or note.
+    Task(Box<TaskView>),
+    TestingForm(Box<TestingFormView>),
+    /// The draft's id after a save.
+    TestingDraftSaved(Uuid),
+    TestingSubmitted(TestingSubmitted),
+    /// The checklist after a change.
+    Packaging(Box<PackagingView>),
+    WorkInstructions(Box<InstructionCatalog>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

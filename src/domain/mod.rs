@@ -7,6 +7,7 @@ pub mod bom_document;
 pub mod catalog;
 pub mod checklist;
 pub mod floor;
+pub mod instructions;
 pub mod inventory;
 pub mod lifecycle;
 pub mod notification;

@@ -11,11 +11,15 @@ pub mod login;
 pub mod notifications;
 pub mod order_detail;
 pub mod orders;
+pub mod packaging;
 pub mod password;
 pub mod qc_checklist;
 pub mod qc_history;
+pub mod task_runner;
+pub mod testing_form;
 pub mod users;
 pub mod wizard;
+pub mod work_instructions;
 
 use crate::domain::Role;
 use crate::domain::session::Session;
@@ -146,6 +150,14 @@ pub enum ScreenId {
     QcChecklist(uuid::Uuid),
     /// A build's QC results.
     QcHistory(uuid::Uuid),
+    /// The task runner of a build.
+    Tasks(uuid::Uuid),
+    /// The end-of-line testing form of a build.
+    Testing(uuid::Uuid),
+    /// The packaging checklist of a build.
+    Packaging(uuid::Uuid),
+    /// ADMIN: work instructions and tools.
+    WorkInstructions,
 }
 
 /// One line of the home menu.
@@ -184,6 +196,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Create users, change roles, reset passwords",
             target: ScreenId::Users,
         });
+        entries.push(HomeEntry {
+            label: "Work instructions",
+            description: "Steps, safety notes and tools the task runner shows",
+            target: ScreenId::WorkInstructions,
+        });
     }
     entries.push(HomeEntry {
         label: "Notifications",
@@ -211,6 +228,10 @@ pub enum ActiveScreen {
     Inventory(Box<inventory::InventoryScreen>),
     QcChecklist(Box<qc_checklist::QcChecklistScreen>),
     QcHistory(Box<qc_history::QcHistoryScreen>),
+    Tasks(Box<task_runner::TaskRunnerScreen>),
+    Testing(Box<testing_form::TestingScreen>),
+    Packaging(Box<packaging::PackagingScreen>),
+    WorkInstructions(Box<work_instructions::WorkInstructionsScreen>),
 }
 
 impl ActiveScreen {
@@ -272,6 +293,22 @@ impl ActiveScreen {
                 let (s, cmd) = qc_history::QcHistoryScreen::open(order_id, ctx);
                 (ActiveScreen::QcHistory(Box::new(s)), cmd)
             }
+            ScreenId::Tasks(order_id) => {
+                let (s, cmd) = task_runner::TaskRunnerScreen::open(order_id, ctx);
+                (ActiveScreen::Tasks(Box::new(s)), cmd)
+            }
+            ScreenId::Testing(order_id) => {
+                let (s, cmd) = testing_form::TestingScreen::open(order_id, ctx);
+                (ActiveScreen::Testing(Box::new(s)), cmd)
+            }
+            ScreenId::Packaging(order_id) => {
+                let (s, cmd) = packaging::PackagingScreen::open(order_id, ctx);
+                (ActiveScreen::Packaging(Box::new(s)), cmd)
+            }
+            ScreenId::WorkInstructions => {
+                let (s, cmd) = work_instructions::WorkInstructionsScreen::open(ctx);
+                (ActiveScreen::WorkInstructions(Box::new(s)), cmd)
+            }
         }
     }
 
@@ -289,6 +326,10 @@ impl ActiveScreen {
             ActiveScreen::Inventory(s) => s.title(),
             ActiveScreen::QcChecklist(s) => s.title(),
             ActiveScreen::QcHistory(s) => s.title(),
+            ActiveScreen::Tasks(s) => s.title(),
+            ActiveScreen::Testing(s) => s.title(),
+            ActiveScreen::Packaging(s) => s.title(),
+            ActiveScreen::WorkInstructions(s) => s.title(),
         }
     }
 
@@ -307,6 +348,10 @@ impl ActiveScreen {
             ActiveScreen::Inventory(s) => s.key_contexts(),
             ActiveScreen::QcChecklist(s) => s.key_contexts(),
             ActiveScreen::QcHistory(s) => s.key_contexts(),
+            ActiveScreen::Tasks(s) => s.key_contexts(),
+            ActiveScreen::Testing(s) => s.key_contexts(),
+            ActiveScreen::Packaging(s) => s.key_contexts(),
+            ActiveScreen::WorkInstructions(s) => s.key_contexts(),
         }
     }
 
@@ -324,6 +369,10 @@ impl ActiveScreen {
             ActiveScreen::Inventory(s) => s.update(msg, ctx),
             ActiveScreen::QcChecklist(s) => s.update(msg, ctx),
             ActiveScreen::QcHistory(s) => s.update(msg, ctx),
+            ActiveScreen::Tasks(s) => s.update(msg, ctx),
+            ActiveScreen::Testing(s) => s.update(msg, ctx),
+            ActiveScreen::Packaging(s) => s.update(msg, ctx),
+            ActiveScreen::WorkInstructions(s) => s.update(msg, ctx),
         }
     }
 
@@ -341,6 +390,10 @@ impl ActiveScreen {
             ActiveScreen::Inventory(s) => s.view(frame, area, theme),
             ActiveScreen::QcChecklist(s) => s.view(frame, area, theme),
             ActiveScreen::QcHistory(s) => s.view(frame, area, theme),
+            ActiveScreen::Tasks(s) => s.view(frame, area, theme),
+            ActiveScreen::Testing(s) => s.view(frame, area, theme),
+            ActiveScreen::Packaging(s) => s.view(frame, area, theme),
+            ActiveScreen::WorkInstructions(s) => s.view(frame, area, theme),
         }
     }
 
@@ -357,6 +410,10 @@ impl ActiveScreen {
             ActiveScreen::Inventory(s) => s.has_unsaved_input(),
             ActiveScreen::QcChecklist(s) => s.has_unsaved_input(),
             ActiveScreen::QcHistory(s) => s.has_unsaved_input(),
+            ActiveScreen::Tasks(s) => s.has_unsaved_input(),
+            ActiveScreen::Testing(s) => s.has_unsaved_input(),
+            ActiveScreen::Packaging(s) => s.has_unsaved_input(),
+            ActiveScreen::WorkInstructions(s) => s.has_unsaved_input(),
             ActiveScreen::Orders(_) => false,
         }
     }

@@ -247,6 +247,17 @@ impl OrderDetailScreen {
         })
     }
 
+    /// The floor screen the build's status calls for, if it is on the assembly floor.
+    fn floor_screen(&self) -> Option<ScreenId> {
+        match self.detail.as_ref()?.status {
+            OrderStatus::ReadyForProduction => Some(ScreenId::Tasks(self.order_id)),
+            OrderStatus::TestingComplete | OrderStatus::PackagingComplete => {
+                Some(ScreenId::Packaging(self.order_id))
+            }
+            _ => None,
+        }
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.mode {
             Mode::Browse => {
@@ -271,6 +282,9 @@ impl OrderDetailScreen {
                 }
                 if self.offers_qc() {
                     stack.push(KeyContext::QcAction);
+                }
+                if self.floor_screen().is_some() {
+                    stack.push(KeyContext::FloorAction);
                 }
                 stack.extend([KeyContext::Detail, KeyContext::List]);
                 stack
@@ -418,6 +432,11 @@ impl OrderDetailScreen {
             Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
+            }
+            Action::OpenFloor => {
+                if let Some(screen) = self.floor_screen() {
+                    ctx.emit(Effect::Navigate(screen));
+                }
             }
             Action::MoveStatus => {
                 let targets = self.moves();

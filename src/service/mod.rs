@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bom;
 pub mod catalog;
 pub mod export;
+pub mod instructions;
 pub mod inventory;
 pub mod notifications;
 pub mod orders;
@@ -248,6 +249,63 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
         | Request::QcHistory { .. }
         | Request::QcResult { .. }
         | Request::QcCertificate { .. }) => qc::handle(ctx, qc).await,
+        Request::TaskList { token, order_id } => tasks::task_list(ctx, &token, order_id)
+            .await
+            .map(|l| Reply::TaskList(Box::new(l))),
+        Request::CompleteTask {
+            token,
+            task_id,
+            completion,
+        } => tasks::complete_task(ctx, &token, task_id, completion)
+            .await
+            .map(|t| Reply::Task(Box::new(t))),
+        Request::ReopenTask { token, task_id } => tasks::reopen_task(ctx, &token, task_id)
+            .await
+            .map(|t| Reply::Task(Box::new(t))),
+        Request::AddTaskNote {
+            token,
+            task_id,
+            note,
+        } => tasks::add_note(ctx, &token, task_id, &note)
+            .await
+            .map(|t| Reply::Task(Box::new(t))),
+        Request::TestingForm { token, order_id } => testing::testing_form(ctx, &token, order_id)
+            .await
+            .map(|f| Reply::TestingForm(Box::new(f))),
+        Request::SaveTestingDraft {
+            token,
+            order_id,
+            answers,
+        } => testing::save_testing_draft(ctx, &token, order_id, answers)
+            .await
+            .map(Reply::TestingDraftSaved),
+        Request::SubmitTesting {
+            token,
+            order_id,
+            answers,
+        } => testing::submit_testing(ctx, &token, order_id, answers)
+            .await
+            .map(Reply::TestingSubmitted),
+        Request::Packaging { token, order_id } => packaging::packaging(ctx, &token, order_id)
+            .await
+            .map(|p| Reply::Packaging(Box::new(p))),
+        Request::SetPacked {
+            token,
+            item_id,
+            packed,
+        } => packaging::set_packed(ctx, &token, item_id, packed)
+            .await
+            .map(|p| Reply::Packaging(Box::new(p))),
+        Request::SetMounted {
+            token,
+            item_id,
+            mounted,
+        } => packaging::set_mounted(ctx, &token, item_id, mounted)
+            .await
+            .map(|p| Reply::Packaging(Box::new(p))),
+        admin @ (Request::WorkInstructions { .. }
+        | Request::SaveWorkInstruction { .. }
+        | Request::SaveTool { .. }) => instructions::handle(ctx, admin).await,
     }
 }
 

@@ -2,7 +2,6 @@
 
 use super::{ServiceCtx, authenticate};
 use crate::db::DbError;
-use crate::domain::instructions::InstructionCatalog;
 use crate::msg::{Reply, Request};
 
 pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
@@ -11,9 +10,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         | Request::SaveWorkInstruction { token, .. }
         | Request::SaveTool { token, .. } => {
             authenticate(ctx, &token).await?;
-            Ok(Reply::WorkInstructions(Box::new(
-                InstructionCatalog::default(),
-            )))
+            Ok(Reply::WorkInstructions(Box::default()))
         }
         _ => Err(DbError::Invalid("not a work instruction request".into())),
     }

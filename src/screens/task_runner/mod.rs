@@ -1,31 +1,107 @@
 //! The task runner: an assembler works through a build's tasks with the work instruction, tools and parts.
+//!
+//! The focused task runs a timer from the moment it gets focus (taken from the ticks, never the clock);
+//! its whole minutes go with the completion. The list reloads every few seconds while nothing is being
+//! typed or saved, so work done at another station shows up; the focused task and its timer survive it.
 
-use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+mod dialogs;
+mod view;
+
+pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
+
+use crate::db::DbError;
+use crate::domain::Role;
+use crate::domain::checklist::CheckType;
+use crate::domain::tasks::{
+    TaskCompletion, TaskListView, TaskView, completion_notes, validate_note,
+};
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+/// How often the list reloads on its own to show other stations' work.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
+
+/// What a write in flight is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saving {
+    Complete,
+    Reopen,
+    Note,
+}
+
+/// A line under the header about the last key or request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
 
 pub struct TaskRunnerScreen {
     order_id: Uuid,
-    loading: Option<RequestId>,
+    /// The user's role may change tasks (the server decides; this only spares a refusal).
+    role_may_edit: bool,
+    /// "PO 4500012 · build 24-0126", once the build detail has loaded.
+    build_label: Option<String>,
+    detail_load: Option<RequestId>,
+    load: Option<RequestId>,
+    load_error: Option<String>,
+    list: Option<TaskListView>,
+    focus: usize,
+    /// The Instant of the latest tick.
+    now: Option<Instant>,
+    /// When the focused task got focus; `None` until the first tick after that.
+    timer_start: Option<Instant>,
+    last_load: Option<Instant>,
+    saving: Option<(RequestId, Saving)>,
+    dialog: Option<Dialog>,
+    notice: Option<Notice>,
+    /// Detail pane scroll, in rows; the view clamps it and records the sizes it drew.
+    detail_scroll: u16,
+    detail_rows: u16,
+    detail_lines: u16,
+    list_scroll: usize,
+    confirm_keys: Vec<HelpLine>,
 }
 
 impl TaskRunnerScreen {
     pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (TaskRunnerScreen, Command) {
+        let role_may_edit = ctx
+            .session()
+            .is_some_and(|s| matches!(s.user.role, Role::Assembler | Role::Admin));
         let mut s = TaskRunnerScreen {
             order_id,
-            loading: None,
+            role_may_edit,
+            build_label: None,
+            detail_load: None,
+            load: None,
+            load_error: None,
+            list: None,
+            focus: 0,
+            now: None,
+            timer_start: None,
+            last_load: None,
+            saving: None,
+            dialog: None,
+            notice: None,
+            detail_scroll: 0,
+            detail_rows: 0,
+            detail_lines: 0,
+            list_scroll: 0,
+            confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
         let Some(token) = ctx.token() else {
             return (s, Command::None);
         };
-        let (id, cmd) = ctx.request(Request::TaskList { token, order_id });
-        s.loading = Some(id);
-        (s, cmd)
+        let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
+        s.detail_load = Some(id);
+        let tasks = s.reload(ctx);
+        (s, Command::Batch(vec![tasks, detail]))
     }
 
     pub fn order_id(&self) -> Uuid {
@@ -36,26 +112,571 @@ impl TaskRunnerScreen {
         "Tasks"
     }
 
+    pub fn list(&self) -> Option<&TaskListView> {
+        self.list.as_ref()
+    }
+
+    /// The focused task.
+    pub fn focused(&self) -> Option<&TaskView> {
+        self.list.as_ref().and_then(|l| l.tasks.get(self.focus))
+    }
+
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn saving(&self) -> Option<Saving> {
+        self.saving.map(|(_, s)| s)
+    }
+
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
+    }
+
+    pub fn detail_scroll(&self) -> u16 {
+        self.detail_scroll
+    }
+
+    /// Time on the focused task so far.
+    pub fn elapsed(&self) -> Duration {
+        match (self.timer_start, self.now) {
+            (Some(start), Some(now)) => now.saturating_duration_since(start),
+            _ => Duration::ZERO,
+        }
+    }
+
+    /// Whole minutes on the focused task, rounded up.
+    pub fn minutes_spent(&self) -> i32 {
+        let secs = self.elapsed().as_secs();
+        i32::try_from(secs.div_ceil(60)).unwrap_or(i32::MAX)
+    }
+
+    /// Why the tasks are only shown, or `None` when this user may work them.
+    pub fn read_only_reason(&self) -> Option<String> {
+        if let Some(reason) = self.list.as_ref().and_then(|l| l.locked.clone()) {
+            return Some(reason);
+        }
+        (!self.role_may_edit).then(|| "only assemblers work the tasks".to_string())
+    }
+
+    fn may_edit(&self) -> bool {
+        self.list.is_some() && self.read_only_reason().is_none()
+    }
+
+    pub fn all_done(&self) -> bool {
+        self.list
+            .as_ref()
+            .is_some_and(|l| l.total() > 0 && l.done() == l.total())
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
-        vec![
-            KeyContext::TaskEdit,
-            KeyContext::TaskRunner,
-            KeyContext::List,
-        ]
+        if let Some(d) = &self.dialog {
+            return d.key_contexts();
+        }
+        let mut stack = Vec::new();
+        if self.may_edit() && self.saving.is_none() {
+            stack.push(KeyContext::TaskEdit);
+        }
+        stack.extend([KeyContext::TaskRunner, KeyContext::List]);
+        stack
+    }
+
+    pub fn has_unsaved_input(&self) -> bool {
+        self.dialog.as_ref().is_some_and(Dialog::has_input)
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::TaskList {
+            token,
+            order_id: self.order_id,
+        });
+        self.load = Some(id);
+        self.last_load = self.now;
+        cmd
     }
 
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        if let ScreenMsg::Action(Action::Back) = msg {
-            ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+        match msg {
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Action(action) if self.dialog.is_some() => {
+                self.on_dialog_action(action, ctx)
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Char(c) => {
+                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
+                {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
+                {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        self.now = Some(now);
+        if self.list.is_some() && self.timer_start.is_none() {
+            self.timer_start = Some(now);
+        }
+        let Some(last) = self.last_load else {
+            self.last_load = Some(now);
+            return Command::None;
+        };
+        let idle = self.load.is_none() && self.saving.is_none() && self.dialog.is_none();
+        if idle && self.list.is_some() && now.saturating_duration_since(last) >= REFRESH_EVERY {
+            return self.reload(ctx);
         }
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, _theme: &Theme) {
-        frame.render_widget(Paragraph::new("Tasks"), area);
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.detail_load == Some(reply.id) {
+            self.detail_load = None;
+            if let Ok(Reply::Order(d)) = reply.result {
+                self.build_label = Some(format!(
+                    "PO {} · build {}",
+                    d.header.po_number, d.build.build_number
+                ));
+            }
+            return Command::None;
+        }
+        if self.load == Some(reply.id) {
+            self.load = None;
+            match reply.result {
+                Ok(Reply::TaskList(view)) => self.loaded(*view),
+                Ok(_) => self.load_failed("unexpected reply".into()),
+                Err(e) => self.load_failed(e.user_message()),
+            }
+            return Command::None;
+        }
+        match self.saving {
+            Some((id, kind)) if id == reply.id => {
+                self.saving = None;
+                self.saved(kind, reply.result, ctx)
+            }
+            _ => Command::None,
+        }
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
-        false
+    fn loaded(&mut self, view: TaskListView) {
+        let kept = self
+            .focused()
+            .map(|t| t.id)
+            .and_then(|id| view.tasks.iter().position(|t| t.id == id));
+        let first = self.list.is_none();
+        self.load_error = None;
+        self.list = Some(view);
+        match kept {
+            Some(i) => self.focus = i,
+            None => {
+                let start = if first {
+                    self.first_focus()
+                } else {
+                    self.focus.min(self.task_count().saturating_sub(1))
+                };
+                self.set_focus(start);
+            }
+        }
+    }
+
+    fn load_failed(&mut self, message: String) {
+        if self.list.is_some() {
+            self.notice = Some(Notice::Error(format!(
+                "Could not refresh the tasks: {message}"
+            )));
+        } else {
+            self.load_error = Some(message);
+        }
+    }
+
+    fn task_count(&self) -> usize {
+        self.list.as_ref().map_or(0, |l| l.tasks.len())
+    }
+
+    /// The first open task, or the last task when all are done.
+    fn first_focus(&self) -> usize {
+        let Some(list) = &self.list else {
+            return 0;
+        };
+        match list.next_open() {
+            Some(t) => list.tasks.iter().position(|x| x.id == t.id).unwrap_or(0),
+            None => list.tasks.len().saturating_sub(1),
+        }
+    }
+
+    /// Focuses task `i` and restarts the timer from the latest tick.
+    fn set_focus(&mut self, i: usize) {
+        self.focus = i;
+        self.timer_start = self.now;
+        self.detail_scroll = 0;
+    }
+
+    fn move_focus(&mut self, to: usize) {
+        let n = self.task_count();
+        if n == 0 {
+            return;
+        }
+        let to = to.min(n - 1);
+        if to != self.focus {
+            self.set_focus(to);
+        }
+    }
+
+    /// The next open task after `from`, wrapping to the first open one.
+    fn next_open_after(&self, from: usize) -> Option<usize> {
+        let tasks = &self.list.as_ref()?.tasks;
+        let after = tasks
+            .iter()
+            .enumerate()
+            .skip(from + 1)
+            .find(|(_, t)| !t.is_completed);
+        after
+            .or_else(|| tasks.iter().enumerate().find(|(_, t)| !t.is_completed))
+            .map(|(i, _)| i)
+    }
+
+    fn saved(&mut self, kind: Saving, result: Result<Reply, DbError>, ctx: &mut Ctx) -> Command {
+        match result {
+            Ok(Reply::Task(task)) => {
+                self.dialog = None;
+                let Some(list) = self.list.as_mut() else {
+                    return Command::None;
+                };
+                let Some(i) = list.tasks.iter().position(|t| t.id == task.id) else {
+                    return self.reload(ctx);
+                };
+                let sequence = task.sequence;
+                if let Some(slot) = list.tasks.get_mut(i) {
+                    *slot = *task;
+                }
+                self.notice = Some(Notice::Info(match kind {
+                    Saving::Complete => format!("Task {sequence} done"),
+                    Saving::Reopen => format!("Task {sequence} reopened"),
+                    Saving::Note => format!("Note added to task {sequence}"),
+                }));
+                match kind {
+                    Saving::Complete => {
+                        if let Some(next) = self.next_open_after(i) {
+                            self.set_focus(next);
+                        }
+                    }
+                    Saving::Reopen => self.set_focus(i),
+                    Saving::Note => {}
+                }
+                Command::None
+            }
+            Ok(_) => {
+                self.refuse("The server sent an unexpected reply; reloading".into());
+                self.reload(ctx)
+            }
+            Err(e @ DbError::Conflict(_)) => {
+                self.dialog = None;
+                self.notice = Some(Notice::Error(e.user_message()));
+                self.reload(ctx)
+            }
+            Err(e) => {
+                self.refuse(e.user_message());
+                Command::None
+            }
+        }
+    }
+
+    /// A refusal: inside the open dialog (its input kept), else under the header.
+    fn refuse(&mut self, message: String) {
+        match &mut self.dialog {
+            Some(d @ (Dialog::Choice { .. } | Dialog::Na { .. } | Dialog::Note { .. })) => {
+                d.set_error(message);
+            }
+            _ => {
+                self.dialog = None;
+                self.notice = Some(Notice::Error(message));
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                Command::None
+            }
+            Action::Refresh => {
+                self.notice = None;
+                self.reload(ctx)
+            }
+            Action::Up => {
+                self.move_focus(self.focus.saturating_sub(1));
+                Command::None
+            }
+            Action::Down => {
+                self.move_focus(self.focus + 1);
+                Command::None
+            }
+            Action::First => {
+                self.move_focus(0);
+                Command::None
+            }
+            Action::Last => {
+                self.move_focus(usize::MAX);
+                Command::None
+            }
+            Action::PageDown => {
+                let page = self.detail_rows.saturating_sub(1).max(1);
+                let max = self.detail_lines.saturating_sub(self.detail_rows);
+                self.detail_scroll = self.detail_scroll.saturating_add(page).min(max);
+                Command::None
+            }
+            Action::PageUp => {
+                let page = self.detail_rows.saturating_sub(1).max(1);
+                self.detail_scroll = self.detail_scroll.saturating_sub(page);
+                Command::None
+            }
+            Action::OpenTesting => {
+                self.open_testing(ctx);
+                Command::None
+            }
+            Action::CompleteTask | Action::ReopenTask | Action::AddNote => {
+                if !self.may_edit() || self.saving.is_some() {
+                    return Command::None;
+                }
+                match action {
+                    Action::CompleteTask => self.complete(ctx),
+                    Action::ReopenTask => {
+                        self.ask_reopen();
+                        Command::None
+                    }
+                    _ => {
+                        if let Some(t) = self.focused() {
+                            self.dialog = Some(Dialog::note(t.id));
+                        }
+                        Command::None
+                    }
+                }
+            }
+            _ => Command::None,
+        }
+    }
+
+    fn open_testing(&mut self, ctx: &mut Ctx) {
+        let Some(list) = &self.list else {
+            return;
+        };
+        let open = list.total() - list.done();
+        if open == 0 {
+            ctx.emit(Effect::Navigate(ScreenId::Testing(self.order_id)));
+        } else {
+            self.notice = Some(Notice::Info(format!("{open} task(s) still open")));
+        }
+    }
+
+    fn complete(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(task) = self.focused() else {
+            return Command::None;
+        };
+        if task.is_completed {
+            let text = format!("Task {} is already done; u reopens it", task.sequence);
+            self.notice = Some(Notice::Info(text));
+            return Command::None;
+        }
+        let id = task.id;
+        match task.check_type {
+            Some(CheckType::MultiChoice) => {
+                self.dialog = Some(Dialog::Choice {
+                    task_id: id,
+                    cursor: 0,
+                    error: None,
+                });
+                Command::None
+            }
+            Some(CheckType::NaOption) => {
+                self.dialog = Some(Dialog::na(id));
+                Command::None
+            }
+            _ => self.send_completion(id, TaskCompletion::default(), ctx),
+        }
+    }
+
+    fn ask_reopen(&mut self) {
+        let Some(task) = self.focused() else {
+            return;
+        };
+        if task.is_completed {
+            self.dialog = Some(Dialog::Reopen {
+                task_id: task.id,
+                sequence: task.sequence,
+            });
+        } else {
+            let text = format!("Task {} is not done yet", task.sequence);
+            self.notice = Some(Notice::Info(text));
+        }
+    }
+
+    fn send_completion(
+        &mut self,
+        task_id: Uuid,
+        mut completion: TaskCompletion,
+        ctx: &mut Ctx,
+    ) -> Command {
+        completion.minutes_spent = Some(self.minutes_spent());
+        self.send(
+            |token| Request::CompleteTask {
+                token,
+                task_id,
+                completion,
+            },
+            Saving::Complete,
+            ctx,
+        )
+    }
+
+    fn send(
+        &mut self,
+        kind: impl FnOnce(String) -> Request,
+        saving: Saving,
+        ctx: &mut Ctx,
+    ) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(kind(token));
+        self.saving = Some((id, saving));
+        self.notice = None;
+        cmd
+    }
+
+    fn task(&self, id: Uuid) -> Option<&TaskView> {
+        self.list.as_ref()?.tasks.iter().find(|t| t.id == id)
+    }
+
+    fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        // While the dialog's request is out, only its answer closes it.
+        if self.saving.is_some() {
+            return Command::None;
+        }
+        let options = match &self.dialog {
+            Some(Dialog::Choice { task_id, .. }) => {
+                self.task(*task_id).map_or(0, |t| t.options.len())
+            }
+            _ => 0,
+        };
+        let Some(dialog) = self.dialog.as_mut() else {
+            return Command::None;
+        };
+        match (dialog, action) {
+            (Dialog::Reopen { task_id, .. }, Action::Yes) => {
+                let task_id = *task_id;
+                self.send(
+                    |token| Request::ReopenTask { token, task_id },
+                    Saving::Reopen,
+                    ctx,
+                )
+            }
+            (Dialog::Reopen { .. }, Action::No) | (_, Action::Cancel) => {
+                self.dialog = None;
+                Command::None
+            }
+            (Dialog::Choice { cursor, .. }, Action::Up) => {
+                *cursor = cursor.saturating_sub(1);
+                Command::None
+            }
+            (Dialog::Choice { cursor, .. }, Action::Down) => {
+                *cursor = (*cursor + 1).min(options.saturating_sub(1));
+                Command::None
+            }
+            (Dialog::Choice { .. }, Action::Submit) => self.submit_choice(ctx),
+            (Dialog::Na { .. }, Action::Submit) => self.submit_na(ctx),
+            (Dialog::Note { .. }, Action::Submit) => self.submit_note(ctx),
+            (Dialog::Na { form, .. } | Dialog::Note { form, .. }, other) => {
+                form.handle(other);
+                Command::None
+            }
+            _ => Command::None,
+        }
+    }
+
+    fn submit_choice(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(Dialog::Choice {
+            task_id, cursor, ..
+        }) = &self.dialog
+        else {
+            return Command::None;
+        };
+        let (task_id, cursor) = (*task_id, *cursor);
+        let Some(task) = self.task(task_id) else {
+            self.dialog = None;
+            return Command::None;
+        };
+        let completion = TaskCompletion {
+            choice: task.options.get(cursor).cloned(),
+            ..TaskCompletion::default()
+        };
+        if let Err(e) = completion_notes(task.check_type, &task.options, &completion) {
+            self.refuse(e);
+            return Command::None;
+        }
+        self.send_completion(task_id, completion, ctx)
+    }
+
+    fn submit_na(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(Dialog::Na { task_id, form, .. }) = &self.dialog else {
+            return Command::None;
+        };
+        let task_id = *task_id;
+        let not_applicable = form.field(NA_KIND).and_then(|f| f.choice_index()) == Some(1);
+        let completion = TaskCompletion {
+            na_reason: not_applicable.then(|| form.value(NA_REASON).trim().to_string()),
+            ..TaskCompletion::default()
+        };
+        let check_type = self.task(task_id).and_then(|t| t.check_type);
+        if let Err(e) = completion_notes(check_type, &[], &completion) {
+            if let Some(Dialog::Na { form, .. }) = self.dialog.as_mut() {
+                form.set_error(NA_REASON, e);
+                form.set_focus(NA_REASON);
+            }
+            return Command::None;
+        }
+        self.send_completion(task_id, completion, ctx)
+    }
+
+    fn submit_note(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(Dialog::Note { task_id, form, .. }) = &self.dialog else {
+            return Command::None;
+        };
+        let task_id = *task_id;
+        match validate_note(&form.value(0)) {
+            Ok(note) => self.send(
+                |token| Request::AddTaskNote {
+                    token,
+                    task_id,
+                    note,
+                },
+                Saving::Note,
+                ctx,
+            ),
+            Err(e) => {
+                if let Some(Dialog::Note { form, .. }) = self.dialog.as_mut() {
+                    form.set_error(0, e);
+                }
+                Command::None
+            }
+        }
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        view::draw(self, frame, area, theme);
     }
 }

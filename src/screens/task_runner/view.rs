@@ -22,11 +22,7 @@ pub(super) fn draw(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, them
     if area.height < 3 || area.width < 20 {
         return;
     }
-    let title = match &s.build_label {
-        Some(label) => format!("Tasks · {label}"),
-        None => "Tasks".to_string(),
-    };
-    let block = panel(&title, theme);
+    let block = panel("Assembly tasks", theme);
     let inner = inset(block.inner(area), 1);
     frame.render_widget(block, area);
 
@@ -70,7 +66,7 @@ pub(super) fn draw(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, them
     }
 
     let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
-        let left = body.width * 2 / 5;
+        let left = body.width * 9 / 20;
         let list_area = Rect::new(body.x, body.y, left, body.height);
         for y in 0..body.height {
             frame.render_widget(
@@ -354,12 +350,15 @@ fn detail_lines(
         ]));
     }
     match task.check_type {
-        Some(CheckType::MultiChoice) => lines.extend(hanging(
-            "Completing asks for one of: ",
-            &task.options.join(", "),
-            width,
-            theme.base,
-        )),
+        Some(CheckType::MultiChoice) => {
+            lines.push(Line::from(Span::styled(
+                "Completing asks for one of:",
+                theme.base,
+            )));
+            for option in &task.options {
+                lines.extend(hanging("  • ", option, width, theme.base));
+            }
+        }
         Some(CheckType::NaOption) => lines.push(Line::from(Span::styled(
             "May be completed as Not applicable, with a reason",
             theme.base,
@@ -376,12 +375,11 @@ fn detail_lines(
     lines.push(Line::default());
     match &task.instruction {
         Some(wi) => {
-            lines.extend(hanging(
-                "Work instruction: ",
-                &format!("{} (version {})", wi.title, wi.version),
-                width,
+            lines.push(Line::from(Span::styled(
+                format!("Work instruction · version {}", wi.version),
                 theme.heading,
-            ));
+            )));
+            lines.extend(hanging("", &wi.title, width, theme.title));
             if let Some(d) = wi.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 lines.extend(hanging("", d, width, theme.muted));
             }
@@ -517,7 +515,7 @@ fn draw_dialog(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &
             dim(frame, area, theme);
             let inner = dialog(
                 frame,
-                centered(area, 64, n.saturating_add(8)),
+                centered(area, 64, n.saturating_add(7)),
                 &format!("Complete task {}", task.sequence),
                 theme,
             );

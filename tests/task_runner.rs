@@ -1,0 +1,955 @@
+//! The task runner: state tests with scripted replies, and golden renders at 100x30 into
+//! `screens/task_runner/`.
+//!
+//! The fixture is the workflow.md section 3 example: a T2-B2 with an E_SINK basin 1 and an E_DRAIN
+//! basin 2, height-adjustable legs, no pegboard, no faucet, no sprayer: 18 tasks, PRD-04..10, then
+//! PRD-15..18 for basin 2, then PRD-19..25 for basin 1, with the Production Checklist's wording, the demo
+//! seed's work instructions and the tools of `domain::tasks`. The screen is reached the way an assembler
+//! reaches it: a notification opens the build and `w` opens the assembly floor.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "render/mod.rs"]
+mod render;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::bom::ItemType;
+use cleanstation::domain::checklist::CheckType;
+use cleanstation::domain::notification::Notification;
+use cleanstation::domain::order::{
+    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
+};
+use cleanstation::domain::tasks::{
+    self, InstructionView, PartView, StepView, TaskListView, TaskView, ToolView,
+};
+use cleanstation::msg::{DbRequest, Reply, Request};
+use cleanstation::screens::task_runner::{Dialog, Notice, TaskRunnerScreen};
+use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::theme::Theme;
+use crossterm::event::KeyCode;
+use render::{Driver, init, user_for};
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::time::Duration;
+use uuid::Uuid;
+
+const W: u16 = 100;
+const H: u16 = 30;
+const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
+const SAM: Uuid = Uuid::from_u128(5);
+
+fn snap(state: &str, description: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "../screens/task_runner",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => description,
+    }, {
+        insta::assert_snapshot!(state.to_string(), text);
+    });
+}
+
+fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 3, d)
+        .and_then(|x| x.and_hms_opt(h, m, 0))
+        .expect("valid fixture time")
+}
+
+fn build() -> BuildConfig {
+    serde_json::from_value(json!({
+        "buildNumber": "24-0131", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
+        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
+        "hasPegboard": false,
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10},
+            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
+        "faucets": [],
+        "accessories": []
+    }))
+    .expect("valid build")
+}
+
+fn order_detail() -> OrderDetail {
+    OrderDetail {
+        id: ORDER,
+        header: OrderHeader {
+            po_number: "4500031".into(),
+            customer_name: "Lakeview Surgical Center".into(),
+            project_name: None,
+            sales_person: "Daniel Whitaker".into(),
+            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
+            order_language: DocumentLanguage::En,
+            notes: None,
+        },
+        build: build(),
+        status: OrderStatus::ReadyForProduction,
+        assignee: None,
+        bom: None,
+        history: Vec::new(),
+        actions: Vec::new(),
+        created_at: at(3, 9, 0),
+        updated_at: at(14, 7, 30),
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The task list
+// ------------------------------------------------------------------------------------------------
+
+type Step = (&'static str, Option<&'static str>, i32);
+
+/// The demo seed's instructions (src/service/seed.rs), as the runner receives them.
+fn instruction(title: &str) -> InstructionView {
+    let (n, description, steps): (u128, &str, &[Step]) = match title {
+        tasks::WI_LIFTER => (
+            1,
+            "Lifter control button and controller of height-adjustable legs.",
+            &[
+                (
+                    "Mount the lifter button of the type chosen (DPF1K or DP1C) on the front panel.",
+                    None,
+                    10,
+                ),
+                (
+                    "Fix the controller underneath the sink with four screws; connect the columns and the button.",
+                    Some("Mains power must be disconnected while wiring the controller."),
+                    25,
+                ),
+                (
+                    "Power up and run the legs once through their full travel.",
+                    Some("Keep hands and feet clear of the legs while they move."),
+                    10,
+                ),
+            ],
+        ),
+        tasks::WI_FINISH => (
+            2,
+            "Logo and final cleaning of the sink body.",
+            &[
+                (
+                    "Attach the logo on the left side, 50 mm from the top edge (skip when the order says no logo).",
+                    None,
+                    10,
+                ),
+                (
+                    "Vacuum metal shavings and waste from the basins and the frame; wipe with a lint-free cloth.",
+                    Some("Wear cut-resistant gloves: shavings are sharp."),
+                    20,
+                ),
+            ],
+        ),
+        tasks::WI_CONTROL_BOX => (
+            3,
+            "Applies to every control box variant; the box's contents come with its BOM line.",
+            &[
+                (
+                    "Mount the control box bracket on the frame with four M6 screws.",
+                    None,
+                    10,
+                ),
+                (
+                    "Connect the basin, sensor and column cables; label each at both ends.",
+                    Some("Power must be disconnected."),
+                    20,
+                ),
+                (
+                    "Close the box and check that every cable gland is tight.",
+                    None,
+                    5,
+                ),
+            ],
+        ),
+        tasks::WI_EDRAIN => (
+            4,
+            "Bottom fill, pipe labels and overflow sensor of an E-Drain basin.",
+            &[
+                (
+                    "Install the bottom-fill mixing valve DER-1899-14-CC and the faucet.",
+                    None,
+                    20,
+                ),
+                (
+                    "Assemble adapter, check valve and PEX adapter; cut the PEX pipe square and run it to the bottom-fill hole.",
+                    Some("The check valve's arrow must point towards the basin."),
+                    30,
+                ),
+                ("Label the pipes Hot Water and Cold Water.", None, 5),
+                (
+                    "Fit the overflow sensor and connect it to the control box.",
+                    None,
+                    15,
+                ),
+            ],
+        ),
+        _ => (
+            5,
+            "Valve plate, emergency stop, touchscreen and sensors of an E-Sink basin.",
+            &[
+                (
+                    "Install the mixing valve plate (the DI valve plate on an E-Sink DI basin).",
+                    None,
+                    20,
+                ),
+                (
+                    "Fit the emergency stop button and wire it to the control box.",
+                    Some("Test the emergency stop before the first power-up of the basin."),
+                    15,
+                ),
+                (
+                    "Mount the touchscreen and connect it to the E-Sink control box.",
+                    Some("Handle the touchscreen by its frame; static discharge damages it."),
+                    25,
+                ),
+                (
+                    "Fit the overflow sensor, the dosing port and the temperature cable gland.",
+                    None,
+                    20,
+                ),
+            ],
+        ),
+    };
+    InstructionView {
+        id: Uuid::from_u128(0x0A00 + n),
+        title: title.into(),
+        description: Some(description.into()),
+        version: 1,
+        steps: (1i32..)
+            .zip(steps)
+            .map(|(number, (d, s, m))| StepView {
+                number,
+                description: (*d).into(),
+                safety_notes: s.map(str::to_string),
+                estimated_minutes: Some(*m),
+            })
+            .collect(),
+    }
+}
+
+fn tool(name: &str, required: bool) -> ToolView {
+    let n = name.bytes().map(u128::from).sum::<u128>();
+    ToolView {
+        id: Uuid::from_u128(0x0B00 + n),
+        name: name.into(),
+        description: None,
+        required,
+    }
+}
+
+fn part(id: &str, qty: i64) -> PartView {
+    PartView {
+        part_type: ItemType::Assembly,
+        part_id: id.into(),
+        quantity: Decimal::new(qty * 1000, 3),
+    }
+}
+
+pub fn task_id(sequence: i32) -> Uuid {
+    Uuid::from_u128(0x7000 + u128::try_from(sequence).expect("positive sequence"))
+}
+
+/// The 18 tasks, all open.
+fn all_tasks() -> Vec<TaskView> {
+    // (code, description, check type, estimate, basin)
+    let items: [(&str, &str, CheckType, i32, Option<i32>); 18] = [
+        (
+            "PRD-04",
+            "Install the lifter control button",
+            CheckType::MultiChoice,
+            30,
+            None,
+        ),
+        (
+            "PRD-05",
+            "Install the lifter controller underneath the sink",
+            CheckType::Boolean,
+            45,
+            None,
+        ),
+        (
+            "PRD-06",
+            "Attach the Torvan logo on the left side of the sink",
+            CheckType::NaOption,
+            10,
+            None,
+        ),
+        (
+            "PRD-07",
+            "Install the power bar",
+            CheckType::Boolean,
+            20,
+            None,
+        ),
+        (
+            "PRD-08",
+            "Install the control box named in the BOM (E-Drain / E-Sink)",
+            CheckType::Boolean,
+            60,
+            None,
+        ),
+        (
+            "PRD-09",
+            "Label every cable D# or S#; label the overhead light cables L4 and S4",
+            CheckType::NaOption,
+            30,
+            None,
+        ),
+        (
+            "PRD-10",
+            "Clean the sink of metal shavings and waste",
+            CheckType::Boolean,
+            20,
+            None,
+        ),
+        (
+            "PRD-15",
+            "Install the bottom-fill mixing valve and faucet",
+            CheckType::Boolean,
+            45,
+            Some(2),
+        ),
+        (
+            "PRD-16",
+            "Install the bottom-fill assembly: mixing valve DER-1899-14-CC, 1/2 in male NPT to 3/4 in BSPP adapter, check valve, 1/2 in PEX adapter, 1/2 in PEX pipe, to the bottom-fill hole",
+            CheckType::Boolean,
+            60,
+            Some(2),
+        ),
+        (
+            "PRD-17",
+            "Label the pipes Hot Water and Cold Water",
+            CheckType::Boolean,
+            10,
+            Some(2),
+        ),
+        (
+            "PRD-18",
+            "Install the overflow sensor",
+            CheckType::Boolean,
+            25,
+            Some(2),
+        ),
+        (
+            "PRD-19",
+            "Install the mixing valve plate (E-Sink DI basin: the DI valve plate)",
+            CheckType::Boolean,
+            30,
+            Some(1),
+        ),
+        (
+            "PRD-20",
+            "Install the emergency stop button",
+            CheckType::Boolean,
+            20,
+            Some(1),
+        ),
+        (
+            "PRD-21",
+            "Mount the E-Sink touchscreen on the sink",
+            CheckType::Boolean,
+            25,
+            Some(1),
+        ),
+        (
+            "PRD-22",
+            "Connect the touchscreen to the E-Sink control box",
+            CheckType::Boolean,
+            20,
+            Some(1),
+        ),
+        (
+            "PRD-23",
+            "Install the overflow sensor",
+            CheckType::Boolean,
+            25,
+            Some(1),
+        ),
+        (
+            "PRD-24",
+            "Install the dosing port on the backsplash",
+            CheckType::Boolean,
+            15,
+            Some(1),
+        ),
+        (
+            "PRD-25",
+            "Install the basin temperature cable gland on the backsplash",
+            CheckType::Boolean,
+            15,
+            Some(1),
+        ),
+    ];
+    (1i32..)
+        .zip(items)
+        .map(
+            |(sequence, (code, description, check_type, minutes, basin))| {
+                let reference = tasks::reference(code).expect("every PRD code has a reference");
+                let mut description = description.to_string();
+                if let Some(b) = basin {
+                    description.push_str(&format!(" (basin {b})"));
+                }
+                let parts = match (code, basin) {
+                    ("PRD-05", _) => vec![part("T2-DL27-KIT", 1), part("T2-LC1-KIT", 1)],
+                    ("PRD-08", _) => vec![part("T2-CTRL-EDR1-ESK1", 1)],
+                    ("PRD-15", _) => vec![part("T2-BSN-EDR-KIT", 1)],
+                    ("PRD-19", _) => vec![part("T2-BSN-ESK-KIT", 1)],
+                    _ => Vec::new(),
+                };
+                TaskView {
+                    id: task_id(sequence),
+                    sequence,
+                    description,
+                    code: Some(code.into()),
+                    check_type: Some(check_type),
+                    options: if check_type == CheckType::MultiChoice {
+                        vec![
+                            "DPF1K (non-programmable)".into(),
+                            "DP1C (programmable)".into(),
+                        ]
+                    } else {
+                        Vec::new()
+                    },
+                    estimated_minutes: Some(minutes),
+                    is_completed: false,
+                    completed_at: None,
+                    completed_by: None,
+                    notes: None,
+                    instruction: Some(instruction(reference.instruction)),
+                    tools: reference
+                        .tools
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| tool(t, i == 0))
+                        .collect(),
+                    parts,
+                }
+            },
+        )
+        .collect()
+}
+
+fn done(mut t: TaskView, minute: u32) -> TaskView {
+    t.is_completed = true;
+    t.completed_at = Some(at(14, 10, minute));
+    t.completed_by = Some((SAM, "Sam Brennan".into()));
+    t.notes = Some(match t.check_type {
+        Some(CheckType::MultiChoice) => "Selected: DP1C (programmable)\nTime spent: 24 min".into(),
+        _ => format!("Time spent: {} min", t.estimated_minutes.unwrap_or(0)),
+    });
+    t
+}
+
+/// The list with the first `n` tasks done by Sam Brennan.
+fn list(n: usize) -> TaskListView {
+    TaskListView {
+        order_id: ORDER,
+        list_id: Uuid::from_u128(0x6000),
+        assembly_type: "MDRD-T2-B2".into(),
+        generated_at: Some(at(14, 7, 30)),
+        status: OrderStatus::ReadyForProduction,
+        locked: None,
+        tasks: all_tasks()
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if i < n {
+                    done(t, u32::try_from(i * 3).unwrap_or(0))
+                } else {
+                    t
+                }
+            })
+            .collect(),
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Driving
+// ------------------------------------------------------------------------------------------------
+
+/// Someone with `role` opens the build from a notification, then its task runner with `w`.
+fn runner(role: Role, view: TaskListView) -> Driver {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(role));
+    let pos = home_entries(role)
+        .iter()
+        .position(|e| e.target == ScreenId::Notifications)
+        .expect("every role has notifications");
+    for _ in 0..pos {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    assert!(d.answer(
+        |r| matches!(r, Request::Notifications { .. }),
+        Ok(Reply::Notifications(vec![Notification {
+            id: Uuid::from_u128(0x0900),
+            title: "Assigned to you: build 24-0131".into(),
+            message: "Carla Mendes assigned build 24-0131 (PO 4500031) to you.".into(),
+            kind: "ASSIGNMENT".into(),
+            is_read: false,
+            created_at: at(14, 7, 31),
+            related_order: Some(ORDER),
+        }])),
+    ));
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::MarkNotificationsRead { .. }),
+        Ok(Reply::Done),
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { .. }),
+        Ok(Reply::Order(Box::new(order_detail()))),
+    ));
+    d.key(KeyCode::Char('w'));
+    assert!(
+        matches!(d.app.screen(), ActiveScreen::Tasks(_)),
+        "w opens the task runner"
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::Order(Box::new(order_detail()))),
+    ));
+    assert!(d.answer(
+        |r| matches!(r, Request::TaskList { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::TaskList(Box::new(view))),
+    ));
+    d
+}
+
+fn screen(d: &Driver) -> &TaskRunnerScreen {
+    match d.app.screen() {
+        ActiveScreen::Tasks(s) => s,
+        _ => panic!("not on the task runner"),
+    }
+}
+
+fn focused_sequence(d: &Driver) -> i32 {
+    screen(d)
+        .focused()
+        .map(|t| t.sequence)
+        .expect("a focused task")
+}
+
+fn take_complete(d: &mut Driver) -> DbRequest {
+    d.take(|r| matches!(r, Request::CompleteTask { .. }))
+        .expect("a completion request")
+}
+
+fn completion_of(req: &DbRequest) -> (Uuid, tasks::TaskCompletion) {
+    match &req.kind {
+        Request::CompleteTask {
+            task_id,
+            completion,
+            ..
+        } => (*task_id, completion.clone()),
+        other => panic!("not a completion: {other:?}"),
+    }
+}
+
+fn task(view: &TaskListView, sequence: i32) -> TaskView {
+    view.tasks
+        .iter()
+        .find(|t| t.sequence == sequence)
+        .cloned()
+        .expect("the task exists")
+}
+
+fn assembler(n: usize) -> Driver {
+    runner(Role::Assembler, list(n))
+}
+
+fn notice(d: &Driver) -> String {
+    match screen(d).notice() {
+        Some(Notice::Info(t) | Notice::Error(t)) => t.clone(),
+        None => String::new(),
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// State
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn opens_on_the_first_open_task() {
+    let d = assembler(5);
+    assert_eq!(focused_sequence(&d), 6);
+    let d = assembler(0);
+    assert_eq!(focused_sequence(&d), 1);
+    let d = assembler(18);
+    assert_eq!(focused_sequence(&d), 18, "all done: the last task");
+    assert!(screen(&d).all_done());
+}
+
+#[test]
+fn boolean_completion_carries_the_task_and_the_minutes_then_moves_on() {
+    let mut d = assembler(1);
+    assert_eq!(focused_sequence(&d), 2);
+    // The timer starts at the first tick after focus: 4 min 10 s later is 5 whole minutes rounded up.
+    d.tick(Duration::from_secs(1));
+    for _ in 0..25 {
+        d.tick(Duration::from_secs(10));
+    }
+    d.key(KeyCode::Char(' '));
+    let req = take_complete(&mut d);
+    let (id, c) = completion_of(&req);
+    assert_eq!(id, task_id(2));
+    assert_eq!(c.minutes_spent, Some(5));
+    assert_eq!(c.choice, None);
+    assert_eq!(c.na_reason, None);
+    assert!(d.render(W, H).contains("Saving"));
+    d.reply(&req, Ok(Reply::Task(Box::new(done(task(&list(0), 2), 42)))));
+    assert_eq!(focused_sequence(&d), 3, "the next open task gets focus");
+    assert!(screen(&d).focused().is_some_and(|t| !t.is_completed));
+    assert_eq!(screen(&d).list().map(|l| l.done()), Some(2));
+}
+
+#[test]
+fn the_next_open_task_wraps_to_the_first() {
+    let mut view = list(0);
+    for t in view.tasks.iter_mut().skip(1) {
+        *t = done(t.clone(), 5);
+    }
+    // Only task 1 and task 18 are open; task 18 is focused by hand and completed.
+    view.tasks[17].is_completed = false;
+    view.tasks[17].completed_by = None;
+    view.tasks[17].completed_at = None;
+    let mut d = runner(Role::Assembler, view.clone());
+    d.key(KeyCode::End);
+    assert_eq!(focused_sequence(&d), 18);
+    d.key(KeyCode::Enter);
+    let req = take_complete(&mut d);
+    assert_eq!(completion_of(&req).0, task_id(18));
+    d.reply(&req, Ok(Reply::Task(Box::new(done(task(&view, 18), 50)))));
+    assert_eq!(focused_sequence(&d), 1);
+}
+
+#[test]
+fn multi_choice_asks_for_an_option() {
+    let mut d = assembler(0);
+    d.key(KeyCode::Char(' '));
+    assert!(matches!(screen(&d).dialog(), Some(Dialog::Choice { .. })));
+    assert!(
+        d.sent
+            .iter()
+            .all(|r| !matches!(r.kind, Request::CompleteTask { .. }))
+    );
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Enter);
+    let (id, c) = completion_of(&take_complete(&mut d));
+    assert_eq!(id, task_id(1));
+    assert_eq!(c.choice.as_deref(), Some("DP1C (programmable)"));
+    assert_eq!(c.minutes_spent, Some(0));
+}
+
+#[test]
+fn na_needs_a_reason_on_screen() {
+    let mut d = assembler(2);
+    assert_eq!(focused_sequence(&d), 3);
+    d.key(KeyCode::Enter);
+    assert!(matches!(screen(&d).dialog(), Some(Dialog::Na { .. })));
+    d.key(KeyCode::Right); // Not applicable
+    d.key(KeyCode::Enter); // Form: Enter submits
+    assert!(
+        d.take(|r| matches!(r, Request::CompleteTask { .. }))
+            .is_none(),
+        "no reason: refused on screen"
+    );
+    assert!(d.render(W, H).contains("An N/A needs a reason"));
+    d.type_str("Customer ordered no logo");
+    d.key(KeyCode::Enter);
+    let (id, c) = completion_of(&take_complete(&mut d));
+    assert_eq!(id, task_id(3));
+    assert_eq!(c.na_reason.as_deref(), Some("Customer ordered no logo"));
+}
+
+#[test]
+fn na_task_may_be_completed_as_done() {
+    let mut d = assembler(2);
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter);
+    let (id, c) = completion_of(&take_complete(&mut d));
+    assert_eq!(id, task_id(3));
+    assert_eq!(c.na_reason, None);
+}
+
+#[test]
+fn invalid_keeps_the_input_and_conflict_reloads() {
+    let mut d = assembler(2);
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Right);
+    d.key(KeyCode::Tab);
+    d.type_str("No logo");
+    d.key(KeyCode::Enter);
+    let req = take_complete(&mut d);
+    d.reply(&req, Err(DbError::Invalid("The tasks are locked".into())));
+    assert!(
+        matches!(screen(&d).dialog(), Some(Dialog::Na { form, .. }) if form.value(1) == "No logo")
+    );
+    d.key(KeyCode::Enter);
+    let req = take_complete(&mut d);
+    d.reply(
+        &req,
+        Err(DbError::Conflict(
+            "Task 3 was already completed by Tomasz Wójcik at 10:42; your change was not saved"
+                .into(),
+        )),
+    );
+    assert!(screen(&d).dialog().is_none());
+    assert!(notice(&d).contains("already completed by Tomasz"));
+    assert!(
+        d.take(|r| matches!(r, Request::TaskList { .. })).is_some(),
+        "a conflict reloads the list"
+    );
+}
+
+#[test]
+fn reopen_asks_first() {
+    let mut d = assembler(5);
+    d.key(KeyCode::Up);
+    assert_eq!(focused_sequence(&d), 5);
+    d.key(KeyCode::Char('u'));
+    assert!(matches!(
+        screen(&d).dialog(),
+        Some(Dialog::Reopen { sequence: 5, .. })
+    ));
+    assert!(d.render(W, H).contains("Reopen task 5? y/n"));
+    d.key(KeyCode::Char('n'));
+    assert!(screen(&d).dialog().is_none());
+    assert!(
+        d.take(|r| matches!(r, Request::ReopenTask { .. }))
+            .is_none()
+    );
+    d.key(KeyCode::Char('u'));
+    d.key(KeyCode::Char('y'));
+    let req = d
+        .take(|r| matches!(r, Request::ReopenTask { task_id: id, .. } if *id == task_id(5)))
+        .expect("y reopens task 5");
+    d.reply(&req, Ok(Reply::Task(Box::new(task(&list(0), 5)))));
+    assert_eq!(focused_sequence(&d), 5);
+    assert_eq!(screen(&d).list().map(|l| l.done()), Some(4));
+}
+
+#[test]
+fn note_is_sent_trimmed_and_blank_refused() {
+    let mut d = assembler(5);
+    d.key(KeyCode::Char('n'));
+    assert!(matches!(screen(&d).dialog(), Some(Dialog::Note { .. })));
+    d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::AddTaskNote { .. }))
+            .is_none()
+    );
+    assert!(d.render(W, H).contains("The note is empty"));
+    d.type_str("  Logo sticker batch 2231  ");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::AddTaskNote { .. }))
+        .expect("a note request");
+    match &req.kind {
+        Request::AddTaskNote {
+            task_id: id, note, ..
+        } => {
+            assert_eq!(*id, task_id(6));
+            assert_eq!(note, "Logo sticker batch 2231");
+        }
+        _ => panic!("not a note"),
+    }
+}
+
+#[test]
+fn testing_opens_only_when_every_task_is_done() {
+    let mut d = assembler(16);
+    d.key(KeyCode::Char('t'));
+    assert!(matches!(d.app.screen(), ActiveScreen::Tasks(_)));
+    assert_eq!(notice(&d), "2 task(s) still open");
+    let mut d = assembler(18);
+    d.key(KeyCode::Char('t'));
+    assert!(matches!(d.app.screen(), ActiveScreen::Testing(_)));
+}
+
+#[test]
+fn locked_or_other_roles_send_no_edits() {
+    let mut view = list(5);
+    view.locked = Some("The testing form of this round was submitted; the tasks are locked".into());
+    let mut d = runner(Role::Assembler, view);
+    for key in [
+        KeyCode::Char(' '),
+        KeyCode::Enter,
+        KeyCode::Char('u'),
+        KeyCode::Char('n'),
+    ] {
+        d.key(key);
+    }
+    assert!(screen(&d).dialog().is_none());
+    assert!(d.sent.iter().all(|r| !matches!(
+        r.kind,
+        Request::CompleteTask { .. } | Request::ReopenTask { .. } | Request::AddTaskNote { .. }
+    )));
+    let mut d = runner(Role::QcPerson, list(5));
+    d.key(KeyCode::Char(' '));
+    assert!(
+        d.take(|r| matches!(r, Request::CompleteTask { .. }))
+            .is_none()
+    );
+    assert!(d.render(W, H).contains("READ ONLY"));
+}
+
+#[test]
+fn periodic_refresh_keeps_the_focused_task_and_its_timer() {
+    let mut d = assembler(5);
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
+    assert_eq!(focused_sequence(&d), 8);
+    d.tick(Duration::from_secs(1));
+    d.tick(Duration::from_secs(5));
+    assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_none());
+    d.tick(Duration::from_secs(6));
+    let req = d
+        .take(|r| matches!(r, Request::TaskList { .. }))
+        .expect("a refresh after 10 s");
+    // Another station completed task 6 meanwhile.
+    d.reply(&req, Ok(Reply::TaskList(Box::new(list(6)))));
+    assert_eq!(focused_sequence(&d), 8);
+    assert_eq!(screen(&d).list().map(|l| l.done()), Some(6));
+    assert_eq!(screen(&d).elapsed(), Duration::from_secs(11));
+    // No refresh while a dialog is open.
+    d.key(KeyCode::Char('n'));
+    d.tick(Duration::from_secs(30));
+    assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_none());
+}
+
+#[test]
+fn load_error_and_retry() {
+    let mut d = runner_failing();
+    assert!(d.render(W, H).contains("Could not load the tasks"));
+    d.key(KeyCode::F(5));
+    assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_some());
+}
+
+fn runner_failing() -> Driver {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::Assembler));
+    let pos = home_entries(Role::Assembler)
+        .iter()
+        .position(|e| e.target == ScreenId::Notifications)
+        .expect("notifications");
+    for _ in 0..pos {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::Notifications { .. }),
+        Ok(Reply::Notifications(vec![Notification {
+            id: Uuid::from_u128(0x0900),
+            title: "Assigned to you: build 24-0131".into(),
+            message: "Carla Mendes assigned build 24-0131 to you.".into(),
+            kind: "ASSIGNMENT".into(),
+            is_read: false,
+            created_at: at(14, 7, 31),
+            related_order: Some(ORDER),
+        }])),
+    );
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::MarkNotificationsRead { .. }),
+        Ok(Reply::Done),
+    );
+    d.answer(
+        |r| matches!(r, Request::OrderDetail { .. }),
+        Ok(Reply::Order(Box::new(order_detail()))),
+    );
+    d.key(KeyCode::Char('w'));
+    d.answer(
+        |r| matches!(r, Request::TaskList { .. }),
+        Err(DbError::Unavailable("connection refused".into())),
+    );
+    d
+}
+
+// ------------------------------------------------------------------------------------------------
+// Goldens
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn golden_first_task() {
+    let mut d = assembler(0);
+    snap(
+        "first_task",
+        "Nothing done yet: task 1 (lifter button, a choice) in focus with its work instruction and safety box",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_mid_way() {
+    let mut d = assembler(5);
+    snap(
+        "mid_way",
+        "Five of 18 done by Sam Brennan; task 6 (cable labels, may be N/A) in focus",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_all_done() {
+    let mut d = assembler(18);
+    snap(
+        "all_done",
+        "Every task done: the last in focus and the line pointing to end-of-line testing",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_work_instruction_scrolled() {
+    let mut d = assembler(8);
+    assert_eq!(focused_sequence(&d), 9);
+    // The pane's size is known once it has been drawn, as on a terminal.
+    d.render(W, H);
+    d.key(KeyCode::PageDown);
+    assert!(
+        screen(&d).detail_scroll() > 0,
+        "the detail is longer than the pane"
+    );
+    snap(
+        "work_instruction",
+        "Task 9 (E-Drain bottom fill, four steps) scrolled down one page with PgDn",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_choice_dialog() {
+    let mut d = assembler(0);
+    d.key(KeyCode::Char(' '));
+    d.key(KeyCode::Down);
+    snap(
+        "choice_dialog",
+        "Completing task 1 asks for the lifter button type",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_na_dialog() {
+    let mut d = assembler(2);
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Right);
+    d.key(KeyCode::Enter);
+    snap(
+        "na_dialog",
+        "Completing task 3 as Not applicable without a reason is refused on screen",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_locked() {
+    let mut view = list(18);
+    view.locked = Some("The testing form of this round was submitted; the tasks are locked".into());
+    let mut d = runner(Role::Assembler, view);
+    snap(
+        "locked",
+        "After the round's testing form: the tasks are shown read-only with the reason",
+        &d.render(W, H),
+    );
+}

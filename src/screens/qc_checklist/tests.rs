@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::db::DbError;
-use crate::domain::checklist::FormType;
+use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::qc::{FormLine, QcHeader, QcResultStatus, QcResultSummary};
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;

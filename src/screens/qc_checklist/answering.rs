@@ -118,9 +118,8 @@ pub fn edit(item: &QcItemDef, line: usize, current: &Answer) -> Result<AnswerDia
     match item.check_type {
         CheckType::Measurement | CheckType::Text => {
             let text = item.check_type == CheckType::Text;
-            let mut field = FormField::text(if text { "Text" } else { "Value" }).with_max_len(
-                if text { TEXT_MAX } else { VALUE_MAX },
-            );
+            let mut field = FormField::text(if text { "Text" } else { "Value" })
+                .with_max_len(if text { TEXT_MAX } else { VALUE_MAX });
             if !current.is_na {
                 field.set_value(current.value.as_deref().unwrap_or_default());
             }

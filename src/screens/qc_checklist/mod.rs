@@ -30,8 +30,8 @@ use uuid::Uuid;
 
 /// How long a failed draft save waits before it is tried again on its own.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
-pub use answering::{AnswerDialog, NOTES_MAX};
 use answering::Step;
+pub use answering::{AnswerDialog, NOTES_MAX};
 
 /// Where the draft stands, as the header says it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -292,4 +292,3 @@ fn draw_sign(
         theme,
     );
 }
-

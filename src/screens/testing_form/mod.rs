@@ -19,6 +19,7 @@ use crate::screens::qc_checklist::answering::{self, AnswerDialog, Step};
 use crate::screens::qc_checklist::lines;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::fit_text;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -404,7 +405,13 @@ impl TestingScreen {
             vec![format!("Submit: PASS — {results} results")]
         } else {
             let mut t = vec![format!("Submit: FAIL — {} failing:", failing.len())];
-            t.extend(failing.iter().take(5).map(|f| format!("  {f}")));
+            // One row each: the dialog is sized by its lines.
+            t.extend(
+                failing
+                    .iter()
+                    .take(5)
+                    .map(|f| fit_text(&format!("  {f}"), 64)),
+            );
             if failing.len() > 5 {
                 t.push(format!("  and {} more", failing.len() - 5));
             }

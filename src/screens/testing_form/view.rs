@@ -125,20 +125,27 @@ fn header_lines(
         second.push(Span::styled(" · read-only", theme.warn));
     }
     let p = s.progress();
-    let third = Line::from(vec![
-        Span::raw(format!(
-            "answered {} / {} required · ",
-            p.answered_required, p.required
-        )),
-        Span::styled(
-            format!("{} failing", p.non_conforming),
-            if p.non_conforming > 0 {
-                theme.error
-            } else {
-                theme.base
-            },
-        ),
-    ]);
+    let third = if s.passed {
+        Line::from(Span::styled(
+            "The submitted form is final; its results are stored with the build",
+            theme.muted,
+        ))
+    } else {
+        Line::from(vec![
+            Span::raw(format!(
+                "answered {} / {} required · ",
+                p.answered_required, p.required
+            )),
+            Span::styled(
+                format!("{} failing", p.non_conforming),
+                if p.non_conforming > 0 {
+                    theme.error
+                } else {
+                    theme.base
+                },
+            ),
+        ])
+    };
     // The round's forms, newest first, numbered in the order they were submitted.
     let count = form.submitted.len();
     let forms = if count == 0 {
@@ -149,10 +156,9 @@ fn header_lines(
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let at = f
-                    .at
-                    .map(|t| format!(" {}", t.format("%H:%M")))
-                    .unwrap_or_default();
+                let at =
+                    f.at.map(|t| format!(" {}", t.format("%H:%M")))
+                        .unwrap_or_default();
                 format!(
                     "Form {}: {} by {}{at}",
                     count - i,

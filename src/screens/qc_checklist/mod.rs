@@ -5,11 +5,12 @@
 //! wait and go together in the next one, so no answer is lost and the saves never overtake each other.
 //! A failed save keeps the changes and tries again on the next change or a few seconds later.
 
+pub mod answering;
 pub mod lines;
 mod view;
 
 use crate::domain::Role;
-use crate::domain::checklist::{CheckType, FormType};
+use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{
     Answer, JOB_ID_MAX, Judgement, LineAnswer, Progress, QcForm, QcItemDef, QcOutcome, REASON_MAX,
@@ -25,15 +26,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-use tui_textarea::{CursorMove, TextArea};
 use uuid::Uuid;
 
 /// How long a failed draft save waits before it is tried again on its own.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
-/// Longest note accepted for one line.
-pub const NOTES_MAX: usize = 1000;
-/// Longest TEXT answer (checklists.toml: 1-200 characters).
-const TEXT_MAX: usize = 200;
+use answering::Step;
+pub use answering::{AnswerDialog, NOTES_MAX};
 
 /// Where the draft stands, as the header says it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,25 +59,8 @@ pub struct SignDialog {
 
 /// The dialogs over the checklist; one at a time.
 pub enum Dialog {
-    /// A MEASUREMENT or TEXT value, judged as typed.
-    Value {
-        line: usize,
-        form: Form,
-    },
-    /// A MULTI_CHOICE answer: one option, or several toggled with Space when `multiple`.
-    Choice {
-        line: usize,
-        cursor: usize,
-        checked: Vec<bool>,
-        error: Option<String>,
-    },
-    /// The notes of a line; `for_na` marks the line N/A when saved (the note is then required).
-    Notes {
-        line: usize,
-        editor: Box<TextArea<'static>>,
-        for_na: bool,
-        error: Option<String>,
-    },
+    /// Answering a line: a value, a choice or notes.
+    Answer(AnswerDialog),
     JobId {
         form: Form,
     },
@@ -199,7 +180,8 @@ impl QcChecklistScreen {
 
     pub fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.dialog {
-            Some(Dialog::Value { form, .. } | Dialog::JobId { form }) => {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::JobId { form }) => {
                 let mut stack = form.key_contexts();
                 stack.push(KeyContext::Dialog);
                 stack
@@ -209,15 +191,6 @@ impl QcChecklistScreen {
                 stack.push(KeyContext::Dialog);
                 stack
             }
-            Some(Dialog::Choice { line, .. }) => {
-                // Space toggles an option of a multiple choice; it arrives as typed text.
-                if self.item_of(*line).is_some_and(|i| i.multiple) {
-                    vec![KeyContext::TextInput, KeyContext::List, KeyContext::Dialog]
-                } else {
-                    vec![KeyContext::List, KeyContext::Dialog]
-                }
-            }
-            Some(Dialog::Notes { .. }) => vec![KeyContext::TextInput, KeyContext::QcNotes],
             Some(Dialog::Discard) => vec![KeyContext::Confirm],
             None if self.form.is_none() => vec![KeyContext::QcReadOnly],
             None if self.read_only() => {
@@ -234,10 +207,10 @@ impl QcChecklistScreen {
     /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
     pub fn has_unsaved_input(&self) -> bool {
         let dialog_input = match &self.dialog {
-            Some(Dialog::Value { form, .. } | Dialog::JobId { form }) => form.has_input(),
+            Some(Dialog::Answer(d)) => d.has_input(),
+            Some(Dialog::JobId { form }) => form.has_input(),
             Some(Dialog::Sign(d)) => d.form.has_input(),
-            Some(Dialog::Notes { editor, .. }) => !editor.is_empty(),
-            Some(Dialog::Choice { .. } | Dialog::Discard) | None => false,
+            Some(Dialog::Discard) | None => false,
         };
         dialog_input || !self.pending.is_empty() || self.job_dirty || self.in_flight.is_some()
     }
@@ -295,7 +268,8 @@ impl QcChecklistScreen {
 
     fn on_text(&mut self, text: &str, typed: bool) {
         match &mut self.dialog {
-            Some(Dialog::Value { form, .. } | Dialog::JobId { form }) => {
+            Some(Dialog::Answer(d)) => d.on_text(text, typed),
+            Some(Dialog::JobId { form }) => {
                 if typed {
                     text.chars().for_each(|c| {
                         form.type_char(c);
@@ -311,29 +285,6 @@ impl QcChecklistScreen {
                     });
                 } else {
                     d.form.paste(text);
-                }
-            }
-            Some(Dialog::Notes { editor, error, .. }) => {
-                let room = NOTES_MAX.saturating_sub(notes_len(editor));
-                let clean: String = text
-                    .chars()
-                    .filter(|c| !c.is_control() || *c == '\n')
-                    .take(room)
-                    .collect();
-                if !clean.is_empty() {
-                    editor.insert_str(clean);
-                    *error = None;
-                }
-            }
-            Some(Dialog::Choice {
-                cursor,
-                checked,
-                error,
-                ..
-            }) if text == " " => {
-                if let Some(c) = checked.get_mut(*cursor) {
-                    *c = !*c;
-                    *error = None;
                 }
             }
             _ => {}
@@ -474,24 +425,26 @@ impl QcChecklistScreen {
 
     // --- Answering -------------------------------------------------------------------------------
 
+    fn current(&self, line: usize) -> Answer {
+        self.answers.get(line).cloned().unwrap_or_default()
+    }
+
     fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
         let line = self.selected;
         let Some(item) = self.item_of(line) else {
             return Command::None;
         };
-        if !matches!(item.check_type, CheckType::Boolean | CheckType::NaOption) {
-            self.message = Some(format!(
-                "This item needs {}: press Enter",
-                value_kind(item.check_type)
-            ));
-            return Command::None;
+        match answering::boolean(item, &self.current(line), value) {
+            Ok(answer) => {
+                self.set_answer(line, answer);
+                self.advance();
+                self.changed(line, ctx)
+            }
+            Err(why) => {
+                self.message = Some(why);
+                Command::None
+            }
         }
-        if let Some(a) = self.answers.get_mut(line) {
-            a.value = Some(value.to_string());
-            a.is_na = false;
-        }
-        self.advance();
-        self.changed(line, ctx)
     }
 
     fn answer_na(&mut self) {
@@ -499,11 +452,10 @@ impl QcChecklistScreen {
         let Some(item) = self.item_of(line) else {
             return;
         };
-        if item.check_type != CheckType::NaOption {
-            self.message = Some("N/A is not an option for this item".into());
-            return;
+        match answering::not_applicable(item, line, &self.current(line)) {
+            Ok(d) => self.dialog = Some(Dialog::Answer(d)),
+            Err(why) => self.message = Some(why),
         }
-        self.open_notes(line, true, None);
     }
 
     fn edit_answer(&mut self) {
@@ -511,50 +463,9 @@ impl QcChecklistScreen {
         let Some(item) = self.item_of(line) else {
             return;
         };
-        let current = self.answers.get(line).cloned().unwrap_or_default();
-        match item.check_type {
-            CheckType::Measurement | CheckType::Text => {
-                let max = if item.check_type == CheckType::Text {
-                    TEXT_MAX
-                } else {
-                    32
-                };
-                let label = if item.check_type == CheckType::Text {
-                    "Text"
-                } else {
-                    "Value"
-                };
-                let mut field = FormField::text(label).with_max_len(max);
-                if !current.is_na {
-                    field.set_value(current.value.as_deref().unwrap_or_default());
-                }
-                self.dialog = Some(Dialog::Value {
-                    line,
-                    form: Form::new(vec![field]).with_input_width(40),
-                });
-            }
-            CheckType::MultiChoice => {
-                let chosen: Vec<&str> = current
-                    .value
-                    .as_deref()
-                    .map(|v| v.split("; ").collect())
-                    .unwrap_or_default();
-                let checked: Vec<bool> = item
-                    .options
-                    .iter()
-                    .map(|o| chosen.contains(&o.as_str()))
-                    .collect();
-                let cursor = checked.iter().position(|c| *c).unwrap_or(0);
-                self.dialog = Some(Dialog::Choice {
-                    line,
-                    cursor,
-                    checked,
-                    error: None,
-                });
-            }
-            CheckType::Boolean | CheckType::NaOption => {
-                self.message = Some("Answer with y (yes) or n (no)".into());
-            }
+        match answering::edit(item, line, &self.current(line)) {
+            Ok(d) => self.dialog = Some(Dialog::Answer(d)),
+            Err(why) => self.message = Some(why),
         }
     }
 
@@ -562,20 +473,12 @@ impl QcChecklistScreen {
         if self.item_of(line).is_none() {
             return;
         }
-        let notes = self
-            .answers
-            .get(line)
-            .and_then(|a| a.notes.clone())
-            .unwrap_or_default();
-        let mut editor = Box::new(TextArea::new(notes.lines().map(str::to_string).collect()));
-        editor.move_cursor(CursorMove::Bottom);
-        editor.move_cursor(CursorMove::End);
-        self.dialog = Some(Dialog::Notes {
+        self.dialog = Some(Dialog::Answer(answering::notes(
             line,
-            editor,
+            &self.current(line),
             for_na,
             error,
-        });
+        )));
     }
 
     fn open_sign(&mut self) {
@@ -621,114 +524,34 @@ impl QcChecklistScreen {
             return Command::None;
         };
         match dialog {
-            Dialog::Value { line, mut form } => match action {
-                Action::Cancel => Command::None,
-                Action::Submit => {
-                    let value = form.value(0).trim().to_string();
-                    let answer = self.with_value(line, (!value.is_empty()).then_some(value));
-                    if answer.value.is_some()
-                        && let Judgement::Invalid(why) = self.judge_candidate(line, &answer)
-                    {
-                        form.set_error(0, why);
-                        self.dialog = Some(Dialog::Value { line, form });
-                        return Command::None;
+            Dialog::Answer(d) => {
+                let line = d.line();
+                let current = self.current(line);
+                match d.handle(action, self.item_of(line), &current) {
+                    Step::Open(d) => {
+                        self.dialog = Some(Dialog::Answer(d));
+                        Command::None
                     }
-                    self.set_answer(line, answer);
-                    self.advance_from(line);
-                    self.changed(line, ctx)
-                }
-                other => {
-                    form.handle(other);
-                    self.dialog = Some(Dialog::Value { line, form });
-                    Command::None
-                }
-            },
-            Dialog::Choice {
-                line,
-                mut cursor,
-                checked,
-                mut error,
-            } => {
-                let multiple = self.item_of(line).is_some_and(|i| i.multiple);
-                let n = checked.len();
-                match action {
-                    Action::Cancel => return Command::None,
-                    Action::Up => cursor = cursor.saturating_sub(1),
-                    Action::Down => cursor = (cursor + 1).min(n.saturating_sub(1)),
-                    Action::First => cursor = 0,
-                    Action::Last => cursor = n.saturating_sub(1),
-                    Action::Submit => {
-                        let options = self
-                            .item_of(line)
-                            .map(|i| i.options.clone())
-                            .unwrap_or_default();
-                        let chosen: Vec<String> = if multiple {
-                            options
-                                .iter()
-                                .zip(&checked)
-                                .filter(|(_, c)| **c)
-                                .map(|(o, _)| o.clone())
-                                .collect()
-                        } else {
-                            options.get(cursor).cloned().into_iter().collect()
-                        };
-                        if chosen.is_empty() {
-                            error = Some("Choose at least one option (Space)".into());
-                        } else {
-                            return self.accept_choice(line, chosen, ctx);
-                        }
-                    }
-                    _ => {}
-                }
-                self.dialog = Some(Dialog::Choice {
-                    line,
-                    cursor,
-                    checked,
-                    error,
-                });
-                Command::None
-            }
-            Dialog::Notes {
-                line,
-                mut editor,
-                for_na,
-                error: _,
-            } => match action {
-                Action::Cancel => Command::None,
-                Action::SaveNotes => {
-                    let text = editor.lines().join("\n").trim().to_string();
-                    if for_na && text.is_empty() {
-                        self.dialog = Some(Dialog::Notes {
-                            line,
-                            editor,
-                            for_na,
-                            error: Some("N/A needs a note: say why the item does not apply".into()),
-                        });
-                        return Command::None;
-                    }
-                    if let Some(a) = self.answers.get_mut(line) {
-                        a.notes = (!text.is_empty()).then_some(text);
-                        if for_na {
-                            a.is_na = true;
-                            a.value = None;
-                        }
-                    }
-                    if for_na {
-                        self.advance_from(line);
-                    }
-                    self.changed(line, ctx)
-                }
-                other => {
-                    edit_notes(&mut editor, other);
-                    self.dialog = Some(Dialog::Notes {
+                    Step::Cancelled => Command::None,
+                    Step::Answered {
                         line,
-                        editor,
-                        for_na,
-                        error: None,
-                    });
-                    Command::None
+                        answer,
+                        advance,
+                        ask_note,
+                    } => {
+                        self.set_answer(line, answer);
+                        if advance {
+                            self.advance_from(line);
+                        }
+                        let cmd = self.changed(line, ctx);
+                        if ask_note.is_some() {
+                            // The answer is kept (and saved); the note it needs is asked for at once.
+                            self.open_notes(line, false, ask_note);
+                        }
+                        cmd
+                    }
                 }
-            },
+            }
             Dialog::JobId { mut form } => match action {
                 Action::Cancel => Command::None,
                 Action::Submit => match validate_job_id(&form.value(0)) {
@@ -791,13 +614,6 @@ impl QcChecklistScreen {
         }
     }
 
-    fn with_value(&self, line: usize, value: Option<String>) -> Answer {
-        let mut a = self.answers.get(line).cloned().unwrap_or_default();
-        a.value = value;
-        a.is_na = false;
-        a
-    }
-
     /// How an answer not yet stored would be judged (the dialogs show it as it is typed).
     pub fn judge_candidate(&self, line: usize, answer: &Answer) -> Judgement {
         match self.item_of(line) {
@@ -816,37 +632,6 @@ impl QcChecklistScreen {
         if self.selected == line {
             self.advance();
         }
-    }
-
-    fn accept_choice(&mut self, line: usize, chosen: Vec<String>, ctx: &mut Ctx) -> Command {
-        let needs_note: Vec<String> = self
-            .item_of(line)
-            .map(|i| {
-                chosen
-                    .iter()
-                    .filter(|c| i.note_required_for.contains(c))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        let answer = self.with_value(line, Some(chosen.join("; ")));
-        let has_note = answer
-            .notes
-            .as_deref()
-            .is_some_and(|n| !n.trim().is_empty());
-        self.set_answer(line, answer);
-        let cmd = self.changed(line, ctx);
-        if !needs_note.is_empty() && !has_note {
-            // The answer is kept (and saved); the note it needs is asked for at once.
-            self.open_notes(
-                line,
-                false,
-                Some(format!("A note is required for {}", needs_note.join(", "))),
-            );
-        } else {
-            self.advance_from(line);
-        }
-        cmd
     }
 
     fn sign(&mut self, d: &mut SignDialog, ctx: &mut Ctx) -> Command {
@@ -1059,44 +844,6 @@ impl QcChecklistScreen {
 
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
-    }
-}
-
-fn value_kind(t: CheckType) -> &'static str {
-    match t {
-        CheckType::Measurement => "a measured value",
-        CheckType::Text => "a text",
-        CheckType::MultiChoice => "a choice",
-        CheckType::Boolean | CheckType::NaOption => "yes or no",
-    }
-}
-
-fn notes_len(editor: &TextArea) -> usize {
-    editor
-        .lines()
-        .iter()
-        .map(|l| l.chars().count() + 1)
-        .sum::<usize>()
-        .saturating_sub(1)
-}
-
-fn edit_notes(editor: &mut TextArea, action: Action) {
-    match action {
-        Action::DeleteBack => {
-            editor.delete_char();
-        }
-        Action::DeleteForward => {
-            editor.delete_next_char();
-        }
-        Action::CursorLeft => editor.move_cursor(CursorMove::Back),
-        Action::CursorRight => editor.move_cursor(CursorMove::Forward),
-        Action::LineStart => editor.move_cursor(CursorMove::Head),
-        Action::LineEnd => editor.move_cursor(CursorMove::End),
-        Action::ClearField => {
-            editor.move_cursor(CursorMove::End);
-            editor.delete_line_by_head();
-        }
-        _ => {}
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::db::DbError;
-use crate::domain::checklist::FormType;
+use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::qc::{FormLine, QcHeader, QcResultStatus, QcResultSummary};
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
@@ -290,7 +290,7 @@ fn measurement_dialog_saves_the_typed_value() {
     h.act(Action::EditAnswer);
     assert!(matches!(
         h.screen.dialog(),
-        Some(Dialog::Value { line: 2, .. })
+        Some(Dialog::Answer(AnswerDialog::Value { line: 2, .. }))
     ));
     assert_eq!(
         h.screen.key_contexts(),
@@ -320,7 +320,7 @@ fn na_asks_for_the_note_and_needs_one() {
     );
     assert!(matches!(
         h.screen.dialog(),
-        Some(Dialog::Notes { error: Some(_), .. })
+        Some(Dialog::Answer(AnswerDialog::Notes { error: Some(_), .. }))
     ));
     h.type_str("No logo on this model");
     let req = one(h.act(Action::SaveNotes));
@@ -349,7 +349,7 @@ fn multiple_choice_toggles_with_space_and_asks_for_a_required_note() {
         Some("Packaged; Missing")
     );
     assert!(
-        matches!(h.screen.dialog(), Some(Dialog::Notes { for_na: false, error: Some(e), .. }) if e.contains("Missing")),
+        matches!(h.screen.dialog(), Some(Dialog::Answer(AnswerDialog::Notes { for_na: false, error: Some(e), .. })) if e.contains("Missing")),
         "a note is asked for"
     );
 }

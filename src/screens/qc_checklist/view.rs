@@ -1,16 +1,13 @@
 //! Drawing the checklist: the header, progress, the lines by section, the selected line's detail and the
 //! dialogs.
 
-use super::lines::{
-    self, draw_detail, draw_list, form_label, judgement_text, marker_style, range_text,
-};
+use super::answering::{self, open};
+use super::lines::{self, draw_detail, draw_list, form_label};
 use super::{Dialog, QcChecklistScreen, SaveStatus, SignDialog};
 use crate::domain::checklist::FormType;
-use crate::domain::qc::{Answer, Judgement, QcForm, may_pass};
+use crate::domain::qc::{Answer, QcForm, may_pass};
 use crate::theme::Theme;
-use crate::widgets::{
-    centered, confirm, dialog, dim, fit_text, inset, panel, request_status, rows,
-};
+use crate::widgets::{confirm, fit_text, inset, panel, request_status, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -202,124 +199,16 @@ fn draw_dialog(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, theme: 
     };
     match &mut s.dialog {
         None => {}
-        Some(Dialog::Value { line, form: f }) => {
-            let line = *line;
-            let value = f.value(0).trim().to_string();
-            let mut answer = s.answers.get(line).cloned().unwrap_or_default();
-            answer.value = (!value.is_empty()).then_some(value);
-            answer.is_na = false;
-            let judged = item_of(line).map_or(Judgement::Unanswered, |i| {
-                crate::domain::qc::judge(i, &answer)
-            });
-            let range = item_of(line).and_then(range_text);
-            let inner = open(frame, area, "Enter value", 80, 9, theme);
-            let mut text = vec![Line::from(fit_text(
-                &label_of(line),
-                usize::from(inner.width),
-            ))];
-            if let Some(r) = range {
-                text.push(Line::from(Span::styled(
-                    format!("Conforming range {r}"),
-                    theme.muted,
-                )));
-            } else {
-                text.push(Line::from(""));
-            }
-            frame.render_widget(Paragraph::new(text), rows(inner, 0, 2));
-            f.render(frame, rows(inner, 3, 2), theme);
-            let shown = match &judged {
-                Judgement::Unanswered => {
-                    Span::styled("Empty: the line is left unanswered", theme.muted)
-                }
-                j => Span::styled(
-                    format!("{} {}", lines::marker(j, &answer), judgement_text(j)),
-                    marker_style(j, theme),
-                ),
-            };
-            frame.render_widget(Paragraph::new(shown), rows(inner, 5, 1));
-        }
-        Some(Dialog::Choice {
-            line,
-            cursor,
-            checked,
-            error,
-        }) => {
-            let line = *line;
-            let Some(item) = item_of(line) else { return };
-            let n = u16::try_from(item.options.len()).unwrap_or(20);
-            let inner = open(frame, area, "Choose", 80, n.saturating_add(8), theme);
-            let mut text = vec![
-                Line::from(fit_text(&label_of(line), usize::from(inner.width))),
-                Line::from(Span::styled(
-                    if item.multiple {
-                        "Space ticks an option (several allowed) · Enter accepts"
-                    } else {
-                        "↑/↓ choose · Enter accepts"
-                    },
-                    theme.muted,
-                )),
-                Line::from(""),
-            ];
-            for (i, o) in item.options.iter().enumerate() {
-                let on = checked.get(i).copied().unwrap_or(false);
-                let mark = match (item.multiple, on) {
-                    (true, true) => "[x]",
-                    (true, false) => "[ ]",
-                    (false, _) if i == *cursor => "(•)",
-                    (false, _) => "( )",
-                };
-                let sel = i == *cursor;
-                let note = if item.note_required_for.contains(o) {
-                    "  (needs a note)"
-                } else {
-                    ""
-                };
-                text.push(Line::from(Span::styled(
-                    format!("{} {mark} {o}{note}", if sel { "▶" } else { " " }),
-                    if sel { theme.selected } else { theme.base },
-                )));
-            }
-            if let Some(e) = error {
-                text.push(Line::from(Span::styled(format!("✖ {e}"), theme.error)));
-            }
-            frame.render_widget(Paragraph::new(text), inner);
-        }
-        Some(Dialog::Notes {
-            line,
-            editor,
-            for_na,
-            error,
-        }) => {
-            let line = *line;
-            let title = if *for_na {
-                "Not applicable: note"
-            } else {
-                "Notes"
-            };
-            let inner = open(frame, area, title, 84, 14, theme);
-            let prompt = if *for_na {
-                "Why does this item not apply? The note is required."
-            } else {
-                "Notes for this line (Ctrl-S saves, Esc cancels)"
-            };
-            let text = vec![
-                Line::from(fit_text(&label_of(line), usize::from(inner.width))),
-                Line::from(Span::styled(prompt, theme.muted)),
-            ];
-            frame.render_widget(Paragraph::new(text), rows(inner, 0, 2));
-            let box_area = rows(inner, 3, inner.height.saturating_sub(5));
-            let block = ratatui::widgets::Block::bordered().border_style(theme.focus);
-            editor.set_block(block);
-            editor.set_style(theme.input_focus);
-            editor.set_cursor_style(theme.cursor);
-            editor.set_cursor_line_style(ratatui::style::Style::new());
-            frame.render_widget(&**editor, box_area);
-            let err = error.as_deref();
-            request_status(
+        Some(Dialog::Answer(d)) => {
+            let line = d.line();
+            let current = s.answers.get(line).cloned().unwrap_or_default();
+            answering::draw(
+                d,
                 frame,
-                rows(inner, inner.height.saturating_sub(1), 1),
-                None,
-                err,
+                area,
+                item_of(line),
+                &label_of(line),
+                &current,
                 theme,
             );
         }
@@ -402,17 +291,4 @@ fn draw_sign(
         d.error.as_deref(),
         theme,
     );
-}
-
-/// Dims the screen and opens a dialog frame; returns the inside.
-fn open(
-    frame: &mut Frame,
-    area: Rect,
-    title: &str,
-    width: u16,
-    height: u16,
-    theme: &Theme,
-) -> Rect {
-    dim(frame, area, theme);
-    dialog(frame, centered(area, width, height), title, theme)
 }

@@ -1,0 +1,652 @@
+//! End-of-line testing: the applicable tests with units and ranges, judged as typed, submitted once.
+//!
+//! Lines are answered exactly as on the QC checklist (the shared `answering` module). Every change saves
+//! the whole answer set as the build's draft; while a save is out, further changes wait and go in the
+//! next one, so no answer is lost and saves never overtake each other. A failed save is tried again on
+//! the next change or a few seconds later. A submitted form is immutable: a PASS offers the move to
+//! TESTING_COMPLETE, a FAIL starts a fresh form.
+
+mod view;
+
+use crate::domain::Role;
+use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
+use crate::domain::order::OrderStatus;
+use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::qc_checklist::SaveStatus;
+use crate::screens::qc_checklist::answering::{self, AnswerDialog, Step};
+use crate::screens::qc_checklist::lines;
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
+use crate::widgets::fit_text;
+use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// How long a failed draft save waits before it is tried again on its own.
+const RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// The dialogs over the form; one at a time.
+pub enum Dialog {
+    /// Answering a line: a value, a choice or notes.
+    Answer(AnswerDialog),
+    /// Submit the form? The lines state the outcome it records.
+    Submit(Vec<String>),
+    /// Move the build to TESTING_COMPLETE?
+    Move,
+}
+
+pub struct TestingScreen {
+    order_id: Uuid,
+    /// ASSEMBLER or ADMIN: the screen offers changes (the server decides).
+    may_edit: bool,
+    load: Option<RequestId>,
+    load_error: Option<String>,
+    form: Option<Box<TestingFormView>>,
+    /// The item definitions of the form, in the order `lines` refer to them.
+    defs: Vec<QcItemDef>,
+    /// The answer of each line, in line order.
+    answers: Vec<Answer>,
+    selected: usize,
+    scroll: usize,
+    message: Option<String>,
+    dialog: Option<Dialog>,
+    /// The round's latest form passed: the answers are shown, `m` moves the build on.
+    passed: bool,
+    // Autosave.
+    in_flight: Option<RequestId>,
+    dirty: bool,
+    save_status: SaveStatus,
+    retry_at: Option<Instant>,
+    submit_pending: Option<RequestId>,
+    move_pending: Option<RequestId>,
+    confirm_keys: Vec<HelpLine>,
+}
+
+impl TestingScreen {
+    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (TestingScreen, Command) {
+        let may_edit = ctx
+            .session()
+            .is_some_and(|s| matches!(s.user.role, Role::Assembler | Role::Admin));
+        let mut s = TestingScreen {
+            order_id,
+            may_edit,
+            load: None,
+            load_error: None,
+            form: None,
+            defs: Vec::new(),
+            answers: Vec::new(),
+            selected: 0,
+            scroll: 0,
+            message: None,
+            dialog: None,
+            passed: false,
+            in_flight: None,
+            dirty: false,
+            save_status: SaveStatus::Idle,
+            retry_at: None,
+            submit_pending: None,
+            move_pending: None,
+            confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    pub fn order_id(&self) -> Uuid {
+        self.order_id
+    }
+
+    pub fn title(&self) -> &'static str {
+        "End-of-line testing"
+    }
+
+    pub fn form(&self) -> Option<&TestingFormView> {
+        self.form.as_deref()
+    }
+
+    pub fn answers(&self) -> &[Answer] {
+        &self.answers
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    pub fn save_status(&self) -> &SaveStatus {
+        &self.save_status
+    }
+
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+
+    pub fn passed(&self) -> bool {
+        self.passed
+    }
+
+    /// Tasks still open before testing may start; 0 when the form is not loaded.
+    pub fn open_tasks(&self) -> i64 {
+        self.form.as_ref().map_or(0, |f| f.open_tasks)
+    }
+
+    /// Answers may be changed: the user's role allows it, every task is done and no PASS is recorded.
+    pub fn editable(&self) -> bool {
+        self.may_edit && self.form.is_some() && self.open_tasks() <= 0 && !self.passed
+    }
+
+    pub fn progress(&self) -> Progress {
+        match &self.form {
+            Some(f) => progress(&self.defs, &f.lines, &self.line_answers()),
+            None => Progress::default(),
+        }
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::Submit(_) | Dialog::Move) => vec![KeyContext::Confirm],
+            None => {
+                let mut stack = Vec::new();
+                if self.editable() {
+                    stack.push(KeyContext::TestingEdit);
+                }
+                if self.passed && self.may_edit {
+                    stack.push(KeyContext::MoveAction);
+                }
+                stack.push(KeyContext::Testing);
+                if self.form.is_some() {
+                    stack.push(KeyContext::List);
+                }
+                stack
+            }
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or answers not yet saved.
+    pub fn has_unsaved_input(&self) -> bool {
+        let dialog_input = matches!(&self.dialog, Some(Dialog::Answer(d)) if d.has_input());
+        dialog_input || self.dirty || self.in_flight.is_some()
+    }
+
+    fn item_of(&self, line: usize) -> Option<&QcItemDef> {
+        let f = self.form.as_ref()?;
+        f.lines.get(line).and_then(|l| self.defs.get(l.item))
+    }
+
+    fn current(&self, line: usize) -> Answer {
+        self.answers.get(line).cloned().unwrap_or_default()
+    }
+
+    fn judged(&self, line: usize) -> Judgement {
+        lines::judgement(self.item_of(line), &self.current(line))
+    }
+
+    /// `EOL-04 Basin 1 · Drain time …`: how a message names a line.
+    fn line_name(&self, line: usize) -> String {
+        let Some((item, l)) = self
+            .item_of(line)
+            .zip(self.form.as_ref().and_then(|f| f.lines.get(line)))
+        else {
+            return String::new();
+        };
+        format!("{} {}", item.code, lines::line_label(item, l))
+    }
+
+    /// The whole answer set, one per line.
+    fn line_answers(&self) -> Vec<LineAnswer> {
+        let Some(f) = &self.form else {
+            return Vec::new();
+        };
+        f.lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, line)| {
+                let item = self.defs.get(line.item)?;
+                Some(LineAnswer {
+                    item_id: item.id,
+                    basin_index: line.basin_index,
+                    answer: self.current(i),
+                })
+            })
+            .collect()
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::TestingForm {
+            token,
+            order_id: self.order_id,
+        });
+        self.load = Some(id);
+        cmd
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(Dialog::Answer(d)) = &mut self.dialog {
+                    d.on_text(&c.to_string(), true);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(Dialog::Answer(d)) = &mut self.dialog {
+                    d.on_text(&text, false);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        if !matches!(self.save_status, SaveStatus::Failed(_)) || self.in_flight.is_some() {
+            self.retry_at = None;
+            return Command::None;
+        }
+        match self.retry_at {
+            None => {
+                self.retry_at = Some(now + RETRY_AFTER);
+                Command::None
+            }
+            Some(at) if now >= at => {
+                self.retry_at = None;
+                self.flush(ctx)
+            }
+            Some(_) => Command::None,
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.dialog.is_some() {
+            return self.on_dialog_action(action, ctx);
+        }
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                return Command::None;
+            }
+            Action::Refresh => {
+                if self.dirty || self.in_flight.is_some() {
+                    self.message =
+                        Some("Saving your answers first; press F5 again to reload".into());
+                    return self.flush(ctx);
+                }
+                return self.reload(ctx);
+            }
+            _ => {}
+        }
+        let Some(form) = &self.form else {
+            return Command::None;
+        };
+        let last = form.lines.len().saturating_sub(1);
+        self.message = None;
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::First => self.selected = 0,
+            Action::Last => self.selected = last,
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::FirstUnanswered => self.first_unanswered(),
+            Action::MoveStatus if self.passed && self.may_edit => self.dialog = Some(Dialog::Move),
+            _ if !self.editable() => {}
+            Action::AnswerYes => return self.answer_boolean("YES", ctx),
+            Action::AnswerNo => return self.answer_boolean("NO", ctx),
+            Action::AnswerNa | Action::EditAnswer | Action::EditNotes => {
+                self.open_dialog(action);
+            }
+            Action::SubmitTesting => self.open_submit(),
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn first_unanswered(&mut self) {
+        match (0..self.answers.len()).find(|&i| {
+            matches!(
+                self.judged(i),
+                Judgement::Unanswered | Judgement::Invalid(_)
+            )
+        }) {
+            Some(i) => self.selected = i,
+            None => self.message = Some("Every item is answered".into()),
+        }
+    }
+
+    fn advance_from(&mut self, line: usize) {
+        if self.selected == line {
+            self.selected = (line + 1).min(self.answers.len().saturating_sub(1));
+        }
+    }
+
+    fn set_answer(&mut self, line: usize, answer: Answer) {
+        if let Some(a) = self.answers.get_mut(line) {
+            *a = answer;
+        }
+    }
+
+    fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
+        let line = self.selected;
+        let Some(item) = self.item_of(line) else {
+            return Command::None;
+        };
+        match answering::boolean(item, &self.current(line), value) {
+            Ok(answer) => {
+                self.set_answer(line, answer);
+                self.advance_from(line);
+                self.changed(ctx)
+            }
+            Err(why) => {
+                self.message = Some(why);
+                Command::None
+            }
+        }
+    }
+
+    fn open_dialog(&mut self, action: Action) {
+        let line = self.selected;
+        let Some(item) = self.item_of(line) else {
+            return;
+        };
+        let current = self.current(line);
+        let opened = match action {
+            Action::AnswerNa => answering::not_applicable(item, line, &current),
+            Action::EditAnswer => answering::edit(item, line, &current),
+            _ => Ok(answering::notes(line, &current, false, None)),
+        };
+        match opened {
+            Ok(d) => self.dialog = Some(Dialog::Answer(d)),
+            Err(why) => self.message = Some(why),
+        }
+    }
+
+    /// The submit question, or a message naming the required lines still open.
+    fn open_submit(&mut self) {
+        let n = self.answers.len();
+        let open: Vec<String> = (0..n)
+            .filter(|&i| {
+                self.item_of(i).is_some_and(|it| it.required)
+                    && matches!(
+                        self.judged(i),
+                        Judgement::Unanswered | Judgement::Invalid(_)
+                    )
+            })
+            .map(|i| self.line_name(i))
+            .collect();
+        if !open.is_empty() {
+            self.message = Some(format!(
+                "Not submitted: {} required item(s) unanswered: {}",
+                open.len(),
+                open.join("; ")
+            ));
+            return;
+        }
+        let results = (0..n)
+            .filter(|&i| result_of(&self.current(i), &self.judged(i)).is_some())
+            .count();
+        let failing: Vec<String> = (0..n)
+            .filter(|&i| matches!(self.judged(i), Judgement::NonConforming(_)))
+            .map(|i| self.line_name(i))
+            .collect();
+        let mut text = if failing.is_empty() {
+            vec![format!("Submit: PASS — {results} results")]
+        } else {
+            let mut t = vec![format!("Submit: FAIL — {} failing:", failing.len())];
+            // One row each: the dialog is sized by its lines.
+            t.extend(
+                failing
+                    .iter()
+                    .take(5)
+                    .map(|f| fit_text(&format!("  {f}"), 64)),
+            );
+            if failing.len() > 5 {
+                t.push(format!("  and {} more", failing.len() - 5));
+            }
+            t
+        };
+        text.push("The form cannot be changed once submitted.".into());
+        self.dialog = Some(Dialog::Submit(text));
+    }
+
+    fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let Some(dialog) = self.dialog.take() else {
+            return Command::None;
+        };
+        match dialog {
+            Dialog::Answer(d) => {
+                let line = d.line();
+                let current = self.current(line);
+                match d.handle(action, self.item_of(line), &current) {
+                    Step::Open(d) => {
+                        self.dialog = Some(Dialog::Answer(d));
+                        Command::None
+                    }
+                    Step::Cancelled => Command::None,
+                    Step::Answered {
+                        line,
+                        answer,
+                        advance,
+                        ask_note,
+                    } => {
+                        self.set_answer(line, answer);
+                        if advance {
+                            self.advance_from(line);
+                        }
+                        let cmd = self.changed(ctx);
+                        if ask_note.is_some() {
+                            // The answer is kept (and saved); the note it needs is asked for at once.
+                            self.dialog = Some(Dialog::Answer(answering::notes(
+                                line,
+                                &self.current(line),
+                                false,
+                                ask_note,
+                            )));
+                        }
+                        cmd
+                    }
+                }
+            }
+            Dialog::Submit(text) => match action {
+                Action::Yes => self.submit(ctx),
+                Action::No | Action::Cancel => Command::None,
+                _ => {
+                    self.dialog = Some(Dialog::Submit(text));
+                    Command::None
+                }
+            },
+            Dialog::Move => match action {
+                Action::Yes => {
+                    let Some(token) = ctx.token() else {
+                        return Command::None;
+                    };
+                    let (id, cmd) = ctx.request(Request::Transition {
+                        token,
+                        order_id: self.order_id,
+                        from: OrderStatus::ReadyForProduction,
+                        to: OrderStatus::TestingComplete,
+                        note: None,
+                        override_reason: None,
+                    });
+                    self.move_pending = Some(id);
+                    self.message = Some("… Moving the build".into());
+                    cmd
+                }
+                Action::No | Action::Cancel => Command::None,
+                _ => {
+                    self.dialog = Some(Dialog::Move);
+                    Command::None
+                }
+            },
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::SubmitTesting {
+            token,
+            order_id: self.order_id,
+            answers: self.line_answers(),
+        });
+        self.submit_pending = Some(id);
+        self.message = Some("… Submitting the form".into());
+        cmd
+    }
+
+    // --- Saving ----------------------------------------------------------------------------------
+
+    fn changed(&mut self, ctx: &mut Ctx) -> Command {
+        self.dirty = true;
+        self.flush(ctx)
+    }
+
+    /// Sends the answers unless a save is already out (its reply sends them).
+    fn flush(&mut self, ctx: &mut Ctx) -> Command {
+        if self.in_flight.is_some() || !self.dirty {
+            return Command::None;
+        }
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::SaveTestingDraft {
+            token,
+            order_id: self.order_id,
+            answers: self.line_answers(),
+        });
+        self.dirty = false;
+        self.in_flight = Some(id);
+        self.save_status = SaveStatus::Saving;
+        self.retry_at = None;
+        cmd
+    }
+
+    // --- Replies ---------------------------------------------------------------------------------
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.load == Some(reply.id) {
+            self.load = None;
+            match reply.result {
+                Ok(Reply::TestingForm(form)) => self.loaded(form),
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if self.in_flight == Some(reply.id) {
+            self.in_flight = None;
+            match reply.result {
+                Ok(reply) => {
+                    if let (Reply::TestingDraftSaved(draft), Some(f)) = (reply, &mut self.form) {
+                        f.draft_id = Some(draft);
+                    }
+                    self.save_status = SaveStatus::Saved;
+                }
+                Err(e) => {
+                    // Kept: sent again with the next change or the retry.
+                    self.dirty = true;
+                    self.save_status = SaveStatus::Failed(e.user_message());
+                    return Command::None;
+                }
+            }
+            return self.flush(ctx);
+        }
+        if self.submit_pending == Some(reply.id) {
+            self.submit_pending = None;
+            return match reply.result {
+                Ok(Reply::TestingSubmitted(s)) => {
+                    self.dirty = false;
+                    if s.status == TestingStatus::Pass {
+                        self.passed = true;
+                        self.message = Some("Testing PASS recorded".into());
+                        self.reload(ctx)
+                    } else {
+                        self.message = Some(
+                            "Testing FAIL recorded: fix the build and fill in a new form".into(),
+                        );
+                        self.reload(ctx)
+                    }
+                }
+                Ok(_) => Command::None,
+                Err(e) => {
+                    self.message = Some(format!("Not submitted: {}", e.user_message()));
+                    Command::None
+                }
+            };
+        }
+        if self.move_pending == Some(reply.id) {
+            self.move_pending = None;
+            match reply.result {
+                Ok(Reply::OrderUpdated(row)) => {
+                    self.message = None;
+                    ctx.toast(Toast::info(format!(
+                        "{} moved to {}",
+                        row.build_number,
+                        row.status.code()
+                    )));
+                    ctx.emit(Effect::Navigate(ScreenId::Packaging(self.order_id)));
+                }
+                Ok(_) => {}
+                Err(e) => self.message = Some(format!("Not moved: {}", e.user_message())),
+            }
+        }
+        // Anything else is a reply nobody waits for any more.
+        Command::None
+    }
+
+    fn loaded(&mut self, form: Box<TestingFormView>) {
+        self.defs = form.items.iter().map(|t| t.def.clone()).collect();
+        self.load_error = None;
+        self.dirty = false;
+        self.in_flight = None;
+        self.save_status = SaveStatus::Idle;
+        // The round's latest form passed and no new one is started: show it and offer the move.
+        let latest_pass = form
+            .submitted
+            .first()
+            .is_some_and(|s| s.status == TestingStatus::Pass);
+        self.passed = latest_pass && form.draft_id.is_none();
+        if self.passed && self.message.is_none() {
+            self.message = Some("Testing PASS recorded".into());
+        }
+        if !self.passed {
+            self.answers = lines::answers_by_line(&self.defs, &form.lines, &form.answers);
+        } else if self.answers.len() != form.lines.len() {
+            // Opened after the PASS: the answers live in the submitted form, not here.
+            self.answers = vec![Answer::default(); form.lines.len()];
+        }
+        self.selected = self.selected.min(form.lines.len().saturating_sub(1));
+        let first_open = (!self.passed)
+            .then(|| {
+                form.lines.iter().zip(&self.answers).position(|(l, a)| {
+                    self.defs
+                        .get(l.item)
+                        .is_none_or(|it| matches!(judge(it, a), Judgement::Unanswered))
+                })
+            })
+            .flatten();
+        self.form = Some(form);
+        if let Some(i) = first_open
+            && self.selected == 0
+        {
+            self.selected = i;
+        }
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        view::draw(self, frame, area, theme);
+    }
+}

@@ -1,0 +1,247 @@
+//! Drawing the testing form: the header with progress, save state and the round's forms, the lines by
+//! section, the selected line's detail and the dialogs.
+
+use super::{Dialog, TestingScreen};
+use crate::domain::floor::{TESTING_FORM, TestingFormView, TestingStatus};
+use crate::domain::qc::Answer;
+use crate::screens::qc_checklist::SaveStatus;
+use crate::screens::qc_checklist::answering;
+use crate::screens::qc_checklist::lines::{draw_detail, draw_list, line_label};
+use crate::theme::Theme;
+use crate::widgets::{confirm, fit_text, inset, panel, rows};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Rows under the list for the selected line's detail (a rule, then the text).
+const DETAIL_H: u16 = 5;
+
+pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if area.height < 3 || area.width < 20 {
+        return;
+    }
+    let title = match &s.form {
+        Some(f) => format!("{TESTING_FORM} · build {}", f.header.build_number),
+        None => TESTING_FORM.to_string(),
+    };
+    let block = panel(&title, theme);
+    let inner = inset(block.inner(area), 1);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+
+    let Some(form) = s.form.as_deref() else {
+        let lines = match &s.load_error {
+            Some(e) => vec![
+                Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
+                Line::from(Span::styled("Esc to go back.", theme.muted)),
+            ],
+            None => vec![Line::from(Span::styled(
+                "… Loading the testing form",
+                theme.muted,
+            ))],
+        };
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: true }),
+            rows(inner, 1, 3),
+        );
+        return;
+    };
+
+    let top = header_lines(s, form, width, theme);
+    let top_h = u16::try_from(top.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
+    frame.render_widget(Paragraph::new(top), rows(inner, 0, top_h));
+    let rest = inner.height.saturating_sub(top_h);
+    let detail_h = if rest >= DETAIL_H + 4 { DETAIL_H } else { 0 };
+    let list_area = rows(inner, top_h, rest.saturating_sub(detail_h));
+    draw_list(
+        frame,
+        list_area,
+        &s.defs,
+        &form.lines,
+        &s.answers,
+        s.selected,
+        &mut s.scroll,
+        theme,
+    );
+    if detail_h > 0 {
+        let d = rows(inner, top_h + list_area.height, detail_h);
+        frame.render_widget(
+            Paragraph::new(Span::styled("─".repeat(usize::from(d.width)), theme.border)),
+            rows(d, 0, 1),
+        );
+        let line = form.lines.get(s.selected);
+        let item = line.and_then(|l| s.defs.get(l.item));
+        let empty = Answer::default();
+        draw_detail(
+            frame,
+            rows(d, 1, detail_h - 1),
+            item,
+            line,
+            s.answers.get(s.selected).unwrap_or(&empty),
+            theme,
+        );
+    }
+    draw_dialog(s, frame, area, theme);
+}
+
+fn status_text(status: TestingStatus) -> &'static str {
+    match status {
+        TestingStatus::Pass => "PASS",
+        TestingStatus::Fail => "FAIL",
+        TestingStatus::Incomplete => "INCOMPLETE",
+    }
+}
+
+fn header_lines(
+    s: &TestingScreen,
+    form: &TestingFormView,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let h = &form.header;
+    let first = Line::from(fit_text(
+        &format!(
+            "PO {} · Build {} · {}",
+            h.po_number, h.build_number, h.sink_model
+        ),
+        width,
+    ));
+    let mut second = vec![Span::styled(TESTING_FORM, theme.heading)];
+    let (save, style) = match &s.save_status {
+        SaveStatus::Idle if form.draft_id.is_some() => ("Draft resumed".to_string(), theme.muted),
+        SaveStatus::Idle => (String::new(), theme.muted),
+        SaveStatus::Saving => ("Saving…".to_string(), theme.muted),
+        SaveStatus::Saved => ("Saved".to_string(), theme.ok),
+        SaveStatus::Failed(e) => (format!("Not saved: {e} — will retry"), theme.error),
+    };
+    if !save.is_empty() {
+        second.push(Span::raw(" · "));
+        second.push(Span::styled(save, style));
+    }
+    if !s.may_edit {
+        second.push(Span::styled(" · read-only", theme.warn));
+    }
+    let p = s.progress();
+    let third = if s.passed {
+        Line::from(Span::styled(
+            "The submitted form is final; its results are stored with the build",
+            theme.muted,
+        ))
+    } else {
+        Line::from(vec![
+            Span::raw(format!(
+                "answered {} / {} required · ",
+                p.answered_required, p.required
+            )),
+            Span::styled(
+                format!("{} failing", p.non_conforming),
+                if p.non_conforming > 0 {
+                    theme.error
+                } else {
+                    theme.base
+                },
+            ),
+        ])
+    };
+    // The round's forms, newest first, numbered in the order they were submitted.
+    let count = form.submitted.len();
+    let forms = if count == 0 {
+        Line::from(Span::styled("No form submitted in this round", theme.muted))
+    } else {
+        let text = form
+            .submitted
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let at =
+                    f.at.map(|t| format!(" {}", t.format("%H:%M")))
+                        .unwrap_or_default();
+                format!(
+                    "Form {}: {} by {}{at}",
+                    count - i,
+                    status_text(f.status),
+                    f.performed_by
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        Line::from(Span::styled(fit_text(&text, width), theme.muted))
+    };
+    let notice = if form.open_tasks > 0 {
+        Line::from(Span::styled(
+            fit_text(
+                &format!(
+                    "{} task(s) still open: testing opens when every task is complete",
+                    form.open_tasks
+                ),
+                width,
+            ),
+            theme.warn,
+        ))
+    } else if s.passed {
+        let offer = if s.may_edit {
+            " · m moves the build to TESTING_COMPLETE"
+        } else {
+            ""
+        };
+        let text = s.message.as_deref().unwrap_or("Testing PASS recorded");
+        Line::from(Span::styled(
+            fit_text(&format!("✓ {text}{offer}"), width),
+            theme.ok,
+        ))
+    } else if let Some(m) = &s.message {
+        Line::from(Span::styled(fit_text(m, width), theme.warn))
+    } else {
+        Line::from("")
+    };
+    vec![first, Line::from(second), third, forms, notice]
+}
+
+fn draw_dialog(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(form) = s.form.as_deref() else {
+        return;
+    };
+    match &mut s.dialog {
+        None => {}
+        Some(Dialog::Answer(d)) => {
+            let line = d.line();
+            let fl = form.lines.get(line);
+            let item = fl.and_then(|l| s.defs.get(l.item));
+            let label = item
+                .zip(fl)
+                .map(|(i, l)| format!("{} {}", i.code, line_label(i, l)))
+                .unwrap_or_default();
+            let current = s.answers.get(line).cloned().unwrap_or_default();
+            answering::draw(d, frame, area, item, &label, &current, theme);
+        }
+        Some(Dialog::Submit(text)) => {
+            confirm::render(
+                frame,
+                area,
+                "Submit testing form",
+                text,
+                &s.confirm_keys,
+                theme,
+            );
+        }
+        Some(Dialog::Move) => {
+            confirm::render(
+                frame,
+                area,
+                "Move build",
+                &[
+                    format!(
+                        "Move build {} to TESTING_COMPLETE?",
+                        form.header.build_number
+                    ),
+                    "Packaging opens next.".into(),
+                ],
+                &s.confirm_keys,
+                theme,
+            );
+        }
+    }
+}

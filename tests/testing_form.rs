@@ -1,0 +1,604 @@
+//! The end-of-line testing screen: state tests and golden renders at 100x30 into `screens/testing_form/`.
+//!
+//! The form holds the shipped "End-of-Line Testing" items as the database layer makes them, with the
+//! lines that apply to a two-basin T2-B2 build (an E-Sink and an E-Drain basin, height-adjustable legs),
+//! so the goldens show the real wording, units and ranges.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "render/mod.rs"]
+mod render;
+
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::checklist::{CheckType, parse_checklists};
+use cleanstation::domain::floor::{
+    FloorHeader, TestItem, TestType, TestingFormSummary, TestingFormView, TestingStatus,
+    TestingSubmitted,
+};
+use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderRow, OrderStatus};
+use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
+use cleanstation::domain::session::Session;
+use cleanstation::keymap::{KeyContext, Keymap};
+use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
+use cleanstation::reference::CHECKLISTS_TOML;
+use cleanstation::screens::qc_checklist::SaveStatus;
+use cleanstation::screens::testing_form::{Dialog, TestingScreen};
+use cleanstation::screens::{Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use cleanstation::theme::Theme;
+use cleanstation::widgets::key_bar;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use render::{at, session_for, text_with_styles, user_for};
+use serde_json::json;
+use uuid::Uuid;
+
+const W: u16 = 100;
+const H: u16 = 30;
+const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
+
+fn snap(state: &str, description: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "../screens/testing_form",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => description,
+    }, {
+        insta::assert_snapshot!(state.to_string(), text);
+    });
+}
+
+fn build() -> BuildConfig {
+    serde_json::from_value(json!({
+        "buildNumber": "EX-2", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
+        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
+        "hasPegboard": false,
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
+             "hasBasinLight": true, "hasPTrapDrain": true},
+            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
+        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
+        "accessories": []
+    }))
+    .expect("valid build")
+}
+
+/// The shipped End-of-Line items as the database layer makes them, and the lines for the build.
+fn view(
+    answers: Vec<LineAnswer>,
+    open_tasks: i64,
+    submitted: Vec<TestingFormSummary>,
+) -> TestingFormView {
+    let mut source = parse_checklists(CHECKLISTS_TOML)
+        .expect("shipped checklists parse")
+        .templates
+        .into_iter()
+        .find(|t| t.key == "EOL_TEST")
+        .map(|t| t.items)
+        .expect("the End-of-Line template ships");
+    source.sort_by_key(|i| i.sequence);
+    let items: Vec<TestItem> = source
+        .iter()
+        .enumerate()
+        .map(|(n, it)| TestItem {
+            def: QcItemDef::from_row(
+                Uuid::from_u128(0xF000 + n as u128),
+                it.section.clone(),
+                it.description.clone(),
+                it.check_type,
+                it.basin_specific,
+                it.required,
+                it.notes_prompt,
+                it.sequence,
+                Some(&it.rules_json()),
+            ),
+            test_type: TestType::Functional,
+        })
+        .collect();
+    let defs: Vec<QcItemDef> = items.iter().map(|t| t.def.clone()).collect();
+    let lines = applicable(&defs, &build(), DocumentLanguage::En).expect("lines apply");
+    TestingFormView {
+        header: FloorHeader {
+            order_id: ORDER,
+            po_number: "4500031".into(),
+            build_number: "EX-2".into(),
+            sink_model: "T2-B2".into(),
+        },
+        draft_id: (!answers.is_empty()).then_some(Uuid::from_u128(0xD000)),
+        items,
+        lines,
+        answers,
+        open_tasks,
+        submitted,
+    }
+}
+
+/// Every line answered conforming: YES, the middle of a measurement's range, a text.
+fn all_conforming(v: &TestingFormView) -> Vec<LineAnswer> {
+    v.lines
+        .iter()
+        .map(|l| {
+            let d = &v.items[l.item].def;
+            let value = match d.check_type {
+                CheckType::Measurement => {
+                    let (lo, hi) = (d.min.unwrap_or_default(), d.max.unwrap_or_default());
+                    ((lo + hi) / rust_decimal::Decimal::TWO)
+                        .normalize()
+                        .to_string()
+                }
+                CheckType::Text => "ok".into(),
+                CheckType::MultiChoice => d.options.first().cloned().unwrap_or_default(),
+                _ => "YES".into(),
+            };
+            LineAnswer {
+                item_id: d.id,
+                basin_index: l.basin_index,
+                answer: Answer {
+                    value: Some(value),
+                    is_na: false,
+                    notes: None,
+                },
+            }
+        })
+        .collect()
+}
+
+fn line_of(v: &TestingFormView, code: &str) -> usize {
+    v.lines
+        .iter()
+        .position(|l| v.items[l.item].def.code == code)
+        .unwrap_or_else(|| panic!("{code} applies to the build"))
+}
+
+fn failed_form() -> TestingFormSummary {
+    TestingFormSummary {
+        id: Uuid::from_u128(0xE001),
+        status: TestingStatus::Fail,
+        performed_by: "Sam Brennan".into(),
+        at: Some(at(14, 10, 42)),
+    }
+}
+
+/// The screen with a scripted session: keys go through the real keymap.
+struct Harness {
+    ids: IdGen,
+    keymap: Keymap,
+    session: Session,
+    screen: TestingScreen,
+    sent: Vec<DbRequest>,
+    effects: Vec<Effect>,
+}
+
+fn collect(cmd: &Command, out: &mut Vec<DbRequest>) {
+    out.extend(render::requests(cmd));
+}
+
+impl Harness {
+    fn new(role: Role, form: TestingFormView) -> Harness {
+        let mut ids = IdGen::default();
+        let keymap = Keymap::default();
+        let session = session_for(user_for(role));
+        let mut ctx = Ctx::new(&mut ids, Some(&session), &keymap);
+        let (screen, cmd) = TestingScreen::open(ORDER, &mut ctx);
+        drop(ctx);
+        let mut h = Harness {
+            ids,
+            keymap,
+            session,
+            screen,
+            sent: Vec::new(),
+            effects: Vec::new(),
+        };
+        collect(&cmd, &mut h.sent);
+        let load = h
+            .take(|r| matches!(r, Request::TestingForm { order_id, .. } if *order_id == ORDER))
+            .expect("opening loads the form");
+        h.reply(&load, Ok(Reply::TestingForm(Box::new(form))));
+        h
+    }
+
+    fn send(&mut self, msg: ScreenMsg) {
+        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.keymap);
+        let cmd = self.screen.update(msg, &mut ctx);
+        self.effects.extend(ctx.into_effects());
+        collect(&cmd, &mut self.sent);
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        let stack = self.screen.key_contexts();
+        match self.keymap.resolve(&stack, KeyEvent::from(code)) {
+            Some(a) => self.send(ScreenMsg::Action(a)),
+            None => {
+                if let KeyCode::Char(c) = code
+                    && stack.contains(&KeyContext::TextInput)
+                {
+                    self.send(ScreenMsg::Char(c));
+                }
+            }
+        }
+    }
+
+    fn ctrl(&mut self, c: char) {
+        let stack = self.screen.key_contexts();
+        let ev = KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL);
+        if let Some(a) = self.keymap.resolve(&stack, ev) {
+            self.send(ScreenMsg::Action(a));
+        }
+    }
+
+    fn type_str(&mut self, text: &str) {
+        text.chars().for_each(|c| self.key(KeyCode::Char(c)));
+    }
+
+    fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+        let i = self.sent.iter().position(|r| pred(&r.kind))?;
+        Some(self.sent.remove(i))
+    }
+
+    fn reply(&mut self, req: &DbRequest, result: Result<Reply, DbError>) {
+        self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+    }
+
+    fn select(&mut self, line: usize) {
+        self.key(KeyCode::Home);
+        (0..line).for_each(|_| self.key(KeyCode::Down));
+        assert_eq!(self.screen.selected(), line);
+    }
+
+    fn render(&mut self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test backend");
+        let keys = self.keymap.key_bar(&self.screen.key_contexts());
+        let theme = Theme::ansi();
+        terminal
+            .draw(|f| {
+                self.screen.view(f, Rect::new(0, 0, W, H - 1), &theme);
+                key_bar::render(f, Rect::new(0, H - 1, W, 1), &keys, &theme);
+            })
+            .expect("draw");
+        text_with_styles(terminal.backend().buffer())
+    }
+}
+
+#[test]
+fn autosave_sends_the_whole_answer_set_coalesced_and_retried() {
+    let form = view(Vec::new(), 0, Vec::new());
+    let lines = form.lines.len();
+    let mut h = Harness::new(Role::Assembler, form);
+    h.key(KeyCode::Char('y'));
+    let first = h
+        .take(|r| matches!(r, Request::SaveTestingDraft { .. }))
+        .expect("y saves the draft");
+    let Request::SaveTestingDraft { answers, .. } = &first.kind else {
+        unreachable!()
+    };
+    assert_eq!(answers.len(), lines, "the whole answer set goes each time");
+    assert_eq!(answers[0].answer.value.as_deref(), Some("YES"));
+    assert_eq!(*h.screen.save_status(), SaveStatus::Saving);
+    // Two more answers while the save is out wait for it, then go together.
+    h.key(KeyCode::Char('y'));
+    h.key(KeyCode::Char('n'));
+    assert!(
+        h.take(|r| matches!(r, Request::SaveTestingDraft { .. }))
+            .is_none()
+    );
+    h.reply(&first, Err(DbError::Invalid("database unavailable".into())));
+    assert!(matches!(h.screen.save_status(), SaveStatus::Failed(_)));
+    assert!(
+        h.render()
+            .contains("Not saved: database unavailable — will retry")
+    );
+    assert!(h.screen.has_unsaved_input());
+    // The retry a few seconds later carries all three answers.
+    let t0 = std::time::Instant::now();
+    h.send(ScreenMsg::Tick(t0));
+    h.send(ScreenMsg::Tick(t0 + std::time::Duration::from_secs(6)));
+    let retry = h
+        .take(|r| matches!(r, Request::SaveTestingDraft { .. }))
+        .expect("the failed save is retried");
+    let Request::SaveTestingDraft { answers, .. } = &retry.kind else {
+        unreachable!()
+    };
+    let given: Vec<_> = answers
+        .iter()
+        .take(3)
+        .map(|a| a.answer.value.as_deref())
+        .collect();
+    assert_eq!(given, vec![Some("YES"), Some("YES"), Some("NO")]);
+    h.reply(
+        &retry,
+        Ok(Reply::TestingDraftSaved(Uuid::from_u128(0xD000))),
+    );
+    assert_eq!(*h.screen.save_status(), SaveStatus::Saved);
+    assert!(!h.screen.has_unsaved_input());
+}
+
+#[test]
+fn measurements_are_judged_at_the_bounds() {
+    let form = view(Vec::new(), 0, Vec::new());
+    let line = line_of(&form, "EOL-20");
+    let mut h = Harness::new(Role::Assembler, form);
+    h.select(line);
+    for (value, shown) in [
+        ("36", "conforming"),
+        ("44", "conforming"),
+        (
+            "44.1",
+            "non-conforming: 44.1 degC is above the maximum 44 degC",
+        ),
+        (
+            "35.9",
+            "non-conforming: 35.9 degC is below the minimum 36 degC",
+        ),
+        ("warm", "not accepted"),
+    ] {
+        h.key(KeyCode::Enter);
+        h.ctrl('u');
+        h.type_str(value);
+        let text = h.render();
+        assert!(text.contains(shown), "{value}: {text}");
+        h.key(KeyCode::Esc);
+    }
+    // An out-of-range value is kept and saved as failing; a non-number is refused in the dialog.
+    h.key(KeyCode::Enter);
+    h.ctrl('u');
+    h.type_str("44.1");
+    h.key(KeyCode::Enter);
+    assert!(h.screen.dialog().is_none());
+    assert_eq!(h.screen.answers()[line].value.as_deref(), Some("44.1"));
+    assert_eq!(h.screen.progress().non_conforming, 1);
+    h.select(line);
+    h.key(KeyCode::Enter);
+    h.ctrl('u');
+    h.type_str("warm");
+    h.key(KeyCode::Enter);
+    assert!(h.screen.dialog().is_some(), "a non-number is not accepted");
+}
+
+#[test]
+fn submit_is_refused_while_required_items_are_open() {
+    let mut h = Harness::new(Role::Assembler, view(Vec::new(), 0, Vec::new()));
+    h.key(KeyCode::Char('y'));
+    h.sent.clear();
+    h.key(KeyCode::Char('s'));
+    assert!(h.screen.dialog().is_none());
+    assert!(
+        h.take(|r| matches!(r, Request::SubmitTesting { .. }))
+            .is_none()
+    );
+    let m = h.screen.message().expect("a message lists them");
+    assert!(m.contains("required item(s) unanswered"), "{m}");
+    assert!(m.contains("EOL-02 Basin 1"), "{m}");
+}
+
+#[test]
+fn submit_states_the_outcome_and_a_fail_starts_a_new_form() {
+    let form = view(Vec::new(), 0, Vec::new());
+    let mut answers = all_conforming(&form);
+    let line = line_of(&form, "EOL-20");
+    answers[line].answer.value = Some("45".into());
+    let mut form = view(answers, 0, Vec::new());
+    form.draft_id = Some(Uuid::from_u128(0xD000));
+    let mut h = Harness::new(Role::Assembler, form);
+    h.key(KeyCode::Char('s'));
+    let Some(Dialog::Submit(text)) = h.screen.dialog() else {
+        panic!("s asks first");
+    };
+    assert!(text[0].starts_with("Submit: FAIL — 1 failing"), "{text:?}");
+    assert!(text[1].contains("EOL-20 Basin 1"), "{text:?}");
+    h.key(KeyCode::Char('y'));
+    let submit = h
+        .take(|r| matches!(r, Request::SubmitTesting { .. }))
+        .expect("y submits");
+    let Request::SubmitTesting {
+        answers, order_id, ..
+    } = &submit.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(*order_id, ORDER);
+    assert_eq!(answers[line].answer.value.as_deref(), Some("45"));
+    h.reply(
+        &submit,
+        Ok(Reply::TestingSubmitted(TestingSubmitted {
+            form_id: Uuid::from_u128(0xE001),
+            status: TestingStatus::Fail,
+            results: answers.len(),
+            at: at(14, 10, 42),
+        })),
+    );
+    let reload = h
+        .take(|r| matches!(r, Request::TestingForm { .. }))
+        .expect("a FAIL reloads the form");
+    h.reply(
+        &reload,
+        Ok(Reply::TestingForm(Box::new(view(
+            Vec::new(),
+            0,
+            vec![failed_form()],
+        )))),
+    );
+    assert!(!h.screen.passed());
+    assert!(
+        h.screen.answers().iter().all(|a| a.value.is_none()),
+        "a fresh form"
+    );
+    let text = h.render();
+    assert!(
+        text.contains("Testing FAIL recorded: fix the build and fill in a new form"),
+        "{text}"
+    );
+    assert!(text.contains("Form 1: FAIL by Sam Brennan 10:42"), "{text}");
+}
+
+#[test]
+fn a_pass_offers_the_move_to_testing_complete() {
+    let base = view(Vec::new(), 0, Vec::new());
+    let answers = all_conforming(&base);
+    let n = answers.len();
+    let mut h = Harness::new(Role::Assembler, view(answers, 0, vec![failed_form()]));
+    h.key(KeyCode::Char('s'));
+    let Some(Dialog::Submit(text)) = h.screen.dialog() else {
+        panic!("s asks first");
+    };
+    assert_eq!(text[0], format!("Submit: PASS — {n} results"));
+    h.key(KeyCode::Char('y'));
+    let submit = h
+        .take(|r| matches!(r, Request::SubmitTesting { .. }))
+        .expect("y submits");
+    h.reply(
+        &submit,
+        Ok(Reply::TestingSubmitted(TestingSubmitted {
+            form_id: Uuid::from_u128(0xE002),
+            status: TestingStatus::Pass,
+            results: n,
+            at: at(14, 11, 5),
+        })),
+    );
+    assert!(h.screen.passed());
+    assert_eq!(h.screen.message(), Some("Testing PASS recorded"));
+    assert!(h.screen.key_contexts().contains(&KeyContext::MoveAction));
+    assert!(!h.screen.key_contexts().contains(&KeyContext::TestingEdit));
+    h.key(KeyCode::Char('m'));
+    assert!(matches!(h.screen.dialog(), Some(Dialog::Move)));
+    h.key(KeyCode::Char('y'));
+    let mv = h
+        .take(|r| {
+            matches!(r, Request::Transition { order_id, from: OrderStatus::ReadyForProduction,
+                to: OrderStatus::TestingComplete, note: None, override_reason: None, .. } if *order_id == ORDER)
+        })
+        .expect("y moves the build");
+    h.reply(
+        &mv,
+        Ok(Reply::OrderUpdated(OrderRow {
+            id: ORDER,
+            po_number: "4500031".into(),
+            build_number: "EX-2".into(),
+            customer_name: "Lakeview Surgical Center".into(),
+            sink_model: "T2-B2".into(),
+            status: OrderStatus::TestingComplete,
+            want_date: at(30, 0, 0).date(),
+            assignee: None,
+            days_left: 16,
+        })),
+    );
+    assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t) if format!("{t:?}").contains("EX-2 moved to TESTING_COMPLETE"))), "{:?}", h.effects);
+    assert!(
+        h.effects
+            .contains(&Effect::Navigate(ScreenId::Packaging(ORDER)))
+    );
+}
+
+#[test]
+fn read_only_with_open_tasks_or_for_other_roles() {
+    let mut h = Harness::new(Role::Assembler, view(Vec::new(), 2, Vec::new()));
+    assert!(!h.screen.editable());
+    h.key(KeyCode::Char('y'));
+    h.key(KeyCode::Char('s'));
+    assert!(h.sent.is_empty(), "{:?}", h.sent);
+    assert!(
+        h.render()
+            .contains("2 task(s) still open: testing opens when every task is complete")
+    );
+    let mut q = Harness::new(Role::QcPerson, view(Vec::new(), 0, Vec::new()));
+    assert!(!q.screen.editable());
+    q.key(KeyCode::Char('y'));
+    assert!(q.sent.is_empty());
+    q.key(KeyCode::Esc);
+    assert!(
+        q.effects
+            .contains(&Effect::Navigate(ScreenId::OrderDetail(ORDER)))
+    );
+}
+
+#[test]
+fn goldens() {
+    let mut h = Harness::new(Role::Assembler, view(Vec::new(), 0, vec![failed_form()]));
+    snap(
+        "start",
+        "A fresh form for a T2-B2 after a failed one",
+        &h.render(),
+    );
+
+    let base = view(Vec::new(), 0, Vec::new());
+    let line = line_of(&base, "EOL-20");
+    let mut answers = all_conforming(&base);
+    for a in answers.iter_mut().skip(line) {
+        a.answer.value = None;
+    }
+    answers[line].answer.value = Some("45".into());
+    let mut h = Harness::new(Role::Assembler, view(answers, 0, vec![failed_form()]));
+    h.select(line);
+    snap(
+        "failing_measurement",
+        "Resumed draft with a basin temperature above its range",
+        &h.render(),
+    );
+    h.key(KeyCode::Enter);
+    h.ctrl('u');
+    h.type_str("44.5");
+    snap(
+        "value_dialog",
+        "The value dialog judging the measurement as typed",
+        &h.render(),
+    );
+
+    let mut answers = all_conforming(&base);
+    answers[line].answer.value = Some("45".into());
+    let mut h = Harness::new(Role::Assembler, view(answers, 0, Vec::new()));
+    h.key(KeyCode::Char('s'));
+    snap(
+        "submit_confirm",
+        "s on a complete form with one failing measurement",
+        &h.render(),
+    );
+
+    let mut h = Harness::new(
+        Role::Assembler,
+        view(
+            Vec::new(),
+            0,
+            vec![
+                TestingFormSummary {
+                    id: Uuid::from_u128(0xE002),
+                    status: TestingStatus::Pass,
+                    performed_by: "Sam Brennan".into(),
+                    at: Some(at(14, 11, 5)),
+                },
+                failed_form(),
+            ],
+        ),
+    );
+    assert!(h.screen.passed());
+    snap(
+        "passed",
+        "Opened after a PASS: m offers the move",
+        &h.render(),
+    );
+
+    let mut h = Harness::new(Role::Assembler, view(Vec::new(), 3, Vec::new()));
+    snap("open_tasks", "Tasks still open: read-only", &h.render());
+}
+
+#[test]
+fn no_panic_at_any_size() {
+    let base = view(Vec::new(), 0, Vec::new());
+    let answers = all_conforming(&base);
+    let mut h = Harness::new(Role::Assembler, view(answers, 0, vec![failed_form()]));
+    let theme = Theme::ansi();
+    let mut terminal = Terminal::new(TestBackend::new(1, 1)).expect("test backend");
+    for key in [None, Some('s'), Some('e')] {
+        if let Some(k) = key {
+            h.key(KeyCode::Char(k));
+        }
+        for w in (1..=120).step_by(7) {
+            for ht in 1..=40 {
+                terminal.backend_mut().resize(w, ht);
+                terminal
+                    .draw(|f| h.screen.view(f, f.area(), &theme))
+                    .expect("draw");
+            }
+        }
+        h.key(KeyCode::Esc);
+    }
+}

@@ -320,11 +320,8 @@ impl PackagingScreen {
             Action::First => self.select(0),
             Action::Last => self.select(n.saturating_sub(1)),
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id))),
-            Action::Refresh => {
-                if !self.busy() {
-                    return self.reload(ctx);
-                }
-            }
+            // Changes still going out would be overwritten on screen by the older reload.
+            Action::Refresh if !self.busy() => return self.reload(ctx),
             Action::MoveStatus => {
                 if let Some(to) = self.next_move() {
                     self.mode = Mode::ConfirmMove { to, error: None };

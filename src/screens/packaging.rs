@@ -1,30 +1,120 @@
 //! The packaging checklist: packed quantities and mounted items, then the moves to Final QC.
+//!
+//! Every change goes to the server at once and the reply (the whole checklist) replaces the screen's copy.
+//! Keys pressed faster than the replies come back are kept as the latest wanted value per line and sent one
+//! at a time, so the stored checklist ends as the user typed it; until then the screen shows those values.
 
-use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::domain::Role;
+use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
+use crate::domain::order::OrderStatus;
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::toast::Toast;
+use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, row, rows};
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+/// How often an idle screen reloads, so another station's packing shows up.
+pub const RELOAD_EVERY: Duration = Duration::from_secs(10);
+
+/// One wanted change of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Packed(i32),
+    Mounted(bool),
+}
+
+impl Change {
+    fn same_kind(self, other: Change) -> bool {
+        matches!(
+            (self, other),
+            (Change::Packed(_), Change::Packed(_)) | (Change::Mounted(_), Change::Mounted(_))
+        )
+    }
+
+    /// The line as the server leaves it after this change (packing clears a "mounted" mark).
+    fn apply(self, line: &mut PackagingLine) {
+        match self {
+            Change::Packed(n) => {
+                line.packed = n;
+                line.mounted = false;
+            }
+            Change::Mounted(m) => line.mounted = m,
+        }
+        line.complete = item_complete(line.packed, line.required, line.mounted);
+    }
+}
+
+enum Mode {
+    Browse,
+    /// The quantity dialog for one line.
+    Quantity {
+        line: Uuid,
+        form: Form,
+    },
+    /// The status move, asked before it is sent.
+    ConfirmMove {
+        to: OrderStatus,
+        error: Option<String>,
+    },
+}
 
 pub struct PackagingScreen {
     order_id: Uuid,
+    role: Option<Role>,
+    user_id: Option<Uuid>,
+    view: Option<Box<PackagingView>>,
+    /// The build's status and assignee, from the build detail.
+    status: Option<OrderStatus>,
+    assignee: Option<Uuid>,
     loading: Option<RequestId>,
+    detail_loading: Option<RequestId>,
+    load_error: Option<String>,
+    /// The last refused change or move, shown until the next key.
+    error: Option<String>,
+    selected: Option<Uuid>,
+    table: TableState,
+    /// The change sent and not yet answered.
+    in_flight: Option<(RequestId, Uuid, Change)>,
+    /// Changes not yet sent, oldest first; at most one per line and kind.
+    unsent: Vec<(Uuid, Change)>,
+    moving: Option<(RequestId, OrderStatus)>,
+    mode: Mode,
+    /// When the checklist was last (re)loaded, as seen by the first tick after it.
+    loaded_at: Option<Instant>,
+    confirm_keys: Vec<HelpLine>,
 }
 
 impl PackagingScreen {
     pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (PackagingScreen, Command) {
         let mut s = PackagingScreen {
             order_id,
+            role: ctx.session().map(|s| s.user.role),
+            user_id: ctx.session().map(|s| s.user.id),
+            view: None,
+            status: None,
+            assignee: None,
             loading: None,
+            detail_loading: None,
+            load_error: None,
+            error: None,
+            selected: None,
+            table: TableState::default(),
+            in_flight: None,
+            unsent: Vec::new(),
+            moving: None,
+            mode: Mode::Browse,
+            loaded_at: None,
+            confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
-        let Some(token) = ctx.token() else {
-            return (s, Command::None);
-        };
-        let (id, cmd) = ctx.request(Request::Packaging { token, order_id });
-        s.loading = Some(id);
+        let cmd = s.reload(ctx);
         (s, cmd)
     }
 
@@ -36,26 +126,780 @@ impl PackagingScreen {
         "Packaging"
     }
 
+    /// The checklist as shown: the server's last answer with the changes not yet stored on top.
+    pub fn view_data(&self) -> Option<&PackagingView> {
+        self.view.as_deref()
+    }
+
+    /// The message of the last refused change, if still shown.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Quantity { form, .. } => form.has_input(),
+            Mode::Browse | Mode::ConfirmMove { .. } => {
+                self.in_flight.is_some() || !self.unsent.is_empty()
+            }
+        }
+    }
+
+    fn is_packer(&self) -> bool {
+        matches!(self.role, Some(Role::Assembler | Role::Admin))
+    }
+
+    /// Why the checklist cannot be changed here, if it cannot (the server checks it again).
+    fn read_only_reason(&self) -> Option<String> {
+        if !self.is_packer() {
+            return Some("Read-only: packaging is filled in by assemblers".into());
+        }
+        match self.status {
+            None => Some("Loading the build…".into()),
+            Some(OrderStatus::TestingComplete) => {
+                let others = self.role == Some(Role::Assembler)
+                    && self.assignee.is_some()
+                    && self.assignee != self.user_id;
+                others.then(|| "Read-only: the build is assigned to another assembler".into())
+            }
+            Some(OrderStatus::PackagingComplete) => Some("Read-only: packaging is complete".into()),
+            Some(s) => Some(format!("Read-only: the build is {s}")),
+        }
+    }
+
+    fn editable(&self) -> bool {
+        self.read_only_reason().is_none()
+    }
+
+    fn busy(&self) -> bool {
+        self.in_flight.is_some() || !self.unsent.is_empty()
+    }
+
+    /// The move `m` offers now, if any.
+    fn next_move(&self) -> Option<OrderStatus> {
+        if !self.is_packer() || self.busy() || self.moving.is_some() || self.loading.is_some() {
+            return None;
+        }
+        let view = self.view.as_deref()?;
+        match self.status? {
+            OrderStatus::TestingComplete if view.completed && self.editable() => {
+                Some(OrderStatus::PackagingComplete)
+            }
+            OrderStatus::PackagingComplete => Some(OrderStatus::ReadyForFinalQc),
+            _ => None,
+        }
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
-        vec![
-            KeyContext::PackagingEdit,
-            KeyContext::Packaging,
-            KeyContext::List,
-        ]
+        match &self.mode {
+            Mode::Quantity { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if self.next_move().is_some() {
+                    stack.push(KeyContext::MoveAction);
+                }
+                if self.editable() && self.view.is_some() {
+                    stack.push(KeyContext::PackagingEdit);
+                }
+                stack.extend([KeyContext::Packaging, KeyContext::List]);
+                stack
+            }
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let order_id = self.order_id;
+        let (id, load) = ctx.request(Request::Packaging {
+            token: token.clone(),
+            order_id,
+        });
+        self.loading = Some(id);
+        let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
+        self.detail_loading = Some(id);
+        load.and(detail)
     }
 
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        if let ScreenMsg::Action(Action::Back) = msg {
-            ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.clear_errors();
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.clear_errors();
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        let Some(at) = self.loaded_at else {
+            self.loaded_at = Some(now);
+            return Command::None;
+        };
+        let idle = matches!(self.mode, Mode::Browse)
+            && !self.busy()
+            && self.loading.is_none()
+            && self.detail_loading.is_none()
+            && self.moving.is_none();
+        if idle && now.saturating_duration_since(at) >= RELOAD_EVERY {
+            self.loaded_at = Some(now);
+            return self.reload(ctx);
         }
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, _theme: &Theme) {
-        frame.render_widget(Paragraph::new("Packaging"), area);
+    fn lines(&self) -> &[PackagingLine] {
+        self.view.as_deref().map_or(&[], |v| v.lines.as_slice())
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
-        false
+    fn selected_index(&self) -> Option<usize> {
+        let lines = self.lines();
+        if lines.is_empty() {
+            return None;
+        }
+        Some(
+            self.selected
+                .and_then(|id| lines.iter().position(|l| l.id == id))
+                .unwrap_or(0),
+        )
+    }
+
+    fn selected_line(&self) -> Option<&PackagingLine> {
+        self.selected_index().and_then(|i| self.lines().get(i))
+    }
+
+    fn select(&mut self, index: usize) {
+        self.selected = self.lines().get(index).map(|l| l.id);
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match &mut self.mode {
+            Mode::Quantity { .. } => self.on_quantity(action, ctx),
+            Mode::ConfirmMove { .. } => match action {
+                Action::Yes => self.send_move(ctx),
+                Action::No | Action::Cancel => {
+                    self.mode = Mode::Browse;
+                    Command::None
+                }
+                _ => Command::None,
+            },
+            Mode::Browse => {
+                self.error = None;
+                self.on_browse(action, ctx)
+            }
+        }
+    }
+
+    fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let n = self.lines().len();
+        let current = self.selected_index().unwrap_or(0);
+        let page = 10;
+        match action {
+            Action::Up => self.select(current.saturating_sub(1)),
+            Action::Down => self.select((current + 1).min(n.saturating_sub(1))),
+            Action::PageUp => self.select(current.saturating_sub(page)),
+            Action::PageDown => self.select((current + page).min(n.saturating_sub(1))),
+            Action::First => self.select(0),
+            Action::Last => self.select(n.saturating_sub(1)),
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id))),
+            // Changes still going out would be overwritten on screen by the older reload.
+            Action::Refresh if !self.busy() => return self.reload(ctx),
+            Action::MoveStatus => {
+                if let Some(to) = self.next_move() {
+                    self.mode = Mode::ConfirmMove { to, error: None };
+                }
+            }
+            Action::Increase | Action::Decrease | Action::PackAll if self.editable() => {
+                if let Some(line) = self.selected_line() {
+                    let wanted = match action {
+                        Action::Increase => line.packed + 1,
+                        Action::Decrease => line.packed - 1,
+                        _ if line.packed == line.required => 0,
+                        _ => line.required,
+                    };
+                    if !(0..=line.required).contains(&wanted) {
+                        self.error = Some(bounds_message(line));
+                        return Command::None;
+                    }
+                    let id = line.id;
+                    return self.want(id, Change::Packed(wanted), ctx);
+                }
+            }
+            Action::ToggleMounted if self.editable() => {
+                if let Some(line) = self.selected_line() {
+                    if !line.mounted_allowed {
+                        self.error = Some(format!(
+                            "{} is packed, not mounted; enter the packed quantity",
+                            line.item_id
+                        ));
+                        return Command::None;
+                    }
+                    let (id, mounted) = (line.id, !line.mounted);
+                    return self.want(id, Change::Mounted(mounted), ctx);
+                }
+            }
+            Action::EnterQuantity if self.editable() => {
+                if let Some(line) = self.selected_line() {
+                    let field = FormField::text("Packed")
+                        .with_hint(format!("0 to {}", line.required))
+                        .with_max_len(6);
+                    let form = Form::new(vec![field]).with_input_width(8);
+                    self.mode = Mode::Quantity {
+                        line: line.id,
+                        form,
+                    };
+                }
+            }
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn on_quantity(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let Mode::Quantity { line, form } = &mut self.mode else {
+            return Command::None;
+        };
+        let line = *line;
+        match action {
+            Action::Cancel => {
+                self.mode = Mode::Browse;
+                Command::None
+            }
+            Action::Submit => {
+                let required = self
+                    .view
+                    .as_deref()
+                    .and_then(|v| v.lines.iter().find(|l| l.id == line).map(|l| l.required));
+                let Some(required) = required else {
+                    self.mode = Mode::Browse;
+                    return Command::None;
+                };
+                match parse_quantity(&form.value(0), required) {
+                    Ok(n) => {
+                        self.mode = Mode::Browse;
+                        self.want(line, Change::Packed(n), ctx)
+                    }
+                    Err(e) => {
+                        form.set_error(0, e);
+                        Command::None
+                    }
+                }
+            }
+            other => {
+                form.handle(other);
+                Command::None
+            }
+        }
+    }
+
+    /// Records a wanted change, shows it, and sends it unless another change is out.
+    fn want(&mut self, line: Uuid, change: Change, ctx: &mut Ctx) -> Command {
+        self.unsent_push(line, change);
+        self.send_next(ctx)
+    }
+
+    fn unsent_push(&mut self, line: Uuid, change: Change) {
+        self.unsent
+            .retain(|(l, c)| !(*l == line && c.same_kind(change)));
+        self.unsent.push((line, change));
+        if let Some(v) = self.view.as_deref_mut()
+            && let Some(l) = v.lines.iter_mut().find(|l| l.id == line)
+        {
+            change.apply(l);
+            v.completed = v.lines.iter().all(|l| l.complete);
+        }
+    }
+
+    fn send_next(&mut self, ctx: &mut Ctx) -> Command {
+        if self.in_flight.is_some() || self.unsent.is_empty() {
+            return Command::None;
+        }
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (line, change) = self.unsent.remove(0);
+        let request = match change {
+            Change::Packed(packed) => Request::SetPacked {
+                token,
+                item_id: line,
+                packed,
+            },
+            Change::Mounted(mounted) => Request::SetMounted {
+                token,
+                item_id: line,
+                mounted,
+            },
+        };
+        let (id, cmd) = ctx.request(request);
+        self.in_flight = Some((id, line, change));
+        // A load sent before this change would show the line as it was; its answer is dropped.
+        self.loading = None;
+        cmd
+    }
+
+    fn send_move(&mut self, ctx: &mut Ctx) -> Command {
+        let Mode::ConfirmMove { to, .. } = &self.mode else {
+            return Command::None;
+        };
+        let to = *to;
+        let (Some(from), Some(token), None) = (self.status, ctx.token(), self.moving) else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::Transition {
+            token,
+            order_id: self.order_id,
+            from,
+            to,
+            note: None,
+            override_reason: None,
+        });
+        self.moving = Some((id, to));
+        cmd
+    }
+
+    /// Takes a checklist from the server and puts the changes it does not hold yet on top.
+    fn take_view(&mut self, mut view: PackagingView, includes_in_flight: bool) {
+        let in_flight = self
+            .in_flight
+            .filter(|_| !includes_in_flight)
+            .map(|(_, l, c)| (l, c));
+        for (line, change) in in_flight.iter().chain(self.unsent.iter()) {
+            if let Some(l) = view.lines.iter_mut().find(|l| l.id == *line) {
+                change.apply(l);
+            }
+        }
+        if in_flight.is_some() || !self.unsent.is_empty() {
+            view.completed = view.lines.iter().all(|l| l.complete);
+        }
+        if self
+            .selected
+            .is_none_or(|id| !view.lines.iter().any(|l| l.id == id))
+        {
+            let index = self.selected_index().unwrap_or(0);
+            self.selected = view
+                .lines
+                .get(index.min(view.lines.len().saturating_sub(1)))
+                .map(|l| l.id);
+        }
+        self.view = Some(Box::new(view));
+        self.load_error = None;
+        self.loaded_at = None;
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.loading == Some(reply.id) {
+            self.loading = None;
+            match reply.result {
+                Ok(Reply::Packaging(view)) => self.take_view(*view, false),
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if self.detail_loading == Some(reply.id) {
+            self.detail_loading = None;
+            match reply.result {
+                Ok(Reply::Order(d)) => {
+                    self.status = Some(d.status);
+                    self.assignee = d.assignee.as_ref().map(|(id, _)| *id);
+                }
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if let Some((id, line, _)) = self.in_flight
+            && id == reply.id
+        {
+            self.in_flight = None;
+            match reply.result {
+                Ok(Reply::Packaging(view)) => self.take_view(*view, true),
+                Ok(_) => {}
+                Err(e) => {
+                    self.error = Some(e.user_message());
+                    // Later keys on the same line built on the refused value; the line goes back to
+                    // the server's value with the reload below.
+                    self.unsent.retain(|(l, _)| *l != line);
+                }
+            }
+            let next = self.send_next(ctx);
+            if self.error.is_some() && !self.busy() {
+                return self.reload(ctx);
+            }
+            return next;
+        }
+        if let Some((id, to)) = self.moving
+            && id == reply.id
+        {
+            self.moving = None;
+            return match reply.result {
+                Ok(_) => {
+                    self.mode = Mode::Browse;
+                    let build = self
+                        .view
+                        .as_deref()
+                        .map(|v| v.header.build_number.clone())
+                        .unwrap_or_default();
+                    ctx.toast(Toast::info(format!("{build} moved to {to}")));
+                    if to == OrderStatus::ReadyForFinalQc {
+                        ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                        Command::None
+                    } else {
+                        self.reload(ctx)
+                    }
+                }
+                Err(e) => {
+                    if let Mode::ConfirmMove { error, .. } = &mut self.mode {
+                        *error = Some(e.user_message());
+                    } else {
+                        self.error = Some(e.user_message());
+                    }
+                    self.reload(ctx)
+                }
+            };
+        }
+        Command::None
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 6 || area.width < 20 {
+            return;
+        }
+        let head = rows(area, 0, 3);
+        self.view_header(frame, head, theme);
+        let foot_h = 3;
+        let table_h = area.height.saturating_sub(3 + foot_h);
+        let table_area = rows(area, 3, table_h);
+        self.view_table(frame, table_area, theme);
+        let foot = rows(area, 3 + table_h, foot_h);
+        self.view_footer(frame, foot, theme);
+        self.view_dialog(frame, area, theme);
+    }
+
+    fn view_header(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = usize::from(area.width.saturating_sub(2));
+        let Some(v) = self.view.as_deref() else {
+            let text = match &self.load_error {
+                Some(e) => Line::from(Span::styled(format!(" ERROR: {e}"), theme.error)),
+                None => Line::from(Span::styled(
+                    " Loading the packaging checklist…",
+                    theme.muted,
+                )),
+            };
+            frame.render_widget(Paragraph::new(text), row(area, 0));
+            return;
+        };
+        let status = self
+            .status
+            .map_or_else(|| "…".to_string(), |s| s.to_string());
+        let title = format!(
+            " PO {} · Build {} · {} · {status}",
+            v.header.po_number, v.header.build_number, v.header.sink_model
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(fit_text(&title, width + 1), theme.title)),
+            row(area, 0),
+        );
+        let done = v.lines.iter().filter(|l| l.complete).count();
+        let state = if v.completed {
+            Span::styled("COMPLETE", theme.ok)
+        } else {
+            Span::styled("OPEN", theme.warn)
+        };
+        let completed_at = v.completed_at.map_or_else(
+            || "not yet".to_string(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        );
+        let second = Line::from(vec![
+            Span::raw(format!(
+                " Packed {done} / {} items complete · ",
+                v.lines.len()
+            )),
+            state,
+            Span::styled(
+                format!(
+                    " · Performed by {} · Completed {completed_at}",
+                    v.performed_by
+                ),
+                theme.muted,
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(second), row(area, 1));
+    }
+
+    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let title = if self.loading.is_some() && self.view.is_some() {
+            "Packaging checklist (reloading…)"
+        } else {
+            "Packaging checklist"
+        };
+        let block = panel(title, theme);
+        let header = Row::new(["Code", "Description", "Item", "Req", "Packed", "M", "State"])
+            .style(theme.heading);
+        let desc_w = usize::from(
+            area.width
+                .saturating_sub(2 + 2 + 7 + 26 + 4 + 6 + 1 + 9 + 7),
+        );
+        let pending: Vec<Uuid> = self
+            .in_flight
+            .iter()
+            .map(|(_, l, _)| *l)
+            .chain(self.unsent.iter().map(|(l, _)| *l))
+            .collect();
+        let body: Vec<Row> = self
+            .lines()
+            .iter()
+            .map(|l| {
+                let saving = pending.contains(&l.id);
+                let state_style = if l.complete { theme.ok } else { theme.warn };
+                let mut state = state_text(l);
+                if saving {
+                    state.push('…');
+                }
+                Row::new(vec![
+                    Cell::from(l.code.clone()),
+                    Cell::from(fit_text(&l.description, desc_w)),
+                    Cell::from(fit_text(&l.item_id, 26)),
+                    Cell::from(format!("{:>3}", l.required)),
+                    Cell::from(format!("{:>6}", l.packed)),
+                    Cell::from(if l.mounted_allowed { "M" } else { "" }),
+                    Cell::from(Span::styled(state, state_style)),
+                ])
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(7),
+            Constraint::Fill(1),
+            Constraint::Length(26),
+            Constraint::Length(4),
+            Constraint::Length(6),
+            Constraint::Length(1),
+            Constraint::Length(9),
+        ];
+        let table = Table::new(body, widths)
+            .header(header)
+            .block(block)
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("▶ ")
+            .highlight_spacing(HighlightSpacing::Always);
+        self.table.select(self.selected_index());
+        frame.render_stateful_widget(table, area, &mut self.table);
+    }
+
+    fn view_footer(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = usize::from(area.width.saturating_sub(1));
+        if let Some(l) = self.selected_line() {
+            let mounted = if l.mounted_allowed {
+                if l.mounted {
+                    "mounted on the sink"
+                } else {
+                    "may be mounted on the sink (M)"
+                }
+            } else {
+                "packed only"
+            };
+            let kind = match l.item_type {
+                crate::domain::bom::ItemType::Assembly => "assembly",
+                crate::domain::bom::ItemType::Part => "part",
+            };
+            let text = format!(
+                " {} {} ({kind}) · {} of {} packed · {mounted}",
+                l.code, l.item_id, l.packed, l.required
+            );
+            frame.render_widget(
+                Paragraph::new(Span::raw(fit_text(&text, width))),
+                row(area, 0),
+            );
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    fit_text(&format!(" {}", l.description), width),
+                    theme.muted,
+                )),
+                row(area, 1),
+            );
+        }
+        let status = if let Some(e) = &self.error {
+            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
+        } else if self.busy() {
+            Line::from(Span::styled(" … Saving, please wait", theme.muted))
+        } else {
+            Line::from(Span::styled(fit_text(&self.hint(), width), theme.muted))
+        };
+        frame.render_widget(Paragraph::new(status), row(area, 2));
+    }
+
+    /// What the user can do next, or what is missing.
+    fn hint(&self) -> String {
+        let Some(v) = self.view.as_deref() else {
+            return String::new();
+        };
+        let open = v.lines.iter().filter(|l| !l.complete).count();
+        let mut parts = Vec::new();
+        if let Some(reason) = self.read_only_reason() {
+            parts.push(reason);
+        }
+        match self.next_move() {
+            Some(OrderStatus::PackagingComplete) => {
+                parts.push("All items complete: m marks packaging complete".into());
+            }
+            Some(to) => parts.push(format!("m sends the build to Final QC ({to})")),
+            None if open > 0 => parts.push(format!("{open} item(s) not complete")),
+            None => {}
+        }
+        format!(" {}", parts.join(" · "))
+    }
+
+    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let build = self
+            .view
+            .as_deref()
+            .map(|v| v.header.build_number.clone())
+            .unwrap_or_default();
+        let busy = self.moving.is_some().then_some("… Saving, please wait");
+        let line = match &self.mode {
+            Mode::Quantity { line, .. } => self.lines().iter().find(|l| l.id == *line).cloned(),
+            _ => None,
+        };
+        match &mut self.mode {
+            Mode::Browse => {}
+            Mode::ConfirmMove { to, error } => {
+                let question = match to {
+                    OrderStatus::PackagingComplete => format!(
+                        "Mark packaging complete? (EX-2 → {})",
+                        OrderStatus::PackagingComplete
+                    ),
+                    _ => format!("Send to Final QC? (→ {to})"),
+                };
+                let mut lines = vec![format!("Build {build}"), question];
+                if let Some(b) = busy {
+                    lines.push(b.to_string());
+                } else if let Some(e) = error {
+                    lines.push(format!("ERROR: {e}"));
+                }
+                confirm::render(
+                    frame,
+                    area,
+                    "Move status",
+                    &lines,
+                    &self.confirm_keys,
+                    theme,
+                );
+            }
+            Mode::Quantity { form, .. } => {
+                let Some(l) = line else {
+                    return;
+                };
+                dim(frame, area, theme);
+                let inner = dialog(frame, centered(area, 64, 9), "Packed quantity", theme);
+                let width = usize::from(inner.width);
+                frame.render_widget(
+                    Paragraph::new(fit_text(&format!("{} {}", l.code, l.item_id), width)),
+                    row(inner, 1),
+                );
+                frame.render_widget(
+                    Paragraph::new(Span::styled(
+                        fit_text(
+                            &format!(
+                                "Packed now {} of {}; enter the new quantity, 0 to {}",
+                                l.packed, l.required, l.required
+                            ),
+                            width,
+                        ),
+                        theme.muted,
+                    )),
+                    row(inner, 2),
+                );
+                form.render(frame, rows(inner, 4, form.height()), theme);
+            }
+        }
+    }
+}
+
+/// The state column: "complete", "mounted", or how many are still to pack.
+fn state_text(l: &PackagingLine) -> String {
+    if l.mounted {
+        "mounted".into()
+    } else if l.complete {
+        "complete".into()
+    } else {
+        format!("{} to go", l.required - l.packed)
+    }
+}
+
+fn bounds_message(l: &PackagingLine) -> String {
+    format!(
+        "Packed quantity must be between 0 and {} for {}",
+        l.required, l.item_id
+    )
+}
+
+/// The typed quantity as a number of `0..=required`, or the message to show under the field.
+fn parse_quantity(text: &str, required: i32) -> Result<i32, String> {
+    let text = text.trim();
+    let range = format!("Enter a whole number from 0 to {required}");
+    if text.is_empty() {
+        return Err(range);
+    }
+    match text.parse::<i32>() {
+        Ok(n) if (0..=required).contains(&n) => Ok(n),
+        Ok(_) => Err(format!("{text} is out of range. {range}")),
+        Err(_) => Err(format!("\"{text}\" is not a whole number. {range}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_whole_numbers_within_the_requirement() {
+        assert_eq!(parse_quantity(" 2 ", 2), Ok(2));
+        assert_eq!(parse_quantity("0", 2), Ok(0));
+        assert!(parse_quantity("3", 2).is_err_and(|e| e.contains("out of range")));
+        assert!(parse_quantity("-1", 2).is_err_and(|e| e.contains("0 to 2")));
+        assert!(parse_quantity("1.5", 2).is_err_and(|e| e.contains("not a whole number")));
+        assert!(parse_quantity("", 2).is_err());
+    }
+
+    #[test]
+    fn packing_clears_the_mounted_mark() {
+        let mut l = PackagingLine {
+            id: Uuid::nil(),
+            code: "PKG-15".into(),
+            description: String::new(),
+            item_id: "X".into(),
+            item_type: crate::domain::bom::ItemType::Part,
+            required: 2,
+            packed: 0,
+            mounted_allowed: true,
+            mounted: false,
+            complete: false,
+        };
+        Change::Mounted(true).apply(&mut l);
+        assert!(l.complete && l.mounted);
+        assert_eq!(state_text(&l), "mounted");
+        Change::Packed(1).apply(&mut l);
+        assert!(!l.complete && !l.mounted);
+        assert_eq!(state_text(&l), "1 to go");
+        Change::Packed(2).apply(&mut l);
+        assert_eq!(state_text(&l), "complete");
     }
 }

@@ -182,3 +182,141 @@ async fn the_checklist_follows_the_bom_and_completes_the_builds_way_to_final_qc(
     let moved = err_text(packaging::set_packed(&f.ctx, &asm, mat, 0).await);
     assert!(moved.contains("READY_FOR_FINAL_QC"), "{moved}");
 }
+
+/// Two stations (the assembler logged in twice, each with its own station name) pack the same checklist at
+/// the same time: the build's lock serialises the writes, so each item ends with one of the values written
+/// to it, completion always matches the items, and nothing written to different items is lost.
+#[tokio::test]
+async fn two_stations_packing_one_checklist_keep_it_consistent() {
+    use cleanstation::service::ServiceCtx;
+
+    let f = Floor::new().await;
+    let id = f.build_testing_complete("PO-P-2", "P-B2").await;
+    let a_ctx = f.ctx.clone();
+    let b_ctx = ServiceCtx {
+        agent: "station:second".into(),
+        ..f.ctx.clone()
+    };
+    let a = f.token(Role::Assembler);
+    let b = crate::auth::login_ok(
+        &b_ctx,
+        "assembler",
+        cleanstation::service::seed::DEMO_PASSWORD,
+    )
+    .await
+    .token;
+    let view = packaging::packaging(&f.ctx, &a, id)
+        .await
+        .expect("packaging view");
+    let strainer = line(&view, "T2-OA-SINK-STRAINER");
+    assert_eq!(strainer.required, 2);
+
+    // The same item from both stations: either both writes land (one after the other) or one is refused;
+    // the stored value is one of the two written.
+    let (ra, rb) = tokio::join!(
+        packaging::set_packed(&a_ctx, &a, strainer.id, 1),
+        packaging::set_packed(&b_ctx, &b, strainer.id, 2),
+    );
+    assert!(ra.is_ok() || rb.is_ok(), "{ra:?} {rb:?}");
+    let now = packaging::packaging(&f.ctx, &a, id).await.expect("reload");
+    let stored = line(&now, "T2-OA-SINK-STRAINER");
+    let written: Vec<i32> = [(&ra, 1), (&rb, 2)]
+        .iter()
+        .filter(|(r, _)| r.is_ok())
+        .map(|(_, v)| *v)
+        .collect();
+    assert!(written.contains(&stored.packed), "{written:?} {stored:?}");
+    assert_eq!(stored.complete, stored.packed == stored.required);
+    assert!(!now.completed);
+
+    // Different items from both stations at once: every item is packed in full, none lost, and the
+    // checklist completes exactly when the last item does.
+    let (mountable, packable): (Vec<_>, Vec<_>) = now.lines.iter().partition(|l| l.mounted_allowed);
+    let (evens, odds): (Vec<_>, Vec<_>) =
+        packable.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let station = |ctx: ServiceCtx, token: String, lines: Vec<(uuid::Uuid, i32)>| async move {
+        let mut out = Vec::new();
+        for (item, required) in lines {
+            out.push(packaging::set_packed(&ctx, &token, item, required).await);
+        }
+        out
+    };
+    let pick = |v: &[(usize, &&cleanstation::domain::floor::PackagingLine)]| {
+        v.iter()
+            .map(|(_, l)| (l.id, l.required))
+            .collect::<Vec<_>>()
+    };
+    let (wa, wb) = tokio::join!(
+        station(a_ctx.clone(), a.clone(), pick(&evens)),
+        station(b_ctx.clone(), b.clone(), pick(&odds)),
+    );
+    for r in wa.iter().chain(wb.iter()) {
+        let v = r
+            .as_ref()
+            .expect("a write to its own item is never refused");
+        assert_eq!(
+            v.completed,
+            v.lines.iter().all(|l| l.complete),
+            "completion matches the items: {v:#?}"
+        );
+    }
+    let mut last = packaging::packaging(&f.ctx, &a, id).await.expect("reload");
+    for l in &last.lines {
+        if l.mounted_allowed {
+            assert_eq!(l.packed, 0, "{l:?}");
+            assert!(!l.complete);
+        } else {
+            assert_eq!(l.packed, l.required, "{} was lost", l.item_id);
+            assert!(l.complete);
+        }
+    }
+    assert!(!last.completed, "the faucet is still open");
+
+    // The faucet mounted from one station while the other packs the mat again: both land.
+    let mat = line(&last, "T2-ANTI-FATIGUE-MAT").id;
+    let faucet = mountable.first().expect("a mountable line").id;
+    let (ma, mb) = tokio::join!(
+        packaging::set_mounted(&a_ctx, &a, faucet, true),
+        packaging::set_packed(&b_ctx, &b, mat, 1),
+    );
+    ma.expect("mount");
+    mb.expect("pack");
+    last = packaging::packaging(&f.ctx, &a, id).await.expect("reload");
+    assert!(last.lines.iter().all(|l| l.complete), "{last:#?}");
+    assert!(last.completed && last.completed_at.is_some(), "{last:#?}");
+    let packed_in_db: i64 =
+        f.db.client()
+            .await
+            .query_one(
+                r#"SELECT count(*) FROM "PackagingItem"
+                WHERE "packagingChecklistId" = $1 AND "isComplete""#,
+                &[&last.checklist_id],
+            )
+            .await
+            .expect("count")
+            .get(0);
+    assert_eq!(packed_in_db, last.lines.len() as i64);
+
+    // Once the build left TESTING_COMPLETE, neither station may change the checklist.
+    f.transition(
+        Role::Assembler,
+        id,
+        S::TestingComplete,
+        S::PackagingComplete,
+    )
+    .await
+    .expect("T6");
+    let (la, lb) = tokio::join!(
+        packaging::set_packed(&a_ctx, &a, mat, 0),
+        packaging::set_mounted(&b_ctx, &b, faucet, false),
+    );
+    let la = err_text(la);
+    let lb = err_text(lb);
+    assert!(la.contains("PACKAGING_COMPLETE"), "{la}");
+    assert!(lb.contains("PACKAGING_COMPLETE"), "{lb}");
+    let after = packaging::packaging(&f.ctx, &a, id).await.expect("reload");
+    assert_eq!(
+        after, last,
+        "a refused change leaves the checklist as it was"
+    );
+}

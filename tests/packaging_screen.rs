@@ -1,0 +1,692 @@
+//! The packaging checklist screen: keys to requests with scripted replies, and golden renders at 100x30
+//! into `screens/packaging/`.
+//!
+//! The checklist is the one the database generates for a T2-B2 build (one E-Sink and one E-Drain basin,
+//! one wrist-blade faucet) with the shipped template's wording. The screen is reached the way an assembler
+//! reaches it: a notification opens the build and `w` opens the assembly floor.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "render/mod.rs"]
+mod render;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::bom::ItemType;
+use cleanstation::domain::floor::{FloorHeader, PackagingLine, PackagingView};
+use cleanstation::domain::notification::Notification;
+use cleanstation::domain::order::{
+    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderRow, OrderStatus,
+};
+use cleanstation::keymap::KeyContext;
+use cleanstation::msg::{DbRequest, Reply, Request};
+use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::theme::Theme;
+use crossterm::event::KeyCode;
+use render::{Driver, init, user_for};
+use serde_json::json;
+use std::time::Duration;
+use uuid::Uuid;
+
+const W: u16 = 100;
+const H: u16 = 30;
+const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
+
+fn snap(state: &str, description: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "../screens/packaging",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => description,
+    }, {
+        insta::assert_snapshot!(state.to_string(), text);
+    });
+}
+
+fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 3, d)
+        .and_then(|x| x.and_hms_opt(h, m, 0))
+        .expect("valid fixture time")
+}
+
+fn line_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x7000 + n)
+}
+
+/// (code, description, item id, type, required, mounted allowed), in template order.
+const LINES: [(&str, &str, &str, ItemType, i32, bool); 11] = [
+    (
+        "PKG-01",
+        "Anti-fatigue mat",
+        "T2-ANTI-FATIGUE-MAT",
+        ItemType::Part,
+        1,
+        false,
+    ),
+    (
+        "PKG-02",
+        "Sink strainer, laser-marked with the Torvan Medical logo (one per basin)",
+        "T2-OA-SINK-STRAINER",
+        ItemType::Part,
+        2,
+        false,
+    ),
+    (
+        "PKG-03",
+        "Flex hose 1.5 in dia., 4 ft, with 2 hose clamps (one set per drain)",
+        "T2-DRAIN-HOSE-KIT",
+        ItemType::Assembly,
+        2,
+        false,
+    ),
+    (
+        "PKG-04",
+        "Temperature sensor with mount and hardware (one per E-Drain basin)",
+        "T2-EDR-TEMP-KIT",
+        ItemType::Assembly,
+        1,
+        false,
+    ),
+    (
+        "PKG-05",
+        "Electronic drain solenoid: wired, tested, labelled, bubble-wrapped (one per basin)",
+        "T2-DRAIN-VALVE",
+        ItemType::Part,
+        2,
+        false,
+    ),
+    (
+        "PKG-06",
+        "Drain assembly (one per basin)",
+        "T2-DRAIN-BSKT",
+        ItemType::Assembly,
+        2,
+        false,
+    ),
+    (
+        "PKG-07",
+        "Dosing pump shelf (one per dosing pump)",
+        "T2-OA-DOSINGESK-BTMSHELF",
+        ItemType::Part,
+        1,
+        false,
+    ),
+    (
+        "PKG-08",
+        "Dosing pump tubeset (one per dosing pump)",
+        "T8-KIT-ESK-DOSE",
+        ItemType::Assembly,
+        1,
+        false,
+    ),
+    (
+        "PKG-09",
+        "Drain gasket (one per basin)",
+        "T2-DRAIN-BSKT-SEAL",
+        ItemType::Part,
+        2,
+        false,
+    ),
+    (
+        "PKG-15",
+        "Faucet kit, 10 in wrist blade (CLP: 1x B-2342, 1x B-0230-K, 2x PFX146332)",
+        "T2-OA-STD-FAUCET-WB-KIT",
+        ItemType::Assembly,
+        1,
+        true,
+    ),
+    (
+        "PKG-17",
+        "Manual kit, English: install & operations manual (IFU.T2.SinkInstUser) and site preparation manual",
+        "T2-STD-MANUAL-EN-KIT",
+        ItemType::Assembly,
+        1,
+        false,
+    ),
+];
+
+const MAT: usize = 0;
+const STRAINER: usize = 1;
+const FAUCET: usize = 9;
+
+/// The checklist with `packed[i]` packed per line and the lines in `mounted` mounted.
+fn checklist(packed: &[i32], mounted: &[usize]) -> PackagingView {
+    let lines: Vec<PackagingLine> = LINES
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (code, description, item_id, item_type, required, allowed))| {
+                let p = packed.get(i).copied().unwrap_or(0);
+                let m = mounted.contains(&i);
+                PackagingLine {
+                    id: line_id(i as u128),
+                    code: (*code).into(),
+                    description: (*description).into(),
+                    item_id: (*item_id).into(),
+                    item_type: *item_type,
+                    required: *required,
+                    packed: p,
+                    mounted_allowed: *allowed,
+                    mounted: m,
+                    complete: p == *required || m,
+                }
+            },
+        )
+        .collect();
+    let completed = lines.iter().all(|l| l.complete);
+    PackagingView {
+        header: FloorHeader {
+            order_id: ORDER,
+            po_number: "4500031".into(),
+            build_number: "24-0140".into(),
+            sink_model: "T2-B2".into(),
+        },
+        checklist_id: Uuid::from_u128(0x6000),
+        performed_by: "Sam Brennan".into(),
+        completed,
+        completed_at: completed.then(|| at(14, 11, 20)),
+        lines,
+    }
+}
+
+fn all_packed() -> Vec<i32> {
+    LINES
+        .iter()
+        .enumerate()
+        .map(|(i, l)| if i == FAUCET { 0 } else { l.4 })
+        .collect()
+}
+
+fn complete() -> PackagingView {
+    checklist(&all_packed(), &[FAUCET])
+}
+
+fn build() -> BuildConfig {
+    serde_json::from_value(json!({
+        "buildNumber": "24-0140", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
+        "legsType": "FIXED_HEIGHT", "legsModel": "DL14", "feetType": "SS_ADJUSTABLE_SEISMIC_FEET",
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 20, "basinLength": 20, "basinDepth": 8},
+            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 20, "basinLength": 20, "basinDepth": 8}],
+        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "CENTER"}],
+        "accessories": []
+    }))
+    .expect("valid build")
+}
+
+fn detail(status: OrderStatus) -> OrderDetail {
+    OrderDetail {
+        id: ORDER,
+        header: OrderHeader {
+            po_number: "4500031".into(),
+            customer_name: "Lakeview Surgical Center".into(),
+            project_name: None,
+            sales_person: "Daniel Whitaker".into(),
+            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
+            order_language: DocumentLanguage::En,
+            notes: None,
+        },
+        build: build(),
+        status,
+        assignee: None,
+        bom: None,
+        history: Vec::new(),
+        actions: Vec::new(),
+        created_at: at(3, 9, 0),
+        updated_at: at(14, 9, 15),
+    }
+}
+
+fn row(status: OrderStatus) -> OrderRow {
+    OrderRow {
+        id: ORDER,
+        po_number: "4500031".into(),
+        build_number: "24-0140".into(),
+        customer_name: "Lakeview Surgical Center".into(),
+        sink_model: "T2-B2".into(),
+        status,
+        want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
+        assignee: None,
+        days_left: 19,
+    }
+}
+
+/// `role` opens the build from a notification and `w` opens the packaging checklist; both loads are
+/// answered.
+fn packaging(role: Role, status: OrderStatus, view: PackagingView) -> Driver {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(role));
+    let pos = home_entries(role)
+        .iter()
+        .position(|e| e.target == ScreenId::Notifications)
+        .expect("every role has notifications");
+    for _ in 0..pos {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    assert!(d.answer(
+        |r| matches!(r, Request::Notifications { .. }),
+        Ok(Reply::Notifications(vec![Notification {
+            id: Uuid::from_u128(0x0900),
+            title: "Build 24-0140 passed end-of-line testing".into(),
+            message: "Pack the build".into(),
+            kind: "ORDER_STATUS_CHANGE".into(),
+            is_read: false,
+            created_at: at(14, 9, 15),
+            related_order: Some(ORDER),
+        }])),
+    ));
+    d.key(KeyCode::Enter);
+    d.answer(
+        |r| matches!(r, Request::MarkNotificationsRead { .. }),
+        Ok(Reply::Done),
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { .. }),
+        Ok(Reply::Order(Box::new(detail(status)))),
+    ));
+    d.key(KeyCode::Char('w'));
+    assert!(
+        matches!(d.app.screen(), ActiveScreen::Packaging(_)),
+        "w opens packaging"
+    );
+    answer_loads(&mut d, status, view);
+    d
+}
+
+fn answer_loads(d: &mut Driver, status: OrderStatus, view: PackagingView) {
+    assert!(d.answer(
+        |r| matches!(r, Request::Packaging { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::Packaging(Box::new(view))),
+    ));
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::Order(Box::new(detail(status)))),
+    ));
+}
+
+fn assembler(view: PackagingView) -> Driver {
+    packaging(Role::Assembler, OrderStatus::TestingComplete, view)
+}
+
+fn shown(d: &Driver) -> PackagingView {
+    match d.app.screen() {
+        ActiveScreen::Packaging(s) => s.view_data().cloned().expect("checklist shown"),
+        _ => panic!("not on the packaging screen"),
+    }
+}
+
+fn screen_error(d: &Driver) -> Option<String> {
+    match d.app.screen() {
+        ActiveScreen::Packaging(s) => s.error().map(str::to_string),
+        _ => panic!("not on the packaging screen"),
+    }
+}
+
+fn take_change(d: &mut Driver) -> Option<DbRequest> {
+    d.take(|r| matches!(r, Request::SetPacked { .. } | Request::SetMounted { .. }))
+}
+
+fn packed_request(req: &DbRequest) -> (Uuid, i32) {
+    match &req.kind {
+        Request::SetPacked {
+            item_id, packed, ..
+        } => (*item_id, *packed),
+        other => panic!("expected SetPacked, got {other:?}"),
+    }
+}
+
+fn no_writes(d: &Driver) -> bool {
+    !d.sent.iter().any(|r| {
+        matches!(
+            r.kind,
+            Request::SetPacked { .. } | Request::SetMounted { .. } | Request::Transition { .. }
+        )
+    })
+}
+
+#[test]
+fn start() {
+    let mut d = assembler(checklist(&[], &[]));
+    snap(
+        "start",
+        "A T2-B2 build just in TESTING_COMPLETE: nothing packed yet",
+        &d.render(W, H),
+    );
+    assert!(!d.app.key_stack().contains(&KeyContext::MoveAction));
+    // `+` packs one more of the selected line; the reply replaces the checklist.
+    d.key(KeyCode::Char('+'));
+    let req = take_change(&mut d).expect("+ sends a change");
+    assert_eq!(packed_request(&req), (line_id(MAT as u128), 1));
+    let mut after = checklist(&[1], &[]);
+    after.performed_by = "Sam Brennan".into();
+    d.reply(&req, Ok(Reply::Packaging(Box::new(after.clone()))));
+    assert_eq!(shown(&d), after);
+    // `m` is not offered while items are open.
+    d.key(KeyCode::Char('m'));
+    assert!(no_writes(&d));
+    let text = d.render(W, H);
+    assert!(text.contains("10 item(s) not complete"), "{text}");
+    // Esc returns to the build detail.
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+}
+
+#[test]
+fn bounds_and_mounting_are_refused_on_the_screen() {
+    let mut d = assembler(checklist(&[1], &[]));
+    // The mat is packed in full: `+` would exceed it.
+    d.key(KeyCode::Char('+'));
+    assert!(no_writes(&d));
+    let e = screen_error(&d).expect("a message");
+    assert!(e.contains("between 0 and 1 for T2-ANTI-FATIGUE-MAT"), "{e}");
+    // The strainer has nothing packed: `-` would go below 0.
+    d.key(KeyCode::Down);
+    assert!(screen_error(&d).is_none(), "a new key clears the message");
+    d.key(KeyCode::Char('-'));
+    assert!(no_writes(&d));
+    assert!(screen_error(&d).is_some_and(|e| e.contains("between 0 and 2")));
+    // The strainer is packed, never mounted.
+    d.key(KeyCode::Char('M'));
+    assert!(no_writes(&d));
+    let e = screen_error(&d).expect("a message");
+    assert_eq!(
+        e,
+        "T2-OA-SINK-STRAINER is packed, not mounted; enter the packed quantity"
+    );
+    let text = d.render(W, H);
+    assert!(
+        text.contains("ERROR: T2-OA-SINK-STRAINER is packed"),
+        "{text}"
+    );
+    // The faucet may be mounted.
+    for _ in STRAINER..FAUCET {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Char('M'));
+    let req = take_change(&mut d).expect("M sends SetMounted");
+    assert!(matches!(
+        req.kind,
+        Request::SetMounted { item_id, mounted: true, .. } if item_id == line_id(FAUCET as u128)
+    ));
+}
+
+#[test]
+fn space_packs_all_and_again_none() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char(' '));
+    let req = take_change(&mut d).expect("Space sends");
+    assert_eq!(packed_request(&req), (line_id(STRAINER as u128), 2));
+    d.reply(
+        &req,
+        Ok(Reply::Packaging(Box::new(checklist(&[0, 2], &[])))),
+    );
+    d.key(KeyCode::Char(' '));
+    let req = take_change(&mut d).expect("Space again sends");
+    assert_eq!(packed_request(&req), (line_id(STRAINER as u128), 0));
+    // Left and Right work like - and +.
+    d.reply(&req, Ok(Reply::Packaging(Box::new(checklist(&[], &[])))));
+    d.key(KeyCode::Right);
+    let req = take_change(&mut d).expect("Right sends");
+    assert_eq!(packed_request(&req), (line_id(STRAINER as u128), 1));
+    d.reply(
+        &req,
+        Ok(Reply::Packaging(Box::new(checklist(&[0, 1], &[])))),
+    );
+    d.key(KeyCode::Left);
+    let req = take_change(&mut d).expect("Left sends");
+    assert_eq!(packed_request(&req), (line_id(STRAINER as u128), 0));
+}
+
+#[test]
+fn quick_changes_keep_one_request_out_and_end_as_typed() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char('+'));
+    d.key(KeyCode::Char('+'));
+    // Another line changed meanwhile, too.
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char(' '));
+    let first = take_change(&mut d).expect("the first change goes out");
+    assert!(take_change(&mut d).is_none(), "one request at a time");
+    assert_eq!(packed_request(&first), (line_id(STRAINER as u128), 1));
+    // The screen shows what was typed.
+    let now = shown(&d);
+    assert_eq!(now.lines[STRAINER].packed, 2);
+    assert_eq!(now.lines[2].packed, 2);
+    let text = d.render(W, H);
+    assert!(text.contains("Saving, please wait"), "{text}");
+
+    // The first reply holds only the first change; the typed values stay on screen.
+    d.reply(
+        &first,
+        Ok(Reply::Packaging(Box::new(checklist(&[0, 1], &[])))),
+    );
+    assert_eq!(shown(&d).lines[STRAINER].packed, 2);
+    assert_eq!(shown(&d).lines[2].packed, 2);
+    let second = take_change(&mut d).expect("the latest value goes out next");
+    assert_eq!(packed_request(&second), (line_id(STRAINER as u128), 2));
+    // Selection stays on the hose line through the replies.
+    d.reply(
+        &second,
+        Ok(Reply::Packaging(Box::new(checklist(&[0, 2], &[])))),
+    );
+    let third = take_change(&mut d).expect("the hose goes out");
+    assert_eq!(packed_request(&third), (line_id(2), 2));
+    let last = checklist(&[0, 2, 2], &[]);
+    d.reply(&third, Ok(Reply::Packaging(Box::new(last.clone()))));
+    assert!(take_change(&mut d).is_none());
+    assert_eq!(shown(&d), last);
+    d.key(KeyCode::Char('+'));
+    assert!(
+        screen_error(&d).is_some_and(|e| e.contains("T2-DRAIN-HOSE-KIT")),
+        "the selection stayed on the hose line"
+    );
+}
+
+#[test]
+fn a_refused_change_is_shown_and_the_checklist_reloads() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.key(KeyCode::Char('+'));
+    let req = take_change(&mut d).expect("sent");
+    d.reply(
+        &req,
+        Err(DbError::Invalid(
+            "Build 24-0140 is PACKAGING_COMPLETE; reload".into(),
+        )),
+    );
+    assert!(screen_error(&d).is_some_and(|e| e.contains("PACKAGING_COMPLETE")));
+    // The line is shown as packed until the reload brings the server's value back.
+    answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[], &[]));
+    assert_eq!(shown(&d).lines[MAT].packed, 0);
+}
+
+#[test]
+fn quantity_dialog_validates_on_screen() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Enter);
+    assert!(d.app.key_stack().contains(&KeyContext::TextInput));
+    d.type_str("3");
+    d.key(KeyCode::Enter);
+    assert!(no_writes(&d));
+    snap(
+        "quantity_dialog",
+        "Enter on the strainer (2 required): 3 typed and refused with the allowed range",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Backspace);
+    d.type_str("x");
+    d.key(KeyCode::Enter);
+    assert!(no_writes(&d));
+    let text = d.render(W, H);
+    assert!(text.contains("not a whole number"), "{text}");
+    d.key(KeyCode::Backspace);
+    d.type_str("2");
+    d.key(KeyCode::Enter);
+    let req = take_change(&mut d).expect("a valid quantity is sent");
+    assert_eq!(packed_request(&req), (line_id(STRAINER as u128), 2));
+    assert!(!d.app.key_stack().contains(&KeyContext::TextInput));
+    // Esc closes the dialog without a change.
+    d.key(KeyCode::Enter);
+    d.type_str("1");
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Packaging(_)));
+    assert!(take_change(&mut d).is_none());
+}
+
+#[test]
+fn part_packed() {
+    let mut packed = all_packed();
+    packed[STRAINER] = 1;
+    packed[3] = 0;
+    packed[4] = 0;
+    packed[6] = 0;
+    packed[10] = 0;
+    let mut d = assembler(checklist(&packed, &[FAUCET]));
+    for _ in 0..FAUCET {
+        d.key(KeyCode::Char('j'));
+    }
+    snap(
+        "part_packed",
+        "Part packed: six lines complete, the faucet kit mounted on the sink (selected), five open",
+        &d.render(W, H),
+    );
+    let text = d.render(W, H);
+    assert!(text.contains("Packed 6 / 11 items complete"), "{text}");
+    assert!(text.contains("5 item(s) not complete"), "{text}");
+    assert!(!d.app.key_stack().contains(&KeyContext::MoveAction));
+}
+
+#[test]
+fn the_moves_to_final_qc() {
+    let mut d = assembler(complete());
+    assert!(d.app.key_stack().contains(&KeyContext::MoveAction));
+    snap(
+        "complete",
+        "Every item packed or mounted: m marks packaging complete",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Char('m'));
+    let text = d.render(W, H);
+    assert!(
+        text.contains("Mark packaging complete? (EX-2 → PACKAGING_COMPLETE)"),
+        "{text}"
+    );
+    // No is harmless.
+    d.key(KeyCode::Char('n'));
+    assert!(no_writes(&d));
+    d.key(KeyCode::Char('m'));
+    d.key(KeyCode::Char('y'));
+    let t = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("y sends the move");
+    assert!(matches!(
+        t.kind,
+        Request::Transition {
+            order_id: ORDER,
+            from: OrderStatus::TestingComplete,
+            to: OrderStatus::PackagingComplete,
+            ..
+        }
+    ));
+    d.reply(
+        &t,
+        Ok(Reply::OrderUpdated(row(OrderStatus::PackagingComplete))),
+    );
+    assert!(
+        d.app
+            .toast()
+            .is_some_and(|t| t.text.contains("PACKAGING_COMPLETE"))
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::Packaging(_)));
+    answer_loads(&mut d, OrderStatus::PackagingComplete, complete());
+    // Finished: read-only, with the second move.
+    assert!(!d.app.key_stack().contains(&KeyContext::PackagingEdit));
+    assert!(d.app.key_stack().contains(&KeyContext::MoveAction));
+    snap(
+        "packaging_complete",
+        "PACKAGING_COMPLETE: the finished checklist, read-only; m sends the build to Final QC",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Char('+'));
+    assert!(no_writes(&d));
+    d.key(KeyCode::Char('m'));
+    let text = d.render(W, H);
+    assert!(
+        text.contains("Send to Final QC? (→ READY_FOR_FINAL_QC)"),
+        "{text}"
+    );
+    d.key(KeyCode::Char('y'));
+    let t = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("y sends the second move");
+    assert!(matches!(
+        t.kind,
+        Request::Transition {
+            from: OrderStatus::PackagingComplete,
+            to: OrderStatus::ReadyForFinalQc,
+            ..
+        }
+    ));
+    d.reply(
+        &t,
+        Ok(Reply::OrderUpdated(row(OrderStatus::ReadyForFinalQc))),
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    assert!(
+        d.app
+            .toast()
+            .is_some_and(|t| t.text.contains("READY_FOR_FINAL_QC"))
+    );
+}
+
+#[test]
+fn a_refused_move_is_shown_in_the_dialog() {
+    let mut d = assembler(complete());
+    d.key(KeyCode::Char('m'));
+    d.key(KeyCode::Char('y'));
+    let t = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("sent");
+    d.reply(
+        &t,
+        Err(DbError::Invalid(
+            "Packaging incomplete: 1 item(s) not packed".into(),
+        )),
+    );
+    let text = d.render(W, H);
+    assert!(text.contains("ERROR: Packaging incomplete"), "{text}");
+}
+
+#[test]
+fn other_roles_see_it_read_only() {
+    let mut d = packaging(
+        Role::QcPerson,
+        OrderStatus::TestingComplete,
+        checklist(&[1], &[]),
+    );
+    assert!(!d.app.key_stack().contains(&KeyContext::PackagingEdit));
+    d.key(KeyCode::Char('+'));
+    d.key(KeyCode::Char(' '));
+    d.key(KeyCode::Char('M'));
+    assert!(no_writes(&d));
+    let text = d.render(W, H);
+    assert!(text.contains("Read-only"), "{text}");
+}
+
+#[test]
+fn idle_screen_reloads_every_ten_seconds() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.tick(Duration::from_secs(1));
+    d.tick(Duration::from_secs(5));
+    assert!(d.take(|r| matches!(r, Request::Packaging { .. })).is_none());
+    d.tick(Duration::from_secs(6));
+    // Another station packed the mat meanwhile.
+    answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
+    assert_eq!(shown(&d).lines[MAT].packed, 1);
+    // F5 reloads at once.
+    d.key(KeyCode::F(5));
+    answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
+}

@@ -225,10 +225,10 @@ pub async fn save_instruction(
     tx: &Transaction<'_>,
     draft: &InstructionDraft,
 ) -> Result<Uuid, DbError> {
-    if draft.active {
-        refuse_duplicate_title(tx, &draft.title, draft.id).await?;
-    }
     let Some(id) = draft.id else {
+        if draft.active {
+            refuse_duplicate_title(tx, &draft.title, None).await?;
+        }
         let version = next_version(tx, &draft.title, 0).await?;
         return insert_version(tx, draft, version, None, None).await;
     };
@@ -247,6 +247,10 @@ pub async fn save_instruction(
         .map_err(decode)?;
     if newer {
         return Err(changed_meanwhile(&what));
+    }
+    // Checked after the stale checks: a stale edit would otherwise collide with its own newer version.
+    if draft.active {
+        refuse_duplicate_title(tx, &draft.title, Some(id)).await?;
     }
     let steps = steps_of(tx, &[id]).await?.remove(&id).unwrap_or_default();
     let same_content = current.title == draft.title
@@ -406,6 +410,20 @@ async fn refuse_duplicate_title(
 
 /// Saves a validated tool draft in place; returns its id.
 pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, DbError> {
+    if let Some(id) = draft.id {
+        let row = tx
+            .query_opt(
+                r#"SELECT name, xmin::text::int8 FROM "Tool" WHERE id = $1 FOR UPDATE"#,
+                &[&id],
+            )
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("Tool {id}")))?;
+        let name: String = row.try_get(0).map_err(decode)?;
+        let stamp: i64 = row.try_get(1).map_err(decode)?;
+        if draft.stamp != Some(stamp) {
+            return Err(changed_meanwhile(&format!("Tool \"{name}\"")));
+        }
+    }
     if draft.active {
         let taken = tx
             .query_opt(
@@ -432,18 +450,6 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
             .await?;
         return row.try_get(0).map_err(decode);
     };
-    let row = tx
-        .query_opt(
-            r#"SELECT name, xmin::text::int8 FROM "Tool" WHERE id = $1 FOR UPDATE"#,
-            &[&id],
-        )
-        .await?
-        .ok_or_else(|| DbError::NotFound(format!("Tool {id}")))?;
-    let name: String = row.try_get(0).map_err(decode)?;
-    let stamp: i64 = row.try_get(1).map_err(decode)?;
-    if draft.stamp != Some(stamp) {
-        return Err(changed_meanwhile(&format!("Tool \"{name}\"")));
-    }
     tx.execute(
         r#"UPDATE "Tool" SET name = $2, description = $3, category = $4, "isActive" = $5 WHERE id = $1"#,
         &[&id, &draft.name, &draft.description, &draft.category, &draft.active],

@@ -126,14 +126,20 @@ pub fn validate_instruction(draft: &InstructionDraft) -> Result<InstructionDraft
         ));
     }
     let description = optional(draft.description.as_deref());
-    if description.as_deref().is_some_and(|d| too_long(d, MAX_TEXT)) {
+    if description
+        .as_deref()
+        .is_some_and(|d| too_long(d, MAX_TEXT))
+    {
         errors.push(err(
             DraftField::Description,
             format!("Description is longer than {MAX_TEXT} characters"),
         ));
     }
     if draft.steps.is_empty() {
-        errors.push(err(DraftField::Steps, "An instruction needs at least one step"));
+        errors.push(err(
+            DraftField::Steps,
+            "An instruction needs at least one step",
+        ));
     }
     let mut steps = Vec::with_capacity(draft.steps.len());
     for (i, step) in draft.steps.iter().enumerate() {
@@ -198,7 +204,10 @@ pub fn validate_tool(draft: &ToolDraft) -> Result<ToolDraft, Vec<DraftError>> {
         ));
     }
     let description = optional(draft.description.as_deref());
-    if description.as_deref().is_some_and(|d| too_long(d, MAX_TEXT)) {
+    if description
+        .as_deref()
+        .is_some_and(|d| too_long(d, MAX_TEXT))
+    {
         errors.push(err(
             DraftField::Description,
             format!("Description is longer than {MAX_TEXT} characters"),
@@ -236,7 +245,9 @@ pub fn parse_minutes(text: &str) -> Result<Option<i32>, String> {
     }
     match t.parse::<i32>() {
         Ok(m) if (0..=MAX_MINUTES).contains(&m) => Ok(Some(m)),
-        _ => Err(format!("Minutes must be a whole number from 0 to {MAX_MINUTES}")),
+        _ => Err(format!(
+            "Minutes must be a whole number from 0 to {MAX_MINUTES}"
+        )),
     }
 }
 

@@ -58,14 +58,20 @@ pub struct Editor {
 fn step_fields(n: usize, step: &StepDraft) -> [FormField; 3] {
     let mut text = FormField::text(format!("Step {n}")).with_max_len(MAX_STEP);
     text.set_value(&step.description);
+    text.edit(Action::LineStart);
     let mut safety = FormField::text("  Safety notes")
         .with_max_len(MAX_TEXT)
         .with_hint("Optional; shown boxed above the step");
     safety.set_value(step.safety_notes.as_deref().unwrap_or(""));
+    safety.edit(Action::LineStart);
     let mut minutes = FormField::text("  Minutes")
         .with_max_len(3)
         .with_hint("Optional, 0-480");
-    minutes.set_value(&step.estimated_minutes.map_or(String::new(), |m| m.to_string()));
+    minutes.set_value(
+        &step
+            .estimated_minutes
+            .map_or(String::new(), |m| m.to_string()),
+    );
     [text, safety, minutes]
 }
 
@@ -425,7 +431,9 @@ impl WorkInstructionsScreen {
     }
 
     pub fn selected_tool(&self) -> Option<&ToolRow> {
-        self.tools.selected().and_then(|i| self.catalog.tools.get(i))
+        self.tools
+            .selected()
+            .and_then(|i| self.catalog.tools.get(i))
     }
 
     pub fn title(&self) -> &'static str {
@@ -609,7 +617,9 @@ impl WorkInstructionsScreen {
             View::Tools => "No tool selected",
         };
         self.mode = match (action, self.view) {
-            (Action::NewRecord, View::Instructions) => Mode::Instruction(Box::new(Editor::new(None))),
+            (Action::NewRecord, View::Instructions) => {
+                Mode::Instruction(Box::new(Editor::new(None)))
+            }
             (Action::NewRecord, View::Tools) => Mode::Tool(Box::new(ToolEditor::new(None))),
             (Action::Open, View::Instructions) => match self.selected_instruction() {
                 Some(r) => Mode::Instruction(Box::new(Editor::new(Some(r)))),
@@ -621,7 +631,10 @@ impl WorkInstructionsScreen {
             },
             (_, view) => {
                 let target = match view {
-                    View::Instructions => self.selected_instruction().cloned().map(Toggle::Instruction),
+                    View::Instructions => self
+                        .selected_instruction()
+                        .cloned()
+                        .map(Toggle::Instruction),
                     View::Tools => self.selected_tool().cloned().map(Toggle::Tool),
                 };
                 let Some(target) = target else {
@@ -742,7 +755,9 @@ impl WorkInstructionsScreen {
                     Mode::Instruction(e) => format!("Saved \"{}\"", e.form.value(F_TITLE).trim()),
                     Mode::Tool(t) => format!("Saved tool \"{}\"", t.form.value(T_NAME).trim()),
                     Mode::Confirm { target, .. } => match target {
-                        Toggle::Instruction(r) if r.active => format!("\"{}\" deactivated", r.title),
+                        Toggle::Instruction(r) if r.active => {
+                            format!("\"{}\" deactivated", r.title)
+                        }
                         Toggle::Instruction(r) => format!("\"{}\" reactivated", r.title),
                         Toggle::Tool(r) if r.active => format!("Tool \"{}\" deactivated", r.name),
                         Toggle::Tool(r) => format!("Tool \"{}\" reactivated", r.name),
@@ -794,7 +809,8 @@ impl WorkInstructionsScreen {
         let info_h = 1.min(area.height);
         let body = Rect::new(area.x, area.y, area.width, area.height - info_h);
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                .areas(body);
         match self.view {
             View::Instructions => {
                 self.view_instructions(frame, left, theme);
@@ -812,7 +828,11 @@ impl WorkInstructionsScreen {
             Mode::Browse | Mode::Instruction(_) => {}
             Mode::Tool(t) => {
                 dim(frame, area, theme);
-                let title = if t.id.is_some() { "Edit tool" } else { "New tool" };
+                let title = if t.id.is_some() {
+                    "Edit tool"
+                } else {
+                    "New tool"
+                };
                 let inner = dialog(frame, centered(area, 80, 12), title, theme);
                 t.form.render(frame, rows(inner, 1, 6), theme);
                 let busy = t.pending.map(|_| "… Saving, please wait");
@@ -837,11 +857,12 @@ impl WorkInstructionsScreen {
 
     /// "▶ Instructions (7) │ Tools (6)" as the panel title, so the view reads without colour.
     fn tabs(&self) -> String {
-        let (i, t) = (
-            self.catalog.instructions.len(),
-            self.catalog.tools.len(),
-        );
-        let loading = if self.loading.is_some() { " (loading…)" } else { "" };
+        let (i, t) = (self.catalog.instructions.len(), self.catalog.tools.len());
+        let loading = if self.loading.is_some() {
+            " (loading…)"
+        } else {
+            ""
+        };
         let read_only = if self.can_edit { "" } else { " · read only" };
         match self.view {
             View::Instructions => format!("▶ Instructions ({i}) │ Tools ({t}){loading}{read_only}"),
@@ -856,9 +877,11 @@ impl WorkInstructionsScreen {
             ["Title", "Ver", "Steps", "Status", "Used by"]
                 .map(|h| Cell::from(Span::styled(h, theme.heading))),
         );
+        // Borders, padding, the highlight symbol, the other columns and the spacing between them.
+        let title_width = usize::from(area.width.saturating_sub(6 + 3 + 5 + 10 + 8 + 4)).max(8);
         let rows = self.catalog.instructions.iter().map(|r| {
             Row::new(vec![
-                Cell::from(r.title.clone()),
+                Cell::from(fit_text(&r.title, title_width)),
                 Cell::from(format!("v{}", r.version)),
                 Cell::from(r.steps.len().to_string()),
                 Cell::from(status(r.active)),
@@ -867,11 +890,11 @@ impl WorkInstructionsScreen {
             .style(if r.active { theme.base } else { theme.disabled })
         });
         let widths = [
-            Constraint::Min(16),
-            Constraint::Length(4),
+            Constraint::Min(8),
+            Constraint::Length(3),
             Constraint::Length(5),
             Constraint::Length(10),
-            Constraint::Length(9),
+            Constraint::Length(8),
         ];
         let table = Table::new(rows, widths)
             .header(header)
@@ -890,20 +913,21 @@ impl WorkInstructionsScreen {
             ["Name", "Category", "Status", "Used by"]
                 .map(|h| Cell::from(Span::styled(h, theme.heading))),
         );
+        let name_width = usize::from(area.width.saturating_sub(6 + 12 + 10 + 8 + 3)).max(8);
         let rows = self.catalog.tools.iter().map(|r| {
             Row::new(vec![
-                Cell::from(r.name.clone()),
-                Cell::from(r.category.clone().unwrap_or_else(|| "—".into())),
+                Cell::from(fit_text(&r.name, name_width)),
+                Cell::from(fit_text(r.category.as_deref().unwrap_or("—"), 12)),
                 Cell::from(status(r.active)),
                 Cell::from(used_by(r.task_count)),
             ])
             .style(if r.active { theme.base } else { theme.disabled })
         });
         let widths = [
-            Constraint::Min(16),
+            Constraint::Min(8),
             Constraint::Length(12),
             Constraint::Length(10),
-            Constraint::Length(9),
+            Constraint::Length(8),
         ];
         let table = Table::new(rows, widths)
             .header(header)
@@ -922,11 +946,18 @@ impl WorkInstructionsScreen {
             Line::from(Span::styled(format!(" {READ_ONLY}."), theme.muted))
         } else {
             let n = match self.view {
-                View::Instructions => self.catalog.instructions.iter().filter(|r| r.active).count(),
+                View::Instructions => self
+                    .catalog
+                    .instructions
+                    .iter()
+                    .filter(|r| r.active)
+                    .count(),
                 View::Tools => self.catalog.tools.iter().filter(|r| r.active).count(),
             };
             Line::from(Span::styled(
-                format!(" {n} active. Deactivated entries stay on finished tasks; new task lists leave them out."),
+                format!(
+                    " {n} active. Deactivated entries stay on finished tasks; new task lists leave them out."
+                ),
                 theme.muted,
             ))
         };
@@ -1158,13 +1189,15 @@ fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: &Theme) {
         return;
     }
     let note = if e.id.is_some() {
-        "Ctrl-S saves. If tasks already use this instruction, saving makes a new version; \
-         those tasks keep theirs."
+        "Ctrl-S saves. Tasks already using it keep their version; new task lists get the saved one."
     } else {
         "Ctrl-S saves. Ctrl-A adds a step after the current one."
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(fit_text(note, usize::from(inner.width)), theme.muted)),
+        Paragraph::new(Span::styled(
+            fit_text(note, usize::from(inner.width)),
+            theme.muted,
+        )),
         row(inner, 0),
     );
     // Two rows per field; the status rows at the bottom.
@@ -1184,7 +1217,14 @@ fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: &Theme) {
         let Some(field) = e.form.field_mut(i) else {
             break;
         };
-        field.render(frame, row(fields_area, y), theme, i == focus, label_width, input_width);
+        field.render(
+            frame,
+            row(fields_area, y),
+            theme,
+            i == focus,
+            label_width,
+            input_width,
+        );
         field.render_message(frame, row(fields_area, y + 1), theme, 4);
     }
     let more_above = e.scroll > 0;
@@ -1217,7 +1257,10 @@ mod tests {
 
     #[test]
     fn wrap_keeps_words_and_cuts_long_ones() {
-        assert_eq!(wrap("wear eye protection now", 10), vec!["wear eye", "protection", "now"]);
+        assert_eq!(
+            wrap("wear eye protection now", 10),
+            vec!["wear eye", "protection", "now"]
+        );
         assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
         assert!(wrap("   ", 5).is_empty());
     }

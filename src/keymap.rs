@@ -889,6 +889,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::RemoveRow,
         true,
     ),
+    b(C::InstructionEditor, KeyChord::ctrl('s'), A::Save, true),
     b(C::InstructionEditor, KeyChord::ctrl('k'), A::StepUp, false),
     b(
         C::InstructionEditor,

@@ -93,7 +93,7 @@ pub async fn instruction_ids(
         .collect()
 }
 
-/// Tools by name: name -> id (the oldest of equal names, as the seed finds them).
+/// Active tools by name: name -> id (the oldest of equal names, as the seed finds them).
 pub async fn tool_ids(
     client: &impl GenericClient,
     names: &[&str],
@@ -101,7 +101,8 @@ pub async fn tool_ids(
     let rows = client
         .query(
             r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
-                WHERE name = ANY($1) ORDER BY name, "createdAt", id"#,
+                WHERE name = ANY($1) AND COALESCE("isActive", true)
+                ORDER BY name, "createdAt", id"#,
             &[&names],
         )
         .await?;

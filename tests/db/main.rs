@@ -10,6 +10,7 @@ mod bom_read;
 mod catalog;
 mod export;
 mod harness;
+mod instructions;
 mod inventory;
 mod orders;
 mod packaging;

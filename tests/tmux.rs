@@ -144,6 +144,16 @@ impl Station {
         self.keys(&["Enter"]);
     }
 
+    /// The command line against this station's database.
+    fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(BIN)
+            .args(["--config", &self.config.display().to_string()])
+            .args(args)
+            .env("CLEANSTATION_PASSWORD", "demo-password")
+            .output()
+            .expect("cli")
+    }
+
     /// A key on its own, the way a person presses it (an Esc right before another key would read as Alt).
     fn key_alone(&self, key: &str) {
         std::thread::sleep(Duration::from_millis(150));
@@ -316,10 +326,7 @@ fn a_coordinator_creates_a_two_build_po_and_procurement_sees_it() {
     );
 
     // Procurement's work queue now holds both builds.
-    station.keys(&["C-l"]);
-    station.wait_for(&["Station locked"], Duration::from_secs(10));
-    station.keys(&["F2"]);
-    station.login("procurement", "demo-password");
+    switch_user(&station, "procurement");
     station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
     station.keys(&["Enter"]);
     station.wait_for(
@@ -333,19 +340,7 @@ fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
     let station = Station::start("bom");
     station.wait_for(&["Username", "Password"], Duration::from_secs(120));
     // The order comes in through the command line, as a coordinator would import it.
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bom/example-2.json");
-    let import = Command::new(BIN)
-        .args(["--config", &station.config.display().to_string()])
-        .args(["order", "import", &fixture.display().to_string()])
-        .args(["--as", "coordinator"])
-        .env("CLEANSTATION_PASSWORD", "demo-password")
-        .output()
-        .expect("order import");
-    assert!(
-        import.status.success(),
-        "order import: {}",
-        String::from_utf8_lossy(&import.stderr)
-    );
+    import_example(&station, 2);
 
     station.login("procurement", "demo-password");
     station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
@@ -410,20 +405,11 @@ fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
     );
 }
 
-#[test]
-fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production() {
-    let station = Station::start("qc");
-    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
-    let cli = |args: &[&str]| {
-        Command::new(BIN)
-            .args(["--config", &station.config.display().to_string()])
-            .args(args)
-            .env("CLEANSTATION_PASSWORD", "demo-password")
-            .output()
-            .expect("cli")
-    };
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bom/example-2.json");
-    let import = cli(&[
+/// The build of `tests/fixtures/bom/example-N.json`, imported by the coordinator from the command line.
+fn import_example(station: &Station, n: u32) {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/bom/example-{n}.json"));
+    let import = station.cli(&[
         "order",
         "import",
         &fixture.display().to_string(),
@@ -435,33 +421,42 @@ fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production()
         "{}",
         String::from_utf8_lossy(&import.stderr)
     );
+}
 
-    // Procurement approves the BOM, sends the parts and confirms the body's arrival.
+/// Procurement approves the BOM, sends the parts and confirms the body's arrival, by keys.
+fn procurement_readies_for_pre_qc(station: &Station, po: &str, build: &str) {
     station.login("procurement", "demo-password");
     station.wait_for(&["Priya Shah", "Orders"], Duration::from_secs(20));
     station.keys(&["Enter"]);
-    station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
+    station.wait_for(&["My work", po], Duration::from_secs(20));
     station.keys(&["Enter"]);
     station.wait_for(&["Build detail", "b Approve BOM"], Duration::from_secs(20));
     for (key, done) in [
-        ("b", "BOM version 1 of EX-2 approved"),
-        ("m", "EX-2 moved to PARTS_SENT"),
-        ("m", "EX-2 moved to READY_FOR_PRE_QC"),
+        ("b", format!("BOM version 1 of {build} approved")),
+        ("m", format!("{build} moved to PARTS_SENT")),
+        ("m", format!("{build} moved to READY_FOR_PRE_QC")),
     ] {
         station.keys(&[key]);
         station.wait_for(&["y Yes"], Duration::from_secs(10));
         station.keys(&["y"]);
-        station.wait_for(&[done], Duration::from_secs(20));
+        station.wait_for(&[&done], Duration::from_secs(20));
     }
+}
 
-    // The inspector works the checklist from the keyboard.
+/// Locks the station and logs in as `username` through the lock screen's switch-user.
+fn switch_user(station: &Station, username: &str) {
     station.keys(&["C-l"]);
     station.wait_for(&["Station locked"], Duration::from_secs(10));
     station.keys(&["F2"]);
-    station.login("inspector", "demo-password");
+    station.login(username, "demo-password");
+}
+
+/// The inspector answers the Pre-QC of example 2 (T2-B2) from the keyboard and signs it PASS.
+fn inspector_passes_pre_qc(station: &Station, po: &str, build: &str) {
+    switch_user(station, "inspector");
     station.wait_for(&["QC inspector", "Orders"], Duration::from_secs(20));
     station.keys(&["Enter"]);
-    station.wait_for(&["PO-EX-2", "Pre-QC"], Duration::from_secs(20));
+    station.wait_for(&[po, "Pre-QC"], Duration::from_secs(20));
     station.keys(&["Enter"]);
     station.wait_for(&["Build detail", "c QC checklist"], Duration::from_secs(20));
     station.keys(&["c"]);
@@ -507,13 +502,24 @@ fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production()
     station.type_text("demo-password");
     station.keys(&["Enter"]);
     station.wait_for(
-        &["Pre-QC PASS signed · build EX-2 is now READY_FOR_PRODUCTION"],
+        &[&format!(
+            "Pre-QC PASS signed · build {build} is now READY_FOR_PRODUCTION"
+        )],
         Duration::from_secs(30),
     );
     station.wait_for(&["Ready for production"], Duration::from_secs(10));
+}
+
+#[test]
+fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production() {
+    let station = Station::start("qc");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    import_example(&station, 2);
+    procurement_readies_for_pre_qc(&station, "PO-EX-2", "EX-2");
+    inspector_passes_pre_qc(&station, "PO-EX-2", "EX-2");
 
     // The signature checks out from the command line too.
-    let verify = cli(&["qc", "verify", "EX-2"]);
+    let verify = station.cli(&["qc", "verify", "EX-2"]);
     let out = String::from_utf8_lossy(&verify.stdout);
     assert!(verify.status.success(), "{out}");
     assert!(

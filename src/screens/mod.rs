@@ -187,7 +187,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
     }
     entries.push(HomeEntry {
         label: "Inventory",
-        description: "Search the parts catalog; where each item is used",
+        description: "Search the catalog; where each item is used",
         target: ScreenId::Inventory,
     });
     if role == Role::Admin {
@@ -198,7 +198,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         });
         entries.push(HomeEntry {
             label: "Work instructions",
-            description: "Steps, safety notes and tools the task runner shows",
+            description: "Steps, safety notes and tools for tasks",
             target: ScreenId::WorkInstructions,
         });
     }

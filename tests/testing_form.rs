@@ -553,26 +553,26 @@ fn goldens() {
         &h.render(),
     );
 
-    let mut h = Harness::new(
-        Role::Assembler,
-        view(
-            Vec::new(),
-            0,
-            vec![
-                TestingFormSummary {
-                    id: Uuid::from_u128(0xE002),
-                    status: TestingStatus::Pass,
-                    performed_by: "Sam Brennan".into(),
-                    at: Some(at(14, 11, 5)),
-                },
-                failed_form(),
-            ],
-        ),
+    // Opened again after the PASS: no draft; the service sends the passed form's answers.
+    let mut passed = view(
+        all_conforming(&base),
+        0,
+        vec![
+            TestingFormSummary {
+                id: Uuid::from_u128(0xE002),
+                status: TestingStatus::Pass,
+                performed_by: "Sam Brennan".into(),
+                at: Some(at(14, 11, 5)),
+            },
+            failed_form(),
+        ],
     );
+    passed.draft_id = None;
+    let mut h = Harness::new(Role::Assembler, passed);
     assert!(h.screen.passed());
     snap(
         "passed",
-        "Opened after a PASS: m offers the move",
+        "Opened after a PASS: the stored answers shown, m offers the move",
         &h.render(),
     );
 

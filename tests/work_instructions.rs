@@ -310,6 +310,8 @@ fn tools_are_added_and_deactivated_after_a_confirmation() {
         text.contains("ERROR: An active tool is already named"),
         "{text}"
     );
+    // The typed tool is unsaved: the first Esc warns, the second discards it.
+    d.key(KeyCode::Esc);
     d.key(KeyCode::Esc);
 
     d.key(KeyCode::Char('d'));
@@ -374,4 +376,30 @@ fn other_roles_see_the_screen_read_only() {
         .collect();
     assert!(text.contains("read only"), "{text}");
     assert!(text.contains("Mount and wire the"), "{text}");
+}
+
+#[test]
+fn esc_over_typed_changes_asks_before_discarding_them() {
+    let mut d = screen(Role::Admin);
+    // Nothing typed: Esc closes the editor at once.
+    d.key(KeyCode::Enter);
+    assert!(d.render(W, H).contains("Edit work instruction"));
+    d.key(KeyCode::Esc);
+    assert!(!d.render(W, H).contains("Edit work instruction"));
+
+    // Typed text: the first Esc warns and keeps it, the second discards it.
+    d.key(KeyCode::Enter);
+    d.type_str(" (rev)");
+    d.key(KeyCode::Esc);
+    let text = d.render(W, H);
+    assert!(text.contains("Edit work instruction"), "{text}");
+    assert!(text.contains("Esc again discards them"), "{text}");
+    assert!(text.contains("(rev)"), "{text}");
+    d.key(KeyCode::Esc);
+    assert!(!d.render(W, H).contains("Edit work instruction"));
+    assert!(
+        d.take(|r| matches!(r, Request::SaveWorkInstruction { .. }))
+            .is_none(),
+        "nothing is sent"
+    );
 }

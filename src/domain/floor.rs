@@ -113,6 +113,7 @@ pub struct TestingFormView {
     pub items: Vec<TestItem>,
     pub lines: Vec<FormLine>,
     pub draft_id: Option<Uuid>,
+    /// The draft's answers; without a draft, the answers of the round's latest form when it passed.
     pub answers: Vec<LineAnswer>,
     /// Tasks of the round still open; the form can be saved or submitted only at 0.
     pub open_tasks: i64,

@@ -625,8 +625,8 @@ impl PackagingScreen {
             Span::styled("OPEN", theme.warn)
         };
         let completed_at = v.completed_at.map_or_else(
-            || "not yet".to_string(),
-            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+            || "not completed yet".to_string(),
+            |t| format!("completed {}", t.format("%Y-%m-%d %H:%M")),
         );
         let second = Line::from(vec![
             Span::raw(format!(
@@ -636,7 +636,7 @@ impl PackagingScreen {
             state,
             Span::styled(
                 format!(
-                    " · Performed by {} · Completed {completed_at}",
+                    " · Performed by {} · {completed_at}",
                     v.performed_by
                 ),
                 theme.muted,

@@ -389,6 +389,10 @@ pub struct WorkInstructionsScreen {
     mode: Mode,
     /// Title or tool name to select after the next catalog arrives.
     select_after: Option<String>,
+    /// The editor's field values when it opened, so Esc can tell typed work from none.
+    opened_with: Vec<String>,
+    /// Esc was pressed once over unsaved changes; the next Esc discards them.
+    discard_armed: bool,
 }
 
 impl WorkInstructionsScreen {
@@ -404,6 +408,8 @@ impl WorkInstructionsScreen {
             can_edit,
             mode: Mode::Browse,
             select_after: None,
+            opened_with: Vec::new(),
+            discard_armed: false,
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -516,7 +522,15 @@ impl WorkInstructionsScreen {
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
         }
+        let armed = std::mem::take(&mut self.discard_armed);
         match action {
+            Action::Cancel if !armed && self.has_typed() => {
+                self.discard_armed = true;
+                self.set_editor_error(
+                    "Unsaved changes: Esc again discards them, Ctrl-S saves".into(),
+                );
+                Command::None
+            }
             Action::Cancel | Action::No => {
                 // A save already sent is left to finish; its reply refreshes the lists.
                 if let Some(id) = self.pending() {
@@ -611,6 +625,23 @@ impl WorkInstructionsScreen {
         Command::None
     }
 
+    /// True when an editor is open and its fields differ from when it opened.
+    fn has_typed(&self) -> bool {
+        match &self.mode {
+            Mode::Instruction(e) => e.form.values() != self.opened_with,
+            Mode::Tool(t) => t.form.values() != self.opened_with,
+            Mode::Browse | Mode::Confirm { .. } => false,
+        }
+    }
+
+    fn set_editor_error(&mut self, text: String) {
+        match &mut self.mode {
+            Mode::Instruction(e) => e.error = Some(text),
+            Mode::Tool(t) => t.error = Some(text),
+            Mode::Browse | Mode::Confirm { .. } => {}
+        }
+    }
+
     fn start(&mut self, action: Action, ctx: &mut Ctx) {
         let nothing = match self.view {
             View::Instructions => "No work instruction selected",
@@ -647,6 +678,12 @@ impl WorkInstructionsScreen {
                     pending: None,
                 }
             }
+        };
+        self.discard_armed = false;
+        self.opened_with = match &self.mode {
+            Mode::Instruction(e) => e.form.values(),
+            Mode::Tool(t) => t.form.values(),
+            Mode::Browse | Mode::Confirm { .. } => Vec::new(),
         };
     }
 

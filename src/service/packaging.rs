@@ -2,7 +2,7 @@
 //! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
 use super::orders::{lock_in_status, order_not_found, require_viewer};
-use super::testing::{floor_header, require_assembler};
+use super::testing::{floor_header, require_floor_worker};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::packaging::{self as db_packaging, ItemRow};
@@ -202,7 +202,7 @@ async fn change_item(
     change: impl FnOnce(&ItemRow, bool) -> Result<(i32, bool, Option<String>), DbError>,
 ) -> Result<PackagingView, DbError> {
     let who = authenticate(ctx, token).await?;
-    require_assembler(&who, "fill in packaging checklists")?;
+    require_floor_worker(&who, "fill in packaging checklists")?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (locked, row) = lock_item(&tx, &who, item_id).await?;

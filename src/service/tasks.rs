@@ -9,6 +9,7 @@ use crate::domain::Role;
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
 use crate::service::orders::check_acting;
+use crate::service::testing::require_floor_worker;
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (D6); a return after a Final QC
@@ -89,18 +90,6 @@ async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbErr
     db_tasks::insert_list(tx, order.id, &tasks::assembly_type(&record.build), &new).await?;
     tracing::info!(order = %order.id, tasks = new.len(), "task list generated");
     Ok(())
-}
-
-fn refuse(who: &Authed, what: &str) -> DbError {
-    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
-}
-
-/// Working tasks is the assembler's (ADMIN may step in).
-fn require_worker(who: &Authed) -> Result<(), DbError> {
-    match who.user.role {
-        Role::Assembler | Role::Admin => Ok(()),
-        _ => Err(refuse(who, "work assembly tasks")),
-    }
 }
 
 fn task_not_found() -> DbError {
@@ -213,7 +202,7 @@ pub async fn complete_task(
     completion: TaskCompletion,
 ) -> Result<TaskView, DbError> {
     let who = authenticate(ctx, token).await?;
-    require_worker(&who)?;
+    require_floor_worker(&who, "work assembly tasks")?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (locked, task) = guard(&tx, &who, task_id).await?;
@@ -236,7 +225,7 @@ pub async fn reopen_task(
     task_id: Uuid,
 ) -> Result<TaskView, DbError> {
     let who = authenticate(ctx, token).await?;
-    require_worker(&who)?;
+    require_floor_worker(&who, "work assembly tasks")?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (locked, task) = guard(&tx, &who, task_id).await?;
@@ -260,7 +249,7 @@ pub async fn add_note(
     note: &str,
 ) -> Result<TaskView, DbError> {
     let who = authenticate(ctx, token).await?;
-    require_worker(&who)?;
+    require_floor_worker(&who, "work assembly tasks")?;
     let note = tasks::validate_note(note).map_err(DbError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;

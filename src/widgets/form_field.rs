@@ -406,6 +406,11 @@ impl Form {
         self.fields.get_mut(self.focus)
     }
 
+    /// Every field's value, in order (to tell whether anything was typed since a point).
+    pub fn values(&self) -> Vec<String> {
+        (0..self.len()).map(|i| self.value(i)).collect()
+    }
+
     pub fn value(&self, i: usize) -> String {
         self.fields.get(i).map(FormField::value).unwrap_or_default()
     }

@@ -487,7 +487,10 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
     // A submitted form and its results are records: the database refuses changes.
     let failed = f.form(id).await.submitted;
     assert_eq!(failed.len(), 2);
-    assert!(f.form(id).await.draft_id.is_none());
+    let fresh = f.form(id).await;
+    assert!(fresh.draft_id.is_none());
+    // After a FAIL the next form starts empty: every test is measured again.
+    assert!(fresh.answers.is_empty(), "{:?}", fresh.answers);
     let client = f.db.client().await;
     let changed = client
         .execute(
@@ -525,6 +528,25 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
         .expect("count")
         .get(0);
     assert_eq!(passes, i64::try_from(form.lines.len()).expect("count"));
+    // Opened again, the passed form shows its stored answers (read-only on screen).
+    let shown = f.form(id).await;
+    assert!(shown.draft_id.is_none());
+    assert_eq!(shown.answers.len(), form.lines.len());
+    let eol20 = form
+        .items
+        .iter()
+        .find(|t| t.def.code == "EOL-20")
+        .expect("EOL-20")
+        .def
+        .id;
+    assert!(
+        shown
+            .answers
+            .iter()
+            .any(|a| a.item_id == eol20 && a.answer.value.as_deref() == Some("44")),
+        "{:?}",
+        shown.answers
+    );
 
     f.transition(
         Role::Assembler,

@@ -622,12 +622,8 @@ impl TestingScreen {
         if self.passed && self.message.is_none() {
             self.message = Some("Testing PASS recorded".into());
         }
-        if !self.passed {
-            self.answers = lines::answers_by_line(&self.defs, &form.lines, &form.answers);
-        } else if self.answers.len() != form.lines.len() {
-            // Opened after the PASS: the answers live in the submitted form, not here.
-            self.answers = vec![Answer::default(); form.lines.len()];
-        }
+        // A draft's answers, or the passed form's (the service sends those when no draft is open).
+        self.answers = lines::answers_by_line(&self.defs, &form.lines, &form.answers);
         self.selected = self.selected.min(form.lines.len().saturating_sub(1));
         let first_open = (!self.passed)
             .then(|| {

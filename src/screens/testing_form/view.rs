@@ -127,7 +127,7 @@ fn header_lines(
     let p = s.progress();
     let third = if s.passed {
         Line::from(Span::styled(
-            "The submitted form is final; its results are stored with the build",
+            "Submitted and final: the answers below are the stored results",
             theme.muted,
         ))
     } else {

@@ -527,3 +527,189 @@ fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production()
         "{out}"
     );
 }
+
+/// The `(min, max)` of the measurement the testing form's detail pane shows (`… · range 36–44 degC`).
+fn measurement_range(screen: &str) -> Option<(f64, f64)> {
+    let line = screen.lines().find(|l| l.contains(" · range "))?;
+    let range = line.split(" · range ").nth(1)?;
+    let range = range.split_whitespace().next()?;
+    let (min, max) = range.split_once('–')?;
+    Some((min.parse().ok()?, max.parse().ok()?))
+}
+
+/// The number after `label` on the screen, e.g. `answered 3 / 36` gives 3 for `answered `.
+fn count_after(screen: &str, label: &str) -> Option<(u32, u32)> {
+    let rest = screen.split(label).nth(1)?;
+    let mut words = rest.split_whitespace();
+    let done = words.next()?.parse().ok()?;
+    let _slash = words.next()?;
+    let total = words.next()?.parse().ok()?;
+    Some((done, total))
+}
+
+#[test]
+fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() {
+    let station = Station::start("floor");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    import_example(&station, 2);
+    procurement_readies_for_pre_qc(&station, "PO-EX-2", "EX-2");
+    inspector_passes_pre_qc(&station, "PO-EX-2", "EX-2");
+
+    switch_user(&station, "assembler");
+    station.wait_for(&["Luis Ortega", "Orders"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &["Build detail", "w Assembly floor"],
+        Duration::from_secs(20),
+    );
+    station.keys(&["w"]);
+    // The generated list of the T2-B2 with its real work instruction and the safety box.
+    let screen = station.wait_for(
+        &[
+            "Tasks 0 / 21 done",
+            "Work instruction",
+            "Overhead LED light",
+        ],
+        Duration::from_secs(20),
+    );
+    assert!(screen.contains("SAFETY"), "{screen}");
+
+    // Every task by Space; a task that needs a choice or may be N/A asks, and Enter takes the
+    // dialog's first answer (the first option; "Done").
+    for n in 1..=21 {
+        station.keys(&["Space"]);
+        let done = format!("Tasks {n} / 21 done");
+        let start = Instant::now();
+        loop {
+            let screen = station.screen();
+            if screen.contains(&done) {
+                break;
+            }
+            if screen.contains("Complete task") {
+                station.keys(&["Enter"]);
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "task {n} not completed; screen:\n{screen}\nlog:\n{}",
+                station.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    station.wait_for(&["All tasks done"], Duration::from_secs(10));
+
+    // End-of-line testing: yes for every check, the middle of the range for every measurement.
+    station.keys(&["t"]);
+    let screen = station.wait_for(
+        &["End-of-Line Testing", "answered 0 / "],
+        Duration::from_secs(20),
+    );
+    let (_, required) = count_after(&screen, "answered ").expect("progress line");
+    assert!(required >= 30, "{screen}");
+    for n in 1..=required {
+        let screen = station.screen();
+        match measurement_range(&screen) {
+            Some((min, max)) => {
+                station.keys(&["Enter"]);
+                station.wait_for(&["▶ Value ["], Duration::from_secs(10));
+                station.type_text(&format!("{}", (min + max) / 2.0));
+                station.keys(&["Enter"]);
+            }
+            None => station.keys(&["y"]),
+        }
+        // A record (a serial number) or a choice cannot be answered yes: the form says to press Enter.
+        let progress = format!("answered {n} / {required}");
+        let start = Instant::now();
+        loop {
+            let screen = station.screen();
+            if screen.contains(&progress) {
+                break;
+            }
+            if screen.contains("press Enter") && !screen.contains("╔") {
+                station.keys(&["Enter"]);
+                // A text field takes a serial number; a choice takes its first option.
+                let opened = Instant::now();
+                loop {
+                    let dialog = station.screen();
+                    if dialog.contains("▶ Text [") {
+                        station.type_text(&format!("SN-{n:04}"));
+                        break;
+                    }
+                    if dialog.contains("Enter accepts") {
+                        break;
+                    }
+                    assert!(
+                        opened.elapsed() < Duration::from_secs(10),
+                        "no dialog for line {n}; screen:\n{dialog}"
+                    );
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                station.keys(&["Enter"]);
+                station.wait_for(&[&progress], Duration::from_secs(10));
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "line {n} not answered; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    station.wait_for(&["Saved"], Duration::from_secs(10));
+    station.keys(&["s"]);
+    station.wait_for(&["Submit: PASS", "y Yes"], Duration::from_secs(10));
+    station.keys(&["y"]);
+    station.wait_for(
+        &["Testing PASS recorded", "m Move status"],
+        Duration::from_secs(20),
+    );
+    station.keys(&["m"]);
+    station.wait_for(&["y Yes"], Duration::from_secs(10));
+    station.keys(&["y"]);
+
+    // Packaging: every line packed in full, then the two moves.
+    let screen = station.wait_for(
+        &["EX-2 moved to TESTING_COMPLETE", "Packed 0 / "],
+        Duration::from_secs(20),
+    );
+    let (_, items) = count_after(&screen, "Packed ").expect("packaging header");
+    assert!(items > 0, "{screen}");
+    for n in 1..=items {
+        station.keys(&["Space"]);
+        station.wait_for(&[&format!("Packed {n} / {items}")], Duration::from_secs(10));
+        station.keys(&["j"]);
+    }
+    station.wait_for(&["m marks packaging complete"], Duration::from_secs(10));
+    station.keys(&["m"]);
+    station.wait_for(
+        &["Mark packaging complete?", "y Yes"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["y"]);
+    station.wait_for(
+        &["PACKAGING_COMPLETE", "m Move status"],
+        Duration::from_secs(20),
+    );
+    station.keys(&["m"]);
+    station.wait_for(&["Send to Final QC?", "y Yes"], Duration::from_secs(10));
+    station.keys(&["y"]);
+    station.wait_for(
+        &["EX-2 moved to READY_FOR_FINAL_QC", "Build detail"],
+        Duration::from_secs(20),
+    );
+
+    // The records are in the database: the command line reads the build back.
+    let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);
+    let out = String::from_utf8_lossy(&show.stdout);
+    assert!(show.status.success(), "{out}");
+    for step in [
+        "Luis Ortega  TESTING_COMPLETE  READY_FOR_PRODUCTION -> TESTING_COMPLETE",
+        "Luis Ortega  PACKAGING_COMPLETE  TESTING_COMPLETE -> PACKAGING_COMPLETE",
+        "Luis Ortega  SENT_TO_FINAL_QC  PACKAGING_COMPLETE -> READY_FOR_FINAL_QC",
+    ] {
+        assert!(out.contains(step), "{step:?} not in:\n{out}");
+    }
+}

@@ -635,10 +635,7 @@ impl PackagingScreen {
             )),
             state,
             Span::styled(
-                format!(
-                    " · Performed by {} · {completed_at}",
-                    v.performed_by
-                ),
+                format!(" · Performed by {} · {completed_at}", v.performed_by),
                 theme.muted,
             ),
         ]);

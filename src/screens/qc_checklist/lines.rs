@@ -307,6 +307,75 @@ pub fn draw_detail(
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
+/// Rows under the list for the selected line's detail (a rule, then the text).
+const DETAIL_H: u16 = 5;
+
+/// The form's place while it loads or after it failed to load.
+pub fn draw_loading(
+    frame: &mut Frame,
+    area: Rect,
+    load_error: Option<&str>,
+    loading: &str,
+    theme: &Theme,
+) {
+    let lines = match load_error {
+        Some(e) => vec![
+            Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
+            Line::from(Span::styled("Esc to go back.", theme.muted)),
+        ],
+        None => vec![Line::from(Span::styled(loading.to_string(), theme.muted))],
+    };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        crate::widgets::rows(area, 1, 3),
+    );
+}
+
+/// A checklist form's body, the same for QC and testing: the header lines on top, the lines by section,
+/// and the selected line's detail under a rule when there is room.
+#[allow(clippy::too_many_arguments)] // one call per form; a struct would only rename the arguments
+pub fn draw_body(
+    frame: &mut Frame,
+    area: Rect,
+    top: Vec<Line<'_>>,
+    items: &[QcItemDef],
+    lines: &[FormLine],
+    answers: &[Answer],
+    selected: usize,
+    scroll: &mut usize,
+    theme: &Theme,
+) {
+    use crate::widgets::rows;
+    let top_h = u16::try_from(top.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    frame.render_widget(Paragraph::new(top), rows(area, 0, top_h));
+    let rest = area.height.saturating_sub(top_h);
+    let detail_h = if rest >= DETAIL_H + 4 { DETAIL_H } else { 0 };
+    let list_area = rows(area, top_h, rest.saturating_sub(detail_h));
+    draw_list(
+        frame, list_area, items, lines, answers, selected, scroll, theme,
+    );
+    if detail_h > 0 {
+        let d = rows(area, top_h + list_area.height, detail_h);
+        frame.render_widget(
+            Paragraph::new(Span::styled("─".repeat(usize::from(d.width)), theme.border)),
+            rows(d, 0, 1),
+        );
+        let line = lines.get(selected);
+        let item = line.and_then(|l| items.get(l.item));
+        let empty = Answer::default();
+        draw_detail(
+            frame,
+            rows(d, 1, detail_h - 1),
+            item,
+            line,
+            answers.get(selected).unwrap_or(&empty),
+            theme,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,19 +3,14 @@
 
 use super::{Dialog, TestingScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView, TestingStatus};
-use crate::domain::qc::Answer;
 use crate::screens::qc_checklist::SaveStatus;
 use crate::screens::qc_checklist::answering;
-use crate::screens::qc_checklist::lines::{draw_detail, draw_list, line_label};
+use crate::screens::qc_checklist::lines::{draw_body, draw_loading, line_label};
 use crate::theme::Theme;
-use crate::widgets::{confirm, fit_text, inset, panel, rows};
+use crate::widgets::{confirm, fit_text, inset, panel};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
-
-/// Rows under the list for the selected line's detail (a rule, then the text).
-const DETAIL_H: u16 = 5;
 
 pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     if area.height < 3 || area.width < 20 {
@@ -31,34 +26,21 @@ pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: 
     let width = usize::from(inner.width);
 
     let Some(form) = s.form.as_deref() else {
-        let lines = match &s.load_error {
-            Some(e) => vec![
-                Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
-                Line::from(Span::styled("Esc to go back.", theme.muted)),
-            ],
-            None => vec![Line::from(Span::styled(
-                "… Loading the testing form",
-                theme.muted,
-            ))],
-        };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }),
-            rows(inner, 1, 3),
+        draw_loading(
+            frame,
+            inner,
+            s.load_error.as_deref(),
+            "… Loading the testing form",
+            theme,
         );
         return;
     };
 
     let top = header_lines(s, form, width, theme);
-    let top_h = u16::try_from(top.len())
-        .unwrap_or(u16::MAX)
-        .min(inner.height);
-    frame.render_widget(Paragraph::new(top), rows(inner, 0, top_h));
-    let rest = inner.height.saturating_sub(top_h);
-    let detail_h = if rest >= DETAIL_H + 4 { DETAIL_H } else { 0 };
-    let list_area = rows(inner, top_h, rest.saturating_sub(detail_h));
-    draw_list(
+    draw_body(
         frame,
-        list_area,
+        inner,
+        top,
         &s.defs,
         &form.lines,
         &s.answers,
@@ -66,24 +48,6 @@ pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: 
         &mut s.scroll,
         theme,
     );
-    if detail_h > 0 {
-        let d = rows(inner, top_h + list_area.height, detail_h);
-        frame.render_widget(
-            Paragraph::new(Span::styled("─".repeat(usize::from(d.width)), theme.border)),
-            rows(d, 0, 1),
-        );
-        let line = form.lines.get(s.selected);
-        let item = line.and_then(|l| s.defs.get(l.item));
-        let empty = Answer::default();
-        draw_detail(
-            frame,
-            rows(d, 1, detail_h - 1),
-            item,
-            line,
-            s.answers.get(s.selected).unwrap_or(&empty),
-            theme,
-        );
-    }
     draw_dialog(s, frame, area, theme);
 }
 

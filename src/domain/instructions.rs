@@ -109,34 +109,69 @@ fn optional(text: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn too_long(text: &str, max: usize) -> bool {
-    text.chars().count() > max
+/// Collects every broken rule of a draft while reading its fields once.
+#[derive(Default)]
+struct Checks {
+    errors: Vec<DraftError>,
+}
+
+impl Checks {
+    /// Required text, trimmed. `subject` reads before "required" / "longer than", e.g. "Title is".
+    fn required(&mut self, field: DraftField, subject: &str, text: &str, max: usize) -> String {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            self.errors.push(err(field, format!("{subject} required")));
+        } else {
+            self.bounded(field, subject, &text, max);
+        }
+        text
+    }
+
+    /// Optional text, trimmed, `None` when blank.
+    fn optional(
+        &mut self,
+        field: DraftField,
+        subject: &str,
+        text: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let text = optional(text);
+        if let Some(t) = &text {
+            self.bounded(field, subject, t, max);
+        }
+        text
+    }
+
+    fn bounded(&mut self, field: DraftField, subject: &str, text: &str, max: usize) {
+        if text.chars().count() > max {
+            self.errors.push(err(
+                field,
+                format!("{subject} longer than {max} characters"),
+            ));
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<DraftError>> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
 }
 
 /// The draft as it will be stored (text trimmed, blanks as `None`), or every rule it breaks.
 pub fn validate_instruction(draft: &InstructionDraft) -> Result<InstructionDraft, Vec<DraftError>> {
-    let mut errors = Vec::new();
-    let title = draft.title.trim().to_string();
-    if title.is_empty() {
-        errors.push(err(DraftField::Title, "Title is required"));
-    } else if too_long(&title, MAX_TITLE) {
-        errors.push(err(
-            DraftField::Title,
-            format!("Title is longer than {MAX_TITLE} characters"),
-        ));
-    }
-    let description = optional(draft.description.as_deref());
-    if description
-        .as_deref()
-        .is_some_and(|d| too_long(d, MAX_TEXT))
-    {
-        errors.push(err(
-            DraftField::Description,
-            format!("Description is longer than {MAX_TEXT} characters"),
-        ));
-    }
+    let mut c = Checks::default();
+    let title = c.required(DraftField::Title, "Title is", &draft.title, MAX_TITLE);
+    let description = c.optional(
+        DraftField::Description,
+        "Description is",
+        draft.description.as_deref(),
+        MAX_TEXT,
+    );
     if draft.steps.is_empty() {
-        errors.push(err(
+        c.errors.push(err(
             DraftField::Steps,
             "An instruction needs at least one step",
         ));
@@ -144,97 +179,66 @@ pub fn validate_instruction(draft: &InstructionDraft) -> Result<InstructionDraft
     let mut steps = Vec::with_capacity(draft.steps.len());
     for (i, step) in draft.steps.iter().enumerate() {
         let n = i + 1;
-        let text = step.description.trim().to_string();
-        if text.is_empty() {
-            errors.push(err(
-                DraftField::StepDescription(i),
-                format!("Step {n}: the description is required"),
-            ));
-        } else if too_long(&text, MAX_STEP) {
-            errors.push(err(
-                DraftField::StepDescription(i),
-                format!("Step {n}: the description is longer than {MAX_STEP} characters"),
-            ));
-        }
-        let safety = optional(step.safety_notes.as_deref());
-        if safety.as_deref().is_some_and(|s| too_long(s, MAX_TEXT)) {
-            errors.push(err(
-                DraftField::StepSafety(i),
-                format!("Step {n}: the safety notes are longer than {MAX_TEXT} characters"),
-            ));
-        }
+        let description = c.required(
+            DraftField::StepDescription(i),
+            &format!("Step {n}: the description is"),
+            &step.description,
+            MAX_STEP,
+        );
+        let safety_notes = c.optional(
+            DraftField::StepSafety(i),
+            &format!("Step {n}: the safety notes are"),
+            step.safety_notes.as_deref(),
+            MAX_TEXT,
+        );
         if let Some(m) = step.estimated_minutes
             && !(0..=MAX_MINUTES).contains(&m)
         {
-            errors.push(err(
+            c.errors.push(err(
                 DraftField::StepMinutes(i),
                 format!("Step {n}: minutes must be between 0 and {MAX_MINUTES}"),
             ));
         }
         steps.push(StepDraft {
-            description: text,
-            safety_notes: safety,
+            description,
+            safety_notes,
             estimated_minutes: step.estimated_minutes,
         });
     }
-    if errors.is_empty() {
-        Ok(InstructionDraft {
-            id: draft.id,
-            stamp: draft.stamp,
-            title,
-            description,
-            active: draft.active,
-            steps,
-        })
-    } else {
-        Err(errors)
-    }
+    c.finish(InstructionDraft {
+        id: draft.id,
+        stamp: draft.stamp,
+        title,
+        description,
+        active: draft.active,
+        steps,
+    })
 }
 
 /// The tool as it will be stored, or every rule it breaks.
 pub fn validate_tool(draft: &ToolDraft) -> Result<ToolDraft, Vec<DraftError>> {
-    let mut errors = Vec::new();
-    let name = draft.name.trim().to_string();
-    if name.is_empty() {
-        errors.push(err(DraftField::Name, "Name is required"));
-    } else if too_long(&name, MAX_TOOL_NAME) {
-        errors.push(err(
-            DraftField::Name,
-            format!("Name is longer than {MAX_TOOL_NAME} characters"),
-        ));
-    }
-    let description = optional(draft.description.as_deref());
-    if description
-        .as_deref()
-        .is_some_and(|d| too_long(d, MAX_TEXT))
-    {
-        errors.push(err(
-            DraftField::Description,
-            format!("Description is longer than {MAX_TEXT} characters"),
-        ));
-    }
-    let category = optional(draft.category.as_deref());
-    if category
-        .as_deref()
-        .is_some_and(|c| too_long(c, MAX_CATEGORY))
-    {
-        errors.push(err(
-            DraftField::Category,
-            format!("Category is longer than {MAX_CATEGORY} characters"),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(ToolDraft {
-            id: draft.id,
-            stamp: draft.stamp,
-            name,
-            description,
-            category,
-            active: draft.active,
-        })
-    } else {
-        Err(errors)
-    }
+    let mut c = Checks::default();
+    let name = c.required(DraftField::Name, "Name is", &draft.name, MAX_TOOL_NAME);
+    let description = c.optional(
+        DraftField::Description,
+        "Description is",
+        draft.description.as_deref(),
+        MAX_TEXT,
+    );
+    let category = c.optional(
+        DraftField::Category,
+        "Category is",
+        draft.category.as_deref(),
+        MAX_CATEGORY,
+    );
+    c.finish(ToolDraft {
+        id: draft.id,
+        stamp: draft.stamp,
+        name,
+        description,
+        category,
+        active: draft.active,
+    })
 }
 
 /// Parses a minutes field: blank is "no estimate".

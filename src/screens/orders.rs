@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Padding, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -708,13 +708,7 @@ impl OrdersScreen {
             Constraint::Length(w_assignee),
             Constraint::Length(w_days),
         ];
-        let table = Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
+        let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
         if self.rows.is_empty() && self.loaded && self.loading.is_none() {
             let (text, hint) = if self.filtered() {

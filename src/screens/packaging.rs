@@ -17,7 +17,7 @@ use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, row, rows}
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -691,12 +691,7 @@ impl PackagingScreen {
             Constraint::Length(1),
             Constraint::Length(9),
         ];
-        let table = Table::new(body, widths)
-            .header(header)
-            .block(block)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
+        let table = crate::widgets::selectable_table(body, widths, header, block, theme);
         self.table.select(self.selected_index());
         frame.render_stateful_widget(table, area, &mut self.table);
     }

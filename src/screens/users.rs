@@ -15,7 +15,7 @@ use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_stat
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState, Wrap};
 use uuid::Uuid;
 
 const F_USERNAME: usize = 0;
@@ -605,13 +605,7 @@ impl UsersScreen {
             Constraint::Length(10),
             Constraint::Length(16),
         ];
-        let table = Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
+        let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
     }
 

@@ -22,7 +22,7 @@ use crate::widgets::{
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Padding, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
 use uuid::Uuid;
 
 /// Rows one PageUp/PageDown moves.
@@ -933,13 +933,7 @@ impl WorkInstructionsScreen {
             Constraint::Length(10),
             Constraint::Length(8),
         ];
-        let table = Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
+        let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.instructions);
     }
 
@@ -966,13 +960,7 @@ impl WorkInstructionsScreen {
             Constraint::Length(10),
             Constraint::Length(8),
         ];
-        let table = Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
+        let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.tools);
     }
 

@@ -10,10 +10,10 @@ pub mod tree;
 
 use crate::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, HighlightSpacing, Paragraph, Row, Table, Wrap};
 
 /// A `width` x `height` rectangle centred in `area`, shrunk to fit.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -57,6 +57,23 @@ pub fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .border_type(BorderType::Rounded)
         .border_style(theme.border)
         .title(Span::styled(format!(" {title} "), theme.heading))
+}
+
+/// A table whose selected row is marked with `▶` and the selection style, the look of every queue.
+pub fn selectable_table<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    widths: impl IntoIterator<Item = Constraint>,
+    header: Row<'a>,
+    block: Block<'a>,
+    theme: &Theme,
+) -> Table<'a> {
+    Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(HighlightSpacing::Always)
 }
 
 /// One row of `area`, or an empty rect when `area` has fewer rows.

@@ -61,6 +61,8 @@ pub struct TaskRunnerScreen {
     saving: Option<(RequestId, Saving)>,
     dialog: Option<Dialog>,
     notice: Option<Notice>,
+    /// Another station completed the focused task first: after the reload, move on to the next open one.
+    move_on_after_reload: bool,
     /// Detail pane scroll, in rows; the view clamps it and records the sizes it drew.
     detail_scroll: u16,
     detail_rows: u16,
@@ -89,6 +91,7 @@ impl TaskRunnerScreen {
             saving: None,
             dialog: None,
             notice: None,
+            move_on_after_reload: false,
             detail_scroll: 0,
             detail_rows: 0,
             detail_lines: 0,
@@ -280,8 +283,18 @@ impl TaskRunnerScreen {
         let first = self.list.is_none();
         self.load_error = None;
         self.list = Some(view);
+        let move_on = std::mem::take(&mut self.move_on_after_reload);
         match kept {
-            Some(i) => self.focus = i,
+            Some(i) => {
+                self.focus = i;
+                let done = self.focused().is_some_and(|t| t.is_completed);
+                if move_on
+                    && done
+                    && let Some(next) = self.next_open_after(i)
+                {
+                    self.set_focus(next);
+                }
+            }
             None => {
                 let start = if first {
                     self.first_focus()
@@ -386,6 +399,7 @@ impl TaskRunnerScreen {
             Err(e @ DbError::Conflict(_)) => {
                 self.dialog = None;
                 self.notice = Some(Notice::Error(e.user_message()));
+                self.move_on_after_reload = matches!(kind, Saving::Complete);
                 self.reload(ctx)
             }
             Err(e) => {

@@ -1,6 +1,7 @@
 //! Tools and work instructions (the assembler's reference material).
 
 use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::tasks;
 use uuid::Uuid;
 
 pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Option<Uuid>, DbError> {
@@ -237,6 +238,12 @@ pub async fn save_instruction(
     if draft.stamp != Some(current.stamp) {
         return Err(changed_meanwhile(&what));
     }
+    if current.title != draft.title && tasks::names_instruction(&current.title) {
+        return Err(DbError::Invalid(tasks::rename_refusal(
+            "Work instruction",
+            &current.title,
+        )));
+    }
     let newer = tx
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "WorkInstruction" WHERE title = $1 AND version > $2)"#,
@@ -422,6 +429,9 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
         let stamp: i64 = row.try_get(1).map_err(decode)?;
         if draft.stamp != Some(stamp) {
             return Err(changed_meanwhile(&format!("Tool \"{name}\"")));
+        }
+        if name != draft.name && tasks::names_tool(&name) {
+            return Err(DbError::Invalid(tasks::rename_refusal("Tool", &name)));
         }
     }
     if draft.active {

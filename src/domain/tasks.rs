@@ -116,6 +116,24 @@ pub fn reference(code: &str) -> Option<&'static TaskReference> {
     REFERENCES.iter().find(|r| r.code == code)
 }
 
+/// Whether task generation finds a work instruction by this title; such a title must not change, or new
+/// task lists would lose their instruction.
+pub fn names_instruction(title: &str) -> bool {
+    REFERENCES.iter().any(|r| r.instruction == title)
+}
+
+/// Whether task generation finds a tool by this name (see [`names_instruction`]).
+pub fn names_tool(name: &str) -> bool {
+    REFERENCES.iter().any(|r| r.tools.contains(&name))
+}
+
+/// The refusal for renaming an instruction or tool that task generation finds by name.
+pub fn rename_refusal(what: &str, name: &str) -> String {
+    format!(
+        "{what} \"{name}\" is found by name when task lists are generated; keep the name (edit the rest, or add a new one)"
+    )
+}
+
 /// The first task of a basin section installs that basin's kit (one kit per basin).
 fn basin_kit(code: &str, basin_type: BasinType) -> Option<&'static str> {
     match (code, basin_type) {
@@ -503,6 +521,8 @@ mod tests {
             );
         }
         assert!(id_matches("T2-CTRL-*", "T2-CTRL-EDR1-ESK1"));
+        assert!(names_instruction(WI_CONTROL_BOX) && !names_instruction("Daily check"));
+        assert!(names_tool(CRIMPER) && !names_tool("Spirit level"));
         assert!(!id_matches("T2-CTRL-EDR1", "T2-CTRL-EDR1-ESK1"));
     }
 }

@@ -39,14 +39,7 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/testing_form",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    render::snap_in!("testing_form", state, description, text);
 }
 
 fn build() -> BuildConfig {

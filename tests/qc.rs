@@ -27,6 +27,7 @@ use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use render::{
     Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+    t2_b2_build,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -40,18 +41,10 @@ fn snap(screen: &str, state: &str, description: &str, text: &str) {
 }
 
 fn build() -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": "24-0126", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "hasPegboard": true, "pegboardColor": "BLUE", "pegboardType": "SOLID", "pegboardSizeType": "SAME_AS_SINK",
-        "basins": [
-            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
-             "hasBasinLight": true, "hasPTrapDrain": true},
-            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
-        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
-        "accessories": []
+    t2_b2_build(json!({
+        "buildNumber": "24-0126",
+        "hasPegboard": true, "pegboardColor": "BLUE", "pegboardType": "SOLID", "pegboardSizeType": "SAME_AS_SINK"
     }))
-    .expect("valid build")
 }
 
 fn facts() -> SinkFacts {

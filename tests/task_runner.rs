@@ -27,6 +27,7 @@ use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use render::{
     Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+    t2_b2_build,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -43,17 +44,14 @@ fn snap(state: &str, description: &str, text: &str) {
 }
 
 fn build() -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": "24-0131", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "hasPegboard": false,
+    // No basin light, P-trap or faucet: the workflow.md example.
+    t2_b2_build(json!({
+        "buildNumber": "24-0131",
         "basins": [
             {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10},
             {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
-        "faucets": [],
-        "accessories": []
+        "faucets": []
     }))
-    .expect("valid build")
 }
 
 fn order_detail() -> OrderDetail {

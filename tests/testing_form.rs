@@ -30,7 +30,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use render::{at, session_for, text_with_styles, user_for};
+use render::{at, session_for, t2_b2_build, text_with_styles, user_for};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -43,18 +43,7 @@ fn snap(state: &str, description: &str, text: &str) {
 }
 
 fn build() -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": "EX-2", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "hasPegboard": false,
-        "basins": [
-            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
-             "hasBasinLight": true, "hasPTrapDrain": true},
-            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
-        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
-        "accessories": []
-    }))
-    .expect("valid build")
+    t2_b2_build(json!({"buildNumber": "EX-2"}))
 }
 
 /// The shipped End-of-Line items as the database layer makes them, and the lines for the build.

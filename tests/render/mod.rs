@@ -186,6 +186,27 @@ pub fn notification_about_build(
     }
 }
 
+/// The floor screens' two-basin T2-B2 (an E-Sink with light and P-trap, an E-Drain, height-adjustable
+/// legs on casters, one wrist-blade faucet between the basins, no pegboard), with the top-level fields
+/// of `changes` put over it.
+pub fn t2_b2_build(changes: serde_json::Value) -> BuildConfig {
+    let mut build = serde_json::json!({
+        "buildNumber": "EX-2", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
+        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
+        "hasPegboard": false,
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
+             "hasBasinLight": true, "hasPTrapDrain": true},
+            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
+        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
+        "accessories": []
+    });
+    if let (Some(fields), serde_json::Value::Object(over)) = (build.as_object_mut(), changes) {
+        fields.extend(over);
+    }
+    serde_json::from_value(build).expect("valid build")
+}
+
 /// A build's detail as the floor screens receive it: Lakeview Surgical Center's PO `po_number`,
 /// wanted on 2 April, created on 3 March, unassigned, with no BOM, history or actions.
 pub fn floor_order_detail(

@@ -27,6 +27,7 @@ use uuid::Uuid;
 /// Asserts `text` against the golden `screens/<screen>/<state>.snap` at the repo root, with the
 /// description in its header. A macro so that insta resolves the path from, and records as the
 /// snapshot's source, the test file that calls it.
+#[allow(unused_macros)] // not every test file takes goldens
 macro_rules! snap_in {
     ($screen:expr, $state:expr, $description:expr, $text:expr) => {
         insta::with_settings!({

@@ -14,20 +14,19 @@ mod render;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::applies_when::{BasinFacts, SinkFacts, eval};
-use cleanstation::domain::checklist::{FormType, Item, parse_checklists};
+use cleanstation::domain::checklist::FormType;
 use cleanstation::domain::order::{BuildConfig, OrderDetail, OrderStatus};
 use cleanstation::domain::qc::{
     Answer, FormLine, LineAnswer, QcForm, QcHeader, QcItemDef, QcResultDetail, QcResultStatus,
     QcResultSummary,
 };
 use cleanstation::msg::{Reply, Request};
-use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use render::{
-    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
-    t2_b2_build,
+    Driver, at, floor_order_detail, item_def, notification_about_build,
+    open_build_via_notification, t2_b2_build, template_items,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -73,30 +72,6 @@ fn facts() -> SinkFacts {
     }
 }
 
-fn template_items(key: &str) -> Vec<Item> {
-    parse_checklists(CHECKLISTS_TOML)
-        .expect("shipped checklists parse")
-        .templates
-        .into_iter()
-        .find(|t| t.key == key)
-        .map(|t| t.items)
-        .expect("the template ships")
-}
-
-fn def(n: u128, item: &Item) -> QcItemDef {
-    QcItemDef::from_row(
-        Uuid::from_u128(0xF000 + n),
-        item.section.clone(),
-        item.description.clone(),
-        item.check_type,
-        item.basin_specific,
-        item.required,
-        item.notes_prompt,
-        item.sequence,
-        Some(&item.rules_json()),
-    )
-}
-
 /// The Final QC items and the lines that apply to the T2-B2 build, in display order. The template has no
 /// measurement, so one from the End-of-Line test (basin water temperature) is added at the end to show
 /// how measured values read.
@@ -130,7 +105,7 @@ fn items_and_lines() -> (Vec<QcItemDef>, Vec<FormLine>) {
                 basin_index: None,
             });
         }
-        let mut d = def(n as u128, it);
+        let mut d = item_def(n as u128, it);
         if it.code == "EOL-21" {
             d.sequence = 10_000;
         }

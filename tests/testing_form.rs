@@ -10,7 +10,7 @@ mod render;
 
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
-use cleanstation::domain::checklist::{CheckType, parse_checklists};
+use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::floor::{
     FloorHeader, TestItem, TestType, TestingFormSummary, TestingFormView, TestingStatus,
     TestingSubmitted,
@@ -20,7 +20,6 @@ use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
 use cleanstation::domain::session::Session;
 use cleanstation::keymap::{KeyContext, Keymap};
 use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
-use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::screens::qc_checklist::SaveStatus;
 use cleanstation::screens::testing_form::{Dialog, TestingScreen};
 use cleanstation::screens::{Ctx, Effect, IdGen, ScreenId, ScreenMsg};
@@ -30,7 +29,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use render::{at, session_for, t2_b2_build, text_with_styles, user_for};
+use render::{at, item_def, session_for, t2_b2_build, template_items, text_with_styles, user_for};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -52,29 +51,13 @@ fn view(
     open_tasks: i64,
     submitted: Vec<TestingFormSummary>,
 ) -> TestingFormView {
-    let mut source = parse_checklists(CHECKLISTS_TOML)
-        .expect("shipped checklists parse")
-        .templates
-        .into_iter()
-        .find(|t| t.key == "EOL_TEST")
-        .map(|t| t.items)
-        .expect("the End-of-Line template ships");
+    let mut source = template_items("EOL_TEST");
     source.sort_by_key(|i| i.sequence);
     let items: Vec<TestItem> = source
         .iter()
         .enumerate()
         .map(|(n, it)| TestItem {
-            def: QcItemDef::from_row(
-                Uuid::from_u128(0xF000 + n as u128),
-                it.section.clone(),
-                it.description.clone(),
-                it.check_type,
-                it.basin_specific,
-                it.required,
-                it.notes_prompt,
-                it.sequence,
-                Some(&it.rules_json()),
-            ),
+            def: item_def(n as u128, it),
             test_type: TestType::Functional,
         })
         .collect();

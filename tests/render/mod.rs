@@ -7,13 +7,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::app::{App, AppInit};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
+use cleanstation::domain::checklist::{Item, parse_checklists};
 use cleanstation::domain::notification::Notification;
 use cleanstation::domain::order::{
     BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
 };
+use cleanstation::domain::qc::QcItemDef;
 use cleanstation::domain::session::Session;
 use cleanstation::domain::user::UserSummary;
 use cleanstation::msg::{Command, DbReply, DbRequest, HeartbeatInfo, Msg, Reply, Request};
+use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -206,6 +209,32 @@ pub fn t2_b2_build(changes: serde_json::Value) -> BuildConfig {
         fields.extend(over);
     }
     serde_json::from_value(build).expect("valid build")
+}
+
+/// The items of the shipped checklist template `key`, as written.
+pub fn template_items(key: &str) -> Vec<Item> {
+    parse_checklists(CHECKLISTS_TOML)
+        .expect("shipped checklists parse")
+        .templates
+        .into_iter()
+        .find(|t| t.key == key)
+        .map(|t| t.items)
+        .expect("the template ships")
+}
+
+/// A template item as the database layer makes it, with the fixture id `n`.
+pub fn item_def(n: u128, item: &Item) -> QcItemDef {
+    QcItemDef::from_row(
+        uid(0xF000 + n),
+        item.section.clone(),
+        item.description.clone(),
+        item.check_type,
+        item.basin_specific,
+        item.required,
+        item.notes_prompt,
+        item.sequence,
+        Some(&item.rules_json()),
+    )
 }
 
 /// A build's detail as the floor screens receive it: Lakeview Surgical Center's PO `po_number`,

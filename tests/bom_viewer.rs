@@ -9,7 +9,6 @@
 #[path = "render/mod.rs"]
 mod render;
 
-use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::{BomStatus, CatalogIndex, generate};
@@ -17,16 +16,17 @@ use cleanstation::domain::bom_document::{
     BomDocument, BomHeader, BomVersionInfo, BomVersionList, StoredItem,
 };
 use cleanstation::domain::catalog::parse_catalog;
-use cleanstation::domain::notification::Notification;
 use cleanstation::domain::order::{
-    BomSummary, BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
+    BomSummary, BuildConfig, DocumentLanguage, OrderDetail, OrderStatus,
 };
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
-use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use render::{Driver, init, user_for};
+use render::{
+    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+};
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
@@ -35,20 +35,7 @@ const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/bom_viewer",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
-}
-
-fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, 3, d)
-        .and_then(|x| x.and_hms_opt(h, m, 0))
-        .expect("valid fixture time")
+    render::snap_in!("bom_viewer", state, description, text);
 }
 
 const ORDER: Uuid = Uuid::from_u128(0x0001_0004);
@@ -145,67 +132,35 @@ fn versions() -> BomVersionList {
 }
 
 fn order_detail() -> OrderDetail {
+    let bom = BomSummary {
+        version: 2,
+        status: "DRAFT".into(),
+        top_level_lines: 12,
+        notes: None,
+    };
     OrderDetail {
-        id: ORDER,
-        header: OrderHeader {
-            po_number: "4500023".into(),
-            customer_name: "Lakeview Surgical Center".into(),
-            project_name: None,
-            sales_person: "Daniel Whitaker".into(),
-            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
-            order_language: DocumentLanguage::En,
-            notes: None,
-        },
-        build: build(2),
-        status: OrderStatus::OrderCreated,
-        assignee: None,
-        bom: Some(BomSummary {
-            version: 2,
-            status: "DRAFT".into(),
-            top_level_lines: 12,
-            notes: None,
-        }),
-        history: Vec::new(),
-        actions: Vec::new(),
-        created_at: at(3, 9, 0),
-        updated_at: at(12, 9, 15),
+        bom: Some(bom),
+        ..floor_order_detail(
+            ORDER,
+            "4500023",
+            build(2),
+            OrderStatus::OrderCreated,
+            at(12, 9, 15),
+        )
     }
 }
 
 /// A purchaser opens the build from a notification, then its BOM; nothing is answered yet.
 fn viewer_unanswered(theme: Theme) -> Driver {
-    let role = Role::ProcurementSpecialist;
-    let mut d = Driver::new(init(theme));
-    d.login(user_for(role));
-    let pos = home_entries(role)
-        .iter()
-        .position(|e| e.target == ScreenId::Notifications)
-        .expect("every role has notifications");
-    for _ in 0..pos {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
-    assert!(d.answer(
-        |r| matches!(r, Request::Notifications { .. }),
-        Ok(Reply::Notifications(vec![Notification {
-            id: Uuid::from_u128(0x0900),
-            title: "BOM ready for review".into(),
-            message: "Build 24-0126 has a new DRAFT BOM".into(),
-            kind: "ORDER_STATUS_CHANGE".into(),
-            is_read: false,
-            created_at: at(12, 9, 15),
-            related_order: Some(ORDER),
-        }])),
-    ));
-    d.key(KeyCode::Enter);
-    d.answer(
-        |r| matches!(r, Request::MarkNotificationsRead { .. }),
-        Ok(Reply::Done),
+    let review = notification_about_build(
+        ORDER,
+        "ORDER_STATUS_CHANGE",
+        "BOM ready for review",
+        "Build 24-0126 has a new DRAFT BOM",
+        at(12, 9, 15),
     );
-    assert!(d.answer(
-        |r| matches!(r, Request::OrderDetail { .. }),
-        Ok(Reply::Order(Box::new(order_detail()))),
-    ));
+    let role = Role::ProcurementSpecialist;
+    let mut d = open_build_via_notification(theme, role, vec![review], order_detail());
     d.key(KeyCode::Char('v'));
     assert!(matches!(d.app.screen(), ActiveScreen::Bom(_)));
     d

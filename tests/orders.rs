@@ -20,24 +20,17 @@ use cleanstation::domain::order::{
 };
 use cleanstation::domain::user::UserSummary;
 use cleanstation::msg::{Reply, Request};
-use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user, user_for};
+use render::{Driver, init, notification_about_build, open_build_via_notification, user, user_for};
 use std::time::Duration;
 use uuid::Uuid;
 
 use OrderStatus as S;
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => format!("../screens/{screen}"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    render::snap_in!(screen, state, description, text);
 }
 
 fn date(m: u32, d: u32) -> NaiveDate {
@@ -572,15 +565,13 @@ fn long_history() -> OrderDetail {
 
 fn notification_about(order: Uuid, build: &str, status: OrderStatus) -> Vec<Notification> {
     vec![
-        Notification {
-            id: Uuid::from_u128(0x0900),
-            title: "Order Status Updated".into(),
-            message: format!("Order 4500023-{build} status changed to {status}"),
-            kind: "ORDER_STATUS_CHANGE".into(),
-            is_read: false,
-            created_at: at(3, 14, 9, 12),
-            related_order: Some(order),
-        },
+        notification_about_build(
+            order,
+            "ORDER_STATUS_CHANGE",
+            "Order Status Updated",
+            &format!("Order 4500023-{build} status changed to {status}"),
+            at(3, 14, 9, 12),
+        ),
         Notification {
             id: Uuid::from_u128(0x0901),
             title: "Password changed".into(),
@@ -599,43 +590,10 @@ fn logged_in(role: Role, theme: Theme) -> Driver {
     d
 }
 
-/// From home to the notifications screen, whatever the role's menu holds.
-fn open_notifications(d: &mut Driver, role: Role, list: Vec<Notification>) {
-    let pos = home_entries(role)
-        .iter()
-        .position(|e| e.target == ScreenId::Notifications)
-        .expect("every role has notifications");
-    for _ in 0..pos {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
-    assert!(d.answer(
-        |r| matches!(r, Request::Notifications { .. }),
-        Ok(Reply::Notifications(list)),
-    ));
-}
-
 /// Logs in as `role` and opens `detail` through a notification about it.
 fn detail_as(role: Role, theme: Theme, detail: OrderDetail) -> Driver {
-    let mut d = logged_in(role, theme);
-    open_notifications(
-        &mut d,
-        role,
-        notification_about(detail.id, &detail.build.build_number, detail.status),
-    );
-    d.key(KeyCode::Enter);
-    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
-    // The mark-read reply reaches the detail, which is not waiting for it.
-    assert!(d.answer(
-        |r| matches!(r, Request::MarkNotificationsRead { .. }),
-        Ok(Reply::Done),
-    ));
-    let id = detail.id;
-    assert!(d.answer(
-        |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == id),
-        Ok(Reply::Order(Box::new(detail))),
-    ));
-    d
+    let about = notification_about(detail.id, &detail.build.build_number, detail.status);
+    open_build_via_notification(theme, role, about, detail)
 }
 
 /// The role's queue, reached with Esc from a build's detail; its first request is left unanswered.
@@ -1128,11 +1086,7 @@ fn detail_by_role_and_action() {
 #[test]
 fn notification_opens_the_build() {
     let mut d = logged_in(Role::QcPerson, Theme::ansi());
-    open_notifications(
-        &mut d,
-        Role::QcPerson,
-        notification_about(oid(3), "24-0121", S::ReadyForPreQc),
-    );
+    d.open_notifications(notification_about(oid(3), "24-0121", S::ReadyForPreQc));
     snap(
         "notifications",
         "related_build",

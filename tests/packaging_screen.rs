@@ -9,21 +9,20 @@
 #[path = "render/mod.rs"]
 mod render;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::floor::{FloorHeader, PackagingLine, PackagingView};
-use cleanstation::domain::notification::Notification;
-use cleanstation::domain::order::{
-    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderRow, OrderStatus,
-};
+use cleanstation::domain::order::{BuildConfig, OrderDetail, OrderRow, OrderStatus};
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{DbRequest, Reply, Request};
-use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user_for};
+use render::{
+    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+};
 use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
@@ -33,20 +32,7 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/packaging",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
-}
-
-fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, 3, d)
-        .and_then(|x| x.and_hms_opt(h, m, 0))
-        .expect("valid fixture time")
+    render::snap_in!("packaging", state, description, text);
 }
 
 fn line_id(n: u128) -> Uuid {
@@ -215,26 +201,7 @@ fn build() -> BuildConfig {
 }
 
 fn detail(status: OrderStatus) -> OrderDetail {
-    OrderDetail {
-        id: ORDER,
-        header: OrderHeader {
-            po_number: "4500031".into(),
-            customer_name: "Lakeview Surgical Center".into(),
-            project_name: None,
-            sales_person: "Daniel Whitaker".into(),
-            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
-            order_language: DocumentLanguage::En,
-            notes: None,
-        },
-        build: build(),
-        status,
-        assignee: None,
-        bom: None,
-        history: Vec::new(),
-        actions: Vec::new(),
-        created_at: at(3, 9, 0),
-        updated_at: at(14, 9, 15),
-    }
+    floor_order_detail(ORDER, "4500031", build(), status, at(14, 9, 15))
 }
 
 fn row(status: OrderStatus) -> OrderRow {
@@ -254,37 +221,14 @@ fn row(status: OrderStatus) -> OrderRow {
 /// `role` opens the build from a notification and `w` opens the packaging checklist; both loads are
 /// answered.
 fn packaging(role: Role, status: OrderStatus, view: PackagingView) -> Driver {
-    let mut d = Driver::new(init(Theme::ansi()));
-    d.login(user_for(role));
-    let pos = home_entries(role)
-        .iter()
-        .position(|e| e.target == ScreenId::Notifications)
-        .expect("every role has notifications");
-    for _ in 0..pos {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
-    assert!(d.answer(
-        |r| matches!(r, Request::Notifications { .. }),
-        Ok(Reply::Notifications(vec![Notification {
-            id: Uuid::from_u128(0x0900),
-            title: "Build 24-0140 passed end-of-line testing".into(),
-            message: "Pack the build".into(),
-            kind: "ORDER_STATUS_CHANGE".into(),
-            is_read: false,
-            created_at: at(14, 9, 15),
-            related_order: Some(ORDER),
-        }])),
-    ));
-    d.key(KeyCode::Enter);
-    d.answer(
-        |r| matches!(r, Request::MarkNotificationsRead { .. }),
-        Ok(Reply::Done),
+    let passed = notification_about_build(
+        ORDER,
+        "ORDER_STATUS_CHANGE",
+        "Build 24-0140 passed end-of-line testing",
+        "Pack the build",
+        at(14, 9, 15),
     );
-    assert!(d.answer(
-        |r| matches!(r, Request::OrderDetail { .. }),
-        Ok(Reply::Order(Box::new(detail(status)))),
-    ));
+    let mut d = open_build_via_notification(Theme::ansi(), role, vec![passed], detail(status));
     d.key(KeyCode::Char('w'));
     assert!(
         matches!(d.app.screen(), ActiveScreen::Packaging(_)),

@@ -11,25 +11,23 @@
 #[path = "render/mod.rs"]
 mod render;
 
-use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::applies_when::{BasinFacts, SinkFacts, eval};
-use cleanstation::domain::checklist::{FormType, Item, parse_checklists};
-use cleanstation::domain::notification::Notification;
-use cleanstation::domain::order::{
-    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
-};
+use cleanstation::domain::checklist::FormType;
+use cleanstation::domain::order::{BuildConfig, OrderDetail, OrderStatus};
 use cleanstation::domain::qc::{
     Answer, FormLine, LineAnswer, QcForm, QcHeader, QcItemDef, QcResultDetail, QcResultStatus,
     QcResultSummary,
 };
 use cleanstation::msg::{Reply, Request};
-use cleanstation::reference::CHECKLISTS_TOML;
-use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user_for};
+use render::{
+    Driver, at, floor_order_detail, item_def, notification_about_build,
+    open_build_via_notification, t2_b2_build, template_items,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -38,35 +36,14 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0004);
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => format!("../screens/{screen}"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
-}
-
-fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, 3, d)
-        .and_then(|x| x.and_hms_opt(h, m, 0))
-        .expect("valid fixture time")
+    render::snap_in!(screen, state, description, text);
 }
 
 fn build() -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": "24-0126", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "hasPegboard": true, "pegboardColor": "BLUE", "pegboardType": "SOLID", "pegboardSizeType": "SAME_AS_SINK",
-        "basins": [
-            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
-             "hasBasinLight": true, "hasPTrapDrain": true},
-            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
-        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
-        "accessories": []
+    t2_b2_build(json!({
+        "buildNumber": "24-0126",
+        "hasPegboard": true, "pegboardColor": "BLUE", "pegboardType": "SOLID", "pegboardSizeType": "SAME_AS_SINK"
     }))
-    .expect("valid build")
 }
 
 fn facts() -> SinkFacts {
@@ -93,30 +70,6 @@ fn facts() -> SinkFacts {
         sprayer_types: Vec::new(),
         sprayers: 0,
     }
-}
-
-fn template_items(key: &str) -> Vec<Item> {
-    parse_checklists(CHECKLISTS_TOML)
-        .expect("shipped checklists parse")
-        .templates
-        .into_iter()
-        .find(|t| t.key == key)
-        .map(|t| t.items)
-        .expect("the template ships")
-}
-
-fn def(n: u128, item: &Item) -> QcItemDef {
-    QcItemDef::from_row(
-        Uuid::from_u128(0xF000 + n),
-        item.section.clone(),
-        item.description.clone(),
-        item.check_type,
-        item.basin_specific,
-        item.required,
-        item.notes_prompt,
-        item.sequence,
-        Some(&item.rules_json()),
-    )
 }
 
 /// The Final QC items and the lines that apply to the T2-B2 build, in display order. The template has no
@@ -152,7 +105,7 @@ fn items_and_lines() -> (Vec<QcItemDef>, Vec<FormLine>) {
                 basin_index: None,
             });
         }
-        let mut d = def(n as u128, it);
+        let mut d = item_def(n as u128, it);
         if it.code == "EOL-21" {
             d.sequence = 10_000;
         }
@@ -226,62 +179,25 @@ fn midway_answers() -> Vec<LineAnswer> {
 }
 
 fn order_detail() -> OrderDetail {
-    OrderDetail {
-        id: ORDER,
-        header: OrderHeader {
-            po_number: "4500023".into(),
-            customer_name: "Lakeview Surgical Center".into(),
-            project_name: None,
-            sales_person: "Daniel Whitaker".into(),
-            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
-            order_language: DocumentLanguage::En,
-            notes: None,
-        },
-        build: build(),
-        status: OrderStatus::ReadyForFinalQc,
-        assignee: None,
-        bom: None,
-        history: Vec::new(),
-        actions: Vec::new(),
-        created_at: at(3, 9, 0),
-        updated_at: at(12, 9, 15),
-    }
+    floor_order_detail(
+        ORDER,
+        "4500023",
+        build(),
+        OrderStatus::ReadyForFinalQc,
+        at(12, 9, 15),
+    )
 }
 
 /// A QC inspector (or `role`) opens the build from a notification.
 fn at_build(role: Role) -> Driver {
-    let mut d = Driver::new(init(Theme::ansi()));
-    d.login(user_for(role));
-    let pos = home_entries(role)
-        .iter()
-        .position(|e| e.target == ScreenId::Notifications)
-        .expect("every role has notifications");
-    for _ in 0..pos {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
-    assert!(d.answer(
-        |r| matches!(r, Request::Notifications { .. }),
-        Ok(Reply::Notifications(vec![Notification {
-            id: Uuid::from_u128(0x0900),
-            title: "Build 24-0126 ready for Final QC".into(),
-            message: "Assembly and testing are complete".into(),
-            kind: "ORDER_STATUS_CHANGE".into(),
-            is_read: false,
-            created_at: at(12, 9, 15),
-            related_order: Some(ORDER),
-        }])),
-    ));
-    d.key(KeyCode::Enter);
-    d.answer(
-        |r| matches!(r, Request::MarkNotificationsRead { .. }),
-        Ok(Reply::Done),
+    let ready = notification_about_build(
+        ORDER,
+        "ORDER_STATUS_CHANGE",
+        "Build 24-0126 ready for Final QC",
+        "Assembly and testing are complete",
+        at(12, 9, 15),
     );
-    assert!(d.answer(
-        |r| matches!(r, Request::OrderDetail { .. }),
-        Ok(Reply::Order(Box::new(order_detail()))),
-    ));
-    d
+    open_build_via_notification(Theme::ansi(), role, vec![ready], order_detail())
 }
 
 fn checklist(f: QcForm) -> Driver {

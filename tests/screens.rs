@@ -13,14 +13,7 @@ use crossterm::event::KeyCode;
 use render::{Driver, init, notifications, user_for, users};
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => format!("../screens/{screen}"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    render::snap_in!(screen, state, description, text);
 }
 
 fn themes() -> [(Theme, &'static str, &'static str); 2] {

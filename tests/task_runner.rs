@@ -11,24 +11,24 @@
 #[path = "render/mod.rs"]
 mod render;
 
-use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::notification::Notification;
-use cleanstation::domain::order::{
-    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
-};
+use cleanstation::domain::order::{BuildConfig, OrderDetail, OrderStatus};
 use cleanstation::domain::tasks::{
     self, InstructionView, PartView, StepView, TaskListView, TaskView, ToolView,
 };
 use cleanstation::msg::{DbRequest, Reply, Request};
+use cleanstation::screens::ActiveScreen;
 use cleanstation::screens::task_runner::{Dialog, Notice, TaskRunnerScreen};
-use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user_for};
+use render::{
+    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+    t2_b2_build,
+};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::time::Duration;
@@ -40,57 +40,51 @@ const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 const SAM: Uuid = Uuid::from_u128(5);
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/task_runner",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
-}
-
-fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, 3, d)
-        .and_then(|x| x.and_hms_opt(h, m, 0))
-        .expect("valid fixture time")
+    render::snap_in!("task_runner", state, description, text);
 }
 
 fn build() -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": "24-0131", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "hasPegboard": false,
+    // No basin light, P-trap or faucet: the workflow.md example.
+    t2_b2_build(json!({
+        "buildNumber": "24-0131",
         "basins": [
             {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10},
             {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
-        "faucets": [],
-        "accessories": []
+        "faucets": []
     }))
-    .expect("valid build")
 }
 
 fn order_detail() -> OrderDetail {
-    OrderDetail {
-        id: ORDER,
-        header: OrderHeader {
-            po_number: "4500031".into(),
-            customer_name: "Lakeview Surgical Center".into(),
-            project_name: None,
-            sales_person: "Daniel Whitaker".into(),
-            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
-            order_language: DocumentLanguage::En,
-            notes: None,
-        },
-        build: build(),
-        status: OrderStatus::ReadyForProduction,
-        assignee: None,
-        bom: None,
-        history: Vec::new(),
-        actions: Vec::new(),
-        created_at: at(3, 9, 0),
-        updated_at: at(14, 7, 30),
-    }
+    floor_order_detail(
+        ORDER,
+        "4500031",
+        build(),
+        OrderStatus::ReadyForProduction,
+        at(14, 7, 30),
+    )
+}
+
+/// The assignment that brings an assembler to the build.
+fn assignment() -> Notification {
+    notification_about_build(
+        ORDER,
+        "ASSIGNMENT",
+        "Assigned to you: build 24-0131",
+        "Carla Mendes assigned build 24-0131 (PO 4500031) to you.",
+        at(14, 7, 31),
+    )
+}
+
+/// Someone with `role` opens the build from its assignment notification, then `w`.
+fn at_build_then_w(role: Role) -> Driver {
+    let mut d =
+        open_build_via_notification(Theme::ansi(), role, vec![assignment()], order_detail());
+    d.key(KeyCode::Char('w'));
+    assert!(
+        matches!(d.app.screen(), ActiveScreen::Tasks(_)),
+        "w opens the task runner"
+    );
+    d
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -468,42 +462,7 @@ fn list(n: usize) -> TaskListView {
 
 /// Someone with `role` opens the build from a notification, then its task runner with `w`.
 fn runner(role: Role, view: TaskListView) -> Driver {
-    let mut d = Driver::new(init(Theme::ansi()));
-    d.login(user_for(role));
-    let pos = home_entries(role)
-        .iter()
-        .position(|e| e.target == ScreenId::Notifications)
-        .expect("every role has notifications");
-    for _ in 0..pos {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
-    assert!(d.answer(
-        |r| matches!(r, Request::Notifications { .. }),
-        Ok(Reply::Notifications(vec![Notification {
-            id: Uuid::from_u128(0x0900),
-            title: "Assigned to you: build 24-0131".into(),
-            message: "Carla Mendes assigned build 24-0131 (PO 4500031) to you.".into(),
-            kind: "ASSIGNMENT".into(),
-            is_read: false,
-            created_at: at(14, 7, 31),
-            related_order: Some(ORDER),
-        }])),
-    ));
-    d.key(KeyCode::Enter);
-    d.answer(
-        |r| matches!(r, Request::MarkNotificationsRead { .. }),
-        Ok(Reply::Done),
-    );
-    assert!(d.answer(
-        |r| matches!(r, Request::OrderDetail { .. }),
-        Ok(Reply::Order(Box::new(order_detail()))),
-    ));
-    d.key(KeyCode::Char('w'));
-    assert!(
-        matches!(d.app.screen(), ActiveScreen::Tasks(_)),
-        "w opens the task runner"
-    );
+    let mut d = at_build_then_w(role);
     assert!(d.answer(
         |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == ORDER),
         Ok(Reply::Order(Box::new(order_detail()))),
@@ -826,42 +785,11 @@ fn load_error_and_retry() {
 }
 
 fn runner_failing() -> Driver {
-    let mut d = Driver::new(init(Theme::ansi()));
-    d.login(user_for(Role::Assembler));
-    let pos = home_entries(Role::Assembler)
-        .iter()
-        .position(|e| e.target == ScreenId::Notifications)
-        .expect("notifications");
-    for _ in 0..pos {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
-    d.answer(
-        |r| matches!(r, Request::Notifications { .. }),
-        Ok(Reply::Notifications(vec![Notification {
-            id: Uuid::from_u128(0x0900),
-            title: "Assigned to you: build 24-0131".into(),
-            message: "Carla Mendes assigned build 24-0131 to you.".into(),
-            kind: "ASSIGNMENT".into(),
-            is_read: false,
-            created_at: at(14, 7, 31),
-            related_order: Some(ORDER),
-        }])),
-    );
-    d.key(KeyCode::Enter);
-    d.answer(
-        |r| matches!(r, Request::MarkNotificationsRead { .. }),
-        Ok(Reply::Done),
-    );
-    d.answer(
-        |r| matches!(r, Request::OrderDetail { .. }),
-        Ok(Reply::Order(Box::new(order_detail()))),
-    );
-    d.key(KeyCode::Char('w'));
-    d.answer(
+    let mut d = at_build_then_w(Role::Assembler);
+    assert!(d.answer(
         |r| matches!(r, Request::TaskList { .. }),
         Err(DbError::Unavailable("connection refused".into())),
-    );
+    ));
     d
 }
 
@@ -869,34 +797,32 @@ fn runner_failing() -> Driver {
 // Goldens
 // ------------------------------------------------------------------------------------------------
 
+/// A golden of the assembler's list with the first `done` tasks done, after `keys`.
+fn golden(done: usize, keys: &[KeyCode], state: &str, description: &str) {
+    let mut d = assembler(done);
+    for &key in keys {
+        d.key(key);
+    }
+    snap(state, description, &d.render(W, H));
+}
+
 #[test]
 fn golden_first_task() {
-    let mut d = assembler(0);
-    snap(
-        "first_task",
-        "Nothing done yet: task 1 (lifter button, a choice) in focus with its work instruction and safety box",
-        &d.render(W, H),
-    );
+    let description = "Nothing done yet: task 1 (lifter button, a choice) in focus with its work instruction and safety box";
+    golden(0, &[], "first_task", description);
 }
 
 #[test]
 fn golden_mid_way() {
-    let mut d = assembler(5);
-    snap(
-        "mid_way",
-        "Five of 18 done by Sam Brennan; task 6 (cable labels, may be N/A) in focus",
-        &d.render(W, H),
-    );
+    let description = "Five of 18 done by Sam Brennan; task 6 (cable labels, may be N/A) in focus";
+    golden(5, &[], "mid_way", description);
 }
 
 #[test]
 fn golden_all_done() {
-    let mut d = assembler(18);
-    snap(
-        "all_done",
-        "Every task done: the last in focus and the line pointing to end-of-line testing",
-        &d.render(W, H),
-    );
+    let description =
+        "Every task done: the last in focus and the line pointing to end-of-line testing";
+    golden(18, &[], "all_done", description);
 }
 
 #[test]
@@ -919,27 +845,17 @@ fn golden_work_instruction_scrolled() {
 
 #[test]
 fn golden_choice_dialog() {
-    let mut d = assembler(0);
-    d.key(KeyCode::Char(' '));
-    d.key(KeyCode::Down);
-    snap(
-        "choice_dialog",
-        "Completing task 1 asks for the lifter button type",
-        &d.render(W, H),
-    );
+    let keys = [KeyCode::Char(' '), KeyCode::Down];
+    let description = "Completing task 1 asks for the lifter button type";
+    golden(0, &keys, "choice_dialog", description);
 }
 
 #[test]
 fn golden_na_dialog() {
-    let mut d = assembler(2);
-    d.key(KeyCode::Enter);
-    d.key(KeyCode::Right);
-    d.key(KeyCode::Enter);
-    snap(
-        "na_dialog",
-        "Completing task 3 as Not applicable without a reason is refused on screen",
-        &d.render(W, H),
-    );
+    // Not applicable, then Enter submits the form without a reason.
+    let keys = [KeyCode::Enter, KeyCode::Right, KeyCode::Enter];
+    let description = "Completing task 3 as Not applicable without a reason is refused on screen";
+    golden(2, &keys, "na_dialog", description);
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod render;
 
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
-use cleanstation::domain::checklist::{CheckType, parse_checklists};
+use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::floor::{
     FloorHeader, TestItem, TestType, TestingFormSummary, TestingFormView, TestingStatus,
     TestingSubmitted,
@@ -20,7 +20,6 @@ use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
 use cleanstation::domain::session::Session;
 use cleanstation::keymap::{KeyContext, Keymap};
 use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
-use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::screens::qc_checklist::SaveStatus;
 use cleanstation::screens::testing_form::{Dialog, TestingScreen};
 use cleanstation::screens::{Ctx, Effect, IdGen, ScreenId, ScreenMsg};
@@ -30,7 +29,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use render::{at, session_for, text_with_styles, user_for};
+use render::{at, item_def, session_for, t2_b2_build, template_items, text_with_styles, user_for};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -39,29 +38,11 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/testing_form",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    render::snap_in!("testing_form", state, description, text);
 }
 
 fn build() -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": "EX-2", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "hasPegboard": false,
-        "basins": [
-            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
-             "hasBasinLight": true, "hasPTrapDrain": true},
-            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
-        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
-        "accessories": []
-    }))
-    .expect("valid build")
+    t2_b2_build(json!({"buildNumber": "EX-2"}))
 }
 
 /// The shipped End-of-Line items as the database layer makes them, and the lines for the build.
@@ -70,29 +51,13 @@ fn view(
     open_tasks: i64,
     submitted: Vec<TestingFormSummary>,
 ) -> TestingFormView {
-    let mut source = parse_checklists(CHECKLISTS_TOML)
-        .expect("shipped checklists parse")
-        .templates
-        .into_iter()
-        .find(|t| t.key == "EOL_TEST")
-        .map(|t| t.items)
-        .expect("the End-of-Line template ships");
+    let mut source = template_items("EOL_TEST");
     source.sort_by_key(|i| i.sequence);
     let items: Vec<TestItem> = source
         .iter()
         .enumerate()
         .map(|(n, it)| TestItem {
-            def: QcItemDef::from_row(
-                Uuid::from_u128(0xF000 + n as u128),
-                it.section.clone(),
-                it.description.clone(),
-                it.check_type,
-                it.basin_specific,
-                it.required,
-                it.notes_prompt,
-                it.sequence,
-                Some(&it.rules_json()),
-            ),
+            def: item_def(n as u128, it),
             test_type: TestType::Functional,
         })
         .collect();

@@ -20,14 +20,7 @@ const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/work_instructions",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    render::snap_in!("work_instructions", state, description, text);
 }
 
 fn step(number: i32, description: &str, safety: Option<&str>, minutes: Option<i32>) -> StepView {

@@ -7,10 +7,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::app::{App, AppInit};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
+use cleanstation::domain::checklist::{Item, parse_checklists};
 use cleanstation::domain::notification::Notification;
+use cleanstation::domain::order::{
+    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
+};
+use cleanstation::domain::qc::QcItemDef;
 use cleanstation::domain::session::Session;
 use cleanstation::domain::user::UserSummary;
 use cleanstation::msg::{Command, DbReply, DbRequest, HeartbeatInfo, Msg, Reply, Request};
+use cleanstation::reference::CHECKLISTS_TOML;
+use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -19,6 +26,25 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+/// Asserts `text` against the golden `screens/<screen>/<state>.snap` at the repo root, with the
+/// description in its header. A macro so that insta resolves the path from, and records as the
+/// snapshot's source, the test file that calls it.
+#[allow(unused_macros)] // not every test file takes goldens
+macro_rules! snap_in {
+    ($screen:expr, $state:expr, $description:expr, $text:expr) => {
+        insta::with_settings!({
+            snapshot_path => format!("../screens/{}", $screen),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            description => $description,
+        }, {
+            insta::assert_snapshot!($state.to_string(), $text);
+        })
+    };
+}
+#[allow(unused_imports)] // not every test file takes goldens
+pub(crate) use snap_in;
 
 pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -145,6 +171,130 @@ pub fn notifications() -> Vec<Notification> {
     ]
 }
 
+/// One unread notification, linked to the build `order`, as the fixtures' users receive it.
+pub fn notification_about_build(
+    order: Uuid,
+    kind: &str,
+    title: &str,
+    message: &str,
+    created_at: NaiveDateTime,
+) -> Notification {
+    Notification {
+        id: uid(0x0900),
+        title: title.into(),
+        message: message.into(),
+        kind: kind.into(),
+        is_read: false,
+        created_at,
+        related_order: Some(order),
+    }
+}
+
+/// The floor screens' two-basin T2-B2 (an E-Sink with light and P-trap, an E-Drain, height-adjustable
+/// legs on casters, one wrist-blade faucet between the basins, no pegboard), with the top-level fields
+/// of `changes` put over it.
+pub fn t2_b2_build(changes: serde_json::Value) -> BuildConfig {
+    let mut build = serde_json::json!({
+        "buildNumber": "EX-2", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 72,
+        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
+        "hasPegboard": false,
+        "basins": [
+            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 10,
+             "hasBasinLight": true, "hasPTrapDrain": true},
+            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 10}],
+        "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "BETWEEN_BASINS"}],
+        "accessories": []
+    });
+    if let (Some(fields), serde_json::Value::Object(over)) = (build.as_object_mut(), changes) {
+        fields.extend(over);
+    }
+    serde_json::from_value(build).expect("valid build")
+}
+
+/// The items of the shipped checklist template `key`, as written.
+pub fn template_items(key: &str) -> Vec<Item> {
+    parse_checklists(CHECKLISTS_TOML)
+        .expect("shipped checklists parse")
+        .templates
+        .into_iter()
+        .find(|t| t.key == key)
+        .map(|t| t.items)
+        .expect("the template ships")
+}
+
+/// A template item as the database layer makes it, with the fixture id `n`.
+pub fn item_def(n: u128, item: &Item) -> QcItemDef {
+    QcItemDef::from_row(
+        uid(0xF000 + n),
+        item.section.clone(),
+        item.description.clone(),
+        item.check_type,
+        item.basin_specific,
+        item.required,
+        item.notes_prompt,
+        item.sequence,
+        Some(&item.rules_json()),
+    )
+}
+
+/// A build's detail as the floor screens receive it: Lakeview Surgical Center's PO `po_number`,
+/// wanted on 2 April, created on 3 March, unassigned, with no BOM, history or actions.
+pub fn floor_order_detail(
+    id: Uuid,
+    po_number: &str,
+    build: BuildConfig,
+    status: OrderStatus,
+    updated_at: NaiveDateTime,
+) -> OrderDetail {
+    OrderDetail {
+        id,
+        header: OrderHeader {
+            po_number: po_number.into(),
+            customer_name: "Lakeview Surgical Center".into(),
+            project_name: None,
+            sales_person: "Daniel Whitaker".into(),
+            want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
+            order_language: DocumentLanguage::En,
+            notes: None,
+        },
+        build,
+        status,
+        assignee: None,
+        bom: None,
+        history: Vec::new(),
+        actions: Vec::new(),
+        created_at: at(3, 9, 0),
+        updated_at,
+    }
+}
+
+/// Logs in as `role` and opens `detail` the way a user does: Notifications from the home menu, answered
+/// with `notifications` (the first is about the build), then Enter on it. The mark-read and the detail
+/// requests are answered; the build's detail is on screen.
+pub fn open_build_via_notification(
+    theme: Theme,
+    role: Role,
+    notifications: Vec<Notification>,
+    detail: OrderDetail,
+) -> Driver {
+    let mut d = Driver::new(init(theme));
+    d.login(user_for(role));
+    d.open_notifications(notifications);
+    d.key(KeyCode::Enter);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    // The mark-read reply reaches the detail, which is not waiting for it.
+    assert!(d.answer(
+        |r| matches!(r, Request::MarkNotificationsRead { .. }),
+        Ok(Reply::Done),
+    ));
+    let id = detail.id;
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == id),
+        Ok(Reply::Order(Box::new(detail))),
+    ));
+    d
+}
+
 pub fn init(theme: Theme) -> AppInit {
     AppInit {
         station: "ST-04 Assembly".into(),
@@ -255,6 +405,24 @@ impl Driver {
             self.key(KeyCode::Down);
         }
         self.key(KeyCode::Enter);
+    }
+
+    /// From home to the notifications screen, whatever the logged-in role's menu holds; the list's
+    /// request is answered with `list`.
+    pub fn open_notifications(&mut self, list: Vec<Notification>) {
+        let role = self.app.session().map(|s| s.user.role).expect("logged in");
+        let pos = home_entries(role)
+            .iter()
+            .position(|e| e.target == ScreenId::Notifications)
+            .expect("every role has notifications");
+        for _ in 0..pos {
+            self.key(KeyCode::Down);
+        }
+        self.key(KeyCode::Enter);
+        assert!(self.answer(
+            |r| matches!(r, Request::Notifications { .. }),
+            Ok(Reply::Notifications(list)),
+        ));
     }
 
     /// Types the credentials and submits; returns the login request.

@@ -654,10 +654,13 @@ fn invalid_keeps_the_input_and_conflict_reloads() {
     );
     assert!(screen(&d).dialog().is_none());
     assert!(notice(&d).contains("already completed by Tomasz"));
-    assert!(
-        d.take(|r| matches!(r, Request::TaskList { .. })).is_some(),
-        "a conflict reloads the list"
-    );
+    let reload = d
+        .take(|r| matches!(r, Request::TaskList { .. }))
+        .expect("a conflict reloads the list");
+    // The other station's completion arrives; the focus moves on to the next open task.
+    assert_eq!(focused_sequence(&d), 3);
+    d.reply(&reload, Ok(Reply::TaskList(Box::new(list(3)))));
+    assert_eq!(focused_sequence(&d), 4);
 }
 
 #[test]

@@ -2,65 +2,19 @@
 //! once a task list links the instruction (finished tasks keep theirs, new lists get the new one), the
 //! validation and uniqueness refusals, the ADMIN-only writes, the audit trail and stale edits.
 
-use crate::auth::{ctx, expect_reply, login_ok, send};
-use crate::support::TestDb;
-use cleanstation::db::{Actor, DbError};
+use crate::auth::expect_reply;
+use crate::floor::{Floor, example_build};
+use cleanstation::db::DbError;
 use cleanstation::domain::Role;
-use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::instructions::{
     InstructionCatalog, InstructionDraft, InstructionRow, StepDraft, ToolDraft, ToolRow,
 };
-use cleanstation::domain::order::{BuildConfig, CreatedOrder, NewOrder, OrderHeader, OrderStatus};
-use cleanstation::domain::qc::{Answer, LineAnswer, QcForm, QcOutcome};
 use cleanstation::domain::tasks::{DRILL, TaskListView, WI_CONTROL_BOX};
 use cleanstation::msg::{Reply, Request};
-use cleanstation::service::ServiceCtx;
-use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
-use serde_json::json;
-use std::collections::HashMap;
 use uuid::Uuid;
 
-use OrderStatus as S;
-
-struct Env {
-    db: TestDb,
-    ctx: ServiceCtx,
-    tokens: HashMap<Role, String>,
-    admin_id: Uuid,
-}
-
-impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
-            .await
-            .expect("seed");
-        let ctx = ctx(&db);
-        let mut tokens = HashMap::new();
-        let mut admin_id = Uuid::nil();
-        for (username, _, _, role) in DEMO_USERS {
-            let session = login_ok(&ctx, username, DEMO_PASSWORD).await;
-            if role == Role::Admin {
-                admin_id = session.user.id;
-            }
-            tokens.insert(role, session.token);
-        }
-        Env {
-            db,
-            ctx,
-            tokens,
-            admin_id,
-        }
-    }
-
-    fn token(&self, role: Role) -> String {
-        self.tokens.get(&role).cloned().expect("token of role")
-    }
-
-    async fn send(&self, req: Request) -> Result<Reply, DbError> {
-        send(&self.ctx, req).await
-    }
-
+/// The work instruction and tool requests of the admin screen.
+impl Floor {
     async fn catalog(&self, role: Role) -> InstructionCatalog {
         catalog_of(
             self.send(Request::WorkInstructions {
@@ -86,91 +40,6 @@ impl Env {
         .await
     }
 
-    async fn scalar_i64(&self, sql: &str, id: Uuid) -> i64 {
-        self.db
-            .client()
-            .await
-            .query_one(sql, &[&id])
-            .await
-            .expect("scalar")
-            .get(0)
-    }
-
-    /// A build in READY_FOR_PRODUCTION (its task list generated) the way the floor gets one.
-    async fn build_in_production(&self, number: &str) -> Uuid {
-        let created: CreatedOrder = expect_reply(
-            self.send(Request::CreateOrder {
-                token: self.token(Role::ProductionCoordinator),
-                order: Box::new(NewOrder {
-                    header: OrderHeader {
-                        po_number: format!("PO-{number}"),
-                        customer_name: "Mercy General Hospital".into(),
-                        project_name: None,
-                        sales_person: "Jo Sales".into(),
-                        want_date: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
-                        order_language: cleanstation::domain::order::DocumentLanguage::En,
-                        notes: None,
-                    },
-                    builds: vec![example_build(number)],
-                    attachments: Vec::new(),
-                }),
-            })
-            .await,
-            |r| match r {
-                Reply::OrderCreated(c) => Some(c),
-                _ => None,
-            },
-        );
-        let id = created.builds[0].0;
-        let ps = self.token(Role::ProcurementSpecialist);
-        self.send(Request::ApproveBom {
-            token: ps.clone(),
-            order_id: id,
-            version: 1,
-        })
-        .await
-        .expect("approve BOM");
-        for (from, to) in [
-            (S::OrderCreated, S::PartsSent),
-            (S::PartsSent, S::ReadyForPreQc),
-        ] {
-            self.send(Request::Transition {
-                token: ps.clone(),
-                order_id: id,
-                from,
-                to,
-                note: None,
-                override_reason: None,
-            })
-            .await
-            .expect("procurement move");
-        }
-        let form = match self
-            .send(Request::QcForm {
-                token: self.token(Role::QcPerson),
-                order_id: id,
-            })
-            .await
-            .expect("QC form")
-        {
-            Reply::QcForm(f) => *f,
-            other => panic!("unexpected reply {other:?}"),
-        };
-        self.send(Request::SubmitQc {
-            token: self.token(Role::QcPerson),
-            order_id: id,
-            qc_type: form.header.qc_type,
-            job_id: "JOB-WI".into(),
-            answers: conforming(&form),
-            outcome: QcOutcome::Pass,
-            reason: None,
-            password: DEMO_PASSWORD.into(),
-        })
-        .await
-        .expect("pre-qc pass");
-        id
-    }
-
     async fn task_list(&self, id: Uuid) -> TaskListView {
         match self
             .send(Request::TaskList {
@@ -191,44 +60,6 @@ fn catalog_of(r: Result<Reply, DbError>) -> InstructionCatalog {
         Reply::WorkInstructions(c) => Some(*c),
         _ => None,
     })
-}
-
-fn conforming(form: &QcForm) -> Vec<LineAnswer> {
-    form.lines
-        .iter()
-        .map(|l| {
-            let item = &form.items[l.item];
-            let value = match item.check_type {
-                CheckType::Boolean | CheckType::NaOption => "YES".to_string(),
-                CheckType::Measurement => item
-                    .min
-                    .or(item.max)
-                    .map_or_else(|| "1".to_string(), |v| v.to_string()),
-                CheckType::MultiChoice => item.options.first().cloned().unwrap_or_default(),
-                CheckType::Text => "Checked".to_string(),
-            };
-            LineAnswer {
-                item_id: item.id,
-                basin_index: l.basin_index,
-                answer: Answer {
-                    value: Some(value),
-                    is_na: false,
-                    notes: None,
-                },
-            }
-        })
-        .collect()
-}
-
-fn example_build(number: &str) -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": number, "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 60,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "basins": [
-            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 8},
-            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 8}]
-    }))
-    .expect("valid build")
 }
 
 fn step(text: &str, safety: Option<&str>, minutes: Option<i32>) -> StepDraft {
@@ -303,7 +134,7 @@ fn invalid(r: Result<Reply, DbError>) -> String {
 
 #[tokio::test]
 async fn create_then_edit_in_place_while_no_task_links_it() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let before = env.catalog(Role::Assembler).await;
     assert!(
         !before.instructions.is_empty(),
@@ -377,7 +208,7 @@ async fn create_then_edit_in_place_while_no_task_links_it() {
         env.scalar_i64(
             r#"SELECT count(*) FROM "AuditLog"
                 WHERE "entityType" IN ('WorkInstruction', 'WorkInstructionStep') AND "userId" = $1"#,
-            env.admin_id
+            env.id(Role::Admin)
         )
         .await
             >= 2 + 2 + 3,
@@ -396,7 +227,7 @@ async fn create_then_edit_in_place_while_no_task_links_it() {
 
 #[tokio::test]
 async fn validation_uniqueness_roles_and_stale_edits() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let m = invalid(
         env.save(Role::Admin, new_draft("   ", vec![step("x", None, None)]))
             .await,
@@ -536,7 +367,7 @@ async fn validation_uniqueness_roles_and_stale_edits() {
     assert!(
         env.scalar_i64(
             r#"SELECT count(*) FROM "AuditLog" WHERE "entityType" = 'Tool' AND "userId" = $1"#,
-            env.admin_id
+            env.id(Role::Admin)
         )
         .await
             >= 2
@@ -545,8 +376,10 @@ async fn validation_uniqueness_roles_and_stale_edits() {
 
 #[tokio::test]
 async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs() {
-    let env = Env::new().await;
-    let first = env.build_in_production("WI1").await;
+    let env = Floor::new().await;
+    let first = env
+        .build_in_production("PO-WI1", example_build("WI1"))
+        .await;
     let list = env.task_list(first).await;
     let task = list
         .tasks
@@ -611,7 +444,9 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
     assert_eq!(old_wi.steps, v1.steps);
     assert!(old.tools.iter().any(|t| t.name == DRILL));
 
-    let second = env.build_in_production("WI2").await;
+    let second = env
+        .build_in_production("PO-WI2", example_build("WI2"))
+        .await;
     let fresh = env.task_list(second).await;
     let new = fresh
         .tasks

@@ -9,6 +9,7 @@ mod bom;
 mod bom_read;
 mod catalog;
 mod export;
+mod floor;
 mod harness;
 mod instructions;
 mod inventory;

@@ -1,6 +1,6 @@
 //! Packaging checklists: generation on entering TESTING_COMPLETE, packed quantities, completion.
 
-use crate::testing::Floor;
+use crate::floor::{Floor, faucet_build};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::floor::PackagingView;
@@ -29,7 +29,9 @@ fn line<'a>(
 #[tokio::test]
 async fn the_checklist_follows_the_bom_and_completes_the_builds_way_to_final_qc() {
     let f = Floor::new().await;
-    let id = f.build_testing_complete("PO-P-1", "P-B1").await;
+    let id = f
+        .build_testing_complete("PO-P-1", faucet_build("P-B1"))
+        .await;
     let asm = f.token(Role::Assembler);
     let view = packaging::packaging(&f.ctx, &asm, id)
         .await
@@ -191,7 +193,9 @@ async fn two_stations_packing_one_checklist_keep_it_consistent() {
     use cleanstation::service::ServiceCtx;
 
     let f = Floor::new().await;
-    let id = f.build_testing_complete("PO-P-2", "P-B2").await;
+    let id = f
+        .build_testing_complete("PO-P-2", faucet_build("P-B2"))
+        .await;
     let a_ctx = f.ctx.clone();
     let b_ctx = ServiceCtx {
         agent: "station:second".into(),

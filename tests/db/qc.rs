@@ -4,14 +4,13 @@
 //! lockout on a wrong signing password, immutability, notifications, storeTo copies, role checks and
 //! template versions with recorded results.
 
-use crate::auth::{PW, add, ctx, expect_reply, login_ok, send};
-use crate::support::TestDb;
+use crate::auth::{PW, add, expect_reply, login_ok, send};
+use crate::floor::{Floor, answer, conforming_qc};
 use cleanstation::db::{Actor, DbError};
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{CheckType, FormType};
 use cleanstation::domain::order::{
-    BasinConfig, BasinType, BuildConfig, CreatedOrder, DocumentLanguage, FeetType, LegsType,
-    NewOrder, OrderHeader, OrderStatus,
+    BasinConfig, BasinType, BuildConfig, FeetType, LegsType, OrderStatus,
 };
 use cleanstation::domain::qc::{
     Answer, LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultStatus, QcResultSummary,
@@ -19,10 +18,9 @@ use cleanstation::domain::qc::{
 };
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
+use cleanstation::service::SESSION_ENDED;
 use cleanstation::service::qc::PASSWORD_NOT_SIGNED;
-use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
-use cleanstation::service::{SESSION_ENDED, ServiceCtx};
-use std::collections::HashMap;
+use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS};
 use std::path::PathBuf;
 use uuid::Uuid;
 
@@ -34,88 +32,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
 // Fixtures
 // ------------------------------------------------------------------------------------------------
 
-struct Env {
-    db: TestDb,
-    ctx: ServiceCtx,
-    tokens: HashMap<Role, String>,
-    ids: HashMap<Role, Uuid>,
-}
-
-impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
-            .await
-            .expect("seed");
-        let ctx = ctx(&db);
-        let mut tokens = HashMap::new();
-        let mut ids = HashMap::new();
-        for (username, _, _, role) in DEMO_USERS {
-            let s = login_ok(&ctx, username, DEMO_PASSWORD).await;
-            ids.insert(role, s.user.id);
-            tokens.insert(role, s.token);
-        }
-        Env {
-            db,
-            ctx,
-            tokens,
-            ids,
-        }
-    }
-
-    fn token(&self, role: Role) -> String {
-        self.tokens.get(&role).cloned().expect("token of role")
-    }
-
-    fn id(&self, role: Role) -> Uuid {
-        *self.ids.get(&role).expect("id of role")
-    }
-
-    async fn send(&self, req: Request) -> Result<Reply, DbError> {
-        send(&self.ctx, req).await
-    }
-
-    /// A one-build PO with `basins` E-Drain basins, moved to READY_FOR_PRE_QC the way the floor does it:
-    /// procurement approves the BOM, sends the parts and confirms the body's arrival.
-    async fn build_at_pre_qc(&self, po: &str, build: &str, basins: i32) -> Uuid {
-        let created: CreatedOrder = expect_reply(
-            self.send(Request::CreateOrder {
-                token: self.token(Role::ProductionCoordinator),
-                order: Box::new(order(po, build, basins)),
-            })
-            .await,
-            |r| match r {
-                Reply::OrderCreated(c) => Some(c),
-                _ => None,
-            },
-        );
-        let id = created.builds[0].0;
-        let ps = self.token(Role::ProcurementSpecialist);
-        self.send(Request::ApproveBom {
-            token: ps.clone(),
-            order_id: id,
-            version: 1,
-        })
-        .await
-        .expect("approve BOM");
-        for (from, to) in [
-            (S::OrderCreated, S::PartsSent),
-            (S::PartsSent, S::ReadyForPreQc),
-        ] {
-            self.send(Request::Transition {
-                token: ps.clone(),
-                order_id: id,
-                from,
-                to,
-                note: None,
-                override_reason: None,
-            })
-            .await
-            .expect("procurement move");
-        }
-        id
-    }
-
+/// The QC form's requests as the checklist and history screens send them.
+impl Floor {
     async fn form_as(&self, token: &str, id: Uuid) -> Result<QcForm, DbError> {
         self.send(Request::QcForm {
             token: token.into(),
@@ -212,19 +130,6 @@ impl Env {
         })
     }
 
-    async fn status(&self, id: Uuid) -> OrderStatus {
-        self.db
-            .client()
-            .await
-            .query_one(
-                r#"SELECT "orderStatus" FROM "ProductionOrder" WHERE id = $1"#,
-                &[&id],
-            )
-            .await
-            .expect("status")
-            .get(0)
-    }
-
     async fn count(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> i64 {
         self.db
             .client()
@@ -271,77 +176,34 @@ impl Env {
     }
 }
 
-fn order(po: &str, build: &str, basins: i32) -> NewOrder {
+/// A T2-B{basins} on fixed legs with `basins` E-Drain basins.
+fn edrain_build(build: &str, basins: i32) -> BuildConfig {
     let model = format!("T2-B{basins}");
-    NewOrder {
-        header: OrderHeader {
-            po_number: po.into(),
-            customer_name: "Mercy General Hospital".into(),
-            project_name: None,
-            sales_person: "Jo Sales".into(),
-            want_date: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
-            order_language: DocumentLanguage::En,
-            notes: None,
-        },
-        builds: vec![BuildConfig {
-            basins: (1..=basins)
-                .map(|i| BasinConfig {
-                    basin_index: i,
-                    basin_type: BasinType::EDrain,
-                    basin_width: 20,
-                    basin_length: 20,
-                    basin_depth: 8,
-                    is_custom_size: false,
-                    has_p_trap_drain: false,
-                    has_basin_light: false,
-                })
-                .collect(),
-            ..BuildConfig::new(
-                build,
-                &model,
-                (30, 72),
-                LegsType::FixedHeight,
-                "DL14",
-                FeetType::SsAdjustableSeismicFeet,
-            )
-        }],
-        attachments: Vec::new(),
+    BuildConfig {
+        basins: (1..=basins)
+            .map(|i| BasinConfig {
+                basin_index: i,
+                basin_type: BasinType::EDrain,
+                basin_width: 20,
+                basin_length: 20,
+                basin_depth: 8,
+                is_custom_size: false,
+                has_p_trap_drain: false,
+                has_basin_light: false,
+            })
+            .collect(),
+        ..BuildConfig::new(
+            build,
+            &model,
+            (30, 72),
+            LegsType::FixedHeight,
+            "DL14",
+            FeetType::SsAdjustableSeismicFeet,
+        )
     }
 }
 
-fn answer(value: &str) -> Answer {
-    Answer {
-        value: Some(value.into()),
-        is_na: false,
-        notes: None,
-    }
-}
-
-/// A conforming answer for every line of the form, whatever its check type.
-fn conforming(form: &QcForm) -> Vec<LineAnswer> {
-    form.lines
-        .iter()
-        .map(|l| {
-            let item = &form.items[l.item];
-            let value = match item.check_type {
-                CheckType::Boolean | CheckType::NaOption => "YES".to_string(),
-                CheckType::Measurement => item
-                    .min
-                    .or(item.max)
-                    .map_or_else(|| "1".to_string(), |v| v.to_string()),
-                CheckType::MultiChoice => item.options.first().cloned().unwrap_or_default(),
-                CheckType::Text => "Checked".to_string(),
-            };
-            LineAnswer {
-                item_id: item.id,
-                basin_index: l.basin_index,
-                answer: answer(&value),
-            }
-        })
-        .collect()
-}
-
-/// The index (into `conforming`) of the first required BOOLEAN line.
+/// The index (into `conforming_qc`) of the first required BOOLEAN line.
 fn first_required_boolean(form: &QcForm) -> usize {
     form.lines
         .iter()
@@ -373,8 +235,10 @@ fn full_name(role: Role) -> &'static str {
 
 #[tokio::test]
 async fn a_draft_is_saved_and_resumed_at_another_station() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-1", "QC-B1", 2).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-1", edrain_build("QC-B1", 2))
+        .await;
     let form = env.form(id).await;
     assert_eq!(form.header.qc_type, FormType::PreQc);
     assert_eq!(form.header.template_name, "Pre-Production Check");
@@ -383,7 +247,7 @@ async fn a_draft_is_saved_and_resumed_at_another_station() {
     assert_eq!(form.draft_id, None);
     assert!(form.answers.is_empty());
 
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let first_two = all[..2].to_vec();
     let draft = env
         .save_as(&env.token(Role::QcPerson), id, " JOB-1 ", first_two.clone())
@@ -452,19 +316,21 @@ async fn a_draft_is_saved_and_resumed_at_another_station() {
 
 #[tokio::test]
 async fn answers_that_are_not_on_the_form_or_not_storable_are_refused() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-2", "QC-B2", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-2", edrain_build("QC-B2", 1))
+        .await;
     let form = env.form(id).await;
     let qc = env.token(Role::QcPerson);
-    let mut stray = conforming(&form)[0].clone();
+    let mut stray = conforming_qc(&form)[0].clone();
     stray.item_id = Uuid::new_v4();
     let msg = err_text(env.save_as(&qc, id, "J", vec![stray]).await);
     assert!(msg.contains("does not belong"), "{msg}");
-    let mut twice = conforming(&form)[0].clone();
+    let mut twice = conforming_qc(&form)[0].clone();
     twice.basin_index = Some(7);
     let msg = err_text(env.save_as(&qc, id, "J", vec![twice]).await);
     assert!(msg.contains("does not belong"), "{msg}");
-    let a = conforming(&form)[0].clone();
+    let a = conforming_qc(&form)[0].clone();
     let msg = err_text(env.save_as(&qc, id, "J", vec![a.clone(), a]).await);
     assert!(msg.contains("answered twice"), "{msg}");
     let msg = err_text(env.save_as(&qc, id, &"J".repeat(51), vec![]).await);
@@ -474,10 +340,12 @@ async fn answers_that_are_not_on_the_form_or_not_storable_are_refused() {
 
 #[tokio::test]
 async fn one_open_draft_per_build_and_form_and_only_its_performer_edits_it() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-3", "QC-B3", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-3", edrain_build("QC-B3", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let draft = env
         .save_as(&env.token(Role::QcPerson), id, "J-3", all[..1].to_vec())
         .await
@@ -544,10 +412,12 @@ async fn one_open_draft_per_build_and_form_and_only_its_performer_edits_it() {
 
 #[tokio::test]
 async fn pass_needs_every_required_item_answered_and_none_non_conforming() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-4", "QC-B4", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-4", edrain_build("QC-B4", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let b = first_required_boolean(&form);
 
     // One required line open.
@@ -588,10 +458,12 @@ async fn pass_needs_every_required_item_answered_and_none_non_conforming() {
 
 #[tokio::test]
 async fn a_pass_is_signed_in_the_spec_format_and_moves_the_build() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-5", "QC-B5", 2).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-5", edrain_build("QC-B5", 2))
+        .await;
     let form = env.form(id).await;
-    let mut all = conforming(&form);
+    let mut all = conforming_qc(&form);
     all[0].answer.notes = Some("Drawing rev C".into());
     let done = env
         .submit(id, all.clone(), QcOutcome::Pass, None)
@@ -709,8 +581,10 @@ async fn a_pass_is_signed_in_the_spec_format_and_moves_the_build() {
 
 #[tokio::test]
 async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-6", "QC-B6", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-6", edrain_build("QC-B6", 1))
+        .await;
     // A coordinator's assignment of the inspector is cleared by the move (2.6, D3).
     env.send(Request::Assign {
         token: env.token(Role::ProductionCoordinator),
@@ -721,7 +595,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
     .await
     .expect("assign");
     let form = env.form(id).await;
-    let mut all = conforming(&form);
+    let mut all = conforming_qc(&form);
     let b = first_required_boolean(&form);
     all[b].answer = answer("NO");
     let done = env
@@ -804,7 +678,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
     let form = env.form(id).await;
     assert_eq!(form.draft_id, None);
     let pass = env
-        .submit(id, conforming(&form), QcOutcome::Pass, None)
+        .submit(id, conforming_qc(&form), QcOutcome::Pass, None)
         .await
         .expect("second pre-qc");
     let history = env.history_as(Role::QcPerson, id).await.expect("history");
@@ -819,10 +693,12 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
 
 #[tokio::test]
 async fn answers_with_store_to_are_copied_to_the_basins() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-7", "QC-B7", 2).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-7", edrain_build("QC-B7", 2))
+        .await;
     let form = env.form(id).await;
-    let mut all = conforming(&form);
+    let mut all = conforming_qc(&form);
     // Basin 2's drain is off-centre, with the note the option asks for.
     for (l, a) in form.lines.iter().zip(all.iter_mut()) {
         let item = &form.items[l.item];
@@ -879,10 +755,12 @@ async fn answers_with_store_to_are_copied_to_the_basins() {
 
 #[tokio::test]
 async fn a_failure_after_the_result_is_written_leaves_nothing_behind() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-8", "QC-B8", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-8", edrain_build("QC-B8", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let draft = env
         .save_as(&env.token(Role::QcPerson), id, "J-8", all[..1].to_vec())
         .await
@@ -954,10 +832,12 @@ async fn a_failure_after_the_result_is_written_leaves_nothing_behind() {
 
 #[tokio::test]
 async fn two_stations_submitting_at_once_have_exactly_one_winner() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-9", "QC-B9", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-9", edrain_build("QC-B9", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let a = login_ok(&env.ctx, "inspector", DEMO_PASSWORD).await;
     let b = login_ok(&env.ctx, "inspector", DEMO_PASSWORD).await;
     let (ra, rb) = tokio::join!(
@@ -997,10 +877,12 @@ async fn two_stations_submitting_at_once_have_exactly_one_winner() {
 
 #[tokio::test]
 async fn a_wrong_signing_password_counts_toward_the_lockout() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-10", "QC-B10", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-10", edrain_build("QC-B10", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let qc = env.token(Role::QcPerson);
     for _ in 0..4 {
         let e = env
@@ -1064,10 +946,12 @@ async fn a_wrong_signing_password_counts_toward_the_lockout() {
 
 #[tokio::test]
 async fn a_submitted_result_and_its_answers_cannot_be_changed() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-11", "QC-B11", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-11", edrain_build("QC-B11", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let done = env
         .submit(id, all.clone(), QcOutcome::Pass, None)
         .await
@@ -1120,10 +1004,12 @@ async fn a_submitted_result_and_its_answers_cannot_be_changed() {
 
 #[tokio::test]
 async fn verification_finds_a_changed_answer_in_the_history_and_on_the_command_line() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-12", "QC-B12", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-12", edrain_build("QC-B12", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let done = env
         .submit(id, all.clone(), QcOutcome::Pass, None)
         .await
@@ -1187,10 +1073,12 @@ async fn verification_finds_a_changed_answer_in_the_history_and_on_the_command_l
 
 #[tokio::test]
 async fn roles_and_the_acting_rule_are_enforced() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-13", "QC-B13", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-13", edrain_build("QC-B13", 1))
+        .await;
     let form = env.form(id).await;
-    let all = conforming(&form);
+    let all = conforming_qc(&form);
     let save = |role: Role| Request::SaveQcDraft {
         token: env.token(role),
         order_id: id,
@@ -1292,12 +1180,14 @@ async fn roles_and_the_acting_rule_are_enforced() {
 
 #[tokio::test]
 async fn a_template_with_results_is_never_changed_in_place() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-14", "QC-B14", 1).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-14", edrain_build("QC-B14", 1))
+        .await;
     let form = env.form(id).await;
     let v1 = form.header.template_id;
     let done = env
-        .submit(id, conforming(&form), QcOutcome::Pass, None)
+        .submit(id, conforming_qc(&form), QcOutcome::Pass, None)
         .await
         .expect("pass on version 1");
     let items_v1 = env
@@ -1343,7 +1233,9 @@ async fn a_template_with_results_is_never_changed_in_place() {
         .await,
         items_v1
     );
-    let other = env.build_at_pre_qc("PO-QC-15", "QC-B15", 1).await;
+    let other = env
+        .build_at_pre_qc("PO-QC-15", edrain_build("QC-B15", 1))
+        .await;
     let new_form = env.form(other).await;
     assert_eq!(new_form.header.template_version, 2);
     assert_ne!(new_form.header.template_id, v1);
@@ -1361,14 +1253,16 @@ async fn a_template_with_results_is_never_changed_in_place() {
 
 #[tokio::test]
 async fn final_qc_fails_back_to_production_then_passes_with_a_certificate() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc("PO-QC-F1", "QC-F1", 2).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-F1", edrain_build("QC-F1", 2))
+        .await;
     let pre = env.form(id).await;
-    env.submit(id, conforming(&pre), QcOutcome::Pass, None)
+    env.submit(id, conforming_qc(&pre), QcOutcome::Pass, None)
         .await
         .expect("pre-qc pass");
     // Production, testing and packaging are the floor's records; the build is put where Final QC starts.
-    let to_final_qc = async |env: &Env| {
+    let to_final_qc = async |env: &Floor| {
         env.db
             .client()
             .await
@@ -1388,7 +1282,7 @@ async fn final_qc_fails_back_to_production_then_passes_with_a_certificate() {
     let failed = submit_final(
         &env,
         id,
-        conforming(&form),
+        conforming_qc(&form),
         QcOutcome::Fail,
         Some("Weld spatter in basin 2"),
     )
@@ -1413,7 +1307,7 @@ async fn final_qc_fails_back_to_production_then_passes_with_a_certificate() {
         Some(false),
         "an earlier FAIL exists"
     );
-    let passed = submit_final(&env, id, conforming(&again), QcOutcome::Pass, None)
+    let passed = submit_final(&env, id, conforming_qc(&again), QcOutcome::Pass, None)
         .await
         .expect("final qc pass");
     assert_eq!(env.status(id).await, OrderStatus::ReadyForShip);
@@ -1459,7 +1353,7 @@ async fn final_qc_fails_back_to_production_then_passes_with_a_certificate() {
 }
 
 async fn submit_final(
-    env: &Env,
+    env: &Floor,
     id: Uuid,
     answers: Vec<LineAnswer>,
     outcome: QcOutcome,

@@ -3,18 +3,16 @@
 //! QC failure, completion and reopen, conditional updates between stations, the N/A and choice rules,
 //! the lock after the round's first testing form, and roles.
 
-use crate::auth::{ctx, expect_reply, login_ok, send};
-use crate::support::TestDb;
-use cleanstation::db::{Actor, DbError};
+use crate::floor::{Floor, conforming_qc, example_build};
+use cleanstation::db::DbError;
 use cleanstation::domain::Role;
-use cleanstation::domain::checklist::{CheckType, parse_checklists};
-use cleanstation::domain::order::{BuildConfig, CreatedOrder, NewOrder, OrderHeader, OrderStatus};
-use cleanstation::domain::qc::{Answer, LineAnswer, QcForm, QcOutcome};
+use cleanstation::domain::checklist::parse_checklists;
+use cleanstation::domain::order::{BuildConfig, OrderStatus};
+use cleanstation::domain::qc::QcOutcome;
 use cleanstation::domain::tasks::{TaskCompletion, TaskListView, WI_CONTROL_BOX};
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
-use cleanstation::service::ServiceCtx;
-use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
+use cleanstation::service::seed::DEMO_PASSWORD;
 use cleanstation::service::tasks::{add_note, complete_task, reopen_task, task_list};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -23,101 +21,8 @@ use uuid::Uuid;
 
 use OrderStatus as S;
 
-struct Env {
-    db: TestDb,
-    ctx: ServiceCtx,
-    tokens: HashMap<Role, String>,
-}
-
-impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
-            .await
-            .expect("seed");
-        let ctx = ctx(&db);
-        let mut tokens = HashMap::new();
-        for (username, _, _, role) in DEMO_USERS {
-            tokens.insert(role, login_ok(&ctx, username, DEMO_PASSWORD).await.token);
-        }
-        Env { db, ctx, tokens }
-    }
-
-    fn token(&self, role: Role) -> String {
-        self.tokens.get(&role).cloned().expect("token of role")
-    }
-
-    async fn send(&self, req: Request) -> Result<Reply, DbError> {
-        send(&self.ctx, req).await
-    }
-
-    /// Creates the build and takes it to READY_FOR_PRE_QC as procurement does.
-    async fn build_at_pre_qc(&self, build: BuildConfig) -> Uuid {
-        let po = format!("PO-{}", build.build_number);
-        let created: CreatedOrder = expect_reply(
-            self.send(Request::CreateOrder {
-                token: self.token(Role::ProductionCoordinator),
-                order: Box::new(NewOrder {
-                    header: OrderHeader {
-                        po_number: po,
-                        customer_name: "Mercy General Hospital".into(),
-                        project_name: None,
-                        sales_person: "Jo Sales".into(),
-                        want_date: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
-                        order_language: cleanstation::domain::order::DocumentLanguage::En,
-                        notes: None,
-                    },
-                    builds: vec![build],
-                    attachments: Vec::new(),
-                }),
-            })
-            .await,
-            |r| match r {
-                Reply::OrderCreated(c) => Some(c),
-                _ => None,
-            },
-        );
-        let id = created.builds[0].0;
-        let ps = self.token(Role::ProcurementSpecialist);
-        self.send(Request::ApproveBom {
-            token: ps.clone(),
-            order_id: id,
-            version: 1,
-        })
-        .await
-        .expect("approve BOM");
-        for (from, to) in [
-            (S::OrderCreated, S::PartsSent),
-            (S::PartsSent, S::ReadyForPreQc),
-        ] {
-            self.send(Request::Transition {
-                token: ps.clone(),
-                order_id: id,
-                from,
-                to,
-                note: None,
-                override_reason: None,
-            })
-            .await
-            .expect("procurement move");
-        }
-        id
-    }
-
-    async fn qc_form(&self, id: Uuid) -> QcForm {
-        match self
-            .send(Request::QcForm {
-                token: self.token(Role::QcPerson),
-                order_id: id,
-            })
-            .await
-            .expect("QC form")
-        {
-            Reply::QcForm(f) => *f,
-            other => panic!("unexpected reply {other:?}"),
-        }
-    }
-
+/// The task list and QC requests these tests use.
+impl Floor {
     /// Submits the waiting QC form (Pre-QC or Final QC) with every line conforming.
     async fn submit_qc(
         &self,
@@ -131,7 +36,7 @@ impl Env {
             order_id: id,
             qc_type: form.header.qc_type,
             job_id: "JOB-T1".into(),
-            answers: conforming(&form),
+            answers: conforming_qc(&form),
             outcome,
             reason: reason.map(str::to_string),
             password: DEMO_PASSWORD.into(),
@@ -139,43 +44,10 @@ impl Env {
         .await
     }
 
-    /// The build in READY_FOR_PRODUCTION through a Pre-QC pass.
-    async fn build_in_production(&self, build: BuildConfig) -> Uuid {
-        let id = self.build_at_pre_qc(build).await;
-        self.submit_qc(id, QcOutcome::Pass, None)
-            .await
-            .expect("pre-qc pass");
-        assert_eq!(self.status(id).await, S::ReadyForProduction);
-        id
-    }
-
     async fn list(&self, id: Uuid) -> TaskListView {
         task_list(&self.ctx, &self.token(Role::Assembler), id)
             .await
             .expect("task list")
-    }
-
-    async fn status(&self, id: Uuid) -> OrderStatus {
-        self.db
-            .client()
-            .await
-            .query_one(
-                r#"SELECT "orderStatus" FROM "ProductionOrder" WHERE id = $1"#,
-                &[&id],
-            )
-            .await
-            .expect("status")
-            .get(0)
-    }
-
-    async fn count(&self, sql: &str, id: Uuid) -> i64 {
-        self.db
-            .client()
-            .await
-            .query_one(sql, &[&id])
-            .await
-            .expect("count")
-            .get(0)
     }
 
     /// The current BOM's top-level lines: id -> quantity.
@@ -195,45 +67,6 @@ impl Env {
             .map(|r| (r.get(0), r.get(1)))
             .collect()
     }
-}
-
-fn conforming(form: &QcForm) -> Vec<LineAnswer> {
-    form.lines
-        .iter()
-        .map(|l| {
-            let item = &form.items[l.item];
-            let value = match item.check_type {
-                CheckType::Boolean | CheckType::NaOption => "YES".to_string(),
-                CheckType::Measurement => item
-                    .min
-                    .or(item.max)
-                    .map_or_else(|| "1".to_string(), |v| v.to_string()),
-                CheckType::MultiChoice => item.options.first().cloned().unwrap_or_default(),
-                CheckType::Text => "Checked".to_string(),
-            };
-            LineAnswer {
-                item_id: item.id,
-                basin_index: l.basin_index,
-                answer: Answer {
-                    value: Some(value),
-                    is_na: false,
-                    notes: None,
-                },
-            }
-        })
-        .collect()
-}
-
-/// workflow.md section 3's example: T2-B2, E_SINK basin 1, E_DRAIN basin 2, height-adjustable legs.
-fn example_build(number: &str) -> BuildConfig {
-    serde_json::from_value(json!({
-        "buildNumber": number, "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 60,
-        "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27", "feetType": "LOCK_LEVELING_CASTERS",
-        "basins": [
-            {"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20, "basinDepth": 8},
-            {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 24, "basinLength": 20, "basinDepth": 8}]
-    }))
-    .expect("valid build")
 }
 
 /// T2-B3 with pegboard, faucets and sprayers, fixed legs.
@@ -294,7 +127,7 @@ fn actual(list: &TaskListView) -> Vec<(i32, String, Option<String>, Option<i32>)
 }
 
 /// For every id, the task quantities add up to the BOM's top-level quantity.
-async fn assert_parts_match_bom(env: &Env, id: Uuid, list: &TaskListView) {
+async fn assert_parts_match_bom(env: &Floor, id: Uuid, list: &TaskListView) {
     let bom = env.bom_top(id).await;
     let mut sums: HashMap<String, Decimal> = HashMap::new();
     for p in list.tasks.iter().flat_map(|t| &t.parts) {
@@ -319,8 +152,10 @@ fn task_by<'a>(list: &'a TaskListView, code: &str) -> &'a cleanstation::domain::
 
 #[tokio::test]
 async fn the_spec_example_gets_exactly_its_18_tasks_with_parts_from_the_bom() {
-    let env = Env::new().await;
-    let id = env.build_in_production(example_build("TB2")).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_in_production("PO-TB2", example_build("TB2"))
+        .await;
     let list = env.list(id).await;
     assert_eq!(list.assembly_type, "MDRD-T2-B2");
     assert_eq!(list.status, S::ReadyForProduction);
@@ -378,7 +213,7 @@ async fn the_spec_example_gets_exactly_its_18_tasks_with_parts_from_the_bom() {
     assert_eq!(task_by(&list, "PRD-19").parts[0].part_id, "T2-BSN-ESK-KIT");
     assert_parts_match_bom(&env, id, &list).await;
     assert_eq!(
-        env.count(
+        env.scalar_i64(
             r#"SELECT count(*) FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
                 WHERE l."orderId" = $1 AND t."productionChecklistItemId" IS NOT NULL"#,
             id
@@ -390,8 +225,8 @@ async fn the_spec_example_gets_exactly_its_18_tasks_with_parts_from_the_bom() {
 
 #[tokio::test]
 async fn a_three_basin_build_with_pegboard_faucets_and_sprayers() {
-    let env = Env::new().await;
-    let id = env.build_in_production(three_basin_build()).await;
+    let env = Floor::new().await;
+    let id = env.build_in_production("PO-TB3", three_basin_build()).await;
     let list = env.list(id).await;
     let codes: Vec<(String, Option<i32>)> = list
         .tasks
@@ -458,8 +293,8 @@ async fn a_three_basin_build_with_pegboard_faucets_and_sprayers() {
 
 #[tokio::test]
 async fn a_failing_generation_leaves_the_status_unchanged() {
-    let env = Env::new().await;
-    let id = env.build_at_pre_qc(example_build("TB2F")).await;
+    let env = Floor::new().await;
+    let id = env.build_at_pre_qc("PO-TB2F", example_build("TB2F")).await;
     env.db
         .client()
         .await
@@ -476,7 +311,7 @@ async fn a_failing_generation_leaves_the_status_unchanged() {
     );
     assert_eq!(env.status(id).await, S::ReadyForPreQc);
     assert_eq!(
-        env.count(
+        env.scalar_i64(
             r#"SELECT count(*) FROM "TaskList" WHERE "orderId" = $1"#,
             id
         )
@@ -484,7 +319,7 @@ async fn a_failing_generation_leaves_the_status_unchanged() {
         0
     );
     assert_eq!(
-        env.count(
+        env.scalar_i64(
             r#"SELECT count(*) FROM "QCResult" WHERE "orderId" = $1"#,
             id
         )
@@ -495,8 +330,10 @@ async fn a_failing_generation_leaves_the_status_unchanged() {
 
 #[tokio::test]
 async fn re_entry_after_a_final_qc_failure_appends_only_the_rework_task() {
-    let env = Env::new().await;
-    let id = env.build_in_production(example_build("TB2R")).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_in_production("PO-TB2R", example_build("TB2R"))
+        .await;
     env.db
         .client()
         .await
@@ -521,7 +358,7 @@ async fn re_entry_after_a_final_qc_failure_appends_only_the_rework_task() {
     assert_eq!(rework.code, None);
     assert!(!rework.is_completed);
     assert_eq!(
-        env.count(
+        env.scalar_i64(
             r#"SELECT count(*) FROM "TaskList" WHERE "orderId" = $1"#,
             id
         )
@@ -546,8 +383,10 @@ async fn re_entry_after_a_final_qc_failure_appends_only_the_rework_task() {
 
 #[tokio::test]
 async fn completion_reopen_notes_and_the_completion_rules() {
-    let env = Env::new().await;
-    let id = env.build_in_production(example_build("TB2C")).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_in_production("PO-TB2C", example_build("TB2C"))
+        .await;
     let asm = env.token(Role::Assembler);
     let list = env.list(id).await;
     let plain = task_by(&list, "PRD-07").id;
@@ -673,8 +512,10 @@ async fn completion_reopen_notes_and_the_completion_rules() {
 
 #[tokio::test]
 async fn two_stations_completing_one_task_have_one_winner_and_lose_nothing() {
-    let env = Env::new().await;
-    let id = env.build_in_production(example_build("TB2X")).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_in_production("PO-TB2X", example_build("TB2X"))
+        .await;
     let list = env.list(id).await;
     let task = task_by(&list, "PRD-10").id;
     let asm = env.token(Role::Assembler);
@@ -711,8 +552,10 @@ async fn two_stations_completing_one_task_have_one_winner_and_lose_nothing() {
 
 #[tokio::test]
 async fn tasks_lock_after_the_rounds_first_testing_form() {
-    let env = Env::new().await;
-    let id = env.build_in_production(example_build("TB2L")).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_in_production("PO-TB2L", example_build("TB2L"))
+        .await;
     let asm = env.token(Role::Assembler);
     let list = env.list(id).await;
     let first = list.tasks[0].id;
@@ -777,8 +620,10 @@ async fn tasks_lock_after_the_rounds_first_testing_form() {
 
 #[tokio::test]
 async fn roles_and_the_acting_rule() {
-    let env = Env::new().await;
-    let id = env.build_in_production(example_build("TB2P")).await;
+    let env = Floor::new().await;
+    let id = env
+        .build_in_production("PO-TB2P", example_build("TB2P"))
+        .await;
     let task = env.list(id).await.tasks[1].id;
     for role in [
         Role::QcPerson,

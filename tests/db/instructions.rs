@@ -462,3 +462,28 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
     assert!(new.tools.iter().all(|t| t.name != DRILL));
     assert!(!new.tools.is_empty(), "the crimper stays");
 }
+
+#[tokio::test]
+async fn instructions_and_tools_that_task_generation_finds_by_name_keep_it() {
+    let env = Floor::new().await;
+    let c = env.catalog(Role::Admin).await;
+    let mut edit = edit_of(by_title(&c, WI_CONTROL_BOX));
+    edit.title = "Control box".into();
+    let refused = invalid(env.save(Role::Admin, edit).await);
+    assert!(
+        refused.contains(WI_CONTROL_BOX) && refused.contains("keep the name"),
+        "{refused}"
+    );
+    let mut tool = tool_edit_of(by_name(&c, DRILL));
+    tool.name = "Drill".into();
+    let refused = invalid(env.save_tool(Role::Admin, tool).await);
+    assert!(refused.contains("keep the name"), "{refused}");
+
+    // Nothing changed; other edits of the same rows still work.
+    let c = env.catalog(Role::Admin).await;
+    assert!(by_title(&c, WI_CONTROL_BOX).active);
+    let mut tool = tool_edit_of(by_name(&c, DRILL));
+    tool.category = Some("Power tools".into());
+    let c = catalog_of(env.save_tool(Role::Admin, tool).await);
+    assert_eq!(by_name(&c, DRILL).category.as_deref(), Some("Power tools"));
+}

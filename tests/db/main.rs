@@ -16,6 +16,7 @@ mod inventory;
 mod orders;
 mod packaging;
 mod qc;
+mod rework;
 mod schema;
 mod seed;
 mod tasks;

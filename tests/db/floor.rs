@@ -190,6 +190,12 @@ impl Floor {
         .await
         .expect("submit");
         assert_eq!(done.status, TestingStatus::Pass);
+        self.t5(id).await.expect("T5");
+        id
+    }
+
+    /// T5 by the assembler: READY_FOR_PRODUCTION to TESTING_COMPLETE.
+    pub async fn t5(&self, id: Uuid) -> Result<Reply, DbError> {
         self.transition(
             Role::Assembler,
             id,
@@ -197,8 +203,6 @@ impl Floor {
             S::TestingComplete,
         )
         .await
-        .expect("T5");
-        id
     }
 
     /// An open task on the build's active task list (one list per build, made on first use).

@@ -86,14 +86,12 @@ impl Floor {
     /// Testing passed, T5, everything packed, T6 and T7: the build waits for Final QC.
     async fn finish_round(&self, id: Uuid) -> PackagingView {
         self.pass_testing(id).await;
-        self.transition(
-            Role::Assembler,
-            id,
-            S::ReadyForProduction,
-            S::TestingComplete,
-        )
-        .await
-        .expect("T5");
+        self.t5(id).await.expect("T5");
+        self.pack_and_send_to_final_qc(id).await
+    }
+
+    /// Packs everything, then T6 and T7; returns the completed checklist.
+    async fn pack_and_send_to_final_qc(&self, id: Uuid) -> PackagingView {
         let packed = self.pack_all(id).await;
         assert!(packed.completed, "{packed:#?}");
         for (from, to) in [
@@ -133,15 +131,7 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
         rework.description,
         "Rework after Final QC failure: Scratch on the backsplash"
     );
-    let t5 = refusal(
-        f.transition(
-            Role::Assembler,
-            id,
-            S::ReadyForProduction,
-            S::TestingComplete,
-        )
-        .await,
-    );
+    let t5 = refusal(f.t5(id).await);
     assert!(t5.contains("1 task(s) still open"), "{t5}");
 
     // The first round's PASS form does not count in the second round.
@@ -149,27 +139,12 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
     let form = f.testing_form(id).await;
     assert!(form.submitted.is_empty(), "{:?}", form.submitted);
     assert!(form.answers.is_empty() && form.draft_id.is_none());
-    let t5 = refusal(
-        f.transition(
-            Role::Assembler,
-            id,
-            S::ReadyForProduction,
-            S::TestingComplete,
-        )
-        .await,
-    );
+    let t5 = refusal(f.t5(id).await);
     assert!(t5.contains("No passed testing form in this round"), "{t5}");
 
     // A new form, a new checklist (nothing packed yet), and the build goes back to Final QC.
     f.pass_testing(id).await;
-    f.transition(
-        Role::Assembler,
-        id,
-        S::ReadyForProduction,
-        S::TestingComplete,
-    )
-    .await
-    .expect("T5 in round 2");
+    f.t5(id).await.expect("T5 in round 2");
     let second = packaging::packaging(&f.ctx, &asm, id)
         .await
         .expect("round 2 checklist");
@@ -185,16 +160,7 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
         .await,
     );
     assert!(t6.contains("Packaging incomplete"), "{t6}");
-    let packed = f.pack_all(id).await;
-    assert!(packed.completed);
-    for (from, to) in [
-        (S::TestingComplete, S::PackagingComplete),
-        (S::PackagingComplete, S::ReadyForFinalQc),
-    ] {
-        f.transition(Role::Assembler, id, from, to)
-            .await
-            .expect("T6 / T7 in round 2");
-    }
+    f.pack_and_send_to_final_qc(id).await;
     f.final_qc(id, QcOutcome::Pass, None).await;
     assert_eq!(f.status(id).await, S::ReadyForShip);
 

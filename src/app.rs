@@ -4,6 +4,7 @@
 //! runtime should do as a [`Command`]. `view` draws the current state and never panics, at any size.
 
 use crate::db::DbError;
+use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::keymap::{Action, KeyChord, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Msg, Reply, Request, RequestId};
@@ -62,6 +63,8 @@ pub struct App {
     keymap: Keymap,
     ids: IdGen,
     session: Option<Session>,
+    /// The service department's cart: kept across screens and the station lock, dropped with the session.
+    cart: Cart,
     /// Replies with an id below this belong to an earlier session (or the login itself).
     session_floor: RequestId,
     screen: ActiveScreen,
@@ -90,6 +93,7 @@ impl App {
             keymap: Keymap::default(),
             ids: IdGen::default(),
             session: None,
+            cart: Cart::default(),
             session_floor: RequestId::default(),
             overlays: Vec::new(),
             toast: None,
@@ -362,7 +366,8 @@ impl App {
     }
 
     fn send_screen(&mut self, msg: ScreenMsg) -> Command {
-        let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap);
+        let mut ctx =
+            Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let cmd = self.screen.update(msg, &mut ctx);
         let effects = ctx.into_effects();
         cmd.and(self.apply(effects))
@@ -375,7 +380,8 @@ impl App {
         }) else {
             return Command::None;
         };
-        let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap);
+        let mut ctx =
+            Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let (cmd, outcome) = lock.update(msg, &mut ctx);
         let effects = ctx.into_effects();
         let cmd = cmd.and(self.apply(effects));
@@ -410,6 +416,10 @@ impl App {
                     self.overlays.retain(|o| !matches!(o, Overlay::Lock(_)));
                     Command::None
                 }
+                Effect::Cart(cart) => {
+                    self.cart = cart;
+                    Command::None
+                }
             };
             cmd = cmd.and(next);
         }
@@ -426,7 +436,8 @@ impl App {
             self.screen = ActiveScreen::Password(PasswordScreen::new(true));
             return Command::None;
         }
-        let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap);
+        let mut ctx =
+            Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let (screen, cmd) = ActiveScreen::open(id, &mut ctx);
         let effects = ctx.into_effects();
         self.screen = screen;
@@ -437,6 +448,7 @@ impl App {
         self.session_floor = self.ids.peek();
         let token = session.token.clone();
         self.session = Some(session);
+        self.cart = Cart::default();
         self.overlays.clear();
         self.toast = None;
         self.unread = None;
@@ -479,6 +491,7 @@ impl App {
             }
         });
         self.session = None;
+        self.cart = Cart::default();
         self.overlays.clear();
         self.toast = None;
         self.unread = None;

@@ -139,6 +139,15 @@ actions! {
     AddStep => "Add step",
     StepUp => "Step earlier",
     StepDown => "Step later",
+    AddToCart => "Add to cart",
+    OpenCart => "Cart",
+    SubmitOrder => "Submit order",
+    Withdraw => "Withdraw",
+    ApproveOrder => "Approve",
+    RejectOrder => "Reject",
+    FulfilOrder => "Mark fulfilled",
+    ExportCsv => "Export CSV",
+    OpenShortage => "Parts shortage",
 }
 
 /// A group of bindings that is active in some situation.
@@ -251,10 +260,28 @@ pub enum KeyContext {
     WorkInstructions,
     /// Editing one work instruction's steps.
     InstructionEditor,
+    /// The service parts catalogue.
+    ServiceCatalog,
+    /// The service cart.
+    ServiceCart,
+    /// The requester's own service orders.
+    MyServiceOrders,
+    /// Procurement's queue of service orders.
+    ServiceQueue,
+    /// One service order being processed.
+    ServiceOrderView,
+    /// A service order that may be approved or rejected (PENDING, procurement).
+    ServiceOrderPending,
+    /// A service order that may be marked fulfilled (APPROVED, procurement).
+    ServiceOrderApproved,
+    /// Procurement's order desk.
+    OrderDesk,
+    /// The parts-shortage view.
+    Shortage,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 58] = [
+    pub const ALL: [KeyContext; 67] = [
         KeyContext::Global,
         KeyContext::Session,
         KeyContext::TextInput,
@@ -313,6 +340,15 @@ impl KeyContext {
         KeyContext::PackagingEdit,
         KeyContext::WorkInstructions,
         KeyContext::InstructionEditor,
+        KeyContext::ServiceCatalog,
+        KeyContext::ServiceCart,
+        KeyContext::MyServiceOrders,
+        KeyContext::ServiceQueue,
+        KeyContext::ServiceOrderView,
+        KeyContext::ServiceOrderPending,
+        KeyContext::ServiceOrderApproved,
+        KeyContext::OrderDesk,
+        KeyContext::Shortage,
     ];
 
     /// The heading of this group in the help overlay.
@@ -376,6 +412,15 @@ impl KeyContext {
             KeyContext::PackagingEdit => "Packing",
             KeyContext::WorkInstructions => "Work instructions",
             KeyContext::InstructionEditor => "Instruction steps",
+            KeyContext::ServiceCatalog => "Service parts",
+            KeyContext::ServiceCart => "Cart",
+            KeyContext::MyServiceOrders => "My service orders",
+            KeyContext::ServiceQueue => "Service orders",
+            KeyContext::ServiceOrderView => "Service order",
+            KeyContext::ServiceOrderPending => "Decision",
+            KeyContext::ServiceOrderApproved => "Fulfilment",
+            KeyContext::OrderDesk => "Order desk",
+            KeyContext::Shortage => "Parts shortage",
         }
     }
 }
@@ -897,6 +942,96 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::StepDown,
         false,
     ),
+    // Service parts and the cart (service department)
+    b(C::ServiceCatalog, ENTER, A::ToggleNode, true),
+    b(C::ServiceCatalog, KeyChord::ch('/'), A::Search, true),
+    b(C::ServiceCatalog, KeyChord::ch('a'), A::AddToCart, true),
+    b(C::ServiceCatalog, KeyChord::ch('c'), A::OpenCart, true),
+    b(C::ServiceCatalog, ESC, A::Back, true),
+    b(C::ServiceCart, RIGHT, A::Increase, false),
+    b(C::ServiceCart, KeyChord::ch('+'), A::Increase, true),
+    b(C::ServiceCart, LEFT, A::Decrease, false),
+    b(C::ServiceCart, KeyChord::ch('-'), A::Decrease, true),
+    b(C::ServiceCart, ENTER, A::EnterQuantity, true),
+    b(
+        C::ServiceCart,
+        KeyChord::plain(KeyCode::Delete),
+        A::RemoveRow,
+        true,
+    ),
+    b(C::ServiceCart, KeyChord::ch('s'), A::SubmitOrder, true),
+    b(C::ServiceCart, ESC, A::Back, true),
+    b(C::MyServiceOrders, ENTER, A::Open, true),
+    b(C::MyServiceOrders, KeyChord::ch('w'), A::Withdraw, true),
+    b(
+        C::MyServiceOrders,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::MyServiceOrders, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::MyServiceOrders, ESC, A::Back, true),
+    // Service orders (procurement)
+    b(C::ServiceQueue, ENTER, A::Open, true),
+    b(C::ServiceQueue, KeyChord::ch('f'), A::StatusFilter, true),
+    b(
+        C::ServiceQueue,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::ServiceQueue, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::ServiceQueue, ESC, A::Back, true),
+    b(
+        C::ServiceOrderPending,
+        KeyChord::ch('a'),
+        A::ApproveOrder,
+        true,
+    ),
+    b(
+        C::ServiceOrderPending,
+        KeyChord::ch('r'),
+        A::RejectOrder,
+        true,
+    ),
+    b(
+        C::ServiceOrderApproved,
+        KeyChord::ch('f'),
+        A::FulfilOrder,
+        true,
+    ),
+    b(
+        C::ServiceOrderView,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::ServiceOrderView, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::ServiceOrderView, ESC, A::Back, true),
+    // Order desk and parts shortage (procurement)
+    b(C::OrderDesk, ENTER, A::Open, true),
+    b(C::OrderDesk, KeyChord::ch('b'), A::ApproveBom, true),
+    b(C::OrderDesk, KeyChord::ch('m'), A::MoveStatus, true),
+    b(C::OrderDesk, KeyChord::ch('p'), A::OpenShortage, true),
+    b(
+        C::OrderDesk,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::OrderDesk, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::OrderDesk, ESC, A::Back, true),
+    b(C::Shortage, KeyChord::ch('s'), A::SortNext, true),
+    b(C::Shortage, KeyChord::ch('r'), A::SortReverse, false),
+    b(C::Shortage, KeyChord::ch('x'), A::ExportCsv, true),
+    b(
+        C::Shortage,
+        KeyChord::plain(KeyCode::F(5)),
+        A::Refresh,
+        false,
+    ),
+    b(C::Shortage, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Shortage, ESC, A::Back, true),
 ];
 
 /// One line of the help or one item of the key bar: all chords of one action in one context.

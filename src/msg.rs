@@ -9,6 +9,7 @@ use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::bom_document::{BomDocument, BomVersionList};
 use crate::domain::checklist::FormType;
+use crate::domain::desk::{DeskRow, Shortage};
 use crate::domain::floor::{PackagingView, TestingFormView, TestingSubmitted};
 use crate::domain::instructions::{InstructionCatalog, InstructionDraft, ToolDraft};
 use crate::domain::inventory::{BuildUse, Inventory};
@@ -18,6 +19,10 @@ use crate::domain::order::{
     OrderDetail, OrderPage, OrderQuery, OrderRow, OrderStatus, WizardContext,
 };
 use crate::domain::qc::{LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultSummary};
+use crate::domain::service_order::{
+    CartLine, LineApproval, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary,
+    ServiceOrderView,
+};
 use crate::domain::session::Session;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::domain::user::{NewUser, UserSummary};
@@ -359,6 +364,63 @@ pub enum Request {
         token: String,
         tool: Box<ToolDraft>,
     },
+    // Service orders (SERVICE_DEPARTMENT requests; PROCUREMENT_SPECIALIST and ADMIN process; PC reads).
+    /// Creates a PENDING order from the cart, in one transaction.
+    SubmitServiceOrder {
+        token: String,
+        lines: Vec<CartLine>,
+        notes: Option<String>,
+    },
+    ServiceOrders {
+        token: String,
+        scope: ServiceOrderScope,
+        status: Option<ServiceOrderStatus>,
+    },
+    ServiceOrder {
+        token: String,
+        id: Uuid,
+    },
+    /// The requester deletes their own PENDING order.
+    WithdrawServiceOrder {
+        token: String,
+        id: Uuid,
+    },
+    /// PENDING -> APPROVED with each line's approved quantity (0 removes the line).
+    ApproveServiceOrder {
+        token: String,
+        id: Uuid,
+        lines: Vec<LineApproval>,
+        note: Option<String>,
+        internal_note: Option<String>,
+    },
+    /// PENDING -> REJECTED with a required reason.
+    RejectServiceOrder {
+        token: String,
+        id: Uuid,
+        reason: String,
+        internal_note: Option<String>,
+    },
+    /// APPROVED -> FULFILLED.
+    FulfilServiceOrder {
+        token: String,
+        id: Uuid,
+        note: Option<String>,
+        internal_note: Option<String>,
+    },
+    // Procurement's order desk.
+    /// The builds in ORDER_CREATED and PARTS_SENT with their BOM state.
+    OrderDesk {
+        token: String,
+    },
+    /// The flattened totals of those builds, grouped by part id.
+    PartsShortage {
+        token: String,
+    },
+    /// Writes the shortage as CSV into `dir`.
+    ExportShortage {
+        token: String,
+        dir: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -520,6 +582,30 @@ impl std::fmt::Debug for Request {
                 return write!(f, "SaveWorkInstruction {{ {:?} }}", instruction.title);
             }
             Request::SaveTool { tool, .. } => return write!(f, "SaveTool {{ {:?} }}", tool.name),
+            Request::SubmitServiceOrder { lines, .. } => {
+                return write!(f, "SubmitServiceOrder {{ {} lines }}", lines.len());
+            }
+            Request::ServiceOrders { scope, status, .. } => {
+                return write!(f, "ServiceOrders {{ {scope:?} {status:?} }}");
+            }
+            Request::ServiceOrder { id, .. } => return write!(f, "ServiceOrder {{ {id} }}"),
+            Request::WithdrawServiceOrder { id, .. } => {
+                return write!(f, "WithdrawServiceOrder {{ {id} }}");
+            }
+            Request::ApproveServiceOrder { id, .. } => {
+                return write!(f, "ApproveServiceOrder {{ {id} }}");
+            }
+            Request::RejectServiceOrder { id, .. } => {
+                return write!(f, "RejectServiceOrder {{ {id} }}");
+            }
+            Request::FulfilServiceOrder { id, .. } => {
+                return write!(f, "FulfilServiceOrder {{ {id} }}");
+            }
+            Request::OrderDesk { .. } => "OrderDesk",
+            Request::PartsShortage { .. } => "PartsShortage",
+            Request::ExportShortage { dir, .. } => {
+                return write!(f, "ExportShortage {{ {dir:?} }}");
+            }
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -576,6 +662,11 @@ pub enum Reply {
     /// The checklist after a change.
     Packaging(Box<PackagingView>),
     WorkInstructions(Box<InstructionCatalog>),
+    ServiceOrders(Vec<ServiceOrderSummary>),
+    /// One service order, after a read, a submit or a decision.
+    ServiceOrder(Box<ServiceOrderView>),
+    OrderDesk(Vec<DeskRow>),
+    PartsShortage(Box<Shortage>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,13 +8,20 @@ pub mod home;
 pub mod inventory;
 pub mod lock;
 pub mod login;
+pub mod my_service_orders;
 pub mod notifications;
+pub mod order_desk;
 pub mod order_detail;
 pub mod orders;
 pub mod packaging;
 pub mod password;
 pub mod qc_checklist;
 pub mod qc_history;
+pub mod service_cart;
+pub mod service_catalog;
+pub mod service_order;
+pub mod service_queue;
+pub mod shortage;
 pub mod task_runner;
 pub mod testing_form;
 pub mod users;
@@ -22,6 +29,7 @@ pub mod wizard;
 pub mod work_instructions;
 
 use crate::domain::Role;
+use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::keymap::{Action, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Request, RequestId};
@@ -75,6 +83,8 @@ pub enum Effect {
     Unread(i64),
     /// The lock screen accepted the password.
     Unlocked,
+    /// The service cart changed; the shell keeps it for the session (a station lock keeps it too).
+    Cart(Cart),
 }
 
 /// What a screen's `update` may use: request ids, the session, and an outbox for effects.
@@ -82,6 +92,7 @@ pub struct Ctx<'a> {
     ids: &'a mut IdGen,
     session: Option<&'a Session>,
     keymap: &'a Keymap,
+    cart: Option<&'a Cart>,
     effects: Vec<Effect>,
 }
 
@@ -91,8 +102,22 @@ impl<'a> Ctx<'a> {
             ids,
             session,
             keymap,
+            cart: None,
             effects: Vec::new(),
         }
+    }
+
+    /// Lends the session's service cart to the screens (the shell keeps it; screens change it through
+    /// [`Effect::Cart`]).
+    #[must_use]
+    pub fn with_cart(mut self, cart: &'a Cart) -> Ctx<'a> {
+        self.cart = Some(cart);
+        self
+    }
+
+    /// The session's service cart (empty when the shell lent none).
+    pub fn cart(&self) -> Cart {
+        self.cart.cloned().unwrap_or_default()
     }
 
     /// For dialogs that show their own keys (e.g. `y Yes  n No`), taken from the same table.
@@ -158,6 +183,20 @@ pub enum ScreenId {
     Packaging(uuid::Uuid),
     /// ADMIN: work instructions and tools.
     WorkInstructions,
+    /// SERVICE_DEPARTMENT: the service parts catalogue.
+    ServicePartsCatalog,
+    /// SERVICE_DEPARTMENT: the cart.
+    ServiceCart,
+    /// SERVICE_DEPARTMENT: the user's own service orders.
+    MyServiceOrders,
+    /// Procurement's queue of service orders.
+    ServiceQueue,
+    /// One service order as procurement processes it.
+    ServiceOrder(uuid::Uuid),
+    /// Procurement's order desk.
+    OrderDesk,
+    /// The parts-shortage view.
+    PartsShortage,
 }
 
 /// One line of the home menu.
@@ -183,6 +222,45 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             label: "Orders",
             description: "Your work queue; search and open any build",
             target: ScreenId::Orders,
+        });
+    }
+    if role == Role::ServiceDepartment {
+        entries.push(HomeEntry {
+            label: "Service parts",
+            description: "Find service parts; add them to the cart",
+            target: ScreenId::ServicePartsCatalog,
+        });
+        entries.push(HomeEntry {
+            label: "Cart",
+            description: "Review the cart and submit a service order",
+            target: ScreenId::ServiceCart,
+        });
+        entries.push(HomeEntry {
+            label: "My service orders",
+            description: "Status, lines and procurement's notes",
+            target: ScreenId::MyServiceOrders,
+        });
+    }
+    if matches!(role, Role::ProcurementSpecialist | Role::Admin) {
+        entries.push(HomeEntry {
+            label: "Order desk",
+            description: "Builds waiting for parts: BOMs and moves",
+            target: ScreenId::OrderDesk,
+        });
+        entries.push(HomeEntry {
+            label: "Parts shortage",
+            description: "Parts the waiting builds need, for one purchase",
+            target: ScreenId::PartsShortage,
+        });
+    }
+    if matches!(
+        role,
+        Role::ProcurementSpecialist | Role::Admin | Role::ProductionCoordinator
+    ) {
+        entries.push(HomeEntry {
+            label: "Service orders",
+            description: "The service department's part requests",
+            target: ScreenId::ServiceQueue,
         });
     }
     entries.push(HomeEntry {
@@ -232,6 +310,13 @@ pub enum ActiveScreen {
     Testing(Box<testing_form::TestingScreen>),
     Packaging(Box<packaging::PackagingScreen>),
     WorkInstructions(Box<work_instructions::WorkInstructionsScreen>),
+    ServicePartsCatalog(Box<service_catalog::ServiceCatalogScreen>),
+    ServiceCart(Box<service_cart::ServiceCartScreen>),
+    MyServiceOrders(Box<my_service_orders::MyServiceOrdersScreen>),
+    ServiceQueue(Box<service_queue::ServiceQueueScreen>),
+    ServiceOrder(Box<service_order::ServiceOrderScreen>),
+    OrderDesk(Box<order_desk::OrderDeskScreen>),
+    PartsShortage(Box<shortage::ShortageScreen>),
 }
 
 impl ActiveScreen {
@@ -309,6 +394,34 @@ impl ActiveScreen {
                 let (s, cmd) = work_instructions::WorkInstructionsScreen::open(ctx);
                 (ActiveScreen::WorkInstructions(Box::new(s)), cmd)
             }
+            ScreenId::ServicePartsCatalog => {
+                let (s, cmd) = service_catalog::ServiceCatalogScreen::open(ctx);
+                (ActiveScreen::ServicePartsCatalog(Box::new(s)), cmd)
+            }
+            ScreenId::ServiceCart => {
+                let (s, cmd) = service_cart::ServiceCartScreen::open(ctx);
+                (ActiveScreen::ServiceCart(Box::new(s)), cmd)
+            }
+            ScreenId::MyServiceOrders => {
+                let (s, cmd) = my_service_orders::MyServiceOrdersScreen::open(ctx);
+                (ActiveScreen::MyServiceOrders(Box::new(s)), cmd)
+            }
+            ScreenId::ServiceQueue => {
+                let (s, cmd) = service_queue::ServiceQueueScreen::open(ctx);
+                (ActiveScreen::ServiceQueue(Box::new(s)), cmd)
+            }
+            ScreenId::ServiceOrder(id) => {
+                let (s, cmd) = service_order::ServiceOrderScreen::open(id, ctx);
+                (ActiveScreen::ServiceOrder(Box::new(s)), cmd)
+            }
+            ScreenId::OrderDesk => {
+                let (s, cmd) = order_desk::OrderDeskScreen::open(ctx);
+                (ActiveScreen::OrderDesk(Box::new(s)), cmd)
+            }
+            ScreenId::PartsShortage => {
+                let (s, cmd) = shortage::ShortageScreen::open(ctx);
+                (ActiveScreen::PartsShortage(Box::new(s)), cmd)
+            }
         }
     }
 
@@ -330,6 +443,13 @@ impl ActiveScreen {
             ActiveScreen::Testing(s) => s.title(),
             ActiveScreen::Packaging(s) => s.title(),
             ActiveScreen::WorkInstructions(s) => s.title(),
+            ActiveScreen::ServicePartsCatalog(s) => s.title(),
+            ActiveScreen::ServiceCart(s) => s.title(),
+            ActiveScreen::MyServiceOrders(s) => s.title(),
+            ActiveScreen::ServiceQueue(s) => s.title(),
+            ActiveScreen::ServiceOrder(s) => s.title(),
+            ActiveScreen::OrderDesk(s) => s.title(),
+            ActiveScreen::PartsShortage(s) => s.title(),
         }
     }
 
@@ -352,6 +472,13 @@ impl ActiveScreen {
             ActiveScreen::Testing(s) => s.key_contexts(),
             ActiveScreen::Packaging(s) => s.key_contexts(),
             ActiveScreen::WorkInstructions(s) => s.key_contexts(),
+            ActiveScreen::ServicePartsCatalog(s) => s.key_contexts(),
+            ActiveScreen::ServiceCart(s) => s.key_contexts(),
+            ActiveScreen::MyServiceOrders(s) => s.key_contexts(),
+            ActiveScreen::ServiceQueue(s) => s.key_contexts(),
+            ActiveScreen::ServiceOrder(s) => s.key_contexts(),
+            ActiveScreen::OrderDesk(s) => s.key_contexts(),
+            ActiveScreen::PartsShortage(s) => s.key_contexts(),
         }
     }
 
@@ -373,6 +500,13 @@ impl ActiveScreen {
             ActiveScreen::Testing(s) => s.update(msg, ctx),
             ActiveScreen::Packaging(s) => s.update(msg, ctx),
             ActiveScreen::WorkInstructions(s) => s.update(msg, ctx),
+            ActiveScreen::ServicePartsCatalog(s) => s.update(msg, ctx),
+            ActiveScreen::ServiceCart(s) => s.update(msg, ctx),
+            ActiveScreen::MyServiceOrders(s) => s.update(msg, ctx),
+            ActiveScreen::ServiceQueue(s) => s.update(msg, ctx),
+            ActiveScreen::ServiceOrder(s) => s.update(msg, ctx),
+            ActiveScreen::OrderDesk(s) => s.update(msg, ctx),
+            ActiveScreen::PartsShortage(s) => s.update(msg, ctx),
         }
     }
 
@@ -394,6 +528,13 @@ impl ActiveScreen {
             ActiveScreen::Testing(s) => s.view(frame, area, theme),
             ActiveScreen::Packaging(s) => s.view(frame, area, theme),
             ActiveScreen::WorkInstructions(s) => s.view(frame, area, theme),
+            ActiveScreen::ServicePartsCatalog(s) => s.view(frame, area, theme),
+            ActiveScreen::ServiceCart(s) => s.view(frame, area, theme),
+            ActiveScreen::MyServiceOrders(s) => s.view(frame, area, theme),
+            ActiveScreen::ServiceQueue(s) => s.view(frame, area, theme),
+            ActiveScreen::ServiceOrder(s) => s.view(frame, area, theme),
+            ActiveScreen::OrderDesk(s) => s.view(frame, area, theme),
+            ActiveScreen::PartsShortage(s) => s.view(frame, area, theme),
         }
     }
 
@@ -414,6 +555,13 @@ impl ActiveScreen {
             ActiveScreen::Testing(s) => s.has_unsaved_input(),
             ActiveScreen::Packaging(s) => s.has_unsaved_input(),
             ActiveScreen::WorkInstructions(s) => s.has_unsaved_input(),
+            ActiveScreen::ServicePartsCatalog(s) => s.has_unsaved_input(),
+            ActiveScreen::ServiceCart(s) => s.has_unsaved_input(),
+            ActiveScreen::MyServiceOrders(s) => s.has_unsaved_input(),
+            ActiveScreen::ServiceQueue(s) => s.has_unsaved_input(),
+            ActiveScreen::ServiceOrder(s) => s.has_unsaved_input(),
+            ActiveScreen::OrderDesk(s) => s.has_unsaved_input(),
+            ActiveScreen::PartsShortage(s) => s.has_unsaved_input(),
             ActiveScreen::Orders(_) => false,
         }
     }

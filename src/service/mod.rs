@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod bom;
 pub mod catalog;
+pub mod desk;
 pub mod export;
 pub mod instructions;
 pub mod inventory;
@@ -14,6 +15,7 @@ pub mod orders;
 pub mod packaging;
 pub mod qc;
 pub mod seed;
+pub mod service_orders;
 pub mod tasks;
 pub mod testing;
 pub mod users;
@@ -306,6 +308,16 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
         admin @ (Request::WorkInstructions { .. }
         | Request::SaveWorkInstruction { .. }
         | Request::SaveTool { .. }) => instructions::handle(ctx, admin).await,
+        so @ (Request::SubmitServiceOrder { .. }
+        | Request::ServiceOrders { .. }
+        | Request::ServiceOrder { .. }
+        | Request::WithdrawServiceOrder { .. }
+        | Request::ApproveServiceOrder { .. }
+        | Request::RejectServiceOrder { .. }
+        | Request::FulfilServiceOrder { .. }) => service_orders::handle(ctx, so).await,
+        desk @ (Request::OrderDesk { .. }
+        | Request::PartsShortage { .. }
+        | Request::ExportShortage { .. }) => desk::handle(ctx, desk).await,
     }
 }
 

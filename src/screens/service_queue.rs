@@ -1,30 +1,76 @@
-//! Procurement's queue of service orders: PENDING first, oldest first.
+//! Procurement's queue of service orders: PENDING first, oldest first (the server's order), with a
+//! status filter. PROCUREMENT_SPECIALIST and ADMIN process the orders they open; PC reads them.
 
+use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::{fit_text, panel, row, selectable_table};
+use chrono::NaiveDateTime;
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
+
+/// Rows one PageUp/PageDown moves.
+const PAGE: usize = 10;
+
+/// The filter after `current`: all, then each status in order, then all again.
+pub fn next_filter(current: Option<ServiceOrderStatus>) -> Option<ServiceOrderStatus> {
+    match current {
+        None => ServiceOrderStatus::ALL.first().copied(),
+        Some(s) => {
+            let i = ServiceOrderStatus::ALL.iter().position(|x| *x == s);
+            i.and_then(|i| ServiceOrderStatus::ALL.get(i + 1).copied())
+        }
+    }
+}
+
+/// How long ago `then` was, coarse enough to read at a glance: `just now`, `12 min`, `3 h`, `2 d`.
+pub fn age(now: NaiveDateTime, then: NaiveDateTime) -> String {
+    let minutes = (now - then).num_minutes();
+    match minutes {
+        // A station clock slightly behind the database's is not news.
+        m if m < 1 => "just now".to_string(),
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h", m / 60),
+        m => format!("{} d", m / (24 * 60)),
+    }
+}
+
+/// The station's wall clock; request timestamps are the plant's local time (D12).
+fn local_now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
 
 pub struct ServiceQueueScreen {
+    rows: Vec<ServiceOrderSummary>,
+    status: Option<ServiceOrderStatus>,
+    table: TableState,
     loading: Option<RequestId>,
+    /// A first reply has arrived; before that an empty table means "loading".
+    loaded: bool,
+    error: Option<String>,
+    filter_key: String,
 }
 
 impl ServiceQueueScreen {
     pub fn open(ctx: &mut Ctx) -> (ServiceQueueScreen, Command) {
-        #[allow(unused_mut)]
-        let mut s = ServiceQueueScreen { loading: None };
-        let Some(token) = ctx.token() else {
-            return (s, Command::None);
-        };
-        let (rid, cmd) = ctx.request(Request::ServiceOrders {
-            token,
-            scope: crate::domain::service_order::ServiceOrderScope::Queue,
+        let filter_key = ctx
+            .keymap()
+            .key_label(KeyContext::ServiceQueue, Action::StatusFilter);
+        let mut s = ServiceQueueScreen {
+            rows: Vec::new(),
             status: None,
-        });
-        s.loading = Some(rid);
+            table: TableState::default(),
+            loading: None,
+            loaded: false,
+            error: None,
+            filter_key,
+        };
+        let cmd = s.reload(ctx);
         (s, cmd)
     }
 
@@ -32,23 +78,284 @@ impl ServiceQueueScreen {
         "Service orders"
     }
 
+    pub fn rows(&self) -> &[ServiceOrderSummary] {
+        &self.rows
+    }
+
+    pub fn status_filter(&self) -> Option<ServiceOrderStatus> {
+        self.status
+    }
+
+    pub fn selected(&self) -> Option<&ServiceOrderSummary> {
+        self.table.selected().and_then(|i| self.rows.get(i))
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
         vec![KeyContext::ServiceQueue, KeyContext::List]
     }
 
+    pub fn has_unsaved_input(&self) -> bool {
+        false
+    }
+
+    /// Asks for the list under the current filter; a reply still on its way is superseded.
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::ServiceOrders {
+            token,
+            scope: ServiceOrderScope::Queue,
+            status: self.status,
+        });
+        self.loading = Some(id);
+        cmd
+    }
+
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        if let ScreenMsg::Action(Action::Back) = msg {
-            ctx.emit(Effect::Navigate(ScreenId::Home));
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => {
+                self.on_reply(reply);
+                Command::None
+            }
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
         }
-        let _ = self.loading;
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let n = self.rows.len();
+        let cur = self.table.selected().unwrap_or(0);
+        let last = n.saturating_sub(1);
+        match action {
+            Action::Up if n > 0 => self.table.select(Some(cur.saturating_sub(1))),
+            Action::Down if n > 0 => self.table.select(Some((cur + 1).min(last))),
+            Action::PageUp if n > 0 => self.table.select(Some(cur.saturating_sub(PAGE))),
+            Action::PageDown if n > 0 => self.table.select(Some((cur + PAGE).min(last))),
+            Action::First if n > 0 => self.table.select(Some(0)),
+            Action::Last if n > 0 => self.table.select(Some(last)),
+            Action::Open => {
+                if let Some(r) = self.selected() {
+                    ctx.emit(Effect::Navigate(ScreenId::ServiceOrder(r.id)));
+                }
+            }
+            Action::StatusFilter => {
+                self.status = next_filter(self.status);
+                return self.reload(ctx);
+            }
+            Action::Refresh => return self.reload(ctx),
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            _ => {}
+        }
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, _theme: &Theme) {
-        frame.render_widget(Paragraph::new("Service orders"), area);
+    fn on_reply(&mut self, reply: DbReply) {
+        if self.loading != Some(reply.id) {
+            return;
+        }
+        self.loading = None;
+        match reply.result {
+            Ok(Reply::ServiceOrders(rows)) => {
+                // Keep the cursor on the same order when it is still listed.
+                let keep = self.selected().map(|r| r.id);
+                self.rows = rows;
+                self.loaded = true;
+                self.error = None;
+                let sel = keep
+                    .and_then(|id| self.rows.iter().position(|r| r.id == id))
+                    .or_else(|| (!self.rows.is_empty()).then_some(0));
+                self.table.select(sel);
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(e.user_message()),
+        }
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
-        false
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 4 || area.width < 20 {
+            return;
+        }
+        let filter_area = row(area, 0);
+        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
+        let info_area = Rect::new(area.x, table_area.bottom(), area.width, 2);
+        let status = self.status.map_or("all", ServiceOrderStatus::code);
+        let filter = Line::from(vec![
+            Span::styled(" Status: ", theme.muted),
+            Span::styled(
+                status,
+                if self.status.is_some() {
+                    theme.focus
+                } else {
+                    theme.base
+                },
+            ),
+            Span::styled(
+                format!("   ({} changes the filter)", self.filter_key),
+                theme.muted,
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(filter), filter_area);
+        self.view_table(frame, table_area, theme);
+        self.view_info(frame, info_area, theme);
+    }
+
+    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut title = "Service orders: PENDING first, oldest first".to_string();
+        if self.loading.is_some() {
+            title.push_str(" (loading…)");
+        }
+        let block = panel(&title, theme).padding(Padding::right(1));
+        let inner = block.inner(area);
+        let headers = [
+            "Number",
+            "Status",
+            "Requested by",
+            "Waiting",
+            "Lines",
+            "Total qty",
+            "Processed by",
+        ];
+        let header = Row::new(
+            headers
+                .iter()
+                .map(|h| Cell::from(Span::styled(*h, theme.heading))),
+        );
+        let (w_num, w_status, w_age, w_lines, w_qty) = (11u16, 9u16, 8u16, 5u16, 9u16);
+        let fixed = w_num + w_status + w_age + w_lines + w_qty + 6 + 2;
+        let w_people = inner.width.saturating_sub(fixed) / 2;
+        let now = local_now();
+        let rows = self.rows.iter().map(|r| {
+            let status_style = match r.status {
+                ServiceOrderStatus::Pending => theme.warn,
+                ServiceOrderStatus::Approved => theme.ok,
+                ServiceOrderStatus::Rejected => theme.error,
+                ServiceOrderStatus::Fulfilled => theme.disabled,
+            };
+            let waiting = r
+                .requested_at
+                .map_or_else(|| "—".to_string(), |t| age(now, t));
+            let processed = r.processed_by.as_deref().map_or_else(
+                || Span::styled("—", theme.muted),
+                |p| Span::raw(fit_text(p, usize::from(w_people))),
+            );
+            Row::new(vec![
+                Cell::from(r.number.clone()),
+                Cell::from(Span::styled(r.status.code(), status_style)),
+                Cell::from(fit_text(&r.requested_by, usize::from(w_people))),
+                Cell::from(waiting),
+                Cell::from(Line::from(r.lines.to_string()).right_aligned()),
+                Cell::from(Line::from(r.total_quantity.to_string()).right_aligned()),
+                Cell::from(processed),
+            ])
+            .style(Style::new())
+        });
+        let widths = [
+            Constraint::Length(w_num),
+            Constraint::Length(w_status),
+            Constraint::Length(w_people),
+            Constraint::Length(w_age),
+            Constraint::Length(w_lines),
+            Constraint::Length(w_qty),
+            Constraint::Length(w_people),
+        ];
+        let table = selectable_table(rows, widths, header, block, theme);
+        frame.render_stateful_widget(table, area, &mut self.table);
+        if self.rows.is_empty() && self.loaded && self.loading.is_none() {
+            let text = match self.status {
+                Some(s) => format!("No {s} service orders."),
+                None => "No service orders.".to_string(),
+            };
+            let msg = Rect::new(
+                inner.x.saturating_add(2).min(inner.right()),
+                inner.y,
+                inner.width.saturating_sub(2),
+                inner.height,
+            );
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.base)), row(msg, 2));
+        }
+    }
+
+    fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let first = if let Some(r) = self.selected() {
+            let requested = r.requested_at.map_or_else(String::new, |t| {
+                t.format(" · requested %Y-%m-%d %H:%M").to_string()
+            });
+            Line::from(vec![
+                Span::styled(" ▶ ", theme.focus),
+                Span::styled(
+                    format!(
+                        "{} · {} · {}{requested}",
+                        r.number, r.status, r.requested_by
+                    ),
+                    theme.base,
+                ),
+            ])
+        } else if self.loading.is_some() && !self.loaded {
+            Line::from(Span::styled(" … Loading service orders", theme.muted))
+        } else {
+            Line::default()
+        };
+        let second = if let Some(e) = &self.error {
+            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
+        } else if !self.rows.is_empty() {
+            let pending = self
+                .rows
+                .iter()
+                .filter(|r| r.status == ServiceOrderStatus::Pending)
+                .count();
+            let n = self.rows.len();
+            let orders = if n == 1 { "order" } else { "orders" };
+            Line::from(Span::styled(
+                format!(" {n} {orders} · {pending} PENDING"),
+                theme.muted,
+            ))
+        } else {
+            Line::default()
+        };
+        frame.render_widget(Paragraph::new(first), row(area, 0));
+        frame.render_widget(Paragraph::new(second), row(area, 1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(day: u32, h: u32, m: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2025, 3, day)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .expect("valid date")
+    }
+
+    #[test]
+    fn ages_read_at_a_glance() {
+        let now = t(14, 12, 0);
+        assert_eq!(age(now, t(14, 12, 0)), "just now");
+        assert_eq!(age(now, t(14, 12, 5)), "just now");
+        assert_eq!(age(now, t(14, 11, 48)), "12 min");
+        assert_eq!(age(now, t(14, 8, 30)), "3 h");
+        assert_eq!(age(now, t(13, 0, 0)), "36 h");
+        assert_eq!(age(now, t(11, 12, 0)), "3 d");
+    }
+
+    #[test]
+    fn the_filter_cycles_through_every_status_and_back_to_all() {
+        let mut f = None;
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            f = next_filter(f);
+            seen.push(f);
+        }
+        assert_eq!(
+            seen,
+            vec![
+                Some(ServiceOrderStatus::Pending),
+                Some(ServiceOrderStatus::Approved),
+                Some(ServiceOrderStatus::Rejected),
+                Some(ServiceOrderStatus::Fulfilled),
+                None,
+            ]
+        );
     }
 }

@@ -28,15 +28,16 @@ pub fn next_filter(current: Option<ServiceOrderStatus>) -> Option<ServiceOrderSt
     }
 }
 
-/// How long ago `then` was, coarse enough to read at a glance: `just now`, `12 min`, `3 h`, `2 d`.
+/// How long ago `then` was, coarse enough to read at a glance: `just now`, `12 min ago`, `3 h ago`,
+/// `2 d ago`.
 pub fn age(now: NaiveDateTime, then: NaiveDateTime) -> String {
     let minutes = (now - then).num_minutes();
     match minutes {
         // A station clock slightly behind the database's is not news.
         m if m < 1 => "just now".to_string(),
-        m if m < 60 => format!("{m} min"),
-        m if m < 48 * 60 => format!("{} h", m / 60),
-        m => format!("{} d", m / (24 * 60)),
+        m if m < 60 => format!("{m} min ago"),
+        m if m < 48 * 60 => format!("{} h ago", m / 60),
+        m => format!("{} d ago", m / (24 * 60)),
     }
 }
 
@@ -211,7 +212,7 @@ impl ServiceQueueScreen {
             "Number",
             "Status",
             "Requested by",
-            "Waiting",
+            "Requested",
             "Lines",
             "Total qty",
             "Processed by",
@@ -221,7 +222,7 @@ impl ServiceQueueScreen {
                 .iter()
                 .map(|h| Cell::from(Span::styled(*h, theme.heading))),
         );
-        let (w_num, w_status, w_age, w_lines, w_qty) = (11u16, 9u16, 8u16, 5u16, 9u16);
+        let (w_num, w_status, w_age, w_lines, w_qty) = (11u16, 9u16, 10u16, 5u16, 9u16);
         let fixed = w_num + w_status + w_age + w_lines + w_qty + 6 + 2;
         let w_people = inner.width.saturating_sub(fixed) / 2;
         let now = local_now();
@@ -279,7 +280,7 @@ impl ServiceQueueScreen {
     fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let first = if let Some(r) = self.selected() {
             let requested = r.requested_at.map_or_else(String::new, |t| {
-                t.format(" · requested %Y-%m-%d %H:%M").to_string()
+                format!(" · requested {}", age(local_now(), t))
             });
             Line::from(vec![
                 Span::styled(" ▶ ", theme.focus),
@@ -333,10 +334,10 @@ mod tests {
         let now = t(14, 12, 0);
         assert_eq!(age(now, t(14, 12, 0)), "just now");
         assert_eq!(age(now, t(14, 12, 5)), "just now");
-        assert_eq!(age(now, t(14, 11, 48)), "12 min");
-        assert_eq!(age(now, t(14, 8, 30)), "3 h");
-        assert_eq!(age(now, t(13, 0, 0)), "36 h");
-        assert_eq!(age(now, t(11, 12, 0)), "3 d");
+        assert_eq!(age(now, t(14, 11, 48)), "12 min ago");
+        assert_eq!(age(now, t(14, 8, 30)), "3 h ago");
+        assert_eq!(age(now, t(13, 0, 0)), "36 h ago");
+        assert_eq!(age(now, t(11, 12, 0)), "3 d ago");
     }
 
     #[test]

@@ -472,6 +472,7 @@ impl ServiceOrderScreen {
                     Err(line) => {
                         // Focus the line to fix; for the order as a whole the first line.
                         *focus = line.unwrap_or(0);
+                        approval.focus(*focus);
                         return Command::None;
                     }
                 }
@@ -697,7 +698,7 @@ impl ServiceOrderScreen {
                 frame.render_widget(Paragraph::new(format!("Approve {who}?")), row(inner, 0));
                 frame.render_widget(
                     Paragraph::new(Span::styled(
-                        "Set each line's approved quantity: +/- or ←/→ change it, digits type it; 0 removes the line.",
+                        "+/- or ←/→ change a line's quantity, digits type it; 0 removes the line.",
                         theme.muted,
                     )),
                     row(inner, 1),
@@ -743,7 +744,7 @@ impl ServiceOrderScreen {
             }
             Mode::Reject { form, error } => {
                 dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 92, 11), "Reject service order", theme);
+                let inner = dialog(frame, centered(area, 92, 10), "Reject service order", theme);
                 frame.render_widget(Paragraph::new(format!("Reject {who}?")), row(inner, 0));
                 frame.render_widget(
                     Paragraph::new(Span::styled(
@@ -763,7 +764,7 @@ impl ServiceOrderScreen {
             }
             Mode::Fulfil { form, error } => {
                 dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 92, 11), "Mark fulfilled", theme);
+                let inner = dialog(frame, centered(area, 92, 10), "Mark fulfilled", theme);
                 frame.render_widget(
                     Paragraph::new(format!("Mark {who} FULFILLED?")),
                     row(inner, 0),

@@ -16,6 +16,7 @@ pub mod order;
 pub mod order_rules;
 pub mod qc;
 pub mod role;
+pub mod service_catalog;
 pub mod service_order;
 pub mod session;
 pub mod tasks;

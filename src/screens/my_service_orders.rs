@@ -1,30 +1,51 @@
 //! SERVICE_DEPARTMENT: the user's own service orders with their lines and procurement's notes; withdraw a PENDING one.
 
-use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::domain::service_order::{
+    ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
+};
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::toast::Toast;
+use crate::widgets::{confirm, fit_text, inset, panel, selectable_table};
+use chrono::NaiveDateTime;
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
+use uuid::Uuid;
 
 pub struct MyServiceOrdersScreen {
     loading: Option<RequestId>,
+    orders: Vec<ServiceOrderSummary>,
+    table: TableState,
+    detail: Option<ServiceOrderView>,
+    detail_loading: Option<RequestId>,
+    confirming: bool,
+    withdrawing: Option<(RequestId, Uuid)>,
+    error: Option<String>,
+    confirm_keys: Vec<HelpLine>,
+}
+
+fn when(t: Option<NaiveDateTime>) -> String {
+    t.map_or_else(|| "—".into(), |t| t.format("%Y-%m-%d %H:%M").to_string())
 }
 
 impl MyServiceOrdersScreen {
     pub fn open(ctx: &mut Ctx) -> (MyServiceOrdersScreen, Command) {
-        #[allow(unused_mut)]
-        let mut s = MyServiceOrdersScreen { loading: None };
-        let Some(token) = ctx.token() else {
-            return (s, Command::None);
+        let mut s = MyServiceOrdersScreen {
+            loading: None,
+            orders: Vec::new(),
+            table: TableState::default(),
+            detail: None,
+            detail_loading: None,
+            confirming: false,
+            withdrawing: None,
+            error: None,
+            confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
-        let (rid, cmd) = ctx.request(Request::ServiceOrders {
-            token,
-            scope: crate::domain::service_order::ServiceOrderScope::Mine,
-            status: None,
-        });
-        s.loading = Some(rid);
+        let cmd = s.reload(ctx);
         (s, cmd)
     }
 
@@ -32,23 +53,311 @@ impl MyServiceOrdersScreen {
         "My service orders"
     }
 
+    pub fn orders(&self) -> &[ServiceOrderSummary] {
+        &self.orders
+    }
+
+    pub fn detail(&self) -> Option<&ServiceOrderView> {
+        self.detail.as_ref()
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.confirming {
+            return vec![KeyContext::Confirm];
+        }
         vec![KeyContext::MyServiceOrders, KeyContext::List]
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        if let ScreenMsg::Action(Action::Back) = msg {
-            ctx.emit(Effect::Navigate(ScreenId::Home));
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (rid, cmd) = ctx.request(Request::ServiceOrders {
+            token,
+            scope: ServiceOrderScope::Mine,
+            status: None,
+        });
+        self.loading = Some(rid);
+        cmd
+    }
+
+    fn selected(&self) -> Option<&ServiceOrderSummary> {
+        self.table.selected().and_then(|i| self.orders.get(i))
+    }
+
+    /// Loads the selected order's lines and notes unless they are already shown.
+    fn load_detail(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(id) = self.selected().map(|o| o.id) else {
+            self.detail = None;
+            return Command::None;
+        };
+        if self.detail.as_ref().is_some_and(|d| d.summary.id == id) {
+            return Command::None;
         }
-        let _ = self.loading;
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id });
+        self.detail_loading = Some(rid);
+        cmd
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.loading == Some(reply.id) {
+            self.loading = None;
+            match reply.result {
+                Ok(Reply::ServiceOrders(list)) => {
+                    self.error = None;
+                    let keep = self.selected().map(|o| o.id);
+                    self.orders = list;
+                    let at = keep
+                        .and_then(|id| self.orders.iter().position(|o| o.id == id))
+                        .unwrap_or(0);
+                    self.table.select((!self.orders.is_empty()).then_some(at));
+                    // A refresh shows the order as it is now.
+                    self.detail = None;
+                    return self.load_detail(ctx);
+                }
+                Ok(_) => {}
+                Err(e) => self.error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if self.detail_loading == Some(reply.id) {
+            self.detail_loading = None;
+            match reply.result {
+                Ok(Reply::ServiceOrder(view)) => self.detail = Some(*view),
+                Ok(_) => {}
+                Err(e) => self.error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if let Some((rid, id)) = self.withdrawing
+            && rid == reply.id
+        {
+            self.withdrawing = None;
+            self.confirming = false;
+            match reply.result {
+                Ok(_) => {
+                    let number = crate::domain::service_order::number(id);
+                    ctx.toast(Toast::info(format!("Service order {number} withdrawn")));
+                    self.detail = None;
+                    return self.reload(ctx);
+                }
+                Err(e) => {
+                    ctx.toast(Toast::error(e.user_message()));
+                    return self.reload(ctx);
+                }
+            }
+        }
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, _theme: &Theme) {
-        frame.render_widget(Paragraph::new("My service orders"), area);
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.confirming {
+            match action {
+                Action::Yes if self.withdrawing.is_none() => {
+                    let (Some(id), Some(token)) = (self.selected().map(|o| o.id), ctx.token())
+                    else {
+                        self.confirming = false;
+                        return Command::None;
+                    };
+                    let (rid, cmd) = ctx.request(Request::WithdrawServiceOrder { token, id });
+                    self.withdrawing = Some((rid, id));
+                    return cmd;
+                }
+                Action::No if self.withdrawing.is_none() => self.confirming = false,
+                _ => {}
+            }
+            return Command::None;
+        }
+        let n = self.orders.len();
+        let cur = self.table.selected().unwrap_or(0);
+        let before = self.table.selected();
+        match action {
+            Action::Up if n > 0 => self.table.select(Some(cur.saturating_sub(1))),
+            Action::Down if n > 0 => self.table.select(Some((cur + 1).min(n - 1))),
+            Action::First if n > 0 => self.table.select(Some(0)),
+            Action::Last if n > 0 => self.table.select(Some(n - 1)),
+            Action::Open => return self.load_detail(ctx),
+            Action::Withdraw => match self.selected() {
+                Some(o) if o.status == ServiceOrderStatus::Pending => self.confirming = true,
+                Some(o) => ctx.toast(Toast::error(format!(
+                    "{} is {}; only a PENDING order can be withdrawn",
+                    o.number, o.status
+                ))),
+                None => {}
+            },
+            Action::Refresh => return self.reload(ctx),
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            _ => {}
+        }
+        if self.table.selected() != before {
+            return self.load_detail(ctx);
+        }
+        Command::None
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 6 {
+            return;
+        }
+        let list_h =
+            (u16::try_from(self.orders.len()).unwrap_or(u16::MAX) + 3).clamp(5, area.height / 2);
+        let list_area = Rect::new(area.x, area.y, area.width, list_h);
+        let rest = Rect::new(
+            area.x,
+            area.y + list_h,
+            area.width,
+            area.height - list_h - 1,
+        );
+        let title = if self.loading.is_some() {
+            "My service orders (loading…)"
+        } else {
+            "My service orders"
+        };
+        let body: Vec<Row> = self
+            .orders
+            .iter()
+            .map(|o| {
+                Row::new(vec![
+                    Cell::from(o.number.clone()),
+                    Cell::from(Span::styled(o.status.code(), status_style(o.status, theme))),
+                    Cell::from(when(o.requested_at)),
+                    Cell::from(format!("{:>5}", o.lines)),
+                    Cell::from(o.processed_by.clone().unwrap_or_else(|| "—".into())),
+                    Cell::from(when(o.processed_at)),
+                ])
+            })
+            .collect();
+        let header = Row::new(vec![
+            "Number",
+            "Status",
+            "Requested",
+            "Lines",
+            "Processed by",
+            "Processed",
+        ])
+        .style(theme.header);
+        let table = selectable_table(
+            body,
+            [
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Length(16),
+                Constraint::Length(5),
+                Constraint::Fill(1),
+                Constraint::Length(16),
+            ],
+            header,
+            panel(title, theme),
+            theme,
+        );
+        frame.render_stateful_widget(table, list_area, &mut self.table);
+        if self.orders.is_empty() && self.loading.is_none() && self.error.is_none() {
+            let inner = inset(panel("", theme).inner(list_area), 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    "No service orders yet. Submit one from the cart.",
+                    theme.muted,
+                )),
+                Rect::new(inner.x, inner.y + 1, inner.width, 1),
+            );
+        }
+        self.view_detail(frame, rest, theme);
+        let info = if let Some(e) = &self.error {
+            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
+        } else {
+            let mut text = format!(" {} order(s)", self.orders.len());
+            if self
+                .selected()
+                .is_some_and(|o| o.status == ServiceOrderStatus::Pending)
+            {
+                text.push_str(" · w withdraws the selected PENDING order");
+            }
+            Line::from(Span::styled(text, theme.muted))
+        };
+        frame.render_widget(
+            Paragraph::new(info),
+            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+        );
+        if self.confirming
+            && let Some(o) = self.selected()
+        {
+            let mut lines = vec![
+                format!("Withdraw service order {}?", o.number),
+                "It is deleted; procurement will not see it.".to_string(),
+            ];
+            if self.withdrawing.is_some() {
+                lines.push("… Withdrawing, please wait".into());
+            }
+            confirm::render(frame, area, "Withdraw", &lines, &self.confirm_keys, theme);
+        }
+    }
+
+    fn view_detail(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let lines_w = (area.width * 9 / 20).max(20).min(area.width);
+        let lines_area = Rect::new(area.x, area.y, lines_w, area.height);
+        let notes_area = Rect::new(area.x + lines_w, area.y, area.width - lines_w, area.height);
+        let Some(d) = &self.detail else {
+            frame.render_widget(panel("Lines", theme), lines_area);
+            frame.render_widget(panel("Notes", theme), notes_area);
+            if self.detail_loading.is_some() {
+                let inner = inset(panel("", theme).inner(lines_area), 1);
+                frame.render_widget(
+                    Paragraph::new(Span::styled("Loading…", theme.muted)),
+                    Rect::new(inner.x, inner.y, inner.width, 1.min(inner.height)),
+                );
+            }
+            return;
+        };
+        let title = format!("Lines of {}", d.summary.number);
+        let block = panel(&title, theme);
+        let inner = inset(block.inner(lines_area), 1);
+        frame.render_widget(block, lines_area);
+        let w = usize::from(inner.width);
+        let mut text: Vec<Line> = d
+            .lines
+            .iter()
+            .map(|l| {
+                let name = l.name.as_deref().unwrap_or("");
+                Line::from(fit_text(
+                    &format!("{:>4} × {}  {}", l.quantity, l.part_id, name),
+                    w,
+                ))
+            })
+            .collect();
+        if text.is_empty() {
+            text.push(Line::from(Span::styled("No lines.", theme.muted)));
+        }
+        frame.render_widget(Paragraph::new(text), inner);
+        let block = panel("Notes", theme);
+        let inner = inset(block.inner(notes_area), 1);
+        frame.render_widget(block, notes_area);
+        let notes: Vec<Line> = match d.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+            Some(n) => n.lines().map(|l| Line::from(l.to_string())).collect(),
+            None => vec![Line::from(Span::styled("No notes.", theme.muted))],
+        };
+        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), inner);
     }
 
     pub fn has_unsaved_input(&self) -> bool {
         false
+    }
+}
+
+fn status_style(status: ServiceOrderStatus, theme: &Theme) -> ratatui::style::Style {
+    match status {
+        ServiceOrderStatus::Pending => theme.warn,
+        ServiceOrderStatus::Approved | ServiceOrderStatus::Fulfilled => theme.ok,
+        ServiceOrderStatus::Rejected => theme.error,
     }
 }

@@ -1,50 +1,663 @@
 //! SERVICE_DEPARTMENT: the service parts catalogue (category 719 and the parts in its assemblies); add to the cart.
 
+use crate::domain::bom::ItemType;
+use crate::domain::service_catalog::ServiceCatalog;
+use crate::domain::service_order::{Cart, quantity_message};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::toast::Toast;
+use crate::widgets::{centered, dialog, dim, fit_text, panel, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{HighlightSpacing, List, ListItem, ListState, Paragraph, Wrap};
+use std::collections::HashSet;
+
+/// Rows one PageUp/PageDown moves.
+const PAGE: usize = 10;
+
+/// One visible row of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CatalogRow {
+    /// A 719 subcategory, by index into the catalogue's groups.
+    Group(usize),
+    /// An entry; `key` is its path in the tree (for expansion), `depth` its indent.
+    Entry {
+        entry: usize,
+        depth: usize,
+        key: String,
+        expandable: bool,
+    },
+}
+
+struct Search {
+    field: FormField,
+    editing: bool,
+}
+
+enum Mode {
+    Browse,
+    Quantity { id: String, form: Form },
+}
 
 pub struct ServiceCatalogScreen {
     loading: Option<RequestId>,
+    catalog: Option<ServiceCatalog>,
+    error: Option<String>,
+    expanded: HashSet<String>,
+    rows: Vec<CatalogRow>,
+    list: ListState,
+    search: Option<Search>,
+    mode: Mode,
+    cart_lines: usize,
+}
+
+/// `Quantity must be 1 to 999` unless `text` is a whole number in range; empty means 1.
+pub fn parse_add_quantity(text: &str) -> Result<i32, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(1);
+    }
+    match t.parse::<i32>() {
+        Ok(n) if (1..=crate::domain::service_order::MAX_QUANTITY).contains(&n) => Ok(n),
+        _ => Err(quantity_message()),
+    }
 }
 
 impl ServiceCatalogScreen {
     pub fn open(ctx: &mut Ctx) -> (ServiceCatalogScreen, Command) {
-        #[allow(unused_mut)]
-        let mut s = ServiceCatalogScreen { loading: None };
+        let mut s = ServiceCatalogScreen {
+            loading: None,
+            catalog: None,
+            error: None,
+            expanded: HashSet::new(),
+            rows: Vec::new(),
+            list: ListState::default(),
+            search: None,
+            mode: Mode::Browse,
+            cart_lines: ctx.cart().lines.len(),
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
-            return (s, Command::None);
+            return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::Inventory { token });
-        s.loading = Some(rid);
-        (s, cmd)
+        self.loading = Some(rid);
+        cmd
     }
 
     pub fn title(&self) -> &'static str {
         "Service parts"
     }
 
+    pub fn catalog(&self) -> Option<&ServiceCatalog> {
+        self.catalog.as_ref()
+    }
+
+    /// The canonical id of the selected entry.
+    pub fn selected_id(&self) -> Option<&str> {
+        let entry = self.selected_entry()?;
+        self.catalog
+            .as_ref()
+            .and_then(|c| c.entry(entry))
+            .map(|e| e.id.as_str())
+    }
+
+    fn selected_entry(&self) -> Option<usize> {
+        match self.rows.get(self.list.selected()?)? {
+            CatalogRow::Entry { entry, .. } => Some(*entry),
+            CatalogRow::Group(_) => None,
+        }
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Mode::Quantity { form, .. } = &self.mode {
+            let mut stack = form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            return vec![KeyContext::TextInput, KeyContext::SearchField];
+        }
         vec![KeyContext::ServiceCatalog, KeyContext::List]
     }
 
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        if let ScreenMsg::Action(Action::Back) = msg {
-            ctx.emit(Effect::Navigate(ScreenId::Home));
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Char(c) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.clear_errors();
+                    form.type_char(c);
+                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+                    s.field.type_char(c);
+                    self.rebuild();
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.paste(&text);
+                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+                    s.field.paste(&text);
+                    self.rebuild();
+                }
+                Command::None
+            }
+            ScreenMsg::Db(reply) => self.on_reply(reply),
+            ScreenMsg::Tick(_) => Command::None,
         }
-        let _ = self.loading;
+    }
+
+    fn on_reply(&mut self, reply: DbReply) -> Command {
+        if self.loading != Some(reply.id) {
+            return Command::None;
+        }
+        self.loading = None;
+        match reply.result {
+            Ok(Reply::Inventory(inv)) => {
+                self.error = None;
+                let catalog = ServiceCatalog::from_inventory(&inv);
+                // The first subcategory starts open so the list shows parts straight away.
+                if let Some(g) = catalog.groups().first() {
+                    self.expanded.insert(group_key(&g.code));
+                }
+                self.catalog = Some(catalog);
+                self.rebuild();
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(e.user_message()),
+        }
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, _theme: &Theme) {
-        frame.render_widget(Paragraph::new("Service parts"), area);
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Quantity { .. }) {
+            self.on_quantity(action, ctx);
+            return Command::None;
+        }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            match action {
+                Action::Search => {
+                    let empty = self
+                        .search
+                        .as_ref()
+                        .is_none_or(|s| s.field.value().trim().is_empty());
+                    if empty {
+                        self.search = None;
+                    } else if let Some(s) = self.search.as_mut() {
+                        s.editing = false;
+                    }
+                }
+                Action::ClearSearch => self.search = None,
+                other => {
+                    if let Some(s) = self.search.as_mut() {
+                        s.field.edit(other);
+                    }
+                }
+            }
+            self.rebuild();
+            return Command::None;
+        }
+        let n = self.rows.len();
+        let cur = self.list.selected().unwrap_or(0);
+        match action {
+            Action::Up if n > 0 => self.list.select(Some(cur.saturating_sub(1))),
+            Action::Down if n > 0 => self.list.select(Some((cur + 1).min(n - 1))),
+            Action::PageUp if n > 0 => self.list.select(Some(cur.saturating_sub(PAGE))),
+            Action::PageDown if n > 0 => self.list.select(Some((cur + PAGE).min(n - 1))),
+            Action::First if n > 0 => self.list.select(Some(0)),
+            Action::Last if n > 0 => self.list.select(Some(n - 1)),
+            Action::ToggleNode => self.toggle(),
+            Action::Search => {
+                let mut field = FormField::text("Search").with_max_len(60);
+                if let Some(old) = &self.search {
+                    field.set_value(&old.field.value());
+                }
+                self.search = Some(Search {
+                    field,
+                    editing: true,
+                });
+                self.rebuild();
+            }
+            Action::AddToCart => self.start_add(ctx),
+            Action::OpenCart => ctx.emit(Effect::Navigate(ScreenId::ServiceCart)),
+            Action::Refresh => return self.reload(ctx),
+            Action::Back if self.search.is_some() => {
+                self.search = None;
+                self.rebuild();
+            }
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn toggle(&mut self) {
+        let key = match self.list.selected().and_then(|i| self.rows.get(i)) {
+            Some(CatalogRow::Group(g)) => self
+                .catalog
+                .as_ref()
+                .and_then(|c| c.groups().get(*g))
+                .map(|g| group_key(&g.code)),
+            Some(CatalogRow::Entry {
+                key,
+                expandable: true,
+                ..
+            }) => Some(key.clone()),
+            _ => None,
+        };
+        if let Some(key) = key {
+            if !self.expanded.remove(&key) {
+                self.expanded.insert(key);
+            }
+            self.rebuild();
+        }
+    }
+
+    fn start_add(&mut self, ctx: &mut Ctx) {
+        let Some(entry) = self
+            .selected_entry()
+            .and_then(|i| self.catalog.as_ref()?.entry(i))
+        else {
+            ctx.toast(Toast::error("Select a part or assembly to add"));
+            return;
+        };
+        if !entry.active {
+            ctx.toast(Toast::error(format!(
+                "Unknown or inactive part(s): {}",
+                entry.id
+            )));
+            return;
+        }
+        let field = FormField::text("Quantity")
+            .with_hint("1 to 999; empty adds 1")
+            .with_max_len(4);
+        self.mode = Mode::Quantity {
+            id: entry.id.clone(),
+            form: Form::new(vec![field]).with_input_width(6),
+        };
+    }
+
+    fn on_quantity(&mut self, action: Action, ctx: &mut Ctx) {
+        let Mode::Quantity { id, form } = &mut self.mode else {
+            return;
+        };
+        match action {
+            Action::Cancel => self.mode = Mode::Browse,
+            Action::Submit => {
+                let quantity = match parse_add_quantity(&form.value(0)) {
+                    Ok(q) => q,
+                    Err(e) => {
+                        form.set_error(0, e);
+                        return;
+                    }
+                };
+                let mut cart: Cart = ctx.cart();
+                if let Err(e) = cart.add(id, quantity) {
+                    let had = cart.quantity_of(id);
+                    form.set_error(0, format!("{e} (the cart holds {had})"));
+                    return;
+                }
+                self.cart_lines = cart.lines.len();
+                ctx.toast(Toast::info(format!(
+                    "Added {quantity} × {id} to the cart ({} {})",
+                    cart.lines.len(),
+                    if cart.lines.len() == 1 {
+                        "line"
+                    } else {
+                        "lines"
+                    }
+                )));
+                ctx.emit(Effect::Cart(cart));
+                self.mode = Mode::Browse;
+            }
+            other => {
+                form.handle(other);
+            }
+        }
+    }
+
+    /// Recomputes the visible rows from the catalogue, the expansion and the search; keeps the
+    /// selection in range.
+    fn rebuild(&mut self) {
+        let Some(catalog) = &self.catalog else {
+            self.rows.clear();
+            self.list.select(None);
+            return;
+        };
+        let mut rows = Vec::new();
+        let query = self
+            .search
+            .as_ref()
+            .map(|s| s.field.value())
+            .filter(|q| !q.trim().is_empty());
+        if let Some(q) = query {
+            for i in catalog.search(&q) {
+                rows.push(CatalogRow::Entry {
+                    entry: i,
+                    depth: 0,
+                    key: String::new(),
+                    expandable: false,
+                });
+            }
+        } else {
+            for (gi, g) in catalog.groups().iter().enumerate() {
+                rows.push(CatalogRow::Group(gi));
+                let key = group_key(&g.code);
+                if !self.expanded.contains(&key) {
+                    continue;
+                }
+                for &r in &g.roots {
+                    push_entry(
+                        catalog,
+                        &self.expanded,
+                        &mut rows,
+                        r,
+                        1,
+                        &key,
+                        &mut Vec::new(),
+                    );
+                }
+            }
+        }
+        self.rows = rows;
+        let sel = self.list.selected().unwrap_or(0);
+        self.list.select(if self.rows.is_empty() {
+            None
+        } else {
+            Some(sel.min(self.rows.len() - 1))
+        });
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 3 {
+            return;
+        }
+        let info_h = 1;
+        let search_h = u16::from(self.search.is_some());
+        let body_h = area.height - info_h - search_h;
+        let list_w = (area.width * 11 / 20).max(20).min(area.width);
+        let list_area = Rect::new(area.x, area.y + search_h, list_w, body_h);
+        let detail_area = Rect::new(
+            area.x + list_w,
+            area.y + search_h,
+            area.width - list_w,
+            body_h,
+        );
+        if let Some(s) = &mut self.search {
+            let r = Rect::new(area.x, area.y, area.width, 1);
+            s.field
+                .render(frame, r, theme, s.editing, 8, area.width.saturating_sub(12));
+        }
+        let title = format!(
+            "Service parts{} · cart: {} {}",
+            if self.loading.is_some() {
+                " (loading…)"
+            } else {
+                ""
+            },
+            self.cart_lines,
+            if self.cart_lines == 1 {
+                "line"
+            } else {
+                "lines"
+            }
+        );
+        let block = panel(&title, theme);
+        let inner_w = usize::from(block.inner(list_area).width.saturating_sub(2));
+        let items: Vec<ListItem> = match &self.catalog {
+            None => Vec::new(),
+            Some(c) => self
+                .rows
+                .iter()
+                .map(|r| ListItem::new(row_line(c, r, &self.expanded, inner_w, theme)))
+                .collect(),
+        };
+        let list = List::new(items)
+            .block(block)
+            .highlight_style(theme.selected)
+            .highlight_symbol("▶ ")
+            .highlight_spacing(HighlightSpacing::Always);
+        frame.render_stateful_widget(list, list_area, &mut self.list);
+        if self.rows.is_empty() && self.loading.is_none() && self.error.is_none() {
+            let inner = panel("", theme).inner(list_area);
+            let text = if self.search.is_some() {
+                "No service part matches."
+            } else {
+                "No service parts in the catalog."
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.muted)),
+                row(crate::widgets::inset(inner, 1), 0),
+            );
+        }
+        self.view_detail(frame, detail_area, theme);
+        let info = if let Some(e) = &self.error {
+            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
+        } else if let Some(c) = &self.catalog {
+            let shown = self
+                .rows
+                .iter()
+                .filter(|r| matches!(r, CatalogRow::Entry { .. }))
+                .count();
+            let text = if self.search.is_some() {
+                format!(" {shown} match(es) of {} service items", c.len())
+            } else {
+                format!(
+                    " {} service items in {} subcategories · a adds the selected item to the cart",
+                    c.len(),
+                    c.groups().len()
+                )
+            };
+            Line::from(Span::styled(text, theme.muted))
+        } else {
+            Line::default()
+        };
+        frame.render_widget(
+            Paragraph::new(info),
+            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+        );
+        self.view_dialog(frame, area, theme);
+    }
+
+    fn view_detail(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let block = panel("Details", theme);
+        let inner = crate::widgets::inset(block.inner(area), 1);
+        frame.render_widget(block, area);
+        let Some(catalog) = &self.catalog else {
+            return;
+        };
+        let mut lines: Vec<Line> = Vec::new();
+        let w = usize::from(inner.width);
+        match self.list.selected().and_then(|i| self.rows.get(i)) {
+            Some(CatalogRow::Group(g)) => {
+                if let Some(g) = catalog.groups().get(*g) {
+                    lines.push(Line::from(Span::styled(
+                        format!("{} {}", g.code, g.name),
+                        theme.heading,
+                    )));
+                    lines.push(Line::from(format!(
+                        "{} assemblies, {} items with their parts",
+                        g.roots.len(),
+                        catalog.in_group(&g.code).len()
+                    )));
+                    lines.push(Line::from(Span::styled(
+                        "Enter opens or closes the subcategory",
+                        theme.muted,
+                    )));
+                }
+            }
+            Some(CatalogRow::Entry { entry, .. }) => {
+                if let Some(e) = catalog.entry(*entry) {
+                    let field = |label: &str, value: String| {
+                        Line::from(vec![
+                            Span::styled(format!("{label:<12}"), theme.muted),
+                            Span::raw(fit_text(&value, w.saturating_sub(12))),
+                        ])
+                    };
+                    lines.push(field("Id", e.id.clone()));
+                    lines.push(field("Name", e.name.clone()));
+                    lines.push(field(
+                        "Type",
+                        match e.item_type {
+                            ItemType::Assembly => "Assembly".into(),
+                            ItemType::Part => "Part".into(),
+                        },
+                    ));
+                    lines.push(field(
+                        "Mfr part no",
+                        e.manufacturer_part_number
+                            .clone()
+                            .unwrap_or_else(|| "—".into()),
+                    ));
+                    lines.push(field(
+                        "Status",
+                        if e.active { "ACTIVE" } else { "INACTIVE" }.into(),
+                    ));
+                    if e.item_type == ItemType::Assembly {
+                        lines.push(Line::default());
+                        lines.push(Line::from(Span::styled(
+                            format!("Components ({})", e.components.len()),
+                            theme.heading,
+                        )));
+                        for c in &e.components {
+                            let name = c.name.as_deref().unwrap_or("(not in the catalog)");
+                            lines.push(Line::from(fit_text(
+                                &format!("{:>3} × {}  {}", c.quantity, c.id, name),
+                                w,
+                            )));
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+
+    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let Mode::Quantity { id, form } = &mut self.mode else {
+            return;
+        };
+        let name = self
+            .catalog
+            .as_ref()
+            .and_then(|c| c.get(id))
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        dim(frame, area, theme);
+        let inner = dialog(frame, centered(area, 64, 9), "Add to cart", theme);
+        let width = usize::from(inner.width);
+        frame.render_widget(
+            Paragraph::new(fit_text(&format!("{id}  {name}"), width)),
+            row(inner, 1),
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit_text(
+                    "How many? Adding an id already in the cart adds to its line.",
+                    width,
+                ),
+                theme.muted,
+            )),
+            row(inner, 2),
+        );
+        form.render(frame, rows(inner, 4, form.height()), theme);
     }
 
     pub fn has_unsaved_input(&self) -> bool {
-        false
+        matches!(&self.mode, Mode::Quantity { form, .. } if form.has_input())
+    }
+}
+
+fn group_key(code: &str) -> String {
+    format!("g:{code}")
+}
+
+/// Pushes an entry and, when open, its components; `path` holds the entries above (a repeat is shown
+/// but not opened, so a cycle ends).
+fn push_entry(
+    catalog: &ServiceCatalog,
+    expanded: &HashSet<String>,
+    rows: &mut Vec<CatalogRow>,
+    entry: usize,
+    depth: usize,
+    parent_key: &str,
+    path: &mut Vec<usize>,
+) {
+    let Some(e) = catalog.entry(entry) else {
+        return;
+    };
+    let key = format!("{parent_key}/{}", e.id);
+    let expandable = !e.components.is_empty() && !path.contains(&entry);
+    rows.push(CatalogRow::Entry {
+        entry,
+        depth,
+        key: key.clone(),
+        expandable,
+    });
+    if !expandable || !expanded.contains(&key) {
+        return;
+    }
+    path.push(entry);
+    for c in &e.components {
+        if let Some(child) = catalog.position(&c.id) {
+            push_entry(catalog, expanded, rows, child, depth + 1, &key, path);
+        }
+    }
+    path.pop();
+}
+
+fn row_line<'a>(
+    catalog: &ServiceCatalog,
+    row: &CatalogRow,
+    expanded: &HashSet<String>,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
+    match row {
+        CatalogRow::Group(g) => {
+            let Some(g) = catalog.groups().get(*g) else {
+                return Line::default();
+            };
+            let open = expanded.contains(&group_key(&g.code));
+            let marker = if open { "▼" } else { "▶" };
+            let code = if g.code.is_empty() { "719" } else { &g.code };
+            Line::from(Span::styled(
+                fit_text(
+                    &format!("{marker} {code} {} ({})", g.name, g.roots.len()),
+                    width,
+                ),
+                theme.heading,
+            ))
+        }
+        CatalogRow::Entry {
+            entry,
+            depth,
+            key,
+            expandable,
+        } => {
+            let Some(e) = catalog.entry(*entry) else {
+                return Line::default();
+            };
+            let marker = match (expandable, expanded.contains(key)) {
+                (true, true) => "▼ ",
+                (true, false) => "▶ ",
+                _ => "  ",
+            };
+            let indent = "  ".repeat(depth.saturating_sub(1));
+            let tag = if e.active { "" } else { " INACTIVE" };
+            let text = format!("{indent}{marker}{}  {}{tag}", e.id, e.name);
+            let style = if e.active { theme.base } else { theme.disabled };
+            Line::from(Span::styled(fit_text(&text, width), style))
+        }
     }
 }

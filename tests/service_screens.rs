@@ -1,0 +1,498 @@
+//! The service department's screens driven through the App: the catalogue, the cart and the user's own
+//! service orders, with scripted replies; goldens at 100x30 into `screens/<screen>/`.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "render/mod.rs"]
+mod render;
+
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::bom::ItemType;
+use cleanstation::domain::catalog::parse_catalog;
+use cleanstation::domain::inventory::{
+    AssemblyRecord, CategoryRecord, Inventory, LinkRecord, PartRecord,
+};
+use cleanstation::domain::service_order::{
+    CartLine, ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView, number,
+};
+use cleanstation::msg::{Reply, Request};
+use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
+use cleanstation::screens::ActiveScreen;
+use cleanstation::theme::Theme;
+use crossterm::event::KeyCode;
+use render::{Driver, at, init, snap_in, user_for};
+use uuid::Uuid;
+
+const W: u16 = 100;
+const H: u16 = 30;
+
+fn shipped_inventory() -> Inventory {
+    let catalog =
+        parse_catalog(PARTS_JSON, ASSEMBLIES_JSON, CATEGORIES_JSON).expect("shipped catalog");
+    let mut inv = Inventory::default();
+    for c in &catalog.categories {
+        inv.categories.push(CategoryRecord {
+            id: c.code.clone(),
+            name: c.name.clone(),
+            description: None,
+            parent_id: None,
+            level: 0,
+        });
+        for s in &c.subcategories {
+            inv.categories.push(CategoryRecord {
+                id: s.code.clone(),
+                name: s.name.clone(),
+                description: None,
+                parent_id: Some(c.code.clone()),
+                level: 1,
+            });
+        }
+    }
+    for p in &catalog.parts {
+        inv.parts.push(PartRecord {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            manufacturer_part_number: p.manufacturer_part_number.clone(),
+            manufacturer_info: None,
+            part_type: p.part_type,
+            status: p.status,
+            photo_url: None,
+            technical_drawing_url: None,
+            description: None,
+            created_at: None,
+            updated_at: None,
+        });
+    }
+    for a in &catalog.assemblies {
+        inv.assemblies.push(AssemblyRecord {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            assembly_type: a.assembly_type,
+            category_code: a.category_code.clone(),
+            subcategory_code: a.subcategory_code.clone(),
+            can_order: a.can_order,
+            is_kit: a.is_kit,
+            status: a.status,
+            photo_url: None,
+            technical_drawing_url: None,
+            description: None,
+            qr_data: None,
+            kit_components: None,
+            work_instruction: None,
+            created_at: None,
+            updated_at: None,
+        });
+        for c in &a.components {
+            inv.links.push(LinkRecord {
+                parent_id: a.id.clone(),
+                child_type: c.child_type,
+                child_id: c.child_id.clone(),
+                quantity: c.quantity,
+                notes: None,
+            });
+        }
+    }
+    inv
+}
+
+fn answer_inventory(d: &mut Driver) {
+    assert!(d.answer(
+        |r| matches!(r, Request::Inventory { .. }),
+        Ok(Reply::Inventory(Box::new(shipped_inventory()))),
+    ));
+}
+
+/// Logged in as the service department, on the loaded catalogue.
+fn catalog() -> Driver {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::ServiceDepartment));
+    d.open_home_entry("Service parts");
+    assert!(matches!(
+        d.app.screen(),
+        ActiveScreen::ServicePartsCatalog(_)
+    ));
+    answer_inventory(&mut d);
+    d
+}
+
+fn selected_id(d: &Driver) -> String {
+    match d.app.screen() {
+        ActiveScreen::ServicePartsCatalog(s) => s.selected_id().unwrap_or("").to_string(),
+        _ => panic!("not on the catalogue"),
+    }
+}
+
+/// Adds `quantity` of the selected catalogue entry (typed into the dialog, then Enter).
+fn add(d: &mut Driver, quantity: &str) {
+    d.key(KeyCode::Char('a'));
+    d.type_str(quantity);
+    d.key(KeyCode::Enter);
+}
+
+fn cart_lines(d: &Driver) -> Vec<CartLine> {
+    match d.app.screen() {
+        ActiveScreen::ServiceCart(s) => s.cart().lines.clone(),
+        _ => panic!("not on the cart"),
+    }
+}
+
+/// From the catalogue: two lines (2 of the first entry, then 1 + 2 of the second), then the cart.
+fn filled_cart() -> (Driver, String, String) {
+    let mut d = catalog();
+    d.key(KeyCode::Down);
+    let first = selected_id(&d);
+    add(&mut d, "2");
+    d.key(KeyCode::Down);
+    let second = selected_id(&d);
+    add(&mut d, "");
+    add(&mut d, "2");
+    d.key(KeyCode::Char('c'));
+    assert!(matches!(d.app.screen(), ActiveScreen::ServiceCart(_)));
+    answer_inventory(&mut d);
+    (d, first, second)
+}
+
+#[test]
+fn catalogue_adds_to_the_cart_with_checked_quantities() {
+    let mut d = catalog();
+    // The first row is a subcategory: nothing to add.
+    assert_eq!(selected_id(&d), "");
+    d.key(KeyCode::Down);
+    let id = selected_id(&d);
+    assert!(!id.is_empty());
+    snap_in!(
+        "service_catalog",
+        "catalog",
+        "The service catalogue, the first subcategory open, one assembly selected",
+        d.render(W, H)
+    );
+    // Out of range: the dialog stays with the spec message and the cart is unchanged.
+    d.key(KeyCode::Char('a'));
+    d.type_str("1000");
+    d.key(KeyCode::Enter);
+    assert!(d.app.screen().has_unsaved_input(), "dialog still open");
+    assert!(d.render(W, H).contains("Quantity must be 1 to 999"));
+    d.key(KeyCode::Esc);
+    d.type_str("0");
+    add(&mut d, "0");
+    assert!(d.app.screen().has_unsaved_input());
+    d.key(KeyCode::Esc);
+    add(&mut d, "3");
+    add(&mut d, "2");
+    assert!(
+        d.render(W, H)
+            .contains(&format!("Added 2 × {id} to the cart (1 line)"))
+    );
+    d.key(KeyCode::Char('c'));
+    assert!(
+        d.sent
+            .iter()
+            .all(|r| !matches!(r.kind, Request::SubmitServiceOrder { .. }))
+    );
+    answer_inventory(&mut d);
+    assert_eq!(
+        cart_lines(&d),
+        vec![CartLine {
+            part_id: id,
+            quantity: 5
+        }]
+    );
+}
+
+#[test]
+fn catalogue_search_by_name() {
+    let mut d = catalog();
+    d.key(KeyCode::Char('/'));
+    d.type_str("control box");
+    d.key(KeyCode::Enter);
+    let id = selected_id(&d);
+    assert!(!id.is_empty(), "a match is selected");
+    assert!(d.render(W, H).contains("T2-CTRL-EDR1"));
+    snap_in!(
+        "service_catalog",
+        "catalog_search",
+        "Searching the service catalogue for 'control box'",
+        d.render(W, H)
+    );
+    // Esc clears the search before it leaves the screen.
+    d.key(KeyCode::Esc);
+    assert!(matches!(
+        d.app.screen(),
+        ActiveScreen::ServicePartsCatalog(_)
+    ));
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+}
+
+#[test]
+fn cart_changes_quantities_and_removes_lines() {
+    let (mut d, first, second) = filled_cart();
+    assert_eq!(
+        cart_lines(&d),
+        vec![
+            CartLine {
+                part_id: first.clone(),
+                quantity: 2
+            },
+            CartLine {
+                part_id: second.clone(),
+                quantity: 3
+            },
+        ]
+    );
+    snap_in!(
+        "service_cart",
+        "cart",
+        "The cart with two lines",
+        d.render(W, H)
+    );
+    d.key(KeyCode::Char('+'));
+    d.key(KeyCode::Right);
+    assert_eq!(cart_lines(&d)[0].quantity, 4);
+    d.key(KeyCode::Char('-'));
+    assert_eq!(cart_lines(&d)[0].quantity, 3);
+    // Enter types a quantity; out of range is refused, 0 removes.
+    d.key(KeyCode::Enter);
+    d.ctrl('u');
+    d.type_str("1000");
+    d.key(KeyCode::Enter);
+    assert!(d.render(W, H).contains("Quantity must be 1 to 999"));
+    d.ctrl('u');
+    d.type_str("0");
+    d.key(KeyCode::Enter);
+    assert_eq!(cart_lines(&d).len(), 1);
+    assert_eq!(cart_lines(&d)[0].part_id, second);
+    d.key(KeyCode::Delete);
+    assert!(cart_lines(&d).is_empty());
+    // An empty cart is refused without a request.
+    d.key(KeyCode::Char('s'));
+    assert!(d.render(W, H).contains("Cart is empty"));
+    assert!(
+        d.sent
+            .iter()
+            .all(|r| !matches!(r.kind, Request::SubmitServiceOrder { .. }))
+    );
+    // The shell kept every change.
+    d.key(KeyCode::Esc);
+    d.open_home_entry("Cart");
+    answer_inventory(&mut d);
+    assert!(cart_lines(&d).is_empty());
+}
+
+fn summary(n: u128, status: ServiceOrderStatus, lines: i64) -> ServiceOrderSummary {
+    let id = Uuid::from_u128((0x5E41_A000_u128 + n) << 96);
+    let processed = status != ServiceOrderStatus::Pending;
+    ServiceOrderSummary {
+        id,
+        number: number(id),
+        status,
+        requested_by: "Sofia Russo".into(),
+        requested_at: Some(at(10 + u32::try_from(n).unwrap_or(0), 9, 15)),
+        processed_by: processed.then(|| "Priya Natarajan".into()),
+        processed_at: processed.then(|| at(12 + u32::try_from(n).unwrap_or(0), 14, 2)),
+        lines,
+        total_quantity: lines * 2,
+    }
+}
+
+fn line(n: u128, part: &str, name: &str, quantity: i32) -> ServiceOrderLine {
+    ServiceOrderLine {
+        id: Uuid::from_u128(0x11_0000 + n),
+        part_id: part.into(),
+        part_type: ItemType::Part,
+        name: Some(name.into()),
+        quantity,
+    }
+}
+
+#[test]
+fn submit_sends_the_cart_keeps_it_on_refusal_and_empties_it_on_success() {
+    let (mut d, first, second) = filled_cart();
+    d.key(KeyCode::Char('s'));
+    d.type_str("For the OR 3 sink at St. Mary's");
+    snap_in!(
+        "service_cart",
+        "submit_dialog",
+        "Submitting the cart with a note",
+        d.render(W, H)
+    );
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::SubmitServiceOrder { .. }))
+        .expect("submit sent");
+    match &req.kind {
+        Request::SubmitServiceOrder { lines, notes, .. } => {
+            assert_eq!(lines.len(), 2);
+            assert_eq!(notes.as_deref(), Some("For the OR 3 sink at St. Mary's"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let refusal = format!("Unknown or inactive part(s): {second}");
+    d.reply(&req, Err(DbError::Invalid(refusal.clone())));
+    assert!(d.render(W, H).contains(&refusal));
+    assert_eq!(cart_lines(&d).len(), 2, "the cart stays");
+    assert!(d.app.screen().has_unsaved_input(), "the note stays");
+    // Again, and accepted.
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::SubmitServiceOrder { .. }))
+        .expect("submit sent again");
+    let s = summary(1, ServiceOrderStatus::Pending, 2);
+    let view = ServiceOrderView {
+        summary: s.clone(),
+        requested_by_id: Uuid::from_u128(6),
+        notes: Some("For the OR 3 sink at St. Mary's".into()),
+        internal_notes: None,
+        lines: vec![line(1, &first, "A", 2), line(2, &second, "B", 3)],
+    };
+    d.reply(&req, Ok(Reply::ServiceOrder(Box::new(view))));
+    assert!(matches!(d.app.screen(), ActiveScreen::MyServiceOrders(_)));
+    assert!(
+        d.render(W, H)
+            .contains(&format!("Service order {} submitted (2 lines)", s.number))
+    );
+    d.key(KeyCode::Esc);
+    d.open_home_entry("Cart");
+    answer_inventory(&mut d);
+    assert!(cart_lines(&d).is_empty(), "the cart was emptied");
+}
+
+#[test]
+fn the_cart_survives_leaving_the_screen_and_the_station_lock() {
+    let mut d = catalog();
+    d.key(KeyCode::Down);
+    let id = selected_id(&d);
+    add(&mut d, "4");
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+    d.ctrl('l');
+    assert!(d.app.is_locked());
+    d.type_str("right-password");
+    d.key(KeyCode::Enter);
+    let unlock = d
+        .take(|r| matches!(r, Request::Unlock { .. }))
+        .expect("unlock sent");
+    d.reply(&unlock, Ok(Reply::Unlocked));
+    assert!(!d.app.is_locked());
+    d.open_home_entry("Cart");
+    assert_eq!(
+        cart_lines(&d),
+        vec![CartLine {
+            part_id: id,
+            quantity: 4
+        }]
+    );
+}
+
+fn my_orders() -> (Driver, Vec<ServiceOrderSummary>) {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::ServiceDepartment));
+    d.open_home_entry("My service orders");
+    let list = vec![
+        summary(3, ServiceOrderStatus::Pending, 2),
+        summary(2, ServiceOrderStatus::Approved, 2),
+        summary(1, ServiceOrderStatus::Rejected, 1),
+    ];
+    assert!(d.answer(
+        |r| matches!(r, Request::ServiceOrders { .. }),
+        Ok(Reply::ServiceOrders(list.clone())),
+    ));
+    (d, list)
+}
+
+fn view_of(s: &ServiceOrderSummary) -> ServiceOrderView {
+    let (lines, notes) = match s.status {
+        ServiceOrderStatus::Pending => (
+            vec![
+                line(1, "T2-CTRL-EDR1", "CONTROL BOX ONLY FOR 1 EDRAIN BASIN", 1),
+                line(2, "E7512-L-BLUE", "WIRE FERRULE, BLUE", 10),
+            ],
+            Some("Spare control box for the van".to_string()),
+        ),
+        ServiceOrderStatus::Approved => (
+            vec![
+                line(3, "209L-DW-NS", "DI WATER GUN", 1),
+                line(4, "M8-DUST-CAP-M", "M8 DUST CAP", 4),
+            ],
+            Some(
+                "Two guns for the Lakeview service visit\n2025-03-14 14:02 UTC APPROVED by Priya Natarajan: 209L-DW-NS 2->1; one gun is on back order, the second follows next month"
+                    .to_string(),
+            ),
+        ),
+        _ => (
+            vec![line(5, "012442-40NS", "FAUCET CARTRIDGE", 3)],
+            Some(
+                "2025-03-13 10:40 UTC REJECTED by Priya Natarajan: the cartridge is under warranty; ask the manufacturer"
+                    .to_string(),
+            ),
+        ),
+    };
+    ServiceOrderView {
+        summary: s.clone(),
+        requested_by_id: Uuid::from_u128(6),
+        notes,
+        internal_notes: None,
+        lines,
+    }
+}
+
+fn answer_detail(d: &mut Driver, s: &ServiceOrderSummary) {
+    let id = s.id;
+    assert!(d.answer(
+        |r| matches!(r, Request::ServiceOrder { id: i, .. } if *i == id),
+        Ok(Reply::ServiceOrder(Box::new(view_of(s)))),
+    ));
+}
+
+#[test]
+fn my_orders_show_lines_and_notes_and_withdraw_a_pending_one() {
+    let (mut d, list) = my_orders();
+    answer_detail(&mut d, &list[0]);
+    d.key(KeyCode::Down);
+    answer_detail(&mut d, &list[1]);
+    snap_in!(
+        "my_service_orders",
+        "my_orders",
+        "A PENDING, an APPROVED with a reduction note (selected), a REJECTED order",
+        d.render(W, H)
+    );
+    // Only a PENDING order can be withdrawn.
+    d.key(KeyCode::Char('w'));
+    assert!(
+        d.render(W, H)
+            .contains("only a PENDING order can be withdrawn")
+    );
+    assert!(
+        d.take(|r| matches!(r, Request::WithdrawServiceOrder { .. }))
+            .is_none()
+    );
+    d.key(KeyCode::Up);
+    answer_detail(&mut d, &list[0]);
+    d.key(KeyCode::Char('w'));
+    assert!(d.render(W, H).contains("Withdraw service order"));
+    d.key(KeyCode::Char('n'));
+    assert!(
+        d.take(|r| matches!(r, Request::WithdrawServiceOrder { .. }))
+            .is_none()
+    );
+    d.key(KeyCode::Char('w'));
+    d.key(KeyCode::Char('y'));
+    let req = d
+        .take(|r| matches!(r, Request::WithdrawServiceOrder { .. }))
+        .expect("withdraw sent");
+    assert!(matches!(req.kind, Request::WithdrawServiceOrder { id, .. } if id == list[0].id));
+    d.reply(&req, Ok(Reply::Done));
+    assert!(
+        d.take(|r| matches!(r, Request::ServiceOrders { .. }))
+            .is_some(),
+        "reloads"
+    );
+    // F5 reloads too; Esc goes home.
+    d.key(KeyCode::F(5));
+    assert!(
+        d.take(|r| matches!(r, Request::ServiceOrders { .. }))
+            .is_some()
+    );
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+}

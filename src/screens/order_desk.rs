@@ -591,7 +591,7 @@ impl OrderDeskScreen {
                 error,
             } => {
                 dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 80, 11), "Move status", theme);
+                let inner = dialog(frame, centered(area, 80, 10), "Move status", theme);
                 let why = match to {
                     OrderStatus::PartsSent => "The parts for this build have been sent.",
                     OrderStatus::ReadyForPreQc => "The sink body has arrived; Pre-QC is next.",

@@ -323,7 +323,9 @@ impl ShortageScreen {
             } else {
                 (*h).to_string()
             };
-            Cell::from(Span::styled(text, theme.heading))
+            // Numbers are right-aligned, and so are their headings.
+            let line = Line::from(Span::styled(text, theme.heading));
+            Cell::from(if i >= 3 { line.right_aligned() } else { line })
         }));
         let lines = self.shortage.as_ref().map_or(&[][..], |s| &s.lines[..]);
         let w_id = lines

@@ -14,6 +14,9 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 
+/// A desk row as compared: build, status and (BOM version, status).
+type DeskState = (Uuid, S, Option<(i32, String)>);
+
 impl Floor {
     async fn desk(&self, role: Role) -> Result<Vec<DeskRow>, DbError> {
         self.send(Request::OrderDesk {
@@ -97,7 +100,7 @@ async fn the_desk_lists_waiting_builds_with_their_bom_state_for_procurement_only
     let (created, sent, past) = three_builds(&f).await;
 
     let rows = f.desk(Role::ProcurementSpecialist).await.expect("desk");
-    let got: Vec<(Uuid, S, Option<(i32, String)>)> = rows
+    let got: Vec<DeskState> = rows
         .iter()
         .map(|r| (r.order.id, r.order.status, r.bom.clone()))
         .collect();

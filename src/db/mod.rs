@@ -5,6 +5,7 @@
 
 pub mod bom;
 pub mod catalog;
+pub mod desk;
 pub mod instructions;
 pub mod inventory;
 pub mod migrate;

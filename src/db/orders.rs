@@ -940,7 +940,7 @@ pub fn like_pattern(text: &str) -> String {
     p
 }
 
-fn queue_row(r: &Row) -> Result<OrderRow, DbError> {
+pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, DbError> {
     Ok(OrderRow {
         id: r.try_get("id").map_err(decode)?,
         po_number: r.try_get("poNumber").map_err(decode)?,

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod naming;
 pub mod pdf;
 pub mod qc_certificate;
+pub mod shortage_csv;
 pub mod write;
 
 use crate::domain::bom_document::BomDocument;

@@ -1,26 +1,56 @@
 //! The parts-shortage view: what the builds waiting for parts need, by part id; CSV export.
 
+use crate::domain::bom_document::quantity_text;
+use crate::domain::desk::{Shortage, ShortageSort, sort_lines};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
+
+/// The export dialog: the directory only (the file name carries the date).
+struct ExportDialog {
+    form: Form,
+    error: Option<String>,
+}
 
 pub struct ShortageScreen {
+    shortage: Option<Box<Shortage>>,
     loading: Option<RequestId>,
+    load_error: Option<String>,
+    sort: ShortageSort,
+    descending: bool,
+    table: TableState,
+    page: usize,
+    export: Option<ExportDialog>,
+    exporting: Option<RequestId>,
+    /// The directory of the last export sent from this screen; offered again.
+    last_dir: String,
+    /// Where the last export went.
+    notice: Option<String>,
 }
 
 impl ShortageScreen {
     pub fn open(ctx: &mut Ctx) -> (ShortageScreen, Command) {
-        #[allow(unused_mut)]
-        let mut s = ShortageScreen { loading: None };
-        let Some(token) = ctx.token() else {
-            return (s, Command::None);
+        let mut s = ShortageScreen {
+            shortage: None,
+            loading: None,
+            load_error: None,
+            sort: ShortageSort::PartId,
+            descending: false,
+            table: TableState::default(),
+            page: 10,
+            export: None,
+            exporting: None,
+            last_dir: String::new(),
+            notice: None,
         };
-        let (rid, cmd) = ctx.request(Request::PartsShortage { token });
-        s.loading = Some(rid);
+        let cmd = s.reload(ctx);
         (s, cmd)
     }
 
@@ -28,23 +58,372 @@ impl ShortageScreen {
         "Parts shortage"
     }
 
+    pub fn shortage(&self) -> Option<&Shortage> {
+        self.shortage.as_deref()
+    }
+
+    pub fn sort_key(&self) -> (ShortageSort, bool) {
+        (self.sort, self.descending)
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn is_exporting(&self) -> bool {
+        self.exporting.is_some()
+    }
+
     pub fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(dialog) = &self.export {
+            let mut stack = dialog.form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
         vec![KeyContext::Shortage, KeyContext::List]
     }
 
+    /// A directory is quickly typed again.
+    pub fn has_unsaved_input(&self) -> bool {
+        false
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (rid, cmd) = ctx.request(Request::PartsShortage { token });
+        self.loading = Some(rid);
+        cmd
+    }
+
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        if let ScreenMsg::Action(Action::Back) = msg {
-            ctx.emit(Effect::Navigate(ScreenId::Home));
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
+                    field.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
+                    field.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) if self.export.is_some() => {
+                self.on_export_action(action, ctx)
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => {
+                self.on_reply(reply);
+                Command::None
+            }
+            ScreenMsg::Tick(_) => Command::None,
         }
-        let _ = self.loading;
+    }
+
+    fn line_count(&self) -> usize {
+        self.shortage.as_ref().map_or(0, |s| s.lines.len())
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let count = self.line_count();
+        let last = count.saturating_sub(1);
+        let at = self.table.selected().unwrap_or(0);
+        let page = self.page;
+        let table = &mut self.table;
+        let mut select = |i: usize| {
+            if count > 0 {
+                table.select(Some(i.min(last)));
+            }
+        };
+        match action {
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            Action::Refresh => {
+                self.notice = None;
+                return self.reload(ctx);
+            }
+            Action::SortNext => {
+                self.sort = self.sort.next();
+                self.descending = self.sort.starts_descending();
+                self.sort_lines();
+            }
+            Action::SortReverse => {
+                self.descending = !self.descending;
+                self.sort_lines();
+            }
+            Action::ExportCsv => self.open_export(),
+            Action::Up => select(at.saturating_sub(1)),
+            Action::Down => select(at + 1),
+            Action::PageUp => select(at.saturating_sub(page)),
+            Action::PageDown => select(at + page),
+            Action::First => select(0),
+            Action::Last => select(last),
+            _ => {}
+        }
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, _theme: &Theme) {
-        frame.render_widget(Paragraph::new("Parts shortage"), area);
+    fn sort_lines(&mut self) {
+        if let Some(s) = &mut self.shortage {
+            sort_lines(&mut s.lines, self.sort, self.descending);
+        }
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
-        false
+    fn open_export(&mut self) {
+        if self.shortage.is_none() {
+            return;
+        }
+        // Exports of one session usually go to one place; empty is the station's working directory.
+        let mut dir = FormField::text("Directory")
+            .with_max_len(512)
+            .with_hint("Empty: the station's working directory");
+        dir.set_value(&self.last_dir);
+        self.notice = None;
+        self.export = Some(ExportDialog {
+            form: Form::new(vec![dir]).with_input_width(52),
+            error: None,
+        });
+    }
+
+    fn on_export_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let Some(dialog) = &mut self.export else {
+            return Command::None;
+        };
+        match action {
+            Action::Cancel => {
+                // An export already sent still finishes; its answer is then only dropped.
+                self.exporting = None;
+                self.export = None;
+                Command::None
+            }
+            Action::Submit => {
+                if self.exporting.is_some() {
+                    return Command::None;
+                }
+                let dir = dialog.form.value(0).trim().to_string();
+                self.last_dir = dir.clone();
+                dialog.error = None;
+                let Some(token) = ctx.token() else {
+                    return Command::None;
+                };
+                let (id, cmd) = ctx.request(Request::ExportShortage { token, dir });
+                self.exporting = Some(id);
+                cmd
+            }
+            other => {
+                dialog.form.handle(other);
+                Command::None
+            }
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply) {
+        if self.loading == Some(reply.id) {
+            self.loading = None;
+            match reply.result {
+                Ok(Reply::PartsShortage(s)) => {
+                    self.load_error = None;
+                    self.shortage = Some(s);
+                    self.sort_lines();
+                    let n = self.line_count();
+                    let at = self.table.selected().unwrap_or(0);
+                    self.table
+                        .select((n > 0).then(|| at.min(n.saturating_sub(1))));
+                }
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return;
+        }
+        if self.exporting != Some(reply.id) {
+            return;
+        }
+        self.exporting = None;
+        match reply.result {
+            Ok(Reply::Exported(paths)) => {
+                self.export = None;
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                self.notice = Some(if list.is_empty() {
+                    "The export wrote no files".to_string()
+                } else {
+                    format!("Exported to {}", list.join(", "))
+                });
+            }
+            Ok(_) => {}
+            // The dialog and its input stay, so the user can fix the directory and try again.
+            Err(e) => {
+                if let Some(dialog) = &mut self.export {
+                    dialog.error = Some(e.user_message());
+                }
+            }
+        }
+    }
+
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 6 || area.width < 20 {
+            return;
+        }
+        self.view_header(frame, row(area, 0), theme);
+        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
+        self.view_table(frame, table_area, theme);
+        self.view_info(
+            frame,
+            Rect::new(area.x, table_area.bottom(), area.width, 2),
+            theme,
+        );
+        self.view_dialog(frame, area, theme);
+    }
+
+    fn view_header(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let arrow = if self.descending { "▼" } else { "▲" };
+        let mut spans = match &self.shortage {
+            Some(s) => {
+                let drafts = s.builds.iter().filter(|b| b.bom_status == "DRAFT").count();
+                let mut v = vec![
+                    Span::styled(" Builds: ", theme.muted),
+                    Span::raw(s.builds.len().to_string()),
+                    Span::styled("   Parts: ", theme.muted),
+                    Span::raw(s.lines.len().to_string()),
+                ];
+                if drafts > 0 {
+                    v.push(Span::styled(
+                        format!("   {drafts} with a DRAFT BOM (may still change)"),
+                        theme.warn,
+                    ));
+                }
+                v
+            }
+            None => vec![Span::styled(" Builds: …   Parts: …", theme.muted)],
+        };
+        spans.push(Span::styled("   Sort: ", theme.muted));
+        spans.push(Span::raw(format!("{} {arrow}", self.sort.label())));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut title = "Parts needed by builds in ORDER_CREATED and PARTS_SENT".to_string();
+        if self.loading.is_some() {
+            title.push_str(" (loading…)");
+        }
+        let block = panel(&title, theme).padding(Padding::right(1));
+        let inner = block.inner(area);
+        self.page = usize::from(inner.height.saturating_sub(1)).max(1);
+        let arrow = if self.descending { " ▼" } else { " ▲" };
+        let sort_col = match self.sort {
+            ShortageSort::PartId => 0,
+            ShortageSort::Name => 1,
+            ShortageSort::Quantity => 3,
+        };
+        let headers = ["Part ID", "Name", "Type", "Quantity", "Builds"];
+        let header = Row::new(headers.iter().enumerate().map(|(i, h)| {
+            let text = if i == sort_col {
+                format!("{h}{arrow}")
+            } else {
+                (*h).to_string()
+            };
+            // Numbers are right-aligned, and so are their headings.
+            let line = Line::from(Span::styled(text, theme.heading));
+            Cell::from(if i >= 3 { line.right_aligned() } else { line })
+        }));
+        let lines = self.shortage.as_ref().map_or(&[][..], |s| &s.lines[..]);
+        let w_id = lines
+            .iter()
+            .map(|l| l.part_id.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(10);
+        let w_id = u16::try_from(w_id).unwrap_or(28).min(28);
+        let (w_type, w_qty, w_builds) = (9, 11, 6);
+        let fixed = w_id + w_type + w_qty + w_builds + 4 + 2;
+        let w_name = inner.width.saturating_sub(fixed).max(8);
+        let body = lines.iter().map(|l| {
+            Row::new(vec![
+                Cell::from(fit_text(&l.part_id, usize::from(w_id))),
+                Cell::from(fit_text(&l.name, usize::from(w_name))),
+                Cell::from(l.item_type.code()),
+                Cell::from(Line::from(quantity_text(l.quantity)).right_aligned()),
+                Cell::from(Line::from(l.builds.to_string()).right_aligned()),
+            ])
+        });
+        let widths = [
+            Constraint::Length(w_id),
+            Constraint::Length(w_name),
+            Constraint::Length(w_type),
+            Constraint::Length(w_qty),
+            Constraint::Length(w_builds),
+        ];
+        let table = crate::widgets::selectable_table(body, widths, header, block, theme);
+        frame.render_stateful_widget(table, area, &mut self.table);
+        if lines.is_empty() && self.shortage.is_some() && self.loading.is_none() {
+            let msg = Rect::new(
+                inner.x.saturating_add(2).min(inner.right()),
+                inner.y,
+                inner.width.saturating_sub(2),
+                inner.height,
+            );
+            frame.render_widget(
+                Paragraph::new(
+                    "No build in ORDER_CREATED or PARTS_SENT has a BOM; nothing is needed.",
+                ),
+                row(msg, 2),
+            );
+        }
+    }
+
+    fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = usize::from(area.width.saturating_sub(1));
+        let mut lines = Vec::new();
+        if let Some(e) = &self.load_error {
+            lines.push(Line::from(Span::styled(
+                fit_text(&format!(" ERROR: {e} Refresh (F5) to try again."), width),
+                theme.error,
+            )));
+        } else if let Some(s) = &self.shortage {
+            let names: Vec<String> = s.builds.iter().map(|b| b.build_number.clone()).collect();
+            let text = if names.is_empty() {
+                " Counted: no builds".to_string()
+            } else {
+                format!(" Counted: {}", names.join(", "))
+            };
+            lines.push(Line::from(Span::styled(
+                fit_text(&text, width),
+                theme.muted,
+            )));
+        }
+        if let Some(n) = &self.notice {
+            lines.push(Line::from(Span::styled(
+                fit_text(&format!(" {n}"), width),
+                theme.ok,
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let busy = self
+            .exporting
+            .is_some()
+            .then_some("… Exporting, please wait");
+        let Some(dialog_state) = &mut self.export else {
+            return;
+        };
+        dim(frame, area, theme);
+        let inner = dialog(frame, centered(area, 80, 9), "Export parts shortage", theme);
+        frame.render_widget(
+            Paragraph::new("Write parts_shortage_<date>.csv into this directory:"),
+            row(inner, 1),
+        );
+        dialog_state
+            .form
+            .render(frame, rows(inner, 3, dialog_state.form.height()), theme);
+        request_status(
+            frame,
+            rows(inner, 5, 1),
+            busy,
+            dialog_state.error.as_deref(),
+            theme,
+        );
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod bom;
 mod bom_read;
 mod catalog;
+mod desk;
 mod export;
 mod floor;
 mod harness;

@@ -1,0 +1,101 @@
+//! Procurement's order desk: the builds waiting for parts with their current BOM, and the leaves of those
+//! BOMs for the parts-shortage view. Each is one statement, however many builds are waiting.
+
+use crate::db::orders::queue_row;
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient};
+use crate::domain::bom::custom_name;
+use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
+
+/// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
+/// want date first.
+pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
+                      po."orderStatus", po."wantDate", u."fullName" AS assignee,
+                      (po."wantDate" - CURRENT_DATE) AS "daysLeft",
+                      b."version" AS "bomVersion",
+                      CASE WHEN b.id IS NULL THEN NULL
+                           ELSE COALESCE(b."status", 'DRAFT')::text END AS "bomStatus"
+                 FROM "ProductionOrder" po
+                 LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
+                 LEFT JOIN "BillOfMaterials" b ON b.id = po."bomId"
+                WHERE po."orderStatus" = ANY($1)
+                ORDER BY po."wantDate", po."poNumber", po."buildNumber", po.id"#,
+            &[&DESK_STATUSES.as_slice()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let version: Option<i32> = r.try_get("bomVersion").map_err(decode)?;
+            let status: Option<String> = r.try_get("bomStatus").map_err(decode)?;
+            Ok(DeskRow {
+                order: queue_row(r)?,
+                bom: version.zip(status),
+            })
+        })
+        .collect()
+}
+
+/// The builds the shortage counts: those on the desk that have a current BOM, in PO and build order.
+pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<ShortageBuild>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
+                      COALESCE(b."status", 'DRAFT')::text
+                 FROM "ProductionOrder" po
+                 JOIN "BillOfMaterials" b ON b.id = po."bomId"
+                WHERE po."orderStatus" = ANY($1)
+                ORDER BY po."poNumber", po."buildNumber", po.id"#,
+            &[&DESK_STATUSES.as_slice()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ShortageBuild {
+                order_id: r.try_get(0).map_err(decode)?,
+                po_number: r.try_get(1).map_err(decode)?,
+                build_number: r.try_get(2).map_err(decode)?,
+                status: r.try_get(3).map_err(decode)?,
+                bom_version: r.try_get(4).map_err(decode)?,
+                bom_status: r.try_get(5).map_err(decode)?,
+            })
+        })
+        .collect()
+}
+
+/// Every leaf (an item without children, what the flattened totals count) of the current BOM of every
+/// build on the desk, named as the BOM viewer names it.
+pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<ShortageLeaf>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",
+                      COALESCE(p."name", a."name", twin."name")
+                 FROM "ProductionOrder" po
+                 JOIN "BOMItem" i ON i."bomId" = po."bomId"
+                 LEFT JOIN "Part" p ON i."itemType" = 'PART' AND p.id = i."itemId"
+                 LEFT JOIN "Assembly" a ON i."itemType" = 'ASSEMBLY' AND a.id = i."itemId"
+                 LEFT JOIN "Assembly" twin ON i."itemType" = 'ASSEMBLY' AND twin.id = 'ASSY-' || i."itemId"
+                WHERE po."orderStatus" = ANY($1)
+                  AND NOT EXISTS (SELECT 1 FROM "BOMItem" c WHERE c."parentItemId" = i.id)
+                ORDER BY i."itemId", po.id, i."sequenceOrder" NULLS LAST, i.id"#,
+            &[&DESK_STATUSES.as_slice()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let spec: Option<serde_json::Value> = r.try_get(4).map_err(decode)?;
+            let catalog_name: Option<String> = r.try_get(5).map_err(decode)?;
+            Ok(ShortageLeaf {
+                order_id: r.try_get(0).map_err(decode)?,
+                part_id: r.try_get(1).map_err(decode)?,
+                item_type: r.try_get(2).map_err(decode)?,
+                quantity: r.try_get(3).map_err(decode)?,
+                name: catalog_name
+                    .or_else(|| spec.as_ref().and_then(custom_name))
+                    .unwrap_or_else(|| "(not in the catalog)".to_string()),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,540 @@
+//! Procurement's order desk and the parts-shortage view: keys to requests with scripted replies, and
+//! golden renders at 100x30 into `screens/order_desk/` and `screens/shortage/`.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+#[path = "render/mod.rs"]
+mod render;
+
+use chrono::NaiveDate;
+use cleanstation::db::DbError;
+use cleanstation::domain::Role;
+use cleanstation::domain::bom::ItemType;
+use cleanstation::domain::desk::{DeskRow, Shortage, ShortageBuild, ShortageLine, ShortageSort};
+use cleanstation::domain::order::{OrderRow, OrderStatus};
+use cleanstation::keymap::KeyContext;
+use cleanstation::msg::{Reply, Request};
+use cleanstation::screens::ActiveScreen;
+use cleanstation::theme::Theme;
+use crossterm::event::KeyCode;
+use render::{Driver, init, user_for};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+const W: u16 = 100;
+const H: u16 = 30;
+
+fn snap_desk(state: &str, description: &str, text: &str) {
+    render::snap_in!("order_desk", state, description, text);
+}
+
+fn snap_shortage(state: &str, description: &str, text: &str) {
+    render::snap_in!("shortage", state, description, text);
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0d00 + n)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn desk_row(
+    n: u128,
+    po: &str,
+    build: &str,
+    customer: &str,
+    status: OrderStatus,
+    want: (u32, u32),
+    days_left: i32,
+    bom: Option<(i32, &str)>,
+) -> DeskRow {
+    DeskRow {
+        order: OrderRow {
+            id: id(n),
+            po_number: po.into(),
+            build_number: build.into(),
+            customer_name: customer.into(),
+            sink_model: "T2-B2".into(),
+            status,
+            want_date: NaiveDate::from_ymd_opt(2025, want.0, want.1).expect("valid date"),
+            assignee: None,
+            days_left,
+        },
+        bom: bom.map(|(v, s)| (v, s.to_string())),
+    }
+}
+
+fn rows() -> Vec<DeskRow> {
+    vec![
+        desk_row(
+            1,
+            "4500027",
+            "24-0109",
+            "St. Anne's Hospital",
+            OrderStatus::PartsSent,
+            (3, 12),
+            -2,
+            Some((1, "APPROVED")),
+        ),
+        desk_row(
+            2,
+            "4500031",
+            "24-0117",
+            "Lakeview Surgical Center",
+            OrderStatus::OrderCreated,
+            (3, 19),
+            5,
+            Some((2, "DRAFT")),
+        ),
+        desk_row(
+            3,
+            "4500031",
+            "24-0118",
+            "Lakeview Surgical Center",
+            OrderStatus::OrderCreated,
+            (4, 2),
+            19,
+            Some((1, "APPROVED")),
+        ),
+    ]
+}
+
+fn line(id: &str, name: &str, t: ItemType, q: i64, builds: i64) -> ShortageLine {
+    ShortageLine {
+        part_id: id.into(),
+        name: name.into(),
+        item_type: t,
+        quantity: Decimal::from(q),
+        builds,
+    }
+}
+
+fn shortage() -> Shortage {
+    let build = |n: u128, po: &str, b: &str, status, v, s: &str| ShortageBuild {
+        order_id: id(n),
+        po_number: po.into(),
+        build_number: b.into(),
+        status,
+        bom_version: v,
+        bom_status: s.into(),
+    };
+    Shortage {
+        builds: vec![
+            build(
+                1,
+                "4500027",
+                "24-0109",
+                OrderStatus::PartsSent,
+                1,
+                "APPROVED",
+            ),
+            build(
+                2,
+                "4500031",
+                "24-0117",
+                OrderStatus::OrderCreated,
+                2,
+                "DRAFT",
+            ),
+            build(
+                3,
+                "4500031",
+                "24-0118",
+                OrderStatus::OrderCreated,
+                1,
+                "APPROVED",
+            ),
+        ],
+        lines: vec![
+            line(
+                "T2-BODY-30X60",
+                "Sink body 30 x 60, 2 basins",
+                ItemType::Part,
+                2,
+                2,
+            ),
+            line(
+                "T2-DL27-KIT",
+                "Height-adjustable leg kit DL27",
+                ItemType::Assembly,
+                3,
+                3,
+            ),
+            line(
+                "T2-DRAIN-BSKT",
+                "Drain basket assembly",
+                ItemType::Assembly,
+                6,
+                3,
+            ),
+            line(
+                "T2-DRAIN-VALVE",
+                "Electronic drain solenoid",
+                ItemType::Part,
+                6,
+                3,
+            ),
+            line(
+                "T2-LOCK-CASTER",
+                "Lock-leveling caster, 4\"",
+                ItemType::Part,
+                12,
+                3,
+            ),
+            line(
+                "T2-OA-SINK-STRAINER",
+                "Sink strainer, laser-marked",
+                ItemType::Part,
+                5,
+                3,
+            ),
+        ],
+    }
+}
+
+/// Procurement logs in and opens the desk; its load is answered with `rows`.
+fn desk_with(rows: Vec<DeskRow>) -> Driver {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::ProcurementSpecialist));
+    d.open_home_entry("Order desk");
+    assert!(
+        matches!(d.app.screen(), ActiveScreen::OrderDesk(_)),
+        "the home entry opens the desk"
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDesk { .. }),
+        Ok(Reply::OrderDesk(rows)),
+    ));
+    d
+}
+
+fn desk() -> Driver {
+    desk_with(rows())
+}
+
+fn selected(d: &Driver) -> Option<Uuid> {
+    match d.app.screen() {
+        ActiveScreen::OrderDesk(s) => s.selected().map(|r| r.order.id),
+        _ => panic!("not on the order desk"),
+    }
+}
+
+fn desk_notice(d: &Driver) -> Option<String> {
+    match d.app.screen() {
+        ActiveScreen::OrderDesk(s) => s.notice().map(str::to_string),
+        _ => panic!("not on the order desk"),
+    }
+}
+
+fn toast(d: &Driver) -> Option<String> {
+    d.app.toast().map(|t| t.text.clone())
+}
+
+#[test]
+fn desk_golden() {
+    let mut d = desk();
+    d.key(KeyCode::Down);
+    snap_desk(
+        "desk",
+        "Procurement's desk: three waiting builds, one overdue; the DRAFT BOM is visible",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn approving_sends_the_version_shown_and_reloads() {
+    let mut d = desk();
+    d.key(KeyCode::Down);
+    assert_eq!(selected(&d), Some(id(2)));
+    d.key(KeyCode::Char('b'));
+    assert_eq!(d.app.screen().key_contexts(), vec![KeyContext::Confirm]);
+    d.key(KeyCode::Char('y'));
+    let req = d
+        .take(|r| matches!(r, Request::ApproveBom { .. }))
+        .expect("approve sent");
+    let Request::ApproveBom {
+        order_id, version, ..
+    } = req.kind.clone()
+    else {
+        panic!("not an approval");
+    };
+    assert_eq!((order_id, version), (id(2), 2));
+    d.reply(&req, Ok(Reply::OrderUpdated(rows()[1].order.clone())));
+    assert_eq!(
+        toast(&d).as_deref(),
+        Some("BOM version 2 of 24-0117 approved")
+    );
+    let mut approved = rows();
+    approved[1].bom = Some((2, "APPROVED".into()));
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDesk { .. }),
+        Ok(Reply::OrderDesk(approved)),
+    ));
+    assert_eq!(
+        selected(&d),
+        Some(id(2)),
+        "the selection stays on the build"
+    );
+    match d.app.screen() {
+        ActiveScreen::OrderDesk(s) => {
+            assert_eq!(s.rows()[1].bom_label(), "v2 APPROVED");
+        }
+        _ => panic!("not on the order desk"),
+    }
+}
+
+#[test]
+fn an_approved_bom_is_not_offered_again() {
+    let mut d = desk();
+    d.key(KeyCode::Char('b'));
+    assert!(
+        d.take(|r| matches!(r, Request::ApproveBom { .. }))
+            .is_none()
+    );
+    assert!(d.sent.is_empty(), "{:?}", d.sent);
+    assert_eq!(
+        desk_notice(&d).as_deref(),
+        Some("BOM version 1 of 24-0109 is APPROVED; there is no DRAFT to approve")
+    );
+}
+
+#[test]
+fn move_dialog_golden() {
+    let mut d = desk();
+    d.key(KeyCode::Char('m'));
+    d.type_str("Body arrived on pallet 3");
+    snap_desk(
+        "move_dialog",
+        "Moving a PARTS_SENT build to READY_FOR_PRE_QC with a note",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn moving_sends_the_transition_with_the_note() {
+    let mut d = desk();
+    d.key(KeyCode::Char('m'));
+    d.type_str("  Body arrived on pallet 3 ");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("transition sent");
+    let Request::Transition {
+        order_id,
+        from,
+        to,
+        note,
+        override_reason,
+        ..
+    } = req.kind.clone()
+    else {
+        panic!("not a transition");
+    };
+    assert_eq!(
+        (order_id, from, to, note.as_deref(), override_reason),
+        (
+            id(1),
+            OrderStatus::PartsSent,
+            OrderStatus::ReadyForPreQc,
+            Some("Body arrived on pallet 3"),
+            None
+        )
+    );
+    d.reply(&req, Ok(Reply::OrderUpdated(rows()[0].order.clone())));
+    assert_eq!(
+        toast(&d).as_deref(),
+        Some("24-0109 moved to READY_FOR_PRE_QC")
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDesk { .. }),
+        Ok(Reply::OrderDesk(rows().into_iter().skip(1).collect())),
+    ));
+    assert_eq!(selected(&d), Some(id(2)));
+}
+
+#[test]
+fn a_refused_move_shows_the_message_and_reloads() {
+    let mut d = desk();
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char('m'));
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("transition sent");
+    assert!(matches!(
+        &req.kind,
+        Request::Transition {
+            to: OrderStatus::PartsSent,
+            note: None,
+            ..
+        }
+    ));
+    let refusal = "Approve the current BOM (version 2) first";
+    d.reply(&req, Err(DbError::Invalid(refusal.into())));
+    assert_eq!(desk_notice(&d).as_deref(), Some(refusal));
+    assert!(d.take(|r| matches!(r, Request::OrderDesk { .. })).is_some());
+    assert_eq!(d.app.screen().key_contexts()[0], KeyContext::OrderDesk);
+    assert!(d.render(W, H).contains(refusal));
+}
+
+#[test]
+fn an_unreachable_database_keeps_the_dialog_and_the_note() {
+    let mut d = desk();
+    d.key(KeyCode::Char('m'));
+    d.type_str("pallet 3");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("transition sent");
+    d.reply(&req, Err(DbError::Unavailable("down".into())));
+    assert!(d.app.screen().key_contexts().contains(&KeyContext::Dialog));
+    let screen = d.render(W, H);
+    assert!(screen.contains("pallet 3"), "{screen}");
+    assert!(
+        screen.contains("ERROR: The database is not reachable"),
+        "{screen}"
+    );
+    d.key(KeyCode::Esc);
+    assert_eq!(d.app.screen().key_contexts()[0], KeyContext::OrderDesk);
+}
+
+#[test]
+fn enter_opens_the_build_and_p_the_shortage() {
+    let mut d = desk();
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Enter);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    assert!(
+        d.take(|r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == id(2)))
+            .is_some()
+    );
+    let mut d = desk();
+    d.key(KeyCode::Char('p'));
+    assert!(matches!(d.app.screen(), ActiveScreen::PartsShortage(_)));
+    assert!(
+        d.take(|r| matches!(r, Request::PartsShortage { .. }))
+            .is_some()
+    );
+}
+
+#[test]
+fn an_empty_desk_says_so() {
+    let mut d = desk_with(Vec::new());
+    d.key(KeyCode::Char('m'));
+    d.key(KeyCode::Char('b'));
+    assert!(d.sent.is_empty());
+    assert!(d.render(W, H).contains("No builds are waiting for parts."));
+}
+
+/// From the desk, `p` opens the shortage and its load is answered.
+fn shortage_screen() -> Driver {
+    let mut d = desk();
+    d.key(KeyCode::Char('p'));
+    assert!(d.answer(
+        |r| matches!(r, Request::PartsShortage { .. }),
+        Ok(Reply::PartsShortage(Box::new(shortage()))),
+    ));
+    d
+}
+
+fn shown_ids(d: &Driver) -> Vec<String> {
+    match d.app.screen() {
+        ActiveScreen::PartsShortage(s) => s
+            .shortage()
+            .expect("loaded")
+            .lines
+            .iter()
+            .map(|l| l.part_id.clone())
+            .collect(),
+        _ => panic!("not on the shortage"),
+    }
+}
+
+#[test]
+fn shortage_golden() {
+    let mut d = shortage_screen();
+    snap_shortage(
+        "shortage",
+        "The parts three waiting builds need, by part id",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn sorting_cycles_id_name_quantity_and_reverses() {
+    let mut d = shortage_screen();
+    assert_eq!(shown_ids(&d)[0], "T2-BODY-30X60");
+    d.key(KeyCode::Char('s'));
+    assert_eq!(shown_ids(&d)[0], "T2-DRAIN-BSKT", "by name: Drain basket…");
+    d.key(KeyCode::Char('s'));
+    let ids = shown_ids(&d);
+    assert_eq!(ids[0], "T2-LOCK-CASTER", "by quantity, largest first");
+    assert_eq!(
+        &ids[1..3],
+        ["T2-DRAIN-BSKT", "T2-DRAIN-VALVE"],
+        "ties by part id"
+    );
+    match d.app.screen() {
+        ActiveScreen::PartsShortage(s) => {
+            assert_eq!(s.sort_key(), (ShortageSort::Quantity, true));
+        }
+        _ => panic!("not on the shortage"),
+    }
+    d.key(KeyCode::Char('r'));
+    assert_eq!(shown_ids(&d)[0], "T2-BODY-30X60", "smallest first");
+    d.key(KeyCode::Char('s'));
+    assert_eq!(shown_ids(&d)[0], "T2-BODY-30X60", "back to part id");
+}
+
+#[test]
+fn export_dialog_golden() {
+    let mut d = shortage_screen();
+    d.key(KeyCode::Char('x'));
+    d.type_str("/srv/purchasing");
+    snap_shortage(
+        "export_dialog",
+        "Exporting the shortage: the directory asked",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn export_sends_the_directory_shows_the_path_and_offers_it_again() {
+    let mut d = shortage_screen();
+    d.key(KeyCode::Char('x'));
+    d.type_str("/nowhere");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::ExportShortage { .. }))
+        .expect("export sent");
+    assert!(matches!(&req.kind, Request::ExportShortage { dir, .. } if dir == "/nowhere"));
+    d.reply(
+        &req,
+        Err(DbError::Invalid("Directory /nowhere does not exist".into())),
+    );
+    let screen = d.render(W, H);
+    assert!(
+        screen.contains("ERROR: Directory /nowhere does not exist"),
+        "{screen}"
+    );
+    for _ in 0.."/nowhere".len() {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_str("/srv/purchasing");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::ExportShortage { .. }))
+        .expect("export sent again");
+    assert!(matches!(&req.kind, Request::ExportShortage { dir, .. } if dir == "/srv/purchasing"));
+    let path = PathBuf::from("/srv/purchasing/parts_shortage_2025-03-14.csv");
+    d.reply(&req, Ok(Reply::Exported(vec![path])));
+    assert_eq!(d.app.screen().key_contexts()[0], KeyContext::Shortage);
+    assert!(
+        d.render(W, H)
+            .contains("Exported to /srv/purchasing/parts_shortage_2025-03-14.csv")
+    );
+    d.key(KeyCode::Char('x'));
+    assert!(d.render(W, H).contains("/srv/purchasing"), "offered again");
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+}

@@ -3,6 +3,7 @@
 pub mod bom;
 pub mod checklist;
 pub mod qc;
+pub mod service_orders;
 
 use crate::cluster::{self, Cluster, Status};
 use crate::config::{Config, Source, ThemeChoice};

@@ -57,6 +57,14 @@ enum Cmd {
         #[command(subcommand)]
         action: OrderCmd,
     },
+    /// Service orders, through the same use case and role checks as the service screens.
+    ///
+    /// Logs in as --as USERNAME (password from $CLEANSTATION_PASSWORD, or asked). Exit status: 0 done;
+    /// 1 failed (database); 2 refused (status, login or role).
+    Service {
+        #[command(subcommand)]
+        action: ServiceCmd,
+    },
     /// Bills of materials: preview an order document's BOMs, export a build's current BOM.
     ///
     /// Exit status: 0 done; 1 failed (database); 2 refused (file, configuration, unknown ids, build,
@@ -158,6 +166,23 @@ enum OrderCmd {
         #[arg(long)]
         json: bool,
         /// The user to read as (any role but SERVICE_DEPARTMENT)
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServiceCmd {
+    /// List service orders: the service department its own (newest first), procurement, ADMIN and the
+    /// production coordinator all of them (PENDING first, then oldest first)
+    List {
+        /// Only orders in this status: PENDING, APPROVED, REJECTED or FULFILLED
+        #[arg(long)]
+        status: Option<String>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// The user to read as (not QC_PERSON or ASSEMBLER)
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
@@ -295,6 +320,17 @@ fn main() -> ExitCode {
                     as_user,
                 } => commands::order_show(&config, &as_user, &build, json).await,
             },
+            Cmd::Service {
+                action:
+                    ServiceCmd::List {
+                        status,
+                        json,
+                        as_user,
+                    },
+            } => {
+                commands::service_orders::service_list(&config, &as_user, status.as_deref(), json)
+                    .await
+            }
             Cmd::Bom { action } => match action {
                 BomCmd::Preview { file, json } => {
                     commands::bom::bom_preview(&config, &file, json).await

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod packaging;
 pub mod pool;
 pub mod qc;
+pub mod service_orders;
 pub mod sessions;
 pub mod tasks;
 pub mod templates;

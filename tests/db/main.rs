@@ -20,6 +20,7 @@ mod qc;
 mod rework;
 mod schema;
 mod seed;
+mod service_orders;
 mod tasks;
 mod templates;
 mod testing;

@@ -1,0 +1,249 @@
+//! `"ServiceOrder"` and `"ServiceOrderItem"` rows: the service department's requests and procurement's
+//! decisions on them (workflow.md section 8).
+
+use crate::db::users::decode;
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::service_order::{
+    ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
+};
+use chrono::NaiveDateTime;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+/// The summary columns; `so` is the order, `ru` the requester and `pu` the processor.
+const SUMMARY: &str = r#"
+    SELECT so.id, so."status", so."requestTimestamp", so."processedTimestamp", so."requestedBy",
+           ru."fullName" AS "requestedByName", pu."fullName" AS "processedByName",
+           so."notes", so."internalNotes",
+           (SELECT count(*) FROM "ServiceOrderItem" i WHERE i."serviceOrderId" = so.id) AS "lineCount",
+           (SELECT COALESCE(sum(i."quantity"), 0)::bigint
+              FROM "ServiceOrderItem" i WHERE i."serviceOrderId" = so.id) AS "totalQuantity"
+      FROM "ServiceOrder" so
+      JOIN "User" ru ON ru.id = so."requestedBy"
+      LEFT JOIN "User" pu ON pu.id = so."processedBy""#;
+
+/// A service order row with the texts only some readers may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOrder {
+    pub summary: ServiceOrderSummary,
+    pub requested_by_id: Uuid,
+    pub notes: Option<String>,
+    pub internal_notes: Option<String>,
+}
+
+fn stored_from_row(row: &Row) -> Result<StoredOrder, DbError> {
+    let id: Uuid = row.try_get("id").map_err(decode)?;
+    // The column has a default but no NOT NULL; a missing status is the default.
+    let status: Option<ServiceOrderStatus> = row.try_get("status").map_err(decode)?;
+    Ok(StoredOrder {
+        summary: ServiceOrderSummary {
+            id,
+            number: number(id),
+            status: status.unwrap_or(ServiceOrderStatus::Pending),
+            requested_by: row.try_get("requestedByName").map_err(decode)?,
+            requested_at: row.try_get("requestTimestamp").map_err(decode)?,
+            processed_by: row.try_get("processedByName").map_err(decode)?,
+            processed_at: row.try_get("processedTimestamp").map_err(decode)?,
+            lines: row.try_get("lineCount").map_err(decode)?,
+            total_quantity: row.try_get("totalQuantity").map_err(decode)?,
+        },
+        requested_by_id: row.try_get("requestedBy").map_err(decode)?,
+        notes: row.try_get("notes").map_err(decode)?,
+        internal_notes: row.try_get("internalNotes").map_err(decode)?,
+    })
+}
+
+/// Creates a PENDING order with its lines; returns its id.
+pub async fn insert(
+    tx: &Transaction<'_>,
+    requested_by: Uuid,
+    notes: Option<&str>,
+    lines: &[SubmitLine],
+) -> Result<Uuid, DbError> {
+    let row = tx
+        .query_one(
+            r#"INSERT INTO "ServiceOrder" ("requestedBy", "status", "requestTimestamp", "notes")
+               VALUES ($1, 'PENDING', LOCALTIMESTAMP, $2)
+               RETURNING id"#,
+            &[&requested_by, &notes],
+        )
+        .await?;
+    let id: Uuid = row.try_get(0).map_err(decode)?;
+    for line in lines {
+        tx.execute(
+            r#"INSERT INTO "ServiceOrderItem" ("serviceOrderId", "partType", "partId", "quantity")
+               VALUES ($1, $2, $3, $4)"#,
+            &[&id, &line.part_type, &line.part_id, &line.quantity],
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// One order, whoever asked.
+pub async fn find(client: &impl GenericClient, id: Uuid) -> Result<Option<StoredOrder>, DbError> {
+    let sql = format!("{SUMMARY} WHERE so.id = $1");
+    client
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(stored_from_row)
+        .transpose()
+}
+
+/// Orders in a list: one requester's newest first, or every order as procurement's queue (PENDING first,
+/// then oldest first).
+pub async fn list(
+    client: &impl GenericClient,
+    requested_by: Option<Uuid>,
+    status: Option<ServiceOrderStatus>,
+) -> Result<Vec<ServiceOrderSummary>, DbError> {
+    let order = if requested_by.is_some() {
+        r#"so."requestTimestamp" DESC NULLS LAST, so.id"#
+    } else {
+        r#"(so."status" = 'PENDING') DESC NULLS LAST, so."requestTimestamp" NULLS LAST, so.id"#
+    };
+    let sql = format!(
+        r#"{SUMMARY}
+            WHERE ($1::uuid IS NULL OR so."requestedBy" = $1)
+              AND ($2::"ServiceOrderStatus" IS NULL OR so."status" = $2)
+            ORDER BY {order}"#
+    );
+    let rows = client.query(&sql, &[&requested_by, &status]).await?;
+    rows.iter()
+        .map(|r| stored_from_row(r).map(|s| s.summary))
+        .collect()
+}
+
+/// The order's lines with their catalog names (resolved as bom-rules R10 does), in part id order.
+pub async fn lines(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Vec<ServiceOrderLine>, DbError> {
+    let rows = client
+        .query(
+            r#"SELECT i.id, i."partId", i."partType", i."quantity",
+                      CASE WHEN i."partType" = 'ASSEMBLY'
+                           THEN COALESCE(a."name", twin."name", p."name")
+                           ELSE COALESCE(p."name", a."name", twin."name") END AS "name"
+                 FROM "ServiceOrderItem" i
+                 LEFT JOIN "Assembly" a ON a.id = i."partId"
+                 LEFT JOIN "Assembly" twin ON twin.id = 'ASSY-' || i."partId"
+                 LEFT JOIN "Part" p ON p.id = i."partId"
+                WHERE i."serviceOrderId" = $1
+                ORDER BY i."partId", i.id"#,
+            &[&order_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ServiceOrderLine {
+                id: r.try_get(0).map_err(decode)?,
+                part_id: r.try_get(1).map_err(decode)?,
+                part_type: r.try_get(2).map_err(decode)?,
+                quantity: r.try_get(3).map_err(decode)?,
+                name: r.try_get(4).map_err(decode)?,
+            })
+        })
+        .collect()
+}
+
+/// Locks the order for a decision; its status and requester, or `None` when it is gone. A second
+/// station waits here until the first commits, then sees the new status.
+pub async fn lock(
+    tx: &Transaction<'_>,
+    id: Uuid,
+) -> Result<Option<(ServiceOrderStatus, Uuid)>, DbError> {
+    let row = tx
+        .query_opt(
+            r#"SELECT "status", "requestedBy" FROM "ServiceOrder" WHERE id = $1 FOR UPDATE"#,
+            &[&id],
+        )
+        .await?;
+    row.map(|r| {
+        let status: Option<ServiceOrderStatus> = r.try_get(0).map_err(decode)?;
+        Ok((
+            status.unwrap_or(ServiceOrderStatus::Pending),
+            r.try_get(1).map_err(decode)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Sets a line's approved quantity; 0 deletes the line.
+pub async fn set_line_quantity(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    line_id: Uuid,
+    quantity: i32,
+) -> Result<(), DbError> {
+    if quantity == 0 {
+        tx.execute(
+            r#"DELETE FROM "ServiceOrderItem" WHERE id = $1 AND "serviceOrderId" = $2"#,
+            &[&line_id, &order_id],
+        )
+        .await?;
+    } else {
+        tx.execute(
+            r#"UPDATE "ServiceOrderItem" SET "quantity" = $3 WHERE id = $1 AND "serviceOrderId" = $2"#,
+            &[&line_id, &order_id, &quantity],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A decision: the new status, who took it and when, and the logs. Conditional on the expected status;
+/// returns whether the row changed.
+pub struct Decision<'a> {
+    pub from: ServiceOrderStatus,
+    pub to: ServiceOrderStatus,
+    pub processed_by: Uuid,
+    pub notes: &'a str,
+    pub internal_notes: Option<&'a str>,
+}
+
+pub async fn decide(tx: &Transaction<'_>, id: Uuid, d: &Decision<'_>) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"UPDATE "ServiceOrder"
+                  SET "status" = $3, "processedBy" = $4, "processedTimestamp" = LOCALTIMESTAMP,
+                      "notes" = $5, "internalNotes" = $6
+                WHERE id = $1 AND COALESCE("status", 'PENDING') = $2"#,
+            &[
+                &id,
+                &d.from,
+                &d.to,
+                &d.processed_by,
+                &d.notes,
+                &d.internal_notes,
+            ],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// The requester's withdrawal: deletes the order (its lines go with it) only while PENDING.
+pub async fn delete_pending(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    requested_by: Uuid,
+) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            r#"DELETE FROM "ServiceOrder"
+                WHERE id = $1 AND "requestedBy" = $2 AND COALESCE("status", 'PENDING') = 'PENDING'"#,
+            &[&id, &requested_by],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// The database's clock in UTC, for the notes log.
+pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime, DbError> {
+    client
+        .query_one("SELECT now() AT TIME ZONE 'UTC'", &[])
+        .await?
+        .try_get(0)
+        .map_err(decode)
+}

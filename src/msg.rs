@@ -182,7 +182,8 @@ pub enum Request {
         token: String,
         order_id: Uuid,
     },
-    /// A status change. `override_reason` makes it an ADMIN override; `note` is the shipping note for T10.
+    /// A status change. `override_reason` makes it an ADMIN override; `note` goes into the history row (for
+    /// T10 it is the shipping note).
     Transition {
         token: String,
         order_id: Uuid,

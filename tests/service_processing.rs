@@ -64,10 +64,9 @@ fn summary(
     }
 }
 
-/// The queue as the server orders it: PENDING first, oldest first within a status. Request times are
-/// relative to now, so the "Waiting" column reads the same on any day.
+/// The queue as the server orders it: PENDING first, oldest first within a status.
 fn queue() -> Vec<ServiceOrderSummary> {
-    let now = chrono::Local::now().naive_local();
+    let now = at(14, 12, 0);
     vec![
         summary(
             1,

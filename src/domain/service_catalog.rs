@@ -108,7 +108,11 @@ impl ServiceCatalog {
         }
         let mut entries: Vec<ServiceEntry> = found
             .into_iter()
-            .map(|(id, (item, subs))| entry(&browse, id, item, subs))
+            .map(|(id, (item, subs))| {
+                // The entry is what the canonical id resolves to (bom-rules R10), as a submitted id is.
+                let item = browse.resolve(&id).unwrap_or(item);
+                entry(&browse, id, item, subs)
+            })
             .collect();
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         let at: HashMap<String, usize> = entries

@@ -3,8 +3,7 @@
 
 use crate::domain::Role;
 use crate::domain::bom::{ItemType, canonical_id};
-use crate::domain::catalog::EntityStatus;
-use crate::domain::inventory::{Browse, Item};
+use crate::domain::service_catalog::ServiceCatalog;
 use chrono::NaiveDateTime;
 use postgres_types::{FromSql, ToSql};
 use serde::{Deserialize, Serialize};
@@ -235,105 +234,6 @@ pub fn changed_message(id: Uuid, status: ServiceOrderStatus) -> String {
 // ---------------------------------------------------------------------------------------------------------
 // The service catalogue (D15)
 
-/// One id the service department may order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServicePart {
-    /// Canonical (no `ASSY-` prefix), as ServiceOrderItem.partId stores it.
-    pub id: String,
-    /// What the id resolves to (bom-rules R10).
-    pub item_type: ItemType,
-    pub name: String,
-    pub active: bool,
-}
-
-/// The service catalogue: the ACTIVE assemblies of category 719 and every part and sub-assembly in their
-/// expanded trees (bom-rules R10/R11), by canonical id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ServiceCatalogue {
-    items: BTreeMap<String, ServicePart>,
-}
-
-impl ServiceCatalogue {
-    pub fn from_browse(browse: &Browse) -> ServiceCatalogue {
-        let mut catalogue = ServiceCatalogue::default();
-        for (a, assembly) in browse.inventory().assemblies.iter().enumerate() {
-            if assembly.category_code.as_deref() == Some(SERVICE_CATEGORY)
-                && assembly.status == EntityStatus::Active
-            {
-                catalogue.add(browse, &assembly.id);
-                let mut path = vec![a];
-                catalogue.expand(browse, a, &mut path);
-            }
-        }
-        catalogue
-    }
-
-    /// Adds the assembly's components and, below each sub-assembly, its own; a child already on the path
-    /// is a cycle (R11): listed, not expanded.
-    fn expand(&mut self, browse: &Browse, assembly: usize, path: &mut Vec<usize>) {
-        for &link in browse.components(assembly) {
-            let Some(child_id) = browse.link(link).map(|l| l.child_id.as_str()) else {
-                continue;
-            };
-            match browse.resolve(child_id) {
-                Some(Item::Assembly(c)) if !path.contains(&c) => {
-                    self.add(browse, child_id);
-                    path.push(c);
-                    self.expand(browse, c, path);
-                    path.pop();
-                }
-                Some(_) => self.add(browse, child_id),
-                // An id the catalog does not hold cannot be ordered.
-                None => {}
-            }
-        }
-    }
-
-    fn add(&mut self, browse: &Browse, id: &str) {
-        let key = canonical_id(id);
-        if self.items.contains_key(key) {
-            return;
-        }
-        // Resolved again from the canonical id, as a submitted id is, so the type is the one R10 gives.
-        let part = match browse.resolve(key) {
-            Some(item @ Item::Assembly(a)) => browse.assembly(a).map(|r| ServicePart {
-                id: key.to_string(),
-                item_type: ItemType::Assembly,
-                name: browse.item_name(item).to_string(),
-                active: r.status == EntityStatus::Active,
-            }),
-            Some(item @ Item::Part(p)) => browse.part(p).map(|r| ServicePart {
-                id: key.to_string(),
-                item_type: ItemType::Part,
-                name: browse.item_name(item).to_string(),
-                active: r.status == EntityStatus::Active,
-            }),
-            None => None,
-        };
-        if let Some(part) = part {
-            self.items.insert(key.to_string(), part);
-        }
-    }
-
-    /// The entry for an id, with or without its `ASSY-` prefix.
-    pub fn get(&self, id: &str) -> Option<&ServicePart> {
-        self.items.get(canonical_id(id.trim()))
-    }
-
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    /// Every entry, by canonical id.
-    pub fn iter(&self) -> impl Iterator<Item = &ServicePart> {
-        self.items.values()
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Submit
 
@@ -359,7 +259,7 @@ pub struct Submission {
 pub fn check_submission(
     lines: &[CartLine],
     notes: Option<&str>,
-    catalogue: &ServiceCatalogue,
+    catalogue: &ServiceCatalog,
 ) -> Result<Submission, String> {
     if lines.is_empty() {
         return Err("Cart is empty".into());
@@ -534,7 +434,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::{AssemblyType, ComponentType, PartType};
+    use crate::domain::catalog::{AssemblyType, ComponentType, EntityStatus, PartType};
     use crate::domain::inventory::{AssemblyRecord, Inventory, LinkRecord, PartRecord};
 
     fn part(id: &str, status: EntityStatus) -> PartRecord {
@@ -586,7 +486,7 @@ mod tests {
 
     /// SVC-1 (719) holds P1, the twin ASSY-SUB (holding P2 and the inactive P-OLD) and a link to itself;
     /// SVC-OFF (719) is inactive; OTHER (720) holds P3.
-    fn catalogue() -> ServiceCatalogue {
+    fn catalogue() -> ServiceCatalog {
         use EntityStatus::{Active, Inactive};
         let inventory = Inventory {
             categories: Vec::new(),
@@ -615,7 +515,7 @@ mod tests {
                 link("OTHER", "P3"),
             ],
         };
-        ServiceCatalogue::from_browse(&Browse::new(inventory))
+        ServiceCatalog::from_inventory(&inventory)
     }
 
     fn line(id: &str, quantity: i32) -> CartLine {
@@ -628,7 +528,7 @@ mod tests {
     #[test]
     fn the_catalogue_is_category_719_and_its_expanded_trees() {
         let c = catalogue();
-        let ids: Vec<&str> = c.iter().map(|p| p.id.as_str()).collect();
+        let ids: Vec<&str> = c.entries().iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["P-OLD", "P1", "P2", "SUB", "SVC-1"]);
         let sub = c.get("ASSY-SUB").expect("twin by its assembly id");
         assert_eq!(

@@ -247,16 +247,16 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Builds waiting for parts: BOMs and moves",
             target: ScreenId::OrderDesk,
         });
-        entries.push(HomeEntry {
-            label: "Parts shortage",
-            description: "Parts the waiting builds need, for one purchase",
-            target: ScreenId::PartsShortage,
-        });
     }
     if matches!(
         role,
         Role::ProcurementSpecialist | Role::Admin | Role::ProductionCoordinator
     ) {
+        entries.push(HomeEntry {
+            label: "Parts shortage",
+            description: "Parts the waiting builds need, for one purchase",
+            target: ScreenId::PartsShortage,
+        });
         entries.push(HomeEntry {
             label: "Service orders",
             description: "The service department's part requests",

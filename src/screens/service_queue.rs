@@ -28,22 +28,9 @@ pub fn next_filter(current: Option<ServiceOrderStatus>) -> Option<ServiceOrderSt
     }
 }
 
-/// How long ago `then` was, coarse enough to read at a glance: `just now`, `12 min ago`, `3 h ago`,
-/// `2 d ago`.
-pub fn age(now: NaiveDateTime, then: NaiveDateTime) -> String {
-    let minutes = (now - then).num_minutes();
-    match minutes {
-        // A station clock slightly behind the database's is not news.
-        m if m < 1 => "just now".to_string(),
-        m if m < 60 => format!("{m} min ago"),
-        m if m < 48 * 60 => format!("{} h ago", m / 60),
-        m => format!("{} d ago", m / (24 * 60)),
-    }
-}
-
-/// The station's wall clock; request timestamps are the plant's local time (D12).
-fn local_now() -> NaiveDateTime {
-    chrono::Local::now().naive_local()
+/// A request time as the queue shows it (the plant's local time, D12).
+pub fn when(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub struct ServiceQueueScreen {
@@ -222,10 +209,9 @@ impl ServiceQueueScreen {
                 .iter()
                 .map(|h| Cell::from(Span::styled(*h, theme.heading))),
         );
-        let (w_num, w_status, w_age, w_lines, w_qty) = (11u16, 9u16, 10u16, 5u16, 9u16);
+        let (w_num, w_status, w_age, w_lines, w_qty) = (11u16, 9u16, 16u16, 5u16, 9u16);
         let fixed = w_num + w_status + w_age + w_lines + w_qty + 6 + 2;
         let w_people = inner.width.saturating_sub(fixed) / 2;
-        let now = local_now();
         let rows = self.rows.iter().map(|r| {
             let status_style = match r.status {
                 ServiceOrderStatus::Pending => theme.warn,
@@ -233,9 +219,7 @@ impl ServiceQueueScreen {
                 ServiceOrderStatus::Rejected => theme.error,
                 ServiceOrderStatus::Fulfilled => theme.disabled,
             };
-            let waiting = r
-                .requested_at
-                .map_or_else(|| "—".to_string(), |t| age(now, t));
+            let waiting = r.requested_at.map_or_else(|| "—".to_string(), when);
             let processed = r.processed_by.as_deref().map_or_else(
                 || Span::styled("—", theme.muted),
                 |p| Span::raw(fit_text(p, usize::from(w_people))),
@@ -279,9 +263,9 @@ impl ServiceQueueScreen {
 
     fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let first = if let Some(r) = self.selected() {
-            let requested = r.requested_at.map_or_else(String::new, |t| {
-                format!(" · requested {}", age(local_now(), t))
-            });
+            let requested = r
+                .requested_at
+                .map_or_else(String::new, |t| format!(" · requested {}", when(t)));
             Line::from(vec![
                 Span::styled(" ▶ ", theme.focus),
                 Span::styled(
@@ -330,14 +314,8 @@ mod tests {
     }
 
     #[test]
-    fn ages_read_at_a_glance() {
-        let now = t(14, 12, 0);
-        assert_eq!(age(now, t(14, 12, 0)), "just now");
-        assert_eq!(age(now, t(14, 12, 5)), "just now");
-        assert_eq!(age(now, t(14, 11, 48)), "12 min ago");
-        assert_eq!(age(now, t(14, 8, 30)), "3 h ago");
-        assert_eq!(age(now, t(13, 0, 0)), "36 h ago");
-        assert_eq!(age(now, t(11, 12, 0)), "3 d ago");
+    fn request_times_read_to_the_minute() {
+        assert_eq!(when(t(14, 8, 5)), "2025-03-14 08:05");
     }
 
     #[test]

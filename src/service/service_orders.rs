@@ -10,11 +10,11 @@ use crate::db::notifications::{self, NewNotification};
 use crate::db::service_orders::{self as store, Decision, StoredOrder};
 use crate::db::{DbError, Transaction, inventory};
 use crate::domain::Role;
-use crate::domain::inventory::Browse;
+use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{
     self as rules, CartLine, ENTITY_TYPE, LineApproval, LineChange, MAX_INTERNAL_NOTE, MAX_REASON,
-    ServiceAccess, ServiceCatalogue, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary,
-    ServiceOrderView, access, changed_message, number,
+    ServiceAccess, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
+    access, changed_message, number,
 };
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
@@ -103,10 +103,10 @@ fn not_found() -> DbError {
 }
 
 /// The service catalogue (D15), built from the stored catalog.
-pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalogue, DbError> {
+pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalog, DbError> {
     let client = ctx.pool.get().await?;
     let inventory = inventory::load(&client).await?;
-    Ok(ServiceCatalogue::from_browse(&Browse::new(inventory)))
+    Ok(ServiceCatalog::from_inventory(&inventory))
 }
 
 /// Creates a PENDING order from the cart and tells procurement, in one transaction.

@@ -144,6 +144,20 @@ impl Station {
         self.keys(&["Enter"]);
     }
 
+    /// Moves the home menu's selection down to `label` and opens it.
+    fn open_menu(&self, label: &str) {
+        let marker = format!("▶ {label} ");
+        for _ in 0..16 {
+            if self.screen().contains(&marker) {
+                self.keys(&["Enter"]);
+                return;
+            }
+            self.keys(&["Down"]);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no menu entry {label:?}; screen:\n{}", self.screen());
+    }
+
     /// The command line against this station's database.
     fn cli(&self, args: &[&str]) -> std::process::Output {
         Command::new(BIN)
@@ -384,7 +398,7 @@ fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
         station.key_alone("Escape");
     }
     station.wait_for(&["Welcome", "Inventory"], Duration::from_secs(10));
-    station.keys(&["Down", "Enter"]);
+    station.open_menu("Inventory");
     station.wait_for(&["Catalog", "SINK BODY"], Duration::from_secs(20));
     station.keys(&["/"]);
     station.type_text("59800");

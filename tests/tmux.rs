@@ -727,3 +727,130 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
         assert!(out.contains(step), "{step:?} not in:\n{out}");
     }
 }
+
+/// Searches the service catalogue for `id` and adds `quantity` of it to the cart.
+fn add_service_part(station: &Station, id: &str, quantity: &str) {
+    station.keys(&["/"]);
+    station.wait_for(&["▶ Search"], Duration::from_secs(10));
+    station.keys(&["C-u"]);
+    station.type_text(id);
+    station.keys(&["Enter"]);
+    station.wait_for(&[&format!("▶   {id}  ")], Duration::from_secs(10));
+    station.keys(&["a"]);
+    station.wait_for(&["Add to cart", "▶ Quantity"], Duration::from_secs(10));
+    station.keys(&["C-u"]);
+    station.type_text(quantity);
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &[&format!("Added {quantity} × {id}")],
+        Duration::from_secs(10),
+    );
+}
+
+#[test]
+fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_desk() {
+    let station = Station::start("service");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+
+    // The service department orders two parts.
+    station.login("service", "demo-password");
+    station.wait_for(&["Mei Chen", "Service parts"], Duration::from_secs(20));
+    station.open_menu("Service parts");
+    station.wait_for(&["service items"], Duration::from_secs(20));
+    add_service_part(&station, "T2-CTRL-EDR1", "2");
+    add_service_part(&station, "Q13404-02", "1");
+    station.keys(&["c"]);
+    station.wait_for(&["T2-CTRL-EDR1", "Q13404-02"], Duration::from_secs(10));
+    station.keys(&["s"]);
+    station.wait_for(&["Submit service order", "▶ Note"], Duration::from_secs(10));
+    station.type_text("For the Lakeview visit");
+    station.keys(&["Enter"]);
+    let screen = station.wait_for(&["submitted (2 lines)"], Duration::from_secs(20));
+    let number = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("SO-") && w.len() == 11)
+        .expect("the order number in the toast")
+        .to_string();
+
+    // Procurement approves one line in full and reduces the other.
+    switch_user(&station, "procurement");
+    station.wait_for(&["Priya Shah"], Duration::from_secs(20));
+    station.open_menu("Service orders");
+    station.wait_for(&[&number, "PENDING"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["a Approve", "T2-CTRL-EDR1"], Duration::from_secs(20));
+    station.keys(&["a"]);
+    station.wait_for(&["Approve service order"], Duration::from_secs(10));
+    // Lines come by part id: the enclosure (1) stays, the control box (2) gets one less.
+    station.keys(&["Tab"]);
+    station.wait_for(&["▶ T2-CTRL-EDR1"], Duration::from_secs(10));
+    station.keys(&["-"]);
+    station.wait_for(&["reduced"], Duration::from_secs(10));
+    for _ in 0..6 {
+        if station.screen().contains("▶ Internal note") {
+            break;
+        }
+        station.keys(&["Tab"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    station.wait_for(&["▶ Internal note"], Duration::from_secs(5));
+    station.keys(&["Enter"]);
+    station.wait_for(&[&format!("{number} APPROVED")], Duration::from_secs(20));
+    // The parts are handed over.
+    station.wait_for(&["f Mark fulfilled"], Duration::from_secs(10));
+    station.keys(&["f"]);
+    station.wait_for(&["▶ Note"], Duration::from_secs(10));
+    station.type_text("Handed over at the dock");
+    station.keys(&["Tab"]);
+    station.wait_for(&["▶ Internal note"], Duration::from_secs(5));
+    station.keys(&["Enter"]);
+    station.wait_for(&[&format!("{number} FULFILLED")], Duration::from_secs(20));
+
+    // The order desk: a build from ORDER_CREATED to READY_FOR_PRE_QC, each move with a note.
+    import_example(&station, 2);
+    station.key_alone("Escape");
+    station.key_alone("Escape");
+    station.wait_for(&["Welcome"], Duration::from_secs(10));
+    station.open_menu("Order desk");
+    station.wait_for(&["PO-EX-2", "v1 DRAFT"], Duration::from_secs(20));
+    station.keys(&["b"]);
+    station.wait_for(&["y Yes"], Duration::from_secs(10));
+    station.keys(&["y"]);
+    station.wait_for(&["v1 APPROVED"], Duration::from_secs(20));
+    for (note, status) in [
+        ("Parts picked", "PARTS_SENT"),
+        ("Body arrived from the supplier", "READY_FOR_PRE_QC"),
+    ] {
+        station.keys(&["m"]);
+        station.wait_for(&["Move status", "▶ Note"], Duration::from_secs(10));
+        station.type_text(note);
+        station.keys(&["Enter"]);
+        station.wait_for(
+            &[&format!("EX-2 moved to {status}")],
+            Duration::from_secs(20),
+        );
+    }
+
+    // The requester sees the decision and procurement's log line.
+    switch_user(&station, "service");
+    station.wait_for(&["Mei Chen"], Duration::from_secs(20));
+    station.open_menu("My service orders");
+    station.wait_for(
+        &[
+            &number,
+            "FULFILLED",
+            "T2-CTRL-EDR1 2->1",
+            "Handed over at the dock",
+        ],
+        Duration::from_secs(20),
+    );
+
+    // Procurement's record from the command line; the build's history carries the notes.
+    let list = station.cli(&["service", "list", "--as", "procurement"]);
+    let out = String::from_utf8_lossy(&list.stdout);
+    assert!(list.status.success(), "{out}");
+    assert!(out.contains(&number) && out.contains("FULFILLED"), "{out}");
+    let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);
+    let out = String::from_utf8_lossy(&show.stdout);
+    assert!(out.contains("Body arrived from the supplier"), "{out}");
+}

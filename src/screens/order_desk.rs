@@ -523,7 +523,10 @@ impl OrderDeskScreen {
             ))
         } else if let Some(r) = self.selected() {
             let next = match r.next_status() {
-                Some(OrderStatus::PartsSent) => "next: PARTS_SENT once the BOM is approved",
+                Some(OrderStatus::PartsSent) if r.draft_version().is_some() || r.bom.is_none() => {
+                    "next: PARTS_SENT once the BOM is approved"
+                }
+                Some(OrderStatus::PartsSent) => "next: m sends the parts (PARTS_SENT)",
                 Some(OrderStatus::ReadyForPreQc) => {
                     "next: READY_FOR_PRE_QC when the sink body arrives"
                 }

@@ -14,6 +14,7 @@ use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
 use crate::widgets::toast::Toast;
 use crate::widgets::tree::{self, TreeState};
+use crate::widgets::wrap;
 use crate::widgets::{dialog, dim, fit_text, padded, panel, row};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
@@ -1020,41 +1021,6 @@ fn date(at: Option<NaiveDateTime>) -> Option<String> {
 
 fn yes_no(v: bool) -> Option<&'static str> {
     Some(if v { "yes" } else { "no" })
-}
-
-/// Greedy word wrap; a word longer than the width is split.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                out.push(std::mem::take(&mut line));
-            }
-            let rest = word.split_off(width);
-            out.push(word.into_iter().collect());
-            word = rest;
-        }
-        let w: String = word.into_iter().collect();
-        let needed = if line.is_empty() {
-            w.chars().count()
-        } else {
-            line.chars().count() + 1 + w.chars().count()
-        };
-        if needed > width && !line.is_empty() {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&w);
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
 }
 
 fn category_text(browse: &Browse, code: Option<&str>) -> Option<String> {

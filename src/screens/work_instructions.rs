@@ -16,6 +16,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use crate::widgets::wrap;
 use crate::widgets::{
     centered, confirm, dialog, dim, fit_text, padded, panel, request_status, row, rows,
 };
@@ -1073,36 +1074,6 @@ fn toggle_question(target: &Toggle) -> (&'static str, Vec<String>) {
     }
 }
 
-/// Greedy word wrap to `width` columns (long words are cut), for the detail pane's boxes.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        while word.chars().count() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let head: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            lines.push(head);
-        }
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 /// A step as the runner shows it: the safety notes first, in a box, then the step.
 fn step_lines(step: &StepView, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -1279,16 +1250,6 @@ fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_keeps_words_and_cuts_long_ones() {
-        assert_eq!(
-            wrap("wear eye protection now", 10),
-            vec!["wear eye", "protection", "now"]
-        );
-        assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
-        assert!(wrap("   ", 5).is_empty());
-    }
 
     fn typed(e: &mut Editor, field: usize, text: &str) {
         e.form.set_focus(field);

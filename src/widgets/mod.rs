@@ -76,6 +76,39 @@ pub fn selectable_table<'a>(
         .highlight_spacing(HighlightSpacing::Always)
 }
 
+/// `text` in lines of at most `width` characters: each of its lines wrapped at spaces, a word longer than
+/// a line split. Never empty (an empty text is one empty line), so callers can always draw a row.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let mut word = word.to_string();
+            while word.chars().count() > width {
+                if !line.is_empty() {
+                    out.push(std::mem::take(&mut line));
+                }
+                out.push(word.chars().take(width).collect());
+                word = word.chars().skip(width).collect();
+            }
+            let len = line.chars().count();
+            if len > 0 && len + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        out.push(line);
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
 /// One row of `area`, or an empty rect when `area` has fewer rows.
 pub fn row(area: Rect, offset: u16) -> Rect {
     if offset >= area.height {
@@ -130,4 +163,22 @@ pub fn inset(area: Rect, columns: u16) -> Rect {
         area.width.saturating_sub(2 * columns),
         area.height,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_breaks_at_spaces_splits_long_words_and_keeps_lines() {
+        assert_eq!(
+            wrap("wear eye protection now", 10),
+            vec!["wear eye", "protection", "now"]
+        );
+        assert_eq!(wrap("abcdefghijkl", 5), vec!["abcde", "fghij", "kl"]);
+        assert_eq!(wrap("ab cdefghij", 4), vec!["ab", "cdef", "ghij"]);
+        assert_eq!(wrap("one\n\ntwo", 10), vec!["one", "", "two"]);
+        assert_eq!(wrap("", 4), vec![""]);
+        assert_eq!(wrap("   ", 4), vec![""]);
+    }
 }

@@ -18,6 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use crate::widgets::wrap;
 use crate::widgets::{centered, dialog, dim, fit_text, inset, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -43,42 +44,6 @@ fn note_field(label: &str, hint: &str) -> FormField {
 fn optional(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
-}
-
-/// Words of `text` in lines of at most `width` characters; a word longer than a line is split.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            let mut word = word.to_string();
-            loop {
-                let len = line.chars().count();
-                let wlen = word.chars().count();
-                let need = if len == 0 { wlen } else { len + 1 + wlen };
-                if need <= width {
-                    if len > 0 {
-                        line.push(' ');
-                    }
-                    line.push_str(&word);
-                    break;
-                }
-                if len > 0 {
-                    out.push(std::mem::take(&mut line));
-                    continue;
-                }
-                let head: String = word.chars().take(width).collect();
-                word = word.chars().skip(width).collect();
-                out.push(head);
-                if word.is_empty() {
-                    break;
-                }
-            }
-        }
-        out.push(line);
-    }
-    out
 }
 
 enum Mode {

@@ -6,6 +6,7 @@ use crate::domain::bom_document::quantity_text;
 use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskListView, TaskView};
 use crate::theme::Theme;
+use crate::widgets::wrap;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, inset, panel, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -212,43 +213,6 @@ fn draw_list(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &Th
         let y = u16::try_from(y).unwrap_or(u16::MAX);
         frame.render_widget(Paragraph::new(Span::styled(text, style)), row(area, y));
     }
-}
-
-/// `text` broken into lines of at most `width` characters, at spaces where possible.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            let mut word = word.to_string();
-            loop {
-                let len = line.chars().count();
-                let wlen = word.chars().count();
-                if len == 0 && wlen > width {
-                    let head: String = word.chars().take(width).collect();
-                    word = word.chars().skip(width).collect();
-                    out.push(head);
-                    continue;
-                }
-                if len == 0 {
-                    line = word;
-                } else if len + 1 + wlen <= width {
-                    line.push(' ');
-                    line.push_str(&word);
-                } else {
-                    out.push(std::mem::take(&mut line));
-                    continue;
-                }
-                break;
-            }
-        }
-        out.push(line);
-    }
-    if out.is_empty() {
-        out.push(String::new());
-    }
-    out
 }
 
 /// Wrapped text with `first` before the first line and as much space before the others.
@@ -606,12 +570,5 @@ mod tests {
         assert_eq!(clock(Duration::from_secs(0)), "00:00");
         assert_eq!(clock(Duration::from_secs(754)), "12:34");
         assert_eq!(initials("Sam Brennan"), "SB");
-    }
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_long_words() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("", 4), vec![""]);
     }
 }

@@ -22,7 +22,8 @@ pub fn field(text: &str) -> String {
     }
 }
 
-fn record(fields: &[&str]) -> String {
+/// One CSV record: the fields quoted as needed, joined, CRLF-terminated.
+pub fn record(fields: &[&str]) -> String {
     let mut line = fields
         .iter()
         .map(|f| field(f))

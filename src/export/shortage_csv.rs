@@ -2,22 +2,10 @@
 //! how many builds need it. Same conventions as the BOM's CSV (UTF-8 BOM, RFC 4180 quoting, CRLF).
 
 use super::ExportFile;
-use super::csv::{field, file_bytes};
+use super::csv::{file_bytes, record};
 use crate::domain::bom_document::quantity_text;
 use crate::domain::desk::Shortage;
 use chrono::NaiveDate;
-
-const LINE_END: &str = "\r\n";
-
-fn record(fields: &[&str]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str(LINE_END);
-    line
-}
 
 /// `parts_shortage_<YYYY-MM-DD>.csv`.
 pub fn file_name(date: NaiveDate) -> String {

@@ -11,9 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::catalog::parse_catalog;
-use cleanstation::domain::inventory::{
-    AssemblyRecord, BuildUse, CategoryRecord, Inventory, Item, LinkRecord, PartRecord,
-};
+use cleanstation::domain::inventory::{BuildUse, Inventory, Item};
 use cleanstation::domain::order::OrderStatus;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
@@ -46,70 +44,7 @@ fn imported_at() -> Option<NaiveDateTime> {
 fn shipped_inventory() -> Inventory {
     let catalog =
         parse_catalog(PARTS_JSON, ASSEMBLIES_JSON, CATEGORIES_JSON).expect("shipped catalog");
-    let mut inv = Inventory::default();
-    for c in &catalog.categories {
-        inv.categories.push(CategoryRecord {
-            id: c.code.clone(),
-            name: c.name.clone(),
-            description: c.description.clone(),
-            parent_id: None,
-            level: 0,
-        });
-        for s in &c.subcategories {
-            inv.categories.push(CategoryRecord {
-                id: s.code.clone(),
-                name: s.name.clone(),
-                description: s.description.clone(),
-                parent_id: Some(c.code.clone()),
-                level: 1,
-            });
-        }
-    }
-    for p in &catalog.parts {
-        inv.parts.push(PartRecord {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            manufacturer_part_number: p.manufacturer_part_number.clone(),
-            manufacturer_info: p.manufacturer_info_column().map(str::to_string),
-            part_type: p.part_type,
-            status: p.status,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: p.description.clone(),
-            created_at: imported_at(),
-            updated_at: imported_at(),
-        });
-    }
-    for a in &catalog.assemblies {
-        inv.assemblies.push(AssemblyRecord {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            assembly_type: a.assembly_type,
-            category_code: a.category_code.clone(),
-            subcategory_code: a.subcategory_code.clone(),
-            can_order: a.can_order,
-            is_kit: a.is_kit,
-            status: a.status,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: None,
-            qr_data: None,
-            kit_components: None,
-            work_instruction: None,
-            created_at: imported_at(),
-            updated_at: imported_at(),
-        });
-        for c in &a.components {
-            inv.links.push(LinkRecord {
-                parent_id: a.id.clone(),
-                child_type: c.child_type,
-                child_id: c.child_id.clone(),
-                quantity: c.quantity,
-                notes: c.notes.clone(),
-            });
-        }
-    }
-    inv
+    Inventory::from_catalog(&catalog, imported_at())
 }
 
 fn opened(role: Role) -> Driver {

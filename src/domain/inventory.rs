@@ -6,7 +6,7 @@
 //! `ASSY-`), the form `"BOMItem"."itemId"` stores, so both twins report the same uses.
 
 use crate::domain::bom::canonical_id;
-use crate::domain::catalog::{AssemblyType, ComponentType, EntityStatus, PartType};
+use crate::domain::catalog::{AssemblyType, Catalog, ComponentType, EntityStatus, PartType};
 use crate::domain::order::OrderStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
@@ -79,6 +79,77 @@ pub struct Inventory {
     pub parts: Vec<PartRecord>,
     pub assemblies: Vec<AssemblyRecord>,
     pub links: Vec<LinkRecord>,
+}
+
+impl Inventory {
+    /// The catalog as `catalog import` stores it, read back: what a station browses. `imported_at` stands
+    /// for the rows' timestamps.
+    pub fn from_catalog(catalog: &Catalog, imported_at: Option<NaiveDateTime>) -> Inventory {
+        let mut inv = Inventory::default();
+        for c in &catalog.categories {
+            inv.categories.push(CategoryRecord {
+                id: c.code.clone(),
+                name: c.name.clone(),
+                description: c.description.clone(),
+                parent_id: None,
+                level: 0,
+            });
+            for s in &c.subcategories {
+                inv.categories.push(CategoryRecord {
+                    id: s.code.clone(),
+                    name: s.name.clone(),
+                    description: s.description.clone(),
+                    parent_id: Some(c.code.clone()),
+                    level: 1,
+                });
+            }
+        }
+        for p in &catalog.parts {
+            inv.parts.push(PartRecord {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                manufacturer_part_number: p.manufacturer_part_number.clone(),
+                manufacturer_info: p.manufacturer_info_column().map(str::to_string),
+                part_type: p.part_type,
+                status: p.status,
+                photo_url: None,
+                technical_drawing_url: None,
+                description: p.description.clone(),
+                created_at: imported_at,
+                updated_at: imported_at,
+            });
+        }
+        for a in &catalog.assemblies {
+            inv.assemblies.push(AssemblyRecord {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                assembly_type: a.assembly_type,
+                category_code: a.category_code.clone(),
+                subcategory_code: a.subcategory_code.clone(),
+                can_order: a.can_order,
+                is_kit: a.is_kit,
+                status: a.status,
+                photo_url: None,
+                technical_drawing_url: None,
+                description: None,
+                qr_data: None,
+                kit_components: None,
+                work_instruction: None,
+                created_at: imported_at,
+                updated_at: imported_at,
+            });
+            for c in &a.components {
+                inv.links.push(LinkRecord {
+                    parent_id: a.id.clone(),
+                    child_type: c.child_type,
+                    child_id: c.child_id.clone(),
+                    quantity: c.quantity,
+                    notes: c.notes.clone(),
+                });
+            }
+        }
+        inv
+    }
 }
 
 /// One open build whose current BOM contains an item.

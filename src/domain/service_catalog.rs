@@ -279,70 +279,7 @@ mod tests {
     fn shipped() -> (Inventory, crate::domain::catalog::Catalog) {
         let catalog =
             parse_catalog(PARTS_JSON, ASSEMBLIES_JSON, CATEGORIES_JSON).expect("shipped catalog");
-        let mut inv = Inventory::default();
-        for c in &catalog.categories {
-            inv.categories.push(CategoryRecord {
-                id: c.code.clone(),
-                name: c.name.clone(),
-                description: None,
-                parent_id: None,
-                level: 0,
-            });
-            for s in &c.subcategories {
-                inv.categories.push(CategoryRecord {
-                    id: s.code.clone(),
-                    name: s.name.clone(),
-                    description: None,
-                    parent_id: Some(c.code.clone()),
-                    level: 1,
-                });
-            }
-        }
-        for p in &catalog.parts {
-            inv.parts.push(PartRecord {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                manufacturer_part_number: p.manufacturer_part_number.clone(),
-                manufacturer_info: None,
-                part_type: p.part_type,
-                status: p.status,
-                photo_url: None,
-                technical_drawing_url: None,
-                description: None,
-                created_at: None,
-                updated_at: None,
-            });
-        }
-        for a in &catalog.assemblies {
-            inv.assemblies.push(AssemblyRecord {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                assembly_type: a.assembly_type,
-                category_code: a.category_code.clone(),
-                subcategory_code: a.subcategory_code.clone(),
-                can_order: a.can_order,
-                is_kit: a.is_kit,
-                status: a.status,
-                photo_url: None,
-                technical_drawing_url: None,
-                description: None,
-                qr_data: None,
-                kit_components: None,
-                work_instruction: None,
-                created_at: None,
-                updated_at: None,
-            });
-            for c in &a.components {
-                inv.links.push(LinkRecord {
-                    parent_id: a.id.clone(),
-                    child_type: c.child_type,
-                    child_id: c.child_id.clone(),
-                    quantity: c.quantity,
-                    notes: None,
-                });
-            }
-        }
-        (inv, catalog)
+        (Inventory::from_catalog(&catalog, None), catalog)
     }
 
     #[test]

@@ -701,13 +701,12 @@ impl Browse {
     }
 }
 
+/// Catalog records for unit tests: active, with the fields a test names and the rest empty.
 #[cfg(test)]
-mod tests {
+pub(crate) mod records {
     use super::*;
-    use crate::domain::catalog::parse_catalog;
-    use crate::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 
-    fn part(id: &str, name: &str, mpn: Option<&str>) -> PartRecord {
+    pub(crate) fn part(id: &str, name: &str, mpn: Option<&str>) -> PartRecord {
         PartRecord {
             id: id.into(),
             name: name.into(),
@@ -723,7 +722,7 @@ mod tests {
         }
     }
 
-    fn assembly(id: &str, name: &str, category: &str, sub: &str) -> AssemblyRecord {
+    pub(crate) fn assembly(id: &str, name: &str, category: &str, sub: &str) -> AssemblyRecord {
         AssemblyRecord {
             id: id.into(),
             name: name.into(),
@@ -744,7 +743,7 @@ mod tests {
         }
     }
 
-    fn link(parent: &str, child: &str, quantity: i32) -> LinkRecord {
+    pub(crate) fn link(parent: &str, child: &str, quantity: i32) -> LinkRecord {
         LinkRecord {
             parent_id: parent.into(),
             child_type: ComponentType::Part,
@@ -754,7 +753,7 @@ mod tests {
         }
     }
 
-    fn category(id: &str, name: &str, parent: Option<&str>) -> CategoryRecord {
+    pub(crate) fn category(id: &str, name: &str, parent: Option<&str>) -> CategoryRecord {
         CategoryRecord {
             id: id.into(),
             name: name.into(),
@@ -763,6 +762,14 @@ mod tests {
             level: i32::from(parent.is_some()),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::records::{assembly, category, link, part};
+    use super::*;
+    use crate::domain::catalog::parse_catalog;
+    use crate::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 
     /// 700 FRAMES / 700.001 LEGS: LEG-KIT (2 x LEG, 1 x FOOT-KIT (4 x BOLT)), LOOP (itself, BOLT, GONE);
     /// STRAY has an unknown category; NUT is in no assembly.

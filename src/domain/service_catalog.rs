@@ -271,7 +271,7 @@ fn entry(browse: &Browse, id: String, item: Item, subs: BTreeSet<String>) -> Ser
 mod tests {
     use super::*;
     use crate::domain::catalog::parse_catalog;
-    use crate::domain::inventory::{AssemblyRecord, CategoryRecord, LinkRecord, PartRecord};
+    use crate::domain::inventory::{AssemblyRecord, PartRecord, records};
     use crate::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
     use std::collections::HashSet;
 
@@ -390,51 +390,17 @@ mod tests {
 
     #[test]
     fn a_small_catalogue_dedupes_twins_and_skips_inactive_roots_and_cycles() {
-        let cat = |id: &str, parent: Option<&str>| CategoryRecord {
-            id: id.into(),
-            name: format!("CAT {id}"),
-            description: None,
-            parent_id: parent.map(str::to_string),
-            level: i32::from(parent.is_some()),
-        };
+        let cat =
+            |id: &str, parent: Option<&str>| records::category(id, &format!("CAT {id}"), parent);
         let part = |id: &str, mpn: Option<&str>, status| PartRecord {
-            id: id.into(),
-            name: format!("PART {id}"),
-            manufacturer_part_number: mpn.map(str::to_string),
-            manufacturer_info: None,
-            part_type: crate::domain::catalog::PartType::Component,
             status,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: None,
-            created_at: None,
-            updated_at: None,
+            ..records::part(id, &format!("PART {id}"), mpn)
         };
         let assy = |id: &str, c: &str, s: &str, status| AssemblyRecord {
-            id: id.into(),
-            name: format!("ASSEMBLY {id}"),
-            assembly_type: crate::domain::catalog::AssemblyType::Simple,
-            category_code: Some(c.into()),
-            subcategory_code: Some(s.into()),
-            can_order: true,
-            is_kit: false,
             status,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: None,
-            qr_data: None,
-            kit_components: None,
-            work_instruction: None,
-            created_at: None,
-            updated_at: None,
+            ..records::assembly(id, &format!("ASSEMBLY {id}"), c, s)
         };
-        let link = |p: &str, c: &str, q| LinkRecord {
-            parent_id: p.into(),
-            child_type: crate::domain::catalog::ComponentType::Part,
-            child_id: c.into(),
-            quantity: q,
-            notes: None,
-        };
+        let link = records::link;
         let inv = Inventory {
             categories: vec![
                 cat("719", None),

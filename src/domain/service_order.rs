@@ -434,54 +434,25 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::{AssemblyType, ComponentType, EntityStatus, PartType};
-    use crate::domain::inventory::{AssemblyRecord, Inventory, LinkRecord, PartRecord};
+    use crate::domain::catalog::EntityStatus;
+    use crate::domain::inventory::{AssemblyRecord, Inventory, LinkRecord, PartRecord, records};
 
     fn part(id: &str, status: EntityStatus) -> PartRecord {
         PartRecord {
-            id: id.into(),
-            name: format!("Part {id}"),
-            manufacturer_part_number: None,
-            manufacturer_info: None,
-            part_type: PartType::Component,
             status,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: None,
-            created_at: None,
-            updated_at: None,
+            ..records::part(id, &format!("Part {id}"), None)
         }
     }
 
     fn assembly(id: &str, category: &str, status: EntityStatus) -> AssemblyRecord {
         AssemblyRecord {
-            id: id.into(),
-            name: format!("Assembly {id}"),
-            assembly_type: AssemblyType::ServicePart,
-            category_code: Some(category.into()),
-            subcategory_code: None,
-            can_order: true,
-            is_kit: false,
             status,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: None,
-            qr_data: None,
-            kit_components: None,
-            work_instruction: None,
-            created_at: None,
-            updated_at: None,
+            ..records::assembly(id, &format!("Assembly {id}"), category, "")
         }
     }
 
     fn link(parent: &str, child: &str) -> LinkRecord {
-        LinkRecord {
-            parent_id: parent.into(),
-            child_type: ComponentType::Part,
-            child_id: child.into(),
-            quantity: 1,
-            notes: None,
-        }
+        records::link(parent, child, 1)
     }
 
     /// SVC-1 (719) holds P1, the twin ASSY-SUB (holding P2 and the inactive P-OLD) and a link to itself;

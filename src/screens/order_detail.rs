@@ -18,7 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::wrap;
+use crate::widgets::{Scroll, scrolled_panel, wrap};
 use crate::widgets::{
     centered, confirm, dialog, dim, fit_text, inset, panel, request_status, row, rows,
 };
@@ -106,10 +106,8 @@ pub struct OrderDetailScreen {
     notice: Option<String>,
     writing: Option<Write>,
     mode: Mode,
-    scroll: u16,
     /// From the last draw: how far the content scrolls and how many rows a page is.
-    max_scroll: u16,
-    page: u16,
+    scroll: Scroll,
     keys: ActionKeys,
     /// The user's role, for the keys the screen offers itself (QC).
     role: Option<Role>,
@@ -137,9 +135,10 @@ impl OrderDetailScreen {
             notice: None,
             writing: None,
             mode: Mode::Browse,
-            scroll: 0,
-            max_scroll: 0,
-            page: 10,
+            scroll: Scroll {
+                page: 10,
+                ..Scroll::default()
+            },
             keys,
         };
         let cmd = s.reload(ctx);
@@ -374,15 +373,10 @@ impl OrderDetailScreen {
     }
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let page = self.page.max(1);
+        if self.scroll.apply(action) {
+            return Command::None;
+        }
         match action {
-            Action::Up => self.scroll = self.scroll.min(self.max_scroll).saturating_sub(1),
-            // Clamped to the content when drawn, so keys that come before a draw still count.
-            Action::Down => self.scroll = self.scroll.min(self.max_scroll).saturating_add(1),
-            Action::PageUp => self.scroll = self.scroll.min(self.max_scroll).saturating_sub(page),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(page),
-            Action::First => self.scroll = 0,
-            Action::Last => self.scroll = u16::MAX,
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::Orders)),
             Action::Refresh => {
                 self.notice = None;
@@ -793,36 +787,17 @@ impl OrderDetailScreen {
             }
         }
         top.push(Line::from(Span::styled("─".repeat(width), theme.border)));
-        let top_h = u16::try_from(top.len())
-            .unwrap_or(u16::MAX)
-            .min(inner.height);
-
         let body = body_lines(d, width, theme);
-        let body_area = rows(inner, top_h, inner.height.saturating_sub(top_h));
-        let total = u16::try_from(body.len()).unwrap_or(u16::MAX);
-        self.page = body_area.height.max(1);
-        self.max_scroll = total.saturating_sub(body_area.height);
-        self.scroll = self.scroll.min(self.max_scroll);
-        let block = if self.max_scroll > 0 {
-            let last = (self.scroll + body_area.height).min(total);
-            let more = if self.scroll < self.max_scroll {
-                " · PgDn more"
-            } else {
-                ""
-            };
-            block.title_bottom(
-                Line::from(Span::styled(
-                    format!(" lines {}-{last} of {total}{more} ", self.scroll + 1),
-                    theme.muted,
-                ))
-                .right_aligned(),
-            )
-        } else {
-            block
-        };
-        frame.render_widget(block, area);
-        frame.render_widget(Paragraph::new(top), rows(inner, 0, top_h));
-        frame.render_widget(Paragraph::new(body).scroll((self.scroll, 0)), body_area);
+        scrolled_panel(
+            frame,
+            area,
+            block,
+            inner,
+            top,
+            body,
+            &mut self.scroll,
+            theme,
+        );
         self.view_dialog(frame, area, theme);
     }
 

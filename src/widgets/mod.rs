@@ -109,6 +109,78 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Where a scrolled body stands: its first shown line, the last possible first line, and one page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub offset: u16,
+    pub max: u16,
+    pub page: u16,
+}
+
+impl Scroll {
+    /// Moves for a list key; false when `action` is not one. The offset is clamped when drawn, so keys
+    /// that come before a draw still count.
+    pub fn apply(&mut self, action: crate::keymap::Action) -> bool {
+        use crate::keymap::Action;
+        let page = self.page.max(1);
+        let at = self.offset.min(self.max);
+        self.offset = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => at.saturating_add(1),
+            Action::PageUp => at.saturating_sub(page),
+            Action::PageDown => self.offset.saturating_add(page),
+            Action::First => 0,
+            Action::Last => u16::MAX,
+            _ => return false,
+        };
+        true
+    }
+}
+
+/// A detail panel: `block` around `inner`, the `top` lines fixed, `body` below scrolled by `scroll`
+/// (clamped here, since only drawing knows the height), with "lines a-b of n" on the border when the body
+/// does not fit.
+#[allow(clippy::too_many_arguments)] // the parts of one panel; a struct would only rename them
+pub fn scrolled_panel(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    inner: Rect,
+    top: Vec<Line<'_>>,
+    body: Vec<Line<'_>>,
+    scroll: &mut Scroll,
+    theme: &Theme,
+) {
+    let top_h = u16::try_from(top.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
+    let body_area = rows(inner, top_h, inner.height.saturating_sub(top_h));
+    let total = u16::try_from(body.len()).unwrap_or(u16::MAX);
+    scroll.page = body_area.height.max(1);
+    scroll.max = total.saturating_sub(body_area.height);
+    scroll.offset = scroll.offset.min(scroll.max);
+    let block = if scroll.max > 0 {
+        let last = (scroll.offset + body_area.height).min(total);
+        let more = if scroll.offset < scroll.max {
+            " · PgDn more"
+        } else {
+            ""
+        };
+        block.title_bottom(
+            Line::from(Span::styled(
+                format!(" lines {}-{last} of {total}{more} ", scroll.offset + 1),
+                theme.muted,
+            ))
+            .right_aligned(),
+        )
+    } else {
+        block
+    };
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(top), rows(inner, 0, top_h));
+    frame.render_widget(Paragraph::new(body).scroll((scroll.offset, 0)), body_area);
+}
+
 /// One row of `area`, or an empty rect when `area` has fewer rows.
 pub fn row(area: Rect, offset: u16) -> Rect {
     if offset >= area.height {

@@ -18,7 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::wrap;
+use crate::widgets::{Scroll, scrolled_panel, wrap};
 use crate::widgets::{centered, dialog, dim, fit_text, inset, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -83,9 +83,7 @@ pub struct ServiceOrderScreen {
     mode: Mode,
     role: Option<Role>,
     keys: ActionKeys,
-    scroll: u16,
-    max_scroll: u16,
-    page: u16,
+    scroll: Scroll,
 }
 
 impl ServiceOrderScreen {
@@ -106,9 +104,10 @@ impl ServiceOrderScreen {
             mode: Mode::Browse,
             role: ctx.session().map(|s| s.user.role),
             keys,
-            scroll: 0,
-            max_scroll: 0,
-            page: 10,
+            scroll: Scroll {
+                page: 10,
+                ..Scroll::default()
+            },
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -339,15 +338,10 @@ impl ServiceOrderScreen {
     }
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let page = self.page.max(1);
+        if self.scroll.apply(action) {
+            return Command::None;
+        }
         match action {
-            Action::Up => self.scroll = self.scroll.min(self.max_scroll).saturating_sub(1),
-            // Clamped to the content when drawn, so keys that come before a draw still count.
-            Action::Down => self.scroll = self.scroll.min(self.max_scroll).saturating_add(1),
-            Action::PageUp => self.scroll = self.scroll.min(self.max_scroll).saturating_sub(page),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(page),
-            Action::First => self.scroll = 0,
-            Action::Last => self.scroll = u16::MAX,
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::ServiceQueue)),
             Action::Refresh => {
                 self.notice = None;
@@ -555,31 +549,17 @@ impl ServiceOrderScreen {
             }
         }
         top.push(Line::from(Span::styled("─".repeat(width), theme.border)));
-        let top_h = u16::try_from(top.len())
-            .unwrap_or(u16::MAX)
-            .min(inner.height);
-
         let body = body_lines(order, width, theme);
-        let body_area = rows(inner, top_h, inner.height.saturating_sub(top_h));
-        let total = u16::try_from(body.len()).unwrap_or(u16::MAX);
-        self.page = body_area.height.max(1);
-        self.max_scroll = total.saturating_sub(body_area.height);
-        self.scroll = self.scroll.min(self.max_scroll);
-        let block = if self.max_scroll > 0 {
-            let last = (self.scroll + body_area.height).min(total);
-            block.title_bottom(
-                Line::from(Span::styled(
-                    format!(" lines {}-{last} of {total} ", self.scroll + 1),
-                    theme.muted,
-                ))
-                .right_aligned(),
-            )
-        } else {
-            block
-        };
-        frame.render_widget(block, area);
-        frame.render_widget(Paragraph::new(top), rows(inner, 0, top_h));
-        frame.render_widget(Paragraph::new(body).scroll((self.scroll, 0)), body_area);
+        scrolled_panel(
+            frame,
+            area,
+            block,
+            inner,
+            top,
+            body,
+            &mut self.scroll,
+            theme,
+        );
         self.view_dialog(frame, area, theme);
     }
 

@@ -579,7 +579,7 @@ fn notification_about(order: Uuid, build: &str, status: OrderStatus) -> Vec<Noti
             kind: "INFO".into(),
             is_read: false,
             created_at: at(3, 12, 7, 58),
-            related_order: None,
+            related: None,
         },
     ]
 }

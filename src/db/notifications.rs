@@ -3,7 +3,7 @@
 use crate::db::users::decode;
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
-use crate::domain::notification::{Notification, related_order};
+use crate::domain::notification::{Notification, related};
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -30,7 +30,7 @@ fn from_row(row: &Row) -> Result<Notification, DbError> {
             .try_get::<_, Option<chrono::NaiveDateTime>>("createdAt")
             .map_err(decode)?
             .unwrap_or_default(),
-        related_order: related_order(entity_type.as_deref(), entity_id.as_deref()),
+        related: related(entity_type.as_deref(), entity_id.as_deref()),
     })
 }
 

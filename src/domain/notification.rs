@@ -4,6 +4,15 @@ use uuid::Uuid;
 
 /// The `relatedEntityType` of notifications about a build.
 pub const PRODUCTION_ORDER: &str = "ProductionOrder";
+/// The `relatedEntityType` of notifications about a service order.
+pub const SERVICE_ORDER: &str = "ServiceOrder";
+
+/// What a notification is about, when a screen can open it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Related {
+    Build(Uuid),
+    ServiceOrder(Uuid),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -14,15 +23,17 @@ pub struct Notification {
     pub kind: String,
     pub is_read: bool,
     pub created_at: chrono::NaiveDateTime,
-    /// The build the notification is about, when it names one: the screen can open it.
-    pub related_order: Option<Uuid>,
+    /// The build or service order the notification is about, when it names one: the screen can open it.
+    pub related: Option<Related>,
 }
 
-/// The build a notification refers to: only a `ProductionOrder` entity whose id is a uuid counts
+/// What a notification refers to: a `ProductionOrder` or `ServiceOrder` entity whose id is a uuid
 /// (the column is free text, so anything else is ignored rather than trusted).
-pub fn related_order(entity_type: Option<&str>, entity_id: Option<&str>) -> Option<Uuid> {
-    match (entity_type, entity_id) {
-        (Some(PRODUCTION_ORDER), Some(id)) => Uuid::parse_str(id.trim()).ok(),
+pub fn related(entity_type: Option<&str>, entity_id: Option<&str>) -> Option<Related> {
+    let id = Uuid::parse_str(entity_id?.trim()).ok()?;
+    match entity_type? {
+        PRODUCTION_ORDER => Some(Related::Build(id)),
+        SERVICE_ORDER => Some(Related::ServiceOrder(id)),
         _ => None,
     }
 }
@@ -32,15 +43,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_production_orders_with_a_uuid_are_related() {
+    fn only_builds_and_service_orders_with_a_uuid_are_related() {
         let id = Uuid::from_u128(42);
         let text = id.to_string();
         assert_eq!(
-            related_order(Some("ProductionOrder"), Some(&text)),
-            Some(id)
+            related(Some("ProductionOrder"), Some(&text)),
+            Some(Related::Build(id))
         );
-        assert_eq!(related_order(Some("ServiceOrder"), Some(&text)), None);
-        assert_eq!(related_order(Some("ProductionOrder"), Some("B-17")), None);
-        assert_eq!(related_order(None, None), None);
+        assert_eq!(
+            related(Some("ServiceOrder"), Some(&text)),
+            Some(Related::ServiceOrder(id))
+        );
+        assert_eq!(related(Some("User"), Some(&text)), None);
+        assert_eq!(related(Some("ProductionOrder"), Some("B-17")), None);
+        assert_eq!(related(None, None), None);
     }
 }

@@ -18,10 +18,6 @@ pub const MAX_NOTES: usize = 2000;
 pub const MAX_REASON: usize = 1000;
 /// Procurement's internal note on one decision.
 pub const MAX_INTERNAL_NOTE: usize = 2000;
-/// The category whose assemblies make up the service catalogue (D15).
-pub const SERVICE_CATEGORY: &str = "719";
-/// The `relatedEntityType` of notifications about a service order (they open no build).
-pub const ENTITY_TYPE: &str = "ServiceOrder";
 
 /// `"ServiceOrderStatus"`.
 #[derive(

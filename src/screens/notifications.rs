@@ -1,6 +1,7 @@
 //! The user's notifications: read them, mark them read, open the build one is about.
 
-use crate::domain::notification::Notification;
+use crate::domain::Role;
+use crate::domain::notification::{Notification, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
@@ -15,6 +16,19 @@ use uuid::Uuid;
 
 /// Items one PageUp/PageDown moves (each item takes two rows).
 const PAGE: usize = 5;
+
+/// The screen a notification opens: the build, or the service order (the requester's own list for the
+/// service department, who has no single-order screen).
+fn target(related: Related, role: Option<Role>) -> Option<ScreenId> {
+    match (related, role) {
+        (Related::Build(id), _) => Some(ScreenId::OrderDetail(id)),
+        (Related::ServiceOrder(_), Some(Role::ServiceDepartment)) => {
+            Some(ScreenId::MyServiceOrders)
+        }
+        (Related::ServiceOrder(id), Some(_)) => Some(ScreenId::ServiceOrder(id)),
+        (Related::ServiceOrder(_), None) => None,
+    }
+}
 
 pub struct NotificationsScreen {
     items: Vec<Notification>,
@@ -101,18 +115,19 @@ impl NotificationsScreen {
                 let Some(item) = self.items.get(cur) else {
                     return Command::None;
                 };
-                let (id, unread, related) = (item.id, !item.is_read, item.related_order);
+                let (id, unread, related) = (item.id, !item.is_read, item.related);
                 let cmd = if unread {
                     self.mark(vec![id], ctx)
                 } else {
                     Command::None
                 };
-                if let Some(order) = related {
+                let role = ctx.session().map(|s| s.user.role);
+                if let Some(target) = related.and_then(|r| target(r, role)) {
                     // The mark's reply reaches the next screen, which ignores it; count it read now.
                     if unread {
                         ctx.emit(Effect::Unread((self.unread() - 1).max(0)));
                     }
-                    ctx.emit(Effect::Navigate(ScreenId::OrderDetail(order)));
+                    ctx.emit(Effect::Navigate(target));
                 }
                 return cmd;
             }
@@ -226,13 +241,15 @@ impl NotificationsScreen {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
         } else {
             let mut text = format!(" {} unread of {}", self.unread(), self.items.len());
-            if self
+            match self
                 .list
                 .selected()
                 .and_then(|i| self.items.get(i))
-                .is_some_and(|n| n.related_order.is_some())
+                .and_then(|n| n.related)
             {
-                text.push_str(" · Enter opens the build");
+                Some(Related::Build(_)) => text.push_str(" · Enter opens the build"),
+                Some(Related::ServiceOrder(_)) => text.push_str(" · Enter opens the service order"),
+                None => {}
             }
             Line::from(Span::styled(text, theme.muted))
         };
@@ -246,6 +263,23 @@ impl NotificationsScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_order_notification_opens_the_order_or_the_requesters_list() {
+        let id = Uuid::from_u128(7);
+        assert_eq!(
+            target(Related::ServiceOrder(id), Some(Role::ProcurementSpecialist)),
+            Some(ScreenId::ServiceOrder(id))
+        );
+        assert_eq!(
+            target(Related::ServiceOrder(id), Some(Role::ServiceDepartment)),
+            Some(ScreenId::MyServiceOrders)
+        );
+        assert_eq!(
+            target(Related::Build(id), Some(Role::Assembler)),
+            Some(ScreenId::OrderDetail(id))
+        );
+    }
     use crate::domain::Role;
     use crate::domain::session::Session;
     use crate::domain::user::UserSummary;
@@ -261,7 +295,7 @@ mod tests {
             kind: "ORDER_STATUS_CHANGE".into(),
             is_read: read,
             created_at: chrono::NaiveDateTime::default(),
-            related_order: related,
+            related: related.map(Related::Build),
         }
     }
 

@@ -10,9 +10,10 @@ use crate::db::notifications::{self, NewNotification};
 use crate::db::service_orders::{self as store, Decision, StoredOrder};
 use crate::db::{DbError, Transaction, inventory};
 use crate::domain::Role;
+use crate::domain::notification::SERVICE_ORDER;
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{
-    self as rules, CartLine, ENTITY_TYPE, LineApproval, LineChange, MAX_INTERNAL_NOTE, MAX_REASON,
+    self as rules, CartLine, LineApproval, LineChange, MAX_INTERNAL_NOTE, MAX_REASON,
     ServiceAccess, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
     access, changed_message, number,
 };
@@ -149,7 +150,7 @@ pub async fn submit(
             title: "Service order submitted",
             message: &message,
             kind: INFO,
-            related_entity_type: Some(ENTITY_TYPE),
+            related_entity_type: Some(SERVICE_ORDER),
             related_entity_id: Some(&related),
         },
     )
@@ -355,7 +356,7 @@ async fn notify_requester(
             title: &title,
             message: &message,
             kind: INFO,
-            related_entity_type: Some(ENTITY_TYPE),
+            related_entity_type: Some(SERVICE_ORDER),
             related_entity_id: Some(&related),
         },
     )

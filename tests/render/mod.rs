@@ -8,7 +8,7 @@ use cleanstation::app::{App, AppInit};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{Item, parse_checklists};
-use cleanstation::domain::notification::Notification;
+use cleanstation::domain::notification::{Notification, Related};
 use cleanstation::domain::order::{
     BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
 };
@@ -125,7 +125,7 @@ pub fn notifications() -> Vec<Notification> {
         kind: kind.into(),
         is_read: read,
         created_at: at(day, h, m),
-        related_order: None,
+        related: None,
     };
     vec![
         n(
@@ -186,7 +186,7 @@ pub fn notification_about_build(
         kind: kind.into(),
         is_read: false,
         created_at,
-        related_order: Some(order),
+        related: Some(Related::Build(order)),
     }
 }
 

@@ -7,6 +7,8 @@ use super::lines::{self, judgement_text, marker_style, range_text};
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, judge};
 use crate::keymap::{Action, KeyContext};
+use crate::msg::Command;
+use crate::screens::Ctx;
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::{centered, dialog, dim, fit_text, request_status, rows};
@@ -69,6 +71,56 @@ fn value_kind(t: CheckType) -> &'static str {
 }
 
 /// `current` with a new value (no longer N/A).
+/// A form whose lines are answered through these dialogs (the QC checklist, the testing form).
+pub trait AnswerForm {
+    fn current(&self, line: usize) -> Answer;
+    fn item_of(&self, line: usize) -> Option<&QcItemDef>;
+    fn set_answer(&mut self, line: usize, answer: Answer);
+    /// Moves the selection past `line` when it is the selected one.
+    fn advance_from(&mut self, line: usize);
+    /// Keeps the change (the form's autosave).
+    fn changed(&mut self, line: usize, ctx: &mut Ctx) -> Command;
+    /// Shows `dialog` as the form's open dialog.
+    fn show(&mut self, dialog: AnswerDialog);
+}
+
+/// One key for an open answering dialog: keeps it open, or applies the answer (advancing, saving, and
+/// asking at once for a note the answer needs).
+pub fn on_dialog_key(
+    form: &mut impl AnswerForm,
+    dialog: AnswerDialog,
+    action: Action,
+    ctx: &mut Ctx,
+) -> Command {
+    let line = dialog.line();
+    let current = form.current(line);
+    match dialog.handle(action, form.item_of(line), &current) {
+        Step::Open(d) => {
+            form.show(d);
+            Command::None
+        }
+        Step::Cancelled => Command::None,
+        Step::Answered {
+            line,
+            answer,
+            advance,
+            ask_note,
+        } => {
+            form.set_answer(line, answer);
+            if advance {
+                form.advance_from(line);
+            }
+            let cmd = form.changed(line, ctx);
+            if ask_note.is_some() {
+                // The answer is kept (and saved); the note it needs is asked for at once.
+                let note = notes(line, &form.current(line), false, ask_note);
+                form.show(note);
+            }
+            cmd
+        }
+    }
+}
+
 pub fn with_value(current: &Answer, value: Option<String>) -> Answer {
     let mut a = current.clone();
     a.value = value;

@@ -30,7 +30,6 @@ use uuid::Uuid;
 
 /// How long a failed draft save waits before it is tried again on its own.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
-use answering::Step;
 pub use answering::{AnswerDialog, NOTES_MAX};
 
 /// Where the draft stands, as the header says it.
@@ -524,34 +523,7 @@ impl QcChecklistScreen {
             return Command::None;
         };
         match dialog {
-            Dialog::Answer(d) => {
-                let line = d.line();
-                let current = self.current(line);
-                match d.handle(action, self.item_of(line), &current) {
-                    Step::Open(d) => {
-                        self.dialog = Some(Dialog::Answer(d));
-                        Command::None
-                    }
-                    Step::Cancelled => Command::None,
-                    Step::Answered {
-                        line,
-                        answer,
-                        advance,
-                        ask_note,
-                    } => {
-                        self.set_answer(line, answer);
-                        if advance {
-                            self.advance_from(line);
-                        }
-                        let cmd = self.changed(line, ctx);
-                        if ask_note.is_some() {
-                            // The answer is kept (and saved); the note it needs is asked for at once.
-                            self.open_notes(line, false, ask_note);
-                        }
-                        cmd
-                    }
-                }
-            }
+            Dialog::Answer(d) => answering::on_dialog_key(self, d, action, ctx),
             Dialog::JobId { mut form } => match action {
                 Action::Cancel => Command::None,
                 Action::Submit => match validate_job_id(&form.value(0)) {
@@ -860,3 +832,29 @@ pub fn new_status(qc_type: FormType, pass: bool) -> Option<OrderStatus> {
 
 #[cfg(test)]
 mod tests;
+
+impl answering::AnswerForm for QcChecklistScreen {
+    fn current(&self, line: usize) -> Answer {
+        QcChecklistScreen::current(self, line)
+    }
+
+    fn item_of(&self, line: usize) -> Option<&QcItemDef> {
+        QcChecklistScreen::item_of(self, line)
+    }
+
+    fn set_answer(&mut self, line: usize, answer: Answer) {
+        QcChecklistScreen::set_answer(self, line, answer);
+    }
+
+    fn advance_from(&mut self, line: usize) {
+        QcChecklistScreen::advance_from(self, line);
+    }
+
+    fn changed(&mut self, line: usize, ctx: &mut Ctx) -> Command {
+        QcChecklistScreen::changed(self, line, ctx)
+    }
+
+    fn show(&mut self, dialog: answering::AnswerDialog) {
+        self.dialog = Some(Dialog::Answer(dialog));
+    }
+}

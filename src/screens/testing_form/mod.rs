@@ -15,7 +15,7 @@ use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judg
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::qc_checklist::SaveStatus;
-use crate::screens::qc_checklist::answering::{self, AnswerDialog, Step};
+use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::lines;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -426,39 +426,7 @@ impl TestingScreen {
             return Command::None;
         };
         match dialog {
-            Dialog::Answer(d) => {
-                let line = d.line();
-                let current = self.current(line);
-                match d.handle(action, self.item_of(line), &current) {
-                    Step::Open(d) => {
-                        self.dialog = Some(Dialog::Answer(d));
-                        Command::None
-                    }
-                    Step::Cancelled => Command::None,
-                    Step::Answered {
-                        line,
-                        answer,
-                        advance,
-                        ask_note,
-                    } => {
-                        self.set_answer(line, answer);
-                        if advance {
-                            self.advance_from(line);
-                        }
-                        let cmd = self.changed(ctx);
-                        if ask_note.is_some() {
-                            // The answer is kept (and saved); the note it needs is asked for at once.
-                            self.dialog = Some(Dialog::Answer(answering::notes(
-                                line,
-                                &self.current(line),
-                                false,
-                                ask_note,
-                            )));
-                        }
-                        cmd
-                    }
-                }
-            }
+            Dialog::Answer(d) => answering::on_dialog_key(self, d, action, ctx),
             Dialog::Submit(text) => match action {
                 Action::Yes => self.submit(ctx),
                 Action::No | Action::Cancel => Command::None,
@@ -644,5 +612,32 @@ impl TestingScreen {
 
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
+    }
+}
+
+impl answering::AnswerForm for TestingScreen {
+    fn current(&self, line: usize) -> Answer {
+        TestingScreen::current(self, line)
+    }
+
+    fn item_of(&self, line: usize) -> Option<&QcItemDef> {
+        TestingScreen::item_of(self, line)
+    }
+
+    fn set_answer(&mut self, line: usize, answer: Answer) {
+        TestingScreen::set_answer(self, line, answer);
+    }
+
+    fn advance_from(&mut self, line: usize) {
+        TestingScreen::advance_from(self, line);
+    }
+
+    /// The whole answer set is saved, whichever line changed.
+    fn changed(&mut self, _line: usize, ctx: &mut Ctx) -> Command {
+        TestingScreen::changed(self, ctx)
+    }
+
+    fn show(&mut self, dialog: answering::AnswerDialog) {
+        self.dialog = Some(Dialog::Answer(dialog));
     }
 }

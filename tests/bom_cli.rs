@@ -8,15 +8,12 @@ mod support;
 use cleanstation::db::Actor;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use support::TestDb;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
-
-/// A seeded database and a configuration that points the binary at it (logs in a scratch directory).
+/// A seeded database; the binary runs against it and logs in a scratch directory.
 struct Env {
     db: TestDb,
-    config: PathBuf,
 }
 
 impl Env {
@@ -25,29 +22,11 @@ impl Env {
         cleanstation::service::seed::seed_demo(&db.pool, &Actor::system("test-bom-cli"))
             .await
             .expect("seed");
-        let dir =
-            std::env::temp_dir().join(format!("cs-bom-cli-{}-{}", std::process::id(), db.name));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        let config = dir.join("config.toml");
-        std::fs::write(
-            &config,
-            format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
-        )
-        .expect("config");
-        Env { db, config }
+        Env { db }
     }
 
     async fn run(&self, args: &[&str]) -> std::process::Output {
-        tokio::process::Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env("CLEANSTATION_DATABASE_URL", &self.db.url)
-            .env_remove("DATABASE_URL")
-            .env_remove("CLEANSTATION_CONFIG")
-            .output()
-            .await
-            .expect("run cleanstation")
+        self.db.cli(args, &[]).await
     }
 
     /// Rows that a preview must never write.

@@ -7,10 +7,8 @@ mod support;
 
 use cleanstation::db::Actor;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use support::TestDb;
-
-const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
 
 /// (a) workflow.md section 3's T2-B2: basin 1 E_SINK, basin 2 E_DRAIN, height-adjustable legs, castors,
 /// no pegboard, no faucet, no sprayer, English.
@@ -20,9 +18,9 @@ const T2_B3: &str = "t2-b3-three-edrain-pegboard.json";
 
 const KEYS: [&str; 5] = ["PRE_QC", "FINAL_QC", "PRODUCTION", "EOL_TEST", "PACKAGING"];
 
+/// A seeded database; the binary runs against it and logs in a scratch directory.
 struct Env {
     db: TestDb,
-    config: PathBuf,
 }
 
 impl Env {
@@ -31,32 +29,11 @@ impl Env {
         cleanstation::service::seed::seed_demo(&db.pool, &Actor::system("test-checklist-cli"))
             .await
             .expect("seed");
-        let dir = std::env::temp_dir().join(format!(
-            "cs-checklist-cli-{}-{}",
-            std::process::id(),
-            db.name
-        ));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        let config = dir.join("config.toml");
-        std::fs::write(
-            &config,
-            format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
-        )
-        .expect("config");
-        Env { db, config }
+        Env { db }
     }
 
     async fn run(&self, args: &[&str]) -> std::process::Output {
-        tokio::process::Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env("CLEANSTATION_DATABASE_URL", &self.db.url)
-            .env_remove("DATABASE_URL")
-            .env_remove("CLEANSTATION_CONFIG")
-            .output()
-            .await
-            .expect("run cleanstation")
+        self.db.cli(args, &[]).await
     }
 
     async fn preview_json(&self, file: &str, key: &str) -> Value {

@@ -379,29 +379,12 @@ async fn the_command_line_export_writes_the_same_files() {
     let env = Env::new().await;
     let id = env.create("PO-EXP-4", "EXP-4").await;
     let dir = scratch("cli");
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
-    )
-    .expect("config");
     let out_dir = dir.join("out");
     std::fs::create_dir_all(&out_dir).expect("out dir");
-    let run = |args: Vec<String>| {
-        let config = config.clone();
-        let url = env.db.url.clone();
-        async move {
-            tokio::process::Command::new(env!("CARGO_BIN_EXE_cleanstation"))
-                .arg("--config")
-                .arg(&config)
-                .args(args)
-                .env("CLEANSTATION_DATABASE_URL", url)
-                .env_remove("DATABASE_URL")
-                .env_remove("CLEANSTATION_CONFIG")
-                .output()
-                .await
-                .expect("run cleanstation")
-        }
+    let db = &env.db;
+    let run = |args: Vec<String>| async move {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        db.cli(&args, &[]).await
     };
     let args = |format: &str, out: &Path| -> Vec<String> {
         vec![

@@ -21,12 +21,9 @@ use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::service::SESSION_ENDED;
 use cleanstation::service::qc::PASSWORD_NOT_SIGNED;
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS};
-use std::path::PathBuf;
 use uuid::Uuid;
 
 use OrderStatus as S;
-
-const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
 
 // ------------------------------------------------------------------------------------------------
 // Fixtures
@@ -148,31 +145,8 @@ impl Floor {
         .await
     }
 
-    /// A configuration file that points the binary at this database (logs in a scratch directory).
-    fn cli_config(&self) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("cs-qc-cli-{}-{}", std::process::id(), self.db.name));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        let config = dir.join("config.toml");
-        std::fs::write(
-            &config,
-            format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
-        )
-        .expect("config");
-        config
-    }
-
     async fn qc_verify(&self, build: &str) -> std::process::Output {
-        tokio::process::Command::new(BIN)
-            .arg("--config")
-            .arg(self.cli_config())
-            .args(["qc", "verify", build])
-            .env("CLEANSTATION_DATABASE_URL", &self.db.url)
-            .env_remove("DATABASE_URL")
-            .env_remove("CLEANSTATION_CONFIG")
-            .output()
-            .await
-            .expect("run cleanstation")
+        self.db.cli(&["qc", "verify", build], &[]).await
     }
 }
 

@@ -731,26 +731,11 @@ async fn only_the_requester_withdraws_and_only_while_pending() {
 mod cli {
     use super::*;
 
-    const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
-
-    async fn run(
-        f: &Floor,
-        dir: &std::path::Path,
-        user: &str,
-        args: &[&str],
-    ) -> std::process::Output {
-        tokio::process::Command::new(BIN)
-            .arg("--config")
-            .arg(dir.join("config.toml"))
-            .args(["service", "list", "--as", user])
-            .args(args)
-            .env("CLEANSTATION_DATABASE_URL", &f.db.url)
-            .env("CLEANSTATION_PASSWORD", DEMO_PASSWORD)
-            .env_remove("DATABASE_URL")
-            .env_remove("CLEANSTATION_CONFIG")
-            .output()
+    async fn run(f: &Floor, user: &str, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["service", "list", "--as", user];
+        all.extend_from_slice(args);
+        f.db.cli(&all, &[("CLEANSTATION_PASSWORD", DEMO_PASSWORD)])
             .await
-            .expect("run cleanstation")
     }
 
     fn text(bytes: &[u8]) -> String {
@@ -760,22 +745,11 @@ mod cli {
     #[tokio::test]
     async fn service_list_prints_a_table_or_json_and_refuses_bad_input() {
         let f = Floor::new().await;
-        let dir = std::env::temp_dir().join(format!(
-            "cs-service-cli-{}-{}",
-            std::process::id(),
-            f.db.name
-        ));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        std::fs::write(
-            dir.join("config.toml"),
-            format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
-        )
-        .expect("config");
         let first = f.pending_order().await.summary.id;
         let second = f.pending_order().await.summary.id;
         view(f.approve_so(Ps, first, Vec::new()).await);
 
-        let out = run(&f, &dir, username(Ps), &[]).await;
+        let out = run(&f, username(Ps), &[]).await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let table = text(&out.stdout);
         let rows: Vec<&str> = table.lines().collect();
@@ -803,7 +777,7 @@ mod cli {
             "{table}"
         );
 
-        let out = run(&f, &dir, username(Svc), &["--status", "approved", "--json"]).await;
+        let out = run(&f, username(Svc), &["--status", "approved", "--json"]).await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         let list = json.as_array().expect("a JSON array");
@@ -812,7 +786,7 @@ mod cli {
         assert_eq!(list[0]["status"], "APPROVED");
         assert_eq!(list[0]["lines"], 3);
 
-        let out = run(&f, &dir, username(Ps), &["--status", "DONE"]).await;
+        let out = run(&f, username(Ps), &["--status", "DONE"]).await;
         assert_eq!(out.status.code(), Some(2));
         assert!(
             text(&out.stderr).contains(
@@ -821,7 +795,7 @@ mod cli {
             "{}",
             text(&out.stderr)
         );
-        let out = run(&f, &dir, username(QcPerson), &[]).await;
+        let out = run(&f, username(QcPerson), &[]).await;
         assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
         assert!(
             text(&out.stderr).contains("Your role (QC_PERSON)"),

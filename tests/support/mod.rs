@@ -43,6 +43,33 @@ impl TestDb {
         TestDb { pool, name, url }
     }
 
+    /// A scratch directory of this database's own, with a `config.toml` that sends the binary's log there.
+    pub fn cli_dir(&self) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cs-cli-{}-{}", std::process::id(), self.name));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        std::fs::write(
+            dir.join("config.toml"),
+            format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
+        )
+        .expect("config");
+        dir
+    }
+
+    /// Runs the real binary against this database with `envs` set, as a user at a terminal would.
+    pub async fn cli(&self, args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_cleanstation"))
+            .arg("--config")
+            .arg(self.cli_dir().join("config.toml"))
+            .args(args)
+            .envs(envs.iter().copied())
+            .env("CLEANSTATION_DATABASE_URL", &self.url)
+            .env_remove("DATABASE_URL")
+            .env_remove("CLEANSTATION_CONFIG")
+            .output()
+            .await
+            .expect("run cleanstation")
+    }
+
     /// An empty database with no schema at all (for migration tests).
     pub async fn empty() -> TestDb {
         let harness = match HARNESS.get_or_init(start) {

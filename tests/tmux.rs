@@ -113,6 +113,19 @@ impl Station {
         }
     }
 
+    /// Like `wait_for`, and the screen has also stopped changing: a capture can catch a frame
+    /// half written (a new progress line above an old detail pane), which must not steer a test.
+    fn wait_settled(&self, needles: &[&str], timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let first = self.wait_for(needles, timeout.saturating_sub(start.elapsed()));
+            std::thread::sleep(Duration::from_millis(150));
+            if self.screen() == first {
+                return first;
+            }
+        }
+    }
+
     fn log_tail(&self) -> String {
         let mut text = String::new();
         if let Ok(entries) = std::fs::read_dir(self.dir.join("log")) {
@@ -601,9 +614,12 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
             if screen.contains(&done) {
                 break;
             }
-            if screen.contains("Complete task") {
+            // The dialog's frame, not the key bar's "Complete task": Enter outside the dialog
+            // would complete the next task as well.
+            if screen.contains("╔ Complete task") {
                 station.keys(&["Enter"]);
-                std::thread::sleep(Duration::from_millis(200));
+                station.wait_for(&[&done], Duration::from_secs(15));
+                break;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
@@ -624,7 +640,8 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     let (_, required) = count_after(&screen, "answered ").expect("progress line");
     assert!(required >= 30, "{screen}");
     for n in 1..=required {
-        let screen = station.screen();
+        // The detail pane shows the selected line, which the previous answer moved on to.
+        let screen = station.wait_settled(&["Answer: — · not answered"], Duration::from_secs(10));
         match measurement_range(&screen) {
             Some((min, max)) => {
                 station.keys(&["Enter"]);

@@ -141,14 +141,7 @@ impl Station {
     /// focused field), clear and type each field, submit.
     fn login(&self, username: &str, password: &str) {
         self.wait_for(&["Username", "Password"], Duration::from_secs(30));
-        for _ in 0..3 {
-            if self.screen().contains("▶ Username") {
-                break;
-            }
-            self.keys(&["Tab"]);
-            std::thread::sleep(Duration::from_millis(150));
-        }
-        self.wait_for(&["▶ Username"], Duration::from_secs(5));
+        self.tab_to("▶ Username", 3);
         self.keys(&["C-u"]);
         self.type_text(username);
         self.keys(&["Tab"]);
@@ -157,16 +150,30 @@ impl Station {
         self.keys(&["Enter"]);
     }
 
+    /// Presses Tab (at most `tries` times) until the focus marker `marker` is on screen.
+    fn tab_to(&self, marker: &str, tries: usize) {
+        for _ in 0..tries {
+            if self
+                .wait_settled(&["▶ "], Duration::from_secs(5))
+                .contains(marker)
+            {
+                break;
+            }
+            self.keys(&["Tab"]);
+        }
+        self.wait_for(&[marker], Duration::from_secs(5));
+    }
+
     /// Moves the home menu's selection down to `label` and opens it.
     fn open_menu(&self, label: &str) {
         let marker = format!("▶ {label} ");
         for _ in 0..16 {
-            if self.screen().contains(&marker) {
+            let screen = self.wait_settled(&["▶ "], Duration::from_secs(5));
+            if screen.contains(&marker) {
                 self.keys(&["Enter"]);
                 return;
             }
             self.keys(&["Down"]);
-            std::thread::sleep(Duration::from_millis(100));
         }
         panic!("no menu entry {label:?}; screen:\n{}", self.screen());
     }
@@ -803,14 +810,7 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.wait_for(&["▶ T2-CTRL-EDR1"], Duration::from_secs(10));
     station.keys(&["-"]);
     station.wait_for(&["reduced"], Duration::from_secs(10));
-    for _ in 0..6 {
-        if station.screen().contains("▶ Internal note") {
-            break;
-        }
-        station.keys(&["Tab"]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    station.wait_for(&["▶ Internal note"], Duration::from_secs(5));
+    station.tab_to("▶ Internal note", 6);
     station.keys(&["Enter"]);
     station.wait_for(&[&format!("{number} APPROVED")], Duration::from_secs(20));
     // The parts are handed over.

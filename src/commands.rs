@@ -802,6 +802,11 @@ fn describe_order(d: &crate::domain::order::OrderDetail) -> String {
             bom.version, bom.status, bom.top_level_lines
         ));
     }
+    if let Some(floor) = &d.floor {
+        for (label, text) in floor.lines() {
+            out.push(format!("{label}: {text}"));
+        }
+    }
     if let Some(notes) = &h.notes {
         out.push(format!("Notes: {notes}"));
     }

@@ -355,6 +355,7 @@ fn detail(
             top_level_lines: 14,
             notes: Some("W1: bolt-on shelf T2-OA-PO-SHLF-1212 without a solid pegboard".into()),
         }),
+        floor: None,
         history,
         actions,
         created_at: at(3, 3, 9, 0),
@@ -1129,4 +1130,59 @@ fn no_panic_at_any_size() {
     let mut d = detail_as(Role::Assembler, Theme::mono(), long_history());
     d.key(KeyCode::End);
     draw_all_sizes(&mut d);
+}
+
+#[test]
+fn detail_summarises_the_floor() {
+    use cleanstation::domain::floor::{
+        FloorProgress, PackagingProgress, TestingFormSummary, TestingStatus,
+    };
+    let mut build = ready_for_ship();
+    build.floor = Some(FloorProgress {
+        tasks_done: 21,
+        tasks_total: 21,
+        testing: Some(TestingFormSummary {
+            id: Uuid::from_u128(0x0a01),
+            status: TestingStatus::Pass,
+            performed_by: "Sam Brennan".into(),
+            at: Some(at(3, 12, 15, 30)),
+        }),
+        packaging: Some(PackagingProgress {
+            items_complete: 12,
+            items: 12,
+            completed: Some(("Sam Brennan".into(), Some(at(3, 12, 16, 45)))),
+        }),
+    });
+    let mut d = detail_as(Role::ProductionCoordinator, Theme::ansi(), build);
+    d.render(80, 24);
+    d.key(KeyCode::PageDown);
+    let screen = d.render(80, 24);
+    snap(
+        "order_detail",
+        "floor_progress",
+        "A build ready to ship: its tasks, the round's testing form and the packaging checklist, \
+         who and when, under the BOM",
+        &screen,
+    );
+
+    // In the middle of a round: tasks open, no form yet, packaging not generated.
+    let mut build = long_history();
+    build.floor = Some(FloorProgress {
+        tasks_done: 21,
+        tasks_total: 22,
+        testing: None,
+        packaging: None,
+    });
+    let mut d = detail_as(Role::ProductionCoordinator, Theme::ansi(), build);
+    let text = d.render(80, 60);
+    for (label, value) in [
+        ("Tasks", "21 / 22 done"),
+        ("Testing", "No form submitted in this round"),
+        ("Packaging", "Not started"),
+    ] {
+        assert!(
+            text.lines().any(|l| l.contains(label) && l.contains(value)),
+            "{label} {value} missing:\n{text}"
+        );
+    }
 }

@@ -744,6 +744,9 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     let out = String::from_utf8_lossy(&show.stdout);
     assert!(show.status.success(), "{out}");
     for step in [
+        "Tasks: 21 / 21 done",
+        "Testing: PASS by Luis Ortega at ",
+        &format!("Packaging: {items} items complete by Luis Ortega at "),
         "Luis Ortega  TESTING_COMPLETE  READY_FOR_PRODUCTION -> TESTING_COMPLETE",
         "Luis Ortega  PACKAGING_COMPLETE  TESTING_COMPLETE -> PACKAGING_COMPLETE",
         "Luis Ortega  SENT_TO_FINAL_QC  PACKAGING_COMPLETE -> READY_FOR_FINAL_QC",

@@ -946,6 +946,7 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
         status,
         assignee: None,
         bom: None,
+        floor: None,
         history: Vec::new(),
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),

@@ -46,6 +46,21 @@ pub async fn active_list(
     .transpose()
 }
 
+/// (completed, total) tasks of a list.
+pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64, i64), DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT count(*) FILTER (WHERE COALESCE("isCompleted", false)), count(*)
+                 FROM "Task" WHERE "taskListId" = $1"#,
+            &[&list_id],
+        )
+        .await?;
+    Ok((
+        row.try_get(0).map_err(decode)?,
+        row.try_get(1).map_err(decode)?,
+    ))
+}
+
 /// Whether the build ever had a task list (D6: generated once).
 pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, DbError> {
     let row = client

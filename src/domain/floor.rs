@@ -36,6 +36,16 @@ pub enum TestingStatus {
     Incomplete,
 }
 
+impl TestingStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            TestingStatus::Pass => "PASS",
+            TestingStatus::Fail => "FAIL",
+            TestingStatus::Incomplete => "INCOMPLETE",
+        }
+    }
+}
+
 /// `"TestResultStatus"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
 #[postgres(name = "TestResultStatus")]
@@ -104,6 +114,52 @@ pub struct TestingFormSummary {
     pub status: TestingStatus,
     pub performed_by: String,
     pub at: Option<NaiveDateTime>,
+}
+
+/// Where a build stands on the assembly floor, for the build detail and `order show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FloorProgress {
+    pub tasks_done: i64,
+    pub tasks_total: i64,
+    /// The latest form submitted in the current round (a rework starts a new one).
+    pub testing: Option<TestingFormSummary>,
+    /// The current packaging checklist, once the build has reached TESTING_COMPLETE.
+    pub packaging: Option<PackagingProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackagingProgress {
+    pub items_complete: usize,
+    pub items: usize,
+    /// (by, at) once the checklist is complete.
+    pub completed: Option<(String, Option<NaiveDateTime>)>,
+}
+
+impl FloorProgress {
+    /// The summary as (label, text) lines: one wording for the screen and the command line.
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let when = |at: &Option<NaiveDateTime>| {
+            at.map(|t| format!(" at {}", t.format("%Y-%m-%d %H:%M")))
+                .unwrap_or_default()
+        };
+        let tasks = format!("{} / {} done", self.tasks_done, self.tasks_total);
+        let testing = match &self.testing {
+            None => "No form submitted in this round".to_string(),
+            Some(f) => format!("{} by {}{}", f.status.label(), f.performed_by, when(&f.at)),
+        };
+        let packaging = match &self.packaging {
+            None => "Not started (generated at TESTING_COMPLETE)".to_string(),
+            Some(p) => match &p.completed {
+                Some((by, at)) => format!("{} items complete by {by}{}", p.items, when(at)),
+                None => format!("{} / {} items complete", p.items_complete, p.items),
+            },
+        };
+        vec![
+            ("Tasks", tasks),
+            ("Testing", testing),
+            ("Packaging", packaging),
+        ]
+    }
 }
 
 /// The testing form of a build: the applicable items, the draft answers, the round's submitted forms.

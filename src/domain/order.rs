@@ -516,6 +516,8 @@ pub struct OrderDetail {
     pub status: OrderStatus,
     pub assignee: Option<(uuid::Uuid, String)>,
     pub bom: Option<BomSummary>,
+    /// Tasks, testing and packaging once the build is on the floor.
+    pub floor: Option<crate::domain::floor::FloorProgress>,
     pub history: Vec<HistoryEntry>,
     pub actions: Vec<OrderAction>,
     pub created_at: chrono::NaiveDateTime,

@@ -1357,6 +1357,13 @@ fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>
         None => s.kv("Version", "No BOM yet", theme),
     }
 
+    if let Some(floor) = &d.floor {
+        s.heading("Assembly floor", theme);
+        for (label, text) in floor.lines() {
+            s.kv(label, &text, theme);
+        }
+    }
+
     s.heading("History (newest first)", theme);
     let mut history: Vec<&HistoryEntry> = d.history.iter().collect();
     history.sort_by_key(|e| std::cmp::Reverse(e.timestamp));
@@ -1460,6 +1467,7 @@ mod tests {
                 top_level_lines: 9,
                 notes: None,
             }),
+            floor: None,
             history: Vec::new(),
             actions,
             created_at: NaiveDateTime::default(),

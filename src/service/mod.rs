@@ -8,6 +8,7 @@ pub mod bom;
 pub mod catalog;
 pub mod desk;
 pub mod export;
+mod floor_progress;
 pub mod instructions;
 pub mod inventory;
 pub mod notifications;

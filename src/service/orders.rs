@@ -562,6 +562,7 @@ async fn order_detail(
         .await?
         .ok_or_else(order_not_found)?;
     let bom = db_bom::summary(&client, order_id).await?;
+    let floor = super::floor_progress::load(&client, order_id).await?;
     let history = orders::history(&client, order_id).await?;
     let actions = lifecycle::detail_actions(
         who.user.role,
@@ -577,6 +578,7 @@ async fn order_detail(
         status: rec.status,
         assignee: rec.assignee,
         bom,
+        floor,
         history,
         actions,
         created_at: rec.created_at,

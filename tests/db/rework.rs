@@ -6,11 +6,11 @@ use crate::floor::{Floor, conforming_qc, conforming_testing, example_build};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::FormType;
-use cleanstation::domain::floor::{PackagingView, TestingStatus};
+use cleanstation::domain::floor::{FloorProgress, PackagingView, TestingStatus};
 use cleanstation::domain::order::OrderStatus as S;
 use cleanstation::domain::qc::QcOutcome;
 use cleanstation::domain::tasks::TaskCompletion;
-use cleanstation::msg::Request;
+use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::DEMO_PASSWORD;
 use cleanstation::service::{packaging, tasks, testing};
 use uuid::Uuid;
@@ -66,6 +66,21 @@ impl Floor {
         view
     }
 
+    /// The build detail's floor summary, as the coordinator sees it.
+    async fn floor(&self, id: Uuid) -> FloorProgress {
+        let reply = self
+            .send(Request::OrderDetail {
+                token: self.token(Role::ProductionCoordinator),
+                order_id: id,
+            })
+            .await
+            .expect("detail");
+        let Reply::Order(detail) = reply else {
+            panic!("not a detail: {reply:?}");
+        };
+        detail.floor.expect("a build on the floor has a summary")
+    }
+
     async fn final_qc(&self, id: Uuid, outcome: QcOutcome, reason: Option<&str>) {
         let form = self.qc_form(id).await;
         assert_eq!(form.header.qc_type, FormType::FinalQc);
@@ -114,9 +129,28 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
         .build_in_production("PO-RW-1", example_build("RW-1"))
         .await;
 
+    let floor = f.floor(id).await;
+    assert_eq!((floor.tasks_done, floor.tasks_total), (0, 18));
+    assert!(floor.testing.is_none() && floor.packaging.is_none());
+
     // Round 1, worked through the services.
     f.work_all_tasks(id).await;
-    let first_checklist = f.finish_round(id).await.checklist_id;
+    let packed = f.finish_round(id).await;
+    let first_checklist = packed.checklist_id;
+    let floor = f.floor(id).await;
+    assert_eq!((floor.tasks_done, floor.tasks_total), (18, 18));
+    let form = floor.testing.expect("the round's form");
+    assert_eq!(form.status, TestingStatus::Pass);
+    assert_eq!(form.performed_by, "Luis Ortega");
+    let pack = floor.packaging.expect("the checklist");
+    assert_eq!(
+        (pack.items_complete, pack.items),
+        (packed.lines.len(), packed.lines.len())
+    );
+    assert_eq!(
+        pack.completed.map(|(by, _)| by).as_deref(),
+        Some("Luis Ortega")
+    );
     f.final_qc(id, QcOutcome::Fail, Some("Scratch on the backsplash"))
         .await;
     assert_eq!(f.status(id).await, S::ReadyForProduction);
@@ -133,6 +167,13 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
     );
     let t5 = refusal(f.t5(id).await);
     assert!(t5.contains("1 task(s) still open"), "{t5}");
+    // The summary follows the round: the earlier form and checklist no longer show.
+    let floor = f.floor(id).await;
+    assert_eq!((floor.tasks_done, floor.tasks_total), (18, 19));
+    assert!(
+        floor.testing.is_none() && floor.packaging.is_none(),
+        "{floor:?}"
+    );
 
     // The first round's PASS form does not count in the second round.
     f.work_all_tasks(id).await;

@@ -261,6 +261,7 @@ pub fn floor_order_detail(
         status,
         assignee: None,
         bom: None,
+        floor: None,
         history: Vec::new(),
         actions: Vec::new(),
         created_at: at(3, 9, 0),

@@ -2,7 +2,7 @@
 //! section, the selected line's detail and the dialogs.
 
 use super::{Dialog, TestingScreen};
-use crate::domain::floor::{TESTING_FORM, TestingFormView, TestingStatus};
+use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::SaveStatus;
 use crate::screens::qc_checklist::answering;
 use crate::screens::qc_checklist::lines::{draw_body, draw_loading, line_label};
@@ -49,14 +49,6 @@ pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: 
         theme,
     );
     draw_dialog(s, frame, area, theme);
-}
-
-fn status_text(status: TestingStatus) -> &'static str {
-    match status {
-        TestingStatus::Pass => "PASS",
-        TestingStatus::Fail => "FAIL",
-        TestingStatus::Incomplete => "INCOMPLETE",
-    }
 }
 
 fn header_lines(
@@ -126,7 +118,7 @@ fn header_lines(
                 format!(
                     "Form {}: {} by {}{at}",
                     count - i,
-                    status_text(f.status),
+                    f.status.label(),
                     f.performed_by
                 )
             })

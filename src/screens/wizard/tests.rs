@@ -735,6 +735,7 @@ fn detail(status: OrderStatus) -> OrderDetail {
         status,
         assignee: None,
         bom: None,
+        floor: None,
         history: Vec::new(),
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),

@@ -68,6 +68,9 @@ pub struct App {
     /// Replies with an id below this belong to an earlier session (or the login itself).
     session_floor: RequestId,
     screen: ActiveScreen,
+    /// The screen last navigated to, and (screen, list it was opened from) for `Effect::Back`.
+    current: Option<ScreenId>,
+    opened_from: Option<(ScreenId, ScreenId)>,
     overlays: Vec<Overlay>,
     toast: Option<Toast>,
     db: DbStatus,
@@ -95,6 +98,8 @@ impl App {
             session: None,
             cart: Cart::default(),
             session_floor: RequestId::default(),
+            current: None,
+            opened_from: None,
             overlays: Vec::new(),
             toast: None,
             db: DbStatus::Ok,
@@ -396,6 +401,13 @@ impl App {
         for effect in effects {
             let next = match effect {
                 Effect::Navigate(id) => self.navigate(id),
+                Effect::Back(default) => {
+                    let target = match self.opened_from {
+                        Some((screen, from)) if Some(screen) == self.current => from,
+                        _ => default,
+                    };
+                    self.navigate(target)
+                }
                 Effect::Toast(t) => {
                     self.toast = Some(t);
                     Command::None
@@ -436,6 +448,12 @@ impl App {
             self.screen = ActiveScreen::Password(PasswordScreen::new(true));
             return Command::None;
         }
+        if let Some(from) = self.current.replace(id)
+            && from != id
+            && from.is_return_point()
+        {
+            self.opened_from = Some((id, from));
+        }
         let mut ctx =
             Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let (screen, cmd) = ActiveScreen::open(id, &mut ctx);
@@ -449,6 +467,8 @@ impl App {
         let token = session.token.clone();
         self.session = Some(session);
         self.cart = Cart::default();
+        self.current = None;
+        self.opened_from = None;
         self.overlays.clear();
         self.toast = None;
         self.unread = None;

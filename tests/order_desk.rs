@@ -407,6 +407,13 @@ fn enter_opens_the_build_and_p_the_shortage() {
         d.take(|r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == id(2)))
             .is_some()
     );
+    // Esc returns to the desk, also after a look at the BOM in between.
+    d.key(KeyCode::Char('v'));
+    assert!(matches!(d.app.screen(), ActiveScreen::Bom(_)));
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDesk(_)));
     let mut d = desk();
     d.key(KeyCode::Char('p'));
     assert!(matches!(d.app.screen(), ActiveScreen::PartsShortage(_)));
@@ -535,6 +542,7 @@ fn export_sends_the_directory_shows_the_path_and_offers_it_again() {
     d.key(KeyCode::Char('x'));
     assert!(d.render(W, H).contains("/srv/purchasing"), "offered again");
     d.key(KeyCode::Esc);
+    // Esc leads back to the desk it was opened from.
     d.key(KeyCode::Esc);
-    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDesk(_)));
 }

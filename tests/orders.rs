@@ -597,10 +597,14 @@ fn detail_as(role: Role, theme: Theme, detail: OrderDetail) -> Driver {
     open_build_via_notification(theme, role, about, detail)
 }
 
-/// The role's queue, reached with Esc from a build's detail; its first request is left unanswered.
+/// The role's queue, reached from home after a build's detail opened from a notification (Esc leads
+/// back to the notifications, then home); its first request is left unanswered.
 fn queue_as(role: Role, theme: Theme) -> Driver {
     let mut d = detail_as(role, theme, order_created(Vec::new()));
     d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Notifications(_)));
+    d.key(KeyCode::Esc);
+    d.open_home_entry("Orders");
     assert!(matches!(d.app.screen(), ActiveScreen::Orders(_)));
     d
 }

@@ -73,6 +73,9 @@ pub enum ScreenMsg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Navigate(ScreenId),
+    /// Back to the list this screen was opened from (the order desk, the notifications, …), or to
+    /// the given screen when it was not opened from one.
+    Back(ScreenId),
     Toast(Toast),
     SessionStarted(Box<Session>),
     /// Leave the session: the shell sends the logout and shows the login screen.
@@ -197,6 +200,20 @@ pub enum ScreenId {
     OrderDesk,
     /// The parts-shortage view.
     PartsShortage,
+}
+
+impl ScreenId {
+    /// The lists a user opens things from and expects `Esc` to lead back to.
+    pub fn is_return_point(self) -> bool {
+        matches!(
+            self,
+            ScreenId::Home
+                | ScreenId::Orders
+                | ScreenId::Notifications
+                | ScreenId::ServiceQueue
+                | ScreenId::OrderDesk
+        )
+    }
 }
 
 /// One line of the home menu.

@@ -197,7 +197,7 @@ impl MyServiceOrdersScreen {
                 None => {}
             },
             Action::Refresh => return self.reload(ctx),
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
             _ => {}
         }
         if self.table.selected() != before {

@@ -377,7 +377,7 @@ impl OrderDetailScreen {
             return Command::None;
         }
         match action {
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Orders)),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Orders)),
             Action::Refresh => {
                 self.notice = None;
                 return self.reload(ctx);
@@ -1762,7 +1762,7 @@ mod tests {
             vec![Effect::Navigate(ScreenId::EditBuild(Uuid::from_u128(7)))]
         );
         let (_, effects) = h.act(&mut s, Action::Back);
-        assert_eq!(effects, vec![Effect::Navigate(ScreenId::Orders)]);
+        assert_eq!(effects, vec![Effect::Back(ScreenId::Orders)]);
         let (_, effects) = h.act(&mut s, Action::ViewBom);
         assert_eq!(
             effects,

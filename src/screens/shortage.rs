@@ -139,7 +139,7 @@ impl ShortageScreen {
             }
         };
         match action {
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
             Action::Refresh => {
                 self.notice = None;
                 return self.reload(ctx);

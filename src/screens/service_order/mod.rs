@@ -342,7 +342,7 @@ impl ServiceOrderScreen {
             return Command::None;
         }
         match action {
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::ServiceQueue)),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::ServiceQueue)),
             Action::Refresh => {
                 self.notice = None;
                 return self.reload(ctx);

@@ -546,3 +546,16 @@ fn export_sends_the_directory_shows_the_path_and_offers_it_again() {
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::OrderDesk(_)));
 }
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = desk();
+    d.draw_every_size();
+    d.key(KeyCode::Char('m'));
+    assert!(d.render(100, 30).contains("╔"), "the move dialog");
+    d.draw_every_size();
+    let mut d = shortage_screen();
+    d.draw_every_size();
+    d.key(KeyCode::Char('x'));
+    d.draw_every_size();
+}

@@ -634,3 +634,14 @@ fn idle_screen_reloads_every_ten_seconds() {
     d.key(KeyCode::F(5));
     answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
 }
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = assembler(checklist(&[1, 0, 2], &[]));
+    d.draw_every_size();
+    d.key(KeyCode::Enter);
+    d.draw_every_size();
+    let mut d = assembler(complete());
+    d.key(KeyCode::Char('m'));
+    d.draw_every_size();
+}

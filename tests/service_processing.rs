@@ -628,3 +628,16 @@ fn the_order_goldens() {
         &d.render(W, H),
     );
 }
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = open_order(Role::ProcurementSpecialist, pending());
+    d.draw_every_size();
+    d.key(KeyCode::Char('a'));
+    assert!(d.render(100, 30).contains("Approve service order"));
+    d.draw_every_size();
+    let mut d = login(Role::ProcurementSpecialist);
+    let req = open_queue(&mut d);
+    d.reply(&req, Ok(Reply::ServiceOrders(queue())));
+    d.draw_every_size();
+}

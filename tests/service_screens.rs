@@ -431,3 +431,15 @@ fn my_orders_show_lines_and_notes_and_withdraw_a_pending_one() {
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
 }
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = catalog();
+    d.draw_every_size();
+    let (mut d, _, _) = filled_cart();
+    d.draw_every_size();
+    d.key(KeyCode::Char('s'));
+    d.draw_every_size();
+    let (mut d, _) = my_orders();
+    d.draw_every_size();
+}

@@ -872,3 +872,15 @@ fn golden_locked() {
         &d.render(W, H),
     );
 }
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = assembler(18);
+    d.draw_every_size();
+    // The first task asks for a choice: the dialog over the runner.
+    let mut d = assembler(0);
+    d.draw_every_size();
+    d.key(KeyCode::Char(' '));
+    assert!(d.render(100, 30).contains("Complete task 1"));
+    d.draw_every_size();
+}

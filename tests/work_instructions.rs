@@ -396,3 +396,11 @@ fn esc_over_typed_changes_asks_before_discarding_them() {
         "nothing is sent"
     );
 }
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = screen(Role::Admin);
+    d.draw_every_size();
+    d.key(KeyCode::Enter);
+    d.draw_every_size();
+}

@@ -451,6 +451,15 @@ impl Driver {
     pub fn render(&mut self, width: u16, height: u16) -> String {
         render(&mut self.app, width, height)
     }
+
+    /// Draws at sizes from 1×1 to 120×40 (widths in steps of 7): no layout may panic.
+    pub fn draw_every_size(&mut self) {
+        for w in (1..=120).step_by(7) {
+            for h in 1..=40 {
+                draw(&mut self.app, w, h);
+            }
+        }
+    }
 }
 
 pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {

@@ -315,25 +315,15 @@ fn export_dialog_reports_where_the_files_went() {
 #[test]
 fn no_panic_at_any_size() {
     let mut d = viewer(Theme::mono());
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(1, 1)).expect("test backend");
-    let mut draw_all = |d: &mut Driver| {
-        for w in (1..=120).step_by(7) {
-            for h in 1..=40 {
-                terminal.backend_mut().resize(w, h);
-                terminal.draw(|f| d.app.view(f)).expect("draw");
-            }
-        }
-    };
-    draw_all(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Char('+'));
     d.key(KeyCode::Char('/'));
-    draw_all(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Esc);
     d.key(KeyCode::Tab);
-    draw_all(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Tab);
-    draw_all(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Char('x'));
-    draw_all(&mut d);
+    d.draw_every_size();
 }

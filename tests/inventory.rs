@@ -258,24 +258,14 @@ fn where_used_jumps_to_an_assembly_and_hides_builds_from_service() {
 #[test]
 fn no_panic_at_any_size() {
     let mut d = loaded(Role::ProcurementSpecialist);
-    let draw_all = |d: &mut Driver| {
-        let mut terminal =
-            ratatui::Terminal::new(ratatui::backend::TestBackend::new(1, 1)).expect("test backend");
-        for w in (1..=120).step_by(3) {
-            for h in 1..=40 {
-                terminal.backend_mut().resize(w, h);
-                terminal.draw(|f| d.app.view(f)).expect("draw");
-            }
-        }
-    };
-    draw_all(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Enter);
     d.key(KeyCode::Down);
     d.key(KeyCode::Right);
-    draw_all(&mut d);
+    d.draw_every_size();
     search(&mut d, "kit");
-    draw_all(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Enter);
     d.key(KeyCode::Char('w'));
-    draw_all(&mut d);
+    d.draw_every_size();
 }

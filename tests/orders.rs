@@ -1106,34 +1106,22 @@ fn notification_opens_the_build() {
     );
 }
 
-/// Draws every size from 1x1 to 100x40 into one resizing terminal.
-fn draw_all_sizes(d: &mut Driver) {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(1, 1)).expect("test backend");
-    for w in 1..=100 {
-        for h in 1..=40 {
-            terminal.backend_mut().resize(w, h);
-            terminal.draw(|f| d.app.view(f)).expect("draw");
-        }
-    }
-}
-
 #[test]
 fn no_panic_at_any_size() {
     let mut d = queue_as(Role::ProductionCoordinator, Theme::ansi());
     answer_orders(&mut d, page(my_work(Role::ProductionCoordinator), None));
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Char('/'));
     d.type_str("mary");
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 
     let mut d = detail_as(Role::ProductionCoordinator, Theme::ansi(), ready_for_ship());
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Char('m'));
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
     let mut d = detail_as(Role::Assembler, Theme::mono(), long_history());
     d.key(KeyCode::End);
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 }
 
 #[test]

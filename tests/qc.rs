@@ -441,25 +441,15 @@ fn certificate_of_a_passed_final_qc() {
 #[test]
 fn no_panic_at_any_size() {
     let mut d = checklist(form(midway_answers(), "", None));
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(1, 1)).expect("test backend");
-    let mut draw_all = |d: &mut Driver| {
-        for w in (1..=120).step_by(7) {
-            for h in 1..=40 {
-                terminal.backend_mut().resize(w, h);
-                terminal.draw(|f| d.app.view(f)).expect("draw");
-            }
-        }
-    };
-    draw_all(&mut d);
+    d.draw_every_size();
     for key in ['s', 'e', 'i'] {
         d.key(KeyCode::Char(key));
-        draw_all(&mut d);
+        d.draw_every_size();
         d.key(KeyCode::Esc);
     }
     d.key(KeyCode::End);
     d.key(KeyCode::Enter);
-    draw_all(&mut d);
+    d.draw_every_size();
     let mut h = history();
-    draw_all(&mut h);
+    h.draw_every_size();
 }

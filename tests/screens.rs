@@ -540,21 +540,9 @@ fn too_small() {
     );
 }
 
-/// Draws every size from 1x1 to 100x40 into one resizing terminal.
-fn draw_all_sizes(d: &mut Driver) {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(1, 1)).expect("test backend");
-    for w in 1..=100 {
-        for h in 1..=40 {
-            terminal.backend_mut().resize(w, h);
-            terminal.draw(|f| d.app.view(f)).expect("draw");
-        }
-    }
-}
-
 #[test]
 fn no_panic_at_any_size_login() {
-    draw_all_sizes(&mut driver(Theme::ansi()));
+    driver(Theme::ansi()).draw_every_size();
 }
 
 #[test]
@@ -562,7 +550,7 @@ fn no_panic_at_any_size_new_user_form() {
     let mut d = users_screen(Theme::mono());
     d.key(KeyCode::Char('n'));
     d.type_str("someone");
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 }
 
 #[test]
@@ -574,14 +562,14 @@ fn no_panic_at_any_size_help_over_notifications() {
         Ok(Reply::Notifications(notifications())),
     );
     d.key(KeyCode::Char('?'));
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 }
 
 #[test]
 fn no_panic_at_any_size_lock() {
     let mut d = logged_in(Role::QcPerson, Theme::ansi());
     d.ctrl('l');
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 }
 
 #[test]
@@ -590,18 +578,18 @@ fn no_panic_at_any_size_forced_password() {
     forced.must_change_password = true;
     let mut d = driver(Theme::ansi());
     d.login(forced);
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 }
 
 #[test]
 fn no_panic_at_any_size_confirm_and_dialogs() {
     let mut d = users_screen(Theme::ansi());
     d.key(KeyCode::Char('d'));
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Char('n'));
     d.key(KeyCode::Char('r'));
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
     d.key(KeyCode::Esc);
     d.key(KeyCode::Char('p'));
-    draw_all_sizes(&mut d);
+    d.draw_every_size();
 }

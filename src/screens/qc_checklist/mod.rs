@@ -6,6 +6,7 @@
 //! A failed save keeps the changes and tries again on the next change or a few seconds later.
 
 pub mod answering;
+pub mod autosave;
 pub mod lines;
 mod view;
 
@@ -25,23 +26,11 @@ use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use uuid::Uuid;
 
-/// How long a failed draft save waits before it is tried again on its own.
-const RETRY_AFTER: Duration = Duration::from_secs(5);
 pub use answering::{AnswerDialog, NOTES_MAX};
-
-/// Where the draft stands, as the header says it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveStatus {
-    /// Nothing changed since the form was loaded.
-    Idle,
-    Saving,
-    Saved,
-    /// The last save failed; the changes are kept and sent again.
-    Failed(String),
-}
+pub use autosave::{Autosave, RETRY_AFTER, SaveStatus};
 
 /// The sign dialog's fields.
 pub const SIGN_JOB: usize = 0;
@@ -85,11 +74,10 @@ pub struct QcChecklistScreen {
     message: Option<String>,
     dialog: Option<Dialog>,
     // Autosave.
-    in_flight: Option<(RequestId, Vec<usize>)>,
+    /// The save out carries the lines it sent (kept again if it fails).
+    autosave: Autosave<Vec<usize>>,
     pending: BTreeSet<usize>,
     job_dirty: bool,
-    save_status: SaveStatus,
-    retry_at: Option<Instant>,
     discard_pending: Option<RequestId>,
     confirm_keys: Vec<HelpLine>,
 }
@@ -115,11 +103,9 @@ impl QcChecklistScreen {
             scroll: 0,
             message: None,
             dialog: None,
-            in_flight: None,
+            autosave: Autosave::default(),
             pending: BTreeSet::new(),
             job_dirty: false,
-            save_status: SaveStatus::Idle,
-            retry_at: None,
             discard_pending: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
@@ -148,7 +134,7 @@ impl QcChecklistScreen {
     }
 
     pub fn save_status(&self) -> &SaveStatus {
-        &self.save_status
+        self.autosave.status()
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {
@@ -211,7 +197,7 @@ impl QcChecklistScreen {
             Some(Dialog::Sign(d)) => d.form.has_input(),
             Some(Dialog::Discard) | None => false,
         };
-        dialog_input || !self.pending.is_empty() || self.job_dirty || self.in_flight.is_some()
+        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
     }
 
     fn item_of(&self, line: usize) -> Option<&QcItemDef> {
@@ -291,20 +277,10 @@ impl QcChecklistScreen {
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        if !matches!(self.save_status, SaveStatus::Failed(_)) || self.in_flight.is_some() {
-            self.retry_at = None;
-            return Command::None;
-        }
-        match self.retry_at {
-            None => {
-                self.retry_at = Some(now + RETRY_AFTER);
-                Command::None
-            }
-            Some(at) if now >= at => {
-                self.retry_at = None;
-                self.flush(ctx)
-            }
-            Some(_) => Command::None,
+        if self.autosave.retry_due(now) {
+            self.flush(ctx)
+        } else {
+            Command::None
         }
     }
 
@@ -679,7 +655,7 @@ impl QcChecklistScreen {
 
     /// Sends the waiting changes unless a save is already out (its reply sends them).
     fn flush(&mut self, ctx: &mut Ctx) -> Command {
-        if self.in_flight.is_some() || (self.pending.is_empty() && !self.job_dirty) {
+        if self.autosave.busy() || (self.pending.is_empty() && !self.job_dirty) {
             return Command::None;
         }
         let (Some(token), Some(f)) = (ctx.token(), &self.form) else {
@@ -696,9 +672,7 @@ impl QcChecklistScreen {
             answers,
         });
         self.job_dirty = false;
-        self.in_flight = Some((id, lines));
-        self.save_status = SaveStatus::Saving;
-        self.retry_at = None;
+        self.autosave.sent(id, lines);
         cmd
     }
 
@@ -714,24 +688,19 @@ impl QcChecklistScreen {
             }
             return Command::None;
         }
-        if let Some((id, lines)) = &self.in_flight
-            && *id == reply.id
-        {
-            let lines = lines.clone();
-            self.in_flight = None;
+        if let Some(lines) = self.autosave.take_reply(reply.id) {
             match reply.result {
-                Ok(Reply::QcDraftSaved(draft)) => {
-                    if let Some(f) = &mut self.form {
+                Ok(reply) => {
+                    if let (Reply::QcDraftSaved(draft), Some(f)) = (reply, &mut self.form) {
                         f.draft_id = Some(draft);
                     }
-                    self.save_status = SaveStatus::Saved;
+                    self.autosave.saved();
                 }
-                Ok(_) => self.save_status = SaveStatus::Saved,
                 Err(e) => {
                     // Kept: sent again with the next change or the retry.
                     self.pending.extend(lines);
                     self.job_dirty = true;
-                    self.save_status = SaveStatus::Failed(e.user_message());
+                    self.autosave.failed(e.user_message());
                     return Command::None;
                 }
             }
@@ -802,8 +771,7 @@ impl QcChecklistScreen {
         self.load_error = None;
         self.pending.clear();
         self.job_dirty = false;
-        self.in_flight = None;
-        self.save_status = SaveStatus::Idle;
+        self.autosave.reset();
         self.form = Some(form);
         // Resuming a draft: start at the first line still open.
         if self.selected == 0

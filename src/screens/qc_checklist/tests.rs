@@ -11,6 +11,7 @@ use crate::keymap::Keymap;
 use crate::msg::DbRequest;
 use crate::screens::IdGen;
 use chrono::NaiveDateTime;
+use std::time::Duration;
 
 const ORDER: Uuid = Uuid::from_u128(7);
 

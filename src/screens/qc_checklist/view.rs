@@ -3,7 +3,7 @@
 
 use super::answering::{self, open};
 use super::lines::{self, draw_body, draw_loading, form_label};
-use super::{Dialog, QcChecklistScreen, SaveStatus, SignDialog};
+use super::{Dialog, QcChecklistScreen, SignDialog};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{QcForm, may_pass};
 use crate::theme::Theme;
@@ -92,20 +92,11 @@ fn header_lines(
             None => {}
         }
     }
-    if form.draft_by_other.is_none() {
-        let (text, style) = match &s.save_status {
-            SaveStatus::Idle if form.draft_id.is_some() => {
-                ("Draft resumed".to_string(), theme.muted)
-            }
-            SaveStatus::Idle => (String::new(), theme.muted),
-            SaveStatus::Saving => ("Saving…".to_string(), theme.muted),
-            SaveStatus::Saved => ("Saved".to_string(), theme.ok),
-            SaveStatus::Failed(e) => (format!("Not saved: {e} — will retry"), theme.error),
-        };
-        if !text.is_empty() {
-            second.push(Span::raw(" · "));
-            second.push(Span::styled(text, style));
-        }
+    if form.draft_by_other.is_none()
+        && let Some(status) = s.autosave.span(form.draft_id.is_some(), theme)
+    {
+        second.push(Span::raw(" · "));
+        second.push(status);
     }
     let p = s.progress();
     let mut third = vec![Span::raw(format!(

@@ -14,8 +14,8 @@ use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
-use crate::screens::qc_checklist::SaveStatus;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
+use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -23,11 +23,8 @@ use crate::widgets::fit_text;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use uuid::Uuid;
-
-/// How long a failed draft save waits before it is tried again on its own.
-const RETRY_AFTER: Duration = Duration::from_secs(5);
 
 /// The dialogs over the form; one at a time.
 pub enum Dialog {
@@ -57,10 +54,8 @@ pub struct TestingScreen {
     /// The round's latest form passed: the answers are shown, `m` moves the build on.
     passed: bool,
     // Autosave.
-    in_flight: Option<RequestId>,
+    autosave: Autosave<()>,
     dirty: bool,
-    save_status: SaveStatus,
-    retry_at: Option<Instant>,
     submit_pending: Option<RequestId>,
     move_pending: Option<RequestId>,
     confirm_keys: Vec<HelpLine>,
@@ -84,10 +79,8 @@ impl TestingScreen {
             message: None,
             dialog: None,
             passed: false,
-            in_flight: None,
+            autosave: Autosave::default(),
             dirty: false,
-            save_status: SaveStatus::Idle,
-            retry_at: None,
             submit_pending: None,
             move_pending: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
@@ -121,7 +114,7 @@ impl TestingScreen {
     }
 
     pub fn save_status(&self) -> &SaveStatus {
-        &self.save_status
+        self.autosave.status()
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {
@@ -173,7 +166,7 @@ impl TestingScreen {
     /// Typed input that leaving would lose: an open dialog with text, or answers not yet saved.
     pub fn has_unsaved_input(&self) -> bool {
         let dialog_input = matches!(&self.dialog, Some(Dialog::Answer(d)) if d.has_input());
-        dialog_input || self.dirty || self.in_flight.is_some()
+        dialog_input || self.dirty || self.autosave.busy()
     }
 
     fn item_of(&self, line: usize) -> Option<&QcItemDef> {
@@ -252,20 +245,10 @@ impl TestingScreen {
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        if !matches!(self.save_status, SaveStatus::Failed(_)) || self.in_flight.is_some() {
-            self.retry_at = None;
-            return Command::None;
-        }
-        match self.retry_at {
-            None => {
-                self.retry_at = Some(now + RETRY_AFTER);
-                Command::None
-            }
-            Some(at) if now >= at => {
-                self.retry_at = None;
-                self.flush(ctx)
-            }
-            Some(_) => Command::None,
+        if self.autosave.retry_due(now) {
+            self.flush(ctx)
+        } else {
+            Command::None
         }
     }
 
@@ -279,7 +262,7 @@ impl TestingScreen {
                 return Command::None;
             }
             Action::Refresh => {
-                if self.dirty || self.in_flight.is_some() {
+                if self.dirty || self.autosave.busy() {
                     self.message =
                         Some("Saving your answers first; press F5 again to reload".into());
                     return self.flush(ctx);
@@ -484,7 +467,7 @@ impl TestingScreen {
 
     /// Sends the answers unless a save is already out (its reply sends them).
     fn flush(&mut self, ctx: &mut Ctx) -> Command {
-        if self.in_flight.is_some() || !self.dirty {
+        if self.autosave.busy() || !self.dirty {
             return Command::None;
         }
         let Some(token) = ctx.token() else {
@@ -496,9 +479,7 @@ impl TestingScreen {
             answers: self.line_answers(),
         });
         self.dirty = false;
-        self.in_flight = Some(id);
-        self.save_status = SaveStatus::Saving;
-        self.retry_at = None;
+        self.autosave.sent(id, ());
         cmd
     }
 
@@ -514,19 +495,18 @@ impl TestingScreen {
             }
             return Command::None;
         }
-        if self.in_flight == Some(reply.id) {
-            self.in_flight = None;
+        if self.autosave.take_reply(reply.id).is_some() {
             match reply.result {
                 Ok(reply) => {
                     if let (Reply::TestingDraftSaved(draft), Some(f)) = (reply, &mut self.form) {
                         f.draft_id = Some(draft);
                     }
-                    self.save_status = SaveStatus::Saved;
+                    self.autosave.saved();
                 }
                 Err(e) => {
                     // Kept: sent again with the next change or the retry.
                     self.dirty = true;
-                    self.save_status = SaveStatus::Failed(e.user_message());
+                    self.autosave.failed(e.user_message());
                     return Command::None;
                 }
             }
@@ -579,8 +559,7 @@ impl TestingScreen {
         self.defs = form.items.iter().map(|t| t.def.clone()).collect();
         self.load_error = None;
         self.dirty = false;
-        self.in_flight = None;
-        self.save_status = SaveStatus::Idle;
+        self.autosave.reset();
         // The round's latest form passed and no new one is started: show it and offer the move.
         let latest_pass = form
             .submitted

@@ -3,7 +3,6 @@
 
 use super::{Dialog, TestingScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
-use crate::screens::qc_checklist::SaveStatus;
 use crate::screens::qc_checklist::answering;
 use crate::screens::qc_checklist::lines::{draw_body, draw_loading, line_label};
 use crate::theme::Theme;
@@ -66,16 +65,9 @@ fn header_lines(
         width,
     ));
     let mut second = vec![Span::styled(TESTING_FORM, theme.heading)];
-    let (save, style) = match &s.save_status {
-        SaveStatus::Idle if form.draft_id.is_some() => ("Draft resumed".to_string(), theme.muted),
-        SaveStatus::Idle => (String::new(), theme.muted),
-        SaveStatus::Saving => ("Saving…".to_string(), theme.muted),
-        SaveStatus::Saved => ("Saved".to_string(), theme.ok),
-        SaveStatus::Failed(e) => (format!("Not saved: {e} — will retry"), theme.error),
-    };
-    if !save.is_empty() {
+    if let Some(status) = s.autosave.span(form.draft_id.is_some(), theme) {
         second.push(Span::raw(" · "));
-        second.push(Span::styled(save, style));
+        second.push(status);
     }
     if !s.may_edit {
         second.push(Span::styled(" · read-only", theme.warn));

@@ -782,7 +782,11 @@ fn periodic_refresh_keeps_the_focused_task_and_its_timer() {
 #[test]
 fn load_error_and_retry() {
     let mut d = runner_failing();
-    assert!(d.render(W, H).contains("Could not load the tasks"));
+    let text = d.render(W, H);
+    assert!(
+        text.contains("ERROR: ") && text.contains("Refresh (F5) to try again"),
+        "{text}"
+    );
     d.key(KeyCode::F(5));
     assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_some());
 }

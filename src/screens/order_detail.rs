@@ -18,7 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{Scroll, scrolled_panel, wrap};
+use crate::widgets::{Scroll, draw_loading, error_lines, scrolled_panel, wrap};
 use crate::widgets::{
     centered, confirm, dialog, dim, fit_text, inset, panel, request_status, row, rows,
 };
@@ -774,17 +774,8 @@ impl OrderDetailScreen {
 
         let mut top = header_lines(d, width, theme);
         top.extend(self.action_lines(d, width, theme));
-        let problem = self.notice.as_ref().or(self.load_error.as_ref());
-        if let Some(text) = problem {
-            for (i, l) in wrap(&format!("ERROR: {text}"), width)
-                .into_iter()
-                .enumerate()
-            {
-                // The race message can be long; two lines say it all.
-                if i < 3 {
-                    top.push(Line::from(Span::styled(l, theme.error)));
-                }
-            }
+        if let Some(text) = self.notice.as_ref().or(self.load_error.as_ref()) {
+            top.extend(error_lines(text, width, theme));
         }
         top.push(Line::from(Span::styled("─".repeat(width), theme.border)));
         let body = body_lines(d, width, theme);
@@ -803,21 +794,15 @@ impl OrderDetailScreen {
 
     fn view_placeholder(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let block = panel("Build", theme);
-        let inner = block.inner(area);
+        let inner = inset(block.inner(area), 1);
         frame.render_widget(block, area);
-        let inner = inset(inner, 1);
-        let lines = if let Some(e) = &self.load_error {
-            vec![
-                Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
-                Line::from(Span::styled(
-                    "Refresh (F5) to try again, Esc to go back.",
-                    theme.muted,
-                )),
-            ]
-        } else {
-            vec![Line::from(Span::styled("… Loading build", theme.muted))]
-        };
-        frame.render_widget(Paragraph::new(lines), rows(inner, 1, 2));
+        draw_loading(
+            frame,
+            inner,
+            self.load_error.as_deref(),
+            "… Loading build",
+            theme,
+        );
     }
 
     fn action_lines(&self, d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>> {

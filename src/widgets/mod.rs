@@ -217,6 +217,39 @@ pub fn request_status(
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }
 
+/// What a screen shows until its data is there: `loading`, or the load error and what to do about it.
+pub fn draw_loading(
+    frame: &mut Frame,
+    area: Rect,
+    load_error: Option<&str>,
+    loading: &str,
+    theme: &Theme,
+) {
+    let lines = match load_error {
+        Some(e) => vec![
+            Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
+            Line::from(Span::styled(
+                "Refresh (F5) to try again, Esc to go back.",
+                theme.muted,
+            )),
+        ],
+        None => vec![Line::from(Span::styled(loading.to_string(), theme.muted))],
+    };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        rows(area, 1, 3),
+    );
+}
+
+/// A problem under a screen's header: "ERROR: …" wrapped to `width`, at most three lines.
+pub fn error_lines(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    wrap(&format!("ERROR: {text}"), width)
+        .into_iter()
+        .take(3)
+        .map(|l| Line::from(Span::styled(l, theme.error)))
+        .collect()
+}
+
 /// `text` cut to `max` characters, with `…` when something was cut.
 pub fn fit_text(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

@@ -310,27 +310,6 @@ pub fn draw_detail(
 /// Rows under the list for the selected line's detail (a rule, then the text).
 const DETAIL_H: u16 = 5;
 
-/// The form's place while it loads or after it failed to load.
-pub fn draw_loading(
-    frame: &mut Frame,
-    area: Rect,
-    load_error: Option<&str>,
-    loading: &str,
-    theme: &Theme,
-) {
-    let lines = match load_error {
-        Some(e) => vec![
-            Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
-            Line::from(Span::styled("Esc to go back.", theme.muted)),
-        ],
-        None => vec![Line::from(Span::styled(loading.to_string(), theme.muted))],
-    };
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }),
-        crate::widgets::rows(area, 1, 3),
-    );
-}
-
 /// A checklist form's body, the same for QC and testing: the header lines on top, the lines by section,
 /// and the selected line's detail under a rule when there is room.
 #[allow(clippy::too_many_arguments)] // one call per form; a struct would only rename the arguments

@@ -2,12 +2,12 @@
 //! dialogs.
 
 use super::answering::{self, open};
-use super::lines::{self, draw_body, draw_loading, form_label};
+use super::lines::{self, draw_body, form_label};
 use super::{Dialog, QcChecklistScreen, SignDialog};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{QcForm, may_pass};
 use crate::theme::Theme;
-use crate::widgets::{confirm, fit_text, inset, panel, request_status, rows};
+use crate::widgets::{confirm, draw_loading, fit_text, inset, panel, request_status, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -18,7 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{Scroll, scrolled_panel, wrap};
+use crate::widgets::{Scroll, draw_loading, error_lines, scrolled_panel, wrap};
 use crate::widgets::{centered, dialog, dim, fit_text, inset, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -544,9 +544,7 @@ impl ServiceOrderScreen {
         let mut top = header_lines(order, theme);
         top.push(self.action_line(theme));
         if let Some(text) = self.notice.as_ref().or(self.load_error.as_ref()) {
-            for l in wrap(&format!("ERROR: {text}"), width).into_iter().take(2) {
-                top.push(Line::from(Span::styled(l, theme.error)));
-            }
+            top.extend(error_lines(text, width, theme));
         }
         top.push(Line::from(Span::styled("─".repeat(width), theme.border)));
         let body = body_lines(order, width, theme);
@@ -567,21 +565,13 @@ impl ServiceOrderScreen {
         let block = panel("Service order", theme);
         let inner = inset(block.inner(area), 1);
         frame.render_widget(block, area);
-        let lines = if let Some(e) = &self.load_error {
-            vec![
-                Line::from(Span::styled(format!("ERROR: {e}"), theme.error)),
-                Line::from(Span::styled(
-                    "Refresh (F5) to try again, Esc to go back.",
-                    theme.muted,
-                )),
-            ]
-        } else {
-            vec![Line::from(Span::styled(
-                "… Loading service order",
-                theme.muted,
-            ))]
-        };
-        frame.render_widget(Paragraph::new(lines), rows(inner, 1, 2));
+        draw_loading(
+            frame,
+            inner,
+            self.load_error.as_deref(),
+            "… Loading service order",
+            theme,
+        );
     }
 
     fn action_line(&self, theme: &Theme) -> Line<'static> {

@@ -7,7 +7,9 @@ use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskListView, TaskView};
 use crate::theme::Theme;
 use crate::widgets::wrap;
-use crate::widgets::{centered, confirm, dialog, dim, fit_text, inset, panel, row, rows};
+use crate::widgets::{
+    centered, confirm, dialog, dim, draw_loading, fit_text, inset, panel, row, rows,
+};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -28,19 +30,12 @@ pub(super) fn draw(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, them
     frame.render_widget(block, area);
 
     let Some(list) = s.list.as_ref() else {
-        let lines = match &s.load_error {
-            Some(e) => vec![
-                Line::from(Span::styled(
-                    format!("ERROR: Could not load the tasks: {e}"),
-                    theme.error,
-                )),
-                Line::from(Span::styled("F5 tries again · Esc goes back.", theme.muted)),
-            ],
-            None => vec![Line::from(Span::styled("… Loading the tasks", theme.muted))],
-        };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }),
-            rows(inner, 1, 3),
+        draw_loading(
+            frame,
+            inner,
+            s.load_error.as_deref(),
+            "… Loading the tasks",
+            theme,
         );
         return;
     };

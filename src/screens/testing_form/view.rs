@@ -4,9 +4,9 @@
 use super::{Dialog, TestingScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
-use crate::screens::qc_checklist::lines::{draw_body, draw_loading, line_label};
+use crate::screens::qc_checklist::lines::{draw_body, line_label};
 use crate::theme::Theme;
-use crate::widgets::{confirm, fit_text, inset, panel};
+use crate::widgets::{confirm, draw_loading, fit_text, inset, panel};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -777,7 +777,6 @@ impl OrderDetailScreen {
         if let Some(text) = self.notice.as_ref().or(self.load_error.as_ref()) {
             top.extend(error_lines(text, width, theme));
         }
-        top.push(Line::from(Span::styled("─".repeat(width), theme.border)));
         let body = body_lines(d, width, theme);
         scrolled_panel(
             frame,

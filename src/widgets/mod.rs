@@ -137,7 +137,7 @@ impl Scroll {
     }
 }
 
-/// A detail panel: `block` around `inner`, the `top` lines fixed, `body` below scrolled by `scroll`
+/// A detail panel: `block` around `inner`, the `top` lines fixed over a rule, `body` below scrolled by `scroll`
 /// (clamped here, since only drawing knows the height), with "lines a-b of n" on the border when the body
 /// does not fit.
 #[allow(clippy::too_many_arguments)] // the parts of one panel; a struct would only rename them
@@ -146,11 +146,15 @@ pub fn scrolled_panel(
     area: Rect,
     block: Block<'_>,
     inner: Rect,
-    top: Vec<Line<'_>>,
+    mut top: Vec<Line<'_>>,
     body: Vec<Line<'_>>,
     scroll: &mut Scroll,
     theme: &Theme,
 ) {
+    top.push(Line::from(Span::styled(
+        "─".repeat(usize::from(inner.width)),
+        theme.border,
+    )));
     let top_h = u16::try_from(top.len())
         .unwrap_or(u16::MAX)
         .min(inner.height);

@@ -174,7 +174,8 @@ enum OrderCmd {
 #[derive(Subcommand)]
 enum ServiceCmd {
     /// List service orders: the service department its own (newest first), procurement, ADMIN and the
-    /// production coordinator all of them (PENDING first, then oldest first)
+    /// production coordinator all of them (PENDING, then APPROVED, oldest first; then the closed ones,
+    /// newest first)
     List {
         /// Only orders in this status: PENDING, APPROVED, REJECTED or FULFILLED
         #[arg(long)]

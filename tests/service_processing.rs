@@ -64,7 +64,8 @@ fn summary(
     }
 }
 
-/// The queue as the server orders it: PENDING first, oldest first within a status.
+/// The queue as the server orders it: PENDING, then APPROVED, oldest first; then the closed ones, newest
+/// first.
 fn queue() -> Vec<ServiceOrderSummary> {
     let now = at(14, 12, 0);
     vec![
@@ -314,7 +315,7 @@ fn the_queue_golden() {
     snap(
         "service_queue",
         "queue",
-        "Procurement's queue: two PENDING orders first (oldest first), then the processed ones",
+        "Procurement's queue: the two PENDING orders and the APPROVED one oldest first, then the closed ones newest first",
         &d.render(W, H),
     );
 }

@@ -8,8 +8,8 @@ use crate::domain::service_order::{
 use crate::msg::{Reply, Request};
 
 /// `cleanstation service list [--status S] [--json] --as USERNAME`: the service department lists its own
-/// orders (newest first); procurement, ADMIN and the coordinator the whole queue (PENDING first, then
-/// oldest first).
+/// orders (newest first); procurement, ADMIN and the coordinator the whole queue (PENDING, then APPROVED,
+/// oldest first; then the closed ones, newest first).
 pub async fn service_list(
     config: &Config,
     username: &str,

@@ -91,8 +91,9 @@ pub async fn find(client: &impl GenericClient, id: Uuid) -> Result<Option<Stored
         .transpose()
 }
 
-/// Orders in a list: one requester's newest first, or every order as procurement's queue (PENDING first,
-/// then oldest first).
+/// Orders in a list: one requester's newest first, or every order as procurement's queue: the work
+/// first (PENDING, then APPROVED awaiting fulfilment, each oldest first), then the closed orders newest
+/// first.
 pub async fn list(
     client: &impl GenericClient,
     requested_by: Option<Uuid>,
@@ -101,7 +102,9 @@ pub async fn list(
     let order = if requested_by.is_some() {
         r#"so."requestTimestamp" DESC NULLS LAST, so.id"#
     } else {
-        r#"(so."status" = 'PENDING') DESC NULLS LAST, so."requestTimestamp" NULLS LAST, so.id"#
+        r#"CASE so."status" WHEN 'PENDING' THEN 0 WHEN 'APPROVED' THEN 1 ELSE 2 END,
+           CASE WHEN so."status" IN ('PENDING', 'APPROVED') THEN so."requestTimestamp" END NULLS LAST,
+           so."requestTimestamp" DESC NULLS LAST, so.id"#
     };
     let sql = format!(
         r#"{SUMMARY}

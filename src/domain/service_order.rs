@@ -183,7 +183,8 @@ pub struct ServiceOrderView {
 pub enum ServiceOrderScope {
     /// The requester's own orders, newest first.
     Mine,
-    /// Procurement's processing queue: PENDING first, oldest first within a status.
+    /// Procurement's processing queue: PENDING, then APPROVED (to fulfil), oldest first; then the closed
+    /// orders, newest first.
     Queue,
 }
 

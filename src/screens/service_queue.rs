@@ -1,5 +1,5 @@
-//! Procurement's queue of service orders: PENDING first, oldest first (the server's order), with a
-//! status filter. PROCUREMENT_SPECIALIST and ADMIN process the orders they open; PC reads them.
+//! Procurement's queue of service orders in the server's order (PENDING, then APPROVED to fulfil, oldest
+//! first; then the closed ones, newest first), with a status filter. PROCUREMENT_SPECIALIST and ADMIN process the orders they open; PC reads them.
 
 use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};
@@ -189,7 +189,7 @@ impl ServiceQueueScreen {
     }
 
     fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let mut title = "Service orders: PENDING first, oldest first".to_string();
+        let mut title = "Service orders: open oldest first, closed newest first".to_string();
         if self.loading.is_some() {
             title.push_str(" (loading…)");
         }

@@ -649,9 +649,14 @@ async fn each_role_sees_what_section_8_allows() {
         forbidden(f.list_so(role, ServiceOrderScope::Mine, None).await);
     }
 
-    // The queue: PENDING first, then oldest first; the status filter narrows it.
+    // The queue: the work first (PENDING, then APPROVED to fulfil, each oldest first), then the
+    // closed orders newest first; the status filter narrows it.
     view(f.approve_so(Ps, mine, Vec::new()).await);
     let third = f.pending_order().await.summary.id;
+    let closed_first = f.pending_order().await.summary.id;
+    view(f.reject_so(Ps, closed_first, "Not stocked").await);
+    let closed_last = f.pending_order().await.summary.id;
+    view(f.reject_so(Ps, closed_last, "Not stocked").await);
     for role in [Ps, Admin, Pc] {
         let queue = summaries(f.list_so(role, ServiceOrderScope::Queue, None).await);
         assert_eq!(
@@ -659,7 +664,9 @@ async fn each_role_sees_what_section_8_allows() {
             [
                 (theirs, S::Pending),
                 (third, S::Pending),
-                (mine, S::Approved)
+                (mine, S::Approved),
+                (closed_last, S::Rejected),
+                (closed_first, S::Rejected),
             ],
             "{role}"
         );
@@ -674,7 +681,7 @@ async fn each_role_sees_what_section_8_allows() {
     let newest_first = summaries(f.list_so(Svc, ServiceOrderScope::Mine, None).await);
     assert_eq!(
         newest_first.iter().map(|s| s.id).collect::<Vec<_>>(),
-        [third, mine]
+        [closed_last, closed_first, third, mine]
     );
     assert!(matches!(
         f.read_so(Ps, Uuid::new_v4()).await,

@@ -1,5 +1,6 @@
 //! Procurement's queue of service orders in the server's order (PENDING, then APPROVED to fulfil, oldest
-//! first; then the closed ones, newest first), with a status filter. PROCUREMENT_SPECIALIST and ADMIN process the orders they open; PC reads them.
+//! first; then the closed ones, newest first), with a status filter. PROCUREMENT_SPECIALIST and ADMIN
+//! process the orders they open; PC reads them.
 
 use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};

@@ -137,9 +137,9 @@ impl Scroll {
     }
 }
 
-/// A detail panel: `block` around `inner`, the `top` lines fixed over a rule, `body` below scrolled by `scroll`
-/// (clamped here, since only drawing knows the height), with "lines a-b of n" on the border when the body
-/// does not fit.
+/// A detail panel: `block` around `inner`, the `top` lines fixed over a rule, `body` below scrolled by
+/// `scroll` (clamped here, since only drawing knows the height), with "lines a-b of n" on the border when
+/// the body does not fit.
 #[allow(clippy::too_many_arguments)] // the parts of one panel; a struct would only rename them
 pub fn scrolled_panel(
     frame: &mut Frame,

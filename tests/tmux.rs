@@ -123,6 +123,10 @@ impl Station {
             if self.screen() == first {
                 return first;
             }
+            assert!(
+                start.elapsed() < timeout,
+                "the screen did not settle; last:\n{first}"
+            );
         }
     }
 

@@ -337,10 +337,7 @@ impl OrderDeskScreen {
             }
             return Command::None;
         }
-        if self.writing.as_ref().map(|w| w.id) != Some(reply.id) {
-            return Command::None;
-        }
-        let Some(write) = self.writing.take() else {
+        let Some(write) = self.writing.take_if(|w| w.id == reply.id) else {
             return Command::None;
         };
         match reply.result {

@@ -154,13 +154,22 @@ async fn run(cluster: &Cluster) {
     }
 
     // The whole path, phase by phase.
-    let actor = Actor::user(coordinator, "station:bench");
+    // A session as a station holds one, so the audit trigger resolves the actor as it does on the floor.
+    let token = cleanstation::auth::new_session_token().expect("token");
+    client
+        .execute(
+            "SELECT app_session_open($1, $2, 8)",
+            &[&coordinator, &token],
+        )
+        .await
+        .expect("session");
+    let actor = Actor::session(token, "station:bench");
     for _ in 0..WARM_UP {
-        generate_and_store(&pool, &actor, &build, next_order()).await;
+        generate_and_store(&pool, &actor, coordinator, &build, next_order()).await;
     }
     let mut phases: [Vec<Duration>; 6] = Default::default();
     for _ in 0..RUNS {
-        let times = generate_and_store(&pool, &actor, &build, next_order()).await;
+        let times = generate_and_store(&pool, &actor, coordinator, &build, next_order()).await;
         for (list, t) in phases.iter_mut().zip(times) {
             list.push(t);
         }
@@ -169,14 +178,14 @@ async fn run(cluster: &Cluster) {
     // Statements per generation, counted by the server (top-level statements; the audit trigger's inserts
     // run inside the INSERT and are not counted separately).
     for _ in 0..WARM_UP {
-        generate_and_store(&pool, &actor, &build, next_order()).await;
+        generate_and_store(&pool, &actor, coordinator, &build, next_order()).await;
     }
     client
         .batch_execute("SELECT pg_stat_statements_reset()")
         .await
         .expect("reset statistics");
     for _ in 0..RUNS {
-        generate_and_store(&pool, &actor, &build, next_order()).await;
+        generate_and_store(&pool, &actor, coordinator, &build, next_order()).await;
     }
     let rows = client
         .query(
@@ -247,6 +256,7 @@ async fn run(cluster: &Cluster) {
 async fn generate_and_store(
     pool: &Pool,
     actor: &Actor,
+    user: Uuid,
     build: &BuildConfig,
     order: Uuid,
 ) -> [Duration; 6] {
@@ -260,7 +270,6 @@ async fn generate_and_store(
     let generated = Instant::now();
     let mut client = pool.get().await.expect("connection");
     let tx = begin_as(&mut client, actor).await.expect("begin");
-    let user = actor.user_id.expect("a user");
     write_version(&tx, order, &bom, user)
         .await
         .expect("write version");

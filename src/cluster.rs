@@ -178,10 +178,17 @@ impl Cluster {
         self.base.join("server.log")
     }
 
-    /// A libpq connection string for `dbname` over the private socket.
+    /// A libpq connection string for `dbname` over the private socket, as the cluster's superuser.
     pub fn url(&self, dbname: &str) -> String {
+        self.url_as(dbname, SUPERUSER)
+    }
+
+    /// A libpq connection string for `dbname` over the private socket, as `role`. The socket trusts
+    /// whoever can reach it (its directory is private to the server's account); stations choose the
+    /// least-privilege role themselves.
+    pub fn url_as(&self, dbname: &str, role: &str) -> String {
         format!(
-            "host={} port={PORT} user={SUPERUSER} dbname={dbname}",
+            "host={} port={PORT} user={role} dbname={dbname}",
             self.socket_dir().display()
         )
     }

@@ -23,8 +23,10 @@ pub struct Config {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseConfig {
-    /// Empty: use the embedded local cluster.
+    /// Empty: use the embedded local cluster. Stations connect with it (as the station role).
     pub url: String,
+    /// The owner's connection for migrate, seed and imports; empty: `url`.
+    pub owner_url: String,
     pub pool_size: u32,
     /// Base directory of the embedded cluster; empty: the platform default.
     pub data_dir: String,
@@ -111,6 +113,7 @@ enum Kind {
 
 const KEYS: &[(&str, &str, Kind)] = &[
     ("database", "url", Kind::Str),
+    ("database", "owner_url", Kind::Str),
     ("database", "pool_size", Kind::Int(1, 64)),
     ("database", "data_dir", Kind::Str),
     ("station", "name", Kind::Str),
@@ -191,6 +194,7 @@ impl Config {
         Ok(Config {
             database: DatabaseConfig {
                 url: s("database.url").trim().to_string(),
+                owner_url: s("database.owner_url").trim().to_string(),
                 pool_size: n("database.pool_size"),
                 data_dir: s("database.data_dir").trim().to_string(),
             },
@@ -251,6 +255,9 @@ impl Config {
         if let Some(url) = env("CLEANSTATION_DATABASE_URL").or_else(|| env("DATABASE_URL")) {
             config.database.url = url.trim().to_string();
         }
+        if let Some(url) = env("CLEANSTATION_OWNER_DATABASE_URL") {
+            config.database.owner_url = url.trim().to_string();
+        }
         Ok((config, source))
     }
 
@@ -266,6 +273,16 @@ impl Config {
     /// True when the app manages its own local cluster.
     pub fn uses_embedded_database(&self) -> bool {
         self.database.url.is_empty()
+    }
+
+    /// The connection of the owner's steps (migrate, seed, imports, retention) on a central server:
+    /// `database.owner_url`, or `database.url` when that is empty.
+    pub fn owner_url(&self) -> &str {
+        if self.database.owner_url.is_empty() {
+            &self.database.url
+        } else {
+            &self.database.owner_url
+        }
     }
 
     /// The embedded cluster's base directory.

@@ -1,7 +1,8 @@
 //! The `cleanstation` command: argument parsing and wiring only; the work is in the library.
 
 use clap::{Parser, Subcommand};
-use cleanstation::commands::{self, CliError, UserAdd};
+use cleanstation::commands::users::UserAdd;
+use cleanstation::commands::{self, CliError};
 use cleanstation::config::Config;
 use std::io::Write;
 use std::path::PathBuf;
@@ -43,7 +44,12 @@ enum Cmd {
         #[command(subcommand)]
         action: TemplatesCmd,
     },
-    /// User accounts (the password is asked for, or taken from $CLEANSTATION_PASSWORD)
+    /// User accounts, changed in an administrator's session.
+    ///
+    /// Each takes --as ADMIN_USERNAME (that administrator's password from a prompt or
+    /// $CLEANSTATION_PASSWORD); the new password is asked twice or taken from
+    /// $CLEANSTATION_NEW_PASSWORD. Without --as they work only while the database has no active ADMIN
+    /// (creating the first one). Exit status: 0 done; 1 failed (database); 2 refused, nothing changed.
     User {
         #[command(subcommand)]
         action: UserCmd,
@@ -89,6 +95,14 @@ enum Cmd {
         #[command(subcommand)]
         action: ChecklistCmd,
     },
+    /// The hash-chained audit trail.
+    ///
+    /// Exit status of verify: 0 intact (unattributed station writes are reported, not a failure);
+    /// 1 failed (database); 2 something is broken, the first broken record named.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
     /// The embedded database cluster
     Db {
         #[command(subcommand)]
@@ -127,13 +141,41 @@ enum UserCmd {
         /// The user must choose a new password at first login
         #[arg(long)]
         must_change: bool,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
     },
-    /// Set a user's password (also clears a lockout)
-    Passwd { username: String },
+    /// Set a user's password (also clears a lockout and ends their sessions)
+    Passwd {
+        username: String,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
+    },
     /// Deactivate a user: they can no longer log in; their records stay
-    Deactivate { username: String },
+    Deactivate {
+        username: String,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
+    },
     /// Reactivate a deactivated user
-    Activate { username: String },
+    Activate {
+        username: String,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Seal what is committed, then check the chain, every audited record against its last audit
+    /// image, and every QC signature; print the chain head
+    Verify,
+    /// Remove audit rows past the retention period (setting audit.retentionDays), leaving a
+    /// checkpoint; uses the owner's connection
+    Cleanup,
 }
 
 #[derive(Subcommand)]
@@ -285,8 +327,9 @@ fn main() -> ExitCode {
                     full_name,
                     initials,
                     must_change,
+                    as_user,
                 } => {
-                    commands::user_add(
+                    commands::users::user_add(
                         &config,
                         UserAdd {
                             username,
@@ -295,17 +338,39 @@ fn main() -> ExitCode {
                             initials,
                             must_change,
                         },
+                        as_user.as_deref(),
                     )
                     .await
                 }
-                UserCmd::Passwd { username } => commands::user_passwd(&config, &username).await,
-                UserCmd::Deactivate { username } => {
-                    commands::user_set_active(&config, &username, false).await
+                UserCmd::Passwd { username, as_user } => {
+                    commands::users::user_passwd(&config, &username, as_user.as_deref()).await
                 }
-                UserCmd::Activate { username } => {
-                    commands::user_set_active(&config, &username, true).await
+                UserCmd::Deactivate { username, as_user } => {
+                    commands::users::user_set_active(&config, &username, false, as_user.as_deref())
+                        .await
+                }
+                UserCmd::Activate { username, as_user } => {
+                    commands::users::user_set_active(&config, &username, true, as_user.as_deref())
+                        .await
                 }
             },
+            Cmd::Audit {
+                action: AuditCmd::Verify,
+            } => match commands::audit::verify(&config).await {
+                Ok(verdict) => match verdict.broken {
+                    None => Ok(verdict.text),
+                    Some(first) => {
+                        print_lines(&verdict.text);
+                        Err(CliError::Refused(format!(
+                            "the audit trail is broken; first: {first}"
+                        )))
+                    }
+                },
+                Err(e) => Err(e),
+            },
+            Cmd::Audit {
+                action: AuditCmd::Cleanup,
+            } => commands::audit::cleanup(&config).await,
             Cmd::Order { action } => match action {
                 OrderCmd::Import { file, as_user } => {
                     commands::order_import(&config, &file, &as_user).await

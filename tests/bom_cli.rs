@@ -19,7 +19,7 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let db = TestDb::new().await;
-        cleanstation::service::seed::seed_demo(&db.pool, &Actor::system("test-bom-cli"))
+        cleanstation::service::seed::seed_demo(&db.owner, &Actor::system("test-bom-cli"))
             .await
             .expect("seed");
         Env { db }

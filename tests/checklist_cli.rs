@@ -26,7 +26,7 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let db = TestDb::new().await;
-        cleanstation::service::seed::seed_demo(&db.pool, &Actor::system("test-checklist-cli"))
+        cleanstation::service::seed::seed_demo(&db.owner, &Actor::system("test-checklist-cli"))
             .await
             .expect("seed");
         Env { db }

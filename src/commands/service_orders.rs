@@ -1,6 +1,7 @@
 //! `cleanstation service list`: service orders through the same use case and role checks as the screens.
 
-use super::{CliError, OrderSession, table, to_json};
+use super::session::CliSession;
+use super::{CliError, table, to_json};
 use crate::config::Config;
 use crate::domain::service_order::{
     ServiceAccess, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, access,
@@ -17,7 +18,7 @@ pub async fn service_list(
     json: bool,
 ) -> Result<String, CliError> {
     let status = status.map(parse_status).transpose()?;
-    let session = OrderSession::open(config, username, "service list").await?;
+    let session = CliSession::open(config, username, "service list").await?;
     let scope = match access(session.user.role) {
         ServiceAccess::Requester => ServiceOrderScope::Mine,
         _ => ServiceOrderScope::Queue,

@@ -29,6 +29,8 @@ pub struct MigrationReport {
     pub applied: Vec<String>,
     /// The schema version afterwards.
     pub version: i64,
+    /// What applying the station role's grants did.
+    pub roles: crate::db::roles::RolesReport,
 }
 
 /// The schema version recorded in the database, or 0 for an empty database.
@@ -52,7 +54,8 @@ pub async fn current_version(
     Ok(v.map(i64::from).unwrap_or(0))
 }
 
-/// Applies every pending migration under the advisory lock. Refuses a database newer than this binary.
+/// Applies every pending migration under the advisory lock, then the station role's grants, and seals
+/// the audit rows the migrations wrote. Refuses a database newer than this binary. The owner's step.
 pub async fn run(pool: &Pool) -> Result<MigrationReport, DbError> {
     let mut obj = pool.get().await?;
     obj.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
@@ -88,5 +91,32 @@ async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationRepo
         .map(|m| format!("V{}__{}", m.version(), m.name()))
         .collect();
     let version = current_version(&*obj).await?;
-    Ok(MigrationReport { applied, version })
+    let roles = crate::db::roles::apply(&*obj).await?;
+    crate::db::audit::seal(&*obj, true).await?;
+    Ok(MigrationReport {
+        applied,
+        version,
+        roles,
+    })
+}
+
+/// Whether this binary's migrations are all applied, read without any DDL (a station's role may not
+/// create refinery's history table): `Ok(())`, or the message a station shows instead of starting.
+pub async fn check_current(client: &impl deadpool_postgres::GenericClient) -> Result<(), DbError> {
+    let known = latest_known_version();
+    let found = current_version(client).await?;
+    if found > known {
+        return Err(DbError::Invalid(format!(
+            "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
+             Install the current release on this station."
+        )));
+    }
+    if found < known {
+        return Err(DbError::Invalid(format!(
+            "The database schema is version {found}; this cleanstation needs version {known}. \
+             Run `cleanstation migrate` with the owner's connection (database.owner_url or \
+             $CLEANSTATION_OWNER_DATABASE_URL), then start the station again."
+        )));
+    }
+    Ok(())
 }

@@ -1,8 +1,9 @@
 //! The repository layer: one module per aggregate, free async functions, parameterised SQL only.
 //!
-//! Reads take any client; writes take a transaction opened with [`begin_as`], which records the acting
-//! user for the audit trigger.
+//! Reads take any client; writes take a transaction opened with [`begin_as`], which carries the acting
+//! session for the audit trigger.
 
+pub mod audit;
 pub mod bom;
 pub mod catalog;
 pub mod desk;
@@ -14,6 +15,7 @@ pub mod orders;
 pub mod packaging;
 pub mod pool;
 pub mod qc;
+pub mod roles;
 pub mod service_orders;
 pub mod sessions;
 pub mod tasks;
@@ -25,7 +27,6 @@ pub use deadpool_postgres::{GenericClient, Pool, Transaction};
 pub use pool::connect;
 
 use thiserror::Error;
-use uuid::Uuid;
 
 /// Everything a repository or service call can report. The screens turn it into a message.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -99,6 +100,12 @@ impl From<tokio_postgres::Error> for DbError {
             tracing::warn!(error = %with_causes(&e), "database connection error");
             return DbError::Unavailable(with_causes(&e));
         }
+        // The schema's checked functions refuse with this code and a message meant for the user.
+        if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            let msg = e.as_db_error().map(|d| d.message().to_string());
+            tracing::warn!(error = %with_causes(&e), "database refused: insufficient privilege");
+            return DbError::Forbidden(msg.unwrap_or_else(|| "Not permitted".into()));
+        }
         tracing::error!(error = ?e, "database statement failed");
         let msg = e
             .as_db_error()
@@ -120,43 +127,60 @@ impl From<deadpool_postgres::PoolError> for DbError {
     }
 }
 
-/// Who is acting: the audit trigger records the user; `agent` names the station or CLI command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who is acting: the session whose token proves the user to the audit trigger (docs/audit.md), and
+/// the station or command recorded beside it. Without a session a write is recorded as unattributed,
+/// with the connection's role and this station.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: Option<Uuid>,
+    /// The session's bearer token; the database checks it against the stored hash. Never logged.
+    pub session_token: Option<String>,
     pub agent: String,
 }
 
+// The token is a credential: Debug leaves it out.
+impl std::fmt::Debug for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Actor")
+            .field("session", &self.session_token.as_ref().map(|_| "<token>"))
+            .field("agent", &self.agent)
+            .finish()
+    }
+}
+
 impl Actor {
-    pub fn user(user_id: Uuid, agent: impl Into<String>) -> Self {
+    /// Writes made in a logged-in session at `agent`.
+    pub fn session(token: impl Into<String>, agent: impl Into<String>) -> Self {
         Actor {
-            user_id: Some(user_id),
+            session_token: Some(token.into()),
             agent: agent.into(),
         }
     }
 
-    /// A command-line or system action with no logged-in user (the audit row names the agent only).
+    /// A command-line or system action with no session (the audit row names the agent and role only).
     pub fn system(agent: impl Into<String>) -> Self {
         Actor {
-            user_id: None,
+            session_token: None,
             agent: agent.into(),
         }
     }
 }
 
-/// Opens a transaction whose writes the audit trigger attributes to `actor`.
+/// Opens a transaction whose writes the audit trigger attributes to `actor`'s session.
 ///
-/// `SET LOCAL` takes no bind parameters, so the transaction-local `set_config` is used instead.
+/// `SET LOCAL` takes no bind parameters, so the transaction-local `set_config` is used instead. Opening
+/// a write transaction also asks this process's sealer to seal the audit rows once it commits.
 pub async fn begin_as<'a>(
     client: &'a mut deadpool_postgres::Client,
     actor: &Actor,
 ) -> Result<Transaction<'a>, DbError> {
     let tx = client.transaction().await?;
-    let user = actor.user_id.map(|u| u.to_string()).unwrap_or_default();
+    let token = actor.session_token.clone().unwrap_or_default();
     tx.execute(
-        "SELECT set_config('app.current_user_id', $1, true), set_config('app.user_agent', $2, true)",
-        &[&user, &actor.agent],
+        "SELECT set_config('cleanstation.session_token', $1, true), \
+                set_config('cleanstation.station', $2, true)",
+        &[&token, &actor.agent],
     )
     .await?;
+    audit::note_write();
     Ok(tx)
 }

@@ -647,10 +647,10 @@ pub async fn current_status(
         .transpose()
 }
 
-/// The explicit AuditLog row of an ADMIN override (2.5), next to the trigger's own UPDATE row.
+/// The explicit AuditLog row of an ADMIN override (2.5), next to the trigger's own UPDATE row. Written by
+/// the schema's `app_audit_note`, which names the user of the session the transaction carries.
 pub async fn insert_override_audit(
     client: &impl GenericClient,
-    user_id: Uuid,
     order_id: Uuid,
     from: OrderStatus,
     to: OrderStatus,
@@ -660,13 +660,8 @@ pub async fn insert_override_audit(
     let new = serde_json::json!({ "orderStatus": to.code(), "reason": reason });
     client
         .execute(
-            r#"INSERT INTO "AuditLog" (
-                   "userId", "action", "entityType", "entityId", "oldValues", "newValues",
-                   "ipAddress", "userAgent", "timestamp")
-               VALUES ($1, 'STATUS_OVERRIDE', 'ProductionOrder', $2::uuid::text, $3, $4,
-                       inet_client_addr(), NULLIF(current_setting('app.user_agent', true), ''),
-                       CURRENT_TIMESTAMP)"#,
-            &[&user_id, &order_id, &old, &new],
+            "SELECT app_audit_note('STATUS_OVERRIDE', 'ProductionOrder', $1::uuid::text, $2, $3)",
+            &[&order_id, &old, &new],
         )
         .await?;
     Ok(())

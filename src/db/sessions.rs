@@ -1,5 +1,6 @@
 //! `"UserSession"` rows (stored by the SHA-256 of the bearer token, never the token itself) and the
-//! `"LoginThrottle"` counters behind the login lockout.
+//! `"LoginThrottle"` counters behind the login lockout. Stations change both only through the schema's
+//! checked functions (docs/security.md); reads are plain queries.
 //!
 //! Every time comparison happens in SQL: TIMESTAMP columns hold the database server's local time.
 
@@ -21,25 +22,34 @@ pub struct SessionRecord {
     pub stale: bool,
 }
 
-/// Creates a session that expires `ttl_hours` from now; returns its id and expiry.
-pub async fn insert(
+/// A session opened by [`open`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub id: Uuid,
+    pub expires_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+/// Opens a session for a user whose password was just verified (`app_session_open`): stores the hash
+/// of `token`, clears the user's failed-login count and records the login. From here on the
+/// transaction's writes are attributed to the new session.
+pub async fn open(
     client: &impl GenericClient,
     user_id: Uuid,
-    token_hash: &str,
+    token: &str,
     ttl_hours: i32,
-) -> Result<(Uuid, NaiveDateTime), DbError> {
+) -> Result<Opened, DbError> {
     let row = client
         .query_one(
-            r#"INSERT INTO "UserSession" ("userId", "token", "expiresAt", "createdAt", "lastUsedAt")
-               VALUES ($1, $2, LOCALTIMESTAMP + make_interval(hours => $3), LOCALTIMESTAMP, LOCALTIMESTAMP)
-               RETURNING id, "expiresAt""#,
-            &[&user_id, &token_hash, &ttl_hours],
+            "SELECT session_id, expires_at, last_login_at FROM app_session_open($1, $2, $3)",
+            &[&user_id, &token, &ttl_hours],
         )
         .await?;
-    Ok((
-        row.try_get(0).map_err(decode)?,
-        row.try_get(1).map_err(decode)?,
-    ))
+    Ok(Opened {
+        id: row.try_get(0).map_err(decode)?,
+        expires_at: row.try_get(1).map_err(decode)?,
+        last_login_at: row.try_get(2).map_err(decode)?,
+    })
 }
 
 /// The session stored under `token_hash`, whatever its state.
@@ -71,98 +81,63 @@ pub async fn find_by_token_hash(
     .transpose()
 }
 
-pub async fn touch(client: &impl GenericClient, id: Uuid) -> Result<(), DbError> {
+/// Marks the session of `token` used now.
+pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), DbError> {
     client
-        .execute(
-            r#"UPDATE "UserSession" SET "lastUsedAt" = LOCALTIMESTAMP WHERE id = $1"#,
-            &[&id],
-        )
+        .execute("SELECT app_session_touch($1)", &[&token])
         .await?;
     Ok(())
 }
 
-pub async fn delete(client: &impl GenericClient, id: Uuid) -> Result<u64, DbError> {
-    Ok(client
-        .execute(r#"DELETE FROM "UserSession" WHERE id = $1"#, &[&id])
-        .await?)
+/// Ends the session of `token` (the caller's own); false when there was none.
+pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool, DbError> {
+    client
+        .query_one("SELECT app_session_close($1)", &[&token])
+        .await?
+        .try_get(0)
+        .map_err(decode)
 }
 
-/// Ends every session of `user_id` except `keep` (the caller's own, when it changes its password).
-pub async fn delete_for_user(
-    client: &impl GenericClient,
-    user_id: Uuid,
-    keep: Option<Uuid>,
-) -> Result<u64, DbError> {
-    Ok(client
-        .execute(
-            r#"DELETE FROM "UserSession" WHERE "userId" = $1 AND ($2::uuid IS NULL OR id <> $2)"#,
-            &[&user_id, &keep],
-        )
-        .await?)
-}
-
-/// When `username` is locked out: the unlock time, if it is still in the future.
-pub async fn locked_until(
-    client: &impl GenericClient,
-    username: &str,
-) -> Result<Option<NaiveDateTime>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "lockedUntil" FROM "LoginThrottle"
-               WHERE "username" = $1 AND "lockedUntil" > LOCALTIMESTAMP"#,
-            &[&username],
-        )
-        .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
-}
-
-/// Counts one failed password for `username`. When the count reaches `max_failures` the name is locked
-/// for `lockout_minutes` and the count starts again; the unlock time is returned in that case.
-///
-/// The upsert takes the row lock first, so concurrent failures from several stations are all counted.
-pub async fn record_failure(
+/// Reserves one password check for `username` before the password is checked. `None`: go ahead (the
+/// check counts as a failure until [`succeeded`] or a login clears it); `Some(t)`: locked until `t`,
+/// do not check. Parallel attempts never check more than `max_failures` passwords per lockout.
+pub async fn reserve(
     client: &impl GenericClient,
     username: &str,
     max_failures: i32,
     lockout_minutes: i32,
 ) -> Result<Option<NaiveDateTime>, DbError> {
-    let row = client
+    client
         .query_one(
-            r#"INSERT INTO "LoginThrottle" AS t ("username", "failedCount", "lastFailureAt", "updatedAt")
-               VALUES ($1, 1, LOCALTIMESTAMP, LOCALTIMESTAMP)
-               ON CONFLICT ("username") DO UPDATE
-               SET "failedCount" = t."failedCount" + 1,
-                   "lastFailureAt" = LOCALTIMESTAMP,
-                   "updatedAt" = LOCALTIMESTAMP
-               RETURNING t."failedCount""#,
-            &[&username],
+            "SELECT app_login_reserve($1, $2, $3)",
+            &[&username, &max_failures, &lockout_minutes],
         )
-        .await?;
-    let failed: i32 = row.try_get(0).map_err(decode)?;
-    if failed < max_failures {
-        return Ok(None);
-    }
-    let row = client
-        .query_one(
-            r#"UPDATE "LoginThrottle"
-               SET "failedCount" = 0,
-                   "lockedUntil" = LOCALTIMESTAMP + make_interval(mins => $2),
-                   "updatedAt" = LOCALTIMESTAMP
-               WHERE "username" = $1
-               RETURNING "lockedUntil""#,
-            &[&username, &lockout_minutes],
-        )
-        .await?;
-    Ok(Some(row.try_get(0).map_err(decode)?))
+        .await?
+        .try_get(0)
+        .map_err(decode)
 }
 
-/// Forgets the failures of `username` (after a correct password or an administrator's reset).
-pub async fn clear_failures(client: &impl GenericClient, username: &str) -> Result<(), DbError> {
+/// After a reserved check failed: `Some(t)` when the name is now locked until `t`.
+pub async fn failed(
+    client: &impl GenericClient,
+    username: &str,
+    max_failures: i32,
+    lockout_minutes: i32,
+) -> Result<Option<NaiveDateTime>, DbError> {
     client
-        .execute(
-            r#"DELETE FROM "LoginThrottle" WHERE "username" = $1"#,
-            &[&username],
+        .query_one(
+            "SELECT app_login_failed($1, $2, $3)",
+            &[&username, &max_failures, &lockout_minutes],
         )
+        .await?
+        .try_get(0)
+        .map_err(decode)
+}
+
+/// After a reserved check succeeded for the user of the session `token` (lock screen, signature).
+pub async fn succeeded(client: &impl GenericClient, token: &str) -> Result<(), DbError> {
+    client
+        .execute("SELECT app_login_success($1)", &[&token])
         .await?;
     Ok(())
 }

@@ -150,21 +150,19 @@ pub async fn find_auth_by_id(
     row.as_ref().map(auth_from_row).transpose()
 }
 
-/// Inserts a validated user with an already computed hash. `None` when the username is taken.
+// Writes go through the schema's checked functions (docs/security.md): the station role cannot
+// change "User" rows itself, and each function checks the session the transaction carries.
+
+/// Inserts a validated user with an already computed hash (`app_user_create`: an ADMIN's session, the
+/// owner, or no active ADMIN yet). `None` when the username is taken.
 pub async fn insert(
     client: &impl GenericClient,
     new: &NewUser,
     password_hash: &str,
 ) -> Result<Option<UserSummary>, DbError> {
     let row = client
-        .query_opt(
-            concat!(
-                r#"INSERT INTO "User" AS u ("username", "passwordHash", "fullName", "initials", "role", "isActive", "mustChangePassword")
-                   VALUES ($1, $2, $3, $4, $5, true, $6)
-                   ON CONFLICT ("username") DO NOTHING
-                   RETURNING "#,
-                summary_cols!()
-            ),
+        .query_one(
+            "SELECT app_user_create($1, $2, $3, $4, $5, $6)",
             &[
                 &new.username,
                 &password_hash,
@@ -175,32 +173,46 @@ pub async fn insert(
             ],
         )
         .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    match row.try_get::<_, Option<Uuid>>(0).map_err(decode)? {
+        Some(id) => find_by_id(client, id).await,
+        None => Ok(None),
+    }
 }
 
-/// Runs a one-row `UPDATE "User" AS u ... RETURNING <summary>`; `None` when no such user exists.
-async fn update_returning(
+/// Runs a checked function returning whether the user exists, then reads the user back.
+async fn change(
     client: &impl GenericClient,
+    id: Uuid,
     sql: &str,
     params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client.query_opt(sql, params).await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let found: bool = client
+        .query_one(sql, params)
+        .await?
+        .try_get(0)
+        .map_err(decode)?;
+    if found {
+        find_by_id(client, id).await
+    } else {
+        Ok(None)
+    }
 }
 
-/// Stores a new password hash. `None` when no such user exists.
+/// Stores a new password hash, clears the user's lockout and ends their sessions (all but the caller's
+/// own when it is their own password). `None` when no such user exists.
 pub async fn set_password(
     client: &impl GenericClient,
     id: Uuid,
     password_hash: &str,
     must_change: bool,
 ) -> Result<Option<UserSummary>, DbError> {
-    let sql = concat!(
-        r#"UPDATE "User" AS u SET "passwordHash" = $2, "mustChangePassword" = $3, "updatedAt" = LOCALTIMESTAMP
-           WHERE u.id = $1 RETURNING "#,
-        summary_cols!()
-    );
-    update_returning(client, sql, &[&id, &password_hash, &must_change]).await
+    change(
+        client,
+        id,
+        "SELECT app_user_set_password($1, $2, $3)",
+        &[&id, &password_hash, &must_change],
+    )
+    .await
 }
 
 pub async fn set_role(
@@ -208,35 +220,38 @@ pub async fn set_role(
     id: Uuid,
     role: Role,
 ) -> Result<Option<UserSummary>, DbError> {
-    let sql = concat!(
-        r#"UPDATE "User" AS u SET "role" = $2, "updatedAt" = LOCALTIMESTAMP WHERE u.id = $1 RETURNING "#,
-        summary_cols!()
-    );
-    update_returning(client, sql, &[&id, &role]).await
+    change(
+        client,
+        id,
+        "SELECT app_user_set_role($1, $2)",
+        &[&id, &role],
+    )
+    .await
 }
 
+/// Activates or deactivates a user; deactivation ends their sessions.
 pub async fn set_active(
     client: &impl GenericClient,
     id: Uuid,
     active: bool,
 ) -> Result<Option<UserSummary>, DbError> {
-    let sql = concat!(
-        r#"UPDATE "User" AS u SET "isActive" = $2, "updatedAt" = LOCALTIMESTAMP WHERE u.id = $1 RETURNING "#,
-        summary_cols!()
-    );
-    update_returning(client, sql, &[&id, &active]).await
+    change(
+        client,
+        id,
+        "SELECT app_user_set_active($1, $2)",
+        &[&id, &active],
+    )
+    .await
 }
 
-/// Records a successful login; returns the new `lastLoginAt`.
-pub async fn touch_last_login(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<chrono::NaiveDateTime>, DbError> {
-    let row = client
-        .query_opt(
-            r#"UPDATE "User" SET "lastLoginAt" = LOCALTIMESTAMP WHERE id = $1 RETURNING "lastLoginAt""#,
-            &[&id],
+/// Whether any active ADMIN exists (the command line's first-administrator path).
+pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool, DbError> {
+    client
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false))"#,
+            &[],
         )
-        .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+        .await?
+        .try_get(0)
+        .map_err(decode)
 }

@@ -31,7 +31,9 @@ pub fn lock_message(until: NaiveDateTime) -> String {
 }
 
 /// Checks the credentials and opens a session. Every refusal is a [`DbError::Invalid`] whose message
-/// is the same for an unknown user, an inactive user and a wrong password.
+/// is the same for an unknown user, an inactive user and a wrong password, and costs the same argon2
+/// work. A check is reserved against the lockout before the password is checked, so parallel attempts
+/// never check more passwords than the lockout allows.
 #[tracing::instrument(skip_all)]
 pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result<Session, DbError> {
     let Ok(name) = normalize_username(username) else {
@@ -40,7 +42,7 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
         return Err(DbError::Invalid(LOGIN_FAILED.into()));
     };
     let mut client = ctx.pool.get().await?;
-    if let Some(until) = sessions::locked_until(&client, &name).await? {
+    if let Some(until) = reserve(ctx, &mut client, &name).await? {
         return Err(DbError::Invalid(lock_message(until)));
     }
     let (user, hash) = match users::find_auth_by_username(&client, &name).await? {
@@ -51,17 +53,8 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
     let user = match user {
         Some(u) if ok => u,
         _ => {
-            // Nobody is accountable for a failed attempt; the audit row names the station only.
-            let tx = begin_as(&mut client, &ctx.anonymous()).await?;
-            let locked = sessions::record_failure(
-                &tx,
-                &name,
-                ctx.policy.max_failures_i32(),
-                ctx.policy.lockout_minutes_i32(),
-            )
-            .await?;
-            tx.commit().await?;
-            tracing::info!(username = %name, locked = locked.is_some(), "login refused");
+            let locked = failed(ctx, &mut client, &name).await?;
+            tracing::info!(locked = locked.is_some(), "login refused");
             return Err(DbError::Invalid(
                 locked.map_or_else(|| LOGIN_FAILED.to_string(), lock_message),
             ));
@@ -69,26 +62,55 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
     };
 
     let token = new_session_token().map_err(|e| DbError::Query(e.to_string()))?;
-    let tx = begin_as(&mut client, &ctx.actor(user.id)).await?;
-    sessions::clear_failures(&tx, &name).await?;
-    let last_login_at = users::touch_last_login(&tx, user.id).await?;
-    let (_, expires_at) = sessions::insert(
-        &tx,
-        user.id,
-        &sha256_hex(token.as_bytes()),
-        ctx.policy.ttl_hours_i32(),
-    )
-    .await?;
+    let tx = begin_as(&mut client, &ctx.actor(&token)).await?;
+    let opened = sessions::open(&tx, user.id, &token, ctx.policy.ttl_hours_i32()).await?;
     tx.commit().await?;
-    tracing::info!(username = %name, user_id = %user.id, "logged in");
+    tracing::info!(user_id = %user.id, "logged in");
     Ok(Session {
         token,
         user: UserSummary {
-            last_login_at,
+            last_login_at: opened.last_login_at,
             ..user
         },
-        expires_at,
+        expires_at: opened.expires_at,
     })
+}
+
+/// Reserves a password check for `name` (nobody is accountable for it yet: the audit row names the
+/// station only). `Some(until)` when the name is locked.
+async fn reserve(
+    ctx: &ServiceCtx,
+    client: &mut deadpool_postgres::Client,
+    name: &str,
+) -> Result<Option<NaiveDateTime>, DbError> {
+    let tx = begin_as(client, &ctx.anonymous()).await?;
+    let locked = sessions::reserve(
+        &tx,
+        name,
+        ctx.policy.max_failures_i32(),
+        ctx.policy.lockout_minutes_i32(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(locked)
+}
+
+/// Records that the reserved check for `name` failed; `Some(until)` when that locked the name.
+async fn failed(
+    ctx: &ServiceCtx,
+    client: &mut deadpool_postgres::Client,
+    name: &str,
+) -> Result<Option<NaiveDateTime>, DbError> {
+    let tx = begin_as(client, &ctx.anonymous()).await?;
+    let locked = sessions::failed(
+        &tx,
+        name,
+        ctx.policy.max_failures_i32(),
+        ctx.policy.lockout_minutes_i32(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(locked)
 }
 
 /// Re-checks the password of a logged-in user (station unlock, password change, e-signature).
@@ -103,34 +125,27 @@ pub async fn confirm_password(
     wrong: &str,
 ) -> Result<(), DbError> {
     let mut client = ctx.pool.get().await?;
-    if let Some(until) = sessions::locked_until(&client, &who.user.username).await? {
+    if let Some(until) = reserve(ctx, &mut client, &who.user.username).await? {
         return Err(DbError::Invalid(lock_message(until)));
     }
     let hash = users::find_auth_by_id(&client, who.user.id)
         .await?
         .map(|a| a.password_hash);
     let ok = verify_blocking(password, hash).await?;
-    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     if ok {
-        sessions::clear_failures(&tx, &who.user.username).await?;
-        sessions::touch(&tx, who.session_id).await?;
+        let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+        sessions::succeeded(&tx, &who.token).await?;
+        sessions::touch(&tx, &who.token).await?;
         tx.commit().await?;
         return Ok(());
     }
-    let locked = sessions::record_failure(
-        &tx,
-        &who.user.username,
-        ctx.policy.max_failures_i32(),
-        ctx.policy.lockout_minutes_i32(),
-    )
-    .await?;
-    if let Some(until) = locked {
-        sessions::delete(&tx, who.session_id).await?;
+    if let Some(until) = failed(ctx, &mut client, &who.user.username).await? {
+        let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+        sessions::close(&tx, &who.token).await?;
         tx.commit().await?;
         tracing::info!(user_id = %who.user.id, "password re-entry locked the account; session ended");
         return Err(DbError::SessionEnded(lock_message(until)));
     }
-    tx.commit().await?;
     Err(DbError::Invalid(wrong.to_string()))
 }
 
@@ -146,9 +161,12 @@ pub async fn unlock(ctx: &ServiceCtx, token: &str, password: String) -> Result<(
 pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
     let hash = sha256_hex(token.as_bytes());
     let mut client = ctx.pool.get().await?;
-    if let Some(rec) = sessions::find_by_token_hash(&client, &hash).await? {
-        let tx = begin_as(&mut client, &ctx.actor(rec.user.id)).await?;
-        sessions::delete(&tx, rec.id).await?;
+    if sessions::find_by_token_hash(&client, &hash)
+        .await?
+        .is_some()
+    {
+        let tx = begin_as(&mut client, &ctx.actor(token)).await?;
+        sessions::close(&tx, token).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -157,12 +175,10 @@ pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
 /// Confirms the session is still valid and reports the unread notification count.
 pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo, DbError> {
     let who = authenticate(ctx, token).await?;
-    let mut client = ctx.pool.get().await?;
-    // Refreshing lastUsedAt once a minute is enough and spares the audit trail a row per beat.
+    let client = ctx.pool.get().await?;
+    // Refreshing lastUsedAt once a minute is enough.
     if who.stale {
-        let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-        sessions::touch(&tx, who.session_id).await?;
-        tx.commit().await?;
+        sessions::touch(&client, token).await?;
     }
     let unread_notifications = notifications::count_unread(&client, who.user.id).await?;
     Ok(HeartbeatInfo {
@@ -191,7 +207,6 @@ pub async fn change_password(
     users::set_password(&tx, who.user.id, &hash, false)
         .await?
         .ok_or_else(|| DbError::SessionEnded(super::SESSION_ENDED.into()))?;
-    sessions::delete_for_user(&tx, who.user.id, Some(who.session_id)).await?;
     tx.commit().await?;
     tracing::info!(user_id = %who.user.id, "password changed");
     Ok(())

@@ -1,7 +1,8 @@
 //! Use cases behind every [`Request`]: session checks, role checks and the transactions that carry them out.
 //!
 //! The screens' role checks are only a courtesy; the ones here are binding. Every write runs in a
-//! transaction from [`begin_as`](crate::db::begin_as) so the audit trigger names the acting user.
+//! transaction from [`begin_as`](crate::db::begin_as) carrying the session's token, so the audit
+//! trigger names the acting user as the database itself proves it.
 
 pub mod auth;
 pub mod bom;
@@ -72,9 +73,9 @@ pub struct ServiceCtx {
 }
 
 impl ServiceCtx {
-    /// The actor for writes made on behalf of `user_id` at this station.
-    pub fn actor(&self, user_id: Uuid) -> Actor {
-        Actor::user(user_id, self.agent.clone())
+    /// The actor for writes made in the session of `token` at this station.
+    pub fn actor(&self, token: &str) -> Actor {
+        Actor::session(token, self.agent.clone())
     }
 
     /// The actor for writes no user is accountable for yet (failed logins).
@@ -84,8 +85,10 @@ impl ServiceCtx {
 }
 
 /// The user behind a valid session token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Authed {
+    /// The bearer token the request came with: writes carry it so the database can check the actor.
+    pub token: String,
     pub session_id: Uuid,
     pub user: UserSummary,
     pub expires_at: chrono::NaiveDateTime,
@@ -93,9 +96,21 @@ pub struct Authed {
     pub stale: bool,
 }
 
+// The token is a credential: Debug leaves it out.
+impl std::fmt::Debug for Authed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authed")
+            .field("session_id", &self.session_id)
+            .field("user", &self.user)
+            .field("expires_at", &self.expires_at)
+            .field("stale", &self.stale)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Authed {
     pub fn actor(&self, ctx: &ServiceCtx) -> Actor {
-        ctx.actor(self.user.id)
+        ctx.actor(&self.token)
     }
 }
 
@@ -113,8 +128,8 @@ pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbErr
         return Err(DbError::SessionEnded(SESSION_ENDED.into()));
     };
     if rec.expired {
-        let tx = crate::db::begin_as(&mut client, &ctx.actor(rec.user.id)).await?;
-        sessions::delete(&tx, rec.id).await?;
+        let tx = crate::db::begin_as(&mut client, &ctx.actor(token)).await?;
+        sessions::close(&tx, token).await?;
         tx.commit().await?;
         return Err(DbError::SessionEnded(SESSION_EXPIRED.into()));
     }
@@ -122,6 +137,7 @@ pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbErr
         return Err(DbError::SessionEnded(SESSION_ENDED.into()));
     }
     Ok(Authed {
+        token: token.to_string(),
         session_id: rec.id,
         user: rec.user,
         expires_at: rec.expires_at,

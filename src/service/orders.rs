@@ -703,7 +703,7 @@ async fn transition(
     )
     .await?;
     if let Some(r) = &reason {
-        orders::insert_override_audit(&tx, who.user.id, locked.id, from, to, r).await?;
+        orders::insert_override_audit(&tx, locked.id, from, to, r).await?;
         // A normal T4/T9 notifies from the QC submission; an override along those paths does it here.
         if let Some(gate) = t.qc_gate().filter(|g| g.is_failure()) {
             notify_qc_failure(&tx, &locked, gate, r).await?;

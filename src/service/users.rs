@@ -1,9 +1,11 @@
-//! User administration: from the admin screen (session + ADMIN role) and from the trusted command line.
+//! User administration: from the admin screen and from the command line, always in an ADMIN's
+//! session, except for creating the first administrator of a database that has no active one.
 //!
-//! Users are never deleted, only deactivated: order history and the audit trail refer to them.
+//! Users are never deleted, only deactivated: order history and the audit trail refer to them. The
+//! database's own functions check the same rules again (docs/security.md).
 
 use super::{Authed, ServiceCtx, authenticate, hash_blocking};
-use crate::db::{Actor, DbError, Pool, begin_as, sessions, users};
+use crate::db::{Actor, DbError, Pool, begin_as, users};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary, normalize_username, validate_password};
 use uuid::Uuid;
@@ -98,9 +100,6 @@ pub async fn change_active(
     let saved = users::set_active(&tx, user_id, active)
         .await?
         .ok_or_else(|| not_found(user_id))?;
-    if !active {
-        sessions::delete_for_user(&tx, user_id, None).await?;
-    }
     tx.commit().await?;
     Ok(saved)
 }
@@ -155,7 +154,7 @@ async fn insert_user(pool: &Pool, actor: &Actor, new: NewUser) -> Result<UserSum
     Ok(created)
 }
 
-/// Stores a password hash, clears the lockout and ends every session of the user.
+/// Stores a password hash; the database clears the lockout and ends every session of the user.
 async fn store_password(
     pool: &Pool,
     actor: &Actor,
@@ -165,13 +164,9 @@ async fn store_password(
 ) -> Result<Option<UserSummary>, DbError> {
     let mut client = pool.get().await?;
     let tx = begin_as(&mut client, actor).await?;
-    let Some(saved) = users::set_password(&tx, user_id, hash, must_change).await? else {
-        return Ok(None);
-    };
-    sessions::clear_failures(&tx, &saved.username).await?;
-    sessions::delete_for_user(&tx, user_id, None).await?;
+    let saved = users::set_password(&tx, user_id, hash, must_change).await?;
     tx.commit().await?;
-    Ok(Some(saved))
+    Ok(saved)
 }
 
 fn unknown_name(username: &str) -> DbError {
@@ -192,25 +187,65 @@ pub async fn count_users(pool: &Pool) -> Result<i64, DbError> {
     users::count(&client).await
 }
 
+// ------------------------------------------------------------------------------------------------
+// The command line
+// ------------------------------------------------------------------------------------------------
+
+/// Who makes a command-line change to a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CliAdmin<'a> {
+    /// The session (token) of the administrator named with `--as`.
+    Session(&'a str),
+    /// No `--as`: allowed only while the database has no active ADMIN.
+    FirstAdmin,
+}
+
+pub const ADMIN_EXISTS: &str =
+    "An active administrator exists; run this command with --as ADMIN_USERNAME";
+
+/// The actor for `by`, after checking that it may administer users; the ADMIN when there is one.
+async fn cli_admin(ctx: &ServiceCtx, by: CliAdmin<'_>) -> Result<(Actor, Option<Authed>), DbError> {
+    match by {
+        CliAdmin::Session(token) => {
+            let who = admin(ctx, token).await?;
+            Ok((who.actor(ctx), Some(who)))
+        }
+        CliAdmin::FirstAdmin => {
+            let client = ctx.pool.get().await?;
+            if users::active_admin_exists(&client).await? {
+                return Err(DbError::Forbidden(ADMIN_EXISTS.into()));
+            }
+            Ok((ctx.anonymous(), None))
+        }
+    }
+}
+
 /// Creates a user from the command line; `new.must_change_password` is kept as given.
-pub async fn add_user(pool: &Pool, actor: &Actor, new: NewUser) -> Result<UserSummary, DbError> {
-    insert_user(pool, actor, new).await
+pub async fn add_user(
+    ctx: &ServiceCtx,
+    by: CliAdmin<'_>,
+    new: NewUser,
+) -> Result<UserSummary, DbError> {
+    let new = new.validated().map_err(DbError::Invalid)?;
+    let (actor, _) = cli_admin(ctx, by).await?;
+    insert_user(&ctx.pool, &actor, new).await
 }
 
 /// Sets a user's password from the command line. Clears their lockout and ends their sessions.
 pub async fn set_password(
-    pool: &Pool,
-    actor: &Actor,
+    ctx: &ServiceCtx,
+    by: CliAdmin<'_>,
     username: &str,
     password: &str,
     must_change: bool,
 ) -> Result<(), DbError> {
     validate_password(password).map_err(DbError::Invalid)?;
-    let user = find_user(pool, username)
+    let (actor, _) = cli_admin(ctx, by).await?;
+    let user = find_user(&ctx.pool, username)
         .await?
         .ok_or_else(|| unknown_name(username))?;
     let hash = hash_blocking(password.to_string()).await?;
-    store_password(pool, actor, user.id, &hash, must_change)
+    store_password(&ctx.pool, &actor, user.id, &hash, must_change)
         .await?
         .ok_or_else(|| unknown_name(username))?;
     Ok(())
@@ -218,22 +253,23 @@ pub async fn set_password(
 
 /// Activates or deactivates a user from the command line; deactivation ends their sessions.
 pub async fn set_active(
-    pool: &Pool,
-    actor: &Actor,
+    ctx: &ServiceCtx,
+    by: CliAdmin<'_>,
     username: &str,
     active: bool,
 ) -> Result<(), DbError> {
-    let user = find_user(pool, username)
+    let (actor, who) = cli_admin(ctx, by).await?;
+    let user = find_user(&ctx.pool, username)
         .await?
         .ok_or_else(|| unknown_name(username))?;
-    let mut client = pool.get().await?;
-    let tx = begin_as(&mut client, actor).await?;
+    if !active && who.is_some_and(|w| w.user.id == user.id) {
+        return Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()));
+    }
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &actor).await?;
     users::set_active(&tx, user.id, active)
         .await?
         .ok_or_else(|| unknown_name(username))?;
-    if !active {
-        sessions::delete_for_user(&tx, user.id, None).await?;
-    }
     tx.commit().await?;
     Ok(())
 }

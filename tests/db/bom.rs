@@ -85,7 +85,7 @@ fn shipped_index() -> CatalogIndex {
 
 async fn seeded() -> TestDb {
     let db = TestDb::new().await;
-    seed_demo(&db.pool, &Actor::system("test-bom"))
+    seed_demo(&db.owner, &Actor::system("test-bom"))
         .await
         .expect("seed");
     db
@@ -146,8 +146,10 @@ async fn current_bom(tx: &deadpool_postgres::Transaction<'_>, order: Uuid) -> Op
 async fn write_version_stores_the_tree_and_supersedes_the_previous_version() {
     let db = seeded().await;
     let coordinator = user_id(&db, "coordinator").await;
-    let mut client = db.client().await;
-    let tx = begin_as(&mut client, &Actor::user(coordinator, "test-bom"))
+    // As a station writes: the station role, in the coordinator's session.
+    let token = crate::auth::session_token(&db, coordinator).await;
+    let mut client = db.station().await;
+    let tx = begin_as(&mut client, &Actor::session(token, "test-bom"))
         .await
         .expect("begin");
     let order = insert_order(&tx, "B-5").await;
@@ -475,7 +477,7 @@ async fn a_bom_of_over_300_nodes_is_stored_whole() {
     assert!(bom.nodes.iter().any(|n| n.is_custom));
     assert!(bom.nodes.iter().any(|n| n.level >= 2));
 
-    let tx = begin_as(&mut client, &Actor::user(coordinator, "test-bom"))
+    let tx = begin_as(&mut client, &Actor::system("test-bom"))
         .await
         .expect("begin");
     let order = insert_order(&tx, "B-FULL").await;
@@ -550,7 +552,7 @@ async fn a_bom_of_over_300_nodes_is_stored_whole() {
 async fn a_failure_after_write_version_leaves_no_trace() {
     let db = seeded().await;
     let coordinator = user_id(&db, "coordinator").await;
-    let actor = Actor::user(coordinator, "test-bom");
+    let actor = Actor::system("test-bom");
     let mut client = db.client().await;
     let index = load_catalog_index(&client).await.expect("index");
     let first = generate(DocumentLanguage::En, &di_build(), &index).expect("generates");

@@ -62,7 +62,7 @@ async fn insert_order(tx: &deadpool_postgres::Transaction<'_>, build_number: &st
 
 async fn fixture() -> Fixture {
     let db = TestDb::new().await;
-    seed_demo(&db.pool, &Actor::system("test-bom-read"))
+    seed_demo(&db.owner, &Actor::system("test-bom-read"))
         .await
         .expect("seed");
     let mut client = db.client().await;
@@ -74,7 +74,7 @@ async fn fixture() -> Fixture {
         .await
         .expect("demo user")
         .get(0);
-    let tx = begin_as(&mut client, &Actor::user(coordinator, "test-bom-read"))
+    let tx = begin_as(&mut client, &Actor::system("test-bom-read"))
         .await
         .expect("begin");
     let order = insert_order(&tx, "B-R1").await;

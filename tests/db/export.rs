@@ -27,7 +27,7 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
+        seed_demo(&db.owner, &Actor::system("test seed"))
             .await
             .expect("seed");
         let ctx = ctx(&db);

@@ -32,7 +32,7 @@ pub(crate) struct Floor {
 impl Floor {
     pub async fn new() -> Floor {
         let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
+        seed_demo(&db.owner, &Actor::system("test seed"))
             .await
             .expect("seed");
         let ctx = ctx(&db);

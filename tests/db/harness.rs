@@ -28,7 +28,7 @@ async fn each_test_gets_a_fresh_migrated_database() {
 #[tokio::test]
 async fn migrations_are_idempotent() {
     let db = TestDb::new().await;
-    let report = cleanstation::db::migrate::run(&db.pool)
+    let report = cleanstation::db::migrate::run(&db.owner)
         .await
         .expect("second run");
     assert!(

@@ -27,7 +27,7 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
+        seed_demo(&db.owner, &Actor::system("test seed"))
             .await
             .expect("seed");
         let ctx = ctx(&db);
@@ -234,7 +234,7 @@ async fn build_uses_lists_open_builds_current_boms_with_summed_quantities() {
         .get(&Role::ProductionCoordinator)
         .expect("coordinator");
     let mut client = env.db.client().await;
-    let tx = begin_as(&mut client, &Actor::user(coordinator, "test-inventory"))
+    let tx = begin_as(&mut client, &Actor::system("test-inventory"))
         .await
         .expect("begin");
     let bom_of = |id: Uuid| {

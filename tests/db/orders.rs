@@ -39,7 +39,7 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let db = TestDb::new().await;
-        seed_demo(&db.pool, &Actor::system("test seed"))
+        seed_demo(&db.owner, &Actor::system("test seed"))
             .await
             .expect("seed");
         let ctx = ctx(&db);
@@ -2039,7 +2039,12 @@ async fn order_draft_table_triggers_and_queue_indexes_exist() {
         .collect();
     assert_eq!(
         triggers,
-        ["audit_order_draft", "update_order_draft_timestamp"]
+        [
+            "audit_delete",
+            "audit_insert",
+            "audit_update",
+            "update_order_draft_timestamp"
+        ]
     );
     let trgm: i64 = c
         .query_one(

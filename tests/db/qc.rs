@@ -1178,7 +1178,7 @@ async fn a_template_with_results_is_never_changed_in_place() {
         1,
     );
     // Version 1 has a result, so the change becomes version 2 (active) instead of changing it.
-    let report = cleanstation::service::catalog::import_templates(&env.db.pool, &actor, &changed)
+    let report = cleanstation::service::catalog::import_templates(&env.db.owner, &actor, &changed)
         .await
         .expect("imported as a new version");
     let pre_qc = report

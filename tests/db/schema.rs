@@ -185,7 +185,7 @@ const TABLES: &[(&str, &[&str])] = &[
         "AuditLog",
         &[
             "id", "userId", "action", "entityType", "entityId", "oldValues", "newValues", "ipAddress",
-            "userAgent", "timestamp",
+            "userAgent", "timestamp", "seq", "dbRole", "sessionId",
         ],
     ),
     (
@@ -502,49 +502,22 @@ const TIMESTAMP_TRIGGERS: &[(&str, &str)] = &[
     ("LoginThrottle", "update_login_throttle_timestamp"),
 ];
 
-/// Every audited table (all but "AuditLog") and the name of its audit trigger.
+/// Every audited table of the design (all but "AuditLog"); each has the statement-level triggers
+/// audit_insert, audit_delete and (but "UserSession") audit_update.
 #[rustfmt::skip]
-const AUDIT_TRIGGERS: &[(&str, &str)] = &[
-    ("User", "audit_user"),
-    ("UserSession", "audit_user_session"),
-    ("LoginThrottle", "audit_login_throttle"),
-    ("ProductionOrder", "audit_production_order"),
-    ("BasinConfiguration", "audit_basin_configuration"),
-    ("FaucetConfiguration", "audit_faucet_configuration"),
-    ("SprayerConfiguration", "audit_sprayer_configuration"),
-    ("OrderAccessory", "audit_order_accessory"),
-    ("OrderStatusHistory", "audit_order_status_history"),
-    ("Part", "audit_part"),
-    ("Assembly", "audit_assembly"),
-    ("AssemblyComponent", "audit_assembly_component"),
-    ("Category", "audit_category"),
-    ("WorkInstruction", "audit_work_instruction"),
-    ("WorkInstructionStep", "audit_work_instruction_step"),
-    ("Tool", "audit_tool"),
-    ("BillOfMaterials", "audit_bill_of_materials"),
-    ("BOMItem", "audit_bom_item"),
-    ("QCFormTemplate", "audit_qc_form_template"),
-    ("QCChecklistItem", "audit_qc_checklist_item"),
-    ("QCResult", "audit_qc_result"),
-    ("QCItemResult", "audit_qc_item_result"),
-    ("TaskList", "audit_task_list"),
-    ("Task", "audit_task"),
-    ("TaskTool", "audit_task_tool"),
-    ("TaskPart", "audit_task_part"),
-    ("TestingForm", "audit_testing_form"),
-    ("TestResult", "audit_test_result"),
-    ("PackagingChecklist", "audit_packaging_checklist"),
-    ("PackagingItem", "audit_packaging_item"),
-    ("ServiceOrder", "audit_service_order"),
-    ("ServiceOrderItem", "audit_service_order_item"),
-    ("Document", "audit_document"),
-    ("OrderDocument", "audit_order_document"),
-    ("SystemNotification", "audit_system_notification"),
-    ("SystemSetting", "audit_system_setting"),
+const AUDITED_TABLES: &[&str] = &[
+    "User", "UserSession", "LoginThrottle", "ProductionOrder", "BasinConfiguration",
+    "FaucetConfiguration", "SprayerConfiguration", "OrderAccessory", "OrderStatusHistory", "Part",
+    "Assembly", "AssemblyComponent", "Category", "WorkInstruction", "WorkInstructionStep", "Tool",
+    "BillOfMaterials", "BOMItem", "QCFormTemplate", "QCChecklistItem", "QCResult", "QCItemResult",
+    "TaskList", "Task", "TaskTool", "TaskPart", "TestingForm", "TestResult", "PackagingChecklist",
+    "PackagingItem", "ServiceOrder", "ServiceOrderItem", "Document", "OrderDocument",
+    "SystemNotification", "SystemSetting",
 ];
 
 const AUDIT_CHANGED: &str = "AuditLog rows cannot be changed";
-const AUDIT_DELETED: &str = "AuditLog rows cannot be deleted before the retention period ends";
+const AUDIT_DELETED: &str =
+    "AuditLog rows are removed only by the retention cleanup, once older than the retention period";
 
 // ------------------------------------------------------------------------------------------------
 // Helpers
@@ -973,23 +946,22 @@ async fn triggers_are_attached_where_designed() {
         );
     }
 
-    assert_eq!(AUDIT_TRIGGERS.len(), 36, "every table but AuditLog");
-    for (table, name) in AUDIT_TRIGGERS {
-        // Session "lastUsedAt" touches are not audited.
-        let kind = if *table == "UserSession" {
-            "AFTER ROW INSERT OR DELETE"
-        } else {
-            "AFTER ROW INSERT OR DELETE OR UPDATE"
-        };
-        assert_eq!(
-            get(table, name),
-            Some((kind, "audit_trigger")),
-            "{name} on \"{table}\""
-        );
+    assert_eq!(AUDITED_TABLES.len(), 36, "every table but AuditLog");
+    for table in AUDITED_TABLES {
+        for (name, kind) in [
+            ("audit_insert", "AFTER STATEMENT INSERT"),
+            ("audit_delete", "AFTER STATEMENT DELETE"),
+            ("audit_update", "AFTER STATEMENT UPDATE"),
+        ] {
+            // Session "lastUsedAt" touches are not audited.
+            let expected = (name != "audit_update" || *table != "UserSession")
+                .then_some((kind, "audit_statement"));
+            assert_eq!(get(table, name), expected, "{name} on \"{table}\"");
+        }
     }
     let audited_auditlog: Vec<&(String, String)> = all
         .iter()
-        .filter(|((table, _), (_, func))| table == "AuditLog" && func == "audit_trigger")
+        .filter(|((table, _), (_, func))| table == "AuditLog" && func == "audit_statement")
         .map(|(key, _)| key)
         .collect();
     assert!(
@@ -1053,51 +1025,101 @@ async fn retention_settings_are_seeded() {
 // ------------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn audit_rows_name_the_acting_user_or_null() {
+async fn audit_rows_name_the_user_of_a_valid_session_or_nobody() {
     let db = TestDb::new().await;
     let mut client = db.client().await;
 
-    // No actor set at all: recorded as NULL, the insert still succeeds.
+    // No session at all: recorded as unattributed, with the connection's role; the insert succeeds.
     let admin = insert_user(&client, "audit-admin", "ADMIN", true).await;
     let (by, agent, new_values) = user_insert_audit(&client, admin).await;
     assert_eq!(by, None);
     assert_eq!(agent, None);
     assert_eq!(new_values["username"], "audit-admin");
-    assert!(
-        new_values.get("passwordHash").is_none(),
-        "password hashes never reach the audit log: {new_values}"
+    // The image holds a digest of the password hash: a silent change is still found, and the
+    // audit trail stores no credential.
+    assert_eq!(
+        new_values["passwordHash"],
+        format!(
+            "sha256:{}",
+            cleanstation::auth::sha256_hex(b"not-a-real-hash")
+        )
     );
 
-    // Actor set for the transaction.
+    // A free-form claim of an actor (the old mechanism) is ignored.
     let tx = client.transaction().await.expect("begin");
     tx.execute(
-        "SELECT set_config('app.current_user_id', $1, true), set_config('app.user_agent', $2, true)",
-        &[&admin.to_string(), &"station-7"],
+        "SELECT set_config('app.current_user_id', $1, true), set_config('cleanstation.station', 'station-7', true)",
+        &[&admin.to_string()],
     )
     .await
-    .expect("set actor");
-    let assembler = insert_user(&tx, "audit-assembler", "ASSEMBLER", true).await;
+    .expect("claim an actor");
+    let claimed = insert_user(&tx, "audit-claimed", "ASSEMBLER", true).await;
     tx.commit().await.expect("commit");
-    let (by, agent, _) = user_insert_audit(&client, assembler).await;
-    assert_eq!(by, Some(admin), "the audit row names the acting user");
+    let (by, agent, _) = user_insert_audit(&client, claimed).await;
+    assert_eq!(by, None, "a claimed user id is not an actor");
     assert_eq!(agent.as_deref(), Some("station-7"));
 
-    // The setting was transaction-local: the next write has no actor again.
+    // A valid session's token proves its user.
+    let token = cleanstation::auth::new_session_token().expect("token");
+    client
+        .execute("SELECT app_session_open($1, $2, 8)", &[&admin, &token])
+        .await
+        .expect("session");
+    let tx = client.transaction().await.expect("begin");
+    tx.execute(
+        "SELECT set_config('cleanstation.session_token', $1, true)",
+        &[&token],
+    )
+    .await
+    .expect("carry the token");
+    let assembler = insert_user(&tx, "audit-assembler", "ASSEMBLER", true).await;
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        user_insert_audit(&client, assembler).await.0,
+        Some(admin),
+        "the audit row names the session's user"
+    );
+
+    // The token was transaction-local: the next write has no actor again.
     let later = insert_user(&client, "audit-later", "ASSEMBLER", true).await;
     assert_eq!(user_insert_audit(&client, later).await.0, None);
 
-    // An empty actor (a system action) is recorded as NULL rather than failing the write.
+    // A wrong token, or the token of an expired session, proves nobody.
+    for forged in ["0".repeat(64), "not a token".to_string()] {
+        let tx = client.transaction().await.expect("begin");
+        tx.execute(
+            "SELECT set_config('cleanstation.session_token', $1, true)",
+            &[&forged],
+        )
+        .await
+        .expect("carry a forged token");
+        let u = insert_user(
+            &tx,
+            &format!("audit-forged-{}", forged.len()),
+            "ASSEMBLER",
+            true,
+        )
+        .await;
+        tx.commit().await.expect("commit");
+        assert_eq!(user_insert_audit(&client, u).await.0, None);
+    }
+    client
+        .execute(
+            r#"UPDATE "UserSession" SET "expiresAt" = LOCALTIMESTAMP - interval '1 minute'"#,
+            &[],
+        )
+        .await
+        .expect("expire the session");
     let tx = client.transaction().await.expect("begin");
     tx.execute(
-        "SELECT set_config('app.current_user_id', '', true), set_config('app.user_agent', '', true)",
-        &[],
+        "SELECT set_config('cleanstation.session_token', $1, true)",
+        &[&token],
     )
     .await
-    .expect("set empty actor");
+    .expect("carry the expired token");
     let system = insert_user(&tx, "audit-system", "QC_PERSON", true).await;
     tx.commit().await.expect("commit");
-    let (by, agent, _) = user_insert_audit(&client, system).await;
-    assert_eq!((by, agent), (None, None));
+    assert_eq!(user_insert_audit(&client, system).await.0, None);
 
     // Updates carry both images.
     client
@@ -1168,56 +1190,22 @@ async fn audit_rows_cannot_be_changed_or_deleted_early() {
         .get(0);
     assert_eq!(action, "INSERT");
 
-    // Rows past the retention period may go, through the cleanup; the fresh row stays.
+    // Not even a row past the retention period goes outside the cleanup.
     let old_id: Uuid = client
         .query_one(
             r#"INSERT INTO "AuditLog" ("action", "entityType", "entityId", "timestamp")
-               VALUES ('INSERT', 'Retention', 'old', LOCALTIMESTAMP - interval '400 days')
+               VALUES ('NOTE', 'Retention', 'old', LOCALTIMESTAMP - interval '400 days')
                RETURNING id"#,
             &[],
         )
         .await
         .expect("insert an aged audit row")
         .get(0);
-
-    // With a longer retention the same row is protected: the guard reads the setting.
-    client
-        .execute(
-            r#"UPDATE "SystemSetting" SET "settingValue" = '500' WHERE "settingKey" = 'audit.retentionDays'"#,
-            &[],
-        )
-        .await
-        .expect("lengthen retention");
     let err = client
         .execute(r#"DELETE FROM "AuditLog" WHERE id = $1"#, &[&old_id])
         .await
-        .expect_err("a row within the retention period cannot be deleted");
+        .expect_err("an aged row cannot be deleted directly");
     assert_eq!(db_message(&err), AUDIT_DELETED);
-
-    client
-        .execute(
-            r#"UPDATE "SystemSetting" SET "settingValue" = '365' WHERE "settingKey" = 'audit.retentionDays'"#,
-            &[],
-        )
-        .await
-        .expect("restore retention");
-    let deleted: i32 = client
-        .query_one("SELECT cleanup_old_audit_logs()", &[])
-        .await
-        .expect("cleanup runs past the guard")
-        .get(0);
-    assert_eq!(deleted, 1, "only the aged row is old enough");
-    let remaining: Vec<Uuid> = client
-        .query(
-            r#"SELECT id FROM "AuditLog" WHERE id = ANY($1)"#,
-            &[&vec![old_id, audit_id]],
-        )
-        .await
-        .expect("read remaining")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    assert_eq!(remaining, vec![audit_id]);
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ async fn count(db: &TestDb, table: &str) -> i64 {
 async fn seed_loads_everything_once() {
     let db = TestDb::new().await;
     let actor = Actor::system("test seed");
-    let first = seed_demo(&db.pool, &actor).await.expect("first seed");
+    let first = seed_demo(&db.owner, &actor).await.expect("first seed");
     assert_eq!(first.users_added.len(), 6);
     assert_eq!(first.tools_added, 8);
     assert_eq!(first.instructions_added, 9);
@@ -31,7 +31,7 @@ async fn seed_loads_everything_once() {
     assert_eq!(count(&db, "WorkInstructionStep").await, 30);
     let audit_before = count(&db, "AuditLog").await;
 
-    let second = seed_demo(&db.pool, &actor).await.expect("second seed");
+    let second = seed_demo(&db.owner, &actor).await.expect("second seed");
     assert!(second.users_added.is_empty());
     assert_eq!(second.tools_added, 0);
     assert_eq!(second.instructions_added, 0);
@@ -51,7 +51,7 @@ async fn seed_loads_everything_once() {
 #[tokio::test]
 async fn every_demo_user_can_log_in_with_the_documented_password() {
     let db = TestDb::new().await;
-    seed_demo(&db.pool, &Actor::system("test seed"))
+    seed_demo(&db.owner, &Actor::system("test seed"))
         .await
         .expect("seed");
     let ctx = ServiceCtx {
@@ -94,7 +94,7 @@ async fn a_failing_seed_leaves_nothing_behind() {
         )
         .await
         .expect("trigger");
-    let err = seed_demo(&db.pool, &Actor::system("test seed")).await;
+    let err = seed_demo(&db.owner, &Actor::system("test seed")).await;
     assert!(err.is_err(), "the seed must fail");
     for table in [
         "Part",

@@ -2,14 +2,14 @@
 
 use crate::auth::{PW, add, ctx, expect_reply, heartbeat, login, login_ok, send};
 use crate::support::TestDb;
-use cleanstation::db::{Actor, DbError};
+use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::user::{NewUser, UserSummary};
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::auth::LOGIN_FAILED;
 use cleanstation::service::users::{
-    CANNOT_CHANGE_OWN_ROLE, CANNOT_DEACTIVATE_SELF, add_user, count_users, find_user, set_active,
-    set_password,
+    ADMIN_EXISTS, CANNOT_CHANGE_OWN_ROLE, CANNOT_DEACTIVATE_SELF, CliAdmin, add_user, count_users,
+    find_user, set_active, set_password,
 };
 use cleanstation::service::{SESSION_ENDED, ServiceCtx};
 use uuid::Uuid;
@@ -86,7 +86,8 @@ async fn admin_creates_a_user_and_the_audit_names_the_admin() {
     let c = db.client().await;
     let row = c
         .query_one(
-            r#"SELECT "userId", "userAgent", "newValues" ? 'passwordHash', "newValues"->>'username'
+            r#"SELECT "userId", "userAgent", "newValues"->>'passwordHash' LIKE 'sha256:%',
+                      "newValues"->>'username'
                FROM "AuditLog"
                WHERE "entityType" = 'User' AND "action" = 'INSERT' AND "entityId" = $1"#,
             &[&pat.id.to_string()],
@@ -99,8 +100,8 @@ async fn admin_creates_a_user_and_the_audit_names_the_admin() {
         Some("station:test")
     );
     assert!(
-        !row.get::<_, bool>(2),
-        "no password hash in the audit trail"
+        row.get::<_, bool>(2),
+        "only a digest of the password hash in the audit trail"
     );
     assert_eq!(row.get::<_, Option<String>>(3).as_deref(), Some("pat.doe"));
 
@@ -170,8 +171,8 @@ async fn duplicate_usernames_and_bad_input_are_refused() {
     // The command line applies the same rules.
     assert_eq!(
         add_user(
-            &db.pool,
-            &Actor::system("cli:user add"),
+            &ctx,
+            CliAdmin::Session(&s.token),
             new_user("bob", "long enough pw")
         )
         .await,
@@ -179,8 +180,8 @@ async fn duplicate_usernames_and_bad_input_are_refused() {
     );
     assert_eq!(
         add_user(
-            &db.pool,
-            &Actor::system("cli:user add"),
+            &ctx,
+            CliAdmin::Session(&s.token),
             new_user("short.pw", "tooshort")
         )
         .await,
@@ -520,12 +521,12 @@ async fn reset_forces_a_change_and_change_clears_it() {
 async fn command_line_user_management() {
     let db = TestDb::new().await;
     let ctx = ctx(&db);
-    let cli = Actor::system("cli:user add");
     assert_eq!(count_users(&db.pool).await, Ok(0));
 
+    // An empty database: the first administrator is created without a session.
     let first = add_user(
-        &db.pool,
-        &cli,
+        &ctx,
+        CliAdmin::FirstAdmin,
         NewUser {
             must_change_password: true,
             role: Role::Admin,
@@ -546,12 +547,13 @@ async fn command_line_user_management() {
     assert_eq!(find_user(&db.pool, "nobody").await, Ok(None));
     assert_eq!(find_user(&db.pool, "not valid!").await, Ok(None));
 
-    // Audit rows of command-line changes name the command, not a user.
+    // Nobody is accountable for the first one: the audit row names no user, the station role and
+    // the station.
     let row = db
         .client()
         .await
         .query_one(
-            r#"SELECT "userId", "userAgent" FROM "AuditLog"
+            r#"SELECT "userId", "userAgent", "dbRole" FROM "AuditLog"
                WHERE "entityType" = 'User' AND "action" = 'INSERT' AND "entityId" = $1"#,
             &[&first.id.to_string()],
         )
@@ -560,68 +562,126 @@ async fn command_line_user_management() {
     assert_eq!(row.get::<_, Option<Uuid>>(0), None);
     assert_eq!(
         row.get::<_, Option<String>>(1).as_deref(),
-        Some("cli:user add")
+        Some("station:test")
+    );
+    assert_eq!(
+        row.get::<_, Option<String>>(2).as_deref(),
+        Some("cleanstation_app")
     );
 
-    let s = login_ok(&ctx, "first.admin", "bootstrap-pass-1").await;
-    set_password(
-        &db.pool,
-        &Actor::system("cli:user passwd"),
-        "first.admin",
-        "recovered-pass-1",
-        false,
-    )
-    .await
-    .expect("set password");
+    // From now on every path needs an administrator's session, checked by the service...
+    let before = count_users(&db.pool).await.expect("count");
+    assert_eq!(
+        add_user(
+            &ctx,
+            CliAdmin::FirstAdmin,
+            new_user("sneaky", "long enough pw")
+        )
+        .await,
+        Err(DbError::Forbidden(ADMIN_EXISTS.into()))
+    );
+    assert_eq!(
+        set_password(
+            &ctx,
+            CliAdmin::FirstAdmin,
+            "first.admin",
+            "taken-over-1",
+            false
+        )
+        .await,
+        Err(DbError::Forbidden(ADMIN_EXISTS.into()))
+    );
+    assert_eq!(
+        set_active(&ctx, CliAdmin::FirstAdmin, "first.admin", false).await,
+        Err(DbError::Forbidden(ADMIN_EXISTS.into()))
+    );
+    // ...and by the database itself, for a client that skips the service.
+    let direct = db
+        .station()
+        .await
+        .query_one(
+            "SELECT app_user_create('sneaky', 'x', 'Sneaky', 'SN', 'ADMIN', false)",
+            &[],
+        )
+        .await;
+    assert!(direct.is_err(), "the database refuses a sessionless user");
+    assert_eq!(count_users(&db.pool).await, Ok(before));
+
+    let admin = login_ok(&ctx, "first.admin", "bootstrap-pass-1").await;
+    let by = CliAdmin::Session(&admin.token);
+    let bob = add_user(&ctx, by, new_user("bob", "long enough pw"))
+        .await
+        .expect("admin adds bob");
+    let by_admin: Option<Uuid> = db
+        .client()
+        .await
+        .query_one(
+            r#"SELECT "userId" FROM "AuditLog"
+               WHERE "entityType" = 'User' AND "action" = 'INSERT' AND "entityId" = $1"#,
+            &[&bob.id.to_string()],
+        )
+        .await
+        .expect("audit row")
+        .get(0);
+    assert_eq!(
+        by_admin,
+        Some(first.id),
+        "the audit row names the administrator"
+    );
+
+    // A non-administrator's session is refused, and nothing changes.
+    let b = login_ok(&ctx, "bob", "long enough pw").await;
+    assert!(matches!(
+        set_password(
+            &ctx,
+            CliAdmin::Session(&b.token),
+            "first.admin",
+            "taken-over-1",
+            false
+        )
+        .await,
+        Err(DbError::Forbidden(_))
+    ));
+    login_ok(&ctx, "first.admin", "bootstrap-pass-1").await;
+
+    let s = login_ok(&ctx, "bob", "long enough pw").await;
+    set_password(&ctx, by, "bob", "recovered-pass-1", false)
+        .await
+        .expect("set password");
     assert_eq!(
         heartbeat(&ctx, &s.token).await,
         Err(DbError::SessionEnded(SESSION_ENDED.into()))
     );
-    assert!(
-        !login_ok(&ctx, "first.admin", "recovered-pass-1")
-            .await
-            .user
-            .must_change_password
-    );
+    login_ok(&ctx, "bob", "recovered-pass-1").await;
     assert_eq!(
-        set_password(&db.pool, &cli, "first.admin", "short", false).await,
+        set_password(&ctx, by, "bob", "short", false).await,
         Err(DbError::Invalid(
             "Password must be at least 10 characters".into()
         ))
     );
     assert_eq!(
-        set_password(&db.pool, &cli, "nobody", "long enough pw", false).await,
+        set_password(&ctx, by, "nobody", "long enough pw", false).await,
         Err(DbError::NotFound("User nobody".into()))
     );
 
-    let s = login_ok(&ctx, "first.admin", "recovered-pass-1").await;
-    set_active(
-        &db.pool,
-        &Actor::system("cli:user disable"),
-        "first.admin",
-        false,
-    )
-    .await
-    .expect("disable");
+    let s = login_ok(&ctx, "bob", "recovered-pass-1").await;
+    set_active(&ctx, by, "bob", false).await.expect("disable");
     assert_eq!(
         heartbeat(&ctx, &s.token).await,
         Err(DbError::SessionEnded(SESSION_ENDED.into()))
     );
     assert_eq!(
-        login(&ctx, "first.admin", "recovered-pass-1").await,
+        login(&ctx, "bob", "recovered-pass-1").await,
         Err(DbError::Invalid(LOGIN_FAILED.into()))
     );
-    set_active(
-        &db.pool,
-        &Actor::system("cli:user enable"),
-        "first.admin",
-        true,
-    )
-    .await
-    .expect("enable");
-    login_ok(&ctx, "first.admin", "recovered-pass-1").await;
+    set_active(&ctx, by, "bob", true).await.expect("enable");
+    login_ok(&ctx, "bob", "recovered-pass-1").await;
     assert_eq!(
-        set_active(&db.pool, &cli, "nobody", true).await,
+        set_active(&ctx, by, "nobody", true).await,
         Err(DbError::NotFound("User nobody".into()))
+    );
+    assert_eq!(
+        set_active(&ctx, by, "first.admin", false).await,
+        Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()))
     );
 }

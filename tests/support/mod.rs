@@ -19,9 +19,16 @@ static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh, fully migrated database of its own.
 pub struct TestDb {
+    /// Connections as the station role (cleanstation_app), as every station connects: the use cases
+    /// under test run through it, so a grant the floor needs and lacks fails the test.
     pub pool: Pool,
+    /// Connections as the cluster's superuser (the owner's steps, and a test's own setup and checks).
+    pub owner: Pool,
     pub name: String,
+    /// The station role's connection string.
     pub url: String,
+    /// The owner's connection string.
+    pub owner_url: String,
 }
 
 impl TestDb {
@@ -36,11 +43,29 @@ impl TestDb {
             NEXT_DB.fetch_add(1, Ordering::SeqCst)
         );
         create_from_template(&harness.cluster, &name).await;
-        let url = harness.cluster.url(&name);
-        let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
+        let owner_url = harness.cluster.url(&name);
+        let owner = cleanstation::db::connect(&owner_url, 4, "cleanstation-test")
             .await
             .expect("connect to test database");
-        TestDb { pool, name, url }
+        // A copy has the template's grants but not the database's own privileges.
+        cleanstation::db::roles::apply_database_level(
+            &owner.get().await.expect("owner connection"),
+        )
+        .await
+        .expect("database-level grants");
+        let url = harness
+            .cluster
+            .url_as(&name, cleanstation::db::roles::STATION_ROLE);
+        let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
+            .await
+            .expect("connect to test database as the station role");
+        TestDb {
+            pool,
+            owner,
+            name,
+            url,
+            owner_url,
+        }
     }
 
     /// A scratch directory of this database's own, with a `config.toml` that sends the binary's log there.
@@ -63,6 +88,7 @@ impl TestDb {
             .args(args)
             .envs(envs.iter().copied())
             .env("CLEANSTATION_DATABASE_URL", &self.url)
+            .env("CLEANSTATION_OWNER_DATABASE_URL", &self.owner_url)
             .env_remove("DATABASE_URL")
             .env_remove("CLEANSTATION_CONFIG")
             .output()
@@ -90,11 +116,23 @@ impl TestDb {
         let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
             .await
             .expect("connect to test database");
-        TestDb { pool, name, url }
+        TestDb {
+            owner: pool.clone(),
+            pool,
+            name,
+            owner_url: url.clone(),
+            url,
+        }
     }
 
+    /// A connection as the superuser: for a test's own setup and checks.
     pub async fn client(&self) -> deadpool_postgres::Object {
-        self.pool.get().await.expect("test database connection")
+        self.owner.get().await.expect("test database connection")
+    }
+
+    /// A connection as the station role.
+    pub async fn station(&self) -> deadpool_postgres::Object {
+        self.pool.get().await.expect("station connection")
     }
 }
 

@@ -1,0 +1,744 @@
+//! The hash-chained audit trail (docs/audit.md): sealing committed audit rows onto the chain, the
+//! retention cleanup, and `audit verify`.
+//!
+//! Verification recomputes everything itself from the stored columns with built-in SQL functions only,
+//! never with a function of the schema: a function can be replaced by whoever owns the schema, and a
+//! verifier that trusted it could be made to agree with a changed record.
+
+use crate::auth::sha256_hex;
+use crate::db::{DbError, GenericClient};
+use futures_util::{StreamExt, pin_mut};
+use std::fmt::Write as _;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Every audited table and the column its audit rows are keyed by.
+pub const AUDITED: &[(&str, &str)] = &[
+    ("User", "id"),
+    ("UserSession", "id"),
+    ("LoginThrottle", "id"),
+    ("SystemSetting", "id"),
+    ("SystemNotification", "id"),
+    ("Part", "id"),
+    ("Assembly", "id"),
+    ("AssemblyComponent", "id"),
+    ("Category", "id"),
+    ("WorkInstruction", "id"),
+    ("WorkInstructionStep", "id"),
+    ("Tool", "id"),
+    ("ProductionOrder", "id"),
+    ("BasinConfiguration", "id"),
+    ("FaucetConfiguration", "id"),
+    ("SprayerConfiguration", "id"),
+    ("OrderAccessory", "id"),
+    ("OrderStatusHistory", "id"),
+    ("OrderDraft", "id"),
+    ("Document", "id"),
+    ("OrderDocument", "id"),
+    ("DocumentContent", "documentId"),
+    ("BillOfMaterials", "id"),
+    ("BOMItem", "id"),
+    ("QCFormTemplate", "id"),
+    ("QCChecklistItem", "id"),
+    ("QCResult", "id"),
+    ("QCItemResult", "id"),
+    ("TaskList", "id"),
+    ("Task", "id"),
+    ("TaskTool", "id"),
+    ("TaskPart", "id"),
+    ("TestingForm", "id"),
+    ("TestResult", "id"),
+    ("PackagingChecklist", "id"),
+    ("PackagingItem", "id"),
+    ("ServiceOrder", "id"),
+    ("ServiceOrderItem", "id"),
+];
+
+/// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.
+const UPDATE_NOT_AUDITED: &[&str] = &["UserSession", "DocumentContent"];
+
+/// The actions the audit trigger (and the baselines and retention) write: row images. Other actions are
+/// explicit notes beside them (a status override's reason) and describe no row.
+const IMAGE_ACTIONS: &str = "('INSERT', 'UPDATE', 'DELETE', 'BASELINE', 'RETAINED')";
+
+/// The link before the first one.
+pub const GENESIS_LINK: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The text of an audit row that its link covers; the sealer (`audit_seal`) builds the same array.
+const ROW_CONTENT: &str = r#"jsonb_build_array(a."seq", a.id, a."userId", a."sessionId", a."dbRole", a."action", a."entityType", a."entityId", a."oldValues", a."newValues", a."ipAddress", a."userAgent", a."timestamp")::text"#;
+
+/// How many pending rows one sealing transaction takes.
+const SEAL_BATCH: i32 = 5_000;
+
+// ------------------------------------------------------------------------------------------------
+// Sealing
+// ------------------------------------------------------------------------------------------------
+
+/// Woken when this process opens a write transaction; the station's sealer waits on it, so an idle
+/// station does nothing.
+static SEAL_WANTED: Notify = Notify::const_new();
+
+/// Records that this process is writing, so its sealer seals once the write has committed.
+pub fn note_write() {
+    SEAL_WANTED.notify_one();
+}
+
+/// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
+/// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
+pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, DbError> {
+    let mut total = 0;
+    loop {
+        let n: i64 = client
+            .query_one("SELECT audit_seal($1, $2)", &[&wait, &SEAL_BATCH])
+            .await?
+            .try_get(0)
+            .map_err(super::users::decode)?;
+        if n < 0 {
+            return Ok(None);
+        }
+        total += n;
+        if n < i64::from(SEAL_BATCH) {
+            return Ok(Some(total));
+        }
+    }
+}
+
+/// The station's sealer: after writes, waits a moment (so a burst is sealed at once) and seals. Runs
+/// until the process ends; the caller seals once more, waiting, before it exits.
+pub async fn run_sealer(pool: deadpool_postgres::Pool) {
+    loop {
+        SEAL_WANTED.notified().await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let outcome = match pool.get().await {
+            Ok(client) => seal(&client, false).await,
+            Err(e) => Err(DbError::from(e)),
+        };
+        match outcome {
+            Ok(Some(_)) => {}
+            // Another station is sealing; it may not see our rows yet, so try again shortly.
+            Ok(None) => note_write(),
+            Err(e) => {
+                tracing::warn!(error = %e, "sealing the audit trail failed; will retry");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                note_write();
+            }
+        }
+    }
+}
+
+/// Runs the retention cleanup; returns the number of audit rows removed.
+pub async fn cleanup(client: &impl GenericClient) -> Result<i32, DbError> {
+    client
+        .query_one("SELECT cleanup_old_audit_logs()", &[])
+        .await?
+        .try_get(0)
+        .map_err(super::users::decode)
+}
+
+/// The end of the chain: what a plant records outside the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub position: i64,
+    pub link: String,
+    pub sealed_at: chrono::NaiveDateTime,
+}
+
+pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, DbError> {
+    let row = client
+        .query_opt(
+            r#"SELECT "position", "link"::text, "sealedAt" FROM "AuditChain"
+               ORDER BY "position" DESC LIMIT 1"#,
+            &[],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(ChainHead {
+            position: r.try_get(0).map_err(super::users::decode)?,
+            link: r.try_get(1).map_err(super::users::decode)?,
+            sealed_at: r.try_get(2).map_err(super::users::decode)?,
+        })
+    })
+    .transpose()
+}
+
+// ------------------------------------------------------------------------------------------------
+// Verification
+// ------------------------------------------------------------------------------------------------
+
+/// One thing `audit verify` found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The table concerned (`AuditLog` for the chain itself).
+    pub table: String,
+    /// The record: an id, an audit sequence number or a chain position.
+    pub record: String,
+    /// The build the record belongs to, where one can be named.
+    pub build: Option<String>,
+    pub what: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.table, self.record)?;
+        if let Some(b) = &self.build {
+            write!(f, " (build {b})")?;
+        }
+        write!(f, ": {}", self.what)
+    }
+}
+
+/// What the chain walk found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChainReport {
+    pub links: i64,
+    pub first_position: Option<i64>,
+    pub checkpoints: i64,
+    pub head: Option<(i64, String)>,
+    pub problems: Vec<Problem>,
+}
+
+/// An unattributed write by the station role: reported, not a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unattributed {
+    pub seq: i64,
+    pub at: chrono::NaiveDateTime,
+    pub action: String,
+    pub table: String,
+    pub entity: String,
+    pub station: Option<String>,
+}
+
+/// Everything `audit verify` checks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VerifyReport {
+    pub sealed_now: i64,
+    pub chain: ChainReport,
+    pub tables: usize,
+    pub rows_matched: i64,
+    pub row_problems: Vec<Problem>,
+    pub unattributed_count: i64,
+    pub unattributed: Vec<Unattributed>,
+}
+
+impl VerifyReport {
+    /// The first problem of all, which the exit message names.
+    pub fn first_problem(&self) -> Option<&Problem> {
+        self.chain.problems.first().or(self.row_problems.first())
+    }
+}
+
+/// Walks the whole chain in position order and recomputes every link.
+pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, DbError> {
+    let sql = format!(
+        r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text, c."link"::text,
+                  c."details"::text, c."entityType", c."entityId",
+                  a."seq" IS NOT NULL AS present, a."entityType" AS row_type, a."entityId" AS row_entity,
+                  {ROW_CONTENT} AS content
+             FROM "AuditChain" c LEFT JOIN "AuditLog" a ON a."seq" = c."auditSeq"
+            ORDER BY c."position""#
+    );
+    let stream = client
+        .query_raw(sql.as_str(), std::iter::empty::<i32>())
+        .await?;
+    pin_mut!(stream);
+    let mut report = ChainReport::default();
+    let mut prev: Option<(i64, String)> = None;
+    let mut first_prev_link = None;
+    let mut latest_checkpoint: Option<(i64, String)> = None;
+    let d = super::users::decode;
+    while let Some(row) = stream.next().await {
+        let row = row?;
+        let position: i64 = row.try_get(0).map_err(d)?;
+        let kind: String = row.try_get(1).map_err(d)?;
+        let seq: Option<i64> = row.try_get(2).map_err(d)?;
+        let prev_link: String = row.try_get(3).map_err(d)?;
+        let link: String = row.try_get(4).map_err(d)?;
+        let details: Option<String> = row.try_get(5).map_err(d)?;
+        let chain_type: Option<String> = row.try_get(6).map_err(d)?;
+        let chain_entity: Option<String> = row.try_get(7).map_err(d)?;
+        let present: bool = row.try_get(8).map_err(d)?;
+        let row_type: Option<String> = row.try_get(9).map_err(d)?;
+        let row_entity: Option<String> = row.try_get(10).map_err(d)?;
+        let content: Option<String> = row.try_get(11).map_err(d)?;
+        report.links += 1;
+        let name = || {
+            let table = row_type.clone().or(chain_type.clone());
+            let entity = row_entity.clone().or(chain_entity.clone());
+            match (table, entity) {
+                (Some(t), Some(e)) => format!(" ({t} {e})"),
+                _ => String::new(),
+            }
+        };
+        let mut problem = |what: String| {
+            report.problems.push(Problem {
+                table: "AuditLog".into(),
+                record: format!("chain position {position}"),
+                build: None,
+                what,
+            });
+        };
+        match &prev {
+            None => {
+                report.first_position = Some(position);
+                first_prev_link = Some(prev_link.clone());
+                if position == 1 && prev_link != GENESIS_LINK {
+                    problem("the first link does not start from the genesis value".into());
+                }
+            }
+            Some((p, l)) => {
+                if position != p + 1 {
+                    problem(format!(
+                        "links {} to {} are missing from the chain",
+                        p + 1,
+                        position - 1
+                    ));
+                } else if &prev_link != l {
+                    problem("does not continue from the link before it".into());
+                }
+            }
+        }
+        let hashed = match kind.as_str() {
+            "ROW" if present => content.unwrap_or_default(),
+            "ROW" => {
+                problem(format!(
+                    "audit row seq {}{} was removed from the audit log",
+                    seq.unwrap_or_default(),
+                    name()
+                ));
+                String::new()
+            }
+            "MISSING" => {
+                problem(format!(
+                    "audit row seq {} was removed before it was sealed",
+                    seq.unwrap_or_default()
+                ));
+                details.clone().unwrap_or_default()
+            }
+            "CHECKPOINT" => {
+                report.checkpoints += 1;
+                let text = details.clone().unwrap_or_default();
+                if let Some(cp) = checkpoint_start(&text) {
+                    latest_checkpoint = Some(cp);
+                }
+                text
+            }
+            other => {
+                problem(format!("unknown link kind {other}"));
+                String::new()
+            }
+        };
+        let expected = link_of(&prev_link, position, &kind, &hashed);
+        if (kind != "ROW" || present) && expected != link {
+            problem(match kind.as_str() {
+                "ROW" => format!("the audit row{} does not match its sealed link", name()),
+                _ => format!("the {kind} link does not match its content"),
+            });
+        }
+        prev = Some((position, link));
+    }
+    // A chain that does not start at 1 starts where the latest retention checkpoint says it does.
+    if let (Some(first), Some(first_prev)) = (report.first_position, first_prev_link)
+        && first != 1
+    {
+        let vouched = latest_checkpoint
+            .as_ref()
+            .is_some_and(|(through, link)| through + 1 == first && *link == first_prev);
+        if !vouched {
+            report.problems.insert(
+                0,
+                Problem {
+                    table: "AuditLog".into(),
+                    record: format!("chain position {first}"),
+                    build: None,
+                    what: format!(
+                        "links 1 to {} are missing and no retention checkpoint accounts for them",
+                        first - 1
+                    ),
+                },
+            );
+        }
+    }
+    report.head = prev;
+    Ok(report)
+}
+
+/// `sha256(prev || '|' || position || '|' || kind || '|' || content)`, as `audit_seal` computes it.
+pub fn link_of(prev: &str, position: i64, kind: &str, content: &str) -> String {
+    sha256_hex(format!("{prev}|{position}|{kind}|{content}").as_bytes())
+}
+
+/// (removedThrough, linkThrough) of a checkpoint's details.
+fn checkpoint_start(details: &str) -> Option<(i64, String)> {
+    let v: serde_json::Value = serde_json::from_str(details).ok()?;
+    Some((
+        v.get("removedThrough")?.as_i64()?,
+        v.get("linkThrough")?.as_str()?.to_string(),
+    ))
+}
+
+/// The SQL expression of a row's audit image for `table` (alias `t`): the trigger's rules, restated
+/// with built-in functions only.
+fn image_sql(table: &str) -> &'static str {
+    match table {
+        "User" => {
+            r#"to_jsonb(t) || jsonb_build_object('passwordHash', 'sha256:' || encode(sha256(convert_to(t."passwordHash", 'UTF8')), 'hex'))"#
+        }
+        "UserSession" => {
+            r#"(to_jsonb(t) - 'lastUsedAt') || jsonb_build_object('token', 'sha256:' || encode(sha256(convert_to(t."token", 'UTF8')), 'hex'))"#
+        }
+        "DocumentContent" => {
+            r#"jsonb_build_object('documentId', t."documentId", 'sha256', t."sha256")"#
+        }
+        _ => "to_jsonb(t)",
+    }
+}
+
+/// Compares every row of `table` with its last audit image (both directions: rows without one, and
+/// images of rows that are gone). Returns (rows that match, problems found, at most `limit`).
+async fn verify_table(
+    client: &impl GenericClient,
+    table: &str,
+    key: &str,
+    limit: i64,
+) -> Result<(i64, Vec<Problem>), DbError> {
+    let sql = format!(
+        r#"WITH last AS (
+               SELECT DISTINCT ON (a."entityId") a."entityId", a."action", a."newValues"
+                 FROM "AuditLog" a
+                WHERE a."entityType" = $1 AND a."action" IN {IMAGE_ACTIONS}
+                ORDER BY a."entityId", a."seq" DESC
+           ), cur AS (
+               SELECT t."{key}"::text AS k, {image} AS j FROM "{table}" t
+           ), compared AS (
+               SELECT COALESCE(cur.k, last."entityId") AS entity, cur.k IS NOT NULL AS live,
+                      CASE WHEN last."entityId" IS NULL THEN 'has no audit record'
+                           WHEN cur.k IS NULL AND last."action" <> 'DELETE'
+                                THEN 'was removed without an audit record'
+                           WHEN cur.k IS NULL THEN NULL
+                           WHEN last."action" = 'DELETE'
+                                THEN 'exists although its last audit record is its deletion'
+                           WHEN last."newValues" IS DISTINCT FROM cur.j
+                                THEN 'differs from its last audit record'
+                      END AS problem,
+                      COALESCE(cur.j, last."newValues") AS image
+                 FROM cur FULL JOIN last ON last."entityId" = cur.k
+           )
+           SELECT entity, problem, image, (SELECT count(*) FROM compared WHERE live AND problem IS NULL)
+             FROM compared WHERE problem IS NOT NULL
+            ORDER BY entity LIMIT $2"#,
+        image = image_sql(table),
+    );
+    let rows = client.query(sql.as_str(), &[&table, &limit]).await?;
+    let d = super::users::decode;
+    let mut problems = Vec::new();
+    for r in &rows {
+        let entity: String = r.try_get(0).map_err(d)?;
+        let what: String = r.try_get(1).map_err(d)?;
+        let image: Option<serde_json::Value> = r.try_get(2).map_err(d)?;
+        let build = build_of(client, table, image.as_ref()).await?;
+        problems.push(Problem {
+            table: table.to_string(),
+            record: entity,
+            build,
+            what,
+        });
+    }
+    let matched = match rows.first() {
+        Some(r) => r.try_get(3).map_err(d)?,
+        None => client
+            .query_one(format!(r#"SELECT count(*) FROM "{table}""#).as_str(), &[])
+            .await?
+            .try_get(0)
+            .map_err(d)?,
+    };
+    Ok((matched, problems))
+}
+
+/// The build a record belongs to, found through its own columns or its parent's.
+async fn build_of(
+    client: &impl GenericClient,
+    table: &str,
+    image: Option<&serde_json::Value>,
+) -> Result<Option<String>, DbError> {
+    let Some(image) = image else {
+        return Ok(None);
+    };
+    let field = |k: &str| image.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    if table == "ProductionOrder" {
+        return Ok(field("buildNumber"));
+    }
+    let order_sql = r#"SELECT "buildNumber" FROM "ProductionOrder" WHERE id::text = $1"#;
+    let via_parent: &[(&str, &str)] = &[
+        (
+            "qcResultId",
+            r#"SELECT "orderId"::text FROM "QCResult" WHERE id::text = $1"#,
+        ),
+        (
+            "testingFormId",
+            r#"SELECT "orderId"::text FROM "TestingForm" WHERE id::text = $1"#,
+        ),
+        (
+            "bomId",
+            r#"SELECT "orderId"::text FROM "BillOfMaterials" WHERE id::text = $1"#,
+        ),
+        (
+            "taskListId",
+            r#"SELECT "orderId"::text FROM "TaskList" WHERE id::text = $1"#,
+        ),
+        (
+            "packagingChecklistId",
+            r#"SELECT "orderId"::text FROM "PackagingChecklist" WHERE id::text = $1"#,
+        ),
+    ];
+    let mut order_id = field("orderId");
+    if order_id.is_none() {
+        for (column, sql) in via_parent {
+            if let Some(parent) = field(column) {
+                order_id = client
+                    .query_opt(*sql, &[&parent])
+                    .await?
+                    .and_then(|r| r.try_get::<_, Option<String>>(0).ok().flatten());
+                break;
+            }
+        }
+    }
+    let Some(order_id) = order_id else {
+        return Ok(None);
+    };
+    Ok(client
+        .query_opt(order_sql, &[&order_id])
+        .await?
+        .and_then(|r| r.try_get(0).ok()))
+}
+
+/// Audit triggers that are missing or disabled, and audit rows that never reached the chain.
+async fn verify_machinery(
+    client: &impl GenericClient,
+    limit: i64,
+) -> Result<Vec<Problem>, DbError> {
+    let mut problems = Vec::new();
+    let rows = client
+        .query(
+            r#"SELECT c.relname::text, t.tgname::text, t.tgenabled::text
+                 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE c.relnamespace = 'public'::regnamespace
+                  AND t.tgname IN ('audit_insert', 'audit_update', 'audit_delete', 'audit_enqueue')"#,
+            &[],
+        )
+        .await?;
+    let d = super::users::decode;
+    let mut present = std::collections::HashMap::new();
+    for r in rows {
+        let table: String = r.try_get(0).map_err(d)?;
+        let name: String = r.try_get(1).map_err(d)?;
+        let enabled: String = r.try_get(2).map_err(d)?;
+        present.insert((table, name), enabled);
+    }
+    let mut expected: Vec<(String, String)> = vec![("AuditLog".into(), "audit_enqueue".into())];
+    for (table, _) in AUDITED {
+        for event in ["audit_insert", "audit_delete", "audit_update"] {
+            if event == "audit_update" && UPDATE_NOT_AUDITED.contains(table) {
+                continue;
+            }
+            expected.push(((*table).to_string(), event.to_string()));
+        }
+    }
+    for (table, trigger) in expected {
+        match present
+            .get(&(table.clone(), trigger.clone()))
+            .map(String::as_str)
+        {
+            Some("O") | Some("A") => {}
+            Some(_) => problems.push(Problem {
+                table: table.clone(),
+                record: format!("trigger {trigger}"),
+                build: None,
+                what: "the audit trigger is disabled".into(),
+            }),
+            None => problems.push(Problem {
+                table: table.clone(),
+                record: format!("trigger {trigger}"),
+                build: None,
+                what: "the audit trigger is missing".into(),
+            }),
+        }
+    }
+    // Rows that bypassed the queue (written with triggers off) are in no link.
+    let rows = client
+        .query(
+            r#"SELECT a."seq", a."entityType", a."entityId" FROM "AuditLog" a
+                WHERE NOT EXISTS (SELECT 1 FROM "AuditChain" c WHERE c."auditSeq" = a."seq")
+                  AND NOT EXISTS (SELECT 1 FROM "AuditPending" p WHERE p."seq" = a."seq")
+                ORDER BY a."seq" LIMIT $1"#,
+            &[&limit],
+        )
+        .await?;
+    for r in rows {
+        let seq: i64 = r.try_get(0).map_err(d)?;
+        let table: String = r.try_get(1).map_err(d)?;
+        let entity: String = r.try_get(2).map_err(d)?;
+        problems.push(Problem {
+            table: "AuditLog".into(),
+            record: format!("seq {seq}"),
+            build: None,
+            what: format!("the audit row ({table} {entity}) is in no link of the chain"),
+        });
+    }
+    Ok(problems)
+}
+
+/// Writes by the station role with no valid session, failed logins aside (those have no user yet).
+async fn unattributed(
+    client: &impl GenericClient,
+    limit: i64,
+) -> Result<(i64, Vec<Unattributed>), DbError> {
+    let filter = format!(
+        r#"a."userId" IS NULL AND a."dbRole" = '{}' AND a."action" IN {IMAGE_ACTIONS}
+           AND a."entityType" <> 'LoginThrottle'"#,
+        super::roles::STATION_ROLE
+    );
+    let d = super::users::decode;
+    let count: i64 = client
+        .query_one(
+            format!(r#"SELECT count(*) FROM "AuditLog" a WHERE {filter}"#).as_str(),
+            &[],
+        )
+        .await?
+        .try_get(0)
+        .map_err(d)?;
+    let rows = client
+        .query(
+            format!(
+                r#"SELECT a."seq", a."timestamp", a."action", a."entityType", a."entityId", a."userAgent"
+                     FROM "AuditLog" a WHERE {filter} ORDER BY a."seq" DESC LIMIT $1"#
+            )
+            .as_str(),
+            &[&limit],
+        )
+        .await?;
+    let mut list = Vec::new();
+    for r in rows {
+        list.push(Unattributed {
+            seq: r.try_get(0).map_err(d)?,
+            at: r.try_get(1).map_err(d)?,
+            action: r.try_get(2).map_err(d)?,
+            table: r.try_get(3).map_err(d)?,
+            entity: r.try_get(4).map_err(d)?,
+            station: r.try_get(5).map_err(d)?,
+        });
+    }
+    Ok((count, list))
+}
+
+/// Seals what is committed, then checks the chain, every audited row against its last image, the
+/// audit triggers, and lists unattributed station writes. Signatures are checked by the caller.
+pub async fn verify(client: &impl GenericClient) -> Result<VerifyReport, DbError> {
+    const LIMIT: i64 = 20;
+    let sealed_now = seal(client, true).await?.unwrap_or(0);
+    let chain = verify_chain(client).await?;
+    let mut row_problems = verify_machinery(client, LIMIT).await?;
+    let mut rows_matched = 0;
+    for (table, key) in AUDITED {
+        let (matched, problems) = verify_table(client, table, key, LIMIT).await?;
+        rows_matched += matched;
+        row_problems.extend(problems);
+    }
+    let (unattributed_count, unattributed) = unattributed(client, LIMIT).await?;
+    Ok(VerifyReport {
+        sealed_now,
+        chain,
+        tables: AUDITED.len(),
+        rows_matched,
+        row_problems,
+        unattributed_count,
+        unattributed,
+    })
+}
+
+/// The report as text, for the command line.
+pub fn describe(report: &VerifyReport) -> String {
+    let mut out = String::new();
+    let c = &report.chain;
+    let _ = writeln!(
+        out,
+        "Audit chain: {} link(s){}{}; {} sealed by this check.",
+        c.links,
+        c.first_position
+            .filter(|p| *p > 1)
+            .map(|p| format!(" from position {p} (earlier ones removed by retention)"))
+            .unwrap_or_default(),
+        if c.checkpoints > 0 {
+            format!(", {} retention checkpoint(s)", c.checkpoints)
+        } else {
+            String::new()
+        },
+        report.sealed_now
+    );
+    match &c.head {
+        Some((position, link)) => {
+            let _ = writeln!(out, "Chain head: position {position}, link {link}");
+        }
+        None => {
+            let _ = writeln!(out, "Chain head: none (no audit rows yet)");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Records: {} row(s) in {} audited table(s) match their last audit record.",
+        report.rows_matched, report.tables
+    );
+    if report.unattributed_count > 0 {
+        let _ = writeln!(
+            out,
+            "Unattributed writes by the station role (no valid session): {}",
+            report.unattributed_count
+        );
+        for u in &report.unattributed {
+            let _ = writeln!(
+                out,
+                "  seq {} {} {} {} {} at {}",
+                u.seq,
+                u.at.format("%Y-%m-%d %H:%M:%S"),
+                u.action,
+                u.table,
+                u.entity,
+                u.station.as_deref().unwrap_or("unknown station")
+            );
+        }
+    } else {
+        let _ = writeln!(out, "Unattributed writes by the station role: none.");
+    }
+    for p in c.problems.iter().chain(&report.row_problems) {
+        let _ = writeln!(out, "BROKEN: {p}");
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_cover_previous_position_kind_and_content() {
+        let a = link_of(GENESIS_LINK, 1, "ROW", "[1]");
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, link_of(GENESIS_LINK, 2, "ROW", "[1]"));
+        assert_ne!(a, link_of(GENESIS_LINK, 1, "ROW", "[2]"));
+        assert_ne!(a, link_of(&a, 1, "ROW", "[1]"));
+        assert_eq!(
+            a,
+            sha256_hex(format!("{GENESIS_LINK}|1|ROW|[1]").as_bytes())
+        );
+    }
+
+    #[test]
+    fn checkpoint_details_name_where_the_chain_starts() {
+        assert_eq!(
+            checkpoint_start(
+                r#"{"cutoff": "x", "rowsRemoved": 3, "linkThrough": "ab", "removedThrough": 7}"#
+            ),
+            Some((7, "ab".to_string()))
+        );
+        assert_eq!(checkpoint_start("{}"), None);
+    }
+}

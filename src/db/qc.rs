@@ -570,6 +570,21 @@ pub async fn signed_content(
     Ok(content_of(result, items))
 }
 
+/// Holds the items of every version of `form_name` against in-place change until the transaction ends,
+/// so the code and wording a submit reads and signs are still the items' when it commits (an edit waits
+/// and is then refused by the database, migration V16).
+pub async fn hold_items(tx: &Transaction<'_>, form_name: &str) -> Result<(), DbError> {
+    tx.execute(
+        r#"SELECT 1 FROM "QCChecklistItem" i JOIN "QCFormTemplate" t ON t.id = i."templateId"
+            WHERE t."formName" = $1
+            ORDER BY i.id
+              FOR SHARE OF i"#,
+        &[&form_name],
+    )
+    .await?;
+    Ok(())
+}
+
 /// The outcome of checking one submitted result's signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureCheck {

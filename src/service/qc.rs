@@ -425,6 +425,8 @@ async fn submit(
         .await?
         .ok_or_else(order_not_found)?;
     let (_, form_name) = form_of(&locked.build_number, locked.status)?;
+    // Before the form is read: the code and wording signed below are then the ones checked here.
+    db_qc::hold_items(&tx, form_name).await?;
     let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
     check_answers(&form, &s.answers)?;
     let basins = number_of_basins(&rec);

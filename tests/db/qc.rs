@@ -43,13 +43,13 @@ impl Floor {
         })
     }
 
-    async fn form(&self, id: Uuid) -> QcForm {
+    pub(crate) async fn form(&self, id: Uuid) -> QcForm {
         self.form_as(&self.token(Role::QcPerson), id)
             .await
             .expect("QC form")
     }
 
-    async fn save_as(
+    pub(crate) async fn save_as(
         &self,
         token: &str,
         id: Uuid,
@@ -97,7 +97,7 @@ impl Floor {
         })
     }
 
-    async fn submit(
+    pub(crate) async fn submit(
         &self,
         id: Uuid,
         answers: Vec<LineAnswer>,
@@ -115,7 +115,11 @@ impl Floor {
         .await
     }
 
-    async fn history_as(&self, role: Role, id: Uuid) -> Result<Vec<QcResultSummary>, DbError> {
+    pub(crate) async fn history_as(
+        &self,
+        role: Role,
+        id: Uuid,
+    ) -> Result<Vec<QcResultSummary>, DbError> {
         self.send(Request::QcHistory {
             token: self.token(role),
             order_id: id,
@@ -145,13 +149,13 @@ impl Floor {
         .await
     }
 
-    async fn qc_verify(&self, build: &str) -> std::process::Output {
+    pub(crate) async fn qc_verify(&self, build: &str) -> std::process::Output {
         self.db.cli(&["qc", "verify", build], &[]).await
     }
 }
 
 /// A T2-B{basins} on fixed legs with `basins` E-Drain basins.
-fn edrain_build(build: &str, basins: i32) -> BuildConfig {
+pub(crate) fn edrain_build(build: &str, basins: i32) -> BuildConfig {
     let model = format!("T2-B{basins}");
     BuildConfig {
         basins: (1..=basins)
@@ -178,7 +182,7 @@ fn edrain_build(build: &str, basins: i32) -> BuildConfig {
 }
 
 /// The index (into `conforming_qc`) of the first required BOOLEAN line.
-fn first_required_boolean(form: &QcForm) -> usize {
+pub(crate) fn first_required_boolean(form: &QcForm) -> usize {
     form.lines
         .iter()
         .position(|l| {

@@ -324,7 +324,7 @@ fn summaries() -> Vec<QcResultSummary> {
             at: Some(at(14, 10, 42)),
             job_id: Some("J-7781".into()),
             notes: Some("Drain button missing on basin 2".into()),
-            signature: "Quentin Okafor (QO) | FINAL_QC FAIL | 2025-03-14T10:42:00Z | sha256:9f2c1e0b7a4d3c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a".into(),
+            signature: "Quentin Okafor (QO) | FINAL_QC FAIL | 2025-03-14T10:42:00Z | v2 sha256:9f2c1e0b7a4d3c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a".into(),
             verified: Some(true),
         },
         QcResultSummary {

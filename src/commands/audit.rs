@@ -11,42 +11,27 @@ pub struct AuditVerdict {
     pub broken: Option<String>,
 }
 
-/// One line per signature that does not recompute, and the count of those that do.
+/// Every QC signature recomputed from the stored result and answers: (verified, problems).
 async fn check_signatures(
     client: &impl GenericClient,
 ) -> Result<(usize, Vec<db::audit::Problem>), DbError> {
-    let orders = client
-        .query(
-            r#"SELECT DISTINCT r."orderId" FROM "QCResult" r WHERE r."overallStatus" <> 'INCOMPLETE'"#,
-            &[],
-        )
-        .await?;
-    let mut verified = 0;
-    let mut problems = Vec::new();
-    for o in orders {
-        let order_id: uuid::Uuid = o.try_get(0).map_err(db::users::decode)?;
-        for row in db::qc::results_of(client, order_id).await? {
-            match db::qc::verify(client, &row).await? {
-                Some(true) => verified += 1,
-                Some(false) => {
-                    let build = client
-                        .query_opt(
-                            r#"SELECT "buildNumber" FROM "ProductionOrder" WHERE id = $1"#,
-                            &[&order_id],
-                        )
-                        .await?
-                        .and_then(|r| r.try_get(0).ok());
-                    problems.push(db::audit::Problem {
-                        table: "QCResult".into(),
-                        record: row.id.to_string(),
-                        build,
-                        what: "its signature does not match the stored result and answers".into(),
-                    });
-                }
-                None => {}
-            }
-        }
-    }
+    let checks = db::qc::verify_all_signatures(client).await?;
+    let verified = checks.iter().filter(|c| c.verified).count();
+    let problems = checks
+        .into_iter()
+        .filter(|c| !c.verified)
+        .map(|c| db::audit::Problem {
+            table: "QCResult".into(),
+            record: c.result_id.to_string(),
+            build: Some(c.build_number),
+            what: format!(
+                "the {} {} signature (format {}) does not match the stored result and answers",
+                c.qc_type.code(),
+                c.status.code(),
+                c.format_version
+            ),
+        })
+        .collect();
     Ok((verified, problems))
 }
 

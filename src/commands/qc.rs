@@ -57,10 +57,8 @@ pub async fn qc_verify(config: &Config, build: &str) -> Result<VerifyReport, Cli
     let id = db::orders::id_by_build_number(&client, build)
         .await?
         .ok_or_else(|| CliError::Refused(format!("Build {build} not found")))?;
-    let mut results = Vec::new();
-    for row in db::qc::results_of(&client, id).await? {
-        results.push(db::qc::summary(&client, &row).await?);
-    }
+    let results = db::qc::results_of(&client, id).await?;
+    let results = db::qc::summaries(&client, &results).await?;
     Ok(report(build, &results))
 }
 

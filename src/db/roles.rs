@@ -58,6 +58,7 @@ const STATION_FUNCTIONS: &[&str] = &[
     "app_login_failed(text, integer, integer)",
     "app_login_success(text)",
     "app_audit_note(text, text, text, jsonb, jsonb)",
+    "app_qc_hold_items(text)",
 ];
 
 /// What applying the roles did, for `migrate`'s report.

@@ -221,7 +221,7 @@ impl QcItemDef {
         let number = |k: &str| rules.and_then(|r| r.get(k)).and_then(json_decimal);
         QcItemDef {
             id,
-            code: text("code").unwrap_or_default(),
+            code: item_code(rules),
             section,
             sequence,
             description,
@@ -242,6 +242,15 @@ impl QcItemDef {
             store_to: text("storeTo"),
         }
     }
+}
+
+/// An item's code, as the import writes it into `rules` (absent or not a string: empty).
+pub fn item_code(rules: Option<&serde_json::Value>) -> String {
+    rules
+        .and_then(|r| r.get("code"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A JSON number (or a numeric string) as a decimal: `0.5`, `40`, `41.5`, and `1e-7` as serde_json may
@@ -550,12 +559,47 @@ pub fn meaning(qc_type: FormType, outcome: QcOutcome) -> String {
     format!("{} {o}", qc_type.code())
 }
 
+/// The signature formats, by the version the signature text carries. A stored signature is verified with
+/// the rules of its own format, so results signed before a format change keep verifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignatureFormat {
+    /// No version marker: the answers are covered by item id only.
+    V1,
+    /// `v2`: each answer also carries the item's code and wording, and the JSON names its format.
+    V2,
+}
+
+impl SignatureFormat {
+    /// The format new signatures are written in.
+    pub const CURRENT: SignatureFormat = SignatureFormat::V2;
+
+    pub fn version(self) -> u32 {
+        match self {
+            SignatureFormat::V1 => 1,
+            SignatureFormat::V2 => 2,
+        }
+    }
+
+    /// `None` for a version this build does not know: such a signature does not verify.
+    pub fn from_version(version: u32) -> Option<SignatureFormat> {
+        match version {
+            1 => Some(SignatureFormat::V1),
+            2 => Some(SignatureFormat::V2),
+            _ => None,
+        }
+    }
+}
+
 /// One answer as the hash covers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedItem {
     pub checklist_item_id: Uuid,
     /// The item's sequenceOrder: the hash lists items by (sequenceOrder, basinIndex).
     pub sequence: i32,
+    /// The item's code (`rules.code`, see [`item_code`]); covered from format 2 on.
+    pub code: String,
+    /// The item's wording (`itemDescription`), as the form shows it; covered from format 2 on.
+    pub text: String,
     pub basin_index: Option<i32>,
     pub result_value: Option<String>,
     pub is_na: bool,
@@ -587,35 +631,52 @@ pub fn signed_at_text(signed_at: NaiveDateTime) -> String {
 
 /// The canonical JSON the signature's hash covers (workflow.md section 4): one object, keys sorted by
 /// code point at every level, no whitespace, strings as serde_json writes them (UTF-8, only `"`, `\\`
-/// and control characters escaped):
+/// and control characters escaped). Format 2:
 ///
 /// ```text
-/// {"buildNumber":"B-1","items":[{"basinIndex":null,"checklistItemId":"<uuid>","isNA":false,
-///  "notes":null,"resultValue":"YES"},…],"jobId":"J-1","notes":null,"numberOfBasins":2,
-///  "orderId":"<uuid>","overallStatus":"PASS","qcType":"PRE_QC","signedAt":"2025-01-02T03:04:05Z",
-///  "signerId":"<uuid>","templateId":"<uuid>","templateVersion":1}
+/// {"buildNumber":"B-1","formatVersion":2,"items":[{"basinIndex":null,"checklistItemId":"<uuid>",
+///  "code":"PQC-01","isNA":false,"notes":null,"resultValue":"YES","text":"<item wording>"},…],
+///  "jobId":"J-1","notes":null,"numberOfBasins":2,"orderId":"<uuid>","overallStatus":"PASS",
+///  "qcType":"PRE_QC","signedAt":"2025-01-02T03:04:05Z","signerId":"<uuid>","templateId":"<uuid>",
+///  "templateVersion":1}
 /// ```
 ///
 /// (shown wrapped; the real text is one line). Ids are lower-case hyphenated UUIDs; `basinIndex`,
 /// `resultValue` and both `notes` are `null` when absent; items are ordered by (sequenceOrder,
-/// basinIndex), an item without a basin first.
-pub fn canonical_json(content: &SignedContent) -> String {
+/// basinIndex, checklistItemId), an item without a basin first.
+///
+/// Format 1 (frozen: signatures without a version marker are checked against it) has no `formatVersion`,
+/// no item `code` or `text`, and orders items by (sequenceOrder, basinIndex) only.
+pub fn canonical_json(content: &SignedContent, format: SignatureFormat) -> String {
     use serde_json::{Value, json};
     let mut items: Vec<&SignedItem> = content.items.iter().collect();
-    items.sort_by_key(|i| (i.sequence, i.basin_index));
+    match format {
+        SignatureFormat::V1 => items.sort_by_key(|i| (i.sequence, i.basin_index)),
+        // The id settles a tie, so the order never depends on how the rows were read.
+        SignatureFormat::V2 => {
+            items.sort_by_key(|i| (i.sequence, i.basin_index, i.checklist_item_id));
+        }
+    }
     let items: Vec<Value> = items
         .into_iter()
         .map(|i| {
-            json!({
+            let mut item = json!({
                 "checklistItemId": i.checklist_item_id.to_string(),
                 "basinIndex": i.basin_index,
                 "resultValue": i.result_value,
                 "isNA": i.is_na,
                 "notes": i.notes,
-            })
+            });
+            if format == SignatureFormat::V2
+                && let Some(m) = item.as_object_mut()
+            {
+                m.insert("code".into(), json!(i.code));
+                m.insert("text".into(), json!(i.text));
+            }
+            item
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "orderId": content.order_id.to_string(),
         "buildNumber": content.build_number,
         "templateId": content.template_id.to_string(),
@@ -629,6 +690,11 @@ pub fn canonical_json(content: &SignedContent) -> String {
         "signerId": content.signer_id.to_string(),
         "items": items,
     });
+    if format != SignatureFormat::V1
+        && let Some(m) = doc.as_object_mut()
+    {
+        m.insert("formatVersion".into(), json!(format.version()));
+    }
     let mut out = String::new();
     write_canonical(&doc, &mut out);
     out
@@ -668,27 +734,34 @@ fn write_canonical(v: &serde_json::Value, out: &mut String) {
     }
 }
 
-/// The SHA-256 (64 lower-case hex digits) of [`canonical_json`] of `content`, as UTF-8.
-pub fn content_hash(content: &SignedContent) -> String {
+/// The SHA-256 (64 lower-case hex digits) of [`canonical_json`] of `content` in `format`, as UTF-8.
+pub fn content_hash(content: &SignedContent, format: SignatureFormat) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(canonical_json(content).as_bytes())
+    Sha256::digest(canonical_json(content, format).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-/// `<fullName> (<initials>) | <MEANING> | <yyyy-mm-ddThh:mm:ssZ> | sha256:<hash>`, at most 200 characters:
-/// a name too long is cut and ends with `~` so the whole text is exactly 200 characters (D8).
+/// The signature of `content` in the current format:
+/// `<fullName> (<initials>) | <MEANING> | <yyyy-mm-ddThh:mm:ssZ> | v2 sha256:<hash>`, where the hash is
+/// [`content_hash`] in format 2 and `v2` names that format. At most 200 characters: a name too long is
+/// cut and ends with `~` so the whole text is 200 characters, or 199 when the cut falls just after a
+/// space, which is dropped rather than left before the `~` (D8).
+///
+/// Format 1 texts end `| sha256:<hash>` with no marker; they are never written any more, only verified.
 pub fn signature_text(
     full_name: &str,
     initials: &str,
     meaning: &str,
-    signed_at: NaiveDateTime,
-    hash: &str,
+    content: &SignedContent,
 ) -> String {
+    let format = SignatureFormat::CURRENT;
     let rest = format!(
-        " ({initials}) | {meaning} | {} | sha256:{hash}",
-        signed_at_text(signed_at)
+        " ({initials}) | {meaning} | {} | v{} sha256:{}",
+        signed_at_text(content.signed_at),
+        format.version(),
+        content_hash(content, format)
     );
     let name = full_name.trim();
     let room = SIGNATURE_MAX.saturating_sub(rest.chars().count());
@@ -700,9 +773,36 @@ pub fn signature_text(
     format!("{}~{rest}", kept.trim_end())
 }
 
-/// The hash a signature text carries, for verification.
+/// The format version and the hash a signature text carries: its last ` | ` field is `sha256:<hash>`
+/// (format 1, which has no marker) or `v<N> sha256:<hash>` (format N ≥ 2). `None` when it is neither.
+pub fn signature_seal(signature: &str) -> Option<(u32, &str)> {
+    let (_, seal) = signature.rsplit_once(" | ")?;
+    if let Some(hash) = seal.strip_prefix("sha256:") {
+        return Some((1, hash));
+    }
+    let (version, hash) = seal.strip_prefix('v')?.split_once(" sha256:")?;
+    // One spelling per version, as written: `v2`, never `v02`, and format 1 never had a marker.
+    if version.is_empty()
+        || version.starts_with('0')
+        || version == "1"
+        || !version.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    Some((version.parse().ok()?, hash))
+}
+
+/// The hash a signature text carries.
 pub fn signature_hash(signature: &str) -> Option<&str> {
-    signature.rsplit_once("sha256:").map(|(_, h)| h)
+    signature_seal(signature).map(|(_, hash)| hash)
+}
+
+/// Whether `signature` seals `content`: the hash recomputed with the rules of the format the text names
+/// equals the one it carries. A text of an unknown format, or none, does not verify.
+pub fn signature_matches(signature: &str, content: &SignedContent) -> bool {
+    signature_seal(signature)
+        .and_then(|(version, hash)| Some((SignatureFormat::from_version(version)?, hash)))
+        .is_some_and(|(format, hash)| content_hash(content, format) == hash)
 }
 
 /// The job id, trimmed, or the spec's message.
@@ -1245,48 +1345,30 @@ mod tests {
             .expect("date")
     }
 
-    const HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-    #[test]
-    fn signature_format() {
-        assert_eq!(meaning(FormType::PreQc, QcOutcome::Pass), "PRE_QC PASS");
-        assert_eq!(meaning(FormType::FinalQc, QcOutcome::Fail), "FINAL_QC FAIL");
-        let s = signature_text("Quinn Inspector", "QI", "PRE_QC PASS", at(), HASH);
-        assert_eq!(
-            s,
-            format!("Quinn Inspector (QI) | PRE_QC PASS | 2025-03-04T05:06:07Z | sha256:{HASH}")
-        );
-        assert_eq!(signature_hash(&s), Some(HASH));
-    }
-
-    #[test]
-    fn a_long_name_is_cut_to_fit_200_characters() {
-        let name = "Ana María de los Ángeles ".repeat(8);
-        let s = signature_text(&name, "AMDLA", "FINAL_QC FAIL", at(), HASH);
-        assert_eq!(s.chars().count(), SIGNATURE_MAX, "{s}");
-        let rest = format!(" (AMDLA) | FINAL_QC FAIL | 2025-03-04T05:06:07Z | sha256:{HASH}");
-        let cut = s.strip_suffix(&rest).expect("the rest is whole");
-        assert!(cut.ends_with('~'), "{cut}");
-        assert!(name.starts_with(cut.trim_end_matches('~')), "{cut}");
-        assert_eq!(signature_hash(&s), Some(HASH));
-        // Exactly at the limit: no cut.
-        let room = SIGNATURE_MAX - rest.chars().count();
-        let exact = "N".repeat(room);
-        let s = signature_text(&exact, "AMDLA", "FINAL_QC FAIL", at(), HASH);
-        assert_eq!(s.chars().count(), SIGNATURE_MAX);
-        assert!(!s.contains('~'));
-        let over = "N".repeat(room + 1);
-        let s = signature_text(&over, "AMDLA", "FINAL_QC FAIL", at(), HASH);
-        assert_eq!(s.chars().count(), SIGNATURE_MAX);
-        assert!(
-            s.starts_with(&format!("{}~ (AMDLA)", "N".repeat(room - 1))),
-            "{s}"
-        );
-    }
-
     fn uuid(n: u128) -> Uuid {
         Uuid::from_u128(n)
     }
+
+    fn signed(
+        id: u128,
+        sequence: i32,
+        (code, text): (&str, &str),
+        basin_index: Option<i32>,
+        answer: Answer,
+    ) -> SignedItem {
+        SignedItem {
+            checklist_item_id: uuid(id),
+            sequence,
+            code: code.into(),
+            text: text.into(),
+            basin_index,
+            result_value: answer.value,
+            is_na: answer.is_na,
+            notes: answer.notes,
+        }
+    }
+
+    const DRAIN: (&str, &str) = ("PQC-08", "Drain centred in the basin");
 
     fn content() -> SignedContent {
         SignedContent {
@@ -1303,35 +1385,25 @@ mod tests {
             signer_id: uuid(4),
             // Deliberately out of order: the hash sorts them.
             items: vec![
-                SignedItem {
-                    checklist_item_id: uuid(6),
-                    sequence: 80,
-                    basin_index: Some(2),
-                    result_value: Some("NO".into()),
-                    is_na: false,
-                    notes: Some("Größe".into()),
-                },
-                SignedItem {
-                    checklist_item_id: uuid(6),
-                    sequence: 80,
-                    basin_index: Some(1),
-                    result_value: Some("YES".into()),
-                    is_na: false,
-                    notes: None,
-                },
-                SignedItem {
-                    checklist_item_id: uuid(5),
-                    sequence: 10,
-                    basin_index: None,
-                    result_value: None,
-                    is_na: true,
-                    notes: Some("n/a".into()),
-                },
+                signed(6, 80, DRAIN, Some(2), noted("NO", "Größe")),
+                signed(6, 80, DRAIN, Some(1), said("YES")),
+                signed(
+                    5,
+                    10,
+                    ("PQC-01", "Drawing \"rev\" on file"),
+                    None,
+                    Answer {
+                        value: None,
+                        is_na: true,
+                        notes: Some("n/a".into()),
+                    },
+                ),
             ],
         }
     }
 
-    const CANONICAL: &str = concat!(
+    /// Format 1, as signed before the item's code and wording were covered: never to change.
+    const CANONICAL_V1: &str = concat!(
         r#"{"buildNumber":"B-1","items":["#,
         r#"{"basinIndex":null,"checklistItemId":"00000000-0000-0000-0000-000000000005","isNA":true,"notes":"n/a","resultValue":null},"#,
         r#"{"basinIndex":1,"checklistItemId":"00000000-0000-0000-0000-000000000006","isNA":false,"notes":null,"resultValue":"YES"},"#,
@@ -1341,35 +1413,175 @@ mod tests {
         r#""signedAt":"2025-03-04T05:06:07Z","signerId":"00000000-0000-0000-0000-000000000004","#,
         r#""templateId":"00000000-0000-0000-0000-000000000002","templateVersion":3}"#
     );
+    const HASH_V1: &str = "5d92b9b7fbac60cc41cc457b443fda6bcb5e61545e624267363dd64d1e271d97";
+
+    const CANONICAL_V2: &str = concat!(
+        r#"{"buildNumber":"B-1","formatVersion":2,"items":["#,
+        r#"{"basinIndex":null,"checklistItemId":"00000000-0000-0000-0000-000000000005","code":"PQC-01","isNA":true,"notes":"n/a","resultValue":null,"text":"Drawing \"rev\" on file"},"#,
+        r#"{"basinIndex":1,"checklistItemId":"00000000-0000-0000-0000-000000000006","code":"PQC-08","isNA":false,"notes":null,"resultValue":"YES","text":"Drain centred in the basin"},"#,
+        r#"{"basinIndex":2,"checklistItemId":"00000000-0000-0000-0000-000000000006","code":"PQC-08","isNA":false,"notes":"Größe","resultValue":"NO","text":"Drain centred in the basin"}],"#,
+        r#""jobId":"J-7","notes":"Drain \"off\" centre","numberOfBasins":2,"#,
+        r#""orderId":"00000000-0000-0000-0000-000000000001","overallStatus":"FAIL","qcType":"PRE_QC","#,
+        r#""signedAt":"2025-03-04T05:06:07Z","signerId":"00000000-0000-0000-0000-000000000004","#,
+        r#""templateId":"00000000-0000-0000-0000-000000000002","templateVersion":3}"#
+    );
+    const HASH_V2: &str = "b71a6dbd85ef47437fb1d5ce7dbe919fdcde186d0a35356e9cd86143cfeffa69";
 
     #[test]
     fn the_canonical_json_and_its_hash_are_pinned() {
-        assert_eq!(canonical_json(&content()), CANONICAL);
         assert_eq!(
-            content_hash(&content()),
-            "5d92b9b7fbac60cc41cc457b443fda6bcb5e61545e624267363dd64d1e271d97"
+            canonical_json(&content(), SignatureFormat::V1),
+            CANONICAL_V1
         );
+        assert_eq!(content_hash(&content(), SignatureFormat::V1), HASH_V1);
+        assert_eq!(
+            canonical_json(&content(), SignatureFormat::V2),
+            CANONICAL_V2
+        );
+        assert_eq!(content_hash(&content(), SignatureFormat::V2), HASH_V2);
+        assert_eq!(SignatureFormat::CURRENT, SignatureFormat::V2);
+    }
+
+    #[test]
+    fn signature_format() {
+        assert_eq!(meaning(FormType::PreQc, QcOutcome::Pass), "PRE_QC PASS");
+        assert_eq!(meaning(FormType::FinalQc, QcOutcome::Fail), "FINAL_QC FAIL");
+        let s = signature_text("Quinn Inspector", "QI", "PRE_QC FAIL", &content());
+        assert_eq!(
+            s,
+            format!(
+                "Quinn Inspector (QI) | PRE_QC FAIL | 2025-03-04T05:06:07Z | v2 sha256:{HASH_V2}"
+            )
+        );
+        assert_eq!(signature_seal(&s), Some((2, HASH_V2)));
+        assert_eq!(signature_hash(&s), Some(HASH_V2));
+        assert!(signature_matches(&s, &content()));
+    }
+
+    #[test]
+    fn a_long_name_is_cut_to_fit_200_characters() {
+        let c = content();
+        let name = "Ana María de los Ángeles ".repeat(8);
+        let s = signature_text(&name, "AMDLA", "FINAL_QC FAIL", &c);
+        // The cut falls just after "Ángeles ", whose space is dropped.
+        assert_eq!(s.chars().count(), SIGNATURE_MAX - 1, "{s}");
+        let rest = format!(" (AMDLA) | FINAL_QC FAIL | 2025-03-04T05:06:07Z | v2 sha256:{HASH_V2}");
+        let cut = s.strip_suffix(&rest).expect("the rest is whole");
+        assert!(cut.ends_with("Ángeles~"), "{cut}");
+        let s = signature_text(&format!("X{name}"), "AMDLA", "FINAL_QC FAIL", &c);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX, "{s}");
+        assert!(s.ends_with(&format!("Ángeles~{rest}")), "{s}");
+        assert!(name.starts_with(cut.trim_end_matches('~')), "{cut}");
+        assert_eq!(signature_seal(&s), Some((2, HASH_V2)));
+        // Exactly at the limit: no cut.
+        let room = SIGNATURE_MAX - rest.chars().count();
+        let exact = "N".repeat(room);
+        let s = signature_text(&exact, "AMDLA", "FINAL_QC FAIL", &c);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX);
+        assert!(!s.contains('~'));
+        let over = "N".repeat(room + 1);
+        let s = signature_text(&over, "AMDLA", "FINAL_QC FAIL", &c);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX);
+        assert!(
+            s.starts_with(&format!("{}~ (AMDLA)", "N".repeat(room - 1))),
+            "{s}"
+        );
+        // A name with the field separator in it cannot be mistaken for the seal.
+        let s = signature_text("A | sha256:00", "AB", "FINAL_QC FAIL", &c);
+        assert_eq!(signature_seal(&s), Some((2, HASH_V2)));
+    }
+
+    #[test]
+    fn the_seal_names_the_format_and_the_hash() {
+        let head = "Quinn Inspector (QI) | PRE_QC PASS | 2025-03-04T05:06:07Z";
+        let seal = |tail: &str| {
+            signature_seal(&format!("{head} | {tail}")).map(|(v, h)| (v, h.to_string()))
+        };
+        assert_eq!(seal("sha256:ab12"), Some((1, "ab12".into())));
+        assert_eq!(seal("v2 sha256:ab12"), Some((2, "ab12".into())));
+        assert_eq!(seal("v17 sha256:ab12"), Some((17, "ab12".into())));
+        for bad in [
+            "v sha256:ab",
+            "v02 sha256:ab",
+            "v1 sha256:ab",
+            "vx sha256:ab",
+            "v2 md5:ab",
+            "v2sha256:ab",
+            "md5:ab",
+            "",
+        ] {
+            assert_eq!(seal(bad), None, "{bad:?}");
+        }
+        assert_eq!(signature_seal("sha256:ab12"), None, "not a signature text");
+        assert_eq!(signature_seal(""), None);
+    }
+
+    #[test]
+    fn verification_follows_the_format_the_text_names() {
+        let c = content();
+        let head = "Quinn Inspector (QI) | PRE_QC FAIL | 2025-03-04T05:06:07Z";
+        let v1 = format!("{head} | sha256:{HASH_V1}");
+        assert!(signature_matches(&v1, &c), "a format 1 text still verifies");
+        assert!(!signature_matches(
+            &format!("{head} | sha256:{HASH_V2}"),
+            &c
+        ));
+        assert!(!signature_matches(
+            &format!("{head} | v2 sha256:{HASH_V1}"),
+            &c
+        ));
+        assert!(
+            !signature_matches(&format!("{head} | v3 sha256:{HASH_V2}"), &c),
+            "an unknown format does not verify"
+        );
+        assert!(
+            !signature_matches(&format!("{head} | v1 sha256:{HASH_V1}"), &c),
+            "format 1 is the one without a marker"
+        );
+        assert!(!signature_matches("", &c));
+
+        // The wording is covered from format 2 on; format 1 never covered it.
+        let mut reworded = c.clone();
+        reworded.items[2].text = "Drawing on file".into();
+        let v2 = signature_text("Quinn Inspector", "QI", "PRE_QC FAIL", &c);
+        assert!(!signature_matches(&v2, &reworded));
+        assert!(signature_matches(&v1, &reworded));
     }
 
     #[test]
     fn any_changed_answer_changes_the_hash() {
-        let original = content_hash(&content());
+        for format in [SignatureFormat::V1, SignatureFormat::V2] {
+            let original = content_hash(&content(), format);
+            let mut c = content();
+            c.items[1].result_value = Some("NO".into());
+            assert_ne!(content_hash(&c, format), original);
+            let mut c = content();
+            c.items[2].notes = None;
+            assert_ne!(content_hash(&c, format), original);
+            let mut c = content();
+            c.items[0].is_na = true;
+            assert_ne!(content_hash(&c, format), original);
+            let mut c = content();
+            c.items[0].basin_index = Some(3);
+            assert_ne!(content_hash(&c, format), original);
+            let mut c = content();
+            c.job_id = "J-8".into();
+            assert_ne!(content_hash(&c, format), original);
+            let mut c = content();
+            c.items.reverse();
+            assert_eq!(
+                content_hash(&c, format),
+                original,
+                "the order given does not matter"
+            );
+        }
+        let original = content_hash(&content(), SignatureFormat::V2);
         let mut c = content();
-        c.items[1].result_value = Some("NO".into());
-        assert_ne!(content_hash(&c), original);
+        c.items[0].code = "PQC-09".into();
+        assert_ne!(content_hash(&c, SignatureFormat::V2), original);
         let mut c = content();
-        c.items[2].notes = None;
-        assert_ne!(content_hash(&c), original);
-        let mut c = content();
-        c.job_id = "J-8".into();
-        assert_ne!(content_hash(&c), original);
-        let mut c = content();
-        c.items.reverse();
-        assert_eq!(
-            content_hash(&c),
-            original,
-            "the order given does not matter"
-        );
+        c.items[0].text = "Drain centred".into();
+        assert_ne!(content_hash(&c, SignatureFormat::V2), original);
     }
 
     #[test]

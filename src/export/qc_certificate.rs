@@ -232,7 +232,7 @@ fn signature_block(layout: &mut Layout, d: &QcResultDetail) {
     lines.push(verification_text(s.verified).to_string());
     layout.heading(
         "Electronic signature",
-        "name (initials) | meaning | time (UTC) | SHA-256 of the signed content",
+        "name (initials) | meaning | time (UTC) | format and SHA-256 of the signed content",
         3.0 * LINE_HEIGHT,
     );
     layout.list(&lines);
@@ -404,7 +404,7 @@ mod tests {
                 job_id: Some("JOB-778".into()),
                 notes: None,
                 signature: format!(
-                    "Quinn Inspector (QI) | FINAL_QC PASS | 2026-03-04T14:05:06Z | sha256:{}",
+                    "Quinn Inspector (QI) | FINAL_QC PASS | 2026-03-04T14:05:06Z | v2 sha256:{}",
                     "ab".repeat(32)
                 ),
                 verified,
@@ -458,7 +458,7 @@ mod tests {
             "No wall bracket on this model",
             "12.5 mm",
             "Signature verified: the recorded answers match the signed hash.",
-            "Quinn Inspector (QI) | FINAL_QC PASS | 2026-03-04T14:05:06Z | sha256:",
+            "Quinn Inspector (QI) | FINAL_QC PASS | 2026-03-04T14:05:06Z | v2 sha256:",
             "Page 1 of 1",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");

@@ -2,7 +2,7 @@
 //! certificate.
 
 use crate::domain::checklist::FormType;
-use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary};
+use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::qc_checklist::lines::{self, draw_detail, draw_list, form_label};
@@ -532,10 +532,12 @@ impl QcHistoryScreen {
                 )),
             ]),
         ];
-        // The hash is long: it gets a line of its own.
-        let (signed, hash) = match s.signature.split_once(" | sha256:") {
-            Some((a, h)) => (a.to_string(), Some(format!("sha256:{h}"))),
-            None => (s.signature.clone(), None),
+        // The hash is long: it gets a line of its own, with the format marker (`v2`) in front of it.
+        let (signed, hash) = match s.signature.rsplit_once(" | ") {
+            Some((a, h)) if signature_seal(&s.signature).is_some() => {
+                (a.to_string(), Some(h.to_string()))
+            }
+            _ => (s.signature.clone(), None),
         };
         top.push(Line::from(Span::styled(
             fit_text(&format!("Signature: {signed}"), width),

@@ -14,7 +14,7 @@ use crate::domain::checklist::FormType;
 use crate::domain::lifecycle::QcGate;
 use crate::domain::qc::{
     FormLine, Judgement, LineAnswer, QcForm, QcHeader, QcItemDef, QcOutcome, QcResultDetail,
-    QcResultStatus, QcResultSummary, applicable, content_hash, judge, may_pass, meaning, progress,
+    QcResultStatus, QcResultSummary, applicable, judge, may_pass, meaning, progress,
     signature_text, validate_job_id, validate_reason,
 };
 use crate::export::qc_certificate;
@@ -425,6 +425,8 @@ async fn submit(
         .await?
         .ok_or_else(order_not_found)?;
     let (_, form_name) = form_of(&locked.build_number, locked.status)?;
+    // Before the form is read: the code and wording signed below are then the ones checked here.
+    db_qc::hold_items(&tx, form_name).await?;
     let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
     check_answers(&form, &s.answers)?;
     let basins = number_of_basins(&rec);
@@ -469,13 +471,12 @@ async fn submit(
     };
     let mut row = db_qc::result(&tx, id).await?.ok_or_else(result_not_found)?;
     row.status = status;
-    let hash = content_hash(&db_qc::signed_content(&tx, &row).await?);
+    let content = db_qc::signed_content(&tx, &row).await?;
     let signature = signature_text(
         &who.user.full_name,
         &who.user.initials,
         &meaning(s.qc_type, s.outcome),
-        signed_at,
-        &hash,
+        &content,
     );
     copy_store_to(&tx, s.order_id, &form, &stored).await?;
     if !db_qc::sign(&tx, id, status, &signature).await? {
@@ -532,11 +533,8 @@ async fn history(
     if db_orders::row_by_id(&client, order_id).await?.is_none() {
         return Err(order_not_found());
     }
-    let mut out = Vec::new();
-    for row in db_qc::results_of(&client, order_id).await? {
-        out.push(db_qc::summary(&client, &row).await?);
-    }
-    Ok(out)
+    let results = db_qc::results_of(&client, order_id).await?;
+    db_qc::summaries(&client, &results).await
 }
 
 /// A result's lines: the stored answers in display order, each against its item.

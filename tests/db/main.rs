@@ -17,6 +17,7 @@ mod inventory;
 mod orders;
 mod packaging;
 mod qc;
+mod qc_signatures;
 mod rework;
 mod schema;
 mod seed;

@@ -14,7 +14,7 @@ use cleanstation::domain::order::{
 };
 use cleanstation::domain::qc::{
     Answer, LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultStatus, QcResultSummary,
-    SignedContent, SignedItem, content_hash, signature_text,
+    SignatureFormat, SignedContent, SignedItem, content_hash, signature_text,
 };
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
@@ -43,13 +43,13 @@ impl Floor {
         })
     }
 
-    async fn form(&self, id: Uuid) -> QcForm {
+    pub(crate) async fn form(&self, id: Uuid) -> QcForm {
         self.form_as(&self.token(Role::QcPerson), id)
             .await
             .expect("QC form")
     }
 
-    async fn save_as(
+    pub(crate) async fn save_as(
         &self,
         token: &str,
         id: Uuid,
@@ -97,7 +97,7 @@ impl Floor {
         })
     }
 
-    async fn submit(
+    pub(crate) async fn submit(
         &self,
         id: Uuid,
         answers: Vec<LineAnswer>,
@@ -115,7 +115,11 @@ impl Floor {
         .await
     }
 
-    async fn history_as(&self, role: Role, id: Uuid) -> Result<Vec<QcResultSummary>, DbError> {
+    pub(crate) async fn history_as(
+        &self,
+        role: Role,
+        id: Uuid,
+    ) -> Result<Vec<QcResultSummary>, DbError> {
         self.send(Request::QcHistory {
             token: self.token(role),
             order_id: id,
@@ -145,13 +149,13 @@ impl Floor {
         .await
     }
 
-    async fn qc_verify(&self, build: &str) -> std::process::Output {
+    pub(crate) async fn qc_verify(&self, build: &str) -> std::process::Output {
         self.db.cli(&["qc", "verify", build], &[]).await
     }
 }
 
 /// A T2-B{basins} on fixed legs with `basins` E-Drain basins.
-fn edrain_build(build: &str, basins: i32) -> BuildConfig {
+pub(crate) fn edrain_build(build: &str, basins: i32) -> BuildConfig {
     let model = format!("T2-B{basins}");
     BuildConfig {
         basins: (1..=basins)
@@ -178,7 +182,7 @@ fn edrain_build(build: &str, basins: i32) -> BuildConfig {
 }
 
 /// The index (into `conforming_qc`) of the first required BOOLEAN line.
-fn first_required_boolean(form: &QcForm) -> usize {
+pub(crate) fn first_required_boolean(form: &QcForm) -> usize {
     form.lines
         .iter()
         .position(|l| {
@@ -446,23 +450,22 @@ async fn a_pass_is_signed_in_the_spec_format_and_moves_the_build() {
 
     // The hash, recomputed here from what was submitted, in the order the spec lists items.
     let at = done.at.expect("signed at");
-    let mut items: Vec<SignedItem> = all
+    let items: Vec<SignedItem> = all
         .iter()
-        .map(|a| SignedItem {
-            checklist_item_id: a.item_id,
-            sequence: form
-                .items
-                .iter()
-                .find(|i| i.id == a.item_id)
-                .map(|i| i.sequence)
-                .expect("item"),
-            basin_index: a.basin_index,
-            result_value: a.answer.value.clone(),
-            is_na: a.answer.is_na,
-            notes: a.answer.notes.clone(),
+        .map(|a| {
+            let item = form.items.iter().find(|i| i.id == a.item_id).expect("item");
+            SignedItem {
+                checklist_item_id: a.item_id,
+                sequence: item.sequence,
+                code: item.code.clone(),
+                text: item.description.clone(),
+                basin_index: a.basin_index,
+                result_value: a.answer.value.clone(),
+                is_na: a.answer.is_na,
+                notes: a.answer.notes.clone(),
+            }
         })
         .collect();
-    items.sort_by_key(|i| (i.sequence, i.basin_index));
     let content = SignedContent {
         order_id: id,
         build_number: "QC-B5".into(),
@@ -482,8 +485,23 @@ async fn a_pass_is_signed_in_the_spec_format_and_moves_the_build() {
         .find(|u| u.3 == Role::QcPerson)
         .map(|u| (u.1, u.2))
         .expect("inspector");
-    let expected = signature_text(name, initials, "PRE_QC PASS", at, &content_hash(&content));
+    let expected = signature_text(name, initials, "PRE_QC PASS", &content);
     assert_eq!(done.signature, expected);
+    assert!(
+        done.signature.ends_with(&format!(
+            "Z | v2 sha256:{}",
+            content_hash(&content, SignatureFormat::V2)
+        )),
+        "{}",
+        done.signature
+    );
+    assert!(
+        content
+            .items
+            .iter()
+            .all(|i| !i.code.is_empty() && !i.text.is_empty()),
+        "the form's items have a code and wording to sign"
+    );
     assert!(
         done.signature
             .starts_with("Tom Becker (TB) | PRE_QC PASS | ")

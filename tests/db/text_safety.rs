@@ -499,3 +499,160 @@ fn csv_cells(line: &str) -> Vec<String> {
     }
     cells
 }
+
+/// The use cases behind the screens refuse the same characters, naming the field; the screens show
+/// the refusal (`DbError::Invalid`) with the input kept.
+#[tokio::test]
+async fn screen_use_cases_refuse_forbidden_characters_naming_the_field() {
+    use crate::auth::{ctx, login_ok, send};
+    use cleanstation::db::DbError;
+    use cleanstation::domain::Role;
+    use cleanstation::domain::instructions::{InstructionDraft, StepDraft, ToolDraft};
+    use cleanstation::domain::order::OrderStatus;
+    use cleanstation::domain::service_order::CartLine;
+    use cleanstation::domain::user::NewUser;
+    use cleanstation::msg::Request;
+    use uuid::Uuid;
+
+    let db = seeded().await;
+    let ctx = ctx(&db);
+    let token = |name: &'static str| {
+        let ctx = ctx.clone();
+        async move { login_ok(&ctx, name, DEMO_PASSWORD).await.token }
+    };
+    let (admin, service, procurement, assembler, inspector) = (
+        token("admin").await,
+        token("service").await,
+        token("procurement").await,
+        token("assembler").await,
+        token("inspector").await,
+    );
+    let nowhere = Uuid::new_v4();
+    let cases: Vec<(Request, &str)> = vec![
+        (
+            Request::CreateUser {
+                token: admin.clone(),
+                user: NewUser {
+                    username: "jsmith".into(),
+                    full_name: "Jane\u{1b}]0;x\u{7}Smith".into(),
+                    initials: "JS".into(),
+                    role: Role::Assembler,
+                    password: "long-enough-1".into(),
+                    must_change_password: true,
+                },
+            },
+            "Full name: contains the control character U+001B",
+        ),
+        (
+            Request::SaveWorkInstruction {
+                token: admin.clone(),
+                instruction: Box::new(InstructionDraft {
+                    title: "Mount\u{202E}".into(),
+                    active: true,
+                    steps: vec![StepDraft {
+                        description: "Drill".into(),
+                        safety_notes: None,
+                        estimated_minutes: None,
+                    }],
+                    ..InstructionDraft::default()
+                }),
+            },
+            "Title: contains the direction-changing character U+202E",
+        ),
+        (
+            Request::SaveTool {
+                token: admin.clone(),
+                tool: Box::new(ToolDraft {
+                    name: "Wrench\u{200B}".into(),
+                    active: true,
+                    ..ToolDraft::default()
+                }),
+            },
+            "Name: contains the zero-width character U+200B",
+        ),
+        (
+            Request::Transition {
+                token: admin.clone(),
+                order_id: nowhere,
+                from: OrderStatus::OrderCreated,
+                to: OrderStatus::PartsSent,
+                note: None,
+                override_reason: Some("waiver\u{9b}2J".into()),
+            },
+            "Override reason: contains the control character U+009B",
+        ),
+        (
+            Request::SubmitServiceOrder {
+                token: service.clone(),
+                lines: vec![CartLine {
+                    part_id: "T2-CTRL-EDR1".into(),
+                    quantity: 1,
+                }],
+                notes: Some("Ur\u{85}gent".into()),
+            },
+            "Notes: contains the control character U+0085",
+        ),
+        (
+            Request::RejectServiceOrder {
+                token: procurement.clone(),
+                id: nowhere,
+                reason: "No\u{2066}".into(),
+                internal_note: None,
+            },
+            "Rejection reason: contains the direction-changing character U+2066",
+        ),
+        (
+            Request::FulfilServiceOrder {
+                token: procurement.clone(),
+                id: nowhere,
+                note: None,
+                internal_note: Some("Shelf\u{FEFF}".into()),
+            },
+            "Internal note: contains the zero-width character U+FEFF",
+        ),
+        (
+            Request::AddTaskNote {
+                token: assembler.clone(),
+                task_id: nowhere,
+                note: "Done\u{7}".into(),
+            },
+            "Note: contains the control character U+0007",
+        ),
+        (
+            Request::SaveQcDraft {
+                token: inspector.clone(),
+                order_id: nowhere,
+                qc_type: cleanstation::domain::checklist::FormType::PreQc,
+                job_id: "J-1\u{1b}[2J".into(),
+                answers: Vec::new(),
+            },
+            "Job ID: contains the control character U+001B",
+        ),
+    ];
+    for (request, message) in cases {
+        let what = format!("{request:?}");
+        match send(&ctx, request).await {
+            Err(DbError::Invalid(m)) => assert!(m.contains(message), "{what}: {m}"),
+            other => panic!("{what}: expected a refusal, got {other:?}"),
+        }
+    }
+    let c = db.client().await;
+    let pattern = r"[\u0001-\u0008\u000b-\u001f\u007f-\u009f\u200b\u202e\u2066\ufeff]";
+    let matches: bool = c
+        .query_one("SELECT $1::text ~ $2", &[&"Shelf\u{FEFF}", &pattern])
+        .await
+        .expect("pattern")
+        .get(0);
+    assert!(matches, "the pattern finds what it looks for");
+    for table in ["ServiceOrder", "WorkInstruction", "Tool", "User"] {
+        let hostile: i64 = c
+            .query_one(
+                &format!(r#"SELECT count(*) FROM "{table}" t WHERE t::text ~ $1"#),
+                &[&pattern],
+            )
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(hostile, 0, "{table}: nothing written");
+    }
+}

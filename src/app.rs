@@ -12,16 +12,30 @@ use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
 use crate::screens::password::PasswordScreen;
 use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use crate::text::strip_forbidden;
 use crate::theme::Theme;
 use crate::widgets::status_bar::{DbStatus, StatusInfo};
 use crate::widgets::toast::Toast;
 use crate::widgets::{confirm, help, key_bar, status_bar};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
+
+/// Removes every forbidden character (`text::is_forbidden`) from every cell. Ratatui drops control
+/// characters itself but appends zero-width ones (direction marks, zero-width spaces) to the previous
+/// cell's symbol, so the whole symbol is scanned; a cell left empty shows a space.
+pub fn scrub(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        if let Cow::Owned(clean) = strip_forbidden(cell.symbol()) {
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
+}
 
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
@@ -520,7 +534,14 @@ impl App {
         self.screen = ActiveScreen::Login(LoginScreen::new(self.banner.clone(), notice));
     }
 
+    /// Draws the frame, then takes out of it every character a terminal would act on (see [`scrub`]):
+    /// whatever text the database holds, no screen sends a control sequence.
     pub fn view(&mut self, frame: &mut Frame) {
+        self.draw(frame);
+        scrub(frame.buffer_mut());
+    }
+
+    fn draw(&mut self, frame: &mut Frame) {
         let area = frame.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             self.view_too_small(frame, area);
@@ -609,5 +630,22 @@ impl App {
                 .wrap(Wrap { trim: true }),
             Rect::new(area.x, y, area.width, area.bottom() - y),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_empties_symbols_of_forbidden_characters() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
+        buf[(0, 0)].set_symbol("a\u{202E}\u{200B}");
+        buf[(1, 0)].set_symbol("\u{FEFF}");
+        buf[(2, 0)].set_symbol("é");
+        buf[(3, 0)].set_symbol("\u{1b}");
+        scrub(&mut buf);
+        let symbols: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+        assert_eq!(symbols, vec!["a", " ", "é", " "]);
     }
 }

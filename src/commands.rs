@@ -286,7 +286,13 @@ where
     let prepared = prepare_owner(config, &format!("cleanstation/{verb}")).await?;
     let outcome = step(prepared.pool.clone(), cli_actor(verb)).await;
     seal_before_exit(&prepared.pool).await;
-    outcome.map_err(|e| CliError::Import(e.to_string()))
+    outcome.map_err(|e| match e {
+        // Refused input (and an unreadable file) changed nothing: exit status 2.
+        service::catalog::ImportError::Invalid(_) | service::catalog::ImportError::Io { .. } => {
+            CliError::Refused(e.to_string())
+        }
+        service::catalog::ImportError::Db(_) => CliError::Import(e.to_string()),
+    })
 }
 
 pub async fn seed_demo(config: &Config) -> Result<String, CliError> {

@@ -20,5 +20,6 @@ pub mod screens;
 pub mod service;
 pub mod sys;
 pub mod terminal;
+pub mod text;
 pub mod theme;
 pub mod widgets;

@@ -439,33 +439,41 @@ fn main() -> ExitCode {
     finish(result)
 }
 
-/// Writes report lines to stdout; a closed pipe is not an error of ours.
+/// Writes report lines to stdout; a closed pipe is not an error of ours. Stored text reaches the
+/// reader's terminal only as visible escapes.
 fn print_lines(text: &str) {
+    let text = cleanstation::text::for_terminal(text);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
-/// Prints the outcome (the TUI has already restored the terminal) and picks the exit code.
+/// Prints the outcome (the TUI has already restored the terminal) and picks the exit code. Both
+/// streams get stored text only as visible escapes, never as control sequences.
 fn finish(result: Result<String, CliError>) -> ExitCode {
+    use cleanstation::text::for_terminal;
     match result {
         Ok(text) => {
             if text.is_empty() {
                 return ExitCode::SUCCESS;
             }
+            let text = for_terminal(&text);
             let mut out = std::io::stdout().lock();
             match writeln!(out, "{text}").and_then(|()| out.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
                 // A reader that stopped early (`| head`) is not an error of ours.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("cleanstation: cannot write the output: {e}");
+                    eprintln!(
+                        "{}",
+                        for_terminal(&format!("cleanstation: cannot write the output: {e}"))
+                    );
                     ExitCode::FAILURE
                 }
             }
         }
         Err(e) => {
             tracing::error!(error = %e, "command failed");
-            eprintln!("cleanstation: {e}");
+            eprintln!("{}", for_terminal(&format!("cleanstation: {e}")));
             // Refused input is told apart from a failure, so scripts can react to each.
             if matches!(e, CliError::Refused(_)) {
                 ExitCode::from(commands::EXIT_REFUSED)

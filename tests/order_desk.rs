@@ -310,6 +310,24 @@ fn move_dialog_golden() {
 }
 
 #[test]
+fn a_note_with_a_forbidden_character_is_refused_and_kept() {
+    let mut d = desk();
+    d.key(KeyCode::Char('m'));
+    d.type_str("Pallet\u{202E} 3");
+    d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::Transition { .. }))
+            .is_none()
+    );
+    let screen = d.render(W, H);
+    assert!(
+        screen.contains("Note: contains the direction-changing character U+202E")
+            && screen.contains("Pallet 3"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn moving_sends_the_transition_with_the_note() {
     let mut d = desk();
     d.key(KeyCode::Char('m'));

@@ -10,7 +10,10 @@ use cleanstation::domain::Role;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, notifications, user_for, users};
+use render::{
+    Driver, at, floor_order_detail, init, notification_about_build, notifications,
+    open_build_via_notification, t2_b2_build, user_for, users,
+};
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
     render::snap_in!(screen, state, description, text);
@@ -592,4 +595,89 @@ fn no_panic_at_any_size_confirm_and_dialogs() {
     d.key(KeyCode::Esc);
     d.key(KeyCode::Char('p'));
     d.draw_every_size();
+}
+
+/// Stored text that a terminal would act on: a title change, a screen clear, a bell, C1 controls
+/// (CSI, NEL), a right-to-left override, zero-width and other invisible characters.
+/// Zero-width ones first, so that they land in narrow columns too.
+const HOSTILE: &str = "\u{202E}\u{200B}\u{2066}\u{FEFF}\u{AD}\u{E0041}\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{85}gnp.exe";
+
+/// Every cell of the frame whose symbol holds a character of `text::is_forbidden`.
+fn forbidden_cells(buf: &ratatui::buffer::Buffer) -> Vec<(u16, u16, String)> {
+    let area = buf.area;
+    (area.top()..area.bottom())
+        .flat_map(|y| (area.left()..area.right()).map(move |x| (x, y)))
+        .filter_map(|(x, y)| {
+            let symbol = buf[(x, y)].symbol();
+            symbol
+                .chars()
+                .any(cleanstation::text::is_forbidden)
+                .then(|| (x, y, format!("{symbol:?}")))
+        })
+        .collect()
+}
+
+#[test]
+fn no_cell_holds_a_character_a_terminal_acts_on() {
+    let mut evil_user = user_for(Role::Admin);
+    evil_user.full_name = format!("{HOSTILE}Ada Lindqvist");
+    let mut list = users();
+    for u in &mut list {
+        u.full_name = format!("{HOSTILE}{}", u.full_name);
+        u.initials = format!("{HOSTILE}{}", u.initials);
+    }
+
+    // The status bar (the user's name) and a refusal shown by the screen.
+    let mut d = driver(Theme::ansi());
+    d.login(evil_user.clone());
+    d.open_home_entry("Users");
+    assert!(d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Err(DbError::Invalid(format!("Refused: {HOSTILE}"))),
+    ));
+    let shown = d.render(80, 24);
+    assert!(shown.contains("Refused: ]0;pwned[2J31mgnp.exe"), "{shown}");
+    // Without the scrub the frame would hold the zero-width characters; this is what keeps them out.
+    assert_eq!(
+        forbidden_cells(&render::draw(&mut d.app, 80, 24)),
+        Vec::new()
+    );
+
+    // The user list.
+    let mut d = driver(Theme::ansi());
+    d.login(evil_user);
+    d.open_home_entry("Users");
+    assert!(d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Ok(Reply::Users(list)),
+    ));
+    assert_eq!(
+        forbidden_cells(&render::draw(&mut d.app, 80, 24)),
+        Vec::new()
+    );
+
+    // A build's detail reached from a notification: the PO's texts and the notification's.
+    let order = uuid::Uuid::from_u128(0x7e57);
+    let mut detail = floor_order_detail(
+        order,
+        "PO-1",
+        t2_b2_build(serde_json::json!({})),
+        cleanstation::domain::order::OrderStatus::ReadyForProduction,
+        at(13, 9, 0),
+    );
+    detail.header.customer_name = format!("Lakeview{HOSTILE}");
+    detail.header.sales_person = format!("{HOSTILE}Daniel");
+    detail.header.project_name = Some(HOSTILE.into());
+    detail.header.notes = Some(format!("Deliver{HOSTILE} before noon"));
+    let about = notification_about_build(
+        order,
+        "TASK_ASSIGNMENT",
+        &format!("Assigned{HOSTILE}"),
+        &format!("PO-1{HOSTILE}"),
+        at(13, 9, 5),
+    );
+    let mut d = open_build_via_notification(Theme::ansi(), Role::Assembler, vec![about], detail);
+    for (w, h) in [(80, 24), (120, 40)] {
+        assert_eq!(forbidden_cells(&render::draw(&mut d.app, w, h)), Vec::new());
+    }
 }

@@ -5,6 +5,7 @@
 //! order-preserving tree first ([`Json`]): `serde_json` maps silently keep the last of two equal keys, which
 //! would hide a duplicated part or assembly id.
 
+use crate::text::check_text;
 use postgres_types::{FromSql, ToSql};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::{HashMap, HashSet};
@@ -772,6 +773,9 @@ fn duplicate_ids(records: &[(String, Json)], file: &str, kind: &str, errs: &mut 
 }
 
 fn check_id(what: &str, id: &str, max: usize, errs: &mut Vec<String>) {
+    if let Err(m) = check_text(&format!("{what}: the id"), id, false) {
+        errs.push(m);
+    }
     let len = id.chars().count();
     if id.trim().is_empty() {
         errs.push(format!("{what}: the id is empty"));
@@ -848,7 +852,12 @@ impl<'w, 'a, 'e> Fields<'w, 'a, 'e> {
         ));
     }
 
+    /// Every stored string passes here: one line, no forbidden character, within `max`.
     fn check_len(&mut self, key: &str, s: &str, max: usize) -> bool {
+        if let Err(m) = check_text(&format!("{}: \"{key}\"", self.what), s, false) {
+            self.errs.push(m);
+            return false;
+        }
         let len = s.chars().count();
         if len > max {
             self.errs.push(format!(
@@ -1214,6 +1223,93 @@ mod tests {
             ]
         );
         assert_eq!(c.assemblies[1].subcategory_code, None);
+    }
+
+    #[test]
+    fn every_text_field_refuses_forbidden_characters() {
+        // (file, the text replaced, where the message says it is)
+        let cases: [(&str, &str, &str); 12] = [
+            ("parts", r#""name":"BOLT""#, r#"part "P1": "name""#),
+            ("parts", r#""vendor":"TORVAN""#, r#"part "P2": "vendor""#),
+            (
+                "parts",
+                r#""description":"d""#,
+                r#"part "P2": "description""#,
+            ),
+            ("parts", r#""P1":{"#, r#"part "P1X": the id"#),
+            ("assemblies", r#""name":"KIT""#, r#"assembly "A1": "name""#),
+            (
+                "assemblies",
+                r#""category_code":"718""#,
+                r#"assembly "A1": "category_code""#,
+            ),
+            (
+                "assemblies",
+                r#""notes":"x""#,
+                r#"assembly "A1" component 1: "notes""#,
+            ),
+            (
+                "assemblies",
+                r#""part_id":"P1""#,
+                r#"assembly "A1" component 2: "part_id""#,
+            ),
+            (
+                "categories",
+                r#""name":"CONTROL BOX""#,
+                r#"category "718": "name""#,
+            ),
+            (
+                "categories",
+                r#""description":"c""#,
+                r#"category "718": "description""#,
+            ),
+            (
+                "categories",
+                r#""name":"1 BASIN""#,
+                r#"subcategory "718.001": "name""#,
+            ),
+            (
+                "categories",
+                r#""description":"s""#,
+                r#"subcategory "718.001": "description""#,
+            ),
+        ];
+        for (c, escaped, kind) in [
+            ('\u{1b}', "\\u001b", "the control character U+001B"),
+            (
+                '\u{202E}',
+                "\\u202e",
+                "the direction-changing character U+202E",
+            ),
+            ('\u{200B}', "\\u200b", "the zero-width character U+200B"),
+        ] {
+            for (file, text, at) in cases {
+                // Put the character before the value's closing quote (the id's: inside the key).
+                let evil = if text.ends_with(":{") {
+                    text.replacen("\":{", &format!("X{escaped}\":{{"), 1)
+                } else {
+                    format!("{}{escaped}\"", &text[..text.len() - 1])
+                };
+                let at = at.replace("P1X", &format!("P1X{c}"));
+                let (mut p, mut a, mut g) = (
+                    PARTS.to_string(),
+                    ASSEMBLIES.to_string(),
+                    CATEGORIES.to_string(),
+                );
+                let target = match file {
+                    "parts" => &mut p,
+                    "assemblies" => &mut a,
+                    _ => &mut g,
+                };
+                assert!(target.contains(text), "{text}");
+                *target = target.replacen(text, &evil, 1);
+                let errs = errors(&p, &a, &g);
+                assert_one_error_containing(
+                    &errs,
+                    &[&format!("{file}.json: {at}: contains {kind}; remove it")],
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! an item apply everywhere); the remaining checks collect every problem, each naming the template and item.
 
 use crate::domain::applies_when::{self, Expr};
+use crate::text::check_text;
 use postgres_types::{FromSql, ToSql};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue, json};
@@ -363,8 +364,56 @@ fn non_empty(what: &str, key: &str, value: &str, max: usize, errs: &mut Vec<Stri
     }
 }
 
+/// Refuses a forbidden character (`text::check_text`) in any of `texts`, named `<what>: <key>`. Every
+/// text of the file is one line where it is shown.
+fn plain_texts<'a>(
+    what: &str,
+    texts: impl IntoIterator<Item = (String, &'a str)>,
+    errs: &mut Vec<String>,
+) {
+    for (key, value) in texts {
+        if let Err(m) = check_text(&format!("{what}: {key}"), value, false) {
+            errs.push(m);
+        }
+    }
+}
+
+/// `(key, value)` for a text, `(key n, value)` for each entry of a list.
+fn one<'a>(key: &str, value: Option<&'a str>) -> Vec<(String, &'a str)> {
+    value.map(|v| (key.to_string(), v)).into_iter().collect()
+}
+
+fn each<'a>(key: &str, values: Option<&'a [String]>) -> Vec<(String, &'a str)> {
+    values
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("{key} {}", i + 1), v.as_str()))
+        .collect()
+}
+
 fn template(t: RawTemplate, what: &str, errs: &mut Vec<String>) -> Option<Template> {
     let before = errs.len();
+    let mut texts = [
+        one("key", Some(&t.key)),
+        one("name", Some(&t.name)),
+        one("formType", Some(&t.form_type)),
+        one("usage", Some(&t.usage)),
+        one("source", t.source.as_deref()),
+        one("description", t.description.as_deref()),
+        each("headerFields", Some(&t.header_fields)),
+    ]
+    .concat();
+    for (i, p) in t.procedures.iter().enumerate() {
+        let n = i + 1;
+        texts.extend(one(&format!("procedure {n} name"), Some(&p.name)));
+        texts.extend(each(
+            &format!("procedure {n} materials"),
+            Some(&p.materials),
+        ));
+        texts.extend(each(&format!("procedure {n} steps"), Some(&p.steps)));
+    }
+    plain_texts(what, texts, errs);
     non_empty(what, "key", &t.key, usize::MAX, errs);
     non_empty(what, "name", &t.name, MAX_FORM_NAME_LEN, errs);
     let form_type = FormType::parse(&t.form_type);
@@ -469,6 +518,23 @@ fn only_when(
 
 fn item(raw: RawItem, usage: Option<Usage>, what: &str, errs: &mut Vec<String>) -> Option<Item> {
     let before = errs.len();
+    let texts = [
+        one("code", Some(&raw.code)),
+        one("section", Some(&raw.section)),
+        one("description", Some(&raw.description)),
+        one("checkType", Some(&raw.check_type)),
+        each("options", raw.options.as_deref()),
+        one("unit", raw.unit.as_deref()),
+        one("appliesWhen", raw.applies_when.as_deref()),
+        each("noteRequiredFor", raw.note_required_for.as_deref()),
+        one("storeTo", raw.store_to.as_deref()),
+        one("testType", raw.test_type.as_deref()),
+        one("itemId", raw.item_id.as_deref()),
+        one("qtyFrom", raw.qty_from.as_deref()),
+        one("catalogGap", raw.catalog_gap.as_deref()),
+    ]
+    .concat();
+    plain_texts(what, texts, errs);
     non_empty(what, "code", &raw.code, usize::MAX, errs);
     non_empty(what, "section", &raw.section, MAX_SECTION_LEN, errs);
     non_empty(what, "description", &raw.description, usize::MAX, errs);
@@ -843,6 +909,50 @@ max = 2.5
         let b = &f.templates[0].items[1];
         assert_eq!((b.min, b.max), (Some(1.0), Some(2.5)));
         assert!(!b.basin_specific);
+    }
+
+    #[test]
+    fn every_text_refuses_forbidden_characters() {
+        let cases = [
+            (r#"name = "Mini""#, r#"template "T": name"#),
+            (r#"section = "S""#, r#"template "T" item "A": section"#),
+            (
+                r#"description = "first""#,
+                r#"template "T" item "A": description"#,
+            ),
+            (r#"unit = "degC""#, r#"template "T" item "B": unit"#),
+        ];
+        for (c, kind) in [
+            ("\\u001B", "the control character U+001B"),
+            ("\\u202E", "the direction-changing character U+202E"),
+            ("\\u200B", "the zero-width character U+200B"),
+        ] {
+            for (text, at) in cases {
+                let evil = MINI.replacen(text, &format!("{}{c}\"", &text[..text.len() - 1]), 1);
+                assert_error(
+                    &errors(&evil),
+                    &[&format!("{at}: contains {kind}; remove it")],
+                );
+            }
+        }
+        let procedure = MINI.replacen(
+            "[[template.item]]",
+            "[[template.procedure]]\nname = \"P\"\nsteps = [\"ok\", \"bad\\u0007\"]\n\n[[template.item]]",
+            1,
+        );
+        assert_error(
+            &errors(&procedure),
+            &[r#"template "T": procedure 1 steps 2: contains the control character U+0007"#],
+        );
+        let options = MINI.replacen(
+            r#"checkType = "BOOLEAN""#,
+            "checkType = \"MULTI_CHOICE\"\noptions = [\"A\\u200B\"]",
+            1,
+        );
+        assert_error(
+            &errors(&options),
+            &[r#"item "A": options 1: contains the zero-width character U+200B"#],
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Work instructions and tools as the admin edits them, and the rules an edit must meet.
 
 use crate::domain::tasks::StepView;
+use crate::text::check_text;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -89,6 +90,22 @@ pub enum DraftField {
     Category,
 }
 
+impl DraftField {
+    /// How the messages name the field.
+    pub fn label(self) -> String {
+        match self {
+            DraftField::Title => "Title".into(),
+            DraftField::Description => "Description".into(),
+            DraftField::Steps => "Steps".into(),
+            DraftField::StepDescription(i) => format!("Step {} description", i + 1),
+            DraftField::StepSafety(i) => format!("Step {} safety notes", i + 1),
+            DraftField::StepMinutes(i) => format!("Step {} minutes", i + 1),
+            DraftField::Name => "Name".into(),
+            DraftField::Category => "Category".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftError {
     pub field: DraftField,
@@ -143,7 +160,10 @@ impl Checks {
     }
 
     fn bounded(&mut self, field: DraftField, subject: &str, text: &str, max: usize) {
-        if text.chars().count() > max {
+        // Every field is one line on the screen.
+        if let Err(m) = check_text(&field.label(), text, false) {
+            self.errors.push(err(field, m));
+        } else if text.chars().count() > max {
             self.errors.push(err(
                 field,
                 format!("{subject} longer than {max} characters"),
@@ -317,6 +337,48 @@ mod tests {
         let mut zero = draft("T", vec![step("x")]);
         zero.steps[0].estimated_minutes = Some(0);
         assert!(validate_instruction(&zero).is_ok());
+    }
+
+    #[test]
+    fn every_text_refuses_forbidden_characters() {
+        let mut d = draft("Mount\u{1b}[2J", vec![step("Drill"), step("Fit\u{200B}")]);
+        d.description = Some("Box\u{202E}".into());
+        d.steps[0].safety_notes = Some("Goggles\u{9b}".into());
+        let messages: Vec<String> = validate_instruction(&d)
+            .expect_err("refused")
+            .into_iter()
+            .map(|e| e.message)
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                "Title: contains the control character U+001B; remove it",
+                "Description: contains the direction-changing character U+202E; remove it",
+                "Step 1 safety notes: contains the control character U+009B; remove it",
+                "Step 2 description: contains the zero-width character U+200B; remove it",
+            ]
+        );
+        let t = ToolDraft {
+            name: "Wrench".into(),
+            description: Some("two\nlines".into()),
+            category: Some("Hand\u{7}".into()),
+            ..ToolDraft::default()
+        };
+        let e = validate_tool(&t).expect_err("refused");
+        assert_eq!(
+            (e[0].field, e[0].message.as_str()),
+            (
+                DraftField::Description,
+                "Description: contains a line break (U+000A); this field takes one line"
+            )
+        );
+        assert_eq!(
+            (e[1].field, e[1].message.as_str()),
+            (
+                DraftField::Category,
+                "Category: contains the control character U+0007; remove it"
+            )
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::domain::Role;
 use crate::domain::order::{OrderAction, OrderStatus};
+use crate::text::check_text;
 use uuid::Uuid;
 
 /// What must hold before a move, checked by the service against the locked row.
@@ -225,6 +226,7 @@ pub fn check_transition(
 /// The override reason, trimmed: 1-1000 characters, not blank.
 pub fn override_reason(reason: &str) -> Result<String, String> {
     let r = reason.trim();
+    check_text("Override reason", r, false)?;
     if r.is_empty() || r.chars().count() > MAX_OVERRIDE_REASON {
         return Err(OVERRIDE_REASON_REQUIRED.into());
     }
@@ -254,6 +256,8 @@ pub fn shipping_notes(packed: Option<&str>) -> Result<Option<String>, String> {
     };
     let (tracking, note) = packed.split_once('\n').unwrap_or((packed, ""));
     let (tracking, note) = (tracking.trim(), note.trim());
+    check_text("Tracking number", tracking, false)?;
+    check_text("Shipping note", note, false)?;
     if tracking.chars().count() > MAX_TRACKING {
         return Err(format!(
             "Tracking number must be at most {MAX_TRACKING} characters"
@@ -277,6 +281,9 @@ pub fn shipping_notes(packed: Option<&str>) -> Result<Option<String>, String> {
 /// A free note on a move other than T10, trimmed; blank is none.
 pub fn transition_note(note: Option<&str>) -> Result<Option<String>, String> {
     let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(n) = note {
+        check_text("Note", n, false)?;
+    }
     match note {
         Some(n) if n.chars().count() > MAX_NOTE => {
             Err(format!("Note must be at most {MAX_NOTE} characters"))
@@ -644,6 +651,31 @@ mod tests {
         assert!(shipping_notes(Some(&format!("1\n{}", "n".repeat(1001)))).is_err());
         assert!(transition_note(Some(&"n".repeat(1001))).is_err());
         assert_eq!(transition_note(Some("  ")), Ok(None));
+    }
+
+    #[test]
+    fn notes_and_reasons_refuse_forbidden_characters() {
+        assert_eq!(
+            override_reason("waiver\u{1b}[2J"),
+            Err("Override reason: contains the control character U+001B; remove it".into())
+        );
+        assert_eq!(
+            transition_note(Some("ok\u{202E}")),
+            Err("Note: contains the direction-changing character U+202E; remove it".into())
+        );
+        assert_eq!(
+            shipping_notes(pack_shipping("1Z\u{200B}9", "").as_deref()),
+            Err("Tracking number: contains the zero-width character U+200B; remove it".into())
+        );
+        assert_eq!(
+            shipping_notes(pack_shipping("1Z9", "by\u{85}truck").as_deref()),
+            Err("Shipping note: contains the control character U+0085; remove it".into())
+        );
+        // The packing's own line break separates the two fields; a second one is refused.
+        assert_eq!(
+            shipping_notes(Some("1Z9\nby\ntruck")),
+            Err("Shipping note: contains a line break (U+000A); this field takes one line".into())
+        );
     }
 
     #[test]

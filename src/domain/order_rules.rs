@@ -9,6 +9,7 @@ use crate::domain::order::{
     NewOrder, OrderDocumentType, OrderHeader, PegboardSizeType, STANDARD_BASINS, SinkFamily,
     WIZARD_DOCUMENT_TYPES, basins_of_model,
 };
+use crate::text::{check_identifier, check_text};
 use chrono::NaiveDate;
 
 /// One broken rule: where, and the message the user sees.
@@ -90,34 +91,44 @@ fn required_len(value: &str, name: &str, min: usize, max: usize) -> Option<Strin
     }
 }
 
+/// A forbidden character in a one-line field (every field of an order is one line in the wizard).
+fn text_error(label: &str, value: &str) -> Option<String> {
+    check_text(label, value.trim(), false).err()
+}
+
+/// Visible ASCII only (letters, digits, `-`, `_`, `.`, `/`; `text::check_identifier`): two PO numbers
+/// that read the same are the same. Not in the spec's table of messages.
 pub fn check_po_number(value: &str) -> Option<String> {
+    if let Some(e) = text_error("PO number", value) {
+        return Some(e);
+    }
     if let Some(e) = required_len(value, "PO number", 3, 50) {
         return Some(e);
     }
-    // Not in the spec's table of messages: a pasted tab or escape must still be refused.
-    value
-        .trim()
-        .chars()
-        .any(char::is_control)
-        .then(|| "PO number must not contain control characters".to_string())
+    check_identifier("PO number", value.trim()).err()
 }
 
 pub fn check_customer_name(value: &str) -> Option<String> {
-    required_len(value, "Customer name", 3, 100)
+    text_error("Customer name", value).or_else(|| required_len(value, "Customer name", 3, 100))
 }
 
 pub fn check_project_name(value: &str) -> Option<String> {
+    if let Some(e) = text_error("Project name", value) {
+        return Some(e);
+    }
     let v = value.trim();
     (!v.is_empty() && !(3..=100).contains(&chars(v)))
         .then(|| "Project name must be 3 to 100 characters, or empty".to_string())
 }
 
 pub fn check_sales_person(value: &str) -> Option<String> {
-    required_len(value, "Sales person", 3, 100)
+    text_error("Sales person", value).or_else(|| required_len(value, "Sales person", 3, 100))
 }
 
 pub fn check_notes(value: &str) -> Option<String> {
-    (chars(value) > MAX_NOTES).then(|| format!("Notes must be at most {MAX_NOTES} characters"))
+    text_error("Notes", value).or_else(|| {
+        (chars(value) > MAX_NOTES).then(|| format!("Notes must be at most {MAX_NOTES} characters"))
+    })
 }
 
 fn want_date_after(date: NaiveDate, today: NaiveDate) -> Option<String> {
@@ -168,8 +179,11 @@ pub fn parse_build_count(text: &str) -> Result<usize, String> {
     }
 }
 
-/// `^[A-Za-z0-9-]{3,50}$`.
+/// `^[A-Za-z0-9-]{3,50}$`; a forbidden character is named as such.
 pub fn check_build_number(value: &str) -> Option<String> {
+    if let Some(e) = check_text("Build number", value, false).err() {
+        return Some(e);
+    }
     if value.trim().is_empty() {
         return Some("Build number is required".into());
     }
@@ -296,7 +310,9 @@ pub fn validate_build(build: &BuildConfig) -> Vec<FieldError> {
         e.push("sinkFamily", m);
     }
     let model_basins = basins_of_model(&build.sink_model);
-    if model_basins.is_none() {
+    if let Some(m) = text_error("Sink model", &build.sink_model) {
+        e.push("sinkModel", m);
+    } else if model_basins.is_none() {
         e.push("sinkModel", "Select a sink model");
     }
     if !in_range(build.sink_width, 24, 120) {
@@ -311,10 +327,14 @@ pub fn validate_build(build: &BuildConfig) -> Vec<FieldError> {
             "Length must be a whole number of inches from 48 to 120",
         );
     }
-    match build.legs_model.as_str() {
-        "DL27" | "DL14" => {}
-        "LC1" if build.legs_type == LegsType::HeightAdjustable => {}
-        "LC1" => e.push(
+    match (
+        build.legs_model.as_str(),
+        text_error("Legs model", &build.legs_model),
+    ) {
+        (_, Some(m)) => e.push("legsModel", m),
+        ("DL27" | "DL14", _) => {}
+        ("LC1", _) if build.legs_type == LegsType::HeightAdjustable => {}
+        ("LC1", _) => e.push(
             "legsModel",
             "LC1 legs are available only as height-adjustable",
         ),
@@ -385,6 +405,9 @@ pub fn validate_build(build: &BuildConfig) -> Vec<FieldError> {
     let mut seen: Vec<&str> = Vec::new();
     for (i, a) in build.accessories.iter().enumerate() {
         let i = i + 1;
+        if let Some(m) = text_error(&format!("Accessory {i}: assembly id"), &a.assembly_id) {
+            e.push(format!("accessories[{i}].assemblyId"), m);
+        }
         if !in_range(a.quantity, 1, 99) {
             e.push(
                 format!("accessories[{i}].quantity"),
@@ -526,6 +549,10 @@ pub fn sanitized_file_name(name: &str) -> String {
 pub fn check_attachment(path: &str, document_type: OrderDocumentType) -> Option<String> {
     if path.trim().is_empty() {
         return Some(cannot_read_file(path));
+    }
+    // The file's name is stored and shown.
+    if let Some(m) = text_error("Attachment", path) {
+        return Some(m);
     }
     if let Err(m) = attachment_content_type(&attachment_name(path)) {
         return Some(m);
@@ -747,8 +774,22 @@ mod tests {
         one(
             &validate_header(&h, today()),
             "poNumber",
-            "PO number must not contain control characters",
+            "PO number: contains the control character U+0009; remove it",
         );
+        h.po_number = "PO-1\u{200B}042".into();
+        one(
+            &validate_header(&h, today()),
+            "poNumber",
+            "PO number: contains the zero-width character U+200B; remove it",
+        );
+        h.po_number = "PO 1042".into();
+        one(
+            &validate_header(&h, today()),
+            "poNumber",
+            "PO number: contains \" \" (U+0020); use only letters A-Z, digits and - _ . /",
+        );
+        h.po_number = "PO-1042/A_2.1".into();
+        assert!(validate_header(&h, today()).is_empty());
         assert_eq!(po_number_exists("PO-1"), "PO number PO-1 already exists");
     }
 
@@ -1185,6 +1226,76 @@ mod tests {
         );
         b.accessories = vec![line("T-OA-MNT-ARM", 100)];
         assert_eq!(validate_build(&b).len(), 1);
+    }
+
+    type SetHeader = fn(&mut OrderHeader, String);
+    type SetBuild = fn(&mut BuildConfig, String);
+
+    #[test]
+    fn every_text_field_refuses_forbidden_characters() {
+        for (c, kind) in [
+            ('\u{1b}', "control character U+001B"),
+            ('\u{202E}', "direction-changing character U+202E"),
+            ('\u{200B}', "zero-width character U+200B"),
+        ] {
+            let header_fields: [(&str, &str, SetHeader); 5] = [
+                ("poNumber", "PO number", |h, v| h.po_number = v),
+                ("customerName", "Customer name", |h, v| h.customer_name = v),
+                ("projectName", "Project name", |h, v| {
+                    h.project_name = Some(v)
+                }),
+                ("salesPerson", "Sales person", |h, v| h.sales_person = v),
+                ("notes", "Notes", |h, v| h.notes = Some(v)),
+            ];
+            for (field, label, set) in header_fields {
+                let mut h = header();
+                set(&mut h, format!("Valid{c}Text"));
+                one(
+                    &validate_header(&h, today()),
+                    field,
+                    &format!("{label}: contains the {kind}; remove it"),
+                );
+            }
+            let build_fields: [(&str, &str, SetBuild); 3] = [
+                ("sinkModel", "Sink model", |b, v| b.sink_model = v),
+                ("legsModel", "Legs model", |b, v| b.legs_model = v),
+                (
+                    "accessories[1].assemblyId",
+                    "Accessory 1: assembly id",
+                    |b, v| {
+                        b.accessories = vec![AccessoryLine {
+                            assembly_id: v,
+                            quantity: 1,
+                        }];
+                    },
+                ),
+            ];
+            for (field, label, set) in build_fields {
+                let mut b = build("B-1");
+                set(&mut b, format!("T2{c}-B2"));
+                let errors = validate_build(&b);
+                assert!(
+                    errors.contains(&FieldError {
+                        build: Some("B-1".into()),
+                        field: field.into(),
+                        message: format!("{label}: contains the {kind}; remove it"),
+                    }),
+                    "{field}: {errors:?}"
+                );
+            }
+            assert_eq!(
+                check_build_number(&format!("B-1{c}")),
+                Some(format!("Build number: contains the {kind}; remove it"))
+            );
+        }
+        assert_eq!(
+            check_notes("one\ntwo").as_deref(),
+            Some("Notes: contains a line break (U+000A); this field takes one line")
+        );
+        assert_eq!(
+            check_attachment("/tmp/\u{1b}[2J.pdf", OrderDocumentType::PoDocument).as_deref(),
+            Some("Attachment: contains the control character U+001B; remove it")
+        );
     }
 
     #[test]

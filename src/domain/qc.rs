@@ -5,6 +5,7 @@
 use crate::domain::applies_when::{BasinFacts, SinkFacts, compile, eval};
 use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::order::{BuildConfig, DocumentLanguage};
+use crate::text::check_text;
 use chrono::NaiveDateTime;
 use postgres_types::{FromSql, ToSql};
 use rust_decimal::Decimal;
@@ -475,8 +476,23 @@ fn judge_choice(item: &QcItemDef, value: &str, answer: &Answer) -> Judgement {
     Judgement::Conforming
 }
 
+/// An answer's text may hold no forbidden character (`text::check_text`): the value is one line,
+/// the notes are edited over several lines.
+pub fn check_answer_text(answer: &Answer) -> Result<(), String> {
+    if let Some(v) = &answer.value {
+        check_text("Answer", v, false)?;
+    }
+    if let Some(n) = &answer.notes {
+        check_text("Note", n, true)?;
+    }
+    Ok(())
+}
+
 /// How `answer` stands against `item` (checklists.toml, ANSWERS AND CONFORMANCE).
 pub fn judge(item: &QcItemDef, answer: &Answer) -> Judgement {
+    if let Err(why) = check_answer_text(answer) {
+        return Judgement::Invalid(why);
+    }
     let value = answer.value.as_deref().filter(|v| !v.trim().is_empty());
     if answer.is_na {
         if item.check_type != CheckType::NaOption {
@@ -808,6 +824,7 @@ pub fn signature_matches(signature: &str, content: &SignedContent) -> bool {
 /// The job id, trimmed, or the spec's message.
 pub fn validate_job_id(job_id: &str) -> Result<String, String> {
     let t = job_id.trim();
+    check_text("Job ID", t, false)?;
     if t.is_empty() || t.chars().count() > JOB_ID_MAX {
         Err("Job ID is required".into())
     } else {
@@ -817,6 +834,9 @@ pub fn validate_job_id(job_id: &str) -> Result<String, String> {
 
 /// The failure reason, trimmed, or the spec's message.
 pub fn validate_reason(reason: Option<&str>) -> Result<String, String> {
+    if let Some(r) = reason {
+        check_text("Failure reason", r.trim(), false)?;
+    }
     match reason.map(str::trim) {
         Some(r) if !r.is_empty() && r.chars().count() <= REASON_MAX => Ok(r.to_string()),
         _ => Err("A failure reason is required".into()),
@@ -1597,5 +1617,39 @@ mod tests {
         );
         assert!(validate_reason(Some(&"r".repeat(REASON_MAX))).is_ok());
         assert!(validate_reason(Some(&"r".repeat(REASON_MAX + 1))).is_err());
+        assert_eq!(
+            validate_job_id("J-1\u{1b}[2J"),
+            Err("Job ID: contains the control character U+001B; remove it".into())
+        );
+        assert_eq!(
+            validate_reason(Some("leak\u{202E}")),
+            Err(
+                "Failure reason: contains the direction-changing character U+202E; remove it"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn answer_text_refuses_forbidden_characters() {
+        let t = def("T", CheckType::Text, json!({}));
+        assert_eq!(judge(&t, &said("fine")), Judgement::Conforming);
+        assert_eq!(
+            invalid(judge(&t, &said("bad\u{200B}"))),
+            "Answer: contains the zero-width character U+200B; remove it"
+        );
+        assert_eq!(
+            invalid(judge(&t, &said("one\ntwo"))),
+            "Answer: contains a line break (U+000A); this field takes one line"
+        );
+        // Notes take lines, but nothing a terminal would act on.
+        assert_eq!(
+            judge(&t, &noted("fine", "line one\nline two")),
+            Judgement::Conforming
+        );
+        assert_eq!(
+            invalid(judge(&t, &noted("fine", "x\u{1b}]0;t\u{7}"))),
+            "Note: contains the control character U+001B; remove it"
+        );
     }
 }

@@ -4,6 +4,7 @@
 use crate::domain::Role;
 use crate::domain::bom::{ItemType, canonical_id};
 use crate::domain::service_catalog::ServiceCatalog;
+use crate::text::check_text;
 use chrono::NaiveDateTime;
 use postgres_types::{FromSql, ToSql};
 use serde::{Deserialize, Serialize};
@@ -309,11 +310,12 @@ pub fn check_submission(
     Ok(Submission { lines, notes })
 }
 
-/// Trims an optional text; blank is none. `what` names it in the length message.
+/// Trims an optional one-line text; blank is none. `what` names it in the messages.
 pub fn clean_text(text: Option<&str>, max: usize, what: &str) -> Result<Option<String>, String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
+    check_text(what, text, false)?;
     if text.chars().count() > max {
         return Err(format!("{what} may have at most {max} characters"));
     }
@@ -326,6 +328,7 @@ pub fn check_reason(reason: &str) -> Result<String, String> {
     if reason.is_empty() {
         return Err("A rejection reason is required".into());
     }
+    check_text("Rejection reason", reason, false)?;
     if reason.chars().count() > MAX_REASON {
         return Err(format!(
             "A rejection reason may have at most {MAX_REASON} characters"
@@ -580,6 +583,29 @@ mod tests {
         );
         let exact = "x".repeat(MAX_NOTES);
         assert!(check_submission(&[line("P1", 999)], Some(&exact), &c).is_ok());
+        assert_eq!(
+            check_submission(&[line("P1", 1)], Some("urgent\u{1b}[2J"), &c),
+            Err("Notes: contains the control character U+001B; remove it".into())
+        );
+    }
+
+    #[test]
+    fn notes_and_reasons_refuse_forbidden_characters() {
+        assert_eq!(
+            clean_text(Some(" ok\u{200B} "), 10, "Internal note"),
+            Err("Internal note: contains the zero-width character U+200B; remove it".into())
+        );
+        assert_eq!(
+            check_reason("no\u{202E}"),
+            Err(
+                "Rejection reason: contains the direction-changing character U+202E; remove it"
+                    .into()
+            )
+        );
+        assert_eq!(
+            clean_text(Some(" fine "), 10, "Note"),
+            Ok(Some("fine".into()))
+        );
     }
 
     fn order_lines() -> Vec<ServiceOrderLine> {

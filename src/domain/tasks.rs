@@ -6,6 +6,7 @@ use crate::domain::bom_document::BomDocument;
 use crate::domain::checklist::CheckType;
 use crate::domain::order::{BasinType, BuildConfig, DocumentLanguage, OrderStatus};
 use crate::domain::qc::{self, QcItemDef};
+use crate::text::check_text;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -282,6 +283,11 @@ pub fn completion_notes(
     options: &[String],
     c: &TaskCompletion,
 ) -> Result<Option<String>, String> {
+    for (label, text) in [("Reason", &c.na_reason), ("Note", &c.notes)] {
+        if let Some(t) = text {
+            check_text(label, t.trim(), false)?;
+        }
+    }
     let too_long = |t: Option<&str>| t.is_some_and(|t| t.trim().chars().count() > MAX_NOTE);
     if too_long(c.na_reason.as_deref()) || too_long(c.notes.as_deref()) {
         return Err(format!(
@@ -330,6 +336,7 @@ pub fn completion_notes(
 /// A note the assembler adds: trimmed, not blank, bounded.
 pub fn validate_note(note: &str) -> Result<String, String> {
     let note = note.trim();
+    check_text("Note", note, false)?;
     if note.is_empty() {
         Err("The note is empty".into())
     } else if note.chars().count() > MAX_NOTE {
@@ -508,6 +515,26 @@ mod tests {
         );
         assert_eq!(validate_note(" x "), Ok("x".into()));
         assert!(validate_note("  ").is_err());
+        assert_eq!(
+            validate_note("x\u{7}"),
+            Err("Note: contains the control character U+0007; remove it".into())
+        );
+        let na = TaskCompletion {
+            na_reason: Some("not fitted\u{202E}".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            completion_notes(Some(CheckType::NaOption), &[], &na),
+            Err("Reason: contains the direction-changing character U+202E; remove it".into())
+        );
+        let noted = TaskCompletion {
+            notes: Some("done\u{200B}".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            completion_notes(None, &[], &noted),
+            Err("Note: contains the zero-width character U+200B; remove it".into())
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Users as the application sees them, and the rules for their fields.
 
 use crate::domain::Role;
+use crate::text::check_text;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -59,13 +60,12 @@ pub fn validate_full_name(raw: &str) -> Result<String, String> {
     if n.chars().count() > 100 {
         return Err("Full name must be at most 100 characters".into());
     }
-    if n.chars().any(char::is_control) {
-        return Err("Full name must not contain control characters".into());
-    }
+    check_text("Full name", n, false)?;
     Ok(n.to_string())
 }
 
 pub fn validate_initials(raw: &str) -> Result<String, String> {
+    check_text("Initials", raw.trim(), false)?;
     let i = raw.trim().to_uppercase();
     if i.is_empty() {
         return Err("Initials are required".into());
@@ -123,6 +123,23 @@ mod tests {
     fn password_rules() {
         assert!(validate_password("123456789").is_err());
         assert!(validate_password("1234567890").is_ok());
+    }
+
+    #[test]
+    fn names_refuse_forbidden_characters() {
+        assert_eq!(validate_full_name(" Jane Doe "), Ok("Jane Doe".into()));
+        assert_eq!(
+            validate_full_name("Jane\u{1b}]0;x\u{7}"),
+            Err("Full name: contains the control character U+001B; remove it".into())
+        );
+        assert_eq!(
+            validate_full_name("Jane\u{202E}eoD"),
+            Err("Full name: contains the direction-changing character U+202E; remove it".into())
+        );
+        assert_eq!(
+            validate_initials("J\u{200B}D"),
+            Err("Initials: contains the zero-width character U+200B; remove it".into())
+        );
     }
 
     #[test]

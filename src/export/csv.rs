@@ -1,6 +1,8 @@
-//! The BOM as CSV for spreadsheets (RFC 4180: CRLF line ends, fields quoted when they need it).
+//! The BOM as CSV for spreadsheets (RFC 4180: CRLF line ends, fields quoted when they need it; no cell
+//! a spreadsheet would run as a formula).
 
 use crate::domain::bom_document::{BomDocument, quantity_text};
+use crate::text::csv_cell;
 
 const LINE_END: &str = "\r\n";
 
@@ -13,20 +15,12 @@ pub fn file_bytes(text: &str) -> Vec<u8> {
     format!("{UTF8_BOM}{text}").into_bytes()
 }
 
-/// One field: quoted when it holds a comma, a quote or a line break, inner quotes doubled.
-pub fn field(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// One CSV record: the fields quoted as needed, joined, CRLF-terminated.
+/// One CSV record: every field through [`csv_cell`] (no control characters, no formula start, quoted
+/// as needed), joined, CRLF-terminated.
 pub fn record(fields: &[&str]) -> String {
     let mut line = fields
         .iter()
-        .map(|f| field(f))
+        .map(|f| csv_cell(f))
         .collect::<Vec<_>>()
         .join(",");
     line.push_str(LINE_END);
@@ -129,12 +123,31 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_quoted_only_when_needed() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("26\" basin"), "\"26\"\" basin\"");
-        assert_eq!(field("two\nlines"), "\"two\nlines\"");
-        assert_eq!(field(""), "");
+    fn records_quote_only_when_needed_and_neutralise_formulas() {
+        assert_eq!(record(&["plain", "a,b", ""]), "plain,\"a,b\",\r\n");
+        assert_eq!(record(&["26\" basin"]), "\"26\"\" basin\"\r\n");
+        assert_eq!(
+            record(&["=cmd|' /C calc'!A0", "-2", "@x", "two\nlines\u{1b}"]),
+            "'=cmd|' /C calc'!A0,-2,'@x,two lines\r\n"
+        );
+    }
+
+    #[test]
+    fn stored_formulas_and_controls_do_not_reach_the_file() {
+        let mut d = doc("PO-1", "B-1", 1);
+        let mut evil = item(None, 0, "+P1", "=HYPERLINK(\"http://x\")", 1);
+        evil.notes = Some("\u{1b}[2J@SUM(A1)\u{202E}".into());
+        d.items = vec![evil];
+        let text = tree(&d);
+        assert_eq!(
+            text.lines().nth(1),
+            Some("0,'+P1,\"'=HYPERLINK(\"\"http://x\"\")\",1,ASSEMBLY,no,,[2J@SUM(A1)")
+        );
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\r' && c != '\n' && crate::text::is_forbidden(c))
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::db::DbError;
 use crate::domain::desk::DeskRow;
-use crate::domain::lifecycle::MAX_NOTE;
+use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
@@ -302,8 +302,11 @@ impl OrderDeskScreen {
 
     fn submit_move(&mut self, ctx: &mut Ctx) -> Command {
         let Mode::Move {
-            target, to, form, ..
-        } = &self.mode
+            target,
+            to,
+            form,
+            error,
+        } = &mut self.mode
         else {
             return Command::None;
         };
@@ -311,6 +314,11 @@ impl OrderDeskScreen {
             return Command::None;
         };
         let note = form.value(0).trim().to_string();
+        // The server's rule first, so that a refusal keeps the note.
+        if let Err(e) = transition_note(Some(&note)) {
+            *error = Some(e);
+            return Command::None;
+        }
         let request = Request::Transition {
             token,
             order_id: target.order_id,

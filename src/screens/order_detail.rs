@@ -8,7 +8,7 @@ use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::lifecycle::{
     MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, assignee_role, override_reason,
-    pack_shipping,
+    pack_shipping, shipping_notes,
 };
 use crate::domain::order::{HistoryEntry, OrderAction, OrderDetail, OrderStatus};
 use crate::domain::user::UserSummary;
@@ -582,12 +582,17 @@ impl OrderDetailScreen {
             return Command::None;
         }
         match &mut self.mode {
-            Mode::Ship { form, .. } => {
+            Mode::Ship { form, error } => {
                 if !form.is_last() {
                     form.next();
                     return Command::None;
                 }
                 let note = pack_shipping(&form.value(0), &form.value(1));
+                // The server's rules first, so that a refusal keeps what was typed.
+                if let Err(e) = shipping_notes(note.as_deref()) {
+                    *error = Some(e);
+                    return Command::None;
+                }
                 self.transition(OrderStatus::Shipped, note, None, ctx)
             }
             Mode::Override { targets, form, .. } => {
@@ -1624,6 +1629,36 @@ mod tests {
             Request::Transition { to: OrderStatus::Shipped, note: Some(n), override_reason: None, .. }
                 if n == "1Z999\nLeft by truck"
         ));
+    }
+
+    #[test]
+    fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
+        let mut h = Harness::new(Role::ProductionCoordinator);
+        let mut s = h.loaded(detail(
+            OrderStatus::ReadyForShip,
+            vec![OrderAction::Move {
+                to: OrderStatus::Shipped,
+            }],
+        ));
+        h.act(&mut s, Action::MoveStatus);
+        h.act(&mut s, Action::Submit);
+        h.run(|ctx| s.update(ScreenMsg::Paste("Left\u{202E} by truck".into()), ctx));
+        let (reqs, _) = h.act(&mut s, Action::Submit);
+        assert!(reqs.is_empty());
+        let kept = match &s.mode {
+            Mode::Ship { form, error } => Some((form.value(1), error.clone())),
+            _ => None,
+        };
+        assert_eq!(
+            kept,
+            Some((
+                "Left\u{202E} by truck".to_string(),
+                Some(
+                    "Shipping note: contains the direction-changing character U+202E; remove it"
+                        .to_string()
+                )
+            ))
+        );
     }
 
     #[test]

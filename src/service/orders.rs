@@ -235,6 +235,7 @@ async fn save_draft(
     if size > MAX_DRAFT_BYTES {
         return Err(DbError::Invalid(DRAFT_TOO_LARGE.into()));
     }
+    draft_text(draft).map_err(DbError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     orders::save_draft(&tx, who.user.id, draft).await?;
@@ -250,6 +251,22 @@ async fn discard_draft(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
     orders::delete_draft(&tx, who.user.id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Every text of a wizard draft (each field is one line in the wizard), keys included: the draft is
+/// stored and shown again.
+fn draft_text(value: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+    let check = |s: &str| crate::text::check_text("Wizard draft", s, false);
+    match value {
+        Value::String(s) => check(s),
+        Value::Array(items) => items.iter().try_for_each(draft_text),
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            check(k)?;
+            draft_text(v)
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+    }
 }
 
 /// Stored text is trimmed; an empty optional text is no text.
@@ -1266,6 +1283,19 @@ async fn regenerate_bom(
 mod tests {
     use super::*;
     use crate::domain::order::{AccessoryLine, BasinConfig, BasinType, FeetType, LegsType};
+
+    #[test]
+    fn a_draft_holds_no_forbidden_text() {
+        let ok = serde_json::json!({"po_number": "PO-1", "builds": [{"n": 1, "x": null}]});
+        assert_eq!(draft_text(&ok), Ok(()));
+        let deep = serde_json::json!({"builds": [{"accessories": ["A", "B\u{202E}"]}]});
+        assert_eq!(
+            draft_text(&deep),
+            Err("Wizard draft: contains the direction-changing character U+202E; remove it".into())
+        );
+        let key = serde_json::json!({"k\u{1b}": 1});
+        assert!(draft_text(&key).is_err());
+    }
 
     fn build() -> BuildConfig {
         BuildConfig {

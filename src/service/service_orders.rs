@@ -55,7 +55,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => {
             let action = Action::Approve {
                 lines,
-                note: rules::clean_text(note.as_deref(), MAX_REASON, "A note")
+                note: rules::clean_text(note.as_deref(), MAX_REASON, "Note")
                     .map_err(DbError::Invalid)?,
             };
             decide(ctx, &token, id, action, internal_note.as_deref())
@@ -82,7 +82,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
             internal_note,
         } => {
             let action = Action::Fulfil {
-                note: rules::clean_text(note.as_deref(), MAX_REASON, "A note")
+                note: rules::clean_text(note.as_deref(), MAX_REASON, "Note")
                     .map_err(DbError::Invalid)?,
             };
             decide(ctx, &token, id, action, internal_note.as_deref())
@@ -271,7 +271,7 @@ async fn decide(
     if access(who.user.role) != ServiceAccess::Process {
         return Err(refuse(&who, "process service orders"));
     }
-    let internal_note = rules::clean_text(internal_note, MAX_INTERNAL_NOTE, "An internal note")
+    let internal_note = rules::clean_text(internal_note, MAX_INTERNAL_NOTE, "Internal note")
         .map_err(DbError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = crate::db::begin_as(&mut client, &who.actor(ctx)).await?;

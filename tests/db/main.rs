@@ -25,4 +25,5 @@ mod service_orders;
 mod tasks;
 mod templates;
 mod testing;
+mod text_safety;
 mod users;

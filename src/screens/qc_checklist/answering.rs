@@ -9,6 +9,7 @@ use crate::domain::qc::{Answer, Judgement, QcItemDef, judge};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::Command;
 use crate::screens::Ctx;
+use crate::text::check_text;
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::{centered, dialog, dim, fit_text, request_status, rows};
@@ -370,6 +371,15 @@ impl AnswerDialog {
                             editor,
                             for_na,
                             error: Some("N/A needs a note: say why the item does not apply".into()),
+                        });
+                    }
+                    // Refused here, with the note kept, rather than by the save that follows.
+                    if let Err(e) = check_text("Note", &text, true) {
+                        return Step::Open(AnswerDialog::Notes {
+                            line,
+                            editor,
+                            for_na,
+                            error: Some(e),
                         });
                     }
                     let mut answer = current.clone();

@@ -333,6 +333,21 @@ fn na_asks_for_the_note_and_needs_one() {
 }
 
 #[test]
+fn a_note_with_a_forbidden_character_is_refused_in_the_dialog_and_kept() {
+    let mut h = Harness::new(Role::QcPerson, form(None));
+    h.act(Action::Down);
+    h.act(Action::AnswerNa);
+    h.send(ScreenMsg::Paste("No logo\u{200B}\non this model".into()));
+    assert!(h.act(Action::SaveNotes).is_empty(), "nothing is saved");
+    assert!(matches!(
+        h.screen.dialog(),
+        Some(Dialog::Answer(AnswerDialog::Notes { error: Some(e), editor, .. }))
+            if e == "Note: contains the zero-width character U+200B; remove it"
+                && editor.lines().join("\n") == "No logo\u{200B}\non this model"
+    ));
+}
+
+#[test]
 fn multiple_choice_toggles_with_space_and_asks_for_a_required_note() {
     let mut h = Harness::new(Role::QcPerson, form(None));
     h.act(Action::NextSection);

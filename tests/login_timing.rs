@@ -34,7 +34,7 @@ const WRONG: &str = "wrong horse 42!";
 /// Logins of each kind in the long-running process.
 const IN_PROCESS: usize = 15;
 /// Fresh processes of each kind.
-const FRESH: usize = 9;
+const FRESH: usize = 15;
 const MARGIN: f64 = 0.20;
 
 fn main() {

@@ -4,9 +4,8 @@
 //! `tokio::task::spawn_blocking`.
 
 use argon2::password_hash::phc::PasswordHash;
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHasher, PasswordVerifier, password_hash};
 use sha2::{Digest, Sha256};
-use std::sync::LazyLock;
 
 /// Hashing failed: no system randomness for the salt, or argon2 refused its input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,39 +20,46 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
-/// True when `password` matches the PHC string `hash`. A malformed hash never matches.
+/// True when `password` matches the PHC string `hash`. A malformed or unusable hash never matches,
+/// and costs a full verification all the same, so it cannot be told from a wrong password by timing.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+    let parsed = match PasswordHash::new(hash) {
+        Ok(parsed) => parsed,
         Err(e) => {
             tracing::error!(error = %e, "stored password hash is malformed");
-            false
+            return verify_dummy(password);
+        }
+    };
+    // argon2 answers "invalid password" at once, without hashing, when either part is missing.
+    if parsed.salt.is_none() || parsed.hash.is_none() {
+        tracing::error!("stored password hash has no salt or no output");
+        return verify_dummy(password);
+    }
+    match Argon2::default().verify_password(password.as_bytes(), &parsed) {
+        Ok(()) => true,
+        Err(password_hash::Error::PasswordInvalid) => false,
+        // An unknown algorithm or bad parameters are refused before any hashing is done.
+        Err(e) => {
+            tracing::error!(error = %e, "stored password hash cannot be checked");
+            verify_dummy(password)
         }
     }
 }
 
-/// A hash of a random secret, verified against for unknown or inactive users so that a failed login costs
-/// the same time whether or not the username exists.
-static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
-    let secret = new_session_token().ok()?;
-    hash_password(&secret).ok()
-});
+/// A hash of a random secret that was thrown away, with exactly the parameters `Argon2::default()`
+/// gives real hashes (argon2id v19, m=19456, t=2, p=1). Verifying against it costs what checking a real
+/// user costs, from the very first login of a process: nothing is computed lazily.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$BYt5WnteRBTIXvyMY1TKFg$aDb1oB9WmjjzG1e5I0JE91mTgdhex8xzG3jvrgysNC4";
 
-/// Computes the dummy hash now, so the first login of an unknown user is not slower than the rest.
-pub fn warm_up() {
-    LazyLock::force(&DUMMY_HASH);
-}
-
-/// Spends one argon2 verification and always fails.
+/// Spends one argon2 verification and always fails: for unknown or inactive users, so that a failed
+/// login costs the same time whether or not the username exists.
 pub fn verify_dummy(password: &str) -> bool {
-    match DUMMY_HASH.as_deref() {
-        Some(hash) => {
-            let _ = verify_password(password, hash);
+    match PasswordHash::new(DUMMY_HASH) {
+        Ok(parsed) => {
+            let _ = Argon2::default().verify_password(password.as_bytes(), &parsed);
         }
-        // Without a dummy hash, hashing costs about the same as verifying.
-        None => {
+        // Unreachable (a test parses the constant); hashing costs about what verifying does.
+        Err(_) => {
             let _ = hash_password(password);
         }
     }
@@ -105,8 +111,64 @@ mod tests {
 
     #[test]
     fn dummy_always_fails() {
-        assert!(DUMMY_HASH.is_some());
         assert!(!verify_dummy("whatever password"));
+        assert!(!verify_dummy(""));
+    }
+
+    /// The dummy must cost what a real hash costs: same algorithm, version, parameters and lengths as a
+    /// fresh `hash_password`, so a change of the crate's default cost cannot make the two paths differ.
+    #[test]
+    fn dummy_hash_has_the_parameters_of_real_hashes() {
+        let dummy = PasswordHash::new(DUMMY_HASH).unwrap();
+        let fresh_text = hash_password("some password").unwrap();
+        let fresh = PasswordHash::new(&fresh_text).unwrap();
+        assert_eq!(dummy.algorithm, fresh.algorithm);
+        assert_eq!(dummy.version, fresh.version);
+        assert_eq!(dummy.params, fresh.params);
+        assert_eq!(
+            argon2::Params::try_from(&dummy).unwrap(),
+            argon2::Params::try_from(&fresh).unwrap()
+        );
+        assert_eq!(dummy.salt.map(|s| s.len()), fresh.salt.map(|s| s.len()));
+        assert_eq!(dummy.hash.map(|h| h.len()), fresh.hash.map(|h| h.len()));
+    }
+
+    fn median_ms(samples: &mut [f64]) -> f64 {
+        samples.sort_by(f64::total_cmp);
+        samples[samples.len() / 2]
+    }
+
+    /// A stored hash that cannot be used must not answer faster than a wrong password. Generous bound: a
+    /// refusal without argon2 work takes microseconds, a verification tens of milliseconds.
+    #[test]
+    fn an_unusable_stored_hash_costs_a_full_verification() {
+        let real = hash_password("the real one").unwrap();
+        let unusable = [
+            "not a hash",
+            "",
+            // Parses, but has no output to compare with.
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ",
+            // Parses, but names an algorithm argon2 does not know.
+            "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            // Parses, but its memory cost is below argon2's minimum.
+            "$argon2id$v=19$m=1,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+        ];
+        for bad in unusable {
+            let (mut good, mut odd) = (Vec::new(), Vec::new());
+            for _ in 0..5 {
+                let t = std::time::Instant::now();
+                assert!(!verify_password("wrong", &real));
+                good.push(t.elapsed().as_secs_f64() * 1e3);
+                let t = std::time::Instant::now();
+                assert!(!verify_password("wrong", bad));
+                odd.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+            let (good, odd) = (median_ms(&mut good), median_ms(&mut odd));
+            assert!(
+                odd > good * 0.5,
+                "{bad:?}: {odd:.2} ms against {good:.2} ms for a wrong password"
+            );
+        }
     }
 
     #[test]

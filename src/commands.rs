@@ -199,15 +199,12 @@ pub async fn run_app(config: Config) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    // The dummy hash that keeps a failed login for an unknown name as slow as any other.
-    let warm = tokio::task::spawn_blocking(crate::auth::warm_up);
     let prepared = prepare(
         &config,
         &format!("cleanstation/{}", config.station_name()),
         true,
     )
     .await?;
-    let _ = warm.await;
     let ctx = Arc::new(ServiceCtx {
         pool: prepared.pool.clone(),
         policy: SecurityPolicy {

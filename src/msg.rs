@@ -670,7 +670,253 @@ pub enum Reply {
     PartsShortage(Box<Shortage>),
 }
 
+impl Reply {
+    /// The variant alone, for log lines: replies carry QC signatures, sessions and other content that
+    /// stays out of the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Reply::LoggedIn(_) => "LoggedIn",
+            Reply::Unlocked => "Unlocked",
+            Reply::LoggedOut => "LoggedOut",
+            Reply::Heartbeat(_) => "Heartbeat",
+            Reply::PasswordChanged => "PasswordChanged",
+            Reply::Users(_) => "Users",
+            Reply::UserSaved(_) => "UserSaved",
+            Reply::Notifications(_) => "Notifications",
+            Reply::Done => "Done",
+            Reply::WizardContext(_) => "WizardContext",
+            Reply::NumbersChecked(_) => "NumbersChecked",
+            Reply::AttachmentChecked(_) => "AttachmentChecked",
+            Reply::BomPreview(_) => "BomPreview",
+            Reply::OrderCreated(_) => "OrderCreated",
+            Reply::Orders(_) => "Orders",
+            Reply::Order(_) => "Order",
+            Reply::OrderUpdated(_) => "OrderUpdated",
+            Reply::BomVersions(_) => "BomVersions",
+            Reply::BomDocument(_) => "BomDocument",
+            Reply::Exported(_) => "Exported",
+            Reply::Inventory(_) => "Inventory",
+            Reply::WhereUsed(_) => "WhereUsed",
+            Reply::QcForm(_) => "QcForm",
+            Reply::QcDraftSaved(_) => "QcDraftSaved",
+            Reply::QcSubmitted(_) => "QcSubmitted",
+            Reply::QcHistory(_) => "QcHistory",
+            Reply::QcResult(_) => "QcResult",
+            Reply::TaskList(_) => "TaskList",
+            Reply::Task(_) => "Task",
+            Reply::TestingForm(_) => "TestingForm",
+            Reply::TestingDraftSaved(_) => "TestingDraftSaved",
+            Reply::TestingSubmitted(_) => "TestingSubmitted",
+            Reply::Packaging(_) => "Packaging",
+            Reply::WorkInstructions(_) => "WorkInstructions",
+            Reply::ServiceOrders(_) => "ServiceOrders",
+            Reply::ServiceOrder(_) => "ServiceOrder",
+            Reply::OrderDesk(_) => "OrderDesk",
+            Reply::PartsShortage(_) => "PartsShortage",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeartbeatInfo {
     pub unread_notifications: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::qc::QcResultStatus;
+
+    const TOKEN: &str = "5f2b8a1c0d9e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a";
+    const PASSWORD: &str = "p4ssw0rd-that-must-not-show";
+    const NEW_PASSWORD: &str = "n3w-p4ssw0rd-that-must-not-show";
+
+    fn assert_clean(shown: &str) {
+        for secret in [TOKEN, PASSWORD, NEW_PASSWORD] {
+            assert!(!shown.contains(secret), "{shown} shows {secret}");
+        }
+    }
+
+    /// Every request that carries a password, and a sample of those with only the token, as the runtime
+    /// and the dispatcher log them at debug.
+    #[test]
+    fn request_debug_leaves_out_passwords_and_tokens() {
+        let t = || TOKEN.to_string();
+        let id = Uuid::nil();
+        let requests = vec![
+            Request::Login {
+                username: "quinn".into(),
+                password: PASSWORD.into(),
+            },
+            Request::Unlock {
+                token: t(),
+                password: PASSWORD.into(),
+            },
+            Request::ChangePassword {
+                token: t(),
+                current: PASSWORD.into(),
+                new: NEW_PASSWORD.into(),
+            },
+            Request::ResetPassword {
+                token: t(),
+                user_id: id,
+                temp_password: NEW_PASSWORD.into(),
+            },
+            Request::CreateUser {
+                token: t(),
+                user: NewUser {
+                    username: "newbie".into(),
+                    full_name: "New Bie".into(),
+                    initials: "NB".into(),
+                    role: Role::Admin,
+                    password: NEW_PASSWORD.into(),
+                    must_change_password: true,
+                },
+            },
+            Request::SubmitQc {
+                token: t(),
+                order_id: id,
+                qc_type: FormType::PreQc,
+                job_id: "J-1".into(),
+                answers: Vec::new(),
+                outcome: QcOutcome::Pass,
+                reason: None,
+                password: PASSWORD.into(),
+            },
+            Request::Logout { token: t() },
+            Request::Heartbeat { token: t() },
+            Request::ListUsers { token: t() },
+            Request::SetRole {
+                token: t(),
+                user_id: id,
+                role: Role::Admin,
+            },
+            Request::SetActive {
+                token: t(),
+                user_id: id,
+                active: false,
+            },
+            Request::Notifications { token: t() },
+            Request::MarkNotificationsRead {
+                token: t(),
+                ids: vec![id],
+            },
+            Request::WizardContext { token: t() },
+            Request::CheckNumbers {
+                token: t(),
+                po_number: "PO-1".into(),
+                build_numbers: vec!["B-1".into()],
+            },
+            Request::SaveDraft {
+                token: t(),
+                draft: serde_json::json!({ "note": PASSWORD }),
+            },
+            Request::ListOrders {
+                token: t(),
+                query: Box::default(),
+            },
+            Request::OrderDetail {
+                token: t(),
+                order_id: id,
+            },
+            Request::ExportBom {
+                token: t(),
+                order_id: id,
+                format: ExportFormat::Csv,
+                dir: "/tmp".into(),
+            },
+            Request::SaveQcDraft {
+                token: t(),
+                order_id: id,
+                qc_type: FormType::PreQc,
+                job_id: "J-1".into(),
+                answers: Vec::new(),
+            },
+            Request::CompleteTask {
+                token: t(),
+                task_id: id,
+                completion: TaskCompletion::default(),
+            },
+            Request::SaveWorkInstruction {
+                token: t(),
+                instruction: Box::default(),
+            },
+            Request::SaveTool {
+                token: t(),
+                tool: Box::default(),
+            },
+            Request::SubmitServiceOrder {
+                token: t(),
+                lines: Vec::new(),
+                notes: None,
+            },
+            Request::ServiceOrders {
+                token: t(),
+                scope: ServiceOrderScope::Mine,
+                status: Some(ServiceOrderStatus::Pending),
+            },
+            Request::ExportShortage {
+                token: t(),
+                dir: "/tmp".into(),
+            },
+        ];
+        for r in &requests {
+            let shown = format!("{r:?}");
+            assert_clean(&shown);
+            // Still says what the request was.
+            assert!(
+                shown.chars().next().is_some_and(char::is_uppercase),
+                "{shown}"
+            );
+        }
+        assert_eq!(
+            format!("{:?}", requests[0]),
+            r#"Login { username: "quinn" }"#
+        );
+    }
+
+    /// Replies are logged by name only; their Debug still leaves out the session token and the QC
+    /// signature with its hash.
+    #[test]
+    fn replies_show_no_session_token_or_signature() {
+        let signature =
+            format!("Quinn Inspector (QI) PRE_QC PASS 2025-03-04T05:06:07Z sha256:{TOKEN}");
+        let summary = QcResultSummary {
+            id: Uuid::nil(),
+            qc_type: FormType::PreQc,
+            template_name: "Pre-QC".into(),
+            template_version: 1,
+            status: QcResultStatus::Pass,
+            performed_by: "Quinn Inspector".into(),
+            at: None,
+            job_id: Some("J-1".into()),
+            notes: None,
+            signature,
+            verified: Some(true),
+        };
+        let reply = Reply::QcHistory(vec![summary]);
+        assert_eq!(reply.name(), "QcHistory");
+        let shown = format!("{reply:?}");
+        assert_clean(&shown);
+        assert!(!shown.contains("sha256:"), "{shown}");
+        assert!(shown.contains("Quinn Inspector"), "{shown}");
+
+        let session = Session {
+            token: TOKEN.into(),
+            user: UserSummary {
+                id: Uuid::nil(),
+                username: "quinn".into(),
+                full_name: "Quinn Inspector".into(),
+                initials: "QI".into(),
+                role: Role::QcPerson,
+                is_active: true,
+                last_login_at: None,
+                must_change_password: false,
+            },
+            expires_at: chrono::NaiveDateTime::default(),
+        };
+        let reply = Reply::LoggedIn(session);
+        assert_eq!(reply.name(), "LoggedIn");
+        assert_clean(&format!("{reply:?}"));
+    }
 }

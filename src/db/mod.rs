@@ -106,7 +106,19 @@ impl From<tokio_postgres::Error> for DbError {
             tracing::warn!(error = %with_causes(&e), "database refused: insufficient privilege");
             return DbError::Forbidden(msg.unwrap_or_else(|| "Not permitted".into()));
         }
-        tracing::error!(error = ?e, "database statement failed");
+        // Never the server's DETAIL: for a violated constraint it holds the failing row's values,
+        // which may be a password hash, a session's token hash or signed content.
+        match e.as_db_error() {
+            Some(d) => tracing::error!(
+                code = d.code().code(),
+                message = d.message(),
+                constraint = d.constraint(),
+                table = d.table(),
+                column = d.column(),
+                "database statement failed"
+            ),
+            None => tracing::error!(code = ?e.code(), "database statement failed"),
+        }
         let msg = e
             .as_db_error()
             .map(|d| d.message().to_string())

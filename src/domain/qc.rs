@@ -149,7 +149,7 @@ pub struct QcForm {
 }
 
 /// One QC result in a build's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct QcResultSummary {
     pub id: Uuid,
     pub qc_type: FormType,
@@ -164,6 +164,24 @@ pub struct QcResultSummary {
     pub signature: String,
     /// Whether the stored hash matches the recomputed one (`None` for a draft).
     pub verified: Option<bool>,
+}
+
+// The signature and the hash it carries stay out of log lines.
+impl std::fmt::Debug for QcResultSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QcResultSummary")
+            .field("id", &self.id)
+            .field("qc_type", &self.qc_type)
+            .field("template_name", &self.template_name)
+            .field("template_version", &self.template_version)
+            .field("status", &self.status)
+            .field("performed_by", &self.performed_by)
+            .field("at", &self.at)
+            .field("job_id", &self.job_id)
+            .field("notes", &self.notes)
+            .field("verified", &self.verified)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One submitted result with every answer, read-only.

@@ -198,7 +198,10 @@ impl InventoryScreen {
                     self.run_search();
                 }
                 Ok(other) => {
-                    tracing::warn!(reply = ?other, "unexpected reply to the inventory request");
+                    tracing::warn!(
+                        reply = other.name(),
+                        "unexpected reply to the inventory request"
+                    );
                     self.error = Some("The station received an unexpected reply.".into());
                 }
                 Err(e) => self.error = Some(e.user_message()),

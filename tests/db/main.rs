@@ -14,6 +14,7 @@ mod floor;
 mod harness;
 mod instructions;
 mod inventory;
+mod logs;
 mod orders;
 mod packaging;
 mod qc;

@@ -70,11 +70,17 @@ impl TestDb {
 
     /// A scratch directory of this database's own, with a `config.toml` that sends the binary's log there.
     pub fn cli_dir(&self) -> PathBuf {
+        self.cli_dir_logging_at(None)
+    }
+
+    /// As [`TestDb::cli_dir`], with `log.level` set when `level` is given.
+    fn cli_dir_logging_at(&self, level: Option<&str>) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("cs-cli-{}-{}", std::process::id(), self.name));
         std::fs::create_dir_all(&dir).expect("scratch dir");
+        let level = level.map_or_else(String::new, |l| format!("level = \"{l}\"\n"));
         std::fs::write(
             dir.join("config.toml"),
-            format!("[log]\ndir = \"{}\"\n", dir.join("log").display()),
+            format!("[log]\ndir = \"{}\"\n{level}", dir.join("log").display()),
         )
         .expect("config");
         dir
@@ -82,9 +88,28 @@ impl TestDb {
 
     /// Runs the real binary against this database with `envs` set, as a user at a terminal would.
     pub async fn cli(&self, args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+        self.run_cli(None, args, envs).await
+    }
+
+    /// As [`TestDb::cli`], logging at `level` (a `log.level` filter string) into `cli_dir()/log`.
+    pub async fn cli_logging_at(
+        &self,
+        level: &str,
+        args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> std::process::Output {
+        self.run_cli(Some(level), args, envs).await
+    }
+
+    async fn run_cli(
+        &self,
+        level: Option<&str>,
+        args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> std::process::Output {
         tokio::process::Command::new(env!("CARGO_BIN_EXE_cleanstation"))
             .arg("--config")
-            .arg(self.cli_dir().join("config.toml"))
+            .arg(self.cli_dir_logging_at(level).join("config.toml"))
             .args(args)
             .envs(envs.iter().copied())
             .env("CLEANSTATION_DATABASE_URL", &self.url)

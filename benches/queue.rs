@@ -32,7 +32,7 @@ fn main() {
 
 async fn run() {
     let db = support::TestDb::new().await;
-    seed_demo(&db.pool, &Actor::system("bench seed"))
+    seed_demo(&db.owner, &Actor::system("bench seed"))
         .await
         .expect("seed");
     let started = Instant::now();

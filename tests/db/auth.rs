@@ -707,3 +707,54 @@ async fn notifications_are_per_user_and_counted_by_the_heartbeat() {
         .get(0);
     assert_eq!(read_at_set, 2);
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_wrong_passwords_checks_no_more_than_the_lockout_allows() {
+    let db = TestDb::new().await;
+    let ctx = ctx(&db);
+    add(&db, "grace", Role::QcPerson).await;
+    // 30 stations at once, each with its own connection, as an attacker with a botnet of terminals.
+    let mut attempts = Vec::new();
+    for _ in 0..30 {
+        let pool = cleanstation::db::connect(&db.url, 1, "station")
+            .await
+            .expect("pool");
+        let ctx = ServiceCtx {
+            pool,
+            ..ctx.clone()
+        };
+        attempts.push(tokio::spawn(async move {
+            login(&ctx, "grace", WRONG).await
+        }));
+    }
+    let mut checked = 0;
+    let mut locked = 0;
+    for a in attempts {
+        match a.await.expect("attempt") {
+            Err(DbError::Invalid(m)) if m == LOGIN_FAILED => checked += 1,
+            Err(DbError::Invalid(m)) if m.starts_with(LOCK_PREFIX) => locked += 1,
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    // The password was checked at most max_failed_logins times (the failure that locks reports the
+    // lock), and every other attempt was refused without a check.
+    assert!(checked < 5, "{checked} passwords checked");
+    assert_eq!(checked + locked, 30);
+    // Each check was a reservation granted before it ran: the audit trail counts them.
+    let granted: i64 = db
+        .client()
+        .await
+        .query_one(
+            r#"SELECT count(*) FROM "AuditLog" WHERE "entityType" = 'LoginThrottle' AND "action" = 'UPDATE'
+                 AND ("newValues"->>'failedCount')::int = ("oldValues"->>'failedCount')::int + 1"#,
+            &[],
+        )
+        .await
+        .expect("reservations")
+        .get(0);
+    assert!(granted <= 5, "{granted} password checks reserved");
+    // The right password right after: refused, the name is locked.
+    assert!(
+        matches!(login(&ctx, "grace", PW).await, Err(DbError::Invalid(m)) if m.starts_with(LOCK_PREFIX))
+    );
+}

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audit;
 mod auth;
 mod bom;
 mod bom_read;
@@ -20,6 +21,7 @@ mod packaging;
 mod qc;
 mod qc_signatures;
 mod rework;
+mod roles;
 mod schema;
 mod seed;
 mod service_orders;

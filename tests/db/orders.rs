@@ -256,7 +256,7 @@ fn build(number: &str) -> BuildConfig {
     }
 }
 
-fn order(po: &str, builds: &[&str]) -> NewOrder {
+pub(crate) fn order(po: &str, builds: &[&str]) -> NewOrder {
     NewOrder {
         header: OrderHeader {
             po_number: po.into(),

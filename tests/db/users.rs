@@ -685,3 +685,127 @@ async fn command_line_user_management() {
         Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()))
     );
 }
+
+/// Runs `cleanstation user ARGS` through the binary: (exit status, stderr + stdout).
+async fn user_cli(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut all = vec!["user"];
+    all.extend_from_slice(args);
+    let out = db.cli(&all, envs).await;
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        ),
+    )
+}
+
+async fn password_hash(db: &TestDb, username: &str) -> String {
+    db.client()
+        .await
+        .query_one(
+            r#"SELECT "passwordHash" FROM "User" WHERE "username" = $1"#,
+            &[&username],
+        )
+        .await
+        .expect("user")
+        .get(0)
+}
+
+#[tokio::test]
+async fn administration_from_the_command_line_needs_an_administrators_login() {
+    let db = TestDb::new().await;
+    let new_pw = [("CLEANSTATION_NEW_PASSWORD", "first-admin-pw")];
+    let add_args = |name: &'static str, role: &'static str| {
+        vec![
+            "add",
+            name,
+            "--role",
+            role,
+            "--full-name",
+            "Someone Here",
+            "--initials",
+            "SH",
+        ]
+    };
+
+    // The first administrator of an empty database needs no login.
+    let (code, text) = user_cli(&db, &add_args("first", "ADMIN"), &new_pw).await;
+    assert_eq!(code, Some(0), "{text}");
+
+    // From then on, without --as: refused, nothing changed.
+    let users = count_users(&db.pool).await.expect("count");
+    let hash = password_hash(&db, "first").await;
+    for args in [
+        add_args("second", "ADMIN"),
+        vec!["passwd", "first"],
+        vec!["deactivate", "first"],
+        vec!["activate", "first"],
+    ] {
+        let (code, text) = user_cli(&db, &args, &[("CLEANSTATION_NEW_PASSWORD", "taken-over-pw")]).await;
+        assert_eq!(code, Some(2), "{args:?}: {text}");
+        assert!(text.contains(ADMIN_EXISTS), "{args:?}: {text}");
+    }
+    assert_eq!(count_users(&db.pool).await, Ok(users));
+    assert_eq!(password_hash(&db, "first").await, hash);
+
+    // As the administrator: done, and the audit trail names them.
+    let as_first = [
+        ("CLEANSTATION_PASSWORD", "first-admin-pw"),
+        ("CLEANSTATION_NEW_PASSWORD", "worker-pw-123"),
+    ];
+    let mut args = add_args("worker", "ASSEMBLER");
+    args.extend(["--as", "first"]);
+    let (code, text) = user_cli(&db, &args, &as_first).await;
+    assert_eq!(code, Some(0), "{text}");
+    let (by, first_id): (Option<Uuid>, Uuid) = {
+        let row = db
+            .client()
+            .await
+            .query_one(
+                r#"SELECT a."userId", (SELECT id FROM "User" WHERE "username" = 'first')
+                     FROM "AuditLog" a JOIN "User" u ON a."entityId" = u.id::text
+                    WHERE u."username" = 'worker' AND a."entityType" = 'User' AND a."action" = 'INSERT'"#,
+                &[],
+            )
+            .await
+            .expect("audit row");
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(by, Some(first_id));
+
+    // As a non-administrator, or with a wrong password: refused, nothing changed.
+    let hash = password_hash(&db, "first").await;
+    let as_worker = [
+        ("CLEANSTATION_PASSWORD", "worker-pw-123"),
+        ("CLEANSTATION_NEW_PASSWORD", "taken-over-pw"),
+    ];
+    let (code, text) = user_cli(&db, &["passwd", "first", "--as", "worker"], &as_worker).await;
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("cannot manage users"), "{text}");
+    let wrong = [
+        ("CLEANSTATION_PASSWORD", "not-the-password"),
+        ("CLEANSTATION_NEW_PASSWORD", "taken-over-pw"),
+    ];
+    let (code, text) = user_cli(&db, &["passwd", "worker", "--as", "first"], &wrong).await;
+    assert_eq!(code, Some(2), "{text}");
+    assert_eq!(password_hash(&db, "first").await, hash);
+    let (code, text) = user_cli(&db, &["deactivate", "first", "--as", "first"], &as_first).await;
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains(CANNOT_DEACTIVATE_SELF), "{text}");
+
+    let (code, text) = user_cli(&db, &["passwd", "worker", "--as", "first"], &as_first).await;
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = user_cli(&db, &["deactivate", "worker", "--as", "first"], &as_first).await;
+    assert_eq!(code, Some(0), "{text}");
+    // Every command sealed what it wrote: the chain holds it without a station running.
+    let pending: i64 = db
+        .client()
+        .await
+        .query_one(r#"SELECT count(*) FROM "AuditPending""#, &[])
+        .await
+        .expect("pending")
+        .get(0);
+    assert_eq!(pending, 0);
+}

@@ -98,37 +98,31 @@ pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool, DbE
         .map_err(decode)
 }
 
-/// Reserves one password check for `username` before the password is checked. `None`: go ahead (the
-/// check counts as a failure until [`succeeded`] or a login clears it); `Some(t)`: locked until `t`,
-/// do not check. Parallel attempts never check more than `max_failures` passwords per lockout.
-pub async fn reserve(
-    client: &impl GenericClient,
-    username: &str,
-    max_failures: i32,
-    lockout_minutes: i32,
-) -> Result<Option<NaiveDateTime>, DbError> {
-    client
-        .query_one(
-            "SELECT app_login_reserve($1, $2, $3)",
-            &[&username, &max_failures, &lockout_minutes],
-        )
-        .await?
-        .try_get(0)
-        .map_err(decode)
+/// A step of the login counter of a username (docs/security.md, Login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// Before a password is checked: `None` go ahead (the check counts as a failure until a success
+    /// clears it), `Some(t)` locked until `t`, do not check. Parallel attempts never check more than
+    /// `max_failures` passwords per lockout.
+    Reserve,
+    /// After a reserved check failed: `Some(t)` when the name is now locked until `t`.
+    Failed,
 }
 
-/// After a reserved check failed: `Some(t)` when the name is now locked until `t`.
-pub async fn failed(
+/// Runs `step` of the login counter of `username`.
+pub async fn throttle(
     client: &impl GenericClient,
+    step: Throttle,
     username: &str,
     max_failures: i32,
     lockout_minutes: i32,
 ) -> Result<Option<NaiveDateTime>, DbError> {
+    let sql = match step {
+        Throttle::Reserve => "SELECT app_login_reserve($1, $2, $3)",
+        Throttle::Failed => "SELECT app_login_failed($1, $2, $3)",
+    };
     client
-        .query_one(
-            "SELECT app_login_failed($1, $2, $3)",
-            &[&username, &max_failures, &lockout_minutes],
-        )
+        .query_one(sql, &[&username, &max_failures, &lockout_minutes])
         .await?
         .try_get(0)
         .map_err(decode)

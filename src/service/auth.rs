@@ -5,6 +5,7 @@
 
 use super::{Authed, ServiceCtx, authenticate, hash_blocking, verify_blocking};
 use crate::auth::{new_session_token, sha256_hex};
+use crate::db::sessions::Throttle;
 use crate::db::{DbError, begin_as, notifications, sessions, users};
 use crate::domain::session::Session;
 use crate::domain::user::{UserSummary, normalize_username, validate_password};
@@ -42,7 +43,7 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
         return Err(DbError::Invalid(LOGIN_FAILED.into()));
     };
     let mut client = ctx.pool.get().await?;
-    if let Some(until) = reserve(ctx, &mut client, &name).await? {
+    if let Some(until) = throttle(ctx, &mut client, &name, Throttle::Reserve).await? {
         return Err(DbError::Invalid(lock_message(until)));
     }
     let (user, hash) = match users::find_auth_by_username(&client, &name).await? {
@@ -53,7 +54,7 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
     let user = match user {
         Some(u) if ok => u,
         _ => {
-            let locked = failed(ctx, &mut client, &name).await?;
+            let locked = throttle(ctx, &mut client, &name, Throttle::Failed).await?;
             tracing::info!(locked = locked.is_some(), "login refused");
             return Err(DbError::Invalid(
                 locked.map_or_else(|| LOGIN_FAILED.to_string(), lock_message),
@@ -76,34 +77,18 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
     })
 }
 
-/// Reserves a password check for `name` (nobody is accountable for it yet: the audit row names the
+/// Runs a step of `name`'s login counter (nobody is accountable for it yet: the audit row names the
 /// station only). `Some(until)` when the name is locked.
-async fn reserve(
+async fn throttle(
     ctx: &ServiceCtx,
     client: &mut deadpool_postgres::Client,
     name: &str,
+    step: Throttle,
 ) -> Result<Option<NaiveDateTime>, DbError> {
     let tx = begin_as(client, &ctx.anonymous()).await?;
-    let locked = sessions::reserve(
+    let locked = sessions::throttle(
         &tx,
-        name,
-        ctx.policy.max_failures_i32(),
-        ctx.policy.lockout_minutes_i32(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(locked)
-}
-
-/// Records that the reserved check for `name` failed; `Some(until)` when that locked the name.
-async fn failed(
-    ctx: &ServiceCtx,
-    client: &mut deadpool_postgres::Client,
-    name: &str,
-) -> Result<Option<NaiveDateTime>, DbError> {
-    let tx = begin_as(client, &ctx.anonymous()).await?;
-    let locked = sessions::failed(
-        &tx,
+        step,
         name,
         ctx.policy.max_failures_i32(),
         ctx.policy.lockout_minutes_i32(),
@@ -125,7 +110,7 @@ pub async fn confirm_password(
     wrong: &str,
 ) -> Result<(), DbError> {
     let mut client = ctx.pool.get().await?;
-    if let Some(until) = reserve(ctx, &mut client, &who.user.username).await? {
+    if let Some(until) = throttle(ctx, &mut client, &who.user.username, Throttle::Reserve).await? {
         return Err(DbError::Invalid(lock_message(until)));
     }
     let hash = users::find_auth_by_id(&client, who.user.id)
@@ -139,7 +124,7 @@ pub async fn confirm_password(
         tx.commit().await?;
         return Ok(());
     }
-    if let Some(until) = failed(ctx, &mut client, &who.user.username).await? {
+    if let Some(until) = throttle(ctx, &mut client, &who.user.username, Throttle::Failed).await? {
         let tx = begin_as(&mut client, &who.actor(ctx)).await?;
         sessions::close(&tx, &who.token).await?;
         tx.commit().await?;

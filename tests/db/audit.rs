@@ -118,8 +118,7 @@ async fn the_floor_through_the_station_role_verifies_and_names_every_actor() {
     let r = verify(&env.db).await;
     assert_intact(&r);
     assert_eq!(
-        r.unattributed_count,
-        0,
+        r.unattributed_count, 0,
         "every station write was proven by a session: {:?}",
         r.unattributed
     );
@@ -147,7 +146,9 @@ async fn a_silent_edit_of_an_order_is_found_and_named() {
     let (env, id) = floor_with_a_signed_result().await;
     behind_the_back(
         &env.db,
-        &format!(r#"UPDATE "ProductionOrder" SET "customerName" = 'Someone Else' WHERE id = '{id}'"#),
+        &format!(
+            r#"UPDATE "ProductionOrder" SET "customerName" = 'Someone Else' WHERE id = '{id}'"#
+        ),
     )
     .await;
     let r = verify(&env.db).await;
@@ -158,7 +159,9 @@ async fn a_silent_edit_of_an_order_is_found_and_named() {
     let (code, text) = verify_cli(&env.db).await;
     assert_eq!(code, Some(2), "{text}");
     assert!(
-        text.contains(&format!("ProductionOrder {id} (build AUD-B1): differs from its last audit record")),
+        text.contains(&format!(
+            "ProductionOrder {id} (build AUD-B1): differs from its last audit record"
+        )),
         "{text}"
     );
 }
@@ -186,7 +189,9 @@ async fn a_qc_answer_edited_with_its_signature_recomputed_is_found() {
         .get(0);
     behind_the_back(
         &env.db,
-        &format!(r#"UPDATE "QCItemResult" SET "notes" = 'looked fine to me' WHERE id = '{answer_id}'"#),
+        &format!(
+            r#"UPDATE "QCItemResult" SET "notes" = 'looked fine to me' WHERE id = '{answer_id}'"#
+        ),
     )
     .await;
     // Recompute the hash the way the documented format does, so the signature itself agrees.
@@ -205,7 +210,9 @@ async fn a_qc_answer_edited_with_its_signature_recomputed_is_found() {
     let forged = format!("{kept}sha256:{hash}");
     behind_the_back(
         &env.db,
-        &format!(r#"UPDATE "QCResult" SET "digitalSignature" = '{forged}' WHERE id = '{result_id}'"#),
+        &format!(
+            r#"UPDATE "QCResult" SET "digitalSignature" = '{forged}' WHERE id = '{result_id}'"#
+        ),
     )
     .await;
     let checks = cleanstation::db::qc::verify_all_signatures(&client)
@@ -219,7 +226,9 @@ async fn a_qc_answer_edited_with_its_signature_recomputed_is_found() {
     let found = problems(&r);
     assert!(
         found.iter().any(|p| p
-            == &format!("QCItemResult {answer_id} (build AUD-B1): differs from its last audit record")),
+            == &format!(
+                "QCItemResult {answer_id} (build AUD-B1): differs from its last audit record"
+            )),
         "{found:?}"
     );
     assert!(
@@ -265,9 +274,9 @@ async fn rewritten_inserted_and_removed_audit_rows_break_the_chain() {
     let r = verify(&env.db).await;
     let first = r.first_problem().expect("found");
     assert!(
-        first
-            .what
-            .contains(&format!("(ProductionOrder {id}) does not match its sealed link")),
+        first.what.contains(&format!(
+            "(ProductionOrder {id}) does not match its sealed link"
+        )),
         "{first}"
     );
     let (code, text) = verify_cli(&env.db).await;

@@ -723,9 +723,9 @@ async fn a_burst_of_parallel_wrong_passwords_checks_no_more_than_the_lockout_all
             pool,
             ..ctx.clone()
         };
-        attempts.push(tokio::spawn(async move {
-            login(&ctx, "grace", WRONG).await
-        }));
+        attempts.push(tokio::spawn(
+            async move { login(&ctx, "grace", WRONG).await },
+        ));
     }
     let mut checked = 0;
     let mut locked = 0;

@@ -29,15 +29,6 @@ async fn refused(db: &TestDb, sql: &str) -> Result<(), String> {
     }
 }
 
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    db.client()
-        .await
-        .query_one(sql, &[])
-        .await
-        .expect("count")
-        .get(0)
-}
-
 #[tokio::test]
 async fn the_station_role_is_least_privilege() {
     let db = TestDb::new().await;
@@ -61,22 +52,19 @@ async fn the_station_role_is_least_privilege() {
         assert!(!row.get::<_, bool>(i), "the station role has {what}");
     }
     // It owns nothing and is a member of no other role.
-    let owned = count(
-        &db,
-        "SELECT (SELECT count(*) FROM pg_class WHERE relowner = 'cleanstation_app'::regrole)
+    let owned = db
+        .count(
+            "SELECT (SELECT count(*) FROM pg_class WHERE relowner = 'cleanstation_app'::regrole)
               + (SELECT count(*) FROM pg_proc WHERE proowner = 'cleanstation_app'::regrole)
               + (SELECT count(*) FROM pg_type WHERE typowner = 'cleanstation_app'::regrole)
               + (SELECT count(*) FROM pg_namespace WHERE nspowner = 'cleanstation_app'::regrole)
               + (SELECT count(*) FROM pg_database WHERE datdba = 'cleanstation_app'::regrole)",
-    )
-    .await;
+        )
+        .await;
     assert_eq!(owned, 0, "the station role owns nothing");
     assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM pg_auth_members WHERE member = 'cleanstation_app'::regrole"
-        )
-        .await,
+        db.count("SELECT count(*) FROM pg_auth_members WHERE member = 'cleanstation_app'::regrole")
+            .await,
         0
     );
     let check = cleanstation::db::roles::check_station(&c)
@@ -96,7 +84,7 @@ async fn the_station_role_is_least_privilege() {
 async fn the_audit_trail_cannot_be_touched_by_a_station() {
     let db = TestDb::new().await;
     add(&db, "ann", Role::Assembler).await;
-    let before = count(&db, r#"SELECT count(*) FROM "AuditLog""#).await;
+    let before = db.count(r#"SELECT count(*) FROM "AuditLog""#).await;
     assert!(before > 0);
     for sql in [
         r#"DELETE FROM "AuditLog""#,
@@ -122,15 +110,8 @@ async fn the_audit_trail_cannot_be_touched_by_a_station() {
     ] {
         refused(&db, sql).await.expect("refused");
     }
-    assert_eq!(
-        count(&db, r#"SELECT count(*) FROM "AuditLog""#).await,
-        before
-    );
-    let token = session_token(
-        &db,
-        crate::auth::add(&db, "ivy", Role::Admin).await.id,
-    )
-    .await;
+    assert_eq!(db.count(r#"SELECT count(*) FROM "AuditLog""#).await, before);
+    let token = session_token(&db, crate::auth::add(&db, "ivy", Role::Admin).await.id).await;
     let c = db.station().await;
     c.execute(
         "SELECT set_config('cleanstation.session_token', $1, false)",
@@ -177,7 +158,7 @@ async fn users_sessions_settings_and_counters_change_only_through_checked_paths(
     let bob = add(&db, "bob", Role::QcPerson).await;
     let eve = add(&db, "eve", Role::Assembler).await;
     let admin_session = login_ok(&ctx, "root.admin", PW).await;
-    let before = count(&db, r#"SELECT count(*) FROM "UserSession""#).await;
+    let before = db.count(r#"SELECT count(*) FROM "UserSession""#).await;
 
     for sql in [
         r#"UPDATE "User" SET "passwordHash" = 'x' WHERE "username" = 'bob'"#,
@@ -199,7 +180,7 @@ async fn users_sessions_settings_and_counters_change_only_through_checked_paths(
         refused(&db, sql).await.expect("refused");
     }
     assert_eq!(
-        count(&db, r#"SELECT count(*) FROM "UserSession""#).await,
+        db.count(r#"SELECT count(*) FROM "UserSession""#).await,
         before
     );
 
@@ -341,7 +322,9 @@ async fn checked_functions_pin_their_search_path_and_only_stations_may_call_them
 async fn a_station_without_the_schema_says_which_command_to_run_and_creates_nothing() {
     let db = TestDb::empty().await;
     // The station role reaches an empty database (as a new central server would be before migrate).
-    let url = db.url.replace("user=cleanstation ", &format!("user={STATION_ROLE} "));
+    let url = db
+        .url
+        .replace("user=cleanstation ", &format!("user={STATION_ROLE} "));
     assert_ne!(url, db.url);
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_cleanstation"))
         .arg("--config")

@@ -92,15 +92,6 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
     path
 }
 
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    db.client()
-        .await
-        .query_one(sql, &[])
-        .await
-        .expect("count")
-        .get(0)
-}
-
 #[tokio::test]
 async fn order_import_refuses_forbidden_characters_in_every_text_field() {
     let db = seeded().await;
@@ -140,7 +131,7 @@ async fn order_import_refuses_forbidden_characters_in_every_text_field() {
             assert_eq!(unsafe_in(&out.stderr), Vec::new(), "{err}");
             assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
             assert_eq!(
-                count(&db, r#"SELECT count(*) FROM "ProductionOrder""#).await,
+                db.count(r#"SELECT count(*) FROM "ProductionOrder""#).await,
                 0,
                 "{pointer} {kind}: nothing is written"
             );
@@ -161,7 +152,7 @@ async fn order_import_refuses_forbidden_characters_in_every_text_field() {
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
-        count(&db, r#"SELECT count(*) FROM "ProductionOrder""#).await,
+        db.count(r#"SELECT count(*) FROM "ProductionOrder""#).await,
         1
     );
 }
@@ -192,7 +183,7 @@ async fn po_numbers_take_only_visible_ascii() {
         text(&out.stderr)
     );
     assert_eq!(
-        count(&db, r#"SELECT count(*) FROM "ProductionOrder""#).await,
+        db.count(r#"SELECT count(*) FROM "ProductionOrder""#).await,
         0
     );
 }

@@ -743,7 +743,12 @@ async fn administration_from_the_command_line_needs_an_administrators_login() {
         vec!["deactivate", "first"],
         vec!["activate", "first"],
     ] {
-        let (code, text) = user_cli(&db, &args, &[("CLEANSTATION_NEW_PASSWORD", "taken-over-pw")]).await;
+        let (code, text) = user_cli(
+            &db,
+            &args,
+            &[("CLEANSTATION_NEW_PASSWORD", "taken-over-pw")],
+        )
+        .await;
         assert_eq!(code, Some(2), "{args:?}: {text}");
         assert!(text.contains(ADMIN_EXISTS), "{args:?}: {text}");
     }

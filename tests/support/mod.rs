@@ -155,6 +155,16 @@ impl TestDb {
         self.owner.get().await.expect("test database connection")
     }
 
+    /// The one bigint a superuser's `sql` returns (a count, mostly).
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.client()
+            .await
+            .query_one(sql, &[])
+            .await
+            .expect("count")
+            .get(0)
+    }
+
     /// A connection as the station role.
     pub async fn station(&self) -> deadpool_postgres::Object {
         self.pool.get().await.expect("station connection")

@@ -757,6 +757,18 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     ] {
         assert!(out.contains(step), "{step:?} not in:\n{out}");
     }
+
+    // Every write of the session was proven by a session and sealed: the audit trail verifies.
+    let verify = station.cli(&["audit", "verify"]);
+    let out = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{out}");
+    for line in [
+        "Unattributed writes by the station role: none.",
+        "QC signatures: 1 verified, 0 not matching.",
+        "Result: OK",
+    ] {
+        assert!(out.contains(line), "{line:?} not in:\n{out}");
+    }
 }
 
 /// Searches the service catalogue for `id` and adds `quantity` of it to the cart.

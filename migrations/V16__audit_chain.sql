@@ -25,10 +25,12 @@ CREATE INDEX idx_audit_unattributed ON "AuditLog" ("seq") WHERE "userId" IS NULL
 -- The chain
 ------------------------------------------------------------------------------------------------------
 
--- Audit rows waiting to be sealed. Filled by a trigger on "AuditLog" in the writing transaction, so a
--- row becomes sealable exactly when it commits; emptied by audit_seal().
+-- Audit rows waiting to be sealed, one entry per statement that wrote them (a BOM of 300 lines is one
+-- entry): filled by a trigger on "AuditLog" in the writing transaction, so rows become sealable exactly
+-- when they commit; emptied by audit_seal(). "seq" is the smallest of the entry's "seqs".
 CREATE TABLE "AuditPending" (
-    "seq" BIGINT PRIMARY KEY
+    "seq"  BIGINT PRIMARY KEY,
+    "seqs" BIGINT[] NOT NULL
 );
 
 -- One link per sealed audit row, in sealing order. Rows are sealed after their transactions commit, in
@@ -57,7 +59,8 @@ CREATE OR REPLACE FUNCTION audit_enqueue()
 RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO "AuditPending" ("seq") SELECT n."seq" FROM new_rows n;
+    INSERT INTO "AuditPending" ("seq", "seqs")
+    SELECT min(n."seq"), array_agg(n."seq") FROM new_rows n HAVING count(*) > 0;
     RETURN NULL;
 END;
 $$;
@@ -251,7 +254,8 @@ DROP FUNCTION audit_document_content_trigger();
 -- Sealing
 ------------------------------------------------------------------------------------------------------
 
--- Seals up to p_limit pending rows (all when NULL) onto the end of the chain; returns how many, or -1
+-- Seals the rows of up to p_limit pending entries (all when NULL) onto the end of the chain; returns how
+-- many rows, or -1
 -- when p_wait is false and another sealer is at work. One sealer at a time (an advisory lock held to
 -- the end of the transaction); writers never wait for it. READ COMMITTED, so that the head read after
 -- taking the lock is the one the previous sealer committed.
@@ -259,14 +263,23 @@ CREATE OR REPLACE FUNCTION audit_seal(p_wait boolean DEFAULT true, p_limit integ
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
-    v_pos     bigint;
-    v_link    text;
-    v_next    text;
-    v_seqs    bigint[];
-    v_kind    text;
-    v_content text;
-    r         record;
-    n         bigint := 0;
+    v_pos      bigint;
+    v_link     text;
+    v_seqs     bigint[];
+    r          record;
+    -- The links of this batch, computed in order and inserted with one statement.
+    a_pos      bigint[] := '{}';
+    a_kind     text[] := '{}';
+    a_seq      bigint[] := '{}';
+    a_id       uuid[] := '{}';
+    a_type     text[] := '{}';
+    a_entity   text[] := '{}';
+    a_prev     text[] := '{}';
+    a_link     text[] := '{}';
+    a_details  jsonb[] := '{}';
+    v_kind     text;
+    v_content  text;
+    v_next     text;
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'audit_seal runs in a READ COMMITTED transaction';
@@ -287,9 +300,9 @@ BEGIN
     WITH taken AS (
         DELETE FROM "AuditPending" p
          WHERE p."seq" IN (SELECT q."seq" FROM "AuditPending" q ORDER BY q."seq" LIMIT p_limit)
-        RETURNING p."seq"
+        RETURNING p."seqs"
     )
-    SELECT array_agg(t."seq" ORDER BY t."seq") INTO v_seqs FROM taken t;
+    SELECT array_agg(s.seq ORDER BY s.seq) INTO v_seqs FROM taken t, unnest(t."seqs") AS s(seq);
     IF v_seqs IS NULL THEN
         RETURN 0;
     END IF;
@@ -314,14 +327,22 @@ BEGIN
         END IF;
         v_next := encode(sha256(convert_to(
                       v_link || '|' || v_pos::text || '|' || v_kind || '|' || v_content, 'UTF8')), 'hex');
-        INSERT INTO "AuditChain" ("position", "kind", "auditSeq", "auditId", "entityType", "entityId",
-                                  "prevLink", "link", "details")
-        VALUES (v_pos, v_kind, r.pending_seq, r.id, r."entityType", r."entityId", v_link, v_next,
-                CASE WHEN v_kind = 'MISSING' THEN v_content::jsonb END);
+        a_pos := array_append(a_pos, v_pos);
+        a_kind := array_append(a_kind, v_kind);
+        a_seq := array_append(a_seq, r.pending_seq);
+        a_id := array_append(a_id, r.id);
+        a_type := array_append(a_type, r."entityType");
+        a_entity := array_append(a_entity, r."entityId");
+        a_prev := array_append(a_prev, v_link);
+        a_link := array_append(a_link, v_next);
+        a_details := array_append(a_details, CASE WHEN v_kind = 'MISSING' THEN v_content::jsonb END);
         v_link := v_next;
-        n := n + 1;
     END LOOP;
-    RETURN n;
+
+    INSERT INTO "AuditChain" ("position", "kind", "auditSeq", "auditId", "entityType", "entityId",
+                              "prevLink", "link", "details")
+    SELECT * FROM unnest(a_pos, a_kind, a_seq, a_id, a_type, a_entity, a_prev, a_link, a_details);
+    RETURN cardinality(a_pos);
 END;
 $$;
 
@@ -374,8 +395,9 @@ BEGIN
 END;
 $$;
 
--- Everything written before this migration is queued for the chain, oldest first.
-INSERT INTO "AuditPending" ("seq") SELECT a."seq" FROM "AuditLog" a ORDER BY a."seq";
+-- Everything written before this migration is queued for the chain, in entries of a thousand rows.
+INSERT INTO "AuditPending" ("seq", "seqs")
+SELECT min(a."seq"), array_agg(a."seq" ORDER BY a."seq") FROM "AuditLog" a GROUP BY a."seq" / 1000;
 
 SELECT audit_baseline('migration V16: the hash-chained audit trail begins');
 

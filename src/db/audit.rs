@@ -67,8 +67,8 @@ pub const GENESIS_LINK: &str = "000000000000000000000000000000000000000000000000
 /// The text of an audit row that its link covers; the sealer (`audit_seal`) builds the same array.
 const ROW_CONTENT: &str = r#"jsonb_build_array(a."seq", a.id, a."userId", a."sessionId", a."dbRole", a."action", a."entityType", a."entityId", a."oldValues", a."newValues", a."ipAddress", a."userAgent", a."timestamp")::text"#;
 
-/// How many pending rows one sealing transaction takes.
-const SEAL_BATCH: i32 = 5_000;
+/// How many pending entries (each the rows of one statement) one sealing transaction takes.
+const SEAL_BATCH: i32 = 200;
 
 // ------------------------------------------------------------------------------------------------
 // Sealing
@@ -83,45 +83,75 @@ pub fn note_write() {
     SEAL_WANTED.notify_one();
 }
 
+/// What one sealing transaction did.
+enum Batch {
+    /// Another sealer was at work (and the caller did not wait).
+    Busy,
+    /// Rows sealed, and whether pending entries are left beyond this batch.
+    Sealed { rows: i64, more: bool },
+}
+
+/// One sealing transaction of at most [`SEAL_BATCH`] pending entries.
+async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, DbError> {
+    let row = client
+        .query_one(
+            r#"SELECT audit_seal($1, $2), EXISTS (SELECT 1 FROM "AuditPending")"#,
+            &[&wait, &SEAL_BATCH],
+        )
+        .await?;
+    let d = super::users::decode;
+    let rows: i64 = row.try_get(0).map_err(d)?;
+    Ok(if rows < 0 {
+        Batch::Busy
+    } else {
+        Batch::Sealed {
+            rows,
+            more: row.try_get(1).map_err(d)?,
+        }
+    })
+}
+
 /// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
 /// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
 pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, DbError> {
     let mut total = 0;
     loop {
-        let n: i64 = client
-            .query_one("SELECT audit_seal($1, $2)", &[&wait, &SEAL_BATCH])
-            .await?
-            .try_get(0)
-            .map_err(super::users::decode)?;
-        if n < 0 {
-            return Ok(None);
-        }
-        total += n;
-        if n < i64::from(SEAL_BATCH) {
-            return Ok(Some(total));
+        match seal_batch(client, wait).await? {
+            Batch::Busy => return Ok(None),
+            Batch::Sealed { rows, more } => {
+                total += rows;
+                if !more || rows == 0 {
+                    return Ok(Some(total));
+                }
+            }
         }
     }
 }
 
-/// The station's sealer: after writes, waits a moment (so a burst is sealed at once) and seals. Runs
-/// until the process ends; the caller seals once more, waiting, before it exits.
+/// The station's sealer: after writes, waits a moment (so a burst is sealed at once) and seals, a batch
+/// per connection taken from the pool, so a request never waits long for a connection. Runs until the
+/// process ends; the caller seals once more, waiting, before it exits.
 pub async fn run_sealer(pool: deadpool_postgres::Pool) {
     loop {
         SEAL_WANTED.notified().await;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let outcome = match pool.get().await {
-            Ok(client) => seal(&client, false).await,
-            Err(e) => Err(DbError::from(e)),
-        };
-        match outcome {
-            Ok(Some(_)) => {}
-            // Another station is sealing; it may not see our rows yet, so try again shortly.
-            Ok(None) => note_write(),
-            Err(e) => {
-                tracing::warn!(error = %e, "sealing the audit trail failed; will retry");
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                note_write();
+        loop {
+            let outcome = match pool.get().await {
+                Ok(client) => seal_batch(&client, false).await,
+                Err(e) => Err(DbError::from(e)),
+            };
+            match outcome {
+                Ok(Batch::Sealed { rows, more: true }) if rows > 0 => continue,
+                Ok(Batch::Sealed { .. }) => {}
+                // Another station is sealing; it may not see our rows yet, so try again shortly.
+                Ok(Batch::Busy) => note_write(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "sealing the audit trail failed; will retry");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    note_write();
+                }
             }
+            break;
         }
     }
 }
@@ -566,9 +596,10 @@ async fn verify_machinery(
     // Rows that bypassed the queue (written with triggers off) are in no link.
     let rows = client
         .query(
-            r#"SELECT a."seq", a."entityType", a."entityId" FROM "AuditLog" a
+            r#"WITH pending AS (SELECT unnest(p."seqs") AS seq FROM "AuditPending" p)
+               SELECT a."seq", a."entityType", a."entityId" FROM "AuditLog" a
                 WHERE NOT EXISTS (SELECT 1 FROM "AuditChain" c WHERE c."auditSeq" = a."seq")
-                  AND NOT EXISTS (SELECT 1 FROM "AuditPending" p WHERE p."seq" = a."seq")
+                  AND NOT EXISTS (SELECT 1 FROM pending WHERE pending.seq = a."seq")
                 ORDER BY a."seq" LIMIT $1"#,
             &[&limit],
         )

@@ -95,7 +95,7 @@ async fn the_audit_trail_cannot_be_touched_by_a_station() {
         r#"DELETE FROM "AuditChain""#,
         r#"UPDATE "AuditChain" SET "link" = 'x'"#,
         r#"DELETE FROM "AuditPending""#,
-        r#"INSERT INTO "AuditPending" ("seq") VALUES (999999)"#,
+        r#"INSERT INTO "AuditPending" ("seq", "seqs") VALUES (999999, '{999999}')"#,
         // The two statements that wiped the trail before.
         r#"UPDATE "SystemSetting" SET "settingValue" = '0' WHERE "settingKey" = 'audit.retentionDays'"#,
         "SELECT cleanup_old_audit_logs()",

@@ -220,4 +220,27 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
         )
         .await;
     assert_eq!(checklists, 2);
+
+    // The coordinator ships it. Every step of both rounds ran through the station role, each write
+    // proven by a session, and the audit trail verifies.
+    f.send(Request::Transition {
+        token: f.token(Role::ProductionCoordinator),
+        order_id: id,
+        from: S::ReadyForShip,
+        to: S::Shipped,
+        note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
+        override_reason: None,
+    })
+    .await
+    .expect("shipped");
+    let report = cleanstation::db::audit::verify(&f.db.client().await)
+        .await
+        .expect("verify");
+    assert_eq!(
+        report.first_problem(),
+        None,
+        "{}",
+        cleanstation::db::audit::describe(&report)
+    );
+    assert_eq!(report.unattributed_count, 0, "{:?}", report.unattributed);
 }

@@ -39,9 +39,9 @@ use cleanstation::domain::checklist::{CheckType, FormType};
 use cleanstation::domain::order::{NewOrder, OrderDocument, OrderStatus};
 use cleanstation::domain::qc::{Answer, LineAnswer, QcOutcome};
 use cleanstation::domain::tasks::TaskCompletion;
-use cleanstation::msg::{DbRequest, Reply, Request, RequestId};
+use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, seed_demo};
-use cleanstation::service::{SecurityPolicy, ServiceCtx, dispatch};
+use cleanstation::service::{SecurityPolicy, ServiceCtx};
 use deadpool_postgres::Pool;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -266,14 +266,14 @@ async fn prepare(workload: Workload) -> Base {
 /// One build per writer taken to READY_FOR_PRODUCTION the way the floor does it (BOM approved, parts
 /// sent, body arrived, Pre-QC passed, which generates the task list); each writer's tasks.
 async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion)>> {
-    let coordinator = login(ctx, "coordinator").await;
-    let procurement = login(ctx, "procurement").await;
-    let inspector = login(ctx, "inspector").await;
-    let assembler = login(ctx, "assembler").await;
+    let coordinator = support::demo_login(ctx, "coordinator").await;
+    let procurement = support::demo_login(ctx, "procurement").await;
+    let inspector = support::demo_login(ctx, "inspector").await;
+    let assembler = support::demo_login(ctx, "assembler").await;
     let mut all = Vec::new();
     for w in 0..WRITERS {
         let order = order_document(&format!("PO-TASK-{w}"), &format!("B-TASK-{w}"));
-        let id = match send(
+        let id = match support::request(
             ctx,
             Request::CreateOrder {
                 token: coordinator.clone(),
@@ -285,7 +285,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
             Reply::OrderCreated(c) => c.builds[0].0,
             other => panic!("create order: {other:?}"),
         };
-        send(
+        support::request(
             ctx,
             Request::ApproveBom {
                 token: procurement.clone(),
@@ -298,7 +298,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
             (OrderStatus::OrderCreated, OrderStatus::PartsSent),
             (OrderStatus::PartsSent, OrderStatus::ReadyForPreQc),
         ] {
-            send(
+            support::request(
                 ctx,
                 Request::Transition {
                     token: procurement.clone(),
@@ -311,7 +311,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
             )
             .await;
         }
-        let form = match send(
+        let form = match support::request(
             ctx,
             Request::QcForm {
                 token: inspector.clone(),
@@ -348,7 +348,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
                 }
             })
             .collect();
-        send(
+        support::request(
             ctx,
             Request::SubmitQc {
                 token: inspector.clone(),
@@ -362,7 +362,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
             },
         )
         .await;
-        let list = match send(
+        let list = match support::request(
             ctx,
             Request::TaskList {
                 token: assembler.clone(),
@@ -454,7 +454,7 @@ async fn round(base: &Base, workload: Workload, chain: Chain, index: usize) -> R
             .expect("writer pool");
         writer_pids.push(backend_pid(&pool).await);
         let ctx = ctx_on(pool, &format!("station:bench-{w:02}"));
-        let token = login(&ctx, workload.username()).await;
+        let token = support::demo_login(&ctx, workload.username()).await;
         stations.push((ctx, token));
     }
     let postmaster = parent_of(writer_pids[0]);
@@ -662,7 +662,7 @@ async fn write_all(
     let mut times = Vec::with_capacity(requests.len());
     for req in requests {
         let t = Instant::now();
-        match send(&ctx, req).await {
+        match support::request(&ctx, req).await {
             Reply::OrderCreated(_) | Reply::Task(_) => {}
             other => panic!("unexpected reply {other:?}"),
         }
@@ -905,37 +905,6 @@ fn ctx_on(pool: Pool, agent: &str) -> ServiceCtx {
         pool,
         policy: SecurityPolicy::default(),
         agent: agent.into(),
-    }
-}
-
-async fn login(ctx: &ServiceCtx, username: &str) -> String {
-    match send(
-        ctx,
-        Request::Login {
-            username: username.into(),
-            password: DEMO_PASSWORD.into(),
-        },
-    )
-    .await
-    {
-        Reply::LoggedIn(s) => s.token,
-        other => panic!("login: {other:?}"),
-    }
-}
-
-async fn send(ctx: &ServiceCtx, kind: Request) -> Reply {
-    match dispatch(
-        ctx,
-        DbRequest {
-            id: RequestId(1),
-            kind,
-        },
-    )
-    .await
-    .result
-    {
-        Ok(r) => r,
-        Err(e) => panic!("request failed: {e}"),
     }
 }
 

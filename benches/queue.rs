@@ -11,9 +11,9 @@ mod support;
 
 use cleanstation::db::Actor;
 use cleanstation::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
-use cleanstation::msg::{DbRequest, Reply, Request, RequestId};
-use cleanstation::service::seed::{DEMO_PASSWORD, seed_demo};
-use cleanstation::service::{SecurityPolicy, ServiceCtx, dispatch};
+use cleanstation::msg::{Reply, Request};
+use cleanstation::service::seed::seed_demo;
+use cleanstation::service::{SecurityPolicy, ServiceCtx};
 use std::time::{Duration, Instant};
 
 const BUILDS: i32 = 100_000;
@@ -47,8 +47,8 @@ async fn run() {
         policy: SecurityPolicy::default(),
         agent: "station:bench".into(),
     };
-    let token = login(&ctx, "coordinator").await;
-    let assembler = login(&ctx, "assembler").await;
+    let token = support::demo_login(&ctx, "coordinator").await;
+    let assembler = support::demo_login(&ctx, "assembler").await;
 
     let first = OrderQuery {
         view: QueueView::MyWork,
@@ -95,39 +95,8 @@ async fn run() {
     }
 }
 
-async fn login(ctx: &ServiceCtx, username: &str) -> String {
-    match send(
-        ctx,
-        Request::Login {
-            username: username.into(),
-            password: DEMO_PASSWORD.into(),
-        },
-    )
-    .await
-    {
-        Reply::LoggedIn(s) => s.token,
-        other => panic!("login: {other:?}"),
-    }
-}
-
-async fn send(ctx: &ServiceCtx, kind: Request) -> Reply {
-    match dispatch(
-        ctx,
-        DbRequest {
-            id: RequestId(1),
-            kind,
-        },
-    )
-    .await
-    .result
-    {
-        Ok(r) => r,
-        Err(e) => panic!("request failed: {e}"),
-    }
-}
-
 async fn list(ctx: &ServiceCtx, token: &str, query: OrderQuery) -> OrderPage {
-    match send(
+    match support::request(
         ctx,
         Request::ListOrders {
             token: token.into(),

@@ -296,3 +296,39 @@ fn owner_alive(base: &Path) -> bool {
     };
     Path::new("/proc").join(pid.trim()).exists()
 }
+
+/// Sends one request through the service as a station does; a refusal fails the caller (benches and
+/// set-up steps, where every request must succeed).
+pub async fn request(
+    ctx: &cleanstation::service::ServiceCtx,
+    kind: cleanstation::msg::Request,
+) -> cleanstation::msg::Reply {
+    let reply = cleanstation::service::dispatch(
+        ctx,
+        cleanstation::msg::DbRequest {
+            id: cleanstation::msg::RequestId(1),
+            kind,
+        },
+    )
+    .await;
+    match reply.result {
+        Ok(r) => r,
+        Err(e) => panic!("request failed: {e}"),
+    }
+}
+
+/// Logs a demo user in; returns the session token.
+pub async fn demo_login(ctx: &cleanstation::service::ServiceCtx, username: &str) -> String {
+    let reply = request(
+        ctx,
+        cleanstation::msg::Request::Login {
+            username: username.into(),
+            password: cleanstation::service::seed::DEMO_PASSWORD.into(),
+        },
+    )
+    .await;
+    match reply {
+        cleanstation::msg::Reply::LoggedIn(s) => s.token,
+        other => panic!("login: {other:?}"),
+    }
+}

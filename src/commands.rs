@@ -56,9 +56,16 @@ pub struct Prepared {
     pub notice: Option<String>,
 }
 
-/// The owner's connection string: the embedded cluster's superuser (starting the cluster when needed),
-/// or `database.owner_url` (else `database.url`) of a central server.
-async fn owner_url(config: &Config) -> Result<(String, String), CliError> {
+/// Where the owner's steps connect and where stations connect, and the status bar's label.
+struct Connections {
+    owner: String,
+    station: String,
+    label: String,
+}
+
+/// The embedded cluster's superuser and station role over its socket (starting the cluster when
+/// needed), or a central server's `database.owner_url` (else `database.url`) and `database.url`.
+async fn connections(config: &Config) -> Result<Connections, CliError> {
     if config.uses_embedded_database() {
         let cluster = Cluster::new(config.data_dir())?;
         let started = cluster.ensure_running()?;
@@ -66,19 +73,28 @@ async fn owner_url(config: &Config) -> Result<(String, String), CliError> {
             tracing::info!(base = %cluster.base.display(), "created the embedded database cluster");
         }
         cluster::ensure_database(&cluster, cluster::DATABASE).await?;
-        Ok((cluster.url(cluster::DATABASE), "embedded".to_string()))
+        Ok(Connections {
+            owner: cluster.url(cluster::DATABASE),
+            station: cluster.url_as(cluster::DATABASE, db::roles::STATION_ROLE),
+            label: "embedded".to_string(),
+        })
     } else {
-        let url = config.owner_url().to_string();
-        let label = describe_url(&url);
-        Ok((url, label))
+        Ok(Connections {
+            owner: config.owner_url().to_string(),
+            station: config.database.url.clone(),
+            label: describe_url(&config.database.url),
+        })
     }
 }
 
 /// The owner's steps begin here: connects with the owner's connection, applies pending migrations
 /// under the advisory lock and the station role's grants (docs/security.md).
 pub async fn prepare_owner(config: &Config, application: &str) -> Result<Prepared, CliError> {
-    let (url, label) = owner_url(config).await?;
-    let pool = db::connect(&url, 2, application).await?;
+    owner_steps(&connections(config).await?, application).await
+}
+
+async fn owner_steps(to: &Connections, application: &str) -> Result<Prepared, CliError> {
+    let pool = db::connect(&to.owner, 2, application).await?;
     let report = db::migrate::run(&pool).await?;
     if !report.applied.is_empty() {
         tracing::info!(applied = ?report.applied, version = report.version, "schema migrated");
@@ -86,7 +102,7 @@ pub async fn prepare_owner(config: &Config, application: &str) -> Result<Prepare
     Ok(Prepared {
         pool,
         seeded_now: false,
-        label,
+        label: to.label.clone(),
         migrated: report.applied,
         notice: report.roles.describe(),
     })
@@ -102,8 +118,9 @@ pub async fn prepare(
     seed_if_empty: bool,
 ) -> Result<Prepared, CliError> {
     let size = config.database.pool_size as usize;
+    let to = connections(config).await?;
     if config.uses_embedded_database() {
-        let owner = prepare_owner(config, application).await?;
+        let owner = owner_steps(&to, application).await?;
         let mut seeded_now = false;
         if seed_if_empty && service::users::count_users(&owner.pool).await? == 0 {
             let actor = Actor::system("first start");
@@ -114,9 +131,7 @@ pub async fn prepare(
             seeded_now = true;
         }
         owner.pool.close();
-        let cluster = Cluster::new(config.data_dir())?;
-        let url = cluster.url_as(cluster::DATABASE, db::roles::STATION_ROLE);
-        let pool = db::connect(&url, size, application).await?;
+        let pool = db::connect(&to.station, size, application).await?;
         return Ok(Prepared {
             pool,
             seeded_now,
@@ -125,7 +140,7 @@ pub async fn prepare(
             notice: owner.notice,
         });
     }
-    let pool = db::connect(&config.database.url, size, application).await?;
+    let pool = db::connect(&to.station, size, application).await?;
     let client = pool.get().await.map_err(DbError::from)?;
     let check = db::roles::check_station(&client).await?;
     let mut migrated = Vec::new();
@@ -144,7 +159,7 @@ pub async fn prepare(
     Ok(Prepared {
         pool,
         seeded_now: false,
-        label: describe_url(&config.database.url),
+        label: to.label,
         migrated,
         notice,
     })
@@ -174,6 +189,15 @@ fn describe_url(url: &str) -> String {
             })
             .unwrap_or_else(|| "database".into()),
         Err(_) => "database".into(),
+    }
+}
+
+/// The lockout and session lifetime this station applies.
+fn policy(config: &Config) -> SecurityPolicy {
+    SecurityPolicy {
+        max_failed_logins: config.security.max_failed_logins,
+        lockout_minutes: config.security.lockout_minutes,
+        session_ttl_hours: config.session.ttl_hours,
     }
 }
 
@@ -207,11 +231,7 @@ pub async fn run_app(config: Config) -> Result<(), CliError> {
     .await?;
     let ctx = Arc::new(ServiceCtx {
         pool: prepared.pool.clone(),
-        policy: SecurityPolicy {
-            max_failed_logins: config.security.max_failed_logins,
-            lockout_minutes: config.security.lockout_minutes,
-            session_ttl_hours: config.session.ttl_hours,
-        },
+        policy: policy(&config),
         agent: format!("station:{}", config.station_name()),
     });
     let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());

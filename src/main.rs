@@ -439,12 +439,17 @@ fn main() -> ExitCode {
     finish(result)
 }
 
-/// Writes report lines to stdout; a closed pipe is not an error of ours. Stored text reaches the
-/// reader's terminal only as visible escapes.
-fn print_lines(text: &str) {
+/// Writes `text` and a line end to stdout. Stored text reaches the reader's terminal only as visible
+/// escapes, never as control sequences.
+fn write_out(text: &str) -> std::io::Result<()> {
     let text = cleanstation::text::for_terminal(text);
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+    writeln!(out, "{text}").and_then(|()| out.flush())
+}
+
+/// Writes report lines to stdout; a closed pipe is not an error of ours.
+fn print_lines(text: &str) {
+    let _ = write_out(text);
 }
 
 /// Prints the outcome (the TUI has already restored the terminal) and picks the exit code. Both
@@ -456,9 +461,7 @@ fn finish(result: Result<String, CliError>) -> ExitCode {
             if text.is_empty() {
                 return ExitCode::SUCCESS;
             }
-            let text = for_terminal(&text);
-            let mut out = std::io::stdout().lock();
-            match writeln!(out, "{text}").and_then(|()| out.flush()) {
+            match write_out(&text) {
                 Ok(()) => ExitCode::SUCCESS,
                 // A reader that stopped early (`| head`) is not an error of ours.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -2,22 +2,18 @@
 //! logs in through the service exactly as a station does (lockout, audit and all), so the same role
 //! checks apply, and the database attributes every write to the session.
 
-use super::{CliError, cli_actor, prepare, seal_before_exit};
+use super::{CliError, cli_actor, policy, prepare, seal_before_exit};
 use crate::config::Config;
 use crate::db::DbError;
 use crate::msg::{DbRequest, Reply, Request, RequestId};
-use crate::service::{self, SecurityPolicy, ServiceCtx};
+use crate::service::{self, ServiceCtx};
 
 /// A station's service context for a command-line verb, on the station's connection.
 pub(crate) async fn station_ctx(config: &Config, verb: &str) -> Result<ServiceCtx, CliError> {
     let prepared = prepare(config, &format!("cleanstation/{verb}"), false).await?;
     Ok(ServiceCtx {
         pool: prepared.pool,
-        policy: SecurityPolicy {
-            max_failed_logins: config.security.max_failed_logins,
-            lockout_minutes: config.security.lockout_minutes,
-            session_ttl_hours: config.session.ttl_hours,
-        },
+        policy: policy(config),
         agent: cli_actor(verb).agent,
     })
 }

@@ -25,7 +25,6 @@ pub struct SessionRecord {
 /// A session opened by [`open`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opened {
-    pub id: Uuid,
     pub expires_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
 }
@@ -41,14 +40,13 @@ pub async fn open(
 ) -> Result<Opened, DbError> {
     let row = client
         .query_one(
-            "SELECT session_id, expires_at, last_login_at FROM app_session_open($1, $2, $3)",
+            "SELECT expires_at, last_login_at FROM app_session_open($1, $2, $3)",
             &[&user_id, &token, &ttl_hours],
         )
         .await?;
     Ok(Opened {
-        id: row.try_get(0).map_err(decode)?,
-        expires_at: row.try_get(1).map_err(decode)?,
-        last_login_at: row.try_get(2).map_err(decode)?,
+        expires_at: row.try_get(0).map_err(decode)?,
+        last_login_at: row.try_get(1).map_err(decode)?,
     })
 }
 

@@ -226,7 +226,6 @@ pub async fn add_user(
     by: CliAdmin<'_>,
     new: NewUser,
 ) -> Result<UserSummary, DbError> {
-    let new = new.validated().map_err(DbError::Invalid)?;
     let (actor, _) = cli_admin(ctx, by).await?;
     insert_user(&ctx.pool, &actor, new).await
 }

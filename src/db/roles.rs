@@ -107,7 +107,8 @@ pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, DbError> 
                 &[],
             )
             .await?
-            .get(0);
+            .try_get(0)
+            .map_err(super::users::decode)?;
         if !may_create {
             report.missing = true;
             tracing::warn!(
@@ -146,47 +147,80 @@ pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), DbE
 }
 
 async fn role_exists(client: &impl GenericClient) -> Result<bool, DbError> {
-    Ok(client
+    client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
             &[&STATION_ROLE],
         )
         .await?
-        .get(0))
+        .try_get(0)
+        .map_err(super::users::decode)
 }
 
-/// Removes superuser and role/database creation rights and RLS bypass from the station role, where
-/// this connection may; a station role that keeps any of them is reported by [`check_station`].
-async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>, DbError> {
+/// A role attribute a station must not have.
+struct Attribute {
+    /// Its `pg_roles` column.
+    column: &'static str,
+    /// Its `ALTER ROLE` keyword.
+    keyword: &'static str,
+    /// In words, for the operator.
+    words: &'static str,
+}
+
+#[rustfmt::skip]
+const EXCESS: &[Attribute] = &[
+    Attribute { column: "rolsuper", keyword: "SUPERUSER", words: "superuser" },
+    Attribute { column: "rolcreaterole", keyword: "CREATEROLE", words: "may create roles" },
+    Attribute { column: "rolcreatedb", keyword: "CREATEDB", words: "may create databases" },
+    Attribute { column: "rolbypassrls", keyword: "BYPASSRLS", words: "bypasses row security" },
+    Attribute { column: "rolreplication", keyword: "REPLICATION", words: "may replicate" },
+];
+
+/// The attributes of [`EXCESS`] that `role` has.
+async fn excess_of(
+    client: &impl GenericClient,
+    role: &str,
+) -> Result<Vec<&'static Attribute>, DbError> {
+    let columns: Vec<&str> = EXCESS.iter().map(|a| a.column).collect();
     let row = client
         .query_one(
-            "SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, r.rolreplication, \
-                    me.rolsuper AS i_am_super \
-               FROM pg_roles r, pg_roles me \
-              WHERE r.rolname = $1 AND me.rolname = current_user",
-            &[&STATION_ROLE],
+            format!(
+                "SELECT {} FROM pg_roles WHERE rolname = $1",
+                columns.join(", ")
+            )
+            .as_str(),
+            &[&role],
         )
         .await?;
-    let flags = [
-        ("SUPERUSER", row.get::<_, bool>(0)),
-        ("CREATEROLE", row.get::<_, bool>(1)),
-        ("CREATEDB", row.get::<_, bool>(2)),
-        ("BYPASSRLS", row.get::<_, bool>(3)),
-        ("REPLICATION", row.get::<_, bool>(4)),
-    ];
-    let found: Vec<String> = flags
-        .iter()
-        .filter(|(_, set)| *set)
-        .map(|(name, _)| (*name).to_string())
-        .collect();
-    if found.is_empty() || !row.get::<_, bool>("i_am_super") {
+    let mut found = Vec::new();
+    for (i, entry) in EXCESS.iter().enumerate() {
+        if row.try_get::<_, bool>(i).map_err(super::users::decode)? {
+            found.push(entry);
+        }
+    }
+    Ok(found)
+}
+
+/// Removes superuser, role and database creation, replication and RLS bypass from the station role,
+/// where this connection may; a station role that keeps any of them is reported by [`check_station`].
+async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>, DbError> {
+    let found = excess_of(client, STATION_ROLE).await?;
+    let i_am_super: bool = client
+        .query_one(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+            &[],
+        )
+        .await?
+        .try_get(0)
+        .map_err(super::users::decode)?;
+    if found.is_empty() || !i_am_super {
         return Ok(Vec::new());
     }
-    let negated: Vec<String> = found.iter().map(|f| format!("NO{f}")).collect();
+    let negated: Vec<String> = found.iter().map(|a| format!("NO{}", a.keyword)).collect();
     client
         .batch_execute(&format!("ALTER ROLE {STATION_ROLE} {}", negated.join(" ")))
         .await?;
-    Ok(found)
+    Ok(found.iter().map(|a| a.keyword.to_string()).collect())
 }
 
 /// Every grant and revoke, as one script: revoke everything the station role holds, then grant
@@ -251,32 +285,21 @@ impl StationCheck {
 pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck, DbError> {
     let row = client
         .query_one(
-            r#"SELECT current_user::text, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
-                      pg_has_role(current_user, d.datdba, 'MEMBER') AS owns_database
-                 FROM pg_roles r, pg_database d
-                WHERE r.rolname = current_user AND d.datname = current_database()"#,
+            r#"SELECT current_user::text, pg_has_role(current_user, d.datdba, 'MEMBER')
+                 FROM pg_database d WHERE d.datname = current_database()"#,
             &[],
         )
         .await?;
-    let flag = |i: usize| row.try_get::<_, bool>(i).map_err(super::users::decode);
-    let superuser = flag(1)?;
-    let owns_database = flag(5)?;
-    let mut excess = Vec::new();
-    for (i, name) in [
-        (1, "superuser"),
-        (2, "may create roles"),
-        (3, "may create databases"),
-        (4, "bypasses row security"),
-    ] {
-        if flag(i)? {
-            excess.push(name.to_string());
-        }
-    }
+    let role: String = row.try_get(0).map_err(super::users::decode)?;
+    let owns_database: bool = row.try_get(1).map_err(super::users::decode)?;
+    let found = excess_of(client, &role).await?;
+    let superuser = found.iter().any(|a| a.column == "rolsuper");
+    let mut excess: Vec<String> = found.iter().map(|a| a.words.to_string()).collect();
     if owns_database && !superuser {
         excess.push("owns the database".to_string());
     }
     Ok(StationCheck {
-        role: row.try_get(0).map_err(super::users::decode)?,
+        role,
         excess,
         may_migrate: superuser || owns_database,
     })

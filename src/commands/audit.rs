@@ -1,6 +1,6 @@
 //! `cleanstation audit verify` and `audit cleanup` (docs/audit.md).
 
-use super::{CliError, prepare, prepare_owner, seal_before_exit};
+use super::{CliError, prepare, prepare_owner};
 use crate::config::Config;
 use crate::db::{self, DbError, GenericClient};
 
@@ -61,12 +61,9 @@ pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
 /// The retention cleanup, with the owner's connection.
 pub async fn cleanup(config: &Config) -> Result<String, CliError> {
     let prepared = prepare_owner(config, "cleanstation/audit").await?;
-    let removed = {
-        let client = prepared.pool.get().await.map_err(DbError::from)?;
-        db::audit::cleanup(&client).await?
-    };
-    seal_before_exit(&prepared.pool).await;
     let client = prepared.pool.get().await.map_err(DbError::from)?;
+    // The cleanup seals before and after its work, in its own transaction.
+    let removed = db::audit::cleanup(&client).await?;
     let head = db::audit::head(&client).await?;
     Ok(match head {
         Some(h) => format!(

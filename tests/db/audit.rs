@@ -509,3 +509,28 @@ async fn an_unattributed_station_write_is_reported_not_failed() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn verify_compares_every_table_the_triggers_audit() {
+    let db = TestDb::new().await;
+    // Every table of the schema but the audit trail's own and refinery's is audited, and verify's
+    // list names exactly those: a new table left out of either would go unchecked.
+    let tables: Vec<String> = db
+        .client()
+        .await
+        .query(
+            r#"SELECT c.relname::text FROM pg_class c
+                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+                  AND c.relname NOT IN ('AuditLog', 'AuditChain', 'AuditPending', 'refinery_schema_history')
+                ORDER BY 1"#,
+            &[],
+        )
+        .await
+        .expect("tables")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut listed: Vec<String> = audit::AUDITED.iter().map(|(t, _)| t.to_string()).collect();
+    listed.sort();
+    assert_eq!(listed, tables);
+}

@@ -1,7 +1,7 @@
 //! Resolution, merging and depth-first expansion of the top-level lines (R10–R12).
 
 use super::index::{CatalogIndex, IndexedLink, Resolved};
-use super::rules::{Line, top_level_lines, validate, warnings};
+use super::rules::{CustomLine, Line, top_level_lines, validate, warnings};
 use super::{BomError, BomNode, GeneratedBom, ItemType, invalid};
 use crate::domain::catalog::EntityStatus;
 use crate::domain::order::{BuildConfig, DocumentLanguage};
@@ -17,13 +17,7 @@ enum Merged<'c> {
         quantity: i64,
     },
     Unknown(String),
-    Custom {
-        id: String,
-        name: String,
-        notes: &'static str,
-        spec: serde_json::Value,
-        quantity: i64,
-    },
+    Custom(CustomLine),
 }
 
 impl<'c> Merged<'c> {
@@ -33,19 +27,7 @@ impl<'c> Merged<'c> {
                 Some(resolved) => Merged::Catalog { resolved, quantity },
                 None => Merged::Unknown(id),
             },
-            Line::Custom {
-                id,
-                name,
-                notes,
-                spec,
-                quantity,
-            } => Merged::Custom {
-                id,
-                name,
-                notes,
-                spec,
-                quantity,
-            },
+            Line::Custom(custom) => Merged::Custom(custom),
         }
     }
 
@@ -61,22 +43,24 @@ impl<'c> Merged<'c> {
                 ..
             } => format!("part:{key}"),
             Merged::Unknown(id) => format!("unknown:{id}"),
-            Merged::Custom { id, .. } => format!("custom:{id}"),
+            Merged::Custom(c) => format!("custom:{}", c.id),
         }
     }
 
     fn id(&self) -> &str {
         match self {
             Merged::Catalog { resolved, .. } => resolved.canonical_id(),
-            Merged::Unknown(id) | Merged::Custom { id, .. } => id,
+            Merged::Unknown(id) => id,
+            Merged::Custom(c) => &c.id,
         }
     }
 
     /// Adds a later equal line's quantity.
     fn absorb(&mut self, other: &Merged<'_>) -> Result<(), BomError> {
         if let (
-            Merged::Catalog { quantity, .. } | Merged::Custom { quantity, .. },
-            Merged::Catalog { quantity: more, .. } | Merged::Custom { quantity: more, .. },
+            Merged::Catalog { quantity, .. } | Merged::Custom(CustomLine { quantity, .. }),
+            Merged::Catalog { quantity: more, .. }
+            | Merged::Custom(CustomLine { quantity: more, .. }),
         ) = (&mut *self, other)
         {
             *quantity = quantity
@@ -254,13 +238,13 @@ pub fn generate(
                 ex.expand(resolved, quantity, 0, None, None, &mut path)?;
             }
             Merged::Unknown(id) => ex.unknown(&id),
-            Merged::Custom {
+            Merged::Custom(CustomLine {
                 id,
                 name,
                 notes,
                 spec,
                 quantity,
-            } => {
+            }) => {
                 ex.push(BomNode {
                     id,
                     name,

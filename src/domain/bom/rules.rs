@@ -81,18 +81,19 @@ pub fn warnings(build: &BuildConfig) -> Vec<String> {
 /// A top-level line before merging and resolution.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Line {
-    Catalog {
-        id: String,
-        quantity: i64,
-    },
-    Custom {
-        id: String,
-        name: String,
-        /// The 700-series number (section 6).
-        notes: &'static str,
-        spec: serde_json::Value,
-        quantity: i64,
-    },
+    Catalog { id: String, quantity: i64 },
+    Custom(CustomLine),
+}
+
+/// A made-to-measure pegboard or basin: not in the catalog, described by its spec.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct CustomLine {
+    pub(super) id: String,
+    pub(super) name: String,
+    /// The 700-series number (section 6).
+    pub(super) notes: &'static str,
+    pub(super) spec: serde_json::Value,
+    pub(super) quantity: i64,
 }
 
 fn catalog_line(id: impl Into<String>, quantity: i64) -> Line {
@@ -344,7 +345,7 @@ pub(super) fn top_level_lines(
                         "a custom pegboard needs a positive width and length",
                     ));
                 };
-                lines.push(Line::Custom {
+                lines.push(Line::Custom(CustomLine {
                     id: format!("T2-ADW-PB-{w}x{l}"),
                     name: custom_pegboard_name(w, l, kind.code(), color.code()),
                     notes: "720.215.002",
@@ -355,7 +356,7 @@ pub(super) fn top_level_lines(
                         "color": color.code(),
                     }),
                     quantity: 1,
-                });
+                }));
             }
             None => return Err(invalid("a pegboard needs a size type")),
         }
@@ -377,13 +378,13 @@ pub(super) fn top_level_lines(
     for b in &basins {
         let (w, l, d) = (b.basin_width, b.basin_length, b.basin_depth);
         if b.is_custom_size {
-            lines.push(Line::Custom {
+            lines.push(Line::Custom(CustomLine {
                 id: format!("T2-ADW-BASIN-{w}x{l}x{d}"),
                 name: custom_basin_name(w, l, d),
                 notes: "720.215.001",
                 spec: serde_json::json!({"width": w, "length": l, "depth": d}),
                 quantity: 1,
-            });
+            }));
         } else {
             lines.push(catalog_line(format!("T2-ADW-BASIN{w}X{l}X{d}"), 1));
         }

@@ -41,6 +41,36 @@ pub(super) fn records<'a>(
     f.req_object(key)
 }
 
+/// The records of a parsed catalog file, `{"metadata": {...}, "<key>": {id: record}}`, in file order, with
+/// every id given twice reported.
+pub(super) fn keyed_records<'a>(
+    root: &'a Json,
+    file: &str,
+    key: &str,
+    kind: &str,
+    errs: &mut Vec<String>,
+) -> Option<&'a [(String, Json)]> {
+    let records = records(root, file, key, errs)?;
+    duplicate_ids(records, file, kind, errs);
+    Some(records)
+}
+
+/// One record of `file`: the name its messages use, and its keys when the id is checked and the value is an
+/// object.
+pub(super) fn record<'a>(
+    file: &str,
+    kind: &str,
+    id: &str,
+    max: usize,
+    value: &'a Json,
+    errs: &mut Vec<String>,
+) -> (String, Option<&'a [(String, Json)]>) {
+    let what = format!("{file}: {kind} \"{id}\"");
+    check_id(&what, id, max, errs);
+    let rec = object(&what, value, errs);
+    (what, rec)
+}
+
 pub(super) fn duplicate_ids(
     records: &[(String, Json)],
     file: &str,

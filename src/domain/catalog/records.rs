@@ -1,7 +1,7 @@
 //! Per-file parsing. Each parser returns the records that are valid (None only when the file cannot be read
 //! at all); the caller uses them only when no problem was found anywhere.
 
-use super::fields::{Fields, check_id, duplicate_ids, object, parse_json, records};
+use super::fields::{Fields, duplicate_ids, keyed_records, object, parse_json, record};
 use super::*;
 
 pub(super) fn parse_parts(
@@ -10,14 +10,12 @@ pub(super) fn parse_parts(
     errs: &mut Vec<String>,
 ) -> Option<Vec<Part>> {
     let root = parse_json(text, PARTS_FILE, errs)?;
-    let records = records(&root, PARTS_FILE, "parts", errs)?;
+    let records = keyed_records(&root, PARTS_FILE, "parts", "part", errs)?;
     let mut out = Vec::with_capacity(records.len());
-    duplicate_ids(records, PARTS_FILE, "part", errs);
     for (id, value) in records {
         links.part_ids.insert(id.clone());
-        let what = format!("{PARTS_FILE}: part \"{id}\"");
-        check_id(&what, id, MAX_ID_LEN, errs);
-        let Some(rec) = object(&what, value, errs) else {
+        let (what, rec) = record(PARTS_FILE, "part", id, MAX_ID_LEN, value, errs);
+        let Some(rec) = rec else {
             continue;
         };
         let mut f = Fields::new(&what, rec, errs);
@@ -90,14 +88,12 @@ pub(super) fn parse_assemblies(
     errs: &mut Vec<String>,
 ) -> Option<Vec<Assembly>> {
     let root = parse_json(text, ASSEMBLIES_FILE, errs)?;
-    let records = records(&root, ASSEMBLIES_FILE, "assemblies", errs)?;
+    let records = keyed_records(&root, ASSEMBLIES_FILE, "assemblies", "assembly", errs)?;
     let mut out = Vec::with_capacity(records.len());
-    duplicate_ids(records, ASSEMBLIES_FILE, "assembly", errs);
     for (id, value) in records {
         links.assembly_ids.insert(id.clone());
-        let what = format!("{ASSEMBLIES_FILE}: assembly \"{id}\"");
-        check_id(&what, id, MAX_ID_LEN, errs);
-        let Some(rec) = object(&what, value, errs) else {
+        let (what, rec) = record(ASSEMBLIES_FILE, "assembly", id, MAX_ID_LEN, value, errs);
+        let Some(rec) = rec else {
             continue;
         };
         let mut f = Fields::new(&what, rec, errs);
@@ -212,13 +208,11 @@ pub(super) fn parse_categories(
     errs: &mut Vec<String>,
 ) -> Option<Vec<Category>> {
     let root = parse_json(text, CATEGORIES_FILE, errs)?;
-    let records = records(&root, CATEGORIES_FILE, "categories", errs)?;
+    let records = keyed_records(&root, CATEGORIES_FILE, "categories", "category", errs)?;
     let mut out = Vec::with_capacity(records.len());
-    duplicate_ids(records, CATEGORIES_FILE, "category", errs);
     for (code, value) in records {
-        let what = format!("{CATEGORIES_FILE}: category \"{code}\"");
-        check_id(&what, code, MAX_CODE_LEN, errs);
-        let Some(rec) = object(&what, value, errs) else {
+        let (what, rec) = record(CATEGORIES_FILE, "category", code, MAX_CODE_LEN, value, errs);
+        let Some(rec) = rec else {
             links.tree.push((code.clone(), Vec::new()));
             continue;
         };
@@ -263,9 +257,15 @@ fn parse_subcategory(
     links: &mut Links,
     errs: &mut Vec<String>,
 ) -> Option<Subcategory> {
-    let what = format!("{CATEGORIES_FILE}: subcategory \"{code}\"");
-    check_id(&what, code, MAX_CODE_LEN, errs);
-    let rec = object(&what, value, errs)?;
+    let (what, rec) = record(
+        CATEGORIES_FILE,
+        "subcategory",
+        code,
+        MAX_CODE_LEN,
+        value,
+        errs,
+    );
+    let rec = rec?;
     let mut f = Fields::new(&what, rec, errs);
     f.allow_only(&["name", "description", "assembly_refs"]);
     let name = f.req_str("name", MAX_CATEGORY_NAME_LEN);

@@ -15,9 +15,10 @@ use crate::domain::instructions::{InstructionCatalog, InstructionDraft, ToolDraf
 use crate::domain::inventory::{BuildUse, Inventory};
 use crate::domain::notification::Notification;
 use crate::domain::order::{
-    AttachmentInfo, BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck,
-    OrderDetail, OrderPage, OrderQuery, OrderRow, OrderStatus, WizardContext,
+    AttachmentInfo, BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck, OrderPage,
+    OrderQuery, OrderRow, OrderStatus, WizardContext,
 };
+use crate::domain::order_view::OrderDetail;
 use crate::domain::qc::{LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultSummary};
 use crate::domain::service_order::{
     CartLine, LineApproval, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary,

@@ -16,9 +16,8 @@ use cleanstation::domain::bom_document::{
     BomDocument, BomHeader, BomVersionInfo, BomVersionList, StoredItem,
 };
 use cleanstation::domain::catalog::parse_catalog;
-use cleanstation::domain::order::{
-    BomSummary, BuildConfig, DocumentLanguage, OrderDetail, OrderStatus,
-};
+use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderStatus};
+use cleanstation::domain::order_view::{BomSummary, OrderDetail};
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::ActiveScreen;

@@ -211,6 +211,14 @@ async fn every_template_previews_every_worked_configuration() {
     let pkg = lines(&pkg);
     assert_eq!(pkg.first().map(String::as_str), Some("PKG-01"));
     assert!(!pkg.iter().any(|c| c == "PKG-20"), "{pkg:?}");
+    // No faucet and no sprayer: their kits come from the BOM, which holds none, so the preview leaves them
+    // out as the generated checklist does; the English manual kit is in the BOM and is listed.
+    for code in [
+        "PKG-10", "PKG-11", "PKG-12", "PKG-13", "PKG-14", "PKG-15", "PKG-16",
+    ] {
+        assert!(!pkg.iter().any(|c| c == code), "{code}: {pkg:?}");
+    }
+    assert!(pkg.iter().any(|c| c == "PKG-17"), "{pkg:?}");
     // Three E-Drain basins: no E-Sink test applies, every E-Drain test does, once per basin.
     let eol = lines(&env.preview_json(&checklist(T2_B3), "EOL_TEST").await);
     assert!(!eol.iter().any(|c| c.starts_with("EOL-04")), "{eol:?}");

@@ -13,11 +13,12 @@ use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::notification::Notification;
 use cleanstation::domain::order::{
-    AccessoryLine, BasinConfig, BasinType, BomSummary, BuildConfig, DocumentLanguage, FaucetConfig,
-    FaucetPlacement, FaucetType, FeetType, HistoryEntry, LegsType, OrderAction, OrderDetail,
-    OrderHeader, OrderPage, OrderRow, OrderStatus, PegboardColor, PegboardSizeType, PegboardType,
-    SinkFamily, SprayerConfig, SprayerLocation, SprayerType, WorkflowDirection,
+    AccessoryLine, BasinConfig, BasinType, BuildConfig, DocumentLanguage, FaucetConfig,
+    FaucetPlacement, FaucetType, FeetType, LegsType, OrderAction, OrderHeader, OrderPage, OrderRow,
+    OrderStatus, PegboardColor, PegboardSizeType, PegboardType, SinkFamily, SprayerConfig,
+    SprayerLocation, SprayerType, WorkflowDirection,
 };
+use cleanstation::domain::order_view::{BomSummary, HistoryEntry, OrderDetail};
 use cleanstation::domain::user::UserSummary;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;

@@ -15,7 +15,8 @@ use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::applies_when::{BasinFacts, SinkFacts, eval};
 use cleanstation::domain::checklist::FormType;
-use cleanstation::domain::order::{BuildConfig, OrderDetail, OrderStatus};
+use cleanstation::domain::order::{BuildConfig, OrderStatus};
+use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::{
     Answer, FormLine, LineAnswer, QcForm, QcHeader, QcItemDef, QcResultDetail, QcResultStatus,
     QcResultSummary,

@@ -16,7 +16,8 @@ use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::notification::Notification;
-use cleanstation::domain::order::{BuildConfig, OrderDetail, OrderStatus};
+use cleanstation::domain::order::{BuildConfig, OrderStatus};
+use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::tasks::{
     self, InstructionView, PartView, StepView, TaskListView, TaskView, ToolView,
 };

@@ -14,8 +14,9 @@ use cleanstation::domain::bom::{ACCESSORIES, BomPreview, PreviewLine};
 use cleanstation::domain::order::{
     AccessoryItem, AttachmentInfo, BasinConfig, BasinType, BuildConfig, CreatedOrder,
     DocumentLanguage, FaucetConfig, FaucetPlacement, FaucetType, FeetType, LegsType, NumberCheck,
-    OrderDetail, OrderHeader, OrderStatus, WizardContext,
+    OrderHeader, OrderStatus, WizardContext,
 };
+use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::session::Session;
 use cleanstation::keymap::{Action, KeyChord, KeyContext, Keymap};
 use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};

@@ -4,8 +4,8 @@
 use super::{CliError, prepare, refused_or_failed, to_json};
 use crate::config::Config;
 use crate::db::{self, DbError};
-use crate::domain::bom::{BomError, BomNode, GeneratedBom, ItemType, generate};
-use crate::domain::order::NewOrder;
+use crate::domain::bom::{BomError, BomNode, CatalogIndex, GeneratedBom, ItemType, generate};
+use crate::domain::order::{BuildConfig, NewOrder};
 use crate::export::ExportFormat;
 use serde::Serialize;
 use std::path::Path;
@@ -100,34 +100,66 @@ pub fn build_preview(build_number: &str, bom: &GeneratedBom) -> BuildPreview {
     }
 }
 
-/// Checks every build as the wizard does, then generates each against `index`. Every problem of every
-/// build is reported, one per line, and then nothing is printed.
-pub fn preview_order(
+/// Why one build of an order document cannot be previewed.
+pub(super) enum BuildProblem {
+    /// This build's own problem; the other builds are still tried.
+    Build(String),
+    /// The same for every build (a broken template): said once, and no further build is tried.
+    Shared(String),
+}
+
+/// Checks every build of `order` as the wizard does, then runs `each` on every valid one with its trimmed
+/// number. Every problem of every build is reported, one per line, and then nothing is printed.
+pub(super) fn per_build<T>(
     order: &NewOrder,
-    index: &crate::domain::bom::CatalogIndex,
-) -> Result<Preview, Vec<String>> {
+    mut each: impl FnMut(&str, &BuildConfig) -> Result<T, BuildProblem>,
+) -> Result<Vec<T>, Vec<String>> {
     let mut problems: Vec<String> = super::empty_order(order).into_iter().collect();
-    let mut builds = Vec::with_capacity(order.builds.len());
+    let mut out = Vec::with_capacity(order.builds.len());
     for build in &order.builds {
         let invalid = super::build_problems(build);
         if !invalid.is_empty() {
             problems.extend(invalid);
             continue;
         }
-        let number = build.build_number.trim();
-        match generate(order.header.order_language, build, index) {
-            Ok(bom) => builds.push(build_preview(number, &bom)),
-            Err(e @ BomError::UnknownIds { .. }) => problems.push(e.to_string()),
-            Err(e @ BomError::InvalidConfiguration(_)) => {
-                problems.push(format!("Build {number}: {e}"));
+        match each(build.build_number.trim(), build) {
+            Ok(v) => out.push(v),
+            Err(BuildProblem::Build(p)) => problems.push(p),
+            Err(BuildProblem::Shared(p)) => {
+                problems.push(p);
+                break;
             }
         }
     }
     if problems.is_empty() {
-        Ok(Preview { builds })
+        Ok(out)
     } else {
         Err(problems)
     }
+}
+
+/// Generates the BOM of build `number` of `order` against `index`; the error is the line a preview prints.
+pub(super) fn generate_build(
+    order: &NewOrder,
+    number: &str,
+    build: &BuildConfig,
+    index: &CatalogIndex,
+) -> Result<GeneratedBom, BuildProblem> {
+    generate(order.header.order_language, build, index).map_err(|e| {
+        BuildProblem::Build(match e {
+            BomError::UnknownIds { .. } => e.to_string(),
+            BomError::InvalidConfiguration(_) => format!("Build {number}: {e}"),
+        })
+    })
+}
+
+/// Checks every build as the wizard does, then generates each against `index`. Every problem of every
+/// build is reported, one per line, and then nothing is printed.
+pub fn preview_order(order: &NewOrder, index: &CatalogIndex) -> Result<Preview, Vec<String>> {
+    let builds = per_build(order, |number, build| {
+        generate_build(order, number, build, index).map(|bom| build_preview(number, &bom))
+    })?;
+    Ok(Preview { builds })
 }
 
 fn text_node(out: &mut Vec<String>, node: &PreviewNode, depth: usize) {
@@ -243,7 +275,6 @@ pub async fn bom_export(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::bom::CatalogIndex;
     use crate::domain::catalog::EntityStatus;
 
     fn node(id: &str, parent: Option<usize>, level: i32, quantity: i64) -> BomNode {

@@ -1,14 +1,19 @@
 //! `cleanstation checklist preview`: which items of a checklist template the builds of an order document
 //! would be asked for, without saving anything.
 
+use super::bom::{BuildProblem, generate_build, per_build};
 use super::{CliError, prepare, to_json};
 use crate::config::Config;
 use crate::db::{self, DbError};
+use crate::domain::bom::CatalogIndex;
 use crate::domain::checklist::{CheckType, parse_checklists};
+use crate::domain::floor::{BomTotals, PACKAGING_FORM, PackagingRule};
 use crate::domain::order::NewOrder;
 use crate::domain::qc::{QcItemDef, applicable};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
+use uuid::Uuid;
 
 /// One applicable line as `--json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,49 +66,56 @@ pub fn template_name(key: &str) -> Result<String, CliError> {
         })
 }
 
+/// What the packaging checklist's preview needs besides the items: each item's rule, and the catalog every
+/// build's BOM is generated from (a BOM-driven item applies only when the BOM holds it).
+pub struct PackagingContext {
+    pub rules: HashMap<Uuid, PackagingRule>,
+    pub catalog: CatalogIndex,
+}
+
 /// Checks every build as the wizard does, then lists each one's applicable items. Every problem of every
-/// build is reported, one per line, and then nothing is printed.
+/// build is reported, one per line, and then nothing is printed. With `packaging`, an item is listed only
+/// when the generated packaging checklist would hold it.
 pub fn preview_order(
     order: &NewOrder,
     items: &[QcItemDef],
+    packaging: Option<&PackagingContext>,
 ) -> Result<ChecklistPreview, Vec<String>> {
-    let mut problems: Vec<String> = super::empty_order(order).into_iter().collect();
-    let mut builds = Vec::with_capacity(order.builds.len());
-    for build in &order.builds {
-        let invalid = super::build_problems(build);
-        if !invalid.is_empty() {
-            problems.extend(invalid);
-            continue;
-        }
-        let number = build.build_number.trim();
-        match applicable(items, build, order.header.order_language) {
-            Ok(lines) => builds.push(BuildItems {
-                build_number: number.to_string(),
-                items: lines
-                    .iter()
-                    .filter_map(|l| {
-                        items.get(l.item).map(|it| PreviewItem {
-                            code: it.code.clone(),
-                            basin_index: l.basin_index,
-                            section: it.section.clone(),
-                            description: it.description.clone(),
-                            check_type: it.check_type,
-                        })
-                    })
-                    .collect(),
-            }),
-            // The template itself is broken: the same for every build, so say it once.
-            Err(e) => {
-                problems.push(e);
-                break;
+    let builds = per_build(order, |number, build| {
+        // The template itself is broken: the same for every build, so say it once.
+        let lines =
+            applicable(items, build, order.header.order_language).map_err(BuildProblem::Shared)?;
+        let packed = match packaging {
+            Some(p) => {
+                let bom = generate_build(order, number, build, &p.catalog)?;
+                Some((p, BomTotals::of_generated(&bom)))
             }
-        }
-    }
-    if problems.is_empty() {
-        Ok(ChecklistPreview { builds })
-    } else {
-        Err(problems)
-    }
+            None => None,
+        };
+        let listed = |item: &QcItemDef| match &packed {
+            Some((p, totals)) => p
+                .rules
+                .get(&item.id)
+                .is_some_and(|rule| rule.need(totals).is_some()),
+            None => true,
+        };
+        Ok(BuildItems {
+            build_number: number.to_string(),
+            items: lines
+                .iter()
+                .filter_map(|l| items.get(l.item).map(|it| (it, l)))
+                .filter(|(it, _)| listed(it))
+                .map(|(it, l)| PreviewItem {
+                    code: it.code.clone(),
+                    basin_index: l.basin_index,
+                    section: it.section.clone(),
+                    description: it.description.clone(),
+                    check_type: it.check_type,
+                })
+                .collect(),
+        })
+    })?;
+    Ok(ChecklistPreview { builds })
 }
 
 /// Per build a heading, then one line per item grouped under its section.
@@ -153,7 +165,7 @@ pub async fn checklist_preview(
         b.build_number = b.build_number.trim().to_string();
     }
     let prepared = prepare(config, "cleanstation/checklist", false).await?;
-    let (version, items) = {
+    let (version, items, packaging) = {
         let client = prepared.pool.get().await.map_err(DbError::from)?;
         let template = db::templates::active_template(&client, &name)
             .await?
@@ -164,9 +176,22 @@ pub async fn checklist_preview(
             })?;
         // The same reading of the items as the QC forms use.
         let items = db::qc::items(&client, template.id).await?;
-        (template.version, items)
+        let packaging = if name == PACKAGING_FORM {
+            Some(PackagingContext {
+                rules: db::packaging::rules(&client, template.id)
+                    .await?
+                    .into_iter()
+                    .map(|(item, _, _, rule)| (item, rule))
+                    .collect(),
+                catalog: db::bom::load_catalog_index(&client).await?,
+            })
+        } else {
+            None
+        };
+        (template.version, items, packaging)
     };
-    let preview = preview_order(&order, &items).map_err(|p| CliError::Refused(p.join("\n")))?;
+    let preview = preview_order(&order, &items, packaging.as_ref())
+        .map_err(|p| CliError::Refused(p.join("\n")))?;
     if json {
         to_json(&preview)
     } else {
@@ -199,6 +224,73 @@ mod tests {
             ),
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    /// The packaging preview lists what the generated checklist holds: a fixed quantity always, a BOM-driven
+    /// item only when the build's BOM holds it.
+    #[test]
+    fn the_packaging_preview_leaves_out_what_the_bom_does_not_hold() {
+        use crate::domain::catalog::parse_catalog;
+        use crate::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
+        let order: crate::domain::order::OrderDocument = serde_json::from_str(include_str!(
+            "../../tests/fixtures/checklist/t2-b2-esink-edrain.json"
+        ))
+        .expect("document");
+        let specs = [
+            (
+                1,
+                "PKG-01",
+                serde_json::json!({"itemId": "T2-ANTI-FATIGUE-MAT", "qty": 1}),
+            ),
+            // No faucet on this build: its BOM total is 0.
+            (
+                2,
+                "PKG-14",
+                serde_json::json!({"itemId": "T2-OA-PRE-RINSE-FAUCET-KIT", "qtyFrom": "bom"}),
+            ),
+            (
+                3,
+                "PKG-17",
+                serde_json::json!({"itemId": "T2-STD-MANUAL-EN-KIT", "qtyFrom": "bom"}),
+            ),
+        ];
+        let items: Vec<QcItemDef> = specs
+            .iter()
+            .map(|(n, code, rules)| {
+                let mut rules = rules.clone();
+                rules["code"] = (*code).into();
+                QcItemDef::from_row(
+                    Uuid::from_u128(*n),
+                    "Standard items".into(),
+                    format!("{code} text"),
+                    CheckType::Boolean,
+                    false,
+                    true,
+                    false,
+                    i32::try_from(*n).expect("small"),
+                    Some(&rules),
+                )
+            })
+            .collect();
+        let catalog = parse_catalog(PARTS_JSON, ASSEMBLIES_JSON, CATEGORIES_JSON).expect("catalog");
+        let packaging = PackagingContext {
+            rules: specs
+                .iter()
+                .filter_map(|(n, _, r)| {
+                    Some((Uuid::from_u128(*n), PackagingRule::from_rules(Some(r))?))
+                })
+                .collect(),
+            catalog: CatalogIndex::from_catalog(&catalog),
+        };
+        let order = order.into();
+        let codes = |p: ChecklistPreview| -> Vec<String> {
+            p.builds[0].items.iter().map(|i| i.code.clone()).collect()
+        };
+        let with = preview_order(&order, &items, Some(&packaging)).expect("preview");
+        assert_eq!(codes(with), ["PKG-01", "PKG-17"]);
+        // Without the packaging rules every applicable item is listed.
+        let without = preview_order(&order, &items, None).expect("preview");
+        assert_eq!(codes(without), ["PKG-01", "PKG-14", "PKG-17"]);
     }
 
     #[test]

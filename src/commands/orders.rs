@@ -199,7 +199,7 @@ pub async fn order_show(
 async fn show_as(
     session: &CliSession,
     build: &str,
-) -> Result<crate::domain::order::OrderDetail, CliError> {
+) -> Result<crate::domain::order_view::OrderDetail, CliError> {
     // Found through the queue's search, so the role checks are the service's.
     let rows = all_rows(session, None, build).await?;
     let id = rows
@@ -220,7 +220,7 @@ async fn show_as(
 }
 
 /// The order detail as text.
-fn describe_order(d: &crate::domain::order::OrderDetail) -> String {
+fn describe_order(d: &crate::domain::order_view::OrderDetail) -> String {
     let h = &d.header;
     let b = &d.build;
     let mut out = vec![

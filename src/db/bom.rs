@@ -12,7 +12,8 @@ use crate::domain::bom_document::{
     BomDocument, BomHeader, BomVersionInfo, BomVersionList, StoredItem,
 };
 use crate::domain::catalog::EntityStatus;
-use crate::domain::order::{AccessoryItem, BomSummary, BuildConfig, DocumentLanguage};
+use crate::domain::order::{AccessoryItem, BuildConfig, DocumentLanguage};
+use crate::domain::order_view::BomSummary;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 

@@ -9,9 +9,9 @@ use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::{
     AccessoryLine, BasinConfig, BuildConfig, DocumentLanguage, DueFilter, FaucetConfig,
-    HistoryEntry, OrderDocumentType, OrderHeader, OrderPage, OrderRow, OrderStatus, SortKey,
-    SprayerConfig,
+    OrderDocumentType, OrderHeader, OrderPage, OrderRow, OrderStatus, SortKey, SprayerConfig,
 };
+use crate::domain::order_view::HistoryEntry;
 use crate::domain::user::UserSummary;
 use chrono::{NaiveDate, NaiveDateTime};
 use tokio_postgres::Row;

@@ -139,49 +139,7 @@ fn compare(old: &[Line], new: &[Line]) -> DiffSection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::bom::{BomStatus, ItemType};
-    use crate::domain::bom_document::{BomHeader, BomVersionInfo, StoredItem};
-    use crate::domain::order::OrderStatus;
-    use uuid::Uuid;
-
-    fn item(parent: Option<usize>, id: &str, quantity: i64) -> StoredItem {
-        StoredItem {
-            id: Uuid::nil(),
-            parent,
-            item_id: id.to_string(),
-            name: format!("{id} name"),
-            item_type: ItemType::Part,
-            quantity: Decimal::from(quantity),
-            level: 0,
-            sequence: 0,
-            is_custom: false,
-            custom_spec: None,
-            notes: None,
-        }
-    }
-
-    fn doc(version: i32, items: Vec<StoredItem>) -> BomDocument {
-        BomDocument {
-            header: BomHeader {
-                order_id: Uuid::nil(),
-                po_number: "PO".into(),
-                build_number: "B".into(),
-                customer_name: "C".into(),
-                sink_model: "T2-B1".into(),
-                order_status: OrderStatus::OrderCreated,
-            },
-            version: BomVersionInfo {
-                id: Uuid::nil(),
-                version,
-                status: BomStatus::Draft,
-                generated_by: "x".into(),
-                generated_at: None,
-                notes: Vec::new(),
-                current: true,
-            },
-            items,
-        }
-    }
+    use crate::domain::bom_document::fixtures::{doc, item};
 
     fn summary(s: &DiffSection) -> Vec<String> {
         s.lines

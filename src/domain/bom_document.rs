@@ -125,16 +125,17 @@ pub fn quantity_text(q: Decimal) -> String {
     q.normalize().to_string()
 }
 
+/// Small stored BOMs for the tests of this module and of `bom_diff`.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn item(parent: Option<usize>, id: &str, quantity: i64) -> StoredItem {
+    pub(crate) fn item(parent: Option<usize>, id: &str, quantity: i64) -> StoredItem {
         StoredItem {
             id: Uuid::nil(),
             parent,
             item_id: id.to_string(),
-            name: id.to_string(),
+            name: format!("{id} name"),
             item_type: ItemType::Part,
             quantity: Decimal::from(quantity),
             level: 0,
@@ -145,7 +146,7 @@ mod tests {
         }
     }
 
-    fn doc(items: Vec<StoredItem>) -> BomDocument {
+    pub(crate) fn doc(version: i32, items: Vec<StoredItem>) -> BomDocument {
         BomDocument {
             header: BomHeader {
                 order_id: Uuid::nil(),
@@ -157,7 +158,7 @@ mod tests {
             },
             version: BomVersionInfo {
                 id: Uuid::nil(),
-                version: 1,
+                version,
                 status: BomStatus::Draft,
                 generated_by: "x".into(),
                 generated_at: None,
@@ -167,17 +168,26 @@ mod tests {
             items,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{doc, item};
+    use super::*;
 
     #[test]
     fn flattened_sums_leaves_and_skips_parents() {
-        let d = doc(vec![
-            item(None, "A", 1),
-            item(Some(0), "p1", 2),
-            item(Some(0), "p2", 1),
-            item(None, "p1", 3),
-            item(None, "B", 2),
-            item(Some(4), "p2", 4),
-        ]);
+        let d = doc(
+            1,
+            vec![
+                item(None, "A", 1),
+                item(Some(0), "p1", 2),
+                item(Some(0), "p2", 1),
+                item(None, "p1", 3),
+                item(None, "B", 2),
+                item(Some(4), "p2", 4),
+            ],
+        );
         let flat: Vec<(String, String)> = d
             .flattened()
             .into_iter()

@@ -2,7 +2,7 @@
 //! checklist as the screens see them, and the pure rules that turn answers into stored results. The
 //! answers themselves are judged by `domain::qc::judge`, the same rules the QC forms use.
 
-use crate::domain::bom::ItemType;
+use crate::domain::bom::{GeneratedBom, ItemType, canonical_id};
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef};
 use chrono::NaiveDateTime;
@@ -10,6 +10,7 @@ use postgres_types::{FromSql, ToSql};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The template the testing form is filled from.
@@ -341,6 +342,58 @@ impl PackagingRule {
         };
         (q > 0).then_some(q)
     }
+
+    /// What the packaging checklist holds for this item in a build whose BOM gives `totals`; `None` when the
+    /// item does not apply. Both the generated checklist and its preview go through here, so the preview
+    /// shows what the floor gets.
+    pub fn need(&self, totals: &BomTotals) -> Option<PackagingNeed<'_>> {
+        let item_id = canonical_id(&self.item_id);
+        let found = totals.0.get(item_id).copied();
+        let required = self.required(found.map_or(Decimal::ZERO, |(q, _)| q))?;
+        Some(PackagingNeed {
+            item_id,
+            required,
+            bom_type: found.map(|(_, t)| t),
+        })
+    }
+}
+
+/// A build's BOM quantities summed by canonical id over every node (all levels), with the type the BOM
+/// gives each id: what a BOM-driven packaging item's quantity is read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BomTotals(HashMap<String, (Decimal, ItemType)>);
+
+impl BomTotals {
+    pub fn new() -> BomTotals {
+        BomTotals::default()
+    }
+
+    /// Adds one node's absolute quantity.
+    pub fn add(&mut self, item_id: &str, quantity: Decimal, item_type: ItemType) {
+        self.0
+            .entry(item_id.to_string())
+            .or_insert((Decimal::ZERO, item_type))
+            .0 += quantity;
+    }
+
+    /// The totals of a BOM generated but not saved.
+    pub fn of_generated(bom: &GeneratedBom) -> BomTotals {
+        let mut totals = BomTotals::new();
+        for n in &bom.nodes {
+            totals.add(&n.id, Decimal::from(n.quantity), n.item_type);
+        }
+        totals
+    }
+}
+
+/// One item of a packaging checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackagingNeed<'r> {
+    /// The canonical id of what is packed.
+    pub item_id: &'r str,
+    pub required: i32,
+    /// The item's type in the BOM, when the BOM holds it.
+    pub bom_type: Option<ItemType>,
 }
 
 /// An item is complete when packed in full, or when it is allowed to be mounted and is.

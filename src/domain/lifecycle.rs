@@ -521,33 +521,19 @@ mod tests {
 
     #[test]
     fn the_allowed_moves_by_role() {
-        let ok = |role, from, to| check_transition(role, from, to, false).is_ok();
-        assert!(ok(
-            Role::ProcurementSpecialist,
-            S::OrderCreated,
-            S::PartsSent
-        ));
-        assert!(ok(
-            Role::ProcurementSpecialist,
-            S::PartsSent,
-            S::ReadyForPreQc
-        ));
-        assert!(ok(
-            Role::Assembler,
-            S::ReadyForProduction,
-            S::TestingComplete
-        ));
-        assert!(ok(
-            Role::Assembler,
-            S::TestingComplete,
-            S::PackagingComplete
-        ));
-        assert!(ok(
-            Role::Assembler,
-            S::PackagingComplete,
-            S::ReadyForFinalQc
-        ));
-        assert!(ok(Role::ProductionCoordinator, S::ReadyForShip, S::Shipped));
+        for (role, from, to) in [
+            (Role::ProcurementSpecialist, S::OrderCreated, S::PartsSent),
+            (Role::ProcurementSpecialist, S::PartsSent, S::ReadyForPreQc),
+            (Role::Assembler, S::ReadyForProduction, S::TestingComplete),
+            (Role::Assembler, S::TestingComplete, S::PackagingComplete),
+            (Role::Assembler, S::PackagingComplete, S::ReadyForFinalQc),
+            (Role::ProductionCoordinator, S::ReadyForShip, S::Shipped),
+        ] {
+            assert!(
+                check_transition(role, from, to, false).is_ok(),
+                "{role:?} {from} -> {to}"
+            );
+        }
         assert_eq!(
             check_transition(Role::QcPerson, S::ReadyForPreQc, S::ReadyForProduction, false),
             Err(

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod notification;
 pub mod order;
 pub mod order_rules;
+pub mod order_view;
 pub mod qc;
 pub mod role;
 pub mod service_catalog;

@@ -467,17 +467,6 @@ pub struct OrderPage {
     pub next: Option<String>,
 }
 
-/// One entry of a build's status history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HistoryEntry {
-    pub timestamp: chrono::NaiveDateTime,
-    pub user: String,
-    pub action: String,
-    pub old_status: Option<OrderStatus>,
-    pub new_status: OrderStatus,
-    pub notes: Option<String>,
-}
-
 /// What the acting user may do to a build right now (the detail screen shows exactly these).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum OrderAction {
@@ -495,33 +484,6 @@ pub enum OrderAction {
     ApproveBom,
     /// Generate a new DRAFT BOM version from the stored configuration (R13).
     RegenerateBom,
-}
-
-/// The BOM in brief, for the order detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BomSummary {
-    pub version: i32,
-    /// DRAFT, APPROVED or SUPERSEDED.
-    pub status: String,
-    pub top_level_lines: i64,
-    pub notes: Option<String>,
-}
-
-/// Everything the order detail screen shows about one build.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OrderDetail {
-    pub id: uuid::Uuid,
-    pub header: OrderHeader,
-    pub build: BuildConfig,
-    pub status: OrderStatus,
-    pub assignee: Option<(uuid::Uuid, String)>,
-    pub bom: Option<BomSummary>,
-    /// Tasks, testing and packaging once the build is on the floor.
-    pub floor: Option<crate::domain::floor::FloorProgress>,
-    pub history: Vec<HistoryEntry>,
-    pub actions: Vec<OrderAction>,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
 }
 
 /// An accessory the wizard offers (bom-rules R9: the 54 items of category 720).

@@ -10,7 +10,8 @@ use crate::domain::lifecycle::{
     MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, assignee_role, override_reason,
     pack_shipping, shipping_notes,
 };
-use crate::domain::order::{HistoryEntry, OrderAction, OrderDetail, OrderStatus};
+use crate::domain::order::{OrderAction, OrderStatus};
+use crate::domain::order_view::{HistoryEntry, OrderDetail};
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
@@ -1400,8 +1401,9 @@ fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>
 mod tests {
     use super::*;
     use crate::domain::order::{
-        BomSummary, BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
+        BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
     };
+    use crate::domain::order_view::BomSummary;
     use crate::domain::session::Session;
     use crate::keymap::Keymap;
     use crate::msg::DbRequest;

@@ -12,10 +12,11 @@ use crate::domain::bom::{BomError, GeneratedBom, generate};
 use crate::domain::lifecycle::{self, Candidate, Precondition, QcGate, Transition};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::{
-    AttachmentInfo, AttachmentSpec, BuildConfig, CreatedOrder, NewOrder, NumberCheck, OrderDetail,
-    OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView, WizardContext,
+    AttachmentInfo, AttachmentSpec, BuildConfig, CreatedOrder, NewOrder, NumberCheck, OrderPage,
+    OrderQuery, OrderRow, OrderStatus, QueueView, WizardContext,
 };
 use crate::domain::order_rules::{self, FieldError};
+use crate::domain::order_view::OrderDetail;
 use crate::domain::user::UserSummary;
 use crate::msg::{Reply, Request};
 use sha2::Digest;

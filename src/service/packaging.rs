@@ -7,14 +7,13 @@ use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::packaging::{self as db_packaging, ItemRow};
 use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
-use crate::domain::bom::{ItemType, canonical_id};
+use crate::domain::bom::canonical_id;
 use crate::domain::floor::{
-    MOUNTED_NOTE, PACKAGING_FORM, PackagingLine, PackagingRule, PackagingView, item_complete,
+    BomTotals, MOUNTED_NOTE, PACKAGING_FORM, PackagingLine, PackagingRule, PackagingView,
+    item_complete,
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{QcItemDef, applicable};
-use rust_decimal::Decimal;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 fn not_imported() -> DbError {
@@ -72,13 +71,10 @@ pub(crate) async fn on_enter_testing_complete(
         .collect();
 
     // The BOM's absolute quantities summed by canonical id, at every level.
-    let mut totals: HashMap<String, (Decimal, ItemType)> = HashMap::new();
+    let mut totals = BomTotals::new();
     if let Some(doc) = crate::db::bom::document(tx, order.id, None).await? {
         for i in &doc.items {
-            let entry = totals
-                .entry(i.item_id.clone())
-                .or_insert((Decimal::ZERO, i.item_type));
-            entry.0 += i.quantity;
+            totals.add(&i.item_id, i.quantity, i.item_type);
         }
     }
 
@@ -86,19 +82,14 @@ pub(crate) async fn on_enter_testing_complete(
     let checklist = db_packaging::insert_checklist(tx, order.id, user_id).await?;
     let mut written = 0;
     for def in defs.iter().filter(|d| applicable_ids.contains(&d.item)) {
-        let id = canonical_id(&def.rule.item_id);
-        let (total, bom_type) = totals
-            .get(id)
-            .copied()
-            .map_or((Decimal::ZERO, None), |(q, t)| (q, Some(t)));
-        let Some(required) = def.rule.required(total) else {
+        let Some(need) = def.rule.need(&totals) else {
             continue;
         };
-        let item_type = match bom_type {
+        let item_type = match need.bom_type {
             Some(t) => t,
-            None => db_packaging::item_type_of(tx, id).await?,
+            None => db_packaging::item_type_of(tx, need.item_id).await?,
         };
-        db_packaging::insert_item(tx, checklist, item_type, id, required).await?;
+        db_packaging::insert_item(tx, checklist, item_type, need.item_id, need.required).await?;
         written += 1;
     }
     tracing::info!(order_id = %order.id, %checklist, items = written, "packaging checklist generated");

@@ -10,10 +10,10 @@ use cleanstation::domain::Role;
 use cleanstation::domain::lifecycle::{self, TRANSITIONS};
 use cleanstation::domain::order::{
     AccessoryLine, AttachmentSpec, BasinConfig, BasinType, BuildConfig, CreatedOrder,
-    DocumentLanguage, DueFilter, FeetType, LegsType, NewOrder, OrderAction, OrderDetail,
-    OrderDocumentType, OrderHeader, OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView,
-    SortKey,
+    DocumentLanguage, DueFilter, FeetType, LegsType, NewOrder, OrderAction, OrderDocumentType,
+    OrderHeader, OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey,
 };
+use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::orders::STALE_CURSOR;
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};

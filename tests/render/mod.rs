@@ -9,9 +9,8 @@ use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{Item, parse_checklists};
 use cleanstation::domain::notification::{Notification, Related};
-use cleanstation::domain::order::{
-    BuildConfig, DocumentLanguage, OrderDetail, OrderHeader, OrderStatus,
-};
+use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderHeader, OrderStatus};
+use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::QcItemDef;
 use cleanstation::domain::session::Session;
 use cleanstation::domain::user::UserSummary;

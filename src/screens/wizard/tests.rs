@@ -7,8 +7,9 @@ use crate::db::DbError;
 use crate::domain::bom::PreviewLine;
 use crate::domain::order::{
     BasinType, BuildConfig, CreatedOrder, DocumentLanguage, FaucetType, FeetType, LegsType,
-    NumberCheck, OrderDetail, OrderHeader, OrderRow, WizardContext,
+    NumberCheck, OrderHeader, OrderRow, WizardContext,
 };
+use crate::domain::order_view::OrderDetail;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
 use crate::msg::DbRequest;

@@ -1,0 +1,251 @@
+//! The checklist templates file (checklists.toml): parsing and validation. No IO.
+//!
+//! The file's header defines every key. Unknown keys are refused (a misspelt `appliesWhen` would otherwise make
+//! an item apply everywhere); the remaining checks collect every problem, each naming the template and item.
+//!
+//! The parsed types are here; `parse` reads the file as written and checks it.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use parse::parse_checklists;
+
+use crate::domain::applies_when::Expr;
+use postgres_types::{FromSql, ToSql};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as JsonValue, json};
+
+/// The only file format this code reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// `QCFormTemplate.formName` and `QCChecklistItem.section` are VARCHAR(100).
+pub const MAX_FORM_NAME_LEN: usize = 100;
+pub const MAX_SECTION_LEN: usize = 100;
+/// `PackagingItem.itemId` is VARCHAR(50).
+pub const MAX_ITEM_ID_LEN: usize = 50;
+
+pub const TEST_TYPES: &[&str] = &["FUNCTIONAL", "SAFETY", "PERFORMANCE", "VISUAL"];
+
+/// `"QCFormType"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
+#[postgres(name = "QCFormType")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FormType {
+    #[postgres(name = "PRE_QC")]
+    PreQc,
+    #[postgres(name = "FINAL_QC")]
+    FinalQc,
+    #[postgres(name = "IN_PROCESS")]
+    InProcess,
+}
+
+impl FormType {
+    pub const ALL: [FormType; 3] = [FormType::PreQc, FormType::FinalQc, FormType::InProcess];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FormType::PreQc => "PRE_QC",
+            FormType::FinalQc => "FINAL_QC",
+            FormType::InProcess => "IN_PROCESS",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FormType> {
+        Self::ALL.into_iter().find(|v| v.code() == s)
+    }
+}
+
+/// `"QCCheckType"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
+#[postgres(name = "QCCheckType")]
+pub enum CheckType {
+    #[postgres(name = "BOOLEAN")]
+    #[serde(rename = "BOOLEAN")]
+    Boolean,
+    #[postgres(name = "TEXT")]
+    #[serde(rename = "TEXT")]
+    Text,
+    #[postgres(name = "MEASUREMENT")]
+    #[serde(rename = "MEASUREMENT")]
+    Measurement,
+    #[postgres(name = "N_A_OPTION")]
+    #[serde(rename = "N_A_OPTION")]
+    NaOption,
+    #[postgres(name = "MULTI_CHOICE")]
+    #[serde(rename = "MULTI_CHOICE")]
+    MultiChoice,
+}
+
+impl CheckType {
+    pub const ALL: [CheckType; 5] = [
+        CheckType::Boolean,
+        CheckType::Text,
+        CheckType::Measurement,
+        CheckType::NaOption,
+        CheckType::MultiChoice,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CheckType::Boolean => "BOOLEAN",
+            CheckType::Text => "TEXT",
+            CheckType::Measurement => "MEASUREMENT",
+            CheckType::NaOption => "N_A_OPTION",
+            CheckType::MultiChoice => "MULTI_CHOICE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CheckType> {
+        Self::ALL.into_iter().find(|v| v.code() == s)
+    }
+}
+
+/// Where a template's results are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Usage {
+    QcResult,
+    Tasks,
+    TestingForm,
+    Packaging,
+}
+
+impl Usage {
+    pub const ALL: [Usage; 4] = [
+        Usage::QcResult,
+        Usage::Tasks,
+        Usage::TestingForm,
+        Usage::Packaging,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Usage::QcResult => "QC_RESULT",
+            Usage::Tasks => "TASKS",
+            Usage::TestingForm => "TESTING_FORM",
+            Usage::Packaging => "PACKAGING",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Usage> {
+        Self::ALL.into_iter().find(|v| v.code() == s)
+    }
+}
+
+/// The whole file, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistFile {
+    pub schema_version: i64,
+    pub templates: Vec<Template>,
+}
+
+/// One `[[template]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub key: String,
+    pub name: String,
+    pub form_type: FormType,
+    pub version: i32,
+    pub usage: Usage,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    pub header_fields: Vec<String>,
+    pub procedures: Vec<Procedure>,
+    pub items: Vec<Item>,
+}
+
+/// A `[[template.procedure]]`: instructions shown with the form; not stored in the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Procedure {
+    pub name: String,
+    pub materials: Vec<String>,
+    pub steps: Vec<String>,
+}
+
+/// One `[[template.item]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub code: String,
+    pub section: String,
+    pub sequence: i32,
+    pub description: String,
+    pub check_type: CheckType,
+    pub options: Option<Vec<String>>,
+    pub multiple: Option<bool>,
+    pub unit: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub required: bool,
+    pub basin_specific: bool,
+    /// The condition as written; [`Item::condition`] holds it parsed.
+    pub applies_when: Option<String>,
+    pub condition: Option<Expr>,
+    pub notes_prompt: bool,
+    pub note_required_for: Option<Vec<String>>,
+    pub store_to: Option<String>,
+    pub est_minutes: Option<i32>,
+    pub test_type: Option<String>,
+    pub item_id: Option<String>,
+    pub qty: Option<i32>,
+    pub qty_from: Option<String>,
+    pub mounted_allowed: Option<bool>,
+    pub catalog_gap: Option<String>,
+}
+
+impl Item {
+    /// `QCChecklistItem.rules` (D21): every key the seed columns cannot hold, camelCase as in the file.
+    /// Absent keys are omitted.
+    pub fn rules_json(&self) -> JsonValue {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: JsonValue| {
+            m.insert(k.to_string(), v);
+        };
+        put("code", json!(self.code));
+        if let Some(v) = &self.options {
+            put("options", json!(v));
+        }
+        if let Some(v) = self.multiple {
+            put("multiple", json!(v));
+        }
+        if let Some(v) = &self.unit {
+            put("unit", json!(v));
+        }
+        if let Some(v) = self.min {
+            put("min", json!(v));
+        }
+        if let Some(v) = self.max {
+            put("max", json!(v));
+        }
+        if let Some(v) = &self.applies_when {
+            put("appliesWhen", json!(v));
+        }
+        if let Some(v) = &self.note_required_for {
+            put("noteRequiredFor", json!(v));
+        }
+        if let Some(v) = &self.store_to {
+            put("storeTo", json!(v));
+        }
+        if let Some(v) = self.est_minutes {
+            put("estMinutes", json!(v));
+        }
+        if let Some(v) = &self.test_type {
+            put("testType", json!(v));
+        }
+        if let Some(v) = &self.item_id {
+            put("itemId", json!(v));
+        }
+        if let Some(v) = self.qty {
+            put("qty", json!(v));
+        }
+        if let Some(v) = &self.qty_from {
+            put("qtyFrom", json!(v));
+        }
+        if let Some(v) = self.mounted_allowed {
+            put("mountedAllowed", json!(v));
+        }
+        if let Some(v) = &self.catalog_gap {
+            put("catalogGap", json!(v));
+        }
+        JsonValue::Object(m)
+    }
+}

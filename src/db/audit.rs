@@ -6,6 +6,7 @@
 //! verifier that trusted it could be made to agree with a changed record.
 
 use crate::auth::sha256_hex;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
@@ -95,18 +96,17 @@ enum Batch {
 async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, DbError> {
     let row = client
         .query_one(
-            r#"SELECT audit_seal($1, $2), EXISTS (SELECT 1 FROM "AuditPending")"#,
+            r#"SELECT audit_seal($1, $2) AS "rows", EXISTS (SELECT 1 FROM "AuditPending") AS "more""#,
             &[&wait, &SEAL_BATCH],
         )
         .await?;
-    let d = super::users::decode;
-    let rows: i64 = row.try_get(0).map_err(d)?;
+    let rows: i64 = row.col("rows")?;
     Ok(if rows < 0 {
         Batch::Busy
     } else {
         Batch::Sealed {
             rows,
-            more: row.try_get(1).map_err(d)?,
+            more: row.col("more")?,
         }
     })
 }
@@ -159,10 +159,9 @@ pub async fn run_sealer(pool: deadpool_postgres::Pool) {
 /// Runs the retention cleanup; returns the number of audit rows removed.
 pub async fn cleanup(client: &impl GenericClient) -> Result<i32, DbError> {
     client
-        .query_one("SELECT cleanup_old_audit_logs()", &[])
+        .query_one(r#"SELECT cleanup_old_audit_logs() AS "removed""#, &[])
         .await?
-        .try_get(0)
-        .map_err(super::users::decode)
+        .col("removed")
 }
 
 /// The end of the chain: what a plant records outside the database.
@@ -176,16 +175,16 @@ pub struct ChainHead {
 pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT "position", "link"::text, "sealedAt" FROM "AuditChain"
+            r#"SELECT "position", "link"::text AS "link", "sealedAt" FROM "AuditChain"
                ORDER BY "position" DESC LIMIT 1"#,
             &[],
         )
         .await?;
     row.map(|r| {
         Ok(ChainHead {
-            position: r.try_get(0).map_err(super::users::decode)?,
-            link: r.try_get(1).map_err(super::users::decode)?,
-            sealed_at: r.try_get(2).map_err(super::users::decode)?,
+            position: r.col("position")?,
+            link: r.col("link")?,
+            sealed_at: r.col("sealedAt")?,
         })
     })
     .transpose()
@@ -260,8 +259,8 @@ impl VerifyReport {
 /// Walks the whole chain in position order and recomputes every link.
 pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, DbError> {
     let sql = format!(
-        r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text, c."link"::text,
-                  c."details"::text, c."entityType", c."entityId",
+        r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text AS "prevLink", c."link"::text AS "link",
+                  c."details"::text AS "details", c."entityType", c."entityId",
                   a."seq" IS NOT NULL AS present, a."entityType" AS row_type, a."entityId" AS row_entity,
                   {ROW_CONTENT} AS content
              FROM "AuditChain" c LEFT JOIN "AuditLog" a ON a."seq" = c."auditSeq"
@@ -275,21 +274,20 @@ pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, Db
     let mut prev: Option<(i64, String)> = None;
     let mut first_prev_link = None;
     let mut latest_checkpoint: Option<(i64, String)> = None;
-    let d = super::users::decode;
     while let Some(row) = stream.next().await {
         let row = row?;
-        let position: i64 = row.try_get(0).map_err(d)?;
-        let kind: String = row.try_get(1).map_err(d)?;
-        let seq: Option<i64> = row.try_get(2).map_err(d)?;
-        let prev_link: String = row.try_get(3).map_err(d)?;
-        let link: String = row.try_get(4).map_err(d)?;
-        let details: Option<String> = row.try_get(5).map_err(d)?;
-        let chain_type: Option<String> = row.try_get(6).map_err(d)?;
-        let chain_entity: Option<String> = row.try_get(7).map_err(d)?;
-        let present: bool = row.try_get(8).map_err(d)?;
-        let row_type: Option<String> = row.try_get(9).map_err(d)?;
-        let row_entity: Option<String> = row.try_get(10).map_err(d)?;
-        let content: Option<String> = row.try_get(11).map_err(d)?;
+        let position: i64 = row.col("position")?;
+        let kind: String = row.col("kind")?;
+        let seq: Option<i64> = row.col("auditSeq")?;
+        let prev_link: String = row.col("prevLink")?;
+        let link: String = row.col("link")?;
+        let details: Option<String> = row.col("details")?;
+        let chain_type: Option<String> = row.col("entityType")?;
+        let chain_entity: Option<String> = row.col("entityId")?;
+        let present: bool = row.col("present")?;
+        let row_type: Option<String> = row.col("row_type")?;
+        let row_entity: Option<String> = row.col("row_entity")?;
+        let content: Option<String> = row.col("content")?;
         report.links += 1;
         let name = || {
             let table = row_type.clone().or(chain_type.clone());
@@ -453,18 +451,17 @@ async fn verify_table(
                       COALESCE(cur.j, last."newValues") AS image
                  FROM cur FULL JOIN last ON last."entityId" = cur.k
            )
-           SELECT entity, problem, image, (SELECT count(*) FROM compared WHERE live AND problem IS NULL)
+           SELECT entity, problem, image, (SELECT count(*) FROM compared WHERE live AND problem IS NULL) AS "liveCount"
              FROM compared WHERE problem IS NOT NULL
             ORDER BY entity LIMIT $2"#,
         image = image_sql(table),
     );
     let rows = client.query(sql.as_str(), &[&table, &limit]).await?;
-    let d = super::users::decode;
     let mut problems = Vec::new();
     for r in &rows {
-        let entity: String = r.try_get(0).map_err(d)?;
-        let what: String = r.try_get(1).map_err(d)?;
-        let image: Option<serde_json::Value> = r.try_get(2).map_err(d)?;
+        let entity: String = r.col("entity")?;
+        let what: String = r.col("problem")?;
+        let image: Option<serde_json::Value> = r.col("image")?;
         let build = build_of(client, table, image.as_ref()).await?;
         problems.push(Problem {
             table: table.to_string(),
@@ -474,12 +471,14 @@ async fn verify_table(
         });
     }
     let matched = match rows.first() {
-        Some(r) => r.try_get(3).map_err(d)?,
+        Some(r) => r.col("liveCount")?,
         None => client
-            .query_one(format!(r#"SELECT count(*) FROM "{table}""#).as_str(), &[])
+            .query_one(
+                format!(r#"SELECT count(*) AS "count" FROM "{table}""#).as_str(),
+                &[],
+            )
             .await?
-            .try_get(0)
-            .map_err(d)?,
+            .col("count")?,
     };
     Ok((matched, problems))
 }
@@ -527,7 +526,7 @@ async fn build_of(
                 order_id = client
                     .query_opt(*sql, &[&parent])
                     .await?
-                    .and_then(|r| r.try_get::<_, Option<String>>(0).ok().flatten());
+                    .and_then(|r| r.try_get::<_, Option<String>>("orderId").ok().flatten());
                 break;
             }
         }
@@ -538,7 +537,7 @@ async fn build_of(
     Ok(client
         .query_opt(order_sql, &[&order_id])
         .await?
-        .and_then(|r| r.try_get(0).ok()))
+        .and_then(|r| r.try_get("buildNumber").ok()))
 }
 
 /// Audit triggers that are missing or disabled, and audit rows that never reached the chain.
@@ -549,19 +548,18 @@ async fn verify_machinery(
     let mut problems = Vec::new();
     let rows = client
         .query(
-            r#"SELECT c.relname::text, t.tgname::text, t.tgenabled::text
+            r#"SELECT c.relname::text AS "table", t.tgname::text AS "name", t.tgenabled::text AS "enabled"
                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                 WHERE c.relnamespace = 'public'::regnamespace
                   AND t.tgname IN ('audit_insert', 'audit_update', 'audit_delete', 'audit_enqueue')"#,
             &[],
         )
         .await?;
-    let d = super::users::decode;
     let mut present = std::collections::HashMap::new();
     for r in rows {
-        let table: String = r.try_get(0).map_err(d)?;
-        let name: String = r.try_get(1).map_err(d)?;
-        let enabled: String = r.try_get(2).map_err(d)?;
+        let table: String = r.col("table")?;
+        let name: String = r.col("name")?;
+        let enabled: String = r.col("enabled")?;
         present.insert((table, name), enabled);
     }
     let mut expected: Vec<(String, String)> = vec![("AuditLog".into(), "audit_enqueue".into())];
@@ -605,9 +603,9 @@ async fn verify_machinery(
         )
         .await?;
     for r in rows {
-        let seq: i64 = r.try_get(0).map_err(d)?;
-        let table: String = r.try_get(1).map_err(d)?;
-        let entity: String = r.try_get(2).map_err(d)?;
+        let seq: i64 = r.col("seq")?;
+        let table: String = r.col("entityType")?;
+        let entity: String = r.col("entityId")?;
         problems.push(Problem {
             table: "AuditLog".into(),
             record: format!("seq {seq}"),
@@ -628,15 +626,13 @@ async fn unattributed(
            AND a."entityType" <> 'LoginThrottle'"#,
         super::roles::STATION_ROLE
     );
-    let d = super::users::decode;
     let count: i64 = client
         .query_one(
-            format!(r#"SELECT count(*) FROM "AuditLog" a WHERE {filter}"#).as_str(),
+            format!(r#"SELECT count(*) AS "count" FROM "AuditLog" a WHERE {filter}"#).as_str(),
             &[],
         )
         .await?
-        .try_get(0)
-        .map_err(d)?;
+        .col("count")?;
     let rows = client
         .query(
             format!(
@@ -650,12 +646,12 @@ async fn unattributed(
     let mut list = Vec::new();
     for r in rows {
         list.push(Unattributed {
-            seq: r.try_get(0).map_err(d)?,
-            at: r.try_get(1).map_err(d)?,
-            action: r.try_get(2).map_err(d)?,
-            table: r.try_get(3).map_err(d)?,
-            entity: r.try_get(4).map_err(d)?,
-            station: r.try_get(5).map_err(d)?,
+            seq: r.col("seq")?,
+            at: r.col("timestamp")?,
+            action: r.col("action")?,
+            table: r.col("entityType")?,
+            entity: r.col("entityId")?,
+            station: r.col("userAgent")?,
         });
     }
     Ok((count, list))

@@ -3,7 +3,7 @@
 //! Generation itself is pure ([`crate::domain::bom::generate`]); this module loads its [`CatalogIndex`] and
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
-use crate::db::users::decode;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::{
     ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
@@ -262,7 +262,7 @@ async fn header(
     let row = client
         .query_opt(
             r#"SELECT "poNumber", "buildNumber", "customerName", "sinkModel",
-                      COALESCE("orderStatus", 'ORDER_CREATED'), "bomId"
+                      COALESCE("orderStatus", 'ORDER_CREATED') AS "orderStatus", "bomId"
                  FROM "ProductionOrder" WHERE id = $1"#,
             &[&order_id],
         )
@@ -271,30 +271,30 @@ async fn header(
         Ok((
             BomHeader {
                 order_id,
-                po_number: r.try_get(0).map_err(decode)?,
-                build_number: r.try_get(1).map_err(decode)?,
-                customer_name: r.try_get(2).map_err(decode)?,
-                sink_model: r.try_get(3).map_err(decode)?,
-                order_status: r.try_get(4).map_err(decode)?,
+                po_number: r.col("poNumber")?,
+                build_number: r.col("buildNumber")?,
+                customer_name: r.col("customerName")?,
+                sink_model: r.col("sinkModel")?,
+                order_status: r.col("orderStatus")?,
             },
-            r.try_get(5).map_err(decode)?,
+            r.col("bomId")?,
         ))
     })
     .transpose()
 }
 
-const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT'),
-    COALESCE(NULLIF(u."fullName", ''), u."username"), b."generatedAt", b."notes""#;
+const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT') AS "status",
+    COALESCE(NULLIF(u."fullName", ''), u."username") AS "generatedBy", b."generatedAt", b."notes""#;
 
 fn version_info(r: &tokio_postgres::Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
-    let id: Uuid = r.try_get(0).map_err(decode)?;
-    let notes: Option<String> = r.try_get(5).map_err(decode)?;
+    let id: Uuid = r.col("id")?;
+    let notes: Option<String> = r.col("notes")?;
     Ok(BomVersionInfo {
         id,
-        version: r.try_get(1).map_err(decode)?,
-        status: r.try_get(2).map_err(decode)?,
-        generated_by: r.try_get(3).map_err(decode)?,
-        generated_at: r.try_get(4).map_err(decode)?,
+        version: r.col("version")?,
+        status: r.col("status")?,
+        generated_by: r.col("generatedBy")?,
+        generated_at: r.col("generatedAt")?,
         notes: notes
             .map(|n| n.lines().map(str::to_string).collect())
             .unwrap_or_default(),
@@ -360,8 +360,8 @@ pub async fn document(
     let rows = client
         .query(
             r#"SELECT i.id, i."parentItemId", i."itemId", i."itemType", i."quantity", i."level",
-                      COALESCE(i."sequenceOrder", 0), COALESCE(i."isCustomPart", false),
-                      i."customPartSpec", i."notes", COALESCE(p."name", a."name", twin."name")
+                      COALESCE(i."sequenceOrder", 0) AS "sequence", COALESCE(i."isCustomPart", false) AS "isCustom",
+                      i."customPartSpec", i."notes", COALESCE(p."name", a."name", twin."name") AS "catalogName"
                  FROM "BOMItem" i
                  LEFT JOIN "Part" p ON i."itemType" = 'PART' AND p.id = i."itemId"
                  -- R10's order: the assembly of that id, else its ASSY- twin (the stored id is canonical).
@@ -375,18 +375,18 @@ pub async fn document(
     let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     let mut items: Vec<StoredItem> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: Uuid = r.try_get(0).map_err(decode)?;
-        let parent_id: Option<Uuid> = r.try_get(1).map_err(decode)?;
+        let id: Uuid = r.col("id")?;
+        let parent_id: Option<Uuid> = r.col("parentItemId")?;
         let parent = match parent_id {
             None => None,
             Some(p) => Some(*at.get(&p).ok_or_else(|| {
                 DbError::Query(format!("BOM item {id} comes before its parent {p}"))
             })?),
         };
-        let item_id: String = r.try_get(2).map_err(decode)?;
-        let is_custom: bool = r.try_get(7).map_err(decode)?;
-        let custom_spec: Option<serde_json::Value> = r.try_get(8).map_err(decode)?;
-        let catalog_name: Option<String> = r.try_get(10).map_err(decode)?;
+        let item_id: String = r.col("itemId")?;
+        let is_custom: bool = r.col("isCustom")?;
+        let custom_spec: Option<serde_json::Value> = r.col("customPartSpec")?;
+        let catalog_name: Option<String> = r.col("catalogName")?;
         let name = catalog_name
             .or_else(|| custom_spec.as_ref().and_then(custom_name))
             .unwrap_or_else(|| "(not in the catalog)".to_string());
@@ -396,13 +396,13 @@ pub async fn document(
             parent,
             item_id,
             name,
-            item_type: r.try_get(3).map_err(decode)?,
-            quantity: r.try_get(4).map_err(decode)?,
-            level: r.try_get(5).map_err(decode)?,
-            sequence: r.try_get(6).map_err(decode)?,
+            item_type: r.col("itemType")?,
+            quantity: r.col("quantity")?,
+            level: r.col("level")?,
+            sequence: r.col("sequence")?,
             is_custom,
             custom_spec,
-            notes: r.try_get(9).map_err(decode)?,
+            notes: r.col("notes")?,
         });
     }
     Ok(Some(BomDocument {

@@ -1,6 +1,6 @@
 //! `"SystemNotification"` rows: each user's in-app messages.
 
-use crate::db::users::decode;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
@@ -18,17 +18,16 @@ pub struct NewNotification<'a> {
 }
 
 fn from_row(row: &Row) -> Result<Notification, DbError> {
-    let entity_type: Option<String> = row.try_get("relatedEntityType").map_err(decode)?;
-    let entity_id: Option<String> = row.try_get("relatedEntityId").map_err(decode)?;
+    let entity_type: Option<String> = row.col("relatedEntityType")?;
+    let entity_id: Option<String> = row.col("relatedEntityId")?;
     Ok(Notification {
-        id: row.try_get("id").map_err(decode)?,
-        title: row.try_get("title").map_err(decode)?,
-        message: row.try_get("message").map_err(decode)?,
-        kind: row.try_get("kind").map_err(decode)?,
-        is_read: row.try_get("isRead").map_err(decode)?,
+        id: row.col("id")?,
+        title: row.col("title")?,
+        message: row.col("message")?,
+        kind: row.col("kind")?,
+        is_read: row.col("isRead")?,
         created_at: row
-            .try_get::<_, Option<chrono::NaiveDateTime>>("createdAt")
-            .map_err(decode)?
+            .col::<Option<chrono::NaiveDateTime>>("createdAt")?
             .unwrap_or_default(),
         related: related(entity_type.as_deref(), entity_id.as_deref()),
     })
@@ -58,12 +57,12 @@ pub async fn list_for_user(
 pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, DbError> {
     let row = client
         .query_one(
-            r#"SELECT count(*) FROM "SystemNotification"
+            r#"SELECT count(*) AS "count" FROM "SystemNotification"
                WHERE "userId" = $1 AND NOT COALESCE("isRead", false)"#,
             &[&user_id],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("count")
 }
 
 /// Marks the listed notifications read; rows of other users are left alone whatever ids are passed.
@@ -103,7 +102,7 @@ pub async fn enqueue(
             ],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("id")
 }
 
 /// Sends one notification to every active user of `role`; returns how many were sent.

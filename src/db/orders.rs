@@ -4,7 +4,8 @@
 //! history; the wizard drafts (`"OrderDraft"`). The use-cases and their role checks are in
 //! `service::orders`; these functions only read and write.
 
-use crate::db::users::{decode, summary_cols, summary_from_row};
+use crate::db::row::RowExt;
+use crate::db::users::{summary_cols, summary_from_row};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::{
@@ -25,7 +26,7 @@ use uuid::Uuid;
 /// The database's CURRENT_DATE (D12: "today" is the server's date, set to the plant's time zone).
 pub async fn today(client: &impl GenericClient) -> Result<NaiveDate, DbError> {
     let row = client.query_one("SELECT CURRENT_DATE", &[]).await?;
-    row.try_get(0).map_err(decode)
+    row.col("current_date")
 }
 
 /// Serialises creations of the same PO number (case-insensitive) until the transaction ends: no index
@@ -52,7 +53,7 @@ pub async fn po_number_taken(
             &[&po_number],
         )
         .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+    row.map(|r| r.col("poNumber")).transpose()
 }
 
 /// (entered build number, PO it exists in) for each entered number some build already has
@@ -71,7 +72,7 @@ pub async fn build_numbers_taken(
         )
         .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .map(|r| Ok((r.col("entered")?, r.col("poNumber")?)))
         .collect()
 }
 
@@ -123,7 +124,7 @@ pub async fn insert_build(
             ],
         )
         .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+    row.map(|r| r.col("id")).transpose()
 }
 
 /// The PO a build number belongs to (case-insensitive).
@@ -137,7 +138,7 @@ pub async fn po_of_build(
             &[&build_number],
         )
         .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+    row.map(|r| r.col("poNumber")).transpose()
 }
 
 /// Inserts the basins (basinIndex as given), faucets, sprayers and accessories of a build.
@@ -289,42 +290,41 @@ macro_rules! record_cols {
 }
 
 fn status_of(row: &Row) -> Result<OrderStatus, DbError> {
-    row.try_get::<_, Option<OrderStatus>>("orderStatus")
-        .map_err(decode)?
+    row.col::<Option<OrderStatus>>("orderStatus")?
         .ok_or_else(|| DbError::Query("a build has no status".into()))
 }
 
 fn record_from_row(row: &Row) -> Result<OrderRecord, DbError> {
-    let get_lang: DocumentLanguage = row.try_get("orderLanguage").map_err(decode)?;
-    let assignee_id: Option<Uuid> = row.try_get("currentAssigneeId").map_err(decode)?;
-    let assignee_name: Option<String> = row.try_get("assigneeName").map_err(decode)?;
+    let get_lang: DocumentLanguage = row.col("orderLanguage")?;
+    let assignee_id: Option<Uuid> = row.col("currentAssigneeId")?;
+    let assignee_name: Option<String> = row.col("assigneeName")?;
     Ok(OrderRecord {
-        id: row.try_get("id").map_err(decode)?,
+        id: row.col("id")?,
         header: OrderHeader {
-            po_number: row.try_get("poNumber").map_err(decode)?,
-            customer_name: row.try_get("customerName").map_err(decode)?,
-            project_name: row.try_get("projectName").map_err(decode)?,
-            sales_person: row.try_get("salesPerson").map_err(decode)?,
-            want_date: row.try_get("wantDate").map_err(decode)?,
+            po_number: row.col("poNumber")?,
+            customer_name: row.col("customerName")?,
+            project_name: row.col("projectName")?,
+            sales_person: row.col("salesPerson")?,
+            want_date: row.col("wantDate")?,
             order_language: get_lang,
-            notes: row.try_get("notes").map_err(decode)?,
+            notes: row.col("notes")?,
         },
         build: BuildConfig {
-            build_number: row.try_get("buildNumber").map_err(decode)?,
-            sink_family: row.try_get("sinkFamily").map_err(decode)?,
-            sink_model: row.try_get("sinkModel").map_err(decode)?,
-            sink_width: row.try_get("sinkWidth").map_err(decode)?,
-            sink_length: row.try_get("sinkLength").map_err(decode)?,
-            legs_type: row.try_get("legsType").map_err(decode)?,
-            legs_model: row.try_get("legsModel").map_err(decode)?,
-            feet_type: row.try_get("feetType").map_err(decode)?,
-            workflow_direction: row.try_get("workflowDirection").map_err(decode)?,
-            has_pegboard: row.try_get("hasPegboard").map_err(decode)?,
-            pegboard_color: row.try_get("pegboardColor").map_err(decode)?,
-            pegboard_type: row.try_get("pegboardType").map_err(decode)?,
-            pegboard_size_type: row.try_get("pegboardSizeType").map_err(decode)?,
-            pegboard_width: row.try_get("pegboardWidth").map_err(decode)?,
-            pegboard_length: row.try_get("pegboardLength").map_err(decode)?,
+            build_number: row.col("buildNumber")?,
+            sink_family: row.col("sinkFamily")?,
+            sink_model: row.col("sinkModel")?,
+            sink_width: row.col("sinkWidth")?,
+            sink_length: row.col("sinkLength")?,
+            legs_type: row.col("legsType")?,
+            legs_model: row.col("legsModel")?,
+            feet_type: row.col("feetType")?,
+            workflow_direction: row.col("workflowDirection")?,
+            has_pegboard: row.col("hasPegboard")?,
+            pegboard_color: row.col("pegboardColor")?,
+            pegboard_type: row.col("pegboardType")?,
+            pegboard_size_type: row.col("pegboardSizeType")?,
+            pegboard_width: row.col("pegboardWidth")?,
+            pegboard_length: row.col("pegboardLength")?,
             basins: Vec::new(),
             faucets: Vec::new(),
             sprayers: Vec::new(),
@@ -332,9 +332,9 @@ fn record_from_row(row: &Row) -> Result<OrderRecord, DbError> {
         },
         status: status_of(row)?,
         assignee: assignee_id.map(|id| (id, assignee_name.unwrap_or_default())),
-        bom_id: row.try_get("bomId").map_err(decode)?,
-        created_at: row.try_get("createdAt").map_err(decode)?,
-        updated_at: row.try_get("updatedAt").map_err(decode)?,
+        bom_id: row.col("bomId")?,
+        created_at: row.col("createdAt")?,
+        updated_at: row.col("updatedAt")?,
     })
 }
 
@@ -368,8 +368,8 @@ pub async fn load_config_rows(
     let rows = client
         .query(
             r#"SELECT "basinIndex", "basinType", "basinWidth", "basinLength", "basinDepth",
-                      COALESCE("isCustomSize", false), COALESCE("hasPTrapDrain", false),
-                      COALESCE("hasBasinLight", false)
+                      COALESCE("isCustomSize", false) AS "isCustomSize", COALESCE("hasPTrapDrain", false) AS "hasPTrapDrain",
+                      COALESCE("hasBasinLight", false) AS "hasBasinLight"
                FROM "BasinConfiguration" WHERE "orderId" = $1 ORDER BY "basinIndex""#,
             &[&order_id],
         )
@@ -378,14 +378,14 @@ pub async fn load_config_rows(
         .iter()
         .map(|r| {
             Ok(BasinConfig {
-                basin_index: r.try_get(0).map_err(decode)?,
-                basin_type: r.try_get(1).map_err(decode)?,
-                basin_width: r.try_get(2).map_err(decode)?,
-                basin_length: r.try_get(3).map_err(decode)?,
-                basin_depth: r.try_get(4).map_err(decode)?,
-                is_custom_size: r.try_get(5).map_err(decode)?,
-                has_p_trap_drain: r.try_get(6).map_err(decode)?,
-                has_basin_light: r.try_get(7).map_err(decode)?,
+                basin_index: r.col("basinIndex")?,
+                basin_type: r.col("basinType")?,
+                basin_width: r.col("basinWidth")?,
+                basin_length: r.col("basinLength")?,
+                basin_depth: r.col("basinDepth")?,
+                is_custom_size: r.col("isCustomSize")?,
+                has_p_trap_drain: r.col("hasPTrapDrain")?,
+                has_basin_light: r.col("hasBasinLight")?,
             })
         })
         .collect::<Result<_, DbError>>()?;
@@ -402,9 +402,9 @@ pub async fn load_config_rows(
         .iter()
         .map(|r| {
             Ok(FaucetConfig {
-                faucet_type: r.try_get(0).map_err(decode)?,
-                quantity: r.try_get(1).map_err(decode)?,
-                placement: r.try_get(2).map_err(decode)?,
+                faucet_type: r.col("faucetType")?,
+                quantity: r.col("quantity")?,
+                placement: r.col("placement")?,
             })
         })
         .collect::<Result<_, DbError>>()?;
@@ -419,9 +419,9 @@ pub async fn load_config_rows(
         .iter()
         .map(|r| {
             Ok(SprayerConfig {
-                sprayer_type: r.try_get(0).map_err(decode)?,
-                quantity: r.try_get(1).map_err(decode)?,
-                location: r.try_get(2).map_err(decode)?,
+                sprayer_type: r.col("sprayerType")?,
+                quantity: r.col("quantity")?,
+                location: r.col("location")?,
             })
         })
         .collect::<Result<_, DbError>>()?;
@@ -436,8 +436,8 @@ pub async fn load_config_rows(
         .iter()
         .map(|r| {
             Ok(AccessoryLine {
-                assembly_id: r.try_get(0).map_err(decode)?,
-                quantity: r.try_get(1).map_err(decode)?,
+                assembly_id: r.col("assemblyId")?,
+                quantity: r.col("quantity")?,
             })
         })
         .collect::<Result<_, DbError>>()?;
@@ -474,27 +474,24 @@ pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<Locked
     let Some(r) = row else {
         return Ok(None);
     };
-    let assignee_id: Option<Uuid> = r.try_get("currentAssigneeId").map_err(decode)?;
+    let assignee_id: Option<Uuid> = r.col("currentAssigneeId")?;
     let assignee = match assignee_id {
         Some(aid) => Some((
             aid,
-            r.try_get::<_, Option<String>>("fullName")
-                .map_err(decode)?
-                .unwrap_or_default(),
-            r.try_get::<_, Option<Role>>("role")
-                .map_err(decode)?
+            r.col::<Option<String>>("fullName")?.unwrap_or_default(),
+            r.col::<Option<Role>>("role")?
                 .ok_or_else(|| DbError::Query("assignee without a role".into()))?,
         )),
         None => None,
     };
     Ok(Some(LockedOrder {
-        id: r.try_get("id").map_err(decode)?,
-        po_number: r.try_get("poNumber").map_err(decode)?,
-        build_number: r.try_get("buildNumber").map_err(decode)?,
+        id: r.col("id")?,
+        po_number: r.col("poNumber")?,
+        build_number: r.col("buildNumber")?,
         status: status_of(&r)?,
-        language: r.try_get("orderLanguage").map_err(decode)?,
+        language: r.col("orderLanguage")?,
         assignee,
-        bom_id: r.try_get("bomId").map_err(decode)?,
+        bom_id: r.col("bomId")?,
     }))
 }
 
@@ -509,7 +506,7 @@ pub async fn id_by_build_number(
             &[&build_number],
         )
         .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+    row.map(|r| r.col("id")).transpose()
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -591,7 +588,7 @@ pub async fn history(
 ) -> Result<Vec<HistoryEntry>, DbError> {
     let rows = client
         .query(
-            r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP), COALESCE(u."fullName", ''), h."action",
+            r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP) AS "timestamp", COALESCE(u."fullName", '') AS "user", h."action",
                       h."oldStatus", h."newStatus", h."notes"
                FROM "OrderStatusHistory" h LEFT JOIN "User" u ON u.id = h."userId"
                WHERE h."orderId" = $1
@@ -602,12 +599,12 @@ pub async fn history(
     rows.iter()
         .map(|r| {
             Ok(HistoryEntry {
-                timestamp: r.try_get(0).map_err(decode)?,
-                user: r.try_get(1).map_err(decode)?,
-                action: r.try_get(2).map_err(decode)?,
-                old_status: r.try_get(3).map_err(decode)?,
-                new_status: r.try_get(4).map_err(decode)?,
-                notes: r.try_get(5).map_err(decode)?,
+                timestamp: r.col("timestamp")?,
+                user: r.col("user")?,
+                action: r.col("action")?,
+                old_status: r.col("oldStatus")?,
+                new_status: r.col("newStatus")?,
+                notes: r.col("notes")?,
             })
         })
         .collect()
@@ -620,7 +617,7 @@ pub async fn latest_status_change(
 ) -> Result<Option<(String, NaiveDateTime)>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT COALESCE(u."fullName", ''), h."timestamp"
+            r#"SELECT COALESCE(u."fullName", '') AS "user", h."timestamp"
                FROM "OrderStatusHistory" h LEFT JOIN "User" u ON u.id = h."userId"
                WHERE h."orderId" = $1 AND h."timestamp" IS NOT NULL
                ORDER BY h."timestamp" DESC, h.id DESC
@@ -628,7 +625,7 @@ pub async fn latest_status_change(
             &[&order_id],
         )
         .await?;
-    row.map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+    row.map(|r| Ok((r.col("user")?, r.col("timestamp")?)))
         .transpose()
 }
 
@@ -643,7 +640,7 @@ pub async fn current_status(
             &[&order_id],
         )
         .await?;
-    row.map(|r| Ok((r.try_get(0).map_err(decode)?, status_of(&r)?)))
+    row.map(|r| Ok((r.col("buildNumber")?, status_of(&r)?)))
         .transpose()
 }
 
@@ -678,11 +675,11 @@ pub async fn bom_state(
 ) -> Result<Option<(i32, String)>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT "version", COALESCE("status", 'DRAFT')::text FROM "BillOfMaterials" WHERE id = $1"#,
+            r#"SELECT "version", COALESCE("status", 'DRAFT')::text AS "status" FROM "BillOfMaterials" WHERE id = $1"#,
             &[&bom_id],
         )
         .await?;
-    row.map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+    row.map(|r| Ok((r.col("version")?, r.col("status")?)))
         .transpose()
 }
 
@@ -690,13 +687,13 @@ pub async fn bom_state(
 pub async fn open_task_count(client: &impl GenericClient, order_id: Uuid) -> Result<i64, DbError> {
     let row = client
         .query_one(
-            r#"SELECT count(*) FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
+            r#"SELECT count(*) AS "count" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
                WHERE l."orderId" = $1 AND COALESCE(l."isActive", true)
                  AND NOT COALESCE(t."isCompleted", false)"#,
             &[&order_id],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("count")
 }
 
 /// When the build last entered `status` (the start of the current round), if ever.
@@ -707,11 +704,11 @@ pub async fn entered_at(
 ) -> Result<Option<NaiveDateTime>, DbError> {
     let row = client
         .query_one(
-            r#"SELECT max("timestamp") FROM "OrderStatusHistory" WHERE "orderId" = $1 AND "newStatus" = $2"#,
+            r#"SELECT max("timestamp") AS "at" FROM "OrderStatusHistory" WHERE "orderId" = $1 AND "newStatus" = $2"#,
             &[&order_id, &status],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("at")
 }
 
 /// Whether the latest submitted testing form at or after `since` passed (`None`: no form).
@@ -722,7 +719,7 @@ pub async fn latest_testing_passed(
 ) -> Result<Option<bool>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT "overallStatus" = 'PASS' FROM "TestingForm"
+            r#"SELECT "overallStatus" = 'PASS' AS "passed" FROM "TestingForm"
                WHERE "orderId" = $1 AND "overallStatus" <> 'INCOMPLETE'
                  AND ($2::timestamp IS NULL OR "timestamp" >= $2)
                ORDER BY "timestamp" DESC NULLS LAST, id DESC
@@ -730,7 +727,7 @@ pub async fn latest_testing_passed(
             &[&order_id, &since],
         )
         .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+    row.map(|r| r.col("passed")).transpose()
 }
 
 /// The round's packaging: `Ok(None)` when a checklist completed at or after `since`; otherwise the
@@ -745,19 +742,19 @@ pub async fn packaging_open_items(
             r#"SELECT
                  EXISTS (SELECT 1 FROM "PackagingChecklist" c
                          WHERE c."orderId" = $1 AND COALESCE(c."isCompleted", false)
-                           AND ($2::timestamp IS NULL OR c."completedAt" >= $2)),
+                           AND ($2::timestamp IS NULL OR c."completedAt" >= $2)) AS "complete",
                  (SELECT count(*) FROM "PackagingChecklist" c WHERE c."orderId" = $1
-                    AND NOT COALESCE(c."isCompleted", false)),
+                    AND NOT COALESCE(c."isCompleted", false)) AS "openLists",
                  (SELECT count(*) FROM "PackagingItem" i
                     JOIN "PackagingChecklist" c ON c.id = i."packagingChecklistId"
                    WHERE c."orderId" = $1 AND NOT COALESCE(c."isCompleted", false)
-                     AND NOT COALESCE(i."isComplete", false))"#,
+                     AND NOT COALESCE(i."isComplete", false)) AS "openItems""#,
             &[&order_id, &since],
         )
         .await?;
-    let complete: bool = row.try_get(0).map_err(decode)?;
-    let open_lists: i64 = row.try_get(1).map_err(decode)?;
-    let open_items: i64 = row.try_get(2).map_err(decode)?;
+    let complete: bool = row.col("complete")?;
+    let open_lists: i64 = row.col("openLists")?;
+    let open_items: i64 = row.col("openItems")?;
     Ok(if complete {
         None
     } else if open_lists == 0 {
@@ -937,15 +934,15 @@ pub fn like_pattern(text: &str) -> String {
 
 pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, DbError> {
     Ok(OrderRow {
-        id: r.try_get("id").map_err(decode)?,
-        po_number: r.try_get("poNumber").map_err(decode)?,
-        build_number: r.try_get("buildNumber").map_err(decode)?,
-        customer_name: r.try_get("customerName").map_err(decode)?,
-        sink_model: r.try_get("sinkModel").map_err(decode)?,
+        id: r.col("id")?,
+        po_number: r.col("poNumber")?,
+        build_number: r.col("buildNumber")?,
+        customer_name: r.col("customerName")?,
+        sink_model: r.col("sinkModel")?,
         status: status_of(r)?,
-        want_date: r.try_get("wantDate").map_err(decode)?,
-        assignee: r.try_get("assignee").map_err(decode)?,
-        days_left: r.try_get("daysLeft").map_err(decode)?,
+        want_date: r.col("wantDate")?,
+        assignee: r.col("assignee")?,
+        days_left: r.col("daysLeft")?,
     })
 }
 
@@ -985,7 +982,7 @@ pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<Order
                     sort: f.sort,
                     descending: f.descending,
                     id: row.id,
-                    value: r.try_get("sortValue").map_err(decode)?,
+                    value: r.col("sortValue")?,
                 }
                 .encode(),
             );
@@ -1040,7 +1037,7 @@ pub async fn load_draft(
             &[&user_id],
         )
         .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+    row.map(|r| r.col("data")).transpose()
 }
 
 /// Deletes the user's draft; `true` when there was one.

@@ -4,7 +4,7 @@
 //! The use-cases and their role checks are in `service::qc`; these functions only read and write. The
 //! database refuses any change to a submitted result (migration V14), so a bug here cannot rewrite one.
 
-use crate::db::users::decode;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
@@ -59,9 +59,9 @@ pub async fn template_ref(
         .await?;
     row.map(|r| {
         Ok(TemplateRef {
-            id: r.try_get(0).map_err(decode)?,
-            name: r.try_get(1).map_err(decode)?,
-            version: r.try_get(2).map_err(decode)?,
+            id: r.col("id")?,
+            name: r.col("formName")?,
+            version: r.col("version")?,
         })
     })
     .transpose()
@@ -74,8 +74,8 @@ pub async fn items(
 ) -> Result<Vec<QcItemDef>, DbError> {
     let rows = client
         .query(
-            r#"SELECT id, "section", "itemDescription", "checkType", COALESCE("isBasinSpecific", false),
-                      COALESCE("isRequired", true), COALESCE("notesPrompt", false), "sequenceOrder", "rules"
+            r#"SELECT id, "section", "itemDescription", "checkType", COALESCE("isBasinSpecific", false) AS "isBasinSpecific",
+                      COALESCE("isRequired", true) AS "isRequired", COALESCE("notesPrompt", false) AS "notesPrompt", "sequenceOrder", "rules"
                  FROM "QCChecklistItem"
                 WHERE "templateId" = $1
                 ORDER BY "sequenceOrder""#,
@@ -84,16 +84,16 @@ pub async fn items(
         .await?;
     rows.iter()
         .map(|r| {
-            let rules: Option<serde_json::Value> = r.try_get(8).map_err(decode)?;
+            let rules: Option<serde_json::Value> = r.col("rules")?;
             Ok(QcItemDef::from_row(
-                r.try_get(0).map_err(decode)?,
-                r.try_get(1).map_err(decode)?,
-                r.try_get(2).map_err(decode)?,
-                r.try_get(3).map_err(decode)?,
-                r.try_get(4).map_err(decode)?,
-                r.try_get(5).map_err(decode)?,
-                r.try_get(6).map_err(decode)?,
-                r.try_get(7).map_err(decode)?,
+                r.col("id")?,
+                r.col("section")?,
+                r.col("itemDescription")?,
+                r.col("checkType")?,
+                r.col("isBasinSpecific")?,
+                r.col("isRequired")?,
+                r.col("notesPrompt")?,
+                r.col("sequenceOrder")?,
                 rules.as_ref(),
             ))
         })
@@ -118,7 +118,7 @@ pub async fn open_draft(
 ) -> Result<Option<OpenDraft>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT r.id, r."templateId", r."performedBy", COALESCE(u."fullName", ''), r."jobId"
+            r#"SELECT r.id, r."templateId", r."performedBy", COALESCE(u."fullName", '') AS "performerName", r."jobId"
                  FROM "QCResult" r LEFT JOIN "User" u ON u.id = r."performedBy"
                 WHERE r."orderId" = $1 AND r."qcTypePerformed" = $2
                   AND r."overallStatus" = 'INCOMPLETE'"#,
@@ -127,11 +127,11 @@ pub async fn open_draft(
         .await?;
     row.map(|r| {
         Ok(OpenDraft {
-            id: r.try_get(0).map_err(decode)?,
-            template_id: r.try_get(1).map_err(decode)?,
-            performed_by: r.try_get(2).map_err(decode)?,
-            performer_name: r.try_get(3).map_err(decode)?,
-            job_id: r.try_get(4).map_err(decode)?,
+            id: r.col("id")?,
+            template_id: r.col("templateId")?,
+            performed_by: r.col("performedBy")?,
+            performer_name: r.col("performerName")?,
+            job_id: r.col("jobId")?,
         })
     })
     .transpose()
@@ -168,20 +168,23 @@ pub async fn first_pass(
             r#"SELECT NOT EXISTS (
                    SELECT 1 FROM "QCResult"
                     WHERE "orderId" = $1 AND "qcTypePerformed" = 'FINAL_QC' AND "overallStatus" = 'FAIL'
-                      AND ($2::timestamp IS NULL OR "timestamp" < $2))"#,
+                      AND ($2::timestamp IS NULL OR "timestamp" < $2)) AS "noFailure""#,
             &[&order_id, &before],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("noFailure")
 }
 
 /// The database's clock in UTC, to the second: a signature shows seconds, and the hash must be
 /// recomputable from the stored timestamp.
 pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime, DbError> {
     let row = client
-        .query_one("SELECT date_trunc('second', now() AT TIME ZONE 'UTC')", &[])
+        .query_one(
+            r#"SELECT date_trunc('second', now() AT TIME ZONE 'UTC') AS "now""#,
+            &[],
+        )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("now")
 }
 
 /// A new draft's header.
@@ -219,7 +222,7 @@ pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid
             ],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("id")
 }
 
 /// Updates a draft's job id and last-saved time.
@@ -411,8 +414,8 @@ pub struct ResultRow {
 
 macro_rules! result_cols {
     () => {
-        r#"r.id, r."orderId", r."buildNumber", t.id, t."formName", t."version", r."qcTypePerformed",
-           r."performedBy", COALESCE(u."fullName", ''), r."jobId", r."numberOfBasins", r."overallStatus",
+        r#"r.id, r."orderId", r."buildNumber", t.id AS "templateId", t."formName", t."version", r."qcTypePerformed",
+           r."performedBy", COALESCE(u."fullName", '') AS "performerName", r."jobId", r."numberOfBasins", r."overallStatus",
            r."digitalSignature", r."timestamp", r."notes"
            FROM "QCResult" r
            JOIN "QCFormTemplate" t ON t.id = r."templateId"
@@ -422,23 +425,23 @@ macro_rules! result_cols {
 
 fn result_from_row(r: &Row) -> Result<ResultRow, DbError> {
     Ok(ResultRow {
-        id: r.try_get(0).map_err(decode)?,
-        order_id: r.try_get(1).map_err(decode)?,
-        build_number: r.try_get(2).map_err(decode)?,
+        id: r.col("id")?,
+        order_id: r.col("orderId")?,
+        build_number: r.col("buildNumber")?,
         template: TemplateRef {
-            id: r.try_get(3).map_err(decode)?,
-            name: r.try_get(4).map_err(decode)?,
-            version: r.try_get(5).map_err(decode)?,
+            id: r.col("templateId")?,
+            name: r.col("formName")?,
+            version: r.col("version")?,
         },
-        qc_type: r.try_get(6).map_err(decode)?,
-        performed_by: r.try_get(7).map_err(decode)?,
-        performer_name: r.try_get(8).map_err(decode)?,
-        job_id: r.try_get(9).map_err(decode)?,
-        number_of_basins: r.try_get(10).map_err(decode)?,
-        status: r.try_get(11).map_err(decode)?,
-        signature: r.try_get(12).map_err(decode)?,
-        at: r.try_get(13).map_err(decode)?,
-        notes: r.try_get(14).map_err(decode)?,
+        qc_type: r.col("qcTypePerformed")?,
+        performed_by: r.col("performedBy")?,
+        performer_name: r.col("performerName")?,
+        job_id: r.col("jobId")?,
+        number_of_basins: r.col("numberOfBasins")?,
+        status: r.col("overallStatus")?,
+        signature: r.col("digitalSignature")?,
+        at: r.col("timestamp")?,
+        notes: r.col("notes")?,
     })
 }
 
@@ -474,7 +477,7 @@ pub async fn results_of(
 macro_rules! signed_item_cols {
     () => {
         r#"r."qcResultId", r."checklistItemId", i."sequenceOrder", i."rules", i."itemDescription",
-           r."basinIndex", r."resultValue", COALESCE(r."isNA", false), r."notes"
+           r."basinIndex", r."resultValue", COALESCE(r."isNA", false) AS "isNA", r."notes"
            FROM "QCItemResult" r JOIN "QCChecklistItem" i ON i.id = r."checklistItemId""#
     };
 }
@@ -487,19 +490,19 @@ macro_rules! signed_item_order {
 }
 
 fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem), DbError> {
-    let rules: Option<serde_json::Value> = r.try_get(3).map_err(decode)?;
+    let rules: Option<serde_json::Value> = r.col("rules")?;
     let item = SignedItem {
-        checklist_item_id: r.try_get(1).map_err(decode)?,
-        sequence: r.try_get(2).map_err(decode)?,
+        checklist_item_id: r.col("checklistItemId")?,
+        sequence: r.col("sequenceOrder")?,
         // Read as the form reads it, so the code signed is the code shown.
         code: item_code(rules.as_ref()),
-        text: r.try_get(4).map_err(decode)?,
-        basin_index: r.try_get(5).map_err(decode)?,
-        result_value: r.try_get(6).map_err(decode)?,
-        is_na: r.try_get(7).map_err(decode)?,
-        notes: r.try_get(8).map_err(decode)?,
+        text: r.col("itemDescription")?,
+        basin_index: r.col("basinIndex")?,
+        result_value: r.col("resultValue")?,
+        is_na: r.col("isNA")?,
+        notes: r.col("notes")?,
     };
-    Ok((r.try_get(0).map_err(decode)?, item))
+    Ok((r.col("qcResultId")?, item))
 }
 
 /// Groups item rows by their result, keeping the rows' order.

@@ -1,5 +1,6 @@
 //! `"User"` rows. Users are never deleted: history and the audit trail refer to them.
 
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
@@ -34,28 +35,22 @@ impl std::fmt::Debug for UserAuth {
 /// Reads the [`summary_cols!`] columns of `row`.
 pub fn summary_from_row(row: &Row) -> Result<UserSummary, DbError> {
     Ok(UserSummary {
-        id: row.try_get("id").map_err(decode)?,
-        username: row.try_get("username").map_err(decode)?,
-        full_name: row.try_get("fullName").map_err(decode)?,
-        initials: row.try_get("initials").map_err(decode)?,
-        role: row.try_get::<_, Role>("role").map_err(decode)?,
-        is_active: row.try_get("isActive").map_err(decode)?,
-        last_login_at: row.try_get("lastLoginAt").map_err(decode)?,
-        must_change_password: row.try_get("mustChangePassword").map_err(decode)?,
+        id: row.col("id")?,
+        username: row.col("username")?,
+        full_name: row.col("fullName")?,
+        initials: row.col("initials")?,
+        role: row.col::<Role>("role")?,
+        is_active: row.col("isActive")?,
+        last_login_at: row.col("lastLoginAt")?,
+        must_change_password: row.col("mustChangePassword")?,
     })
 }
 
 fn auth_from_row(row: &Row) -> Result<UserAuth, DbError> {
     Ok(UserAuth {
         user: summary_from_row(row)?,
-        password_hash: row.try_get("passwordHash").map_err(decode)?,
+        password_hash: row.col("passwordHash")?,
     })
-}
-
-/// A column that does not decode is a schema mismatch, not something the user can fix.
-pub(crate) fn decode(e: tokio_postgres::Error) -> DbError {
-    tracing::error!(error = %e, "unexpected column type");
-    DbError::Query(e.to_string())
 }
 
 /// Every user, ordered by username.
@@ -75,9 +70,9 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, DbErr
 
 pub async fn count(client: &impl GenericClient) -> Result<i64, DbError> {
     let row = client
-        .query_one(r#"SELECT count(*) FROM "User""#, &[])
+        .query_one(r#"SELECT count(*) AS "count" FROM "User""#, &[])
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("count")
 }
 
 pub async fn find_by_id(
@@ -162,7 +157,7 @@ pub async fn insert(
 ) -> Result<Option<UserSummary>, DbError> {
     let row = client
         .query_one(
-            "SELECT app_user_create($1, $2, $3, $4, $5, $6)",
+            r#"SELECT app_user_create($1, $2, $3, $4, $5, $6) AS "id""#,
             &[
                 &new.username,
                 &password_hash,
@@ -173,7 +168,7 @@ pub async fn insert(
             ],
         )
         .await?;
-    match row.try_get::<_, Option<Uuid>>(0).map_err(decode)? {
+    match row.col::<Option<Uuid>>("id")? {
         Some(id) => find_by_id(client, id).await,
         None => Ok(None),
     }
@@ -186,11 +181,7 @@ async fn change(
     sql: &str,
     params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
 ) -> Result<Option<UserSummary>, DbError> {
-    let found: bool = client
-        .query_one(sql, params)
-        .await?
-        .try_get(0)
-        .map_err(decode)?;
+    let found: bool = client.query_one(sql, params).await?.col("found")?;
     if found {
         find_by_id(client, id).await
     } else {
@@ -209,7 +200,7 @@ pub async fn set_password(
     change(
         client,
         id,
-        "SELECT app_user_set_password($1, $2, $3)",
+        r#"SELECT app_user_set_password($1, $2, $3) AS "found""#,
         &[&id, &password_hash, &must_change],
     )
     .await
@@ -223,7 +214,7 @@ pub async fn set_role(
     change(
         client,
         id,
-        "SELECT app_user_set_role($1, $2)",
+        r#"SELECT app_user_set_role($1, $2) AS "found""#,
         &[&id, &role],
     )
     .await
@@ -238,7 +229,7 @@ pub async fn set_active(
     change(
         client,
         id,
-        "SELECT app_user_set_active($1, $2)",
+        r#"SELECT app_user_set_active($1, $2) AS "found""#,
         &[&id, &active],
     )
     .await
@@ -248,10 +239,9 @@ pub async fn set_active(
 pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool, DbError> {
     client
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false))"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false)) AS "exists""#,
             &[],
         )
         .await?
-        .try_get(0)
-        .map_err(decode)
+        .col("exists")
 }

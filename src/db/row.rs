@@ -1,0 +1,24 @@
+//! Reading a column of a result row by the name the statement gives it.
+
+use crate::db::DbError;
+use tokio_postgres::Row;
+use tokio_postgres::types::FromSql;
+
+/// By-name column access with one error mapping for every repository.
+pub trait RowExt {
+    /// The column `name` (exactly as PostgreSQL returns it: camelCase quoted identifiers keep their
+    /// case), decoded as `T`.
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, DbError>;
+}
+
+impl RowExt for Row {
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, DbError> {
+        self.try_get(name).map_err(|e| decode(name, e))
+    }
+}
+
+/// A column that is missing or does not decode is a schema mismatch, not something the user can fix.
+fn decode(column: &str, e: tokio_postgres::Error) -> DbError {
+    tracing::error!(column, error = %e, "unexpected column type");
+    DbError::Query(e.to_string())
+}

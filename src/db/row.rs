@@ -1,8 +1,8 @@
 //! Reading a column of a result row by the name the statement gives it.
 
-use crate::db::DbError;
+use crate::db::{DbError, GenericClient};
 use tokio_postgres::Row;
-use tokio_postgres::types::FromSql;
+use tokio_postgres::types::{FromSql, ToSql};
 
 /// By-name column access with one error mapping for every repository.
 pub trait RowExt {
@@ -21,4 +21,28 @@ impl RowExt for Row {
 fn decode(column: &str, e: tokio_postgres::Error) -> DbError {
     tracing::error!(column, error = %e, "unexpected column type");
     DbError::Query(e.to_string())
+}
+
+/// Runs `sql` and decodes every row it returns with `from_row`.
+pub async fn query_all<T>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    from_row: impl Fn(&Row) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    client
+        .query(sql, params)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Runs a statement that returns one row with an `id` column (an `INSERT ... RETURNING id`) and reads it.
+pub async fn query_id(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<uuid::Uuid, DbError> {
+    client.query_one(sql, params).await?.col("id")
 }

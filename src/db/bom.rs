@@ -14,6 +14,7 @@ use crate::domain::bom_document::{
 use crate::domain::catalog::EntityStatus;
 use crate::domain::order::{AccessoryItem, BomSummary, BuildConfig, DocumentLanguage};
 use rust_decimal::Decimal;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// A generation failure is the user's input problem: its message is shown as it is.
@@ -36,28 +37,29 @@ pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIn
             &[],
         ),
     )?;
-    let mut index = CatalogIndex::new();
     // A NULL status takes the column's default, ACTIVE.
-    for r in &parts {
-        let status: Option<EntityStatus> = r.get(2);
-        index.add_part(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
+    let entry = |r: &Row| -> Result<(String, String, EntityStatus), DbError> {
+        let status: Option<EntityStatus> = r.col("status")?;
+        Ok((
+            r.col("id")?,
+            r.col("name")?,
             status.unwrap_or(EntityStatus::Active),
-        );
+        ))
+    };
+    let mut index = CatalogIndex::new();
+    for r in &parts {
+        let (id, name, status) = entry(r)?;
+        index.add_part(id, name, status);
     }
     for r in &assemblies {
-        let status: Option<EntityStatus> = r.get(2);
-        index.add_assembly(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
-            status.unwrap_or(EntityStatus::Active),
-        );
+        let (id, name, status) = entry(r)?;
+        index.add_assembly(id, name, status);
     }
     for r in &links {
-        let parent: &str = r.get(0);
-        let quantity: i32 = r.get(2);
-        if !index.add_component(parent, r.get::<_, String>(1), i64::from(quantity), r.get(3)) {
+        let parent: &str = r.col("parentAssemblyId")?;
+        let quantity: i32 = r.col("quantity")?;
+        let child: String = r.col("childId")?;
+        if !index.add_component(parent, child, i64::from(quantity), r.col("notes")?) {
             // The foreign key rules this out; dropping the link would silently shorten a BOM.
             return Err(DbError::Query(format!(
                 "component of unknown assembly \"{parent}\""
@@ -101,11 +103,11 @@ pub async fn write_version(
     }
     let version: i32 = tx
         .query_one(
-            r#"SELECT COALESCE(MAX("version"), 0) + 1 FROM "BillOfMaterials" WHERE "orderId" = $1"#,
+            r#"SELECT COALESCE(MAX("version"), 0) + 1 AS "version" FROM "BillOfMaterials" WHERE "orderId" = $1"#,
             &[&order_id],
         )
         .await?
-        .get(0);
+        .col("version")?;
     tx.execute(
         r#"UPDATE "BillOfMaterials" SET "status" = $2
             WHERE "orderId" = $1 AND "status" IN ('DRAFT', 'APPROVED')"#,
@@ -204,23 +206,25 @@ pub async fn summary(
 ) -> Result<Option<BomSummary>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT b."version", COALESCE(b."status", 'DRAFT'), b."notes",
+            r#"SELECT b."version", COALESCE(b."status", 'DRAFT') AS "status", b."notes",
                       (SELECT count(*) FROM "BOMItem" i WHERE i."bomId" = b.id AND i."parentItemId" IS NULL)
+                        AS "topLevelLines"
                  FROM "ProductionOrder" o
                  JOIN "BillOfMaterials" b ON b.id = o."bomId"
                 WHERE o.id = $1"#,
             &[&order_id],
         )
         .await?;
-    Ok(row.map(|r| {
-        let status: BomStatus = r.get(1);
-        BomSummary {
-            version: r.get(0),
+    row.map(|r| {
+        let status: BomStatus = r.col("status")?;
+        Ok(BomSummary {
+            version: r.col("version")?,
             status: status.code().to_string(),
-            top_level_lines: r.get(3),
-            notes: r.get(2),
-        }
-    }))
+            top_level_lines: r.col("topLevelLines")?,
+            notes: r.col("notes")?,
+        })
+    })
+    .transpose()
 }
 
 /// The accessories the wizard offers (R9), named from the catalog by R10 and ordered by subcategory, then
@@ -229,7 +233,7 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
     let ids: Vec<&str> = ACCESSORIES.iter().map(|a| a.id).collect();
     let rows = client
         .query(
-            r#"SELECT u.id, COALESCE(a."name", twin."name", p."name")
+            r#"SELECT u.id, COALESCE(a."name", twin."name", p."name") AS "name"
                  FROM UNNEST($1::text[]) AS u(id)
                  LEFT JOIN "Assembly" a ON a.id = u.id
                  LEFT JOIN "Assembly" twin ON twin.id = 'ASSY-' || u.id
@@ -239,8 +243,8 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
         .await?;
     let mut out: Vec<AccessoryItem> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: &str = r.get(0);
-        let name: Option<String> = r.get(1);
+        let id: &str = r.col("id")?;
+        let name: Option<String> = r.col("name")?;
         let (Some(name), Some(def)) = (name, ACCESSORIES.iter().find(|a| a.id == id)) else {
             continue;
         };
@@ -286,7 +290,7 @@ async fn header(
 const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT') AS "status",
     COALESCE(NULLIF(u."fullName", ''), u."username") AS "generatedBy", b."generatedAt", b."notes""#;
 
-fn version_info(r: &tokio_postgres::Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
+fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
     let id: Uuid = r.col("id")?;
     let notes: Option<String> = r.col("notes")?;
     Ok(BomVersionInfo {

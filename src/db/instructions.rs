@@ -1,6 +1,6 @@
 //! Tools and work instructions (the assembler's reference material).
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::tasks;
 use uuid::Uuid;
@@ -12,7 +12,7 @@ pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Opti
             &[&name],
         )
         .await?;
-    Ok(row.map(|r| r.get(0)))
+    row.map(|r| r.col("id")).transpose()
 }
 
 pub async fn insert_tool(
@@ -21,13 +21,12 @@ pub async fn insert_tool(
     description: &str,
     category: &str,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "Tool" (name, description, category) VALUES ($1, $2, $3) RETURNING id"#,
-            &[&name, &description, &category],
-        )
-        .await?;
-    Ok(row.get(0))
+    query_id(
+        tx,
+        r#"INSERT INTO "Tool" (name, description, category) VALUES ($1, $2, $3) RETURNING id"#,
+        &[&name, &description, &category],
+    )
+    .await
 }
 
 pub async fn instruction_id_by_title(
@@ -41,7 +40,7 @@ pub async fn instruction_id_by_title(
             &[&title, &version],
         )
         .await?;
-    Ok(row.map(|r| r.get(0)))
+    row.map(|r| r.col("id")).transpose()
 }
 
 pub struct NewStep<'a> {
@@ -57,14 +56,13 @@ pub async fn insert_instruction(
     assembly_id: Option<&str>,
     steps: &[NewStep<'_>],
 ) -> Result<Uuid, DbError> {
-    let id: Uuid = tx
-        .query_one(
-            r#"INSERT INTO "WorkInstruction" (title, description, "associatedAssemblyId", "isGeneric", version)
-               VALUES ($1, $2, $3, $4, 1) RETURNING id"#,
-            &[&title, &description, &assembly_id, &assembly_id.is_none()],
-        )
-        .await?
-        .get(0);
+    let id = query_id(
+        tx,
+        r#"INSERT INTO "WorkInstruction" (title, description, "associatedAssemblyId", "isGeneric", version)
+           VALUES ($1, $2, $3, $4, 1) RETURNING id"#,
+        &[&title, &description, &assembly_id, &assembly_id.is_none()],
+    )
+    .await?;
     for (n, step) in (1i32..).zip(steps) {
         tx.execute(
             r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
@@ -448,14 +446,18 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
         }
     }
     let Some(id) = draft.id else {
-        let row = tx
-            .query_one(
-                r#"INSERT INTO "Tool" (name, description, category, "isActive") VALUES ($1, $2, $3, $4)
+        return query_id(
+            tx,
+            r#"INSERT INTO "Tool" (name, description, category, "isActive") VALUES ($1, $2, $3, $4)
                    RETURNING id"#,
-                &[&draft.name, &draft.description, &draft.category, &draft.active],
-            )
-            .await?;
-        return row.col("id");
+            &[
+                &draft.name,
+                &draft.description,
+                &draft.category,
+                &draft.active,
+            ],
+        )
+        .await;
     };
     tx.execute(
         r#"UPDATE "Tool" SET name = $2, description = $3, category = $4, "isActive" = $5 WHERE id = $1"#,

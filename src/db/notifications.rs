@@ -1,6 +1,6 @@
 //! `"SystemNotification"` rows: each user's in-app messages.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_id};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
@@ -86,23 +86,22 @@ pub async fn enqueue(
     user_id: Uuid,
     n: &NewNotification<'_>,
 ) -> Result<Uuid, DbError> {
-    let row = client
-        .query_one(
-            r#"INSERT INTO "SystemNotification"
+    query_id(
+        client,
+        r#"INSERT INTO "SystemNotification"
                    ("userId", "title", "message", "type", "relatedEntityType", "relatedEntityId")
                VALUES ($1, $2, $3, CAST($4::text AS "NotificationType"), $5, $6)
                RETURNING id"#,
-            &[
-                &user_id,
-                &n.title,
-                &n.message,
-                &n.kind,
-                &n.related_entity_type,
-                &n.related_entity_id,
-            ],
-        )
-        .await?;
-    row.col("id")
+        &[
+            &user_id,
+            &n.title,
+            &n.message,
+            &n.kind,
+            &n.related_entity_type,
+            &n.related_entity_id,
+        ],
+    )
+    .await
 }
 
 /// Sends one notification to every active user of `role`; returns how many were sent.

@@ -2,7 +2,7 @@
 //!
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
@@ -70,13 +70,12 @@ pub async fn insert_checklist(
     order_id: Uuid,
     user_id: Uuid,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
-            &[&order_id, &user_id],
-        )
-        .await?;
-    row.col("id")
+    query_id(
+        tx,
+        r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
+        &[&order_id, &user_id],
+    )
+    .await
 }
 
 pub async fn insert_item(

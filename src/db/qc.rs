@@ -4,7 +4,7 @@
 //! The use-cases and their role checks are in `service::qc`; these functions only read and write. The
 //! database refuses any change to a submitted result (migration V14), so a bug here cannot rewrite one.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
@@ -67,37 +67,51 @@ pub async fn template_ref(
     .transpose()
 }
 
+/// The `"QCChecklistItem"` columns (the table aliased `ci`) that [`item_def_from_row`] and the template
+/// import read; the names are unique beside a joined task row's.
+macro_rules! checklist_item_cols {
+    () => {
+        r#"ci.id AS "itemId", ci."section", ci."itemDescription", ci."checkType",
+           COALESCE(ci."isBasinSpecific", false) AS "isBasinSpecific",
+           COALESCE(ci."isRequired", true) AS "isRequired",
+           COALESCE(ci."notesPrompt", false) AS "notesPrompt",
+           ci."sequenceOrder" AS "itemSequence", ci."rules""#
+    };
+}
+pub(crate) use checklist_item_cols;
+
+/// Reads the [`checklist_item_cols!`] columns of `r` as a form uses the item.
+pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, DbError> {
+    let rules: Option<serde_json::Value> = r.col("rules")?;
+    Ok(QcItemDef::from_row(
+        r.col("itemId")?,
+        r.col("section")?,
+        r.col("itemDescription")?,
+        r.col("checkType")?,
+        r.col("isBasinSpecific")?,
+        r.col("isRequired")?,
+        r.col("notesPrompt")?,
+        r.col("itemSequence")?,
+        rules.as_ref(),
+    ))
+}
+
 /// The items of a template as QC forms use them, in `sequenceOrder`.
 pub async fn items(
     client: &impl GenericClient,
     template_id: Uuid,
 ) -> Result<Vec<QcItemDef>, DbError> {
-    let rows = client
-        .query(
-            r#"SELECT id, "section", "itemDescription", "checkType", COALESCE("isBasinSpecific", false) AS "isBasinSpecific",
-                      COALESCE("isRequired", true) AS "isRequired", COALESCE("notesPrompt", false) AS "notesPrompt", "sequenceOrder", "rules"
-                 FROM "QCChecklistItem"
-                WHERE "templateId" = $1
-                ORDER BY "sequenceOrder""#,
-            &[&template_id],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let rules: Option<serde_json::Value> = r.col("rules")?;
-            Ok(QcItemDef::from_row(
-                r.col("id")?,
-                r.col("section")?,
-                r.col("itemDescription")?,
-                r.col("checkType")?,
-                r.col("isBasinSpecific")?,
-                r.col("isRequired")?,
-                r.col("notesPrompt")?,
-                r.col("sequenceOrder")?,
-                rules.as_ref(),
-            ))
-        })
-        .collect()
+    query_all(
+        client,
+        concat!(
+            "SELECT ",
+            checklist_item_cols!(),
+            r#" FROM "QCChecklistItem" ci WHERE ci."templateId" = $1 ORDER BY ci."sequenceOrder""#
+        ),
+        &[&template_id],
+        item_def_from_row,
+    )
+    .await
 }
 
 /// The open draft of a build's form.
@@ -201,28 +215,27 @@ pub struct NewDraft<'a> {
 
 /// Opens a draft (INCOMPLETE, no signature, D7). The partial unique index refuses a second open draft.
 pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "QCResult" (id, "orderId", "buildNumber", "templateId", "qcTypePerformed",
+    query_id(
+        tx,
+        r#"INSERT INTO "QCResult" (id, "orderId", "buildNumber", "templateId", "qcTypePerformed",
                                       "performedBy", "jobId", "numberOfBasins", "overallStatus",
                                       "digitalSignature", "timestamp")
                VALUES ($8, $1, $2, $3, $4, $5, $6, $7, 'INCOMPLETE', '',
                        date_trunc('second', now() AT TIME ZONE 'UTC'))
                RETURNING id"#,
-            &[
-                &d.order_id,
-                &d.build_number,
-                &d.template_id,
-                &d.qc_type,
-                &d.performed_by,
-                &d.job_id,
-                &d.number_of_basins,
-                // Time-ordered, so results signed within the same second still list in the order made.
-                &Uuid::now_v7(),
-            ],
-        )
-        .await?;
-    row.col("id")
+        &[
+            &d.order_id,
+            &d.build_number,
+            &d.template_id,
+            &d.qc_type,
+            &d.performed_by,
+            &d.job_id,
+            &d.number_of_basins,
+            // Time-ordered, so results signed within the same second still list in the order made.
+            &Uuid::now_v7(),
+        ],
+    )
+    .await
 }
 
 /// Updates a draft's job id and last-saved time.

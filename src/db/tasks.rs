@@ -1,10 +1,10 @@
 //! Task lists, tasks, their tools and parts. Completion and reopening are conditional updates, so two
 //! stations working one build never overwrite each other.
 
-use crate::db::row::RowExt;
+use crate::db::qc::{checklist_item_cols, item_def_from_row};
+use crate::db::row::{RowExt, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
-use crate::domain::qc::QcItemDef;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -188,15 +188,14 @@ pub async fn append_task(
     list_id: Uuid,
     description: &str,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
+    query_id(
+        tx,
+        r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
                SELECT $1, COALESCE(max("sequenceOrder"), 0) + 1, $2 FROM "Task" WHERE "taskListId" = $1
                RETURNING id"#,
-            &[&list_id, &description],
-        )
-        .await?;
-    row.col("id")
+        &[&list_id, &description],
+    )
+    .await
 }
 
 /// Which build a task belongs to, if the task exists.
@@ -277,39 +276,26 @@ pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result
 pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<TaskView>, DbError> {
     let rows = client
         .query(
-            r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
-                      COALESCE(t."isCompleted", false) AS "isCompleted", t."completedAt", t."completedBy", u."fullName",
-                      t."notes", t."workInstructionId",
-                      ci.id AS "itemId", ci."section", ci."itemDescription", ci."checkType",
-                      COALESCE(ci."isBasinSpecific", false) AS "isBasinSpecific", COALESCE(ci."isRequired", true) AS "isRequired",
-                      COALESCE(ci."notesPrompt", false) AS "notesPrompt", ci."sequenceOrder" AS "itemSequence", ci."rules"
-                 FROM "Task" t
-                 LEFT JOIN "User" u ON u.id = t."completedBy"
-                 LEFT JOIN "QCChecklistItem" ci ON ci.id = t."productionChecklistItemId"
-                WHERE t."taskListId" = $1
-                ORDER BY t."sequenceOrder""#,
+            concat!(
+                r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
+                          COALESCE(t."isCompleted", false) AS "isCompleted", t."completedAt",
+                          t."completedBy", u."fullName", t."notes", t."workInstructionId", "#,
+                checklist_item_cols!(),
+                r#" FROM "Task" t
+                     LEFT JOIN "User" u ON u.id = t."completedBy"
+                     LEFT JOIN "QCChecklistItem" ci ON ci.id = t."productionChecklistItemId"
+                    WHERE t."taskListId" = $1
+                    ORDER BY t."sequenceOrder""#
+            ),
             &[&list_id],
         )
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut instruction_of = Vec::with_capacity(rows.len());
     for r in &rows {
-        let item_id: Option<Uuid> = r.col("itemId")?;
-        let item = match item_id {
-            Some(id) => {
-                let rules: Option<serde_json::Value> = r.col("rules")?;
-                Some(QcItemDef::from_row(
-                    id,
-                    r.col("section")?,
-                    r.col("itemDescription")?,
-                    r.col("checkType")?,
-                    r.col("isBasinSpecific")?,
-                    r.col("isRequired")?,
-                    r.col("notesPrompt")?,
-                    r.col("itemSequence")?,
-                    rules.as_ref(),
-                ))
-            }
+        // A task without a checklist item has NULL item columns.
+        let item = match r.col::<Option<Uuid>>("itemId")? {
+            Some(_) => Some(item_def_from_row(r)?),
             None => None,
         };
         let by: Option<Uuid> = r.col("completedBy")?;

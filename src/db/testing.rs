@@ -3,7 +3,7 @@
 //! The use-cases and their checks are in `service::testing`; these functions only read and write. The
 //! database refuses any change to a submitted form or its results (migration V15).
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_id};
 use crate::db::{DbError, GenericClient, Transaction, qc as db_qc};
 use crate::domain::floor::{
     TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
@@ -124,14 +124,13 @@ pub async fn insert_draft(
     order_id: Uuid,
     user_id: Uuid,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
+    query_id(
+        tx,
+        r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
                VALUES ($1, $2, 'INCOMPLETE') RETURNING id"#,
-            &[&order_id, &user_id],
-        )
-        .await?;
-    row.col("id")
+        &[&order_id, &user_id],
+    )
+    .await
 }
 
 /// Records who last worked the draft and when.

@@ -5,6 +5,7 @@ use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
 use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// The columns [`summary_from_row`] reads, in a form `concat!` accepts. A NULL `isActive` counts as
@@ -79,16 +80,7 @@ pub async fn find_by_id(
     client: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u WHERE u.id = $1"#
-            ),
-            &[&id],
-        )
-        .await?;
+    let row = user_row(client, "", "u.id = $1", &id).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
 
@@ -97,16 +89,7 @@ pub async fn find_by_username(
     client: &impl GenericClient,
     username: &str,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u WHERE u."username" = $1"#
-            ),
-            &[&username],
-        )
-        .await?;
+    let row = user_row(client, "", BY_USERNAME, &username).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
 
@@ -115,16 +98,7 @@ pub async fn find_auth_by_username(
     client: &impl GenericClient,
     username: &str,
 ) -> Result<Option<UserAuth>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#", u."passwordHash" FROM "User" u WHERE u."username" = $1"#
-            ),
-            &[&username],
-        )
-        .await?;
+    let row = user_row(client, WITH_HASH, BY_USERNAME, &username).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
 
@@ -132,17 +106,27 @@ pub async fn find_auth_by_id(
     client: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<UserAuth>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#", u."passwordHash" FROM "User" u WHERE u.id = $1"#
-            ),
-            &[&id],
-        )
-        .await?;
+    let row = user_row(client, WITH_HASH, "u.id = $1", &id).await?;
     row.as_ref().map(auth_from_row).transpose()
+}
+
+const BY_USERNAME: &str = r#"u."username" = $1"#;
+/// The column [`auth_from_row`] reads beside the summary's.
+const WITH_HASH: &str = r#", u."passwordHash""#;
+
+/// The row of the one user matching `condition` (on `u`, with `value` as `$1`): the [`summary_cols!`]
+/// columns followed by `extra`.
+async fn user_row(
+    client: &impl GenericClient,
+    extra: &str,
+    condition: &str,
+    value: &(dyn ToSql + Sync),
+) -> Result<Option<Row>, DbError> {
+    let sql = format!(
+        r#"SELECT {}{extra} FROM "User" u WHERE {condition}"#,
+        summary_cols!()
+    );
+    Ok(client.query_opt(sql.as_str(), &[value]).await?)
 }
 
 // Writes go through the schema's checked functions (docs/security.md): the station role cannot
@@ -179,7 +163,7 @@ async fn change(
     client: &impl GenericClient,
     id: Uuid,
     sql: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    params: &[&(dyn ToSql + Sync)],
 ) -> Result<Option<UserSummary>, DbError> {
     let found: bool = client.query_one(sql, params).await?.col("found")?;
     if found {

@@ -1,198 +1,13 @@
-//! The hash-chained audit trail (docs/audit.md): sealing committed audit rows onto the chain, the
-//! retention cleanup, and `audit verify`.
-//!
-//! Verification recomputes everything itself from the stored columns with built-in SQL functions only,
-//! never with a function of the schema: a function can be replaced by whoever owns the schema, and a
-//! verifier that trusted it could be made to agree with a changed record.
+//! `audit verify`: the chain walk, every audited row against its last image, the audit machinery, and unattributed writes.
 
 use crate::auth::sha256_hex;
 use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
-use std::time::Duration;
-use tokio::sync::Notify;
 
-/// Every audited table and the column its audit rows are keyed by.
-pub const AUDITED: &[(&str, &str)] = &[
-    ("User", "id"),
-    ("UserSession", "id"),
-    ("LoginThrottle", "id"),
-    ("SystemSetting", "id"),
-    ("SystemNotification", "id"),
-    ("Part", "id"),
-    ("Assembly", "id"),
-    ("AssemblyComponent", "id"),
-    ("Category", "id"),
-    ("WorkInstruction", "id"),
-    ("WorkInstructionStep", "id"),
-    ("Tool", "id"),
-    ("ProductionOrder", "id"),
-    ("BasinConfiguration", "id"),
-    ("FaucetConfiguration", "id"),
-    ("SprayerConfiguration", "id"),
-    ("OrderAccessory", "id"),
-    ("OrderStatusHistory", "id"),
-    ("OrderDraft", "id"),
-    ("Document", "id"),
-    ("OrderDocument", "id"),
-    ("DocumentContent", "documentId"),
-    ("BillOfMaterials", "id"),
-    ("BOMItem", "id"),
-    ("QCFormTemplate", "id"),
-    ("QCChecklistItem", "id"),
-    ("QCResult", "id"),
-    ("QCItemResult", "id"),
-    ("TaskList", "id"),
-    ("Task", "id"),
-    ("TaskTool", "id"),
-    ("TaskPart", "id"),
-    ("TestingForm", "id"),
-    ("TestResult", "id"),
-    ("PackagingChecklist", "id"),
-    ("PackagingItem", "id"),
-    ("ServiceOrder", "id"),
-    ("ServiceOrderItem", "id"),
-];
-
-/// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.
-const UPDATE_NOT_AUDITED: &[&str] = &["UserSession", "DocumentContent"];
-
-/// The actions the audit trigger (and the baselines and retention) write: row images. Other actions are
-/// explicit notes beside them (a status override's reason) and describe no row.
-const IMAGE_ACTIONS: &str = "('INSERT', 'UPDATE', 'DELETE', 'BASELINE', 'RETAINED')";
-
-/// The link before the first one.
-pub const GENESIS_LINK: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The text of an audit row that its link covers; the sealer (`audit_seal`) builds the same array.
-const ROW_CONTENT: &str = r#"jsonb_build_array(a."seq", a.id, a."userId", a."sessionId", a."dbRole", a."action", a."entityType", a."entityId", a."oldValues", a."newValues", a."ipAddress", a."userAgent", a."timestamp")::text"#;
-
-/// How many pending entries (each the rows of one statement) one sealing transaction takes.
-const SEAL_BATCH: i32 = 200;
-
-// ------------------------------------------------------------------------------------------------
-// Sealing
-// ------------------------------------------------------------------------------------------------
-
-/// Woken when this process opens a write transaction; the station's sealer waits on it, so an idle
-/// station does nothing.
-static SEAL_WANTED: Notify = Notify::const_new();
-
-/// Records that this process is writing, so its sealer seals once the write has committed.
-pub fn note_write() {
-    SEAL_WANTED.notify_one();
-}
-
-/// What one sealing transaction did.
-enum Batch {
-    /// Another sealer was at work (and the caller did not wait).
-    Busy,
-    /// Rows sealed, and whether pending entries are left beyond this batch.
-    Sealed { rows: i64, more: bool },
-}
-
-/// One sealing transaction of at most [`SEAL_BATCH`] pending entries.
-async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, DbError> {
-    let row = client
-        .query_one(
-            r#"SELECT audit_seal($1, $2) AS "rows", EXISTS (SELECT 1 FROM "AuditPending") AS "more""#,
-            &[&wait, &SEAL_BATCH],
-        )
-        .await?;
-    let rows: i64 = row.col("rows")?;
-    Ok(if rows < 0 {
-        Batch::Busy
-    } else {
-        Batch::Sealed {
-            rows,
-            more: row.col("more")?,
-        }
-    })
-}
-
-/// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
-/// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
-pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, DbError> {
-    let mut total = 0;
-    loop {
-        match seal_batch(client, wait).await? {
-            Batch::Busy => return Ok(None),
-            Batch::Sealed { rows, more } => {
-                total += rows;
-                if !more || rows == 0 {
-                    return Ok(Some(total));
-                }
-            }
-        }
-    }
-}
-
-/// The station's sealer: after writes, waits a moment (so a burst is sealed at once) and seals, a batch
-/// per connection taken from the pool, so a request never waits long for a connection. Runs until the
-/// process ends; the caller seals once more, waiting, before it exits.
-pub async fn run_sealer(pool: deadpool_postgres::Pool) {
-    loop {
-        SEAL_WANTED.notified().await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        loop {
-            let outcome = match pool.get().await {
-                Ok(client) => seal_batch(&client, false).await,
-                Err(e) => Err(DbError::from(e)),
-            };
-            match outcome {
-                Ok(Batch::Sealed { rows, more: true }) if rows > 0 => continue,
-                Ok(Batch::Sealed { .. }) => {}
-                // Another station is sealing; it may not see our rows yet, so try again shortly.
-                Ok(Batch::Busy) => note_write(),
-                Err(e) => {
-                    tracing::warn!(error = %e, "sealing the audit trail failed; will retry");
-                    tokio::time::sleep(Duration::from_secs(5)).await;
-                    note_write();
-                }
-            }
-            break;
-        }
-    }
-}
-
-/// Runs the retention cleanup; returns the number of audit rows removed.
-pub async fn cleanup(client: &impl GenericClient) -> Result<i32, DbError> {
-    client
-        .query_one(r#"SELECT cleanup_old_audit_logs() AS "removed""#, &[])
-        .await?
-        .col("removed")
-}
-
-/// The end of the chain: what a plant records outside the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainHead {
-    pub position: i64,
-    pub link: String,
-    pub sealed_at: chrono::NaiveDateTime,
-}
-
-pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "position", "link"::text AS "link", "sealedAt" FROM "AuditChain"
-               ORDER BY "position" DESC LIMIT 1"#,
-            &[],
-        )
-        .await?;
-    row.map(|r| {
-        Ok(ChainHead {
-            position: r.col("position")?,
-            link: r.col("link")?,
-            sealed_at: r.col("sealedAt")?,
-        })
-    })
-    .transpose()
-}
-
-// ------------------------------------------------------------------------------------------------
-// Verification
-// ------------------------------------------------------------------------------------------------
+use super::seal::seal;
+use super::{AUDITED, GENESIS_LINK, IMAGE_ACTIONS, ROW_CONTENT, UPDATE_NOT_AUDITED};
 
 /// One thing `audit verify` found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -624,7 +439,7 @@ async fn unattributed(
     let filter = format!(
         r#"a."userId" IS NULL AND a."dbRole" = '{}' AND a."action" IN {IMAGE_ACTIONS}
            AND a."entityType" <> 'LoginThrottle'"#,
-        super::roles::STATION_ROLE
+        crate::db::roles::STATION_ROLE
     );
     let count: i64 = client
         .query_one(

@@ -1,18 +1,18 @@
 //! Tools and work instructions (the assembler's reference material).
 
-use crate::db::row::{RowExt, query_id};
+use crate::db::row::{RowExt, query_id, query_opt_col};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::tasks;
 use uuid::Uuid;
 
 pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Option<Uuid>, DbError> {
-    let row = db
-        .query_opt(
-            r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
-            &[&name],
-        )
-        .await?;
-    row.map(|r| r.col("id")).transpose()
+    query_opt_col(
+        db,
+        r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
+        &[&name],
+        "id",
+    )
+    .await
 }
 
 pub async fn insert_tool(
@@ -34,13 +34,13 @@ pub async fn instruction_id_by_title(
     title: &str,
     version: i32,
 ) -> Result<Option<Uuid>, DbError> {
-    let row = db
-        .query_opt(
-            r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
-            &[&title, &version],
-        )
-        .await?;
-    row.map(|r| r.col("id")).transpose()
+    query_opt_col(
+        db,
+        r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
+        &[&title, &version],
+        "id",
+    )
+    .await
 }
 
 pub struct NewStep<'a> {
@@ -63,14 +63,10 @@ pub async fn insert_instruction(
         &[&title, &description, &assembly_id, &assembly_id.is_none()],
     )
     .await?;
-    for (n, step) in (1i32..).zip(steps) {
-        tx.execute(
-            r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
-               VALUES ($1, $2, $3, $4, $5)"#,
-            &[&id, &n, &step.description, &step.safety_notes, &step.estimated_minutes],
-        )
-        .await?;
-    }
+    let steps = steps
+        .iter()
+        .map(|s| (s.description, s.safety_notes, Some(s.estimated_minutes)));
+    insert_steps(tx, id, steps).await?;
     Ok(id)
 }
 
@@ -286,7 +282,7 @@ pub async fn save_instruction(
             &[&id],
         )
         .await?;
-        insert_steps(tx, id, &draft.steps).await?;
+        insert_steps(tx, id, draft_steps(&draft.steps)).await?;
         return Ok(id);
     }
     let version = next_version(tx, &draft.title, current.version).await?;
@@ -370,16 +366,32 @@ async fn insert_version(
         )
         .await?
         .col("id")?;
-    insert_steps(tx, id, &draft.steps).await?;
+    insert_steps(tx, id, draft_steps(&draft.steps)).await?;
     Ok(id)
 }
 
-async fn insert_steps(tx: &Transaction<'_>, id: Uuid, steps: &[StepDraft]) -> Result<(), DbError> {
-    for (n, step) in (1i32..).zip(steps) {
+/// A draft's steps as [`insert_steps`] takes them.
+fn draft_steps(steps: &[StepDraft]) -> impl Iterator<Item = (&str, Option<&str>, Option<i32>)> {
+    steps.iter().map(|s| {
+        (
+            s.description.as_str(),
+            s.safety_notes.as_deref(),
+            s.estimated_minutes,
+        )
+    })
+}
+
+/// Inserts an instruction's steps, (description, safety notes, minutes), numbered 1..n in order.
+async fn insert_steps<'s>(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    steps: impl Iterator<Item = (&'s str, Option<&'s str>, Option<i32>)>,
+) -> Result<(), DbError> {
+    for (n, (description, safety_notes, minutes)) in (1i32..).zip(steps) {
         tx.execute(
             r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
                VALUES ($1, $2, $3, $4, $5)"#,
-            &[&id, &n, &step.description, &step.safety_notes, &step.estimated_minutes],
+            &[&id, &n, &description, &safety_notes, &minutes],
         )
         .await?;
     }

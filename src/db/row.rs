@@ -46,3 +46,14 @@ pub async fn query_id(
 ) -> Result<uuid::Uuid, DbError> {
     client.query_one(sql, params).await?.col("id")
 }
+
+/// Runs a statement returning at most one row and reads its column `name`; `None` without a row.
+pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    name: &str,
+) -> Result<Option<T>, DbError> {
+    let row = client.query_opt(sql, params).await?;
+    row.map(|r| r.col(name)).transpose()
+}

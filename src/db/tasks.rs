@@ -2,7 +2,7 @@
 //! stations working one build never overwrite each other.
 
 use crate::db::qc::{checklist_item_cols, item_def_from_row};
-use crate::db::row::{RowExt, query_id};
+use crate::db::row::{RowExt, query_id, query_opt_col};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
@@ -203,14 +203,14 @@ pub async fn order_of_task(
     client: &impl GenericClient,
     task_id: Uuid,
 ) -> Result<Option<Uuid>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
+    query_opt_col(
+        client,
+        r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
                 WHERE t.id = $1"#,
-            &[&task_id],
-        )
-        .await?;
-    row.map(|r| r.col("orderId")).transpose()
+        &[&task_id],
+        "orderId",
+    )
+    .await
 }
 
 /// Whether a testing form (PASS or FAIL) was submitted at or after `since` (the round's start).

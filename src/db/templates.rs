@@ -1,6 +1,6 @@
 //! Checklist templates: `"QCFormTemplate"` and its `"QCChecklistItem"` rows.
 
-use crate::db::qc::checklist_item_cols;
+use crate::db::qc::TEMPLATE_ITEMS;
 use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
@@ -136,27 +136,18 @@ pub async fn items_of(
     client: &impl GenericClient,
     template_id: Uuid,
 ) -> Result<Vec<StoredItem>, DbError> {
-    query_all(
-        client,
-        concat!(
-            "SELECT ",
-            checklist_item_cols!(),
-            r#" FROM "QCChecklistItem" ci WHERE ci."templateId" = $1 ORDER BY ci."sequenceOrder""#
-        ),
-        &[&template_id],
-        |r| {
-            Ok(StoredItem {
-                section: r.col("section")?,
-                item_description: r.col("itemDescription")?,
-                check_type: r.col("checkType")?,
-                is_basin_specific: r.col("isBasinSpecific")?,
-                is_required: r.col("isRequired")?,
-                notes_prompt: r.col("notesPrompt")?,
-                sequence_order: r.col("itemSequence")?,
-                rules: r.col("rules")?,
-            })
-        },
-    )
+    query_all(client, TEMPLATE_ITEMS, &[&template_id], |r| {
+        Ok(StoredItem {
+            section: r.col("section")?,
+            item_description: r.col("itemDescription")?,
+            check_type: r.col("checkType")?,
+            is_basin_specific: r.col("isBasinSpecific")?,
+            is_required: r.col("isRequired")?,
+            notes_prompt: r.col("notesPrompt")?,
+            sequence_order: r.col("itemSequence")?,
+            rules: r.col("rules")?,
+        })
+    })
     .await
 }
 

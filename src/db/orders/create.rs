@@ -1,6 +1,6 @@
 //! Creating builds: PO and build-number checks, the build row and its configuration rows.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_opt_col};
 use crate::db::{DbError, GenericClient};
 use crate::domain::order::{BuildConfig, OrderHeader};
 use chrono::NaiveDate;
@@ -30,13 +30,13 @@ pub async fn po_number_taken(
     client: &impl GenericClient,
     po_number: &str,
 ) -> Result<Option<String>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("poNumber") = lower($1) LIMIT 1"#,
-            &[&po_number],
-        )
-        .await?;
-    row.map(|r| r.col("poNumber")).transpose()
+    query_opt_col(
+        client,
+        r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("poNumber") = lower($1) LIMIT 1"#,
+        &[&po_number],
+        "poNumber",
+    )
+    .await
 }
 
 /// (entered build number, PO it exists in) for each entered number some build already has
@@ -67,9 +67,9 @@ pub async fn insert_build(
     header: &OrderHeader,
     build: &BuildConfig,
 ) -> Result<Option<Uuid>, DbError> {
-    let row = client
-        .query_opt(
-            r#"INSERT INTO "ProductionOrder" (
+    query_opt_col(
+        client,
+        r#"INSERT INTO "ProductionOrder" (
                    "poNumber", "buildNumber", "customerName", "projectName", "salesPerson", "wantDate",
                    "orderLanguage", "notes",
                    "sinkFamily", "sinkModel", "sinkWidth", "sinkLength", "legsType", "legsModel",
@@ -81,7 +81,7 @@ pub async fn insert_build(
                        $17, $18, $19, $20, $21, $22, 'ORDER_CREATED', NULL)
                ON CONFLICT ((lower("buildNumber"))) DO NOTHING
                RETURNING id"#,
-            &[
+        &[
                 &header.po_number,
                 &build.build_number,
                 &header.customer_name,
@@ -105,9 +105,9 @@ pub async fn insert_build(
                 &build.pegboard_width,
                 &build.pegboard_length,
             ],
-        )
-        .await?;
-    row.map(|r| r.col("id")).transpose()
+        "id",
+    )
+    .await
 }
 
 /// The PO a build number belongs to (case-insensitive).
@@ -115,13 +115,13 @@ pub async fn po_of_build(
     client: &impl GenericClient,
     build_number: &str,
 ) -> Result<Option<String>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,
-            &[&build_number],
-        )
-        .await?;
-    row.map(|r| r.col("poNumber")).transpose()
+    query_opt_col(
+        client,
+        r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,
+        &[&build_number],
+        "poNumber",
+    )
+    .await
 }
 
 /// Inserts the basins (basinIndex as given), faucets, sprayers and accessories of a build.

@@ -1,6 +1,6 @@
 //! Wizard drafts, order documents, and the users a build can be assigned to.
 
-use crate::db::row::RowExt;
+use crate::db::row::query_opt_col;
 use crate::db::users::{summary_cols, summary_from_row};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
@@ -28,13 +28,13 @@ pub async fn load_draft(
     client: &impl GenericClient,
     user_id: Uuid,
 ) -> Result<Option<serde_json::Value>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "data" FROM "OrderDraft" WHERE "userId" = $1"#,
-            &[&user_id],
-        )
-        .await?;
-    row.map(|r| r.col("data")).transpose()
+    query_opt_col(
+        client,
+        r#"SELECT "data" FROM "OrderDraft" WHERE "userId" = $1"#,
+        &[&user_id],
+        "data",
+    )
+    .await
 }
 
 /// Deletes the user's draft; `true` when there was one.

@@ -1,6 +1,6 @@
 //! One build as stored: loading it with its configuration rows, and locking it for a transition.
 
-use crate::db::row::{RowExt, query_all};
+use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::{
@@ -238,11 +238,11 @@ pub async fn id_by_build_number(
     client: &impl GenericClient,
     build_number: &str,
 ) -> Result<Option<Uuid>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT id FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,
-            &[&build_number],
-        )
-        .await?;
-    row.map(|r| r.col("id")).transpose()
+    query_opt_col(
+        client,
+        r#"SELECT id FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,
+        &[&build_number],
+        "id",
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 //! Status, assignment and history, and the preconditions a transition checks against the locked row.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_opt_col};
 use crate::db::{DbError, GenericClient};
 use crate::domain::order::{HistoryEntry, OrderStatus};
 use chrono::NaiveDateTime;
@@ -210,17 +210,17 @@ pub async fn latest_testing_passed(
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<Option<bool>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "overallStatus" = 'PASS' AS "passed" FROM "TestingForm"
+    query_opt_col(
+        client,
+        r#"SELECT "overallStatus" = 'PASS' AS "passed" FROM "TestingForm"
                WHERE "orderId" = $1 AND "overallStatus" <> 'INCOMPLETE'
                  AND ($2::timestamp IS NULL OR "timestamp" >= $2)
                ORDER BY "timestamp" DESC NULLS LAST, id DESC
                LIMIT 1"#,
-            &[&order_id, &since],
-        )
-        .await?;
-    row.map(|r| r.col("passed")).transpose()
+        &[&order_id, &since],
+        "passed",
+    )
+    .await
 }
 
 /// The round's packaging: `Ok(None)` when a checklist completed at or after `since`; otherwise the

@@ -81,6 +81,13 @@ macro_rules! checklist_item_cols {
 }
 pub(crate) use checklist_item_cols;
 
+/// A template's items in `sequenceOrder` (`$1` the template id), as [`checklist_item_cols!`].
+pub(crate) const TEMPLATE_ITEMS: &str = concat!(
+    "SELECT ",
+    checklist_item_cols!(),
+    r#" FROM "QCChecklistItem" ci WHERE ci."templateId" = $1 ORDER BY ci."sequenceOrder""#
+);
+
 /// Reads the [`checklist_item_cols!`] columns of `r` as a form uses the item.
 pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, DbError> {
     let rules: Option<serde_json::Value> = r.col("rules")?;
@@ -102,17 +109,7 @@ pub async fn items(
     client: &impl GenericClient,
     template_id: Uuid,
 ) -> Result<Vec<QcItemDef>, DbError> {
-    query_all(
-        client,
-        concat!(
-            "SELECT ",
-            checklist_item_cols!(),
-            r#" FROM "QCChecklistItem" ci WHERE ci."templateId" = $1 ORDER BY ci."sequenceOrder""#
-        ),
-        &[&template_id],
-        item_def_from_row,
-    )
-    .await
+    query_all(client, TEMPLATE_ITEMS, &[&template_id], item_def_from_row).await
 }
 
 #[cfg(test)]

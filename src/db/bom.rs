@@ -3,7 +3,7 @@
 //! Generation itself is pure ([`crate::domain::bom::generate`]); this module loads its [`CatalogIndex`] and
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::{
     ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
@@ -314,21 +314,18 @@ pub async fn versions(
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };
-    let rows = client
-        .query(
-            &format!(
-                r#"SELECT {VERSION_COLUMNS}
-                     FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
-                    WHERE b."orderId" = $1
-                    ORDER BY b."version" DESC"#
-            ),
-            &[&order_id],
-        )
-        .await?;
-    let versions = rows
-        .iter()
-        .map(|r| version_info(r, current))
-        .collect::<Result<_, _>>()?;
+    let versions = query_all(
+        client,
+        &format!(
+            r#"SELECT {VERSION_COLUMNS}
+                 FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
+                WHERE b."orderId" = $1
+                ORDER BY b."version" DESC"#
+        ),
+        &[&order_id],
+        |r| version_info(r, current),
+    )
+    .await?;
     Ok(Some(BomVersionList { header, versions }))
 }
 

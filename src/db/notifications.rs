@@ -1,6 +1,6 @@
 //! `"SystemNotification"` rows: each user's in-app messages.
 
-use crate::db::row::{RowExt, query_id};
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
@@ -39,19 +39,19 @@ pub async fn list_for_user(
     user_id: Uuid,
     limit: i64,
 ) -> Result<Vec<Notification>, DbError> {
-    let rows = client
-        .query(
-            r#"SELECT id, "title", "message", "type"::text AS "kind",
+    query_all(
+        client,
+        r#"SELECT id, "title", "message", "type"::text AS "kind",
                       COALESCE("isRead", false) AS "isRead", "createdAt",
                       "relatedEntityType", "relatedEntityId"
                FROM "SystemNotification"
                WHERE "userId" = $1
                ORDER BY "createdAt" DESC NULLS LAST, id DESC
                LIMIT $2"#,
-            &[&user_id, &limit],
-        )
-        .await?;
-    rows.iter().map(from_row).collect()
+        &[&user_id, &limit],
+        from_row,
+    )
+    .await
 }
 
 pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, DbError> {

@@ -2,7 +2,7 @@
 //!
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
-use crate::db::row::{RowExt, query_id};
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
@@ -171,16 +171,16 @@ pub async fn items(
     client: &impl GenericClient,
     checklist_id: Uuid,
 ) -> Result<Vec<ItemRow>, DbError> {
-    let rows = client
-        .query(
-            &format!(
-                r#"SELECT {ITEM_COLUMNS} FROM "PackagingItem"
+    query_all(
+        client,
+        &format!(
+            r#"SELECT {ITEM_COLUMNS} FROM "PackagingItem"
                     WHERE "packagingChecklistId" = $1 ORDER BY "itemId", id"#
-            ),
-            &[&checklist_id],
-        )
-        .await?;
-    rows.iter().map(item_row).collect()
+        ),
+        &[&checklist_id],
+        item_row,
+    )
+    .await
 }
 
 /// One item with the build it belongs to.

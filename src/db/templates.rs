@@ -97,8 +97,7 @@ pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTem
         template_columns!(),
         r#" FROM "QCFormTemplate" ORDER BY "formName", "version""#
     );
-    let rows = client.query(sql, &[]).await?;
-    rows.iter().map(template_from_row).collect()
+    query_all(client, sql, &[], template_from_row).await
 }
 
 /// The active version of a template, if any.

@@ -1,6 +1,6 @@
 //! `"User"` rows. Users are never deleted: history and the audit trail refer to them.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
@@ -56,17 +56,17 @@ fn auth_from_row(row: &Row) -> Result<UserAuth, DbError> {
 
 /// Every user, ordered by username.
 pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, DbError> {
-    let rows = client
-        .query(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u ORDER BY u."username""#
-            ),
-            &[],
-        )
-        .await?;
-    rows.iter().map(summary_from_row).collect()
+    query_all(
+        client,
+        concat!(
+            "SELECT ",
+            summary_cols!(),
+            r#" FROM "User" u ORDER BY u."username""#
+        ),
+        &[],
+        summary_from_row,
+    )
+    .await
 }
 
 pub async fn count(client: &impl GenericClient) -> Result<i64, DbError> {

@@ -30,10 +30,21 @@ pub async fn po_number_taken(
     client: &impl GenericClient,
     po_number: &str,
 ) -> Result<Option<String>, DbError> {
+    po_where(client, "poNumber", po_number).await
+}
+
+/// The PO of a build whose `column` equals `value` case-insensitively (`column` is one of ours).
+async fn po_where(
+    client: &impl GenericClient,
+    column: &str,
+    value: &str,
+) -> Result<Option<String>, DbError> {
     query_opt_col(
         client,
-        r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("poNumber") = lower($1) LIMIT 1"#,
-        &[&po_number],
+        &format!(
+            r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("{column}") = lower($1) LIMIT 1"#
+        ),
+        &[&value],
         "poNumber",
     )
     .await
@@ -115,13 +126,7 @@ pub async fn po_of_build(
     client: &impl GenericClient,
     build_number: &str,
 ) -> Result<Option<String>, DbError> {
-    query_opt_col(
-        client,
-        r#"SELECT "poNumber" FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,
-        &[&build_number],
-        "poNumber",
-    )
-    .await
+    po_where(client, "buildNumber", build_number).await
 }
 
 /// Inserts the basins (basinIndex as given), faucets, sprayers and accessories of a build.

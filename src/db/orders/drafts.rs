@@ -1,6 +1,6 @@
 //! Wizard drafts, order documents, and the users a build can be assigned to.
 
-use crate::db::row::query_opt_col;
+use crate::db::row::{query_all, query_opt_col};
 use crate::db::users::{summary_cols, summary_from_row};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
@@ -113,16 +113,16 @@ pub async fn active_users_with_role(
     client: &impl GenericClient,
     role: Role,
 ) -> Result<Vec<UserSummary>, DbError> {
-    let rows = client
-        .query(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u WHERE u."role" = $1 AND COALESCE(u."isActive", false)
+    query_all(
+        client,
+        concat!(
+            "SELECT ",
+            summary_cols!(),
+            r#" FROM "User" u WHERE u."role" = $1 AND COALESCE(u."isActive", false)
                     ORDER BY u."fullName", u."username""#
-            ),
-            &[&role],
-        )
-        .await?;
-    rows.iter().map(summary_from_row).collect()
+        ),
+        &[&role],
+        summary_from_row,
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 //! Submitted results: their headers, the content a signature covers, signature checks and summaries.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{
@@ -80,17 +80,17 @@ pub async fn results_of(
     client: &impl GenericClient,
     order_id: Uuid,
 ) -> Result<Vec<ResultRow>, DbError> {
-    let rows = client
-        .query(
-            concat!(
-                "SELECT ",
-                result_cols!(),
-                r#" WHERE r."orderId" = $1 ORDER BY r."timestamp" DESC NULLS LAST, r.id DESC"#
-            ),
-            &[&order_id],
-        )
-        .await?;
-    rows.iter().map(result_from_row).collect()
+    query_all(
+        client,
+        concat!(
+            "SELECT ",
+            result_cols!(),
+            r#" WHERE r."orderId" = $1 ORDER BY r."timestamp" DESC NULLS LAST, r.id DESC"#
+        ),
+        &[&order_id],
+        result_from_row,
+    )
+    .await
 }
 
 /// The columns [`signed_item_from_row`] reads, after the result id; `r` is the item row, `i` its item.

@@ -4,6 +4,7 @@ use crate::db::row::{RowExt, query_opt_col};
 use crate::db::{DbError, GenericClient};
 use crate::domain::order::{BuildConfig, OrderHeader};
 use chrono::NaiveDate;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// The database's CURRENT_DATE (D12: "today" is the server's date, set to the plant's time zone).
@@ -163,32 +164,52 @@ pub async fn insert_config_rows(
                 .await?;
         }
     }
-    for f in &build.faucets {
-        client
-            .execute(
-                r#"INSERT INTO "FaucetConfiguration" ("orderId", "faucetType", "quantity", "placement", "createdAt")
-                   VALUES ($1, $2, $3, $4, clock_timestamp()::timestamp)"#,
-                &[&order_id, &f.faucet_type, &f.quantity, &f.placement],
-            )
-            .await?;
-    }
-    for s in &build.sprayers {
-        client
-            .execute(
-                r#"INSERT INTO "SprayerConfiguration" ("orderId", "sprayerType", "quantity", "location", "createdAt")
-                   VALUES ($1, $2, $3, $4, clock_timestamp()::timestamp)"#,
-                &[&order_id, &s.sprayer_type, &s.quantity, &s.location],
-            )
-            .await?;
-    }
-    for a in &build.accessories {
-        client
-            .execute(
-                r#"INSERT INTO "OrderAccessory" ("orderId", "assemblyId", "quantity", "createdAt")
-                   VALUES ($1, $2, $3, clock_timestamp()::timestamp)"#,
-                &[&order_id, &a.assembly_id, &a.quantity],
-            )
-            .await?;
+    // Each row is stamped with the clock at insert: creation time keeps the order entered.
+    let faucets = build
+        .faucets
+        .iter()
+        .map(|f| -> Params<'_> { vec![&order_id, &f.faucet_type, &f.quantity, &f.placement] });
+    insert_each(
+        client,
+        r#"INSERT INTO "FaucetConfiguration" ("orderId", "faucetType", "quantity", "placement", "createdAt")
+           VALUES ($1, $2, $3, $4, clock_timestamp()::timestamp)"#,
+        faucets,
+    )
+    .await?;
+    let sprayers = build
+        .sprayers
+        .iter()
+        .map(|s| -> Params<'_> { vec![&order_id, &s.sprayer_type, &s.quantity, &s.location] });
+    insert_each(
+        client,
+        r#"INSERT INTO "SprayerConfiguration" ("orderId", "sprayerType", "quantity", "location", "createdAt")
+           VALUES ($1, $2, $3, $4, clock_timestamp()::timestamp)"#,
+        sprayers,
+    )
+    .await?;
+    let accessories = build
+        .accessories
+        .iter()
+        .map(|a| -> Params<'_> { vec![&order_id, &a.assembly_id, &a.quantity] });
+    insert_each(
+        client,
+        r#"INSERT INTO "OrderAccessory" ("orderId", "assemblyId", "quantity", "createdAt")
+           VALUES ($1, $2, $3, clock_timestamp()::timestamp)"#,
+        accessories,
+    )
+    .await
+}
+
+type Params<'a> = Vec<&'a (dyn ToSql + Sync)>;
+
+/// Runs `sql` once for each parameter list, in order.
+async fn insert_each<'a>(
+    client: &impl GenericClient,
+    sql: &str,
+    rows: impl Iterator<Item = Params<'a>>,
+) -> Result<(), DbError> {
+    for params in rows {
+        client.execute(sql, &params).await?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! Generation itself is pure ([`crate::domain::bom::generate`]); this module loads its [`CatalogIndex`] and
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
-use crate::db::users::decode;
+use crate::db::row::{RowExt, query_all};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::{
     ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
@@ -15,6 +15,7 @@ use crate::domain::catalog::EntityStatus;
 use crate::domain::order::{AccessoryItem, BuildConfig, DocumentLanguage};
 use crate::domain::order_view::BomSummary;
 use rust_decimal::Decimal;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// A generation failure is the user's input problem: its message is shown as it is.
@@ -37,28 +38,29 @@ pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIn
             &[],
         ),
     )?;
-    let mut index = CatalogIndex::new();
     // A NULL status takes the column's default, ACTIVE.
-    for r in &parts {
-        let status: Option<EntityStatus> = r.get(2);
-        index.add_part(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
+    let entry = |r: &Row| -> Result<(String, String, EntityStatus), DbError> {
+        let status: Option<EntityStatus> = r.col("status")?;
+        Ok((
+            r.col("id")?,
+            r.col("name")?,
             status.unwrap_or(EntityStatus::Active),
-        );
+        ))
+    };
+    let mut index = CatalogIndex::new();
+    for r in &parts {
+        let (id, name, status) = entry(r)?;
+        index.add_part(id, name, status);
     }
     for r in &assemblies {
-        let status: Option<EntityStatus> = r.get(2);
-        index.add_assembly(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
-            status.unwrap_or(EntityStatus::Active),
-        );
+        let (id, name, status) = entry(r)?;
+        index.add_assembly(id, name, status);
     }
     for r in &links {
-        let parent: &str = r.get(0);
-        let quantity: i32 = r.get(2);
-        if !index.add_component(parent, r.get::<_, String>(1), i64::from(quantity), r.get(3)) {
+        let parent: &str = r.col("parentAssemblyId")?;
+        let quantity: i32 = r.col("quantity")?;
+        let child: String = r.col("childId")?;
+        if !index.add_component(parent, child, i64::from(quantity), r.col("notes")?) {
             // The foreign key rules this out; dropping the link would silently shorten a BOM.
             return Err(DbError::Query(format!(
                 "component of unknown assembly \"{parent}\""
@@ -102,11 +104,11 @@ pub async fn write_version(
     }
     let version: i32 = tx
         .query_one(
-            r#"SELECT COALESCE(MAX("version"), 0) + 1 FROM "BillOfMaterials" WHERE "orderId" = $1"#,
+            r#"SELECT COALESCE(MAX("version"), 0) + 1 AS "version" FROM "BillOfMaterials" WHERE "orderId" = $1"#,
             &[&order_id],
         )
         .await?
-        .get(0);
+        .col("version")?;
     tx.execute(
         r#"UPDATE "BillOfMaterials" SET "status" = $2
             WHERE "orderId" = $1 AND "status" IN ('DRAFT', 'APPROVED')"#,
@@ -205,23 +207,25 @@ pub async fn summary(
 ) -> Result<Option<BomSummary>, DbError> {
     let row = client
         .query_opt(
-            r#"SELECT b."version", COALESCE(b."status", 'DRAFT'), b."notes",
+            r#"SELECT b."version", COALESCE(b."status", 'DRAFT') AS "status", b."notes",
                       (SELECT count(*) FROM "BOMItem" i WHERE i."bomId" = b.id AND i."parentItemId" IS NULL)
+                        AS "topLevelLines"
                  FROM "ProductionOrder" o
                  JOIN "BillOfMaterials" b ON b.id = o."bomId"
                 WHERE o.id = $1"#,
             &[&order_id],
         )
         .await?;
-    Ok(row.map(|r| {
-        let status: BomStatus = r.get(1);
-        BomSummary {
-            version: r.get(0),
+    row.map(|r| {
+        let status: BomStatus = r.col("status")?;
+        Ok(BomSummary {
+            version: r.col("version")?,
             status: status.code().to_string(),
-            top_level_lines: r.get(3),
-            notes: r.get(2),
-        }
-    }))
+            top_level_lines: r.col("topLevelLines")?,
+            notes: r.col("notes")?,
+        })
+    })
+    .transpose()
 }
 
 /// The accessories the wizard offers (R9), named from the catalog by R10 and ordered by subcategory, then
@@ -230,7 +234,7 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
     let ids: Vec<&str> = ACCESSORIES.iter().map(|a| a.id).collect();
     let rows = client
         .query(
-            r#"SELECT u.id, COALESCE(a."name", twin."name", p."name")
+            r#"SELECT u.id, COALESCE(a."name", twin."name", p."name") AS "name"
                  FROM UNNEST($1::text[]) AS u(id)
                  LEFT JOIN "Assembly" a ON a.id = u.id
                  LEFT JOIN "Assembly" twin ON twin.id = 'ASSY-' || u.id
@@ -240,8 +244,8 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
         .await?;
     let mut out: Vec<AccessoryItem> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: &str = r.get(0);
-        let name: Option<String> = r.get(1);
+        let id: &str = r.col("id")?;
+        let name: Option<String> = r.col("name")?;
         let (Some(name), Some(def)) = (name, ACCESSORIES.iter().find(|a| a.id == id)) else {
             continue;
         };
@@ -263,7 +267,7 @@ async fn header(
     let row = client
         .query_opt(
             r#"SELECT "poNumber", "buildNumber", "customerName", "sinkModel",
-                      COALESCE("orderStatus", 'ORDER_CREATED'), "bomId"
+                      COALESCE("orderStatus", 'ORDER_CREATED') AS "orderStatus", "bomId"
                  FROM "ProductionOrder" WHERE id = $1"#,
             &[&order_id],
         )
@@ -272,30 +276,30 @@ async fn header(
         Ok((
             BomHeader {
                 order_id,
-                po_number: r.try_get(0).map_err(decode)?,
-                build_number: r.try_get(1).map_err(decode)?,
-                customer_name: r.try_get(2).map_err(decode)?,
-                sink_model: r.try_get(3).map_err(decode)?,
-                order_status: r.try_get(4).map_err(decode)?,
+                po_number: r.col("poNumber")?,
+                build_number: r.col("buildNumber")?,
+                customer_name: r.col("customerName")?,
+                sink_model: r.col("sinkModel")?,
+                order_status: r.col("orderStatus")?,
             },
-            r.try_get(5).map_err(decode)?,
+            r.col("bomId")?,
         ))
     })
     .transpose()
 }
 
-const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT'),
-    COALESCE(NULLIF(u."fullName", ''), u."username"), b."generatedAt", b."notes""#;
+const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT') AS "status",
+    COALESCE(NULLIF(u."fullName", ''), u."username") AS "generatedBy", b."generatedAt", b."notes""#;
 
-fn version_info(r: &tokio_postgres::Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
-    let id: Uuid = r.try_get(0).map_err(decode)?;
-    let notes: Option<String> = r.try_get(5).map_err(decode)?;
+fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
+    let id: Uuid = r.col("id")?;
+    let notes: Option<String> = r.col("notes")?;
     Ok(BomVersionInfo {
         id,
-        version: r.try_get(1).map_err(decode)?,
-        status: r.try_get(2).map_err(decode)?,
-        generated_by: r.try_get(3).map_err(decode)?,
-        generated_at: r.try_get(4).map_err(decode)?,
+        version: r.col("version")?,
+        status: r.col("status")?,
+        generated_by: r.col("generatedBy")?,
+        generated_at: r.col("generatedAt")?,
         notes: notes
             .map(|n| n.lines().map(str::to_string).collect())
             .unwrap_or_default(),
@@ -311,21 +315,18 @@ pub async fn versions(
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };
-    let rows = client
-        .query(
-            &format!(
-                r#"SELECT {VERSION_COLUMNS}
-                     FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
-                    WHERE b."orderId" = $1
-                    ORDER BY b."version" DESC"#
-            ),
-            &[&order_id],
-        )
-        .await?;
-    let versions = rows
-        .iter()
-        .map(|r| version_info(r, current))
-        .collect::<Result<_, _>>()?;
+    let versions = query_all(
+        client,
+        &format!(
+            r#"SELECT {VERSION_COLUMNS}
+                 FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
+                WHERE b."orderId" = $1
+                ORDER BY b."version" DESC"#
+        ),
+        &[&order_id],
+        |r| version_info(r, current),
+    )
+    .await?;
     Ok(Some(BomVersionList { header, versions }))
 }
 
@@ -361,8 +362,8 @@ pub async fn document(
     let rows = client
         .query(
             r#"SELECT i.id, i."parentItemId", i."itemId", i."itemType", i."quantity", i."level",
-                      COALESCE(i."sequenceOrder", 0), COALESCE(i."isCustomPart", false),
-                      i."customPartSpec", i."notes", COALESCE(p."name", a."name", twin."name")
+                      COALESCE(i."sequenceOrder", 0) AS "sequence", COALESCE(i."isCustomPart", false) AS "isCustom",
+                      i."customPartSpec", i."notes", COALESCE(p."name", a."name", twin."name") AS "catalogName"
                  FROM "BOMItem" i
                  LEFT JOIN "Part" p ON i."itemType" = 'PART' AND p.id = i."itemId"
                  -- R10's order: the assembly of that id, else its ASSY- twin (the stored id is canonical).
@@ -376,18 +377,18 @@ pub async fn document(
     let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     let mut items: Vec<StoredItem> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: Uuid = r.try_get(0).map_err(decode)?;
-        let parent_id: Option<Uuid> = r.try_get(1).map_err(decode)?;
+        let id: Uuid = r.col("id")?;
+        let parent_id: Option<Uuid> = r.col("parentItemId")?;
         let parent = match parent_id {
             None => None,
             Some(p) => Some(*at.get(&p).ok_or_else(|| {
                 DbError::Query(format!("BOM item {id} comes before its parent {p}"))
             })?),
         };
-        let item_id: String = r.try_get(2).map_err(decode)?;
-        let is_custom: bool = r.try_get(7).map_err(decode)?;
-        let custom_spec: Option<serde_json::Value> = r.try_get(8).map_err(decode)?;
-        let catalog_name: Option<String> = r.try_get(10).map_err(decode)?;
+        let item_id: String = r.col("itemId")?;
+        let is_custom: bool = r.col("isCustom")?;
+        let custom_spec: Option<serde_json::Value> = r.col("customPartSpec")?;
+        let catalog_name: Option<String> = r.col("catalogName")?;
         let name = catalog_name
             .or_else(|| custom_spec.as_ref().and_then(custom_name))
             .unwrap_or_else(|| "(not in the catalog)".to_string());
@@ -397,13 +398,13 @@ pub async fn document(
             parent,
             item_id,
             name,
-            item_type: r.try_get(3).map_err(decode)?,
-            quantity: r.try_get(4).map_err(decode)?,
-            level: r.try_get(5).map_err(decode)?,
-            sequence: r.try_get(6).map_err(decode)?,
+            item_type: r.col("itemType")?,
+            quantity: r.col("quantity")?,
+            level: r.col("level")?,
+            sequence: r.col("sequence")?,
             is_custom,
             custom_spec,
-            notes: r.try_get(9).map_err(decode)?,
+            notes: r.col("notes")?,
         });
     }
     Ok(Some(BomDocument {

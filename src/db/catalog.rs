@@ -4,6 +4,7 @@
 //! only when a column actually changes, so re-importing an unchanged catalog writes nothing and leaves no
 //! audit rows. Each returns the ids it inserted or updated.
 
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::catalog::{Assembly, Category, Component, ComponentType, Part};
 use std::collections::{HashMap, HashSet};
@@ -19,12 +20,12 @@ pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), DbError> {
 }
 
 async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>, DbError> {
-    Ok(client
+    client
         .query(sql, &[])
         .await?
         .iter()
-        .map(|r| r.get(0))
-        .collect())
+        .map(|r| r.col("id"))
+        .collect()
 }
 
 pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>, DbError> {
@@ -77,7 +78,7 @@ pub async fn upsert_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<St
             &[&id, &name, &mpn, &info, &kind, &status, &description],
         )
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    rows.iter().map(|r| r.col("id")).collect()
 }
 
 /// Inserts the parts that do not exist yet and never touches existing ones; returns the ids inserted.
@@ -104,7 +105,7 @@ pub async fn insert_missing_parts(
             &[&id, &name, &kind, &status, &description],
         )
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    rows.iter().map(|r| r.col("id")).collect()
 }
 
 /// Inserts or updates the assembly rows (not their components); returns the ids written.
@@ -164,7 +165,7 @@ pub async fn upsert_assemblies(
             ],
         )
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    rows.iter().map(|r| r.col("id")).collect()
 }
 
 /// Inserts or updates the category tree: top-level codes at level 0, subcategories at level 1 under their
@@ -216,7 +217,7 @@ pub async fn upsert_categories(
             &[&id, &name, &description, &parent, &level],
         )
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    rows.iter().map(|r| r.col("id")).collect()
 }
 
 /// A stored component link with its position.
@@ -242,16 +243,18 @@ pub async fn components_of(
         .await?;
     let mut out: HashMap<String, Vec<StoredComponent>> = HashMap::new();
     for r in rows {
-        let child_type: ComponentType = r.get(1);
-        out.entry(r.get(0)).or_default().push(StoredComponent {
-            component: Component {
-                child_type,
-                child_id: r.get(2),
-                quantity: r.get(3),
-                notes: r.get(4),
-            },
-            sequence_order: r.get(5),
-        });
+        let child_type: ComponentType = r.col("childType")?;
+        out.entry(r.col("parentAssemblyId")?)
+            .or_default()
+            .push(StoredComponent {
+                component: Component {
+                    child_type,
+                    child_id: r.col("childId")?,
+                    quantity: r.col("quantity")?,
+                    notes: r.col("notes")?,
+                },
+                sequence_order: r.col("sequenceOrder")?,
+            });
     }
     Ok(out)
 }
@@ -317,17 +320,17 @@ pub struct CatalogCounts {
 pub async fn counts(client: &impl GenericClient) -> Result<CatalogCounts, DbError> {
     let r = client
         .query_one(
-            r#"SELECT (SELECT count(*) FROM "Part"),
-                      (SELECT count(*) FROM "Assembly"),
-                      (SELECT count(*) FROM "AssemblyComponent"),
-                      (SELECT count(*) FROM "Category")"#,
+            r#"SELECT (SELECT count(*) FROM "Part") AS "parts",
+                      (SELECT count(*) FROM "Assembly") AS "assemblies",
+                      (SELECT count(*) FROM "AssemblyComponent") AS "components",
+                      (SELECT count(*) FROM "Category") AS "categories""#,
             &[],
         )
         .await?;
     Ok(CatalogCounts {
-        parts: r.get(0),
-        assemblies: r.get(1),
-        components: r.get(2),
-        categories: r.get(3),
+        parts: r.col("parts")?,
+        assemblies: r.col("assemblies")?,
+        components: r.col("components")?,
+        categories: r.col("categories")?,
     })
 }

@@ -2,7 +2,7 @@
 //! BOMs for the parts-shortage view. Each is one statement, however many builds are waiting.
 
 use crate::db::orders::queue_row;
-use crate::db::users::decode;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use crate::domain::bom::custom_name;
 use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
@@ -28,8 +28,8 @@ pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, DbError> 
         .await?;
     rows.iter()
         .map(|r| {
-            let version: Option<i32> = r.try_get("bomVersion").map_err(decode)?;
-            let status: Option<String> = r.try_get("bomStatus").map_err(decode)?;
+            let version: Option<i32> = r.col("bomVersion")?;
+            let status: Option<String> = r.col("bomStatus")?;
             Ok(DeskRow {
                 order: queue_row(r)?,
                 bom: version.zip(status),
@@ -43,7 +43,7 @@ pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<Shortage
     let rows = client
         .query(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
-                      COALESCE(b."status", 'DRAFT')::text
+                      COALESCE(b."status", 'DRAFT')::text AS "bomStatus"
                  FROM "ProductionOrder" po
                  JOIN "BillOfMaterials" b ON b.id = po."bomId"
                 WHERE po."orderStatus" = ANY($1)
@@ -54,12 +54,12 @@ pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<Shortage
     rows.iter()
         .map(|r| {
             Ok(ShortageBuild {
-                order_id: r.try_get(0).map_err(decode)?,
-                po_number: r.try_get(1).map_err(decode)?,
-                build_number: r.try_get(2).map_err(decode)?,
-                status: r.try_get(3).map_err(decode)?,
-                bom_version: r.try_get(4).map_err(decode)?,
-                bom_status: r.try_get(5).map_err(decode)?,
+                order_id: r.col("id")?,
+                po_number: r.col("poNumber")?,
+                build_number: r.col("buildNumber")?,
+                status: r.col("orderStatus")?,
+                bom_version: r.col("version")?,
+                bom_status: r.col("bomStatus")?,
             })
         })
         .collect()
@@ -71,7 +71,7 @@ pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<Shortage
     let rows = client
         .query(
             r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",
-                      COALESCE(p."name", a."name", twin."name")
+                      COALESCE(p."name", a."name", twin."name") AS "catalogName"
                  FROM "ProductionOrder" po
                  JOIN "BOMItem" i ON i."bomId" = po."bomId"
                  LEFT JOIN "Part" p ON i."itemType" = 'PART' AND p.id = i."itemId"
@@ -85,13 +85,13 @@ pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<Shortage
         .await?;
     rows.iter()
         .map(|r| {
-            let spec: Option<serde_json::Value> = r.try_get(4).map_err(decode)?;
-            let catalog_name: Option<String> = r.try_get(5).map_err(decode)?;
+            let spec: Option<serde_json::Value> = r.col("customPartSpec")?;
+            let catalog_name: Option<String> = r.col("catalogName")?;
             Ok(ShortageLeaf {
-                order_id: r.try_get(0).map_err(decode)?,
-                part_id: r.try_get(1).map_err(decode)?,
-                item_type: r.try_get(2).map_err(decode)?,
-                quantity: r.try_get(3).map_err(decode)?,
+                order_id: r.col("id")?,
+                part_id: r.col("itemId")?,
+                item_type: r.col("itemType")?,
+                quantity: r.col("quantity")?,
                 name: catalog_name
                     .or_else(|| spec.as_ref().and_then(custom_name))
                     .unwrap_or_else(|| "(not in the catalog)".to_string()),

@@ -1,17 +1,18 @@
 //! Tools and work instructions (the assembler's reference material).
 
+use crate::db::row::{RowExt, query_id, query_opt_col};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::tasks;
 use uuid::Uuid;
 
 pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Option<Uuid>, DbError> {
-    let row = db
-        .query_opt(
-            r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
-            &[&name],
-        )
-        .await?;
-    Ok(row.map(|r| r.get(0)))
+    query_opt_col(
+        db,
+        r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
+        &[&name],
+        "id",
+    )
+    .await
 }
 
 pub async fn insert_tool(
@@ -20,13 +21,12 @@ pub async fn insert_tool(
     description: &str,
     category: &str,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "Tool" (name, description, category) VALUES ($1, $2, $3) RETURNING id"#,
-            &[&name, &description, &category],
-        )
-        .await?;
-    Ok(row.get(0))
+    query_id(
+        tx,
+        r#"INSERT INTO "Tool" (name, description, category) VALUES ($1, $2, $3) RETURNING id"#,
+        &[&name, &description, &category],
+    )
+    .await
 }
 
 pub async fn instruction_id_by_title(
@@ -34,13 +34,13 @@ pub async fn instruction_id_by_title(
     title: &str,
     version: i32,
 ) -> Result<Option<Uuid>, DbError> {
-    let row = db
-        .query_opt(
-            r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
-            &[&title, &version],
-        )
-        .await?;
-    Ok(row.map(|r| r.get(0)))
+    query_opt_col(
+        db,
+        r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
+        &[&title, &version],
+        "id",
+    )
+    .await
 }
 
 pub struct NewStep<'a> {
@@ -56,22 +56,17 @@ pub async fn insert_instruction(
     assembly_id: Option<&str>,
     steps: &[NewStep<'_>],
 ) -> Result<Uuid, DbError> {
-    let id: Uuid = tx
-        .query_one(
-            r#"INSERT INTO "WorkInstruction" (title, description, "associatedAssemblyId", "isGeneric", version)
-               VALUES ($1, $2, $3, $4, 1) RETURNING id"#,
-            &[&title, &description, &assembly_id, &assembly_id.is_none()],
-        )
-        .await?
-        .get(0);
-    for (n, step) in (1i32..).zip(steps) {
-        tx.execute(
-            r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
-               VALUES ($1, $2, $3, $4, $5)"#,
-            &[&id, &n, &step.description, &step.safety_notes, &step.estimated_minutes],
-        )
-        .await?;
-    }
+    let id = query_id(
+        tx,
+        r#"INSERT INTO "WorkInstruction" (title, description, "associatedAssemblyId", "isGeneric", version)
+           VALUES ($1, $2, $3, $4, 1) RETURNING id"#,
+        &[&title, &description, &assembly_id, &assembly_id.is_none()],
+    )
+    .await?;
+    let steps = steps
+        .iter()
+        .map(|s| (s.description, s.safety_notes, Some(s.estimated_minutes)));
+    insert_steps(tx, id, steps).await?;
     Ok(id)
 }
 
@@ -83,7 +78,6 @@ pub async fn insert_instruction(
 // row changes it, so an edit carrying an older stamp lost a race with another station. "Tool" has no
 // "updatedAt", and the instruction's own changes with the clock rather than with each write.
 
-use crate::db::users::decode;
 use crate::domain::instructions::{
     InstructionCatalog, InstructionDraft, InstructionRow, StepDraft, ToolDraft, ToolRow,
 };
@@ -108,14 +102,14 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbEr
     let mut instructions = Vec::with_capacity(rows.len());
     for r in &rows {
         instructions.push(InstructionRow {
-            id: r.try_get(0).map_err(decode)?,
-            title: r.try_get(1).map_err(decode)?,
-            description: r.try_get(2).map_err(decode)?,
-            version: r.try_get(3).map_err(decode)?,
-            active: r.try_get(4).map_err(decode)?,
+            id: r.col("id")?,
+            title: r.col("title")?,
+            description: r.col("description")?,
+            version: r.col("version")?,
+            active: r.col("active")?,
             steps: Vec::new(),
             task_count: 0,
-            stamp: r.try_get(5).map_err(decode)?,
+            stamp: r.col("stamp")?,
         });
     }
     let ids: Vec<Uuid> = instructions.iter().map(|i| i.id).collect();
@@ -127,9 +121,9 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbEr
     }
     let rows = db
         .query(
-            r#"SELECT t.id, t.name, t.description, t.category, COALESCE(t."isActive", true),
-                      (SELECT count(*) FROM "TaskTool" tt WHERE tt."toolId" = t.id),
-                      t.xmin::text::int8
+            r#"SELECT t.id, t.name, t.description, t.category, COALESCE(t."isActive", true) AS "active",
+                      (SELECT count(*) FROM "TaskTool" tt WHERE tt."toolId" = t.id) AS "taskCount",
+                      t.xmin::text::int8 AS "stamp"
                  FROM "Tool" t
                 ORDER BY lower(t.name), t.name, t."createdAt", t.id"#,
             &[],
@@ -139,13 +133,13 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbEr
         .iter()
         .map(|r| {
             Ok(ToolRow {
-                id: r.try_get(0).map_err(decode)?,
-                name: r.try_get(1).map_err(decode)?,
-                description: r.try_get(2).map_err(decode)?,
-                category: r.try_get(3).map_err(decode)?,
-                active: r.try_get(4).map_err(decode)?,
-                task_count: r.try_get(5).map_err(decode)?,
-                stamp: r.try_get(6).map_err(decode)?,
+                id: r.col("id")?,
+                name: r.col("name")?,
+                description: r.col("description")?,
+                category: r.col("category")?,
+                active: r.col("active")?,
+                task_count: r.col("taskCount")?,
+                stamp: r.col("stamp")?,
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
@@ -170,13 +164,13 @@ async fn steps_of(
         .await?;
     let mut out: HashMap<Uuid, Vec<StepView>> = HashMap::new();
     for r in &rows {
-        out.entry(r.try_get(0).map_err(decode)?)
+        out.entry(r.col("workInstructionId")?)
             .or_default()
             .push(StepView {
-                number: r.try_get(1).map_err(decode)?,
-                description: r.try_get(2).map_err(decode)?,
-                safety_notes: r.try_get(3).map_err(decode)?,
-                estimated_minutes: r.try_get(4).map_err(decode)?,
+                number: r.col("stepNumber")?,
+                description: r.col("description")?,
+                safety_notes: r.col("safetyNotes")?,
+                estimated_minutes: r.col("estimatedTime")?,
             });
     }
     Ok(out)
@@ -188,13 +182,13 @@ async fn instruction_task_counts(
 ) -> Result<HashMap<Uuid, i64>, DbError> {
     let rows = db
         .query(
-            r#"SELECT "workInstructionId", count(*) FROM "Task"
+            r#"SELECT "workInstructionId", count(*) AS "taskCount" FROM "Task"
                 WHERE "workInstructionId" = ANY($1) GROUP BY "workInstructionId""#,
             &[&ids],
         )
         .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .map(|r| Ok((r.col("workInstructionId")?, r.col("taskCount")?)))
         .collect()
 }
 
@@ -246,12 +240,11 @@ pub async fn save_instruction(
     }
     let newer = tx
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "WorkInstruction" WHERE title = $1 AND version > $2)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "WorkInstruction" WHERE title = $1 AND version > $2) AS "newerExists""#,
             &[&current.title, &current.version],
         )
         .await?
-        .try_get::<_, bool>(0)
-        .map_err(decode)?;
+        .col::<bool>("newerExists")?;
     if newer {
         return Err(changed_meanwhile(&what));
     }
@@ -273,12 +266,11 @@ pub async fn save_instruction(
     }
     let linked = tx
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "Task" WHERE "workInstructionId" = $1)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "Task" WHERE "workInstructionId" = $1) AS "linked""#,
             &[&id],
         )
         .await?
-        .try_get::<_, bool>(0)
-        .map_err(decode)?;
+        .col::<bool>("linked")?;
     if !linked {
         tx.execute(
             r#"UPDATE "WorkInstruction" SET title = $2, description = $3, "isActive" = $4 WHERE id = $1"#,
@@ -290,7 +282,7 @@ pub async fn save_instruction(
             &[&id],
         )
         .await?;
-        insert_steps(tx, id, &draft.steps).await?;
+        insert_steps(tx, id, draft_steps(&draft.steps)).await?;
         return Ok(id);
     }
     let version = next_version(tx, &draft.title, current.version).await?;
@@ -322,7 +314,7 @@ fn same_steps(stored: &[StepView], draft: &[StepDraft]) -> bool {
 async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, DbError> {
     let row = tx
         .query_opt(
-            r#"SELECT title, description, version, COALESCE("isActive", true), xmin::text::int8,
+            r#"SELECT title, description, version, COALESCE("isActive", true), xmin::text::int8 AS "stamp",
                       "associatedAssemblyId", "isGeneric"
                  FROM "WorkInstruction" WHERE id = $1 FOR UPDATE"#,
             &[&id],
@@ -330,12 +322,12 @@ async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, DbE
         .await?
         .ok_or_else(|| DbError::NotFound(format!("Work instruction {id}")))?;
     Ok(Current {
-        title: row.try_get(0).map_err(decode)?,
-        description: row.try_get(1).map_err(decode)?,
-        version: row.try_get(2).map_err(decode)?,
-        stamp: row.try_get(4).map_err(decode)?,
-        assembly_id: row.try_get(5).map_err(decode)?,
-        generic: row.try_get(6).map_err(decode)?,
+        title: row.col("title")?,
+        description: row.col("description")?,
+        version: row.col("version")?,
+        stamp: row.col("stamp")?,
+        assembly_id: row.col("associatedAssemblyId")?,
+        generic: row.col("isGeneric")?,
     })
 }
 
@@ -343,11 +335,11 @@ async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, DbE
 async fn next_version(tx: &Transaction<'_>, title: &str, at_least: i32) -> Result<i32, DbError> {
     let row = tx
         .query_one(
-            r#"SELECT GREATEST(COALESCE(max(version), 0), $2) + 1 FROM "WorkInstruction" WHERE title = $1"#,
+            r#"SELECT GREATEST(COALESCE(max(version), 0), $2) + 1 AS "nextVersion" FROM "WorkInstruction" WHERE title = $1"#,
             &[&title, &at_least],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("nextVersion")
 }
 
 async fn insert_version(
@@ -373,18 +365,33 @@ async fn insert_version(
             ],
         )
         .await?
-        .try_get(0)
-        .map_err(decode)?;
-    insert_steps(tx, id, &draft.steps).await?;
+        .col("id")?;
+    insert_steps(tx, id, draft_steps(&draft.steps)).await?;
     Ok(id)
 }
 
-async fn insert_steps(tx: &Transaction<'_>, id: Uuid, steps: &[StepDraft]) -> Result<(), DbError> {
-    for (n, step) in (1i32..).zip(steps) {
+/// A draft's steps as [`insert_steps`] takes them.
+fn draft_steps(steps: &[StepDraft]) -> impl Iterator<Item = (&str, Option<&str>, Option<i32>)> {
+    steps.iter().map(|s| {
+        (
+            s.description.as_str(),
+            s.safety_notes.as_deref(),
+            s.estimated_minutes,
+        )
+    })
+}
+
+/// Inserts an instruction's steps, (description, safety notes, minutes), numbered 1..n in order.
+async fn insert_steps<'s>(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    steps: impl Iterator<Item = (&'s str, Option<&'s str>, Option<i32>)>,
+) -> Result<(), DbError> {
+    for (n, (description, safety_notes, minutes)) in (1i32..).zip(steps) {
         tx.execute(
             r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
                VALUES ($1, $2, $3, $4, $5)"#,
-            &[&id, &n, &step.description, &step.safety_notes, &step.estimated_minutes],
+            &[&id, &n, &description, &safety_notes, &minutes],
         )
         .await?;
     }
@@ -406,7 +413,7 @@ async fn refuse_duplicate_title(
         .await?;
     match taken {
         Some(r) => {
-            let existing: String = r.try_get(0).map_err(decode)?;
+            let existing: String = r.col("title")?;
             Err(DbError::Invalid(format!(
                 "An active work instruction is already titled \"{existing}\""
             )))
@@ -420,13 +427,13 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
     if let Some(id) = draft.id {
         let row = tx
             .query_opt(
-                r#"SELECT name, xmin::text::int8 FROM "Tool" WHERE id = $1 FOR UPDATE"#,
+                r#"SELECT name, xmin::text::int8 AS "stamp" FROM "Tool" WHERE id = $1 FOR UPDATE"#,
                 &[&id],
             )
             .await?
             .ok_or_else(|| DbError::NotFound(format!("Tool {id}")))?;
-        let name: String = row.try_get(0).map_err(decode)?;
-        let stamp: i64 = row.try_get(1).map_err(decode)?;
+        let name: String = row.col("name")?;
+        let stamp: i64 = row.col("stamp")?;
         if draft.stamp != Some(stamp) {
             return Err(changed_meanwhile(&format!("Tool \"{name}\"")));
         }
@@ -444,21 +451,25 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
             )
             .await?;
         if let Some(r) = taken {
-            let existing: String = r.try_get(0).map_err(decode)?;
+            let existing: String = r.col("name")?;
             return Err(DbError::Invalid(format!(
                 "An active tool is already named \"{existing}\""
             )));
         }
     }
     let Some(id) = draft.id else {
-        let row = tx
-            .query_one(
-                r#"INSERT INTO "Tool" (name, description, category, "isActive") VALUES ($1, $2, $3, $4)
+        return query_id(
+            tx,
+            r#"INSERT INTO "Tool" (name, description, category, "isActive") VALUES ($1, $2, $3, $4)
                    RETURNING id"#,
-                &[&draft.name, &draft.description, &draft.category, &draft.active],
-            )
-            .await?;
-        return row.try_get(0).map_err(decode);
+            &[
+                &draft.name,
+                &draft.description,
+                &draft.category,
+                &draft.active,
+            ],
+        )
+        .await;
     };
     tx.execute(
         r#"UPDATE "Tool" SET name = $2, description = $3, category = $4, "isActive" = $5 WHERE id = $1"#,

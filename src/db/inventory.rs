@@ -1,6 +1,6 @@
 //! The catalog for the inventory browser, and the open builds whose current BOM contains an item.
 
-use crate::db::users::decode;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use crate::domain::bom::canonical_id;
 use crate::domain::catalog::EntityStatus;
@@ -24,9 +24,10 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory, DbError> {
         ),
         client.query(
             r#"SELECT a.id, a."name", a."type", a."categoryCode", a."subcategoryCode",
-                      COALESCE(a."canOrder", true), COALESCE(a."isKit", false), a."status", a."photoUrl",
-                      a."technicalDrawingUrl", a."description", a."qrData", a."kitComponents"::text,
-                      w."title", a."createdAt", a."updatedAt"
+                      COALESCE(a."canOrder", true) AS "canOrder", COALESCE(a."isKit", false) AS "isKit",
+                      a."status", a."photoUrl", a."technicalDrawingUrl", a."description", a."qrData",
+                      a."kitComponents"::text AS "kitComponents", w."title" AS "workInstruction",
+                      a."createdAt", a."updatedAt"
                  FROM "Assembly" a
                  LEFT JOIN "WorkInstruction" w ON w.id = a."workInstructionId"
                 ORDER BY a.id"#,
@@ -42,58 +43,58 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory, DbError> {
     let mut inventory = Inventory::default();
     for r in &categories {
         inventory.categories.push(CategoryRecord {
-            id: r.try_get(0).map_err(decode)?,
-            name: r.try_get(1).map_err(decode)?,
-            description: r.try_get(2).map_err(decode)?,
-            parent_id: r.try_get(3).map_err(decode)?,
-            level: r.try_get(4).map_err(decode)?,
+            id: r.col("id")?,
+            name: r.col("name")?,
+            description: r.col("description")?,
+            parent_id: r.col("parentId")?,
+            level: r.col("level")?,
         });
     }
     // A NULL status takes the column's default, ACTIVE.
     for r in &parts {
-        let status: Option<EntityStatus> = r.try_get(5).map_err(decode)?;
+        let status: Option<EntityStatus> = r.col("status")?;
         inventory.parts.push(PartRecord {
-            id: r.try_get(0).map_err(decode)?,
-            name: r.try_get(1).map_err(decode)?,
-            manufacturer_part_number: r.try_get(2).map_err(decode)?,
-            manufacturer_info: r.try_get(3).map_err(decode)?,
-            part_type: r.try_get(4).map_err(decode)?,
+            id: r.col("id")?,
+            name: r.col("name")?,
+            manufacturer_part_number: r.col("manufacturerPartNumber")?,
+            manufacturer_info: r.col("manufacturerInfo")?,
+            part_type: r.col("type")?,
             status: status.unwrap_or(EntityStatus::Active),
-            photo_url: r.try_get(6).map_err(decode)?,
-            technical_drawing_url: r.try_get(7).map_err(decode)?,
-            description: r.try_get(8).map_err(decode)?,
-            created_at: r.try_get(9).map_err(decode)?,
-            updated_at: r.try_get(10).map_err(decode)?,
+            photo_url: r.col("photoUrl")?,
+            technical_drawing_url: r.col("technicalDrawingUrl")?,
+            description: r.col("description")?,
+            created_at: r.col("createdAt")?,
+            updated_at: r.col("updatedAt")?,
         });
     }
     for r in &assemblies {
-        let status: Option<EntityStatus> = r.try_get(7).map_err(decode)?;
+        let status: Option<EntityStatus> = r.col("status")?;
         inventory.assemblies.push(AssemblyRecord {
-            id: r.try_get(0).map_err(decode)?,
-            name: r.try_get(1).map_err(decode)?,
-            assembly_type: r.try_get(2).map_err(decode)?,
-            category_code: r.try_get(3).map_err(decode)?,
-            subcategory_code: r.try_get(4).map_err(decode)?,
-            can_order: r.try_get(5).map_err(decode)?,
-            is_kit: r.try_get(6).map_err(decode)?,
+            id: r.col("id")?,
+            name: r.col("name")?,
+            assembly_type: r.col("type")?,
+            category_code: r.col("categoryCode")?,
+            subcategory_code: r.col("subcategoryCode")?,
+            can_order: r.col("canOrder")?,
+            is_kit: r.col("isKit")?,
             status: status.unwrap_or(EntityStatus::Active),
-            photo_url: r.try_get(8).map_err(decode)?,
-            technical_drawing_url: r.try_get(9).map_err(decode)?,
-            description: r.try_get(10).map_err(decode)?,
-            qr_data: r.try_get(11).map_err(decode)?,
-            kit_components: r.try_get(12).map_err(decode)?,
-            work_instruction: r.try_get(13).map_err(decode)?,
-            created_at: r.try_get(14).map_err(decode)?,
-            updated_at: r.try_get(15).map_err(decode)?,
+            photo_url: r.col("photoUrl")?,
+            technical_drawing_url: r.col("technicalDrawingUrl")?,
+            description: r.col("description")?,
+            qr_data: r.col("qrData")?,
+            kit_components: r.col("kitComponents")?,
+            work_instruction: r.col("workInstruction")?,
+            created_at: r.col("createdAt")?,
+            updated_at: r.col("updatedAt")?,
         });
     }
     for r in &links {
         inventory.links.push(LinkRecord {
-            parent_id: r.try_get(0).map_err(decode)?,
-            child_type: r.try_get(1).map_err(decode)?,
-            child_id: r.try_get(2).map_err(decode)?,
-            quantity: r.try_get(3).map_err(decode)?,
-            notes: r.try_get(4).map_err(decode)?,
+            parent_id: r.col("parentAssemblyId")?,
+            child_type: r.col("childType")?,
+            child_id: r.col("childId")?,
+            quantity: r.col("quantity")?,
+            notes: r.col("notes")?,
         });
     }
     Ok(inventory)
@@ -109,8 +110,8 @@ pub async fn build_uses(
     let twin = format!("ASSY-{canonical}");
     let rows = client
         .query(
-            r#"SELECT o.id, o."poNumber", o."buildNumber", COALESCE(o."orderStatus", 'ORDER_CREATED'),
-                      o."wantDate", b."version", SUM(i."quantity")
+            r#"SELECT o.id, o."poNumber", o."buildNumber", COALESCE(o."orderStatus", 'ORDER_CREATED') AS "status",
+                      o."wantDate", b."version", SUM(i."quantity") AS "quantity"
                  FROM "ProductionOrder" o
                  JOIN "BillOfMaterials" b ON b.id = o."bomId"
                  JOIN "BOMItem" i ON i."bomId" = b.id
@@ -124,13 +125,13 @@ pub async fn build_uses(
     rows.iter()
         .map(|r| {
             Ok(BuildUse {
-                order_id: r.try_get(0).map_err(decode)?,
-                po_number: r.try_get(1).map_err(decode)?,
-                build_number: r.try_get(2).map_err(decode)?,
-                status: r.try_get(3).map_err(decode)?,
-                want_date: r.try_get(4).map_err(decode)?,
-                bom_version: r.try_get(5).map_err(decode)?,
-                quantity: r.try_get(6).map_err(decode)?,
+                order_id: r.col("id")?,
+                po_number: r.col("poNumber")?,
+                build_number: r.col("buildNumber")?,
+                status: r.col("status")?,
+                want_date: r.col("wantDate")?,
+                bom_version: r.col("version")?,
+                quantity: r.col("quantity")?,
             })
         })
         .collect()

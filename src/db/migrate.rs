@@ -4,6 +4,7 @@
 //! advisory lock: stations that start together apply each migration exactly once.
 
 use crate::db::DbError;
+use crate::db::row::RowExt;
 use deadpool_postgres::Pool;
 
 mod embedded {
@@ -39,18 +40,21 @@ pub async fn current_version(
 ) -> Result<i64, DbError> {
     let exists: bool = client
         .query_one(
-            "SELECT to_regclass('refinery_schema_history') IS NOT NULL",
+            r#"SELECT to_regclass('refinery_schema_history') IS NOT NULL AS "exists""#,
             &[],
         )
         .await?
-        .get(0);
+        .col("exists")?;
     if !exists {
         return Ok(0);
     }
     let v: Option<i32> = client
-        .query_one("SELECT max(version) FROM refinery_schema_history", &[])
+        .query_one(
+            r#"SELECT max(version) AS "version" FROM refinery_schema_history"#,
+            &[],
+        )
         .await?
-        .get(0);
+        .col("version")?;
     Ok(v.map(i64::from).unwrap_or(0))
 }
 

@@ -16,6 +16,7 @@ pub mod packaging;
 pub mod pool;
 pub mod qc;
 pub mod roles;
+pub mod row;
 pub mod service_orders;
 pub mod sessions;
 pub mod tasks;

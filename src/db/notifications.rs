@@ -1,6 +1,6 @@
 //! `"SystemNotification"` rows: each user's in-app messages.
 
-use crate::db::users::decode;
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
@@ -18,17 +18,16 @@ pub struct NewNotification<'a> {
 }
 
 fn from_row(row: &Row) -> Result<Notification, DbError> {
-    let entity_type: Option<String> = row.try_get("relatedEntityType").map_err(decode)?;
-    let entity_id: Option<String> = row.try_get("relatedEntityId").map_err(decode)?;
+    let entity_type: Option<String> = row.col("relatedEntityType")?;
+    let entity_id: Option<String> = row.col("relatedEntityId")?;
     Ok(Notification {
-        id: row.try_get("id").map_err(decode)?,
-        title: row.try_get("title").map_err(decode)?,
-        message: row.try_get("message").map_err(decode)?,
-        kind: row.try_get("kind").map_err(decode)?,
-        is_read: row.try_get("isRead").map_err(decode)?,
+        id: row.col("id")?,
+        title: row.col("title")?,
+        message: row.col("message")?,
+        kind: row.col("kind")?,
+        is_read: row.col("isRead")?,
         created_at: row
-            .try_get::<_, Option<chrono::NaiveDateTime>>("createdAt")
-            .map_err(decode)?
+            .col::<Option<chrono::NaiveDateTime>>("createdAt")?
             .unwrap_or_default(),
         related: related(entity_type.as_deref(), entity_id.as_deref()),
     })
@@ -40,30 +39,30 @@ pub async fn list_for_user(
     user_id: Uuid,
     limit: i64,
 ) -> Result<Vec<Notification>, DbError> {
-    let rows = client
-        .query(
-            r#"SELECT id, "title", "message", "type"::text AS "kind",
+    query_all(
+        client,
+        r#"SELECT id, "title", "message", "type"::text AS "kind",
                       COALESCE("isRead", false) AS "isRead", "createdAt",
                       "relatedEntityType", "relatedEntityId"
                FROM "SystemNotification"
                WHERE "userId" = $1
                ORDER BY "createdAt" DESC NULLS LAST, id DESC
                LIMIT $2"#,
-            &[&user_id, &limit],
-        )
-        .await?;
-    rows.iter().map(from_row).collect()
+        &[&user_id, &limit],
+        from_row,
+    )
+    .await
 }
 
 pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, DbError> {
     let row = client
         .query_one(
-            r#"SELECT count(*) FROM "SystemNotification"
+            r#"SELECT count(*) AS "count" FROM "SystemNotification"
                WHERE "userId" = $1 AND NOT COALESCE("isRead", false)"#,
             &[&user_id],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("count")
 }
 
 /// Marks the listed notifications read; rows of other users are left alone whatever ids are passed.
@@ -87,23 +86,22 @@ pub async fn enqueue(
     user_id: Uuid,
     n: &NewNotification<'_>,
 ) -> Result<Uuid, DbError> {
-    let row = client
-        .query_one(
-            r#"INSERT INTO "SystemNotification"
+    query_id(
+        client,
+        r#"INSERT INTO "SystemNotification"
                    ("userId", "title", "message", "type", "relatedEntityType", "relatedEntityId")
                VALUES ($1, $2, $3, CAST($4::text AS "NotificationType"), $5, $6)
                RETURNING id"#,
-            &[
-                &user_id,
-                &n.title,
-                &n.message,
-                &n.kind,
-                &n.related_entity_type,
-                &n.related_entity_id,
-            ],
-        )
-        .await?;
-    row.try_get(0).map_err(decode)
+        &[
+            &user_id,
+            &n.title,
+            &n.message,
+            &n.kind,
+            &n.related_entity_type,
+            &n.related_entity_id,
+        ],
+    )
+    .await
 }
 
 /// Sends one notification to every active user of `role`; returns how many were sent.

@@ -2,7 +2,7 @@
 //!
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
-use crate::db::users::decode;
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
@@ -18,19 +18,19 @@ pub async fn rules(
 ) -> Result<Vec<(Uuid, String, String, PackagingRule)>, DbError> {
     let rows = client
         .query(
-            r#"SELECT id, COALESCE("rules"->>'code', ''), "itemDescription", "rules"
+            r#"SELECT id, COALESCE("rules"->>'code', '') AS "code", "itemDescription", "rules"
                  FROM "QCChecklistItem" WHERE "templateId" = $1 ORDER BY "sequenceOrder""#,
             &[&template_id],
         )
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let rules: Option<serde_json::Value> = r.try_get(3).map_err(decode)?;
+        let rules: Option<serde_json::Value> = r.col("rules")?;
         if let Some(rule) = PackagingRule::from_rules(rules.as_ref()) {
             out.push((
-                r.try_get(0).map_err(decode)?,
-                r.try_get(1).map_err(decode)?,
-                r.try_get(2).map_err(decode)?,
+                r.col("id")?,
+                r.col("code")?,
+                r.col("itemDescription")?,
                 rule,
             ));
         }
@@ -42,11 +42,11 @@ pub async fn rules(
 pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<ItemType, DbError> {
     let row = client
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "Assembly" WHERE id = $1 OR id = 'ASSY-' || $1)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "Assembly" WHERE id = $1 OR id = 'ASSY-' || $1) AS "assembly""#,
             &[&item_id],
         )
         .await?;
-    let assembly: bool = row.try_get(0).map_err(decode)?;
+    let assembly: bool = row.col("assembly")?;
     Ok(if assembly {
         ItemType::Assembly
     } else {
@@ -70,13 +70,12 @@ pub async fn insert_checklist(
     order_id: Uuid,
     user_id: Uuid,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
-            &[&order_id, &user_id],
-        )
-        .await?;
-    row.try_get(0).map_err(decode)
+    query_id(
+        tx,
+        r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
+        &[&order_id, &user_id],
+    )
+    .await
 }
 
 pub async fn insert_item(
@@ -105,16 +104,16 @@ pub struct ChecklistRow {
     pub completed_at: Option<NaiveDateTime>,
 }
 
-const CHECKLIST_COLUMNS: &str = r#"c.id, c."orderId", COALESCE(NULLIF(u."fullName", ''), u."username", ''),
-    COALESCE(c."isCompleted", false), c."completedAt""#;
+const CHECKLIST_COLUMNS: &str = r#"c.id, c."orderId", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
+    COALESCE(c."isCompleted", false) AS "isCompleted", c."completedAt""#;
 
 fn checklist_row(r: &Row) -> Result<ChecklistRow, DbError> {
     Ok(ChecklistRow {
-        id: r.try_get(0).map_err(decode)?,
-        order_id: r.try_get(1).map_err(decode)?,
-        performed_by: r.try_get(2).map_err(decode)?,
-        completed: r.try_get(3).map_err(decode)?,
-        completed_at: r.try_get(4).map_err(decode)?,
+        id: r.col("id")?,
+        order_id: r.col("orderId")?,
+        performed_by: r.col("performedBy")?,
+        completed: r.col("isCompleted")?,
+        completed_at: r.col("completedAt")?,
     })
 }
 
@@ -152,18 +151,18 @@ pub struct ItemRow {
 }
 
 const ITEM_COLUMNS: &str = r#"id, "packagingChecklistId", "itemType", "itemId", "requiredQuantity",
-    COALESCE("packedQuantity", 0), COALESCE("isComplete", false), "notes""#;
+    COALESCE("packedQuantity", 0) AS "packedQuantity", COALESCE("isComplete", false) AS "isComplete", "notes""#;
 
 fn item_row(r: &Row) -> Result<ItemRow, DbError> {
     Ok(ItemRow {
-        id: r.try_get(0).map_err(decode)?,
-        checklist_id: r.try_get(1).map_err(decode)?,
-        item_type: r.try_get(2).map_err(decode)?,
-        item_id: r.try_get(3).map_err(decode)?,
-        required: r.try_get(4).map_err(decode)?,
-        packed: r.try_get(5).map_err(decode)?,
-        complete: r.try_get(6).map_err(decode)?,
-        notes: r.try_get(7).map_err(decode)?,
+        id: r.col("id")?,
+        checklist_id: r.col("packagingChecklistId")?,
+        item_type: r.col("itemType")?,
+        item_id: r.col("itemId")?,
+        required: r.col("requiredQuantity")?,
+        packed: r.col("packedQuantity")?,
+        complete: r.col("isComplete")?,
+        notes: r.col("notes")?,
     })
 }
 
@@ -172,16 +171,16 @@ pub async fn items(
     client: &impl GenericClient,
     checklist_id: Uuid,
 ) -> Result<Vec<ItemRow>, DbError> {
-    let rows = client
-        .query(
-            &format!(
-                r#"SELECT {ITEM_COLUMNS} FROM "PackagingItem"
+    query_all(
+        client,
+        &format!(
+            r#"SELECT {ITEM_COLUMNS} FROM "PackagingItem"
                     WHERE "packagingChecklistId" = $1 ORDER BY "itemId", id"#
-            ),
-            &[&checklist_id],
-        )
-        .await?;
-    rows.iter().map(item_row).collect()
+        ),
+        &[&checklist_id],
+        item_row,
+    )
+    .await
 }
 
 /// One item with the build it belongs to.
@@ -193,13 +192,13 @@ pub async fn item(
         .query_opt(
             &format!(
                 r#"SELECT {ITEM_COLUMNS}, (SELECT c."orderId" FROM "PackagingChecklist" c
-                                            WHERE c.id = "packagingChecklistId")
+                                            WHERE c.id = "packagingChecklistId") AS "orderId"
                      FROM "PackagingItem" WHERE id = $1"#
             ),
             &[&item_id],
         )
         .await?;
-    row.map(|r| Ok((item_row(&r)?, r.try_get(8).map_err(decode)?)))
+    row.map(|r| Ok((item_row(&r)?, r.col("orderId")?)))
         .transpose()
 }
 
@@ -243,5 +242,5 @@ pub async fn refresh_completion(
             &[&checklist_id, &user_id],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("done")
 }

@@ -7,6 +7,7 @@
 //! checked functions. It owns nothing, may create nothing (no DDL, no temporary tables) and cannot touch
 //! the audit trail.
 
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 
 /// The role every station (the terminal application and every `--as` command) connects as.
@@ -103,12 +104,11 @@ pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, DbError> 
     if !role_exists(client).await? {
         let may_create: bool = client
             .query_one(
-                "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user",
+                r#"SELECT rolsuper OR rolcreaterole AS "mayCreateRoles" FROM pg_roles WHERE rolname = current_user"#,
                 &[],
             )
             .await?
-            .try_get(0)
-            .map_err(super::users::decode)?;
+            .col("mayCreateRoles")?;
         if !may_create {
             report.missing = true;
             tracing::warn!(
@@ -149,12 +149,11 @@ pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), DbE
 async fn role_exists(client: &impl GenericClient) -> Result<bool, DbError> {
     client
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            r#"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS "exists""#,
             &[&STATION_ROLE],
         )
         .await?
-        .try_get(0)
-        .map_err(super::users::decode)
+        .col("exists")
 }
 
 /// A role attribute a station must not have.
@@ -193,8 +192,8 @@ async fn excess_of(
         )
         .await?;
     let mut found = Vec::new();
-    for (i, entry) in EXCESS.iter().enumerate() {
-        if row.try_get::<_, bool>(i).map_err(super::users::decode)? {
+    for entry in EXCESS {
+        if row.col::<bool>(entry.column)? {
             found.push(entry);
         }
     }
@@ -211,8 +210,7 @@ async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>, Db
             &[],
         )
         .await?
-        .try_get(0)
-        .map_err(super::users::decode)?;
+        .col("rolsuper")?;
     if found.is_empty() || !i_am_super {
         return Ok(Vec::new());
     }
@@ -285,13 +283,13 @@ impl StationCheck {
 pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck, DbError> {
     let row = client
         .query_one(
-            r#"SELECT current_user::text, pg_has_role(current_user, d.datdba, 'MEMBER')
+            r#"SELECT current_user::text AS "role", pg_has_role(current_user, d.datdba, 'MEMBER') AS "ownsDatabase"
                  FROM pg_database d WHERE d.datname = current_database()"#,
             &[],
         )
         .await?;
-    let role: String = row.try_get(0).map_err(super::users::decode)?;
-    let owns_database: bool = row.try_get(1).map_err(super::users::decode)?;
+    let role: String = row.col("role")?;
+    let owns_database: bool = row.col("ownsDatabase")?;
     let found = excess_of(client, &role).await?;
     let superuser = found.iter().any(|a| a.column == "rolsuper");
     let mut excess: Vec<String> = found.iter().map(|a| a.words.to_string()).collect();

@@ -1,7 +1,7 @@
 //! `"ServiceOrder"` and `"ServiceOrderItem"` rows: the service department's requests and procurement's
 //! decisions on them (workflow.md section 8).
 
-use crate::db::users::decode;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::service_order::{
     ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
@@ -32,24 +32,24 @@ pub struct StoredOrder {
 }
 
 fn stored_from_row(row: &Row) -> Result<StoredOrder, DbError> {
-    let id: Uuid = row.try_get("id").map_err(decode)?;
+    let id: Uuid = row.col("id")?;
     // The column has a default but no NOT NULL; a missing status is the default.
-    let status: Option<ServiceOrderStatus> = row.try_get("status").map_err(decode)?;
+    let status: Option<ServiceOrderStatus> = row.col("status")?;
     Ok(StoredOrder {
         summary: ServiceOrderSummary {
             id,
             number: number(id),
             status: status.unwrap_or(ServiceOrderStatus::Pending),
-            requested_by: row.try_get("requestedByName").map_err(decode)?,
-            requested_at: row.try_get("requestTimestamp").map_err(decode)?,
-            processed_by: row.try_get("processedByName").map_err(decode)?,
-            processed_at: row.try_get("processedTimestamp").map_err(decode)?,
-            lines: row.try_get("lineCount").map_err(decode)?,
-            total_quantity: row.try_get("totalQuantity").map_err(decode)?,
+            requested_by: row.col("requestedByName")?,
+            requested_at: row.col("requestTimestamp")?,
+            processed_by: row.col("processedByName")?,
+            processed_at: row.col("processedTimestamp")?,
+            lines: row.col("lineCount")?,
+            total_quantity: row.col("totalQuantity")?,
         },
-        requested_by_id: row.try_get("requestedBy").map_err(decode)?,
-        notes: row.try_get("notes").map_err(decode)?,
-        internal_notes: row.try_get("internalNotes").map_err(decode)?,
+        requested_by_id: row.col("requestedBy")?,
+        notes: row.col("notes")?,
+        internal_notes: row.col("internalNotes")?,
     })
 }
 
@@ -68,7 +68,7 @@ pub async fn insert(
             &[&requested_by, &notes],
         )
         .await?;
-    let id: Uuid = row.try_get(0).map_err(decode)?;
+    let id: Uuid = row.col("id")?;
     for line in lines {
         tx.execute(
             r#"INSERT INTO "ServiceOrderItem" ("serviceOrderId", "partType", "partId", "quantity")
@@ -141,11 +141,11 @@ pub async fn lines(
     rows.iter()
         .map(|r| {
             Ok(ServiceOrderLine {
-                id: r.try_get(0).map_err(decode)?,
-                part_id: r.try_get(1).map_err(decode)?,
-                part_type: r.try_get(2).map_err(decode)?,
-                quantity: r.try_get(3).map_err(decode)?,
-                name: r.try_get(4).map_err(decode)?,
+                id: r.col("id")?,
+                part_id: r.col("partId")?,
+                part_type: r.col("partType")?,
+                quantity: r.col("quantity")?,
+                name: r.col("name")?,
             })
         })
         .collect()
@@ -164,10 +164,10 @@ pub async fn lock(
         )
         .await?;
     row.map(|r| {
-        let status: Option<ServiceOrderStatus> = r.try_get(0).map_err(decode)?;
+        let status: Option<ServiceOrderStatus> = r.col("status")?;
         Ok((
             status.unwrap_or(ServiceOrderStatus::Pending),
-            r.try_get(1).map_err(decode)?,
+            r.col("requestedBy")?,
         ))
     })
     .transpose()
@@ -245,8 +245,7 @@ pub async fn delete_pending(
 /// The database's clock in UTC, for the notes log.
 pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime, DbError> {
     client
-        .query_one("SELECT now() AT TIME ZONE 'UTC'", &[])
+        .query_one(r#"SELECT now() AT TIME ZONE 'UTC' AS "now""#, &[])
         .await?
-        .try_get(0)
-        .map_err(decode)
+        .col("now")
 }

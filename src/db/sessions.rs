@@ -4,7 +4,8 @@
 //!
 //! Every time comparison happens in SQL: TIMESTAMP columns hold the database server's local time.
 
-use crate::db::users::{decode, summary_cols, summary_from_row};
+use crate::db::row::RowExt;
+use crate::db::users::{summary_cols, summary_from_row};
 use crate::db::{DbError, GenericClient};
 use crate::domain::user::UserSummary;
 use chrono::NaiveDateTime;
@@ -45,8 +46,8 @@ pub async fn open(
         )
         .await?;
     Ok(Opened {
-        expires_at: row.try_get(0).map_err(decode)?,
-        last_login_at: row.try_get(1).map_err(decode)?,
+        expires_at: row.col("expires_at")?,
+        last_login_at: row.col("last_login_at")?,
     })
 }
 
@@ -69,11 +70,11 @@ pub async fn find_by_token_hash(
         .await?;
     row.map(|r| {
         Ok(SessionRecord {
-            id: r.try_get("sessionId").map_err(decode)?,
+            id: r.col("sessionId")?,
             user: summary_from_row(&r)?,
-            expires_at: r.try_get("expiresAt").map_err(decode)?,
-            expired: r.try_get("expired").map_err(decode)?,
-            stale: r.try_get("stale").map_err(decode)?,
+            expires_at: r.col("expiresAt")?,
+            expired: r.col("expired")?,
+            stale: r.col("stale")?,
         })
     })
     .transpose()
@@ -90,10 +91,9 @@ pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), DbErr
 /// Ends the session of `token` (the caller's own); false when there was none.
 pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool, DbError> {
     client
-        .query_one("SELECT app_session_close($1)", &[&token])
+        .query_one(r#"SELECT app_session_close($1) AS "closed""#, &[&token])
         .await?
-        .try_get(0)
-        .map_err(decode)
+        .col("closed")
 }
 
 /// A step of the login counter of a username (docs/security.md, Login).
@@ -116,14 +116,13 @@ pub async fn throttle(
     lockout_minutes: i32,
 ) -> Result<Option<NaiveDateTime>, DbError> {
     let sql = match step {
-        Throttle::Reserve => "SELECT app_login_reserve($1, $2, $3)",
-        Throttle::Failed => "SELECT app_login_failed($1, $2, $3)",
+        Throttle::Reserve => r#"SELECT app_login_reserve($1, $2, $3) AS "lockedUntil""#,
+        Throttle::Failed => r#"SELECT app_login_failed($1, $2, $3) AS "lockedUntil""#,
     };
     client
         .query_one(sql, &[&username, &max_failures, &lockout_minutes])
         .await?
-        .try_get(0)
-        .map_err(decode)
+        .col("lockedUntil")
 }
 
 /// After a reserved check succeeded for the user of the session `token` (lock screen, signature).

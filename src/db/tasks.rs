@@ -1,10 +1,10 @@
 //! Task lists, tasks, their tools and parts. Completion and reopening are conditional updates, so two
 //! stations working one build never overwrite each other.
 
-use crate::db::users::decode;
+use crate::db::qc::{checklist_item_cols, item_def_from_row};
+use crate::db::row::{RowExt, query_id, query_opt_col};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
-use crate::domain::qc::QcItemDef;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -36,40 +36,31 @@ pub async fn active_list(
             &[&order_id],
         )
         .await?;
-    row.map(|r| {
-        Ok((
-            r.try_get(0).map_err(decode)?,
-            r.try_get(1).map_err(decode)?,
-            r.try_get(2).map_err(decode)?,
-        ))
-    })
-    .transpose()
+    row.map(|r| Ok((r.col("id")?, r.col("assemblyType")?, r.col("generatedAt")?)))
+        .transpose()
 }
 
 /// (completed, total) tasks of a list.
 pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64, i64), DbError> {
     let row = client
         .query_one(
-            r#"SELECT count(*) FILTER (WHERE COALESCE("isCompleted", false)), count(*)
+            r#"SELECT count(*) FILTER (WHERE COALESCE("isCompleted", false)) AS "completed", count(*) AS "total"
                  FROM "Task" WHERE "taskListId" = $1"#,
             &[&list_id],
         )
         .await?;
-    Ok((
-        row.try_get(0).map_err(decode)?,
-        row.try_get(1).map_err(decode)?,
-    ))
+    Ok((row.col("completed")?, row.col("total")?))
 }
 
 /// Whether the build ever had a task list (D6: generated once).
 pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, DbError> {
     let row = client
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "TaskList" WHERE "orderId" = $1)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "TaskList" WHERE "orderId" = $1) AS "exists""#,
             &[&order_id],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("exists")
 }
 
 /// `estMinutes` of each item of a template (it lives in the item's `rules`).
@@ -80,13 +71,13 @@ pub async fn estimates(
     let rows = client
         .query(
             r#"SELECT id, CASE WHEN jsonb_typeof("rules"->'estMinutes') = 'number'
-                               THEN ("rules"->>'estMinutes')::numeric::int4 END
+                               THEN ("rules"->>'estMinutes')::numeric::int4 END AS "estMinutes"
                  FROM "QCChecklistItem" WHERE "templateId" = $1"#,
             &[&template_id],
         )
         .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .map(|r| Ok((r.col("id")?, r.col("estMinutes")?)))
         .collect()
 }
 
@@ -104,7 +95,7 @@ pub async fn instruction_ids(
         )
         .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .map(|r| Ok((r.col("title")?, r.col("id")?)))
         .collect()
 }
 
@@ -122,7 +113,7 @@ pub async fn tool_ids(
         )
         .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+        .map(|r| Ok((r.col("name")?, r.col("id")?)))
         .collect()
 }
 
@@ -140,8 +131,7 @@ pub async fn insert_list(
             &[&order_id, &assembly_type],
         )
         .await?
-        .try_get(0)
-        .map_err(decode)?;
+        .col("id")?;
     let ids: Vec<Uuid> = tasks.iter().map(|_| Uuid::new_v4()).collect();
     let seq: Vec<i32> = tasks.iter().map(|t| t.sequence).collect();
     let desc: Vec<&str> = tasks.iter().map(|t| t.description.as_str()).collect();
@@ -198,15 +188,14 @@ pub async fn append_task(
     list_id: Uuid,
     description: &str,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
+    query_id(
+        tx,
+        r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
                SELECT $1, COALESCE(max("sequenceOrder"), 0) + 1, $2 FROM "Task" WHERE "taskListId" = $1
                RETURNING id"#,
-            &[&list_id, &description],
-        )
-        .await?;
-    row.try_get(0).map_err(decode)
+        &[&list_id, &description],
+    )
+    .await
 }
 
 /// Which build a task belongs to, if the task exists.
@@ -214,14 +203,14 @@ pub async fn order_of_task(
     client: &impl GenericClient,
     task_id: Uuid,
 ) -> Result<Option<Uuid>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
+    query_opt_col(
+        client,
+        r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
                 WHERE t.id = $1"#,
-            &[&task_id],
-        )
-        .await?;
-    row.map(|r| r.try_get(0).map_err(decode)).transpose()
+        &[&task_id],
+        "orderId",
+    )
+    .await
 }
 
 /// Whether a testing form (PASS or FAIL) was submitted at or after `since` (the round's start).
@@ -234,11 +223,11 @@ pub async fn testing_submitted_since(
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TestingForm"
                 WHERE "orderId" = $1 AND "overallStatus" IN ('PASS', 'FAIL')
-                  AND ($2::timestamp IS NULL OR "timestamp" >= $2))"#,
+                  AND ($2::timestamp IS NULL OR "timestamp" >= $2)) AS "submitted""#,
             &[&order_id, &since],
         )
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("submitted")
 }
 
 /// Completes an open task; `false` when it is already complete (another station was first).
@@ -287,56 +276,43 @@ pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result
 pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<TaskView>, DbError> {
     let rows = client
         .query(
-            r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
-                      COALESCE(t."isCompleted", false), t."completedAt", t."completedBy", u."fullName",
-                      t."notes", t."workInstructionId",
-                      ci.id, ci."section", ci."itemDescription", ci."checkType",
-                      COALESCE(ci."isBasinSpecific", false), COALESCE(ci."isRequired", true),
-                      COALESCE(ci."notesPrompt", false), ci."sequenceOrder", ci."rules"
-                 FROM "Task" t
-                 LEFT JOIN "User" u ON u.id = t."completedBy"
-                 LEFT JOIN "QCChecklistItem" ci ON ci.id = t."productionChecklistItemId"
-                WHERE t."taskListId" = $1
-                ORDER BY t."sequenceOrder""#,
+            concat!(
+                r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
+                          COALESCE(t."isCompleted", false) AS "isCompleted", t."completedAt",
+                          t."completedBy", u."fullName", t."notes", t."workInstructionId", "#,
+                checklist_item_cols!(),
+                r#" FROM "Task" t
+                     LEFT JOIN "User" u ON u.id = t."completedBy"
+                     LEFT JOIN "QCChecklistItem" ci ON ci.id = t."productionChecklistItemId"
+                    WHERE t."taskListId" = $1
+                    ORDER BY t."sequenceOrder""#
+            ),
             &[&list_id],
         )
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut instruction_of = Vec::with_capacity(rows.len());
     for r in &rows {
-        let item_id: Option<Uuid> = r.try_get(10).map_err(decode)?;
-        let item = match item_id {
-            Some(id) => {
-                let rules: Option<serde_json::Value> = r.try_get(18).map_err(decode)?;
-                Some(QcItemDef::from_row(
-                    id,
-                    r.try_get(11).map_err(decode)?,
-                    r.try_get(12).map_err(decode)?,
-                    r.try_get(13).map_err(decode)?,
-                    r.try_get(14).map_err(decode)?,
-                    r.try_get(15).map_err(decode)?,
-                    r.try_get(16).map_err(decode)?,
-                    r.try_get(17).map_err(decode)?,
-                    rules.as_ref(),
-                ))
-            }
+        // A task without a checklist item has NULL item columns.
+        let item = match r.col::<Option<Uuid>>("itemId")? {
+            Some(_) => Some(item_def_from_row(r)?),
             None => None,
         };
-        let by: Option<Uuid> = r.try_get(6).map_err(decode)?;
-        let by_name: Option<String> = r.try_get(7).map_err(decode)?;
-        instruction_of.push(r.try_get::<_, Option<Uuid>>(9).map_err(decode)?);
+        let by: Option<Uuid> = r.col("completedBy")?;
+        let by_name: Option<String> = r.col("fullName")?;
+        instruction_of.push(r.col::<Option<Uuid>>("workInstructionId")?);
         out.push(TaskView {
-            id: r.try_get(0).map_err(decode)?,
-            sequence: r.try_get(1).map_err(decode)?,
-            description: r.try_get(2).map_err(decode)?,
+            id: r.col("id")?,
+            sequence: r.col("sequenceOrder")?,
+            description: r.col("description")?,
             code: item.as_ref().map(|i| i.code.clone()),
             check_type: item.as_ref().map(|i| i.check_type),
             options: item.map(|i| i.options).unwrap_or_default(),
-            estimated_minutes: r.try_get(3).map_err(decode)?,
-            is_completed: r.try_get(4).map_err(decode)?,
-            completed_at: r.try_get(5).map_err(decode)?,
+            estimated_minutes: r.col("estimatedTime")?,
+            is_completed: r.col("isCompleted")?,
+            completed_at: r.col("completedAt")?,
             completed_by: by.map(|id| (id, by_name.unwrap_or_default())),
-            notes: r.try_get(8).map_err(decode)?,
+            notes: r.col("notes")?,
             instruction: None,
             tools: Vec::new(),
             parts: Vec::new(),
@@ -352,20 +328,20 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
     }
     for r in client
         .query(
-            r#"SELECT tt."taskId", t.id, t.name, t.description, COALESCE(tt."isRequired", true)
+            r#"SELECT tt."taskId", t.id, t.name, t.description, COALESCE(tt."isRequired", true) AS "required"
                  FROM "TaskTool" tt JOIN "Tool" t ON t.id = tt."toolId"
                 WHERE tt."taskId" = ANY($1) ORDER BY t.name"#,
             &[&task_ids],
         )
         .await?
     {
-        let task: Uuid = r.try_get(0).map_err(decode)?;
+        let task: Uuid = r.col("taskId")?;
         if let Some(t) = out.iter_mut().find(|t| t.id == task) {
             t.tools.push(ToolView {
-                id: r.try_get(1).map_err(decode)?,
-                name: r.try_get(2).map_err(decode)?,
-                description: r.try_get(3).map_err(decode)?,
-                required: r.try_get(4).map_err(decode)?,
+                id: r.col("id")?,
+                name: r.col("name")?,
+                description: r.col("description")?,
+                required: r.col("required")?,
             });
         }
     }
@@ -377,13 +353,13 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
         )
         .await?
     {
-        let task: Uuid = r.try_get(0).map_err(decode)?;
+        let task: Uuid = r.col("taskId")?;
         if let Some(t) = out.iter_mut().find(|t| t.id == task) {
-            let part_type: ItemType = r.try_get(1).map_err(decode)?;
+            let part_type: ItemType = r.col("partType")?;
             t.parts.push(PartView {
                 part_type,
-                part_id: r.try_get(2).map_err(decode)?,
-                quantity: r.try_get(3).map_err(decode)?,
+                part_id: r.col("partId")?,
+                quantity: r.col("quantity")?,
             });
         }
     }
@@ -406,14 +382,14 @@ async fn instructions(
         )
         .await?
     {
-        let id: Uuid = r.try_get(0).map_err(decode)?;
+        let id: Uuid = r.col("id")?;
         out.insert(
             id,
             InstructionView {
                 id,
-                title: r.try_get(1).map_err(decode)?,
-                description: r.try_get(2).map_err(decode)?,
-                version: r.try_get(3).map_err(decode)?,
+                title: r.col("title")?,
+                description: r.col("description")?,
+                version: r.col("version")?,
                 steps: Vec::new(),
             },
         );
@@ -427,13 +403,13 @@ async fn instructions(
         )
         .await?
     {
-        let wi: Uuid = r.try_get(0).map_err(decode)?;
+        let wi: Uuid = r.col("workInstructionId")?;
         if let Some(view) = out.get_mut(&wi) {
             view.steps.push(StepView {
-                number: r.try_get(1).map_err(decode)?,
-                description: r.try_get(2).map_err(decode)?,
-                safety_notes: r.try_get(3).map_err(decode)?,
-                estimated_minutes: r.try_get(4).map_err(decode)?,
+                number: r.col("stepNumber")?,
+                description: r.col("description")?,
+                safety_notes: r.col("safetyNotes")?,
+                estimated_minutes: r.col("estimatedTime")?,
             });
         }
     }

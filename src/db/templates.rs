@@ -1,8 +1,11 @@
 //! Checklist templates: `"QCFormTemplate"` and its `"QCChecklistItem"` rows.
 
+use crate::db::qc::TEMPLATE_ITEMS;
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
 use serde_json::Value as JsonValue;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// Serialises template imports, so two concurrent imports cannot both insert or replace the same version.
@@ -58,19 +61,19 @@ impl StoredItem {
 /// The columns [`template_from_row`] reads, as a literal so queries are built with `concat!` at compile time.
 macro_rules! template_columns {
     () => {
-        r#"id, "formName", "formType", "version", "description", COALESCE("isActive", true)"#
+        r#"id, "formName", "formType", "version", "description", COALESCE("isActive", true) AS "isActive""#
     };
 }
 
-fn template_from_row(r: &tokio_postgres::Row) -> StoredTemplate {
-    StoredTemplate {
-        id: r.get(0),
-        form_name: r.get(1),
-        form_type: r.get(2),
-        version: r.get(3),
-        description: r.get(4),
-        is_active: r.get(5),
-    }
+fn template_from_row(r: &Row) -> Result<StoredTemplate, DbError> {
+    Ok(StoredTemplate {
+        id: r.col("id")?,
+        form_name: r.col("formName")?,
+        form_type: r.col("formType")?,
+        version: r.col("version")?,
+        description: r.col("description")?,
+        is_active: r.col("isActive")?,
+    })
 }
 
 pub async fn find_template(
@@ -84,7 +87,7 @@ pub async fn find_template(
         r#" FROM "QCFormTemplate" WHERE "formName" = $1 AND "version" = $2"#
     );
     let row = client.query_opt(sql, &[&form_name, &version]).await?;
-    Ok(row.as_ref().map(template_from_row))
+    row.as_ref().map(template_from_row).transpose()
 }
 
 /// Every template, by name and version.
@@ -94,8 +97,7 @@ pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTem
         template_columns!(),
         r#" FROM "QCFormTemplate" ORDER BY "formName", "version""#
     );
-    let rows = client.query(sql, &[]).await?;
-    Ok(rows.iter().map(template_from_row).collect())
+    query_all(client, sql, &[], template_from_row).await
 }
 
 /// The active version of a template, if any.
@@ -111,7 +113,7 @@ pub async fn active_template(
             ORDER BY "version" DESC LIMIT 1"#
     );
     let row = client.query_opt(sql, &[&form_name]).await?;
-    Ok(row.as_ref().map(template_from_row))
+    row.as_ref().map(template_from_row).transpose()
 }
 
 /// The highest stored version of `form_name`.
@@ -121,11 +123,11 @@ pub async fn max_version(
 ) -> Result<Option<i32>, DbError> {
     let row = client
         .query_one(
-            r#"SELECT max("version") FROM "QCFormTemplate" WHERE "formName" = $1"#,
+            r#"SELECT max("version") AS "version" FROM "QCFormTemplate" WHERE "formName" = $1"#,
             &[&form_name],
         )
         .await?;
-    Ok(row.get(0))
+    row.col("version")
 }
 
 /// The items of a template in `sequenceOrder`.
@@ -133,29 +135,19 @@ pub async fn items_of(
     client: &impl GenericClient,
     template_id: Uuid,
 ) -> Result<Vec<StoredItem>, DbError> {
-    let rows = client
-        .query(
-            r#"SELECT "section", "itemDescription", "checkType", COALESCE("isBasinSpecific", false),
-                      COALESCE("isRequired", true), COALESCE("notesPrompt", false), "sequenceOrder", "rules"
-                 FROM "QCChecklistItem"
-                WHERE "templateId" = $1
-                ORDER BY "sequenceOrder""#,
-            &[&template_id],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| StoredItem {
-            section: r.get(0),
-            item_description: r.get(1),
-            check_type: r.get(2),
-            is_basin_specific: r.get(3),
-            is_required: r.get(4),
-            notes_prompt: r.get(5),
-            sequence_order: r.get(6),
-            rules: r.get(7),
+    query_all(client, TEMPLATE_ITEMS, &[&template_id], |r| {
+        Ok(StoredItem {
+            section: r.col("section")?,
+            item_description: r.col("itemDescription")?,
+            check_type: r.col("checkType")?,
+            is_basin_specific: r.col("isBasinSpecific")?,
+            is_required: r.col("isRequired")?,
+            notes_prompt: r.col("notesPrompt")?,
+            sequence_order: r.col("itemSequence")?,
+            rules: r.col("rules")?,
         })
-        .collect())
+    })
+    .await
 }
 
 /// Whether recorded work points at the template or its items: a QC result, an item result or a task.
@@ -174,11 +166,11 @@ pub async fn template_in_use(
                    OR EXISTS (SELECT 1
                                 FROM "Task" t
                                 JOIN "QCChecklistItem" i ON i.id = t."productionChecklistItemId"
-                               WHERE i."templateId" = $1)"#,
+                               WHERE i."templateId" = $1) AS "inUse""#,
             &[&template_id],
         )
         .await?;
-    Ok(row.get(0))
+    row.col("inUse")
 }
 
 pub async fn insert_template(
@@ -186,21 +178,20 @@ pub async fn insert_template(
     template: &Template,
     is_active: bool,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "QCFormTemplate" ("formName", "formType", "version", "description", "isActive")
+    query_id(
+        tx,
+        r#"INSERT INTO "QCFormTemplate" ("formName", "formType", "version", "description", "isActive")
                VALUES ($1, $2, $3, $4, $5)
                RETURNING id"#,
-            &[
-                &template.name,
-                &template.form_type,
-                &template.version,
-                &template.description,
-                &is_active,
-            ],
-        )
-        .await?;
-    Ok(row.get(0))
+        &[
+            &template.name,
+            &template.form_type,
+            &template.version,
+            &template.description,
+            &is_active,
+        ],
+    )
+    .await
 }
 
 /// Updates formType and description, only if they differ.

@@ -3,7 +3,7 @@
 //! The use-cases and their checks are in `service::testing`; these functions only read and write. The
 //! database refuses any change to a submitted form or its results (migration V15).
 
-use crate::db::users::decode;
+use crate::db::row::{RowExt, query_id};
 use crate::db::{DbError, GenericClient, Transaction, qc as db_qc};
 use crate::domain::floor::{
     TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
@@ -20,17 +20,14 @@ pub async fn items(
     let defs = db_qc::items(client, template_id).await?;
     let rows = client
         .query(
-            r#"SELECT id, "rules"->>'testType' FROM "QCChecklistItem" WHERE "templateId" = $1"#,
+            r#"SELECT id, "rules"->>'testType' AS "code" FROM "QCChecklistItem" WHERE "templateId" = $1"#,
             &[&template_id],
         )
         .await?;
     let mut types: HashMap<Uuid, TestType> = HashMap::new();
     for r in &rows {
-        let code: Option<String> = r.try_get(1).map_err(decode)?;
-        types.insert(
-            r.try_get(0).map_err(decode)?,
-            TestType::from_code(code.as_deref()),
-        );
+        let code: Option<String> = r.col("code")?;
+        types.insert(r.col("id")?, TestType::from_code(code.as_deref()));
     }
     Ok(defs
         .into_iter()
@@ -53,7 +50,7 @@ pub async fn open_draft(
             &[&order_id],
         )
         .await?;
-    row.map(|r| Ok((r.try_get(0).map_err(decode)?, r.try_get(1).map_err(decode)?)))
+    row.map(|r| Ok((r.col("id")?, r.col("performedBy")?)))
         .transpose()
 }
 
@@ -82,11 +79,11 @@ pub async fn results(
     rows.iter()
         .map(|r| {
             Ok(StoredResult {
-                test_name: r.try_get(0).map_err(decode)?,
-                test_type: r.try_get(1).map_err(decode)?,
-                result: r.try_get(2).map_err(decode)?,
-                measurements: r.try_get(3).map_err(decode)?,
-                notes: r.try_get(4).map_err(decode)?,
+                test_name: r.col("testName")?,
+                test_type: r.col("testType")?,
+                result: r.col("result")?,
+                measurements: r.col("measurements")?,
+                notes: r.col("notes")?,
             })
         })
         .collect()
@@ -100,7 +97,7 @@ pub async fn submitted_since(
 ) -> Result<Vec<TestingFormSummary>, DbError> {
     let rows = client
         .query(
-            r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", ''),
+            r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
                       f."timestamp"
                  FROM "TestingForm" f LEFT JOIN "User" u ON u.id = f."performedBy"
                 WHERE f."orderId" = $1 AND f."overallStatus" <> 'INCOMPLETE'
@@ -112,10 +109,10 @@ pub async fn submitted_since(
     rows.iter()
         .map(|r| {
             Ok(TestingFormSummary {
-                id: r.try_get(0).map_err(decode)?,
-                status: r.try_get(1).map_err(decode)?,
-                performed_by: r.try_get(2).map_err(decode)?,
-                at: r.try_get(3).map_err(decode)?,
+                id: r.col("id")?,
+                status: r.col("overallStatus")?,
+                performed_by: r.col("performedBy")?,
+                at: r.col("timestamp")?,
             })
         })
         .collect()
@@ -127,14 +124,13 @@ pub async fn insert_draft(
     order_id: Uuid,
     user_id: Uuid,
 ) -> Result<Uuid, DbError> {
-    let row = tx
-        .query_one(
-            r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
+    query_id(
+        tx,
+        r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
                VALUES ($1, $2, 'INCOMPLETE') RETURNING id"#,
-            &[&order_id, &user_id],
-        )
-        .await?;
-    row.try_get(0).map_err(decode)
+        &[&order_id, &user_id],
+    )
+    .await
 }
 
 /// Records who last worked the draft and when.
@@ -204,6 +200,6 @@ pub async fn submit(
         )
         .await?
         .ok_or_else(|| DbError::Conflict("The testing draft was submitted elsewhere".into()))?;
-    let at: Option<NaiveDateTime> = row.try_get(0).map_err(decode)?;
+    let at: Option<NaiveDateTime> = row.col("timestamp")?;
     at.ok_or_else(|| DbError::Query("the submitted testing form has no timestamp".into()))
 }

@@ -1,9 +1,11 @@
 //! `"User"` rows. Users are never deleted: history and the audit trail refer to them.
 
+use crate::db::row::{RowExt, query_all};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
 use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// The columns [`summary_from_row`] reads, in a form `concat!` accepts. A NULL `isActive` counts as
@@ -34,66 +36,51 @@ impl std::fmt::Debug for UserAuth {
 /// Reads the [`summary_cols!`] columns of `row`.
 pub fn summary_from_row(row: &Row) -> Result<UserSummary, DbError> {
     Ok(UserSummary {
-        id: row.try_get("id").map_err(decode)?,
-        username: row.try_get("username").map_err(decode)?,
-        full_name: row.try_get("fullName").map_err(decode)?,
-        initials: row.try_get("initials").map_err(decode)?,
-        role: row.try_get::<_, Role>("role").map_err(decode)?,
-        is_active: row.try_get("isActive").map_err(decode)?,
-        last_login_at: row.try_get("lastLoginAt").map_err(decode)?,
-        must_change_password: row.try_get("mustChangePassword").map_err(decode)?,
+        id: row.col("id")?,
+        username: row.col("username")?,
+        full_name: row.col("fullName")?,
+        initials: row.col("initials")?,
+        role: row.col::<Role>("role")?,
+        is_active: row.col("isActive")?,
+        last_login_at: row.col("lastLoginAt")?,
+        must_change_password: row.col("mustChangePassword")?,
     })
 }
 
 fn auth_from_row(row: &Row) -> Result<UserAuth, DbError> {
     Ok(UserAuth {
         user: summary_from_row(row)?,
-        password_hash: row.try_get("passwordHash").map_err(decode)?,
+        password_hash: row.col("passwordHash")?,
     })
-}
-
-/// A column that does not decode is a schema mismatch, not something the user can fix.
-pub(crate) fn decode(e: tokio_postgres::Error) -> DbError {
-    tracing::error!(error = %e, "unexpected column type");
-    DbError::Query(e.to_string())
 }
 
 /// Every user, ordered by username.
 pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, DbError> {
-    let rows = client
-        .query(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u ORDER BY u."username""#
-            ),
-            &[],
-        )
-        .await?;
-    rows.iter().map(summary_from_row).collect()
+    query_all(
+        client,
+        concat!(
+            "SELECT ",
+            summary_cols!(),
+            r#" FROM "User" u ORDER BY u."username""#
+        ),
+        &[],
+        summary_from_row,
+    )
+    .await
 }
 
 pub async fn count(client: &impl GenericClient) -> Result<i64, DbError> {
     let row = client
-        .query_one(r#"SELECT count(*) FROM "User""#, &[])
+        .query_one(r#"SELECT count(*) AS "count" FROM "User""#, &[])
         .await?;
-    row.try_get(0).map_err(decode)
+    row.col("count")
 }
 
 pub async fn find_by_id(
     client: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u WHERE u.id = $1"#
-            ),
-            &[&id],
-        )
-        .await?;
+    let row = user_row(client, "", "u.id = $1", &id).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
 
@@ -102,16 +89,7 @@ pub async fn find_by_username(
     client: &impl GenericClient,
     username: &str,
 ) -> Result<Option<UserSummary>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#" FROM "User" u WHERE u."username" = $1"#
-            ),
-            &[&username],
-        )
-        .await?;
+    let row = user_row(client, "", BY_USERNAME, &username).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
 
@@ -120,16 +98,7 @@ pub async fn find_auth_by_username(
     client: &impl GenericClient,
     username: &str,
 ) -> Result<Option<UserAuth>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#", u."passwordHash" FROM "User" u WHERE u."username" = $1"#
-            ),
-            &[&username],
-        )
-        .await?;
+    let row = user_row(client, WITH_HASH, BY_USERNAME, &username).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
 
@@ -137,17 +106,27 @@ pub async fn find_auth_by_id(
     client: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<UserAuth>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                summary_cols!(),
-                r#", u."passwordHash" FROM "User" u WHERE u.id = $1"#
-            ),
-            &[&id],
-        )
-        .await?;
+    let row = user_row(client, WITH_HASH, "u.id = $1", &id).await?;
     row.as_ref().map(auth_from_row).transpose()
+}
+
+const BY_USERNAME: &str = r#"u."username" = $1"#;
+/// The column [`auth_from_row`] reads beside the summary's.
+const WITH_HASH: &str = r#", u."passwordHash""#;
+
+/// The row of the one user matching `condition` (on `u`, with `value` as `$1`): the [`summary_cols!`]
+/// columns followed by `extra`.
+async fn user_row(
+    client: &impl GenericClient,
+    extra: &str,
+    condition: &str,
+    value: &(dyn ToSql + Sync),
+) -> Result<Option<Row>, DbError> {
+    let sql = format!(
+        r#"SELECT {}{extra} FROM "User" u WHERE {condition}"#,
+        summary_cols!()
+    );
+    Ok(client.query_opt(sql.as_str(), &[value]).await?)
 }
 
 // Writes go through the schema's checked functions (docs/security.md): the station role cannot
@@ -162,7 +141,7 @@ pub async fn insert(
 ) -> Result<Option<UserSummary>, DbError> {
     let row = client
         .query_one(
-            "SELECT app_user_create($1, $2, $3, $4, $5, $6)",
+            r#"SELECT app_user_create($1, $2, $3, $4, $5, $6) AS "id""#,
             &[
                 &new.username,
                 &password_hash,
@@ -173,7 +152,7 @@ pub async fn insert(
             ],
         )
         .await?;
-    match row.try_get::<_, Option<Uuid>>(0).map_err(decode)? {
+    match row.col::<Option<Uuid>>("id")? {
         Some(id) => find_by_id(client, id).await,
         None => Ok(None),
     }
@@ -184,13 +163,9 @@ async fn change(
     client: &impl GenericClient,
     id: Uuid,
     sql: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    params: &[&(dyn ToSql + Sync)],
 ) -> Result<Option<UserSummary>, DbError> {
-    let found: bool = client
-        .query_one(sql, params)
-        .await?
-        .try_get(0)
-        .map_err(decode)?;
+    let found: bool = client.query_one(sql, params).await?.col("found")?;
     if found {
         find_by_id(client, id).await
     } else {
@@ -209,7 +184,7 @@ pub async fn set_password(
     change(
         client,
         id,
-        "SELECT app_user_set_password($1, $2, $3)",
+        r#"SELECT app_user_set_password($1, $2, $3) AS "found""#,
         &[&id, &password_hash, &must_change],
     )
     .await
@@ -223,7 +198,7 @@ pub async fn set_role(
     change(
         client,
         id,
-        "SELECT app_user_set_role($1, $2)",
+        r#"SELECT app_user_set_role($1, $2) AS "found""#,
         &[&id, &role],
     )
     .await
@@ -238,7 +213,7 @@ pub async fn set_active(
     change(
         client,
         id,
-        "SELECT app_user_set_active($1, $2)",
+        r#"SELECT app_user_set_active($1, $2) AS "found""#,
         &[&id, &active],
     )
     .await
@@ -248,10 +223,9 @@ pub async fn set_active(
 pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool, DbError> {
     client
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false))"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false)) AS "exists""#,
             &[],
         )
         .await?
-        .try_get(0)
-        .map_err(decode)
+        .col("exists")
 }

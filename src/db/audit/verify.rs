@@ -1,199 +1,13 @@
-//! The hash-chained audit trail (docs/audit.md): sealing committed audit rows onto the chain, the
-//! retention cleanup, and `audit verify`.
-//!
-//! Verification recomputes everything itself from the stored columns with built-in SQL functions only,
-//! never with a function of the schema: a function can be replaced by whoever owns the schema, and a
-//! verifier that trusted it could be made to agree with a changed record.
+//! `audit verify`: the chain walk, every audited row against its last image, the audit machinery, and unattributed writes.
 
 use crate::auth::sha256_hex;
+use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient};
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
-use std::time::Duration;
-use tokio::sync::Notify;
 
-/// Every audited table and the column its audit rows are keyed by.
-pub const AUDITED: &[(&str, &str)] = &[
-    ("User", "id"),
-    ("UserSession", "id"),
-    ("LoginThrottle", "id"),
-    ("SystemSetting", "id"),
-    ("SystemNotification", "id"),
-    ("Part", "id"),
-    ("Assembly", "id"),
-    ("AssemblyComponent", "id"),
-    ("Category", "id"),
-    ("WorkInstruction", "id"),
-    ("WorkInstructionStep", "id"),
-    ("Tool", "id"),
-    ("ProductionOrder", "id"),
-    ("BasinConfiguration", "id"),
-    ("FaucetConfiguration", "id"),
-    ("SprayerConfiguration", "id"),
-    ("OrderAccessory", "id"),
-    ("OrderStatusHistory", "id"),
-    ("OrderDraft", "id"),
-    ("Document", "id"),
-    ("OrderDocument", "id"),
-    ("DocumentContent", "documentId"),
-    ("BillOfMaterials", "id"),
-    ("BOMItem", "id"),
-    ("QCFormTemplate", "id"),
-    ("QCChecklistItem", "id"),
-    ("QCResult", "id"),
-    ("QCItemResult", "id"),
-    ("TaskList", "id"),
-    ("Task", "id"),
-    ("TaskTool", "id"),
-    ("TaskPart", "id"),
-    ("TestingForm", "id"),
-    ("TestResult", "id"),
-    ("PackagingChecklist", "id"),
-    ("PackagingItem", "id"),
-    ("ServiceOrder", "id"),
-    ("ServiceOrderItem", "id"),
-];
-
-/// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.
-const UPDATE_NOT_AUDITED: &[&str] = &["UserSession", "DocumentContent"];
-
-/// The actions the audit trigger (and the baselines and retention) write: row images. Other actions are
-/// explicit notes beside them (a status override's reason) and describe no row.
-const IMAGE_ACTIONS: &str = "('INSERT', 'UPDATE', 'DELETE', 'BASELINE', 'RETAINED')";
-
-/// The link before the first one.
-pub const GENESIS_LINK: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The text of an audit row that its link covers; the sealer (`audit_seal`) builds the same array.
-const ROW_CONTENT: &str = r#"jsonb_build_array(a."seq", a.id, a."userId", a."sessionId", a."dbRole", a."action", a."entityType", a."entityId", a."oldValues", a."newValues", a."ipAddress", a."userAgent", a."timestamp")::text"#;
-
-/// How many pending entries (each the rows of one statement) one sealing transaction takes.
-const SEAL_BATCH: i32 = 200;
-
-// ------------------------------------------------------------------------------------------------
-// Sealing
-// ------------------------------------------------------------------------------------------------
-
-/// Woken when this process opens a write transaction; the station's sealer waits on it, so an idle
-/// station does nothing.
-static SEAL_WANTED: Notify = Notify::const_new();
-
-/// Records that this process is writing, so its sealer seals once the write has committed.
-pub fn note_write() {
-    SEAL_WANTED.notify_one();
-}
-
-/// What one sealing transaction did.
-enum Batch {
-    /// Another sealer was at work (and the caller did not wait).
-    Busy,
-    /// Rows sealed, and whether pending entries are left beyond this batch.
-    Sealed { rows: i64, more: bool },
-}
-
-/// One sealing transaction of at most [`SEAL_BATCH`] pending entries.
-async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, DbError> {
-    let row = client
-        .query_one(
-            r#"SELECT audit_seal($1, $2), EXISTS (SELECT 1 FROM "AuditPending")"#,
-            &[&wait, &SEAL_BATCH],
-        )
-        .await?;
-    let d = super::users::decode;
-    let rows: i64 = row.try_get(0).map_err(d)?;
-    Ok(if rows < 0 {
-        Batch::Busy
-    } else {
-        Batch::Sealed {
-            rows,
-            more: row.try_get(1).map_err(d)?,
-        }
-    })
-}
-
-/// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
-/// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
-pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, DbError> {
-    let mut total = 0;
-    loop {
-        match seal_batch(client, wait).await? {
-            Batch::Busy => return Ok(None),
-            Batch::Sealed { rows, more } => {
-                total += rows;
-                if !more || rows == 0 {
-                    return Ok(Some(total));
-                }
-            }
-        }
-    }
-}
-
-/// The station's sealer: after writes, waits a moment (so a burst is sealed at once) and seals, a batch
-/// per connection taken from the pool, so a request never waits long for a connection. Runs until the
-/// process ends; the caller seals once more, waiting, before it exits.
-pub async fn run_sealer(pool: deadpool_postgres::Pool) {
-    loop {
-        SEAL_WANTED.notified().await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        loop {
-            let outcome = match pool.get().await {
-                Ok(client) => seal_batch(&client, false).await,
-                Err(e) => Err(DbError::from(e)),
-            };
-            match outcome {
-                Ok(Batch::Sealed { rows, more: true }) if rows > 0 => continue,
-                Ok(Batch::Sealed { .. }) => {}
-                // Another station is sealing; it may not see our rows yet, so try again shortly.
-                Ok(Batch::Busy) => note_write(),
-                Err(e) => {
-                    tracing::warn!(error = %e, "sealing the audit trail failed; will retry");
-                    tokio::time::sleep(Duration::from_secs(5)).await;
-                    note_write();
-                }
-            }
-            break;
-        }
-    }
-}
-
-/// Runs the retention cleanup; returns the number of audit rows removed.
-pub async fn cleanup(client: &impl GenericClient) -> Result<i32, DbError> {
-    client
-        .query_one("SELECT cleanup_old_audit_logs()", &[])
-        .await?
-        .try_get(0)
-        .map_err(super::users::decode)
-}
-
-/// The end of the chain: what a plant records outside the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainHead {
-    pub position: i64,
-    pub link: String,
-    pub sealed_at: chrono::NaiveDateTime,
-}
-
-pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT "position", "link"::text, "sealedAt" FROM "AuditChain"
-               ORDER BY "position" DESC LIMIT 1"#,
-            &[],
-        )
-        .await?;
-    row.map(|r| {
-        Ok(ChainHead {
-            position: r.try_get(0).map_err(super::users::decode)?,
-            link: r.try_get(1).map_err(super::users::decode)?,
-            sealed_at: r.try_get(2).map_err(super::users::decode)?,
-        })
-    })
-    .transpose()
-}
-
-// ------------------------------------------------------------------------------------------------
-// Verification
-// ------------------------------------------------------------------------------------------------
+use super::seal::seal;
+use super::{AUDITED, GENESIS_LINK, IMAGE_ACTIONS, ROW_CONTENT, UPDATE_NOT_AUDITED};
 
 /// One thing `audit verify` found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,8 +74,8 @@ impl VerifyReport {
 /// Walks the whole chain in position order and recomputes every link.
 pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, DbError> {
     let sql = format!(
-        r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text, c."link"::text,
-                  c."details"::text, c."entityType", c."entityId",
+        r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text AS "prevLink", c."link"::text AS "link",
+                  c."details"::text AS "details", c."entityType", c."entityId",
                   a."seq" IS NOT NULL AS present, a."entityType" AS row_type, a."entityId" AS row_entity,
                   {ROW_CONTENT} AS content
              FROM "AuditChain" c LEFT JOIN "AuditLog" a ON a."seq" = c."auditSeq"
@@ -275,21 +89,20 @@ pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, Db
     let mut prev: Option<(i64, String)> = None;
     let mut first_prev_link = None;
     let mut latest_checkpoint: Option<(i64, String)> = None;
-    let d = super::users::decode;
     while let Some(row) = stream.next().await {
         let row = row?;
-        let position: i64 = row.try_get(0).map_err(d)?;
-        let kind: String = row.try_get(1).map_err(d)?;
-        let seq: Option<i64> = row.try_get(2).map_err(d)?;
-        let prev_link: String = row.try_get(3).map_err(d)?;
-        let link: String = row.try_get(4).map_err(d)?;
-        let details: Option<String> = row.try_get(5).map_err(d)?;
-        let chain_type: Option<String> = row.try_get(6).map_err(d)?;
-        let chain_entity: Option<String> = row.try_get(7).map_err(d)?;
-        let present: bool = row.try_get(8).map_err(d)?;
-        let row_type: Option<String> = row.try_get(9).map_err(d)?;
-        let row_entity: Option<String> = row.try_get(10).map_err(d)?;
-        let content: Option<String> = row.try_get(11).map_err(d)?;
+        let position: i64 = row.col("position")?;
+        let kind: String = row.col("kind")?;
+        let seq: Option<i64> = row.col("auditSeq")?;
+        let prev_link: String = row.col("prevLink")?;
+        let link: String = row.col("link")?;
+        let details: Option<String> = row.col("details")?;
+        let chain_type: Option<String> = row.col("entityType")?;
+        let chain_entity: Option<String> = row.col("entityId")?;
+        let present: bool = row.col("present")?;
+        let row_type: Option<String> = row.col("row_type")?;
+        let row_entity: Option<String> = row.col("row_entity")?;
+        let content: Option<String> = row.col("content")?;
         report.links += 1;
         let name = || {
             let table = row_type.clone().or(chain_type.clone());
@@ -453,18 +266,17 @@ async fn verify_table(
                       COALESCE(cur.j, last."newValues") AS image
                  FROM cur FULL JOIN last ON last."entityId" = cur.k
            )
-           SELECT entity, problem, image, (SELECT count(*) FROM compared WHERE live AND problem IS NULL)
+           SELECT entity, problem, image, (SELECT count(*) FROM compared WHERE live AND problem IS NULL) AS "liveCount"
              FROM compared WHERE problem IS NOT NULL
             ORDER BY entity LIMIT $2"#,
         image = image_sql(table),
     );
     let rows = client.query(sql.as_str(), &[&table, &limit]).await?;
-    let d = super::users::decode;
     let mut problems = Vec::new();
     for r in &rows {
-        let entity: String = r.try_get(0).map_err(d)?;
-        let what: String = r.try_get(1).map_err(d)?;
-        let image: Option<serde_json::Value> = r.try_get(2).map_err(d)?;
+        let entity: String = r.col("entity")?;
+        let what: String = r.col("problem")?;
+        let image: Option<serde_json::Value> = r.col("image")?;
         let build = build_of(client, table, image.as_ref()).await?;
         problems.push(Problem {
             table: table.to_string(),
@@ -474,12 +286,14 @@ async fn verify_table(
         });
     }
     let matched = match rows.first() {
-        Some(r) => r.try_get(3).map_err(d)?,
+        Some(r) => r.col("liveCount")?,
         None => client
-            .query_one(format!(r#"SELECT count(*) FROM "{table}""#).as_str(), &[])
+            .query_one(
+                format!(r#"SELECT count(*) AS "count" FROM "{table}""#).as_str(),
+                &[],
+            )
             .await?
-            .try_get(0)
-            .map_err(d)?,
+            .col("count")?,
     };
     Ok((matched, problems))
 }
@@ -527,7 +341,7 @@ async fn build_of(
                 order_id = client
                     .query_opt(*sql, &[&parent])
                     .await?
-                    .and_then(|r| r.try_get::<_, Option<String>>(0).ok().flatten());
+                    .and_then(|r| r.try_get::<_, Option<String>>("orderId").ok().flatten());
                 break;
             }
         }
@@ -538,7 +352,7 @@ async fn build_of(
     Ok(client
         .query_opt(order_sql, &[&order_id])
         .await?
-        .and_then(|r| r.try_get(0).ok()))
+        .and_then(|r| r.try_get("buildNumber").ok()))
 }
 
 /// Audit triggers that are missing or disabled, and audit rows that never reached the chain.
@@ -549,19 +363,18 @@ async fn verify_machinery(
     let mut problems = Vec::new();
     let rows = client
         .query(
-            r#"SELECT c.relname::text, t.tgname::text, t.tgenabled::text
+            r#"SELECT c.relname::text AS "table", t.tgname::text AS "name", t.tgenabled::text AS "enabled"
                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                 WHERE c.relnamespace = 'public'::regnamespace
                   AND t.tgname IN ('audit_insert', 'audit_update', 'audit_delete', 'audit_enqueue')"#,
             &[],
         )
         .await?;
-    let d = super::users::decode;
     let mut present = std::collections::HashMap::new();
     for r in rows {
-        let table: String = r.try_get(0).map_err(d)?;
-        let name: String = r.try_get(1).map_err(d)?;
-        let enabled: String = r.try_get(2).map_err(d)?;
+        let table: String = r.col("table")?;
+        let name: String = r.col("name")?;
+        let enabled: String = r.col("enabled")?;
         present.insert((table, name), enabled);
     }
     let mut expected: Vec<(String, String)> = vec![("AuditLog".into(), "audit_enqueue".into())];
@@ -605,9 +418,9 @@ async fn verify_machinery(
         )
         .await?;
     for r in rows {
-        let seq: i64 = r.try_get(0).map_err(d)?;
-        let table: String = r.try_get(1).map_err(d)?;
-        let entity: String = r.try_get(2).map_err(d)?;
+        let seq: i64 = r.col("seq")?;
+        let table: String = r.col("entityType")?;
+        let entity: String = r.col("entityId")?;
         problems.push(Problem {
             table: "AuditLog".into(),
             record: format!("seq {seq}"),
@@ -626,17 +439,15 @@ async fn unattributed(
     let filter = format!(
         r#"a."userId" IS NULL AND a."dbRole" = '{}' AND a."action" IN {IMAGE_ACTIONS}
            AND a."entityType" <> 'LoginThrottle'"#,
-        super::roles::STATION_ROLE
+        crate::db::roles::STATION_ROLE
     );
-    let d = super::users::decode;
     let count: i64 = client
         .query_one(
-            format!(r#"SELECT count(*) FROM "AuditLog" a WHERE {filter}"#).as_str(),
+            format!(r#"SELECT count(*) AS "count" FROM "AuditLog" a WHERE {filter}"#).as_str(),
             &[],
         )
         .await?
-        .try_get(0)
-        .map_err(d)?;
+        .col("count")?;
     let rows = client
         .query(
             format!(
@@ -650,12 +461,12 @@ async fn unattributed(
     let mut list = Vec::new();
     for r in rows {
         list.push(Unattributed {
-            seq: r.try_get(0).map_err(d)?,
-            at: r.try_get(1).map_err(d)?,
-            action: r.try_get(2).map_err(d)?,
-            table: r.try_get(3).map_err(d)?,
-            entity: r.try_get(4).map_err(d)?,
-            station: r.try_get(5).map_err(d)?,
+            seq: r.col("seq")?,
+            at: r.col("timestamp")?,
+            action: r.col("action")?,
+            table: r.col("entityType")?,
+            entity: r.col("entityId")?,
+            station: r.col("userAgent")?,
         });
     }
     Ok((count, list))

@@ -1,0 +1,59 @@
+//! Reading a column of a result row by the name the statement gives it.
+
+use crate::db::{DbError, GenericClient};
+use tokio_postgres::Row;
+use tokio_postgres::types::{FromSql, ToSql};
+
+/// By-name column access with one error mapping for every repository.
+pub trait RowExt {
+    /// The column `name` (exactly as PostgreSQL returns it: camelCase quoted identifiers keep their
+    /// case), decoded as `T`.
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, DbError>;
+}
+
+impl RowExt for Row {
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, DbError> {
+        self.try_get(name).map_err(|e| decode(name, e))
+    }
+}
+
+/// A column that is missing or does not decode is a schema mismatch, not something the user can fix.
+fn decode(column: &str, e: tokio_postgres::Error) -> DbError {
+    tracing::error!(column, error = %e, "unexpected column type");
+    DbError::Query(e.to_string())
+}
+
+/// Runs `sql` and decodes every row it returns with `from_row`.
+pub async fn query_all<T>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    from_row: impl Fn(&Row) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    client
+        .query(sql, params)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Runs a statement that returns one row with an `id` column (an `INSERT ... RETURNING id`) and reads it.
+pub async fn query_id(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<uuid::Uuid, DbError> {
+    client.query_one(sql, params).await?.col("id")
+}
+
+/// Runs a statement returning at most one row and reads its column `name`; `None` without a row.
+pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    name: &str,
+) -> Result<Option<T>, DbError> {
+    let row = client.query_opt(sql, params).await?;
+    row.map(|r| r.col(name)).transpose()
+}

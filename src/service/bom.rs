@@ -3,7 +3,7 @@
 //! Whoever may see the build may see its BOM: the order detail's rule, checked here again because a
 //! screen's check is only a courtesy.
 
-use super::orders::require_viewer;
+use super::guard::require_viewer;
 use super::{ServiceCtx, authenticate};
 use crate::db::{DbError, bom as db_bom};
 use crate::msg::{Reply, Request};

@@ -3,7 +3,7 @@
 //! The desk's moves and BOM approval go through the ordinary `Transition` and `ApproveBom` requests; this
 //! module only reads (and writes the shortage's CSV file).
 
-use super::export::{station_dir, write_rendered};
+use super::files::{station_dir, write_rendered};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::{DbError, desk as db_desk};
 use crate::domain::Role;

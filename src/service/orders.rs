@@ -3,13 +3,18 @@
 //! Every role check here is binding (the screens only mirror them). Every write is one transaction opened
 //! with [`begin_as`], so the audit trigger names the acting user and a refusal leaves nothing behind.
 
+use super::guard::{
+    check_acting, check_acting_unless_admin, lock_order, moved_on, order_not_found, refuse,
+    require_viewer,
+};
+use super::moves::{move_status, notify_qc_failure};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::orders::{self, Cursor, LockedOrder, NewHistory, QueueFilter};
 use crate::db::{DbError, GenericClient, Transaction, begin_as, bom as db_bom, users};
 use crate::domain::Role;
 use crate::domain::bom::{BomError, GeneratedBom, generate};
-use crate::domain::lifecycle::{self, Candidate, Precondition, QcGate, Transition};
+use crate::domain::lifecycle::{self, Candidate, Precondition, Transition};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::{
     AttachmentInfo, AttachmentSpec, BuildConfig, CreatedOrder, NewOrder, NumberCheck, OrderDetail,
@@ -136,10 +141,6 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 // Role checks
 // ------------------------------------------------------------------------------------------------
 
-fn refuse(who: &Authed, what: &str) -> DbError {
-    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
-}
-
 fn is_coordinating(role: Role) -> bool {
     matches!(role, Role::ProductionCoordinator | Role::Admin)
 }
@@ -167,19 +168,6 @@ fn require_assigner(who: &Authed) -> Result<(), DbError> {
     } else {
         Err(refuse(who, "assign orders"))
     }
-}
-
-/// The service department sees no production data at all (section 1).
-pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
-    if who.user.role == Role::ServiceDepartment {
-        Err(refuse(who, "view production orders"))
-    } else {
-        Ok(())
-    }
-}
-
-pub(crate) fn order_not_found() -> DbError {
-    DbError::NotFound("Order".into())
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -623,24 +611,6 @@ pub struct TransitionRequest {
     pub override_reason: Option<String>,
 }
 
-/// The refusal when another station moved the build first (2.3 step 3).
-pub(crate) async fn moved_on(
-    client: &impl GenericClient,
-    locked: &LockedOrder,
-) -> Result<DbError, DbError> {
-    let (build, status) = orders::current_status(client, locked.id)
-        .await?
-        .unwrap_or((locked.build_number.clone(), locked.status));
-    let by = orders::latest_status_change(client, locked.id).await?;
-    Ok(DbError::Conflict(match by {
-        Some((name, at)) => format!(
-            "Build {build} is now {status} (changed by {name} at {}); your change was not saved",
-            at.format("%H:%M")
-        ),
-        None => format!("Build {build} is now {status}; your change was not saved"),
-    }))
-}
-
 /// Performs one of T1-T10 (workflow.md 2.3), normally or as an ADMIN override (2.5).
 async fn transition(
     ctx: &ServiceCtx,
@@ -675,9 +645,7 @@ async fn transition(
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = orders::lock(&tx, req.order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    let locked = lock_order(&tx, req.order_id).await?;
     if locked.status != from {
         return Err(moved_on(&tx, &locked).await?);
     }
@@ -685,40 +653,17 @@ async fn transition(
         check_acting(&who, &locked)?;
         check_precondition(&tx, t, &locked).await?;
     }
-    // D3: the assignee stays only if their role fits the new status.
-    let (assignee, cleared) = match &locked.assignee {
-        Some((id, _, role)) if lifecycle::keeps_assignee(*role, to) => (Some(*id), None),
-        Some((_, name, _)) => (None, Some(lifecycle::assignment_cleared_note(name))),
-        None => (None, None),
-    };
-    if !orders::set_status(&tx, locked.id, from, to, assignee).await? {
-        return Err(moved_on(&tx, &locked).await?);
-    }
-    on_enter_status(&tx, &locked, t, who.user.id, reason.as_deref()).await?;
-
     let mut notes: Vec<String> = Vec::new();
     if let Some(r) = &reason {
         notes.push(lifecycle::override_notes(from, to, r));
     }
     notes.extend(note);
-    notes.extend(cleared);
-    let notes = (!notes.is_empty()).then(|| notes.join("; "));
-    orders::insert_history(
-        &tx,
-        &NewHistory {
-            order_id: locked.id,
-            user_id: who.user.id,
-            action: if reason.is_some() {
-                lifecycle::OVERRIDE_ACTION
-            } else {
-                t.action
-            },
-            old_status: Some(from),
-            new_status: to,
-            notes: notes.as_deref(),
-        },
-    )
-    .await?;
+    let action = if reason.is_some() {
+        lifecycle::OVERRIDE_ACTION
+    } else {
+        t.action
+    };
+    move_status(&tx, &who, &locked, t, action, reason.as_deref(), notes).await?;
     if let Some(r) = &reason {
         orders::insert_override_audit(&tx, locked.id, from, to, r).await?;
         // A normal T4/T9 notifies from the QC submission; an override along those paths does it here.
@@ -729,88 +674,6 @@ async fn transition(
     tx.commit().await?;
     tracing::info!(order = %locked.id, %from, %to, overridden = reason.is_some(), "status changed");
     updated_row(&client, locked.id).await
-}
-
-/// The acting rule (D2): an assigned build is worked only by its assignee.
-pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
-    let assignee = locked
-        .assignee
-        .as_ref()
-        .map(|(id, name, _)| (*id, name.as_str()));
-    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)
-}
-
-/// Locks the build for a write of the floor: it must still be in `status` (else the "moved on" refusal,
-/// naming who changed it) and be worked by `who` under the acting rule (D2).
-pub(crate) async fn lock_in_status(
-    tx: &Transaction<'_>,
-    who: &Authed,
-    order_id: Uuid,
-    status: OrderStatus,
-) -> Result<LockedOrder, DbError> {
-    let locked = orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    if locked.status != status {
-        return Err(moved_on(tx, &locked).await?);
-    }
-    // ADMIN steps in on the floor as on the task list; everyone else follows the acting rule.
-    if who.user.role != Role::Admin {
-        check_acting(who, &locked)?;
-    }
-    Ok(locked)
-}
-
-/// The QC-gated move of a submitted QC result (T3, T4, T8 or T9), made inside the submission's own
-/// transaction with the mechanics of [`transition`] (2.3): the conditional update, D3, the history row,
-/// the side effects of entering the status and, on a failure, the coordinators' notification (2.7).
-/// The caller holds the row lock from `orders::lock`, has checked the role and the acting rule, and has
-/// written the result; `Request::Transition` keeps refusing these moves.
-pub(crate) async fn qc_transition(
-    tx: &Transaction<'_>,
-    who: &Authed,
-    locked: &LockedOrder,
-    gate: QcGate,
-    reason: Option<&str>,
-) -> Result<OrderStatus, DbError> {
-    let t = lifecycle::for_qc_gate(gate)
-        .ok_or_else(|| DbError::Query(format!("no transition for {gate:?}")))?;
-    if locked.status != t.from {
-        return Err(moved_on(tx, locked).await?);
-    }
-    let (assignee, cleared) = match &locked.assignee {
-        Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),
-        Some((_, name, _)) => (None, Some(lifecycle::assignment_cleared_note(name))),
-        None => (None, None),
-    };
-    if !orders::set_status(tx, locked.id, t.from, t.to, assignee).await? {
-        return Err(moved_on(tx, locked).await?);
-    }
-    let reason = reason.filter(|_| gate.is_failure());
-    on_enter_status(tx, locked, t, who.user.id, reason).await?;
-    let notes: Vec<String> = reason
-        .map(str::to_string)
-        .into_iter()
-        .chain(cleared)
-        .collect();
-    let notes = (!notes.is_empty()).then(|| notes.join("; "));
-    orders::insert_history(
-        tx,
-        &NewHistory {
-            order_id: locked.id,
-            user_id: who.user.id,
-            action: t.action,
-            old_status: Some(t.from),
-            new_status: t.to,
-            notes: notes.as_deref(),
-        },
-    )
-    .await?;
-    if gate.is_failure() {
-        notify_qc_failure(tx, locked, gate, reason.unwrap_or_default()).await?;
-    }
-    tracing::info!(order = %locked.id, from = %t.from, to = %t.to, "status changed by a QC result");
-    Ok(t.to)
 }
 
 /// The precondition of a normal move, against the locked row (2.2).
@@ -870,66 +733,6 @@ async fn check_precondition(
     }
 }
 
-/// The point where entering `t.to` has its side effects, inside the transition's transaction (2.2): the
-/// task list on the first entry to READY_FOR_PRODUCTION, the rework task after T9 and the packaging
-/// checklist at TESTING_COMPLETE. Those records belong to the floor-record use-cases, which write them
-/// from here; the lifecycle itself adds nothing, so a move without them is complete as it is.
-/// The floor records a status brings with it (workflow.md section 3), in the move's own transaction:
-/// the task list on entering READY_FOR_PRODUCTION (or the rework task after a Final QC failure), the
-/// packaging checklist on entering TESTING_COMPLETE. `reason` is a QC failure's or an override's reason.
-async fn on_enter_status(
-    tx: &Transaction<'_>,
-    order: &LockedOrder,
-    t: &Transition,
-    user_id: Uuid,
-    reason: Option<&str>,
-) -> Result<(), DbError> {
-    match t.to {
-        OrderStatus::ReadyForProduction => {
-            super::tasks::on_enter_production(tx, order, t.from, user_id, reason).await
-        }
-        OrderStatus::TestingComplete => {
-            super::packaging::on_enter_testing_complete(tx, order, user_id).await
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Tells every active coordinator that a build failed QC (2.7, D9).
-async fn notify_qc_failure(
-    tx: &Transaction<'_>,
-    order: &LockedOrder,
-    gate: QcGate,
-    reason: &str,
-) -> Result<(), DbError> {
-    let (title, what, back) = match gate {
-        QcGate::FinalQcFail => (
-            "Final QC failed",
-            "Final QC",
-            OrderStatus::ReadyForProduction,
-        ),
-        _ => ("Pre-QC failed", "Pre-QC", OrderStatus::PartsSent),
-    };
-    let message = format!(
-        "{}-{} failed {what}: {reason}. Back to {back}.",
-        order.po_number, order.build_number
-    );
-    let id = order.id.to_string();
-    notifications::enqueue_for_role(
-        tx,
-        Role::ProductionCoordinator,
-        &NewNotification {
-            title,
-            message: &message,
-            kind: "QC_REQUIRED",
-            related_entity_type: Some(PRODUCTION_ORDER),
-            related_entity_id: Some(&id),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 // ------------------------------------------------------------------------------------------------
 // Assignment
 // ------------------------------------------------------------------------------------------------
@@ -965,9 +768,7 @@ async fn assign(
         }),
     )
     .map_err(DbError::Invalid)?;
-    let locked = orders::lock(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    let locked = lock_order(&tx, order_id).await?;
     if locked.status != expected {
         return Err(moved_on(&tx, &locked).await?);
     }
@@ -1097,9 +898,7 @@ async fn update_build(
     };
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = orders::lock(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    let locked = lock_order(&tx, order_id).await?;
     let not_editable = |status: OrderStatus| {
         DbError::Conflict(format!(
             "Build {} is now {status}; its configuration can no longer be changed",
@@ -1164,18 +963,14 @@ async fn lock_for_bom(
     who: &Authed,
     order_id: Uuid,
 ) -> Result<LockedOrder, DbError> {
-    let locked = orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    let locked = lock_order(tx, order_id).await?;
     if locked.status != OrderStatus::OrderCreated {
         return Err(DbError::Conflict(format!(
             "Build {} is now {}; its BOM can no longer be changed",
             locked.build_number, locked.status
         )));
     }
-    if who.user.role != Role::Admin {
-        check_acting(who, &locked)?;
-    }
+    check_acting_unless_admin(who, &locked)?;
     Ok(locked)
 }
 

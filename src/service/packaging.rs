@@ -1,8 +1,8 @@
 //! The packaging checklist (workflow.md section 3): generated on entering TESTING_COMPLETE, filled in by
 //! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
-use super::orders::{lock_in_status, order_not_found, require_viewer};
-use super::testing::{floor_header, require_floor_worker};
+use super::floor::floor_header;
+use super::guard::{lock_in_status, order_not_found, require_floor_worker, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::packaging::{self as db_packaging, ItemRow};

@@ -4,7 +4,8 @@
 //! draft's performer edits it (D7), and an assigned build is worked only by its assignee (D2). A submit is
 //! one transaction: the answers, the signature, the storeTo copies and the status move (T3, T4, T8, T9).
 
-use super::orders::{check_acting, moved_on, order_not_found, qc_transition, require_viewer};
+use super::guard::{check_acting, lock_order, moved_on, order_not_found, refuse, require_viewer};
+use super::moves::qc_transition;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
@@ -92,10 +93,6 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 // ------------------------------------------------------------------------------------------------
 // Rules
 // ------------------------------------------------------------------------------------------------
-
-fn refuse(who: &Authed, what: &str) -> DbError {
-    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
-}
 
 /// Filling in, saving and signing QC forms is QC_PERSON's alone.
 fn require_inspector(who: &Authed) -> Result<(), DbError> {
@@ -208,9 +205,7 @@ async fn lock_for_qc(
     order_id: Uuid,
     qc_type: FormType,
 ) -> Result<LockedOrder, DbError> {
-    let locked = db_orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    let locked = lock_order(tx, order_id).await?;
     if db_qc::status_for_form(qc_type) != Some(locked.status) {
         return Err(moved_on(tx, &locked).await?);
     }
@@ -353,9 +348,7 @@ async fn discard_draft(
     }
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    db_orders::lock(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    lock_order(&tx, order_id).await?;
     let draft = db_qc::open_draft(&tx, order_id, qc_type)
         .await?
         .ok_or_else(|| {
@@ -616,8 +609,8 @@ async fn certificate(
     {
         return Err(DbError::Invalid(CERTIFICATE_FINAL_PASS_ONLY.into()));
     }
-    let dir = crate::service::export::station_dir(dir)?;
-    let paths = crate::service::export::write_rendered(&dir, move |printed_at| {
+    let dir = super::files::station_dir(dir)?;
+    let paths = super::files::write_rendered(&dir, move |printed_at| {
         vec![crate::export::ExportFile {
             name: qc_certificate::file_name(&result, printed_at),
             bytes: qc_certificate::render(&result, printed_at),

@@ -1,15 +1,15 @@
 //! The assembly floor's task lists: generated with the move into READY_FOR_PRODUCTION, completed and
 //! reopened by assemblers (workflow.md section 3, D5, D6).
 
+use super::guard::{
+    check_acting_unless_admin, lock_order, order_not_found, require_floor_worker, require_viewer,
+};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::tasks::{self as db_tasks, NewTask};
 use crate::db::{DbError, GenericClient, Transaction, begin_as};
-use crate::domain::Role;
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
-use crate::service::orders::check_acting;
-use crate::service::testing::require_floor_worker;
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (D6); a return after a Final QC
@@ -50,7 +50,7 @@ async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbErr
     let estimates = db_tasks::estimates(tx, template.id).await?;
     let record = db_orders::load(tx, order.id)
         .await?
-        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+        .ok_or_else(order_not_found)?;
     let bom = crate::db::bom::document(tx, order.id, None).await?;
     let planned = tasks::plan(
         &items,
@@ -123,12 +123,12 @@ pub async fn task_list(
     order_id: Uuid,
 ) -> Result<TaskListView, DbError> {
     let who = authenticate(ctx, token).await?;
-    super::orders::require_viewer(&who)?;
+    require_viewer(&who)?;
     let client = ctx.pool.get().await?;
     let status = db_orders::current_status(&client, order_id)
         .await?
         .map(|(_, s)| s)
-        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+        .ok_or_else(order_not_found)?;
     let (list_id, assembly_type, generated_at) = db_tasks::active_list(&client, order_id)
         .await?
         .ok_or_else(|| DbError::NotFound("Task list".into()))?;
@@ -154,12 +154,8 @@ async fn guard(
     let order_id = db_tasks::order_of_task(tx, task_id)
         .await?
         .ok_or_else(task_not_found)?;
-    let locked = db_orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(|| DbError::NotFound("Order".into()))?;
-    if who.user.role != Role::Admin {
-        check_acting(who, &locked)?;
-    }
+    let locked = lock_order(tx, order_id).await?;
+    check_acting_unless_admin(who, &locked)?;
     if let Some(reason) = lock_reason(tx, order_id, locked.status).await? {
         return Err(DbError::Invalid(reason));
     }

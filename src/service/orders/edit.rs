@@ -1,8 +1,8 @@
 //! Editing a build's configuration while it is ORDER_CREATED (section 7).
 
 use super::entry::field_errors_text;
-use super::{bom_failed, require_editor, updated_row};
-use crate::db::orders::{self, NewHistory};
+use super::{bom_failed, record_config_history, require_editor, updated_row};
+use crate::db::orders;
 use crate::db::{DbError, begin_as, bom as db_bom};
 use crate::domain::bom::generate;
 use crate::domain::order::{BuildConfig, OrderRow, OrderStatus};
@@ -124,18 +124,7 @@ pub(super) async fn update_build(
     orders::replace_config_rows(&tx, order_id, &build).await?;
     let (_, version) = db_bom::write_version(&tx, order_id, &bom, who.user.id).await?;
     let notes = format!("Changed: {}; BOM version {version}", changes.join(", "));
-    orders::insert_history(
-        &tx,
-        &NewHistory {
-            order_id,
-            user_id: who.user.id,
-            action: "CONFIG_UPDATED",
-            old_status: Some(OrderStatus::OrderCreated),
-            new_status: OrderStatus::OrderCreated,
-            notes: Some(&notes),
-        },
-    )
-    .await?;
+    record_config_history(&tx, order_id, who.user.id, "CONFIG_UPDATED", &notes).await?;
     tx.commit().await?;
     updated_row(&client, order_id).await
 }

@@ -20,7 +20,7 @@ pub use status::TransitionRequest;
 
 use assign::assign;
 use attachments::read_attachment;
-use bom::{approve_bom, regenerate_bom};
+use bom::{BomChange, change_bom};
 use edit::update_build;
 use entry::{check_numbers, create_order, discard_draft, save_draft, wizard_context};
 use queue::{list_orders, order_detail};
@@ -28,12 +28,12 @@ use status::transition;
 
 use super::guard::{order_not_found, refuse};
 use super::{Authed, ServiceCtx, authenticate};
-use crate::db::orders;
-use crate::db::{DbError, GenericClient, bom as db_bom};
+use crate::db::orders::{self, NewHistory};
+use crate::db::{DbError, GenericClient, Transaction, bom as db_bom};
 use crate::domain::Role;
 use crate::domain::bom::BomError;
 use crate::domain::lifecycle;
-use crate::domain::order::{AttachmentInfo, OrderRow};
+use crate::domain::order::{AttachmentInfo, OrderRow, OrderStatus};
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
 
@@ -132,12 +132,14 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
             token,
             order_id,
             version,
-        } => approve_bom(ctx, &token, order_id, version)
+        } => change_bom(ctx, &token, order_id, BomChange::Approve { version })
             .await
             .map(Reply::OrderUpdated),
-        Request::RegenerateBom { token, order_id } => regenerate_bom(ctx, &token, order_id)
-            .await
-            .map(Reply::OrderUpdated),
+        Request::RegenerateBom { token, order_id } => {
+            change_bom(ctx, &token, order_id, BomChange::Regenerate)
+                .await
+                .map(Reply::OrderUpdated)
+        }
         other => Err(DbError::Query(format!("not an order request: {other:?}"))),
     }
 }
@@ -181,6 +183,28 @@ fn bom_failed(build_number: &str, e: &BomError) -> DbError {
         "Build {build_number}: BOM cannot be generated: {}",
         e.reason()
     ))
+}
+
+/// The history row of a change to a build that stays ORDER_CREATED (its configuration or BOM).
+async fn record_config_history(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    user_id: Uuid,
+    action: &str,
+    notes: &str,
+) -> Result<(), DbError> {
+    orders::insert_history(
+        tx,
+        &NewHistory {
+            order_id,
+            user_id,
+            action,
+            old_status: Some(OrderStatus::OrderCreated),
+            new_status: OrderStatus::OrderCreated,
+            notes: Some(notes),
+        },
+    )
+    .await
 }
 
 /// The build's queue row after a change, as the screens show it.

@@ -9,8 +9,10 @@ use crate::export::{ExportFormat, files};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-/// Why there is nothing to export yet.
-pub const NO_BOM: &str = "This build has no BOM yet; nothing was exported";
+/// The refusal of an export of a build without a BOM: the no-BOM state, and that nothing was written.
+pub fn nothing_to_export() -> DbError {
+    DbError::Invalid(format!("{}; nothing was exported", DbError::NoBom))
+}
 
 /// Writes the current BOM of `order_id` into `dir` as `format` and returns the files, in the order written.
 /// Anyone who may view the build may export it (every role but the service department).
@@ -35,7 +37,7 @@ pub async fn current_document(ctx: &ServiceCtx, order_id: Uuid) -> Result<BomDoc
         None if db_bom::versions(&client, order_id).await?.is_none() => {
             Err(DbError::NotFound("Build".into()))
         }
-        None => Err(DbError::Invalid(NO_BOM.into())),
+        None => Err(nothing_to_export()),
     }
 }
 

@@ -42,30 +42,9 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => save_draft(ctx, &token, order_id, qc_type, &job_id, &answers)
             .await
             .map(Reply::QcDraftSaved),
-        Request::SubmitQc {
-            token,
-            order_id,
-            qc_type,
-            job_id,
-            answers,
-            outcome,
-            reason,
-            password,
-        } => submit(
-            ctx,
-            &token,
-            Submission {
-                order_id,
-                qc_type,
-                job_id,
-                answers,
-                outcome,
-                reason,
-            },
-            password,
-        )
-        .await
-        .map(|s| Reply::QcSubmitted(Box::new(s))),
+        submission @ Request::SubmitQc { .. } => submit(ctx, submission)
+            .await
+            .map(|s| Reply::QcSubmitted(Box::new(s))),
         Request::DiscardQcDraft {
             token,
             order_id,
@@ -367,17 +346,6 @@ async fn discard_draft(
 // Sign and submit
 // ------------------------------------------------------------------------------------------------
 
-/// The fields of `Request::SubmitQc` apart from the credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    pub order_id: Uuid,
-    pub qc_type: FormType,
-    pub job_id: String,
-    pub answers: Vec<LineAnswer>,
-    pub outcome: QcOutcome,
-    pub reason: Option<String>,
-}
-
 fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, DbError> {
     match (qc_type, outcome) {
         (FormType::PreQc, QcOutcome::Pass) => Ok(QcGate::PreQcPass),
@@ -392,18 +360,27 @@ fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, DbError> {
 
 /// Signs and submits: checks the password (a wrong one counts toward the lockout), then in one
 /// transaction writes the final answers, the signature and the storeTo copies and moves the build.
-async fn submit(
-    ctx: &ServiceCtx,
-    token: &str,
-    s: Submission,
-    password: String,
-) -> Result<QcResultSummary, DbError> {
-    let who = authenticate(ctx, token).await?;
+/// `submission` is the `Request::SubmitQc` as it came.
+async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary, DbError> {
+    let Request::SubmitQc {
+        token,
+        order_id,
+        qc_type,
+        job_id,
+        answers,
+        outcome,
+        reason,
+        password,
+    } = submission
+    else {
+        return Err(DbError::Query("not a QC submission".into()));
+    };
+    let who = authenticate(ctx, &token).await?;
     require_inspector(&who)?;
-    let gate = gate(s.qc_type, s.outcome)?;
-    let job_id = validate_job_id(&s.job_id).map_err(DbError::Invalid)?;
-    let reason = match s.outcome {
-        QcOutcome::Fail => Some(validate_reason(s.reason.as_deref()).map_err(DbError::Invalid)?),
+    let gate = gate(qc_type, outcome)?;
+    let job_id = validate_job_id(&job_id).map_err(DbError::Invalid)?;
+    let reason = match outcome {
+        QcOutcome::Fail => Some(validate_reason(reason.as_deref()).map_err(DbError::Invalid)?),
         QcOutcome::Pass => None,
     };
     // A failed attempt must be counted even though nothing else is written, so the password is
@@ -412,16 +389,16 @@ async fn submit(
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = lock_for_qc(&tx, &who, s.order_id, s.qc_type).await?;
-    let draft = writable_draft(&tx, &who, s.order_id, s.qc_type).await?;
-    let rec = db_orders::load(&tx, s.order_id)
+    let locked = lock_for_qc(&tx, &who, order_id, qc_type).await?;
+    let draft = writable_draft(&tx, &who, order_id, qc_type).await?;
+    let rec = db_orders::load(&tx, order_id)
         .await?
         .ok_or_else(order_not_found)?;
     let (_, form_name) = form_of(&locked.build_number, locked.status)?;
     // Before the form is read: the code and wording signed below are then the ones checked here.
     db_qc::hold_items(&tx, form_name).await?;
     let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
-    check_answers(&form, &s.answers)?;
+    check_answers(&form, &answers)?;
     let basins = number_of_basins(&rec);
     let id = match draft {
         Some(d) => d.id,
@@ -429,10 +406,10 @@ async fn submit(
             db_qc::insert_draft(
                 &tx,
                 &NewDraft {
-                    order_id: s.order_id,
+                    order_id,
                     build_number: &locked.build_number,
                     template_id: form.template.id,
-                    qc_type: s.qc_type,
+                    qc_type,
                     performed_by: who.user.id,
                     job_id: Some(&job_id),
                     number_of_basins: basins,
@@ -441,14 +418,14 @@ async fn submit(
             .await?
         }
     };
-    db_qc::upsert_answers(&tx, id, &s.answers).await?;
+    db_qc::upsert_answers(&tx, id, &answers).await?;
     db_qc::remove_answers_off_form(&tx, id, &form.items, &form.lines).await?;
 
     // PASS is judged on the answers as they will be signed: the draft's, with this request's on top.
     let stored = db_qc::answers(&tx, id).await?;
     check_answers(&form, &stored)?;
     let p = progress(&form.items, &form.lines, &stored);
-    if s.outcome == QcOutcome::Pass && !may_pass(&p) {
+    if outcome == QcOutcome::Pass && !may_pass(&p) {
         return Err(DbError::Invalid(format!(
             "PASS needs every required item answered and none non-conforming \
              ({} of {} required answered, {} non-conforming)",
@@ -458,7 +435,7 @@ async fn submit(
 
     let signed_at = db_qc::utc_now(&tx).await?;
     db_qc::prepare_signing(&tx, id, &job_id, basins, reason.as_deref(), signed_at).await?;
-    let status = match s.outcome {
+    let status = match outcome {
         QcOutcome::Pass => QcResultStatus::Pass,
         QcOutcome::Fail => QcResultStatus::Fail,
     };
@@ -468,16 +445,16 @@ async fn submit(
     let signature = signature_text(
         &who.user.full_name,
         &who.user.initials,
-        &meaning(s.qc_type, s.outcome),
+        &meaning(qc_type, outcome),
         &content,
     );
-    copy_store_to(&tx, s.order_id, &form, &stored).await?;
+    copy_store_to(&tx, order_id, &form, &stored).await?;
     if !db_qc::sign(&tx, id, status, &signature).await? {
         return Err(moved_on(&tx, &locked).await?);
     }
     qc_transition(&tx, &who, &locked, gate, reason.as_deref()).await?;
     tx.commit().await?;
-    tracing::info!(order = %s.order_id, result = %id, status = status.code(), "QC result signed");
+    tracing::info!(order = %order_id, result = %id, status = status.code(), "QC result signed");
 
     let client = ctx.pool.get().await?;
     let row = db_qc::result(&client, id)

@@ -250,6 +250,69 @@ async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, D
     })
 }
 
+/// What saving and submitting answers both start from, under the build's lock.
+struct Answering {
+    locked: LockedOrder,
+    rec: OrderRecord,
+    draft: Option<OpenDraft>,
+    form: Form,
+}
+
+/// Locks the build for `who`'s `qc_type` answers (D2, D7) and reads its form, the answers checked
+/// against it. `hold` also holds the form's items first, for a signature.
+async fn begin_answering(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    order_id: Uuid,
+    qc_type: FormType,
+    answers: &[LineAnswer],
+    hold: bool,
+) -> Result<Answering, DbError> {
+    let locked = lock_for_qc(tx, who, order_id, qc_type).await?;
+    let draft = writable_draft(tx, who, order_id, qc_type).await?;
+    let rec = db_orders::load(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let (_, form_name) = form_of(&locked.build_number, locked.status)?;
+    if hold {
+        // Before the form is read: the code and wording signed are then the ones checked here.
+        db_qc::hold_items(tx, form_name).await?;
+    }
+    let form = load_form(tx, &rec, form_name, draft.as_ref()).await?;
+    check_answers(&form, answers)?;
+    Ok(Answering {
+        locked,
+        rec,
+        draft,
+        form,
+    })
+}
+
+/// Opens the build's draft of `form`, performed by `who`; its id.
+async fn insert_draft(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    locked: &LockedOrder,
+    rec: &OrderRecord,
+    form: &Form,
+    qc_type: FormType,
+    job_id: Option<&str>,
+) -> Result<Uuid, DbError> {
+    db_qc::insert_draft(
+        tx,
+        &NewDraft {
+            order_id: locked.id,
+            build_number: &locked.build_number,
+            template_id: form.template.id,
+            qc_type,
+            performed_by: who.user.id,
+            job_id,
+            number_of_basins: number_of_basins(rec),
+        },
+    )
+    .await
+}
+
 /// Saves the inspector's answers into the build's draft, opening it on the first save.
 async fn save_draft(
     ctx: &ServiceCtx,
@@ -264,34 +327,18 @@ async fn save_draft(
     let job_id = draft_job_id(job_id)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = lock_for_qc(&tx, &who, order_id, qc_type).await?;
-    let draft = writable_draft(&tx, &who, order_id, qc_type).await?;
-    let rec = db_orders::load(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    let (_, form_name) = form_of(&locked.build_number, locked.status)?;
-    let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
-    check_answers(&form, answers)?;
+    let Answering {
+        locked,
+        rec,
+        draft,
+        form,
+    } = begin_answering(&tx, &who, order_id, qc_type, answers, false).await?;
     let id = match draft {
         Some(d) => {
             db_qc::touch_draft(&tx, d.id, job_id.as_deref()).await?;
             d.id
         }
-        None => {
-            db_qc::insert_draft(
-                &tx,
-                &NewDraft {
-                    order_id,
-                    build_number: &locked.build_number,
-                    template_id: form.template.id,
-                    qc_type,
-                    performed_by: who.user.id,
-                    job_id: job_id.as_deref(),
-                    number_of_basins: number_of_basins(&rec),
-                },
-            )
-            .await?
-        }
+        None => insert_draft(&tx, &who, &locked, &rec, &form, qc_type, job_id.as_deref()).await?,
     };
     db_qc::upsert_answers(&tx, id, answers).await?;
     tx.commit().await?;
@@ -389,34 +436,16 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = lock_for_qc(&tx, &who, order_id, qc_type).await?;
-    let draft = writable_draft(&tx, &who, order_id, qc_type).await?;
-    let rec = db_orders::load(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    let (_, form_name) = form_of(&locked.build_number, locked.status)?;
-    // Before the form is read: the code and wording signed below are then the ones checked here.
-    db_qc::hold_items(&tx, form_name).await?;
-    let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
-    check_answers(&form, &answers)?;
+    let Answering {
+        locked,
+        rec,
+        draft,
+        form,
+    } = begin_answering(&tx, &who, order_id, qc_type, &answers, true).await?;
     let basins = number_of_basins(&rec);
     let id = match draft {
         Some(d) => d.id,
-        None => {
-            db_qc::insert_draft(
-                &tx,
-                &NewDraft {
-                    order_id,
-                    build_number: &locked.build_number,
-                    template_id: form.template.id,
-                    qc_type,
-                    performed_by: who.user.id,
-                    job_id: Some(&job_id),
-                    number_of_basins: basins,
-                },
-            )
-            .await?
-        }
+        None => insert_draft(&tx, &who, &locked, &rec, &form, qc_type, Some(&job_id)).await?,
     };
     db_qc::upsert_answers(&tx, id, &answers).await?;
     db_qc::remove_answers_off_form(&tx, id, &form.items, &form.lines).await?;

@@ -288,29 +288,29 @@ async fn begin_answering(
     })
 }
 
-/// Opens the build's draft of `form`, performed by `who`; its id.
-async fn insert_draft(
-    tx: &Transaction<'_>,
-    who: &Authed,
-    locked: &LockedOrder,
-    rec: &OrderRecord,
-    form: &Form,
-    qc_type: FormType,
-    job_id: Option<&str>,
-) -> Result<Uuid, DbError> {
-    db_qc::insert_draft(
-        tx,
-        &NewDraft {
-            order_id: locked.id,
-            build_number: &locked.build_number,
-            template_id: form.template.id,
-            qc_type,
-            performed_by: who.user.id,
-            job_id,
-            number_of_basins: number_of_basins(rec),
-        },
-    )
-    .await
+impl Answering {
+    /// Opens the build's draft of the form, performed by `who`; its id.
+    async fn insert_draft(
+        &self,
+        tx: &Transaction<'_>,
+        who: &Authed,
+        qc_type: FormType,
+        job_id: Option<&str>,
+    ) -> Result<Uuid, DbError> {
+        db_qc::insert_draft(
+            tx,
+            &NewDraft {
+                order_id: self.locked.id,
+                build_number: &self.locked.build_number,
+                template_id: self.form.template.id,
+                qc_type,
+                performed_by: who.user.id,
+                job_id,
+                number_of_basins: number_of_basins(&self.rec),
+            },
+        )
+        .await
+    }
 }
 
 /// Saves the inspector's answers into the build's draft, opening it on the first save.
@@ -327,18 +327,17 @@ async fn save_draft(
     let job_id = draft_job_id(job_id)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let Answering {
-        locked,
-        rec,
-        draft,
-        form,
-    } = begin_answering(&tx, &who, order_id, qc_type, answers, false).await?;
-    let id = match draft {
+    let opened = begin_answering(&tx, &who, order_id, qc_type, answers, false).await?;
+    let id = match &opened.draft {
         Some(d) => {
             db_qc::touch_draft(&tx, d.id, job_id.as_deref()).await?;
             d.id
         }
-        None => insert_draft(&tx, &who, &locked, &rec, &form, qc_type, job_id.as_deref()).await?,
+        None => {
+            opened
+                .insert_draft(&tx, &who, qc_type, job_id.as_deref())
+                .await?
+        }
     };
     db_qc::upsert_answers(&tx, id, answers).await?;
     tx.commit().await?;
@@ -436,24 +435,23 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let Answering {
-        locked,
-        rec,
-        draft,
-        form,
-    } = begin_answering(&tx, &who, order_id, qc_type, &answers, true).await?;
-    let basins = number_of_basins(&rec);
-    let id = match draft {
+    let opened = begin_answering(&tx, &who, order_id, qc_type, &answers, true).await?;
+    let basins = number_of_basins(&opened.rec);
+    let id = match &opened.draft {
         Some(d) => d.id,
-        None => insert_draft(&tx, &who, &locked, &rec, &form, qc_type, Some(&job_id)).await?,
+        None => {
+            opened
+                .insert_draft(&tx, &who, qc_type, Some(&job_id))
+                .await?
+        }
     };
     db_qc::upsert_answers(&tx, id, &answers).await?;
-    db_qc::remove_answers_off_form(&tx, id, &form.items, &form.lines).await?;
+    db_qc::remove_answers_off_form(&tx, id, &opened.form.items, &opened.form.lines).await?;
 
     // PASS is judged on the answers as they will be signed: the draft's, with this request's on top.
     let stored = db_qc::answers(&tx, id).await?;
-    check_answers(&form, &stored)?;
-    let p = progress(&form.items, &form.lines, &stored);
+    check_answers(&opened.form, &stored)?;
+    let p = progress(&opened.form.items, &opened.form.lines, &stored);
     if outcome == QcOutcome::Pass && !may_pass(&p) {
         return Err(DbError::Invalid(format!(
             "PASS needs every required item answered and none non-conforming \
@@ -477,11 +475,11 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
         &meaning(qc_type, outcome),
         &content,
     );
-    copy_store_to(&tx, order_id, &form, &stored).await?;
+    copy_store_to(&tx, order_id, &opened.form, &stored).await?;
     if !db_qc::sign(&tx, id, status, &signature).await? {
-        return Err(moved_on(&tx, &locked).await?);
+        return Err(moved_on(&tx, &opened.locked).await?);
     }
-    qc_transition(&tx, &who, &locked, gate, reason.as_deref()).await?;
+    qc_transition(&tx, &who, &opened.locked, gate, reason.as_deref()).await?;
     tx.commit().await?;
     tracing::info!(order = %order_id, result = %id, status = status.code(), "QC result signed");
 

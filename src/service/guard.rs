@@ -14,6 +14,15 @@ pub(crate) fn refuse(who: &Authed, what: &str) -> DbError {
     DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
 }
 
+/// `who` must hold one of `roles`; the refusal says what they cannot do.
+pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(), DbError> {
+    if roles.contains(&who.user.role) {
+        Ok(())
+    } else {
+        Err(refuse(who, what))
+    }
+}
+
 /// The service department sees no production data at all (section 1).
 pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
     if who.user.role == Role::ServiceDepartment {
@@ -26,10 +35,7 @@ pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
 /// Filling in testing forms is the assembler's work.
 /// Floor records are the assembler's; ADMIN may step in (the acting rule does not bind ADMIN here).
 pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<(), DbError> {
-    match who.user.role {
-        Role::Assembler | Role::Admin => Ok(()),
-        _ => Err(refuse(who, what)),
-    }
+    require_role(who, &[Role::Assembler, Role::Admin], what)
 }
 
 pub(crate) fn order_not_found() -> DbError {

@@ -4,7 +4,9 @@
 //! draft's performer edits it (D7), and an assigned build is worked only by its assignee (D2). A submit is
 //! one transaction: the answers, the signature, the storeTo copies and the status move (T3, T4, T8, T9).
 
-use super::guard::{check_acting, lock_order, moved_on, order_not_found, refuse, require_viewer};
+use super::guard::{
+    check_acting, lock_order, moved_on, order_not_found, require_role, require_viewer,
+};
 use super::moves::qc_transition;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
@@ -75,11 +77,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 
 /// Filling in, saving and signing QC forms is QC_PERSON's alone.
 fn require_inspector(who: &Authed) -> Result<(), DbError> {
-    if who.user.role == Role::QcPerson {
-        Ok(())
-    } else {
-        Err(refuse(who, "perform QC checks"))
-    }
+    require_role(who, &[Role::QcPerson], "perform QC checks")
 }
 
 fn result_not_found() -> DbError {
@@ -204,9 +202,7 @@ fn number_of_basins(rec: &OrderRecord) -> i32 {
 /// form is then read-only, as it is for an inspector while another's draft is open.
 async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, DbError> {
     let who = authenticate(ctx, token).await?;
-    if !matches!(who.user.role, Role::QcPerson | Role::Admin) {
-        return Err(refuse(&who, "perform QC checks"));
-    }
+    require_role(&who, &[Role::QcPerson, Role::Admin], "perform QC checks")?;
     let client = ctx.pool.get().await?;
     let rec = db_orders::load(&client, order_id)
         .await?
@@ -368,9 +364,7 @@ async fn discard_draft(
     qc_type: FormType,
 ) -> Result<(), DbError> {
     let who = authenticate(ctx, token).await?;
-    if who.user.role != Role::Admin {
-        return Err(refuse(&who, "discard a QC draft"));
-    }
+    require_role(&who, &[Role::Admin], "discard a QC draft")?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     lock_order(&tx, order_id).await?;

@@ -26,7 +26,7 @@ use entry::{check_numbers, create_order, discard_draft, save_draft, wizard_conte
 use queue::{list_orders, order_detail};
 use status::transition;
 
-use super::guard::{order_not_found, refuse};
+use super::guard::{order_not_found, refuse, require_role};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self, NewHistory};
 use crate::db::{DbError, GenericClient, Transaction, bom as db_bom};
@@ -148,25 +148,16 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 // Role checks
 // ------------------------------------------------------------------------------------------------
 
-fn is_coordinating(role: Role) -> bool {
-    matches!(role, Role::ProductionCoordinator | Role::Admin)
-}
+/// Coordinators (and ADMIN) enter and edit orders.
+const COORDINATING: [Role; 2] = [Role::ProductionCoordinator, Role::Admin];
 
 /// The wizard and everything it calls (workflow.md section 5).
 fn require_creator(who: &Authed) -> Result<(), DbError> {
-    if is_coordinating(who.user.role) {
-        Ok(())
-    } else {
-        Err(refuse(who, "create orders"))
-    }
+    require_role(who, &COORDINATING, "create orders")
 }
 
 fn require_editor(who: &Authed) -> Result<(), DbError> {
-    if is_coordinating(who.user.role) {
-        Ok(())
-    } else {
-        Err(refuse(who, "change a build's configuration"))
-    }
+    require_role(who, &COORDINATING, "change a build's configuration")
 }
 
 fn require_assigner(who: &Authed) -> Result<(), DbError> {

@@ -191,7 +191,7 @@ fn loading_and_empty() {
     );
     d.answer(
         |r| matches!(r, Request::BomDocument { .. }),
-        Err(DbError::Invalid("This build has no BOM yet".into())),
+        Err(DbError::NoBom),
     );
     snap("empty", "A build without a BOM", &d.render(W, H));
     d.key(KeyCode::Esc);

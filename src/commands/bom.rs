@@ -258,9 +258,9 @@ pub async fn bom_export(
         let id = db::orders::id_by_build_number(&client, build)
             .await?
             .ok_or_else(|| CliError::Refused(format!("Build {build} not found")))?;
-        db::bom::document(&client, id, None)
-            .await?
-            .ok_or_else(|| CliError::Refused(crate::service::export::NO_BOM.into()))?
+        db::bom::document(&client, id, None).await?.ok_or_else(|| {
+            CliError::Refused(crate::service::export::nothing_to_export().to_string())
+        })?
     };
     let paths = crate::service::export::write_document(doc, format, out)
         .await

@@ -32,7 +32,7 @@ pub(crate) fn refused_or_failed(e: DbError) -> CliError {
         | DbError::Forbidden(m)
         | DbError::Conflict(m)
         | DbError::SessionEnded(m) => CliError::Refused(m),
-        DbError::NotFound(_) => CliError::Refused(e.to_string()),
+        DbError::NotFound(_) | DbError::NoBom => CliError::Refused(e.to_string()),
         other => CliError::Db(other),
     }
 }

@@ -49,6 +49,9 @@ pub enum DbError {
     /// The acting user may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The build exists but has no BOM version yet: a state the BOM viewer shows, not a failure.
+    #[error("This build has no BOM yet")]
+    NoBom,
     /// The session expired, was ended, or its user was deactivated: the station returns to the login screen.
     #[error("{0}")]
     SessionEnded(String),

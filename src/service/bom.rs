@@ -3,13 +3,10 @@
 //! Whoever may see the build may see its BOM: the order detail's rule, checked here again because a
 //! screen's check is only a courtesy.
 
-use super::orders::require_viewer;
+use super::guard::require_viewer;
 use super::{ServiceCtx, authenticate};
 use crate::db::{DbError, bom as db_bom};
 use crate::msg::{Reply, Request};
-
-/// Shown when the build exists but has no BOM version to show.
-pub const NO_BOM: &str = "This build has no BOM yet";
 
 pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
     match req {
@@ -36,7 +33,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
                 None => match db_bom::versions(&client, order_id).await? {
                     None => Err(DbError::NotFound("Build".into())),
                     Some(_) if bom_id.is_some() => Err(DbError::NotFound("BOM version".into())),
-                    Some(_) => Err(DbError::Invalid(NO_BOM.into())),
+                    Some(_) => Err(DbError::NoBom),
                 },
             }
         }

@@ -3,7 +3,8 @@
 //! The desk's moves and BOM approval go through the ordinary `Transition` and `ApproveBom` requests; this
 //! module only reads (and writes the shortage's CSV file).
 
-use super::export::{station_dir, write_rendered};
+use super::files::{station_dir, write_rendered};
+use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::{DbError, desk as db_desk};
 use crate::domain::Role;
@@ -27,22 +28,24 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 
 /// The desk is procurement's (and an admin's).
 fn require_desk(who: &Authed) -> Result<(), DbError> {
-    match who.user.role {
-        Role::ProcurementSpecialist | Role::Admin => Ok(()),
-        role => Err(DbError::Forbidden(format!(
-            "Your role ({role}) cannot use the order desk"
-        ))),
-    }
+    require_role(
+        who,
+        &[Role::ProcurementSpecialist, Role::Admin],
+        "use the order desk",
+    )
 }
 
 /// The shortage is also read by the production coordinator, who plans the builds.
 fn require_shortage_reader(who: &Authed) -> Result<(), DbError> {
-    match who.user.role {
-        Role::ProcurementSpecialist | Role::Admin | Role::ProductionCoordinator => Ok(()),
-        role => Err(DbError::Forbidden(format!(
-            "Your role ({role}) cannot see the parts shortage"
-        ))),
-    }
+    require_role(
+        who,
+        &[
+            Role::ProcurementSpecialist,
+            Role::Admin,
+            Role::ProductionCoordinator,
+        ],
+        "see the parts shortage",
+    )
 }
 
 /// The builds in ORDER_CREATED and PARTS_SENT with their BOM state, the oldest want date first.

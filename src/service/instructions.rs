@@ -1,5 +1,6 @@
 //! Work instructions and tools: every role that works the floor reads them, ADMIN edits them.
 
+use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::{DbError, begin_as, instructions};
 use crate::domain::Role;
@@ -23,14 +24,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 
 /// The binding role check for edits.
 fn require_admin(who: &Authed) -> Result<(), DbError> {
-    if who.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(DbError::Forbidden(format!(
-            "Your role ({}) cannot change work instructions or tools",
-            who.user.role
-        )))
-    }
+    require_role(who, &[Role::Admin], "change work instructions or tools")
 }
 
 /// The first broken rule as the refusal; the screen checks the same rules before sending.

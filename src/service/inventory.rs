@@ -1,6 +1,7 @@
 //! The catalog for the inventory browser (every role), and where an item is used in open builds (every
 //! role but the service department, which sees no production data: workflow.md section 1).
 
+use super::guard::refuse;
 use super::{ServiceCtx, authenticate};
 use crate::db::{DbError, inventory};
 use crate::domain::Role;
@@ -37,10 +38,7 @@ pub async fn build_uses(
 ) -> Result<Vec<BuildUse>, DbError> {
     let who = authenticate(ctx, token).await?;
     if who.user.role == Role::ServiceDepartment {
-        return Err(DbError::Forbidden(format!(
-            "Your role ({}) cannot view production builds",
-            who.user.role
-        )));
+        return Err(refuse(&who, "view production builds"));
     }
     let item_id = item_id.trim();
     if item_id.is_empty() {

@@ -1,8 +1,8 @@
 //! The packaging checklist (workflow.md section 3): generated on entering TESTING_COMPLETE, filled in by
 //! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
-use super::orders::{lock_in_status, order_not_found, require_viewer};
-use super::testing::{floor_header, require_floor_worker};
+use super::floor::floor_header;
+use super::guard::{lock_in_status, order_not_found, require_floor_worker, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::packaging::{self as db_packaging, ItemRow};
@@ -186,11 +186,49 @@ async fn lock_item(
     Ok((locked, row))
 }
 
+/// What the assembler records for a packaging item.
+enum ItemChange {
+    /// How many are packed (0..=required); packing clears a "mounted" mark.
+    Packed(i32),
+    /// Mounted on the sink instead of packed (note `Mounted`), or the mark taken back.
+    Mounted(bool),
+}
+
+impl ItemChange {
+    /// The item's new (packed, complete, notes), or why the change is refused.
+    fn apply(
+        self,
+        row: &ItemRow,
+        mounted_allowed: bool,
+    ) -> Result<(i32, bool, Option<String>), DbError> {
+        match self {
+            ItemChange::Packed(packed) if !(0..=row.required).contains(&packed) => {
+                Err(DbError::Invalid(format!(
+                    "Packed quantity must be between 0 and {} for {}",
+                    row.required, row.item_id
+                )))
+            }
+            ItemChange::Packed(packed) => {
+                Ok((packed, item_complete(packed, row.required, false), None))
+            }
+            ItemChange::Mounted(_) if !mounted_allowed => Err(DbError::Invalid(format!(
+                "{} is packed, not mounted; enter the packed quantity",
+                row.item_id
+            ))),
+            ItemChange::Mounted(mounted) => Ok((
+                row.packed,
+                item_complete(row.packed, row.required, mounted),
+                mounted.then(|| MOUNTED_NOTE.to_string()),
+            )),
+        }
+    }
+}
+
 async fn change_item(
     ctx: &ServiceCtx,
     token: &str,
     item_id: Uuid,
-    change: impl FnOnce(&ItemRow, bool) -> Result<(i32, bool, Option<String>), DbError>,
+    change: ItemChange,
 ) -> Result<PackagingView, DbError> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "fill in packaging checklists")?;
@@ -201,7 +239,7 @@ async fn change_item(
     let mounted_allowed = defs
         .iter()
         .any(|d| canonical_id(&d.rule.item_id) == row.item_id && d.rule.mounted_allowed);
-    let (packed, complete, notes) = change(&row, mounted_allowed)?;
+    let (packed, complete, notes) = change.apply(&row, mounted_allowed)?;
     db_packaging::update_item(&tx, row.id, packed, complete, notes.as_deref()).await?;
     db_packaging::refresh_completion(&tx, row.checklist_id, who.user.id).await?;
     let out = view(&tx, locked.id).await?;
@@ -216,16 +254,7 @@ pub async fn set_packed(
     item_id: Uuid,
     packed: i32,
 ) -> Result<PackagingView, DbError> {
-    change_item(ctx, token, item_id, |row, _| {
-        if !(0..=row.required).contains(&packed) {
-            return Err(DbError::Invalid(format!(
-                "Packed quantity must be between 0 and {} for {}",
-                row.required, row.item_id
-            )));
-        }
-        Ok((packed, item_complete(packed, row.required, false), None))
-    })
-    .await
+    change_item(ctx, token, item_id, ItemChange::Packed(packed)).await
 }
 
 /// Marks an item as mounted on the sink instead of packed (note `Mounted`), or takes the mark back.
@@ -235,19 +264,5 @@ pub async fn set_mounted(
     item_id: Uuid,
     mounted: bool,
 ) -> Result<PackagingView, DbError> {
-    change_item(ctx, token, item_id, |row, allowed| {
-        if !allowed {
-            return Err(DbError::Invalid(format!(
-                "{} is packed, not mounted; enter the packed quantity",
-                row.item_id
-            )));
-        }
-        let notes = mounted.then(|| MOUNTED_NOTE.to_string());
-        Ok((
-            row.packed,
-            item_complete(row.packed, row.required, mounted),
-            notes,
-        ))
-    })
-    .await
+    change_item(ctx, token, item_id, ItemChange::Mounted(mounted)).await
 }

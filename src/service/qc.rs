@@ -4,7 +4,10 @@
 //! draft's performer edits it (D7), and an assigned build is worked only by its assignee (D2). A submit is
 //! one transaction: the answers, the signature, the storeTo copies and the status move (T3, T4, T8, T9).
 
-use super::orders::{check_acting, moved_on, order_not_found, qc_transition, require_viewer};
+use super::guard::{
+    check_acting, lock_order, moved_on, order_not_found, require_role, require_viewer,
+};
+use super::moves::qc_transition;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
@@ -41,30 +44,9 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => save_draft(ctx, &token, order_id, qc_type, &job_id, &answers)
             .await
             .map(Reply::QcDraftSaved),
-        Request::SubmitQc {
-            token,
-            order_id,
-            qc_type,
-            job_id,
-            answers,
-            outcome,
-            reason,
-            password,
-        } => submit(
-            ctx,
-            &token,
-            Submission {
-                order_id,
-                qc_type,
-                job_id,
-                answers,
-                outcome,
-                reason,
-            },
-            password,
-        )
-        .await
-        .map(|s| Reply::QcSubmitted(Box::new(s))),
+        submission @ Request::SubmitQc { .. } => submit(ctx, submission)
+            .await
+            .map(|s| Reply::QcSubmitted(Box::new(s))),
         Request::DiscardQcDraft {
             token,
             order_id,
@@ -93,17 +75,9 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 // Rules
 // ------------------------------------------------------------------------------------------------
 
-fn refuse(who: &Authed, what: &str) -> DbError {
-    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
-}
-
 /// Filling in, saving and signing QC forms is QC_PERSON's alone.
 fn require_inspector(who: &Authed) -> Result<(), DbError> {
-    if who.user.role == Role::QcPerson {
-        Ok(())
-    } else {
-        Err(refuse(who, "perform QC checks"))
-    }
+    require_role(who, &[Role::QcPerson], "perform QC checks")
 }
 
 fn result_not_found() -> DbError {
@@ -208,9 +182,7 @@ async fn lock_for_qc(
     order_id: Uuid,
     qc_type: FormType,
 ) -> Result<LockedOrder, DbError> {
-    let locked = db_orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    let locked = lock_order(tx, order_id).await?;
     if db_qc::status_for_form(qc_type) != Some(locked.status) {
         return Err(moved_on(tx, &locked).await?);
     }
@@ -230,9 +202,7 @@ fn number_of_basins(rec: &OrderRecord) -> i32 {
 /// form is then read-only, as it is for an inspector while another's draft is open.
 async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, DbError> {
     let who = authenticate(ctx, token).await?;
-    if !matches!(who.user.role, Role::QcPerson | Role::Admin) {
-        return Err(refuse(&who, "perform QC checks"));
-    }
+    require_role(&who, &[Role::QcPerson, Role::Admin], "perform QC checks")?;
     let client = ctx.pool.get().await?;
     let rec = db_orders::load(&client, order_id)
         .await?
@@ -276,6 +246,69 @@ async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, D
     })
 }
 
+/// What saving and submitting answers both start from, under the build's lock.
+struct Answering {
+    locked: LockedOrder,
+    rec: OrderRecord,
+    draft: Option<OpenDraft>,
+    form: Form,
+}
+
+/// Locks the build for `who`'s `qc_type` answers (D2, D7) and reads its form, the answers checked
+/// against it. `hold` also holds the form's items first, for a signature.
+async fn begin_answering(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    order_id: Uuid,
+    qc_type: FormType,
+    answers: &[LineAnswer],
+    hold: bool,
+) -> Result<Answering, DbError> {
+    let locked = lock_for_qc(tx, who, order_id, qc_type).await?;
+    let draft = writable_draft(tx, who, order_id, qc_type).await?;
+    let rec = db_orders::load(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let (_, form_name) = form_of(&locked.build_number, locked.status)?;
+    if hold {
+        // Before the form is read: the code and wording signed are then the ones checked here.
+        db_qc::hold_items(tx, form_name).await?;
+    }
+    let form = load_form(tx, &rec, form_name, draft.as_ref()).await?;
+    check_answers(&form, answers)?;
+    Ok(Answering {
+        locked,
+        rec,
+        draft,
+        form,
+    })
+}
+
+impl Answering {
+    /// Opens the build's draft of the form, performed by `who`; its id.
+    async fn insert_draft(
+        &self,
+        tx: &Transaction<'_>,
+        who: &Authed,
+        qc_type: FormType,
+        job_id: Option<&str>,
+    ) -> Result<Uuid, DbError> {
+        db_qc::insert_draft(
+            tx,
+            &NewDraft {
+                order_id: self.locked.id,
+                build_number: &self.locked.build_number,
+                template_id: self.form.template.id,
+                qc_type,
+                performed_by: who.user.id,
+                job_id,
+                number_of_basins: number_of_basins(&self.rec),
+            },
+        )
+        .await
+    }
+}
+
 /// Saves the inspector's answers into the build's draft, opening it on the first save.
 async fn save_draft(
     ctx: &ServiceCtx,
@@ -290,33 +323,16 @@ async fn save_draft(
     let job_id = draft_job_id(job_id)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = lock_for_qc(&tx, &who, order_id, qc_type).await?;
-    let draft = writable_draft(&tx, &who, order_id, qc_type).await?;
-    let rec = db_orders::load(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    let (_, form_name) = form_of(&locked.build_number, locked.status)?;
-    let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
-    check_answers(&form, answers)?;
-    let id = match draft {
+    let opened = begin_answering(&tx, &who, order_id, qc_type, answers, false).await?;
+    let id = match &opened.draft {
         Some(d) => {
             db_qc::touch_draft(&tx, d.id, job_id.as_deref()).await?;
             d.id
         }
         None => {
-            db_qc::insert_draft(
-                &tx,
-                &NewDraft {
-                    order_id,
-                    build_number: &locked.build_number,
-                    template_id: form.template.id,
-                    qc_type,
-                    performed_by: who.user.id,
-                    job_id: job_id.as_deref(),
-                    number_of_basins: number_of_basins(&rec),
-                },
-            )
-            .await?
+            opened
+                .insert_draft(&tx, &who, qc_type, job_id.as_deref())
+                .await?
         }
     };
     db_qc::upsert_answers(&tx, id, answers).await?;
@@ -348,14 +364,10 @@ async fn discard_draft(
     qc_type: FormType,
 ) -> Result<(), DbError> {
     let who = authenticate(ctx, token).await?;
-    if who.user.role != Role::Admin {
-        return Err(refuse(&who, "discard a QC draft"));
-    }
+    require_role(&who, &[Role::Admin], "discard a QC draft")?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    db_orders::lock(&tx, order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
+    lock_order(&tx, order_id).await?;
     let draft = db_qc::open_draft(&tx, order_id, qc_type)
         .await?
         .ok_or_else(|| {
@@ -374,17 +386,6 @@ async fn discard_draft(
 // Sign and submit
 // ------------------------------------------------------------------------------------------------
 
-/// The fields of `Request::SubmitQc` apart from the credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    pub order_id: Uuid,
-    pub qc_type: FormType,
-    pub job_id: String,
-    pub answers: Vec<LineAnswer>,
-    pub outcome: QcOutcome,
-    pub reason: Option<String>,
-}
-
 fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, DbError> {
     match (qc_type, outcome) {
         (FormType::PreQc, QcOutcome::Pass) => Ok(QcGate::PreQcPass),
@@ -399,18 +400,27 @@ fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, DbError> {
 
 /// Signs and submits: checks the password (a wrong one counts toward the lockout), then in one
 /// transaction writes the final answers, the signature and the storeTo copies and moves the build.
-async fn submit(
-    ctx: &ServiceCtx,
-    token: &str,
-    s: Submission,
-    password: String,
-) -> Result<QcResultSummary, DbError> {
-    let who = authenticate(ctx, token).await?;
+/// `submission` is the `Request::SubmitQc` as it came.
+async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary, DbError> {
+    let Request::SubmitQc {
+        token,
+        order_id,
+        qc_type,
+        job_id,
+        answers,
+        outcome,
+        reason,
+        password,
+    } = submission
+    else {
+        return Err(DbError::Query("not a QC submission".into()));
+    };
+    let who = authenticate(ctx, &token).await?;
     require_inspector(&who)?;
-    let gate = gate(s.qc_type, s.outcome)?;
-    let job_id = validate_job_id(&s.job_id).map_err(DbError::Invalid)?;
-    let reason = match s.outcome {
-        QcOutcome::Fail => Some(validate_reason(s.reason.as_deref()).map_err(DbError::Invalid)?),
+    let gate = gate(qc_type, outcome)?;
+    let job_id = validate_job_id(&job_id).map_err(DbError::Invalid)?;
+    let reason = match outcome {
+        QcOutcome::Fail => Some(validate_reason(reason.as_deref()).map_err(DbError::Invalid)?),
         QcOutcome::Pass => None,
     };
     // A failed attempt must be counted even though nothing else is written, so the password is
@@ -419,43 +429,24 @@ async fn submit(
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let locked = lock_for_qc(&tx, &who, s.order_id, s.qc_type).await?;
-    let draft = writable_draft(&tx, &who, s.order_id, s.qc_type).await?;
-    let rec = db_orders::load(&tx, s.order_id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    let (_, form_name) = form_of(&locked.build_number, locked.status)?;
-    // Before the form is read: the code and wording signed below are then the ones checked here.
-    db_qc::hold_items(&tx, form_name).await?;
-    let form = load_form(&tx, &rec, form_name, draft.as_ref()).await?;
-    check_answers(&form, &s.answers)?;
-    let basins = number_of_basins(&rec);
-    let id = match draft {
+    let opened = begin_answering(&tx, &who, order_id, qc_type, &answers, true).await?;
+    let basins = number_of_basins(&opened.rec);
+    let id = match &opened.draft {
         Some(d) => d.id,
         None => {
-            db_qc::insert_draft(
-                &tx,
-                &NewDraft {
-                    order_id: s.order_id,
-                    build_number: &locked.build_number,
-                    template_id: form.template.id,
-                    qc_type: s.qc_type,
-                    performed_by: who.user.id,
-                    job_id: Some(&job_id),
-                    number_of_basins: basins,
-                },
-            )
-            .await?
+            opened
+                .insert_draft(&tx, &who, qc_type, Some(&job_id))
+                .await?
         }
     };
-    db_qc::upsert_answers(&tx, id, &s.answers).await?;
-    db_qc::remove_answers_off_form(&tx, id, &form.items, &form.lines).await?;
+    db_qc::upsert_answers(&tx, id, &answers).await?;
+    db_qc::remove_answers_off_form(&tx, id, &opened.form.items, &opened.form.lines).await?;
 
     // PASS is judged on the answers as they will be signed: the draft's, with this request's on top.
     let stored = db_qc::answers(&tx, id).await?;
-    check_answers(&form, &stored)?;
-    let p = progress(&form.items, &form.lines, &stored);
-    if s.outcome == QcOutcome::Pass && !may_pass(&p) {
+    check_answers(&opened.form, &stored)?;
+    let p = progress(&opened.form.items, &opened.form.lines, &stored);
+    if outcome == QcOutcome::Pass && !may_pass(&p) {
         return Err(DbError::Invalid(format!(
             "PASS needs every required item answered and none non-conforming \
              ({} of {} required answered, {} non-conforming)",
@@ -465,7 +456,7 @@ async fn submit(
 
     let signed_at = db_qc::utc_now(&tx).await?;
     db_qc::prepare_signing(&tx, id, &job_id, basins, reason.as_deref(), signed_at).await?;
-    let status = match s.outcome {
+    let status = match outcome {
         QcOutcome::Pass => QcResultStatus::Pass,
         QcOutcome::Fail => QcResultStatus::Fail,
     };
@@ -475,16 +466,16 @@ async fn submit(
     let signature = signature_text(
         &who.user.full_name,
         &who.user.initials,
-        &meaning(s.qc_type, s.outcome),
+        &meaning(qc_type, outcome),
         &content,
     );
-    copy_store_to(&tx, s.order_id, &form, &stored).await?;
+    copy_store_to(&tx, order_id, &opened.form, &stored).await?;
     if !db_qc::sign(&tx, id, status, &signature).await? {
-        return Err(moved_on(&tx, &locked).await?);
+        return Err(moved_on(&tx, &opened.locked).await?);
     }
-    qc_transition(&tx, &who, &locked, gate, reason.as_deref()).await?;
+    qc_transition(&tx, &who, &opened.locked, gate, reason.as_deref()).await?;
     tx.commit().await?;
-    tracing::info!(order = %s.order_id, result = %id, status = status.code(), "QC result signed");
+    tracing::info!(order = %order_id, result = %id, status = status.code(), "QC result signed");
 
     let client = ctx.pool.get().await?;
     let row = db_qc::result(&client, id)
@@ -616,8 +607,8 @@ async fn certificate(
     {
         return Err(DbError::Invalid(CERTIFICATE_FINAL_PASS_ONLY.into()));
     }
-    let dir = crate::service::export::station_dir(dir)?;
-    let paths = crate::service::export::write_rendered(&dir, move |printed_at| {
+    let dir = super::files::station_dir(dir)?;
+    let paths = super::files::write_rendered(&dir, move |printed_at| {
         vec![crate::export::ExportFile {
             name: qc_certificate::file_name(&result, printed_at),
             bytes: qc_certificate::render(&result, printed_at),

@@ -5,7 +5,8 @@
 //! assemblers see none. Every decision locks the order row first, so of two stations acting at once
 //! exactly one wins and the other is told the status it lost to.
 
-use super::{Authed, ServiceCtx, authenticate};
+use super::guard::refuse;
+use super::{ServiceCtx, authenticate};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::service_orders::{self as store, Decision, StoredOrder};
 use crate::db::{DbError, Transaction, inventory};
@@ -93,10 +94,6 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
             "not a service order request: {other:?}"
         ))),
     }
-}
-
-fn refuse(who: &Authed, what: &str) -> DbError {
-    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
 }
 
 fn not_found() -> DbError {

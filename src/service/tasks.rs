@@ -1,15 +1,15 @@
 //! The assembly floor's task lists: generated with the move into READY_FOR_PRODUCTION, completed and
 //! reopened by assemblers (workflow.md section 3, D5, D6).
 
+use super::guard::{
+    check_acting_unless_admin, lock_order, order_not_found, require_floor_worker, require_viewer,
+};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::tasks::{self as db_tasks, NewTask};
 use crate::db::{DbError, GenericClient, Transaction, begin_as};
-use crate::domain::Role;
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
-use crate::service::orders::check_acting;
-use crate::service::testing::require_floor_worker;
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (D6); a return after a Final QC
@@ -50,7 +50,7 @@ async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbErr
     let estimates = db_tasks::estimates(tx, template.id).await?;
     let record = db_orders::load(tx, order.id)
         .await?
-        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+        .ok_or_else(order_not_found)?;
     let bom = crate::db::bom::document(tx, order.id, None).await?;
     let planned = tasks::plan(
         &items,
@@ -123,12 +123,12 @@ pub async fn task_list(
     order_id: Uuid,
 ) -> Result<TaskListView, DbError> {
     let who = authenticate(ctx, token).await?;
-    super::orders::require_viewer(&who)?;
+    require_viewer(&who)?;
     let client = ctx.pool.get().await?;
     let status = db_orders::current_status(&client, order_id)
         .await?
         .map(|(_, s)| s)
-        .ok_or_else(|| DbError::NotFound("Order".into()))?;
+        .ok_or_else(order_not_found)?;
     let (list_id, assembly_type, generated_at) = db_tasks::active_list(&client, order_id)
         .await?
         .ok_or_else(|| DbError::NotFound("Task list".into()))?;
@@ -154,12 +154,8 @@ async fn guard(
     let order_id = db_tasks::order_of_task(tx, task_id)
         .await?
         .ok_or_else(task_not_found)?;
-    let locked = db_orders::lock(tx, order_id)
-        .await?
-        .ok_or_else(|| DbError::NotFound("Order".into()))?;
-    if who.user.role != Role::Admin {
-        check_acting(who, &locked)?;
-    }
+    let locked = lock_order(tx, order_id).await?;
+    check_acting_unless_admin(who, &locked)?;
     if let Some(reason) = lock_reason(tx, order_id, locked.status).await? {
         return Err(DbError::Invalid(reason));
     }
@@ -194,6 +190,14 @@ fn already(task: &TaskView, what: &str) -> DbError {
     ))
 }
 
+/// What an assembler does to a task.
+enum TaskChange {
+    Complete(TaskCompletion),
+    Reopen,
+    /// A note, already checked.
+    Note(String),
+}
+
 /// Completes a task (who and when recorded). The notes carry the choice or the N/A reason (section 3).
 pub async fn complete_task(
     ctx: &ServiceCtx,
@@ -201,21 +205,8 @@ pub async fn complete_task(
     task_id: Uuid,
     completion: TaskCompletion,
 ) -> Result<TaskView, DbError> {
-    let who = authenticate(ctx, token).await?;
-    require_floor_worker(&who, "work assembly tasks")?;
-    let mut client = ctx.pool.get().await?;
-    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let (locked, task) = guard(&tx, &who, task_id).await?;
-    let notes = tasks::completion_notes(task.check_type, &task.options, &completion)
-        .map_err(DbError::Invalid)?;
-    if !db_tasks::complete(&tx, task_id, who.user.id, notes.as_deref()).await? {
-        let now = load_task(&tx, locked.id, task_id).await?;
-        return Err(already(&now, "completed"));
-    }
-    let done = load_task(&tx, locked.id, task_id).await?;
-    tx.commit().await?;
-    tracing::info!(order = %locked.id, task = %task_id, "task completed");
-    Ok(done)
+    let who = floor_worker(ctx, token).await?;
+    change_task(ctx, &who, task_id, TaskChange::Complete(completion)).await
 }
 
 /// Reopens a completed task.
@@ -224,21 +215,8 @@ pub async fn reopen_task(
     token: &str,
     task_id: Uuid,
 ) -> Result<TaskView, DbError> {
-    let who = authenticate(ctx, token).await?;
-    require_floor_worker(&who, "work assembly tasks")?;
-    let mut client = ctx.pool.get().await?;
-    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let (locked, task) = guard(&tx, &who, task_id).await?;
-    if !db_tasks::reopen(&tx, task_id).await? {
-        return Err(DbError::Conflict(format!(
-            "Task {} is already open; nothing was changed",
-            task.sequence
-        )));
-    }
-    let open = load_task(&tx, locked.id, task_id).await?;
-    tx.commit().await?;
-    tracing::info!(order = %locked.id, task = %task_id, "task reopened");
-    Ok(open)
+    let who = floor_worker(ctx, token).await?;
+    change_task(ctx, &who, task_id, TaskChange::Reopen).await
 }
 
 /// Adds a note to a task, prefixed with the author's name; earlier notes stay.
@@ -248,17 +226,59 @@ pub async fn add_note(
     task_id: Uuid,
     note: &str,
 ) -> Result<TaskView, DbError> {
+    let who = floor_worker(ctx, token).await?;
+    let note = tasks::validate_note(note).map_err(DbError::Invalid)?;
+    change_task(ctx, &who, task_id, TaskChange::Note(note)).await
+}
+
+/// The session's user, who must be one who works assembly tasks.
+async fn floor_worker(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbError> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "work assembly tasks")?;
-    let note = tasks::validate_note(note).map_err(DbError::Invalid)?;
+    Ok(who)
+}
+
+/// Makes `change` to a task in one transaction, under the checks of [`guard`]; the task as it is then.
+async fn change_task(
+    ctx: &ServiceCtx,
+    who: &Authed,
+    task_id: Uuid,
+    change: TaskChange,
+) -> Result<TaskView, DbError> {
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let (locked, _) = guard(&tx, &who, task_id).await?;
-    let line = format!("{}: {note}", who.user.full_name);
-    if !db_tasks::add_note(&tx, task_id, &line).await? {
-        return Err(task_not_found());
-    }
+    let (locked, task) = guard(&tx, who, task_id).await?;
+    let logged = match change {
+        TaskChange::Complete(completion) => {
+            let notes = tasks::completion_notes(task.check_type, &task.options, &completion)
+                .map_err(DbError::Invalid)?;
+            if !db_tasks::complete(&tx, task_id, who.user.id, notes.as_deref()).await? {
+                let now = load_task(&tx, locked.id, task_id).await?;
+                return Err(already(&now, "completed"));
+            }
+            Some("task completed")
+        }
+        TaskChange::Reopen => {
+            if !db_tasks::reopen(&tx, task_id).await? {
+                return Err(DbError::Conflict(format!(
+                    "Task {} is already open; nothing was changed",
+                    task.sequence
+                )));
+            }
+            Some("task reopened")
+        }
+        TaskChange::Note(note) => {
+            let line = format!("{}: {note}", who.user.full_name);
+            if !db_tasks::add_note(&tx, task_id, &line).await? {
+                return Err(task_not_found());
+            }
+            None
+        }
+    };
     let task = load_task(&tx, locked.id, task_id).await?;
     tx.commit().await?;
+    if let Some(what) = logged {
+        tracing::info!(order = %locked.id, task = %task_id, "{what}");
+    }
     Ok(task)
 }

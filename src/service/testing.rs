@@ -3,15 +3,15 @@
 //! it, which writes one result per item and basin and makes the form a record. A FAIL is fixed on the sink
 //! and a new form filled in; T5 reads the latest form of the round.
 
-use super::orders::{lock_in_status, order_not_found, require_viewer};
+use super::floor::floor_header;
+use super::guard::{lock_in_status, order_not_found, require_floor_worker, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::testing::{self as db_testing, StoredResult};
 use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
-use crate::domain::Role;
 use crate::domain::floor::{
-    FloorHeader, TESTING_FORM, TestItem, TestingFormView, TestingStatus, TestingSubmitted,
-    answer_of, measurements_text, overall, parse_test_name, result_of, test_name,
+    TESTING_FORM, TestItem, TestingFormView, TestingStatus, TestingSubmitted, answer_of,
+    measurements_text, overall, parse_test_name, result_of, test_name,
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
@@ -20,26 +20,6 @@ use uuid::Uuid;
 
 pub const NOT_ON_FORM: &str =
     "An answer does not belong to this build's testing form; reload the form";
-
-/// Filling in testing forms is the assembler's work.
-/// Floor records are the assembler's; ADMIN may step in (the acting rule does not bind ADMIN here).
-pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<(), DbError> {
-    match who.user.role {
-        Role::Assembler | Role::Admin => Ok(()),
-        role => Err(DbError::Forbidden(format!(
-            "Your role ({role}) cannot {what}"
-        ))),
-    }
-}
-
-pub(crate) fn floor_header(rec: &OrderRecord) -> FloorHeader {
-    FloorHeader {
-        order_id: rec.id,
-        po_number: rec.header.po_number.clone(),
-        build_number: rec.build.build_number.clone(),
-        sink_model: rec.build.sink_model.clone(),
-    }
-}
 
 /// The applicable End-of-Line items of a build.
 struct Form {

@@ -4,6 +4,7 @@
 //! Users are never deleted, only deactivated: order history and the audit trail refer to them. The
 //! database's own functions check the same rules again (docs/security.md).
 
+use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate, hash_blocking};
 use crate::db::{Actor, DbError, Pool, begin_as, users};
 use crate::domain::Role;
@@ -16,14 +17,7 @@ pub const RESET_OWN_PASSWORD: &str = "Use Change password for your own account";
 
 /// The binding role check for user administration.
 fn require_admin(who: &Authed) -> Result<(), DbError> {
-    if who.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(DbError::Forbidden(format!(
-            "Your role ({}) cannot manage users",
-            who.user.role
-        )))
-    }
+    require_role(who, &[Role::Admin], "manage users")
 }
 
 async fn admin(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbError> {

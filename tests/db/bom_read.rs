@@ -9,7 +9,6 @@ use cleanstation::domain::Role;
 use cleanstation::domain::bom::{BomStatus, GeneratedBom, ItemType, generate};
 use cleanstation::domain::order::{BuildConfig, DocumentLanguage};
 use cleanstation::msg::{Reply, Request};
-use cleanstation::service::bom::NO_BOM;
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -275,7 +274,7 @@ async fn the_service_applies_the_view_rule() {
         },
     )
     .await;
-    assert_eq!(r, Err(DbError::Invalid(NO_BOM.into())));
+    assert_eq!(r, Err(DbError::NoBom));
     let r = send(
         &ctx,
         Request::BomDocument {

@@ -17,7 +17,6 @@ use crate::export::ExportFormat;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::service::bom::NO_BOM;
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::tree::TreeState;
@@ -738,7 +737,7 @@ impl BomViewerScreen {
                     dialog.error = Some(e.user_message());
                 }
             }
-            (Load::Document { .. }, Err(DbError::Invalid(m))) if m == NO_BOM => {
+            (Load::Document { .. }, Err(DbError::NoBom)) => {
                 self.no_bom = true;
             }
             (Load::Document { show }, Err(e)) => {

@@ -220,7 +220,7 @@ fn a_stale_reply_after_refresh_is_dropped() {
 fn no_bom_and_refusals_are_shown_and_back_leaves() {
     let mut h = Harness::new();
     let (mut s, reqs) = h.open();
-    h.reply(&mut s, &reqs[1], Err(DbError::Invalid(NO_BOM.into())));
+    h.reply(&mut s, &reqs[1], Err(DbError::NoBom));
     assert!(s.no_bom);
     assert!(s.error().is_none());
     let (mut s, reqs) = h.open();

@@ -1,0 +1,106 @@
+//! The checks and refusals the use-cases share: who may see production data, who may work the floor,
+//! the acting rule (D2) and the locked build that must still be where the user saw it.
+
+use super::Authed;
+use crate::db::orders::{self as db_orders, LockedOrder};
+use crate::db::{DbError, GenericClient, Transaction};
+use crate::domain::Role;
+use crate::domain::lifecycle;
+use crate::domain::order::OrderStatus;
+use uuid::Uuid;
+
+/// The refusal of a role that may not do `what`.
+pub(crate) fn refuse(who: &Authed, what: &str) -> DbError {
+    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
+}
+
+/// `who` must hold one of `roles`; the refusal says what they cannot do.
+pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(), DbError> {
+    if roles.contains(&who.user.role) {
+        Ok(())
+    } else {
+        Err(refuse(who, what))
+    }
+}
+
+/// The service department sees no production data at all (section 1).
+pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
+    if who.user.role == Role::ServiceDepartment {
+        Err(refuse(who, "view production orders"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Filling in testing forms is the assembler's work.
+/// Floor records are the assembler's; ADMIN may step in (the acting rule does not bind ADMIN here).
+pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<(), DbError> {
+    require_role(who, &[Role::Assembler, Role::Admin], what)
+}
+
+pub(crate) fn order_not_found() -> DbError {
+    DbError::NotFound("Order".into())
+}
+
+/// Locks the build's row for the rest of the transaction.
+pub(crate) async fn lock_order(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+) -> Result<LockedOrder, DbError> {
+    db_orders::lock(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)
+}
+
+/// The acting rule (D2): an assigned build is worked only by its assignee.
+pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
+    let assignee = locked
+        .assignee
+        .as_ref()
+        .map(|(id, name, _)| (*id, name.as_str()));
+    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)
+}
+
+/// The acting rule for work ADMIN may step in on (the floor, the task list, the BOM).
+pub(crate) fn check_acting_unless_admin(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
+    if who.user.role == Role::Admin {
+        Ok(())
+    } else {
+        check_acting(who, locked)
+    }
+}
+
+/// The refusal when another station moved the build first (2.3 step 3).
+pub(crate) async fn moved_on(
+    client: &impl GenericClient,
+    locked: &LockedOrder,
+) -> Result<DbError, DbError> {
+    let (build, status) = db_orders::current_status(client, locked.id)
+        .await?
+        .unwrap_or((locked.build_number.clone(), locked.status));
+    let by = db_orders::latest_status_change(client, locked.id).await?;
+    Ok(DbError::Conflict(match by {
+        Some((name, at)) => format!(
+            "Build {build} is now {status} (changed by {name} at {}); your change was not saved",
+            at.format("%H:%M")
+        ),
+        None => format!("Build {build} is now {status}; your change was not saved"),
+    }))
+}
+
+/// Locks the build for a write of the floor: it must still be in `status` (else the "moved on" refusal,
+/// naming who changed it) and be worked by `who` under the acting rule (D2).
+pub(crate) async fn lock_in_status(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    order_id: Uuid,
+    status: OrderStatus,
+) -> Result<LockedOrder, DbError> {
+    let locked = lock_order(tx, order_id).await?;
+    if locked.status != status {
+        return Err(moved_on(tx, &locked).await?);
+    }
+    // ADMIN steps in on the floor as on the task list; everyone else follows the acting rule.
+    check_acting_unless_admin(who, &locked)?;
+    Ok(locked)
+}

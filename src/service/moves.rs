@@ -1,0 +1,138 @@
+//! The mechanics of a status move (workflow.md 2.3), shared by `Request::Transition` and the QC
+//! submission: the conditional update, D3, the floor records the new status brings, the history row
+//! and the coordinators' notification of a QC failure (2.7).
+
+use super::Authed;
+use super::guard::moved_on;
+use crate::db::notifications::{self, NewNotification};
+use crate::db::orders::{self as db_orders, LockedOrder, NewHistory};
+use crate::db::{DbError, Transaction};
+use crate::domain::Role;
+use crate::domain::lifecycle::{self, QcGate, Transition};
+use crate::domain::notification::PRODUCTION_ORDER;
+use crate::domain::order::OrderStatus;
+use uuid::Uuid;
+
+/// Moves the locked build along `t` and records it as `action` with `notes` (D3's note appended).
+/// `reason` is a QC failure's or an override's reason, for the floor records the new status brings.
+pub(crate) async fn move_status(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    locked: &LockedOrder,
+    t: &Transition,
+    action: &str,
+    reason: Option<&str>,
+    mut notes: Vec<String>,
+) -> Result<(), DbError> {
+    // D3: the assignee stays only if their role fits the new status.
+    let (assignee, cleared) = match &locked.assignee {
+        Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),
+        Some((_, name, _)) => (None, Some(lifecycle::assignment_cleared_note(name))),
+        None => (None, None),
+    };
+    if !db_orders::set_status(tx, locked.id, t.from, t.to, assignee).await? {
+        return Err(moved_on(tx, locked).await?);
+    }
+    on_enter_status(tx, locked, t, who.user.id, reason).await?;
+    notes.extend(cleared);
+    let notes = (!notes.is_empty()).then(|| notes.join("; "));
+    db_orders::insert_history(
+        tx,
+        &NewHistory {
+            order_id: locked.id,
+            user_id: who.user.id,
+            action,
+            old_status: Some(t.from),
+            new_status: t.to,
+            notes: notes.as_deref(),
+        },
+    )
+    .await
+}
+
+/// The QC-gated move of a submitted QC result (T3, T4, T8 or T9), made inside the submission's own
+/// transaction with the mechanics of a `Request::Transition` (2.3): the conditional update, D3, the
+/// history row, the side effects of entering the status and, on a failure, the coordinators'
+/// notification (2.7). The caller holds the row lock from `orders::lock`, has checked the role and the
+/// acting rule, and has written the result; `Request::Transition` keeps refusing these moves.
+pub(crate) async fn qc_transition(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    locked: &LockedOrder,
+    gate: QcGate,
+    reason: Option<&str>,
+) -> Result<OrderStatus, DbError> {
+    let t = lifecycle::for_qc_gate(gate)
+        .ok_or_else(|| DbError::Query(format!("no transition for {gate:?}")))?;
+    if locked.status != t.from {
+        return Err(moved_on(tx, locked).await?);
+    }
+    let reason = reason.filter(|_| gate.is_failure());
+    let notes = reason.map(str::to_string).into_iter().collect();
+    move_status(tx, who, locked, t, t.action, reason, notes).await?;
+    if gate.is_failure() {
+        notify_qc_failure(tx, locked, gate, reason.unwrap_or_default()).await?;
+    }
+    tracing::info!(order = %locked.id, from = %t.from, to = %t.to, "status changed by a QC result");
+    Ok(t.to)
+}
+
+/// The point where entering `t.to` has its side effects, inside the transition's transaction (2.2): the
+/// task list on the first entry to READY_FOR_PRODUCTION, the rework task after T9 and the packaging
+/// checklist at TESTING_COMPLETE. Those records belong to the floor-record use-cases, which write them
+/// from here; the lifecycle itself adds nothing, so a move without them is complete as it is.
+/// The floor records a status brings with it (workflow.md section 3), in the move's own transaction:
+/// the task list on entering READY_FOR_PRODUCTION (or the rework task after a Final QC failure), the
+/// packaging checklist on entering TESTING_COMPLETE. `reason` is a QC failure's or an override's reason.
+async fn on_enter_status(
+    tx: &Transaction<'_>,
+    order: &LockedOrder,
+    t: &Transition,
+    user_id: Uuid,
+    reason: Option<&str>,
+) -> Result<(), DbError> {
+    match t.to {
+        OrderStatus::ReadyForProduction => {
+            super::tasks::on_enter_production(tx, order, t.from, user_id, reason).await
+        }
+        OrderStatus::TestingComplete => {
+            super::packaging::on_enter_testing_complete(tx, order, user_id).await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Tells every active coordinator that a build failed QC (2.7, D9).
+pub(crate) async fn notify_qc_failure(
+    tx: &Transaction<'_>,
+    order: &LockedOrder,
+    gate: QcGate,
+    reason: &str,
+) -> Result<(), DbError> {
+    let (title, what, back) = match gate {
+        QcGate::FinalQcFail => (
+            "Final QC failed",
+            "Final QC",
+            OrderStatus::ReadyForProduction,
+        ),
+        _ => ("Pre-QC failed", "Pre-QC", OrderStatus::PartsSent),
+    };
+    let message = format!(
+        "{}-{} failed {what}: {reason}. Back to {back}.",
+        order.po_number, order.build_number
+    );
+    let id = order.id.to_string();
+    notifications::enqueue_for_role(
+        tx,
+        Role::ProductionCoordinator,
+        &NewNotification {
+            title,
+            message: &message,
+            kind: "QC_REQUIRED",
+            related_entity_type: Some(PRODUCTION_ORDER),
+            related_entity_id: Some(&id),
+        },
+    )
+    .await?;
+    Ok(())
+}

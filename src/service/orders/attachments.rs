@@ -1,0 +1,79 @@
+//! The files attached to a new order, checked and read from this station's disk.
+
+use crate::db::DbError;
+use crate::domain::order::AttachmentSpec;
+use crate::domain::order_rules;
+
+/// An attachment as read from this station's disk.
+pub(super) struct LoadedFile {
+    /// The path's file name.
+    pub(super) name: String,
+    pub(super) content_type: &'static str,
+    pub(super) size: u64,
+    /// Empty when only checked.
+    pub(super) content: Vec<u8>,
+}
+
+/// Checks one attachment path (workflow.md 5.1) and, with `read`, reads it. The size is checked
+/// before reading and the read is capped, so no more than 10 MB is ever held.
+pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile, DbError> {
+    tokio::task::spawn_blocking(move || read_attachment_blocking(&path, read))
+        .await
+        .map_err(|e| DbError::Query(format!("attachment read failed: {e}")))?
+        .map_err(DbError::Invalid)
+}
+
+fn read_attachment_blocking(path: &str, read: bool) -> Result<LoadedFile, String> {
+    use std::io::Read;
+    let name = order_rules::attachment_name(path);
+    let content_type = order_rules::attachment_content_type(&name)?;
+    let unreadable = || order_rules::cannot_read_file(path);
+    let file = std::fs::File::open(path.trim()).map_err(|_| unreadable())?;
+    let meta = file.metadata().map_err(|_| unreadable())?;
+    if !meta.is_file() {
+        return Err(unreadable());
+    }
+    let too_large = || order_rules::attachment_too_large(&name);
+    if meta.len() > order_rules::MAX_ATTACHMENT_BYTES {
+        return Err(too_large());
+    }
+    let mut content = Vec::new();
+    if read {
+        // The file may have grown since the metadata was read.
+        file.take(order_rules::MAX_ATTACHMENT_BYTES + 1)
+            .read_to_end(&mut content)
+            .map_err(|_| unreadable())?;
+        if content.len() as u64 > order_rules::MAX_ATTACHMENT_BYTES {
+            return Err(too_large());
+        }
+    }
+    let size = if read {
+        content.len() as u64
+    } else {
+        meta.len()
+    };
+    Ok(LoadedFile {
+        name,
+        content_type,
+        size,
+        content,
+    })
+}
+
+/// Reads every attachment of an order; all their messages, one per line, when any is refused.
+pub(super) async fn read_attachments(specs: &[AttachmentSpec]) -> Result<Vec<LoadedFile>, DbError> {
+    let mut files = Vec::with_capacity(specs.len());
+    let mut failures: Vec<String> = Vec::new();
+    for a in specs {
+        match read_attachment(a.path.clone(), true).await {
+            Ok(f) => files.push(f),
+            Err(DbError::Invalid(m)) => failures.push(m),
+            Err(e) => return Err(e),
+        }
+    }
+    if failures.is_empty() {
+        Ok(files)
+    } else {
+        Err(DbError::Invalid(failures.join("\n")))
+    }
+}

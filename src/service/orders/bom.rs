@@ -1,0 +1,147 @@
+//! BOM approval and regeneration (bom-rules R13): one path with the same checks and locking, the
+//! change itself being the only difference.
+
+use super::{bom_failed, record_config_history, updated_row};
+use crate::db::orders::{self, LockedOrder};
+use crate::db::{DbError, Transaction, begin_as, bom as db_bom};
+use crate::domain::Role;
+use crate::domain::bom::{CatalogIndex, generate};
+use crate::domain::lifecycle;
+use crate::domain::order::{OrderRow, OrderStatus};
+use crate::service::guard::{check_acting_unless_admin, lock_order, order_not_found, refuse};
+use crate::service::{Authed, ServiceCtx, authenticate};
+use uuid::Uuid;
+
+/// What a user does to a build's BOM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BomChange {
+    /// Approves the current BOM, which must still be the DRAFT `version` the user saw.
+    Approve { version: i32 },
+    /// Generates a new DRAFT version from the stored configuration; the previous one is superseded, so
+    /// an approved BOM needs approving again.
+    Regenerate,
+}
+
+impl BomChange {
+    /// Whether `role` may make this change, and what a refusal says it cannot do.
+    fn permission(self) -> (fn(Role) -> bool, &'static str) {
+        match self {
+            BomChange::Approve { .. } => (lifecycle::may_approve_bom, "approve BOMs"),
+            BomChange::Regenerate => (lifecycle::may_regenerate_bom, "regenerate BOMs"),
+        }
+    }
+
+    /// The history action and the log line.
+    fn recorded_as(self) -> (&'static str, &'static str) {
+        match self {
+            BomChange::Approve { .. } => ("BOM_APPROVED", "BOM approved"),
+            BomChange::Regenerate => ("BOM_REGENERATED", "BOM regenerated"),
+        }
+    }
+}
+
+/// A change with what it needs from outside the transaction.
+enum Ready {
+    Approve(i32),
+    Regenerate(CatalogIndex),
+}
+
+/// Makes `change` to the build's BOM in one transaction and records it with the version it leaves.
+pub(super) async fn change_bom(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+    change: BomChange,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    let (allowed, what) = change.permission();
+    if !allowed(who.user.role) {
+        return Err(refuse(&who, what));
+    }
+    // The catalog is read before the transaction: it is not what the row lock guards.
+    let ready = match change {
+        BomChange::Approve { version } => Ready::Approve(version),
+        BomChange::Regenerate => {
+            let client = ctx.pool.get().await?;
+            Ready::Regenerate(db_bom::load_catalog_index(&client).await?)
+        }
+    };
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let locked = lock_for_bom(&tx, &who, order_id).await?;
+    let version = match &ready {
+        Ready::Approve(version) => approve(&tx, &locked, *version).await?,
+        Ready::Regenerate(index) => regenerate(&tx, &who, &locked, index).await?,
+    };
+    let (action, logged) = change.recorded_as();
+    let notes = format!("version {version}");
+    record_config_history(&tx, order_id, who.user.id, action, &notes).await?;
+    tx.commit().await?;
+    tracing::info!(order = %order_id, version, by = %who.user.id, "{logged}");
+    updated_row(&client, order_id).await
+}
+
+/// Locks the build and checks what approval and regeneration share: ORDER_CREATED (2.8) and the
+/// acting rule (D2, ADMIN exempt).
+async fn lock_for_bom(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    order_id: Uuid,
+) -> Result<LockedOrder, DbError> {
+    let locked = lock_order(tx, order_id).await?;
+    if locked.status != OrderStatus::OrderCreated {
+        return Err(DbError::Conflict(format!(
+            "Build {} is now {}; its BOM can no longer be changed",
+            locked.build_number, locked.status
+        )));
+    }
+    check_acting_unless_admin(who, &locked)?;
+    Ok(locked)
+}
+
+/// Approves the current BOM if it is still the DRAFT `version`; returns that version.
+async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Result<i32, DbError> {
+    let Some(bom_id) = locked.bom_id else {
+        return Err(DbError::Invalid(
+            "This build has no BOM; regenerate it first".into(),
+        ));
+    };
+    let (current, status) = orders::bom_state(tx, bom_id)
+        .await?
+        .ok_or_else(|| DbError::NotFound("BOM".into()))?;
+    if current != version {
+        return Err(DbError::Conflict(format!(
+            "BOM version {version} is no longer current (now {current}); your approval was not saved"
+        )));
+    }
+    if status != "DRAFT" {
+        return Err(DbError::Conflict(format!(
+            "BOM version {version} is already {status}"
+        )));
+    }
+    // The order row lock serialises BOM changes; the condition is the last guard of R13's allowed moves.
+    if !db_bom::approve(tx, bom_id).await? {
+        return Err(DbError::Conflict(format!(
+            "BOM version {version} is no longer DRAFT; your approval was not saved"
+        )));
+    }
+    Ok(version)
+}
+
+/// Writes a new DRAFT version generated from the stored configuration; returns its number.
+async fn regenerate(
+    tx: &Transaction<'_>,
+    who: &Authed,
+    locked: &LockedOrder,
+    index: &CatalogIndex,
+) -> Result<i32, DbError> {
+    let mut build = orders::load(tx, locked.id)
+        .await?
+        .ok_or_else(order_not_found)?
+        .build;
+    build.build_number = locked.build_number.clone();
+    let bom = generate(locked.language, &build, index)
+        .map_err(|e| bom_failed(&locked.build_number, &e))?;
+    let (_, version) = db_bom::write_version(tx, locked.id, &bom, who.user.id).await?;
+    Ok(version)
+}

@@ -1,0 +1,103 @@
+//! The order queues and a build's detail.
+
+use crate::db::orders::{self, Cursor, QueueFilter};
+use crate::db::{DbError, bom as db_bom};
+use crate::domain::Role;
+use crate::domain::lifecycle;
+use crate::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
+use crate::domain::order_view::OrderDetail;
+use crate::service::guard::{order_not_found, require_viewer};
+use crate::service::{Authed, ServiceCtx, authenticate};
+use uuid::Uuid;
+
+pub const STALE_CURSOR: &str = "The list has changed its order; reload it from the first page";
+
+/// (statuses, only-mine-or-unassigned) of a role's own work queue (section 1 and `QueueView::MyWork`).
+pub(super) fn my_work(who: &Authed) -> (Option<Vec<OrderStatus>>, Option<Uuid>) {
+    use OrderStatus as S;
+    match who.user.role {
+        Role::ProcurementSpecialist => (Some(vec![S::OrderCreated, S::PartsSent]), None),
+        Role::QcPerson => (Some(vec![S::ReadyForPreQc, S::ReadyForFinalQc]), None),
+        Role::Assembler => (
+            Some(vec![
+                S::ReadyForProduction,
+                S::TestingComplete,
+                S::PackagingComplete,
+            ]),
+            Some(who.user.id),
+        ),
+        Role::ProductionCoordinator | Role::Admin | Role::ServiceDepartment => (None, None),
+    }
+}
+
+pub(super) async fn list_orders(
+    ctx: &ServiceCtx,
+    token: &str,
+    query: &OrderQuery,
+) -> Result<OrderPage, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    let (statuses, mine_or_free) = match query.view {
+        QueueView::MyWork => my_work(&who),
+        QueueView::All => (None, None),
+    };
+    let after = match &query.after {
+        None => None,
+        Some(text) => {
+            let c = Cursor::decode(text)
+                .filter(|c| c.sort == query.sort && c.descending == query.descending)
+                .ok_or_else(|| DbError::Invalid(STALE_CURSOR.into()))?;
+            Some(c)
+        }
+    };
+    let search = query.search.trim();
+    let filter = QueueFilter {
+        statuses,
+        mine_or_free,
+        status: query.status,
+        search: (!search.is_empty()).then(|| search.to_string()),
+        due: query.due,
+        sort: query.sort,
+        descending: query.descending,
+        after,
+        limit: query.limit,
+    };
+    let client = ctx.pool.get().await?;
+    orders::queue(&client, &filter).await
+}
+
+pub(super) async fn order_detail(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+) -> Result<OrderDetail, DbError> {
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    let client = ctx.pool.get().await?;
+    let rec = orders::load(&client, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let bom = db_bom::summary(&client, order_id).await?;
+    let floor = crate::service::floor_progress::load(&client, order_id).await?;
+    let history = orders::history(&client, order_id).await?;
+    let actions = lifecycle::detail_actions(
+        who.user.role,
+        who.user.id,
+        rec.status,
+        rec.assignee.as_ref().map(|(id, _)| *id),
+        bom.as_ref().is_some_and(|b| b.status == "DRAFT"),
+    );
+    Ok(OrderDetail {
+        id: rec.id,
+        header: rec.header,
+        build: rec.build,
+        status: rec.status,
+        assignee: rec.assignee,
+        bom,
+        floor,
+        history,
+        actions,
+        created_at: rec.created_at,
+        updated_at: rec.updated_at,
+    })
+}

@@ -1,0 +1,143 @@
+//! Status moves a user asks for (T1-T10 and ADMIN overrides) and their preconditions.
+
+use super::updated_row;
+use crate::db::orders::{self, LockedOrder};
+use crate::db::{DbError, Transaction, begin_as};
+use crate::domain::lifecycle::{self, Precondition, Transition};
+use crate::domain::order::{OrderRow, OrderStatus};
+use crate::service::guard::{check_acting, lock_order, moved_on};
+use crate::service::moves::{move_status, notify_qc_failure};
+use crate::service::{ServiceCtx, authenticate};
+use uuid::Uuid;
+
+/// The fields of `Request::Transition` after the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionRequest {
+    pub order_id: Uuid,
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+    pub note: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+/// Performs one of T1-T10 (workflow.md 2.3), normally or as an ADMIN override (2.5).
+pub(super) async fn transition(
+    ctx: &ServiceCtx,
+    token: &str,
+    req: TransitionRequest,
+) -> Result<OrderRow, DbError> {
+    let who = authenticate(ctx, token).await?;
+    let (from, to) = (req.from, req.to);
+    let t = lifecycle::check_transition(who.user.role, from, to, req.override_reason.is_some())
+        .map_err(|m| {
+            if from == OrderStatus::Shipped
+                || lifecycle::find(from, to).is_none()
+                || m == lifecycle::OVERRIDE_REASON_REQUIRED
+            {
+                DbError::Invalid(m)
+            } else {
+                DbError::Forbidden(m)
+            }
+        })?;
+    let reason = req
+        .override_reason
+        .as_deref()
+        .map(lifecycle::override_reason)
+        .transpose()
+        .map_err(DbError::Invalid)?;
+    let note = if to == OrderStatus::Shipped {
+        lifecycle::shipping_notes(req.note.as_deref())
+    } else {
+        lifecycle::transition_note(req.note.as_deref())
+    }
+    .map_err(DbError::Invalid)?;
+
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, &who.actor(ctx)).await?;
+    let locked = lock_order(&tx, req.order_id).await?;
+    if locked.status != from {
+        return Err(moved_on(&tx, &locked).await?);
+    }
+    if reason.is_none() {
+        check_acting(&who, &locked)?;
+        check_precondition(&tx, t, &locked).await?;
+    }
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(r) = &reason {
+        notes.push(lifecycle::override_notes(from, to, r));
+    }
+    notes.extend(note);
+    let action = if reason.is_some() {
+        lifecycle::OVERRIDE_ACTION
+    } else {
+        t.action
+    };
+    move_status(&tx, &who, &locked, t, action, reason.as_deref(), notes).await?;
+    if let Some(r) = &reason {
+        orders::insert_override_audit(&tx, locked.id, from, to, r).await?;
+        // A normal T4/T9 notifies from the QC submission; an override along those paths does it here.
+        if let Some(gate) = t.qc_gate().filter(|g| g.is_failure()) {
+            notify_qc_failure(&tx, &locked, gate, r).await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(order = %locked.id, %from, %to, overridden = reason.is_some(), "status changed");
+    updated_row(&client, locked.id).await
+}
+
+/// The precondition of a normal move, against the locked row (2.2).
+pub(super) async fn check_precondition(
+    tx: &Transaction<'_>,
+    t: &Transition,
+    order: &LockedOrder,
+) -> Result<(), DbError> {
+    match t.precondition {
+        Precondition::None => Ok(()),
+        Precondition::BomApproved => {
+            let state = match order.bom_id {
+                Some(id) => orders::bom_state(tx, id).await?,
+                None => None,
+            };
+            match state {
+                Some((_, status)) if status == "APPROVED" => Ok(()),
+                Some((version, _)) => Err(DbError::Invalid(format!(
+                    "Approve the current BOM (version {version}) first"
+                ))),
+                None => Err(DbError::Invalid(
+                    "This build has no BOM; generate and approve one first".into(),
+                )),
+            }
+        }
+        Precondition::TasksAndTesting => {
+            let open = orders::open_task_count(tx, order.id).await?;
+            if open > 0 {
+                return Err(DbError::Invalid(format!("{open} task(s) still open")));
+            }
+            let round = orders::entered_at(tx, order.id, OrderStatus::ReadyForProduction).await?;
+            if orders::latest_testing_passed(tx, order.id, round).await? == Some(true) {
+                Ok(())
+            } else {
+                Err(DbError::Invalid(
+                    "No passed testing form in this round".into(),
+                ))
+            }
+        }
+        Precondition::PackagingComplete => {
+            let since = orders::entered_at(tx, order.id, OrderStatus::TestingComplete).await?;
+            match orders::packaging_open_items(tx, order.id, since).await? {
+                None => Ok(()),
+                Some(Some(n)) => Err(DbError::Invalid(format!(
+                    "Packaging incomplete: {n} item(s) not packed"
+                ))),
+                Some(None) => Err(DbError::Invalid(
+                    "Packaging incomplete: no packaging checklist in this round".into(),
+                )),
+            }
+        }
+        // check_transition refuses these without an override; never reached.
+        Precondition::Qc(_) => Err(DbError::Forbidden(format!(
+            "{} to {} happens only by submitting the QC result",
+            t.from, t.to
+        ))),
+    }
+}

@@ -188,6 +188,26 @@ pub(crate) struct Column {
     pub(crate) align: Align,
 }
 
+impl Column {
+    /// A column of text read from the left.
+    pub(crate) const fn left(title: &'static str, width: f32) -> Column {
+        Column {
+            title,
+            width,
+            align: Align::Left,
+        }
+    }
+
+    /// A column of numbers, lined up on the right.
+    pub(crate) const fn right(title: &'static str, width: f32) -> Column {
+        Column {
+            title,
+            width,
+            align: Align::Right,
+        }
+    }
+}
+
 /// One table cell as laid out: its lines, weight and extra left indent.
 pub(crate) struct Cell {
     pub(crate) lines: Vec<String>,
@@ -538,56 +558,20 @@ const TYPE_W: f32 = 64.0;
 
 fn tree_columns() -> [Column; 5] {
     [
-        Column {
-            title: "Level",
-            width: LEVEL_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Item ID",
-            width: ID_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Name",
-            width: CONTENT_WIDTH - LEVEL_W - ID_W - QTY_W - TYPE_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Qty",
-            width: QTY_W,
-            align: Align::Right,
-        },
-        Column {
-            title: "Type",
-            width: TYPE_W,
-            align: Align::Left,
-        },
+        Column::left("Level", LEVEL_W),
+        Column::left("Item ID", ID_W),
+        Column::left("Name", CONTENT_WIDTH - LEVEL_W - ID_W - QTY_W - TYPE_W),
+        Column::right("Qty", QTY_W),
+        Column::left("Type", TYPE_W),
     ]
 }
 
 fn totals_columns() -> [Column; 4] {
     [
-        Column {
-            title: "Item ID",
-            width: ID_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Name",
-            width: CONTENT_WIDTH - ID_W - TYPE_W - QTY_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Type",
-            width: TYPE_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Qty",
-            width: QTY_W,
-            align: Align::Right,
-        },
+        Column::left("Item ID", ID_W),
+        Column::left("Name", CONTENT_WIDTH - ID_W - TYPE_W - QTY_W),
+        Column::left("Type", TYPE_W),
+        Column::right("Qty", QTY_W),
     ]
 }
 
@@ -805,49 +789,31 @@ pub(crate) fn texts_of(pages: &[Vec<Op>]) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::bom::ItemType;
-    use crate::domain::bom_document::StoredItem;
-    use crate::export::naming::tests::doc;
-    use rust_decimal::Decimal;
-    use uuid::Uuid;
+    use crate::export::fixtures::{doc, item};
 
     fn at() -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
-            .and_then(|d| d.and_hms_opt(9, 30, 0))
-            .expect("date")
+        crate::export::fixtures::at(9, 30, 0)
     }
 
     fn big_doc(top: usize) -> BomDocument {
         let mut d = doc("PO-1001", "B-1", 2);
         for t in 0..top {
             let parent = d.items.len();
-            d.items.push(StoredItem {
-                id: Uuid::nil(),
-                parent: None,
-                item_id: format!("T2-KIT-{t}"),
-                name: format!("KIT NUMBER {t} WITH A RATHER LONG DESCRIPTIVE NAME THAT MUST WRAP ONTO MORE LINES"),
-                item_type: ItemType::Assembly,
-                quantity: Decimal::from(1),
-                level: 0,
-                sequence: 0,
-                is_custom: false,
-                custom_spec: None,
-                notes: None,
-            });
+            d.items.push(item(
+                None,
+                0,
+                &format!("T2-KIT-{t}"),
+                &format!("KIT NUMBER {t} WITH A RATHER LONG DESCRIPTIVE NAME THAT MUST WRAP ONTO MORE LINES"),
+                1,
+            ));
             for c in 0..4 {
-                d.items.push(StoredItem {
-                    id: Uuid::nil(),
-                    parent: Some(parent),
-                    item_id: format!("P-{c}"),
-                    name: format!("PART {c}"),
-                    item_type: ItemType::Part,
-                    quantity: Decimal::from(2),
-                    level: 1,
-                    sequence: 0,
-                    is_custom: false,
-                    custom_spec: None,
-                    notes: None,
-                });
+                d.items.push(item(
+                    Some(parent),
+                    1,
+                    &format!("P-{c}"),
+                    &format!("PART {c}"),
+                    2,
+                ));
             }
         }
         d

@@ -5,7 +5,7 @@
 
 use super::naming::sanitize;
 use super::pdf::{
-    Align, BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout,
+    BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout,
     MARGIN, pdf_bytes, pdf_document, texts_of,
 };
 use crate::domain::checklist::CheckType;
@@ -22,31 +22,14 @@ const MAX_LINES: usize = 40;
 
 fn columns() -> [Column; 5] {
     [
-        Column {
-            title: "Section",
-            width: SECTION_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Item",
-            width: CONTENT_WIDTH - SECTION_W - BASIN_W - ANSWER_W - NOTES_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Basin",
-            width: BASIN_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Answer",
-            width: ANSWER_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Notes",
-            width: NOTES_W,
-            align: Align::Left,
-        },
+        Column::left("Section", SECTION_W),
+        Column::left(
+            "Item",
+            CONTENT_WIDTH - SECTION_W - BASIN_W - ANSWER_W - NOTES_W,
+        ),
+        Column::left("Basin", BASIN_W),
+        Column::left("Answer", ANSWER_W),
+        Column::left("Notes", NOTES_W),
     ]
 }
 
@@ -308,9 +291,7 @@ mod tests {
     use uuid::Uuid;
 
     fn at() -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
-            .and_then(|d| d.and_hms_opt(14, 5, 6))
-            .expect("time")
+        crate::export::fixtures::at(14, 5, 6)
     }
 
     fn item(n: u128, code: &str, section: &str, check_type: CheckType) -> QcItemDef {

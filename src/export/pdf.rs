@@ -379,6 +379,23 @@ impl Layout {
     }
 
     /// A section heading, kept on the page with at least `keep` points of what follows.
+    /// A section holding a table: its heading, kept with the first rows; the rows, or `empty` said
+    /// in their place when there are none (`None`); then the gap before what follows.
+    pub(crate) fn table_section(
+        &mut self,
+        (title, subtitle): (&str, &str),
+        columns: &[Column],
+        rows: Option<Vec<(Vec<Cell>, bool)>>,
+        empty: &str,
+    ) {
+        self.heading(title, subtitle, 40.0);
+        match rows {
+            Some(rows) => self.table(columns, rows),
+            None => self.list(&[empty.to_string()]),
+        }
+        self.y -= 14.0;
+    }
+
     pub(crate) fn heading(&mut self, title: &str, subtitle: &str, keep: f32) {
         let height = 26.0;
         if !self.fits(height + keep) {
@@ -475,11 +492,21 @@ impl Layout {
 
     /// A cell for column `column`, wrapped to its width less the indent.
     pub(crate) fn cell(&self, column: &Column, text: &str, bold: bool, indent: f32) -> Cell {
+        self.cell_of_lines(column, text, bold, indent, MAX_CELL_LINES)
+    }
+
+    /// A cell of at most `max_lines` lines (the last one cut short with `...`).
+    pub(crate) fn cell_of_lines(
+        &self,
+        column: &Column,
+        text: &str,
+        bold: bool,
+        indent: f32,
+        max_lines: usize,
+    ) -> Cell {
         let width = column.width - 2.0 * CELL_PAD - indent;
         Cell {
-            lines: self
-                .metrics
-                .wrap(text, bold, BODY_SIZE, width, MAX_CELL_LINES),
+            lines: self.metrics.wrap(text, bold, BODY_SIZE, width, max_lines),
             bold,
             indent,
         }
@@ -661,23 +688,18 @@ fn pages(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<Vec<Op>> {
         layout.y -= 6.0;
     }
 
-    let top_level = doc.top_level().count();
-    layout.heading(
-        "Components",
-        &format!(
-            "{} line(s) at the top level, {} item(s) in all; sub-items indented under their assembly",
-            top_level,
-            doc.items.len()
-        ),
-        40.0,
+    let subtitle = format!(
+        "{} line(s) at the top level, {} item(s) in all; sub-items indented under their assembly",
+        doc.top_level().count(),
+        doc.items.len()
     );
-    if doc.items.is_empty() {
-        layout.list(&["This BOM has no items.".to_string()]);
-    } else {
-        let rows = tree_rows(&layout, doc);
-        layout.table(&tree_columns(), rows);
-    }
-    layout.y -= 14.0;
+    let rows = (!doc.items.is_empty()).then(|| tree_rows(&layout, doc));
+    layout.table_section(
+        ("Components", &subtitle),
+        &tree_columns(),
+        rows,
+        "This BOM has no items.",
+    );
 
     let flat = doc.flattened();
     let sum: rust_decimal::Decimal = flat.iter().map(|l| l.quantity).sum();

@@ -5,8 +5,8 @@
 
 use super::naming::sanitize;
 use super::pdf::{
-    BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout,
-    MARGIN, pdf_bytes, pdf_document, texts_of,
+    BLACK, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout, MARGIN, pdf_bytes,
+    pdf_document, texts_of,
 };
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
@@ -146,17 +146,7 @@ fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTim
 }
 
 fn cell(layout: &Layout, column: &Column, text: &str, bold: bool) -> Cell {
-    Cell {
-        lines: layout.metrics.wrap(
-            text,
-            bold,
-            BODY_SIZE,
-            column.width - 2.0 * CELL_PAD,
-            MAX_LINES,
-        ),
-        bold,
-        indent: 0.0,
-    }
+    layout.cell_of_lines(column, text, bold, 0.0, MAX_LINES)
 }
 
 fn item_rows(layout: &Layout, d: &QcResultDetail) -> Vec<(Vec<Cell>, bool)> {
@@ -235,21 +225,17 @@ fn footers(layout: &mut Layout, d: &QcResultDetail) {
 fn pages(d: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<Vec<Op>> {
     let mut layout = Layout::new();
     title_block(&mut layout, d, printed_at);
-    layout.heading(
-        "Items",
-        &format!(
-            "{} line(s); basin-specific items once per basin",
-            d.lines.len()
-        ),
-        40.0,
+    let subtitle = format!(
+        "{} line(s); basin-specific items once per basin",
+        d.lines.len()
     );
-    if d.lines.is_empty() {
-        layout.list(&["This result has no items.".to_string()]);
-    } else {
-        let rows = item_rows(&layout, d);
-        layout.table(&columns(), rows);
-    }
-    layout.y -= 14.0;
+    let rows = (!d.lines.is_empty()).then(|| item_rows(&layout, d));
+    layout.table_section(
+        ("Items", &subtitle),
+        &columns(),
+        rows,
+        "This result has no items.",
+    );
     signature_block(&mut layout, d);
     footers(&mut layout, d);
     layout.pages

@@ -379,6 +379,40 @@ impl Layout {
     }
 
     /// A section heading, kept on the page with at least `keep` points of what follows.
+    /// The title block's facts: two columns of labels and values side by side, each value wrapped to
+    /// two lines; the left values bold, the right ones where `bold_right` says so for their label.
+    pub(crate) fn facts(
+        &mut self,
+        left: &[(&str, String)],
+        right: &[(&str, String)],
+        bold_right: &dyn Fn(&str) -> bool,
+    ) {
+        let label_width = 72.0;
+        let half = CONTENT_WIDTH / 2.0;
+        let value_width = half - label_width - 8.0;
+        let mut top = self.y;
+        for ((ll, lv), (rl, rv)) in left.iter().zip(right) {
+            let bold = bold_right(rl);
+            let lv = self.metrics.wrap(lv, true, 9.5, value_width, 2);
+            let rv = self.metrics.wrap(rv, bold, 9.5, value_width, 2);
+            let lines = lv.len().max(rv.len()).max(1);
+            let mut baseline = top - 13.0;
+            self.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
+            self.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
+            for i in 0..lines {
+                if let Some(t) = lv.get(i) {
+                    self.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
+                }
+                if let Some(t) = rv.get(i) {
+                    self.text(MARGIN + half + label_width, baseline, t, bold, 9.5, BLACK);
+                }
+                baseline -= 12.0;
+            }
+            top -= 13.0 + (lines as f32 - 1.0) * 12.0;
+        }
+        self.y = top - 10.0;
+    }
+
     /// A section holding a table: its heading, kept with the first rows; the rows, or `empty` said
     /// in their place when there are none (`None`); then the gap before what follows.
     pub(crate) fn table_section(
@@ -553,29 +587,7 @@ fn title_block(layout: &mut Layout, doc: &BomDocument, exported_at: NaiveDateTim
         ),
         ("Exported", exported_at.format("%Y-%m-%d %H:%M").to_string()),
     ];
-    let label_width = 72.0;
-    let half = CONTENT_WIDTH / 2.0;
-    let mut top = layout.y;
-    for ((ll, lv), (rl, rv)) in left.iter().zip(&right) {
-        let value_width = half - label_width - 8.0;
-        let lv = layout.metrics.wrap(lv, true, 9.5, value_width, 2);
-        let rv = layout.metrics.wrap(rv, false, 9.5, value_width, 2);
-        let lines = lv.len().max(rv.len()).max(1);
-        let mut baseline = top - 13.0;
-        layout.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
-        layout.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
-        for i in 0..lines {
-            if let Some(t) = lv.get(i) {
-                layout.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
-            }
-            if let Some(t) = rv.get(i) {
-                layout.text(MARGIN + half + label_width, baseline, t, false, 9.5, BLACK);
-            }
-            baseline -= 12.0;
-        }
-        top -= 13.0 + (lines as f32 - 1.0) * 12.0;
-    }
-    layout.y = top - 10.0;
+    layout.facts(&left, &right, &|_| false);
 }
 
 const LEVEL_W: f32 = 30.0;

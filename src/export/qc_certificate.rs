@@ -5,8 +5,7 @@
 
 use super::naming::sanitize;
 use super::pdf::{
-    BLACK, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout, MARGIN, pdf_bytes,
-    pdf_document, texts_of,
+    CONTENT_WIDTH, Cell, Column, LINE_HEIGHT, Layout, pdf_bytes, pdf_document, texts_of,
 };
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
@@ -117,32 +116,7 @@ fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTim
         ("Inspected", when),
         ("Printed", printed_at.format("%Y-%m-%d %H:%M").to_string()),
     ];
-    let label_width = 72.0;
-    let half = CONTENT_WIDTH / 2.0;
-    let value_width = half - label_width - 8.0;
-    let mut top = layout.y;
-    for ((ll, lv), (rl, rv)) in left.iter().zip(&right) {
-        let lv = layout.metrics.wrap(lv, true, 9.5, value_width, 2);
-        let rv = layout
-            .metrics
-            .wrap(rv, *rl == "Result", 9.5, value_width, 2);
-        let lines = lv.len().max(rv.len()).max(1);
-        let mut baseline = top - 13.0;
-        layout.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
-        layout.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
-        for i in 0..lines {
-            if let Some(t) = lv.get(i) {
-                layout.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
-            }
-            if let Some(t) = rv.get(i) {
-                let bold = *rl == "Result";
-                layout.text(MARGIN + half + label_width, baseline, t, bold, 9.5, BLACK);
-            }
-            baseline -= 12.0;
-        }
-        top -= 13.0 + (lines as f32 - 1.0) * 12.0;
-    }
-    layout.y = top - 10.0;
+    layout.facts(&left, &right, &|label| label == "Result");
 }
 
 fn cell(layout: &Layout, column: &Column, text: &str, bold: bool) -> Cell {

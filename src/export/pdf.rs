@@ -560,21 +560,38 @@ pub(crate) fn row_height(cells: &[Cell]) -> f32 {
 // ------------------------------------------------------------------------------------------------
 // The document
 
+/// The facts every title block begins with: the order and the build.
+pub(crate) fn build_facts(
+    po: &str,
+    build: &str,
+    customer: &str,
+    model: &str,
+) -> [(&'static str, String); 4] {
+    [
+        ("PO number", po.to_string()),
+        ("Build", build.to_string()),
+        ("Customer", customer.to_string()),
+        ("Sink model", model.to_string()),
+    ]
+}
+
+/// A moment as a title block prints it in `format`, or `-` when there is none.
+pub(crate) fn time_or_dash(at: Option<NaiveDateTime>, format: &str) -> String {
+    at.map_or_else(|| "-".to_string(), |t| t.format(format).to_string())
+}
+
 fn title_block(layout: &mut Layout, doc: &BomDocument, exported_at: NaiveDateTime) {
     let h = &doc.header;
     let v = &doc.version;
     layout.title("Bill of Materials");
 
-    let generated_at = v.generated_at.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    let generated_at = time_or_dash(v.generated_at, "%Y-%m-%d %H:%M");
+    let left = build_facts(
+        &h.po_number,
+        &h.build_number,
+        &h.customer_name,
+        &h.sink_model,
     );
-    let left = [
-        ("PO number", h.po_number.clone()),
-        ("Build", h.build_number.clone()),
-        ("Customer", h.customer_name.clone()),
-        ("Sink model", h.sink_model.clone()),
-    ];
     let right = [
         (
             "BOM version",

@@ -5,7 +5,8 @@
 
 use super::naming::sanitize;
 use super::pdf::{
-    CONTENT_WIDTH, Cell, Column, LINE_HEIGHT, Layout, pdf_bytes, pdf_document, texts_of,
+    CONTENT_WIDTH, Cell, Column, LINE_HEIGHT, Layout, build_facts, pdf_bytes, pdf_document,
+    texts_of, time_or_dash,
 };
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
@@ -93,18 +94,18 @@ fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTim
             " (after an earlier failure)"
         });
     }
-    let when = s.at.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
-    let left = [
-        ("PO number", h.po_number.clone()),
-        ("Build", h.build_number.clone()),
-        ("Customer", h.customer_name.clone()),
-        ("Sink model", h.sink_model.clone()),
+    let when = time_or_dash(s.at, "%Y-%m-%d %H:%M UTC");
+    let mut left = build_facts(
+        &h.po_number,
+        &h.build_number,
+        &h.customer_name,
+        &h.sink_model,
+    )
+    .to_vec();
+    left.extend([
         ("Basins", h.number_of_basins.to_string()),
         ("Job ID", s.job_id.clone().unwrap_or_else(|| "-".into())),
-    ];
+    ]);
     let right = [
         (
             "Checklist",

@@ -11,43 +11,86 @@ use toml::{Table, Value};
 /// The shipped defaults, byte for byte the repository's config.toml.
 pub const DEFAULT_TOML: &str = include_str!("../config.toml");
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    pub database: DatabaseConfig,
-    pub station: StationConfig,
-    pub session: SessionConfig,
-    pub security: SecurityConfig,
-    pub ui: UiConfig,
-    pub log: LogConfig,
+/// Declares the sections and keys once: the typed structs, the known keys for the unknown-key check
+/// and the reading of each value come from this one list.
+macro_rules! config_keys {
+    ($(
+        $(#[$smeta:meta])*
+        [$section:ident] $Struct:ident {
+            $($(#[$fmeta:meta])* $key:ident: $ty:ty $(= $lo:literal ..= $hi:literal)?),* $(,)?
+        }
+    )*) => {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct Config {
+            $(pub $section: $Struct),*
+        }
+
+        $(
+            $(#[$smeta])*
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub struct $Struct {
+                $($(#[$fmeta])* pub $key: $ty),*
+            }
+        )*
+
+        /// Every section with its keys, in the order problems are reported.
+        const SECTIONS: &[(&str, &[&str])] = &[
+            $((stringify!($section), &[$(stringify!($key)),*])),*
+        ];
+
+        /// Reads every key (`get` gives the file's value or the default), collecting one problem per
+        /// bad key; `None` when there was any.
+        fn read_keys(get: &dyn Fn(&str, &str) -> Option<Value>, problems: &mut Vec<String>) -> Option<Config> {
+            $(
+                let $section = {
+                    $(let $key = read_key::<$ty>(
+                        stringify!($section),
+                        stringify!($key),
+                        get,
+                        config_keys!(@range $($lo, $hi)?),
+                        problems,
+                    );)*
+                    (|| Some($Struct { $($key: $key?),* }))()
+                };
+            )*
+            Some(Config { $($section: $section?),* })
+        }
+    };
+    (@range) => { None };
+    (@range $lo:literal, $hi:literal) => { Some(($lo, $hi)) };
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatabaseConfig {
-    /// Empty: use the embedded local cluster. Stations connect with it (as the station role).
-    pub url: String,
-    /// The owner's connection for migrate, seed and imports; empty: `url`.
-    pub owner_url: String,
-    pub pool_size: u32,
-    /// Base directory of the embedded cluster; empty: the platform default.
-    pub data_dir: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StationConfig {
-    /// Empty: the host name.
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionConfig {
-    pub ttl_hours: u32,
-    pub idle_lock_minutes: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecurityConfig {
-    pub max_failed_logins: u32,
-    pub lockout_minutes: u32,
+config_keys! {
+    [database] DatabaseConfig {
+        /// Empty: use the embedded local cluster. Stations connect with it (as the station role).
+        url: String,
+        /// The owner's connection for migrate, seed and imports; empty: `url`.
+        owner_url: String,
+        pool_size: u32 = 1..=64,
+        /// Base directory of the embedded cluster; empty: the platform default.
+        data_dir: String,
+    }
+    [station] StationConfig {
+        /// Empty: the host name.
+        name: String,
+    }
+    [session] SessionConfig {
+        ttl_hours: u32 = 1..=168,
+        idle_lock_minutes: u32 = 1..=480,
+    }
+    [security] SecurityConfig {
+        max_failed_logins: u32 = 1..=100,
+        lockout_minutes: u32 = 1..=1440,
+    }
+    [ui] UiConfig {
+        theme: ThemeChoice,
+    }
+    [log] LogConfig {
+        /// Empty: the platform default.
+        dir: String,
+        /// A tracing filter such as "info" or "cleanstation=debug".
+        level: String,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,17 +101,81 @@ pub enum ThemeChoice {
     Mono,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UiConfig {
-    pub theme: ThemeChoice,
+/// A type a key can have: how its value is read from TOML, and the problem (naming the key) when the
+/// value does not fit.
+trait KeyValue: Sized {
+    /// `range` is the key's inclusive range, for whole numbers.
+    fn read(name: &str, value: Value, range: Option<(i64, i64)>) -> Result<Self, String>;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogConfig {
-    /// Empty: the platform default.
-    pub dir: String,
-    /// A tracing filter such as "info" or "cleanstation=debug".
-    pub level: String,
+/// Text, trimmed of surrounding blanks.
+impl KeyValue for String {
+    fn read(name: &str, value: Value, _: Option<(i64, i64)>) -> Result<Self, String> {
+        match value {
+            Value::String(s) => Ok(s.trim().to_string()),
+            v => Err(format!("`{name}` must be a string (got {})", v.type_str())),
+        }
+    }
+}
+
+/// A whole number in the key's range.
+impl KeyValue for u32 {
+    fn read(name: &str, value: Value, range: Option<(i64, i64)>) -> Result<Self, String> {
+        let Value::Integer(n) = value else {
+            return Err(format!(
+                "`{name}` must be a whole number (got {})",
+                value.type_str()
+            ));
+        };
+        let (lo, hi) = range.unwrap_or((0, i64::from(u32::MAX)));
+        match u32::try_from(n) {
+            Ok(v) if (lo..=hi).contains(&n) => Ok(v),
+            _ => Err(format!("`{name}` must be from {lo} to {hi} (got {n})")),
+        }
+    }
+}
+
+/// One of the words of a fixed set.
+impl KeyValue for ThemeChoice {
+    fn read(name: &str, value: Value, _: Option<(i64, i64)>) -> Result<Self, String> {
+        const WORDS: [(&str, ThemeChoice); 3] = [
+            ("auto", ThemeChoice::Auto),
+            ("ansi", ThemeChoice::Ansi),
+            ("mono", ThemeChoice::Mono),
+        ];
+        let Value::String(s) = value else {
+            return Err(format!(
+                "`{name}` must be a string (got {})",
+                value.type_str()
+            ));
+        };
+        WORDS
+            .iter()
+            .find(|(w, _)| *w == s)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| {
+                let words: Vec<&str> = WORDS.iter().map(|(w, _)| *w).collect();
+                format!("`{name}` must be one of {} (got \"{s}\")", words.join(", "))
+            })
+    }
+}
+
+/// Reads one key, or records why it cannot be read.
+fn read_key<T: KeyValue>(
+    section: &str,
+    key: &str,
+    get: &dyn Fn(&str, &str) -> Option<Value>,
+    range: Option<(i64, i64)>,
+    problems: &mut Vec<String>,
+) -> Option<T> {
+    let name = format!("{section}.{key}");
+    let Some(value) = get(section, key) else {
+        problems.push(format!("`{name}` is missing"));
+        return None;
+    };
+    T::read(&name, value, range)
+        .map_err(|problem| problems.push(problem))
+        .ok()
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -101,31 +208,6 @@ impl std::fmt::Display for Source {
     }
 }
 
-/// The key schema: (section, key, kind).
-#[derive(Clone, Copy)]
-enum Kind {
-    Str,
-    /// An integer in an inclusive range.
-    Int(i64, i64),
-    /// One of a fixed set of words.
-    Word(&'static [&'static str]),
-}
-
-const KEYS: &[(&str, &str, Kind)] = &[
-    ("database", "url", Kind::Str),
-    ("database", "owner_url", Kind::Str),
-    ("database", "pool_size", Kind::Int(1, 64)),
-    ("database", "data_dir", Kind::Str),
-    ("station", "name", Kind::Str),
-    ("session", "ttl_hours", Kind::Int(1, 168)),
-    ("session", "idle_lock_minutes", Kind::Int(1, 480)),
-    ("security", "max_failed_logins", Kind::Int(1, 100)),
-    ("security", "lockout_minutes", Kind::Int(1, 1440)),
-    ("ui", "theme", Kind::Word(&["auto", "ansi", "mono"])),
-    ("log", "dir", Kind::Str),
-    ("log", "level", Kind::Str),
-];
-
 impl Config {
     /// Parses and validates a configuration text. Keys missing from it take the shipped defaults.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
@@ -145,82 +227,14 @@ impl Config {
                 .or_else(|| defaults.get(section).and_then(|s| s.get(key)))
                 .cloned()
         };
-        let mut strs = std::collections::HashMap::new();
-        let mut ints = std::collections::HashMap::new();
-        for &(section, key, kind) in KEYS {
-            let name = format!("{section}.{key}");
-            let value = get(section, key);
-            match (kind, value) {
-                (_, None) => problems.push(format!("`{name}` is missing")),
-                (Kind::Str, Some(Value::String(s))) => {
-                    strs.insert(name, s);
-                }
-                (Kind::Word(words), Some(Value::String(s))) => {
-                    if words.contains(&s.as_str()) {
-                        strs.insert(name, s);
-                    } else {
-                        problems.push(format!(
-                            "`{name}` must be one of {} (got \"{s}\")",
-                            words.join(", ")
-                        ));
-                    }
-                }
-                (Kind::Int(lo, hi), Some(Value::Integer(n))) => {
-                    if (lo..=hi).contains(&n) {
-                        ints.insert(name, u32::try_from(n).unwrap_or(0));
-                    } else {
-                        problems.push(format!("`{name}` must be from {lo} to {hi} (got {n})"));
-                    }
-                }
-                (Kind::Int(..), Some(v)) => {
-                    problems.push(format!(
-                        "`{name}` must be a whole number (got {})",
-                        v.type_str()
-                    ));
-                }
-                (_, Some(v)) => {
-                    problems.push(format!("`{name}` must be a string (got {})", v.type_str()))
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(ConfigError::Invalid {
+        let config = read_keys(&get, &mut problems);
+        match config {
+            Some(config) if problems.is_empty() => Ok(config),
+            _ => Err(ConfigError::Invalid {
                 origin: origin.to_string(),
                 problems,
-            });
+            }),
         }
-        let s = |k: &str| strs.get(k).cloned().unwrap_or_default();
-        let n = |k: &str| ints.get(k).copied().unwrap_or_default();
-        Ok(Config {
-            database: DatabaseConfig {
-                url: s("database.url").trim().to_string(),
-                owner_url: s("database.owner_url").trim().to_string(),
-                pool_size: n("database.pool_size"),
-                data_dir: s("database.data_dir").trim().to_string(),
-            },
-            station: StationConfig {
-                name: s("station.name").trim().to_string(),
-            },
-            session: SessionConfig {
-                ttl_hours: n("session.ttl_hours"),
-                idle_lock_minutes: n("session.idle_lock_minutes"),
-            },
-            security: SecurityConfig {
-                max_failed_logins: n("security.max_failed_logins"),
-                lockout_minutes: n("security.lockout_minutes"),
-            },
-            ui: UiConfig {
-                theme: match s("ui.theme").as_str() {
-                    "ansi" => ThemeChoice::Ansi,
-                    "mono" => ThemeChoice::Mono,
-                    _ => ThemeChoice::Auto,
-                },
-            },
-            log: LogConfig {
-                dir: s("log.dir").trim().to_string(),
-                level: s("log.level").trim().to_string(),
-            },
-        })
     }
 
     /// Reads and validates a file.
@@ -315,15 +329,10 @@ impl Config {
 /// Unknown sections and keys are errors: a misspelt key would otherwise silently keep its default.
 fn check_known_keys(table: &Table, problems: &mut Vec<String>) {
     for (section, value) in table {
-        let known: Vec<&str> = KEYS
-            .iter()
-            .filter(|(s, _, _)| s == section)
-            .map(|(_, k, _)| *k)
-            .collect();
-        if known.is_empty() {
+        let Some((_, known)) = SECTIONS.iter().find(|(s, _)| s == section) else {
             problems.push(format!("unknown section `[{section}]`"));
             continue;
-        }
+        };
         let Value::Table(keys) = value else {
             problems.push(format!(
                 "`{section}` must be a table (a [{section}] section)"

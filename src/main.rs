@@ -1,6 +1,6 @@
 //! The `cleanstation` command: argument parsing and wiring only; the work is in the library.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use cleanstation::commands::users::UserAdd;
 use cleanstation::commands::{self, CliError};
 use cleanstation::config::Config;
@@ -189,17 +189,11 @@ enum OrderCmd {
         as_user: String,
     },
     /// List builds, every status unless --status, earliest want date first
-    List {
-        /// Only builds in this status, e.g. READY_FOR_PRODUCTION
-        #[arg(long)]
-        status: Option<String>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-        /// The user to read as (any role but SERVICE_DEPARTMENT)
-        #[arg(long = "as", value_name = "USERNAME")]
-        as_user: String,
-    },
+    #[command(
+        mut_arg("status", |a| a.help("Only builds in this status, e.g. READY_FOR_PRODUCTION")),
+        mut_arg("as_user", |a| a.help("The user to read as (any role but SERVICE_DEPARTMENT)"))
+    )]
+    List(ListArgs),
     /// Show one build: header, configuration, BOM, history
     Show {
         /// The build number (case-insensitive)
@@ -218,17 +212,25 @@ enum ServiceCmd {
     /// List service orders: the service department its own (newest first), procurement, ADMIN and the
     /// production coordinator all of them (PENDING, then APPROVED, oldest first; then the closed ones,
     /// newest first)
-    List {
-        /// Only orders in this status: PENDING, APPROVED, REJECTED or FULFILLED
-        #[arg(long)]
-        status: Option<String>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-        /// The user to read as (not QC_PERSON or ASSEMBLER)
-        #[arg(long = "as", value_name = "USERNAME")]
-        as_user: String,
-    },
+    #[command(
+        mut_arg("status", |a| a.help("Only orders in this status: PENDING, APPROVED, REJECTED or FULFILLED")),
+        mut_arg("as_user", |a| a.help("The user to read as (not QC_PERSON or ASSEMBLER)"))
+    )]
+    List(ListArgs),
+}
+
+/// The options of every list command; each command words the status and role hints for its rows.
+#[derive(Args)]
+struct ListArgs {
+    /// Only rows in this status
+    #[arg(long)]
+    status: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    json: bool,
+    /// The user to read as
+    #[arg(long = "as", value_name = "USERNAME")]
+    as_user: String,
 }
 
 #[derive(Subcommand)]
@@ -375,11 +377,10 @@ fn main() -> ExitCode {
                 OrderCmd::Import { file, as_user } => {
                     commands::order_import(&config, &file, &as_user).await
                 }
-                OrderCmd::List {
-                    status,
-                    json,
-                    as_user,
-                } => commands::order_list(&config, &as_user, status.as_deref(), json).await,
+                OrderCmd::List(list) => {
+                    commands::order_list(&config, &list.as_user, list.status.as_deref(), list.json)
+                        .await
+                }
                 OrderCmd::Show {
                     build,
                     json,
@@ -387,15 +388,15 @@ fn main() -> ExitCode {
                 } => commands::order_show(&config, &as_user, &build, json).await,
             },
             Cmd::Service {
-                action:
-                    ServiceCmd::List {
-                        status,
-                        json,
-                        as_user,
-                    },
+                action: ServiceCmd::List(list),
             } => {
-                commands::service_orders::service_list(&config, &as_user, status.as_deref(), json)
-                    .await
+                commands::service_orders::service_list(
+                    &config,
+                    &list.as_user,
+                    list.status.as_deref(),
+                    list.json,
+                )
+                .await
             }
             Cmd::Bom { action } => match action {
                 BomCmd::Preview { file, json } => {

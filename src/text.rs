@@ -191,11 +191,10 @@ fn is_plain_number(s: &str) -> bool {
         && frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// One CSV field for a spreadsheet. Forbidden characters go (TAB, CR and LF become a space, so words
-/// stay apart); a cell whose first visible character would start a formula (`=`, `+`, `-`, `@`, also
-/// after leading spaces, which some spreadsheets skip) gets a leading `'` as OWASP recommends, unless it
-/// is a plain number; then RFC 4180 quoting: quoted when it holds a comma, a quote or a line break,
-/// inner quotes doubled.
+/// The content of one CSV field for a spreadsheet, before the CSV writer quotes it. Forbidden
+/// characters go (TAB, CR and LF become a space, so words stay apart); a cell whose first visible
+/// character would start a formula (`=`, `+`, `-`, `@`, also after leading spaces, which some
+/// spreadsheets skip) gets a leading `'` as OWASP recommends, unless it is a plain number.
 pub fn csv_cell(text: &str) -> String {
     let clean: String = text
         .chars()
@@ -208,12 +207,7 @@ pub fn csv_cell(text: &str) -> String {
     let first = clean.trim_start().chars().next();
     let formula =
         first.is_some_and(|c| FORMULA_START.contains(&c)) && !is_plain_number(clean.trim());
-    let cell = if formula { format!("'{clean}") } else { clean };
-    if cell.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
-    }
+    if formula { format!("'{clean}") } else { clean }
 }
 
 #[cfg(test)]
@@ -391,7 +385,7 @@ mod tests {
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(
             csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
-            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+            "'=HYPERLINK(\"http://x\",\"y\")"
         );
         // Leading whitespace and stripped characters do not hide a formula.
         assert_eq!(csv_cell("  =1+2"), "'  =1+2");
@@ -408,8 +402,9 @@ mod tests {
         // Control characters never reach the file; words stay apart.
         assert_eq!(csv_cell("a\u{7}b\u{85}c\u{FEFF}"), "abc");
         assert_eq!(csv_cell("two\nlines"), "two lines");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("26\" basin"), "\"26\"\" basin\"");
+        // Quoting is the CSV writer's.
+        assert_eq!(csv_cell("a,b"), "a,b");
+        assert_eq!(csv_cell("26\" basin"), "26\" basin");
         assert_eq!(csv_cell(""), "");
     }
 }

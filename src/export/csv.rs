@@ -4,8 +4,6 @@
 use crate::domain::bom_document::{BomDocument, quantity_text};
 use crate::text::csv_cell;
 
-const LINE_END: &str = "\r\n";
-
 /// Marks the file as UTF-8: without it Excel reads a CSV in the local code page and garbles names
 /// such as `0.75 MM²` or the catalog's inch primes. Spreadsheets that know UTF-8 ignore it.
 pub const UTF8_BOM: &str = "\u{feff}";
@@ -15,16 +13,35 @@ pub fn file_bytes(text: &str) -> Vec<u8> {
     format!("{UTF8_BOM}{text}").into_bytes()
 }
 
-/// One CSV record: every field through [`csv_cell`] (no control characters, no formula start, quoted
-/// as needed), joined, CRLF-terminated.
-pub fn record(fields: &[&str]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| csv_cell(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str(LINE_END);
-    line
+/// CSV text written in memory: every field through [`csv_cell`] (no control characters, no formula
+/// start), then quoted by the CSV writer only where RFC 4180 needs it, with CRLF line ends.
+pub struct Table {
+    out: csv::Writer<Vec<u8>>,
+}
+
+impl Table {
+    /// A table that begins with its header record.
+    pub fn new(header: &[&str]) -> Table {
+        let out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(Vec::new());
+        let mut table = Table { out };
+        table.row(header);
+        table
+    }
+
+    /// Appends one record.
+    pub fn row(&mut self, fields: &[&str]) {
+        // Memory takes every write and the writer is flexible about record lengths: nothing can fail.
+        let _ = self.out.write_record(fields.iter().map(|f| csv_cell(f)));
+    }
+
+    /// The text written so far.
+    pub fn into_text(self) -> String {
+        let bytes = self.out.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
 }
 
 /// A custom item's specification as short text, `width=26 length=20 depth=10`: the dimensions first, in the
@@ -52,7 +69,7 @@ pub fn spec_text(spec: &serde_json::Value) -> String {
 
 /// Every node in display order: level, id, name, quantity, type, custom, custom spec, notes.
 pub fn tree(doc: &BomDocument) -> String {
-    let mut out = record(&[
+    let mut out = Table::new(&[
         "Level",
         "Item ID",
         "Name",
@@ -64,7 +81,7 @@ pub fn tree(doc: &BomDocument) -> String {
     ]);
     for item in &doc.items {
         let spec = item.custom_spec.as_ref().map(spec_text).unwrap_or_default();
-        out.push_str(&record(&[
+        out.row(&[
             &item.level.to_string(),
             &item.item_id,
             &item.name,
@@ -73,53 +90,34 @@ pub fn tree(doc: &BomDocument) -> String {
             if item.is_custom { "yes" } else { "no" },
             &spec,
             item.notes.as_deref().unwrap_or(""),
-        ]));
+        ]);
     }
-    out
+    out.into_text()
 }
 
 /// The flattened totals (leaf quantities summed by id): id, name, type, quantity.
 pub fn totals(doc: &BomDocument) -> String {
-    let mut out = record(&["Item ID", "Name", "Type", "Quantity"]);
+    let mut out = Table::new(&["Item ID", "Name", "Type", "Quantity"]);
     for line in doc.flattened() {
-        out.push_str(&record(&[
+        out.row(&[
             &line.item_id,
             &line.name,
             line.item_type.code(),
             &quantity_text(line.quantity),
-        ]));
+        ]);
     }
-    out
+    out.into_text()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::bom::ItemType;
-    use crate::domain::bom_document::StoredItem;
-    use crate::export::naming::tests::doc;
-    use rust_decimal::Decimal;
+    use crate::export::fixtures::{doc, item};
     use serde_json::json;
-    use uuid::Uuid;
 
-    fn item(parent: Option<usize>, level: i32, id: &str, name: &str, qty: i64) -> StoredItem {
-        StoredItem {
-            id: Uuid::nil(),
-            parent,
-            item_id: id.into(),
-            name: name.into(),
-            item_type: if parent.is_none() {
-                ItemType::Assembly
-            } else {
-                ItemType::Part
-            },
-            quantity: Decimal::from(qty),
-            level,
-            sequence: 0,
-            is_custom: false,
-            custom_spec: None,
-            notes: None,
-        }
+    fn record(fields: &[&str]) -> String {
+        Table::new(fields).into_text()
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! Everything here but [`write`] is pure: a [`BomDocument`] in, file names and bytes out.
 
 pub mod csv;
+#[cfg(test)]
+mod fixtures;
 pub mod naming;
 pub mod pdf;
 pub mod qc_certificate;

@@ -58,35 +58,9 @@ pub fn file_name(doc: &BomDocument, part: Part, format: ExportFormat) -> String 
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::domain::bom::BomStatus;
-    use crate::domain::bom_document::{BomHeader, BomVersionInfo};
-    use crate::domain::order::OrderStatus;
-    use uuid::Uuid;
-
-    pub(crate) fn doc(po: &str, build: &str, version: i32) -> BomDocument {
-        BomDocument {
-            header: BomHeader {
-                order_id: Uuid::nil(),
-                po_number: po.into(),
-                build_number: build.into(),
-                customer_name: "Mercy General".into(),
-                sink_model: "T2-B1".into(),
-                order_status: OrderStatus::OrderCreated,
-            },
-            version: BomVersionInfo {
-                id: Uuid::nil(),
-                version,
-                status: BomStatus::Draft,
-                generated_by: "Casey Coordinator".into(),
-                generated_at: None,
-                notes: Vec::new(),
-                current: true,
-            },
-            items: Vec::new(),
-        }
-    }
+    use crate::export::fixtures::doc;
 
     #[test]
     fn names_follow_po_build_and_version() {

@@ -188,6 +188,26 @@ pub(crate) struct Column {
     pub(crate) align: Align,
 }
 
+impl Column {
+    /// A column of text read from the left.
+    pub(crate) const fn left(title: &'static str, width: f32) -> Column {
+        Column {
+            title,
+            width,
+            align: Align::Left,
+        }
+    }
+
+    /// A column of numbers, lined up on the right.
+    pub(crate) const fn right(title: &'static str, width: f32) -> Column {
+        Column {
+            title,
+            width,
+            align: Align::Right,
+        }
+    }
+}
+
 /// One table cell as laid out: its lines, weight and extra left indent.
 pub(crate) struct Cell {
     pub(crate) lines: Vec<String>,
@@ -359,6 +379,57 @@ impl Layout {
     }
 
     /// A section heading, kept on the page with at least `keep` points of what follows.
+    /// The title block's facts: two columns of labels and values side by side, each value wrapped to
+    /// two lines; the left values bold, the right ones where `bold_right` says so for their label.
+    pub(crate) fn facts(
+        &mut self,
+        left: &[(&str, String)],
+        right: &[(&str, String)],
+        bold_right: &dyn Fn(&str) -> bool,
+    ) {
+        let label_width = 72.0;
+        let half = CONTENT_WIDTH / 2.0;
+        let value_width = half - label_width - 8.0;
+        let mut top = self.y;
+        for ((ll, lv), (rl, rv)) in left.iter().zip(right) {
+            let bold = bold_right(rl);
+            let lv = self.metrics.wrap(lv, true, 9.5, value_width, 2);
+            let rv = self.metrics.wrap(rv, bold, 9.5, value_width, 2);
+            let lines = lv.len().max(rv.len()).max(1);
+            let mut baseline = top - 13.0;
+            self.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
+            self.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
+            for i in 0..lines {
+                if let Some(t) = lv.get(i) {
+                    self.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
+                }
+                if let Some(t) = rv.get(i) {
+                    self.text(MARGIN + half + label_width, baseline, t, bold, 9.5, BLACK);
+                }
+                baseline -= 12.0;
+            }
+            top -= 13.0 + (lines as f32 - 1.0) * 12.0;
+        }
+        self.y = top - 10.0;
+    }
+
+    /// A section holding a table: its heading, kept with the first rows; the rows, or `empty` said
+    /// in their place when there are none (`None`); then the gap before what follows.
+    pub(crate) fn table_section(
+        &mut self,
+        (title, subtitle): (&str, &str),
+        columns: &[Column],
+        rows: Option<Vec<(Vec<Cell>, bool)>>,
+        empty: &str,
+    ) {
+        self.heading(title, subtitle, 40.0);
+        match rows {
+            Some(rows) => self.table(columns, rows),
+            None => self.list(&[empty.to_string()]),
+        }
+        self.y -= 14.0;
+    }
+
     pub(crate) fn heading(&mut self, title: &str, subtitle: &str, keep: f32) {
         let height = 26.0;
         if !self.fits(height + keep) {
@@ -455,11 +526,21 @@ impl Layout {
 
     /// A cell for column `column`, wrapped to its width less the indent.
     pub(crate) fn cell(&self, column: &Column, text: &str, bold: bool, indent: f32) -> Cell {
+        self.cell_of_lines(column, text, bold, indent, MAX_CELL_LINES)
+    }
+
+    /// A cell of at most `max_lines` lines (the last one cut short with `...`).
+    pub(crate) fn cell_of_lines(
+        &self,
+        column: &Column,
+        text: &str,
+        bold: bool,
+        indent: f32,
+        max_lines: usize,
+    ) -> Cell {
         let width = column.width - 2.0 * CELL_PAD - indent;
         Cell {
-            lines: self
-                .metrics
-                .wrap(text, bold, BODY_SIZE, width, MAX_CELL_LINES),
+            lines: self.metrics.wrap(text, bold, BODY_SIZE, width, max_lines),
             bold,
             indent,
         }
@@ -479,21 +560,38 @@ pub(crate) fn row_height(cells: &[Cell]) -> f32 {
 // ------------------------------------------------------------------------------------------------
 // The document
 
+/// The facts every title block begins with: the order and the build.
+pub(crate) fn build_facts(
+    po: &str,
+    build: &str,
+    customer: &str,
+    model: &str,
+) -> [(&'static str, String); 4] {
+    [
+        ("PO number", po.to_string()),
+        ("Build", build.to_string()),
+        ("Customer", customer.to_string()),
+        ("Sink model", model.to_string()),
+    ]
+}
+
+/// A moment as a title block prints it in `format`, or `-` when there is none.
+pub(crate) fn time_or_dash(at: Option<NaiveDateTime>, format: &str) -> String {
+    at.map_or_else(|| "-".to_string(), |t| t.format(format).to_string())
+}
+
 fn title_block(layout: &mut Layout, doc: &BomDocument, exported_at: NaiveDateTime) {
     let h = &doc.header;
     let v = &doc.version;
     layout.title("Bill of Materials");
 
-    let generated_at = v.generated_at.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    let generated_at = time_or_dash(v.generated_at, "%Y-%m-%d %H:%M");
+    let left = build_facts(
+        &h.po_number,
+        &h.build_number,
+        &h.customer_name,
+        &h.sink_model,
     );
-    let left = [
-        ("PO number", h.po_number.clone()),
-        ("Build", h.build_number.clone()),
-        ("Customer", h.customer_name.clone()),
-        ("Sink model", h.sink_model.clone()),
-    ];
     let right = [
         (
             "BOM version",
@@ -506,29 +604,7 @@ fn title_block(layout: &mut Layout, doc: &BomDocument, exported_at: NaiveDateTim
         ),
         ("Exported", exported_at.format("%Y-%m-%d %H:%M").to_string()),
     ];
-    let label_width = 72.0;
-    let half = CONTENT_WIDTH / 2.0;
-    let mut top = layout.y;
-    for ((ll, lv), (rl, rv)) in left.iter().zip(&right) {
-        let value_width = half - label_width - 8.0;
-        let lv = layout.metrics.wrap(lv, true, 9.5, value_width, 2);
-        let rv = layout.metrics.wrap(rv, false, 9.5, value_width, 2);
-        let lines = lv.len().max(rv.len()).max(1);
-        let mut baseline = top - 13.0;
-        layout.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
-        layout.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
-        for i in 0..lines {
-            if let Some(t) = lv.get(i) {
-                layout.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
-            }
-            if let Some(t) = rv.get(i) {
-                layout.text(MARGIN + half + label_width, baseline, t, false, 9.5, BLACK);
-            }
-            baseline -= 12.0;
-        }
-        top -= 13.0 + (lines as f32 - 1.0) * 12.0;
-    }
-    layout.y = top - 10.0;
+    layout.facts(&left, &right, &|_| false);
 }
 
 const LEVEL_W: f32 = 30.0;
@@ -538,56 +614,20 @@ const TYPE_W: f32 = 64.0;
 
 fn tree_columns() -> [Column; 5] {
     [
-        Column {
-            title: "Level",
-            width: LEVEL_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Item ID",
-            width: ID_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Name",
-            width: CONTENT_WIDTH - LEVEL_W - ID_W - QTY_W - TYPE_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Qty",
-            width: QTY_W,
-            align: Align::Right,
-        },
-        Column {
-            title: "Type",
-            width: TYPE_W,
-            align: Align::Left,
-        },
+        Column::left("Level", LEVEL_W),
+        Column::left("Item ID", ID_W),
+        Column::left("Name", CONTENT_WIDTH - LEVEL_W - ID_W - QTY_W - TYPE_W),
+        Column::right("Qty", QTY_W),
+        Column::left("Type", TYPE_W),
     ]
 }
 
 fn totals_columns() -> [Column; 4] {
     [
-        Column {
-            title: "Item ID",
-            width: ID_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Name",
-            width: CONTENT_WIDTH - ID_W - TYPE_W - QTY_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Type",
-            width: TYPE_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Qty",
-            width: QTY_W,
-            align: Align::Right,
-        },
+        Column::left("Item ID", ID_W),
+        Column::left("Name", CONTENT_WIDTH - ID_W - TYPE_W - QTY_W),
+        Column::left("Type", TYPE_W),
+        Column::right("Qty", QTY_W),
     ]
 }
 
@@ -677,23 +717,18 @@ fn pages(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<Vec<Op>> {
         layout.y -= 6.0;
     }
 
-    let top_level = doc.top_level().count();
-    layout.heading(
-        "Components",
-        &format!(
-            "{} line(s) at the top level, {} item(s) in all; sub-items indented under their assembly",
-            top_level,
-            doc.items.len()
-        ),
-        40.0,
+    let subtitle = format!(
+        "{} line(s) at the top level, {} item(s) in all; sub-items indented under their assembly",
+        doc.top_level().count(),
+        doc.items.len()
     );
-    if doc.items.is_empty() {
-        layout.list(&["This BOM has no items.".to_string()]);
-    } else {
-        let rows = tree_rows(&layout, doc);
-        layout.table(&tree_columns(), rows);
-    }
-    layout.y -= 14.0;
+    let rows = (!doc.items.is_empty()).then(|| tree_rows(&layout, doc));
+    layout.table_section(
+        ("Components", &subtitle),
+        &tree_columns(),
+        rows,
+        "This BOM has no items.",
+    );
 
     let flat = doc.flattened();
     let sum: rust_decimal::Decimal = flat.iter().map(|l| l.quantity).sum();
@@ -805,49 +840,31 @@ pub(crate) fn texts_of(pages: &[Vec<Op>]) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::bom::ItemType;
-    use crate::domain::bom_document::StoredItem;
-    use crate::export::naming::tests::doc;
-    use rust_decimal::Decimal;
-    use uuid::Uuid;
+    use crate::export::fixtures::{doc, item};
 
     fn at() -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
-            .and_then(|d| d.and_hms_opt(9, 30, 0))
-            .expect("date")
+        crate::export::fixtures::at(9, 30, 0)
     }
 
     fn big_doc(top: usize) -> BomDocument {
         let mut d = doc("PO-1001", "B-1", 2);
         for t in 0..top {
             let parent = d.items.len();
-            d.items.push(StoredItem {
-                id: Uuid::nil(),
-                parent: None,
-                item_id: format!("T2-KIT-{t}"),
-                name: format!("KIT NUMBER {t} WITH A RATHER LONG DESCRIPTIVE NAME THAT MUST WRAP ONTO MORE LINES"),
-                item_type: ItemType::Assembly,
-                quantity: Decimal::from(1),
-                level: 0,
-                sequence: 0,
-                is_custom: false,
-                custom_spec: None,
-                notes: None,
-            });
+            d.items.push(item(
+                None,
+                0,
+                &format!("T2-KIT-{t}"),
+                &format!("KIT NUMBER {t} WITH A RATHER LONG DESCRIPTIVE NAME THAT MUST WRAP ONTO MORE LINES"),
+                1,
+            ));
             for c in 0..4 {
-                d.items.push(StoredItem {
-                    id: Uuid::nil(),
-                    parent: Some(parent),
-                    item_id: format!("P-{c}"),
-                    name: format!("PART {c}"),
-                    item_type: ItemType::Part,
-                    quantity: Decimal::from(2),
-                    level: 1,
-                    sequence: 0,
-                    is_custom: false,
-                    custom_spec: None,
-                    notes: None,
-                });
+                d.items.push(item(
+                    Some(parent),
+                    1,
+                    &format!("P-{c}"),
+                    &format!("PART {c}"),
+                    2,
+                ));
             }
         }
         d

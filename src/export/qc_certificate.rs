@@ -5,8 +5,8 @@
 
 use super::naming::sanitize;
 use super::pdf::{
-    Align, BLACK, BODY_SIZE, CELL_PAD, CONTENT_WIDTH, Cell, Column, GREY_TEXT, LINE_HEIGHT, Layout,
-    MARGIN, pdf_bytes, pdf_document, texts_of,
+    CONTENT_WIDTH, Cell, Column, LINE_HEIGHT, Layout, build_facts, pdf_bytes, pdf_document,
+    texts_of, time_or_dash,
 };
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
@@ -22,31 +22,14 @@ const MAX_LINES: usize = 40;
 
 fn columns() -> [Column; 5] {
     [
-        Column {
-            title: "Section",
-            width: SECTION_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Item",
-            width: CONTENT_WIDTH - SECTION_W - BASIN_W - ANSWER_W - NOTES_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Basin",
-            width: BASIN_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Answer",
-            width: ANSWER_W,
-            align: Align::Left,
-        },
-        Column {
-            title: "Notes",
-            width: NOTES_W,
-            align: Align::Left,
-        },
+        Column::left("Section", SECTION_W),
+        Column::left(
+            "Item",
+            CONTENT_WIDTH - SECTION_W - BASIN_W - ANSWER_W - NOTES_W,
+        ),
+        Column::left("Basin", BASIN_W),
+        Column::left("Answer", ANSWER_W),
+        Column::left("Notes", NOTES_W),
     ]
 }
 
@@ -111,18 +94,18 @@ fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTim
             " (after an earlier failure)"
         });
     }
-    let when = s.at.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
-    let left = [
-        ("PO number", h.po_number.clone()),
-        ("Build", h.build_number.clone()),
-        ("Customer", h.customer_name.clone()),
-        ("Sink model", h.sink_model.clone()),
+    let when = time_or_dash(s.at, "%Y-%m-%d %H:%M UTC");
+    let mut left = build_facts(
+        &h.po_number,
+        &h.build_number,
+        &h.customer_name,
+        &h.sink_model,
+    )
+    .to_vec();
+    left.extend([
         ("Basins", h.number_of_basins.to_string()),
         ("Job ID", s.job_id.clone().unwrap_or_else(|| "-".into())),
-    ];
+    ]);
     let right = [
         (
             "Checklist",
@@ -134,46 +117,11 @@ fn title_block(layout: &mut Layout, d: &QcResultDetail, printed_at: NaiveDateTim
         ("Inspected", when),
         ("Printed", printed_at.format("%Y-%m-%d %H:%M").to_string()),
     ];
-    let label_width = 72.0;
-    let half = CONTENT_WIDTH / 2.0;
-    let value_width = half - label_width - 8.0;
-    let mut top = layout.y;
-    for ((ll, lv), (rl, rv)) in left.iter().zip(&right) {
-        let lv = layout.metrics.wrap(lv, true, 9.5, value_width, 2);
-        let rv = layout
-            .metrics
-            .wrap(rv, *rl == "Result", 9.5, value_width, 2);
-        let lines = lv.len().max(rv.len()).max(1);
-        let mut baseline = top - 13.0;
-        layout.text(MARGIN, baseline, ll, false, 8.5, GREY_TEXT);
-        layout.text(MARGIN + half, baseline, rl, false, 8.5, GREY_TEXT);
-        for i in 0..lines {
-            if let Some(t) = lv.get(i) {
-                layout.text(MARGIN + label_width, baseline, t, true, 9.5, BLACK);
-            }
-            if let Some(t) = rv.get(i) {
-                let bold = *rl == "Result";
-                layout.text(MARGIN + half + label_width, baseline, t, bold, 9.5, BLACK);
-            }
-            baseline -= 12.0;
-        }
-        top -= 13.0 + (lines as f32 - 1.0) * 12.0;
-    }
-    layout.y = top - 10.0;
+    layout.facts(&left, &right, &|label| label == "Result");
 }
 
 fn cell(layout: &Layout, column: &Column, text: &str, bold: bool) -> Cell {
-    Cell {
-        lines: layout.metrics.wrap(
-            text,
-            bold,
-            BODY_SIZE,
-            column.width - 2.0 * CELL_PAD,
-            MAX_LINES,
-        ),
-        bold,
-        indent: 0.0,
-    }
+    layout.cell_of_lines(column, text, bold, 0.0, MAX_LINES)
 }
 
 fn item_rows(layout: &Layout, d: &QcResultDetail) -> Vec<(Vec<Cell>, bool)> {
@@ -252,21 +200,17 @@ fn footers(layout: &mut Layout, d: &QcResultDetail) {
 fn pages(d: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<Vec<Op>> {
     let mut layout = Layout::new();
     title_block(&mut layout, d, printed_at);
-    layout.heading(
-        "Items",
-        &format!(
-            "{} line(s); basin-specific items once per basin",
-            d.lines.len()
-        ),
-        40.0,
+    let subtitle = format!(
+        "{} line(s); basin-specific items once per basin",
+        d.lines.len()
     );
-    if d.lines.is_empty() {
-        layout.list(&["This result has no items.".to_string()]);
-    } else {
-        let rows = item_rows(&layout, d);
-        layout.table(&columns(), rows);
-    }
-    layout.y -= 14.0;
+    let rows = (!d.lines.is_empty()).then(|| item_rows(&layout, d));
+    layout.table_section(
+        ("Items", &subtitle),
+        &columns(),
+        rows,
+        "This result has no items.",
+    );
     signature_block(&mut layout, d);
     footers(&mut layout, d);
     layout.pages
@@ -308,9 +252,7 @@ mod tests {
     use uuid::Uuid;
 
     fn at() -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
-            .and_then(|d| d.and_hms_opt(14, 5, 6))
-            .expect("time")
+        crate::export::fixtures::at(14, 5, 6)
     }
 
     fn item(n: u128, code: &str, section: &str, check_type: CheckType) -> QcItemDef {

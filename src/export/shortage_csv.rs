@@ -2,7 +2,7 @@
 //! how many builds need it. Same conventions as the BOM's CSV (UTF-8 BOM, RFC 4180 quoting, CRLF).
 
 use super::ExportFile;
-use super::csv::{file_bytes, record};
+use super::csv::{Table, file_bytes};
 use crate::domain::bom_document::quantity_text;
 use crate::domain::desk::Shortage;
 use chrono::NaiveDate;
@@ -14,17 +14,17 @@ pub fn file_name(date: NaiveDate) -> String {
 
 /// The table: a header, then one record per part in the shortage's order.
 pub fn text(shortage: &Shortage) -> String {
-    let mut out = record(&["Part ID", "Name", "Type", "Quantity", "Builds"]);
+    let mut out = Table::new(&["Part ID", "Name", "Type", "Quantity", "Builds"]);
     for line in &shortage.lines {
-        out.push_str(&record(&[
+        out.row(&[
             &line.part_id,
             &line.name,
             line.item_type.code(),
             &quantity_text(line.quantity),
             &line.builds.to_string(),
-        ]));
+        ]);
     }
-    out
+    out.into_text()
 }
 
 /// The file written for an export on `date`.

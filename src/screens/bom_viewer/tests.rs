@@ -8,6 +8,7 @@ use crate::domain::bom_document::{BomHeader, BomVersionInfo};
 use crate::domain::order::OrderStatus;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
+use crate::export::ExportFormat;
 use crate::keymap::Keymap;
 use crate::msg::DbRequest;
 use crate::screens::IdGen;

@@ -4,6 +4,7 @@
 //! its whole minutes go with the completion. The list reloads every few seconds while nothing is being
 //! typed or saved, so work done at another station shows up; the focused task and its timer survive it.
 
+mod answers;
 mod dialogs;
 mod view;
 
@@ -12,9 +13,7 @@ pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
 use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::checklist::CheckType;
-use crate::domain::tasks::{
-    TaskCompletion, TaskListView, TaskView, completion_notes, validate_note,
-};
+use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
@@ -574,120 +573,6 @@ impl TaskRunnerScreen {
 
     fn task(&self, id: Uuid) -> Option<&TaskView> {
         self.list.as_ref()?.tasks.iter().find(|t| t.id == id)
-    }
-
-    fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        // While the dialog's request is out, only its answer closes it.
-        if self.saving.is_some() {
-            return Command::None;
-        }
-        let options = match &self.dialog {
-            Some(Dialog::Choice { task_id, .. }) => {
-                self.task(*task_id).map_or(0, |t| t.options.len())
-            }
-            _ => 0,
-        };
-        let Some(dialog) = self.dialog.as_mut() else {
-            return Command::None;
-        };
-        match (dialog, action) {
-            (Dialog::Reopen { task_id, .. }, Action::Yes) => {
-                let task_id = *task_id;
-                self.send(
-                    |token| Request::ReopenTask { token, task_id },
-                    Saving::Reopen,
-                    ctx,
-                )
-            }
-            (Dialog::Reopen { .. }, Action::No) | (_, Action::Cancel) => {
-                self.dialog = None;
-                Command::None
-            }
-            (Dialog::Choice { cursor, .. }, Action::Up) => {
-                *cursor = cursor.saturating_sub(1);
-                Command::None
-            }
-            (Dialog::Choice { cursor, .. }, Action::Down) => {
-                *cursor = (*cursor + 1).min(options.saturating_sub(1));
-                Command::None
-            }
-            (Dialog::Choice { .. }, Action::Submit) => self.submit_choice(ctx),
-            (Dialog::Na { .. }, Action::Submit) => self.submit_na(ctx),
-            (Dialog::Note { .. }, Action::Submit) => self.submit_note(ctx),
-            (Dialog::Na { form, .. } | Dialog::Note { form, .. }, other) => {
-                form.handle(other);
-                Command::None
-            }
-            _ => Command::None,
-        }
-    }
-
-    fn submit_choice(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(Dialog::Choice {
-            task_id, cursor, ..
-        }) = &self.dialog
-        else {
-            return Command::None;
-        };
-        let (task_id, cursor) = (*task_id, *cursor);
-        let Some(task) = self.task(task_id) else {
-            self.dialog = None;
-            return Command::None;
-        };
-        let completion = TaskCompletion {
-            choice: task.options.get(cursor).cloned(),
-            ..TaskCompletion::default()
-        };
-        if let Err(e) = completion_notes(task.check_type, &task.options, &completion) {
-            self.refuse(e);
-            return Command::None;
-        }
-        self.send_completion(task_id, completion, ctx)
-    }
-
-    fn submit_na(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(Dialog::Na { task_id, form, .. }) = &self.dialog else {
-            return Command::None;
-        };
-        let task_id = *task_id;
-        let not_applicable = form.field(NA_KIND).and_then(|f| f.choice_index()) == Some(1);
-        let completion = TaskCompletion {
-            na_reason: not_applicable.then(|| form.value(NA_REASON).trim().to_string()),
-            ..TaskCompletion::default()
-        };
-        let check_type = self.task(task_id).and_then(|t| t.check_type);
-        if let Err(e) = completion_notes(check_type, &[], &completion) {
-            if let Some(Dialog::Na { form, .. }) = self.dialog.as_mut() {
-                form.set_error(NA_REASON, e);
-                form.set_focus(NA_REASON);
-            }
-            return Command::None;
-        }
-        self.send_completion(task_id, completion, ctx)
-    }
-
-    fn submit_note(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(Dialog::Note { task_id, form, .. }) = &self.dialog else {
-            return Command::None;
-        };
-        let task_id = *task_id;
-        match validate_note(&form.value(0)) {
-            Ok(note) => self.send(
-                |token| Request::AddTaskNote {
-                    token,
-                    task_id,
-                    note,
-                },
-                Saving::Note,
-                ctx,
-            ),
-            Err(e) => {
-                if let Some(Dialog::Note { form, .. }) = self.dialog.as_mut() {
-                    form.set_error(0, e);
-                }
-                Command::None
-            }
-        }
     }
 
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

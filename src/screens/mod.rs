@@ -15,6 +15,7 @@ pub mod order_detail;
 pub mod orders;
 pub mod packaging;
 pub mod password;
+pub mod pending;
 pub mod qc_checklist;
 pub mod qc_history;
 pub mod service_cart;

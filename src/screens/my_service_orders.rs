@@ -5,6 +5,7 @@ use crate::domain::service_order::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::toast::Toast;
@@ -17,11 +18,11 @@ use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 use uuid::Uuid;
 
 pub struct MyServiceOrdersScreen {
-    loading: Option<RequestId>,
+    loading: Pending,
     orders: Vec<ServiceOrderSummary>,
     table: TableState,
     detail: Option<ServiceOrderView>,
-    detail_loading: Option<RequestId>,
+    detail_loading: Pending,
     confirming: bool,
     withdrawing: Option<(RequestId, Uuid)>,
     error: Option<String>,
@@ -35,11 +36,11 @@ fn when(t: Option<NaiveDateTime>) -> String {
 impl MyServiceOrdersScreen {
     pub fn open(ctx: &mut Ctx) -> (MyServiceOrdersScreen, Command) {
         let mut s = MyServiceOrdersScreen {
-            loading: None,
+            loading: Pending::new(),
             orders: Vec::new(),
             table: TableState::default(),
             detail: None,
-            detail_loading: None,
+            detail_loading: Pending::new(),
             confirming: false,
             withdrawing: None,
             error: None,
@@ -77,7 +78,7 @@ impl MyServiceOrdersScreen {
             scope: ServiceOrderScope::Mine,
             status: None,
         });
-        self.loading = Some(rid);
+        self.loading.wait(rid);
         cmd
     }
 
@@ -98,7 +99,7 @@ impl MyServiceOrdersScreen {
             return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id });
-        self.detail_loading = Some(rid);
+        self.detail_loading.wait(rid);
         cmd
     }
 
@@ -111,8 +112,7 @@ impl MyServiceOrdersScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrders(list)) => {
                     self.error = None;
@@ -131,8 +131,7 @@ impl MyServiceOrdersScreen {
             }
             return Command::None;
         }
-        if self.detail_loading == Some(reply.id) {
-            self.detail_loading = None;
+        if self.detail_loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrder(view)) => self.detail = Some(*view),
                 Ok(_) => {}
@@ -219,7 +218,7 @@ impl MyServiceOrdersScreen {
             area.width,
             area.height - list_h - 1,
         );
-        let title = if self.loading.is_some() {
+        let title = if self.loading.in_flight() {
             "My service orders (loading…)"
         } else {
             "My service orders"
@@ -262,7 +261,7 @@ impl MyServiceOrdersScreen {
             theme,
         );
         frame.render_stateful_widget(table, list_area, &mut self.table);
-        if self.orders.is_empty() && self.loading.is_none() && self.error.is_none() {
+        if self.orders.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = inset(panel("", theme).inner(list_area), 1);
             frame.render_widget(
                 Paragraph::new(Span::styled(
@@ -310,7 +309,7 @@ impl MyServiceOrdersScreen {
         let Some(d) = &self.detail else {
             frame.render_widget(panel("Lines", theme), lines_area);
             frame.render_widget(panel("Notes", theme), notes_area);
-            if self.detail_loading.is_some() {
+            if self.detail_loading.in_flight() {
                 let inner = inset(panel("", theme).inner(lines_area), 1);
                 frame.render_widget(
                     Paragraph::new(Span::styled("Loading…", theme.muted)),

@@ -4,8 +4,10 @@ use crate::domain::Role;
 use crate::domain::notification::{Notification, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
+use crate::widgets::list_step;
 use crate::widgets::panel;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
@@ -33,7 +35,7 @@ fn target(related: Related, role: Option<Role>) -> Option<ScreenId> {
 pub struct NotificationsScreen {
     items: Vec<Notification>,
     list: ListState,
-    loading: Option<RequestId>,
+    loading: Pending,
     /// Mark-read requests in flight, with the notifications each covers.
     marking: Vec<(RequestId, Vec<Uuid>)>,
     error: Option<String>,
@@ -44,7 +46,7 @@ impl NotificationsScreen {
         let mut s = NotificationsScreen {
             items: Vec::new(),
             list: ListState::default(),
-            loading: None,
+            loading: Pending::new(),
             marking: Vec::new(),
             error: None,
         };
@@ -69,7 +71,7 @@ impl NotificationsScreen {
             return Command::None;
         };
         let (id, cmd) = ctx.request(Request::Notifications { token });
-        self.loading = Some(id);
+        self.loading.wait(id);
         cmd
     }
 
@@ -96,13 +98,13 @@ impl NotificationsScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         let n = self.items.len();
         let cur = self.list.selected().unwrap_or(0);
+        if n > 0
+            && let Some(i) = list_step(action, cur, n, PAGE)
+        {
+            self.list.select(Some(i));
+            return Command::None;
+        }
         match action {
-            Action::Up if n > 0 => self.list.select(Some(cur.saturating_sub(1))),
-            Action::Down if n > 0 => self.list.select(Some((cur + 1).min(n - 1))),
-            Action::PageUp if n > 0 => self.list.select(Some(cur.saturating_sub(PAGE))),
-            Action::PageDown if n > 0 => self.list.select(Some((cur + PAGE).min(n - 1))),
-            Action::First if n > 0 => self.list.select(Some(0)),
-            Action::Last if n > 0 => self.list.select(Some(n - 1)),
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
             Action::Refresh => return self.reload(ctx),
             Action::MarkRead => {
@@ -150,8 +152,7 @@ impl NotificationsScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Notifications(items)) => {
                     self.error = None;
@@ -188,7 +189,7 @@ impl NotificationsScreen {
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let info_h = 1.min(area.height);
         let list_area = Rect::new(area.x, area.y, area.width, area.height - info_h);
-        let title = if self.loading.is_some() {
+        let title = if self.loading.in_flight() {
             "Notifications (loading…)"
         } else {
             "Notifications"
@@ -224,7 +225,7 @@ impl NotificationsScreen {
             .highlight_symbol("▶ ")
             .highlight_spacing(HighlightSpacing::Always);
         frame.render_stateful_widget(list, list_area, &mut self.list);
-        if self.items.is_empty() && self.loading.is_none() && self.error.is_none() {
+        if self.items.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = panel("", theme).inner(list_area);
             let r = Rect::new(
                 inner.x + 2.min(inner.width),

@@ -109,6 +109,27 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Where a list cursor at `cur` goes on a movement key, with `n` rows and `page` rows a page (clamped
+/// to the last row); `None` when `action` is not a movement key.
+pub fn list_step(
+    action: crate::keymap::Action,
+    cur: usize,
+    n: usize,
+    page: usize,
+) -> Option<usize> {
+    use crate::keymap::Action;
+    let last = n.saturating_sub(1);
+    Some(match action {
+        Action::Up => cur.saturating_sub(1),
+        Action::Down => (cur + 1).min(last),
+        Action::PageUp => cur.saturating_sub(page),
+        Action::PageDown => (cur + page).min(last),
+        Action::First => 0,
+        Action::Last => last,
+        _ => return None,
+    })
+}
+
 /// Where a scrolled body stands: its first shown line, the last possible first line, and one page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Scroll {

@@ -21,6 +21,7 @@ use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::service::bom::NO_BOM;
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::tree::TreeState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -463,7 +464,6 @@ impl BomViewerScreen {
     // --- Totals ----------------------------------------------------------------------------------
 
     fn on_totals_action(&mut self, action: Action) {
-        let last = self.totals.len().saturating_sub(1);
         match action {
             Action::SortNext => {
                 self.sort = self.sort.next();
@@ -474,13 +474,12 @@ impl BomViewerScreen {
                 self.descending = !self.descending;
                 self.sort_totals();
             }
-            Action::Up => self.totals_selected = self.totals_selected.saturating_sub(1),
-            Action::Down => self.totals_selected = (self.totals_selected + 1).min(last),
-            Action::PageUp => self.totals_selected = self.totals_selected.saturating_sub(self.page),
-            Action::PageDown => self.totals_selected = (self.totals_selected + self.page).min(last),
-            Action::First => self.totals_selected = 0,
-            Action::Last => self.totals_selected = last,
-            _ => {}
+            _ => {
+                let n = self.totals.len();
+                if let Some(i) = list_step(action, self.totals_selected, n, self.page) {
+                    self.totals_selected = i;
+                }
+            }
         }
     }
 

@@ -11,9 +11,11 @@ use crate::domain::desk::DeskRow;
 use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
 use ratatui::widgets::TableState;
 use uuid::Uuid;
@@ -43,20 +45,15 @@ enum Mode {
     },
 }
 
-/// A write on its way, with what to say when it succeeds.
-struct Write {
-    id: RequestId,
-    success: String,
-}
-
 pub struct OrderDeskScreen {
     rows: Vec<DeskRow>,
-    loading: Option<RequestId>,
+    loading: Pending,
     loaded: bool,
     load_error: Option<String>,
     /// The server's answer to the last refused write, or a local hint; shown until the user acts again.
     notice: Option<String>,
-    writing: Option<Write>,
+    /// A write on its way, with what to say when it succeeds.
+    writing: Pending<String>,
     mode: Mode,
     table: TableState,
     /// Rows per page, from the last draw.
@@ -68,11 +65,11 @@ impl OrderDeskScreen {
     pub fn open(ctx: &mut Ctx) -> (OrderDeskScreen, Command) {
         let mut s = OrderDeskScreen {
             rows: Vec::new(),
-            loading: None,
+            loading: Pending::new(),
             loaded: false,
             load_error: None,
             notice: None,
-            writing: None,
+            writing: Pending::new(),
             mode: Mode::Browse,
             table: TableState::default(),
             page: 10,
@@ -124,7 +121,7 @@ impl OrderDeskScreen {
             return Command::None;
         };
         let (id, cmd) = ctx.request(Request::OrderDesk { token });
-        self.loading = Some(id);
+        self.loading.wait(id);
         cmd
     }
 
@@ -196,13 +193,11 @@ impl OrderDeskScreen {
             }
             Action::ApproveBom => self.start_approve(),
             Action::MoveStatus => self.start_move(),
-            Action::Up => select(self, at.saturating_sub(1)),
-            Action::Down => select(self, at + 1),
-            Action::PageUp => select(self, at.saturating_sub(self.page)),
-            Action::PageDown => select(self, at + self.page),
-            Action::First => select(self, 0),
-            Action::Last => select(self, last),
-            _ => {}
+            _ => {
+                if let Some(i) = list_step(action, at, self.rows.len(), self.page) {
+                    select(self, i);
+                }
+            }
         }
         Command::None
     }
@@ -266,15 +261,6 @@ impl OrderDeskScreen {
         };
     }
 
-    fn send_write(&mut self, request: Request, success: String, ctx: &mut Ctx) -> Command {
-        if self.writing.is_some() {
-            return Command::None;
-        }
-        let (id, cmd) = ctx.request(request);
-        self.writing = Some(Write { id, success });
-        cmd
-    }
-
     fn approve(&mut self, ctx: &mut Ctx) -> Command {
         let Mode::ConfirmBom {
             target, version, ..
@@ -293,7 +279,7 @@ impl OrderDeskScreen {
             },
             format!("BOM version {version} of {} approved", target.build),
         );
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     fn submit_move(&mut self, ctx: &mut Ctx) -> Command {
@@ -324,12 +310,11 @@ impl OrderDeskScreen {
             override_reason: None,
         };
         let success = format!("{} moved to {to}", target.build);
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             self.loaded = true;
             match reply.result {
                 Ok(Reply::OrderDesk(rows)) => {
@@ -341,14 +326,14 @@ impl OrderDeskScreen {
             }
             return Command::None;
         }
-        let Some(write) = self.writing.take_if(|w| w.id == reply.id) else {
+        let Some(success) = self.writing.take(reply.id) else {
             return Command::None;
         };
         match reply.result {
             Ok(_) => {
                 self.mode = Mode::Browse;
                 self.notice = None;
-                ctx.toast(Toast::info(write.success));
+                ctx.toast(Toast::info(success));
                 self.reload(ctx)
             }
             // Nothing was decided: keep the dialog and the note, so the user can try again.

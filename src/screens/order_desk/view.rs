@@ -25,7 +25,7 @@ impl OrderDeskScreen {
 
     pub(super) fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let mut title = format!("Builds waiting for parts ({})", self.rows.len());
-        if self.loading.is_some() {
+        if self.loading.in_flight() {
             title.push_str(" (loading…)");
         }
         let block = panel(&title, theme).padding(Padding::right(1));
@@ -124,7 +124,7 @@ impl OrderDeskScreen {
         frame.render_stateful_widget(table, area, &mut self.table);
         if self.rows.is_empty()
             && self.loaded
-            && self.loading.is_none()
+            && !self.loading.in_flight()
             && self.load_error.is_none()
         {
             let msg = Rect::new(
@@ -187,7 +187,7 @@ impl OrderDeskScreen {
     }
 
     pub(super) fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let busy = self.writing.is_some().then_some("… Saving, please wait");
+        let busy = self.writing.in_flight().then_some("… Saving, please wait");
         match &mut self.mode {
             Mode::Browse => {}
             Mode::ConfirmBom {
@@ -199,11 +199,7 @@ impl OrderDeskScreen {
                     format!("Approve BOM version {version} of {}?", target.build),
                     format!("{} can then move to PARTS_SENT.", target.build),
                 ];
-                if let Some(b) = busy {
-                    lines.push(b.to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
+                confirm::push_status(&mut lines, busy, error.as_deref());
                 confirm::render(
                     frame,
                     area,

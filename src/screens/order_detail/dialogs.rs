@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 impl OrderDetailScreen {
     pub(super) fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let busy = self.writing.is_some().then_some("… Saving, please wait");
+        let busy = self.writing.in_flight().then_some("… Saving, please wait");
         let build = self
             .detail
             .as_deref()
@@ -34,11 +34,7 @@ impl OrderDetailScreen {
                         targets.len()
                     ));
                 }
-                if let Some(b) = busy {
-                    lines.push(b.to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
+                confirm::push_status(&mut lines, busy, error.as_deref());
                 confirm::render(
                     frame,
                     area,
@@ -78,11 +74,7 @@ impl OrderDetailScreen {
                         ],
                     ),
                 };
-                if let Some(b) = busy {
-                    lines.push(b.to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
+                confirm::push_status(&mut lines, busy, error.as_deref());
                 confirm::render(frame, area, title, &lines, &self.keys.confirm, theme);
             }
             Mode::Ship { form, error } => {

@@ -16,6 +16,7 @@ use crate::domain::order::{OrderAction, OrderDetail, OrderStatus};
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
@@ -84,20 +85,15 @@ enum Mode {
     },
 }
 
-/// A write on its way, with what to say when it succeeds.
-struct Write {
-    id: RequestId,
-    success: String,
-}
-
 pub struct OrderDetailScreen {
     order_id: Uuid,
     detail: Option<Box<OrderDetail>>,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     /// The server's answer to the last refused write, shown until the user acts again.
     notice: Option<String>,
-    writing: Option<Write>,
+    /// A write on its way, with what to say when it succeeds.
+    writing: Pending<String>,
     mode: Mode,
     /// From the last draw: how far the content scrolls and how many rows a page is.
     scroll: Scroll,
@@ -123,10 +119,10 @@ impl OrderDetailScreen {
             order_id,
             role,
             detail: None,
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             notice: None,
-            writing: None,
+            writing: Pending::new(),
             mode: Mode::Browse,
             scroll: Scroll {
                 page: 10,
@@ -267,7 +263,7 @@ impl OrderDetailScreen {
             token,
             order_id: self.order_id,
         });
-        self.loading = Some(id);
+        self.loading.wait(id);
         cmd
     }
 

@@ -20,7 +20,7 @@ impl OrderDetailScreen {
             return;
         };
         let mut title = format!("Build {} · PO {}", d.build.build_number, d.header.po_number);
-        if self.loading.is_some() {
+        if self.loading.in_flight() {
             title.push_str(" (refreshing…)");
         }
         let block = panel(&title, theme);

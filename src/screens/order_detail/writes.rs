@@ -1,6 +1,6 @@
 //! Sending the writes the dialogs confirm, and taking the replies.
 
-use super::{BomChange, Mode, OrderDetailScreen, Write, ship_mode};
+use super::{BomChange, Mode, OrderDetailScreen, ship_mode};
 use crate::db::DbError;
 use crate::domain::lifecycle::{override_reason, pack_shipping, shipping_notes};
 use crate::domain::order::{OrderAction, OrderStatus};
@@ -10,21 +10,6 @@ use crate::widgets::form_field::FormField;
 use crate::widgets::toast::Toast;
 
 impl OrderDetailScreen {
-    /// Sends `request` unless a write is already on its way.
-    pub(super) fn send_write(
-        &mut self,
-        request: Request,
-        success: String,
-        ctx: &mut Ctx,
-    ) -> Command {
-        if self.writing.is_some() {
-            return Command::None;
-        }
-        let (id, cmd) = ctx.request(request);
-        self.writing = Some(Write { id, success });
-        cmd
-    }
-
     pub(super) fn confirm_move(&mut self, ctx: &mut Ctx) -> Command {
         let Mode::ConfirmMove { targets, index, .. } = &self.mode else {
             return Command::None;
@@ -74,7 +59,7 @@ impl OrderDetailScreen {
                 format!("BOM of {build} regenerated"),
             ),
         };
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     pub(super) fn transition(
@@ -101,11 +86,11 @@ impl OrderDetailScreen {
             note,
             override_reason,
         };
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     pub(super) fn submit_form(&mut self, ctx: &mut Ctx) -> Command {
-        if self.writing.is_some() {
+        if self.writing.in_flight() {
             return Command::None;
         }
         match &mut self.mode {
@@ -185,12 +170,11 @@ impl OrderDetailScreen {
             expected: d.status,
             assignee,
         };
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(detail)) => {
                     self.load_error = None;
@@ -231,14 +215,14 @@ impl OrderDetailScreen {
             }
             return Command::None;
         }
-        let Some(write) = self.writing.take_if(|w| w.id == reply.id) else {
+        let Some(success) = self.writing.take(reply.id) else {
             return Command::None;
         };
         match reply.result {
             Ok(_) => {
                 self.mode = Mode::Browse;
                 self.notice = None;
-                ctx.toast(Toast::info(write.success));
+                ctx.toast(Toast::info(success));
                 self.reload(ctx)
             }
             // Nothing was decided: keep the dialog and what was typed, so the user can try again.

@@ -9,10 +9,12 @@ mod view;
 use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::fit_text;
 use crate::widgets::form_field::FormField;
+use crate::widgets::list_step;
 use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -135,8 +137,8 @@ pub struct OrdersScreen {
     /// The cursor of the page after the last one shown.
     next: Option<String>,
     table: TableState,
-    loading: Option<RequestId>,
-    loading_more: Option<RequestId>,
+    loading: Pending,
+    loading_more: Pending,
     /// Move the cursor onto the first appended row when the next page arrives.
     advance_on_more: bool,
     /// A first page has arrived; before that an empty table means "loading", not "empty".
@@ -162,8 +164,8 @@ impl OrdersScreen {
             rows: Vec::new(),
             next: None,
             table: TableState::default(),
-            loading: None,
-            loading_more: None,
+            loading: Pending::new(),
+            loading_more: Pending::new(),
             advance_on_more: false,
             loaded: false,
             error: None,
@@ -233,14 +235,14 @@ impl OrdersScreen {
             token,
             query: Box::new(self.query.clone()),
         });
-        self.loading = Some(id);
-        self.loading_more = None;
+        self.loading.wait(id);
+        self.loading_more.clear();
         self.advance_on_more = false;
         cmd
     }
 
     fn load_more(&mut self, ctx: &mut Ctx) -> Command {
-        if self.loading.is_some() || self.loading_more.is_some() {
+        if self.loading.in_flight() || self.loading_more.in_flight() {
             return Command::None;
         }
         let (Some(cursor), Some(token)) = (self.next.clone(), ctx.token()) else {
@@ -254,7 +256,7 @@ impl OrdersScreen {
             token,
             query: Box::new(query),
         });
-        self.loading_more = Some(id);
+        self.loading_more.wait(id);
         self.advance_on_more = true;
         cmd
     }
@@ -321,15 +323,7 @@ impl OrdersScreen {
         }
         let cur = self.table.selected().unwrap_or(0).min(n - 1);
         let at_end = cur + 1 == n;
-        let next = match action {
-            Action::Up => cur.saturating_sub(1),
-            Action::Down => (cur + 1).min(n - 1),
-            Action::PageUp => cur.saturating_sub(PAGE),
-            Action::PageDown => (cur + PAGE).min(n - 1),
-            Action::First => 0,
-            Action::Last => n - 1,
-            _ => cur,
-        };
+        let next = list_step(action, cur, n, PAGE).unwrap_or(cur);
         self.table.select(Some(next));
         if at_end && matches!(action, Action::PageDown | Action::Down) {
             return self.load_more(ctx);
@@ -452,8 +446,7 @@ impl OrdersScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Orders(page)) => {
                     self.error = None;
@@ -474,8 +467,7 @@ impl OrdersScreen {
                     self.error = Some(e.user_message());
                 }
             }
-        } else if self.loading_more == Some(reply.id) {
-            self.loading_more = None;
+        } else if self.loading_more.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Orders(page)) => {
                     self.error = None;

@@ -87,7 +87,7 @@ impl OrdersScreen {
             QueueView::MyWork => format!("My work: {}", my_work_scope(self.role)),
             QueueView::All => "All builds".to_string(),
         };
-        if self.loading.is_some() {
+        if self.loading.in_flight() {
             title.push_str(" (loading…)");
         }
         // One column of air before the right border.
@@ -223,7 +223,7 @@ impl OrdersScreen {
         ];
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
-        if self.rows.is_empty() && self.loaded && self.loading.is_none() {
+        if self.rows.is_empty() && self.loaded && !self.loading.in_flight() {
             let (text, hint) = if self.filtered() {
                 (
                     "No builds match.",
@@ -274,14 +274,14 @@ impl OrdersScreen {
                 spans.push(Span::styled(due_words(r), style));
             }
             Line::from(spans)
-        } else if self.loading.is_some() && !self.loaded {
+        } else if self.loading.in_flight() && !self.loaded {
             Line::from(Span::styled(" … Loading builds", theme.muted))
         } else {
             Line::default()
         };
         let second = if let Some(e) = &self.error {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
-        } else if self.loading_more.is_some() {
+        } else if self.loading_more.in_flight() {
             Line::from(Span::styled(
                 format!(" {} shown · … Loading more builds", self.rows.len()),
                 theme.muted,

@@ -11,8 +11,10 @@ use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
 use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
@@ -71,8 +73,8 @@ pub struct PackagingScreen {
     /// The build's status and assignee, from the build detail.
     status: Option<OrderStatus>,
     assignee: Option<Uuid>,
-    loading: Option<RequestId>,
-    detail_loading: Option<RequestId>,
+    loading: Pending,
+    detail_loading: Pending,
     load_error: Option<String>,
     /// The last refused change or move, shown until the next key.
     error: Option<String>,
@@ -98,8 +100,8 @@ impl PackagingScreen {
             view: None,
             status: None,
             assignee: None,
-            loading: None,
-            detail_loading: None,
+            loading: Pending::new(),
+            detail_loading: Pending::new(),
             load_error: None,
             error: None,
             selected: None,
@@ -174,7 +176,7 @@ impl PackagingScreen {
 
     /// The move `m` offers now, if any.
     fn next_move(&self) -> Option<OrderStatus> {
-        if !self.is_packer() || self.busy() || self.moving.is_some() || self.loading.is_some() {
+        if !self.is_packer() || self.busy() || self.moving.is_some() || self.loading.in_flight() {
             return None;
         }
         let view = self.view.as_deref()?;
@@ -218,9 +220,9 @@ impl PackagingScreen {
             token: token.clone(),
             order_id,
         });
-        self.loading = Some(id);
+        self.loading.wait(id);
         let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
-        self.detail_loading = Some(id);
+        self.detail_loading.wait(id);
         load.and(detail)
     }
 
@@ -253,8 +255,8 @@ impl PackagingScreen {
         };
         let idle = matches!(self.mode, Mode::Browse)
             && !self.busy()
-            && self.loading.is_none()
-            && self.detail_loading.is_none()
+            && !self.loading.in_flight()
+            && !self.detail_loading.in_flight()
             && self.moving.is_none();
         if idle && now.saturating_duration_since(at) >= RELOAD_EVERY {
             self.loaded_at = Some(now);
@@ -310,12 +312,16 @@ impl PackagingScreen {
         let current = self.selected_index().unwrap_or(0);
         let page = 10;
         match action {
-            Action::Up => self.select(current.saturating_sub(1)),
-            Action::Down => self.select((current + 1).min(n.saturating_sub(1))),
-            Action::PageUp => self.select(current.saturating_sub(page)),
-            Action::PageDown => self.select((current + page).min(n.saturating_sub(1))),
-            Action::First => self.select(0),
-            Action::Last => self.select(n.saturating_sub(1)),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => {
+                if let Some(i) = list_step(action, current, n, page) {
+                    self.select(i);
+                }
+            }
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id))),
             // Changes still going out would be overwritten on screen by the older reload.
             Action::Refresh if !self.busy() => return self.reload(ctx),
@@ -448,7 +454,7 @@ impl PackagingScreen {
         let (id, cmd) = ctx.request(request);
         self.in_flight = Some((id, line, change));
         // A load sent before this change would show the line as it was; its answer is dropped.
-        self.loading = None;
+        self.loading.clear();
         cmd
     }
 
@@ -502,8 +508,7 @@ impl PackagingScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Packaging(view)) => self.take_view(*view, false),
                 Ok(_) => {}
@@ -511,8 +516,7 @@ impl PackagingScreen {
             }
             return Command::None;
         }
-        if self.detail_loading == Some(reply.id) {
-            self.detail_loading = None;
+        if self.detail_loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(d)) => {
                     self.status = Some(d.status);

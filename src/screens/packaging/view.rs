@@ -75,7 +75,7 @@ impl PackagingScreen {
     }
 
     pub(super) fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let title = if self.loading.is_some() && self.view.is_some() {
+        let title = if self.loading.in_flight() && self.view.is_some() {
             "Packaging checklist (reloading…)"
         } else {
             "Packaging checklist"
@@ -213,11 +213,7 @@ impl PackagingScreen {
                     _ => format!("Send to Final QC? (→ {to})"),
                 };
                 let mut lines = vec![format!("Build {build}"), question];
-                if let Some(b) = busy {
-                    lines.push(b.to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
+                confirm::push_status(&mut lines, busy, error.as_deref());
                 confirm::render(
                     frame,
                     area,

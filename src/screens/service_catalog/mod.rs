@@ -5,9 +5,11 @@ mod view;
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, quantity_message};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
 use ratatui::widgets::ListState;
 use std::collections::HashSet;
@@ -40,7 +42,7 @@ enum Mode {
 }
 
 pub struct ServiceCatalogScreen {
-    loading: Option<RequestId>,
+    loading: Pending,
     catalog: Option<ServiceCatalog>,
     error: Option<String>,
     expanded: HashSet<String>,
@@ -66,7 +68,7 @@ pub fn parse_add_quantity(text: &str) -> Result<i32, String> {
 impl ServiceCatalogScreen {
     pub fn open(ctx: &mut Ctx) -> (ServiceCatalogScreen, Command) {
         let mut s = ServiceCatalogScreen {
-            loading: None,
+            loading: Pending::new(),
             catalog: None,
             error: None,
             expanded: HashSet::new(),
@@ -85,7 +87,7 @@ impl ServiceCatalogScreen {
             return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::Inventory { token });
-        self.loading = Some(rid);
+        self.loading.wait(rid);
         cmd
     }
 
@@ -153,10 +155,9 @@ impl ServiceCatalogScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply) -> Command {
-        if self.loading != Some(reply.id) {
+        if !self.loading.answered_by(reply.id) {
             return Command::None;
         }
-        self.loading = None;
         match reply.result {
             Ok(Reply::Inventory(inv)) => {
                 self.error = None;
@@ -204,13 +205,13 @@ impl ServiceCatalogScreen {
         }
         let n = self.rows.len();
         let cur = self.list.selected().unwrap_or(0);
+        if n > 0
+            && let Some(i) = list_step(action, cur, n, PAGE)
+        {
+            self.list.select(Some(i));
+            return Command::None;
+        }
         match action {
-            Action::Up if n > 0 => self.list.select(Some(cur.saturating_sub(1))),
-            Action::Down if n > 0 => self.list.select(Some((cur + 1).min(n - 1))),
-            Action::PageUp if n > 0 => self.list.select(Some(cur.saturating_sub(PAGE))),
-            Action::PageDown if n > 0 => self.list.select(Some((cur + PAGE).min(n - 1))),
-            Action::First if n > 0 => self.list.select(Some(0)),
-            Action::Last if n > 0 => self.list.select(Some(n - 1)),
             Action::ToggleNode => self.toggle(),
             Action::Search => {
                 let mut field = FormField::text("Search").with_max_len(60);

@@ -34,7 +34,7 @@ impl ServiceCatalogScreen {
         }
         let title = format!(
             "Service parts{} · cart: {} {}",
-            if self.loading.is_some() {
+            if self.loading.in_flight() {
                 " (loading…)"
             } else {
                 ""
@@ -62,7 +62,7 @@ impl ServiceCatalogScreen {
             .highlight_symbol("▶ ")
             .highlight_spacing(HighlightSpacing::Always);
         frame.render_stateful_widget(list, list_area, &mut self.list);
-        if self.rows.is_empty() && self.loading.is_none() && self.error.is_none() {
+        if self.rows.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = panel("", theme).inner(list_area);
             let text = if self.search.is_some() {
                 "No service part matches."

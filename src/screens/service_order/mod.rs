@@ -15,7 +15,8 @@ use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::service_order::{MAX_REASON, ServiceOrderStatus, ServiceOrderView};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
@@ -70,11 +71,11 @@ struct ActionKeys {
 pub struct ServiceOrderScreen {
     id: Uuid,
     order: Option<Box<ServiceOrderView>>,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     /// The server's answer to a decision that lost a race, shown until the user acts again.
     notice: Option<String>,
-    writing: Option<RequestId>,
+    writing: Pending,
     mode: Mode,
     role: Option<Role>,
     keys: ActionKeys,
@@ -92,10 +93,10 @@ impl ServiceOrderScreen {
         let mut s = ServiceOrderScreen {
             id,
             order: None,
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             notice: None,
-            writing: None,
+            writing: Pending::new(),
             mode: Mode::Browse,
             role: ctx.session().map(|s| s.user.role),
             keys,
@@ -212,7 +213,7 @@ impl ServiceOrderScreen {
             return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id: self.id });
-        self.loading = Some(rid);
+        self.loading.wait(rid);
         cmd
     }
 
@@ -390,7 +391,7 @@ impl ServiceOrderScreen {
 
     /// Enter moves to the next spot; on the last one it checks the input and sends the decision.
     fn submit(&mut self, ctx: &mut Ctx) -> Command {
-        if self.writing.is_some() {
+        if self.writing.in_flight() {
             return Command::None;
         }
         let Some(token) = ctx.token() else {
@@ -467,13 +468,12 @@ impl ServiceOrderScreen {
             }
         };
         let (rid, cmd) = ctx.request(request);
-        self.writing = Some(rid);
+        self.writing.wait(rid);
         cmd
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrder(order)) => {
                     self.load_error = None;
@@ -484,10 +484,9 @@ impl ServiceOrderScreen {
             }
             return Command::None;
         }
-        if self.writing != Some(reply.id) {
+        if !self.writing.answered_by(reply.id) {
             return Command::None;
         }
-        self.writing = None;
         match reply.result {
             Ok(Reply::ServiceOrder(order)) => {
                 ctx.toast(Toast::info(format!(

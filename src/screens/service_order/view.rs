@@ -21,7 +21,7 @@ impl ServiceOrderScreen {
             return;
         };
         let mut title = format!("Service order {}", order.summary.number);
-        if self.loading.is_some() {
+        if self.loading.in_flight() {
             title.push_str(" (refreshing…)");
         }
         let block = panel(&title, theme);
@@ -91,7 +91,7 @@ impl ServiceOrderScreen {
     }
 
     pub(super) fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let busy = self.writing.is_some().then_some("… Saving, please wait");
+        let busy = self.writing.in_flight().then_some("… Saving, please wait");
         let Some(order) = self.order.as_deref() else {
             return;
         };

@@ -16,6 +16,7 @@ use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -47,8 +48,8 @@ pub struct TaskRunnerScreen {
     role_may_edit: bool,
     /// "PO 4500012 · build 24-0126", once the build detail has loaded.
     build_label: Option<String>,
-    detail_load: Option<RequestId>,
-    load: Option<RequestId>,
+    detail_load: Pending,
+    load: Pending,
     load_error: Option<String>,
     list: Option<TaskListView>,
     focus: usize,
@@ -79,8 +80,8 @@ impl TaskRunnerScreen {
             order_id,
             role_may_edit,
             build_label: None,
-            detail_load: None,
-            load: None,
+            detail_load: Pending::new(),
+            load: Pending::new(),
             load_error: None,
             list: None,
             focus: 0,
@@ -101,7 +102,7 @@ impl TaskRunnerScreen {
             return (s, Command::None);
         };
         let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
-        s.detail_load = Some(id);
+        s.detail_load.wait(id);
         let tasks = s.reload(ctx);
         (s, Command::Batch(vec![tasks, detail]))
     }
@@ -199,7 +200,7 @@ impl TaskRunnerScreen {
             token,
             order_id: self.order_id,
         });
-        self.load = Some(id);
+        self.load.wait(id);
         self.last_load = self.now;
         cmd
     }
@@ -238,7 +239,7 @@ impl TaskRunnerScreen {
             self.last_load = Some(now);
             return Command::None;
         };
-        let idle = self.load.is_none() && self.saving.is_none() && self.dialog.is_none();
+        let idle = !self.load.in_flight() && self.saving.is_none() && self.dialog.is_none();
         if idle && self.list.is_some() && now.saturating_duration_since(last) >= REFRESH_EVERY {
             return self.reload(ctx);
         }
@@ -246,8 +247,7 @@ impl TaskRunnerScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.detail_load == Some(reply.id) {
-            self.detail_load = None;
+        if self.detail_load.answered_by(reply.id) {
             if let Ok(Reply::Order(d)) = reply.result {
                 self.build_label = Some(format!(
                     "PO {} · build {}",
@@ -256,8 +256,7 @@ impl TaskRunnerScreen {
             }
             return Command::None;
         }
-        if self.load == Some(reply.id) {
-            self.load = None;
+        if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::TaskList(view)) => self.loaded(*view),
                 Ok(_) => self.load_failed("unexpected reply".into()),

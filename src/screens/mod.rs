@@ -25,6 +25,8 @@ pub mod service_queue;
 pub mod shortage;
 pub mod task_runner;
 pub mod testing_form;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod users;
 pub mod wizard;
 pub mod work_instructions;

@@ -5,29 +5,10 @@ use crate::db::DbError;
 use crate::domain::order::{
     BomSummary, BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
 };
-use crate::domain::session::Session;
-use crate::keymap::Keymap;
-use crate::msg::{DbReply, DbRequest, Reply};
-use crate::screens::IdGen;
+use crate::msg::{DbReply, Reply};
+use crate::screens::testkit::Harness;
 use crate::widgets::wrap;
 use chrono::{NaiveDate, NaiveDateTime};
-
-fn session(role: Role) -> Session {
-    Session {
-        token: "t".into(),
-        user: UserSummary {
-            id: Uuid::nil(),
-            username: "u".into(),
-            full_name: "U Ser".into(),
-            initials: "US".into(),
-            role,
-            is_active: true,
-            last_login_at: None,
-            must_change_password: false,
-        },
-        expires_at: NaiveDateTime::default(),
-    }
-}
 
 fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
     OrderDetail {
@@ -65,69 +46,23 @@ fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
     }
 }
 
-struct Harness {
-    ids: IdGen,
-    km: Keymap,
-    session: Session,
-}
-
-fn requests(cmd: Command) -> Vec<DbRequest> {
-    match cmd {
-        Command::Db(r) => vec![r],
-        Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-        Command::None | Command::Quit => Vec::new(),
-    }
-}
-
-impl Harness {
-    fn new(role: Role) -> Harness {
-        Harness {
-            ids: IdGen::default(),
-            km: Keymap::default(),
-            session: session(role),
-        }
-    }
-
-    fn run(&mut self, f: impl FnOnce(&mut Ctx) -> Command) -> (Vec<DbRequest>, Vec<Effect>) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let cmd = f(&mut ctx);
-        (requests(cmd), ctx.into_effects())
-    }
-
-    /// The screen with `detail` loaded.
-    fn loaded(&mut self, d: OrderDetail) -> OrderDetailScreen {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let (mut s, cmd) = OrderDetailScreen::open(d.id, &mut ctx);
-        let reqs = requests(cmd);
-        assert!(matches!(
-            reqs.first().map(|r| &r.kind),
-            Some(Request::OrderDetail { .. })
-        ));
-        let id = reqs.first().map(|r| r.id).unwrap_or_default();
-        self.run(|ctx| {
-            s.update(
-                ScreenMsg::Db(DbReply {
-                    id,
-                    result: Ok(Reply::Order(Box::new(d))),
-                }),
-                ctx,
-            )
-        });
-        s
-    }
-
-    fn act(&mut self, s: &mut OrderDetailScreen, a: Action) -> (Vec<DbRequest>, Vec<Effect>) {
-        self.run(|ctx| s.update(ScreenMsg::Action(a), ctx))
-    }
-
-    fn reply(
-        &mut self,
-        s: &mut OrderDetailScreen,
-        req: &DbRequest,
-        result: Result<Reply, DbError>,
-    ) -> (Vec<DbRequest>, Vec<Effect>) {
-        self.run(|ctx| s.update(ScreenMsg::Db(DbReply { id: req.id, result }), ctx))
-    }
+/// The screen with `detail` loaded.
+fn loaded(h: &mut Harness, d: OrderDetail) -> OrderDetailScreen {
+    let (mut s, reqs) = h.open(|ctx| OrderDetailScreen::open(d.id, ctx));
+    assert!(matches!(
+        reqs.first().map(|r| &r.kind),
+        Some(Request::OrderDetail { .. })
+    ));
+    let id = reqs.first().map(|r| r.id).unwrap_or_default();
+    h.send(
+        &mut s,
+        OrderDetailScreen::update,
+        ScreenMsg::Db(DbReply {
+            id,
+            result: Ok(Reply::Order(Box::new(d))),
+        }),
+    );
+    s
 }
 
 fn row_of(d: &OrderDetail) -> OrderRow {
@@ -147,10 +82,13 @@ fn row_of(d: &OrderDetail) -> OrderRow {
 #[test]
 fn only_listed_actions_have_keys() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let s = h.loaded(detail(
-        OrderStatus::OrderCreated,
-        vec![OrderAction::Assign, OrderAction::EditConfiguration],
-    ));
+    let s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::Assign, OrderAction::EditConfiguration],
+        ),
+    );
     let stack = s.key_contexts();
     assert!(stack.contains(&KeyContext::AssignAction));
     assert!(stack.contains(&KeyContext::EditAction));
@@ -162,7 +100,7 @@ fn only_listed_actions_have_keys() {
 
     // A key whose action is not offered does nothing, even if it reached the screen.
     let mut h = Harness::new(Role::QcPerson);
-    let mut s = h.loaded(detail(OrderStatus::OrderCreated, Vec::new()));
+    let mut s = loaded(&mut h, detail(OrderStatus::OrderCreated, Vec::new()));
     assert_eq!(s.key_contexts(), vec![KeyContext::Detail, KeyContext::List]);
     for a in [
         Action::MoveStatus,
@@ -170,7 +108,7 @@ fn only_listed_actions_have_keys() {
         Action::AssignBuild,
         Action::EditBuild,
     ] {
-        let (reqs, effects) = h.act(&mut s, a);
+        let (reqs, effects) = h.act(&mut s, OrderDetailScreen::update, a);
         assert!(reqs.is_empty() && effects.is_empty(), "{a:?} acted");
     }
 }
@@ -184,11 +122,11 @@ fn move_confirms_then_sends_the_transition() {
             to: OrderStatus::PartsSent,
         }],
     );
-    let mut s = h.loaded(d.clone());
-    let (reqs, _) = h.act(&mut s, Action::MoveStatus);
+    let mut s = loaded(&mut h, d.clone());
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
     assert!(reqs.is_empty(), "asks first");
     assert_eq!(s.key_contexts(), vec![KeyContext::Confirm]);
-    let (reqs, _) = h.act(&mut s, Action::Yes);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Yes);
     assert_eq!(reqs.len(), 1);
     assert_eq!(
         reqs[0].kind,
@@ -202,7 +140,12 @@ fn move_confirms_then_sends_the_transition() {
         }
     );
     // Success: a toast and a reload.
-    let (reload, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::OrderUpdated(row_of(&d))));
+    let (reload, effects) = h.reply(
+        &mut s,
+        OrderDetailScreen::update,
+        &reqs[0],
+        Ok(Reply::OrderUpdated(row_of(&d))),
+    );
     assert!(matches!(
         reload.first().map(|r| &r.kind),
         Some(Request::OrderDetail { .. })
@@ -215,19 +158,26 @@ fn move_confirms_then_sends_the_transition() {
 #[test]
 fn shipping_sends_tracking_and_note() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = h.loaded(detail(
-        OrderStatus::ReadyForShip,
-        vec![OrderAction::Move {
-            to: OrderStatus::Shipped,
-        }],
-    ));
-    h.act(&mut s, Action::MoveStatus);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::ReadyForShip,
+            vec![OrderAction::Move {
+                to: OrderStatus::Shipped,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
     for c in "1Z999".chars() {
-        h.run(|ctx| s.update(ScreenMsg::Char(c), ctx));
+        h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(c));
     }
-    h.act(&mut s, Action::Submit);
-    h.run(|ctx| s.update(ScreenMsg::Paste("Left by truck".into()), ctx));
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.send(
+        &mut s,
+        OrderDetailScreen::update,
+        ScreenMsg::Paste("Left by truck".into()),
+    );
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
         Request::Transition { to: OrderStatus::Shipped, note: Some(n), override_reason: None, .. }
@@ -238,16 +188,23 @@ fn shipping_sends_tracking_and_note() {
 #[test]
 fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = h.loaded(detail(
-        OrderStatus::ReadyForShip,
-        vec![OrderAction::Move {
-            to: OrderStatus::Shipped,
-        }],
-    ));
-    h.act(&mut s, Action::MoveStatus);
-    h.act(&mut s, Action::Submit);
-    h.run(|ctx| s.update(ScreenMsg::Paste("Left\u{202E} by truck".into()), ctx));
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::ReadyForShip,
+            vec![OrderAction::Move {
+                to: OrderStatus::Shipped,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.send(
+        &mut s,
+        OrderDetailScreen::update,
+        ScreenMsg::Paste("Left\u{202E} by truck".into()),
+    );
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
     assert!(reqs.is_empty());
     let kept = match &s.mode {
         Mode::Ship { form, error } => Some((form.value(1), error.clone())),
@@ -268,15 +225,18 @@ fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
 #[test]
 fn override_without_a_reason_is_refused_locally() {
     let mut h = Harness::new(Role::Admin);
-    let mut s = h.loaded(detail(
-        OrderStatus::OrderCreated,
-        vec![OrderAction::Override {
-            to: OrderStatus::PartsSent,
-        }],
-    ));
-    h.act(&mut s, Action::OverrideStatus);
-    h.run(|ctx| s.update(ScreenMsg::Char(' '), ctx));
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::Override {
+                to: OrderStatus::PartsSent,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::OverrideStatus);
+    h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(' '));
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
     assert!(reqs.is_empty());
     let Mode::Override { form, .. } = &s.mode else {
         unreachable!("the override dialog stays open");
@@ -286,9 +246,9 @@ fn override_without_a_reason_is_refused_locally() {
         Some(crate::domain::lifecycle::OVERRIDE_REASON_REQUIRED)
     );
     for c in "BOM approved on paper".chars() {
-        h.run(|ctx| s.update(ScreenMsg::Char(c), ctx));
+        h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(c));
     }
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
         Request::Transition { to: OrderStatus::PartsSent, override_reason: Some(r), .. }
@@ -299,17 +259,25 @@ fn override_without_a_reason_is_refused_locally() {
 #[test]
 fn a_conflict_shows_the_message_and_reloads() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
-    let mut s = h.loaded(detail(
-        OrderStatus::OrderCreated,
-        vec![OrderAction::Move {
-            to: OrderStatus::PartsSent,
-        }],
-    ));
-    h.act(&mut s, Action::MoveStatus);
-    let (reqs, _) = h.act(&mut s, Action::Yes);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::Move {
+                to: OrderStatus::PartsSent,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Yes);
     let msg = "Build 24-0117 is now PARTS_SENT (changed by Priya Natarajan at 09:12); \
                your change was not saved";
-    let (reload, _) = h.reply(&mut s, &reqs[0], Err(DbError::Conflict(msg.into())));
+    let (reload, _) = h.reply(
+        &mut s,
+        OrderDetailScreen::update,
+        &reqs[0],
+        Err(DbError::Conflict(msg.into())),
+    );
     assert_eq!(s.notice(), Some(msg));
     assert!(matches!(s.mode, Mode::Browse));
     assert!(matches!(
@@ -323,8 +291,8 @@ fn assign_asks_for_the_role_that_fits_the_status() {
     let mut h = Harness::new(Role::ProductionCoordinator);
     let mut d = detail(OrderStatus::ReadyForFinalQc, vec![OrderAction::Assign]);
     d.assignee = Some((Uuid::from_u128(4), "Quentin Okafor".into()));
-    let mut s = h.loaded(d.clone());
-    let (reqs, _) = h.act(&mut s, Action::AssignBuild);
+    let mut s = loaded(&mut h, d.clone());
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::AssignBuild);
     assert!(matches!(
         &reqs[0].kind,
         Request::UsersWithRole {
@@ -344,6 +312,7 @@ fn assign_asks_for_the_role_that_fits_the_status() {
     };
     h.reply(
         &mut s,
+        OrderDetailScreen::update,
         &reqs[0],
         Ok(Reply::Users(vec![
             qc(4, "Quentin Okafor"),
@@ -351,9 +320,9 @@ fn assign_asks_for_the_role_that_fits_the_status() {
         ])),
     );
     // The current assignee is preselected; the entry after the users unassigns.
-    h.act(&mut s, Action::Down);
-    h.act(&mut s, Action::Down);
-    let (reqs, _) = h.act(&mut s, Action::AssignBuild);
+    h.act(&mut s, OrderDetailScreen::update, Action::Down);
+    h.act(&mut s, OrderDetailScreen::update, Action::Down);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::AssignBuild);
     assert!(matches!(
         &reqs[0].kind,
         Request::Assign {
@@ -372,18 +341,21 @@ fn assign_asks_for_the_role_that_fits_the_status() {
 #[test]
 fn edit_and_back_navigate() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = h.loaded(detail(
-        OrderStatus::OrderCreated,
-        vec![OrderAction::EditConfiguration],
-    ));
-    let (_, effects) = h.act(&mut s, Action::EditBuild);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::EditConfiguration],
+        ),
+    );
+    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::EditBuild);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::EditBuild(Uuid::from_u128(7)))]
     );
-    let (_, effects) = h.act(&mut s, Action::Back);
+    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::Back);
     assert_eq!(effects, vec![Effect::Back(ScreenId::Orders)]);
-    let (_, effects) = h.act(&mut s, Action::ViewBom);
+    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::ViewBom);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::Bom(Uuid::from_u128(7)))]

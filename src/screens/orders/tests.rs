@@ -3,29 +3,9 @@
 use super::*;
 use crate::db::DbError;
 use crate::domain::order::OrderPage;
-use crate::domain::session::Session;
-use crate::domain::user::UserSummary;
-use crate::keymap::Keymap;
 use crate::msg::DbRequest;
-use crate::screens::IdGen;
+use crate::screens::testkit::Harness;
 use chrono::NaiveDate;
-
-fn session(role: Role) -> Session {
-    Session {
-        token: "t".into(),
-        user: UserSummary {
-            id: Uuid::nil(),
-            username: "u".into(),
-            full_name: "U Ser".into(),
-            initials: "US".into(),
-            role,
-            is_active: true,
-            last_login_at: None,
-            must_change_password: false,
-        },
-        expires_at: chrono::NaiveDateTime::default(),
-    }
-}
 
 fn order(n: u128, days_left: i32) -> OrderRow {
     OrderRow {
@@ -41,42 +21,11 @@ fn order(n: u128, days_left: i32) -> OrderRow {
     }
 }
 
-struct Harness {
-    ids: IdGen,
-    km: Keymap,
-    session: Session,
-}
-
-impl Harness {
-    fn new(role: Role) -> Harness {
-        Harness {
-            ids: IdGen::default(),
-            km: Keymap::default(),
-            session: session(role),
-        }
-    }
-
-    fn run(&mut self, f: impl FnOnce(&mut Ctx) -> Command) -> (Vec<DbRequest>, Vec<Effect>) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let cmd = f(&mut ctx);
-        (requests(cmd), ctx.into_effects())
-    }
-
-    fn open(&mut self) -> (OrdersScreen, DbRequest) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let (s, cmd) = OrdersScreen::open(&mut ctx);
-        let mut reqs = requests(cmd);
-        assert_eq!(reqs.len(), 1);
-        (s, reqs.remove(0))
-    }
-}
-
-fn requests(cmd: Command) -> Vec<DbRequest> {
-    match cmd {
-        Command::Db(r) => vec![r],
-        Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-        Command::None | Command::Quit => Vec::new(),
-    }
+/// The queue just opened, with the one request it sent.
+fn open(h: &mut Harness) -> (OrdersScreen, DbRequest) {
+    let (s, mut reqs) = h.open(OrdersScreen::open);
+    assert_eq!(reqs.len(), 1);
+    (s, reqs.remove(0))
 }
 
 fn query_of(req: &DbRequest) -> OrderQuery {
@@ -101,7 +50,7 @@ fn reply(s: &mut OrdersScreen, req: &DbRequest, result: Result<Reply, DbError>) 
 #[test]
 fn opens_on_my_work_sorted_by_want_date() {
     let mut h = Harness::new(Role::QcPerson);
-    let (_, req) = h.open();
+    let (_, req) = open(&mut h);
     let q = query_of(&req);
     assert_eq!(q.view, QueueView::MyWork);
     assert_eq!(q.sort, SortKey::WantDate);
@@ -112,43 +61,43 @@ fn opens_on_my_work_sorted_by_want_date() {
 #[test]
 fn page_down_on_the_last_row_requests_the_next_page_and_appends() {
     let mut h = Harness::new(Role::Assembler);
-    let (mut s, req) = h.open();
+    let (mut s, req) = open(&mut h);
     reply(
         &mut s,
         &req,
         Ok(page(vec![order(1, 3), order(2, 9)], Some("c2"))),
     );
-    let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::PageDown), ctx));
+    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
     assert!(reqs.is_empty(), "not yet at the last row");
     assert_eq!(s.table.selected(), Some(1));
-    let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::PageDown), ctx));
+    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
     assert_eq!(reqs.len(), 1);
     let q = query_of(&reqs[0]);
     assert_eq!(q.after.as_deref(), Some("c2"));
     assert_eq!(q.view, QueueView::MyWork);
     // A second PgDn while the page is on its way asks nothing more.
-    let (again, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::PageDown), ctx));
+    let (again, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
     assert!(again.is_empty());
     reply(&mut s, &reqs[0], Ok(page(vec![order(3, 20)], None)));
     assert_eq!(s.rows().len(), 3);
     assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(3)));
     // The last page: nothing more to ask for.
-    let (none, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::PageDown), ctx));
+    let (none, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
     assert!(none.is_empty());
 }
 
 #[test]
 fn search_sends_the_text_after_a_pause_or_on_enter() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let (mut s, _) = h.open();
-    h.run(|ctx| s.update(ScreenMsg::Action(Action::Search), ctx));
+    let (mut s, _) = open(&mut h);
+    h.act(&mut s, OrdersScreen::update, Action::Search);
     assert!(s.is_searching());
     assert_eq!(s.key_contexts()[0], KeyContext::TextInput);
     for c in "mary".chars() {
-        h.run(|ctx| s.update(ScreenMsg::Char(c), ctx));
+        h.send(&mut s, OrdersScreen::update, ScreenMsg::Char(c));
     }
     let t0 = Instant::now();
-    let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Tick(t0), ctx));
+    let (reqs, _) = h.send(&mut s, OrdersScreen::update, ScreenMsg::Tick(t0));
     assert!(reqs.is_empty(), "still typing");
     let (reqs, _) = h.run(|ctx| {
         s.update(
@@ -159,24 +108,24 @@ fn search_sends_the_text_after_a_pause_or_on_enter() {
     assert_eq!(reqs.len(), 1);
     assert_eq!(query_of(&reqs[0]).search, "mary");
     // Enter sends at once and closes the field; the text stays applied.
-    h.run(|ctx| s.update(ScreenMsg::Char('s'), ctx));
-    let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::Search), ctx));
+    h.send(&mut s, OrdersScreen::update, ScreenMsg::Char('s'));
+    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::Search);
     assert_eq!(reqs.len(), 1);
     assert_eq!(query_of(&reqs[0]).search, "marys");
     assert!(!s.is_searching());
     // Esc in the field clears the search.
-    h.run(|ctx| s.update(ScreenMsg::Action(Action::Search), ctx));
-    let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::ClearSearch), ctx));
+    h.act(&mut s, OrdersScreen::update, Action::Search);
+    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::ClearSearch);
     assert_eq!(query_of(&reqs[0]).search, "");
 }
 
 #[test]
 fn enter_opens_the_selected_build() {
     let mut h = Harness::new(Role::QcPerson);
-    let (mut s, req) = h.open();
+    let (mut s, req) = open(&mut h);
     reply(&mut s, &req, Ok(page(vec![order(1, 3), order(2, 9)], None)));
-    h.run(|ctx| s.update(ScreenMsg::Action(Action::Down), ctx));
-    let (_, effects) = h.run(|ctx| s.update(ScreenMsg::Action(Action::Open), ctx));
+    h.act(&mut s, OrdersScreen::update, Action::Down);
+    let (_, effects) = h.act(&mut s, OrdersScreen::update, Action::Open);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::OrderDetail(Uuid::from_u128(2)))]
@@ -186,8 +135,8 @@ fn enter_opens_the_selected_build() {
 #[test]
 fn stale_replies_are_dropped() {
     let mut h = Harness::new(Role::Admin);
-    let (mut s, first) = h.open();
-    let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Action(Action::ToggleView), ctx));
+    let (mut s, first) = open(&mut h);
+    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::ToggleView);
     assert_eq!(query_of(&reqs[0]).view, QueueView::All);
     reply(&mut s, &first, Ok(page(vec![order(1, 3)], None)));
     assert!(
@@ -201,9 +150,9 @@ fn stale_replies_are_dropped() {
 #[test]
 fn filters_and_sort_go_into_the_query() {
     let mut h = Harness::new(Role::Admin);
-    let (mut s, _) = h.open();
+    let (mut s, _) = open(&mut h);
     let mut last = |action, s: &mut OrdersScreen| {
-        let (reqs, _) = h.run(|ctx| s.update(ScreenMsg::Action(action), ctx));
+        let (reqs, _) = h.act(s, OrdersScreen::update, action);
         query_of(&reqs[0])
     };
     assert_eq!(

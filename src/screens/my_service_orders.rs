@@ -4,7 +4,7 @@ use crate::domain::service_order::{
     ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -12,6 +12,7 @@ use crate::widgets::toast::Toast;
 use crate::widgets::{confirm, fit_text, inset, panel, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
@@ -24,7 +25,7 @@ pub struct MyServiceOrdersScreen {
     detail: Option<ServiceOrderView>,
     detail_loading: Pending,
     confirming: bool,
-    withdrawing: Option<(RequestId, Uuid)>,
+    withdrawing: Pending<Uuid>,
     error: Option<String>,
     confirm_keys: Vec<HelpLine>,
 }
@@ -42,7 +43,7 @@ impl MyServiceOrdersScreen {
             detail: None,
             detail_loading: Pending::new(),
             confirming: false,
-            withdrawing: None,
+            withdrawing: Pending::new(),
             error: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
@@ -139,10 +140,7 @@ impl MyServiceOrdersScreen {
             }
             return Command::None;
         }
-        if let Some((rid, id)) = self.withdrawing
-            && rid == reply.id
-        {
-            self.withdrawing = None;
+        if let Some(id) = self.withdrawing.take(reply.id) {
             self.confirming = false;
             match reply.result {
                 Ok(_) => {
@@ -163,17 +161,19 @@ impl MyServiceOrdersScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         if self.confirming {
             match action {
-                Action::Yes if self.withdrawing.is_none() => {
+                Action::Yes if !self.withdrawing.in_flight() => {
                     let (Some(id), Some(token)) = (self.selected().map(|o| o.id), ctx.token())
                     else {
                         self.confirming = false;
                         return Command::None;
                     };
-                    let (rid, cmd) = ctx.request(Request::WithdrawServiceOrder { token, id });
-                    self.withdrawing = Some((rid, id));
-                    return cmd;
+                    return self.withdrawing.begin(
+                        ctx,
+                        Request::WithdrawServiceOrder { token, id },
+                        id,
+                    );
                 }
-                Action::No if self.withdrawing.is_none() => self.confirming = false,
+                Action::No if !self.withdrawing.in_flight() => self.confirming = false,
                 _ => {}
             }
             return Command::None;
@@ -211,13 +211,12 @@ impl MyServiceOrdersScreen {
         }
         let list_h =
             (u16::try_from(self.orders.len()).unwrap_or(u16::MAX) + 3).clamp(5, area.height / 2);
-        let list_area = Rect::new(area.x, area.y, area.width, list_h);
-        let rest = Rect::new(
-            area.x,
-            area.y + list_h,
-            area.width,
-            area.height - list_h - 1,
-        );
+        let [list_area, rest, info_area] = Layout::vertical([
+            Constraint::Length(list_h),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         let title = if self.loading.in_flight() {
             "My service orders (loading…)"
         } else {
@@ -284,10 +283,7 @@ impl MyServiceOrdersScreen {
             }
             Line::from(Span::styled(text, theme.muted))
         };
-        frame.render_widget(
-            Paragraph::new(info),
-            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-        );
+        frame.render_widget(Paragraph::new(info), info_area);
         if self.confirming
             && let Some(o) = self.selected()
         {
@@ -295,7 +291,7 @@ impl MyServiceOrdersScreen {
                 format!("Withdraw service order {}?", o.number),
                 "It is deleted; procurement will not see it.".to_string(),
             ];
-            if self.withdrawing.is_some() {
+            if self.withdrawing.in_flight() {
                 lines.push("… Withdrawing, please wait".into());
             }
             confirm::render(frame, area, "Withdraw", &lines, &self.confirm_keys, theme);

@@ -12,6 +12,7 @@ use crate::widgets::panel;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{HighlightSpacing, List, ListItem, ListState, Paragraph};
 use uuid::Uuid;
@@ -188,7 +189,8 @@ impl NotificationsScreen {
 
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let info_h = 1.min(area.height);
-        let list_area = Rect::new(area.x, area.y, area.width, area.height - info_h);
+        let [list_area, info_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(info_h)]).areas(area);
         let title = if self.loading.in_flight() {
             "Notifications (loading…)"
         } else {
@@ -254,10 +256,7 @@ impl NotificationsScreen {
             }
             Line::from(Span::styled(text, theme.muted))
         };
-        frame.render_widget(
-            Paragraph::new(info),
-            Rect::new(area.x, list_area.bottom(), area.width, info_h),
-        );
+        frame.render_widget(Paragraph::new(info), info_area);
     }
 }
 

@@ -12,6 +12,7 @@ use crate::widgets::list_step;
 use crate::widgets::{fit_text, panel, row, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -165,9 +166,12 @@ impl ServiceQueueScreen {
         if area.height < 4 || area.width < 20 {
             return;
         }
-        let filter_area = row(area, 0);
-        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, 2);
+        let [filter_area, table_area, info_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ])
+        .areas(area);
         let status = self.status.map_or("all", ServiceOrderStatus::code);
         let filter = Line::from(vec![
             Span::styled(" Status: ", theme.muted),
@@ -299,8 +303,7 @@ impl ServiceQueueScreen {
         } else {
             Line::default()
         };
-        frame.render_widget(Paragraph::new(first), row(area, 0));
-        frame.render_widget(Paragraph::new(second), row(area, 1));
+        crate::widgets::info_rows(frame, area, first, second);
     }
 }
 

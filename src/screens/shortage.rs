@@ -11,6 +11,7 @@ use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
@@ -263,14 +264,15 @@ impl ShortageScreen {
         if area.height < 6 || area.width < 20 {
             return;
         }
-        self.view_header(frame, row(area, 0), theme);
-        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
+        let [header_area, table_area, info_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        self.view_header(frame, header_area, theme);
         self.view_table(frame, table_area, theme);
-        self.view_info(
-            frame,
-            Rect::new(area.x, table_area.bottom(), area.width, 2),
-            theme,
-        );
+        self.view_info(frame, info_area, theme);
         self.view_dialog(frame, area, theme);
     }
 

@@ -109,6 +109,12 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// The two info rows under a list: what is selected, then the list's state (count, loading, error).
+pub fn info_rows(frame: &mut Frame, area: Rect, first: Line, second: Line) {
+    frame.render_widget(Paragraph::new(first), row(area, 0));
+    frame.render_widget(Paragraph::new(second), row(area, 1));
+}
+
 /// Where a list cursor at `cur` goes on a movement key, with `n` rows and `page` rows a page (clamped
 /// to the last row); `None` when `action` is not a movement key.
 pub fn list_step(

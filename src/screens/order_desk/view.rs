@@ -7,6 +7,7 @@ use crate::screens::orders::due_marker;
 use crate::theme::Theme;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, request_status, row, rows};
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row};
@@ -16,8 +17,8 @@ impl OrderDeskScreen {
         if area.height < 5 || area.width < 20 {
             return;
         }
-        let table_area = Rect::new(area.x, area.y, area.width, area.height - 2);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, 2);
+        let [table_area, info_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(area);
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
         self.view_dialog(frame, area, theme);
@@ -111,15 +112,9 @@ impl OrderDeskScreen {
             ])
         });
         let widths = [
-            Constraint::Length(w_po),
-            Constraint::Length(w_build),
-            Constraint::Length(w_customer),
-            Constraint::Length(w_model),
-            Constraint::Length(w_status),
-            Constraint::Length(w_want),
-            Constraint::Length(w_days),
-            Constraint::Length(w_bom),
-        ];
+            w_po, w_build, w_customer, w_model, w_status, w_want, w_days, w_bom,
+        ]
+        .map(Constraint::Length);
         let table = crate::widgets::selectable_table(body, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
         if self.rows.is_empty()

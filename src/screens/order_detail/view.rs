@@ -225,6 +225,18 @@ impl Section {
         }
     }
 
+    /// One line per entry with the label on the first; "None" when there is no entry.
+    fn list(&mut self, label: &str, entries: impl Iterator<Item = String>, theme: &Theme) {
+        let mut any = false;
+        for (i, text) in entries.enumerate() {
+            self.kv(if i == 0 { label } else { "" }, &text, theme);
+            any = true;
+        }
+        if !any {
+            self.kv(label, "None", theme);
+        }
+    }
+
     fn text(&mut self, text: &str, indent: usize, style: Style) {
         let w = self.width.saturating_sub(indent).max(10);
         for part in wrap(text, w) {
@@ -316,37 +328,29 @@ pub(super) fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Li
         }
         s.kv(if i == 0 { "Basins" } else { "" }, &text, theme);
     }
-    if b.faucets.is_empty() {
-        s.kv("Faucets", "None", theme);
-    }
-    for (i, f) in b.faucets.iter().enumerate() {
-        let text = format!(
+    let faucets = b.faucets.iter().map(|f| {
+        format!(
             "{} x {}, {}",
             f.quantity,
             f.faucet_type.title(),
             f.placement.title().to_lowercase()
-        );
-        s.kv(if i == 0 { "Faucets" } else { "" }, &text, theme);
-    }
-    if b.sprayers.is_empty() {
-        s.kv("Sprayers", "None", theme);
-    }
-    for (i, sp) in b.sprayers.iter().enumerate() {
-        let text = format!(
+        )
+    });
+    s.list("Faucets", faucets, theme);
+    let sprayers = b.sprayers.iter().map(|sp| {
+        format!(
             "{} x {}, {}",
             sp.quantity,
             sp.sprayer_type.title(),
             sp.location.title().to_lowercase()
-        );
-        s.kv(if i == 0 { "Sprayers" } else { "" }, &text, theme);
-    }
-    if b.accessories.is_empty() {
-        s.kv("Accessories", "None", theme);
-    }
-    for (i, a) in b.accessories.iter().enumerate() {
-        let text = format!("{} x {}", a.quantity, a.assembly_id);
-        s.kv(if i == 0 { "Accessories" } else { "" }, &text, theme);
-    }
+        )
+    });
+    s.list("Sprayers", sprayers, theme);
+    let accessories = b
+        .accessories
+        .iter()
+        .map(|a| format!("{} x {}", a.quantity, a.assembly_id));
+    s.list("Accessories", accessories, theme);
 
     s.heading("Bill of materials", theme);
     match &d.bom {

@@ -9,6 +9,7 @@ use crate::domain::order::{DueFilter, OrderStatus, QueueView, SortKey};
 use crate::theme::Theme;
 use crate::widgets::{fit_text, panel, row};
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -19,9 +20,12 @@ impl OrdersScreen {
         if area.height < 4 || area.width < 10 {
             return;
         }
-        let filter_area = row(area, 0);
-        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, 2);
+        let [filter_area, table_area, info_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ])
+        .areas(area);
         self.view_filters(frame, filter_area, theme);
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
@@ -212,15 +216,9 @@ impl OrdersScreen {
             .style(row_style)
         });
         let widths = [
-            Constraint::Length(w_po),
-            Constraint::Length(w_build),
-            Constraint::Length(w_customer),
-            Constraint::Length(w_model),
-            Constraint::Length(w_status),
-            Constraint::Length(w_want),
-            Constraint::Length(w_assignee),
-            Constraint::Length(w_days),
-        ];
+            w_po, w_build, w_customer, w_model, w_status, w_want, w_assignee, w_days,
+        ]
+        .map(Constraint::Length);
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
         if self.rows.is_empty() && self.loaded && !self.loading.in_flight() {
@@ -299,7 +297,6 @@ impl OrdersScreen {
         } else {
             Line::default()
         };
-        frame.render_widget(Paragraph::new(first), row(area, 0));
-        frame.render_widget(Paragraph::new(second), row(area, 1));
+        crate::widgets::info_rows(frame, area, first, second);
     }
 }

@@ -84,7 +84,7 @@ pub struct PackagingScreen {
     in_flight: Option<(RequestId, Uuid, Change)>,
     /// Changes not yet sent, oldest first; at most one per line and kind.
     unsent: Vec<(Uuid, Change)>,
-    moving: Option<(RequestId, OrderStatus)>,
+    moving: Pending<OrderStatus>,
     mode: Mode,
     /// When the checklist was last (re)loaded, as seen by the first tick after it.
     loaded_at: Option<Instant>,
@@ -108,7 +108,7 @@ impl PackagingScreen {
             table: TableState::default(),
             in_flight: None,
             unsent: Vec::new(),
-            moving: None,
+            moving: Pending::new(),
             mode: Mode::Browse,
             loaded_at: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
@@ -176,7 +176,7 @@ impl PackagingScreen {
 
     /// The move `m` offers now, if any.
     fn next_move(&self) -> Option<OrderStatus> {
-        if !self.is_packer() || self.busy() || self.moving.is_some() || self.loading.in_flight() {
+        if !self.is_packer() || self.busy() || self.moving.in_flight() || self.loading.in_flight() {
             return None;
         }
         let view = self.view.as_deref()?;
@@ -257,7 +257,7 @@ impl PackagingScreen {
             && !self.busy()
             && !self.loading.in_flight()
             && !self.detail_loading.in_flight()
-            && self.moving.is_none();
+            && !self.moving.in_flight();
         if idle && now.saturating_duration_since(at) >= RELOAD_EVERY {
             self.loaded_at = Some(now);
             return self.reload(ctx);
@@ -463,19 +463,22 @@ impl PackagingScreen {
             return Command::None;
         };
         let to = *to;
-        let (Some(from), Some(token), None) = (self.status, ctx.token(), self.moving) else {
+        let (Some(from), Some(token), false) = (self.status, ctx.token(), self.moving.in_flight())
+        else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::Transition {
-            token,
-            order_id: self.order_id,
-            from,
+        self.moving.begin(
+            ctx,
+            Request::Transition {
+                token,
+                order_id: self.order_id,
+                from,
+                to,
+                note: None,
+                override_reason: None,
+            },
             to,
-            note: None,
-            override_reason: None,
-        });
-        self.moving = Some((id, to));
-        cmd
+        )
     }
 
     /// Takes a checklist from the server and puts the changes it does not hold yet on top.
@@ -547,10 +550,7 @@ impl PackagingScreen {
             }
             return next;
         }
-        if let Some((id, to)) = self.moving
-            && id == reply.id
-        {
-            self.moving = None;
+        if let Some(to) = self.moving.take(reply.id) {
             return match reply.result {
                 Ok(_) => {
                     self.mode = Mode::Browse;

@@ -197,7 +197,7 @@ impl PackagingScreen {
             .as_deref()
             .map(|v| v.header.build_number.clone())
             .unwrap_or_default();
-        let busy = self.moving.is_some().then_some("… Saving, please wait");
+        let busy = self.moving.in_flight().then_some("… Saving, please wait");
         let line = match &self.mode {
             Mode::Quantity { line, .. } => self.lines().iter().find(|l| l.id == *line).cloned(),
             _ => None,

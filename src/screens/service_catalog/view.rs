@@ -7,6 +7,7 @@ use crate::theme::Theme;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{HighlightSpacing, List, ListItem, Paragraph, Wrap};
 use std::collections::HashSet;
@@ -16,21 +17,25 @@ impl ServiceCatalogScreen {
         if area.height < 3 {
             return;
         }
-        let info_h = 1;
         let search_h = u16::from(self.search.is_some());
-        let body_h = area.height - info_h - search_h;
+        let [search_area, body, info_area] = Layout::vertical([
+            Constraint::Length(search_h),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         let list_w = (area.width * 11 / 20).max(20).min(area.width);
-        let list_area = Rect::new(area.x, area.y + search_h, list_w, body_h);
-        let detail_area = Rect::new(
-            area.x + list_w,
-            area.y + search_h,
-            area.width - list_w,
-            body_h,
-        );
+        let [list_area, detail_area] =
+            Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).areas(body);
         if let Some(s) = &mut self.search {
-            let r = Rect::new(area.x, area.y, area.width, 1);
-            s.field
-                .render(frame, r, theme, s.editing, 8, area.width.saturating_sub(12));
+            s.field.render(
+                frame,
+                search_area,
+                theme,
+                s.editing,
+                8,
+                area.width.saturating_sub(12),
+            );
         }
         let title = format!(
             "Service parts{} · cart: {} {}",
@@ -96,10 +101,7 @@ impl ServiceCatalogScreen {
         } else {
             Line::default()
         };
-        frame.render_widget(
-            Paragraph::new(info),
-            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-        );
+        frame.render_widget(Paragraph::new(info), info_area);
         self.view_dialog(frame, area, theme);
     }
 

@@ -99,6 +99,7 @@ impl ServiceOrderScreen {
             "{} from {}",
             order.summary.number, order.summary.requested_by
         );
+        let reject = matches!(self.mode, Mode::Reject { .. });
         match &mut self.mode {
             Mode::Browse => {}
             Mode::Approve {
@@ -163,38 +164,26 @@ impl ServiceOrderScreen {
                     theme,
                 );
             }
-            Mode::Reject { form, error } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 92, 10), "Reject service order", theme);
-                frame.render_widget(Paragraph::new(format!("Reject {who}?")), row(inner, 0));
-                frame.render_widget(
-                    Paragraph::new(Span::styled(
+            Mode::Reject { form, error } | Mode::Fulfil { form, error } => {
+                // The two final decisions ask the same way: the question, what it means, a note.
+                let (title, question, meaning) = if reject {
+                    (
+                        "Reject service order",
+                        format!("Reject {who}?"),
                         "The reason goes into the notes the requester sees; the decision is final.",
-                        theme.muted,
-                    )),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, form.height()), theme);
-                request_status(
-                    frame,
-                    row(inner, 3 + form.height()),
-                    busy,
-                    error.as_deref(),
-                    theme,
-                );
-            }
-            Mode::Fulfil { form, error } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 92, 10), "Mark fulfilled", theme);
-                frame.render_widget(
-                    Paragraph::new(format!("Mark {who} FULFILLED?")),
-                    row(inner, 0),
-                );
-                frame.render_widget(
-                    Paragraph::new(Span::styled(
+                    )
+                } else {
+                    (
+                        "Mark fulfilled",
+                        format!("Mark {who} FULFILLED?"),
                         "The approved parts were handed over or shipped; the order is then final.",
-                        theme.muted,
-                    )),
+                    )
+                };
+                dim(frame, area, theme);
+                let inner = dialog(frame, centered(area, 92, 10), title, theme);
+                frame.render_widget(Paragraph::new(question), row(inner, 0));
+                frame.render_widget(
+                    Paragraph::new(Span::styled(meaning, theme.muted)),
                     row(inner, 1),
                 );
                 form.render(frame, rows(inner, 3, form.height()), theme);

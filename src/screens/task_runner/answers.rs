@@ -9,7 +9,7 @@ use crate::screens::Ctx;
 impl TaskRunnerScreen {
     pub(super) fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         // While the dialog's request is out, only its answer closes it.
-        if self.saving.is_some() {
+        if self.saving.in_flight() {
             return Command::None;
         }
         let options = match &self.dialog {

@@ -15,7 +15,7 @@ use crate::domain::Role;
 use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -58,7 +58,7 @@ pub struct TaskRunnerScreen {
     /// When the focused task got focus; `None` until the first tick after that.
     timer_start: Option<Instant>,
     last_load: Option<Instant>,
-    saving: Option<(RequestId, Saving)>,
+    saving: Pending<Saving>,
     dialog: Option<Dialog>,
     notice: Option<Notice>,
     /// Another station completed the focused task first: after the reload, move on to the next open one.
@@ -88,7 +88,7 @@ impl TaskRunnerScreen {
             now: None,
             timer_start: None,
             last_load: None,
-            saving: None,
+            saving: Pending::new(),
             dialog: None,
             notice: None,
             move_on_after_reload: false,
@@ -133,7 +133,7 @@ impl TaskRunnerScreen {
     }
 
     pub fn saving(&self) -> Option<Saving> {
-        self.saving.map(|(_, s)| s)
+        self.saving.with().copied()
     }
 
     pub fn load_error(&self) -> Option<&str> {
@@ -181,7 +181,7 @@ impl TaskRunnerScreen {
             return d.key_contexts();
         }
         let mut stack = Vec::new();
-        if self.may_edit() && self.saving.is_none() {
+        if self.may_edit() && !self.saving.in_flight() {
             stack.push(KeyContext::TaskEdit);
         }
         stack.extend([KeyContext::TaskRunner, KeyContext::List]);
@@ -239,7 +239,7 @@ impl TaskRunnerScreen {
             self.last_load = Some(now);
             return Command::None;
         };
-        let idle = !self.load.in_flight() && self.saving.is_none() && self.dialog.is_none();
+        let idle = !self.load.in_flight() && !self.saving.in_flight() && self.dialog.is_none();
         if idle && self.list.is_some() && now.saturating_duration_since(last) >= REFRESH_EVERY {
             return self.reload(ctx);
         }
@@ -264,12 +264,9 @@ impl TaskRunnerScreen {
             }
             return Command::None;
         }
-        match self.saving {
-            Some((id, kind)) if id == reply.id => {
-                self.saving = None;
-                self.saved(kind, reply.result, ctx)
-            }
-            _ => Command::None,
+        match self.saving.take(reply.id) {
+            Some(kind) => self.saved(kind, reply.result, ctx),
+            None => Command::None,
         }
     }
 
@@ -462,7 +459,7 @@ impl TaskRunnerScreen {
                 Command::None
             }
             Action::CompleteTask | Action::ReopenTask | Action::AddNote => {
-                if !self.may_edit() || self.saving.is_some() {
+                if !self.may_edit() || self.saving.in_flight() {
                     return Command::None;
                 }
                 match action {
@@ -564,8 +561,7 @@ impl TaskRunnerScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(kind(token));
-        self.saving = Some((id, saving));
+        let cmd = self.saving.begin(ctx, kind(token), saving);
         self.notice = None;
         cmd
     }

@@ -7,8 +7,8 @@ use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
-use crate::widgets::list_step;
 use crate::widgets::panel;
+use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -99,10 +99,13 @@ impl NotificationsScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         let n = self.items.len();
         let cur = self.list.selected().unwrap_or(0);
-        if n > 0
-            && let Some(i) = list_step(action, cur, n, PAGE)
-        {
-            self.list.select(Some(i));
+        if step_selection(
+            self.list.selected(),
+            |i| self.list.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
             return Command::None;
         }
         match action {

@@ -8,11 +8,11 @@ use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
-use crate::widgets::list_step;
-use crate::widgets::{fit_text, panel, row, selectable_table};
+use crate::widgets::step_selection;
+use crate::widgets::{empty_table_row, list_screen_rows};
+use crate::widgets::{fit_text, panel, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
-use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -117,11 +117,13 @@ impl ServiceQueueScreen {
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         let n = self.rows.len();
-        let cur = self.table.selected().unwrap_or(0);
-        if n > 0
-            && let Some(i) = list_step(action, cur, n, PAGE)
-        {
-            self.table.select(Some(i));
+        if step_selection(
+            self.table.selected(),
+            |i| self.table.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
             return Command::None;
         }
         match action {
@@ -166,12 +168,7 @@ impl ServiceQueueScreen {
         if area.height < 4 || area.width < 20 {
             return;
         }
-        let [filter_area, table_area, info_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(2),
-        ])
-        .areas(area);
+        let [filter_area, table_area, info_area] = list_screen_rows(area);
         let status = self.status.map_or("all", ServiceOrderStatus::code);
         let filter = Line::from(vec![
             Span::styled(" Status: ", theme.muted),
@@ -256,13 +253,10 @@ impl ServiceQueueScreen {
                 Some(s) => format!("No {s} service orders."),
                 None => "No service orders.".to_string(),
             };
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.base)),
+                empty_table_row(inner, 2),
             );
-            frame.render_widget(Paragraph::new(Span::styled(text, theme.base)), row(msg, 2));
         }
     }
 

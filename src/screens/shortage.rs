@@ -10,8 +10,8 @@ use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
+use crate::widgets::{empty_table_row, list_screen_rows};
 use ratatui::Frame;
-use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
@@ -264,12 +264,7 @@ impl ShortageScreen {
         if area.height < 6 || area.width < 20 {
             return;
         }
-        let [header_area, table_area, info_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(2),
-        ])
-        .areas(area);
+        let [header_area, table_area, info_area] = list_screen_rows(area);
         self.view_header(frame, header_area, theme);
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
@@ -357,17 +352,11 @@ impl ShortageScreen {
         let table = crate::widgets::selectable_table(body, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
         if lines.is_empty() && self.shortage.is_some() && !self.loading.in_flight() {
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
-            );
             frame.render_widget(
                 Paragraph::new(
                     "No build in ORDER_CREATED or PARTS_SENT has a BOM; nothing is needed.",
                 ),
-                row(msg, 2),
+                empty_table_row(inner, 2),
             );
         }
     }

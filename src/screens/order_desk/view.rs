@@ -5,6 +5,7 @@ use crate::domain::desk::DeskRow;
 use crate::domain::order::OrderStatus;
 use crate::screens::orders::due_marker;
 use crate::theme::Theme;
+use crate::widgets::empty_table_row;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Layout;
@@ -122,15 +123,9 @@ impl OrderDeskScreen {
             && !self.loading.in_flight()
             && self.load_error.is_none()
         {
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
-            );
             frame.render_widget(
                 Paragraph::new("No builds are waiting for parts."),
-                row(msg, 2),
+                empty_table_row(inner, 2),
             );
         }
     }

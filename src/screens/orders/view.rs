@@ -7,9 +7,9 @@ use super::{
 use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderStatus, QueueView, SortKey};
 use crate::theme::Theme;
-use crate::widgets::{fit_text, panel, row};
+use crate::widgets::{empty_table_row, list_screen_rows};
+use crate::widgets::{fit_text, panel};
 use ratatui::Frame;
-use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -20,12 +20,7 @@ impl OrdersScreen {
         if area.height < 4 || area.width < 10 {
             return;
         }
-        let [filter_area, table_area, info_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(2),
-        ])
-        .areas(area);
+        let [filter_area, table_area, info_area] = list_screen_rows(area);
         self.view_filters(frame, filter_area, theme);
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
@@ -237,14 +232,14 @@ impl OrdersScreen {
             } else {
                 ("No builds.", String::new())
             };
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.base)),
+                empty_table_row(inner, 2),
             );
-            frame.render_widget(Paragraph::new(Span::styled(text, theme.base)), row(msg, 2));
-            frame.render_widget(Paragraph::new(Span::styled(hint, theme.muted)), row(msg, 3));
+            frame.render_widget(
+                Paragraph::new(Span::styled(hint, theme.muted)),
+                empty_table_row(inner, 3),
+            );
         }
     }
 

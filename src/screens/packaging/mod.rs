@@ -311,17 +311,11 @@ impl PackagingScreen {
         let n = self.lines().len();
         let current = self.selected_index().unwrap_or(0);
         let page = 10;
+        if let Some(i) = list_step(action, current, n, page) {
+            self.select(i);
+            return Command::None;
+        }
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => {
-                if let Some(i) = list_step(action, current, n, page) {
-                    self.select(i);
-                }
-            }
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id))),
             // Changes still going out would be overwritten on screen by the older reload.
             Action::Refresh if !self.busy() => return self.reload(ctx),

@@ -9,7 +9,7 @@ use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::{Form, FormField};
-use crate::widgets::list_step;
+use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
 use ratatui::widgets::ListState;
 use std::collections::HashSet;
@@ -204,11 +204,13 @@ impl ServiceCatalogScreen {
             return Command::None;
         }
         let n = self.rows.len();
-        let cur = self.list.selected().unwrap_or(0);
-        if n > 0
-            && let Some(i) = list_step(action, cur, n, PAGE)
-        {
-            self.list.select(Some(i));
+        if step_selection(
+            self.list.selected(),
+            |i| self.list.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
             return Command::None;
         }
         match action {

@@ -284,11 +284,7 @@ mod tests {
         );
     }
     use crate::domain::Role;
-    use crate::domain::session::Session;
-    use crate::domain::user::UserSummary;
-    use crate::keymap::Keymap;
-    use crate::msg::DbRequest;
-    use crate::screens::IdGen;
+    use crate::screens::testkit::Harness;
 
     fn note(n: u128, read: bool, related: Option<Uuid>) -> Notification {
         Notification {
@@ -302,63 +298,28 @@ mod tests {
         }
     }
 
-    fn requests(cmd: Command) -> Vec<DbRequest> {
-        match cmd {
-            Command::Db(r) => vec![r],
-            Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-            Command::None | Command::Quit => Vec::new(),
-        }
-    }
-
     #[test]
     fn enter_marks_read_and_opens_the_related_build() {
-        let mut ids = IdGen::default();
-        let km = Keymap::default();
-        let session = Session {
-            token: "t".into(),
-            user: UserSummary {
-                id: Uuid::nil(),
-                username: "qc".into(),
-                full_name: "Quentin Okafor".into(),
-                initials: "QO".into(),
-                role: Role::QcPerson,
-                is_active: true,
-                last_login_at: None,
-                must_change_password: false,
-            },
-            expires_at: chrono::NaiveDateTime::default(),
-        };
+        let mut h = Harness::new(Role::QcPerson);
+        let update = NotificationsScreen::update;
         let order = Uuid::from_u128(77);
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let (mut s, cmd) = NotificationsScreen::open(&mut ctx);
-        let load = requests(cmd);
-        s.update(
-            ScreenMsg::Db(DbReply {
-                id: load[0].id,
-                result: Ok(Reply::Notifications(vec![
-                    note(1, false, Some(order)),
-                    note(2, false, None),
-                ])),
-            }),
-            &mut ctx,
-        );
-        drop(ctx.into_effects());
+        let (mut s, load) = h.open(NotificationsScreen::open);
+        let list = vec![note(1, false, Some(order)), note(2, false, None)];
+        h.reply(&mut s, update, &load[0], Ok(Reply::Notifications(list)));
 
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let reqs = requests(s.update(ScreenMsg::Action(Action::OpenNotification), &mut ctx));
+        let (reqs, effects) = h.act(&mut s, update, Action::OpenNotification);
         assert!(matches!(
             &reqs[0].kind,
             Request::MarkNotificationsRead { ids, .. } if ids == &vec![Uuid::from_u128(1)]
         ));
-        let effects = ctx.into_effects();
         assert!(effects.contains(&Effect::Navigate(ScreenId::OrderDetail(order))));
         assert!(effects.contains(&Effect::Unread(1)));
 
         // Without a related build, Enter only marks the notification read.
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        s.update(ScreenMsg::Action(Action::Down), &mut ctx);
-        let reqs = requests(s.update(ScreenMsg::Action(Action::OpenNotification), &mut ctx));
+        let (_, effects) = h.act(&mut s, update, Action::Down);
+        assert!(effects.is_empty());
+        let (reqs, effects) = h.act(&mut s, update, Action::OpenNotification);
         assert_eq!(reqs.len(), 1);
-        assert!(ctx.into_effects().is_empty());
+        assert!(effects.is_empty());
     }
 }

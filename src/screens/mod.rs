@@ -15,6 +15,7 @@ pub mod order_detail;
 pub mod orders;
 pub mod packaging;
 pub mod password;
+pub mod pending;
 pub mod qc_checklist;
 pub mod qc_history;
 pub mod service_cart;
@@ -24,6 +25,8 @@ pub mod service_queue;
 pub mod shortage;
 pub mod task_runner;
 pub mod testing_form;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod users;
 pub mod wizard;
 pub mod work_instructions;

@@ -4,26 +4,28 @@ use crate::domain::service_order::{
     ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::toast::Toast;
 use crate::widgets::{confirm, fit_text, inset, panel, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
+use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 use uuid::Uuid;
 
 pub struct MyServiceOrdersScreen {
-    loading: Option<RequestId>,
+    loading: Pending,
     orders: Vec<ServiceOrderSummary>,
     table: TableState,
     detail: Option<ServiceOrderView>,
-    detail_loading: Option<RequestId>,
+    detail_loading: Pending,
     confirming: bool,
-    withdrawing: Option<(RequestId, Uuid)>,
+    withdrawing: Pending<Uuid>,
     error: Option<String>,
     confirm_keys: Vec<HelpLine>,
 }
@@ -35,13 +37,13 @@ fn when(t: Option<NaiveDateTime>) -> String {
 impl MyServiceOrdersScreen {
     pub fn open(ctx: &mut Ctx) -> (MyServiceOrdersScreen, Command) {
         let mut s = MyServiceOrdersScreen {
-            loading: None,
+            loading: Pending::new(),
             orders: Vec::new(),
             table: TableState::default(),
             detail: None,
-            detail_loading: None,
+            detail_loading: Pending::new(),
             confirming: false,
-            withdrawing: None,
+            withdrawing: Pending::new(),
             error: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
@@ -77,7 +79,7 @@ impl MyServiceOrdersScreen {
             scope: ServiceOrderScope::Mine,
             status: None,
         });
-        self.loading = Some(rid);
+        self.loading.wait(rid);
         cmd
     }
 
@@ -98,7 +100,7 @@ impl MyServiceOrdersScreen {
             return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id });
-        self.detail_loading = Some(rid);
+        self.detail_loading.wait(rid);
         cmd
     }
 
@@ -111,8 +113,7 @@ impl MyServiceOrdersScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrders(list)) => {
                     self.error = None;
@@ -131,8 +132,7 @@ impl MyServiceOrdersScreen {
             }
             return Command::None;
         }
-        if self.detail_loading == Some(reply.id) {
-            self.detail_loading = None;
+        if self.detail_loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrder(view)) => self.detail = Some(*view),
                 Ok(_) => {}
@@ -140,10 +140,7 @@ impl MyServiceOrdersScreen {
             }
             return Command::None;
         }
-        if let Some((rid, id)) = self.withdrawing
-            && rid == reply.id
-        {
-            self.withdrawing = None;
+        if let Some(id) = self.withdrawing.take(reply.id) {
             self.confirming = false;
             match reply.result {
                 Ok(_) => {
@@ -164,17 +161,19 @@ impl MyServiceOrdersScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         if self.confirming {
             match action {
-                Action::Yes if self.withdrawing.is_none() => {
+                Action::Yes if !self.withdrawing.in_flight() => {
                     let (Some(id), Some(token)) = (self.selected().map(|o| o.id), ctx.token())
                     else {
                         self.confirming = false;
                         return Command::None;
                     };
-                    let (rid, cmd) = ctx.request(Request::WithdrawServiceOrder { token, id });
-                    self.withdrawing = Some((rid, id));
-                    return cmd;
+                    return self.withdrawing.begin(
+                        ctx,
+                        Request::WithdrawServiceOrder { token, id },
+                        id,
+                    );
                 }
-                Action::No if self.withdrawing.is_none() => self.confirming = false,
+                Action::No if !self.withdrawing.in_flight() => self.confirming = false,
                 _ => {}
             }
             return Command::None;
@@ -212,14 +211,13 @@ impl MyServiceOrdersScreen {
         }
         let list_h =
             (u16::try_from(self.orders.len()).unwrap_or(u16::MAX) + 3).clamp(5, area.height / 2);
-        let list_area = Rect::new(area.x, area.y, area.width, list_h);
-        let rest = Rect::new(
-            area.x,
-            area.y + list_h,
-            area.width,
-            area.height - list_h - 1,
-        );
-        let title = if self.loading.is_some() {
+        let [list_area, rest, info_area] = Layout::vertical([
+            Constraint::Length(list_h),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let title = if self.loading.in_flight() {
             "My service orders (loading…)"
         } else {
             "My service orders"
@@ -262,7 +260,7 @@ impl MyServiceOrdersScreen {
             theme,
         );
         frame.render_stateful_widget(table, list_area, &mut self.table);
-        if self.orders.is_empty() && self.loading.is_none() && self.error.is_none() {
+        if self.orders.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = inset(panel("", theme).inner(list_area), 1);
             frame.render_widget(
                 Paragraph::new(Span::styled(
@@ -285,10 +283,7 @@ impl MyServiceOrdersScreen {
             }
             Line::from(Span::styled(text, theme.muted))
         };
-        frame.render_widget(
-            Paragraph::new(info),
-            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-        );
+        frame.render_widget(Paragraph::new(info), info_area);
         if self.confirming
             && let Some(o) = self.selected()
         {
@@ -296,7 +291,7 @@ impl MyServiceOrdersScreen {
                 format!("Withdraw service order {}?", o.number),
                 "It is deleted; procurement will not see it.".to_string(),
             ];
-            if self.withdrawing.is_some() {
+            if self.withdrawing.in_flight() {
                 lines.push("… Withdrawing, please wait".into());
             }
             confirm::render(frame, area, "Withdraw", &lines, &self.confirm_keys, theme);
@@ -310,7 +305,7 @@ impl MyServiceOrdersScreen {
         let Some(d) = &self.detail else {
             frame.render_widget(panel("Lines", theme), lines_area);
             frame.render_widget(panel("Notes", theme), notes_area);
-            if self.detail_loading.is_some() {
+            if self.detail_loading.in_flight() {
                 let inner = inset(panel("", theme).inner(lines_area), 1);
                 frame.render_widget(
                     Paragraph::new(Span::styled("Loading…", theme.muted)),

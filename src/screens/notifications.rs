@@ -4,12 +4,15 @@ use crate::domain::Role;
 use crate::domain::notification::{Notification, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::panel;
+use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{HighlightSpacing, List, ListItem, ListState, Paragraph};
 use uuid::Uuid;
@@ -33,7 +36,7 @@ fn target(related: Related, role: Option<Role>) -> Option<ScreenId> {
 pub struct NotificationsScreen {
     items: Vec<Notification>,
     list: ListState,
-    loading: Option<RequestId>,
+    loading: Pending,
     /// Mark-read requests in flight, with the notifications each covers.
     marking: Vec<(RequestId, Vec<Uuid>)>,
     error: Option<String>,
@@ -44,7 +47,7 @@ impl NotificationsScreen {
         let mut s = NotificationsScreen {
             items: Vec::new(),
             list: ListState::default(),
-            loading: None,
+            loading: Pending::new(),
             marking: Vec::new(),
             error: None,
         };
@@ -69,7 +72,7 @@ impl NotificationsScreen {
             return Command::None;
         };
         let (id, cmd) = ctx.request(Request::Notifications { token });
-        self.loading = Some(id);
+        self.loading.wait(id);
         cmd
     }
 
@@ -96,13 +99,16 @@ impl NotificationsScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         let n = self.items.len();
         let cur = self.list.selected().unwrap_or(0);
+        if step_selection(
+            self.list.selected(),
+            |i| self.list.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
+            return Command::None;
+        }
         match action {
-            Action::Up if n > 0 => self.list.select(Some(cur.saturating_sub(1))),
-            Action::Down if n > 0 => self.list.select(Some((cur + 1).min(n - 1))),
-            Action::PageUp if n > 0 => self.list.select(Some(cur.saturating_sub(PAGE))),
-            Action::PageDown if n > 0 => self.list.select(Some((cur + PAGE).min(n - 1))),
-            Action::First if n > 0 => self.list.select(Some(0)),
-            Action::Last if n > 0 => self.list.select(Some(n - 1)),
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
             Action::Refresh => return self.reload(ctx),
             Action::MarkRead => {
@@ -150,8 +156,7 @@ impl NotificationsScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Notifications(items)) => {
                     self.error = None;
@@ -187,8 +192,9 @@ impl NotificationsScreen {
 
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let info_h = 1.min(area.height);
-        let list_area = Rect::new(area.x, area.y, area.width, area.height - info_h);
-        let title = if self.loading.is_some() {
+        let [list_area, info_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(info_h)]).areas(area);
+        let title = if self.loading.in_flight() {
             "Notifications (loading…)"
         } else {
             "Notifications"
@@ -224,7 +230,7 @@ impl NotificationsScreen {
             .highlight_symbol("▶ ")
             .highlight_spacing(HighlightSpacing::Always);
         frame.render_stateful_widget(list, list_area, &mut self.list);
-        if self.items.is_empty() && self.loading.is_none() && self.error.is_none() {
+        if self.items.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = panel("", theme).inner(list_area);
             let r = Rect::new(
                 inner.x + 2.min(inner.width),
@@ -253,10 +259,7 @@ impl NotificationsScreen {
             }
             Line::from(Span::styled(text, theme.muted))
         };
-        frame.render_widget(
-            Paragraph::new(info),
-            Rect::new(area.x, list_area.bottom(), area.width, info_h),
-        );
+        frame.render_widget(Paragraph::new(info), info_area);
     }
 }
 
@@ -281,11 +284,7 @@ mod tests {
         );
     }
     use crate::domain::Role;
-    use crate::domain::session::Session;
-    use crate::domain::user::UserSummary;
-    use crate::keymap::Keymap;
-    use crate::msg::DbRequest;
-    use crate::screens::IdGen;
+    use crate::screens::testkit::Harness;
 
     fn note(n: u128, read: bool, related: Option<Uuid>) -> Notification {
         Notification {
@@ -299,63 +298,28 @@ mod tests {
         }
     }
 
-    fn requests(cmd: Command) -> Vec<DbRequest> {
-        match cmd {
-            Command::Db(r) => vec![r],
-            Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-            Command::None | Command::Quit => Vec::new(),
-        }
-    }
-
     #[test]
     fn enter_marks_read_and_opens_the_related_build() {
-        let mut ids = IdGen::default();
-        let km = Keymap::default();
-        let session = Session {
-            token: "t".into(),
-            user: UserSummary {
-                id: Uuid::nil(),
-                username: "qc".into(),
-                full_name: "Quentin Okafor".into(),
-                initials: "QO".into(),
-                role: Role::QcPerson,
-                is_active: true,
-                last_login_at: None,
-                must_change_password: false,
-            },
-            expires_at: chrono::NaiveDateTime::default(),
-        };
+        let mut h = Harness::new(Role::QcPerson);
+        let update = NotificationsScreen::update;
         let order = Uuid::from_u128(77);
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let (mut s, cmd) = NotificationsScreen::open(&mut ctx);
-        let load = requests(cmd);
-        s.update(
-            ScreenMsg::Db(DbReply {
-                id: load[0].id,
-                result: Ok(Reply::Notifications(vec![
-                    note(1, false, Some(order)),
-                    note(2, false, None),
-                ])),
-            }),
-            &mut ctx,
-        );
-        drop(ctx.into_effects());
+        let (mut s, load) = h.open(NotificationsScreen::open);
+        let list = vec![note(1, false, Some(order)), note(2, false, None)];
+        h.reply(&mut s, update, &load[0], Ok(Reply::Notifications(list)));
 
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let reqs = requests(s.update(ScreenMsg::Action(Action::OpenNotification), &mut ctx));
+        let (reqs, effects) = h.act(&mut s, update, Action::OpenNotification);
         assert!(matches!(
             &reqs[0].kind,
             Request::MarkNotificationsRead { ids, .. } if ids == &vec![Uuid::from_u128(1)]
         ));
-        let effects = ctx.into_effects();
         assert!(effects.contains(&Effect::Navigate(ScreenId::OrderDetail(order))));
         assert!(effects.contains(&Effect::Unread(1)));
 
         // Without a related build, Enter only marks the notification read.
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        s.update(ScreenMsg::Action(Action::Down), &mut ctx);
-        let reqs = requests(s.update(ScreenMsg::Action(Action::OpenNotification), &mut ctx));
+        let (_, effects) = h.act(&mut s, update, Action::Down);
+        assert!(effects.is_empty());
+        let (reqs, effects) = h.act(&mut s, update, Action::OpenNotification);
         assert_eq!(reqs.len(), 1);
-        assert!(ctx.into_effects().is_empty());
+        assert!(effects.is_empty());
     }
 }

@@ -3,7 +3,8 @@
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, MAX_NOTES, MAX_QUANTITY, quantity_message};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -23,12 +24,12 @@ enum Mode {
 }
 
 pub struct ServiceCartScreen {
-    loading: Option<RequestId>,
+    loading: Pending,
     cart: Cart,
     catalog: Option<ServiceCatalog>,
     table: TableState,
     mode: Mode,
-    submitting: Option<RequestId>,
+    submitting: Pending,
     error: Option<String>,
 }
 
@@ -44,19 +45,19 @@ impl ServiceCartScreen {
     pub fn open(ctx: &mut Ctx) -> (ServiceCartScreen, Command) {
         let cart = ctx.cart();
         let mut s = ServiceCartScreen {
-            loading: None,
+            loading: Pending::new(),
             table: TableState::default().with_selected((!cart.is_empty()).then_some(0)),
             cart,
             catalog: None,
             mode: Mode::Browse,
-            submitting: None,
+            submitting: Pending::new(),
             error: None,
         };
         // Names come from the catalogue; the cart works without them.
         let cmd = match ctx.token() {
             Some(token) => {
                 let (rid, cmd) = ctx.request(Request::Inventory { token });
-                s.loading = Some(rid);
+                s.loading.wait(rid);
                 cmd
             }
             None => Command::None,
@@ -99,7 +100,7 @@ impl ServiceCartScreen {
             ScreenMsg::Action(action) => self.on_action(action, ctx),
             ScreenMsg::Char(c) => {
                 if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
-                    && self.submitting.is_none()
+                    && !self.submitting.in_flight()
                 {
                     form.clear_errors();
                     form.type_char(c);
@@ -108,7 +109,7 @@ impl ServiceCartScreen {
             }
             ScreenMsg::Paste(text) => {
                 if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
-                    && self.submitting.is_none()
+                    && !self.submitting.in_flight()
                 {
                     form.paste(&text);
                 }
@@ -120,18 +121,16 @@ impl ServiceCartScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             if let Ok(Reply::Inventory(inv)) = reply.result {
                 self.catalog = Some(ServiceCatalog::from_inventory(&inv));
             }
             // Without the catalogue the lines still show their ids; nothing to report.
             return Command::None;
         }
-        if self.submitting != Some(reply.id) {
+        if !self.submitting.answered_by(reply.id) {
             return Command::None;
         }
-        self.submitting = None;
         match reply.result {
             Ok(Reply::ServiceOrder(view)) => {
                 let n = view.lines.len();
@@ -186,7 +185,7 @@ impl ServiceCartScreen {
                 return Command::None;
             }
             Mode::Submit { form } => {
-                if self.submitting.is_some() {
+                if self.submitting.in_flight() {
                     return Command::None;
                 }
                 match action {
@@ -209,7 +208,7 @@ impl ServiceCartScreen {
                             lines: self.cart.lines.clone(),
                             notes: (!note.is_empty()).then_some(note),
                         });
-                        self.submitting = Some(rid);
+                        self.submitting.wait(rid);
                         return cmd;
                     }
                     other => {
@@ -352,7 +351,7 @@ impl ServiceCartScreen {
     fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let busy = self
             .submitting
-            .is_some()
+            .in_flight()
             .then_some("… Submitting, please wait");
         let error = self.error.clone();
         let lines = self.cart.lines.len();

@@ -4,10 +4,13 @@
 
 use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
-use crate::widgets::{fit_text, panel, row, selectable_table};
+use crate::widgets::step_selection;
+use crate::widgets::{empty_table_row, list_screen_rows};
+use crate::widgets::{fit_text, panel, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -38,7 +41,7 @@ pub struct ServiceQueueScreen {
     rows: Vec<ServiceOrderSummary>,
     status: Option<ServiceOrderStatus>,
     table: TableState,
-    loading: Option<RequestId>,
+    loading: Pending,
     /// A first reply has arrived; before that an empty table means "loading".
     loaded: bool,
     error: Option<String>,
@@ -54,7 +57,7 @@ impl ServiceQueueScreen {
             rows: Vec::new(),
             status: None,
             table: TableState::default(),
-            loading: None,
+            loading: Pending::new(),
             loaded: false,
             error: None,
             filter_key,
@@ -97,7 +100,7 @@ impl ServiceQueueScreen {
             scope: ServiceOrderScope::Queue,
             status: self.status,
         });
-        self.loading = Some(id);
+        self.loading.wait(id);
         cmd
     }
 
@@ -114,15 +117,16 @@ impl ServiceQueueScreen {
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         let n = self.rows.len();
-        let cur = self.table.selected().unwrap_or(0);
-        let last = n.saturating_sub(1);
+        if step_selection(
+            self.table.selected(),
+            |i| self.table.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
+            return Command::None;
+        }
         match action {
-            Action::Up if n > 0 => self.table.select(Some(cur.saturating_sub(1))),
-            Action::Down if n > 0 => self.table.select(Some((cur + 1).min(last))),
-            Action::PageUp if n > 0 => self.table.select(Some(cur.saturating_sub(PAGE))),
-            Action::PageDown if n > 0 => self.table.select(Some((cur + PAGE).min(last))),
-            Action::First if n > 0 => self.table.select(Some(0)),
-            Action::Last if n > 0 => self.table.select(Some(last)),
             Action::Open => {
                 if let Some(r) = self.selected() {
                     ctx.emit(Effect::Navigate(ScreenId::ServiceOrder(r.id)));
@@ -140,10 +144,9 @@ impl ServiceQueueScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply) {
-        if self.loading != Some(reply.id) {
+        if !self.loading.answered_by(reply.id) {
             return;
         }
-        self.loading = None;
         match reply.result {
             Ok(Reply::ServiceOrders(rows)) => {
                 // Keep the cursor on the same order when it is still listed.
@@ -165,9 +168,7 @@ impl ServiceQueueScreen {
         if area.height < 4 || area.width < 20 {
             return;
         }
-        let filter_area = row(area, 0);
-        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, 2);
+        let [filter_area, table_area, info_area] = list_screen_rows(area);
         let status = self.status.map_or("all", ServiceOrderStatus::code);
         let filter = Line::from(vec![
             Span::styled(" Status: ", theme.muted),
@@ -191,7 +192,7 @@ impl ServiceQueueScreen {
 
     fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let mut title = "Service orders: open oldest first, closed newest first".to_string();
-        if self.loading.is_some() {
+        if self.loading.in_flight() {
             title.push_str(" (loading…)");
         }
         let block = panel(&title, theme).padding(Padding::right(1));
@@ -247,18 +248,15 @@ impl ServiceQueueScreen {
         ];
         let table = selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
-        if self.rows.is_empty() && self.loaded && self.loading.is_none() {
+        if self.rows.is_empty() && self.loaded && !self.loading.in_flight() {
             let text = match self.status {
                 Some(s) => format!("No {s} service orders."),
                 None => "No service orders.".to_string(),
             };
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.base)),
+                empty_table_row(inner, 2),
             );
-            frame.render_widget(Paragraph::new(Span::styled(text, theme.base)), row(msg, 2));
         }
     }
 
@@ -277,7 +275,7 @@ impl ServiceQueueScreen {
                     theme.base,
                 ),
             ])
-        } else if self.loading.is_some() && !self.loaded {
+        } else if self.loading.in_flight() && !self.loaded {
             Line::from(Span::styled(" … Loading service orders", theme.muted))
         } else {
             Line::default()
@@ -299,8 +297,7 @@ impl ServiceQueueScreen {
         } else {
             Line::default()
         };
-        frame.render_widget(Paragraph::new(first), row(area, 0));
-        frame.render_widget(Paragraph::new(second), row(area, 1));
+        crate::widgets::info_rows(frame, area, first, second);
     }
 }
 

@@ -3,11 +3,14 @@
 use crate::domain::bom_document::quantity_text;
 use crate::domain::desk::{Shortage, ShortageSort, sort_lines};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
+use crate::widgets::{empty_table_row, list_screen_rows};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -21,14 +24,14 @@ struct ExportDialog {
 
 pub struct ShortageScreen {
     shortage: Option<Box<Shortage>>,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     sort: ShortageSort,
     descending: bool,
     table: TableState,
     page: usize,
     export: Option<ExportDialog>,
-    exporting: Option<RequestId>,
+    exporting: Pending,
     /// The directory of the last export sent from this screen; offered again.
     last_dir: String,
     /// Where the last export went.
@@ -39,14 +42,14 @@ impl ShortageScreen {
     pub fn open(ctx: &mut Ctx) -> (ShortageScreen, Command) {
         let mut s = ShortageScreen {
             shortage: None,
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             sort: ShortageSort::PartId,
             descending: false,
             table: TableState::default(),
             page: 10,
             export: None,
-            exporting: None,
+            exporting: Pending::new(),
             last_dir: String::new(),
             notice: None,
         };
@@ -71,7 +74,7 @@ impl ShortageScreen {
     }
 
     pub fn is_exporting(&self) -> bool {
-        self.exporting.is_some()
+        self.exporting.in_flight()
     }
 
     pub fn key_contexts(&self) -> Vec<KeyContext> {
@@ -93,7 +96,7 @@ impl ShortageScreen {
             return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::PartsShortage { token });
-        self.loading = Some(rid);
+        self.loading.wait(rid);
         cmd
     }
 
@@ -154,13 +157,11 @@ impl ShortageScreen {
                 self.sort_lines();
             }
             Action::ExportCsv => self.open_export(),
-            Action::Up => select(at.saturating_sub(1)),
-            Action::Down => select(at + 1),
-            Action::PageUp => select(at.saturating_sub(page)),
-            Action::PageDown => select(at + page),
-            Action::First => select(0),
-            Action::Last => select(last),
-            _ => {}
+            _ => {
+                if let Some(i) = list_step(action, at, count, page) {
+                    select(i);
+                }
+            }
         }
         Command::None
     }
@@ -194,12 +195,12 @@ impl ShortageScreen {
         match action {
             Action::Cancel => {
                 // An export already sent still finishes; its answer is then only dropped.
-                self.exporting = None;
+                self.exporting.clear();
                 self.export = None;
                 Command::None
             }
             Action::Submit => {
-                if self.exporting.is_some() {
+                if self.exporting.in_flight() {
                     return Command::None;
                 }
                 let dir = dialog.form.value(0).trim().to_string();
@@ -209,7 +210,7 @@ impl ShortageScreen {
                     return Command::None;
                 };
                 let (id, cmd) = ctx.request(Request::ExportShortage { token, dir });
-                self.exporting = Some(id);
+                self.exporting.wait(id);
                 cmd
             }
             other => {
@@ -220,8 +221,7 @@ impl ShortageScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply) {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::PartsShortage(s)) => {
                     self.load_error = None;
@@ -237,10 +237,9 @@ impl ShortageScreen {
             }
             return;
         }
-        if self.exporting != Some(reply.id) {
+        if !self.exporting.answered_by(reply.id) {
             return;
         }
-        self.exporting = None;
         match reply.result {
             Ok(Reply::Exported(paths)) => {
                 self.export = None;
@@ -265,14 +264,10 @@ impl ShortageScreen {
         if area.height < 6 || area.width < 20 {
             return;
         }
-        self.view_header(frame, row(area, 0), theme);
-        let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
+        let [header_area, table_area, info_area] = list_screen_rows(area);
+        self.view_header(frame, header_area, theme);
         self.view_table(frame, table_area, theme);
-        self.view_info(
-            frame,
-            Rect::new(area.x, table_area.bottom(), area.width, 2),
-            theme,
-        );
+        self.view_info(frame, info_area, theme);
         self.view_dialog(frame, area, theme);
     }
 
@@ -304,7 +299,7 @@ impl ShortageScreen {
 
     fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let mut title = "Parts needed by builds in ORDER_CREATED and PARTS_SENT".to_string();
-        if self.loading.is_some() {
+        if self.loading.in_flight() {
             title.push_str(" (loading…)");
         }
         let block = panel(&title, theme).padding(Padding::right(1));
@@ -356,18 +351,12 @@ impl ShortageScreen {
         ];
         let table = crate::widgets::selectable_table(body, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
-        if lines.is_empty() && self.shortage.is_some() && self.loading.is_none() {
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
-            );
+        if lines.is_empty() && self.shortage.is_some() && !self.loading.in_flight() {
             frame.render_widget(
                 Paragraph::new(
                     "No build in ORDER_CREATED or PARTS_SENT has a BOM; nothing is needed.",
                 ),
-                row(msg, 2),
+                empty_table_row(inner, 2),
             );
         }
     }
@@ -404,7 +393,7 @@ impl ShortageScreen {
     fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let busy = self
             .exporting
-            .is_some()
+            .in_flight()
             .then_some("… Exporting, please wait");
         let Some(dialog_state) = &mut self.export else {
             return;

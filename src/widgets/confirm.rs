@@ -8,6 +8,16 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// Ends a question's lines with the request's state: the busy text while it is on its way, else the
+/// refusal that came back.
+pub fn push_status(lines: &mut Vec<String>, busy: Option<&str>, error: Option<&str>) {
+    if let Some(b) = busy {
+        lines.push(b.to_string());
+    } else if let Some(e) = error {
+        lines.push(format!("ERROR: {e}"));
+    }
+}
+
 /// Draws the question centred in `area`: the body `lines`, then the answer keys from the keymap.
 pub fn render(
     frame: &mut Frame,

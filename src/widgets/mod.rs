@@ -10,7 +10,7 @@ pub mod tree;
 
 use crate::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, HighlightSpacing, Paragraph, Row, Table, Wrap};
@@ -107,6 +107,72 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         out.push(String::new());
     }
     out
+}
+
+/// The two info rows under a list: what is selected, then the list's state (count, loading, error).
+pub fn info_rows(frame: &mut Frame, area: Rect, first: Line, second: Line) {
+    frame.render_widget(Paragraph::new(first), row(area, 0));
+    frame.render_widget(Paragraph::new(second), row(area, 1));
+}
+
+/// Row `line` of the message an empty table shows inside its border, two columns in.
+pub fn empty_table_row(inner: Rect, line: u16) -> Rect {
+    let msg = Rect::new(
+        inner.x.saturating_add(2).min(inner.right()),
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    row(msg, line)
+}
+
+/// A list screen's rows: a header or filter row, the table, and the two info rows under it.
+pub fn list_screen_rows(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(area)
+}
+
+/// Moves a non-empty list's selection on a movement key; false when `action` is not one (or the list
+/// is empty), so the screen handles it.
+pub fn step_selection(
+    selected: Option<usize>,
+    select: impl FnOnce(Option<usize>),
+    action: crate::keymap::Action,
+    n: usize,
+    page: usize,
+) -> bool {
+    match list_step(action, selected.unwrap_or(0), n, page) {
+        Some(i) if n > 0 => {
+            select(Some(i));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Where a list cursor at `cur` goes on a movement key, with `n` rows and `page` rows a page (clamped
+/// to the last row); `None` when `action` is not a movement key.
+pub fn list_step(
+    action: crate::keymap::Action,
+    cur: usize,
+    n: usize,
+    page: usize,
+) -> Option<usize> {
+    use crate::keymap::Action;
+    let last = n.saturating_sub(1);
+    Some(match action {
+        Action::Up => cur.saturating_sub(1),
+        Action::Down => (cur + 1).min(last),
+        Action::PageUp => cur.saturating_sub(page),
+        Action::PageDown => (cur + page).min(last),
+        Action::First => 0,
+        Action::Last => last,
+        _ => return None,
+    })
 }
 
 /// Where a scrolled body stands: its first shown line, the last possible first line, and one page.

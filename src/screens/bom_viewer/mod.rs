@@ -4,21 +4,23 @@
 //! database once per version. Every request's id is remembered with what it was for; a reply nobody
 //! waits for any more (after a refresh) is dropped.
 
+mod export;
 mod totals;
+mod versions;
 mod view;
 
 pub use totals::TotalsSort;
 
 use crate::db::DbError;
 use crate::domain::bom::ItemType;
-use crate::domain::bom_diff::{self, BomDiff};
+use crate::domain::bom_diff::BomDiff;
 use crate::domain::bom_document::{BomDocument, BomVersionList, FlatLine, StoredItem};
-use crate::export::ExportFormat;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::tree::TreeState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -461,7 +463,6 @@ impl BomViewerScreen {
     // --- Totals ----------------------------------------------------------------------------------
 
     fn on_totals_action(&mut self, action: Action) {
-        let last = self.totals.len().saturating_sub(1);
         match action {
             Action::SortNext => {
                 self.sort = self.sort.next();
@@ -472,13 +473,12 @@ impl BomViewerScreen {
                 self.descending = !self.descending;
                 self.sort_totals();
             }
-            Action::Up => self.totals_selected = self.totals_selected.saturating_sub(1),
-            Action::Down => self.totals_selected = (self.totals_selected + 1).min(last),
-            Action::PageUp => self.totals_selected = self.totals_selected.saturating_sub(self.page),
-            Action::PageDown => self.totals_selected = (self.totals_selected + self.page).min(last),
-            Action::First => self.totals_selected = 0,
-            Action::Last => self.totals_selected = last,
-            _ => {}
+            _ => {
+                let n = self.totals.len();
+                if let Some(i) = list_step(action, self.totals_selected, n, self.page) {
+                    self.totals_selected = i;
+                }
+            }
         }
     }
 
@@ -488,207 +488,6 @@ impl BomViewerScreen {
 
     pub fn sort_key(&self) -> (TotalsSort, bool) {
         (self.sort, self.descending)
-    }
-
-    // --- Versions and diff -----------------------------------------------------------------------
-
-    fn on_versions_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let last = self.version_count().saturating_sub(1);
-        match action {
-            Action::Up => self.version_selected = self.version_selected.saturating_sub(1),
-            Action::Down => self.version_selected = (self.version_selected + 1).min(last),
-            Action::PageUp => {
-                self.version_selected = self.version_selected.saturating_sub(self.page);
-            }
-            Action::PageDown => {
-                self.version_selected = (self.version_selected + self.page).min(last);
-            }
-            Action::First => self.version_selected = 0,
-            Action::Last => self.version_selected = last,
-            Action::MarkVersion => {
-                if let Some(id) = self.selected_version().map(|v| v.id) {
-                    self.marked = if self.marked == Some(id) {
-                        None
-                    } else {
-                        Some(id)
-                    };
-                }
-            }
-            Action::Open => return self.open_selected(ctx),
-            Action::ShowDiff => return self.start_diff(ctx),
-            _ => {}
-        }
-        Command::None
-    }
-
-    fn selected_version(&self) -> Option<&crate::domain::bom_document::BomVersionInfo> {
-        self.versions
-            .as_ref()
-            .and_then(|v| v.versions.get(self.version_selected))
-    }
-
-    fn open_selected(&mut self, ctx: &mut Ctx) -> Command {
-        let Some((id, version)) = self.selected_version().map(|v| (v.id, v.version)) else {
-            return Command::None;
-        };
-        self.notice = None;
-        if self.docs.contains_key(&id) {
-            self.show(id);
-            self.view = View::Tree;
-            return Command::None;
-        }
-        self.opening = Some(version);
-        self.fetch(id, true, ctx)
-    }
-
-    fn fetch(&mut self, bom_id: Uuid, show: bool, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        self.request(
-            Request::BomDocument {
-                token,
-                order_id: self.order_id,
-                bom_id: Some(bom_id),
-            },
-            Load::Document { show },
-            ctx,
-        )
-    }
-
-    /// Compares the marked version with the selected one (or the selected with the current one when
-    /// nothing is marked), the older first.
-    fn start_diff(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(list) = self.versions.as_ref() else {
-            return Command::None;
-        };
-        let Some(selected) = list.versions.get(self.version_selected) else {
-            return Command::None;
-        };
-        let other = match self.marked.filter(|m| *m != selected.id) {
-            Some(m) => list.versions.iter().find(|v| v.id == m),
-            None => list.versions.iter().find(|v| v.current),
-        };
-        let Some(other) = other.filter(|o| o.id != selected.id) else {
-            self.notice = Some(
-                "Mark a version with Space, select another one, then press d to compare them"
-                    .to_string(),
-            );
-            return Command::None;
-        };
-        let pair = if other.version < selected.version {
-            (other.id, selected.id)
-        } else {
-            (selected.id, other.id)
-        };
-        self.notice = None;
-        self.diff_wanted = Some(pair);
-        let mut cmd = Command::None;
-        for id in [pair.0, pair.1] {
-            if !self.docs.contains_key(&id) {
-                cmd = cmd.and(self.fetch(id, false, ctx));
-            }
-        }
-        self.try_diff();
-        cmd
-    }
-
-    fn try_diff(&mut self) {
-        let Some((old, new)) = self.diff_wanted else {
-            return;
-        };
-        if let (Some(a), Some(b)) = (self.docs.get(&old), self.docs.get(&new)) {
-            self.diff = Some(bom_diff::diff(a, b));
-            self.diff_scroll = 0;
-            self.diff_wanted = None;
-        }
-    }
-
-    fn on_diff_action(&mut self, action: Action) {
-        match action {
-            Action::Back | Action::NextView | Action::PrevView => self.diff = None,
-            Action::Up => self.diff_scroll = self.diff_scroll.saturating_sub(1),
-            Action::Down => self.diff_scroll += 1,
-            Action::PageUp => self.diff_scroll = self.diff_scroll.saturating_sub(self.page),
-            Action::PageDown => self.diff_scroll += self.page,
-            Action::First => self.diff_scroll = 0,
-            Action::Last => self.diff_scroll = usize::MAX,
-            Action::Refresh => {}
-            _ => {}
-        }
-    }
-
-    // --- Export ----------------------------------------------------------------------------------
-
-    fn open_export(&mut self) {
-        if self.document().is_none() {
-            return;
-        }
-        let formats = ExportFormat::ALL
-            .iter()
-            .map(|f| f.label().to_string())
-            .collect();
-        // The last choice is offered again: exports of one session usually go to one place.
-        let (format, last_dir) = &self.last_export;
-        let mut dir = FormField::text("Directory").with_max_len(512);
-        dir.set_value(last_dir);
-        let form = Form::new(vec![FormField::choice("Format", formats, *format), dir])
-            .with_input_width(48);
-        self.notice = None;
-        self.export = Some(ExportDialog { form, error: None });
-    }
-
-    pub fn is_exporting(&self) -> bool {
-        self.loads.values().any(|l| *l == Load::Export)
-    }
-
-    fn on_export_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let Some(dialog) = &mut self.export else {
-            return Command::None;
-        };
-        match action {
-            Action::Cancel => {
-                // An export already sent still finishes; its answer is then only dropped.
-                self.loads.retain(|_, l| *l != Load::Export);
-                self.export = None;
-                Command::None
-            }
-            Action::Submit => {
-                if self.loads.values().any(|l| *l == Load::Export) {
-                    return Command::None;
-                }
-                // Empty means the directory the station was started in; the service resolves it.
-                let dir = dialog.form.value(DIRECTORY).trim().to_string();
-                let index = dialog
-                    .form
-                    .field(FORMAT)
-                    .and_then(FormField::choice_index)
-                    .unwrap_or(0);
-                let format = ExportFormat::ALL
-                    .get(index)
-                    .copied()
-                    .unwrap_or(ExportFormat::Csv);
-                self.last_export = (index, dir.clone());
-                dialog.error = None;
-                let Some(token) = ctx.token() else {
-                    return Command::None;
-                };
-                self.request(
-                    Request::ExportBom {
-                        token,
-                        order_id: self.order_id,
-                        format,
-                        dir,
-                    },
-                    Load::Export,
-                    ctx,
-                )
-            }
-            other => {
-                dialog.form.handle(other);
-                Command::None
-            }
-        }
     }
 
     // --- Replies ---------------------------------------------------------------------------------

@@ -6,35 +6,15 @@ use crate::domain::Role;
 use crate::domain::bom::BomStatus;
 use crate::domain::bom_document::{BomHeader, BomVersionInfo};
 use crate::domain::order::OrderStatus;
-use crate::domain::session::Session;
-use crate::domain::user::UserSummary;
-use crate::keymap::Keymap;
+use crate::export::ExportFormat;
 use crate::msg::DbRequest;
-use crate::screens::IdGen;
-use chrono::NaiveDateTime;
+use crate::screens::testkit::Harness;
 use rust_decimal::Decimal;
 
 const ORDER: Uuid = Uuid::from_u128(7);
 
 fn bom_id(version: i32) -> Uuid {
     Uuid::from_u128(100 + u128::try_from(version).unwrap_or(0))
-}
-
-fn session() -> Session {
-    Session {
-        token: "t".into(),
-        user: UserSummary {
-            id: Uuid::nil(),
-            username: "u".into(),
-            full_name: "U Ser".into(),
-            initials: "US".into(),
-            role: Role::ProcurementSpecialist,
-            is_active: true,
-            last_login_at: None,
-            must_change_password: false,
-        },
-        expires_at: NaiveDateTime::default(),
-    }
 }
 
 fn header() -> BomHeader {
@@ -107,71 +87,26 @@ fn versions() -> BomVersionList {
     }
 }
 
-fn requests(cmd: Command) -> Vec<DbRequest> {
-    match cmd {
-        Command::Db(r) => vec![r],
-        Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-        Command::None | Command::Quit => Vec::new(),
-    }
+fn open(h: &mut Harness) -> (BomViewerScreen, Vec<DbRequest>) {
+    h.open(|ctx| BomViewerScreen::open(ORDER, ctx))
 }
 
-struct Harness {
-    ids: IdGen,
-    km: Keymap,
-    session: Session,
+/// The screen with the versions and the current document (version 2) loaded.
+fn loaded(h: &mut Harness) -> BomViewerScreen {
+    let (mut s, reqs) = open(h);
+    for r in reqs {
+        let result = match r.kind {
+            Request::BomVersions { .. } => Ok(Reply::BomVersions(Box::new(versions()))),
+            _ => Ok(Reply::BomDocument(Box::new(doc(2, true)))),
+        };
+        h.reply(&mut s, BomViewerScreen::update, &r, result);
+    }
+    s
 }
 
-impl Harness {
-    fn new() -> Harness {
-        Harness {
-            ids: IdGen::default(),
-            km: Keymap::default(),
-            session: session(),
-        }
-    }
-
-    fn run(&mut self, f: impl FnOnce(&mut Ctx) -> Command) -> (Vec<DbRequest>, Vec<Effect>) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let cmd = f(&mut ctx);
-        (requests(cmd), ctx.into_effects())
-    }
-
-    fn open(&mut self) -> (BomViewerScreen, Vec<DbRequest>) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let (s, cmd) = BomViewerScreen::open(ORDER, &mut ctx);
-        (s, requests(cmd))
-    }
-
-    /// The screen with the versions and the current document (version 2) loaded.
-    fn loaded(&mut self) -> BomViewerScreen {
-        let (mut s, reqs) = self.open();
-        for r in reqs {
-            let result = match r.kind {
-                Request::BomVersions { .. } => Ok(Reply::BomVersions(Box::new(versions()))),
-                _ => Ok(Reply::BomDocument(Box::new(doc(2, true)))),
-            };
-            self.reply(&mut s, &r, result);
-        }
-        s
-    }
-
-    fn act(&mut self, s: &mut BomViewerScreen, a: Action) -> (Vec<DbRequest>, Vec<Effect>) {
-        self.run(|ctx| s.update(ScreenMsg::Action(a), ctx))
-    }
-
-    fn type_str(&mut self, s: &mut BomViewerScreen, text: &str) {
-        for c in text.chars() {
-            self.run(|ctx| s.update(ScreenMsg::Char(c), ctx));
-        }
-    }
-
-    fn reply(
-        &mut self,
-        s: &mut BomViewerScreen,
-        req: &DbRequest,
-        result: Result<Reply, DbError>,
-    ) -> (Vec<DbRequest>, Vec<Effect>) {
-        self.run(|ctx| s.update(ScreenMsg::Db(DbReply { id: req.id, result }), ctx))
+fn type_str(h: &mut Harness, s: &mut BomViewerScreen, text: &str) {
+    for c in text.chars() {
+        h.send(s, BomViewerScreen::update, ScreenMsg::Char(c));
     }
 }
 
@@ -185,8 +120,8 @@ fn selected_id(s: &BomViewerScreen) -> Option<String> {
 
 #[test]
 fn opening_asks_for_the_versions_and_the_current_document() {
-    let mut h = Harness::new();
-    let (s, reqs) = h.open();
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let (s, reqs) = open(&mut h);
     assert!(matches!(reqs[0].kind, Request::BomVersions { order_id, .. } if order_id == ORDER));
     assert!(matches!(
         reqs[1].kind,
@@ -198,18 +133,20 @@ fn opening_asks_for_the_versions_and_the_current_document() {
 
 #[test]
 fn a_stale_reply_after_refresh_is_dropped() {
-    let mut h = Harness::new();
-    let (mut s, first) = h.open();
-    let (again, _) = h.act(&mut s, Action::Refresh);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let (mut s, first) = open(&mut h);
+    let (again, _) = h.act(&mut s, BomViewerScreen::update, Action::Refresh);
     assert_eq!(again.len(), 2);
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &first[1],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
     assert!(s.document().is_none(), "the first load's reply is stale");
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &again[1],
         Ok(Reply::BomDocument(Box::new(doc(2, true)))),
     );
@@ -218,15 +155,25 @@ fn a_stale_reply_after_refresh_is_dropped() {
 
 #[test]
 fn no_bom_and_refusals_are_shown_and_back_leaves() {
-    let mut h = Harness::new();
-    let (mut s, reqs) = h.open();
-    h.reply(&mut s, &reqs[1], Err(DbError::NoBom));
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let (mut s, reqs) = open(&mut h);
+    h.reply(
+        &mut s,
+        BomViewerScreen::update,
+        &reqs[1],
+        Err(DbError::NoBom),
+    );
     assert!(s.no_bom);
     assert!(s.error().is_none());
-    let (mut s, reqs) = h.open();
-    h.reply(&mut s, &reqs[1], Err(DbError::Unavailable("down".into())));
+    let (mut s, reqs) = open(&mut h);
+    h.reply(
+        &mut s,
+        BomViewerScreen::update,
+        &reqs[1],
+        Err(DbError::Unavailable("down".into())),
+    );
     assert!(s.error().is_some_and(|e| e.contains("not reachable")));
-    let (_, effects) = h.act(&mut s, Action::Back);
+    let (_, effects) = h.act(&mut s, BomViewerScreen::update, Action::Back);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::OrderDetail(ORDER))]
@@ -235,81 +182,81 @@ fn no_bom_and_refusals_are_shown_and_back_leaves() {
 
 #[test]
 fn the_tree_starts_collapsed_and_expands() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
     assert_eq!(s.tree().visible(), vec![0, 3]);
     assert_eq!(
         s.key_contexts(),
         vec![KeyContext::BomTree, KeyContext::List, KeyContext::BomViewer]
     );
-    h.act(&mut s, Action::ToggleNode);
+    h.act(&mut s, BomViewerScreen::update, Action::ToggleNode);
     assert_eq!(s.tree().visible(), vec![0, 1, 2, 3]);
-    h.act(&mut s, Action::ExpandAll);
+    h.act(&mut s, BomViewerScreen::update, Action::ExpandAll);
     assert_eq!(s.tree().visible().len(), 6);
-    h.act(&mut s, Action::Last);
+    h.act(&mut s, BomViewerScreen::update, Action::Last);
     assert_eq!(selected_id(&s).as_deref(), Some("P-2"));
-    h.act(&mut s, Action::CollapseAll);
+    h.act(&mut s, BomViewerScreen::update, Action::CollapseAll);
     assert_eq!(s.tree().visible(), vec![0, 3]);
     assert_eq!(selected_id(&s).as_deref(), Some("ASM-B"));
 }
 
 #[test]
 fn search_jumps_to_matches_by_id_or_name() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::Search);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::Search);
     assert_eq!(
         s.key_contexts(),
         vec![KeyContext::TextInput, KeyContext::SearchField]
     );
-    h.type_str(&mut s, "DRAIN");
-    h.act(&mut s, Action::Search);
+    type_str(&mut h, &mut s, "DRAIN");
+    h.act(&mut s, BomViewerScreen::update, Action::Search);
     // The box closes on a hit and the match's ancestors open.
     assert!(s.search.input.is_none());
     assert_eq!(s.tree().selected(), Some(2));
     assert!(s.tree().visible().contains(&2));
     assert_eq!(s.match_position(), (Some(1), 2));
-    h.act(&mut s, Action::NextMatch);
+    h.act(&mut s, BomViewerScreen::update, Action::NextMatch);
     assert_eq!(s.tree().selected(), Some(5));
     assert_eq!(s.match_position(), (Some(2), 2));
-    h.act(&mut s, Action::NextMatch);
+    h.act(&mut s, BomViewerScreen::update, Action::NextMatch);
     assert_eq!(s.tree().selected(), Some(2), "wraps around");
-    h.act(&mut s, Action::PrevMatch);
+    h.act(&mut s, BomViewerScreen::update, Action::PrevMatch);
     assert_eq!(s.tree().selected(), Some(5));
     assert!(s.is_match(5) && !s.is_match(4));
 
     // A miss keeps the box open with its text and says so.
-    h.act(&mut s, Action::Search);
-    h.run(|ctx| s.update(ScreenMsg::Action(Action::ClearField), ctx));
-    h.type_str(&mut s, "xyz");
-    h.act(&mut s, Action::Search);
+    h.act(&mut s, BomViewerScreen::update, Action::Search);
+    h.act(&mut s, BomViewerScreen::update, Action::ClearField);
+    type_str(&mut h, &mut s, "xyz");
+    h.act(&mut s, BomViewerScreen::update, Action::Search);
     assert!(s.search.no_match);
     assert_eq!(
         s.search.input.as_ref().map(FormField::value).as_deref(),
         Some("xyz")
     );
-    h.act(&mut s, Action::ClearSearch);
+    h.act(&mut s, BomViewerScreen::update, Action::ClearSearch);
     assert!(s.search.input.is_none() && s.search.query.is_empty());
     assert_eq!(s.match_position(), (None, 0));
 }
 
 #[test]
 fn totals_sort_by_key_and_reverse() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::NextView);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::NextView);
     assert_eq!(s.view_shown(), View::Totals);
     let ids = |s: &BomViewerScreen| -> Vec<String> {
         s.totals().iter().map(|l| l.item_id.clone()).collect()
     };
     assert_eq!(ids(&s), ["P-1", "P-2", "P-3"]);
-    h.act(&mut s, Action::SortNext); // name
+    h.act(&mut s, BomViewerScreen::update, Action::SortNext); // name
     assert_eq!(s.sort_key(), (TotalsSort::Name, false));
     assert_eq!(ids(&s), ["P-2", "P-1", "P-3"]);
-    h.act(&mut s, Action::SortNext); // quantity, largest first
+    h.act(&mut s, BomViewerScreen::update, Action::SortNext); // quantity, largest first
     assert_eq!(s.sort_key(), (TotalsSort::Quantity, true));
     assert_eq!(ids(&s), ["P-1", "P-3", "P-2"]);
-    h.act(&mut s, Action::SortReverse);
+    h.act(&mut s, BomViewerScreen::update, Action::SortReverse);
     assert_eq!(ids(&s), ["P-2", "P-3", "P-1"]);
     // P-2 sums its two places.
     assert_eq!(s.totals()[0].quantity, Decimal::from(3));
@@ -317,18 +264,19 @@ fn totals_sort_by_key_and_reverse() {
 
 #[test]
 fn versions_open_an_old_version_in_the_tree() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::PrevView);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::PrevView);
     assert_eq!(s.view_shown(), View::Versions);
-    h.act(&mut s, Action::Down);
-    let (reqs, _) = h.act(&mut s, Action::Open);
+    h.act(&mut s, BomViewerScreen::update, Action::Down);
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Open);
     assert!(matches!(
         reqs[0].kind,
         Request::BomDocument { bom_id: Some(id), .. } if id == bom_id(1)
     ));
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
@@ -338,18 +286,19 @@ fn versions_open_an_old_version_in_the_tree() {
 
 #[test]
 fn diff_between_the_selected_and_the_current_version() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::PrevView);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::PrevView);
     // The current version against itself: nothing to compare.
-    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
     assert!(reqs.is_empty() && s.diff().is_none());
     assert!(s.notice().is_some_and(|n| n.contains("Mark a version")));
-    h.act(&mut s, Action::Down);
-    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
+    h.act(&mut s, BomViewerScreen::update, Action::Down);
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
     assert_eq!(reqs.len(), 1, "only the missing version is read");
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
@@ -362,22 +311,23 @@ fn diff_between_the_selected_and_the_current_version() {
         s.key_contexts(),
         vec![KeyContext::List, KeyContext::BomViewer]
     );
-    let (_, effects) = h.act(&mut s, Action::Back);
+    let (_, effects) = h.act(&mut s, BomViewerScreen::update, Action::Back);
     assert!(effects.is_empty(), "Esc leaves the diff, not the screen");
     assert!(s.diff().is_none());
 }
 
 #[test]
 fn diff_between_a_marked_and_the_selected_version() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::PrevView);
-    h.act(&mut s, Action::MarkVersion); // v2
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::PrevView);
+    h.act(&mut s, BomViewerScreen::update, Action::MarkVersion); // v2
     assert_eq!(s.marked, Some(bom_id(2)));
-    h.act(&mut s, Action::Down); // v1
-    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
+    h.act(&mut s, BomViewerScreen::update, Action::Down); // v1
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
@@ -385,31 +335,32 @@ fn diff_between_a_marked_and_the_selected_version() {
         s.diff().map(|d| (d.old_version, d.new_version)),
         Some((1, 2))
     );
-    h.act(&mut s, Action::NextView);
+    h.act(&mut s, BomViewerScreen::update, Action::NextView);
     assert!(s.diff().is_none());
     // Cached now: a second diff needs no request.
-    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
     assert!(reqs.is_empty());
     assert!(s.diff().is_some());
 }
 
 #[test]
 fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::ExportBom);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
     assert!(s.key_contexts().contains(&KeyContext::Dialog));
-    h.act(&mut s, Action::NextChoice); // PDF
-    h.act(&mut s, Action::NextField);
-    h.act(&mut s, Action::ClearField);
-    h.type_str(&mut s, "/no/such/dir");
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    h.act(&mut s, BomViewerScreen::update, Action::NextChoice); // PDF
+    h.act(&mut s, BomViewerScreen::update, Action::NextField);
+    h.act(&mut s, BomViewerScreen::update, Action::ClearField);
+    type_str(&mut h, &mut s, "/no/such/dir");
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
         Request::ExportBom { format: ExportFormat::Pdf, dir, .. } if dir == "/no/such/dir"
     ));
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &reqs[0],
         Err(DbError::Invalid("The directory does not exist".into())),
     );
@@ -420,9 +371,10 @@ fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
     );
     assert_eq!(dialog.form.value(DIRECTORY), "/no/such/dir");
 
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
     h.reply(
         &mut s,
+        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::Exported(vec!["/tmp/PO_B_BOM_v2.pdf".into()])),
     );
@@ -432,20 +384,20 @@ fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
 
 #[test]
 fn the_dialog_offers_the_last_choice_again() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::ExportBom);
-    h.act(&mut s, Action::NextChoice);
-    h.act(&mut s, Action::NextField);
-    h.type_str(&mut s, "/srv/out");
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
+    h.act(&mut s, BomViewerScreen::update, Action::NextChoice);
+    h.act(&mut s, BomViewerScreen::update, Action::NextField);
+    type_str(&mut h, &mut s, "/srv/out");
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
     let sent = reqs.first().and_then(|r| match &r.kind {
         Request::ExportBom { format, dir, .. } => Some((*format, dir.clone())),
         _ => None,
     });
     assert_eq!(sent, Some((ExportFormat::Pdf, "/srv/out".to_string())));
-    h.act(&mut s, Action::Cancel);
-    h.act(&mut s, Action::ExportBom);
+    h.act(&mut s, BomViewerScreen::update, Action::Cancel);
+    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
     let dialog = s.export.as_ref().expect("the dialog opens again");
     assert_eq!(dialog.form.value(DIRECTORY), "/srv/out");
     assert_eq!(
@@ -456,10 +408,10 @@ fn the_dialog_offers_the_last_choice_again() {
 
 #[test]
 fn an_empty_directory_is_sent_for_the_service_to_resolve() {
-    let mut h = Harness::new();
-    let mut s = h.loaded();
-    h.act(&mut s, Action::ExportBom);
-    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
+    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
     let sent = reqs.first().and_then(|r| match &r.kind {
         Request::ExportBom { format, dir, .. } => Some((*format, dir.clone())),
         _ => None,

@@ -4,6 +4,7 @@
 //! its whole minutes go with the completion. The list reloads every few seconds while nothing is being
 //! typed or saved, so work done at another station shows up; the focused task and its timer survive it.
 
+mod answers;
 mod dialogs;
 mod view;
 
@@ -12,11 +13,10 @@ pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
 use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::checklist::CheckType;
-use crate::domain::tasks::{
-    TaskCompletion, TaskListView, TaskView, completion_notes, validate_note,
-};
+use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -48,8 +48,8 @@ pub struct TaskRunnerScreen {
     role_may_edit: bool,
     /// "PO 4500012 · build 24-0126", once the build detail has loaded.
     build_label: Option<String>,
-    detail_load: Option<RequestId>,
-    load: Option<RequestId>,
+    detail_load: Pending,
+    load: Pending,
     load_error: Option<String>,
     list: Option<TaskListView>,
     focus: usize,
@@ -58,7 +58,7 @@ pub struct TaskRunnerScreen {
     /// When the focused task got focus; `None` until the first tick after that.
     timer_start: Option<Instant>,
     last_load: Option<Instant>,
-    saving: Option<(RequestId, Saving)>,
+    saving: Pending<Saving>,
     dialog: Option<Dialog>,
     notice: Option<Notice>,
     /// Another station completed the focused task first: after the reload, move on to the next open one.
@@ -80,15 +80,15 @@ impl TaskRunnerScreen {
             order_id,
             role_may_edit,
             build_label: None,
-            detail_load: None,
-            load: None,
+            detail_load: Pending::new(),
+            load: Pending::new(),
             load_error: None,
             list: None,
             focus: 0,
             now: None,
             timer_start: None,
             last_load: None,
-            saving: None,
+            saving: Pending::new(),
             dialog: None,
             notice: None,
             move_on_after_reload: false,
@@ -102,7 +102,7 @@ impl TaskRunnerScreen {
             return (s, Command::None);
         };
         let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
-        s.detail_load = Some(id);
+        s.detail_load.wait(id);
         let tasks = s.reload(ctx);
         (s, Command::Batch(vec![tasks, detail]))
     }
@@ -133,7 +133,7 @@ impl TaskRunnerScreen {
     }
 
     pub fn saving(&self) -> Option<Saving> {
-        self.saving.map(|(_, s)| s)
+        self.saving.with().copied()
     }
 
     pub fn load_error(&self) -> Option<&str> {
@@ -181,7 +181,7 @@ impl TaskRunnerScreen {
             return d.key_contexts();
         }
         let mut stack = Vec::new();
-        if self.may_edit() && self.saving.is_none() {
+        if self.may_edit() && !self.saving.in_flight() {
             stack.push(KeyContext::TaskEdit);
         }
         stack.extend([KeyContext::TaskRunner, KeyContext::List]);
@@ -200,7 +200,7 @@ impl TaskRunnerScreen {
             token,
             order_id: self.order_id,
         });
-        self.load = Some(id);
+        self.load.wait(id);
         self.last_load = self.now;
         cmd
     }
@@ -239,7 +239,7 @@ impl TaskRunnerScreen {
             self.last_load = Some(now);
             return Command::None;
         };
-        let idle = self.load.is_none() && self.saving.is_none() && self.dialog.is_none();
+        let idle = !self.load.in_flight() && !self.saving.in_flight() && self.dialog.is_none();
         if idle && self.list.is_some() && now.saturating_duration_since(last) >= REFRESH_EVERY {
             return self.reload(ctx);
         }
@@ -247,8 +247,7 @@ impl TaskRunnerScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.detail_load == Some(reply.id) {
-            self.detail_load = None;
+        if self.detail_load.answered_by(reply.id) {
             if let Ok(Reply::Order(d)) = reply.result {
                 self.build_label = Some(format!(
                     "PO {} · build {}",
@@ -257,8 +256,7 @@ impl TaskRunnerScreen {
             }
             return Command::None;
         }
-        if self.load == Some(reply.id) {
-            self.load = None;
+        if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::TaskList(view)) => self.loaded(*view),
                 Ok(_) => self.load_failed("unexpected reply".into()),
@@ -266,12 +264,9 @@ impl TaskRunnerScreen {
             }
             return Command::None;
         }
-        match self.saving {
-            Some((id, kind)) if id == reply.id => {
-                self.saving = None;
-                self.saved(kind, reply.result, ctx)
-            }
-            _ => Command::None,
+        match self.saving.take(reply.id) {
+            Some(kind) => self.saved(kind, reply.result, ctx),
+            None => Command::None,
         }
     }
 
@@ -464,7 +459,7 @@ impl TaskRunnerScreen {
                 Command::None
             }
             Action::CompleteTask | Action::ReopenTask | Action::AddNote => {
-                if !self.may_edit() || self.saving.is_some() {
+                if !self.may_edit() || self.saving.in_flight() {
                     return Command::None;
                 }
                 match action {
@@ -566,128 +561,13 @@ impl TaskRunnerScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(kind(token));
-        self.saving = Some((id, saving));
+        let cmd = self.saving.begin(ctx, kind(token), saving);
         self.notice = None;
         cmd
     }
 
     fn task(&self, id: Uuid) -> Option<&TaskView> {
         self.list.as_ref()?.tasks.iter().find(|t| t.id == id)
-    }
-
-    fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        // While the dialog's request is out, only its answer closes it.
-        if self.saving.is_some() {
-            return Command::None;
-        }
-        let options = match &self.dialog {
-            Some(Dialog::Choice { task_id, .. }) => {
-                self.task(*task_id).map_or(0, |t| t.options.len())
-            }
-            _ => 0,
-        };
-        let Some(dialog) = self.dialog.as_mut() else {
-            return Command::None;
-        };
-        match (dialog, action) {
-            (Dialog::Reopen { task_id, .. }, Action::Yes) => {
-                let task_id = *task_id;
-                self.send(
-                    |token| Request::ReopenTask { token, task_id },
-                    Saving::Reopen,
-                    ctx,
-                )
-            }
-            (Dialog::Reopen { .. }, Action::No) | (_, Action::Cancel) => {
-                self.dialog = None;
-                Command::None
-            }
-            (Dialog::Choice { cursor, .. }, Action::Up) => {
-                *cursor = cursor.saturating_sub(1);
-                Command::None
-            }
-            (Dialog::Choice { cursor, .. }, Action::Down) => {
-                *cursor = (*cursor + 1).min(options.saturating_sub(1));
-                Command::None
-            }
-            (Dialog::Choice { .. }, Action::Submit) => self.submit_choice(ctx),
-            (Dialog::Na { .. }, Action::Submit) => self.submit_na(ctx),
-            (Dialog::Note { .. }, Action::Submit) => self.submit_note(ctx),
-            (Dialog::Na { form, .. } | Dialog::Note { form, .. }, other) => {
-                form.handle(other);
-                Command::None
-            }
-            _ => Command::None,
-        }
-    }
-
-    fn submit_choice(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(Dialog::Choice {
-            task_id, cursor, ..
-        }) = &self.dialog
-        else {
-            return Command::None;
-        };
-        let (task_id, cursor) = (*task_id, *cursor);
-        let Some(task) = self.task(task_id) else {
-            self.dialog = None;
-            return Command::None;
-        };
-        let completion = TaskCompletion {
-            choice: task.options.get(cursor).cloned(),
-            ..TaskCompletion::default()
-        };
-        if let Err(e) = completion_notes(task.check_type, &task.options, &completion) {
-            self.refuse(e);
-            return Command::None;
-        }
-        self.send_completion(task_id, completion, ctx)
-    }
-
-    fn submit_na(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(Dialog::Na { task_id, form, .. }) = &self.dialog else {
-            return Command::None;
-        };
-        let task_id = *task_id;
-        let not_applicable = form.field(NA_KIND).and_then(|f| f.choice_index()) == Some(1);
-        let completion = TaskCompletion {
-            na_reason: not_applicable.then(|| form.value(NA_REASON).trim().to_string()),
-            ..TaskCompletion::default()
-        };
-        let check_type = self.task(task_id).and_then(|t| t.check_type);
-        if let Err(e) = completion_notes(check_type, &[], &completion) {
-            if let Some(Dialog::Na { form, .. }) = self.dialog.as_mut() {
-                form.set_error(NA_REASON, e);
-                form.set_focus(NA_REASON);
-            }
-            return Command::None;
-        }
-        self.send_completion(task_id, completion, ctx)
-    }
-
-    fn submit_note(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(Dialog::Note { task_id, form, .. }) = &self.dialog else {
-            return Command::None;
-        };
-        let task_id = *task_id;
-        match validate_note(&form.value(0)) {
-            Ok(note) => self.send(
-                |token| Request::AddTaskNote {
-                    token,
-                    task_id,
-                    note,
-                },
-                Saving::Note,
-                ctx,
-            ),
-            Err(e) => {
-                if let Some(Dialog::Note { form, .. }) = self.dialog.as_mut() {
-                    form.set_error(0, e);
-                }
-                Command::None
-            }
-        }
     }
 
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -122,7 +122,7 @@ fn header_lines(s: &TaskRunnerScreen, list: &TaskListView, theme: &Theme) -> Vec
             theme.warn.add_modifier(Modifier::BOLD),
         )));
     }
-    if s.saving.is_some() {
+    if s.saving.in_flight() {
         lines.push(Line::from(Span::styled("… Saving…", theme.muted)));
     } else if let Some(notice) = &s.notice {
         lines.push(match notice {
@@ -445,7 +445,7 @@ fn draw_detail(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &
 }
 
 fn draw_dialog(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let saving = s.saving.is_some();
+    let saving = s.saving.in_flight();
     let Some(d) = s.dialog.as_ref() else {
         return;
     };

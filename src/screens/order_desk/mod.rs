@@ -4,22 +4,20 @@
 //! next status (`Transition` with an optional note). The server decides; after every write the desk is
 //! loaded again, and a refusal shows the server's message.
 
+mod view;
+
 use crate::db::DbError;
 use crate::domain::desk::DeskRow;
 use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
-use crate::screens::orders::due_marker;
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, request_status, row, rows};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
+use ratatui::widgets::TableState;
 use uuid::Uuid;
 
 /// What the build the dialog is about looked like when it was opened.
@@ -47,20 +45,15 @@ enum Mode {
     },
 }
 
-/// A write on its way, with what to say when it succeeds.
-struct Write {
-    id: RequestId,
-    success: String,
-}
-
 pub struct OrderDeskScreen {
     rows: Vec<DeskRow>,
-    loading: Option<RequestId>,
+    loading: Pending,
     loaded: bool,
     load_error: Option<String>,
     /// The server's answer to the last refused write, or a local hint; shown until the user acts again.
     notice: Option<String>,
-    writing: Option<Write>,
+    /// A write on its way, with what to say when it succeeds.
+    writing: Pending<String>,
     mode: Mode,
     table: TableState,
     /// Rows per page, from the last draw.
@@ -72,11 +65,11 @@ impl OrderDeskScreen {
     pub fn open(ctx: &mut Ctx) -> (OrderDeskScreen, Command) {
         let mut s = OrderDeskScreen {
             rows: Vec::new(),
-            loading: None,
+            loading: Pending::new(),
             loaded: false,
             load_error: None,
             notice: None,
-            writing: None,
+            writing: Pending::new(),
             mode: Mode::Browse,
             table: TableState::default(),
             page: 10,
@@ -128,7 +121,7 @@ impl OrderDeskScreen {
             return Command::None;
         };
         let (id, cmd) = ctx.request(Request::OrderDesk { token });
-        self.loading = Some(id);
+        self.loading.wait(id);
         cmd
     }
 
@@ -200,13 +193,11 @@ impl OrderDeskScreen {
             }
             Action::ApproveBom => self.start_approve(),
             Action::MoveStatus => self.start_move(),
-            Action::Up => select(self, at.saturating_sub(1)),
-            Action::Down => select(self, at + 1),
-            Action::PageUp => select(self, at.saturating_sub(self.page)),
-            Action::PageDown => select(self, at + self.page),
-            Action::First => select(self, 0),
-            Action::Last => select(self, last),
-            _ => {}
+            _ => {
+                if let Some(i) = list_step(action, at, self.rows.len(), self.page) {
+                    select(self, i);
+                }
+            }
         }
         Command::None
     }
@@ -270,15 +261,6 @@ impl OrderDeskScreen {
         };
     }
 
-    fn send_write(&mut self, request: Request, success: String, ctx: &mut Ctx) -> Command {
-        if self.writing.is_some() {
-            return Command::None;
-        }
-        let (id, cmd) = ctx.request(request);
-        self.writing = Some(Write { id, success });
-        cmd
-    }
-
     fn approve(&mut self, ctx: &mut Ctx) -> Command {
         let Mode::ConfirmBom {
             target, version, ..
@@ -297,7 +279,7 @@ impl OrderDeskScreen {
             },
             format!("BOM version {version} of {} approved", target.build),
         );
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     fn submit_move(&mut self, ctx: &mut Ctx) -> Command {
@@ -328,12 +310,11 @@ impl OrderDeskScreen {
             override_reason: None,
         };
         let success = format!("{} moved to {to}", target.build);
-        self.send_write(request, success, ctx)
+        self.writing.begin_if_idle(ctx, request, success)
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             self.loaded = true;
             match reply.result {
                 Ok(Reply::OrderDesk(rows)) => {
@@ -345,14 +326,14 @@ impl OrderDeskScreen {
             }
             return Command::None;
         }
-        let Some(write) = self.writing.take_if(|w| w.id == reply.id) else {
+        let Some(success) = self.writing.take(reply.id) else {
             return Command::None;
         };
         match reply.result {
             Ok(_) => {
                 self.mode = Mode::Browse;
                 self.notice = None;
-                ctx.toast(Toast::info(write.success));
+                ctx.toast(Toast::info(success));
                 self.reload(ctx)
             }
             // Nothing was decided: keep the dialog and the note, so the user can try again.
@@ -389,244 +370,5 @@ impl OrderDeskScreen {
             })
             .unwrap_or(0);
         self.table.select((!self.rows.is_empty()).then_some(index));
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if area.height < 5 || area.width < 20 {
-            return;
-        }
-        let table_area = Rect::new(area.x, area.y, area.width, area.height - 2);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, 2);
-        self.view_table(frame, table_area, theme);
-        self.view_info(frame, info_area, theme);
-        self.view_dialog(frame, area, theme);
-    }
-
-    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let mut title = format!("Builds waiting for parts ({})", self.rows.len());
-        if self.loading.is_some() {
-            title.push_str(" (loading…)");
-        }
-        let block = panel(&title, theme).padding(Padding::right(1));
-        let inner = block.inner(area);
-        self.page = usize::from(inner.height.saturating_sub(1)).max(1);
-        let headers = [
-            "PO",
-            "Build",
-            "Customer",
-            "Model",
-            "Status",
-            "Want",
-            "Days left",
-            "BOM",
-        ];
-        let header = Row::new(
-            headers
-                .iter()
-                .map(|h| Cell::from(Span::styled(*h, theme.heading))),
-        );
-        let widest = |values: &mut dyn Iterator<Item = usize>, header: &str, lo: u16, hi: u16| {
-            let w = values.max().unwrap_or(0).max(header.chars().count());
-            u16::try_from(w).unwrap_or(hi).clamp(lo, hi)
-        };
-        let w_po = widest(
-            &mut self.rows.iter().map(|r| r.order.po_number.chars().count()),
-            "PO",
-            7,
-            12,
-        );
-        let w_build = widest(
-            &mut self
-                .rows
-                .iter()
-                .map(|r| r.order.build_number.chars().count()),
-            "Build",
-            7,
-            12,
-        );
-        let w_model = widest(
-            &mut self.rows.iter().map(|r| r.order.sink_model.chars().count()),
-            "Model",
-            5,
-            8,
-        );
-        let w_status = 13;
-        let w_want = 6;
-        let w_days = widest(
-            &mut self.rows.iter().map(|r| days_cell(r).chars().count()),
-            "Days left",
-            9,
-            12,
-        );
-        let w_bom = widest(
-            &mut self.rows.iter().map(|r| r.bom_label().chars().count()),
-            "BOM",
-            11,
-            14,
-        );
-        // The highlight symbol takes two columns; seven gaps between eight columns.
-        let fixed = w_po + w_build + w_model + w_status + w_want + w_days + w_bom + 7 + 2;
-        let w_customer = inner.width.saturating_sub(fixed).max(8);
-        let body = self.rows.iter().map(|r| {
-            let days_style = match due_marker(&r.order) {
-                Some("OVERDUE") => theme.error,
-                Some(_) => theme.warn,
-                None => theme.base,
-            };
-            let bom_style = match r.bom.as_ref().map(|(_, s)| s.as_str()) {
-                Some("APPROVED") => theme.base,
-                Some(_) => theme.warn,
-                None => theme.muted,
-            };
-            Row::new(vec![
-                Cell::from(fit_text(&r.order.po_number, usize::from(w_po))),
-                Cell::from(fit_text(&r.order.build_number, usize::from(w_build))),
-                Cell::from(fit_text(&r.order.customer_name, usize::from(w_customer))),
-                Cell::from(fit_text(&r.order.sink_model, usize::from(w_model))),
-                Cell::from(r.order.status.code()),
-                Cell::from(r.order.want_date.format("%d %b").to_string()),
-                Cell::from(Span::styled(days_cell(r), days_style)),
-                Cell::from(Span::styled(r.bom_label(), bom_style)),
-            ])
-        });
-        let widths = [
-            Constraint::Length(w_po),
-            Constraint::Length(w_build),
-            Constraint::Length(w_customer),
-            Constraint::Length(w_model),
-            Constraint::Length(w_status),
-            Constraint::Length(w_want),
-            Constraint::Length(w_days),
-            Constraint::Length(w_bom),
-        ];
-        let table = crate::widgets::selectable_table(body, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
-        if self.rows.is_empty()
-            && self.loaded
-            && self.loading.is_none()
-            && self.load_error.is_none()
-        {
-            let msg = Rect::new(
-                inner.x.saturating_add(2).min(inner.right()),
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
-            );
-            frame.render_widget(
-                Paragraph::new("No builds are waiting for parts."),
-                row(msg, 2),
-            );
-        }
-    }
-
-    fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let width = usize::from(area.width.saturating_sub(1));
-        let first = if let Some(e) = self.load_error.as_ref() {
-            Line::from(Span::styled(
-                fit_text(&format!(" ERROR: {e} Refresh (F5) to try again."), width),
-                theme.error,
-            ))
-        } else if let Some(r) = self.selected() {
-            let next = match r.next_status() {
-                Some(OrderStatus::PartsSent) if r.draft_version().is_some() || r.bom.is_none() => {
-                    "next: PARTS_SENT once the BOM is approved"
-                }
-                Some(OrderStatus::PartsSent) => "next: m sends the parts (PARTS_SENT)",
-                Some(OrderStatus::ReadyForPreQc) => {
-                    "next: READY_FOR_PRE_QC when the sink body arrives"
-                }
-                _ => "",
-            };
-            Line::from(vec![
-                Span::styled(" ▶ ", theme.focus),
-                Span::styled(
-                    fit_text(
-                        &format!(
-                            "{} · {} · BOM {} · {next}",
-                            r.order.build_number,
-                            fit_text(&r.order.customer_name, 28),
-                            r.bom_label()
-                        ),
-                        width.saturating_sub(3),
-                    ),
-                    theme.base,
-                ),
-            ])
-        } else {
-            Line::from("")
-        };
-        let second = match &self.notice {
-            Some(n) => Line::from(Span::styled(
-                fit_text(&format!(" ERROR: {n}"), width),
-                theme.error,
-            )),
-            None => Line::from(""),
-        };
-        frame.render_widget(Paragraph::new(vec![first, second]), area);
-    }
-
-    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let busy = self.writing.is_some().then_some("… Saving, please wait");
-        match &mut self.mode {
-            Mode::Browse => {}
-            Mode::ConfirmBom {
-                target,
-                version,
-                error,
-            } => {
-                let mut lines = vec![
-                    format!("Approve BOM version {version} of {}?", target.build),
-                    format!("{} can then move to PARTS_SENT.", target.build),
-                ];
-                if let Some(b) = busy {
-                    lines.push(b.to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
-                confirm::render(
-                    frame,
-                    area,
-                    "Approve BOM",
-                    &lines,
-                    &self.confirm_keys,
-                    theme,
-                );
-            }
-            Mode::Move {
-                target,
-                to,
-                form,
-                error,
-            } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 80, 10), "Move status", theme);
-                let why = match to {
-                    OrderStatus::PartsSent => "The parts for this build have been sent.",
-                    OrderStatus::ReadyForPreQc => "The sink body has arrived; Pre-QC is next.",
-                    _ => "",
-                };
-                frame.render_widget(
-                    Paragraph::new(format!(
-                        "Move {} from {} to {to}?",
-                        target.build, target.from
-                    )),
-                    row(inner, 1),
-                );
-                frame.render_widget(
-                    Paragraph::new(Span::styled(why, theme.muted)),
-                    row(inner, 2),
-                );
-                form.render(frame, rows(inner, 4, form.height()), theme);
-                request_status(frame, rows(inner, 7, 1), busy, error.as_deref(), theme);
-            }
-        }
-    }
-}
-
-/// Days to the want date with the queue's marker (`-3 OVERDUE`, `5 due soon`), so it reads without colour.
-fn days_cell(r: &DeskRow) -> String {
-    match due_marker(&r.order) {
-        Some(marker) => format!("{} {marker}", r.order.days_left),
-        None => r.order.days_left.to_string(),
     }
 }

@@ -4,20 +4,19 @@
 //! Keys pressed faster than the replies come back are kept as the latest wanted value per line and sent one
 //! at a time, so the stored checklist ends as the user typed it; until then the screen shows those values.
 
+mod view;
+
 use crate::domain::Role;
 use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, row, rows};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, TableState};
+use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -74,8 +73,8 @@ pub struct PackagingScreen {
     /// The build's status and assignee, from the build detail.
     status: Option<OrderStatus>,
     assignee: Option<Uuid>,
-    loading: Option<RequestId>,
-    detail_loading: Option<RequestId>,
+    loading: Pending,
+    detail_loading: Pending,
     load_error: Option<String>,
     /// The last refused change or move, shown until the next key.
     error: Option<String>,
@@ -85,7 +84,7 @@ pub struct PackagingScreen {
     in_flight: Option<(RequestId, Uuid, Change)>,
     /// Changes not yet sent, oldest first; at most one per line and kind.
     unsent: Vec<(Uuid, Change)>,
-    moving: Option<(RequestId, OrderStatus)>,
+    moving: Pending<OrderStatus>,
     mode: Mode,
     /// When the checklist was last (re)loaded, as seen by the first tick after it.
     loaded_at: Option<Instant>,
@@ -101,15 +100,15 @@ impl PackagingScreen {
             view: None,
             status: None,
             assignee: None,
-            loading: None,
-            detail_loading: None,
+            loading: Pending::new(),
+            detail_loading: Pending::new(),
             load_error: None,
             error: None,
             selected: None,
             table: TableState::default(),
             in_flight: None,
             unsent: Vec::new(),
-            moving: None,
+            moving: Pending::new(),
             mode: Mode::Browse,
             loaded_at: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
@@ -177,7 +176,7 @@ impl PackagingScreen {
 
     /// The move `m` offers now, if any.
     fn next_move(&self) -> Option<OrderStatus> {
-        if !self.is_packer() || self.busy() || self.moving.is_some() || self.loading.is_some() {
+        if !self.is_packer() || self.busy() || self.moving.in_flight() || self.loading.in_flight() {
             return None;
         }
         let view = self.view.as_deref()?;
@@ -221,9 +220,9 @@ impl PackagingScreen {
             token: token.clone(),
             order_id,
         });
-        self.loading = Some(id);
+        self.loading.wait(id);
         let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
-        self.detail_loading = Some(id);
+        self.detail_loading.wait(id);
         load.and(detail)
     }
 
@@ -256,9 +255,9 @@ impl PackagingScreen {
         };
         let idle = matches!(self.mode, Mode::Browse)
             && !self.busy()
-            && self.loading.is_none()
-            && self.detail_loading.is_none()
-            && self.moving.is_none();
+            && !self.loading.in_flight()
+            && !self.detail_loading.in_flight()
+            && !self.moving.in_flight();
         if idle && now.saturating_duration_since(at) >= RELOAD_EVERY {
             self.loaded_at = Some(now);
             return self.reload(ctx);
@@ -312,13 +311,11 @@ impl PackagingScreen {
         let n = self.lines().len();
         let current = self.selected_index().unwrap_or(0);
         let page = 10;
+        if let Some(i) = list_step(action, current, n, page) {
+            self.select(i);
+            return Command::None;
+        }
         match action {
-            Action::Up => self.select(current.saturating_sub(1)),
-            Action::Down => self.select((current + 1).min(n.saturating_sub(1))),
-            Action::PageUp => self.select(current.saturating_sub(page)),
-            Action::PageDown => self.select((current + page).min(n.saturating_sub(1))),
-            Action::First => self.select(0),
-            Action::Last => self.select(n.saturating_sub(1)),
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id))),
             // Changes still going out would be overwritten on screen by the older reload.
             Action::Refresh if !self.busy() => return self.reload(ctx),
@@ -451,7 +448,7 @@ impl PackagingScreen {
         let (id, cmd) = ctx.request(request);
         self.in_flight = Some((id, line, change));
         // A load sent before this change would show the line as it was; its answer is dropped.
-        self.loading = None;
+        self.loading.clear();
         cmd
     }
 
@@ -460,19 +457,22 @@ impl PackagingScreen {
             return Command::None;
         };
         let to = *to;
-        let (Some(from), Some(token), None) = (self.status, ctx.token(), self.moving) else {
+        let (Some(from), Some(token), false) = (self.status, ctx.token(), self.moving.in_flight())
+        else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::Transition {
-            token,
-            order_id: self.order_id,
-            from,
+        self.moving.begin(
+            ctx,
+            Request::Transition {
+                token,
+                order_id: self.order_id,
+                from,
+                to,
+                note: None,
+                override_reason: None,
+            },
             to,
-            note: None,
-            override_reason: None,
-        });
-        self.moving = Some((id, to));
-        cmd
+        )
     }
 
     /// Takes a checklist from the server and puts the changes it does not hold yet on top.
@@ -505,8 +505,7 @@ impl PackagingScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Packaging(view)) => self.take_view(*view, false),
                 Ok(_) => {}
@@ -514,8 +513,7 @@ impl PackagingScreen {
             }
             return Command::None;
         }
-        if self.detail_loading == Some(reply.id) {
-            self.detail_loading = None;
+        if self.detail_loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(d)) => {
                     self.status = Some(d.status);
@@ -546,10 +544,7 @@ impl PackagingScreen {
             }
             return next;
         }
-        if let Some((id, to)) = self.moving
-            && id == reply.id
-        {
-            self.moving = None;
+        if let Some(to) = self.moving.take(reply.id) {
             return match reply.result {
                 Ok(_) => {
                     self.mode = Mode::Browse;
@@ -577,251 +572,6 @@ impl PackagingScreen {
             };
         }
         Command::None
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if area.height < 6 || area.width < 20 {
-            return;
-        }
-        let head = rows(area, 0, 3);
-        self.view_header(frame, head, theme);
-        let foot_h = 3;
-        let table_h = area.height.saturating_sub(3 + foot_h);
-        let table_area = rows(area, 3, table_h);
-        self.view_table(frame, table_area, theme);
-        let foot = rows(area, 3 + table_h, foot_h);
-        self.view_footer(frame, foot, theme);
-        self.view_dialog(frame, area, theme);
-    }
-
-    fn view_header(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let width = usize::from(area.width.saturating_sub(2));
-        let Some(v) = self.view.as_deref() else {
-            let text = match &self.load_error {
-                Some(e) => Line::from(Span::styled(format!(" ERROR: {e}"), theme.error)),
-                None => Line::from(Span::styled(
-                    " Loading the packaging checklist…",
-                    theme.muted,
-                )),
-            };
-            frame.render_widget(Paragraph::new(text), row(area, 0));
-            return;
-        };
-        let status = self
-            .status
-            .map_or_else(|| "…".to_string(), |s| s.to_string());
-        let title = format!(
-            " PO {} · Build {} · {} · {status}",
-            v.header.po_number, v.header.build_number, v.header.sink_model
-        );
-        frame.render_widget(
-            Paragraph::new(Span::styled(fit_text(&title, width + 1), theme.title)),
-            row(area, 0),
-        );
-        let done = v.lines.iter().filter(|l| l.complete).count();
-        let state = if v.completed {
-            Span::styled("COMPLETE", theme.ok)
-        } else {
-            Span::styled("OPEN", theme.warn)
-        };
-        let completed_at = v.completed_at.map_or_else(
-            || "not completed yet".to_string(),
-            |t| format!("completed {}", t.format("%Y-%m-%d %H:%M")),
-        );
-        let second = Line::from(vec![
-            Span::raw(format!(
-                " Packed {done} / {} items complete · ",
-                v.lines.len()
-            )),
-            state,
-            Span::styled(
-                format!(" · Performed by {} · {completed_at}", v.performed_by),
-                theme.muted,
-            ),
-        ]);
-        frame.render_widget(Paragraph::new(second), row(area, 1));
-    }
-
-    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let title = if self.loading.is_some() && self.view.is_some() {
-            "Packaging checklist (reloading…)"
-        } else {
-            "Packaging checklist"
-        };
-        let block = panel(title, theme);
-        let header = Row::new(["Code", "Description", "Item", "Req", "Packed", "M", "State"])
-            .style(theme.heading);
-        let desc_w = usize::from(
-            area.width
-                .saturating_sub(2 + 2 + 7 + 26 + 4 + 6 + 1 + 9 + 7),
-        );
-        let pending: Vec<Uuid> = self
-            .in_flight
-            .iter()
-            .map(|(_, l, _)| *l)
-            .chain(self.unsent.iter().map(|(l, _)| *l))
-            .collect();
-        let body: Vec<Row> = self
-            .lines()
-            .iter()
-            .map(|l| {
-                let saving = pending.contains(&l.id);
-                let state_style = if l.complete { theme.ok } else { theme.warn };
-                let mut state = state_text(l);
-                if saving {
-                    state.push('…');
-                }
-                Row::new(vec![
-                    Cell::from(l.code.clone()),
-                    Cell::from(fit_text(&l.description, desc_w)),
-                    Cell::from(fit_text(&l.item_id, 26)),
-                    Cell::from(format!("{:>3}", l.required)),
-                    Cell::from(format!("{:>6}", l.packed)),
-                    Cell::from(if l.mounted_allowed { "M" } else { "" }),
-                    Cell::from(Span::styled(state, state_style)),
-                ])
-            })
-            .collect();
-        let widths = [
-            Constraint::Length(7),
-            Constraint::Fill(1),
-            Constraint::Length(26),
-            Constraint::Length(4),
-            Constraint::Length(6),
-            Constraint::Length(1),
-            Constraint::Length(9),
-        ];
-        let table = crate::widgets::selectable_table(body, widths, header, block, theme);
-        self.table.select(self.selected_index());
-        frame.render_stateful_widget(table, area, &mut self.table);
-    }
-
-    fn view_footer(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let width = usize::from(area.width.saturating_sub(1));
-        if let Some(l) = self.selected_line() {
-            let mounted = if l.mounted_allowed {
-                if l.mounted {
-                    "mounted on the sink"
-                } else {
-                    "may be mounted on the sink (M)"
-                }
-            } else {
-                "packed only"
-            };
-            let kind = match l.item_type {
-                crate::domain::bom::ItemType::Assembly => "assembly",
-                crate::domain::bom::ItemType::Part => "part",
-            };
-            let text = format!(
-                " {} {} ({kind}) · {} of {} packed · {mounted}",
-                l.code, l.item_id, l.packed, l.required
-            );
-            frame.render_widget(
-                Paragraph::new(Span::raw(fit_text(&text, width))),
-                row(area, 0),
-            );
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    fit_text(&format!(" {}", l.description), width),
-                    theme.muted,
-                )),
-                row(area, 1),
-            );
-        }
-        let status = if let Some(e) = &self.error {
-            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
-        } else if self.busy() {
-            Line::from(Span::styled(" … Saving, please wait", theme.muted))
-        } else {
-            Line::from(Span::styled(fit_text(&self.hint(), width), theme.muted))
-        };
-        frame.render_widget(Paragraph::new(status), row(area, 2));
-    }
-
-    /// What the user can do next, or what is missing.
-    fn hint(&self) -> String {
-        let Some(v) = self.view.as_deref() else {
-            return String::new();
-        };
-        let open = v.lines.iter().filter(|l| !l.complete).count();
-        let mut parts = Vec::new();
-        if let Some(reason) = self.read_only_reason() {
-            parts.push(reason);
-        }
-        match self.next_move() {
-            Some(OrderStatus::PackagingComplete) => {
-                parts.push("All items complete: m marks packaging complete".into());
-            }
-            Some(to) => parts.push(format!("m sends the build to Final QC ({to})")),
-            None if open > 0 => parts.push(format!("{open} item(s) not complete")),
-            None => {}
-        }
-        format!(" {}", parts.join(" · "))
-    }
-
-    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let build = self
-            .view
-            .as_deref()
-            .map(|v| v.header.build_number.clone())
-            .unwrap_or_default();
-        let busy = self.moving.is_some().then_some("… Saving, please wait");
-        let line = match &self.mode {
-            Mode::Quantity { line, .. } => self.lines().iter().find(|l| l.id == *line).cloned(),
-            _ => None,
-        };
-        match &mut self.mode {
-            Mode::Browse => {}
-            Mode::ConfirmMove { to, error } => {
-                let question = match to {
-                    OrderStatus::PackagingComplete => format!(
-                        "Mark packaging complete? (EX-2 → {})",
-                        OrderStatus::PackagingComplete
-                    ),
-                    _ => format!("Send to Final QC? (→ {to})"),
-                };
-                let mut lines = vec![format!("Build {build}"), question];
-                if let Some(b) = busy {
-                    lines.push(b.to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
-                confirm::render(
-                    frame,
-                    area,
-                    "Move status",
-                    &lines,
-                    &self.confirm_keys,
-                    theme,
-                );
-            }
-            Mode::Quantity { form, .. } => {
-                let Some(l) = line else {
-                    return;
-                };
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 64, 9), "Packed quantity", theme);
-                let width = usize::from(inner.width);
-                frame.render_widget(
-                    Paragraph::new(fit_text(&format!("{} {}", l.code, l.item_id), width)),
-                    row(inner, 1),
-                );
-                frame.render_widget(
-                    Paragraph::new(Span::styled(
-                        fit_text(
-                            &format!(
-                                "Packed now {} of {}; enter the new quantity, 0 to {}",
-                                l.packed, l.required, l.required
-                            ),
-                            width,
-                        ),
-                        theme.muted,
-                    )),
-                    row(inner, 2),
-                );
-                form.render(frame, rows(inner, 4, form.height()), theme);
-            }
-        }
     }
 }
 
@@ -858,40 +608,4 @@ fn parse_quantity(text: &str, required: i32) -> Result<i32, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_are_whole_numbers_within_the_requirement() {
-        assert_eq!(parse_quantity(" 2 ", 2), Ok(2));
-        assert_eq!(parse_quantity("0", 2), Ok(0));
-        assert!(parse_quantity("3", 2).is_err_and(|e| e.contains("out of range")));
-        assert!(parse_quantity("-1", 2).is_err_and(|e| e.contains("0 to 2")));
-        assert!(parse_quantity("1.5", 2).is_err_and(|e| e.contains("not a whole number")));
-        assert!(parse_quantity("", 2).is_err());
-    }
-
-    #[test]
-    fn packing_clears_the_mounted_mark() {
-        let mut l = PackagingLine {
-            id: Uuid::nil(),
-            code: "PKG-15".into(),
-            description: String::new(),
-            item_id: "X".into(),
-            item_type: crate::domain::bom::ItemType::Part,
-            required: 2,
-            packed: 0,
-            mounted_allowed: true,
-            mounted: false,
-            complete: false,
-        };
-        Change::Mounted(true).apply(&mut l);
-        assert!(l.complete && l.mounted);
-        assert_eq!(state_text(&l), "mounted");
-        Change::Packed(1).apply(&mut l);
-        assert!(!l.complete && !l.mounted);
-        assert_eq!(state_text(&l), "1 to go");
-        Change::Packed(2).apply(&mut l);
-        assert_eq!(state_text(&l), "complete");
-    }
-}
+mod tests;

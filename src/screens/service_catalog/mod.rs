@@ -1,19 +1,17 @@
 //! SERVICE_DEPARTMENT: the service parts catalogue (category 719 and the parts in its assemblies); add to the cart.
 
-use crate::domain::bom::ItemType;
+mod view;
+
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, quantity_message};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, dialog, dim, fit_text, panel, row, rows};
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{HighlightSpacing, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::ListState;
 use std::collections::HashSet;
 
 /// Rows one PageUp/PageDown moves.
@@ -44,7 +42,7 @@ enum Mode {
 }
 
 pub struct ServiceCatalogScreen {
-    loading: Option<RequestId>,
+    loading: Pending,
     catalog: Option<ServiceCatalog>,
     error: Option<String>,
     expanded: HashSet<String>,
@@ -70,7 +68,7 @@ pub fn parse_add_quantity(text: &str) -> Result<i32, String> {
 impl ServiceCatalogScreen {
     pub fn open(ctx: &mut Ctx) -> (ServiceCatalogScreen, Command) {
         let mut s = ServiceCatalogScreen {
-            loading: None,
+            loading: Pending::new(),
             catalog: None,
             error: None,
             expanded: HashSet::new(),
@@ -89,7 +87,7 @@ impl ServiceCatalogScreen {
             return Command::None;
         };
         let (rid, cmd) = ctx.request(Request::Inventory { token });
-        self.loading = Some(rid);
+        self.loading.wait(rid);
         cmd
     }
 
@@ -157,10 +155,9 @@ impl ServiceCatalogScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply) -> Command {
-        if self.loading != Some(reply.id) {
+        if !self.loading.answered_by(reply.id) {
             return Command::None;
         }
-        self.loading = None;
         match reply.result {
             Ok(Reply::Inventory(inv)) => {
                 self.error = None;
@@ -207,14 +204,16 @@ impl ServiceCatalogScreen {
             return Command::None;
         }
         let n = self.rows.len();
-        let cur = self.list.selected().unwrap_or(0);
+        if step_selection(
+            self.list.selected(),
+            |i| self.list.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
+            return Command::None;
+        }
         match action {
-            Action::Up if n > 0 => self.list.select(Some(cur.saturating_sub(1))),
-            Action::Down if n > 0 => self.list.select(Some((cur + 1).min(n - 1))),
-            Action::PageUp if n > 0 => self.list.select(Some(cur.saturating_sub(PAGE))),
-            Action::PageDown if n > 0 => self.list.select(Some((cur + PAGE).min(n - 1))),
-            Action::First if n > 0 => self.list.select(Some(0)),
-            Action::Last if n > 0 => self.list.select(Some(n - 1)),
             Action::ToggleNode => self.toggle(),
             Action::Search => {
                 let mut field = FormField::text("Search").with_max_len(60);
@@ -377,202 +376,6 @@ impl ServiceCatalogScreen {
         });
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if area.height < 3 {
-            return;
-        }
-        let info_h = 1;
-        let search_h = u16::from(self.search.is_some());
-        let body_h = area.height - info_h - search_h;
-        let list_w = (area.width * 11 / 20).max(20).min(area.width);
-        let list_area = Rect::new(area.x, area.y + search_h, list_w, body_h);
-        let detail_area = Rect::new(
-            area.x + list_w,
-            area.y + search_h,
-            area.width - list_w,
-            body_h,
-        );
-        if let Some(s) = &mut self.search {
-            let r = Rect::new(area.x, area.y, area.width, 1);
-            s.field
-                .render(frame, r, theme, s.editing, 8, area.width.saturating_sub(12));
-        }
-        let title = format!(
-            "Service parts{} · cart: {} {}",
-            if self.loading.is_some() {
-                " (loading…)"
-            } else {
-                ""
-            },
-            self.cart_lines,
-            if self.cart_lines == 1 {
-                "line"
-            } else {
-                "lines"
-            }
-        );
-        let block = panel(&title, theme);
-        let inner_w = usize::from(block.inner(list_area).width.saturating_sub(2));
-        let items: Vec<ListItem> = match &self.catalog {
-            None => Vec::new(),
-            Some(c) => self
-                .rows
-                .iter()
-                .map(|r| ListItem::new(row_line(c, r, &self.expanded, inner_w, theme)))
-                .collect(),
-        };
-        let list = List::new(items)
-            .block(block)
-            .highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
-        frame.render_stateful_widget(list, list_area, &mut self.list);
-        if self.rows.is_empty() && self.loading.is_none() && self.error.is_none() {
-            let inner = panel("", theme).inner(list_area);
-            let text = if self.search.is_some() {
-                "No service part matches."
-            } else {
-                "No service parts in the catalog."
-            };
-            frame.render_widget(
-                Paragraph::new(Span::styled(text, theme.muted)),
-                row(crate::widgets::inset(inner, 1), 0),
-            );
-        }
-        self.view_detail(frame, detail_area, theme);
-        let info = if let Some(e) = &self.error {
-            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
-        } else if let Some(c) = &self.catalog {
-            let shown = self
-                .rows
-                .iter()
-                .filter(|r| matches!(r, CatalogRow::Entry { .. }))
-                .count();
-            let text = if self.search.is_some() {
-                format!(" {shown} match(es) of {} service items", c.len())
-            } else {
-                format!(
-                    " {} service items in {} subcategories · a adds the selected item to the cart",
-                    c.len(),
-                    c.groups().len()
-                )
-            };
-            Line::from(Span::styled(text, theme.muted))
-        } else {
-            Line::default()
-        };
-        frame.render_widget(
-            Paragraph::new(info),
-            Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-        );
-        self.view_dialog(frame, area, theme);
-    }
-
-    fn view_detail(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let block = panel("Details", theme);
-        let inner = crate::widgets::inset(block.inner(area), 1);
-        frame.render_widget(block, area);
-        let Some(catalog) = &self.catalog else {
-            return;
-        };
-        let mut lines: Vec<Line> = Vec::new();
-        let w = usize::from(inner.width);
-        match self.list.selected().and_then(|i| self.rows.get(i)) {
-            Some(CatalogRow::Group(g)) => {
-                if let Some(g) = catalog.groups().get(*g) {
-                    lines.push(Line::from(Span::styled(
-                        format!("{} {}", g.code, g.name),
-                        theme.heading,
-                    )));
-                    lines.push(Line::from(format!(
-                        "{} assemblies, {} items with their parts",
-                        g.roots.len(),
-                        catalog.in_group(&g.code).len()
-                    )));
-                    lines.push(Line::from(Span::styled(
-                        "Enter opens or closes the subcategory",
-                        theme.muted,
-                    )));
-                }
-            }
-            Some(CatalogRow::Entry { entry, .. }) => {
-                if let Some(e) = catalog.entry(*entry) {
-                    let field = |label: &str, value: String| {
-                        Line::from(vec![
-                            Span::styled(format!("{label:<12}"), theme.muted),
-                            Span::raw(fit_text(&value, w.saturating_sub(12))),
-                        ])
-                    };
-                    lines.push(field("Id", e.id.clone()));
-                    lines.push(field("Name", e.name.clone()));
-                    lines.push(field(
-                        "Type",
-                        match e.item_type {
-                            ItemType::Assembly => "Assembly".into(),
-                            ItemType::Part => "Part".into(),
-                        },
-                    ));
-                    lines.push(field(
-                        "Mfr part no",
-                        e.manufacturer_part_number
-                            .clone()
-                            .unwrap_or_else(|| "—".into()),
-                    ));
-                    lines.push(field(
-                        "Status",
-                        if e.active { "ACTIVE" } else { "INACTIVE" }.into(),
-                    ));
-                    if e.item_type == ItemType::Assembly {
-                        lines.push(Line::default());
-                        lines.push(Line::from(Span::styled(
-                            format!("Components ({})", e.components.len()),
-                            theme.heading,
-                        )));
-                        for c in &e.components {
-                            let name = c.name.as_deref().unwrap_or("(not in the catalog)");
-                            lines.push(Line::from(fit_text(
-                                &format!("{:>3} × {}  {}", c.quantity, c.id, name),
-                                w,
-                            )));
-                        }
-                    }
-                }
-            }
-            None => {}
-        }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    }
-
-    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let Mode::Quantity { id, form } = &mut self.mode else {
-            return;
-        };
-        let name = self
-            .catalog
-            .as_ref()
-            .and_then(|c| c.get(id))
-            .map(|e| e.name.clone())
-            .unwrap_or_default();
-        dim(frame, area, theme);
-        let inner = dialog(frame, centered(area, 64, 9), "Add to cart", theme);
-        let width = usize::from(inner.width);
-        frame.render_widget(
-            Paragraph::new(fit_text(&format!("{id}  {name}"), width)),
-            row(inner, 1),
-        );
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                fit_text(
-                    "How many? Adding an id already in the cart adds to its line.",
-                    width,
-                ),
-                theme.muted,
-            )),
-            row(inner, 2),
-        );
-        form.render(frame, rows(inner, 4, form.height()), theme);
-    }
-
     pub fn has_unsaved_input(&self) -> bool {
         matches!(&self.mode, Mode::Quantity { form, .. } if form.has_input())
     }
@@ -614,50 +417,4 @@ fn push_entry(
         }
     }
     path.pop();
-}
-
-fn row_line<'a>(
-    catalog: &ServiceCatalog,
-    row: &CatalogRow,
-    expanded: &HashSet<String>,
-    width: usize,
-    theme: &Theme,
-) -> Line<'a> {
-    match row {
-        CatalogRow::Group(g) => {
-            let Some(g) = catalog.groups().get(*g) else {
-                return Line::default();
-            };
-            let open = expanded.contains(&group_key(&g.code));
-            let marker = if open { "▼" } else { "▶" };
-            let code = if g.code.is_empty() { "719" } else { &g.code };
-            Line::from(Span::styled(
-                fit_text(
-                    &format!("{marker} {code} {} ({})", g.name, g.roots.len()),
-                    width,
-                ),
-                theme.heading,
-            ))
-        }
-        CatalogRow::Entry {
-            entry,
-            depth,
-            key,
-            expandable,
-        } => {
-            let Some(e) = catalog.entry(*entry) else {
-                return Line::default();
-            };
-            let marker = match (expandable, expanded.contains(key)) {
-                (true, true) => "▼ ",
-                (true, false) => "▶ ",
-                _ => "  ",
-            };
-            let indent = "  ".repeat(depth.saturating_sub(1));
-            let tag = if e.active { "" } else { " INACTIVE" };
-            let text = format!("{indent}{marker}{}  {}{tag}", e.id, e.name);
-            let style = if e.active { theme.base } else { theme.disabled };
-            Line::from(Span::styled(fit_text(&text, width), style))
-        }
-    }
 }

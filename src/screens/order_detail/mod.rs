@@ -1,0 +1,496 @@
+//! One build: header, configuration, BOM summary, history and the actions the user may take.
+//!
+//! The server decides what the user may do (`OrderDetail::actions`); the screen offers exactly those,
+//! each on its own key. After any write the detail is loaded again, so what is shown is what is stored,
+//! and a refused write (another station was faster, a precondition failed) shows the server's message.
+
+mod dialogs;
+mod view;
+mod writes;
+
+use crate::domain::Role;
+use crate::domain::lifecycle::{
+    MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, assignee_role,
+};
+use crate::domain::order::{OrderAction, OrderStatus};
+use crate::domain::order_view::OrderDetail;
+use crate::domain::user::UserSummary;
+use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::{Command, Request, RequestId};
+use crate::screens::pending::Pending;
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::widgets::Scroll;
+use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::toast::Toast;
+use uuid::Uuid;
+
+fn role_plural(role: Role) -> &'static str {
+    match role {
+        Role::ProcurementSpecialist => "procurement specialists",
+        Role::QcPerson => "QC inspectors",
+        Role::Assembler => "assemblers",
+        Role::ProductionCoordinator => "production coordinators",
+        Role::Admin => "administrators",
+        Role::ServiceDepartment => "service department users",
+    }
+}
+
+/// The keys of the actions, as the keymap has them, for the actions line.
+struct ActionKeys {
+    move_: String,
+    override_: String,
+    assign: String,
+    edit: String,
+    approve_bom: String,
+    regenerate_bom: String,
+    confirm: Vec<HelpLine>,
+}
+
+/// The BOM change a confirm dialog asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BomChange {
+    Approve,
+    Regenerate,
+}
+
+enum Mode {
+    Browse,
+    /// `Move <B> from <FROM> to <TO>?`; several targets are offered with Left/Right.
+    ConfirmMove {
+        targets: Vec<OrderStatus>,
+        index: usize,
+        error: Option<String>,
+    },
+    /// T10 with its optional tracking number and shipping note.
+    Ship {
+        form: Form,
+        error: Option<String>,
+    },
+    Override {
+        targets: Vec<OrderStatus>,
+        form: Form,
+        error: Option<String>,
+    },
+    /// Approve or regenerate the BOM; `version` is the current version the user saw.
+    ConfirmBom {
+        change: BomChange,
+        version: Option<i32>,
+        error: Option<String>,
+    },
+    Assign {
+        role: Role,
+        users: Vec<UserSummary>,
+        selected: usize,
+        loading: Option<RequestId>,
+        error: Option<String>,
+    },
+}
+
+pub struct OrderDetailScreen {
+    order_id: Uuid,
+    detail: Option<Box<OrderDetail>>,
+    loading: Pending,
+    load_error: Option<String>,
+    /// The server's answer to the last refused write, shown until the user acts again.
+    notice: Option<String>,
+    /// A write on its way, with what to say when it succeeds.
+    writing: Pending<String>,
+    mode: Mode,
+    /// From the last draw: how far the content scrolls and how many rows a page is.
+    scroll: Scroll,
+    keys: ActionKeys,
+    /// The user's role, for the keys the screen offers itself (QC).
+    role: Option<Role>,
+}
+
+impl OrderDetailScreen {
+    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (OrderDetailScreen, Command) {
+        let km = ctx.keymap();
+        let keys = ActionKeys {
+            move_: km.key_label(KeyContext::MoveAction, Action::MoveStatus),
+            override_: km.key_label(KeyContext::OverrideAction, Action::OverrideStatus),
+            assign: km.key_label(KeyContext::AssignAction, Action::AssignBuild),
+            edit: km.key_label(KeyContext::EditAction, Action::EditBuild),
+            approve_bom: km.key_label(KeyContext::ApproveBomAction, Action::ApproveBom),
+            regenerate_bom: km.key_label(KeyContext::RegenerateBomAction, Action::RegenerateBom),
+            confirm: km.key_bar(&[KeyContext::Confirm]),
+        };
+        let role = ctx.session().map(|s| s.user.role);
+        let mut s = OrderDetailScreen {
+            order_id,
+            role,
+            detail: None,
+            loading: Pending::new(),
+            load_error: None,
+            notice: None,
+            writing: Pending::new(),
+            mode: Mode::Browse,
+            scroll: Scroll {
+                page: 10,
+                ..Scroll::default()
+            },
+            keys,
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    pub fn title(&self) -> &'static str {
+        "Build detail"
+    }
+
+    pub fn detail(&self) -> Option<&OrderDetail> {
+        self.detail.as_deref()
+    }
+
+    /// The message of the last refused write, if it is still shown.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => false,
+        }
+    }
+
+    fn actions(&self) -> &[OrderAction] {
+        self.detail.as_deref().map_or(&[], |d| d.actions.as_slice())
+    }
+
+    fn moves(&self) -> Vec<OrderStatus> {
+        self.actions()
+            .iter()
+            .filter_map(|a| match a {
+                OrderAction::Move { to } => Some(*to),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn overrides(&self) -> Vec<OrderStatus> {
+        self.actions()
+            .iter()
+            .filter_map(|a| match a {
+                OrderAction::Override { to } => Some(*to),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn offers(&self, action: &OrderAction) -> bool {
+        self.actions().contains(action)
+    }
+
+    /// A QC inspector on a build waiting for Pre-QC or Final QC; the service checks it again.
+    fn offers_qc(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| {
+            self.role == Some(Role::QcPerson)
+                && matches!(
+                    d.status,
+                    OrderStatus::ReadyForPreQc | OrderStatus::ReadyForFinalQc
+                )
+        })
+    }
+
+    /// The floor screen the build's status calls for, if it is on the assembly floor.
+    fn floor_screen(&self) -> Option<ScreenId> {
+        match self.detail.as_ref()?.status {
+            OrderStatus::ReadyForProduction => Some(ScreenId::Tasks(self.order_id)),
+            OrderStatus::TestingComplete | OrderStatus::PackagingComplete => {
+                Some(ScreenId::Packaging(self.order_id))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if !self.moves().is_empty() {
+                    stack.push(KeyContext::MoveAction);
+                }
+                if !self.overrides().is_empty() {
+                    stack.push(KeyContext::OverrideAction);
+                }
+                if self.offers(&OrderAction::Assign) {
+                    stack.push(KeyContext::AssignAction);
+                }
+                if self.offers(&OrderAction::EditConfiguration) {
+                    stack.push(KeyContext::EditAction);
+                }
+                if self.offers(&OrderAction::ApproveBom) {
+                    stack.push(KeyContext::ApproveBomAction);
+                }
+                if self.offers(&OrderAction::RegenerateBom) {
+                    stack.push(KeyContext::RegenerateBomAction);
+                }
+                if self.offers_qc() {
+                    stack.push(KeyContext::QcAction);
+                }
+                if self.floor_screen().is_some() {
+                    stack.push(KeyContext::FloorAction);
+                }
+                stack.extend([KeyContext::Detail, KeyContext::List]);
+                stack
+            }
+            Mode::ConfirmMove { targets, .. } => {
+                if targets.len() > 1 {
+                    vec![KeyContext::Confirm, KeyContext::Choice]
+                } else {
+                    vec![KeyContext::Confirm]
+                }
+            }
+            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        let (id, cmd) = ctx.request(Request::OrderDetail {
+            token,
+            order_id: self.order_id,
+        });
+        self.loading.wait(id);
+        cmd
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(form) = self.form_mut() {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(form) = self.form_mut() {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        match &mut self.mode {
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => Some(form),
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => None,
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        match action {
+            Action::Cancel | Action::No => {
+                // A write already sent still finishes; its reply reloads the detail.
+                self.mode = Mode::Browse;
+                Command::None
+            }
+            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
+            Action::Yes => self.confirm_move(ctx),
+            Action::Submit => self.submit_form(ctx),
+            Action::AssignBuild => self.submit_assign(ctx),
+            Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown => {
+                let unassign = usize::from(self.detail_assignee().is_some());
+                if let Mode::Assign {
+                    users, selected, ..
+                } = &mut self.mode
+                {
+                    let n = users.len() + unassign;
+                    let last = n.saturating_sub(1);
+                    *selected = match action {
+                        Action::Up => selected.saturating_sub(1),
+                        Action::Down => (*selected + 1).min(last),
+                        Action::First | Action::PageUp => 0,
+                        _ => last,
+                    };
+                }
+                Command::None
+            }
+            Action::PrevChoice | Action::NextChoice => {
+                if let Mode::ConfirmMove { targets, index, .. } = &mut self.mode {
+                    let n = targets.len().max(1);
+                    *index = if action == Action::NextChoice {
+                        (*index + 1) % n
+                    } else {
+                        (*index + n - 1) % n
+                    };
+                } else if let Some(form) = self.form_mut() {
+                    form.handle(action);
+                }
+                Command::None
+            }
+            other => {
+                if let Some(form) = self.form_mut() {
+                    form.handle(other);
+                }
+                Command::None
+            }
+        }
+    }
+
+    fn detail_assignee(&self) -> Option<Uuid> {
+        self.detail
+            .as_deref()
+            .and_then(|d| d.assignee.as_ref().map(|(id, _)| *id))
+    }
+
+    fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.scroll.apply(action) {
+            return Command::None;
+        }
+        match action {
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Orders)),
+            Action::Refresh => {
+                self.notice = None;
+                return self.reload(ctx);
+            }
+            // The viewer says itself when there is no BOM, so the key works before the detail loads.
+            Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::Bom(self.order_id))),
+            Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
+            Action::OpenQc if self.offers_qc() => {
+                ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
+            }
+            Action::OpenFloor => {
+                if let Some(screen) = self.floor_screen() {
+                    ctx.emit(Effect::Navigate(screen));
+                }
+            }
+            Action::MoveStatus => {
+                let targets = self.moves();
+                if targets.is_empty() {
+                    return Command::None;
+                }
+                self.notice = None;
+                self.mode = if targets == [OrderStatus::Shipped] {
+                    ship_mode()
+                } else {
+                    Mode::ConfirmMove {
+                        targets,
+                        index: 0,
+                        error: None,
+                    }
+                };
+            }
+            Action::OverrideStatus => {
+                let targets = self.overrides();
+                if targets.is_empty() {
+                    return Command::None;
+                }
+                self.notice = None;
+                let mut fields = Vec::new();
+                if targets.len() > 1 {
+                    let options = targets.iter().map(|t| t.code().to_string()).collect();
+                    fields.push(FormField::choice("New status", options, 0));
+                }
+                fields.push(
+                    FormField::text("Reason")
+                        .with_max_len(MAX_OVERRIDE_REASON)
+                        .with_hint(format!("Required, 1-{MAX_OVERRIDE_REASON} characters")),
+                );
+                let form = Form::new(fields).with_input_width(44);
+                self.mode = Mode::Override {
+                    targets,
+                    form,
+                    error: None,
+                };
+            }
+            Action::AssignBuild => {
+                let Some(d) = self.detail.as_deref() else {
+                    return Command::None;
+                };
+                if !d.actions.contains(&OrderAction::Assign) {
+                    return Command::None;
+                }
+                self.notice = None;
+                let Some(role) = assignee_role(d.status) else {
+                    ctx.toast(Toast::error(format!(
+                        "Orders in {} cannot be assigned",
+                        d.status
+                    )));
+                    return Command::None;
+                };
+                let Some(token) = ctx.token() else {
+                    return Command::None;
+                };
+                let (id, cmd) = ctx.request(Request::UsersWithRole { token, role });
+                self.mode = Mode::Assign {
+                    role,
+                    users: Vec::new(),
+                    selected: 0,
+                    loading: Some(id),
+                    error: None,
+                };
+                return cmd;
+            }
+            Action::EditBuild if self.offers(&OrderAction::EditConfiguration) => {
+                ctx.emit(Effect::Navigate(ScreenId::EditBuild(self.order_id)));
+            }
+            Action::ApproveBom if self.offers(&OrderAction::ApproveBom) => {
+                let version = self.bom_version();
+                // Approval names the version the user saw; without one there is nothing to approve.
+                if version.is_some() {
+                    self.notice = None;
+                    self.mode = Mode::ConfirmBom {
+                        change: BomChange::Approve,
+                        version,
+                        error: None,
+                    };
+                }
+            }
+            Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
+                self.notice = None;
+                self.mode = Mode::ConfirmBom {
+                    change: BomChange::Regenerate,
+                    version: self.bom_version(),
+                    error: None,
+                };
+            }
+            _ => {}
+        }
+        Command::None
+    }
+}
+
+fn ship_mode() -> Mode {
+    let form = Form::new(vec![
+        FormField::text("Tracking number")
+            .with_max_len(MAX_TRACKING)
+            .with_hint(format!("Optional, up to {MAX_TRACKING} characters")),
+        FormField::text("Shipping note")
+            .with_max_len(MAX_SHIPPING_NOTE)
+            .with_hint(format!("Optional, up to {MAX_SHIPPING_NOTE} characters")),
+    ])
+    .with_input_width(46);
+    Mode::Ship { form, error: None }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,371 @@
+//! The build screen's state machine: offered actions, dialogs, writes and their replies.
+
+use super::*;
+use crate::db::DbError;
+use crate::domain::order::{
+    BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
+};
+use crate::domain::order_view::BomSummary;
+use crate::msg::{DbReply, Reply};
+use crate::screens::testkit::Harness;
+use crate::widgets::wrap;
+use chrono::{NaiveDate, NaiveDateTime};
+
+fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
+    OrderDetail {
+        id: Uuid::from_u128(7),
+        header: OrderHeader {
+            po_number: "4500012".into(),
+            customer_name: "St. Mary's Hospital".into(),
+            project_name: None,
+            sales_person: "Jo Sales".into(),
+            want_date: NaiveDate::from_ymd_opt(2025, 3, 20).unwrap_or_default(),
+            order_language: DocumentLanguage::En,
+            notes: None,
+        },
+        build: BuildConfig::new(
+            "24-0117",
+            "T2-B1",
+            (30, 60),
+            LegsType::HeightAdjustable,
+            "DL27",
+            FeetType::LockLevelingCasters,
+        ),
+        status,
+        assignee: None,
+        bom: Some(BomSummary {
+            version: 1,
+            status: "APPROVED".into(),
+            top_level_lines: 9,
+            notes: None,
+        }),
+        floor: None,
+        history: Vec::new(),
+        actions,
+        created_at: NaiveDateTime::default(),
+        updated_at: NaiveDateTime::default(),
+    }
+}
+
+/// The screen with `detail` loaded.
+fn loaded(h: &mut Harness, d: OrderDetail) -> OrderDetailScreen {
+    let (mut s, reqs) = h.open(|ctx| OrderDetailScreen::open(d.id, ctx));
+    assert!(matches!(
+        reqs.first().map(|r| &r.kind),
+        Some(Request::OrderDetail { .. })
+    ));
+    let id = reqs.first().map(|r| r.id).unwrap_or_default();
+    h.send(
+        &mut s,
+        OrderDetailScreen::update,
+        ScreenMsg::Db(DbReply {
+            id,
+            result: Ok(Reply::Order(Box::new(d))),
+        }),
+    );
+    s
+}
+
+fn row_of(d: &OrderDetail) -> OrderRow {
+    OrderRow {
+        id: d.id,
+        po_number: d.header.po_number.clone(),
+        build_number: d.build.build_number.clone(),
+        customer_name: d.header.customer_name.clone(),
+        sink_model: d.build.sink_model.clone(),
+        status: d.status,
+        want_date: d.header.want_date,
+        assignee: None,
+        days_left: 3,
+    }
+}
+
+#[test]
+fn only_listed_actions_have_keys() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::Assign, OrderAction::EditConfiguration],
+        ),
+    );
+    let stack = s.key_contexts();
+    assert!(stack.contains(&KeyContext::AssignAction));
+    assert!(stack.contains(&KeyContext::EditAction));
+    assert!(!stack.contains(&KeyContext::MoveAction));
+    assert!(!stack.contains(&KeyContext::OverrideAction));
+    let bar: Vec<Action> = h.km.key_bar(&stack).iter().map(|l| l.action).collect();
+    assert!(bar.contains(&Action::AssignBuild));
+    assert!(!bar.contains(&Action::MoveStatus));
+
+    // A key whose action is not offered does nothing, even if it reached the screen.
+    let mut h = Harness::new(Role::QcPerson);
+    let mut s = loaded(&mut h, detail(OrderStatus::OrderCreated, Vec::new()));
+    assert_eq!(s.key_contexts(), vec![KeyContext::Detail, KeyContext::List]);
+    for a in [
+        Action::MoveStatus,
+        Action::OverrideStatus,
+        Action::AssignBuild,
+        Action::EditBuild,
+    ] {
+        let (reqs, effects) = h.act(&mut s, OrderDetailScreen::update, a);
+        assert!(reqs.is_empty() && effects.is_empty(), "{a:?} acted");
+    }
+}
+
+#[test]
+fn move_confirms_then_sends_the_transition() {
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let d = detail(
+        OrderStatus::OrderCreated,
+        vec![OrderAction::Move {
+            to: OrderStatus::PartsSent,
+        }],
+    );
+    let mut s = loaded(&mut h, d.clone());
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    assert!(reqs.is_empty(), "asks first");
+    assert_eq!(s.key_contexts(), vec![KeyContext::Confirm]);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Yes);
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].kind,
+        Request::Transition {
+            token: "t".into(),
+            order_id: d.id,
+            from: OrderStatus::OrderCreated,
+            to: OrderStatus::PartsSent,
+            note: None,
+            override_reason: None,
+        }
+    );
+    // Success: a toast and a reload.
+    let (reload, effects) = h.reply(
+        &mut s,
+        OrderDetailScreen::update,
+        &reqs[0],
+        Ok(Reply::OrderUpdated(row_of(&d))),
+    );
+    assert!(matches!(
+        reload.first().map(|r| &r.kind),
+        Some(Request::OrderDetail { .. })
+    ));
+    assert!(
+        matches!(effects.first(), Some(Effect::Toast(t)) if t.text == "24-0117 moved to PARTS_SENT")
+    );
+}
+
+#[test]
+fn shipping_sends_tracking_and_note() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::ReadyForShip,
+            vec![OrderAction::Move {
+                to: OrderStatus::Shipped,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    for c in "1Z999".chars() {
+        h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(c));
+    }
+    h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.send(
+        &mut s,
+        OrderDetailScreen::update,
+        ScreenMsg::Paste("Left by truck".into()),
+    );
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::Transition { to: OrderStatus::Shipped, note: Some(n), override_reason: None, .. }
+            if n == "1Z999\nLeft by truck"
+    ));
+}
+
+#[test]
+fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::ReadyForShip,
+            vec![OrderAction::Move {
+                to: OrderStatus::Shipped,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.send(
+        &mut s,
+        OrderDetailScreen::update,
+        ScreenMsg::Paste("Left\u{202E} by truck".into()),
+    );
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    assert!(reqs.is_empty());
+    let kept = match &s.mode {
+        Mode::Ship { form, error } => Some((form.value(1), error.clone())),
+        _ => None,
+    };
+    assert_eq!(
+        kept,
+        Some((
+            "Left\u{202E} by truck".to_string(),
+            Some(
+                "Shipping note: contains the direction-changing character U+202E; remove it"
+                    .to_string()
+            )
+        ))
+    );
+}
+
+#[test]
+fn override_without_a_reason_is_refused_locally() {
+    let mut h = Harness::new(Role::Admin);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::Override {
+                to: OrderStatus::PartsSent,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::OverrideStatus);
+    h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(' '));
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    assert!(reqs.is_empty());
+    let Mode::Override { form, .. } = &s.mode else {
+        unreachable!("the override dialog stays open");
+    };
+    assert_eq!(
+        form.field(0).and_then(FormField::error),
+        Some(crate::domain::lifecycle::OVERRIDE_REASON_REQUIRED)
+    );
+    for c in "BOM approved on paper".chars() {
+        h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(c));
+    }
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::Transition { to: OrderStatus::PartsSent, override_reason: Some(r), .. }
+            if r == "BOM approved on paper"
+    ));
+}
+
+#[test]
+fn a_conflict_shows_the_message_and_reloads() {
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::Move {
+                to: OrderStatus::PartsSent,
+            }],
+        ),
+    );
+    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Yes);
+    let msg = "Build 24-0117 is now PARTS_SENT (changed by Priya Natarajan at 09:12); \
+               your change was not saved";
+    let (reload, _) = h.reply(
+        &mut s,
+        OrderDetailScreen::update,
+        &reqs[0],
+        Err(DbError::Conflict(msg.into())),
+    );
+    assert_eq!(s.notice(), Some(msg));
+    assert!(matches!(s.mode, Mode::Browse));
+    assert!(matches!(
+        reload.first().map(|r| &r.kind),
+        Some(Request::OrderDetail { .. })
+    ));
+}
+
+#[test]
+fn assign_asks_for_the_role_that_fits_the_status() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let mut d = detail(OrderStatus::ReadyForFinalQc, vec![OrderAction::Assign]);
+    d.assignee = Some((Uuid::from_u128(4), "Quentin Okafor".into()));
+    let mut s = loaded(&mut h, d.clone());
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::AssignBuild);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::UsersWithRole {
+            role: Role::QcPerson,
+            ..
+        }
+    ));
+    let qc = |n: u128, name: &str| UserSummary {
+        id: Uuid::from_u128(n),
+        username: name.to_lowercase(),
+        full_name: name.into(),
+        initials: "QC".into(),
+        role: Role::QcPerson,
+        is_active: true,
+        last_login_at: None,
+        must_change_password: false,
+    };
+    h.reply(
+        &mut s,
+        OrderDetailScreen::update,
+        &reqs[0],
+        Ok(Reply::Users(vec![
+            qc(4, "Quentin Okafor"),
+            qc(9, "Nina Park"),
+        ])),
+    );
+    // The current assignee is preselected; the entry after the users unassigns.
+    h.act(&mut s, OrderDetailScreen::update, Action::Down);
+    h.act(&mut s, OrderDetailScreen::update, Action::Down);
+    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::AssignBuild);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::Assign {
+            expected: OrderStatus::ReadyForFinalQc,
+            assignee: None,
+            ..
+        }
+    ));
+    assert_eq!(assignee_role(OrderStatus::ReadyForShip), None);
+    assert_eq!(
+        assignee_role(OrderStatus::PartsSent),
+        Some(Role::ProcurementSpecialist)
+    );
+}
+
+#[test]
+fn edit_and_back_navigate() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let mut s = loaded(
+        &mut h,
+        detail(
+            OrderStatus::OrderCreated,
+            vec![OrderAction::EditConfiguration],
+        ),
+    );
+    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::EditBuild);
+    assert_eq!(
+        effects,
+        vec![Effect::Navigate(ScreenId::EditBuild(Uuid::from_u128(7)))]
+    );
+    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::Back);
+    assert_eq!(effects, vec![Effect::Back(ScreenId::Orders)]);
+    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::ViewBom);
+    assert_eq!(
+        effects,
+        vec![Effect::Navigate(ScreenId::Bom(Uuid::from_u128(7)))]
+    );
+}
+
+#[test]
+fn wrap_keeps_words_and_splits_long_ones() {
+    assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
+    assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+    assert_eq!(wrap("", 5), vec![""]);
+}

@@ -1,0 +1,434 @@
+//! Drawing the build: header, actions, body (configuration, BOM summary, history).
+
+use super::OrderDetailScreen;
+use crate::domain::order::OrderAction;
+use crate::domain::order_view::{HistoryEntry, OrderDetail};
+use crate::theme::Theme;
+use crate::widgets::{draw_loading, error_lines, scrolled_panel, wrap};
+use crate::widgets::{fit_text, inset, panel};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+impl OrderDetailScreen {
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 3 || area.width < 20 {
+            return;
+        }
+        let Some(d) = self.detail.as_deref() else {
+            self.view_placeholder(frame, area, theme);
+            return;
+        };
+        let mut title = format!("Build {} · PO {}", d.build.build_number, d.header.po_number);
+        if self.loading.in_flight() {
+            title.push_str(" (refreshing…)");
+        }
+        let block = panel(&title, theme);
+        let inner = block.inner(area);
+        let inner = inset(inner, 1);
+        let width = usize::from(inner.width);
+
+        let mut top = header_lines(d, width, theme);
+        top.extend(self.action_lines(d, width, theme));
+        if let Some(text) = self.notice.as_ref().or(self.load_error.as_ref()) {
+            top.extend(error_lines(text, width, theme));
+        }
+        let body = body_lines(d, width, theme);
+        scrolled_panel(
+            frame,
+            area,
+            block,
+            inner,
+            top,
+            body,
+            &mut self.scroll,
+            theme,
+        );
+        self.view_dialog(frame, area, theme);
+    }
+
+    pub(super) fn view_placeholder(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let block = panel("Build", theme);
+        let inner = inset(block.inner(area), 1);
+        frame.render_widget(block, area);
+        draw_loading(
+            frame,
+            inner,
+            self.load_error.as_deref(),
+            "… Loading build",
+            theme,
+        );
+    }
+
+    pub(super) fn action_lines(
+        &self,
+        d: &OrderDetail,
+        width: usize,
+        theme: &Theme,
+    ) -> Vec<Line<'static>> {
+        let mut items: Vec<(String, String)> = Vec::new();
+        let moves = self.moves();
+        if !moves.is_empty() {
+            let to: Vec<&str> = moves.iter().map(|s| s.code()).collect();
+            items.push((
+                self.keys.move_.clone(),
+                format!("Move to {}", to.join(" or ")),
+            ));
+        }
+        let overrides = self.overrides();
+        if !overrides.is_empty() {
+            let to: Vec<&str> = overrides.iter().map(|s| s.code()).collect();
+            items.push((
+                self.keys.override_.clone(),
+                format!("Override to {}", to.join(" or ")),
+            ));
+        }
+        if d.actions.contains(&OrderAction::Assign) {
+            items.push((self.keys.assign.clone(), "Assign".to_string()));
+        }
+        if d.actions.contains(&OrderAction::EditConfiguration) {
+            items.push((self.keys.edit.clone(), "Edit configuration".to_string()));
+        }
+        if d.actions.contains(&OrderAction::ApproveBom) {
+            items.push((self.keys.approve_bom.clone(), "Approve BOM".to_string()));
+        }
+        if d.actions.contains(&OrderAction::RegenerateBom) {
+            items.push((
+                self.keys.regenerate_bom.clone(),
+                "Regenerate BOM".to_string(),
+            ));
+        }
+        const LABEL: &str = "Actions      ";
+        let mut lines = Vec::new();
+        let mut spans = vec![Span::styled(LABEL, theme.muted)];
+        if items.is_empty() {
+            spans.push(Span::styled(
+                "none for you in this status (read-only)",
+                theme.muted,
+            ));
+            return vec![Line::from(spans)];
+        }
+        let mut used = LABEL.len();
+        for (i, (key, text)) in items.into_iter().enumerate() {
+            let w = key.chars().count() + 1 + text.chars().count();
+            let sep = if i == 0 { 0 } else { 3 };
+            if i > 0 && used + sep + w > width {
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                spans.push(Span::raw(" ".repeat(LABEL.len())));
+                used = LABEL.len();
+            } else if i > 0 {
+                spans.push(Span::styled(" · ", theme.muted));
+                used += sep;
+            }
+            spans.push(Span::styled(key, theme.key_hint));
+            spans.push(Span::raw(format!(" {text}")));
+            used += w;
+        }
+        lines.push(Line::from(spans));
+        lines
+    }
+}
+
+/// Label widths of the header's two columns.
+pub(super) const LW: usize = 13;
+pub(super) const RW: usize = 11;
+
+/// The header: two columns of label and value.
+pub(super) fn header_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let h = &d.header;
+    let assignee = d
+        .assignee
+        .as_ref()
+        .map_or_else(|| "— unassigned".to_string(), |(_, n)| n.clone());
+    // The right column holds short values; the left one (customer, project) gets the rest.
+    let right_need = RW + assignee.chars().count().max("YYYY-MM-DD HH:MM".len()) + 1;
+    let right_w = right_need.clamp(RW + 17, (width / 2).max(RW + 17));
+    let left_w = width.saturating_sub(right_w).max(LW + 8);
+    let right_w = width.saturating_sub(left_w);
+    let cells: [(&str, String, Style, &str, String); 4] = [
+        (
+            "Status",
+            d.status.title().to_string(),
+            theme.title,
+            "Assignee",
+            assignee,
+        ),
+        (
+            "Customer",
+            h.customer_name.clone(),
+            theme.base,
+            "Want date",
+            h.want_date.format("%Y-%m-%d").to_string(),
+        ),
+        (
+            "Project",
+            h.project_name.clone().unwrap_or_else(|| "—".to_string()),
+            theme.base,
+            "Language",
+            h.order_language.title().to_string(),
+        ),
+        (
+            "Sales person",
+            h.sales_person.clone(),
+            theme.base,
+            "Updated",
+            d.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+        ),
+    ];
+    cells
+        .into_iter()
+        .map(|(l1, v1, s1, l2, v2)| {
+            Line::from(vec![
+                Span::styled(format!("{l1:<LW$}"), theme.muted),
+                Span::styled(
+                    format!(
+                        "{:<w$}",
+                        fit_text(&v1, left_w.saturating_sub(LW + 1)),
+                        w = left_w - LW
+                    ),
+                    s1,
+                ),
+                Span::styled(format!("{l2:<RW$}"), theme.muted),
+                Span::styled(fit_text(&v2, right_w.saturating_sub(RW)), theme.base),
+            ])
+        })
+        .collect()
+}
+
+/// Label/value rows of a section; long values wrap under the value column.
+pub(super) struct Section {
+    lines: Vec<Line<'static>>,
+    width: usize,
+}
+
+pub(super) const INDENT: usize = 2;
+pub(super) const LABEL_W: usize = 13;
+
+impl Section {
+    fn heading(&mut self, text: &str, theme: &Theme) {
+        if !self.lines.is_empty() {
+            self.lines.push(Line::default());
+        }
+        self.lines
+            .push(Line::from(Span::styled(text.to_string(), theme.heading)));
+    }
+
+    fn kv(&mut self, label: &str, value: &str, theme: &Theme) {
+        let value_w = self.width.saturating_sub(INDENT + LABEL_W).max(10);
+        for (i, part) in wrap(value, value_w).into_iter().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            self.lines.push(Line::from(vec![
+                Span::raw(" ".repeat(INDENT)),
+                Span::styled(format!("{label:<LABEL_W$}"), theme.muted),
+                Span::styled(part, theme.base),
+            ]));
+        }
+    }
+
+    /// One line per entry with the label on the first; "None" when there is no entry.
+    fn list(&mut self, label: &str, entries: impl Iterator<Item = String>, theme: &Theme) {
+        let mut any = false;
+        for (i, text) in entries.enumerate() {
+            self.kv(if i == 0 { label } else { "" }, &text, theme);
+            any = true;
+        }
+        if !any {
+            self.kv(label, "None", theme);
+        }
+    }
+
+    fn text(&mut self, text: &str, indent: usize, style: Style) {
+        let w = self.width.saturating_sub(indent).max(10);
+        for part in wrap(text, w) {
+            self.lines.push(Line::from(vec![
+                Span::raw(" ".repeat(indent)),
+                Span::styled(part, style),
+            ]));
+        }
+    }
+}
+
+pub(super) fn transition_text(e: &HistoryEntry) -> String {
+    match e.old_status {
+        None => format!("→ {}", e.new_status),
+        Some(old) if old == e.new_status => format!("{} (status unchanged)", e.new_status),
+        Some(old) => format!("{old} → {}", e.new_status),
+    }
+}
+
+/// Configuration, BOM, history and notes: the part of the screen that scrolls.
+pub(super) fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut s = Section {
+        lines: Vec::new(),
+        width,
+    };
+    let b = &d.build;
+    s.heading("Configuration", theme);
+    let basins = crate::domain::order::basins_of_model(&b.sink_model)
+        .map_or_else(String::new, |n| {
+            format!(", {n} basin{}", if n == 1 { "" } else { "s" })
+        });
+    s.kv(
+        "Model",
+        &format!("{} {}{basins}", b.sink_family.title(), b.sink_model),
+        theme,
+    );
+    s.kv(
+        "Size",
+        &format!("{} x {} in (width x length)", b.sink_width, b.sink_length),
+        theme,
+    );
+    s.kv(
+        "Legs",
+        &format!("{}, {}", b.legs_type.title(), b.legs_model),
+        theme,
+    );
+    s.kv("Feet", b.feet_type.title(), theme);
+    s.kv("Direction", b.workflow_direction.title(), theme);
+    let pegboard = if b.has_pegboard {
+        let colour = b.pegboard_color.map_or("colour not set", |c| c.title());
+        let kind = b
+            .pegboard_type
+            .map_or("type not set", |t| t.title())
+            .to_lowercase();
+        let size = match (b.pegboard_size_type, b.pegboard_width, b.pegboard_length) {
+            (Some(crate::domain::order::PegboardSizeType::Custom), Some(w), Some(l)) => {
+                format!("custom {w} x {l} in")
+            }
+            (Some(crate::domain::order::PegboardSizeType::Custom), _, _) => "custom".to_string(),
+            _ => "same as sink".to_string(),
+        };
+        format!("{colour}, {kind}, {size}")
+    } else {
+        "None".to_string()
+    };
+    s.kv("Pegboard", &pegboard, theme);
+    if b.basins.is_empty() {
+        s.kv("Basins", "None", theme);
+    }
+    for (i, basin) in b.basins.iter().enumerate() {
+        let mut text = format!(
+            "{}: {} {}x{}x{}{}",
+            basin.basin_index,
+            basin.basin_type.title(),
+            basin.basin_width,
+            basin.basin_length,
+            basin.basin_depth,
+            if basin.is_custom_size {
+                " (custom)"
+            } else {
+                ""
+            },
+        );
+        if basin.has_p_trap_drain {
+            text.push_str(", P-trap");
+        }
+        if basin.has_basin_light {
+            text.push_str(", basin light");
+        }
+        s.kv(if i == 0 { "Basins" } else { "" }, &text, theme);
+    }
+    let faucets = b.faucets.iter().map(|f| {
+        format!(
+            "{} x {}, {}",
+            f.quantity,
+            f.faucet_type.title(),
+            f.placement.title().to_lowercase()
+        )
+    });
+    s.list("Faucets", faucets, theme);
+    let sprayers = b.sprayers.iter().map(|sp| {
+        format!(
+            "{} x {}, {}",
+            sp.quantity,
+            sp.sprayer_type.title(),
+            sp.location.title().to_lowercase()
+        )
+    });
+    s.list("Sprayers", sprayers, theme);
+    let accessories = b
+        .accessories
+        .iter()
+        .map(|a| format!("{} x {}", a.quantity, a.assembly_id));
+    s.list("Accessories", accessories, theme);
+
+    s.heading("Bill of materials", theme);
+    match &d.bom {
+        Some(bom) => {
+            let status_style = if bom.status == "APPROVED" {
+                theme.ok
+            } else {
+                theme.warn
+            };
+            s.lines.push(Line::from(vec![
+                Span::raw(" ".repeat(INDENT)),
+                Span::styled(format!("{:<LABEL_W$}", "Version"), theme.muted),
+                Span::raw(format!("{} · ", bom.version)),
+                Span::styled(bom.status.clone(), status_style),
+                Span::raw(format!(" · {} top-level lines", bom.top_level_lines)),
+            ]));
+            match bom.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+                Some(notes) => {
+                    for (i, line) in notes.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                        s.kv(if i == 0 { "Notes" } else { "" }, line, theme);
+                    }
+                }
+                None => s.kv("Notes", "No warnings", theme),
+            }
+        }
+        None => s.kv("Version", "No BOM yet", theme),
+    }
+
+    if let Some(floor) = &d.floor {
+        s.heading("Assembly floor", theme);
+        for (label, text) in floor.lines() {
+            s.kv(label, &text, theme);
+        }
+    }
+
+    s.heading("History (newest first)", theme);
+    let mut history: Vec<&HistoryEntry> = d.history.iter().collect();
+    history.sort_by_key(|e| std::cmp::Reverse(e.timestamp));
+    if history.is_empty() {
+        s.text("No history.", INDENT, theme.muted);
+    }
+    let n = history.len();
+    for (i, e) in history.into_iter().enumerate() {
+        let rail = if i + 1 == n { "  " } else { "│ " };
+        let user_w = 20;
+        s.lines.push(Line::from(vec![
+            Span::styled("● ", theme.focus),
+            Span::styled(
+                e.timestamp.format("%Y-%m-%d %H:%M").to_string(),
+                theme.muted,
+            ),
+            Span::raw("  "),
+            Span::styled(
+                format!("{:<user_w$}", fit_text(&e.user, user_w)),
+                theme.base,
+            ),
+            Span::raw(" "),
+            Span::styled(e.action.clone(), theme.heading),
+        ]));
+        let body_w = width.saturating_sub(4).max(10);
+        let mut parts = vec![(transition_text(e), theme.base)];
+        if let Some(notes) = e.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+            parts.extend(wrap(notes, body_w).into_iter().map(|l| (l, theme.muted)));
+        }
+        for (text, style) in parts {
+            s.lines.push(Line::from(vec![
+                Span::styled(rail, theme.border),
+                Span::raw("  "),
+                Span::styled(text, style),
+            ]));
+        }
+    }
+
+    s.heading("Notes", theme);
+    match d.header.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(notes) => s.text(notes, INDENT, theme.base),
+        None => s.text("No notes.", INDENT, theme.muted),
+    }
+    s.lines
+}

@@ -1,0 +1,270 @@
+//! Sending the writes the dialogs confirm, and taking the replies.
+
+use super::{BomChange, Mode, OrderDetailScreen, ship_mode};
+use crate::db::DbError;
+use crate::domain::lifecycle::{override_reason, pack_shipping, shipping_notes};
+use crate::domain::order::{OrderAction, OrderStatus};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Ctx;
+use crate::widgets::form_field::FormField;
+use crate::widgets::toast::Toast;
+
+impl OrderDetailScreen {
+    pub(super) fn confirm_move(&mut self, ctx: &mut Ctx) -> Command {
+        let Mode::ConfirmMove { targets, index, .. } = &self.mode else {
+            return Command::None;
+        };
+        let Some(to) = targets.get(*index).copied() else {
+            return Command::None;
+        };
+        if to == OrderStatus::Shipped {
+            // T10 asks for its optional fields first.
+            self.mode = ship_mode();
+            return Command::None;
+        }
+        self.transition(to, None, None, ctx)
+    }
+
+    pub(super) fn bom_version(&self) -> Option<i32> {
+        self.detail
+            .as_deref()
+            .and_then(|d| d.bom.as_ref().map(|b| b.version))
+    }
+
+    pub(super) fn confirm_bom(&mut self, ctx: &mut Ctx) -> Command {
+        let Mode::ConfirmBom {
+            change, version, ..
+        } = &self.mode
+        else {
+            return Command::None;
+        };
+        let (change, version) = (*change, *version);
+        let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
+            return Command::None;
+        };
+        let build = d.build.build_number.clone();
+        let order_id = d.id;
+        let (request, success) = match (change, version) {
+            (BomChange::Approve, Some(version)) => (
+                Request::ApproveBom {
+                    token,
+                    order_id,
+                    version,
+                },
+                format!("BOM version {version} of {build} approved"),
+            ),
+            (BomChange::Approve, None) => return Command::None,
+            (BomChange::Regenerate, _) => (
+                Request::RegenerateBom { token, order_id },
+                format!("BOM of {build} regenerated"),
+            ),
+        };
+        self.writing.begin_if_idle(ctx, request, success)
+    }
+
+    pub(super) fn transition(
+        &mut self,
+        to: OrderStatus,
+        note: Option<String>,
+        override_reason: Option<String>,
+        ctx: &mut Ctx,
+    ) -> Command {
+        let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
+            return Command::None;
+        };
+        let build = d.build.build_number.clone();
+        let success = match (&override_reason, to) {
+            (Some(_), _) => format!("{build} moved to {to} (override)"),
+            (None, OrderStatus::Shipped) => format!("{build} shipped"),
+            (None, _) => format!("{build} moved to {to}"),
+        };
+        let request = Request::Transition {
+            token,
+            order_id: d.id,
+            from: d.status,
+            to,
+            note,
+            override_reason,
+        };
+        self.writing.begin_if_idle(ctx, request, success)
+    }
+
+    pub(super) fn submit_form(&mut self, ctx: &mut Ctx) -> Command {
+        if self.writing.in_flight() {
+            return Command::None;
+        }
+        match &mut self.mode {
+            Mode::Ship { form, error } => {
+                if !form.is_last() {
+                    form.next();
+                    return Command::None;
+                }
+                let note = pack_shipping(&form.value(0), &form.value(1));
+                // The server's rules first, so that a refusal keeps what was typed.
+                if let Err(e) = shipping_notes(note.as_deref()) {
+                    *error = Some(e);
+                    return Command::None;
+                }
+                self.transition(OrderStatus::Shipped, note, None, ctx)
+            }
+            Mode::Override { targets, form, .. } => {
+                if !form.is_last() {
+                    form.next();
+                    return Command::None;
+                }
+                let (to, reason_field) = if targets.len() > 1 {
+                    let idx = form.field(0).and_then(FormField::choice_index).unwrap_or(0);
+                    (targets.get(idx).copied(), 1)
+                } else {
+                    (targets.first().copied(), 0)
+                };
+                let reason = match override_reason(&form.value(reason_field)) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        form.set_error(reason_field, e);
+                        form.set_focus(reason_field);
+                        return Command::None;
+                    }
+                };
+                let Some(to) = to else {
+                    return Command::None;
+                };
+                self.transition(to, None, Some(reason), ctx)
+            }
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => Command::None,
+        }
+    }
+
+    pub(super) fn submit_assign(&mut self, ctx: &mut Ctx) -> Command {
+        let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
+            return Command::None;
+        };
+        let Mode::Assign {
+            users,
+            selected,
+            loading: None,
+            ..
+        } = &self.mode
+        else {
+            return Command::None;
+        };
+        let build = d.build.build_number.clone();
+        let current = d.assignee.as_ref().map(|(id, _)| *id);
+        let (assignee, success) = match users.get(*selected) {
+            Some(u) => (Some(u.id), format!("{build} assigned to {}", u.full_name)),
+            // The entry after the users is "Unassign".
+            None if current.is_some() => (None, format!("{build} unassigned")),
+            None => return Command::None,
+        };
+        if assignee.is_some() && assignee == current {
+            self.mode = Mode::Browse;
+            ctx.toast(Toast::info(format!("{build} is already assigned to them")));
+            return Command::None;
+        }
+        let request = Request::Assign {
+            token,
+            order_id: d.id,
+            expected: d.status,
+            assignee,
+        };
+        self.writing.begin_if_idle(ctx, request, success)
+    }
+
+    pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.loading.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::Order(detail)) => {
+                    self.load_error = None;
+                    self.detail = Some(detail);
+                    // A dialog whose action the reloaded build no longer offers would act on stale data.
+                    if !self.mode_still_offered() {
+                        self.mode = Mode::Browse;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if let Mode::Assign {
+            loading,
+            users,
+            selected,
+            error,
+            ..
+        } = &mut self.mode
+            && *loading == Some(reply.id)
+        {
+            *loading = None;
+            match reply.result {
+                Ok(Reply::Users(list)) => {
+                    *users = list.into_iter().filter(|u| u.is_active).collect();
+                    let current = self
+                        .detail
+                        .as_deref()
+                        .and_then(|d| d.assignee.as_ref().map(|(id, _)| *id));
+                    *selected = current
+                        .and_then(|c| users.iter().position(|u| u.id == c))
+                        .unwrap_or(0);
+                }
+                Ok(_) => {}
+                Err(e) => *error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        let Some(success) = self.writing.take(reply.id) else {
+            return Command::None;
+        };
+        match reply.result {
+            Ok(_) => {
+                self.mode = Mode::Browse;
+                self.notice = None;
+                ctx.toast(Toast::info(success));
+                self.reload(ctx)
+            }
+            // Nothing was decided: keep the dialog and what was typed, so the user can try again.
+            Err(e @ DbError::Unavailable(_)) => {
+                self.set_dialog_error(e.user_message());
+                Command::None
+            }
+            Err(e) => {
+                self.mode = Mode::Browse;
+                self.notice = Some(e.user_message());
+                self.reload(ctx)
+            }
+        }
+    }
+
+    pub(super) fn mode_still_offered(&self) -> bool {
+        match &self.mode {
+            Mode::Browse => true,
+            Mode::ConfirmMove { .. } | Mode::Ship { .. } => !self.moves().is_empty(),
+            Mode::Override { .. } => !self.overrides().is_empty(),
+            Mode::Assign { .. } => self.offers(&OrderAction::Assign),
+            // A BOM that changed meanwhile is not the one the user was asked about.
+            Mode::ConfirmBom {
+                change, version, ..
+            } => {
+                let action = match change {
+                    BomChange::Approve => OrderAction::ApproveBom,
+                    BomChange::Regenerate => OrderAction::RegenerateBom,
+                };
+                self.offers(&action) && self.bom_version() == *version
+            }
+        }
+    }
+
+    pub(super) fn set_dialog_error(&mut self, text: String) {
+        match &mut self.mode {
+            Mode::ConfirmMove { error, .. }
+            | Mode::ConfirmBom { error, .. }
+            | Mode::Ship { error, .. }
+            | Mode::Override { error, .. }
+            | Mode::Assign { error, .. } => *error = Some(text),
+            Mode::Browse => self.notice = Some(text),
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! The order queue: a role's builds, searchable, filterable, sortable, page by page.
+//!
+//! Pages are keyset-paginated: PgDn on the last row asks for the page after the server's cursor and
+//! appends it, so the queue never loads the whole table. Every change of view, filter, sort or search
+//! asks for a new first page; replies to superseded requests are dropped by their id.
+
+mod view;
+
+use crate::domain::Role;
+use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
+use crate::keymap::{Action, KeyContext};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::pending::Pending;
+use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::widgets::fit_text;
+use crate::widgets::form_field::FormField;
+use crate::widgets::list_step;
+use ratatui::widgets::TableState;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Rows one PageUp/PageDown moves.
+const PAGE: usize = 10;
+/// Rows one request asks for.
+pub const PAGE_SIZE: u32 = 50;
+/// Typing pauses this long before the search is sent, so a burst of keys costs one request.
+pub const SEARCH_PAUSE: Duration = Duration::from_millis(400);
+/// A build due within this many days is marked "due soon" (the DueSoon filter's window).
+pub const DUE_SOON_DAYS: i32 = 7;
+
+/// A status in the narrow table column; the full title is on the line under the table.
+pub fn short_status(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::OrderCreated => "Created",
+        OrderStatus::PartsSent => "Parts sent",
+        OrderStatus::ReadyForPreQc => "Pre-QC",
+        OrderStatus::ReadyForProduction => "Production",
+        OrderStatus::TestingComplete => "Tested",
+        OrderStatus::PackagingComplete => "Packaged",
+        OrderStatus::ReadyForFinalQc => "Final QC",
+        OrderStatus::ReadyForShip => "To ship",
+        OrderStatus::Shipped => "Shipped",
+    }
+}
+
+fn sort_name(key: SortKey) -> &'static str {
+    match key {
+        SortKey::PoNumber => "PO",
+        SortKey::BuildNumber => "Build",
+        SortKey::Customer => "Customer",
+        SortKey::Model => "Model",
+        SortKey::Status => "Status",
+        SortKey::WantDate => "Want date",
+        SortKey::Assignee => "Assignee",
+    }
+}
+
+/// What "My work" holds for a role (workflow.md section 1).
+fn my_work_scope(role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::ProcurementSpecialist) => "order created, parts sent",
+        Some(Role::QcPerson) => "Pre-QC and Final QC",
+        Some(Role::Assembler) => "production, mine or unassigned",
+        Some(Role::ServiceDepartment) => "no builds",
+        Some(Role::ProductionCoordinator | Role::Admin) | None => "all builds",
+    }
+}
+
+/// The text marker of a build's urgency; shipped builds are never late.
+pub fn due_marker(row: &OrderRow) -> Option<&'static str> {
+    if row.status == OrderStatus::Shipped {
+        None
+    } else if row.days_left < 0 {
+        Some("OVERDUE")
+    } else if row.days_left <= DUE_SOON_DAYS {
+        Some("due soon")
+    } else {
+        None
+    }
+}
+
+fn days_cell(row: &OrderRow) -> String {
+    if row.status == OrderStatus::Shipped {
+        return "—".to_string();
+    }
+    match due_marker(row) {
+        Some(marker) => format!("{} {marker}", row.days_left),
+        None => row.days_left.to_string(),
+    }
+}
+
+/// How far the want date is, in words, for the line under the table.
+fn due_words(row: &OrderRow) -> String {
+    match row.days_left {
+        _ if row.status == OrderStatus::Shipped => "shipped".to_string(),
+        d if d < -1 => format!("OVERDUE by {} days", -d),
+        -1 => "OVERDUE by 1 day".to_string(),
+        0 => "due today".to_string(),
+        1 => "due tomorrow".to_string(),
+        d => format!("due in {d} days"),
+    }
+}
+
+/// A name for a narrow column: "Sam Brennan", else "S. Brennan", else the surname alone.
+fn short_name(name: &str, width: usize) -> String {
+    if name.chars().count() <= width {
+        return name.to_string();
+    }
+    let mut words = name.split_whitespace();
+    match (words.next(), words.next_back()) {
+        (Some(first), Some(last)) => {
+            let initial: String = first.chars().take(1).collect();
+            let short = format!("{initial}. {last}");
+            if short.chars().count() <= width {
+                short
+            } else {
+                fit_text(last, width)
+            }
+        }
+        _ => fit_text(name, width),
+    }
+}
+
+/// The open search field.
+struct Search {
+    field: FormField,
+    /// Set by the first tick after a key; the search goes out once the typing has paused.
+    typed_at: Option<Instant>,
+    dirty: bool,
+}
+
+pub struct OrdersScreen {
+    role: Option<Role>,
+    /// The query of the rows shown (or being loaded); `after` is always `None` here.
+    query: OrderQuery,
+    rows: Vec<OrderRow>,
+    /// The cursor of the page after the last one shown.
+    next: Option<String>,
+    table: TableState,
+    loading: Pending,
+    loading_more: Pending,
+    /// Move the cursor onto the first appended row when the next page arrives.
+    advance_on_more: bool,
+    /// A first page has arrived; before that an empty table means "loading", not "empty".
+    loaded: bool,
+    error: Option<String>,
+    search: Option<Search>,
+    /// Keeps the same build selected across a reload.
+    select_after_load: Option<Uuid>,
+    view_key: String,
+    clear_key: String,
+}
+
+impl OrdersScreen {
+    /// The queue with the role's default view, and the request for its first page.
+    pub fn open(ctx: &mut Ctx) -> (OrdersScreen, Command) {
+        let mut s = OrdersScreen {
+            role: ctx.session().map(|s| s.user.role),
+            query: OrderQuery {
+                view: QueueView::MyWork,
+                limit: PAGE_SIZE,
+                ..OrderQuery::default()
+            },
+            rows: Vec::new(),
+            next: None,
+            table: TableState::default(),
+            loading: Pending::new(),
+            loading_more: Pending::new(),
+            advance_on_more: false,
+            loaded: false,
+            error: None,
+            search: None,
+            select_after_load: None,
+            view_key: ctx
+                .keymap()
+                .key_label(KeyContext::Queue, Action::ToggleView),
+            clear_key: ctx
+                .keymap()
+                .key_label(KeyContext::Queue, Action::ClearFilters),
+        };
+        let cmd = s.reload(ctx);
+        (s, cmd)
+    }
+
+    pub fn title(&self) -> &'static str {
+        "Orders"
+    }
+
+    pub fn rows(&self) -> &[OrderRow] {
+        &self.rows
+    }
+
+    pub fn query(&self) -> &OrderQuery {
+        &self.query
+    }
+
+    pub fn selected(&self) -> Option<&OrderRow> {
+        self.table.selected().and_then(|i| self.rows.get(i))
+    }
+
+    pub fn is_searching(&self) -> bool {
+        self.search.is_some()
+    }
+
+    pub fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.search.is_some() {
+            vec![
+                KeyContext::TextInput,
+                KeyContext::SearchField,
+                KeyContext::Queue,
+                KeyContext::List,
+            ]
+        } else {
+            vec![KeyContext::Queue, KeyContext::List]
+        }
+    }
+
+    /// True when a filter narrows the queue, so an empty result means "nothing matches".
+    fn filtered(&self) -> bool {
+        !self.query.search.trim().is_empty()
+            || self.query.status.is_some()
+            || self.query.due != DueFilter::Any
+    }
+
+    /// Asks for the first page of the current query; a page still on its way is superseded.
+    fn reload(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        if self.select_after_load.is_none() {
+            self.select_after_load = self.selected().map(|r| r.id);
+        }
+        self.query.after = None;
+        let (id, cmd) = ctx.request(Request::ListOrders {
+            token,
+            query: Box::new(self.query.clone()),
+        });
+        self.loading.wait(id);
+        self.loading_more.clear();
+        self.advance_on_more = false;
+        cmd
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) -> Command {
+        if self.loading.in_flight() || self.loading_more.in_flight() {
+            return Command::None;
+        }
+        let (Some(cursor), Some(token)) = (self.next.clone(), ctx.token()) else {
+            return Command::None;
+        };
+        let query = OrderQuery {
+            after: Some(cursor),
+            ..self.query.clone()
+        };
+        let (id, cmd) = ctx.request(Request::ListOrders {
+            token,
+            query: Box::new(query),
+        });
+        self.loading_more.wait(id);
+        self.advance_on_more = true;
+        cmd
+    }
+
+    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(s) = &mut self.search
+                    && s.field.type_char(c)
+                {
+                    s.dirty = true;
+                    s.typed_at = None;
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(s) = &mut self.search
+                    && s.field.paste(&text)
+                {
+                    s.dirty = true;
+                    s.typed_at = None;
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        let Some(s) = &mut self.search else {
+            return Command::None;
+        };
+        if !s.dirty {
+            return Command::None;
+        }
+        let since = *s.typed_at.get_or_insert(now);
+        if now.saturating_duration_since(since) < SEARCH_PAUSE {
+            return Command::None;
+        }
+        self.apply_search(ctx)
+    }
+
+    /// Sends the typed search if it differs from the one shown.
+    fn apply_search(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(s) = &mut self.search else {
+            return Command::None;
+        };
+        s.dirty = false;
+        s.typed_at = None;
+        let text = s.field.value().trim().to_string();
+        if text == self.query.search {
+            return Command::None;
+        }
+        self.query.search = text;
+        self.reload(ctx)
+    }
+
+    fn move_selection(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let n = self.rows.len();
+        if n == 0 {
+            return Command::None;
+        }
+        let cur = self.table.selected().unwrap_or(0).min(n - 1);
+        let at_end = cur + 1 == n;
+        let next = list_step(action, cur, n, PAGE).unwrap_or(cur);
+        self.table.select(Some(next));
+        if at_end && matches!(action, Action::PageDown | Action::Down) {
+            return self.load_more(ctx);
+        }
+        Command::None
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if let Some(s) = &mut self.search {
+            match action {
+                Action::Search => {
+                    let cmd = self.apply_search(ctx);
+                    self.search = None;
+                    return cmd;
+                }
+                Action::ClearSearch => {
+                    self.search = None;
+                    if self.query.search.is_empty() {
+                        return Command::None;
+                    }
+                    self.query.search.clear();
+                    return self.reload(ctx);
+                }
+                other => {
+                    let before = s.field.value();
+                    if s.field.edit(other) {
+                        if s.field.value() != before {
+                            s.dirty = true;
+                            s.typed_at = None;
+                        }
+                        return Command::None;
+                    }
+                }
+            }
+        }
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => self.move_selection(action, ctx),
+            Action::Open => {
+                if let Some(r) = self.selected() {
+                    ctx.emit(Effect::Navigate(ScreenId::OrderDetail(r.id)));
+                }
+                Command::None
+            }
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::Home));
+                Command::None
+            }
+            Action::Refresh => self.reload(ctx),
+            Action::Search => {
+                let mut field = FormField::text("Search").with_max_len(100);
+                field.set_value(&self.query.search);
+                self.search = Some(Search {
+                    field,
+                    typed_at: None,
+                    dirty: false,
+                });
+                Command::None
+            }
+            Action::ToggleView => {
+                self.query.view = match self.query.view {
+                    QueueView::MyWork => QueueView::All,
+                    QueueView::All => QueueView::MyWork,
+                };
+                self.reload(ctx)
+            }
+            Action::StatusFilter | Action::StatusFilterBack => {
+                // Cycles "any" → each status → "any".
+                let all = OrderStatus::ALL;
+                let pos = self
+                    .query
+                    .status
+                    .and_then(|s| all.iter().position(|x| *x == s));
+                let n = all.len() + 1;
+                let idx = pos.map_or(0, |p| p + 1);
+                let idx = if action == Action::StatusFilter {
+                    (idx + 1) % n
+                } else {
+                    (idx + n - 1) % n
+                };
+                self.query.status = idx.checked_sub(1).and_then(|i| all.get(i).copied());
+                self.reload(ctx)
+            }
+            Action::DueFilter => {
+                self.query.due = match self.query.due {
+                    DueFilter::Any => DueFilter::Overdue,
+                    DueFilter::Overdue => DueFilter::DueSoon,
+                    DueFilter::DueSoon => DueFilter::Any,
+                };
+                self.reload(ctx)
+            }
+            Action::SortNext => {
+                let pos = SortKey::ALL
+                    .iter()
+                    .position(|k| *k == self.query.sort)
+                    .unwrap_or(0);
+                self.query.sort = SortKey::ALL[(pos + 1) % SortKey::ALL.len()];
+                self.query.descending = false;
+                self.reload(ctx)
+            }
+            Action::SortReverse => {
+                self.query.descending = !self.query.descending;
+                self.reload(ctx)
+            }
+            Action::ClearFilters => {
+                if !self.filtered() {
+                    return Command::None;
+                }
+                self.query.search.clear();
+                self.query.status = None;
+                self.query.due = DueFilter::Any;
+                self.reload(ctx)
+            }
+            _ => Command::None,
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply) -> Command {
+        if self.loading.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::Orders(page)) => {
+                    self.error = None;
+                    self.loaded = true;
+                    self.rows = page.rows;
+                    self.next = page.next;
+                    let keep = self.select_after_load.take();
+                    let idx = keep
+                        .and_then(|id| self.rows.iter().position(|r| r.id == id))
+                        .unwrap_or(0);
+                    self.table
+                        .select((!self.rows.is_empty()).then(|| idx.min(self.rows.len() - 1)));
+                    *self.table.offset_mut() = 0;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.select_after_load = None;
+                    self.error = Some(e.user_message());
+                }
+            }
+        } else if self.loading_more.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::Orders(page)) => {
+                    self.error = None;
+                    let before = self.rows.len();
+                    // A build that moved between pages must not show twice.
+                    for r in page.rows {
+                        if !self.rows.iter().any(|x| x.id == r.id) {
+                            self.rows.push(r);
+                        }
+                    }
+                    self.next = page.next;
+                    if self.advance_on_more && self.rows.len() > before {
+                        self.table.select(Some(before));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => self.error = Some(e.user_message()),
+            }
+            self.advance_on_more = false;
+        }
+        Command::None
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,297 @@
+//! Drawing the queue: filters, the table of builds and the info lines.
+
+use super::{
+    OrdersScreen, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
+    sort_name,
+};
+use crate::domain::Role;
+use crate::domain::order::{DueFilter, OrderStatus, QueueView, SortKey};
+use crate::theme::Theme;
+use crate::widgets::{empty_table_row, list_screen_rows};
+use crate::widgets::{fit_text, panel};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row};
+
+impl OrdersScreen {
+    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 4 || area.width < 10 {
+            return;
+        }
+        let [filter_area, table_area, info_area] = list_screen_rows(area);
+        self.view_filters(frame, filter_area, theme);
+        self.view_table(frame, table_area, theme);
+        self.view_info(frame, info_area, theme);
+    }
+
+    pub(super) fn view_filters(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if let Some(s) = &mut self.search {
+            let label_w = u16::try_from(s.field.label().chars().count()).unwrap_or(0);
+            let input_w = area.width.saturating_sub(label_w + 6).min(40);
+            // Indented like the filter line it replaces.
+            let area = Rect::new(
+                area.x.saturating_add(1),
+                area.y,
+                area.width.saturating_sub(1),
+                area.height,
+            );
+            s.field.render(frame, area, theme, true, label_w, input_w);
+            let used = label_w + input_w + 6;
+            if area.width > used + 2 {
+                let hint = Rect::new(area.x + used + 1, area.y, area.width - used - 1, 1);
+                frame.render_widget(
+                    Paragraph::new(Span::styled("filters as you type", theme.muted)),
+                    hint,
+                );
+            }
+            return;
+        }
+        let value = |text: String, active: bool| {
+            Span::styled(text, if active { theme.focus } else { theme.base })
+        };
+        let label = |text: &'static str| Span::styled(text, theme.muted);
+        let q = &self.query;
+        let view = match q.view {
+            QueueView::MyWork => "My work",
+            QueueView::All => "All",
+        };
+        let status = q.status.map_or("any", short_status);
+        let due = match q.due {
+            DueFilter::Any => "any",
+            DueFilter::Overdue => "OVERDUE",
+            DueFilter::DueSoon => "due soon",
+        };
+        let arrow = if q.descending { "▼" } else { "▲" };
+        let mut spans = vec![
+            label(" View: "),
+            value(view.to_string(), q.view == QueueView::All),
+            label("   Status: "),
+            value(status.to_string(), q.status.is_some()),
+            label("   Due: "),
+            value(due.to_string(), q.due != DueFilter::Any),
+            label("   Sort: "),
+            value(format!("{} {arrow}", sort_name(q.sort)), false),
+        ];
+        if !q.search.is_empty() {
+            spans.push(label("   Search: "));
+            spans.push(value(format!("\"{}\"", fit_text(&q.search, 18)), true));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    pub(super) fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut title = match self.query.view {
+            QueueView::MyWork => format!("My work: {}", my_work_scope(self.role)),
+            QueueView::All => "All builds".to_string(),
+        };
+        if self.loading.in_flight() {
+            title.push_str(" (loading…)");
+        }
+        // One column of air before the right border.
+        let block = panel(&title, theme).padding(Padding::right(1));
+        let inner = block.inner(area);
+        let sort_col = SortKey::ALL.iter().position(|k| *k == self.query.sort);
+        let arrow = if self.query.descending {
+            " ▼"
+        } else {
+            " ▲"
+        };
+        let headers = [
+            "PO",
+            "Build",
+            "Customer",
+            "Model",
+            "Status",
+            "Want",
+            "Assignee",
+            "Days left",
+        ];
+        let header = Row::new(headers.iter().enumerate().map(|(i, h)| {
+            let text = if Some(i) == sort_col {
+                format!("{h}{arrow}")
+            } else {
+                (*h).to_string()
+            };
+            Cell::from(Span::styled(text, theme.heading))
+        }));
+        // Columns fit their content within bounds (the floors keep an empty table's header steady);
+        // the customer takes what is left.
+        let widest = |values: &mut dyn Iterator<Item = usize>, header: usize| {
+            values.max().unwrap_or(0).max(header)
+        };
+        let head_w =
+            |i: usize| headers[i].chars().count() + if Some(i) == sort_col { 2 } else { 0 };
+        let clamp = |w: usize, lo: u16, hi: u16| u16::try_from(w).unwrap_or(hi).clamp(lo, hi);
+        let w_po = clamp(
+            widest(
+                &mut self.rows.iter().map(|r| r.po_number.chars().count()),
+                head_w(0),
+            ),
+            7,
+            12,
+        );
+        let w_build = clamp(
+            widest(
+                &mut self.rows.iter().map(|r| r.build_number.chars().count()),
+                head_w(1),
+            ),
+            7,
+            12,
+        );
+        let w_model = clamp(
+            widest(
+                &mut self.rows.iter().map(|r| r.sink_model.chars().count()),
+                head_w(3),
+            ),
+            5,
+            8,
+        );
+        let w_status = clamp(
+            widest(
+                &mut self
+                    .rows
+                    .iter()
+                    .map(|r| short_status(r.status).chars().count()),
+                head_w(4),
+            ),
+            8,
+            10,
+        );
+        let w_want = clamp(head_w(5), 6, 8);
+        let w_assignee = clamp(
+            widest(
+                &mut self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.assignee.as_ref())
+                    .map(|a| a.chars().count()),
+                head_w(6),
+            ),
+            8,
+            10,
+        );
+        let w_days = clamp(
+            widest(
+                &mut self.rows.iter().map(|r| days_cell(r).chars().count()),
+                head_w(7),
+            ),
+            9,
+            12,
+        );
+        let fixed = w_po + w_build + w_model + w_status + w_want + w_assignee + w_days + 7 + 2;
+        let w_customer = inner.width.saturating_sub(fixed).max(8);
+        let rows = self.rows.iter().map(|r| {
+            let marker = due_marker(r);
+            let days_style = match marker {
+                Some("OVERDUE") => theme.error,
+                Some(_) => theme.warn,
+                None => theme.base,
+            };
+            let row_style = if r.status == OrderStatus::Shipped {
+                theme.disabled
+            } else {
+                Style::new()
+            };
+            let assignee = r.assignee.as_deref().map_or_else(
+                || Span::styled("—", theme.muted),
+                |a| Span::raw(short_name(a, usize::from(w_assignee))),
+            );
+            Row::new(vec![
+                Cell::from(fit_text(&r.po_number, usize::from(w_po))),
+                Cell::from(fit_text(&r.build_number, usize::from(w_build))),
+                Cell::from(fit_text(&r.customer_name, usize::from(w_customer))),
+                Cell::from(fit_text(&r.sink_model, usize::from(w_model))),
+                Cell::from(short_status(r.status)),
+                Cell::from(r.want_date.format("%d %b").to_string()),
+                Cell::from(assignee),
+                Cell::from(Span::styled(days_cell(r), days_style)),
+            ])
+            .style(row_style)
+        });
+        let widths = [
+            w_po, w_build, w_customer, w_model, w_status, w_want, w_assignee, w_days,
+        ]
+        .map(Constraint::Length);
+        let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
+        frame.render_stateful_widget(table, area, &mut self.table);
+        if self.rows.is_empty() && self.loaded && !self.loading.in_flight() {
+            let (text, hint) = if self.filtered() {
+                (
+                    "No builds match.",
+                    format!("Press {} to clear the filters.", self.clear_key),
+                )
+            } else if self.query.view == QueueView::MyWork {
+                // Coordinators and admins already see every build in My work.
+                let hint = match self.role {
+                    Some(Role::ProductionCoordinator | Role::Admin) => String::new(),
+                    _ => format!("Press {} to see all builds.", self.view_key),
+                };
+                ("No builds in your queue.", hint)
+            } else {
+                ("No builds.", String::new())
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.base)),
+                empty_table_row(inner, 2),
+            );
+            frame.render_widget(
+                Paragraph::new(Span::styled(hint, theme.muted)),
+                empty_table_row(inner, 3),
+            );
+        }
+    }
+
+    pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let first = if let Some(r) = self.selected() {
+            let mut spans = vec![
+                Span::styled(" ▶ ", theme.focus),
+                Span::styled(
+                    format!(
+                        "{} · {} · {}",
+                        r.build_number,
+                        fit_text(&r.customer_name, 30),
+                        r.status.title(),
+                    ),
+                    theme.base,
+                ),
+            ];
+            if r.status != OrderStatus::Shipped {
+                let style = match due_marker(r) {
+                    Some("OVERDUE") => theme.error,
+                    Some(_) => theme.warn,
+                    None => theme.base,
+                };
+                spans.push(Span::raw(" · "));
+                spans.push(Span::styled(due_words(r), style));
+            }
+            Line::from(spans)
+        } else if self.loading.in_flight() && !self.loaded {
+            Line::from(Span::styled(" … Loading builds", theme.muted))
+        } else {
+            Line::default()
+        };
+        let second = if let Some(e) = &self.error {
+            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
+        } else if self.loading_more.in_flight() {
+            Line::from(Span::styled(
+                format!(" {} shown · … Loading more builds", self.rows.len()),
+                theme.muted,
+            ))
+        } else if !self.rows.is_empty() {
+            let n = self.rows.len();
+            let text = if self.next.is_some() {
+                format!(" {n} shown · more: PgDn on the last row loads the next page")
+            } else if n == 1 {
+                " 1 build".to_string()
+            } else {
+                format!(" {n} builds")
+            };
+            Line::from(Span::styled(text, theme.muted))
+        } else {
+            Line::default()
+        };
+        crate::widgets::info_rows(frame, area, first, second);
+    }
+}

@@ -1,0 +1,106 @@
+//! What the screens' unit tests share: a signed-in session for a role, a [`Harness`] that drives a
+//! screen's `update` (keys, replies) and collects the requests and effects it issues, and fixtures.
+//!
+//! Screens have no common trait, so the harness is handed the screen's `update` as a function:
+//!
+//! ```ignore
+//! let mut h = Harness::new(Role::Assembler);
+//! let (mut s, reqs) = h.open(|ctx| OrdersScreen::open(ctx));
+//! let (reqs, effects) = h.act(&mut s, OrdersScreen::update, Action::Down);
+//! h.reply(&mut s, OrdersScreen::update, &reqs[0], Ok(Reply::Done));
+//! ```
+
+use crate::db::DbError;
+use crate::domain::Role;
+use crate::domain::session::Session;
+use crate::domain::user::UserSummary;
+use crate::keymap::{Action, Keymap};
+use crate::msg::{Command, DbReply, DbRequest, Reply};
+use crate::screens::{Ctx, Effect, IdGen, ScreenMsg};
+use chrono::NaiveDateTime;
+use uuid::Uuid;
+
+/// A session of user "u" (U Ser) with `role`, token "t".
+pub(crate) fn session(role: Role) -> Session {
+    Session {
+        token: "t".into(),
+        user: UserSummary {
+            id: Uuid::nil(),
+            username: "u".into(),
+            full_name: "U Ser".into(),
+            initials: "US".into(),
+            role,
+            is_active: true,
+            last_login_at: None,
+            must_change_password: false,
+        },
+        expires_at: NaiveDateTime::default(),
+    }
+}
+
+/// The database requests in a command, in order.
+pub(crate) fn requests(cmd: Command) -> Vec<DbRequest> {
+    match cmd {
+        Command::Db(r) => vec![r],
+        Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
+        Command::None | Command::Quit => Vec::new(),
+    }
+}
+
+/// A screen's `update`, e.g. `OrdersScreen::update`.
+pub(crate) type Update<S> = fn(&mut S, ScreenMsg, &mut Ctx) -> Command;
+
+/// What one step issued: the database requests and the effects for the shell.
+pub(crate) type Issued = (Vec<DbRequest>, Vec<Effect>);
+
+/// The shell's side of a screen under test: request ids, the default keymap and the session.
+pub(crate) struct Harness {
+    pub ids: IdGen,
+    pub km: Keymap,
+    pub session: Session,
+}
+
+impl Harness {
+    pub fn new(role: Role) -> Harness {
+        Harness {
+            ids: IdGen::default(),
+            km: Keymap::default(),
+            session: session(role),
+        }
+    }
+
+    /// Runs `f` with a fresh context and collects what it issued.
+    pub fn run(&mut self, f: impl FnOnce(&mut Ctx) -> Command) -> Issued {
+        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
+        let cmd = f(&mut ctx);
+        (requests(cmd), ctx.into_effects())
+    }
+
+    /// Opens a screen (`|ctx| XScreen::open(.., ctx)`); returns it with the requests it sent.
+    pub fn open<S>(&mut self, f: impl FnOnce(&mut Ctx) -> (S, Command)) -> (S, Vec<DbRequest>) {
+        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
+        let (s, cmd) = f(&mut ctx);
+        (s, requests(cmd))
+    }
+
+    /// Sends `msg` to the screen.
+    pub fn send<S>(&mut self, s: &mut S, update: Update<S>, msg: ScreenMsg) -> Issued {
+        self.run(|ctx| update(s, msg, ctx))
+    }
+
+    /// Presses the key bound to `action`.
+    pub fn act<S>(&mut self, s: &mut S, update: Update<S>, action: Action) -> Issued {
+        self.send(s, update, ScreenMsg::Action(action))
+    }
+
+    /// Answers `req` with `result`.
+    pub fn reply<S>(
+        &mut self,
+        s: &mut S,
+        update: Update<S>,
+        req: &DbRequest,
+        result: Result<Reply, DbError>,
+    ) -> Issued {
+        self.send(s, update, ScreenMsg::Db(DbReply { id: req.id, result }))
+    }
+}

@@ -1,7 +1,8 @@
 //! The wizard's update, driven with actions and fake replies.
 #![allow(clippy::panic)]
 
-use super::state::{BasinDraft, BasinSize, FaucetDraft, HeaderDraft};
+use super::state::build::BasinDraft;
+use super::state::{BasinSize, FaucetDraft, HeaderDraft};
 use super::*;
 use crate::db::DbError;
 use crate::domain::bom::PreviewLine;
@@ -9,10 +10,15 @@ use crate::domain::order::{
     BasinType, BuildConfig, CreatedOrder, DocumentLanguage, FaucetType, FeetType, LegsType,
     NumberCheck, OrderDetail, OrderHeader, OrderRow, WizardContext,
 };
+use crate::domain::order::{NewOrder, OrderStatus};
+use crate::domain::order_rules as rules;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
+use crate::keymap::Action;
 use crate::msg::DbRequest;
+use crate::msg::{DbReply, Reply};
 use crate::screens::IdGen;
+use crate::screens::{Effect, ScreenId};
 use crossterm::event::KeyEvent;
 
 fn today() -> NaiveDate {

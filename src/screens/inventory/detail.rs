@@ -111,25 +111,58 @@ pub(super) fn detail_rows<'a>(rows: Vec<Row>, w: usize, theme: &Theme) -> Vec<Li
     lines
 }
 
+/// What a part and an assembly both record.
+struct Record<'r> {
+    id: &'r str,
+    name: &'r str,
+    kind: &'static str,
+    type_code: &'static str,
+    status: &'static str,
+    description: &'r Option<String>,
+    photo: &'r Option<String>,
+    drawing: &'r Option<String>,
+    created: Option<NaiveDateTime>,
+    updated: Option<NaiveDateTime>,
+}
+
+/// Id, name, kind, type and status; then the kind's `own` rows; then description, photo, drawing and dates.
+fn record_rows(r: Record<'_>, own: Vec<Row>) -> Vec<Row> {
+    let mut rows = vec![
+        Row::Always("Id", text(r.id)),
+        Row::Always("Name", text(r.name)),
+        Row::Always("Kind", text(r.kind)),
+        Row::Always("Type", text(r.type_code)),
+        Row::Always("Status", text(r.status)),
+    ];
+    rows.extend(own);
+    rows.extend([
+        Row::Optional("Description", r.description.clone()),
+        Row::Optional("Photo", r.photo.clone()),
+        Row::Optional("Drawing", r.drawing.clone()),
+        Row::Optional("Created", date(r.created)),
+        Row::Optional("Updated", date(r.updated)),
+    ]);
+    rows
+}
+
 pub(super) fn part_lines<'a>(p: &PartRecord, w: usize, theme: &Theme) -> Vec<Line<'a>> {
-    detail_rows(
-        vec![
-            Row::Always("Id", text(&p.id)),
-            Row::Always("Name", text(&p.name)),
-            Row::Always("Kind", text("Part")),
-            Row::Always("Type", text(p.part_type.code())),
-            Row::Always("Status", text(p.status.code())),
-            Row::Optional("Mfr part no.", p.manufacturer_part_number.clone()),
-            Row::Optional("Manufacturer", p.manufacturer_info.clone()),
-            Row::Optional("Description", p.description.clone()),
-            Row::Optional("Photo", p.photo_url.clone()),
-            Row::Optional("Drawing", p.technical_drawing_url.clone()),
-            Row::Optional("Created", date(p.created_at)),
-            Row::Optional("Updated", date(p.updated_at)),
-        ],
-        w,
-        theme,
-    )
+    let record = Record {
+        id: &p.id,
+        name: &p.name,
+        kind: "Part",
+        type_code: p.part_type.code(),
+        status: p.status.code(),
+        description: &p.description,
+        photo: &p.photo_url,
+        drawing: &p.technical_drawing_url,
+        created: p.created_at,
+        updated: p.updated_at,
+    };
+    let own = vec![
+        Row::Optional("Mfr part no.", p.manufacturer_part_number.clone()),
+        Row::Optional("Manufacturer", p.manufacturer_info.clone()),
+    ];
+    detail_rows(record_rows(record, own), w, theme)
 }
 
 pub(super) fn assembly_lines<'a>(
@@ -138,35 +171,34 @@ pub(super) fn assembly_lines<'a>(
     w: usize,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
-    detail_rows(
-        vec![
-            Row::Always("Id", text(&asm.id)),
-            Row::Always("Name", text(&asm.name)),
-            Row::Always("Kind", text("Assembly")),
-            Row::Always("Type", text(asm.assembly_type.code())),
-            Row::Always("Status", text(asm.status.code())),
-            Row::Always(
-                "Category",
-                category_text(browse, asm.category_code.as_deref()),
-            ),
-            Row::Always(
-                "Subcategory",
-                category_text(browse, asm.subcategory_code.as_deref()),
-            ),
-            Row::Always("Can be ordered", yes_no(asm.can_order).map(str::to_string)),
-            Row::Always("Kit", yes_no(asm.is_kit).map(str::to_string)),
-            Row::Optional("Kit components", asm.kit_components.clone()),
-            Row::Optional("QR data", asm.qr_data.clone()),
-            Row::Optional("Work instr.", asm.work_instruction.clone()),
-            Row::Optional("Description", asm.description.clone()),
-            Row::Optional("Photo", asm.photo_url.clone()),
-            Row::Optional("Drawing", asm.technical_drawing_url.clone()),
-            Row::Optional("Created", date(asm.created_at)),
-            Row::Optional("Updated", date(asm.updated_at)),
-        ],
-        w,
-        theme,
-    )
+    let record = Record {
+        id: &asm.id,
+        name: &asm.name,
+        kind: "Assembly",
+        type_code: asm.assembly_type.code(),
+        status: asm.status.code(),
+        description: &asm.description,
+        photo: &asm.photo_url,
+        drawing: &asm.technical_drawing_url,
+        created: asm.created_at,
+        updated: asm.updated_at,
+    };
+    let own = vec![
+        Row::Always(
+            "Category",
+            category_text(browse, asm.category_code.as_deref()),
+        ),
+        Row::Always(
+            "Subcategory",
+            category_text(browse, asm.subcategory_code.as_deref()),
+        ),
+        Row::Always("Can be ordered", yes_no(asm.can_order).map(str::to_string)),
+        Row::Always("Kit", yes_no(asm.is_kit).map(str::to_string)),
+        Row::Optional("Kit components", asm.kit_components.clone()),
+        Row::Optional("QR data", asm.qr_data.clone()),
+        Row::Optional("Work instr.", asm.work_instruction.clone()),
+    ];
+    detail_rows(record_rows(record, own), w, theme)
 }
 
 /// The detail of one part or assembly, with its pane title.

@@ -10,6 +10,7 @@ use crate::domain::Role;
 use crate::domain::inventory::{Browse, BuildUse, CatalogUse, Item};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::selection::{PAGE, moved};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
@@ -18,8 +19,6 @@ use crate::widgets::tree::TreeState;
 use ratatui::text::Line;
 use uuid::Uuid;
 
-/// Rows one PageUp/PageDown moves.
-const PAGE: usize = 10;
 /// Width of the labels in the detail pane.
 const LABEL_W: usize = 15;
 /// Shown for an empty catalog field.
@@ -338,12 +337,12 @@ impl InventoryScreen {
         let cur = w.selected.min(n.saturating_sub(1));
         match action {
             Action::Close => self.where_used = None,
-            Action::Up => w.selected = cur.saturating_sub(1),
-            Action::Down => w.selected = (cur + 1).min(n.saturating_sub(1)),
-            Action::PageUp => w.selected = cur.saturating_sub(PAGE),
-            Action::PageDown => w.selected = (cur + PAGE).min(n.saturating_sub(1)),
-            Action::First => w.selected = 0,
-            Action::Last => w.selected = n.saturating_sub(1),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last => w.selected = moved(cur, n, action),
             Action::Open => match targets.get(cur) {
                 Some(Target::Assembly(a)) => {
                     let a = *a;
@@ -449,16 +448,7 @@ fn move_in_results(s: &mut Search, action: Action) {
     if n == 0 {
         return;
     }
-    let cur = s.selected.min(n - 1);
-    s.selected = match action {
-        Action::Up => cur.saturating_sub(1),
-        Action::Down => (cur + 1).min(n - 1),
-        Action::PageUp => cur.saturating_sub(PAGE),
-        Action::PageDown => (cur + PAGE).min(n - 1),
-        Action::First => 0,
-        Action::Last => n - 1,
-        _ => cur,
-    };
+    s.selected = moved(s.selected.min(n - 1), n, action);
 }
 
 #[cfg(test)]

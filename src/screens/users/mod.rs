@@ -9,6 +9,7 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::selection::moved;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -21,8 +22,6 @@ const F_INITIALS: usize = 2;
 const F_ROLE: usize = 3;
 const F_PASSWORD: usize = 4;
 
-/// Rows one PageUp/PageDown moves.
-const PAGE: usize = 10;
 
 /// A role in the narrow table column; the full title is on the detail line.
 fn short_role(role: Role) -> &'static str {
@@ -222,16 +221,7 @@ impl UsersScreen {
             return;
         }
         let cur = self.table.selected().unwrap_or(0);
-        let next = match action {
-            Action::Up => cur.saturating_sub(1),
-            Action::Down => (cur + 1).min(n - 1),
-            Action::PageUp => cur.saturating_sub(PAGE),
-            Action::PageDown => (cur + PAGE).min(n - 1),
-            Action::First => 0,
-            Action::Last => n - 1,
-            _ => cur,
-        };
-        self.table.select(Some(next));
+        self.table.select(Some(moved(cur, n, action)));
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {

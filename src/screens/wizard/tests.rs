@@ -115,6 +115,18 @@ impl T {
         self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
     }
 
+    /// Drops the draft saves sent so far and answers both builds' BOM previews.
+    fn previews_ready(&mut self) {
+        self.sent
+            .retain(|r| !matches!(r.kind, Request::SaveDraft { .. }));
+        for _ in 0..2 {
+            self.answer(
+                |r| matches!(r, Request::PreviewBom { .. }),
+                Ok(Reply::BomPreview(preview())),
+            );
+        }
+    }
+
     fn context(&mut self, draft: Option<serde_json::Value>) {
         self.answer(
             |r| matches!(r, Request::WizardContext { .. }),
@@ -569,14 +581,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
     // Back and forth asks again.
     t.act(Action::PrevStep);
     t.act(Action::NextStep);
-    t.sent
-        .retain(|r| !matches!(r.kind, Request::SaveDraft { .. }));
-    for _ in 0..2 {
-        t.answer(
-            |r| matches!(r, Request::PreviewBom { .. }),
-            Ok(Reply::BomPreview(preview())),
-        );
-    }
+    t.previews_ready();
     t.act(Action::Submit);
     let Some(DbRequest {
         kind: Request::CreateOrder { order, .. },
@@ -609,14 +614,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
 
 fn submitted() -> (T, RequestId) {
     let mut t = at_review();
-    t.sent
-        .retain(|r| !matches!(r.kind, Request::SaveDraft { .. }));
-    for _ in 0..2 {
-        t.answer(
-            |r| matches!(r, Request::PreviewBom { .. }),
-            Ok(Reply::BomPreview(preview())),
-        );
-    }
+    t.previews_ready();
     t.act(Action::Submit);
     let id = t.sent.last().map(|r| r.id).unwrap_or_default();
     (t, id)

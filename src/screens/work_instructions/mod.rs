@@ -14,13 +14,12 @@ use crate::domain::instructions::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::selection::moved;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
 use ratatui::widgets::TableState;
 
-/// Rows one PageUp/PageDown moves.
-const PAGE: usize = 10;
 const F_TITLE: usize = 0;
 const F_DESCRIPTION: usize = 1;
 /// Fields before the first step.
@@ -257,16 +256,7 @@ impl WorkInstructionsScreen {
             return;
         }
         let cur = state.selected().unwrap_or(0);
-        let next = match action {
-            Action::Up => cur.saturating_sub(1),
-            Action::Down => (cur + 1).min(n - 1),
-            Action::PageUp => cur.saturating_sub(PAGE),
-            Action::PageDown => (cur + PAGE).min(n - 1),
-            Action::First => 0,
-            Action::Last => n - 1,
-            _ => cur,
-        };
-        state.select(Some(next));
+        state.select(Some(moved(cur, n, action)));
     }
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {

@@ -281,36 +281,8 @@ pub(super) fn draw_field(
             let mut f = FormField::choice(spec.label.clone(), vec![value], 0);
             f.render(frame, area, theme, focused, label_w, input_w);
         }
-        Kind::Button(text) => {
-            let (marker, style) = if focused {
-                ("▶ ", theme.focus)
-            } else {
-                ("  ", theme.muted)
-            };
-            para(
-                frame,
-                area,
-                Line::from(vec![
-                    Span::styled(marker, theme.focus),
-                    Span::styled(format!("[ {text} ]"), style),
-                ]),
-            );
-        }
-        Kind::Row(text) => {
-            let (marker, style) = if focused {
-                ("▶ ", theme.focus)
-            } else {
-                ("  ", theme.muted)
-            };
-            para(
-                frame,
-                area,
-                Line::from(vec![
-                    Span::styled(marker, theme.focus),
-                    Span::styled(text, style),
-                ]),
-            );
-        }
+        Kind::Button(text) => marked(frame, area, format!("[ {text} ]"), focused, theme),
+        Kind::Row(text) => marked(frame, area, text, focused, theme),
         Kind::Anchor => {}
     }
     if let Some(hint) = spec.hint {
@@ -319,4 +291,21 @@ pub(super) fn draw_field(
             para(frame, indent(area, x), Line::styled(hint, theme.muted));
         }
     }
+}
+
+/// A button or a row: `▶` before it when focused.
+fn marked(frame: &mut Frame, area: Rect, text: String, focused: bool, theme: &Theme) {
+    let (marker, style) = if focused {
+        ("▶ ", theme.focus)
+    } else {
+        ("  ", theme.muted)
+    };
+    para(
+        frame,
+        area,
+        Line::from(vec![
+            Span::styled(marker, theme.focus),
+            Span::styled(text, style),
+        ]),
+    );
 }

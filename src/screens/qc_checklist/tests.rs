@@ -4,7 +4,9 @@
 use super::*;
 use crate::db::DbError;
 use crate::domain::checklist::{CheckType, FormType};
-use crate::domain::qc::{FormLine, LineAnswer, QcHeader, QcResultStatus, QcResultSummary};
+use crate::domain::qc::{
+    FormLine, LineAnswer, QcHeader, QcOutcome, QcResultStatus, QcResultSummary,
+};
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
 use crate::keymap::Keymap;

@@ -144,26 +144,26 @@ pub trait AnswerForm {
     }
 }
 
-/// The form's panel titled `title`; its inside once the form is loaded, else `None` with the loading
-/// line (or why loading failed) drawn in it.
-pub fn draw_panel(
+/// The form's panel titled `title`; its inside with the form once it is loaded, else `None` with the
+/// loading line (or why loading failed) drawn in it.
+pub fn draw_panel<'f, F>(
     frame: &mut Frame,
     area: Rect,
     title: &str,
-    loaded: bool,
+    form: Option<&'f F>,
     load_error: Option<&str>,
     loading: &str,
     theme: &Theme,
-) -> Option<Rect> {
+) -> Option<(Rect, &'f F)> {
     if area.height < 3 || area.width < 20 {
         return None;
     }
     let block = panel(title, theme);
     let inner = inset(block.inner(area), 1);
     frame.render_widget(block, area);
-    if !loaded {
+    let Some(form) = form else {
         draw_loading(frame, inner, load_error, loading, theme);
         return None;
-    }
-    Some(inner)
+    };
+    Some((inner, form))
 }

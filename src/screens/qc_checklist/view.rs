@@ -24,12 +24,15 @@ pub(super) fn draw(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, the
         None => "QC checklist".to_string(),
     };
     let loading = "… Loading the checklist";
-    let load_error = s.load_error.as_deref();
-    let loaded = s.form.is_some();
-    let Some(inner) = draw_panel(frame, area, &title, loaded, load_error, loading, theme) else {
-        return;
-    };
-    let Some(form) = s.form.as_deref() else {
+    let Some((inner, form)) = draw_panel(
+        frame,
+        area,
+        &title,
+        s.form.as_deref(),
+        s.load_error.as_deref(),
+        loading,
+        theme,
+    ) else {
         return;
     };
     let top = header_lines(s, form, usize::from(inner.width), theme);

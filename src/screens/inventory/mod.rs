@@ -10,7 +10,7 @@ use crate::domain::Role;
 use crate::domain::inventory::{Browse, BuildUse, CatalogUse, Item};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
-use crate::screens::selection::{PAGE, moved};
+use crate::screens::selection::{PAGE, moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
@@ -268,12 +268,7 @@ impl InventoryScreen {
                 }
             }
             Action::ClearSearch => self.search = None,
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => move_in_results(s, action),
+            action if moves(action) => move_in_results(s, action),
             other => {
                 let before = s.field.value();
                 if s.field.edit(other) && s.field.value() != before {
@@ -288,12 +283,7 @@ impl InventoryScreen {
             return Command::None;
         };
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => move_in_results(s, action),
+            action if moves(action) => move_in_results(s, action),
             Action::NextMatch | Action::PrevMatch if !s.results.is_empty() => {
                 let n = s.results.len();
                 s.selected = if action == Action::NextMatch {
@@ -337,12 +327,7 @@ impl InventoryScreen {
         let cur = w.selected.min(n.saturating_sub(1));
         match action {
             Action::Close => self.where_used = None,
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => w.selected = moved(cur, n, action),
+            action if moves(action) => w.selected = moved(cur, n, action),
             Action::Open => match targets.get(cur) {
                 Some(Target::Assembly(a)) => {
                     let a = *a;

@@ -9,7 +9,7 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
-use crate::screens::selection::moved;
+use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -21,7 +21,6 @@ const F_FULL_NAME: usize = 1;
 const F_INITIALS: usize = 2;
 const F_ROLE: usize = 3;
 const F_PASSWORD: usize = 4;
-
 
 /// A role in the narrow table column; the full title is on the detail line.
 fn short_role(role: Role) -> &'static str {
@@ -249,12 +248,7 @@ impl UsersScreen {
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => self.move_selection(action),
+            action if moves(action) => self.move_selection(action),
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
             Action::Refresh => return self.reload(ctx),
             Action::NewItem => {

@@ -14,7 +14,7 @@ use crate::domain::instructions::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
-use crate::screens::selection::moved;
+use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
@@ -261,12 +261,7 @@ impl WorkInstructionsScreen {
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => self.move_selection(action),
+            action if moves(action) => self.move_selection(action),
             Action::NextView | Action::PrevView => {
                 self.view = match self.view {
                     View::Instructions => View::Tools,

@@ -94,14 +94,9 @@ impl LoginScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) -> Command {
-        if self.pending.is_some() {
+        if !ready_to_send(&mut self.form, self.pending.is_some()) {
             return Command::None;
         }
-        if !self.form.is_last() {
-            self.form.next();
-            return Command::None;
-        }
-        self.form.clear_errors();
         let username = self.form.value(USERNAME).trim().to_string();
         let password = self.form.value(PASSWORD);
         if username.is_empty() {
@@ -166,6 +161,20 @@ impl LoginScreen {
         let busy = self.pending.map(|_| "… Logging in, please wait");
         request_status(frame, rows(inner, 6, 2), busy, self.error.as_deref(), theme);
     }
+}
+
+/// Enter on a credentials form: moves to the next field until the last one, then clears the errors for
+/// a fresh check. `false` while a request is out or a field is still ahead.
+pub(super) fn ready_to_send(form: &mut Form, pending: bool) -> bool {
+    if pending {
+        return false;
+    }
+    if !form.is_last() {
+        form.next();
+        return false;
+    }
+    form.clear_errors();
+    true
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod password;
 pub mod pending;
 pub mod qc_checklist;
 pub mod qc_history;
+pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;
 pub mod service_order;

@@ -3,6 +3,7 @@
 use crate::domain::user::{MIN_PASSWORD_LEN, validate_password};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId};
+use crate::screens::login::ready_to_send;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -126,14 +127,9 @@ impl PasswordScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) -> Command {
-        if self.pending.is_some() {
+        if !ready_to_send(&mut self.form, self.pending.is_some()) {
             return Command::None;
         }
-        if !self.form.is_last() {
-            self.form.next();
-            return Command::None;
-        }
-        self.form.clear_errors();
         let (current, new, repeat) = (
             self.form.value(CURRENT),
             self.form.value(NEW),

@@ -4,6 +4,7 @@
 //! and saves them; this module turns keys into a new answer for one line.
 
 use super::lines::{self, judgement_text, marker_style, range_text};
+use super::sheet::AnswerForm;
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, judge};
 use crate::keymap::{Action, KeyContext};
@@ -71,20 +72,6 @@ fn value_kind(t: CheckType) -> &'static str {
     }
 }
 
-/// `current` with a new value (no longer N/A).
-/// A form whose lines are answered through these dialogs (the QC checklist, the testing form).
-pub trait AnswerForm {
-    fn current(&self, line: usize) -> Answer;
-    fn item_of(&self, line: usize) -> Option<&QcItemDef>;
-    fn set_answer(&mut self, line: usize, answer: Answer);
-    /// Moves the selection past `line` when it is the selected one.
-    fn advance_from(&mut self, line: usize);
-    /// Keeps the change (the form's autosave).
-    fn changed(&mut self, line: usize, ctx: &mut Ctx) -> Command;
-    /// Shows `dialog` as the form's open dialog.
-    fn show(&mut self, dialog: AnswerDialog);
-}
-
 /// One key for an open answering dialog: keeps it open, or applies the answer (advancing, saving, and
 /// asking at once for a note the answer needs).
 pub fn on_dialog_key(
@@ -107,9 +94,10 @@ pub fn on_dialog_key(
             advance,
             ask_note,
         } => {
-            form.set_answer(line, answer);
+            let sheet = form.sheet_mut();
+            sheet.set_answer(line, answer);
             if advance {
-                form.advance_from(line);
+                sheet.advance_from(line);
             }
             let cmd = form.changed(line, ctx);
             if ask_note.is_some() {
@@ -122,6 +110,7 @@ pub fn on_dialog_key(
     }
 }
 
+/// `current` with a new value (no longer N/A).
 pub fn with_value(current: &Answer, value: Option<String>) -> Answer {
     let mut a = current.clone();
     a.value = value;

@@ -1,6 +1,7 @@
 //! How a checklist line reads: its status marker, answer, range and judgement as text, and the list of
 //! lines under their section headings. Shared by the checklist and the read-only result.
 
+use super::sheet::Sheet;
 use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef, judge};
 use crate::theme::Theme;
@@ -41,6 +42,15 @@ pub fn answers_by_line(
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// The item of line `line`.
+pub fn item_of<'a>(
+    items: &'a [QcItemDef],
+    lines: &[FormLine],
+    line: usize,
+) -> Option<&'a QcItemDef> {
+    lines.get(line).and_then(|l| items.get(l.item))
 }
 
 /// The judgement of one line; an item missing from the form counts as unanswered.
@@ -312,16 +322,13 @@ const DETAIL_H: u16 = 5;
 
 /// A checklist form's body, the same for QC and testing: the header lines on top, the lines by section,
 /// and the selected line's detail under a rule when there is room.
-#[allow(clippy::too_many_arguments)] // one call per form; a struct would only rename the arguments
 pub fn draw_body(
     frame: &mut Frame,
     area: Rect,
     top: Vec<Line<'_>>,
     items: &[QcItemDef],
     lines: &[FormLine],
-    answers: &[Answer],
-    selected: usize,
-    scroll: &mut usize,
+    sheet: &mut Sheet,
     theme: &Theme,
 ) {
     use crate::widgets::rows;
@@ -332,8 +339,16 @@ pub fn draw_body(
     let rest = area.height.saturating_sub(top_h);
     let detail_h = if rest >= DETAIL_H + 4 { DETAIL_H } else { 0 };
     let list_area = rows(area, top_h, rest.saturating_sub(detail_h));
+    let selected = sheet.selected;
     draw_list(
-        frame, list_area, items, lines, answers, selected, scroll, theme,
+        frame,
+        list_area,
+        items,
+        lines,
+        &sheet.answers,
+        selected,
+        &mut sheet.scroll,
+        theme,
     );
     if detail_h > 0 {
         let d = rows(area, top_h + list_area.height, detail_h);
@@ -341,15 +356,12 @@ pub fn draw_body(
             Paragraph::new(Span::styled("─".repeat(usize::from(d.width)), theme.border)),
             rows(d, 0, 1),
         );
-        let line = lines.get(selected);
-        let item = line.and_then(|l| items.get(l.item));
-        let empty = Answer::default();
         draw_detail(
             frame,
             rows(d, 1, detail_h - 1),
-            item,
-            line,
-            answers.get(selected).unwrap_or(&empty),
+            item_of(items, lines, selected),
+            lines.get(selected),
+            &sheet.current(selected),
             theme,
         );
     }

@@ -8,14 +8,15 @@
 pub mod answering;
 pub mod autosave;
 pub mod lines;
+pub mod sheet;
+mod sign;
 mod view;
 
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{
-    Answer, JOB_ID_MAX, Judgement, LineAnswer, Progress, QcForm, QcItemDef, QcOutcome, REASON_MAX,
-    judge, may_pass, progress, validate_job_id, validate_reason,
+    Answer, JOB_ID_MAX, Judgement, Progress, QcForm, QcItemDef, judge, progress, validate_job_id,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
@@ -31,19 +32,8 @@ use uuid::Uuid;
 
 pub use answering::{AnswerDialog, NOTES_MAX};
 pub use autosave::{Autosave, RETRY_AFTER, SaveStatus};
-
-/// The sign dialog's fields.
-pub const SIGN_JOB: usize = 0;
-pub const SIGN_OUTCOME: usize = 1;
-pub const SIGN_REASON: usize = 2;
-pub const SIGN_PASSWORD: usize = 3;
-
-pub struct SignDialog {
-    pub form: Form,
-    pub may_pass: bool,
-    pub error: Option<String>,
-    pub pending: Option<RequestId>,
-}
+use sheet::{AnswerForm, Sheet};
+pub use sign::{SIGN_JOB, SIGN_OUTCOME, SIGN_PASSWORD, SIGN_REASON, SignDialog};
 
 /// The dialogs over the checklist; one at a time.
 pub enum Dialog {
@@ -65,13 +55,8 @@ pub struct QcChecklistScreen {
     load: Option<RequestId>,
     load_error: Option<String>,
     form: Option<Box<QcForm>>,
-    /// The answer of each line of the form, in line order.
-    answers: Vec<Answer>,
+    sheet: Sheet,
     job_id: String,
-    selected: usize,
-    scroll: usize,
-    /// A message about the last key (e.g. why it did nothing).
-    message: Option<String>,
     dialog: Option<Dialog>,
     // Autosave.
     /// The save out carries the lines it sent (kept again if it fails).
@@ -97,11 +82,8 @@ impl QcChecklistScreen {
             load: None,
             load_error: None,
             form: None,
-            answers: Vec::new(),
+            sheet: Sheet::default(),
             job_id: String::new(),
-            selected: 0,
-            scroll: 0,
-            message: None,
             dialog: None,
             autosave: Autosave::default(),
             pending: BTreeSet::new(),
@@ -119,18 +101,6 @@ impl QcChecklistScreen {
 
     pub fn form(&self) -> Option<&QcForm> {
         self.form.as_deref()
-    }
-
-    pub fn answers(&self) -> &[Answer] {
-        &self.answers
-    }
-
-    pub fn selected(&self) -> usize {
-        self.selected
-    }
-
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
     }
 
     pub fn save_status(&self) -> &SaveStatus {
@@ -157,7 +127,9 @@ impl QcChecklistScreen {
             Some(f) => progress(
                 &f.items,
                 &f.lines,
-                &self.line_answers(0..self.answers.len()),
+                &self
+                    .sheet
+                    .line_answers(&f.items, &f.lines, 0..self.sheet.answers.len()),
             ),
             None => Progress::default(),
         }
@@ -198,29 +170,6 @@ impl QcChecklistScreen {
             Some(Dialog::Discard) | None => false,
         };
         dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
-    }
-
-    fn item_of(&self, line: usize) -> Option<&QcItemDef> {
-        let f = self.form.as_ref()?;
-        f.lines.get(line).and_then(|l| f.items.get(l.item))
-    }
-
-    fn line_answers(&self, range: impl IntoIterator<Item = usize>) -> Vec<LineAnswer> {
-        let Some(f) = &self.form else {
-            return Vec::new();
-        };
-        range
-            .into_iter()
-            .filter_map(|i| {
-                let line = f.lines.get(i)?;
-                let item = f.items.get(line.item)?;
-                Some(LineAnswer {
-                    item_id: item.id,
-                    basin_index: line.basin_index,
-                    answer: self.answers.get(i).cloned().unwrap_or_default(),
-                })
-            })
-            .collect()
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -303,12 +252,11 @@ impl QcChecklistScreen {
             return Command::None;
         };
         let last = form.lines.len().saturating_sub(1);
-        self.message = None;
+        self.sheet.message = None;
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::First => self.selected = 0,
-            Action::Last => self.selected = last,
+            Action::Up | Action::Down | Action::First | Action::Last => {
+                self.sheet.move_selection(action, last);
+            }
             Action::NextSection => self.next_section(),
             Action::PrevSection => self.prev_section(),
             Action::DiscardDraft if self.is_admin && self.read_only() => {
@@ -319,9 +267,7 @@ impl QcChecklistScreen {
             Action::NextNonConforming => self.next_non_conforming(),
             Action::AnswerYes => return self.answer_boolean("YES", ctx),
             Action::AnswerNo => return self.answer_boolean("NO", ctx),
-            Action::AnswerNa => self.answer_na(),
-            Action::EditAnswer => self.edit_answer(),
-            Action::EditNotes => self.open_notes(self.selected, false, None),
+            Action::AnswerNa | Action::EditAnswer | Action::EditNotes => self.open_answer(action),
             Action::EditJobId => {
                 let mut field = FormField::text("Job ID").with_max_len(JOB_ID_MAX);
                 field.set_value(&self.job_id);
@@ -342,10 +288,12 @@ impl QcChecklistScreen {
     }
 
     fn next_section(&mut self) {
-        let n = self.answers.len();
-        let here = self.section_of(self.selected).map(str::to_string);
-        if let Some(i) = (self.selected + 1..n).find(|&i| self.section_of(i) != here.as_deref()) {
-            self.selected = i;
+        let n = self.sheet.answers.len();
+        let here = self.section_of(self.sheet.selected).map(str::to_string);
+        if let Some(i) =
+            (self.sheet.selected + 1..n).find(|&i| self.section_of(i) != here.as_deref())
+        {
+            self.sheet.selected = i;
         }
     }
 
@@ -358,137 +306,22 @@ impl QcChecklistScreen {
                 .last()
                 .unwrap_or(i)
         };
-        let here = start(self, self.selected);
-        self.selected = if here == self.selected && here > 0 {
+        let here = start(self, self.sheet.selected);
+        self.sheet.selected = if here == self.sheet.selected && here > 0 {
             start(self, here - 1)
         } else {
             here
         };
     }
 
-    fn judged(&self, line: usize) -> Judgement {
-        let empty = Answer::default();
-        lines::judgement(self.item_of(line), self.answers.get(line).unwrap_or(&empty))
-    }
-
-    fn first_unanswered(&mut self) {
-        match (0..self.answers.len()).find(|&i| {
-            matches!(
-                self.judged(i),
-                Judgement::Unanswered | Judgement::Invalid(_)
-            )
-        }) {
-            Some(i) => self.selected = i,
-            None => self.message = Some("Every item is answered".into()),
-        }
-    }
-
     fn next_non_conforming(&mut self) {
-        let n = self.answers.len();
+        let n = self.sheet.answers.len();
         match (1..=n)
-            .map(|k| (self.selected + k) % n.max(1))
+            .map(|k| (self.sheet.selected + k) % n.max(1))
             .find(|&i| matches!(self.judged(i), Judgement::NonConforming(_)))
         {
-            Some(i) => self.selected = i,
-            None => self.message = Some("No item is non-conforming".into()),
-        }
-    }
-
-    fn advance(&mut self) {
-        self.selected = (self.selected + 1).min(self.answers.len().saturating_sub(1));
-    }
-
-    // --- Answering -------------------------------------------------------------------------------
-
-    fn current(&self, line: usize) -> Answer {
-        self.answers.get(line).cloned().unwrap_or_default()
-    }
-
-    fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
-        let line = self.selected;
-        let Some(item) = self.item_of(line) else {
-            return Command::None;
-        };
-        match answering::boolean(item, &self.current(line), value) {
-            Ok(answer) => {
-                self.set_answer(line, answer);
-                self.advance();
-                self.changed(line, ctx)
-            }
-            Err(why) => {
-                self.message = Some(why);
-                Command::None
-            }
-        }
-    }
-
-    fn answer_na(&mut self) {
-        let line = self.selected;
-        let Some(item) = self.item_of(line) else {
-            return;
-        };
-        match answering::not_applicable(item, line, &self.current(line)) {
-            Ok(d) => self.dialog = Some(Dialog::Answer(d)),
-            Err(why) => self.message = Some(why),
-        }
-    }
-
-    fn edit_answer(&mut self) {
-        let line = self.selected;
-        let Some(item) = self.item_of(line) else {
-            return;
-        };
-        match answering::edit(item, line, &self.current(line)) {
-            Ok(d) => self.dialog = Some(Dialog::Answer(d)),
-            Err(why) => self.message = Some(why),
-        }
-    }
-
-    fn open_notes(&mut self, line: usize, for_na: bool, error: Option<String>) {
-        if self.item_of(line).is_none() {
-            return;
-        }
-        self.dialog = Some(Dialog::Answer(answering::notes(
-            line,
-            &self.current(line),
-            for_na,
-            error,
-        )));
-    }
-
-    fn open_sign(&mut self) {
-        let may = may_pass(&self.progress());
-        let mut job = FormField::text("Job ID").with_max_len(JOB_ID_MAX);
-        job.set_value(&self.job_id);
-        let outcomes: Vec<String> = if may {
-            vec!["PASS".into(), "FAIL".into()]
-        } else {
-            vec!["FAIL".into()]
-        };
-        let mut outcome = FormField::choice("Outcome", outcomes, 0);
-        if !may {
-            outcome = outcome
-                .with_hint("PASS needs every required item answered and none non-conforming");
-        }
-        let form = Form::new(vec![
-            job,
-            outcome,
-            FormField::text("Reason")
-                .with_max_len(REASON_MAX)
-                .with_hint("Required for FAIL"),
-            FormField::masked("Password").with_hint("Your password signs the result"),
-        ])
-        .with_input_width(48);
-        self.dialog = Some(Dialog::Sign(Box::new(SignDialog {
-            form,
-            may_pass: may,
-            error: None,
-            pending: None,
-        })));
-        if let Some(Dialog::Sign(d)) = &mut self.dialog
-            && validate_job_id(&self.job_id).is_ok()
-        {
-            d.form.set_focus(SIGN_OUTCOME);
+            Some(i) => self.sheet.selected = i,
+            None => self.sheet.message = Some("No item is non-conforming".into()),
         }
     }
 
@@ -570,88 +403,7 @@ impl QcChecklistScreen {
         }
     }
 
-    fn set_answer(&mut self, line: usize, answer: Answer) {
-        if let Some(a) = self.answers.get_mut(line) {
-            *a = answer;
-        }
-    }
-
-    fn advance_from(&mut self, line: usize) {
-        if self.selected == line {
-            self.advance();
-        }
-    }
-
-    fn sign(&mut self, d: &mut SignDialog, ctx: &mut Ctx) -> Command {
-        d.form.clear_errors();
-        d.error = None;
-        let job = match validate_job_id(&d.form.value(SIGN_JOB)) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                d.form.set_error(SIGN_JOB, e);
-                None
-            }
-        };
-        let outcome = if d.form.value(SIGN_OUTCOME) == "PASS" && d.may_pass {
-            QcOutcome::Pass
-        } else {
-            QcOutcome::Fail
-        };
-        let reason = match outcome {
-            QcOutcome::Pass => None,
-            QcOutcome::Fail => match validate_reason(Some(&d.form.value(SIGN_REASON))) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    d.form.set_error(SIGN_REASON, e);
-                    None
-                }
-            },
-        };
-        let password = d.form.value(SIGN_PASSWORD);
-        if password.is_empty() {
-            d.form
-                .set_error(SIGN_PASSWORD, "Enter your password to sign");
-        }
-        if let Some(i) = d.form.first_error() {
-            d.form.set_focus(i);
-            return Command::None;
-        }
-        let (Some(job), Some(token), Some(f)) = (job, ctx.token(), &self.form) else {
-            return Command::None;
-        };
-        let qc_type = f.header.qc_type;
-        let answers = self.line_answers(0..self.answers.len());
-        let mut cmd = Command::None;
-        if job != self.job_id {
-            // The draft keeps the corrected job id even if signing fails.
-            self.job_id = job.clone();
-            self.job_dirty = true;
-            cmd = self.flush(ctx);
-        }
-        let (id, submit) = ctx.request(Request::SubmitQc {
-            token,
-            order_id: self.order_id,
-            qc_type,
-            job_id: job,
-            answers,
-            outcome,
-            reason: if outcome == QcOutcome::Fail {
-                reason
-            } else {
-                None
-            },
-            password,
-        });
-        d.pending = Some(id);
-        cmd.and(submit)
-    }
-
     // --- Saving ----------------------------------------------------------------------------------
-
-    fn changed(&mut self, line: usize, ctx: &mut Ctx) -> Command {
-        self.pending.insert(line);
-        self.flush(ctx)
-    }
 
     /// Sends the waiting changes unless a save is already out (its reply sends them).
     fn flush(&mut self, ctx: &mut Ctx) -> Command {
@@ -663,7 +415,9 @@ impl QcChecklistScreen {
         };
         let qc_type = f.header.qc_type;
         let lines: Vec<usize> = std::mem::take(&mut self.pending).into_iter().collect();
-        let answers = self.line_answers(lines.iter().copied());
+        let answers = self
+            .sheet
+            .line_answers(&f.items, &f.lines, lines.iter().copied());
         let (id, cmd) = ctx.request(Request::SaveQcDraft {
             token,
             order_id: self.order_id,
@@ -715,7 +469,7 @@ impl QcChecklistScreen {
                     self.reload(ctx)
                 }
                 Err(e) => {
-                    self.message = Some(format!("Not discarded: {}", e.user_message()));
+                    self.sheet.message = Some(format!("Not discarded: {}", e.user_message()));
                     Command::None
                 }
             };
@@ -765,20 +519,20 @@ impl QcChecklistScreen {
     }
 
     fn loaded(&mut self, form: Box<QcForm>) {
-        self.answers = lines::answers_by_line(&form.items, &form.lines, &form.answers);
+        self.sheet.answers = lines::answers_by_line(&form.items, &form.lines, &form.answers);
         self.job_id = form.job_id.clone();
-        self.selected = self.selected.min(form.lines.len().saturating_sub(1));
+        self.sheet.selected = self.sheet.selected.min(form.lines.len().saturating_sub(1));
         self.load_error = None;
         self.pending.clear();
         self.job_dirty = false;
         self.autosave.reset();
         self.form = Some(form);
         // Resuming a draft: start at the first line still open.
-        if self.selected == 0
-            && let Some(i) =
-                (0..self.answers.len()).find(|&i| matches!(self.judged(i), Judgement::Unanswered))
+        if self.sheet.selected == 0
+            && let Some(i) = (0..self.sheet.answers.len())
+                .find(|&i| matches!(self.judged(i), Judgement::Unanswered))
         {
-            self.selected = i;
+            self.sheet.selected = i;
         }
     }
 
@@ -801,28 +555,26 @@ pub fn new_status(qc_type: FormType, pass: bool) -> Option<OrderStatus> {
 #[cfg(test)]
 mod tests;
 
-impl answering::AnswerForm for QcChecklistScreen {
-    fn current(&self, line: usize) -> Answer {
-        QcChecklistScreen::current(self, line)
+impl AnswerForm for QcChecklistScreen {
+    fn sheet(&self) -> &Sheet {
+        &self.sheet
+    }
+
+    fn sheet_mut(&mut self) -> &mut Sheet {
+        &mut self.sheet
     }
 
     fn item_of(&self, line: usize) -> Option<&QcItemDef> {
-        QcChecklistScreen::item_of(self, line)
-    }
-
-    fn set_answer(&mut self, line: usize, answer: Answer) {
-        QcChecklistScreen::set_answer(self, line, answer);
-    }
-
-    fn advance_from(&mut self, line: usize) {
-        QcChecklistScreen::advance_from(self, line);
+        let f = self.form.as_ref()?;
+        lines::item_of(&f.items, &f.lines, line)
     }
 
     fn changed(&mut self, line: usize, ctx: &mut Ctx) -> Command {
-        QcChecklistScreen::changed(self, line, ctx)
+        self.pending.insert(line);
+        self.flush(ctx)
     }
 
-    fn show(&mut self, dialog: answering::AnswerDialog) {
+    fn show(&mut self, dialog: AnswerDialog) {
         self.dialog = Some(Dialog::Answer(dialog));
     }
 }

@@ -4,7 +4,9 @@
 use super::*;
 use crate::db::DbError;
 use crate::domain::checklist::{CheckType, FormType};
-use crate::domain::qc::{FormLine, QcHeader, QcResultStatus, QcResultSummary};
+use crate::domain::qc::{
+    FormLine, LineAnswer, QcHeader, QcOutcome, QcResultStatus, QcResultSummary,
+};
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
 use crate::keymap::Keymap;
@@ -199,7 +201,7 @@ fn one(reqs: Vec<DbRequest>) -> DbRequest {
 #[test]
 fn yes_saves_the_line_and_moves_on() {
     let mut h = Harness::new(Role::QcPerson, form(None));
-    assert_eq!(h.screen.selected(), 0);
+    assert_eq!(h.screen.sheet().selected, 0);
     let req = one(h.act(Action::AnswerYes));
     let (_, answers) = saved(&req);
     assert_eq!(answers.len(), 1);
@@ -207,7 +209,7 @@ fn yes_saves_the_line_and_moves_on() {
     assert_eq!(answers[0].basin_index, None);
     assert_eq!(answers[0].answer.value.as_deref(), Some("YES"));
     assert!(!answers[0].answer.is_na);
-    assert_eq!(h.screen.selected(), 1);
+    assert_eq!(h.screen.sheet().selected, 1);
     assert_eq!(*h.screen.save_status(), SaveStatus::Saving);
     h.reply(req.id, Ok(Reply::QcDraftSaved(Uuid::from_u128(500))));
     assert_eq!(*h.screen.save_status(), SaveStatus::Saved);
@@ -270,16 +272,16 @@ fn a_failed_save_keeps_the_answers_and_retries() {
 fn y_and_n_on_a_value_line_ask_for_enter() {
     let mut h = Harness::new(Role::QcPerson, form(None));
     h.act(Action::NextSection);
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
     assert!(h.act(Action::AnswerYes).is_empty());
     assert_eq!(
-        h.screen.message(),
+        h.screen.sheet().message.as_deref(),
         Some("This item needs a measured value: press Enter")
     );
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
     assert!(h.act(Action::AnswerNa).is_empty());
     assert_eq!(
-        h.screen.message(),
+        h.screen.sheet().message.as_deref(),
         Some("N/A is not an option for this item")
     );
 }
@@ -303,7 +305,7 @@ fn measurement_dialog_saves_the_typed_value() {
     assert_eq!(answers[0].item_id, Uuid::from_u128(3));
     assert_eq!(answers[0].answer.value.as_deref(), Some("38.5"));
     assert!(h.screen.dialog().is_none());
-    assert_eq!(h.screen.selected(), 3);
+    assert_eq!(h.screen.sheet().selected, 3);
 }
 
 #[test]
@@ -329,7 +331,7 @@ fn na_asks_for_the_note_and_needs_one() {
     assert!(a.is_na);
     assert_eq!(a.value, None);
     assert_eq!(a.notes.as_deref(), Some("No logo on this model"));
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
 }
 
 #[test]
@@ -378,21 +380,21 @@ fn g_and_capital_g_find_open_and_non_conforming_lines() {
     h.act(Action::Last);
     h.act(Action::AnswerNo); // line 5: non-conforming
     h.act(Action::FirstUnanswered);
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
     h.act(Action::NextNonConforming);
-    assert_eq!(h.screen.selected(), 5);
+    assert_eq!(h.screen.sheet().selected, 5);
     h.act(Action::NextNonConforming);
-    assert_eq!(h.screen.selected(), 1, "wraps to the first one");
+    assert_eq!(h.screen.sheet().selected, 1, "wraps to the first one");
     h.act(Action::NextSection);
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
     h.act(Action::NextSection);
-    assert_eq!(h.screen.selected(), 4);
+    assert_eq!(h.screen.sheet().selected, 4);
     h.act(Action::PrevSection);
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
     h.act(Action::Down);
     h.act(Action::PrevSection);
     assert_eq!(
-        h.screen.selected(),
+        h.screen.sheet().selected,
         2,
         "first to the start of its own section"
     );
@@ -546,7 +548,7 @@ fn another_inspectors_draft_is_read_only_and_admin_may_discard_it() {
         vec![KeyContext::QcReadOnly, KeyContext::List]
     );
     assert!(h.act(Action::AnswerYes).is_empty());
-    assert!(h.screen.answers().iter().all(|a| a.value.is_none()));
+    assert!(h.screen.sheet().answers.iter().all(|a| a.value.is_none()));
     h.act(Action::DiscardDraft);
     assert!(h.screen.dialog().is_none(), "only an admin discards");
 
@@ -612,9 +614,9 @@ fn resuming_a_draft_starts_at_the_first_open_line() {
         },
     ];
     let h = Harness::new(Role::QcPerson, f);
-    assert_eq!(h.screen.selected(), 2);
+    assert_eq!(h.screen.sheet().selected, 2);
     assert_eq!(h.screen.job_id(), "J-1");
-    assert!(h.screen.answers()[1].is_na);
+    assert!(h.screen.sheet().answers[1].is_na);
 }
 
 #[test]

@@ -3,20 +3,18 @@
 
 use super::answering::{self, open};
 use super::lines::{self, draw_body, form_label};
+use super::sheet::draw_panel;
 use super::{Dialog, QcChecklistScreen, SignDialog};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{QcForm, may_pass};
 use crate::theme::Theme;
-use crate::widgets::{confirm, draw_loading, fit_text, inset, panel, request_status, rows};
+use crate::widgets::{confirm, fit_text, request_status, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub(super) fn draw(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if area.height < 3 || area.width < 20 {
-        return;
-    }
     let title = match &s.form {
         Some(f) => format!(
             "{} · build {}",
@@ -25,32 +23,26 @@ pub(super) fn draw(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, the
         ),
         None => "QC checklist".to_string(),
     };
-    let block = panel(&title, theme);
-    let inner = inset(block.inner(area), 1);
-    frame.render_widget(block, area);
-    let width = usize::from(inner.width);
-
-    let Some(form) = s.form.as_deref() else {
-        draw_loading(
-            frame,
-            inner,
-            s.load_error.as_deref(),
-            "… Loading the checklist",
-            theme,
-        );
+    let loading = "… Loading the checklist";
+    let Some((inner, form)) = draw_panel(
+        frame,
+        area,
+        &title,
+        s.form.as_deref(),
+        s.load_error.as_deref(),
+        loading,
+        theme,
+    ) else {
         return;
     };
-
-    let top = header_lines(s, form, width, theme);
+    let top = header_lines(s, form, usize::from(inner.width), theme);
     draw_body(
         frame,
         inner,
         top,
         &form.items,
         &form.lines,
-        &s.answers,
-        s.selected,
-        &mut s.scroll,
+        &mut s.sheet,
         theme,
     );
     draw_dialog(s, frame, area, theme);
@@ -128,7 +120,7 @@ fn header_lines(
             ),
             theme.warn,
         ))
-    } else if let Some(m) = &s.message {
+    } else if let Some(m) = &s.sheet.message {
         Line::from(Span::styled(fit_text(m, width), theme.warn))
     } else {
         Line::from("")
@@ -146,7 +138,7 @@ fn draw_dialog(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, theme: 
     let Some(form) = s.form.as_deref() else {
         return;
     };
-    let item_of = |line: usize| form.lines.get(line).and_then(|l| form.items.get(l.item));
+    let item_of = |line: usize| lines::item_of(&form.items, &form.lines, line);
     let label_of = |line: usize| {
         form.lines
             .get(line)
@@ -158,7 +150,7 @@ fn draw_dialog(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, theme: 
         None => {}
         Some(Dialog::Answer(d)) => {
             let line = d.line();
-            let current = s.answers.get(line).cloned().unwrap_or_default();
+            let current = s.sheet.current(line);
             answering::draw(
                 d,
                 frame,

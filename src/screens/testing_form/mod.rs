@@ -17,6 +17,7 @@ use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
+use crate::screens::qc_checklist::sheet::{AnswerForm, Sheet};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
@@ -45,11 +46,7 @@ pub struct TestingScreen {
     form: Option<Box<TestingFormView>>,
     /// The item definitions of the form, in the order `lines` refer to them.
     defs: Vec<QcItemDef>,
-    /// The answer of each line, in line order.
-    answers: Vec<Answer>,
-    selected: usize,
-    scroll: usize,
-    message: Option<String>,
+    sheet: Sheet,
     dialog: Option<Dialog>,
     /// The round's latest form passed: the answers are shown, `m` moves the build on.
     passed: bool,
@@ -73,10 +70,7 @@ impl TestingScreen {
             load_error: None,
             form: None,
             defs: Vec::new(),
-            answers: Vec::new(),
-            selected: 0,
-            scroll: 0,
-            message: None,
+            sheet: Sheet::default(),
             dialog: None,
             passed: false,
             autosave: Autosave::default(),
@@ -102,15 +96,15 @@ impl TestingScreen {
     }
 
     pub fn answers(&self) -> &[Answer] {
-        &self.answers
+        &self.sheet.answers
     }
 
     pub fn selected(&self) -> usize {
-        self.selected
+        self.sheet.selected
     }
 
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.sheet.message.as_deref()
     }
 
     pub fn save_status(&self) -> &SaveStatus {
@@ -169,17 +163,13 @@ impl TestingScreen {
         dialog_input || self.dirty || self.autosave.busy()
     }
 
-    fn item_of(&self, line: usize) -> Option<&QcItemDef> {
-        let f = self.form.as_ref()?;
-        f.lines.get(line).and_then(|l| self.defs.get(l.item))
-    }
-
-    fn current(&self, line: usize) -> Answer {
-        self.answers.get(line).cloned().unwrap_or_default()
-    }
-
-    fn judged(&self, line: usize) -> Judgement {
-        lines::judgement(self.item_of(line), &self.current(line))
+    /// The whole answer set, one per line.
+    fn line_answers(&self) -> Vec<LineAnswer> {
+        let Some(f) = &self.form else {
+            return Vec::new();
+        };
+        self.sheet
+            .line_answers(&self.defs, &f.lines, 0..f.lines.len())
     }
 
     /// `EOL-04 Basin 1 · Drain time …`: how a message names a line.
@@ -191,25 +181,6 @@ impl TestingScreen {
             return String::new();
         };
         format!("{} {}", item.code, lines::line_label(item, l))
-    }
-
-    /// The whole answer set, one per line.
-    fn line_answers(&self) -> Vec<LineAnswer> {
-        let Some(f) = &self.form else {
-            return Vec::new();
-        };
-        f.lines
-            .iter()
-            .enumerate()
-            .filter_map(|(i, line)| {
-                let item = self.defs.get(line.item)?;
-                Some(LineAnswer {
-                    item_id: item.id,
-                    basin_index: line.basin_index,
-                    answer: self.current(i),
-                })
-            })
-            .collect()
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -263,7 +234,7 @@ impl TestingScreen {
             }
             Action::Refresh => {
                 if self.dirty || self.autosave.busy() {
-                    self.message =
+                    self.sheet.message =
                         Some("Saving your answers first; press F5 again to reload".into());
                     return self.flush(ctx);
                 }
@@ -275,21 +246,21 @@ impl TestingScreen {
             return Command::None;
         };
         let last = form.lines.len().saturating_sub(1);
-        self.message = None;
+        self.sheet.message = None;
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::First => self.selected = 0,
-            Action::Last => self.selected = last,
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown => self.sheet.move_selection(action, last),
             Action::FirstUnanswered => self.first_unanswered(),
             Action::MoveStatus if self.passed && self.may_edit => self.dialog = Some(Dialog::Move),
             _ if !self.editable() => {}
             Action::AnswerYes => return self.answer_boolean("YES", ctx),
             Action::AnswerNo => return self.answer_boolean("NO", ctx),
             Action::AnswerNa | Action::EditAnswer | Action::EditNotes => {
-                self.open_dialog(action);
+                self.open_answer(action);
             }
             Action::SubmitTesting => self.open_submit(),
             _ => {}
@@ -297,68 +268,9 @@ impl TestingScreen {
         Command::None
     }
 
-    fn first_unanswered(&mut self) {
-        match (0..self.answers.len()).find(|&i| {
-            matches!(
-                self.judged(i),
-                Judgement::Unanswered | Judgement::Invalid(_)
-            )
-        }) {
-            Some(i) => self.selected = i,
-            None => self.message = Some("Every item is answered".into()),
-        }
-    }
-
-    fn advance_from(&mut self, line: usize) {
-        if self.selected == line {
-            self.selected = (line + 1).min(self.answers.len().saturating_sub(1));
-        }
-    }
-
-    fn set_answer(&mut self, line: usize, answer: Answer) {
-        if let Some(a) = self.answers.get_mut(line) {
-            *a = answer;
-        }
-    }
-
-    fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
-        let line = self.selected;
-        let Some(item) = self.item_of(line) else {
-            return Command::None;
-        };
-        match answering::boolean(item, &self.current(line), value) {
-            Ok(answer) => {
-                self.set_answer(line, answer);
-                self.advance_from(line);
-                self.changed(ctx)
-            }
-            Err(why) => {
-                self.message = Some(why);
-                Command::None
-            }
-        }
-    }
-
-    fn open_dialog(&mut self, action: Action) {
-        let line = self.selected;
-        let Some(item) = self.item_of(line) else {
-            return;
-        };
-        let current = self.current(line);
-        let opened = match action {
-            Action::AnswerNa => answering::not_applicable(item, line, &current),
-            Action::EditAnswer => answering::edit(item, line, &current),
-            _ => Ok(answering::notes(line, &current, false, None)),
-        };
-        match opened {
-            Ok(d) => self.dialog = Some(Dialog::Answer(d)),
-            Err(why) => self.message = Some(why),
-        }
-    }
-
     /// The submit question, or a message naming the required lines still open.
     fn open_submit(&mut self) {
-        let n = self.answers.len();
+        let n = self.sheet.answers.len();
         let open: Vec<String> = (0..n)
             .filter(|&i| {
                 self.item_of(i).is_some_and(|it| it.required)
@@ -370,7 +282,7 @@ impl TestingScreen {
             .map(|i| self.line_name(i))
             .collect();
         if !open.is_empty() {
-            self.message = Some(format!(
+            self.sheet.message = Some(format!(
                 "Not submitted: {} required item(s) unanswered: {}",
                 open.len(),
                 open.join("; ")
@@ -432,7 +344,7 @@ impl TestingScreen {
                         override_reason: None,
                     });
                     self.move_pending = Some(id);
-                    self.message = Some("… Moving the build".into());
+                    self.sheet.message = Some("… Moving the build".into());
                     cmd
                 }
                 Action::No | Action::Cancel => Command::None,
@@ -454,16 +366,11 @@ impl TestingScreen {
             answers: self.line_answers(),
         });
         self.submit_pending = Some(id);
-        self.message = Some("… Submitting the form".into());
+        self.sheet.message = Some("… Submitting the form".into());
         cmd
     }
 
     // --- Saving ----------------------------------------------------------------------------------
-
-    fn changed(&mut self, ctx: &mut Ctx) -> Command {
-        self.dirty = true;
-        self.flush(ctx)
-    }
 
     /// Sends the answers unless a save is already out (its reply sends them).
     fn flush(&mut self, ctx: &mut Ctx) -> Command {
@@ -519,10 +426,10 @@ impl TestingScreen {
                     self.dirty = false;
                     if s.status == TestingStatus::Pass {
                         self.passed = true;
-                        self.message = Some("Testing PASS recorded".into());
+                        self.sheet.message = Some("Testing PASS recorded".into());
                         self.reload(ctx)
                     } else {
-                        self.message = Some(
+                        self.sheet.message = Some(
                             "Testing FAIL recorded: fix the build and fill in a new form".into(),
                         );
                         self.reload(ctx)
@@ -530,7 +437,7 @@ impl TestingScreen {
                 }
                 Ok(_) => Command::None,
                 Err(e) => {
-                    self.message = Some(format!("Not submitted: {}", e.user_message()));
+                    self.sheet.message = Some(format!("Not submitted: {}", e.user_message()));
                     Command::None
                 }
             };
@@ -539,7 +446,7 @@ impl TestingScreen {
             self.move_pending = None;
             match reply.result {
                 Ok(Reply::OrderUpdated(row)) => {
-                    self.message = None;
+                    self.sheet.message = None;
                     ctx.toast(Toast::info(format!(
                         "{} moved to {}",
                         row.build_number,
@@ -548,7 +455,7 @@ impl TestingScreen {
                     ctx.emit(Effect::Navigate(ScreenId::Packaging(self.order_id)));
                 }
                 Ok(_) => {}
-                Err(e) => self.message = Some(format!("Not moved: {}", e.user_message())),
+                Err(e) => self.sheet.message = Some(format!("Not moved: {}", e.user_message())),
             }
         }
         // Anything else is a reply nobody waits for any more.
@@ -566,26 +473,29 @@ impl TestingScreen {
             .first()
             .is_some_and(|s| s.status == TestingStatus::Pass);
         self.passed = latest_pass && form.draft_id.is_none();
-        if self.passed && self.message.is_none() {
-            self.message = Some("Testing PASS recorded".into());
+        if self.passed && self.sheet.message.is_none() {
+            self.sheet.message = Some("Testing PASS recorded".into());
         }
         // A draft's answers, or the passed form's (the service sends those when no draft is open).
-        self.answers = lines::answers_by_line(&self.defs, &form.lines, &form.answers);
-        self.selected = self.selected.min(form.lines.len().saturating_sub(1));
+        self.sheet.answers = lines::answers_by_line(&self.defs, &form.lines, &form.answers);
+        self.sheet.selected = self.sheet.selected.min(form.lines.len().saturating_sub(1));
         let first_open = (!self.passed)
             .then(|| {
-                form.lines.iter().zip(&self.answers).position(|(l, a)| {
-                    self.defs
-                        .get(l.item)
-                        .is_none_or(|it| matches!(judge(it, a), Judgement::Unanswered))
-                })
+                form.lines
+                    .iter()
+                    .zip(&self.sheet.answers)
+                    .position(|(l, a)| {
+                        self.defs
+                            .get(l.item)
+                            .is_none_or(|it| matches!(judge(it, a), Judgement::Unanswered))
+                    })
             })
             .flatten();
         self.form = Some(form);
         if let Some(i) = first_open
-            && self.selected == 0
+            && self.sheet.selected == 0
         {
-            self.selected = i;
+            self.sheet.selected = i;
         }
     }
 
@@ -594,29 +504,27 @@ impl TestingScreen {
     }
 }
 
-impl answering::AnswerForm for TestingScreen {
-    fn current(&self, line: usize) -> Answer {
-        TestingScreen::current(self, line)
+impl AnswerForm for TestingScreen {
+    fn sheet(&self) -> &Sheet {
+        &self.sheet
+    }
+
+    fn sheet_mut(&mut self) -> &mut Sheet {
+        &mut self.sheet
     }
 
     fn item_of(&self, line: usize) -> Option<&QcItemDef> {
-        TestingScreen::item_of(self, line)
-    }
-
-    fn set_answer(&mut self, line: usize, answer: Answer) {
-        TestingScreen::set_answer(self, line, answer);
-    }
-
-    fn advance_from(&mut self, line: usize) {
-        TestingScreen::advance_from(self, line);
+        let f = self.form.as_ref()?;
+        lines::item_of(&self.defs, &f.lines, line)
     }
 
     /// The whole answer set is saved, whichever line changed.
     fn changed(&mut self, _line: usize, ctx: &mut Ctx) -> Command {
-        TestingScreen::changed(self, ctx)
+        self.dirty = true;
+        self.flush(ctx)
     }
 
-    fn show(&mut self, dialog: answering::AnswerDialog) {
+    fn show(&mut self, dialog: AnswerDialog) {
         self.dialog = Some(Dialog::Answer(dialog));
     }
 }

@@ -4,49 +4,33 @@
 use super::{Dialog, TestingScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
-use crate::screens::qc_checklist::lines::{draw_body, line_label};
+use crate::screens::qc_checklist::lines::{draw_body, item_of, line_label};
+use crate::screens::qc_checklist::sheet::draw_panel;
 use crate::theme::Theme;
-use crate::widgets::{confirm, draw_loading, fit_text, inset, panel};
+use crate::widgets::{confirm, fit_text};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if area.height < 3 || area.width < 20 {
-        return;
-    }
     let title = match &s.form {
         Some(f) => format!("{TESTING_FORM} · build {}", f.header.build_number),
         None => TESTING_FORM.to_string(),
     };
-    let block = panel(&title, theme);
-    let inner = inset(block.inner(area), 1);
-    frame.render_widget(block, area);
-    let width = usize::from(inner.width);
-
-    let Some(form) = s.form.as_deref() else {
-        draw_loading(
-            frame,
-            inner,
-            s.load_error.as_deref(),
-            "… Loading the testing form",
-            theme,
-        );
+    let loading = "… Loading the testing form";
+    let Some((inner, form)) = draw_panel(
+        frame,
+        area,
+        &title,
+        s.form.as_deref(),
+        s.load_error.as_deref(),
+        loading,
+        theme,
+    ) else {
         return;
     };
-
-    let top = header_lines(s, form, width, theme);
-    draw_body(
-        frame,
-        inner,
-        top,
-        &s.defs,
-        &form.lines,
-        &s.answers,
-        s.selected,
-        &mut s.scroll,
-        theme,
-    );
+    let top = header_lines(s, form, usize::from(inner.width), theme);
+    draw_body(frame, inner, top, &s.defs, &form.lines, &mut s.sheet, theme);
     draw_dialog(s, frame, area, theme);
 }
 
@@ -135,12 +119,16 @@ fn header_lines(
         } else {
             ""
         };
-        let text = s.message.as_deref().unwrap_or("Testing PASS recorded");
+        let text = s
+            .sheet
+            .message
+            .as_deref()
+            .unwrap_or("Testing PASS recorded");
         Line::from(Span::styled(
             fit_text(&format!("✓ {text}{offer}"), width),
             theme.ok,
         ))
-    } else if let Some(m) = &s.message {
+    } else if let Some(m) = &s.sheet.message {
         Line::from(Span::styled(fit_text(m, width), theme.warn))
     } else {
         Line::from("")
@@ -157,12 +145,12 @@ fn draw_dialog(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &The
         Some(Dialog::Answer(d)) => {
             let line = d.line();
             let fl = form.lines.get(line);
-            let item = fl.and_then(|l| s.defs.get(l.item));
+            let item = item_of(&s.defs, &form.lines, line);
             let label = item
                 .zip(fl)
                 .map(|(i, l)| format!("{} {}", i.code, line_label(i, l)))
                 .unwrap_or_default();
-            let current = s.answers.get(line).cloned().unwrap_or_default();
+            let current = s.sheet.current(line);
             answering::draw(d, frame, area, item, &label, &current, theme);
         }
         Some(Dialog::Submit(text)) => {

@@ -1,7 +1,8 @@
 //! The wizard's update, driven with actions and fake replies.
 #![allow(clippy::panic)]
 
-use super::state::{BasinDraft, BasinSize, FaucetDraft, HeaderDraft};
+use super::state::build::BasinDraft;
+use super::state::{BasinSize, FaucetDraft, HeaderDraft};
 use super::*;
 use crate::db::DbError;
 use crate::domain::bom::PreviewLine;
@@ -9,11 +10,16 @@ use crate::domain::order::{
     BasinType, BuildConfig, CreatedOrder, DocumentLanguage, FaucetType, FeetType, LegsType,
     NumberCheck, OrderHeader, OrderRow, WizardContext,
 };
+use crate::domain::order::{NewOrder, OrderStatus};
+use crate::domain::order_rules as rules;
 use crate::domain::order_view::OrderDetail;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
+use crate::keymap::Action;
 use crate::msg::DbRequest;
+use crate::msg::{DbReply, Reply};
 use crate::screens::IdGen;
+use crate::screens::{Effect, ScreenId};
 use crossterm::event::KeyEvent;
 
 fn today() -> NaiveDate {
@@ -108,6 +114,18 @@ impl T {
             panic!("no matching request in {:?}", self.sent);
         };
         self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+    }
+
+    /// Drops the draft saves sent so far and answers both builds' BOM previews.
+    fn previews_ready(&mut self) {
+        self.sent
+            .retain(|r| !matches!(r.kind, Request::SaveDraft { .. }));
+        for _ in 0..2 {
+            self.answer(
+                |r| matches!(r, Request::PreviewBom { .. }),
+                Ok(Reply::BomPreview(preview())),
+            );
+        }
     }
 
     fn context(&mut self, draft: Option<serde_json::Value>) {
@@ -564,14 +582,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
     // Back and forth asks again.
     t.act(Action::PrevStep);
     t.act(Action::NextStep);
-    t.sent
-        .retain(|r| !matches!(r.kind, Request::SaveDraft { .. }));
-    for _ in 0..2 {
-        t.answer(
-            |r| matches!(r, Request::PreviewBom { .. }),
-            Ok(Reply::BomPreview(preview())),
-        );
-    }
+    t.previews_ready();
     t.act(Action::Submit);
     let Some(DbRequest {
         kind: Request::CreateOrder { order, .. },
@@ -604,14 +615,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
 
 fn submitted() -> (T, RequestId) {
     let mut t = at_review();
-    t.sent
-        .retain(|r| !matches!(r.kind, Request::SaveDraft { .. }));
-    for _ in 0..2 {
-        t.answer(
-            |r| matches!(r, Request::PreviewBom { .. }),
-            Ok(Reply::BomPreview(preview())),
-        );
-    }
+    t.previews_ready();
     t.act(Action::Submit);
     let id = t.sent.last().map(|r| r.id).unwrap_or_default();
     (t, id)

@@ -1,5 +1,7 @@
 //! User administration (ADMIN): list, create, change role, deactivate/reactivate, reset password.
 
+mod view;
+
 use crate::domain::Role;
 use crate::domain::user::{
     MIN_PASSWORD_LEN, NewUser, UserSummary, normalize_username, validate_full_name,
@@ -7,15 +9,11 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_status, row, rows};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState, Wrap};
+use ratatui::widgets::TableState;
 use uuid::Uuid;
 
 const F_USERNAME: usize = 0;
@@ -23,9 +21,6 @@ const F_FULL_NAME: usize = 1;
 const F_INITIALS: usize = 2;
 const F_ROLE: usize = 3;
 const F_PASSWORD: usize = 4;
-
-/// Rows one PageUp/PageDown moves.
-const PAGE: usize = 10;
 
 /// A role in the narrow table column; the full title is on the detail line.
 fn short_role(role: Role) -> &'static str {
@@ -225,16 +220,7 @@ impl UsersScreen {
             return;
         }
         let cur = self.table.selected().unwrap_or(0);
-        let next = match action {
-            Action::Up => cur.saturating_sub(1),
-            Action::Down => (cur + 1).min(n - 1),
-            Action::PageUp => cur.saturating_sub(PAGE),
-            Action::PageDown => (cur + PAGE).min(n - 1),
-            Action::First => 0,
-            Action::Last => n - 1,
-            _ => cur,
-        };
-        self.table.select(Some(next));
+        self.table.select(Some(moved(cur, n, action)));
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -262,12 +248,7 @@ impl UsersScreen {
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => self.move_selection(action),
+            action if moves(action) => self.move_selection(action),
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
             Action::Refresh => return self.reload(ctx),
             Action::NewItem => {
@@ -470,208 +451,6 @@ impl UsersScreen {
             _ => "Users",
         }
     }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if let Mode::NewUser {
-            form,
-            error,
-            pending,
-        } = &mut self.mode
-        {
-            view_new_user(
-                frame,
-                area,
-                form,
-                error.as_deref(),
-                pending.is_some(),
-                theme,
-            );
-            return;
-        }
-        let info_h = 2.min(area.height);
-        let table_area = Rect::new(area.x, area.y, area.width, area.height - info_h);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, info_h);
-        self.view_table(frame, table_area, theme);
-        self.view_info(frame, info_area, theme);
-        if !matches!(self.mode, Mode::Browse | Mode::NewUser { .. }) {
-            dim(frame, area, theme);
-        }
-        match &mut self.mode {
-            Mode::Browse | Mode::NewUser { .. } => {}
-            Mode::Role {
-                user,
-                form,
-                error,
-                pending,
-            } => {
-                let inner = dialog(frame, centered(area, 74, 9), "Change role", theme);
-                frame.render_widget(
-                    Paragraph::new(format!("Role of {}, now {}:", who(user), user.role.title())),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, 1), theme);
-                let busy = pending.map(|_| "… Saving, please wait");
-                request_status(frame, row(inner, 5), busy, error.as_deref(), theme);
-            }
-            Mode::Active {
-                user,
-                keys,
-                error,
-                pending,
-            } => {
-                let (title, mut lines) = if user.is_active {
-                    (
-                        "Deactivate user",
-                        vec![
-                            format!("Deactivate {}?", who(user)),
-                            "They can no longer log in; their records are kept.".to_string(),
-                        ],
-                    )
-                } else {
-                    (
-                        "Reactivate user",
-                        vec![
-                            format!("Reactivate {}?", who(user)),
-                            "They can log in again with their current password.".to_string(),
-                        ],
-                    )
-                };
-                if pending.is_some() {
-                    lines.push("… Saving, please wait".to_string());
-                } else if let Some(e) = error {
-                    lines.push(format!("ERROR: {e}"));
-                }
-                confirm::render(frame, area, title, &lines, keys, theme);
-            }
-            Mode::Reset {
-                user,
-                form,
-                error,
-                pending,
-            } => {
-                let inner = dialog(frame, centered(area, 72, 10), "Reset password", theme);
-                frame.render_widget(
-                    Paragraph::new(format!("Set a temporary password for {}.", who(user)))
-                        .wrap(Wrap { trim: true }),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, 2), theme);
-                let busy = pending.map(|_| "… Saving, please wait");
-                request_status(frame, row(inner, 6), busy, error.as_deref(), theme);
-            }
-        }
-    }
-
-    fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let title = if self.loading.is_some() {
-            "Users (loading…)"
-        } else {
-            "Users"
-        };
-        let block = panel(title, theme).padding(Padding::horizontal(1));
-        let header = Row::new(
-            [
-                "Username",
-                "Full name",
-                "Init",
-                "Role",
-                "Status",
-                "Last login",
-            ]
-            .map(|h| Cell::from(Span::styled(h, theme.heading))),
-        );
-        let rows = self.users.iter().map(|u| {
-            let status = if u.is_active { "active" } else { "[inactive]" };
-            let style = if u.is_active {
-                theme.base
-            } else {
-                theme.disabled
-            };
-            Row::new(vec![
-                Cell::from(u.username.clone()),
-                Cell::from(u.full_name.clone()),
-                Cell::from(u.initials.clone()),
-                Cell::from(short_role(u.role)),
-                Cell::from(status),
-                Cell::from(last_login(u)),
-            ])
-            .style(style)
-        });
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Min(12),
-            Constraint::Length(4),
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(16),
-        ];
-        let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
-    }
-
-    fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let line = if let Some(e) = &self.load_error {
-            Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
-        } else if self.loading.is_some() && self.users.is_empty() {
-            Line::from(Span::styled(" … Loading users", theme.muted))
-        } else if let Some(u) = self.selected() {
-            let mut spans = vec![
-                Span::styled(" ▶ ", theme.focus),
-                Span::styled(
-                    format!("{} — {}, {}", u.username, u.full_name, u.role.title()),
-                    theme.base,
-                ),
-            ];
-            if !u.is_active {
-                spans.push(Span::styled(" · [inactive]", theme.disabled));
-            }
-            if u.must_change_password {
-                spans.push(Span::styled(
-                    " · must change password at next login",
-                    theme.warn,
-                ));
-            }
-            Line::from(spans)
-        } else {
-            Line::from(Span::styled(" No users.", theme.muted))
-        };
-        let mut lines = vec![line];
-        if !self.users.is_empty() {
-            let inactive = self.users.iter().filter(|u| !u.is_active).count();
-            lines.push(Line::from(Span::styled(
-                format!(" {} users, {} inactive", self.users.len(), inactive),
-                theme.muted,
-            )));
-        }
-        frame.render_widget(Paragraph::new(lines), area);
-    }
-}
-
-/// The new-user form fills the body: five fields with room for their messages.
-fn view_new_user(
-    frame: &mut Frame,
-    area: Rect,
-    form: &mut Form,
-    error: Option<&str>,
-    busy: bool,
-    theme: &Theme,
-) {
-    let block = panel("New user", theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let inner = padded(inner);
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            "The new user logs in with the temporary password, then chooses their own.",
-            theme.muted,
-        ))
-        .wrap(Wrap { trim: true }),
-        row(inner, 1),
-    );
-    let form_area = rows(inner, 3, form.height());
-    form.render(frame, form_area, theme);
-    let busy = busy.then_some("… Saving, please wait");
-    request_status(frame, rows(inner, 14, 2), busy, error, theme);
 }
 
 /// Checks every field with the domain rules, marking each bad field; `None` when any is bad.
@@ -712,73 +491,4 @@ fn validate_new_user(form: &mut Form) -> Option<NewUser> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::keymap::Keymap;
-    use crate::msg::DbRequest;
-    use crate::screens::IdGen;
-
-    #[test]
-    fn new_user_form_validates_then_sends() {
-        let mut form = Form::new(vec![
-            FormField::text("Username"),
-            FormField::text("Full name"),
-            FormField::text("Initials"),
-            FormField::choice("Role", role_options(), role_index(Role::QcPerson)),
-            temp_password_field(),
-        ]);
-        assert!(validate_new_user(&mut form).is_none());
-        assert_eq!(form.focus(), F_USERNAME);
-        for (i, v) in [
-            (F_USERNAME, "Q.Inspector"),
-            (F_FULL_NAME, "Quinn Inspector"),
-            (F_INITIALS, "qi"),
-            (F_PASSWORD, "temporary-1"),
-        ] {
-            if let Some(f) = form.field_mut(i) {
-                f.set_value(v);
-            }
-        }
-        let user = validate_new_user(&mut form);
-        assert_eq!(
-            user,
-            Some(NewUser {
-                username: "q.inspector".into(),
-                full_name: "Quinn Inspector".into(),
-                initials: "QI".into(),
-                role: Role::QcPerson,
-                password: "temporary-1".into(),
-                must_change_password: true,
-            })
-        );
-    }
-
-    #[test]
-    fn open_requests_the_list() {
-        let mut ids = IdGen::default();
-        let km = Keymap::default();
-        let session = crate::domain::session::Session {
-            token: "t".into(),
-            user: UserSummary {
-                id: Uuid::nil(),
-                username: "admin".into(),
-                full_name: "Ada Admin".into(),
-                initials: "AA".into(),
-                role: Role::Admin,
-                is_active: true,
-                last_login_at: None,
-                must_change_password: false,
-            },
-            expires_at: chrono::NaiveDateTime::default(),
-        };
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let (_, cmd) = UsersScreen::open(&mut ctx);
-        assert!(matches!(
-            cmd,
-            Command::Db(DbRequest {
-                kind: Request::ListUsers { .. },
-                ..
-            })
-        ));
-    }
-}
+mod tests;

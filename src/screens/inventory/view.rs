@@ -4,9 +4,9 @@ use super::detail::{item_detail, node_detail};
 use super::{Builds, Entry, InventoryScreen, Target};
 use crate::domain::inventory::{Browse, Item, NodeKind};
 use crate::theme::Theme;
-use crate::widgets::{dialog, dim, fit_text, padded, panel, row, tree};
+use crate::widgets::{dialog, dim, fit_text, padded, panel, tree};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -16,8 +16,8 @@ impl InventoryScreen {
         if area.height < 4 || area.width < 20 {
             return;
         }
-        self.view_top_line(frame, row(area, 0), theme);
-        let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        self.view_top_line(frame, top, theme);
         let (left, right) = if body.width >= 60 {
             let w = body.width * 9 / 20;
             (

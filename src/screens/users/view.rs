@@ -5,7 +5,7 @@ use crate::theme::Theme;
 use crate::widgets::form_field::Form;
 use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_status, row, rows};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row, Wrap};
 
@@ -28,8 +28,8 @@ impl UsersScreen {
             return;
         }
         let info_h = 2.min(area.height);
-        let table_area = Rect::new(area.x, area.y, area.width, area.height - info_h);
-        let info_area = Rect::new(area.x, table_area.bottom(), area.width, info_h);
+        let [table_area, info_area] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(info_h)]).areas(area);
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
         if !matches!(self.mode, Mode::Browse | Mode::NewUser { .. }) {

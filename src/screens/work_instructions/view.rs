@@ -20,7 +20,8 @@ impl WorkInstructionsScreen {
             return;
         }
         let info_h = 1.min(area.height);
-        let body = Rect::new(area.x, area.y, area.width, area.height - info_h);
+        let [body, info] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(info_h)]).areas(area);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                 .areas(body);
@@ -36,7 +37,7 @@ impl WorkInstructionsScreen {
                 view_tool_detail(frame, right, selected.as_ref(), theme);
             }
         }
-        self.view_info(frame, row(area, area.height.saturating_sub(1)), theme);
+        self.view_info(frame, info, theme);
         match &mut self.mode {
             Mode::Browse | Mode::Instruction(_) => {}
             Mode::Tool(t) => {

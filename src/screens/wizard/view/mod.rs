@@ -13,7 +13,7 @@ use accessories::accessories_panel;
 use fields::form_panel;
 use modal::modal;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -81,8 +81,7 @@ pub(super) fn render(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme:
     if area.width < 20 || area.height < 6 {
         return;
     }
-    let bar = row(area, 0);
-    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     match s.phase.clone() {
         Phase::Loading => {
             step_bar(s, frame, bar, theme);

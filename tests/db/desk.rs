@@ -8,7 +8,6 @@ use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::desk::{DeskRow, Shortage};
 use cleanstation::domain::order::OrderStatus as S;
-use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::export::shortage_csv;
 use cleanstation::msg::{Reply, Request};
 use rust_decimal::Decimal;
@@ -61,20 +60,6 @@ impl Floor {
             override_reason: None,
         })
         .await
-    }
-
-    async fn detail(&self, id: Uuid) -> OrderDetail {
-        match self
-            .send(Request::OrderDetail {
-                token: self.token(Role::ProcurementSpecialist),
-                order_id: id,
-            })
-            .await
-            .expect("detail")
-        {
-            Reply::Order(d) => *d,
-            other => panic!("unexpected reply {other:?}"),
-        }
     }
 }
 
@@ -355,7 +340,7 @@ async fn procurement_moves_a_build_to_pre_qc_with_notes_in_the_history() {
         .expect("body arrived");
     assert_eq!(f.status(id).await, S::ReadyForPreQc);
 
-    let d = f.detail(id).await;
+    let d = f.detail(Role::ProcurementSpecialist, id).await;
     let moves: Vec<(Option<S>, S, Option<String>)> = d
         .history
         .iter()
@@ -394,7 +379,7 @@ async fn procurement_moves_a_build_to_pre_qc_with_notes_in_the_history() {
     )
     .await
     .expect("body arrived");
-    let d = f.detail(other).await;
+    let d = f.detail(Role::ProcurementSpecialist, other).await;
     assert!(
         d.history.iter().any(|h| h.new_status == S::ReadyForPreQc
             && h.notes.as_deref() == Some("body arrived, crate 7")),

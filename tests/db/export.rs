@@ -1,9 +1,9 @@
 //! Exports of a build's current BOM: CSV and PDF files from the database, through the service (as the
 //! BOM viewer sends them) and through `cleanstation bom export`.
 
-use crate::auth::{ctx, expect_reply, login_ok, send};
-use crate::support::TestDb;
-use cleanstation::db::{Actor, DbError};
+use crate::auth::{expect_reply, send};
+use crate::floor::Floor;
+use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom_document::{BomDocument, quantity_text};
 use cleanstation::domain::order::{
@@ -12,38 +12,12 @@ use cleanstation::domain::order::{
 };
 use cleanstation::export::{ExportFormat, pdf};
 use cleanstation::msg::{Reply, Request};
-use cleanstation::service::ServiceCtx;
-use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-struct Env {
-    db: TestDb,
-    ctx: ServiceCtx,
-    tokens: HashMap<Role, String>,
-}
-
-impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        seed_demo(&db.owner, &Actor::system("test seed"))
-            .await
-            .expect("seed");
-        let ctx = ctx(&db);
-        let mut tokens = HashMap::new();
-        for (username, _, _, role) in DEMO_USERS {
-            tokens.insert(role, login_ok(&ctx, username, DEMO_PASSWORD).await.token);
-        }
-        Env { db, ctx, tokens }
-    }
-
-    fn token(&self, role: Role) -> String {
-        self.tokens.get(&role).cloned().expect("token of role")
-    }
-
+impl Floor {
     /// A PO of one build, created as the coordinator (its BOM version 1 is written with it).
-    async fn create(&self, po: &str, build: &str) -> Uuid {
+    async fn create_for_export(&self, po: &str, build: &str) -> Uuid {
         let mut b = BuildConfig {
             basins: vec![BasinConfig {
                 basin_index: 1,
@@ -192,8 +166,8 @@ fn dir_listing(dir: &Path) -> Vec<String> {
 
 #[tokio::test]
 async fn csv_export_matches_the_stored_items_and_the_totals() {
-    let env = Env::new().await;
-    let id = env.create("PO-EXP/1", "EXP-1").await;
+    let env = Floor::new().await;
+    let id = env.create_for_export("PO-EXP/1", "EXP-1").await;
     let dir = scratch("csv");
     let paths = env
         .export(Role::ProcurementSpecialist, id, ExportFormat::Csv, &dir)
@@ -279,8 +253,8 @@ async fn csv_export_matches_the_stored_items_and_the_totals() {
 
 #[tokio::test]
 async fn pdf_export_is_a_paged_document_naming_the_build() {
-    let env = Env::new().await;
-    let id = env.create("PO-EXP-2", "EXP-2").await;
+    let env = Floor::new().await;
+    let id = env.create_for_export("PO-EXP-2", "EXP-2").await;
     let dir = scratch("pdf");
     let paths = env
         .export(Role::QcPerson, id, ExportFormat::Pdf, &dir)
@@ -324,8 +298,8 @@ async fn pdf_export_is_a_paged_document_naming_the_build() {
 
 #[tokio::test]
 async fn refusals_name_the_directory_the_role_or_the_missing_bom() {
-    let env = Env::new().await;
-    let id = env.create("PO-EXP-3", "EXP-3").await;
+    let env = Floor::new().await;
+    let id = env.create_for_export("PO-EXP-3", "EXP-3").await;
     let missing = std::env::temp_dir().join(format!("cs-export-missing-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&missing);
     let e = env
@@ -373,8 +347,8 @@ async fn refusals_name_the_directory_the_role_or_the_missing_bom() {
 
 #[tokio::test]
 async fn the_command_line_export_writes_the_same_files() {
-    let env = Env::new().await;
-    let id = env.create("PO-EXP-4", "EXP-4").await;
+    let env = Floor::new().await;
+    let id = env.create_for_export("PO-EXP-4", "EXP-4").await;
     let dir = scratch("cli");
     let out_dir = dir.join("out");
     std::fs::create_dir_all(&out_dir).expect("out dir");

@@ -1,6 +1,7 @@
-//! The one fixture the floor tests (QC, tasks, testing, packaging, work instructions) share: a seeded
-//! database with a session per demo role, and builds taken along the floor the way the services do it.
-//! A test module adds the requests only it sends in its own `impl Floor` block.
+//! The one fixture the service tests (orders, exports, inventory, QC, tasks, testing, packaging, work
+//! instructions ...) share: a seeded database with a session per demo role, and builds taken along the
+//! floor the way the services do it. A test module adds the requests only it sends in its own
+//! `impl Floor` block.
 
 use crate::auth::{ctx, expect_reply, login_ok, send};
 use crate::support::TestDb;
@@ -11,6 +12,7 @@ use cleanstation::domain::floor::{TestingFormView, TestingStatus};
 use cleanstation::domain::order::{
     BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, OrderHeader, OrderStatus,
 };
+use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::{Answer, LineAnswer, QcForm, QcOutcome};
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
@@ -62,6 +64,36 @@ impl Floor {
 
     pub async fn send(&self, req: Request) -> Result<Reply, DbError> {
         send(&self.ctx, req).await
+    }
+
+    /// The build's detail as `role` sees it.
+    pub async fn detail(&self, role: Role, id: Uuid) -> OrderDetail {
+        expect_reply(
+            self.send(Request::OrderDetail {
+                token: self.token(role),
+                order_id: id,
+            })
+            .await,
+            |r| match r {
+                Reply::Order(d) => Some(*d),
+                _ => None,
+            },
+        )
+    }
+
+    /// The one bigint a superuser's `sql` with `params` returns (a count, mostly).
+    pub async fn count(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
+        self.db
+            .client()
+            .await
+            .query_one(sql, params)
+            .await
+            .expect("count query")
+            .get(0)
     }
 
     pub async fn transition(&self, role: Role, id: Uuid, from: S, to: S) -> Result<Reply, DbError> {

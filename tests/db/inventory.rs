@@ -1,7 +1,7 @@
 //! The inventory as the browser loads it, and where an item is used in open builds.
 
-use crate::auth::{ctx, expect_reply, login_ok, send};
-use crate::support::TestDb;
+use crate::auth::{expect_reply, send};
+use crate::floor::Floor;
 use cleanstation::db::{Actor, DbError, begin_as, inventory};
 use cleanstation::domain::Role;
 use cleanstation::domain::catalog::{AssemblyType, ComponentType, PartType};
@@ -11,45 +11,10 @@ use cleanstation::domain::order::{
     NewOrder, OrderHeader, OrderStatus,
 };
 use cleanstation::msg::{Reply, Request};
-use cleanstation::service::ServiceCtx;
-use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use uuid::Uuid;
 
-struct Env {
-    db: TestDb,
-    ctx: ServiceCtx,
-    tokens: HashMap<Role, String>,
-    ids: HashMap<Role, Uuid>,
-}
-
-impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        seed_demo(&db.owner, &Actor::system("test seed"))
-            .await
-            .expect("seed");
-        let ctx = ctx(&db);
-        let mut tokens = HashMap::new();
-        let mut ids = HashMap::new();
-        for (username, _, _, role) in DEMO_USERS {
-            let s = login_ok(&ctx, username, DEMO_PASSWORD).await;
-            ids.insert(role, s.user.id);
-            tokens.insert(role, s.token);
-        }
-        Env {
-            db,
-            ctx,
-            tokens,
-            ids,
-        }
-    }
-
-    fn token(&self, role: Role) -> String {
-        self.tokens.get(&role).cloned().expect("token of role")
-    }
-
+impl Floor {
     async fn where_used(&self, role: Role, item_id: &str) -> Result<Reply, DbError> {
         send(
             &self.ctx,
@@ -113,7 +78,7 @@ fn order(po: &str, want: (i32, u32, u32), builds: &[&str]) -> NewOrder {
 
 #[tokio::test]
 async fn load_gives_the_whole_shipped_catalog_to_every_role() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     for role in [Role::ServiceDepartment, Role::Assembler] {
         let inv: Inventory = *expect_reply(
             send(
@@ -191,7 +156,7 @@ async fn load_gives_the_whole_shipped_catalog_to_every_role() {
 
 #[tokio::test]
 async fn build_uses_lists_open_builds_current_boms_with_summed_quantities() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let create = |o: NewOrder| {
         let ctx = env.ctx.clone();
         let token = env.token(Role::ProductionCoordinator);
@@ -229,10 +194,7 @@ async fn build_uses_lists_open_builds_current_boms_with_summed_quantities() {
         id_of(&shipped, "B-0"),
     );
 
-    let coordinator = *env
-        .ids
-        .get(&Role::ProductionCoordinator)
-        .expect("coordinator");
+    let coordinator = env.id(Role::ProductionCoordinator);
     let mut client = env.db.client().await;
     let tx = begin_as(&mut client, &Actor::system("test-inventory"))
         .await
@@ -364,7 +326,7 @@ async fn build_uses_lists_open_builds_current_boms_with_summed_quantities() {
 
 #[tokio::test]
 async fn the_service_department_is_refused_build_uses() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     match env.where_used(Role::ServiceDepartment, "2783").await {
         Err(DbError::Forbidden(m)) => assert!(m.contains("SERVICE_DEPARTMENT"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),

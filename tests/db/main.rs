@@ -15,7 +15,6 @@ mod floor;
 mod harness;
 mod instructions;
 mod inventory;
-mod logs;
 mod orders;
 mod packaging;
 mod qc;

@@ -3,9 +3,10 @@
 //! assignment and notifications, build edits, drafts, the queue with its views, filters and keyset pages,
 //! and the `"OrderDraft"` schema.
 
-use crate::auth::{PW, add, ctx, expect_reply, login_ok, send};
+use crate::auth::{PW, add, expect_reply, login_ok, send};
+use crate::floor::Floor;
 use crate::support::TestDb;
-use cleanstation::db::{Actor, DbError};
+use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::lifecycle::{self, TRANSITIONS};
 use cleanstation::domain::order::{
@@ -13,12 +14,10 @@ use cleanstation::domain::order::{
     DocumentLanguage, DueFilter, FeetType, LegsType, NewOrder, OrderAction, OrderDocumentType,
     OrderHeader, OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey,
 };
-use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::orders::STALE_CURSOR;
-use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
+use cleanstation::service::seed::DEMO_USERS;
 use cleanstation::service::{ServiceCtx, dispatch};
-use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -28,48 +27,7 @@ use OrderStatus as S;
 // Fixtures
 // ------------------------------------------------------------------------------------------------
 
-/// A seeded database and one session per demo role.
-struct Env {
-    db: TestDb,
-    ctx: ServiceCtx,
-    tokens: HashMap<Role, String>,
-    ids: HashMap<Role, Uuid>,
-}
-
-impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        seed_demo(&db.owner, &Actor::system("test seed"))
-            .await
-            .expect("seed");
-        let ctx = ctx(&db);
-        let mut tokens = HashMap::new();
-        let mut ids = HashMap::new();
-        for (username, _, _, role) in DEMO_USERS {
-            let s = login_ok(&ctx, username, DEMO_PASSWORD).await;
-            ids.insert(role, s.user.id);
-            tokens.insert(role, s.token);
-        }
-        Env {
-            db,
-            ctx,
-            tokens,
-            ids,
-        }
-    }
-
-    fn token(&self, role: Role) -> String {
-        self.tokens.get(&role).cloned().expect("token of role")
-    }
-
-    fn id(&self, role: Role) -> Uuid {
-        *self.ids.get(&role).expect("id of role")
-    }
-
-    async fn send(&self, req: Request) -> Result<Reply, DbError> {
-        send(&self.ctx, req).await
-    }
-
+impl Floor {
     async fn create(&self, role: Role, order: NewOrder) -> Result<Reply, DbError> {
         self.send(Request::CreateOrder {
             token: self.token(role),
@@ -93,7 +51,7 @@ impl Env {
         self.created(order(po, &[build])).await.builds[0].0
     }
 
-    async fn transition(
+    async fn transition_with(
         &self,
         role: Role,
         id: Uuid,
@@ -128,21 +86,7 @@ impl Env {
         .await
     }
 
-    async fn detail(&self, role: Role, id: Uuid) -> OrderDetail {
-        expect_reply(
-            self.send(Request::OrderDetail {
-                token: self.token(role),
-                order_id: id,
-            })
-            .await,
-            |r| match r {
-                Reply::Order(d) => Some(*d),
-                _ => None,
-            },
-        )
-    }
-
-    async fn list(&self, token: &str, query: OrderQuery) -> Result<OrderPage, DbError> {
+    async fn list_orders(&self, token: &str, query: OrderQuery) -> Result<OrderPage, DbError> {
         self.send(Request::ListOrders {
             token: token.into(),
             query: Box::new(query),
@@ -152,16 +96,6 @@ impl Env {
             Reply::Orders(p) => p,
             other => panic!("unexpected reply {other:?}"),
         })
-    }
-
-    async fn count(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> i64 {
-        self.db
-            .client()
-            .await
-            .query_one(sql, params)
-            .await
-            .expect("count query")
-            .get(0)
     }
 
     /// Puts a build in `status` directly (the test's own shortcut past the lifecycle).
@@ -177,7 +111,7 @@ impl Env {
             .expect("force status");
     }
 
-    async fn approve_bom(&self, id: Uuid) {
+    async fn force_bom_approved(&self, id: Uuid) {
         self.db
             .client()
             .await
@@ -294,7 +228,7 @@ fn full_name(role: Role) -> &'static str {
         .expect("demo role")
 }
 
-async fn order_rows(env: &Env) -> i64 {
+async fn order_rows(env: &Floor) -> i64 {
     env.count(r#"SELECT count(*) FROM "ProductionOrder""#, &[])
         .await
 }
@@ -305,7 +239,7 @@ async fn order_rows(env: &Env) -> i64 {
 
 #[tokio::test]
 async fn a_po_is_created_with_rows_bom_and_history_and_no_notification() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let mut o = order(" PO-1001 ", &["B-1001-1", "B-1001-2"]);
     o.builds[1].accessories = vec![AccessoryLine {
         assembly_id: "T-OA-MNT-ARM".into(),
@@ -382,7 +316,7 @@ async fn a_po_is_created_with_rows_bom_and_history_and_no_notification() {
 
 #[tokio::test]
 async fn duplicate_po_and_build_numbers_are_refused_regardless_of_case() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     env.created(order("PO-A1", &["BLD-100"])).await;
     let before = order_rows(&env).await;
 
@@ -431,7 +365,7 @@ async fn duplicate_po_and_build_numbers_are_refused_regardless_of_case() {
 
 #[tokio::test]
 async fn want_date_and_field_rules_are_checked_at_submit() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let today: chrono::NaiveDate = env
         .db
         .client()
@@ -457,7 +391,7 @@ async fn want_date_and_field_rules_are_checked_at_submit() {
 #[tokio::test]
 async fn attachments_are_stored_once_and_linked_to_every_build() {
     use sha2::Digest;
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let dir = std::env::temp_dir().join(format!("cleanstation-attach-{}", Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let pdf_bytes: &[u8] = b"%PDF-1.4\n% purchase order\n%%EOF\n";
@@ -609,7 +543,7 @@ async fn attachments_are_stored_once_and_linked_to_every_build() {
 /// unique index: the whole PO rolls back, earlier builds included.
 #[tokio::test]
 async fn a_collision_in_the_last_build_at_insert_time_leaves_no_rows() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let mut blocker = env.db.client().await;
     let btx = blocker.transaction().await.expect("blocker tx");
     btx.execute(
@@ -683,7 +617,7 @@ async fn a_collision_in_the_last_build_at_insert_time_leaves_no_rows() {
 
 #[tokio::test]
 async fn a_bom_failure_in_the_last_build_leaves_no_rows() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let mut o = order("PO-BOM", &["BOM-1", "BOM-2", "BOM-3"]);
     o.builds[2].accessories = vec![AccessoryLine {
         assembly_id: "NO-SUCH-ACCESSORY".into(),
@@ -707,7 +641,7 @@ async fn a_bom_failure_in_the_last_build_leaves_no_rows() {
 
 #[tokio::test]
 async fn every_role_is_refused_through_the_service() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-ROLE", "ROLE-1").await;
     let history_before = env.history_rows(id).await;
     let orders_before = order_rows(&env).await;
@@ -797,7 +731,7 @@ async fn every_role_is_refused_through_the_service() {
                     ..OrderQuery::default()
                 };
                 assert_eq!(
-                    env.list(&token, q).await.map(|_| ()),
+                    env.list_orders(&token, q).await.map(|_| ()),
                     Err(DbError::Forbidden(view.into()))
                 );
             }
@@ -812,7 +746,7 @@ async fn every_role_is_refused_through_the_service() {
         env.force_status(id, t.from).await;
         for role in Role::ALL {
             let expected = lifecycle::check_transition(role, t.from, t.to, false);
-            let got = env.transition(role, id, t.from, t.to, None).await;
+            let got = env.transition_with(role, id, t.from, t.to, None).await;
             match expected {
                 Err(m) => assert_eq!(err(got), m, "{role} {}", t.code),
                 // Allowed: refused later only by a precondition, or done. Put the status back.
@@ -827,7 +761,7 @@ async fn every_role_is_refused_through_the_service() {
         for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
             assert_eq!(
                 err(env
-                    .transition(role, id, t.from, t.to, Some("because"))
+                    .transition_with(role, id, t.from, t.to, Some("because"))
                     .await),
                 format!(
                     "Your role ({}) cannot override a status change",
@@ -848,11 +782,11 @@ async fn every_role_is_refused_through_the_service() {
 
 #[tokio::test]
 async fn t1_needs_the_current_bom_approved() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-T1", "T1-1").await;
     assert_eq!(
         err(env
-            .transition(
+            .transition_with(
                 Role::ProcurementSpecialist,
                 id,
                 S::OrderCreated,
@@ -863,9 +797,9 @@ async fn t1_needs_the_current_bom_approved() {
         "Approve the current BOM (version 1) first"
     );
     assert_eq!(env.history_rows(id).await, 1);
-    env.approve_bom(id).await;
+    env.force_bom_approved(id).await;
     let moved = row(env
-        .transition(
+        .transition_with(
             Role::ProcurementSpecialist,
             id,
             S::OrderCreated,
@@ -892,7 +826,7 @@ fn bom_pairs(pairs: &[(i32, &str)]) -> Vec<(i32, String)> {
 
 #[tokio::test]
 async fn bom_approval_is_the_precondition_of_t1() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-BA", "BA-1").await;
     let ps = Role::ProcurementSpecialist;
     let d = env.detail(ps, id).await;
@@ -948,7 +882,7 @@ async fn bom_approval_is_the_precondition_of_t1() {
     assert_eq!(env.history_rows(id).await, 2);
 
     let moved = row(env
-        .transition(ps, id, S::OrderCreated, S::PartsSent, None)
+        .transition_with(ps, id, S::OrderCreated, S::PartsSent, None)
         .await);
     assert_eq!(moved.status, S::PartsSent);
     // After ORDER_CREATED the BOM is fixed.
@@ -973,7 +907,7 @@ async fn bom_approval_is_the_precondition_of_t1() {
 
 #[tokio::test]
 async fn regeneration_supersedes_the_approved_bom_and_t1_waits_for_a_new_approval() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-BR", "BR-1").await;
     let ps = Role::ProcurementSpecialist;
     let pc = Role::ProductionCoordinator;
@@ -1018,7 +952,7 @@ async fn regeneration_supersedes_the_approved_bom_and_t1_waits_for_a_new_approva
     );
     assert_eq!(
         err(env
-            .transition(ps, id, S::OrderCreated, S::PartsSent, None)
+            .transition_with(ps, id, S::OrderCreated, S::PartsSent, None)
             .await),
         "Approve the current BOM (version 2) first"
     );
@@ -1049,16 +983,16 @@ async fn regeneration_supersedes_the_approved_bom_and_t1_waits_for_a_new_approva
         bom_pairs(&[(1, "SUPERSEDED"), (2, "SUPERSEDED"), (3, "APPROVED")])
     );
     let moved = row(env
-        .transition(ps, id, S::OrderCreated, S::PartsSent, None)
+        .transition_with(ps, id, S::OrderCreated, S::PartsSent, None)
         .await);
     assert_eq!(moved.status, S::PartsSent);
 }
 
 #[tokio::test]
 async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-RACE20", "R20-1").await;
-    env.approve_bom(id).await;
+    env.force_bom_approved(id).await;
     let token = env.token(Role::ProcurementSpecialist);
     let barrier = Arc::new(tokio::sync::Barrier::new(20));
     let mut tasks = Vec::new();
@@ -1138,9 +1072,9 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
 /// The seed trigger tells the next role of every status change, override included.
 #[tokio::test]
 async fn each_status_change_notifies_the_next_role() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-NOTE", "NOTE-1").await;
-    env.approve_bom(id).await;
+    env.force_bom_approved(id).await;
     let steps: [(Role, S, S, Option<&str>, Role); 10] = [
         (
             Role::ProcurementSpecialist,
@@ -1225,7 +1159,7 @@ async fn each_status_change_notifies_the_next_role() {
                 ],
             )
             .await;
-        row(env.transition(who, id, from, to, reason).await);
+        row(env.transition_with(who, id, from, to, reason).await);
         let after = env
             .count(
                 r#"SELECT count(*) FROM "SystemNotification" WHERE "userId" = $1
@@ -1254,25 +1188,25 @@ async fn each_status_change_notifies_the_next_role() {
 
 #[tokio::test]
 async fn an_admin_override_writes_its_history_and_audit_rows() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-OVR", "OVR-1").await;
     env.force_status(id, S::ReadyForPreQc).await;
 
     assert_eq!(
         err(env
-            .transition(Role::Admin, id, S::ReadyForPreQc, S::PartsSent, None)
+            .transition_with(Role::Admin, id, S::ReadyForPreQc, S::PartsSent, None)
             .await),
         "An override reason is required"
     );
     assert_eq!(
         err(env
-            .transition(Role::Admin, id, S::ReadyForPreQc, S::PartsSent, Some("   "))
+            .transition_with(Role::Admin, id, S::ReadyForPreQc, S::PartsSent, Some("   "))
             .await),
         "An override reason is required"
     );
     assert_eq!(
         err(env
-            .transition(
+            .transition_with(
                 Role::Admin,
                 id,
                 S::ReadyForPreQc,
@@ -1284,7 +1218,7 @@ async fn an_admin_override_writes_its_history_and_audit_rows() {
     );
     assert_eq!(
         err(env
-            .transition(
+            .transition_with(
                 Role::Admin,
                 id,
                 S::ReadyForPreQc,
@@ -1297,7 +1231,7 @@ async fn an_admin_override_writes_its_history_and_audit_rows() {
     assert_eq!(env.history_rows(id).await, 1);
 
     row(env
-        .transition(
+        .transition_with(
             Role::Admin,
             id,
             S::ReadyForPreQc,
@@ -1354,7 +1288,7 @@ async fn an_admin_override_writes_its_history_and_audit_rows() {
     env.force_status(id, S::Shipped).await;
     assert_eq!(
         err(env
-            .transition(Role::Admin, id, S::Shipped, S::ReadyForShip, Some("reopen"))
+            .transition_with(Role::Admin, id, S::Shipped, S::ReadyForShip, Some("reopen"))
             .await),
         "SHIPPED is final"
     );
@@ -1362,11 +1296,11 @@ async fn an_admin_override_writes_its_history_and_audit_rows() {
 
 #[tokio::test]
 async fn t5_and_t6_check_the_rounds_floor_records() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-FLOOR", "FLOOR-1").await;
     env.force_status(id, S::ReadyForPreQc).await;
     row(env
-        .transition(
+        .transition_with(
             Role::Admin,
             id,
             S::ReadyForPreQc,
@@ -1382,7 +1316,7 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
         .expect("drop generated tasks");
     assert_eq!(
         err(env
-            .transition(asm, id, S::ReadyForProduction, S::TestingComplete, None)
+            .transition_with(asm, id, S::ReadyForProduction, S::TestingComplete, None)
             .await),
         "No passed testing form in this round"
     );
@@ -1396,7 +1330,7 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
     .expect("tasks");
     assert_eq!(
         err(env
-            .transition(asm, id, S::ReadyForProduction, S::TestingComplete, None)
+            .transition_with(asm, id, S::ReadyForProduction, S::TestingComplete, None)
             .await),
         "2 task(s) still open"
     );
@@ -1416,7 +1350,7 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
     .expect("failed form");
     assert_eq!(
         err(env
-            .transition(asm, id, S::ReadyForProduction, S::TestingComplete, None)
+            .transition_with(asm, id, S::ReadyForProduction, S::TestingComplete, None)
             .await),
         "No passed testing form in this round"
     );
@@ -1428,7 +1362,7 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
     .await
     .expect("passed form");
     row(env
-        .transition(asm, id, S::ReadyForProduction, S::TestingComplete, None)
+        .transition_with(asm, id, S::ReadyForProduction, S::TestingComplete, None)
         .await);
 
     // T5 generated the round's checklist; it is removed so the precondition's own cases are checked here.
@@ -1440,7 +1374,7 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
     .expect("remove generated checklist");
     assert_eq!(
         err(env
-            .transition(asm, id, S::TestingComplete, S::PackagingComplete, None)
+            .transition_with(asm, id, S::TestingComplete, S::PackagingComplete, None)
             .await),
         "Packaging incomplete: no packaging checklist in this round"
     );
@@ -1454,7 +1388,7 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
     .expect("checklist");
     assert_eq!(
         err(env
-            .transition(asm, id, S::TestingComplete, S::PackagingComplete, None)
+            .transition_with(asm, id, S::TestingComplete, S::PackagingComplete, None)
             .await),
         "Packaging incomplete: 3 item(s) not packed"
     );
@@ -1466,13 +1400,13 @@ async fn t5_and_t6_check_the_rounds_floor_records() {
     .await
     .expect("complete checklist");
     row(env
-        .transition(asm, id, S::TestingComplete, S::PackagingComplete, None)
+        .transition_with(asm, id, S::TestingComplete, S::PackagingComplete, None)
         .await);
 }
 
 #[tokio::test]
 async fn shipping_records_tracking_and_note() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-SHIP", "SHIP-1").await;
     env.force_status(id, S::ReadyForShip).await;
     let r = env
@@ -1501,9 +1435,9 @@ async fn shipping_records_tracking_and_note() {
 
 #[tokio::test]
 async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-ASG", "ASG-1").await;
-    env.approve_bom(id).await;
+    env.force_bom_approved(id).await;
     let pc = Role::ProductionCoordinator;
     let priya = env.id(Role::ProcurementSpecialist);
 
@@ -1562,7 +1496,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
 
     // T1 keeps a procurement assignee; T2 clears them (D3) and says so.
     let r = row(env
-        .transition(
+        .transition_with(
             Role::ProcurementSpecialist,
             id,
             S::OrderCreated,
@@ -1572,7 +1506,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
         .await);
     assert_eq!(r.assignee.as_deref(), Some("Priya Shah"));
     let r = row(env
-        .transition(
+        .transition_with(
             Role::ProcurementSpecialist,
             id,
             S::PartsSent,
@@ -1628,9 +1562,9 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
 
 #[tokio::test]
 async fn a_build_edit_regenerates_the_bom_until_parts_are_sent() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let id = env.one_build("PO-EDIT", "EDIT-1").await;
-    env.approve_bom(id).await;
+    env.force_bom_approved(id).await;
     let mut b = build("EDIT-1");
     b.sink_length = 72;
     b.accessories = vec![AccessoryLine {
@@ -1666,7 +1600,7 @@ async fn a_build_edit_regenerates_the_bom_until_parts_are_sent() {
     // The approval went with the old version.
     assert_eq!(
         err(env
-            .transition(
+            .transition_with(
                 Role::ProcurementSpecialist,
                 id,
                 S::OrderCreated,
@@ -1704,7 +1638,7 @@ async fn a_build_edit_regenerates_the_bom_until_parts_are_sent() {
 
 #[tokio::test]
 async fn wizard_drafts_are_kept_per_user() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let pc = Role::ProductionCoordinator;
     let context = |role: Role| {
         let env = &env;
@@ -1756,7 +1690,7 @@ async fn wizard_drafts_are_kept_per_user() {
 // ------------------------------------------------------------------------------------------------
 
 /// 120 builds across every status, four customers and 37 want dates (plenty of ties), some assigned.
-async fn seed_queue(env: &Env, second_assembler: Uuid) {
+async fn seed_queue(env: &Floor, second_assembler: Uuid) {
     env.db
         .client()
         .await
@@ -1780,10 +1714,10 @@ async fn seed_queue(env: &Env, second_assembler: Uuid) {
         .expect("queue rows");
 }
 
-async fn all_pages(env: &Env, token: &str, mut q: OrderQuery) -> Vec<OrderRow> {
+async fn all_pages(env: &Floor, token: &str, mut q: OrderQuery) -> Vec<OrderRow> {
     let mut out = Vec::new();
     loop {
-        let page = env.list(token, q.clone()).await.expect("page");
+        let page = env.list_orders(token, q.clone()).await.expect("page");
         assert!(page.rows.len() <= q.limit as usize);
         out.extend(page.rows);
         match page.next {
@@ -1797,7 +1731,7 @@ fn ids(rows: &[OrderRow]) -> Vec<Uuid> {
     rows.iter().map(|r| r.id).collect()
 }
 
-async fn expected_ids(env: &Env, where_sql: &str, order_sql: &str) -> Vec<Uuid> {
+async fn expected_ids(env: &Floor, where_sql: &str, order_sql: &str) -> Vec<Uuid> {
     // The clauses are this test's own literals.
     let sql = format!(
         r#"SELECT po.id FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
@@ -1816,7 +1750,7 @@ async fn expected_ids(env: &Env, where_sql: &str, order_sql: &str) -> Vec<Uuid> 
 
 #[tokio::test]
 async fn the_queue_views_filters_and_keyset_pages() {
-    let env = Env::new().await;
+    let env = Floor::new().await;
     let asm2 = add(&env.db, "assembler2", Role::Assembler).await;
     seed_queue(&env, asm2.id).await;
     let all = |view| OrderQuery {
@@ -1946,7 +1880,7 @@ async fn the_queue_views_filters_and_keyset_pages() {
 
     // A cursor from another sort is refused rather than misread.
     let first = env
-        .list(
+        .list_orders(
             &env.token(Role::ProductionCoordinator),
             OrderQuery {
                 view: QueueView::All,
@@ -1964,7 +1898,7 @@ async fn the_queue_views_filters_and_keyset_pages() {
         ..OrderQuery::default()
     };
     assert_eq!(
-        env.list(&env.token(Role::ProductionCoordinator), stale)
+        env.list_orders(&env.token(Role::ProductionCoordinator), stale)
             .await
             .map(|_| ()),
         Err(DbError::Invalid(STALE_CURSOR.into()))

@@ -131,16 +131,6 @@ impl Floor {
         })
     }
 
-    async fn count(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> i64 {
-        self.db
-            .client()
-            .await
-            .query_one(sql, params)
-            .await
-            .expect("count query")
-            .get(0)
-    }
-
     async fn results(&self, id: Uuid) -> i64 {
         self.count(
             r#"SELECT count(*) FROM "QCResult" WHERE "orderId" = $1"#,

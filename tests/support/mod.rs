@@ -10,11 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 const TEMPLATE: &str = "cleanstation_template";
 
-struct Harness {
-    cluster: Cluster,
-}
-
-static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
+static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
 static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh, fully migrated database of its own.
@@ -33,17 +29,14 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        let harness = match HARNESS.get_or_init(start) {
-            Ok(h) => h,
-            Err(e) => panic!("test cluster could not start: {e}"),
-        };
+        let cluster = cluster();
         let name = format!(
             "t_{}_{}",
             std::process::id(),
             NEXT_DB.fetch_add(1, Ordering::SeqCst)
         );
-        create_from_template(&harness.cluster, &name).await;
-        let owner_url = harness.cluster.url(&name);
+        create_from_template(cluster, &name).await;
+        let owner_url = cluster.url(&name);
         let owner = cleanstation::db::connect(&owner_url, 4, "cleanstation-test")
             .await
             .expect("connect to test database");
@@ -53,9 +46,7 @@ impl TestDb {
         )
         .await
         .expect("database-level grants");
-        let url = harness
-            .cluster
-            .url_as(&name, cleanstation::db::roles::STATION_ROLE);
+        let url = cluster.url_as(&name, cleanstation::db::roles::STATION_ROLE);
         let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
             .await
             .expect("connect to test database as the station role");
@@ -123,21 +114,18 @@ impl TestDb {
 
     /// An empty database with no schema at all (for migration tests).
     pub async fn empty() -> TestDb {
-        let harness = match HARNESS.get_or_init(start) {
-            Ok(h) => h,
-            Err(e) => panic!("test cluster could not start: {e}"),
-        };
+        let cluster = cluster();
         let name = format!(
             "e_{}_{}",
             std::process::id(),
             NEXT_DB.fetch_add(1, Ordering::SeqCst)
         );
-        admin_client(&harness.cluster.url("postgres"))
+        admin_client(&cluster.url("postgres"))
             .await
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
             .await
             .expect("create empty database");
-        let url = harness.cluster.url(&name);
+        let url = cluster.url(&name);
         let pool = cleanstation::db::connect(&url, 4, "cleanstation-test")
             .await
             .expect("connect to test database");
@@ -171,12 +159,20 @@ impl TestDb {
     }
 }
 
+/// This binary's cluster, started by the first test that asks.
+fn cluster() -> &'static Cluster {
+    match CLUSTER.get_or_init(start) {
+        Ok(c) => c,
+        Err(e) => panic!("test cluster could not start: {e}"),
+    }
+}
+
 /// The cluster's base directory: short (the socket path is limited) and unique to this process.
 fn base_dir() -> PathBuf {
     std::env::temp_dir().join(format!("cs-test-{}", std::process::id()))
 }
 
-fn start() -> Result<Harness, String> {
+fn start() -> Result<Cluster, String> {
     reap_stale_clusters();
     let base = base_dir();
     let _ = std::fs::remove_dir_all(&base);
@@ -219,7 +215,7 @@ fn start() -> Result<Harness, String> {
     })
     .join()
     .map_err(|_| "template migration thread panicked".to_string())??;
-    Ok(Harness { cluster })
+    Ok(cluster)
 }
 
 async fn admin_client(url: &str) -> tokio_postgres::Client {
@@ -251,9 +247,9 @@ async fn create_from_template(cluster: &Cluster, name: &str) {
 /// Stops the cluster and removes its directory when the test binary exits.
 fn register_cleanup() {
     extern "C" fn cleanup() {
-        if let Some(Ok(h)) = HARNESS.get() {
-            let _ = h.cluster.stop();
-            let _ = std::fs::remove_dir_all(&h.cluster.base);
+        if let Some(Ok(c)) = CLUSTER.get() {
+            let _ = c.stop();
+            let _ = std::fs::remove_dir_all(&c.base);
         }
     }
     #[allow(unsafe_code)]

@@ -4,11 +4,9 @@
 //! and a custom basin, then turned into the stored form the viewer reads, so the goldens show real part
 //! names. The viewer is reached the way a purchaser reaches it: a notification opens the build, `v`
 //! opens its BOM.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{
+    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::{BomStatus, CatalogIndex, generate};
@@ -23,9 +21,6 @@ use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use render::{
-    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
-};
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
@@ -34,7 +29,7 @@ const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap(state: &str, description: &str, text: &str) {
-    render::snap_in!("bom_viewer", state, description, text);
+    crate::harness::snap_in!("bom_viewer", state, description, text);
 }
 
 const ORDER: Uuid = Uuid::from_u128(0x0001_0004);

@@ -1,7 +1,5 @@
 //! Shared by the screen and app tests: fixtures, a scripted driver for `App`, and a text render that
 //! keeps the styles (TestBackend snapshots drop colour, so the runs are listed under the text).
-#![allow(dead_code)]
-#![allow(clippy::panic)] // a test reports failure by panicking
 
 use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::app::{App, AppInit};
@@ -14,9 +12,10 @@ use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::QcItemDef;
 use cleanstation::domain::session::Session;
 use cleanstation::domain::user::UserSummary;
+use cleanstation::keymap::Keymap;
 use cleanstation::msg::{Command, DbReply, DbRequest, HeartbeatInfo, Msg, Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
-use cleanstation::screens::{ActiveScreen, ScreenId, home_entries};
+use cleanstation::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg, home_entries};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -27,13 +26,12 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// Asserts `text` against the golden `screens/<screen>/<state>.snap` at the repo root, with the
-/// description in its header. A macro so that insta resolves the path from, and records as the
-/// snapshot's source, the test file that calls it.
-#[allow(unused_macros)] // not every test file takes goldens
+/// description in its header. The path is absolute, so it does not depend on where the calling test
+/// file sits; a macro so that insta records the calling test file as the snapshot's source.
 macro_rules! snap_in {
     ($screen:expr, $state:expr, $description:expr, $text:expr) => {
         insta::with_settings!({
-            snapshot_path => format!("../screens/{}", $screen),
+            snapshot_path => format!("{}/screens/{}", env!("CARGO_MANIFEST_DIR"), $screen),
             prepend_module_to_snapshot => false,
             omit_expression => true,
             description => $description,
@@ -42,7 +40,6 @@ macro_rules! snap_in {
         })
     };
 }
-#[allow(unused_imports)] // not every test file takes goldens
 pub(crate) use snap_in;
 
 pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
@@ -451,16 +448,74 @@ impl Driver {
         render(&mut self.app, width, height)
     }
 
-    /// Draws into one terminal resized from 1×1 to 120×40 (every width up to 40, then every third):
-    /// no layout may panic.
+    /// Draws into one terminal resized from 1×1 to 120×40 (every width up to 40, then every third,
+    /// and the 80 and 120 columns of the standard 80×24 and 120×40 terminals): no layout may panic.
     pub fn draw_every_size(&mut self) {
         let mut terminal = Terminal::new(TestBackend::new(1, 1)).expect("test backend");
-        for w in (1..=40).chain((43..=120).step_by(3)) {
+        for w in (1..=40).chain((43..=120).step_by(3)).chain([80, 120]) {
             for h in 1..=40 {
                 terminal.backend_mut().resize(w, h);
                 terminal.draw(|f| self.app.view(f)).expect("draw");
             }
         }
+    }
+}
+
+/// A screen that a [`ScreenDriver`] drives on its own.
+pub trait Screen {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command;
+}
+
+/// Drives one screen without the App, as the shell would: a session of the fixture user of a role and
+/// the real keymap; the requests it sends and the effects it asks for are kept for the test. How keys
+/// reach the screen and how it is drawn are the screen's test module's own (`impl ScreenDriver<S>`).
+pub struct ScreenDriver<S> {
+    pub ids: IdGen,
+    pub keymap: Keymap,
+    pub session: Session,
+    pub screen: S,
+    /// Requests sent and not yet answered by the test.
+    pub sent: Vec<DbRequest>,
+    /// Every effect the screen asked for, oldest first.
+    pub effects: Vec<Effect>,
+    pub theme: Theme,
+}
+
+impl<S: Screen> ScreenDriver<S> {
+    /// The screen as `open` makes it for the fixture user of `role`, drawn in the ANSI theme.
+    pub fn open(role: Role, open: impl FnOnce(&mut Ctx) -> (S, Command)) -> ScreenDriver<S> {
+        let mut ids = IdGen::default();
+        let keymap = Keymap::default();
+        let session = session_for(user_for(role));
+        let mut ctx = Ctx::new(&mut ids, Some(&session), &keymap);
+        let (screen, cmd) = open(&mut ctx);
+        let effects = ctx.into_effects();
+        ScreenDriver {
+            ids,
+            keymap,
+            session,
+            screen,
+            sent: requests(&cmd),
+            effects,
+            theme: Theme::ansi(),
+        }
+    }
+
+    pub fn send(&mut self, msg: ScreenMsg) {
+        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.keymap);
+        let cmd = self.screen.update(msg, &mut ctx);
+        self.effects.extend(ctx.into_effects());
+        self.sent.extend(requests(&cmd));
+    }
+
+    /// Removes and returns the oldest unanswered request matching `pred`.
+    pub fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+        let i = self.sent.iter().position(|r| pred(&r.kind))?;
+        Some(self.sent.remove(i))
+    }
+
+    pub fn reply(&mut self, req: &DbRequest, result: Result<Reply, DbError>) {
+        self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
     }
 }
 

@@ -1,37 +1,13 @@
 //! `cleanstation bom preview` as a user runs it: the real binary against a seeded database, for every
 //! worked example of bom-rules.md section 11, the text tree, and the refusals (exit status 2).
-#![allow(clippy::panic)] // a test reports failure by panicking
 
-#[path = "support/mod.rs"]
-mod support;
-
-use cleanstation::db::Actor;
+use crate::env::{Env, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
-use support::TestDb;
-
-/// A seeded database; the binary runs against it and logs in a scratch directory.
-struct Env {
-    db: TestDb,
-}
 
 impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        cleanstation::service::seed::seed_demo(&db.owner, &Actor::system("test-bom-cli"))
-            .await
-            .expect("seed");
-        Env { db }
-    }
-
-    async fn run(&self, args: &[&str]) -> std::process::Output {
-        self.db.cli(args, &[]).await
-    }
-
     /// Rows that a preview must never write.
     async fn written_rows(&self) -> Vec<i64> {
-        let client = self.db.client().await;
         let mut counts = Vec::new();
         for table in [
             "ProductionOrder",
@@ -40,30 +16,14 @@ impl Env {
             "BasinConfiguration",
             "OrderAccessory",
         ] {
-            let row = client
-                .query_one(&format!(r#"SELECT count(*) FROM "{table}""#), &[])
-                .await
-                .expect("count");
-            counts.push(row.get(0));
+            counts.push(self.count(table).await);
         }
         counts
     }
 }
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/bom")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    crate::env::fixture(&format!("bom/{name}"))
 }
 
 /// What section 11 states about one example.

@@ -1,10 +1,6 @@
 //! The work instructions screen (ADMIN): state tests and golden renders at 100x30 into
 //! `screens/work_instructions/`: the instruction list, the tools, the editor and a validation error.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{Driver, init, user_for};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::instructions::{InstructionCatalog, InstructionRow, ToolRow};
@@ -13,14 +9,13 @@ use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::home_entries;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user_for};
 use uuid::Uuid;
 
 const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap(state: &str, description: &str, text: &str) {
-    render::snap_in!("work_instructions", state, description, text);
+    crate::harness::snap_in!("work_instructions", state, description, text);
 }
 
 fn step(number: i32, description: &str, safety: Option<&str>, minutes: Option<i32>) -> StepView {
@@ -332,7 +327,7 @@ fn other_roles_see_the_screen_read_only() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
-    let session = render::session_for(user_for(Role::Assembler));
+    let session = crate::harness::session_for(user_for(Role::Assembler));
     let keymap = Keymap::default();
     let mut ids = IdGen::default();
     let mut ctx = Ctx::new(&mut ids, Some(&session), &keymap);

@@ -1,14 +1,8 @@
 //! `cleanstation checklist preview` as a planner runs it: the real binary against a seeded database. The
 //! expected item lists were read off checklists.toml by hand for each configuration.
-#![allow(clippy::panic)] // a test reports failure by panicking
 
-#[path = "support/mod.rs"]
-mod support;
-
-use cleanstation::db::Actor;
+use crate::env::{Env, fixture, stderr, stdout};
 use serde_json::Value;
-use std::path::Path;
-use support::TestDb;
 
 /// (a) workflow.md section 3's T2-B2: basin 1 E_SINK, basin 2 E_DRAIN, height-adjustable legs, castors,
 /// no pegboard, no faucet, no sprayer, English.
@@ -18,24 +12,7 @@ const T2_B3: &str = "t2-b3-three-edrain-pegboard.json";
 
 const KEYS: [&str; 5] = ["PRE_QC", "FINAL_QC", "PRODUCTION", "EOL_TEST", "PACKAGING"];
 
-/// A seeded database; the binary runs against it and logs in a scratch directory.
-struct Env {
-    db: TestDb,
-}
-
 impl Env {
-    async fn new() -> Env {
-        let db = TestDb::new().await;
-        cleanstation::service::seed::seed_demo(&db.owner, &Actor::system("test-checklist-cli"))
-            .await
-            .expect("seed");
-        Env { db }
-    }
-
-    async fn run(&self, args: &[&str]) -> std::process::Output {
-        self.db.cli(args, &[]).await
-    }
-
     async fn preview_json(&self, file: &str, key: &str) -> Value {
         let out = self
             .run(&[
@@ -51,35 +28,10 @@ impl Env {
         serde_json::from_str(&stdout(&out))
             .unwrap_or_else(|e| panic!("{file} {key}: not JSON ({e}): {}", stdout(&out)))
     }
-
-    async fn count(&self, table: &str) -> i64 {
-        let client = self.db.client().await;
-        client
-            .query_one(&format!(r#"SELECT count(*) FROM "{table}""#), &[])
-            .await
-            .expect("count")
-            .get(0)
-    }
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 fn checklist(name: &str) -> String {
     format!("checklist/{name}")
-}
-
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The one build's items as "CODE" or "CODE/basin", checking every item has exactly the documented keys.

@@ -1,13 +1,11 @@
 //! The keymap table: complete, unambiguous, and the only source of the help and the key bar.
 
-mod render;
-
+use crate::harness::{Driver, init, user_for, users};
 use cleanstation::domain::Role;
 use cleanstation::keymap::{Action, DEFAULT_BINDINGS, KeyChord, KeyContext, Keymap};
 use cleanstation::msg::{Reply, Request};
 use cleanstation::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use render::{Driver, init, user_for, users};
 use std::collections::HashSet;
 
 fn event(chord: KeyChord) -> KeyEvent {

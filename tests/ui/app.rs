@@ -1,16 +1,14 @@
 //! The shell's pure update: scripted messages in, commands and state out. No database, no clock.
 
-mod render;
-
+use crate::harness::{
+    Driver, HEARTBEAT, IDLE_LOCK, has_quit, init, requests, session_for, user_for, users,
+};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::msg::{Command, DbReply, HeartbeatInfo, Msg, Reply, Request, RequestId};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode};
-use render::{
-    Driver, HEARTBEAT, IDLE_LOCK, has_quit, init, requests, session_for, user_for, users,
-};
 use std::time::Duration;
 
 const TICK: Duration = Duration::from_millis(250);

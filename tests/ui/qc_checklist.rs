@@ -6,11 +6,10 @@
 //! database layer makes them, and the applicable lines come from the template's own conditions, so the
 //! goldens show the real wording. The screens are reached the way an inspector reaches them: a
 //! notification opens the build, `c` opens the checklist and `h` the history.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{
+    Driver, at, floor_order_detail, item_def, notification_about_build,
+    open_build_via_notification, t2_b2_build, template_items,
+};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::applies_when::{BasinFacts, SinkFacts, eval};
@@ -25,10 +24,6 @@ use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{
-    Driver, at, floor_order_detail, item_def, notification_about_build,
-    open_build_via_notification, t2_b2_build, template_items,
-};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -37,7 +32,7 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0004);
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    render::snap_in!(screen, state, description, text);
+    crate::harness::snap_in!(screen, state, description, text);
 }
 
 fn build() -> BuildConfig {

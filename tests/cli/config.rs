@@ -1,6 +1,5 @@
 //! Configuration files: the shipped one, valid examples, and invalid ones that must be refused with a
 //! message naming the key.
-#![allow(clippy::panic)] // a test reports failure by panicking
 
 use cleanstation::config::{Config, ThemeChoice};
 use std::path::Path;

@@ -1,10 +1,6 @@
 //! The service department's screens driven through the App: the catalogue, the cart and the user's own
 //! service orders, with scripted replies; goldens at 100x30 into `screens/<screen>/`.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{Driver, at, init, snap_in, user_for};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
@@ -18,7 +14,6 @@ use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, at, init, snap_in, user_for};
 use uuid::Uuid;
 
 const W: u16 = 100;

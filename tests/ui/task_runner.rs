@@ -6,11 +6,10 @@
 //! PRD-15..18 for basin 2, then PRD-19..25 for basin 1, with the Production Checklist's wording, the demo
 //! seed's work instructions and the tools of `domain::tasks`. The screen is reached the way an assembler
 //! reaches it: a notification opens the build and `w` opens the assembly floor.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{
+    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+    t2_b2_build,
+};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
@@ -26,10 +25,6 @@ use cleanstation::screens::ActiveScreen;
 use cleanstation::screens::task_runner::{Dialog, Notice, TaskRunnerScreen};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{
-    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
-    t2_b2_build,
-};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::time::Duration;
@@ -41,7 +36,7 @@ const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 const SAM: Uuid = Uuid::from_u128(5);
 
 fn snap(state: &str, description: &str, text: &str) {
-    render::snap_in!("task_runner", state, description, text);
+    crate::harness::snap_in!("task_runner", state, description, text);
 }
 
 fn build() -> BuildConfig {

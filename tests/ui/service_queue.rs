@@ -3,11 +3,7 @@
 //! `screens/service_order/`.
 //!
 //! The orders are reached the way procurement reaches them: the home menu's "Service orders", then Enter.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{Driver, at, user_for};
 use chrono::{Duration as Span, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -22,14 +18,13 @@ use cleanstation::screens::ActiveScreen;
 use cleanstation::screens::service_order::{AT_LEAST_ONE, REASON_REQUIRED, ServiceOrderScreen};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, at, user_for};
 use uuid::Uuid;
 
 const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    render::snap_in!(screen, state, description, text);
+    crate::harness::snap_in!(screen, state, description, text);
 }
 
 fn order_id(n: u128) -> Uuid {
@@ -198,7 +193,7 @@ fn approved() -> ServiceOrderView {
 }
 
 fn login(role: Role) -> Driver {
-    let mut d = Driver::new(render::init(Theme::ansi()));
+    let mut d = Driver::new(crate::harness::init(Theme::ansi()));
     d.login(user_for(role));
     d
 }

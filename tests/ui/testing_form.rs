@@ -3,11 +3,9 @@
 //! The form holds the shipped "End-of-Line Testing" items as the database layer makes them, with the
 //! lines that apply to a two-basin T2-B2 build (an E-Sink and an E-Drain basin, height-adjustable legs),
 //! so the goldens show the real wording, units and ranges.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{
+    Screen, ScreenDriver, at, item_def, t2_b2_build, template_items, text_with_styles,
+};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::CheckType;
@@ -17,19 +15,17 @@ use cleanstation::domain::floor::{
 };
 use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderRow, OrderStatus};
 use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
-use cleanstation::domain::session::Session;
-use cleanstation::keymap::{KeyContext, Keymap};
-use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
+use cleanstation::keymap::KeyContext;
+use cleanstation::msg::{Command, Reply, Request};
 use cleanstation::screens::qc_checklist::SaveStatus;
 use cleanstation::screens::testing_form::{Dialog, TestingScreen};
-use cleanstation::screens::{Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use cleanstation::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
 use cleanstation::widgets::key_bar;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use render::{at, item_def, session_for, t2_b2_build, template_items, text_with_styles, user_for};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -38,7 +34,7 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 
 fn snap(state: &str, description: &str, text: &str) {
-    render::snap_in!("testing_form", state, description, text);
+    crate::harness::snap_in!("testing_form", state, description, text);
 }
 
 fn build() -> BuildConfig {
@@ -126,48 +122,22 @@ fn failed_form() -> TestingFormSummary {
 }
 
 /// The screen with a scripted session: keys go through the real keymap.
-struct Harness {
-    ids: IdGen,
-    keymap: Keymap,
-    session: Session,
-    screen: TestingScreen,
-    sent: Vec<DbRequest>,
-    effects: Vec<Effect>,
+type Harness = ScreenDriver<TestingScreen>;
+
+impl Screen for TestingScreen {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        TestingScreen::update(self, msg, ctx)
+    }
 }
 
-fn collect(cmd: &Command, out: &mut Vec<DbRequest>) {
-    out.extend(render::requests(cmd));
-}
-
-impl Harness {
+impl ScreenDriver<TestingScreen> {
     fn new(role: Role, form: TestingFormView) -> Harness {
-        let mut ids = IdGen::default();
-        let keymap = Keymap::default();
-        let session = session_for(user_for(role));
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &keymap);
-        let (screen, cmd) = TestingScreen::open(ORDER, &mut ctx);
-        drop(ctx);
-        let mut h = Harness {
-            ids,
-            keymap,
-            session,
-            screen,
-            sent: Vec::new(),
-            effects: Vec::new(),
-        };
-        collect(&cmd, &mut h.sent);
+        let mut h = Harness::open(role, |ctx| TestingScreen::open(ORDER, ctx));
         let load = h
             .take(|r| matches!(r, Request::TestingForm { order_id, .. } if *order_id == ORDER))
             .expect("opening loads the form");
         h.reply(&load, Ok(Reply::TestingForm(Box::new(form))));
         h
-    }
-
-    fn send(&mut self, msg: ScreenMsg) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.keymap);
-        let cmd = self.screen.update(msg, &mut ctx);
-        self.effects.extend(ctx.into_effects());
-        collect(&cmd, &mut self.sent);
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -196,15 +166,6 @@ impl Harness {
         text.chars().for_each(|c| self.key(KeyCode::Char(c)));
     }
 
-    fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
-        let i = self.sent.iter().position(|r| pred(&r.kind))?;
-        Some(self.sent.remove(i))
-    }
-
-    fn reply(&mut self, req: &DbRequest, result: Result<Reply, DbError>) {
-        self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
-    }
-
     fn select(&mut self, line: usize) {
         self.key(KeyCode::Home);
         (0..line).for_each(|_| self.key(KeyCode::Down));
@@ -214,7 +175,7 @@ impl Harness {
     fn render(&mut self) -> String {
         let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test backend");
         let keys = self.keymap.key_bar(&self.screen.key_contexts());
-        let theme = Theme::ansi();
+        let theme = self.theme;
         terminal
             .draw(|f| {
                 self.screen.view(f, Rect::new(0, 0, W, H - 1), &theme);
@@ -556,7 +517,7 @@ fn no_panic_at_any_size() {
         if let Some(k) = key {
             h.key(KeyCode::Char(k));
         }
-        for w in (1..=120).step_by(7) {
+        for w in (1..=120).step_by(7).chain([80]) {
             for ht in 1..=40 {
                 terminal.backend_mut().resize(w, ht);
                 terminal

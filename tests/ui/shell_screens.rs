@@ -1,22 +1,21 @@
-//! Golden renders: every screen in every state that matters, at 80x24, into `screens/<screen>/<state>.snap`.
+//! Golden renders of the shell's own screens (login, home, help, lock, password change, users,
+//! notifications, quit, too small) in every state that matters, at 80x24, into `screens/<screen>/`.
 //!
 //! The App is driven only through `update` with scripted keys and fake replies; no database.
 //! Each snapshot holds the text and, below it, the styled runs (TestBackend snapshots drop colour).
 
-mod render;
-
+use crate::harness::{
+    Driver, at, floor_order_detail, init, notification_about_build, notifications,
+    open_build_via_notification, t2_b2_build, user_for, users,
+};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{
-    Driver, at, floor_order_detail, init, notification_about_build, notifications,
-    open_build_via_notification, t2_b2_build, user_for, users,
-};
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    render::snap_in!(screen, state, description, text);
+    crate::harness::snap_in!(screen, state, description, text);
 }
 
 fn themes() -> [(Theme, &'static str, &'static str); 2] {
@@ -115,7 +114,7 @@ fn login() {
 
         let mut d = logged_in(Role::Assembler, theme);
         d.tick(std::time::Duration::from_millis(250));
-        d.tick(render::HEARTBEAT);
+        d.tick(crate::harness::HEARTBEAT);
         d.answer(
             |r| matches!(r, Request::Heartbeat { .. }),
             Err(DbError::SessionEnded(
@@ -549,6 +548,11 @@ fn no_panic_at_any_size_login() {
 }
 
 #[test]
+fn no_panic_at_any_size_home() {
+    logged_in(Role::Admin, Theme::ansi()).draw_every_size();
+}
+
+#[test]
 fn no_panic_at_any_size_new_user_form() {
     let mut d = users_screen(Theme::mono());
     d.key(KeyCode::Char('n'));
@@ -639,7 +643,7 @@ fn no_cell_holds_a_character_a_terminal_acts_on() {
     assert!(shown.contains("Refused: ]0;pwned[2J31mgnp.exe"), "{shown}");
     // Without the scrub the frame would hold the zero-width characters; this is what keeps them out.
     assert_eq!(
-        forbidden_cells(&render::draw(&mut d.app, 80, 24)),
+        forbidden_cells(&crate::harness::draw(&mut d.app, 80, 24)),
         Vec::new()
     );
 
@@ -652,7 +656,7 @@ fn no_cell_holds_a_character_a_terminal_acts_on() {
         Ok(Reply::Users(list)),
     ));
     assert_eq!(
-        forbidden_cells(&render::draw(&mut d.app, 80, 24)),
+        forbidden_cells(&crate::harness::draw(&mut d.app, 80, 24)),
         Vec::new()
     );
 
@@ -678,6 +682,9 @@ fn no_cell_holds_a_character_a_terminal_acts_on() {
     );
     let mut d = open_build_via_notification(Theme::ansi(), Role::Assembler, vec![about], detail);
     for (w, h) in [(80, 24), (120, 40)] {
-        assert_eq!(forbidden_cells(&render::draw(&mut d.app, w, h)), Vec::new());
+        assert_eq!(
+            forbidden_cells(&crate::harness::draw(&mut d.app, w, h)),
+            Vec::new()
+        );
     }
 }

@@ -2,11 +2,7 @@
 //!
 //! The App is driven through `update` only, with the shipped catalog (parsed from the files the product
 //! carries) as the inventory reply, so the names are the real ones.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{Driver, init, user_for};
 use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -18,7 +14,6 @@ use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::{ActiveScreen, ScreenId};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user_for};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -26,14 +21,7 @@ const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/inventory",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    crate::harness::snap_in!("inventory", state, description, text);
 }
 
 fn imported_at() -> Option<NaiveDateTime> {

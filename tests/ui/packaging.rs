@@ -4,11 +4,9 @@
 //! The checklist is the one the database generates for a T2-B2 build (one E-Sink and one E-Drain basin,
 //! one wrist-blade faucet) with the shipped template's wording. The screen is reached the way an assembler
 //! reaches it: a notification opens the build and `w` opens the assembly floor.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{
+    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
+};
 use chrono::NaiveDate;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -21,9 +19,6 @@ use cleanstation::msg::{DbRequest, Reply, Request};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{
-    Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
-};
 use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
@@ -33,7 +28,7 @@ const H: u16 = 30;
 const ORDER: Uuid = Uuid::from_u128(0x0001_0006);
 
 fn snap(state: &str, description: &str, text: &str) {
-    render::snap_in!("packaging", state, description, text);
+    crate::harness::snap_in!("packaging", state, description, text);
 }
 
 fn line_id(n: u128) -> Uuid {

@@ -1,10 +1,6 @@
 //! Procurement's order desk and the parts-shortage view: keys to requests with scripted replies, and
 //! golden renders at 100x30 into `screens/order_desk/` and `screens/shortage/`.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{Driver, init, user_for};
 use chrono::NaiveDate;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -16,7 +12,6 @@ use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, user_for};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -25,11 +20,11 @@ const W: u16 = 100;
 const H: u16 = 30;
 
 fn snap_desk(state: &str, description: &str, text: &str) {
-    render::snap_in!("order_desk", state, description, text);
+    crate::harness::snap_in!("order_desk", state, description, text);
 }
 
 fn snap_shortage(state: &str, description: &str, text: &str) {
-    render::snap_in!("shortage", state, description, text);
+    crate::harness::snap_in!("shortage", state, description, text);
 }
 
 fn id(n: u128) -> Uuid {

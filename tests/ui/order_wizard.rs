@@ -3,10 +3,7 @@
 //! The home menu does not offer New order yet, so the wizard screen is driven directly, inside the same
 //! frame the shell draws (header, message line, status bar, key bar from the keymap). Keys go through the
 //! real keymap; replies are faked.
-#![allow(clippy::panic)]
-
-mod render;
-
+use crate::harness::{Driver, Screen, ScreenDriver, init, text_with_styles, user_for};
 use chrono::NaiveDate;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -17,11 +14,10 @@ use cleanstation::domain::order::{
     OrderHeader, OrderStatus, WizardContext,
 };
 use cleanstation::domain::order_view::OrderDetail;
-use cleanstation::domain::session::Session;
-use cleanstation::keymap::{Action, KeyChord, KeyContext, Keymap};
+use cleanstation::keymap::{Action, KeyChord, KeyContext};
 use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
 use cleanstation::screens::wizard::WizardScreen;
-use cleanstation::screens::{Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use cleanstation::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
 use cleanstation::widgets::key_bar;
 use cleanstation::widgets::status_bar::{self, DbStatus, StatusInfo};
@@ -32,18 +28,10 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use render::{requests, session_for, text_with_styles, user_for};
 use uuid::Uuid;
 
 fn snap(state: &str, description: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => "../screens/order_wizard",
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-        description => description,
-    }, {
-        insta::assert_snapshot!(state.to_string(), text);
-    });
+    crate::harness::snap_in!("order_wizard", state, description, text);
 }
 
 fn today() -> NaiveDate {
@@ -80,40 +68,22 @@ fn accessories() -> Vec<AccessoryItem> {
 }
 
 /// Drives a `WizardScreen` the way the shell does and draws it in the shell's frame.
-struct Harness {
-    ids: IdGen,
-    keymap: Keymap,
-    session: Session,
-    screen: WizardScreen,
-    sent: Vec<DbRequest>,
-    toast: Option<Toast>,
-    navigated: Option<ScreenId>,
-    theme: Theme,
+type Harness = ScreenDriver<WizardScreen>;
+
+impl Screen for WizardScreen {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        WizardScreen::update(self, msg, ctx)
+    }
 }
 
-impl Harness {
+impl ScreenDriver<WizardScreen> {
     fn start(
         theme: Theme,
         role: Role,
         open: impl FnOnce(&mut Ctx) -> (WizardScreen, Command),
     ) -> Harness {
-        let mut ids = IdGen::default();
-        let keymap = Keymap::default();
-        let session = session_for(user_for(role));
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &keymap);
-        let (screen, cmd) = open(&mut ctx);
-        let effects = ctx.into_effects();
-        let mut h = Harness {
-            ids,
-            keymap,
-            session,
-            screen,
-            sent: requests(&cmd),
-            toast: None,
-            navigated: None,
-            theme,
-        };
-        h.apply(effects);
+        let mut h = Harness::open(role, open);
+        h.theme = theme;
         h
     }
 
@@ -133,24 +103,6 @@ impl Harness {
             })),
         );
         h
-    }
-
-    fn apply(&mut self, effects: Vec<Effect>) {
-        for e in effects {
-            match e {
-                Effect::Toast(t) => self.toast = Some(t),
-                Effect::Navigate(id) => self.navigated = Some(id),
-                _ => {}
-            }
-        }
-    }
-
-    fn send(&mut self, msg: ScreenMsg) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.keymap);
-        let cmd = self.screen.update(msg, &mut ctx);
-        let effects = ctx.into_effects();
-        self.sent.extend(requests(&cmd));
-        self.apply(effects);
     }
 
     /// The shell's key stack: the screen's contexts, then Session and Global unless a question is modal.
@@ -198,11 +150,6 @@ impl Harness {
         }
     }
 
-    fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
-        let i = self.sent.iter().position(|r| pred(&r.kind))?;
-        Some(self.sent.remove(i))
-    }
-
     fn take_last(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
         let i = self.sent.iter().rposition(|r| pred(&r.kind))?;
         Some(self.sent.remove(i))
@@ -213,6 +160,19 @@ impl Harness {
             .take(pred)
             .unwrap_or_else(|| panic!("no such request among {:?}", self.sent));
         self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+    }
+
+    /// The last toast the wizard asked for.
+    fn toast(&self) -> Option<&Toast> {
+        last_toast(&self.effects)
+    }
+
+    /// The last screen the wizard asked to go to.
+    fn navigated(&self) -> Option<ScreenId> {
+        self.effects.iter().rev().find_map(|e| match e {
+            Effect::Navigate(id) => Some(*id),
+            _ => None,
+        })
     }
 
     fn numbers_free(&mut self) {
@@ -247,7 +207,7 @@ impl Harness {
                     Rect::new(65, 0, 15, 1),
                 );
                 self.screen.view(f, Rect::new(0, 1, 80, 20), &theme);
-                if let Some(t) = &self.toast {
+                if let Some(t) = last_toast(&self.effects) {
                     t.render(f, Rect::new(0, 21, 80, 1), &theme);
                 }
                 let info = StatusInfo {
@@ -326,6 +286,13 @@ impl Harness {
         self.key(KeyCode::Enter);
         self.key(KeyCode::Right); // wrist blade
     }
+}
+
+fn last_toast(effects: &[Effect]) -> Option<&Toast> {
+    effects.iter().rev().find_map(|e| match e {
+        Effect::Toast(t) => Some(t),
+        _ => None,
+    })
 }
 
 fn ansi() -> Theme {
@@ -864,9 +831,9 @@ fn step5() {
             ],
         })),
     }));
-    assert_eq!(ok.navigated, Some(ScreenId::OrderDetail(first)));
+    assert_eq!(ok.navigated(), Some(ScreenId::OrderDetail(first)));
     assert_eq!(
-        ok.toast.as_ref().map(|t| t.text.as_str()),
+        ok.toast().map(|t| t.text.as_str()),
         Some("Created PO PO-4500123 with 2 build(s): B-1001, B-1002")
     );
 }
@@ -891,7 +858,7 @@ fn drafts_and_leaving() {
     else {
         panic!("n keeps a draft");
     };
-    assert_eq!(h.navigated, Some(ScreenId::Home));
+    assert_eq!(h.navigated(), Some(ScreenId::Home));
     let mut back = Harness::ready(ansi(), Some(draft));
     snap(
         "resume_draft",
@@ -1019,4 +986,25 @@ fn other_roles() {
         "An assembler cannot create orders",
         &h.render(),
     );
+}
+
+/// The wizard inside the App, as a coordinator opens it from the home menu: no size may panic, the
+/// standard 80x24 and 120x40 included.
+#[test]
+fn no_panic_at_any_size() {
+    let mut d = Driver::new(init(ansi()));
+    d.login(user_for(Role::ProductionCoordinator));
+    d.open_home_entry("New order");
+    assert!(d.answer(
+        |r| matches!(r, Request::WizardContext { .. }),
+        Ok(Reply::WizardContext(WizardContext {
+            today: today(),
+            accessories: accessories(),
+            draft: None,
+        })),
+    ));
+    d.draw_every_size();
+    d.type_str("PO-4500123");
+    d.ctrl('n');
+    d.draw_every_size();
 }

@@ -3,11 +3,9 @@
 //!
 //! The App is driven through `update` only, with fake replies. The screens are reached the way a user
 //! reaches them today: a notification about a build opens its detail, and Esc there leads to the queue.
-#![allow(clippy::panic)] // a test reports failure by panicking
-
-#[path = "render/mod.rs"]
-mod render;
-
+use crate::harness::{
+    Driver, init, notification_about_build, open_build_via_notification, user, user_for,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -24,14 +22,13 @@ use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
-use render::{Driver, init, notification_about_build, open_build_via_notification, user, user_for};
 use std::time::Duration;
 use uuid::Uuid;
 
 use OrderStatus as S;
 
 fn snap(screen: &str, state: &str, description: &str, text: &str) {
-    render::snap_in!(screen, state, description, text);
+    crate::harness::snap_in!(screen, state, description, text);
 }
 
 fn date(m: u32, d: u32) -> NaiveDate {

@@ -1,0 +1,22 @@
+//! The screens and the shell without a database: the App (or one screen) driven through `update` with
+//! scripted keys and fake replies, and golden renders into `screens/<screen>/<state>.snap`.
+//! One module per screen; `harness` holds the driver, the fixtures and the styled text render.
+#![allow(clippy::panic)] // a test reports failure by panicking
+
+mod harness;
+
+mod app;
+mod bom_viewer;
+mod inventory;
+mod keymap;
+mod order_desk;
+mod order_queue;
+mod order_wizard;
+mod packaging;
+mod qc_checklist;
+mod service_catalog;
+mod service_queue;
+mod shell_screens;
+mod task_runner;
+mod testing_form;
+mod work_instructions;

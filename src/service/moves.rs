@@ -1,6 +1,6 @@
-//! The mechanics of a status move (workflow.md 2.3), shared by `Request::Transition` and the QC
-//! submission: the conditional update, D3, the floor records the new status brings, the history row
-//! and the coordinators' notification of a QC failure (2.7).
+//! The mechanics of a status move, shared by `Request::Transition` and the QC submission: the
+//! conditional update, D3, the floor records the new status brings, the history row and the
+//! coordinators' notification of a QC failure (2.7).
 
 use super::Authed;
 use super::guard::moved_on;

@@ -94,7 +94,8 @@ impl BomDocument {
         self.items.iter().filter(|i| i.parent.is_none())
     }
 
-    /// The flattened view (bom-rules section 5): leaf quantities summed by id, in order of first appearance.
+    /// The flattened view (docs/bom-rules.md §6): leaf quantities summed by id, in order of first
+    /// appearance.
     pub fn flattened(&self) -> Vec<FlatLine> {
         let mut out: Vec<FlatLine> = Vec::new();
         let mut at: HashMap<&str, usize> = HashMap::new();

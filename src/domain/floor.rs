@@ -1,6 +1,6 @@
-//! Floor records after assembly (workflow.md section 3): the end-of-line testing form and the packaging
-//! checklist as the screens see them, and the pure rules that turn answers into stored results. The
-//! answers themselves are judged by `domain::qc::judge`, the same rules the QC forms use.
+//! Floor records after assembly (docs/assembly-floor.md §5, §6): the end-of-line testing form and the
+//! packaging checklist as the screens see them, and the pure rules that turn answers into stored results.
+//! The answers themselves are judged by `domain::qc::judge`, the same rules the QC forms use.
 
 use crate::domain::bom::{GeneratedBom, ItemType, canonical_id};
 use crate::domain::checklist::CheckType;

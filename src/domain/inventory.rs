@@ -1,8 +1,8 @@
 //! The parts catalog as the inventory browser shows it: the loaded rows ([`Inventory`]), the browse tree,
 //! search, and where an item is used inside the catalog ([`Browse`]).
 //!
-//! Pure code, no IO. Ids resolve as the BOM engine resolves them (bom-rules.md R10): an assembly of that
-//! id, else its `ASSY-` twin, else the part. An item's uses are matched on the canonical id (without
+//! Pure code, no IO. Ids resolve as the BOM engine resolves them (docs/bom-rules.md §5): an assembly of
+//! that id, else its `ASSY-` twin, else the part. An item's uses are matched on the canonical id (without
 //! `ASSY-`), the form `"BOMItem"."itemId"` stores, so both twins report the same uses.
 
 use crate::domain::bom::canonical_id;
@@ -343,7 +343,8 @@ impl Browse {
         self.part_at.get(id).map(|&p| Item::Part(p))
     }
 
-    /// The other half of a twin pair (bom-rules.md section 0): the part `X` and the assembly `ASSY-X`.
+    /// The other half of a twin pair (docs/bom-rules.md, its catalog kinds): the part `X` and the
+    /// assembly `ASSY-X`.
     pub fn twin(&self, item: Item) -> Option<Item> {
         match item {
             Item::Part(p) => {

@@ -1,7 +1,8 @@
 //! The order lifecycle: the transition table, who may make each move, assignment rules.
 //!
-//! Pure rules with the spec's exact messages (workflow.md sections 1, 2.2, 2.5, 2.6; D2, D3, D4). The
-//! service checks them inside its transactions; the detail screen asks [`allowed_actions`] what to offer.
+//! Pure rules with their exact messages (docs/lifecycle.md §1, §3.1, §3.5, §4; acting rule §1.3,
+//! assignee §4.3, overrides §3.5). The service checks them inside its transactions; the detail screen
+//! asks [`allowed_actions`] what to offer.
 
 use crate::domain::Role;
 use crate::domain::order::{OrderAction, OrderStatus};
@@ -42,13 +43,13 @@ impl QcGate {
         }
     }
 
-    /// A failed QC sends the build back and tells every coordinator (2.7, D9).
+    /// A failed QC sends the build back and tells every coordinator (docs/lifecycle.md §5.1, §5.2).
     pub fn is_failure(self) -> bool {
         matches!(self, QcGate::PreQcFail | QcGate::FinalQcFail)
     }
 }
 
-/// One of the ten moves (workflow.md 2.2).
+/// One of the ten moves (docs/lifecycle.md §3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
     /// "T1" .. "T10".
@@ -156,7 +157,7 @@ pub const TRANSITIONS: [Transition; 10] = [
     },
 ];
 
-/// The history action of every ADMIN override (2.5).
+/// The history action of every ADMIN override (docs/lifecycle.md §3.5).
 pub const OVERRIDE_ACTION: &str = "OVERRIDE";
 /// The explicit AuditLog action of an override.
 pub const OVERRIDE_AUDIT_ACTION: &str = "STATUS_OVERRIDE";
@@ -186,7 +187,8 @@ pub fn from_status(from: OrderStatus) -> impl Iterator<Item = &'static Transitio
 /// Whether `role` may move a build from `from` to `to` (`is_override`: an ADMIN override with a reason).
 ///
 /// QC-gated moves (T3, T4, T8, T9) are refused even for QC here: they happen only by submitting the
-/// signed QC result. ADMIN's moves are always overrides (D4), so ADMIN without one is asked for a reason.
+/// signed QC result. ADMIN's moves are always overrides (docs/lifecycle.md §3.5), so ADMIN without one is
+/// asked for a reason.
 pub fn check_transition(
     role: Role,
     from: OrderStatus,
@@ -292,7 +294,8 @@ pub fn transition_note(note: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
-/// The acting rule (D2): an assigned build is worked only by its assignee. ADMIN overrides are exempt.
+/// The acting rule (docs/lifecycle.md §1.3): an assigned build is worked only by its assignee. ADMIN
+/// overrides are exempt.
 pub fn check_acting(user_id: Uuid, assignee: Option<(Uuid, &str)>) -> Result<(), String> {
     match assignee {
         Some((id, name)) if id != user_id => Err(format!("This order is assigned to {name}")),
@@ -300,7 +303,8 @@ pub fn check_acting(user_id: Uuid, assignee: Option<(Uuid, &str)>) -> Result<(),
     }
 }
 
-/// The role an assignee must have in `status` (2.6); `None` where builds cannot be assigned.
+/// The role an assignee must have in `status` (docs/lifecycle.md §4.2); `None` where builds cannot be
+/// assigned.
 pub fn assignee_role(status: OrderStatus) -> Option<Role> {
     match status {
         S::OrderCreated | S::PartsSent => Some(Role::ProcurementSpecialist),
@@ -323,7 +327,8 @@ pub struct Candidate<'a> {
     pub is_active: bool,
 }
 
-/// Whether `actor` may (un)assign a build in `status`, and whether `candidate` fits it (2.6).
+/// Whether `actor` may (un)assign a build in `status`, and whether `candidate` fits it
+/// (docs/lifecycle.md §4.1, §4.2).
 pub fn check_assignment(
     actor: Role,
     status: OrderStatus,
@@ -350,12 +355,12 @@ pub fn check_assignment(
     Ok(())
 }
 
-/// D3: on a status change an assignee is kept only if their role fits the new status.
+/// docs/lifecycle.md §4.3: on a status change an assignee is kept only if their role fits the new status.
 pub fn keeps_assignee(assignee_role_now: Role, new_status: OrderStatus) -> bool {
     assignee_role(new_status) == Some(assignee_role_now)
 }
 
-/// The history-note fragment when D3 clears an assignee.
+/// The history-note fragment when a move clears an assignee (docs/lifecycle.md §4.3).
 pub fn assignment_cleared_note(name: &str) -> String {
     format!("assignment to {name} cleared")
 }
@@ -397,7 +402,7 @@ pub fn may_approve_bom(role: Role) -> bool {
     matches!(role, Role::ProcurementSpecialist | Role::Admin)
 }
 
-/// Who may regenerate a build's BOM (R13, 2.8).
+/// Who may regenerate a build's BOM (docs/bom-rules.md §8, docs/lifecycle.md §9).
 pub fn may_regenerate_bom(role: Role) -> bool {
     matches!(
         role,
@@ -407,7 +412,8 @@ pub fn may_regenerate_bom(role: Role) -> bool {
 
 /// The BOM actions `role` (user `user_id`) may take on a build in `status` with `assignee`;
 /// `draft_bom` says whether the build's current BOM is DRAFT. BOMs change only while ORDER_CREATED,
-/// and D2 binds them like any other work on the build (ADMIN excepted).
+/// and the acting rule (docs/lifecycle.md §1.3) binds them like any other work on the build (ADMIN
+/// excepted).
 pub fn bom_actions(
     role: Role,
     user_id: Uuid,
@@ -880,7 +886,7 @@ mod tests {
                     bom_actions(role, me, S::OrderCreated, Some(me), draft),
                     expected(role, draft)
                 );
-                // D2: another user's build is not theirs to change; ADMIN is exempt.
+                // docs/lifecycle.md §1.3: another user's build is not theirs to change; ADMIN is exempt.
                 let assigned = bom_actions(role, me, S::OrderCreated, Some(other), draft);
                 if role == Role::Admin {
                     assert_eq!(assigned, expected(role, draft));

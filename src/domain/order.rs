@@ -50,7 +50,7 @@ macro_rules! db_enum {
 }
 
 db_enum!(
-    /// The nine statuses of a build (decisions.md: exactly the seed's nine).
+    /// The nine statuses of a build (exactly the customer's nine: docs/lifecycle.md §2.1).
     OrderStatus, "OrderStatus", [
     OrderCreated => "ORDER_CREATED", "Order created",
     PartsSent => "PARTS_SENT", "Parts sent",
@@ -150,7 +150,7 @@ db_enum!(OrderDocumentType, "OrderDocumentType", [
     Other => "OTHER", "Other",
 ]);
 
-/// The document types the wizard may attach (workflow.md 5.1).
+/// The document types the wizard may attach (docs/lifecycle.md §6.2).
 pub const WIZARD_DOCUMENT_TYPES: [OrderDocumentType; 2] = [
     OrderDocumentType::PoDocument,
     OrderDocumentType::TechnicalDrawing,
@@ -372,7 +372,7 @@ impl From<OrderDocument> for NewOrder {
     }
 }
 
-/// Which builds a queue shows by default (workflow.md section 1): a role's own work, or everything.
+/// Which builds a queue shows by default (docs/lifecycle.md §1.4): a role's own work, or everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QueueView {
     /// The acting user's role decides (QC: its two statuses; assembler: its production builds assigned
@@ -486,7 +486,7 @@ pub enum OrderAction {
     RegenerateBom,
 }
 
-/// An accessory the wizard offers (bom-rules R9: the 54 items of category 720).
+/// An accessory the wizard offers (docs/bom-rules.md §3.9: the 54 items of category 720).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccessoryItem {
     pub id: String,
@@ -497,7 +497,7 @@ pub struct AccessoryItem {
 /// What the wizard loads once when it opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WizardContext {
-    /// The database's CURRENT_DATE (workflow.md D12): the want date must be after it.
+    /// The database's CURRENT_DATE (docs/lifecycle.md §6.9): the want date must be after it.
     pub today: NaiveDate,
     pub accessories: Vec<AccessoryItem>,
     /// The user's saved, unsubmitted wizard, if any (the wizard's own serialised state).

@@ -1,4 +1,4 @@
-//! The order wizard's field rules (workflow.md section 5, decisions.md), with the spec's exact messages.
+//! The order wizard's field rules (docs/lifecycle.md §6), with their exact messages.
 //! The wizard shows them next to the fields; the service checks them again before writing.
 //!
 //! Field names are the schema's. Rows are numbered from 1, as in the messages and `basinIndex`:
@@ -97,7 +97,7 @@ fn text_error(label: &str, value: &str) -> Option<String> {
 }
 
 /// Visible ASCII only (letters, digits, `-`, `_`, `.`, `/`; `text::check_identifier`): two PO numbers
-/// that read the same are the same. Not in the spec's table of messages.
+/// that read the same are the same. Stricter than the other text fields (docs/lifecycle.md §6.2).
 pub fn check_po_number(value: &str) -> Option<String> {
     if let Some(e) = text_error("PO number", value) {
         return Some(e);
@@ -199,7 +199,7 @@ pub fn max_faucets(basins: usize) -> i32 {
     if basins >= 3 { 3 } else { 2 }
 }
 
-/// Most sprayers per build (D11).
+/// Most sprayers per build (docs/lifecycle.md §6.4).
 pub const MAX_SPRAYERS: i32 = 2;
 
 /// Step 1: the header. `today` is the database's CURRENT_DATE.
@@ -468,7 +468,7 @@ pub fn validate_order(order: &NewOrder, today: NaiveDate) -> Vec<FieldError> {
     errors
 }
 
-/// Largest attachment (workflow.md 5.1: up to 10 MB).
+/// Largest attachment (up to 10 MB: docs/lifecycle.md §6.2).
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The attachment extensions allowed, with the content type stored for each.
@@ -510,7 +510,8 @@ pub fn attachment_name(path: &str) -> String {
         .unwrap_or_else(|| path.trim().to_string())
 }
 
-/// The content type of an allowed file name, or the spec's message naming its extension.
+/// The content type of an allowed file name, or the message naming its extension
+/// (docs/lifecycle.md §6.2).
 pub fn attachment_content_type(name: &str) -> Result<&'static str, String> {
     let ext = match name.rsplit_once('.') {
         Some((_, ext)) => ext,
@@ -571,10 +572,10 @@ fn di_basins(basins: &[BasinConfig]) -> usize {
         .count()
 }
 
-/// The DI gooseneck pre-fill (workflow.md 5.3, bom-rules R7). Call it when the number of E-Sink DI
-/// basins has changed: with n > 0 DI basins, a build without a gooseneck row gets one
-/// {GOOSENECK_TREATED_WATER, n, CENTER}; a build with exactly one gets its quantity set to n.
-/// With several gooseneck rows the user has decided, so nothing changes.
+/// The DI gooseneck pre-fill (docs/lifecycle.md §6.5, docs/bom-rules.md §3.7). Call it when the number of
+/// E-Sink DI basins has changed: with n > 0 DI basins, a build without a gooseneck row gets one
+/// {GOOSENECK_TREATED_WATER, n, CENTER}; a build with exactly one gets its quantity set to n. With
+/// several gooseneck rows the user has decided, so nothing changes.
 pub fn prefill_gooseneck(build: &mut BuildConfig) {
     let n = di_basins(&build.basins);
     let Ok(qty) = i32::try_from(n) else {
@@ -598,10 +599,10 @@ pub fn prefill_gooseneck(build: &mut BuildConfig) {
     }
 }
 
-/// A model change (D23): basins 1..min(old, new) are kept, extra ones removed (the caller asks first),
-/// missing ones added. `BuildConfig` cannot hold an unset basin, so an added basin is an E-Sink of
-/// the first standard size, for the caller to complete. Returns false for an unknown model, which
-/// is stored but leaves the basins as they are.
+/// A model change (docs/lifecycle.md §6.6): basins 1..min(old, new) are kept, extra ones removed (the
+/// caller asks first), missing ones added. `BuildConfig` cannot hold an unset basin, so an added basin is
+/// an E-Sink of the first standard size, for the caller to complete. Returns false for an unknown model,
+/// which is stored but leaves the basins as they are.
 pub fn set_model(build: &mut BuildConfig, model: &str) -> bool {
     let before = di_basins(&build.basins);
     build.sink_model = model.to_string();

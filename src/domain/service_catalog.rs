@@ -1,4 +1,4 @@
-//! The service catalogue (workflow.md section 8, D15): the ACTIVE assemblies of category 719 and every
+//! The service catalogue (docs/service-orders.md §2): the ACTIVE assemblies of category 719 and every
 //! part or sub-assembly in their expanded trees, once each by canonical id, grouped by the 719
 //! subcategory that reaches them. Pure code, no IO; built from the station's loaded [`Inventory`].
 
@@ -109,7 +109,8 @@ impl ServiceCatalog {
         let mut entries: Vec<ServiceEntry> = found
             .into_iter()
             .map(|(id, (item, subs))| {
-                // The entry is what the canonical id resolves to (bom-rules R10), as a submitted id is.
+                // The entry is what the canonical id resolves to (docs/bom-rules.md §5), as a submitted
+                // id is.
                 let item = browse.resolve(&id).unwrap_or(item);
                 entry(&browse, id, item, subs)
             })

@@ -1,4 +1,4 @@
-//! Service orders (workflow.md section 8, D15): the service department's cart, the order and its lines
+//! Service orders (docs/service-orders.md): the service department's cart, the order and its lines
 //! as screens see them, and the rules every step checks.
 
 use crate::domain::Role;
@@ -197,7 +197,7 @@ pub struct LineApproval {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Who may do what (workflow.md section 8, Visibility)
+// Who may do what (docs/service-orders.md §1)
 
 /// What a role may do with service orders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +230,7 @@ pub fn changed_message(id: Uuid, status: ServiceOrderStatus) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The service catalogue (D15)
+// The service catalogue (docs/service-orders.md §2)
 
 // ---------------------------------------------------------------------------------------------------------
 // Submit
@@ -250,7 +250,7 @@ pub struct Submission {
     pub notes: Option<String>,
 }
 
-/// Checks a cart against the rules of section 8; `Err` is the message for the user.
+/// Checks a cart against the rules of docs/service-orders.md §3-§4; `Err` is the message for the user.
 ///
 /// Ids are canonicalised (`ASSY-X` is `X`) and the same id twice is summed, so the stored order never
 /// has two lines for one part.

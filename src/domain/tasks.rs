@@ -1,4 +1,4 @@
-//! Assembly task lists (workflow.md section 3, D5, D6): which tasks a build gets, what each links to
+//! Assembly task lists (docs/assembly-floor.md §2-§4): which tasks a build gets, what each links to
 //! (work instruction, tools, the BOM lines it installs), and the rules for completing one.
 
 use crate::domain::bom::ItemType;
@@ -255,7 +255,7 @@ pub fn plan(
     Ok(tasks)
 }
 
-/// The task appended after a Final QC failure (D5).
+/// The task appended after a Final QC failure (docs/assembly-floor.md §4).
 pub fn rework_description(reason: Option<&str>) -> String {
     let reason = reason
         .map(str::trim)

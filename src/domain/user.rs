@@ -5,7 +5,7 @@ use crate::text::check_text;
 use serde::Serialize;
 use uuid::Uuid;
 
-/// The minimum password length (decisions.md: at least 10 characters).
+/// The minimum password length (at least 10 characters: docs/lifecycle.md §10).
 pub const MIN_PASSWORD_LEN: usize = 10;
 /// bcrypt-style limits do not apply to argon2, but a bound keeps hashing cost predictable.
 pub const MAX_PASSWORD_LEN: usize = 128;

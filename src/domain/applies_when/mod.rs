@@ -1,5 +1,5 @@
-//! The `appliesWhen` condition language of checklists.toml: tokenizer, recursive-descent parser, validation
-//! and evaluation against a build's configuration.
+//! The `appliesWhen` condition language (docs/checklists.md §5): tokenizer, recursive-descent parser,
+//! validation and evaluation against a build's configuration.
 //!
 //! ```text
 //! expr     := and_expr { "or" and_expr }

@@ -18,9 +18,9 @@ const fn acc(number: &'static str, subcategory: &'static str, id: &'static str) 
     }
 }
 
-/// The 54 accessories of R9, in the table's order. The list is the spec's, not a catalog query:
-/// `T2-OHL-INSTRO-KIT` (702.14) is stored under category 723, and category 720 also holds kits that are not
-/// accessories.
+/// The 54 accessories of R9, in the table's order. The list is the product's (docs/bom-rules.md §3.9),
+/// not a catalog query: `T2-OHL-INSTRO-KIT` (702.14) is stored under category 723, and category 720 also
+/// holds kits that are not accessories.
 pub const ACCESSORIES: [AccessoryDef; 54] = [
     acc("702.4", "720.702", "T-OA-BINRAIL-24-KIT"),
     acc("702.5", "720.702", "T-OA-BINRAIL-36-KIT"),

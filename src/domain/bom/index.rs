@@ -65,7 +65,7 @@ impl Resolved<'_> {
     }
 }
 
-/// A catalog key with any leading `ASSY-` removed (bom-rules.md section 0).
+/// A catalog key with any leading `ASSY-` removed (docs/bom-rules.md §1).
 pub fn canonical_id(key: &str) -> &str {
     key.strip_prefix("ASSY-").unwrap_or(key)
 }

@@ -1,4 +1,4 @@
-//! Bill-of-materials generation (bom-rules.md).
+//! Bill-of-materials generation (docs/bom-rules.md).
 //!
 //! [`generate`] turns one build's configuration into the top-level lines of R1–R9, merges equal lines (R12),
 //! resolves every id against a [`CatalogIndex`] (R10) and expands each line depth-first into nodes with
@@ -7,7 +7,8 @@
 //! from the parsed catalog files ([`CatalogIndex::from_catalog`]) or from the database (`db::bom`).
 //!
 //! The catalog index lives in `index`, the accessory table of R9 in `accessories`, the build-to-lines rules
-//! (R1–R9, section 1 validation, R14 warnings) in `rules`, and merging and expansion in `expand`.
+//! (R1–R9, the input validation of docs/bom-rules.md §2, R14 warnings) in `rules`, and merging and
+//! expansion in `expand`.
 
 mod accessories;
 mod expand;
@@ -155,7 +156,7 @@ pub struct GeneratedBom {
 }
 
 impl GeneratedBom {
-    /// The top-level lines, in display order (section 3).
+    /// The top-level lines, in display order (docs/bom-rules.md §4).
     pub fn top_level(&self) -> impl Iterator<Item = &BomNode> {
         self.nodes.iter().filter(|n| n.parent.is_none())
     }
@@ -189,8 +190,8 @@ impl GeneratedBom {
         }
     }
 
-    /// The flattened view (section 5): leaf quantities summed by canonical id, custom lines included, in
-    /// order of first appearance. Nodes with children are not listed.
+    /// The flattened view (docs/bom-rules.md §6): leaf quantities summed by canonical id, custom lines
+    /// included, in order of first appearance. Nodes with children are not listed.
     pub fn flattened(&self) -> Vec<(String, i64)> {
         let mut has_children = vec![false; self.nodes.len()];
         for n in &self.nodes {
@@ -260,7 +261,7 @@ pub enum BomError {
     /// Ids that resolve to nothing (R10), each once, in order of first appearance.
     #[error("BOM generation failed for build {build}: unknown catalog id(s): {}", .ids.join(", "))]
     UnknownIds { build: String, ids: Vec<String> },
-    /// A configuration the wizard would have refused (section 1).
+    /// A configuration the wizard would have refused (docs/bom-rules.md §2).
     #[error("invalid configuration: {0}")]
     InvalidConfiguration(String),
 }

@@ -1,4 +1,5 @@
-//! From a build to its top-level lines: section 1 validation, R1–R9 and the R14 warnings.
+//! From a build to its top-level lines: input validation, R1–R9 and the R14 warnings
+//! (docs/bom-rules.md §2-§3, §9).
 
 use super::{BomError, custom_basin_name, custom_pegboard_name, invalid};
 use crate::domain::order::{
@@ -11,8 +12,8 @@ use crate::domain::order::{
 
 const W3_THRESHOLD: i32 = 84;
 
-/// The compatibility warnings W1–W4 of a build (section 8), without the `WARNING:` prefix. Needs no catalog,
-/// so the wizard can show them while the build is being entered; never blocking.
+/// The compatibility warnings W1–W4 of a build (docs/bom-rules.md §9), without the `WARNING:` prefix.
+/// Needs no catalog, so the wizard can show them while the build is being entered; never blocking.
 pub fn warnings(build: &BuildConfig) -> Vec<String> {
     let mut out = Vec::new();
     // Each accessory id once, in row order.
@@ -90,7 +91,7 @@ pub(super) enum Line {
 pub(super) struct CustomLine {
     pub(super) id: String,
     pub(super) name: String,
-    /// The 700-series number (section 6).
+    /// The 700-series number (docs/bom-rules.md §7).
     pub(super) notes: &'static str,
     pub(super) spec: serde_json::Value,
     pub(super) quantity: i64,
@@ -298,7 +299,7 @@ fn sprayer_kit(t: SprayerType) -> &'static str {
     }
 }
 
-/// R1–R9 in the display order of section 3, before merging. Expects a validated build.
+/// R1–R9 in the display order of docs/bom-rules.md §4, before merging. Expects a validated build.
 pub(super) fn top_level_lines(
     language: DocumentLanguage,
     build: &BuildConfig,

@@ -98,7 +98,7 @@ use FaucetPlacement::{BetweenBasins, Center};
 use FeetType::{LockLevelingCasters as Casters, SsAdjustableSeismicFeet as Seismic};
 use LegsType::{FixedHeight, HeightAdjustable};
 
-/// What a worked example of section 11 states.
+/// What a worked example of docs/bom-rules.md §12 states.
 struct Expected<'a> {
     lines: &'a [(&'a str, i64)],
     warnings: &'a [&'a str],
@@ -122,7 +122,7 @@ fn check(language: DocumentLanguage, b: &BuildConfig, e: &Expected<'_>) -> Gener
         .collect();
     let expected: Vec<(String, i64)> = e.lines.iter().map(|(id, q)| (id.to_string(), *q)).collect();
     assert_eq!(sorted(lines.clone()), sorted(expected.clone()));
-    // The spec lists the lines in display order too.
+    // The worked example lists the lines in display order too.
     assert_eq!(lines, expected, "display order");
     let codes: Vec<&str> = bom
         .notes
@@ -437,7 +437,7 @@ fn example_5_custom_basin_and_custom_pegboard() {
         pb.custom_spec.as_ref().and_then(custom_name).as_deref(),
         Some(pb.name.as_str())
     );
-    // No panel kit, hence no grommet or colour component (D18).
+    // No panel kit, hence no grommet or colour component (docs/bom-rules.md §7).
     assert!(
         !bom.nodes
             .iter()

@@ -21,7 +21,8 @@ pub use types::*;
 use records::{parse_assemblies, parse_categories, parse_parts};
 use std::collections::{HashMap, HashSet};
 
-/// Column widths of the catalog tables (database-schema.md); longer values are refused, never cut.
+/// Column widths of the catalog tables (migrations/V3__catalog.sql; docs/schema.md §2); longer values are
+/// refused, never cut.
 pub const MAX_ID_LEN: usize = 50;
 pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_CODE_LEN: usize = 20;
@@ -42,7 +43,7 @@ pub struct Catalog {
     pub categories: Vec<Category>,
 }
 
-/// What an id resolves to under bom-rules.md R10.
+/// What an id resolves to under docs/bom-rules.md §5 (R10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolved<'a> {
     Assembly(&'a Assembly),

@@ -182,7 +182,7 @@ pub struct Subcategory {
     pub assembly_refs: Vec<String>,
 }
 
-/// A part the import adds because a checklist needs it and the catalog lacks it (bom-rules.md section 10).
+/// A part the import adds because a checklist needs it and the catalog lacks it (docs/bom-rules.md §11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SupplementaryPart {
     pub id: &'static str,
@@ -192,7 +192,7 @@ pub struct SupplementaryPart {
     pub reason: &'static str,
 }
 
-/// Catalog gaps named in bom-rules.md section 10. They are loose packaging items, never assembly children.
+/// Catalog gaps named in docs/bom-rules.md §11. They are loose packaging items, never assembly children.
 /// A part the file already has is taken from the file instead.
 pub const SUPPLEMENTARY_PARTS: &[SupplementaryPart] = &[
     SupplementaryPart {

@@ -1,4 +1,5 @@
-//! The checklist templates file (checklists.toml): parsing and validation. No IO.
+//! The checklist templates file (docs/checklists.md; the shipped copy is src/reference/checklists.toml):
+//! parsing and validation. No IO.
 //!
 //! The file's header defines every key. Unknown keys are refused (a misspelt `appliesWhen` would otherwise make
 //! an item apply everywhere); the remaining checks collect every problem, each naming the template and item.
@@ -193,8 +194,8 @@ pub struct Item {
 }
 
 impl Item {
-    /// `QCChecklistItem.rules` (D21): every key the seed columns cannot hold, camelCase as in the file.
-    /// Absent keys are omitted.
+    /// `QCChecklistItem.rules` (docs/checklists.md §8): every key the customer's columns cannot hold,
+    /// camelCase as in the file. Absent keys are omitted.
     pub fn rules_json(&self) -> JsonValue {
         let mut m = Map::new();
         let mut put = |k: &str, v: JsonValue| {

@@ -57,7 +57,7 @@ struct RawItem {
     unit: Option<String>,
     min: Option<f64>,
     max: Option<f64>,
-    /// Absent values take the seed columns' defaults (isRequired true, the others false).
+    /// Absent values take the customer's column defaults (isRequired true, the others false).
     required: Option<bool>,
     basin_specific: Option<bool>,
     applies_when: Option<String>,
@@ -73,7 +73,8 @@ struct RawItem {
     catalog_gap: Option<String>,
 }
 
-/// Parses and validates checklists.toml. On failure every problem is returned, one message each.
+/// Parses and validates a checklists file (docs/checklists.md §1). On failure every problem is returned,
+/// one message each.
 pub fn parse_checklists(text: &str) -> Result<ChecklistFile, Vec<String>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| vec![format!("checklists: {e}")])?;
     let mut errs = Vec::new();

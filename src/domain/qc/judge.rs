@@ -134,7 +134,7 @@ pub fn check_answer_text(answer: &Answer) -> Result<(), String> {
     Ok(())
 }
 
-/// How `answer` stands against `item` (checklists.toml, ANSWERS AND CONFORMANCE).
+/// How `answer` stands against `item` (docs/checklists.md §4).
 pub fn judge(item: &QcItemDef, answer: &Answer) -> Judgement {
     if let Err(why) = check_answer_text(answer) {
         return Judgement::Invalid(why);

@@ -1,4 +1,4 @@
-//! QC checklists (workflow.md section 4): the items a build's form shows, how answers are judged, the
+//! QC checklists (docs/qc.md): the items a build's form shows, how answers are judged, the
 //! progress and PASS rule, and the e-signature's text and hash. Pure code; the database layer fills these
 //! types and the screens show them.
 //!
@@ -301,7 +301,7 @@ fn json_decimal(v: &serde_json::Value) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(&text).ok())
 }
 
-/// The configuration as the `appliesWhen` subjects see it (checklists.toml, "appliesWhen GRAMMAR"): one
+/// The configuration as the `appliesWhen` subjects see it (docs/checklists.md §5): one
 /// conversion for every form that filters items by the build (QC, tasks, testing, packaging).
 pub fn sink_facts(build: &BuildConfig, language: DocumentLanguage) -> SinkFacts {
     let sum = |q: i64, n: i32| q.saturating_add(i64::from(n));
@@ -403,7 +403,7 @@ pub fn validate_job_id(job_id: &str) -> Result<String, String> {
     }
 }
 
-/// The failure reason, trimmed, or the spec's message.
+/// The failure reason, trimmed, or its message (docs/qc.md §4).
 pub fn validate_reason(reason: Option<&str>) -> Result<String, String> {
     if let Some(r) = reason {
         check_text("Failure reason", r.trim(), false)?;

@@ -62,7 +62,7 @@ pub struct SignedItem {
     pub notes: Option<String>,
 }
 
-/// Everything a signature's hash covers (workflow.md section 4).
+/// Everything a signature's hash covers (docs/qc.md §6.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedContent {
     pub order_id: Uuid,
@@ -85,7 +85,7 @@ pub fn signed_at_text(signed_at: NaiveDateTime) -> String {
     signed_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The canonical JSON the signature's hash covers (workflow.md section 4): one object, keys sorted by
+/// The canonical JSON the signature's hash covers (docs/qc.md §6.3): one object, keys sorted by
 /// code point at every level, no whitespace, strings as serde_json writes them (UTF-8, only `"`, `\\`
 /// and control characters escaped). Format 2:
 ///
@@ -203,7 +203,7 @@ pub fn content_hash(content: &SignedContent, format: SignatureFormat) -> String 
 /// `<fullName> (<initials>) | <MEANING> | <yyyy-mm-ddThh:mm:ssZ> | v2 sha256:<hash>`, where the hash is
 /// [`content_hash`] in format 2 and `v2` names that format. At most 200 characters: a name too long is
 /// cut and ends with `~` so the whole text is 200 characters, or 199 when the cut falls just after a
-/// space, which is dropped rather than left before the `~` (D8).
+/// space, which is dropped rather than left before the `~` (docs/qc.md §6.2).
 ///
 /// Format 1 texts end `| sha256:<hash>` with no marker; they are never written any more, only verified.
 pub fn signature_text(

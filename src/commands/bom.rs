@@ -10,7 +10,7 @@ use crate::export::ExportFormat;
 use serde::Serialize;
 use std::path::Path;
 
-/// The prefix of a stored warning line (bom-rules section 7); section 8 gives the message after it.
+/// The prefix of a stored warning line (docs/bom-rules.md §8); §9 gives the message after it.
 const WARNING_PREFIX: &str = "WARNING: ";
 
 /// One build's preview as `--json` prints it.
@@ -21,7 +21,7 @@ pub struct BuildPreview {
     /// The top-level lines in display order, each with its expansion.
     pub lines: Vec<PreviewNode>,
     pub flattened: Vec<FlatQuantity>,
-    /// W1–W4 messages as bom-rules section 8 words them.
+    /// W1–W4 messages as docs/bom-rules.md §9 words them.
     pub warnings: Vec<String>,
     /// `CYCLE: …` and `INACTIVE: …` lines.
     pub notices: Vec<String>,

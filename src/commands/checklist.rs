@@ -39,7 +39,8 @@ pub struct ChecklistPreview {
     pub builds: Vec<BuildItems>,
 }
 
-/// The template keys of the shipped checklists.toml with their names (`QCFormTemplate.formName`).
+/// The template keys of the shipped src/reference/checklists.toml (docs/checklists.md §9) with their
+/// names (`QCFormTemplate.formName`).
 pub fn template_keys() -> Result<Vec<(String, String)>, CliError> {
     let file = parse_checklists(crate::reference::CHECKLISTS_TOML)
         .map_err(|errs| CliError::Import(errs.join("\n")))?;

@@ -1,5 +1,5 @@
 //! `"ServiceOrder"` and `"ServiceOrderItem"` rows: the service department's requests and procurement's
-//! decisions on them (workflow.md section 8).
+//! decisions on them (docs/service-orders.md).
 
 use crate::db::row::RowExt;
 use crate::db::{DbError, GenericClient, Transaction};
@@ -118,7 +118,7 @@ pub async fn list(
         .collect()
 }
 
-/// The order's lines with their catalog names (resolved as bom-rules R10 does), in part id order.
+/// The order's lines with their catalog names (resolved as docs/bom-rules.md §5 does), in part id order.
 pub async fn lines(
     client: &impl GenericClient,
     order_id: Uuid,

@@ -52,7 +52,7 @@ pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64
     Ok((row.col("completed")?, row.col("total")?))
 }
 
-/// Whether the build ever had a task list (D6: generated once).
+/// Whether the build ever had a task list (generated once: docs/assembly-floor.md §2.1).
 pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, DbError> {
     let row = client
         .query_one(
@@ -99,7 +99,7 @@ pub async fn instruction_ids(
         .collect()
 }
 
-/// Active tools by name: name -> id (the oldest of equal names, as the seed finds them).
+/// Active tools by name: name -> id (the oldest of equal names, as the demo seed finds them).
 pub async fn tool_ids(
     client: &impl GenericClient,
     names: &[&str],

@@ -32,7 +32,7 @@ pub fn next_filter(current: Option<ServiceOrderStatus>) -> Option<ServiceOrderSt
     }
 }
 
-/// A request time as the queue shows it (the plant's local time, D12).
+/// A request time as the queue shows it (the plant's local time, docs/lifecycle.md §6.9).
 pub fn when(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }

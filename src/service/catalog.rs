@@ -370,7 +370,7 @@ impl fmt::Display for TemplateImportReport {
     }
 }
 
-/// Imports the checklist templates from the text of a checklists.toml.
+/// Imports the checklist templates from the text of a checklists file (docs/checklists.md §1, §10).
 pub async fn import_templates(
     pool: &Pool,
     actor: &Actor,
@@ -414,7 +414,7 @@ pub async fn import_templates_in(
     }
 }
 
-/// Imports the templates of one checklists.toml file.
+/// Imports the templates of one checklists file (docs/checklists.md §10).
 pub async fn import_templates_file(
     pool: &Pool,
     actor: &Actor,

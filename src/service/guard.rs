@@ -1,5 +1,6 @@
 //! The checks and refusals the use-cases share: who may see production data, who may work the floor,
-//! the acting rule (D2) and the locked build that must still be where the user saw it.
+//! the acting rule (docs/lifecycle.md §1.3) and the locked build that must still be where the user saw
+//! it.
 
 use super::Authed;
 use crate::db::orders::{self as db_orders, LockedOrder};
@@ -23,7 +24,7 @@ pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(
     }
 }
 
-/// The service department sees no production data at all (section 1).
+/// The service department sees no production data at all (docs/lifecycle.md §1.1).
 pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
     if who.user.role == Role::ServiceDepartment {
         Err(refuse(who, "view production orders"))
@@ -52,7 +53,7 @@ pub(crate) async fn lock_order(
         .ok_or_else(order_not_found)
 }
 
-/// The acting rule (D2): an assigned build is worked only by its assignee.
+/// The acting rule (docs/lifecycle.md §1.3): an assigned build is worked only by its assignee.
 pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
     let assignee = locked
         .assignee
@@ -70,7 +71,7 @@ pub(crate) fn check_acting_unless_admin(who: &Authed, locked: &LockedOrder) -> R
     }
 }
 
-/// The refusal when another station moved the build first (2.3 step 3).
+/// The refusal when another station moved the build first (docs/lifecycle.md §3.2, step 2).
 pub(crate) async fn moved_on(
     client: &impl GenericClient,
     locked: &LockedOrder,
@@ -89,7 +90,7 @@ pub(crate) async fn moved_on(
 }
 
 /// Locks the build for a write of the floor: it must still be in `status` (else the "moved on" refusal,
-/// naming who changed it) and be worked by `who` under the acting rule (D2).
+/// naming who changed it) and be worked by `who` under the acting rule (docs/lifecycle.md §1.3).
 pub(crate) async fn lock_in_status(
     tx: &Transaction<'_>,
     who: &Authed,

@@ -1,5 +1,5 @@
 //! The catalog for the inventory browser (every role), and where an item is used in open builds (every
-//! role but the service department, which sees no production data: workflow.md section 1).
+//! role but the service department, which sees no production data: docs/lifecycle.md §1.1).
 
 use super::guard::refuse;
 use super::{ServiceCtx, authenticate};

@@ -32,7 +32,7 @@ use crate::domain::user::UserSummary;
 use crate::msg::{DbReply, DbRequest, Reply, Request};
 use uuid::Uuid;
 
-/// Login lockout and session lifetime (decisions.md, Security).
+/// Login lockout and session lifetime (docs/lifecycle.md §10, docs/security.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityPolicy {
     /// Failed passwords in a row that lock the username.
@@ -347,7 +347,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_policy_matches_decisions() {
+    fn default_policy_matches_the_documented_one() {
         let p = SecurityPolicy::default();
         assert_eq!(
             (p.max_failed_logins, p.lockout_minutes, p.session_ttl_hours),

@@ -1,6 +1,6 @@
 //! The mechanics of a status move, shared by `Request::Transition` and the QC submission: the
-//! conditional update, D3, the floor records the new status brings, the history row and the
-//! coordinators' notification of a QC failure (2.7).
+//! conditional update, the assignee rule, the floor records the new status brings, the history row and
+//! the coordinators' notification of a QC failure (docs/lifecycle.md §3.2-§3.3, §4.3, §5.2).
 
 use super::Authed;
 use super::guard::moved_on;
@@ -13,8 +13,9 @@ use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::OrderStatus;
 use uuid::Uuid;
 
-/// Moves the locked build along `t` and records it as `action` with `notes` (D3's note appended).
-/// `reason` is a QC failure's or an override's reason, for the floor records the new status brings.
+/// Moves the locked build along `t` and records it as `action` with `notes` (the assignee note of
+/// docs/lifecycle.md §4.3 appended). `reason` is a QC failure's or an override's reason, for the floor
+/// records the new status brings.
 pub(crate) async fn move_status(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -24,7 +25,7 @@ pub(crate) async fn move_status(
     reason: Option<&str>,
     mut notes: Vec<String>,
 ) -> Result<(), DbError> {
-    // D3: the assignee stays only if their role fits the new status.
+    // docs/lifecycle.md §4.3: the assignee stays only if their role fits the new status.
     let (assignee, cleared) = match &locked.assignee {
         Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),
         Some((_, name, _)) => (None, Some(lifecycle::assignment_cleared_note(name))),
@@ -51,10 +52,11 @@ pub(crate) async fn move_status(
 }
 
 /// The QC-gated move of a submitted QC result (T3, T4, T8 or T9), made inside the submission's own
-/// transaction with the mechanics of a `Request::Transition` (2.3): the conditional update, D3, the
-/// history row, the side effects of entering the status and, on a failure, the coordinators'
-/// notification (2.7). The caller holds the row lock from `orders::lock`, has checked the role and the
-/// acting rule, and has written the result; `Request::Transition` keeps refusing these moves.
+/// transaction with the mechanics of a `Request::Transition` (docs/lifecycle.md §3.2): the conditional
+/// update, the assignee rule (§4.3), the history row, the side effects of entering the status and, on a
+/// failure, the coordinators' notification (§5.2). The caller holds the row lock from `orders::lock`, has
+/// checked the role and the acting rule, and has written the result; `Request::Transition` keeps refusing
+/// these moves.
 pub(crate) async fn qc_transition(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -77,13 +79,10 @@ pub(crate) async fn qc_transition(
     Ok(t.to)
 }
 
-/// The point where entering `t.to` has its side effects, inside the transition's transaction (2.2): the
-/// task list on the first entry to READY_FOR_PRODUCTION, the rework task after T9 and the packaging
-/// checklist at TESTING_COMPLETE. Those records belong to the floor-record use-cases, which write them
-/// from here; the lifecycle itself adds nothing, so a move without them is complete as it is.
-/// The floor records a status brings with it (workflow.md section 3), in the move's own transaction:
-/// the task list on entering READY_FOR_PRODUCTION (or the rework task after a Final QC failure), the
-/// packaging checklist on entering TESTING_COMPLETE. `reason` is a QC failure's or an override's reason.
+/// The floor records a status brings with it (docs/lifecycle.md §3.3), written inside the move's own
+/// transaction: the task list on the first entry to READY_FOR_PRODUCTION, the rework task after T9 and
+/// the packaging checklist at TESTING_COMPLETE. Those records belong to the floor-record use-cases, which
+/// write them from here. `reason` is a QC failure's or an override's reason.
 async fn on_enter_status(
     tx: &Transaction<'_>,
     order: &LockedOrder,
@@ -102,7 +101,7 @@ async fn on_enter_status(
     }
 }
 
-/// Tells every active coordinator that a build failed QC (2.7, D9).
+/// Tells every active coordinator that a build failed QC (docs/lifecycle.md §5.1, §5.2).
 pub(crate) async fn notify_qc_failure(
     tx: &Transaction<'_>,
     order: &LockedOrder,

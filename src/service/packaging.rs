@@ -1,5 +1,5 @@
-//! The packaging checklist (workflow.md section 3): generated on entering TESTING_COMPLETE, filled in by
-//! the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
+//! The packaging checklist (docs/assembly-floor.md §6): generated on entering TESTING_COMPLETE, filled in
+//! by the assembler, complete when every item is packed in full or, where allowed, mounted on the sink.
 
 use super::floor::floor_header;
 use super::guard::{lock_in_status, order_not_found, require_floor_worker, require_viewer};
@@ -47,9 +47,9 @@ async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>), 
     Ok((template.id, defs))
 }
 
-/// Generates the round's packaging checklist (workflow.md section 3): performedBy is the mover; one item
-/// per applicable template item, with its `qty` or the current BOM's total (a BOM-driven item the BOM does
-/// not hold does not apply). An open checklist left from an earlier round is replaced.
+/// Generates the round's packaging checklist (docs/assembly-floor.md §6): performedBy is the mover; one
+/// item per applicable template item, with its `qty` or the current BOM's total (a BOM-driven item the
+/// BOM does not hold does not apply). An open checklist left from an earlier round is replaced.
 pub(crate) async fn on_enter_testing_complete(
     tx: &Transaction<'_>,
     order: &LockedOrder,
@@ -161,8 +161,8 @@ pub async fn packaging(
     view(&client, order_id).await
 }
 
-/// Locks the build an item belongs to for a packaging change: TESTING_COMPLETE, worked by `who` (D2),
-/// and the item on the build's current checklist.
+/// Locks the build an item belongs to for a packaging change: TESTING_COMPLETE, worked by `who`
+/// (docs/lifecycle.md §1.3), and the item on the build's current checklist.
 async fn lock_item(
     tx: &Transaction<'_>,
     who: &Authed,

@@ -1,8 +1,9 @@
 //! QC use cases: the form for a build, drafts, signing and submitting, the history and verification.
 //!
-//! Only QC_PERSON fills in, saves and signs (workflow.md sections 1 and 4; ADMIN never signs, D4), only the
-//! draft's performer edits it (D7), and an assigned build is worked only by its assignee (D2). A submit is
-//! one transaction: the answers, the signature, the storeTo copies and the status move (T3, T4, T8, T9).
+//! Only QC_PERSON fills in, saves and signs (docs/qc.md §1; ADMIN never signs, docs/lifecycle.md §3.5),
+//! only the draft's performer edits it (docs/qc.md §3), and an assigned build is worked only by its
+//! assignee (docs/lifecycle.md §1.3). A submit is one transaction: the answers, the signature, the
+//! storeTo copies and the status move (T3, T4, T8, T9).
 
 use super::guard::{
     check_acting, lock_order, moved_on, order_not_found, require_role, require_viewer,
@@ -175,7 +176,8 @@ fn draft_job_id(job_id: &str) -> Result<Option<String>, DbError> {
     }
 }
 
-/// Locks the build and checks it still waits for `qc_type` and that `who` may work it (D2).
+/// Locks the build and checks it still waits for `qc_type` and that `who` may work it
+/// (docs/lifecycle.md §1.3).
 async fn lock_for_qc(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -254,8 +256,8 @@ struct Answering {
     form: Form,
 }
 
-/// Locks the build for `who`'s `qc_type` answers (D2, D7) and reads its form, the answers checked
-/// against it. `hold` also holds the form's items first, for a signature.
+/// Locks the build for `who`'s `qc_type` answers (docs/lifecycle.md §1.3, docs/qc.md §3) and reads its
+/// form, the answers checked against it. `hold` also holds the form's items first, for a signature.
 async fn begin_answering(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -356,7 +358,7 @@ async fn writable_draft(
     }
 }
 
-/// ADMIN throws away a build's open draft (D7).
+/// ADMIN throws away a build's open draft (docs/qc.md §3).
 async fn discard_draft(
     ctx: &ServiceCtx,
     token: &str,

@@ -1,4 +1,5 @@
-//! Service orders: the service department's requests and procurement's processing (workflow.md section 8).
+//! Service orders: the service department's requests and procurement's processing
+//! (docs/service-orders.md).
 //!
 //! Visibility: the service department sees only its own orders (another's is "not found", so nothing is
 //! revealed); procurement and ADMIN see and process all; the production coordinator reads all; QC and
@@ -23,7 +24,7 @@ use uuid::Uuid;
 
 use ServiceOrderStatus as S;
 
-/// `NotificationType` of every service-order notification (D9).
+/// `NotificationType` of every service-order notification (docs/service-orders.md §8).
 const INFO: &str = "INFO";
 
 pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
@@ -100,7 +101,7 @@ fn not_found() -> DbError {
     DbError::NotFound("Service order".into())
 }
 
-/// The service catalogue (D15), built from the stored catalog.
+/// The service catalogue (docs/service-orders.md §2), built from the stored catalog.
 pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalog, DbError> {
     let client = ctx.pool.get().await?;
     let inventory = inventory::load(&client).await?;
@@ -196,7 +197,7 @@ pub async fn read(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<ServiceOrde
     }
 }
 
-/// The requester deletes their own PENDING order (D15).
+/// The requester deletes their own PENDING order (docs/service-orders.md §5).
 pub async fn withdraw(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<(), DbError> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Requester {

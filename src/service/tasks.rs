@@ -1,5 +1,5 @@
 //! The assembly floor's task lists: generated with the move into READY_FOR_PRODUCTION, completed and
-//! reopened by assemblers (workflow.md section 3, D5, D6).
+//! reopened by assemblers (docs/assembly-floor.md §2-§4).
 
 use super::guard::{
     check_acting_unless_admin, lock_order, order_not_found, require_floor_worker, require_viewer,
@@ -12,8 +12,9 @@ use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
 use uuid::Uuid;
 
-/// The first entry into READY_FOR_PRODUCTION generates the task list (D6); a return after a Final QC
-/// failure appends the rework task (D5). Runs in the move's transaction: a failure here undoes the move.
+/// The first entry into READY_FOR_PRODUCTION generates the task list (docs/assembly-floor.md §2.1); a
+/// return after a Final QC failure appends the rework task (docs/assembly-floor.md §4). Runs in the
+/// move's transaction: a failure here undoes the move.
 pub(crate) async fn on_enter_production(
     tx: &Transaction<'_>,
     order: &LockedOrder,
@@ -145,7 +146,8 @@ pub async fn task_list(
     })
 }
 
-/// Locks the task's build and checks role, acting rule (D2), status and the round's lock.
+/// Locks the task's build and checks role, acting rule (docs/lifecycle.md §1.3), status and the round's
+/// lock.
 async fn guard(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -198,7 +200,8 @@ enum TaskChange {
     Note(String),
 }
 
-/// Completes a task (who and when recorded). The notes carry the choice or the N/A reason (section 3).
+/// Completes a task (who and when recorded). The notes carry the choice or the N/A reason
+/// (docs/assembly-floor.md §3).
 pub async fn complete_task(
     ctx: &ServiceCtx,
     token: &str,

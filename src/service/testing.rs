@@ -1,7 +1,7 @@
-//! End-of-line testing (workflow.md section 3): the form opens once every task of the round is complete;
-//! the assembler keeps a draft (an INCOMPLETE form whose results are rewritten on each save) and submits
-//! it, which writes one result per item and basin and makes the form a record. A FAIL is fixed on the sink
-//! and a new form filled in; T5 reads the latest form of the round.
+//! End-of-line testing (docs/assembly-floor.md §5): the form opens once every task of the round is
+//! complete; the assembler keeps a draft (an INCOMPLETE form whose results are rewritten on each save)
+//! and submits it, which writes one result per item and basin and makes the form a record. A FAIL is
+//! fixed on the sink and a new form filled in; T5 reads the latest form of the round.
 
 use super::floor::floor_header;
 use super::guard::{lock_in_status, order_not_found, require_floor_worker, require_viewer};
@@ -181,7 +181,8 @@ pub async fn testing_form(
     })
 }
 
-/// Locks the build for a testing write: READY_FOR_PRODUCTION, worked by `who` (D2), every task done.
+/// Locks the build for a testing write: READY_FOR_PRODUCTION, worked by `who` (docs/lifecycle.md §1.3),
+/// every task done.
 async fn lock_for_testing(
     tx: &Transaction<'_>,
     who: &Authed,

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-/// The database's CURRENT_DATE (D12: "today" is the server's date, set to the plant's time zone).
+/// The database's CURRENT_DATE ("today" is the server's date, set to the plant's time zone:
+/// docs/lifecycle.md §6.9).
 pub async fn today(client: &impl GenericClient) -> Result<NaiveDate, DbError> {
     let row = client.query_one("SELECT CURRENT_DATE", &[]).await?;
     row.col("current_date")

@@ -140,8 +140,9 @@ pub async fn current_status(
         .transpose()
 }
 
-/// The explicit AuditLog row of an ADMIN override (2.5), next to the trigger's own UPDATE row. Written by
-/// the schema's `app_audit_note`, which names the user of the session the transaction carries.
+/// The explicit AuditLog row of an ADMIN override (docs/lifecycle.md §3.5), next to the trigger's own
+/// UPDATE row. Written by the schema's `app_audit_note`, which names the user of the session the
+/// transaction carries.
 pub async fn insert_override_audit(
     client: &impl GenericClient,
     order_id: Uuid,

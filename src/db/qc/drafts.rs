@@ -108,7 +108,8 @@ pub struct NewDraft<'a> {
     pub number_of_basins: i32,
 }
 
-/// Opens a draft (INCOMPLETE, no signature, D7). The partial unique index refuses a second open draft.
+/// Opens a draft (INCOMPLETE, no signature; docs/qc.md §3). The partial unique index refuses a second
+/// open draft.
 pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, DbError> {
     query_id(
         tx,
@@ -274,7 +275,8 @@ pub async fn sign(
     Ok(n == 1)
 }
 
-/// The `BasinConfiguration` columns a checklist item may copy its answer to (checklists.toml storeTo).
+/// The `BasinConfiguration` columns a checklist item may copy its answer to (storeTo,
+/// docs/checklists.md §3.1).
 pub(super) fn store_to_column(store_to: &str) -> Option<&'static str> {
     match store_to {
         "BasinConfiguration.drainLocation" => Some(r#""drainLocation""#),

@@ -18,7 +18,7 @@ mod results;
 pub use drafts::*;
 pub use results::*;
 
-/// The template's formName for each QC form (workflow.md section 4).
+/// The template's formName for each QC form (docs/qc.md §2).
 pub const PRE_QC_FORM: &str = "Pre-Production Check";
 pub const FINAL_QC_FORM: &str = "Final Quality Check";
 

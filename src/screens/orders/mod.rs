@@ -55,7 +55,7 @@ fn sort_name(key: SortKey) -> &'static str {
     }
 }
 
-/// What "My work" holds for a role (workflow.md section 1).
+/// What "My work" holds for a role (docs/lifecycle.md §1.4).
 fn my_work_scope(role: Option<Role>) -> &'static str {
     match role {
         Some(Role::ProcurementSpecialist) => "order created, parts sent",

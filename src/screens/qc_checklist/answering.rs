@@ -22,7 +22,7 @@ use tui_textarea::{CursorMove, TextArea};
 
 /// Longest note accepted for one line.
 pub const NOTES_MAX: usize = 1000;
-/// Longest TEXT answer (checklists.toml: 1-200 characters).
+/// Longest TEXT answer (1-200 characters: docs/checklists.md §4).
 const TEXT_MAX: usize = 200;
 /// Longest measured value typed.
 const VALUE_MAX: usize = 32;

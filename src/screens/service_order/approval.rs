@@ -1,5 +1,5 @@
 //! The approval table: each line's approved quantity as the specialist edits it, checked on screen with
-//! the spec's messages before anything is sent (the service checks again).
+//! the messages of docs/service-orders.md §6 before anything is sent (the service checks again).
 
 use crate::domain::service_order::{LineApproval, ServiceOrderLine};
 use uuid::Uuid;

@@ -1,4 +1,4 @@
-//! The order wizard (workflow.md sections 5-7): five steps for a new PO, or steps 3-4 to edit one build.
+//! The order wizard (docs/lifecycle.md §6-§8): five steps for a new PO, or steps 3-4 to edit one build.
 //!
 //! Everything entered lives in [`state::WizardState`], as typed, and is saved as the user's draft when a
 //! step is left. Errors come from `domain::order_rules`; a field shows its error once it has been left

@@ -12,7 +12,7 @@ use crate::service::guard::{lock_order, moved_on};
 use crate::service::{ServiceCtx, authenticate};
 use uuid::Uuid;
 
-/// Assigns or unassigns a build in its expected status (2.6).
+/// Assigns or unassigns a build in its expected status (docs/lifecycle.md §4).
 pub(super) async fn assign(
     ctx: &ServiceCtx,
     token: &str,

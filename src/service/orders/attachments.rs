@@ -14,7 +14,7 @@ pub(super) struct LoadedFile {
     pub(super) content: Vec<u8>,
 }
 
-/// Checks one attachment path (workflow.md 5.1) and, with `read`, reads it. The size is checked
+/// Checks one attachment path (docs/lifecycle.md §6.2) and, with `read`, reads it. The size is checked
 /// before reading and the read is capped, so no more than 10 MB is ever held.
 pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile, DbError> {
     tokio::task::spawn_blocking(move || read_attachment_blocking(&path, read))

@@ -1,5 +1,5 @@
-//! BOM approval and regeneration (bom-rules R13): one path with the same checks and locking, the
-//! change itself being the only difference.
+//! BOM approval and regeneration (docs/bom-rules.md §8, docs/lifecycle.md §8.2): one path with the same
+//! checks and locking, the change itself being the only difference.
 
 use super::{bom_failed, record_config_history, updated_row};
 use crate::db::orders::{self, LockedOrder};
@@ -81,8 +81,8 @@ pub(super) async fn change_bom(
     updated_row(&client, order_id).await
 }
 
-/// Locks the build and checks what approval and regeneration share: ORDER_CREATED (2.8) and the
-/// acting rule (D2, ADMIN exempt).
+/// Locks the build and checks what approval and regeneration share: ORDER_CREATED (docs/lifecycle.md §9)
+/// and the acting rule (docs/lifecycle.md §1.3, ADMIN exempt).
 async fn lock_for_bom(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -119,7 +119,8 @@ async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Re
             "BOM version {version} is already {status}"
         )));
     }
-    // The order row lock serialises BOM changes; the condition is the last guard of R13's allowed moves.
+    // The order row lock serialises BOM changes; the condition is the last guard of the allowed moves of
+    // docs/bom-rules.md §8.
     if !db_bom::approve(tx, bom_id).await? {
         return Err(DbError::Conflict(format!(
             "BOM version {version} is no longer DRAFT; your approval was not saved"

@@ -1,4 +1,4 @@
-//! Editing a build's configuration while it is ORDER_CREATED (section 7).
+//! Editing a build's configuration while it is ORDER_CREATED (docs/lifecycle.md §8).
 
 use super::entry::field_errors_text;
 use super::{bom_failed, record_config_history, require_editor, updated_row};
@@ -66,7 +66,8 @@ pub fn config_changes(old: &BuildConfig, new: &BuildConfig) -> Vec<String> {
     out
 }
 
-/// Replaces a build's configuration while it is ORDER_CREATED and regenerates its BOM (section 7).
+/// Replaces a build's configuration while it is ORDER_CREATED and regenerates its BOM
+/// (docs/lifecycle.md §8.1).
 pub(super) async fn update_build(
     ctx: &ServiceCtx,
     token: &str,

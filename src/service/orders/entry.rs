@@ -132,7 +132,7 @@ pub fn field_errors_text(errors: &[FieldError]) -> String {
     lines.join("\n")
 }
 
-/// Creates every build of a PO in one transaction (workflow.md 5.5).
+/// Creates every build of a PO in one transaction (docs/lifecycle.md §6.8).
 pub(super) async fn create_order(
     ctx: &ServiceCtx,
     token: &str,

@@ -151,7 +151,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 /// Coordinators (and ADMIN) enter and edit orders.
 const COORDINATING: [Role; 2] = [Role::ProductionCoordinator, Role::Admin];
 
-/// The wizard and everything it calls (workflow.md section 5).
+/// The wizard and everything it calls (docs/lifecycle.md §6).
 fn require_creator(who: &Authed) -> Result<(), DbError> {
     require_role(who, &COORDINATING, "create orders")
 }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 pub const STALE_CURSOR: &str = "The list has changed its order; reload it from the first page";
 
-/// (statuses, only-mine-or-unassigned) of a role's own work queue (section 1 and `QueueView::MyWork`).
+/// (statuses, only-mine-or-unassigned) of a role's own work queue (docs/lifecycle.md §1.4 and
+/// `QueueView::MyWork`).
 pub(super) fn my_work(who: &Authed) -> (Option<Vec<OrderStatus>>, Option<Uuid>) {
     use OrderStatus as S;
     match who.user.role {

@@ -20,7 +20,7 @@ pub struct TransitionRequest {
     pub override_reason: Option<String>,
 }
 
-/// Performs one of T1-T10 (workflow.md 2.3), normally or as an ADMIN override (2.5).
+/// Performs one of T1-T10 (docs/lifecycle.md §3.2), normally or as an ADMIN override (§3.5).
 pub(super) async fn transition(
     ctx: &ServiceCtx,
     token: &str,
@@ -85,7 +85,7 @@ pub(super) async fn transition(
     updated_row(&client, locked.id).await
 }
 
-/// The precondition of a normal move, against the locked row (2.2).
+/// The precondition of a normal move, against the locked row (docs/lifecycle.md §3.1).
 pub(super) async fn check_precondition(
     tx: &Transaction<'_>,
     t: &Transition,

@@ -138,7 +138,8 @@ impl BuildDraft {
         !self.number.trim().is_empty() || self.has_config()
     }
 
-    /// The step-3 part of `source` (D22): everything but the number and the accessories, copied deeply.
+    /// The step-3 part of `source` (docs/lifecycle.md §7.2): everything but the number and the
+    /// accessories, copied deeply.
     pub fn copy_config_from(&mut self, source: &BuildDraft) {
         let number = std::mem::take(&mut self.number);
         let accessories = std::mem::take(&mut self.accessories);
@@ -192,7 +193,7 @@ impl BuildDraft {
             .collect()
     }
 
-    /// D23: keeps basins 1..min(old, new), adds empty ones or removes the extra ones.
+    /// docs/lifecycle.md §6.6: keeps basins 1..min(old, new), adds empty ones or removes the extra ones.
     pub fn set_model(&mut self, model: &str) {
         let before = self.di_count();
         self.model = Some(model.to_string());

@@ -1,5 +1,5 @@
 //! `cleanstation bom preview` as a user runs it: the real binary against a seeded database, for every
-//! worked example of bom-rules.md section 11, the text tree, and the refusals (exit status 2).
+//! worked example of docs/bom-rules.md §12, the text tree, and the refusals (exit status 2).
 
 use crate::env::{Env, stderr, stdout};
 use serde_json::Value;
@@ -26,7 +26,7 @@ fn fixture(name: &str) -> String {
     crate::env::fixture(&format!("bom/{name}"))
 }
 
-/// What section 11 states about one example.
+/// What docs/bom-rules.md §12 states about one example.
 struct Expected {
     file: &'static str,
     build: &'static str,
@@ -269,7 +269,8 @@ fn check_example(e: &Expected, json: &Value) {
     assert_eq!(b["buildNumber"], e.build);
     let lines = b["lines"].as_array().expect("lines");
 
-    // Display order is the spec's order, so the list is compared exactly (which implies the multiset).
+    // Display order is docs/bom-rules.md §4's order, so the list is compared exactly (which implies the
+    // multiset).
     let got: Vec<(String, i64)> = lines
         .iter()
         .map(|l| {
@@ -381,7 +382,7 @@ async fn custom_lines_and_twins_carry_their_spec_notes_and_type() {
         panel["customPartSpec"],
         serde_json::json!({"width": 80, "length": 30, "type": "SOLID", "color": "BLUE"})
     );
-    // A twin with no components is an ASSEMBLY leaf (bom-rules section 5).
+    // A twin with no components is an ASSEMBLY leaf (docs/bom-rules.md §6).
     let feet = line("T2-SEISMIC-FEET");
     assert_eq!(feet["itemType"], "ASSEMBLY");
     assert_eq!(feet["isCustomPart"], false);

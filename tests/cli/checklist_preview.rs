@@ -1,11 +1,11 @@
 //! `cleanstation checklist preview` as a planner runs it: the real binary against a seeded database. The
-//! expected item lists were read off checklists.toml by hand for each configuration.
+//! expected item lists were read off src/reference/checklists.toml by hand for each configuration.
 
 use crate::env::{Env, fixture, stderr, stdout};
 use serde_json::Value;
 
-/// (a) workflow.md section 3's T2-B2: basin 1 E_SINK, basin 2 E_DRAIN, height-adjustable legs, castors,
-/// no pegboard, no faucet, no sprayer, English.
+/// (a) docs/assembly-floor.md §2.2's T2-B2: basin 1 E_SINK, basin 2 E_DRAIN, height-adjustable legs,
+/// castors, no pegboard, no faucet, no sprayer, English.
 const T2_B2: &str = "t2-b2-esink-edrain.json";
 /// (b) T2-B3 with three E_DRAIN basins (a light on basin 2), a pegboard, fixed legs and seismic feet.
 const T2_B3: &str = "t2-b3-three-edrain-pegboard.json";
@@ -148,7 +148,7 @@ async fn every_template_previews_every_worked_configuration() {
         "a preview writes nothing"
     );
 
-    // workflow.md section 3: this configuration gives exactly 18 production tasks, in this order.
+    // docs/assembly-floor.md §2.2: this configuration gives exactly 18 production tasks, in this order.
     let prd = env.preview_json(&checklist(T2_B2), "PRODUCTION").await;
     assert_eq!(
         lines(&prd),

@@ -20,7 +20,8 @@ use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// bom-rules.md example 5 plus the pull-out shelf: custom lines, warnings and a cycle notice.
+/// docs/bom-rules.md §12.5 (example 5) plus the pull-out shelf: custom lines, warnings and a cycle
+/// notice.
 fn custom_build() -> BuildConfig {
     serde_json::from_value(json!({
         "buildNumber": "B-5", "sinkFamily": "MDRD", "sinkModel": "T2-B1", "sinkWidth": 30, "sinkLength": 84,
@@ -37,7 +38,7 @@ fn custom_build() -> BuildConfig {
     .expect("valid build")
 }
 
-/// bom-rules.md example 6.
+/// docs/bom-rules.md §12.6 (example 6).
 fn large_build() -> BuildConfig {
     serde_json::from_value(json!({
         "buildNumber": "B-6", "sinkFamily": "MDRD", "sinkModel": "T2-B3", "sinkWidth": 30, "sinkLength": 120,
@@ -60,7 +61,7 @@ fn large_build() -> BuildConfig {
     .expect("valid build")
 }
 
-/// bom-rules.md example 4.
+/// docs/bom-rules.md §12.4 (example 4).
 fn di_build() -> BuildConfig {
     serde_json::from_value(json!({
         "buildNumber": "B-4", "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 61,

@@ -373,7 +373,7 @@ fn line_answer(item_id: Uuid, basin_index: Option<i32>, value: &str) -> LineAnsw
     }
 }
 
-/// workflow.md section 3's example: T2-B2, E_SINK basin 1, E_DRAIN basin 2, height-adjustable legs.
+/// docs/assembly-floor.md §2.2's example: T2-B2, E_SINK basin 1, E_DRAIN basin 2, height-adjustable legs.
 pub(crate) fn example_build(number: &str) -> BuildConfig {
     serde_json::from_value(json!({
         "buildNumber": number, "sinkFamily": "MDRD", "sinkModel": "T2-B2", "sinkWidth": 30, "sinkLength": 60,

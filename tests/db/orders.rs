@@ -963,7 +963,7 @@ async fn regeneration_supersedes_the_approved_bom_and_t1_waits_for_a_new_approva
     );
     assert_eq!(env.history_rows(id).await, 3);
 
-    // D2: once assigned, only the assignee (or ADMIN) changes the BOM.
+    // docs/lifecycle.md §1.3: once assigned, only the assignee (or ADMIN) changes the BOM.
     let priya = env.id(ps);
     row(env.assign(pc, id, S::OrderCreated, Some(priya)).await);
     assert_eq!(
@@ -1467,7 +1467,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
         .await;
     assert_eq!(note, 1);
 
-    // A second procurement specialist is held off by the assignment (D2).
+    // A second procurement specialist is held off by the assignment (docs/lifecycle.md §1.3).
     add(&env.db, "procurement2", Role::ProcurementSpecialist).await;
     let other = login_ok(&env.ctx, "procurement2", PW).await;
     let refused = env
@@ -1494,7 +1494,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
     );
     assert!(other_detail.actions.is_empty());
 
-    // T1 keeps a procurement assignee; T2 clears them (D3) and says so.
+    // T1 keeps a procurement assignee; T2 clears them (docs/lifecycle.md §4.3) and says so.
     let r = row(env
         .transition_with(
             Role::ProcurementSpecialist,

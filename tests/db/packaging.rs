@@ -37,7 +37,8 @@ async fn the_checklist_follows_the_bom_and_completes_the_builds_way_to_final_qc(
         .await
         .expect("packaging view");
     assert!(!view.completed);
-    // T2-B2, one E-Sink and one E-Drain basin, one wrist-blade faucet (checklists.toml, workflow.md 3).
+    // T2-B2, one E-Sink and one E-Drain basin, one wrist-blade faucet (docs/checklists.md §7,
+    // docs/assembly-floor.md §6).
     let got: Vec<(&str, &str, i32)> = view
         .lines
         .iter()

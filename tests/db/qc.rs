@@ -438,7 +438,7 @@ async fn a_pass_is_signed_in_the_spec_format_and_moves_the_build() {
         .await
         .expect("pass");
 
-    // The hash, recomputed here from what was submitted, in the order the spec lists items.
+    // The hash, recomputed here from what was submitted, in the order docs/qc.md §6.3 lists items.
     let at = done.at.expect("signed at");
     let items: Vec<SignedItem> = all
         .iter()
@@ -567,7 +567,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
     let id = env
         .build_at_pre_qc("PO-QC-6", edrain_build("QC-B6", 1))
         .await;
-    // A coordinator's assignment of the inspector is cleared by the move (2.6, D3).
+    // A coordinator's assignment of the inspector is cleared by the move (docs/lifecycle.md §4.3).
     env.send(Request::Assign {
         token: env.token(Role::ProductionCoordinator),
         order_id: id,
@@ -1120,7 +1120,7 @@ async fn roles_and_the_acting_rule_are_enforced() {
         .await;
     assert!(err_text(t).contains("happens only by submitting a PASS Pre-QC result"));
 
-    // D2: assigned to another inspector, the build is theirs alone.
+    // docs/lifecycle.md §1.3: assigned to another inspector, the build is theirs alone.
     let qc2 = add(&env.db, "qc2", Role::QcPerson).await;
     env.send(Request::Assign {
         token: env.token(Role::ProductionCoordinator),

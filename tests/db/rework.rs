@@ -1,6 +1,7 @@
-//! A whole production round and the next one after a Final QC failure (workflow.md 2.4, D5): the tasks
-//! stay done and one rework task is added, the round's earlier testing form and packaging checklist no
-//! longer count, and both are required again before the build may go back to Final QC.
+//! A whole production round and the next one after a Final QC failure (docs/lifecycle.md §3.4,
+//! docs/assembly-floor.md §4): the tasks stay done and one rework task is added, the round's earlier
+//! testing form and packaging checklist no longer count, and both are required again before the build may
+//! go back to Final QC.
 
 use crate::floor::{Floor, conforming_qc, conforming_testing, example_build};
 use cleanstation::db::DbError;

@@ -1,4 +1,4 @@
-//! Service orders (workflow.md section 8) through `service::dispatch` as the screens send them: submit,
+//! Service orders (docs/service-orders.md) through `service::dispatch` as the screens send them: submit,
 //! visibility, withdraw, approve / reject / fulfil with their notes, notifications and audit rows, a race
 //! between two stations, and `cleanstation service list` run as the real binary.
 

@@ -1,7 +1,7 @@
-//! Assembly task lists: generation with the move into READY_FOR_PRODUCTION (exact lists for the spec's
-//! example and a three-basin build, parts from the BOM), generated once with a rework task after a Final
-//! QC failure, completion and reopen, conditional updates between stations, the N/A and choice rules,
-//! the lock after the round's first testing form, and roles.
+//! Assembly task lists: generation with the move into READY_FOR_PRODUCTION (exact lists for the example
+//! of docs/assembly-floor.md §2.2 and a three-basin build, parts from the BOM), generated once with a
+//! rework task after a Final QC failure, completion and reopen, conditional updates between stations, the
+//! N/A and choice rules, the lock after the round's first testing form, and roles.
 
 use crate::floor::{Floor, conforming_qc, example_build};
 use cleanstation::db::DbError;

@@ -95,7 +95,7 @@ async fn testing_waits_for_the_tasks_and_only_the_assembler_fills_it_in() {
     );
     assert!(qc.contains("cannot fill in testing forms"), "{qc}");
 
-    // A build assigned to another assembler is theirs to test (D2).
+    // A build assigned to another assembler is theirs to test (docs/lifecycle.md §1.3).
     let other = add(&f.db, "asm2", Role::Assembler).await;
     let assign = |who: Option<Uuid>| Request::Assign {
         token: f.token(Role::ProductionCoordinator),

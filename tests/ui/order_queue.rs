@@ -200,7 +200,7 @@ fn all_rows() -> Vec<OrderRow> {
     ]
 }
 
-/// The rows the server returns for a role's "My work" (workflow.md section 1).
+/// The rows the server returns for a role's "My work" (docs/lifecycle.md §1.4).
 fn my_work(role: Role) -> Vec<OrderRow> {
     let keep = |r: &OrderRow| match role {
         Role::ProcurementSpecialist => matches!(r.status, S::OrderCreated | S::PartsSent),

@@ -96,7 +96,7 @@ fn catalogue_adds_to_the_cart_with_checked_quantities() {
         "The service catalogue, the first subcategory open, one assembly selected",
         d.render(W, H)
     );
-    // Out of range: the dialog stays with the spec message and the cart is unchanged.
+    // Out of range: the dialog stays with the message and the cart is unchanged.
     d.key(KeyCode::Char('a'));
     d.type_str("1000");
     d.key(KeyCode::Enter);

@@ -1,7 +1,7 @@
 //! The task runner: state tests with scripted replies, and golden renders at 100x30 into
 //! `screens/task_runner/`.
 //!
-//! The fixture is the workflow.md section 3 example: a T2-B2 with an E_SINK basin 1 and an E_DRAIN
+//! The fixture is the docs/assembly-floor.md §2.2 example: a T2-B2 with an E_SINK basin 1 and an E_DRAIN
 //! basin 2, height-adjustable legs, no pegboard, no faucet, no sprayer: 18 tasks, PRD-04..10, then
 //! PRD-15..18 for basin 2, then PRD-19..25 for basin 1, with the Production Checklist's wording, the demo
 //! seed's work instructions and the tools of `domain::tasks`. The screen is reached the way an assembler
@@ -40,7 +40,7 @@ fn snap(state: &str, description: &str, text: &str) {
 }
 
 fn build() -> BuildConfig {
-    // No basin light, P-trap or faucet: the workflow.md example.
+    // No basin light, P-trap or faucet: the docs/assembly-floor.md §2.2 example.
     t2_b2_build(json!({
         "buildNumber": "24-0131",
         "basins": [

@@ -11,7 +11,7 @@ use crate::msg::{Command, DbReply, DbRequest, Msg, Reply, Request, RequestId};
 use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
 use crate::screens::password::PasswordScreen;
-use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg};
 use crate::text::strip_forbidden;
 use crate::theme::Theme;
 use crate::widgets::status_bar::{DbStatus, StatusInfo};

@@ -160,6 +160,23 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What every screen does for the shell: a title, the keys it answers to, a pure `update` and a `view`.
+pub trait Screen {
+    fn title(&self) -> &'static str;
+
+    /// The screen's key contexts, innermost first (the shell adds `Session` and `Global`).
+    fn key_contexts(&self) -> Vec<KeyContext>;
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command;
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme);
+
+    /// True when an open form holds typed input that quitting would lose.
+    fn has_unsaved_input(&self) -> bool {
+        false
+    }
+}
+
 /// Names the screens a menu entry or a `Back` can lead to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScreenId {
@@ -446,145 +463,83 @@ impl ActiveScreen {
         }
     }
 
-    pub fn title(&self) -> &'static str {
+    /// The screen shown, for what every screen does alike.
+    pub fn screen(&self) -> &dyn Screen {
         match self {
-            ActiveScreen::Login(_) => "Log in",
-            ActiveScreen::Home(_) => "Home",
-            ActiveScreen::Users(s) => s.title(),
-            ActiveScreen::Password(s) => s.title(),
-            ActiveScreen::Notifications(_) => "Notifications",
-            ActiveScreen::Wizard(s) => s.title(),
-            ActiveScreen::Orders(s) => s.title(),
-            ActiveScreen::OrderDetail(s) => s.title(),
-            ActiveScreen::Bom(s) => s.title(),
-            ActiveScreen::Inventory(s) => s.title(),
-            ActiveScreen::QcChecklist(s) => s.title(),
-            ActiveScreen::QcHistory(s) => s.title(),
-            ActiveScreen::Tasks(s) => s.title(),
-            ActiveScreen::Testing(s) => s.title(),
-            ActiveScreen::Packaging(s) => s.title(),
-            ActiveScreen::WorkInstructions(s) => s.title(),
-            ActiveScreen::ServicePartsCatalog(s) => s.title(),
-            ActiveScreen::ServiceCart(s) => s.title(),
-            ActiveScreen::MyServiceOrders(s) => s.title(),
-            ActiveScreen::ServiceQueue(s) => s.title(),
-            ActiveScreen::ServiceOrder(s) => s.title(),
-            ActiveScreen::OrderDesk(s) => s.title(),
-            ActiveScreen::PartsShortage(s) => s.title(),
+            ActiveScreen::Login(s) => s,
+            ActiveScreen::Home(s) => s,
+            ActiveScreen::Users(s) => s,
+            ActiveScreen::Password(s) => s,
+            ActiveScreen::Notifications(s) => s,
+            ActiveScreen::Wizard(s) => &**s,
+            ActiveScreen::Orders(s) => s,
+            ActiveScreen::OrderDetail(s) => s,
+            ActiveScreen::Bom(s) => &**s,
+            ActiveScreen::Inventory(s) => &**s,
+            ActiveScreen::QcChecklist(s) => &**s,
+            ActiveScreen::QcHistory(s) => &**s,
+            ActiveScreen::Tasks(s) => &**s,
+            ActiveScreen::Testing(s) => &**s,
+            ActiveScreen::Packaging(s) => &**s,
+            ActiveScreen::WorkInstructions(s) => &**s,
+            ActiveScreen::ServicePartsCatalog(s) => &**s,
+            ActiveScreen::ServiceCart(s) => &**s,
+            ActiveScreen::MyServiceOrders(s) => &**s,
+            ActiveScreen::ServiceQueue(s) => &**s,
+            ActiveScreen::ServiceOrder(s) => &**s,
+            ActiveScreen::OrderDesk(s) => &**s,
+            ActiveScreen::PartsShortage(s) => &**s,
         }
     }
 
-    /// The screen's key contexts, innermost first (the shell adds `Session` and `Global`).
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
+    pub fn screen_mut(&mut self) -> &mut dyn Screen {
         match self {
-            ActiveScreen::Login(s) => s.key_contexts(),
-            ActiveScreen::Home(s) => s.key_contexts(),
-            ActiveScreen::Users(s) => s.key_contexts(),
-            ActiveScreen::Password(s) => s.key_contexts(),
-            ActiveScreen::Notifications(s) => s.key_contexts(),
-            ActiveScreen::Wizard(s) => s.key_contexts(),
-            ActiveScreen::Orders(s) => s.key_contexts(),
-            ActiveScreen::OrderDetail(s) => s.key_contexts(),
-            ActiveScreen::Bom(s) => s.key_contexts(),
-            ActiveScreen::Inventory(s) => s.key_contexts(),
-            ActiveScreen::QcChecklist(s) => s.key_contexts(),
-            ActiveScreen::QcHistory(s) => s.key_contexts(),
-            ActiveScreen::Tasks(s) => s.key_contexts(),
-            ActiveScreen::Testing(s) => s.key_contexts(),
-            ActiveScreen::Packaging(s) => s.key_contexts(),
-            ActiveScreen::WorkInstructions(s) => s.key_contexts(),
-            ActiveScreen::ServicePartsCatalog(s) => s.key_contexts(),
-            ActiveScreen::ServiceCart(s) => s.key_contexts(),
-            ActiveScreen::MyServiceOrders(s) => s.key_contexts(),
-            ActiveScreen::ServiceQueue(s) => s.key_contexts(),
-            ActiveScreen::ServiceOrder(s) => s.key_contexts(),
-            ActiveScreen::OrderDesk(s) => s.key_contexts(),
-            ActiveScreen::PartsShortage(s) => s.key_contexts(),
+            ActiveScreen::Login(s) => s,
+            ActiveScreen::Home(s) => s,
+            ActiveScreen::Users(s) => s,
+            ActiveScreen::Password(s) => s,
+            ActiveScreen::Notifications(s) => s,
+            ActiveScreen::Wizard(s) => &mut **s,
+            ActiveScreen::Orders(s) => s,
+            ActiveScreen::OrderDetail(s) => s,
+            ActiveScreen::Bom(s) => &mut **s,
+            ActiveScreen::Inventory(s) => &mut **s,
+            ActiveScreen::QcChecklist(s) => &mut **s,
+            ActiveScreen::QcHistory(s) => &mut **s,
+            ActiveScreen::Tasks(s) => &mut **s,
+            ActiveScreen::Testing(s) => &mut **s,
+            ActiveScreen::Packaging(s) => &mut **s,
+            ActiveScreen::WorkInstructions(s) => &mut **s,
+            ActiveScreen::ServicePartsCatalog(s) => &mut **s,
+            ActiveScreen::ServiceCart(s) => &mut **s,
+            ActiveScreen::MyServiceOrders(s) => &mut **s,
+            ActiveScreen::ServiceQueue(s) => &mut **s,
+            ActiveScreen::ServiceOrder(s) => &mut **s,
+            ActiveScreen::OrderDesk(s) => &mut **s,
+            ActiveScreen::PartsShortage(s) => &mut **s,
         }
     }
+}
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match self {
-            ActiveScreen::Login(s) => s.update(msg, ctx),
-            ActiveScreen::Home(s) => s.update(msg, ctx),
-            ActiveScreen::Users(s) => s.update(msg, ctx),
-            ActiveScreen::Password(s) => s.update(msg, ctx),
-            ActiveScreen::Notifications(s) => s.update(msg, ctx),
-            ActiveScreen::Wizard(s) => s.update(msg, ctx),
-            ActiveScreen::Orders(s) => s.update(msg, ctx),
-            ActiveScreen::OrderDetail(s) => s.update(msg, ctx),
-            ActiveScreen::Bom(s) => s.update(msg, ctx),
-            ActiveScreen::Inventory(s) => s.update(msg, ctx),
-            ActiveScreen::QcChecklist(s) => s.update(msg, ctx),
-            ActiveScreen::QcHistory(s) => s.update(msg, ctx),
-            ActiveScreen::Tasks(s) => s.update(msg, ctx),
-            ActiveScreen::Testing(s) => s.update(msg, ctx),
-            ActiveScreen::Packaging(s) => s.update(msg, ctx),
-            ActiveScreen::WorkInstructions(s) => s.update(msg, ctx),
-            ActiveScreen::ServicePartsCatalog(s) => s.update(msg, ctx),
-            ActiveScreen::ServiceCart(s) => s.update(msg, ctx),
-            ActiveScreen::MyServiceOrders(s) => s.update(msg, ctx),
-            ActiveScreen::ServiceQueue(s) => s.update(msg, ctx),
-            ActiveScreen::ServiceOrder(s) => s.update(msg, ctx),
-            ActiveScreen::OrderDesk(s) => s.update(msg, ctx),
-            ActiveScreen::PartsShortage(s) => s.update(msg, ctx),
-        }
+impl Screen for ActiveScreen {
+    fn title(&self) -> &'static str {
+        self.screen().title()
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        match self {
-            ActiveScreen::Login(s) => s.view(frame, area, theme),
-            ActiveScreen::Home(s) => s.view(frame, area, theme),
-            ActiveScreen::Users(s) => s.view(frame, area, theme),
-            ActiveScreen::Password(s) => s.view(frame, area, theme),
-            ActiveScreen::Notifications(s) => s.view(frame, area, theme),
-            ActiveScreen::Wizard(s) => s.view(frame, area, theme),
-            ActiveScreen::Orders(s) => s.view(frame, area, theme),
-            ActiveScreen::OrderDetail(s) => s.view(frame, area, theme),
-            ActiveScreen::Bom(s) => s.view(frame, area, theme),
-            ActiveScreen::Inventory(s) => s.view(frame, area, theme),
-            ActiveScreen::QcChecklist(s) => s.view(frame, area, theme),
-            ActiveScreen::QcHistory(s) => s.view(frame, area, theme),
-            ActiveScreen::Tasks(s) => s.view(frame, area, theme),
-            ActiveScreen::Testing(s) => s.view(frame, area, theme),
-            ActiveScreen::Packaging(s) => s.view(frame, area, theme),
-            ActiveScreen::WorkInstructions(s) => s.view(frame, area, theme),
-            ActiveScreen::ServicePartsCatalog(s) => s.view(frame, area, theme),
-            ActiveScreen::ServiceCart(s) => s.view(frame, area, theme),
-            ActiveScreen::MyServiceOrders(s) => s.view(frame, area, theme),
-            ActiveScreen::ServiceQueue(s) => s.view(frame, area, theme),
-            ActiveScreen::ServiceOrder(s) => s.view(frame, area, theme),
-            ActiveScreen::OrderDesk(s) => s.view(frame, area, theme),
-            ActiveScreen::PartsShortage(s) => s.view(frame, area, theme),
-        }
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        self.screen().key_contexts()
     }
 
-    /// True when an open form holds typed input that quitting would lose.
-    pub fn has_unsaved_input(&self) -> bool {
-        match self {
-            ActiveScreen::Login(s) => s.has_unsaved_input(),
-            ActiveScreen::Home(_) | ActiveScreen::Notifications(_) => false,
-            ActiveScreen::Users(s) => s.has_unsaved_input(),
-            ActiveScreen::Password(s) => s.has_unsaved_input(),
-            ActiveScreen::Wizard(s) => s.has_unsaved_input(),
-            ActiveScreen::OrderDetail(s) => s.has_unsaved_input(),
-            ActiveScreen::Bom(s) => s.has_unsaved_input(),
-            ActiveScreen::Inventory(s) => s.has_unsaved_input(),
-            ActiveScreen::QcChecklist(s) => s.has_unsaved_input(),
-            ActiveScreen::QcHistory(s) => s.has_unsaved_input(),
-            ActiveScreen::Tasks(s) => s.has_unsaved_input(),
-            ActiveScreen::Testing(s) => s.has_unsaved_input(),
-            ActiveScreen::Packaging(s) => s.has_unsaved_input(),
-            ActiveScreen::WorkInstructions(s) => s.has_unsaved_input(),
-            ActiveScreen::ServicePartsCatalog(s) => s.has_unsaved_input(),
-            ActiveScreen::ServiceCart(s) => s.has_unsaved_input(),
-            ActiveScreen::MyServiceOrders(s) => s.has_unsaved_input(),
-            ActiveScreen::ServiceQueue(s) => s.has_unsaved_input(),
-            ActiveScreen::ServiceOrder(s) => s.has_unsaved_input(),
-            ActiveScreen::OrderDesk(s) => s.has_unsaved_input(),
-            ActiveScreen::PartsShortage(s) => s.has_unsaved_input(),
-            ActiveScreen::Orders(_) => false,
-        }
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        self.screen_mut().update(msg, ctx)
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.screen_mut().view(frame, area, theme)
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        self.screen().has_unsaved_input()
     }
 }
 

@@ -6,7 +6,7 @@ use crate::harness::{
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::msg::{Command, DbReply, HeartbeatInfo, Msg, Reply, Request, RequestId};
-use cleanstation::screens::ActiveScreen;
+use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode};
 use std::time::Duration;

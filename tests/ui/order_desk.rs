@@ -9,7 +9,7 @@ use cleanstation::domain::desk::{DeskRow, Shortage, ShortageBuild, ShortageLine,
 use cleanstation::domain::order::{OrderRow, OrderStatus};
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{Reply, Request};
-use cleanstation::screens::ActiveScreen;
+use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use rust_decimal::Decimal;

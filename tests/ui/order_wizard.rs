@@ -3,7 +3,7 @@
 //! The home menu does not offer New order yet, so the wizard screen is driven directly, inside the same
 //! frame the shell draws (header, message line, status bar, key bar from the keymap). Keys go through the
 //! real keymap; replies are faked.
-use crate::harness::{Driver, Screen, ScreenDriver, init, text_with_styles, user_for};
+use crate::harness::{Driver, ScreenDriver, init, text_with_styles, user_for};
 use chrono::NaiveDate;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -17,7 +17,7 @@ use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::keymap::{Action, KeyChord, KeyContext};
 use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
 use cleanstation::screens::wizard::WizardScreen;
-use cleanstation::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use cleanstation::screens::{Ctx, Effect, Screen, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
 use cleanstation::widgets::key_bar;
 use cleanstation::widgets::status_bar::{self, DbStatus, StatusInfo};
@@ -69,12 +69,6 @@ fn accessories() -> Vec<AccessoryItem> {
 
 /// Drives a `WizardScreen` the way the shell does and draws it in the shell's frame.
 type Harness = ScreenDriver<WizardScreen>;
-
-impl Screen for WizardScreen {
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        WizardScreen::update(self, msg, ctx)
-    }
-}
 
 impl ScreenDriver<WizardScreen> {
     fn start(

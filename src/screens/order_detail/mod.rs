@@ -17,11 +17,15 @@ use crate::domain::order_view::OrderDetail;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use uuid::Uuid;
 
 fn role_plural(role: Role) -> &'static str {
@@ -135,10 +139,6 @@ impl OrderDetailScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Build detail"
-    }
-
     pub fn detail(&self) -> Option<&OrderDetail> {
         self.detail.as_deref()
     }
@@ -146,16 +146,6 @@ impl OrderDetailScreen {
     /// The message of the last refused write, if it is still shown.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
-            Mode::Browse
-            | Mode::ConfirmMove { .. }
-            | Mode::ConfirmBom { .. }
-            | Mode::Assign { .. } => false,
-        }
     }
 
     fn actions(&self) -> &[OrderAction] {
@@ -208,54 +198,6 @@ impl OrderDetailScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if !self.moves().is_empty() {
-                    stack.push(KeyContext::MoveAction);
-                }
-                if !self.overrides().is_empty() {
-                    stack.push(KeyContext::OverrideAction);
-                }
-                if self.offers(&OrderAction::Assign) {
-                    stack.push(KeyContext::AssignAction);
-                }
-                if self.offers(&OrderAction::EditConfiguration) {
-                    stack.push(KeyContext::EditAction);
-                }
-                if self.offers(&OrderAction::ApproveBom) {
-                    stack.push(KeyContext::ApproveBomAction);
-                }
-                if self.offers(&OrderAction::RegenerateBom) {
-                    stack.push(KeyContext::RegenerateBomAction);
-                }
-                if self.offers_qc() {
-                    stack.push(KeyContext::QcAction);
-                }
-                if self.floor_screen().is_some() {
-                    stack.push(KeyContext::FloorAction);
-                }
-                stack.extend([KeyContext::Detail, KeyContext::List]);
-                stack
-            }
-            Mode::ConfirmMove { targets, .. } => {
-                if targets.len() > 1 {
-                    vec![KeyContext::Confirm, KeyContext::Choice]
-                } else {
-                    vec![KeyContext::Confirm]
-                }
-            }
-            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
-        }
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -266,26 +208,6 @@ impl OrderDetailScreen {
         });
         self.loading.wait(id);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.form_mut() {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {
@@ -476,6 +398,94 @@ impl OrderDetailScreen {
             _ => {}
         }
         Command::None
+    }
+}
+
+impl Screen for OrderDetailScreen {
+    fn title(&self) -> &'static str {
+        "Build detail"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if !self.moves().is_empty() {
+                    stack.push(KeyContext::MoveAction);
+                }
+                if !self.overrides().is_empty() {
+                    stack.push(KeyContext::OverrideAction);
+                }
+                if self.offers(&OrderAction::Assign) {
+                    stack.push(KeyContext::AssignAction);
+                }
+                if self.offers(&OrderAction::EditConfiguration) {
+                    stack.push(KeyContext::EditAction);
+                }
+                if self.offers(&OrderAction::ApproveBom) {
+                    stack.push(KeyContext::ApproveBomAction);
+                }
+                if self.offers(&OrderAction::RegenerateBom) {
+                    stack.push(KeyContext::RegenerateBomAction);
+                }
+                if self.offers_qc() {
+                    stack.push(KeyContext::QcAction);
+                }
+                if self.floor_screen().is_some() {
+                    stack.push(KeyContext::FloorAction);
+                }
+                stack.extend([KeyContext::Detail, KeyContext::List]);
+                stack
+            }
+            Mode::ConfirmMove { targets, .. } => {
+                if targets.len() > 1 {
+                    vec![KeyContext::Confirm, KeyContext::Choice]
+                } else {
+                    vec![KeyContext::Confirm]
+                }
+            }
+            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => false,
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(form) = self.form_mut() {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(form) = self.form_mut() {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

@@ -10,11 +10,15 @@ use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::form_field::FormField;
 use crate::widgets::list_step;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -182,10 +186,6 @@ impl OrdersScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Orders"
-    }
-
     pub fn rows(&self) -> &[OrderRow] {
         &self.rows
     }
@@ -200,19 +200,6 @@ impl OrdersScreen {
 
     pub fn is_searching(&self) -> bool {
         self.search.is_some()
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.search.is_some() {
-            vec![
-                KeyContext::TextInput,
-                KeyContext::SearchField,
-                KeyContext::Queue,
-                KeyContext::List,
-            ]
-        } else {
-            vec![KeyContext::Queue, KeyContext::List]
-        }
     }
 
     /// True when a filter narrows the queue, so an empty result means "nothing matches".
@@ -259,32 +246,6 @@ impl OrdersScreen {
         self.loading_more.wait(id);
         self.advance_on_more = true;
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(s) = &mut self.search
-                    && s.field.type_char(c)
-                {
-                    s.dirty = true;
-                    s.typed_at = None;
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(s) = &mut self.search
-                    && s.field.paste(&text)
-                {
-                    s.dirty = true;
-                    s.typed_at = None;
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -489,6 +450,55 @@ impl OrdersScreen {
             self.advance_on_more = false;
         }
         Command::None
+    }
+}
+
+impl Screen for OrdersScreen {
+    fn title(&self) -> &'static str {
+        "Orders"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.search.is_some() {
+            vec![
+                KeyContext::TextInput,
+                KeyContext::SearchField,
+                KeyContext::Queue,
+                KeyContext::List,
+            ]
+        } else {
+            vec![KeyContext::Queue, KeyContext::List]
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(s) = &mut self.search
+                    && s.field.type_char(c)
+                {
+                    s.dirty = true;
+                    s.typed_at = None;
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(s) = &mut self.search
+                    && s.field.paste(&text)
+                {
+                    s.dirty = true;
+                    s.typed_at = None;
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

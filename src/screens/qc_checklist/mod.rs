@@ -20,6 +20,7 @@ use crate::domain::qc::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -95,10 +96,6 @@ impl QcChecklistScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "QC checklist"
-    }
-
     pub fn form(&self) -> Option<&QcForm> {
         self.form.as_deref()
     }
@@ -135,43 +132,6 @@ impl QcChecklistScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.dialog {
-            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
-            Some(Dialog::JobId { form }) => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Some(Dialog::Sign(d)) => {
-                let mut stack = d.form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Some(Dialog::Discard) => vec![KeyContext::Confirm],
-            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
-            None if self.read_only() => {
-                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
-                if self.is_admin {
-                    stack.insert(0, KeyContext::QcDraftAdmin);
-                }
-                stack
-            }
-            None => vec![KeyContext::QcChecklist, KeyContext::List],
-        }
-    }
-
-    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
-    pub fn has_unsaved_input(&self) -> bool {
-        let dialog_input = match &self.dialog {
-            Some(Dialog::Answer(d)) => d.has_input(),
-            Some(Dialog::JobId { form }) => form.has_input(),
-            Some(Dialog::Sign(d)) => d.form.has_input(),
-            Some(Dialog::Discard) | None => false,
-        };
-        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -182,22 +142,6 @@ impl QcChecklistScreen {
         });
         self.load = Some(id);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.on_text(&c.to_string(), true);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.on_text(&text, false);
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
     }
 
     fn on_text(&mut self, text: &str, typed: bool) {
@@ -535,8 +479,67 @@ impl QcChecklistScreen {
             self.sheet.selected = i;
         }
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for QcChecklistScreen {
+    fn title(&self) -> &'static str {
+        "QC checklist"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::JobId { form }) => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Sign(d)) => {
+                let mut stack = d.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Discard) => vec![KeyContext::Confirm],
+            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
+            None if self.read_only() => {
+                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
+                if self.is_admin {
+                    stack.insert(0, KeyContext::QcDraftAdmin);
+                }
+                stack
+            }
+            None => vec![KeyContext::QcChecklist, KeyContext::List],
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
+    fn has_unsaved_input(&self) -> bool {
+        let dialog_input = match &self.dialog {
+            Some(Dialog::Answer(d)) => d.has_input(),
+            Some(Dialog::JobId { form }) => form.has_input(),
+            Some(Dialog::Sign(d)) => d.form.has_input(),
+            Some(Dialog::Discard) | None => false,
+        };
+        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.on_text(&c.to_string(), true);
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.on_text(&text, false);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }
 }

@@ -14,6 +14,7 @@ use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
@@ -87,10 +88,6 @@ impl TestingScreen {
         self.order_id
     }
 
-    pub fn title(&self) -> &'static str {
-        "End-of-line testing"
-    }
-
     pub fn form(&self) -> Option<&TestingFormView> {
         self.form.as_deref()
     }
@@ -136,33 +133,6 @@ impl TestingScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.dialog {
-            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
-            Some(Dialog::Submit(_) | Dialog::Move) => vec![KeyContext::Confirm],
-            None => {
-                let mut stack = Vec::new();
-                if self.editable() {
-                    stack.push(KeyContext::TestingEdit);
-                }
-                if self.passed && self.may_edit {
-                    stack.push(KeyContext::MoveAction);
-                }
-                stack.push(KeyContext::Testing);
-                if self.form.is_some() {
-                    stack.push(KeyContext::List);
-                }
-                stack
-            }
-        }
-    }
-
-    /// Typed input that leaving would lose: an open dialog with text, or answers not yet saved.
-    pub fn has_unsaved_input(&self) -> bool {
-        let dialog_input = matches!(&self.dialog, Some(Dialog::Answer(d)) if d.has_input());
-        dialog_input || self.dirty || self.autosave.busy()
-    }
-
     /// The whole answer set, one per line.
     fn line_answers(&self) -> Vec<LineAnswer> {
         let Some(f) = &self.form else {
@@ -193,26 +163,6 @@ impl TestingScreen {
         });
         self.load = Some(id);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(Dialog::Answer(d)) = &mut self.dialog {
-                    d.on_text(&c.to_string(), true);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(Dialog::Answer(d)) = &mut self.dialog {
-                    d.on_text(&text, false);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -498,8 +448,61 @@ impl TestingScreen {
             self.sheet.selected = i;
         }
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for TestingScreen {
+    fn title(&self) -> &'static str {
+        "End-of-line testing"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::Submit(_) | Dialog::Move) => vec![KeyContext::Confirm],
+            None => {
+                let mut stack = Vec::new();
+                if self.editable() {
+                    stack.push(KeyContext::TestingEdit);
+                }
+                if self.passed && self.may_edit {
+                    stack.push(KeyContext::MoveAction);
+                }
+                stack.push(KeyContext::Testing);
+                if self.form.is_some() {
+                    stack.push(KeyContext::List);
+                }
+                stack
+            }
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or answers not yet saved.
+    fn has_unsaved_input(&self) -> bool {
+        let dialog_input = matches!(&self.dialog, Some(Dialog::Answer(d)) if d.has_input());
+        dialog_input || self.dirty || self.autosave.busy()
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(Dialog::Answer(d)) = &mut self.dialog {
+                    d.on_text(&c.to_string(), true);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(Dialog::Answer(d)) = &mut self.dialog {
+                    d.on_text(&text, false);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }
 }

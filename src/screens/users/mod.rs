@@ -9,10 +9,14 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use uuid::Uuid;
 
@@ -162,26 +166,6 @@ impl UsersScreen {
         self.table.selected().and_then(|i| self.users.get(i))
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
-            Mode::Active { .. } => vec![KeyContext::Confirm],
-        }
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
-            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
-        }
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -192,26 +176,6 @@ impl UsersScreen {
         let (id, cmd) = ctx.request(Request::ListUsers { token });
         self.loading = Some(id);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -443,13 +407,59 @@ impl UsersScreen {
             }
         }
     }
+}
 
+impl Screen for UsersScreen {
     /// The header title: the form replaces the list while a user is being created.
-    pub fn title(&self) -> &'static str {
+    fn title(&self) -> &'static str {
         match self.mode {
             Mode::NewUser { .. } => "Users › New user",
             _ => "Users",
         }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
+            Mode::Active { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
+            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(form) = self.mode.form_mut() {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(form) = self.mode.form_mut() {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

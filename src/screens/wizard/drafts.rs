@@ -4,7 +4,7 @@ use super::state::{Fid, Step, WizardState};
 use super::{Ask, Modal, WizardScreen};
 use crate::keymap::Action;
 use crate::msg::{Command, Request};
-use crate::screens::{Ctx, Effect, ScreenId};
+use crate::screens::{Ctx, Effect, Screen, ScreenId};
 use crate::widgets::toast::Toast;
 
 impl WizardScreen {

@@ -21,6 +21,7 @@ use crate::domain::bom::BomPreview;
 use crate::domain::order::AccessoryItem;
 use crate::keymap::{HelpLine, KeyContext, Keymap};
 use crate::msg::{Command, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::{Ctx, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
@@ -261,14 +262,6 @@ impl WizardScreen {
         (s, a.and(b))
     }
 
-    pub fn title(&self) -> &'static str {
-        if self.edit.is_some() {
-            "Edit build"
-        } else {
-            "New order"
-        }
-    }
-
     fn step(&self) -> Step {
         self.state.step
     }
@@ -285,8 +278,18 @@ impl WizardScreen {
         let fid = self.focus?;
         Some(form::spec(&self.state, self.selected(), fid, self.today).kind)
     }
+}
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
+impl Screen for WizardScreen {
+    fn title(&self) -> &'static str {
+        if self.edit.is_some() {
+            "Edit build"
+        } else {
+            "New order"
+        }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.modal {
             Modal::Resume | Modal::Leave => return vec![KeyContext::WizardQuestion],
             Modal::Ask(_) => return vec![KeyContext::Confirm],
@@ -329,7 +332,7 @@ impl WizardScreen {
         stack
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
+    fn has_unsaved_input(&self) -> bool {
         if self.done || self.phase != Phase::Ready {
             return false;
         }
@@ -339,7 +342,7 @@ impl WizardScreen {
         }
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
             ScreenMsg::Char(c) => {
                 self.on_char(c);
@@ -355,7 +358,7 @@ impl WizardScreen {
         }
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::render(self, frame, area, theme);
     }
 }

@@ -6,7 +6,11 @@
 mod editor;
 mod view;
 
+use crate::screens::Screen;
+use crate::theme::Theme;
 use editor::{Editor, T_NAME, ToolEditor};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use crate::domain::Role;
 use crate::domain::instructions::{
@@ -117,36 +121,6 @@ impl WorkInstructionsScreen {
             .and_then(|i| self.catalog.tools.get(i))
     }
 
-    pub fn title(&self) -> &'static str {
-        match &self.mode {
-            Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
-            Mode::Instruction(_) => "Work instructions › New",
-            _ => "Work instructions",
-        }
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::WorkInstructions, KeyContext::List],
-            Mode::Instruction(e) => {
-                let mut stack = e.form.key_contexts();
-                stack.push(KeyContext::InstructionEditor);
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Tool(t) => {
-                let mut stack = t.form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Confirm { .. } => vec![KeyContext::Confirm],
-        }
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        matches!(self.mode, Mode::Instruction(_) | Mode::Tool(_))
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -161,26 +135,6 @@ impl WorkInstructionsScreen {
             Mode::Instruction(e) => Some(&mut e.form),
             Mode::Tool(t) => Some(&mut t.form),
             Mode::Browse | Mode::Confirm { .. } => None,
-        }
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.form_mut() {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
         }
     }
 
@@ -497,6 +451,62 @@ impl WorkInstructionsScreen {
                 Command::None
             }
         }
+    }
+}
+
+impl Screen for WorkInstructionsScreen {
+    fn title(&self) -> &'static str {
+        match &self.mode {
+            Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
+            Mode::Instruction(_) => "Work instructions › New",
+            _ => "Work instructions",
+        }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::WorkInstructions, KeyContext::List],
+            Mode::Instruction(e) => {
+                let mut stack = e.form.key_contexts();
+                stack.push(KeyContext::InstructionEditor);
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Tool(t) => {
+                let mut stack = t.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Confirm { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        matches!(self.mode, Mode::Instruction(_) | Mode::Tool(_))
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(form) = self.form_mut() {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(form) = self.form_mut() {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

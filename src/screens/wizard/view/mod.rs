@@ -7,6 +7,7 @@ mod review;
 
 use super::state::Step;
 use super::{Phase, Preview, WizardScreen};
+use crate::screens::Screen;
 use crate::theme::Theme;
 use crate::widgets::{self, fit_text, panel, row};
 use accessories::accessories_panel;

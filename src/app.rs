@@ -8,9 +8,9 @@ use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::keymap::{Action, KeyChord, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Msg, Reply, Request, RequestId};
+use crate::screens::change_password::ChangePasswordScreen;
 use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
-use crate::screens::password::PasswordScreen;
 use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg};
 use crate::text::strip_forbidden;
 use crate::theme::Theme;
@@ -459,7 +459,7 @@ impl App {
             .as_ref()
             .is_some_and(|s| s.user.must_change_password)
         {
-            self.screen = ActiveScreen::Password(PasswordScreen::new(true));
+            self.screen = ActiveScreen::ChangePassword(ChangePasswordScreen::new(true));
             return Command::None;
         }
         if let Some(from) = self.current.replace(id)

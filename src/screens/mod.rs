@@ -4,6 +4,7 @@
 //! must do (navigate, toast, start or end the session) as [`Effect`]s through the [`Ctx`] they are given.
 
 pub mod bom_viewer;
+pub mod change_password;
 pub mod home;
 pub mod inventory;
 pub mod lock;
@@ -12,9 +13,9 @@ pub mod my_service_orders;
 pub mod notifications;
 pub mod order_desk;
 pub mod order_detail;
-pub mod orders;
+pub mod order_queue;
+pub mod order_wizard;
 pub mod packaging;
-pub mod password;
 pub mod pending;
 pub mod qc_checklist;
 pub mod qc_history;
@@ -29,7 +30,6 @@ pub mod testing_form;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod users;
-pub mod wizard;
 pub mod work_instructions;
 
 use crate::domain::Role;
@@ -185,14 +185,14 @@ pub enum ScreenId {
     ChangePassword,
     Notifications,
     /// The order wizard for a new PO.
-    NewOrder,
+    OrderWizard,
     /// The role's order queue.
-    Orders,
+    OrderQueue,
     OrderDetail(uuid::Uuid),
-    /// The wizard's configuration and accessory steps for one existing build.
+    /// The order wizard again, opened on its configuration and accessory steps for one existing build.
     EditBuild(uuid::Uuid),
     /// The BOM viewer for one build.
-    Bom(uuid::Uuid),
+    BomViewer(uuid::Uuid),
     /// The inventory browser.
     Inventory,
     /// The QC checklist the build's status calls for.
@@ -200,15 +200,15 @@ pub enum ScreenId {
     /// A build's QC results.
     QcHistory(uuid::Uuid),
     /// The task runner of a build.
-    Tasks(uuid::Uuid),
+    TaskRunner(uuid::Uuid),
     /// The end-of-line testing form of a build.
-    Testing(uuid::Uuid),
+    TestingForm(uuid::Uuid),
     /// The packaging checklist of a build.
     Packaging(uuid::Uuid),
     /// ADMIN: work instructions and tools.
     WorkInstructions,
     /// SERVICE_DEPARTMENT: the service parts catalogue.
-    ServicePartsCatalog,
+    ServiceCatalog,
     /// SERVICE_DEPARTMENT: the cart.
     ServiceCart,
     /// SERVICE_DEPARTMENT: the user's own service orders.
@@ -220,7 +220,7 @@ pub enum ScreenId {
     /// Procurement's order desk.
     OrderDesk,
     /// The parts-shortage view.
-    PartsShortage,
+    Shortage,
 }
 
 impl ScreenId {
@@ -229,7 +229,7 @@ impl ScreenId {
         matches!(
             self,
             ScreenId::Home
-                | ScreenId::Orders
+                | ScreenId::OrderQueue
                 | ScreenId::Notifications
                 | ScreenId::ServiceQueue
                 | ScreenId::OrderDesk
@@ -252,21 +252,21 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         entries.push(HomeEntry {
             label: "New order",
             description: "Enter a purchase order and its builds",
-            target: ScreenId::NewOrder,
+            target: ScreenId::OrderWizard,
         });
     }
     if role != Role::ServiceDepartment {
         entries.push(HomeEntry {
             label: "Orders",
             description: "Your work queue; search and open any build",
-            target: ScreenId::Orders,
+            target: ScreenId::OrderQueue,
         });
     }
     if role == Role::ServiceDepartment {
         entries.push(HomeEntry {
             label: "Service parts",
             description: "Find service parts; add them to the cart",
-            target: ScreenId::ServicePartsCatalog,
+            target: ScreenId::ServiceCatalog,
         });
         entries.push(HomeEntry {
             label: "Cart",
@@ -293,7 +293,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         entries.push(HomeEntry {
             label: "Parts shortage",
             description: "Parts the waiting builds need, for one purchase",
-            target: ScreenId::PartsShortage,
+            target: ScreenId::Shortage,
         });
         entries.push(HomeEntry {
             label: "Service orders",
@@ -335,26 +335,26 @@ pub enum ActiveScreen {
     Login(login::LoginScreen),
     Home(home::HomeScreen),
     Users(users::UsersScreen),
-    Password(password::PasswordScreen),
+    ChangePassword(change_password::ChangePasswordScreen),
     Notifications(notifications::NotificationsScreen),
-    Wizard(Box<wizard::WizardScreen>),
-    Orders(orders::OrdersScreen),
+    OrderWizard(Box<order_wizard::OrderWizardScreen>),
+    OrderQueue(order_queue::OrderQueueScreen),
     OrderDetail(order_detail::OrderDetailScreen),
-    Bom(Box<bom_viewer::BomViewerScreen>),
+    BomViewer(Box<bom_viewer::BomViewerScreen>),
     Inventory(Box<inventory::InventoryScreen>),
     QcChecklist(Box<qc_checklist::QcChecklistScreen>),
     QcHistory(Box<qc_history::QcHistoryScreen>),
-    Tasks(Box<task_runner::TaskRunnerScreen>),
-    Testing(Box<testing_form::TestingScreen>),
+    TaskRunner(Box<task_runner::TaskRunnerScreen>),
+    TestingForm(Box<testing_form::TestingFormScreen>),
     Packaging(Box<packaging::PackagingScreen>),
     WorkInstructions(Box<work_instructions::WorkInstructionsScreen>),
-    ServicePartsCatalog(Box<service_catalog::ServiceCatalogScreen>),
+    ServiceCatalog(Box<service_catalog::ServiceCatalogScreen>),
     ServiceCart(Box<service_cart::ServiceCartScreen>),
     MyServiceOrders(Box<my_service_orders::MyServiceOrdersScreen>),
     ServiceQueue(Box<service_queue::ServiceQueueScreen>),
     ServiceOrder(Box<service_order::ServiceOrderScreen>),
     OrderDesk(Box<order_desk::OrderDeskScreen>),
-    PartsShortage(Box<shortage::ShortageScreen>),
+    Shortage(Box<shortage::ShortageScreen>),
 }
 
 impl ActiveScreen {
@@ -373,7 +373,7 @@ impl ActiveScreen {
                 Command::None,
             ),
             ScreenId::ChangePassword => (
-                ActiveScreen::Password(password::PasswordScreen::new(false)),
+                ActiveScreen::ChangePassword(change_password::ChangePasswordScreen::new(false)),
                 Command::None,
             ),
             ScreenId::Users => {
@@ -384,25 +384,25 @@ impl ActiveScreen {
                 let (s, cmd) = notifications::NotificationsScreen::open(ctx);
                 (ActiveScreen::Notifications(s), cmd)
             }
-            ScreenId::NewOrder => {
-                let (s, cmd) = wizard::WizardScreen::open(ctx);
-                (ActiveScreen::Wizard(Box::new(s)), cmd)
+            ScreenId::OrderWizard => {
+                let (s, cmd) = order_wizard::OrderWizardScreen::open(ctx);
+                (ActiveScreen::OrderWizard(Box::new(s)), cmd)
             }
             ScreenId::EditBuild(order_id) => {
-                let (s, cmd) = wizard::WizardScreen::edit(order_id, ctx);
-                (ActiveScreen::Wizard(Box::new(s)), cmd)
+                let (s, cmd) = order_wizard::OrderWizardScreen::edit(order_id, ctx);
+                (ActiveScreen::OrderWizard(Box::new(s)), cmd)
             }
-            ScreenId::Orders => {
-                let (s, cmd) = orders::OrdersScreen::open(ctx);
-                (ActiveScreen::Orders(s), cmd)
+            ScreenId::OrderQueue => {
+                let (s, cmd) = order_queue::OrderQueueScreen::open(ctx);
+                (ActiveScreen::OrderQueue(s), cmd)
             }
             ScreenId::OrderDetail(order_id) => {
                 let (s, cmd) = order_detail::OrderDetailScreen::open(order_id, ctx);
                 (ActiveScreen::OrderDetail(s), cmd)
             }
-            ScreenId::Bom(order_id) => {
+            ScreenId::BomViewer(order_id) => {
                 let (s, cmd) = bom_viewer::BomViewerScreen::open(order_id, ctx);
-                (ActiveScreen::Bom(Box::new(s)), cmd)
+                (ActiveScreen::BomViewer(Box::new(s)), cmd)
             }
             ScreenId::Inventory => {
                 let (s, cmd) = inventory::InventoryScreen::open(ctx);
@@ -416,13 +416,13 @@ impl ActiveScreen {
                 let (s, cmd) = qc_history::QcHistoryScreen::open(order_id, ctx);
                 (ActiveScreen::QcHistory(Box::new(s)), cmd)
             }
-            ScreenId::Tasks(order_id) => {
+            ScreenId::TaskRunner(order_id) => {
                 let (s, cmd) = task_runner::TaskRunnerScreen::open(order_id, ctx);
-                (ActiveScreen::Tasks(Box::new(s)), cmd)
+                (ActiveScreen::TaskRunner(Box::new(s)), cmd)
             }
-            ScreenId::Testing(order_id) => {
-                let (s, cmd) = testing_form::TestingScreen::open(order_id, ctx);
-                (ActiveScreen::Testing(Box::new(s)), cmd)
+            ScreenId::TestingForm(order_id) => {
+                let (s, cmd) = testing_form::TestingFormScreen::open(order_id, ctx);
+                (ActiveScreen::TestingForm(Box::new(s)), cmd)
             }
             ScreenId::Packaging(order_id) => {
                 let (s, cmd) = packaging::PackagingScreen::open(order_id, ctx);
@@ -432,9 +432,9 @@ impl ActiveScreen {
                 let (s, cmd) = work_instructions::WorkInstructionsScreen::open(ctx);
                 (ActiveScreen::WorkInstructions(Box::new(s)), cmd)
             }
-            ScreenId::ServicePartsCatalog => {
+            ScreenId::ServiceCatalog => {
                 let (s, cmd) = service_catalog::ServiceCatalogScreen::open(ctx);
-                (ActiveScreen::ServicePartsCatalog(Box::new(s)), cmd)
+                (ActiveScreen::ServiceCatalog(Box::new(s)), cmd)
             }
             ScreenId::ServiceCart => {
                 let (s, cmd) = service_cart::ServiceCartScreen::open(ctx);
@@ -456,9 +456,9 @@ impl ActiveScreen {
                 let (s, cmd) = order_desk::OrderDeskScreen::open(ctx);
                 (ActiveScreen::OrderDesk(Box::new(s)), cmd)
             }
-            ScreenId::PartsShortage => {
+            ScreenId::Shortage => {
                 let (s, cmd) = shortage::ShortageScreen::open(ctx);
-                (ActiveScreen::PartsShortage(Box::new(s)), cmd)
+                (ActiveScreen::Shortage(Box::new(s)), cmd)
             }
         }
     }
@@ -469,26 +469,26 @@ impl ActiveScreen {
             ActiveScreen::Login(s) => s,
             ActiveScreen::Home(s) => s,
             ActiveScreen::Users(s) => s,
-            ActiveScreen::Password(s) => s,
+            ActiveScreen::ChangePassword(s) => s,
             ActiveScreen::Notifications(s) => s,
-            ActiveScreen::Wizard(s) => &**s,
-            ActiveScreen::Orders(s) => s,
+            ActiveScreen::OrderWizard(s) => &**s,
+            ActiveScreen::OrderQueue(s) => s,
             ActiveScreen::OrderDetail(s) => s,
-            ActiveScreen::Bom(s) => &**s,
+            ActiveScreen::BomViewer(s) => &**s,
             ActiveScreen::Inventory(s) => &**s,
             ActiveScreen::QcChecklist(s) => &**s,
             ActiveScreen::QcHistory(s) => &**s,
-            ActiveScreen::Tasks(s) => &**s,
-            ActiveScreen::Testing(s) => &**s,
+            ActiveScreen::TaskRunner(s) => &**s,
+            ActiveScreen::TestingForm(s) => &**s,
             ActiveScreen::Packaging(s) => &**s,
             ActiveScreen::WorkInstructions(s) => &**s,
-            ActiveScreen::ServicePartsCatalog(s) => &**s,
+            ActiveScreen::ServiceCatalog(s) => &**s,
             ActiveScreen::ServiceCart(s) => &**s,
             ActiveScreen::MyServiceOrders(s) => &**s,
             ActiveScreen::ServiceQueue(s) => &**s,
             ActiveScreen::ServiceOrder(s) => &**s,
             ActiveScreen::OrderDesk(s) => &**s,
-            ActiveScreen::PartsShortage(s) => &**s,
+            ActiveScreen::Shortage(s) => &**s,
         }
     }
 
@@ -497,26 +497,26 @@ impl ActiveScreen {
             ActiveScreen::Login(s) => s,
             ActiveScreen::Home(s) => s,
             ActiveScreen::Users(s) => s,
-            ActiveScreen::Password(s) => s,
+            ActiveScreen::ChangePassword(s) => s,
             ActiveScreen::Notifications(s) => s,
-            ActiveScreen::Wizard(s) => &mut **s,
-            ActiveScreen::Orders(s) => s,
+            ActiveScreen::OrderWizard(s) => &mut **s,
+            ActiveScreen::OrderQueue(s) => s,
             ActiveScreen::OrderDetail(s) => s,
-            ActiveScreen::Bom(s) => &mut **s,
+            ActiveScreen::BomViewer(s) => &mut **s,
             ActiveScreen::Inventory(s) => &mut **s,
             ActiveScreen::QcChecklist(s) => &mut **s,
             ActiveScreen::QcHistory(s) => &mut **s,
-            ActiveScreen::Tasks(s) => &mut **s,
-            ActiveScreen::Testing(s) => &mut **s,
+            ActiveScreen::TaskRunner(s) => &mut **s,
+            ActiveScreen::TestingForm(s) => &mut **s,
             ActiveScreen::Packaging(s) => &mut **s,
             ActiveScreen::WorkInstructions(s) => &mut **s,
-            ActiveScreen::ServicePartsCatalog(s) => &mut **s,
+            ActiveScreen::ServiceCatalog(s) => &mut **s,
             ActiveScreen::ServiceCart(s) => &mut **s,
             ActiveScreen::MyServiceOrders(s) => &mut **s,
             ActiveScreen::ServiceQueue(s) => &mut **s,
             ActiveScreen::ServiceOrder(s) => &mut **s,
             ActiveScreen::OrderDesk(s) => &mut **s,
-            ActiveScreen::PartsShortage(s) => &mut **s,
+            ActiveScreen::Shortage(s) => &mut **s,
         }
     }
 }

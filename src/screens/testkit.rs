@@ -3,7 +3,7 @@
 //!
 //! ```ignore
 //! let mut h = Harness::new(Role::Assembler);
-//! let (mut s, reqs) = h.open(|ctx| OrdersScreen::open(ctx));
+//! let (mut s, reqs) = h.open(|ctx| OrderQueueScreen::open(ctx));
 //! let (reqs, effects) = h.act(&mut s, Action::Down);
 //! h.reply(&mut s, &reqs[0], Ok(Reply::Done));
 //! ```

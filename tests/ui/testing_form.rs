@@ -16,7 +16,7 @@ use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::qc_checklist::SaveStatus;
-use cleanstation::screens::testing_form::{Dialog, TestingScreen};
+use cleanstation::screens::testing_form::{Dialog, TestingFormScreen};
 use cleanstation::screens::{Effect, Screen, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
 use cleanstation::widgets::key_bar;
@@ -120,11 +120,11 @@ fn failed_form() -> TestingFormSummary {
 }
 
 /// The screen with a scripted session: keys go through the real keymap.
-type Harness = ScreenDriver<TestingScreen>;
+type Harness = ScreenDriver<TestingFormScreen>;
 
-impl ScreenDriver<TestingScreen> {
+impl ScreenDriver<TestingFormScreen> {
     fn new(role: Role, form: TestingFormView) -> Harness {
-        let mut h = Harness::open(role, |ctx| TestingScreen::open(ORDER, ctx));
+        let mut h = Harness::open(role, |ctx| TestingFormScreen::open(ORDER, ctx));
         let load = h
             .take(|r| matches!(r, Request::TestingForm { order_id, .. } if *order_id == ORDER))
             .expect("opening loads the form");

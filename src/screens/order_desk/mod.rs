@@ -148,7 +148,7 @@ impl OrderDeskScreen {
                 self.notice = None;
                 return self.reload(ctx);
             }
-            Action::OpenShortage => ctx.emit(Effect::Navigate(ScreenId::PartsShortage)),
+            Action::OpenShortage => ctx.emit(Effect::Navigate(ScreenId::Shortage)),
             Action::Open => {
                 if let Some(r) = self.selected() {
                     ctx.emit(Effect::Navigate(ScreenId::OrderDetail(r.order.id)));

@@ -3,7 +3,7 @@
 use super::{Mode, OrderDeskScreen};
 use crate::domain::desk::DeskRow;
 use crate::domain::order::OrderStatus;
-use crate::screens::orders::due_marker;
+use crate::screens::order_queue::due_marker;
 use crate::theme::Theme;
 use crate::widgets::empty_table_row;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, request_status, row, rows};

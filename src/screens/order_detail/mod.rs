@@ -190,7 +190,7 @@ impl OrderDetailScreen {
     /// The floor screen the build's status calls for, if it is on the assembly floor.
     fn floor_screen(&self) -> Option<ScreenId> {
         match self.detail.as_ref()?.status {
-            OrderStatus::ReadyForProduction => Some(ScreenId::Tasks(self.order_id)),
+            OrderStatus::ReadyForProduction => Some(ScreenId::TaskRunner(self.order_id)),
             OrderStatus::TestingComplete | OrderStatus::PackagingComplete => {
                 Some(ScreenId::Packaging(self.order_id))
             }
@@ -289,13 +289,13 @@ impl OrderDetailScreen {
             return Command::None;
         }
         match action {
-            Action::Back => ctx.emit(Effect::Back(ScreenId::Orders)),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::OrderQueue)),
             Action::Refresh => {
                 self.notice = None;
                 return self.reload(ctx);
             }
             // The viewer says itself when there is no BOM, so the key works before the detail loads.
-            Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::Bom(self.order_id))),
+            Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::BomViewer(self.order_id))),
             Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));

@@ -335,11 +335,11 @@ fn edit_and_back_navigate() {
         vec![Effect::Navigate(ScreenId::EditBuild(Uuid::from_u128(7)))]
     );
     let (_, effects) = h.act(&mut s, Action::Back);
-    assert_eq!(effects, vec![Effect::Back(ScreenId::Orders)]);
+    assert_eq!(effects, vec![Effect::Back(ScreenId::OrderQueue)]);
     let (_, effects) = h.act(&mut s, Action::ViewBom);
     assert_eq!(
         effects,
-        vec![Effect::Navigate(ScreenId::Bom(Uuid::from_u128(7)))]
+        vec![Effect::Navigate(ScreenId::BomViewer(Uuid::from_u128(7)))]
     );
 }
 

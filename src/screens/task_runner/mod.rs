@@ -442,7 +442,7 @@ impl TaskRunnerScreen {
         };
         let open = list.total() - list.done();
         if open == 0 {
-            ctx.emit(Effect::Navigate(ScreenId::Testing(self.order_id)));
+            ctx.emit(Effect::Navigate(ScreenId::TestingForm(self.order_id)));
         } else {
             self.notice = Some(Notice::Info(format!("{open} task(s) still open")));
         }

@@ -38,7 +38,7 @@ pub enum Dialog {
     Move,
 }
 
-pub struct TestingScreen {
+pub struct TestingFormScreen {
     order_id: Uuid,
     /// ASSEMBLER or ADMIN: the screen offers changes (the server decides).
     may_edit: bool,
@@ -59,12 +59,12 @@ pub struct TestingScreen {
     confirm_keys: Vec<HelpLine>,
 }
 
-impl TestingScreen {
-    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (TestingScreen, Command) {
+impl TestingFormScreen {
+    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (TestingFormScreen, Command) {
         let may_edit = ctx
             .session()
             .is_some_and(|s| matches!(s.user.role, Role::Assembler | Role::Admin));
-        let mut s = TestingScreen {
+        let mut s = TestingFormScreen {
             order_id,
             may_edit,
             load: None,
@@ -450,7 +450,7 @@ impl TestingScreen {
     }
 }
 
-impl Screen for TestingScreen {
+impl Screen for TestingFormScreen {
     fn title(&self) -> &'static str {
         "End-of-line testing"
     }
@@ -507,7 +507,7 @@ impl Screen for TestingScreen {
     }
 }
 
-impl AnswerForm for TestingScreen {
+impl AnswerForm for TestingFormScreen {
     fn sheet(&self) -> &Sheet {
         &self.sheet
     }

@@ -22,8 +22,8 @@ fn order(n: u128, days_left: i32) -> OrderRow {
 }
 
 /// The queue just opened, with the one request it sent.
-fn open(h: &mut Harness) -> (OrdersScreen, DbRequest) {
-    let (s, mut reqs) = h.open(OrdersScreen::open);
+fn open(h: &mut Harness) -> (OrderQueueScreen, DbRequest) {
+    let (s, mut reqs) = h.open(OrderQueueScreen::open);
     assert_eq!(reqs.len(), 1);
     (s, reqs.remove(0))
 }
@@ -43,7 +43,7 @@ fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
     })
 }
 
-fn reply(s: &mut OrdersScreen, req: &DbRequest, result: Result<Reply, DbError>) {
+fn reply(s: &mut OrderQueueScreen, req: &DbRequest, result: Result<Reply, DbError>) {
     s.on_reply(DbReply { id: req.id, result });
 }
 
@@ -151,7 +151,7 @@ fn stale_replies_are_dropped() {
 fn filters_and_sort_go_into_the_query() {
     let mut h = Harness::new(Role::Admin);
     let (mut s, _) = open(&mut h);
-    let mut last = |action, s: &mut OrdersScreen| {
+    let mut last = |action, s: &mut OrderQueueScreen| {
         let (reqs, _) = h.act(s, action);
         query_of(&reqs[0])
     };

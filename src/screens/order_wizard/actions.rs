@@ -2,13 +2,13 @@
 
 use super::form::{self, Kind, Turned};
 use super::state::{BuildDraft, Fid, Step};
-use super::{Ask, Modal, Phase, Scope, Status, WizardScreen};
+use super::{Ask, Modal, OrderWizardScreen, Phase, Scope, Status};
 use crate::domain::order_rules as rules;
 use crate::keymap::Action;
 use crate::msg::Command;
 use crate::screens::Ctx;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         // A confirmation is read by the next key.
         if matches!(self.status, Status::Info(_)) {

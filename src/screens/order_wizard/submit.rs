@@ -1,12 +1,12 @@
 //! Step 5: the BOM previews, and submitting or saving the order.
 
 use super::state::{AttachmentDraft, Step};
-use super::{Preview, Status, WizardScreen};
+use super::{OrderWizardScreen, Preview, Status};
 use crate::domain::order::NewOrder;
 use crate::msg::{Command, Request};
 use crate::screens::Ctx;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn request_previews(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;

@@ -19,7 +19,7 @@ const CURRENT: usize = 0;
 const NEW: usize = 1;
 const REPEAT: usize = 2;
 
-pub struct PasswordScreen {
+pub struct ChangePasswordScreen {
     form: Form,
     /// Required before anything else: leaving logs out.
     forced: bool,
@@ -48,8 +48,8 @@ pub fn check(current: &str, new: &str, repeat: &str) -> Vec<(usize, String)> {
     errors
 }
 
-impl PasswordScreen {
-    pub fn new(forced: bool) -> PasswordScreen {
+impl ChangePasswordScreen {
+    pub fn new(forced: bool) -> ChangePasswordScreen {
         let form = Form::new(vec![
             FormField::masked("Current password"),
             FormField::masked("New password")
@@ -57,7 +57,7 @@ impl PasswordScreen {
             FormField::masked("Repeat new password"),
         ])
         .with_input_width(30);
-        PasswordScreen {
+        ChangePasswordScreen {
             form,
             forced,
             error: None,
@@ -100,7 +100,7 @@ impl PasswordScreen {
     }
 }
 
-impl Screen for PasswordScreen {
+impl Screen for ChangePasswordScreen {
     fn title(&self) -> &'static str {
         if self.forced {
             "Change password (required)"

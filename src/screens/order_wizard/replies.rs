@@ -1,14 +1,14 @@
 //! The server's replies.
 
 use super::state::{self, BuildDraft, Fid, Step, WizardState};
-use super::{Modal, Phase, Preview, Scope, Status, WizardScreen, bom_failure};
+use super::{Modal, OrderWizardScreen, Phase, Preview, Scope, Status, bom_failure};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_rules as rules;
 use crate::msg::{Command, DbReply, Reply};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::toast::Toast;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         let id = Some(reply.id);
         if id == self.context_req {

@@ -55,7 +55,7 @@ struct T {
     ids: IdGen,
     km: Keymap,
     session: Session,
-    w: WizardScreen,
+    w: OrderWizardScreen,
     sent: Vec<DbRequest>,
     effects: Vec<Effect>,
 }
@@ -66,7 +66,7 @@ impl T {
         let km = Keymap::default();
         let session = session(role);
         let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let (w, cmd) = WizardScreen::open(&mut ctx);
+        let (w, cmd) = OrderWizardScreen::open(&mut ctx);
         let effects = ctx.into_effects();
         T {
             ids,
@@ -753,7 +753,7 @@ fn edit(status: OrderStatus) -> T {
     let km = Keymap::default();
     let session = session(Role::ProductionCoordinator);
     let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-    let (w, cmd) = WizardScreen::edit(Uuid::from_u128(5), &mut ctx);
+    let (w, cmd) = OrderWizardScreen::edit(Uuid::from_u128(5), &mut ctx);
     let mut t = T {
         ids,
         km,

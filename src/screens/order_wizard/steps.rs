@@ -1,13 +1,13 @@
 //! Moving between steps, and the server checks that guard them.
 
 use super::state::{AttachmentDraft, Fid, Step};
-use super::{Modal, Scope, Status, WizardScreen, scope_of};
+use super::{Modal, OrderWizardScreen, Scope, Status, scope_of};
 use crate::domain::order::NumberCheck;
 use crate::domain::order_rules as rules;
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Ctx;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn next_step(&mut self, ctx: &mut Ctx) -> Command {
         if self.check_req.is_some() || self.submit_req.is_some() {
             return Command::None;

@@ -142,7 +142,7 @@ impl Keys {
     }
 }
 
-pub struct WizardScreen {
+pub struct OrderWizardScreen {
     state: WizardState,
     phase: Phase,
     edit: Option<EditTarget>,
@@ -183,9 +183,9 @@ fn may_create(role: Role) -> bool {
     matches!(role, Role::ProductionCoordinator | Role::Admin)
 }
 
-impl WizardScreen {
-    fn blank(ctx: &Ctx) -> WizardScreen {
-        WizardScreen {
+impl OrderWizardScreen {
+    fn blank(ctx: &Ctx) -> OrderWizardScreen {
+        OrderWizardScreen {
             state: WizardState::default(),
             phase: Phase::Loading,
             edit: None,
@@ -223,8 +223,8 @@ impl WizardScreen {
     }
 
     /// A new PO: loads today, the accessories and the user's saved draft.
-    pub fn open(ctx: &mut Ctx) -> (WizardScreen, Command) {
-        let mut s = WizardScreen::blank(ctx);
+    pub fn open(ctx: &mut Ctx) -> (OrderWizardScreen, Command) {
+        let mut s = OrderWizardScreen::blank(ctx);
         let Some(session) = ctx.session() else {
             return (s, Command::None);
         };
@@ -242,8 +242,8 @@ impl WizardScreen {
     }
 
     /// Steps 3-4 for one existing build, saved with `UpdateBuild`.
-    pub fn edit(order_id: Uuid, ctx: &mut Ctx) -> (WizardScreen, Command) {
-        let mut s = WizardScreen::blank(ctx);
+    pub fn edit(order_id: Uuid, ctx: &mut Ctx) -> (OrderWizardScreen, Command) {
+        let mut s = OrderWizardScreen::blank(ctx);
         s.edit = Some(EditTarget {
             order_id,
             original: None,
@@ -280,7 +280,7 @@ impl WizardScreen {
     }
 }
 
-impl Screen for WizardScreen {
+impl Screen for OrderWizardScreen {
     fn title(&self) -> &'static str {
         if self.edit.is_some() {
             "Edit build"

@@ -133,7 +133,7 @@ struct Search {
     dirty: bool,
 }
 
-pub struct OrdersScreen {
+pub struct OrderQueueScreen {
     role: Option<Role>,
     /// The query of the rows shown (or being loaded); `after` is always `None` here.
     query: OrderQuery,
@@ -155,10 +155,10 @@ pub struct OrdersScreen {
     clear_key: String,
 }
 
-impl OrdersScreen {
+impl OrderQueueScreen {
     /// The queue with the role's default view, and the request for its first page.
-    pub fn open(ctx: &mut Ctx) -> (OrdersScreen, Command) {
-        let mut s = OrdersScreen {
+    pub fn open(ctx: &mut Ctx) -> (OrderQueueScreen, Command) {
+        let mut s = OrderQueueScreen {
             role: ctx.session().map(|s| s.user.role),
             query: OrderQuery {
                 view: QueueView::MyWork,
@@ -453,7 +453,7 @@ impl OrdersScreen {
     }
 }
 
-impl Screen for OrdersScreen {
+impl Screen for OrderQueueScreen {
     fn title(&self) -> &'static str {
         "Orders"
     }

@@ -68,9 +68,8 @@ impl NotificationsScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::Notifications { token });
-        self.loading.wait(id);
-        cmd
+        self.loading
+            .begin(ctx, Request::Notifications { token }, ())
     }
 
     fn mark(&mut self, ids: Vec<Uuid>, ctx: &mut Ctx) -> Command {

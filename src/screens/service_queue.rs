@@ -84,13 +84,15 @@ impl ServiceQueueScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::ServiceOrders {
-            token,
-            scope: ServiceOrderScope::Queue,
-            status: self.status,
-        });
-        self.loading.wait(id);
-        cmd
+        self.loading.begin(
+            ctx,
+            Request::ServiceOrders {
+                token,
+                scope: ServiceOrderScope::Queue,
+                status: self.status,
+            },
+            (),
+        )
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {

@@ -166,9 +166,8 @@ impl ShortageScreen {
                 let Some(token) = ctx.token() else {
                     return Command::None;
                 };
-                let (id, cmd) = ctx.request(Request::ExportShortage { token, dir });
-                self.exporting.wait(id);
-                cmd
+                self.exporting
+                    .begin(ctx, Request::ExportShortage { token, dir }, ())
             }
             other => {
                 dialog.form.handle(other);

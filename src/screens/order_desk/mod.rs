@@ -103,9 +103,7 @@ impl OrderDeskScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::OrderDesk { token });
-        self.loading.wait(id);
-        cmd
+        self.loading.begin(ctx, Request::OrderDesk { token }, ())
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {

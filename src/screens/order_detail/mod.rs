@@ -202,12 +202,14 @@ impl OrderDetailScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::OrderDetail {
-            token,
-            order_id: self.order_id,
-        });
-        self.loading.wait(id);
-        cmd
+        self.loading.begin(
+            ctx,
+            Request::OrderDetail {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        )
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {

@@ -12,19 +12,17 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::selection::moved;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::form_field::FormField;
-use crate::widgets::list_step;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// Rows one PageUp/PageDown moves.
-const PAGE: usize = 10;
 /// Rows one request asks for.
 pub const PAGE_SIZE: u32 = 50;
 /// Typing pauses this long before the search is sent, so a burst of keys costs one request.
@@ -218,11 +216,14 @@ impl OrderQueueScreen {
             self.select_after_load = self.selected().map(|r| r.id);
         }
         self.query.after = None;
-        let (id, cmd) = ctx.request(Request::ListOrders {
-            token,
-            query: Box::new(self.query.clone()),
-        });
-        self.loading.wait(id);
+        let cmd = self.loading.begin(
+            ctx,
+            Request::ListOrders {
+                token,
+                query: Box::new(self.query.clone()),
+            },
+            (),
+        );
         self.loading_more.clear();
         self.advance_on_more = false;
         cmd
@@ -239,11 +240,14 @@ impl OrderQueueScreen {
             after: Some(cursor),
             ..self.query.clone()
         };
-        let (id, cmd) = ctx.request(Request::ListOrders {
-            token,
-            query: Box::new(query),
-        });
-        self.loading_more.wait(id);
+        let cmd = self.loading_more.begin(
+            ctx,
+            Request::ListOrders {
+                token,
+                query: Box::new(query),
+            },
+            (),
+        );
         self.advance_on_more = true;
         cmd
     }
@@ -284,7 +288,7 @@ impl OrderQueueScreen {
         }
         let cur = self.table.selected().unwrap_or(0).min(n - 1);
         let at_end = cur + 1 == n;
-        let next = list_step(action, cur, n, PAGE).unwrap_or(cur);
+        let next = moved(cur, n, action);
         self.table.select(Some(next));
         if at_end && matches!(action, Action::PageDown | Action::Down) {
             return self.load_more(ctx);

@@ -34,7 +34,7 @@ impl OrderWizardScreen {
             Action::NextStep => self.next_step(ctx),
             Action::PrevStep => self.prev_step(ctx),
             // While the order or the build is being saved, its outcome decides where to go.
-            Action::Cancel if self.submit_req.is_some() => Command::None,
+            Action::Cancel if self.submit_req.in_flight() => Command::None,
             Action::Cancel => {
                 self.cancel(ctx);
                 Command::None

@@ -15,9 +15,8 @@ impl OrderWizardScreen {
         let (Some(token), Ok(draft)) = (ctx.token(), serde_json::to_value(&self.state)) else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::SaveDraft { token, draft });
-        self.draft_req = Some(id);
-        cmd
+        self.draft_req
+            .begin(ctx, Request::SaveDraft { token, draft }, ())
     }
 
     pub(super) fn discard_draft(ctx: &mut Ctx) -> Command {

@@ -22,6 +22,7 @@ use crate::domain::order::AccessoryItem;
 use crate::keymap::{HelpLine, KeyContext, Keymap};
 use crate::msg::{Command, Request, RequestId};
 use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
@@ -163,14 +164,14 @@ pub struct OrderWizardScreen {
     /// First form row shown; the view keeps the focus in sight.
     scroll: usize,
     review_scroll: usize,
-    context_req: Option<RequestId>,
-    detail_req: Option<RequestId>,
-    check_req: Option<RequestId>,
-    attach_req: Option<RequestId>,
+    context_req: Pending,
+    detail_req: Pending,
+    check_req: Pending,
+    attach_req: Pending,
     /// The server's refusal of an attachment path: (path, message), shown while that path is entered.
     attach_error: Option<(String, String)>,
-    submit_req: Option<RequestId>,
-    draft_req: Option<RequestId>,
+    submit_req: Pending,
+    draft_req: Pending,
     saved_draft: Option<serde_json::Value>,
     modal: Modal,
     status: Status,
@@ -207,13 +208,13 @@ impl OrderWizardScreen {
             previews: Vec::new(),
             scroll: 0,
             review_scroll: 0,
-            context_req: None,
-            detail_req: None,
-            check_req: None,
-            attach_req: None,
+            context_req: Pending::new(),
+            detail_req: Pending::new(),
+            check_req: Pending::new(),
+            attach_req: Pending::new(),
             attach_error: None,
-            submit_req: None,
-            draft_req: None,
+            submit_req: Pending::new(),
+            draft_req: Pending::new(),
             saved_draft: None,
             modal: Modal::None,
             status: Status::None,
@@ -236,8 +237,9 @@ impl OrderWizardScreen {
         let Some(token) = ctx.token() else {
             return (s, Command::None);
         };
-        let (id, cmd) = ctx.request(Request::WizardContext { token });
-        s.context_req = Some(id);
+        let cmd = s
+            .context_req
+            .begin(ctx, Request::WizardContext { token }, ());
         (s, cmd)
     }
 
@@ -256,9 +258,9 @@ impl OrderWizardScreen {
         let (id, a) = ctx.request(Request::WizardContext {
             token: token.clone(),
         });
-        s.context_req = Some(id);
+        s.context_req.wait(id);
         let (id, b) = ctx.request(Request::OrderDetail { token, order_id });
-        s.detail_req = Some(id);
+        s.detail_req.wait(id);
         (s, a.and(b))
     }
 

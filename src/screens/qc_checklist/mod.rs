@@ -19,8 +19,9 @@ use crate::domain::qc::{
     Answer, JOB_ID_MAX, Judgement, Progress, QcForm, QcItemDef, judge, progress, validate_job_id,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -53,7 +54,7 @@ pub struct QcChecklistScreen {
     is_admin: bool,
     /// "Quentin Okafor (QO)", for the sign dialog.
     signer: String,
-    load: Option<RequestId>,
+    load: Pending,
     load_error: Option<String>,
     form: Option<Box<QcForm>>,
     sheet: Sheet,
@@ -64,7 +65,7 @@ pub struct QcChecklistScreen {
     autosave: Autosave<Vec<usize>>,
     pending: BTreeSet<usize>,
     job_dirty: bool,
-    discard_pending: Option<RequestId>,
+    discard_pending: Pending,
     confirm_keys: Vec<HelpLine>,
 }
 
@@ -80,7 +81,7 @@ impl QcChecklistScreen {
             order_id,
             is_admin,
             signer,
-            load: None,
+            load: Pending::new(),
             load_error: None,
             form: None,
             sheet: Sheet::default(),
@@ -89,7 +90,7 @@ impl QcChecklistScreen {
             autosave: Autosave::default(),
             pending: BTreeSet::new(),
             job_dirty: false,
-            discard_pending: None,
+            discard_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
         let cmd = s.reload(ctx);
@@ -136,12 +137,14 @@ impl QcChecklistScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::QcForm {
-            token,
-            order_id: self.order_id,
-        });
-        self.load = Some(id);
-        cmd
+        self.load.begin(
+            ctx,
+            Request::QcForm {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        )
     }
 
     fn on_text(&mut self, text: &str, typed: bool) {
@@ -322,13 +325,15 @@ impl QcChecklistScreen {
                     let (Some(token), Some(f)) = (ctx.token(), &self.form) else {
                         return Command::None;
                     };
-                    let (id, cmd) = ctx.request(Request::DiscardQcDraft {
-                        token,
-                        order_id: self.order_id,
-                        qc_type: f.header.qc_type,
-                    });
-                    self.discard_pending = Some(id);
-                    cmd
+                    self.discard_pending.begin(
+                        ctx,
+                        Request::DiscardQcDraft {
+                            token,
+                            order_id: self.order_id,
+                            qc_type: f.header.qc_type,
+                        },
+                        (),
+                    )
                 }
                 Action::No | Action::Cancel => Command::None,
                 _ => {
@@ -377,8 +382,7 @@ impl QcChecklistScreen {
     // --- Replies ---------------------------------------------------------------------------------
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.load == Some(reply.id) {
-            self.load = None;
+        if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::QcForm(form)) => self.loaded(form),
                 Ok(_) => {}
@@ -404,8 +408,7 @@ impl QcChecklistScreen {
             }
             return self.flush(ctx);
         }
-        if self.discard_pending == Some(reply.id) {
-            self.discard_pending = None;
+        if self.discard_pending.answered_by(reply.id) {
             return match reply.result {
                 Ok(_) => {
                     ctx.toast(Toast::info("Draft discarded"));

@@ -177,11 +177,14 @@ impl TaskRunnerScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::TaskList {
-            token,
-            order_id: self.order_id,
-        });
-        self.load.wait(id);
+        let cmd = self.load.begin(
+            ctx,
+            Request::TaskList {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        );
         self.last_load = self.now;
         cmd
     }

@@ -13,8 +13,9 @@ use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
@@ -42,7 +43,7 @@ pub struct TestingFormScreen {
     order_id: Uuid,
     /// ASSEMBLER or ADMIN: the screen offers changes (the server decides).
     may_edit: bool,
-    load: Option<RequestId>,
+    load: Pending,
     load_error: Option<String>,
     form: Option<Box<TestingFormView>>,
     /// The item definitions of the form, in the order `lines` refer to them.
@@ -54,8 +55,8 @@ pub struct TestingFormScreen {
     // Autosave.
     autosave: Autosave<()>,
     dirty: bool,
-    submit_pending: Option<RequestId>,
-    move_pending: Option<RequestId>,
+    submit_pending: Pending,
+    move_pending: Pending,
     confirm_keys: Vec<HelpLine>,
 }
 
@@ -67,7 +68,7 @@ impl TestingFormScreen {
         let mut s = TestingFormScreen {
             order_id,
             may_edit,
-            load: None,
+            load: Pending::new(),
             load_error: None,
             form: None,
             defs: Vec::new(),
@@ -76,8 +77,8 @@ impl TestingFormScreen {
             passed: false,
             autosave: Autosave::default(),
             dirty: false,
-            submit_pending: None,
-            move_pending: None,
+            submit_pending: Pending::new(),
+            move_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
         let cmd = s.reload(ctx);
@@ -157,12 +158,14 @@ impl TestingFormScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::TestingForm {
-            token,
-            order_id: self.order_id,
-        });
-        self.load = Some(id);
-        cmd
+        self.load.begin(
+            ctx,
+            Request::TestingForm {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        )
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -285,15 +288,18 @@ impl TestingFormScreen {
                     let Some(token) = ctx.token() else {
                         return Command::None;
                     };
-                    let (id, cmd) = ctx.request(Request::Transition {
-                        token,
-                        order_id: self.order_id,
-                        from: OrderStatus::ReadyForProduction,
-                        to: OrderStatus::TestingComplete,
-                        note: None,
-                        override_reason: None,
-                    });
-                    self.move_pending = Some(id);
+                    let cmd = self.move_pending.begin(
+                        ctx,
+                        Request::Transition {
+                            token,
+                            order_id: self.order_id,
+                            from: OrderStatus::ReadyForProduction,
+                            to: OrderStatus::TestingComplete,
+                            note: None,
+                            override_reason: None,
+                        },
+                        (),
+                    );
                     self.sheet.message = Some("… Moving the build".into());
                     cmd
                 }
@@ -310,12 +316,15 @@ impl TestingFormScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::SubmitTesting {
-            token,
-            order_id: self.order_id,
-            answers: self.line_answers(),
-        });
-        self.submit_pending = Some(id);
+        let cmd = self.submit_pending.begin(
+            ctx,
+            Request::SubmitTesting {
+                token,
+                order_id: self.order_id,
+                answers: self.line_answers(),
+            },
+            (),
+        );
         self.sheet.message = Some("… Submitting the form".into());
         cmd
     }
@@ -343,8 +352,7 @@ impl TestingFormScreen {
     // --- Replies ---------------------------------------------------------------------------------
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.load == Some(reply.id) {
-            self.load = None;
+        if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::TestingForm(form)) => self.loaded(form),
                 Ok(_) => {}
@@ -369,8 +377,7 @@ impl TestingFormScreen {
             }
             return self.flush(ctx);
         }
-        if self.submit_pending == Some(reply.id) {
-            self.submit_pending = None;
+        if self.submit_pending.answered_by(reply.id) {
             return match reply.result {
                 Ok(Reply::TestingSubmitted(s)) => {
                     self.dirty = false;
@@ -392,8 +399,7 @@ impl TestingFormScreen {
                 }
             };
         }
-        if self.move_pending == Some(reply.id) {
-            self.move_pending = None;
+        if self.move_pending.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::OrderUpdated(row)) => {
                     self.sheet.message = None;

@@ -10,6 +10,7 @@ use crate::domain::user::{
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -136,7 +137,7 @@ impl Mode {
 pub struct UsersScreen {
     users: Vec<UserSummary>,
     table: TableState,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     /// Keeps the same user selected across a reload (after a change, the changed user).
     select_after_load: Option<Uuid>,
@@ -149,7 +150,7 @@ impl UsersScreen {
         let mut s = UsersScreen {
             users: Vec::new(),
             table: TableState::default(),
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             select_after_load: None,
             mode: Mode::Browse,
@@ -173,9 +174,7 @@ impl UsersScreen {
         if self.select_after_load.is_none() {
             self.select_after_load = self.selected().map(|u| u.id);
         }
-        let (id, cmd) = ctx.request(Request::ListUsers { token });
-        self.loading = Some(id);
-        cmd
+        self.loading.begin(ctx, Request::ListUsers { token }, ())
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -195,7 +194,7 @@ impl UsersScreen {
             Action::Cancel | Action::No => {
                 // A request already sent is left to finish; its reply refreshes the list.
                 if let Some(id) = self.mode.pending() {
-                    self.loading = Some(id);
+                    self.loading.wait(id);
                 }
                 self.mode = Mode::Browse;
                 Command::None
@@ -334,8 +333,7 @@ impl UsersScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Users(users)) => {
                     self.load_error = None;

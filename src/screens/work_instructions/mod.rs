@@ -7,6 +7,7 @@ mod editor;
 mod view;
 
 use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::theme::Theme;
 use editor::{Editor, T_NAME, ToolEditor};
 use ratatui::Frame;
@@ -62,7 +63,7 @@ pub struct WorkInstructionsScreen {
     view: View,
     instructions: TableState,
     tools: TableState,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     can_edit: bool,
     mode: Mode,
@@ -82,7 +83,7 @@ impl WorkInstructionsScreen {
             view: View::Instructions,
             instructions: TableState::default(),
             tools: TableState::default(),
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             can_edit,
             mode: Mode::Browse,
@@ -125,9 +126,8 @@ impl WorkInstructionsScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::WorkInstructions { token });
-        self.loading = Some(id);
-        cmd
+        self.loading
+            .begin(ctx, Request::WorkInstructions { token }, ())
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {
@@ -163,7 +163,7 @@ impl WorkInstructionsScreen {
             Action::Cancel | Action::No => {
                 // A save already sent is left to finish; its reply refreshes the lists.
                 if let Some(id) = self.pending() {
-                    self.loading = Some(id);
+                    self.loading.wait(id);
                 }
                 self.mode = Mode::Browse;
                 Command::None
@@ -229,7 +229,7 @@ impl WorkInstructionsScreen {
                     ctx.toast(Toast::error(READ_ONLY));
                     return Command::None;
                 }
-                if self.loading.is_some() && self.catalog == InstructionCatalog::default() {
+                if self.loading.in_flight() && self.catalog == InstructionCatalog::default() {
                     ctx.toast(Toast::info("Still loading; try again in a moment"));
                     return Command::None;
                 }
@@ -389,8 +389,7 @@ impl WorkInstructionsScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::WorkInstructions(c)) => self.set_catalog(*c),
                 Ok(_) => return self.reload(ctx),

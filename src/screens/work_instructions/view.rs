@@ -72,7 +72,7 @@ impl WorkInstructionsScreen {
     /// "▶ Instructions (7) │ Tools (6)" as the panel title, so the view reads without colour.
     pub(super) fn tabs(&self) -> String {
         let (i, t) = (self.catalog.instructions.len(), self.catalog.tools.len());
-        let loading = if self.loading.is_some() {
+        let loading = if self.loading.in_flight() {
             " (loading…)"
         } else {
             ""

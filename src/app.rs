@@ -100,7 +100,7 @@ pub struct App {
 impl App {
     pub fn new(init: AppInit) -> App {
         App {
-            screen: ActiveScreen::Login(LoginScreen::new(init.banner.clone(), None)),
+            screen: ActiveScreen::Login(Box::new(LoginScreen::new(init.banner.clone(), None))),
             station: init.station,
             theme: init.theme,
             idle_lock: init.idle_lock,
@@ -459,7 +459,7 @@ impl App {
             .as_ref()
             .is_some_and(|s| s.user.must_change_password)
         {
-            self.screen = ActiveScreen::ChangePassword(ChangePasswordScreen::new(true));
+            self.screen = ActiveScreen::ChangePassword(Box::new(ChangePasswordScreen::new(true)));
             return Command::None;
         }
         if let Some(from) = self.current.replace(id)
@@ -531,7 +531,7 @@ impl App {
         self.unread = None;
         self.heartbeat_pending = None;
         self.last_heartbeat = None;
-        self.screen = ActiveScreen::Login(LoginScreen::new(self.banner.clone(), notice));
+        self.screen = ActiveScreen::Login(Box::new(LoginScreen::new(self.banner.clone(), notice)));
     }
 
     /// Draws the frame, then takes out of it every character a terminal would act on (see [`scrub`]):

@@ -38,6 +38,7 @@ use crate::domain::session::Session;
 use crate::keymap::{Action, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Request, RequestId};
 use crate::theme::Theme;
+use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -331,15 +332,46 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
     entries
 }
 
+/// One match over every screen, binding the boxed screen to `$s` (`screen` and `screen_mut` share it).
+macro_rules! each_screen {
+    ($value:expr, $s:ident => $body:expr) => {
+        match $value {
+            ActiveScreen::Login($s) => $body,
+            ActiveScreen::Home($s) => $body,
+            ActiveScreen::Users($s) => $body,
+            ActiveScreen::ChangePassword($s) => $body,
+            ActiveScreen::Notifications($s) => $body,
+            ActiveScreen::OrderWizard($s) => $body,
+            ActiveScreen::OrderQueue($s) => $body,
+            ActiveScreen::OrderDetail($s) => $body,
+            ActiveScreen::BomViewer($s) => $body,
+            ActiveScreen::Inventory($s) => $body,
+            ActiveScreen::QcChecklist($s) => $body,
+            ActiveScreen::QcHistory($s) => $body,
+            ActiveScreen::TaskRunner($s) => $body,
+            ActiveScreen::TestingForm($s) => $body,
+            ActiveScreen::Packaging($s) => $body,
+            ActiveScreen::WorkInstructions($s) => $body,
+            ActiveScreen::ServiceCatalog($s) => $body,
+            ActiveScreen::ServiceCart($s) => $body,
+            ActiveScreen::MyServiceOrders($s) => $body,
+            ActiveScreen::ServiceQueue($s) => $body,
+            ActiveScreen::ServiceOrder($s) => $body,
+            ActiveScreen::OrderDesk($s) => $body,
+            ActiveScreen::Shortage($s) => $body,
+        }
+    };
+}
+
 pub enum ActiveScreen {
-    Login(login::LoginScreen),
-    Home(home::HomeScreen),
-    Users(users::UsersScreen),
-    ChangePassword(change_password::ChangePasswordScreen),
-    Notifications(notifications::NotificationsScreen),
+    Login(Box<login::LoginScreen>),
+    Home(Box<home::HomeScreen>),
+    Users(Box<users::UsersScreen>),
+    ChangePassword(Box<change_password::ChangePasswordScreen>),
+    Notifications(Box<notifications::NotificationsScreen>),
     OrderWizard(Box<order_wizard::OrderWizardScreen>),
-    OrderQueue(order_queue::OrderQueueScreen),
-    OrderDetail(order_detail::OrderDetailScreen),
+    OrderQueue(Box<order_queue::OrderQueueScreen>),
+    OrderDetail(Box<order_detail::OrderDetailScreen>),
     BomViewer(Box<bom_viewer::BomViewerScreen>),
     Inventory(Box<inventory::InventoryScreen>),
     QcChecklist(Box<qc_checklist::QcChecklistScreen>),
@@ -362,27 +394,29 @@ impl ActiveScreen {
     pub fn open(id: ScreenId, ctx: &mut Ctx) -> (ActiveScreen, Command) {
         let Some(session) = ctx.session() else {
             return (
-                ActiveScreen::Login(login::LoginScreen::new(None, None)),
+                ActiveScreen::Login(Box::new(login::LoginScreen::new(None, None))),
                 Command::None,
             );
         };
         let user = session.user.clone();
         match id {
             ScreenId::Home => (
-                ActiveScreen::Home(home::HomeScreen::new(&user)),
+                ActiveScreen::Home(Box::new(home::HomeScreen::new(&user))),
                 Command::None,
             ),
             ScreenId::ChangePassword => (
-                ActiveScreen::ChangePassword(change_password::ChangePasswordScreen::new(false)),
+                ActiveScreen::ChangePassword(Box::new(change_password::ChangePasswordScreen::new(
+                    false,
+                ))),
                 Command::None,
             ),
             ScreenId::Users => {
                 let (s, cmd) = users::UsersScreen::open(ctx);
-                (ActiveScreen::Users(s), cmd)
+                (ActiveScreen::Users(Box::new(s)), cmd)
             }
             ScreenId::Notifications => {
                 let (s, cmd) = notifications::NotificationsScreen::open(ctx);
-                (ActiveScreen::Notifications(s), cmd)
+                (ActiveScreen::Notifications(Box::new(s)), cmd)
             }
             ScreenId::OrderWizard => {
                 let (s, cmd) = order_wizard::OrderWizardScreen::open(ctx);
@@ -394,11 +428,11 @@ impl ActiveScreen {
             }
             ScreenId::OrderQueue => {
                 let (s, cmd) = order_queue::OrderQueueScreen::open(ctx);
-                (ActiveScreen::OrderQueue(s), cmd)
+                (ActiveScreen::OrderQueue(Box::new(s)), cmd)
             }
             ScreenId::OrderDetail(order_id) => {
                 let (s, cmd) = order_detail::OrderDetailScreen::open(order_id, ctx);
-                (ActiveScreen::OrderDetail(s), cmd)
+                (ActiveScreen::OrderDetail(Box::new(s)), cmd)
             }
             ScreenId::BomViewer(order_id) => {
                 let (s, cmd) = bom_viewer::BomViewerScreen::open(order_id, ctx);
@@ -465,59 +499,11 @@ impl ActiveScreen {
 
     /// The screen shown, for what every screen does alike.
     pub fn screen(&self) -> &dyn Screen {
-        match self {
-            ActiveScreen::Login(s) => s,
-            ActiveScreen::Home(s) => s,
-            ActiveScreen::Users(s) => s,
-            ActiveScreen::ChangePassword(s) => s,
-            ActiveScreen::Notifications(s) => s,
-            ActiveScreen::OrderWizard(s) => &**s,
-            ActiveScreen::OrderQueue(s) => s,
-            ActiveScreen::OrderDetail(s) => s,
-            ActiveScreen::BomViewer(s) => &**s,
-            ActiveScreen::Inventory(s) => &**s,
-            ActiveScreen::QcChecklist(s) => &**s,
-            ActiveScreen::QcHistory(s) => &**s,
-            ActiveScreen::TaskRunner(s) => &**s,
-            ActiveScreen::TestingForm(s) => &**s,
-            ActiveScreen::Packaging(s) => &**s,
-            ActiveScreen::WorkInstructions(s) => &**s,
-            ActiveScreen::ServiceCatalog(s) => &**s,
-            ActiveScreen::ServiceCart(s) => &**s,
-            ActiveScreen::MyServiceOrders(s) => &**s,
-            ActiveScreen::ServiceQueue(s) => &**s,
-            ActiveScreen::ServiceOrder(s) => &**s,
-            ActiveScreen::OrderDesk(s) => &**s,
-            ActiveScreen::Shortage(s) => &**s,
-        }
+        each_screen!(self, s => s.as_ref())
     }
 
     pub fn screen_mut(&mut self) -> &mut dyn Screen {
-        match self {
-            ActiveScreen::Login(s) => s,
-            ActiveScreen::Home(s) => s,
-            ActiveScreen::Users(s) => s,
-            ActiveScreen::ChangePassword(s) => s,
-            ActiveScreen::Notifications(s) => s,
-            ActiveScreen::OrderWizard(s) => &mut **s,
-            ActiveScreen::OrderQueue(s) => s,
-            ActiveScreen::OrderDetail(s) => s,
-            ActiveScreen::BomViewer(s) => &mut **s,
-            ActiveScreen::Inventory(s) => &mut **s,
-            ActiveScreen::QcChecklist(s) => &mut **s,
-            ActiveScreen::QcHistory(s) => &mut **s,
-            ActiveScreen::TaskRunner(s) => &mut **s,
-            ActiveScreen::TestingForm(s) => &mut **s,
-            ActiveScreen::Packaging(s) => &mut **s,
-            ActiveScreen::WorkInstructions(s) => &mut **s,
-            ActiveScreen::ServiceCatalog(s) => &mut **s,
-            ActiveScreen::ServiceCart(s) => &mut **s,
-            ActiveScreen::MyServiceOrders(s) => &mut **s,
-            ActiveScreen::ServiceQueue(s) => &mut **s,
-            ActiveScreen::ServiceOrder(s) => &mut **s,
-            ActiveScreen::OrderDesk(s) => &mut **s,
-            ActiveScreen::Shortage(s) => &mut **s,
-        }
+        each_screen!(self, s => s.as_mut())
     }
 }
 
@@ -540,6 +526,19 @@ impl Screen for ActiveScreen {
 
     fn has_unsaved_input(&self) -> bool {
         self.screen().has_unsaved_input()
+    }
+}
+
+/// Hands a typed key or pasted text to the open form, if any; other messages are left alone.
+pub fn type_into(form: Option<&mut Form>, msg: &ScreenMsg) {
+    match (form, msg) {
+        (Some(form), ScreenMsg::Char(c)) => {
+            form.type_char(*c);
+        }
+        (Some(form), ScreenMsg::Paste(text)) => {
+            form.paste(text);
+        }
+        _ => {}
     }
 }
 

@@ -12,9 +12,9 @@ use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
-use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Screen, type_into};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
@@ -358,15 +358,9 @@ impl Screen for OrderDeskScreen {
 
     fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
-            ScreenMsg::Char(c) => {
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
                 if let Mode::Move { form, .. } = &mut self.mode {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Move { form, .. } = &mut self.mode {
-                    form.paste(&text);
+                    type_into(Some(form), &msg);
                 }
                 Command::None
             }

@@ -17,9 +17,9 @@ use crate::domain::order_view::OrderDetail;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId};
-use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Screen, type_into};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
@@ -468,16 +468,8 @@ impl Screen for OrderDetailScreen {
 
     fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.form_mut() {
-                    form.paste(&text);
-                }
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                type_into(self.form_mut(), &msg);
                 Command::None
             }
             ScreenMsg::Action(action) => self.on_action(action, ctx),

@@ -9,10 +9,10 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
-use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Screen, type_into};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -438,16 +438,8 @@ impl Screen for UsersScreen {
 
     fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.paste(&text);
-                }
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                type_into(self.mode.form_mut(), &msg);
                 Command::None
             }
             ScreenMsg::Action(action) => self.on_action(action, ctx),

@@ -6,8 +6,8 @@
 mod editor;
 mod view;
 
-use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::{Screen, type_into};
 use crate::theme::Theme;
 use editor::{Editor, T_NAME, ToolEditor};
 use ratatui::Frame;
@@ -486,16 +486,8 @@ impl Screen for WorkInstructionsScreen {
 
     fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.form_mut() {
-                    form.paste(&text);
-                }
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                type_into(self.form_mut(), &msg);
                 Command::None
             }
             ScreenMsg::Action(action) => self.on_action(action, ctx),

@@ -8,10 +8,10 @@ use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::keymap::{Action, KeyChord, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Msg, Reply, Request, RequestId};
+use crate::screens::change_password::ChangePasswordScreen;
 use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
-use crate::screens::password::PasswordScreen;
-use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg};
+use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg};
 use crate::text::strip_forbidden;
 use crate::theme::Theme;
 use crate::widgets::status_bar::{DbStatus, StatusInfo};
@@ -100,7 +100,7 @@ pub struct App {
 impl App {
     pub fn new(init: AppInit) -> App {
         App {
-            screen: ActiveScreen::Login(LoginScreen::new(init.banner.clone(), None)),
+            screen: ActiveScreen::Login(Box::new(LoginScreen::new(init.banner.clone(), None))),
             station: init.station,
             theme: init.theme,
             idle_lock: init.idle_lock,
@@ -459,7 +459,7 @@ impl App {
             .as_ref()
             .is_some_and(|s| s.user.must_change_password)
         {
-            self.screen = ActiveScreen::Password(PasswordScreen::new(true));
+            self.screen = ActiveScreen::ChangePassword(Box::new(ChangePasswordScreen::new(true)));
             return Command::None;
         }
         if let Some(from) = self.current.replace(id)
@@ -531,7 +531,7 @@ impl App {
         self.unread = None;
         self.heartbeat_pending = None;
         self.last_heartbeat = None;
-        self.screen = ActiveScreen::Login(LoginScreen::new(self.banner.clone(), notice));
+        self.screen = ActiveScreen::Login(Box::new(LoginScreen::new(self.banner.clone(), notice)));
     }
 
     /// Draws the frame, then takes out of it every character a terminal would act on (see [`scrub`]):

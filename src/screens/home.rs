@@ -4,6 +4,7 @@ use crate::domain::Role;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::Command;
+use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, HomeEntry, ScreenMsg, home_entries};
 use crate::theme::Theme;
 use crate::widgets::{panel, row};
@@ -32,12 +33,18 @@ impl HomeScreen {
     pub fn entries(&self) -> &[HomeEntry] {
         &self.entries
     }
+}
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
+impl Screen for HomeScreen {
+    fn title(&self) -> &'static str {
+        "Home"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
         vec![KeyContext::Home, KeyContext::List]
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         let last = self.entries.len().saturating_sub(1);
         if let ScreenMsg::Action(action) = msg {
             match action {
@@ -56,7 +63,7 @@ impl HomeScreen {
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let greeting = Line::from(vec![
             Span::styled("Welcome, ", theme.base),
             Span::styled(self.full_name.clone(), theme.title),

@@ -2,6 +2,7 @@
 
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -40,19 +41,47 @@ impl LoginScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        self.form.key_contexts()
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        self.form.has_input()
-    }
-
     pub fn is_busy(&self) -> bool {
         self.pending.is_some()
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+    fn submit(&mut self, ctx: &mut Ctx) -> Command {
+        if !ready_to_send(&mut self.form, self.pending.is_some()) {
+            return Command::None;
+        }
+        let username = self.form.value(USERNAME).trim().to_string();
+        let password = self.form.value(PASSWORD);
+        if username.is_empty() {
+            self.form.set_error(USERNAME, "Enter your username");
+        }
+        if password.is_empty() {
+            self.form.set_error(PASSWORD, "Enter your password");
+        }
+        if let Some(i) = self.form.first_error() {
+            self.form.set_focus(i);
+            return Command::None;
+        }
+        self.error = None;
+        let (id, cmd) = ctx.request(Request::Login { username, password });
+        self.pending = Some(id);
+        cmd
+    }
+}
+
+impl Screen for LoginScreen {
+    fn title(&self) -> &'static str {
+        "Log in"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        self.form.key_contexts()
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        self.form.has_input()
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
             ScreenMsg::Char(c) => {
                 self.form.type_char(c);
@@ -93,29 +122,7 @@ impl LoginScreen {
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx) -> Command {
-        if !ready_to_send(&mut self.form, self.pending.is_some()) {
-            return Command::None;
-        }
-        let username = self.form.value(USERNAME).trim().to_string();
-        let password = self.form.value(PASSWORD);
-        if username.is_empty() {
-            self.form.set_error(USERNAME, "Enter your username");
-        }
-        if password.is_empty() {
-            self.form.set_error(PASSWORD, "Enter your password");
-        }
-        if let Some(i) = self.form.first_error() {
-            self.form.set_focus(i);
-            return Command::None;
-        }
-        self.error = None;
-        let (id, cmd) = ctx.request(Request::Login { username, password });
-        self.pending = Some(id);
-        cmd
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let mut y = area.y;
         let box_w = 56.min(area.width);
         // Wrapped here, not by the Paragraph, so the notice area is exactly as tall as its text.

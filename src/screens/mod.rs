@@ -4,6 +4,7 @@
 //! must do (navigate, toast, start or end the session) as [`Effect`]s through the [`Ctx`] they are given.
 
 pub mod bom_viewer;
+pub mod change_password;
 pub mod home;
 pub mod inventory;
 pub mod lock;
@@ -12,9 +13,9 @@ pub mod my_service_orders;
 pub mod notifications;
 pub mod order_desk;
 pub mod order_detail;
-pub mod orders;
+pub mod order_queue;
+pub mod order_wizard;
 pub mod packaging;
-pub mod password;
 pub mod pending;
 pub mod qc_checklist;
 pub mod qc_history;
@@ -29,7 +30,6 @@ pub mod testing_form;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod users;
-pub mod wizard;
 pub mod work_instructions;
 
 use crate::domain::Role;
@@ -38,6 +38,7 @@ use crate::domain::session::Session;
 use crate::keymap::{Action, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Request, RequestId};
 use crate::theme::Theme;
+use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -160,6 +161,23 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What every screen does for the shell: a title, the keys it answers to, a pure `update` and a `view`.
+pub trait Screen {
+    fn title(&self) -> &'static str;
+
+    /// The screen's key contexts, innermost first (the shell adds `Session` and `Global`).
+    fn key_contexts(&self) -> Vec<KeyContext>;
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command;
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme);
+
+    /// True when an open form holds typed input that quitting would lose.
+    fn has_unsaved_input(&self) -> bool {
+        false
+    }
+}
+
 /// Names the screens a menu entry or a `Back` can lead to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScreenId {
@@ -168,14 +186,14 @@ pub enum ScreenId {
     ChangePassword,
     Notifications,
     /// The order wizard for a new PO.
-    NewOrder,
+    OrderWizard,
     /// The role's order queue.
-    Orders,
+    OrderQueue,
     OrderDetail(uuid::Uuid),
-    /// The wizard's configuration and accessory steps for one existing build.
+    /// The order wizard again, opened on its configuration and accessory steps for one existing build.
     EditBuild(uuid::Uuid),
     /// The BOM viewer for one build.
-    Bom(uuid::Uuid),
+    BomViewer(uuid::Uuid),
     /// The inventory browser.
     Inventory,
     /// The QC checklist the build's status calls for.
@@ -183,15 +201,15 @@ pub enum ScreenId {
     /// A build's QC results.
     QcHistory(uuid::Uuid),
     /// The task runner of a build.
-    Tasks(uuid::Uuid),
+    TaskRunner(uuid::Uuid),
     /// The end-of-line testing form of a build.
-    Testing(uuid::Uuid),
+    TestingForm(uuid::Uuid),
     /// The packaging checklist of a build.
     Packaging(uuid::Uuid),
     /// ADMIN: work instructions and tools.
     WorkInstructions,
     /// SERVICE_DEPARTMENT: the service parts catalogue.
-    ServicePartsCatalog,
+    ServiceCatalog,
     /// SERVICE_DEPARTMENT: the cart.
     ServiceCart,
     /// SERVICE_DEPARTMENT: the user's own service orders.
@@ -203,7 +221,7 @@ pub enum ScreenId {
     /// Procurement's order desk.
     OrderDesk,
     /// The parts-shortage view.
-    PartsShortage,
+    Shortage,
 }
 
 impl ScreenId {
@@ -212,7 +230,7 @@ impl ScreenId {
         matches!(
             self,
             ScreenId::Home
-                | ScreenId::Orders
+                | ScreenId::OrderQueue
                 | ScreenId::Notifications
                 | ScreenId::ServiceQueue
                 | ScreenId::OrderDesk
@@ -235,21 +253,21 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         entries.push(HomeEntry {
             label: "New order",
             description: "Enter a purchase order and its builds",
-            target: ScreenId::NewOrder,
+            target: ScreenId::OrderWizard,
         });
     }
     if role != Role::ServiceDepartment {
         entries.push(HomeEntry {
             label: "Orders",
             description: "Your work queue; search and open any build",
-            target: ScreenId::Orders,
+            target: ScreenId::OrderQueue,
         });
     }
     if role == Role::ServiceDepartment {
         entries.push(HomeEntry {
             label: "Service parts",
             description: "Find service parts; add them to the cart",
-            target: ScreenId::ServicePartsCatalog,
+            target: ScreenId::ServiceCatalog,
         });
         entries.push(HomeEntry {
             label: "Cart",
@@ -276,7 +294,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         entries.push(HomeEntry {
             label: "Parts shortage",
             description: "Parts the waiting builds need, for one purchase",
-            target: ScreenId::PartsShortage,
+            target: ScreenId::Shortage,
         });
         entries.push(HomeEntry {
             label: "Service orders",
@@ -314,30 +332,61 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
     entries
 }
 
+/// One match over every screen, binding the boxed screen to `$s` (`screen` and `screen_mut` share it).
+macro_rules! each_screen {
+    ($value:expr, $s:ident => $body:expr) => {
+        match $value {
+            ActiveScreen::Login($s) => $body,
+            ActiveScreen::Home($s) => $body,
+            ActiveScreen::Users($s) => $body,
+            ActiveScreen::ChangePassword($s) => $body,
+            ActiveScreen::Notifications($s) => $body,
+            ActiveScreen::OrderWizard($s) => $body,
+            ActiveScreen::OrderQueue($s) => $body,
+            ActiveScreen::OrderDetail($s) => $body,
+            ActiveScreen::BomViewer($s) => $body,
+            ActiveScreen::Inventory($s) => $body,
+            ActiveScreen::QcChecklist($s) => $body,
+            ActiveScreen::QcHistory($s) => $body,
+            ActiveScreen::TaskRunner($s) => $body,
+            ActiveScreen::TestingForm($s) => $body,
+            ActiveScreen::Packaging($s) => $body,
+            ActiveScreen::WorkInstructions($s) => $body,
+            ActiveScreen::ServiceCatalog($s) => $body,
+            ActiveScreen::ServiceCart($s) => $body,
+            ActiveScreen::MyServiceOrders($s) => $body,
+            ActiveScreen::ServiceQueue($s) => $body,
+            ActiveScreen::ServiceOrder($s) => $body,
+            ActiveScreen::OrderDesk($s) => $body,
+            ActiveScreen::Shortage($s) => $body,
+        }
+    };
+}
+
 pub enum ActiveScreen {
-    Login(login::LoginScreen),
-    Home(home::HomeScreen),
-    Users(users::UsersScreen),
-    Password(password::PasswordScreen),
-    Notifications(notifications::NotificationsScreen),
-    Wizard(Box<wizard::WizardScreen>),
-    Orders(orders::OrdersScreen),
-    OrderDetail(order_detail::OrderDetailScreen),
-    Bom(Box<bom_viewer::BomViewerScreen>),
+    Login(Box<login::LoginScreen>),
+    Home(Box<home::HomeScreen>),
+    Users(Box<users::UsersScreen>),
+    ChangePassword(Box<change_password::ChangePasswordScreen>),
+    Notifications(Box<notifications::NotificationsScreen>),
+    OrderWizard(Box<order_wizard::OrderWizardScreen>),
+    OrderQueue(Box<order_queue::OrderQueueScreen>),
+    OrderDetail(Box<order_detail::OrderDetailScreen>),
+    BomViewer(Box<bom_viewer::BomViewerScreen>),
     Inventory(Box<inventory::InventoryScreen>),
     QcChecklist(Box<qc_checklist::QcChecklistScreen>),
     QcHistory(Box<qc_history::QcHistoryScreen>),
-    Tasks(Box<task_runner::TaskRunnerScreen>),
-    Testing(Box<testing_form::TestingScreen>),
+    TaskRunner(Box<task_runner::TaskRunnerScreen>),
+    TestingForm(Box<testing_form::TestingFormScreen>),
     Packaging(Box<packaging::PackagingScreen>),
     WorkInstructions(Box<work_instructions::WorkInstructionsScreen>),
-    ServicePartsCatalog(Box<service_catalog::ServiceCatalogScreen>),
+    ServiceCatalog(Box<service_catalog::ServiceCatalogScreen>),
     ServiceCart(Box<service_cart::ServiceCartScreen>),
     MyServiceOrders(Box<my_service_orders::MyServiceOrdersScreen>),
     ServiceQueue(Box<service_queue::ServiceQueueScreen>),
     ServiceOrder(Box<service_order::ServiceOrderScreen>),
     OrderDesk(Box<order_desk::OrderDeskScreen>),
-    PartsShortage(Box<shortage::ShortageScreen>),
+    Shortage(Box<shortage::ShortageScreen>),
 }
 
 impl ActiveScreen {
@@ -345,47 +394,49 @@ impl ActiveScreen {
     pub fn open(id: ScreenId, ctx: &mut Ctx) -> (ActiveScreen, Command) {
         let Some(session) = ctx.session() else {
             return (
-                ActiveScreen::Login(login::LoginScreen::new(None, None)),
+                ActiveScreen::Login(Box::new(login::LoginScreen::new(None, None))),
                 Command::None,
             );
         };
         let user = session.user.clone();
         match id {
             ScreenId::Home => (
-                ActiveScreen::Home(home::HomeScreen::new(&user)),
+                ActiveScreen::Home(Box::new(home::HomeScreen::new(&user))),
                 Command::None,
             ),
             ScreenId::ChangePassword => (
-                ActiveScreen::Password(password::PasswordScreen::new(false)),
+                ActiveScreen::ChangePassword(Box::new(change_password::ChangePasswordScreen::new(
+                    false,
+                ))),
                 Command::None,
             ),
             ScreenId::Users => {
                 let (s, cmd) = users::UsersScreen::open(ctx);
-                (ActiveScreen::Users(s), cmd)
+                (ActiveScreen::Users(Box::new(s)), cmd)
             }
             ScreenId::Notifications => {
                 let (s, cmd) = notifications::NotificationsScreen::open(ctx);
-                (ActiveScreen::Notifications(s), cmd)
+                (ActiveScreen::Notifications(Box::new(s)), cmd)
             }
-            ScreenId::NewOrder => {
-                let (s, cmd) = wizard::WizardScreen::open(ctx);
-                (ActiveScreen::Wizard(Box::new(s)), cmd)
+            ScreenId::OrderWizard => {
+                let (s, cmd) = order_wizard::OrderWizardScreen::open(ctx);
+                (ActiveScreen::OrderWizard(Box::new(s)), cmd)
             }
             ScreenId::EditBuild(order_id) => {
-                let (s, cmd) = wizard::WizardScreen::edit(order_id, ctx);
-                (ActiveScreen::Wizard(Box::new(s)), cmd)
+                let (s, cmd) = order_wizard::OrderWizardScreen::edit(order_id, ctx);
+                (ActiveScreen::OrderWizard(Box::new(s)), cmd)
             }
-            ScreenId::Orders => {
-                let (s, cmd) = orders::OrdersScreen::open(ctx);
-                (ActiveScreen::Orders(s), cmd)
+            ScreenId::OrderQueue => {
+                let (s, cmd) = order_queue::OrderQueueScreen::open(ctx);
+                (ActiveScreen::OrderQueue(Box::new(s)), cmd)
             }
             ScreenId::OrderDetail(order_id) => {
                 let (s, cmd) = order_detail::OrderDetailScreen::open(order_id, ctx);
-                (ActiveScreen::OrderDetail(s), cmd)
+                (ActiveScreen::OrderDetail(Box::new(s)), cmd)
             }
-            ScreenId::Bom(order_id) => {
+            ScreenId::BomViewer(order_id) => {
                 let (s, cmd) = bom_viewer::BomViewerScreen::open(order_id, ctx);
-                (ActiveScreen::Bom(Box::new(s)), cmd)
+                (ActiveScreen::BomViewer(Box::new(s)), cmd)
             }
             ScreenId::Inventory => {
                 let (s, cmd) = inventory::InventoryScreen::open(ctx);
@@ -399,13 +450,13 @@ impl ActiveScreen {
                 let (s, cmd) = qc_history::QcHistoryScreen::open(order_id, ctx);
                 (ActiveScreen::QcHistory(Box::new(s)), cmd)
             }
-            ScreenId::Tasks(order_id) => {
+            ScreenId::TaskRunner(order_id) => {
                 let (s, cmd) = task_runner::TaskRunnerScreen::open(order_id, ctx);
-                (ActiveScreen::Tasks(Box::new(s)), cmd)
+                (ActiveScreen::TaskRunner(Box::new(s)), cmd)
             }
-            ScreenId::Testing(order_id) => {
-                let (s, cmd) = testing_form::TestingScreen::open(order_id, ctx);
-                (ActiveScreen::Testing(Box::new(s)), cmd)
+            ScreenId::TestingForm(order_id) => {
+                let (s, cmd) = testing_form::TestingFormScreen::open(order_id, ctx);
+                (ActiveScreen::TestingForm(Box::new(s)), cmd)
             }
             ScreenId::Packaging(order_id) => {
                 let (s, cmd) = packaging::PackagingScreen::open(order_id, ctx);
@@ -415,9 +466,9 @@ impl ActiveScreen {
                 let (s, cmd) = work_instructions::WorkInstructionsScreen::open(ctx);
                 (ActiveScreen::WorkInstructions(Box::new(s)), cmd)
             }
-            ScreenId::ServicePartsCatalog => {
+            ScreenId::ServiceCatalog => {
                 let (s, cmd) = service_catalog::ServiceCatalogScreen::open(ctx);
-                (ActiveScreen::ServicePartsCatalog(Box::new(s)), cmd)
+                (ActiveScreen::ServiceCatalog(Box::new(s)), cmd)
             }
             ScreenId::ServiceCart => {
                 let (s, cmd) = service_cart::ServiceCartScreen::open(ctx);
@@ -439,152 +490,55 @@ impl ActiveScreen {
                 let (s, cmd) = order_desk::OrderDeskScreen::open(ctx);
                 (ActiveScreen::OrderDesk(Box::new(s)), cmd)
             }
-            ScreenId::PartsShortage => {
+            ScreenId::Shortage => {
                 let (s, cmd) = shortage::ShortageScreen::open(ctx);
-                (ActiveScreen::PartsShortage(Box::new(s)), cmd)
+                (ActiveScreen::Shortage(Box::new(s)), cmd)
             }
         }
     }
 
-    pub fn title(&self) -> &'static str {
-        match self {
-            ActiveScreen::Login(_) => "Log in",
-            ActiveScreen::Home(_) => "Home",
-            ActiveScreen::Users(s) => s.title(),
-            ActiveScreen::Password(s) => s.title(),
-            ActiveScreen::Notifications(_) => "Notifications",
-            ActiveScreen::Wizard(s) => s.title(),
-            ActiveScreen::Orders(s) => s.title(),
-            ActiveScreen::OrderDetail(s) => s.title(),
-            ActiveScreen::Bom(s) => s.title(),
-            ActiveScreen::Inventory(s) => s.title(),
-            ActiveScreen::QcChecklist(s) => s.title(),
-            ActiveScreen::QcHistory(s) => s.title(),
-            ActiveScreen::Tasks(s) => s.title(),
-            ActiveScreen::Testing(s) => s.title(),
-            ActiveScreen::Packaging(s) => s.title(),
-            ActiveScreen::WorkInstructions(s) => s.title(),
-            ActiveScreen::ServicePartsCatalog(s) => s.title(),
-            ActiveScreen::ServiceCart(s) => s.title(),
-            ActiveScreen::MyServiceOrders(s) => s.title(),
-            ActiveScreen::ServiceQueue(s) => s.title(),
-            ActiveScreen::ServiceOrder(s) => s.title(),
-            ActiveScreen::OrderDesk(s) => s.title(),
-            ActiveScreen::PartsShortage(s) => s.title(),
-        }
+    /// The screen shown, for what every screen does alike.
+    pub fn screen(&self) -> &dyn Screen {
+        each_screen!(self, s => s.as_ref())
     }
 
-    /// The screen's key contexts, innermost first (the shell adds `Session` and `Global`).
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match self {
-            ActiveScreen::Login(s) => s.key_contexts(),
-            ActiveScreen::Home(s) => s.key_contexts(),
-            ActiveScreen::Users(s) => s.key_contexts(),
-            ActiveScreen::Password(s) => s.key_contexts(),
-            ActiveScreen::Notifications(s) => s.key_contexts(),
-            ActiveScreen::Wizard(s) => s.key_contexts(),
-            ActiveScreen::Orders(s) => s.key_contexts(),
-            ActiveScreen::OrderDetail(s) => s.key_contexts(),
-            ActiveScreen::Bom(s) => s.key_contexts(),
-            ActiveScreen::Inventory(s) => s.key_contexts(),
-            ActiveScreen::QcChecklist(s) => s.key_contexts(),
-            ActiveScreen::QcHistory(s) => s.key_contexts(),
-            ActiveScreen::Tasks(s) => s.key_contexts(),
-            ActiveScreen::Testing(s) => s.key_contexts(),
-            ActiveScreen::Packaging(s) => s.key_contexts(),
-            ActiveScreen::WorkInstructions(s) => s.key_contexts(),
-            ActiveScreen::ServicePartsCatalog(s) => s.key_contexts(),
-            ActiveScreen::ServiceCart(s) => s.key_contexts(),
-            ActiveScreen::MyServiceOrders(s) => s.key_contexts(),
-            ActiveScreen::ServiceQueue(s) => s.key_contexts(),
-            ActiveScreen::ServiceOrder(s) => s.key_contexts(),
-            ActiveScreen::OrderDesk(s) => s.key_contexts(),
-            ActiveScreen::PartsShortage(s) => s.key_contexts(),
-        }
+    pub fn screen_mut(&mut self) -> &mut dyn Screen {
+        each_screen!(self, s => s.as_mut())
+    }
+}
+
+impl Screen for ActiveScreen {
+    fn title(&self) -> &'static str {
+        self.screen().title()
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match self {
-            ActiveScreen::Login(s) => s.update(msg, ctx),
-            ActiveScreen::Home(s) => s.update(msg, ctx),
-            ActiveScreen::Users(s) => s.update(msg, ctx),
-            ActiveScreen::Password(s) => s.update(msg, ctx),
-            ActiveScreen::Notifications(s) => s.update(msg, ctx),
-            ActiveScreen::Wizard(s) => s.update(msg, ctx),
-            ActiveScreen::Orders(s) => s.update(msg, ctx),
-            ActiveScreen::OrderDetail(s) => s.update(msg, ctx),
-            ActiveScreen::Bom(s) => s.update(msg, ctx),
-            ActiveScreen::Inventory(s) => s.update(msg, ctx),
-            ActiveScreen::QcChecklist(s) => s.update(msg, ctx),
-            ActiveScreen::QcHistory(s) => s.update(msg, ctx),
-            ActiveScreen::Tasks(s) => s.update(msg, ctx),
-            ActiveScreen::Testing(s) => s.update(msg, ctx),
-            ActiveScreen::Packaging(s) => s.update(msg, ctx),
-            ActiveScreen::WorkInstructions(s) => s.update(msg, ctx),
-            ActiveScreen::ServicePartsCatalog(s) => s.update(msg, ctx),
-            ActiveScreen::ServiceCart(s) => s.update(msg, ctx),
-            ActiveScreen::MyServiceOrders(s) => s.update(msg, ctx),
-            ActiveScreen::ServiceQueue(s) => s.update(msg, ctx),
-            ActiveScreen::ServiceOrder(s) => s.update(msg, ctx),
-            ActiveScreen::OrderDesk(s) => s.update(msg, ctx),
-            ActiveScreen::PartsShortage(s) => s.update(msg, ctx),
-        }
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        self.screen().key_contexts()
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        match self {
-            ActiveScreen::Login(s) => s.view(frame, area, theme),
-            ActiveScreen::Home(s) => s.view(frame, area, theme),
-            ActiveScreen::Users(s) => s.view(frame, area, theme),
-            ActiveScreen::Password(s) => s.view(frame, area, theme),
-            ActiveScreen::Notifications(s) => s.view(frame, area, theme),
-            ActiveScreen::Wizard(s) => s.view(frame, area, theme),
-            ActiveScreen::Orders(s) => s.view(frame, area, theme),
-            ActiveScreen::OrderDetail(s) => s.view(frame, area, theme),
-            ActiveScreen::Bom(s) => s.view(frame, area, theme),
-            ActiveScreen::Inventory(s) => s.view(frame, area, theme),
-            ActiveScreen::QcChecklist(s) => s.view(frame, area, theme),
-            ActiveScreen::QcHistory(s) => s.view(frame, area, theme),
-            ActiveScreen::Tasks(s) => s.view(frame, area, theme),
-            ActiveScreen::Testing(s) => s.view(frame, area, theme),
-            ActiveScreen::Packaging(s) => s.view(frame, area, theme),
-            ActiveScreen::WorkInstructions(s) => s.view(frame, area, theme),
-            ActiveScreen::ServicePartsCatalog(s) => s.view(frame, area, theme),
-            ActiveScreen::ServiceCart(s) => s.view(frame, area, theme),
-            ActiveScreen::MyServiceOrders(s) => s.view(frame, area, theme),
-            ActiveScreen::ServiceQueue(s) => s.view(frame, area, theme),
-            ActiveScreen::ServiceOrder(s) => s.view(frame, area, theme),
-            ActiveScreen::OrderDesk(s) => s.view(frame, area, theme),
-            ActiveScreen::PartsShortage(s) => s.view(frame, area, theme),
-        }
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        self.screen_mut().update(msg, ctx)
     }
 
-    /// True when an open form holds typed input that quitting would lose.
-    pub fn has_unsaved_input(&self) -> bool {
-        match self {
-            ActiveScreen::Login(s) => s.has_unsaved_input(),
-            ActiveScreen::Home(_) | ActiveScreen::Notifications(_) => false,
-            ActiveScreen::Users(s) => s.has_unsaved_input(),
-            ActiveScreen::Password(s) => s.has_unsaved_input(),
-            ActiveScreen::Wizard(s) => s.has_unsaved_input(),
-            ActiveScreen::OrderDetail(s) => s.has_unsaved_input(),
-            ActiveScreen::Bom(s) => s.has_unsaved_input(),
-            ActiveScreen::Inventory(s) => s.has_unsaved_input(),
-            ActiveScreen::QcChecklist(s) => s.has_unsaved_input(),
-            ActiveScreen::QcHistory(s) => s.has_unsaved_input(),
-            ActiveScreen::Tasks(s) => s.has_unsaved_input(),
-            ActiveScreen::Testing(s) => s.has_unsaved_input(),
-            ActiveScreen::Packaging(s) => s.has_unsaved_input(),
-            ActiveScreen::WorkInstructions(s) => s.has_unsaved_input(),
-            ActiveScreen::ServicePartsCatalog(s) => s.has_unsaved_input(),
-            ActiveScreen::ServiceCart(s) => s.has_unsaved_input(),
-            ActiveScreen::MyServiceOrders(s) => s.has_unsaved_input(),
-            ActiveScreen::ServiceQueue(s) => s.has_unsaved_input(),
-            ActiveScreen::ServiceOrder(s) => s.has_unsaved_input(),
-            ActiveScreen::OrderDesk(s) => s.has_unsaved_input(),
-            ActiveScreen::PartsShortage(s) => s.has_unsaved_input(),
-            ActiveScreen::Orders(_) => false,
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.screen_mut().view(frame, area, theme)
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        self.screen().has_unsaved_input()
+    }
+}
+
+/// Hands a typed key or pasted text to the open form, if any; other messages are left alone.
+pub fn type_into(form: Option<&mut Form>, msg: &ScreenMsg) {
+    match (form, msg) {
+        (Some(form), ScreenMsg::Char(c)) => {
+            form.type_char(*c);
         }
+        (Some(form), ScreenMsg::Paste(text)) => {
+            form.paste(text);
+        }
+        _ => {}
     }
 }
 

@@ -5,6 +5,7 @@ use crate::domain::service_order::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -51,23 +52,12 @@ impl MyServiceOrdersScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "My service orders"
-    }
-
     pub fn orders(&self) -> &[ServiceOrderSummary] {
         &self.orders
     }
 
     pub fn detail(&self) -> Option<&ServiceOrderView> {
         self.detail.as_ref()
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.confirming {
-            return vec![KeyContext::Confirm];
-        }
-        vec![KeyContext::MyServiceOrders, KeyContext::List]
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -102,14 +92,6 @@ impl MyServiceOrdersScreen {
         let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id });
         self.detail_loading.wait(rid);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
@@ -205,7 +187,74 @@ impl MyServiceOrdersScreen {
         Command::None
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view_detail(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let lines_w = (area.width * 9 / 20).max(20).min(area.width);
+        let lines_area = Rect::new(area.x, area.y, lines_w, area.height);
+        let notes_area = Rect::new(area.x + lines_w, area.y, area.width - lines_w, area.height);
+        let Some(d) = &self.detail else {
+            frame.render_widget(panel("Lines", theme), lines_area);
+            frame.render_widget(panel("Notes", theme), notes_area);
+            if self.detail_loading.in_flight() {
+                let inner = inset(panel("", theme).inner(lines_area), 1);
+                frame.render_widget(
+                    Paragraph::new(Span::styled("Loading…", theme.muted)),
+                    Rect::new(inner.x, inner.y, inner.width, 1.min(inner.height)),
+                );
+            }
+            return;
+        };
+        let title = format!("Lines of {}", d.summary.number);
+        let block = panel(&title, theme);
+        let inner = inset(block.inner(lines_area), 1);
+        frame.render_widget(block, lines_area);
+        let w = usize::from(inner.width);
+        let mut text: Vec<Line> = d
+            .lines
+            .iter()
+            .map(|l| {
+                let name = l.name.as_deref().unwrap_or("");
+                Line::from(fit_text(
+                    &format!("{:>4} × {}  {}", l.quantity, l.part_id, name),
+                    w,
+                ))
+            })
+            .collect();
+        if text.is_empty() {
+            text.push(Line::from(Span::styled("No lines.", theme.muted)));
+        }
+        frame.render_widget(Paragraph::new(text), inner);
+        let block = panel("Notes", theme);
+        let inner = inset(block.inner(notes_area), 1);
+        frame.render_widget(block, notes_area);
+        let notes: Vec<Line> = match d.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+            Some(n) => n.lines().map(|l| Line::from(l.to_string())).collect(),
+            None => vec![Line::from(Span::styled("No notes.", theme.muted))],
+        };
+        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), inner);
+    }
+}
+
+impl Screen for MyServiceOrdersScreen {
+    fn title(&self) -> &'static str {
+        "My service orders"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.confirming {
+            return vec![KeyContext::Confirm];
+        }
+        vec![KeyContext::MyServiceOrders, KeyContext::List]
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 6 {
             return;
         }
@@ -296,56 +345,6 @@ impl MyServiceOrdersScreen {
             }
             confirm::render(frame, area, "Withdraw", &lines, &self.confirm_keys, theme);
         }
-    }
-
-    fn view_detail(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let lines_w = (area.width * 9 / 20).max(20).min(area.width);
-        let lines_area = Rect::new(area.x, area.y, lines_w, area.height);
-        let notes_area = Rect::new(area.x + lines_w, area.y, area.width - lines_w, area.height);
-        let Some(d) = &self.detail else {
-            frame.render_widget(panel("Lines", theme), lines_area);
-            frame.render_widget(panel("Notes", theme), notes_area);
-            if self.detail_loading.in_flight() {
-                let inner = inset(panel("", theme).inner(lines_area), 1);
-                frame.render_widget(
-                    Paragraph::new(Span::styled("Loading…", theme.muted)),
-                    Rect::new(inner.x, inner.y, inner.width, 1.min(inner.height)),
-                );
-            }
-            return;
-        };
-        let title = format!("Lines of {}", d.summary.number);
-        let block = panel(&title, theme);
-        let inner = inset(block.inner(lines_area), 1);
-        frame.render_widget(block, lines_area);
-        let w = usize::from(inner.width);
-        let mut text: Vec<Line> = d
-            .lines
-            .iter()
-            .map(|l| {
-                let name = l.name.as_deref().unwrap_or("");
-                Line::from(fit_text(
-                    &format!("{:>4} × {}  {}", l.quantity, l.part_id, name),
-                    w,
-                ))
-            })
-            .collect();
-        if text.is_empty() {
-            text.push(Line::from(Span::styled("No lines.", theme.muted)));
-        }
-        frame.render_widget(Paragraph::new(text), inner);
-        let block = panel("Notes", theme);
-        let inner = inset(block.inner(notes_area), 1);
-        frame.render_widget(block, notes_area);
-        let notes: Vec<Line> = match d.notes.as_deref().filter(|n| !n.trim().is_empty()) {
-            Some(n) => n.lines().map(|l| Line::from(l.to_string())).collect(),
-            None => vec![Line::from(Span::styled("No notes.", theme.muted))],
-        };
-        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), inner);
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        false
     }
 }
 

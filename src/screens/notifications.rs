@@ -4,6 +4,7 @@ use crate::domain::Role;
 use crate::domain::notification::{Notification, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -63,17 +64,12 @@ impl NotificationsScreen {
         i64::try_from(self.items.iter().filter(|n| !n.is_read).count()).unwrap_or(i64::MAX)
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        vec![KeyContext::Notifications, KeyContext::List]
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::Notifications { token });
-        self.loading.wait(id);
-        cmd
+        self.loading
+            .begin(ctx, Request::Notifications { token }, ())
     }
 
     fn mark(&mut self, ids: Vec<Uuid>, ctx: &mut Ctx) -> Command {
@@ -86,14 +82,6 @@ impl NotificationsScreen {
         });
         self.marking.push((id, ids));
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -189,8 +177,26 @@ impl NotificationsScreen {
         }
         Command::None
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for NotificationsScreen {
+    fn title(&self) -> &'static str {
+        "Notifications"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        vec![KeyContext::Notifications, KeyContext::List]
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let info_h = 1.min(area.height);
         let [list_area, info_area] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(info_h)]).areas(area);
@@ -301,13 +307,12 @@ mod tests {
     #[test]
     fn enter_marks_read_and_opens_the_related_build() {
         let mut h = Harness::new(Role::QcPerson);
-        let update = NotificationsScreen::update;
         let order = Uuid::from_u128(77);
         let (mut s, load) = h.open(NotificationsScreen::open);
         let list = vec![note(1, false, Some(order)), note(2, false, None)];
-        h.reply(&mut s, update, &load[0], Ok(Reply::Notifications(list)));
+        h.reply(&mut s, &load[0], Ok(Reply::Notifications(list)));
 
-        let (reqs, effects) = h.act(&mut s, update, Action::OpenNotification);
+        let (reqs, effects) = h.act(&mut s, Action::OpenNotification);
         assert!(matches!(
             &reqs[0].kind,
             Request::MarkNotificationsRead { ids, .. } if ids == &vec![Uuid::from_u128(1)]
@@ -316,9 +321,9 @@ mod tests {
         assert!(effects.contains(&Effect::Unread(1)));
 
         // Without a related build, Enter only marks the notification read.
-        let (_, effects) = h.act(&mut s, update, Action::Down);
+        let (_, effects) = h.act(&mut s, Action::Down);
         assert!(effects.is_empty());
-        let (reqs, effects) = h.act(&mut s, update, Action::OpenNotification);
+        let (reqs, effects) = h.act(&mut s, Action::OpenNotification);
         assert_eq!(reqs.len(), 1);
         assert!(effects.is_empty());
     }

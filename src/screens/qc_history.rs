@@ -5,6 +5,7 @@ use crate::domain::checklist::FormType;
 use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::qc_checklist::lines::{self, draw_detail, draw_list, form_label};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -81,10 +82,6 @@ impl QcHistoryScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "QC history"
-    }
-
     pub fn results(&self) -> &[QcResultSummary] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -103,31 +100,6 @@ impl QcHistoryScreen {
             Some(d) => Some(&d.summary),
             None => self.results().get(self.selected),
         }
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if let Some(d) = &self.certificate {
-            let mut stack = d.form.key_contexts();
-            stack.push(KeyContext::Dialog);
-            return stack;
-        }
-        let mut stack = Vec::new();
-        if self.current().is_some_and(has_certificate) {
-            stack.push(KeyContext::QcCertificateAction);
-        }
-        if self.detail.is_some() {
-            stack.extend([KeyContext::QcReadOnly, KeyContext::List]);
-        } else if self.results().is_empty() {
-            stack.push(KeyContext::QcHistory);
-        } else {
-            stack.extend([KeyContext::QcHistory, KeyContext::List]);
-        }
-        stack
-    }
-
-    /// A directory is quickly typed again; nothing here is worth a quit prompt.
-    pub fn has_unsaved_input(&self) -> bool {
-        false
     }
 
     fn request(&mut self, kind: Request, load: Load, ctx: &mut Ctx) -> Command {
@@ -149,26 +121,6 @@ impl QcHistoryScreen {
             Load::List,
             ctx,
         )
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(d) = &mut self.certificate {
-                    d.form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(d) = &mut self.certificate {
-                    d.form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -357,35 +309,6 @@ impl QcHistoryScreen {
             (_, Ok(_)) => {}
         }
         Command::None
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if area.height < 3 || area.width < 20 {
-            return;
-        }
-        if self.detail.is_some() {
-            self.draw_detail(frame, area, theme);
-        } else {
-            self.draw_list(frame, area, theme);
-        }
-        if let Some(d) = &mut self.certificate {
-            dim(frame, area, theme);
-            let inner = dialog(frame, centered(area, 84, 9), "Certificate PDF", theme);
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    "Where should the certificate be written?",
-                    theme.muted,
-                )),
-                rows(inner, 0, 1),
-            );
-            d.form.render(frame, rows(inner, 2, 2), theme);
-            let busy = self
-                .loads
-                .iter()
-                .any(|(_, l)| *l == Load::Certificate)
-                .then_some("… Writing the certificate");
-            request_status(frame, rows(inner, 5, 2), busy, d.error.as_deref(), theme);
-        }
     }
 
     fn message_line(&self, width: usize, theme: &Theme) -> Line<'static> {
@@ -596,6 +519,81 @@ impl QcHistoryScreen {
                     .unwrap_or(&empty),
                 theme,
             );
+        }
+    }
+}
+
+impl Screen for QcHistoryScreen {
+    fn title(&self) -> &'static str {
+        "QC history"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(d) = &self.certificate {
+            let mut stack = d.form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        let mut stack = Vec::new();
+        if self.current().is_some_and(has_certificate) {
+            stack.push(KeyContext::QcCertificateAction);
+        }
+        if self.detail.is_some() {
+            stack.extend([KeyContext::QcReadOnly, KeyContext::List]);
+        } else if self.results().is_empty() {
+            stack.push(KeyContext::QcHistory);
+        } else {
+            stack.extend([KeyContext::QcHistory, KeyContext::List]);
+        }
+        stack
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(d) = &mut self.certificate {
+                    d.form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(d) = &mut self.certificate {
+                    d.form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 3 || area.width < 20 {
+            return;
+        }
+        if self.detail.is_some() {
+            self.draw_detail(frame, area, theme);
+        } else {
+            self.draw_list(frame, area, theme);
+        }
+        if let Some(d) = &mut self.certificate {
+            dim(frame, area, theme);
+            let inner = dialog(frame, centered(area, 84, 9), "Certificate PDF", theme);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    "Where should the certificate be written?",
+                    theme.muted,
+                )),
+                rows(inner, 0, 1),
+            );
+            d.form.render(frame, rows(inner, 2, 2), theme);
+            let busy = self
+                .loads
+                .iter()
+                .any(|(_, l)| *l == Load::Certificate)
+                .then_some("… Writing the certificate");
+            request_status(frame, rows(inner, 5, 2), busy, d.error.as_deref(), theme);
         }
     }
 }

@@ -21,14 +21,5 @@ pub fn moves(action: Action) -> bool {
 /// Where Up, Down, PageUp, PageDown, First and Last move a selection at `cur` in a list of `n` rows;
 /// any other action leaves it where it is.
 pub fn moved(cur: usize, n: usize, action: Action) -> usize {
-    let last = n.saturating_sub(1);
-    match action {
-        Action::Up => cur.saturating_sub(1),
-        Action::Down => (cur + 1).min(last),
-        Action::PageUp => cur.saturating_sub(PAGE),
-        Action::PageDown => (cur + PAGE).min(last),
-        Action::First => 0,
-        Action::Last => last,
-        _ => cur,
-    }
+    crate::widgets::list_step(action, cur, n, PAGE).unwrap_or(cur)
 }

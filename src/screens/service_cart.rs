@@ -4,6 +4,7 @@ use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, MAX_NOTES, MAX_QUANTITY, quantity_message};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -65,10 +66,6 @@ impl ServiceCartScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Cart"
-    }
-
     pub fn cart(&self) -> &Cart {
         &self.cart
     }
@@ -77,47 +74,11 @@ impl ServiceCartScreen {
         self.error.as_deref()
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Quantity { form, .. } | Mode::Submit { form } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Browse => vec![KeyContext::ServiceCart, KeyContext::List],
-        }
-    }
-
     fn selected_id(&self) -> Option<String> {
         self.table
             .selected()
             .and_then(|i| self.cart.lines.get(i))
             .map(|l| l.part_id.clone())
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
-                    && !self.submitting.in_flight()
-                {
-                    form.clear_errors();
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
-                    && !self.submitting.in_flight()
-                {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
@@ -286,7 +247,87 @@ impl ServiceCartScreen {
             .unwrap_or_default()
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let busy = self
+            .submitting
+            .in_flight()
+            .then_some("… Submitting, please wait");
+        let error = self.error.clone();
+        let lines = self.cart.lines.len();
+        let pieces: i32 = self.cart.lines.iter().map(|l| l.quantity).sum();
+        match &mut self.mode {
+            Mode::Browse => {}
+            Mode::Quantity { part_id, form } => {
+                dim(frame, area, theme);
+                let inner = dialog(frame, centered(area, 64, 8), "Quantity", theme);
+                frame.render_widget(
+                    Paragraph::new(fit_text(part_id, usize::from(inner.width))),
+                    row(inner, 1),
+                );
+                form.render(frame, rows(inner, 3, form.height()), theme);
+            }
+            Mode::Submit { form } => {
+                dim(frame, area, theme);
+                let inner = dialog(frame, centered(area, 84, 11), "Submit service order", theme);
+                frame.render_widget(
+                    Paragraph::new(format!(
+                        "{lines} line(s), {pieces} piece(s) go to procurement for approval."
+                    )),
+                    row(inner, 1),
+                );
+                form.render(frame, rows(inner, 3, form.height()), theme);
+                request_status(frame, rows(inner, 6, 2), busy, error.as_deref(), theme);
+            }
+        }
+    }
+}
+
+impl Screen for ServiceCartScreen {
+    fn title(&self) -> &'static str {
+        "Cart"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Quantity { form, .. } | Mode::Submit { form } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Browse => vec![KeyContext::ServiceCart, KeyContext::List],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        matches!(&self.mode, Mode::Submit { form } if form.has_input())
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Char(c) => {
+                if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
+                    && !self.submitting.in_flight()
+                {
+                    form.clear_errors();
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
+                    && !self.submitting.in_flight()
+                {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 3 {
             return;
         }
@@ -346,43 +387,5 @@ impl ServiceCartScreen {
             Rect::new(area.x, area.y + area.height - 1, area.width, 1),
         );
         self.view_dialog(frame, area, theme);
-    }
-
-    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let busy = self
-            .submitting
-            .in_flight()
-            .then_some("… Submitting, please wait");
-        let error = self.error.clone();
-        let lines = self.cart.lines.len();
-        let pieces: i32 = self.cart.lines.iter().map(|l| l.quantity).sum();
-        match &mut self.mode {
-            Mode::Browse => {}
-            Mode::Quantity { part_id, form } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 64, 8), "Quantity", theme);
-                frame.render_widget(
-                    Paragraph::new(fit_text(part_id, usize::from(inner.width))),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, form.height()), theme);
-            }
-            Mode::Submit { form } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 84, 11), "Submit service order", theme);
-                frame.render_widget(
-                    Paragraph::new(format!(
-                        "{lines} line(s), {pieces} piece(s) go to procurement for approval."
-                    )),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, form.height()), theme);
-                request_status(frame, rows(inner, 6, 2), busy, error.as_deref(), theme);
-            }
-        }
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        matches!(&self.mode, Mode::Submit { form } if form.has_input())
     }
 }

@@ -5,6 +5,7 @@
 use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -66,10 +67,6 @@ impl ServiceQueueScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Service orders"
-    }
-
     pub fn rows(&self) -> &[ServiceOrderSummary] {
         &self.rows
     }
@@ -82,37 +79,20 @@ impl ServiceQueueScreen {
         self.table.selected().and_then(|i| self.rows.get(i))
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        vec![KeyContext::ServiceQueue, KeyContext::List]
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        false
-    }
-
     /// Asks for the list under the current filter; a reply still on its way is superseded.
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::ServiceOrders {
-            token,
-            scope: ServiceOrderScope::Queue,
-            status: self.status,
-        });
-        self.loading.wait(id);
-        cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => {
-                self.on_reply(reply);
-                Command::None
-            }
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
-        }
+        self.loading.begin(
+            ctx,
+            Request::ServiceOrders {
+                token,
+                scope: ServiceOrderScope::Queue,
+                status: self.status,
+            },
+            (),
+        )
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -162,32 +142,6 @@ impl ServiceQueueScreen {
             Ok(_) => {}
             Err(e) => self.error = Some(e.user_message()),
         }
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if area.height < 4 || area.width < 20 {
-            return;
-        }
-        let [filter_area, table_area, info_area] = list_screen_rows(area);
-        let status = self.status.map_or("all", ServiceOrderStatus::code);
-        let filter = Line::from(vec![
-            Span::styled(" Status: ", theme.muted),
-            Span::styled(
-                status,
-                if self.status.is_some() {
-                    theme.focus
-                } else {
-                    theme.base
-                },
-            ),
-            Span::styled(
-                format!("   ({} changes the filter)", self.filter_key),
-                theme.muted,
-            ),
-        ]);
-        frame.render_widget(Paragraph::new(filter), filter_area);
-        self.view_table(frame, table_area, theme);
-        self.view_info(frame, info_area, theme);
     }
 
     fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -298,6 +252,53 @@ impl ServiceQueueScreen {
             Line::default()
         };
         crate::widgets::info_rows(frame, area, first, second);
+    }
+}
+
+impl Screen for ServiceQueueScreen {
+    fn title(&self) -> &'static str {
+        "Service orders"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        vec![KeyContext::ServiceQueue, KeyContext::List]
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => {
+                self.on_reply(reply);
+                Command::None
+            }
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 4 || area.width < 20 {
+            return;
+        }
+        let [filter_area, table_area, info_area] = list_screen_rows(area);
+        let status = self.status.map_or("all", ServiceOrderStatus::code);
+        let filter = Line::from(vec![
+            Span::styled(" Status: ", theme.muted),
+            Span::styled(
+                status,
+                if self.status.is_some() {
+                    theme.focus
+                } else {
+                    theme.base
+                },
+            ),
+            Span::styled(
+                format!("   ({} changes the filter)", self.filter_key),
+                theme.muted,
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(filter), filter_area);
+        self.view_table(frame, table_area, theme);
+        self.view_info(frame, info_area, theme);
     }
 }
 

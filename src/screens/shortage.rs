@@ -4,6 +4,7 @@ use crate::domain::bom_document::quantity_text;
 use crate::domain::desk::{Shortage, ShortageSort, sort_lines};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -57,10 +58,6 @@ impl ShortageScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Parts shortage"
-    }
-
     pub fn shortage(&self) -> Option<&Shortage> {
         self.shortage.as_deref()
     }
@@ -77,20 +74,6 @@ impl ShortageScreen {
         self.exporting.in_flight()
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if let Some(dialog) = &self.export {
-            let mut stack = dialog.form.key_contexts();
-            stack.push(KeyContext::Dialog);
-            return stack;
-        }
-        vec![KeyContext::Shortage, KeyContext::List]
-    }
-
-    /// A directory is quickly typed again.
-    pub fn has_unsaved_input(&self) -> bool {
-        false
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -98,32 +81,6 @@ impl ShortageScreen {
         let (rid, cmd) = ctx.request(Request::PartsShortage { token });
         self.loading.wait(rid);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
-                    field.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
-                    field.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) if self.export.is_some() => {
-                self.on_export_action(action, ctx)
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => {
-                self.on_reply(reply);
-                Command::None
-            }
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn line_count(&self) -> usize {
@@ -209,9 +166,8 @@ impl ShortageScreen {
                 let Some(token) = ctx.token() else {
                     return Command::None;
                 };
-                let (id, cmd) = ctx.request(Request::ExportShortage { token, dir });
-                self.exporting.wait(id);
-                cmd
+                self.exporting
+                    .begin(ctx, Request::ExportShortage { token, dir }, ())
             }
             other => {
                 dialog.form.handle(other);
@@ -258,17 +214,6 @@ impl ShortageScreen {
                 }
             }
         }
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        if area.height < 6 || area.width < 20 {
-            return;
-        }
-        let [header_area, table_area, info_area] = list_screen_rows(area);
-        self.view_header(frame, header_area, theme);
-        self.view_table(frame, table_area, theme);
-        self.view_info(frame, info_area, theme);
-        self.view_dialog(frame, area, theme);
     }
 
     fn view_header(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -414,5 +359,57 @@ impl ShortageScreen {
             dialog_state.error.as_deref(),
             theme,
         );
+    }
+}
+
+impl Screen for ShortageScreen {
+    fn title(&self) -> &'static str {
+        "Parts shortage"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(dialog) = &self.export {
+            let mut stack = dialog.form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        vec![KeyContext::Shortage, KeyContext::List]
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
+                    field.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
+                    field.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) if self.export.is_some() => {
+                self.on_export_action(action, ctx)
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => {
+                self.on_reply(reply);
+                Command::None
+            }
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if area.height < 6 || area.width < 20 {
+            return;
+        }
+        let [header_area, table_area, info_area] = list_screen_rows(area);
+        self.view_header(frame, header_area, theme);
+        self.view_table(frame, table_area, theme);
+        self.view_info(frame, info_area, theme);
+        self.view_dialog(frame, area, theme);
     }
 }

@@ -1,13 +1,11 @@
 //! What the screens' unit tests share: a signed-in session for a role, a [`Harness`] that drives a
 //! screen's `update` (keys, replies) and collects the requests and effects it issues, and fixtures.
 //!
-//! Screens have no common trait, so the harness is handed the screen's `update` as a function:
-//!
 //! ```ignore
 //! let mut h = Harness::new(Role::Assembler);
-//! let (mut s, reqs) = h.open(|ctx| OrdersScreen::open(ctx));
-//! let (reqs, effects) = h.act(&mut s, OrdersScreen::update, Action::Down);
-//! h.reply(&mut s, OrdersScreen::update, &reqs[0], Ok(Reply::Done));
+//! let (mut s, reqs) = h.open(|ctx| OrderQueueScreen::open(ctx));
+//! let (reqs, effects) = h.act(&mut s, Action::Down);
+//! h.reply(&mut s, &reqs[0], Ok(Reply::Done));
 //! ```
 
 use crate::db::DbError;
@@ -16,7 +14,7 @@ use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Reply};
-use crate::screens::{Ctx, Effect, IdGen, ScreenMsg};
+use crate::screens::{Ctx, Effect, IdGen, Screen, ScreenMsg};
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -46,9 +44,6 @@ pub(crate) fn requests(cmd: Command) -> Vec<DbRequest> {
         Command::None | Command::Quit => Vec::new(),
     }
 }
-
-/// A screen's `update`, e.g. `OrdersScreen::update`.
-pub(crate) type Update<S> = fn(&mut S, ScreenMsg, &mut Ctx) -> Command;
 
 /// What one step issued: the database requests and the effects for the shell.
 pub(crate) type Issued = (Vec<DbRequest>, Vec<Effect>);
@@ -84,23 +79,22 @@ impl Harness {
     }
 
     /// Sends `msg` to the screen.
-    pub fn send<S>(&mut self, s: &mut S, update: Update<S>, msg: ScreenMsg) -> Issued {
-        self.run(|ctx| update(s, msg, ctx))
+    pub fn send<S: Screen>(&mut self, s: &mut S, msg: ScreenMsg) -> Issued {
+        self.run(|ctx| s.update(msg, ctx))
     }
 
     /// Presses the key bound to `action`.
-    pub fn act<S>(&mut self, s: &mut S, update: Update<S>, action: Action) -> Issued {
-        self.send(s, update, ScreenMsg::Action(action))
+    pub fn act<S: Screen>(&mut self, s: &mut S, action: Action) -> Issued {
+        self.send(s, ScreenMsg::Action(action))
     }
 
     /// Answers `req` with `result`.
-    pub fn reply<S>(
+    pub fn reply<S: Screen>(
         &mut self,
         s: &mut S,
-        update: Update<S>,
         req: &DbRequest,
         result: Result<Reply, DbError>,
     ) -> Issued {
-        self.send(s, update, ScreenMsg::Db(DbReply { id: req.id, result }))
+        self.send(s, ScreenMsg::Db(DbReply { id: req.id, result }))
     }
 }

@@ -251,6 +251,49 @@ pub fn scrolled_panel(
     frame.render_widget(Paragraph::new(body).scroll((scroll.offset, 0)), body_area);
 }
 
+/// One record's page (a build, a service order): a panel titled `title`, marked while `refreshing`;
+/// `lines` gets the text width and gives the top and body lines; `notice` goes under the top lines.
+#[allow(clippy::too_many_arguments)] // the parts of one page; a struct would only rename them
+pub fn record_page<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    refreshing: bool,
+    notice: Option<&str>,
+    scroll: &mut Scroll,
+    theme: &Theme,
+    lines: impl FnOnce(usize) -> (Vec<Line<'a>>, Vec<Line<'a>>),
+) {
+    let title = if refreshing {
+        format!("{title} (refreshing…)")
+    } else {
+        title.to_string()
+    };
+    let block = panel(&title, theme);
+    let inner = inset(block.inner(area), 1);
+    let width = usize::from(inner.width);
+    let (mut top, body) = lines(width);
+    if let Some(text) = notice {
+        top.extend(error_lines(text, width, theme));
+    }
+    scrolled_panel(frame, area, block, inner, top, body, scroll, theme);
+}
+
+/// A record's page before the record came: the panel titled `title`, and `loading` or the load error.
+pub fn loading_page(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    load_error: Option<&str>,
+    loading: &str,
+    theme: &Theme,
+) {
+    let block = panel(title, theme);
+    let inner = inset(block.inner(area), 1);
+    frame.render_widget(block, area);
+    draw_loading(frame, inner, load_error, loading, theme);
+}
+
 /// One row of `area`, or an empty rect when `area` has fewer rows.
 pub fn row(area: Rect, offset: u16) -> Rect {
     if offset >= area.height {

@@ -6,7 +6,7 @@ use crate::harness::{
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::msg::{Command, DbReply, HeartbeatInfo, Msg, Reply, Request, RequestId};
-use cleanstation::screens::ActiveScreen;
+use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode};
 use std::time::Duration;
@@ -54,7 +54,7 @@ fn login_reaches_home_or_the_forced_password_change() {
     user.must_change_password = true;
     let mut d = driver();
     d.login(user);
-    assert!(matches!(d.app.screen(), ActiveScreen::Password(p) if p.is_forced()));
+    assert!(matches!(d.app.screen(), ActiveScreen::ChangePassword(p) if p.is_forced()));
     // Esc on the forced change logs out.
     let cmd = d.key(KeyCode::Esc);
     assert!(

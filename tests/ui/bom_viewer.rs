@@ -156,7 +156,7 @@ fn viewer_unanswered(theme: Theme) -> Driver {
     let role = Role::ProcurementSpecialist;
     let mut d = open_build_via_notification(theme, role, vec![review], order_detail());
     d.key(KeyCode::Char('v'));
-    assert!(matches!(d.app.screen(), ActiveScreen::Bom(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::BomViewer(_)));
     d
 }
 

@@ -15,7 +15,9 @@ use cleanstation::domain::user::UserSummary;
 use cleanstation::keymap::Keymap;
 use cleanstation::msg::{Command, DbReply, DbRequest, HeartbeatInfo, Msg, Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
-use cleanstation::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg, home_entries};
+use cleanstation::screens::{
+    ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg, home_entries,
+};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -459,11 +461,6 @@ impl Driver {
             }
         }
     }
-}
-
-/// A screen that a [`ScreenDriver`] drives on its own.
-pub trait Screen {
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command;
 }
 
 /// Drives one screen without the App, as the shell would: a session of the fixture user of a role and

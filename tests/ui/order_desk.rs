@@ -9,7 +9,7 @@ use cleanstation::domain::desk::{DeskRow, Shortage, ShortageBuild, ShortageLine,
 use cleanstation::domain::order::{OrderRow, OrderStatus};
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{Reply, Request};
-use cleanstation::screens::ActiveScreen;
+use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use rust_decimal::Decimal;
@@ -422,14 +422,14 @@ fn enter_opens_the_build_and_p_the_shortage() {
     );
     // Esc returns to the desk, also after a look at the BOM in between.
     d.key(KeyCode::Char('v'));
-    assert!(matches!(d.app.screen(), ActiveScreen::Bom(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::BomViewer(_)));
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::OrderDesk(_)));
     let mut d = desk();
     d.key(KeyCode::Char('p'));
-    assert!(matches!(d.app.screen(), ActiveScreen::PartsShortage(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::Shortage(_)));
     assert!(
         d.take(|r| matches!(r, Request::PartsShortage { .. }))
             .is_some()
@@ -458,7 +458,7 @@ fn shortage_screen() -> Driver {
 
 fn shown_ids(d: &Driver) -> Vec<String> {
     match d.app.screen() {
-        ActiveScreen::PartsShortage(s) => s
+        ActiveScreen::Shortage(s) => s
             .shortage()
             .expect("loaded")
             .lines
@@ -494,7 +494,7 @@ fn sorting_cycles_id_name_quantity_and_reverses() {
         "ties by part id"
     );
     match d.app.screen() {
-        ActiveScreen::PartsShortage(s) => {
+        ActiveScreen::Shortage(s) => {
             assert_eq!(s.sort_key(), (ShortageSort::Quantity, true));
         }
         _ => panic!("not on the shortage"),

@@ -603,7 +603,7 @@ fn queue_as(role: Role, theme: Theme) -> Driver {
     assert!(matches!(d.app.screen(), ActiveScreen::Notifications(_)));
     d.key(KeyCode::Esc);
     d.open_home_entry("Orders");
-    assert!(matches!(d.app.screen(), ActiveScreen::Orders(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderQueue(_)));
     d
 }
 

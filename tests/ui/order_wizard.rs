@@ -3,7 +3,7 @@
 //! The home menu does not offer New order yet, so the wizard screen is driven directly, inside the same
 //! frame the shell draws (header, message line, status bar, key bar from the keymap). Keys go through the
 //! real keymap; replies are faked.
-use crate::harness::{Driver, Screen, ScreenDriver, init, text_with_styles, user_for};
+use crate::harness::{Driver, ScreenDriver, init, text_with_styles, user_for};
 use chrono::NaiveDate;
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
@@ -16,8 +16,8 @@ use cleanstation::domain::order::{
 use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::keymap::{Action, KeyChord, KeyContext};
 use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
-use cleanstation::screens::wizard::WizardScreen;
-use cleanstation::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use cleanstation::screens::order_wizard::OrderWizardScreen;
+use cleanstation::screens::{Ctx, Effect, Screen, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
 use cleanstation::widgets::key_bar;
 use cleanstation::widgets::status_bar::{self, DbStatus, StatusInfo};
@@ -67,20 +67,14 @@ fn accessories() -> Vec<AccessoryItem> {
         .collect()
 }
 
-/// Drives a `WizardScreen` the way the shell does and draws it in the shell's frame.
-type Harness = ScreenDriver<WizardScreen>;
+/// Drives a `OrderWizardScreen` the way the shell does and draws it in the shell's frame.
+type Harness = ScreenDriver<OrderWizardScreen>;
 
-impl Screen for WizardScreen {
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        WizardScreen::update(self, msg, ctx)
-    }
-}
-
-impl ScreenDriver<WizardScreen> {
+impl ScreenDriver<OrderWizardScreen> {
     fn start(
         theme: Theme,
         role: Role,
-        open: impl FnOnce(&mut Ctx) -> (WizardScreen, Command),
+        open: impl FnOnce(&mut Ctx) -> (OrderWizardScreen, Command),
     ) -> Harness {
         let mut h = Harness::open(role, open);
         h.theme = theme;
@@ -88,7 +82,7 @@ impl ScreenDriver<WizardScreen> {
     }
 
     fn new_order(theme: Theme) -> Harness {
-        Harness::start(theme, Role::ProductionCoordinator, WizardScreen::open)
+        Harness::start(theme, Role::ProductionCoordinator, OrderWizardScreen::open)
     }
 
     /// Opened with the context answered.
@@ -925,7 +919,7 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
 fn edit(status: OrderStatus) -> Harness {
     let id = Uuid::from_u128(0x1001);
     let mut h = Harness::start(ansi(), Role::ProductionCoordinator, |ctx| {
-        WizardScreen::edit(id, ctx)
+        OrderWizardScreen::edit(id, ctx)
     });
     h.answer(
         |r| matches!(r, Request::WizardContext { .. }),
@@ -979,7 +973,7 @@ fn edit_build() {
 
 #[test]
 fn other_roles() {
-    let mut h = Harness::start(ansi(), Role::Assembler, WizardScreen::open);
+    let mut h = Harness::start(ansi(), Role::Assembler, OrderWizardScreen::open);
     assert!(h.sent.is_empty());
     snap(
         "role_refused",

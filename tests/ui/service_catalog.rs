@@ -11,7 +11,7 @@ use cleanstation::domain::service_order::{
 };
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
-use cleanstation::screens::ActiveScreen;
+use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use uuid::Uuid;
@@ -37,17 +37,14 @@ fn catalog() -> Driver {
     let mut d = Driver::new(init(Theme::ansi()));
     d.login(user_for(Role::ServiceDepartment));
     d.open_home_entry("Service parts");
-    assert!(matches!(
-        d.app.screen(),
-        ActiveScreen::ServicePartsCatalog(_)
-    ));
+    assert!(matches!(d.app.screen(), ActiveScreen::ServiceCatalog(_)));
     answer_inventory(&mut d);
     d
 }
 
 fn selected_id(d: &Driver) -> String {
     match d.app.screen() {
-        ActiveScreen::ServicePartsCatalog(s) => s.selected_id().unwrap_or("").to_string(),
+        ActiveScreen::ServiceCatalog(s) => s.selected_id().unwrap_or("").to_string(),
         _ => panic!("not on the catalogue"),
     }
 }
@@ -146,10 +143,7 @@ fn catalogue_search_by_name() {
     );
     // Esc clears the search before it leaves the screen.
     d.key(KeyCode::Esc);
-    assert!(matches!(
-        d.app.screen(),
-        ActiveScreen::ServicePartsCatalog(_)
-    ));
+    assert!(matches!(d.app.screen(), ActiveScreen::ServiceCatalog(_)));
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
 }

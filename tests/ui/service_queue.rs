@@ -14,8 +14,8 @@ use cleanstation::domain::service_order::{
 };
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{DbRequest, Reply, Request};
-use cleanstation::screens::ActiveScreen;
 use cleanstation::screens::service_order::{AT_LEAST_ONE, REASON_REQUIRED, ServiceOrderScreen};
+use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use uuid::Uuid;

@@ -77,7 +77,7 @@ fn at_build_then_w(role: Role) -> Driver {
         open_build_via_notification(Theme::ansi(), role, vec![assignment()], order_detail());
     d.key(KeyCode::Char('w'));
     assert!(
-        matches!(d.app.screen(), ActiveScreen::Tasks(_)),
+        matches!(d.app.screen(), ActiveScreen::TaskRunner(_)),
         "w opens the task runner"
     );
     d
@@ -472,7 +472,7 @@ fn runner(role: Role, view: TaskListView) -> Driver {
 
 fn screen(d: &Driver) -> &TaskRunnerScreen {
     match d.app.screen() {
-        ActiveScreen::Tasks(s) => s,
+        ActiveScreen::TaskRunner(s) => s,
         _ => panic!("not on the task runner"),
     }
 }
@@ -717,11 +717,11 @@ fn note_is_sent_trimmed_and_blank_refused() {
 fn testing_opens_only_when_every_task_is_done() {
     let mut d = assembler(16);
     d.key(KeyCode::Char('t'));
-    assert!(matches!(d.app.screen(), ActiveScreen::Tasks(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::TaskRunner(_)));
     assert_eq!(notice(&d), "2 task(s) still open");
     let mut d = assembler(18);
     d.key(KeyCode::Char('t'));
-    assert!(matches!(d.app.screen(), ActiveScreen::Testing(_)));
+    assert!(matches!(d.app.screen(), ActiveScreen::TestingForm(_)));
 }
 
 #[test]

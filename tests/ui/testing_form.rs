@@ -3,9 +3,7 @@
 //! The form holds the shipped "End-of-Line Testing" items as the database layer makes them, with the
 //! lines that apply to a two-basin T2-B2 build (an E-Sink and an E-Drain basin, height-adjustable legs),
 //! so the goldens show the real wording, units and ranges.
-use crate::harness::{
-    Screen, ScreenDriver, at, item_def, t2_b2_build, template_items, text_with_styles,
-};
+use crate::harness::{ScreenDriver, at, item_def, t2_b2_build, template_items, text_with_styles};
 use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::CheckType;
@@ -16,10 +14,10 @@ use cleanstation::domain::floor::{
 use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderRow, OrderStatus};
 use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
 use cleanstation::keymap::KeyContext;
-use cleanstation::msg::{Command, Reply, Request};
+use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::qc_checklist::SaveStatus;
-use cleanstation::screens::testing_form::{Dialog, TestingScreen};
-use cleanstation::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use cleanstation::screens::testing_form::{Dialog, TestingFormScreen};
+use cleanstation::screens::{Effect, Screen, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
 use cleanstation::widgets::key_bar;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -122,17 +120,11 @@ fn failed_form() -> TestingFormSummary {
 }
 
 /// The screen with a scripted session: keys go through the real keymap.
-type Harness = ScreenDriver<TestingScreen>;
+type Harness = ScreenDriver<TestingFormScreen>;
 
-impl Screen for TestingScreen {
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        TestingScreen::update(self, msg, ctx)
-    }
-}
-
-impl ScreenDriver<TestingScreen> {
+impl ScreenDriver<TestingFormScreen> {
     fn new(role: Role, form: TestingFormView) -> Harness {
-        let mut h = Harness::open(role, |ctx| TestingScreen::open(ORDER, ctx));
+        let mut h = Harness::open(role, |ctx| TestingFormScreen::open(ORDER, ctx));
         let load = h
             .take(|r| matches!(r, Request::TestingForm { order_id, .. } if *order_id == ORDER))
             .expect("opening loads the form");

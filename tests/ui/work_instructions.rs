@@ -6,7 +6,7 @@ use cleanstation::domain::Role;
 use cleanstation::domain::instructions::{InstructionCatalog, InstructionRow, ToolRow};
 use cleanstation::domain::tasks::StepView;
 use cleanstation::msg::{Reply, Request};
-use cleanstation::screens::home_entries;
+use cleanstation::screens::{Screen, home_entries};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use uuid::Uuid;

@@ -17,6 +17,7 @@ use crate::domain::bom_diff::BomDiff;
 use crate::domain::bom_document::{BomDocument, BomVersionList, FlatLine, StoredItem};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -163,10 +164,6 @@ impl BomViewerScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "BOM"
-    }
-
     pub fn view_shown(&self) -> View {
         self.view
     }
@@ -200,35 +197,6 @@ impl BomViewerScreen {
         self.loads
             .values()
             .any(|l| matches!(l, Load::Versions | Load::Document { .. }))
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if let Some(dialog) = &self.export {
-            let mut stack = dialog.form.key_contexts();
-            stack.push(KeyContext::Dialog);
-            return stack;
-        }
-        if self.search.input.is_some() {
-            return vec![KeyContext::TextInput, KeyContext::SearchField];
-        }
-        if self.diff.is_some() {
-            return vec![KeyContext::List, KeyContext::BomViewer];
-        }
-        let inner = match self.view {
-            View::Tree if self.document().is_some() => Some(KeyContext::BomTree),
-            View::Totals if self.document().is_some() => Some(KeyContext::BomTotals),
-            View::Versions if self.version_count() > 0 => Some(KeyContext::BomVersions),
-            _ => None,
-        };
-        match inner {
-            Some(c) => vec![c, KeyContext::List, KeyContext::BomViewer],
-            None => vec![KeyContext::BomViewer],
-        }
-    }
-
-    /// Nothing here is worth a quit prompt: a search text or an export directory is quickly typed again.
-    pub fn has_unsaved_input(&self) -> bool {
-        false
     }
 
     fn version_count(&self) -> usize {
@@ -270,22 +238,6 @@ impl BomViewerScreen {
         // A refreshed version may differ; documents are read again when needed.
         self.docs.retain(|id, _| Some(*id) == self.shown);
         versions.and(doc)
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.type_text(|f| f.type_char(c));
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.type_text(|f| f.paste(&text));
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn type_text(&mut self, f: impl FnOnce(&mut FormField) -> bool) {
@@ -564,8 +516,54 @@ impl BomViewerScreen {
         self.sort_totals();
         self.search.no_match = false;
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for BomViewerScreen {
+    fn title(&self) -> &'static str {
+        "BOM"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(dialog) = &self.export {
+            let mut stack = dialog.form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        if self.search.input.is_some() {
+            return vec![KeyContext::TextInput, KeyContext::SearchField];
+        }
+        if self.diff.is_some() {
+            return vec![KeyContext::List, KeyContext::BomViewer];
+        }
+        let inner = match self.view {
+            View::Tree if self.document().is_some() => Some(KeyContext::BomTree),
+            View::Totals if self.document().is_some() => Some(KeyContext::BomTotals),
+            View::Versions if self.version_count() > 0 => Some(KeyContext::BomVersions),
+            _ => None,
+        };
+        match inner {
+            Some(c) => vec![c, KeyContext::List, KeyContext::BomViewer],
+            None => vec![KeyContext::BomViewer],
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.type_text(|f| f.type_char(c));
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.type_text(|f| f.paste(&text));
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }
 }

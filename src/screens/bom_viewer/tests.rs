@@ -99,14 +99,14 @@ fn loaded(h: &mut Harness) -> BomViewerScreen {
             Request::BomVersions { .. } => Ok(Reply::BomVersions(Box::new(versions()))),
             _ => Ok(Reply::BomDocument(Box::new(doc(2, true)))),
         };
-        h.reply(&mut s, BomViewerScreen::update, &r, result);
+        h.reply(&mut s, &r, result);
     }
     s
 }
 
 fn type_str(h: &mut Harness, s: &mut BomViewerScreen, text: &str) {
     for c in text.chars() {
-        h.send(s, BomViewerScreen::update, ScreenMsg::Char(c));
+        h.send(s, ScreenMsg::Char(c));
     }
 }
 
@@ -135,18 +135,16 @@ fn opening_asks_for_the_versions_and_the_current_document() {
 fn a_stale_reply_after_refresh_is_dropped() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let (mut s, first) = open(&mut h);
-    let (again, _) = h.act(&mut s, BomViewerScreen::update, Action::Refresh);
+    let (again, _) = h.act(&mut s, Action::Refresh);
     assert_eq!(again.len(), 2);
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &first[1],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
     assert!(s.document().is_none(), "the first load's reply is stale");
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &again[1],
         Ok(Reply::BomDocument(Box::new(doc(2, true)))),
     );
@@ -157,23 +155,13 @@ fn a_stale_reply_after_refresh_is_dropped() {
 fn no_bom_and_refusals_are_shown_and_back_leaves() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let (mut s, reqs) = open(&mut h);
-    h.reply(
-        &mut s,
-        BomViewerScreen::update,
-        &reqs[1],
-        Err(DbError::NoBom),
-    );
+    h.reply(&mut s, &reqs[1], Err(DbError::NoBom));
     assert!(s.no_bom);
     assert!(s.error().is_none());
     let (mut s, reqs) = open(&mut h);
-    h.reply(
-        &mut s,
-        BomViewerScreen::update,
-        &reqs[1],
-        Err(DbError::Unavailable("down".into())),
-    );
+    h.reply(&mut s, &reqs[1], Err(DbError::Unavailable("down".into())));
     assert!(s.error().is_some_and(|e| e.contains("not reachable")));
-    let (_, effects) = h.act(&mut s, BomViewerScreen::update, Action::Back);
+    let (_, effects) = h.act(&mut s, Action::Back);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::OrderDetail(ORDER))]
@@ -189,13 +177,13 @@ fn the_tree_starts_collapsed_and_expands() {
         s.key_contexts(),
         vec![KeyContext::BomTree, KeyContext::List, KeyContext::BomViewer]
     );
-    h.act(&mut s, BomViewerScreen::update, Action::ToggleNode);
+    h.act(&mut s, Action::ToggleNode);
     assert_eq!(s.tree().visible(), vec![0, 1, 2, 3]);
-    h.act(&mut s, BomViewerScreen::update, Action::ExpandAll);
+    h.act(&mut s, Action::ExpandAll);
     assert_eq!(s.tree().visible().len(), 6);
-    h.act(&mut s, BomViewerScreen::update, Action::Last);
+    h.act(&mut s, Action::Last);
     assert_eq!(selected_id(&s).as_deref(), Some("P-2"));
-    h.act(&mut s, BomViewerScreen::update, Action::CollapseAll);
+    h.act(&mut s, Action::CollapseAll);
     assert_eq!(s.tree().visible(), vec![0, 3]);
     assert_eq!(selected_id(&s).as_deref(), Some("ASM-B"));
 }
@@ -204,38 +192,38 @@ fn the_tree_starts_collapsed_and_expands() {
 fn search_jumps_to_matches_by_id_or_name() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::Search);
+    h.act(&mut s, Action::Search);
     assert_eq!(
         s.key_contexts(),
         vec![KeyContext::TextInput, KeyContext::SearchField]
     );
     type_str(&mut h, &mut s, "DRAIN");
-    h.act(&mut s, BomViewerScreen::update, Action::Search);
+    h.act(&mut s, Action::Search);
     // The box closes on a hit and the match's ancestors open.
     assert!(s.search.input.is_none());
     assert_eq!(s.tree().selected(), Some(2));
     assert!(s.tree().visible().contains(&2));
     assert_eq!(s.match_position(), (Some(1), 2));
-    h.act(&mut s, BomViewerScreen::update, Action::NextMatch);
+    h.act(&mut s, Action::NextMatch);
     assert_eq!(s.tree().selected(), Some(5));
     assert_eq!(s.match_position(), (Some(2), 2));
-    h.act(&mut s, BomViewerScreen::update, Action::NextMatch);
+    h.act(&mut s, Action::NextMatch);
     assert_eq!(s.tree().selected(), Some(2), "wraps around");
-    h.act(&mut s, BomViewerScreen::update, Action::PrevMatch);
+    h.act(&mut s, Action::PrevMatch);
     assert_eq!(s.tree().selected(), Some(5));
     assert!(s.is_match(5) && !s.is_match(4));
 
     // A miss keeps the box open with its text and says so.
-    h.act(&mut s, BomViewerScreen::update, Action::Search);
-    h.act(&mut s, BomViewerScreen::update, Action::ClearField);
+    h.act(&mut s, Action::Search);
+    h.act(&mut s, Action::ClearField);
     type_str(&mut h, &mut s, "xyz");
-    h.act(&mut s, BomViewerScreen::update, Action::Search);
+    h.act(&mut s, Action::Search);
     assert!(s.search.no_match);
     assert_eq!(
         s.search.input.as_ref().map(FormField::value).as_deref(),
         Some("xyz")
     );
-    h.act(&mut s, BomViewerScreen::update, Action::ClearSearch);
+    h.act(&mut s, Action::ClearSearch);
     assert!(s.search.input.is_none() && s.search.query.is_empty());
     assert_eq!(s.match_position(), (None, 0));
 }
@@ -244,19 +232,19 @@ fn search_jumps_to_matches_by_id_or_name() {
 fn totals_sort_by_key_and_reverse() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::NextView);
+    h.act(&mut s, Action::NextView);
     assert_eq!(s.view_shown(), View::Totals);
     let ids = |s: &BomViewerScreen| -> Vec<String> {
         s.totals().iter().map(|l| l.item_id.clone()).collect()
     };
     assert_eq!(ids(&s), ["P-1", "P-2", "P-3"]);
-    h.act(&mut s, BomViewerScreen::update, Action::SortNext); // name
+    h.act(&mut s, Action::SortNext); // name
     assert_eq!(s.sort_key(), (TotalsSort::Name, false));
     assert_eq!(ids(&s), ["P-2", "P-1", "P-3"]);
-    h.act(&mut s, BomViewerScreen::update, Action::SortNext); // quantity, largest first
+    h.act(&mut s, Action::SortNext); // quantity, largest first
     assert_eq!(s.sort_key(), (TotalsSort::Quantity, true));
     assert_eq!(ids(&s), ["P-1", "P-3", "P-2"]);
-    h.act(&mut s, BomViewerScreen::update, Action::SortReverse);
+    h.act(&mut s, Action::SortReverse);
     assert_eq!(ids(&s), ["P-2", "P-3", "P-1"]);
     // P-2 sums its two places.
     assert_eq!(s.totals()[0].quantity, Decimal::from(3));
@@ -266,17 +254,16 @@ fn totals_sort_by_key_and_reverse() {
 fn versions_open_an_old_version_in_the_tree() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::PrevView);
+    h.act(&mut s, Action::PrevView);
     assert_eq!(s.view_shown(), View::Versions);
-    h.act(&mut s, BomViewerScreen::update, Action::Down);
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Open);
+    h.act(&mut s, Action::Down);
+    let (reqs, _) = h.act(&mut s, Action::Open);
     assert!(matches!(
         reqs[0].kind,
         Request::BomDocument { bom_id: Some(id), .. } if id == bom_id(1)
     ));
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
@@ -288,17 +275,16 @@ fn versions_open_an_old_version_in_the_tree() {
 fn diff_between_the_selected_and_the_current_version() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::PrevView);
+    h.act(&mut s, Action::PrevView);
     // The current version against itself: nothing to compare.
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
+    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
     assert!(reqs.is_empty() && s.diff().is_none());
     assert!(s.notice().is_some_and(|n| n.contains("Mark a version")));
-    h.act(&mut s, BomViewerScreen::update, Action::Down);
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
+    h.act(&mut s, Action::Down);
+    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
     assert_eq!(reqs.len(), 1, "only the missing version is read");
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
@@ -311,7 +297,7 @@ fn diff_between_the_selected_and_the_current_version() {
         s.key_contexts(),
         vec![KeyContext::List, KeyContext::BomViewer]
     );
-    let (_, effects) = h.act(&mut s, BomViewerScreen::update, Action::Back);
+    let (_, effects) = h.act(&mut s, Action::Back);
     assert!(effects.is_empty(), "Esc leaves the diff, not the screen");
     assert!(s.diff().is_none());
 }
@@ -320,14 +306,13 @@ fn diff_between_the_selected_and_the_current_version() {
 fn diff_between_a_marked_and_the_selected_version() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::PrevView);
-    h.act(&mut s, BomViewerScreen::update, Action::MarkVersion); // v2
+    h.act(&mut s, Action::PrevView);
+    h.act(&mut s, Action::MarkVersion); // v2
     assert_eq!(s.marked, Some(bom_id(2)));
-    h.act(&mut s, BomViewerScreen::update, Action::Down); // v1
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
+    h.act(&mut s, Action::Down); // v1
+    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::BomDocument(Box::new(doc(1, false)))),
     );
@@ -335,10 +320,10 @@ fn diff_between_a_marked_and_the_selected_version() {
         s.diff().map(|d| (d.old_version, d.new_version)),
         Some((1, 2))
     );
-    h.act(&mut s, BomViewerScreen::update, Action::NextView);
+    h.act(&mut s, Action::NextView);
     assert!(s.diff().is_none());
     // Cached now: a second diff needs no request.
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::ShowDiff);
+    let (reqs, _) = h.act(&mut s, Action::ShowDiff);
     assert!(reqs.is_empty());
     assert!(s.diff().is_some());
 }
@@ -347,20 +332,19 @@ fn diff_between_a_marked_and_the_selected_version() {
 fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
+    h.act(&mut s, Action::ExportBom);
     assert!(s.key_contexts().contains(&KeyContext::Dialog));
-    h.act(&mut s, BomViewerScreen::update, Action::NextChoice); // PDF
-    h.act(&mut s, BomViewerScreen::update, Action::NextField);
-    h.act(&mut s, BomViewerScreen::update, Action::ClearField);
+    h.act(&mut s, Action::NextChoice); // PDF
+    h.act(&mut s, Action::NextField);
+    h.act(&mut s, Action::ClearField);
     type_str(&mut h, &mut s, "/no/such/dir");
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
         Request::ExportBom { format: ExportFormat::Pdf, dir, .. } if dir == "/no/such/dir"
     ));
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &reqs[0],
         Err(DbError::Invalid("The directory does not exist".into())),
     );
@@ -371,10 +355,9 @@ fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
     );
     assert_eq!(dialog.form.value(DIRECTORY), "/no/such/dir");
 
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     h.reply(
         &mut s,
-        BomViewerScreen::update,
         &reqs[0],
         Ok(Reply::Exported(vec!["/tmp/PO_B_BOM_v2.pdf".into()])),
     );
@@ -386,18 +369,18 @@ fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
 fn the_dialog_offers_the_last_choice_again() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
-    h.act(&mut s, BomViewerScreen::update, Action::NextChoice);
-    h.act(&mut s, BomViewerScreen::update, Action::NextField);
+    h.act(&mut s, Action::ExportBom);
+    h.act(&mut s, Action::NextChoice);
+    h.act(&mut s, Action::NextField);
     type_str(&mut h, &mut s, "/srv/out");
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     let sent = reqs.first().and_then(|r| match &r.kind {
         Request::ExportBom { format, dir, .. } => Some((*format, dir.clone())),
         _ => None,
     });
     assert_eq!(sent, Some((ExportFormat::Pdf, "/srv/out".to_string())));
-    h.act(&mut s, BomViewerScreen::update, Action::Cancel);
-    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
+    h.act(&mut s, Action::Cancel);
+    h.act(&mut s, Action::ExportBom);
     let dialog = s.export.as_ref().expect("the dialog opens again");
     assert_eq!(dialog.form.value(DIRECTORY), "/srv/out");
     assert_eq!(
@@ -410,8 +393,8 @@ fn the_dialog_offers_the_last_choice_again() {
 fn an_empty_directory_is_sent_for_the_service_to_resolve() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let mut s = loaded(&mut h);
-    h.act(&mut s, BomViewerScreen::update, Action::ExportBom);
-    let (reqs, _) = h.act(&mut s, BomViewerScreen::update, Action::Submit);
+    h.act(&mut s, Action::ExportBom);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     let sent = reqs.first().and_then(|r| match &r.kind {
         Request::ExportBom { format, dir, .. } => Some((*format, dir.clone())),
         _ => None,

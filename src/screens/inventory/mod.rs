@@ -10,12 +10,15 @@ use crate::domain::Role;
 use crate::domain::inventory::{Browse, BuildUse, CatalogUse, Item};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::selection::{PAGE, moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
 use crate::widgets::toast::Toast;
 use crate::widgets::tree::TreeState;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use uuid::Uuid;
 
@@ -96,32 +99,6 @@ impl InventoryScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Inventory"
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.where_used.is_some() {
-            return vec![KeyContext::WhereUsedList, KeyContext::List];
-        }
-        if self.search.as_ref().is_some_and(|s| s.editing) {
-            return vec![
-                KeyContext::TextInput,
-                KeyContext::SearchField,
-                KeyContext::List,
-            ];
-        }
-        if self.search.is_some() {
-            return vec![KeyContext::InventoryResults, KeyContext::List];
-        }
-        vec![KeyContext::Inventory, KeyContext::List]
-    }
-
-    /// True when the screen holds typed input that leaving would lose.
-    pub fn has_unsaved_input(&self) -> bool {
-        false
-    }
-
     pub fn browse(&self) -> Option<&Browse> {
         self.browse.as_ref()
     }
@@ -147,35 +124,6 @@ impl InventoryScreen {
         self.loading = Some(id);
         self.error = None;
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Some(s) = &mut self.search
-                    && s.editing
-                    && s.field.type_char(c)
-                {
-                    self.run_search();
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(s) = &mut self.search
-                    && s.editing
-                    && s.field.paste(&text)
-                {
-                    self.run_search();
-                }
-                Command::None
-            }
-            ScreenMsg::Db(reply) => {
-                self.on_reply(reply);
-                Command::None
-            }
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn on_reply(&mut self, reply: DbReply) {
@@ -421,6 +369,62 @@ impl InventoryScreen {
             offset: 0,
         });
         cmd
+    }
+}
+
+impl Screen for InventoryScreen {
+    fn title(&self) -> &'static str {
+        "Inventory"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.where_used.is_some() {
+            return vec![KeyContext::WhereUsedList, KeyContext::List];
+        }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            return vec![
+                KeyContext::TextInput,
+                KeyContext::SearchField,
+                KeyContext::List,
+            ];
+        }
+        if self.search.is_some() {
+            return vec![KeyContext::InventoryResults, KeyContext::List];
+        }
+        vec![KeyContext::Inventory, KeyContext::List]
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Char(c) => {
+                if let Some(s) = &mut self.search
+                    && s.editing
+                    && s.field.type_char(c)
+                {
+                    self.run_search();
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(s) = &mut self.search
+                    && s.editing
+                    && s.field.paste(&text)
+                {
+                    self.run_search();
+                }
+                Command::None
+            }
+            ScreenMsg::Db(reply) => {
+                self.on_reply(reply);
+                Command::None
+            }
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

@@ -2,38 +2,10 @@ use super::*;
 use crate::domain::catalog::{AssemblyType, ComponentType, EntityStatus, PartType};
 use crate::domain::inventory::PartRecord;
 use crate::domain::inventory::{AssemblyRecord, CategoryRecord, Inventory, LinkRecord};
-use crate::domain::session::Session;
-use crate::domain::user::UserSummary;
 use crate::keymap::Keymap;
-use crate::msg::DbRequest;
 use crate::screens::IdGen;
+use crate::screens::testkit::{requests, session};
 use crate::widgets::wrap;
-use chrono::NaiveDateTime;
-
-fn session(role: Role) -> Session {
-    Session {
-        token: "t".into(),
-        user: UserSummary {
-            id: Uuid::nil(),
-            username: "u".into(),
-            full_name: "U".into(),
-            initials: "U".into(),
-            role,
-            is_active: true,
-            last_login_at: None,
-            must_change_password: false,
-        },
-        expires_at: NaiveDateTime::default(),
-    }
-}
-
-fn requests(cmd: Command) -> Vec<DbRequest> {
-    match cmd {
-        Command::Db(r) => vec![r],
-        Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-        Command::None | Command::Quit => Vec::new(),
-    }
-}
 
 fn inventory() -> Inventory {
     let part = |id: &str, name: &str| PartRecord {

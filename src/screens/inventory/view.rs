@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 impl InventoryScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 4 || area.width < 20 {
             return;
         }

@@ -14,9 +14,13 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Screen, type_into};
+use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use uuid::Uuid;
 
@@ -79,10 +83,6 @@ impl OrderDeskScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Order desk"
-    }
-
     pub fn rows(&self) -> &[DeskRow] {
         &self.rows
     }
@@ -99,50 +99,11 @@ impl OrderDeskScreen {
         !matches!(self.mode, Mode::Browse)
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::OrderDesk, KeyContext::List],
-            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
-            Mode::Move { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-        }
-    }
-
-    /// A typed note is worth a quit prompt.
-    pub fn has_unsaved_input(&self) -> bool {
-        matches!(&self.mode, Mode::Move { form, .. } if form.has_input())
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::OrderDesk { token });
-        self.loading.wait(id);
-        cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Mode::Move { form, .. } = &mut self.mode {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Move { form, .. } = &mut self.mode {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+        self.loading.begin(ctx, Request::OrderDesk { token }, ())
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -185,7 +146,7 @@ impl OrderDeskScreen {
                 self.notice = None;
                 return self.reload(ctx);
             }
-            Action::OpenShortage => ctx.emit(Effect::Navigate(ScreenId::PartsShortage)),
+            Action::OpenShortage => ctx.emit(Effect::Navigate(ScreenId::Shortage)),
             Action::Open => {
                 if let Some(r) = self.selected() {
                     ctx.emit(Effect::Navigate(ScreenId::OrderDetail(r.order.id)));
@@ -370,5 +331,46 @@ impl OrderDeskScreen {
             })
             .unwrap_or(0);
         self.table.select((!self.rows.is_empty()).then_some(index));
+    }
+}
+
+impl Screen for OrderDeskScreen {
+    fn title(&self) -> &'static str {
+        "Order desk"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::OrderDesk, KeyContext::List],
+            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
+            Mode::Move { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+        }
+    }
+
+    /// A typed note is worth a quit prompt.
+    fn has_unsaved_input(&self) -> bool {
+        matches!(&self.mode, Mode::Move { form, .. } if form.has_input())
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                if let Mode::Move { form, .. } = &mut self.mode {
+                    type_into(Some(form), &msg);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }

@@ -3,7 +3,7 @@
 use super::{Mode, OrderDeskScreen};
 use crate::domain::desk::DeskRow;
 use crate::domain::order::OrderStatus;
-use crate::screens::orders::due_marker;
+use crate::screens::order_queue::due_marker;
 use crate::theme::Theme;
 use crate::widgets::empty_table_row;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, request_status, row, rows};
@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row};
 
 impl OrderDeskScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 5 || area.width < 20 {
             return;
         }

@@ -19,9 +19,13 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Screen, type_into};
+use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use uuid::Uuid;
 
 fn role_plural(role: Role) -> &'static str {
@@ -135,10 +139,6 @@ impl OrderDetailScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Build detail"
-    }
-
     pub fn detail(&self) -> Option<&OrderDetail> {
         self.detail.as_deref()
     }
@@ -146,16 +146,6 @@ impl OrderDetailScreen {
     /// The message of the last refused write, if it is still shown.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
-            Mode::Browse
-            | Mode::ConfirmMove { .. }
-            | Mode::ConfirmBom { .. }
-            | Mode::Assign { .. } => false,
-        }
     }
 
     fn actions(&self) -> &[OrderAction] {
@@ -200,7 +190,7 @@ impl OrderDetailScreen {
     /// The floor screen the build's status calls for, if it is on the assembly floor.
     fn floor_screen(&self) -> Option<ScreenId> {
         match self.detail.as_ref()?.status {
-            OrderStatus::ReadyForProduction => Some(ScreenId::Tasks(self.order_id)),
+            OrderStatus::ReadyForProduction => Some(ScreenId::TaskRunner(self.order_id)),
             OrderStatus::TestingComplete | OrderStatus::PackagingComplete => {
                 Some(ScreenId::Packaging(self.order_id))
             }
@@ -208,84 +198,18 @@ impl OrderDetailScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if !self.moves().is_empty() {
-                    stack.push(KeyContext::MoveAction);
-                }
-                if !self.overrides().is_empty() {
-                    stack.push(KeyContext::OverrideAction);
-                }
-                if self.offers(&OrderAction::Assign) {
-                    stack.push(KeyContext::AssignAction);
-                }
-                if self.offers(&OrderAction::EditConfiguration) {
-                    stack.push(KeyContext::EditAction);
-                }
-                if self.offers(&OrderAction::ApproveBom) {
-                    stack.push(KeyContext::ApproveBomAction);
-                }
-                if self.offers(&OrderAction::RegenerateBom) {
-                    stack.push(KeyContext::RegenerateBomAction);
-                }
-                if self.offers_qc() {
-                    stack.push(KeyContext::QcAction);
-                }
-                if self.floor_screen().is_some() {
-                    stack.push(KeyContext::FloorAction);
-                }
-                stack.extend([KeyContext::Detail, KeyContext::List]);
-                stack
-            }
-            Mode::ConfirmMove { targets, .. } => {
-                if targets.len() > 1 {
-                    vec![KeyContext::Confirm, KeyContext::Choice]
-                } else {
-                    vec![KeyContext::Confirm]
-                }
-            }
-            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
-        }
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::OrderDetail {
-            token,
-            order_id: self.order_id,
-        });
-        self.loading.wait(id);
-        cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.form_mut() {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+        self.loading.begin(
+            ctx,
+            Request::OrderDetail {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        )
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {
@@ -367,13 +291,13 @@ impl OrderDetailScreen {
             return Command::None;
         }
         match action {
-            Action::Back => ctx.emit(Effect::Back(ScreenId::Orders)),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::OrderQueue)),
             Action::Refresh => {
                 self.notice = None;
                 return self.reload(ctx);
             }
             // The viewer says itself when there is no BOM, so the key works before the detail loads.
-            Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::Bom(self.order_id))),
+            Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::BomViewer(self.order_id))),
             Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
@@ -476,6 +400,86 @@ impl OrderDetailScreen {
             _ => {}
         }
         Command::None
+    }
+}
+
+impl Screen for OrderDetailScreen {
+    fn title(&self) -> &'static str {
+        "Build detail"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if !self.moves().is_empty() {
+                    stack.push(KeyContext::MoveAction);
+                }
+                if !self.overrides().is_empty() {
+                    stack.push(KeyContext::OverrideAction);
+                }
+                if self.offers(&OrderAction::Assign) {
+                    stack.push(KeyContext::AssignAction);
+                }
+                if self.offers(&OrderAction::EditConfiguration) {
+                    stack.push(KeyContext::EditAction);
+                }
+                if self.offers(&OrderAction::ApproveBom) {
+                    stack.push(KeyContext::ApproveBomAction);
+                }
+                if self.offers(&OrderAction::RegenerateBom) {
+                    stack.push(KeyContext::RegenerateBomAction);
+                }
+                if self.offers_qc() {
+                    stack.push(KeyContext::QcAction);
+                }
+                if self.floor_screen().is_some() {
+                    stack.push(KeyContext::FloorAction);
+                }
+                stack.extend([KeyContext::Detail, KeyContext::List]);
+                stack
+            }
+            Mode::ConfirmMove { targets, .. } => {
+                if targets.len() > 1 {
+                    vec![KeyContext::Confirm, KeyContext::Choice]
+                } else {
+                    vec![KeyContext::Confirm]
+                }
+            }
+            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
+            Mode::Browse
+            | Mode::ConfirmMove { .. }
+            | Mode::ConfirmBom { .. }
+            | Mode::Assign { .. } => false,
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                type_into(self.form_mut(), &msg);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

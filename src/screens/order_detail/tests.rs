@@ -57,7 +57,6 @@ fn loaded(h: &mut Harness, d: OrderDetail) -> OrderDetailScreen {
     let id = reqs.first().map(|r| r.id).unwrap_or_default();
     h.send(
         &mut s,
-        OrderDetailScreen::update,
         ScreenMsg::Db(DbReply {
             id,
             result: Ok(Reply::Order(Box::new(d))),
@@ -109,7 +108,7 @@ fn only_listed_actions_have_keys() {
         Action::AssignBuild,
         Action::EditBuild,
     ] {
-        let (reqs, effects) = h.act(&mut s, OrderDetailScreen::update, a);
+        let (reqs, effects) = h.act(&mut s, a);
         assert!(reqs.is_empty() && effects.is_empty(), "{a:?} acted");
     }
 }
@@ -124,10 +123,10 @@ fn move_confirms_then_sends_the_transition() {
         }],
     );
     let mut s = loaded(&mut h, d.clone());
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    let (reqs, _) = h.act(&mut s, Action::MoveStatus);
     assert!(reqs.is_empty(), "asks first");
     assert_eq!(s.key_contexts(), vec![KeyContext::Confirm]);
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Yes);
+    let (reqs, _) = h.act(&mut s, Action::Yes);
     assert_eq!(reqs.len(), 1);
     assert_eq!(
         reqs[0].kind,
@@ -141,12 +140,7 @@ fn move_confirms_then_sends_the_transition() {
         }
     );
     // Success: a toast and a reload.
-    let (reload, effects) = h.reply(
-        &mut s,
-        OrderDetailScreen::update,
-        &reqs[0],
-        Ok(Reply::OrderUpdated(row_of(&d))),
-    );
+    let (reload, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::OrderUpdated(row_of(&d))));
     assert!(matches!(
         reload.first().map(|r| &r.kind),
         Some(Request::OrderDetail { .. })
@@ -168,17 +162,13 @@ fn shipping_sends_tracking_and_note() {
             }],
         ),
     );
-    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
+    h.act(&mut s, Action::MoveStatus);
     for c in "1Z999".chars() {
-        h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(c));
+        h.send(&mut s, ScreenMsg::Char(c));
     }
-    h.act(&mut s, OrderDetailScreen::update, Action::Submit);
-    h.send(
-        &mut s,
-        OrderDetailScreen::update,
-        ScreenMsg::Paste("Left by truck".into()),
-    );
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.act(&mut s, Action::Submit);
+    h.send(&mut s, ScreenMsg::Paste("Left by truck".into()));
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
         Request::Transition { to: OrderStatus::Shipped, note: Some(n), override_reason: None, .. }
@@ -198,14 +188,10 @@ fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
             }],
         ),
     );
-    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
-    h.act(&mut s, OrderDetailScreen::update, Action::Submit);
-    h.send(
-        &mut s,
-        OrderDetailScreen::update,
-        ScreenMsg::Paste("Left\u{202E} by truck".into()),
-    );
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.act(&mut s, Action::MoveStatus);
+    h.act(&mut s, Action::Submit);
+    h.send(&mut s, ScreenMsg::Paste("Left\u{202E} by truck".into()));
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(reqs.is_empty());
     let kept = match &s.mode {
         Mode::Ship { form, error } => Some((form.value(1), error.clone())),
@@ -235,9 +221,9 @@ fn override_without_a_reason_is_refused_locally() {
             }],
         ),
     );
-    h.act(&mut s, OrderDetailScreen::update, Action::OverrideStatus);
-    h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(' '));
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    h.act(&mut s, Action::OverrideStatus);
+    h.send(&mut s, ScreenMsg::Char(' '));
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(reqs.is_empty());
     let Mode::Override { form, .. } = &s.mode else {
         unreachable!("the override dialog stays open");
@@ -247,9 +233,9 @@ fn override_without_a_reason_is_refused_locally() {
         Some(crate::domain::lifecycle::OVERRIDE_REASON_REQUIRED)
     );
     for c in "BOM approved on paper".chars() {
-        h.send(&mut s, OrderDetailScreen::update, ScreenMsg::Char(c));
+        h.send(&mut s, ScreenMsg::Char(c));
     }
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Submit);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
         Request::Transition { to: OrderStatus::PartsSent, override_reason: Some(r), .. }
@@ -269,16 +255,11 @@ fn a_conflict_shows_the_message_and_reloads() {
             }],
         ),
     );
-    h.act(&mut s, OrderDetailScreen::update, Action::MoveStatus);
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::Yes);
+    h.act(&mut s, Action::MoveStatus);
+    let (reqs, _) = h.act(&mut s, Action::Yes);
     let msg = "Build 24-0117 is now PARTS_SENT (changed by Priya Natarajan at 09:12); \
                your change was not saved";
-    let (reload, _) = h.reply(
-        &mut s,
-        OrderDetailScreen::update,
-        &reqs[0],
-        Err(DbError::Conflict(msg.into())),
-    );
+    let (reload, _) = h.reply(&mut s, &reqs[0], Err(DbError::Conflict(msg.into())));
     assert_eq!(s.notice(), Some(msg));
     assert!(matches!(s.mode, Mode::Browse));
     assert!(matches!(
@@ -293,7 +274,7 @@ fn assign_asks_for_the_role_that_fits_the_status() {
     let mut d = detail(OrderStatus::ReadyForFinalQc, vec![OrderAction::Assign]);
     d.assignee = Some((Uuid::from_u128(4), "Quentin Okafor".into()));
     let mut s = loaded(&mut h, d.clone());
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::AssignBuild);
+    let (reqs, _) = h.act(&mut s, Action::AssignBuild);
     assert!(matches!(
         &reqs[0].kind,
         Request::UsersWithRole {
@@ -313,7 +294,6 @@ fn assign_asks_for_the_role_that_fits_the_status() {
     };
     h.reply(
         &mut s,
-        OrderDetailScreen::update,
         &reqs[0],
         Ok(Reply::Users(vec![
             qc(4, "Quentin Okafor"),
@@ -321,9 +301,9 @@ fn assign_asks_for_the_role_that_fits_the_status() {
         ])),
     );
     // The current assignee is preselected; the entry after the users unassigns.
-    h.act(&mut s, OrderDetailScreen::update, Action::Down);
-    h.act(&mut s, OrderDetailScreen::update, Action::Down);
-    let (reqs, _) = h.act(&mut s, OrderDetailScreen::update, Action::AssignBuild);
+    h.act(&mut s, Action::Down);
+    h.act(&mut s, Action::Down);
+    let (reqs, _) = h.act(&mut s, Action::AssignBuild);
     assert!(matches!(
         &reqs[0].kind,
         Request::Assign {
@@ -349,17 +329,17 @@ fn edit_and_back_navigate() {
             vec![OrderAction::EditConfiguration],
         ),
     );
-    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::EditBuild);
+    let (_, effects) = h.act(&mut s, Action::EditBuild);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::EditBuild(Uuid::from_u128(7)))]
     );
-    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::Back);
-    assert_eq!(effects, vec![Effect::Back(ScreenId::Orders)]);
-    let (_, effects) = h.act(&mut s, OrderDetailScreen::update, Action::ViewBom);
+    let (_, effects) = h.act(&mut s, Action::Back);
+    assert_eq!(effects, vec![Effect::Back(ScreenId::OrderQueue)]);
+    let (_, effects) = h.act(&mut s, Action::ViewBom);
     assert_eq!(
         effects,
-        vec![Effect::Navigate(ScreenId::Bom(Uuid::from_u128(7)))]
+        vec![Effect::Navigate(ScreenId::BomViewer(Uuid::from_u128(7)))]
     );
 }
 

@@ -4,61 +4,42 @@ use super::OrderDetailScreen;
 use crate::domain::order::OrderAction;
 use crate::domain::order_view::{HistoryEntry, OrderDetail};
 use crate::theme::Theme;
-use crate::widgets::{draw_loading, error_lines, scrolled_panel, wrap};
-use crate::widgets::{fit_text, inset, panel};
+use crate::widgets::fit_text;
+use crate::widgets::{loading_page, record_page, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 impl OrderDetailScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 3 || area.width < 20 {
             return;
         }
         let Some(d) = self.detail.as_deref() else {
-            self.view_placeholder(frame, area, theme);
+            let error = self.load_error.as_deref();
+            loading_page(frame, area, "Build", error, "… Loading build", theme);
             return;
         };
-        let mut title = format!("Build {} · PO {}", d.build.build_number, d.header.po_number);
-        if self.loading.in_flight() {
-            title.push_str(" (refreshing…)");
-        }
-        let block = panel(&title, theme);
-        let inner = block.inner(area);
-        let inner = inset(inner, 1);
-        let width = usize::from(inner.width);
-
-        let mut top = header_lines(d, width, theme);
-        top.extend(self.action_lines(d, width, theme));
-        if let Some(text) = self.notice.as_ref().or(self.load_error.as_ref()) {
-            top.extend(error_lines(text, width, theme));
-        }
-        let body = body_lines(d, width, theme);
-        scrolled_panel(
+        let title = format!("Build {} · PO {}", d.build.build_number, d.header.po_number);
+        let notice = self.notice.as_deref().or(self.load_error.as_deref());
+        let mut scroll = self.scroll;
+        record_page(
             frame,
             area,
-            block,
-            inner,
-            top,
-            body,
-            &mut self.scroll,
+            &title,
+            self.loading.in_flight(),
+            notice,
+            &mut scroll,
             theme,
+            |width| {
+                let mut top = header_lines(d, width, theme);
+                top.extend(self.action_lines(d, width, theme));
+                (top, body_lines(d, width, theme))
+            },
         );
+        self.scroll = scroll;
         self.view_dialog(frame, area, theme);
-    }
-
-    pub(super) fn view_placeholder(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let block = panel("Build", theme);
-        let inner = inset(block.inner(area), 1);
-        frame.render_widget(block, area);
-        draw_loading(
-            frame,
-            inner,
-            self.load_error.as_deref(),
-            "… Loading build",
-            theme,
-        );
     }
 
     pub(super) fn action_lines(

@@ -11,11 +11,15 @@ use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -121,10 +125,6 @@ impl PackagingScreen {
         self.order_id
     }
 
-    pub fn title(&self) -> &'static str {
-        "Packaging"
-    }
-
     /// The checklist as shown: the server's last answer with the changes not yet stored on top.
     pub fn view_data(&self) -> Option<&PackagingView> {
         self.view.as_deref()
@@ -133,15 +133,6 @@ impl PackagingScreen {
     /// The message of the last refused change, if still shown.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::Quantity { form, .. } => form.has_input(),
-            Mode::Browse | Mode::ConfirmMove { .. } => {
-                self.in_flight.is_some() || !self.unsent.is_empty()
-            }
-        }
     }
 
     fn is_packer(&self) -> bool {
@@ -189,28 +180,6 @@ impl PackagingScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Quantity { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if self.next_move().is_some() {
-                    stack.push(KeyContext::MoveAction);
-                }
-                if self.editable() && self.view.is_some() {
-                    stack.push(KeyContext::PackagingEdit);
-                }
-                stack.extend([KeyContext::Packaging, KeyContext::List]);
-                stack
-            }
-        }
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -224,28 +193,6 @@ impl PackagingScreen {
         let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
         self.detail_loading.wait(id);
         load.and(detail)
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.clear_errors();
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.clear_errors();
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -572,6 +519,69 @@ impl PackagingScreen {
             };
         }
         Command::None
+    }
+}
+
+impl Screen for PackagingScreen {
+    fn title(&self) -> &'static str {
+        "Packaging"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Quantity { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if self.next_move().is_some() {
+                    stack.push(KeyContext::MoveAction);
+                }
+                if self.editable() && self.view.is_some() {
+                    stack.push(KeyContext::PackagingEdit);
+                }
+                stack.extend([KeyContext::Packaging, KeyContext::List]);
+                stack
+            }
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Quantity { form, .. } => form.has_input(),
+            Mode::Browse | Mode::ConfirmMove { .. } => {
+                self.in_flight.is_some() || !self.unsent.is_empty()
+            }
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.clear_errors();
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.clear_errors();
+                    form.paste(&text);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

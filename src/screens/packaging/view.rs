@@ -11,7 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use uuid::Uuid;
 
 impl PackagingScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 6 || area.width < 20 {
             return;
         }

@@ -19,7 +19,9 @@ use crate::domain::qc::{
     Answer, JOB_ID_MAX, Judgement, Progress, QcForm, QcItemDef, judge, progress, validate_job_id,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -52,7 +54,7 @@ pub struct QcChecklistScreen {
     is_admin: bool,
     /// "Quentin Okafor (QO)", for the sign dialog.
     signer: String,
-    load: Option<RequestId>,
+    load: Pending,
     load_error: Option<String>,
     form: Option<Box<QcForm>>,
     sheet: Sheet,
@@ -63,7 +65,7 @@ pub struct QcChecklistScreen {
     autosave: Autosave<Vec<usize>>,
     pending: BTreeSet<usize>,
     job_dirty: bool,
-    discard_pending: Option<RequestId>,
+    discard_pending: Pending,
     confirm_keys: Vec<HelpLine>,
 }
 
@@ -79,7 +81,7 @@ impl QcChecklistScreen {
             order_id,
             is_admin,
             signer,
-            load: None,
+            load: Pending::new(),
             load_error: None,
             form: None,
             sheet: Sheet::default(),
@@ -88,15 +90,11 @@ impl QcChecklistScreen {
             autosave: Autosave::default(),
             pending: BTreeSet::new(),
             job_dirty: false,
-            discard_pending: None,
+            discard_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
-    }
-
-    pub fn title(&self) -> &'static str {
-        "QC checklist"
     }
 
     pub fn form(&self) -> Option<&QcForm> {
@@ -135,69 +133,18 @@ impl QcChecklistScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.dialog {
-            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
-            Some(Dialog::JobId { form }) => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Some(Dialog::Sign(d)) => {
-                let mut stack = d.form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Some(Dialog::Discard) => vec![KeyContext::Confirm],
-            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
-            None if self.read_only() => {
-                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
-                if self.is_admin {
-                    stack.insert(0, KeyContext::QcDraftAdmin);
-                }
-                stack
-            }
-            None => vec![KeyContext::QcChecklist, KeyContext::List],
-        }
-    }
-
-    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
-    pub fn has_unsaved_input(&self) -> bool {
-        let dialog_input = match &self.dialog {
-            Some(Dialog::Answer(d)) => d.has_input(),
-            Some(Dialog::JobId { form }) => form.has_input(),
-            Some(Dialog::Sign(d)) => d.form.has_input(),
-            Some(Dialog::Discard) | None => false,
-        };
-        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::QcForm {
-            token,
-            order_id: self.order_id,
-        });
-        self.load = Some(id);
-        cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.on_text(&c.to_string(), true);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.on_text(&text, false);
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
+        self.load.begin(
+            ctx,
+            Request::QcForm {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        )
     }
 
     fn on_text(&mut self, text: &str, typed: bool) {
@@ -378,13 +325,15 @@ impl QcChecklistScreen {
                     let (Some(token), Some(f)) = (ctx.token(), &self.form) else {
                         return Command::None;
                     };
-                    let (id, cmd) = ctx.request(Request::DiscardQcDraft {
-                        token,
-                        order_id: self.order_id,
-                        qc_type: f.header.qc_type,
-                    });
-                    self.discard_pending = Some(id);
-                    cmd
+                    self.discard_pending.begin(
+                        ctx,
+                        Request::DiscardQcDraft {
+                            token,
+                            order_id: self.order_id,
+                            qc_type: f.header.qc_type,
+                        },
+                        (),
+                    )
                 }
                 Action::No | Action::Cancel => Command::None,
                 _ => {
@@ -433,8 +382,7 @@ impl QcChecklistScreen {
     // --- Replies ---------------------------------------------------------------------------------
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.load == Some(reply.id) {
-            self.load = None;
+        if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::QcForm(form)) => self.loaded(form),
                 Ok(_) => {}
@@ -460,8 +408,7 @@ impl QcChecklistScreen {
             }
             return self.flush(ctx);
         }
-        if self.discard_pending == Some(reply.id) {
-            self.discard_pending = None;
+        if self.discard_pending.answered_by(reply.id) {
             return match reply.result {
                 Ok(_) => {
                     ctx.toast(Toast::info("Draft discarded"));
@@ -535,8 +482,67 @@ impl QcChecklistScreen {
             self.sheet.selected = i;
         }
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for QcChecklistScreen {
+    fn title(&self) -> &'static str {
+        "QC checklist"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::JobId { form }) => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Sign(d)) => {
+                let mut stack = d.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Discard) => vec![KeyContext::Confirm],
+            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
+            None if self.read_only() => {
+                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
+                if self.is_admin {
+                    stack.insert(0, KeyContext::QcDraftAdmin);
+                }
+                stack
+            }
+            None => vec![KeyContext::QcChecklist, KeyContext::List],
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
+    fn has_unsaved_input(&self) -> bool {
+        let dialog_input = match &self.dialog {
+            Some(Dialog::Answer(d)) => d.has_input(),
+            Some(Dialog::JobId { form }) => form.has_input(),
+            Some(Dialog::Sign(d)) => d.form.has_input(),
+            Some(Dialog::Discard) | None => false,
+        };
+        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.on_text(&c.to_string(), true);
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.on_text(&text, false);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }
 }

@@ -8,30 +8,20 @@ use crate::domain::qc::{
     FormLine, LineAnswer, QcHeader, QcOutcome, QcResultStatus, QcResultSummary,
 };
 use crate::domain::session::Session;
-use crate::domain::user::UserSummary;
-use crate::keymap::Keymap;
-use crate::msg::DbRequest;
-use crate::screens::IdGen;
-use chrono::NaiveDateTime;
+use crate::msg::{DbRequest, RequestId};
+use crate::screens::testkit;
 use std::time::Duration;
 
 const ORDER: Uuid = Uuid::from_u128(7);
 
+/// A session of the inspector Quentin Okafor.
 fn session(role: Role) -> Session {
-    Session {
-        token: "t".into(),
-        user: UserSummary {
-            id: Uuid::from_u128(4),
-            username: "qc".into(),
-            full_name: "Quentin Okafor".into(),
-            initials: "QO".into(),
-            role,
-            is_active: true,
-            last_login_at: None,
-            must_change_password: false,
-        },
-        expires_at: NaiveDateTime::default(),
-    }
+    let mut s = testkit::session(role);
+    s.user.id = Uuid::from_u128(4);
+    s.user.username = "qc".into();
+    s.user.full_name = "Quentin Okafor".into();
+    s.user.initials = "QO".into();
+    s
 }
 
 fn item(n: u128, section: &str, check_type: CheckType, rules: serde_json::Value) -> QcItemDef {
@@ -115,49 +105,33 @@ fn form(draft_by_other: Option<&str>) -> QcForm {
     }
 }
 
+/// The screen with its shell side, and every effect it asked for.
 struct Harness {
-    ids: IdGen,
-    session: Session,
-    keymap: Keymap,
+    kit: testkit::Harness,
     screen: QcChecklistScreen,
     effects: Vec<Effect>,
 }
 
-fn requests(cmd: &Command) -> Vec<DbRequest> {
-    match cmd {
-        Command::Db(r) => vec![r.clone()],
-        Command::Batch(cs) => cs.iter().flat_map(requests).collect(),
-        Command::None | Command::Quit => Vec::new(),
-    }
-}
-
 impl Harness {
     fn new(role: Role, f: QcForm) -> Harness {
-        let mut ids = IdGen::default();
-        let session = session(role);
-        let keymap = Keymap::default();
-        let (screen, cmd) = {
-            let mut ctx = Ctx::new(&mut ids, Some(&session), &keymap);
-            QcChecklistScreen::open(ORDER, &mut ctx)
-        };
+        let mut kit = testkit::Harness::new(role);
+        kit.session = session(role);
+        let (screen, mut reqs) = kit.open(|ctx| QcChecklistScreen::open(ORDER, ctx));
         let mut h = Harness {
-            ids,
-            session,
-            keymap,
+            kit,
             screen,
             effects: Vec::new(),
         };
-        let load = requests(&cmd).pop().expect("opening loads the form");
+        let load = reqs.pop().expect("opening loads the form");
         assert!(matches!(load.kind, Request::QcForm { order_id, .. } if order_id == ORDER));
         h.reply(load.id, Ok(Reply::QcForm(Box::new(f))));
         h
     }
 
     fn send(&mut self, msg: ScreenMsg) -> Vec<DbRequest> {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.keymap);
-        let cmd = self.screen.update(msg, &mut ctx);
-        self.effects.extend(ctx.into_effects());
-        requests(&cmd)
+        let (reqs, effects) = self.kit.send(&mut self.screen, msg);
+        self.effects.extend(effects);
+        reqs
     }
 
     fn act(&mut self, a: Action) -> Vec<DbRequest> {

@@ -6,11 +6,15 @@ use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, quantity_message};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::ListState;
 use std::collections::HashSet;
 
@@ -91,10 +95,6 @@ impl ServiceCatalogScreen {
         cmd
     }
 
-    pub fn title(&self) -> &'static str {
-        "Service parts"
-    }
-
     pub fn catalog(&self) -> Option<&ServiceCatalog> {
         self.catalog.as_ref()
     }
@@ -112,45 +112,6 @@ impl ServiceCatalogScreen {
         match self.rows.get(self.list.selected()?)? {
             CatalogRow::Entry { entry, .. } => Some(*entry),
             CatalogRow::Group(_) => None,
-        }
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if let Mode::Quantity { form, .. } = &self.mode {
-            let mut stack = form.key_contexts();
-            stack.push(KeyContext::Dialog);
-            return stack;
-        }
-        if self.search.as_ref().is_some_and(|s| s.editing) {
-            return vec![KeyContext::TextInput, KeyContext::SearchField];
-        }
-        vec![KeyContext::ServiceCatalog, KeyContext::List]
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.clear_errors();
-                    form.type_char(c);
-                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
-                    s.field.type_char(c);
-                    self.rebuild();
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.paste(&text);
-                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
-                    s.field.paste(&text);
-                    self.rebuild();
-                }
-                Command::None
-            }
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(_) => Command::None,
         }
     }
 
@@ -375,9 +336,58 @@ impl ServiceCatalogScreen {
             Some(sel.min(self.rows.len() - 1))
         });
     }
+}
 
-    pub fn has_unsaved_input(&self) -> bool {
+impl Screen for ServiceCatalogScreen {
+    fn title(&self) -> &'static str {
+        "Service parts"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Mode::Quantity { form, .. } = &self.mode {
+            let mut stack = form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            return vec![KeyContext::TextInput, KeyContext::SearchField];
+        }
+        vec![KeyContext::ServiceCatalog, KeyContext::List]
+    }
+
+    fn has_unsaved_input(&self) -> bool {
         matches!(&self.mode, Mode::Quantity { form, .. } if form.has_input())
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Char(c) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.clear_errors();
+                    form.type_char(c);
+                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+                    s.field.type_char(c);
+                    self.rebuild();
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Mode::Quantity { form, .. } = &mut self.mode {
+                    form.paste(&text);
+                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+                    s.field.paste(&text);
+                    self.rebuild();
+                }
+                Command::None
+            }
+            ScreenMsg::Db(reply) => self.on_reply(reply),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

@@ -13,7 +13,7 @@ use ratatui::widgets::{HighlightSpacing, List, ListItem, Paragraph, Wrap};
 use std::collections::HashSet;
 
 impl ServiceCatalogScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 3 {
             return;
         }

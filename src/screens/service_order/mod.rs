@@ -16,11 +16,15 @@ use crate::domain::Role;
 use crate::domain::service_order::{MAX_REASON, ServiceOrderStatus, ServiceOrderView};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use uuid::Uuid;
 
 /// Longest note a decision takes (the requester's log and the internal notes).
@@ -113,10 +117,6 @@ impl ServiceOrderScreen {
         self.id
     }
 
-    pub fn title(&self) -> &'static str {
-        "Service order"
-    }
-
     pub fn order(&self) -> Option<&ServiceOrderView> {
         self.order.as_deref()
     }
@@ -160,16 +160,6 @@ impl ServiceOrderScreen {
         !matches!(self.mode, Mode::Browse)
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::Browse => false,
-            Mode::Approve {
-                approval, notes, ..
-            } => approval.changed() || notes.has_input(),
-            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => form.has_input(),
-        }
-    }
-
     /// PROCUREMENT_SPECIALIST and ADMIN decide; the service checks the role again.
     fn may_process(&self) -> bool {
         matches!(self.role, Some(Role::ProcurementSpecialist | Role::Admin))
@@ -183,31 +173,6 @@ impl ServiceOrderScreen {
         self.may_process() && self.status() == Some(status)
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if self.offers(ServiceOrderStatus::Pending) {
-                    stack.push(KeyContext::ServiceOrderPending);
-                }
-                if self.offers(ServiceOrderStatus::Approved) {
-                    stack.push(KeyContext::ServiceOrderApproved);
-                }
-                stack.extend([KeyContext::ServiceOrderView, KeyContext::List]);
-                stack
-            }
-            // Every spot of the approval takes typed keys: digits and +/- on a line, text in a note.
-            Mode::Approve { .. } => {
-                vec![KeyContext::TextInput, KeyContext::Form, KeyContext::Dialog]
-            }
-            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-        }
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -215,41 +180,6 @@ impl ServiceOrderScreen {
         let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id: self.id });
         self.loading.wait(rid);
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.on_char(c);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                match &mut self.mode {
-                    Mode::Approve {
-                        approval,
-                        notes,
-                        focus,
-                        ..
-                    } => {
-                        if *focus < approval.lines.len() {
-                            for c in text.trim().chars() {
-                                approval.type_digit(*focus, c);
-                            }
-                        } else {
-                            notes.paste(&text);
-                        }
-                    }
-                    Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
-                        form.paste(&text);
-                    }
-                    Mode::Browse => {}
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn on_char(&mut self, c: char) {
@@ -517,5 +447,85 @@ impl ServiceOrderScreen {
                 Command::None
             }
         }
+    }
+}
+
+impl Screen for ServiceOrderScreen {
+    fn title(&self) -> &'static str {
+        "Service order"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if self.offers(ServiceOrderStatus::Pending) {
+                    stack.push(KeyContext::ServiceOrderPending);
+                }
+                if self.offers(ServiceOrderStatus::Approved) {
+                    stack.push(KeyContext::ServiceOrderApproved);
+                }
+                stack.extend([KeyContext::ServiceOrderView, KeyContext::List]);
+                stack
+            }
+            // Every spot of the approval takes typed keys: digits and +/- on a line, text in a note.
+            Mode::Approve { .. } => {
+                vec![KeyContext::TextInput, KeyContext::Form, KeyContext::Dialog]
+            }
+            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Browse => false,
+            Mode::Approve {
+                approval, notes, ..
+            } => approval.changed() || notes.has_input(),
+            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => form.has_input(),
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.on_char(c);
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                match &mut self.mode {
+                    Mode::Approve {
+                        approval,
+                        notes,
+                        focus,
+                        ..
+                    } => {
+                        if *focus < approval.lines.len() {
+                            for c in text.trim().chars() {
+                                approval.type_digit(*focus, c);
+                            }
+                        } else {
+                            notes.paste(&text);
+                        }
+                    }
+                    Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
+                        form.paste(&text);
+                    }
+                    Mode::Browse => {}
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }

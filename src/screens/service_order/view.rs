@@ -3,8 +3,8 @@
 use super::{Approval, DIALOG_LINES, Mode, ServiceOrderScreen};
 use crate::domain::service_order::{ServiceOrderStatus, ServiceOrderView};
 use crate::theme::Theme;
-use crate::widgets::{centered, dialog, dim, fit_text, inset, panel, request_status, row, rows};
-use crate::widgets::{draw_loading, error_lines, scrolled_panel, wrap};
+use crate::widgets::{centered, dialog, dim, fit_text, request_status, row, rows};
+use crate::widgets::{loading_page, record_page, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -12,52 +12,41 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 impl ServiceOrderScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 3 || area.width < 20 {
             return;
         }
         let Some(order) = self.order.as_deref() else {
-            self.view_placeholder(frame, area, theme);
+            let error = self.load_error.as_deref();
+            loading_page(
+                frame,
+                area,
+                "Service order",
+                error,
+                "… Loading service order",
+                theme,
+            );
             return;
         };
-        let mut title = format!("Service order {}", order.summary.number);
-        if self.loading.in_flight() {
-            title.push_str(" (refreshing…)");
-        }
-        let block = panel(&title, theme);
-        let inner = inset(block.inner(area), 1);
-        let width = usize::from(inner.width);
-
-        let mut top = header_lines(order, theme);
-        top.push(self.action_line(theme));
-        if let Some(text) = self.notice.as_ref().or(self.load_error.as_ref()) {
-            top.extend(error_lines(text, width, theme));
-        }
-        let body = body_lines(order, width, theme);
-        scrolled_panel(
+        let title = format!("Service order {}", order.summary.number);
+        let notice = self.notice.as_deref().or(self.load_error.as_deref());
+        let mut scroll = self.scroll;
+        record_page(
             frame,
             area,
-            block,
-            inner,
-            top,
-            body,
-            &mut self.scroll,
+            &title,
+            self.loading.in_flight(),
+            notice,
+            &mut scroll,
             theme,
+            |width| {
+                let mut top = header_lines(order, theme);
+                top.push(self.action_line(theme));
+                (top, body_lines(order, width, theme))
+            },
         );
+        self.scroll = scroll;
         self.view_dialog(frame, area, theme);
-    }
-
-    pub(super) fn view_placeholder(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let block = panel("Service order", theme);
-        let inner = inset(block.inner(area), 1);
-        frame.render_widget(block, area);
-        draw_loading(
-            frame,
-            inner,
-            self.load_error.as_deref(),
-            "… Loading service order",
-            theme,
-        );
     }
 
     pub(super) fn action_line(&self, theme: &Theme) -> Line<'static> {

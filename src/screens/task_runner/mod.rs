@@ -16,6 +16,7 @@ use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -111,10 +112,6 @@ impl TaskRunnerScreen {
         self.order_id
     }
 
-    pub fn title(&self) -> &'static str {
-        "Tasks"
-    }
-
     pub fn list(&self) -> Option<&TaskListView> {
         self.list.as_ref()
     }
@@ -176,58 +173,20 @@ impl TaskRunnerScreen {
             .is_some_and(|l| l.total() > 0 && l.done() == l.total())
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if let Some(d) = &self.dialog {
-            return d.key_contexts();
-        }
-        let mut stack = Vec::new();
-        if self.may_edit() && !self.saving.in_flight() {
-            stack.push(KeyContext::TaskEdit);
-        }
-        stack.extend([KeyContext::TaskRunner, KeyContext::List]);
-        stack
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        self.dialog.as_ref().is_some_and(Dialog::has_input)
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::TaskList {
-            token,
-            order_id: self.order_id,
-        });
-        self.load.wait(id);
+        let cmd = self.load.begin(
+            ctx,
+            Request::TaskList {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        );
         self.last_load = self.now;
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Action(action) if self.dialog.is_some() => {
-                self.on_dialog_action(action, ctx)
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
-                {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
-                {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-        }
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -486,7 +445,7 @@ impl TaskRunnerScreen {
         };
         let open = list.total() - list.done();
         if open == 0 {
-            ctx.emit(Effect::Navigate(ScreenId::Testing(self.order_id)));
+            ctx.emit(Effect::Navigate(ScreenId::TestingForm(self.order_id)));
         } else {
             self.notice = Some(Notice::Info(format!("{open} task(s) still open")));
         }
@@ -569,8 +528,55 @@ impl TaskRunnerScreen {
     fn task(&self, id: Uuid) -> Option<&TaskView> {
         self.list.as_ref()?.tasks.iter().find(|t| t.id == id)
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for TaskRunnerScreen {
+    fn title(&self) -> &'static str {
+        "Tasks"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(d) = &self.dialog {
+            return d.key_contexts();
+        }
+        let mut stack = Vec::new();
+        if self.may_edit() && !self.saving.in_flight() {
+            stack.push(KeyContext::TaskEdit);
+        }
+        stack.extend([KeyContext::TaskRunner, KeyContext::List]);
+        stack
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        self.dialog.as_ref().is_some_and(Dialog::has_input)
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Action(action) if self.dialog.is_some() => {
+                self.on_dialog_action(action, ctx)
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Char(c) => {
+                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
+                {
+                    form.type_char(c);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
+                {
+                    form.paste(&text);
+                }
+                Command::None
+            }
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }
 }

@@ -13,7 +13,9 @@ use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
@@ -37,11 +39,11 @@ pub enum Dialog {
     Move,
 }
 
-pub struct TestingScreen {
+pub struct TestingFormScreen {
     order_id: Uuid,
     /// ASSEMBLER or ADMIN: the screen offers changes (the server decides).
     may_edit: bool,
-    load: Option<RequestId>,
+    load: Pending,
     load_error: Option<String>,
     form: Option<Box<TestingFormView>>,
     /// The item definitions of the form, in the order `lines` refer to them.
@@ -53,20 +55,20 @@ pub struct TestingScreen {
     // Autosave.
     autosave: Autosave<()>,
     dirty: bool,
-    submit_pending: Option<RequestId>,
-    move_pending: Option<RequestId>,
+    submit_pending: Pending,
+    move_pending: Pending,
     confirm_keys: Vec<HelpLine>,
 }
 
-impl TestingScreen {
-    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (TestingScreen, Command) {
+impl TestingFormScreen {
+    pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (TestingFormScreen, Command) {
         let may_edit = ctx
             .session()
             .is_some_and(|s| matches!(s.user.role, Role::Assembler | Role::Admin));
-        let mut s = TestingScreen {
+        let mut s = TestingFormScreen {
             order_id,
             may_edit,
-            load: None,
+            load: Pending::new(),
             load_error: None,
             form: None,
             defs: Vec::new(),
@@ -75,8 +77,8 @@ impl TestingScreen {
             passed: false,
             autosave: Autosave::default(),
             dirty: false,
-            submit_pending: None,
-            move_pending: None,
+            submit_pending: Pending::new(),
+            move_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
         };
         let cmd = s.reload(ctx);
@@ -85,10 +87,6 @@ impl TestingScreen {
 
     pub fn order_id(&self) -> Uuid {
         self.order_id
-    }
-
-    pub fn title(&self) -> &'static str {
-        "End-of-line testing"
     }
 
     pub fn form(&self) -> Option<&TestingFormView> {
@@ -136,33 +134,6 @@ impl TestingScreen {
         }
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.dialog {
-            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
-            Some(Dialog::Submit(_) | Dialog::Move) => vec![KeyContext::Confirm],
-            None => {
-                let mut stack = Vec::new();
-                if self.editable() {
-                    stack.push(KeyContext::TestingEdit);
-                }
-                if self.passed && self.may_edit {
-                    stack.push(KeyContext::MoveAction);
-                }
-                stack.push(KeyContext::Testing);
-                if self.form.is_some() {
-                    stack.push(KeyContext::List);
-                }
-                stack
-            }
-        }
-    }
-
-    /// Typed input that leaving would lose: an open dialog with text, or answers not yet saved.
-    pub fn has_unsaved_input(&self) -> bool {
-        let dialog_input = matches!(&self.dialog, Some(Dialog::Answer(d)) if d.has_input());
-        dialog_input || self.dirty || self.autosave.busy()
-    }
-
     /// The whole answer set, one per line.
     fn line_answers(&self) -> Vec<LineAnswer> {
         let Some(f) = &self.form else {
@@ -187,32 +158,14 @@ impl TestingScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::TestingForm {
-            token,
-            order_id: self.order_id,
-        });
-        self.load = Some(id);
-        cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(Dialog::Answer(d)) = &mut self.dialog {
-                    d.on_text(&c.to_string(), true);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(Dialog::Answer(d)) = &mut self.dialog {
-                    d.on_text(&text, false);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
+        self.load.begin(
+            ctx,
+            Request::TestingForm {
+                token,
+                order_id: self.order_id,
+            },
+            (),
+        )
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -335,15 +288,18 @@ impl TestingScreen {
                     let Some(token) = ctx.token() else {
                         return Command::None;
                     };
-                    let (id, cmd) = ctx.request(Request::Transition {
-                        token,
-                        order_id: self.order_id,
-                        from: OrderStatus::ReadyForProduction,
-                        to: OrderStatus::TestingComplete,
-                        note: None,
-                        override_reason: None,
-                    });
-                    self.move_pending = Some(id);
+                    let cmd = self.move_pending.begin(
+                        ctx,
+                        Request::Transition {
+                            token,
+                            order_id: self.order_id,
+                            from: OrderStatus::ReadyForProduction,
+                            to: OrderStatus::TestingComplete,
+                            note: None,
+                            override_reason: None,
+                        },
+                        (),
+                    );
                     self.sheet.message = Some("… Moving the build".into());
                     cmd
                 }
@@ -360,12 +316,15 @@ impl TestingScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::SubmitTesting {
-            token,
-            order_id: self.order_id,
-            answers: self.line_answers(),
-        });
-        self.submit_pending = Some(id);
+        let cmd = self.submit_pending.begin(
+            ctx,
+            Request::SubmitTesting {
+                token,
+                order_id: self.order_id,
+                answers: self.line_answers(),
+            },
+            (),
+        );
         self.sheet.message = Some("… Submitting the form".into());
         cmd
     }
@@ -393,8 +352,7 @@ impl TestingScreen {
     // --- Replies ---------------------------------------------------------------------------------
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.load == Some(reply.id) {
-            self.load = None;
+        if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::TestingForm(form)) => self.loaded(form),
                 Ok(_) => {}
@@ -419,8 +377,7 @@ impl TestingScreen {
             }
             return self.flush(ctx);
         }
-        if self.submit_pending == Some(reply.id) {
-            self.submit_pending = None;
+        if self.submit_pending.answered_by(reply.id) {
             return match reply.result {
                 Ok(Reply::TestingSubmitted(s)) => {
                     self.dirty = false;
@@ -442,8 +399,7 @@ impl TestingScreen {
                 }
             };
         }
-        if self.move_pending == Some(reply.id) {
-            self.move_pending = None;
+        if self.move_pending.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::OrderUpdated(row)) => {
                     self.sheet.message = None;
@@ -498,13 +454,66 @@ impl TestingScreen {
             self.sheet.selected = i;
         }
     }
+}
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl Screen for TestingFormScreen {
+    fn title(&self) -> &'static str {
+        "End-of-line testing"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::Submit(_) | Dialog::Move) => vec![KeyContext::Confirm],
+            None => {
+                let mut stack = Vec::new();
+                if self.editable() {
+                    stack.push(KeyContext::TestingEdit);
+                }
+                if self.passed && self.may_edit {
+                    stack.push(KeyContext::MoveAction);
+                }
+                stack.push(KeyContext::Testing);
+                if self.form.is_some() {
+                    stack.push(KeyContext::List);
+                }
+                stack
+            }
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or answers not yet saved.
+    fn has_unsaved_input(&self) -> bool {
+        let dialog_input = matches!(&self.dialog, Some(Dialog::Answer(d)) if d.has_input());
+        dialog_input || self.dirty || self.autosave.busy()
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(Dialog::Answer(d)) = &mut self.dialog {
+                    d.on_text(&c.to_string(), true);
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(Dialog::Answer(d)) = &mut self.dialog {
+                    d.on_text(&text, false);
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }
 }
 
-impl AnswerForm for TestingScreen {
+impl AnswerForm for TestingFormScreen {
     fn sheet(&self) -> &Sheet {
         &self.sheet
     }

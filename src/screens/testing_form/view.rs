@@ -1,7 +1,7 @@
 //! Drawing the testing form: the header with progress, save state and the round's forms, the lines by
 //! section, the selected line's detail and the dialogs.
 
-use super::{Dialog, TestingScreen};
+use super::{Dialog, TestingFormScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
 use crate::screens::qc_checklist::lines::{draw_body, item_of, line_label};
@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(super) fn draw(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let title = match &s.form {
         Some(f) => format!("{TESTING_FORM} · build {}", f.header.build_number),
         None => TESTING_FORM.to_string(),
@@ -35,7 +35,7 @@ pub(super) fn draw(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: 
 }
 
 fn header_lines(
-    s: &TestingScreen,
+    s: &TestingFormScreen,
     form: &TestingFormView,
     width: usize,
     theme: &Theme,
@@ -136,7 +136,7 @@ fn header_lines(
     vec![first, Line::from(second), third, forms, notice]
 }
 
-fn draw_dialog(s: &mut TestingScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(form) = s.form.as_deref() else {
         return;
     };

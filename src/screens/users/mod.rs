@@ -9,10 +9,15 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::pending::Pending;
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Screen, type_into};
+use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use uuid::Uuid;
 
@@ -132,7 +137,7 @@ impl Mode {
 pub struct UsersScreen {
     users: Vec<UserSummary>,
     table: TableState,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     /// Keeps the same user selected across a reload (after a change, the changed user).
     select_after_load: Option<Uuid>,
@@ -145,7 +150,7 @@ impl UsersScreen {
         let mut s = UsersScreen {
             users: Vec::new(),
             table: TableState::default(),
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             select_after_load: None,
             mode: Mode::Browse,
@@ -162,26 +167,6 @@ impl UsersScreen {
         self.table.selected().and_then(|i| self.users.get(i))
     }
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
-            Mode::Active { .. } => vec![KeyContext::Confirm],
-        }
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
-            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
-        }
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -189,29 +174,7 @@ impl UsersScreen {
         if self.select_after_load.is_none() {
             self.select_after_load = self.selected().map(|u| u.id);
         }
-        let (id, cmd) = ctx.request(Request::ListUsers { token });
-        self.loading = Some(id);
-        cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+        self.loading.begin(ctx, Request::ListUsers { token }, ())
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -231,7 +194,7 @@ impl UsersScreen {
             Action::Cancel | Action::No => {
                 // A request already sent is left to finish; its reply refreshes the list.
                 if let Some(id) = self.mode.pending() {
-                    self.loading = Some(id);
+                    self.loading.wait(id);
                 }
                 self.mode = Mode::Browse;
                 Command::None
@@ -370,8 +333,7 @@ impl UsersScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Users(users)) => {
                     self.load_error = None;
@@ -443,13 +405,51 @@ impl UsersScreen {
             }
         }
     }
+}
 
+impl Screen for UsersScreen {
     /// The header title: the form replaces the list while a user is being created.
-    pub fn title(&self) -> &'static str {
+    fn title(&self) -> &'static str {
         match self.mode {
             Mode::NewUser { .. } => "Users › New user",
             _ => "Users",
         }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
+            Mode::Active { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
+            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                type_into(self.mode.form_mut(), &msg);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row, Wrap};
 
 impl UsersScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if let Mode::NewUser {
             form,
             error,
@@ -102,7 +102,7 @@ impl UsersScreen {
     }
 
     pub(super) fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let title = if self.loading.is_some() {
+        let title = if self.loading.in_flight() {
             "Users (loading…)"
         } else {
             "Users"
@@ -151,7 +151,7 @@ impl UsersScreen {
     pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let line = if let Some(e) = &self.load_error {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
-        } else if self.loading.is_some() && self.users.is_empty() {
+        } else if self.loading.in_flight() && self.users.is_empty() {
             Line::from(Span::styled(" … Loading users", theme.muted))
         } else if let Some(u) = self.selected() {
             let mut spans = vec![

@@ -6,7 +6,12 @@
 mod editor;
 mod view;
 
+use crate::screens::pending::Pending;
+use crate::screens::{Screen, type_into};
+use crate::theme::Theme;
 use editor::{Editor, T_NAME, ToolEditor};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use crate::domain::Role;
 use crate::domain::instructions::{
@@ -58,7 +63,7 @@ pub struct WorkInstructionsScreen {
     view: View,
     instructions: TableState,
     tools: TableState,
-    loading: Option<RequestId>,
+    loading: Pending,
     load_error: Option<String>,
     can_edit: bool,
     mode: Mode,
@@ -78,7 +83,7 @@ impl WorkInstructionsScreen {
             view: View::Instructions,
             instructions: TableState::default(),
             tools: TableState::default(),
-            loading: None,
+            loading: Pending::new(),
             load_error: None,
             can_edit,
             mode: Mode::Browse,
@@ -117,43 +122,12 @@ impl WorkInstructionsScreen {
             .and_then(|i| self.catalog.tools.get(i))
     }
 
-    pub fn title(&self) -> &'static str {
-        match &self.mode {
-            Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
-            Mode::Instruction(_) => "Work instructions › New",
-            _ => "Work instructions",
-        }
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::WorkInstructions, KeyContext::List],
-            Mode::Instruction(e) => {
-                let mut stack = e.form.key_contexts();
-                stack.push(KeyContext::InstructionEditor);
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Tool(t) => {
-                let mut stack = t.form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Confirm { .. } => vec![KeyContext::Confirm],
-        }
-    }
-
-    pub fn has_unsaved_input(&self) -> bool {
-        matches!(self.mode, Mode::Instruction(_) | Mode::Tool(_))
-    }
-
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::WorkInstructions { token });
-        self.loading = Some(id);
-        cmd
+        self.loading
+            .begin(ctx, Request::WorkInstructions { token }, ())
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {
@@ -161,26 +135,6 @@ impl WorkInstructionsScreen {
             Mode::Instruction(e) => Some(&mut e.form),
             Mode::Tool(t) => Some(&mut t.form),
             Mode::Browse | Mode::Confirm { .. } => None,
-        }
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(form) = self.form_mut() {
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(form) = self.form_mut() {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
         }
     }
 
@@ -209,7 +163,7 @@ impl WorkInstructionsScreen {
             Action::Cancel | Action::No => {
                 // A save already sent is left to finish; its reply refreshes the lists.
                 if let Some(id) = self.pending() {
-                    self.loading = Some(id);
+                    self.loading.wait(id);
                 }
                 self.mode = Mode::Browse;
                 Command::None
@@ -275,7 +229,7 @@ impl WorkInstructionsScreen {
                     ctx.toast(Toast::error(READ_ONLY));
                     return Command::None;
                 }
-                if self.loading.is_some() && self.catalog == InstructionCatalog::default() {
+                if self.loading.in_flight() && self.catalog == InstructionCatalog::default() {
                     ctx.toast(Toast::info("Still loading; try again in a moment"));
                     return Command::None;
                 }
@@ -435,8 +389,7 @@ impl WorkInstructionsScreen {
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
+        if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::WorkInstructions(c)) => self.set_catalog(*c),
                 Ok(_) => return self.reload(ctx),
@@ -497,6 +450,54 @@ impl WorkInstructionsScreen {
                 Command::None
             }
         }
+    }
+}
+
+impl Screen for WorkInstructionsScreen {
+    fn title(&self) -> &'static str {
+        match &self.mode {
+            Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
+            Mode::Instruction(_) => "Work instructions › New",
+            _ => "Work instructions",
+        }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::WorkInstructions, KeyContext::List],
+            Mode::Instruction(e) => {
+                let mut stack = e.form.key_contexts();
+                stack.push(KeyContext::InstructionEditor);
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Tool(t) => {
+                let mut stack = t.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Confirm { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        matches!(self.mode, Mode::Instruction(_) | Mode::Tool(_))
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
+                type_into(self.form_mut(), &msg);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(_) => Command::None,
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

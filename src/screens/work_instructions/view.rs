@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row};
 
 impl WorkInstructionsScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if let Mode::Instruction(e) = &mut self.mode {
             view_editor(frame, area, e, theme);
             return;
@@ -72,7 +72,7 @@ impl WorkInstructionsScreen {
     /// "▶ Instructions (7) │ Tools (6)" as the panel title, so the view reads without colour.
     pub(super) fn tabs(&self) -> String {
         let (i, t) = (self.catalog.instructions.len(), self.catalog.tools.len());
-        let loading = if self.loading.is_some() {
+        let loading = if self.loading.in_flight() {
             " (loading…)"
         } else {
             ""

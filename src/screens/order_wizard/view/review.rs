@@ -2,8 +2,8 @@
 
 use super::fields::{bottom, scroll_marks};
 use super::{build_mark, para, step_panel, wrap};
-use crate::screens::wizard::state::{BasinSize, BuildDraft, model_label, size_label};
-use crate::screens::wizard::{Preview, WizardScreen};
+use crate::screens::order_wizard::state::{BasinSize, BuildDraft, model_label, size_label};
+use crate::screens::order_wizard::{OrderWizardScreen, Preview};
 use crate::theme::Theme;
 use crate::widgets::{fit_text, row};
 use ratatui::Frame;
@@ -138,7 +138,12 @@ pub(super) fn summary(b: &BuildDraft, theme: &Theme, w: usize) -> Vec<Line<'stat
 
 /// Step 5: every build's state in one row, then for the selected build the PO, its configuration, its
 /// BOM preview and its warnings.
-pub(super) fn review_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(super) fn review_panel(
+    s: &mut OrderWizardScreen,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let inner = step_panel(s, frame, area, theme);
     if inner.height < 5 {
         return;

@@ -2,13 +2,13 @@
 
 use super::form::{self, Kind, Turned};
 use super::state::{BuildDraft, Fid, Step};
-use super::{Ask, Modal, Phase, Scope, Status, WizardScreen};
+use super::{Ask, Modal, OrderWizardScreen, Phase, Scope, Status};
 use crate::domain::order_rules as rules;
 use crate::keymap::Action;
 use crate::msg::Command;
 use crate::screens::Ctx;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         // A confirmation is read by the next key.
         if matches!(self.status, Status::Info(_)) {
@@ -34,7 +34,7 @@ impl WizardScreen {
             Action::NextStep => self.next_step(ctx),
             Action::PrevStep => self.prev_step(ctx),
             // While the order or the build is being saved, its outcome decides where to go.
-            Action::Cancel if self.submit_req.is_some() => Command::None,
+            Action::Cancel if self.submit_req.in_flight() => Command::None,
             Action::Cancel => {
                 self.cancel(ctx);
                 Command::None

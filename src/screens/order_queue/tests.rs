@@ -22,8 +22,8 @@ fn order(n: u128, days_left: i32) -> OrderRow {
 }
 
 /// The queue just opened, with the one request it sent.
-fn open(h: &mut Harness) -> (OrdersScreen, DbRequest) {
-    let (s, mut reqs) = h.open(OrdersScreen::open);
+fn open(h: &mut Harness) -> (OrderQueueScreen, DbRequest) {
+    let (s, mut reqs) = h.open(OrderQueueScreen::open);
     assert_eq!(reqs.len(), 1);
     (s, reqs.remove(0))
 }
@@ -43,7 +43,7 @@ fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
     })
 }
 
-fn reply(s: &mut OrdersScreen, req: &DbRequest, result: Result<Reply, DbError>) {
+fn reply(s: &mut OrderQueueScreen, req: &DbRequest, result: Result<Reply, DbError>) {
     s.on_reply(DbReply { id: req.id, result });
 }
 
@@ -67,22 +67,22 @@ fn page_down_on_the_last_row_requests_the_next_page_and_appends() {
         &req,
         Ok(page(vec![order(1, 3), order(2, 9)], Some("c2"))),
     );
-    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
+    let (reqs, _) = h.act(&mut s, Action::PageDown);
     assert!(reqs.is_empty(), "not yet at the last row");
     assert_eq!(s.table.selected(), Some(1));
-    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
+    let (reqs, _) = h.act(&mut s, Action::PageDown);
     assert_eq!(reqs.len(), 1);
     let q = query_of(&reqs[0]);
     assert_eq!(q.after.as_deref(), Some("c2"));
     assert_eq!(q.view, QueueView::MyWork);
     // A second PgDn while the page is on its way asks nothing more.
-    let (again, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
+    let (again, _) = h.act(&mut s, Action::PageDown);
     assert!(again.is_empty());
     reply(&mut s, &reqs[0], Ok(page(vec![order(3, 20)], None)));
     assert_eq!(s.rows().len(), 3);
     assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(3)));
     // The last page: nothing more to ask for.
-    let (none, _) = h.act(&mut s, OrdersScreen::update, Action::PageDown);
+    let (none, _) = h.act(&mut s, Action::PageDown);
     assert!(none.is_empty());
 }
 
@@ -90,14 +90,14 @@ fn page_down_on_the_last_row_requests_the_next_page_and_appends() {
 fn search_sends_the_text_after_a_pause_or_on_enter() {
     let mut h = Harness::new(Role::ProductionCoordinator);
     let (mut s, _) = open(&mut h);
-    h.act(&mut s, OrdersScreen::update, Action::Search);
+    h.act(&mut s, Action::Search);
     assert!(s.is_searching());
     assert_eq!(s.key_contexts()[0], KeyContext::TextInput);
     for c in "mary".chars() {
-        h.send(&mut s, OrdersScreen::update, ScreenMsg::Char(c));
+        h.send(&mut s, ScreenMsg::Char(c));
     }
     let t0 = Instant::now();
-    let (reqs, _) = h.send(&mut s, OrdersScreen::update, ScreenMsg::Tick(t0));
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(t0));
     assert!(reqs.is_empty(), "still typing");
     let (reqs, _) = h.run(|ctx| {
         s.update(
@@ -108,14 +108,14 @@ fn search_sends_the_text_after_a_pause_or_on_enter() {
     assert_eq!(reqs.len(), 1);
     assert_eq!(query_of(&reqs[0]).search, "mary");
     // Enter sends at once and closes the field; the text stays applied.
-    h.send(&mut s, OrdersScreen::update, ScreenMsg::Char('s'));
-    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::Search);
+    h.send(&mut s, ScreenMsg::Char('s'));
+    let (reqs, _) = h.act(&mut s, Action::Search);
     assert_eq!(reqs.len(), 1);
     assert_eq!(query_of(&reqs[0]).search, "marys");
     assert!(!s.is_searching());
     // Esc in the field clears the search.
-    h.act(&mut s, OrdersScreen::update, Action::Search);
-    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::ClearSearch);
+    h.act(&mut s, Action::Search);
+    let (reqs, _) = h.act(&mut s, Action::ClearSearch);
     assert_eq!(query_of(&reqs[0]).search, "");
 }
 
@@ -124,8 +124,8 @@ fn enter_opens_the_selected_build() {
     let mut h = Harness::new(Role::QcPerson);
     let (mut s, req) = open(&mut h);
     reply(&mut s, &req, Ok(page(vec![order(1, 3), order(2, 9)], None)));
-    h.act(&mut s, OrdersScreen::update, Action::Down);
-    let (_, effects) = h.act(&mut s, OrdersScreen::update, Action::Open);
+    h.act(&mut s, Action::Down);
+    let (_, effects) = h.act(&mut s, Action::Open);
     assert_eq!(
         effects,
         vec![Effect::Navigate(ScreenId::OrderDetail(Uuid::from_u128(2)))]
@@ -136,7 +136,7 @@ fn enter_opens_the_selected_build() {
 fn stale_replies_are_dropped() {
     let mut h = Harness::new(Role::Admin);
     let (mut s, first) = open(&mut h);
-    let (reqs, _) = h.act(&mut s, OrdersScreen::update, Action::ToggleView);
+    let (reqs, _) = h.act(&mut s, Action::ToggleView);
     assert_eq!(query_of(&reqs[0]).view, QueueView::All);
     reply(&mut s, &first, Ok(page(vec![order(1, 3)], None)));
     assert!(
@@ -151,8 +151,8 @@ fn stale_replies_are_dropped() {
 fn filters_and_sort_go_into_the_query() {
     let mut h = Harness::new(Role::Admin);
     let (mut s, _) = open(&mut h);
-    let mut last = |action, s: &mut OrdersScreen| {
-        let (reqs, _) = h.act(s, OrdersScreen::update, action);
+    let mut last = |action, s: &mut OrderQueueScreen| {
+        let (reqs, _) = h.act(s, action);
         query_of(&reqs[0])
     };
     assert_eq!(

@@ -2,11 +2,11 @@
 
 use super::form::{self, Item, Kind};
 use super::state::{Fid, Step};
-use super::{Modal, Phase, Status, WizardScreen, scope_of};
+use super::{Modal, OrderWizardScreen, Phase, Status, scope_of};
 use crate::widgets::form_field::FormField;
 use std::collections::HashMap;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     /// Every error of `step` (for build `b` in steps 3-4), visible or not.
     pub(super) fn step_errors(&self, step: Step, b: usize) -> Vec<(Fid, String)> {
         let mut errors = match step {

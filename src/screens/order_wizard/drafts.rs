@@ -1,13 +1,13 @@
 //! Saving and discarding the draft, and the questions asked before leaving or removing.
 
 use super::state::{Fid, Step, WizardState};
-use super::{Ask, Modal, WizardScreen};
+use super::{Ask, Modal, OrderWizardScreen};
 use crate::keymap::Action;
 use crate::msg::{Command, Request};
-use crate::screens::{Ctx, Effect, ScreenId};
+use crate::screens::{Ctx, Effect, Screen, ScreenId};
 use crate::widgets::toast::Toast;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn save_draft(&mut self, ctx: &mut Ctx) -> Command {
         if self.edit.is_some() || self.done {
             return Command::None;
@@ -15,9 +15,8 @@ impl WizardScreen {
         let (Some(token), Ok(draft)) = (ctx.token(), serde_json::to_value(&self.state)) else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::SaveDraft { token, draft });
-        self.draft_req = Some(id);
-        cmd
+        self.draft_req
+            .begin(ctx, Request::SaveDraft { token, draft }, ())
     }
 
     pub(super) fn discard_draft(ctx: &mut Ctx) -> Command {

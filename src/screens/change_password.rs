@@ -3,6 +3,7 @@
 use crate::domain::user::{MIN_PASSWORD_LEN, validate_password};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::login::ready_to_send;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
 use crate::theme::Theme;
@@ -18,7 +19,7 @@ const CURRENT: usize = 0;
 const NEW: usize = 1;
 const REPEAT: usize = 2;
 
-pub struct PasswordScreen {
+pub struct ChangePasswordScreen {
     form: Form,
     /// Required before anything else: leaving logs out.
     forced: bool,
@@ -47,8 +48,8 @@ pub fn check(current: &str, new: &str, repeat: &str) -> Vec<(usize, String)> {
     errors
 }
 
-impl PasswordScreen {
-    pub fn new(forced: bool) -> PasswordScreen {
+impl ChangePasswordScreen {
+    pub fn new(forced: bool) -> ChangePasswordScreen {
         let form = Form::new(vec![
             FormField::masked("Current password"),
             FormField::masked("New password")
@@ -56,7 +57,7 @@ impl PasswordScreen {
             FormField::masked("Repeat new password"),
         ])
         .with_input_width(30);
-        PasswordScreen {
+        ChangePasswordScreen {
             form,
             forced,
             error: None,
@@ -64,7 +65,43 @@ impl PasswordScreen {
         }
     }
 
-    pub fn title(&self) -> &'static str {
+    pub fn is_forced(&self) -> bool {
+        self.forced
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) -> Command {
+        if !ready_to_send(&mut self.form, self.pending.is_some()) {
+            return Command::None;
+        }
+        let (current, new, repeat) = (
+            self.form.value(CURRENT),
+            self.form.value(NEW),
+            self.form.value(REPEAT),
+        );
+        let errors = check(&current, &new, &repeat);
+        if let Some((first, _)) = errors.first() {
+            self.form.set_focus(*first);
+            for (i, e) in errors {
+                self.form.set_error(i, e);
+            }
+            return Command::None;
+        }
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        self.error = None;
+        let (id, cmd) = ctx.request(Request::ChangePassword {
+            token,
+            current,
+            new,
+        });
+        self.pending = Some(id);
+        cmd
+    }
+}
+
+impl Screen for ChangePasswordScreen {
+    fn title(&self) -> &'static str {
         if self.forced {
             "Change password (required)"
         } else {
@@ -72,11 +109,7 @@ impl PasswordScreen {
         }
     }
 
-    pub fn is_forced(&self) -> bool {
-        self.forced
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
+    fn key_contexts(&self) -> Vec<KeyContext> {
         let mut stack = self.form.key_contexts();
         stack.push(if self.forced {
             KeyContext::ForcedPassword
@@ -86,11 +119,11 @@ impl PasswordScreen {
         stack
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
+    fn has_unsaved_input(&self) -> bool {
         self.form.has_input()
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
             ScreenMsg::Char(c) => {
                 self.form.type_char(c);
@@ -126,37 +159,7 @@ impl PasswordScreen {
         Command::None
     }
 
-    fn submit(&mut self, ctx: &mut Ctx) -> Command {
-        if !ready_to_send(&mut self.form, self.pending.is_some()) {
-            return Command::None;
-        }
-        let (current, new, repeat) = (
-            self.form.value(CURRENT),
-            self.form.value(NEW),
-            self.form.value(REPEAT),
-        );
-        let errors = check(&current, &new, &repeat);
-        if let Some((first, _)) = errors.first() {
-            self.form.set_focus(*first);
-            for (i, e) in errors {
-                self.form.set_error(i, e);
-            }
-            return Command::None;
-        }
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        self.error = None;
-        let (id, cmd) = ctx.request(Request::ChangePassword {
-            token,
-            current,
-            new,
-        });
-        self.pending = Some(id);
-        cmd
-    }
-
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let box_w = 72.min(area.width);
         let box_area = Rect::new(
             area.x + (area.width - box_w) / 2,

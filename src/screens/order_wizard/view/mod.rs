@@ -6,7 +6,8 @@ mod modal;
 mod review;
 
 use super::state::Step;
-use super::{Phase, Preview, WizardScreen};
+use super::{OrderWizardScreen, Phase, Preview};
+use crate::screens::Screen;
 use crate::theme::Theme;
 use crate::widgets::{self, fit_text, panel, row};
 use accessories::accessories_panel;
@@ -77,7 +78,7 @@ fn indent(r: Rect, dx: u16) -> Rect {
     Rect::new(x, r.y, r.right() - x, r.height)
 }
 
-pub(super) fn render(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(super) fn render(s: &mut OrderWizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     if area.width < 20 || area.height < 6 {
         return;
     }
@@ -129,7 +130,7 @@ fn framed(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
     widgets::inset(inner, 1)
 }
 
-fn step_bar(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+fn step_bar(s: &OrderWizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let steps: &[Step] = if s.edit.is_some() {
         &[Step::Configuration, Step::Accessories]
     } else {
@@ -169,12 +170,12 @@ fn step_bar(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The step's panel, titled; returns the inside with a one-column margin.
-fn step_panel(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) -> Rect {
+fn step_panel(s: &OrderWizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) -> Rect {
     let title = fit_text(&panel_title(s), usize::from(area.width).saturating_sub(6));
     framed(frame, area, &title, theme)
 }
 
-fn panel_title(s: &WizardScreen) -> String {
+fn panel_title(s: &OrderWizardScreen) -> String {
     let step = s.step();
     let b = s.selected();
     let label = s.state.build_label(b);
@@ -197,7 +198,7 @@ fn panel_title(s: &WizardScreen) -> String {
 }
 
 /// Steps 3-5: every build with its state; the selected one is the one shown.
-fn build_list(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+fn build_list(s: &OrderWizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner = framed(frame, area, "Builds", theme);
     let review = s.step() == Step::Review;
     let w = usize::from(inner.width).saturating_sub(4);
@@ -251,7 +252,7 @@ fn build_list(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
 }
 
-fn build_mark(s: &WizardScreen, i: usize, theme: &Theme) -> (&'static str, Style) {
+fn build_mark(s: &OrderWizardScreen, i: usize, theme: &Theme) -> (&'static str, Style) {
     let Some(build) = s.state.builds.get(i) else {
         return (" ", theme.muted);
     };

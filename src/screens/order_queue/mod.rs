@@ -10,17 +10,19 @@ use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::selection::moved;
 use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::form_field::FormField;
-use crate::widgets::list_step;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// Rows one PageUp/PageDown moves.
-const PAGE: usize = 10;
 /// Rows one request asks for.
 pub const PAGE_SIZE: u32 = 50;
 /// Typing pauses this long before the search is sent, so a burst of keys costs one request.
@@ -129,7 +131,7 @@ struct Search {
     dirty: bool,
 }
 
-pub struct OrdersScreen {
+pub struct OrderQueueScreen {
     role: Option<Role>,
     /// The query of the rows shown (or being loaded); `after` is always `None` here.
     query: OrderQuery,
@@ -151,10 +153,10 @@ pub struct OrdersScreen {
     clear_key: String,
 }
 
-impl OrdersScreen {
+impl OrderQueueScreen {
     /// The queue with the role's default view, and the request for its first page.
-    pub fn open(ctx: &mut Ctx) -> (OrdersScreen, Command) {
-        let mut s = OrdersScreen {
+    pub fn open(ctx: &mut Ctx) -> (OrderQueueScreen, Command) {
+        let mut s = OrderQueueScreen {
             role: ctx.session().map(|s| s.user.role),
             query: OrderQuery {
                 view: QueueView::MyWork,
@@ -182,10 +184,6 @@ impl OrdersScreen {
         (s, cmd)
     }
 
-    pub fn title(&self) -> &'static str {
-        "Orders"
-    }
-
     pub fn rows(&self) -> &[OrderRow] {
         &self.rows
     }
@@ -200,19 +198,6 @@ impl OrdersScreen {
 
     pub fn is_searching(&self) -> bool {
         self.search.is_some()
-    }
-
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.search.is_some() {
-            vec![
-                KeyContext::TextInput,
-                KeyContext::SearchField,
-                KeyContext::Queue,
-                KeyContext::List,
-            ]
-        } else {
-            vec![KeyContext::Queue, KeyContext::List]
-        }
     }
 
     /// True when a filter narrows the queue, so an empty result means "nothing matches".
@@ -231,11 +216,14 @@ impl OrdersScreen {
             self.select_after_load = self.selected().map(|r| r.id);
         }
         self.query.after = None;
-        let (id, cmd) = ctx.request(Request::ListOrders {
-            token,
-            query: Box::new(self.query.clone()),
-        });
-        self.loading.wait(id);
+        let cmd = self.loading.begin(
+            ctx,
+            Request::ListOrders {
+                token,
+                query: Box::new(self.query.clone()),
+            },
+            (),
+        );
         self.loading_more.clear();
         self.advance_on_more = false;
         cmd
@@ -252,39 +240,16 @@ impl OrdersScreen {
             after: Some(cursor),
             ..self.query.clone()
         };
-        let (id, cmd) = ctx.request(Request::ListOrders {
-            token,
-            query: Box::new(query),
-        });
-        self.loading_more.wait(id);
+        let cmd = self.loading_more.begin(
+            ctx,
+            Request::ListOrders {
+                token,
+                query: Box::new(query),
+            },
+            (),
+        );
         self.advance_on_more = true;
         cmd
-    }
-
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(s) = &mut self.search
-                    && s.field.type_char(c)
-                {
-                    s.dirty = true;
-                    s.typed_at = None;
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(s) = &mut self.search
-                    && s.field.paste(&text)
-                {
-                    s.dirty = true;
-                    s.typed_at = None;
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -323,7 +288,7 @@ impl OrdersScreen {
         }
         let cur = self.table.selected().unwrap_or(0).min(n - 1);
         let at_end = cur + 1 == n;
-        let next = list_step(action, cur, n, PAGE).unwrap_or(cur);
+        let next = moved(cur, n, action);
         self.table.select(Some(next));
         if at_end && matches!(action, Action::PageDown | Action::Down) {
             return self.load_more(ctx);
@@ -489,6 +454,55 @@ impl OrdersScreen {
             self.advance_on_more = false;
         }
         Command::None
+    }
+}
+
+impl Screen for OrderQueueScreen {
+    fn title(&self) -> &'static str {
+        "Orders"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.search.is_some() {
+            vec![
+                KeyContext::TextInput,
+                KeyContext::SearchField,
+                KeyContext::Queue,
+                KeyContext::List,
+            ]
+        } else {
+            vec![KeyContext::Queue, KeyContext::List]
+        }
+    }
+
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                if let Some(s) = &mut self.search
+                    && s.field.type_char(c)
+                {
+                    s.dirty = true;
+                    s.typed_at = None;
+                }
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                if let Some(s) = &mut self.search
+                    && s.field.paste(&text)
+                {
+                    s.dirty = true;
+                    s.typed_at = None;
+                }
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        self.draw(frame, area, theme);
     }
 }
 

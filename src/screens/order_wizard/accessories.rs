@@ -1,9 +1,9 @@
 //! Step 4: searching the accessories and entering quantities.
 
-use super::{WizardScreen, view};
+use super::{OrderWizardScreen, view};
 use crate::keymap::Action;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     /// The catalog entries matching the search, grouped by subcategory (702, 703, 704, 705).
     pub(super) fn matching(&self) -> Vec<usize> {
         let query = self.acc.search.value().to_lowercase();

@@ -21,6 +21,8 @@ use crate::domain::bom::BomPreview;
 use crate::domain::order::AccessoryItem;
 use crate::keymap::{HelpLine, KeyContext, Keymap};
 use crate::msg::{Command, Request, RequestId};
+use crate::screens::Screen;
+use crate::screens::pending::Pending;
 use crate::screens::{Ctx, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
@@ -141,7 +143,7 @@ impl Keys {
     }
 }
 
-pub struct WizardScreen {
+pub struct OrderWizardScreen {
     state: WizardState,
     phase: Phase,
     edit: Option<EditTarget>,
@@ -162,14 +164,14 @@ pub struct WizardScreen {
     /// First form row shown; the view keeps the focus in sight.
     scroll: usize,
     review_scroll: usize,
-    context_req: Option<RequestId>,
-    detail_req: Option<RequestId>,
-    check_req: Option<RequestId>,
-    attach_req: Option<RequestId>,
+    context_req: Pending,
+    detail_req: Pending,
+    check_req: Pending,
+    attach_req: Pending,
     /// The server's refusal of an attachment path: (path, message), shown while that path is entered.
     attach_error: Option<(String, String)>,
-    submit_req: Option<RequestId>,
-    draft_req: Option<RequestId>,
+    submit_req: Pending,
+    draft_req: Pending,
     saved_draft: Option<serde_json::Value>,
     modal: Modal,
     status: Status,
@@ -182,9 +184,9 @@ fn may_create(role: Role) -> bool {
     matches!(role, Role::ProductionCoordinator | Role::Admin)
 }
 
-impl WizardScreen {
-    fn blank(ctx: &Ctx) -> WizardScreen {
-        WizardScreen {
+impl OrderWizardScreen {
+    fn blank(ctx: &Ctx) -> OrderWizardScreen {
+        OrderWizardScreen {
             state: WizardState::default(),
             phase: Phase::Loading,
             edit: None,
@@ -206,13 +208,13 @@ impl WizardScreen {
             previews: Vec::new(),
             scroll: 0,
             review_scroll: 0,
-            context_req: None,
-            detail_req: None,
-            check_req: None,
-            attach_req: None,
+            context_req: Pending::new(),
+            detail_req: Pending::new(),
+            check_req: Pending::new(),
+            attach_req: Pending::new(),
             attach_error: None,
-            submit_req: None,
-            draft_req: None,
+            submit_req: Pending::new(),
+            draft_req: Pending::new(),
             saved_draft: None,
             modal: Modal::None,
             status: Status::None,
@@ -222,8 +224,8 @@ impl WizardScreen {
     }
 
     /// A new PO: loads today, the accessories and the user's saved draft.
-    pub fn open(ctx: &mut Ctx) -> (WizardScreen, Command) {
-        let mut s = WizardScreen::blank(ctx);
+    pub fn open(ctx: &mut Ctx) -> (OrderWizardScreen, Command) {
+        let mut s = OrderWizardScreen::blank(ctx);
         let Some(session) = ctx.session() else {
             return (s, Command::None);
         };
@@ -235,14 +237,15 @@ impl WizardScreen {
         let Some(token) = ctx.token() else {
             return (s, Command::None);
         };
-        let (id, cmd) = ctx.request(Request::WizardContext { token });
-        s.context_req = Some(id);
+        let cmd = s
+            .context_req
+            .begin(ctx, Request::WizardContext { token }, ());
         (s, cmd)
     }
 
     /// Steps 3-4 for one existing build, saved with `UpdateBuild`.
-    pub fn edit(order_id: Uuid, ctx: &mut Ctx) -> (WizardScreen, Command) {
-        let mut s = WizardScreen::blank(ctx);
+    pub fn edit(order_id: Uuid, ctx: &mut Ctx) -> (OrderWizardScreen, Command) {
+        let mut s = OrderWizardScreen::blank(ctx);
         s.edit = Some(EditTarget {
             order_id,
             original: None,
@@ -255,18 +258,10 @@ impl WizardScreen {
         let (id, a) = ctx.request(Request::WizardContext {
             token: token.clone(),
         });
-        s.context_req = Some(id);
+        s.context_req.wait(id);
         let (id, b) = ctx.request(Request::OrderDetail { token, order_id });
-        s.detail_req = Some(id);
+        s.detail_req.wait(id);
         (s, a.and(b))
-    }
-
-    pub fn title(&self) -> &'static str {
-        if self.edit.is_some() {
-            "Edit build"
-        } else {
-            "New order"
-        }
     }
 
     fn step(&self) -> Step {
@@ -285,8 +280,18 @@ impl WizardScreen {
         let fid = self.focus?;
         Some(form::spec(&self.state, self.selected(), fid, self.today).kind)
     }
+}
 
-    pub fn key_contexts(&self) -> Vec<KeyContext> {
+impl Screen for OrderWizardScreen {
+    fn title(&self) -> &'static str {
+        if self.edit.is_some() {
+            "Edit build"
+        } else {
+            "New order"
+        }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.modal {
             Modal::Resume | Modal::Leave => return vec![KeyContext::WizardQuestion],
             Modal::Ask(_) => return vec![KeyContext::Confirm],
@@ -329,7 +334,7 @@ impl WizardScreen {
         stack
     }
 
-    pub fn has_unsaved_input(&self) -> bool {
+    fn has_unsaved_input(&self) -> bool {
         if self.done || self.phase != Phase::Ready {
             return false;
         }
@@ -339,7 +344,7 @@ impl WizardScreen {
         }
     }
 
-    pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
         match msg {
             ScreenMsg::Char(c) => {
                 self.on_char(c);
@@ -355,7 +360,7 @@ impl WizardScreen {
         }
     }
 
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::render(self, frame, area, theme);
     }
 }

@@ -1,9 +1,9 @@
 //! Steps 1-3: the form's rows, its scroll marks, its foot and each field.
 
 use super::{indent, para, step_panel, width, wrap};
-use crate::screens::wizard::form::{Item, Kind};
-use crate::screens::wizard::state::{Fid, Step};
-use crate::screens::wizard::{Status, WizardScreen, form};
+use crate::screens::order_wizard::form::{Item, Kind};
+use crate::screens::order_wizard::state::{Fid, Step};
+use crate::screens::order_wizard::{OrderWizardScreen, Status, form};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
 use crate::widgets::{key_bar, row};
@@ -21,7 +21,7 @@ pub(super) enum FormRow {
     Blank,
 }
 
-pub(super) fn form_panel(s: &mut WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(super) fn form_panel(s: &mut OrderWizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner = step_panel(s, frame, area, theme);
     if inner.height < 4 {
         return;
@@ -184,7 +184,7 @@ pub(super) fn scroll_marks(
 /// of the step (busy, an error, a confirmation), else the step's keys or `idle`. Returns the rows left
 /// above it.
 pub(super) fn bottom(
-    s: &WizardScreen,
+    s: &OrderWizardScreen,
     frame: &mut Frame,
     inner: Rect,
     theme: &Theme,
@@ -257,7 +257,7 @@ pub(super) fn bottom(
 }
 
 pub(super) fn draw_field(
-    s: &mut WizardScreen,
+    s: &mut OrderWizardScreen,
     frame: &mut Frame,
     area: Rect,
     fid: Fid,

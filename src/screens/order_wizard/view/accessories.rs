@@ -2,7 +2,7 @@
 
 use super::fields::{bottom, scroll_marks};
 use super::{group_code, group_title, indent, para, step_panel, width};
-use crate::screens::wizard::WizardScreen;
+use crate::screens::order_wizard::OrderWizardScreen;
 use crate::theme::Theme;
 use crate::widgets::{fit_text, row};
 use ratatui::Frame;
@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 /// Step 4: the 54 accessories, grouped and searchable, with this build's quantities.
 pub(super) fn accessories_panel(
-    s: &mut WizardScreen,
+    s: &mut OrderWizardScreen,
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,

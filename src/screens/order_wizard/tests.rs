@@ -14,11 +14,10 @@ use crate::domain::order::{NewOrder, OrderStatus};
 use crate::domain::order_rules as rules;
 use crate::domain::order_view::OrderDetail;
 use crate::domain::session::Session;
-use crate::domain::user::UserSummary;
 use crate::keymap::Action;
 use crate::msg::DbRequest;
 use crate::msg::{DbReply, Reply};
-use crate::screens::IdGen;
+use crate::screens::testkit::{self, Harness};
 use crate::screens::{Effect, ScreenId};
 use crossterm::event::KeyEvent;
 
@@ -26,54 +25,38 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, 14).unwrap_or_default()
 }
 
+/// A session of the coordinator Carla Mendes.
 fn session(role: Role) -> Session {
-    Session {
-        token: "tok".into(),
-        user: UserSummary {
-            id: Uuid::nil(),
-            username: "coordinator".into(),
-            full_name: "Carla Mendes".into(),
-            initials: "CM".into(),
-            role,
-            is_active: true,
-            last_login_at: None,
-            must_change_password: false,
-        },
-        expires_at: chrono::NaiveDateTime::default(),
-    }
-}
-
-fn requests(cmd: Command) -> Vec<DbRequest> {
-    match cmd {
-        Command::Db(r) => vec![r],
-        Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
-        Command::None | Command::Quit => Vec::new(),
-    }
+    let mut s = testkit::session(role);
+    s.token = "tok".into();
+    s.user.username = "coordinator".into();
+    s.user.full_name = "Carla Mendes".into();
+    s.user.initials = "CM".into();
+    s
 }
 
 struct T {
-    ids: IdGen,
-    km: Keymap,
-    session: Session,
-    w: WizardScreen,
+    kit: Harness,
+    w: OrderWizardScreen,
     sent: Vec<DbRequest>,
     effects: Vec<Effect>,
 }
 
 impl T {
     fn open(role: Role) -> T {
-        let mut ids = IdGen::default();
-        let km = Keymap::default();
-        let session = session(role);
-        let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-        let (w, cmd) = WizardScreen::open(&mut ctx);
-        let effects = ctx.into_effects();
+        let mut kit = Harness::new(role);
+        kit.session = session(role);
+        let mut opened = None;
+        let (sent, effects) = kit.run(|ctx| {
+            let (w, cmd) = OrderWizardScreen::open(ctx);
+            opened = Some(w);
+            cmd
+        });
+        let w = opened.expect("the wizard opens");
         T {
-            ids,
-            km,
-            session,
+            kit,
             w,
-            sent: requests(cmd),
+            sent,
             effects,
         }
     }
@@ -86,10 +69,9 @@ impl T {
     }
 
     fn send(&mut self, msg: ScreenMsg) {
-        let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
-        let cmd = self.w.update(msg, &mut ctx);
-        self.effects.extend(ctx.into_effects());
-        self.sent.extend(requests(cmd));
+        let (sent, effects) = self.kit.send(&mut self.w, msg);
+        self.effects.extend(effects);
+        self.sent.extend(sent);
     }
 
     fn act(&mut self, a: Action) {
@@ -749,17 +731,13 @@ fn detail(status: OrderStatus) -> OrderDetail {
 }
 
 fn edit(status: OrderStatus) -> T {
-    let mut ids = IdGen::default();
-    let km = Keymap::default();
-    let session = session(Role::ProductionCoordinator);
-    let mut ctx = Ctx::new(&mut ids, Some(&session), &km);
-    let (w, cmd) = WizardScreen::edit(Uuid::from_u128(5), &mut ctx);
+    let mut kit = Harness::new(Role::ProductionCoordinator);
+    kit.session = session(Role::ProductionCoordinator);
+    let (w, sent) = kit.open(|ctx| OrderWizardScreen::edit(Uuid::from_u128(5), ctx));
     let mut t = T {
-        ids,
-        km,
-        session,
+        kit,
         w,
-        sent: requests(cmd),
+        sent,
         effects: Vec::new(),
     };
     t.context(None);
@@ -857,19 +835,19 @@ fn every_shown_key_works_in_the_wizard() {
         if stack.first() != Some(&KeyContext::Confirm) {
             stack.extend([KeyContext::Session, KeyContext::Global]);
         }
-        for (chord, action) in t.km.bindings_for(&stack) {
+        for (chord, action) in t.kit.km.bindings_for(&stack) {
             let ev = KeyEvent::new(chord.code, chord.mods);
             assert_eq!(
-                t.km.resolve(&stack, ev),
+                t.kit.km.resolve(&stack, ev),
                 Some(action),
                 "{chord} under {stack:?}"
             );
         }
-        let all: HashSet<_> = t.km.all().iter().map(|b| b.chord).collect();
-        let live: HashSet<_> = t.km.bindings_for(&stack).into_iter().collect();
+        let all: HashSet<_> = t.kit.km.all().iter().map(|b| b.chord).collect();
+        let live: HashSet<_> = t.kit.km.bindings_for(&stack).into_iter().collect();
         for chord in all {
             let ev = KeyEvent::new(chord.code, chord.mods);
-            if let Some(action) = t.km.resolve(&stack, ev) {
+            if let Some(action) = t.kit.km.resolve(&stack, ev) {
                 assert!(
                     live.contains(&(chord, action)),
                     "{chord} hidden under {stack:?}"

@@ -1,10 +1,10 @@
 //! Copying the configuration or accessories from another build.
 
 use super::state::Step;
-use super::{Ask, Modal, Status, WizardScreen};
+use super::{Ask, Modal, OrderWizardScreen, Status};
 use crate::keymap::Action;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn open_picker(&mut self) {
         let step = self.step();
         if self.edit.is_some() {

@@ -1,15 +1,15 @@
 //! Moving between steps, and the server checks that guard them.
 
 use super::state::{AttachmentDraft, Fid, Step};
-use super::{Modal, Scope, Status, WizardScreen, scope_of};
+use super::{Modal, OrderWizardScreen, Scope, Status, scope_of};
 use crate::domain::order::NumberCheck;
 use crate::domain::order_rules as rules;
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Ctx;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn next_step(&mut self, ctx: &mut Ctx) -> Command {
-        if self.check_req.is_some() || self.submit_req.is_some() {
+        if self.check_req.in_flight() || self.submit_req.in_flight() {
             return Command::None;
         }
         self.leave_field();
@@ -63,7 +63,7 @@ impl WizardScreen {
     }
 
     pub(super) fn prev_step(&mut self, ctx: &mut Ctx) -> Command {
-        if self.submit_req.is_some() {
+        if self.submit_req.in_flight() {
             return Command::None;
         }
         self.leave_field();
@@ -78,7 +78,7 @@ impl WizardScreen {
         match self.step().prev() {
             Some(p) if p >= first => {
                 // An answer still on its way is for the step being left.
-                self.check_req = None;
+                self.check_req.clear();
                 self.go(p, ctx)
             }
             _ => Command::None,
@@ -116,29 +116,35 @@ impl WizardScreen {
         } else {
             Vec::new()
         };
-        let (id, cmd) = ctx.request(Request::CheckNumbers {
-            token,
-            po_number: self.state.header.po_number.trim().to_string(),
-            build_numbers,
-        });
-        self.check_req = Some(id);
+        let cmd = self.check_req.begin(
+            ctx,
+            Request::CheckNumbers {
+                token,
+                po_number: self.state.header.po_number.trim().to_string(),
+                build_numbers,
+            },
+            (),
+        );
         self.status = Status::Busy("… Checking that the numbers are new".into());
         cmd
     }
 
     /// Asks the service whether the entered file may be attached.
     pub(super) fn check_attachment(&mut self, ctx: &mut Ctx) -> Command {
-        if self.attach_req.is_some() {
+        if self.attach_req.in_flight() {
             return Command::None;
         }
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::CheckAttachment {
-            token,
-            path: self.state.attach_path.trim().to_string(),
-        });
-        self.attach_req = Some(id);
+        let cmd = self.attach_req.begin(
+            ctx,
+            Request::CheckAttachment {
+                token,
+                path: self.state.attach_path.trim().to_string(),
+            },
+            (),
+        );
         self.status = Status::Busy("… Checking the file".into());
         cmd
     }

@@ -1,12 +1,12 @@
 //! Step 5: the BOM previews, and submitting or saving the order.
 
 use super::state::{AttachmentDraft, Step};
-use super::{Preview, Status, WizardScreen};
+use super::{OrderWizardScreen, Preview, Status};
 use crate::domain::order::NewOrder;
 use crate::msg::{Command, Request};
 use crate::screens::Ctx;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn request_previews(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
@@ -79,7 +79,7 @@ impl WizardScreen {
     }
 
     pub(super) fn submit(&mut self, ctx: &mut Ctx) -> Command {
-        if self.step() != Step::Review || self.submit_req.is_some() || self.edit.is_some() {
+        if self.step() != Step::Review || self.submit_req.in_flight() || self.edit.is_some() {
             return Command::None;
         }
         if let Some(reason) = self.submit_blocker() {
@@ -89,11 +89,14 @@ impl WizardScreen {
         let (Some(order), Some(token)) = (self.new_order(), ctx.token()) else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::CreateOrder {
-            token,
-            order: Box::new(order),
-        });
-        self.submit_req = Some(id);
+        let cmd = self.submit_req.begin(
+            ctx,
+            Request::CreateOrder {
+                token,
+                order: Box::new(order),
+            },
+            (),
+        );
         self.status = Status::Busy("… Creating the order".into());
         cmd
     }
@@ -102,7 +105,7 @@ impl WizardScreen {
         let Some(order_id) = self.edit.as_ref().map(|e| e.order_id) else {
             return Command::None;
         };
-        if self.submit_req.is_some() {
+        if self.submit_req.in_flight() {
             return Command::None;
         }
         self.leave_field();
@@ -120,12 +123,15 @@ impl WizardScreen {
         let (Some(build), Some(token)) = (self.state.builds.first(), ctx.token()) else {
             return Command::None;
         };
-        let (id, cmd) = ctx.request(Request::UpdateBuild {
-            token,
-            order_id,
-            build: Box::new(build.to_config(self.state.family)),
-        });
-        self.submit_req = Some(id);
+        let cmd = self.submit_req.begin(
+            ctx,
+            Request::UpdateBuild {
+                token,
+                order_id,
+                build: Box::new(build.to_config(self.state.family)),
+            },
+            (),
+        );
         self.status = Status::Busy("… Saving the build and regenerating its BOM".into());
         cmd
     }

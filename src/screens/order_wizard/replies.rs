@@ -1,27 +1,23 @@
 //! The server's replies.
 
 use super::state::{self, BuildDraft, Fid, Step, WizardState};
-use super::{Modal, Phase, Preview, Scope, Status, WizardScreen, bom_failure};
+use super::{Modal, OrderWizardScreen, Phase, Preview, Scope, Status, bom_failure};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_rules as rules;
 use crate::msg::{Command, DbReply, Reply};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::toast::Toast;
 
-impl WizardScreen {
+impl OrderWizardScreen {
     pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        let id = Some(reply.id);
-        if id == self.context_req {
-            self.context_req = None;
+        if self.context_req.answered_by(reply.id) {
             return self.on_context(reply);
         }
-        if id == self.detail_req {
-            self.detail_req = None;
+        if self.detail_req.answered_by(reply.id) {
             self.on_detail(reply);
             return Command::None;
         }
-        if id == self.check_req {
-            self.check_req = None;
+        if self.check_req.answered_by(reply.id) {
             self.status = Status::None;
             return match reply.result {
                 Ok(Reply::NumbersChecked(check)) => self.on_numbers(check, ctx),
@@ -32,18 +28,15 @@ impl WizardScreen {
                 }
             };
         }
-        if id == self.attach_req {
-            self.attach_req = None;
+        if self.attach_req.answered_by(reply.id) {
             self.on_attachment(reply);
             return Command::None;
         }
-        if id == self.submit_req {
-            self.submit_req = None;
+        if self.submit_req.answered_by(reply.id) {
             self.on_submitted(reply, ctx);
             return Command::None;
         }
-        if id == self.draft_req {
-            self.draft_req = None;
+        if self.draft_req.answered_by(reply.id) {
             if let Err(e) = reply.result {
                 ctx.toast(Toast::error(format!(
                     "The draft could not be saved: {}",

@@ -1,14 +1,14 @@
 //! The questions drawn on top: resume, leave, yes/no and the build picker.
 
 use super::{para, wrap};
-use crate::screens::wizard::{Ask, Modal, WizardScreen};
+use crate::screens::order_wizard::{Ask, Modal, OrderWizardScreen};
 use crate::theme::Theme;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, key_bar, row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-pub(super) fn modal(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(super) fn modal(s: &OrderWizardScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let (title, lines, keys): (&str, Vec<String>, &[crate::keymap::HelpLine]) = match &s.modal {
         Modal::None => return,
         Modal::Picker {
@@ -24,7 +24,7 @@ pub(super) fn modal(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &The
             if let Some(d) = s
                 .saved_draft
                 .clone()
-                .and_then(crate::screens::wizard::state::WizardState::from_draft)
+                .and_then(crate::screens::order_wizard::state::WizardState::from_draft)
             {
                 let po = d.header.po_number.trim();
                 let po = if po.is_empty() {
@@ -107,7 +107,7 @@ pub(super) fn modal(s: &WizardScreen, frame: &mut Frame, area: Rect, theme: &The
 }
 
 pub(super) fn picker(
-    s: &WizardScreen,
+    s: &OrderWizardScreen,
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,

@@ -1,7 +1,7 @@
 //! Drawing the queue: filters, the table of builds and the info lines.
 
 use super::{
-    OrdersScreen, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
+    OrderQueueScreen, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
     sort_name,
 };
 use crate::domain::Role;
@@ -15,8 +15,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Padding, Paragraph, Row};
 
-impl OrdersScreen {
-    pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+impl OrderQueueScreen {
+    pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 4 || area.width < 10 {
             return;
         }

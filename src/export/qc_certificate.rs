@@ -4,7 +4,7 @@
 //! Pure: a [`QcResultDetail`] in, PDF bytes out. The look is the BOM export's (src/export/pdf.rs).
 
 use super::naming::sanitize;
-use super::pdf::{
+use super::pdf::layout::{
     CONTENT_WIDTH, Cell, Column, LINE_HEIGHT, Layout, build_facts, pdf_bytes, pdf_document,
     texts_of, time_or_dash,
 };

@@ -180,6 +180,8 @@ pub(crate) struct Column {
     pub(crate) title: &'static str,
     pub(crate) width: f32,
     pub(crate) align: Align,
+    /// Takes the width the table's other columns leave (see [`full_width`]).
+    rest: bool,
 }
 
 impl Column {
@@ -189,6 +191,7 @@ impl Column {
             title,
             width,
             align: Align::Left,
+            rest: false,
         }
     }
 
@@ -198,8 +201,31 @@ impl Column {
             title,
             width,
             align: Align::Right,
+            rest: false,
         }
     }
+
+    /// A column of text as wide as the others leave of the page.
+    pub(crate) const fn rest(title: &'static str) -> Column {
+        Column {
+            title,
+            width: 0.0,
+            align: Align::Left,
+            rest: true,
+        }
+    }
+}
+
+/// The columns of a table across the page: a [`Column::rest`] gets what the others leave.
+pub(crate) fn full_width<const N: usize>(mut columns: [Column; N]) -> [Column; N] {
+    let left = columns
+        .iter()
+        .filter(|c| !c.rest)
+        .fold(CONTENT_WIDTH, |w, c| w - c.width);
+    for c in columns.iter_mut().filter(|c| c.rest) {
+        c.width = left;
+    }
+    columns
 }
 
 /// One table cell as laid out: its lines, weight and extra left indent.

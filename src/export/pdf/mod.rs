@@ -44,28 +44,27 @@ fn title_block(layout: &mut Layout, doc: &BomDocument, exported_at: NaiveDateTim
     layout.facts(&left, &right, &|_| false);
 }
 
-const LEVEL_W: f32 = 30.0;
 const ID_W: f32 = 152.0;
 const QTY_W: f32 = 34.0;
 const TYPE_W: f32 = 64.0;
 
 fn tree_columns() -> [Column; 5] {
-    [
-        Column::left("Level", LEVEL_W),
+    full_width([
+        Column::left("Level", 30.0),
         Column::left("Item ID", ID_W),
-        Column::left("Name", CONTENT_WIDTH - LEVEL_W - ID_W - QTY_W - TYPE_W),
+        Column::rest("Name"),
         Column::right("Qty", QTY_W),
         Column::left("Type", TYPE_W),
-    ]
+    ])
 }
 
 fn totals_columns() -> [Column; 4] {
-    [
+    full_width([
         Column::left("Item ID", ID_W),
-        Column::left("Name", CONTENT_WIDTH - ID_W - TYPE_W - QTY_W),
+        Column::rest("Name"),
         Column::left("Type", TYPE_W),
         Column::right("Qty", QTY_W),
-    ]
+    ])
 }
 
 fn type_text(item_type: crate::domain::bom::ItemType, is_custom: bool) -> String {
@@ -76,9 +75,8 @@ fn type_text(item_type: crate::domain::bom::ItemType, is_custom: bool) -> String
     }
 }
 
-fn tree_rows(layout: &Layout, doc: &BomDocument) -> Vec<(Vec<Cell>, bool)> {
-    let columns = tree_columns();
-    let [level_col, id_col, name_col, qty_col, type_col] = &columns;
+fn tree_rows(layout: &Layout, columns: &[Column; 5], doc: &BomDocument) -> Vec<(Vec<Cell>, bool)> {
+    let [level_col, id_col, name_col, qty_col, type_col] = columns;
     doc.items
         .iter()
         .map(|item| {
@@ -108,9 +106,12 @@ fn tree_rows(layout: &Layout, doc: &BomDocument) -> Vec<(Vec<Cell>, bool)> {
         .collect()
 }
 
-fn totals_rows(layout: &Layout, doc: &BomDocument) -> Vec<(Vec<Cell>, bool)> {
-    let columns = totals_columns();
-    let [id_col, name_col, type_col, qty_col] = &columns;
+fn totals_rows(
+    layout: &Layout,
+    columns: &[Column; 4],
+    doc: &BomDocument,
+) -> Vec<(Vec<Cell>, bool)> {
+    let [id_col, name_col, type_col, qty_col] = columns;
     doc.flattened()
         .iter()
         .map(|line| {
@@ -159,10 +160,11 @@ fn pages(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<Vec<Op>> {
         doc.top_level().count(),
         doc.items.len()
     );
-    let rows = (!doc.items.is_empty()).then(|| tree_rows(&layout, doc));
+    let columns = tree_columns();
+    let rows = (!doc.items.is_empty()).then(|| tree_rows(&layout, &columns, doc));
     layout.table_section(
         ("Components", &subtitle),
-        &tree_columns(),
+        &columns,
         rows,
         "This BOM has no items.",
     );
@@ -179,8 +181,9 @@ fn pages(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<Vec<Op>> {
         40.0,
     );
     if !flat.is_empty() {
-        let rows = totals_rows(&layout, doc);
-        layout.table(&totals_columns(), rows);
+        let columns = totals_columns();
+        let rows = totals_rows(&layout, &columns, doc);
+        layout.table(&columns, rows);
     }
     footers(&mut layout, doc);
     layout.pages

@@ -68,6 +68,31 @@ pub struct AssemblyRecord {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl AssemblyRecord {
+    /// An active SIMPLE assembly, not orderable, with every optional column empty: what the other
+    /// columns are set over.
+    fn named(id: &str, name: &str) -> AssemblyRecord {
+        AssemblyRecord {
+            id: id.to_string(),
+            name: name.to_string(),
+            assembly_type: AssemblyType::Simple,
+            category_code: None,
+            subcategory_code: None,
+            can_order: false,
+            is_kit: false,
+            status: EntityStatus::Active,
+            photo_url: None,
+            technical_drawing_url: None,
+            description: None,
+            qr_data: None,
+            kit_components: None,
+            work_instruction: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// One `"AssemblyComponent"` row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRecord {
@@ -92,22 +117,23 @@ impl Inventory {
     /// for the rows' timestamps.
     pub fn from_catalog(catalog: &Catalog, imported_at: Option<NaiveDateTime>) -> Inventory {
         let mut inv = Inventory::default();
+        // A subcategory is the level-1 row under its category's code.
+        let category =
+            |code: &str, name: &str, description: &Option<String>, parent: Option<&str>| {
+                CategoryRecord {
+                    id: code.to_string(),
+                    name: name.to_string(),
+                    description: description.clone(),
+                    parent_id: parent.map(str::to_string),
+                    level: i32::from(parent.is_some()),
+                }
+            };
         for c in &catalog.categories {
-            inv.categories.push(CategoryRecord {
-                id: c.code.clone(),
-                name: c.name.clone(),
-                description: c.description.clone(),
-                parent_id: None,
-                level: 0,
-            });
+            let top = category(&c.code, &c.name, &c.description, None);
+            inv.categories.push(top);
             for s in &c.subcategories {
-                inv.categories.push(CategoryRecord {
-                    id: s.code.clone(),
-                    name: s.name.clone(),
-                    description: s.description.clone(),
-                    parent_id: Some(c.code.clone()),
-                    level: 1,
-                });
+                let sub = category(&s.code, &s.name, &s.description, Some(&c.code));
+                inv.categories.push(sub);
             }
         }
         for p in &catalog.parts {
@@ -127,22 +153,15 @@ impl Inventory {
         }
         for a in &catalog.assemblies {
             inv.assemblies.push(AssemblyRecord {
-                id: a.id.clone(),
-                name: a.name.clone(),
                 assembly_type: a.assembly_type,
                 category_code: a.category_code.clone(),
                 subcategory_code: a.subcategory_code.clone(),
                 can_order: a.can_order,
                 is_kit: a.is_kit,
                 status: a.status,
-                photo_url: None,
-                technical_drawing_url: None,
-                description: None,
-                qr_data: None,
-                kit_components: None,
-                work_instruction: None,
                 created_at: imported_at,
                 updated_at: imported_at,
+                ..AssemblyRecord::named(&a.id, &a.name)
             });
             for c in &a.components {
                 inv.links.push(LinkRecord {

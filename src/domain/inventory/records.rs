@@ -20,22 +20,10 @@ pub(crate) fn part(id: &str, name: &str, mpn: Option<&str>) -> PartRecord {
 
 pub(crate) fn assembly(id: &str, name: &str, category: &str, sub: &str) -> AssemblyRecord {
     AssemblyRecord {
-        id: id.into(),
-        name: name.into(),
-        assembly_type: AssemblyType::Simple,
         category_code: Some(category.into()).filter(|c: &String| !c.is_empty()),
         subcategory_code: Some(sub.into()).filter(|c: &String| !c.is_empty()),
         can_order: true,
-        is_kit: false,
-        status: EntityStatus::Active,
-        photo_url: None,
-        technical_drawing_url: None,
-        description: None,
-        qr_data: None,
-        kit_components: None,
-        work_instruction: None,
-        created_at: None,
-        updated_at: None,
+        ..AssemblyRecord::named(id, name)
     }
 }
 

@@ -97,6 +97,31 @@ pub struct BomNode {
     pub notes: Option<String>,
 }
 
+impl BomNode {
+    /// A catalog item under `parent` (at `level`), not yet numbered and without notes.
+    pub fn catalog(
+        id: &str,
+        name: &str,
+        item_type: ItemType,
+        quantity: i64,
+        level: i32,
+        parent: Option<usize>,
+    ) -> BomNode {
+        BomNode {
+            id: id.to_string(),
+            name: name.to_string(),
+            item_type,
+            quantity,
+            level,
+            parent,
+            sequence: 0,
+            is_custom: false,
+            custom_spec: None,
+            notes: None,
+        }
+    }
+}
+
 /// A generated BOM: nodes in depth-first pre-order (a parent always precedes its children) and the notes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GeneratedBom {

@@ -76,6 +76,13 @@ pub struct FormLine {
     pub basin_index: Option<i32>,
 }
 
+impl FormLine {
+    /// The line of item `item`, for one basin or (`None`) the whole sink.
+    pub const fn new(item: usize, basin_index: Option<i32>) -> FormLine {
+        FormLine { item, basin_index }
+    }
+}
+
 /// An answer as `"QCItemResult"` stores it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
@@ -357,17 +364,11 @@ pub fn applicable(
         if item.basin_specific {
             for b in &basins {
                 if holds(Some(b)) {
-                    lines.push(FormLine {
-                        item: i,
-                        basin_index: i32::try_from(b.index).ok(),
-                    });
+                    lines.push(FormLine::new(i, i32::try_from(b.index).ok()));
                 }
             }
         } else if holds(None) {
-            lines.push(FormLine {
-                item: i,
-                basin_index: None,
-            });
+            lines.push(FormLine::new(i, None));
         }
     }
     Ok(lines)

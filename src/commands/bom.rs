@@ -278,22 +278,19 @@ mod tests {
     use crate::domain::catalog::EntityStatus;
 
     fn node(id: &str, parent: Option<usize>, level: i32, quantity: i64) -> BomNode {
-        BomNode {
-            id: id.into(),
-            name: format!("{id} NAME"),
-            item_type: if parent.is_none() {
-                ItemType::Assembly
-            } else {
-                ItemType::Part
-            },
+        let item_type = if parent.is_none() {
+            ItemType::Assembly
+        } else {
+            ItemType::Part
+        };
+        BomNode::catalog(
+            id,
+            &format!("{id} NAME"),
+            item_type,
             quantity,
             level,
             parent,
-            sequence: 0,
-            is_custom: false,
-            custom_spec: None,
-            notes: None,
-        }
+        )
     }
 
     #[test]

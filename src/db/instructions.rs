@@ -1,6 +1,6 @@
 //! Tools and work instructions (the assembler's reference material).
 
-use crate::db::row::{RowExt, query_id, query_opt_col};
+use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::tasks;
 use uuid::Uuid;
@@ -87,31 +87,30 @@ use std::collections::HashMap;
 /// The latest version of each title (an active one when there is one; active first, then by title)
 /// with steps and the tasks linking it, and every tool by name.
 pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbError> {
-    let rows = db
-        .query(
-            r#"SELECT * FROM (
+    let mut instructions = query_all(
+        db,
+        r#"SELECT * FROM (
                  SELECT DISTINCT ON (wi.title) wi.id, wi.title, wi.description, wi.version,
                         COALESCE(wi."isActive", true) AS active, wi.xmin::text::int8 AS stamp
                    FROM "WorkInstruction" wi
                   ORDER BY wi.title, COALESCE(wi."isActive", true) DESC, wi.version DESC, wi."createdAt" DESC
                ) latest
                ORDER BY active DESC, lower(title), title"#,
-            &[],
-        )
-        .await?;
-    let mut instructions = Vec::with_capacity(rows.len());
-    for r in &rows {
-        instructions.push(InstructionRow {
-            id: r.col("id")?,
-            title: r.col("title")?,
-            description: r.col("description")?,
-            version: r.col("version")?,
-            active: r.col("active")?,
-            steps: Vec::new(),
-            task_count: 0,
-            stamp: r.col("stamp")?,
-        });
-    }
+        &[],
+        |r| {
+            Ok(InstructionRow {
+                id: r.col("id")?,
+                title: r.col("title")?,
+                description: r.col("description")?,
+                version: r.col("version")?,
+                active: r.col("active")?,
+                steps: Vec::new(),
+                task_count: 0,
+                stamp: r.col("stamp")?,
+            })
+        },
+    )
+    .await?;
     let ids: Vec<Uuid> = instructions.iter().map(|i| i.id).collect();
     let mut steps = steps_of(db, &ids).await?;
     let counts = instruction_task_counts(db, &ids).await?;

@@ -2,7 +2,7 @@
 //!
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
-use crate::db::row::{RowExt, query_all, query_id};
+use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
@@ -122,19 +122,19 @@ pub async fn current(
     client: &impl GenericClient,
     order_id: Uuid,
 ) -> Result<Option<ChecklistRow>, DbError> {
-    let row = client
-        .query_opt(
-            &format!(
-                r#"SELECT {CHECKLIST_COLUMNS}
+    query_opt_map(
+        client,
+        &format!(
+            r#"SELECT {CHECKLIST_COLUMNS}
                      FROM "PackagingChecklist" c LEFT JOIN "User" u ON u.id = c."performedBy"
                     WHERE c."orderId" = $1
                     ORDER BY COALESCE(c."isCompleted", false), c."completedAt" DESC NULLS LAST, c.id
                     LIMIT 1"#
-            ),
-            &[&order_id],
-        )
-        .await?;
-    row.as_ref().map(checklist_row).transpose()
+        ),
+        &[&order_id],
+        checklist_row,
+    )
+    .await
 }
 
 /// One `"PackagingItem"` row.

@@ -47,6 +47,21 @@ pub async fn query_id(
     client.query_one(sql, params).await?.col("id")
 }
 
+/// Runs a statement returning at most one row and decodes it with `from_row`; `None` without a row.
+pub async fn query_opt_map<T>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    from_row: impl FnOnce(&Row) -> Result<T, DbError>,
+) -> Result<Option<T>, DbError> {
+    client
+        .query_opt(sql, params)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
 /// Runs a statement returning at most one row and reads its column `name`; `None` without a row.
 pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
     client: &impl GenericClient,
@@ -54,6 +69,5 @@ pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
     params: &[&(dyn ToSql + Sync)],
     name: &str,
 ) -> Result<Option<T>, DbError> {
-    let row = client.query_opt(sql, params).await?;
-    row.map(|r| r.col(name)).transpose()
+    query_opt_map(client, sql, params, |r| r.col(name)).await
 }

@@ -1,7 +1,7 @@
 //! `"ServiceOrder"` and `"ServiceOrderItem"` rows: the service department's requests and procurement's
 //! decisions on them (docs/service-orders.md).
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_opt_map};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::service_order::{
     ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
@@ -157,20 +157,19 @@ pub async fn lock(
     tx: &Transaction<'_>,
     id: Uuid,
 ) -> Result<Option<(ServiceOrderStatus, Uuid)>, DbError> {
-    let row = tx
-        .query_opt(
-            r#"SELECT "status", "requestedBy" FROM "ServiceOrder" WHERE id = $1 FOR UPDATE"#,
-            &[&id],
-        )
-        .await?;
-    row.map(|r| {
-        let status: Option<ServiceOrderStatus> = r.col("status")?;
-        Ok((
-            status.unwrap_or(ServiceOrderStatus::Pending),
-            r.col("requestedBy")?,
-        ))
-    })
-    .transpose()
+    query_opt_map(
+        tx,
+        r#"SELECT "status", "requestedBy" FROM "ServiceOrder" WHERE id = $1 FOR UPDATE"#,
+        &[&id],
+        |r| {
+            let status: Option<ServiceOrderStatus> = r.col("status")?;
+            Ok((
+                status.unwrap_or(ServiceOrderStatus::Pending),
+                r.col("requestedBy")?,
+            ))
+        },
+    )
+    .await
 }
 
 /// Sets a line's approved quantity; 0 deletes the line.

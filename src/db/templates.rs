@@ -1,7 +1,7 @@
 //! Checklist templates: `"QCFormTemplate"` and its `"QCChecklistItem"` rows.
 
 use crate::db::qc::TEMPLATE_ITEMS;
-use crate::db::row::{RowExt, query_all, query_id};
+use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
 use serde_json::Value as JsonValue;
@@ -86,8 +86,7 @@ pub async fn find_template(
         template_columns!(),
         r#" FROM "QCFormTemplate" WHERE "formName" = $1 AND "version" = $2"#
     );
-    let row = client.query_opt(sql, &[&form_name, &version]).await?;
-    row.as_ref().map(template_from_row).transpose()
+    query_opt_map(client, sql, &[&form_name, &version], template_from_row).await
 }
 
 /// Every template, by name and version.
@@ -112,8 +111,7 @@ pub async fn active_template(
             WHERE "formName" = $1 AND COALESCE("isActive", true)
             ORDER BY "version" DESC LIMIT 1"#
     );
-    let row = client.query_opt(sql, &[&form_name]).await?;
-    row.as_ref().map(template_from_row).transpose()
+    query_opt_map(client, sql, &[&form_name], template_from_row).await
 }
 
 /// The highest stored version of `form_name`.

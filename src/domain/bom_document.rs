@@ -131,29 +131,14 @@ pub fn quantity_text(q: Decimal) -> String {
 pub(crate) mod fixtures {
     use super::*;
 
-    pub(crate) fn item(parent: Option<usize>, id: &str, quantity: i64) -> StoredItem {
-        StoredItem {
-            id: Uuid::nil(),
-            parent,
-            item_id: id.to_string(),
-            name: format!("{id} name"),
-            item_type: ItemType::Part,
-            quantity: Decimal::from(quantity),
-            level: 0,
-            sequence: 0,
-            is_custom: false,
-            custom_spec: None,
-            notes: None,
-        }
-    }
-
-    pub(crate) fn doc(version: i32, items: Vec<StoredItem>) -> BomDocument {
+    /// An empty BOM of build `build` on PO `po`.
+    pub(crate) fn document(po: &str, build: &str, version: i32) -> BomDocument {
         BomDocument {
             header: BomHeader {
                 order_id: Uuid::nil(),
-                po_number: "PO".into(),
-                build_number: "B".into(),
-                customer_name: "C".into(),
+                po_number: po.into(),
+                build_number: build.into(),
+                customer_name: "Mercy General".into(),
                 sink_model: "T2-B1".into(),
                 order_status: OrderStatus::OrderCreated,
             },
@@ -161,12 +146,55 @@ pub(crate) mod fixtures {
                 id: Uuid::nil(),
                 version,
                 status: BomStatus::Draft,
-                generated_by: "x".into(),
+                generated_by: "Casey Coordinator".into(),
                 generated_at: None,
                 notes: Vec::new(),
                 current: true,
             },
+            items: Vec::new(),
+        }
+    }
+
+    /// A node of a BOM: an assembly at the top, a part under a parent.
+    pub(crate) fn node(
+        parent: Option<usize>,
+        level: i32,
+        id: &str,
+        name: &str,
+        qty: i64,
+    ) -> StoredItem {
+        StoredItem {
+            id: Uuid::nil(),
+            parent,
+            item_id: id.into(),
+            name: name.into(),
+            item_type: if parent.is_none() {
+                ItemType::Assembly
+            } else {
+                ItemType::Part
+            },
+            quantity: Decimal::from(qty),
+            level,
+            sequence: 0,
+            is_custom: false,
+            custom_spec: None,
+            notes: None,
+        }
+    }
+
+    /// A part named after its id, at level 0.
+    pub(crate) fn item(parent: Option<usize>, id: &str, quantity: i64) -> StoredItem {
+        StoredItem {
+            item_type: ItemType::Part,
+            ..node(parent, 0, id, &format!("{id} name"), quantity)
+        }
+    }
+
+    /// Build B of PO `PO` with `items`.
+    pub(crate) fn doc(version: i32, items: Vec<StoredItem>) -> BomDocument {
+        BomDocument {
             items,
+            ..document("PO", "B", version)
         }
     }
 }

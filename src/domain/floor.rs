@@ -4,12 +4,12 @@
 
 use crate::domain::bom::{GeneratedBom, ItemType, canonical_id};
 use crate::domain::checklist::CheckType;
+use crate::domain::enums::pg_enum;
 use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef};
 use chrono::NaiveDateTime;
-use postgres_types::{FromSql, ToSql};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -22,63 +22,31 @@ pub const TEST_NAME_MAX: usize = 100;
 /// The note that marks a packaging item as mounted on the sink instead of packed.
 pub const MOUNTED_NOTE: &str = "Mounted";
 
-/// `"TestingStatus"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
-#[postgres(name = "TestingStatus")]
-pub enum TestingStatus {
-    #[postgres(name = "PASS")]
-    #[serde(rename = "PASS")]
-    Pass,
-    #[postgres(name = "FAIL")]
-    #[serde(rename = "FAIL")]
-    Fail,
-    #[postgres(name = "INCOMPLETE")]
-    #[serde(rename = "INCOMPLETE")]
-    Incomplete,
-}
+pg_enum!(
+    /// `"TestingStatus"`.
+    TestingStatus, "TestingStatus", [Pass => "PASS", Fail => "FAIL", Incomplete => "INCOMPLETE"]
+);
 
 impl TestingStatus {
+    /// The label as the forms show it (the database label).
     pub fn label(self) -> &'static str {
-        match self {
-            TestingStatus::Pass => "PASS",
-            TestingStatus::Fail => "FAIL",
-            TestingStatus::Incomplete => "INCOMPLETE",
-        }
+        self.code()
     }
 }
 
-/// `"TestResultStatus"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
-#[postgres(name = "TestResultStatus")]
-pub enum TestResultStatus {
-    #[postgres(name = "PASS")]
-    #[serde(rename = "PASS")]
-    Pass,
-    #[postgres(name = "FAIL")]
-    #[serde(rename = "FAIL")]
-    Fail,
-    #[postgres(name = "N_A")]
-    #[serde(rename = "N_A")]
-    NotApplicable,
-}
+pg_enum!(
+    /// `"TestResultStatus"`.
+    TestResultStatus, "TestResultStatus", [Pass => "PASS", Fail => "FAIL", NotApplicable => "N_A"]
+);
 
-/// `"TestType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
-#[postgres(name = "TestType")]
-pub enum TestType {
-    #[postgres(name = "FUNCTIONAL")]
-    #[serde(rename = "FUNCTIONAL")]
-    Functional,
-    #[postgres(name = "SAFETY")]
-    #[serde(rename = "SAFETY")]
-    Safety,
-    #[postgres(name = "PERFORMANCE")]
-    #[serde(rename = "PERFORMANCE")]
-    Performance,
-    #[postgres(name = "VISUAL")]
-    #[serde(rename = "VISUAL")]
-    Visual,
-}
+pg_enum!(
+    /// `"TestType"`.
+    TestType, "TestType", [
+    Functional => "FUNCTIONAL",
+    Safety => "SAFETY",
+    Performance => "PERFORMANCE",
+    Visual => "VISUAL",
+]);
 
 impl TestType {
     /// The template's `testType`; an item without one is a functional test.
@@ -146,7 +114,7 @@ impl FloorProgress {
         let tasks = format!("{} / {} done", self.tasks_done, self.tasks_total);
         let testing = match &self.testing {
             None => "No form submitted in this round".to_string(),
-            Some(f) => format!("{} by {}{}", f.status.label(), f.performed_by, when(&f.at)),
+            Some(f) => format!("{} by {}{}", f.status.code(), f.performed_by, when(&f.at)),
         };
         let packaging = match &self.packaging {
             None => "Not started (generated at TESTING_COMPLETE)".to_string(),

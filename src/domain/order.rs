@@ -2,52 +2,9 @@
 //! `poNumber`. These types mirror the schema's columns so that the wizard, `order import` (JSON with the
 //! schema's field names) and the repository all speak the same shapes.
 
+use crate::domain::enums::db_enum;
 use chrono::NaiveDate;
-use postgres_types::{FromSql, ToSql};
 use serde::{Deserialize, Serialize};
-
-/// Declares a Rust enum for one of the schema's quoted enum types: the database label, the JSON
-/// spelling (also the label) and the text on screen come from one table.
-macro_rules! db_enum {
-    ($(#[$doc:meta])* $name:ident, $pg:literal, [$($variant:ident => $label:literal, $title:literal),+ $(,)?]) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSql, FromSql, Serialize, Deserialize)]
-        #[postgres(name = $pg)]
-        pub enum $name {
-            $(
-                #[postgres(name = $label)]
-                #[serde(rename = $label)]
-                $variant,
-            )+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The database and JSON label, e.g. `ORDER_CREATED`.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// How it reads on screen.
-            pub fn title(self) -> &'static str {
-                match self { $($name::$variant => $title),+ }
-            }
-
-            /// Parses a label, ignoring case and surrounding space.
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim();
-                Self::ALL.iter().copied().find(|v| v.code().eq_ignore_ascii_case(s))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
 
 db_enum!(
     /// The nine statuses of a build (exactly the customer's nine: docs/lifecycle.md §2.1).

@@ -3,10 +3,10 @@
 
 use crate::domain::Role;
 use crate::domain::bom::{ItemType, canonical_id};
+use crate::domain::enums::pg_enum;
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::text::check_text;
 use chrono::NaiveDateTime;
-use postgres_types::{FromSql, ToSql};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -20,55 +20,14 @@ pub const MAX_REASON: usize = 1000;
 /// Procurement's internal note on one decision.
 pub const MAX_INTERNAL_NOTE: usize = 2000;
 
-/// `"ServiceOrderStatus"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSql, FromSql, Serialize, Deserialize,
-)]
-#[postgres(name = "ServiceOrderStatus")]
-pub enum ServiceOrderStatus {
-    #[postgres(name = "PENDING")]
-    #[serde(rename = "PENDING")]
-    Pending,
-    #[postgres(name = "APPROVED")]
-    #[serde(rename = "APPROVED")]
-    Approved,
-    #[postgres(name = "REJECTED")]
-    #[serde(rename = "REJECTED")]
-    Rejected,
-    #[postgres(name = "FULFILLED")]
-    #[serde(rename = "FULFILLED")]
-    Fulfilled,
-}
-
-impl ServiceOrderStatus {
-    pub const ALL: [ServiceOrderStatus; 4] = [
-        ServiceOrderStatus::Pending,
-        ServiceOrderStatus::Approved,
-        ServiceOrderStatus::Rejected,
-        ServiceOrderStatus::Fulfilled,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ServiceOrderStatus::Pending => "PENDING",
-            ServiceOrderStatus::Approved => "APPROVED",
-            ServiceOrderStatus::Rejected => "REJECTED",
-            ServiceOrderStatus::Fulfilled => "FULFILLED",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ServiceOrderStatus> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code().eq_ignore_ascii_case(text.trim()))
-    }
-}
-
-impl std::fmt::Display for ServiceOrderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
+pg_enum!(
+    /// `"ServiceOrderStatus"`.
+    ServiceOrderStatus, "ServiceOrderStatus", parse: loose, [
+    Pending => "PENDING",
+    Approved => "APPROVED",
+    Rejected => "REJECTED",
+    Fulfilled => "FULFILLED",
+]);
 
 /// `SO-<first 8 hex of id>`, the number people use.
 pub fn number(id: Uuid) -> String {

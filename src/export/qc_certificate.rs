@@ -1,36 +1,29 @@
 //! The QC certificate: a printable record of one submitted QC result (normally a passed Final QC) with
 //! the build, every item's answer and notes, and the e-signature with its verification.
 //!
-//! Pure: a [`QcResultDetail`] in, PDF bytes out. The look is the BOM export's (src/export/pdf.rs).
+//! Pure: a [`QcResultDetail`] in, PDF bytes out. The look is the BOM export's (src/export/pdf/).
 
 use super::naming::sanitize;
-use super::pdf::{
-    CONTENT_WIDTH, Cell, Column, LINE_HEIGHT, Layout, build_facts, pdf_bytes, pdf_document,
-    texts_of, time_or_dash,
+use super::pdf::layout::{
+    Cell, Column, LINE_HEIGHT, Layout, build_facts, full_width, pdf_bytes, pdf_document, texts_of,
+    time_or_dash,
 };
 use crate::domain::checklist::CheckType;
 use crate::domain::qc::{Answer, Judgement, QcItemDef, QcResultDetail, judge};
 use chrono::NaiveDateTime;
 use printpdf::Op;
 
-const SECTION_W: f32 = 70.0;
-const BASIN_W: f32 = 34.0;
-const ANSWER_W: f32 = 110.0;
-const NOTES_W: f32 = 124.0;
 /// A certificate must not cut an answer or a note short; a row still has to fit on one page.
 const MAX_LINES: usize = 40;
 
 fn columns() -> [Column; 5] {
-    [
-        Column::left("Section", SECTION_W),
-        Column::left(
-            "Item",
-            CONTENT_WIDTH - SECTION_W - BASIN_W - ANSWER_W - NOTES_W,
-        ),
-        Column::left("Basin", BASIN_W),
-        Column::left("Answer", ANSWER_W),
-        Column::left("Notes", NOTES_W),
-    ]
+    full_width([
+        Column::left("Section", 70.0),
+        Column::rest("Item"),
+        Column::left("Basin", 34.0),
+        Column::left("Answer", 110.0),
+        Column::left("Notes", 124.0),
+    ])
 }
 
 /// `PO-1001_B-1_FINAL_QC_2026-03-04.pdf`: PO, build, QC type and the day of the inspection (the day
@@ -124,9 +117,8 @@ fn cell(layout: &Layout, column: &Column, text: &str, bold: bool) -> Cell {
     layout.cell_of_lines(column, text, bold, 0.0, MAX_LINES)
 }
 
-fn item_rows(layout: &Layout, d: &QcResultDetail) -> Vec<(Vec<Cell>, bool)> {
-    let columns = columns();
-    let [section_col, item_col, basin_col, answer_col, notes_col] = &columns;
+fn item_rows(layout: &Layout, columns: &[Column; 5], d: &QcResultDetail) -> Vec<(Vec<Cell>, bool)> {
+    let [section_col, item_col, basin_col, answer_col, notes_col] = columns;
     d.lines
         .iter()
         .filter_map(|line| {
@@ -204,10 +196,11 @@ fn pages(d: &QcResultDetail, printed_at: NaiveDateTime) -> Vec<Vec<Op>> {
         "{} line(s); basin-specific items once per basin",
         d.lines.len()
     );
-    let rows = (!d.lines.is_empty()).then(|| item_rows(&layout, d));
+    let columns = columns();
+    let rows = (!d.lines.is_empty()).then(|| item_rows(&layout, &columns, d));
     layout.table_section(
         ("Items", &subtitle),
-        &columns(),
+        &columns,
         rows,
         "This result has no items.",
     );
@@ -247,7 +240,7 @@ mod tests {
     use super::*;
     use crate::domain::checklist::FormType;
     use crate::domain::qc::{FormLine, LineAnswer, QcHeader, QcResultStatus, QcResultSummary};
-    use printpdf::PdfDocument;
+    use crate::export::fixtures::assert_pdf_pages;
     use rust_decimal::Decimal;
     use uuid::Uuid;
 
@@ -449,11 +442,7 @@ mod tests {
             assert!(text.contains(&format!("FQC-{} ", 40 + k)), "FQC-{}", 40 + k);
         }
         let bytes = render(&d, at());
-        assert!(bytes.starts_with(b"%PDF"));
-        let mut warnings = Vec::new();
-        let parsed = PdfDocument::parse(&bytes, &Default::default(), &mut warnings)
-            .expect("the file parses");
-        assert_eq!(parsed.pages.len(), n);
+        assert_pdf_pages(&bytes, n);
     }
 
     #[test]

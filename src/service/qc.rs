@@ -538,10 +538,7 @@ fn stored_lines(items: &[QcItemDef], answers: &[LineAnswer]) -> Vec<FormLine> {
             items
                 .iter()
                 .position(|i| i.id == a.item_id)
-                .map(|item| FormLine {
-                    item,
-                    basin_index: a.basin_index,
-                })
+                .map(|item| FormLine::new(item, a.basin_index))
         })
         .collect()
 }
@@ -649,16 +646,7 @@ mod tests {
                 version: 1,
             },
             items: vec![item("PRE-01", 10, false), item("PRE-10", 100, true)],
-            lines: vec![
-                FormLine {
-                    item: 0,
-                    basin_index: None,
-                },
-                FormLine {
-                    item: 1,
-                    basin_index: Some(1),
-                },
-            ],
+            lines: vec![FormLine::new(0, None), FormLine::new(1, Some(1))],
         }
     }
 
@@ -731,16 +719,7 @@ mod tests {
         let lines = stored_lines(&f.items, &[yes(10, None), yes(100, Some(2))]);
         assert_eq!(
             lines,
-            vec![
-                FormLine {
-                    item: 0,
-                    basin_index: None
-                },
-                FormLine {
-                    item: 1,
-                    basin_index: Some(2)
-                }
-            ]
+            vec![FormLine::new(0, None), FormLine::new(1, Some(2))]
         );
     }
 }

@@ -1,7 +1,7 @@
 //! `audit verify`: the chain walk, every audited row against its last image, the audit machinery, and unattributed writes.
 
 use crate::auth::sha256_hex;
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::db::{DbError, GenericClient};
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
@@ -448,27 +448,26 @@ async fn unattributed(
         )
         .await?
         .col("count")?;
-    let rows = client
-        .query(
-            format!(
-                r#"SELECT a."seq", a."timestamp", a."action", a."entityType", a."entityId", a."userAgent"
-                     FROM "AuditLog" a WHERE {filter} ORDER BY a."seq" DESC LIMIT $1"#
-            )
-            .as_str(),
-            &[&limit],
+    let list = query_all(
+        client,
+        format!(
+            r#"SELECT a."seq", a."timestamp", a."action", a."entityType", a."entityId", a."userAgent"
+                 FROM "AuditLog" a WHERE {filter} ORDER BY a."seq" DESC LIMIT $1"#
         )
-        .await?;
-    let mut list = Vec::new();
-    for r in rows {
-        list.push(Unattributed {
-            seq: r.col("seq")?,
-            at: r.col("timestamp")?,
-            action: r.col("action")?,
-            table: r.col("entityType")?,
-            entity: r.col("entityId")?,
-            station: r.col("userAgent")?,
-        });
-    }
+        .as_str(),
+        &[&limit],
+        |r| {
+            Ok(Unattributed {
+                seq: r.col("seq")?,
+                at: r.col("timestamp")?,
+                action: r.col("action")?,
+                table: r.col("entityType")?,
+                entity: r.col("entityId")?,
+                station: r.col("userAgent")?,
+            })
+        },
+    )
+    .await?;
     Ok((count, list))
 }
 

@@ -1,6 +1,6 @@
 //! The order queue: filters, keyset paging by any sort key, and its row shape.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_opt_map};
 use crate::db::{DbError, GenericClient};
 use crate::domain::order::{DueFilter, OrderPage, OrderRow, OrderStatus, SortKey};
 use tokio_postgres::Row;
@@ -235,17 +235,17 @@ pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<Order
 
 /// One build as a queue row.
 pub async fn row_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRow>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
+    query_opt_map(
+        client,
+        r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                WHERE po.id = $1"#,
-            &[&id],
-        )
-        .await?;
-    row.as_ref().map(queue_row).transpose()
+        &[&id],
+        queue_row,
+    )
+    .await
 }
 
 #[cfg(test)]

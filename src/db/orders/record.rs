@@ -1,6 +1,6 @@
 //! One build as stored: loading it with its configuration rows, and locking it for a transition.
 
-use crate::db::row::{RowExt, query_all, query_opt_col};
+use crate::db::row::{RowExt, query_all, query_opt_col, query_opt_map};
 use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::{
@@ -89,21 +89,15 @@ fn record_from_row(row: &Row) -> Result<OrderRecord, DbError> {
 
 /// A build with its configuration rows.
 pub async fn load(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRecord>, DbError> {
-    let row = client
-        .query_opt(
-            concat!(
-                "SELECT ",
-                record_cols!(),
-                r#" FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
+    let sql = concat!(
+        "SELECT ",
+        record_cols!(),
+        r#" FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                     WHERE po.id = $1"#
-            ),
-            &[&id],
-        )
-        .await?;
-    let Some(row) = row else {
+    );
+    let Some(mut rec) = query_opt_map(client, sql, &[&id], record_from_row).await? else {
         return Ok(None);
     };
-    let mut rec = record_from_row(&row)?;
     load_config_rows(client, id, &mut rec.build).await?;
     Ok(Some(rec))
 }

@@ -4,7 +4,7 @@
 //! The use-cases and their role checks are in `service::qc`; these functions only read and write. The
 //! database refuses any change to a submitted result (migration V14), so a bug here cannot rewrite one.
 
-use crate::db::row::{RowExt, query_all};
+use crate::db::row::{RowExt, query_all, query_opt_map};
 use crate::db::{DbError, GenericClient};
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
@@ -52,20 +52,19 @@ pub async fn template_ref(
     client: &impl GenericClient,
     template_id: Uuid,
 ) -> Result<Option<TemplateRef>, DbError> {
-    let row = client
-        .query_opt(
-            r#"SELECT id, "formName", "version" FROM "QCFormTemplate" WHERE id = $1"#,
-            &[&template_id],
-        )
-        .await?;
-    row.map(|r| {
-        Ok(TemplateRef {
-            id: r.col("id")?,
-            name: r.col("formName")?,
-            version: r.col("version")?,
-        })
-    })
-    .transpose()
+    query_opt_map(
+        client,
+        r#"SELECT id, "formName", "version" FROM "QCFormTemplate" WHERE id = $1"#,
+        &[&template_id],
+        |r| {
+            Ok(TemplateRef {
+                id: r.col("id")?,
+                name: r.col("formName")?,
+                version: r.col("version")?,
+            })
+        },
+    )
+    .await
 }
 
 /// The `"QCChecklistItem"` columns (the table aliased `ci`) that [`item_def_from_row`] and the template

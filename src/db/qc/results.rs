@@ -1,6 +1,6 @@
 //! Submitted results: their headers, the content a signature covers, signature checks and summaries.
 
-use crate::db::row::{RowExt, query_all};
+use crate::db::row::{RowExt, query_all, query_opt_map};
 use crate::db::{DbError, GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{
@@ -66,13 +66,13 @@ fn result_from_row(r: &Row) -> Result<ResultRow, DbError> {
 }
 
 pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<ResultRow>, DbError> {
-    let row = client
-        .query_opt(
-            concat!("SELECT ", result_cols!(), " WHERE r.id = $1"),
-            &[&id],
-        )
-        .await?;
-    row.as_ref().map(result_from_row).transpose()
+    query_opt_map(
+        client,
+        concat!("SELECT ", result_cols!(), " WHERE r.id = $1"),
+        &[&id],
+        result_from_row,
+    )
+    .await
 }
 
 /// Every result of a build, newest first.

@@ -151,16 +151,8 @@ impl<'c> Expander<'c> {
     ) -> Result<(), BomError> {
         let id = resolved.canonical_id();
         let node = |item_type, name: &str| BomNode {
-            id: id.to_string(),
-            name: name.to_string(),
-            item_type,
-            quantity,
-            level,
-            parent,
-            sequence: 0,
-            is_custom: false,
-            custom_spec: None,
             notes: notes.clone(),
+            ..BomNode::catalog(id, name, item_type, quantity, level, parent)
         };
         match resolved {
             Resolved::Part { part, .. } => {

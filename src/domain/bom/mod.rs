@@ -22,8 +22,8 @@ pub use expand::generate;
 pub use index::{CatalogIndex, IndexedAssembly, IndexedLink, IndexedPart, Resolved, canonical_id};
 pub use rules::warnings;
 
-use postgres_types::{FromSql, ToSql};
-use serde::{Deserialize, Serialize};
+use crate::domain::enums::pg_enum;
+use serde::Serialize;
 use std::collections::HashMap;
 use thiserror::Error;
 
@@ -49,76 +49,27 @@ pub struct BomPreview {
 // ---------------------------------------------------------------------------------------------------------
 // Stored enums
 
-/// `BOMItem.itemType` (the schema's `"ComponentType"`): what the node's id resolved to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSql, FromSql, Serialize, Deserialize,
-)]
-#[postgres(name = "ComponentType")]
-pub enum ItemType {
-    #[postgres(name = "PART")]
-    #[serde(rename = "PART")]
-    Part,
-    #[postgres(name = "ASSEMBLY")]
-    #[serde(rename = "ASSEMBLY")]
-    Assembly,
-}
+pg_enum!(
+    /// `BOMItem.itemType` (the schema's `"ComponentType"`): what the node's id resolved to.
+    ItemType, "ComponentType", parse: exact, [Part => "PART", Assembly => "ASSEMBLY"]
+);
 
-impl ItemType {
-    pub const ALL: [ItemType; 2] = [ItemType::Part, ItemType::Assembly];
-
-    /// The database label.
-    pub fn code(self) -> &'static str {
-        match self {
-            ItemType::Part => "PART",
-            ItemType::Assembly => "ASSEMBLY",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ItemType> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
-
-/// `BillOfMaterials.status` (the schema's `"BOMStatus"`). Only DRAFT→APPROVED, DRAFT→SUPERSEDED and
-/// APPROVED→SUPERSEDED happen (R13).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSql, FromSql, Serialize, Deserialize,
-)]
-#[postgres(name = "BOMStatus")]
-pub enum BomStatus {
-    #[postgres(name = "DRAFT")]
-    #[serde(rename = "DRAFT")]
-    Draft,
-    #[postgres(name = "APPROVED")]
-    #[serde(rename = "APPROVED")]
-    Approved,
-    #[postgres(name = "SUPERSEDED")]
-    #[serde(rename = "SUPERSEDED")]
-    Superseded,
-}
+pg_enum!(
+    /// `BillOfMaterials.status` (the schema's `"BOMStatus"`). Only DRAFT→APPROVED, DRAFT→SUPERSEDED and
+    /// APPROVED→SUPERSEDED happen (R13).
+    BomStatus, "BOMStatus", parse: exact, [
+    Draft => "DRAFT",
+    Approved => "APPROVED",
+    Superseded => "SUPERSEDED",
+]);
 
 impl BomStatus {
-    pub const ALL: [BomStatus; 3] = [BomStatus::Draft, BomStatus::Approved, BomStatus::Superseded];
-
-    /// The database label.
-    pub fn code(self) -> &'static str {
-        match self {
-            BomStatus::Draft => "DRAFT",
-            BomStatus::Approved => "APPROVED",
-            BomStatus::Superseded => "SUPERSEDED",
-        }
-    }
-
     pub fn title(self) -> &'static str {
         match self {
             BomStatus::Draft => "Draft",
             BomStatus::Approved => "Approved",
             BomStatus::Superseded => "Superseded",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<BomStatus> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
     }
 }
 
@@ -145,6 +96,31 @@ pub struct BomNode {
     pub custom_spec: Option<serde_json::Value>,
     /// The custom item's 700-series number, or the catalog link's notes (e.g. a pegboard colour).
     pub notes: Option<String>,
+}
+
+impl BomNode {
+    /// A catalog item under `parent` (at `level`), not yet numbered and without notes.
+    pub fn catalog(
+        id: &str,
+        name: &str,
+        item_type: ItemType,
+        quantity: i64,
+        level: i32,
+        parent: Option<usize>,
+    ) -> BomNode {
+        BomNode {
+            id: id.to_string(),
+            name: name.to_string(),
+            item_type,
+            quantity,
+            level,
+            parent,
+            sequence: 0,
+            is_custom: false,
+            custom_spec: None,
+            notes: None,
+        }
+    }
 }
 
 /// A generated BOM: nodes in depth-first pre-order (a parent always precedes its children) and the notes.

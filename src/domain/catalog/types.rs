@@ -1,117 +1,29 @@
 //! The catalog's records and their stored enums.
 
-use postgres_types::{FromSql, ToSql};
+use crate::domain::enums::pg_enum;
 
-/// `"PartType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql)]
-#[postgres(name = "PartType")]
-pub enum PartType {
-    #[postgres(name = "COMPONENT")]
-    Component,
-    #[postgres(name = "MATERIAL")]
-    Material,
-}
+pg_enum!(
+    /// `"PartType"`.
+    PartType, "PartType", parse: exact, [Component => "COMPONENT", Material => "MATERIAL"]
+);
 
-impl PartType {
-    pub const ALL: [PartType; 2] = [PartType::Component, PartType::Material];
+pg_enum!(
+    /// `"EntityStatus"`.
+    EntityStatus, "EntityStatus", parse: exact, [Active => "ACTIVE", Inactive => "INACTIVE"]
+);
 
-    pub fn code(self) -> &'static str {
-        match self {
-            PartType::Component => "COMPONENT",
-            PartType::Material => "MATERIAL",
-        }
-    }
+pg_enum!(
+    /// `"AssemblyType"`.
+    AssemblyType, "AssemblyType", parse: exact, [
+    Simple => "SIMPLE",
+    Complex => "COMPLEX",
+    ServicePart => "SERVICE_PART",
+    Kit => "KIT",
+]);
 
-    pub fn parse(s: &str) -> Option<PartType> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
-
-/// `"EntityStatus"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql)]
-#[postgres(name = "EntityStatus")]
-pub enum EntityStatus {
-    #[postgres(name = "ACTIVE")]
-    Active,
-    #[postgres(name = "INACTIVE")]
-    Inactive,
-}
-
-impl EntityStatus {
-    pub const ALL: [EntityStatus; 2] = [EntityStatus::Active, EntityStatus::Inactive];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            EntityStatus::Active => "ACTIVE",
-            EntityStatus::Inactive => "INACTIVE",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EntityStatus> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
-
-/// `"AssemblyType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql)]
-#[postgres(name = "AssemblyType")]
-pub enum AssemblyType {
-    #[postgres(name = "SIMPLE")]
-    Simple,
-    #[postgres(name = "COMPLEX")]
-    Complex,
-    #[postgres(name = "SERVICE_PART")]
-    ServicePart,
-    #[postgres(name = "KIT")]
-    Kit,
-}
-
-impl AssemblyType {
-    pub const ALL: [AssemblyType; 4] = [
-        AssemblyType::Simple,
-        AssemblyType::Complex,
-        AssemblyType::ServicePart,
-        AssemblyType::Kit,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AssemblyType::Simple => "SIMPLE",
-            AssemblyType::Complex => "COMPLEX",
-            AssemblyType::ServicePart => "SERVICE_PART",
-            AssemblyType::Kit => "KIT",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<AssemblyType> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
-
-/// `"ComponentType"`: what an `AssemblyComponent.childId` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql)]
-#[postgres(name = "ComponentType")]
-pub enum ComponentType {
-    #[postgres(name = "PART")]
-    Part,
-    #[postgres(name = "ASSEMBLY")]
-    Assembly,
-}
-
-impl ComponentType {
-    pub const ALL: [ComponentType; 2] = [ComponentType::Part, ComponentType::Assembly];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ComponentType::Part => "PART",
-            ComponentType::Assembly => "ASSEMBLY",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ComponentType> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
+/// `"ComponentType"`: what an `AssemblyComponent.childId` names; the schema's one enum also types a BOM
+/// item.
+pub use crate::domain::bom::ItemType as ComponentType;
 
 /// A row of `"Part"`.
 #[derive(Debug, Clone, PartialEq, Eq)]

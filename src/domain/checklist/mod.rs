@@ -13,8 +13,7 @@ mod tests;
 pub use parse::parse_checklists;
 
 use crate::domain::applies_when::Expr;
-use postgres_types::{FromSql, ToSql};
-use serde::{Deserialize, Serialize};
+use crate::domain::enums::pg_enum;
 use serde_json::{Map, Value as JsonValue, json};
 
 /// The only file format this code reads.
@@ -28,79 +27,23 @@ pub const MAX_ITEM_ID_LEN: usize = 50;
 
 pub const TEST_TYPES: &[&str] = &["FUNCTIONAL", "SAFETY", "PERFORMANCE", "VISUAL"];
 
-/// `"QCFormType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
-#[postgres(name = "QCFormType")]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum FormType {
-    #[postgres(name = "PRE_QC")]
-    PreQc,
-    #[postgres(name = "FINAL_QC")]
-    FinalQc,
-    #[postgres(name = "IN_PROCESS")]
-    InProcess,
-}
+pg_enum!(
+    /// `"QCFormType"`.
+    FormType, "QCFormType", parse: exact, [
+    PreQc => "PRE_QC",
+    FinalQc => "FINAL_QC",
+    InProcess => "IN_PROCESS",
+]);
 
-impl FormType {
-    pub const ALL: [FormType; 3] = [FormType::PreQc, FormType::FinalQc, FormType::InProcess];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FormType::PreQc => "PRE_QC",
-            FormType::FinalQc => "FINAL_QC",
-            FormType::InProcess => "IN_PROCESS",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FormType> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
-
-/// `"QCCheckType"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
-#[postgres(name = "QCCheckType")]
-pub enum CheckType {
-    #[postgres(name = "BOOLEAN")]
-    #[serde(rename = "BOOLEAN")]
-    Boolean,
-    #[postgres(name = "TEXT")]
-    #[serde(rename = "TEXT")]
-    Text,
-    #[postgres(name = "MEASUREMENT")]
-    #[serde(rename = "MEASUREMENT")]
-    Measurement,
-    #[postgres(name = "N_A_OPTION")]
-    #[serde(rename = "N_A_OPTION")]
-    NaOption,
-    #[postgres(name = "MULTI_CHOICE")]
-    #[serde(rename = "MULTI_CHOICE")]
-    MultiChoice,
-}
-
-impl CheckType {
-    pub const ALL: [CheckType; 5] = [
-        CheckType::Boolean,
-        CheckType::Text,
-        CheckType::Measurement,
-        CheckType::NaOption,
-        CheckType::MultiChoice,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CheckType::Boolean => "BOOLEAN",
-            CheckType::Text => "TEXT",
-            CheckType::Measurement => "MEASUREMENT",
-            CheckType::NaOption => "N_A_OPTION",
-            CheckType::MultiChoice => "MULTI_CHOICE",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CheckType> {
-        Self::ALL.into_iter().find(|v| v.code() == s)
-    }
-}
+pg_enum!(
+    /// `"QCCheckType"`.
+    CheckType, "QCCheckType", parse: exact, [
+    Boolean => "BOOLEAN",
+    Text => "TEXT",
+    Measurement => "MEASUREMENT",
+    NaOption => "N_A_OPTION",
+    MultiChoice => "MULTI_CHOICE",
+]);
 
 /// Where a template's results are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

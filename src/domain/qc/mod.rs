@@ -20,38 +20,18 @@ pub use signature::{
 
 use crate::domain::applies_when::{BasinFacts, SinkFacts, compile, eval};
 use crate::domain::checklist::{CheckType, FormType};
+use crate::domain::enums::pg_enum;
 use crate::domain::order::{BuildConfig, DocumentLanguage};
 use crate::text::check_text;
 use chrono::NaiveDateTime;
-use postgres_types::{FromSql, ToSql};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// `"QCResultStatus"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ToSql, FromSql, Serialize, Deserialize)]
-#[postgres(name = "QCResultStatus")]
-pub enum QcResultStatus {
-    #[postgres(name = "PASS")]
-    #[serde(rename = "PASS")]
-    Pass,
-    #[postgres(name = "FAIL")]
-    #[serde(rename = "FAIL")]
-    Fail,
-    #[postgres(name = "INCOMPLETE")]
-    #[serde(rename = "INCOMPLETE")]
-    Incomplete,
-}
-
-impl QcResultStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            QcResultStatus::Pass => "PASS",
-            QcResultStatus::Fail => "FAIL",
-            QcResultStatus::Incomplete => "INCOMPLETE",
-        }
-    }
-}
+pg_enum!(
+    /// `"QCResultStatus"`.
+    QcResultStatus, "QCResultStatus", [Pass => "PASS", Fail => "FAIL", Incomplete => "INCOMPLETE"]
+);
 
 /// What the inspector signs for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,6 +74,13 @@ pub struct FormLine {
     pub item: usize,
     /// 1-based basin for basin-specific items.
     pub basin_index: Option<i32>,
+}
+
+impl FormLine {
+    /// The line of item `item`, for one basin or (`None`) the whole sink.
+    pub const fn new(item: usize, basin_index: Option<i32>) -> FormLine {
+        FormLine { item, basin_index }
+    }
 }
 
 /// An answer as `"QCItemResult"` stores it.
@@ -377,17 +364,11 @@ pub fn applicable(
         if item.basin_specific {
             for b in &basins {
                 if holds(Some(b)) {
-                    lines.push(FormLine {
-                        item: i,
-                        basin_index: i32::try_from(b.index).ok(),
-                    });
+                    lines.push(FormLine::new(i, i32::try_from(b.index).ok()));
                 }
             }
         } else if holds(None) {
-            lines.push(FormLine {
-                item: i,
-                basin_index: None,
-            });
+            lines.push(FormLine::new(i, None));
         }
     }
     Ok(lines)

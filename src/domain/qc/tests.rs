@@ -257,22 +257,10 @@ fn progress_and_the_pass_rule() {
     let m = gap();
     let items = vec![b.clone(), optional.clone(), m.clone()];
     let lines = vec![
-        FormLine {
-            item: 0,
-            basin_index: None,
-        },
-        FormLine {
-            item: 1,
-            basin_index: None,
-        },
-        FormLine {
-            item: 2,
-            basin_index: Some(1),
-        },
-        FormLine {
-            item: 2,
-            basin_index: Some(2),
-        },
+        FormLine::new(0, None),
+        FormLine::new(1, None),
+        FormLine::new(2, Some(1)),
+        FormLine::new(2, Some(2)),
     ];
     let p = progress(&items, &lines, &[]);
     assert_eq!(

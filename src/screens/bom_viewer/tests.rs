@@ -45,23 +45,8 @@ fn info(version: i32, current: bool) -> BomVersionInfo {
 }
 
 fn item(parent: Option<usize>, id: &str, name: &str, q: i64) -> StoredItem {
-    StoredItem {
-        id: Uuid::nil(),
-        parent,
-        item_id: id.into(),
-        name: name.into(),
-        item_type: if parent.is_none() {
-            ItemType::Assembly
-        } else {
-            ItemType::Part
-        },
-        quantity: Decimal::from(q),
-        level: i32::from(parent.is_some()),
-        sequence: 0,
-        is_custom: false,
-        custom_spec: None,
-        notes: None,
-    }
+    let level = i32::from(parent.is_some());
+    crate::domain::bom_document::fixtures::node(parent, level, id, name, q)
 }
 
 /// Two top-level assemblies with two parts each; version 2 has one more of "P-1".

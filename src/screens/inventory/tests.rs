@@ -1,60 +1,20 @@
 use super::*;
-use crate::domain::catalog::{AssemblyType, ComponentType, EntityStatus, PartType};
-use crate::domain::inventory::PartRecord;
-use crate::domain::inventory::{AssemblyRecord, CategoryRecord, Inventory, LinkRecord};
+use crate::domain::inventory::Inventory;
+use crate::domain::inventory::records::{assembly, category, link, part};
 use crate::keymap::Keymap;
 use crate::screens::IdGen;
 use crate::screens::testkit::{requests, session};
 use crate::widgets::wrap;
 
 fn inventory() -> Inventory {
-    let part = |id: &str, name: &str| PartRecord {
-        id: id.into(),
-        name: name.into(),
-        manufacturer_part_number: None,
-        manufacturer_info: None,
-        part_type: PartType::Component,
-        status: EntityStatus::Active,
-        photo_url: None,
-        technical_drawing_url: None,
-        description: None,
-        created_at: None,
-        updated_at: None,
-    };
     Inventory {
-        categories: vec![CategoryRecord {
-            id: "718".into(),
-            name: "CONTROL BOX".into(),
-            description: None,
-            parent_id: None,
-            level: 0,
-        }],
-        parts: vec![part("VALVE-1", "SOLENOID VALVE"), part("NUT", "HEX NUT")],
-        assemblies: vec![AssemblyRecord {
-            id: "BOX".into(),
-            name: "CONTROL BOX".into(),
-            assembly_type: AssemblyType::Simple,
-            category_code: Some("718".into()),
-            subcategory_code: None,
-            can_order: true,
-            is_kit: false,
-            status: EntityStatus::Active,
-            photo_url: None,
-            technical_drawing_url: None,
-            description: None,
-            qr_data: None,
-            kit_components: None,
-            work_instruction: None,
-            created_at: None,
-            updated_at: None,
-        }],
-        links: vec![LinkRecord {
-            parent_id: "BOX".into(),
-            child_type: ComponentType::Part,
-            child_id: "VALVE-1".into(),
-            quantity: 2,
-            notes: None,
-        }],
+        categories: vec![category("718", "CONTROL BOX", None)],
+        parts: vec![
+            part("VALVE-1", "SOLENOID VALVE", None),
+            part("NUT", "HEX NUT", None),
+        ],
+        assemblies: vec![assembly("BOX", "CONTROL BOX", "718", "")],
+        links: vec![link("BOX", "VALVE-1", 2)],
     }
 }
 

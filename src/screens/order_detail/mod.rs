@@ -39,6 +39,9 @@ fn role_plural(role: Role) -> &'static str {
     }
 }
 
+/// Shown when a write key is pressed before the build's reload has arrived.
+const STILL_LOADING: &str = "Loading the build's current state; try again in a moment.";
+
 /// The keys of the actions, as the keymap has them, for the actions line.
 struct ActionKeys {
     move_: String,
@@ -212,6 +215,15 @@ impl OrderDetailScreen {
         )
     }
 
+    /// While the build is loaded again (after a write or a refresh) the actions shown are those of
+    /// the state before it, so no write dialog opens: it would offer a move that was just made.
+    fn still_loading(&mut self) -> bool {
+        if self.loading.in_flight() {
+            self.notice = Some(STILL_LOADING.to_string());
+        }
+        self.loading.in_flight()
+    }
+
     fn form_mut(&mut self) -> Option<&mut Form> {
         match &mut self.mode {
             Mode::Ship { form, .. } | Mode::Override { form, .. } => Some(form),
@@ -309,7 +321,7 @@ impl OrderDetailScreen {
             }
             Action::MoveStatus => {
                 let targets = self.moves();
-                if targets.is_empty() {
+                if targets.is_empty() || self.still_loading() {
                     return Command::None;
                 }
                 self.notice = None;
@@ -325,7 +337,7 @@ impl OrderDetailScreen {
             }
             Action::OverrideStatus => {
                 let targets = self.overrides();
-                if targets.is_empty() {
+                if targets.is_empty() || self.still_loading() {
                     return Command::None;
                 }
                 self.notice = None;
@@ -347,12 +359,12 @@ impl OrderDetailScreen {
                 };
             }
             Action::AssignBuild => {
+                if !self.offers(&OrderAction::Assign) || self.still_loading() {
+                    return Command::None;
+                }
                 let Some(d) = self.detail.as_deref() else {
                     return Command::None;
                 };
-                if !d.actions.contains(&OrderAction::Assign) {
-                    return Command::None;
-                }
                 self.notice = None;
                 let Some(role) = assignee_role(d.status) else {
                     ctx.toast(Toast::error(format!(
@@ -378,6 +390,9 @@ impl OrderDetailScreen {
                 ctx.emit(Effect::Navigate(ScreenId::EditBuild(self.order_id)));
             }
             Action::ApproveBom if self.offers(&OrderAction::ApproveBom) => {
+                if self.still_loading() {
+                    return Command::None;
+                }
                 let version = self.bom_version();
                 // Approval names the version the user saw; without one there is nothing to approve.
                 if version.is_some() {
@@ -390,6 +405,9 @@ impl OrderDetailScreen {
                 }
             }
             Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
+                if self.still_loading() {
+                    return Command::None;
+                }
                 self.notice = None;
                 self.mode = Mode::ConfirmBom {
                     change: BomChange::Regenerate,

@@ -4,6 +4,7 @@ use crate::domain::inventory::PartRecord;
 use crate::domain::inventory::{AssemblyRecord, CategoryRecord, Inventory, LinkRecord};
 use crate::keymap::Keymap;
 use crate::screens::IdGen;
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::{requests, session};
 use crate::widgets::wrap;
 

@@ -16,10 +16,10 @@ use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::msg::{Command, DbReply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::screens::{Screen, type_into};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
@@ -234,64 +234,6 @@ impl OrderDetailScreen {
         }
     }
 
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if matches!(self.mode, Mode::Browse) {
-            return self.on_browse(action, ctx);
-        }
-        match action {
-            Action::Cancel | Action::No => {
-                // A write already sent still finishes; its reply reloads the detail.
-                self.mode = Mode::Browse;
-                Command::None
-            }
-            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
-            Action::Yes => self.confirm_move(ctx),
-            Action::Submit => self.submit_form(ctx),
-            Action::AssignBuild => self.submit_assign(ctx),
-            Action::Up
-            | Action::Down
-            | Action::First
-            | Action::Last
-            | Action::PageUp
-            | Action::PageDown => {
-                let unassign = usize::from(self.detail_assignee().is_some());
-                if let Mode::Assign {
-                    users, selected, ..
-                } = &mut self.mode
-                {
-                    let n = users.len() + unassign;
-                    let last = n.saturating_sub(1);
-                    *selected = match action {
-                        Action::Up => selected.saturating_sub(1),
-                        Action::Down => (*selected + 1).min(last),
-                        Action::First | Action::PageUp => 0,
-                        _ => last,
-                    };
-                }
-                Command::None
-            }
-            Action::PrevChoice | Action::NextChoice => {
-                if let Mode::ConfirmMove { targets, index, .. } = &mut self.mode {
-                    let n = targets.len().max(1);
-                    *index = if action == Action::NextChoice {
-                        (*index + 1) % n
-                    } else {
-                        (*index + n - 1) % n
-                    };
-                } else if let Some(form) = self.form_mut() {
-                    form.handle(action);
-                }
-                Command::None
-            }
-            other => {
-                if let Some(form) = self.form_mut() {
-                    form.handle(other);
-                }
-                Command::None
-            }
-        }
-    }
-
     fn detail_assignee(&self) -> Option<Uuid> {
         self.detail
             .as_deref()
@@ -484,16 +426,78 @@ impl Screen for OrderDetailScreen {
         }
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
-                type_into(self.form_mut(), &msg);
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        match action {
+            Action::Cancel | Action::No => {
+                // A write already sent still finishes; its reply reloads the detail.
+                self.mode = Mode::Browse;
                 Command::None
             }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
+            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
+            Action::Yes => self.confirm_move(ctx),
+            Action::Submit => self.submit_form(ctx),
+            Action::AssignBuild => self.submit_assign(ctx),
+            Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown => {
+                let unassign = usize::from(self.detail_assignee().is_some());
+                if let Mode::Assign {
+                    users, selected, ..
+                } = &mut self.mode
+                {
+                    let n = users.len() + unassign;
+                    let last = n.saturating_sub(1);
+                    *selected = match action {
+                        Action::Up => selected.saturating_sub(1),
+                        Action::Down => (*selected + 1).min(last),
+                        Action::First | Action::PageUp => 0,
+                        _ => last,
+                    };
+                }
+                Command::None
+            }
+            Action::PrevChoice | Action::NextChoice => {
+                if let Mode::ConfirmMove { targets, index, .. } = &mut self.mode {
+                    let n = targets.len().max(1);
+                    *index = if action == Action::NextChoice {
+                        (*index + 1) % n
+                    } else {
+                        (*index + n - 1) % n
+                    };
+                } else if let Some(form) = self.form_mut() {
+                    form.handle(action);
+                }
+                Command::None
+            }
+            other => {
+                if let Some(form) = self.form_mut() {
+                    form.handle(other);
+                }
+                Command::None
+            }
         }
+    }
+
+    fn on_char(&mut self, c: char) {
+        if let Some(form) = self.form_mut() {
+            form.type_char(c);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        if let Some(form) = self.form_mut() {
+            form.paste(text);
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        self.handle_reply(reply, ctx)
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

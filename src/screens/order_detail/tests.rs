@@ -7,6 +7,7 @@ use crate::domain::order::{
 };
 use crate::domain::order_view::BomSummary;
 use crate::msg::{DbReply, Reply};
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use crate::widgets::wrap;
 use chrono::{NaiveDate, NaiveDateTime};

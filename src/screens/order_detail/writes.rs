@@ -173,7 +173,7 @@ impl OrderDetailScreen {
         self.writing.begin_if_idle(ctx, request, success)
     }
 
-    pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    pub(super) fn handle_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(detail)) => {

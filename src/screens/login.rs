@@ -81,12 +81,8 @@ impl Screen for LoginScreen {
         self.form.has_input()
     }
 
-    fn on_char(&mut self, c: char) {
-        self.form.type_char(c);
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        self.form.paste(text);
+    fn text_form(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {

@@ -38,6 +38,7 @@ use crate::domain::session::Session;
 use crate::keymap::{Action, KeyContext, Keymap};
 use crate::msg::{Command, DbReply, DbRequest, Request, RequestId};
 use crate::theme::Theme;
+use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -192,11 +193,24 @@ pub trait Screen {
     /// The answer to a request; replies to requests the screen no longer waits for are dropped.
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command;
 
+    /// The open form that typed and pasted text goes to, for screens whose text goes to one form.
+    fn text_form(&mut self) -> Option<&mut Form> {
+        None
+    }
+
     /// A printable key for the focused text field, if any.
-    fn on_char(&mut self, _c: char) {}
+    fn on_char(&mut self, c: char) {
+        if let Some(form) = self.text_form() {
+            form.type_char(c);
+        }
+    }
 
     /// Pasted text for the focused text field, if any.
-    fn on_paste(&mut self, _text: &str) {}
+    fn on_paste(&mut self, text: &str) {
+        if let Some(form) = self.text_form() {
+            form.paste(text);
+        }
+    }
 
     /// The clock ticked (autosave, search debounce).
     fn on_tick(&mut self, _now: Instant, _ctx: &mut Ctx) -> Command {
@@ -559,6 +573,10 @@ impl Screen for ActiveScreen {
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         self.screen_mut().on_reply(reply, ctx)
+    }
+
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.screen_mut().text_form()
     }
 
     fn on_char(&mut self, c: char) {

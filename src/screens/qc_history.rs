@@ -548,16 +548,8 @@ impl Screen for QcHistoryScreen {
         Command::None
     }
 
-    fn on_char(&mut self, c: char) {
-        if let Some(d) = &mut self.certificate {
-            d.form.type_char(c);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        if let Some(d) = &mut self.certificate {
-            d.form.paste(text);
-        }
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.certificate.as_mut().map(|d| &mut d.form)
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

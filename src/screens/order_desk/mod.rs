@@ -356,15 +356,10 @@ impl Screen for OrderDeskScreen {
         }
     }
 
-    fn on_char(&mut self, c: char) {
-        if let Mode::Move { form, .. } = &mut self.mode {
-            form.type_char(c);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        if let Mode::Move { form, .. } = &mut self.mode {
-            form.paste(text);
+    fn text_form(&mut self) -> Option<&mut Form> {
+        match &mut self.mode {
+            Mode::Move { form, .. } => Some(form),
+            _ => None,
         }
     }
 

@@ -484,16 +484,8 @@ impl Screen for OrderDetailScreen {
         }
     }
 
-    fn on_char(&mut self, c: char) {
-        if let Some(form) = self.form_mut() {
-            form.type_char(c);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        if let Some(form) = self.form_mut() {
-            form.paste(text);
-        }
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.form_mut()
     }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {

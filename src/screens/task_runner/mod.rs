@@ -20,6 +20,7 @@ use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
+use crate::widgets::form_field::Form;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::time::{Duration, Instant};
@@ -554,15 +555,10 @@ impl Screen for TaskRunnerScreen {
         Command::None
     }
 
-    fn on_char(&mut self, c: char) {
-        if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog {
-            form.type_char(c);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog {
-            form.paste(text);
+    fn text_form(&mut self) -> Option<&mut Form> {
+        match &mut self.dialog {
+            Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) => Some(form),
+            _ => None,
         }
     }
 

@@ -436,16 +436,8 @@ impl Screen for UsersScreen {
         }
     }
 
-    fn on_char(&mut self, c: char) {
-        if let Some(form) = self.mode.form_mut() {
-            form.type_char(c);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        if let Some(form) = self.mode.form_mut() {
-            form.paste(text);
-        }
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.mode.form_mut()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -484,16 +484,8 @@ impl Screen for WorkInstructionsScreen {
         }
     }
 
-    fn on_char(&mut self, c: char) {
-        if let Some(form) = self.form_mut() {
-            form.type_char(c);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        if let Some(form) = self.form_mut() {
-            form.paste(text);
-        }
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.form_mut()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

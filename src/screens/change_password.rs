@@ -2,10 +2,10 @@
 
 use crate::domain::user::{MIN_PASSWORD_LEN, validate_password};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
 use crate::screens::login::ready_to_send;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -123,38 +123,35 @@ impl Screen for ChangePasswordScreen {
         self.form.has_input()
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.form.type_char(c);
-            }
-            ScreenMsg::Paste(text) => {
-                self.form.paste(&text);
-            }
-            ScreenMsg::Action(Action::Submit) => return self.submit(ctx),
-            ScreenMsg::Action(Action::Back) => ctx.emit(Effect::Navigate(ScreenId::Home)),
-            ScreenMsg::Action(Action::Logout) => ctx.emit(Effect::Logout),
-            ScreenMsg::Action(action) => {
+    fn text_form(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match action {
+            Action::Submit => return self.submit(ctx),
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            Action::Logout => ctx.emit(Effect::Logout),
+            action => {
                 self.form.handle(action);
             }
-            ScreenMsg::Db(reply) => {
-                if self.pending != Some(reply.id) {
-                    return Command::None;
-                }
-                self.pending = None;
-                match reply.result {
-                    Ok(Reply::PasswordChanged | Reply::Done) => {
-                        ctx.emit(Effect::PasswordChanged);
-                        ctx.toast(Toast::info("Password changed"));
-                        ctx.emit(Effect::Navigate(ScreenId::Home));
-                    }
-                    Ok(_) => {
-                        self.error = Some("Unexpected reply from the server; try again.".into())
-                    }
-                    Err(e) => self.error = Some(e.user_message()),
-                }
+        }
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.pending != Some(reply.id) {
+            return Command::None;
+        }
+        self.pending = None;
+        match reply.result {
+            Ok(Reply::PasswordChanged | Reply::Done) => {
+                ctx.emit(Effect::PasswordChanged);
+                ctx.toast(Toast::info("Password changed"));
+                ctx.emit(Effect::Navigate(ScreenId::Home));
             }
-            ScreenMsg::Tick(_) => {}
+            Ok(_) => self.error = Some("Unexpected reply from the server; try again.".into()),
+            Err(e) => self.error = Some(e.user_message()),
         }
         Command::None
     }

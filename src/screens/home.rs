@@ -3,9 +3,9 @@
 use crate::domain::Role;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, KeyContext};
-use crate::msg::Command;
+use crate::msg::{Command, DbReply};
 use crate::screens::Screen;
-use crate::screens::{Ctx, Effect, HomeEntry, ScreenMsg, home_entries};
+use crate::screens::{Ctx, Effect, HomeEntry, home_entries};
 use crate::theme::Theme;
 use crate::widgets::{panel, row};
 use ratatui::Frame;
@@ -44,22 +44,25 @@ impl Screen for HomeScreen {
         vec![KeyContext::Home, KeyContext::List]
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         let last = self.entries.len().saturating_sub(1);
-        if let ScreenMsg::Action(action) = msg {
-            match action {
-                Action::Up => self.selected = self.selected.saturating_sub(1),
-                Action::Down => self.selected = (self.selected + 1).min(last),
-                Action::First | Action::PageUp => self.selected = 0,
-                Action::Last | Action::PageDown => self.selected = last,
-                Action::Open => {
-                    if let Some(e) = self.entries.get(self.selected) {
-                        ctx.emit(Effect::Navigate(e.target));
-                    }
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::First | Action::PageUp => self.selected = 0,
+            Action::Last | Action::PageDown => self.selected = last,
+            Action::Open => {
+                if let Some(e) = self.entries.get(self.selected) {
+                    ctx.emit(Effect::Navigate(e.target));
                 }
-                _ => {}
             }
+            _ => {}
         }
+        Command::None
+    }
+
+    /// The menu asks for nothing.
+    fn on_reply(&mut self, _reply: DbReply, _ctx: &mut Ctx) -> Command {
         Command::None
     }
 

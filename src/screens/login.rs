@@ -1,9 +1,9 @@
 //! The login screen: username and masked password.
 
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, Reply, Request, RequestId};
+use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
-use crate::screens::{Ctx, Effect, ScreenMsg};
+use crate::screens::{Ctx, Effect};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::{centered, padded, panel, request_status, row, rows};
@@ -81,45 +81,37 @@ impl Screen for LoginScreen {
         self.form.has_input()
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.form.type_char(c);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.form.paste(&text);
-                Command::None
-            }
-            ScreenMsg::Action(Action::Submit) => self.submit(ctx),
-            ScreenMsg::Action(action) => {
-                self.form.handle(action);
-                Command::None
-            }
-            ScreenMsg::Db(reply) => {
-                if self.pending != Some(reply.id) {
-                    return Command::None;
-                }
-                self.pending = None;
-                match reply.result {
-                    Ok(Reply::LoggedIn(session)) => {
-                        ctx.emit(Effect::SessionStarted(Box::new(session)));
-                    }
-                    Ok(_) => {
-                        self.error = Some("Unexpected reply from the server; try again.".into())
-                    }
-                    Err(e) => {
-                        self.error = Some(e.user_message());
-                        if let Some(f) = self.form.field_mut(PASSWORD) {
-                            f.clear();
-                        }
-                        self.form.set_focus(PASSWORD);
-                    }
-                }
-                Command::None
-            }
-            ScreenMsg::Tick(_) => Command::None,
+    fn text_form(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if action == Action::Submit {
+            return self.submit(ctx);
         }
+        self.form.handle(action);
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.pending != Some(reply.id) {
+            return Command::None;
+        }
+        self.pending = None;
+        match reply.result {
+            Ok(Reply::LoggedIn(session)) => {
+                ctx.emit(Effect::SessionStarted(Box::new(session)));
+            }
+            Ok(_) => self.error = Some("Unexpected reply from the server; try again.".into()),
+            Err(e) => {
+                self.error = Some(e.user_message());
+                if let Some(f) = self.form.field_mut(PASSWORD) {
+                    f.clear();
+                }
+                self.form.set_focus(PASSWORD);
+            }
+        }
+        Command::None
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -190,6 +182,7 @@ mod tests {
     use crate::db::DbError;
     use crate::msg::{DbReply, DbRequest};
     use crate::screens::IdGen;
+    use crate::screens::ScreenMsg;
 
     fn type_str(s: &mut LoginScreen, ctx: &mut Ctx, text: &str) {
         for c in text.chars() {

@@ -162,13 +162,60 @@ impl<'a> Ctx<'a> {
 }
 
 /// What every screen does for the shell: a title, the keys it answers to, a pure `update` and a `view`.
+///
+/// A screen implements `on_action` and `on_reply`, and `on_char`, `on_paste`, `on_tick` where it
+/// takes typed text or watches the clock; `update` hands each message to the one for its kind.
 pub trait Screen {
     fn title(&self) -> &'static str;
 
     /// The screen's key contexts, innermost first (the shell adds `Session` and `Global`).
     fn key_contexts(&self) -> Vec<KeyContext>;
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command;
+    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        match msg {
+            ScreenMsg::Char(c) => {
+                self.on_char(c);
+                Command::None
+            }
+            ScreenMsg::Paste(text) => {
+                self.on_paste(&text);
+                Command::None
+            }
+            ScreenMsg::Action(action) => self.on_action(action, ctx),
+            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
+            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+        }
+    }
+
+    /// A key the keymap turned into an action.
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command;
+
+    /// The answer to a request; replies to requests the screen no longer waits for are dropped.
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command;
+
+    /// The open form that typed and pasted text goes to, for screens whose text goes to one form.
+    fn text_form(&mut self) -> Option<&mut Form> {
+        None
+    }
+
+    /// A printable key for the focused text field, if any.
+    fn on_char(&mut self, c: char) {
+        if let Some(form) = self.text_form() {
+            form.type_char(c);
+        }
+    }
+
+    /// Pasted text for the focused text field, if any.
+    fn on_paste(&mut self, text: &str) {
+        if let Some(form) = self.text_form() {
+            form.paste(text);
+        }
+    }
+
+    /// The clock ticked (autosave, search debounce).
+    fn on_tick(&mut self, _now: Instant, _ctx: &mut Ctx) -> Command {
+        Command::None
+    }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme);
 
@@ -520,25 +567,36 @@ impl Screen for ActiveScreen {
         self.screen_mut().update(msg, ctx)
     }
 
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        self.screen_mut().on_action(action, ctx)
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        self.screen_mut().on_reply(reply, ctx)
+    }
+
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.screen_mut().text_form()
+    }
+
+    fn on_char(&mut self, c: char) {
+        self.screen_mut().on_char(c);
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        self.screen_mut().on_paste(text);
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        self.screen_mut().on_tick(now, ctx)
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.screen_mut().view(frame, area, theme)
     }
 
     fn has_unsaved_input(&self) -> bool {
         self.screen().has_unsaved_input()
-    }
-}
-
-/// Hands a typed key or pasted text to the open form, if any; other messages are left alone.
-pub fn type_into(form: Option<&mut Form>, msg: &ScreenMsg) {
-    match (form, msg) {
-        (Some(form), ScreenMsg::Char(c)) => {
-            form.type_char(*c);
-        }
-        (Some(form), ScreenMsg::Paste(text)) => {
-            form.paste(text);
-        }
-        _ => {}
     }
 }
 

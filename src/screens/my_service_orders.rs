@@ -7,7 +7,7 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::toast::Toast;
 use crate::widgets::{confirm, fit_text, inset, panel, selectable_table};
@@ -94,99 +94,6 @@ impl MyServiceOrdersScreen {
         cmd
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::ServiceOrders(list)) => {
-                    self.error = None;
-                    let keep = self.selected().map(|o| o.id);
-                    self.orders = list;
-                    let at = keep
-                        .and_then(|id| self.orders.iter().position(|o| o.id == id))
-                        .unwrap_or(0);
-                    self.table.select((!self.orders.is_empty()).then_some(at));
-                    // A refresh shows the order as it is now.
-                    self.detail = None;
-                    return self.load_detail(ctx);
-                }
-                Ok(_) => {}
-                Err(e) => self.error = Some(e.user_message()),
-            }
-            return Command::None;
-        }
-        if self.detail_loading.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::ServiceOrder(view)) => self.detail = Some(*view),
-                Ok(_) => {}
-                Err(e) => self.error = Some(e.user_message()),
-            }
-            return Command::None;
-        }
-        if let Some(id) = self.withdrawing.take(reply.id) {
-            self.confirming = false;
-            match reply.result {
-                Ok(_) => {
-                    let number = crate::domain::service_order::number(id);
-                    ctx.toast(Toast::info(format!("Service order {number} withdrawn")));
-                    self.detail = None;
-                    return self.reload(ctx);
-                }
-                Err(e) => {
-                    ctx.toast(Toast::error(e.user_message()));
-                    return self.reload(ctx);
-                }
-            }
-        }
-        Command::None
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if self.confirming {
-            match action {
-                Action::Yes if !self.withdrawing.in_flight() => {
-                    let (Some(id), Some(token)) = (self.selected().map(|o| o.id), ctx.token())
-                    else {
-                        self.confirming = false;
-                        return Command::None;
-                    };
-                    return self.withdrawing.begin(
-                        ctx,
-                        Request::WithdrawServiceOrder { token, id },
-                        id,
-                    );
-                }
-                Action::No if !self.withdrawing.in_flight() => self.confirming = false,
-                _ => {}
-            }
-            return Command::None;
-        }
-        let n = self.orders.len();
-        let cur = self.table.selected().unwrap_or(0);
-        let before = self.table.selected();
-        match action {
-            Action::Up if n > 0 => self.table.select(Some(cur.saturating_sub(1))),
-            Action::Down if n > 0 => self.table.select(Some((cur + 1).min(n - 1))),
-            Action::First if n > 0 => self.table.select(Some(0)),
-            Action::Last if n > 0 => self.table.select(Some(n - 1)),
-            Action::Open => return self.load_detail(ctx),
-            Action::Withdraw => match self.selected() {
-                Some(o) if o.status == ServiceOrderStatus::Pending => self.confirming = true,
-                Some(o) => ctx.toast(Toast::error(format!(
-                    "{} is {}; only a PENDING order can be withdrawn",
-                    o.number, o.status
-                ))),
-                None => {}
-            },
-            Action::Refresh => return self.reload(ctx),
-            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
-            _ => {}
-        }
-        if self.table.selected() != before {
-            return self.load_detail(ctx);
-        }
-        Command::None
-    }
-
     fn view_detail(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let lines_w = (area.width * 9 / 20).max(20).min(area.width);
         let lines_area = Rect::new(area.x, area.y, lines_w, area.height);
@@ -246,12 +153,97 @@ impl Screen for MyServiceOrdersScreen {
         vec![KeyContext::MyServiceOrders, KeyContext::List]
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.confirming {
+            match action {
+                Action::Yes if !self.withdrawing.in_flight() => {
+                    let (Some(id), Some(token)) = (self.selected().map(|o| o.id), ctx.token())
+                    else {
+                        self.confirming = false;
+                        return Command::None;
+                    };
+                    return self.withdrawing.begin(
+                        ctx,
+                        Request::WithdrawServiceOrder { token, id },
+                        id,
+                    );
+                }
+                Action::No if !self.withdrawing.in_flight() => self.confirming = false,
+                _ => {}
+            }
+            return Command::None;
         }
+        let n = self.orders.len();
+        let cur = self.table.selected().unwrap_or(0);
+        let before = self.table.selected();
+        match action {
+            Action::Up if n > 0 => self.table.select(Some(cur.saturating_sub(1))),
+            Action::Down if n > 0 => self.table.select(Some((cur + 1).min(n - 1))),
+            Action::First if n > 0 => self.table.select(Some(0)),
+            Action::Last if n > 0 => self.table.select(Some(n - 1)),
+            Action::Open => return self.load_detail(ctx),
+            Action::Withdraw => match self.selected() {
+                Some(o) if o.status == ServiceOrderStatus::Pending => self.confirming = true,
+                Some(o) => ctx.toast(Toast::error(format!(
+                    "{} is {}; only a PENDING order can be withdrawn",
+                    o.number, o.status
+                ))),
+                None => {}
+            },
+            Action::Refresh => return self.reload(ctx),
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
+            _ => {}
+        }
+        if self.table.selected() != before {
+            return self.load_detail(ctx);
+        }
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.loading.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::ServiceOrders(list)) => {
+                    self.error = None;
+                    let keep = self.selected().map(|o| o.id);
+                    self.orders = list;
+                    let at = keep
+                        .and_then(|id| self.orders.iter().position(|o| o.id == id))
+                        .unwrap_or(0);
+                    self.table.select((!self.orders.is_empty()).then_some(at));
+                    // A refresh shows the order as it is now.
+                    self.detail = None;
+                    return self.load_detail(ctx);
+                }
+                Ok(_) => {}
+                Err(e) => self.error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if self.detail_loading.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::ServiceOrder(view)) => self.detail = Some(*view),
+                Ok(_) => {}
+                Err(e) => self.error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if let Some(id) = self.withdrawing.take(reply.id) {
+            self.confirming = false;
+            match reply.result {
+                Ok(_) => {
+                    let number = crate::domain::service_order::number(id);
+                    ctx.toast(Toast::info(format!("Service order {number} withdrawn")));
+                    self.detail = None;
+                    return self.reload(ctx);
+                }
+                Err(e) => {
+                    ctx.toast(Toast::error(e.user_message()));
+                    return self.reload(ctx);
+                }
+            }
+        }
+        Command::None
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

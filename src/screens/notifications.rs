@@ -6,7 +6,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::panel;
 use crate::widgets::step_selection;
@@ -82,6 +82,16 @@ impl NotificationsScreen {
         });
         self.marking.push((id, ids));
         cmd
+    }
+}
+
+impl Screen for NotificationsScreen {
+    fn title(&self) -> &'static str {
+        "Notifications"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        vec![KeyContext::Notifications, KeyContext::List]
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -176,24 +186,6 @@ impl NotificationsScreen {
             Err(e) => ctx.toast(Toast::error(e.user_message())),
         }
         Command::None
-    }
-}
-
-impl Screen for NotificationsScreen {
-    fn title(&self) -> &'static str {
-        "Notifications"
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        vec![KeyContext::Notifications, KeyContext::List]
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
-        }
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -7,7 +7,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
 use crate::screens::qc_checklist::lines::{self, draw_detail, draw_list, form_label};
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::{centered, dialog, dim, fit_text, inset, panel, request_status, rows};
@@ -123,85 +123,6 @@ impl QcHistoryScreen {
         )
     }
 
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if self.certificate.is_some() {
-            return self.on_certificate_action(action, ctx);
-        }
-        if action == Action::Certificate {
-            if self.current().is_some_and(has_certificate) {
-                let mut dir = FormField::text("Directory")
-                    .with_max_len(512)
-                    .with_hint("Empty: the directory the station was started in");
-                dir.set_value(&self.last_dir);
-                self.notice = None;
-                self.certificate = Some(CertificateDialog {
-                    form: Form::new(vec![dir]).with_input_width(56),
-                    error: None,
-                });
-            }
-            return Command::None;
-        }
-        if self.detail.is_some() {
-            let last = self.detail_answers.len().saturating_sub(1);
-            match action {
-                Action::Back => {
-                    self.detail = None;
-                    self.notice = None;
-                }
-                Action::Up => self.detail_selected = self.detail_selected.saturating_sub(1),
-                Action::Down => self.detail_selected = (self.detail_selected + 1).min(last),
-                Action::First => self.detail_selected = 0,
-                Action::Last => self.detail_selected = last,
-                Action::NextSection | Action::PrevSection | Action::PageDown | Action::PageUp => {
-                    self.move_section(matches!(action, Action::NextSection | Action::PageDown));
-                }
-                _ => {}
-            }
-            return Command::None;
-        }
-        let last = self.results().len().saturating_sub(1);
-        match action {
-            Action::Back => {
-                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                Command::None
-            }
-            Action::Up => {
-                self.selected = self.selected.saturating_sub(1);
-                Command::None
-            }
-            Action::Down => {
-                self.selected = (self.selected + 1).min(last);
-                Command::None
-            }
-            Action::First => {
-                self.selected = 0;
-                Command::None
-            }
-            Action::Last => {
-                self.selected = last;
-                Command::None
-            }
-            Action::Refresh => self.reload(ctx),
-            Action::Open => {
-                let (Some(r), Some(token)) = (self.results().get(self.selected), ctx.token())
-                else {
-                    return Command::None;
-                };
-                let id = r.id;
-                self.notice = None;
-                self.request(
-                    Request::QcResult {
-                        token,
-                        result_id: id,
-                    },
-                    Load::Result(id),
-                    ctx,
-                )
-            }
-            _ => Command::None,
-        }
-    }
-
     fn move_section(&mut self, forward: bool) {
         let Some(d) = &self.detail else { return };
         let section = |i: usize| {
@@ -271,44 +192,6 @@ impl QcHistoryScreen {
                 Command::None
             }
         }
-    }
-
-    fn on_reply(&mut self, reply: DbReply) -> Command {
-        let Some(pos) = self.loads.iter().position(|(id, _)| *id == reply.id) else {
-            return Command::None;
-        };
-        let (_, load) = self.loads.remove(pos);
-        match (load, reply.result) {
-            (Load::List, Ok(Reply::QcHistory(list))) => {
-                self.selected = self.selected.min(list.len().saturating_sub(1));
-                self.results = Some(list);
-                self.error = None;
-            }
-            (Load::Result(_), Ok(Reply::QcResult(detail))) => {
-                self.detail_answers =
-                    lines::answers_by_line(&detail.items, &detail.lines, &detail.answers);
-                self.detail_selected = 0;
-                self.detail_scroll = 0;
-                self.detail = Some(detail);
-            }
-            (Load::Certificate, Ok(Reply::Exported(paths))) => {
-                self.certificate = None;
-                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                self.notice = Some(if list.is_empty() {
-                    "No certificate was written".to_string()
-                } else {
-                    format!("Certificate written to {}", list.join(", "))
-                });
-            }
-            (Load::Certificate, Err(e)) => {
-                if let Some(d) = &mut self.certificate {
-                    d.error = Some(e.user_message());
-                }
-            }
-            (Load::List | Load::Result(_), Err(e)) => self.error = Some(e.user_message()),
-            (_, Ok(_)) => {}
-        }
-        Command::None
     }
 
     fn message_line(&self, width: usize, theme: &Theme) -> Line<'static> {
@@ -548,24 +431,125 @@ impl Screen for QcHistoryScreen {
         stack
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(d) = &mut self.certificate {
-                    d.form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(d) = &mut self.certificate {
-                    d.form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(_) => Command::None,
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.certificate.is_some() {
+            return self.on_certificate_action(action, ctx);
         }
+        if action == Action::Certificate {
+            if self.current().is_some_and(has_certificate) {
+                let mut dir = FormField::text("Directory")
+                    .with_max_len(512)
+                    .with_hint("Empty: the directory the station was started in");
+                dir.set_value(&self.last_dir);
+                self.notice = None;
+                self.certificate = Some(CertificateDialog {
+                    form: Form::new(vec![dir]).with_input_width(56),
+                    error: None,
+                });
+            }
+            return Command::None;
+        }
+        if self.detail.is_some() {
+            let last = self.detail_answers.len().saturating_sub(1);
+            match action {
+                Action::Back => {
+                    self.detail = None;
+                    self.notice = None;
+                }
+                Action::Up => self.detail_selected = self.detail_selected.saturating_sub(1),
+                Action::Down => self.detail_selected = (self.detail_selected + 1).min(last),
+                Action::First => self.detail_selected = 0,
+                Action::Last => self.detail_selected = last,
+                Action::NextSection | Action::PrevSection | Action::PageDown | Action::PageUp => {
+                    self.move_section(matches!(action, Action::NextSection | Action::PageDown));
+                }
+                _ => {}
+            }
+            return Command::None;
+        }
+        let last = self.results().len().saturating_sub(1);
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                Command::None
+            }
+            Action::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                Command::None
+            }
+            Action::Down => {
+                self.selected = (self.selected + 1).min(last);
+                Command::None
+            }
+            Action::First => {
+                self.selected = 0;
+                Command::None
+            }
+            Action::Last => {
+                self.selected = last;
+                Command::None
+            }
+            Action::Refresh => self.reload(ctx),
+            Action::Open => {
+                let (Some(r), Some(token)) = (self.results().get(self.selected), ctx.token())
+                else {
+                    return Command::None;
+                };
+                let id = r.id;
+                self.notice = None;
+                self.request(
+                    Request::QcResult {
+                        token,
+                        result_id: id,
+                    },
+                    Load::Result(id),
+                    ctx,
+                )
+            }
+            _ => Command::None,
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+        let Some(pos) = self.loads.iter().position(|(id, _)| *id == reply.id) else {
+            return Command::None;
+        };
+        let (_, load) = self.loads.remove(pos);
+        match (load, reply.result) {
+            (Load::List, Ok(Reply::QcHistory(list))) => {
+                self.selected = self.selected.min(list.len().saturating_sub(1));
+                self.results = Some(list);
+                self.error = None;
+            }
+            (Load::Result(_), Ok(Reply::QcResult(detail))) => {
+                self.detail_answers =
+                    lines::answers_by_line(&detail.items, &detail.lines, &detail.answers);
+                self.detail_selected = 0;
+                self.detail_scroll = 0;
+                self.detail = Some(detail);
+            }
+            (Load::Certificate, Ok(Reply::Exported(paths))) => {
+                self.certificate = None;
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                self.notice = Some(if list.is_empty() {
+                    "No certificate was written".to_string()
+                } else {
+                    format!("Certificate written to {}", list.join(", "))
+                });
+            }
+            (Load::Certificate, Err(e)) => {
+                if let Some(d) = &mut self.certificate {
+                    d.error = Some(e.user_message());
+                }
+            }
+            (Load::List | Load::Result(_), Err(e)) => self.error = Some(e.user_message()),
+            (_, Ok(_)) => {}
+        }
+        Command::None
+    }
+
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.certificate.as_mut().map(|d| &mut d.form)
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

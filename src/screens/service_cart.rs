@@ -6,7 +6,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -81,37 +81,6 @@ impl ServiceCartScreen {
             .map(|l| l.part_id.clone())
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.loading.answered_by(reply.id) {
-            if let Ok(Reply::Inventory(inv)) = reply.result {
-                self.catalog = Some(ServiceCatalog::from_inventory(&inv));
-            }
-            // Without the catalogue the lines still show their ids; nothing to report.
-            return Command::None;
-        }
-        if !self.submitting.answered_by(reply.id) {
-            return Command::None;
-        }
-        match reply.result {
-            Ok(Reply::ServiceOrder(view)) => {
-                let n = view.lines.len();
-                ctx.emit(Effect::Cart(Cart::default()));
-                ctx.toast(Toast::info(format!(
-                    "Service order {} submitted ({n} {})",
-                    view.summary.number,
-                    if n == 1 { "line" } else { "lines" }
-                )));
-                self.cart = Cart::default();
-                self.mode = Mode::Browse;
-                ctx.emit(Effect::Navigate(ScreenId::MyServiceOrders));
-            }
-            Ok(_) => {}
-            // The dialog, its note and the cart stay; the message names the refused items.
-            Err(e) => self.error = Some(e.user_message()),
-        }
-        Command::None
-    }
-
     fn set_quantity(&mut self, part_id: &str, quantity: i32, ctx: &mut Ctx) {
         match self.cart.set(part_id, quantity) {
             Ok(()) => {
@@ -124,6 +93,69 @@ impl ServiceCartScreen {
             }
             Err(e) => self.error = Some(e),
         }
+    }
+
+    fn name_of(&self, id: &str) -> String {
+        self.catalog
+            .as_ref()
+            .and_then(|c| c.get(id))
+            .map(|e| e.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let busy = self
+            .submitting
+            .in_flight()
+            .then_some("… Submitting, please wait");
+        let error = self.error.clone();
+        let lines = self.cart.lines.len();
+        let pieces: i32 = self.cart.lines.iter().map(|l| l.quantity).sum();
+        match &mut self.mode {
+            Mode::Browse => {}
+            Mode::Quantity { part_id, form } => {
+                dim(frame, area, theme);
+                let inner = dialog(frame, centered(area, 64, 8), "Quantity", theme);
+                frame.render_widget(
+                    Paragraph::new(fit_text(part_id, usize::from(inner.width))),
+                    row(inner, 1),
+                );
+                form.render(frame, rows(inner, 3, form.height()), theme);
+            }
+            Mode::Submit { form } => {
+                dim(frame, area, theme);
+                let inner = dialog(frame, centered(area, 84, 11), "Submit service order", theme);
+                frame.render_widget(
+                    Paragraph::new(format!(
+                        "{lines} line(s), {pieces} piece(s) go to procurement for approval."
+                    )),
+                    row(inner, 1),
+                );
+                form.render(frame, rows(inner, 3, form.height()), theme);
+                request_status(frame, rows(inner, 6, 2), busy, error.as_deref(), theme);
+            }
+        }
+    }
+}
+
+impl Screen for ServiceCartScreen {
+    fn title(&self) -> &'static str {
+        "Cart"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Quantity { form, .. } | Mode::Submit { form } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Browse => vec![KeyContext::ServiceCart, KeyContext::List],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        matches!(&self.mode, Mode::Submit { form } if form.has_input())
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -239,91 +271,51 @@ impl ServiceCartScreen {
         Command::None
     }
 
-    fn name_of(&self, id: &str) -> String {
-        self.catalog
-            .as_ref()
-            .and_then(|c| c.get(id))
-            .map(|e| e.name.clone())
-            .unwrap_or_default()
-    }
-
-    fn view_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let busy = self
-            .submitting
-            .in_flight()
-            .then_some("… Submitting, please wait");
-        let error = self.error.clone();
-        let lines = self.cart.lines.len();
-        let pieces: i32 = self.cart.lines.iter().map(|l| l.quantity).sum();
-        match &mut self.mode {
-            Mode::Browse => {}
-            Mode::Quantity { part_id, form } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 64, 8), "Quantity", theme);
-                frame.render_widget(
-                    Paragraph::new(fit_text(part_id, usize::from(inner.width))),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, form.height()), theme);
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.loading.answered_by(reply.id) {
+            if let Ok(Reply::Inventory(inv)) = reply.result {
+                self.catalog = Some(ServiceCatalog::from_inventory(&inv));
             }
-            Mode::Submit { form } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 84, 11), "Submit service order", theme);
-                frame.render_widget(
-                    Paragraph::new(format!(
-                        "{lines} line(s), {pieces} piece(s) go to procurement for approval."
-                    )),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, form.height()), theme);
-                request_status(frame, rows(inner, 6, 2), busy, error.as_deref(), theme);
-            }
+            // Without the catalogue the lines still show their ids; nothing to report.
+            return Command::None;
         }
-    }
-}
-
-impl Screen for ServiceCartScreen {
-    fn title(&self) -> &'static str {
-        "Cart"
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Quantity { form, .. } | Mode::Submit { form } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
+        if !self.submitting.answered_by(reply.id) {
+            return Command::None;
+        }
+        match reply.result {
+            Ok(Reply::ServiceOrder(view)) => {
+                let n = view.lines.len();
+                ctx.emit(Effect::Cart(Cart::default()));
+                ctx.toast(Toast::info(format!(
+                    "Service order {} submitted ({n} {})",
+                    view.summary.number,
+                    if n == 1 { "line" } else { "lines" }
+                )));
+                self.cart = Cart::default();
+                self.mode = Mode::Browse;
+                ctx.emit(Effect::Navigate(ScreenId::MyServiceOrders));
             }
-            Mode::Browse => vec![KeyContext::ServiceCart, KeyContext::List],
+            Ok(_) => {}
+            // The dialog, its note and the cart stay; the message names the refused items.
+            Err(e) => self.error = Some(e.user_message()),
+        }
+        Command::None
+    }
+
+    fn on_char(&mut self, c: char) {
+        if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
+            && !self.submitting.in_flight()
+        {
+            form.clear_errors();
+            form.type_char(c);
         }
     }
 
-    fn has_unsaved_input(&self) -> bool {
-        matches!(&self.mode, Mode::Submit { form } if form.has_input())
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
-                    && !self.submitting.in_flight()
-                {
-                    form.clear_errors();
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
-                    && !self.submitting.in_flight()
-                {
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
+    fn on_paste(&mut self, text: &str) {
+        if let Mode::Quantity { form, .. } | Mode::Submit { form } = &mut self.mode
+            && !self.submitting.in_flight()
+        {
+            form.paste(text);
         }
     }
 

@@ -7,7 +7,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::step_selection;
 use crate::widgets::{empty_table_row, list_screen_rows};
@@ -93,55 +93,6 @@ impl ServiceQueueScreen {
             },
             (),
         )
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let n = self.rows.len();
-        if step_selection(
-            self.table.selected(),
-            |i| self.table.select(i),
-            action,
-            n,
-            PAGE,
-        ) {
-            return Command::None;
-        }
-        match action {
-            Action::Open => {
-                if let Some(r) = self.selected() {
-                    ctx.emit(Effect::Navigate(ScreenId::ServiceOrder(r.id)));
-                }
-            }
-            Action::StatusFilter => {
-                self.status = next_filter(self.status);
-                return self.reload(ctx);
-            }
-            Action::Refresh => return self.reload(ctx),
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
-            _ => {}
-        }
-        Command::None
-    }
-
-    fn on_reply(&mut self, reply: DbReply) {
-        if !self.loading.answered_by(reply.id) {
-            return;
-        }
-        match reply.result {
-            Ok(Reply::ServiceOrders(rows)) => {
-                // Keep the cursor on the same order when it is still listed.
-                let keep = self.selected().map(|r| r.id);
-                self.rows = rows;
-                self.loaded = true;
-                self.error = None;
-                let sel = keep
-                    .and_then(|id| self.rows.iter().position(|r| r.id == id))
-                    .or_else(|| (!self.rows.is_empty()).then_some(0));
-                self.table.select(sel);
-            }
-            Ok(_) => {}
-            Err(e) => self.error = Some(e.user_message()),
-        }
     }
 
     fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -264,15 +215,54 @@ impl Screen for ServiceQueueScreen {
         vec![KeyContext::ServiceQueue, KeyContext::List]
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => {
-                self.on_reply(reply);
-                Command::None
-            }
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Tick(_) => Command::None,
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        let n = self.rows.len();
+        if step_selection(
+            self.table.selected(),
+            |i| self.table.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
+            return Command::None;
         }
+        match action {
+            Action::Open => {
+                if let Some(r) = self.selected() {
+                    ctx.emit(Effect::Navigate(ScreenId::ServiceOrder(r.id)));
+                }
+            }
+            Action::StatusFilter => {
+                self.status = next_filter(self.status);
+                return self.reload(ctx);
+            }
+            Action::Refresh => return self.reload(ctx),
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+        if !self.loading.answered_by(reply.id) {
+            return Command::None;
+        }
+        match reply.result {
+            Ok(Reply::ServiceOrders(rows)) => {
+                // Keep the cursor on the same order when it is still listed.
+                let keep = self.selected().map(|r| r.id);
+                self.rows = rows;
+                self.loaded = true;
+                self.error = None;
+                let sel = keep
+                    .and_then(|id| self.rows.iter().position(|r| r.id == id))
+                    .or_else(|| (!self.rows.is_empty()).then_some(0));
+                self.table.select(sel);
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(e.user_message()),
+        }
+        Command::None
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

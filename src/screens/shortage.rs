@@ -6,7 +6,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
@@ -87,42 +87,6 @@ impl ShortageScreen {
         self.shortage.as_ref().map_or(0, |s| s.lines.len())
     }
 
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let count = self.line_count();
-        let last = count.saturating_sub(1);
-        let at = self.table.selected().unwrap_or(0);
-        let page = self.page;
-        let table = &mut self.table;
-        let mut select = |i: usize| {
-            if count > 0 {
-                table.select(Some(i.min(last)));
-            }
-        };
-        match action {
-            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
-            Action::Refresh => {
-                self.notice = None;
-                return self.reload(ctx);
-            }
-            Action::SortNext => {
-                self.sort = self.sort.next();
-                self.descending = self.sort.starts_descending();
-                self.sort_lines();
-            }
-            Action::SortReverse => {
-                self.descending = !self.descending;
-                self.sort_lines();
-            }
-            Action::ExportCsv => self.open_export(),
-            _ => {
-                if let Some(i) = list_step(action, at, count, page) {
-                    select(i);
-                }
-            }
-        }
-        Command::None
-    }
-
     fn sort_lines(&mut self) {
         if let Some(s) = &mut self.shortage {
             sort_lines(&mut s.lines, self.sort, self.descending);
@@ -172,46 +136,6 @@ impl ShortageScreen {
             other => {
                 dialog.form.handle(other);
                 Command::None
-            }
-        }
-    }
-
-    fn on_reply(&mut self, reply: DbReply) {
-        if self.loading.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::PartsShortage(s)) => {
-                    self.load_error = None;
-                    self.shortage = Some(s);
-                    self.sort_lines();
-                    let n = self.line_count();
-                    let at = self.table.selected().unwrap_or(0);
-                    self.table
-                        .select((n > 0).then(|| at.min(n.saturating_sub(1))));
-                }
-                Ok(_) => {}
-                Err(e) => self.load_error = Some(e.user_message()),
-            }
-            return;
-        }
-        if !self.exporting.answered_by(reply.id) {
-            return;
-        }
-        match reply.result {
-            Ok(Reply::Exported(paths)) => {
-                self.export = None;
-                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                self.notice = Some(if list.is_empty() {
-                    "The export wrote no files".to_string()
-                } else {
-                    format!("Exported to {}", list.join(", "))
-                });
-            }
-            Ok(_) => {}
-            // The dialog and its input stay, so the user can fix the directory and try again.
-            Err(e) => {
-                if let Some(dialog) = &mut self.export {
-                    dialog.error = Some(e.user_message());
-                }
             }
         }
     }
@@ -376,29 +300,95 @@ impl Screen for ShortageScreen {
         vec![KeyContext::Shortage, KeyContext::List]
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
-                    field.type_char(c);
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.export.is_some() {
+            return self.on_export_action(action, ctx);
+        }
+        let count = self.line_count();
+        let last = count.saturating_sub(1);
+        let at = self.table.selected().unwrap_or(0);
+        let page = self.page;
+        let table = &mut self.table;
+        let mut select = |i: usize| {
+            if count > 0 {
+                table.select(Some(i.min(last)));
+            }
+        };
+        match action {
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
+            Action::Refresh => {
+                self.notice = None;
+                return self.reload(ctx);
+            }
+            Action::SortNext => {
+                self.sort = self.sort.next();
+                self.descending = self.sort.starts_descending();
+                self.sort_lines();
+            }
+            Action::SortReverse => {
+                self.descending = !self.descending;
+                self.sort_lines();
+            }
+            Action::ExportCsv => self.open_export(),
+            _ => {
+                if let Some(i) = list_step(action, at, count, page) {
+                    select(i);
                 }
-                Command::None
             }
-            ScreenMsg::Paste(text) => {
-                if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
-                    field.paste(&text);
+        }
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+        if self.loading.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::PartsShortage(s)) => {
+                    self.load_error = None;
+                    self.shortage = Some(s);
+                    self.sort_lines();
+                    let n = self.line_count();
+                    let at = self.table.selected().unwrap_or(0);
+                    self.table
+                        .select((n > 0).then(|| at.min(n.saturating_sub(1))));
                 }
-                Command::None
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
             }
-            ScreenMsg::Action(action) if self.export.is_some() => {
-                self.on_export_action(action, ctx)
+            return Command::None;
+        }
+        if !self.exporting.answered_by(reply.id) {
+            return Command::None;
+        }
+        match reply.result {
+            Ok(Reply::Exported(paths)) => {
+                self.export = None;
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                self.notice = Some(if list.is_empty() {
+                    "The export wrote no files".to_string()
+                } else {
+                    format!("Exported to {}", list.join(", "))
+                });
             }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => {
-                self.on_reply(reply);
-                Command::None
+            Ok(_) => {}
+            // The dialog and its input stay, so the user can fix the directory and try again.
+            Err(e) => {
+                if let Some(dialog) = &mut self.export {
+                    dialog.error = Some(e.user_message());
+                }
             }
-            ScreenMsg::Tick(_) => Command::None,
+        }
+        Command::None
+    }
+
+    fn on_char(&mut self, c: char) {
+        if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
+            field.type_char(c);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        if let Some(field) = self.export.as_mut().and_then(|d| d.form.focused_mut()) {
+            field.paste(text);
         }
     }
 

@@ -130,6 +130,20 @@ impl Station {
         }
     }
 
+    /// Like `wait_for`, and `busy` (a screen's "reloading" mark) is gone: the screen shows the
+    /// record as stored after a write, so the next key acts on it and not on the state before.
+    fn wait_loaded(&self, needles: &[&str], busy: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.wait_for(needles, timeout.saturating_sub(start.elapsed()));
+            if !screen.contains(busy) {
+                return screen;
+            }
+            assert!(start.elapsed() < timeout, "still {busy}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn log_tail(&self) -> String {
         let mut text = String::new();
         if let Ok(entries) = std::fs::read_dir(self.dir.join("log")) {
@@ -469,15 +483,28 @@ fn procurement_readies_for_pre_qc(station: &Station, po: &str, build: &str) {
     station.wait_for(&["My work", po], Duration::from_secs(20));
     station.keys(&["Enter"]);
     station.wait_for(&["Build detail", "b Approve BOM"], Duration::from_secs(20));
-    for (key, done) in [
-        ("b", format!("BOM version 1 of {build} approved")),
-        ("m", format!("{build} moved to PARTS_SENT")),
-        ("m", format!("{build} moved to READY_FOR_PRE_QC")),
+    for (key, done, status) in [
+        (
+            "b",
+            format!("BOM version 1 of {build} approved"),
+            "Order created",
+        ),
+        ("m", format!("{build} moved to PARTS_SENT"), "Parts sent"),
+        (
+            "m",
+            format!("{build} moved to READY_FOR_PRE_QC"),
+            "Ready for Pre-QC",
+        ),
     ] {
         station.keys(&[key]);
         station.wait_for(&["y Yes"], Duration::from_secs(10));
         station.keys(&["y"]);
-        station.wait_for(&[&done], Duration::from_secs(20));
+        // The next key acts on the reloaded build, whose header shows the status it is now in.
+        station.wait_loaded(
+            &[&done, &format!("Status       {status}")],
+            "(refreshing…)",
+            Duration::from_secs(20),
+        );
     }
 }
 
@@ -861,8 +888,10 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
         station.wait_for(&["Move status", "▶ Note"], Duration::from_secs(10));
         station.type_text(note);
         station.keys(&["Enter"]);
-        station.wait_for(
+        // The next move starts from the reloaded row.
+        station.wait_loaded(
             &[&format!("EX-2 moved to {status}")],
+            "(loading…)",
             Duration::from_secs(20),
         );
     }

@@ -18,7 +18,7 @@ use crate::domain::bom_document::{BomDocument, BomVersionList, FlatLine, StoredI
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
@@ -250,54 +250,6 @@ impl BomViewerScreen {
         }
     }
 
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if self.export.is_some() {
-            return self.on_export_action(action, ctx);
-        }
-        if self.search.input.is_some() {
-            self.on_search_action(action);
-            return Command::None;
-        }
-        if self.diff.is_some() {
-            self.on_diff_action(action);
-            return Command::None;
-        }
-        match action {
-            Action::Back => {
-                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                Command::None
-            }
-            Action::NextView | Action::PrevView => {
-                self.view = if action == Action::NextView {
-                    self.view.next()
-                } else {
-                    self.view.prev()
-                };
-                self.notice = None;
-                Command::None
-            }
-            Action::Refresh => {
-                self.notice = None;
-                self.reload(ctx)
-            }
-            Action::ExportBom => {
-                self.open_export();
-                Command::None
-            }
-            other => match self.view {
-                View::Tree => {
-                    self.on_tree_action(other);
-                    Command::None
-                }
-                View::Totals => {
-                    self.on_totals_action(other);
-                    Command::None
-                }
-                View::Versions => self.on_versions_action(other, ctx),
-            },
-        }
-    }
-
     // --- Tree ------------------------------------------------------------------------------------
 
     fn on_tree_action(&mut self, action: Action) {
@@ -444,6 +396,97 @@ impl BomViewerScreen {
 
     // --- Replies ---------------------------------------------------------------------------------
 
+    /// Puts version `id` in the tree and totals; the tree starts collapsed and the search is cleared.
+    fn show(&mut self, id: Uuid) {
+        let Some(doc) = self.docs.get(&id) else {
+            return;
+        };
+        self.tree = TreeState::new(doc.items.iter().map(|i| i.parent).collect());
+        self.totals = doc.flattened();
+        self.totals_selected = 0;
+        self.shown = Some(id);
+        self.sort_totals();
+        self.search.no_match = false;
+    }
+}
+
+impl Screen for BomViewerScreen {
+    fn title(&self) -> &'static str {
+        "BOM"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(dialog) = &self.export {
+            let mut stack = dialog.form.key_contexts();
+            stack.push(KeyContext::Dialog);
+            return stack;
+        }
+        if self.search.input.is_some() {
+            return vec![KeyContext::TextInput, KeyContext::SearchField];
+        }
+        if self.diff.is_some() {
+            return vec![KeyContext::List, KeyContext::BomViewer];
+        }
+        let inner = match self.view {
+            View::Tree if self.document().is_some() => Some(KeyContext::BomTree),
+            View::Totals if self.document().is_some() => Some(KeyContext::BomTotals),
+            View::Versions if self.version_count() > 0 => Some(KeyContext::BomVersions),
+            _ => None,
+        };
+        match inner {
+            Some(c) => vec![c, KeyContext::List, KeyContext::BomViewer],
+            None => vec![KeyContext::BomViewer],
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.export.is_some() {
+            return self.on_export_action(action, ctx);
+        }
+        if self.search.input.is_some() {
+            self.on_search_action(action);
+            return Command::None;
+        }
+        if self.diff.is_some() {
+            self.on_diff_action(action);
+            return Command::None;
+        }
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                Command::None
+            }
+            Action::NextView | Action::PrevView => {
+                self.view = if action == Action::NextView {
+                    self.view.next()
+                } else {
+                    self.view.prev()
+                };
+                self.notice = None;
+                Command::None
+            }
+            Action::Refresh => {
+                self.notice = None;
+                self.reload(ctx)
+            }
+            Action::ExportBom => {
+                self.open_export();
+                Command::None
+            }
+            other => match self.view {
+                View::Tree => {
+                    self.on_tree_action(other);
+                    Command::None
+                }
+                View::Totals => {
+                    self.on_totals_action(other);
+                    Command::None
+                }
+                View::Versions => self.on_versions_action(other, ctx),
+            },
+        }
+    }
+
     fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
         let Some(load) = self.loads.remove(&reply.id) else {
             return Command::None;
@@ -504,63 +547,12 @@ impl BomViewerScreen {
         Command::None
     }
 
-    /// Puts version `id` in the tree and totals; the tree starts collapsed and the search is cleared.
-    fn show(&mut self, id: Uuid) {
-        let Some(doc) = self.docs.get(&id) else {
-            return;
-        };
-        self.tree = TreeState::new(doc.items.iter().map(|i| i.parent).collect());
-        self.totals = doc.flattened();
-        self.totals_selected = 0;
-        self.shown = Some(id);
-        self.sort_totals();
-        self.search.no_match = false;
-    }
-}
-
-impl Screen for BomViewerScreen {
-    fn title(&self) -> &'static str {
-        "BOM"
+    fn on_char(&mut self, c: char) {
+        self.type_text(|f| f.type_char(c));
     }
 
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        if let Some(dialog) = &self.export {
-            let mut stack = dialog.form.key_contexts();
-            stack.push(KeyContext::Dialog);
-            return stack;
-        }
-        if self.search.input.is_some() {
-            return vec![KeyContext::TextInput, KeyContext::SearchField];
-        }
-        if self.diff.is_some() {
-            return vec![KeyContext::List, KeyContext::BomViewer];
-        }
-        let inner = match self.view {
-            View::Tree if self.document().is_some() => Some(KeyContext::BomTree),
-            View::Totals if self.document().is_some() => Some(KeyContext::BomTotals),
-            View::Versions if self.version_count() > 0 => Some(KeyContext::BomVersions),
-            _ => None,
-        };
-        match inner {
-            Some(c) => vec![c, KeyContext::List, KeyContext::BomViewer],
-            None => vec![KeyContext::BomViewer],
-        }
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.type_text(|f| f.type_char(c));
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.type_text(|f| f.paste(&text));
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+    fn on_paste(&mut self, text: &str) {
+        self.type_text(|f| f.paste(text));
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -8,6 +8,7 @@ use crate::domain::bom_document::{BomHeader, BomVersionInfo};
 use crate::domain::order::OrderStatus;
 use crate::export::ExportFormat;
 use crate::msg::DbRequest;
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use rust_decimal::Decimal;
 

@@ -12,7 +12,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
 use crate::screens::selection::{PAGE, moved, moves};
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
 use crate::widgets::toast::Toast;
@@ -124,54 +124,6 @@ impl InventoryScreen {
         self.loading = Some(id);
         self.error = None;
         cmd
-    }
-
-    fn on_reply(&mut self, reply: DbReply) {
-        if self.loading == Some(reply.id) {
-            self.loading = None;
-            match reply.result {
-                Ok(Reply::Inventory(inventory)) => {
-                    let browse = Browse::new(*inventory);
-                    self.tree = TreeState::new(browse.nodes().iter().map(|n| n.parent).collect());
-                    self.browse = Some(browse);
-                    self.error = None;
-                    // A search typed while loading now has something to find.
-                    self.run_search();
-                }
-                Ok(other) => {
-                    tracing::warn!(
-                        reply = other.name(),
-                        "unexpected reply to the inventory request"
-                    );
-                    self.error = Some("The station received an unexpected reply.".into());
-                }
-                Err(e) => self.error = Some(e.user_message()),
-            }
-            return;
-        }
-        if let Some(w) = &mut self.where_used
-            && w.builds == Builds::Loading(reply.id)
-        {
-            w.builds = match reply.result {
-                Ok(Reply::WhereUsed(builds)) => Builds::Loaded(builds),
-                Ok(_) => Builds::Failed("The station received an unexpected reply.".into()),
-                Err(e) => Builds::Failed(e.user_message()),
-            };
-        }
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if self.where_used.is_some() {
-            return self.on_where_used_action(action, ctx);
-        }
-        if self.search.as_ref().is_some_and(|s| s.editing) {
-            self.on_field_action(action);
-            return Command::None;
-        }
-        if self.search.is_some() {
-            return self.on_results_action(action, ctx);
-        }
-        self.on_tree_action(action, ctx)
     }
 
     fn on_tree_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -394,32 +346,70 @@ impl Screen for InventoryScreen {
         vec![KeyContext::Inventory, KeyContext::List]
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Some(s) = &mut self.search
-                    && s.editing
-                    && s.field.type_char(c)
-                {
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.where_used.is_some() {
+            return self.on_where_used_action(action, ctx);
+        }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            self.on_field_action(action);
+            return Command::None;
+        }
+        if self.search.is_some() {
+            return self.on_results_action(action, ctx);
+        }
+        self.on_tree_action(action, ctx)
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+        if self.loading == Some(reply.id) {
+            self.loading = None;
+            match reply.result {
+                Ok(Reply::Inventory(inventory)) => {
+                    let browse = Browse::new(*inventory);
+                    self.tree = TreeState::new(browse.nodes().iter().map(|n| n.parent).collect());
+                    self.browse = Some(browse);
+                    self.error = None;
+                    // A search typed while loading now has something to find.
                     self.run_search();
                 }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(s) = &mut self.search
-                    && s.editing
-                    && s.field.paste(&text)
-                {
-                    self.run_search();
+                Ok(other) => {
+                    tracing::warn!(
+                        reply = other.name(),
+                        "unexpected reply to the inventory request"
+                    );
+                    self.error = Some("The station received an unexpected reply.".into());
                 }
-                Command::None
+                Err(e) => self.error = Some(e.user_message()),
             }
-            ScreenMsg::Db(reply) => {
-                self.on_reply(reply);
-                Command::None
-            }
-            ScreenMsg::Tick(_) => Command::None,
+            return Command::None;
+        }
+        if let Some(w) = &mut self.where_used
+            && w.builds == Builds::Loading(reply.id)
+        {
+            w.builds = match reply.result {
+                Ok(Reply::WhereUsed(builds)) => Builds::Loaded(builds),
+                Ok(_) => Builds::Failed("The station received an unexpected reply.".into()),
+                Err(e) => Builds::Failed(e.user_message()),
+            };
+        }
+        Command::None
+    }
+
+    fn on_char(&mut self, c: char) {
+        if let Some(s) = &mut self.search
+            && s.editing
+            && s.field.type_char(c)
+        {
+            self.run_search();
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        if let Some(s) = &mut self.search
+            && s.editing
+            && s.field.paste(text)
+        {
+            self.run_search();
         }
     }
 

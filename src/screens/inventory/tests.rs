@@ -3,6 +3,7 @@ use crate::domain::inventory::Inventory;
 use crate::domain::inventory::records::{assembly, category, link, part};
 use crate::keymap::Keymap;
 use crate::screens::IdGen;
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::{requests, session};
 use crate::widgets::wrap;
 

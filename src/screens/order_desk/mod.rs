@@ -12,9 +12,9 @@ use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::screens::{Screen, type_into};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
@@ -104,32 +104,6 @@ impl OrderDeskScreen {
             return Command::None;
         };
         self.loading.begin(ctx, Request::OrderDesk { token }, ())
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        match &mut self.mode {
-            Mode::Browse => self.on_browse(action, ctx),
-            Mode::ConfirmBom { .. } => match action {
-                Action::Yes => self.approve(ctx),
-                Action::No | Action::Cancel => {
-                    // A write already sent still finishes; its reply reloads the desk.
-                    self.mode = Mode::Browse;
-                    Command::None
-                }
-                _ => Command::None,
-            },
-            Mode::Move { form, .. } => match action {
-                Action::Submit => self.submit_move(ctx),
-                Action::Cancel => {
-                    self.mode = Mode::Browse;
-                    Command::None
-                }
-                other => {
-                    form.handle(other);
-                    Command::None
-                }
-            },
-        }
     }
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -274,6 +248,70 @@ impl OrderDeskScreen {
         self.writing.begin_if_idle(ctx, request, success)
     }
 
+    /// Keeps the selection on the same build when it is still listed.
+    fn set_rows(&mut self, rows: Vec<DeskRow>) {
+        let kept = self.selected().map(|r| r.order.id);
+        self.rows = rows;
+        let index = kept
+            .and_then(|id| self.rows.iter().position(|r| r.order.id == id))
+            .or_else(|| {
+                self.table
+                    .selected()
+                    .map(|i| i.min(self.rows.len().saturating_sub(1)))
+            })
+            .unwrap_or(0);
+        self.table.select((!self.rows.is_empty()).then_some(index));
+    }
+}
+
+impl Screen for OrderDeskScreen {
+    fn title(&self) -> &'static str {
+        "Order desk"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::OrderDesk, KeyContext::List],
+            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
+            Mode::Move { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+        }
+    }
+
+    /// A typed note is worth a quit prompt.
+    fn has_unsaved_input(&self) -> bool {
+        matches!(&self.mode, Mode::Move { form, .. } if form.has_input())
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match &mut self.mode {
+            Mode::Browse => self.on_browse(action, ctx),
+            Mode::ConfirmBom { .. } => match action {
+                Action::Yes => self.approve(ctx),
+                Action::No | Action::Cancel => {
+                    // A write already sent still finishes; its reply reloads the desk.
+                    self.mode = Mode::Browse;
+                    Command::None
+                }
+                _ => Command::None,
+            },
+            Mode::Move { form, .. } => match action {
+                Action::Submit => self.submit_move(ctx),
+                Action::Cancel => {
+                    self.mode = Mode::Browse;
+                    Command::None
+                }
+                other => {
+                    form.handle(other);
+                    Command::None
+                }
+            },
+        }
+    }
+
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             self.loaded = true;
@@ -318,55 +356,10 @@ impl OrderDeskScreen {
         }
     }
 
-    /// Keeps the selection on the same build when it is still listed.
-    fn set_rows(&mut self, rows: Vec<DeskRow>) {
-        let kept = self.selected().map(|r| r.order.id);
-        self.rows = rows;
-        let index = kept
-            .and_then(|id| self.rows.iter().position(|r| r.order.id == id))
-            .or_else(|| {
-                self.table
-                    .selected()
-                    .map(|i| i.min(self.rows.len().saturating_sub(1)))
-            })
-            .unwrap_or(0);
-        self.table.select((!self.rows.is_empty()).then_some(index));
-    }
-}
-
-impl Screen for OrderDeskScreen {
-    fn title(&self) -> &'static str {
-        "Order desk"
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::OrderDesk, KeyContext::List],
-            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
-            Mode::Move { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-        }
-    }
-
-    /// A typed note is worth a quit prompt.
-    fn has_unsaved_input(&self) -> bool {
-        matches!(&self.mode, Mode::Move { form, .. } if form.has_input())
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
-                if let Mode::Move { form, .. } = &mut self.mode {
-                    type_into(Some(form), &msg);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
+    fn text_form(&mut self) -> Option<&mut Form> {
+        match &mut self.mode {
+            Mode::Move { form, .. } => Some(form),
+            _ => None,
         }
     }
 

@@ -16,10 +16,10 @@ use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, Request, RequestId};
+use crate::msg::{Command, DbReply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::screens::{Screen, type_into};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
@@ -38,6 +38,9 @@ fn role_plural(role: Role) -> &'static str {
         Role::ServiceDepartment => "service department users",
     }
 }
+
+/// Shown when a write key is pressed before the build's reload has arrived.
+const STILL_LOADING: &str = "Loading the build's current state; try again in a moment.";
 
 /// The keys of the actions, as the keymap has them, for the actions line.
 struct ActionKeys {
@@ -212,6 +215,15 @@ impl OrderDetailScreen {
         )
     }
 
+    /// While the build is loaded again (after a write or a refresh) the actions shown are those of
+    /// the state before it, so no write dialog opens: it would offer a move that was just made.
+    fn still_loading(&mut self) -> bool {
+        if self.loading.in_flight() {
+            self.notice = Some(STILL_LOADING.to_string());
+        }
+        self.loading.in_flight()
+    }
+
     fn form_mut(&mut self) -> Option<&mut Form> {
         match &mut self.mode {
             Mode::Ship { form, .. } | Mode::Override { form, .. } => Some(form),
@@ -219,64 +231,6 @@ impl OrderDetailScreen {
             | Mode::ConfirmMove { .. }
             | Mode::ConfirmBom { .. }
             | Mode::Assign { .. } => None,
-        }
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if matches!(self.mode, Mode::Browse) {
-            return self.on_browse(action, ctx);
-        }
-        match action {
-            Action::Cancel | Action::No => {
-                // A write already sent still finishes; its reply reloads the detail.
-                self.mode = Mode::Browse;
-                Command::None
-            }
-            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
-            Action::Yes => self.confirm_move(ctx),
-            Action::Submit => self.submit_form(ctx),
-            Action::AssignBuild => self.submit_assign(ctx),
-            Action::Up
-            | Action::Down
-            | Action::First
-            | Action::Last
-            | Action::PageUp
-            | Action::PageDown => {
-                let unassign = usize::from(self.detail_assignee().is_some());
-                if let Mode::Assign {
-                    users, selected, ..
-                } = &mut self.mode
-                {
-                    let n = users.len() + unassign;
-                    let last = n.saturating_sub(1);
-                    *selected = match action {
-                        Action::Up => selected.saturating_sub(1),
-                        Action::Down => (*selected + 1).min(last),
-                        Action::First | Action::PageUp => 0,
-                        _ => last,
-                    };
-                }
-                Command::None
-            }
-            Action::PrevChoice | Action::NextChoice => {
-                if let Mode::ConfirmMove { targets, index, .. } = &mut self.mode {
-                    let n = targets.len().max(1);
-                    *index = if action == Action::NextChoice {
-                        (*index + 1) % n
-                    } else {
-                        (*index + n - 1) % n
-                    };
-                } else if let Some(form) = self.form_mut() {
-                    form.handle(action);
-                }
-                Command::None
-            }
-            other => {
-                if let Some(form) = self.form_mut() {
-                    form.handle(other);
-                }
-                Command::None
-            }
         }
     }
 
@@ -309,7 +263,7 @@ impl OrderDetailScreen {
             }
             Action::MoveStatus => {
                 let targets = self.moves();
-                if targets.is_empty() {
+                if targets.is_empty() || self.still_loading() {
                     return Command::None;
                 }
                 self.notice = None;
@@ -325,7 +279,7 @@ impl OrderDetailScreen {
             }
             Action::OverrideStatus => {
                 let targets = self.overrides();
-                if targets.is_empty() {
+                if targets.is_empty() || self.still_loading() {
                     return Command::None;
                 }
                 self.notice = None;
@@ -347,12 +301,12 @@ impl OrderDetailScreen {
                 };
             }
             Action::AssignBuild => {
+                if !self.offers(&OrderAction::Assign) || self.still_loading() {
+                    return Command::None;
+                }
                 let Some(d) = self.detail.as_deref() else {
                     return Command::None;
                 };
-                if !d.actions.contains(&OrderAction::Assign) {
-                    return Command::None;
-                }
                 self.notice = None;
                 let Some(role) = assignee_role(d.status) else {
                     ctx.toast(Toast::error(format!(
@@ -378,6 +332,9 @@ impl OrderDetailScreen {
                 ctx.emit(Effect::Navigate(ScreenId::EditBuild(self.order_id)));
             }
             Action::ApproveBom if self.offers(&OrderAction::ApproveBom) => {
+                if self.still_loading() {
+                    return Command::None;
+                }
                 let version = self.bom_version();
                 // Approval names the version the user saw; without one there is nothing to approve.
                 if version.is_some() {
@@ -390,6 +347,9 @@ impl OrderDetailScreen {
                 }
             }
             Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
+                if self.still_loading() {
+                    return Command::None;
+                }
                 self.notice = None;
                 self.mode = Mode::ConfirmBom {
                     change: BomChange::Regenerate,
@@ -466,16 +426,70 @@ impl Screen for OrderDetailScreen {
         }
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
-                type_into(self.form_mut(), &msg);
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        match action {
+            Action::Cancel | Action::No => {
+                // A write already sent still finishes; its reply reloads the detail.
+                self.mode = Mode::Browse;
                 Command::None
             }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
+            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
+            Action::Yes => self.confirm_move(ctx),
+            Action::Submit => self.submit_form(ctx),
+            Action::AssignBuild => self.submit_assign(ctx),
+            Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown => {
+                let unassign = usize::from(self.detail_assignee().is_some());
+                if let Mode::Assign {
+                    users, selected, ..
+                } = &mut self.mode
+                {
+                    let n = users.len() + unassign;
+                    let last = n.saturating_sub(1);
+                    *selected = match action {
+                        Action::Up => selected.saturating_sub(1),
+                        Action::Down => (*selected + 1).min(last),
+                        Action::First | Action::PageUp => 0,
+                        _ => last,
+                    };
+                }
+                Command::None
+            }
+            Action::PrevChoice | Action::NextChoice => {
+                if let Mode::ConfirmMove { targets, index, .. } = &mut self.mode {
+                    let n = targets.len().max(1);
+                    *index = if action == Action::NextChoice {
+                        (*index + 1) % n
+                    } else {
+                        (*index + n - 1) % n
+                    };
+                } else if let Some(form) = self.form_mut() {
+                    form.handle(action);
+                }
+                Command::None
+            }
+            other => {
+                if let Some(form) = self.form_mut() {
+                    form.handle(other);
+                }
+                Command::None
+            }
         }
+    }
+
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.form_mut()
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        self.handle_reply(reply, ctx)
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -7,6 +7,7 @@ use crate::domain::order::{
 };
 use crate::domain::order_view::BomSummary;
 use crate::msg::{DbReply, Reply};
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use crate::widgets::wrap;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -348,4 +349,37 @@ fn wrap_keeps_words_and_splits_long_ones() {
     assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
     assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
     assert_eq!(wrap("", 5), vec![""]);
+}
+
+#[test]
+fn no_write_dialog_opens_until_the_reload_after_a_move_arrives() {
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let d = detail(
+        OrderStatus::OrderCreated,
+        vec![OrderAction::Move {
+            to: OrderStatus::PartsSent,
+        }],
+    );
+    let mut s = loaded(&mut h, d.clone());
+    h.act(&mut s, Action::MoveStatus);
+    let (reqs, _) = h.act(&mut s, Action::Yes);
+    let (reload, _) = h.reply(&mut s, &reqs[0], Ok(Reply::OrderUpdated(row_of(&d))));
+    // The detail still holds the old status and its move: the key opens nothing and says why.
+    let (reqs, effects) = h.act(&mut s, Action::MoveStatus);
+    assert!(reqs.is_empty() && effects.is_empty());
+    assert!(matches!(s.mode, Mode::Browse));
+    assert_eq!(s.notice(), Some(STILL_LOADING));
+    let moved = detail(
+        OrderStatus::PartsSent,
+        vec![OrderAction::Move {
+            to: OrderStatus::ReadyForPreQc,
+        }],
+    );
+    h.reply(&mut s, &reload[0], Ok(Reply::Order(Box::new(moved))));
+    assert_eq!(s.notice(), None);
+    h.act(&mut s, Action::MoveStatus);
+    assert!(matches!(
+        &s.mode,
+        Mode::ConfirmMove { targets, .. } if targets == &[OrderStatus::ReadyForPreQc]
+    ));
 }

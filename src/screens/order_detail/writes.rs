@@ -1,6 +1,6 @@
 //! Sending the writes the dialogs confirm, and taking the replies.
 
-use super::{BomChange, Mode, OrderDetailScreen, ship_mode};
+use super::{BomChange, Mode, OrderDetailScreen, STILL_LOADING, ship_mode};
 use crate::db::DbError;
 use crate::domain::lifecycle::{override_reason, pack_shipping, shipping_notes};
 use crate::domain::order::{OrderAction, OrderStatus};
@@ -173,12 +173,15 @@ impl OrderDetailScreen {
         self.writing.begin_if_idle(ctx, request, success)
     }
 
-    pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    pub(super) fn handle_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(detail)) => {
                     self.load_error = None;
                     self.detail = Some(detail);
+                    if self.notice.as_deref() == Some(STILL_LOADING) {
+                        self.notice = None;
+                    }
                     // A dialog whose action the reloaded build no longer offers would act on stale data.
                     if !self.mode_still_offered() {
                         self.mode = Mode::Browse;

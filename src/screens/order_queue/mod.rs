@@ -13,7 +13,7 @@ use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::selection::moved;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::form_field::FormField;
@@ -252,20 +252,6 @@ impl OrderQueueScreen {
         cmd
     }
 
-    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        let Some(s) = &mut self.search else {
-            return Command::None;
-        };
-        if !s.dirty {
-            return Command::None;
-        }
-        let since = *s.typed_at.get_or_insert(now);
-        if now.saturating_duration_since(since) < SEARCH_PAUSE {
-            return Command::None;
-        }
-        self.apply_search(ctx)
-    }
-
     /// Sends the typed search if it differs from the one shown.
     fn apply_search(&mut self, ctx: &mut Ctx) -> Command {
         let Some(s) = &mut self.search else {
@@ -294,6 +280,25 @@ impl OrderQueueScreen {
             return self.load_more(ctx);
         }
         Command::None
+    }
+}
+
+impl Screen for OrderQueueScreen {
+    fn title(&self) -> &'static str {
+        "Orders"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.search.is_some() {
+            vec![
+                KeyContext::TextInput,
+                KeyContext::SearchField,
+                KeyContext::Queue,
+                KeyContext::List,
+            ]
+        } else {
+            vec![KeyContext::Queue, KeyContext::List]
+        }
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -410,7 +415,7 @@ impl OrderQueueScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply) -> Command {
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Orders(page)) => {
@@ -455,49 +460,36 @@ impl OrderQueueScreen {
         }
         Command::None
     }
-}
 
-impl Screen for OrderQueueScreen {
-    fn title(&self) -> &'static str {
-        "Orders"
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        let Some(s) = &mut self.search else {
+            return Command::None;
+        };
+        if !s.dirty {
+            return Command::None;
+        }
+        let since = *s.typed_at.get_or_insert(now);
+        if now.saturating_duration_since(since) < SEARCH_PAUSE {
+            return Command::None;
+        }
+        self.apply_search(ctx)
     }
 
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.search.is_some() {
-            vec![
-                KeyContext::TextInput,
-                KeyContext::SearchField,
-                KeyContext::Queue,
-                KeyContext::List,
-            ]
-        } else {
-            vec![KeyContext::Queue, KeyContext::List]
+    fn on_char(&mut self, c: char) {
+        if let Some(s) = &mut self.search
+            && s.field.type_char(c)
+        {
+            s.dirty = true;
+            s.typed_at = None;
         }
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(s) = &mut self.search
-                    && s.field.type_char(c)
-                {
-                    s.dirty = true;
-                    s.typed_at = None;
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Some(s) = &mut self.search
-                    && s.field.paste(&text)
-                {
-                    s.dirty = true;
-                    s.typed_at = None;
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+    fn on_paste(&mut self, text: &str) {
+        if let Some(s) = &mut self.search
+            && s.field.paste(text)
+        {
+            s.dirty = true;
+            s.typed_at = None;
         }
     }
 

@@ -4,6 +4,7 @@ use super::*;
 use crate::db::DbError;
 use crate::domain::order::OrderPage;
 use crate::msg::DbRequest;
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use chrono::NaiveDate;
 
@@ -44,7 +45,12 @@ fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
 }
 
 fn reply(s: &mut OrderQueueScreen, req: &DbRequest, result: Result<Reply, DbError>) {
-    s.on_reply(DbReply { id: req.id, result });
+    let (mut ids, km) = (
+        crate::screens::IdGen::default(),
+        crate::keymap::Keymap::default(),
+    );
+    let mut ctx = Ctx::new(&mut ids, None, &km);
+    s.on_reply(DbReply { id: req.id, result }, &mut ctx);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::msg::Command;
 use crate::screens::Ctx;
 
 impl OrderWizardScreen {
-    pub(super) fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+    pub(super) fn handle_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         // A confirmation is read by the next key.
         if matches!(self.status, Status::Info(_)) {
             self.status = Status::None;

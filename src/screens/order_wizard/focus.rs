@@ -206,7 +206,7 @@ impl OrderWizardScreen {
         }
     }
 
-    pub(super) fn on_char(&mut self, c: char) {
+    pub(super) fn handle_char(&mut self, c: char) {
         if self.modal != Modal::None || self.phase != Phase::Ready {
             return;
         }
@@ -224,7 +224,7 @@ impl OrderWizardScreen {
         }
     }
 
-    pub(super) fn on_paste(&mut self, text: &str) {
+    pub(super) fn handle_paste(&mut self, text: &str) {
         if self.modal != Modal::None || self.phase != Phase::Ready {
             return;
         }

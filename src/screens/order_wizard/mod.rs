@@ -19,11 +19,11 @@ mod view;
 use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::order::AccessoryItem;
-use crate::keymap::{HelpLine, KeyContext, Keymap};
-use crate::msg::{Command, Request, RequestId};
+use crate::keymap::{Action, HelpLine, KeyContext, Keymap};
+use crate::msg::{Command, DbReply, Request, RequestId};
+use crate::screens::Ctx;
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
 use chrono::NaiveDate;
@@ -344,20 +344,20 @@ impl Screen for OrderWizardScreen {
         }
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.on_char(c);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.on_paste(&text);
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        self.handle_action(action, ctx)
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        self.handle_reply(reply, ctx)
+    }
+
+    fn on_char(&mut self, c: char) {
+        self.handle_char(c);
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        self.handle_paste(text);
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

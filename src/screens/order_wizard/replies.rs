@@ -9,7 +9,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::toast::Toast;
 
 impl OrderWizardScreen {
-    pub(super) fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    pub(super) fn handle_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.context_req.answered_by(reply.id) {
             return self.on_context(reply);
         }

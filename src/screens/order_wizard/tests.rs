@@ -17,6 +17,7 @@ use crate::domain::session::Session;
 use crate::keymap::Action;
 use crate::msg::DbRequest;
 use crate::msg::{DbReply, Reply};
+use crate::screens::ScreenMsg;
 use crate::screens::testkit::{self, Harness};
 use crate::screens::{Effect, ScreenId};
 use crossterm::event::KeyEvent;

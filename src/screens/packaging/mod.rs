@@ -13,7 +13,7 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
@@ -195,23 +195,6 @@ impl PackagingScreen {
         load.and(detail)
     }
 
-    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        let Some(at) = self.loaded_at else {
-            self.loaded_at = Some(now);
-            return Command::None;
-        };
-        let idle = matches!(self.mode, Mode::Browse)
-            && !self.busy()
-            && !self.loading.in_flight()
-            && !self.detail_loading.in_flight()
-            && !self.moving.in_flight();
-        if idle && now.saturating_duration_since(at) >= RELOAD_EVERY {
-            self.loaded_at = Some(now);
-            return self.reload(ctx);
-        }
-        Command::None
-    }
-
     fn lines(&self) -> &[PackagingLine] {
         self.view.as_deref().map_or(&[], |v| v.lines.as_slice())
     }
@@ -234,24 +217,6 @@ impl PackagingScreen {
 
     fn select(&mut self, index: usize) {
         self.selected = self.lines().get(index).map(|l| l.id);
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        match &mut self.mode {
-            Mode::Quantity { .. } => self.on_quantity(action, ctx),
-            Mode::ConfirmMove { .. } => match action {
-                Action::Yes => self.send_move(ctx),
-                Action::No | Action::Cancel => {
-                    self.mode = Mode::Browse;
-                    Command::None
-                }
-                _ => Command::None,
-            },
-            Mode::Browse => {
-                self.error = None;
-                self.on_browse(action, ctx)
-            }
-        }
     }
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -450,6 +415,61 @@ impl PackagingScreen {
         self.load_error = None;
         self.loaded_at = None;
     }
+}
+
+impl Screen for PackagingScreen {
+    fn title(&self) -> &'static str {
+        "Packaging"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Quantity { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if self.next_move().is_some() {
+                    stack.push(KeyContext::MoveAction);
+                }
+                if self.editable() && self.view.is_some() {
+                    stack.push(KeyContext::PackagingEdit);
+                }
+                stack.extend([KeyContext::Packaging, KeyContext::List]);
+                stack
+            }
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Quantity { form, .. } => form.has_input(),
+            Mode::Browse | Mode::ConfirmMove { .. } => {
+                self.in_flight.is_some() || !self.unsent.is_empty()
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match &mut self.mode {
+            Mode::Quantity { .. } => self.on_quantity(action, ctx),
+            Mode::ConfirmMove { .. } => match action {
+                Action::Yes => self.send_move(ctx),
+                Action::No | Action::Cancel => {
+                    self.mode = Mode::Browse;
+                    Command::None
+                }
+                _ => Command::None,
+            },
+            Mode::Browse => {
+                self.error = None;
+                self.on_browse(action, ctx)
+            }
+        }
+    }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
@@ -520,63 +540,35 @@ impl PackagingScreen {
         }
         Command::None
     }
-}
 
-impl Screen for PackagingScreen {
-    fn title(&self) -> &'static str {
-        "Packaging"
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        let Some(at) = self.loaded_at else {
+            self.loaded_at = Some(now);
+            return Command::None;
+        };
+        let idle = matches!(self.mode, Mode::Browse)
+            && !self.busy()
+            && !self.loading.in_flight()
+            && !self.detail_loading.in_flight()
+            && !self.moving.in_flight();
+        if idle && now.saturating_duration_since(at) >= RELOAD_EVERY {
+            self.loaded_at = Some(now);
+            return self.reload(ctx);
+        }
+        Command::None
     }
 
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Quantity { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if self.next_move().is_some() {
-                    stack.push(KeyContext::MoveAction);
-                }
-                if self.editable() && self.view.is_some() {
-                    stack.push(KeyContext::PackagingEdit);
-                }
-                stack.extend([KeyContext::Packaging, KeyContext::List]);
-                stack
-            }
+    fn on_char(&mut self, c: char) {
+        if let Mode::Quantity { form, .. } = &mut self.mode {
+            form.clear_errors();
+            form.type_char(c);
         }
     }
 
-    fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::Quantity { form, .. } => form.has_input(),
-            Mode::Browse | Mode::ConfirmMove { .. } => {
-                self.in_flight.is_some() || !self.unsent.is_empty()
-            }
-        }
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.clear_errors();
-                    form.type_char(c);
-                }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.clear_errors();
-                    form.paste(&text);
-                }
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+    fn on_paste(&mut self, text: &str) {
+        if let Mode::Quantity { form, .. } = &mut self.mode {
+            form.clear_errors();
+            form.paste(text);
         }
     }
 

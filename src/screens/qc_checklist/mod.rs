@@ -22,7 +22,7 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -170,62 +170,6 @@ impl QcChecklistScreen {
             }
             _ => {}
         }
-    }
-
-    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        if self.autosave.retry_due(now) {
-            self.flush(ctx)
-        } else {
-            Command::None
-        }
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if self.dialog.is_some() {
-            return self.on_dialog_action(action, ctx);
-        }
-        if action == Action::Back {
-            ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-            return Command::None;
-        }
-        if action == Action::Refresh {
-            return if self.form.is_none() {
-                self.reload(ctx)
-            } else {
-                self.flush(ctx)
-            };
-        }
-        let Some(form) = &self.form else {
-            return Command::None;
-        };
-        let last = form.lines.len().saturating_sub(1);
-        self.sheet.message = None;
-        match action {
-            Action::Up | Action::Down | Action::First | Action::Last => {
-                self.sheet.move_selection(action, last);
-            }
-            Action::NextSection => self.next_section(),
-            Action::PrevSection => self.prev_section(),
-            Action::DiscardDraft if self.is_admin && self.read_only() => {
-                self.dialog = Some(Dialog::Discard);
-            }
-            _ if self.read_only() => {}
-            Action::FirstUnanswered => self.first_unanswered(),
-            Action::NextNonConforming => self.next_non_conforming(),
-            Action::AnswerYes => return self.answer_boolean("YES", ctx),
-            Action::AnswerNo => return self.answer_boolean("NO", ctx),
-            Action::AnswerNa | Action::EditAnswer | Action::EditNotes => self.open_answer(action),
-            Action::EditJobId => {
-                let mut field = FormField::text("Job ID").with_max_len(JOB_ID_MAX);
-                field.set_value(&self.job_id);
-                self.dialog = Some(Dialog::JobId {
-                    form: Form::new(vec![field]).with_input_width(JOB_ID_MAX as u16),
-                });
-            }
-            Action::SignResult => self.open_sign(),
-            _ => {}
-        }
-        Command::None
     }
 
     // --- Moving ----------------------------------------------------------------------------------
@@ -381,6 +325,115 @@ impl QcChecklistScreen {
 
     // --- Replies ---------------------------------------------------------------------------------
 
+    fn loaded(&mut self, form: Box<QcForm>) {
+        self.sheet.answers = lines::answers_by_line(&form.items, &form.lines, &form.answers);
+        self.job_id = form.job_id.clone();
+        self.sheet.selected = self.sheet.selected.min(form.lines.len().saturating_sub(1));
+        self.load_error = None;
+        self.pending.clear();
+        self.job_dirty = false;
+        self.autosave.reset();
+        self.form = Some(form);
+        // Resuming a draft: start at the first line still open.
+        if self.sheet.selected == 0
+            && let Some(i) = (0..self.sheet.answers.len())
+                .find(|&i| matches!(self.judged(i), Judgement::Unanswered))
+        {
+            self.sheet.selected = i;
+        }
+    }
+}
+
+impl Screen for QcChecklistScreen {
+    fn title(&self) -> &'static str {
+        "QC checklist"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.dialog {
+            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
+            Some(Dialog::JobId { form }) => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Sign(d)) => {
+                let mut stack = d.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Discard) => vec![KeyContext::Confirm],
+            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
+            None if self.read_only() => {
+                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
+                if self.is_admin {
+                    stack.insert(0, KeyContext::QcDraftAdmin);
+                }
+                stack
+            }
+            None => vec![KeyContext::QcChecklist, KeyContext::List],
+        }
+    }
+
+    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
+    fn has_unsaved_input(&self) -> bool {
+        let dialog_input = match &self.dialog {
+            Some(Dialog::Answer(d)) => d.has_input(),
+            Some(Dialog::JobId { form }) => form.has_input(),
+            Some(Dialog::Sign(d)) => d.form.has_input(),
+            Some(Dialog::Discard) | None => false,
+        };
+        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.dialog.is_some() {
+            return self.on_dialog_action(action, ctx);
+        }
+        if action == Action::Back {
+            ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+            return Command::None;
+        }
+        if action == Action::Refresh {
+            return if self.form.is_none() {
+                self.reload(ctx)
+            } else {
+                self.flush(ctx)
+            };
+        }
+        let Some(form) = &self.form else {
+            return Command::None;
+        };
+        let last = form.lines.len().saturating_sub(1);
+        self.sheet.message = None;
+        match action {
+            Action::Up | Action::Down | Action::First | Action::Last => {
+                self.sheet.move_selection(action, last);
+            }
+            Action::NextSection => self.next_section(),
+            Action::PrevSection => self.prev_section(),
+            Action::DiscardDraft if self.is_admin && self.read_only() => {
+                self.dialog = Some(Dialog::Discard);
+            }
+            _ if self.read_only() => {}
+            Action::FirstUnanswered => self.first_unanswered(),
+            Action::NextNonConforming => self.next_non_conforming(),
+            Action::AnswerYes => return self.answer_boolean("YES", ctx),
+            Action::AnswerNo => return self.answer_boolean("NO", ctx),
+            Action::AnswerNa | Action::EditAnswer | Action::EditNotes => self.open_answer(action),
+            Action::EditJobId => {
+                let mut field = FormField::text("Job ID").with_max_len(JOB_ID_MAX);
+                field.set_value(&self.job_id);
+                self.dialog = Some(Dialog::JobId {
+                    form: Form::new(vec![field]).with_input_width(JOB_ID_MAX as u16),
+                });
+            }
+            Action::SignResult => self.open_sign(),
+            _ => {}
+        }
+        Command::None
+    }
+
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.load.answered_by(reply.id) {
             match reply.result {
@@ -465,81 +518,20 @@ impl QcChecklistScreen {
         Command::None
     }
 
-    fn loaded(&mut self, form: Box<QcForm>) {
-        self.sheet.answers = lines::answers_by_line(&form.items, &form.lines, &form.answers);
-        self.job_id = form.job_id.clone();
-        self.sheet.selected = self.sheet.selected.min(form.lines.len().saturating_sub(1));
-        self.load_error = None;
-        self.pending.clear();
-        self.job_dirty = false;
-        self.autosave.reset();
-        self.form = Some(form);
-        // Resuming a draft: start at the first line still open.
-        if self.sheet.selected == 0
-            && let Some(i) = (0..self.sheet.answers.len())
-                .find(|&i| matches!(self.judged(i), Judgement::Unanswered))
-        {
-            self.sheet.selected = i;
-        }
-    }
-}
-
-impl Screen for QcChecklistScreen {
-    fn title(&self) -> &'static str {
-        "QC checklist"
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.dialog {
-            Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
-            Some(Dialog::JobId { form }) => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Some(Dialog::Sign(d)) => {
-                let mut stack = d.form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Some(Dialog::Discard) => vec![KeyContext::Confirm],
-            None if self.form.is_none() => vec![KeyContext::QcReadOnly],
-            None if self.read_only() => {
-                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
-                if self.is_admin {
-                    stack.insert(0, KeyContext::QcDraftAdmin);
-                }
-                stack
-            }
-            None => vec![KeyContext::QcChecklist, KeyContext::List],
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        if self.autosave.retry_due(now) {
+            self.flush(ctx)
+        } else {
+            Command::None
         }
     }
 
-    /// Typed input that leaving would lose: an open dialog with text, or changes not yet saved.
-    fn has_unsaved_input(&self) -> bool {
-        let dialog_input = match &self.dialog {
-            Some(Dialog::Answer(d)) => d.has_input(),
-            Some(Dialog::JobId { form }) => form.has_input(),
-            Some(Dialog::Sign(d)) => d.form.has_input(),
-            Some(Dialog::Discard) | None => false,
-        };
-        dialog_input || !self.pending.is_empty() || self.job_dirty || self.autosave.busy()
+    fn on_char(&mut self, c: char) {
+        self.on_text(&c.to_string(), true);
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.on_text(&c.to_string(), true);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                self.on_text(&text, false);
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-        }
+    fn on_paste(&mut self, text: &str) {
+        self.on_text(text, false);
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -9,6 +9,7 @@ use crate::domain::qc::{
 };
 use crate::domain::session::Session;
 use crate::msg::{DbRequest, RequestId};
+use crate::screens::ScreenMsg;
 use crate::screens::testkit;
 use std::time::Duration;
 

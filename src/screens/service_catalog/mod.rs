@@ -8,7 +8,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::step_selection;
@@ -113,91 +113,6 @@ impl ServiceCatalogScreen {
             CatalogRow::Entry { entry, .. } => Some(*entry),
             CatalogRow::Group(_) => None,
         }
-    }
-
-    fn on_reply(&mut self, reply: DbReply) -> Command {
-        if !self.loading.answered_by(reply.id) {
-            return Command::None;
-        }
-        match reply.result {
-            Ok(Reply::Inventory(inv)) => {
-                self.error = None;
-                let catalog = ServiceCatalog::from_inventory(&inv);
-                // The first subcategory starts open so the list shows parts straight away.
-                if let Some(g) = catalog.groups().first() {
-                    self.expanded.insert(group_key(&g.code));
-                }
-                self.catalog = Some(catalog);
-                self.rebuild();
-            }
-            Ok(_) => {}
-            Err(e) => self.error = Some(e.user_message()),
-        }
-        Command::None
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if matches!(self.mode, Mode::Quantity { .. }) {
-            self.on_quantity(action, ctx);
-            return Command::None;
-        }
-        if self.search.as_ref().is_some_and(|s| s.editing) {
-            match action {
-                Action::Search => {
-                    let empty = self
-                        .search
-                        .as_ref()
-                        .is_none_or(|s| s.field.value().trim().is_empty());
-                    if empty {
-                        self.search = None;
-                    } else if let Some(s) = self.search.as_mut() {
-                        s.editing = false;
-                    }
-                }
-                Action::ClearSearch => self.search = None,
-                other => {
-                    if let Some(s) = self.search.as_mut() {
-                        s.field.edit(other);
-                    }
-                }
-            }
-            self.rebuild();
-            return Command::None;
-        }
-        let n = self.rows.len();
-        if step_selection(
-            self.list.selected(),
-            |i| self.list.select(i),
-            action,
-            n,
-            PAGE,
-        ) {
-            return Command::None;
-        }
-        match action {
-            Action::ToggleNode => self.toggle(),
-            Action::Search => {
-                let mut field = FormField::text("Search").with_max_len(60);
-                if let Some(old) = &self.search {
-                    field.set_value(&old.field.value());
-                }
-                self.search = Some(Search {
-                    field,
-                    editing: true,
-                });
-                self.rebuild();
-            }
-            Action::AddToCart => self.start_add(ctx),
-            Action::OpenCart => ctx.emit(Effect::Navigate(ScreenId::ServiceCart)),
-            Action::Refresh => return self.reload(ctx),
-            Action::Back if self.search.is_some() => {
-                self.search = None;
-                self.rebuild();
-            }
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
-            _ => {}
-        }
-        Command::None
     }
 
     fn toggle(&mut self) {
@@ -359,30 +274,107 @@ impl Screen for ServiceCatalogScreen {
         matches!(&self.mode, Mode::Quantity { form, .. } if form.has_input())
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.clear_errors();
-                    form.type_char(c);
-                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
-                    s.field.type_char(c);
-                    self.rebuild();
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Quantity { .. }) {
+            self.on_quantity(action, ctx);
+            return Command::None;
+        }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            match action {
+                Action::Search => {
+                    let empty = self
+                        .search
+                        .as_ref()
+                        .is_none_or(|s| s.field.value().trim().is_empty());
+                    if empty {
+                        self.search = None;
+                    } else if let Some(s) = self.search.as_mut() {
+                        s.editing = false;
+                    }
                 }
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                if let Mode::Quantity { form, .. } = &mut self.mode {
-                    form.paste(&text);
-                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
-                    s.field.paste(&text);
-                    self.rebuild();
+                Action::ClearSearch => self.search = None,
+                other => {
+                    if let Some(s) = self.search.as_mut() {
+                        s.field.edit(other);
+                    }
                 }
-                Command::None
             }
-            ScreenMsg::Db(reply) => self.on_reply(reply),
-            ScreenMsg::Tick(_) => Command::None,
+            self.rebuild();
+            return Command::None;
+        }
+        let n = self.rows.len();
+        if step_selection(
+            self.list.selected(),
+            |i| self.list.select(i),
+            action,
+            n,
+            PAGE,
+        ) {
+            return Command::None;
+        }
+        match action {
+            Action::ToggleNode => self.toggle(),
+            Action::Search => {
+                let mut field = FormField::text("Search").with_max_len(60);
+                if let Some(old) = &self.search {
+                    field.set_value(&old.field.value());
+                }
+                self.search = Some(Search {
+                    field,
+                    editing: true,
+                });
+                self.rebuild();
+            }
+            Action::AddToCart => self.start_add(ctx),
+            Action::OpenCart => ctx.emit(Effect::Navigate(ScreenId::ServiceCart)),
+            Action::Refresh => return self.reload(ctx),
+            Action::Back if self.search.is_some() => {
+                self.search = None;
+                self.rebuild();
+            }
+            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+        if !self.loading.answered_by(reply.id) {
+            return Command::None;
+        }
+        match reply.result {
+            Ok(Reply::Inventory(inv)) => {
+                self.error = None;
+                let catalog = ServiceCatalog::from_inventory(&inv);
+                // The first subcategory starts open so the list shows parts straight away.
+                if let Some(g) = catalog.groups().first() {
+                    self.expanded.insert(group_key(&g.code));
+                }
+                self.catalog = Some(catalog);
+                self.rebuild();
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(e.user_message()),
+        }
+        Command::None
+    }
+
+    fn on_char(&mut self, c: char) {
+        if let Mode::Quantity { form, .. } = &mut self.mode {
+            form.clear_errors();
+            form.type_char(c);
+        } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+            s.field.type_char(c);
+            self.rebuild();
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        if let Mode::Quantity { form, .. } = &mut self.mode {
+            form.paste(text);
+        } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+            s.field.paste(text);
+            self.rebuild();
         }
     }
 

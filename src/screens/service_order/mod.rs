@@ -18,7 +18,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
@@ -180,50 +180,6 @@ impl ServiceOrderScreen {
         let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id: self.id });
         self.loading.wait(rid);
         cmd
-    }
-
-    fn on_char(&mut self, c: char) {
-        match &mut self.mode {
-            Mode::Approve {
-                approval,
-                notes,
-                focus,
-                ..
-            } => {
-                let i = *focus;
-                if i < approval.lines.len() {
-                    match c {
-                        '+' => approval.increase(i),
-                        '-' => approval.decrease(i),
-                        c => approval.type_digit(i, c),
-                    }
-                } else {
-                    notes.type_char(c);
-                }
-            }
-            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
-                form.type_char(c);
-            }
-            Mode::Browse => {}
-        }
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if matches!(self.mode, Mode::Browse) {
-            return self.on_browse(action, ctx);
-        }
-        match action {
-            // A decision already sent still finishes; its reply replaces the order.
-            Action::Cancel => {
-                self.mode = Mode::Browse;
-                Command::None
-            }
-            Action::Submit => self.submit(ctx),
-            other => {
-                self.on_edit(other);
-                Command::None
-            }
-        }
     }
 
     fn on_edit(&mut self, action: Action) {
@@ -401,6 +357,65 @@ impl ServiceOrderScreen {
         self.writing.wait(rid);
         cmd
     }
+}
+
+impl Screen for ServiceOrderScreen {
+    fn title(&self) -> &'static str {
+        "Service order"
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => {
+                let mut stack = Vec::new();
+                if self.offers(ServiceOrderStatus::Pending) {
+                    stack.push(KeyContext::ServiceOrderPending);
+                }
+                if self.offers(ServiceOrderStatus::Approved) {
+                    stack.push(KeyContext::ServiceOrderApproved);
+                }
+                stack.extend([KeyContext::ServiceOrderView, KeyContext::List]);
+                stack
+            }
+            // Every spot of the approval takes typed keys: digits and +/- on a line, text in a note.
+            Mode::Approve { .. } => {
+                vec![KeyContext::TextInput, KeyContext::Form, KeyContext::Dialog]
+            }
+            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::Browse => false,
+            Mode::Approve {
+                approval, notes, ..
+            } => approval.changed() || notes.has_input(),
+            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => form.has_input(),
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        match action {
+            // A decision already sent still finishes; its reply replaces the order.
+            Action::Cancel => {
+                self.mode = Mode::Browse;
+                Command::None
+            }
+            Action::Submit => self.submit(ctx),
+            other => {
+                self.on_edit(other);
+                Command::None
+            }
+        }
+    }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
@@ -448,80 +463,53 @@ impl ServiceOrderScreen {
             }
         }
     }
-}
 
-impl Screen for ServiceOrderScreen {
-    fn title(&self) -> &'static str {
-        "Service order"
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if self.offers(ServiceOrderStatus::Pending) {
-                    stack.push(KeyContext::ServiceOrderPending);
+    fn on_char(&mut self, c: char) {
+        match &mut self.mode {
+            Mode::Approve {
+                approval,
+                notes,
+                focus,
+                ..
+            } => {
+                let i = *focus;
+                if i < approval.lines.len() {
+                    match c {
+                        '+' => approval.increase(i),
+                        '-' => approval.decrease(i),
+                        c => approval.type_digit(i, c),
+                    }
+                } else {
+                    notes.type_char(c);
                 }
-                if self.offers(ServiceOrderStatus::Approved) {
-                    stack.push(KeyContext::ServiceOrderApproved);
-                }
-                stack.extend([KeyContext::ServiceOrderView, KeyContext::List]);
-                stack
-            }
-            // Every spot of the approval takes typed keys: digits and +/- on a line, text in a note.
-            Mode::Approve { .. } => {
-                vec![KeyContext::TextInput, KeyContext::Form, KeyContext::Dialog]
             }
             Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
+                form.type_char(c);
             }
+            Mode::Browse => {}
         }
     }
 
-    fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::Browse => false,
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.mode {
             Mode::Approve {
-                approval, notes, ..
-            } => approval.changed() || notes.has_input(),
-            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => form.has_input(),
-        }
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                self.on_char(c);
-                Command::None
-            }
-            ScreenMsg::Paste(text) => {
-                match &mut self.mode {
-                    Mode::Approve {
-                        approval,
-                        notes,
-                        focus,
-                        ..
-                    } => {
-                        if *focus < approval.lines.len() {
-                            for c in text.trim().chars() {
-                                approval.type_digit(*focus, c);
-                            }
-                        } else {
-                            notes.paste(&text);
-                        }
+                approval,
+                notes,
+                focus,
+                ..
+            } => {
+                if *focus < approval.lines.len() {
+                    for c in text.trim().chars() {
+                        approval.type_digit(*focus, c);
                     }
-                    Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
-                        form.paste(&text);
-                    }
-                    Mode::Browse => {}
+                } else {
+                    notes.paste(text);
                 }
-                Command::None
             }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
+            Mode::Reject { form, .. } | Mode::Fulfil { form, .. } => {
+                form.paste(text);
+            }
+            Mode::Browse => {}
         }
     }
 

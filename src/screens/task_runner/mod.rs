@@ -18,8 +18,9 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
+use crate::widgets::form_field::Form;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::time::{Duration, Instant};
@@ -189,46 +190,6 @@ impl TaskRunnerScreen {
         cmd
     }
 
-    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        self.now = Some(now);
-        if self.list.is_some() && self.timer_start.is_none() {
-            self.timer_start = Some(now);
-        }
-        let Some(last) = self.last_load else {
-            self.last_load = Some(now);
-            return Command::None;
-        };
-        let idle = !self.load.in_flight() && !self.saving.in_flight() && self.dialog.is_none();
-        if idle && self.list.is_some() && now.saturating_duration_since(last) >= REFRESH_EVERY {
-            return self.reload(ctx);
-        }
-        Command::None
-    }
-
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.detail_load.answered_by(reply.id) {
-            if let Ok(Reply::Order(d)) = reply.result {
-                self.build_label = Some(format!(
-                    "PO {} · build {}",
-                    d.header.po_number, d.build.build_number
-                ));
-            }
-            return Command::None;
-        }
-        if self.load.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::TaskList(view)) => self.loaded(*view),
-                Ok(_) => self.load_failed("unexpected reply".into()),
-                Err(e) => self.load_failed(e.user_message()),
-            }
-            return Command::None;
-        }
-        match self.saving.take(reply.id) {
-            Some(kind) => self.saved(kind, reply.result, ctx),
-            None => Command::None,
-        }
-    }
-
     fn loaded(&mut self, view: TaskListView) {
         let kept = self
             .focused()
@@ -376,69 +337,6 @@ impl TaskRunnerScreen {
         }
     }
 
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        match action {
-            Action::Back => {
-                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                Command::None
-            }
-            Action::Refresh => {
-                self.notice = None;
-                self.reload(ctx)
-            }
-            Action::Up => {
-                self.move_focus(self.focus.saturating_sub(1));
-                Command::None
-            }
-            Action::Down => {
-                self.move_focus(self.focus + 1);
-                Command::None
-            }
-            Action::First => {
-                self.move_focus(0);
-                Command::None
-            }
-            Action::Last => {
-                self.move_focus(usize::MAX);
-                Command::None
-            }
-            Action::PageDown => {
-                let page = self.detail_rows.saturating_sub(1).max(1);
-                let max = self.detail_lines.saturating_sub(self.detail_rows);
-                self.detail_scroll = self.detail_scroll.saturating_add(page).min(max);
-                Command::None
-            }
-            Action::PageUp => {
-                let page = self.detail_rows.saturating_sub(1).max(1);
-                self.detail_scroll = self.detail_scroll.saturating_sub(page);
-                Command::None
-            }
-            Action::OpenTesting => {
-                self.open_testing(ctx);
-                Command::None
-            }
-            Action::CompleteTask | Action::ReopenTask | Action::AddNote => {
-                if !self.may_edit() || self.saving.in_flight() {
-                    return Command::None;
-                }
-                match action {
-                    Action::CompleteTask => self.complete(ctx),
-                    Action::ReopenTask => {
-                        self.ask_reopen();
-                        Command::None
-                    }
-                    _ => {
-                        if let Some(t) = self.focused() {
-                            self.dialog = Some(Dialog::note(t.id));
-                        }
-                        Command::None
-                    }
-                }
-            }
-            _ => Command::None,
-        }
-    }
-
     fn open_testing(&mut self, ctx: &mut Ctx) {
         let Some(list) = &self.list else {
             return;
@@ -551,28 +449,116 @@ impl Screen for TaskRunnerScreen {
         self.dialog.as_ref().is_some_and(Dialog::has_input)
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Action(action) if self.dialog.is_some() => {
-                self.on_dialog_action(action, ctx)
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Char(c) => {
-                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
-                {
-                    form.type_char(c);
-                }
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.dialog.is_some() {
+            return self.on_dialog_action(action, ctx);
+        }
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
                 Command::None
             }
-            ScreenMsg::Paste(text) => {
-                if let Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) = &mut self.dialog
-                {
-                    form.paste(&text);
-                }
+            Action::Refresh => {
+                self.notice = None;
+                self.reload(ctx)
+            }
+            Action::Up => {
+                self.move_focus(self.focus.saturating_sub(1));
                 Command::None
             }
+            Action::Down => {
+                self.move_focus(self.focus + 1);
+                Command::None
+            }
+            Action::First => {
+                self.move_focus(0);
+                Command::None
+            }
+            Action::Last => {
+                self.move_focus(usize::MAX);
+                Command::None
+            }
+            Action::PageDown => {
+                let page = self.detail_rows.saturating_sub(1).max(1);
+                let max = self.detail_lines.saturating_sub(self.detail_rows);
+                self.detail_scroll = self.detail_scroll.saturating_add(page).min(max);
+                Command::None
+            }
+            Action::PageUp => {
+                let page = self.detail_rows.saturating_sub(1).max(1);
+                self.detail_scroll = self.detail_scroll.saturating_sub(page);
+                Command::None
+            }
+            Action::OpenTesting => {
+                self.open_testing(ctx);
+                Command::None
+            }
+            Action::CompleteTask | Action::ReopenTask | Action::AddNote => {
+                if !self.may_edit() || self.saving.in_flight() {
+                    return Command::None;
+                }
+                match action {
+                    Action::CompleteTask => self.complete(ctx),
+                    Action::ReopenTask => {
+                        self.ask_reopen();
+                        Command::None
+                    }
+                    _ => {
+                        if let Some(t) = self.focused() {
+                            self.dialog = Some(Dialog::note(t.id));
+                        }
+                        Command::None
+                    }
+                }
+            }
+            _ => Command::None,
+        }
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.detail_load.answered_by(reply.id) {
+            if let Ok(Reply::Order(d)) = reply.result {
+                self.build_label = Some(format!(
+                    "PO {} · build {}",
+                    d.header.po_number, d.build.build_number
+                ));
+            }
+            return Command::None;
+        }
+        if self.load.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::TaskList(view)) => self.loaded(*view),
+                Ok(_) => self.load_failed("unexpected reply".into()),
+                Err(e) => self.load_failed(e.user_message()),
+            }
+            return Command::None;
+        }
+        match self.saving.take(reply.id) {
+            Some(kind) => self.saved(kind, reply.result, ctx),
+            None => Command::None,
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        self.now = Some(now);
+        if self.list.is_some() && self.timer_start.is_none() {
+            self.timer_start = Some(now);
+        }
+        let Some(last) = self.last_load else {
+            self.last_load = Some(now);
+            return Command::None;
+        };
+        let idle = !self.load.in_flight() && !self.saving.in_flight() && self.dialog.is_none();
+        if idle && self.list.is_some() && now.saturating_duration_since(last) >= REFRESH_EVERY {
+            return self.reload(ctx);
+        }
+        Command::None
+    }
+
+    fn text_form(&mut self) -> Option<&mut Form> {
+        match &mut self.dialog {
+            Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) => Some(form),
+            _ => None,
         }
     }
 

@@ -20,7 +20,7 @@ use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
 use crate::screens::qc_checklist::sheet::{AnswerForm, Sheet};
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::toast::Toast;
@@ -168,59 +168,6 @@ impl TestingFormScreen {
         )
     }
 
-    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
-        if self.autosave.retry_due(now) {
-            self.flush(ctx)
-        } else {
-            Command::None
-        }
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if self.dialog.is_some() {
-            return self.on_dialog_action(action, ctx);
-        }
-        match action {
-            Action::Back => {
-                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                return Command::None;
-            }
-            Action::Refresh => {
-                if self.dirty || self.autosave.busy() {
-                    self.sheet.message =
-                        Some("Saving your answers first; press F5 again to reload".into());
-                    return self.flush(ctx);
-                }
-                return self.reload(ctx);
-            }
-            _ => {}
-        }
-        let Some(form) = &self.form else {
-            return Command::None;
-        };
-        let last = form.lines.len().saturating_sub(1);
-        self.sheet.message = None;
-        match action {
-            Action::Up
-            | Action::Down
-            | Action::First
-            | Action::Last
-            | Action::PageUp
-            | Action::PageDown => self.sheet.move_selection(action, last),
-            Action::FirstUnanswered => self.first_unanswered(),
-            Action::MoveStatus if self.passed && self.may_edit => self.dialog = Some(Dialog::Move),
-            _ if !self.editable() => {}
-            Action::AnswerYes => return self.answer_boolean("YES", ctx),
-            Action::AnswerNo => return self.answer_boolean("NO", ctx),
-            Action::AnswerNa | Action::EditAnswer | Action::EditNotes => {
-                self.open_answer(action);
-            }
-            Action::SubmitTesting => self.open_submit(),
-            _ => {}
-        }
-        Command::None
-    }
-
     /// The submit question, or a message naming the required lines still open.
     fn open_submit(&mut self) {
         let n = self.sheet.answers.len();
@@ -351,73 +298,6 @@ impl TestingFormScreen {
 
     // --- Replies ---------------------------------------------------------------------------------
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
-        if self.load.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::TestingForm(form)) => self.loaded(form),
-                Ok(_) => {}
-                Err(e) => self.load_error = Some(e.user_message()),
-            }
-            return Command::None;
-        }
-        if self.autosave.take_reply(reply.id).is_some() {
-            match reply.result {
-                Ok(reply) => {
-                    if let (Reply::TestingDraftSaved(draft), Some(f)) = (reply, &mut self.form) {
-                        f.draft_id = Some(draft);
-                    }
-                    self.autosave.saved();
-                }
-                Err(e) => {
-                    // Kept: sent again with the next change or the retry.
-                    self.dirty = true;
-                    self.autosave.failed(e.user_message());
-                    return Command::None;
-                }
-            }
-            return self.flush(ctx);
-        }
-        if self.submit_pending.answered_by(reply.id) {
-            return match reply.result {
-                Ok(Reply::TestingSubmitted(s)) => {
-                    self.dirty = false;
-                    if s.status == TestingStatus::Pass {
-                        self.passed = true;
-                        self.sheet.message = Some("Testing PASS recorded".into());
-                        self.reload(ctx)
-                    } else {
-                        self.sheet.message = Some(
-                            "Testing FAIL recorded: fix the build and fill in a new form".into(),
-                        );
-                        self.reload(ctx)
-                    }
-                }
-                Ok(_) => Command::None,
-                Err(e) => {
-                    self.sheet.message = Some(format!("Not submitted: {}", e.user_message()));
-                    Command::None
-                }
-            };
-        }
-        if self.move_pending.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::OrderUpdated(row)) => {
-                    self.sheet.message = None;
-                    ctx.toast(Toast::info(format!(
-                        "{} moved to {}",
-                        row.build_number,
-                        row.status.code()
-                    )));
-                    ctx.emit(Effect::Navigate(ScreenId::Packaging(self.order_id)));
-                }
-                Ok(_) => {}
-                Err(e) => self.sheet.message = Some(format!("Not moved: {}", e.user_message())),
-            }
-        }
-        // Anything else is a reply nobody waits for any more.
-        Command::None
-    }
-
     fn loaded(&mut self, form: Box<TestingFormView>) {
         self.defs = form.items.iter().map(|t| t.def.clone()).collect();
         self.load_error = None;
@@ -488,23 +368,135 @@ impl Screen for TestingFormScreen {
         dialog_input || self.dirty || self.autosave.busy()
     }
 
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(c) => {
-                if let Some(Dialog::Answer(d)) = &mut self.dialog {
-                    d.on_text(&c.to_string(), true);
-                }
-                Command::None
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.dialog.is_some() {
+            return self.on_dialog_action(action, ctx);
+        }
+        match action {
+            Action::Back => {
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
+                return Command::None;
             }
-            ScreenMsg::Paste(text) => {
-                if let Some(Dialog::Answer(d)) = &mut self.dialog {
-                    d.on_text(&text, false);
+            Action::Refresh => {
+                if self.dirty || self.autosave.busy() {
+                    self.sheet.message =
+                        Some("Saving your answers first; press F5 again to reload".into());
+                    return self.flush(ctx);
                 }
-                Command::None
+                return self.reload(ctx);
             }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+            _ => {}
+        }
+        let Some(form) = &self.form else {
+            return Command::None;
+        };
+        let last = form.lines.len().saturating_sub(1);
+        self.sheet.message = None;
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown => self.sheet.move_selection(action, last),
+            Action::FirstUnanswered => self.first_unanswered(),
+            Action::MoveStatus if self.passed && self.may_edit => self.dialog = Some(Dialog::Move),
+            _ if !self.editable() => {}
+            Action::AnswerYes => return self.answer_boolean("YES", ctx),
+            Action::AnswerNo => return self.answer_boolean("NO", ctx),
+            Action::AnswerNa | Action::EditAnswer | Action::EditNotes => {
+                self.open_answer(action);
+            }
+            Action::SubmitTesting => self.open_submit(),
+            _ => {}
+        }
+        Command::None
+    }
+
+    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+        if self.load.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::TestingForm(form)) => self.loaded(form),
+                Ok(_) => {}
+                Err(e) => self.load_error = Some(e.user_message()),
+            }
+            return Command::None;
+        }
+        if self.autosave.take_reply(reply.id).is_some() {
+            match reply.result {
+                Ok(reply) => {
+                    if let (Reply::TestingDraftSaved(draft), Some(f)) = (reply, &mut self.form) {
+                        f.draft_id = Some(draft);
+                    }
+                    self.autosave.saved();
+                }
+                Err(e) => {
+                    // Kept: sent again with the next change or the retry.
+                    self.dirty = true;
+                    self.autosave.failed(e.user_message());
+                    return Command::None;
+                }
+            }
+            return self.flush(ctx);
+        }
+        if self.submit_pending.answered_by(reply.id) {
+            return match reply.result {
+                Ok(Reply::TestingSubmitted(s)) => {
+                    self.dirty = false;
+                    if s.status == TestingStatus::Pass {
+                        self.passed = true;
+                        self.sheet.message = Some("Testing PASS recorded".into());
+                        self.reload(ctx)
+                    } else {
+                        self.sheet.message = Some(
+                            "Testing FAIL recorded: fix the build and fill in a new form".into(),
+                        );
+                        self.reload(ctx)
+                    }
+                }
+                Ok(_) => Command::None,
+                Err(e) => {
+                    self.sheet.message = Some(format!("Not submitted: {}", e.user_message()));
+                    Command::None
+                }
+            };
+        }
+        if self.move_pending.answered_by(reply.id) {
+            match reply.result {
+                Ok(Reply::OrderUpdated(row)) => {
+                    self.sheet.message = None;
+                    ctx.toast(Toast::info(format!(
+                        "{} moved to {}",
+                        row.build_number,
+                        row.status.code()
+                    )));
+                    ctx.emit(Effect::Navigate(ScreenId::Packaging(self.order_id)));
+                }
+                Ok(_) => {}
+                Err(e) => self.sheet.message = Some(format!("Not moved: {}", e.user_message())),
+            }
+        }
+        // Anything else is a reply nobody waits for any more.
+        Command::None
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        if self.autosave.retry_due(now) {
+            self.flush(ctx)
+        } else {
+            Command::None
+        }
+    }
+
+    fn on_char(&mut self, c: char) {
+        if let Some(Dialog::Answer(d)) = &mut self.dialog {
+            d.on_text(&c.to_string(), true);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        if let Some(Dialog::Answer(d)) = &mut self.dialog {
+            d.on_text(text, false);
         }
     }
 

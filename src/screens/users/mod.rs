@@ -9,10 +9,10 @@ use crate::domain::user::{
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::selection::{moved, moves};
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
-use crate::screens::{Screen, type_into};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
@@ -186,29 +186,6 @@ impl UsersScreen {
         self.table.select(Some(moved(cur, n, action)));
     }
 
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if matches!(self.mode, Mode::Browse) {
-            return self.on_browse(action, ctx);
-        }
-        match action {
-            Action::Cancel | Action::No => {
-                // A request already sent is left to finish; its reply refreshes the list.
-                if let Some(id) = self.mode.pending() {
-                    self.loading.wait(id);
-                }
-                self.mode = Mode::Browse;
-                Command::None
-            }
-            Action::Submit | Action::Yes => self.submit(ctx),
-            other => {
-                if let Some(form) = self.mode.form_mut() {
-                    form.handle(other);
-                }
-                Command::None
-            }
-        }
-    }
-
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         match action {
             action if moves(action) => self.move_selection(action),
@@ -331,6 +308,59 @@ impl UsersScreen {
         }
         cmd
     }
+}
+
+impl Screen for UsersScreen {
+    /// The header title: the form replaces the list while a user is being created.
+    fn title(&self) -> &'static str {
+        match self.mode {
+            Mode::NewUser { .. } => "Users › New user",
+            _ => "Users",
+        }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
+            Mode::Active { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        match &self.mode {
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
+            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        match action {
+            Action::Cancel | Action::No => {
+                // A request already sent is left to finish; its reply refreshes the list.
+                if let Some(id) = self.mode.pending() {
+                    self.loading.wait(id);
+                }
+                self.mode = Mode::Browse;
+                Command::None
+            }
+            Action::Submit | Action::Yes => self.submit(ctx),
+            other => {
+                if let Some(form) = self.mode.form_mut() {
+                    form.handle(other);
+                }
+                Command::None
+            }
+        }
+    }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
@@ -405,47 +435,9 @@ impl UsersScreen {
             }
         }
     }
-}
 
-impl Screen for UsersScreen {
-    /// The header title: the form replaces the list while a user is being created.
-    fn title(&self) -> &'static str {
-        match self.mode {
-            Mode::NewUser { .. } => "Users › New user",
-            _ => "Users",
-        }
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::Users, KeyContext::List],
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
-            Mode::Active { .. } => vec![KeyContext::Confirm],
-        }
-    }
-
-    fn has_unsaved_input(&self) -> bool {
-        match &self.mode {
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
-            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
-        }
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
-                type_into(self.mode.form_mut(), &msg);
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.mode.form_mut()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

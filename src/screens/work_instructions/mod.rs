@@ -6,8 +6,8 @@
 mod editor;
 mod view;
 
+use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::{Screen, type_into};
 use crate::theme::Theme;
 use editor::{Editor, T_NAME, ToolEditor};
 use ratatui::Frame;
@@ -20,7 +20,7 @@ use crate::domain::instructions::{
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, DbReply, Reply, Request, RequestId};
 use crate::screens::selection::{moved, moves};
-use crate::screens::{Ctx, Effect, ScreenId, ScreenMsg};
+use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
 use ratatui::widgets::TableState;
@@ -144,60 +144,6 @@ impl WorkInstructionsScreen {
             Mode::Instruction(e) => e.pending,
             Mode::Tool(t) => t.pending,
             Mode::Confirm { pending, .. } => *pending,
-        }
-    }
-
-    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        if matches!(self.mode, Mode::Browse) {
-            return self.on_browse(action, ctx);
-        }
-        let armed = std::mem::take(&mut self.discard_armed);
-        match action {
-            Action::Cancel if !armed && self.has_typed() => {
-                self.discard_armed = true;
-                self.set_editor_error(
-                    "Unsaved changes: Esc again discards them, Ctrl-S saves".into(),
-                );
-                Command::None
-            }
-            Action::Cancel | Action::No => {
-                // A save already sent is left to finish; its reply refreshes the lists.
-                if let Some(id) = self.pending() {
-                    self.loading.wait(id);
-                }
-                self.mode = Mode::Browse;
-                Command::None
-            }
-            Action::Save | Action::Yes => self.save(ctx),
-            Action::Submit => {
-                // Enter moves on in the editor (saving is Ctrl-S); on the tool dialog's last field it saves.
-                if let Mode::Tool(t) = &mut self.mode
-                    && t.form.is_last()
-                {
-                    return self.save(ctx);
-                }
-                if let Some(form) = self.form_mut() {
-                    form.next();
-                }
-                Command::None
-            }
-            Action::AddStep | Action::RemoveRow | Action::StepUp | Action::StepDown => {
-                if let Mode::Instruction(e) = &mut self.mode {
-                    match action {
-                        Action::AddStep => e.add_step(),
-                        Action::RemoveRow => e.remove_step(),
-                        Action::StepUp => e.move_step(true),
-                        _ => e.move_step(false),
-                    }
-                }
-                Command::None
-            }
-            other => {
-                if let Some(form) = self.form_mut() {
-                    form.handle(other);
-                }
-                Command::None
-            }
         }
     }
 
@@ -387,6 +333,92 @@ impl WorkInstructionsScreen {
             .or_else(|| self.tools.selected());
         select_clamped(&mut self.tools, t, self.catalog.tools.len());
     }
+}
+
+impl Screen for WorkInstructionsScreen {
+    fn title(&self) -> &'static str {
+        match &self.mode {
+            Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
+            Mode::Instruction(_) => "Work instructions › New",
+            _ => "Work instructions",
+        }
+    }
+
+    fn key_contexts(&self) -> Vec<KeyContext> {
+        match &self.mode {
+            Mode::Browse => vec![KeyContext::WorkInstructions, KeyContext::List],
+            Mode::Instruction(e) => {
+                let mut stack = e.form.key_contexts();
+                stack.push(KeyContext::InstructionEditor);
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Tool(t) => {
+                let mut stack = t.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Mode::Confirm { .. } => vec![KeyContext::Confirm],
+        }
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        matches!(self.mode, Mode::Instruction(_) | Mode::Tool(_))
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if matches!(self.mode, Mode::Browse) {
+            return self.on_browse(action, ctx);
+        }
+        let armed = std::mem::take(&mut self.discard_armed);
+        match action {
+            Action::Cancel if !armed && self.has_typed() => {
+                self.discard_armed = true;
+                self.set_editor_error(
+                    "Unsaved changes: Esc again discards them, Ctrl-S saves".into(),
+                );
+                Command::None
+            }
+            Action::Cancel | Action::No => {
+                // A save already sent is left to finish; its reply refreshes the lists.
+                if let Some(id) = self.pending() {
+                    self.loading.wait(id);
+                }
+                self.mode = Mode::Browse;
+                Command::None
+            }
+            Action::Save | Action::Yes => self.save(ctx),
+            Action::Submit => {
+                // Enter moves on in the editor (saving is Ctrl-S); on the tool dialog's last field it saves.
+                if let Mode::Tool(t) = &mut self.mode
+                    && t.form.is_last()
+                {
+                    return self.save(ctx);
+                }
+                if let Some(form) = self.form_mut() {
+                    form.next();
+                }
+                Command::None
+            }
+            Action::AddStep | Action::RemoveRow | Action::StepUp | Action::StepDown => {
+                if let Mode::Instruction(e) = &mut self.mode {
+                    match action {
+                        Action::AddStep => e.add_step(),
+                        Action::RemoveRow => e.remove_step(),
+                        Action::StepUp => e.move_step(true),
+                        _ => e.move_step(false),
+                    }
+                }
+                Command::None
+            }
+            other => {
+                if let Some(form) = self.form_mut() {
+                    form.handle(other);
+                }
+                Command::None
+            }
+        }
+    }
 
     fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
@@ -451,49 +483,9 @@ impl WorkInstructionsScreen {
             }
         }
     }
-}
 
-impl Screen for WorkInstructionsScreen {
-    fn title(&self) -> &'static str {
-        match &self.mode {
-            Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
-            Mode::Instruction(_) => "Work instructions › New",
-            _ => "Work instructions",
-        }
-    }
-
-    fn key_contexts(&self) -> Vec<KeyContext> {
-        match &self.mode {
-            Mode::Browse => vec![KeyContext::WorkInstructions, KeyContext::List],
-            Mode::Instruction(e) => {
-                let mut stack = e.form.key_contexts();
-                stack.push(KeyContext::InstructionEditor);
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Tool(t) => {
-                let mut stack = t.form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Confirm { .. } => vec![KeyContext::Confirm],
-        }
-    }
-
-    fn has_unsaved_input(&self) -> bool {
-        matches!(self.mode, Mode::Instruction(_) | Mode::Tool(_))
-    }
-
-    fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
-        match msg {
-            ScreenMsg::Char(_) | ScreenMsg::Paste(_) => {
-                type_into(self.form_mut(), &msg);
-                Command::None
-            }
-            ScreenMsg::Action(action) => self.on_action(action, ctx),
-            ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
-            ScreenMsg::Tick(_) => Command::None,
-        }
+    fn text_form(&mut self) -> Option<&mut Form> {
+        self.form_mut()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

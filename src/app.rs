@@ -3,11 +3,11 @@
 //! `update` is pure: it reads no clock (time arrives in `Msg::Tick`), performs no IO and returns what the
 //! runtime should do as a [`Command`]. `view` draws the current state and never panics, at any size.
 
-use crate::db::DbError;
 use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
+use crate::error::ServiceError;
 use crate::keymap::{Action, KeyChord, KeyContext, Keymap};
-use crate::msg::{Command, DbReply, DbRequest, Msg, Reply, Request, RequestId};
+use crate::msg::{Command, Msg, Reply, Request, RequestId, ServiceReply, ServiceRequest};
 use crate::screens::change_password::ChangePasswordScreen;
 use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
@@ -300,7 +300,7 @@ impl App {
             Some(s) => {
                 let id = self.ids.next_id();
                 Command::Batch(vec![
-                    Command::Db(DbRequest {
+                    Command::Db(ServiceRequest {
                         id,
                         kind: Request::Logout { token: s.token },
                     }),
@@ -344,7 +344,7 @@ impl App {
                 self.last_heartbeat = Some(now);
                 let id = self.ids.next_id();
                 self.heartbeat_pending = Some(id);
-                cmd = Command::Db(DbRequest {
+                cmd = Command::Db(ServiceRequest {
                     id,
                     kind: Request::Heartbeat { token },
                 });
@@ -353,12 +353,12 @@ impl App {
         cmd.and(self.send_screen(ScreenMsg::Tick(now)))
     }
 
-    fn on_reply(&mut self, reply: DbReply) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply) -> Command {
         self.db = match &reply.result {
-            Err(DbError::Unavailable(_)) => DbStatus::Offline,
+            Err(ServiceError::Unavailable(_)) => DbStatus::Offline,
             _ => DbStatus::Ok,
         };
-        if let Err(DbError::SessionEnded(msg)) = &reply.result
+        if let Err(ServiceError::SessionEnded(msg)) = &reply.result
             && self.session.is_some()
             && reply.id >= self.session_floor
         {
@@ -493,7 +493,7 @@ impl App {
         // An immediate heartbeat fills the unread count in the status bar.
         let id = self.ids.next_id();
         self.heartbeat_pending = Some(id);
-        nav.and(Command::Db(DbRequest {
+        nav.and(Command::Db(ServiceRequest {
             id,
             kind: Request::Heartbeat { token },
         }))
@@ -506,7 +506,7 @@ impl App {
         match token {
             Some(token) => {
                 let id = self.ids.next_id();
-                Command::Db(DbRequest {
+                Command::Db(ServiceRequest {
                     id,
                     kind: Request::Logout { token },
                 })

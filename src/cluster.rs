@@ -423,7 +423,10 @@ pub fn default_base_dir() -> PathBuf {
 }
 
 /// Creates the application database on a running cluster if it does not exist yet.
-pub async fn ensure_database(cluster: &Cluster, name: &str) -> Result<bool, crate::db::DbError> {
+pub async fn ensure_database(
+    cluster: &Cluster,
+    name: &str,
+) -> Result<bool, crate::error::ServiceError> {
     let (client, conn) =
         tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls).await?;
     let handle = tokio::spawn(conn);

@@ -1,10 +1,9 @@
 //! The messages that flow through the application loop, and the commands `update` returns as data.
 //!
-//! Screens never perform IO: they return [`Command::Db`] with a [`DbRequest`]; the runtime runs it off the
-//! render path and feeds the [`DbReply`] back as [`Msg::Db`]. Every request carries a [`RequestId`] so a screen
+//! Screens never perform IO: they return [`Command::Db`] with a [`ServiceRequest`]; the runtime runs it off the
+//! render path and feeds the [`ServiceReply`] back as [`Msg::Db`]. Every request carries a [`RequestId`] so a screen
 //! can drop replies it no longer waits for.
 
-use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::bom_document::{BomDocument, BomVersionList};
@@ -27,6 +26,7 @@ use crate::domain::service_order::{
 use crate::domain::session::Session;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::domain::user::{NewUser, UserSummary};
+use crate::error::ServiceError;
 use crate::export::ExportFormat;
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ pub enum Msg {
     /// Carrying the instant keeps `update` free of clock reads, so tests can script time.
     Tick(std::time::Instant),
     /// A database job finished.
-    Db(DbReply),
+    Db(ServiceReply),
 }
 
 /// What `update` asks the runtime to do.
@@ -50,7 +50,7 @@ pub enum Msg {
 pub enum Command {
     None,
     Batch(Vec<Command>),
-    Db(DbRequest),
+    Db(ServiceRequest),
     Quit,
 }
 
@@ -80,7 +80,7 @@ impl Command {
 /// A database job. Every request except `Login` names the session it acts under; the service layer
 /// resolves the token to the user and checks the role itself (the screens' checks are only a courtesy).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DbRequest {
+pub struct ServiceRequest {
     pub id: RequestId,
     pub kind: Request,
 }
@@ -617,9 +617,9 @@ impl std::fmt::Debug for Request {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct DbReply {
+pub struct ServiceReply {
     pub id: RequestId,
-    pub result: Result<Reply, DbError>,
+    pub result: Result<Reply, ServiceError>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 //! `App::update`, and runs the returned commands: database requests go to a task set off the render path.
 
 use crate::app::App;
-use crate::msg::{Command, DbReply, DbRequest, Msg};
+use crate::msg::{Command, Msg, ServiceReply, ServiceRequest};
 use crate::service::{ServiceCtx, dispatch};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
@@ -23,7 +23,7 @@ pub async fn run(
     terminal: &mut DefaultTerminal,
     ctx: Arc<ServiceCtx>,
 ) -> std::io::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<DbReply>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<ServiceReply>();
     let mut input = crossterm::event::EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -73,7 +73,7 @@ pub async fn run(
 fn execute(
     cmd: Command,
     ctx: &Arc<ServiceCtx>,
-    tx: &mpsc::UnboundedSender<DbReply>,
+    tx: &mpsc::UnboundedSender<ServiceReply>,
     jobs: &mut JoinSet<()>,
 ) {
     match cmd {
@@ -88,9 +88,9 @@ fn execute(
 }
 
 fn spawn_request(
-    req: DbRequest,
+    req: ServiceRequest,
     ctx: &Arc<ServiceCtx>,
-    tx: &mpsc::UnboundedSender<DbReply>,
+    tx: &mpsc::UnboundedSender<ServiceReply>,
     jobs: &mut JoinSet<()>,
 ) {
     let ctx = Arc::clone(ctx);
@@ -107,11 +107,11 @@ fn spawn_request(
 fn logout_on_signal(
     app: &App,
     ctx: &Arc<ServiceCtx>,
-    tx: &mpsc::UnboundedSender<DbReply>,
+    tx: &mpsc::UnboundedSender<ServiceReply>,
     jobs: &mut JoinSet<()>,
 ) {
     if let Some(session) = app.session() {
-        let req = DbRequest {
+        let req = ServiceRequest {
             id: crate::msg::RequestId(u64::MAX),
             kind: crate::msg::Request::Logout {
                 token: session.token.clone(),

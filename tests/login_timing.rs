@@ -18,9 +18,9 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::user::NewUser;
+use cleanstation::error::ServiceError;
 use cleanstation::service::auth::LOGIN_FAILED;
 use cleanstation::service::{self, SecurityPolicy, ServiceCtx};
 use std::time::{Duration, Instant};
@@ -92,7 +92,7 @@ async fn failed_login(ctx: &ServiceCtx, username: &str) -> Cost {
         wall: wall.elapsed(),
     };
     match result {
-        Err(DbError::Invalid(msg)) if msg == LOGIN_FAILED => cost,
+        Err(ServiceError::Invalid(msg)) if msg == LOGIN_FAILED => cost,
         other => panic!("{username}: expected a refusal, got {other:?}"),
     }
 }

@@ -2,7 +2,8 @@
 
 use super::{CliError, prepare, prepare_owner};
 use crate::config::Config;
-use crate::db::{self, DbError, GenericClient};
+use crate::db::{self, GenericClient};
+use crate::error::ServiceError;
 
 /// What `audit verify` found: the report text and the first problem, if any (exit status 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +15,7 @@ pub struct AuditVerdict {
 /// Every QC signature recomputed from the stored result and answers: (verified, problems).
 async fn check_signatures(
     client: &impl GenericClient,
-) -> Result<(usize, Vec<db::audit::Problem>), DbError> {
+) -> Result<(usize, Vec<db::audit::Problem>), ServiceError> {
     let checks = db::qc::verify_all_signatures(client).await?;
     let verified = checks.iter().filter(|c| c.verified).count();
     let problems = checks
@@ -38,7 +39,7 @@ async fn check_signatures(
 /// Seals, then checks the chain, every audited row, and every QC signature.
 pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
     let prepared = prepare(config, "cleanstation/audit", false).await?;
-    let client = prepared.pool.get().await.map_err(DbError::from)?;
+    let client = prepared.pool.get().await.map_err(ServiceError::from)?;
     let mut report = db::audit::verify(&client).await?;
     let (verified, signature_problems) = check_signatures(&client).await?;
     let mut text = db::audit::describe(&report);
@@ -61,7 +62,7 @@ pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
 /// The retention cleanup, with the owner's connection.
 pub async fn cleanup(config: &Config) -> Result<String, CliError> {
     let prepared = prepare_owner(config, "cleanstation/audit").await?;
-    let client = prepared.pool.get().await.map_err(DbError::from)?;
+    let client = prepared.pool.get().await.map_err(ServiceError::from)?;
     // The cleanup seals before and after its work, in its own transaction.
     let removed = db::audit::cleanup(&client).await?;
     let head = db::audit::head(&client).await?;

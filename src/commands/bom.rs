@@ -3,9 +3,10 @@
 
 use super::{CliError, prepare, refused_or_failed, to_json};
 use crate::config::Config;
-use crate::db::{self, DbError};
+use crate::db;
 use crate::domain::bom::{BomError, BomNode, CatalogIndex, GeneratedBom, ItemType, generate};
 use crate::domain::order::{BuildConfig, NewOrder};
+use crate::error::ServiceError;
 use crate::export::ExportFormat;
 use serde::Serialize;
 use std::path::Path;
@@ -230,7 +231,7 @@ pub async fn bom_preview(config: &Config, file: &Path, json: bool) -> Result<Str
     }
     let prepared = prepare(config, "cleanstation/bom", false).await?;
     let index = {
-        let client = prepared.pool.get().await.map_err(DbError::from)?;
+        let client = prepared.pool.get().await.map_err(ServiceError::from)?;
         db::bom::load_catalog_index(&client).await?
     };
     let preview = preview_order(&order, &index).map_err(|p| CliError::Refused(p.join("\n")))?;
@@ -254,7 +255,7 @@ pub async fn bom_export(
     let build = build.trim();
     let prepared = prepare(config, "cleanstation/bom", false).await?;
     let doc = {
-        let client = prepared.pool.get().await.map_err(DbError::from)?;
+        let client = prepared.pool.get().await.map_err(ServiceError::from)?;
         let id = db::orders::id_by_build_number(&client, build)
             .await?
             .ok_or_else(|| CliError::Refused(format!("Build {build} not found")))?;

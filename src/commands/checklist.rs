@@ -4,12 +4,13 @@
 use super::bom::{BuildProblem, generate_build, per_build};
 use super::{CliError, prepare, to_json};
 use crate::config::Config;
-use crate::db::{self, DbError};
+use crate::db;
 use crate::domain::bom::CatalogIndex;
 use crate::domain::checklist::{CheckType, parse_checklists};
 use crate::domain::floor::{BomTotals, PACKAGING_FORM, PackagingRule};
 use crate::domain::order::NewOrder;
 use crate::domain::qc::{QcItemDef, applicable};
+use crate::error::ServiceError;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -167,7 +168,7 @@ pub async fn checklist_preview(
     }
     let prepared = prepare(config, "cleanstation/checklist", false).await?;
     let (version, items, packaging) = {
-        let client = prepared.pool.get().await.map_err(DbError::from)?;
+        let client = prepared.pool.get().await.map_err(ServiceError::from)?;
         let template = db::templates::active_template(&client, &name)
             .await?
             .ok_or_else(|| {

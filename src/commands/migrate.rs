@@ -3,12 +3,13 @@
 use super::CliError;
 use super::startup::prepare_owner;
 use crate::config::Config;
-use crate::db::{self, DbError};
+use crate::db;
+use crate::error::ServiceError;
 
 pub async fn migrate(config: &Config) -> Result<String, CliError> {
     let prepared = prepare_owner(config, "cleanstation/migrate").await?;
     let version = {
-        let client = prepared.pool.get().await.map_err(DbError::from)?;
+        let client = prepared.pool.get().await.map_err(ServiceError::from)?;
         db::migrate::current_version(&client).await?
     };
     let mut text = if prepared.migrated.is_empty() {

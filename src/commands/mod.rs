@@ -29,7 +29,8 @@ pub use status::{db_status, db_stop};
 use table::table;
 
 use crate::cluster;
-use crate::db::{Actor, DbError};
+use crate::db::Actor;
+use crate::error::ServiceError;
 use thiserror::Error;
 
 /// A command's failure: one line for the operator.
@@ -40,7 +41,7 @@ pub enum CliError {
     #[error(transparent)]
     Cluster(#[from] cluster::ClusterError),
     #[error("{}", .0.user_message_detailed())]
-    Db(#[from] DbError),
+    Db(#[from] ServiceError),
     #[error("{0}")]
     Import(String),
     #[error("{0}")]

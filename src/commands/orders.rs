@@ -3,8 +3,9 @@
 use super::session::CliSession;
 use super::{CliError, table, to_json};
 use crate::config::Config;
-use crate::db::{self, DbError};
+use crate::db;
 use crate::domain::Role;
+use crate::error::ServiceError;
 use std::path::Path;
 
 /// `poNumber: message` or `Build B-1, sinkLength: message`.
@@ -66,7 +67,7 @@ async fn import_as(
     // Field-level errors first, naming build and field; the service checks everything again.
     if matches!(session.user.role, Role::ProductionCoordinator | Role::Admin) {
         let today = {
-            let client = session.ctx.pool.get().await.map_err(DbError::from)?;
+            let client = session.ctx.pool.get().await.map_err(ServiceError::from)?;
             db::orders::today(&client).await?
         };
         let errors = crate::domain::order_rules::validate_order(&order, today);

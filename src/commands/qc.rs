@@ -3,8 +3,9 @@
 
 use super::{CliError, prepare};
 use crate::config::Config;
-use crate::db::{self, DbError};
+use crate::db;
 use crate::domain::qc::QcResultSummary;
+use crate::error::ServiceError;
 
 /// What `qc verify` found: the report lines and how many signatures do not match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +54,7 @@ pub fn report(build: &str, results: &[QcResultSummary]) -> VerifyReport {
 pub async fn qc_verify(config: &Config, build: &str) -> Result<VerifyReport, CliError> {
     let build = build.trim();
     let prepared = prepare(config, "cleanstation/qc", false).await?;
-    let client = prepared.pool.get().await.map_err(DbError::from)?;
+    let client = prepared.pool.get().await.map_err(ServiceError::from)?;
     let id = db::orders::id_by_build_number(&client, build)
         .await?
         .ok_or_else(|| CliError::Refused(format!("Build {build} not found")))?;

@@ -4,8 +4,8 @@
 
 use super::{CliError, cli_actor, policy, prepare, seal_before_exit};
 use crate::config::Config;
-use crate::db::DbError;
-use crate::msg::{DbRequest, Reply, Request, RequestId};
+use crate::error::ServiceError;
+use crate::msg::{Reply, Request, RequestId, ServiceRequest};
 use crate::service::{self, ServiceCtx};
 
 /// A station's service context for a command-line verb, on the station's connection.
@@ -26,21 +26,21 @@ pub(crate) struct CliSession {
 }
 
 /// Service refusals become [`CliError::Refused`]; database trouble stays a failure.
-pub(crate) fn refused_or_failed(e: DbError) -> CliError {
+pub(crate) fn refused_or_failed(e: ServiceError) -> CliError {
     match e {
-        DbError::Invalid(m)
-        | DbError::Forbidden(m)
-        | DbError::Conflict(m)
-        | DbError::SessionEnded(m) => CliError::Refused(m),
-        DbError::NotFound(_) | DbError::NoBom => CliError::Refused(e.to_string()),
+        ServiceError::Invalid(m)
+        | ServiceError::Forbidden(m)
+        | ServiceError::Conflict(m)
+        | ServiceError::SessionEnded(m) => CliError::Refused(m),
+        ServiceError::NotFound(_) | ServiceError::NoBom => CliError::Refused(e.to_string()),
         other => CliError::Db(other),
     }
 }
 
-async fn request(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
+async fn request(ctx: &ServiceCtx, kind: Request) -> Result<Reply, ServiceError> {
     service::dispatch(
         ctx,
-        DbRequest {
+        ServiceRequest {
             id: RequestId(0),
             kind,
         },

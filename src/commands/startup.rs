@@ -4,7 +4,8 @@
 use super::CliError;
 use crate::cluster::{self, Cluster};
 use crate::config::Config;
-use crate::db::{self, Actor, DbError};
+use crate::db::{self, Actor};
+use crate::error::ServiceError;
 use crate::service::{self, SecurityPolicy};
 use deadpool_postgres::Pool;
 
@@ -106,7 +107,7 @@ pub async fn prepare(
         });
     }
     let pool = db::connect(&to.station, size, application).await?;
-    let client = pool.get().await.map_err(DbError::from)?;
+    let client = pool.get().await.map_err(ServiceError::from)?;
     let check = db::roles::check_station(&client).await?;
     let mut migrated = Vec::new();
     if let Err(pending) = db::migrate::check_current(&client).await {
@@ -135,7 +136,7 @@ pub async fn prepare(
 pub async fn seal_before_exit(pool: &Pool) {
     let outcome = match pool.get().await {
         Ok(client) => db::audit::seal(&client, true).await,
-        Err(e) => Err(DbError::from(e)),
+        Err(e) => Err(ServiceError::from(e)),
     };
     if let Err(e) = outcome {
         tracing::warn!(error = %e, "sealing the audit trail before exit failed; the next sealer will");

@@ -29,7 +29,7 @@ async fn as_admin<T, F, Fut>(
 ) -> Result<T, CliError>
 where
     F: FnOnce(ServiceCtx, Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<T, crate::db::DbError>>,
+    Fut: std::future::Future<Output = Result<T, crate::error::ServiceError>>,
 {
     match as_user {
         Some(admin) => {

@@ -4,7 +4,7 @@
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
 use crate::db::row::{RowExt, query_all};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::{
     ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
 };
@@ -14,19 +14,20 @@ use crate::domain::bom_document::{
 use crate::domain::catalog::EntityStatus;
 use crate::domain::order::{AccessoryItem, BuildConfig, DocumentLanguage};
 use crate::domain::order_view::BomSummary;
+use crate::error::ServiceError;
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// A generation failure is the user's input problem: its message is shown as it is.
-impl From<BomError> for DbError {
+impl From<BomError> for ServiceError {
     fn from(e: BomError) -> Self {
-        DbError::Invalid(e.to_string())
+        ServiceError::Invalid(e.to_string())
     }
 }
 
 /// The whole catalog for [`generate`]: parts, assemblies and their links in `sequenceOrder`.
-pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIndex, DbError> {
+pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIndex, ServiceError> {
     // Pipelined on one connection: one round trip's wait for the three.
     let (parts, assemblies, links) = futures_util::try_join!(
         client.query(r#"SELECT id, "name", "status" FROM "Part""#, &[]),
@@ -39,7 +40,7 @@ pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIn
         ),
     )?;
     // A NULL status takes the column's default, ACTIVE.
-    let entry = |r: &Row| -> Result<(String, String, EntityStatus), DbError> {
+    let entry = |r: &Row| -> Result<(String, String, EntityStatus), ServiceError> {
         let status: Option<EntityStatus> = r.col("status")?;
         Ok((
             r.col("id")?,
@@ -62,7 +63,7 @@ pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIn
         let child: String = r.col("childId")?;
         if !index.add_component(parent, child, i64::from(quantity), r.col("notes")?) {
             // The foreign key rules this out; dropping the link would silently shorten a BOM.
-            return Err(DbError::Query(format!(
+            return Err(ServiceError::Query(format!(
                 "component of unknown assembly \"{parent}\""
             )));
         }
@@ -76,7 +77,7 @@ pub async fn preview(
     client: &impl GenericClient,
     language: DocumentLanguage,
     build: &BuildConfig,
-) -> Result<Result<BomPreview, BomError>, DbError> {
+) -> Result<Result<BomPreview, BomError>, ServiceError> {
     let index = load_catalog_index(client).await?;
     Ok(generate(language, build, &index).map(|bom| bom.preview()))
 }
@@ -91,7 +92,7 @@ pub async fn write_version(
     order_id: Uuid,
     bom: &GeneratedBom,
     generated_by: Uuid,
-) -> Result<(Uuid, i32), DbError> {
+) -> Result<(Uuid, i32), ServiceError> {
     // The row lock serialises two generations for one build, so their version numbers cannot collide.
     let locked = tx
         .query_opt(
@@ -100,7 +101,7 @@ pub async fn write_version(
         )
         .await?;
     if locked.is_none() {
-        return Err(DbError::NotFound("Build".into()));
+        return Err(ServiceError::NotFound("Build".into()));
     }
     let version: i32 = tx
         .query_one(
@@ -139,7 +140,7 @@ pub async fn write_version(
 }
 
 /// Sets a DRAFT BOM to APPROVED; `false` when it is no longer DRAFT (R13 allows only DRAFT→APPROVED).
-pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool, DbError> {
+pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"UPDATE "BillOfMaterials" SET "status" = $2 WHERE id = $1 AND "status" = $3"#,
@@ -154,7 +155,7 @@ async fn insert_items(
     tx: &Transaction<'_>,
     bom_id: Uuid,
     bom: &GeneratedBom,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     if bom.nodes.is_empty() {
         return Ok(());
     }
@@ -163,7 +164,7 @@ async fn insert_items(
     for n in &bom.nodes {
         parent.push(match n.parent {
             Some(p) => Some(*ids.get(p).ok_or_else(|| {
-                DbError::Invalid(format!("BOM node {} names a missing parent", n.id))
+                ServiceError::Invalid(format!("BOM node {} names a missing parent", n.id))
             })?),
             None => None,
         });
@@ -204,7 +205,7 @@ async fn insert_items(
 pub async fn summary(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<BomSummary>, DbError> {
+) -> Result<Option<BomSummary>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT b."version", COALESCE(b."status", 'DRAFT') AS "status", b."notes",
@@ -230,7 +231,7 @@ pub async fn summary(
 
 /// The accessories the wizard offers (R9), named from the catalog by R10 and ordered by subcategory, then
 /// id. An id the catalog lacks is left out: it could not be generated anyway.
-pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryItem>, DbError> {
+pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryItem>, ServiceError> {
     let ids: Vec<&str> = ACCESSORIES.iter().map(|a| a.id).collect();
     let rows = client
         .query(
@@ -263,7 +264,7 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
 async fn header(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(BomHeader, Option<Uuid>)>, DbError> {
+) -> Result<Option<(BomHeader, Option<Uuid>)>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT "poNumber", "buildNumber", "customerName", "sinkModel",
@@ -291,7 +292,7 @@ async fn header(
 const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT') AS "status",
     COALESCE(NULLIF(u."fullName", ''), u."username") AS "generatedBy", b."generatedAt", b."notes""#;
 
-fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbError> {
+fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, ServiceError> {
     let id: Uuid = r.col("id")?;
     let notes: Option<String> = r.col("notes")?;
     Ok(BomVersionInfo {
@@ -311,7 +312,7 @@ fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, DbErro
 pub async fn versions(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<BomVersionList>, DbError> {
+) -> Result<Option<BomVersionList>, ServiceError> {
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };
@@ -336,7 +337,7 @@ pub async fn document(
     client: &impl GenericClient,
     order_id: Uuid,
     bom_id: Option<Uuid>,
-) -> Result<Option<BomDocument>, DbError> {
+) -> Result<Option<BomDocument>, ServiceError> {
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };
@@ -382,7 +383,7 @@ pub async fn document(
         let parent = match parent_id {
             None => None,
             Some(p) => Some(*at.get(&p).ok_or_else(|| {
-                DbError::Query(format!("BOM item {id} comes before its parent {p}"))
+                ServiceError::Query(format!("BOM item {id} comes before its parent {p}"))
             })?),
         };
         let item_id: String = r.col("itemId")?;

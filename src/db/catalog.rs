@@ -5,21 +5,22 @@
 //! audit rows. Each returns the ids it inserted or updated.
 
 use crate::db::row::RowExt;
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::catalog::{Assembly, Category, Component, ComponentType, Part};
+use crate::error::ServiceError;
 use std::collections::{HashMap, HashSet};
 
 /// Serialises catalog imports: two stations importing at once would otherwise race on the component diff.
 const IMPORT_LOCK_KEY: i64 = 0x6361_7461_6c6f_6721; // "catalog!"
 
 /// Waits for any other catalog import to finish; released at commit or rollback.
-pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), DbError> {
+pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), ServiceError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
         .await?;
     Ok(())
 }
 
-async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>, DbError> {
+async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>, ServiceError> {
     client
         .query(sql, &[])
         .await?
@@ -28,20 +29,23 @@ async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>, 
         .collect()
 }
 
-pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>, DbError> {
+pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>, ServiceError> {
     ids(client, r#"SELECT id FROM "Part""#).await
 }
 
-pub async fn assembly_ids(client: &impl GenericClient) -> Result<HashSet<String>, DbError> {
+pub async fn assembly_ids(client: &impl GenericClient) -> Result<HashSet<String>, ServiceError> {
     ids(client, r#"SELECT id FROM "Assembly""#).await
 }
 
-pub async fn category_ids(client: &impl GenericClient) -> Result<HashSet<String>, DbError> {
+pub async fn category_ids(client: &impl GenericClient) -> Result<HashSet<String>, ServiceError> {
     ids(client, r#"SELECT id FROM "Category""#).await
 }
 
 /// Inserts or updates `parts`; returns the ids written.
-pub async fn upsert_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<String>, DbError> {
+pub async fn upsert_parts(
+    tx: &Transaction<'_>,
+    parts: &[Part],
+) -> Result<Vec<String>, ServiceError> {
     if parts.is_empty() {
         return Ok(Vec::new());
     }
@@ -85,7 +89,7 @@ pub async fn upsert_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<St
 pub async fn insert_missing_parts(
     tx: &Transaction<'_>,
     parts: &[Part],
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<String>, ServiceError> {
     if parts.is_empty() {
         return Ok(Vec::new());
     }
@@ -112,7 +116,7 @@ pub async fn insert_missing_parts(
 pub async fn upsert_assemblies(
     tx: &Transaction<'_>,
     assemblies: &[Assembly],
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<String>, ServiceError> {
     if assemblies.is_empty() {
         return Ok(Vec::new());
     }
@@ -173,7 +177,7 @@ pub async fn upsert_assemblies(
 pub async fn upsert_categories(
     tx: &Transaction<'_>,
     categories: &[Category],
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<String>, ServiceError> {
     let mut id = Vec::new();
     let mut name = Vec::new();
     let mut description = Vec::new();
@@ -231,7 +235,7 @@ pub struct StoredComponent {
 pub async fn components_of(
     client: &impl GenericClient,
     assembly_ids: &[&str],
-) -> Result<HashMap<String, Vec<StoredComponent>>, DbError> {
+) -> Result<HashMap<String, Vec<StoredComponent>>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT "parentAssemblyId", "childType", "childId", "quantity", "notes", "sequenceOrder"
@@ -264,7 +268,7 @@ pub async fn components_of(
 pub async fn replace_components(
     tx: &Transaction<'_>,
     assemblies: &[&Assembly],
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     if assemblies.is_empty() {
         return Ok(0);
     }
@@ -288,7 +292,7 @@ pub async fn replace_components(
             quantity.push(c.quantity);
             notes.push(c.notes.as_deref());
             sequence.push(i32::try_from(i + 1).map_err(|_| {
-                DbError::Invalid(format!("assembly \"{}\" has too many components", a.id))
+                ServiceError::Invalid(format!("assembly \"{}\" has too many components", a.id))
             })?);
         }
     }
@@ -317,7 +321,7 @@ pub struct CatalogCounts {
     pub categories: i64,
 }
 
-pub async fn counts(client: &impl GenericClient) -> Result<CatalogCounts, DbError> {
+pub async fn counts(client: &impl GenericClient) -> Result<CatalogCounts, ServiceError> {
     let r = client
         .query_one(
             r#"SELECT (SELECT count(*) FROM "Part") AS "parts",

@@ -1,15 +1,16 @@
 //! Procurement's order desk: the builds waiting for parts with their current BOM, and the leaves of those
 //! BOMs for the parts-shortage view. Each is one statement, however many builds are waiting.
 
+use crate::db::GenericClient;
 use crate::db::orders::queue_row;
 use crate::db::row::RowExt;
-use crate::db::{DbError, GenericClient};
 use crate::domain::bom::custom_name;
 use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
+use crate::error::ServiceError;
 
 /// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
 /// want date first.
-pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, DbError> {
+pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
@@ -39,7 +40,9 @@ pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, DbError> 
 }
 
 /// The builds the shortage counts: those on the desk that have a current BOM, in PO and build order.
-pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<ShortageBuild>, DbError> {
+pub async fn shortage_builds(
+    client: &impl GenericClient,
+) -> Result<Vec<ShortageBuild>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
@@ -67,7 +70,9 @@ pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<Shortage
 
 /// Every leaf (an item without children, what the flattened totals count) of the current BOM of every
 /// build on the desk, named as the BOM viewer names it.
-pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<ShortageLeaf>, DbError> {
+pub async fn shortage_leaves(
+    client: &impl GenericClient,
+) -> Result<Vec<ShortageLeaf>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",

@@ -1,11 +1,15 @@
 //! Tools and work instructions (the assembler's reference material).
 
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::tasks;
+use crate::error::ServiceError;
 use uuid::Uuid;
 
-pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Option<Uuid>, DbError> {
+pub async fn tool_id_by_name(
+    db: &impl GenericClient,
+    name: &str,
+) -> Result<Option<Uuid>, ServiceError> {
     query_opt_col(
         db,
         r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
@@ -20,7 +24,7 @@ pub async fn insert_tool(
     name: &str,
     description: &str,
     category: &str,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     query_id(
         tx,
         r#"INSERT INTO "Tool" (name, description, category) VALUES ($1, $2, $3) RETURNING id"#,
@@ -33,7 +37,7 @@ pub async fn instruction_id_by_title(
     db: &impl GenericClient,
     title: &str,
     version: i32,
-) -> Result<Option<Uuid>, DbError> {
+) -> Result<Option<Uuid>, ServiceError> {
     query_opt_col(
         db,
         r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
@@ -55,7 +59,7 @@ pub async fn insert_instruction(
     description: &str,
     assembly_id: Option<&str>,
     steps: &[NewStep<'_>],
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let id = query_id(
         tx,
         r#"INSERT INTO "WorkInstruction" (title, description, "associatedAssemblyId", "isGeneric", version)
@@ -86,7 +90,7 @@ use std::collections::HashMap;
 
 /// The latest version of each title (an active one when there is one; active first, then by title)
 /// with steps and the tasks linking it, and every tool by name.
-pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbError> {
+pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, ServiceError> {
     let mut instructions = query_all(
         db,
         r#"SELECT * FROM (
@@ -141,7 +145,7 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbEr
                 stamp: r.col("stamp")?,
             })
         })
-        .collect::<Result<Vec<_>, DbError>>()?;
+        .collect::<Result<Vec<_>, ServiceError>>()?;
     Ok(InstructionCatalog {
         instructions,
         tools,
@@ -152,7 +156,7 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, DbEr
 async fn steps_of(
     db: &impl GenericClient,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<StepView>>, DbError> {
+) -> Result<HashMap<Uuid, Vec<StepView>>, ServiceError> {
     let rows = db
         .query(
             r#"SELECT "workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime"
@@ -178,7 +182,7 @@ async fn steps_of(
 async fn instruction_task_counts(
     db: &impl GenericClient,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbError> {
+) -> Result<HashMap<Uuid, i64>, ServiceError> {
     let rows = db
         .query(
             r#"SELECT "workInstructionId", count(*) AS "taskCount" FROM "Task"
@@ -201,8 +205,8 @@ struct Current {
     generic: Option<bool>,
 }
 
-fn changed_meanwhile(what: &str) -> DbError {
-    DbError::Conflict(format!(
+fn changed_meanwhile(what: &str) -> ServiceError {
+    ServiceError::Conflict(format!(
         "{what} was changed at another station meanwhile; your change was not saved. \
          The list now shows the current version."
     ))
@@ -218,7 +222,7 @@ fn changed_meanwhile(what: &str) -> DbError {
 pub async fn save_instruction(
     tx: &Transaction<'_>,
     draft: &InstructionDraft,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let Some(id) = draft.id else {
         if draft.active {
             refuse_duplicate_title(tx, &draft.title, None).await?;
@@ -232,7 +236,7 @@ pub async fn save_instruction(
         return Err(changed_meanwhile(&what));
     }
     if current.title != draft.title && tasks::names_instruction(&current.title) {
-        return Err(DbError::Invalid(tasks::rename_refusal(
+        return Err(ServiceError::Invalid(tasks::rename_refusal(
             "Work instruction",
             &current.title,
         )));
@@ -310,7 +314,7 @@ fn same_steps(stored: &[StepView], draft: &[StepDraft]) -> bool {
         })
 }
 
-async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, DbError> {
+async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, ServiceError> {
     let row = tx
         .query_opt(
             r#"SELECT title, description, version, COALESCE("isActive", true), xmin::text::int8 AS "stamp",
@@ -319,7 +323,7 @@ async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, DbE
             &[&id],
         )
         .await?
-        .ok_or_else(|| DbError::NotFound(format!("Work instruction {id}")))?;
+        .ok_or_else(|| ServiceError::NotFound(format!("Work instruction {id}")))?;
     Ok(Current {
         title: row.col("title")?,
         description: row.col("description")?,
@@ -331,7 +335,11 @@ async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, DbE
 }
 
 /// One above both `at_least` and every stored version of `title`, so the latest is always the highest.
-async fn next_version(tx: &Transaction<'_>, title: &str, at_least: i32) -> Result<i32, DbError> {
+async fn next_version(
+    tx: &Transaction<'_>,
+    title: &str,
+    at_least: i32,
+) -> Result<i32, ServiceError> {
     let row = tx
         .query_one(
             r#"SELECT GREATEST(COALESCE(max(version), 0), $2) + 1 AS "nextVersion" FROM "WorkInstruction" WHERE title = $1"#,
@@ -347,7 +355,7 @@ async fn insert_version(
     version: i32,
     assembly_id: Option<&str>,
     generic: Option<bool>,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let generic = generic.unwrap_or(assembly_id.is_none());
     let id: Uuid = tx
         .query_one(
@@ -385,7 +393,7 @@ async fn insert_steps<'s>(
     tx: &Transaction<'_>,
     id: Uuid,
     steps: impl Iterator<Item = (&'s str, Option<&'s str>, Option<i32>)>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     for (n, (description, safety_notes, minutes)) in (1i32..).zip(steps) {
         tx.execute(
             r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
@@ -401,7 +409,7 @@ async fn refuse_duplicate_title(
     tx: &Transaction<'_>,
     title: &str,
     own: Option<Uuid>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let taken = tx
         .query_opt(
             r#"SELECT title FROM "WorkInstruction"
@@ -413,7 +421,7 @@ async fn refuse_duplicate_title(
     match taken {
         Some(r) => {
             let existing: String = r.col("title")?;
-            Err(DbError::Invalid(format!(
+            Err(ServiceError::Invalid(format!(
                 "An active work instruction is already titled \"{existing}\""
             )))
         }
@@ -422,7 +430,7 @@ async fn refuse_duplicate_title(
 }
 
 /// Saves a validated tool draft in place; returns its id.
-pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, DbError> {
+pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, ServiceError> {
     if let Some(id) = draft.id {
         let row = tx
             .query_opt(
@@ -430,14 +438,14 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
                 &[&id],
             )
             .await?
-            .ok_or_else(|| DbError::NotFound(format!("Tool {id}")))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("Tool {id}")))?;
         let name: String = row.col("name")?;
         let stamp: i64 = row.col("stamp")?;
         if draft.stamp != Some(stamp) {
             return Err(changed_meanwhile(&format!("Tool \"{name}\"")));
         }
         if name != draft.name && tasks::names_tool(&name) {
-            return Err(DbError::Invalid(tasks::rename_refusal("Tool", &name)));
+            return Err(ServiceError::Invalid(tasks::rename_refusal("Tool", &name)));
         }
     }
     if draft.active {
@@ -451,7 +459,7 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, 
             .await?;
         if let Some(r) = taken {
             let existing: String = r.col("name")?;
-            return Err(DbError::Invalid(format!(
+            return Err(ServiceError::Invalid(format!(
                 "An active tool is already named \"{existing}\""
             )));
         }

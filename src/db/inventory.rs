@@ -1,16 +1,17 @@
 //! The catalog for the inventory browser, and the open builds whose current BOM contains an item.
 
+use crate::db::GenericClient;
 use crate::db::row::RowExt;
-use crate::db::{DbError, GenericClient};
 use crate::domain::bom::canonical_id;
 use crate::domain::catalog::EntityStatus;
 use crate::domain::inventory::{
     AssemblyRecord, BuildUse, CategoryRecord, Inventory, LinkRecord, PartRecord,
 };
+use crate::error::ServiceError;
 
 /// Every catalog row in four pipelined queries (one round trip's wait): categories by id, parts and
 /// assemblies by id, links in each parent's `sequenceOrder`.
-pub async fn load(client: &impl GenericClient) -> Result<Inventory, DbError> {
+pub async fn load(client: &impl GenericClient) -> Result<Inventory, ServiceError> {
     let (categories, parts, assemblies, links) = futures_util::try_join!(
         client.query(
             r#"SELECT id, "name", "description", "parentId", "level" FROM "Category" ORDER BY id"#,
@@ -105,7 +106,7 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory, DbError> {
 pub async fn build_uses(
     client: &impl GenericClient,
     item_id: &str,
-) -> Result<Vec<BuildUse>, DbError> {
+) -> Result<Vec<BuildUse>, ServiceError> {
     let canonical = canonical_id(item_id);
     let twin = format!("ASSY-{canonical}");
     let rows = client

@@ -3,8 +3,8 @@
 //! refinery takes no lock of its own, so the whole run happens in a session holding a PostgreSQL
 //! advisory lock: stations that start together apply each migration exactly once.
 
-use crate::db::DbError;
 use crate::db::row::RowExt;
+use crate::error::ServiceError;
 use deadpool_postgres::Pool;
 
 mod embedded {
@@ -37,7 +37,7 @@ pub struct MigrationReport {
 /// The schema version recorded in the database, or 0 for an empty database.
 pub async fn current_version(
     client: &impl deadpool_postgres::GenericClient,
-) -> Result<i64, DbError> {
+) -> Result<i64, ServiceError> {
     let exists: bool = client
         .query_one(
             r#"SELECT to_regclass('refinery_schema_history') IS NOT NULL AS "exists""#,
@@ -60,7 +60,7 @@ pub async fn current_version(
 
 /// Applies every pending migration under the advisory lock, then the station role's grants, and seals
 /// the audit rows the migrations wrote. Refuses a database newer than this binary. The owner's step.
-pub async fn run(pool: &Pool) -> Result<MigrationReport, DbError> {
+pub async fn run(pool: &Pool) -> Result<MigrationReport, ServiceError> {
     let mut obj = pool.get().await?;
     obj.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
         .await?;
@@ -74,11 +74,11 @@ pub async fn run(pool: &Pool) -> Result<MigrationReport, DbError> {
     Ok(report)
 }
 
-async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationReport, DbError> {
+async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationReport, ServiceError> {
     let known = latest_known_version();
     let found = current_version(&*obj).await?;
     if found > known {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
              Install the current release on this station."
         )));
@@ -88,7 +88,7 @@ async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationRepo
         .set_grouped(true)
         .run_async(client)
         .await
-        .map_err(|e| DbError::Query(format!("migration failed: {e}")))?;
+        .map_err(|e| ServiceError::Query(format!("migration failed: {e}")))?;
     let applied = report
         .applied_migrations()
         .iter()
@@ -106,17 +106,19 @@ async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationRepo
 
 /// Whether this binary's migrations are all applied, read without any DDL (a station's role may not
 /// create refinery's history table): `Ok(())`, or the message a station shows instead of starting.
-pub async fn check_current(client: &impl deadpool_postgres::GenericClient) -> Result<(), DbError> {
+pub async fn check_current(
+    client: &impl deadpool_postgres::GenericClient,
+) -> Result<(), ServiceError> {
     let known = latest_known_version();
     let found = current_version(client).await?;
     if found > known {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
              Install the current release on this station."
         )));
     }
     if found < known {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "The database schema is version {found}; this cleanstation needs version {known}. \
              Run `cleanstation migrate` with the owner's connection (database.owner_url or \
              $CLEANSTATION_OWNER_DATABASE_URL), then start the station again."

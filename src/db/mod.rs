@@ -27,61 +27,7 @@ pub mod users;
 pub use deadpool_postgres::{GenericClient, Pool, Transaction};
 pub use pool::connect;
 
-use thiserror::Error;
-
-/// Everything a repository or service call can report. The screens turn it into a message.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum DbError {
-    /// The database could not be reached (pool exhausted, server down, network).
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// A statement failed in a way the user cannot fix.
-    #[error("database error: {0}")]
-    Query(String),
-    /// Another station changed the record first; the message says what happened.
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0} not found")]
-    NotFound(String),
-    /// The input broke a rule; the message is meant for the user as it is.
-    #[error("{0}")]
-    Invalid(String),
-    /// The acting user may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The build exists but has no BOM version yet: a state the BOM viewer shows, not a failure.
-    #[error("This build has no BOM yet")]
-    NoBom,
-    /// The session expired, was ended, or its user was deactivated: the station returns to the login screen.
-    #[error("{0}")]
-    SessionEnded(String),
-}
-
-impl DbError {
-    /// The text a screen shows for this error.
-    pub fn user_message(&self) -> String {
-        match self {
-            DbError::Unavailable(_) => {
-                "The database is not reachable; your input is kept. Try again shortly.".into()
-            }
-            DbError::Query(_) => {
-                "The database refused the change; nothing was saved. Details are in the log.".into()
-            }
-            other => other.to_string(),
-        }
-    }
-}
-
-impl DbError {
-    /// For the command line the technical detail is useful, so it is kept.
-    pub fn user_message_detailed(&self) -> String {
-        match self {
-            DbError::Unavailable(d) => format!("The database is not reachable: {d}"),
-            DbError::Query(d) => format!("The database refused the change: {d}"),
-            other => other.to_string(),
-        }
-    }
-}
+use crate::error::ServiceError;
 
 /// An error with its causes, "a: b: c": the outer text alone is often too vague ("invalid configuration").
 fn with_causes(e: &dyn std::error::Error) -> String {
@@ -98,17 +44,17 @@ fn with_causes(e: &dyn std::error::Error) -> String {
     text
 }
 
-impl From<tokio_postgres::Error> for DbError {
+impl From<tokio_postgres::Error> for ServiceError {
     fn from(e: tokio_postgres::Error) -> Self {
         if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
             tracing::warn!(error = %with_causes(&e), "database connection error");
-            return DbError::Unavailable(with_causes(&e));
+            return ServiceError::Unavailable(with_causes(&e));
         }
         // The schema's checked functions refuse with this code and a message meant for the user.
         if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
             let msg = e.as_db_error().map(|d| d.message().to_string());
             tracing::warn!(error = %with_causes(&e), "database refused: insufficient privilege");
-            return DbError::Forbidden(msg.unwrap_or_else(|| "Not permitted".into()));
+            return ServiceError::Forbidden(msg.unwrap_or_else(|| "Not permitted".into()));
         }
         // Never the server's DETAIL: for a violated constraint it holds the failing row's values,
         // which may be a password hash, a session's token hash or signed content.
@@ -127,11 +73,11 @@ impl From<tokio_postgres::Error> for DbError {
             .as_db_error()
             .map(|d| d.message().to_string())
             .unwrap_or_else(|| e.to_string());
-        DbError::Query(msg)
+        ServiceError::Query(msg)
     }
 }
 
-impl From<deadpool_postgres::PoolError> for DbError {
+impl From<deadpool_postgres::PoolError> for ServiceError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
         let text = match &e {
             // The pool's own wording adds nothing; the backend error says what went wrong.
@@ -139,7 +85,7 @@ impl From<deadpool_postgres::PoolError> for DbError {
             other => with_causes(other),
         };
         tracing::warn!(error = %text, "database pool error");
-        DbError::Unavailable(text)
+        ServiceError::Unavailable(text)
     }
 }
 
@@ -188,7 +134,7 @@ impl Actor {
 pub async fn begin_as<'a>(
     client: &'a mut deadpool_postgres::Client,
     actor: &Actor,
-) -> Result<Transaction<'a>, DbError> {
+) -> Result<Transaction<'a>, ServiceError> {
     let tx = client.transaction().await?;
     let token = actor.session_token.clone().unwrap_or_default();
     tx.execute(

@@ -1,9 +1,10 @@
 //! `"SystemNotification"` rows: each user's in-app messages.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all, query_id};
-use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
+use crate::error::ServiceError;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -17,7 +18,7 @@ pub struct NewNotification<'a> {
     pub related_entity_id: Option<&'a str>,
 }
 
-fn from_row(row: &Row) -> Result<Notification, DbError> {
+fn from_row(row: &Row) -> Result<Notification, ServiceError> {
     let entity_type: Option<String> = row.col("relatedEntityType")?;
     let entity_id: Option<String> = row.col("relatedEntityId")?;
     Ok(Notification {
@@ -38,7 +39,7 @@ pub async fn list_for_user(
     client: &impl GenericClient,
     user_id: Uuid,
     limit: i64,
-) -> Result<Vec<Notification>, DbError> {
+) -> Result<Vec<Notification>, ServiceError> {
     query_all(
         client,
         r#"SELECT id, "title", "message", "type"::text AS "kind",
@@ -54,7 +55,7 @@ pub async fn list_for_user(
     .await
 }
 
-pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, DbError> {
+pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT count(*) AS "count" FROM "SystemNotification"
@@ -70,7 +71,7 @@ pub async fn mark_read(
     client: &impl GenericClient,
     user_id: Uuid,
     ids: &[Uuid],
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     Ok(client
         .execute(
             r#"UPDATE "SystemNotification" SET "isRead" = true, "readAt" = LOCALTIMESTAMP
@@ -85,7 +86,7 @@ pub async fn enqueue(
     client: &impl GenericClient,
     user_id: Uuid,
     n: &NewNotification<'_>,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     query_id(
         client,
         r#"INSERT INTO "SystemNotification"
@@ -109,7 +110,7 @@ pub async fn enqueue_for_role(
     client: &impl GenericClient,
     role: Role,
     n: &NewNotification<'_>,
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     Ok(client
         .execute(
             r#"INSERT INTO "SystemNotification"

@@ -3,9 +3,10 @@
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 pub async fn rules(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<(Uuid, String, String, PackagingRule)>, DbError> {
+) -> Result<Vec<(Uuid, String, String, PackagingRule)>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT id, COALESCE("rules"->>'code', '') AS "code", "itemDescription", "rules"
@@ -39,7 +40,10 @@ pub async fn rules(
 }
 
 /// Whether a catalog id names an assembly (itself or its `ASSY-` twin, R10); anything else is a part.
-pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<ItemType, DbError> {
+pub async fn item_type_of(
+    client: &impl GenericClient,
+    item_id: &str,
+) -> Result<ItemType, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "Assembly" WHERE id = $1 OR id = 'ASSY-' || $1) AS "assembly""#,
@@ -55,7 +59,7 @@ pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<
 }
 
 /// Removes the build's open checklist, if any: a build has at most one.
-pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64, DbError> {
+pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64, ServiceError> {
     Ok(tx
         .execute(
             r#"DELETE FROM "PackagingChecklist"
@@ -69,7 +73,7 @@ pub async fn insert_checklist(
     tx: &Transaction<'_>,
     order_id: Uuid,
     user_id: Uuid,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     query_id(
         tx,
         r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
@@ -84,7 +88,7 @@ pub async fn insert_item(
     item_type: ItemType,
     item_id: &str,
     required: i32,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     tx.execute(
         r#"INSERT INTO "PackagingItem" ("packagingChecklistId", "itemType", "itemId", "requiredQuantity")
            VALUES ($1, $2, $3, $4)"#,
@@ -107,7 +111,7 @@ pub struct ChecklistRow {
 const CHECKLIST_COLUMNS: &str = r#"c.id, c."orderId", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
     COALESCE(c."isCompleted", false) AS "isCompleted", c."completedAt""#;
 
-fn checklist_row(r: &Row) -> Result<ChecklistRow, DbError> {
+fn checklist_row(r: &Row) -> Result<ChecklistRow, ServiceError> {
     Ok(ChecklistRow {
         id: r.col("id")?,
         order_id: r.col("orderId")?,
@@ -121,7 +125,7 @@ fn checklist_row(r: &Row) -> Result<ChecklistRow, DbError> {
 pub async fn current(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<ChecklistRow>, DbError> {
+) -> Result<Option<ChecklistRow>, ServiceError> {
     query_opt_map(
         client,
         &format!(
@@ -153,7 +157,7 @@ pub struct ItemRow {
 const ITEM_COLUMNS: &str = r#"id, "packagingChecklistId", "itemType", "itemId", "requiredQuantity",
     COALESCE("packedQuantity", 0) AS "packedQuantity", COALESCE("isComplete", false) AS "isComplete", "notes""#;
 
-fn item_row(r: &Row) -> Result<ItemRow, DbError> {
+fn item_row(r: &Row) -> Result<ItemRow, ServiceError> {
     Ok(ItemRow {
         id: r.col("id")?,
         checklist_id: r.col("packagingChecklistId")?,
@@ -170,7 +174,7 @@ fn item_row(r: &Row) -> Result<ItemRow, DbError> {
 pub async fn items(
     client: &impl GenericClient,
     checklist_id: Uuid,
-) -> Result<Vec<ItemRow>, DbError> {
+) -> Result<Vec<ItemRow>, ServiceError> {
     query_all(
         client,
         &format!(
@@ -187,7 +191,7 @@ pub async fn items(
 pub async fn item(
     client: &impl GenericClient,
     item_id: Uuid,
-) -> Result<Option<(ItemRow, Uuid)>, DbError> {
+) -> Result<Option<(ItemRow, Uuid)>, ServiceError> {
     let row = client
         .query_opt(
             &format!(
@@ -208,7 +212,7 @@ pub async fn update_item(
     packed: i32,
     complete: bool,
     notes: Option<&str>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     tx.execute(
         r#"UPDATE "PackagingItem" SET "packedQuantity" = $2, "isComplete" = $3, "notes" = $4
             WHERE id = $1"#,
@@ -224,7 +228,7 @@ pub async fn refresh_completion(
     tx: &Transaction<'_>,
     checklist_id: Uuid,
     user_id: Uuid,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let row = tx
         .query_one(
             r#"WITH s AS (SELECT COALESCE(bool_and(COALESCE("isComplete", false)), true) AS done

@@ -3,16 +3,20 @@
 //! Passwords stay out of config.toml: as with libpq, a connection string without one takes
 //! `$PGPASSWORD`, then the matching line of `$PGPASSFILE` (default `~/.pgpass`).
 
-use crate::db::DbError;
+use crate::error::ServiceError;
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::path::PathBuf;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 
 /// Builds a pool for `url` (a libpq key/value string or a postgresql:// URL) and checks one connection.
-pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool, DbError> {
+pub async fn connect(
+    url: &str,
+    pool_size: usize,
+    application_name: &str,
+) -> Result<Pool, ServiceError> {
     let mut pg: tokio_postgres::Config = url.parse().map_err(|e| {
-        DbError::Invalid(format!(
+        ServiceError::Invalid(format!(
             "database.url is not a valid connection string: {e}"
         ))
     })?;
@@ -36,7 +40,7 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
         .wait_timeout(Some(std::time::Duration::from_secs(15)))
         .create_timeout(Some(std::time::Duration::from_secs(10)))
         .build()
-        .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
     let client = pool.get().await?;
     client.simple_query("SELECT 1").await?;
     drop(client);

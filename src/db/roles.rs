@@ -7,8 +7,9 @@
 //! checked functions. It owns nothing, may create nothing (no DDL, no temporary tables) and cannot touch
 //! the audit trail.
 
+use crate::db::GenericClient;
 use crate::db::row::RowExt;
-use crate::db::{DbError, GenericClient};
+use crate::error::ServiceError;
 
 /// The role every station (the terminal application and every `--as` command) connects as.
 pub const STATION_ROLE: &str = "cleanstation_app";
@@ -99,7 +100,7 @@ impl RolesReport {
 
 /// Creates the station role when it is missing and this connection may, removes attributes a station
 /// must not have, and applies its grants. Run by the owner after the migrations; safe to repeat.
-pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, DbError> {
+pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, ServiceError> {
     let mut report = RolesReport::default();
     if !role_exists(client).await? {
         let may_create: bool = client
@@ -134,7 +135,7 @@ pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, DbError> 
 
 /// The database-level part of the grants (connect, no temporary tables). `CREATE DATABASE ... TEMPLATE`
 /// copies objects and their grants but not the database's own privileges, so a copy needs this again.
-pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), DbError> {
+pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), ServiceError> {
     client
         .batch_execute(&format!(
             "DO $$ BEGIN \
@@ -146,7 +147,7 @@ pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), DbE
     Ok(())
 }
 
-async fn role_exists(client: &impl GenericClient) -> Result<bool, DbError> {
+async fn role_exists(client: &impl GenericClient) -> Result<bool, ServiceError> {
     client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS "exists""#,
@@ -179,7 +180,7 @@ const EXCESS: &[Attribute] = &[
 async fn excess_of(
     client: &impl GenericClient,
     role: &str,
-) -> Result<Vec<&'static Attribute>, DbError> {
+) -> Result<Vec<&'static Attribute>, ServiceError> {
     let columns: Vec<&str> = EXCESS.iter().map(|a| a.column).collect();
     let row = client
         .query_one(
@@ -202,7 +203,7 @@ async fn excess_of(
 
 /// Removes superuser, role and database creation, replication and RLS bypass from the station role,
 /// where this connection may; a station role that keeps any of them is reported by [`check_station`].
-async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>, DbError> {
+async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>, ServiceError> {
     let found = excess_of(client, STATION_ROLE).await?;
     let i_am_super: bool = client
         .query_one(
@@ -280,7 +281,7 @@ impl StationCheck {
 }
 
 /// Examines the connection's own role. Works on an empty database too.
-pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck, DbError> {
+pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT current_user::text AS "role", pg_has_role(current_user, d.datdba, 'MEMBER') AS "ownsDatabase"

@@ -1,6 +1,7 @@
 //! Reading a column of a result row by the name the statement gives it.
 
-use crate::db::{DbError, GenericClient};
+use crate::db::GenericClient;
+use crate::error::ServiceError;
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, ToSql};
 
@@ -8,19 +9,19 @@ use tokio_postgres::types::{FromSql, ToSql};
 pub trait RowExt {
     /// The column `name` (exactly as PostgreSQL returns it: camelCase quoted identifiers keep their
     /// case), decoded as `T`.
-    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, DbError>;
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, ServiceError>;
 }
 
 impl RowExt for Row {
-    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, DbError> {
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, ServiceError> {
         self.try_get(name).map_err(|e| decode(name, e))
     }
 }
 
 /// A column that is missing or does not decode is a schema mismatch, not something the user can fix.
-fn decode(column: &str, e: tokio_postgres::Error) -> DbError {
+fn decode(column: &str, e: tokio_postgres::Error) -> ServiceError {
     tracing::error!(column, error = %e, "unexpected column type");
-    DbError::Query(e.to_string())
+    ServiceError::Query(e.to_string())
 }
 
 /// Runs `sql` and decodes every row it returns with `from_row`.
@@ -28,8 +29,8 @@ pub async fn query_all<T>(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-    from_row: impl Fn(&Row) -> Result<T, DbError>,
-) -> Result<Vec<T>, DbError> {
+    from_row: impl Fn(&Row) -> Result<T, ServiceError>,
+) -> Result<Vec<T>, ServiceError> {
     client
         .query(sql, params)
         .await?
@@ -43,7 +44,7 @@ pub async fn query_id(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> Result<uuid::Uuid, DbError> {
+) -> Result<uuid::Uuid, ServiceError> {
     client.query_one(sql, params).await?.col("id")
 }
 
@@ -52,8 +53,8 @@ pub async fn query_opt_map<T>(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-    from_row: impl FnOnce(&Row) -> Result<T, DbError>,
-) -> Result<Option<T>, DbError> {
+    from_row: impl FnOnce(&Row) -> Result<T, ServiceError>,
+) -> Result<Option<T>, ServiceError> {
     client
         .query_opt(sql, params)
         .await?
@@ -68,6 +69,6 @@ pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     name: &str,
-) -> Result<Option<T>, DbError> {
+) -> Result<Option<T>, ServiceError> {
     query_opt_map(client, sql, params, |r| r.col(name)).await
 }

@@ -2,10 +2,11 @@
 //! decisions on them (docs/service-orders.md).
 
 use crate::db::row::{RowExt, query_opt_map};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::service_order::{
     ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
 };
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -31,7 +32,7 @@ pub struct StoredOrder {
     pub internal_notes: Option<String>,
 }
 
-fn stored_from_row(row: &Row) -> Result<StoredOrder, DbError> {
+fn stored_from_row(row: &Row) -> Result<StoredOrder, ServiceError> {
     let id: Uuid = row.col("id")?;
     // The column has a default but no NOT NULL; a missing status is the default.
     let status: Option<ServiceOrderStatus> = row.col("status")?;
@@ -59,7 +60,7 @@ pub async fn insert(
     requested_by: Uuid,
     notes: Option<&str>,
     lines: &[SubmitLine],
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let row = tx
         .query_one(
             r#"INSERT INTO "ServiceOrder" ("requestedBy", "status", "requestTimestamp", "notes")
@@ -81,7 +82,10 @@ pub async fn insert(
 }
 
 /// One order, whoever asked.
-pub async fn find(client: &impl GenericClient, id: Uuid) -> Result<Option<StoredOrder>, DbError> {
+pub async fn find(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<StoredOrder>, ServiceError> {
     let sql = format!("{SUMMARY} WHERE so.id = $1");
     client
         .query_opt(&sql, &[&id])
@@ -98,7 +102,7 @@ pub async fn list(
     client: &impl GenericClient,
     requested_by: Option<Uuid>,
     status: Option<ServiceOrderStatus>,
-) -> Result<Vec<ServiceOrderSummary>, DbError> {
+) -> Result<Vec<ServiceOrderSummary>, ServiceError> {
     let order = if requested_by.is_some() {
         r#"so."requestTimestamp" DESC NULLS LAST, so.id"#
     } else {
@@ -122,7 +126,7 @@ pub async fn list(
 pub async fn lines(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Vec<ServiceOrderLine>, DbError> {
+) -> Result<Vec<ServiceOrderLine>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT i.id, i."partId", i."partType", i."quantity",
@@ -156,7 +160,7 @@ pub async fn lines(
 pub async fn lock(
     tx: &Transaction<'_>,
     id: Uuid,
-) -> Result<Option<(ServiceOrderStatus, Uuid)>, DbError> {
+) -> Result<Option<(ServiceOrderStatus, Uuid)>, ServiceError> {
     query_opt_map(
         tx,
         r#"SELECT "status", "requestedBy" FROM "ServiceOrder" WHERE id = $1 FOR UPDATE"#,
@@ -178,7 +182,7 @@ pub async fn set_line_quantity(
     order_id: Uuid,
     line_id: Uuid,
     quantity: i32,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     if quantity == 0 {
         tx.execute(
             r#"DELETE FROM "ServiceOrderItem" WHERE id = $1 AND "serviceOrderId" = $2"#,
@@ -205,7 +209,11 @@ pub struct Decision<'a> {
     pub internal_notes: Option<&'a str>,
 }
 
-pub async fn decide(tx: &Transaction<'_>, id: Uuid, d: &Decision<'_>) -> Result<bool, DbError> {
+pub async fn decide(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    d: &Decision<'_>,
+) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"UPDATE "ServiceOrder"
@@ -230,7 +238,7 @@ pub async fn delete_pending(
     tx: &Transaction<'_>,
     id: Uuid,
     requested_by: Uuid,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"DELETE FROM "ServiceOrder"
@@ -242,7 +250,7 @@ pub async fn delete_pending(
 }
 
 /// The database's clock in UTC, for the notes log.
-pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime, DbError> {
+pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime, ServiceError> {
     client
         .query_one(r#"SELECT now() AT TIME ZONE 'UTC' AS "now""#, &[])
         .await?

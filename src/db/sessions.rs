@@ -4,10 +4,11 @@
 //!
 //! Every time comparison happens in SQL: TIMESTAMP columns hold the database server's local time.
 
+use crate::db::GenericClient;
 use crate::db::row::RowExt;
 use crate::db::users::{summary_cols, summary_from_row};
-use crate::db::{DbError, GenericClient};
 use crate::domain::user::UserSummary;
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -38,7 +39,7 @@ pub async fn open(
     user_id: Uuid,
     token: &str,
     ttl_hours: i32,
-) -> Result<Opened, DbError> {
+) -> Result<Opened, ServiceError> {
     let row = client
         .query_one(
             "SELECT expires_at, last_login_at FROM app_session_open($1, $2, $3)",
@@ -55,7 +56,7 @@ pub async fn open(
 pub async fn find_by_token_hash(
     client: &impl GenericClient,
     token_hash: &str,
-) -> Result<Option<SessionRecord>, DbError> {
+) -> Result<Option<SessionRecord>, ServiceError> {
     let row = client
         .query_opt(
             concat!(
@@ -81,7 +82,7 @@ pub async fn find_by_token_hash(
 }
 
 /// Marks the session of `token` used now.
-pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), DbError> {
+pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), ServiceError> {
     client
         .execute("SELECT app_session_touch($1)", &[&token])
         .await?;
@@ -89,7 +90,7 @@ pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), DbErr
 }
 
 /// Ends the session of `token` (the caller's own); false when there was none.
-pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool, DbError> {
+pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool, ServiceError> {
     client
         .query_one(r#"SELECT app_session_close($1) AS "closed""#, &[&token])
         .await?
@@ -114,7 +115,7 @@ pub async fn throttle(
     username: &str,
     max_failures: i32,
     lockout_minutes: i32,
-) -> Result<Option<NaiveDateTime>, DbError> {
+) -> Result<Option<NaiveDateTime>, ServiceError> {
     let sql = match step {
         Throttle::Reserve => r#"SELECT app_login_reserve($1, $2, $3) AS "lockedUntil""#,
         Throttle::Failed => r#"SELECT app_login_failed($1, $2, $3) AS "lockedUntil""#,
@@ -126,7 +127,7 @@ pub async fn throttle(
 }
 
 /// After a reserved check succeeded for the user of the session `token` (lock screen, signature).
-pub async fn succeeded(client: &impl GenericClient, token: &str) -> Result<(), DbError> {
+pub async fn succeeded(client: &impl GenericClient, token: &str) -> Result<(), ServiceError> {
     client
         .execute("SELECT app_login_success($1)", &[&token])
         .await?;

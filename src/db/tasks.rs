@@ -3,9 +3,10 @@
 
 use crate::db::qc::{checklist_item_cols, item_def_from_row};
 use crate::db::row::{RowExt, query_id, query_opt_col};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ pub struct NewTask {
 pub async fn active_list(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(Uuid, String, Option<NaiveDateTime>)>, DbError> {
+) -> Result<Option<(Uuid, String, Option<NaiveDateTime>)>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT id, "assemblyType", "generatedAt" FROM "TaskList"
@@ -41,7 +42,10 @@ pub async fn active_list(
 }
 
 /// (completed, total) tasks of a list.
-pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64, i64), DbError> {
+pub async fn progress(
+    client: &impl GenericClient,
+    list_id: Uuid,
+) -> Result<(i64, i64), ServiceError> {
     let row = client
         .query_one(
             r#"SELECT count(*) FILTER (WHERE COALESCE("isCompleted", false)) AS "completed", count(*) AS "total"
@@ -53,7 +57,7 @@ pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64
 }
 
 /// Whether the build ever had a task list (generated once: docs/assembly-floor.md §2.1).
-pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, DbError> {
+pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TaskList" WHERE "orderId" = $1) AS "exists""#,
@@ -67,7 +71,7 @@ pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<boo
 pub async fn estimates(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<(Uuid, Option<i32>)>, DbError> {
+) -> Result<Vec<(Uuid, Option<i32>)>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT id, CASE WHEN jsonb_typeof("rules"->'estMinutes') = 'number'
@@ -85,7 +89,7 @@ pub async fn estimates(
 pub async fn instruction_ids(
     client: &impl GenericClient,
     titles: &[&str],
-) -> Result<HashMap<String, Uuid>, DbError> {
+) -> Result<HashMap<String, Uuid>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT DISTINCT ON (title) title, id FROM "WorkInstruction"
@@ -103,7 +107,7 @@ pub async fn instruction_ids(
 pub async fn tool_ids(
     client: &impl GenericClient,
     names: &[&str],
-) -> Result<HashMap<String, Uuid>, DbError> {
+) -> Result<HashMap<String, Uuid>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
@@ -123,7 +127,7 @@ pub async fn insert_list(
     order_id: Uuid,
     assembly_type: &str,
     tasks: &[NewTask],
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let list_id: Uuid = tx
         .query_one(
             r#"INSERT INTO "TaskList" ("orderId", "assemblyType", "isActive") VALUES ($1, $2, true)
@@ -187,7 +191,7 @@ pub async fn append_task(
     tx: &Transaction<'_>,
     list_id: Uuid,
     description: &str,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     query_id(
         tx,
         r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
@@ -202,7 +206,7 @@ pub async fn append_task(
 pub async fn order_of_task(
     client: &impl GenericClient,
     task_id: Uuid,
-) -> Result<Option<Uuid>, DbError> {
+) -> Result<Option<Uuid>, ServiceError> {
     query_opt_col(
         client,
         r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
@@ -218,7 +222,7 @@ pub async fn testing_submitted_since(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TestingForm"
@@ -236,7 +240,7 @@ pub async fn complete(
     task_id: Uuid,
     user_id: Uuid,
     notes: Option<&str>,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     // The completion's text goes first (an N/A must start the notes); earlier notes are kept after it.
     let n = tx
         .execute(
@@ -250,7 +254,7 @@ pub async fn complete(
 }
 
 /// Reopens a completed task; `false` when it is already open. Its notes stay.
-pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool, DbError> {
+pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"UPDATE "Task" SET "isCompleted" = false, "completedAt" = NULL, "completedBy" = NULL
@@ -262,7 +266,11 @@ pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool, DbError
 }
 
 /// Appends one line to a task's notes (never replaces what another station wrote).
-pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result<bool, DbError> {
+pub async fn add_note(
+    tx: &Transaction<'_>,
+    task_id: Uuid,
+    line: &str,
+) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"UPDATE "Task" SET "notes" = concat_ws(E'\n', "notes", $2::text) WHERE id = $1"#,
@@ -273,7 +281,10 @@ pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result
 }
 
 /// The tasks of a list in sequence, with their checklist item, instruction, tools and parts.
-pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<TaskView>, DbError> {
+pub async fn tasks(
+    client: &impl GenericClient,
+    list_id: Uuid,
+) -> Result<Vec<TaskView>, ServiceError> {
     let rows = client
         .query(
             concat!(
@@ -370,7 +381,7 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
 async fn instructions(
     client: &impl GenericClient,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, InstructionView>, DbError> {
+) -> Result<HashMap<Uuid, InstructionView>, ServiceError> {
     let mut out: HashMap<Uuid, InstructionView> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);

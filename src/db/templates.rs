@@ -2,8 +2,9 @@
 
 use crate::db::qc::TEMPLATE_ITEMS;
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
+use crate::error::ServiceError;
 use serde_json::Value as JsonValue;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -12,7 +13,7 @@ use uuid::Uuid;
 const IMPORT_LOCK_KEY: i64 = 0x7465_6d70_6c61_7465; // "template"
 
 /// Waits for any other template import to finish; released at commit or rollback.
-pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), DbError> {
+pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), ServiceError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
         .await?;
     Ok(())
@@ -65,7 +66,7 @@ macro_rules! template_columns {
     };
 }
 
-fn template_from_row(r: &Row) -> Result<StoredTemplate, DbError> {
+fn template_from_row(r: &Row) -> Result<StoredTemplate, ServiceError> {
     Ok(StoredTemplate {
         id: r.col("id")?,
         form_name: r.col("formName")?,
@@ -80,7 +81,7 @@ pub async fn find_template(
     client: &impl GenericClient,
     form_name: &str,
     version: i32,
-) -> Result<Option<StoredTemplate>, DbError> {
+) -> Result<Option<StoredTemplate>, ServiceError> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -90,7 +91,9 @@ pub async fn find_template(
 }
 
 /// Every template, by name and version.
-pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTemplate>, DbError> {
+pub async fn list_templates(
+    client: &impl GenericClient,
+) -> Result<Vec<StoredTemplate>, ServiceError> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -103,7 +106,7 @@ pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTem
 pub async fn active_template(
     client: &impl GenericClient,
     form_name: &str,
-) -> Result<Option<StoredTemplate>, DbError> {
+) -> Result<Option<StoredTemplate>, ServiceError> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -118,7 +121,7 @@ pub async fn active_template(
 pub async fn max_version(
     client: &impl GenericClient,
     form_name: &str,
-) -> Result<Option<i32>, DbError> {
+) -> Result<Option<i32>, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT max("version") AS "version" FROM "QCFormTemplate" WHERE "formName" = $1"#,
@@ -132,7 +135,7 @@ pub async fn max_version(
 pub async fn items_of(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<StoredItem>, DbError> {
+) -> Result<Vec<StoredItem>, ServiceError> {
     query_all(client, TEMPLATE_ITEMS, &[&template_id], |r| {
         Ok(StoredItem {
             section: r.col("section")?,
@@ -153,7 +156,7 @@ pub async fn items_of(
 pub async fn template_in_use(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "QCResult" WHERE "templateId" = $1)
@@ -175,7 +178,7 @@ pub async fn insert_template(
     tx: &Transaction<'_>,
     template: &Template,
     is_active: bool,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     query_id(
         tx,
         r#"INSERT INTO "QCFormTemplate" ("formName", "formType", "version", "description", "isActive")
@@ -197,7 +200,7 @@ pub async fn update_template_header(
     tx: &Transaction<'_>,
     template_id: Uuid,
     template: &Template,
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     Ok(tx
         .execute(
             r#"UPDATE "QCFormTemplate" SET "formType" = $2, "description" = $3
@@ -212,7 +215,7 @@ pub async fn deactivate_other_versions(
     tx: &Transaction<'_>,
     form_name: &str,
     keep: Uuid,
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     Ok(tx
         .execute(
             r#"UPDATE "QCFormTemplate" SET "isActive" = false
@@ -222,7 +225,7 @@ pub async fn deactivate_other_versions(
         .await?)
 }
 
-pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64, DbError> {
+pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64, ServiceError> {
     Ok(tx
         .execute(
             r#"DELETE FROM "QCChecklistItem" WHERE "templateId" = $1"#,
@@ -235,7 +238,7 @@ pub async fn insert_items(
     tx: &Transaction<'_>,
     template_id: Uuid,
     items: &[Item],
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     let stmt = tx
         .prepare(
             r#"INSERT INTO "QCChecklistItem"

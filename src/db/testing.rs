@@ -4,10 +4,11 @@
 //! database refuses any change to a submitted form or its results (migration V15).
 
 use crate::db::row::{RowExt, query_id};
-use crate::db::{DbError, GenericClient, Transaction, qc as db_qc};
+use crate::db::{GenericClient, Transaction, qc as db_qc};
 use crate::domain::floor::{
     TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
 };
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 pub async fn items(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<TestItem>, DbError> {
+) -> Result<Vec<TestItem>, ServiceError> {
     let defs = db_qc::items(client, template_id).await?;
     let rows = client
         .query(
@@ -42,7 +43,7 @@ pub async fn items(
 pub async fn open_draft(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(Uuid, Uuid)>, DbError> {
+) -> Result<Option<(Uuid, Uuid)>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT id, "performedBy" FROM "TestingForm"
@@ -68,7 +69,7 @@ pub struct StoredResult {
 pub async fn results(
     client: &impl GenericClient,
     form_id: Uuid,
-) -> Result<Vec<StoredResult>, DbError> {
+) -> Result<Vec<StoredResult>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT "testName", "testType", "result", "measurements", "notes" FROM "TestResult"
@@ -94,7 +95,7 @@ pub async fn submitted_since(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<Vec<TestingFormSummary>, DbError> {
+) -> Result<Vec<TestingFormSummary>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
@@ -123,7 +124,7 @@ pub async fn insert_draft(
     tx: &Transaction<'_>,
     order_id: Uuid,
     user_id: Uuid,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     query_id(
         tx,
         r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
@@ -138,7 +139,7 @@ pub async fn touch_draft(
     tx: &Transaction<'_>,
     form_id: Uuid,
     user_id: Uuid,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     tx.execute(
         r#"UPDATE "TestingForm" SET "performedBy" = $2, "timestamp" = CURRENT_TIMESTAMP
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -149,7 +150,7 @@ pub async fn touch_draft(
 }
 
 /// Removes a draft's results before they are written again.
-pub async fn clear_results(tx: &Transaction<'_>, form_id: Uuid) -> Result<(), DbError> {
+pub async fn clear_results(tx: &Transaction<'_>, form_id: Uuid) -> Result<(), ServiceError> {
     tx.execute(
         r#"DELETE FROM "TestResult" WHERE "testingFormId" = $1"#,
         &[&form_id],
@@ -164,7 +165,7 @@ pub async fn insert_result(
     form_id: Uuid,
     sequence: i32,
     r: &StoredResult,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     tx.execute(
         r#"INSERT INTO "TestResult" ("testingFormId", "testName", "testType", "result", "measurements",
                                      "notes", "sequenceOrder")
@@ -189,7 +190,7 @@ pub async fn submit(
     form_id: Uuid,
     status: TestingStatus,
     user_id: Uuid,
-) -> Result<NaiveDateTime, DbError> {
+) -> Result<NaiveDateTime, ServiceError> {
     let row = tx
         .query_opt(
             r#"UPDATE "TestingForm"
@@ -199,7 +200,9 @@ pub async fn submit(
             &[&form_id, &status, &user_id],
         )
         .await?
-        .ok_or_else(|| DbError::Conflict("The testing draft was submitted elsewhere".into()))?;
+        .ok_or_else(|| {
+            ServiceError::Conflict("The testing draft was submitted elsewhere".into())
+        })?;
     let at: Option<NaiveDateTime> = row.col("timestamp")?;
-    at.ok_or_else(|| DbError::Query("the submitted testing form has no timestamp".into()))
+    at.ok_or_else(|| ServiceError::Query("the submitted testing form has no timestamp".into()))
 }

@@ -1,9 +1,10 @@
 //! `"User"` rows. Users are never deleted: history and the audit trail refer to them.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all};
-use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
+use crate::error::ServiceError;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -34,7 +35,7 @@ impl std::fmt::Debug for UserAuth {
 }
 
 /// Reads the [`summary_cols!`] columns of `row`.
-pub fn summary_from_row(row: &Row) -> Result<UserSummary, DbError> {
+pub fn summary_from_row(row: &Row) -> Result<UserSummary, ServiceError> {
     Ok(UserSummary {
         id: row.col("id")?,
         username: row.col("username")?,
@@ -47,7 +48,7 @@ pub fn summary_from_row(row: &Row) -> Result<UserSummary, DbError> {
     })
 }
 
-fn auth_from_row(row: &Row) -> Result<UserAuth, DbError> {
+fn auth_from_row(row: &Row) -> Result<UserAuth, ServiceError> {
     Ok(UserAuth {
         user: summary_from_row(row)?,
         password_hash: row.col("passwordHash")?,
@@ -55,7 +56,7 @@ fn auth_from_row(row: &Row) -> Result<UserAuth, DbError> {
 }
 
 /// Every user, ordered by username.
-pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, DbError> {
+pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, ServiceError> {
     query_all(
         client,
         concat!(
@@ -69,7 +70,7 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, DbErr
     .await
 }
 
-pub async fn count(client: &impl GenericClient) -> Result<i64, DbError> {
+pub async fn count(client: &impl GenericClient) -> Result<i64, ServiceError> {
     let row = client
         .query_one(r#"SELECT count(*) AS "count" FROM "User""#, &[])
         .await?;
@@ -79,7 +80,7 @@ pub async fn count(client: &impl GenericClient) -> Result<i64, DbError> {
 pub async fn find_by_id(
     client: &impl GenericClient,
     id: Uuid,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     let row = user_row(client, "", "u.id = $1", &id).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
@@ -88,7 +89,7 @@ pub async fn find_by_id(
 pub async fn find_by_username(
     client: &impl GenericClient,
     username: &str,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     let row = user_row(client, "", BY_USERNAME, &username).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
@@ -97,7 +98,7 @@ pub async fn find_by_username(
 pub async fn find_auth_by_username(
     client: &impl GenericClient,
     username: &str,
-) -> Result<Option<UserAuth>, DbError> {
+) -> Result<Option<UserAuth>, ServiceError> {
     let row = user_row(client, WITH_HASH, BY_USERNAME, &username).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
@@ -105,7 +106,7 @@ pub async fn find_auth_by_username(
 pub async fn find_auth_by_id(
     client: &impl GenericClient,
     id: Uuid,
-) -> Result<Option<UserAuth>, DbError> {
+) -> Result<Option<UserAuth>, ServiceError> {
     let row = user_row(client, WITH_HASH, "u.id = $1", &id).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
@@ -121,7 +122,7 @@ async fn user_row(
     extra: &str,
     condition: &str,
     value: &(dyn ToSql + Sync),
-) -> Result<Option<Row>, DbError> {
+) -> Result<Option<Row>, ServiceError> {
     let sql = format!(
         r#"SELECT {}{extra} FROM "User" u WHERE {condition}"#,
         summary_cols!()
@@ -138,7 +139,7 @@ pub async fn insert(
     client: &impl GenericClient,
     new: &NewUser,
     password_hash: &str,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT app_user_create($1, $2, $3, $4, $5, $6) AS "id""#,
@@ -164,7 +165,7 @@ async fn change(
     id: Uuid,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     let found: bool = client.query_one(sql, params).await?.col("found")?;
     if found {
         find_by_id(client, id).await
@@ -180,7 +181,7 @@ pub async fn set_password(
     id: Uuid,
     password_hash: &str,
     must_change: bool,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     change(
         client,
         id,
@@ -194,7 +195,7 @@ pub async fn set_role(
     client: &impl GenericClient,
     id: Uuid,
     role: Role,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     change(
         client,
         id,
@@ -209,7 +210,7 @@ pub async fn set_active(
     client: &impl GenericClient,
     id: Uuid,
     active: bool,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     change(
         client,
         id,
@@ -220,7 +221,7 @@ pub async fn set_active(
 }
 
 /// Whether any active ADMIN exists (the command line's first-administrator path).
-pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool, DbError> {
+pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool, ServiceError> {
     client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false)) AS "exists""#,

@@ -2,7 +2,7 @@
 
 use crate::domain::user::{MIN_PASSWORD_LEN, validate_password};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::login::ready_to_send;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -139,7 +139,7 @@ impl Screen for ChangePasswordScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.pending != Some(reply.id) {
             return Command::None;
         }

@@ -3,7 +3,7 @@
 use crate::domain::Role;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply};
+use crate::msg::{Command, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, HomeEntry, home_entries};
 use crate::theme::Theme;
@@ -62,7 +62,7 @@ impl Screen for HomeScreen {
     }
 
     /// The menu asks for nothing.
-    fn on_reply(&mut self, _reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, _reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         Command::None
     }
 

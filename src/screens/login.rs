@@ -1,7 +1,7 @@
 //! The login screen: username and masked password.
 
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::{Ctx, Effect};
 use crate::theme::Theme;
@@ -93,7 +93,7 @@ impl Screen for LoginScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.pending != Some(reply.id) {
             return Command::None;
         }
@@ -179,8 +179,8 @@ pub(super) fn ready_to_send(form: &mut Form, pending: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::DbError;
-    use crate::msg::{DbReply, DbRequest};
+    use crate::error::ServiceError;
+    use crate::msg::{ServiceReply, ServiceRequest};
     use crate::screens::IdGen;
     use crate::screens::ScreenMsg;
 
@@ -203,7 +203,7 @@ mod tests {
         );
         type_str(&mut s, &mut ctx, "secret-pass");
         let cmd = s.update(ScreenMsg::Action(Action::Submit), &mut ctx);
-        let Command::Db(DbRequest {
+        let Command::Db(ServiceRequest {
             kind: Request::Login { username, password },
             ..
         }) = cmd
@@ -244,15 +244,15 @@ mod tests {
         let Command::Db(req) = s.update(ScreenMsg::Action(Action::Submit), &mut ctx) else {
             unreachable!("expected a request");
         };
-        let stale = DbReply {
+        let stale = ServiceReply {
             id: RequestId(req.id.0 + 100),
-            result: Err(DbError::Invalid("nope".into())),
+            result: Err(ServiceError::Invalid("nope".into())),
         };
         s.update(ScreenMsg::Db(stale), &mut ctx);
         assert!(s.is_busy());
-        let reply = DbReply {
+        let reply = ServiceReply {
             id: req.id,
-            result: Err(DbError::Invalid("Wrong username or password".into())),
+            result: Err(ServiceError::Invalid("Wrong username or password".into())),
         };
         s.update(ScreenMsg::Db(reply), &mut ctx);
         assert!(!s.is_busy());

@@ -36,7 +36,7 @@ use crate::domain::Role;
 use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::keymap::{Action, KeyContext, Keymap};
-use crate::msg::{Command, DbReply, DbRequest, Request, RequestId};
+use crate::msg::{Command, Request, RequestId, ServiceReply, ServiceRequest};
 use crate::theme::Theme;
 use crate::widgets::form_field::Form;
 use crate::widgets::toast::Toast;
@@ -70,7 +70,7 @@ pub enum ScreenMsg {
     Char(char),
     /// Pasted text for the focused text field.
     Paste(String),
-    Db(DbReply),
+    Db(ServiceReply),
     Tick(Instant),
 }
 
@@ -136,7 +136,7 @@ impl<'a> Ctx<'a> {
     /// Allocates an id for `kind` and wraps both into the command for the runtime.
     pub fn request(&mut self, kind: Request) -> (RequestId, Command) {
         let id = self.ids.next_id();
-        (id, Command::Db(DbRequest { id, kind }))
+        (id, Command::Db(ServiceRequest { id, kind }))
     }
 
     pub fn session(&self) -> Option<&Session> {
@@ -191,7 +191,7 @@ pub trait Screen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command;
 
     /// The answer to a request; replies to requests the screen no longer waits for are dropped.
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command;
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command;
 
     /// The open form that typed and pasted text goes to, for screens whose text goes to one form.
     fn text_form(&mut self) -> Option<&mut Form> {
@@ -571,7 +571,7 @@ impl Screen for ActiveScreen {
         self.screen_mut().on_action(action, ctx)
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         self.screen_mut().on_reply(reply, ctx)
     }
 
@@ -601,10 +601,10 @@ impl Screen for ActiveScreen {
 }
 
 /// A reply's error as the text to show, or `None` for success.
-pub fn error_text(reply: &DbReply) -> Option<String> {
+pub fn error_text(reply: &ServiceReply) -> Option<String> {
     reply
         .result
         .as_ref()
         .err()
-        .map(crate::db::DbError::user_message)
+        .map(crate::error::ServiceError::user_message)
 }

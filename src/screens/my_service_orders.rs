@@ -4,7 +4,7 @@ use crate::domain::service_order::{
     ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -200,7 +200,7 @@ impl Screen for MyServiceOrdersScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrders(list)) => {

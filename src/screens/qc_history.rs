@@ -4,7 +4,7 @@
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::qc_checklist::lines::{self, draw_detail, draw_list, form_label};
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -510,7 +510,7 @@ impl Screen for QcHistoryScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         let Some(pos) = self.loads.iter().position(|(id, _)| *id == reply.id) else {
             return Command::None;
         };

@@ -3,7 +3,7 @@
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, MAX_NOTES, MAX_QUANTITY, quantity_message};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -271,7 +271,7 @@ impl Screen for ServiceCartScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             if let Ok(Reply::Inventory(inv)) = reply.result {
                 self.catalog = Some(ServiceCatalog::from_inventory(&inv));

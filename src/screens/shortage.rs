@@ -3,7 +3,7 @@
 use crate::domain::bom_document::quantity_text;
 use crate::domain::desk::{Shortage, ShortageSort, sort_lines};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -339,7 +339,7 @@ impl Screen for ShortageScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::PartsShortage(s)) => {

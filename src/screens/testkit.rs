@@ -8,12 +8,12 @@
 //! h.reply(&mut s, &reqs[0], Ok(Reply::Done));
 //! ```
 
-use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
+use crate::error::ServiceError;
 use crate::keymap::{Action, Keymap};
-use crate::msg::{Command, DbReply, DbRequest, Reply};
+use crate::msg::{Command, Reply, ServiceReply, ServiceRequest};
 use crate::screens::{Ctx, Effect, IdGen, Screen, ScreenMsg};
 use chrono::NaiveDateTime;
 use uuid::Uuid;
@@ -37,7 +37,7 @@ pub(crate) fn session(role: Role) -> Session {
 }
 
 /// The database requests in a command, in order.
-pub(crate) fn requests(cmd: Command) -> Vec<DbRequest> {
+pub(crate) fn requests(cmd: Command) -> Vec<ServiceRequest> {
     match cmd {
         Command::Db(r) => vec![r],
         Command::Batch(cs) => cs.into_iter().flat_map(requests).collect(),
@@ -46,7 +46,7 @@ pub(crate) fn requests(cmd: Command) -> Vec<DbRequest> {
 }
 
 /// What one step issued: the database requests and the effects for the shell.
-pub(crate) type Issued = (Vec<DbRequest>, Vec<Effect>);
+pub(crate) type Issued = (Vec<ServiceRequest>, Vec<Effect>);
 
 /// The shell's side of a screen under test: request ids, the default keymap and the session.
 pub(crate) struct Harness {
@@ -72,7 +72,10 @@ impl Harness {
     }
 
     /// Opens a screen (`|ctx| XScreen::open(.., ctx)`); returns it with the requests it sent.
-    pub fn open<S>(&mut self, f: impl FnOnce(&mut Ctx) -> (S, Command)) -> (S, Vec<DbRequest>) {
+    pub fn open<S>(
+        &mut self,
+        f: impl FnOnce(&mut Ctx) -> (S, Command),
+    ) -> (S, Vec<ServiceRequest>) {
         let mut ctx = Ctx::new(&mut self.ids, Some(&self.session), &self.km);
         let (s, cmd) = f(&mut ctx);
         (s, requests(cmd))
@@ -92,9 +95,9 @@ impl Harness {
     pub fn reply<S: Screen>(
         &mut self,
         s: &mut S,
-        req: &DbRequest,
-        result: Result<Reply, DbError>,
+        req: &ServiceRequest,
+        result: Result<Reply, ServiceError>,
     ) -> Issued {
-        self.send(s, ScreenMsg::Db(DbReply { id: req.id, result }))
+        self.send(s, ScreenMsg::Db(ServiceReply { id: req.id, result }))
     }
 }

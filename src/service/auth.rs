@@ -6,9 +6,10 @@
 use super::{Authed, ServiceCtx, authenticate, hash_blocking, verify_blocking};
 use crate::auth::new_session_token;
 use crate::db::sessions::Throttle;
-use crate::db::{DbError, begin_as, notifications, sessions, users};
+use crate::db::{begin_as, notifications, sessions, users};
 use crate::domain::session::Session;
 use crate::domain::user::{UserSummary, normalize_username, validate_password};
+use crate::error::ServiceError;
 use crate::msg::HeartbeatInfo;
 use chrono::{NaiveDateTime, Timelike};
 
@@ -31,20 +32,24 @@ pub fn lock_message(until: NaiveDateTime) -> String {
     )
 }
 
-/// Checks the credentials and opens a session. Every refusal is a [`DbError::Invalid`] whose message
+/// Checks the credentials and opens a session. Every refusal is a [`ServiceError::Invalid`] whose message
 /// is the same for an unknown user, an inactive user and a wrong password, and costs the same argon2
 /// work. A check is reserved against the lockout before the password is checked, so parallel attempts
 /// never check more passwords than the lockout allows.
 #[tracing::instrument(skip_all)]
-pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result<Session, DbError> {
+pub async fn login(
+    ctx: &ServiceCtx,
+    username: &str,
+    password: String,
+) -> Result<Session, ServiceError> {
     let Ok(name) = normalize_username(username) else {
         // No such user can exist; spend the same time as a real check.
         verify_blocking(password, None).await?;
-        return Err(DbError::Invalid(LOGIN_FAILED.into()));
+        return Err(ServiceError::Invalid(LOGIN_FAILED.into()));
     };
     let mut client = ctx.pool.get().await?;
     if let Some(until) = throttle(ctx, &mut client, &name, Throttle::Reserve).await? {
-        return Err(DbError::Invalid(lock_message(until)));
+        return Err(ServiceError::Invalid(lock_message(until)));
     }
     let (user, hash) = match users::find_auth_by_username(&client, &name).await? {
         Some(a) if a.user.is_active => (Some(a.user), Some(a.password_hash)),
@@ -56,13 +61,13 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
         _ => {
             let locked = throttle(ctx, &mut client, &name, Throttle::Failed).await?;
             tracing::info!(locked = locked.is_some(), "login refused");
-            return Err(DbError::Invalid(
+            return Err(ServiceError::Invalid(
                 locked.map_or_else(|| LOGIN_FAILED.to_string(), lock_message),
             ));
         }
     };
 
-    let token = new_session_token().map_err(|e| DbError::Query(e.to_string()))?;
+    let token = new_session_token().map_err(|e| ServiceError::Query(e.to_string()))?;
     let tx = begin_as(&mut client, &ctx.actor(&token)).await?;
     let opened = sessions::open(&tx, user.id, &token, ctx.policy.ttl_hours_i32()).await?;
     tx.commit().await?;
@@ -84,7 +89,7 @@ async fn throttle(
     client: &mut deadpool_postgres::Client,
     name: &str,
     step: Throttle,
-) -> Result<Option<NaiveDateTime>, DbError> {
+) -> Result<Option<NaiveDateTime>, ServiceError> {
     let tx = begin_as(client, &ctx.anonymous()).await?;
     let locked = sessions::throttle(
         &tx,
@@ -101,17 +106,17 @@ async fn throttle(
 /// Re-checks the password of a logged-in user (station unlock, password change, e-signature).
 ///
 /// A wrong password counts toward the lockout like a failed login and gives `wrong`; the failure that
-/// reaches the limit also ends this session ([`DbError::SessionEnded`] with the lock message). While the
+/// reaches the limit also ends this session ([`ServiceError::SessionEnded`] with the lock message). While the
 /// username is locked (by attempts at any station) the password is not checked at all.
 pub async fn confirm_password(
     ctx: &ServiceCtx,
     who: &Authed,
     password: String,
     wrong: &str,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let mut client = ctx.pool.get().await?;
     if let Some(until) = throttle(ctx, &mut client, &who.user.username, Throttle::Reserve).await? {
-        return Err(DbError::Invalid(lock_message(until)));
+        return Err(ServiceError::Invalid(lock_message(until)));
     }
     let hash = users::find_auth_by_id(&client, who.user.id)
         .await?
@@ -129,21 +134,21 @@ pub async fn confirm_password(
         sessions::close(&tx, &who.token).await?;
         tx.commit().await?;
         tracing::info!(user_id = %who.user.id, "password re-entry locked the account; session ended");
-        return Err(DbError::SessionEnded(lock_message(until)));
+        return Err(ServiceError::SessionEnded(lock_message(until)));
     }
-    Err(DbError::Invalid(wrong.to_string()))
+    Err(ServiceError::Invalid(wrong.to_string()))
 }
 
 /// Unlocks an idle-locked station for the session's own user.
 #[tracing::instrument(skip_all)]
-pub async fn unlock(ctx: &ServiceCtx, token: &str, password: String) -> Result<(), DbError> {
+pub async fn unlock(ctx: &ServiceCtx, token: &str, password: String) -> Result<(), ServiceError> {
     let who = authenticate(ctx, token).await?;
     confirm_password(ctx, &who, password, PASSWORD_INCORRECT).await
 }
 
 /// Ends the session. An unknown or already ended token is not an error: the station is logged out either way.
 #[tracing::instrument(skip_all)]
-pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
+pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), ServiceError> {
     // Closing an unknown token deletes nothing.
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &ctx.actor(token)).await?;
@@ -153,7 +158,7 @@ pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
 }
 
 /// Confirms the session is still valid and reports the unread notification count.
-pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo, DbError> {
+pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo, ServiceError> {
     let who = authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     // Refreshing lastUsedAt once a minute is enough.
@@ -173,12 +178,12 @@ pub async fn change_password(
     token: &str,
     current: String,
     new: String,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let who = authenticate(ctx, token).await?;
     // Checked first so a rejected new password does not cost a lockout attempt.
-    validate_password(&new).map_err(DbError::Invalid)?;
+    validate_password(&new).map_err(ServiceError::Invalid)?;
     if new == current {
-        return Err(DbError::Invalid(PASSWORD_UNCHANGED.into()));
+        return Err(ServiceError::Invalid(PASSWORD_UNCHANGED.into()));
     }
     confirm_password(ctx, &who, current, CURRENT_PASSWORD_INCORRECT).await?;
     let hash = hash_blocking(new).await?;
@@ -186,7 +191,7 @@ pub async fn change_password(
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     users::set_password(&tx, who.user.id, &hash, false)
         .await?
-        .ok_or_else(|| DbError::SessionEnded(super::SESSION_ENDED.into()))?;
+        .ok_or_else(|| ServiceError::SessionEnded(super::SESSION_ENDED.into()))?;
     tx.commit().await?;
     tracing::info!(user_id = %who.user.id, "password changed");
     Ok(())

@@ -5,10 +5,11 @@
 
 use super::guard::require_viewer;
 use super::{ServiceCtx, authenticate};
-use crate::db::{DbError, bom as db_bom};
+use crate::db::bom as db_bom;
+use crate::error::ServiceError;
 use crate::msg::{Reply, Request};
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     match req {
         Request::BomVersions { token, order_id } => {
             let who = authenticate(ctx, &token).await?;
@@ -17,7 +18,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
             db_bom::versions(&client, order_id)
                 .await?
                 .map(|list| Reply::BomVersions(Box::new(list)))
-                .ok_or_else(|| DbError::NotFound("Build".into()))
+                .ok_or_else(|| ServiceError::NotFound("Build".into()))
         }
         Request::BomDocument {
             token,
@@ -31,12 +32,14 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
                 Some(doc) => Ok(Reply::BomDocument(Box::new(doc))),
                 // Tell apart a missing build, a missing version and a build without any BOM.
                 None => match db_bom::versions(&client, order_id).await? {
-                    None => Err(DbError::NotFound("Build".into())),
-                    Some(_) if bom_id.is_some() => Err(DbError::NotFound("BOM version".into())),
-                    Some(_) => Err(DbError::NoBom),
+                    None => Err(ServiceError::NotFound("Build".into())),
+                    Some(_) if bom_id.is_some() => {
+                        Err(ServiceError::NotFound("BOM version".into()))
+                    }
+                    Some(_) => Err(ServiceError::NoBom),
                 },
             }
         }
-        other => Err(DbError::Query(format!("not a BOM request: {other:?}"))),
+        other => Err(ServiceError::Query(format!("not a BOM request: {other:?}"))),
     }
 }

@@ -4,9 +4,10 @@
 //! any error rolls the whole import back. Input is validated completely before the database is touched.
 //! Rows that do not change are not written, so importing the same files again leaves no trace.
 
-use crate::db::{self, Actor, DbError, Pool, begin_as};
+use crate::db::{self, Actor, Pool, begin_as};
 use crate::domain::catalog::{Assembly, Catalog, parse_catalog};
 use crate::domain::checklist::{Template, parse_checklists};
+use crate::error::ServiceError;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ pub enum ImportError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Db(#[from] DbError),
+    Db(#[from] ServiceError),
 }
 
 impl From<deadpool_postgres::PoolError> for ImportError {
@@ -164,7 +165,7 @@ pub async fn import_catalog(
     let mut client = pool.get().await?;
     let tx = begin_as(&mut client, actor).await?;
     let report = import_catalog_in(&tx, src).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await.map_err(ServiceError::from)?;
     tracing::info!(
         agent = %actor.agent,
         parts_added = report.parts.added,
@@ -283,7 +284,7 @@ pub async fn import_catalog_dir(
 /// Row counts of the catalog tables (for status screens and tests).
 pub async fn catalog_counts(
     client: &impl db::GenericClient,
-) -> Result<db::catalog::CatalogCounts, DbError> {
+) -> Result<db::catalog::CatalogCounts, ServiceError> {
     db::catalog::counts(client).await
 }
 
@@ -379,7 +380,7 @@ pub async fn import_templates(
     let mut client = pool.get().await?;
     let tx = begin_as(&mut client, actor).await?;
     let report = import_templates_in(&tx, toml_text).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await.map_err(ServiceError::from)?;
     tracing::info!(agent = %actor.agent, report = %report, "checklist templates imported");
     Ok(report)
 }
@@ -429,7 +430,7 @@ async fn compare(
     tx: &db::Transaction<'_>,
     stored: &db::templates::StoredTemplate,
     t: &Template,
-) -> Result<(bool, bool), DbError> {
+) -> Result<(bool, bool), ServiceError> {
     let mut wanted: Vec<db::templates::StoredItem> = t
         .items
         .iter()
@@ -444,7 +445,10 @@ async fn compare(
 /// A changed template whose version already has recorded work: results and tasks keep pointing at the
 /// version they used, and the change becomes the newest version, active. Importing the same file again
 /// finds that version and changes nothing.
-async fn new_version(tx: &db::Transaction<'_>, t: &Template) -> Result<TemplateOutcome, DbError> {
+async fn new_version(
+    tx: &db::Transaction<'_>,
+    t: &Template,
+) -> Result<TemplateOutcome, ServiceError> {
     let highest = db::templates::max_version(tx, &t.name)
         .await?
         .unwrap_or(t.version);
@@ -473,7 +477,7 @@ async fn new_version(tx: &db::Transaction<'_>, t: &Template) -> Result<TemplateO
 async fn write_template(
     tx: &db::Transaction<'_>,
     t: &Template,
-) -> Result<Result<TemplateOutcome, String>, DbError> {
+) -> Result<Result<TemplateOutcome, String>, ServiceError> {
     let Some(stored) = db::templates::find_template(tx, &t.name, t.version).await? else {
         // The newest version is the active one; an older version imported later stays inactive.
         let active = db::templates::max_version(tx, &t.name)

@@ -6,14 +6,15 @@
 use super::files::{station_dir, write_rendered};
 use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate};
-use crate::db::{DbError, desk as db_desk};
+use crate::db::desk as db_desk;
 use crate::domain::Role;
 use crate::domain::desk::{DeskRow, Shortage};
+use crate::error::ServiceError;
 use crate::export::shortage_csv;
 use crate::msg::{Reply, Request};
 use std::path::PathBuf;
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     match req {
         Request::OrderDesk { token } => order_desk(ctx, &token).await.map(Reply::OrderDesk),
         Request::PartsShortage { token } => parts_shortage(ctx, &token)
@@ -22,12 +23,12 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         Request::ExportShortage { token, dir } => export_shortage(ctx, &token, &dir)
             .await
             .map(Reply::Exported),
-        _ => Err(DbError::Invalid("not a request of this module".into())),
+        _ => Err(ServiceError::Invalid("not a request of this module".into())),
     }
 }
 
 /// The desk is procurement's (and an admin's).
-fn require_desk(who: &Authed) -> Result<(), DbError> {
+fn require_desk(who: &Authed) -> Result<(), ServiceError> {
     require_role(
         who,
         &[Role::ProcurementSpecialist, Role::Admin],
@@ -36,7 +37,7 @@ fn require_desk(who: &Authed) -> Result<(), DbError> {
 }
 
 /// The shortage is also read by the production coordinator, who plans the builds.
-fn require_shortage_reader(who: &Authed) -> Result<(), DbError> {
+fn require_shortage_reader(who: &Authed) -> Result<(), ServiceError> {
     require_role(
         who,
         &[
@@ -49,7 +50,7 @@ fn require_shortage_reader(who: &Authed) -> Result<(), DbError> {
 }
 
 /// The builds in ORDER_CREATED and PARTS_SENT with their BOM state, the oldest want date first.
-pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>, DbError> {
+pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_desk(&who)?;
     let client = ctx.pool.get().await?;
@@ -57,13 +58,13 @@ pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>, D
 }
 
 /// The flattened totals of the current BOM of every build in ORDER_CREATED and PARTS_SENT, by part id.
-pub async fn parts_shortage(ctx: &ServiceCtx, token: &str) -> Result<Shortage, DbError> {
+pub async fn parts_shortage(ctx: &ServiceCtx, token: &str) -> Result<Shortage, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_shortage_reader(&who)?;
     load_shortage(ctx).await
 }
 
-async fn load_shortage(ctx: &ServiceCtx) -> Result<Shortage, DbError> {
+async fn load_shortage(ctx: &ServiceCtx) -> Result<Shortage, ServiceError> {
     let mut client = ctx.pool.get().await?;
     // One snapshot for both reads, so a build moving meanwhile cannot be listed but not counted.
     let tx = client
@@ -84,7 +85,7 @@ pub async fn export_shortage(
     ctx: &ServiceCtx,
     token: &str,
     dir: &str,
-) -> Result<Vec<PathBuf>, DbError> {
+) -> Result<Vec<PathBuf>, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_shortage_reader(&who)?;
     let dir = station_dir(dir)?;

@@ -3,15 +3,16 @@
 use super::files::{station_dir, write_rendered};
 use super::guard::require_viewer;
 use super::{ServiceCtx, authenticate};
-use crate::db::{DbError, bom as db_bom};
+use crate::db::bom as db_bom;
 use crate::domain::bom_document::BomDocument;
+use crate::error::ServiceError;
 use crate::export::{ExportFormat, files};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// The refusal of an export of a build without a BOM: the no-BOM state, and that nothing was written.
-pub fn nothing_to_export() -> DbError {
-    DbError::Invalid(format!("{}; nothing was exported", DbError::NoBom))
+pub fn nothing_to_export() -> ServiceError {
+    ServiceError::Invalid(format!("{}; nothing was exported", ServiceError::NoBom))
 }
 
 /// Writes the current BOM of `order_id` into `dir` as `format` and returns the files, in the order written.
@@ -22,7 +23,7 @@ pub async fn export_bom(
     order_id: Uuid,
     format: ExportFormat,
     dir: &str,
-) -> Result<Vec<PathBuf>, DbError> {
+) -> Result<Vec<PathBuf>, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let doc = current_document(ctx, order_id).await?;
@@ -30,12 +31,15 @@ pub async fn export_bom(
 }
 
 /// The build's current BOM version, or a refusal that says why there is none.
-pub async fn current_document(ctx: &ServiceCtx, order_id: Uuid) -> Result<BomDocument, DbError> {
+pub async fn current_document(
+    ctx: &ServiceCtx,
+    order_id: Uuid,
+) -> Result<BomDocument, ServiceError> {
     let client = ctx.pool.get().await?;
     match db_bom::document(&client, order_id, None).await? {
         Some(doc) => Ok(doc),
         None if db_bom::versions(&client, order_id).await?.is_none() => {
-            Err(DbError::NotFound("Build".into()))
+            Err(ServiceError::NotFound("Build".into()))
         }
         None => Err(nothing_to_export()),
     }
@@ -46,7 +50,7 @@ pub async fn write_document(
     doc: BomDocument,
     format: ExportFormat,
     dir: &Path,
-) -> Result<Vec<PathBuf>, DbError> {
+) -> Result<Vec<PathBuf>, ServiceError> {
     let paths = write_rendered(dir, move |exported_at| files(&doc, format, exported_at)).await?;
     tracing::info!(format = format.label(), files = ?paths, "BOM exported");
     Ok(paths)

@@ -1,20 +1,21 @@
 //! A build's floor progress for the build detail and `order show`: tasks done, the round's latest
 //! testing form, the packaging checklist.
 
+use crate::db::GenericClient;
 use crate::db::orders as db_orders;
 use crate::db::packaging as db_packaging;
 use crate::db::tasks as db_tasks;
 use crate::db::testing as db_testing;
-use crate::db::{DbError, GenericClient};
 use crate::domain::floor::{FloorProgress, PackagingProgress};
 use crate::domain::order::OrderStatus;
+use crate::error::ServiceError;
 use uuid::Uuid;
 
 /// `None` until the build has a task list (it is generated on entering READY_FOR_PRODUCTION).
 pub(crate) async fn load(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<FloorProgress>, DbError> {
+) -> Result<Option<FloorProgress>, ServiceError> {
     let Some((list_id, _, _)) = db_tasks::active_list(client, order_id).await? else {
         return Ok(None);
     };

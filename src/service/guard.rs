@@ -4,19 +4,20 @@
 
 use super::Authed;
 use crate::db::orders::{self as db_orders, LockedOrder};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::Role;
 use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
+use crate::error::ServiceError;
 use uuid::Uuid;
 
 /// The refusal of a role that may not do `what`.
-pub(crate) fn refuse(who: &Authed, what: &str) -> DbError {
-    DbError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
+pub(crate) fn refuse(who: &Authed, what: &str) -> ServiceError {
+    ServiceError::Forbidden(format!("Your role ({}) cannot {what}", who.user.role))
 }
 
 /// `who` must hold one of `roles`; the refusal says what they cannot do.
-pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(), DbError> {
+pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(), ServiceError> {
     if roles.contains(&who.user.role) {
         Ok(())
     } else {
@@ -25,7 +26,7 @@ pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(
 }
 
 /// The service department sees no production data at all (docs/lifecycle.md §1.1).
-pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
+pub(crate) fn require_viewer(who: &Authed) -> Result<(), ServiceError> {
     if who.user.role == Role::ServiceDepartment {
         Err(refuse(who, "view production orders"))
     } else {
@@ -35,35 +36,38 @@ pub(crate) fn require_viewer(who: &Authed) -> Result<(), DbError> {
 
 /// Filling in testing forms is the assembler's work.
 /// Floor records are the assembler's; ADMIN may step in (the acting rule does not bind ADMIN here).
-pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<(), DbError> {
+pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<(), ServiceError> {
     require_role(who, &[Role::Assembler, Role::Admin], what)
 }
 
-pub(crate) fn order_not_found() -> DbError {
-    DbError::NotFound("Order".into())
+pub(crate) fn order_not_found() -> ServiceError {
+    ServiceError::NotFound("Order".into())
 }
 
 /// Locks the build's row for the rest of the transaction.
 pub(crate) async fn lock_order(
     tx: &Transaction<'_>,
     order_id: Uuid,
-) -> Result<LockedOrder, DbError> {
+) -> Result<LockedOrder, ServiceError> {
     db_orders::lock(tx, order_id)
         .await?
         .ok_or_else(order_not_found)
 }
 
 /// The acting rule (docs/lifecycle.md §1.3): an assigned build is worked only by its assignee.
-pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
+pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), ServiceError> {
     let assignee = locked
         .assignee
         .as_ref()
         .map(|(id, name, _)| (*id, name.as_str()));
-    lifecycle::check_acting(who.user.id, assignee).map_err(DbError::Forbidden)
+    lifecycle::check_acting(who.user.id, assignee).map_err(ServiceError::Forbidden)
 }
 
 /// The acting rule for work ADMIN may step in on (the floor, the task list, the BOM).
-pub(crate) fn check_acting_unless_admin(who: &Authed, locked: &LockedOrder) -> Result<(), DbError> {
+pub(crate) fn check_acting_unless_admin(
+    who: &Authed,
+    locked: &LockedOrder,
+) -> Result<(), ServiceError> {
     if who.user.role == Role::Admin {
         Ok(())
     } else {
@@ -75,12 +79,12 @@ pub(crate) fn check_acting_unless_admin(who: &Authed, locked: &LockedOrder) -> R
 pub(crate) async fn moved_on(
     client: &impl GenericClient,
     locked: &LockedOrder,
-) -> Result<DbError, DbError> {
+) -> Result<ServiceError, ServiceError> {
     let (build, status) = db_orders::current_status(client, locked.id)
         .await?
         .unwrap_or((locked.build_number.clone(), locked.status));
     let by = db_orders::latest_status_change(client, locked.id).await?;
-    Ok(DbError::Conflict(match by {
+    Ok(ServiceError::Conflict(match by {
         Some((name, at)) => format!(
             "Build {build} is now {status} (changed by {name} at {}); your change was not saved",
             at.format("%H:%M")
@@ -96,7 +100,7 @@ pub(crate) async fn lock_in_status(
     who: &Authed,
     order_id: Uuid,
     status: OrderStatus,
-) -> Result<LockedOrder, DbError> {
+) -> Result<LockedOrder, ServiceError> {
     let locked = lock_order(tx, order_id).await?;
     if locked.status != status {
         return Err(moved_on(tx, &locked).await?);

@@ -2,34 +2,39 @@
 
 use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate};
-use crate::db::{DbError, begin_as, instructions};
+use crate::db::{begin_as, instructions};
 use crate::domain::Role;
 use crate::domain::instructions::{
     DraftError, InstructionCatalog, InstructionDraft, ToolDraft, validate_instruction,
     validate_tool,
 };
+use crate::error::ServiceError;
 use crate::msg::{Reply, Request};
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     let catalog = match req {
         Request::WorkInstructions { token } => read(ctx, &token).await?,
         Request::SaveWorkInstruction { token, instruction } => {
             save_instruction(ctx, &token, &instruction).await?
         }
         Request::SaveTool { token, tool } => save_tool(ctx, &token, &tool).await?,
-        _ => return Err(DbError::Invalid("not a work instruction request".into())),
+        _ => {
+            return Err(ServiceError::Invalid(
+                "not a work instruction request".into(),
+            ));
+        }
     };
     Ok(Reply::WorkInstructions(Box::new(catalog)))
 }
 
 /// The binding role check for edits.
-fn require_admin(who: &Authed) -> Result<(), DbError> {
+fn require_admin(who: &Authed) -> Result<(), ServiceError> {
     require_role(who, &[Role::Admin], "change work instructions or tools")
 }
 
 /// The first broken rule as the refusal; the screen checks the same rules before sending.
-fn refusal(errors: Vec<DraftError>) -> DbError {
-    DbError::Invalid(
+fn refusal(errors: Vec<DraftError>) -> ServiceError {
+    ServiceError::Invalid(
         errors
             .into_iter()
             .next()
@@ -38,7 +43,7 @@ fn refusal(errors: Vec<DraftError>) -> DbError {
 }
 
 /// The whole catalog (any logged-in user).
-pub async fn read(ctx: &ServiceCtx, token: &str) -> Result<InstructionCatalog, DbError> {
+pub async fn read(ctx: &ServiceCtx, token: &str) -> Result<InstructionCatalog, ServiceError> {
     authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     instructions::catalog(&client).await
@@ -50,7 +55,7 @@ pub async fn save_instruction(
     ctx: &ServiceCtx,
     token: &str,
     draft: &InstructionDraft,
-) -> Result<InstructionCatalog, DbError> {
+) -> Result<InstructionCatalog, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     let draft = validate_instruction(draft).map_err(refusal)?;
@@ -68,7 +73,7 @@ pub async fn save_tool(
     ctx: &ServiceCtx,
     token: &str,
     draft: &ToolDraft,
-) -> Result<InstructionCatalog, DbError> {
+) -> Result<InstructionCatalog, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     let draft = validate_tool(draft).map_err(refusal)?;

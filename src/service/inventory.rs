@@ -3,13 +3,14 @@
 
 use super::guard::refuse;
 use super::{ServiceCtx, authenticate};
-use crate::db::{DbError, inventory};
+use crate::db::inventory;
 use crate::domain::Role;
 use crate::domain::catalog::MAX_ID_LEN;
 use crate::domain::inventory::{BuildUse, Inventory};
+use crate::error::ServiceError;
 use crate::msg::{Reply, Request};
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     match req {
         Request::Inventory { token } => load(ctx, &token)
             .await
@@ -17,14 +18,14 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         Request::WhereUsed { token, item_id } => build_uses(ctx, &token, &item_id)
             .await
             .map(Reply::WhereUsed),
-        other => Err(DbError::Query(format!(
+        other => Err(ServiceError::Query(format!(
             "not an inventory request: {other:?}"
         ))),
     }
 }
 
 /// The whole catalog.
-pub async fn load(ctx: &ServiceCtx, token: &str) -> Result<Inventory, DbError> {
+pub async fn load(ctx: &ServiceCtx, token: &str) -> Result<Inventory, ServiceError> {
     authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     inventory::load(&client).await
@@ -35,17 +36,19 @@ pub async fn build_uses(
     ctx: &ServiceCtx,
     token: &str,
     item_id: &str,
-) -> Result<Vec<BuildUse>, DbError> {
+) -> Result<Vec<BuildUse>, ServiceError> {
     let who = authenticate(ctx, token).await?;
     if who.user.role == Role::ServiceDepartment {
         return Err(refuse(&who, "view production builds"));
     }
     let item_id = item_id.trim();
     if item_id.is_empty() {
-        return Err(DbError::Invalid("Choose a part or assembly first".into()));
+        return Err(ServiceError::Invalid(
+            "Choose a part or assembly first".into(),
+        ));
     }
     if item_id.chars().count() > MAX_ID_LEN {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "An item id has at most {MAX_ID_LEN} characters"
         )));
     }

@@ -26,10 +26,11 @@ pub mod tasks;
 pub mod testing;
 pub mod users;
 
+use crate::db::sessions;
 use crate::db::{Actor, Pool};
-use crate::db::{DbError, sessions};
 use crate::domain::user::UserSummary;
-use crate::msg::{DbReply, DbRequest, Reply, Request};
+use crate::error::ServiceError;
+use crate::msg::{Reply, Request, ServiceReply, ServiceRequest};
 use uuid::Uuid;
 
 /// Login lockout and session lifetime (docs/lifecycle.md §10, docs/security.md).
@@ -125,20 +126,20 @@ pub const SESSION_EXPIRED: &str = "Your session expired; please log in again";
 ///
 /// Expired sessions are deleted on sight; a deactivated user's sessions are already gone, but the
 /// active flag is checked again so a race with deactivation cannot slip through.
-pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbError> {
+pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, ServiceError> {
     let hash = crate::auth::sha256_hex(token.as_bytes());
     let mut client = ctx.pool.get().await?;
     let Some(rec) = sessions::find_by_token_hash(&client, &hash).await? else {
-        return Err(DbError::SessionEnded(SESSION_ENDED.into()));
+        return Err(ServiceError::SessionEnded(SESSION_ENDED.into()));
     };
     if rec.expired {
         let tx = crate::db::begin_as(&mut client, &ctx.actor(token)).await?;
         sessions::close(&tx, token).await?;
         tx.commit().await?;
-        return Err(DbError::SessionEnded(SESSION_EXPIRED.into()));
+        return Err(ServiceError::SessionEnded(SESSION_EXPIRED.into()));
     }
     if !rec.user.is_active {
-        return Err(DbError::SessionEnded(SESSION_ENDED.into()));
+        return Err(ServiceError::SessionEnded(SESSION_ENDED.into()));
     }
     Ok(Authed {
         token: token.to_string(),
@@ -150,43 +151,43 @@ pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbErr
 }
 
 /// Hashes off the async threads: argon2 takes tens of milliseconds of CPU.
-pub(crate) async fn hash_blocking(password: String) -> Result<String, DbError> {
+pub(crate) async fn hash_blocking(password: String) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
         .await
-        .map_err(|e| DbError::Query(format!("password hashing task failed: {e}")))?
-        .map_err(|e| DbError::Query(e.to_string()))
+        .map_err(|e| ServiceError::Query(format!("password hashing task failed: {e}")))?
+        .map_err(|e| ServiceError::Query(e.to_string()))
 }
 
 /// Verifies off the async threads; `None` for the hash spends the same time and fails.
 pub(crate) async fn verify_blocking(
     password: String,
     hash: Option<String>,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => crate::auth::verify_password(&password, &h),
         None => crate::auth::verify_dummy(&password),
     })
     .await
-    .map_err(|e| DbError::Query(format!("password verification task failed: {e}")))
+    .map_err(|e| ServiceError::Query(format!("password verification task failed: {e}")))
 }
 
 /// Runs one request and wraps its outcome for the screen that sent it.
 #[tracing::instrument(skip_all, fields(req = req.id.0))]
-pub async fn dispatch(ctx: &ServiceCtx, req: DbRequest) -> DbReply {
+pub async fn dispatch(ctx: &ServiceCtx, req: ServiceRequest) -> ServiceReply {
     // The Debug of `Request` leaves out passwords and tokens.
     tracing::debug!(kind = ?req.kind, "request");
     let result = run(ctx, req.kind).await;
     match &result {
         Ok(_) => {}
-        Err(e @ (DbError::Unavailable(_) | DbError::Query(_))) => {
+        Err(e @ (ServiceError::Unavailable(_) | ServiceError::Query(_))) => {
             tracing::warn!(error = %e, "request failed");
         }
         Err(e) => tracing::info!(error = %e, "request refused"),
     }
-    DbReply { id: req.id, result }
+    ServiceReply { id: req.id, result }
 }
 
-async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
+async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, ServiceError> {
     match kind {
         Request::Login { username, password } => auth::login(ctx, &username, password)
             .await

@@ -4,13 +4,14 @@
 
 use super::Authed;
 use super::guard::moved_on;
+use crate::db::Transaction;
 use crate::db::notifications::{self, NewNotification};
 use crate::db::orders::{self as db_orders, LockedOrder, NewHistory};
-use crate::db::{DbError, Transaction};
 use crate::domain::Role;
 use crate::domain::lifecycle::{self, QcGate, Transition};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::OrderStatus;
+use crate::error::ServiceError;
 use uuid::Uuid;
 
 /// Moves the locked build along `t` and records it as `action` with `notes` (the assignee note of
@@ -24,7 +25,7 @@ pub(crate) async fn move_status(
     action: &str,
     reason: Option<&str>,
     mut notes: Vec<String>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     // docs/lifecycle.md §4.3: the assignee stays only if their role fits the new status.
     let (assignee, cleared) = match &locked.assignee {
         Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),
@@ -63,9 +64,9 @@ pub(crate) async fn qc_transition(
     locked: &LockedOrder,
     gate: QcGate,
     reason: Option<&str>,
-) -> Result<OrderStatus, DbError> {
+) -> Result<OrderStatus, ServiceError> {
     let t = lifecycle::for_qc_gate(gate)
-        .ok_or_else(|| DbError::Query(format!("no transition for {gate:?}")))?;
+        .ok_or_else(|| ServiceError::Query(format!("no transition for {gate:?}")))?;
     if locked.status != t.from {
         return Err(moved_on(tx, locked).await?);
     }
@@ -89,7 +90,7 @@ async fn on_enter_status(
     t: &Transition,
     user_id: Uuid,
     reason: Option<&str>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     match t.to {
         OrderStatus::ReadyForProduction => {
             super::tasks::on_enter_production(tx, order, t.from, user_id, reason).await
@@ -107,7 +108,7 @@ pub(crate) async fn notify_qc_failure(
     order: &LockedOrder,
     gate: QcGate,
     reason: &str,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let (title, what, back) = match gate {
         QcGate::FinalQcFail => (
             "Final QC failed",

@@ -6,7 +6,7 @@ use super::guard::{lock_in_status, order_not_found, require_floor_worker, requir
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::packaging::{self as db_packaging, ItemRow};
-use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
+use crate::db::{GenericClient, Transaction, begin_as, templates};
 use crate::domain::bom::canonical_id;
 use crate::domain::floor::{
     BomTotals, MOUNTED_NOTE, PACKAGING_FORM, PackagingLine, PackagingRule, PackagingView,
@@ -14,10 +14,11 @@ use crate::domain::floor::{
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{QcItemDef, applicable};
+use crate::error::ServiceError;
 use uuid::Uuid;
 
-fn not_imported() -> DbError {
-    DbError::Invalid(format!(
+fn not_imported() -> ServiceError {
+    ServiceError::Invalid(format!(
         "The \"{PACKAGING_FORM}\" checklist is not imported; ask an administrator"
     ))
 }
@@ -30,7 +31,7 @@ struct RuleDef {
     rule: PackagingRule,
 }
 
-async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>), DbError> {
+async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>), ServiceError> {
     let template = templates::active_template(client, PACKAGING_FORM)
         .await?
         .ok_or_else(not_imported)?;
@@ -54,14 +55,14 @@ pub(crate) async fn on_enter_testing_complete(
     tx: &Transaction<'_>,
     order: &LockedOrder,
     user_id: Uuid,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let rec = db_orders::load(tx, order.id)
         .await?
         .ok_or_else(order_not_found)?;
     let (template_id, defs) = rule_defs(tx).await?;
     let items = crate::db::qc::items(tx, template_id).await?;
     let lines = applicable(&items, &rec.build, rec.header.order_language).map_err(|m| {
-        DbError::Invalid(format!(
+        ServiceError::Invalid(format!(
             "The \"{PACKAGING_FORM}\" checklist cannot be used: {m}"
         ))
     })?;
@@ -97,14 +98,14 @@ pub(crate) async fn on_enter_testing_complete(
 }
 
 /// The checklist as the screen shows it, items in template order.
-async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingView, DbError> {
+async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingView, ServiceError> {
     let rec = db_orders::load(client, order_id)
         .await?
         .ok_or_else(order_not_found)?;
     let checklist = db_packaging::current(client, order_id)
         .await?
         .ok_or_else(|| {
-            DbError::Invalid(format!(
+            ServiceError::Invalid(format!(
                 "Build {} has no packaging checklist yet; it is generated on entering TESTING_COMPLETE",
                 rec.build.build_number
             ))
@@ -112,7 +113,7 @@ async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingVi
     // A template that is gone still leaves the stored items readable; they just lose their text.
     let defs = match rule_defs(client).await {
         Ok((_, defs)) => defs,
-        Err(DbError::Invalid(_)) => Vec::new(),
+        Err(ServiceError::Invalid(_)) => Vec::new(),
         Err(e) => return Err(e),
     };
     let position = |row: &ItemRow| {
@@ -154,7 +155,7 @@ pub async fn packaging(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<PackagingView, DbError> {
+) -> Result<PackagingView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -167,8 +168,8 @@ async fn lock_item(
     tx: &Transaction<'_>,
     who: &Authed,
     item_id: Uuid,
-) -> Result<(LockedOrder, ItemRow), DbError> {
-    let not_found = || DbError::NotFound("Packaging item".into());
+) -> Result<(LockedOrder, ItemRow), ServiceError> {
+    let not_found = || ServiceError::NotFound("Packaging item".into());
     let (_, order_id) = db_packaging::item(tx, item_id)
         .await?
         .ok_or_else(not_found)?;
@@ -179,7 +180,7 @@ async fn lock_item(
         .ok_or_else(not_found)?;
     let current = db_packaging::current(tx, order_id).await?;
     if current.map(|c| c.id) != Some(row.checklist_id) {
-        return Err(DbError::Invalid(
+        return Err(ServiceError::Invalid(
             "This item belongs to an earlier packaging checklist; reload the checklist".into(),
         ));
     }
@@ -200,10 +201,10 @@ impl ItemChange {
         self,
         row: &ItemRow,
         mounted_allowed: bool,
-    ) -> Result<(i32, bool, Option<String>), DbError> {
+    ) -> Result<(i32, bool, Option<String>), ServiceError> {
         match self {
             ItemChange::Packed(packed) if !(0..=row.required).contains(&packed) => {
-                Err(DbError::Invalid(format!(
+                Err(ServiceError::Invalid(format!(
                     "Packed quantity must be between 0 and {} for {}",
                     row.required, row.item_id
                 )))
@@ -211,7 +212,7 @@ impl ItemChange {
             ItemChange::Packed(packed) => {
                 Ok((packed, item_complete(packed, row.required, false), None))
             }
-            ItemChange::Mounted(_) if !mounted_allowed => Err(DbError::Invalid(format!(
+            ItemChange::Mounted(_) if !mounted_allowed => Err(ServiceError::Invalid(format!(
                 "{} is packed, not mounted; enter the packed quantity",
                 row.item_id
             ))),
@@ -229,7 +230,7 @@ async fn change_item(
     token: &str,
     item_id: Uuid,
     change: ItemChange,
-) -> Result<PackagingView, DbError> {
+) -> Result<PackagingView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "fill in packaging checklists")?;
     let mut client = ctx.pool.get().await?;
@@ -253,7 +254,7 @@ pub async fn set_packed(
     token: &str,
     item_id: Uuid,
     packed: i32,
-) -> Result<PackagingView, DbError> {
+) -> Result<PackagingView, ServiceError> {
     change_item(ctx, token, item_id, ItemChange::Packed(packed)).await
 }
 
@@ -263,6 +264,6 @@ pub async fn set_mounted(
     token: &str,
     item_id: Uuid,
     mounted: bool,
-) -> Result<PackagingView, DbError> {
+) -> Result<PackagingView, ServiceError> {
     change_item(ctx, token, item_id, ItemChange::Mounted(mounted)).await
 }

@@ -12,7 +12,7 @@ use super::moves::qc_transition;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
-use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
+use crate::db::{GenericClient, Transaction, begin_as, templates};
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
 use crate::domain::lifecycle::QcGate;
@@ -21,6 +21,7 @@ use crate::domain::qc::{
     QcResultStatus, QcResultSummary, applicable, judge, may_pass, meaning, progress,
     signature_text, validate_job_id, validate_reason,
 };
+use crate::error::ServiceError;
 use crate::export::qc_certificate;
 use crate::msg::{Reply, Request};
 use std::collections::HashSet;
@@ -31,7 +32,7 @@ pub const CERTIFICATE_FINAL_PASS_ONLY: &str = "A certificate is printed only for
 pub const NOT_ON_FORM: &str = "An answer does not belong to this build's form; reload the form";
 
 /// Handles every QC request (dispatched here from `service::dispatch`).
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     match req {
         Request::QcForm { token, order_id } => form(ctx, &token, order_id)
             .await
@@ -68,7 +69,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => certificate(ctx, &token, result_id, &dir)
             .await
             .map(Reply::Exported),
-        other => Err(DbError::Query(format!("not a QC request: {other:?}"))),
+        other => Err(ServiceError::Query(format!("not a QC request: {other:?}"))),
     }
 }
 
@@ -77,12 +78,12 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 // ------------------------------------------------------------------------------------------------
 
 /// Filling in, saving and signing QC forms is QC_PERSON's alone.
-fn require_inspector(who: &Authed) -> Result<(), DbError> {
+fn require_inspector(who: &Authed) -> Result<(), ServiceError> {
     require_role(who, &[Role::QcPerson], "perform QC checks")
 }
 
-fn result_not_found() -> DbError {
-    DbError::NotFound("QC result".into())
+fn result_not_found() -> ServiceError {
+    ServiceError::NotFound("QC result".into())
 }
 
 fn draft_by(name: &str) -> String {
@@ -93,9 +94,9 @@ fn draft_by(name: &str) -> String {
 fn form_of(
     build_number: &str,
     status: crate::domain::order::OrderStatus,
-) -> Result<(FormType, &'static str), DbError> {
+) -> Result<(FormType, &'static str), ServiceError> {
     db_qc::form_for_status(status).ok_or_else(|| {
-        DbError::Invalid(format!(
+        ServiceError::Invalid(format!(
             "Build {build_number} is {status}; it is not waiting for QC"
         ))
     })
@@ -114,7 +115,7 @@ async fn load_form(
     rec: &OrderRecord,
     form_name: &str,
     draft: Option<&OpenDraft>,
-) -> Result<Form, DbError> {
+) -> Result<Form, ServiceError> {
     let template = match draft {
         Some(d) => db_qc::template_ref(client, d.template_id).await?,
         None => templates::active_template(client, form_name)
@@ -126,13 +127,13 @@ async fn load_form(
             }),
     }
     .ok_or_else(|| {
-        DbError::Invalid(format!(
+        ServiceError::Invalid(format!(
             "The \"{form_name}\" checklist is not imported; ask an administrator"
         ))
     })?;
     let items = db_qc::items(client, template.id).await?;
     let lines = applicable(&items, &rec.build, rec.header.order_language).map_err(|m| {
-        DbError::Invalid(format!("The \"{form_name}\" checklist cannot be used: {m}"))
+        ServiceError::Invalid(format!("The \"{form_name}\" checklist cannot be used: {m}"))
     })?;
     Ok(Form {
         template,
@@ -143,7 +144,7 @@ async fn load_form(
 
 /// Every answer must be for a line of the form, at most once, and storable as it is (judge Invalid is
 /// refused with the item's code).
-fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), DbError> {
+fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), ServiceError> {
     let mut seen = HashSet::new();
     for a in answers {
         let line = form.lines.iter().find(|l| {
@@ -151,28 +152,30 @@ fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), DbError> {
                 && form.items.get(l.item).is_some_and(|i| i.id == a.item_id)
         });
         let Some(item) = line.and_then(|l| form.items.get(l.item)) else {
-            return Err(DbError::Invalid(NOT_ON_FORM.into()));
+            return Err(ServiceError::Invalid(NOT_ON_FORM.into()));
         };
         let label = match a.basin_index {
             Some(b) => format!("{} (basin {b})", item.code),
             None => item.code.clone(),
         };
         if !seen.insert((a.item_id, a.basin_index)) {
-            return Err(DbError::Invalid(format!("{label} is answered twice")));
+            return Err(ServiceError::Invalid(format!("{label} is answered twice")));
         }
         if let Judgement::Invalid(why) = judge(item, &a.answer) {
-            return Err(DbError::Invalid(format!("{label}: {why}")));
+            return Err(ServiceError::Invalid(format!("{label}: {why}")));
         }
     }
     Ok(())
 }
 
 /// The job id of a draft: optional while filling in, but never over the limit.
-fn draft_job_id(job_id: &str) -> Result<Option<String>, DbError> {
+fn draft_job_id(job_id: &str) -> Result<Option<String>, ServiceError> {
     if job_id.trim().is_empty() {
         Ok(None)
     } else {
-        validate_job_id(job_id).map(Some).map_err(DbError::Invalid)
+        validate_job_id(job_id)
+            .map(Some)
+            .map_err(ServiceError::Invalid)
     }
 }
 
@@ -183,7 +186,7 @@ async fn lock_for_qc(
     who: &Authed,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<LockedOrder, DbError> {
+) -> Result<LockedOrder, ServiceError> {
     let locked = lock_order(tx, order_id).await?;
     if db_qc::status_for_form(qc_type) != Some(locked.status) {
         return Err(moved_on(tx, &locked).await?);
@@ -202,7 +205,7 @@ fn number_of_basins(rec: &OrderRecord) -> i32 {
 
 /// The form for a build waiting for QC, with the open draft. ADMIN may look (to discard a draft); the
 /// form is then read-only, as it is for an inspector while another's draft is open.
-async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, DbError> {
+async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_role(&who, &[Role::QcPerson, Role::Admin], "perform QC checks")?;
     let client = ctx.pool.get().await?;
@@ -265,7 +268,7 @@ async fn begin_answering(
     qc_type: FormType,
     answers: &[LineAnswer],
     hold: bool,
-) -> Result<Answering, DbError> {
+) -> Result<Answering, ServiceError> {
     let locked = lock_for_qc(tx, who, order_id, qc_type).await?;
     let draft = writable_draft(tx, who, order_id, qc_type).await?;
     let rec = db_orders::load(tx, order_id)
@@ -294,7 +297,7 @@ impl Answering {
         who: &Authed,
         qc_type: FormType,
         job_id: Option<&str>,
-    ) -> Result<Uuid, DbError> {
+    ) -> Result<Uuid, ServiceError> {
         db_qc::insert_draft(
             tx,
             &NewDraft {
@@ -319,7 +322,7 @@ async fn save_draft(
     qc_type: FormType,
     job_id: &str,
     answers: &[LineAnswer],
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_inspector(&who)?;
     let job_id = draft_job_id(job_id)?;
@@ -348,11 +351,11 @@ async fn writable_draft(
     who: &Authed,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<Option<OpenDraft>, DbError> {
+) -> Result<Option<OpenDraft>, ServiceError> {
     let draft = db_qc::open_draft(tx, order_id, qc_type).await?;
     match draft {
         Some(d) if d.performed_by != who.user.id => {
-            Err(DbError::Forbidden(draft_by(&d.performer_name)))
+            Err(ServiceError::Forbidden(draft_by(&d.performer_name)))
         }
         d => Ok(d),
     }
@@ -364,7 +367,7 @@ async fn discard_draft(
     token: &str,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_role(&who, &[Role::Admin], "discard a QC draft")?;
     let mut client = ctx.pool.get().await?;
@@ -373,7 +376,7 @@ async fn discard_draft(
     let draft = db_qc::open_draft(&tx, order_id, qc_type)
         .await?
         .ok_or_else(|| {
-            DbError::Invalid(format!(
+            ServiceError::Invalid(format!(
                 "There is no open {} draft to discard",
                 qc_type.code()
             ))
@@ -388,13 +391,13 @@ async fn discard_draft(
 // Sign and submit
 // ------------------------------------------------------------------------------------------------
 
-fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, DbError> {
+fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, ServiceError> {
     match (qc_type, outcome) {
         (FormType::PreQc, QcOutcome::Pass) => Ok(QcGate::PreQcPass),
         (FormType::PreQc, QcOutcome::Fail) => Ok(QcGate::PreQcFail),
         (FormType::FinalQc, QcOutcome::Pass) => Ok(QcGate::FinalQcPass),
         (FormType::FinalQc, QcOutcome::Fail) => Ok(QcGate::FinalQcFail),
-        (FormType::InProcess, _) => Err(DbError::Invalid(
+        (FormType::InProcess, _) => Err(ServiceError::Invalid(
             "In-process checklists are not signed as QC results".into(),
         )),
     }
@@ -403,7 +406,7 @@ fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, DbError> {
 /// Signs and submits: checks the password (a wrong one counts toward the lockout), then in one
 /// transaction writes the final answers, the signature and the storeTo copies and moves the build.
 /// `submission` is the `Request::SubmitQc` as it came.
-async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary, DbError> {
+async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary, ServiceError> {
     let Request::SubmitQc {
         token,
         order_id,
@@ -415,14 +418,14 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
         password,
     } = submission
     else {
-        return Err(DbError::Query("not a QC submission".into()));
+        return Err(ServiceError::Query("not a QC submission".into()));
     };
     let who = authenticate(ctx, &token).await?;
     require_inspector(&who)?;
     let gate = gate(qc_type, outcome)?;
-    let job_id = validate_job_id(&job_id).map_err(DbError::Invalid)?;
+    let job_id = validate_job_id(&job_id).map_err(ServiceError::Invalid)?;
     let reason = match outcome {
-        QcOutcome::Fail => Some(validate_reason(reason.as_deref()).map_err(DbError::Invalid)?),
+        QcOutcome::Fail => Some(validate_reason(reason.as_deref()).map_err(ServiceError::Invalid)?),
         QcOutcome::Pass => None,
     };
     // A failed attempt must be counted even though nothing else is written, so the password is
@@ -449,7 +452,7 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
     check_answers(&opened.form, &stored)?;
     let p = progress(&opened.form.items, &opened.form.lines, &stored);
     if outcome == QcOutcome::Pass && !may_pass(&p) {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "PASS needs every required item answered and none non-conforming \
              ({} of {} required answered, {} non-conforming)",
             p.answered_required, p.required, p.non_conforming
@@ -492,7 +495,7 @@ async fn copy_store_to(
     order_id: Uuid,
     form: &Form,
     answers: &[LineAnswer],
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     for line in &form.lines {
         let Some(item) = form.items.get(line.item) else {
             continue;
@@ -519,7 +522,7 @@ async fn history(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<Vec<QcResultSummary>, DbError> {
+) -> Result<Vec<QcResultSummary>, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -547,7 +550,7 @@ async fn load_result(
     client: &impl GenericClient,
     who: &Authed,
     result_id: Uuid,
-) -> Result<ResultRow, DbError> {
+) -> Result<ResultRow, ServiceError> {
     require_viewer(who)?;
     db_qc::result(client, result_id)
         .await?
@@ -555,7 +558,11 @@ async fn load_result(
 }
 
 /// One result with every answer, read-only.
-async fn detail(ctx: &ServiceCtx, token: &str, result_id: Uuid) -> Result<QcResultDetail, DbError> {
+async fn detail(
+    ctx: &ServiceCtx,
+    token: &str,
+    result_id: Uuid,
+) -> Result<QcResultDetail, ServiceError> {
     let who = authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     let row = load_result(&client, &who, result_id).await?;
@@ -600,11 +607,11 @@ async fn certificate(
     token: &str,
     result_id: Uuid,
     dir: &str,
-) -> Result<Vec<std::path::PathBuf>, DbError> {
+) -> Result<Vec<std::path::PathBuf>, ServiceError> {
     let result = detail(ctx, token, result_id).await?;
     if result.summary.qc_type != FormType::FinalQc || result.summary.status != QcResultStatus::Pass
     {
-        return Err(DbError::Invalid(CERTIFICATE_FINAL_PASS_ONLY.into()));
+        return Err(ServiceError::Invalid(CERTIFICATE_FINAL_PASS_ONLY.into()));
     }
     let dir = super::files::station_dir(dir)?;
     let paths = super::files::write_rendered(&dir, move |printed_at| {
@@ -671,15 +678,15 @@ mod tests {
         );
         assert_eq!(
             check_answers(&f, &[yes(100, Some(2))]),
-            Err(DbError::Invalid(NOT_ON_FORM.into()))
+            Err(ServiceError::Invalid(NOT_ON_FORM.into()))
         );
         assert_eq!(
             check_answers(&f, &[yes(10, Some(1))]),
-            Err(DbError::Invalid(NOT_ON_FORM.into()))
+            Err(ServiceError::Invalid(NOT_ON_FORM.into()))
         );
         assert_eq!(
             check_answers(&f, &[yes(100, Some(1)), yes(100, Some(1))]),
-            Err(DbError::Invalid(
+            Err(ServiceError::Invalid(
                 "PRE-10 (basin 1) is answered twice".into()
             ))
         );

@@ -2,10 +2,11 @@
 //! user per role with a published password. Idempotent: what exists is left as it is.
 
 use crate::db::instructions::{self, NewStep};
-use crate::db::{Actor, DbError, Transaction, begin_as};
+use crate::db::{Actor, Transaction, begin_as};
 use crate::domain::Role;
 use crate::domain::tasks;
 use crate::domain::user::NewUser;
+use crate::error::ServiceError;
 use crate::service::catalog::{
     self, CatalogImportReport, CatalogSource, ImportError, TemplateImportReport,
 };
@@ -347,8 +348,8 @@ pub async fn seed_demo(pool: &Pool, actor: &Actor) -> Result<SeedReport, ImportE
         .map_err(|e| ImportError::Invalid(vec![format!("demo user {username}: {e}")]))?;
         let hash = tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD))
             .await
-            .map_err(|e| DbError::Query(e.to_string()))?
-            .map_err(|e| DbError::Query(e.to_string()))?;
+            .map_err(|e| ServiceError::Query(e.to_string()))?
+            .map_err(|e| ServiceError::Query(e.to_string()))?;
         hashed.push((new, hash));
     }
     let mut client = pool.get().await?;
@@ -363,7 +364,7 @@ pub async fn seed_demo(pool: &Pool, actor: &Actor) -> Result<SeedReport, ImportE
             users_added.push(new.username.clone());
         }
     }
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await.map_err(ServiceError::from)?;
     Ok(SeedReport {
         catalog,
         templates,
@@ -374,7 +375,7 @@ pub async fn seed_demo(pool: &Pool, actor: &Actor) -> Result<SeedReport, ImportE
 }
 
 /// Tools and work instructions that do not exist yet.
-async fn seed_floor_reference(tx: &Transaction<'_>) -> Result<(usize, usize), DbError> {
+async fn seed_floor_reference(tx: &Transaction<'_>) -> Result<(usize, usize), ServiceError> {
     let mut tools = 0;
     for (name, description, category) in TOOLS {
         if instructions::tool_id_by_name(tx, name).await?.is_none() {

@@ -10,7 +10,7 @@ use super::guard::refuse;
 use super::{ServiceCtx, authenticate};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::service_orders::{self as store, Decision, StoredOrder};
-use crate::db::{DbError, Transaction, inventory};
+use crate::db::{Transaction, inventory};
 use crate::domain::Role;
 use crate::domain::notification::SERVICE_ORDER;
 use crate::domain::service_catalog::ServiceCatalog;
@@ -19,6 +19,7 @@ use crate::domain::service_order::{
     ServiceAccess, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
     access, changed_message, number,
 };
+use crate::error::ServiceError;
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
 
@@ -27,7 +28,7 @@ use ServiceOrderStatus as S;
 /// `NotificationType` of every service-order notification (docs/service-orders.md §8).
 const INFO: &str = "INFO";
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     let view = |v: ServiceOrderView| Reply::ServiceOrder(Box::new(v));
     match req {
         Request::SubmitServiceOrder {
@@ -58,7 +59,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
             let action = Action::Approve {
                 lines,
                 note: rules::clean_text(note.as_deref(), MAX_REASON, "Note")
-                    .map_err(DbError::Invalid)?,
+                    .map_err(ServiceError::Invalid)?,
             };
             decide(ctx, &token, id, action, internal_note.as_deref())
                 .await
@@ -71,7 +72,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
             internal_note,
         } => {
             let action = Action::Reject {
-                reason: rules::check_reason(&reason).map_err(DbError::Invalid)?,
+                reason: rules::check_reason(&reason).map_err(ServiceError::Invalid)?,
             };
             decide(ctx, &token, id, action, internal_note.as_deref())
                 .await
@@ -85,24 +86,24 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
         } => {
             let action = Action::Fulfil {
                 note: rules::clean_text(note.as_deref(), MAX_REASON, "Note")
-                    .map_err(DbError::Invalid)?,
+                    .map_err(ServiceError::Invalid)?,
             };
             decide(ctx, &token, id, action, internal_note.as_deref())
                 .await
                 .map(view)
         }
-        other => Err(DbError::Query(format!(
+        other => Err(ServiceError::Query(format!(
             "not a service order request: {other:?}"
         ))),
     }
 }
 
-fn not_found() -> DbError {
-    DbError::NotFound("Service order".into())
+fn not_found() -> ServiceError {
+    ServiceError::NotFound("Service order".into())
 }
 
 /// The service catalogue (docs/service-orders.md §2), built from the stored catalog.
-pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalog, DbError> {
+pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalog, ServiceError> {
     let client = ctx.pool.get().await?;
     let inventory = inventory::load(&client).await?;
     Ok(ServiceCatalog::from_inventory(&inventory))
@@ -114,17 +115,18 @@ pub async fn submit(
     token: &str,
     lines: &[CartLine],
     notes: Option<&str>,
-) -> Result<ServiceOrderView, DbError> {
+) -> Result<ServiceOrderView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Requester {
         return Err(refuse(&who, "submit service orders"));
     }
     // The cheap rules first, so an empty cart does not load the catalog.
     if lines.is_empty() {
-        return Err(DbError::Invalid("Cart is empty".into()));
+        return Err(ServiceError::Invalid("Cart is empty".into()));
     }
     let catalogue = catalogue(ctx).await?;
-    let submission = rules::check_submission(lines, notes, &catalogue).map_err(DbError::Invalid)?;
+    let submission =
+        rules::check_submission(lines, notes, &catalogue).map_err(ServiceError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = crate::db::begin_as(&mut client, &who.actor(ctx)).await?;
     let id = store::insert(
@@ -165,7 +167,7 @@ pub async fn list(
     token: &str,
     scope: ServiceOrderScope,
     status: Option<ServiceOrderStatus>,
-) -> Result<Vec<ServiceOrderSummary>, DbError> {
+) -> Result<Vec<ServiceOrderSummary>, ServiceError> {
     let who = authenticate(ctx, token).await?;
     let requested_by = match (access(who.user.role), scope) {
         (ServiceAccess::None, _) => return Err(refuse(&who, "view service orders")),
@@ -180,7 +182,11 @@ pub async fn list(
 }
 
 /// One order with its lines, as the reader may see it.
-pub async fn read(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<ServiceOrderView, DbError> {
+pub async fn read(
+    ctx: &ServiceCtx,
+    token: &str,
+    id: Uuid,
+) -> Result<ServiceOrderView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     match access(who.user.role) {
@@ -198,7 +204,7 @@ pub async fn read(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<ServiceOrde
 }
 
 /// The requester deletes their own PENDING order (docs/service-orders.md §5).
-pub async fn withdraw(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<(), DbError> {
+pub async fn withdraw(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<(), ServiceError> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Requester {
         return Err(refuse(&who, "withdraw service orders"));
@@ -211,7 +217,7 @@ pub async fn withdraw(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<(), DbE
         Some((status, _)) => status,
     };
     if status != S::Pending || !store::delete_pending(&tx, id, who.user.id).await? {
-        return Err(DbError::Conflict(changed_message(id, status)));
+        return Err(ServiceError::Conflict(changed_message(id, status)));
     }
     tx.commit().await?;
     tracing::info!(order = %number(id), "service order withdrawn");
@@ -264,13 +270,13 @@ async fn decide(
     id: Uuid,
     action: Action,
     internal_note: Option<&str>,
-) -> Result<ServiceOrderView, DbError> {
+) -> Result<ServiceOrderView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Process {
         return Err(refuse(&who, "process service orders"));
     }
     let internal_note = rules::clean_text(internal_note, MAX_INTERNAL_NOTE, "Internal note")
-        .map_err(DbError::Invalid)?;
+        .map_err(ServiceError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = crate::db::begin_as(&mut client, &who.actor(ctx)).await?;
     let Some((status, requester)) = store::lock(&tx, id).await? else {
@@ -282,7 +288,7 @@ async fn decide(
     let before = view_of(&tx, id, true).await?;
     let changes: Vec<LineChange> = match &action {
         Action::Approve { lines, .. } => {
-            rules::check_approval(&before.lines, lines).map_err(DbError::Invalid)?
+            rules::check_approval(&before.lines, lines).map_err(ServiceError::Invalid)?
         }
         Action::Reject { .. } | Action::Fulfil { .. } => Vec::new(),
     };
@@ -316,7 +322,7 @@ async fn decide(
     .await?;
     if !decided {
         // The row lock makes this unreachable in practice; refuse rather than half-write.
-        return Err(DbError::Conflict(changed_message(id, status)));
+        return Err(ServiceError::Conflict(changed_message(id, status)));
     }
     notify_requester(&tx, requester, id, action.to(), &line).await?;
     let view = view_of(&tx, id, true).await?;
@@ -327,13 +333,13 @@ async fn decide(
 
 /// The refusal for an order not in the status the action starts from: a later status means another
 /// station got there first; fulfilling a PENDING order means it was never approved.
-fn wrong_status(id: Uuid, status: ServiceOrderStatus, action: &Action) -> DbError {
+fn wrong_status(id: Uuid, status: ServiceOrderStatus, action: &Action) -> ServiceError {
     match (action, status) {
-        (Action::Fulfil { .. }, S::Pending) => DbError::Invalid(format!(
+        (Action::Fulfil { .. }, S::Pending) => ServiceError::Invalid(format!(
             "Service order {} is PENDING; only an APPROVED order can be fulfilled",
             number(id)
         )),
-        _ => DbError::Conflict(changed_message(id, status)),
+        _ => ServiceError::Conflict(changed_message(id, status)),
     }
 }
 
@@ -343,7 +349,7 @@ async fn notify_requester(
     id: Uuid,
     status: ServiceOrderStatus,
     line: &str,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let title = format!("Service order {status}");
     let message = format!("{}: {line}", number(id));
     let related = id.to_string();
@@ -367,7 +373,7 @@ async fn view_of(
     client: &impl crate::db::GenericClient,
     id: Uuid,
     internal: bool,
-) -> Result<ServiceOrderView, DbError> {
+) -> Result<ServiceOrderView, ServiceError> {
     let Some(stored) = store::find(client, id).await? else {
         return Err(not_found());
     };

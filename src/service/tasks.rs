@@ -7,9 +7,10 @@ use super::guard::{
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::tasks::{self as db_tasks, NewTask};
-use crate::db::{DbError, GenericClient, Transaction, begin_as};
+use crate::db::{GenericClient, Transaction, begin_as};
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
+use crate::error::ServiceError;
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (docs/assembly-floor.md §2.1); a
@@ -21,13 +22,13 @@ pub(crate) async fn on_enter_production(
     from: OrderStatus,
     _user_id: Uuid,
     reason: Option<&str>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     if !db_tasks::any_list(tx, order.id).await? {
         generate(tx, order).await?;
     }
     if from == OrderStatus::ReadyForFinalQc {
         let Some((list_id, _, _)) = db_tasks::active_list(tx, order.id).await? else {
-            return Err(DbError::Invalid(format!(
+            return Err(ServiceError::Invalid(format!(
                 "Build {} has no active task list for the rework task",
                 order.build_number
             )));
@@ -39,11 +40,11 @@ pub(crate) async fn on_enter_production(
 }
 
 /// Writes the build's task list from the active Production Checklist, its configuration and current BOM.
-async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbError> {
+async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), ServiceError> {
     let template = crate::db::templates::active_template(tx, PRODUCTION_TEMPLATE)
         .await?
         .ok_or_else(|| {
-            DbError::Invalid(format!(
+            ServiceError::Invalid(format!(
                 "The task list cannot be generated: no active \"{PRODUCTION_TEMPLATE}\" template; import the checklists first"
             ))
         })?;
@@ -60,7 +61,7 @@ async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbErr
         order.language,
         bom.as_ref(),
     )
-    .map_err(|e| DbError::Invalid(format!("The task list cannot be generated: {e}")))?;
+    .map_err(|e| ServiceError::Invalid(format!("The task list cannot be generated: {e}")))?;
     let mut titles: Vec<&str> = planned.iter().filter_map(|t| t.instruction).collect();
     titles.sort_unstable();
     titles.dedup();
@@ -93,8 +94,8 @@ async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), DbErr
     Ok(())
 }
 
-fn task_not_found() -> DbError {
-    DbError::NotFound("Task".into())
+fn task_not_found() -> ServiceError {
+    ServiceError::NotFound("Task".into())
 }
 
 /// Why the build's tasks cannot change now, if they cannot.
@@ -102,7 +103,7 @@ async fn lock_reason(
     client: &impl GenericClient,
     order_id: Uuid,
     status: OrderStatus,
-) -> Result<Option<String>, DbError> {
+) -> Result<Option<String>, ServiceError> {
     if status != OrderStatus::ReadyForProduction {
         return Ok(Some(format!(
             "Tasks can be changed only while the build is READY_FOR_PRODUCTION; it is {status}"
@@ -122,7 +123,7 @@ pub async fn task_list(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<TaskListView, DbError> {
+) -> Result<TaskListView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -132,7 +133,7 @@ pub async fn task_list(
         .ok_or_else(order_not_found)?;
     let (list_id, assembly_type, generated_at) = db_tasks::active_list(&client, order_id)
         .await?
-        .ok_or_else(|| DbError::NotFound("Task list".into()))?;
+        .ok_or_else(|| ServiceError::NotFound("Task list".into()))?;
     let tasks = db_tasks::tasks(&client, list_id).await?;
     let locked = lock_reason(&client, order_id, status).await?;
     Ok(TaskListView {
@@ -152,14 +153,14 @@ async fn guard(
     tx: &Transaction<'_>,
     who: &Authed,
     task_id: Uuid,
-) -> Result<(LockedOrder, TaskView), DbError> {
+) -> Result<(LockedOrder, TaskView), ServiceError> {
     let order_id = db_tasks::order_of_task(tx, task_id)
         .await?
         .ok_or_else(task_not_found)?;
     let locked = lock_order(tx, order_id).await?;
     check_acting_unless_admin(who, &locked)?;
     if let Some(reason) = lock_reason(tx, order_id, locked.status).await? {
-        return Err(DbError::Invalid(reason));
+        return Err(ServiceError::Invalid(reason));
     }
     let task = load_task(tx, order_id, task_id).await?;
     Ok((locked, task))
@@ -169,7 +170,7 @@ async fn load_task(
     client: &impl GenericClient,
     order_id: Uuid,
     task_id: Uuid,
-) -> Result<TaskView, DbError> {
+) -> Result<TaskView, ServiceError> {
     let (list_id, _, _) = db_tasks::active_list(client, order_id)
         .await?
         .ok_or_else(task_not_found)?;
@@ -181,12 +182,12 @@ async fn load_task(
 }
 
 /// What another station did to a task first.
-fn already(task: &TaskView, what: &str) -> DbError {
+fn already(task: &TaskView, what: &str) -> ServiceError {
     let by = match (&task.completed_by, task.completed_at) {
         (Some((_, name)), Some(at)) => format!(" by {name} at {}", at.format("%H:%M")),
         _ => String::new(),
     };
-    DbError::Conflict(format!(
+    ServiceError::Conflict(format!(
         "Task {} was already {what}{by}; your change was not saved",
         task.sequence
     ))
@@ -207,7 +208,7 @@ pub async fn complete_task(
     token: &str,
     task_id: Uuid,
     completion: TaskCompletion,
-) -> Result<TaskView, DbError> {
+) -> Result<TaskView, ServiceError> {
     let who = floor_worker(ctx, token).await?;
     change_task(ctx, &who, task_id, TaskChange::Complete(completion)).await
 }
@@ -217,7 +218,7 @@ pub async fn reopen_task(
     ctx: &ServiceCtx,
     token: &str,
     task_id: Uuid,
-) -> Result<TaskView, DbError> {
+) -> Result<TaskView, ServiceError> {
     let who = floor_worker(ctx, token).await?;
     change_task(ctx, &who, task_id, TaskChange::Reopen).await
 }
@@ -228,14 +229,14 @@ pub async fn add_note(
     token: &str,
     task_id: Uuid,
     note: &str,
-) -> Result<TaskView, DbError> {
+) -> Result<TaskView, ServiceError> {
     let who = floor_worker(ctx, token).await?;
-    let note = tasks::validate_note(note).map_err(DbError::Invalid)?;
+    let note = tasks::validate_note(note).map_err(ServiceError::Invalid)?;
     change_task(ctx, &who, task_id, TaskChange::Note(note)).await
 }
 
 /// The session's user, who must be one who works assembly tasks.
-async fn floor_worker(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbError> {
+async fn floor_worker(ctx: &ServiceCtx, token: &str) -> Result<Authed, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "work assembly tasks")?;
     Ok(who)
@@ -247,14 +248,14 @@ async fn change_task(
     who: &Authed,
     task_id: Uuid,
     change: TaskChange,
-) -> Result<TaskView, DbError> {
+) -> Result<TaskView, ServiceError> {
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (locked, task) = guard(&tx, who, task_id).await?;
     let logged = match change {
         TaskChange::Complete(completion) => {
             let notes = tasks::completion_notes(task.check_type, &task.options, &completion)
-                .map_err(DbError::Invalid)?;
+                .map_err(ServiceError::Invalid)?;
             if !db_tasks::complete(&tx, task_id, who.user.id, notes.as_deref()).await? {
                 let now = load_task(&tx, locked.id, task_id).await?;
                 return Err(already(&now, "completed"));
@@ -263,7 +264,7 @@ async fn change_task(
         }
         TaskChange::Reopen => {
             if !db_tasks::reopen(&tx, task_id).await? {
-                return Err(DbError::Conflict(format!(
+                return Err(ServiceError::Conflict(format!(
                     "Task {} is already open; nothing was changed",
                     task.sequence
                 )));

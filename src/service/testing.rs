@@ -8,13 +8,14 @@ use super::guard::{lock_in_status, order_not_found, require_floor_worker, requir
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::testing::{self as db_testing, StoredResult};
-use crate::db::{DbError, GenericClient, Transaction, begin_as, templates};
+use crate::db::{GenericClient, Transaction, begin_as, templates};
 use crate::domain::floor::{
     TESTING_FORM, TestItem, TestingFormView, TestingStatus, TestingSubmitted, answer_of,
     measurements_text, overall, parse_test_name, result_of, test_name,
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
+use crate::error::ServiceError;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -40,18 +41,18 @@ impl Form {
     }
 }
 
-async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<Form, DbError> {
+async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<Form, ServiceError> {
     let template = templates::active_template(client, TESTING_FORM)
         .await?
         .ok_or_else(|| {
-            DbError::Invalid(format!(
+            ServiceError::Invalid(format!(
                 "The \"{TESTING_FORM}\" checklist is not imported; ask an administrator"
             ))
         })?;
     let items = db_testing::items(client, template.id).await?;
     let defs: Vec<QcItemDef> = items.iter().map(|i| i.def.clone()).collect();
     let lines = applicable(&defs, &rec.build, rec.header.order_language).map_err(|m| {
-        DbError::Invalid(format!(
+        ServiceError::Invalid(format!(
             "The \"{TESTING_FORM}\" checklist cannot be used: {m}"
         ))
     })?;
@@ -59,7 +60,7 @@ async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<For
 }
 
 /// Every answer must be for a line of the form, at most once, and storable as it is.
-fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), DbError> {
+fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), ServiceError> {
     let mut seen = HashSet::new();
     for a in answers {
         let item = form
@@ -68,13 +69,13 @@ fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), DbError> {
             .filter(|l| l.basin_index == a.basin_index)
             .filter_map(|l| form.item(l))
             .find(|i| i.id == a.item_id)
-            .ok_or_else(|| DbError::Invalid(NOT_ON_FORM.into()))?;
+            .ok_or_else(|| ServiceError::Invalid(NOT_ON_FORM.into()))?;
         let label = Form::label(item, a.basin_index);
         if !seen.insert((a.item_id, a.basin_index)) {
-            return Err(DbError::Invalid(format!("{label} is answered twice")));
+            return Err(ServiceError::Invalid(format!("{label} is answered twice")));
         }
         if let Judgement::Invalid(why) = judge(item, &a.answer) {
-            return Err(DbError::Invalid(format!("{label}: {why}")));
+            return Err(ServiceError::Invalid(format!("{label}: {why}")));
         }
     }
     Ok(())
@@ -142,7 +143,7 @@ pub async fn testing_form(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<TestingFormView, DbError> {
+) -> Result<TestingFormView, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -150,7 +151,7 @@ pub async fn testing_form(
         .await?
         .ok_or_else(order_not_found)?;
     if rec.status != OrderStatus::ReadyForProduction {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "Build {} is {}; testing is done in READY_FOR_PRODUCTION",
             rec.build.build_number, rec.status
         )));
@@ -187,11 +188,11 @@ async fn lock_for_testing(
     tx: &Transaction<'_>,
     who: &Authed,
     order_id: Uuid,
-) -> Result<LockedOrder, DbError> {
+) -> Result<LockedOrder, ServiceError> {
     let locked = lock_in_status(tx, who, order_id, OrderStatus::ReadyForProduction).await?;
     let open = db_orders::open_task_count(tx, order_id).await?;
     if open > 0 {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "{open} task(s) still open; testing opens when every task is complete"
         )));
     }
@@ -205,7 +206,7 @@ async fn write_draft(
     who: &Authed,
     order_id: Uuid,
     answers: &[LineAnswer],
-) -> Result<(Uuid, Vec<StoredResult>, Vec<String>), DbError> {
+) -> Result<(Uuid, Vec<StoredResult>, Vec<String>), ServiceError> {
     lock_for_testing(tx, who, order_id).await?;
     let rec = db_orders::load(tx, order_id)
         .await?
@@ -234,7 +235,7 @@ pub async fn save_testing_draft(
     token: &str,
     order_id: Uuid,
     answers: Vec<LineAnswer>,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "fill in testing forms")?;
     let mut client = ctx.pool.get().await?;
@@ -250,14 +251,14 @@ pub async fn submit_testing(
     token: &str,
     order_id: Uuid,
     answers: Vec<LineAnswer>,
-) -> Result<TestingSubmitted, DbError> {
+) -> Result<TestingSubmitted, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "submit testing forms")?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (form_id, results, missing) = write_draft(&tx, &who, order_id, &answers).await?;
     if !missing.is_empty() {
-        return Err(DbError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "{} required item(s) not answered: {}",
             missing.len(),
             missing.join(", ")

@@ -6,9 +6,10 @@
 
 use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate, hash_blocking};
-use crate::db::{Actor, DbError, Pool, begin_as, users};
+use crate::db::{Actor, Pool, begin_as, users};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary, normalize_username, validate_password};
+use crate::error::ServiceError;
 use uuid::Uuid;
 
 pub const CANNOT_DEACTIVATE_SELF: &str = "You cannot deactivate your own account";
@@ -16,26 +17,26 @@ pub const CANNOT_CHANGE_OWN_ROLE: &str = "You cannot change your own role";
 pub const RESET_OWN_PASSWORD: &str = "Use Change password for your own account";
 
 /// The binding role check for user administration.
-fn require_admin(who: &Authed) -> Result<(), DbError> {
+fn require_admin(who: &Authed) -> Result<(), ServiceError> {
     require_role(who, &[Role::Admin], "manage users")
 }
 
-async fn admin(ctx: &ServiceCtx, token: &str) -> Result<Authed, DbError> {
+async fn admin(ctx: &ServiceCtx, token: &str) -> Result<Authed, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     Ok(who)
 }
 
-fn not_found(id: Uuid) -> DbError {
-    DbError::NotFound(format!("User {id}"))
+fn not_found(id: Uuid) -> ServiceError {
+    ServiceError::NotFound(format!("User {id}"))
 }
 
-fn taken(username: &str) -> DbError {
-    DbError::Invalid(format!("Username {username} is already taken"))
+fn taken(username: &str) -> ServiceError {
+    ServiceError::Invalid(format!("Username {username} is already taken"))
 }
 
 /// Every user, ordered by username (ADMIN).
-pub async fn list(ctx: &ServiceCtx, token: &str) -> Result<Vec<UserSummary>, DbError> {
+pub async fn list(ctx: &ServiceCtx, token: &str) -> Result<Vec<UserSummary>, ServiceError> {
     admin(ctx, token).await?;
     let client = ctx.pool.get().await?;
     users::list(&client).await
@@ -44,7 +45,11 @@ pub async fn list(ctx: &ServiceCtx, token: &str) -> Result<Vec<UserSummary>, DbE
 /// Creates a user from the admin screen (ADMIN). The admin chose the password, so the user must
 /// change it at first login.
 #[tracing::instrument(skip_all, fields(username = %new.username))]
-pub async fn create(ctx: &ServiceCtx, token: &str, new: NewUser) -> Result<UserSummary, DbError> {
+pub async fn create(
+    ctx: &ServiceCtx,
+    token: &str,
+    new: NewUser,
+) -> Result<UserSummary, ServiceError> {
     let who = admin(ctx, token).await?;
     let new = NewUser {
         must_change_password: true,
@@ -62,10 +67,10 @@ pub async fn change_role(
     token: &str,
     user_id: Uuid,
     role: Role,
-) -> Result<UserSummary, DbError> {
+) -> Result<UserSummary, ServiceError> {
     let who = admin(ctx, token).await?;
     if user_id == who.user.id {
-        return Err(DbError::Forbidden(CANNOT_CHANGE_OWN_ROLE.into()));
+        return Err(ServiceError::Forbidden(CANNOT_CHANGE_OWN_ROLE.into()));
     }
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
@@ -84,10 +89,10 @@ pub async fn change_active(
     token: &str,
     user_id: Uuid,
     active: bool,
-) -> Result<UserSummary, DbError> {
+) -> Result<UserSummary, ServiceError> {
     let who = admin(ctx, token).await?;
     if user_id == who.user.id && !active {
-        return Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()));
+        return Err(ServiceError::Forbidden(CANNOT_DEACTIVATE_SELF.into()));
     }
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
@@ -106,13 +111,13 @@ pub async fn reset_password(
     token: &str,
     user_id: Uuid,
     temp_password: String,
-) -> Result<UserSummary, DbError> {
+) -> Result<UserSummary, ServiceError> {
     let who = admin(ctx, token).await?;
     if user_id == who.user.id {
         // Resetting would end the admin's own session; the own-password path checks the current one.
-        return Err(DbError::Invalid(RESET_OWN_PASSWORD.into()));
+        return Err(ServiceError::Invalid(RESET_OWN_PASSWORD.into()));
     }
-    validate_password(&temp_password).map_err(DbError::Invalid)?;
+    validate_password(&temp_password).map_err(ServiceError::Invalid)?;
     {
         let client = ctx.pool.get().await?;
         users::find_by_id(&client, user_id)
@@ -126,8 +131,12 @@ pub async fn reset_password(
 }
 
 /// Validates, hashes and inserts `new` as `actor`.
-async fn insert_user(pool: &Pool, actor: &Actor, new: NewUser) -> Result<UserSummary, DbError> {
-    let new = new.validated().map_err(DbError::Invalid)?;
+async fn insert_user(
+    pool: &Pool,
+    actor: &Actor,
+    new: NewUser,
+) -> Result<UserSummary, ServiceError> {
+    let new = new.validated().map_err(ServiceError::Invalid)?;
     {
         // Cheap pre-check that spares a hash; the insert's ON CONFLICT stays the real guard.
         let client = pool.get().await?;
@@ -155,7 +164,7 @@ async fn store_password(
     user_id: Uuid,
     hash: &str,
     must_change: bool,
-) -> Result<Option<UserSummary>, DbError> {
+) -> Result<Option<UserSummary>, ServiceError> {
     let mut client = pool.get().await?;
     let tx = begin_as(&mut client, actor).await?;
     let saved = users::set_password(&tx, user_id, hash, must_change).await?;
@@ -163,12 +172,12 @@ async fn store_password(
     Ok(saved)
 }
 
-fn unknown_name(username: &str) -> DbError {
-    DbError::NotFound(format!("User {username}"))
+fn unknown_name(username: &str) -> ServiceError {
+    ServiceError::NotFound(format!("User {username}"))
 }
 
 /// Looks up a user by name as typed; an invalid name simply matches nobody.
-pub async fn find_user(pool: &Pool, username: &str) -> Result<Option<UserSummary>, DbError> {
+pub async fn find_user(pool: &Pool, username: &str) -> Result<Option<UserSummary>, ServiceError> {
     let Ok(name) = normalize_username(username) else {
         return Ok(None);
     };
@@ -176,7 +185,7 @@ pub async fn find_user(pool: &Pool, username: &str) -> Result<Option<UserSummary
     users::find_by_username(&client, &name).await
 }
 
-pub async fn count_users(pool: &Pool) -> Result<i64, DbError> {
+pub async fn count_users(pool: &Pool) -> Result<i64, ServiceError> {
     let client = pool.get().await?;
     users::count(&client).await
 }
@@ -198,7 +207,10 @@ pub const ADMIN_EXISTS: &str =
     "An active administrator exists; run this command with --as ADMIN_USERNAME";
 
 /// The actor for `by`, after checking that it may administer users; the ADMIN when there is one.
-async fn cli_admin(ctx: &ServiceCtx, by: CliAdmin<'_>) -> Result<(Actor, Option<Authed>), DbError> {
+async fn cli_admin(
+    ctx: &ServiceCtx,
+    by: CliAdmin<'_>,
+) -> Result<(Actor, Option<Authed>), ServiceError> {
     match by {
         CliAdmin::Session(token) => {
             let who = admin(ctx, token).await?;
@@ -207,7 +219,7 @@ async fn cli_admin(ctx: &ServiceCtx, by: CliAdmin<'_>) -> Result<(Actor, Option<
         CliAdmin::FirstAdmin => {
             let client = ctx.pool.get().await?;
             if users::active_admin_exists(&client).await? {
-                return Err(DbError::Forbidden(ADMIN_EXISTS.into()));
+                return Err(ServiceError::Forbidden(ADMIN_EXISTS.into()));
             }
             Ok((ctx.anonymous(), None))
         }
@@ -219,7 +231,7 @@ pub async fn add_user(
     ctx: &ServiceCtx,
     by: CliAdmin<'_>,
     new: NewUser,
-) -> Result<UserSummary, DbError> {
+) -> Result<UserSummary, ServiceError> {
     let (actor, _) = cli_admin(ctx, by).await?;
     insert_user(&ctx.pool, &actor, new).await
 }
@@ -231,8 +243,8 @@ pub async fn set_password(
     username: &str,
     password: &str,
     must_change: bool,
-) -> Result<(), DbError> {
-    validate_password(password).map_err(DbError::Invalid)?;
+) -> Result<(), ServiceError> {
+    validate_password(password).map_err(ServiceError::Invalid)?;
     let (actor, _) = cli_admin(ctx, by).await?;
     let user = find_user(&ctx.pool, username)
         .await?
@@ -250,13 +262,13 @@ pub async fn set_active(
     by: CliAdmin<'_>,
     username: &str,
     active: bool,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let (actor, who) = cli_admin(ctx, by).await?;
     let user = find_user(&ctx.pool, username)
         .await?
         .ok_or_else(|| unknown_name(username))?;
     if !active && who.is_some_and(|w| w.user.id == user.id) {
-        return Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()));
+        return Err(ServiceError::Forbidden(CANNOT_DEACTIVATE_SELF.into()));
     }
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &actor).await?;

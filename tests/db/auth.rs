@@ -3,11 +3,12 @@
 
 use crate::support::TestDb;
 use cleanstation::auth::sha256_hex;
-use cleanstation::db::{Actor, DbError};
+use cleanstation::db::Actor;
 use cleanstation::domain::Role;
 use cleanstation::domain::session::Session;
 use cleanstation::domain::user::{NewUser, UserSummary};
-use cleanstation::msg::{DbRequest, HeartbeatInfo, Reply, Request, RequestId};
+use cleanstation::error::ServiceError;
+use cleanstation::msg::{HeartbeatInfo, Reply, Request, RequestId, ServiceRequest};
 use cleanstation::service::auth::{
     CURRENT_PASSWORD_INCORRECT, LOGIN_FAILED, PASSWORD_INCORRECT, PASSWORD_UNCHANGED, lock_message,
 };
@@ -59,10 +60,10 @@ pub(crate) async fn session_token(db: &TestDb, user: Uuid) -> String {
 }
 
 /// Sends one request through the dispatcher and checks the reply is matched to it.
-pub(crate) async fn send(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbError> {
+pub(crate) async fn send(ctx: &ServiceCtx, kind: Request) -> Result<Reply, ServiceError> {
     let reply = service::dispatch(
         ctx,
-        DbRequest {
+        ServiceRequest {
             id: RequestId(42),
             kind,
         },
@@ -74,7 +75,7 @@ pub(crate) async fn send(ctx: &ServiceCtx, kind: Request) -> Result<Reply, DbErr
 
 /// The payload of the expected reply variant, or a failure that shows what came instead.
 pub(crate) fn expect_reply<T>(
-    r: Result<Reply, DbError>,
+    r: Result<Reply, ServiceError>,
     pick: impl FnOnce(Reply) -> Option<T>,
 ) -> T {
     let shown = format!("{r:?}");
@@ -88,7 +89,7 @@ pub(crate) async fn login(
     ctx: &ServiceCtx,
     username: &str,
     password: &str,
-) -> Result<Reply, DbError> {
+) -> Result<Reply, ServiceError> {
     send(
         ctx,
         Request::Login {
@@ -106,7 +107,7 @@ pub(crate) async fn login_ok(ctx: &ServiceCtx, username: &str, password: &str) -
     })
 }
 
-pub(crate) async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<Reply, DbError> {
+pub(crate) async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<Reply, ServiceError> {
     send(
         ctx,
         Request::Heartbeat {
@@ -116,7 +117,7 @@ pub(crate) async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<Reply, Db
     .await
 }
 
-async fn unlock(ctx: &ServiceCtx, token: &str, password: &str) -> Result<Reply, DbError> {
+async fn unlock(ctx: &ServiceCtx, token: &str, password: &str) -> Result<Reply, ServiceError> {
     send(
         ctx,
         Request::Unlock {
@@ -127,12 +128,12 @@ async fn unlock(ctx: &ServiceCtx, token: &str, password: &str) -> Result<Reply, 
     .await
 }
 
-fn invalid(msg: &str) -> Result<Reply, DbError> {
-    Err(DbError::Invalid(msg.into()))
+fn invalid(msg: &str) -> Result<Reply, ServiceError> {
+    Err(ServiceError::Invalid(msg.into()))
 }
 
-fn ended(msg: &str) -> Result<Reply, DbError> {
-    Err(DbError::SessionEnded(msg.into()))
+fn ended(msg: &str) -> Result<Reply, ServiceError> {
+    Err(ServiceError::SessionEnded(msg.into()))
 }
 
 /// The throttle row for `username`: (failedCount, lock message while locked).
@@ -316,7 +317,7 @@ async fn the_lock_expires() {
         let _ = login(&ctx, "frank", WRONG).await;
     }
     assert!(
-        matches!(login(&ctx, "frank", PW).await, Err(DbError::Invalid(m)) if m.starts_with(LOCK_PREFIX))
+        matches!(login(&ctx, "frank", PW).await, Err(ServiceError::Invalid(m)) if m.starts_with(LOCK_PREFIX))
     );
 
     db.client()
@@ -731,8 +732,8 @@ async fn a_burst_of_parallel_wrong_passwords_checks_no_more_than_the_lockout_all
     let mut locked = 0;
     for a in attempts {
         match a.await.expect("attempt") {
-            Err(DbError::Invalid(m)) if m == LOGIN_FAILED => checked += 1,
-            Err(DbError::Invalid(m)) if m.starts_with(LOCK_PREFIX) => locked += 1,
+            Err(ServiceError::Invalid(m)) if m == LOGIN_FAILED => checked += 1,
+            Err(ServiceError::Invalid(m)) if m.starts_with(LOCK_PREFIX) => locked += 1,
             other => panic!("unexpected outcome {other:?}"),
         }
     }
@@ -755,6 +756,6 @@ async fn a_burst_of_parallel_wrong_passwords_checks_no_more_than_the_lockout_all
     assert!(granted <= 5, "{granted} password checks reserved");
     // The right password right after: refused, the name is locked.
     assert!(
-        matches!(login(&ctx, "grace", PW).await, Err(DbError::Invalid(m)) if m.starts_with(LOCK_PREFIX))
+        matches!(login(&ctx, "grace", PW).await, Err(ServiceError::Invalid(m)) if m.starts_with(LOCK_PREFIX))
     );
 }

@@ -6,13 +6,14 @@ use crate::support::TestDb;
 use cleanstation::db::bom::{
     accessories, document, load_catalog_index, preview, summary, write_version,
 };
-use cleanstation::db::{Actor, DbError, GenericClient, begin_as};
+use cleanstation::db::{Actor, GenericClient, begin_as};
 use cleanstation::domain::bom::{
     ACCESSORIES, BomError, BomNode, BomStatus, CatalogIndex, GeneratedBom, ItemType, generate,
 };
 use cleanstation::domain::catalog::parse_catalog;
 use cleanstation::domain::order::{AccessoryLine, BuildConfig, DocumentLanguage};
 use cleanstation::domain::order_rules::validate_build;
+use cleanstation::error::ServiceError;
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::service::seed::seed_demo;
 use rust_decimal::Decimal;
@@ -283,7 +284,10 @@ async fn write_version_stores_the_tree_and_supersedes_the_previous_version() {
     assert_eq!(counts, vec![n(&bom), n(&bigger), n(&bom)]);
 
     let missing = write_version(&tx, Uuid::new_v4(), &bom, coordinator).await;
-    assert!(matches!(missing, Err(DbError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(ServiceError::NotFound(_))),
+        "{missing:?}"
+    );
     tx.commit().await.expect("commit");
 
     // The writes are attributed to the acting user by the audit trail.
@@ -390,8 +394,8 @@ async fn preview_generates_without_saving() {
         }
     );
     assert_eq!(
-        DbError::from(err),
-        DbError::Invalid(
+        ServiceError::from(err),
+        ServiceError::Invalid(
             "BOM generation failed for build B-4: unknown catalog id(s): NOT-IN-CATALOG".into()
         )
     );

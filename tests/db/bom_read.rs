@@ -4,10 +4,11 @@
 use crate::auth::{ctx, send};
 use crate::support::TestDb;
 use cleanstation::db::bom::{document, load_catalog_index, versions, write_version};
-use cleanstation::db::{Actor, DbError, begin_as};
+use cleanstation::db::{Actor, begin_as};
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::{BomStatus, GeneratedBom, ItemType, generate};
 use cleanstation::domain::order::{BuildConfig, DocumentLanguage};
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use rust_decimal::Decimal;
@@ -226,8 +227,8 @@ async fn the_service_applies_the_view_rule() {
         )
         .await;
         if *role == Role::ServiceDepartment {
-            assert!(matches!(list, Err(DbError::Forbidden(_))), "{list:?}");
-            assert!(matches!(doc, Err(DbError::Forbidden(_))), "{doc:?}");
+            assert!(matches!(list, Err(ServiceError::Forbidden(_))), "{list:?}");
+            assert!(matches!(doc, Err(ServiceError::Forbidden(_))), "{doc:?}");
         } else {
             assert!(
                 matches!(&list, Ok(Reply::BomVersions(l)) if l.versions.len() == 2),
@@ -254,7 +255,7 @@ async fn the_service_applies_the_view_rule() {
         },
     )
     .await;
-    assert!(matches!(r, Err(DbError::NotFound(_))), "{r:?}");
+    assert!(matches!(r, Err(ServiceError::NotFound(_))), "{r:?}");
     let r = send(
         &ctx,
         Request::BomDocument {
@@ -264,7 +265,7 @@ async fn the_service_applies_the_view_rule() {
         },
     )
     .await;
-    assert!(matches!(r, Err(DbError::NotFound(_))), "{r:?}");
+    assert!(matches!(r, Err(ServiceError::NotFound(_))), "{r:?}");
     let r = send(
         &ctx,
         Request::BomDocument {
@@ -274,7 +275,7 @@ async fn the_service_applies_the_view_rule() {
         },
     )
     .await;
-    assert_eq!(r, Err(DbError::NoBom));
+    assert_eq!(r, Err(ServiceError::NoBom));
     let r = send(
         &ctx,
         Request::BomDocument {
@@ -284,7 +285,7 @@ async fn the_service_applies_the_view_rule() {
         },
     )
     .await;
-    assert!(matches!(r, Err(DbError::NotFound(_))), "{r:?}");
+    assert!(matches!(r, Err(ServiceError::NotFound(_))), "{r:?}");
     // A version of another build is not found through this one.
     let r = send(
         &ctx,
@@ -295,5 +296,5 @@ async fn the_service_applies_the_view_rule() {
         },
     )
     .await;
-    assert!(matches!(r, Err(DbError::NotFound(_))), "{r:?}");
+    assert!(matches!(r, Err(ServiceError::NotFound(_))), "{r:?}");
 }

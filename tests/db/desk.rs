@@ -3,11 +3,12 @@
 //! file, and the desk's moves with their notes in the history.
 
 use crate::floor::{Floor, example_build, faucet_build};
-use cleanstation::db::{DbError, bom as db_bom};
+use cleanstation::db::bom as db_bom;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::desk::{DeskRow, Shortage};
 use cleanstation::domain::order::OrderStatus as S;
+use cleanstation::error::ServiceError;
 use cleanstation::export::shortage_csv;
 use cleanstation::msg::{Reply, Request};
 use rust_decimal::Decimal;
@@ -18,7 +19,7 @@ use uuid::Uuid;
 type DeskState = (Uuid, S, Option<(i32, String)>);
 
 impl Floor {
-    async fn desk(&self, role: Role) -> Result<Vec<DeskRow>, DbError> {
+    async fn desk(&self, role: Role) -> Result<Vec<DeskRow>, ServiceError> {
         self.send(Request::OrderDesk {
             token: self.token(role),
         })
@@ -29,7 +30,7 @@ impl Floor {
         })
     }
 
-    async fn shortage(&self, role: Role) -> Result<Shortage, DbError> {
+    async fn shortage(&self, role: Role) -> Result<Shortage, ServiceError> {
         self.send(Request::PartsShortage {
             token: self.token(role),
         })
@@ -50,7 +51,13 @@ impl Floor {
         .expect("approve BOM");
     }
 
-    async fn move_with_note(&self, id: Uuid, from: S, to: S, note: &str) -> Result<Reply, DbError> {
+    async fn move_with_note(
+        &self,
+        id: Uuid,
+        from: S,
+        to: S,
+        note: &str,
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::Transition {
             token: self.token(Role::ProcurementSpecialist),
             order_id: id,
@@ -110,7 +117,7 @@ async fn the_desk_lists_waiting_builds_with_their_bom_state_for_procurement_only
         Role::ServiceDepartment,
     ] {
         assert!(
-            matches!(f.desk(role).await, Err(DbError::Forbidden(_))),
+            matches!(f.desk(role).await, Err(ServiceError::Forbidden(_))),
             "{role} may not use the desk"
         );
     }
@@ -233,7 +240,7 @@ async fn the_shortage_sums_the_flattened_boms_of_the_waiting_builds() {
     );
     for role in [Role::QcPerson, Role::Assembler, Role::ServiceDepartment] {
         assert!(
-            matches!(f.shortage(role).await, Err(DbError::Forbidden(_))),
+            matches!(f.shortage(role).await, Err(ServiceError::Forbidden(_))),
             "{role} may not see the shortage"
         );
     }
@@ -293,7 +300,7 @@ async fn the_shortage_is_written_as_csv_into_an_existing_directory() {
         .expect_err("missing directory");
     assert_eq!(
         err,
-        DbError::Invalid(format!("Directory {} does not exist", missing.display()))
+        ServiceError::Invalid(format!("Directory {} does not exist", missing.display()))
     );
     let err = f
         .send(Request::ExportShortage {
@@ -302,7 +309,7 @@ async fn the_shortage_is_written_as_csv_into_an_existing_directory() {
         })
         .await
         .expect_err("assembler");
-    assert!(matches!(err, DbError::Forbidden(_)));
+    assert!(matches!(err, ServiceError::Forbidden(_)));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -316,7 +323,7 @@ async fn procurement_moves_a_build_to_pre_qc_with_notes_in_the_history() {
         .await
         .expect_err("DRAFT BOM");
     assert!(
-        matches!(&refused, DbError::Invalid(m) if m.contains("version 1")),
+        matches!(&refused, ServiceError::Invalid(m) if m.contains("version 1")),
         "{refused:?}"
     );
     f.approve_bom(id, 1).await;
@@ -328,7 +335,7 @@ async fn procurement_moves_a_build_to_pre_qc_with_notes_in_the_history() {
         .expect_err("too long");
     assert_eq!(
         err,
-        DbError::Invalid("Note must be at most 1000 characters".into())
+        ServiceError::Invalid("Note must be at most 1000 characters".into())
     );
     assert_eq!(f.status(id).await, S::OrderCreated, "nothing moved");
 

@@ -3,13 +3,13 @@
 
 use crate::auth::{expect_reply, send};
 use crate::floor::Floor;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom_document::{BomDocument, quantity_text};
 use cleanstation::domain::order::{
     BasinConfig, BasinType, BuildConfig, DocumentLanguage, FeetType, LegsType, NewOrder,
     OrderHeader,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::export::{ExportFormat, pdf};
 use cleanstation::msg::{Reply, Request};
 use std::path::{Path, PathBuf};
@@ -75,7 +75,7 @@ impl Floor {
         order_id: Uuid,
         format: ExportFormat,
         dir: &Path,
-    ) -> Result<Vec<PathBuf>, DbError> {
+    ) -> Result<Vec<PathBuf>, ServiceError> {
         send(
             &self.ctx,
             Request::ExportBom {
@@ -308,7 +308,7 @@ async fn refusals_name_the_directory_the_role_or_the_missing_bom() {
         .expect_err("no such directory");
     assert_eq!(
         e,
-        DbError::Invalid(format!("Directory {} does not exist", missing.display()))
+        ServiceError::Invalid(format!("Directory {} does not exist", missing.display()))
     );
     assert!(!missing.exists());
 
@@ -317,14 +317,14 @@ async fn refusals_name_the_directory_the_role_or_the_missing_bom() {
         .export(Role::ServiceDepartment, id, ExportFormat::Pdf, &dir)
         .await
         .expect_err("service department");
-    assert!(matches!(e, DbError::Forbidden(_)), "{e:?}");
+    assert!(matches!(e, ServiceError::Forbidden(_)), "{e:?}");
     assert!(dir_listing(&dir).is_empty(), "nothing was written");
 
     let e = env
         .export(Role::Admin, Uuid::new_v4(), ExportFormat::Pdf, &dir)
         .await
         .expect_err("no such build");
-    assert_eq!(e, DbError::NotFound("Build".into()));
+    assert_eq!(e, ServiceError::NotFound("Build".into()));
 
     // A build whose BOM pointer is cleared has nothing to export.
     env.db

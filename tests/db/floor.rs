@@ -5,7 +5,7 @@
 
 use crate::auth::{ctx, expect_reply, login_ok, send};
 use crate::support::TestDb;
-use cleanstation::db::{Actor, DbError};
+use cleanstation::db::Actor;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{CheckType, FormType};
 use cleanstation::domain::floor::{TestingFormView, TestingStatus};
@@ -14,6 +14,7 @@ use cleanstation::domain::order::{
 };
 use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::{Answer, LineAnswer, QcForm, QcOutcome};
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use cleanstation::service::{ServiceCtx, testing};
@@ -62,7 +63,7 @@ impl Floor {
         *self.ids.get(&role).expect("id of role")
     }
 
-    pub async fn send(&self, req: Request) -> Result<Reply, DbError> {
+    pub async fn send(&self, req: Request) -> Result<Reply, ServiceError> {
         send(&self.ctx, req).await
     }
 
@@ -96,7 +97,13 @@ impl Floor {
             .get(0)
     }
 
-    pub async fn transition(&self, role: Role, id: Uuid, from: S, to: S) -> Result<Reply, DbError> {
+    pub async fn transition(
+        &self,
+        role: Role,
+        id: Uuid,
+        from: S,
+        to: S,
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::Transition {
             token: self.token(role),
             order_id: id,
@@ -227,7 +234,7 @@ impl Floor {
     }
 
     /// T5 by the assembler: READY_FOR_PRODUCTION to TESTING_COMPLETE.
-    pub async fn t5(&self, id: Uuid) -> Result<Reply, DbError> {
+    pub async fn t5(&self, id: Uuid) -> Result<Reply, ServiceError> {
         self.transition(
             Role::Assembler,
             id,

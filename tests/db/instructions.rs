@@ -4,12 +4,12 @@
 
 use crate::auth::expect_reply;
 use crate::floor::{Floor, example_build};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::instructions::{
     InstructionCatalog, InstructionDraft, InstructionRow, StepDraft, ToolDraft, ToolRow,
 };
 use cleanstation::domain::tasks::{DRILL, TaskListView, WI_CONTROL_BOX};
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ impl Floor {
         )
     }
 
-    async fn save(&self, role: Role, draft: InstructionDraft) -> Result<Reply, DbError> {
+    async fn save(&self, role: Role, draft: InstructionDraft) -> Result<Reply, ServiceError> {
         self.send(Request::SaveWorkInstruction {
             token: self.token(role),
             instruction: Box::new(draft),
@@ -32,7 +32,7 @@ impl Floor {
         .await
     }
 
-    async fn save_tool(&self, role: Role, draft: ToolDraft) -> Result<Reply, DbError> {
+    async fn save_tool(&self, role: Role, draft: ToolDraft) -> Result<Reply, ServiceError> {
         self.send(Request::SaveTool {
             token: self.token(role),
             tool: Box::new(draft),
@@ -55,7 +55,7 @@ impl Floor {
     }
 }
 
-fn catalog_of(r: Result<Reply, DbError>) -> InstructionCatalog {
+fn catalog_of(r: Result<Reply, ServiceError>) -> InstructionCatalog {
     expect_reply(r, |r| match r {
         Reply::WorkInstructions(c) => Some(*c),
         _ => None,
@@ -125,9 +125,9 @@ fn by_name<'a>(c: &'a InstructionCatalog, name: &str) -> &'a ToolRow {
         .expect("tool of the name")
 }
 
-fn invalid(r: Result<Reply, DbError>) -> String {
+fn invalid(r: Result<Reply, ServiceError>) -> String {
     match r {
-        Err(DbError::Invalid(m)) => m,
+        Err(ServiceError::Invalid(m)) => m,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -275,7 +275,10 @@ async fn validation_uniqueness_roles_and_stale_edits() {
         let r = env
             .save(role, new_draft("Sneaky", vec![step("x", None, None)]))
             .await;
-        assert!(matches!(r, Err(DbError::Forbidden(_))), "{role:?}: {r:?}");
+        assert!(
+            matches!(r, Err(ServiceError::Forbidden(_))),
+            "{role:?}: {r:?}"
+        );
         let r = env
             .save_tool(
                 role,
@@ -286,7 +289,10 @@ async fn validation_uniqueness_roles_and_stale_edits() {
                 },
             )
             .await;
-        assert!(matches!(r, Err(DbError::Forbidden(_))), "{role:?}: {r:?}");
+        assert!(
+            matches!(r, Err(ServiceError::Forbidden(_))),
+            "{role:?}: {r:?}"
+        );
     }
     assert_eq!(
         env.scalar_i64(
@@ -307,7 +313,7 @@ async fn validation_uniqueness_roles_and_stale_edits() {
     second.description = Some("Second station".into());
     let r = env.save(Role::Admin, second).await;
     match r {
-        Err(DbError::Conflict(m)) => assert!(m.contains(WI_CONTROL_BOX), "{m}"),
+        Err(ServiceError::Conflict(m)) => assert!(m.contains(WI_CONTROL_BOX), "{m}"),
         other => panic!("expected a conflict, got {other:?}"),
     }
 
@@ -362,7 +368,7 @@ async fn validation_uniqueness_roles_and_stale_edits() {
     stale.category = None;
     assert!(matches!(
         env.save_tool(Role::Admin, stale).await,
-        Err(DbError::Conflict(_))
+        Err(ServiceError::Conflict(_))
     ));
     assert!(
         env.scalar_i64(
@@ -424,7 +430,7 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
 
     // Editing the old version again is stale: it is no longer the latest.
     let r = env.save(Role::Admin, edit_of(&row)).await;
-    assert!(matches!(r, Err(DbError::Conflict(_))), "{r:?}");
+    assert!(matches!(r, Err(ServiceError::Conflict(_))), "{r:?}");
 
     // The drill is retired: new lists leave it out, old ones keep it.
     let mut drill = tool_edit_of(by_name(&c, DRILL));

@@ -2,7 +2,7 @@
 
 use crate::auth::{expect_reply, send};
 use crate::floor::Floor;
-use cleanstation::db::{Actor, DbError, begin_as, inventory};
+use cleanstation::db::{Actor, begin_as, inventory};
 use cleanstation::domain::Role;
 use cleanstation::domain::catalog::{AssemblyType, ComponentType, PartType};
 use cleanstation::domain::inventory::{BuildUse, Inventory};
@@ -10,12 +10,13 @@ use cleanstation::domain::order::{
     BasinConfig, BasinType, BuildConfig, CreatedOrder, DocumentLanguage, FeetType, LegsType,
     NewOrder, OrderHeader, OrderStatus,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 impl Floor {
-    async fn where_used(&self, role: Role, item_id: &str) -> Result<Reply, DbError> {
+    async fn where_used(&self, role: Role, item_id: &str) -> Result<Reply, ServiceError> {
         send(
             &self.ctx,
             Request::WhereUsed {
@@ -328,15 +329,15 @@ async fn build_uses_lists_open_builds_current_boms_with_summed_quantities() {
 async fn the_service_department_is_refused_build_uses() {
     let env = Floor::new().await;
     match env.where_used(Role::ServiceDepartment, "2783").await {
-        Err(DbError::Forbidden(m)) => assert!(m.contains("SERVICE_DEPARTMENT"), "{m}"),
+        Err(ServiceError::Forbidden(m)) => assert!(m.contains("SERVICE_DEPARTMENT"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
     match env.where_used(Role::Assembler, "   ").await {
-        Err(DbError::Invalid(_)) => {}
+        Err(ServiceError::Invalid(_)) => {}
         other => panic!("expected a refusal, got {other:?}"),
     }
     match env.where_used(Role::Assembler, &"X".repeat(51)).await {
-        Err(DbError::Invalid(_)) => {}
+        Err(ServiceError::Invalid(_)) => {}
         other => panic!("expected a refusal, got {other:?}"),
     }
     match send(
@@ -348,7 +349,7 @@ async fn the_service_department_is_refused_build_uses() {
     )
     .await
     {
-        Err(DbError::SessionEnded(_)) => {}
+        Err(ServiceError::SessionEnded(_)) => {}
         other => panic!("expected the session to end, got {other:?}"),
     }
 }

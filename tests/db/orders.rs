@@ -6,7 +6,6 @@
 use crate::auth::{PW, add, expect_reply, login_ok, send};
 use crate::floor::Floor;
 use crate::support::TestDb;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::lifecycle::{self, TRANSITIONS};
 use cleanstation::domain::order::{
@@ -14,6 +13,7 @@ use cleanstation::domain::order::{
     DocumentLanguage, DueFilter, FeetType, LegsType, NewOrder, OrderAction, OrderDocumentType,
     OrderHeader, OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::orders::STALE_CURSOR;
 use cleanstation::service::seed::DEMO_USERS;
@@ -28,7 +28,7 @@ use OrderStatus as S;
 // ------------------------------------------------------------------------------------------------
 
 impl Floor {
-    async fn create(&self, role: Role, order: NewOrder) -> Result<Reply, DbError> {
+    async fn create(&self, role: Role, order: NewOrder) -> Result<Reply, ServiceError> {
         self.send(Request::CreateOrder {
             token: self.token(role),
             order: Box::new(order),
@@ -58,7 +58,7 @@ impl Floor {
         from: OrderStatus,
         to: OrderStatus,
         override_reason: Option<&str>,
-    ) -> Result<Reply, DbError> {
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::Transition {
             token: self.token(role),
             order_id: id,
@@ -76,7 +76,7 @@ impl Floor {
         id: Uuid,
         expected: OrderStatus,
         assignee: Option<Uuid>,
-    ) -> Result<Reply, DbError> {
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::Assign {
             token: self.token(role),
             order_id: id,
@@ -86,7 +86,7 @@ impl Floor {
         .await
     }
 
-    async fn list_orders(&self, token: &str, query: OrderQuery) -> Result<OrderPage, DbError> {
+    async fn list_orders(&self, token: &str, query: OrderQuery) -> Result<OrderPage, ServiceError> {
         self.send(Request::ListOrders {
             token: token.into(),
             query: Box::new(query),
@@ -124,7 +124,7 @@ impl Floor {
             .expect("approve bom");
     }
 
-    async fn approve(&self, role: Role, id: Uuid, version: i32) -> Result<Reply, DbError> {
+    async fn approve(&self, role: Role, id: Uuid, version: i32) -> Result<Reply, ServiceError> {
         self.send(Request::ApproveBom {
             token: self.token(role),
             order_id: id,
@@ -133,7 +133,7 @@ impl Floor {
         .await
     }
 
-    async fn regenerate(&self, role: Role, id: Uuid) -> Result<Reply, DbError> {
+    async fn regenerate(&self, role: Role, id: Uuid) -> Result<Reply, ServiceError> {
         self.send(Request::RegenerateBom {
             token: self.token(role),
             order_id: id,
@@ -206,14 +206,14 @@ pub(crate) fn order(po: &str, builds: &[&str]) -> NewOrder {
     }
 }
 
-fn row(r: Result<Reply, DbError>) -> OrderRow {
+fn row(r: Result<Reply, ServiceError>) -> OrderRow {
     expect_reply(r, |r| match r {
         Reply::OrderUpdated(row) => Some(row),
         _ => None,
     })
 }
 
-fn err(r: Result<Reply, DbError>) -> String {
+fn err(r: Result<Reply, ServiceError>) -> String {
     match r {
         Err(e) => e.to_string(),
         Ok(reply) => panic!("expected a refusal, got {reply:?}"),
@@ -732,7 +732,7 @@ async fn every_role_is_refused_through_the_service() {
                 };
                 assert_eq!(
                     env.list_orders(&token, q).await.map(|_| ()),
-                    Err(DbError::Forbidden(view.into()))
+                    Err(ServiceError::Forbidden(view.into()))
                 );
             }
         } else {
@@ -1012,7 +1012,7 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
             barrier.wait().await;
             dispatch(
                 &ctx,
-                cleanstation::msg::DbRequest {
+                cleanstation::msg::ServiceRequest {
                     id: cleanstation::msg::RequestId(n),
                     kind: Request::Transition {
                         token,
@@ -1036,7 +1036,7 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
                 assert_eq!(r.status, S::PartsSent);
                 wins += 1;
             }
-            Err(DbError::Conflict(m)) => conflicts.push(m),
+            Err(ServiceError::Conflict(m)) => conflicts.push(m),
             other => panic!("unexpected outcome {other:?}"),
         }
     }
@@ -1524,7 +1524,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
     // A stale expected status is a conflict; unassigning writes UNASSIGNED.
     assert!(matches!(
         env.assign(pc, id, S::PartsSent, Some(priya)).await,
-        Err(DbError::Conflict(m)) if m.starts_with("Build ASG-1 is now READY_FOR_PRE_QC (changed by Priya Shah at ")
+        Err(ServiceError::Conflict(m)) if m.starts_with("Build ASG-1 is now READY_FOR_PRE_QC (changed by Priya Shah at ")
     ));
     let qc = env.id(Role::QcPerson);
     row(env
@@ -1901,7 +1901,7 @@ async fn the_queue_views_filters_and_keyset_pages() {
         env.list_orders(&env.token(Role::ProductionCoordinator), stale)
             .await
             .map(|_| ()),
-        Err(DbError::Invalid(STALE_CURSOR.into()))
+        Err(ServiceError::Invalid(STALE_CURSOR.into()))
     );
     // days_left counts from the database's today.
     let today: chrono::NaiveDate = env

@@ -1,15 +1,15 @@
 //! Packaging checklists: generation on entering TESTING_COMPLETE, packed quantities, completion.
 
 use crate::floor::{Floor, faucet_build};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::floor::PackagingView;
 use cleanstation::domain::order::OrderStatus as S;
+use cleanstation::error::ServiceError;
 use cleanstation::service::packaging;
 use cleanstation::service::seed::DEMO_USERS;
 use rust_decimal::Decimal;
 
-fn err_text(r: Result<impl std::fmt::Debug, DbError>) -> String {
+fn err_text(r: Result<impl std::fmt::Debug, ServiceError>) -> String {
     match r {
         Ok(v) => panic!("expected an error, got {v:?}"),
         Err(e) => e.to_string(),

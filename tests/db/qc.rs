@@ -6,7 +6,7 @@
 
 use crate::auth::{PW, add, expect_reply, login_ok, send};
 use crate::floor::{Floor, answer, conforming_qc};
-use cleanstation::db::{Actor, DbError};
+use cleanstation::db::Actor;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{CheckType, FormType};
 use cleanstation::domain::order::{
@@ -16,6 +16,7 @@ use cleanstation::domain::qc::{
     Answer, LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultStatus, QcResultSummary,
     SignatureFormat, SignedContent, SignedItem, content_hash, signature_text,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::service::SESSION_ENDED;
@@ -31,7 +32,7 @@ use OrderStatus as S;
 
 /// The QC form's requests as the checklist and history screens send them.
 impl Floor {
-    async fn form_as(&self, token: &str, id: Uuid) -> Result<QcForm, DbError> {
+    async fn form_as(&self, token: &str, id: Uuid) -> Result<QcForm, ServiceError> {
         self.send(Request::QcForm {
             token: token.into(),
             order_id: id,
@@ -55,7 +56,7 @@ impl Floor {
         id: Uuid,
         job_id: &str,
         answers: Vec<LineAnswer>,
-    ) -> Result<Uuid, DbError> {
+    ) -> Result<Uuid, ServiceError> {
         self.send(Request::SaveQcDraft {
             token: token.into(),
             order_id: id,
@@ -79,7 +80,7 @@ impl Floor {
         outcome: QcOutcome,
         reason: Option<&str>,
         password: &str,
-    ) -> Result<QcResultSummary, DbError> {
+    ) -> Result<QcResultSummary, ServiceError> {
         self.send(Request::SubmitQc {
             token: token.into(),
             order_id: id,
@@ -103,7 +104,7 @@ impl Floor {
         answers: Vec<LineAnswer>,
         outcome: QcOutcome,
         reason: Option<&str>,
-    ) -> Result<QcResultSummary, DbError> {
+    ) -> Result<QcResultSummary, ServiceError> {
         self.submit_as(
             &self.token(Role::QcPerson),
             id,
@@ -119,7 +120,7 @@ impl Floor {
         &self,
         role: Role,
         id: Uuid,
-    ) -> Result<Vec<QcResultSummary>, DbError> {
+    ) -> Result<Vec<QcResultSummary>, ServiceError> {
         self.send(Request::QcHistory {
             token: self.token(role),
             order_id: id,
@@ -182,7 +183,7 @@ pub(crate) fn first_required_boolean(form: &QcForm) -> usize {
         .expect("a required BOOLEAN item")
 }
 
-fn err_text(r: Result<impl std::fmt::Debug, DbError>) -> String {
+fn err_text(r: Result<impl std::fmt::Debug, ServiceError>) -> String {
     match r {
         Err(e) => e.to_string(),
         Ok(v) => panic!("expected a refusal, got {v:?}"),
@@ -768,7 +769,7 @@ async fn a_failure_after_the_result_is_written_leaves_nothing_behind() {
         .submit(id, all.clone(), QcOutcome::Pass, None)
         .await
         .expect_err("refused");
-    assert!(matches!(e, DbError::Query(_)), "{e:?}");
+    assert!(matches!(e, ServiceError::Query(_)), "{e:?}");
 
     assert_eq!(env.status(id).await, S::ReadyForPreQc);
     let client = env.db.client().await;
@@ -878,7 +879,7 @@ async fn a_wrong_signing_password_counts_toward_the_lockout() {
             )
             .await
             .expect_err("wrong password");
-        assert_eq!(e, DbError::Invalid(PASSWORD_NOT_SIGNED.into()));
+        assert_eq!(e, ServiceError::Invalid(PASSWORD_NOT_SIGNED.into()));
     }
     let e = env
         .submit_as(
@@ -892,7 +893,7 @@ async fn a_wrong_signing_password_counts_toward_the_lockout() {
         .await
         .expect_err("fifth wrong password");
     match &e {
-        DbError::SessionEnded(m) => {
+        ServiceError::SessionEnded(m) => {
             assert!(
                 m.starts_with("Too many failed attempts; try again after "),
                 "{m}"
@@ -903,7 +904,7 @@ async fn a_wrong_signing_password_counts_toward_the_lockout() {
     // The session is gone and the account locked; nothing was signed.
     assert_eq!(
         env.form_as(&qc, id).await.expect_err("ended"),
-        DbError::SessionEnded(SESSION_ENDED.into())
+        ServiceError::SessionEnded(SESSION_ENDED.into())
     );
     let login = send(
         &env.ctx,
@@ -1340,7 +1341,7 @@ async fn submit_final(
     answers: Vec<LineAnswer>,
     outcome: QcOutcome,
     reason: Option<&str>,
-) -> Result<QcResultSummary, DbError> {
+) -> Result<QcResultSummary, ServiceError> {
     env.send(Request::SubmitQc {
         token: env.token(Role::QcPerson),
         order_id: id,

@@ -4,19 +4,19 @@
 //! go back to Final QC.
 
 use crate::floor::{Floor, conforming_qc, conforming_testing, example_build};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::FormType;
 use cleanstation::domain::floor::{FloorProgress, PackagingView, TestingStatus};
 use cleanstation::domain::order::OrderStatus as S;
 use cleanstation::domain::qc::QcOutcome;
 use cleanstation::domain::tasks::TaskCompletion;
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::DEMO_PASSWORD;
 use cleanstation::service::{packaging, tasks, testing};
 use uuid::Uuid;
 
-fn refusal<T: std::fmt::Debug>(r: Result<T, DbError>) -> String {
+fn refusal<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> String {
     match r {
         Err(e) => e.user_message(),
         Ok(v) => panic!("expected a refusal, got {v:?}"),

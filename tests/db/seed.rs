@@ -2,7 +2,7 @@
 
 use crate::support::TestDb;
 use cleanstation::db::Actor;
-use cleanstation::msg::{DbRequest, Reply, Request, RequestId};
+use cleanstation::msg::{Reply, Request, RequestId, ServiceRequest};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use cleanstation::service::{SecurityPolicy, ServiceCtx, dispatch};
 
@@ -62,7 +62,7 @@ async fn every_demo_user_can_log_in_with_the_documented_password() {
     for (i, (username, full_name, _, role)) in DEMO_USERS.into_iter().enumerate() {
         let reply = dispatch(
             &ctx,
-            DbRequest {
+            ServiceRequest {
                 id: RequestId(i as u64),
                 kind: Request::Login {
                     username: username.into(),

@@ -4,13 +4,13 @@
 
 use crate::auth::{PW, add, login_ok};
 use crate::floor::Floor;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::service_order::{
     CartLine, LineApproval, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary,
     ServiceOrderView, changed_message, number,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS};
 use uuid::Uuid;
@@ -51,37 +51,37 @@ fn username(role: Role) -> &'static str {
         .expect("demo user of role")
 }
 
-fn view(r: Result<Reply, DbError>) -> ServiceOrderView {
+fn view(r: Result<Reply, ServiceError>) -> ServiceOrderView {
     match r {
         Ok(Reply::ServiceOrder(v)) => *v,
         other => panic!("expected a service order, got {other:?}"),
     }
 }
 
-fn summaries(r: Result<Reply, DbError>) -> Vec<ServiceOrderSummary> {
+fn summaries(r: Result<Reply, ServiceError>) -> Vec<ServiceOrderSummary> {
     match r {
         Ok(Reply::ServiceOrders(v)) => v,
         other => panic!("expected service orders, got {other:?}"),
     }
 }
 
-fn invalid(r: Result<Reply, DbError>) -> String {
+fn invalid(r: Result<Reply, ServiceError>) -> String {
     match r {
-        Err(DbError::Invalid(m)) => m,
+        Err(ServiceError::Invalid(m)) => m,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
 
-fn conflict(r: Result<Reply, DbError>) -> String {
+fn conflict(r: Result<Reply, ServiceError>) -> String {
     match r {
-        Err(DbError::Conflict(m)) => m,
+        Err(ServiceError::Conflict(m)) => m,
         other => panic!("expected a conflict, got {other:?}"),
     }
 }
 
-fn forbidden(r: Result<Reply, DbError>) {
+fn forbidden(r: Result<Reply, ServiceError>) {
     assert!(
-        matches!(r, Err(DbError::Forbidden(ref m)) if m.starts_with("Your role (")),
+        matches!(r, Err(ServiceError::Forbidden(ref m)) if m.starts_with("Your role (")),
         "expected a role refusal, got {r:?}"
     );
 }
@@ -104,7 +104,7 @@ impl Floor {
         token: String,
         lines: Vec<CartLine>,
         notes: Option<&str>,
-    ) -> Result<Reply, DbError> {
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::SubmitServiceOrder {
             token,
             lines,
@@ -125,7 +125,7 @@ impl Floor {
         )
     }
 
-    async fn read_so(&self, role: Role, id: Uuid) -> Result<Reply, DbError> {
+    async fn read_so(&self, role: Role, id: Uuid) -> Result<Reply, ServiceError> {
         self.send(Request::ServiceOrder {
             token: self.token(role),
             id,
@@ -138,7 +138,7 @@ impl Floor {
         role: Role,
         id: Uuid,
         lines: Vec<LineApproval>,
-    ) -> Result<Reply, DbError> {
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::ApproveServiceOrder {
             token: self.token(role),
             id,
@@ -149,7 +149,7 @@ impl Floor {
         .await
     }
 
-    async fn reject_so(&self, role: Role, id: Uuid, reason: &str) -> Result<Reply, DbError> {
+    async fn reject_so(&self, role: Role, id: Uuid, reason: &str) -> Result<Reply, ServiceError> {
         self.send(Request::RejectServiceOrder {
             token: self.token(role),
             id,
@@ -159,7 +159,12 @@ impl Floor {
         .await
     }
 
-    async fn fulfil_so(&self, role: Role, id: Uuid, note: Option<&str>) -> Result<Reply, DbError> {
+    async fn fulfil_so(
+        &self,
+        role: Role,
+        id: Uuid,
+        note: Option<&str>,
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::FulfilServiceOrder {
             token: self.token(role),
             id,
@@ -174,7 +179,7 @@ impl Floor {
         role: Role,
         scope: ServiceOrderScope,
         status: Option<S>,
-    ) -> Result<Reply, DbError> {
+    ) -> Result<Reply, ServiceError> {
         self.send(Request::ServiceOrders {
             token: self.token(role),
             scope,
@@ -596,11 +601,11 @@ async fn two_stations_processing_at_once_exactly_one_wins() {
             f.reject_so(Admin, id, "duplicate request")
         );
         let winner = match (&approve, &reject) {
-            (Ok(_), Err(DbError::Conflict(m))) => {
+            (Ok(_), Err(ServiceError::Conflict(m))) => {
                 assert_eq!(m, &changed_message(id, S::Approved));
                 S::Approved
             }
-            (Err(DbError::Conflict(m)), Ok(_)) => {
+            (Err(ServiceError::Conflict(m)), Ok(_)) => {
                 assert_eq!(m, &changed_message(id, S::Rejected));
                 S::Rejected
             }
@@ -627,7 +632,7 @@ async fn each_role_sees_what_section_8_allows() {
     .id;
     assert_eq!(view(f.read_so(Svc, mine).await).summary.id, mine);
     assert!(
-        matches!(f.read_so(Svc, theirs).await, Err(DbError::NotFound(_))),
+        matches!(f.read_so(Svc, theirs).await, Err(ServiceError::NotFound(_))),
         "another requester's order is not revealed"
     );
     let listed = summaries(f.list_so(Svc, ServiceOrderScope::Mine, None).await);
@@ -685,7 +690,7 @@ async fn each_role_sees_what_section_8_allows() {
     );
     assert!(matches!(
         f.read_so(Ps, Uuid::new_v4()).await,
-        Err(DbError::NotFound(_))
+        Err(ServiceError::NotFound(_))
     ));
 }
 
@@ -699,7 +704,7 @@ async fn only_the_requester_withdraws_and_only_while_pending() {
 
     assert!(matches!(
         f.send(withdraw(other.token.clone(), pending)).await,
-        Err(DbError::NotFound(_))
+        Err(ServiceError::NotFound(_))
     ));
     for role in [Ps, Admin, Pc] {
         forbidden(f.send(withdraw(f.token(role), pending)).await);
@@ -720,7 +725,7 @@ async fn only_the_requester_withdraws_and_only_while_pending() {
     );
     assert!(matches!(
         f.send(withdraw(f.token(Svc), pending)).await,
-        Err(DbError::NotFound(_))
+        Err(ServiceError::NotFound(_))
     ));
 
     let approved = f.pending_order().await.summary.id;

@@ -4,12 +4,12 @@
 //! N/A and choice rules, the lock after the round's first testing form, and roles.
 
 use crate::floor::{Floor, conforming_qc, example_build};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::parse_checklists;
 use cleanstation::domain::order::{BuildConfig, OrderStatus};
 use cleanstation::domain::qc::QcOutcome;
 use cleanstation::domain::tasks::{TaskCompletion, TaskListView, WI_CONTROL_BOX};
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::service::seed::DEMO_PASSWORD;
@@ -29,7 +29,7 @@ impl Floor {
         id: Uuid,
         outcome: QcOutcome,
         reason: Option<&str>,
-    ) -> Result<Reply, DbError> {
+    ) -> Result<Reply, ServiceError> {
         let form = self.qc_form(id).await;
         self.send(Request::SubmitQc {
             token: self.token(Role::QcPerson),
@@ -306,7 +306,7 @@ async fn a_failing_generation_leaves_the_status_unchanged() {
         .expect("deactivate");
     let refused = env.submit_qc(id, QcOutcome::Pass, None).await;
     assert!(
-        matches!(&refused, Err(DbError::Invalid(m)) if m.contains("task list cannot be generated")),
+        matches!(&refused, Err(ServiceError::Invalid(m)) if m.contains("task list cannot be generated")),
         "{refused:?}"
     );
     assert_eq!(env.status(id).await, S::ReadyForPreQc);
@@ -414,7 +414,7 @@ async fn completion_reopen_notes_and_the_completion_rules() {
         Some("bar fitted left\nTime spent: 18 min")
     );
     let again = complete_task(&env.ctx, &asm, plain, TaskCompletion::default()).await;
-    assert!(matches!(again, Err(DbError::Conflict(_))), "{again:?}");
+    assert!(matches!(again, Err(ServiceError::Conflict(_))), "{again:?}");
 
     let open = reopen_task(&env.ctx, &asm, plain).await.expect("reopen");
     assert!(!open.is_completed);
@@ -432,7 +432,7 @@ async fn completion_reopen_notes_and_the_completion_rules() {
     );
     assert!(matches!(
         add_note(&env.ctx, &asm, plain, "   ").await,
-        Err(DbError::Invalid(_))
+        Err(ServiceError::Invalid(_))
     ));
 
     // N/A needs a reason and starts the notes.
@@ -447,7 +447,10 @@ async fn completion_reopen_notes_and_the_completion_rules() {
         },
     )
     .await;
-    assert_eq!(blank, Err(DbError::Invalid("An N/A needs a reason".into())));
+    assert_eq!(
+        blank,
+        Err(ServiceError::Invalid("An N/A needs a reason".into()))
+    );
     let na = complete_task(
         &env.ctx,
         &asm,
@@ -471,7 +474,7 @@ async fn completion_reopen_notes_and_the_completion_rules() {
         },
     )
     .await;
-    assert!(matches!(refused, Err(DbError::Invalid(_))));
+    assert!(matches!(refused, Err(ServiceError::Invalid(_))));
 
     // MULTI_CHOICE: the option must be the item's.
     let button = task_by(&list, "PRD-04");
@@ -487,7 +490,7 @@ async fn completion_reopen_notes_and_the_completion_rules() {
             },
         )
         .await;
-        assert!(matches!(r, Err(DbError::Invalid(_))), "{bad:?}: {r:?}");
+        assert!(matches!(r, Err(ServiceError::Invalid(_))), "{bad:?}: {r:?}");
     }
     let chosen = complete_task(
         &env.ctx,
@@ -540,9 +543,9 @@ async fn two_stations_completing_one_task_have_one_winner_and_lose_nothing() {
     let wins: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     assert_eq!(wins.len(), 1, "{results:?}");
     assert!(
-        results
-            .iter()
-            .any(|r| matches!(r, Err(DbError::Conflict(m)) if m.contains("already completed"))),
+        results.iter().any(
+            |r| matches!(r, Err(ServiceError::Conflict(m)) if m.contains("already completed"))
+        ),
         "{results:?}"
     );
     let stored = task_by(&env.list(id).await, "PRD-10").clone();
@@ -608,12 +611,12 @@ async fn tasks_lock_after_the_rounds_first_testing_form() {
     )
     .await;
     assert!(
-        matches!(&locked, Err(DbError::Invalid(m)) if m.contains("locked")),
+        matches!(&locked, Err(ServiceError::Invalid(m)) if m.contains("locked")),
         "{locked:?}"
     );
     assert!(matches!(
         reopen_task(&env.ctx, &asm, list.tasks[2].id).await,
-        Err(DbError::Invalid(_))
+        Err(ServiceError::Invalid(_))
     ));
     assert!(env.list(id).await.locked.is_some());
 }
@@ -631,11 +634,14 @@ async fn roles_and_the_acting_rule() {
         Role::ProcurementSpecialist,
     ] {
         let r = complete_task(&env.ctx, &env.token(role), task, TaskCompletion::default()).await;
-        assert!(matches!(r, Err(DbError::Forbidden(_))), "{role:?}: {r:?}");
+        assert!(
+            matches!(r, Err(ServiceError::Forbidden(_))),
+            "{role:?}: {r:?}"
+        );
     }
     assert!(matches!(
         task_list(&env.ctx, &env.token(Role::ServiceDepartment), id).await,
-        Err(DbError::Forbidden(_))
+        Err(ServiceError::Forbidden(_))
     ));
     // Assigned to another assembler: only that assembler (or ADMIN) works the build.
     let other = crate::auth::add(&env.db, "assembler2", Role::Assembler).await;
@@ -655,7 +661,7 @@ async fn roles_and_the_acting_rule() {
         TaskCompletion::default(),
     )
     .await;
-    assert!(matches!(r, Err(DbError::Forbidden(_))), "{r:?}");
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
     let by_admin = complete_task(
         &env.ctx,
         &env.token(Role::Admin),
@@ -673,6 +679,6 @@ async fn roles_and_the_acting_rule() {
             TaskCompletion::default()
         )
         .await,
-        Err(DbError::NotFound(_))
+        Err(ServiceError::NotFound(_))
     ));
 }

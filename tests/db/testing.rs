@@ -4,11 +4,11 @@
 
 use crate::auth::add;
 use crate::floor::{Floor, answer, conforming_testing, faucet_build};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::floor::{TestResultStatus, TestingFormView, TestingStatus};
 use cleanstation::domain::order::OrderStatus;
 use cleanstation::domain::qc::LineAnswer;
+use cleanstation::error::ServiceError;
 use cleanstation::msg::Request;
 use cleanstation::service::testing;
 use uuid::Uuid;
@@ -36,7 +36,7 @@ fn with_value(
     answers
 }
 
-fn err_text(r: Result<impl std::fmt::Debug, DbError>) -> String {
+fn err_text(r: Result<impl std::fmt::Debug, ServiceError>) -> String {
     match r {
         Ok(v) => panic!("expected an error, got {v:?}"),
         Err(e) => e.to_string(),

@@ -491,16 +491,16 @@ fn csv_cells(line: &str) -> Vec<String> {
 }
 
 /// The use cases behind the screens refuse the same characters, naming the field; the screens show
-/// the refusal (`DbError::Invalid`) with the input kept.
+/// the refusal (`ServiceError::Invalid`) with the input kept.
 #[tokio::test]
 async fn screen_use_cases_refuse_forbidden_characters_naming_the_field() {
     use crate::auth::{ctx, login_ok, send};
-    use cleanstation::db::DbError;
     use cleanstation::domain::Role;
     use cleanstation::domain::instructions::{InstructionDraft, StepDraft, ToolDraft};
     use cleanstation::domain::order::OrderStatus;
     use cleanstation::domain::service_order::CartLine;
     use cleanstation::domain::user::NewUser;
+    use cleanstation::error::ServiceError;
     use cleanstation::msg::Request;
     use uuid::Uuid;
 
@@ -622,7 +622,7 @@ async fn screen_use_cases_refuse_forbidden_characters_naming_the_field() {
     for (request, message) in cases {
         let what = format!("{request:?}");
         match send(&ctx, request).await {
-            Err(DbError::Invalid(m)) => assert!(m.contains(message), "{what}: {m}"),
+            Err(ServiceError::Invalid(m)) => assert!(m.contains(message), "{what}: {m}"),
             other => panic!("{what}: expected a refusal, got {other:?}"),
         }
     }

@@ -2,9 +2,9 @@
 
 use crate::auth::{PW, add, ctx, expect_reply, heartbeat, login, login_ok, send};
 use crate::support::TestDb;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::user::{NewUser, UserSummary};
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::auth::LOGIN_FAILED;
 use cleanstation::service::users::{
@@ -26,14 +26,14 @@ fn new_user(username: &str, password: &str) -> NewUser {
     }
 }
 
-fn saved(r: Result<Reply, DbError>) -> UserSummary {
+fn saved(r: Result<Reply, ServiceError>) -> UserSummary {
     expect_reply(r, |r| match r {
         Reply::UserSaved(u) => Some(u),
         _ => None,
     })
 }
 
-async fn create(ctx: &ServiceCtx, token: &str, user: NewUser) -> Result<Reply, DbError> {
+async fn create(ctx: &ServiceCtx, token: &str, user: NewUser) -> Result<Reply, ServiceError> {
     send(
         ctx,
         Request::CreateUser {
@@ -147,11 +147,13 @@ async fn duplicate_usernames_and_bad_input_are_refused() {
 
     assert_eq!(
         create(&ctx, &s.token, new_user("BOB", "long enough pw")).await,
-        Err(DbError::Invalid("Username bob is already taken".into()))
+        Err(ServiceError::Invalid(
+            "Username bob is already taken".into()
+        ))
     );
     assert_eq!(
         create(&ctx, &s.token, new_user("newbie", "123456789")).await,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Password must be at least 10 characters".into()
         ))
     );
@@ -162,7 +164,7 @@ async fn duplicate_usernames_and_bad_input_are_refused() {
             new_user("no spaces allowed", "long enough pw")
         )
         .await,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Username may contain only letters, digits, '.', '_' or '-'".into()
         ))
     );
@@ -176,7 +178,9 @@ async fn duplicate_usernames_and_bad_input_are_refused() {
             new_user("bob", "long enough pw")
         )
         .await,
-        Err(DbError::Invalid("Username bob is already taken".into()))
+        Err(ServiceError::Invalid(
+            "Username bob is already taken".into()
+        ))
     );
     assert_eq!(
         add_user(
@@ -185,7 +189,7 @@ async fn duplicate_usernames_and_bad_input_are_refused() {
             new_user("short.pw", "tooshort")
         )
         .await,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Password must be at least 10 characters".into()
         ))
     );
@@ -200,7 +204,7 @@ async fn non_admins_cannot_manage_users_and_nothing_is_written() {
     let s = login_ok(&ctx, "bob", PW).await;
     let users_before = count_users(&db.pool).await.expect("count");
     let audit_before = audit_rows(&db).await;
-    let refused = Err(DbError::Forbidden(
+    let refused = Err(ServiceError::Forbidden(
         "Your role (ASSEMBLER) cannot manage users".into(),
     ));
 
@@ -291,7 +295,7 @@ async fn an_admin_cannot_deactivate_or_demote_themself() {
             }
         )
         .await,
-        Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()))
+        Err(ServiceError::Forbidden(CANNOT_DEACTIVATE_SELF.into()))
     );
     assert_eq!(
         send(
@@ -303,7 +307,7 @@ async fn an_admin_cannot_deactivate_or_demote_themself() {
             }
         )
         .await,
-        Err(DbError::Forbidden(CANNOT_CHANGE_OWN_ROLE.into()))
+        Err(ServiceError::Forbidden(CANNOT_CHANGE_OWN_ROLE.into()))
     );
     let unknown = Uuid::new_v4();
     assert_eq!(
@@ -316,7 +320,7 @@ async fn an_admin_cannot_deactivate_or_demote_themself() {
             }
         )
         .await,
-        Err(DbError::NotFound(format!("User {unknown}")))
+        Err(ServiceError::NotFound(format!("User {unknown}")))
     );
     let me = find_user(&db.pool, "root.admin")
         .await
@@ -341,7 +345,7 @@ async fn role_changes_apply_to_live_sessions() {
             }
         )
         .await,
-        Err(DbError::Forbidden(_))
+        Err(ServiceError::Forbidden(_))
     ));
 
     let promoted = saved(
@@ -387,7 +391,7 @@ async fn role_changes_apply_to_live_sessions() {
             }
         )
         .await,
-        Err(DbError::Forbidden(
+        Err(ServiceError::Forbidden(
             "Your role (QC_PERSON) cannot manage users".into()
         ))
     );
@@ -416,11 +420,11 @@ async fn deactivation_ends_sessions_and_keeps_the_row() {
     assert!(!off.is_active);
     assert_eq!(
         heartbeat(&ctx, &d.token).await,
-        Err(DbError::SessionEnded(SESSION_ENDED.into()))
+        Err(ServiceError::SessionEnded(SESSION_ENDED.into()))
     );
     assert_eq!(
         login(&ctx, "dana", PW).await,
-        Err(DbError::Invalid(LOGIN_FAILED.into()))
+        Err(ServiceError::Invalid(LOGIN_FAILED.into()))
     );
     let kept = find_user(&db.pool, "dana")
         .await
@@ -456,7 +460,7 @@ async fn reset_forces_a_change_and_change_clears_it() {
         let _ = login(&ctx, "eve", "not her password").await;
     }
     assert!(
-        matches!(login(&ctx, "eve", PW).await, Err(DbError::Invalid(m)) if m.starts_with("Too many"))
+        matches!(login(&ctx, "eve", PW).await, Err(ServiceError::Invalid(m)) if m.starts_with("Too many"))
     );
 
     let reset = |temp: &str| Request::ResetPassword {
@@ -466,7 +470,7 @@ async fn reset_forces_a_change_and_change_clears_it() {
     };
     assert_eq!(
         send(&ctx, reset("short")).await,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Password must be at least 10 characters".into()
         ))
     );
@@ -475,7 +479,7 @@ async fn reset_forces_a_change_and_change_clears_it() {
     assert!(must_change(&db, eve.id).await);
     assert_eq!(
         heartbeat(&ctx, &old_session.token).await,
-        Err(DbError::SessionEnded(SESSION_ENDED.into())),
+        Err(ServiceError::SessionEnded(SESSION_ENDED.into())),
         "her sessions end"
     );
 
@@ -513,7 +517,7 @@ async fn reset_forces_a_change_and_change_clears_it() {
             }
         )
         .await,
-        Err(DbError::Invalid(_))
+        Err(ServiceError::Invalid(_))
     ));
 }
 
@@ -578,7 +582,7 @@ async fn command_line_user_management() {
             new_user("sneaky", "long enough pw")
         )
         .await,
-        Err(DbError::Forbidden(ADMIN_EXISTS.into()))
+        Err(ServiceError::Forbidden(ADMIN_EXISTS.into()))
     );
     assert_eq!(
         set_password(
@@ -589,11 +593,11 @@ async fn command_line_user_management() {
             false
         )
         .await,
-        Err(DbError::Forbidden(ADMIN_EXISTS.into()))
+        Err(ServiceError::Forbidden(ADMIN_EXISTS.into()))
     );
     assert_eq!(
         set_active(&ctx, CliAdmin::FirstAdmin, "first.admin", false).await,
-        Err(DbError::Forbidden(ADMIN_EXISTS.into()))
+        Err(ServiceError::Forbidden(ADMIN_EXISTS.into()))
     );
     // ...and by the database itself, for a client that skips the service.
     let direct = db
@@ -640,7 +644,7 @@ async fn command_line_user_management() {
             false
         )
         .await,
-        Err(DbError::Forbidden(_))
+        Err(ServiceError::Forbidden(_))
     ));
     login_ok(&ctx, "first.admin", "bootstrap-pass-1").await;
 
@@ -650,39 +654,39 @@ async fn command_line_user_management() {
         .expect("set password");
     assert_eq!(
         heartbeat(&ctx, &s.token).await,
-        Err(DbError::SessionEnded(SESSION_ENDED.into()))
+        Err(ServiceError::SessionEnded(SESSION_ENDED.into()))
     );
     login_ok(&ctx, "bob", "recovered-pass-1").await;
     assert_eq!(
         set_password(&ctx, by, "bob", "short", false).await,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Password must be at least 10 characters".into()
         ))
     );
     assert_eq!(
         set_password(&ctx, by, "nobody", "long enough pw", false).await,
-        Err(DbError::NotFound("User nobody".into()))
+        Err(ServiceError::NotFound("User nobody".into()))
     );
 
     let s = login_ok(&ctx, "bob", "recovered-pass-1").await;
     set_active(&ctx, by, "bob", false).await.expect("disable");
     assert_eq!(
         heartbeat(&ctx, &s.token).await,
-        Err(DbError::SessionEnded(SESSION_ENDED.into()))
+        Err(ServiceError::SessionEnded(SESSION_ENDED.into()))
     );
     assert_eq!(
         login(&ctx, "bob", "recovered-pass-1").await,
-        Err(DbError::Invalid(LOGIN_FAILED.into()))
+        Err(ServiceError::Invalid(LOGIN_FAILED.into()))
     );
     set_active(&ctx, by, "bob", true).await.expect("enable");
     login_ok(&ctx, "bob", "recovered-pass-1").await;
     assert_eq!(
         set_active(&ctx, by, "nobody", true).await,
-        Err(DbError::NotFound("User nobody".into()))
+        Err(ServiceError::NotFound("User nobody".into()))
     );
     assert_eq!(
         set_active(&ctx, by, "first.admin", false).await,
-        Err(DbError::Forbidden(CANNOT_DEACTIVATE_SELF.into()))
+        Err(ServiceError::Forbidden(CANNOT_DEACTIVATE_SELF.into()))
     );
 }
 

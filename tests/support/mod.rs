@@ -301,7 +301,7 @@ pub async fn request(
 ) -> cleanstation::msg::Reply {
     let reply = cleanstation::service::dispatch(
         ctx,
-        cleanstation::msg::DbRequest {
+        cleanstation::msg::ServiceRequest {
             id: cleanstation::msg::RequestId(1),
             kind,
         },

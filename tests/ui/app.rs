@@ -3,9 +3,9 @@
 use crate::harness::{
     Driver, HEARTBEAT, IDLE_LOCK, has_quit, init, requests, session_for, user_for, users,
 };
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
-use cleanstation::msg::{Command, DbReply, HeartbeatInfo, Msg, Reply, Request, RequestId};
+use cleanstation::error::ServiceError;
+use cleanstation::msg::{Command, HeartbeatInfo, Msg, Reply, Request, RequestId, ServiceReply};
 use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
 use crossterm::event::{Event, KeyCode};
@@ -81,7 +81,7 @@ fn home_lists_only_existing_screens() {
 fn a_stale_reply_is_ignored() {
     let mut d = driver();
     let req = d.submit_login("admin", "correct-horse");
-    let stale = DbReply {
+    let stale = ServiceReply {
         id: RequestId(req.id.0 + 50),
         result: Ok(Reply::LoggedIn(session_for(user_for(Role::Admin)))),
     };
@@ -134,7 +134,7 @@ fn unlock_keeps_the_screen_state() {
         .take(|r| matches!(r, Request::Unlock { .. }))
         .expect("unlock sent");
     assert!(matches!(&unlock.kind, Request::Unlock { password, .. } if password == "n"));
-    d.reply(&unlock, Err(DbError::Invalid("Wrong password".into())));
+    d.reply(&unlock, Err(ServiceError::Invalid("Wrong password".into())));
     assert!(d.app.is_locked());
     d.type_str("right-password");
     d.key(KeyCode::Enter);
@@ -190,7 +190,7 @@ fn session_ended_from_any_request_returns_to_login() {
     d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
-        Err(DbError::SessionEnded(
+        Err(ServiceError::SessionEnded(
             "Your account was deactivated.".into(),
         )),
     );
@@ -211,7 +211,7 @@ fn a_late_session_end_does_not_end_the_next_session() {
     d.ctrl('l');
     d.key(KeyCode::F(2));
     d.login(user_for(Role::Assembler));
-    d.reply(&old, Err(DbError::SessionEnded("Logged out".into())));
+    d.reply(&old, Err(ServiceError::SessionEnded("Logged out".into())));
     assert!(
         d.app
             .session()
@@ -281,7 +281,7 @@ fn offline_reply_shows_in_the_status() {
     // The app starts only once the database is connected.
     assert_eq!(d.app.db_status(), DbStatus::Ok);
     let req = d.submit_login("admin", "whatever-pass");
-    d.reply(&req, Err(DbError::Unavailable("refused".into())));
+    d.reply(&req, Err(ServiceError::Unavailable("refused".into())));
     assert_eq!(d.app.db_status(), DbStatus::Offline);
     assert!(d.render(80, 24).contains("DB offline"));
     // Any answer from the database brings it back.
@@ -292,7 +292,9 @@ fn offline_reply_shows_in_the_status() {
         .expect("a second try sends the login again");
     d.reply(
         &req,
-        Err(DbError::Invalid("Username or password incorrect".into())),
+        Err(ServiceError::Invalid(
+            "Username or password incorrect".into(),
+        )),
     );
     assert_eq!(d.app.db_status(), DbStatus::Ok);
     assert!(d.render(80, 24).contains("DB ok"));

@@ -7,7 +7,6 @@
 use crate::harness::{
     Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
 };
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::{BomStatus, CatalogIndex, generate};
 use cleanstation::domain::bom_document::{
@@ -16,6 +15,7 @@ use cleanstation::domain::bom_document::{
 use cleanstation::domain::catalog::parse_catalog;
 use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderStatus};
 use cleanstation::domain::order_view::{BomSummary, OrderDetail};
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::ActiveScreen;
@@ -186,7 +186,7 @@ fn loading_and_empty() {
     );
     d.answer(
         |r| matches!(r, Request::BomDocument { .. }),
-        Err(DbError::NoBom),
+        Err(ServiceError::NoBom),
     );
     snap("empty", "A build without a BOM", &d.render(W, H));
     d.key(KeyCode::Esc);
@@ -279,7 +279,7 @@ fn export_dialog_reports_where_the_files_went() {
         .expect("Enter sends the export");
     d.reply(
         &req,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "The directory /srv/exports does not exist".into(),
         )),
     );

@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use cleanstation::app::{App, AppInit};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{Item, parse_checklists};
 use cleanstation::domain::notification::{Notification, Related};
@@ -12,8 +11,11 @@ use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::QcItemDef;
 use cleanstation::domain::session::Session;
 use cleanstation::domain::user::UserSummary;
+use cleanstation::error::ServiceError;
 use cleanstation::keymap::Keymap;
-use cleanstation::msg::{Command, DbReply, DbRequest, HeartbeatInfo, Msg, Reply, Request};
+use cleanstation::msg::{
+    Command, HeartbeatInfo, Msg, Reply, Request, ServiceReply, ServiceRequest,
+};
 use cleanstation::reference::CHECKLISTS_TOML;
 use cleanstation::screens::{
     ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg, home_entries,
@@ -306,7 +308,7 @@ pub fn init(theme: Theme) -> AppInit {
 }
 
 /// Every database request inside `cmd`, in order.
-pub fn requests(cmd: &Command) -> Vec<DbRequest> {
+pub fn requests(cmd: &Command) -> Vec<ServiceRequest> {
     match cmd {
         Command::Db(r) => vec![r.clone()],
         Command::Batch(cs) => cs.iter().flat_map(requests).collect(),
@@ -327,7 +329,7 @@ pub struct Driver {
     pub app: App,
     pub now: Instant,
     /// Requests sent and not yet answered by the test.
-    pub sent: Vec<DbRequest>,
+    pub sent: Vec<ServiceRequest>,
 }
 
 impl Driver {
@@ -369,20 +371,20 @@ impl Driver {
     }
 
     /// Removes and returns the oldest unanswered request matching `pred`.
-    pub fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+    pub fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<ServiceRequest> {
         let i = self.sent.iter().position(|r| pred(&r.kind))?;
         Some(self.sent.remove(i))
     }
 
-    pub fn reply(&mut self, req: &DbRequest, result: Result<Reply, DbError>) -> Command {
-        self.send(Msg::Db(DbReply { id: req.id, result }))
+    pub fn reply(&mut self, req: &ServiceRequest, result: Result<Reply, ServiceError>) -> Command {
+        self.send(Msg::Db(ServiceReply { id: req.id, result }))
     }
 
     /// Answers the oldest unanswered request matching `pred`; false when there is none.
     pub fn answer(
         &mut self,
         pred: impl Fn(&Request) -> bool,
-        result: Result<Reply, DbError>,
+        result: Result<Reply, ServiceError>,
     ) -> bool {
         match self.take(pred) {
             Some(req) => {
@@ -425,7 +427,7 @@ impl Driver {
     }
 
     /// Types the credentials and submits; returns the login request.
-    pub fn submit_login(&mut self, username: &str, password: &str) -> DbRequest {
+    pub fn submit_login(&mut self, username: &str, password: &str) -> ServiceRequest {
         self.type_str(username);
         self.key(KeyCode::Tab);
         self.type_str(password);
@@ -472,7 +474,7 @@ pub struct ScreenDriver<S> {
     pub session: Session,
     pub screen: S,
     /// Requests sent and not yet answered by the test.
-    pub sent: Vec<DbRequest>,
+    pub sent: Vec<ServiceRequest>,
     /// Every effect the screen asked for, oldest first.
     pub effects: Vec<Effect>,
     pub theme: Theme,
@@ -506,13 +508,13 @@ impl<S: Screen> ScreenDriver<S> {
     }
 
     /// Removes and returns the oldest unanswered request matching `pred`.
-    pub fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+    pub fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<ServiceRequest> {
         let i = self.sent.iter().position(|r| pred(&r.kind))?;
         Some(self.sent.remove(i))
     }
 
-    pub fn reply(&mut self, req: &DbRequest, result: Result<Reply, DbError>) {
-        self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+    pub fn reply(&mut self, req: &ServiceRequest, result: Result<Reply, ServiceError>) {
+        self.send(ScreenMsg::Db(ServiceReply { id: req.id, result }));
     }
 }
 

@@ -4,11 +4,11 @@
 //! carries) as the inventory reply, so the names are the real ones.
 use crate::harness::{Driver, init, user_for};
 use chrono::{NaiveDate, NaiveDateTime};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::catalog::parse_catalog;
 use cleanstation::domain::inventory::{BuildUse, Inventory, Item};
 use cleanstation::domain::order::OrderStatus;
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::{ActiveScreen, ScreenId};
@@ -83,7 +83,7 @@ fn loading_then_an_error_that_enter_retries() {
     );
     assert!(d.answer(
         |r| matches!(r, Request::Inventory { .. }),
-        Err(DbError::Unavailable("connection refused".into())),
+        Err(ServiceError::Unavailable("connection refused".into())),
     ));
     snap(
         "load_failed",

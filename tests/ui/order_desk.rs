@@ -2,11 +2,11 @@
 //! golden renders at 100x30 into `screens/order_desk/` and `screens/shortage/`.
 use crate::harness::{Driver, init, user_for};
 use chrono::NaiveDate;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::desk::{DeskRow, Shortage, ShortageBuild, ShortageLine, ShortageSort};
 use cleanstation::domain::order::{OrderRow, OrderStatus};
+use cleanstation::error::ServiceError;
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::{ActiveScreen, Screen};
@@ -382,7 +382,7 @@ fn a_refused_move_shows_the_message_and_reloads() {
         }
     ));
     let refusal = "Approve the current BOM (version 2) first";
-    d.reply(&req, Err(DbError::Invalid(refusal.into())));
+    d.reply(&req, Err(ServiceError::Invalid(refusal.into())));
     assert_eq!(desk_notice(&d).as_deref(), Some(refusal));
     assert!(d.take(|r| matches!(r, Request::OrderDesk { .. })).is_some());
     assert_eq!(d.app.screen().key_contexts()[0], KeyContext::OrderDesk);
@@ -398,7 +398,7 @@ fn an_unreachable_database_keeps_the_dialog_and_the_note() {
     let req = d
         .take(|r| matches!(r, Request::Transition { .. }))
         .expect("transition sent");
-    d.reply(&req, Err(DbError::Unavailable("down".into())));
+    d.reply(&req, Err(ServiceError::Unavailable("down".into())));
     assert!(d.app.screen().key_contexts().contains(&KeyContext::Dialog));
     let screen = d.render(W, H);
     assert!(screen.contains("pallet 3"), "{screen}");
@@ -529,7 +529,9 @@ fn export_sends_the_directory_shows_the_path_and_offers_it_again() {
     assert!(matches!(&req.kind, Request::ExportShortage { dir, .. } if dir == "/nowhere"));
     d.reply(
         &req,
-        Err(DbError::Invalid("Directory /nowhere does not exist".into())),
+        Err(ServiceError::Invalid(
+            "Directory /nowhere does not exist".into(),
+        )),
     );
     let screen = d.render(W, H);
     assert!(

@@ -7,7 +7,6 @@ use crate::harness::{
     Driver, init, notification_about_build, open_build_via_notification, user, user_for,
 };
 use chrono::{NaiveDate, NaiveDateTime};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::notification::Notification;
 use cleanstation::domain::order::{
@@ -18,6 +17,7 @@ use cleanstation::domain::order::{
 };
 use cleanstation::domain::order_view::{BomSummary, HistoryEntry, OrderDetail};
 use cleanstation::domain::user::UserSummary;
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
@@ -835,7 +835,7 @@ fn detail_by_role_and_action() {
     );
     d.reply(
         &req,
-        Err(DbError::Conflict(
+        Err(ServiceError::Conflict(
             "Build 24-0126 is now PARTS_SENT (changed by Omar Haddad at 09:12); your change was not saved"
                 .into(),
         )),
@@ -899,7 +899,7 @@ fn detail_by_role_and_action() {
     );
     d.reply(
         &req,
-        Err(DbError::Conflict(
+        Err(ServiceError::Conflict(
             "BOM version 2 is no longer current (now 3); your approval was not saved".into(),
         )),
     );

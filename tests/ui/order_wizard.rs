@@ -5,7 +5,6 @@
 //! real keymap; replies are faked.
 use crate::harness::{Driver, ScreenDriver, init, text_with_styles, user_for};
 use chrono::NaiveDate;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::{ACCESSORIES, BomPreview, PreviewLine};
 use cleanstation::domain::order::{
@@ -14,8 +13,9 @@ use cleanstation::domain::order::{
     OrderHeader, OrderStatus, WizardContext,
 };
 use cleanstation::domain::order_view::OrderDetail;
+use cleanstation::error::ServiceError;
 use cleanstation::keymap::{Action, KeyChord, KeyContext};
-use cleanstation::msg::{Command, DbReply, DbRequest, Reply, Request};
+use cleanstation::msg::{Command, Reply, Request, ServiceReply, ServiceRequest};
 use cleanstation::screens::order_wizard::OrderWizardScreen;
 use cleanstation::screens::{Ctx, Effect, Screen, ScreenId, ScreenMsg};
 use cleanstation::theme::Theme;
@@ -144,16 +144,16 @@ impl ScreenDriver<OrderWizardScreen> {
         }
     }
 
-    fn take_last(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+    fn take_last(&mut self, pred: impl Fn(&Request) -> bool) -> Option<ServiceRequest> {
         let i = self.sent.iter().rposition(|r| pred(&r.kind))?;
         Some(self.sent.remove(i))
     }
 
-    fn answer(&mut self, pred: impl Fn(&Request) -> bool, result: Result<Reply, DbError>) {
+    fn answer(&mut self, pred: impl Fn(&Request) -> bool, result: Result<Reply, ServiceError>) {
         let req = self
             .take(pred)
             .unwrap_or_else(|| panic!("no such request among {:?}", self.sent));
-        self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+        self.send(ScreenMsg::Db(ServiceReply { id: req.id, result }));
     }
 
     /// The last toast the wizard asked for.
@@ -368,9 +368,9 @@ fn step1_attachments() {
     assert!(
         matches!(&req.kind, Request::CheckAttachment { path, .. } if path == "/srv/po/setup.exe")
     );
-    h.send(ScreenMsg::Db(DbReply {
+    h.send(ScreenMsg::Db(ServiceReply {
         id: req.id,
-        result: Err(DbError::Invalid(
+        result: Err(ServiceError::Invalid(
             "setup.exe: file type .exe is not allowed".into(),
         )),
     }));
@@ -756,14 +756,14 @@ fn at_review(fail: bool) -> Harness {
             panic!("preview");
         };
         let result = if fail && i == 1 {
-            Err(DbError::Invalid(
+            Err(ServiceError::Invalid(
                 "BOM generation failed for build B-1002: unknown catalog id(s): T2-OA-BASIN-LIGHT-EDR-KIT"
                     .into(),
             ))
         } else {
             Ok(Reply::BomPreview(preview_for(build)))
         };
-        h.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+        h.send(ScreenMsg::Db(ServiceReply { id: req.id, result }));
     }
     h
 }
@@ -798,9 +798,9 @@ fn step5() {
         "Submitted: waiting for the server",
         &h.render(),
     );
-    h.send(ScreenMsg::Db(DbReply {
+    h.send(ScreenMsg::Db(ServiceReply {
         id: req.id,
-        result: Err(DbError::Conflict(
+        result: Err(ServiceError::Conflict(
             "PO number PO-4500123 already exists".into(),
         )),
     }));
@@ -815,7 +815,7 @@ fn step5() {
         .take(|r| matches!(r, Request::CreateOrder { .. }))
         .unwrap_or_else(|| panic!("Enter submits"));
     let first = Uuid::from_u128(0x1001);
-    ok.send(ScreenMsg::Db(DbReply {
+    ok.send(ScreenMsg::Db(ServiceReply {
         id: req.id,
         result: Ok(Reply::OrderCreated(CreatedOrder {
             po_number: "PO-4500123".into(),
@@ -845,7 +845,7 @@ fn drafts_and_leaving() {
         &h.render(),
     );
     h.key(KeyCode::Char('n'));
-    let Some(DbRequest {
+    let Some(ServiceRequest {
         kind: Request::SaveDraft { draft, .. },
         ..
     }) = h.take_last(|r| matches!(r, Request::SaveDraft { .. }))
@@ -952,9 +952,9 @@ fn edit_build() {
     let req = h
         .take(|r| matches!(r, Request::UpdateBuild { .. }))
         .unwrap_or_else(|| panic!("Ctrl-S saves"));
-    h.send(ScreenMsg::Db(DbReply {
+    h.send(ScreenMsg::Db(ServiceReply {
         id: req.id,
-        result: Err(DbError::Conflict(
+        result: Err(ServiceError::Conflict(
             "Build B-1001 is now PARTS_SENT; its configuration can no longer be changed".into(),
         )),
     }));

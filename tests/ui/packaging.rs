@@ -8,14 +8,14 @@ use crate::harness::{
     Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
 };
 use chrono::NaiveDate;
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::floor::{FloorHeader, PackagingLine, PackagingView};
 use cleanstation::domain::order::{BuildConfig, OrderRow, OrderStatus};
 use cleanstation::domain::order_view::OrderDetail;
+use cleanstation::error::ServiceError;
 use cleanstation::keymap::KeyContext;
-use cleanstation::msg::{DbRequest, Reply, Request};
+use cleanstation::msg::{Reply, Request, ServiceRequest};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
@@ -263,11 +263,11 @@ fn screen_error(d: &Driver) -> Option<String> {
     }
 }
 
-fn take_change(d: &mut Driver) -> Option<DbRequest> {
+fn take_change(d: &mut Driver) -> Option<ServiceRequest> {
     d.take(|r| matches!(r, Request::SetPacked { .. } | Request::SetMounted { .. }))
 }
 
-fn packed_request(req: &DbRequest) -> (Uuid, i32) {
+fn packed_request(req: &ServiceRequest) -> (Uuid, i32) {
     match &req.kind {
         Request::SetPacked {
             item_id, packed, ..
@@ -432,7 +432,7 @@ fn a_refused_change_is_shown_and_the_checklist_reloads() {
     let req = take_change(&mut d).expect("sent");
     d.reply(
         &req,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Build 24-0140 is PACKAGING_COMPLETE; reload".into(),
         )),
     );
@@ -592,7 +592,7 @@ fn a_refused_move_is_shown_in_the_dialog() {
         .expect("sent");
     d.reply(
         &t,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "Packaging incomplete: 1 item(s) not packed".into(),
         )),
     );

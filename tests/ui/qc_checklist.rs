@@ -10,7 +10,6 @@ use crate::harness::{
     Driver, at, floor_order_detail, item_def, notification_about_build,
     open_build_via_notification, t2_b2_build, template_items,
 };
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::applies_when::{BasinFacts, SinkFacts, eval};
 use cleanstation::domain::checklist::FormType;
@@ -20,6 +19,7 @@ use cleanstation::domain::qc::{
     Answer, FormLine, LineAnswer, QcForm, QcHeader, QcItemDef, QcResultDetail, QcResultStatus,
     QcResultSummary,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::theme::Theme;
@@ -282,7 +282,9 @@ fn sign_dialog() {
         .expect("Enter signs");
     d.reply(
         &submit,
-        Err(DbError::Invalid("Password incorrect; not signed".into())),
+        Err(ServiceError::Invalid(
+            "Password incorrect; not signed".into(),
+        )),
     );
     snap(
         "qc_checklist",
@@ -404,7 +406,7 @@ fn certificate_of_a_passed_final_qc() {
         .expect("Enter asks for the certificate");
     d.reply(
         &req,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "The directory certs does not exist".into(),
         )),
     );

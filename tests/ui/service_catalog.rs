@@ -1,7 +1,6 @@
 //! The service department's screens driven through the App: the catalogue, the cart and the user's own
 //! service orders, with scripted replies; goldens at 100x30 into `screens/<screen>/`.
 use crate::harness::{Driver, at, init, snap_in, user_for};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::catalog::parse_catalog;
@@ -9,6 +8,7 @@ use cleanstation::domain::inventory::Inventory;
 use cleanstation::domain::service_order::{
     CartLine, ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView, number,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
 use cleanstation::screens::{ActiveScreen, Screen};
@@ -252,7 +252,7 @@ fn submit_sends_the_cart_keeps_it_on_refusal_and_empties_it_on_success() {
         other => panic!("{other:?}"),
     }
     let refusal = format!("Unknown or inactive part(s): {second}");
-    d.reply(&req, Err(DbError::Invalid(refusal.clone())));
+    d.reply(&req, Err(ServiceError::Invalid(refusal.clone())));
     assert!(d.render(W, H).contains(&refusal));
     assert_eq!(cart_lines(&d).len(), 2, "the cart stays");
     assert!(d.app.screen().has_unsaved_input(), "the note stays");

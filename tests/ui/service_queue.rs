@@ -5,15 +5,15 @@
 //! The orders are reached the way procurement reaches them: the home menu's "Service orders", then Enter.
 use crate::harness::{Driver, at, user_for};
 use chrono::{Duration as Span, NaiveDateTime};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::service_order::{
     LineApproval, ServiceOrderLine, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary,
     ServiceOrderView, number,
 };
+use cleanstation::error::ServiceError;
 use cleanstation::keymap::KeyContext;
-use cleanstation::msg::{DbRequest, Reply, Request};
+use cleanstation::msg::{Reply, Request, ServiceRequest};
 use cleanstation::screens::service_order::{AT_LEAST_ONE, REASON_REQUIRED, ServiceOrderScreen};
 use cleanstation::screens::{ActiveScreen, Screen};
 use cleanstation::theme::Theme;
@@ -199,7 +199,7 @@ fn login(role: Role) -> Driver {
 }
 
 /// Opens the queue from home; returns the list request (unanswered).
-fn open_queue(d: &mut Driver) -> DbRequest {
+fn open_queue(d: &mut Driver) -> ServiceRequest {
     d.open_home_entry("Service orders");
     assert!(matches!(d.app.screen(), ActiveScreen::ServiceQueue(_)));
     d.take(|r| matches!(r, Request::ServiceOrders { .. }))
@@ -487,7 +487,9 @@ fn rejection_needs_a_reason() {
     // A refusal other than a race keeps the dialog and what was typed.
     d.reply(
         &req,
-        Err(DbError::Invalid("A rejection reason is required".into())),
+        Err(ServiceError::Invalid(
+            "A rejection reason is required".into(),
+        )),
     );
     assert!(screen(&d).is_dialog_open());
     assert_eq!(
@@ -572,7 +574,7 @@ fn a_lost_race_shows_the_message_and_reloads_the_order() {
         "Service order {} is now REJECTED; your change was not saved",
         number(order_id(1))
     );
-    d.reply(&req, Err(DbError::Conflict(message.clone())));
+    d.reply(&req, Err(ServiceError::Conflict(message.clone())));
     assert!(
         !screen(&d).is_dialog_open(),
         "the dialog acted on stale data"

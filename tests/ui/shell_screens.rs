@@ -8,8 +8,8 @@ use crate::harness::{
     Driver, at, floor_order_detail, init, notification_about_build, notifications,
     open_build_via_notification, t2_b2_build, user_for, users,
 };
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
@@ -66,7 +66,7 @@ fn login() {
 
         d.answer(
             |r| matches!(r, Request::Login { .. }),
-            Err(DbError::Invalid("Wrong username or password".into())),
+            Err(ServiceError::Invalid("Wrong username or password".into())),
         );
         snap(
             "login",
@@ -91,7 +91,7 @@ fn login() {
         let req = d.submit_login("assembler1", "not-my-password");
         d.reply(
             &req,
-            Err(DbError::Forbidden(
+            Err(ServiceError::Forbidden(
                 "Account locked after 5 failed logins. Try again in 15 minutes.".into(),
             )),
         );
@@ -117,7 +117,7 @@ fn login() {
         d.tick(crate::harness::HEARTBEAT);
         d.answer(
             |r| matches!(r, Request::Heartbeat { .. }),
-            Err(DbError::SessionEnded(
+            Err(ServiceError::SessionEnded(
                 "Your session has expired after 8 hours. Please log in again.".into(),
             )),
         );
@@ -217,7 +217,9 @@ fn lock() {
     d.key(KeyCode::Enter);
     d.answer(
         |r| matches!(r, Request::Unlock { .. }),
-        Err(DbError::Invalid("Wrong password (attempt 1 of 5)".into())),
+        Err(ServiceError::Invalid(
+            "Wrong password (attempt 1 of 5)".into(),
+        )),
     );
     snap(
         "lock",
@@ -280,7 +282,7 @@ fn change_password() {
     d.key(KeyCode::Enter);
     d.answer(
         |r| matches!(r, Request::ChangePassword { .. }),
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "The current password is not correct".into(),
         )),
     );
@@ -383,7 +385,7 @@ fn users_admin() {
     d.key(KeyCode::Enter);
     d.answer(
         |r| matches!(r, Request::CreateUser { .. }),
-        Err(DbError::Conflict(
+        Err(ServiceError::Conflict(
             "The username jsmith is already taken".into(),
         )),
     );
@@ -449,7 +451,7 @@ fn users_admin() {
     d.open_home_entry("Users");
     d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
-        Err(DbError::Unavailable("connection refused".into())),
+        Err(ServiceError::Unavailable("connection refused".into())),
     );
     snap(
         "users",
@@ -637,7 +639,7 @@ fn no_cell_holds_a_character_a_terminal_acts_on() {
     d.open_home_entry("Users");
     assert!(d.answer(
         |r| matches!(r, Request::ListUsers { .. }),
-        Err(DbError::Invalid(format!("Refused: {HOSTILE}"))),
+        Err(ServiceError::Invalid(format!("Refused: {HOSTILE}"))),
     ));
     let shown = d.render(80, 24);
     assert!(shown.contains("Refused: ]0;pwned[2J31mgnp.exe"), "{shown}");

@@ -10,7 +10,6 @@ use crate::harness::{
     Driver, at, floor_order_detail, notification_about_build, open_build_via_notification,
     t2_b2_build,
 };
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::checklist::CheckType;
@@ -20,7 +19,8 @@ use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::tasks::{
     self, InstructionView, PartView, StepView, TaskListView, TaskView, ToolView,
 };
-use cleanstation::msg::{DbRequest, Reply, Request};
+use cleanstation::error::ServiceError;
+use cleanstation::msg::{Reply, Request, ServiceRequest};
 use cleanstation::screens::ActiveScreen;
 use cleanstation::screens::task_runner::{Dialog, Notice, TaskRunnerScreen};
 use cleanstation::theme::Theme;
@@ -484,12 +484,12 @@ fn focused_sequence(d: &Driver) -> i32 {
         .expect("a focused task")
 }
 
-fn take_complete(d: &mut Driver) -> DbRequest {
+fn take_complete(d: &mut Driver) -> ServiceRequest {
     d.take(|r| matches!(r, Request::CompleteTask { .. }))
         .expect("a completion request")
 }
 
-fn completion_of(req: &DbRequest) -> (Uuid, tasks::TaskCompletion) {
+fn completion_of(req: &ServiceRequest) -> (Uuid, tasks::TaskCompletion) {
     match &req.kind {
         Request::CompleteTask {
             task_id,
@@ -635,7 +635,10 @@ fn invalid_keeps_the_input_and_conflict_reloads() {
     d.type_str("No logo");
     d.key(KeyCode::Enter);
     let req = take_complete(&mut d);
-    d.reply(&req, Err(DbError::Invalid("The tasks are locked".into())));
+    d.reply(
+        &req,
+        Err(ServiceError::Invalid("The tasks are locked".into())),
+    );
     assert!(
         matches!(screen(&d).dialog(), Some(Dialog::Na { form, .. }) if form.value(1) == "No logo")
     );
@@ -643,7 +646,7 @@ fn invalid_keeps_the_input_and_conflict_reloads() {
     let req = take_complete(&mut d);
     d.reply(
         &req,
-        Err(DbError::Conflict(
+        Err(ServiceError::Conflict(
             "Task 3 was already completed by Tomasz Wójcik at 10:42; your change was not saved"
                 .into(),
         )),
@@ -791,7 +794,7 @@ fn runner_failing() -> Driver {
     let mut d = at_build_then_w(Role::Assembler);
     assert!(d.answer(
         |r| matches!(r, Request::TaskList { .. }),
-        Err(DbError::Unavailable("connection refused".into())),
+        Err(ServiceError::Unavailable("connection refused".into())),
     ));
     d
 }

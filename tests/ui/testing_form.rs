@@ -4,7 +4,6 @@
 //! lines that apply to a two-basin T2-B2 build (an E-Sink and an E-Drain basin, height-adjustable legs),
 //! so the goldens show the real wording, units and ranges.
 use crate::harness::{ScreenDriver, at, item_def, t2_b2_build, template_items, text_with_styles};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::floor::{
@@ -13,6 +12,7 @@ use cleanstation::domain::floor::{
 };
 use cleanstation::domain::order::{BuildConfig, DocumentLanguage, OrderRow, OrderStatus};
 use cleanstation::domain::qc::{Answer, LineAnswer, QcItemDef, applicable};
+use cleanstation::error::ServiceError;
 use cleanstation::keymap::KeyContext;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::qc_checklist::SaveStatus;
@@ -200,7 +200,10 @@ fn autosave_sends_the_whole_answer_set_coalesced_and_retried() {
         h.take(|r| matches!(r, Request::SaveTestingDraft { .. }))
             .is_none()
     );
-    h.reply(&first, Err(DbError::Invalid("database unavailable".into())));
+    h.reply(
+        &first,
+        Err(ServiceError::Invalid("database unavailable".into())),
+    );
     assert!(matches!(h.screen.save_status(), SaveStatus::Failed(_)));
     assert!(
         h.render()

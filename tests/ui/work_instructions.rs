@@ -1,10 +1,10 @@
 //! The work instructions screen (ADMIN): state tests and golden renders at 100x30 into
 //! `screens/work_instructions/`: the instruction list, the tools, the editor and a validation error.
 use crate::harness::{Driver, init, user_for};
-use cleanstation::db::DbError;
 use cleanstation::domain::Role;
 use cleanstation::domain::instructions::{InstructionCatalog, InstructionRow, ToolRow};
 use cleanstation::domain::tasks::StepView;
+use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::{Screen, home_entries};
 use cleanstation::theme::Theme;
@@ -217,7 +217,7 @@ fn the_editor_adds_moves_and_saves_steps() {
     // A refusal keeps everything typed; a later success closes the editor.
     d.reply(
         &req,
-        Err(DbError::Conflict(
+        Err(ServiceError::Conflict(
             "Work instruction \"Mount and wire the control box\" was changed at another station meanwhile; your change was not saved.".into(),
         )),
     );
@@ -289,7 +289,7 @@ fn tools_are_added_and_deactivated_after_a_confirmation() {
     assert!(tool.active && tool.id.is_none());
     d.reply(
         &req,
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "An active tool is already named \"Spirit level\"".into(),
         )),
     );
@@ -322,7 +322,7 @@ fn tools_are_added_and_deactivated_after_a_confirmation() {
 #[test]
 fn other_roles_see_the_screen_read_only() {
     use cleanstation::keymap::{Action, Keymap};
-    use cleanstation::msg::{Command, DbReply};
+    use cleanstation::msg::{Command, ServiceReply};
     use cleanstation::screens::{ActiveScreen, Ctx, Effect, IdGen, ScreenId, ScreenMsg};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -337,7 +337,7 @@ fn other_roles_see_the_screen_read_only() {
         panic!("the screen loads the catalog");
     };
     screen.update(
-        ScreenMsg::Db(DbReply {
+        ScreenMsg::Db(ServiceReply {
             id: req.id,
             result: Ok(Reply::WorkInstructions(Box::new(catalog()))),
         }),

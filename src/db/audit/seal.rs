@@ -1,7 +1,8 @@
 //! Sealing committed audit rows onto the chain, the retention cleanup, and the chain head.
 
+use crate::db::GenericClient;
 use crate::db::row::RowExt;
-use crate::db::{DbError, GenericClient};
+use crate::error::ServiceError;
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -26,7 +27,7 @@ enum Batch {
 }
 
 /// One sealing transaction of at most [`SEAL_BATCH`] pending entries.
-async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, DbError> {
+async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT audit_seal($1, $2) AS "rows", EXISTS (SELECT 1 FROM "AuditPending") AS "more""#,
@@ -46,7 +47,7 @@ async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, Db
 
 /// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
 /// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
-pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, DbError> {
+pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, ServiceError> {
     let mut total = 0;
     loop {
         match seal_batch(client, wait).await? {
@@ -71,7 +72,7 @@ pub async fn run_sealer(pool: deadpool_postgres::Pool) {
         loop {
             let outcome = match pool.get().await {
                 Ok(client) => seal_batch(&client, false).await,
-                Err(e) => Err(DbError::from(e)),
+                Err(e) => Err(ServiceError::from(e)),
             };
             match outcome {
                 Ok(Batch::Sealed { rows, more: true }) if rows > 0 => continue,
@@ -90,7 +91,7 @@ pub async fn run_sealer(pool: deadpool_postgres::Pool) {
 }
 
 /// Runs the retention cleanup; returns the number of audit rows removed.
-pub async fn cleanup(client: &impl GenericClient) -> Result<i32, DbError> {
+pub async fn cleanup(client: &impl GenericClient) -> Result<i32, ServiceError> {
     client
         .query_one(r#"SELECT cleanup_old_audit_logs() AS "removed""#, &[])
         .await?
@@ -105,7 +106,7 @@ pub struct ChainHead {
     pub sealed_at: chrono::NaiveDateTime,
 }
 
-pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, DbError> {
+pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT "position", "link"::text AS "link", "sealedAt" FROM "AuditChain"

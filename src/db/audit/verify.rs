@@ -1,8 +1,9 @@
 //! `audit verify`: the chain walk, every audited row against its last image, the audit machinery, and unattributed writes.
 
 use crate::auth::sha256_hex;
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all};
-use crate::db::{DbError, GenericClient};
+use crate::error::ServiceError;
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
 
@@ -72,7 +73,7 @@ impl VerifyReport {
 }
 
 /// Walks the whole chain in position order and recomputes every link.
-pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, DbError> {
+pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, ServiceError> {
     let sql = format!(
         r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text AS "prevLink", c."link"::text AS "link",
                   c."details"::text AS "details", c."entityType", c."entityId",
@@ -243,7 +244,7 @@ async fn verify_table(
     table: &str,
     key: &str,
     limit: i64,
-) -> Result<(i64, Vec<Problem>), DbError> {
+) -> Result<(i64, Vec<Problem>), ServiceError> {
     let sql = format!(
         r#"WITH last AS (
                SELECT DISTINCT ON (a."entityId") a."entityId", a."action", a."newValues"
@@ -303,7 +304,7 @@ async fn build_of(
     client: &impl GenericClient,
     table: &str,
     image: Option<&serde_json::Value>,
-) -> Result<Option<String>, DbError> {
+) -> Result<Option<String>, ServiceError> {
     let Some(image) = image else {
         return Ok(None);
     };
@@ -359,7 +360,7 @@ async fn build_of(
 async fn verify_machinery(
     client: &impl GenericClient,
     limit: i64,
-) -> Result<Vec<Problem>, DbError> {
+) -> Result<Vec<Problem>, ServiceError> {
     let mut problems = Vec::new();
     let rows = client
         .query(
@@ -435,7 +436,7 @@ async fn verify_machinery(
 async fn unattributed(
     client: &impl GenericClient,
     limit: i64,
-) -> Result<(i64, Vec<Unattributed>), DbError> {
+) -> Result<(i64, Vec<Unattributed>), ServiceError> {
     let filter = format!(
         r#"a."userId" IS NULL AND a."dbRole" = '{}' AND a."action" IN {IMAGE_ACTIONS}
            AND a."entityType" <> 'LoginThrottle'"#,
@@ -473,7 +474,7 @@ async fn unattributed(
 
 /// Seals what is committed, then checks the chain, every audited row against its last image, the
 /// audit triggers, and lists unattributed station writes. Signatures are checked by the caller.
-pub async fn verify(client: &impl GenericClient) -> Result<VerifyReport, DbError> {
+pub async fn verify(client: &impl GenericClient) -> Result<VerifyReport, ServiceError> {
     const LIMIT: i64 = 20;
     let sealed_now = seal(client, true).await?.unwrap_or(0);
     let chain = verify_chain(client).await?;

@@ -1,22 +1,26 @@
 //! Creating builds: PO and build-number checks, the build row and its configuration rows.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_opt_col};
-use crate::db::{DbError, GenericClient};
 use crate::domain::order::{BuildConfig, OrderHeader};
+use crate::error::ServiceError;
 use chrono::NaiveDate;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// The database's CURRENT_DATE ("today" is the server's date, set to the plant's time zone:
 /// docs/lifecycle.md §6.9).
-pub async fn today(client: &impl GenericClient) -> Result<NaiveDate, DbError> {
+pub async fn today(client: &impl GenericClient) -> Result<NaiveDate, ServiceError> {
     let row = client.query_one("SELECT CURRENT_DATE", &[]).await?;
     row.col("current_date")
 }
 
 /// Serialises creations of the same PO number (case-insensitive) until the transaction ends: no index
 /// can make a PO number unique, since every build of the PO repeats it.
-pub async fn lock_po_number(client: &impl GenericClient, po_number: &str) -> Result<(), DbError> {
+pub async fn lock_po_number(
+    client: &impl GenericClient,
+    po_number: &str,
+) -> Result<(), ServiceError> {
     // The first key names this lock's purpose so it cannot collide with other advisory locks.
     client
         .execute(
@@ -31,7 +35,7 @@ pub async fn lock_po_number(client: &impl GenericClient, po_number: &str) -> Res
 pub async fn po_number_taken(
     client: &impl GenericClient,
     po_number: &str,
-) -> Result<Option<String>, DbError> {
+) -> Result<Option<String>, ServiceError> {
     po_where(client, "poNumber", po_number).await
 }
 
@@ -40,7 +44,7 @@ async fn po_where(
     client: &impl GenericClient,
     column: &str,
     value: &str,
-) -> Result<Option<String>, DbError> {
+) -> Result<Option<String>, ServiceError> {
     query_opt_col(
         client,
         &format!(
@@ -57,7 +61,7 @@ async fn po_where(
 pub async fn build_numbers_taken(
     client: &impl GenericClient,
     build_numbers: &[String],
-) -> Result<Vec<(String, String)>, DbError> {
+) -> Result<Vec<(String, String)>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT e.entered, po."poNumber"
@@ -79,7 +83,7 @@ pub async fn insert_build(
     client: &impl GenericClient,
     header: &OrderHeader,
     build: &BuildConfig,
-) -> Result<Option<Uuid>, DbError> {
+) -> Result<Option<Uuid>, ServiceError> {
     query_opt_col(
         client,
         r#"INSERT INTO "ProductionOrder" (
@@ -127,7 +131,7 @@ pub async fn insert_build(
 pub async fn po_of_build(
     client: &impl GenericClient,
     build_number: &str,
-) -> Result<Option<String>, DbError> {
+) -> Result<Option<String>, ServiceError> {
     po_where(client, "buildNumber", build_number).await
 }
 
@@ -136,7 +140,7 @@ pub async fn insert_config_rows(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &BuildConfig,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     if !build.basins.is_empty() {
         let stmt = client
             .prepare(
@@ -208,7 +212,7 @@ async fn insert_each<'a>(
     client: &impl GenericClient,
     sql: &str,
     rows: impl Iterator<Item = Params<'a>>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     for params in rows {
         client.execute(sql, &params).await?;
     }
@@ -220,7 +224,7 @@ pub async fn replace_config_rows(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &BuildConfig,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     for sql in [
         r#"DELETE FROM "BasinConfiguration" WHERE "orderId" = $1"#,
         r#"DELETE FROM "FaucetConfiguration" WHERE "orderId" = $1"#,
@@ -237,7 +241,7 @@ pub async fn update_build_config(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &BuildConfig,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let n = client
         .execute(
             r#"UPDATE "ProductionOrder" SET

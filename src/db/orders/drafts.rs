@@ -1,11 +1,12 @@
 //! Wizard drafts, order documents, and the users a build can be assigned to.
 
+use crate::db::GenericClient;
 use crate::db::row::{query_all, query_opt_col};
 use crate::db::users::{summary_cols, summary_from_row};
-use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::OrderDocumentType;
 use crate::domain::user::UserSummary;
+use crate::error::ServiceError;
 use uuid::Uuid;
 
 /// Stores the user's wizard draft, replacing the previous one.
@@ -13,7 +14,7 @@ pub async fn save_draft(
     client: &impl GenericClient,
     user_id: Uuid,
     data: &serde_json::Value,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     client
         .execute(
             r#"INSERT INTO "OrderDraft" ("userId", "data") VALUES ($1, $2)
@@ -27,7 +28,7 @@ pub async fn save_draft(
 pub async fn load_draft(
     client: &impl GenericClient,
     user_id: Uuid,
-) -> Result<Option<serde_json::Value>, DbError> {
+) -> Result<Option<serde_json::Value>, ServiceError> {
     query_opt_col(
         client,
         r#"SELECT "data" FROM "OrderDraft" WHERE "userId" = $1"#,
@@ -38,7 +39,10 @@ pub async fn load_draft(
 }
 
 /// Deletes the user's draft; `true` when there was one.
-pub async fn delete_draft(client: &impl GenericClient, user_id: Uuid) -> Result<bool, DbError> {
+pub async fn delete_draft(
+    client: &impl GenericClient,
+    user_id: Uuid,
+) -> Result<bool, ServiceError> {
     let n = client
         .execute(
             r#"DELETE FROM "OrderDraft" WHERE "userId" = $1"#,
@@ -62,11 +66,11 @@ pub struct NewDocument<'a> {
 pub async fn insert_document(
     client: &impl GenericClient,
     doc: &NewDocument<'_>,
-) -> Result<Uuid, DbError> {
+) -> Result<Uuid, ServiceError> {
     let id = Uuid::new_v4();
     let url = format!("db:{id}");
     let size = i64::try_from(doc.content.len())
-        .map_err(|_| DbError::Invalid(format!("{} is too large", doc.original_name)))?;
+        .map_err(|_| ServiceError::Invalid(format!("{} is too large", doc.original_name)))?;
     client
         .execute(
             r#"INSERT INTO "Document" (id, "fileName", "originalName", "fileUrl", "contentType",
@@ -98,7 +102,7 @@ pub async fn link_document(
     order_id: Uuid,
     document_id: Uuid,
     document_type: OrderDocumentType,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     client
         .execute(
             r#"INSERT INTO "OrderDocument" ("orderId", "documentId", "documentType") VALUES ($1, $2, $3)"#,
@@ -112,7 +116,7 @@ pub async fn link_document(
 pub async fn active_users_with_role(
     client: &impl GenericClient,
     role: Role,
-) -> Result<Vec<UserSummary>, DbError> {
+) -> Result<Vec<UserSummary>, ServiceError> {
     query_all(
         client,
         concat!(

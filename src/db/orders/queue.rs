@@ -1,8 +1,9 @@
 //! The order queue: filters, keyset paging by any sort key, and its row shape.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_opt_map};
-use crate::db::{DbError, GenericClient};
 use crate::domain::order::{DueFilter, OrderPage, OrderRow, OrderStatus, SortKey};
+use crate::error::ServiceError;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -173,7 +174,7 @@ pub fn like_pattern(text: &str) -> String {
     p
 }
 
-pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, DbError> {
+pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, ServiceError> {
     Ok(OrderRow {
         id: r.col("id")?,
         po_number: r.col("poNumber")?,
@@ -188,7 +189,10 @@ pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, DbError> {
 }
 
 /// One page of a queue, and the cursor of the next page when there is one.
-pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<OrderPage, DbError> {
+pub async fn queue(
+    client: &impl GenericClient,
+    f: &QueueFilter,
+) -> Result<OrderPage, ServiceError> {
     let limit = i64::from(f.limit.clamp(1, 500));
     let pattern = f.search.as_deref().map(like_pattern);
     let (after_value, after_id) = match &f.after {
@@ -234,7 +238,10 @@ pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<Order
 }
 
 /// One build as a queue row.
-pub async fn row_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRow>, DbError> {
+pub async fn row_by_id(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<OrderRow>, ServiceError> {
     query_opt_map(
         client,
         r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",

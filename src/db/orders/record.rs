@@ -1,12 +1,13 @@
 //! One build as stored: loading it with its configuration rows, and locking it for a transition.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all, query_opt_col, query_opt_map};
-use crate::db::{DbError, GenericClient};
 use crate::domain::Role;
 use crate::domain::order::{
     AccessoryLine, BasinConfig, BuildConfig, DocumentLanguage, FaucetConfig, OrderHeader,
     OrderStatus, SprayerConfig,
 };
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -38,12 +39,12 @@ macro_rules! record_cols {
     };
 }
 
-pub(super) fn status_of(row: &Row) -> Result<OrderStatus, DbError> {
+pub(super) fn status_of(row: &Row) -> Result<OrderStatus, ServiceError> {
     row.col::<Option<OrderStatus>>("orderStatus")?
-        .ok_or_else(|| DbError::Query("a build has no status".into()))
+        .ok_or_else(|| ServiceError::Query("a build has no status".into()))
 }
 
-fn record_from_row(row: &Row) -> Result<OrderRecord, DbError> {
+fn record_from_row(row: &Row) -> Result<OrderRecord, ServiceError> {
     let get_lang: DocumentLanguage = row.col("orderLanguage")?;
     let assignee_id: Option<Uuid> = row.col("currentAssigneeId")?;
     let assignee_name: Option<String> = row.col("assigneeName")?;
@@ -88,7 +89,10 @@ fn record_from_row(row: &Row) -> Result<OrderRecord, DbError> {
 }
 
 /// A build with its configuration rows.
-pub async fn load(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRecord>, DbError> {
+pub async fn load(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<OrderRecord>, ServiceError> {
     let sql = concat!(
         "SELECT ",
         record_cols!(),
@@ -107,7 +111,7 @@ pub async fn load_config_rows(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &mut BuildConfig,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     build.basins = query_all(
         client,
         r#"SELECT "basinIndex", "basinType", "basinWidth", "basinLength", "basinDepth",
@@ -191,7 +195,10 @@ pub struct LockedOrder {
 
 /// Locks a build's row (`FOR UPDATE`) and reads its latest committed state: a station that waited for
 /// the lock sees what the winner wrote.
-pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<LockedOrder>, DbError> {
+pub async fn lock(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<LockedOrder>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus",
@@ -212,7 +219,7 @@ pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<Locked
             aid,
             r.col::<Option<String>>("fullName")?.unwrap_or_default(),
             r.col::<Option<Role>>("role")?
-                .ok_or_else(|| DbError::Query("assignee without a role".into()))?,
+                .ok_or_else(|| ServiceError::Query("assignee without a role".into()))?,
         )),
         None => None,
     };
@@ -231,7 +238,7 @@ pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<Locked
 pub async fn id_by_build_number(
     client: &impl GenericClient,
     build_number: &str,
-) -> Result<Option<Uuid>, DbError> {
+) -> Result<Option<Uuid>, ServiceError> {
     query_opt_col(
         client,
         r#"SELECT id FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,

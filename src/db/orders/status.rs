@@ -1,9 +1,10 @@
 //! Status, assignment and history, and the preconditions a transition checks against the locked row.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_opt_col};
-use crate::db::{DbError, GenericClient};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_view::HistoryEntry;
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -17,7 +18,7 @@ pub async fn set_status(
     from: OrderStatus,
     to: OrderStatus,
     assignee: Option<Uuid>,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let n = client
         .execute(
             r#"UPDATE "ProductionOrder" SET "orderStatus" = $3, "currentAssigneeId" = $4
@@ -34,7 +35,7 @@ pub async fn set_assignee(
     id: Uuid,
     expected: OrderStatus,
     assignee: Option<Uuid>,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let n = client
         .execute(
             r#"UPDATE "ProductionOrder" SET "currentAssigneeId" = $3
@@ -59,7 +60,7 @@ pub struct NewHistory<'a> {
 pub async fn insert_history(
     client: &impl GenericClient,
     h: &NewHistory<'_>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     client
         .execute(
             r#"INSERT INTO "OrderStatusHistory" ("orderId", "userId", "action", "oldStatus", "newStatus", "notes")
@@ -81,7 +82,7 @@ pub async fn insert_history(
 pub async fn history(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Vec<HistoryEntry>, DbError> {
+) -> Result<Vec<HistoryEntry>, ServiceError> {
     let rows = client
         .query(
             r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP) AS "timestamp", COALESCE(u."fullName", '') AS "user", h."action",
@@ -110,7 +111,7 @@ pub async fn history(
 pub async fn latest_status_change(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(String, NaiveDateTime)>, DbError> {
+) -> Result<Option<(String, NaiveDateTime)>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT COALESCE(u."fullName", '') AS "user", h."timestamp"
@@ -129,7 +130,7 @@ pub async fn latest_status_change(
 pub async fn current_status(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(String, OrderStatus)>, DbError> {
+) -> Result<Option<(String, OrderStatus)>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT "buildNumber", "orderStatus" FROM "ProductionOrder" WHERE id = $1"#,
@@ -149,7 +150,7 @@ pub async fn insert_override_audit(
     from: OrderStatus,
     to: OrderStatus,
     reason: &str,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let old = serde_json::json!({ "orderStatus": from.code() });
     let new = serde_json::json!({ "orderStatus": to.code(), "reason": reason });
     client
@@ -167,7 +168,7 @@ pub async fn insert_override_audit(
 pub async fn bom_state(
     client: &impl GenericClient,
     bom_id: Uuid,
-) -> Result<Option<(i32, String)>, DbError> {
+) -> Result<Option<(i32, String)>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT "version", COALESCE("status", 'DRAFT')::text AS "status" FROM "BillOfMaterials" WHERE id = $1"#,
@@ -179,7 +180,10 @@ pub async fn bom_state(
 }
 
 /// Tasks of the build's active task lists that are not complete.
-pub async fn open_task_count(client: &impl GenericClient, order_id: Uuid) -> Result<i64, DbError> {
+pub async fn open_task_count(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<i64, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT count(*) AS "count" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
@@ -196,7 +200,7 @@ pub async fn entered_at(
     client: &impl GenericClient,
     order_id: Uuid,
     status: OrderStatus,
-) -> Result<Option<NaiveDateTime>, DbError> {
+) -> Result<Option<NaiveDateTime>, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT max("timestamp") AS "at" FROM "OrderStatusHistory" WHERE "orderId" = $1 AND "newStatus" = $2"#,
@@ -211,7 +215,7 @@ pub async fn latest_testing_passed(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<Option<bool>, DbError> {
+) -> Result<Option<bool>, ServiceError> {
     query_opt_col(
         client,
         r#"SELECT "overallStatus" = 'PASS' AS "passed" FROM "TestingForm"
@@ -231,7 +235,7 @@ pub async fn packaging_open_items(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<Option<Option<i64>>, DbError> {
+) -> Result<Option<Option<i64>>, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT

@@ -1,9 +1,10 @@
 //! A form being filled in: the open draft and its answers, signing it, and the storeTo copies.
 
 use crate::db::row::{RowExt, query_id};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{Answer, FormLine, LineAnswer, QcItemDef, QcResultStatus};
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -24,7 +25,7 @@ pub async fn open_draft(
     client: &impl GenericClient,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<Option<OpenDraft>, DbError> {
+) -> Result<Option<OpenDraft>, ServiceError> {
     let row = client
         .query_opt(
             r#"SELECT r.id, r."templateId", r."performedBy", COALESCE(u."fullName", '') AS "performerName", r."jobId"
@@ -50,7 +51,7 @@ pub async fn open_draft(
 pub async fn answers(
     client: &impl GenericClient,
     result_id: Uuid,
-) -> Result<Vec<LineAnswer>, DbError> {
+) -> Result<Vec<LineAnswer>, ServiceError> {
     Ok(signed_items(client, result_id)
         .await?
         .into_iter()
@@ -71,7 +72,7 @@ pub async fn first_pass(
     client: &impl GenericClient,
     order_id: Uuid,
     before: Option<NaiveDateTime>,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT NOT EXISTS (
@@ -86,7 +87,7 @@ pub async fn first_pass(
 
 /// The database's clock in UTC, to the second: a signature shows seconds, and the hash must be
 /// recomputable from the stored timestamp.
-pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime, DbError> {
+pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime, ServiceError> {
     let row = client
         .query_one(
             r#"SELECT date_trunc('second', now() AT TIME ZONE 'UTC') AS "now""#,
@@ -110,7 +111,7 @@ pub struct NewDraft<'a> {
 
 /// Opens a draft (INCOMPLETE, no signature; docs/qc.md §3). The partial unique index refuses a second
 /// open draft.
-pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, DbError> {
+pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, ServiceError> {
     query_id(
         tx,
         r#"INSERT INTO "QCResult" (id, "orderId", "buildNumber", "templateId", "qcTypePerformed",
@@ -139,7 +140,7 @@ pub async fn touch_draft(
     tx: &Transaction<'_>,
     id: Uuid,
     job_id: Option<&str>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     tx.execute(
         r#"UPDATE "QCResult" SET "jobId" = $2, "timestamp" = date_trunc('second', now() AT TIME ZONE 'UTC')
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -159,7 +160,7 @@ pub async fn upsert_answers(
     tx: &Transaction<'_>,
     result_id: Uuid,
     answers: &[LineAnswer],
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let upsert = tx
         .prepare(
             r#"INSERT INTO "QCItemResult" ("qcResultId", "checklistItemId", "basinIndex", "resultValue",
@@ -207,7 +208,7 @@ pub async fn remove_answers_off_form(
     result_id: Uuid,
     items: &[QcItemDef],
     lines: &[FormLine],
-) -> Result<u64, DbError> {
+) -> Result<u64, ServiceError> {
     let mut keep_items = Vec::with_capacity(lines.len());
     let mut keep_basins = Vec::with_capacity(lines.len());
     for line in lines {
@@ -229,7 +230,7 @@ pub async fn remove_answers_off_form(
 }
 
 /// Discards a draft and its answers.
-pub async fn delete_draft(tx: &Transaction<'_>, id: Uuid) -> Result<bool, DbError> {
+pub async fn delete_draft(tx: &Transaction<'_>, id: Uuid) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"DELETE FROM "QCResult" WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -247,7 +248,7 @@ pub async fn prepare_signing(
     number_of_basins: i32,
     notes: Option<&str>,
     signed_at: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     tx.execute(
         r#"UPDATE "QCResult" SET "jobId" = $2, "numberOfBasins" = $3, "notes" = $4, "timestamp" = $5
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -264,7 +265,7 @@ pub async fn sign(
     id: Uuid,
     status: QcResultStatus,
     signature: &str,
-) -> Result<bool, DbError> {
+) -> Result<bool, ServiceError> {
     let n = tx
         .execute(
             r#"UPDATE "QCResult" SET "overallStatus" = $2, "digitalSignature" = $3
@@ -293,9 +294,9 @@ pub async fn store_to(
     basin_index: i32,
     target: &str,
     value: Option<&str>,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let column = store_to_column(target)
-        .ok_or_else(|| DbError::Query(format!("unknown storeTo target {target}")))?;
+        .ok_or_else(|| ServiceError::Query(format!("unknown storeTo target {target}")))?;
     // The column name comes from the fixed list above, never from input.
     let sql = format!(
         r#"UPDATE "BasinConfiguration" SET {column} = $3 WHERE "orderId" = $1 AND "basinIndex" = $2"#

@@ -4,11 +4,12 @@
 //! The use-cases and their role checks are in `service::qc`; these functions only read and write. The
 //! database refuses any change to a submitted result (migration V14), so a bug here cannot rewrite one.
 
+use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all, query_opt_map};
-use crate::db::{DbError, GenericClient};
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::QcItemDef;
+use crate::error::ServiceError;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -51,7 +52,7 @@ pub struct TemplateRef {
 pub async fn template_ref(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Option<TemplateRef>, DbError> {
+) -> Result<Option<TemplateRef>, ServiceError> {
     query_opt_map(
         client,
         r#"SELECT id, "formName", "version" FROM "QCFormTemplate" WHERE id = $1"#,
@@ -88,7 +89,7 @@ pub(crate) const TEMPLATE_ITEMS: &str = concat!(
 );
 
 /// Reads the [`checklist_item_cols!`] columns of `r` as a form uses the item.
-pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, DbError> {
+pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, ServiceError> {
     let rules: Option<serde_json::Value> = r.col("rules")?;
     Ok(QcItemDef::from_row(
         r.col("itemId")?,
@@ -107,7 +108,7 @@ pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, DbError> {
 pub async fn items(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<QcItemDef>, DbError> {
+) -> Result<Vec<QcItemDef>, ServiceError> {
     query_all(client, TEMPLATE_ITEMS, &[&template_id], item_def_from_row).await
 }
 

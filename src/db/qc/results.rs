@@ -1,12 +1,13 @@
 //! Submitted results: their headers, the content a signature covers, signature checks and summaries.
 
 use crate::db::row::{RowExt, query_all, query_opt_map};
-use crate::db::{DbError, GenericClient, Transaction};
+use crate::db::{GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{
     QcResultStatus, QcResultSummary, SignedContent, SignedItem, item_code, signature_matches,
     signature_seal,
 };
+use crate::error::ServiceError;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use tokio_postgres::Row;
@@ -43,7 +44,7 @@ macro_rules! result_cols {
     };
 }
 
-fn result_from_row(r: &Row) -> Result<ResultRow, DbError> {
+fn result_from_row(r: &Row) -> Result<ResultRow, ServiceError> {
     Ok(ResultRow {
         id: r.col("id")?,
         order_id: r.col("orderId")?,
@@ -65,7 +66,10 @@ fn result_from_row(r: &Row) -> Result<ResultRow, DbError> {
     })
 }
 
-pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<ResultRow>, DbError> {
+pub async fn result(
+    client: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<ResultRow>, ServiceError> {
     query_opt_map(
         client,
         concat!("SELECT ", result_cols!(), " WHERE r.id = $1"),
@@ -79,7 +83,7 @@ pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<Resu
 pub async fn results_of(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Vec<ResultRow>, DbError> {
+) -> Result<Vec<ResultRow>, ServiceError> {
     query_all(
         client,
         concat!(
@@ -109,7 +113,7 @@ macro_rules! signed_item_order {
     };
 }
 
-fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem), DbError> {
+fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem), ServiceError> {
     let rules: Option<serde_json::Value> = r.col("rules")?;
     let item = SignedItem {
         checklist_item_id: r.col("checklistItemId")?,
@@ -126,7 +130,7 @@ fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem), DbError> {
 }
 
 /// Groups item rows by their result, keeping the rows' order.
-fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>, DbError> {
+fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>, ServiceError> {
     let mut out: HashMap<Uuid, Vec<SignedItem>> = HashMap::new();
     for r in rows {
         let (result, item) = signed_item_from_row(r)?;
@@ -139,7 +143,7 @@ fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>, DbError> {
 async fn signed_items_of(
     client: &impl GenericClient,
     result_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<SignedItem>>, DbError> {
+) -> Result<HashMap<Uuid, Vec<SignedItem>>, ServiceError> {
     let rows = client
         .query(
             concat!(
@@ -158,7 +162,7 @@ async fn signed_items_of(
 pub(super) async fn signed_items(
     client: &impl GenericClient,
     result_id: Uuid,
-) -> Result<Vec<SignedItem>, DbError> {
+) -> Result<Vec<SignedItem>, ServiceError> {
     Ok(signed_items_of(client, &[result_id])
         .await?
         .remove(&result_id)
@@ -188,7 +192,7 @@ fn content_of(result: &ResultRow, items: Vec<SignedItem>) -> SignedContent {
 pub async fn signed_content(
     client: &impl GenericClient,
     result: &ResultRow,
-) -> Result<SignedContent, DbError> {
+) -> Result<SignedContent, ServiceError> {
     let items = signed_items(client, result.id).await?;
     Ok(content_of(result, items))
 }
@@ -196,7 +200,7 @@ pub async fn signed_content(
 /// Holds the items of every version of `form_name` against in-place change until the transaction ends,
 /// so the code and wording a submit reads and signs are still the items' when it commits (an edit waits
 /// and is then refused by the database, migration V17).
-pub async fn hold_items(tx: &Transaction<'_>, form_name: &str) -> Result<(), DbError> {
+pub async fn hold_items(tx: &Transaction<'_>, form_name: &str) -> Result<(), ServiceError> {
     // Through the schema's function: a row lock needs a write privilege stations lack on templates.
     tx.execute("SELECT app_qc_hold_items($1)", &[&form_name])
         .await?;
@@ -240,7 +244,7 @@ fn check(result: &ResultRow, items: Vec<SignedItem>) -> SignatureCheck {
 pub async fn check_signatures(
     client: &impl GenericClient,
     results: &[ResultRow],
-) -> Result<Vec<SignatureCheck>, DbError> {
+) -> Result<Vec<SignatureCheck>, ServiceError> {
     let signed: Vec<&ResultRow> = results
         .iter()
         .filter(|r| r.status != QcResultStatus::Incomplete)
@@ -260,7 +264,7 @@ pub async fn check_signatures(
 /// in two queries whatever the number of results.
 pub async fn verify_all_signatures(
     client: &impl GenericClient,
-) -> Result<Vec<SignatureCheck>, DbError> {
+) -> Result<Vec<SignatureCheck>, ServiceError> {
     let results = client
         .query(
             concat!(
@@ -296,7 +300,7 @@ pub async fn verify_all_signatures(
 pub async fn verify(
     client: &impl GenericClient,
     result: &ResultRow,
-) -> Result<Option<bool>, DbError> {
+) -> Result<Option<bool>, ServiceError> {
     if result.status == QcResultStatus::Incomplete {
         return Ok(None);
     }
@@ -326,7 +330,7 @@ fn summary_of(result: &ResultRow, verified: Option<bool>) -> QcResultSummary {
 pub async fn summaries(
     client: &impl GenericClient,
     results: &[ResultRow],
-) -> Result<Vec<QcResultSummary>, DbError> {
+) -> Result<Vec<QcResultSummary>, ServiceError> {
     let verified: HashMap<Uuid, bool> = check_signatures(client, results)
         .await?
         .into_iter()
@@ -342,7 +346,7 @@ pub async fn summaries(
 pub async fn summary(
     client: &impl GenericClient,
     result: &ResultRow,
-) -> Result<QcResultSummary, DbError> {
+) -> Result<QcResultSummary, ServiceError> {
     Ok(summaries(client, std::slice::from_ref(result))
         .await?
         .pop()

@@ -11,12 +11,12 @@ mod view;
 
 pub use totals::TotalsSort;
 
-use crate::db::DbError;
 use crate::domain::bom::ItemType;
 use crate::domain::bom_diff::BomDiff;
 use crate::domain::bom_document::{BomDocument, BomVersionList, FlatLine, StoredItem};
+use crate::error::ServiceError;
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -487,7 +487,7 @@ impl Screen for BomViewerScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         let Some(load) = self.loads.remove(&reply.id) else {
             return Command::None;
         };
@@ -531,7 +531,7 @@ impl Screen for BomViewerScreen {
                     dialog.error = Some(e.user_message());
                 }
             }
-            (Load::Document { .. }, Err(DbError::NoBom)) => {
+            (Load::Document { .. }, Err(ServiceError::NoBom)) => {
                 self.no_bom = true;
             }
             (Load::Document { show }, Err(e)) => {

@@ -7,7 +7,7 @@ use crate::domain::bom::BomStatus;
 use crate::domain::bom_document::{BomHeader, BomVersionInfo};
 use crate::domain::order::OrderStatus;
 use crate::export::ExportFormat;
-use crate::msg::DbRequest;
+use crate::msg::ServiceRequest;
 use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use rust_decimal::Decimal;
@@ -73,7 +73,7 @@ fn versions() -> BomVersionList {
     }
 }
 
-fn open(h: &mut Harness) -> (BomViewerScreen, Vec<DbRequest>) {
+fn open(h: &mut Harness) -> (BomViewerScreen, Vec<ServiceRequest>) {
     h.open(|ctx| BomViewerScreen::open(ORDER, ctx))
 }
 
@@ -141,11 +141,15 @@ fn a_stale_reply_after_refresh_is_dropped() {
 fn no_bom_and_refusals_are_shown_and_back_leaves() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
     let (mut s, reqs) = open(&mut h);
-    h.reply(&mut s, &reqs[1], Err(DbError::NoBom));
+    h.reply(&mut s, &reqs[1], Err(ServiceError::NoBom));
     assert!(s.no_bom);
     assert!(s.error().is_none());
     let (mut s, reqs) = open(&mut h);
-    h.reply(&mut s, &reqs[1], Err(DbError::Unavailable("down".into())));
+    h.reply(
+        &mut s,
+        &reqs[1],
+        Err(ServiceError::Unavailable("down".into())),
+    );
     assert!(s.error().is_some_and(|e| e.contains("not reachable")));
     let (_, effects) = h.act(&mut s, Action::Back);
     assert_eq!(
@@ -332,7 +336,7 @@ fn export_sends_the_dialog_input_and_keeps_it_on_refusal() {
     h.reply(
         &mut s,
         &reqs[0],
-        Err(DbError::Invalid("The directory does not exist".into())),
+        Err(ServiceError::Invalid("The directory does not exist".into())),
     );
     let dialog = s.export.as_ref().expect("the dialog stays");
     assert_eq!(

@@ -83,7 +83,7 @@ fn placeholder(s: &BomViewerScreen, frame: &mut Frame, inner: Rect, theme: &Them
     }
     if s.no_bom {
         lines.push(Line::from(Span::styled(
-            crate::db::DbError::NoBom.to_string(),
+            crate::error::ServiceError::NoBom.to_string(),
             theme.warn,
         )));
         lines.push(Line::from(Span::styled(

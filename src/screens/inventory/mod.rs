@@ -9,7 +9,7 @@ mod view;
 use crate::domain::Role;
 use crate::domain::inventory::{Browse, BuildUse, CatalogUse, Item};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::selection::{PAGE, moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -360,7 +360,7 @@ impl Screen for InventoryScreen {
         self.on_tree_action(action, ctx)
     }
 
-    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         if self.loading == Some(reply.id) {
             self.loading = None;
             match reply.result {

@@ -27,7 +27,7 @@ fn loaded(role: Role, ids: &mut IdGen, km: &Keymap) -> InventoryScreen {
     let load = requests(cmd);
     assert!(matches!(load[0].kind, Request::Inventory { .. }));
     s.update(
-        ScreenMsg::Db(DbReply {
+        ScreenMsg::Db(ServiceReply {
             id: load[0].id,
             result: Ok(Reply::Inventory(Box::new(inventory()))),
         }),
@@ -62,7 +62,7 @@ fn search_then_enter_shows_the_match_in_the_tree_and_where_used_asks_for_builds(
     assert_eq!(s.key_contexts()[0], KeyContext::WhereUsedList);
     // A stale reply is ignored; the right one fills the panel.
     s.update(
-        ScreenMsg::Db(DbReply {
+        ScreenMsg::Db(ServiceReply {
             id: RequestId(999),
             result: Ok(Reply::WhereUsed(Vec::new())),
         }),
@@ -74,7 +74,7 @@ fn search_then_enter_shows_the_match_in_the_tree_and_where_used_asks_for_builds(
     ));
     let order = Uuid::from_u128(5);
     s.update(
-        ScreenMsg::Db(DbReply {
+        ScreenMsg::Db(ServiceReply {
             id: reqs[0].id,
             result: Ok(Reply::WhereUsed(vec![BuildUse {
                 order_id: order,
@@ -141,9 +141,9 @@ fn a_failed_load_can_be_retried_with_enter() {
     let (mut s, cmd) = InventoryScreen::open(&mut ctx);
     let load = requests(cmd);
     s.update(
-        ScreenMsg::Db(DbReply {
+        ScreenMsg::Db(ServiceReply {
             id: load[0].id,
-            result: Err(crate::db::DbError::Unavailable("down".into())),
+            result: Err(crate::error::ServiceError::Unavailable("down".into())),
         }),
         &mut ctx,
     );

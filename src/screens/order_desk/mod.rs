@@ -6,12 +6,12 @@
 
 mod view;
 
-use crate::db::DbError;
 use crate::domain::desk::DeskRow;
 use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
+use crate::error::ServiceError;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -312,7 +312,7 @@ impl Screen for OrderDeskScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             self.loaded = true;
             match reply.result {
@@ -336,7 +336,7 @@ impl Screen for OrderDeskScreen {
                 self.reload(ctx)
             }
             // Nothing was decided: keep the dialog and the note, so the user can try again.
-            Err(e @ DbError::Unavailable(_)) => {
+            Err(e @ ServiceError::Unavailable(_)) => {
                 match &mut self.mode {
                     Mode::ConfirmBom { error, .. } | Mode::Move { error, .. } => {
                         *error = Some(e.user_message());

@@ -16,7 +16,7 @@ use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Request, RequestId};
+use crate::msg::{Command, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -488,7 +488,7 @@ impl Screen for OrderDetailScreen {
         self.form_mut()
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         self.handle_reply(reply, ctx)
     }
 

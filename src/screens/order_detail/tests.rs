@@ -1,12 +1,12 @@
 //! The build screen's state machine: offered actions, dialogs, writes and their replies.
 
 use super::*;
-use crate::db::DbError;
 use crate::domain::order::{
     BuildConfig, DocumentLanguage, FeetType, LegsType, OrderHeader, OrderRow,
 };
 use crate::domain::order_view::BomSummary;
-use crate::msg::{DbReply, Reply};
+use crate::error::ServiceError;
+use crate::msg::{Reply, ServiceReply};
 use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use crate::widgets::wrap;
@@ -58,7 +58,7 @@ fn loaded(h: &mut Harness, d: OrderDetail) -> OrderDetailScreen {
     let id = reqs.first().map(|r| r.id).unwrap_or_default();
     h.send(
         &mut s,
-        ScreenMsg::Db(DbReply {
+        ScreenMsg::Db(ServiceReply {
             id,
             result: Ok(Reply::Order(Box::new(d))),
         }),
@@ -260,7 +260,7 @@ fn a_conflict_shows_the_message_and_reloads() {
     let (reqs, _) = h.act(&mut s, Action::Yes);
     let msg = "Build 24-0117 is now PARTS_SENT (changed by Priya Natarajan at 09:12); \
                your change was not saved";
-    let (reload, _) = h.reply(&mut s, &reqs[0], Err(DbError::Conflict(msg.into())));
+    let (reload, _) = h.reply(&mut s, &reqs[0], Err(ServiceError::Conflict(msg.into())));
     assert_eq!(s.notice(), Some(msg));
     assert!(matches!(s.mode, Mode::Browse));
     assert!(matches!(

@@ -1,10 +1,10 @@
 //! Sending the writes the dialogs confirm, and taking the replies.
 
 use super::{BomChange, Mode, OrderDetailScreen, STILL_LOADING, ship_mode};
-use crate::db::DbError;
 use crate::domain::lifecycle::{override_reason, pack_shipping, shipping_notes};
 use crate::domain::order::{OrderAction, OrderStatus};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::error::ServiceError;
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Ctx;
 use crate::widgets::form_field::FormField;
 use crate::widgets::toast::Toast;
@@ -173,7 +173,7 @@ impl OrderDetailScreen {
         self.writing.begin_if_idle(ctx, request, success)
     }
 
-    pub(super) fn handle_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    pub(super) fn handle_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(detail)) => {
@@ -229,7 +229,7 @@ impl OrderDetailScreen {
                 self.reload(ctx)
             }
             // Nothing was decided: keep the dialog and what was typed, so the user can try again.
-            Err(e @ DbError::Unavailable(_)) => {
+            Err(e @ ServiceError::Unavailable(_)) => {
                 self.set_dialog_error(e.user_message());
                 Command::None
             }

@@ -9,7 +9,7 @@ mod view;
 use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::selection::moved;
@@ -415,7 +415,7 @@ impl Screen for OrderQueueScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Orders(page)) => {

@@ -1,9 +1,9 @@
 //! The queue's state machine: paging, search, filters, sort and stale replies.
 
 use super::*;
-use crate::db::DbError;
 use crate::domain::order::OrderPage;
-use crate::msg::DbRequest;
+use crate::error::ServiceError;
+use crate::msg::ServiceRequest;
 use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
 use chrono::NaiveDate;
@@ -23,13 +23,13 @@ fn order(n: u128, days_left: i32) -> OrderRow {
 }
 
 /// The queue just opened, with the one request it sent.
-fn open(h: &mut Harness) -> (OrderQueueScreen, DbRequest) {
+fn open(h: &mut Harness) -> (OrderQueueScreen, ServiceRequest) {
     let (s, mut reqs) = h.open(OrderQueueScreen::open);
     assert_eq!(reqs.len(), 1);
     (s, reqs.remove(0))
 }
 
-fn query_of(req: &DbRequest) -> OrderQuery {
+fn query_of(req: &ServiceRequest) -> OrderQuery {
     match &req.kind {
         Request::ListOrders { query, .. } => Some((**query).clone()),
         _ => None,
@@ -44,13 +44,13 @@ fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
     })
 }
 
-fn reply(s: &mut OrderQueueScreen, req: &DbRequest, result: Result<Reply, DbError>) {
+fn reply(s: &mut OrderQueueScreen, req: &ServiceRequest, result: Result<Reply, ServiceError>) {
     let (mut ids, km) = (
         crate::screens::IdGen::default(),
         crate::keymap::Keymap::default(),
     );
     let mut ctx = Ctx::new(&mut ids, None, &km);
-    s.on_reply(DbReply { id: req.id, result }, &mut ctx);
+    s.on_reply(ServiceReply { id: req.id, result }, &mut ctx);
 }
 
 #[test]

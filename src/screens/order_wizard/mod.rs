@@ -20,7 +20,7 @@ use crate::domain::Role;
 use crate::domain::bom::BomPreview;
 use crate::domain::order::AccessoryItem;
 use crate::keymap::{Action, HelpLine, KeyContext, Keymap};
-use crate::msg::{Command, DbReply, Request, RequestId};
+use crate::msg::{Command, Request, RequestId, ServiceReply};
 use crate::screens::Ctx;
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
@@ -348,7 +348,7 @@ impl Screen for OrderWizardScreen {
         self.handle_action(action, ctx)
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         self.handle_reply(reply, ctx)
     }
 

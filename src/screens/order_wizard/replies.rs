@@ -4,12 +4,12 @@ use super::state::{self, BuildDraft, Fid, Step, WizardState};
 use super::{Modal, OrderWizardScreen, Phase, Preview, Scope, Status, bom_failure};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_rules as rules;
-use crate::msg::{Command, DbReply, Reply};
+use crate::msg::{Command, Reply, ServiceReply};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::toast::Toast;
 
 impl OrderWizardScreen {
-    pub(super) fn handle_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    pub(super) fn handle_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.context_req.answered_by(reply.id) {
             return self.on_context(reply);
         }
@@ -64,7 +64,7 @@ impl OrderWizardScreen {
         Command::None
     }
 
-    pub(super) fn on_context(&mut self, reply: DbReply) -> Command {
+    pub(super) fn on_context(&mut self, reply: ServiceReply) -> Command {
         match reply.result {
             Ok(Reply::WizardContext(c)) => {
                 self.today = Some(c.today);
@@ -92,7 +92,7 @@ impl OrderWizardScreen {
         Command::None
     }
 
-    pub(super) fn on_detail(&mut self, reply: DbReply) {
+    pub(super) fn on_detail(&mut self, reply: ServiceReply) {
         let detail = match reply.result {
             Ok(Reply::Order(d)) => d,
             Ok(_) => {
@@ -130,7 +130,7 @@ impl OrderWizardScreen {
         self.reset_view();
     }
 
-    pub(super) fn on_submitted(&mut self, reply: DbReply, ctx: &mut Ctx) {
+    pub(super) fn on_submitted(&mut self, reply: ServiceReply, ctx: &mut Ctx) {
         match reply.result {
             Ok(Reply::OrderCreated(created)) => {
                 self.done = true;

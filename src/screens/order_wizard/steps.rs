@@ -4,7 +4,7 @@ use super::state::{AttachmentDraft, Fid, Step};
 use super::{Modal, OrderWizardScreen, Scope, Status, scope_of};
 use crate::domain::order::NumberCheck;
 use crate::domain::order_rules as rules;
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Ctx;
 
 impl OrderWizardScreen {
@@ -149,7 +149,7 @@ impl OrderWizardScreen {
         cmd
     }
 
-    pub(super) fn on_attachment(&mut self, reply: DbReply) {
+    pub(super) fn on_attachment(&mut self, reply: ServiceReply) {
         if matches!(self.status, Status::Busy(_)) {
             self.status = Status::None;
         }

@@ -4,7 +4,6 @@
 use super::state::build::BasinDraft;
 use super::state::{BasinSize, FaucetDraft, HeaderDraft};
 use super::*;
-use crate::db::DbError;
 use crate::domain::bom::PreviewLine;
 use crate::domain::order::{
     BasinType, BuildConfig, CreatedOrder, DocumentLanguage, FaucetType, FeetType, LegsType,
@@ -14,9 +13,10 @@ use crate::domain::order::{NewOrder, OrderStatus};
 use crate::domain::order_rules as rules;
 use crate::domain::order_view::OrderDetail;
 use crate::domain::session::Session;
+use crate::error::ServiceError;
 use crate::keymap::Action;
-use crate::msg::DbRequest;
-use crate::msg::{DbReply, Reply};
+use crate::msg::ServiceRequest;
+use crate::msg::{Reply, ServiceReply};
 use crate::screens::ScreenMsg;
 use crate::screens::testkit::{self, Harness};
 use crate::screens::{Effect, ScreenId};
@@ -39,7 +39,7 @@ fn session(role: Role) -> Session {
 struct T {
     kit: Harness,
     w: OrderWizardScreen,
-    sent: Vec<DbRequest>,
+    sent: Vec<ServiceRequest>,
     effects: Vec<Effect>,
 }
 
@@ -87,16 +87,16 @@ impl T {
         }
     }
 
-    fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<DbRequest> {
+    fn take(&mut self, pred: impl Fn(&Request) -> bool) -> Option<ServiceRequest> {
         let i = self.sent.iter().position(|r| pred(&r.kind))?;
         Some(self.sent.remove(i))
     }
 
-    fn answer(&mut self, pred: impl Fn(&Request) -> bool, result: Result<Reply, DbError>) {
+    fn answer(&mut self, pred: impl Fn(&Request) -> bool, result: Result<Reply, ServiceError>) {
         let Some(req) = self.take(pred) else {
             panic!("no matching request in {:?}", self.sent);
         };
-        self.send(ScreenMsg::Db(DbReply { id: req.id, result }));
+        self.send(ScreenMsg::Db(ServiceReply { id: req.id, result }));
     }
 
     /// Drops the draft saves sent so far and answers both builds' BOM previews.
@@ -251,7 +251,7 @@ fn step_one_checks_the_po_number_with_the_server() {
     t.type_in(Fid::WantDate, "2025-04-30");
     t.act(Action::NextStep);
     let check = t.take(|r| matches!(r, Request::CheckNumbers { .. }));
-    let Some(DbRequest {
+    let Some(ServiceRequest {
         id,
         kind:
             Request::CheckNumbers {
@@ -264,7 +264,7 @@ fn step_one_checks_the_po_number_with_the_server() {
         panic!("Next sends CheckNumbers");
     };
     assert_eq!((po_number.as_str(), build_numbers.len()), ("PO-4500123", 0));
-    t.send(ScreenMsg::Db(DbReply {
+    t.send(ScreenMsg::Db(ServiceReply {
         id,
         result: Ok(Reply::NumbersChecked(NumberCheck {
             po_taken: Some("po-4500123".into()),
@@ -306,7 +306,7 @@ fn build_numbers_are_checked_before_step_three() {
     );
     t.type_in(Fid::BuildNumber(1), "B-1002");
     t.act(Action::NextStep);
-    let Some(DbRequest {
+    let Some(ServiceRequest {
         kind: Request::CheckNumbers { build_numbers, .. },
         ..
     }) = t.sent.last().cloned()
@@ -552,7 +552,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
     );
     t.answer(
         |r| matches!(r, Request::PreviewBom { .. }),
-        Err(DbError::Invalid(
+        Err(ServiceError::Invalid(
             "BOM generation failed for build B-1002: unknown catalog id(s): T2-X".into(),
         )),
     );
@@ -567,7 +567,7 @@ fn submit_waits_for_the_previews_and_sends_the_order() {
     t.act(Action::NextStep);
     t.previews_ready();
     t.act(Action::Submit);
-    let Some(DbRequest {
+    let Some(ServiceRequest {
         kind: Request::CreateOrder { order, .. },
         ..
     }) = t.take(|r| matches!(r, Request::CreateOrder { .. }))
@@ -608,9 +608,9 @@ fn submitted() -> (T, RequestId) {
 fn a_failed_submit_keeps_every_input() {
     let (mut t, id) = submitted();
     let before = t.w.state.clone();
-    t.send(ScreenMsg::Db(DbReply {
+    t.send(ScreenMsg::Db(ServiceReply {
         id,
-        result: Err(DbError::Conflict(
+        result: Err(ServiceError::Conflict(
             "PO number PO-4500123 already exists".into(),
         )),
     }));
@@ -628,7 +628,7 @@ fn a_failed_submit_keeps_every_input() {
 fn success_toasts_and_opens_the_first_build() {
     let (mut t, id) = submitted();
     let first = Uuid::from_u128(7);
-    t.send(ScreenMsg::Db(DbReply {
+    t.send(ScreenMsg::Db(ServiceReply {
         id,
         result: Ok(Reply::OrderCreated(CreatedOrder {
             po_number: "PO-4500123".into(),
@@ -652,7 +652,7 @@ fn a_draft_is_saved_and_resumed() {
     t.w.state = filled(Step::Configuration);
     t.w.reset_view();
     t.act(Action::NextStep);
-    let Some(DbRequest {
+    let Some(ServiceRequest {
         kind: Request::SaveDraft { draft, .. },
         ..
     }) = t.take(|r| matches!(r, Request::SaveDraft { .. }))
@@ -768,7 +768,7 @@ fn edit_saves_with_update_build() {
     t.type_in(Fid::Length, "72");
     assert!(t.w.has_unsaved_input());
     t.act(Action::Save);
-    let Some(DbRequest {
+    let Some(ServiceRequest {
         id,
         kind: Request::UpdateBuild {
             order_id, build, ..
@@ -778,9 +778,9 @@ fn edit_saves_with_update_build() {
         panic!("Save sends UpdateBuild");
     };
     assert_eq!((order_id, build.sink_length), (Uuid::from_u128(5), 72));
-    t.send(ScreenMsg::Db(DbReply {
+    t.send(ScreenMsg::Db(ServiceReply {
         id,
-        result: Err(DbError::Conflict(
+        result: Err(ServiceError::Conflict(
             "Build B-1001 is now PARTS_SENT; its configuration can no longer be changed".into(),
         )),
     }));

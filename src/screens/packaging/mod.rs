@@ -10,7 +10,7 @@ use crate::domain::Role;
 use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -471,7 +471,7 @@ impl Screen for PackagingScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Packaging(view)) => self.take_view(*view, false),

@@ -19,7 +19,7 @@ use crate::domain::qc::{
     Answer, JOB_ID_MAX, Judgement, Progress, QcForm, QcItemDef, judge, progress, validate_job_id,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -434,7 +434,7 @@ impl Screen for QcChecklistScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::QcForm(form)) => self.loaded(form),

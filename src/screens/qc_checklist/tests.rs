@@ -2,13 +2,13 @@
 //! moving, the sign dialog, another inspector's draft and stale replies.
 
 use super::*;
-use crate::db::DbError;
 use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::qc::{
     FormLine, LineAnswer, QcHeader, QcOutcome, QcResultStatus, QcResultSummary,
 };
 use crate::domain::session::Session;
-use crate::msg::{DbRequest, RequestId};
+use crate::error::ServiceError;
+use crate::msg::{RequestId, ServiceRequest};
 use crate::screens::ScreenMsg;
 use crate::screens::testkit;
 use std::time::Duration;
@@ -129,13 +129,13 @@ impl Harness {
         h
     }
 
-    fn send(&mut self, msg: ScreenMsg) -> Vec<DbRequest> {
+    fn send(&mut self, msg: ScreenMsg) -> Vec<ServiceRequest> {
         let (reqs, effects) = self.kit.send(&mut self.screen, msg);
         self.effects.extend(effects);
         reqs
     }
 
-    fn act(&mut self, a: Action) -> Vec<DbRequest> {
+    fn act(&mut self, a: Action) -> Vec<ServiceRequest> {
         self.send(ScreenMsg::Action(a))
     }
 
@@ -145,12 +145,12 @@ impl Harness {
         }
     }
 
-    fn reply(&mut self, id: RequestId, result: Result<Reply, DbError>) -> Vec<DbRequest> {
-        self.send(ScreenMsg::Db(DbReply { id, result }))
+    fn reply(&mut self, id: RequestId, result: Result<Reply, ServiceError>) -> Vec<ServiceRequest> {
+        self.send(ScreenMsg::Db(ServiceReply { id, result }))
     }
 }
 
-fn saved(req: &DbRequest) -> (String, Vec<LineAnswer>) {
+fn saved(req: &ServiceRequest) -> (String, Vec<LineAnswer>) {
     match &req.kind {
         Request::SaveQcDraft {
             job_id, answers, ..
@@ -168,7 +168,7 @@ fn sign_dialog(h: &Harness) -> &SignDialog {
     .expect("the sign dialog is open")
 }
 
-fn one(reqs: Vec<DbRequest>) -> DbRequest {
+fn one(reqs: Vec<ServiceRequest>) -> ServiceRequest {
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     reqs.into_iter().next().expect("one request")
 }
@@ -222,14 +222,14 @@ fn saves_coalesce_while_one_is_out_and_nothing_is_lost() {
 fn a_failed_save_keeps_the_answers_and_retries() {
     let mut h = Harness::new(Role::QcPerson, form(None));
     let first = one(h.act(Action::AnswerYes));
-    h.reply(first.id, Err(DbError::Unavailable("down".into())));
+    h.reply(first.id, Err(ServiceError::Unavailable("down".into())));
     assert!(matches!(h.screen.save_status(), SaveStatus::Failed(_)));
     assert!(h.screen.has_unsaved_input());
     // The next change sends the failed line again with it.
     let retry = one(h.act(Action::AnswerYes));
     let (_, answers) = saved(&retry);
     assert_eq!(answers.len(), 2);
-    h.reply(retry.id, Err(DbError::Unavailable("down".into())));
+    h.reply(retry.id, Err(ServiceError::Unavailable("down".into())));
     // Or time does it: the first tick schedules, a later one sends.
     let t0 = Instant::now();
     assert!(h.send(ScreenMsg::Tick(t0)).is_empty());
@@ -476,7 +476,9 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
     let id = submit.id;
     h.reply(
         id,
-        Err(DbError::Invalid("Password incorrect; not signed".into())),
+        Err(ServiceError::Invalid(
+            "Password incorrect; not signed".into(),
+        )),
     );
     let d = sign_dialog(&h);
     assert_eq!(d.error.as_deref(), Some("Password incorrect; not signed"));

@@ -5,7 +5,7 @@ mod view;
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, quantity_message};
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -338,7 +338,7 @@ impl Screen for ServiceCatalogScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
         if !self.loading.answered_by(reply.id) {
             return Command::None;
         }

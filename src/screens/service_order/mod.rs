@@ -11,11 +11,11 @@ mod view;
 
 pub use approval::{AT_LEAST_ONE, Approval, ApprovalLine, bound_message};
 
-use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::service_order::{MAX_REASON, ServiceOrderStatus, ServiceOrderView};
+use crate::error::ServiceError;
 use crate::keymap::{Action, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -417,7 +417,7 @@ impl Screen for ServiceOrderScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrder(order)) => {
@@ -445,7 +445,7 @@ impl Screen for ServiceOrderScreen {
             }
             Ok(_) => Command::None,
             // Another station decided first: what the user typed no longer applies.
-            Err(e @ DbError::Conflict(_)) => {
+            Err(e @ ServiceError::Conflict(_)) => {
                 self.mode = Mode::Browse;
                 self.notice = Some(e.user_message());
                 self.reload(ctx)

@@ -10,12 +10,12 @@ mod view;
 
 pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
 
-use crate::db::DbError;
 use crate::domain::Role;
 use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
+use crate::error::ServiceError;
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -277,7 +277,12 @@ impl TaskRunnerScreen {
             .map(|(i, _)| i)
     }
 
-    fn saved(&mut self, kind: Saving, result: Result<Reply, DbError>, ctx: &mut Ctx) -> Command {
+    fn saved(
+        &mut self,
+        kind: Saving,
+        result: Result<Reply, ServiceError>,
+        ctx: &mut Ctx,
+    ) -> Command {
         match result {
             Ok(Reply::Task(task)) => {
                 self.dialog = None;
@@ -311,7 +316,7 @@ impl TaskRunnerScreen {
                 self.refuse("The server sent an unexpected reply; reloading".into());
                 self.reload(ctx)
             }
-            Err(e @ DbError::Conflict(_)) => {
+            Err(e @ ServiceError::Conflict(_)) => {
                 self.dialog = None;
                 self.notice = Some(Notice::Error(e.user_message()));
                 self.move_on_after_reload = matches!(kind, Saving::Complete);
@@ -515,7 +520,7 @@ impl Screen for TaskRunnerScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.detail_load.answered_by(reply.id) {
             if let Ok(Reply::Order(d)) = reply.result {
                 self.build_label = Some(format!(

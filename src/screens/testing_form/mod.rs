@@ -13,7 +13,7 @@ use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request};
+use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
@@ -413,7 +413,7 @@ impl Screen for TestingFormScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::TestingForm(form)) => self.loaded(form),

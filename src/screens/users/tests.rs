@@ -1,6 +1,6 @@
 use super::*;
 use crate::keymap::Keymap;
-use crate::msg::DbRequest;
+use crate::msg::ServiceRequest;
 use crate::screens::IdGen;
 
 #[test]
@@ -60,7 +60,7 @@ fn open_requests_the_list() {
     let (_, cmd) = UsersScreen::open(&mut ctx);
     assert!(matches!(
         cmd,
-        Command::Db(DbRequest {
+        Command::Db(ServiceRequest {
             kind: Request::ListUsers { .. },
             ..
         })

@@ -18,7 +18,7 @@ use crate::domain::instructions::{
     InstructionCatalog, InstructionDraft, InstructionRow, StepDraft, ToolDraft, ToolRow,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
-use crate::msg::{Command, DbReply, Reply, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::form_field::Form;
@@ -420,7 +420,7 @@ impl Screen for WorkInstructionsScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: DbReply, ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::WorkInstructions(c)) => self.set_catalog(*c),
@@ -458,7 +458,7 @@ impl Screen for WorkInstructionsScreen {
             }
             Err(e) => {
                 let text = e.user_message();
-                let stale = matches!(e, crate::db::DbError::Conflict(_));
+                let stale = matches!(e, crate::error::ServiceError::Conflict(_));
                 match &mut self.mode {
                     Mode::Browse => {}
                     Mode::Instruction(ed) => {

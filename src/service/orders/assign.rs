@@ -3,11 +3,12 @@
 use super::{require_assigner, updated_row};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::orders::{self, NewHistory};
-use crate::db::{DbError, begin_as, users};
+use crate::db::{begin_as, users};
 use crate::domain::lifecycle::{self, Candidate};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::{OrderRow, OrderStatus};
 use crate::domain::user::UserSummary;
+use crate::error::ServiceError;
 use crate::service::guard::{lock_order, moved_on};
 use crate::service::{ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -19,17 +20,17 @@ pub(super) async fn assign(
     order_id: Uuid,
     expected: OrderStatus,
     assignee: Option<Uuid>,
-) -> Result<OrderRow, DbError> {
+) -> Result<OrderRow, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_assigner(&who)?;
-    lifecycle::check_assignment(who.user.role, expected, None).map_err(DbError::Invalid)?;
+    lifecycle::check_assignment(who.user.role, expected, None).map_err(ServiceError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let candidate: Option<UserSummary> = match assignee {
         Some(id) => Some(
             users::find_by_id(&tx, id)
                 .await?
-                .ok_or_else(|| DbError::NotFound("User".into()))?,
+                .ok_or_else(|| ServiceError::NotFound("User".into()))?,
         ),
         None => None,
     };
@@ -42,7 +43,7 @@ pub(super) async fn assign(
             is_active: u.is_active,
         }),
     )
-    .map_err(DbError::Invalid)?;
+    .map_err(ServiceError::Invalid)?;
     let locked = lock_order(&tx, order_id).await?;
     if locked.status != expected {
         return Err(moved_on(&tx, &locked).await?);

@@ -1,8 +1,8 @@
 //! The files attached to a new order, checked and read from this station's disk.
 
-use crate::db::DbError;
 use crate::domain::order::AttachmentSpec;
 use crate::domain::order_rules;
+use crate::error::ServiceError;
 
 /// An attachment as read from this station's disk.
 pub(super) struct LoadedFile {
@@ -16,11 +16,11 @@ pub(super) struct LoadedFile {
 
 /// Checks one attachment path (docs/lifecycle.md §6.2) and, with `read`, reads it. The size is checked
 /// before reading and the read is capped, so no more than 10 MB is ever held.
-pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile, DbError> {
+pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile, ServiceError> {
     tokio::task::spawn_blocking(move || read_attachment_blocking(&path, read))
         .await
-        .map_err(|e| DbError::Query(format!("attachment read failed: {e}")))?
-        .map_err(DbError::Invalid)
+        .map_err(|e| ServiceError::Query(format!("attachment read failed: {e}")))?
+        .map_err(ServiceError::Invalid)
 }
 
 fn read_attachment_blocking(path: &str, read: bool) -> Result<LoadedFile, String> {
@@ -61,19 +61,21 @@ fn read_attachment_blocking(path: &str, read: bool) -> Result<LoadedFile, String
 }
 
 /// Reads every attachment of an order; all their messages, one per line, when any is refused.
-pub(super) async fn read_attachments(specs: &[AttachmentSpec]) -> Result<Vec<LoadedFile>, DbError> {
+pub(super) async fn read_attachments(
+    specs: &[AttachmentSpec],
+) -> Result<Vec<LoadedFile>, ServiceError> {
     let mut files = Vec::with_capacity(specs.len());
     let mut failures: Vec<String> = Vec::new();
     for a in specs {
         match read_attachment(a.path.clone(), true).await {
             Ok(f) => files.push(f),
-            Err(DbError::Invalid(m)) => failures.push(m),
+            Err(ServiceError::Invalid(m)) => failures.push(m),
             Err(e) => return Err(e),
         }
     }
     if failures.is_empty() {
         Ok(files)
     } else {
-        Err(DbError::Invalid(failures.join("\n")))
+        Err(ServiceError::Invalid(failures.join("\n")))
     }
 }

@@ -3,11 +3,12 @@
 
 use super::{bom_failed, record_config_history, updated_row};
 use crate::db::orders::{self, LockedOrder};
-use crate::db::{DbError, Transaction, begin_as, bom as db_bom};
+use crate::db::{Transaction, begin_as, bom as db_bom};
 use crate::domain::Role;
 use crate::domain::bom::{CatalogIndex, generate};
 use crate::domain::lifecycle;
 use crate::domain::order::{OrderRow, OrderStatus};
+use crate::error::ServiceError;
 use crate::service::guard::{check_acting_unless_admin, lock_order, order_not_found, refuse};
 use crate::service::{Authed, ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -52,7 +53,7 @@ pub(super) async fn change_bom(
     token: &str,
     order_id: Uuid,
     change: BomChange,
-) -> Result<OrderRow, DbError> {
+) -> Result<OrderRow, ServiceError> {
     let who = authenticate(ctx, token).await?;
     let (allowed, what) = change.permission();
     if !allowed(who.user.role) {
@@ -87,10 +88,10 @@ async fn lock_for_bom(
     tx: &Transaction<'_>,
     who: &Authed,
     order_id: Uuid,
-) -> Result<LockedOrder, DbError> {
+) -> Result<LockedOrder, ServiceError> {
     let locked = lock_order(tx, order_id).await?;
     if locked.status != OrderStatus::OrderCreated {
-        return Err(DbError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "Build {} is now {}; its BOM can no longer be changed",
             locked.build_number, locked.status
         )));
@@ -100,29 +101,33 @@ async fn lock_for_bom(
 }
 
 /// Approves the current BOM if it is still the DRAFT `version`; returns that version.
-async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Result<i32, DbError> {
+async fn approve(
+    tx: &Transaction<'_>,
+    locked: &LockedOrder,
+    version: i32,
+) -> Result<i32, ServiceError> {
     let Some(bom_id) = locked.bom_id else {
-        return Err(DbError::Invalid(
+        return Err(ServiceError::Invalid(
             "This build has no BOM; regenerate it first".into(),
         ));
     };
     let (current, status) = orders::bom_state(tx, bom_id)
         .await?
-        .ok_or_else(|| DbError::NotFound("BOM".into()))?;
+        .ok_or_else(|| ServiceError::NotFound("BOM".into()))?;
     if current != version {
-        return Err(DbError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "BOM version {version} is no longer current (now {current}); your approval was not saved"
         )));
     }
     if status != "DRAFT" {
-        return Err(DbError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "BOM version {version} is already {status}"
         )));
     }
     // The order row lock serialises BOM changes; the condition is the last guard of the allowed moves of
     // docs/bom-rules.md §8.
     if !db_bom::approve(tx, bom_id).await? {
-        return Err(DbError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "BOM version {version} is no longer DRAFT; your approval was not saved"
         )));
     }
@@ -135,7 +140,7 @@ async fn regenerate(
     who: &Authed,
     locked: &LockedOrder,
     index: &CatalogIndex,
-) -> Result<i32, DbError> {
+) -> Result<i32, ServiceError> {
     let mut build = orders::load(tx, locked.id)
         .await?
         .ok_or_else(order_not_found)?

@@ -3,10 +3,11 @@
 use super::entry::field_errors_text;
 use super::{bom_failed, record_config_history, require_editor, updated_row};
 use crate::db::orders;
-use crate::db::{DbError, begin_as, bom as db_bom};
+use crate::db::{begin_as, bom as db_bom};
 use crate::domain::bom::generate;
 use crate::domain::order::{BuildConfig, OrderRow, OrderStatus};
 use crate::domain::order_rules;
+use crate::error::ServiceError;
 use crate::service::guard::{lock_order, order_not_found};
 use crate::service::{ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -73,13 +74,13 @@ pub(super) async fn update_build(
     token: &str,
     order_id: Uuid,
     mut build: BuildConfig,
-) -> Result<OrderRow, DbError> {
+) -> Result<OrderRow, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_editor(&who)?;
     build.build_number = build.build_number.trim().to_string();
     let errors = order_rules::validate_build(&build);
     if !errors.is_empty() {
-        return Err(DbError::Invalid(field_errors_text(&errors)));
+        return Err(ServiceError::Invalid(field_errors_text(&errors)));
     }
     let index = {
         let client = ctx.pool.get().await?;
@@ -89,7 +90,7 @@ pub(super) async fn update_build(
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let locked = lock_order(&tx, order_id).await?;
     let not_editable = |status: OrderStatus| {
-        DbError::Conflict(format!(
+        ServiceError::Conflict(format!(
             "Build {} is now {status}; its configuration can no longer be changed",
             locked.build_number
         ))
@@ -101,7 +102,7 @@ pub(super) async fn update_build(
         .build_number
         .eq_ignore_ascii_case(&locked.build_number)
     {
-        return Err(DbError::Invalid(BUILD_NUMBER_FIXED.into()));
+        return Err(ServiceError::Invalid(BUILD_NUMBER_FIXED.into()));
     }
     build.build_number = locked.build_number.clone();
     let mut old = orders::load(&tx, order_id)

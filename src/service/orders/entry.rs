@@ -3,10 +3,11 @@
 use super::attachments::read_attachments;
 use super::{bom_failed, require_creator};
 use crate::db::orders::{self, NewHistory};
-use crate::db::{DbError, begin_as, bom as db_bom};
+use crate::db::{begin_as, bom as db_bom};
 use crate::domain::bom::{GeneratedBom, generate};
 use crate::domain::order::{CreatedOrder, NewOrder, NumberCheck, OrderStatus, WizardContext};
 use crate::domain::order_rules::{self, FieldError};
+use crate::error::ServiceError;
 use crate::service::{ServiceCtx, authenticate};
 use sha2::Digest;
 
@@ -17,7 +18,7 @@ pub const DRAFT_TOO_LARGE: &str = "The wizard draft is too large to save";
 pub(super) async fn wizard_context(
     ctx: &ServiceCtx,
     token: &str,
-) -> Result<WizardContext, DbError> {
+) -> Result<WizardContext, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let client = ctx.pool.get().await?;
@@ -33,7 +34,7 @@ pub(super) async fn check_numbers(
     token: &str,
     po_number: &str,
     build_numbers: &[String],
-) -> Result<NumberCheck, DbError> {
+) -> Result<NumberCheck, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let client = ctx.pool.get().await?;
@@ -57,16 +58,16 @@ pub(super) async fn save_draft(
     ctx: &ServiceCtx,
     token: &str,
     draft: &serde_json::Value,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let size = serde_json::to_vec(draft)
-        .map_err(|e| DbError::Invalid(e.to_string()))?
+        .map_err(|e| ServiceError::Invalid(e.to_string()))?
         .len();
     if size > MAX_DRAFT_BYTES {
-        return Err(DbError::Invalid(DRAFT_TOO_LARGE.into()));
+        return Err(ServiceError::Invalid(DRAFT_TOO_LARGE.into()));
     }
-    draft_text(draft).map_err(DbError::Invalid)?;
+    draft_text(draft).map_err(ServiceError::Invalid)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     orders::save_draft(&tx, who.user.id, draft).await?;
@@ -74,7 +75,7 @@ pub(super) async fn save_draft(
     Ok(())
 }
 
-pub(super) async fn discard_draft(ctx: &ServiceCtx, token: &str) -> Result<(), DbError> {
+pub(super) async fn discard_draft(ctx: &ServiceCtx, token: &str) -> Result<(), ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let mut client = ctx.pool.get().await?;
@@ -137,7 +138,7 @@ pub(super) async fn create_order(
     ctx: &ServiceCtx,
     token: &str,
     order: NewOrder,
-) -> Result<CreatedOrder, DbError> {
+) -> Result<CreatedOrder, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let order = normalized(order);
@@ -149,7 +150,7 @@ pub(super) async fn create_order(
         let today = orders::today(&client).await?;
         let errors = order_rules::validate_order(&order, today);
         if !errors.is_empty() {
-            return Err(DbError::Invalid(field_errors_text(&errors)));
+            return Err(ServiceError::Invalid(field_errors_text(&errors)));
         }
         db_bom::load_catalog_index(&client).await?
     };
@@ -162,7 +163,7 @@ pub(super) async fn create_order(
         }
     }
     if !failures.is_empty() {
-        return Err(DbError::Invalid(failures.join("\n")));
+        return Err(ServiceError::Invalid(failures.join("\n")));
     }
     let files = read_attachments(&order.attachments).await?;
 
@@ -176,13 +177,13 @@ pub(super) async fn create_order(
         .filter(|e| e.field == "wantDate")
         .collect();
     if !late.is_empty() {
-        return Err(DbError::Invalid(field_errors_text(&late)));
+        return Err(ServiceError::Invalid(field_errors_text(&late)));
     }
     if orders::po_number_taken(&tx, &header.po_number)
         .await?
         .is_some()
     {
-        return Err(DbError::Invalid(order_rules::po_number_exists(
+        return Err(ServiceError::Invalid(order_rules::po_number_exists(
             &header.po_number,
         )));
     }
@@ -197,7 +198,7 @@ pub(super) async fn create_order(
             .iter()
             .map(|(b, po)| order_rules::build_number_exists(b, po))
             .collect();
-        return Err(DbError::Invalid(lines.join("\n")));
+        return Err(ServiceError::Invalid(lines.join("\n")));
     }
 
     let n = order.builds.len();
@@ -208,7 +209,7 @@ pub(super) async fn create_order(
             let po = orders::po_of_build(&tx, &build.build_number)
                 .await?
                 .unwrap_or_default();
-            return Err(DbError::Invalid(order_rules::build_number_exists(
+            return Err(ServiceError::Invalid(order_rules::build_number_exists(
                 &build.build_number,
                 &po,
             )));

@@ -29,16 +29,17 @@ use status::transition;
 use super::guard::{order_not_found, refuse, require_role};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self, NewHistory};
-use crate::db::{DbError, GenericClient, Transaction, bom as db_bom};
+use crate::db::{GenericClient, Transaction, bom as db_bom};
 use crate::domain::Role;
 use crate::domain::bom::BomError;
 use crate::domain::lifecycle;
 use crate::domain::order::{AttachmentInfo, OrderRow, OrderStatus};
+use crate::error::ServiceError;
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
 
 /// Handles every order request (dispatched here from `service::dispatch`).
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
     match req {
         Request::WizardContext { token } => {
             wizard_context(ctx, &token).await.map(Reply::WizardContext)
@@ -140,7 +141,9 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
                 .await
                 .map(Reply::OrderUpdated)
         }
-        other => Err(DbError::Query(format!("not an order request: {other:?}"))),
+        other => Err(ServiceError::Query(format!(
+            "not an order request: {other:?}"
+        ))),
     }
 }
 
@@ -152,15 +155,15 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, DbError> {
 const COORDINATING: [Role; 2] = [Role::ProductionCoordinator, Role::Admin];
 
 /// The wizard and everything it calls (docs/lifecycle.md §6).
-fn require_creator(who: &Authed) -> Result<(), DbError> {
+fn require_creator(who: &Authed) -> Result<(), ServiceError> {
     require_role(who, &COORDINATING, "create orders")
 }
 
-fn require_editor(who: &Authed) -> Result<(), DbError> {
+fn require_editor(who: &Authed) -> Result<(), ServiceError> {
     require_role(who, &COORDINATING, "change a build's configuration")
 }
 
-fn require_assigner(who: &Authed) -> Result<(), DbError> {
+fn require_assigner(who: &Authed) -> Result<(), ServiceError> {
     if lifecycle::may_assign(who.user.role) {
         Ok(())
     } else {
@@ -169,8 +172,8 @@ fn require_assigner(who: &Authed) -> Result<(), DbError> {
 }
 
 /// The refusal of a configuration the BOM rules cannot expand.
-fn bom_failed(build_number: &str, e: &BomError) -> DbError {
-    DbError::Invalid(format!(
+fn bom_failed(build_number: &str, e: &BomError) -> ServiceError {
+    ServiceError::Invalid(format!(
         "Build {build_number}: BOM cannot be generated: {}",
         e.reason()
     ))
@@ -183,7 +186,7 @@ async fn record_config_history(
     user_id: Uuid,
     action: &str,
     notes: &str,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     orders::insert_history(
         tx,
         &NewHistory {
@@ -199,7 +202,7 @@ async fn record_config_history(
 }
 
 /// The build's queue row after a change, as the screens show it.
-async fn updated_row(client: &impl GenericClient, id: Uuid) -> Result<OrderRow, DbError> {
+async fn updated_row(client: &impl GenericClient, id: Uuid) -> Result<OrderRow, ServiceError> {
     orders::row_by_id(client, id)
         .await?
         .ok_or_else(order_not_found)

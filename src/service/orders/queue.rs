@@ -1,11 +1,12 @@
 //! The order queues and a build's detail.
 
+use crate::db::bom as db_bom;
 use crate::db::orders::{self, Cursor, QueueFilter};
-use crate::db::{DbError, bom as db_bom};
 use crate::domain::Role;
 use crate::domain::lifecycle;
 use crate::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
 use crate::domain::order_view::OrderDetail;
+use crate::error::ServiceError;
 use crate::service::guard::{order_not_found, require_viewer};
 use crate::service::{Authed, ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -35,7 +36,7 @@ pub(super) async fn list_orders(
     ctx: &ServiceCtx,
     token: &str,
     query: &OrderQuery,
-) -> Result<OrderPage, DbError> {
+) -> Result<OrderPage, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let (statuses, mine_or_free) = match query.view {
@@ -47,7 +48,7 @@ pub(super) async fn list_orders(
         Some(text) => {
             let c = Cursor::decode(text)
                 .filter(|c| c.sort == query.sort && c.descending == query.descending)
-                .ok_or_else(|| DbError::Invalid(STALE_CURSOR.into()))?;
+                .ok_or_else(|| ServiceError::Invalid(STALE_CURSOR.into()))?;
             Some(c)
         }
     };
@@ -71,7 +72,7 @@ pub(super) async fn order_detail(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<OrderDetail, DbError> {
+) -> Result<OrderDetail, ServiceError> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;

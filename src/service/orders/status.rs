@@ -2,9 +2,10 @@
 
 use super::updated_row;
 use crate::db::orders::{self, LockedOrder};
-use crate::db::{DbError, Transaction, begin_as};
+use crate::db::{Transaction, begin_as};
 use crate::domain::lifecycle::{self, Precondition, Transition};
 use crate::domain::order::{OrderRow, OrderStatus};
+use crate::error::ServiceError;
 use crate::service::guard::{check_acting, lock_order, moved_on};
 use crate::service::moves::{move_status, notify_qc_failure};
 use crate::service::{ServiceCtx, authenticate};
@@ -25,7 +26,7 @@ pub(super) async fn transition(
     ctx: &ServiceCtx,
     token: &str,
     req: TransitionRequest,
-) -> Result<OrderRow, DbError> {
+) -> Result<OrderRow, ServiceError> {
     let who = authenticate(ctx, token).await?;
     let (from, to) = (req.from, req.to);
     let t = lifecycle::check_transition(who.user.role, from, to, req.override_reason.is_some())
@@ -34,9 +35,9 @@ pub(super) async fn transition(
                 || lifecycle::find(from, to).is_none()
                 || m == lifecycle::OVERRIDE_REASON_REQUIRED
             {
-                DbError::Invalid(m)
+                ServiceError::Invalid(m)
             } else {
-                DbError::Forbidden(m)
+                ServiceError::Forbidden(m)
             }
         })?;
     let reason = req
@@ -44,13 +45,13 @@ pub(super) async fn transition(
         .as_deref()
         .map(lifecycle::override_reason)
         .transpose()
-        .map_err(DbError::Invalid)?;
+        .map_err(ServiceError::Invalid)?;
     let note = if to == OrderStatus::Shipped {
         lifecycle::shipping_notes(req.note.as_deref())
     } else {
         lifecycle::transition_note(req.note.as_deref())
     }
-    .map_err(DbError::Invalid)?;
+    .map_err(ServiceError::Invalid)?;
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
@@ -90,7 +91,7 @@ pub(super) async fn check_precondition(
     tx: &Transaction<'_>,
     t: &Transition,
     order: &LockedOrder,
-) -> Result<(), DbError> {
+) -> Result<(), ServiceError> {
     match t.precondition {
         Precondition::None => Ok(()),
         Precondition::BomApproved => {
@@ -100,10 +101,10 @@ pub(super) async fn check_precondition(
             };
             match state {
                 Some((_, status)) if status == "APPROVED" => Ok(()),
-                Some((version, _)) => Err(DbError::Invalid(format!(
+                Some((version, _)) => Err(ServiceError::Invalid(format!(
                     "Approve the current BOM (version {version}) first"
                 ))),
-                None => Err(DbError::Invalid(
+                None => Err(ServiceError::Invalid(
                     "This build has no BOM; generate and approve one first".into(),
                 )),
             }
@@ -111,13 +112,13 @@ pub(super) async fn check_precondition(
         Precondition::TasksAndTesting => {
             let open = orders::open_task_count(tx, order.id).await?;
             if open > 0 {
-                return Err(DbError::Invalid(format!("{open} task(s) still open")));
+                return Err(ServiceError::Invalid(format!("{open} task(s) still open")));
             }
             let round = orders::entered_at(tx, order.id, OrderStatus::ReadyForProduction).await?;
             if orders::latest_testing_passed(tx, order.id, round).await? == Some(true) {
                 Ok(())
             } else {
-                Err(DbError::Invalid(
+                Err(ServiceError::Invalid(
                     "No passed testing form in this round".into(),
                 ))
             }
@@ -126,16 +127,16 @@ pub(super) async fn check_precondition(
             let since = orders::entered_at(tx, order.id, OrderStatus::TestingComplete).await?;
             match orders::packaging_open_items(tx, order.id, since).await? {
                 None => Ok(()),
-                Some(Some(n)) => Err(DbError::Invalid(format!(
+                Some(Some(n)) => Err(ServiceError::Invalid(format!(
                     "Packaging incomplete: {n} item(s) not packed"
                 ))),
-                Some(None) => Err(DbError::Invalid(
+                Some(None) => Err(ServiceError::Invalid(
                     "Packaging incomplete: no packaging checklist in this round".into(),
                 )),
             }
         }
         // check_transition refuses these without an override; never reached.
-        Precondition::Qc(_) => Err(DbError::Forbidden(format!(
+        Precondition::Qc(_) => Err(ServiceError::Forbidden(format!(
             "{} to {} happens only by submitting the QC result",
             t.from, t.to
         ))),

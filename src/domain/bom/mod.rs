@@ -49,10 +49,9 @@ pub struct BomPreview {
 // ---------------------------------------------------------------------------------------------------------
 // Stored enums
 
-pg_enum!(
-    /// `BOMItem.itemType` (the schema's `"ComponentType"`): what the node's id resolved to.
-    ItemType, "ComponentType", parse: exact, [Part => "PART", Assembly => "ASSEMBLY"]
-);
+/// `BOMItem.itemType` (the schema's `"ComponentType"`): what the node's id resolved to. The catalog owns
+/// the enum, as its component links use the same one.
+pub use crate::domain::catalog::ComponentType as ItemType;
 
 pg_enum!(
     /// `BillOfMaterials.status` (the schema's `"BOMStatus"`). Only DRAFT→APPROVED, DRAFT→SUPERSEDED and

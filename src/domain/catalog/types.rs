@@ -21,9 +21,11 @@ pg_enum!(
     Kit => "KIT",
 ]);
 
-/// `"ComponentType"`: what an `AssemblyComponent.childId` names; the schema's one enum also types a BOM
-/// item.
-pub use crate::domain::bom::ItemType as ComponentType;
+pg_enum!(
+    /// `"ComponentType"`: what an `AssemblyComponent.childId` names; the schema's one enum also types a
+    /// BOM item (`domain::bom::ItemType`).
+    ComponentType, "ComponentType", parse: exact, [Part => "PART", Assembly => "ASSEMBLY"]
+);
 
 /// A row of `"Part"`.
 #[derive(Debug, Clone, PartialEq, Eq)]

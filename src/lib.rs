@@ -24,3 +24,6 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod widgets;
+
+#[cfg(test)]
+mod architecture_tests;

@@ -56,3 +56,6 @@ impl ServiceError {
         }
     }
 }
+
+/// What most calls of the service and the repositories return.
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -26,7 +26,7 @@ use crate::domain::service_order::{
 use crate::domain::session::Session;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::domain::user::{NewUser, UserSummary};
-use crate::error::ServiceError;
+use crate::error::Result;
 use crate::export::ExportFormat;
 use uuid::Uuid;
 
@@ -619,7 +619,7 @@ impl std::fmt::Debug for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceReply {
     pub id: RequestId,
-    pub result: Result<Reply, ServiceError>,
+    pub result: Result<Reply>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

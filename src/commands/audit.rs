@@ -3,7 +3,7 @@
 use super::{CliError, prepare, prepare_owner};
 use crate::config::Config;
 use crate::db::{self, GenericClient};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 
 /// What `audit verify` found: the report text and the first problem, if any (exit status 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,9 +13,7 @@ pub struct AuditVerdict {
 }
 
 /// Every QC signature recomputed from the stored result and answers: (verified, problems).
-async fn check_signatures(
-    client: &impl GenericClient,
-) -> Result<(usize, Vec<db::audit::Problem>), ServiceError> {
+async fn check_signatures(client: &impl GenericClient) -> Result<(usize, Vec<db::audit::Problem>)> {
     let checks = db::qc::verify_all_signatures(client).await?;
     let verified = checks.iter().filter(|c| c.verified).count();
     let problems = checks

@@ -4,7 +4,7 @@
 
 use super::{CliError, cli_actor, policy, prepare, seal_before_exit};
 use crate::config::Config;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request, RequestId, ServiceRequest};
 use crate::service::{self, ServiceCtx};
 
@@ -37,7 +37,7 @@ pub(crate) fn refused_or_failed(e: ServiceError) -> CliError {
     }
 }
 
-async fn request(ctx: &ServiceCtx, kind: Request) -> Result<Reply, ServiceError> {
+async fn request(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
     service::dispatch(
         ctx,
         ServiceRequest {

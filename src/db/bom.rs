@@ -14,7 +14,7 @@ use crate::domain::bom_document::{
 use crate::domain::catalog::EntityStatus;
 use crate::domain::order::{AccessoryItem, BuildConfig, DocumentLanguage};
 use crate::domain::order_view::BomSummary;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -27,7 +27,7 @@ impl From<BomError> for ServiceError {
 }
 
 /// The whole catalog for [`generate`]: parts, assemblies and their links in `sequenceOrder`.
-pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIndex, ServiceError> {
+pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIndex> {
     // Pipelined on one connection: one round trip's wait for the three.
     let (parts, assemblies, links) = futures_util::try_join!(
         client.query(r#"SELECT id, "name", "status" FROM "Part""#, &[]),
@@ -40,7 +40,7 @@ pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIn
         ),
     )?;
     // A NULL status takes the column's default, ACTIVE.
-    let entry = |r: &Row| -> Result<(String, String, EntityStatus), ServiceError> {
+    let entry = |r: &Row| -> Result<(String, String, EntityStatus)> {
         let status: Option<EntityStatus> = r.col("status")?;
         Ok((
             r.col("id")?,
@@ -77,7 +77,7 @@ pub async fn preview(
     client: &impl GenericClient,
     language: DocumentLanguage,
     build: &BuildConfig,
-) -> Result<Result<BomPreview, BomError>, ServiceError> {
+) -> Result<Result<BomPreview, BomError>> {
     let index = load_catalog_index(client).await?;
     Ok(generate(language, build, &index).map(|bom| bom.preview()))
 }
@@ -92,7 +92,7 @@ pub async fn write_version(
     order_id: Uuid,
     bom: &GeneratedBom,
     generated_by: Uuid,
-) -> Result<(Uuid, i32), ServiceError> {
+) -> Result<(Uuid, i32)> {
     // The row lock serialises two generations for one build, so their version numbers cannot collide.
     let locked = tx
         .query_opt(
@@ -140,7 +140,7 @@ pub async fn write_version(
 }
 
 /// Sets a DRAFT BOM to APPROVED; `false` when it is no longer DRAFT (R13 allows only DRAFT→APPROVED).
-pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool, ServiceError> {
+pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool> {
     let n = tx
         .execute(
             r#"UPDATE "BillOfMaterials" SET "status" = $2 WHERE id = $1 AND "status" = $3"#,
@@ -151,11 +151,7 @@ pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool, Service
 }
 
 /// Every node in one statement; the ids are made here so that each row can name its parent's.
-async fn insert_items(
-    tx: &Transaction<'_>,
-    bom_id: Uuid,
-    bom: &GeneratedBom,
-) -> Result<(), ServiceError> {
+async fn insert_items(tx: &Transaction<'_>, bom_id: Uuid, bom: &GeneratedBom) -> Result<()> {
     if bom.nodes.is_empty() {
         return Ok(());
     }
@@ -202,10 +198,7 @@ async fn insert_items(
 
 /// The build's current BOM in brief (the version `"ProductionOrder"."bomId"` names), or `None` before the
 /// first generation.
-pub async fn summary(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<BomSummary>, ServiceError> {
+pub async fn summary(client: &impl GenericClient, order_id: Uuid) -> Result<Option<BomSummary>> {
     let row = client
         .query_opt(
             r#"SELECT b."version", COALESCE(b."status", 'DRAFT') AS "status", b."notes",
@@ -231,7 +224,7 @@ pub async fn summary(
 
 /// The accessories the wizard offers (R9), named from the catalog by R10 and ordered by subcategory, then
 /// id. An id the catalog lacks is left out: it could not be generated anyway.
-pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryItem>, ServiceError> {
+pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryItem>> {
     let ids: Vec<&str> = ACCESSORIES.iter().map(|a| a.id).collect();
     let rows = client
         .query(
@@ -264,7 +257,7 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
 async fn header(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(BomHeader, Option<Uuid>)>, ServiceError> {
+) -> Result<Option<(BomHeader, Option<Uuid>)>> {
     let row = client
         .query_opt(
             r#"SELECT "poNumber", "buildNumber", "customerName", "sinkModel",
@@ -292,7 +285,7 @@ async fn header(
 const VERSION_COLUMNS: &str = r#"b.id, b."version", COALESCE(b."status", 'DRAFT') AS "status",
     COALESCE(NULLIF(u."fullName", ''), u."username") AS "generatedBy", b."generatedAt", b."notes""#;
 
-fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, ServiceError> {
+fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo> {
     let id: Uuid = r.col("id")?;
     let notes: Option<String> = r.col("notes")?;
     Ok(BomVersionInfo {
@@ -312,7 +305,7 @@ fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo, Servic
 pub async fn versions(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<BomVersionList>, ServiceError> {
+) -> Result<Option<BomVersionList>> {
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };
@@ -337,7 +330,7 @@ pub async fn document(
     client: &impl GenericClient,
     order_id: Uuid,
     bom_id: Option<Uuid>,
-) -> Result<Option<BomDocument>, ServiceError> {
+) -> Result<Option<BomDocument>> {
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };

@@ -7,20 +7,20 @@
 use crate::db::row::RowExt;
 use crate::db::{GenericClient, Transaction};
 use crate::domain::catalog::{Assembly, Category, Component, ComponentType, Part};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use std::collections::{HashMap, HashSet};
 
 /// Serialises catalog imports: two stations importing at once would otherwise race on the component diff.
 const IMPORT_LOCK_KEY: i64 = 0x6361_7461_6c6f_6721; // "catalog!"
 
 /// Waits for any other catalog import to finish; released at commit or rollback.
-pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), ServiceError> {
+pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
         .await?;
     Ok(())
 }
 
-async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>, ServiceError> {
+async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>> {
     client
         .query(sql, &[])
         .await?
@@ -29,23 +29,20 @@ async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>, 
         .collect()
 }
 
-pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>, ServiceError> {
+pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Part""#).await
 }
 
-pub async fn assembly_ids(client: &impl GenericClient) -> Result<HashSet<String>, ServiceError> {
+pub async fn assembly_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Assembly""#).await
 }
 
-pub async fn category_ids(client: &impl GenericClient) -> Result<HashSet<String>, ServiceError> {
+pub async fn category_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Category""#).await
 }
 
 /// Inserts or updates `parts`; returns the ids written.
-pub async fn upsert_parts(
-    tx: &Transaction<'_>,
-    parts: &[Part],
-) -> Result<Vec<String>, ServiceError> {
+pub async fn upsert_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<String>> {
     if parts.is_empty() {
         return Ok(Vec::new());
     }
@@ -86,10 +83,7 @@ pub async fn upsert_parts(
 }
 
 /// Inserts the parts that do not exist yet and never touches existing ones; returns the ids inserted.
-pub async fn insert_missing_parts(
-    tx: &Transaction<'_>,
-    parts: &[Part],
-) -> Result<Vec<String>, ServiceError> {
+pub async fn insert_missing_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<String>> {
     if parts.is_empty() {
         return Ok(Vec::new());
     }
@@ -116,7 +110,7 @@ pub async fn insert_missing_parts(
 pub async fn upsert_assemblies(
     tx: &Transaction<'_>,
     assemblies: &[Assembly],
-) -> Result<Vec<String>, ServiceError> {
+) -> Result<Vec<String>> {
     if assemblies.is_empty() {
         return Ok(Vec::new());
     }
@@ -177,7 +171,7 @@ pub async fn upsert_assemblies(
 pub async fn upsert_categories(
     tx: &Transaction<'_>,
     categories: &[Category],
-) -> Result<Vec<String>, ServiceError> {
+) -> Result<Vec<String>> {
     let mut id = Vec::new();
     let mut name = Vec::new();
     let mut description = Vec::new();
@@ -235,7 +229,7 @@ pub struct StoredComponent {
 pub async fn components_of(
     client: &impl GenericClient,
     assembly_ids: &[&str],
-) -> Result<HashMap<String, Vec<StoredComponent>>, ServiceError> {
+) -> Result<HashMap<String, Vec<StoredComponent>>> {
     let rows = client
         .query(
             r#"SELECT "parentAssemblyId", "childType", "childId", "quantity", "notes", "sequenceOrder"
@@ -265,10 +259,7 @@ pub async fn components_of(
 
 /// Replaces the component lists of `assemblies` with theirs, `sequenceOrder` 1..n in list order.
 /// Returns the number of component rows written.
-pub async fn replace_components(
-    tx: &Transaction<'_>,
-    assemblies: &[&Assembly],
-) -> Result<u64, ServiceError> {
+pub async fn replace_components(tx: &Transaction<'_>, assemblies: &[&Assembly]) -> Result<u64> {
     if assemblies.is_empty() {
         return Ok(0);
     }
@@ -321,7 +312,7 @@ pub struct CatalogCounts {
     pub categories: i64,
 }
 
-pub async fn counts(client: &impl GenericClient) -> Result<CatalogCounts, ServiceError> {
+pub async fn counts(client: &impl GenericClient) -> Result<CatalogCounts> {
     let r = client
         .query_one(
             r#"SELECT (SELECT count(*) FROM "Part") AS "parts",

@@ -6,11 +6,11 @@ use crate::db::orders::queue_row;
 use crate::db::row::RowExt;
 use crate::domain::bom::custom_name;
 use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
-use crate::error::ServiceError;
+use crate::error::Result;
 
 /// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
 /// want date first.
-pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, ServiceError> {
+pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>> {
     let rows = client
         .query(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
@@ -40,9 +40,7 @@ pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>, ServiceEr
 }
 
 /// The builds the shortage counts: those on the desk that have a current BOM, in PO and build order.
-pub async fn shortage_builds(
-    client: &impl GenericClient,
-) -> Result<Vec<ShortageBuild>, ServiceError> {
+pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<ShortageBuild>> {
     let rows = client
         .query(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
@@ -70,9 +68,7 @@ pub async fn shortage_builds(
 
 /// Every leaf (an item without children, what the flattened totals count) of the current BOM of every
 /// build on the desk, named as the BOM viewer names it.
-pub async fn shortage_leaves(
-    client: &impl GenericClient,
-) -> Result<Vec<ShortageLeaf>, ServiceError> {
+pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<ShortageLeaf>> {
     let rows = client
         .query(
             r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",

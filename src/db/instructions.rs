@@ -3,13 +3,10 @@
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::tasks;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
-pub async fn tool_id_by_name(
-    db: &impl GenericClient,
-    name: &str,
-) -> Result<Option<Uuid>, ServiceError> {
+pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Option<Uuid>> {
     query_opt_col(
         db,
         r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
@@ -24,7 +21,7 @@ pub async fn insert_tool(
     name: &str,
     description: &str,
     category: &str,
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     query_id(
         tx,
         r#"INSERT INTO "Tool" (name, description, category) VALUES ($1, $2, $3) RETURNING id"#,
@@ -37,7 +34,7 @@ pub async fn instruction_id_by_title(
     db: &impl GenericClient,
     title: &str,
     version: i32,
-) -> Result<Option<Uuid>, ServiceError> {
+) -> Result<Option<Uuid>> {
     query_opt_col(
         db,
         r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
@@ -59,7 +56,7 @@ pub async fn insert_instruction(
     description: &str,
     assembly_id: Option<&str>,
     steps: &[NewStep<'_>],
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     let id = query_id(
         tx,
         r#"INSERT INTO "WorkInstruction" (title, description, "associatedAssemblyId", "isGeneric", version)
@@ -90,7 +87,7 @@ use std::collections::HashMap;
 
 /// The latest version of each title (an active one when there is one; active first, then by title)
 /// with steps and the tasks linking it, and every tool by name.
-pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, ServiceError> {
+pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog> {
     let mut instructions = query_all(
         db,
         r#"SELECT * FROM (
@@ -145,7 +142,7 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, Serv
                 stamp: r.col("stamp")?,
             })
         })
-        .collect::<Result<Vec<_>, ServiceError>>()?;
+        .collect::<Result<Vec<_>>>()?;
     Ok(InstructionCatalog {
         instructions,
         tools,
@@ -153,10 +150,7 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog, Serv
 }
 
 /// The steps of each instruction, numbered in order.
-async fn steps_of(
-    db: &impl GenericClient,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<StepView>>, ServiceError> {
+async fn steps_of(db: &impl GenericClient, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<StepView>>> {
     let rows = db
         .query(
             r#"SELECT "workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime"
@@ -182,7 +176,7 @@ async fn steps_of(
 async fn instruction_task_counts(
     db: &impl GenericClient,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, ServiceError> {
+) -> Result<HashMap<Uuid, i64>> {
     let rows = db
         .query(
             r#"SELECT "workInstructionId", count(*) AS "taskCount" FROM "Task"
@@ -219,10 +213,7 @@ fn changed_meanwhile(what: &str) -> ServiceError {
 /// of a row no task links is made in place; an edit of a linked row inserts version + 1 and
 /// deactivates the old row, so finished tasks keep the text they were done with. Only (de)activating
 /// never makes a new version.
-pub async fn save_instruction(
-    tx: &Transaction<'_>,
-    draft: &InstructionDraft,
-) -> Result<Uuid, ServiceError> {
+pub async fn save_instruction(tx: &Transaction<'_>, draft: &InstructionDraft) -> Result<Uuid> {
     let Some(id) = draft.id else {
         if draft.active {
             refuse_duplicate_title(tx, &draft.title, None).await?;
@@ -314,7 +305,7 @@ fn same_steps(stored: &[StepView], draft: &[StepDraft]) -> bool {
         })
 }
 
-async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, ServiceError> {
+async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current> {
     let row = tx
         .query_opt(
             r#"SELECT title, description, version, COALESCE("isActive", true), xmin::text::int8 AS "stamp",
@@ -335,11 +326,7 @@ async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current, Ser
 }
 
 /// One above both `at_least` and every stored version of `title`, so the latest is always the highest.
-async fn next_version(
-    tx: &Transaction<'_>,
-    title: &str,
-    at_least: i32,
-) -> Result<i32, ServiceError> {
+async fn next_version(tx: &Transaction<'_>, title: &str, at_least: i32) -> Result<i32> {
     let row = tx
         .query_one(
             r#"SELECT GREATEST(COALESCE(max(version), 0), $2) + 1 AS "nextVersion" FROM "WorkInstruction" WHERE title = $1"#,
@@ -355,7 +342,7 @@ async fn insert_version(
     version: i32,
     assembly_id: Option<&str>,
     generic: Option<bool>,
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     let generic = generic.unwrap_or(assembly_id.is_none());
     let id: Uuid = tx
         .query_one(
@@ -393,7 +380,7 @@ async fn insert_steps<'s>(
     tx: &Transaction<'_>,
     id: Uuid,
     steps: impl Iterator<Item = (&'s str, Option<&'s str>, Option<i32>)>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     for (n, (description, safety_notes, minutes)) in (1i32..).zip(steps) {
         tx.execute(
             r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
@@ -409,7 +396,7 @@ async fn refuse_duplicate_title(
     tx: &Transaction<'_>,
     title: &str,
     own: Option<Uuid>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let taken = tx
         .query_opt(
             r#"SELECT title FROM "WorkInstruction"
@@ -430,7 +417,7 @@ async fn refuse_duplicate_title(
 }
 
 /// Saves a validated tool draft in place; returns its id.
-pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid, ServiceError> {
+pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid> {
     if let Some(id) = draft.id {
         let row = tx
             .query_opt(

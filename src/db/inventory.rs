@@ -7,11 +7,11 @@ use crate::domain::catalog::EntityStatus;
 use crate::domain::inventory::{
     AssemblyRecord, BuildUse, CategoryRecord, Inventory, LinkRecord, PartRecord,
 };
-use crate::error::ServiceError;
+use crate::error::Result;
 
 /// Every catalog row in four pipelined queries (one round trip's wait): categories by id, parts and
 /// assemblies by id, links in each parent's `sequenceOrder`.
-pub async fn load(client: &impl GenericClient) -> Result<Inventory, ServiceError> {
+pub async fn load(client: &impl GenericClient) -> Result<Inventory> {
     let (categories, parts, assemblies, links) = futures_util::try_join!(
         client.query(
             r#"SELECT id, "name", "description", "parentId", "level" FROM "Category" ORDER BY id"#,
@@ -103,10 +103,7 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory, ServiceError
 
 /// The open (not shipped) builds whose current BOM contains `item_id`, in either twin form, with the
 /// quantities of all its occurrences added up; by want date, then build number.
-pub async fn build_uses(
-    client: &impl GenericClient,
-    item_id: &str,
-) -> Result<Vec<BuildUse>, ServiceError> {
+pub async fn build_uses(client: &impl GenericClient, item_id: &str) -> Result<Vec<BuildUse>> {
     let canonical = canonical_id(item_id);
     let twin = format!("ASSY-{canonical}");
     let rows = client

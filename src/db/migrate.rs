@@ -4,7 +4,7 @@
 //! advisory lock: stations that start together apply each migration exactly once.
 
 use crate::db::row::RowExt;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use deadpool_postgres::Pool;
 
 mod embedded {
@@ -35,9 +35,7 @@ pub struct MigrationReport {
 }
 
 /// The schema version recorded in the database, or 0 for an empty database.
-pub async fn current_version(
-    client: &impl deadpool_postgres::GenericClient,
-) -> Result<i64, ServiceError> {
+pub async fn current_version(client: &impl deadpool_postgres::GenericClient) -> Result<i64> {
     let exists: bool = client
         .query_one(
             r#"SELECT to_regclass('refinery_schema_history') IS NOT NULL AS "exists""#,
@@ -60,7 +58,7 @@ pub async fn current_version(
 
 /// Applies every pending migration under the advisory lock, then the station role's grants, and seals
 /// the audit rows the migrations wrote. Refuses a database newer than this binary. The owner's step.
-pub async fn run(pool: &Pool) -> Result<MigrationReport, ServiceError> {
+pub async fn run(pool: &Pool) -> Result<MigrationReport> {
     let mut obj = pool.get().await?;
     obj.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
         .await?;
@@ -74,7 +72,7 @@ pub async fn run(pool: &Pool) -> Result<MigrationReport, ServiceError> {
     Ok(report)
 }
 
-async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationReport, ServiceError> {
+async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationReport> {
     let known = latest_known_version();
     let found = current_version(&*obj).await?;
     if found > known {
@@ -106,9 +104,7 @@ async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationRepo
 
 /// Whether this binary's migrations are all applied, read without any DDL (a station's role may not
 /// create refinery's history table): `Ok(())`, or the message a station shows instead of starting.
-pub async fn check_current(
-    client: &impl deadpool_postgres::GenericClient,
-) -> Result<(), ServiceError> {
+pub async fn check_current(client: &impl deadpool_postgres::GenericClient) -> Result<()> {
     let known = latest_known_version();
     let found = current_version(client).await?;
     if found > known {

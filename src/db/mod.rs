@@ -27,7 +27,7 @@ pub mod users;
 pub use deadpool_postgres::{GenericClient, Pool, Transaction};
 pub use pool::connect;
 
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 
 /// An error with its causes, "a: b: c": the outer text alone is often too vague ("invalid configuration").
 fn with_causes(e: &dyn std::error::Error) -> String {
@@ -134,7 +134,7 @@ impl Actor {
 pub async fn begin_as<'a>(
     client: &'a mut deadpool_postgres::Client,
     actor: &Actor,
-) -> Result<Transaction<'a>, ServiceError> {
+) -> Result<Transaction<'a>> {
     let tx = client.transaction().await?;
     let token = actor.session_token.clone().unwrap_or_default();
     tx.execute(

@@ -4,7 +4,7 @@ use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all, query_id};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
-use crate::error::ServiceError;
+use crate::error::Result;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ pub struct NewNotification<'a> {
     pub related_entity_id: Option<&'a str>,
 }
 
-fn from_row(row: &Row) -> Result<Notification, ServiceError> {
+fn from_row(row: &Row) -> Result<Notification> {
     let entity_type: Option<String> = row.col("relatedEntityType")?;
     let entity_id: Option<String> = row.col("relatedEntityId")?;
     Ok(Notification {
@@ -39,7 +39,7 @@ pub async fn list_for_user(
     client: &impl GenericClient,
     user_id: Uuid,
     limit: i64,
-) -> Result<Vec<Notification>, ServiceError> {
+) -> Result<Vec<Notification>> {
     query_all(
         client,
         r#"SELECT id, "title", "message", "type"::text AS "kind",
@@ -55,7 +55,7 @@ pub async fn list_for_user(
     .await
 }
 
-pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64, ServiceError> {
+pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64> {
     let row = client
         .query_one(
             r#"SELECT count(*) AS "count" FROM "SystemNotification"
@@ -67,11 +67,7 @@ pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<
 }
 
 /// Marks the listed notifications read; rows of other users are left alone whatever ids are passed.
-pub async fn mark_read(
-    client: &impl GenericClient,
-    user_id: Uuid,
-    ids: &[Uuid],
-) -> Result<u64, ServiceError> {
+pub async fn mark_read(client: &impl GenericClient, user_id: Uuid, ids: &[Uuid]) -> Result<u64> {
     Ok(client
         .execute(
             r#"UPDATE "SystemNotification" SET "isRead" = true, "readAt" = LOCALTIMESTAMP
@@ -86,7 +82,7 @@ pub async fn enqueue(
     client: &impl GenericClient,
     user_id: Uuid,
     n: &NewNotification<'_>,
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     query_id(
         client,
         r#"INSERT INTO "SystemNotification"
@@ -110,7 +106,7 @@ pub async fn enqueue_for_role(
     client: &impl GenericClient,
     role: Role,
     n: &NewNotification<'_>,
-) -> Result<u64, ServiceError> {
+) -> Result<u64> {
     Ok(client
         .execute(
             r#"INSERT INTO "SystemNotification"

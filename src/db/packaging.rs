@@ -6,7 +6,7 @@ use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDateTime;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 pub async fn rules(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<(Uuid, String, String, PackagingRule)>, ServiceError> {
+) -> Result<Vec<(Uuid, String, String, PackagingRule)>> {
     let rows = client
         .query(
             r#"SELECT id, COALESCE("rules"->>'code', '') AS "code", "itemDescription", "rules"
@@ -40,10 +40,7 @@ pub async fn rules(
 }
 
 /// Whether a catalog id names an assembly (itself or its `ASSY-` twin, R10); anything else is a part.
-pub async fn item_type_of(
-    client: &impl GenericClient,
-    item_id: &str,
-) -> Result<ItemType, ServiceError> {
+pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<ItemType> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "Assembly" WHERE id = $1 OR id = 'ASSY-' || $1) AS "assembly""#,
@@ -59,7 +56,7 @@ pub async fn item_type_of(
 }
 
 /// Removes the build's open checklist, if any: a build has at most one.
-pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64, ServiceError> {
+pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64> {
     Ok(tx
         .execute(
             r#"DELETE FROM "PackagingChecklist"
@@ -69,11 +66,7 @@ pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64, Se
         .await?)
 }
 
-pub async fn insert_checklist(
-    tx: &Transaction<'_>,
-    order_id: Uuid,
-    user_id: Uuid,
-) -> Result<Uuid, ServiceError> {
+pub async fn insert_checklist(tx: &Transaction<'_>, order_id: Uuid, user_id: Uuid) -> Result<Uuid> {
     query_id(
         tx,
         r#"INSERT INTO "PackagingChecklist" ("orderId", "performedBy") VALUES ($1, $2) RETURNING id"#,
@@ -88,7 +81,7 @@ pub async fn insert_item(
     item_type: ItemType,
     item_id: &str,
     required: i32,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     tx.execute(
         r#"INSERT INTO "PackagingItem" ("packagingChecklistId", "itemType", "itemId", "requiredQuantity")
            VALUES ($1, $2, $3, $4)"#,
@@ -111,7 +104,7 @@ pub struct ChecklistRow {
 const CHECKLIST_COLUMNS: &str = r#"c.id, c."orderId", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
     COALESCE(c."isCompleted", false) AS "isCompleted", c."completedAt""#;
 
-fn checklist_row(r: &Row) -> Result<ChecklistRow, ServiceError> {
+fn checklist_row(r: &Row) -> Result<ChecklistRow> {
     Ok(ChecklistRow {
         id: r.col("id")?,
         order_id: r.col("orderId")?,
@@ -122,10 +115,7 @@ fn checklist_row(r: &Row) -> Result<ChecklistRow, ServiceError> {
 }
 
 /// The build's current checklist: the open one, else the most recently completed.
-pub async fn current(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<ChecklistRow>, ServiceError> {
+pub async fn current(client: &impl GenericClient, order_id: Uuid) -> Result<Option<ChecklistRow>> {
     query_opt_map(
         client,
         &format!(
@@ -157,7 +147,7 @@ pub struct ItemRow {
 const ITEM_COLUMNS: &str = r#"id, "packagingChecklistId", "itemType", "itemId", "requiredQuantity",
     COALESCE("packedQuantity", 0) AS "packedQuantity", COALESCE("isComplete", false) AS "isComplete", "notes""#;
 
-fn item_row(r: &Row) -> Result<ItemRow, ServiceError> {
+fn item_row(r: &Row) -> Result<ItemRow> {
     Ok(ItemRow {
         id: r.col("id")?,
         checklist_id: r.col("packagingChecklistId")?,
@@ -171,10 +161,7 @@ fn item_row(r: &Row) -> Result<ItemRow, ServiceError> {
 }
 
 /// A checklist's items by catalog id (the service puts them in template order).
-pub async fn items(
-    client: &impl GenericClient,
-    checklist_id: Uuid,
-) -> Result<Vec<ItemRow>, ServiceError> {
+pub async fn items(client: &impl GenericClient, checklist_id: Uuid) -> Result<Vec<ItemRow>> {
     query_all(
         client,
         &format!(
@@ -188,10 +175,7 @@ pub async fn items(
 }
 
 /// One item with the build it belongs to.
-pub async fn item(
-    client: &impl GenericClient,
-    item_id: Uuid,
-) -> Result<Option<(ItemRow, Uuid)>, ServiceError> {
+pub async fn item(client: &impl GenericClient, item_id: Uuid) -> Result<Option<(ItemRow, Uuid)>> {
     let row = client
         .query_opt(
             &format!(
@@ -212,7 +196,7 @@ pub async fn update_item(
     packed: i32,
     complete: bool,
     notes: Option<&str>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     tx.execute(
         r#"UPDATE "PackagingItem" SET "packedQuantity" = $2, "isComplete" = $3, "notes" = $4
             WHERE id = $1"#,
@@ -228,7 +212,7 @@ pub async fn refresh_completion(
     tx: &Transaction<'_>,
     checklist_id: Uuid,
     user_id: Uuid,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let row = tx
         .query_one(
             r#"WITH s AS (SELECT COALESCE(bool_and(COALESCE("isComplete", false)), true) AS done

@@ -3,18 +3,14 @@
 //! Passwords stay out of config.toml: as with libpq, a connection string without one takes
 //! `$PGPASSWORD`, then the matching line of `$PGPASSFILE` (default `~/.pgpass`).
 
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::path::PathBuf;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 
 /// Builds a pool for `url` (a libpq key/value string or a postgresql:// URL) and checks one connection.
-pub async fn connect(
-    url: &str,
-    pool_size: usize,
-    application_name: &str,
-) -> Result<Pool, ServiceError> {
+pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool> {
     let mut pg: tokio_postgres::Config = url.parse().map_err(|e| {
         ServiceError::Invalid(format!(
             "database.url is not a valid connection string: {e}"

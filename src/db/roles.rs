@@ -9,7 +9,7 @@
 
 use crate::db::GenericClient;
 use crate::db::row::RowExt;
-use crate::error::ServiceError;
+use crate::error::Result;
 
 /// The role every station (the terminal application and every `--as` command) connects as.
 pub const STATION_ROLE: &str = "cleanstation_app";
@@ -100,7 +100,7 @@ impl RolesReport {
 
 /// Creates the station role when it is missing and this connection may, removes attributes a station
 /// must not have, and applies its grants. Run by the owner after the migrations; safe to repeat.
-pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, ServiceError> {
+pub async fn apply(client: &impl GenericClient) -> Result<RolesReport> {
     let mut report = RolesReport::default();
     if !role_exists(client).await? {
         let may_create: bool = client
@@ -135,7 +135,7 @@ pub async fn apply(client: &impl GenericClient) -> Result<RolesReport, ServiceEr
 
 /// The database-level part of the grants (connect, no temporary tables). `CREATE DATABASE ... TEMPLATE`
 /// copies objects and their grants but not the database's own privileges, so a copy needs this again.
-pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), ServiceError> {
+pub async fn apply_database_level(client: &impl GenericClient) -> Result<()> {
     client
         .batch_execute(&format!(
             "DO $$ BEGIN \
@@ -147,7 +147,7 @@ pub async fn apply_database_level(client: &impl GenericClient) -> Result<(), Ser
     Ok(())
 }
 
-async fn role_exists(client: &impl GenericClient) -> Result<bool, ServiceError> {
+async fn role_exists(client: &impl GenericClient) -> Result<bool> {
     client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS "exists""#,
@@ -177,10 +177,7 @@ const EXCESS: &[Attribute] = &[
 ];
 
 /// The attributes of [`EXCESS`] that `role` has.
-async fn excess_of(
-    client: &impl GenericClient,
-    role: &str,
-) -> Result<Vec<&'static Attribute>, ServiceError> {
+async fn excess_of(client: &impl GenericClient, role: &str) -> Result<Vec<&'static Attribute>> {
     let columns: Vec<&str> = EXCESS.iter().map(|a| a.column).collect();
     let row = client
         .query_one(
@@ -203,7 +200,7 @@ async fn excess_of(
 
 /// Removes superuser, role and database creation, replication and RLS bypass from the station role,
 /// where this connection may; a station role that keeps any of them is reported by [`check_station`].
-async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>, ServiceError> {
+async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>> {
     let found = excess_of(client, STATION_ROLE).await?;
     let i_am_super: bool = client
         .query_one(
@@ -281,7 +278,7 @@ impl StationCheck {
 }
 
 /// Examines the connection's own role. Works on an empty database too.
-pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck, ServiceError> {
+pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck> {
     let row = client
         .query_one(
             r#"SELECT current_user::text AS "role", pg_has_role(current_user, d.datdba, 'MEMBER') AS "ownsDatabase"

@@ -1,7 +1,7 @@
 //! Reading a column of a result row by the name the statement gives it.
 
 use crate::db::GenericClient;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, ToSql};
 
@@ -9,11 +9,11 @@ use tokio_postgres::types::{FromSql, ToSql};
 pub trait RowExt {
     /// The column `name` (exactly as PostgreSQL returns it: camelCase quoted identifiers keep their
     /// case), decoded as `T`.
-    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, ServiceError>;
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T>;
 }
 
 impl RowExt for Row {
-    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T, ServiceError> {
+    fn col<'a, T: FromSql<'a>>(&'a self, name: &str) -> Result<T> {
         self.try_get(name).map_err(|e| decode(name, e))
     }
 }
@@ -29,8 +29,8 @@ pub async fn query_all<T>(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-    from_row: impl Fn(&Row) -> Result<T, ServiceError>,
-) -> Result<Vec<T>, ServiceError> {
+    from_row: impl Fn(&Row) -> Result<T>,
+) -> Result<Vec<T>> {
     client
         .query(sql, params)
         .await?
@@ -44,7 +44,7 @@ pub async fn query_id(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> Result<uuid::Uuid, ServiceError> {
+) -> Result<uuid::Uuid> {
     client.query_one(sql, params).await?.col("id")
 }
 
@@ -53,8 +53,8 @@ pub async fn query_opt_map<T>(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-    from_row: impl FnOnce(&Row) -> Result<T, ServiceError>,
-) -> Result<Option<T>, ServiceError> {
+    from_row: impl FnOnce(&Row) -> Result<T>,
+) -> Result<Option<T>> {
     client
         .query_opt(sql, params)
         .await?
@@ -69,6 +69,6 @@ pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     name: &str,
-) -> Result<Option<T>, ServiceError> {
+) -> Result<Option<T>> {
     query_opt_map(client, sql, params, |r| r.col(name)).await
 }

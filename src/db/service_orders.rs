@@ -6,7 +6,7 @@ use crate::db::{GenericClient, Transaction};
 use crate::domain::service_order::{
     ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
 };
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDateTime;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -32,7 +32,7 @@ pub struct StoredOrder {
     pub internal_notes: Option<String>,
 }
 
-fn stored_from_row(row: &Row) -> Result<StoredOrder, ServiceError> {
+fn stored_from_row(row: &Row) -> Result<StoredOrder> {
     let id: Uuid = row.col("id")?;
     // The column has a default but no NOT NULL; a missing status is the default.
     let status: Option<ServiceOrderStatus> = row.col("status")?;
@@ -60,7 +60,7 @@ pub async fn insert(
     requested_by: Uuid,
     notes: Option<&str>,
     lines: &[SubmitLine],
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     let row = tx
         .query_one(
             r#"INSERT INTO "ServiceOrder" ("requestedBy", "status", "requestTimestamp", "notes")
@@ -82,10 +82,7 @@ pub async fn insert(
 }
 
 /// One order, whoever asked.
-pub async fn find(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<StoredOrder>, ServiceError> {
+pub async fn find(client: &impl GenericClient, id: Uuid) -> Result<Option<StoredOrder>> {
     let sql = format!("{SUMMARY} WHERE so.id = $1");
     client
         .query_opt(&sql, &[&id])
@@ -102,7 +99,7 @@ pub async fn list(
     client: &impl GenericClient,
     requested_by: Option<Uuid>,
     status: Option<ServiceOrderStatus>,
-) -> Result<Vec<ServiceOrderSummary>, ServiceError> {
+) -> Result<Vec<ServiceOrderSummary>> {
     let order = if requested_by.is_some() {
         r#"so."requestTimestamp" DESC NULLS LAST, so.id"#
     } else {
@@ -123,10 +120,7 @@ pub async fn list(
 }
 
 /// The order's lines with their catalog names (resolved as docs/bom-rules.md §5 does), in part id order.
-pub async fn lines(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Vec<ServiceOrderLine>, ServiceError> {
+pub async fn lines(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<ServiceOrderLine>> {
     let rows = client
         .query(
             r#"SELECT i.id, i."partId", i."partType", i."quantity",
@@ -157,10 +151,7 @@ pub async fn lines(
 
 /// Locks the order for a decision; its status and requester, or `None` when it is gone. A second
 /// station waits here until the first commits, then sees the new status.
-pub async fn lock(
-    tx: &Transaction<'_>,
-    id: Uuid,
-) -> Result<Option<(ServiceOrderStatus, Uuid)>, ServiceError> {
+pub async fn lock(tx: &Transaction<'_>, id: Uuid) -> Result<Option<(ServiceOrderStatus, Uuid)>> {
     query_opt_map(
         tx,
         r#"SELECT "status", "requestedBy" FROM "ServiceOrder" WHERE id = $1 FOR UPDATE"#,
@@ -182,7 +173,7 @@ pub async fn set_line_quantity(
     order_id: Uuid,
     line_id: Uuid,
     quantity: i32,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     if quantity == 0 {
         tx.execute(
             r#"DELETE FROM "ServiceOrderItem" WHERE id = $1 AND "serviceOrderId" = $2"#,
@@ -209,11 +200,7 @@ pub struct Decision<'a> {
     pub internal_notes: Option<&'a str>,
 }
 
-pub async fn decide(
-    tx: &Transaction<'_>,
-    id: Uuid,
-    d: &Decision<'_>,
-) -> Result<bool, ServiceError> {
+pub async fn decide(tx: &Transaction<'_>, id: Uuid, d: &Decision<'_>) -> Result<bool> {
     let n = tx
         .execute(
             r#"UPDATE "ServiceOrder"
@@ -234,11 +221,7 @@ pub async fn decide(
 }
 
 /// The requester's withdrawal: deletes the order (its lines go with it) only while PENDING.
-pub async fn delete_pending(
-    tx: &Transaction<'_>,
-    id: Uuid,
-    requested_by: Uuid,
-) -> Result<bool, ServiceError> {
+pub async fn delete_pending(tx: &Transaction<'_>, id: Uuid, requested_by: Uuid) -> Result<bool> {
     let n = tx
         .execute(
             r#"DELETE FROM "ServiceOrder"
@@ -250,7 +233,7 @@ pub async fn delete_pending(
 }
 
 /// The database's clock in UTC, for the notes log.
-pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime, ServiceError> {
+pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime> {
     client
         .query_one(r#"SELECT now() AT TIME ZONE 'UTC' AS "now""#, &[])
         .await?

@@ -8,7 +8,7 @@ use crate::db::GenericClient;
 use crate::db::row::RowExt;
 use crate::db::users::{summary_cols, summary_from_row};
 use crate::domain::user::UserSummary;
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ pub async fn open(
     user_id: Uuid,
     token: &str,
     ttl_hours: i32,
-) -> Result<Opened, ServiceError> {
+) -> Result<Opened> {
     let row = client
         .query_one(
             "SELECT expires_at, last_login_at FROM app_session_open($1, $2, $3)",
@@ -56,7 +56,7 @@ pub async fn open(
 pub async fn find_by_token_hash(
     client: &impl GenericClient,
     token_hash: &str,
-) -> Result<Option<SessionRecord>, ServiceError> {
+) -> Result<Option<SessionRecord>> {
     let row = client
         .query_opt(
             concat!(
@@ -82,7 +82,7 @@ pub async fn find_by_token_hash(
 }
 
 /// Marks the session of `token` used now.
-pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), ServiceError> {
+pub async fn touch(client: &impl GenericClient, token: &str) -> Result<()> {
     client
         .execute("SELECT app_session_touch($1)", &[&token])
         .await?;
@@ -90,7 +90,7 @@ pub async fn touch(client: &impl GenericClient, token: &str) -> Result<(), Servi
 }
 
 /// Ends the session of `token` (the caller's own); false when there was none.
-pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool, ServiceError> {
+pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool> {
     client
         .query_one(r#"SELECT app_session_close($1) AS "closed""#, &[&token])
         .await?
@@ -115,7 +115,7 @@ pub async fn throttle(
     username: &str,
     max_failures: i32,
     lockout_minutes: i32,
-) -> Result<Option<NaiveDateTime>, ServiceError> {
+) -> Result<Option<NaiveDateTime>> {
     let sql = match step {
         Throttle::Reserve => r#"SELECT app_login_reserve($1, $2, $3) AS "lockedUntil""#,
         Throttle::Failed => r#"SELECT app_login_failed($1, $2, $3) AS "lockedUntil""#,
@@ -127,7 +127,7 @@ pub async fn throttle(
 }
 
 /// After a reserved check succeeded for the user of the session `token` (lock screen, signature).
-pub async fn succeeded(client: &impl GenericClient, token: &str) -> Result<(), ServiceError> {
+pub async fn succeeded(client: &impl GenericClient, token: &str) -> Result<()> {
     client
         .execute("SELECT app_login_success($1)", &[&token])
         .await?;

@@ -6,7 +6,7 @@ use crate::db::row::{RowExt, query_id, query_opt_col};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ pub struct NewTask {
 pub async fn active_list(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(Uuid, String, Option<NaiveDateTime>)>, ServiceError> {
+) -> Result<Option<(Uuid, String, Option<NaiveDateTime>)>> {
     let row = client
         .query_opt(
             r#"SELECT id, "assemblyType", "generatedAt" FROM "TaskList"
@@ -42,10 +42,7 @@ pub async fn active_list(
 }
 
 /// (completed, total) tasks of a list.
-pub async fn progress(
-    client: &impl GenericClient,
-    list_id: Uuid,
-) -> Result<(i64, i64), ServiceError> {
+pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64, i64)> {
     let row = client
         .query_one(
             r#"SELECT count(*) FILTER (WHERE COALESCE("isCompleted", false)) AS "completed", count(*) AS "total"
@@ -57,7 +54,7 @@ pub async fn progress(
 }
 
 /// Whether the build ever had a task list (generated once: docs/assembly-floor.md §2.1).
-pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool, ServiceError> {
+pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TaskList" WHERE "orderId" = $1) AS "exists""#,
@@ -71,7 +68,7 @@ pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<boo
 pub async fn estimates(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Vec<(Uuid, Option<i32>)>, ServiceError> {
+) -> Result<Vec<(Uuid, Option<i32>)>> {
     let rows = client
         .query(
             r#"SELECT id, CASE WHEN jsonb_typeof("rules"->'estMinutes') = 'number'
@@ -89,7 +86,7 @@ pub async fn estimates(
 pub async fn instruction_ids(
     client: &impl GenericClient,
     titles: &[&str],
-) -> Result<HashMap<String, Uuid>, ServiceError> {
+) -> Result<HashMap<String, Uuid>> {
     let rows = client
         .query(
             r#"SELECT DISTINCT ON (title) title, id FROM "WorkInstruction"
@@ -107,7 +104,7 @@ pub async fn instruction_ids(
 pub async fn tool_ids(
     client: &impl GenericClient,
     names: &[&str],
-) -> Result<HashMap<String, Uuid>, ServiceError> {
+) -> Result<HashMap<String, Uuid>> {
     let rows = client
         .query(
             r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
@@ -127,7 +124,7 @@ pub async fn insert_list(
     order_id: Uuid,
     assembly_type: &str,
     tasks: &[NewTask],
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     let list_id: Uuid = tx
         .query_one(
             r#"INSERT INTO "TaskList" ("orderId", "assemblyType", "isActive") VALUES ($1, $2, true)
@@ -187,11 +184,7 @@ pub async fn insert_list(
 }
 
 /// Appends a task without checklist item at the end of a list (sequenceOrder = highest + 1).
-pub async fn append_task(
-    tx: &Transaction<'_>,
-    list_id: Uuid,
-    description: &str,
-) -> Result<Uuid, ServiceError> {
+pub async fn append_task(tx: &Transaction<'_>, list_id: Uuid, description: &str) -> Result<Uuid> {
     query_id(
         tx,
         r#"INSERT INTO "Task" ("taskListId", "sequenceOrder", "description")
@@ -203,10 +196,7 @@ pub async fn append_task(
 }
 
 /// Which build a task belongs to, if the task exists.
-pub async fn order_of_task(
-    client: &impl GenericClient,
-    task_id: Uuid,
-) -> Result<Option<Uuid>, ServiceError> {
+pub async fn order_of_task(client: &impl GenericClient, task_id: Uuid) -> Result<Option<Uuid>> {
     query_opt_col(
         client,
         r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
@@ -222,7 +212,7 @@ pub async fn testing_submitted_since(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TestingForm"
@@ -240,7 +230,7 @@ pub async fn complete(
     task_id: Uuid,
     user_id: Uuid,
     notes: Option<&str>,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     // The completion's text goes first (an N/A must start the notes); earlier notes are kept after it.
     let n = tx
         .execute(
@@ -254,7 +244,7 @@ pub async fn complete(
 }
 
 /// Reopens a completed task; `false` when it is already open. Its notes stay.
-pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool, ServiceError> {
+pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool> {
     let n = tx
         .execute(
             r#"UPDATE "Task" SET "isCompleted" = false, "completedAt" = NULL, "completedBy" = NULL
@@ -266,11 +256,7 @@ pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool, Service
 }
 
 /// Appends one line to a task's notes (never replaces what another station wrote).
-pub async fn add_note(
-    tx: &Transaction<'_>,
-    task_id: Uuid,
-    line: &str,
-) -> Result<bool, ServiceError> {
+pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result<bool> {
     let n = tx
         .execute(
             r#"UPDATE "Task" SET "notes" = concat_ws(E'\n', "notes", $2::text) WHERE id = $1"#,
@@ -281,10 +267,7 @@ pub async fn add_note(
 }
 
 /// The tasks of a list in sequence, with their checklist item, instruction, tools and parts.
-pub async fn tasks(
-    client: &impl GenericClient,
-    list_id: Uuid,
-) -> Result<Vec<TaskView>, ServiceError> {
+pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<TaskView>> {
     let rows = client
         .query(
             concat!(
@@ -381,7 +364,7 @@ pub async fn tasks(
 async fn instructions(
     client: &impl GenericClient,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, InstructionView>, ServiceError> {
+) -> Result<HashMap<Uuid, InstructionView>> {
     let mut out: HashMap<Uuid, InstructionView> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);

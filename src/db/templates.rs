@@ -4,7 +4,7 @@ use crate::db::qc::TEMPLATE_ITEMS;
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
-use crate::error::ServiceError;
+use crate::error::Result;
 use serde_json::Value as JsonValue;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use uuid::Uuid;
 const IMPORT_LOCK_KEY: i64 = 0x7465_6d70_6c61_7465; // "template"
 
 /// Waits for any other template import to finish; released at commit or rollback.
-pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<(), ServiceError> {
+pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
         .await?;
     Ok(())
@@ -66,7 +66,7 @@ macro_rules! template_columns {
     };
 }
 
-fn template_from_row(r: &Row) -> Result<StoredTemplate, ServiceError> {
+fn template_from_row(r: &Row) -> Result<StoredTemplate> {
     Ok(StoredTemplate {
         id: r.col("id")?,
         form_name: r.col("formName")?,
@@ -81,7 +81,7 @@ pub async fn find_template(
     client: &impl GenericClient,
     form_name: &str,
     version: i32,
-) -> Result<Option<StoredTemplate>, ServiceError> {
+) -> Result<Option<StoredTemplate>> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -91,9 +91,7 @@ pub async fn find_template(
 }
 
 /// Every template, by name and version.
-pub async fn list_templates(
-    client: &impl GenericClient,
-) -> Result<Vec<StoredTemplate>, ServiceError> {
+pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTemplate>> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -106,7 +104,7 @@ pub async fn list_templates(
 pub async fn active_template(
     client: &impl GenericClient,
     form_name: &str,
-) -> Result<Option<StoredTemplate>, ServiceError> {
+) -> Result<Option<StoredTemplate>> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -118,10 +116,7 @@ pub async fn active_template(
 }
 
 /// The highest stored version of `form_name`.
-pub async fn max_version(
-    client: &impl GenericClient,
-    form_name: &str,
-) -> Result<Option<i32>, ServiceError> {
+pub async fn max_version(client: &impl GenericClient, form_name: &str) -> Result<Option<i32>> {
     let row = client
         .query_one(
             r#"SELECT max("version") AS "version" FROM "QCFormTemplate" WHERE "formName" = $1"#,
@@ -132,10 +127,7 @@ pub async fn max_version(
 }
 
 /// The items of a template in `sequenceOrder`.
-pub async fn items_of(
-    client: &impl GenericClient,
-    template_id: Uuid,
-) -> Result<Vec<StoredItem>, ServiceError> {
+pub async fn items_of(client: &impl GenericClient, template_id: Uuid) -> Result<Vec<StoredItem>> {
     query_all(client, TEMPLATE_ITEMS, &[&template_id], |r| {
         Ok(StoredItem {
             section: r.col("section")?,
@@ -153,10 +145,7 @@ pub async fn items_of(
 
 /// Whether recorded work points at the template or its items: a QC result, an item result or a task.
 /// Such a template may no longer change; a new version has to be imported instead.
-pub async fn template_in_use(
-    client: &impl GenericClient,
-    template_id: Uuid,
-) -> Result<bool, ServiceError> {
+pub async fn template_in_use(client: &impl GenericClient, template_id: Uuid) -> Result<bool> {
     let row = client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "QCResult" WHERE "templateId" = $1)
@@ -178,7 +167,7 @@ pub async fn insert_template(
     tx: &Transaction<'_>,
     template: &Template,
     is_active: bool,
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     query_id(
         tx,
         r#"INSERT INTO "QCFormTemplate" ("formName", "formType", "version", "description", "isActive")
@@ -200,7 +189,7 @@ pub async fn update_template_header(
     tx: &Transaction<'_>,
     template_id: Uuid,
     template: &Template,
-) -> Result<u64, ServiceError> {
+) -> Result<u64> {
     Ok(tx
         .execute(
             r#"UPDATE "QCFormTemplate" SET "formType" = $2, "description" = $3
@@ -215,7 +204,7 @@ pub async fn deactivate_other_versions(
     tx: &Transaction<'_>,
     form_name: &str,
     keep: Uuid,
-) -> Result<u64, ServiceError> {
+) -> Result<u64> {
     Ok(tx
         .execute(
             r#"UPDATE "QCFormTemplate" SET "isActive" = false
@@ -225,7 +214,7 @@ pub async fn deactivate_other_versions(
         .await?)
 }
 
-pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64, ServiceError> {
+pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64> {
     Ok(tx
         .execute(
             r#"DELETE FROM "QCChecklistItem" WHERE "templateId" = $1"#,
@@ -234,11 +223,7 @@ pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64
         .await?)
 }
 
-pub async fn insert_items(
-    tx: &Transaction<'_>,
-    template_id: Uuid,
-    items: &[Item],
-) -> Result<u64, ServiceError> {
+pub async fn insert_items(tx: &Transaction<'_>, template_id: Uuid, items: &[Item]) -> Result<u64> {
     let stmt = tx
         .prepare(
             r#"INSERT INTO "QCChecklistItem"

@@ -8,16 +8,13 @@ use crate::db::{GenericClient, Transaction, qc as db_qc};
 use crate::domain::floor::{
     TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
 };
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The items of the testing template with each one's test type, in `sequenceOrder`.
-pub async fn items(
-    client: &impl GenericClient,
-    template_id: Uuid,
-) -> Result<Vec<TestItem>, ServiceError> {
+pub async fn items(client: &impl GenericClient, template_id: Uuid) -> Result<Vec<TestItem>> {
     let defs = db_qc::items(client, template_id).await?;
     let rows = client
         .query(
@@ -43,7 +40,7 @@ pub async fn items(
 pub async fn open_draft(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(Uuid, Uuid)>, ServiceError> {
+) -> Result<Option<(Uuid, Uuid)>> {
     let row = client
         .query_opt(
             r#"SELECT id, "performedBy" FROM "TestingForm"
@@ -66,10 +63,7 @@ pub struct StoredResult {
 }
 
 /// The results of a form, in `sequenceOrder`.
-pub async fn results(
-    client: &impl GenericClient,
-    form_id: Uuid,
-) -> Result<Vec<StoredResult>, ServiceError> {
+pub async fn results(client: &impl GenericClient, form_id: Uuid) -> Result<Vec<StoredResult>> {
     let rows = client
         .query(
             r#"SELECT "testName", "testType", "result", "measurements", "notes" FROM "TestResult"
@@ -95,7 +89,7 @@ pub async fn submitted_since(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<Vec<TestingFormSummary>, ServiceError> {
+) -> Result<Vec<TestingFormSummary>> {
     let rows = client
         .query(
             r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
@@ -120,11 +114,7 @@ pub async fn submitted_since(
 }
 
 /// Opens a draft for the build; the unique index refuses a second one.
-pub async fn insert_draft(
-    tx: &Transaction<'_>,
-    order_id: Uuid,
-    user_id: Uuid,
-) -> Result<Uuid, ServiceError> {
+pub async fn insert_draft(tx: &Transaction<'_>, order_id: Uuid, user_id: Uuid) -> Result<Uuid> {
     query_id(
         tx,
         r#"INSERT INTO "TestingForm" ("orderId", "performedBy", "overallStatus")
@@ -135,11 +125,7 @@ pub async fn insert_draft(
 }
 
 /// Records who last worked the draft and when.
-pub async fn touch_draft(
-    tx: &Transaction<'_>,
-    form_id: Uuid,
-    user_id: Uuid,
-) -> Result<(), ServiceError> {
+pub async fn touch_draft(tx: &Transaction<'_>, form_id: Uuid, user_id: Uuid) -> Result<()> {
     tx.execute(
         r#"UPDATE "TestingForm" SET "performedBy" = $2, "timestamp" = CURRENT_TIMESTAMP
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -150,7 +136,7 @@ pub async fn touch_draft(
 }
 
 /// Removes a draft's results before they are written again.
-pub async fn clear_results(tx: &Transaction<'_>, form_id: Uuid) -> Result<(), ServiceError> {
+pub async fn clear_results(tx: &Transaction<'_>, form_id: Uuid) -> Result<()> {
     tx.execute(
         r#"DELETE FROM "TestResult" WHERE "testingFormId" = $1"#,
         &[&form_id],
@@ -165,7 +151,7 @@ pub async fn insert_result(
     form_id: Uuid,
     sequence: i32,
     r: &StoredResult,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     tx.execute(
         r#"INSERT INTO "TestResult" ("testingFormId", "testName", "testType", "result", "measurements",
                                      "notes", "sequenceOrder")
@@ -190,7 +176,7 @@ pub async fn submit(
     form_id: Uuid,
     status: TestingStatus,
     user_id: Uuid,
-) -> Result<NaiveDateTime, ServiceError> {
+) -> Result<NaiveDateTime> {
     let row = tx
         .query_opt(
             r#"UPDATE "TestingForm"

@@ -4,7 +4,7 @@ use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
-use crate::error::ServiceError;
+use crate::error::Result;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -35,7 +35,7 @@ impl std::fmt::Debug for UserAuth {
 }
 
 /// Reads the [`summary_cols!`] columns of `row`.
-pub fn summary_from_row(row: &Row) -> Result<UserSummary, ServiceError> {
+pub fn summary_from_row(row: &Row) -> Result<UserSummary> {
     Ok(UserSummary {
         id: row.col("id")?,
         username: row.col("username")?,
@@ -48,7 +48,7 @@ pub fn summary_from_row(row: &Row) -> Result<UserSummary, ServiceError> {
     })
 }
 
-fn auth_from_row(row: &Row) -> Result<UserAuth, ServiceError> {
+fn auth_from_row(row: &Row) -> Result<UserAuth> {
     Ok(UserAuth {
         user: summary_from_row(row)?,
         password_hash: row.col("passwordHash")?,
@@ -56,7 +56,7 @@ fn auth_from_row(row: &Row) -> Result<UserAuth, ServiceError> {
 }
 
 /// Every user, ordered by username.
-pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, ServiceError> {
+pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>> {
     query_all(
         client,
         concat!(
@@ -70,17 +70,14 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>, Servi
     .await
 }
 
-pub async fn count(client: &impl GenericClient) -> Result<i64, ServiceError> {
+pub async fn count(client: &impl GenericClient) -> Result<i64> {
     let row = client
         .query_one(r#"SELECT count(*) AS "count" FROM "User""#, &[])
         .await?;
     row.col("count")
 }
 
-pub async fn find_by_id(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<UserSummary>, ServiceError> {
+pub async fn find_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<UserSummary>> {
     let row = user_row(client, "", "u.id = $1", &id).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
@@ -89,7 +86,7 @@ pub async fn find_by_id(
 pub async fn find_by_username(
     client: &impl GenericClient,
     username: &str,
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     let row = user_row(client, "", BY_USERNAME, &username).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
@@ -98,15 +95,12 @@ pub async fn find_by_username(
 pub async fn find_auth_by_username(
     client: &impl GenericClient,
     username: &str,
-) -> Result<Option<UserAuth>, ServiceError> {
+) -> Result<Option<UserAuth>> {
     let row = user_row(client, WITH_HASH, BY_USERNAME, &username).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
 
-pub async fn find_auth_by_id(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<UserAuth>, ServiceError> {
+pub async fn find_auth_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<UserAuth>> {
     let row = user_row(client, WITH_HASH, "u.id = $1", &id).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
@@ -122,7 +116,7 @@ async fn user_row(
     extra: &str,
     condition: &str,
     value: &(dyn ToSql + Sync),
-) -> Result<Option<Row>, ServiceError> {
+) -> Result<Option<Row>> {
     let sql = format!(
         r#"SELECT {}{extra} FROM "User" u WHERE {condition}"#,
         summary_cols!()
@@ -139,7 +133,7 @@ pub async fn insert(
     client: &impl GenericClient,
     new: &NewUser,
     password_hash: &str,
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     let row = client
         .query_one(
             r#"SELECT app_user_create($1, $2, $3, $4, $5, $6) AS "id""#,
@@ -165,7 +159,7 @@ async fn change(
     id: Uuid,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     let found: bool = client.query_one(sql, params).await?.col("found")?;
     if found {
         find_by_id(client, id).await
@@ -181,7 +175,7 @@ pub async fn set_password(
     id: Uuid,
     password_hash: &str,
     must_change: bool,
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     change(
         client,
         id,
@@ -195,7 +189,7 @@ pub async fn set_role(
     client: &impl GenericClient,
     id: Uuid,
     role: Role,
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     change(
         client,
         id,
@@ -210,7 +204,7 @@ pub async fn set_active(
     client: &impl GenericClient,
     id: Uuid,
     active: bool,
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     change(
         client,
         id,
@@ -221,7 +215,7 @@ pub async fn set_active(
 }
 
 /// Whether any active ADMIN exists (the command line's first-administrator path).
-pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool, ServiceError> {
+pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool> {
     client
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false)) AS "exists""#,

@@ -11,7 +11,7 @@
 use crate::domain::Role;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
-use crate::error::ServiceError;
+use crate::error::Result;
 use crate::keymap::{Action, Keymap};
 use crate::msg::{Command, Reply, ServiceReply, ServiceRequest};
 use crate::screens::{Ctx, Effect, IdGen, Screen, ScreenMsg};
@@ -96,7 +96,7 @@ impl Harness {
         &mut self,
         s: &mut S,
         req: &ServiceRequest,
-        result: Result<Reply, ServiceError>,
+        result: Result<Reply>,
     ) -> Issued {
         self.send(s, ScreenMsg::Db(ServiceReply { id: req.id, result }))
     }

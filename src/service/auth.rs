@@ -9,7 +9,7 @@ use crate::db::sessions::Throttle;
 use crate::db::{begin_as, notifications, sessions, users};
 use crate::domain::session::Session;
 use crate::domain::user::{UserSummary, normalize_username, validate_password};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::HeartbeatInfo;
 use chrono::{NaiveDateTime, Timelike};
 
@@ -37,11 +37,7 @@ pub fn lock_message(until: NaiveDateTime) -> String {
 /// work. A check is reserved against the lockout before the password is checked, so parallel attempts
 /// never check more passwords than the lockout allows.
 #[tracing::instrument(skip_all)]
-pub async fn login(
-    ctx: &ServiceCtx,
-    username: &str,
-    password: String,
-) -> Result<Session, ServiceError> {
+pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result<Session> {
     let Ok(name) = normalize_username(username) else {
         // No such user can exist; spend the same time as a real check.
         verify_blocking(password, None).await?;
@@ -89,7 +85,7 @@ async fn throttle(
     client: &mut deadpool_postgres::Client,
     name: &str,
     step: Throttle,
-) -> Result<Option<NaiveDateTime>, ServiceError> {
+) -> Result<Option<NaiveDateTime>> {
     let tx = begin_as(client, &ctx.anonymous()).await?;
     let locked = sessions::throttle(
         &tx,
@@ -113,7 +109,7 @@ pub async fn confirm_password(
     who: &Authed,
     password: String,
     wrong: &str,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let mut client = ctx.pool.get().await?;
     if let Some(until) = throttle(ctx, &mut client, &who.user.username, Throttle::Reserve).await? {
         return Err(ServiceError::Invalid(lock_message(until)));
@@ -141,14 +137,14 @@ pub async fn confirm_password(
 
 /// Unlocks an idle-locked station for the session's own user.
 #[tracing::instrument(skip_all)]
-pub async fn unlock(ctx: &ServiceCtx, token: &str, password: String) -> Result<(), ServiceError> {
+pub async fn unlock(ctx: &ServiceCtx, token: &str, password: String) -> Result<()> {
     let who = authenticate(ctx, token).await?;
     confirm_password(ctx, &who, password, PASSWORD_INCORRECT).await
 }
 
 /// Ends the session. An unknown or already ended token is not an error: the station is logged out either way.
 #[tracing::instrument(skip_all)]
-pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), ServiceError> {
+pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<()> {
     // Closing an unknown token deletes nothing.
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &ctx.actor(token)).await?;
@@ -158,7 +154,7 @@ pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<(), ServiceError> {
 }
 
 /// Confirms the session is still valid and reports the unread notification count.
-pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo, ServiceError> {
+pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo> {
     let who = authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     // Refreshing lastUsedAt once a minute is enough.
@@ -178,7 +174,7 @@ pub async fn change_password(
     token: &str,
     current: String,
     new: String,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let who = authenticate(ctx, token).await?;
     // Checked first so a rejected new password does not cost a lockout attempt.
     validate_password(&new).map_err(ServiceError::Invalid)?;

@@ -6,10 +6,10 @@
 use super::guard::require_viewer;
 use super::{ServiceCtx, authenticate};
 use crate::db::bom as db_bom;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     match req {
         Request::BomVersions { token, order_id } => {
             let who = authenticate(ctx, &token).await?;

@@ -7,7 +7,7 @@
 use crate::db::{self, Actor, Pool, begin_as};
 use crate::domain::catalog::{Assembly, Catalog, parse_catalog};
 use crate::domain::checklist::{Template, parse_checklists};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -282,9 +282,7 @@ pub async fn import_catalog_dir(
 }
 
 /// Row counts of the catalog tables (for status screens and tests).
-pub async fn catalog_counts(
-    client: &impl db::GenericClient,
-) -> Result<db::catalog::CatalogCounts, ServiceError> {
+pub async fn catalog_counts(client: &impl db::GenericClient) -> Result<db::catalog::CatalogCounts> {
     db::catalog::counts(client).await
 }
 
@@ -430,7 +428,7 @@ async fn compare(
     tx: &db::Transaction<'_>,
     stored: &db::templates::StoredTemplate,
     t: &Template,
-) -> Result<(bool, bool), ServiceError> {
+) -> Result<(bool, bool)> {
     let mut wanted: Vec<db::templates::StoredItem> = t
         .items
         .iter()
@@ -445,10 +443,7 @@ async fn compare(
 /// A changed template whose version already has recorded work: results and tasks keep pointing at the
 /// version they used, and the change becomes the newest version, active. Importing the same file again
 /// finds that version and changes nothing.
-async fn new_version(
-    tx: &db::Transaction<'_>,
-    t: &Template,
-) -> Result<TemplateOutcome, ServiceError> {
+async fn new_version(tx: &db::Transaction<'_>, t: &Template) -> Result<TemplateOutcome> {
     let highest = db::templates::max_version(tx, &t.name)
         .await?
         .unwrap_or(t.version);
@@ -477,7 +472,7 @@ async fn new_version(
 async fn write_template(
     tx: &db::Transaction<'_>,
     t: &Template,
-) -> Result<Result<TemplateOutcome, String>, ServiceError> {
+) -> Result<Result<TemplateOutcome, String>> {
     let Some(stored) = db::templates::find_template(tx, &t.name, t.version).await? else {
         // The newest version is the active one; an older version imported later stays inactive.
         let active = db::templates::max_version(tx, &t.name)

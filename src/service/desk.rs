@@ -9,12 +9,12 @@ use super::{Authed, ServiceCtx, authenticate};
 use crate::db::desk as db_desk;
 use crate::domain::Role;
 use crate::domain::desk::{DeskRow, Shortage};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::export::shortage_csv;
 use crate::msg::{Reply, Request};
 use std::path::PathBuf;
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     match req {
         Request::OrderDesk { token } => order_desk(ctx, &token).await.map(Reply::OrderDesk),
         Request::PartsShortage { token } => parts_shortage(ctx, &token)
@@ -28,7 +28,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceErro
 }
 
 /// The desk is procurement's (and an admin's).
-fn require_desk(who: &Authed) -> Result<(), ServiceError> {
+fn require_desk(who: &Authed) -> Result<()> {
     require_role(
         who,
         &[Role::ProcurementSpecialist, Role::Admin],
@@ -37,7 +37,7 @@ fn require_desk(who: &Authed) -> Result<(), ServiceError> {
 }
 
 /// The shortage is also read by the production coordinator, who plans the builds.
-fn require_shortage_reader(who: &Authed) -> Result<(), ServiceError> {
+fn require_shortage_reader(who: &Authed) -> Result<()> {
     require_role(
         who,
         &[
@@ -50,7 +50,7 @@ fn require_shortage_reader(who: &Authed) -> Result<(), ServiceError> {
 }
 
 /// The builds in ORDER_CREATED and PARTS_SENT with their BOM state, the oldest want date first.
-pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>, ServiceError> {
+pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>> {
     let who = authenticate(ctx, token).await?;
     require_desk(&who)?;
     let client = ctx.pool.get().await?;
@@ -58,13 +58,13 @@ pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>, S
 }
 
 /// The flattened totals of the current BOM of every build in ORDER_CREATED and PARTS_SENT, by part id.
-pub async fn parts_shortage(ctx: &ServiceCtx, token: &str) -> Result<Shortage, ServiceError> {
+pub async fn parts_shortage(ctx: &ServiceCtx, token: &str) -> Result<Shortage> {
     let who = authenticate(ctx, token).await?;
     require_shortage_reader(&who)?;
     load_shortage(ctx).await
 }
 
-async fn load_shortage(ctx: &ServiceCtx) -> Result<Shortage, ServiceError> {
+async fn load_shortage(ctx: &ServiceCtx) -> Result<Shortage> {
     let mut client = ctx.pool.get().await?;
     // One snapshot for both reads, so a build moving meanwhile cannot be listed but not counted.
     let tx = client
@@ -81,11 +81,7 @@ async fn load_shortage(ctx: &ServiceCtx) -> Result<Shortage, ServiceError> {
 
 /// Writes the shortage as `parts_shortage_<date>.csv` into `dir` (which must exist; empty or relative is
 /// taken from the station's working directory) and returns the file's path.
-pub async fn export_shortage(
-    ctx: &ServiceCtx,
-    token: &str,
-    dir: &str,
-) -> Result<Vec<PathBuf>, ServiceError> {
+pub async fn export_shortage(ctx: &ServiceCtx, token: &str, dir: &str) -> Result<Vec<PathBuf>> {
     let who = authenticate(ctx, token).await?;
     require_shortage_reader(&who)?;
     let dir = station_dir(dir)?;

@@ -5,7 +5,7 @@ use super::guard::require_viewer;
 use super::{ServiceCtx, authenticate};
 use crate::db::bom as db_bom;
 use crate::domain::bom_document::BomDocument;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::export::{ExportFormat, files};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -23,7 +23,7 @@ pub async fn export_bom(
     order_id: Uuid,
     format: ExportFormat,
     dir: &str,
-) -> Result<Vec<PathBuf>, ServiceError> {
+) -> Result<Vec<PathBuf>> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let doc = current_document(ctx, order_id).await?;
@@ -31,10 +31,7 @@ pub async fn export_bom(
 }
 
 /// The build's current BOM version, or a refusal that says why there is none.
-pub async fn current_document(
-    ctx: &ServiceCtx,
-    order_id: Uuid,
-) -> Result<BomDocument, ServiceError> {
+pub async fn current_document(ctx: &ServiceCtx, order_id: Uuid) -> Result<BomDocument> {
     let client = ctx.pool.get().await?;
     match db_bom::document(&client, order_id, None).await? {
         Some(doc) => Ok(doc),
@@ -50,7 +47,7 @@ pub async fn write_document(
     doc: BomDocument,
     format: ExportFormat,
     dir: &Path,
-) -> Result<Vec<PathBuf>, ServiceError> {
+) -> Result<Vec<PathBuf>> {
     let paths = write_rendered(dir, move |exported_at| files(&doc, format, exported_at)).await?;
     tracing::info!(format = format.label(), files = ?paths, "BOM exported");
     Ok(paths)

@@ -8,14 +8,14 @@ use crate::db::tasks as db_tasks;
 use crate::db::testing as db_testing;
 use crate::domain::floor::{FloorProgress, PackagingProgress};
 use crate::domain::order::OrderStatus;
-use crate::error::ServiceError;
+use crate::error::Result;
 use uuid::Uuid;
 
 /// `None` until the build has a task list (it is generated on entering READY_FOR_PRODUCTION).
 pub(crate) async fn load(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<FloorProgress>, ServiceError> {
+) -> Result<Option<FloorProgress>> {
     let Some((list_id, _, _)) = db_tasks::active_list(client, order_id).await? else {
         return Ok(None);
     };

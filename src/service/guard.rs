@@ -8,7 +8,7 @@ use crate::db::{GenericClient, Transaction};
 use crate::domain::Role;
 use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
 /// The refusal of a role that may not do `what`.
@@ -17,7 +17,7 @@ pub(crate) fn refuse(who: &Authed, what: &str) -> ServiceError {
 }
 
 /// `who` must hold one of `roles`; the refusal says what they cannot do.
-pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(), ServiceError> {
+pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<()> {
     if roles.contains(&who.user.role) {
         Ok(())
     } else {
@@ -26,7 +26,7 @@ pub(crate) fn require_role(who: &Authed, roles: &[Role], what: &str) -> Result<(
 }
 
 /// The service department sees no production data at all (docs/lifecycle.md §1.1).
-pub(crate) fn require_viewer(who: &Authed) -> Result<(), ServiceError> {
+pub(crate) fn require_viewer(who: &Authed) -> Result<()> {
     if who.user.role == Role::ServiceDepartment {
         Err(refuse(who, "view production orders"))
     } else {
@@ -36,7 +36,7 @@ pub(crate) fn require_viewer(who: &Authed) -> Result<(), ServiceError> {
 
 /// Filling in testing forms is the assembler's work.
 /// Floor records are the assembler's; ADMIN may step in (the acting rule does not bind ADMIN here).
-pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<(), ServiceError> {
+pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<()> {
     require_role(who, &[Role::Assembler, Role::Admin], what)
 }
 
@@ -45,17 +45,14 @@ pub(crate) fn order_not_found() -> ServiceError {
 }
 
 /// Locks the build's row for the rest of the transaction.
-pub(crate) async fn lock_order(
-    tx: &Transaction<'_>,
-    order_id: Uuid,
-) -> Result<LockedOrder, ServiceError> {
+pub(crate) async fn lock_order(tx: &Transaction<'_>, order_id: Uuid) -> Result<LockedOrder> {
     db_orders::lock(tx, order_id)
         .await?
         .ok_or_else(order_not_found)
 }
 
 /// The acting rule (docs/lifecycle.md §1.3): an assigned build is worked only by its assignee.
-pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), ServiceError> {
+pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<()> {
     let assignee = locked
         .assignee
         .as_ref()
@@ -64,10 +61,7 @@ pub(crate) fn check_acting(who: &Authed, locked: &LockedOrder) -> Result<(), Ser
 }
 
 /// The acting rule for work ADMIN may step in on (the floor, the task list, the BOM).
-pub(crate) fn check_acting_unless_admin(
-    who: &Authed,
-    locked: &LockedOrder,
-) -> Result<(), ServiceError> {
+pub(crate) fn check_acting_unless_admin(who: &Authed, locked: &LockedOrder) -> Result<()> {
     if who.user.role == Role::Admin {
         Ok(())
     } else {
@@ -79,7 +73,7 @@ pub(crate) fn check_acting_unless_admin(
 pub(crate) async fn moved_on(
     client: &impl GenericClient,
     locked: &LockedOrder,
-) -> Result<ServiceError, ServiceError> {
+) -> Result<ServiceError> {
     let (build, status) = db_orders::current_status(client, locked.id)
         .await?
         .unwrap_or((locked.build_number.clone(), locked.status));
@@ -100,7 +94,7 @@ pub(crate) async fn lock_in_status(
     who: &Authed,
     order_id: Uuid,
     status: OrderStatus,
-) -> Result<LockedOrder, ServiceError> {
+) -> Result<LockedOrder> {
     let locked = lock_order(tx, order_id).await?;
     if locked.status != status {
         return Err(moved_on(tx, &locked).await?);

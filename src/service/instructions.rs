@@ -8,10 +8,10 @@ use crate::domain::instructions::{
     DraftError, InstructionCatalog, InstructionDraft, ToolDraft, validate_instruction,
     validate_tool,
 };
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     let catalog = match req {
         Request::WorkInstructions { token } => read(ctx, &token).await?,
         Request::SaveWorkInstruction { token, instruction } => {
@@ -28,7 +28,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceErro
 }
 
 /// The binding role check for edits.
-fn require_admin(who: &Authed) -> Result<(), ServiceError> {
+fn require_admin(who: &Authed) -> Result<()> {
     require_role(who, &[Role::Admin], "change work instructions or tools")
 }
 
@@ -43,7 +43,7 @@ fn refusal(errors: Vec<DraftError>) -> ServiceError {
 }
 
 /// The whole catalog (any logged-in user).
-pub async fn read(ctx: &ServiceCtx, token: &str) -> Result<InstructionCatalog, ServiceError> {
+pub async fn read(ctx: &ServiceCtx, token: &str) -> Result<InstructionCatalog> {
     authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     instructions::catalog(&client).await
@@ -55,7 +55,7 @@ pub async fn save_instruction(
     ctx: &ServiceCtx,
     token: &str,
     draft: &InstructionDraft,
-) -> Result<InstructionCatalog, ServiceError> {
+) -> Result<InstructionCatalog> {
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     let draft = validate_instruction(draft).map_err(refusal)?;
@@ -73,7 +73,7 @@ pub async fn save_tool(
     ctx: &ServiceCtx,
     token: &str,
     draft: &ToolDraft,
-) -> Result<InstructionCatalog, ServiceError> {
+) -> Result<InstructionCatalog> {
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     let draft = validate_tool(draft).map_err(refusal)?;

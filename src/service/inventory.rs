@@ -7,10 +7,10 @@ use crate::db::inventory;
 use crate::domain::Role;
 use crate::domain::catalog::MAX_ID_LEN;
 use crate::domain::inventory::{BuildUse, Inventory};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     match req {
         Request::Inventory { token } => load(ctx, &token)
             .await
@@ -25,18 +25,14 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceErro
 }
 
 /// The whole catalog.
-pub async fn load(ctx: &ServiceCtx, token: &str) -> Result<Inventory, ServiceError> {
+pub async fn load(ctx: &ServiceCtx, token: &str) -> Result<Inventory> {
     authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     inventory::load(&client).await
 }
 
 /// The open builds whose current BOM contains `item_id`.
-pub async fn build_uses(
-    ctx: &ServiceCtx,
-    token: &str,
-    item_id: &str,
-) -> Result<Vec<BuildUse>, ServiceError> {
+pub async fn build_uses(ctx: &ServiceCtx, token: &str, item_id: &str) -> Result<Vec<BuildUse>> {
     let who = authenticate(ctx, token).await?;
     if who.user.role == Role::ServiceDepartment {
         return Err(refuse(&who, "view production builds"));

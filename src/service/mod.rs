@@ -29,7 +29,7 @@ pub mod users;
 use crate::db::sessions;
 use crate::db::{Actor, Pool};
 use crate::domain::user::UserSummary;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request, ServiceReply, ServiceRequest};
 use uuid::Uuid;
 
@@ -126,7 +126,7 @@ pub const SESSION_EXPIRED: &str = "Your session expired; please log in again";
 ///
 /// Expired sessions are deleted on sight; a deactivated user's sessions are already gone, but the
 /// active flag is checked again so a race with deactivation cannot slip through.
-pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, ServiceError> {
+pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed> {
     let hash = crate::auth::sha256_hex(token.as_bytes());
     let mut client = ctx.pool.get().await?;
     let Some(rec) = sessions::find_by_token_hash(&client, &hash).await? else {
@@ -151,7 +151,7 @@ pub async fn authenticate(ctx: &ServiceCtx, token: &str) -> Result<Authed, Servi
 }
 
 /// Hashes off the async threads: argon2 takes tens of milliseconds of CPU.
-pub(crate) async fn hash_blocking(password: String) -> Result<String, ServiceError> {
+pub(crate) async fn hash_blocking(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
         .await
         .map_err(|e| ServiceError::Query(format!("password hashing task failed: {e}")))?
@@ -159,10 +159,7 @@ pub(crate) async fn hash_blocking(password: String) -> Result<String, ServiceErr
 }
 
 /// Verifies off the async threads; `None` for the hash spends the same time and fails.
-pub(crate) async fn verify_blocking(
-    password: String,
-    hash: Option<String>,
-) -> Result<bool, ServiceError> {
+pub(crate) async fn verify_blocking(password: String, hash: Option<String>) -> Result<bool> {
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => crate::auth::verify_password(&password, &h),
         None => crate::auth::verify_dummy(&password),
@@ -187,7 +184,7 @@ pub async fn dispatch(ctx: &ServiceCtx, req: ServiceRequest) -> ServiceReply {
     ServiceReply { id: req.id, result }
 }
 
-async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply, ServiceError> {
+async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
     match kind {
         Request::Login { username, password } => auth::login(ctx, &username, password)
             .await

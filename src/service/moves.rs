@@ -11,7 +11,7 @@ use crate::domain::Role;
 use crate::domain::lifecycle::{self, QcGate, Transition};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::OrderStatus;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
 /// Moves the locked build along `t` and records it as `action` with `notes` (the assignee note of
@@ -25,7 +25,7 @@ pub(crate) async fn move_status(
     action: &str,
     reason: Option<&str>,
     mut notes: Vec<String>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     // docs/lifecycle.md §4.3: the assignee stays only if their role fits the new status.
     let (assignee, cleared) = match &locked.assignee {
         Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),
@@ -64,7 +64,7 @@ pub(crate) async fn qc_transition(
     locked: &LockedOrder,
     gate: QcGate,
     reason: Option<&str>,
-) -> Result<OrderStatus, ServiceError> {
+) -> Result<OrderStatus> {
     let t = lifecycle::for_qc_gate(gate)
         .ok_or_else(|| ServiceError::Query(format!("no transition for {gate:?}")))?;
     if locked.status != t.from {
@@ -90,7 +90,7 @@ async fn on_enter_status(
     t: &Transition,
     user_id: Uuid,
     reason: Option<&str>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     match t.to {
         OrderStatus::ReadyForProduction => {
             super::tasks::on_enter_production(tx, order, t.from, user_id, reason).await
@@ -108,7 +108,7 @@ pub(crate) async fn notify_qc_failure(
     order: &LockedOrder,
     gate: QcGate,
     reason: &str,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let (title, what, back) = match gate {
         QcGate::FinalQcFail => (
             "Final QC failed",

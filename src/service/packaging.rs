@@ -14,7 +14,7 @@ use crate::domain::floor::{
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{QcItemDef, applicable};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
 fn not_imported() -> ServiceError {
@@ -31,7 +31,7 @@ struct RuleDef {
     rule: PackagingRule,
 }
 
-async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>), ServiceError> {
+async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>)> {
     let template = templates::active_template(client, PACKAGING_FORM)
         .await?
         .ok_or_else(not_imported)?;
@@ -55,7 +55,7 @@ pub(crate) async fn on_enter_testing_complete(
     tx: &Transaction<'_>,
     order: &LockedOrder,
     user_id: Uuid,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let rec = db_orders::load(tx, order.id)
         .await?
         .ok_or_else(order_not_found)?;
@@ -98,7 +98,7 @@ pub(crate) async fn on_enter_testing_complete(
 }
 
 /// The checklist as the screen shows it, items in template order.
-async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingView, ServiceError> {
+async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingView> {
     let rec = db_orders::load(client, order_id)
         .await?
         .ok_or_else(order_not_found)?;
@@ -151,11 +151,7 @@ async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingVi
 }
 
 /// A build's current packaging checklist.
-pub async fn packaging(
-    ctx: &ServiceCtx,
-    token: &str,
-    order_id: Uuid,
-) -> Result<PackagingView, ServiceError> {
+pub async fn packaging(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<PackagingView> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -168,7 +164,7 @@ async fn lock_item(
     tx: &Transaction<'_>,
     who: &Authed,
     item_id: Uuid,
-) -> Result<(LockedOrder, ItemRow), ServiceError> {
+) -> Result<(LockedOrder, ItemRow)> {
     let not_found = || ServiceError::NotFound("Packaging item".into());
     let (_, order_id) = db_packaging::item(tx, item_id)
         .await?
@@ -197,11 +193,7 @@ enum ItemChange {
 
 impl ItemChange {
     /// The item's new (packed, complete, notes), or why the change is refused.
-    fn apply(
-        self,
-        row: &ItemRow,
-        mounted_allowed: bool,
-    ) -> Result<(i32, bool, Option<String>), ServiceError> {
+    fn apply(self, row: &ItemRow, mounted_allowed: bool) -> Result<(i32, bool, Option<String>)> {
         match self {
             ItemChange::Packed(packed) if !(0..=row.required).contains(&packed) => {
                 Err(ServiceError::Invalid(format!(
@@ -230,7 +222,7 @@ async fn change_item(
     token: &str,
     item_id: Uuid,
     change: ItemChange,
-) -> Result<PackagingView, ServiceError> {
+) -> Result<PackagingView> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "fill in packaging checklists")?;
     let mut client = ctx.pool.get().await?;
@@ -254,7 +246,7 @@ pub async fn set_packed(
     token: &str,
     item_id: Uuid,
     packed: i32,
-) -> Result<PackagingView, ServiceError> {
+) -> Result<PackagingView> {
     change_item(ctx, token, item_id, ItemChange::Packed(packed)).await
 }
 
@@ -264,6 +256,6 @@ pub async fn set_mounted(
     token: &str,
     item_id: Uuid,
     mounted: bool,
-) -> Result<PackagingView, ServiceError> {
+) -> Result<PackagingView> {
     change_item(ctx, token, item_id, ItemChange::Mounted(mounted)).await
 }

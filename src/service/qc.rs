@@ -21,7 +21,7 @@ use crate::domain::qc::{
     QcResultStatus, QcResultSummary, applicable, judge, may_pass, meaning, progress,
     signature_text, validate_job_id, validate_reason,
 };
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::export::qc_certificate;
 use crate::msg::{Reply, Request};
 use std::collections::HashSet;
@@ -32,7 +32,7 @@ pub const CERTIFICATE_FINAL_PASS_ONLY: &str = "A certificate is printed only for
 pub const NOT_ON_FORM: &str = "An answer does not belong to this build's form; reload the form";
 
 /// Handles every QC request (dispatched here from `service::dispatch`).
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     match req {
         Request::QcForm { token, order_id } => form(ctx, &token, order_id)
             .await
@@ -78,7 +78,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceErro
 // ------------------------------------------------------------------------------------------------
 
 /// Filling in, saving and signing QC forms is QC_PERSON's alone.
-fn require_inspector(who: &Authed) -> Result<(), ServiceError> {
+fn require_inspector(who: &Authed) -> Result<()> {
     require_role(who, &[Role::QcPerson], "perform QC checks")
 }
 
@@ -94,7 +94,7 @@ fn draft_by(name: &str) -> String {
 fn form_of(
     build_number: &str,
     status: crate::domain::order::OrderStatus,
-) -> Result<(FormType, &'static str), ServiceError> {
+) -> Result<(FormType, &'static str)> {
     db_qc::form_for_status(status).ok_or_else(|| {
         ServiceError::Invalid(format!(
             "Build {build_number} is {status}; it is not waiting for QC"
@@ -115,7 +115,7 @@ async fn load_form(
     rec: &OrderRecord,
     form_name: &str,
     draft: Option<&OpenDraft>,
-) -> Result<Form, ServiceError> {
+) -> Result<Form> {
     let template = match draft {
         Some(d) => db_qc::template_ref(client, d.template_id).await?,
         None => templates::active_template(client, form_name)
@@ -144,7 +144,7 @@ async fn load_form(
 
 /// Every answer must be for a line of the form, at most once, and storable as it is (judge Invalid is
 /// refused with the item's code).
-fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), ServiceError> {
+fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<()> {
     let mut seen = HashSet::new();
     for a in answers {
         let line = form.lines.iter().find(|l| {
@@ -169,7 +169,7 @@ fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), ServiceError
 }
 
 /// The job id of a draft: optional while filling in, but never over the limit.
-fn draft_job_id(job_id: &str) -> Result<Option<String>, ServiceError> {
+fn draft_job_id(job_id: &str) -> Result<Option<String>> {
     if job_id.trim().is_empty() {
         Ok(None)
     } else {
@@ -186,7 +186,7 @@ async fn lock_for_qc(
     who: &Authed,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<LockedOrder, ServiceError> {
+) -> Result<LockedOrder> {
     let locked = lock_order(tx, order_id).await?;
     if db_qc::status_for_form(qc_type) != Some(locked.status) {
         return Err(moved_on(tx, &locked).await?);
@@ -205,7 +205,7 @@ fn number_of_basins(rec: &OrderRecord) -> i32 {
 
 /// The form for a build waiting for QC, with the open draft. ADMIN may look (to discard a draft); the
 /// form is then read-only, as it is for an inspector while another's draft is open.
-async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm, ServiceError> {
+async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm> {
     let who = authenticate(ctx, token).await?;
     require_role(&who, &[Role::QcPerson, Role::Admin], "perform QC checks")?;
     let client = ctx.pool.get().await?;
@@ -268,7 +268,7 @@ async fn begin_answering(
     qc_type: FormType,
     answers: &[LineAnswer],
     hold: bool,
-) -> Result<Answering, ServiceError> {
+) -> Result<Answering> {
     let locked = lock_for_qc(tx, who, order_id, qc_type).await?;
     let draft = writable_draft(tx, who, order_id, qc_type).await?;
     let rec = db_orders::load(tx, order_id)
@@ -297,7 +297,7 @@ impl Answering {
         who: &Authed,
         qc_type: FormType,
         job_id: Option<&str>,
-    ) -> Result<Uuid, ServiceError> {
+    ) -> Result<Uuid> {
         db_qc::insert_draft(
             tx,
             &NewDraft {
@@ -322,7 +322,7 @@ async fn save_draft(
     qc_type: FormType,
     job_id: &str,
     answers: &[LineAnswer],
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     let who = authenticate(ctx, token).await?;
     require_inspector(&who)?;
     let job_id = draft_job_id(job_id)?;
@@ -351,7 +351,7 @@ async fn writable_draft(
     who: &Authed,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<Option<OpenDraft>, ServiceError> {
+) -> Result<Option<OpenDraft>> {
     let draft = db_qc::open_draft(tx, order_id, qc_type).await?;
     match draft {
         Some(d) if d.performed_by != who.user.id => {
@@ -367,7 +367,7 @@ async fn discard_draft(
     token: &str,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let who = authenticate(ctx, token).await?;
     require_role(&who, &[Role::Admin], "discard a QC draft")?;
     let mut client = ctx.pool.get().await?;
@@ -391,7 +391,7 @@ async fn discard_draft(
 // Sign and submit
 // ------------------------------------------------------------------------------------------------
 
-fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, ServiceError> {
+fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate> {
     match (qc_type, outcome) {
         (FormType::PreQc, QcOutcome::Pass) => Ok(QcGate::PreQcPass),
         (FormType::PreQc, QcOutcome::Fail) => Ok(QcGate::PreQcFail),
@@ -406,7 +406,7 @@ fn gate(qc_type: FormType, outcome: QcOutcome) -> Result<QcGate, ServiceError> {
 /// Signs and submits: checks the password (a wrong one counts toward the lockout), then in one
 /// transaction writes the final answers, the signature and the storeTo copies and moves the build.
 /// `submission` is the `Request::SubmitQc` as it came.
-async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary, ServiceError> {
+async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary> {
     let Request::SubmitQc {
         token,
         order_id,
@@ -495,7 +495,7 @@ async fn copy_store_to(
     order_id: Uuid,
     form: &Form,
     answers: &[LineAnswer],
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     for line in &form.lines {
         let Some(item) = form.items.get(line.item) else {
             continue;
@@ -518,11 +518,7 @@ async fn copy_store_to(
 // ------------------------------------------------------------------------------------------------
 
 /// Every QC result of a build, newest first, each with its signature checked.
-async fn history(
-    ctx: &ServiceCtx,
-    token: &str,
-    order_id: Uuid,
-) -> Result<Vec<QcResultSummary>, ServiceError> {
+async fn history(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<Vec<QcResultSummary>> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -550,7 +546,7 @@ async fn load_result(
     client: &impl GenericClient,
     who: &Authed,
     result_id: Uuid,
-) -> Result<ResultRow, ServiceError> {
+) -> Result<ResultRow> {
     require_viewer(who)?;
     db_qc::result(client, result_id)
         .await?
@@ -558,11 +554,7 @@ async fn load_result(
 }
 
 /// One result with every answer, read-only.
-async fn detail(
-    ctx: &ServiceCtx,
-    token: &str,
-    result_id: Uuid,
-) -> Result<QcResultDetail, ServiceError> {
+async fn detail(ctx: &ServiceCtx, token: &str, result_id: Uuid) -> Result<QcResultDetail> {
     let who = authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     let row = load_result(&client, &who, result_id).await?;
@@ -607,7 +599,7 @@ async fn certificate(
     token: &str,
     result_id: Uuid,
     dir: &str,
-) -> Result<Vec<std::path::PathBuf>, ServiceError> {
+) -> Result<Vec<std::path::PathBuf>> {
     let result = detail(ctx, token, result_id).await?;
     if result.summary.qc_type != FormType::FinalQc || result.summary.status != QcResultStatus::Pass
     {

@@ -6,7 +6,7 @@ use crate::db::{Actor, Transaction, begin_as};
 use crate::domain::Role;
 use crate::domain::tasks;
 use crate::domain::user::NewUser;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::catalog::{
     self, CatalogImportReport, CatalogSource, ImportError, TemplateImportReport,
 };
@@ -375,7 +375,7 @@ pub async fn seed_demo(pool: &Pool, actor: &Actor) -> Result<SeedReport, ImportE
 }
 
 /// Tools and work instructions that do not exist yet.
-async fn seed_floor_reference(tx: &Transaction<'_>) -> Result<(usize, usize), ServiceError> {
+async fn seed_floor_reference(tx: &Transaction<'_>) -> Result<(usize, usize)> {
     let mut tools = 0;
     for (name, description, category) in TOOLS {
         if instructions::tool_id_by_name(tx, name).await?.is_none() {

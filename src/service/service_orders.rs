@@ -19,7 +19,7 @@ use crate::domain::service_order::{
     ServiceAccess, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
     access, changed_message, number,
 };
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ use ServiceOrderStatus as S;
 /// `NotificationType` of every service-order notification (docs/service-orders.md §8).
 const INFO: &str = "INFO";
 
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     let view = |v: ServiceOrderView| Reply::ServiceOrder(Box::new(v));
     match req {
         Request::SubmitServiceOrder {
@@ -103,7 +103,7 @@ fn not_found() -> ServiceError {
 }
 
 /// The service catalogue (docs/service-orders.md §2), built from the stored catalog.
-pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalog, ServiceError> {
+pub async fn catalogue(ctx: &ServiceCtx) -> Result<ServiceCatalog> {
     let client = ctx.pool.get().await?;
     let inventory = inventory::load(&client).await?;
     Ok(ServiceCatalog::from_inventory(&inventory))
@@ -115,7 +115,7 @@ pub async fn submit(
     token: &str,
     lines: &[CartLine],
     notes: Option<&str>,
-) -> Result<ServiceOrderView, ServiceError> {
+) -> Result<ServiceOrderView> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Requester {
         return Err(refuse(&who, "submit service orders"));
@@ -167,7 +167,7 @@ pub async fn list(
     token: &str,
     scope: ServiceOrderScope,
     status: Option<ServiceOrderStatus>,
-) -> Result<Vec<ServiceOrderSummary>, ServiceError> {
+) -> Result<Vec<ServiceOrderSummary>> {
     let who = authenticate(ctx, token).await?;
     let requested_by = match (access(who.user.role), scope) {
         (ServiceAccess::None, _) => return Err(refuse(&who, "view service orders")),
@@ -182,11 +182,7 @@ pub async fn list(
 }
 
 /// One order with its lines, as the reader may see it.
-pub async fn read(
-    ctx: &ServiceCtx,
-    token: &str,
-    id: Uuid,
-) -> Result<ServiceOrderView, ServiceError> {
+pub async fn read(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<ServiceOrderView> {
     let who = authenticate(ctx, token).await?;
     let client = ctx.pool.get().await?;
     match access(who.user.role) {
@@ -204,7 +200,7 @@ pub async fn read(
 }
 
 /// The requester deletes their own PENDING order (docs/service-orders.md §5).
-pub async fn withdraw(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<(), ServiceError> {
+pub async fn withdraw(ctx: &ServiceCtx, token: &str, id: Uuid) -> Result<()> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Requester {
         return Err(refuse(&who, "withdraw service orders"));
@@ -270,7 +266,7 @@ async fn decide(
     id: Uuid,
     action: Action,
     internal_note: Option<&str>,
-) -> Result<ServiceOrderView, ServiceError> {
+) -> Result<ServiceOrderView> {
     let who = authenticate(ctx, token).await?;
     if access(who.user.role) != ServiceAccess::Process {
         return Err(refuse(&who, "process service orders"));
@@ -349,7 +345,7 @@ async fn notify_requester(
     id: Uuid,
     status: ServiceOrderStatus,
     line: &str,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let title = format!("Service order {status}");
     let message = format!("{}: {line}", number(id));
     let related = id.to_string();
@@ -373,7 +369,7 @@ async fn view_of(
     client: &impl crate::db::GenericClient,
     id: Uuid,
     internal: bool,
-) -> Result<ServiceOrderView, ServiceError> {
+) -> Result<ServiceOrderView> {
     let Some(stored) = store::find(client, id).await? else {
         return Err(not_found());
     };

@@ -10,7 +10,7 @@ use crate::db::tasks::{self as db_tasks, NewTask};
 use crate::db::{GenericClient, Transaction, begin_as};
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
 /// The first entry into READY_FOR_PRODUCTION generates the task list (docs/assembly-floor.md §2.1); a
@@ -22,7 +22,7 @@ pub(crate) async fn on_enter_production(
     from: OrderStatus,
     _user_id: Uuid,
     reason: Option<&str>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     if !db_tasks::any_list(tx, order.id).await? {
         generate(tx, order).await?;
     }
@@ -40,7 +40,7 @@ pub(crate) async fn on_enter_production(
 }
 
 /// Writes the build's task list from the active Production Checklist, its configuration and current BOM.
-async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<(), ServiceError> {
+async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<()> {
     let template = crate::db::templates::active_template(tx, PRODUCTION_TEMPLATE)
         .await?
         .ok_or_else(|| {
@@ -103,7 +103,7 @@ async fn lock_reason(
     client: &impl GenericClient,
     order_id: Uuid,
     status: OrderStatus,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<String>> {
     if status != OrderStatus::ReadyForProduction {
         return Ok(Some(format!(
             "Tasks can be changed only while the build is READY_FOR_PRODUCTION; it is {status}"
@@ -119,11 +119,7 @@ async fn lock_reason(
 }
 
 /// A build's task list, for anyone who may see production data.
-pub async fn task_list(
-    ctx: &ServiceCtx,
-    token: &str,
-    order_id: Uuid,
-) -> Result<TaskListView, ServiceError> {
+pub async fn task_list(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<TaskListView> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -153,7 +149,7 @@ async fn guard(
     tx: &Transaction<'_>,
     who: &Authed,
     task_id: Uuid,
-) -> Result<(LockedOrder, TaskView), ServiceError> {
+) -> Result<(LockedOrder, TaskView)> {
     let order_id = db_tasks::order_of_task(tx, task_id)
         .await?
         .ok_or_else(task_not_found)?;
@@ -166,11 +162,7 @@ async fn guard(
     Ok((locked, task))
 }
 
-async fn load_task(
-    client: &impl GenericClient,
-    order_id: Uuid,
-    task_id: Uuid,
-) -> Result<TaskView, ServiceError> {
+async fn load_task(client: &impl GenericClient, order_id: Uuid, task_id: Uuid) -> Result<TaskView> {
     let (list_id, _, _) = db_tasks::active_list(client, order_id)
         .await?
         .ok_or_else(task_not_found)?;
@@ -208,17 +200,13 @@ pub async fn complete_task(
     token: &str,
     task_id: Uuid,
     completion: TaskCompletion,
-) -> Result<TaskView, ServiceError> {
+) -> Result<TaskView> {
     let who = floor_worker(ctx, token).await?;
     change_task(ctx, &who, task_id, TaskChange::Complete(completion)).await
 }
 
 /// Reopens a completed task.
-pub async fn reopen_task(
-    ctx: &ServiceCtx,
-    token: &str,
-    task_id: Uuid,
-) -> Result<TaskView, ServiceError> {
+pub async fn reopen_task(ctx: &ServiceCtx, token: &str, task_id: Uuid) -> Result<TaskView> {
     let who = floor_worker(ctx, token).await?;
     change_task(ctx, &who, task_id, TaskChange::Reopen).await
 }
@@ -229,14 +217,14 @@ pub async fn add_note(
     token: &str,
     task_id: Uuid,
     note: &str,
-) -> Result<TaskView, ServiceError> {
+) -> Result<TaskView> {
     let who = floor_worker(ctx, token).await?;
     let note = tasks::validate_note(note).map_err(ServiceError::Invalid)?;
     change_task(ctx, &who, task_id, TaskChange::Note(note)).await
 }
 
 /// The session's user, who must be one who works assembly tasks.
-async fn floor_worker(ctx: &ServiceCtx, token: &str) -> Result<Authed, ServiceError> {
+async fn floor_worker(ctx: &ServiceCtx, token: &str) -> Result<Authed> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "work assembly tasks")?;
     Ok(who)
@@ -248,7 +236,7 @@ async fn change_task(
     who: &Authed,
     task_id: Uuid,
     change: TaskChange,
-) -> Result<TaskView, ServiceError> {
+) -> Result<TaskView> {
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (locked, task) = guard(&tx, who, task_id).await?;

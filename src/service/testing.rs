@@ -15,7 +15,7 @@ use crate::domain::floor::{
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ impl Form {
     }
 }
 
-async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<Form, ServiceError> {
+async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<Form> {
     let template = templates::active_template(client, TESTING_FORM)
         .await?
         .ok_or_else(|| {
@@ -60,7 +60,7 @@ async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<For
 }
 
 /// Every answer must be for a line of the form, at most once, and storable as it is.
-fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<(), ServiceError> {
+fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<()> {
     let mut seen = HashSet::new();
     for a in answers {
         let item = form
@@ -143,7 +143,7 @@ pub async fn testing_form(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<TestingFormView, ServiceError> {
+) -> Result<TestingFormView> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;
@@ -188,7 +188,7 @@ async fn lock_for_testing(
     tx: &Transaction<'_>,
     who: &Authed,
     order_id: Uuid,
-) -> Result<LockedOrder, ServiceError> {
+) -> Result<LockedOrder> {
     let locked = lock_in_status(tx, who, order_id, OrderStatus::ReadyForProduction).await?;
     let open = db_orders::open_task_count(tx, order_id).await?;
     if open > 0 {
@@ -206,7 +206,7 @@ async fn write_draft(
     who: &Authed,
     order_id: Uuid,
     answers: &[LineAnswer],
-) -> Result<(Uuid, Vec<StoredResult>, Vec<String>), ServiceError> {
+) -> Result<(Uuid, Vec<StoredResult>, Vec<String>)> {
     lock_for_testing(tx, who, order_id).await?;
     let rec = db_orders::load(tx, order_id)
         .await?
@@ -235,7 +235,7 @@ pub async fn save_testing_draft(
     token: &str,
     order_id: Uuid,
     answers: Vec<LineAnswer>,
-) -> Result<Uuid, ServiceError> {
+) -> Result<Uuid> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "fill in testing forms")?;
     let mut client = ctx.pool.get().await?;
@@ -251,7 +251,7 @@ pub async fn submit_testing(
     token: &str,
     order_id: Uuid,
     answers: Vec<LineAnswer>,
-) -> Result<TestingSubmitted, ServiceError> {
+) -> Result<TestingSubmitted> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "submit testing forms")?;
     let mut client = ctx.pool.get().await?;

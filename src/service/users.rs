@@ -9,7 +9,7 @@ use super::{Authed, ServiceCtx, authenticate, hash_blocking};
 use crate::db::{Actor, Pool, begin_as, users};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary, normalize_username, validate_password};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
 pub const CANNOT_DEACTIVATE_SELF: &str = "You cannot deactivate your own account";
@@ -17,11 +17,11 @@ pub const CANNOT_CHANGE_OWN_ROLE: &str = "You cannot change your own role";
 pub const RESET_OWN_PASSWORD: &str = "Use Change password for your own account";
 
 /// The binding role check for user administration.
-fn require_admin(who: &Authed) -> Result<(), ServiceError> {
+fn require_admin(who: &Authed) -> Result<()> {
     require_role(who, &[Role::Admin], "manage users")
 }
 
-async fn admin(ctx: &ServiceCtx, token: &str) -> Result<Authed, ServiceError> {
+async fn admin(ctx: &ServiceCtx, token: &str) -> Result<Authed> {
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     Ok(who)
@@ -36,7 +36,7 @@ fn taken(username: &str) -> ServiceError {
 }
 
 /// Every user, ordered by username (ADMIN).
-pub async fn list(ctx: &ServiceCtx, token: &str) -> Result<Vec<UserSummary>, ServiceError> {
+pub async fn list(ctx: &ServiceCtx, token: &str) -> Result<Vec<UserSummary>> {
     admin(ctx, token).await?;
     let client = ctx.pool.get().await?;
     users::list(&client).await
@@ -45,11 +45,7 @@ pub async fn list(ctx: &ServiceCtx, token: &str) -> Result<Vec<UserSummary>, Ser
 /// Creates a user from the admin screen (ADMIN). The admin chose the password, so the user must
 /// change it at first login.
 #[tracing::instrument(skip_all, fields(username = %new.username))]
-pub async fn create(
-    ctx: &ServiceCtx,
-    token: &str,
-    new: NewUser,
-) -> Result<UserSummary, ServiceError> {
+pub async fn create(ctx: &ServiceCtx, token: &str, new: NewUser) -> Result<UserSummary> {
     let who = admin(ctx, token).await?;
     let new = NewUser {
         must_change_password: true,
@@ -67,7 +63,7 @@ pub async fn change_role(
     token: &str,
     user_id: Uuid,
     role: Role,
-) -> Result<UserSummary, ServiceError> {
+) -> Result<UserSummary> {
     let who = admin(ctx, token).await?;
     if user_id == who.user.id {
         return Err(ServiceError::Forbidden(CANNOT_CHANGE_OWN_ROLE.into()));
@@ -89,7 +85,7 @@ pub async fn change_active(
     token: &str,
     user_id: Uuid,
     active: bool,
-) -> Result<UserSummary, ServiceError> {
+) -> Result<UserSummary> {
     let who = admin(ctx, token).await?;
     if user_id == who.user.id && !active {
         return Err(ServiceError::Forbidden(CANNOT_DEACTIVATE_SELF.into()));
@@ -111,7 +107,7 @@ pub async fn reset_password(
     token: &str,
     user_id: Uuid,
     temp_password: String,
-) -> Result<UserSummary, ServiceError> {
+) -> Result<UserSummary> {
     let who = admin(ctx, token).await?;
     if user_id == who.user.id {
         // Resetting would end the admin's own session; the own-password path checks the current one.
@@ -131,11 +127,7 @@ pub async fn reset_password(
 }
 
 /// Validates, hashes and inserts `new` as `actor`.
-async fn insert_user(
-    pool: &Pool,
-    actor: &Actor,
-    new: NewUser,
-) -> Result<UserSummary, ServiceError> {
+async fn insert_user(pool: &Pool, actor: &Actor, new: NewUser) -> Result<UserSummary> {
     let new = new.validated().map_err(ServiceError::Invalid)?;
     {
         // Cheap pre-check that spares a hash; the insert's ON CONFLICT stays the real guard.
@@ -164,7 +156,7 @@ async fn store_password(
     user_id: Uuid,
     hash: &str,
     must_change: bool,
-) -> Result<Option<UserSummary>, ServiceError> {
+) -> Result<Option<UserSummary>> {
     let mut client = pool.get().await?;
     let tx = begin_as(&mut client, actor).await?;
     let saved = users::set_password(&tx, user_id, hash, must_change).await?;
@@ -177,7 +169,7 @@ fn unknown_name(username: &str) -> ServiceError {
 }
 
 /// Looks up a user by name as typed; an invalid name simply matches nobody.
-pub async fn find_user(pool: &Pool, username: &str) -> Result<Option<UserSummary>, ServiceError> {
+pub async fn find_user(pool: &Pool, username: &str) -> Result<Option<UserSummary>> {
     let Ok(name) = normalize_username(username) else {
         return Ok(None);
     };
@@ -185,7 +177,7 @@ pub async fn find_user(pool: &Pool, username: &str) -> Result<Option<UserSummary
     users::find_by_username(&client, &name).await
 }
 
-pub async fn count_users(pool: &Pool) -> Result<i64, ServiceError> {
+pub async fn count_users(pool: &Pool) -> Result<i64> {
     let client = pool.get().await?;
     users::count(&client).await
 }
@@ -207,10 +199,7 @@ pub const ADMIN_EXISTS: &str =
     "An active administrator exists; run this command with --as ADMIN_USERNAME";
 
 /// The actor for `by`, after checking that it may administer users; the ADMIN when there is one.
-async fn cli_admin(
-    ctx: &ServiceCtx,
-    by: CliAdmin<'_>,
-) -> Result<(Actor, Option<Authed>), ServiceError> {
+async fn cli_admin(ctx: &ServiceCtx, by: CliAdmin<'_>) -> Result<(Actor, Option<Authed>)> {
     match by {
         CliAdmin::Session(token) => {
             let who = admin(ctx, token).await?;
@@ -227,11 +216,7 @@ async fn cli_admin(
 }
 
 /// Creates a user from the command line; `new.must_change_password` is kept as given.
-pub async fn add_user(
-    ctx: &ServiceCtx,
-    by: CliAdmin<'_>,
-    new: NewUser,
-) -> Result<UserSummary, ServiceError> {
+pub async fn add_user(ctx: &ServiceCtx, by: CliAdmin<'_>, new: NewUser) -> Result<UserSummary> {
     let (actor, _) = cli_admin(ctx, by).await?;
     insert_user(&ctx.pool, &actor, new).await
 }
@@ -243,7 +228,7 @@ pub async fn set_password(
     username: &str,
     password: &str,
     must_change: bool,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     validate_password(password).map_err(ServiceError::Invalid)?;
     let (actor, _) = cli_admin(ctx, by).await?;
     let user = find_user(&ctx.pool, username)
@@ -262,7 +247,7 @@ pub async fn set_active(
     by: CliAdmin<'_>,
     username: &str,
     active: bool,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let (actor, who) = cli_admin(ctx, by).await?;
     let user = find_user(&ctx.pool, username)
         .await?

@@ -2,7 +2,7 @@
 
 use crate::db::GenericClient;
 use crate::db::row::RowExt;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -27,7 +27,7 @@ enum Batch {
 }
 
 /// One sealing transaction of at most [`SEAL_BATCH`] pending entries.
-async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, ServiceError> {
+async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch> {
     let row = client
         .query_one(
             r#"SELECT audit_seal($1, $2) AS "rows", EXISTS (SELECT 1 FROM "AuditPending") AS "more""#,
@@ -47,7 +47,7 @@ async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch, Se
 
 /// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
 /// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
-pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>, ServiceError> {
+pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>> {
     let mut total = 0;
     loop {
         match seal_batch(client, wait).await? {
@@ -91,7 +91,7 @@ pub async fn run_sealer(pool: deadpool_postgres::Pool) {
 }
 
 /// Runs the retention cleanup; returns the number of audit rows removed.
-pub async fn cleanup(client: &impl GenericClient) -> Result<i32, ServiceError> {
+pub async fn cleanup(client: &impl GenericClient) -> Result<i32> {
     client
         .query_one(r#"SELECT cleanup_old_audit_logs() AS "removed""#, &[])
         .await?
@@ -106,7 +106,7 @@ pub struct ChainHead {
     pub sealed_at: chrono::NaiveDateTime,
 }
 
-pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>, ServiceError> {
+pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>> {
     let row = client
         .query_opt(
             r#"SELECT "position", "link"::text AS "link", "sealedAt" FROM "AuditChain"

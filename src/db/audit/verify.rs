@@ -3,7 +3,7 @@
 use crate::auth::sha256_hex;
 use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all};
-use crate::error::ServiceError;
+use crate::error::Result;
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
 
@@ -73,7 +73,7 @@ impl VerifyReport {
 }
 
 /// Walks the whole chain in position order and recomputes every link.
-pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport, ServiceError> {
+pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport> {
     let sql = format!(
         r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text AS "prevLink", c."link"::text AS "link",
                   c."details"::text AS "details", c."entityType", c."entityId",
@@ -244,7 +244,7 @@ async fn verify_table(
     table: &str,
     key: &str,
     limit: i64,
-) -> Result<(i64, Vec<Problem>), ServiceError> {
+) -> Result<(i64, Vec<Problem>)> {
     let sql = format!(
         r#"WITH last AS (
                SELECT DISTINCT ON (a."entityId") a."entityId", a."action", a."newValues"
@@ -304,7 +304,7 @@ async fn build_of(
     client: &impl GenericClient,
     table: &str,
     image: Option<&serde_json::Value>,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<String>> {
     let Some(image) = image else {
         return Ok(None);
     };
@@ -357,10 +357,7 @@ async fn build_of(
 }
 
 /// Audit triggers that are missing or disabled, and audit rows that never reached the chain.
-async fn verify_machinery(
-    client: &impl GenericClient,
-    limit: i64,
-) -> Result<Vec<Problem>, ServiceError> {
+async fn verify_machinery(client: &impl GenericClient, limit: i64) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     let rows = client
         .query(
@@ -433,10 +430,7 @@ async fn verify_machinery(
 }
 
 /// Writes by the station role with no valid session, failed logins aside (those have no user yet).
-async fn unattributed(
-    client: &impl GenericClient,
-    limit: i64,
-) -> Result<(i64, Vec<Unattributed>), ServiceError> {
+async fn unattributed(client: &impl GenericClient, limit: i64) -> Result<(i64, Vec<Unattributed>)> {
     let filter = format!(
         r#"a."userId" IS NULL AND a."dbRole" = '{}' AND a."action" IN {IMAGE_ACTIONS}
            AND a."entityType" <> 'LoginThrottle'"#,
@@ -474,7 +468,7 @@ async fn unattributed(
 
 /// Seals what is committed, then checks the chain, every audited row against its last image, the
 /// audit triggers, and lists unattributed station writes. Signatures are checked by the caller.
-pub async fn verify(client: &impl GenericClient) -> Result<VerifyReport, ServiceError> {
+pub async fn verify(client: &impl GenericClient) -> Result<VerifyReport> {
     const LIMIT: i64 = 20;
     let sealed_now = seal(client, true).await?.unwrap_or(0);
     let chain = verify_chain(client).await?;

@@ -3,24 +3,21 @@
 use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_opt_col};
 use crate::domain::order::{BuildConfig, OrderHeader};
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDate;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 /// The database's CURRENT_DATE ("today" is the server's date, set to the plant's time zone:
 /// docs/lifecycle.md §6.9).
-pub async fn today(client: &impl GenericClient) -> Result<NaiveDate, ServiceError> {
+pub async fn today(client: &impl GenericClient) -> Result<NaiveDate> {
     let row = client.query_one("SELECT CURRENT_DATE", &[]).await?;
     row.col("current_date")
 }
 
 /// Serialises creations of the same PO number (case-insensitive) until the transaction ends: no index
 /// can make a PO number unique, since every build of the PO repeats it.
-pub async fn lock_po_number(
-    client: &impl GenericClient,
-    po_number: &str,
-) -> Result<(), ServiceError> {
+pub async fn lock_po_number(client: &impl GenericClient, po_number: &str) -> Result<()> {
     // The first key names this lock's purpose so it cannot collide with other advisory locks.
     client
         .execute(
@@ -35,7 +32,7 @@ pub async fn lock_po_number(
 pub async fn po_number_taken(
     client: &impl GenericClient,
     po_number: &str,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<String>> {
     po_where(client, "poNumber", po_number).await
 }
 
@@ -44,7 +41,7 @@ async fn po_where(
     client: &impl GenericClient,
     column: &str,
     value: &str,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<String>> {
     query_opt_col(
         client,
         &format!(
@@ -61,7 +58,7 @@ async fn po_where(
 pub async fn build_numbers_taken(
     client: &impl GenericClient,
     build_numbers: &[String],
-) -> Result<Vec<(String, String)>, ServiceError> {
+) -> Result<Vec<(String, String)>> {
     let rows = client
         .query(
             r#"SELECT e.entered, po."poNumber"
@@ -83,7 +80,7 @@ pub async fn insert_build(
     client: &impl GenericClient,
     header: &OrderHeader,
     build: &BuildConfig,
-) -> Result<Option<Uuid>, ServiceError> {
+) -> Result<Option<Uuid>> {
     query_opt_col(
         client,
         r#"INSERT INTO "ProductionOrder" (
@@ -131,7 +128,7 @@ pub async fn insert_build(
 pub async fn po_of_build(
     client: &impl GenericClient,
     build_number: &str,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<String>> {
     po_where(client, "buildNumber", build_number).await
 }
 
@@ -140,7 +137,7 @@ pub async fn insert_config_rows(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &BuildConfig,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     if !build.basins.is_empty() {
         let stmt = client
             .prepare(
@@ -212,7 +209,7 @@ async fn insert_each<'a>(
     client: &impl GenericClient,
     sql: &str,
     rows: impl Iterator<Item = Params<'a>>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     for params in rows {
         client.execute(sql, &params).await?;
     }
@@ -224,7 +221,7 @@ pub async fn replace_config_rows(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &BuildConfig,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     for sql in [
         r#"DELETE FROM "BasinConfiguration" WHERE "orderId" = $1"#,
         r#"DELETE FROM "FaucetConfiguration" WHERE "orderId" = $1"#,
@@ -241,7 +238,7 @@ pub async fn update_build_config(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &BuildConfig,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let n = client
         .execute(
             r#"UPDATE "ProductionOrder" SET

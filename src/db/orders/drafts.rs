@@ -6,7 +6,7 @@ use crate::db::users::{summary_cols, summary_from_row};
 use crate::domain::Role;
 use crate::domain::order::OrderDocumentType;
 use crate::domain::user::UserSummary;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
 /// Stores the user's wizard draft, replacing the previous one.
@@ -14,7 +14,7 @@ pub async fn save_draft(
     client: &impl GenericClient,
     user_id: Uuid,
     data: &serde_json::Value,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     client
         .execute(
             r#"INSERT INTO "OrderDraft" ("userId", "data") VALUES ($1, $2)
@@ -28,7 +28,7 @@ pub async fn save_draft(
 pub async fn load_draft(
     client: &impl GenericClient,
     user_id: Uuid,
-) -> Result<Option<serde_json::Value>, ServiceError> {
+) -> Result<Option<serde_json::Value>> {
     query_opt_col(
         client,
         r#"SELECT "data" FROM "OrderDraft" WHERE "userId" = $1"#,
@@ -39,10 +39,7 @@ pub async fn load_draft(
 }
 
 /// Deletes the user's draft; `true` when there was one.
-pub async fn delete_draft(
-    client: &impl GenericClient,
-    user_id: Uuid,
-) -> Result<bool, ServiceError> {
+pub async fn delete_draft(client: &impl GenericClient, user_id: Uuid) -> Result<bool> {
     let n = client
         .execute(
             r#"DELETE FROM "OrderDraft" WHERE "userId" = $1"#,
@@ -63,10 +60,7 @@ pub struct NewDocument<'a> {
 }
 
 /// Stores a document and its bytes; its URL points at its own content row (`db:<id>`).
-pub async fn insert_document(
-    client: &impl GenericClient,
-    doc: &NewDocument<'_>,
-) -> Result<Uuid, ServiceError> {
+pub async fn insert_document(client: &impl GenericClient, doc: &NewDocument<'_>) -> Result<Uuid> {
     let id = Uuid::new_v4();
     let url = format!("db:{id}");
     let size = i64::try_from(doc.content.len())
@@ -102,7 +96,7 @@ pub async fn link_document(
     order_id: Uuid,
     document_id: Uuid,
     document_type: OrderDocumentType,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     client
         .execute(
             r#"INSERT INTO "OrderDocument" ("orderId", "documentId", "documentType") VALUES ($1, $2, $3)"#,
@@ -116,7 +110,7 @@ pub async fn link_document(
 pub async fn active_users_with_role(
     client: &impl GenericClient,
     role: Role,
-) -> Result<Vec<UserSummary>, ServiceError> {
+) -> Result<Vec<UserSummary>> {
     query_all(
         client,
         concat!(

@@ -3,7 +3,7 @@
 use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_opt_map};
 use crate::domain::order::{DueFilter, OrderPage, OrderRow, OrderStatus, SortKey};
-use crate::error::ServiceError;
+use crate::error::Result;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -174,7 +174,7 @@ pub fn like_pattern(text: &str) -> String {
     p
 }
 
-pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, ServiceError> {
+pub(crate) fn queue_row(r: &Row) -> Result<OrderRow> {
     Ok(OrderRow {
         id: r.col("id")?,
         po_number: r.col("poNumber")?,
@@ -189,10 +189,7 @@ pub(crate) fn queue_row(r: &Row) -> Result<OrderRow, ServiceError> {
 }
 
 /// One page of a queue, and the cursor of the next page when there is one.
-pub async fn queue(
-    client: &impl GenericClient,
-    f: &QueueFilter,
-) -> Result<OrderPage, ServiceError> {
+pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<OrderPage> {
     let limit = i64::from(f.limit.clamp(1, 500));
     let pattern = f.search.as_deref().map(like_pattern);
     let (after_value, after_id) = match &f.after {
@@ -238,10 +235,7 @@ pub async fn queue(
 }
 
 /// One build as a queue row.
-pub async fn row_by_id(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<OrderRow>, ServiceError> {
+pub async fn row_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRow>> {
     query_opt_map(
         client,
         r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",

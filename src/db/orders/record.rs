@@ -7,7 +7,7 @@ use crate::domain::order::{
     AccessoryLine, BasinConfig, BuildConfig, DocumentLanguage, FaucetConfig, OrderHeader,
     OrderStatus, SprayerConfig,
 };
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use chrono::NaiveDateTime;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -39,12 +39,12 @@ macro_rules! record_cols {
     };
 }
 
-pub(super) fn status_of(row: &Row) -> Result<OrderStatus, ServiceError> {
+pub(super) fn status_of(row: &Row) -> Result<OrderStatus> {
     row.col::<Option<OrderStatus>>("orderStatus")?
         .ok_or_else(|| ServiceError::Query("a build has no status".into()))
 }
 
-fn record_from_row(row: &Row) -> Result<OrderRecord, ServiceError> {
+fn record_from_row(row: &Row) -> Result<OrderRecord> {
     let get_lang: DocumentLanguage = row.col("orderLanguage")?;
     let assignee_id: Option<Uuid> = row.col("currentAssigneeId")?;
     let assignee_name: Option<String> = row.col("assigneeName")?;
@@ -89,10 +89,7 @@ fn record_from_row(row: &Row) -> Result<OrderRecord, ServiceError> {
 }
 
 /// A build with its configuration rows.
-pub async fn load(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<OrderRecord>, ServiceError> {
+pub async fn load(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRecord>> {
     let sql = concat!(
         "SELECT ",
         record_cols!(),
@@ -111,7 +108,7 @@ pub async fn load_config_rows(
     client: &impl GenericClient,
     order_id: Uuid,
     build: &mut BuildConfig,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     build.basins = query_all(
         client,
         r#"SELECT "basinIndex", "basinType", "basinWidth", "basinLength", "basinDepth",
@@ -195,10 +192,7 @@ pub struct LockedOrder {
 
 /// Locks a build's row (`FOR UPDATE`) and reads its latest committed state: a station that waited for
 /// the lock sees what the winner wrote.
-pub async fn lock(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<LockedOrder>, ServiceError> {
+pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<LockedOrder>> {
     let row = client
         .query_opt(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus",
@@ -238,7 +232,7 @@ pub async fn lock(
 pub async fn id_by_build_number(
     client: &impl GenericClient,
     build_number: &str,
-) -> Result<Option<Uuid>, ServiceError> {
+) -> Result<Option<Uuid>> {
     query_opt_col(
         client,
         r#"SELECT id FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,

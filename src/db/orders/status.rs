@@ -4,7 +4,7 @@ use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_opt_col};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_view::HistoryEntry;
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ pub async fn set_status(
     from: OrderStatus,
     to: OrderStatus,
     assignee: Option<Uuid>,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let n = client
         .execute(
             r#"UPDATE "ProductionOrder" SET "orderStatus" = $3, "currentAssigneeId" = $4
@@ -35,7 +35,7 @@ pub async fn set_assignee(
     id: Uuid,
     expected: OrderStatus,
     assignee: Option<Uuid>,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let n = client
         .execute(
             r#"UPDATE "ProductionOrder" SET "currentAssigneeId" = $3
@@ -57,10 +57,7 @@ pub struct NewHistory<'a> {
     pub notes: Option<&'a str>,
 }
 
-pub async fn insert_history(
-    client: &impl GenericClient,
-    h: &NewHistory<'_>,
-) -> Result<(), ServiceError> {
+pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> Result<()> {
     client
         .execute(
             r#"INSERT INTO "OrderStatusHistory" ("orderId", "userId", "action", "oldStatus", "newStatus", "notes")
@@ -79,10 +76,7 @@ pub async fn insert_history(
 }
 
 /// A build's history, newest first.
-pub async fn history(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Vec<HistoryEntry>, ServiceError> {
+pub async fn history(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<HistoryEntry>> {
     let rows = client
         .query(
             r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP) AS "timestamp", COALESCE(u."fullName", '') AS "user", h."action",
@@ -111,7 +105,7 @@ pub async fn history(
 pub async fn latest_status_change(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(String, NaiveDateTime)>, ServiceError> {
+) -> Result<Option<(String, NaiveDateTime)>> {
     let row = client
         .query_opt(
             r#"SELECT COALESCE(u."fullName", '') AS "user", h."timestamp"
@@ -130,7 +124,7 @@ pub async fn latest_status_change(
 pub async fn current_status(
     client: &impl GenericClient,
     order_id: Uuid,
-) -> Result<Option<(String, OrderStatus)>, ServiceError> {
+) -> Result<Option<(String, OrderStatus)>> {
     let row = client
         .query_opt(
             r#"SELECT "buildNumber", "orderStatus" FROM "ProductionOrder" WHERE id = $1"#,
@@ -150,7 +144,7 @@ pub async fn insert_override_audit(
     from: OrderStatus,
     to: OrderStatus,
     reason: &str,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let old = serde_json::json!({ "orderStatus": from.code() });
     let new = serde_json::json!({ "orderStatus": to.code(), "reason": reason });
     client
@@ -165,10 +159,7 @@ pub async fn insert_override_audit(
 // Preconditions (checked against the locked row).
 
 /// (version, status label) of a BOM.
-pub async fn bom_state(
-    client: &impl GenericClient,
-    bom_id: Uuid,
-) -> Result<Option<(i32, String)>, ServiceError> {
+pub async fn bom_state(client: &impl GenericClient, bom_id: Uuid) -> Result<Option<(i32, String)>> {
     let row = client
         .query_opt(
             r#"SELECT "version", COALESCE("status", 'DRAFT')::text AS "status" FROM "BillOfMaterials" WHERE id = $1"#,
@@ -180,10 +171,7 @@ pub async fn bom_state(
 }
 
 /// Tasks of the build's active task lists that are not complete.
-pub async fn open_task_count(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<i64, ServiceError> {
+pub async fn open_task_count(client: &impl GenericClient, order_id: Uuid) -> Result<i64> {
     let row = client
         .query_one(
             r#"SELECT count(*) AS "count" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
@@ -200,7 +188,7 @@ pub async fn entered_at(
     client: &impl GenericClient,
     order_id: Uuid,
     status: OrderStatus,
-) -> Result<Option<NaiveDateTime>, ServiceError> {
+) -> Result<Option<NaiveDateTime>> {
     let row = client
         .query_one(
             r#"SELECT max("timestamp") AS "at" FROM "OrderStatusHistory" WHERE "orderId" = $1 AND "newStatus" = $2"#,
@@ -215,7 +203,7 @@ pub async fn latest_testing_passed(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<Option<bool>, ServiceError> {
+) -> Result<Option<bool>> {
     query_opt_col(
         client,
         r#"SELECT "overallStatus" = 'PASS' AS "passed" FROM "TestingForm"
@@ -235,7 +223,7 @@ pub async fn packaging_open_items(
     client: &impl GenericClient,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
-) -> Result<Option<Option<i64>>, ServiceError> {
+) -> Result<Option<Option<i64>>> {
     let row = client
         .query_one(
             r#"SELECT

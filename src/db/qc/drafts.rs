@@ -4,7 +4,7 @@ use crate::db::row::{RowExt, query_id};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{Answer, FormLine, LineAnswer, QcItemDef, QcResultStatus};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ pub async fn open_draft(
     client: &impl GenericClient,
     order_id: Uuid,
     qc_type: FormType,
-) -> Result<Option<OpenDraft>, ServiceError> {
+) -> Result<Option<OpenDraft>> {
     let row = client
         .query_opt(
             r#"SELECT r.id, r."templateId", r."performedBy", COALESCE(u."fullName", '') AS "performerName", r."jobId"
@@ -48,10 +48,7 @@ pub async fn open_draft(
 }
 
 /// The stored answers of a result, in display order (item sequence, basin).
-pub async fn answers(
-    client: &impl GenericClient,
-    result_id: Uuid,
-) -> Result<Vec<LineAnswer>, ServiceError> {
+pub async fn answers(client: &impl GenericClient, result_id: Uuid) -> Result<Vec<LineAnswer>> {
     Ok(signed_items(client, result_id)
         .await?
         .into_iter()
@@ -72,7 +69,7 @@ pub async fn first_pass(
     client: &impl GenericClient,
     order_id: Uuid,
     before: Option<NaiveDateTime>,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let row = client
         .query_one(
             r#"SELECT NOT EXISTS (
@@ -87,7 +84,7 @@ pub async fn first_pass(
 
 /// The database's clock in UTC, to the second: a signature shows seconds, and the hash must be
 /// recomputable from the stored timestamp.
-pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime, ServiceError> {
+pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime> {
     let row = client
         .query_one(
             r#"SELECT date_trunc('second', now() AT TIME ZONE 'UTC') AS "now""#,
@@ -111,7 +108,7 @@ pub struct NewDraft<'a> {
 
 /// Opens a draft (INCOMPLETE, no signature; docs/qc.md §3). The partial unique index refuses a second
 /// open draft.
-pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid, ServiceError> {
+pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid> {
     query_id(
         tx,
         r#"INSERT INTO "QCResult" (id, "orderId", "buildNumber", "templateId", "qcTypePerformed",
@@ -136,11 +133,7 @@ pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid
 }
 
 /// Updates a draft's job id and last-saved time.
-pub async fn touch_draft(
-    tx: &Transaction<'_>,
-    id: Uuid,
-    job_id: Option<&str>,
-) -> Result<(), ServiceError> {
+pub async fn touch_draft(tx: &Transaction<'_>, id: Uuid, job_id: Option<&str>) -> Result<()> {
     tx.execute(
         r#"UPDATE "QCResult" SET "jobId" = $2, "timestamp" = date_trunc('second', now() AT TIME ZONE 'UTC')
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -160,7 +153,7 @@ pub async fn upsert_answers(
     tx: &Transaction<'_>,
     result_id: Uuid,
     answers: &[LineAnswer],
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let upsert = tx
         .prepare(
             r#"INSERT INTO "QCItemResult" ("qcResultId", "checklistItemId", "basinIndex", "resultValue",
@@ -208,7 +201,7 @@ pub async fn remove_answers_off_form(
     result_id: Uuid,
     items: &[QcItemDef],
     lines: &[FormLine],
-) -> Result<u64, ServiceError> {
+) -> Result<u64> {
     let mut keep_items = Vec::with_capacity(lines.len());
     let mut keep_basins = Vec::with_capacity(lines.len());
     for line in lines {
@@ -230,7 +223,7 @@ pub async fn remove_answers_off_form(
 }
 
 /// Discards a draft and its answers.
-pub async fn delete_draft(tx: &Transaction<'_>, id: Uuid) -> Result<bool, ServiceError> {
+pub async fn delete_draft(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
     let n = tx
         .execute(
             r#"DELETE FROM "QCResult" WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -248,7 +241,7 @@ pub async fn prepare_signing(
     number_of_basins: i32,
     notes: Option<&str>,
     signed_at: NaiveDateTime,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     tx.execute(
         r#"UPDATE "QCResult" SET "jobId" = $2, "numberOfBasins" = $3, "notes" = $4, "timestamp" = $5
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
@@ -265,7 +258,7 @@ pub async fn sign(
     id: Uuid,
     status: QcResultStatus,
     signature: &str,
-) -> Result<bool, ServiceError> {
+) -> Result<bool> {
     let n = tx
         .execute(
             r#"UPDATE "QCResult" SET "overallStatus" = $2, "digitalSignature" = $3
@@ -294,7 +287,7 @@ pub async fn store_to(
     basin_index: i32,
     target: &str,
     value: Option<&str>,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let column = store_to_column(target)
         .ok_or_else(|| ServiceError::Query(format!("unknown storeTo target {target}")))?;
     // The column name comes from the fixed list above, never from input.

@@ -9,7 +9,7 @@ use crate::db::row::{RowExt, query_all, query_opt_map};
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::QcItemDef;
-use crate::error::ServiceError;
+use crate::error::Result;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -52,7 +52,7 @@ pub struct TemplateRef {
 pub async fn template_ref(
     client: &impl GenericClient,
     template_id: Uuid,
-) -> Result<Option<TemplateRef>, ServiceError> {
+) -> Result<Option<TemplateRef>> {
     query_opt_map(
         client,
         r#"SELECT id, "formName", "version" FROM "QCFormTemplate" WHERE id = $1"#,
@@ -89,7 +89,7 @@ pub(crate) const TEMPLATE_ITEMS: &str = concat!(
 );
 
 /// Reads the [`checklist_item_cols!`] columns of `r` as a form uses the item.
-pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, ServiceError> {
+pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef> {
     let rules: Option<serde_json::Value> = r.col("rules")?;
     Ok(QcItemDef::from_row(
         r.col("itemId")?,
@@ -105,10 +105,7 @@ pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef, ServiceError> {
 }
 
 /// The items of a template as QC forms use them, in `sequenceOrder`.
-pub async fn items(
-    client: &impl GenericClient,
-    template_id: Uuid,
-) -> Result<Vec<QcItemDef>, ServiceError> {
+pub async fn items(client: &impl GenericClient, template_id: Uuid) -> Result<Vec<QcItemDef>> {
     query_all(client, TEMPLATE_ITEMS, &[&template_id], item_def_from_row).await
 }
 

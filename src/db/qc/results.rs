@@ -7,7 +7,7 @@ use crate::domain::qc::{
     QcResultStatus, QcResultSummary, SignedContent, SignedItem, item_code, signature_matches,
     signature_seal,
 };
-use crate::error::ServiceError;
+use crate::error::Result;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use tokio_postgres::Row;
@@ -44,7 +44,7 @@ macro_rules! result_cols {
     };
 }
 
-fn result_from_row(r: &Row) -> Result<ResultRow, ServiceError> {
+fn result_from_row(r: &Row) -> Result<ResultRow> {
     Ok(ResultRow {
         id: r.col("id")?,
         order_id: r.col("orderId")?,
@@ -66,10 +66,7 @@ fn result_from_row(r: &Row) -> Result<ResultRow, ServiceError> {
     })
 }
 
-pub async fn result(
-    client: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<ResultRow>, ServiceError> {
+pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<ResultRow>> {
     query_opt_map(
         client,
         concat!("SELECT ", result_cols!(), " WHERE r.id = $1"),
@@ -80,10 +77,7 @@ pub async fn result(
 }
 
 /// Every result of a build, newest first.
-pub async fn results_of(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Vec<ResultRow>, ServiceError> {
+pub async fn results_of(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<ResultRow>> {
     query_all(
         client,
         concat!(
@@ -113,7 +107,7 @@ macro_rules! signed_item_order {
     };
 }
 
-fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem), ServiceError> {
+fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem)> {
     let rules: Option<serde_json::Value> = r.col("rules")?;
     let item = SignedItem {
         checklist_item_id: r.col("checklistItemId")?,
@@ -130,7 +124,7 @@ fn signed_item_from_row(r: &Row) -> Result<(Uuid, SignedItem), ServiceError> {
 }
 
 /// Groups item rows by their result, keeping the rows' order.
-fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>, ServiceError> {
+fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>> {
     let mut out: HashMap<Uuid, Vec<SignedItem>> = HashMap::new();
     for r in rows {
         let (result, item) = signed_item_from_row(r)?;
@@ -143,7 +137,7 @@ fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>, ServiceErro
 async fn signed_items_of(
     client: &impl GenericClient,
     result_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<SignedItem>>, ServiceError> {
+) -> Result<HashMap<Uuid, Vec<SignedItem>>> {
     let rows = client
         .query(
             concat!(
@@ -162,7 +156,7 @@ async fn signed_items_of(
 pub(super) async fn signed_items(
     client: &impl GenericClient,
     result_id: Uuid,
-) -> Result<Vec<SignedItem>, ServiceError> {
+) -> Result<Vec<SignedItem>> {
     Ok(signed_items_of(client, &[result_id])
         .await?
         .remove(&result_id)
@@ -192,7 +186,7 @@ fn content_of(result: &ResultRow, items: Vec<SignedItem>) -> SignedContent {
 pub async fn signed_content(
     client: &impl GenericClient,
     result: &ResultRow,
-) -> Result<SignedContent, ServiceError> {
+) -> Result<SignedContent> {
     let items = signed_items(client, result.id).await?;
     Ok(content_of(result, items))
 }
@@ -200,7 +194,7 @@ pub async fn signed_content(
 /// Holds the items of every version of `form_name` against in-place change until the transaction ends,
 /// so the code and wording a submit reads and signs are still the items' when it commits (an edit waits
 /// and is then refused by the database, migration V17).
-pub async fn hold_items(tx: &Transaction<'_>, form_name: &str) -> Result<(), ServiceError> {
+pub async fn hold_items(tx: &Transaction<'_>, form_name: &str) -> Result<()> {
     // Through the schema's function: a row lock needs a write privilege stations lack on templates.
     tx.execute("SELECT app_qc_hold_items($1)", &[&form_name])
         .await?;
@@ -244,7 +238,7 @@ fn check(result: &ResultRow, items: Vec<SignedItem>) -> SignatureCheck {
 pub async fn check_signatures(
     client: &impl GenericClient,
     results: &[ResultRow],
-) -> Result<Vec<SignatureCheck>, ServiceError> {
+) -> Result<Vec<SignatureCheck>> {
     let signed: Vec<&ResultRow> = results
         .iter()
         .filter(|r| r.status != QcResultStatus::Incomplete)
@@ -262,9 +256,7 @@ pub async fn check_signatures(
 
 /// Checks every signature in the database (for `audit verify`): every submitted result, oldest first,
 /// in two queries whatever the number of results.
-pub async fn verify_all_signatures(
-    client: &impl GenericClient,
-) -> Result<Vec<SignatureCheck>, ServiceError> {
+pub async fn verify_all_signatures(client: &impl GenericClient) -> Result<Vec<SignatureCheck>> {
     let results = client
         .query(
             concat!(
@@ -297,10 +289,7 @@ pub async fn verify_all_signatures(
 }
 
 /// Whether a submitted result's signature still matches its stored content; `None` for a draft.
-pub async fn verify(
-    client: &impl GenericClient,
-    result: &ResultRow,
-) -> Result<Option<bool>, ServiceError> {
+pub async fn verify(client: &impl GenericClient, result: &ResultRow) -> Result<Option<bool>> {
     if result.status == QcResultStatus::Incomplete {
         return Ok(None);
     }
@@ -330,7 +319,7 @@ fn summary_of(result: &ResultRow, verified: Option<bool>) -> QcResultSummary {
 pub async fn summaries(
     client: &impl GenericClient,
     results: &[ResultRow],
-) -> Result<Vec<QcResultSummary>, ServiceError> {
+) -> Result<Vec<QcResultSummary>> {
     let verified: HashMap<Uuid, bool> = check_signatures(client, results)
         .await?
         .into_iter()
@@ -343,10 +332,7 @@ pub async fn summaries(
 }
 
 /// A result as the history lists it, with its signature checked.
-pub async fn summary(
-    client: &impl GenericClient,
-    result: &ResultRow,
-) -> Result<QcResultSummary, ServiceError> {
+pub async fn summary(client: &impl GenericClient, result: &ResultRow) -> Result<QcResultSummary> {
     Ok(summaries(client, std::slice::from_ref(result))
         .await?
         .pop()

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::order::OrderPage;
-use crate::error::ServiceError;
+use crate::error::Result;
 use crate::msg::ServiceRequest;
 use crate::screens::ScreenMsg;
 use crate::screens::testkit::Harness;
@@ -44,7 +44,7 @@ fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
     })
 }
 
-fn reply(s: &mut OrderQueueScreen, req: &ServiceRequest, result: Result<Reply, ServiceError>) {
+fn reply(s: &mut OrderQueueScreen, req: &ServiceRequest, result: Result<Reply>) {
     let (mut ids, km) = (
         crate::screens::IdGen::default(),
         crate::keymap::Keymap::default(),

@@ -13,7 +13,7 @@ use crate::domain::order::{NewOrder, OrderStatus};
 use crate::domain::order_rules as rules;
 use crate::domain::order_view::OrderDetail;
 use crate::domain::session::Session;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::keymap::Action;
 use crate::msg::ServiceRequest;
 use crate::msg::{Reply, ServiceReply};
@@ -92,7 +92,7 @@ impl T {
         Some(self.sent.remove(i))
     }
 
-    fn answer(&mut self, pred: impl Fn(&Request) -> bool, result: Result<Reply, ServiceError>) {
+    fn answer(&mut self, pred: impl Fn(&Request) -> bool, result: Result<Reply>) {
         let Some(req) = self.take(pred) else {
             panic!("no matching request in {:?}", self.sent);
         };

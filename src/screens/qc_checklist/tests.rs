@@ -7,7 +7,7 @@ use crate::domain::qc::{
     FormLine, LineAnswer, QcHeader, QcOutcome, QcResultStatus, QcResultSummary,
 };
 use crate::domain::session::Session;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{RequestId, ServiceRequest};
 use crate::screens::ScreenMsg;
 use crate::screens::testkit;
@@ -145,7 +145,7 @@ impl Harness {
         }
     }
 
-    fn reply(&mut self, id: RequestId, result: Result<Reply, ServiceError>) -> Vec<ServiceRequest> {
+    fn reply(&mut self, id: RequestId, result: Result<Reply>) -> Vec<ServiceRequest> {
         self.send(ScreenMsg::Db(ServiceReply { id, result }))
     }
 }

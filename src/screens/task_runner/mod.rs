@@ -13,7 +13,7 @@ pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
 use crate::domain::Role;
 use crate::domain::checklist::CheckType;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
@@ -277,12 +277,7 @@ impl TaskRunnerScreen {
             .map(|(i, _)| i)
     }
 
-    fn saved(
-        &mut self,
-        kind: Saving,
-        result: Result<Reply, ServiceError>,
-        ctx: &mut Ctx,
-    ) -> Command {
+    fn saved(&mut self, kind: Saving, result: Result<Reply>, ctx: &mut Ctx) -> Command {
         match result {
             Ok(Reply::Task(task)) => {
                 self.dialog = None;

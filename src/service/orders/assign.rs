@@ -8,7 +8,7 @@ use crate::domain::lifecycle::{self, Candidate};
 use crate::domain::notification::PRODUCTION_ORDER;
 use crate::domain::order::{OrderRow, OrderStatus};
 use crate::domain::user::UserSummary;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::guard::{lock_order, moved_on};
 use crate::service::{ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -20,7 +20,7 @@ pub(super) async fn assign(
     order_id: Uuid,
     expected: OrderStatus,
     assignee: Option<Uuid>,
-) -> Result<OrderRow, ServiceError> {
+) -> Result<OrderRow> {
     let who = authenticate(ctx, token).await?;
     require_assigner(&who)?;
     lifecycle::check_assignment(who.user.role, expected, None).map_err(ServiceError::Invalid)?;

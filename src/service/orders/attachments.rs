@@ -2,7 +2,7 @@
 
 use crate::domain::order::AttachmentSpec;
 use crate::domain::order_rules;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 
 /// An attachment as read from this station's disk.
 pub(super) struct LoadedFile {
@@ -16,7 +16,7 @@ pub(super) struct LoadedFile {
 
 /// Checks one attachment path (docs/lifecycle.md §6.2) and, with `read`, reads it. The size is checked
 /// before reading and the read is capped, so no more than 10 MB is ever held.
-pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile, ServiceError> {
+pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile> {
     tokio::task::spawn_blocking(move || read_attachment_blocking(&path, read))
         .await
         .map_err(|e| ServiceError::Query(format!("attachment read failed: {e}")))?
@@ -61,9 +61,7 @@ fn read_attachment_blocking(path: &str, read: bool) -> Result<LoadedFile, String
 }
 
 /// Reads every attachment of an order; all their messages, one per line, when any is refused.
-pub(super) async fn read_attachments(
-    specs: &[AttachmentSpec],
-) -> Result<Vec<LoadedFile>, ServiceError> {
+pub(super) async fn read_attachments(specs: &[AttachmentSpec]) -> Result<Vec<LoadedFile>> {
     let mut files = Vec::with_capacity(specs.len());
     let mut failures: Vec<String> = Vec::new();
     for a in specs {

@@ -8,7 +8,7 @@ use crate::domain::Role;
 use crate::domain::bom::{CatalogIndex, generate};
 use crate::domain::lifecycle;
 use crate::domain::order::{OrderRow, OrderStatus};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::guard::{check_acting_unless_admin, lock_order, order_not_found, refuse};
 use crate::service::{Authed, ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -53,7 +53,7 @@ pub(super) async fn change_bom(
     token: &str,
     order_id: Uuid,
     change: BomChange,
-) -> Result<OrderRow, ServiceError> {
+) -> Result<OrderRow> {
     let who = authenticate(ctx, token).await?;
     let (allowed, what) = change.permission();
     if !allowed(who.user.role) {
@@ -84,11 +84,7 @@ pub(super) async fn change_bom(
 
 /// Locks the build and checks what approval and regeneration share: ORDER_CREATED (docs/lifecycle.md §9)
 /// and the acting rule (docs/lifecycle.md §1.3, ADMIN exempt).
-async fn lock_for_bom(
-    tx: &Transaction<'_>,
-    who: &Authed,
-    order_id: Uuid,
-) -> Result<LockedOrder, ServiceError> {
+async fn lock_for_bom(tx: &Transaction<'_>, who: &Authed, order_id: Uuid) -> Result<LockedOrder> {
     let locked = lock_order(tx, order_id).await?;
     if locked.status != OrderStatus::OrderCreated {
         return Err(ServiceError::Conflict(format!(
@@ -101,11 +97,7 @@ async fn lock_for_bom(
 }
 
 /// Approves the current BOM if it is still the DRAFT `version`; returns that version.
-async fn approve(
-    tx: &Transaction<'_>,
-    locked: &LockedOrder,
-    version: i32,
-) -> Result<i32, ServiceError> {
+async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Result<i32> {
     let Some(bom_id) = locked.bom_id else {
         return Err(ServiceError::Invalid(
             "This build has no BOM; regenerate it first".into(),
@@ -140,7 +132,7 @@ async fn regenerate(
     who: &Authed,
     locked: &LockedOrder,
     index: &CatalogIndex,
-) -> Result<i32, ServiceError> {
+) -> Result<i32> {
     let mut build = orders::load(tx, locked.id)
         .await?
         .ok_or_else(order_not_found)?

@@ -7,7 +7,7 @@ use crate::db::{begin_as, bom as db_bom};
 use crate::domain::bom::generate;
 use crate::domain::order::{BuildConfig, OrderRow, OrderStatus};
 use crate::domain::order_rules;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::guard::{lock_order, order_not_found};
 use crate::service::{ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -74,7 +74,7 @@ pub(super) async fn update_build(
     token: &str,
     order_id: Uuid,
     mut build: BuildConfig,
-) -> Result<OrderRow, ServiceError> {
+) -> Result<OrderRow> {
     let who = authenticate(ctx, token).await?;
     require_editor(&who)?;
     build.build_number = build.build_number.trim().to_string();

@@ -7,7 +7,7 @@ use crate::db::{begin_as, bom as db_bom};
 use crate::domain::bom::{GeneratedBom, generate};
 use crate::domain::order::{CreatedOrder, NewOrder, NumberCheck, OrderStatus, WizardContext};
 use crate::domain::order_rules::{self, FieldError};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::{ServiceCtx, authenticate};
 use sha2::Digest;
 
@@ -15,10 +15,7 @@ use sha2::Digest;
 pub const MAX_DRAFT_BYTES: usize = 1_000_000;
 pub const DRAFT_TOO_LARGE: &str = "The wizard draft is too large to save";
 
-pub(super) async fn wizard_context(
-    ctx: &ServiceCtx,
-    token: &str,
-) -> Result<WizardContext, ServiceError> {
+pub(super) async fn wizard_context(ctx: &ServiceCtx, token: &str) -> Result<WizardContext> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let client = ctx.pool.get().await?;
@@ -34,7 +31,7 @@ pub(super) async fn check_numbers(
     token: &str,
     po_number: &str,
     build_numbers: &[String],
-) -> Result<NumberCheck, ServiceError> {
+) -> Result<NumberCheck> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let client = ctx.pool.get().await?;
@@ -58,7 +55,7 @@ pub(super) async fn save_draft(
     ctx: &ServiceCtx,
     token: &str,
     draft: &serde_json::Value,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let size = serde_json::to_vec(draft)
@@ -75,7 +72,7 @@ pub(super) async fn save_draft(
     Ok(())
 }
 
-pub(super) async fn discard_draft(ctx: &ServiceCtx, token: &str) -> Result<(), ServiceError> {
+pub(super) async fn discard_draft(ctx: &ServiceCtx, token: &str) -> Result<()> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let mut client = ctx.pool.get().await?;
@@ -138,7 +135,7 @@ pub(super) async fn create_order(
     ctx: &ServiceCtx,
     token: &str,
     order: NewOrder,
-) -> Result<CreatedOrder, ServiceError> {
+) -> Result<CreatedOrder> {
     let who = authenticate(ctx, token).await?;
     require_creator(&who)?;
     let order = normalized(order);

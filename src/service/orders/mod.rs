@@ -34,12 +34,12 @@ use crate::domain::Role;
 use crate::domain::bom::BomError;
 use crate::domain::lifecycle;
 use crate::domain::order::{AttachmentInfo, OrderRow, OrderStatus};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
 
 /// Handles every order request (dispatched here from `service::dispatch`).
-pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceError> {
+pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     match req {
         Request::WizardContext { token } => {
             wizard_context(ctx, &token).await.map(Reply::WizardContext)
@@ -155,15 +155,15 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply, ServiceErro
 const COORDINATING: [Role; 2] = [Role::ProductionCoordinator, Role::Admin];
 
 /// The wizard and everything it calls (docs/lifecycle.md §6).
-fn require_creator(who: &Authed) -> Result<(), ServiceError> {
+fn require_creator(who: &Authed) -> Result<()> {
     require_role(who, &COORDINATING, "create orders")
 }
 
-fn require_editor(who: &Authed) -> Result<(), ServiceError> {
+fn require_editor(who: &Authed) -> Result<()> {
     require_role(who, &COORDINATING, "change a build's configuration")
 }
 
-fn require_assigner(who: &Authed) -> Result<(), ServiceError> {
+fn require_assigner(who: &Authed) -> Result<()> {
     if lifecycle::may_assign(who.user.role) {
         Ok(())
     } else {
@@ -186,7 +186,7 @@ async fn record_config_history(
     user_id: Uuid,
     action: &str,
     notes: &str,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     orders::insert_history(
         tx,
         &NewHistory {
@@ -202,7 +202,7 @@ async fn record_config_history(
 }
 
 /// The build's queue row after a change, as the screens show it.
-async fn updated_row(client: &impl GenericClient, id: Uuid) -> Result<OrderRow, ServiceError> {
+async fn updated_row(client: &impl GenericClient, id: Uuid) -> Result<OrderRow> {
     orders::row_by_id(client, id)
         .await?
         .ok_or_else(order_not_found)

@@ -6,7 +6,7 @@ use crate::domain::Role;
 use crate::domain::lifecycle;
 use crate::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
 use crate::domain::order_view::OrderDetail;
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::guard::{order_not_found, require_viewer};
 use crate::service::{Authed, ServiceCtx, authenticate};
 use uuid::Uuid;
@@ -36,7 +36,7 @@ pub(super) async fn list_orders(
     ctx: &ServiceCtx,
     token: &str,
     query: &OrderQuery,
-) -> Result<OrderPage, ServiceError> {
+) -> Result<OrderPage> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let (statuses, mine_or_free) = match query.view {
@@ -72,7 +72,7 @@ pub(super) async fn order_detail(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
-) -> Result<OrderDetail, ServiceError> {
+) -> Result<OrderDetail> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
     let client = ctx.pool.get().await?;

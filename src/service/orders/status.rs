@@ -5,7 +5,7 @@ use crate::db::orders::{self, LockedOrder};
 use crate::db::{Transaction, begin_as};
 use crate::domain::lifecycle::{self, Precondition, Transition};
 use crate::domain::order::{OrderRow, OrderStatus};
-use crate::error::ServiceError;
+use crate::error::{Result, ServiceError};
 use crate::service::guard::{check_acting, lock_order, moved_on};
 use crate::service::moves::{move_status, notify_qc_failure};
 use crate::service::{ServiceCtx, authenticate};
@@ -26,7 +26,7 @@ pub(super) async fn transition(
     ctx: &ServiceCtx,
     token: &str,
     req: TransitionRequest,
-) -> Result<OrderRow, ServiceError> {
+) -> Result<OrderRow> {
     let who = authenticate(ctx, token).await?;
     let (from, to) = (req.from, req.to);
     let t = lifecycle::check_transition(who.user.role, from, to, req.override_reason.is_some())
@@ -91,7 +91,7 @@ pub(super) async fn check_precondition(
     tx: &Transaction<'_>,
     t: &Transition,
     order: &LockedOrder,
-) -> Result<(), ServiceError> {
+) -> Result<()> {
     match t.precondition {
         Precondition::None => Ok(()),
         Precondition::BomApproved => {

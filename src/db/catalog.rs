@@ -4,7 +4,7 @@
 //! only when a column actually changes, so re-importing an unchanged catalog writes nothing and leaves no
 //! audit rows. Each returns the ids it inserted or updated.
 
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::catalog::{Assembly, Category, Component, ComponentType, Part};
 use crate::error::{Result, ServiceError};
@@ -56,9 +56,7 @@ pub async fn upsert_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<St
     let kind: Vec<&str> = parts.iter().map(|p| p.part_type.code()).collect();
     let status: Vec<&str> = parts.iter().map(|p| p.status.code()).collect();
     let description: Vec<Option<&str>> = parts.iter().map(|p| p.description.as_deref()).collect();
-    let rows = tx
-        .query(
-            r#"INSERT INTO "Part" AS p
+    query_all(tx, r#"INSERT INTO "Part" AS p
                    (id, "name", "manufacturerPartNumber", "manufacturerInfo", "type", "status", "description")
                SELECT u.id, u.name, u.mpn, u.info, u.kind::"PartType", u.status::"EntityStatus", u.description
                  FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
@@ -75,11 +73,7 @@ pub async fn upsert_parts(tx: &Transaction<'_>, parts: &[Part]) -> Result<Vec<St
                      IS DISTINCT FROM
                      (EXCLUDED."name", EXCLUDED."manufacturerPartNumber", EXCLUDED."manufacturerInfo",
                       EXCLUDED."type", EXCLUDED."status", EXCLUDED."description")
-               RETURNING p.id"#,
-            &[&id, &name, &mpn, &info, &kind, &status, &description],
-        )
-        .await?;
-    rows.iter().map(|r| r.col("id")).collect()
+               RETURNING p.id"#, &[&id, &name, &mpn, &info, &kind, &status, &description], |r| r.col("id")).await
 }
 
 /// Inserts the parts that do not exist yet and never touches existing ones; returns the ids inserted.
@@ -92,18 +86,18 @@ pub async fn insert_missing_parts(tx: &Transaction<'_>, parts: &[Part]) -> Resul
     let kind: Vec<&str> = parts.iter().map(|p| p.part_type.code()).collect();
     let status: Vec<&str> = parts.iter().map(|p| p.status.code()).collect();
     let description: Vec<Option<&str>> = parts.iter().map(|p| p.description.as_deref()).collect();
-    let rows = tx
-        .query(
-            r#"INSERT INTO "Part" (id, "name", "type", "status", "description")
+    query_all(
+        tx,
+        r#"INSERT INTO "Part" (id, "name", "type", "status", "description")
                SELECT u.id, u.name, u.kind::"PartType", u.status::"EntityStatus", u.description
                  FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
                       AS u(id, name, kind, status, description)
                ON CONFLICT (id) DO NOTHING
                RETURNING id"#,
-            &[&id, &name, &kind, &status, &description],
-        )
-        .await?;
-    rows.iter().map(|r| r.col("id")).collect()
+        &[&id, &name, &kind, &status, &description],
+        |r| r.col("id"),
+    )
+    .await
 }
 
 /// Inserts or updates the assembly rows (not their components); returns the ids written.
@@ -128,8 +122,8 @@ pub async fn upsert_assemblies(
     let can_order: Vec<bool> = assemblies.iter().map(|a| a.can_order).collect();
     let is_kit: Vec<bool> = assemblies.iter().map(|a| a.is_kit).collect();
     let status: Vec<&str> = assemblies.iter().map(|a| a.status.code()).collect();
-    let rows = tx
-        .query(
+    query_all(
+        tx,
             r#"INSERT INTO "Assembly" AS a
                    (id, "name", "type", "categoryCode", "subcategoryCode", "canOrder", "isKit", "status")
                SELECT u.id, u.name, u.kind::"AssemblyType", u.category, u.subcategory, u.can_order, u.is_kit,
@@ -161,9 +155,9 @@ pub async fn upsert_assemblies(
                 &is_kit,
                 &status,
             ],
-        )
-        .await?;
-    rows.iter().map(|r| r.col("id")).collect()
+        |r| r.col("id"),
+    )
+    .await
 }
 
 /// Inserts or updates the category tree: top-level codes at level 0, subcategories at level 1 under their
@@ -197,9 +191,7 @@ pub async fn upsert_categories(
     if id.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = tx
-        .query(
-            r#"INSERT INTO "Category" AS c (id, "name", "description", "parentId", "level")
+    query_all(tx, r#"INSERT INTO "Category" AS c (id, "name", "description", "parentId", "level")
                SELECT u.id, u.name, u.description, u.parent, u.level
                  FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::int4[])
                       AS u(id, name, description, parent, level)
@@ -211,11 +203,7 @@ pub async fn upsert_categories(
                WHERE (c."name", c."description", c."parentId", c."level")
                      IS DISTINCT FROM
                      (EXCLUDED."name", EXCLUDED."description", EXCLUDED."parentId", EXCLUDED."level")
-               RETURNING c.id"#,
-            &[&id, &name, &description, &parent, &level],
-        )
-        .await?;
-    rows.iter().map(|r| r.col("id")).collect()
+               RETURNING c.id"#, &[&id, &name, &description, &parent, &level], |r| r.col("id")).await
 }
 
 /// A stored component link with its position.

@@ -3,7 +3,7 @@
 
 use crate::db::GenericClient;
 use crate::db::orders::queue_row;
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::domain::bom::custom_name;
 use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
 use crate::error::Result;
@@ -11,9 +11,9 @@ use crate::error::Result;
 /// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
 /// want date first.
 pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>> {
-    let rows = client
-        .query(
-            r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
+    query_all(
+        client,
+        r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft",
                       b."version" AS "bomVersion",
@@ -24,36 +24,31 @@ pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>> {
                  LEFT JOIN "BillOfMaterials" b ON b.id = po."bomId"
                 WHERE po."orderStatus" = ANY($1)
                 ORDER BY po."wantDate", po."poNumber", po."buildNumber", po.id"#,
-            &[&DESK_STATUSES.as_slice()],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+        &[&DESK_STATUSES.as_slice()],
+        |r| {
             let version: Option<i32> = r.col("bomVersion")?;
             let status: Option<String> = r.col("bomStatus")?;
             Ok(DeskRow {
                 order: queue_row(r)?,
                 bom: version.zip(status),
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// The builds the shortage counts: those on the desk that have a current BOM, in PO and build order.
 pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<ShortageBuild>> {
-    let rows = client
-        .query(
-            r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
+    query_all(
+        client,
+        r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
                       COALESCE(b."status", 'DRAFT')::text AS "bomStatus"
                  FROM "ProductionOrder" po
                  JOIN "BillOfMaterials" b ON b.id = po."bomId"
                 WHERE po."orderStatus" = ANY($1)
                 ORDER BY po."poNumber", po."buildNumber", po.id"#,
-            &[&DESK_STATUSES.as_slice()],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+        &[&DESK_STATUSES.as_slice()],
+        |r| {
             Ok(ShortageBuild {
                 order_id: r.col("id")?,
                 po_number: r.col("poNumber")?,
@@ -62,16 +57,15 @@ pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<Shortage
                 bom_version: r.col("version")?,
                 bom_status: r.col("bomStatus")?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Every leaf (an item without children, what the flattened totals count) of the current BOM of every
 /// build on the desk, named as the BOM viewer names it.
 pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<ShortageLeaf>> {
-    let rows = client
-        .query(
-            r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",
+    query_all(client, r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",
                       COALESCE(p."name", a."name", twin."name") AS "catalogName"
                  FROM "ProductionOrder" po
                  JOIN "BOMItem" i ON i."bomId" = po."bomId"
@@ -80,12 +74,7 @@ pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<Shortage
                  LEFT JOIN "Assembly" twin ON i."itemType" = 'ASSEMBLY' AND twin.id = 'ASSY-' || i."itemId"
                 WHERE po."orderStatus" = ANY($1)
                   AND NOT EXISTS (SELECT 1 FROM "BOMItem" c WHERE c."parentItemId" = i.id)
-                ORDER BY i."itemId", po.id, i."sequenceOrder" NULLS LAST, i.id"#,
-            &[&DESK_STATUSES.as_slice()],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+                ORDER BY i."itemId", po.id, i."sequenceOrder" NULLS LAST, i.id"#, &[&DESK_STATUSES.as_slice()], |r| {
             let spec: Option<serde_json::Value> = r.col("customPartSpec")?;
             let catalog_name: Option<String> = r.col("catalogName")?;
             Ok(ShortageLeaf {
@@ -97,6 +86,5 @@ pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<Shortage
                     .or_else(|| spec.as_ref().and_then(custom_name))
                     .unwrap_or_else(|| "(not in the catalog)".to_string()),
             })
-        })
-        .collect()
+        }).await
 }

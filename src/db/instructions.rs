@@ -88,7 +88,7 @@ use std::collections::HashMap;
 /// The latest version of each title (an active one when there is one; active first, then by title)
 /// with steps and the tasks linking it, and every tool by name.
 pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog> {
-    let mut instructions = query_all(
+    let mut instructions: Vec<_> = query_all(
         db,
         r#"SELECT * FROM (
                  SELECT DISTINCT ON (wi.title) wi.id, wi.title, wi.description, wi.version,
@@ -177,16 +177,14 @@ async fn instruction_task_counts(
     db: &impl GenericClient,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, i64>> {
-    let rows = db
-        .query(
-            r#"SELECT "workInstructionId", count(*) AS "taskCount" FROM "Task"
+    query_all(
+        db,
+        r#"SELECT "workInstructionId", count(*) AS "taskCount" FROM "Task"
                 WHERE "workInstructionId" = ANY($1) GROUP BY "workInstructionId""#,
-            &[&ids],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.col("workInstructionId")?, r.col("taskCount")?)))
-        .collect()
+        &[&ids],
+        |r| Ok((r.col("workInstructionId")?, r.col("taskCount")?)),
+    )
+    .await
 }
 
 /// The row an edit starts from, locked for the rest of the transaction.

@@ -1,7 +1,7 @@
 //! The catalog for the inventory browser, and the open builds whose current BOM contains an item.
 
 use crate::db::GenericClient;
-use crate::db::row::RowExt;
+use crate::db::row::{RowExt, query_all};
 use crate::domain::bom::canonical_id;
 use crate::domain::catalog::EntityStatus;
 use crate::domain::inventory::{
@@ -106,9 +106,7 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory> {
 pub async fn build_uses(client: &impl GenericClient, item_id: &str) -> Result<Vec<BuildUse>> {
     let canonical = canonical_id(item_id);
     let twin = format!("ASSY-{canonical}");
-    let rows = client
-        .query(
-            r#"SELECT o.id, o."poNumber", o."buildNumber", COALESCE(o."orderStatus", 'ORDER_CREATED') AS "status",
+    query_all(client, r#"SELECT o.id, o."poNumber", o."buildNumber", COALESCE(o."orderStatus", 'ORDER_CREATED') AS "status",
                       o."wantDate", b."version", SUM(i."quantity") AS "quantity"
                  FROM "ProductionOrder" o
                  JOIN "BillOfMaterials" b ON b.id = o."bomId"
@@ -116,12 +114,7 @@ pub async fn build_uses(client: &impl GenericClient, item_id: &str) -> Result<Ve
                 WHERE i."itemId" IN ($1, $2)
                   AND COALESCE(o."orderStatus", 'ORDER_CREATED') <> 'SHIPPED'
                 GROUP BY o.id, b.id
-                ORDER BY o."wantDate", o."buildNumber", o."poNumber""#,
-            &[&canonical, &twin],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+                ORDER BY o."wantDate", o."buildNumber", o."poNumber""#, &[&canonical, &twin], |r| {
             Ok(BuildUse {
                 order_id: r.col("id")?,
                 po_number: r.col("poNumber")?,
@@ -131,6 +124,5 @@ pub async fn build_uses(client: &impl GenericClient, item_id: &str) -> Result<Ve
                 bom_version: r.col("version")?,
                 quantity: r.col("quantity")?,
             })
-        })
-        .collect()
+        }).await
 }

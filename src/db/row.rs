@@ -24,13 +24,14 @@ fn decode(column: &str, e: tokio_postgres::Error) -> ServiceError {
     ServiceError::Query(e.to_string())
 }
 
-/// Runs `sql` and decodes every row it returns with `from_row`.
-pub async fn query_all<T>(
+/// Runs `sql` and decodes every row it returns with `from_row`, collected into a `Vec`, a map or any
+/// other collection.
+pub async fn query_all<T, C: FromIterator<T>>(
     client: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     from_row: impl Fn(&Row) -> Result<T>,
-) -> Result<Vec<T>> {
+) -> Result<C> {
     client
         .query(sql, params)
         .await?

@@ -1,7 +1,7 @@
 //! `"ServiceOrder"` and `"ServiceOrderItem"` rows: the service department's requests and procurement's
 //! decisions on them (docs/service-orders.md).
 
-use crate::db::row::{RowExt, query_opt_map};
+use crate::db::row::{RowExt, query_all, query_opt_map};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::service_order::{
     ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
@@ -113,17 +113,17 @@ pub async fn list(
               AND ($2::"ServiceOrderStatus" IS NULL OR so."status" = $2)
             ORDER BY {order}"#
     );
-    let rows = client.query(&sql, &[&requested_by, &status]).await?;
-    rows.iter()
-        .map(|r| stored_from_row(r).map(|s| s.summary))
-        .collect()
+    query_all(client, &sql, &[&requested_by, &status], |r| {
+        stored_from_row(r).map(|s| s.summary)
+    })
+    .await
 }
 
 /// The order's lines with their catalog names (resolved as docs/bom-rules.md §5 does), in part id order.
 pub async fn lines(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<ServiceOrderLine>> {
-    let rows = client
-        .query(
-            r#"SELECT i.id, i."partId", i."partType", i."quantity",
+    query_all(
+        client,
+        r#"SELECT i.id, i."partId", i."partType", i."quantity",
                       CASE WHEN i."partType" = 'ASSEMBLY'
                            THEN COALESCE(a."name", twin."name", p."name")
                            ELSE COALESCE(p."name", a."name", twin."name") END AS "name"
@@ -133,11 +133,8 @@ pub async fn lines(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<Se
                  LEFT JOIN "Part" p ON p.id = i."partId"
                 WHERE i."serviceOrderId" = $1
                 ORDER BY i."partId", i.id"#,
-            &[&order_id],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+        &[&order_id],
+        |r| {
             Ok(ServiceOrderLine {
                 id: r.col("id")?,
                 part_id: r.col("partId")?,
@@ -145,8 +142,9 @@ pub async fn lines(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<Se
                 quantity: r.col("quantity")?,
                 name: r.col("name")?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Locks the order for a decision; its status and requester, or `None` when it is gone. A second

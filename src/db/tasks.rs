@@ -2,7 +2,7 @@
 //! stations working one build never overwrite each other.
 
 use crate::db::qc::{checklist_item_cols, item_def_from_row};
-use crate::db::row::{RowExt, query_id, query_opt_col};
+use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
@@ -69,17 +69,15 @@ pub async fn estimates(
     client: &impl GenericClient,
     template_id: Uuid,
 ) -> Result<Vec<(Uuid, Option<i32>)>> {
-    let rows = client
-        .query(
-            r#"SELECT id, CASE WHEN jsonb_typeof("rules"->'estMinutes') = 'number'
+    query_all(
+        client,
+        r#"SELECT id, CASE WHEN jsonb_typeof("rules"->'estMinutes') = 'number'
                                THEN ("rules"->>'estMinutes')::numeric::int4 END AS "estMinutes"
                  FROM "QCChecklistItem" WHERE "templateId" = $1"#,
-            &[&template_id],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.col("id")?, r.col("estMinutes")?)))
-        .collect()
+        &[&template_id],
+        |r| Ok((r.col("id")?, r.col("estMinutes")?)),
+    )
+    .await
 }
 
 /// The latest active version of each named work instruction: title -> id.
@@ -87,17 +85,15 @@ pub async fn instruction_ids(
     client: &impl GenericClient,
     titles: &[&str],
 ) -> Result<HashMap<String, Uuid>> {
-    let rows = client
-        .query(
-            r#"SELECT DISTINCT ON (title) title, id FROM "WorkInstruction"
+    query_all(
+        client,
+        r#"SELECT DISTINCT ON (title) title, id FROM "WorkInstruction"
                 WHERE title = ANY($1) AND COALESCE("isActive", true)
                 ORDER BY title, version DESC"#,
-            &[&titles],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.col("title")?, r.col("id")?)))
-        .collect()
+        &[&titles],
+        |r| Ok((r.col("title")?, r.col("id")?)),
+    )
+    .await
 }
 
 /// Active tools by name: name -> id (the oldest of equal names, as the demo seed finds them).
@@ -105,17 +101,15 @@ pub async fn tool_ids(
     client: &impl GenericClient,
     names: &[&str],
 ) -> Result<HashMap<String, Uuid>> {
-    let rows = client
-        .query(
-            r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
+    query_all(
+        client,
+        r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
                 WHERE name = ANY($1) AND COALESCE("isActive", true)
                 ORDER BY name, "createdAt", id"#,
-            &[&names],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.col("name")?, r.col("id")?)))
-        .collect()
+        &[&names],
+        |r| Ok((r.col("name")?, r.col("id")?)),
+    )
+    .await
 }
 
 /// Inserts a task list with its tasks, tools and parts (one statement per table).

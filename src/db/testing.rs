@@ -3,7 +3,7 @@
 //! The use-cases and their checks are in `service::testing`; these functions only read and write. The
 //! database refuses any change to a submitted form or its results (migration V15).
 
-use crate::db::row::{RowExt, query_id};
+use crate::db::row::{RowExt, query_all, query_id};
 use crate::db::{GenericClient, Transaction, qc as db_qc};
 use crate::domain::floor::{
     TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
@@ -64,15 +64,12 @@ pub struct StoredResult {
 
 /// The results of a form, in `sequenceOrder`.
 pub async fn results(client: &impl GenericClient, form_id: Uuid) -> Result<Vec<StoredResult>> {
-    let rows = client
-        .query(
-            r#"SELECT "testName", "testType", "result", "measurements", "notes" FROM "TestResult"
+    query_all(
+        client,
+        r#"SELECT "testName", "testType", "result", "measurements", "notes" FROM "TestResult"
                 WHERE "testingFormId" = $1 ORDER BY "sequenceOrder" NULLS LAST, id"#,
-            &[&form_id],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+        &[&form_id],
+        |r| {
             Ok(StoredResult {
                 test_name: r.col("testName")?,
                 test_type: r.col("testType")?,
@@ -80,8 +77,9 @@ pub async fn results(client: &impl GenericClient, form_id: Uuid) -> Result<Vec<S
                 measurements: r.col("measurements")?,
                 notes: r.col("notes")?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// The build's submitted forms at or after `since` (the round's start), newest first.
@@ -90,27 +88,19 @@ pub async fn submitted_since(
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<Vec<TestingFormSummary>> {
-    let rows = client
-        .query(
-            r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
+    query_all(client, r#"SELECT f.id, f."overallStatus", COALESCE(NULLIF(u."fullName", ''), u."username", '') AS "performedBy",
                       f."timestamp"
                  FROM "TestingForm" f LEFT JOIN "User" u ON u.id = f."performedBy"
                 WHERE f."orderId" = $1 AND f."overallStatus" <> 'INCOMPLETE'
                   AND ($2::timestamp IS NULL OR f."timestamp" >= $2)
-                ORDER BY f."timestamp" DESC NULLS LAST, f.id DESC"#,
-            &[&order_id, &since],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+                ORDER BY f."timestamp" DESC NULLS LAST, f.id DESC"#, &[&order_id, &since], |r| {
             Ok(TestingFormSummary {
                 id: r.col("id")?,
                 status: r.col("overallStatus")?,
                 performed_by: r.col("performedBy")?,
                 at: r.col("timestamp")?,
             })
-        })
-        .collect()
+        }).await
 }
 
 /// Opens a draft for the build; the unique index refuses a second one.

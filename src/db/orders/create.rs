@@ -1,7 +1,7 @@
 //! Creating builds: PO and build-number checks, the build row and its configuration rows.
 
 use crate::db::GenericClient;
-use crate::db::row::{RowExt, query_opt_col};
+use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::domain::order::{BuildConfig, OrderHeader};
 use crate::error::Result;
 use chrono::NaiveDate;
@@ -59,18 +59,16 @@ pub async fn build_numbers_taken(
     client: &impl GenericClient,
     build_numbers: &[String],
 ) -> Result<Vec<(String, String)>> {
-    let rows = client
-        .query(
-            r#"SELECT e.entered, po."poNumber"
+    query_all(
+        client,
+        r#"SELECT e.entered, po."poNumber"
                FROM unnest($1::text[]) WITH ORDINALITY AS e(entered, n)
                JOIN "ProductionOrder" po ON lower(po."buildNumber") = lower(e.entered)
                ORDER BY e.n"#,
-            &[&build_numbers],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.col("entered")?, r.col("poNumber")?)))
-        .collect()
+        &[&build_numbers],
+        |r| Ok((r.col("entered")?, r.col("poNumber")?)),
+    )
+    .await
 }
 
 /// Inserts one build in ORDER_CREATED without assignee. `None` when its build number is taken

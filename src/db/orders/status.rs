@@ -1,7 +1,7 @@
 //! Status, assignment and history, and the preconditions a transition checks against the locked row.
 
 use crate::db::GenericClient;
-use crate::db::row::{RowExt, query_opt_col};
+use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_view::HistoryEntry;
 use crate::error::Result;
@@ -77,18 +77,11 @@ pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> 
 
 /// A build's history, newest first.
 pub async fn history(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<HistoryEntry>> {
-    let rows = client
-        .query(
-            r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP) AS "timestamp", COALESCE(u."fullName", '') AS "user", h."action",
+    query_all(client, r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP) AS "timestamp", COALESCE(u."fullName", '') AS "user", h."action",
                       h."oldStatus", h."newStatus", h."notes"
                FROM "OrderStatusHistory" h LEFT JOIN "User" u ON u.id = h."userId"
                WHERE h."orderId" = $1
-               ORDER BY h."timestamp" DESC NULLS LAST, h.id DESC"#,
-            &[&order_id],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
+               ORDER BY h."timestamp" DESC NULLS LAST, h.id DESC"#, &[&order_id], |r| {
             Ok(HistoryEntry {
                 timestamp: r.col("timestamp")?,
                 user: r.col("user")?,
@@ -97,8 +90,7 @@ pub async fn history(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<
                 new_status: r.col("newStatus")?,
                 notes: r.col("notes")?,
             })
-        })
-        .collect()
+        }).await
 }
 
 /// Who made the latest change to a build's status, and when (for the "changed by" message).

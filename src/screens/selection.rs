@@ -5,17 +5,9 @@ use crate::keymap::Action;
 /// Rows one PageUp/PageDown moves.
 pub const PAGE: usize = 10;
 
-/// Whether `action` is one of the keys [`moved`] answers.
+/// Whether `action` is one of the keys [`moved`] answers (the movement keys of `widgets::list_step`).
 pub fn moves(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last
-    )
+    crate::widgets::list_step(action, 0, 0, 0).is_some()
 }
 
 /// Where Up, Down, PageUp, PageDown, First and Last move a selection at `cur` in a list of `n` rows;

@@ -19,6 +19,7 @@ use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
@@ -440,12 +441,7 @@ impl Screen for OrderDetailScreen {
             Action::Yes => self.confirm_move(ctx),
             Action::Submit => self.submit_form(ctx),
             Action::AssignBuild => self.submit_assign(ctx),
-            Action::Up
-            | Action::Down
-            | Action::First
-            | Action::Last
-            | Action::PageUp
-            | Action::PageDown => {
+            a if moves(a) => {
                 let unassign = usize::from(self.detail_assignee().is_some());
                 if let Mode::Assign {
                     users, selected, ..

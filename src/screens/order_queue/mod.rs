@@ -12,7 +12,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
-use crate::screens::selection::moved;
+use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
@@ -330,12 +330,7 @@ impl Screen for OrderQueueScreen {
             }
         }
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last => self.move_selection(action, ctx),
+            a if moves(a) => self.move_selection(action, ctx),
             Action::Open => {
                 if let Some(r) = self.selected() {
                     ctx.emit(Effect::Navigate(ScreenId::OrderDetail(r.id)));

@@ -20,6 +20,7 @@ use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
 use crate::screens::qc_checklist::sheet::{AnswerForm, Sheet};
+use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
@@ -393,12 +394,7 @@ impl Screen for TestingFormScreen {
         let last = form.lines.len().saturating_sub(1);
         self.sheet.message = None;
         match action {
-            Action::Up
-            | Action::Down
-            | Action::First
-            | Action::Last
-            | Action::PageUp
-            | Action::PageDown => self.sheet.move_selection(action, last),
+            a if moves(a) => self.sheet.move_selection(action, last),
             Action::FirstUnanswered => self.first_unanswered(),
             Action::MoveStatus if self.passed && self.may_edit => self.dialog = Some(Dialog::Move),
             _ if !self.editable() => {}

@@ -34,7 +34,6 @@ pub(crate) fn require_viewer(who: &Authed) -> Result<()> {
     }
 }
 
-/// Filling in testing forms is the assembler's work.
 /// Floor records are the assembler's; ADMIN may step in (the acting rule does not bind ADMIN here).
 pub(crate) fn require_floor_worker(who: &Authed, what: &str) -> Result<()> {
     require_role(who, &[Role::Assembler, Role::Admin], what)

@@ -8,6 +8,9 @@ use uuid::Uuid;
 /// The longest printed name a signature carries (the column's width).
 pub const PRINTED_NAME_MAX: usize = 100;
 
+/// The refusal of a signature without a password; nothing is written or sent.
+pub const EMPTY_PASSWORD: &str = "Enter your password to sign";
+
 /// The format new signatures are written in; a stored signature is verified by the rules of its own.
 pub const FORMAT_VERSION: i32 = 1;
 

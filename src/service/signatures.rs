@@ -4,7 +4,7 @@
 use super::{Authed, ServiceCtx};
 use crate::db::{Transaction, qc as db_qc, signatures as db_signatures};
 use crate::domain::signature::{
-    Meaning, SignatureRecord, SignedRecord, SigningFacts, printed_name,
+    EMPTY_PASSWORD, Meaning, SignatureRecord, SignedRecord, SigningFacts, printed_name,
 };
 use crate::error::{Result, ServiceError};
 use uuid::Uuid;
@@ -17,9 +17,7 @@ pub const WRONG_PASSWORD: &str = "Wrong password; nothing was signed";
 /// a failed attempt is counted even though nothing else is written.
 pub async fn confirm(ctx: &ServiceCtx, who: &Authed, password: String) -> Result<()> {
     if password.is_empty() {
-        return Err(ServiceError::Invalid(
-            "Enter your password to sign".to_string(),
-        ));
+        return Err(ServiceError::Invalid(EMPTY_PASSWORD.to_string()));
     }
     super::auth::confirm_password(ctx, who, password, WRONG_PASSWORD).await
 }

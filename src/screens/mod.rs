@@ -372,7 +372,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         });
         entries.push(HomeEntry {
             label: "Audit log",
-            description: "Every change, who made it; export; verify the chain",
+            description: "Every change and who made it; export, verify",
             target: ScreenId::AuditLog,
         });
     }

@@ -238,13 +238,13 @@ impl AuditLogScreen {
             Span::styled(
                 fit_text(
                     &format!(
-                        "{:>7} {} {:<16} {:<14} {:<15} {:<18} {:<8} {}",
+                        "{:>6} {} {:<14} {:<12} {:<8} {:<14} {:<8} {}",
                         e.seq,
                         time_text(e),
-                        fit_text(&audit_trail::who(e), 16),
-                        fit_text(&audit_trail::station(e), 14),
-                        fit_text(&e.action, 15),
-                        fit_text(&e.table, 18),
+                        fit_text(&audit_trail::who(e), 14),
+                        fit_text(&audit_trail::station(e), 12),
+                        fit_text(&e.action, 8),
+                        fit_text(&e.table, 14),
                         fit_text(&crate::text::strip_forbidden(&e.entity), 8),
                         audit_trail::summary(e)
                     ),
@@ -281,7 +281,7 @@ impl AuditLogScreen {
         top.push(Line::from(Span::styled(
             fit_text(
                 &format!(
-                    "  {:>7} {:<19} {:<16} {:<14} {:<15} {:<18} {:<8} {}",
+                    "  {:>6} {:<19} {:<14} {:<12} {:<8} {:<14} {:<8} {}",
                     "Seq", "Time", "User", "Station", "Action", "Table", "Entity", "Changes"
                 ),
                 width,

@@ -1,4 +1,4 @@
--- The audit trail on screen (docs/audit.md §7): a build's history is read newest first, a page at a
+-- The audit trail on screen (docs/audit.md §6): a build's history is read newest first, a page at a
 -- time, from the audit rows whose image names the build ("orderId") or a record of the build (the
 -- parent keys below). AuditLog rows are immutable and hashed into the chain, so nothing is added to
 -- them: these are indexes only. A child table linked through a parent (domain::audit_trail::

@@ -426,7 +426,7 @@ pub enum Request {
         token: String,
         dir: String,
     },
-    // The audit trail on screen (docs/audit.md §7).
+    // The audit trail on screen (docs/audit.md §6).
     /// One page of a build's history of changes (every role that may see the build).
     BuildHistory {
         token: String,

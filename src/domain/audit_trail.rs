@@ -1,4 +1,4 @@
-//! The audit trail as people read it (docs/audit.md §7): audit rows with who, station and time, a
+//! The audit trail as people read it (docs/audit.md §6): audit rows with who, station and time, a
 //! readable name for each record, the fields a change touched (old → new), which records belong to a
 //! build, and the filters of the build history and the administrator's audit log.
 
@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::Value;
 use uuid::Uuid;
 
-/// How the records of a table belong to a build (docs/audit.md §7.2).
+/// How the records of a table belong to a build (docs/audit.md §6.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BuildLink {
     /// The build's own row (`ProductionOrder`, keyed by the build's id).
@@ -22,7 +22,7 @@ pub enum BuildLink {
 }
 
 /// Every table whose records belong to a build, and how. A new child table is one line here (and, for
-/// a `Parent` link, one index in the migrations: docs/audit.md §7.2). A table that does not exist
+/// a `Parent` link, one index in the migrations: docs/audit.md §6.2). A table that does not exist
 /// (yet) simply matches nothing: records are matched by their audit rows' `entityType` and images.
 pub const BUILD_RECORDS: &[(&str, BuildLink)] = &[
     ("ProductionOrder", BuildLink::Itself),
@@ -136,7 +136,7 @@ pub struct FieldChange {
 }
 
 /// An image's value as text for a screen: strings as they are, null as nothing, anything else as
-/// JSON; characters that could steer a terminal are removed (docs/audit.md §7.5).
+/// JSON; characters that could steer a terminal are removed (docs/audit.md §6.3).
 pub fn value_text(v: Option<&Value>) -> Option<String> {
     let text = match v? {
         Value::Null => return None,
@@ -174,7 +174,7 @@ pub fn is_note(action: &str) -> bool {
 
 /// The fields the row changed: for an UPDATE the fields whose value differs between the images, for an
 /// INSERT the values given, for a DELETE the values removed, for a note what it records; in the image's
-/// key order, skipping [`skipped_fields`] (docs/audit.md §7.3).
+/// key order, skipping [`skipped_fields`] (docs/audit.md §6.3).
 pub fn changes(entry: &AuditEntry) -> Vec<FieldChange> {
     let skipped = skipped_fields();
     let empty = serde_json::Map::new();
@@ -376,7 +376,7 @@ fn parse_day(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
 }
 
 impl LogFilter {
-    /// Checks the typed filter (docs/audit.md §7.4): dates as YYYY-MM-DD, the from date not after the
+    /// Checks the typed filter (docs/audit.md §6.4): dates as YYYY-MM-DD, the from date not after the
     /// to date. The message says what to correct; the typed text is kept by the screen.
     pub fn parse(input: &LogFilterInput) -> Result<LogFilter, String> {
         let from = parse_day("From", &input.from)?;

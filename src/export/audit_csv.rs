@@ -1,4 +1,4 @@
-//! The audit log as CSV (docs/audit.md §7.4): one record per audit row, newest first, with the one-line
+//! The audit log as CSV (docs/audit.md §6.4): one record per audit row, newest first, with the one-line
 //! summary of the changed fields and both images. Same conventions as the other CSV files (UTF-8 BOM,
 //! RFC 4180 quoting, CRLF, no cell a spreadsheet would run as a formula). Written a page at a time.
 

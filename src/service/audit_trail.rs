@@ -1,4 +1,4 @@
-//! The audit trail on screen (docs/audit.md §7): a build's history for everyone who may see the build,
+//! The audit trail on screen (docs/audit.md §6): a build's history for everyone who may see the build,
 //! and for ADMIN the whole audit log, its CSV export and `audit verify`.
 
 use super::files::station_dir;
@@ -44,7 +44,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     }
 }
 
-/// The audit log is the administrator's (docs/audit.md §7.4).
+/// The audit log is the administrator's (docs/audit.md §6.4).
 fn require_admin(who: &Authed) -> Result<()> {
     require_role(who, &[Role::Admin], "see the audit log")
 }

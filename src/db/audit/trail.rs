@@ -1,4 +1,4 @@
-//! Reading the audit trail for people (docs/audit.md §7): a build's history and the administrator's
+//! Reading the audit trail for people (docs/audit.md §6): a build's history and the administrator's
 //! audit log, both newest first and paged by `seq` (keyset), never loading a whole history.
 
 use crate::db::GenericClient;
@@ -39,7 +39,7 @@ fn entry(r: &tokio_postgres::Row) -> Result<AuditEntry> {
     })
 }
 
-/// The conditions that select a build's audit rows, one per way of belonging (docs/audit.md §7.2),
+/// The conditions that select a build's audit rows, one per way of belonging (docs/audit.md §6.2),
 /// with `$1` the build's id as text and `$2` the tables keyed by `orderId`. Each is answered from an
 /// index of V16 or V21.
 fn build_branches() -> Vec<String> {
@@ -113,7 +113,7 @@ fn params_ref(v: &[Box<dyn ToSql + Sync + Send>]) -> Vec<&(dyn ToSql + Sync)> {
         .collect()
 }
 
-/// One page of the build's history, newest first (docs/audit.md §7.2): every branch reads at most one
+/// One page of the build's history, newest first (docs/audit.md §6.2): every branch reads at most one
 /// page from its index, so a build with thousands of audit rows opens as fast as one with fifty.
 pub async fn build_history(
     client: &impl GenericClient,
@@ -199,7 +199,7 @@ pub async fn build_number(client: &impl GenericClient, order_id: Uuid) -> Result
     .await
 }
 
-/// One page of the whole audit log matching the filter, newest first (docs/audit.md §7.4).
+/// One page of the whole audit log matching the filter, newest first (docs/audit.md §6.4).
 pub async fn log_page(client: &impl GenericClient, q: &LogQuery) -> Result<AuditPage> {
     let f: &LogFilter = &q.filter;
     let text = |s: &str| (!s.is_empty()).then(|| s.to_string());

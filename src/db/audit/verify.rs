@@ -310,7 +310,7 @@ async fn build_of(
         return Ok(None);
     };
     let field = |k: &str| image.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    // The same mapping as a build's history (docs/audit.md §7.2).
+    // The same mapping as a build's history (docs/audit.md §6.2).
     let order_id = match build_link(table) {
         Some(BuildLink::Itself) => return Ok(field("buildNumber")),
         Some(BuildLink::Parent { key, parent }) => match field(key) {

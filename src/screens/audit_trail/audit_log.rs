@@ -1,4 +1,4 @@
-//! The administrator's audit log (docs/audit.md §7.4): every audit row of the database, newest first,
+//! The administrator's audit log (docs/audit.md §6.4): every audit row of the database, newest first,
 //! filtered by user, table, action, date range and entity; one row's images; the CSV export of the
 //! filter; and `audit verify` with the chain head.
 

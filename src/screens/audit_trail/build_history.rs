@@ -1,6 +1,6 @@
 //! A build's history of changes (`H` on the build detail): every audited change to the build and its
 //! records, newest first, with who, station, time and each field old → new; filtered by field and by
-//! person (docs/audit.md §7.3).
+//! person (docs/audit.md §6.3).
 
 use super::{EntryDetail, Pager, draw_waiting, time_text};
 use crate::domain::audit_trail::{self, BuildHistory, HistoryQuery, Person, PersonFilter};

@@ -1,4 +1,4 @@
-//! The audit trail on screen (docs/audit.md §7): a build's history of changes and the administrator's
+//! The audit trail on screen (docs/audit.md §6): a build's history of changes and the administrator's
 //! audit log. Both page through audit rows newest first by `seq` (PageDown older, PageUp newer), and
 //! open one row with its full images; that core lives here, the two screens beside it.
 

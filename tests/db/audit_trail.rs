@@ -114,7 +114,7 @@ impl Floor {
     }
 }
 
-fn change<'a>(e: &'a AuditEntry, field: &str) -> Option<audit_trail::FieldChange> {
+fn change(e: &AuditEntry, field: &str) -> Option<audit_trail::FieldChange> {
     audit_trail::changes(e)
         .into_iter()
         .find(|c| c.field == field)

@@ -27,3 +27,6 @@ CREATE INDEX idx_audit_test_result_seq ON "AuditLog"
 CREATE INDEX idx_audit_packaging_item_seq ON "AuditLog"
     ((COALESCE("newValues", "oldValues") ->> 'packagingChecklistId'), "seq" DESC)
     WHERE "entityType" = 'PackagingItem';
+
+-- The administrator's audit log filtered by a record's id alone, newest first.
+CREATE INDEX idx_audit_entity_id_seq ON "AuditLog" ("entityId", "seq" DESC);

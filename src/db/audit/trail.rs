@@ -39,21 +39,32 @@ fn entry(r: &tokio_postgres::Row) -> Result<AuditEntry> {
     })
 }
 
-/// The conditions that select a build's audit rows, one per way of belonging (docs/audit.md §6.2),
-/// with `$1` the build's id as text and `$2` the tables keyed by `orderId`. Each is answered from an
-/// index of V16 or V21.
-fn build_branches() -> Vec<String> {
+/// The queries that select a build's audit rows, one per way of belonging (docs/audit.md §6.2): each
+/// selects `select` from `"AuditLog" a` (with its user `u`) and ends with `tail` (more conditions, order,
+/// limit); `$1` is the build's id as text and `$2` the tables keyed by `orderId`. Each reads from an
+/// index of V16 or V21; a child table's rows are read parent by parent, at most `tail`'s limit each.
+fn build_branches(select: &str, tail: &str) -> Vec<String> {
+    let from = r#"FROM "AuditLog" a LEFT JOIN "User" u ON u.id = a."userId""#;
     let mut v = vec![
-        r#"a."entityType" = 'ProductionOrder' AND a."entityId" = $1"#.to_string(),
-        format!(r#"a."entityType" = ANY($2) AND ({IMAGE}->>'orderId') = $1"#),
+        format!(
+            r#"(SELECT {select} {from}
+                 WHERE a."entityType" = 'ProductionOrder' AND a."entityId" = $1{tail})"#
+        ),
+        format!(
+            r#"(SELECT {select} {from}
+                 WHERE a."entityType" = ANY($2) AND ({IMAGE}->>'orderId') = $1{tail})"#
+        ),
     ];
     for (table, link) in BUILD_RECORDS {
         if let BuildLink::Parent { key, parent } = link {
             v.push(format!(
-                r#"a."entityType" = '{table}' AND ({IMAGE}->>'{key}') IN (
-                     SELECT p."entityId" FROM "AuditLog" p
-                      WHERE p."entityType" = '{parent}'
-                        AND (COALESCE(p."newValues", p."oldValues")->>'orderId') = $1)"#
+                r#"(SELECT x.* FROM (
+                       SELECT DISTINCT p."entityId" FROM "AuditLog" p
+                        WHERE p."entityType" = '{parent}'
+                          AND (COALESCE(p."newValues", p."oldValues")->>'orderId') = $1) parent
+                     CROSS JOIN LATERAL (
+                       SELECT {select} {from}
+                        WHERE a."entityType" = '{table}' AND ({IMAGE}->>'{key}') = parent."entityId"{tail}) x)"#
             ));
         }
     }
@@ -128,16 +139,10 @@ pub async fn build_history(
     let limit = params.len() + 2;
     params.push(Box::new(q.before.unwrap_or(i64::MAX)));
     params.push(Box::new(q.limit.max(1) + 1));
-    let branches: Vec<String> = build_branches()
-        .into_iter()
-        .map(|cond| {
-            format!(
-                r#"(SELECT a."seq" FROM "AuditLog" a LEFT JOIN "User" u ON u.id = a."userId"
-                     WHERE {cond} AND a."seq" < ${before}{filters}
-                     ORDER BY a."seq" DESC LIMIT ${limit})"#
-            )
-        })
-        .collect();
+    let branches = build_branches(
+        r#"a."seq""#,
+        &format!(r#" AND a."seq" < ${before}{filters} ORDER BY a."seq" DESC LIMIT ${limit}"#),
+    );
     let sql = format!(
         r#"WITH page AS (SELECT "seq" FROM ({}) s ORDER BY "seq" DESC LIMIT ${limit})
            SELECT {COLUMNS} FROM page JOIN "AuditLog" a ON a."seq" = page."seq"
@@ -159,10 +164,7 @@ fn page_of(mut entries: Vec<AuditEntry>, limit: i64) -> AuditPage {
 
 /// The people in the build's history (the unattributed writes as one), by name.
 pub async fn build_people(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<Person>> {
-    let branches: Vec<String> = build_branches()
-        .into_iter()
-        .map(|cond| format!(r#"(SELECT DISTINCT a."userId" FROM "AuditLog" a WHERE {cond})"#))
-        .collect();
+    let branches = build_branches(r#"DISTINCT a."userId""#, "");
     let sql = format!(
         r#"SELECT DISTINCT s."userId", u."fullName" FROM ({}) s LEFT JOIN "User" u ON u.id = s."userId"
             ORDER BY u."fullName" NULLS LAST"#,

@@ -172,6 +172,21 @@ pub fn is_note(action: &str) -> bool {
     )
 }
 
+/// The action as shown; an explicit note is marked as one.
+pub fn action_label(entry: &AuditEntry) -> String {
+    let action = strip_forbidden(&entry.action);
+    if is_note(&entry.action) {
+        format!("{action} (note)")
+    } else {
+        action.into_owned()
+    }
+}
+
+/// The table as shown.
+pub fn table_label(entry: &AuditEntry) -> String {
+    strip_forbidden(&entry.table).into_owned()
+}
+
 /// The fields the row changed: for an UPDATE the fields whose value differs between the images, for an
 /// INSERT the values given, for a DELETE the values removed, for a note what it records; in the image's
 /// key order, skipping [`skipped_fields`] (docs/audit.md §6.3).
@@ -530,6 +545,7 @@ mod tests {
             Some(json!({"orderStatus": "ORDER_CREATED", "reason": "wrong\u{1b}[31m po"})),
         );
         assert!(is_note(&e.action));
+        assert_eq!(action_label(&e), "STATUS_OVERRIDE (note)");
         assert_eq!(
             summary(&e),
             "orderStatus: PARTS_SENT → ORDER_CREATED; reason: — → wrong[31m po"

@@ -243,8 +243,8 @@ impl AuditLogScreen {
                         time_text(e),
                         fit_text(&audit_trail::who(e), 14),
                         fit_text(&audit_trail::station(e), 12),
-                        fit_text(&e.action, 8),
-                        fit_text(&e.table, 14),
+                        fit_text(&audit_trail::action_label(e), 8),
+                        fit_text(&audit_trail::table_label(e), 14),
                         fit_text(&crate::text::strip_forbidden(&e.entity), 8),
                         audit_trail::summary(e)
                     ),

@@ -237,11 +237,7 @@ impl BuildHistoryScreen {
         for (i, e) in self.pager.entries.iter().enumerate() {
             let sel = i == self.pager.selected;
             let base = if sel { theme.selected } else { theme.base };
-            let action = if audit_trail::is_note(&e.action) {
-                format!("{} (note)", e.action)
-            } else {
-                e.action.clone()
-            };
+            let action = audit_trail::action_label(e);
             lines.push((
                 i,
                 Line::from(vec![

@@ -135,7 +135,6 @@ impl EntryDetail {
     pub fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let e = &self.entry;
         let title = format!("Audit row {} (read-only)", e.seq);
-        let note = audit_trail::is_note(&e.action);
         record_page(
             frame,
             area,
@@ -152,11 +151,7 @@ impl EntryDetail {
                             time_text(e),
                             audit_trail::who(e),
                             audit_trail::station(e),
-                            if note {
-                                format!("{} (explicit note)", e.action)
-                            } else {
-                                e.action.clone()
-                            }
+                            audit_trail::action_label(e)
                         ),
                         width,
                     )),
@@ -164,7 +159,7 @@ impl EntryDetail {
                         &format!(
                             "{} · {} {}",
                             audit_trail::record_name(e),
-                            e.table,
+                            audit_trail::table_label(e),
                             crate::text::strip_forbidden(&e.entity)
                         ),
                         width,

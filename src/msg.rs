@@ -5,6 +5,9 @@
 //! can drop replies it no longer waits for.
 
 use crate::domain::Role;
+use crate::domain::audit_trail::{
+    AuditPage, BuildHistory, HistoryQuery, LogFilter, LogQuery, VerifyOutcome,
+};
 use crate::domain::bom::BomPreview;
 use crate::domain::bom_document::{BomDocument, BomVersionList};
 use crate::domain::checklist::FormType;
@@ -423,6 +426,28 @@ pub enum Request {
         token: String,
         dir: String,
     },
+    // The audit trail on screen (docs/audit.md §6).
+    /// One page of a build's history of changes (every role that may see the build).
+    BuildHistory {
+        token: String,
+        order_id: Uuid,
+        query: HistoryQuery,
+    },
+    /// ADMIN: one page of the whole audit log.
+    AuditLog {
+        token: String,
+        query: LogQuery,
+    },
+    /// ADMIN: every audit row matching `filter` as CSV into `dir`.
+    ExportAuditLog {
+        token: String,
+        filter: LogFilter,
+        dir: String,
+    },
+    /// ADMIN: `audit verify`, as the command line runs it.
+    VerifyAudit {
+        token: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -608,6 +633,18 @@ impl std::fmt::Debug for Request {
             Request::ExportShortage { dir, .. } => {
                 return write!(f, "ExportShortage {{ {dir:?} }}");
             }
+            Request::BuildHistory {
+                order_id, query, ..
+            } => {
+                return write!(f, "BuildHistory {{ {order_id} before {:?} }}", query.before);
+            }
+            Request::AuditLog { query, .. } => {
+                return write!(f, "AuditLog {{ before {:?} }}", query.before);
+            }
+            Request::ExportAuditLog { dir, .. } => {
+                return write!(f, "ExportAuditLog {{ {dir:?} }}");
+            }
+            Request::VerifyAudit { .. } => "VerifyAudit",
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
@@ -669,6 +706,9 @@ pub enum Reply {
     ServiceOrder(Box<ServiceOrderView>),
     OrderDesk(Vec<DeskRow>),
     PartsShortage(Box<Shortage>),
+    BuildHistory(Box<BuildHistory>),
+    AuditLog(Box<AuditPage>),
+    AuditVerified(Box<VerifyOutcome>),
 }
 
 impl Reply {
@@ -714,6 +754,9 @@ impl Reply {
             Reply::ServiceOrder(_) => "ServiceOrder",
             Reply::OrderDesk(_) => "OrderDesk",
             Reply::PartsShortage(_) => "PartsShortage",
+            Reply::BuildHistory(_) => "BuildHistory",
+            Reply::AuditLog(_) => "AuditLog",
+            Reply::AuditVerified(_) => "AuditVerified",
         }
     }
 }

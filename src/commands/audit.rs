@@ -2,7 +2,7 @@
 
 use super::{CliError, prepare, prepare_owner};
 use crate::config::Config;
-use crate::db::{self, GenericClient};
+use crate::db;
 use crate::error::{Result, ServiceError};
 
 /// What `audit verify` found: the report text and the first problem, if any (exit status 2).
@@ -12,34 +12,12 @@ pub struct AuditVerdict {
     pub broken: Option<String>,
 }
 
-/// Every QC signature recomputed from the stored result and answers: (verified, problems).
-async fn check_signatures(client: &impl GenericClient) -> Result<(usize, Vec<db::audit::Problem>)> {
-    let checks = db::qc::verify_all_signatures(client).await?;
-    let verified = checks.iter().filter(|c| c.verified).count();
-    let problems = checks
-        .into_iter()
-        .filter(|c| !c.verified)
-        .map(|c| db::audit::Problem {
-            table: "QCResult".into(),
-            record: c.result_id.to_string(),
-            build: Some(c.build_number),
-            what: format!(
-                "the {} {} signature (format {}) does not match the stored result and answers",
-                c.qc_type.code(),
-                c.status.code(),
-                c.format_version
-            ),
-        })
-        .collect();
-    Ok((verified, problems))
-}
-
 /// Seals, then checks the chain, every audited row, and every QC signature.
 pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
     let prepared = prepare(config, "cleanstation/audit", false).await?;
     let client = prepared.pool.get().await.map_err(ServiceError::from)?;
-    let mut report = db::audit::verify(&client).await?;
-    let (verified, signature_problems) = check_signatures(&client).await?;
+    let (mut report, verified, signature_problems) =
+        crate::service::audit_trail::verify_all(&client).await?;
     let mut text = db::audit::describe(&report);
     text.push_str(&format!(
         "\nQC signatures: {verified} verified, {} not matching.",

@@ -1,6 +1,7 @@
 //! Pure types and rules: no IO here.
 
 pub mod applies_when;
+pub mod audit_trail;
 pub mod bom;
 pub mod bom_diff;
 pub mod bom_document;

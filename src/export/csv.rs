@@ -22,13 +22,18 @@ pub struct Table {
 impl Table {
     /// A table that begins with its header record.
     pub fn new(header: &[&str]) -> Table {
+        let mut table = Table::headless();
+        table.row(header);
+        table
+    }
+
+    /// A table without a header: the records of a file written a page at a time, after its first.
+    pub fn headless() -> Table {
         let out = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .flexible(true)
             .from_writer(Vec::new());
-        let mut table = Table { out };
-        table.row(header);
-        table
+        Table { out }
     }
 
     /// Appends one record.

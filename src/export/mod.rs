@@ -2,6 +2,7 @@
 //!
 //! Everything here but [`write`] is pure: a [`BomDocument`] in, file names and bytes out.
 
+pub mod audit_csv;
 pub mod csv;
 #[cfg(test)]
 mod fixtures;

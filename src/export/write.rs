@@ -80,6 +80,68 @@ pub fn write_files(dir: &Path, files: &[ExportFile]) -> Result<Vec<PathBuf>, Wri
     Ok(written)
 }
 
+/// One file written a piece at a time (an export too large to hold in memory): under a temporary name
+/// in its directory until [`StreamedFile::finish`] renames it into place. Dropped unfinished, the
+/// temporary file is removed and nothing appears under the final name. Blocking: use it off the async
+/// threads.
+pub struct StreamedFile {
+    temp: PathBuf,
+    target: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl StreamedFile {
+    /// Starts `name` in `dir` (which must exist).
+    pub fn create(dir: &Path, name: &str) -> Result<StreamedFile, WriteError> {
+        checked_dir(dir)?;
+        let temp = temp_path(dir, name);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| WriteError(format!("Cannot write {name} in {}: {e}", dir.display())))?;
+        Ok(StreamedFile {
+            temp,
+            target: dir.join(name),
+            file: Some(std::io::BufWriter::new(file)),
+        })
+    }
+
+    fn failed(&self, e: &std::io::Error) -> WriteError {
+        WriteError(format!("Cannot write {}: {e}", self.target.display()))
+    }
+
+    /// Appends `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        let result = match &mut self.file {
+            Some(f) => f.write_all(bytes),
+            None => Ok(()),
+        };
+        result.map_err(|e| self.failed(&e))
+    }
+
+    /// Puts the complete file on disk under its final name (replacing one of that name).
+    pub fn finish(mut self) -> Result<PathBuf, WriteError> {
+        let done = match self.file.take() {
+            Some(f) => f
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)
+                .and_then(|f| f.sync_all())
+                .and_then(|()| std::fs::rename(&self.temp, &self.target)),
+            None => Ok(()),
+        };
+        done.map_err(|e| self.failed(&e))?;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for StreamedFile {
+    fn drop(&mut self) {
+        // Only a file never finished is still under its temporary name.
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +181,30 @@ mod tests {
             "new"
         );
         assert_eq!(listing(&dir), vec!["a.csv", "b.csv"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_streamed_file_appears_only_when_finished() {
+        let dir = scratch("stream");
+        let mut f = StreamedFile::create(&dir, "log.csv").expect("created");
+        f.write(b"a,").expect("first");
+        f.write(b"b\r\n").expect("second");
+        assert!(
+            !dir.join("log.csv").exists(),
+            "not there before it is complete"
+        );
+        let path = f.finish().expect("finished");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "a,b\r\n");
+        assert_eq!(listing(&dir), vec!["log.csv"]);
+        let mut g = StreamedFile::create(&dir, "other.csv").expect("created");
+        g.write(b"x").expect("written");
+        drop(g);
+        assert_eq!(
+            listing(&dir),
+            vec!["log.csv"],
+            "an unfinished file leaves nothing"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 

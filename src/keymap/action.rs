@@ -143,4 +143,12 @@ actions! {
     FulfilOrder => "Mark fulfilled",
     ExportCsv => "Export CSV",
     OpenShortage => "Parts shortage",
+    OpenHistory => "History of changes",
+    FilterField => "Filter by field",
+    NextPerson => "Next person",
+    FilterPerson => "Person by name",
+    OlderPage => "Older page",
+    NewerPage => "Newer page",
+    EditFilter => "Filter",
+    VerifyAudit => "Verify audit chain",
 }

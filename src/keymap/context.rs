@@ -151,4 +151,12 @@ contexts! {
     OrderDesk => "Order desk",
     /// The parts-shortage view.
     Shortage => "Parts shortage",
+    /// A build's history of changes.
+    BuildHistory => "History of changes",
+    /// The administrator's audit log.
+    AuditLog => "Audit log",
+    /// Paging through audit rows, newest first (the history and the audit log).
+    AuditPages => "Audit rows",
+    /// One audit row with its full images.
+    AuditEntry => "Audit row",
 }

@@ -3,6 +3,7 @@
 //! Screens never perform IO. They return a [`Command`] for the runtime, and report what the shell
 //! must do (navigate, toast, start or end the session) as [`Effect`]s through the [`Ctx`] they are given.
 
+pub mod audit_trail;
 pub mod bom_viewer;
 pub mod change_password;
 pub mod home;
@@ -269,6 +270,10 @@ pub enum ScreenId {
     OrderDesk,
     /// The parts-shortage view.
     Shortage,
+    /// A build's history of changes.
+    BuildHistory(uuid::Uuid),
+    /// ADMIN: the audit log.
+    AuditLog,
 }
 
 impl ScreenId {
@@ -365,6 +370,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Steps, safety notes and tools for tasks",
             target: ScreenId::WorkInstructions,
         });
+        entries.push(HomeEntry {
+            label: "Audit log",
+            description: "Every change and who made it; export, verify",
+            target: ScreenId::AuditLog,
+        });
     }
     entries.push(HomeEntry {
         label: "Notifications",
@@ -406,6 +416,8 @@ macro_rules! each_screen {
             ActiveScreen::ServiceOrder($s) => $body,
             ActiveScreen::OrderDesk($s) => $body,
             ActiveScreen::Shortage($s) => $body,
+            ActiveScreen::BuildHistory($s) => $body,
+            ActiveScreen::AuditLog($s) => $body,
         }
     };
 }
@@ -434,6 +446,8 @@ pub enum ActiveScreen {
     ServiceOrder(Box<service_order::ServiceOrderScreen>),
     OrderDesk(Box<order_desk::OrderDeskScreen>),
     Shortage(Box<shortage::ShortageScreen>),
+    BuildHistory(Box<audit_trail::BuildHistoryScreen>),
+    AuditLog(Box<audit_trail::AuditLogScreen>),
 }
 
 impl ActiveScreen {
@@ -540,6 +554,14 @@ impl ActiveScreen {
             ScreenId::Shortage => {
                 let (s, cmd) = shortage::ShortageScreen::open(ctx);
                 (ActiveScreen::Shortage(Box::new(s)), cmd)
+            }
+            ScreenId::BuildHistory(order_id) => {
+                let (s, cmd) = audit_trail::BuildHistoryScreen::open(order_id, ctx);
+                (ActiveScreen::BuildHistory(Box::new(s)), cmd)
+            }
+            ScreenId::AuditLog => {
+                let (s, cmd) = audit_trail::AuditLogScreen::open(ctx);
+                (ActiveScreen::AuditLog(Box::new(s)), cmd)
             }
         }
     }

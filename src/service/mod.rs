@@ -4,6 +4,7 @@
 //! transaction from [`begin_as`](crate::db::begin_as) carrying the session's token, so the audit
 //! trigger names the acting user as the database itself proves it.
 
+pub mod audit_trail;
 pub mod auth;
 pub mod bom;
 pub mod catalog;
@@ -338,6 +339,10 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         desk @ (Request::OrderDesk { .. }
         | Request::PartsShortage { .. }
         | Request::ExportShortage { .. }) => desk::handle(ctx, desk).await,
+        trail @ (Request::BuildHistory { .. }
+        | Request::AuditLog { .. }
+        | Request::ExportAuditLog { .. }
+        | Request::VerifyAudit { .. }) => audit_trail::handle(ctx, trail).await,
     }
 }
 

@@ -56,7 +56,14 @@ async fn stations_starting_together_apply_each_migration_once() {
     for r in reports {
         applied.extend(r.expect("every station starts").applied);
     }
-    let known = cleanstation::db::migrate::latest_known_version();
+    // Counted from the files: migration numbers are assigned ahead, so they may have gaps.
+    let known = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .expect("migrations folder")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".sql"))
+        })
+        .count() as i64;
     assert_eq!(
         applied.len() as i64,
         known,

@@ -5,6 +5,7 @@
 mod support;
 
 mod audit;
+mod audit_trail;
 mod auth;
 mod bom;
 mod bom_read;

@@ -6,7 +6,9 @@
 mod harness;
 
 mod app;
+mod audit_log;
 mod bom_viewer;
+mod build_history;
 mod inventory;
 mod keymap;
 mod order_desk;

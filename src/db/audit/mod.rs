@@ -6,6 +6,7 @@
 //! verifier that trusted it could be made to agree with a changed record.
 
 mod seal;
+pub mod trail;
 mod verify;
 
 pub use seal::*;

@@ -3,6 +3,7 @@
 use crate::auth::sha256_hex;
 use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all};
+use crate::domain::audit_trail::{BuildLink, build_link};
 use crate::error::Result;
 use futures_util::{StreamExt, pin_mut};
 use std::fmt::Write as _;
@@ -309,44 +310,25 @@ async fn build_of(
         return Ok(None);
     };
     let field = |k: &str| image.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    if table == "ProductionOrder" {
-        return Ok(field("buildNumber"));
-    }
+    // The same mapping as a build's history (docs/audit.md §6.2).
+    let order_id = match build_link(table) {
+        Some(BuildLink::Itself) => return Ok(field("buildNumber")),
+        Some(BuildLink::Parent { key, parent }) => match field(key) {
+            Some(parent_id) => client
+                .query_opt(
+                    format!(
+                        r#"SELECT "orderId"::text AS "orderId" FROM "{parent}" WHERE id::text = $1"#
+                    )
+                    .as_str(),
+                    &[&parent_id],
+                )
+                .await?
+                .and_then(|r| r.try_get::<_, Option<String>>("orderId").ok().flatten()),
+            None => None,
+        },
+        Some(BuildLink::OrderId) | None => field("orderId"),
+    };
     let order_sql = r#"SELECT "buildNumber" FROM "ProductionOrder" WHERE id::text = $1"#;
-    let via_parent: &[(&str, &str)] = &[
-        (
-            "qcResultId",
-            r#"SELECT "orderId"::text FROM "QCResult" WHERE id::text = $1"#,
-        ),
-        (
-            "testingFormId",
-            r#"SELECT "orderId"::text FROM "TestingForm" WHERE id::text = $1"#,
-        ),
-        (
-            "bomId",
-            r#"SELECT "orderId"::text FROM "BillOfMaterials" WHERE id::text = $1"#,
-        ),
-        (
-            "taskListId",
-            r#"SELECT "orderId"::text FROM "TaskList" WHERE id::text = $1"#,
-        ),
-        (
-            "packagingChecklistId",
-            r#"SELECT "orderId"::text FROM "PackagingChecklist" WHERE id::text = $1"#,
-        ),
-    ];
-    let mut order_id = field("orderId");
-    if order_id.is_none() {
-        for (column, sql) in via_parent {
-            if let Some(parent) = field(column) {
-                order_id = client
-                    .query_opt(*sql, &[&parent])
-                    .await?
-                    .and_then(|r| r.try_get::<_, Option<String>>("orderId").ok().flatten());
-                break;
-            }
-        }
-    }
     let Some(order_id) = order_id else {
         return Ok(None);
     };

@@ -254,6 +254,9 @@ impl OrderDetailScreen {
             // The viewer says itself when there is no BOM, so the key works before the detail loads.
             Action::ViewBom => ctx.emit(Effect::Navigate(ScreenId::BomViewer(self.order_id))),
             Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
+            Action::OpenHistory => {
+                ctx.emit(Effect::Navigate(ScreenId::BuildHistory(self.order_id)));
+            }
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
             }

@@ -43,6 +43,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("SystemNotification", "INSERT, UPDATE"),
     ("WorkInstruction", "INSERT, UPDATE"),
     ("WorkInstructionStep", "INSERT, DELETE"),
+    ("WorkInstructionRevision", "INSERT"),
     ("Tool", "INSERT, UPDATE"),
 ];
 

@@ -316,7 +316,12 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ToggleActive,
         true,
     ),
+    b(C::WorkInstructions, KeyChord::ch('r'), A::Revisions, true),
     b(C::WorkInstructions, ESC, A::Back, true),
+    b(C::InstructionRevisions, KeyChord::ch('j'), A::Down, false),
+    b(C::InstructionRevisions, KeyChord::ch('k'), A::Up, false),
+    b(C::InstructionRevisions, F5, A::Refresh, false),
+    b(C::InstructionRevisions, ESC, A::Back, true),
     b(C::InstructionEditor, KeyChord::ctrl('a'), A::AddStep, true),
     b(
         C::InstructionEditor,

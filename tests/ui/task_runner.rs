@@ -201,9 +201,15 @@ fn instruction(title: &str) -> InstructionView {
     };
     InstructionView {
         id: Uuid::from_u128(0x0A00 + n),
+        revision_id: Uuid::from_u128(0x0C00 + n),
         title: title.into(),
         description: Some(description.into()),
         version: 1,
+        author: None,
+        revised_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .expect("date"),
+        current_version: 1,
         steps: (1i32..)
             .zip(steps)
             .map(|(number, (d, s, m))| StepView {

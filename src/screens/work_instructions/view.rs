@@ -19,6 +19,10 @@ impl WorkInstructionsScreen {
             view_editor(frame, area, e, theme);
             return;
         }
+        if let Mode::Revisions(r) = &mut self.mode {
+            r.draw(frame, area, theme);
+            return;
+        }
         let info_h = 1.min(area.height);
         let [body, info] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(info_h)]).areas(area);
@@ -39,7 +43,7 @@ impl WorkInstructionsScreen {
         }
         self.view_info(frame, info, theme);
         match &mut self.mode {
-            Mode::Browse | Mode::Instruction(_) => {}
+            Mode::Browse | Mode::Instruction(_) | Mode::Revisions(_) => {}
             Mode::Tool(t) => {
                 dim(frame, area, theme);
                 let title = if t.id.is_some() {

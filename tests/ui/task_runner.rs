@@ -825,6 +825,28 @@ fn golden_first_task() {
 }
 
 #[test]
+fn golden_older_revision() {
+    // The build was generated with rev 2; the instruction has been revised to rev 3 since.
+    let mut l = list(0);
+    if let Some(wi) = l.tasks[0].instruction.as_mut() {
+        wi.version = 2;
+        wi.current_version = 3;
+        wi.author = Some("A. Admin".into());
+        wi.revised_at = at(6, 9, 15);
+    }
+    let mut d = runner(Role::Assembler, l);
+    let text = d.render(W, H);
+    assert!(text.contains("rev 3 is current"), "{text}");
+    assert!(text.contains("rev 2"), "{text}");
+    assert!(text.contains("A. Admin)"), "{text}");
+    snap(
+        "older_revision",
+        "Task 1 shows the work-instruction revision the build was generated with (rev 2, its author and date) and says rev 3 is current",
+        &text,
+    );
+}
+
+#[test]
 fn golden_mid_way() {
     let description = "Five of 18 done by Sam Brennan; task 6 (cable labels, may be N/A) in focus";
     golden(5, &[], "mid_way", description);

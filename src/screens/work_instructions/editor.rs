@@ -238,11 +238,13 @@ impl Editor {
             self.form.set_error(*f, e.clone());
         }
         // Asked at once here; the save requires it when the content changed.
-        let note = result.as_ref().ok().map(require_change_note);
-        if let Some(Err(e)) = &note {
-            self.form.set_error(F_CHANGE_NOTE, e.message.clone());
-        }
-        let note_ok = !matches!(note, Some(Err(_)));
+        let note_ok = match require_change_note(&draft) {
+            Ok(_) => true,
+            Err(e) => {
+                self.form.set_error(F_CHANGE_NOTE, e.message);
+                false
+            }
+        };
         match result {
             Ok(valid) if bad_minutes.is_empty() && note_ok => Some(valid),
             Ok(_) => {

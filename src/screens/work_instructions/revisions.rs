@@ -75,9 +75,17 @@ impl Revisions {
     }
 
     pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        // The list on top (as many rows as there are revisions, up to a third of the screen), the
+        // selected revision's changes below, both full width.
+        let n = self
+            .history
+            .as_ref()
+            .map_or(1, |h| h.revisions.len().max(1));
+        let list_h = u16::try_from(n + 3)
+            .unwrap_or(u16::MAX)
+            .min((area.height / 3).max(4));
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(area);
+            Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
         let heading = format!("Revisions of {}", self.title);
         let block = panel(&heading, theme).padding(Padding::horizontal(1));
         let Some(history) = &self.history else {

@@ -277,7 +277,7 @@ pub(super) fn view_tool_detail(
 
 pub(super) fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: &Theme) {
     let heading = match (e.id, e.version) {
-        (Some(_), Some(v)) => format!("Edit work instruction (v{v})"),
+        (Some(_), Some(v)) => format!("Edit work instruction (rev {v})"),
         _ => "New work instruction".to_string(),
     };
     let block = panel(&heading, theme);
@@ -287,7 +287,7 @@ pub(super) fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: 
         return;
     }
     let note = if e.id.is_some() {
-        "Ctrl-S saves. Tasks already using it keep their version; new task lists get the saved one."
+        "Ctrl-S saves the next revision. Generated tasks keep theirs; new task lists get the saved one."
     } else {
         "Ctrl-S saves. Ctrl-A adds a step after the current one."
     };

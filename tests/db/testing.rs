@@ -293,19 +293,6 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
     assert_eq!(lists, 1);
 }
 
-/// Audit rows written so far for one table.
-async fn audit_rows(f: &Floor, table: &str) -> i64 {
-    f.db.client()
-        .await
-        .query_one(
-            r#"SELECT count(*) FROM "AuditLog" WHERE "entityType" = $1"#,
-            &[&table],
-        )
-        .await
-        .expect("count audit rows")
-        .get(0)
-}
-
 #[tokio::test]
 async fn a_draft_writes_only_the_answers_that_changed() {
     let f = Floor::new().await;
@@ -320,26 +307,26 @@ async fn a_draft_writes_only_the_answers_that_changed() {
     assert!(n > 3, "the form has answers to work with");
 
     // The first save gives every answer: one audit row each.
-    let before = audit_rows(&f, "TestResult").await;
+    let before = f.audit_rows_of("TestResult").await;
     let draft = testing::save_testing_draft(&f.ctx, &asm, id, all.clone())
         .await
         .expect("first save");
-    assert_eq!(audit_rows(&f, "TestResult").await - before, n);
+    assert_eq!(f.audit_rows_of("TestResult").await - before, n);
 
     // Saved again unchanged: no result row is written.
-    let before = audit_rows(&f, "TestResult").await;
+    let before = f.audit_rows_of("TestResult").await;
     testing::save_testing_draft(&f.ctx, &asm, id, all.clone())
         .await
         .expect("unchanged save");
-    assert_eq!(audit_rows(&f, "TestResult").await, before);
+    assert_eq!(f.audit_rows_of("TestResult").await, before);
 
     // One answer changed: exactly one audit row, an UPDATE of that result.
     let changed = with_value(&form, all.clone(), "EOL-20", "41.5");
-    let before = audit_rows(&f, "TestResult").await;
+    let before = f.audit_rows_of("TestResult").await;
     testing::save_testing_draft(&f.ctx, &asm, id, changed.clone())
         .await
         .expect("changed save");
-    assert_eq!(audit_rows(&f, "TestResult").await - before, 1);
+    assert_eq!(f.audit_rows_of("TestResult").await - before, 1);
     let client = f.db.client().await;
     let last: (String, String) = client
         .query_one(
@@ -355,11 +342,11 @@ async fn a_draft_writes_only_the_answers_that_changed() {
 
     // An answer taken back: one DELETE; the first answer then taken back too leaves the others alone.
     let fewer: Vec<LineAnswer> = changed[1..].to_vec();
-    let before = audit_rows(&f, "TestResult").await;
+    let before = f.audit_rows_of("TestResult").await;
     testing::save_testing_draft(&f.ctx, &asm, id, fewer.clone())
         .await
         .expect("fewer answers");
-    assert_eq!(audit_rows(&f, "TestResult").await - before, 1);
+    assert_eq!(f.audit_rows_of("TestResult").await - before, 1);
     let stored: i64 = client
         .query_one(
             r#"SELECT count(*) FROM "TestResult" WHERE "testingFormId" = $1"#,
@@ -372,15 +359,15 @@ async fn a_draft_writes_only_the_answers_that_changed() {
 
     // Answered again and submitted: the missing answer is inserted, the rest untouched, and the submit
     // itself writes the form row only.
-    let before_results = audit_rows(&f, "TestResult").await;
-    let before_forms = audit_rows(&f, "TestingForm").await;
+    let before_results = f.audit_rows_of("TestResult").await;
+    let before_forms = f.audit_rows_of("TestingForm").await;
     let done = testing::submit_testing(&f.ctx, &asm, id, changed)
         .await
         .expect("submit");
     assert_eq!(done.form_id, draft);
-    assert_eq!(audit_rows(&f, "TestResult").await - before_results, 1);
+    assert_eq!(f.audit_rows_of("TestResult").await - before_results, 1);
     // The draft's touch and the submit itself.
-    assert_eq!(audit_rows(&f, "TestingForm").await - before_forms, 2);
+    assert_eq!(f.audit_rows_of("TestingForm").await - before_forms, 2);
     let stored: i64 = client
         .query_one(
             r#"SELECT count(*) FROM "TestResult" WHERE "testingFormId" = $1"#,

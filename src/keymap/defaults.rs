@@ -320,6 +320,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::WorkInstructions, ESC, A::Back, true),
     b(C::InstructionRevisions, KeyChord::ch('j'), A::Down, false),
     b(C::InstructionRevisions, KeyChord::ch('k'), A::Up, false),
+    b(C::InstructionRevisions, PAGE_DOWN, A::PageDown, false),
+    b(C::InstructionRevisions, PAGE_UP, A::PageUp, false),
     b(C::InstructionRevisions, F5, A::Refresh, false),
     b(C::InstructionRevisions, ESC, A::Back, true),
     b(C::InstructionEditor, KeyChord::ctrl('a'), A::AddStep, true),

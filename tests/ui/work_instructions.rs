@@ -317,6 +317,8 @@ fn history() -> InstructionHistory {
                         Some(15),
                     ),
                     step(3, "Close the lid and fit the seal.", None, Some(5)),
+                    step(4, "Tie the cables to the frame.", None, Some(5)),
+                    step(5, "Label the box with the build number.", None, Some(2)),
                 ],
             ),
             rev(
@@ -391,9 +393,18 @@ fn revisions_list_with_the_step_diff() {
         assert!(text.contains("+ added"), "{text}");
         snap(
             "revisions",
-            "Revisions of the control box instruction, newest first; rev 3 against rev 2: step 1 changed, a step added",
+            "Revisions of the control box instruction, newest first; rev 3 against rev 2: step 1 changed, three steps added",
             &text,
         );
+        // A short terminal: the changes scroll with PgDn / PgUp.
+        let short = d.render(80, 24);
+        assert!(short.contains("Changes · lines 1-"), "{short}");
+        d.key(KeyCode::PageDown);
+        let scrolled = d.render(80, 24);
+        assert!(!scrolled.contains("Changes · lines 1-"), "{scrolled}");
+        assert!(scrolled.contains("+ added"), "{scrolled}");
+        d.key(KeyCode::PageUp);
+        assert!(d.render(80, 24).contains("Changes · lines 1-"));
         d.key(KeyCode::Down);
         let text = d.render(W, H);
         assert!(text.contains("rev 2 against rev 1"), "{text}");

@@ -3,6 +3,7 @@
 
 use crate::domain::instruction_revisions::{InstructionHistory, StepChange, diff_steps};
 use crate::domain::tasks::StepView;
+use crate::keymap::Action;
 use crate::msg::{Command, Request, RequestId};
 use crate::screens::Ctx;
 use crate::screens::selection::moved;
@@ -21,6 +22,9 @@ pub struct Revisions {
     list: TableState,
     pub(super) pending: Option<RequestId>,
     pub(super) error: Option<String>,
+    /// First line of the changes drawn, and the height of their pane when last drawn.
+    scroll: usize,
+    page: usize,
 }
 
 impl Revisions {
@@ -33,6 +37,8 @@ impl Revisions {
             list: TableState::default(),
             pending: None,
             error: None,
+            scroll: 0,
+            page: 1,
         };
         let cmd = r.load(ctx);
         (r, cmd)
@@ -60,11 +66,19 @@ impl Revisions {
         self.error = None;
     }
 
-    pub(super) fn move_selection(&mut self, action: crate::keymap::Action) {
-        let n = self.history.as_ref().map_or(0, |h| h.revisions.len());
-        if n > 0 {
-            let cur = self.list.selected().unwrap_or(0);
-            self.list.select(Some(moved(cur, n, action)));
+    /// PgDn / PgUp scroll the changes; the other list keys move the selection.
+    pub(super) fn move_selection(&mut self, action: Action) {
+        match action {
+            Action::PageDown => self.scroll += self.page.max(1),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.max(1)),
+            _ => {
+                let n = self.history.as_ref().map_or(0, |h| h.revisions.len());
+                if n > 0 {
+                    let cur = self.list.selected().unwrap_or(0);
+                    self.list.select(Some(moved(cur, n, action)));
+                    self.scroll = 0;
+                }
+            }
         }
     }
 
@@ -128,9 +142,9 @@ impl Revisions {
         frame.render_stateful_widget(table, left, &mut self.list);
 
         let index = self.list.selected().unwrap_or(0);
-        let block = panel("Changes", theme).padding(Padding::horizontal(1));
-        let inner = block.inner(right);
-        frame.render_widget(block, right);
+        let inner = panel("Changes", theme)
+            .padding(Padding::horizontal(1))
+            .inner(right);
         let width = usize::from(inner.width);
         let Some(rev) = history.revisions.get(index) else {
             return;
@@ -184,7 +198,23 @@ impl Revisions {
         for change in &changes {
             lines.extend(change_lines(change, width, theme));
         }
-        frame.render_widget(Paragraph::new(lines), inner);
+        self.page = usize::from(inner.height);
+        let last = lines.len().saturating_sub(self.page);
+        self.scroll = self.scroll.min(last);
+        let title = if last > 0 {
+            format!(
+                "Changes · lines {}-{} of {} · PgDn/PgUp scroll",
+                self.scroll + 1,
+                (self.scroll + self.page).min(lines.len()),
+                lines.len()
+            )
+        } else {
+            "Changes".to_string()
+        };
+        let block = panel(&title, theme).padding(Padding::horizontal(1));
+        frame.render_widget(block, right);
+        let offset = u16::try_from(self.scroll).unwrap_or(u16::MAX);
+        frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), inner);
     }
 }
 

@@ -30,15 +30,12 @@ pub async fn insert_tool(
     .await
 }
 
-pub async fn instruction_id_by_title(
-    db: &impl GenericClient,
-    title: &str,
-    version: i32,
-) -> Result<Option<Uuid>> {
+/// An instruction of the title, at any revision (an edited one keeps its title and id).
+pub async fn instruction_id_by_title(db: &impl GenericClient, title: &str) -> Result<Option<Uuid>> {
     query_opt_col(
         db,
-        r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
-        &[&title, &version],
+        r#"SELECT id FROM "WorkInstruction" WHERE title = $1 ORDER BY "createdAt", id LIMIT 1"#,
+        &[&title],
         "id",
     )
     .await

@@ -1,6 +1,7 @@
-//! Work instructions and tools from the admin screen: create, edit in place while unused, a new version
-//! once a task list links the instruction (finished tasks keep theirs, new lists get the new one), the
-//! validation and uniqueness refusals, the ADMIN-only writes, the audit trail and stale edits.
+//! Work instructions and tools from the admin screen: create, edit in place with every change of content
+//! a new revision (author, time, change note), generated tasks kept on the revision they were generated
+//! with while new lists get the latest, revisions that cannot change, the validation and uniqueness
+//! refusals, the ADMIN-only writes, the audit trail and stale edits.
 
 use crate::auth::expect_reply;
 use crate::floor::{Floor, example_build};
@@ -151,7 +152,7 @@ fn invalid(r: Result<Reply, ServiceError>) -> String {
 }
 
 #[tokio::test]
-async fn create_then_edit_in_place_while_no_task_links_it() {
+async fn create_then_edit_in_place_each_change_a_revision() {
     let env = Floor::new().await;
     let before = env.catalog(Role::Assembler).await;
     assert!(

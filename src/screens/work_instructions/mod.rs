@@ -395,13 +395,11 @@ impl Screen for WorkInstructionsScreen {
             return self.on_browse(action, ctx);
         }
         if let Mode::Revisions(r) = &mut self.mode {
-            match action {
-                action if moves(action) => r.move_selection(action),
-                Action::Refresh => return r.load(ctx),
-                Action::Back | Action::Cancel => self.mode = Mode::Browse,
-                _ => {}
+            if matches!(action, Action::Back | Action::Cancel) {
+                self.mode = Mode::Browse;
+                return Command::None;
             }
-            return Command::None;
+            return r.on_action(action, ctx);
         }
         let armed = std::mem::take(&mut self.discard_armed);
         match action {
@@ -466,14 +464,7 @@ impl Screen for WorkInstructionsScreen {
             return Command::None;
         }
         if let Mode::Revisions(r) = &mut self.mode {
-            match reply.result {
-                Ok(Reply::WorkInstructionRevisions(h)) => r.set(*h),
-                Ok(_) => r.pending = None,
-                Err(e) => {
-                    r.pending = None;
-                    r.error = Some(e.user_message());
-                }
-            }
+            r.on_reply(reply.result);
             return Command::None;
         }
         match reply.result {

@@ -3,10 +3,11 @@
 
 use crate::domain::instruction_revisions::{InstructionHistory, StepChange, diff_steps};
 use crate::domain::tasks::StepView;
+use crate::error::ServiceError;
 use crate::keymap::Action;
-use crate::msg::{Command, Request, RequestId};
+use crate::msg::{Command, Reply, Request, RequestId};
 use crate::screens::Ctx;
-use crate::screens::selection::moved;
+use crate::screens::selection::{moved, moves};
 use crate::theme::Theme;
 use crate::widgets::{fit_text, hanging, panel, selectable_table};
 use ratatui::Frame;
@@ -44,7 +45,7 @@ impl Revisions {
         (r, cmd)
     }
 
-    pub(super) fn load(&mut self, ctx: &mut Ctx) -> Command {
+    fn load(&mut self, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
@@ -56,7 +57,28 @@ impl Revisions {
         cmd
     }
 
-    pub(super) fn set(&mut self, history: InstructionHistory) {
+    /// The list keys and refresh; the caller handles leaving.
+    pub(super) fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match action {
+            action if moves(action) => self.move_selection(action),
+            Action::Refresh => return self.load(ctx),
+            _ => {}
+        }
+        Command::None
+    }
+
+    pub(super) fn on_reply(&mut self, result: Result<Reply, ServiceError>) {
+        match result {
+            Ok(Reply::WorkInstructionRevisions(h)) => self.set(*h),
+            Ok(_) => self.pending = None,
+            Err(e) => {
+                self.pending = None;
+                self.error = Some(e.user_message());
+            }
+        }
+    }
+
+    fn set(&mut self, history: InstructionHistory) {
         let n = history.revisions.len();
         let keep = self.list.selected().unwrap_or(0);
         self.list
@@ -67,7 +89,7 @@ impl Revisions {
     }
 
     /// PgDn / PgUp scroll the changes; the other list keys move the selection.
-    pub(super) fn move_selection(&mut self, action: Action) {
+    fn move_selection(&mut self, action: Action) {
         match action {
             Action::PageDown => self.scroll += self.page.max(1),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.max(1)),

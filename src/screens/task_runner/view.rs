@@ -327,7 +327,7 @@ fn detail_lines(
                 theme.heading,
             ));
             if let Some(note) = newer_revision_note(wi.version, wi.current_version) {
-                lines.extend(hanging("ⓘ ", &note, width, theme.warn));
+                lines.extend(hanging("Note: ", &note, width, theme.warn));
             }
             if let Some(d) = wi.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 lines.extend(hanging("", d, width, theme.muted));

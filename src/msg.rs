@@ -13,6 +13,7 @@ use crate::domain::bom_document::{BomDocument, BomVersionList};
 use crate::domain::checklist::FormType;
 use crate::domain::desk::{DeskRow, Shortage};
 use crate::domain::floor::{PackagingView, TestingFormView, TestingSubmitted};
+use crate::domain::instruction_revisions::InstructionHistory;
 use crate::domain::instructions::{InstructionCatalog, InstructionDraft, ToolDraft};
 use crate::domain::inventory::{BuildUse, Inventory};
 use crate::domain::notification::Notification;
@@ -369,6 +370,11 @@ pub enum Request {
         token: String,
         tool: Box<ToolDraft>,
     },
+    /// The revisions of a work instruction (any logged-in user; `Reply::WorkInstructionRevisions`).
+    WorkInstructionRevisions {
+        token: String,
+        instruction_id: Uuid,
+    },
     // Service orders (SERVICE_DEPARTMENT requests; PROCUREMENT_SPECIALIST and ADMIN process; PC reads).
     /// Creates a PENDING order from the cart, in one transaction.
     SubmitServiceOrder {
@@ -609,6 +615,9 @@ impl std::fmt::Debug for Request {
                 return write!(f, "SaveWorkInstruction {{ {:?} }}", instruction.title);
             }
             Request::SaveTool { tool, .. } => return write!(f, "SaveTool {{ {:?} }}", tool.name),
+            Request::WorkInstructionRevisions { instruction_id, .. } => {
+                return write!(f, "WorkInstructionRevisions {{ {instruction_id} }}");
+            }
             Request::SubmitServiceOrder { lines, .. } => {
                 return write!(f, "SubmitServiceOrder {{ {} lines }}", lines.len());
             }
@@ -701,6 +710,7 @@ pub enum Reply {
     /// The checklist after a change.
     Packaging(Box<PackagingView>),
     WorkInstructions(Box<InstructionCatalog>),
+    WorkInstructionRevisions(Box<InstructionHistory>),
     ServiceOrders(Vec<ServiceOrderSummary>),
     /// One service order, after a read, a submit or a decision.
     ServiceOrder(Box<ServiceOrderView>),
@@ -750,6 +760,7 @@ impl Reply {
             Reply::TestingSubmitted(_) => "TestingSubmitted",
             Reply::Packaging(_) => "Packaging",
             Reply::WorkInstructions(_) => "WorkInstructions",
+            Reply::WorkInstructionRevisions(_) => "WorkInstructionRevisions",
             Reply::ServiceOrders(_) => "ServiceOrders",
             Reply::ServiceOrder(_) => "ServiceOrder",
             Reply::OrderDesk(_) => "OrderDesk",

@@ -30,15 +30,12 @@ pub async fn insert_tool(
     .await
 }
 
-pub async fn instruction_id_by_title(
-    db: &impl GenericClient,
-    title: &str,
-    version: i32,
-) -> Result<Option<Uuid>> {
+/// An instruction of the title, at any revision (an edited one keeps its title and id).
+pub async fn instruction_id_by_title(db: &impl GenericClient, title: &str) -> Result<Option<Uuid>> {
     query_opt_col(
         db,
-        r#"SELECT id FROM "WorkInstruction" WHERE title = $1 AND version = $2 LIMIT 1"#,
-        &[&title, &version],
+        r#"SELECT id FROM "WorkInstruction" WHERE title = $1 ORDER BY "createdAt", id LIMIT 1"#,
+        &[&title],
         "id",
     )
     .await
@@ -68,8 +65,12 @@ pub async fn insert_instruction(
         .iter()
         .map(|s| (s.description, s.safety_notes, Some(s.estimated_minutes)));
     insert_steps(tx, id, steps).await?;
+    insert_revision(tx, id, None, SEEDED).await?;
     Ok(id)
 }
+
+/// The change note of an instruction's first revision when it comes with the demo data.
+const SEEDED: &str = "Imported with the demo data";
 
 // ------------------------------------------------------------------------------------------------
 // Admin: the catalog and its edits
@@ -79,8 +80,10 @@ pub async fn insert_instruction(
 // row changes it, so an edit carrying an older stamp lost a race with another station. "Tool" has no
 // "updatedAt", and the instruction's own changes with the clock rather than with each write.
 
+use crate::domain::instruction_revisions::{InstructionHistory, RevisionView};
 use crate::domain::instructions::{
     InstructionCatalog, InstructionDraft, InstructionRow, StepDraft, ToolDraft, ToolRow,
+    require_change_note,
 };
 use crate::domain::tasks::StepView;
 use std::collections::HashMap;
@@ -94,7 +97,7 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog> {
                  SELECT DISTINCT ON (wi.title) wi.id, wi.title, wi.description, wi.version,
                         COALESCE(wi."isActive", true) AS active, wi.xmin::text::int8 AS stamp
                    FROM "WorkInstruction" wi
-                  ORDER BY wi.title, COALESCE(wi."isActive", true) DESC, wi.version DESC, wi."createdAt" DESC
+                  ORDER BY wi.title, COALESCE(wi."isActive", true) DESC, wi."createdAt" DESC, wi.version DESC, wi.id
                ) latest
                ORDER BY active DESC, lower(title), title"#,
         &[],
@@ -191,10 +194,7 @@ async fn instruction_task_counts(
 struct Current {
     title: String,
     description: Option<String>,
-    version: i32,
     stamp: i64,
-    assembly_id: Option<String>,
-    generic: Option<bool>,
 }
 
 fn changed_meanwhile(what: &str) -> ServiceError {
@@ -204,20 +204,33 @@ fn changed_meanwhile(what: &str) -> ServiceError {
     ))
 }
 
-/// Saves a validated instruction draft (see [`crate::domain::instructions::validate_instruction`]);
-/// returns the id of the row that now holds it.
+/// Saves a validated instruction draft (see [`crate::domain::instructions::validate_instruction`])
+/// for `author`; returns the instruction's id.
 ///
-/// A new title starts a row (its version follows any older, inactive versions of the title). An edit
-/// of a row no task links is made in place; an edit of a linked row inserts version + 1 and
-/// deactivates the old row, so finished tasks keep the text they were done with. Only (de)activating
-/// never makes a new version.
-pub async fn save_instruction(tx: &Transaction<'_>, draft: &InstructionDraft) -> Result<Uuid> {
+/// Every change of content (title, description, steps) is made in place and recorded as the next
+/// revision with the draft's change note, which it then requires; "version" follows the revision
+/// number. Tasks name the revision they were generated with, so they keep its text
+/// (docs/assembly-floor.md §8). Only (de)activating makes no revision.
+pub async fn save_instruction(
+    tx: &Transaction<'_>,
+    draft: &InstructionDraft,
+    author: Uuid,
+) -> Result<Uuid> {
     let Some(id) = draft.id else {
         if draft.active {
             refuse_duplicate_title(tx, &draft.title, None).await?;
         }
-        let version = next_version(tx, &draft.title, 0).await?;
-        return insert_version(tx, draft, version, None, None).await;
+        let note = change_note(draft)?;
+        let id = query_id(
+            tx,
+            r#"INSERT INTO "WorkInstruction" (title, description, "isGeneric", version, "isActive")
+               VALUES ($1, $2, true, 1, $3) RETURNING id"#,
+            &[&draft.title, &draft.description, &draft.active],
+        )
+        .await?;
+        insert_steps(tx, id, draft_steps(&draft.steps)).await?;
+        insert_revision(tx, id, Some(author), note).await?;
+        return Ok(id);
     };
     let current = lock_instruction(tx, id).await?;
     let what = format!("Work instruction \"{}\"", current.title);
@@ -230,17 +243,6 @@ pub async fn save_instruction(tx: &Transaction<'_>, draft: &InstructionDraft) ->
             &current.title,
         )));
     }
-    let newer = tx
-        .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "WorkInstruction" WHERE title = $1 AND version > $2) AS "newerExists""#,
-            &[&current.title, &current.version],
-        )
-        .await?
-        .col::<bool>("newerExists")?;
-    if newer {
-        return Err(changed_meanwhile(&what));
-    }
-    // Checked after the stale checks: a stale edit would otherwise collide with its own newer version.
     if draft.active {
         refuse_duplicate_title(tx, &draft.title, Some(id)).await?;
     }
@@ -256,42 +258,132 @@ pub async fn save_instruction(tx: &Transaction<'_>, draft: &InstructionDraft) ->
         .await?;
         return Ok(id);
     }
-    let linked = tx
-        .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "Task" WHERE "workInstructionId" = $1) AS "linked""#,
-            &[&id],
-        )
-        .await?
-        .col::<bool>("linked")?;
-    if !linked {
-        tx.execute(
-            r#"UPDATE "WorkInstruction" SET title = $2, description = $3, "isActive" = $4 WHERE id = $1"#,
-            &[&id, &draft.title, &draft.description, &draft.active],
-        )
-        .await?;
-        tx.execute(
-            r#"DELETE FROM "WorkInstructionStep" WHERE "workInstructionId" = $1"#,
-            &[&id],
-        )
-        .await?;
-        insert_steps(tx, id, draft_steps(&draft.steps)).await?;
-        return Ok(id);
-    }
-    let version = next_version(tx, &draft.title, current.version).await?;
-    let new_id = insert_version(
-        tx,
-        draft,
-        version,
-        current.assembly_id.as_deref(),
-        current.generic,
+    let note = change_note(draft)?;
+    tx.execute(
+        r#"UPDATE "WorkInstruction" SET title = $2, description = $3, "isActive" = $4, version = version + 1
+            WHERE id = $1"#,
+        &[&id, &draft.title, &draft.description, &draft.active],
     )
     .await?;
     tx.execute(
-        r#"UPDATE "WorkInstruction" SET "isActive" = false WHERE id = $1"#,
+        r#"DELETE FROM "WorkInstructionStep" WHERE "workInstructionId" = $1"#,
         &[&id],
     )
     .await?;
-    Ok(new_id)
+    insert_steps(tx, id, draft_steps(&draft.steps)).await?;
+    insert_revision(tx, id, Some(author), note).await?;
+    Ok(id)
+}
+
+fn change_note(draft: &InstructionDraft) -> Result<&str> {
+    require_change_note(draft).map_err(|e| ServiceError::Invalid(e.message))
+}
+
+/// Records the instruction as it now stands (title, description, steps) as the revision its version
+/// names.
+async fn insert_revision(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    author: Option<Uuid>,
+    note: &str,
+) -> Result<()> {
+    tx.execute(
+        r#"INSERT INTO "WorkInstructionRevision"
+                  ("workInstructionId", "revision", "title", "description", "steps", "authorId", "changeNote")
+           SELECT wi.id, wi.version, wi.title, wi.description,
+                  COALESCE((SELECT jsonb_agg(jsonb_build_object(
+                                       'stepNumber', s."stepNumber", 'description', s.description,
+                                       'safetyNotes', s."safetyNotes", 'estimatedTime', s."estimatedTime")
+                                   ORDER BY s."stepNumber")
+                              FROM "WorkInstructionStep" s WHERE s."workInstructionId" = wi.id), '[]'::jsonb),
+                  $2, $3
+             FROM "WorkInstruction" wi WHERE wi.id = $1"#,
+        &[&id, &author, &note],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A stored revision with the instruction it belongs to: (revision id, instruction id, the
+/// instruction's latest revision number, the revision).
+pub struct StoredRevision {
+    pub id: Uuid,
+    pub instruction_id: Uuid,
+    pub current: i32,
+    pub revision: RevisionView,
+}
+
+/// The revisions of `instruction` (newest first) and those with the given ids, with their steps.
+pub async fn revisions(
+    db: &impl GenericClient,
+    instruction: Option<Uuid>,
+    ids: &[Uuid],
+) -> Result<Vec<StoredRevision>> {
+    let rows = db
+        .query(
+            r#"SELECT r.id, r."workInstructionId", wi.version AS "currentVersion", r.revision, r.title,
+                      r.description, r."createdAt", r."changeNote",
+                      COALESCE(NULLIF(u."fullName", ''), u.username) AS "author",
+                      s."stepNumber", s.description AS "stepDescription", s."safetyNotes", s."estimatedTime"
+                 FROM "WorkInstructionRevision" r
+                 JOIN "WorkInstruction" wi ON wi.id = r."workInstructionId"
+                 LEFT JOIN "User" u ON u.id = r."authorId"
+                 LEFT JOIN LATERAL jsonb_to_recordset(r.steps)
+                      AS s("stepNumber" int4, description text, "safetyNotes" text, "estimatedTime" int4)
+                      ON true
+                WHERE r."workInstructionId" = $1 OR r.id = ANY($2)
+                ORDER BY r."workInstructionId", r.revision DESC, s."stepNumber""#,
+            &[&instruction, &ids],
+        )
+        .await?;
+    let mut out: Vec<StoredRevision> = Vec::new();
+    for r in &rows {
+        let id: Uuid = r.col("id")?;
+        if out.last().is_none_or(|last| last.id != id) {
+            out.push(StoredRevision {
+                id,
+                instruction_id: r.col("workInstructionId")?,
+                current: r.col("currentVersion")?,
+                revision: RevisionView {
+                    number: r.col("revision")?,
+                    title: r.col("title")?,
+                    description: r.col("description")?,
+                    steps: Vec::new(),
+                    author: r.col("author")?,
+                    created_at: r.col("createdAt")?,
+                    change_note: r.col("changeNote")?,
+                },
+            });
+        }
+        let Some(number) = r.col::<Option<i32>>("stepNumber")? else {
+            continue;
+        };
+        if let Some(last) = out.last_mut() {
+            last.revision.steps.push(StepView {
+                number,
+                description: r
+                    .col::<Option<String>>("stepDescription")?
+                    .unwrap_or_default(),
+                safety_notes: r.col("safetyNotes")?,
+                estimated_minutes: r.col("estimatedTime")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An instruction's revisions, newest first.
+pub async fn history(db: &impl GenericClient, instruction_id: Uuid) -> Result<InstructionHistory> {
+    let revisions = revisions(db, Some(instruction_id), &[]).await?;
+    if revisions.is_empty() {
+        return Err(ServiceError::NotFound(format!(
+            "Work instruction {instruction_id}"
+        )));
+    }
+    Ok(InstructionHistory {
+        instruction_id,
+        revisions: revisions.into_iter().map(|r| r.revision).collect(),
+    })
 }
 
 fn same_steps(stored: &[StepView], draft: &[StepDraft]) -> bool {
@@ -306,8 +398,7 @@ fn same_steps(stored: &[StepView], draft: &[StepDraft]) -> bool {
 async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current> {
     let row = tx
         .query_opt(
-            r#"SELECT title, description, version, COALESCE("isActive", true), xmin::text::int8 AS "stamp",
-                      "associatedAssemblyId", "isGeneric"
+            r#"SELECT title, description, xmin::text::int8 AS "stamp"
                  FROM "WorkInstruction" WHERE id = $1 FOR UPDATE"#,
             &[&id],
         )
@@ -316,50 +407,8 @@ async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current> {
     Ok(Current {
         title: row.col("title")?,
         description: row.col("description")?,
-        version: row.col("version")?,
         stamp: row.col("stamp")?,
-        assembly_id: row.col("associatedAssemblyId")?,
-        generic: row.col("isGeneric")?,
     })
-}
-
-/// One above both `at_least` and every stored version of `title`, so the latest is always the highest.
-async fn next_version(tx: &Transaction<'_>, title: &str, at_least: i32) -> Result<i32> {
-    let row = tx
-        .query_one(
-            r#"SELECT GREATEST(COALESCE(max(version), 0), $2) + 1 AS "nextVersion" FROM "WorkInstruction" WHERE title = $1"#,
-            &[&title, &at_least],
-        )
-        .await?;
-    row.col("nextVersion")
-}
-
-async fn insert_version(
-    tx: &Transaction<'_>,
-    draft: &InstructionDraft,
-    version: i32,
-    assembly_id: Option<&str>,
-    generic: Option<bool>,
-) -> Result<Uuid> {
-    let generic = generic.unwrap_or(assembly_id.is_none());
-    let id: Uuid = tx
-        .query_one(
-            r#"INSERT INTO "WorkInstruction"
-                      (title, description, "associatedAssemblyId", "isGeneric", version, "isActive")
-               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"#,
-            &[
-                &draft.title,
-                &draft.description,
-                &assembly_id,
-                &generic,
-                &version,
-                &draft.active,
-            ],
-        )
-        .await?
-        .col("id")?;
-    insert_steps(tx, id, draft_steps(&draft.steps)).await?;
-    Ok(id)
 }
 
 /// A draft's steps as [`insert_steps`] takes them.

@@ -35,7 +35,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("TaskTool", "INSERT"),
     ("TaskPart", "INSERT"),
     ("TestingForm", "INSERT, UPDATE"),
-    ("TestResult", "INSERT, DELETE"),
+    ("TestResult", "INSERT, UPDATE, DELETE"),
     ("PackagingChecklist", "INSERT, UPDATE, DELETE"),
     ("PackagingItem", "INSERT, UPDATE"),
     ("ServiceOrder", "INSERT, UPDATE, DELETE"),
@@ -43,6 +43,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("SystemNotification", "INSERT, UPDATE"),
     ("WorkInstruction", "INSERT, UPDATE"),
     ("WorkInstructionStep", "INSERT, DELETE"),
+    ("WorkInstructionRevision", "INSERT"),
     ("Tool", "INSERT, UPDATE"),
     ("ElectronicSignature", "INSERT"),
 ];

@@ -5,7 +5,7 @@ use crate::db::qc::{checklist_item_cols, item_def_from_row};
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
-use crate::domain::tasks::{InstructionView, PartView, PlannedPart, StepView, TaskView, ToolView};
+use crate::domain::tasks::{InstructionView, PartView, PlannedPart, TaskView, ToolView};
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -17,7 +17,8 @@ use uuid::Uuid;
 pub struct NewTask {
     pub sequence: i32,
     pub description: String,
-    pub instruction_id: Option<Uuid>,
+    /// The instruction and the revision the task is generated with (docs/assembly-floor.md §8).
+    pub instruction: Option<InstructionRef>,
     pub item_id: Option<Uuid>,
     pub estimated_minutes: Option<i32>,
     pub tool_ids: Vec<Uuid>,
@@ -80,18 +81,36 @@ pub async fn estimates(
     .await
 }
 
-/// The latest active version of each named work instruction: title -> id.
+/// A work instruction and one of its revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstructionRef {
+    pub instruction_id: Uuid,
+    pub revision_id: Uuid,
+}
+
+/// The active instruction of each title with its latest revision: title -> instruction and revision.
 pub async fn instruction_ids(
     client: &impl GenericClient,
     titles: &[&str],
-) -> Result<HashMap<String, Uuid>> {
+) -> Result<HashMap<String, InstructionRef>> {
     query_all(
         client,
-        r#"SELECT DISTINCT ON (title) title, id FROM "WorkInstruction"
-                WHERE title = ANY($1) AND COALESCE("isActive", true)
-                ORDER BY title, version DESC"#,
+        r#"SELECT DISTINCT ON (wi.title) wi.title, wi.id, r.id AS "revisionId"
+                 FROM "WorkInstruction" wi
+                 JOIN "WorkInstructionRevision" r
+                      ON r."workInstructionId" = wi.id AND r.revision = wi.version
+                WHERE wi.title = ANY($1) AND COALESCE(wi."isActive", true)
+                ORDER BY wi.title, wi."createdAt" DESC, wi.version DESC, wi.id"#,
         &[&titles],
-        |r| Ok((r.col("title")?, r.col("id")?)),
+        |r| {
+            Ok((
+                r.col("title")?,
+                InstructionRef {
+                    instruction_id: r.col("id")?,
+                    revision_id: r.col("revisionId")?,
+                },
+            ))
+        },
     )
     .await
 }
@@ -130,16 +149,23 @@ pub async fn insert_list(
     let ids: Vec<Uuid> = tasks.iter().map(|_| Uuid::new_v4()).collect();
     let seq: Vec<i32> = tasks.iter().map(|t| t.sequence).collect();
     let desc: Vec<&str> = tasks.iter().map(|t| t.description.as_str()).collect();
-    let wi: Vec<Option<Uuid>> = tasks.iter().map(|t| t.instruction_id).collect();
+    let wi: Vec<Option<Uuid>> = tasks
+        .iter()
+        .map(|t| t.instruction.map(|i| i.instruction_id))
+        .collect();
+    let rev: Vec<Option<Uuid>> = tasks
+        .iter()
+        .map(|t| t.instruction.map(|i| i.revision_id))
+        .collect();
     let item: Vec<Option<Uuid>> = tasks.iter().map(|t| t.item_id).collect();
     let est: Vec<Option<i32>> = tasks.iter().map(|t| t.estimated_minutes).collect();
     tx.execute(
         r#"INSERT INTO "Task" (id, "taskListId", "sequenceOrder", "description", "workInstructionId",
-                               "productionChecklistItemId", "estimatedTime")
-           SELECT u.id, $1::uuid, u.seq, u.descr, u.wi, u.item, u.est
-             FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::uuid[], $7::int4[])
-                  AS u(id, seq, descr, wi, item, est)"#,
-        &[&list_id, &ids, &seq, &desc, &wi, &item, &est],
+                               "workInstructionRevisionId", "productionChecklistItemId", "estimatedTime")
+           SELECT u.id, $1::uuid, u.seq, u.descr, u.wi, u.rev, u.item, u.est
+             FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int4[])
+                  AS u(id, seq, descr, wi, rev, item, est)"#,
+        &[&list_id, &ids, &seq, &desc, &wi, &rev, &item, &est],
     )
     .await?;
     let mut tool_task = Vec::new();
@@ -267,7 +293,7 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
             concat!(
                 r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
                           COALESCE(t."isCompleted", false) AS "isCompleted", t."completedAt",
-                          t."completedBy", u."fullName", t."notes", t."workInstructionId", "#,
+                          t."completedBy", u."fullName", t."notes", t."workInstructionRevisionId", "#,
                 checklist_item_cols!(),
                 r#" FROM "Task" t
                      LEFT JOIN "User" u ON u.id = t."completedBy"
@@ -288,7 +314,7 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
         };
         let by: Option<Uuid> = r.col("completedBy")?;
         let by_name: Option<String> = r.col("fullName")?;
-        instruction_of.push(r.col::<Option<Uuid>>("workInstructionId")?);
+        instruction_of.push(r.col::<Option<Uuid>>("workInstructionRevisionId")?);
         out.push(TaskView {
             id: r.col("id")?,
             sequence: r.col("sequenceOrder")?,
@@ -354,52 +380,70 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
     Ok(out)
 }
 
-/// Work instructions with their steps, by id.
+/// The revisions tasks were generated with, with their steps, by revision id.
 async fn instructions(
     client: &impl GenericClient,
-    ids: &[Uuid],
+    revision_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, InstructionView>> {
-    let mut out: HashMap<Uuid, InstructionView> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
+    if revision_ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    for r in client
-        .query(
-            r#"SELECT id, title, description, version FROM "WorkInstruction" WHERE id = ANY($1)"#,
-            &[&ids],
-        )
-        .await?
-    {
-        let id: Uuid = r.col("id")?;
-        out.insert(
-            id,
-            InstructionView {
-                id,
+    let stored = crate::db::instructions::revisions(client, None, revision_ids).await?;
+    Ok(stored
+        .into_iter()
+        .map(|s| {
+            let r = s.revision;
+            (
+                s.id,
+                InstructionView {
+                    id: s.instruction_id,
+                    revision_id: s.id,
+                    title: r.title,
+                    description: r.description,
+                    version: r.number,
+                    steps: r.steps,
+                    author: r.author,
+                    revised_at: r.created_at,
+                    current_version: s.current,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The work-instruction revision each task of a build used (every task list, in list and sequence
+/// order), for the device history record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRevision {
+    pub task_id: Uuid,
+    pub sequence: i32,
+    pub instruction_id: Uuid,
+    pub title: String,
+    pub revision: i32,
+}
+
+pub async fn instruction_revisions(
+    client: &impl GenericClient,
+    order_id: Uuid,
+) -> Result<Vec<TaskRevision>> {
+    query_all(
+        client,
+        r#"SELECT t.id, t."sequenceOrder", r."workInstructionId", r.title, r.revision
+             FROM "Task" t
+             JOIN "TaskList" l ON l.id = t."taskListId"
+             JOIN "WorkInstructionRevision" r ON r.id = t."workInstructionRevisionId"
+            WHERE l."orderId" = $1
+            ORDER BY l."generatedAt" NULLS FIRST, l.id, t."sequenceOrder""#,
+        &[&order_id],
+        |r| {
+            Ok(TaskRevision {
+                task_id: r.col("id")?,
+                sequence: r.col("sequenceOrder")?,
+                instruction_id: r.col("workInstructionId")?,
                 title: r.col("title")?,
-                description: r.col("description")?,
-                version: r.col("version")?,
-                steps: Vec::new(),
-            },
-        );
-    }
-    for r in client
-        .query(
-            r#"SELECT "workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime"
-                 FROM "WorkInstructionStep" WHERE "workInstructionId" = ANY($1)
-                ORDER BY "workInstructionId", "stepNumber""#,
-            &[&ids],
-        )
-        .await?
-    {
-        let wi: Uuid = r.col("workInstructionId")?;
-        if let Some(view) = out.get_mut(&wi) {
-            view.steps.push(StepView {
-                number: r.col("stepNumber")?,
-                description: r.col("description")?,
-                safety_notes: r.col("safetyNotes")?,
-                estimated_minutes: r.col("estimatedTime")?,
-            });
-        }
-    }
-    Ok(out)
+                revision: r.col("revision")?,
+            })
+        },
+    )
+    .await
 }

@@ -125,39 +125,89 @@ pub async fn touch_draft(tx: &Transaction<'_>, form_id: Uuid, user_id: Uuid) -> 
     Ok(())
 }
 
-/// Removes a draft's results before they are written again.
-pub async fn clear_results(tx: &Transaction<'_>, form_id: Uuid) -> Result<()> {
-    tx.execute(
-        r#"DELETE FROM "TestResult" WHERE "testingFormId" = $1"#,
-        &[&form_id],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Writes one result of a form that is still a draft.
-pub async fn insert_result(
+/// Brings a draft's results to `results` ((sequence, result), one per line of the form, keyed by test
+/// name): inserts the answers given for the first time, updates those changed and deletes those
+/// taken back. An unchanged answer writes nothing, so the audit trail of a form holds one row per
+/// answer given or changed (docs/assembly-floor.md §5, docs/audit.md §6). Returns the rows written.
+pub async fn write_results(
     tx: &Transaction<'_>,
     form_id: Uuid,
-    sequence: i32,
-    r: &StoredResult,
-) -> Result<()> {
-    tx.execute(
-        r#"INSERT INTO "TestResult" ("testingFormId", "testName", "testType", "result", "measurements",
-                                     "notes", "sequenceOrder")
-           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
-        &[
-            &form_id,
-            &r.test_name,
-            &r.test_type,
-            &r.result,
-            &r.measurements,
-            &r.notes,
-            &sequence,
-        ],
+    results: &[(i32, StoredResult)],
+) -> Result<u64> {
+    let stored: Vec<(Uuid, Option<i32>, StoredResult)> = query_all(
+        tx,
+        r#"SELECT id, "testName", "testType", "result", "measurements", "notes", "sequenceOrder"
+             FROM "TestResult" WHERE "testingFormId" = $1 ORDER BY "sequenceOrder" NULLS LAST, id"#,
+        &[&form_id],
+        |r| {
+            Ok((
+                r.col::<Uuid>("id")?,
+                r.col::<Option<i32>>("sequenceOrder")?,
+                StoredResult {
+                    test_name: r.col("testName")?,
+                    test_type: r.col("testType")?,
+                    result: r.col("result")?,
+                    measurements: r.col("measurements")?,
+                    notes: r.col("notes")?,
+                },
+            ))
+        },
     )
     .await?;
-    Ok(())
+    let mut by_name: HashMap<&str, (Uuid, Option<i32>, &StoredResult)> = HashMap::new();
+    let mut removed: Vec<Uuid> = Vec::new();
+    for (id, sequence, r) in &stored {
+        // A name stored twice keeps its first row; the others go.
+        if by_name.contains_key(r.test_name.as_str()) {
+            removed.push(*id);
+        } else {
+            by_name.insert(&r.test_name, (*id, *sequence, r));
+        }
+    }
+    let mut written = 0;
+    for (sequence, r) in results {
+        match by_name.remove(r.test_name.as_str()) {
+            Some((_, stored_sequence, old)) if old == r && stored_sequence == Some(*sequence) => {}
+            Some((id, _, _)) => {
+                written += tx
+                    .execute(
+                        r#"UPDATE "TestResult" SET "testType" = $2, "result" = $3, "measurements" = $4,
+                                  "notes" = $5, "sequenceOrder" = $6
+                            WHERE id = $1"#,
+                        &[&id, &r.test_type, &r.result, &r.measurements, &r.notes, sequence],
+                    )
+                    .await?;
+            }
+            None => {
+                written += tx
+                    .execute(
+                        r#"INSERT INTO "TestResult" ("testingFormId", "testName", "testType", "result",
+                                                     "measurements", "notes", "sequenceOrder")
+                           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+                        &[
+                            &form_id,
+                            &r.test_name,
+                            &r.test_type,
+                            &r.result,
+                            &r.measurements,
+                            &r.notes,
+                            sequence,
+                        ],
+                    )
+                    .await?;
+            }
+        }
+    }
+    removed.extend(by_name.into_values().map(|(id, _, _)| id));
+    if !removed.is_empty() {
+        written += tx
+            .execute(
+                r#"DELETE FROM "TestResult" WHERE id = ANY($1)"#,
+                &[&removed],
+            )
+            .await?;
+    }
+    Ok(written)
 }
 
 /// Submits a draft: its status, performer and the submit time. After this the form is a record.

@@ -12,6 +12,10 @@ pub const MAX_TEXT: usize = 2000;
 pub const MAX_MINUTES: i32 = 480;
 pub const MAX_TOOL_NAME: usize = 100;
 pub const MAX_CATEGORY: usize = 50;
+/// A revision's change note (docs/assembly-floor.md §8).
+pub const MAX_CHANGE_NOTE: usize = 500;
+pub const CHANGE_NOTE_REQUIRED: &str =
+    "A change note is required: say what changed and why (it is kept with the revision)";
 
 /// One work instruction (its latest version) as the admin list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,6 +67,9 @@ pub struct InstructionDraft {
     pub description: Option<String>,
     pub active: bool,
     pub steps: Vec<StepDraft>,
+    /// Why the content changes; kept with the revision the save makes (required when it makes one).
+    #[serde(default)]
+    pub change_note: String,
 }
 
 /// A new tool (`id` None) or an edit of an existing one (`id` and the `stamp` it was read with).
@@ -88,6 +95,7 @@ pub enum DraftField {
     StepMinutes(usize),
     Name,
     Category,
+    ChangeNote,
 }
 
 impl DraftField {
@@ -102,6 +110,7 @@ impl DraftField {
             DraftField::StepMinutes(i) => format!("Step {} minutes", i + 1),
             DraftField::Name => "Name".into(),
             DraftField::Category => "Category".into(),
+            DraftField::ChangeNote => "Change note".into(),
         }
     }
 }
@@ -225,6 +234,15 @@ pub fn validate_instruction(draft: &InstructionDraft) -> Result<InstructionDraft
             estimated_minutes: step.estimated_minutes,
         });
     }
+    // Whether a note is needed depends on what changed, which the save decides (`require_change_note`).
+    let change_note = c
+        .optional(
+            DraftField::ChangeNote,
+            "The change note is",
+            Some(&draft.change_note),
+            MAX_CHANGE_NOTE,
+        )
+        .unwrap_or_default();
     c.finish(InstructionDraft {
         id: draft.id,
         stamp: draft.stamp,
@@ -232,7 +250,18 @@ pub fn validate_instruction(draft: &InstructionDraft) -> Result<InstructionDraft
         description,
         active: draft.active,
         steps,
+        change_note,
     })
+}
+
+/// The change note of a validated draft whose save makes a revision: refused when blank.
+pub fn require_change_note(draft: &InstructionDraft) -> Result<&str, DraftError> {
+    let note = draft.change_note.trim();
+    if note.is_empty() {
+        Err(err(DraftField::ChangeNote, CHANGE_NOTE_REQUIRED))
+    } else {
+        Ok(note)
+    }
 }
 
 /// The tool as it will be stored, or every rule it breaks.
@@ -378,6 +407,32 @@ mod tests {
                 DraftField::Category,
                 "Category: contains the control character U+0007; remove it"
             )
+        );
+    }
+
+    #[test]
+    fn the_change_note_is_trimmed_bounded_and_required_for_a_revision() {
+        let mut d = draft("T", vec![step("x")]);
+        d.change_note = "  New bracket  ".into();
+        let ok = validate_instruction(&d).expect("valid");
+        assert_eq!(ok.change_note, "New bracket");
+        assert_eq!(require_change_note(&ok), Ok("New bracket"));
+        d.change_note = "n".repeat(MAX_CHANGE_NOTE);
+        assert!(validate_instruction(&d).is_ok());
+        d.change_note = "n".repeat(MAX_CHANGE_NOTE + 1);
+        let e = validate_instruction(&d).expect_err("too long");
+        assert_eq!(
+            (e[0].field, e[0].message.as_str()),
+            (
+                DraftField::ChangeNote,
+                "The change note is longer than 500 characters"
+            )
+        );
+        d.change_note = "   ".into();
+        let blank = validate_instruction(&d).expect("a blank note is checked by the save");
+        assert_eq!(
+            require_change_note(&blank).map_err(|e| e.message),
+            Err(CHANGE_NOTE_REQUIRED.to_string())
         );
     }
 

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod desk;
 pub mod enums;
 pub mod floor;
+pub mod instruction_revisions;
 pub mod instructions;
 pub mod inventory;
 pub mod lifecycle;

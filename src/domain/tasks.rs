@@ -361,10 +361,18 @@ pub struct StepView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InstructionView {
     pub id: Uuid,
+    /// The revision the task was generated with (docs/assembly-floor.md §8); the fields below are its.
+    pub revision_id: Uuid,
     pub title: String,
     pub description: Option<String>,
+    /// The revision's number.
     pub version: i32,
     pub steps: Vec<StepView>,
+    /// Who saved the revision; `None` for one recorded when revisions began.
+    pub author: Option<String>,
+    pub revised_at: NaiveDateTime,
+    /// The instruction's latest revision number today.
+    pub current_version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -134,6 +134,7 @@ actions! {
     AddStep => "Add step",
     StepUp => "Step earlier",
     StepDown => "Step later",
+    Revisions => "Revisions",
     AddToCart => "Add to cart",
     OpenCart => "Cart",
     SubmitOrder => "Submit order",

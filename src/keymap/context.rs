@@ -133,6 +133,8 @@ contexts! {
     WorkInstructions => "Work instructions",
     /// Editing one work instruction's steps.
     InstructionEditor => "Instruction steps",
+    /// One work instruction's revisions and their step diffs.
+    InstructionRevisions => "Instruction revisions",
     /// The service parts catalogue.
     ServiceCatalog => "Service parts",
     /// The service cart.

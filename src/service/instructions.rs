@@ -4,12 +4,14 @@ use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::{begin_as, instructions};
 use crate::domain::Role;
+use crate::domain::instruction_revisions::InstructionHistory;
 use crate::domain::instructions::{
     DraftError, InstructionCatalog, InstructionDraft, ToolDraft, validate_instruction,
     validate_tool,
 };
 use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
+use uuid::Uuid;
 
 pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
     let catalog = match req {
@@ -18,6 +20,13 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
             save_instruction(ctx, &token, &instruction).await?
         }
         Request::SaveTool { token, tool } => save_tool(ctx, &token, &tool).await?,
+        Request::WorkInstructionRevisions {
+            token,
+            instruction_id,
+        } => {
+            let history = revisions(ctx, &token, instruction_id).await?;
+            return Ok(Reply::WorkInstructionRevisions(Box::new(history)));
+        }
         _ => {
             return Err(ServiceError::Invalid(
                 "not a work instruction request".into(),
@@ -49,6 +58,17 @@ pub async fn read(ctx: &ServiceCtx, token: &str) -> Result<InstructionCatalog> {
     instructions::catalog(&client).await
 }
 
+/// The revisions of one instruction, newest first (any logged-in user, like the catalog).
+pub async fn revisions(
+    ctx: &ServiceCtx,
+    token: &str,
+    instruction_id: Uuid,
+) -> Result<InstructionHistory> {
+    authenticate(ctx, token).await?;
+    let client = ctx.pool.get().await?;
+    instructions::history(&client, instruction_id).await
+}
+
 /// Creates or edits a work instruction (ADMIN); answers the catalog after the change.
 #[tracing::instrument(skip_all, fields(id = ?draft.id))]
 pub async fn save_instruction(
@@ -61,7 +81,7 @@ pub async fn save_instruction(
     let draft = validate_instruction(draft).map_err(refusal)?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
-    let id = instructions::save_instruction(&tx, &draft).await?;
+    let id = instructions::save_instruction(&tx, &draft, who.user.id).await?;
     tx.commit().await?;
     tracing::info!(instruction_id = %id, by = %who.user.id, "work instruction saved");
     instructions::catalog(&client).await

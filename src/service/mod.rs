@@ -328,7 +328,8 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
             .map(|p| Reply::Packaging(Box::new(p))),
         admin @ (Request::WorkInstructions { .. }
         | Request::SaveWorkInstruction { .. }
-        | Request::SaveTool { .. }) => instructions::handle(ctx, admin).await,
+        | Request::SaveTool { .. }
+        | Request::WorkInstructionRevisions { .. }) => instructions::handle(ctx, admin).await,
         so @ (Request::SubmitServiceOrder { .. }
         | Request::ServiceOrders { .. }
         | Request::ServiceOrder { .. }

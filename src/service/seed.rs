@@ -385,7 +385,7 @@ async fn seed_floor_reference(tx: &Transaction<'_>) -> Result<(usize, usize)> {
     }
     let mut added = 0;
     for wi in &INSTRUCTIONS {
-        if instructions::instruction_id_by_title(tx, wi.title, 1)
+        if instructions::instruction_id_by_title(tx, wi.title)
             .await?
             .is_some()
         {

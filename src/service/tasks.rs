@@ -75,7 +75,7 @@ async fn generate(tx: &Transaction<'_>, order: &LockedOrder) -> Result<()> {
         .into_iter()
         .map(|t| NewTask {
             sequence: t.sequence,
-            instruction_id: t
+            instruction: t
                 .instruction
                 .and_then(|title| instruction_ids.get(title).copied()),
             item_id: t.item_id,

@@ -1,6 +1,7 @@
 //! End-of-line testing (docs/assembly-floor.md §5): the form opens once every task of the round is
-//! complete; the assembler keeps a draft (an INCOMPLETE form whose results are rewritten on each save)
-//! and submits it, which writes one result per item and basin and makes the form a record. A FAIL is
+//! complete; the assembler keeps a draft (an INCOMPLETE form whose results change on each save only
+//! where an answer did) and submits it, which writes one result per item and basin and makes the form a
+//! record. A FAIL is
 //! fixed on the sink and a new form filled in; T5 reads the latest form of the round.
 
 use super::floor::floor_header;
@@ -81,11 +82,13 @@ fn check_answers(form: &Form, answers: &[LineAnswer]) -> Result<()> {
     Ok(())
 }
 
-/// The results the answers make, in form order; `missing` lists required lines left unanswered.
-fn results_of(form: &Form, answers: &[LineAnswer]) -> (Vec<StoredResult>, Vec<String>) {
+/// The results the answers make, in form order, each with its line's place on the form as its
+/// sequence (so answering one line never renumbers another); `missing` lists required lines left
+/// unanswered.
+fn results_of(form: &Form, answers: &[LineAnswer]) -> (Vec<(i32, StoredResult)>, Vec<String>) {
     let mut results = Vec::new();
     let mut missing = Vec::new();
-    for line in &form.lines {
+    for (sequence, line) in (1i32..).zip(&form.lines) {
         let (Some(test), Some(item)) = (form.items.get(line.item), form.item(line)) else {
             continue;
         };
@@ -98,18 +101,21 @@ fn results_of(form: &Form, answers: &[LineAnswer]) -> (Vec<StoredResult>, Vec<St
             .as_ref()
             .and_then(|(a, j)| Some((*a, result_of(a, j)?)))
         {
-            Some((a, result)) => results.push(StoredResult {
-                test_name: test_name(&item.code, &item.description, line.basin_index),
-                test_type: test.test_type,
-                result,
-                measurements: measurements_text(item, a),
-                notes: a
-                    .notes
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string),
-            }),
+            Some((a, result)) => results.push((
+                sequence,
+                StoredResult {
+                    test_name: test_name(&item.code, &item.description, line.basin_index),
+                    test_type: test.test_type,
+                    result,
+                    measurements: measurements_text(item, a),
+                    notes: a
+                        .notes
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string),
+                },
+            )),
             None if item.required => missing.push(Form::label(item, line.basin_index)),
             None => {}
         }
@@ -206,7 +212,7 @@ async fn write_draft(
     who: &Authed,
     order_id: Uuid,
     answers: &[LineAnswer],
-) -> Result<(Uuid, Vec<StoredResult>, Vec<String>)> {
+) -> Result<(Uuid, Vec<(i32, StoredResult)>, Vec<String>)> {
     lock_for_testing(tx, who, order_id).await?;
     let rec = db_orders::load(tx, order_id)
         .await?
@@ -216,16 +222,12 @@ async fn write_draft(
     let (results, missing) = results_of(&form, answers);
     let form_id = match db_testing::open_draft(tx, order_id).await? {
         Some((id, _)) => {
-            db_testing::clear_results(tx, id).await?;
             db_testing::touch_draft(tx, id, who.user.id).await?;
             id
         }
         None => db_testing::insert_draft(tx, order_id, who.user.id).await?,
     };
-    for (n, r) in results.iter().enumerate() {
-        let sequence = i32::try_from(n + 1).unwrap_or(i32::MAX);
-        db_testing::insert_result(tx, form_id, sequence, r).await?;
-    }
+    db_testing::write_results(tx, form_id, &results).await?;
     Ok((form_id, results, missing))
 }
 
@@ -264,7 +266,7 @@ pub async fn submit_testing(
             missing.join(", ")
         )));
     }
-    let statuses: Vec<_> = results.iter().map(|r| r.result).collect();
+    let statuses: Vec<_> = results.iter().map(|(_, r)| r.result).collect();
     let status = overall(&statuses);
     let at = db_testing::submit(&tx, form_id, status, who.user.id).await?;
     tx.commit().await?;

@@ -79,6 +79,23 @@ pub fn selectable_table<'a>(
 
 /// `text` in lines of at most `width` characters: each of its lines wrapped at spaces, a word longer than
 /// a line split. Never empty (an empty text is one empty line), so callers can always draw a row.
+/// Wrapped text with `first` before the first line and as much space before the others.
+pub fn hanging(first: &str, text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let indent = first.chars().count();
+    wrap(text, width.saturating_sub(indent))
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let lead = if i == 0 {
+                first.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            Line::from(Span::styled(format!("{lead}{l}"), style))
+        })
+        .collect()
+}
+
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();

@@ -321,6 +321,20 @@ impl Floor {
             .expect("scalar")
             .get(0)
     }
+
+    /// How many audit rows one table has so far.
+    pub async fn audit_rows_of(&self, table: &str) -> i64 {
+        self.db
+            .client()
+            .await
+            .query_one(
+                r#"SELECT count(*) FROM "AuditLog" WHERE "entityType" = $1"#,
+                &[&table],
+            )
+            .await
+            .expect("count audit rows")
+            .get(0)
+    }
 }
 
 pub(crate) fn answer(value: &str) -> Answer {

@@ -1,12 +1,15 @@
-//! Work instructions and tools from the admin screen: create, edit in place while unused, a new version
-//! once a task list links the instruction (finished tasks keep theirs, new lists get the new one), the
-//! validation and uniqueness refusals, the ADMIN-only writes, the audit trail and stale edits.
+//! Work instructions and tools from the admin screen: create, edit in place with every change of content
+//! a new revision (author, time, change note), generated tasks kept on the revision they were generated
+//! with while new lists get the latest, revisions that cannot change, the validation and uniqueness
+//! refusals, the ADMIN-only writes, the audit trail and stale edits.
 
 use crate::auth::expect_reply;
 use crate::floor::{Floor, example_build};
 use cleanstation::domain::Role;
+use cleanstation::domain::instruction_revisions::InstructionHistory;
 use cleanstation::domain::instructions::{
-    InstructionCatalog, InstructionDraft, InstructionRow, StepDraft, ToolDraft, ToolRow,
+    CHANGE_NOTE_REQUIRED, InstructionCatalog, InstructionDraft, InstructionRow, StepDraft,
+    ToolDraft, ToolRow,
 };
 use cleanstation::domain::tasks::{DRILL, TaskListView, WI_CONTROL_BOX};
 use cleanstation::error::ServiceError;
@@ -38,6 +41,20 @@ impl Floor {
             tool: Box::new(draft),
         })
         .await
+    }
+
+    async fn revisions(&self, instruction_id: Uuid) -> InstructionHistory {
+        expect_reply(
+            self.send(Request::WorkInstructionRevisions {
+                token: self.token(Role::Assembler),
+                instruction_id,
+            })
+            .await,
+            |r| match r {
+                Reply::WorkInstructionRevisions(h) => Some(*h),
+                _ => None,
+            },
+        )
     }
 
     async fn task_list(&self, id: Uuid) -> TaskListView {
@@ -76,6 +93,7 @@ fn new_draft(title: &str, steps: Vec<StepDraft>) -> InstructionDraft {
         description: Some("Bench procedure".into()),
         active: true,
         steps,
+        change_note: "First issue".into(),
         ..InstructionDraft::default()
     }
 }
@@ -97,6 +115,7 @@ fn edit_of(row: &InstructionRow) -> InstructionDraft {
                 estimated_minutes: s.estimated_minutes,
             })
             .collect(),
+        change_note: "Edited".into(),
     }
 }
 
@@ -133,7 +152,7 @@ fn invalid(r: Result<Reply, ServiceError>) -> String {
 }
 
 #[tokio::test]
-async fn create_then_edit_in_place_while_no_task_links_it() {
+async fn create_then_edit_in_place_each_change_a_revision() {
     let env = Floor::new().await;
     let before = env.catalog(Role::Assembler).await;
     assert!(
@@ -178,14 +197,14 @@ async fn create_then_edit_in_place_while_no_task_links_it() {
         Some("Solvent fumes: ventilate")
     );
 
-    // Unused: the edit replaces the steps in place, same row, same version.
+    // The edit replaces the steps in place: same row, the next revision.
     let mut edit = edit_of(row);
     edit.steps.reverse();
     edit.steps.push(step("Inspect", None, Some(2)));
     let edited = catalog_of(env.save(Role::Admin, edit).await);
     let after = by_title(&edited, "Fit the splash guard");
     assert_eq!(after.id, row.id);
-    assert_eq!(after.version, 1);
+    assert_eq!(after.version, 2);
     assert_eq!(
         after
             .steps
@@ -222,7 +241,46 @@ async fn create_then_edit_in_place_while_no_task_links_it() {
     let last = c.instructions.last().expect("rows");
     assert_eq!(last.title, "Fit the splash guard");
     assert!(!last.active);
-    assert_eq!(last.version, 1);
+    assert_eq!(last.version, 2, "(de)activating makes no revision");
+
+    // The revisions, newest first, with author, note and the steps as they were.
+    let history = env.revisions(row.id).await;
+    assert_eq!(
+        history
+            .revisions
+            .iter()
+            .map(|r| (r.number, r.change_note.as_str(), r.steps.len()))
+            .collect::<Vec<_>>(),
+        vec![(2, "Edited", 3), (1, "First issue", 2)]
+    );
+    let admin_name: String = env
+        .db
+        .client()
+        .await
+        .query_one(
+            r#"SELECT "fullName" FROM "User" WHERE id = $1"#,
+            &[&env.id(Role::Admin)],
+        )
+        .await
+        .expect("admin")
+        .get(0);
+    assert!(
+        history
+            .revisions
+            .iter()
+            .all(|r| r.author.as_deref() == Some(admin_name.as_str()))
+    );
+
+    // A content change without a note is refused; nothing is stored.
+    let c = env.catalog(Role::Admin).await;
+    let mut silent = edit_of(by_title(&c, "Fit the splash guard"));
+    silent.steps.pop();
+    silent.change_note = "   ".into();
+    assert_eq!(
+        invalid(env.save(Role::Admin, silent).await),
+        CHANGE_NOTE_REQUIRED
+    );
+    assert_eq!(env.revisions(row.id).await.revisions.len(), 2);
 }
 
 #[tokio::test]
@@ -381,7 +439,7 @@ async fn validation_uniqueness_roles_and_stale_edits() {
 }
 
 #[tokio::test]
-async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs() {
+async fn editing_after_task_generation_leaves_the_task_on_its_old_revision() {
     let env = Floor::new().await;
     let first = env
         .build_in_production("PO-WI1", example_build("WI1"))
@@ -393,7 +451,8 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
         .find(|t| t.code.as_deref() == Some("PRD-08"))
         .expect("control box task");
     let v1 = task.instruction.clone().expect("linked instruction");
-    assert_eq!(v1.version, 1);
+    assert_eq!((v1.version, v1.current_version), (1, 1));
+    assert_eq!(v1.author, None, "the demo data's revision has no author");
     assert!(task.tools.iter().any(|t| t.name == DRILL));
 
     let c = env.catalog(Role::Admin).await;
@@ -402,43 +461,16 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
     assert!(row.task_count >= 2, "PRD-07 and PRD-08 link it");
     let mut edit = edit_of(&row);
     edit.steps[0].description = "Mount the box on the new bracket".into();
+    edit.change_note = "  New bracket from supplier B  ".into();
     let c = catalog_of(env.save(Role::Admin, edit).await);
     let v2 = by_title(&c, WI_CONTROL_BOX);
-    assert_ne!(v2.id, v1.id);
+    assert_eq!(v2.id, v1.id, "the instruction is edited in place");
     assert_eq!(v2.version, 2);
     assert!(v2.active);
-    assert_eq!(v2.task_count, 0);
     assert_eq!(v2.steps[0].description, "Mount the box on the new bracket");
     assert_eq!(v2.steps.len(), v1.steps.len());
-    assert_eq!(
-        c.instructions
-            .iter()
-            .filter(|i| i.title == WI_CONTROL_BOX)
-            .count(),
-        1,
-        "only the latest version is listed"
-    );
-    assert_eq!(
-        env.scalar_i64(
-            r#"SELECT count(*) FROM "WorkInstruction" WHERE id = $1 AND NOT "isActive""#,
-            v1.id
-        )
-        .await,
-        1,
-        "the old version is deactivated"
-    );
 
-    // Editing the old version again is stale: it is no longer the latest.
-    let r = env.save(Role::Admin, edit_of(&row)).await;
-    assert!(matches!(r, Err(ServiceError::Conflict(_))), "{r:?}");
-
-    // The drill is retired: new lists leave it out, old ones keep it.
-    let mut drill = tool_edit_of(by_name(&c, DRILL));
-    drill.active = false;
-    env.save_tool(Role::Admin, drill)
-        .await
-        .expect("retire drill");
-
+    // The runner's data: the task still shows rev 1 and its steps, and knows rev 2 is current.
     let kept = env.task_list(first).await;
     let old = kept
         .tasks
@@ -446,9 +478,90 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
         .find(|t| t.code.as_deref() == Some("PRD-08"))
         .expect("control box task");
     let old_wi = old.instruction.as_ref().expect("instruction");
-    assert_eq!(old_wi.version, 1);
+    assert_eq!((old_wi.version, old_wi.current_version), (1, 2));
+    assert_eq!(old_wi.revision_id, v1.revision_id);
     assert_eq!(old_wi.steps, v1.steps);
-    assert!(old.tools.iter().any(|t| t.name == DRILL));
+    assert_ne!(
+        old_wi.steps[0].description,
+        "Mount the box on the new bracket"
+    );
+
+    // The device history record reads the same revision per task.
+    let used = cleanstation::db::tasks::instruction_revisions(&env.db.client().await, first)
+        .await
+        .expect("revisions used");
+    let prd08 = used
+        .iter()
+        .find(|u| u.task_id == old.id)
+        .expect("PRD-08 used a revision");
+    assert_eq!(
+        (prd08.instruction_id, prd08.title.as_str(), prd08.revision),
+        (v1.id, WI_CONTROL_BOX, 1)
+    );
+
+    // The revision list: newest first, the note trimmed, the admin as author.
+    let history = env.revisions(v1.id).await;
+    assert_eq!(
+        history
+            .revisions
+            .iter()
+            .map(|r| (r.number, r.change_note.as_str(), r.author.is_some()))
+            .collect::<Vec<_>>(),
+        vec![
+            (2, "New bracket from supplier B", true),
+            (1, "Imported with the demo data", false)
+        ]
+    );
+
+    // Editing from the old stamp is stale.
+    let r = env.save(Role::Admin, edit_of(&row)).await;
+    assert!(matches!(r, Err(ServiceError::Conflict(_))), "{r:?}");
+
+    // A revision is a record: the database refuses to change or delete it, and a task keeps its own.
+    let client = env.db.client().await;
+    let changed = client
+        .execute(
+            r#"UPDATE "WorkInstructionRevision" SET "changeNote" = 'rewritten' WHERE id = $1"#,
+            &[&v1.revision_id],
+        )
+        .await;
+    assert!(changed.is_err(), "a revision was changed");
+    let deleted = client
+        .execute(
+            r#"DELETE FROM "WorkInstructionRevision" WHERE id = $1"#,
+            &[&v1.revision_id],
+        )
+        .await;
+    assert!(deleted.is_err(), "a revision was deleted");
+    let moved = client
+        .execute(
+            r#"UPDATE "Task" SET "workInstructionRevisionId" = $2 WHERE id = $1"#,
+            &[&old.id, &history_revision_id(&env, v1.id, 2).await],
+        )
+        .await;
+    assert!(moved.is_err(), "a task was moved to another revision");
+    assert_eq!(
+        env.scalar_i64(
+            r#"SELECT count(*) FROM "WorkInstructionRevision" WHERE "workInstructionId" = $1 AND "changeNote" = 'rewritten'"#,
+            v1.id
+        )
+        .await,
+        0
+    );
+
+    // The drill is retired: new lists leave it out, old ones keep it.
+    let mut drill = tool_edit_of(by_name(&c, DRILL));
+    drill.active = false;
+    env.save_tool(Role::Admin, drill)
+        .await
+        .expect("retire drill");
+    let kept = env.task_list(first).await;
+    assert!(
+        kept.tasks
+            .iter()
+            .find(|t| t.id == old.id)
+            .is_some_and(|t| t.tools.iter().any(|t| t.name == DRILL))
+    );
 
     let second = env
         .build_in_production("PO-WI2", example_build("WI2"))
@@ -460,13 +573,26 @@ async fn a_linked_instruction_gets_a_new_version_and_finished_lists_keep_theirs(
         .find(|t| t.code.as_deref() == Some("PRD-08"))
         .expect("control box task");
     let new_wi = new.instruction.as_ref().expect("instruction");
-    assert_eq!(new_wi.version, 2);
+    assert_eq!((new_wi.version, new_wi.current_version), (2, 2));
     assert_eq!(
         new_wi.steps[0].description,
         "Mount the box on the new bracket"
     );
     assert!(new.tools.iter().all(|t| t.name != DRILL));
     assert!(!new.tools.is_empty(), "the crimper stays");
+}
+
+async fn history_revision_id(env: &Floor, instruction: Uuid, number: i32) -> Uuid {
+    env.db
+        .client()
+        .await
+        .query_one(
+            r#"SELECT id FROM "WorkInstructionRevision" WHERE "workInstructionId" = $1 AND revision = $2"#,
+            &[&instruction, &number],
+        )
+        .await
+        .expect("revision")
+        .get(0)
 }
 
 #[tokio::test]

@@ -1358,3 +1358,29 @@ async fn submit_final(
         other => panic!("unexpected reply {other:?}"),
     })
 }
+
+#[tokio::test]
+async fn a_draft_save_writes_only_the_answers_that_changed() {
+    let env = Floor::new().await;
+    let id = env
+        .build_at_pre_qc("PO-QC-W", edrain_build("QC-W", 1))
+        .await;
+    let form = env.form(id).await;
+    let mut all = conforming_qc(&form);
+    let qc = env.token(Role::QcPerson);
+    env.save_as(&qc, id, "JOB-W", all.clone())
+        .await
+        .expect("first save");
+    // Saved again unchanged: no answer row is written (docs/audit.md, "Records written once").
+    let before = env.audit_rows_of("QCItemResult").await;
+    env.save_as(&qc, id, "JOB-W", all.clone())
+        .await
+        .expect("unchanged save");
+    assert_eq!(env.audit_rows_of("QCItemResult").await, before);
+    // One answer given a note: exactly one row.
+    all[0].answer.notes = Some("Checked twice".into());
+    env.save_as(&qc, id, "JOB-W", all)
+        .await
+        .expect("changed save");
+    assert_eq!(env.audit_rows_of("QCItemResult").await - before, 1);
+}

@@ -139,6 +139,8 @@ const TABLES: &[(&str, &[&str])] = &[
             "id", "taskListId", "sequenceOrder", "description", "workInstructionId",
             "productionChecklistItemId", "estimatedTime", "isCompleted", "completedAt", "completedBy",
             "notes",
+            // Added: the revision the task was generated with (V19, schema.md §3.14).
+            "workInstructionRevisionId",
         ],
     ),
     ("TaskTool", &["id", "taskId", "toolId", "isRequired"]),

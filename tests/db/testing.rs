@@ -292,3 +292,89 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
         .get(0);
     assert_eq!(lists, 1);
 }
+
+#[tokio::test]
+async fn a_draft_writes_only_the_answers_that_changed() {
+    let f = Floor::new().await;
+    let id = f
+        .build_with_one_open_task("PO-T-W1", faucet_build("T-W1"))
+        .await;
+    f.complete_tasks(id).await;
+    let asm = f.token(Role::Assembler);
+    let form = f.testing_form(id).await;
+    let all = conforming_testing(&form);
+    let n = i64::try_from(all.len()).expect("count");
+    assert!(n > 3, "the form has answers to work with");
+
+    // The first save gives every answer: one audit row each.
+    let before = f.audit_rows_of("TestResult").await;
+    let draft = testing::save_testing_draft(&f.ctx, &asm, id, all.clone())
+        .await
+        .expect("first save");
+    assert_eq!(f.audit_rows_of("TestResult").await - before, n);
+
+    // Saved again unchanged: no result row is written.
+    let before = f.audit_rows_of("TestResult").await;
+    testing::save_testing_draft(&f.ctx, &asm, id, all.clone())
+        .await
+        .expect("unchanged save");
+    assert_eq!(f.audit_rows_of("TestResult").await, before);
+
+    // One answer changed: exactly one audit row, an UPDATE of that result.
+    let changed = with_value(&form, all.clone(), "EOL-20", "41.5");
+    let before = f.audit_rows_of("TestResult").await;
+    testing::save_testing_draft(&f.ctx, &asm, id, changed.clone())
+        .await
+        .expect("changed save");
+    assert_eq!(f.audit_rows_of("TestResult").await - before, 1);
+    let client = f.db.client().await;
+    let last: (String, String) = client
+        .query_one(
+            r#"SELECT "action", "newValues"->>'measurements' FROM "AuditLog"
+                WHERE "entityType" = 'TestResult' ORDER BY "seq" DESC LIMIT 1"#,
+            &[],
+        )
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("last audit row");
+    assert_eq!(last.0, "UPDATE");
+    assert!(last.1.contains("41.5"), "{last:?}");
+
+    // An answer taken back: one DELETE; the first answer then taken back too leaves the others alone.
+    let fewer: Vec<LineAnswer> = changed[1..].to_vec();
+    let before = f.audit_rows_of("TestResult").await;
+    testing::save_testing_draft(&f.ctx, &asm, id, fewer.clone())
+        .await
+        .expect("fewer answers");
+    assert_eq!(f.audit_rows_of("TestResult").await - before, 1);
+    let stored: i64 = client
+        .query_one(
+            r#"SELECT count(*) FROM "TestResult" WHERE "testingFormId" = $1"#,
+            &[&draft],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(stored, n - 1);
+
+    // Answered again and submitted: the missing answer is inserted, the rest untouched, and the submit
+    // itself writes the form row only.
+    let before_results = f.audit_rows_of("TestResult").await;
+    let before_forms = f.audit_rows_of("TestingForm").await;
+    let done = testing::submit_testing(&f.ctx, &asm, id, changed)
+        .await
+        .expect("submit");
+    assert_eq!(done.form_id, draft);
+    assert_eq!(f.audit_rows_of("TestResult").await - before_results, 1);
+    // The draft's touch and the submit itself.
+    assert_eq!(f.audit_rows_of("TestingForm").await - before_forms, 2);
+    let stored: i64 = client
+        .query_one(
+            r#"SELECT count(*) FROM "TestResult" WHERE "testingFormId" = $1"#,
+            &[&draft],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(stored, n);
+}

@@ -201,9 +201,15 @@ fn instruction(title: &str) -> InstructionView {
     };
     InstructionView {
         id: Uuid::from_u128(0x0A00 + n),
+        revision_id: Uuid::from_u128(0x0C00 + n),
         title: title.into(),
         description: Some(description.into()),
         version: 1,
+        author: None,
+        revised_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .expect("date"),
+        current_version: 1,
         steps: (1i32..)
             .zip(steps)
             .map(|(number, (d, s, m))| StepView {
@@ -816,6 +822,28 @@ fn golden(done: usize, keys: &[KeyCode], state: &str, description: &str) {
 fn golden_first_task() {
     let description = "Nothing done yet: task 1 (lifter button, a choice) in focus with its work instruction and safety box";
     golden(0, &[], "first_task", description);
+}
+
+#[test]
+fn golden_older_revision() {
+    // The build was generated with rev 2; the instruction has been revised to rev 3 since.
+    let mut l = list(0);
+    if let Some(wi) = l.tasks[0].instruction.as_mut() {
+        wi.version = 2;
+        wi.current_version = 3;
+        wi.author = Some("A. Admin".into());
+        wi.revised_at = at(6, 9, 15);
+    }
+    let mut d = runner(Role::Assembler, l);
+    let text = d.render(W, H);
+    assert!(text.contains("rev 3 is current"), "{text}");
+    assert!(text.contains("rev 2"), "{text}");
+    assert!(text.contains("A. Admin)"), "{text}");
+    snap(
+        "older_revision",
+        "Task 1 shows the work-instruction revision the build was generated with (rev 2, its author and date) and says rev 3 is current",
+        &text,
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `screens/work_instructions/`: the instruction list, the tools, the editor and a validation error.
 use crate::harness::{Driver, init, user_for};
 use cleanstation::domain::Role;
+use cleanstation::domain::instruction_revisions::{InstructionHistory, RevisionView};
 use cleanstation::domain::instructions::{InstructionCatalog, InstructionRow, ToolRow};
 use cleanstation::domain::tasks::StepView;
 use cleanstation::error::ServiceError;
@@ -177,8 +178,11 @@ fn the_editor_adds_moves_and_saves_steps() {
     let mut d = screen(Role::Admin);
     d.key(KeyCode::Down);
     d.key(KeyCode::Enter);
-    // Title, description, then step 1's three fields: go to step 2's description.
-    for _ in 0..5 {
+    // Title, description, then the change note; step 1's three fields: go to step 2's description.
+    d.key(KeyCode::Tab);
+    d.key(KeyCode::Tab);
+    d.type_str("Lid seal step added after the field report");
+    for _ in 0..4 {
         d.key(KeyCode::Tab);
     }
     d.ctrl('a');
@@ -213,6 +217,10 @@ fn the_editor_adds_moves_and_saves_steps() {
     );
     assert_eq!(instruction.steps[0].estimated_minutes, Some(20));
     assert_eq!(instruction.steps[1].estimated_minutes, None);
+    assert_eq!(
+        instruction.change_note,
+        "Lid seal step added after the field report"
+    );
 
     // A refusal keeps everything typed; a later success closes the editor.
     d.reply(
@@ -248,7 +256,7 @@ fn validation_errors_show_before_anything_is_sent() {
     d.key(KeyCode::Char('a'));
     d.key(KeyCode::Tab);
     d.type_str("Daily check");
-    for _ in 0..3 {
+    for _ in 0..4 {
         d.key(KeyCode::Tab);
     }
     d.type_str("999");
@@ -266,6 +274,154 @@ fn validation_errors_show_before_anything_is_sent() {
         "A new instruction saved without title or step text and with 999 minutes: every field marked",
         &text,
     );
+}
+
+/// Three revisions of the control box instruction: rev 3 edits step 1 and adds a step, rev 2 removed
+/// one, rev 1 came with the demo data.
+fn history() -> InstructionHistory {
+    let at = |day: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, day)
+            .and_then(|d| d.and_hms_opt(9, 30, 0))
+            .expect("date")
+    };
+    let rev = |number: i32, day: u32, author: Option<&str>, note: &str, steps: Vec<StepView>| {
+        RevisionView {
+            number,
+            title: "Mount and wire the control box".into(),
+            description: Some("Control box under the basin.".into()),
+            steps,
+            author: author.map(str::to_string),
+            created_at: at(day),
+            change_note: note.into(),
+        }
+    };
+    InstructionHistory {
+        instruction_id: Uuid::from_u128(2),
+        revisions: vec![
+            rev(
+                3,
+                6,
+                Some("Ada Lindqvist"),
+                "New bracket from supplier B; lid seal step added",
+                vec![
+                    step(
+                        1,
+                        "Mount the control box on the new bracket with four M6 bolts.",
+                        None,
+                        Some(20),
+                    ),
+                    step(
+                        2,
+                        "Connect the lifter and sensor cables; label each connector.",
+                        Some("Power off."),
+                        Some(15),
+                    ),
+                    step(3, "Close the lid and fit the seal.", None, Some(5)),
+                    step(4, "Tie the cables to the frame.", None, Some(5)),
+                    step(5, "Label the box with the build number.", None, Some(2)),
+                ],
+            ),
+            rev(
+                2,
+                3,
+                Some("Ada Lindqvist"),
+                "Torque check moved to Final QC",
+                vec![
+                    step(
+                        1,
+                        "Mount the control box on the bracket under the basin with four M6 bolts.",
+                        None,
+                        Some(20),
+                    ),
+                    step(
+                        2,
+                        "Connect the lifter and sensor cables; label each connector.",
+                        Some("Power off."),
+                        Some(15),
+                    ),
+                ],
+            ),
+            rev(
+                1,
+                1,
+                None,
+                "Imported with the demo data",
+                vec![
+                    step(
+                        1,
+                        "Mount the control box on the bracket under the basin with four M6 bolts.",
+                        None,
+                        Some(20),
+                    ),
+                    step(2, "Check the bolt torque.", None, Some(5)),
+                    step(
+                        3,
+                        "Connect the lifter and sensor cables; label each connector.",
+                        Some("Power off."),
+                        Some(15),
+                    ),
+                ],
+            ),
+        ],
+    }
+}
+
+#[test]
+fn revisions_list_with_the_step_diff() {
+    {
+        let mut d = screen(Role::Admin);
+        d.key(KeyCode::Down);
+        d.key(KeyCode::Char('r'));
+        let req = d
+            .take(|r| {
+                matches!(
+                    r,
+                    Request::WorkInstructionRevisions { instruction_id, .. }
+                        if *instruction_id == Uuid::from_u128(2)
+                )
+            })
+            .expect("r asks for the selected instruction's revisions");
+        let loading = d.render(W, H);
+        assert!(loading.contains("Loading the revisions"), "{loading}");
+        d.reply(
+            &req,
+            Ok(Reply::WorkInstructionRevisions(Box::new(history()))),
+        );
+        let text = d.render(W, H);
+        assert!(text.contains("rev 3 against rev 2"), "{text}");
+        assert!(text.contains("~ changed"), "{text}");
+        assert!(text.contains("+ added"), "{text}");
+        snap(
+            "revisions",
+            "Revisions of the control box instruction, newest first; rev 3 against rev 2: step 1 changed, three steps added",
+            &text,
+        );
+        // A short terminal: the changes scroll with PgDn / PgUp.
+        let short = d.render(80, 24);
+        assert!(short.contains("Changes · lines 1-"), "{short}");
+        d.key(KeyCode::PageDown);
+        let scrolled = d.render(80, 24);
+        assert!(!scrolled.contains("Changes · lines 1-"), "{scrolled}");
+        assert!(scrolled.contains("+ added"), "{scrolled}");
+        d.key(KeyCode::PageUp);
+        assert!(d.render(80, 24).contains("Changes · lines 1-"));
+        d.key(KeyCode::Down);
+        let text = d.render(W, H);
+        assert!(text.contains("rev 2 against rev 1"), "{text}");
+        assert!(text.contains("- removed"), "{text}");
+        snap(
+            "revisions_removed",
+            "rev 2 selected: the torque check removed against rev 1",
+            &text,
+        );
+        d.key(KeyCode::Down);
+        let text = d.render(W, H);
+        assert!(text.contains("rev 1: the first revision"), "{text}");
+        assert!(text.contains("imported"), "{text}");
+        d.key(KeyCode::Esc);
+        let text = d.render(W, H);
+        assert!(text.contains("▶ Instructions"), "{text}");
+    }
 }
 
 #[test]

@@ -25,6 +25,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("Category", "id"),
     ("WorkInstruction", "id"),
     ("WorkInstructionStep", "id"),
+    ("WorkInstructionRevision", "id"),
     ("Tool", "id"),
     ("ProductionOrder", "id"),
     ("BasinConfiguration", "id"),

@@ -4,15 +4,16 @@
 use super::{Dialog, Notice, TaskRunnerScreen};
 use crate::domain::bom_document::quantity_text;
 use crate::domain::checklist::CheckType;
+use crate::domain::instruction_revisions::{newer_revision_note, revision_heading, revision_stamp};
 use crate::domain::tasks::{TaskListView, TaskView};
 use crate::theme::Theme;
-use crate::widgets::wrap;
 use crate::widgets::{
     centered, confirm, dialog, dim, draw_loading, fit_text, inset, panel, row, rows,
 };
+use crate::widgets::{hanging, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use std::time::Duration;
@@ -210,23 +211,6 @@ fn draw_list(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &Th
     }
 }
 
-/// Wrapped text with `first` before the first line and as much space before the others.
-fn hanging(first: &str, text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
-    let indent = first.chars().count();
-    wrap(text, width.saturating_sub(indent))
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let lead = if i == 0 {
-                first.to_string()
-            } else {
-                " ".repeat(indent)
-            };
-            Line::from(Span::styled(format!("{lead}{l}"), style))
-        })
-        .collect()
-}
-
 /// The safety notes of the instruction's steps in a heavy box titled "⚠ SAFETY".
 fn safety_box(task: &TaskView, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let notes: Vec<(i32, &str)> = task
@@ -334,11 +318,17 @@ fn detail_lines(
     lines.push(Line::default());
     match &task.instruction {
         Some(wi) => {
-            lines.push(Line::from(Span::styled(
-                format!("Work instruction · version {}", wi.version),
+            // The revision the build was generated with, never the live text (docs/assembly-floor.md §8).
+            let stamp = revision_stamp(wi.revised_at, wi.author.as_deref());
+            lines.extend(hanging(
+                "",
+                &revision_heading(&wi.title, wi.version, &stamp),
+                width,
                 theme.heading,
-            )));
-            lines.extend(hanging("", &wi.title, width, theme.title));
+            ));
+            if let Some(note) = newer_revision_note(wi.version, wi.current_version) {
+                lines.extend(hanging("Note: ", &note, width, theme.warn));
+            }
             if let Some(d) = wi.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 lines.extend(hanging("", d, width, theme.muted));
             }

@@ -1,10 +1,10 @@
 //! The instruction editor (header fields, then three fields per step) and the tool dialog.
 
-use super::{F_DESCRIPTION, F_TITLE, FIX_FIELDS, HEAD, PER_STEP};
+use super::{F_CHANGE_NOTE, F_DESCRIPTION, F_TITLE, FIX_FIELDS, HEAD, PER_STEP};
 use crate::domain::instructions::{
-    DraftField, InstructionDraft, InstructionRow, MAX_CATEGORY, MAX_STEP, MAX_TEXT, MAX_TITLE,
-    MAX_TOOL_NAME, StepDraft, ToolDraft, ToolRow, parse_minutes, validate_instruction,
-    validate_tool,
+    DraftField, InstructionDraft, InstructionRow, MAX_CATEGORY, MAX_CHANGE_NOTE, MAX_STEP,
+    MAX_TEXT, MAX_TITLE, MAX_TOOL_NAME, StepDraft, ToolDraft, ToolRow, parse_minutes,
+    require_change_note, validate_instruction, validate_tool,
 };
 use crate::keymap::Action;
 use crate::msg::RequestId;
@@ -44,14 +44,24 @@ pub(super) fn step_fields(n: usize, step: &StepDraft) -> [FormField; 3] {
     [text, safety, minutes]
 }
 
-pub(super) fn editor_form(title: &str, description: &str, steps: &[StepDraft]) -> Form {
+pub(super) fn editor_form(
+    title: &str,
+    description: &str,
+    change_note: &str,
+    steps: &[StepDraft],
+) -> Form {
     let mut head = FormField::text("Title")
         .with_max_len(MAX_TITLE)
         .with_hint("Required; unique among active instructions");
     head.set_value(title);
     let mut desc = FormField::text("Description").with_max_len(MAX_TEXT);
     desc.set_value(description);
-    let mut fields = vec![head, desc];
+    // docs/assembly-floor.md §8: every saved change is a revision with its reason.
+    let mut note = FormField::text("Change note")
+        .with_max_len(MAX_CHANGE_NOTE)
+        .with_hint("Required: what changed and why; kept with the revision");
+    note.set_value(change_note);
+    let mut fields = vec![head, desc, note];
     for (i, s) in steps.iter().enumerate() {
         fields.extend(step_fields(i + 1, s));
     }
@@ -76,6 +86,7 @@ impl Editor {
         let form = editor_form(
             row.map_or("", |r| r.title.as_str()),
             row.and_then(|r| r.description.as_deref()).unwrap_or(""),
+            "",
             &steps,
         );
         Editor {
@@ -134,6 +145,7 @@ impl Editor {
         let mut form = editor_form(
             &self.form.value(F_TITLE),
             &self.form.value(F_DESCRIPTION),
+            &self.form.value(F_CHANGE_NOTE),
             &drafts,
         );
         // Minutes go back as typed, even when not (yet) a number.
@@ -219,13 +231,22 @@ impl Editor {
             description: Some(description),
             active: self.active,
             steps,
+            change_note: self.form.value(F_CHANGE_NOTE),
         };
         let result = validate_instruction(&draft);
         for (f, e) in &bad_minutes {
             self.form.set_error(*f, e.clone());
         }
+        // Asked at once here; the save requires it when the content changed.
+        let note_ok = match require_change_note(&draft) {
+            Ok(_) => true,
+            Err(e) => {
+                self.form.set_error(F_CHANGE_NOTE, e.message);
+                false
+            }
+        };
         match result {
-            Ok(valid) if bad_minutes.is_empty() => Some(valid),
+            Ok(valid) if bad_minutes.is_empty() && note_ok => Some(valid),
             Ok(_) => {
                 self.error = Some(FIX_FIELDS.into());
                 self.focus_first_error();
@@ -236,6 +257,7 @@ impl Editor {
                     let field = match e.field {
                         DraftField::Title => Some(F_TITLE),
                         DraftField::Description => Some(F_DESCRIPTION),
+                        DraftField::ChangeNote => Some(F_CHANGE_NOTE),
                         DraftField::StepDescription(i) => Some(HEAD + i * PER_STEP),
                         DraftField::StepSafety(i) => Some(HEAD + i * PER_STEP + 1),
                         DraftField::StepMinutes(i) => Some(HEAD + i * PER_STEP + 2),

@@ -4,6 +4,7 @@
 //! (de)activates after a confirmation. Every role may open the screen read-only; the service is binding.
 
 mod editor;
+mod revisions;
 mod view;
 
 use crate::screens::Screen;
@@ -12,6 +13,7 @@ use crate::theme::Theme;
 use editor::{Editor, T_NAME, ToolEditor};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use revisions::Revisions;
 
 use crate::domain::Role;
 use crate::domain::instructions::{
@@ -27,8 +29,9 @@ use ratatui::widgets::TableState;
 
 const F_TITLE: usize = 0;
 const F_DESCRIPTION: usize = 1;
+const F_CHANGE_NOTE: usize = 2;
 /// Fields before the first step.
-const HEAD: usize = 2;
+const HEAD: usize = 3;
 /// Fields per step: description, safety notes, minutes.
 const PER_STEP: usize = 3;
 const READ_ONLY: &str = "Only an administrator can change work instructions and tools";
@@ -50,6 +53,7 @@ enum Mode {
     Browse,
     Instruction(Box<Editor>),
     Tool(Box<ToolEditor>),
+    Revisions(Box<Revisions>),
     Confirm {
         target: Toggle,
         keys: Vec<HelpLine>,
@@ -110,6 +114,14 @@ impl WorkInstructionsScreen {
         }
     }
 
+    /// The revisions view, when open.
+    pub fn revisions(&self) -> Option<&Revisions> {
+        match &self.mode {
+            Mode::Revisions(r) => Some(r),
+            _ => None,
+        }
+    }
+
     pub fn selected_instruction(&self) -> Option<&InstructionRow> {
         self.instructions
             .selected()
@@ -134,7 +146,7 @@ impl WorkInstructionsScreen {
         match &mut self.mode {
             Mode::Instruction(e) => Some(&mut e.form),
             Mode::Tool(t) => Some(&mut t.form),
-            Mode::Browse | Mode::Confirm { .. } => None,
+            Mode::Browse | Mode::Revisions(_) | Mode::Confirm { .. } => None,
         }
     }
 
@@ -143,6 +155,7 @@ impl WorkInstructionsScreen {
             Mode::Browse => None,
             Mode::Instruction(e) => e.pending,
             Mode::Tool(t) => t.pending,
+            Mode::Revisions(r) => r.pending,
             Mode::Confirm { pending, .. } => *pending,
         }
     }
@@ -170,6 +183,15 @@ impl WorkInstructionsScreen {
             }
             Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
             Action::Refresh => return self.reload(ctx),
+            Action::Revisions if self.view == View::Instructions => {
+                let Some(row) = self.selected_instruction() else {
+                    ctx.toast(Toast::error("No work instruction selected"));
+                    return Command::None;
+                };
+                let (r, cmd) = Revisions::open(&row.title, row.id, ctx);
+                self.mode = Mode::Revisions(Box::new(r));
+                return cmd;
+            }
             Action::NewRecord | Action::Open | Action::ToggleActive => {
                 if !self.can_edit {
                     ctx.toast(Toast::error(READ_ONLY));
@@ -191,7 +213,7 @@ impl WorkInstructionsScreen {
         match &self.mode {
             Mode::Instruction(e) => e.form.values() != self.opened_with,
             Mode::Tool(t) => t.form.values() != self.opened_with,
-            Mode::Browse | Mode::Confirm { .. } => false,
+            Mode::Browse | Mode::Revisions(_) | Mode::Confirm { .. } => false,
         }
     }
 
@@ -199,7 +221,7 @@ impl WorkInstructionsScreen {
         match &mut self.mode {
             Mode::Instruction(e) => e.error = Some(text),
             Mode::Tool(t) => t.error = Some(text),
-            Mode::Browse | Mode::Confirm { .. } => {}
+            Mode::Browse | Mode::Revisions(_) | Mode::Confirm { .. } => {}
         }
     }
 
@@ -244,7 +266,7 @@ impl WorkInstructionsScreen {
         self.opened_with = match &self.mode {
             Mode::Instruction(e) => e.form.values(),
             Mode::Tool(t) => t.form.values(),
-            Mode::Browse | Mode::Confirm { .. } => Vec::new(),
+            Mode::Browse | Mode::Revisions(_) | Mode::Confirm { .. } => Vec::new(),
         };
     }
 
@@ -256,7 +278,7 @@ impl WorkInstructionsScreen {
             return Command::None;
         };
         let request = match &mut self.mode {
-            Mode::Browse => return Command::None,
+            Mode::Browse | Mode::Revisions(_) => return Command::None,
             Mode::Instruction(e) => match e.draft() {
                 Some(d) => {
                     self.select_after = Some(d.title.clone());
@@ -296,7 +318,7 @@ impl WorkInstructionsScreen {
         };
         let (id, cmd) = ctx.request(request);
         match &mut self.mode {
-            Mode::Browse => {}
+            Mode::Browse | Mode::Revisions(_) => {}
             Mode::Instruction(e) => {
                 e.pending = Some(id);
                 e.error = None;
@@ -340,6 +362,7 @@ impl Screen for WorkInstructionsScreen {
         match &self.mode {
             Mode::Instruction(e) if e.id.is_some() => "Work instructions › Edit",
             Mode::Instruction(_) => "Work instructions › New",
+            Mode::Revisions(_) => "Work instructions › Revisions",
             _ => "Work instructions",
         }
     }
@@ -358,6 +381,7 @@ impl Screen for WorkInstructionsScreen {
                 stack.push(KeyContext::Dialog);
                 stack
             }
+            Mode::Revisions(_) => vec![KeyContext::InstructionRevisions, KeyContext::List],
             Mode::Confirm { .. } => vec![KeyContext::Confirm],
         }
     }
@@ -369,6 +393,13 @@ impl Screen for WorkInstructionsScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
+        }
+        if let Mode::Revisions(r) = &mut self.mode {
+            if matches!(action, Action::Back | Action::Cancel) {
+                self.mode = Mode::Browse;
+                return Command::None;
+            }
+            return r.on_action(action, ctx);
         }
         let armed = std::mem::take(&mut self.discard_armed);
         match action {
@@ -432,6 +463,10 @@ impl Screen for WorkInstructionsScreen {
         if self.pending() != Some(reply.id) {
             return Command::None;
         }
+        if let Mode::Revisions(r) = &mut self.mode {
+            r.on_reply(reply.result);
+            return Command::None;
+        }
         match reply.result {
             Ok(Reply::WorkInstructions(c)) => {
                 let message = match &self.mode {
@@ -445,7 +480,7 @@ impl Screen for WorkInstructionsScreen {
                         Toggle::Tool(r) if r.active => format!("Tool \"{}\" deactivated", r.name),
                         Toggle::Tool(r) => format!("Tool \"{}\" reactivated", r.name),
                     },
-                    Mode::Browse => String::new(),
+                    Mode::Browse | Mode::Revisions(_) => String::new(),
                 };
                 self.mode = Mode::Browse;
                 self.set_catalog(*c);
@@ -460,7 +495,7 @@ impl Screen for WorkInstructionsScreen {
                 let text = e.user_message();
                 let stale = matches!(e, crate::error::ServiceError::Conflict(_));
                 match &mut self.mode {
-                    Mode::Browse => {}
+                    Mode::Browse | Mode::Revisions(_) => {}
                     Mode::Instruction(ed) => {
                         ed.pending = None;
                         ed.error = Some(text);
@@ -529,6 +564,8 @@ fn toggled_instruction(r: &InstructionRow) -> InstructionDraft {
                 estimated_minutes: s.estimated_minutes,
             })
             .collect(),
+        // (De)activating makes no revision, so it needs no note.
+        change_note: String::new(),
     }
 }
 

@@ -56,7 +56,16 @@ fn a_draft_marks_every_field_and_keeps_the_text() {
     e.form.set_focus(HEAD + 2);
     e.form.handle(Action::ClearField);
     e.form.paste("12");
+    // Everything else is right: the change note is asked for.
+    assert!(e.draft().is_none());
+    assert_eq!(
+        e.form.field(F_CHANGE_NOTE).and_then(FormField::error),
+        Some(crate::domain::instructions::CHANGE_NOTE_REQUIRED)
+    );
+    assert_eq!(e.form.focus(), F_CHANGE_NOTE);
+    typed(&mut e, F_CHANGE_NOTE, " First issue ");
     let d = e.draft().expect("valid");
+    assert_eq!(d.change_note, "First issue");
     assert_eq!(d.title, "Seal the basin");
     assert_eq!(d.steps[0].estimated_minutes, Some(12));
     assert_eq!(d.steps[0].safety_notes, None);

@@ -19,6 +19,10 @@ impl WorkInstructionsScreen {
             view_editor(frame, area, e, theme);
             return;
         }
+        if let Mode::Revisions(r) = &mut self.mode {
+            r.draw(frame, area, theme);
+            return;
+        }
         let info_h = 1.min(area.height);
         let [body, info] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(info_h)]).areas(area);
@@ -39,7 +43,7 @@ impl WorkInstructionsScreen {
         }
         self.view_info(frame, info, theme);
         match &mut self.mode {
-            Mode::Browse | Mode::Instruction(_) => {}
+            Mode::Browse | Mode::Instruction(_) | Mode::Revisions(_) => {}
             Mode::Tool(t) => {
                 dim(frame, area, theme);
                 let title = if t.id.is_some() {
@@ -273,7 +277,7 @@ pub(super) fn view_tool_detail(
 
 pub(super) fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: &Theme) {
     let heading = match (e.id, e.version) {
-        (Some(_), Some(v)) => format!("Edit work instruction (v{v})"),
+        (Some(_), Some(v)) => format!("Edit work instruction (rev {v})"),
         _ => "New work instruction".to_string(),
     };
     let block = panel(&heading, theme);
@@ -283,7 +287,7 @@ pub(super) fn view_editor(frame: &mut Frame, area: Rect, e: &mut Editor, theme: 
         return;
     }
     let note = if e.id.is_some() {
-        "Ctrl-S saves. Tasks already using it keep their version; new task lists get the saved one."
+        "Ctrl-S saves the next revision. Generated tasks keep theirs; new task lists get the saved one."
     } else {
         "Ctrl-S saves. Ctrl-A adds a step after the current one."
     };

@@ -45,6 +45,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("WorkInstructionStep", "INSERT, DELETE"),
     ("Tool", "INSERT, UPDATE"),
     ("ElectronicSignature", "INSERT"),
+    ("Nonconformance", "INSERT, UPDATE"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

@@ -12,6 +12,7 @@ pub mod floor;
 pub mod instructions;
 pub mod inventory;
 pub mod lifecycle;
+pub mod nonconformance;
 pub mod notification;
 pub mod order;
 pub mod order_rules;

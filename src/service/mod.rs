@@ -16,6 +16,7 @@ mod guard;
 pub mod instructions;
 pub mod inventory;
 mod moves;
+pub mod nonconformance;
 pub mod notifications;
 pub mod orders;
 pub mod packaging;
@@ -338,6 +339,11 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         desk @ (Request::OrderDesk { .. }
         | Request::PartsShortage { .. }
         | Request::ExportShortage { .. }) => desk::handle(ctx, desk).await,
+        nc @ (Request::OpenNonconformances { .. }
+        | Request::Nonconformance { .. }
+        | Request::RaiseNonconformance { .. }
+        | Request::DispositionNonconformance { .. }
+        | Request::CloseNonconformance { .. }) => nonconformance::handle(ctx, nc).await,
     }
 }
 

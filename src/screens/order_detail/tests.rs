@@ -42,6 +42,7 @@ fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
         }),
         floor: None,
         history: Vec::new(),
+        nonconformances: Vec::new(),
         actions,
         created_at: NaiveDateTime::default(),
         updated_at: NaiveDateTime::default(),

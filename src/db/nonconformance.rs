@@ -56,7 +56,7 @@ pub async fn insert(tx: &Transaction<'_>, nc: &NewNc<'_>) -> Result<(Uuid, Strin
         tx,
         r#"INSERT INTO "Nonconformance" ("ncNumber", "orderId", "source", "sourceId", "description", "items",
                                          "raisedBy", "raisedAt")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, date_trunc('second', timezone('UTC', now())))
+           VALUES ($1, $2, $3, $4, $5, $6, $7, date_trunc('second', timezone('UTC', clock_timestamp())))
            RETURNING id"#,
         &[
             &number,
@@ -246,20 +246,26 @@ pub async fn write_disposition(
     Ok(n == 1)
 }
 
-/// The NC becomes DISPOSITIONED by `by`, linking `rework_task` when there is one.
+/// The NC becomes DISPOSITIONED by `by` with `disposition` and its note (on a use-as-is awaiting its
+/// second signature, the ones already written), linking `rework_task` when there is one.
 pub async fn mark_dispositioned(
     tx: &Transaction<'_>,
     id: Uuid,
+    disposition: Disposition,
+    note: Option<&str>,
     by: Uuid,
     rework_task: Option<Uuid>,
 ) -> Result<bool> {
     let n = tx
         .execute(
             r#"UPDATE "Nonconformance"
-                  SET "status" = 'DISPOSITIONED', "dispositionedBy" = $2,
-                      "dispositionedAt" = date_trunc('second', timezone('UTC', now())), "reworkTaskId" = $3
-                WHERE id = $1 AND "status" = 'OPEN'"#,
-            &[&id, &by, &rework_task],
+                  SET "status" = 'DISPOSITIONED', "disposition" = $2, "dispositionNote" = $3,
+                      "dispositionedBy" = $4,
+                      "dispositionedAt" = date_trunc('second', timezone('UTC', now())), "reworkTaskId" = $5
+                WHERE id = $1 AND "status" = 'OPEN'
+                  AND ("disposition" IS NULL
+                       OR ("disposition" = $2 AND "dispositionNote" IS NOT DISTINCT FROM $3))"#,
+            &[&id, &disposition.code(), &note, &by, &rework_task],
         )
         .await?;
     Ok(n == 1)

@@ -319,11 +319,30 @@ async fn disposition_nc(
     let (step, note) = plan(&tx, &who, &rec, disposition, note).await?;
     let number = rec.summary.number.clone();
     let order_id = rec.summary.order_id;
-    if rec.summary.disposition.is_none()
-        && !db_nc::write_disposition(&tx, id, disposition, note.as_deref()).await?
-    {
-        return Err(changed(&number));
-    }
+    // The record first, then its signature (docs/signatures.md §2).
+    let notice = match step {
+        SignStep::AwaitingSecond => {
+            if !db_nc::write_disposition(&tx, id, disposition, note.as_deref()).await? {
+                return Err(changed(&number));
+            }
+            format!("{number}: {disposition} signed; it awaits a second person's signature")
+        }
+        SignStep::Dispositioned => {
+            let (task, why) = if disposition == Disposition::Rework {
+                link_rework(&tx, &rec).await?
+            } else {
+                (None, None)
+            };
+            let by = who.user.id;
+            if !db_nc::mark_dispositioned(&tx, id, disposition, note.as_deref(), by, task).await? {
+                return Err(changed(&number));
+            }
+            match why {
+                Some(why) => format!("{number} dispositioned {disposition}; {why}"),
+                None => format!("{number} dispositioned {disposition}"),
+            }
+        }
+    };
     signatures::sign(
         &tx,
         &who,
@@ -333,25 +352,6 @@ async fn disposition_nc(
         note.as_deref(),
     )
     .await?;
-    let notice = match step {
-        SignStep::AwaitingSecond => {
-            format!("{number}: {disposition} signed; it awaits a second person's signature")
-        }
-        SignStep::Dispositioned => {
-            let (task, why) = if disposition == Disposition::Rework {
-                link_rework(&tx, &rec).await?
-            } else {
-                (None, None)
-            };
-            if !db_nc::mark_dispositioned(&tx, id, who.user.id, task).await? {
-                return Err(changed(&number));
-            }
-            match why {
-                Some(why) => format!("{number} dispositioned {disposition}; {why}"),
-                None => format!("{number} dispositioned {disposition}"),
-            }
-        }
-    };
     tx.commit().await?;
     tracing::info!(nc = %number, disposition = disposition.code(), step = ?step, "nonconformance signed");
     load_detail(&client, &who, id, Some(notice)).await

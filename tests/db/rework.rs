@@ -25,7 +25,7 @@ fn refusal<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> String {
 
 impl Floor {
     /// Completes every open task through the service, as the runner does.
-    async fn work_all_tasks(&self, id: Uuid) {
+    pub(crate) async fn work_all_tasks(&self, id: Uuid) {
         let asm = self.token(Role::Assembler);
         let list = tasks::task_list(&self.ctx, &asm, id).await.expect("list");
         for t in list.tasks.iter().filter(|t| !t.is_completed) {
@@ -100,7 +100,7 @@ impl Floor {
     }
 
     /// Testing passed, T5, everything packed, T6 and T7: the build waits for Final QC.
-    async fn finish_round(&self, id: Uuid) -> PackagingView {
+    pub(crate) async fn finish_round(&self, id: Uuid) -> PackagingView {
         self.pass_testing(id).await;
         self.t5(id).await.expect("T5");
         self.pack_and_send_to_final_qc(id).await

@@ -143,4 +143,9 @@ actions! {
     FulfilOrder => "Mark fulfilled",
     ExportCsv => "Export CSV",
     OpenShortage => "Parts shortage",
+    RaiseNc => "Raise nonconformance",
+    DispositionNc => "Disposition / sign",
+    CloseNc => "Close NC",
+    NextPage => "Next page",
+    PrevPage => "Previous page",
 }

@@ -10,6 +10,7 @@ pub mod inventory;
 pub mod lock;
 pub mod login;
 pub mod my_service_orders;
+pub mod nonconformance;
 pub mod notifications;
 pub mod order_desk;
 pub mod order_detail;
@@ -269,6 +270,11 @@ pub enum ScreenId {
     OrderDesk,
     /// The parts-shortage view.
     Shortage,
+    /// QC's list of open nonconformances.
+    Nonconformances,
+    Nonconformance(uuid::Uuid),
+    /// The raise dialog for a build.
+    RaiseNonconformance(uuid::Uuid),
 }
 
 impl ScreenId {
@@ -281,6 +287,7 @@ impl ScreenId {
                 | ScreenId::Notifications
                 | ScreenId::ServiceQueue
                 | ScreenId::OrderDesk
+                | ScreenId::Nonconformances
         )
     }
 }
@@ -349,6 +356,13 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             target: ScreenId::ServiceQueue,
         });
     }
+    if role == Role::QcPerson {
+        entries.push(HomeEntry {
+            label: "Nonconformances",
+            description: "Open NCs, oldest first: disposition and close",
+            target: ScreenId::Nonconformances,
+        });
+    }
     entries.push(HomeEntry {
         label: "Inventory",
         description: "Search the catalog; where each item is used",
@@ -406,6 +420,9 @@ macro_rules! each_screen {
             ActiveScreen::ServiceOrder($s) => $body,
             ActiveScreen::OrderDesk($s) => $body,
             ActiveScreen::Shortage($s) => $body,
+            ActiveScreen::NcList($s) => $body,
+            ActiveScreen::NcDetail($s) => $body,
+            ActiveScreen::NcRaise($s) => $body,
         }
     };
 }
@@ -434,6 +451,9 @@ pub enum ActiveScreen {
     ServiceOrder(Box<service_order::ServiceOrderScreen>),
     OrderDesk(Box<order_desk::OrderDeskScreen>),
     Shortage(Box<shortage::ShortageScreen>),
+    NcList(Box<nonconformance::NcListScreen>),
+    NcDetail(Box<nonconformance::NcDetailScreen>),
+    NcRaise(Box<nonconformance::NcRaiseScreen>),
 }
 
 impl ActiveScreen {
@@ -540,6 +560,18 @@ impl ActiveScreen {
             ScreenId::Shortage => {
                 let (s, cmd) = shortage::ShortageScreen::open(ctx);
                 (ActiveScreen::Shortage(Box::new(s)), cmd)
+            }
+            ScreenId::Nonconformances => {
+                let (s, cmd) = nonconformance::NcListScreen::open(ctx);
+                (ActiveScreen::NcList(Box::new(s)), cmd)
+            }
+            ScreenId::Nonconformance(id) => {
+                let (s, cmd) = nonconformance::NcDetailScreen::open(id, ctx);
+                (ActiveScreen::NcDetail(Box::new(s)), cmd)
+            }
+            ScreenId::RaiseNonconformance(order_id) => {
+                let (s, cmd) = nonconformance::NcRaiseScreen::open(order_id, ctx);
+                (ActiveScreen::NcRaise(Box::new(s)), cmd)
             }
         }
     }

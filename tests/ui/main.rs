@@ -9,6 +9,7 @@ mod app;
 mod bom_viewer;
 mod inventory;
 mod keymap;
+mod nonconformance;
 mod order_desk;
 mod order_queue;
 mod order_wizard;

@@ -191,6 +191,18 @@ impl OrderDetailScreen {
         })
     }
 
+    /// QC, the floor and the coordinator raise nonconformances (docs/nonconformance.md §3); the service
+    /// checks it again.
+    fn offers_raise(&self) -> bool {
+        self.detail.is_some()
+            && self.role.is_some_and(|r| {
+                matches!(
+                    r,
+                    Role::QcPerson | Role::ProductionCoordinator | Role::Assembler | Role::Admin
+                )
+            })
+    }
+
     /// The floor screen the build's status calls for, if it is on the assembly floor.
     fn floor_screen(&self) -> Option<ScreenId> {
         match self.detail.as_ref()?.status {
@@ -256,6 +268,11 @@ impl OrderDetailScreen {
             Action::OpenQcHistory => ctx.emit(Effect::Navigate(ScreenId::QcHistory(self.order_id))),
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
+            }
+            Action::RaiseNc if self.offers_raise() => {
+                ctx.emit(Effect::Navigate(ScreenId::RaiseNonconformance(
+                    self.order_id,
+                )));
             }
             Action::OpenFloor => {
                 if let Some(screen) = self.floor_screen() {
@@ -396,6 +413,9 @@ impl Screen for OrderDetailScreen {
                 }
                 if self.floor_screen().is_some() {
                     stack.push(KeyContext::FloorAction);
+                }
+                if self.offers_raise() {
+                    stack.push(KeyContext::RaiseNcAction);
                 }
                 stack.extend([KeyContext::Detail, KeyContext::List]);
                 stack

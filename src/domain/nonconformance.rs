@@ -435,6 +435,19 @@ impl NcSummary {
     }
 }
 
+impl NcSummary {
+    /// What the build detail and `order show` print beside the number:
+    /// `OPEN · Final QC · Scratch on the backsplash` (the description's first line, escaped).
+    pub fn brief(&self) -> String {
+        format!(
+            "{} · {} · {}",
+            self.state_text(),
+            self.source.label(),
+            crate::text::for_terminal(self.description.lines().next().unwrap_or_default())
+        )
+    }
+}
+
 /// A page of the open-NC list, oldest first, with the database's UTC time for the ages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NcPage {

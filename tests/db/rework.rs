@@ -155,6 +155,18 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
     f.final_qc(id, QcOutcome::Fail, Some("Scratch on the backsplash"))
         .await;
     assert_eq!(f.status(id).await, S::ReadyForProduction);
+    // The failure's nonconformance is dispositioned REWORK, so the build may ship once it passes
+    // (docs/nonconformance.md §5).
+    let nc = f.detail(Role::QcPerson, id).await.nonconformances[0].id;
+    f.send(Request::DispositionNonconformance {
+        token: f.token(Role::QcPerson),
+        id: nc,
+        disposition: cleanstation::domain::nonconformance::Disposition::Rework,
+        note: None,
+        password: DEMO_PASSWORD.into(),
+    })
+    .await
+    .expect("dispositioned");
 
     // Round 2: the 18 tasks stay done, the rework task is open, and the list is not locked.
     let list = tasks::task_list(&f.ctx, &asm, id).await.expect("list");

@@ -27,13 +27,3 @@ pub fn state_style(nc: &NcSummary, theme: &Theme) -> Style {
         NcStatus::Closed => theme.muted,
     }
 }
-
-/// What the build detail shows beside an NC's number: `OPEN · Final QC · Scratch on the backsplash`.
-pub fn brief(nc: &NcSummary) -> String {
-    format!(
-        "{} · {} · {}",
-        nc.state_text(),
-        nc.source.label(),
-        crate::text::for_terminal(nc.description.lines().next().unwrap_or_default())
-    )
-}

@@ -373,11 +373,7 @@ pub(super) fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Li
         // docs/nonconformance.md §5: why shipping waits.
         s.heading("Nonconformances", theme);
         for nc in &d.nonconformances {
-            s.kv(
-                &nc.number,
-                &crate::screens::nonconformance::brief(nc),
-                theme,
-            );
+            s.kv(&nc.number, &nc.brief(), theme);
         }
         if d.nonconformances.iter().any(|n| n.status == NcStatus::Open) {
             s.text(

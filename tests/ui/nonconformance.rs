@@ -152,6 +152,7 @@ fn qc_lists_the_open_ncs_and_signs_a_disposition() {
         "QC's open nonconformances, oldest first: number, build, source, age and status; the second awaits a second signature",
         &d.render(W, H),
     );
+    d.draw_every_size();
 
     d.key(KeyCode::Enter);
     let first = nc(1, NcSource::FinalQc, NcStatus::Open, None);
@@ -180,6 +181,7 @@ fn qc_lists_the_open_ncs_and_signs_a_disposition() {
         "The disposition signing dialog: the signature as it will print, USE_AS_IS chosen, its note and the masked password",
         &d.render(W, H),
     );
+    d.draw_every_size();
     d.key(KeyCode::Enter);
     let sent = d
         .take(|r| matches!(r, Request::DispositionNonconformance { .. }))
@@ -311,6 +313,7 @@ fn the_build_detail_shows_its_ncs_and_n_raises_one_after_a_confirmation() {
         "Raising an NC by hand: the description and the items, separated by ';'",
         &d.render(W, H),
     );
+    d.draw_every_size();
     d.key(KeyCode::Enter);
     assert!(
         d.take(|r| matches!(r, Request::RaiseNonconformance { .. }))
@@ -344,4 +347,67 @@ fn the_build_detail_shows_its_ncs_and_n_raises_one_after_a_confirmation() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_dispositioned_rework_closes_with_a_note_after_a_confirmation() {
+    let mut d = at_list();
+    d.key(KeyCode::Enter);
+    let mut summary = nc(
+        1,
+        NcSource::FinalQc,
+        NcStatus::Dispositioned,
+        Some(Disposition::Rework),
+    );
+    summary.awaiting_second = false;
+    let mut signature = first_signature(&summary);
+    signature.signature.printed_name = "Quentin Okafor".into();
+    signature.signature.manifestation = manifestation(
+        "Quentin Okafor",
+        Meaning::Dispositioned,
+        signature.signature.signed_at,
+        &signature.signature.content_sha256,
+    );
+    let mut nc_detail = detail(summary.clone(), vec![signature]);
+    nc_detail.may_close = true;
+    nc_detail.disposition_note = None;
+    nc_detail.dispositioned = Some(("Quentin Okafor".into(), at(14, 8, 50)));
+    nc_detail.rework_task = Some(cleanstation::domain::nonconformance::ReworkTask {
+        id: Uuid::from_u128(0x7A5C),
+        sequence: 19,
+        description: "Rework after Final QC failure: Scratch on the backsplash".into(),
+        completed: true,
+    });
+    assert!(d.answer(
+        |r| matches!(r, Request::Nonconformance { .. }),
+        Ok(Reply::Nonconformance(Box::new(nc_detail))),
+    ));
+    snap(
+        "detail_dispositioned",
+        "A DISPOSITIONED REWORK: who and when, the linked rework task (complete), the verified signature; x closes",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Char('x'));
+    // An empty note is refused on the spot.
+    d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::CloseNonconformance { .. }))
+            .is_none()
+    );
+    d.type_str("Reworked and re-inspected; Final QC passed");
+    d.key(KeyCode::Enter);
+    snap(
+        "close_confirm",
+        "Closing asks before the NC is closed for good",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Char('y'));
+    let sent = d
+        .take(|r| matches!(r, Request::CloseNonconformance { .. }))
+        .expect("y closes");
+    assert!(matches!(
+        &sent.kind,
+        Request::CloseNonconformance { id, note, .. }
+            if *id == summary.id && note == "Reworked and re-inspected; Final QC passed"
+    ));
 }

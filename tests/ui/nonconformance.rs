@@ -93,7 +93,7 @@ fn items() -> Vec<NcItem> {
     ]
 }
 
-fn detail(summary: NcSummary, signatures: Vec<SignatureCheck>) -> NcDetail {
+fn nc_detail(summary: NcSummary, signatures: Vec<SignatureCheck>) -> NcDetail {
     NcDetail {
         may_disposition: summary.status == NcStatus::Open,
         may_close: false,
@@ -158,7 +158,7 @@ fn qc_lists_the_open_ncs_and_signs_a_disposition() {
     let first = nc(1, NcSource::FinalQc, NcStatus::Open, None);
     assert!(d.answer(
         |r| matches!(r, Request::Nonconformance { id, .. } if *id == first.id),
-        Ok(Reply::Nonconformance(Box::new(detail(
+        Ok(Reply::Nonconformance(Box::new(nc_detail(
             first.clone(),
             Vec::new()
         )))),
@@ -217,7 +217,7 @@ fn a_use_as_is_awaiting_its_second_signature_asks_only_for_the_password() {
     let sig = first_signature(&second);
     assert!(d.answer(
         |r| matches!(r, Request::Nonconformance { id, .. } if *id == second.id),
-        Ok(Reply::Nonconformance(Box::new(detail(
+        Ok(Reply::Nonconformance(Box::new(nc_detail(
             second.clone(),
             vec![sig]
         )))),
@@ -347,6 +347,20 @@ fn the_build_detail_shows_its_ncs_and_n_raises_one_after_a_confirmation() {
         }
         other => panic!("{other:?}"),
     }
+    // Written: back on the build, which loads again and lists it.
+    let raised = nc(3, NcSource::Manual, NcStatus::Open, None);
+    d.reply(
+        &sent,
+        Ok(Reply::Nonconformance(Box::new(nc_detail(
+            raised,
+            Vec::new(),
+        )))),
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    assert!(
+        d.take(|r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == ORDER))
+            .is_some()
+    );
 }
 
 #[test]
@@ -368,11 +382,11 @@ fn a_dispositioned_rework_closes_with_a_note_after_a_confirmation() {
         signature.signature.signed_at,
         &signature.signature.content_sha256,
     );
-    let mut nc_detail = detail(summary.clone(), vec![signature]);
-    nc_detail.may_close = true;
-    nc_detail.disposition_note = None;
-    nc_detail.dispositioned = Some(("Quentin Okafor".into(), at(14, 8, 50)));
-    nc_detail.rework_task = Some(cleanstation::domain::nonconformance::ReworkTask {
+    let mut record = nc_detail(summary.clone(), vec![signature]);
+    record.may_close = true;
+    record.disposition_note = None;
+    record.dispositioned = Some(("Quentin Okafor".into(), at(14, 8, 50)));
+    record.rework_task = Some(cleanstation::domain::nonconformance::ReworkTask {
         id: Uuid::from_u128(0x7A5C),
         sequence: 19,
         description: "Rework after Final QC failure: Scratch on the backsplash".into(),
@@ -380,7 +394,7 @@ fn a_dispositioned_rework_closes_with_a_note_after_a_confirmation() {
     });
     assert!(d.answer(
         |r| matches!(r, Request::Nonconformance { .. }),
-        Ok(Reply::Nonconformance(Box::new(nc_detail))),
+        Ok(Reply::Nonconformance(Box::new(record))),
     ));
     snap(
         "detail_dispositioned",

@@ -1,5 +1,5 @@
 //! Raising a nonconformance by hand on a build (docs/nonconformance.md §3): a description and the
-//! non-conforming items, then an explicit confirmation; the new NC opens when it is written.
+//! non-conforming items, then an explicit confirmation; the build detail, listing the new NC, follows.
 
 use crate::domain::nonconformance::{MAX_DESCRIPTION, manual_items, validate_description};
 use crate::keymap::{Action, HelpLine, KeyContext};
@@ -155,8 +155,9 @@ impl Screen for NcRaiseScreen {
         }
         match reply.result {
             Ok(Reply::Nonconformance(d)) => {
+                // Back on the build, which now lists it.
                 ctx.toast(Toast::info(format!("{} raised", d.summary.number)));
-                ctx.emit(Effect::Navigate(ScreenId::Nonconformance(d.summary.id)));
+                ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
             }
             Ok(_) => {}
             // Nothing was written: the dialog keeps what was typed.

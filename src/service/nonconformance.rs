@@ -15,7 +15,7 @@ use crate::domain::Role;
 use crate::domain::nonconformance::{
     self as nc, Disposition, NcDetail, NcItem, NcPage, NcSource, NcStatus, SignStep,
 };
-use crate::domain::signature::{Meaning, SignedRecord};
+use crate::domain::signature::{Meaning, SignatureCheck, SignedRecord};
 use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
@@ -103,15 +103,21 @@ async fn load_detail(
         Some(t) => db_nc::rework_task(client, t).await?,
         None => None,
     };
-    let signatures = db_signatures::verify_order(client, rec.summary.order_id)
+    let signatures: Vec<SignatureCheck> = db_signatures::verify_order(client, rec.summary.order_id)
         .await?
         .into_iter()
         .filter(|c| c.signature.record == SignedRecord::Nonconformance(id))
         .collect();
     let role = who.user.role;
     let status = rec.summary.status;
+    // The first signer of a use-as-is is not offered the second signature (the service refuses it too).
+    let signed_already = rec.summary.awaiting_second
+        && signatures
+            .iter()
+            .any(|c: &SignatureCheck| c.signature.signer_id == who.user.id);
     Ok(NcDetail {
         may_disposition: status == NcStatus::Open
+            && !signed_already
             && (role == Role::QcPerson || (role == Role::Admin && rec.summary.awaiting_second)),
         may_close: status == NcStatus::Dispositioned && role == Role::QcPerson,
         summary: rec.summary,

@@ -488,6 +488,10 @@ async fn manual_ncs_block_shipping_until_dispositioned_and_use_as_is_needs_two_p
         first.summary.state_text(),
         "OPEN (awaiting second signature)"
     );
+    assert!(
+        !first.may_disposition,
+        "the first signer is not offered the second signature"
+    );
     let e = refusal(f.ship(Role::ProductionCoordinator, id, None).await);
     assert_eq!(
         e,

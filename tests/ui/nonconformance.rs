@@ -425,3 +425,37 @@ fn a_dispositioned_rework_closes_with_a_note_after_a_confirmation() {
             if *id == summary.id && note == "Reworked and re-inspected; Final QC passed"
     ));
 }
+
+#[test]
+fn the_open_list_pages_forward_and_back() {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::QcPerson));
+    d.open_home_entry("Nonconformances");
+    let mut first = page();
+    first.total = 45;
+    assert!(d.answer(
+        |r| matches!(r, Request::OpenNonconformances { page: 0, .. }),
+        Ok(Reply::Nonconformances(first)),
+    ));
+    assert!(d.render(W, H).contains("45 open · page 1 of 3"));
+    // Nothing before the first page.
+    d.key(KeyCode::Char('p'));
+    assert!(
+        d.take(|r| matches!(r, Request::OpenNonconformances { .. }))
+            .is_none()
+    );
+    d.key(KeyCode::Char('n'));
+    let mut second = page();
+    second.total = 45;
+    second.page = 1;
+    assert!(d.answer(
+        |r| matches!(r, Request::OpenNonconformances { page: 1, .. }),
+        Ok(Reply::Nonconformances(second)),
+    ));
+    assert!(d.render(W, H).contains("45 open · page 2 of 3"));
+    d.key(KeyCode::Char('p'));
+    assert!(
+        d.take(|r| matches!(r, Request::OpenNonconformances { page: 0, .. }))
+            .is_some()
+    );
+}

@@ -16,6 +16,7 @@ use crate::domain::floor::{PackagingView, TestingFormView, TestingSubmitted};
 use crate::domain::instruction_revisions::InstructionHistory;
 use crate::domain::instructions::{InstructionCatalog, InstructionDraft, ToolDraft};
 use crate::domain::inventory::{BuildUse, Inventory};
+use crate::domain::nonconformance::{Disposition, NcDetail, NcPage};
 use crate::domain::notification::Notification;
 use crate::domain::order::{
     AttachmentInfo, BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, NumberCheck, OrderPage,
@@ -454,6 +455,38 @@ pub enum Request {
     VerifyAudit {
         token: String,
     },
+    // Nonconformances (docs/nonconformance.md).
+    /// One page (0-based) of the OPEN nonconformances, oldest first.
+    OpenNonconformances {
+        token: String,
+        page: u32,
+    },
+    /// One nonconformance with its signatures.
+    Nonconformance {
+        token: String,
+        id: Uuid,
+    },
+    /// Raises a nonconformance by hand on a build: a description and the items, one per line.
+    RaiseNonconformance {
+        token: String,
+        order_id: Uuid,
+        description: String,
+        items: Vec<String>,
+    },
+    /// Signs a disposition (a use-as-is's first or second signature).
+    DispositionNonconformance {
+        token: String,
+        id: Uuid,
+        disposition: Disposition,
+        note: Option<String>,
+        password: String,
+    },
+    /// Closes a dispositioned nonconformance with a note.
+    CloseNonconformance {
+        token: String,
+        id: Uuid,
+        note: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -657,6 +690,21 @@ impl std::fmt::Debug for Request {
             Request::MarkNotificationsRead { ids, .. } => {
                 return write!(f, "MarkNotificationsRead {{ {} ids }}", ids.len());
             }
+            Request::OpenNonconformances { page, .. } => {
+                return write!(f, "OpenNonconformances {{ page {page} }}");
+            }
+            Request::Nonconformance { id, .. } => return write!(f, "Nonconformance {{ {id} }}"),
+            Request::RaiseNonconformance { order_id, .. } => {
+                return write!(f, "RaiseNonconformance {{ {order_id} }}");
+            }
+            Request::DispositionNonconformance {
+                id, disposition, ..
+            } => {
+                return write!(f, "DispositionNonconformance {{ {id} {disposition} }}");
+            }
+            Request::CloseNonconformance { id, .. } => {
+                return write!(f, "CloseNonconformance {{ {id} }}");
+            }
         };
         f.write_str(name)
     }
@@ -719,6 +767,9 @@ pub enum Reply {
     BuildHistory(Box<BuildHistory>),
     AuditLog(Box<AuditPage>),
     AuditVerified(Box<VerifyOutcome>),
+    Nonconformances(NcPage),
+    /// One nonconformance, after a read or a write.
+    Nonconformance(Box<NcDetail>),
 }
 
 impl Reply {
@@ -768,6 +819,8 @@ impl Reply {
             Reply::BuildHistory(_) => "BuildHistory",
             Reply::AuditLog(_) => "AuditLog",
             Reply::AuditVerified(_) => "AuditVerified",
+            Reply::Nonconformances(_) => "Nonconformances",
+            Reply::Nonconformance(_) => "Nonconformance",
         }
     }
 }
@@ -836,6 +889,13 @@ mod tests {
                 answers: Vec::new(),
                 outcome: QcOutcome::Pass,
                 reason: None,
+                password: PASSWORD.into(),
+            },
+            Request::DispositionNonconformance {
+                token: t(),
+                id,
+                disposition: crate::domain::nonconformance::Disposition::UseAsIs,
+                note: None,
                 password: PASSWORD.into(),
             },
             Request::Logout { token: t() },

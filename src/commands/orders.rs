@@ -315,6 +315,9 @@ fn describe_order(d: &crate::domain::order_view::OrderDetail) -> String {
             out.push(format!("{label}: {text}"));
         }
     }
+    for nc in &d.nonconformances {
+        out.push(format!("Nonconformance: {} {}", nc.number, nc.brief()));
+    }
     if let Some(notes) = &h.notes {
         out.push(format!("Notes: {notes}"));
     }

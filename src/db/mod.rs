@@ -10,6 +10,7 @@ pub mod desk;
 pub mod instructions;
 pub mod inventory;
 pub mod migrate;
+pub mod nonconformance;
 pub mod notifications;
 pub mod orders;
 pub mod packaging;

@@ -46,6 +46,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("WorkInstructionRevision", "INSERT"),
     ("Tool", "INSERT, UPDATE"),
     ("ElectronicSignature", "INSERT"),
+    ("Nonconformance", "INSERT, UPDATE"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

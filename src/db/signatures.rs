@@ -68,9 +68,18 @@ fn content_sql(record: SignedRecord) -> Option<&'static str> {
                    'timestamp', h."timestamp") AS "content"
                  FROM "OrderStatusHistory" h WHERE h.id = $1"#
         }
-        // Nonconformance content joins when its table exists; a QC result is covered by its own
-        // signature format (docs/qc.md §6).
-        SignedRecord::Nonconformance(_) | SignedRecord::QcResult(_) => return None,
+        // The columns that never change once a disposition is written (docs/signatures.md §3); the
+        // status and the closure move on after signing.
+        SignedRecord::Nonconformance(_) => {
+            r#"SELECT jsonb_build_object(
+                   'id', n.id, 'ncNumber', n."ncNumber", 'orderId', n."orderId", 'source', n."source",
+                   'sourceId', n."sourceId", 'description', n."description", 'items', n."items",
+                   'raisedBy', n."raisedBy", 'raisedAt', n."raisedAt", 'disposition', n."disposition",
+                   'dispositionNote', n."dispositionNote") AS "content"
+                 FROM "Nonconformance" n WHERE n.id = $1"#
+        }
+        // A QC result is covered by its own signature format (docs/qc.md §6).
+        SignedRecord::QcResult(_) => return None,
     })
 }
 

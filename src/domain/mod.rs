@@ -14,6 +14,7 @@ pub mod instruction_revisions;
 pub mod instructions;
 pub mod inventory;
 pub mod lifecycle;
+pub mod nonconformance;
 pub mod notification;
 pub mod order;
 pub mod order_rules;

@@ -20,6 +20,8 @@ pub struct OrderDetail {
     /// Tasks, testing and packaging once the build is on the floor.
     pub floor: Option<FloorProgress>,
     pub history: Vec<HistoryEntry>,
+    /// The build's nonconformances, oldest first (docs/nonconformance.md §6).
+    pub nonconformances: Vec<crate::domain::nonconformance::NcSummary>,
     pub actions: Vec<OrderAction>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

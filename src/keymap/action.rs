@@ -152,4 +152,9 @@ actions! {
     NewerPage => "Newer page",
     EditFilter => "Filter",
     VerifyAudit => "Verify audit chain",
+    RaiseNc => "Raise nonconformance",
+    DispositionNc => "Disposition / sign",
+    CloseNc => "Close NC",
+    NextPage => "Next page",
+    PrevPage => "Previous page",
 }

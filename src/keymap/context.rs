@@ -161,4 +161,14 @@ contexts! {
     AuditPages => "Audit rows",
     /// One audit row with its full images.
     AuditEntry => "Audit row",
+    /// The build detail when the user may raise a nonconformance on it.
+    RaiseNcAction => "Nonconformance",
+    /// The list of open nonconformances.
+    NcList => "Open nonconformances",
+    /// One nonconformance.
+    NcDetail => "Nonconformance",
+    /// A nonconformance the user may disposition or sign a second time.
+    NcDisposition => "Disposition",
+    /// A dispositioned nonconformance the user may close.
+    NcClose => "Closure",
 }

@@ -419,4 +419,17 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::AuditLog, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::AuditLog, ESC, A::Back, true),
     b(C::AuditEntry, ESC, A::Back, true),
+    // Nonconformances
+    b(C::RaiseNcAction, KeyChord::ch('N'), A::RaiseNc, false),
+    b(C::NcList, ENTER, A::Open, true),
+    b(C::NcList, KeyChord::ch('n'), A::NextPage, true),
+    b(C::NcList, KeyChord::ch('p'), A::PrevPage, true),
+    b(C::NcList, F5, A::Refresh, false),
+    b(C::NcList, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::NcList, ESC, A::Back, true),
+    b(C::NcDisposition, KeyChord::ch('d'), A::DispositionNc, true),
+    b(C::NcClose, KeyChord::ch('x'), A::CloseNc, true),
+    b(C::NcDetail, F5, A::Refresh, false),
+    b(C::NcDetail, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::NcDetail, ESC, A::Back, true),
 ];

@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod lock;
 pub mod login;
 pub mod my_service_orders;
+pub mod nonconformance;
 pub mod notifications;
 pub mod order_desk;
 pub mod order_detail;
@@ -274,6 +275,11 @@ pub enum ScreenId {
     BuildHistory(uuid::Uuid),
     /// ADMIN: the audit log.
     AuditLog,
+    /// QC's list of open nonconformances.
+    Nonconformances,
+    Nonconformance(uuid::Uuid),
+    /// The raise dialog for a build.
+    RaiseNonconformance(uuid::Uuid),
 }
 
 impl ScreenId {
@@ -286,6 +292,7 @@ impl ScreenId {
                 | ScreenId::Notifications
                 | ScreenId::ServiceQueue
                 | ScreenId::OrderDesk
+                | ScreenId::Nonconformances
         )
     }
 }
@@ -354,6 +361,13 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             target: ScreenId::ServiceQueue,
         });
     }
+    if role == Role::QcPerson {
+        entries.push(HomeEntry {
+            label: "Nonconformances",
+            description: "Open NCs, oldest first: disposition and close",
+            target: ScreenId::Nonconformances,
+        });
+    }
     entries.push(HomeEntry {
         label: "Inventory",
         description: "Search the catalog; where each item is used",
@@ -418,6 +432,9 @@ macro_rules! each_screen {
             ActiveScreen::Shortage($s) => $body,
             ActiveScreen::BuildHistory($s) => $body,
             ActiveScreen::AuditLog($s) => $body,
+            ActiveScreen::NcList($s) => $body,
+            ActiveScreen::NcDetail($s) => $body,
+            ActiveScreen::NcRaise($s) => $body,
         }
     };
 }
@@ -448,6 +465,9 @@ pub enum ActiveScreen {
     Shortage(Box<shortage::ShortageScreen>),
     BuildHistory(Box<audit_trail::BuildHistoryScreen>),
     AuditLog(Box<audit_trail::AuditLogScreen>),
+    NcList(Box<nonconformance::NcListScreen>),
+    NcDetail(Box<nonconformance::NcDetailScreen>),
+    NcRaise(Box<nonconformance::NcRaiseScreen>),
 }
 
 impl ActiveScreen {
@@ -562,6 +582,18 @@ impl ActiveScreen {
             ScreenId::AuditLog => {
                 let (s, cmd) = audit_trail::AuditLogScreen::open(ctx);
                 (ActiveScreen::AuditLog(Box::new(s)), cmd)
+            }
+            ScreenId::Nonconformances => {
+                let (s, cmd) = nonconformance::NcListScreen::open(ctx);
+                (ActiveScreen::NcList(Box::new(s)), cmd)
+            }
+            ScreenId::Nonconformance(id) => {
+                let (s, cmd) = nonconformance::NcDetailScreen::open(id, ctx);
+                (ActiveScreen::NcDetail(Box::new(s)), cmd)
+            }
+            ScreenId::RaiseNonconformance(order_id) => {
+                let (s, cmd) = nonconformance::NcRaiseScreen::open(order_id, ctx);
+                (ActiveScreen::NcRaise(Box::new(s)), cmd)
             }
         }
     }

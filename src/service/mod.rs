@@ -17,6 +17,7 @@ mod guard;
 pub mod instructions;
 pub mod inventory;
 mod moves;
+pub mod nonconformance;
 pub mod notifications;
 pub mod orders;
 pub mod packaging;
@@ -344,6 +345,11 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::AuditLog { .. }
         | Request::ExportAuditLog { .. }
         | Request::VerifyAudit { .. }) => audit_trail::handle(ctx, trail).await,
+        nc @ (Request::OpenNonconformances { .. }
+        | Request::Nonconformance { .. }
+        | Request::RaiseNonconformance { .. }
+        | Request::DispositionNonconformance { .. }
+        | Request::CloseNonconformance { .. }) => nonconformance::handle(ctx, nc).await,
     }
 }
 

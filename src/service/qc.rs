@@ -17,6 +17,7 @@ use crate::db::{GenericClient, Transaction, begin_as, templates};
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
 use crate::domain::lifecycle::QcGate;
+use crate::domain::nonconformance::nonconforming_items;
 use crate::domain::qc::{
     FormLine, Judgement, LineAnswer, QcForm, QcHeader, QcItemDef, QcOutcome, QcResultDetail,
     QcResultStatus, QcResultSummary, applicable, judge, may_pass, meaning, progress,
@@ -493,6 +494,11 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
     };
     db_signatures::insert_qc(&tx, &facts, &signature).await?;
     qc_transition(&tx, &who, &opened.locked, gate, reason.as_deref()).await?;
+    if let (QcGate::FinalQcFail, Some(why)) = (gate, reason.as_deref()) {
+        let (items, lines) = (&opened.form.items, &opened.form.lines);
+        let nc_items = nonconforming_items(lines, |i| items.get(i), &stored);
+        super::nonconformance::raise_from_final_qc(&tx, &who, order_id, id, why, &nc_items).await?;
+    }
     tx.commit().await?;
     tracing::info!(order = %order_id, result = %id, status = status.code(), "QC result signed");
 

@@ -99,7 +99,7 @@ fn task_not_found() -> ServiceError {
 }
 
 /// Why the build's tasks cannot change now, if they cannot.
-async fn lock_reason(
+pub(crate) async fn lock_reason(
     client: &impl GenericClient,
     order_id: Uuid,
     status: OrderStatus,

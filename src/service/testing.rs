@@ -231,6 +231,24 @@ async fn write_draft(
     Ok((form_id, results, missing))
 }
 
+/// The failed lines of a submitted form, for its nonconformance (docs/nonconformance.md §2).
+async fn failed_items(
+    tx: &Transaction<'_>,
+    order_id: Uuid,
+    answers: &[LineAnswer],
+) -> Result<Vec<crate::domain::nonconformance::NcItem>> {
+    let rec = db_orders::load(tx, order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let form = load_form(tx, &rec).await?;
+    let item = |i: usize| form.items.get(i).map(|t| &t.def);
+    Ok(crate::domain::nonconformance::nonconforming_items(
+        &form.lines,
+        item,
+        answers,
+    ))
+}
+
 /// Saves the assembler's answers as the build's draft.
 pub async fn save_testing_draft(
     ctx: &ServiceCtx,
@@ -269,6 +287,10 @@ pub async fn submit_testing(
     let statuses: Vec<_> = results.iter().map(|(_, r)| r.result).collect();
     let status = overall(&statuses);
     let at = db_testing::submit(&tx, form_id, status, who.user.id).await?;
+    if status == TestingStatus::Fail {
+        let nc_items = failed_items(&tx, order_id, &answers).await?;
+        super::nonconformance::raise_from_testing(&tx, &who, order_id, form_id, &nc_items).await?;
+    }
     tx.commit().await?;
     tracing::info!(%order_id, %form_id, status = ?status, "testing form submitted");
     Ok(TestingSubmitted {

@@ -16,6 +16,7 @@ mod floor;
 mod harness;
 mod instructions;
 mod inventory;
+mod nonconformance;
 mod orders;
 mod packaging;
 mod qc;

@@ -25,7 +25,7 @@ fn refusal<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> String {
 
 impl Floor {
     /// Completes every open task through the service, as the runner does.
-    async fn work_all_tasks(&self, id: Uuid) {
+    pub(crate) async fn work_all_tasks(&self, id: Uuid) {
         let asm = self.token(Role::Assembler);
         let list = tasks::task_list(&self.ctx, &asm, id).await.expect("list");
         for t in list.tasks.iter().filter(|t| !t.is_completed) {
@@ -100,7 +100,7 @@ impl Floor {
     }
 
     /// Testing passed, T5, everything packed, T6 and T7: the build waits for Final QC.
-    async fn finish_round(&self, id: Uuid) -> PackagingView {
+    pub(crate) async fn finish_round(&self, id: Uuid) -> PackagingView {
         self.pass_testing(id).await;
         self.t5(id).await.expect("T5");
         self.pack_and_send_to_final_qc(id).await
@@ -155,6 +155,18 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
     f.final_qc(id, QcOutcome::Fail, Some("Scratch on the backsplash"))
         .await;
     assert_eq!(f.status(id).await, S::ReadyForProduction);
+    // The failure's nonconformance is dispositioned REWORK, so the build may ship once it passes
+    // (docs/nonconformance.md §5).
+    let nc = f.detail(Role::QcPerson, id).await.nonconformances[0].id;
+    f.send(Request::DispositionNonconformance {
+        token: f.token(Role::QcPerson),
+        id: nc,
+        disposition: cleanstation::domain::nonconformance::Disposition::Rework,
+        note: None,
+        password: DEMO_PASSWORD.into(),
+    })
+    .await
+    .expect("dispositioned");
 
     // Round 2: the 18 tasks stay done, the rework task is open, and the list is not locked.
     let list = tasks::task_list(&f.ctx, &asm, id).await.expect("list");

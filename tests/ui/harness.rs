@@ -263,6 +263,7 @@ pub fn floor_order_detail(
         bom: None,
         floor: None,
         history: Vec::new(),
+        nonconformances: Vec::new(),
         actions: Vec::new(),
         created_at: at(3, 9, 0),
         updated_at,

@@ -11,6 +11,7 @@ mod bom_viewer;
 mod build_history;
 mod inventory;
 mod keymap;
+mod nonconformance;
 mod order_desk;
 mod order_queue;
 mod order_wizard;

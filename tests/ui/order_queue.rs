@@ -355,6 +355,7 @@ fn detail(
         }),
         floor: None,
         history,
+        nonconformances: Vec::new(),
         actions,
         created_at: at(3, 3, 9, 0),
         updated_at,

@@ -910,6 +910,7 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
         bom: None,
         floor: None,
         history: Vec::new(),
+        nonconformances: Vec::new(),
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),

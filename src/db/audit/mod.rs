@@ -54,6 +54,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("ServiceOrder", "id"),
     ("ServiceOrderItem", "id"),
     ("ElectronicSignature", "id"),
+    ("Nonconformance", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

@@ -191,6 +191,18 @@ impl OrderDetailScreen {
         })
     }
 
+    /// QC, the floor and the coordinator raise nonconformances (docs/nonconformance.md §3); the service
+    /// checks it again.
+    fn offers_raise(&self) -> bool {
+        self.detail.is_some()
+            && self.role.is_some_and(|r| {
+                matches!(
+                    r,
+                    Role::QcPerson | Role::ProductionCoordinator | Role::Assembler | Role::Admin
+                )
+            })
+    }
+
     /// The floor screen the build's status calls for, if it is on the assembly floor.
     fn floor_screen(&self) -> Option<ScreenId> {
         match self.detail.as_ref()?.status {
@@ -259,6 +271,11 @@ impl OrderDetailScreen {
             }
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
+            }
+            Action::RaiseNc if self.offers_raise() => {
+                ctx.emit(Effect::Navigate(ScreenId::RaiseNonconformance(
+                    self.order_id,
+                )));
             }
             Action::OpenFloor => {
                 if let Some(screen) = self.floor_screen() {
@@ -399,6 +416,9 @@ impl Screen for OrderDetailScreen {
                 }
                 if self.floor_screen().is_some() {
                     stack.push(KeyContext::FloorAction);
+                }
+                if self.offers_raise() {
+                    stack.push(KeyContext::RaiseNcAction);
                 }
                 stack.extend([KeyContext::Detail, KeyContext::List]);
                 stack

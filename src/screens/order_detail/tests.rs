@@ -42,6 +42,7 @@ fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
         }),
         floor: None,
         history: Vec::new(),
+        nonconformances: Vec::new(),
         actions,
         created_at: NaiveDateTime::default(),
         updated_at: NaiveDateTime::default(),
@@ -102,7 +103,15 @@ fn only_listed_actions_have_keys() {
     // A key whose action is not offered does nothing, even if it reached the screen.
     let mut h = Harness::new(Role::QcPerson);
     let mut s = loaded(&mut h, detail(OrderStatus::OrderCreated, Vec::new()));
-    assert_eq!(s.key_contexts(), vec![KeyContext::Detail, KeyContext::List]);
+    // QC may raise a nonconformance on any build (docs/nonconformance.md §3).
+    assert_eq!(
+        s.key_contexts(),
+        vec![
+            KeyContext::RaiseNcAction,
+            KeyContext::Detail,
+            KeyContext::List
+        ]
+    );
     for a in [
         Action::MoveStatus,
         Action::OverrideStatus,
@@ -112,6 +121,17 @@ fn only_listed_actions_have_keys() {
         let (reqs, effects) = h.act(&mut s, a);
         assert!(reqs.is_empty() && effects.is_empty(), "{a:?} acted");
     }
+    let (_, effects) = h.act(&mut s, Action::RaiseNc);
+    assert_eq!(
+        effects,
+        vec![Effect::Navigate(ScreenId::RaiseNonconformance(s.order_id))]
+    );
+    // Procurement raises none: the key is not live and does nothing.
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h, detail(OrderStatus::OrderCreated, Vec::new()));
+    assert!(!s.key_contexts().contains(&KeyContext::RaiseNcAction));
+    let (reqs, effects) = h.act(&mut s, Action::RaiseNc);
+    assert!(reqs.is_empty() && effects.is_empty());
 }
 
 #[test]

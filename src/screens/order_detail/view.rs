@@ -1,6 +1,7 @@
 //! Drawing the build: header, actions, body (configuration, BOM summary, history).
 
 use super::OrderDetailScreen;
+use crate::domain::nonconformance::NcStatus;
 use crate::domain::order::OrderAction;
 use crate::domain::order_view::{HistoryEntry, OrderDetail};
 use crate::theme::Theme;
@@ -365,6 +366,21 @@ pub(super) fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Li
         s.heading("Assembly floor", theme);
         for (label, text) in floor.lines() {
             s.kv(label, &text, theme);
+        }
+    }
+
+    if !d.nonconformances.is_empty() {
+        // docs/nonconformance.md §5: why shipping waits.
+        s.heading("Nonconformances", theme);
+        for nc in &d.nonconformances {
+            s.kv(&nc.number, &nc.brief(), theme);
+        }
+        if d.nonconformances.iter().any(|n| n.status == NcStatus::Open) {
+            s.text(
+                "Shipping waits until every OPEN nonconformance is dispositioned.",
+                INDENT,
+                theme.warn,
+            );
         }
     }
 

@@ -725,6 +725,7 @@ fn detail(status: OrderStatus) -> OrderDetail {
         bom: None,
         floor: None,
         history: Vec::new(),
+        nonconformances: Vec::new(),
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),

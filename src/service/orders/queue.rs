@@ -82,6 +82,7 @@ pub(super) async fn order_detail(
     let bom = db_bom::summary(&client, order_id).await?;
     let floor = crate::service::floor_progress::load(&client, order_id).await?;
     let history = orders::history(&client, order_id).await?;
+    let nonconformances = crate::db::nonconformance::of_order(&client, order_id).await?;
     let actions = lifecycle::detail_actions(
         who.user.role,
         who.user.id,
@@ -98,6 +99,7 @@ pub(super) async fn order_detail(
         bom,
         floor,
         history,
+        nonconformances,
         actions,
         created_at: rec.created_at,
         updated_at: rec.updated_at,

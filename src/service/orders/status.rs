@@ -59,6 +59,9 @@ pub(super) async fn transition(
     if locked.status != from {
         return Err(moved_on(&tx, &locked).await?);
     }
+    if to == OrderStatus::Shipped {
+        crate::service::nonconformance::refuse_ship_with_open(&tx, locked.id).await?;
+    }
     if reason.is_none() {
         check_acting(&who, &locked)?;
         check_precondition(&tx, t, &locked).await?;

@@ -3,6 +3,7 @@
 //! Everything here but [`write`] is pure: a [`BomDocument`] in, file names and bytes out.
 
 pub mod csv;
+pub mod dhr;
 #[cfg(test)]
 mod fixtures;
 pub mod naming;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bom;
 pub mod checklist;
 mod config_check;
+pub mod dhr;
 mod imports;
 mod migrate;
 pub mod orders;

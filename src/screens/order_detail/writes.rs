@@ -218,6 +218,10 @@ impl OrderDetailScreen {
             }
             return Command::None;
         }
+        if self.exporting.take(reply.id).is_some() {
+            self.on_dhr_written(reply, ctx);
+            return Command::None;
+        }
         let Some(success) = self.writing.take(reply.id) else {
             return Command::None;
         };
@@ -237,6 +241,40 @@ impl OrderDetailScreen {
                 self.mode = Mode::Browse;
                 self.notice = Some(e.user_message());
                 self.reload(ctx)
+            }
+        }
+    }
+
+    /// `D`: writes the build's device history record into the station's export directory (the one the
+    /// BOM export offers first: where the station was started).
+    pub(super) fn export_dhr(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        self.notice = None;
+        let request = Request::ExportDhr {
+            token,
+            order_id: self.order_id,
+            dir: String::new(),
+        };
+        self.exporting.begin_if_idle(ctx, request, ())
+    }
+
+    fn on_dhr_written(&mut self, reply: ServiceReply, ctx: &mut Ctx) {
+        match reply.result {
+            Ok(Reply::Exported(paths)) => {
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                ctx.toast(Toast::info(format!(
+                    "Device history record written: {}",
+                    list.join(", ")
+                )));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.notice = Some(format!(
+                    "Device history record not written: {}",
+                    e.user_message()
+                ));
             }
         }
     }

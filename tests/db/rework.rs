@@ -25,7 +25,7 @@ fn refusal<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> String {
 
 impl Floor {
     /// Completes every open task through the service, as the runner does.
-    async fn work_all_tasks(&self, id: Uuid) {
+    pub(crate) async fn work_all_tasks(&self, id: Uuid) {
         let asm = self.token(Role::Assembler);
         let list = tasks::task_list(&self.ctx, &asm, id).await.expect("list");
         for t in list.tasks.iter().filter(|t| !t.is_completed) {
@@ -40,7 +40,7 @@ impl Floor {
     }
 
     /// A passed testing form in the current round.
-    async fn pass_testing(&self, id: Uuid) {
+    pub(crate) async fn pass_testing(&self, id: Uuid) {
         let form = self.testing_form(id).await;
         let done = testing::submit_testing(
             &self.ctx,
@@ -82,7 +82,7 @@ impl Floor {
         detail.floor.expect("a build on the floor has a summary")
     }
 
-    async fn final_qc(&self, id: Uuid, outcome: QcOutcome, reason: Option<&str>) {
+    pub(crate) async fn final_qc(&self, id: Uuid, outcome: QcOutcome, reason: Option<&str>) {
         let form = self.qc_form(id).await;
         assert_eq!(form.header.qc_type, FormType::FinalQc);
         self.send(Request::SubmitQc {
@@ -100,14 +100,14 @@ impl Floor {
     }
 
     /// Testing passed, T5, everything packed, T6 and T7: the build waits for Final QC.
-    async fn finish_round(&self, id: Uuid) -> PackagingView {
+    pub(crate) async fn finish_round(&self, id: Uuid) -> PackagingView {
         self.pass_testing(id).await;
         self.t5(id).await.expect("T5");
         self.pack_and_send_to_final_qc(id).await
     }
 
     /// Packs everything, then T6 and T7; returns the completed checklist.
-    async fn pack_and_send_to_final_qc(&self, id: Uuid) -> PackagingView {
+    pub(crate) async fn pack_and_send_to_final_qc(&self, id: Uuid) -> PackagingView {
         let packed = self.pack_all(id).await;
         assert!(packed.completed, "{packed:#?}");
         for (from, to) in [

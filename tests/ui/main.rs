@@ -7,6 +7,7 @@ mod harness;
 
 mod app;
 mod bom_viewer;
+mod dhr;
 mod inventory;
 mod keymap;
 mod order_desk;

@@ -263,11 +263,7 @@ impl OrderDetailScreen {
     fn on_dhr_written(&mut self, reply: ServiceReply, ctx: &mut Ctx) {
         match reply.result {
             Ok(Reply::Exported(paths)) => {
-                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                ctx.toast(Toast::info(format!(
-                    "Device history record written: {}",
-                    list.join(", ")
-                )));
+                ctx.toast(Toast::info(format!("DHR written: {}", files_text(&paths))));
             }
             Ok(_) => {}
             Err(e) => {
@@ -307,5 +303,26 @@ impl OrderDetailScreen {
             | Mode::Assign { error, .. } => *error = Some(text),
             Mode::Browse => self.notice = Some(text),
         }
+    }
+}
+
+/// The files of one export in one line: `/dir/stem.{pdf,json}` when they share directory and stem.
+fn files_text(paths: &[std::path::PathBuf]) -> String {
+    let stem = |p: &std::path::PathBuf| p.with_extension("");
+    let extensions: Option<Vec<String>> = paths
+        .iter()
+        .map(|p| p.extension().map(|e| e.to_string_lossy().into_owned()))
+        .collect();
+    match (paths.first(), extensions) {
+        (Some(first), Some(ext))
+            if paths.len() > 1 && paths.iter().all(|p| stem(p) == stem(first)) =>
+        {
+            format!("{}.{{{}}}", stem(first).display(), ext.join(","))
+        }
+        _ => paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }

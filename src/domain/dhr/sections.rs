@@ -232,7 +232,7 @@ pub struct Shipping {
 }
 
 impl Shipping {
-    /// Splits the SHIPPED row's notes, `Tracking: <n>; <note>` (docs/lifecycle.md), into its parts.
+    /// Splits the SHIPPED row's notes, `Tracking: <n>; <note>` (docs/lifecycle.md §3.2), into its parts.
     pub fn from_notes(at: NaiveDateTime, by: String, notes: Option<&str>) -> Shipping {
         let notes = notes.map(str::trim).filter(|n| !n.is_empty());
         let (tracking, note) = match notes {

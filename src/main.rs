@@ -95,6 +95,15 @@ enum Cmd {
         #[command(subcommand)]
         action: QcCmd,
     },
+    /// Check every electronic signature of a build (BOM approval, testing, packaging, QC, NC
+    /// dispositions, shipping, overrides) against the record it signs as stored now.
+    ///
+    /// Exit status: 0 every signature verifies, also when there are none yet; 1 failed (database);
+    /// 2 refused (unknown build) or a signature does not verify.
+    Verify {
+        /// The build number
+        build: String,
+    },
     /// Checklist templates applied to builds: preview which items an order document's builds get.
     ///
     /// Exit status: 0 done; 1 failed (database); 2 refused (file, configuration, template key), with
@@ -313,6 +322,20 @@ enum DbCmd {
     Stop,
 }
 
+/// A verification's report as the command's outcome: the lines are the output either way, and the exit
+/// status tells scripts when something did not match.
+fn verdict(
+    report: Result<commands::qc::VerifyReport, CliError>,
+    what: &str,
+) -> Result<String, CliError> {
+    let report = report?;
+    if report.mismatches == 0 {
+        return Ok(report.text);
+    }
+    print_lines(&report.text);
+    Err(CliError::Refused(format!("{} {what}", report.mismatches)))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Cmd::CheckConfig { path }) = &cli.command {
@@ -435,18 +458,14 @@ fn main() -> ExitCode {
             } => commands::dhr::dhr_export(&config, &build, &format, &out).await,
             Cmd::Qc {
                 action: QcCmd::Verify { build },
-            } => match commands::qc::qc_verify(&config, &build).await {
-                Ok(report) if report.mismatches == 0 => Ok(report.text),
-                Ok(report) => {
-                    // The lines are the output either way; the exit status tells scripts it failed.
-                    print_lines(&report.text);
-                    Err(CliError::Refused(format!(
-                        "{} QC signature(s) do not match the stored results",
-                        report.mismatches
-                    )))
-                }
-                Err(e) => Err(e),
-            },
+            } => verdict(
+                commands::qc::qc_verify(&config, &build).await,
+                "QC signature(s) do not match the stored results",
+            ),
+            Cmd::Verify { build } => verdict(
+                commands::qc::verify_build(&config, &build).await,
+                "signature(s) do not verify",
+            ),
             Cmd::Checklist {
                 action:
                     ChecklistCmd::Preview {

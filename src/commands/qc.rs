@@ -1,10 +1,13 @@
 //! `cleanstation qc verify BUILD`: recomputes the hash of every signed QC result of a build and compares
 //! it with the one its signature carries, so a record changed behind the application's back is found.
+//! `cleanstation verify BUILD` does the same for every signature of the build, at every gate
+//! (docs/signatures.md §5).
 
 use super::{CliError, prepare};
 use crate::config::Config;
 use crate::db;
 use crate::domain::qc::QcResultSummary;
+use crate::domain::signature::{SignatureCheck, utc_text};
 use crate::error::ServiceError;
 
 /// What `qc verify` found: the report lines and how many signatures do not match.
@@ -61,6 +64,52 @@ pub async fn qc_verify(config: &Config, build: &str) -> Result<VerifyReport, Cli
     let results = db::qc::results_of(&client, id).await?;
     let results = db::qc::summaries(&client, &results).await?;
     Ok(report(build, &results))
+}
+
+/// One line per signature: meaning, what it signs, time (UTC), printed name, and the verdict.
+pub fn signature_line(c: &SignatureCheck) -> String {
+    let s = &c.signature;
+    let verdict = match &c.problem {
+        None => "signature verified".to_string(),
+        Some(problem) => format!("MISMATCH: {problem}"),
+    };
+    format!(
+        "{} {} {} {}: {verdict}",
+        s.meaning.code(),
+        s.record.label(),
+        utc_text(s.signed_at),
+        crate::text::for_terminal(&s.printed_name)
+    )
+}
+
+/// The report for every signature of a build, oldest first.
+pub fn signatures_report(build: &str, checks: &[SignatureCheck]) -> VerifyReport {
+    if checks.is_empty() {
+        return VerifyReport {
+            text: format!("Build {build} has no signatures yet"),
+            mismatches: 0,
+        };
+    }
+    VerifyReport {
+        text: checks
+            .iter()
+            .map(signature_line)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        mismatches: checks.iter().filter(|c| !c.verified).count(),
+    }
+}
+
+/// `cleanstation verify BUILD`.
+pub async fn verify_build(config: &Config, build: &str) -> Result<VerifyReport, CliError> {
+    let build = build.trim();
+    let prepared = prepare(config, "cleanstation/verify", false).await?;
+    let client = prepared.pool.get().await.map_err(ServiceError::from)?;
+    let id = db::orders::id_by_build_number(&client, build)
+        .await?
+        .ok_or_else(|| CliError::Refused(format!("Build {build} not found")))?;
+    let checks = db::signatures::verify_order(&client, id).await?;
+    Ok(signatures_report(build, &checks))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod roles;
 pub mod row;
 pub mod service_orders;
 pub mod sessions;
+pub mod signatures;
 pub mod tasks;
 pub mod templates;
 pub mod testing;

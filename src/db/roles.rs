@@ -44,6 +44,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("WorkInstruction", "INSERT, UPDATE"),
     ("WorkInstructionStep", "INSERT, DELETE"),
     ("Tool", "INSERT, UPDATE"),
+    ("ElectronicSignature", "INSERT"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

@@ -22,6 +22,7 @@ pub mod role;
 pub mod service_catalog;
 pub mod service_order;
 pub mod session;
+pub mod signature;
 pub mod tasks;
 pub mod user;
 

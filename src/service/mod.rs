@@ -23,6 +23,7 @@ pub mod packaging;
 pub mod qc;
 pub mod seed;
 pub mod service_orders;
+pub mod signatures;
 pub mod tasks;
 pub mod testing;
 pub mod users;

@@ -12,6 +12,7 @@ use super::moves::qc_transition;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
+use crate::db::signatures as db_signatures;
 use crate::db::{GenericClient, Transaction, begin_as, templates};
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
@@ -21,6 +22,7 @@ use crate::domain::qc::{
     QcResultStatus, QcResultSummary, applicable, judge, may_pass, meaning, progress,
     signature_text, validate_job_id, validate_reason,
 };
+use crate::domain::signature::{Meaning, SignedRecord, SigningFacts, printed_name};
 use crate::error::{Result, ServiceError};
 use crate::export::qc_certificate;
 use crate::msg::{Reply, Request};
@@ -478,6 +480,18 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
     if !db_qc::sign(&tx, id, status, &signature).await? {
         return Err(moved_on(&tx, &opened.locked).await?);
     }
+    let name = printed_name(&who.user.full_name);
+    let facts = SigningFacts {
+        order_id,
+        meaning: Meaning::from_code(&meaning(qc_type, outcome))
+            .ok_or_else(|| ServiceError::Query("not a signed QC form".into()))?,
+        record: SignedRecord::QcResult(id),
+        signer_id: who.user.id,
+        printed_name: &name,
+        signed_at,
+        reason: reason.as_deref(),
+    };
+    db_signatures::insert_qc(&tx, &facts, &signature).await?;
     qc_transition(&tx, &who, &opened.locked, gate, reason.as_deref()).await?;
     tx.commit().await?;
     tracing::info!(order = %order_id, result = %id, status = status.code(), "QC result signed");

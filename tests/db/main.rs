@@ -25,6 +25,7 @@ mod roles;
 mod schema;
 mod seed;
 mod service_orders;
+mod signatures;
 mod tasks;
 mod templates;
 mod testing;

@@ -51,6 +51,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("PackagingItem", "id"),
     ("ServiceOrder", "id"),
     ("ServiceOrderItem", "id"),
+    ("ElectronicSignature", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

@@ -151,52 +151,12 @@ pub fn canonical_json(content: &SignedContent, format: SignatureFormat) -> Strin
     {
         m.insert("formatVersion".into(), json!(format.version()));
     }
-    let mut out = String::new();
-    write_canonical(&doc, &mut out);
-    out
-}
-
-/// Writes keys sorted explicitly, so the text does not depend on serde_json's map ordering feature.
-fn write_canonical(v: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (n, k) in keys.into_iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                if let Some(child) = map.get(k) {
-                    write_canonical(child, out);
-                }
-            }
-            out.push('}');
-        }
-        Value::Array(list) => {
-            out.push('[');
-            for (n, child) in list.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                write_canonical(child, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
+    crate::domain::signature::canonical_json(&doc)
 }
 
 /// The SHA-256 (64 lower-case hex digits) of [`canonical_json`] of `content` in `format`, as UTF-8.
 pub fn content_hash(content: &SignedContent, format: SignatureFormat) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(canonical_json(content, format).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::domain::signature::sha256_hex(canonical_json(content, format).as_bytes())
 }
 
 /// The signature of `content` in the current format:

@@ -33,7 +33,8 @@ fn record() -> DeviceHistoryRecord {
         .map(|n| {
             let mut t = task.clone();
             t.number = n;
-            t.description = format!("Assembly step {n}: fit, torque and check the parts of this step");
+            t.description =
+                format!("Assembly step {n}: fit, torque and check the parts of this step");
             t
         })
         .collect();
@@ -46,7 +47,8 @@ fn record() -> DeviceHistoryRecord {
                 .map(|l| {
                     let mut line = form.lines[0].clone();
                     line.line = l;
-                    line.name = format!("EOL-{l:02} Measurement {l} of the end-of-line test [basin 1]");
+                    line.name =
+                        format!("EOL-{l:02} Measurement {l} of the end-of-line test [basin 1]");
                     line
                 })
                 .collect();
@@ -57,7 +59,10 @@ fn record() -> DeviceHistoryRecord {
 }
 
 fn render(d: &DeviceHistoryRecord) -> usize {
-    files(d, DhrFormat::Both).iter().map(|f| f.bytes.len()).sum()
+    files(d, DhrFormat::Both)
+        .iter()
+        .map(|f| f.bytes.len())
+        .sum()
 }
 
 fn main() {

@@ -6,11 +6,12 @@
 //! UTC already (docs/schema.md).
 
 use crate::db::row::{RowExt, query_all, query_opt_map};
-use crate::db::{GenericClient, audit, bom as db_bom, qc as db_qc, templates};
+use crate::db::{GenericClient, audit, bom as db_bom, qc as db_qc, signatures, templates};
 use crate::domain::bom_document::{BomDocument, quantity_text};
 use crate::domain::dhr::*;
 use crate::domain::floor::TESTING_FORM;
 use crate::domain::qc::{QcItemDef, QcResultStatus};
+use crate::domain::signature::SignatureCheck;
 use crate::domain::tasks::REWORK_PREFIX;
 use crate::error::Result;
 use std::collections::HashMap;
@@ -62,10 +63,20 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
     };
     let exported_at = db_qc::utc_now(c).await?;
     let created_at = created_at(c, order_id).await?.unwrap_or(exported_at);
-    let history = history(c, order_id).await?;
-    let testing_forms = testing(c, order_id).await?;
-    let (qc_results, signatures) = qc(c, order_id).await?;
-    let (status_moves, assignments, shipping) = split_history(history);
+    // What each record a signature may sign is called in this record (`Testing form 2`).
+    let mut names: HashMap<Uuid, String> = HashMap::new();
+    let (status_moves, assignments, shipping) =
+        split_history(history(c, order_id).await?, &mut names);
+    let testing_forms = numbered(testing(c, order_id).await?, "Testing form", &mut names);
+    let packaging = numbered(
+        packaging(c, order_id).await?,
+        "Packaging checklist",
+        &mut names,
+    );
+    let qc_results = numbered(qc(c, order_id).await?, "QC result", &mut names);
+    let bom = bom(c, order_id, &mut names).await?;
+    let checks = signatures::verify_order(c, order_id).await?;
+    let signatures = signature_entries(checks, &qc_results, &names);
     let identification = Identification {
         po_number: rec.header.po_number.clone(),
         build_number: rec.build.build_number.clone(),
@@ -86,13 +97,13 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
             current: serde_json::to_value(&rec.build).unwrap_or(serde_json::Value::Null),
             changes: config_changes(&config_images(c, order_id).await?),
         },
-        bom: bom(c, order_id).await?,
+        bom,
         status_moves,
         assignments,
         qc_results,
         tasks: tasks(c, order_id).await?,
         testing_forms,
-        packaging: packaging(c, order_id).await?,
+        packaging,
         shipping,
         // The nonconformance records of the build go here (docs/dhr.md §2.11).
         nonconformances: Vec::new(),
@@ -101,6 +112,17 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
         signatures,
         audit_chain_head: chain_head(c).await?,
     }))
+}
+
+/// The entries without their ids, each id named `<label> <number>` in `names`.
+fn numbered<T>(rows: Vec<(Uuid, T)>, label: &str, names: &mut HashMap<Uuid, String>) -> Vec<T> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (id, entry))| {
+            names.insert(id, format!("{label} {}", i + 1));
+            entry
+        })
+        .collect()
 }
 
 async fn created_at(
@@ -121,7 +143,7 @@ async fn created_at(
 }
 
 /// Every row of the status history, oldest first; rows of one transaction in the order written.
-async fn history(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<StatusMove>> {
+async fn history(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, StatusMove)>> {
     query_all(
         c,
         concat!(
@@ -129,7 +151,7 @@ async fn history(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<StatusMov
             utc!(r#"COALESCE(h."timestamp", LOCALTIMESTAMP)"#),
             r#" AS "at", "#,
             name!("u"),
-            r#" AS "by", h."action", h."oldStatus"::text AS "from", h."newStatus"::text AS "to",
+            r#" AS "by", h.id, h."action", h."oldStatus"::text AS "from", h."newStatus"::text AS "to",
                    h."notes", a."userAgent" AS "station"
               FROM "OrderStatusHistory" h
               LEFT JOIN "User" u ON u.id = h."userId"
@@ -140,27 +162,34 @@ async fn history(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<StatusMov
         ),
         &[&order_id],
         |r| {
-            Ok(StatusMove {
-                at: r.col("at")?,
-                by: r.col("by")?,
-                action: r.col("action")?,
-                from: r.col("from")?,
-                to: r.col("to")?,
-                station: r.col("station")?,
-                note: r.col("notes")?,
-            })
+            Ok((
+                r.col("id")?,
+                StatusMove {
+                    at: r.col("at")?,
+                    by: r.col("by")?,
+                    action: r.col("action")?,
+                    from: r.col("from")?,
+                    to: r.col("to")?,
+                    station: r.col("station")?,
+                    note: r.col("notes")?,
+                },
+            ))
         },
     )
     .await
 }
 
 /// Assignments apart from the moves; the shipment is the last SHIPPED row.
-fn split_history(rows: Vec<StatusMove>) -> (Vec<StatusMove>, Vec<Assignment>, Option<Shipping>) {
+fn split_history(
+    rows: Vec<(Uuid, StatusMove)>,
+    names: &mut HashMap<Uuid, String>,
+) -> (Vec<StatusMove>, Vec<Assignment>, Option<Shipping>) {
     let mut moves = Vec::new();
     let mut assignments = Vec::new();
     let mut shipping = None;
-    for m in rows {
+    for (id, m) in rows {
         if matches!(m.action.as_str(), "ASSIGNED" | "UNASSIGNED") {
+            names.insert(id, format!("Assignment {}", assignments.len() + 1));
             assignments.push(Assignment {
                 at: m.at,
                 by: m.by,
@@ -173,6 +202,7 @@ fn split_history(rows: Vec<StatusMove>) -> (Vec<StatusMove>, Vec<Assignment>, Op
         if m.to == "SHIPPED" {
             shipping = Some(Shipping::from_notes(m.at, m.by.clone(), m.note.as_deref()));
         }
+        names.insert(id, format!("Status move {}", moves.len() + 1));
         moves.push(m);
     }
     (moves, assignments, shipping)
@@ -213,11 +243,15 @@ async fn config_images(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<Con
     .await
 }
 
-async fn bom(c: &impl GenericClient, order_id: Uuid) -> Result<BomSection> {
-    let versions: Vec<BomVersionSummary> = query_all(
+async fn bom(
+    c: &impl GenericClient,
+    order_id: Uuid,
+    names: &mut HashMap<Uuid, String>,
+) -> Result<BomSection> {
+    let rows: Vec<(Uuid, BomVersionSummary)> = query_all(
         c,
         concat!(
-            r#"SELECT b."version", COALESCE(b."status", 'DRAFT')::text AS "status", "#,
+            r#"SELECT b.id, b."version", COALESCE(b."status", 'DRAFT')::text AS "status", "#,
             utc!(r#"b."generatedAt""#),
             r#" AS "generatedAt", "#,
             name!("u"),
@@ -240,17 +274,27 @@ async fn bom(c: &impl GenericClient, order_id: Uuid) -> Result<BomSection> {
         ),
         &[&order_id],
         |r| {
-            Ok(BomVersionSummary {
-                version: r.col("version")?,
-                status: r.col("status")?,
-                generated_at: r.col("generatedAt")?,
-                generated_by: r.col("generatedBy")?,
-                approved_by: r.col("approvedBy")?,
-                approved_at: r.col("approvedAt")?,
-            })
+            Ok((
+                r.col("id")?,
+                BomVersionSummary {
+                    version: r.col("version")?,
+                    status: r.col("status")?,
+                    generated_at: r.col("generatedAt")?,
+                    generated_by: r.col("generatedBy")?,
+                    approved_by: r.col("approvedBy")?,
+                    approved_at: r.col("approvedAt")?,
+                },
+            ))
         },
     )
     .await?;
+    let versions: Vec<BomVersionSummary> = rows
+        .into_iter()
+        .map(|(id, v)| {
+            names.insert(id, format!("BOM version {}", v.version));
+            v
+        })
+        .collect();
     let current = db_bom::document(c, order_id, None)
         .await?
         .and_then(|doc| bom_detail(&doc, &versions));
@@ -290,8 +334,8 @@ fn bom_detail(doc: &BomDocument, versions: &[BomVersionSummary]) -> Option<BomVe
     })
 }
 
-/// The submitted QC results, oldest first, and the signatures they carry.
-async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<(Vec<QcEntry>, Vec<SignatureEntry>)> {
+/// The submitted QC results, oldest first, with their own signatures checked.
+async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, QcEntry)>> {
     let mut results = db_qc::results_of(c, order_id).await?;
     results.retain(|r| r.status != QcResultStatus::Incomplete);
     results.reverse();
@@ -300,33 +344,75 @@ async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<(Vec<QcEntry>, Vec
         .into_iter()
         .map(|s| (s.result_id, s.verified))
         .collect();
-    let mut entries = Vec::with_capacity(results.len());
-    let mut signatures = Vec::with_capacity(results.len());
-    for (i, r) in results.iter().enumerate() {
-        let verified = verified.get(&r.id).copied().unwrap_or(false);
-        let meaning = format!("{} {}", r.qc_type.code(), r.status.code());
-        entries.push(QcEntry {
-            number: i + 1,
-            qc_type: r.qc_type.code().to_string(),
-            checklist: format!("{} v{}", r.template.name, r.template.version),
-            status: r.status.code().to_string(),
-            performed_by: r.performer_name.clone(),
-            at: r.at,
-            job_id: r.job_id.clone(),
-            notes: r.notes.clone(),
-            manifestation: r.signature.clone(),
-            verified,
-        });
-        signatures.push(SignatureEntry {
-            record: format!("QC result {}", i + 1),
-            meaning,
-            printed_name: r.performer_name.clone(),
-            signed_at: r.at,
-            manifestation: r.signature.clone(),
-            verified,
+    Ok(results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let entry = QcEntry {
+                number: i + 1,
+                qc_type: r.qc_type.code().to_string(),
+                checklist: format!("{} v{}", r.template.name, r.template.version),
+                status: r.status.code().to_string(),
+                performed_by: r.performer_name.clone(),
+                at: r.at,
+                job_id: r.job_id.clone(),
+                notes: r.notes.clone(),
+                manifestation: r.signature.clone(),
+                verified: verified.get(&r.id).copied().unwrap_or(false),
+            };
+            (r.id, entry)
+        })
+        .collect())
+}
+
+/// Every electronic signature of the build, each checked against its record as stored now (docs/dhr.md
+/// §2.14), named by the entry of the record it signs. A QC result signed before signatures had their
+/// own table is listed from the result itself.
+fn signature_entries(
+    checks: Vec<SignatureCheck>,
+    qc: &[QcEntry],
+    numbers: &HashMap<Uuid, String>,
+) -> Vec<SignatureEntry> {
+    let mut out: Vec<SignatureEntry> = checks
+        .into_iter()
+        .map(|c| {
+            let s = c.signature;
+            let id = s.record.id();
+            SignatureEntry {
+                record: numbers.get(&id).cloned().unwrap_or_else(|| {
+                    format!(
+                        "{} {}",
+                        s.record.label(),
+                        id.simple().to_string().get(..8).unwrap_or("")
+                    )
+                }),
+                meaning: s.meaning.code().to_string(),
+                printed_name: s.printed_name,
+                signed_at: Some(s.signed_at),
+                manifestation: s.manifestation,
+                verified: c.verified,
+                problem: c.problem,
+            }
+        })
+        .collect();
+    for q in qc {
+        let name = format!("QC result {}", q.number);
+        if out.iter().any(|s| s.record == name) {
+            continue;
+        }
+        out.push(SignatureEntry {
+            record: name,
+            meaning: format!("{} {}", q.qc_type, q.status),
+            printed_name: q.performed_by.clone(),
+            signed_at: q.at,
+            manifestation: q.manifestation.clone(),
+            verified: q.verified,
+            problem: (!q.verified)
+                .then(|| "the QC result no longer matches its signature".to_string()),
         });
     }
-    Ok((entries, signatures))
+    out.sort_by_key(|s| s.signed_at);
+    out
 }
 
 fn na_reason(notes: Option<&str>) -> Option<String> {
@@ -404,7 +490,7 @@ fn limits(item: &QcItemDef) -> Option<String> {
 }
 
 /// Every submitted testing form with its lines; limits are the testing template's for each item code.
-async fn testing(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<TestingFormEntry>> {
+async fn testing(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, TestingFormEntry)>> {
     let limits_by_code: HashMap<String, String> =
         match templates::active_template(c, TESTING_FORM).await? {
             Some(t) => db_qc::items(c, t.id)
@@ -472,7 +558,7 @@ async fn testing(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<TestingFo
         form.number = i + 1;
         form.lines = lines.remove(id).unwrap_or_default();
     }
-    Ok(forms.into_iter().map(|(_, f)| f).collect())
+    Ok(forms)
 }
 
 fn pack_line(r: &Row) -> Result<(Uuid, PackLine)> {
@@ -488,7 +574,7 @@ fn pack_line(r: &Row) -> Result<(Uuid, PackLine)> {
     ))
 }
 
-async fn packaging(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<PackagingEntry>> {
+async fn packaging(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, PackagingEntry)>> {
     let mut lists: Vec<(Uuid, PackagingEntry)> = query_all(
         c,
         concat!(
@@ -537,7 +623,7 @@ async fn packaging(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<Packagi
         entry.number = i + 1;
         entry.items = by_list.remove(id).unwrap_or_default();
     }
-    Ok(lists.into_iter().map(|(_, e)| e).collect())
+    Ok(lists)
 }
 
 /// The explicit audit notes of administrator overrides, with their reasons (docs/lifecycle.md §3.5).

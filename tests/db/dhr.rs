@@ -194,9 +194,41 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
 
     // QC results and their signatures, in order, each verifying.
     assert_eq!(strings(&j["qcResults"], "status"), ["PASS", "FAIL", "PASS"]);
+    // Every gate's signature is listed; the QC results' three in order, each naming its result.
+    let qc_signatures: Vec<(String, String)> = j["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .filter(|s| {
+            s["record"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("QC result "))
+        })
+        .map(|s| {
+            (
+                s["record"].as_str().unwrap_or("").to_string(),
+                s["meaning"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
     assert_eq!(
-        strings(&j["signatures"], "meaning"),
-        ["PRE_QC PASS", "FINAL_QC FAIL", "FINAL_QC PASS"]
+        qc_signatures,
+        [
+            ("QC result 1".to_string(), "PRE_QC PASS".to_string()),
+            ("QC result 2".to_string(), "FINAL_QC FAIL".to_string()),
+            ("QC result 3".to_string(), "FINAL_QC PASS".to_string()),
+        ]
+    );
+    let stored = f
+        .scalar_i64(
+            r#"SELECT count(*) FROM "ElectronicSignature" WHERE "orderId" = $1"#,
+            id,
+        )
+        .await;
+    assert_eq!(
+        j["signatures"].as_array().expect("signatures").len() as i64,
+        stored,
+        "every stored signature once"
     );
     for s in j["signatures"].as_array().expect("signatures") {
         assert_eq!(s["verified"], true, "{s}");
@@ -310,6 +342,35 @@ async fn a_record_before_release_says_so_on_every_page_and_refuses_the_service_d
             i + 1
         );
     }
+
+    assert_eq!(
+        j["exceptions"],
+        Value::Array(Vec::new()),
+        "{}",
+        j["exceptions"]
+    );
+    assert_eq!(j["signatures"][0]["verified"], true);
+
+    // An answer of the signed Pre-QC changed behind the application's back: the signature no longer
+    // verifies, and the record says so first.
+    crate::qc_signatures::behind_the_back(
+        &f,
+        "QCItemResult",
+        r#"UPDATE "QCItemResult" SET "notes" = 'edited'
+            WHERE id = (SELECT min(i.id::text)::uuid FROM "QCItemResult" i
+                          JOIN "QCResult" r ON r.id = i."qcResultId" WHERE r."orderId" = $1)"#,
+        &[&id],
+    )
+    .await;
+    let j = read_json(
+        &f.export_dhr(Role::Assembler, id, &dir)
+            .await
+            .expect("exported"),
+    );
+    assert_eq!(j["signatures"][0]["verified"], false);
+    assert_eq!(j["qcResults"][0]["verified"], false);
+    let refs = strings(&j["exceptions"], "reference");
+    assert_eq!(refs, ["\u{a7}14 Signature 1"], "{}", j["exceptions"]);
 
     let refused = f
         .export_dhr(Role::ServiceDepartment, id, &dir)

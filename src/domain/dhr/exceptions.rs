@@ -29,6 +29,13 @@ fn with_reason(head: String, reason: Option<&str>) -> String {
     }
 }
 
+fn with_problem(head: String, problem: Option<&str>) -> String {
+    match problem {
+        Some(p) => format!("{head} ({p})"),
+        None => head,
+    }
+}
+
 /// Every exception of the record in the order of its sections; empty means "No exceptions".
 pub fn exceptions(dhr: &DeviceHistoryRecord) -> Vec<Exception> {
     let mut out = Vec::new();
@@ -148,9 +155,12 @@ pub fn exceptions(dhr: &DeviceHistoryRecord) -> Vec<Exception> {
             out.push(at(
                 Section::Signatures,
                 format!("Signature {}", i + 1),
-                format!(
-                    "Signature does not verify: {} {} of {}",
-                    s.printed_name, s.meaning, s.record
+                with_problem(
+                    format!(
+                        "Signature does not verify: {} {} of {}",
+                        s.printed_name, s.meaning, s.record
+                    ),
+                    s.problem.as_deref(),
                 ),
             ));
         }

@@ -59,6 +59,7 @@ pub fn record(released: bool) -> DeviceHistoryRecord {
             signed_at: q.at,
             manifestation: q.manifestation.clone(),
             verified: true,
+            problem: None,
         })
         .collect();
     let testing_forms = vec![

@@ -306,6 +306,8 @@ pub struct SignatureEntry {
     pub signed_at: Option<NaiveDateTime>,
     pub manifestation: String,
     pub verified: bool,
+    /// Why it does not verify.
+    pub problem: Option<String>,
 }
 
 /// §15: the end of the audit chain when the record was read, after sealing.

@@ -23,6 +23,7 @@ fn every_kind_of_exception_names_its_place() {
     let mut r = sample::record(true);
     r.tasks[0].reopened = 2;
     r.signatures[1].verified = false;
+    r.signatures[1].problem = Some("the QC result no longer matches its signature".into());
     r.nonconformances.push(NonconformanceEntry {
         number: "NC-2026-0001".into(),
         source: "QC result 2".into(),
@@ -98,6 +99,7 @@ fn release_needs_the_final_qc_pass_signature() {
         signed_at: None,
         manifestation: " ".into(),
         verified: true,
+        problem: None,
     });
     assert!(!r.released());
 }

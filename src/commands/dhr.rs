@@ -33,9 +33,5 @@ pub async fn dhr_export(
     let paths = crate::service::dhr::write_record(record, format, out)
         .await
         .map_err(refused_or_failed)?;
-    Ok(paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join("\n"))
+    Ok(super::paths_text(&paths))
 }

@@ -6,7 +6,6 @@ use crate::floor::{Floor, conforming_testing, example_build};
 use cleanstation::domain::Role;
 use cleanstation::domain::dhr::{NOT_RELEASED, Section};
 use cleanstation::domain::floor::TestingStatus;
-use cleanstation::domain::order::OrderStatus as S;
 use cleanstation::domain::qc::QcOutcome;
 use cleanstation::error::ServiceError;
 use cleanstation::export::dhr::json::sha256_of;
@@ -109,16 +108,7 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
     f.work_all_tasks(id).await;
     f.finish_round(id).await;
     f.final_qc(id, QcOutcome::Pass, None).await;
-    f.send(Request::Transition {
-        token: f.token(Role::ProductionCoordinator),
-        order_id: id,
-        from: S::ReadyForShip,
-        to: S::Shipped,
-        note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
-        override_reason: None,
-    })
-    .await
-    .expect("shipped");
+    f.ship(id).await;
 
     let dir = scratch("dhr-lifecycle");
     let paths = f

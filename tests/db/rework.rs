@@ -106,6 +106,20 @@ impl Floor {
         self.pack_and_send_to_final_qc(id).await
     }
 
+    /// T10 by the coordinator, with tracking number 1Z999AA10123456784 and the note "Dock 4".
+    pub(crate) async fn ship(&self, id: Uuid) {
+        self.send(Request::Transition {
+            token: self.token(Role::ProductionCoordinator),
+            order_id: id,
+            from: S::ReadyForShip,
+            to: S::Shipped,
+            note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
+            override_reason: None,
+        })
+        .await
+        .expect("shipped");
+    }
+
     /// Packs everything, then T6 and T7; returns the completed checklist.
     pub(crate) async fn pack_and_send_to_final_qc(&self, id: Uuid) -> PackagingView {
         let packed = self.pack_all(id).await;
@@ -224,16 +238,7 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
 
     // The coordinator ships it. Every step of both rounds ran through the station role, each write
     // proven by a session, and the audit trail verifies.
-    f.send(Request::Transition {
-        token: f.token(Role::ProductionCoordinator),
-        order_id: id,
-        from: S::ReadyForShip,
-        to: S::Shipped,
-        note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
-        override_reason: None,
-    })
-    .await
-    .expect("shipped");
+    f.ship(id).await;
     let report = cleanstation::db::audit::verify(&f.db.client().await)
         .await
         .expect("verify");

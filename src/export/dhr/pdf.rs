@@ -62,6 +62,17 @@ fn section_list(layout: &mut Layout, section: Section, lines: Vec<String>, empty
     layout.y -= 14.0;
 }
 
+/// A section with one line per entry, or `empty` when there are none.
+fn section_of<T>(
+    layout: &mut Layout,
+    section: Section,
+    entries: &[T],
+    line: impl Fn(&T) -> String,
+    empty: &str,
+) {
+    section_list(layout, section, entries.iter().map(line).collect(), empty);
+}
+
 fn title_block(layout: &mut Layout, d: &DeviceHistoryRecord, content_sha256: &str) {
     let id = &d.identification;
     layout.title("Device History Record");
@@ -284,10 +295,11 @@ fn status_moves(layout: &mut Layout, d: &DeviceHistoryRecord) {
 }
 
 fn assignments(layout: &mut Layout, d: &DeviceHistoryRecord) {
-    let lines = d
-        .assignments
-        .iter()
-        .map(|a| {
+    section_of(
+        layout,
+        Section::Assignments,
+        &d.assignments,
+        |a| {
             format!(
                 "{} {} by {} in {} {}",
                 utc_text(a.at),
@@ -296,9 +308,9 @@ fn assignments(layout: &mut Layout, d: &DeviceHistoryRecord) {
                 a.status,
                 or_dash(a.note.as_deref())
             )
-        })
-        .collect();
-    section_list(layout, Section::Assignments, lines, "No assignments.");
+        },
+        "No assignments.",
+    );
 }
 
 fn qc_results(layout: &mut Layout, d: &DeviceHistoryRecord) {
@@ -458,10 +470,11 @@ fn packaging(layout: &mut Layout, d: &DeviceHistoryRecord) {
 }
 
 fn shipping(layout: &mut Layout, d: &DeviceHistoryRecord) {
-    let lines = d
-        .shipping
-        .iter()
-        .map(|s| {
+    section_of(
+        layout,
+        Section::Shipping,
+        d.shipping.as_slice(),
+        |s| {
             format!(
                 "Shipped {} by {}; tracking {}; note {}",
                 utc_text(s.at),
@@ -469,16 +482,17 @@ fn shipping(layout: &mut Layout, d: &DeviceHistoryRecord) {
                 or_dash(s.tracking.as_deref()),
                 or_dash(s.note.as_deref())
             )
-        })
-        .collect();
-    section_list(layout, Section::Shipping, lines, "Not shipped.");
+        },
+        "Not shipped.",
+    );
 }
 
 fn nonconformances(layout: &mut Layout, d: &DeviceHistoryRecord) {
-    let lines = d
-        .nonconformances
-        .iter()
-        .map(|n| {
+    section_of(
+        layout,
+        Section::Nonconformances,
+        &d.nonconformances,
+        |n| {
             format!(
                 "{} ({}) from {} at {}: {}; disposition {}",
                 n.number,
@@ -488,21 +502,17 @@ fn nonconformances(layout: &mut Layout, d: &DeviceHistoryRecord) {
                 n.description,
                 or_dash(n.disposition.as_deref())
             )
-        })
-        .collect();
-    section_list(
-        layout,
-        Section::Nonconformances,
-        lines,
+        },
         "No nonconformance records",
     );
 }
 
 fn overrides(layout: &mut Layout, d: &DeviceHistoryRecord) {
-    let lines = d
-        .overrides
-        .iter()
-        .map(|o| {
+    section_of(
+        layout,
+        Section::Overrides,
+        &d.overrides,
+        |o| {
             format!(
                 "{} {} -> {} by {}; reason: {}",
                 utc_text(o.at),
@@ -511,21 +521,17 @@ fn overrides(layout: &mut Layout, d: &DeviceHistoryRecord) {
                 o.by,
                 o.reason
             )
-        })
-        .collect();
-    section_list(
-        layout,
-        Section::Overrides,
-        lines,
+        },
         "No administrator overrides.",
     );
 }
 
 fn documents(layout: &mut Layout, d: &DeviceHistoryRecord) {
-    let lines = d
-        .documents
-        .iter()
-        .map(|doc| {
+    section_of(
+        layout,
+        Section::Documents,
+        &d.documents,
+        |doc| {
             format!(
                 "{} ({}, {}, {} bytes) uploaded {} by {}; SHA-256 {}",
                 doc.original_name,
@@ -536,26 +542,31 @@ fn documents(layout: &mut Layout, d: &DeviceHistoryRecord) {
                 doc.uploaded_by,
                 or_dash(doc.sha256.as_deref())
             )
-        })
-        .collect();
-    section_list(layout, Section::Documents, lines, "No attached documents.");
+        },
+        "No attached documents.",
+    );
 }
 
 fn signatures(layout: &mut Layout, d: &DeviceHistoryRecord) {
-    let lines = d
-        .signatures
-        .iter()
-        .map(|s| {
+    section_of(
+        layout,
+        Section::Signatures,
+        &d.signatures,
+        |s| {
             format!(
-                "{} - {}: {} - verified: {}",
+                "{} - {}: {} - verified: {}{}",
                 s.record,
                 s.meaning,
                 s.manifestation,
-                yes_no(s.verified)
+                yes_no(s.verified),
+                s.problem
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default()
             )
-        })
-        .collect();
-    section_list(layout, Section::Signatures, lines, "No signatures.");
+        },
+        "No signatures.",
+    );
 }
 
 fn chain(layout: &mut Layout, d: &DeviceHistoryRecord, content_sha256: &str) {

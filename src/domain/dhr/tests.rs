@@ -76,7 +76,7 @@ fn every_kind_of_exception_names_its_place() {
         ),
         (
             "\u{a7}14 Signature 2",
-            "Signature does not verify: Quinn Inspector FINAL_QC FAIL of QC result 2",
+            "Signature does not verify: Quinn Inspector FINAL_QC FAIL of QC result 2 (the QC result no longer matches its signature)",
         ),
     ];
     let expected: Vec<(String, String)> = expected

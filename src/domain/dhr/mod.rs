@@ -14,17 +14,18 @@ mod tests;
 pub use exceptions::{Exception, exceptions};
 pub use sections::*;
 
+use crate::domain::signature::Meaning;
 use chrono::NaiveDateTime;
 use serde::Serialize;
+
+/// The meaning of the signature that releases a build (docs/dhr.md §4).
+pub const RELEASE: Meaning = Meaning::FinalQcPass;
 
 /// The layout version of the record; a reader of the JSON checks it before trusting the keys.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The line every page of a record that is not released carries (docs/dhr.md §4).
 pub const NOT_RELEASED: &str = "IN PROGRESS \u{2014} NOT RELEASED";
-
-/// The meaning of the signature that releases a build (docs/dhr.md §4).
-pub const RELEASE_MEANING: &str = "FINAL_QC PASS";
 
 /// The sections of the record, in order; the number is the one references use (`§8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -129,7 +130,7 @@ impl DeviceHistoryRecord {
     pub fn released(&self) -> bool {
         self.signatures
             .iter()
-            .any(|s| s.meaning == RELEASE_MEANING && !s.manifestation.trim().is_empty())
+            .any(|s| s.meaning == RELEASE.code() && !s.manifestation.trim().is_empty())
     }
 }
 

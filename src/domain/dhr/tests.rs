@@ -94,7 +94,7 @@ fn release_needs_the_final_qc_pass_signature() {
     // A Final QC PASS without a signature does not release.
     r.signatures.push(SignatureEntry {
         record: "QC result 3".into(),
-        meaning: RELEASE_MEANING.into(),
+        meaning: RELEASE.code().into(),
         printed_name: "Quinn Inspector".into(),
         signed_at: None,
         manifestation: " ".into(),

@@ -75,7 +75,8 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
     );
     let qc_results = numbered(qc(c, order_id).await?, "QC result", &mut names);
     let bom = bom(c, order_id, &mut names).await?;
-    let checks = signatures::verify_order(c, order_id).await?;
+    let mut checks = signatures::verify_order(c, order_id).await?;
+    in_written_order(c, &mut checks).await?;
     let signatures = signature_entries(checks, &qc_results, &names);
     let identification = Identification {
         po_number: rec.header.po_number.clone(),
@@ -338,7 +339,9 @@ fn bom_detail(doc: &BomDocument, versions: &[BomVersionSummary]) -> Option<BomVe
 async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, QcEntry)>> {
     let mut results = db_qc::results_of(c, order_id).await?;
     results.retain(|r| r.status != QcResultStatus::Incomplete);
-    results.reverse();
+    // Oldest first; results signed within the same second in the order they were opened.
+    let seqs = insert_seqs(c, "QCResult", results.iter().map(|r| r.id)).await?;
+    results.sort_by_key(|r| (r.at, seqs.get(&r.id).copied()));
     let verified: HashMap<Uuid, bool> = db_qc::check_signatures(c, &results)
         .await?
         .into_iter()
@@ -363,6 +366,36 @@ async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, QcEntry
             (r.id, entry)
         })
         .collect())
+}
+
+/// The audit sequence number of each row's INSERT: the order rows were written in, where their own
+/// times (to the second) tie.
+async fn insert_seqs(
+    c: &impl GenericClient,
+    table: &str,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, i64>> {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    query_all(
+        c,
+        r#"SELECT "entityId"::uuid AS "id", "seq" FROM "AuditLog"
+            WHERE "entityType" = $1 AND "action" = 'INSERT' AND "entityId" = ANY($2)"#,
+        &[&table, &ids],
+        |r| Ok((r.col("id")?, r.col("seq")?)),
+    )
+    .await
+}
+
+/// Puts signatures made within the same second in the order they were written.
+async fn in_written_order(c: &impl GenericClient, checks: &mut [SignatureCheck]) -> Result<()> {
+    let seqs = insert_seqs(
+        c,
+        "ElectronicSignature",
+        checks.iter().map(|s| s.signature.id),
+    )
+    .await?;
+    checks.sort_by_key(|s| (s.signature.signed_at, seqs.get(&s.signature.id).copied()));
+    Ok(())
 }
 
 /// Every electronic signature of the build, each checked against its record as stored now (docs/dhr.md

@@ -79,6 +79,14 @@ enum Cmd {
         #[command(subcommand)]
         action: BomCmd,
     },
+    /// Device history records: a build's complete record as PDF and JSON, without a login.
+    ///
+    /// Exit status: 0 done; 1 failed (database); 2 refused (unknown build or format, directory not
+    /// usable), with nothing written.
+    Dhr {
+        #[command(subcommand)]
+        action: DhrCmd,
+    },
     /// QC results: check the e-signatures of a build's results.
     ///
     /// Exit status: 0 every signature matches; 1 failed (database); 2 refused (unknown build) or a
@@ -266,6 +274,22 @@ enum BomCmd {
 }
 
 #[derive(Subcommand)]
+enum DhrCmd {
+    /// Write a build's device history record, named after PO, build and export time (UTC); prints
+    /// the paths
+    Export {
+        /// The build number (case-insensitive)
+        build: String,
+        /// An existing directory to write the files into
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// pdf, json or both
+        #[arg(long, value_name = "pdf|json|both", default_value = "both")]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum QcCmd {
     /// Recompute the hash of every signed QC result of a build and compare it with its signature;
     /// prints one line per result
@@ -429,6 +453,9 @@ fn main() -> ExitCode {
                     commands::bom::bom_export(&config, &build, &format, &out).await
                 }
             },
+            Cmd::Dhr {
+                action: DhrCmd::Export { build, out, format },
+            } => commands::dhr::dhr_export(&config, &build, &format, &out).await,
             Cmd::Qc {
                 action: QcCmd::Verify { build },
             } => verdict(

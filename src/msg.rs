@@ -246,6 +246,12 @@ pub enum Request {
         format: ExportFormat,
         dir: String,
     },
+    /// Writes the build's device history record (PDF and JSON) into `dir` (on the station's file system).
+    ExportDhr {
+        token: String,
+        order_id: Uuid,
+        dir: String,
+    },
     // Inventory (every role).
     /// The whole catalog, for browsing and searching on the station.
     Inventory {
@@ -577,6 +583,9 @@ impl std::fmt::Debug for Request {
                 ..
             } => {
                 return write!(f, "ExportBom {{ {order_id} {format:?} to {dir:?} }}");
+            }
+            Request::ExportDhr { order_id, dir, .. } => {
+                return write!(f, "ExportDhr {{ {order_id} to {dir:?} }}");
             }
             Request::Inventory { .. } => "Inventory",
             Request::WhereUsed { item_id, .. } => {
@@ -938,6 +947,11 @@ mod tests {
                 token: t(),
                 order_id: id,
                 format: ExportFormat::Csv,
+                dir: "/tmp".into(),
+            },
+            Request::ExportDhr {
+                token: t(),
+                order_id: id,
                 dir: "/tmp".into(),
             },
             Request::SaveQcDraft {

@@ -266,11 +266,7 @@ pub async fn bom_export(
     let paths = crate::service::export::write_document(doc, format, out)
         .await
         .map_err(refused_or_failed)?;
-    Ok(paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join("\n"))
+    Ok(super::paths_text(&paths))
 }
 
 #[cfg(test)]

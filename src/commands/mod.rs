@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bom;
 pub mod checklist;
 mod config_check;
+pub mod dhr;
 mod imports;
 mod migrate;
 pub mod orders;
@@ -55,6 +56,15 @@ pub enum CliError {
 
 /// The exit status of a refused command (input, login, role or rule); nothing was written.
 pub const EXIT_REFUSED: u8 = 2;
+
+/// The paths of written files, one per line, as the export commands print them.
+fn paths_text(paths: &[std::path::PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
     serde_json::to_string_pretty(value).map_err(|e| CliError::Usage(e.to_string()))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bom;
 pub mod catalog;
 pub mod desk;
+pub mod dhr;
 pub mod instructions;
 pub mod inventory;
 pub mod migrate;

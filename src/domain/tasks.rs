@@ -255,13 +255,16 @@ pub fn plan(
     Ok(tasks)
 }
 
+/// How the task appended after a Final QC failure begins.
+pub const REWORK_PREFIX: &str = "Rework after Final QC failure: ";
+
 /// The task appended after a Final QC failure (docs/assembly-floor.md §4).
 pub fn rework_description(reason: Option<&str>) -> String {
     let reason = reason
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or("no reason recorded");
-    format!("Rework after Final QC failure: {reason}")
+    format!("{REWORK_PREFIX}{reason}")
 }
 
 /// What the assembler enters to complete a task.

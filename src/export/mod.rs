@@ -4,6 +4,7 @@
 
 pub mod audit_csv;
 pub mod csv;
+pub mod dhr;
 #[cfg(test)]
 mod fixtures;
 pub mod naming;

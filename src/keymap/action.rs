@@ -103,6 +103,7 @@ actions! {
     MarkVersion => "Mark for diff",
     ShowDiff => "Diff",
     ExportBom => "Export",
+    ExportDhr => "Device history record",
     WhereUsed => "Where used",
     ShowInTree => "Show in tree",
     OpenQc => "QC checklist",

@@ -185,6 +185,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::QcAction, KeyChord::ch('c'), A::OpenQc, true),
     b(C::Detail, KeyChord::ch('v'), A::ViewBom, true),
     b(C::Detail, KeyChord::ch('h'), A::OpenQcHistory, false),
+    b(C::Detail, KeyChord::ch('D'), A::ExportDhr, false),
     b(C::Detail, F5, A::Refresh, false),
     b(C::Detail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Detail, ESC, A::Back, true),

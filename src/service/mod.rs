@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bom;
 pub mod catalog;
 pub mod desk;
+pub mod dhr;
 pub mod export;
 mod files;
 mod floor;
@@ -261,6 +262,13 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
             format,
             dir,
         } => export::export_bom(ctx, &token, order_id, format, &dir)
+            .await
+            .map(Reply::Exported),
+        Request::ExportDhr {
+            token,
+            order_id,
+            dir,
+        } => dhr::export_dhr(ctx, &token, order_id, &dir)
             .await
             .map(Reply::Exported),
         inventory @ (Request::Inventory { .. } | Request::WhereUsed { .. }) => {

@@ -10,4 +10,5 @@ mod env;
 mod bom_preview;
 mod checklist_preview;
 mod config;
+mod dhr;
 mod logs;

@@ -11,6 +11,7 @@ mod bom;
 mod bom_read;
 mod catalog;
 mod desk;
+mod dhr;
 mod export;
 mod floor;
 mod harness;

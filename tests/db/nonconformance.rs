@@ -106,7 +106,7 @@ impl Floor {
             .expect("status");
     }
 
-    async fn ship(
+    async fn try_ship(
         &self,
         role: Role,
         id: Uuid,
@@ -386,7 +386,7 @@ async fn manual_ncs_block_shipping_until_dispositioned_and_use_as_is_needs_two_p
 
     // Shipping is refused, the override too, naming the oldest.
     f.force_ready_for_ship(id).await;
-    let e = refusal(f.ship(Role::ProductionCoordinator, id, None).await);
+    let e = refusal(f.try_ship(Role::ProductionCoordinator, id, None).await);
     assert_eq!(
         e,
         format!(
@@ -394,7 +394,7 @@ async fn manual_ncs_block_shipping_until_dispositioned_and_use_as_is_needs_two_p
         )
     );
     let e = refusal(
-        f.ship(Role::Admin, id, Some("Customer collects today"))
+        f.try_ship(Role::Admin, id, Some("Customer collects today"))
             .await,
     );
     assert!(e.contains("are OPEN"), "{e}");
@@ -492,7 +492,7 @@ async fn manual_ncs_block_shipping_until_dispositioned_and_use_as_is_needs_two_p
         !first.may_disposition,
         "the first signer is not offered the second signature"
     );
-    let e = refusal(f.ship(Role::ProductionCoordinator, id, None).await);
+    let e = refusal(f.try_ship(Role::ProductionCoordinator, id, None).await);
     assert_eq!(
         e,
         format!("NC-{y}-0004 is OPEN; disposition it before shipping")
@@ -531,7 +531,7 @@ async fn manual_ncs_block_shipping_until_dispositioned_and_use_as_is_needs_two_p
     );
 
     // Nothing OPEN: the build ships; the list of open NCs is empty.
-    f.ship(Role::ProductionCoordinator, id, None)
+    f.try_ship(Role::ProductionCoordinator, id, None)
         .await
         .expect("ship");
     assert_eq!(f.status(id).await, S::Shipped);

@@ -37,7 +37,12 @@ fn build(n: u32) -> String {
 
 /// Runs `sql` as the superuser with the user triggers of `table` off, as someone editing the database
 /// behind the application's back would (the guards refuse it otherwise).
-async fn behind_the_back(env: &Floor, table: &str, sql: &str, params: &[&(dyn ToSql + Sync)]) {
+pub(crate) async fn behind_the_back(
+    env: &Floor,
+    table: &str,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) {
     let client = env.db.client().await;
     client
         .batch_execute(&format!(r#"ALTER TABLE "{table}" DISABLE TRIGGER USER"#))

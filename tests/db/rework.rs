@@ -40,7 +40,7 @@ impl Floor {
     }
 
     /// A passed testing form in the current round.
-    async fn pass_testing(&self, id: Uuid) {
+    pub(crate) async fn pass_testing(&self, id: Uuid) {
         let form = self.testing_form(id).await;
         let done = testing::submit_testing(
             &self.ctx,
@@ -82,7 +82,7 @@ impl Floor {
         detail.floor.expect("a build on the floor has a summary")
     }
 
-    async fn final_qc(&self, id: Uuid, outcome: QcOutcome, reason: Option<&str>) {
+    pub(crate) async fn final_qc(&self, id: Uuid, outcome: QcOutcome, reason: Option<&str>) {
         let form = self.qc_form(id).await;
         assert_eq!(form.header.qc_type, FormType::FinalQc);
         self.send(Request::SubmitQc {
@@ -106,8 +106,22 @@ impl Floor {
         self.pack_and_send_to_final_qc(id).await
     }
 
+    /// T10 by the coordinator, with tracking number 1Z999AA10123456784 and the note "Dock 4".
+    pub(crate) async fn ship(&self, id: Uuid) {
+        self.send(Request::Transition {
+            token: self.token(Role::ProductionCoordinator),
+            order_id: id,
+            from: S::ReadyForShip,
+            to: S::Shipped,
+            note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
+            override_reason: None,
+        })
+        .await
+        .expect("shipped");
+    }
+
     /// Packs everything, then T6 and T7; returns the completed checklist.
-    async fn pack_and_send_to_final_qc(&self, id: Uuid) -> PackagingView {
+    pub(crate) async fn pack_and_send_to_final_qc(&self, id: Uuid) -> PackagingView {
         let packed = self.pack_all(id).await;
         assert!(packed.completed, "{packed:#?}");
         for (from, to) in [
@@ -236,16 +250,7 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
 
     // The coordinator ships it. Every step of both rounds ran through the station role, each write
     // proven by a session, and the audit trail verifies.
-    f.send(Request::Transition {
-        token: f.token(Role::ProductionCoordinator),
-        order_id: id,
-        from: S::ReadyForShip,
-        to: S::Shipped,
-        note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
-        override_reason: None,
-    })
-    .await
-    .expect("shipped");
+    f.ship(id).await;
     let report = cleanstation::db::audit::verify(&f.db.client().await)
         .await
         .expect("verify");

@@ -9,6 +9,7 @@ mod app;
 mod audit_log;
 mod bom_viewer;
 mod build_history;
+mod dhr;
 mod inventory;
 mod keymap;
 mod nonconformance;

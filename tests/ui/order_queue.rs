@@ -384,7 +384,7 @@ fn order_created(actions: Vec<OrderAction>) -> OrderDetail {
     )
 }
 
-fn ready_for_ship() -> OrderDetail {
+pub(crate) fn ready_for_ship() -> OrderDetail {
     let h = history(&[
         (
             at(3, 13, 15, 40),
@@ -591,7 +591,7 @@ fn logged_in(role: Role, theme: Theme) -> Driver {
 }
 
 /// Logs in as `role` and opens `detail` through a notification about it.
-fn detail_as(role: Role, theme: Theme, detail: OrderDetail) -> Driver {
+pub(crate) fn detail_as(role: Role, theme: Theme, detail: OrderDetail) -> Driver {
     let about = notification_about(detail.id, &detail.build.build_number, detail.status);
     open_build_via_notification(theme, role, about, detail)
 }

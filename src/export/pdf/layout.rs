@@ -5,7 +5,8 @@
 use chrono::{NaiveDateTime, TimeZone};
 use printpdf::{
     BuiltinFont, Color, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix,
+    WindingOrder,
 };
 
 /// US Letter in points.
@@ -28,6 +29,8 @@ pub(crate) const GREY_TEXT: (f32, f32, f32) = (0.35, 0.35, 0.35);
 pub(crate) const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
 pub(crate) const HEADER_FILL: (f32, f32, f32) = (0.88, 0.90, 0.93);
 pub(crate) const TOP_LEVEL_FILL: (f32, f32, f32) = (0.96, 0.96, 0.97);
+pub(crate) const WATERMARK: (f32, f32, f32) = (0.88, 0.88, 0.88);
+pub(crate) const WARNING_TEXT: (f32, f32, f32) = (0.70, 0.0, 0.0);
 
 fn color((r, g, b): (f32, f32, f32)) -> Color {
     Color::Rgb(Rgb {
@@ -291,6 +294,42 @@ impl Layout {
             );
         }
     }
+    /// On every page laid out so far: `mark` large and diagonal beneath the content, and `line` as plain
+    /// text in the top margin (so it survives text extraction and black-and-white copies).
+    pub(crate) fn watermarks(&mut self, mark: &str, line: &str) {
+        let pages = std::mem::take(&mut self.pages);
+        for ops in pages {
+            self.pages.push(Vec::new());
+            self.ops().extend([
+                Op::StartTextSection,
+                Op::SetFillColor {
+                    col: color(WATERMARK),
+                },
+                Op::SetFont {
+                    font: PdfFontHandle::Builtin(BuiltinFont::HelveticaBold),
+                    size: Pt(54.0),
+                },
+                Op::SetTextMatrix {
+                    matrix: TextMatrix::TranslateRotate(Pt(110.0), Pt(200.0), 45.0),
+                },
+                Op::ShowText {
+                    items: vec![TextItem::Text(printable(mark))],
+                },
+                Op::EndTextSection,
+            ]);
+            let w = self.metrics.width(line, true, 10.0);
+            self.text(
+                MARGIN + (CONTENT_WIDTH - w) / 2.0,
+                PAGE_HEIGHT - 32.0,
+                line,
+                true,
+                10.0,
+                WARNING_TEXT,
+            );
+            self.ops().extend(ops);
+        }
+    }
+
     pub(crate) fn new() -> Layout {
         let mut layout = Layout {
             metrics: Metrics::new(),

@@ -103,6 +103,8 @@ pub struct OrderDetailScreen {
     notice: Option<String>,
     /// A write on its way, with what to say when it succeeds.
     writing: Pending<String>,
+    /// The device history record being written (docs/dhr.md §6).
+    exporting: Pending,
     mode: Mode,
     /// From the last draw: how far the content scrolls and how many rows a page is.
     scroll: Scroll,
@@ -132,6 +134,7 @@ impl OrderDetailScreen {
             load_error: None,
             notice: None,
             writing: Pending::new(),
+            exporting: Pending::new(),
             mode: Mode::Browse,
             scroll: Scroll {
                 page: 10,
@@ -269,6 +272,7 @@ impl OrderDetailScreen {
             Action::OpenHistory => {
                 ctx.emit(Effect::Navigate(ScreenId::BuildHistory(self.order_id)));
             }
+            Action::ExportDhr => return self.export_dhr(ctx),
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
             }

@@ -218,6 +218,10 @@ impl OrderDetailScreen {
             }
             return Command::None;
         }
+        if self.exporting.take(reply.id).is_some() {
+            self.on_dhr_written(reply, ctx);
+            return Command::None;
+        }
         let Some(success) = self.writing.take(reply.id) else {
             return Command::None;
         };
@@ -237,6 +241,36 @@ impl OrderDetailScreen {
                 self.mode = Mode::Browse;
                 self.notice = Some(e.user_message());
                 self.reload(ctx)
+            }
+        }
+    }
+
+    /// `D`: writes the build's device history record into the station's export directory (the one the
+    /// BOM export offers first: where the station was started).
+    pub(super) fn export_dhr(&mut self, ctx: &mut Ctx) -> Command {
+        let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        self.notice = None;
+        let request = Request::ExportDhr {
+            token,
+            order_id: self.order_id,
+            dir: String::new(),
+        };
+        self.exporting.begin_if_idle(ctx, request, ())
+    }
+
+    fn on_dhr_written(&mut self, reply: ServiceReply, ctx: &mut Ctx) {
+        match reply.result {
+            Ok(Reply::Exported(paths)) => {
+                ctx.toast(Toast::info(format!("DHR written: {}", files_text(&paths))));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.notice = Some(format!(
+                    "Device history record not written: {}",
+                    e.user_message()
+                ));
             }
         }
     }
@@ -269,5 +303,26 @@ impl OrderDetailScreen {
             | Mode::Assign { error, .. } => *error = Some(text),
             Mode::Browse => self.notice = Some(text),
         }
+    }
+}
+
+/// The files of one export in one line: `/dir/stem.{pdf,json}` when they share directory and stem.
+fn files_text(paths: &[std::path::PathBuf]) -> String {
+    let stem = |p: &std::path::PathBuf| p.with_extension("");
+    let extensions: Option<Vec<String>> = paths
+        .iter()
+        .map(|p| p.extension().map(|e| e.to_string_lossy().into_owned()))
+        .collect();
+    match (paths.first(), extensions) {
+        (Some(first), Some(ext))
+            if paths.len() > 1 && paths.iter().all(|p| stem(p) == stem(first)) =>
+        {
+            format!("{}.{{{}}}", stem(first).display(), ext.join(","))
+        }
+        _ => paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }

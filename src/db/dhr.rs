@@ -6,7 +6,10 @@
 //! UTC already (docs/schema.md).
 
 use crate::db::row::{RowExt, query_all, query_opt_map};
-use crate::db::{GenericClient, audit, bom as db_bom, qc as db_qc, signatures, templates};
+use crate::db::{
+    GenericClient, audit, bom as db_bom, nonconformance as db_nc, qc as db_qc, signatures,
+    templates,
+};
 use crate::domain::bom_document::{BomDocument, quantity_text};
 use crate::domain::dhr::*;
 use crate::domain::floor::TESTING_FORM;
@@ -75,6 +78,7 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
     );
     let qc_results = numbered(qc(c, order_id).await?, "QC result", &mut names);
     let bom = bom(c, order_id, &mut names).await?;
+    let nonconformances = nonconformances(c, order_id, &mut names).await?;
     let mut checks = signatures::verify_order(c, order_id).await?;
     in_written_order(c, &mut checks).await?;
     let signatures = signature_entries(checks, &qc_results, &names);
@@ -106,13 +110,46 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
         testing_forms,
         packaging,
         shipping,
-        // The nonconformance records of the build go here (docs/dhr.md §2.11).
-        nonconformances: Vec::new(),
+        nonconformances,
         overrides: overrides(c, order_id).await?,
         documents: documents(c, order_id).await?,
         signatures,
         audit_chain_head: chain_head(c).await?,
     }))
+}
+
+/// §11: every nonconformance of the build, oldest first, each named by its number.
+async fn nonconformances(
+    c: &impl GenericClient,
+    order_id: Uuid,
+    names: &mut HashMap<Uuid, String>,
+) -> Result<Vec<NonconformanceEntry>> {
+    let mut out = Vec::new();
+    for summary in db_nc::of_order(c, order_id).await? {
+        let Some(nc) = db_nc::record(c, summary.id, false).await? else {
+            continue;
+        };
+        names.insert(summary.id, summary.number.clone());
+        let s = &nc.summary;
+        out.push(NonconformanceEntry {
+            number: s.number.clone(),
+            source: s.source.label().to_string(),
+            description: s.description.clone(),
+            items: nc.items.iter().map(|i| i.line()).collect(),
+            status: s.state_text(),
+            raised_by: s.raised_by.clone(),
+            at: s.raised_at,
+            disposition: s.disposition.map(|d| d.code().to_string()),
+            disposition_note: nc.disposition_note.clone(),
+            dispositioned_by: nc.dispositioned.as_ref().map(|(by, _)| by.clone()),
+            dispositioned_at: nc.dispositioned.as_ref().map(|(_, at)| *at),
+            closed_by: nc.closed.as_ref().map(|(by, _, _)| by.clone()),
+            closed_at: nc.closed.as_ref().map(|(_, at, _)| *at),
+            close_note: nc.closed.as_ref().map(|(_, _, note)| note.clone()),
+        });
+    }
+    out.sort_by(|a, b| (a.at, &a.number).cmp(&(b.at, &b.number)));
+    Ok(out)
 }
 
 /// The entries without their ids, each id named `<label> <number>` in `names`.
@@ -460,7 +497,7 @@ async fn tasks(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<TaskEntry>>
         c,
         concat!(
             r#"SELECT l."assemblyType", t."description",
-                   w."title" || ' (version ' || w."version" || ')' AS "instruction",
+                   wr."title" || ' rev ' || wr."revision" AS "instruction",
                    COALESCE(t."isCompleted", false) AS "isCompleted", "#,
             name!("u"),
             r#" AS "completedBy", "#,
@@ -472,7 +509,7 @@ async fn tasks(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<TaskEntry>>
                        AND a."newValues"->>'isCompleted' = 'false') AS "reopened"
               FROM "Task" t
               JOIN "TaskList" l ON l.id = t."taskListId"
-              LEFT JOIN "WorkInstruction" w ON w.id = t."workInstructionId"
+              LEFT JOIN "WorkInstructionRevision" wr ON wr.id = t."workInstructionRevisionId"
               LEFT JOIN "User" u ON u.id = t."completedBy"
              WHERE l."orderId" = $1
              ORDER BY l."generatedAt", l.id, t."sequenceOrder""#

@@ -255,16 +255,28 @@ impl Shipping {
 }
 
 /// §11: a nonconformance record and its disposition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NonconformanceEntry {
     pub number: String,
     pub source: String,
     pub description: String,
+    /// The non-conforming items, one line each.
+    pub items: Vec<String>,
     pub status: String,
-    pub disposition: Option<String>,
+    pub raised_by: String,
+    /// When it was raised.
     #[serde(serialize_with = "utc")]
     pub at: NaiveDateTime,
+    pub disposition: Option<String>,
+    pub disposition_note: Option<String>,
+    pub dispositioned_by: Option<String>,
+    #[serde(serialize_with = "utc_opt")]
+    pub dispositioned_at: Option<NaiveDateTime>,
+    pub closed_by: Option<String>,
+    #[serde(serialize_with = "utc_opt")]
+    pub closed_at: Option<NaiveDateTime>,
+    pub close_note: Option<String>,
 }
 
 /// §12: an administrator's override with its reason.

@@ -29,8 +29,8 @@ fn every_kind_of_exception_names_its_place() {
         source: "QC result 2".into(),
         description: "Scratch".into(),
         status: "OPEN".into(),
-        disposition: None,
         at: r.exported_at,
+        ..NonconformanceEntry::default()
     });
     let mut regenerated = r.bom.versions[0].clone();
     regenerated.version = 2;

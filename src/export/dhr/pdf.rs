@@ -493,15 +493,35 @@ fn nonconformances(layout: &mut Layout, d: &DeviceHistoryRecord) {
         Section::Nonconformances,
         &d.nonconformances,
         |n| {
-            format!(
-                "{} ({}) from {} at {}: {}; disposition {}",
+            let mut line = format!(
+                "{} ({}) from {}, raised by {} at {}: {}",
                 n.number,
                 n.status,
                 n.source,
+                n.raised_by,
                 utc_text(n.at),
-                n.description,
-                or_dash(n.disposition.as_deref())
-            )
+                n.description
+            );
+            if !n.items.is_empty() {
+                line.push_str(&format!(". Items: {}", n.items.join("; ")));
+            }
+            if let (Some(d), Some(by), Some(at)) =
+                (&n.disposition, &n.dispositioned_by, n.dispositioned_at)
+            {
+                line.push_str(&format!(
+                    ". Disposition {d} by {by} at {}: {}",
+                    utc_text(at),
+                    or_dash(n.disposition_note.as_deref())
+                ));
+            }
+            if let (Some(by), Some(at)) = (&n.closed_by, n.closed_at) {
+                line.push_str(&format!(
+                    ". Closed by {by} at {}: {}",
+                    utc_text(at),
+                    or_dash(n.close_note.as_deref())
+                ));
+            }
+            line
         },
         "No nonconformance records",
     );

@@ -192,6 +192,9 @@ pub enum Request {
         to: OrderStatus,
         note: Option<String>,
         override_reason: Option<String>,
+        /// The signer's password for a signed move (T6, T10, every override: docs/signatures.md §1);
+        /// ignored for the others.
+        password: Option<String>,
     },
     /// Assigns (or with `None` unassigns) a build in its `expected` status.
     Assign {
@@ -216,6 +219,8 @@ pub enum Request {
         token: String,
         order_id: Uuid,
         version: i32,
+        /// The approval is signed (docs/signatures.md §1).
+        password: String,
     },
     /// Generates a new DRAFT BOM version from the stored configuration (ORDER_CREATED only).
     RegenerateBom {
@@ -338,6 +343,8 @@ pub enum Request {
         token: String,
         order_id: Uuid,
         answers: Vec<LineAnswer>,
+        /// The submission is signed (docs/signatures.md §1).
+        password: String,
     },
     /// The build's current packaging checklist.
     Packaging {

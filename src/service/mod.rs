@@ -305,7 +305,8 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
             token,
             order_id,
             answers,
-        } => testing::submit_testing(ctx, &token, order_id, answers)
+            password,
+        } => testing::submit_testing(ctx, &token, order_id, answers, password)
             .await
             .map(Reply::TestingSubmitted),
         Request::Packaging { token, order_id } => packaging::packaging(ctx, &token, order_id)

@@ -15,6 +15,7 @@ use crate::domain::floor::{
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
+use crate::domain::signature::{Meaning, SignedRecord};
 use crate::error::{Result, ServiceError};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -245,15 +246,19 @@ pub async fn save_testing_draft(
     Ok(form_id)
 }
 
-/// Submits the form: every applicable required item answered; PASS when every answer conforms.
+/// Submits the form: every applicable required item answered; PASS when every answer conforms. The
+/// submission, PASS or FAIL, is signed `TESTED` (docs/signatures.md §1): `password` re-authenticates the
+/// signer before the transaction.
 pub async fn submit_testing(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
     answers: Vec<LineAnswer>,
+    password: String,
 ) -> Result<TestingSubmitted> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "submit testing forms")?;
+    super::signatures::confirm(ctx, &who, password).await?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (form_id, results, missing) = write_draft(&tx, &who, order_id, &answers).await?;
@@ -267,6 +272,8 @@ pub async fn submit_testing(
     let statuses: Vec<_> = results.iter().map(|r| r.result).collect();
     let status = overall(&statuses);
     let at = db_testing::submit(&tx, form_id, status, who.user.id).await?;
+    let record = SignedRecord::TestingForm(form_id);
+    super::signatures::sign(&tx, &who, order_id, Meaning::Tested, record, None).await?;
     tx.commit().await?;
     tracing::info!(%order_id, %form_id, status = ?status, "testing form submitted");
     Ok(TestingSubmitted {

@@ -111,6 +111,8 @@ impl Floor {
             to,
             note: None,
             override_reason: None,
+            // Every demo user has the demo password; moves that are not signed ignore it.
+            password: Some(DEMO_PASSWORD.into()),
         })
         .await
     }
@@ -151,6 +153,7 @@ impl Floor {
             token: self.token(Role::ProcurementSpecialist),
             order_id: id,
             version: 1,
+            password: DEMO_PASSWORD.into(),
         })
         .await
         .expect("approve BOM");
@@ -225,6 +228,7 @@ impl Floor {
             &self.token(Role::Assembler),
             id,
             conforming_testing(&form),
+            DEMO_PASSWORD.into(),
         )
         .await
         .expect("submit");

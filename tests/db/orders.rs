@@ -66,6 +66,7 @@ impl Floor {
             to,
             note: None,
             override_reason: override_reason.map(str::to_string),
+            password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
         })
         .await
     }
@@ -129,6 +130,7 @@ impl Floor {
             token: self.token(role),
             order_id: id,
             version,
+            password: cleanstation::service::seed::DEMO_PASSWORD.into(),
         })
         .await
     }
@@ -1021,6 +1023,7 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
                         to: S::PartsSent,
                         note: None,
                         override_reason: None,
+                        password: None,
                     },
                 },
             )
@@ -1417,6 +1420,7 @@ async fn shipping_records_tracking_and_note() {
             to: S::Shipped,
             note: lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4, liftgate"),
             override_reason: None,
+            password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
         })
         .await;
     assert_eq!(row(r).status, S::Shipped);
@@ -1478,6 +1482,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
             to: S::PartsSent,
             note: None,
             override_reason: None,
+            password: None,
         })
         .await;
     assert_eq!(err(refused), "This order is assigned to Priya Shah");

@@ -47,6 +47,7 @@ impl Floor {
             &self.token(Role::Assembler),
             id,
             conforming_testing(&form),
+            cleanstation::service::seed::DEMO_PASSWORD.into(),
         )
         .await
         .expect("submit testing");
@@ -231,6 +232,7 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
         to: S::Shipped,
         note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
         override_reason: None,
+        password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
     })
     .await
     .expect("shipped");

@@ -132,7 +132,7 @@ async fn testing_waits_for_the_tasks_and_only_the_assembler_fills_it_in() {
     want.sort_by_key(|a| (a.item_id, a.basin_index));
     assert_eq!(got, want);
 
-    let missing = err_text(testing::submit_testing(&f.ctx, &asm, id, partial).await);
+    let missing = err_text(testing::submit_testing(&f.ctx, &asm, id, partial, pw()).await);
     assert!(
         missing.contains("required item(s) not answered"),
         "{missing}"
@@ -176,6 +176,7 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
             &asm,
             id,
             with_value(&form, all.clone(), "EOL-20", value),
+            pw(),
         )
         .await
         .expect("submit");
@@ -240,9 +241,15 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
     assert!(deleted.is_err(), "a submitted form was deleted");
 
     // At the bounds it conforms: every measurement at its minimum, EOL-20 at its maximum.
-    let done = testing::submit_testing(&f.ctx, &asm, id, with_value(&form, all, "EOL-20", "44"))
-        .await
-        .expect("submit");
+    let done = testing::submit_testing(
+        &f.ctx,
+        &asm,
+        id,
+        with_value(&form, all, "EOL-20", "44"),
+        pw(),
+    )
+    .await
+    .expect("submit");
     assert_eq!(done.status, TestingStatus::Pass);
     let passes: i64 = client
         .query_one(
@@ -291,4 +298,9 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
         .expect("count")
         .get(0);
     assert_eq!(lists, 1);
+}
+
+/// The demo password every demo user signs with.
+fn pw() -> String {
+    cleanstation::service::seed::DEMO_PASSWORD.into()
 }

@@ -831,6 +831,7 @@ fn detail_by_role_and_action() {
             to: S::PartsSent,
             note: None,
             override_reason: None,
+            password: None,
         }
     );
     d.reply(
@@ -879,22 +880,24 @@ fn detail_by_role_and_action() {
         ]),
     );
     d.key(KeyCode::Char('b'));
+    d.type_str("demo-pass");
     snap(
         "order_detail",
         "bom_approve_confirm",
-        "b asks before approving the BOM version shown",
+        "b asks before approving the BOM version shown, and signs it: the printed name, the meaning APPROVED and the password (masked)",
         &d.render(80, 24),
     );
-    d.key(KeyCode::Char('y'));
+    d.key(KeyCode::Enter);
     let req = d
         .take(|r| matches!(r, Request::ApproveBom { .. }))
-        .expect("y sends the approval");
+        .expect("Enter signs and sends the approval");
     assert_eq!(
         req.kind,
         Request::ApproveBom {
             token: "token-procurement".into(),
             order_id: oid(4),
             version: 2,
+            password: "demo-pass".into(),
         }
     );
     d.reply(
@@ -967,13 +970,28 @@ fn detail_by_role_and_action() {
     d.key(KeyCode::Enter);
     d.type_str("Two crates");
     d.key(KeyCode::Enter);
+    d.type_str("wrong-pass");
+    d.key(KeyCode::Enter);
     let req = d
         .take(|r| matches!(r, Request::Transition { .. }))
-        .expect("Enter on the last field ships");
+        .expect("Enter on the password signs and ships");
     assert!(matches!(
         &req.kind,
-        Request::Transition { to: S::Shipped, note: Some(n), .. } if n == "1Z999AA10123456784\nTwo crates"
+        Request::Transition { to: S::Shipped, note: Some(n), password: Some(p), .. }
+            if n == "1Z999AA10123456784\nTwo crates" && p == "wrong-pass"
     ));
+    d.reply(
+        &req,
+        Err(ServiceError::Invalid(
+            "Wrong password; nothing was signed".into(),
+        )),
+    );
+    snap(
+        "order_detail",
+        "ship_wrong_password",
+        "A wrong password: the dialog stays with the tracking number and note, the password is cleared and the refusal shown",
+        &d.render(80, 24),
+    );
 
     // The administrator's override needs a reason.
     let mut pre_qc = detail(
@@ -993,6 +1011,8 @@ fn detail_by_role_and_action() {
     let mut d = detail_as(Role::Admin, Theme::ansi(), pre_qc);
     d.key(KeyCode::Char('o'));
     d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter);
+    d.type_str("demo-pass");
     d.key(KeyCode::Enter);
     assert!(
         d.take(|r| matches!(r, Request::Transition { .. }))

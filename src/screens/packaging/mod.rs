@@ -9,6 +9,7 @@ mod view;
 use crate::domain::Role;
 use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
+use crate::domain::signature::move_signature;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
@@ -17,6 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
+use crate::widgets::signing::SigningDialog;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -67,6 +69,11 @@ enum Mode {
         to: OrderStatus,
         error: Option<String>,
     },
+    /// A signed move (packaging complete, docs/signatures.md §1), with the password.
+    Sign {
+        to: OrderStatus,
+        dialog: Box<SigningDialog>,
+    },
 }
 
 pub struct PackagingScreen {
@@ -93,6 +100,8 @@ pub struct PackagingScreen {
     /// When the checklist was last (re)loaded, as seen by the first tick after it.
     loaded_at: Option<Instant>,
     confirm_keys: Vec<HelpLine>,
+    /// The user's full name, the printed name of what they sign here.
+    signer: String,
 }
 
 impl PackagingScreen {
@@ -116,6 +125,10 @@ impl PackagingScreen {
             mode: Mode::Browse,
             loaded_at: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            signer: ctx
+                .session()
+                .map(|s| s.user.full_name.clone())
+                .unwrap_or_default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -233,7 +246,7 @@ impl PackagingScreen {
             Action::Refresh if !self.busy() => return self.reload(ctx),
             Action::MoveStatus => {
                 if let Some(to) = self.next_move() {
-                    self.mode = Mode::ConfirmMove { to, error: None };
+                    self.mode = self.move_mode(to);
                 }
             }
             Action::Increase | Action::Decrease | Action::PackAll if self.editable() => {
@@ -364,11 +377,37 @@ impl PackagingScreen {
         cmd
     }
 
-    fn send_move(&mut self, ctx: &mut Ctx) -> Command {
-        let Mode::ConfirmMove { to, .. } = &self.mode else {
-            return Command::None;
+    /// The dialog a move opens: a signed move asks for the password (docs/lifecycle.md §3.6).
+    fn move_mode(&self, to: OrderStatus) -> Mode {
+        let from = self.status.unwrap_or(to);
+        let Some(meaning) = move_signature(from, to, false) else {
+            return Mode::ConfirmMove { to, error: None };
         };
-        let to = *to;
+        let build = self
+            .view
+            .as_deref()
+            .map(|v| v.header.build_number.clone())
+            .unwrap_or_default();
+        let lines = vec![format!("Build {build}"), move_question(to)];
+        let dialog = SigningDialog::new("Move status", lines, &self.signer, meaning, Vec::new());
+        Mode::Sign {
+            to,
+            dialog: Box::new(dialog),
+        }
+    }
+
+    fn send_move(&mut self, ctx: &mut Ctx) -> Command {
+        let (to, password) = match &mut self.mode {
+            Mode::ConfirmMove { to, .. } => (*to, None),
+            Mode::Sign { to, dialog } => {
+                dialog.error = None;
+                let Some(password) = dialog.password() else {
+                    return Command::None;
+                };
+                (*to, Some(password))
+            }
+            Mode::Browse | Mode::Quantity { .. } => return Command::None,
+        };
         let (Some(from), Some(token), false) = (self.status, ctx.token(), self.moving.in_flight())
         else {
             return Command::None;
@@ -382,6 +421,7 @@ impl PackagingScreen {
                 to,
                 note: None,
                 override_reason: None,
+                password,
             },
             to,
         )
@@ -430,6 +470,11 @@ impl Screen for PackagingScreen {
                 stack
             }
             Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
+            Mode::Sign { dialog, .. } => {
+                let mut stack = dialog.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
             Mode::Browse => {
                 let mut stack = Vec::new();
                 if self.next_move().is_some() {
@@ -447,7 +492,7 @@ impl Screen for PackagingScreen {
     fn has_unsaved_input(&self) -> bool {
         match &self.mode {
             Mode::Quantity { form, .. } => form.has_input(),
-            Mode::Browse | Mode::ConfirmMove { .. } => {
+            Mode::Browse | Mode::ConfirmMove { .. } | Mode::Sign { .. } => {
                 self.in_flight.is_some() || !self.unsent.is_empty()
             }
         }
@@ -463,6 +508,17 @@ impl Screen for PackagingScreen {
                     Command::None
                 }
                 _ => Command::None,
+            },
+            Mode::Sign { dialog, .. } => match action {
+                Action::Submit => self.send_move(ctx),
+                Action::Cancel => {
+                    self.mode = Mode::Browse;
+                    Command::None
+                }
+                other => {
+                    dialog.form.handle(other);
+                    Command::None
+                }
             },
             Mode::Browse => {
                 self.error = None;
@@ -531,6 +587,10 @@ impl Screen for PackagingScreen {
                 Err(e) => {
                     if let Mode::ConfirmMove { error, .. } = &mut self.mode {
                         *error = Some(e.user_message());
+                    } else if let Mode::Sign { dialog, .. } = &mut self.mode {
+                        // A refused signature keeps the dialog, the password cleared
+                        // (docs/signatures.md §4).
+                        dialog.refused(e.user_message());
                     } else {
                         self.error = Some(e.user_message());
                     }
@@ -559,21 +619,40 @@ impl Screen for PackagingScreen {
     }
 
     fn on_char(&mut self, c: char) {
-        if let Mode::Quantity { form, .. } = &mut self.mode {
+        if let Some(form) = self.text_form() {
             form.clear_errors();
             form.type_char(c);
         }
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Mode::Quantity { form, .. } = &mut self.mode {
+        if let Some(form) = self.text_form() {
             form.clear_errors();
             form.paste(text);
         }
     }
 
+    fn text_form(&mut self) -> Option<&mut Form> {
+        match &mut self.mode {
+            Mode::Quantity { form, .. } => Some(form),
+            Mode::Sign { dialog, .. } => Some(&mut dialog.form),
+            Mode::Browse | Mode::ConfirmMove { .. } => None,
+        }
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
+    }
+}
+
+/// What a move from the packaging screen does, in words.
+pub(super) fn move_question(to: OrderStatus) -> String {
+    match to {
+        OrderStatus::PackagingComplete => format!(
+            "Mark packaging complete? (EX-2 → {})",
+            OrderStatus::PackagingComplete
+        ),
+        _ => format!("Send to Final QC? (→ {to})"),
     }
 }
 

@@ -24,6 +24,7 @@ use crate::domain::service_order::{
     ServiceOrderView,
 };
 use crate::domain::session::Session;
+use crate::domain::signature::SignatureCheck;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::domain::user::{NewUser, UserSummary};
 use crate::error::Result;
@@ -346,6 +347,12 @@ pub enum Request {
         /// The submission is signed (docs/signatures.md §1).
         password: String,
     },
+    /// Every electronic signature of a build, oldest first, each checked against its record as stored
+    /// now (docs/signatures.md §5); answered with `Reply::Signatures`.
+    Signatures {
+        token: String,
+        order_id: Uuid,
+    },
     /// The build's current packaging checklist.
     Packaging {
         token: String,
@@ -575,6 +582,9 @@ impl std::fmt::Debug for Request {
                     answers.len()
                 );
             }
+            Request::Signatures { order_id, .. } => {
+                return write!(f, "Signatures {{ {order_id} }}");
+            }
             Request::Packaging { order_id, .. } => return write!(f, "Packaging {{ {order_id} }}"),
             Request::SetPacked {
                 item_id, packed, ..
@@ -668,6 +678,8 @@ pub enum Reply {
     /// The draft's id after a save.
     TestingDraftSaved(Uuid),
     TestingSubmitted(TestingSubmitted),
+    /// A build's signatures, oldest first, each with its verdict.
+    Signatures(Vec<SignatureCheck>),
     /// The checklist after a change.
     Packaging(Box<PackagingView>),
     WorkInstructions(Box<InstructionCatalog>),
@@ -715,6 +727,7 @@ impl Reply {
             Reply::TestingForm(_) => "TestingForm",
             Reply::TestingDraftSaved(_) => "TestingDraftSaved",
             Reply::TestingSubmitted(_) => "TestingSubmitted",
+            Reply::Signatures(_) => "Signatures",
             Reply::Packaging(_) => "Packaging",
             Reply::WorkInstructions(_) => "WorkInstructions",
             Reply::ServiceOrders(_) => "ServiceOrders",

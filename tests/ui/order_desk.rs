@@ -270,7 +270,10 @@ fn approving_sends_the_version_shown_and_reloads() {
     else {
         panic!("not an approval");
     };
-    assert_eq!((order_id, version, password.as_str()), (id(2), 2, "demo-pass"));
+    assert_eq!(
+        (order_id, version, password.as_str()),
+        (id(2), 2, "demo-pass")
+    );
     d.reply(&req, Ok(Reply::OrderUpdated(rows()[1].order.clone())));
     assert_eq!(
         toast(&d).as_deref(),

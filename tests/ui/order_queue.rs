@@ -1196,3 +1196,81 @@ fn detail_summarises_the_floor() {
         );
     }
 }
+
+/// A signature of the fixture build, checked.
+fn signature(
+    n: u128,
+    meaning: cleanstation::domain::signature::Meaning,
+    record: cleanstation::domain::signature::SignedRecord,
+    name: &str,
+    signed_at: NaiveDateTime,
+    problem: Option<&str>,
+) -> cleanstation::domain::signature::SignatureCheck {
+    use cleanstation::domain::signature::{SignatureCheck, SignatureRecord, manifestation};
+    let hash = format!("{n:064x}");
+    SignatureCheck {
+        signature: SignatureRecord {
+            id: Uuid::from_u128(0x5100 + n),
+            order_id: oid(6),
+            meaning,
+            record,
+            signer_id: Uuid::from_u128(0x5200 + n),
+            printed_name: name.into(),
+            signed_at,
+            reason: None,
+            manifestation: manifestation(name, meaning, signed_at, &hash),
+            content_sha256: hash,
+        },
+        verified: problem.is_none(),
+        problem: problem.map(str::to_string),
+    }
+}
+
+#[test]
+fn detail_shows_the_builds_signatures_and_whether_each_verifies() {
+    use cleanstation::domain::signature::{Meaning, SignedRecord};
+    let mut d = detail_as(Role::ProductionCoordinator, Theme::ansi(), ready_for_ship());
+    let checks = vec![
+        signature(
+            1,
+            Meaning::Approved,
+            SignedRecord::BillOfMaterials(Uuid::from_u128(0xB1)),
+            "Priya Natarajan",
+            at(3, 10, 9, 2),
+            None,
+        ),
+        signature(
+            2,
+            Meaning::Tested,
+            SignedRecord::TestingForm(Uuid::from_u128(0xB2)),
+            "Sam Brennan",
+            at(3, 12, 16, 40),
+            None,
+        ),
+        signature(
+            3,
+            Meaning::Verified,
+            SignedRecord::PackagingChecklist(Uuid::from_u128(0xB3)),
+            "Sam Brennan",
+            at(3, 13, 11, 5),
+            Some("the signed packaging checklist no longer matches its signature"),
+        ),
+    ];
+    assert!(d.answer(
+        |r| matches!(r, Request::Signatures { .. }),
+        Ok(Reply::Signatures(checks)),
+    ));
+    let text = d.render(100, 70);
+    assert!(
+        text.contains("Priya Natarajan | APPROVED | 2025-03-10T09:02:00Z"),
+        "{text}"
+    );
+    assert!(text.contains("BOM version · verified"), "{text}");
+    assert!(text.contains("DOES NOT VERIFY"), "{text}");
+    snap(
+        "order_detail",
+        "signatures",
+        "The build's signatures, oldest first: the manifestation (printed name | MEANING | UTC time), what each signs and whether it verifies",
+        &text,
+    );
+}

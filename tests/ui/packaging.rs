@@ -611,7 +611,10 @@ fn a_refused_move_is_shown_in_the_dialog() {
         )),
     );
     let text = d.render(W, H);
-    assert!(text.contains("ERROR: Wrong password; nothing was signed"), "{text}");
+    assert!(
+        text.contains("ERROR: Wrong password; nothing was signed"),
+        "{text}"
+    );
     // The password is cleared; the dialog signs again with the right one.
     d.type_str("demo-pass");
     d.key(KeyCode::Enter);

@@ -14,7 +14,7 @@ use crate::domain::lifecycle::{
 };
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
-use crate::domain::signature::{Meaning, move_signature};
+use crate::domain::signature::{Meaning, SignatureCheck, move_signature};
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId, ServiceReply};
@@ -113,6 +113,9 @@ pub struct OrderDetailScreen {
     role: Option<Role>,
     /// The user's full name, the printed name of what they sign here.
     signer: String,
+    /// The build's signatures with their verdicts, once loaded (docs/signatures.md §5).
+    signatures: Option<Vec<SignatureCheck>>,
+    signatures_loading: Pending,
 }
 
 impl OrderDetailScreen {
@@ -136,6 +139,8 @@ impl OrderDetailScreen {
             order_id,
             role,
             signer,
+            signatures: None,
+            signatures_loading: Pending::new(),
             detail: None,
             loading: Pending::new(),
             load_error: None,
@@ -215,14 +220,19 @@ impl OrderDetailScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        self.loading.begin(
+        let order_id = self.order_id;
+        let detail = self.loading.begin(
             ctx,
             Request::OrderDetail {
-                token,
-                order_id: self.order_id,
+                token: token.clone(),
+                order_id,
             },
             (),
-        )
+        );
+        let signatures =
+            self.signatures_loading
+                .begin(ctx, Request::Signatures { token, order_id }, ());
+        detail.and(signatures)
     }
 
     /// While the build is loaded again (after a write or a refresh) the actions shown are those of

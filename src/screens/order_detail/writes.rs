@@ -181,6 +181,13 @@ impl OrderDetailScreen {
     }
 
     pub(super) fn handle_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if self.signatures_loading.answered_by(reply.id) {
+            // A failed read leaves the section out; the detail itself says what is wrong.
+            if let Ok(Reply::Signatures(list)) = reply.result {
+                self.signatures = Some(list);
+            }
+            return Command::None;
+        }
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(detail)) => {

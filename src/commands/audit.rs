@@ -34,7 +34,37 @@ async fn check_signatures(client: &impl GenericClient) -> Result<(usize, Vec<db:
     Ok((verified, problems))
 }
 
-/// Seals, then checks the chain, every audited row, and every QC signature.
+/// Every electronic signature checked against its record as stored now (docs/signatures.md §5):
+/// (verified, problems naming the build).
+async fn check_electronic_signatures(
+    client: &impl GenericClient,
+) -> Result<(usize, Vec<db::audit::Problem>)> {
+    let mut verified = 0;
+    let mut problems = Vec::new();
+    for (build, checks) in db::signatures::verify_all(client).await? {
+        for c in checks {
+            if c.verified {
+                verified += 1;
+                continue;
+            }
+            let s = &c.signature;
+            problems.push(db::audit::Problem {
+                table: "ElectronicSignature".into(),
+                record: s.id.to_string(),
+                build: Some(build.clone()),
+                what: format!(
+                    "the {} signature of the {} does not verify: {}",
+                    s.meaning.code(),
+                    s.record.label(),
+                    c.problem.as_deref().unwrap_or("mismatch")
+                ),
+            });
+        }
+    }
+    Ok((verified, problems))
+}
+
+/// Seals, then checks the chain, every audited row, every QC signature and every electronic signature.
 pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
     let prepared = prepare(config, "cleanstation/audit", false).await?;
     let client = prepared.pool.get().await.map_err(ServiceError::from)?;
@@ -43,6 +73,15 @@ pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
     let mut text = db::audit::describe(&report);
     text.push_str(&format!(
         "\nQC signatures: {verified} verified, {} not matching.",
+        signature_problems.len()
+    ));
+    for p in &signature_problems {
+        text.push_str(&format!("\nBROKEN: {p}"));
+    }
+    report.row_problems.extend(signature_problems);
+    let (signed, signature_problems) = check_electronic_signatures(&client).await?;
+    text.push_str(&format!(
+        "\nElectronic signatures: {signed} verified, {} not verifying.",
         signature_problems.len()
     ));
     for p in &signature_problems {

@@ -8,7 +8,7 @@ use crate::support::TestDb;
 use cleanstation::db::Actor;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{CheckType, FormType};
-use cleanstation::domain::floor::{TestingFormView, TestingStatus};
+use cleanstation::domain::floor::{PackagingView, TestingFormView, TestingStatus};
 use cleanstation::domain::order::{
     BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, OrderHeader, OrderStatus,
 };
@@ -17,7 +17,7 @@ use cleanstation::domain::qc::{Answer, LineAnswer, QcForm, QcOutcome};
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
-use cleanstation::service::{ServiceCtx, testing};
+use cleanstation::service::{ServiceCtx, packaging, testing};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -235,6 +235,20 @@ impl Floor {
         assert_eq!(done.status, TestingStatus::Pass);
         self.t5(id).await.expect("T5");
         id
+    }
+
+    /// Packs every line of the current checklist in full; returns the checklist after the last change.
+    pub async fn pack_all(&self, id: Uuid) -> PackagingView {
+        let asm = self.token(Role::Assembler);
+        let mut view = packaging::packaging(&self.ctx, &asm, id)
+            .await
+            .expect("checklist");
+        for line in view.lines.clone() {
+            view = packaging::set_packed(&self.ctx, &asm, line.id, line.required)
+                .await
+                .expect("pack");
+        }
+        view
     }
 
     /// T5 by the assembler: READY_FOR_PRODUCTION to TESTING_COMPLETE.

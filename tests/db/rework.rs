@@ -54,20 +54,6 @@ impl Floor {
         assert_eq!(done.status, TestingStatus::Pass);
     }
 
-    /// Packs every line of the current checklist in full; returns the checklist after the last change.
-    async fn pack_all(&self, id: Uuid) -> PackagingView {
-        let asm = self.token(Role::Assembler);
-        let mut view = packaging::packaging(&self.ctx, &asm, id)
-            .await
-            .expect("checklist");
-        for line in view.lines.clone() {
-            view = packaging::set_packed(&self.ctx, &asm, line.id, line.required)
-                .await
-                .expect("pack");
-        }
-        view
-    }
-
     /// The build detail's floor summary, as the coordinator sees it.
     async fn floor(&self, id: Uuid) -> FloorProgress {
         let reply = self

@@ -330,7 +330,10 @@ async fn packaging_complete_shipping_and_overrides_are_signed_and_verify_until_a
         .await
         .expect("T6");
     let s = signed(&env, id, Meaning::Verified, "Luis Ortega").await;
-    assert_eq!(s.record, SignedRecord::PackagingChecklist(checklist.checklist_id));
+    assert_eq!(
+        s.record,
+        SignedRecord::PackagingChecklist(checklist.checklist_id)
+    );
     // An unsigned move ignores the password field.
     env.signed_move(
         asm,

@@ -182,6 +182,15 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
         .expect("submit");
         assert_eq!(done.status, TestingStatus::Fail, "{value}");
         assert_eq!(done.results, form.lines.len());
+        // A FAIL form is signed like a PASS (docs/signatures.md §1).
+        let signed = f
+            .count(
+                r#"SELECT count(*) FROM "ElectronicSignature"
+                    WHERE "recordId" = $1 AND "recordType" = 'TestingForm' AND "meaning" = 'TESTED'"#,
+                &[&done.form_id],
+            )
+            .await;
+        assert_eq!(signed, 1, "{value}");
         let client = f.db.client().await;
         let row = client
             .query_one(

@@ -2,6 +2,7 @@
 //! printed name and the meaning, in words too — and the password that re-authenticates the signer.
 
 use crate::domain::signature::{Meaning, printed_name};
+use crate::keymap::Action;
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::{centered, dialog, dim, fit_text, request_status, row, rows};
@@ -39,6 +40,17 @@ pub fn password(field: &mut FormField) -> Option<String> {
     Some(value)
 }
 
+/// What a key in a signing dialog asks of the screen that owns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignKey {
+    /// Enter on the last field: send the write with the password.
+    Sign,
+    /// Esc: close the dialog.
+    Cancel,
+    /// The dialog handled the key itself (editing, moving between fields).
+    Handled,
+}
+
 /// A dialog that confirms a write and signs it: what it does (`lines`), the signature as it will print,
 /// the write's own fields (a reason, a note) and, last, the password. Enter moves through the fields and
 /// signs from the last; a refusal keeps everything typed but the password.
@@ -70,6 +82,22 @@ impl SigningDialog {
             meaning,
             form: Form::new(fields).with_input_width(44),
             error: None,
+        }
+    }
+
+    /// Handles a key: Enter moves to the next field and signs from the last, Esc cancels, the rest edits.
+    pub fn key(&mut self, action: Action) -> SignKey {
+        match action {
+            Action::Submit if self.form.is_last() => SignKey::Sign,
+            Action::Submit => {
+                self.form.next();
+                SignKey::Handled
+            }
+            Action::Cancel => SignKey::Cancel,
+            other => {
+                self.form.handle(other);
+                SignKey::Handled
+            }
         }
     }
 

@@ -97,6 +97,30 @@ impl Floor {
             .get(0)
     }
 
+    /// A status move by `role` with every field of `Request::Transition`.
+    pub async fn move_with(
+        &self,
+        role: Role,
+        id: Uuid,
+        (from, to): (S, S),
+        note: Option<String>,
+        override_reason: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Reply, ServiceError> {
+        self.send(Request::Transition {
+            token: self.token(role),
+            order_id: id,
+            from,
+            to,
+            note,
+            override_reason: override_reason.map(str::to_string),
+            password: password.map(str::to_string),
+        })
+        .await
+    }
+
+    /// A plain move by `role`, signed with the demo password where the move is signed (every demo user
+    /// has it; moves that are not signed ignore it).
     pub async fn transition(
         &self,
         role: Role,
@@ -104,17 +128,8 @@ impl Floor {
         from: S,
         to: S,
     ) -> Result<Reply, ServiceError> {
-        self.send(Request::Transition {
-            token: self.token(role),
-            order_id: id,
-            from,
-            to,
-            note: None,
-            override_reason: None,
-            // Every demo user has the demo password; moves that are not signed ignore it.
-            password: Some(DEMO_PASSWORD.into()),
-        })
-        .await
+        self.move_with(role, id, (from, to), None, None, Some(DEMO_PASSWORD))
+            .await
     }
 
     /// A one-build PO created by the production coordinator; the build's id.

@@ -59,16 +59,9 @@ impl Floor {
         to: OrderStatus,
         override_reason: Option<&str>,
     ) -> Result<Reply, ServiceError> {
-        self.send(Request::Transition {
-            token: self.token(role),
-            order_id: id,
-            from,
-            to,
-            note: None,
-            override_reason: override_reason.map(str::to_string),
-            password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
-        })
-        .await
+        let password = Some(cleanstation::service::seed::DEMO_PASSWORD);
+        self.move_with(role, id, (from, to), None, override_reason, password)
+            .await
     }
 
     async fn assign(

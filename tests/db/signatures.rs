@@ -15,7 +15,7 @@ use cleanstation::domain::signature::{
     EMPTY_PASSWORD, Meaning, SIGNED_MOVE_NEEDS_PASSWORD, SignatureRecord, SignedRecord,
 };
 use cleanstation::error::ServiceError;
-use cleanstation::msg::{Reply, Request};
+use cleanstation::msg::Request;
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS};
 use cleanstation::service::signatures::WRONG_PASSWORD;
 use cleanstation::service::testing;
@@ -51,28 +51,6 @@ impl Floor {
             r#"SELECT count(*) FROM "ElectronicSignature" WHERE "orderId" = $1"#,
             &[&id],
         )
-        .await
-    }
-
-    /// A status move by `role` with `password`.
-    async fn signed_move(
-        &self,
-        role: Role,
-        id: Uuid,
-        (from, to): (S, S),
-        note: Option<String>,
-        override_reason: Option<&str>,
-        password: Option<&str>,
-    ) -> Result<Reply, ServiceError> {
-        self.send(Request::Transition {
-            token: self.token(role),
-            order_id: id,
-            from,
-            to,
-            note,
-            override_reason: override_reason.map(str::to_string),
-            password: password.map(str::to_string),
-        })
         .await
     }
 
@@ -314,19 +292,17 @@ async fn packaging_complete_shipping_and_overrides_are_signed_and_verify_until_a
 
     // A signed move without a password, with a wrong one: refused, nothing moved or signed.
     let before = env.signature_count(id).await;
-    let none = env.signed_move(asm, id, t6, None, None, None).await;
+    let none = env.move_with(asm, id, t6, None, None, None).await;
     assert_eq!(refused(none), SIGNED_MOVE_NEEDS_PASSWORD);
-    let wrong = env
-        .signed_move(asm, id, t6, None, None, Some("not-it"))
-        .await;
+    let wrong = env.move_with(asm, id, t6, None, None, Some("not-it")).await;
     assert_eq!(refused(wrong), WRONG_PASSWORD);
     assert_eq!(env.failed_count(asm).await, 1);
-    let empty = env.signed_move(asm, id, t6, None, None, Some("")).await;
+    let empty = env.move_with(asm, id, t6, None, None, Some("")).await;
     assert_eq!(refused(empty), EMPTY_PASSWORD);
     assert_eq!(env.status(id).await, S::TestingComplete);
     assert_eq!(env.signature_count(id).await, before);
 
-    env.signed_move(asm, id, t6, None, None, Some(DEMO_PASSWORD))
+    env.move_with(asm, id, t6, None, None, Some(DEMO_PASSWORD))
         .await
         .expect("T6");
     let s = signed(&env, id, Meaning::Verified, "Luis Ortega").await;
@@ -335,7 +311,7 @@ async fn packaging_complete_shipping_and_overrides_are_signed_and_verify_until_a
         SignedRecord::PackagingChecklist(checklist.checklist_id)
     );
     // An unsigned move ignores the password field.
-    env.signed_move(
+    env.move_with(
         asm,
         id,
         (S::PackagingComplete, S::ReadyForFinalQc),
@@ -350,11 +326,11 @@ async fn packaging_complete_shipping_and_overrides_are_signed_and_verify_until_a
     let reason = "Final QC done on paper during the outage";
     let past_qc = (S::ReadyForFinalQc, S::ReadyForShip);
     let wrong = env
-        .signed_move(Role::Admin, id, past_qc, None, Some(reason), Some("not-it"))
+        .move_with(Role::Admin, id, past_qc, None, Some(reason), Some("not-it"))
         .await;
     assert_eq!(refused(wrong), WRONG_PASSWORD);
     assert_eq!(env.status(id).await, S::ReadyForFinalQc);
-    env.signed_move(
+    env.move_with(
         Role::Admin,
         id,
         past_qc,
@@ -373,10 +349,10 @@ async fn packaging_complete_shipping_and_overrides_are_signed_and_verify_until_a
     let note = pack_shipping("1Z999AA10123456784", "Dock 4");
     let coordinator = Role::ProductionCoordinator;
     let none = env
-        .signed_move(coordinator, id, ship, note.clone(), None, None)
+        .move_with(coordinator, id, ship, note.clone(), None, None)
         .await;
     assert_eq!(refused(none), SIGNED_MOVE_NEEDS_PASSWORD);
-    env.signed_move(coordinator, id, ship, note, None, Some(DEMO_PASSWORD))
+    env.move_with(coordinator, id, ship, note, None, Some(DEMO_PASSWORD))
         .await
         .expect("T10");
     let shipped = signed(&env, id, Meaning::Shipped, "Dana Reyes").await;

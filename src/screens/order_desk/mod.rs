@@ -20,7 +20,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
-use crate::widgets::signing::SigningDialog;
+use crate::widgets::signing::{SignKey, SigningDialog};
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -318,17 +318,14 @@ impl Screen for OrderDeskScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         match &mut self.mode {
             Mode::Browse => self.on_browse(action, ctx),
-            Mode::Approve { dialog, .. } => match action {
-                Action::Submit => self.approve(ctx),
-                Action::Cancel => {
+            Mode::Approve { dialog, .. } => match dialog.key(action) {
+                SignKey::Sign => self.approve(ctx),
+                SignKey::Cancel => {
                     // A write already sent still finishes; its reply reloads the desk.
                     self.mode = Mode::Browse;
                     Command::None
                 }
-                other => {
-                    dialog.form.handle(other);
-                    Command::None
-                }
+                SignKey::Handled => Command::None,
             },
             Mode::Move { form, .. } => match action {
                 Action::Submit => self.submit_move(ctx),

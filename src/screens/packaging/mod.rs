@@ -18,7 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
-use crate::widgets::signing::SigningDialog;
+use crate::widgets::signing::{SignKey, SigningDialog};
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -509,16 +509,13 @@ impl Screen for PackagingScreen {
                 }
                 _ => Command::None,
             },
-            Mode::Sign { dialog, .. } => match action {
-                Action::Submit => self.send_move(ctx),
-                Action::Cancel => {
+            Mode::Sign { dialog, .. } => match dialog.key(action) {
+                SignKey::Sign => self.send_move(ctx),
+                SignKey::Cancel => {
                     self.mode = Mode::Browse;
                     Command::None
                 }
-                other => {
-                    dialog.form.handle(other);
-                    Command::None
-                }
+                SignKey::Handled => Command::None,
             },
             Mode::Browse => {
                 self.error = None;

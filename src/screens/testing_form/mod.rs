@@ -25,7 +25,7 @@ use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
-use crate::widgets::signing::SigningDialog;
+use crate::widgets::signing::{SignKey, SigningDialog};
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -239,13 +239,10 @@ impl TestingFormScreen {
         match dialog {
             Dialog::Answer(d) => answering::on_dialog_key(self, d, action, ctx),
             Dialog::Submit(mut d) => {
-                let cmd = match action {
-                    Action::Submit => self.submit(&mut d, ctx),
-                    Action::Cancel => return Command::None,
-                    other => {
-                        d.form.handle(other);
-                        Command::None
-                    }
+                let cmd = match d.key(action) {
+                    SignKey::Sign => self.submit(&mut d, ctx),
+                    SignKey::Cancel => return Command::None,
+                    SignKey::Handled => Command::None,
                 };
                 // The dialog stays until the server answers, to show a refusal.
                 self.dialog = Some(Dialog::Submit(d));

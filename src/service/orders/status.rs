@@ -12,6 +12,9 @@ use crate::service::moves::{move_status, notify_qc_failure};
 use crate::service::{ServiceCtx, authenticate, signatures};
 use uuid::Uuid;
 
+/// T6 without a packaging checklist completed in the round (docs/lifecycle.md §3.1).
+const NO_CHECKLIST: &str = "Packaging incomplete: no packaging checklist in this round";
+
 /// The fields of `Request::Transition` after the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionRequest {
@@ -117,11 +120,7 @@ async fn signed_record(
     packaging::completed_since(tx, order.id, since)
         .await?
         .map(SignedRecord::PackagingChecklist)
-        .ok_or_else(|| {
-            ServiceError::Invalid(
-                "Packaging incomplete: no packaging checklist in this round".into(),
-            )
-        })
+        .ok_or_else(|| ServiceError::Invalid(NO_CHECKLIST.into()))
 }
 
 /// The precondition of a normal move, against the locked row (docs/lifecycle.md §3.1).
@@ -168,9 +167,7 @@ pub(super) async fn check_precondition(
                 Some(Some(n)) => Err(ServiceError::Invalid(format!(
                     "Packaging incomplete: {n} item(s) not packed"
                 ))),
-                Some(None) => Err(ServiceError::Invalid(
-                    "Packaging incomplete: no packaging checklist in this round".into(),
-                )),
+                Some(None) => Err(ServiceError::Invalid(NO_CHECKLIST.into())),
             }
         }
         // check_transition refuses these without an override; never reached.

@@ -66,6 +66,11 @@ fn loaded(h: &mut Harness, d: OrderDetail) -> OrderDetailScreen {
     s
 }
 
+/// The screen with a build in `from` whose one offered action is the move to `to`.
+fn offering_move(h: &mut Harness, from: OrderStatus, to: OrderStatus) -> OrderDetailScreen {
+    loaded(h, detail(from, vec![OrderAction::Move { to }]))
+}
+
 fn row_of(d: &OrderDetail) -> OrderRow {
     OrderRow {
         id: d.id,
@@ -155,15 +160,7 @@ fn move_confirms_then_sends_the_transition() {
 #[test]
 fn shipping_sends_tracking_and_note() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::ReadyForShip,
-            vec![OrderAction::Move {
-                to: OrderStatus::Shipped,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::ReadyForShip, OrderStatus::Shipped);
     h.act(&mut s, Action::MoveStatus);
     for c in "1Z999".chars() {
         h.send(&mut s, ScreenMsg::Char(c));
@@ -187,15 +184,7 @@ fn shipping_sends_tracking_and_note() {
 #[test]
 fn a_wrong_password_keeps_the_dialog_and_what_was_typed_but_the_password() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::ReadyForShip,
-            vec![OrderAction::Move {
-                to: OrderStatus::Shipped,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::ReadyForShip, OrderStatus::Shipped);
     h.act(&mut s, Action::MoveStatus);
     h.send(&mut s, ScreenMsg::Paste("1Z999".into()));
     h.act(&mut s, Action::Submit);
@@ -259,15 +248,7 @@ fn packaging_complete_and_bom_approval_are_signed() {
 #[test]
 fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::ReadyForShip,
-            vec![OrderAction::Move {
-                to: OrderStatus::Shipped,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::ReadyForShip, OrderStatus::Shipped);
     h.act(&mut s, Action::MoveStatus);
     h.act(&mut s, Action::Submit);
     h.send(&mut s, ScreenMsg::Paste("Left\u{202E} by truck".into()));
@@ -334,15 +315,7 @@ fn override_without_a_reason_is_refused_locally() {
 #[test]
 fn a_conflict_shows_the_message_and_reloads() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::OrderCreated,
-            vec![OrderAction::Move {
-                to: OrderStatus::PartsSent,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::OrderCreated, OrderStatus::PartsSent);
     h.act(&mut s, Action::MoveStatus);
     let (reqs, _) = h.act(&mut s, Action::Yes);
     let msg = "Build 24-0117 is now PARTS_SENT (changed by Priya Natarajan at 09:12); \

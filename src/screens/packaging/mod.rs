@@ -4,12 +4,12 @@
 //! Keys pressed faster than the replies come back are kept as the latest wanted value per line and sent one
 //! at a time, so the stored checklist ends as the user typed it; until then the screen shows those values.
 
+mod moves;
 mod view;
 
 use crate::domain::Role;
 use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
-use crate::domain::signature::move_signature;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
@@ -19,7 +19,6 @@ use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
 use crate::widgets::signing::{SignKey, SigningDialog};
-use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
@@ -176,21 +175,6 @@ impl PackagingScreen {
 
     fn busy(&self) -> bool {
         self.in_flight.is_some() || !self.unsent.is_empty()
-    }
-
-    /// The move `m` offers now, if any.
-    fn next_move(&self) -> Option<OrderStatus> {
-        if !self.is_packer() || self.busy() || self.moving.in_flight() || self.loading.in_flight() {
-            return None;
-        }
-        let view = self.view.as_deref()?;
-        match self.status? {
-            OrderStatus::TestingComplete if view.completed && self.editable() => {
-                Some(OrderStatus::PackagingComplete)
-            }
-            OrderStatus::PackagingComplete => Some(OrderStatus::ReadyForFinalQc),
-            _ => None,
-        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -377,56 +361,6 @@ impl PackagingScreen {
         cmd
     }
 
-    /// The dialog a move opens: a signed move asks for the password (docs/lifecycle.md §3.6).
-    fn move_mode(&self, to: OrderStatus) -> Mode {
-        let from = self.status.unwrap_or(to);
-        let Some(meaning) = move_signature(from, to, false) else {
-            return Mode::ConfirmMove { to, error: None };
-        };
-        let build = self
-            .view
-            .as_deref()
-            .map(|v| v.header.build_number.clone())
-            .unwrap_or_default();
-        let lines = vec![format!("Build {build}"), move_question(to)];
-        let dialog = SigningDialog::new("Move status", lines, &self.signer, meaning, Vec::new());
-        Mode::Sign {
-            to,
-            dialog: Box::new(dialog),
-        }
-    }
-
-    fn send_move(&mut self, ctx: &mut Ctx) -> Command {
-        let (to, password) = match &mut self.mode {
-            Mode::ConfirmMove { to, .. } => (*to, None),
-            Mode::Sign { to, dialog } => {
-                dialog.error = None;
-                let Some(password) = dialog.password() else {
-                    return Command::None;
-                };
-                (*to, Some(password))
-            }
-            Mode::Browse | Mode::Quantity { .. } => return Command::None,
-        };
-        let (Some(from), Some(token), false) = (self.status, ctx.token(), self.moving.in_flight())
-        else {
-            return Command::None;
-        };
-        self.moving.begin(
-            ctx,
-            Request::Transition {
-                token,
-                order_id: self.order_id,
-                from,
-                to,
-                note: None,
-                override_reason: None,
-                password,
-            },
-            to,
-        )
-    }
-
     /// Takes a checklist from the server and puts the changes it does not hold yet on top.
     fn take_view(&mut self, mut view: PackagingView, includes_in_flight: bool) {
         let in_flight = self
@@ -565,35 +499,7 @@ impl Screen for PackagingScreen {
             return next;
         }
         if let Some(to) = self.moving.take(reply.id) {
-            return match reply.result {
-                Ok(_) => {
-                    self.mode = Mode::Browse;
-                    let build = self
-                        .view
-                        .as_deref()
-                        .map(|v| v.header.build_number.clone())
-                        .unwrap_or_default();
-                    ctx.toast(Toast::info(format!("{build} moved to {to}")));
-                    if to == OrderStatus::ReadyForFinalQc {
-                        ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                        Command::None
-                    } else {
-                        self.reload(ctx)
-                    }
-                }
-                Err(e) => {
-                    if let Mode::ConfirmMove { error, .. } = &mut self.mode {
-                        *error = Some(e.user_message());
-                    } else if let Mode::Sign { dialog, .. } = &mut self.mode {
-                        // A refused signature keeps the dialog, the password cleared
-                        // (docs/signatures.md §4).
-                        dialog.refused(e.user_message());
-                    } else {
-                        self.error = Some(e.user_message());
-                    }
-                    self.reload(ctx)
-                }
-            };
+            return self.moved(to, reply.result, ctx);
         }
         Command::None
     }
@@ -639,17 +545,6 @@ impl Screen for PackagingScreen {
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
-    }
-}
-
-/// What a move from the packaging screen does, in words.
-pub(super) fn move_question(to: OrderStatus) -> String {
-    match to {
-        OrderStatus::PackagingComplete => format!(
-            "Mark packaging complete? (EX-2 → {})",
-            OrderStatus::PackagingComplete
-        ),
-        _ => format!("Send to Final QC? (→ {to})"),
     }
 }
 

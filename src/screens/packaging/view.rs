@@ -1,6 +1,7 @@
 //! Drawing the packaging checklist: header, lines, footer and the quantity dialog.
 
-use super::{Mode, PackagingScreen, move_question, state_text};
+use super::moves::move_question;
+use super::{Mode, PackagingScreen, state_text};
 use crate::domain::order::OrderStatus;
 use crate::theme::Theme;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, row, rows};

@@ -291,6 +291,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
                 token: procurement.clone(),
                 order_id: id,
                 version: 1,
+                password: DEMO_PASSWORD.into(),
             },
         )
         .await;
@@ -307,6 +308,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
                     to,
                     note: None,
                     override_reason: None,
+                    password: None,
                 },
             )
             .await;

@@ -29,6 +29,7 @@ use crate::domain::service_order::{
     ServiceOrderView,
 };
 use crate::domain::session::Session;
+use crate::domain::signature::SignatureCheck;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::domain::user::{NewUser, UserSummary};
 use crate::error::Result;
@@ -197,6 +198,9 @@ pub enum Request {
         to: OrderStatus,
         note: Option<String>,
         override_reason: Option<String>,
+        /// The signer's password for a signed move (T6, T10, every override: docs/signatures.md §1);
+        /// ignored for the others.
+        password: Option<String>,
     },
     /// Assigns (or with `None` unassigns) a build in its `expected` status.
     Assign {
@@ -221,6 +225,8 @@ pub enum Request {
         token: String,
         order_id: Uuid,
         version: i32,
+        /// The approval is signed (docs/signatures.md §1).
+        password: String,
     },
     /// Generates a new DRAFT BOM version from the stored configuration (ORDER_CREATED only).
     RegenerateBom {
@@ -349,6 +355,14 @@ pub enum Request {
         token: String,
         order_id: Uuid,
         answers: Vec<LineAnswer>,
+        /// The submission is signed (docs/signatures.md §1).
+        password: String,
+    },
+    /// Every electronic signature of a build, oldest first, each checked against its record as stored
+    /// now (docs/signatures.md §5); answered with `Reply::Signatures`.
+    Signatures {
+        token: String,
+        order_id: Uuid,
     },
     /// The build's current packaging checklist.
     Packaging {
@@ -641,6 +655,9 @@ impl std::fmt::Debug for Request {
                     answers.len()
                 );
             }
+            Request::Signatures { order_id, .. } => {
+                return write!(f, "Signatures {{ {order_id} }}");
+            }
             Request::Packaging { order_id, .. } => return write!(f, "Packaging {{ {order_id} }}"),
             Request::SetPacked {
                 item_id, packed, ..
@@ -764,6 +781,8 @@ pub enum Reply {
     /// The draft's id after a save.
     TestingDraftSaved(Uuid),
     TestingSubmitted(TestingSubmitted),
+    /// A build's signatures, oldest first, each with its verdict.
+    Signatures(Vec<SignatureCheck>),
     /// The checklist after a change.
     Packaging(Box<PackagingView>),
     WorkInstructions(Box<InstructionCatalog>),
@@ -818,6 +837,7 @@ impl Reply {
             Reply::TestingForm(_) => "TestingForm",
             Reply::TestingDraftSaved(_) => "TestingDraftSaved",
             Reply::TestingSubmitted(_) => "TestingSubmitted",
+            Reply::Signatures(_) => "Signatures",
             Reply::Packaging(_) => "Packaging",
             Reply::WorkInstructions(_) => "WorkInstructions",
             Reply::WorkInstructionRevisions(_) => "WorkInstructionRevisions",

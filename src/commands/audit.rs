@@ -12,21 +12,30 @@ pub struct AuditVerdict {
     pub broken: Option<String>,
 }
 
-/// Seals, then checks the chain, every audited row, and every QC signature.
+/// Seals, then checks the chain, every audited row, every QC signature and every electronic signature.
 pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
     let prepared = prepare(config, "cleanstation/audit", false).await?;
     let client = prepared.pool.get().await.map_err(ServiceError::from)?;
-    let (mut report, verified, signature_problems) =
-        crate::service::audit_trail::verify_all(&client).await?;
+    let (mut report, signatures) = crate::service::audit_trail::verify_all(&client).await?;
     let mut text = db::audit::describe(&report);
     text.push_str(&format!(
-        "\nQC signatures: {verified} verified, {} not matching.",
-        signature_problems.len()
+        "\nQC signatures: {} verified, {} not matching.",
+        signatures.qc_verified,
+        signatures.qc_problems.len()
     ));
-    for p in &signature_problems {
+    for p in &signatures.qc_problems {
         text.push_str(&format!("\nBROKEN: {p}"));
     }
-    report.row_problems.extend(signature_problems);
+    text.push_str(&format!(
+        "\nElectronic signatures: {} verified, {} not verifying.",
+        signatures.signed_verified,
+        signatures.signed_problems.len()
+    ));
+    for p in &signatures.signed_problems {
+        text.push_str(&format!("\nBROKEN: {p}"));
+    }
+    report.row_problems.extend(signatures.qc_problems);
+    report.row_problems.extend(signatures.signed_problems);
     let broken = report.first_problem().map(ToString::to_string);
     text.push_str(match broken {
         Some(_) => "\nResult: BROKEN",

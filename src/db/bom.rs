@@ -3,7 +3,7 @@
 //! Generation itself is pure ([`crate::domain::bom::generate`]); this module loads its [`CatalogIndex`] and
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
-use crate::db::row::{RowExt, query_all};
+use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::{
     ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
@@ -401,9 +401,20 @@ pub async fn document(
             notes: r.col("notes")?,
         });
     }
+    // The approval's signature, printed on the exports (docs/signatures.md §2).
+    let approval = query_opt_col(
+        client,
+        r#"SELECT "manifestation" FROM "ElectronicSignature"
+            WHERE "recordType" = 'BillOfMaterials' AND "recordId" = $1 AND "meaning" = 'APPROVED'
+            ORDER BY "signedAt" DESC, id LIMIT 1"#,
+        &[&bom_id],
+        "manifestation",
+    )
+    .await?;
     Ok(Some(BomDocument {
         header,
         version,
         items,
+        approval,
     }))
 }

@@ -2,7 +2,7 @@
 //!
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
-use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
+use crate::db::row::{RowExt, query_all, query_id, query_opt_col, query_opt_map};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
@@ -127,6 +127,26 @@ pub async fn current(client: &impl GenericClient, order_id: Uuid) -> Result<Opti
         ),
         &[&order_id],
         checklist_row,
+    )
+    .await
+}
+
+/// The round's packaging checklist: the latest one completed at or after `since` (the build's entry to
+/// TESTING_COMPLETE), the record packaging complete signs.
+pub async fn completed_since(
+    client: &impl GenericClient,
+    order_id: Uuid,
+    since: Option<NaiveDateTime>,
+) -> Result<Option<Uuid>> {
+    query_opt_col(
+        client,
+        r#"SELECT c.id FROM "PackagingChecklist" c
+            WHERE c."orderId" = $1 AND COALESCE(c."isCompleted", false)
+              AND ($2::timestamp IS NULL OR c."completedAt" >= $2)
+            ORDER BY c."completedAt" DESC, c.id
+            LIMIT 1"#,
+        &[&order_id, &since],
+        "id",
     )
     .await
 }

@@ -257,6 +257,25 @@ pub async fn verify_order(
     Ok(checks)
 }
 
+/// Checks every signature in the database, build by build (`audit verify`, docs/audit.md): each build's
+/// number with its signatures' checks, oldest first.
+pub async fn verify_all(client: &impl GenericClient) -> Result<Vec<(String, Vec<SignatureCheck>)>> {
+    let builds: Vec<(Uuid, String)> = query_all(
+        client,
+        r#"SELECT o.id, o."buildNumber" FROM "ProductionOrder" o
+            WHERE EXISTS (SELECT 1 FROM "ElectronicSignature" s WHERE s."orderId" = o.id)
+            ORDER BY o."buildNumber", o.id"#,
+        &[],
+        |r| Ok((r.col("id")?, r.col("buildNumber")?)),
+    )
+    .await?;
+    let mut all = Vec::with_capacity(builds.len());
+    for (id, build) in builds {
+        all.push((build, verify_order(client, id).await?));
+    }
+    Ok(all)
+}
+
 /// A QC result's signature row agrees with the result when the result's own signature verifies and
 /// carries the same hash and text.
 fn check_qc(

@@ -79,6 +79,9 @@ pub struct BomDocument {
     pub header: BomHeader,
     pub version: BomVersionInfo,
     pub items: Vec<StoredItem>,
+    /// The manifestation of the version's approval signature, once approved (docs/signatures.md §2);
+    /// the exports print it.
+    pub approval: Option<String>,
 }
 
 impl BomDocument {
@@ -152,6 +155,7 @@ pub(crate) mod fixtures {
                 current: true,
             },
             items: Vec::new(),
+            approval: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The electronic signature at every gate (docs/signatures.md): what a signature means, which record it
 //! signs, the canonical content its hash covers, and the manifestation printed wherever it is shown.
 
+use crate::domain::order::OrderStatus;
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -10,6 +11,9 @@ pub const PRINTED_NAME_MAX: usize = 100;
 
 /// The refusal of a signature without a password; nothing is written or sent.
 pub const EMPTY_PASSWORD: &str = "Enter your password to sign";
+
+/// The refusal of a signed status move sent without a password; nothing is written.
+pub const SIGNED_MOVE_NEEDS_PASSWORD: &str = "This move is signed: enter your password";
 
 /// The format new signatures are written in; a stored signature is verified by the rules of its own.
 pub const FORMAT_VERSION: i32 = 1;
@@ -185,6 +189,21 @@ pub struct SigningFacts<'a> {
     pub printed_name: &'a str,
     pub signed_at: NaiveDateTime,
     pub reason: Option<&'a str>,
+}
+
+/// Whether a status move is signed, and with what meaning (docs/signatures.md §1, docs/lifecycle.md
+/// §3.6): every ADMIN override (`OVERRIDE`), packaging complete T6 (`VERIFIED`) and shipping T10
+/// (`SHIPPED`). QC-gated moves are signed by their QC result, not here. The service refuses a signed move
+/// without a password; the screens ask for one where this says so.
+pub fn move_signature(from: OrderStatus, to: OrderStatus, is_override: bool) -> Option<Meaning> {
+    if is_override {
+        return Some(Meaning::Override);
+    }
+    match (from, to) {
+        (OrderStatus::TestingComplete, OrderStatus::PackagingComplete) => Some(Meaning::Verified),
+        (OrderStatus::ReadyForShip, OrderStatus::Shipped) => Some(Meaning::Shipped),
+        _ => None,
+    }
 }
 
 /// The UTC time as signatures write it.
@@ -375,6 +394,32 @@ mod tests {
         let mut reprinted = sig;
         reprinted.manifestation = reprinted.manifestation.replace("SHIPPED", "APPROVED");
         assert!(check(&reprinted, Some(&record)).is_err());
+    }
+
+    #[test]
+    fn t6_t10_and_every_override_are_signed_other_moves_are_not() {
+        use OrderStatus as S;
+        assert_eq!(
+            move_signature(S::TestingComplete, S::PackagingComplete, false),
+            Some(Meaning::Verified)
+        );
+        assert_eq!(
+            move_signature(S::ReadyForShip, S::Shipped, false),
+            Some(Meaning::Shipped)
+        );
+        assert_eq!(
+            move_signature(S::TestingComplete, S::PackagingComplete, true),
+            Some(Meaning::Override)
+        );
+        assert_eq!(
+            move_signature(S::OrderCreated, S::PartsSent, true),
+            Some(Meaning::Override)
+        );
+        assert_eq!(move_signature(S::OrderCreated, S::PartsSent, false), None);
+        assert_eq!(
+            move_signature(S::PackagingComplete, S::ReadyForFinalQc, false),
+            None
+        );
     }
 
     #[test]

@@ -97,6 +97,10 @@ pub fn tree(doc: &BomDocument) -> String {
             item.notes.as_deref().unwrap_or(""),
         ]);
     }
+    // The approval signature's manifestation closes the tree (docs/signatures.md §2).
+    if let Some(approval) = &doc.approval {
+        out.row(&["Approval signature", "", approval, "", "", "", "", ""]);
+    }
     out.into_text()
 }
 
@@ -172,6 +176,19 @@ mod tests {
              0,T2-BODY,\"BODY, 48\"\"-60\"\", HA\",1,ASSEMBLY,no,,\r\n\
              1,P1,SCREW,4,PART,no,,\r\n\
              0,T2-ADW-BASIN-26x20x10,CUSTOM BASIN,1,PART,yes,width=26 length=20 depth=10,720.215.001\r\n"
+        );
+    }
+
+    #[test]
+    fn an_approved_version_ends_with_its_approval_signature() {
+        let mut d = doc("PO-1", "B-1", 1);
+        d.items = vec![item(None, 0, "P1", "SCREW", 4)];
+        let signed = "Priya Natarajan | APPROVED | 2026-03-04T05:06:07Z | sha256:ab12";
+        d.approval = Some(signed.into());
+        assert!(
+            tree(&d).ends_with(&format!("Approval signature,,{signed},,,,,\r\n")),
+            "{}",
+            tree(&d)
         );
     }
 

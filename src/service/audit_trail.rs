@@ -152,19 +152,37 @@ pub async fn export_audit_log(
     Ok(path)
 }
 
+/// The signatures `audit verify` recomputes: how many verified and the ones that do not, for the QC
+/// results' own signatures and for every electronic signature (docs/signatures.md §5).
+#[derive(Debug, Clone, Default)]
+pub struct SignatureChecks {
+    pub qc_verified: usize,
+    pub qc_problems: Vec<Problem>,
+    pub signed_verified: usize,
+    pub signed_problems: Vec<Problem>,
+}
+
+impl SignatureChecks {
+    pub fn verified(&self) -> usize {
+        self.qc_verified + self.signed_verified
+    }
+
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.qc_problems.iter().chain(&self.signed_problems)
+    }
+}
+
 /// `audit verify` as the command line runs it: the chain, the records and the machinery
-/// (`db::audit::verify`), then every QC signature recomputed. Returns the report, the number of
-/// signatures that verified, and the signatures that do not.
-pub async fn verify_all(
-    client: &impl GenericClient,
-) -> Result<(VerifyReport, usize, Vec<Problem>)> {
+/// (`db::audit::verify`), then every QC signature and every electronic signature recomputed.
+pub async fn verify_all(client: &impl GenericClient) -> Result<(VerifyReport, SignatureChecks)> {
     let report = audit::verify(client).await?;
-    let checks = crate::db::qc::verify_all_signatures(client).await?;
-    let verified = checks.iter().filter(|c| c.verified).count();
-    let problems = checks
-        .into_iter()
-        .filter(|c| !c.verified)
-        .map(|c| Problem {
+    let mut out = SignatureChecks::default();
+    for c in crate::db::qc::verify_all_signatures(client).await? {
+        if c.verified {
+            out.qc_verified += 1;
+            continue;
+        }
+        out.qc_problems.push(Problem {
             table: "QCResult".into(),
             record: c.result_id.to_string(),
             build: Some(c.build_number),
@@ -174,9 +192,29 @@ pub async fn verify_all(
                 c.status.code(),
                 c.format_version
             ),
-        })
-        .collect();
-    Ok((report, verified, problems))
+        });
+    }
+    for (build, checks) in crate::db::signatures::verify_all(client).await? {
+        for c in checks {
+            if c.verified {
+                out.signed_verified += 1;
+                continue;
+            }
+            let s = &c.signature;
+            out.signed_problems.push(Problem {
+                table: "ElectronicSignature".into(),
+                record: s.id.to_string(),
+                build: Some(build.clone()),
+                what: format!(
+                    "the {} signature of the {} does not verify: {}",
+                    s.meaning.code(),
+                    s.record.label(),
+                    c.problem.as_deref().unwrap_or("mismatch")
+                ),
+            });
+        }
+    }
+    Ok((report, out))
 }
 
 /// `audit verify` for the administrator's screen.
@@ -184,15 +222,16 @@ pub async fn verify_audit(ctx: &ServiceCtx, token: &str) -> Result<VerifyOutcome
     let who = authenticate(ctx, token).await?;
     require_admin(&who)?;
     let client = ctx.pool.get().await?;
-    let (report, signatures_verified, signature_problems) = verify_all(&client).await?;
+    let (report, signatures) = verify_all(&client).await?;
     let problems = report
         .chain
         .problems
         .iter()
         .chain(&report.row_problems)
-        .chain(&signature_problems)
+        .chain(signatures.problems())
         .map(ToString::to_string)
         .collect();
+    let signatures_verified = signatures.verified();
     Ok(VerifyOutcome {
         links: report.chain.links,
         first_position: report.chain.first_position,

@@ -315,9 +315,13 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
             token,
             order_id,
             answers,
-        } => testing::submit_testing(ctx, &token, order_id, answers)
+            password,
+        } => testing::submit_testing(ctx, &token, order_id, answers, password)
             .await
             .map(Reply::TestingSubmitted),
+        Request::Signatures { token, order_id } => signatures::of_build(ctx, &token, order_id)
+            .await
+            .map(Reply::Signatures),
         Request::Packaging { token, order_id } => packaging::packaging(ctx, &token, order_id)
             .await
             .map(|p| Reply::Packaging(Box::new(p))),

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 /// Moves the locked build along `t` and records it as `action` with `notes` (the assignee note of
 /// docs/lifecycle.md §4.3 appended). `reason` is a QC failure's or an override's reason, for the floor
-/// records the new status brings.
+/// records the new status brings. Returns the history row's id (a signed move signs that row).
 pub(crate) async fn move_status(
     tx: &Transaction<'_>,
     who: &Authed,
@@ -25,7 +25,7 @@ pub(crate) async fn move_status(
     action: &str,
     reason: Option<&str>,
     mut notes: Vec<String>,
-) -> Result<()> {
+) -> Result<Uuid> {
     // docs/lifecycle.md §4.3: the assignee stays only if their role fits the new status.
     let (assignee, cleared) = match &locked.assignee {
         Some((id, _, role)) if lifecycle::keeps_assignee(*role, t.to) => (Some(*id), None),

@@ -4,10 +4,24 @@
 use super::{Authed, ServiceCtx};
 use crate::db::{Transaction, qc as db_qc, signatures as db_signatures};
 use crate::domain::signature::{
-    EMPTY_PASSWORD, Meaning, SignatureRecord, SignedRecord, SigningFacts, printed_name,
+    EMPTY_PASSWORD, Meaning, SignatureCheck, SignatureRecord, SignedRecord, SigningFacts,
+    printed_name,
 };
 use crate::error::{Result, ServiceError};
 use uuid::Uuid;
+
+/// Every signature of a build, oldest first, each checked against its record as stored now
+/// (docs/signatures.md §5), for whoever may see the build.
+pub async fn of_build(
+    ctx: &ServiceCtx,
+    token: &str,
+    order_id: Uuid,
+) -> Result<Vec<SignatureCheck>> {
+    let who = super::authenticate(ctx, token).await?;
+    super::guard::require_viewer(&who)?;
+    let client = ctx.pool.get().await?;
+    db_signatures::verify_order(&client, order_id).await
+}
 
 /// What a wrong password at a signature says; nothing was written.
 pub const WRONG_PASSWORD: &str = "Wrong password; nothing was signed";

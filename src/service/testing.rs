@@ -16,6 +16,7 @@ use crate::domain::floor::{
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
+use crate::domain::signature::{Meaning, SignedRecord};
 use crate::error::{Result, ServiceError};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -265,15 +266,19 @@ pub async fn save_testing_draft(
     Ok(form_id)
 }
 
-/// Submits the form: every applicable required item answered; PASS when every answer conforms.
+/// Submits the form: every applicable required item answered; PASS when every answer conforms. The
+/// submission, PASS or FAIL, is signed `TESTED` (docs/signatures.md §1): `password` re-authenticates the
+/// signer before the transaction.
 pub async fn submit_testing(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
     answers: Vec<LineAnswer>,
+    password: String,
 ) -> Result<TestingSubmitted> {
     let who = authenticate(ctx, token).await?;
     require_floor_worker(&who, "submit testing forms")?;
+    super::signatures::confirm(ctx, &who, password).await?;
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let (form_id, results, missing) = write_draft(&tx, &who, order_id, &answers).await?;
@@ -291,6 +296,8 @@ pub async fn submit_testing(
         let nc_items = failed_items(&tx, order_id, &answers).await?;
         super::nonconformance::raise_from_testing(&tx, &who, order_id, form_id, &nc_items).await?;
     }
+    let record = SignedRecord::TestingForm(form_id);
+    super::signatures::sign(&tx, &who, order_id, Meaning::Tested, record, None).await?;
     tx.commit().await?;
     tracing::info!(%order_id, %form_id, status = ?status, "testing form submitted");
     Ok(TestingSubmitted {

@@ -99,6 +99,7 @@ impl Floor {
             token: self.token(Role::ProcurementSpecialist),
             order_id: id,
             version: 2,
+            password: cleanstation::service::seed::DEMO_PASSWORD.into(),
         })
         .await
         .expect("BOM v2 approved");

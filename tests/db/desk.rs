@@ -46,6 +46,7 @@ impl Floor {
             token: self.token(Role::ProcurementSpecialist),
             order_id: id,
             version,
+            password: cleanstation::service::seed::DEMO_PASSWORD.into(),
         })
         .await
         .expect("approve BOM");
@@ -65,6 +66,7 @@ impl Floor {
             to,
             note: Some(note.to_string()),
             override_reason: None,
+            password: None,
         })
         .await
     }

@@ -45,7 +45,13 @@ impl Floor {
             .find_map(|(i, l)| form.items[l.item].def.max.map(|m| (i, m)))
             .expect("a measurement with a maximum");
         answers[i].answer.value = Some((max + rust_decimal::Decimal::from(100)).to_string());
-        let done = testing::submit_testing(&self.ctx, &self.token(Role::Assembler), id, answers)
+        let done = testing::submit_testing(
+            &self.ctx,
+            &self.token(Role::Assembler),
+            id,
+            answers,
+            cleanstation::service::seed::DEMO_PASSWORD.into(),
+        )
             .await
             .expect("submit testing");
         assert_eq!(done.status, TestingStatus::Fail);

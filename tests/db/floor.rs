@@ -8,7 +8,7 @@ use crate::support::TestDb;
 use cleanstation::db::Actor;
 use cleanstation::domain::Role;
 use cleanstation::domain::checklist::{CheckType, FormType};
-use cleanstation::domain::floor::{TestingFormView, TestingStatus};
+use cleanstation::domain::floor::{PackagingView, TestingFormView, TestingStatus};
 use cleanstation::domain::order::{
     BuildConfig, CreatedOrder, DocumentLanguage, NewOrder, OrderHeader, OrderStatus,
 };
@@ -17,7 +17,7 @@ use cleanstation::domain::qc::{Answer, LineAnswer, QcForm, QcOutcome};
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, DEMO_USERS, seed_demo};
-use cleanstation::service::{ServiceCtx, testing};
+use cleanstation::service::{ServiceCtx, packaging, testing};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -97,6 +97,30 @@ impl Floor {
             .get(0)
     }
 
+    /// A status move by `role` with every field of `Request::Transition`.
+    pub async fn move_with(
+        &self,
+        role: Role,
+        id: Uuid,
+        (from, to): (S, S),
+        note: Option<String>,
+        override_reason: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Reply, ServiceError> {
+        self.send(Request::Transition {
+            token: self.token(role),
+            order_id: id,
+            from,
+            to,
+            note,
+            override_reason: override_reason.map(str::to_string),
+            password: password.map(str::to_string),
+        })
+        .await
+    }
+
+    /// A plain move by `role`, signed with the demo password where the move is signed (every demo user
+    /// has it; moves that are not signed ignore it).
     pub async fn transition(
         &self,
         role: Role,
@@ -104,15 +128,8 @@ impl Floor {
         from: S,
         to: S,
     ) -> Result<Reply, ServiceError> {
-        self.send(Request::Transition {
-            token: self.token(role),
-            order_id: id,
-            from,
-            to,
-            note: None,
-            override_reason: None,
-        })
-        .await
+        self.move_with(role, id, (from, to), None, None, Some(DEMO_PASSWORD))
+            .await
     }
 
     /// A one-build PO created by the production coordinator; the build's id.
@@ -151,6 +168,7 @@ impl Floor {
             token: self.token(Role::ProcurementSpecialist),
             order_id: id,
             version: 1,
+            password: DEMO_PASSWORD.into(),
         })
         .await
         .expect("approve BOM");
@@ -225,12 +243,27 @@ impl Floor {
             &self.token(Role::Assembler),
             id,
             conforming_testing(&form),
+            DEMO_PASSWORD.into(),
         )
         .await
         .expect("submit");
         assert_eq!(done.status, TestingStatus::Pass);
         self.t5(id).await.expect("T5");
         id
+    }
+
+    /// Packs every line of the current checklist in full; returns the checklist after the last change.
+    pub async fn pack_all(&self, id: Uuid) -> PackagingView {
+        let asm = self.token(Role::Assembler);
+        let mut view = packaging::packaging(&self.ctx, &asm, id)
+            .await
+            .expect("checklist");
+        for line in view.lines.clone() {
+            view = packaging::set_packed(&self.ctx, &asm, line.id, line.required)
+                .await
+                .expect("pack");
+        }
+        view
     }
 
     /// T5 by the assembler: READY_FOR_PRODUCTION to TESTING_COMPLETE.

@@ -119,6 +119,7 @@ impl Floor {
             to: S::Shipped,
             note: None,
             override_reason: reason.map(str::to_string),
+            password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
         })
         .await
     }
@@ -305,7 +306,13 @@ async fn a_failed_testing_form_raises_one_nc_with_its_failed_lines() {
     {
         a.answer.value = Some("44.1".into());
     }
-    let done = testing::submit_testing(&f.ctx, &f.token(Role::Assembler), id, answers)
+    let done = testing::submit_testing(
+        &f.ctx,
+        &f.token(Role::Assembler),
+        id,
+        answers,
+        cleanstation::service::seed::DEMO_PASSWORD.into(),
+    )
         .await
         .expect("submit");
     assert_eq!(done.status, TestingStatus::Fail);

@@ -59,15 +59,9 @@ impl Floor {
         to: OrderStatus,
         override_reason: Option<&str>,
     ) -> Result<Reply, ServiceError> {
-        self.send(Request::Transition {
-            token: self.token(role),
-            order_id: id,
-            from,
-            to,
-            note: None,
-            override_reason: override_reason.map(str::to_string),
-        })
-        .await
+        let password = Some(cleanstation::service::seed::DEMO_PASSWORD);
+        self.move_with(role, id, (from, to), None, override_reason, password)
+            .await
     }
 
     async fn assign(
@@ -129,6 +123,7 @@ impl Floor {
             token: self.token(role),
             order_id: id,
             version,
+            password: cleanstation::service::seed::DEMO_PASSWORD.into(),
         })
         .await
     }
@@ -1021,6 +1016,7 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
                         to: S::PartsSent,
                         note: None,
                         override_reason: None,
+                        password: None,
                     },
                 },
             )
@@ -1417,6 +1413,7 @@ async fn shipping_records_tracking_and_note() {
             to: S::Shipped,
             note: lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4, liftgate"),
             override_reason: None,
+            password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
         })
         .await;
     assert_eq!(row(r).status, S::Shipped);
@@ -1478,6 +1475,7 @@ async fn assignment_fits_the_stage_notifies_and_binds_the_acting_rule() {
             to: S::PartsSent,
             note: None,
             override_reason: None,
+            password: None,
         })
         .await;
     assert_eq!(err(refused), "This order is assigned to Priya Shah");

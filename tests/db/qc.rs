@@ -655,6 +655,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
         to: S::ReadyForPreQc,
         note: None,
         override_reason: None,
+        password: None,
     })
     .await
     .expect("body back");
@@ -1117,6 +1118,7 @@ async fn roles_and_the_acting_rule_are_enforced() {
             to: S::ReadyForProduction,
             note: None,
             override_reason: None,
+            password: None,
         })
         .await;
     assert!(err_text(t).contains("happens only by submitting a PASS Pre-QC result"));

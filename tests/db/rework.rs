@@ -47,25 +47,13 @@ impl Floor {
             &self.token(Role::Assembler),
             id,
             conforming_testing(&form),
+            cleanstation::service::seed::DEMO_PASSWORD.into(),
         )
         .await
         .expect("submit testing");
         assert_eq!(done.status, TestingStatus::Pass);
     }
 
-    /// Packs every line of the current checklist in full; returns the checklist after the last change.
-    async fn pack_all(&self, id: Uuid) -> PackagingView {
-        let asm = self.token(Role::Assembler);
-        let mut view = packaging::packaging(&self.ctx, &asm, id)
-            .await
-            .expect("checklist");
-        for line in view.lines.clone() {
-            view = packaging::set_packed(&self.ctx, &asm, line.id, line.required)
-                .await
-                .expect("pack");
-        }
-        view
-    }
 
     /// The build detail's floor summary, as the coordinator sees it.
     async fn floor(&self, id: Uuid) -> FloorProgress {
@@ -115,6 +103,7 @@ impl Floor {
             to: S::Shipped,
             note: cleanstation::domain::lifecycle::pack_shipping("1Z999AA10123456784", "Dock 4"),
             override_reason: None,
+            password: Some(cleanstation::service::seed::DEMO_PASSWORD.into()),
         })
         .await
         .expect("shipped");

@@ -132,7 +132,7 @@ async fn testing_waits_for_the_tasks_and_only_the_assembler_fills_it_in() {
     want.sort_by_key(|a| (a.item_id, a.basin_index));
     assert_eq!(got, want);
 
-    let missing = err_text(testing::submit_testing(&f.ctx, &asm, id, partial).await);
+    let missing = err_text(testing::submit_testing(&f.ctx, &asm, id, partial, pw()).await);
     assert!(
         missing.contains("required item(s) not answered"),
         "{missing}"
@@ -176,11 +176,21 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
             &asm,
             id,
             with_value(&form, all.clone(), "EOL-20", value),
+            pw(),
         )
         .await
         .expect("submit");
         assert_eq!(done.status, TestingStatus::Fail, "{value}");
         assert_eq!(done.results, form.lines.len());
+        // A FAIL form is signed like a PASS (docs/signatures.md §1).
+        let signed = f
+            .count(
+                r#"SELECT count(*) FROM "ElectronicSignature"
+                    WHERE "recordId" = $1 AND "recordType" = 'TestingForm' AND "meaning" = 'TESTED'"#,
+                &[&done.form_id],
+            )
+            .await;
+        assert_eq!(signed, 1, "{value}");
         let client = f.db.client().await;
         let row = client
             .query_one(
@@ -240,9 +250,15 @@ async fn ranges_decide_pass_and_fail_and_t5_needs_the_latest_form_to_pass() {
     assert!(deleted.is_err(), "a submitted form was deleted");
 
     // At the bounds it conforms: every measurement at its minimum, EOL-20 at its maximum.
-    let done = testing::submit_testing(&f.ctx, &asm, id, with_value(&form, all, "EOL-20", "44"))
-        .await
-        .expect("submit");
+    let done = testing::submit_testing(
+        &f.ctx,
+        &asm,
+        id,
+        with_value(&form, all, "EOL-20", "44"),
+        pw(),
+    )
+    .await
+    .expect("submit");
     assert_eq!(done.status, TestingStatus::Pass);
     let passes: i64 = client
         .query_one(
@@ -361,7 +377,7 @@ async fn a_draft_writes_only_the_answers_that_changed() {
     // itself writes the form row only.
     let before_results = f.audit_rows_of("TestResult").await;
     let before_forms = f.audit_rows_of("TestingForm").await;
-    let done = testing::submit_testing(&f.ctx, &asm, id, changed)
+    let done = testing::submit_testing(&f.ctx, &asm, id, changed, cleanstation::service::seed::DEMO_PASSWORD.into())
         .await
         .expect("submit");
     assert_eq!(done.form_id, draft);
@@ -377,4 +393,8 @@ async fn a_draft_writes_only_the_answers_that_changed() {
         .expect("count")
         .get(0);
     assert_eq!(stored, n);
+}
+/// The demo password every demo user signs with.
+fn pw() -> String {
+    cleanstation::service::seed::DEMO_PASSWORD.into()
 }

@@ -568,6 +568,7 @@ async fn screen_use_cases_refuse_forbidden_characters_naming_the_field() {
                 to: OrderStatus::PartsSent,
                 note: None,
                 override_reason: Some("waiver\u{9b}2J".into()),
+                password: None,
             },
             "Override reason: contains the control character U+009B",
         ),

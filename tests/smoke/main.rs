@@ -497,8 +497,18 @@ fn procurement_readies_for_pre_qc(station: &Station, po: &str, build: &str) {
         ),
     ] {
         station.keys(&[key]);
-        station.wait_for(&["y Yes"], Duration::from_secs(10));
-        station.keys(&["y"]);
+        if key == "b" {
+            // The approval is signed: the dialog shows the signature and asks for the password.
+            station.wait_for(
+                &["Signature: Priya Shah | APPROVED", "Password"],
+                Duration::from_secs(10),
+            );
+            station.type_text("demo-password");
+            station.keys(&["Enter"]);
+        } else {
+            station.wait_for(&["y Yes"], Duration::from_secs(10));
+            station.keys(&["y"]);
+        }
         // The next key acts on the reloaded build, whose header shows the status it is now in.
         station.wait_loaded(
             &[&done, &format!("Status       {status}")],
@@ -729,8 +739,16 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     }
     station.wait_for(&["Saved"], Duration::from_secs(10));
     station.keys(&["s"]);
-    station.wait_for(&["Submit: PASS", "y Yes"], Duration::from_secs(10));
-    station.keys(&["y"]);
+    station.wait_for(
+        &[
+            "Submit: PASS",
+            "Signature: Luis Ortega | TESTED",
+            "Password",
+        ],
+        Duration::from_secs(10),
+    );
+    station.type_text("demo-password");
+    station.keys(&["Enter"]);
     station.wait_for(
         &["Testing PASS recorded", "m Move status"],
         Duration::from_secs(20),
@@ -754,10 +772,14 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     station.wait_for(&["m marks packaging complete"], Duration::from_secs(10));
     station.keys(&["m"]);
     station.wait_for(
-        &["Mark packaging complete?", "y Yes"],
+        &[
+            "Mark packaging complete?",
+            "Signature: Luis Ortega | VERIFIED",
+        ],
         Duration::from_secs(10),
     );
-    station.keys(&["y"]);
+    station.type_text("demo-password");
+    station.keys(&["Enter"]);
     station.wait_for(
         &["PACKAGING_COMPLETE", "m Move status"],
         Duration::from_secs(20),
@@ -792,6 +814,7 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     for line in [
         "Unattributed writes by the station role: none.",
         "QC signatures: 1 verified, 0 not matching.",
+        "Electronic signatures: 4 verified, 0 not verifying.",
         "Result: OK",
     ] {
         assert!(out.contains(line), "{line:?} not in:\n{out}");
@@ -877,8 +900,12 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.open_menu("Order desk");
     station.wait_for(&["PO-EX-2", "v1 DRAFT"], Duration::from_secs(20));
     station.keys(&["b"]);
-    station.wait_for(&["y Yes"], Duration::from_secs(10));
-    station.keys(&["y"]);
+    station.wait_for(
+        &["Signature: Priya Shah | APPROVED", "Password"],
+        Duration::from_secs(10),
+    );
+    station.type_text("demo-password");
+    station.keys(&["Enter"]);
     station.wait_for(&["v1 APPROVED"], Duration::from_secs(20));
     for (note, status) in [
         ("Parts picked", "PARTS_SENT"),

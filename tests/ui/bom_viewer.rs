@@ -115,6 +115,7 @@ fn document(version: i32) -> BomDocument {
         header: header(),
         version: version_info(version, bom.notes.clone()),
         items,
+        approval: None,
     }
 }
 

@@ -241,18 +241,39 @@ fn approving_sends_the_version_shown_and_reloads() {
     d.key(KeyCode::Down);
     assert_eq!(selected(&d), Some(id(2)));
     d.key(KeyCode::Char('b'));
-    assert_eq!(d.app.screen().key_contexts(), vec![KeyContext::Confirm]);
-    d.key(KeyCode::Char('y'));
+    assert_eq!(
+        d.app.screen().key_contexts(),
+        vec![KeyContext::TextInput, KeyContext::Dialog]
+    );
+    // The approval is signed: without the password nothing is sent.
+    d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::ApproveBom { .. }))
+            .is_none()
+    );
+    d.type_str("demo-pass");
+    snap_desk(
+        "approve_sign",
+        "b on a DRAFT BOM: the approval is signed APPROVED with the printed name and the password (masked)",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Enter);
     let req = d
         .take(|r| matches!(r, Request::ApproveBom { .. }))
         .expect("approve sent");
     let Request::ApproveBom {
-        order_id, version, ..
+        order_id,
+        version,
+        password,
+        ..
     } = req.kind.clone()
     else {
         panic!("not an approval");
     };
-    assert_eq!((order_id, version), (id(2), 2));
+    assert_eq!(
+        (order_id, version, password.as_str()),
+        (id(2), 2, "demo-pass")
+    );
     d.reply(&req, Ok(Reply::OrderUpdated(rows()[1].order.clone())));
     assert_eq!(
         toast(&d).as_deref(),

@@ -832,6 +832,7 @@ fn detail_by_role_and_action() {
             to: S::PartsSent,
             note: None,
             override_reason: None,
+            password: None,
         }
     );
     d.reply(
@@ -880,22 +881,24 @@ fn detail_by_role_and_action() {
         ]),
     );
     d.key(KeyCode::Char('b'));
+    d.type_str("demo-pass");
     snap(
         "order_detail",
         "bom_approve_confirm",
-        "b asks before approving the BOM version shown",
+        "b asks before approving the BOM version shown, and signs it: the printed name, the meaning APPROVED and the password (masked)",
         &d.render(80, 24),
     );
-    d.key(KeyCode::Char('y'));
+    d.key(KeyCode::Enter);
     let req = d
         .take(|r| matches!(r, Request::ApproveBom { .. }))
-        .expect("y sends the approval");
+        .expect("Enter signs and sends the approval");
     assert_eq!(
         req.kind,
         Request::ApproveBom {
             token: "token-procurement".into(),
             order_id: oid(4),
             version: 2,
+            password: "demo-pass".into(),
         }
     );
     d.reply(
@@ -968,13 +971,28 @@ fn detail_by_role_and_action() {
     d.key(KeyCode::Enter);
     d.type_str("Two crates");
     d.key(KeyCode::Enter);
+    d.type_str("wrong-pass");
+    d.key(KeyCode::Enter);
     let req = d
         .take(|r| matches!(r, Request::Transition { .. }))
-        .expect("Enter on the last field ships");
+        .expect("Enter on the password signs and ships");
     assert!(matches!(
         &req.kind,
-        Request::Transition { to: S::Shipped, note: Some(n), .. } if n == "1Z999AA10123456784\nTwo crates"
+        Request::Transition { to: S::Shipped, note: Some(n), password: Some(p), .. }
+            if n == "1Z999AA10123456784\nTwo crates" && p == "wrong-pass"
     ));
+    d.reply(
+        &req,
+        Err(ServiceError::Invalid(
+            "Wrong password; nothing was signed".into(),
+        )),
+    );
+    snap(
+        "order_detail",
+        "ship_wrong_password",
+        "A wrong password: the dialog stays with the tracking number and note, the password is cleared and the refusal shown",
+        &d.render(80, 24),
+    );
 
     // The administrator's override needs a reason.
     let mut pre_qc = detail(
@@ -994,6 +1012,8 @@ fn detail_by_role_and_action() {
     let mut d = detail_as(Role::Admin, Theme::ansi(), pre_qc);
     d.key(KeyCode::Char('o'));
     d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter);
+    d.type_str("demo-pass");
     d.key(KeyCode::Enter);
     assert!(
         d.take(|r| matches!(r, Request::Transition { .. }))
@@ -1176,4 +1196,82 @@ fn detail_summarises_the_floor() {
             "{label} {value} missing:\n{text}"
         );
     }
+}
+
+/// A signature of the fixture build, checked.
+fn signature(
+    n: u128,
+    meaning: cleanstation::domain::signature::Meaning,
+    record: cleanstation::domain::signature::SignedRecord,
+    name: &str,
+    signed_at: NaiveDateTime,
+    problem: Option<&str>,
+) -> cleanstation::domain::signature::SignatureCheck {
+    use cleanstation::domain::signature::{SignatureCheck, SignatureRecord, manifestation};
+    let hash = format!("{n:064x}");
+    SignatureCheck {
+        signature: SignatureRecord {
+            id: Uuid::from_u128(0x5100 + n),
+            order_id: oid(6),
+            meaning,
+            record,
+            signer_id: Uuid::from_u128(0x5200 + n),
+            printed_name: name.into(),
+            signed_at,
+            reason: None,
+            manifestation: manifestation(name, meaning, signed_at, &hash),
+            content_sha256: hash,
+        },
+        verified: problem.is_none(),
+        problem: problem.map(str::to_string),
+    }
+}
+
+#[test]
+fn detail_shows_the_builds_signatures_and_whether_each_verifies() {
+    use cleanstation::domain::signature::{Meaning, SignedRecord};
+    let mut d = detail_as(Role::ProductionCoordinator, Theme::ansi(), ready_for_ship());
+    let checks = vec![
+        signature(
+            1,
+            Meaning::Approved,
+            SignedRecord::BillOfMaterials(Uuid::from_u128(0xB1)),
+            "Priya Natarajan",
+            at(3, 10, 9, 2),
+            None,
+        ),
+        signature(
+            2,
+            Meaning::Tested,
+            SignedRecord::TestingForm(Uuid::from_u128(0xB2)),
+            "Sam Brennan",
+            at(3, 12, 16, 40),
+            None,
+        ),
+        signature(
+            3,
+            Meaning::Verified,
+            SignedRecord::PackagingChecklist(Uuid::from_u128(0xB3)),
+            "Sam Brennan",
+            at(3, 13, 11, 5),
+            Some("the signed packaging checklist no longer matches its signature"),
+        ),
+    ];
+    assert!(d.answer(
+        |r| matches!(r, Request::Signatures { .. }),
+        Ok(Reply::Signatures(checks)),
+    ));
+    let text = d.render(100, 70);
+    assert!(
+        text.contains("Priya Natarajan | APPROVED | 2025-03-10T09:02:00Z"),
+        "{text}"
+    );
+    assert!(text.contains("BOM version · verified"), "{text}");
+    assert!(text.contains("DOES NOT VERIFY"), "{text}");
+    snap(
+        "order_detail",
+        "signatures",
+        "The build's signatures, oldest first: the manifestation (printed name | MEANING | UTC time), what each signs and whether it verifies",
+        &text,
+    );
 }

@@ -514,22 +514,34 @@ fn the_moves_to_final_qc() {
         text.contains("Mark packaging complete? (EX-2 → PACKAGING_COMPLETE)"),
         "{text}"
     );
-    // No is harmless.
-    d.key(KeyCode::Char('n'));
+    // Packaging complete is signed: the dialog asks for the password.
+    d.type_str("demo-pass");
+    snap(
+        "sign_complete",
+        "m on a complete checklist: packaging complete is signed VERIFIED with the printed name and the password (masked)",
+        &d.render(W, H),
+    );
+    // Esc is harmless.
+    d.key(KeyCode::Esc);
     assert!(no_writes(&d));
     d.key(KeyCode::Char('m'));
-    d.key(KeyCode::Char('y'));
+    // Without the password nothing is sent.
+    d.key(KeyCode::Enter);
+    assert!(no_writes(&d));
+    d.type_str("demo-pass");
+    d.key(KeyCode::Enter);
     let t = d
         .take(|r| matches!(r, Request::Transition { .. }))
-        .expect("y sends the move");
+        .expect("Enter signs and sends the move");
     assert!(matches!(
-        t.kind,
+        &t.kind,
         Request::Transition {
             order_id: ORDER,
             from: OrderStatus::TestingComplete,
             to: OrderStatus::PackagingComplete,
+            password: Some(p),
             ..
-        }
+        } if p == "demo-pass"
     ));
     d.reply(
         &t,
@@ -567,6 +579,7 @@ fn the_moves_to_final_qc() {
         Request::Transition {
             from: OrderStatus::PackagingComplete,
             to: OrderStatus::ReadyForFinalQc,
+            password: None,
             ..
         }
     ));
@@ -586,18 +599,29 @@ fn the_moves_to_final_qc() {
 fn a_refused_move_is_shown_in_the_dialog() {
     let mut d = assembler(complete());
     d.key(KeyCode::Char('m'));
-    d.key(KeyCode::Char('y'));
+    d.type_str("demo-pass");
+    d.key(KeyCode::Enter);
     let t = d
         .take(|r| matches!(r, Request::Transition { .. }))
         .expect("sent");
     d.reply(
         &t,
         Err(ServiceError::Invalid(
-            "Packaging incomplete: 1 item(s) not packed".into(),
+            "Wrong password; nothing was signed".into(),
         )),
     );
     let text = d.render(W, H);
-    assert!(text.contains("ERROR: Packaging incomplete"), "{text}");
+    assert!(
+        text.contains("ERROR: Wrong password; nothing was signed"),
+        "{text}"
+    );
+    // The password is cleared; the dialog signs again with the right one.
+    d.type_str("demo-pass");
+    d.key(KeyCode::Enter);
+    let t = d
+        .take(|r| matches!(r, Request::Transition { .. }))
+        .expect("sent again");
+    assert!(matches!(&t.kind, Request::Transition { password: Some(p), .. } if p == "demo-pass"));
 }
 
 #[test]

@@ -302,22 +302,34 @@ fn submit_states_the_outcome_and_a_fail_starts_a_new_form() {
     form.draft_id = Some(Uuid::from_u128(0xD000));
     let mut h = Harness::new(Role::Assembler, form);
     h.key(KeyCode::Char('s'));
-    let Some(Dialog::Submit(text)) = h.screen.dialog() else {
+    let Some(Dialog::Submit(d)) = h.screen.dialog() else {
         panic!("s asks first");
     };
+    let text = d.lines.clone();
     assert!(text[0].starts_with("Submit: FAIL — 1 failing"), "{text:?}");
     assert!(text[1].contains("EOL-20 Basin 1"), "{text:?}");
-    h.key(KeyCode::Char('y'));
+    // The submission is signed: Enter without the password sends nothing.
+    h.key(KeyCode::Enter);
+    assert!(
+        h.take(|r| matches!(r, Request::SubmitTesting { .. }))
+            .is_none()
+    );
+    h.type_str("demo-pass");
+    h.key(KeyCode::Enter);
     let submit = h
         .take(|r| matches!(r, Request::SubmitTesting { .. }))
-        .expect("y submits");
+        .expect("Enter signs and submits");
     let Request::SubmitTesting {
-        answers, order_id, ..
+        answers,
+        order_id,
+        password,
+        ..
     } = &submit.kind
     else {
         unreachable!()
     };
     assert_eq!(*order_id, ORDER);
+    assert_eq!(password, "demo-pass");
     assert_eq!(answers[line].answer.value.as_deref(), Some("45"));
     h.reply(
         &submit,
@@ -359,14 +371,35 @@ fn a_pass_offers_the_move_to_testing_complete() {
     let n = answers.len();
     let mut h = Harness::new(Role::Assembler, view(answers, 0, vec![failed_form()]));
     h.key(KeyCode::Char('s'));
-    let Some(Dialog::Submit(text)) = h.screen.dialog() else {
+    let Some(Dialog::Submit(d)) = h.screen.dialog() else {
         panic!("s asks first");
     };
-    assert_eq!(text[0], format!("Submit: PASS — {n} results"));
-    h.key(KeyCode::Char('y'));
+    assert_eq!(d.lines[0], format!("Submit: PASS — {n} results"));
+    h.type_str("wrong-pass");
+    h.key(KeyCode::Enter);
     let submit = h
         .take(|r| matches!(r, Request::SubmitTesting { .. }))
-        .expect("y submits");
+        .expect("Enter submits");
+    // A wrong password: the dialog stays, the password cleared, the refusal shown.
+    h.reply(
+        &submit,
+        Err(cleanstation::error::ServiceError::Invalid(
+            "Wrong password; nothing was signed".into(),
+        )),
+    );
+    let Some(Dialog::Submit(d)) = h.screen.dialog() else {
+        panic!("the dialog stays after a refusal");
+    };
+    assert_eq!(
+        d.error.as_deref(),
+        Some("Wrong password; nothing was signed")
+    );
+    assert_eq!(d.form.value(0), "");
+    h.type_str("demo-pass");
+    h.key(KeyCode::Enter);
+    let submit = h
+        .take(|r| matches!(r, Request::SubmitTesting { .. }))
+        .expect("Enter submits");
     h.reply(
         &submit,
         Ok(Reply::TestingSubmitted(TestingSubmitted {
@@ -468,9 +501,10 @@ fn goldens() {
     answers[line].answer.value = Some("45".into());
     let mut h = Harness::new(Role::Assembler, view(answers, 0, Vec::new()));
     h.key(KeyCode::Char('s'));
+    h.type_str("demo-pass");
     snap(
         "submit_confirm",
-        "s on a complete form with one failing measurement",
+        "s on a complete form with one failing measurement: the outcome, the signature (printed name, TESTED) and the password (masked)",
         &h.render(),
     );
 

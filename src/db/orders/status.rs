@@ -57,11 +57,11 @@ pub struct NewHistory<'a> {
     pub notes: Option<&'a str>,
 }
 
-pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> Result<()> {
-    client
-        .execute(
+pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> Result<Uuid> {
+    let row = client
+        .query_one(
             r#"INSERT INTO "OrderStatusHistory" ("orderId", "userId", "action", "oldStatus", "newStatus", "notes")
-               VALUES ($1, $2, $3, $4, $5, $6)"#,
+               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"#,
             &[
                 &h.order_id,
                 &h.user_id,
@@ -72,7 +72,7 @@ pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> 
             ],
         )
         .await?;
-    Ok(())
+    row.col("id")
 }
 
 /// A build's history, newest first.

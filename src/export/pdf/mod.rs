@@ -149,6 +149,16 @@ fn pages(doc: &BomDocument, exported_at: NaiveDateTime) -> Vec<Vec<Op>> {
     let mut layout = Layout::new();
     title_block(&mut layout, doc, exported_at);
 
+    if let Some(approval) = &doc.approval {
+        layout.heading(
+            "Approval signature",
+            "printed name | meaning | UTC time | content hash",
+            3.0 * LINE_HEIGHT,
+        );
+        layout.list(std::slice::from_ref(approval));
+        layout.y -= 6.0;
+    }
+
     if !doc.version.notes.is_empty() {
         layout.heading("Warnings and notices", "", 3.0 * LINE_HEIGHT);
         layout.list(&doc.version.notes);

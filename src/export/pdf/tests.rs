@@ -101,3 +101,15 @@ fn the_file_is_a_pdf_with_one_page_object_per_page() {
     let bytes = render(&d, at());
     assert_pdf_pages(&bytes, n);
 }
+
+#[test]
+fn an_approved_version_prints_its_approval_signature() {
+    let mut d = big_doc(1);
+    let signed = "Priya Natarajan | APPROVED | 2026-03-04T05:06:07Z | sha256:ab12";
+    d.approval = Some(signed.into());
+    let first = page_texts(&d, at()).into_iter().next().unwrap_or_default();
+    assert!(first.iter().any(|t| t == "Approval signature"), "{first:?}");
+    assert!(first.iter().any(|t| t.contains(signed)), "{first:?}");
+    let unsigned = page_texts(&big_doc(1), at());
+    assert!(!unsigned.concat().iter().any(|t| t.contains("APPROVED |")));
+}

@@ -63,6 +63,7 @@ fn doc(version: i32, current: bool) -> BomDocument {
             item(Some(3), "P-3", "Foot", 4),
             item(Some(3), "P-2", "Basin drain", 2),
         ],
+        approval: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Procurement's order desk: the builds in ORDER_CREATED and PARTS_SENT with their BOM state, and the moves.
 //!
-//! The desk approves a build's DRAFT BOM (`ApproveBom` with the version shown) and moves a build to its
-//! next status (`Transition` with an optional note). The server decides; after every write the desk is
+//! The desk approves a build's DRAFT BOM (`ApproveBom` with the version shown, signed with the user's
+//! password: docs/signatures.md §1) and moves a build to its next status (`Transition` with an optional
+//! note; the desk's moves, T1 and T2, are not signed). The server decides; after every write the desk is
 //! loaded again, and a refusal shows the server's message.
 
 mod view;
@@ -9,8 +10,9 @@ mod view;
 use crate::domain::desk::DeskRow;
 use crate::domain::lifecycle::{MAX_NOTE, transition_note};
 use crate::domain::order::OrderStatus;
+use crate::domain::signature::Meaning;
 use crate::error::ServiceError;
-use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
@@ -18,6 +20,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
+use crate::widgets::signing::{SignKey, SigningDialog};
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,11 +37,11 @@ struct Target {
 
 enum Mode {
     Browse,
-    /// `Approve BOM version <v> of <build>?`
-    ConfirmBom {
+    /// `Approve BOM version <v> of <build>?`, signed.
+    Approve {
         target: Target,
         version: i32,
-        error: Option<String>,
+        dialog: Box<SigningDialog>,
     },
     /// The move to `to` with its optional note.
     Move {
@@ -62,7 +65,8 @@ pub struct OrderDeskScreen {
     table: TableState,
     /// Rows per page, from the last draw.
     page: usize,
-    confirm_keys: Vec<HelpLine>,
+    /// The user's full name, the printed name of an approval.
+    signer: String,
 }
 
 impl OrderDeskScreen {
@@ -77,7 +81,10 @@ impl OrderDeskScreen {
             mode: Mode::Browse,
             table: TableState::default(),
             page: 10,
-            confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            signer: ctx
+                .session()
+                .map(|s| s.user.full_name.clone())
+                .unwrap_or_default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -153,10 +160,20 @@ impl OrderDeskScreen {
         match (&r.bom, r.draft_version()) {
             (_, Some(version)) => {
                 self.notice = None;
-                self.mode = Mode::ConfirmBom {
+                let dialog = SigningDialog::new(
+                    "Approve BOM",
+                    vec![
+                        format!("Approve BOM version {version} of {}?", target.build),
+                        format!("{} can then move to PARTS_SENT.", target.build),
+                    ],
+                    &self.signer,
+                    Meaning::Approved,
+                    Vec::new(),
+                );
+                self.mode = Mode::Approve {
                     target,
                     version,
-                    error: None,
+                    dialog: Box::new(dialog),
                 };
             }
             (Some((version, status)), None) => {
@@ -197,13 +214,19 @@ impl OrderDeskScreen {
     }
 
     fn approve(&mut self, ctx: &mut Ctx) -> Command {
-        let Mode::ConfirmBom {
-            target, version, ..
-        } = &self.mode
+        let Mode::Approve {
+            target,
+            version,
+            dialog,
+        } = &mut self.mode
         else {
             return Command::None;
         };
         let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        dialog.error = None;
+        let Some(password) = dialog.password() else {
             return Command::None;
         };
         let (request, success) = (
@@ -211,6 +234,7 @@ impl OrderDeskScreen {
                 token,
                 order_id: target.order_id,
                 version: *version,
+                password,
             },
             format!("BOM version {version} of {} approved", target.build),
         );
@@ -243,6 +267,7 @@ impl OrderDeskScreen {
             to: *to,
             note: (!note.is_empty()).then_some(note),
             override_reason: None,
+            password: None,
         };
         let success = format!("{} moved to {to}", target.build);
         self.writing.begin_if_idle(ctx, request, success)
@@ -272,7 +297,11 @@ impl Screen for OrderDeskScreen {
     fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.mode {
             Mode::Browse => vec![KeyContext::OrderDesk, KeyContext::List],
-            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
+            Mode::Approve { dialog, .. } => {
+                let mut stack = dialog.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
             Mode::Move { form, .. } => {
                 let mut stack = form.key_contexts();
                 stack.push(KeyContext::Dialog);
@@ -289,14 +318,14 @@ impl Screen for OrderDeskScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         match &mut self.mode {
             Mode::Browse => self.on_browse(action, ctx),
-            Mode::ConfirmBom { .. } => match action {
-                Action::Yes => self.approve(ctx),
-                Action::No | Action::Cancel => {
+            Mode::Approve { dialog, .. } => match dialog.key(action) {
+                SignKey::Sign => self.approve(ctx),
+                SignKey::Cancel => {
                     // A write already sent still finishes; its reply reloads the desk.
                     self.mode = Mode::Browse;
                     Command::None
                 }
-                _ => Command::None,
+                SignKey::Handled => Command::None,
             },
             Mode::Move { form, .. } => match action {
                 Action::Submit => self.submit_move(ctx),
@@ -338,10 +367,17 @@ impl Screen for OrderDeskScreen {
             // Nothing was decided: keep the dialog and the note, so the user can try again.
             Err(e @ ServiceError::Unavailable(_)) => {
                 match &mut self.mode {
-                    Mode::ConfirmBom { error, .. } | Mode::Move { error, .. } => {
-                        *error = Some(e.user_message());
-                    }
+                    Mode::Approve { dialog, .. } => dialog.error = Some(e.user_message()),
+                    Mode::Move { error, .. } => *error = Some(e.user_message()),
                     Mode::Browse => self.notice = Some(e.user_message()),
+                }
+                Command::None
+            }
+            // A refused signature (a wrong password): the dialog stays, the password cleared
+            // (docs/signatures.md §4).
+            Err(ServiceError::Invalid(message)) if matches!(self.mode, Mode::Approve { .. }) => {
+                if let Mode::Approve { dialog, .. } = &mut self.mode {
+                    dialog.refused(message);
                 }
                 Command::None
             }
@@ -359,7 +395,8 @@ impl Screen for OrderDeskScreen {
     fn text_form(&mut self) -> Option<&mut Form> {
         match &mut self.mode {
             Mode::Move { form, .. } => Some(form),
-            _ => None,
+            Mode::Approve { dialog, .. } => Some(&mut dialog.form),
+            Mode::Browse => None,
         }
     }
 

@@ -6,7 +6,7 @@ use crate::domain::order::OrderStatus;
 use crate::screens::order_queue::due_marker;
 use crate::theme::Theme;
 use crate::widgets::empty_table_row;
-use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, request_status, row, rows};
+use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
@@ -180,25 +180,7 @@ impl OrderDeskScreen {
         let busy = self.writing.in_flight().then_some("… Saving, please wait");
         match &mut self.mode {
             Mode::Browse => {}
-            Mode::ConfirmBom {
-                target,
-                version,
-                error,
-            } => {
-                let mut lines = vec![
-                    format!("Approve BOM version {version} of {}?", target.build),
-                    format!("{} can then move to PARTS_SENT.", target.build),
-                ];
-                confirm::push_status(&mut lines, busy, error.as_deref());
-                confirm::render(
-                    frame,
-                    area,
-                    "Approve BOM",
-                    &lines,
-                    &self.confirm_keys,
-                    theme,
-                );
-            }
+            Mode::Approve { dialog, .. } => dialog.render(frame, area, busy, theme),
             Mode::Move {
                 target,
                 to,

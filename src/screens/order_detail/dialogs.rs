@@ -1,6 +1,7 @@
-//! Drawing the dialogs: move, ship, override, BOM change and assign.
+//! Drawing the dialogs: move, the signing dialogs (BOM approval, T6, ship, override), BOM regeneration
+//! and assign.
 
-use super::{BomChange, Mode, OrderDetailScreen, role_plural};
+use super::{Mode, OrderDetailScreen, role_plural};
 use crate::theme::Theme;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, request_status, row, rows};
 use ratatui::Frame;
@@ -44,87 +45,25 @@ impl OrderDetailScreen {
                     theme,
                 );
             }
-            Mode::ConfirmBom {
-                change,
-                version,
-                error,
-            } => {
-                let (title, mut lines) = match (*change, *version) {
-                    (BomChange::Approve, v) => (
-                        "Approve BOM",
-                        vec![format!(
-                            "Approve BOM version {} of {build}?",
-                            v.unwrap_or_default()
-                        )],
+            Mode::ConfirmRegenerate { version, error } => {
+                let mut lines = vec![format!("Regenerate the BOM of {build}?")];
+                lines.push(match version {
+                    Some(v) => format!(
+                        "A new DRAFT version replaces version {v}; it must be approved again."
                     ),
-                    (BomChange::Regenerate, Some(v)) => (
-                        "Regenerate BOM",
-                        vec![
-                            format!("Regenerate the BOM of {build}?"),
-                            format!(
-                                "A new DRAFT version replaces version {v}; it must be approved again."
-                            ),
-                        ],
-                    ),
-                    (BomChange::Regenerate, None) => (
-                        "Regenerate BOM",
-                        vec![
-                            format!("Regenerate the BOM of {build}?"),
-                            "A new DRAFT version is generated; it must be approved.".to_string(),
-                        ],
-                    ),
-                };
+                    None => "A new DRAFT version is generated; it must be approved.".to_string(),
+                });
                 confirm::push_status(&mut lines, busy, error.as_deref());
-                confirm::render(frame, area, title, &lines, &self.keys.confirm, theme);
-            }
-            Mode::Ship { form, error } => {
-                dim(frame, area, theme);
-                let inner = dialog(frame, centered(area, 76, 11), "Ship build", theme);
-                frame.render_widget(
-                    Paragraph::new(format!("Move {build} from {from} to SHIPPED?")),
-                    row(inner, 1),
-                );
-                form.render(frame, rows(inner, 3, form.height()), theme);
-                request_status(frame, rows(inner, 8, 1), busy, error.as_deref(), theme);
-            }
-            Mode::Override {
-                targets,
-                form,
-                error,
-            } => {
-                dim(frame, area, theme);
-                let several = targets.len() > 1;
-                let height = form.height() + 8;
-                let inner = dialog(frame, centered(area, 76, height), "Override status", theme);
-                let to = if several {
-                    "the status chosen below".to_string()
-                } else {
-                    targets
-                        .first()
-                        .map_or_else(String::new, |t| t.code().to_string())
-                };
-                let width = usize::from(inner.width);
-                frame.render_widget(
-                    Paragraph::new(fit_text(&format!("Override {build}: {from} → {to}"), width)),
-                    row(inner, 1),
-                );
-                frame.render_widget(
-                    Paragraph::new(Span::styled(
-                        "Its precondition is not checked; the reason goes into history and audit.",
-                        theme.muted,
-                    )),
-                    row(inner, 2),
-                );
-                form.render(frame, rows(inner, 4, form.height()), theme);
-                let status_row = 4 + form.height() + 1;
-                request_status(
+                confirm::render(
                     frame,
-                    rows(inner, status_row, 1),
-                    busy,
-                    error.as_deref(),
+                    area,
+                    "Regenerate BOM",
+                    &lines,
+                    &self.keys.confirm,
                     theme,
                 );
             }
+            Mode::Sign { dialog, .. } => dialog.render(frame, area, busy, theme),
             Mode::Assign {
                 role,
                 users,

@@ -14,6 +14,7 @@ use crate::domain::lifecycle::{
 };
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
+use crate::domain::signature::{Meaning, SignatureCheck, move_signature};
 use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId, ServiceReply};
@@ -24,6 +25,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::signing::SigningDialog;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -54,11 +56,17 @@ struct ActionKeys {
     confirm: Vec<HelpLine>,
 }
 
-/// The BOM change a confirm dialog asks about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BomChange {
-    Approve,
-    Regenerate,
+/// The signed write a signing dialog makes (docs/signatures.md §1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Gate {
+    /// Approve the BOM version the user saw.
+    ApproveBom(i32),
+    /// A signed move without fields of its own (T6).
+    Move(OrderStatus),
+    /// T10 with its optional tracking number and shipping note.
+    Ship,
+    /// An ADMIN override to one of `targets`, with its reason.
+    Override(Vec<OrderStatus>),
 }
 
 enum Mode {
@@ -69,19 +77,13 @@ enum Mode {
         index: usize,
         error: Option<String>,
     },
-    /// T10 with its optional tracking number and shipping note.
-    Ship {
-        form: Form,
-        error: Option<String>,
+    /// A signed write: BOM approval, T6, shipping, an override.
+    Sign {
+        gate: Gate,
+        dialog: Box<SigningDialog>,
     },
-    Override {
-        targets: Vec<OrderStatus>,
-        form: Form,
-        error: Option<String>,
-    },
-    /// Approve or regenerate the BOM; `version` is the current version the user saw.
-    ConfirmBom {
-        change: BomChange,
+    /// Regenerate the BOM; `version` is the current version the user saw.
+    ConfirmRegenerate {
         version: Option<i32>,
         error: Option<String>,
     },
@@ -111,6 +113,11 @@ pub struct OrderDetailScreen {
     keys: ActionKeys,
     /// The user's role, for the keys the screen offers itself (QC).
     role: Option<Role>,
+    /// The user's full name, the printed name of what they sign here.
+    signer: String,
+    /// The build's signatures with their verdicts, once loaded (docs/signatures.md §5).
+    signatures: Option<Vec<SignatureCheck>>,
+    signatures_loading: Pending,
 }
 
 impl OrderDetailScreen {
@@ -126,9 +133,16 @@ impl OrderDetailScreen {
             confirm: km.key_bar(&[KeyContext::Confirm]),
         };
         let role = ctx.session().map(|s| s.user.role);
+        let signer = ctx
+            .session()
+            .map(|s| s.user.full_name.clone())
+            .unwrap_or_default();
         let mut s = OrderDetailScreen {
             order_id,
             role,
+            signer,
+            signatures: None,
+            signatures_loading: Pending::new(),
             detail: None,
             loading: Pending::new(),
             load_error: None,
@@ -221,14 +235,19 @@ impl OrderDetailScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        self.loading.begin(
+        let order_id = self.order_id;
+        let detail = self.loading.begin(
             ctx,
             Request::OrderDetail {
-                token,
-                order_id: self.order_id,
+                token: token.clone(),
+                order_id,
             },
             (),
-        )
+        );
+        let signatures =
+            self.signatures_loading
+                .begin(ctx, Request::Signatures { token, order_id }, ());
+        detail.and(signatures)
     }
 
     /// While the build is loaded again (after a write or a refresh) the actions shown are those of
@@ -242,12 +261,90 @@ impl OrderDetailScreen {
 
     fn form_mut(&mut self) -> Option<&mut Form> {
         match &mut self.mode {
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => Some(form),
+            Mode::Sign { dialog, .. } => Some(&mut dialog.form),
             Mode::Browse
             | Mode::ConfirmMove { .. }
-            | Mode::ConfirmBom { .. }
+            | Mode::ConfirmRegenerate { .. }
             | Mode::Assign { .. } => None,
         }
+    }
+
+    /// The signing dialog of `gate`: what it does in words, the signature, its fields and the password.
+    fn sign_mode(&self, gate: Gate) -> Mode {
+        let Some(d) = self.detail.as_deref() else {
+            return Mode::Browse;
+        };
+        let (build, from) = (&d.build.build_number, d.status);
+        let (title, lines, meaning, fields) = match &gate {
+            Gate::ApproveBom(v) => (
+                "Approve BOM",
+                vec![format!("Approve BOM version {v} of {build}?")],
+                Meaning::Approved,
+                Vec::new(),
+            ),
+            Gate::Move(to) => (
+                "Move status",
+                vec![format!("Move {build} from {from} to {to}?")],
+                move_signature(from, *to, false).unwrap_or(Meaning::Verified),
+                Vec::new(),
+            ),
+            Gate::Ship => (
+                "Ship build",
+                vec![format!("Move {build} from {from} to SHIPPED?")],
+                Meaning::Shipped,
+                vec![
+                    FormField::text("Tracking number")
+                        .with_max_len(MAX_TRACKING)
+                        .with_hint(format!("Optional, up to {MAX_TRACKING} characters")),
+                    FormField::text("Shipping note")
+                        .with_max_len(MAX_SHIPPING_NOTE)
+                        .with_hint(format!("Optional, up to {MAX_SHIPPING_NOTE} characters")),
+                ],
+            ),
+            Gate::Override(targets) => {
+                let mut fields = Vec::new();
+                let to = if targets.len() > 1 {
+                    let options = targets.iter().map(|t| t.code().to_string()).collect();
+                    fields.push(FormField::choice("New status", options, 0));
+                    "the status chosen below".to_string()
+                } else {
+                    targets
+                        .first()
+                        .map_or_else(String::new, |t| t.code().to_string())
+                };
+                fields.push(
+                    FormField::text("Reason")
+                        .with_max_len(MAX_OVERRIDE_REASON)
+                        .with_hint(format!("Required, 1-{MAX_OVERRIDE_REASON} characters")),
+                );
+                (
+                    "Override status",
+                    vec![
+                        format!("Override {build}: {from} → {to}"),
+                        "Its precondition is not checked; the reason goes into history and audit."
+                            .to_string(),
+                    ],
+                    Meaning::Override,
+                    fields,
+                )
+            }
+        };
+        let dialog = SigningDialog::new(title, lines, &self.signer, meaning, fields);
+        Mode::Sign {
+            gate,
+            dialog: Box::new(dialog),
+        }
+    }
+
+    /// The dialog a move to `to` opens: a signed move asks for the password (docs/lifecycle.md §3.6).
+    fn move_mode(&self, to: OrderStatus) -> Option<Mode> {
+        let from = self.detail.as_deref()?.status;
+        move_signature(from, to, false)?;
+        Some(if to == OrderStatus::Shipped {
+            self.sign_mode(Gate::Ship)
+        } else {
+            self.sign_mode(Gate::Move(to))
+        })
     }
 
     fn detail_assignee(&self) -> Option<Uuid> {
@@ -292,15 +389,15 @@ impl OrderDetailScreen {
                     return Command::None;
                 }
                 self.notice = None;
-                self.mode = if targets == [OrderStatus::Shipped] {
-                    ship_mode()
-                } else {
-                    Mode::ConfirmMove {
-                        targets,
-                        index: 0,
-                        error: None,
-                    }
+                let signed = match targets.as_slice() {
+                    [to] => self.move_mode(*to),
+                    _ => None,
                 };
+                self.mode = signed.unwrap_or(Mode::ConfirmMove {
+                    targets,
+                    index: 0,
+                    error: None,
+                });
             }
             Action::OverrideStatus => {
                 let targets = self.overrides();
@@ -308,22 +405,7 @@ impl OrderDetailScreen {
                     return Command::None;
                 }
                 self.notice = None;
-                let mut fields = Vec::new();
-                if targets.len() > 1 {
-                    let options = targets.iter().map(|t| t.code().to_string()).collect();
-                    fields.push(FormField::choice("New status", options, 0));
-                }
-                fields.push(
-                    FormField::text("Reason")
-                        .with_max_len(MAX_OVERRIDE_REASON)
-                        .with_hint(format!("Required, 1-{MAX_OVERRIDE_REASON} characters")),
-                );
-                let form = Form::new(fields).with_input_width(44);
-                self.mode = Mode::Override {
-                    targets,
-                    form,
-                    error: None,
-                };
+                self.mode = self.sign_mode(Gate::Override(targets));
             }
             Action::AssignBuild => {
                 if !self.offers(&OrderAction::Assign) || self.still_loading() {
@@ -362,13 +444,9 @@ impl OrderDetailScreen {
                 }
                 let version = self.bom_version();
                 // Approval names the version the user saw; without one there is nothing to approve.
-                if version.is_some() {
+                if let Some(version) = version {
                     self.notice = None;
-                    self.mode = Mode::ConfirmBom {
-                        change: BomChange::Approve,
-                        version,
-                        error: None,
-                    };
+                    self.mode = self.sign_mode(Gate::ApproveBom(version));
                 }
             }
             Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
@@ -376,8 +454,7 @@ impl OrderDetailScreen {
                     return Command::None;
                 }
                 self.notice = None;
-                self.mode = Mode::ConfirmBom {
-                    change: BomChange::Regenerate,
+                self.mode = Mode::ConfirmRegenerate {
                     version: self.bom_version(),
                     error: None,
                 };
@@ -434,9 +511,9 @@ impl Screen for OrderDetailScreen {
                     vec![KeyContext::Confirm]
                 }
             }
-            Mode::ConfirmBom { .. } => vec![KeyContext::Confirm],
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => {
-                let mut stack = form.key_contexts();
+            Mode::ConfirmRegenerate { .. } => vec![KeyContext::Confirm],
+            Mode::Sign { dialog, .. } => {
+                let mut stack = dialog.form.key_contexts();
                 stack.push(KeyContext::Dialog);
                 stack
             }
@@ -446,10 +523,10 @@ impl Screen for OrderDetailScreen {
 
     fn has_unsaved_input(&self) -> bool {
         match &self.mode {
-            Mode::Ship { form, .. } | Mode::Override { form, .. } => form.has_input(),
+            Mode::Sign { dialog, .. } => dialog.form.has_input(),
             Mode::Browse
             | Mode::ConfirmMove { .. }
-            | Mode::ConfirmBom { .. }
+            | Mode::ConfirmRegenerate { .. }
             | Mode::Assign { .. } => false,
         }
     }
@@ -464,7 +541,9 @@ impl Screen for OrderDetailScreen {
                 self.mode = Mode::Browse;
                 Command::None
             }
-            Action::Yes if matches!(self.mode, Mode::ConfirmBom { .. }) => self.confirm_bom(ctx),
+            Action::Yes if matches!(self.mode, Mode::ConfirmRegenerate { .. }) => {
+                self.confirm_regenerate(ctx)
+            }
             Action::Yes => self.confirm_move(ctx),
             Action::Submit => self.submit_form(ctx),
             Action::AssignBuild => self.submit_assign(ctx),
@@ -518,19 +597,6 @@ impl Screen for OrderDetailScreen {
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
     }
-}
-
-fn ship_mode() -> Mode {
-    let form = Form::new(vec![
-        FormField::text("Tracking number")
-            .with_max_len(MAX_TRACKING)
-            .with_hint(format!("Optional, up to {MAX_TRACKING} characters")),
-        FormField::text("Shipping note")
-            .with_max_len(MAX_SHIPPING_NOTE)
-            .with_hint(format!("Optional, up to {MAX_SHIPPING_NOTE} characters")),
-    ])
-    .with_input_width(46);
-    Mode::Ship { form, error: None }
 }
 
 #[cfg(test)]

@@ -67,6 +67,11 @@ fn loaded(h: &mut Harness, d: OrderDetail) -> OrderDetailScreen {
     s
 }
 
+/// The screen with a build in `from` whose one offered action is the move to `to`.
+fn offering_move(h: &mut Harness, from: OrderStatus, to: OrderStatus) -> OrderDetailScreen {
+    loaded(h, detail(from, vec![OrderAction::Move { to }]))
+}
+
 fn row_of(d: &OrderDetail) -> OrderRow {
     OrderRow {
         id: d.id,
@@ -158,6 +163,7 @@ fn move_confirms_then_sends_the_transition() {
             to: OrderStatus::PartsSent,
             note: None,
             override_reason: None,
+            password: None,
         }
     );
     // Success: a toast and a reload.
@@ -174,48 +180,104 @@ fn move_confirms_then_sends_the_transition() {
 #[test]
 fn shipping_sends_tracking_and_note() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::ReadyForShip,
-            vec![OrderAction::Move {
-                to: OrderStatus::Shipped,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::ReadyForShip, OrderStatus::Shipped);
     h.act(&mut s, Action::MoveStatus);
     for c in "1Z999".chars() {
         h.send(&mut s, ScreenMsg::Char(c));
     }
     h.act(&mut s, Action::Submit);
     h.send(&mut s, ScreenMsg::Paste("Left by truck".into()));
+    h.act(&mut s, Action::Submit);
+    // Shipping is signed: without the password nothing is sent.
+    let (reqs, _) = h.act(&mut s, Action::Submit);
+    assert!(reqs.is_empty());
+    h.send(&mut s, ScreenMsg::Paste("secret".into()));
     let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
-        Request::Transition { to: OrderStatus::Shipped, note: Some(n), override_reason: None, .. }
-            if n == "1Z999\nLeft by truck"
+        Request::Transition { to: OrderStatus::Shipped, note: Some(n), override_reason: None,
+                              password: Some(p), .. }
+            if n == "1Z999\nLeft by truck" && p == "secret"
+    ));
+}
+
+#[test]
+fn a_wrong_password_keeps_the_dialog_and_what_was_typed_but_the_password() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let mut s = offering_move(&mut h, OrderStatus::ReadyForShip, OrderStatus::Shipped);
+    h.act(&mut s, Action::MoveStatus);
+    h.send(&mut s, ScreenMsg::Paste("1Z999".into()));
+    h.act(&mut s, Action::Submit);
+    h.act(&mut s, Action::Submit);
+    h.send(&mut s, ScreenMsg::Paste("wrong".into()));
+    let (reqs, _) = h.act(&mut s, Action::Submit);
+    let wrong = "Wrong password; nothing was signed";
+    let (reload, _) = h.reply(&mut s, &reqs[0], Err(ServiceError::Invalid(wrong.into())));
+    assert!(reload.is_empty());
+    let Mode::Sign { gate, dialog } = &s.mode else {
+        unreachable!("the signing dialog stays open");
+    };
+    assert_eq!(gate, &Gate::Ship);
+    assert_eq!(dialog.error.as_deref(), Some(wrong));
+    assert_eq!(dialog.form.value(0), "1Z999");
+    assert_eq!(dialog.form.value(2), "");
+    assert_eq!(dialog.form.focus(), 2);
+}
+
+#[test]
+fn packaging_complete_and_bom_approval_are_signed() {
+    let mut h = Harness::new(Role::Assembler);
+    let d = detail(
+        OrderStatus::TestingComplete,
+        vec![OrderAction::Move {
+            to: OrderStatus::PackagingComplete,
+        }],
+    );
+    let mut s = loaded(&mut h, d.clone());
+    h.act(&mut s, Action::MoveStatus);
+    assert!(matches!(
+        &s.mode,
+        Mode::Sign { gate: Gate::Move(OrderStatus::PackagingComplete), dialog }
+            if dialog.meaning == Meaning::Verified
+    ));
+    h.send(&mut s, ScreenMsg::Paste("secret".into()));
+    let (reqs, _) = h.act(&mut s, Action::Submit);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::Transition { to: OrderStatus::PackagingComplete, password: Some(p), .. }
+            if p == "secret"
+    ));
+
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut d = detail(OrderStatus::OrderCreated, vec![OrderAction::ApproveBom]);
+    if let Some(b) = d.bom.as_mut() {
+        b.status = "DRAFT".into();
+    }
+    let mut s = loaded(&mut h, d);
+    h.act(&mut s, Action::ApproveBom);
+    let (reqs, _) = h.act(&mut s, Action::Submit);
+    assert!(reqs.is_empty(), "no password, nothing sent");
+    h.send(&mut s, ScreenMsg::Paste("secret".into()));
+    let (reqs, _) = h.act(&mut s, Action::Submit);
+    assert!(matches!(
+        &reqs[0].kind,
+        Request::ApproveBom { version: 1, password, .. } if password == "secret"
     ));
 }
 
 #[test]
 fn a_shipping_note_with_a_forbidden_character_is_refused_and_kept() {
     let mut h = Harness::new(Role::ProductionCoordinator);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::ReadyForShip,
-            vec![OrderAction::Move {
-                to: OrderStatus::Shipped,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::ReadyForShip, OrderStatus::Shipped);
     h.act(&mut s, Action::MoveStatus);
     h.act(&mut s, Action::Submit);
     h.send(&mut s, ScreenMsg::Paste("Left\u{202E} by truck".into()));
+    h.act(&mut s, Action::Submit);
+    h.send(&mut s, ScreenMsg::Paste("secret".into()));
     let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(reqs.is_empty());
     let kept = match &s.mode {
-        Mode::Ship { form, error } => Some((form.value(1), error.clone())),
+        Mode::Sign { dialog, .. } => Some((dialog.form.value(1), dialog.error.clone())),
         _ => None,
     };
     assert_eq!(
@@ -244,38 +306,36 @@ fn override_without_a_reason_is_refused_locally() {
     );
     h.act(&mut s, Action::OverrideStatus);
     h.send(&mut s, ScreenMsg::Char(' '));
+    h.act(&mut s, Action::Submit);
+    h.send(&mut s, ScreenMsg::Paste("secret".into()));
     let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(reqs.is_empty());
-    let Mode::Override { form, .. } = &s.mode else {
+    let Mode::Sign { dialog, .. } = &s.mode else {
         unreachable!("the override dialog stays open");
     };
+    assert_eq!(dialog.meaning, Meaning::Override);
     assert_eq!(
-        form.field(0).and_then(FormField::error),
+        dialog.form.field(0).and_then(FormField::error),
         Some(crate::domain::lifecycle::OVERRIDE_REASON_REQUIRED)
     );
+    assert_eq!(dialog.form.focus(), 0);
     for c in "BOM approved on paper".chars() {
         h.send(&mut s, ScreenMsg::Char(c));
     }
+    h.act(&mut s, Action::Submit);
     let (reqs, _) = h.act(&mut s, Action::Submit);
     assert!(matches!(
         &reqs[0].kind,
-        Request::Transition { to: OrderStatus::PartsSent, override_reason: Some(r), .. }
-            if r == "BOM approved on paper"
+        Request::Transition { to: OrderStatus::PartsSent, override_reason: Some(r),
+                              password: Some(p), .. }
+            if r == "BOM approved on paper" && p == "secret"
     ));
 }
 
 #[test]
 fn a_conflict_shows_the_message_and_reloads() {
     let mut h = Harness::new(Role::ProcurementSpecialist);
-    let mut s = loaded(
-        &mut h,
-        detail(
-            OrderStatus::OrderCreated,
-            vec![OrderAction::Move {
-                to: OrderStatus::PartsSent,
-            }],
-        ),
-    );
+    let mut s = offering_move(&mut h, OrderStatus::OrderCreated, OrderStatus::PartsSent);
     h.act(&mut s, Action::MoveStatus);
     let (reqs, _) = h.act(&mut s, Action::Yes);
     let msg = "Build 24-0117 is now PARTS_SENT (changed by Priya Natarajan at 09:12); \

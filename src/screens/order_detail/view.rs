@@ -4,6 +4,8 @@ use super::OrderDetailScreen;
 use crate::domain::nonconformance::NcStatus;
 use crate::domain::order::OrderAction;
 use crate::domain::order_view::{HistoryEntry, OrderDetail};
+use crate::domain::signature::{SignatureCheck, utc_text};
+use crate::text::for_terminal;
 use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::{loading_page, record_page, wrap};
@@ -36,7 +38,7 @@ impl OrderDetailScreen {
             |width| {
                 let mut top = header_lines(d, width, theme);
                 top.extend(self.action_lines(d, width, theme));
-                (top, body_lines(d, width, theme))
+                (top, body_lines(d, self.signatures.as_deref(), width, theme))
             },
         );
         self.scroll = scroll;
@@ -231,6 +233,42 @@ impl Section {
     }
 }
 
+/// The build's signatures as Part 11 asks them shown (docs/signatures.md §2, §5): the manifestation
+/// (printed name | MEANING | UTC time), what it signs, and whether it verifies.
+fn signature_lines(s: &mut Section, signatures: &[SignatureCheck], theme: &Theme) {
+    s.heading("Signatures (oldest first)", theme);
+    if signatures.is_empty() {
+        s.text("No signatures yet.", INDENT, theme.muted);
+    }
+    for c in signatures {
+        let sig = &c.signature;
+        let (mark, verdict, style) = if c.verified {
+            ("✓", "verified".to_string(), theme.ok)
+        } else {
+            let why = c.problem.as_deref().unwrap_or("the record changed");
+            ("✖", format!("DOES NOT VERIFY: {why}"), theme.error)
+        };
+        s.lines.push(Line::from(vec![
+            Span::raw(" ".repeat(INDENT)),
+            Span::styled(format!("{mark} "), style),
+            Span::styled(
+                format!(
+                    "{} | {} | {}",
+                    for_terminal(&sig.printed_name),
+                    sig.meaning.code(),
+                    utc_text(sig.signed_at)
+                ),
+                theme.base,
+            ),
+        ]));
+        let mut detail = format!("{} · {verdict}", sig.record.label());
+        if let Some(reason) = sig.reason.as_deref() {
+            detail.push_str(&format!(" · reason: {}", for_terminal(reason)));
+        }
+        s.text(&detail, INDENT + 2, style);
+    }
+}
+
 pub(super) fn transition_text(e: &HistoryEntry) -> String {
     match e.old_status {
         None => format!("→ {}", e.new_status),
@@ -239,8 +277,13 @@ pub(super) fn transition_text(e: &HistoryEntry) -> String {
     }
 }
 
-/// Configuration, BOM, history and notes: the part of the screen that scrolls.
-pub(super) fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// Configuration, BOM, signatures (once loaded), history and notes: the part of the screen that scrolls.
+pub(super) fn body_lines(
+    d: &OrderDetail,
+    signatures: Option<&[SignatureCheck]>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let mut s = Section {
         lines: Vec::new(),
         width,
@@ -382,6 +425,9 @@ pub(super) fn body_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<Li
                 theme.warn,
             );
         }
+    }
+    if let Some(signatures) = signatures {
+        signature_lines(&mut s, signatures, theme);
     }
 
     s.heading("History (newest first)", theme);

@@ -1,6 +1,6 @@
 //! Sending the writes the dialogs confirm, and taking the replies.
 
-use super::{BomChange, Mode, OrderDetailScreen, STILL_LOADING, ship_mode};
+use super::{Gate, Mode, OrderDetailScreen, STILL_LOADING};
 use crate::domain::lifecycle::{override_reason, pack_shipping, shipping_notes};
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::error::ServiceError;
@@ -17,12 +17,12 @@ impl OrderDetailScreen {
         let Some(to) = targets.get(*index).copied() else {
             return Command::None;
         };
-        if to == OrderStatus::Shipped {
-            // T10 asks for its optional fields first.
-            self.mode = ship_mode();
+        // A signed move (T6, T10 with its optional fields) asks for the password first.
+        if let Some(mode) = self.move_mode(to) {
+            self.mode = mode;
             return Command::None;
         }
-        self.transition(to, None, None, ctx)
+        self.transition(to, None, None, None, ctx)
     }
 
     pub(super) fn bom_version(&self) -> Option<i32> {
@@ -31,33 +31,28 @@ impl OrderDetailScreen {
             .and_then(|d| d.bom.as_ref().map(|b| b.version))
     }
 
-    pub(super) fn confirm_bom(&mut self, ctx: &mut Ctx) -> Command {
-        let Mode::ConfirmBom {
-            change, version, ..
-        } = &self.mode
-        else {
-            return Command::None;
-        };
-        let (change, version) = (*change, *version);
+    pub(super) fn confirm_regenerate(&mut self, ctx: &mut Ctx) -> Command {
         let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
             return Command::None;
         };
-        let build = d.build.build_number.clone();
-        let order_id = d.id;
-        let (request, success) = match (change, version) {
-            (BomChange::Approve, Some(version)) => (
-                Request::ApproveBom {
-                    token,
-                    order_id,
-                    version,
-                },
-                format!("BOM version {version} of {build} approved"),
-            ),
-            (BomChange::Approve, None) => return Command::None,
-            (BomChange::Regenerate, _) => (
-                Request::RegenerateBom { token, order_id },
-                format!("BOM of {build} regenerated"),
-            ),
+        let success = format!("BOM of {} regenerated", d.build.build_number);
+        let request = Request::RegenerateBom {
+            token,
+            order_id: d.id,
+        };
+        self.writing.begin_if_idle(ctx, request, success)
+    }
+
+    fn approve_bom(&mut self, version: i32, password: String, ctx: &mut Ctx) -> Command {
+        let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
+            return Command::None;
+        };
+        let success = format!("BOM version {version} of {} approved", d.build.build_number);
+        let request = Request::ApproveBom {
+            token,
+            order_id: d.id,
+            version,
+            password,
         };
         self.writing.begin_if_idle(ctx, request, success)
     }
@@ -67,6 +62,7 @@ impl OrderDetailScreen {
         to: OrderStatus,
         note: Option<String>,
         override_reason: Option<String>,
+        password: Option<String>,
         ctx: &mut Ctx,
     ) -> Command {
         let (Some(d), Some(token)) = (self.detail.as_deref(), ctx.token()) else {
@@ -85,6 +81,7 @@ impl OrderDetailScreen {
             to,
             note,
             override_reason,
+            password,
         };
         self.writing.begin_if_idle(ctx, request, success)
     }
@@ -93,48 +90,58 @@ impl OrderDetailScreen {
         if self.writing.in_flight() {
             return Command::None;
         }
-        match &mut self.mode {
-            Mode::Ship { form, error } => {
-                if !form.is_last() {
-                    form.next();
-                    return Command::None;
-                }
+        let Mode::Sign { gate, dialog } = &mut self.mode else {
+            return Command::None;
+        };
+        let form = &mut dialog.form;
+        if !form.is_last() {
+            form.next();
+            return Command::None;
+        }
+        form.clear_errors();
+        dialog.error = None;
+        // The write's own fields first, with the server's rules, so that a refusal keeps what was typed.
+        let write = match gate {
+            Gate::ApproveBom(version) => Ok((None, None, None, Some(*version))),
+            Gate::Move(to) => Ok((Some(*to), None, None, None)),
+            Gate::Ship => {
                 let note = pack_shipping(&form.value(0), &form.value(1));
-                // The server's rules first, so that a refusal keeps what was typed.
-                if let Err(e) = shipping_notes(note.as_deref()) {
-                    *error = Some(e);
-                    return Command::None;
+                match shipping_notes(note.as_deref()) {
+                    Ok(_) => Ok((Some(OrderStatus::Shipped), note, None, None)),
+                    Err(e) => Err(e),
                 }
-                self.transition(OrderStatus::Shipped, note, None, ctx)
             }
-            Mode::Override { targets, form, .. } => {
-                if !form.is_last() {
-                    form.next();
-                    return Command::None;
-                }
+            Gate::Override(targets) => {
                 let (to, reason_field) = if targets.len() > 1 {
                     let idx = form.field(0).and_then(FormField::choice_index).unwrap_or(0);
                     (targets.get(idx).copied(), 1)
                 } else {
                     (targets.first().copied(), 0)
                 };
-                let reason = match override_reason(&form.value(reason_field)) {
-                    Ok(r) => r,
+                match override_reason(&form.value(reason_field)) {
+                    Ok(r) => Ok((to, None, Some(r), None)),
                     Err(e) => {
                         form.set_error(reason_field, e);
                         form.set_focus(reason_field);
                         return Command::None;
                     }
-                };
-                let Some(to) = to else {
-                    return Command::None;
-                };
-                self.transition(to, None, Some(reason), ctx)
+                }
             }
-            Mode::Browse
-            | Mode::ConfirmMove { .. }
-            | Mode::ConfirmBom { .. }
-            | Mode::Assign { .. } => Command::None,
+        };
+        let (to, note, reason, version) = match write {
+            Ok(w) => w,
+            Err(e) => {
+                dialog.error = Some(e);
+                return Command::None;
+            }
+        };
+        let Some(password) = dialog.password() else {
+            return Command::None;
+        };
+        match (version, to) {
+            (Some(version), _) => self.approve_bom(version, password, ctx),
+            (None, Some(to)) => self.transition(to, note, reason, Some(password), ctx),
+            (None, None) => Command::None,
         }
     }
 
@@ -174,6 +181,13 @@ impl OrderDetailScreen {
     }
 
     pub(super) fn handle_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if self.signatures_loading.answered_by(reply.id) {
+            // A failed read leaves the section out; the detail itself says what is wrong.
+            if let Ok(Reply::Signatures(list)) = reply.result {
+                self.signatures = Some(list);
+            }
+            return Command::None;
+        }
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Order(detail)) => {
@@ -237,6 +251,14 @@ impl OrderDetailScreen {
                 self.set_dialog_error(e.user_message());
                 Command::None
             }
+            // A refused signature (a wrong password, a rule): the dialog stays with what was typed, the
+            // password cleared (docs/signatures.md §4).
+            Err(ServiceError::Invalid(message)) if matches!(self.mode, Mode::Sign { .. }) => {
+                if let Mode::Sign { dialog, .. } = &mut self.mode {
+                    dialog.refused(message);
+                }
+                Command::None
+            }
             Err(e) => {
                 self.mode = Mode::Browse;
                 self.notice = Some(e.user_message());
@@ -278,18 +300,23 @@ impl OrderDetailScreen {
     pub(super) fn mode_still_offered(&self) -> bool {
         match &self.mode {
             Mode::Browse => true,
-            Mode::ConfirmMove { .. } | Mode::Ship { .. } => !self.moves().is_empty(),
-            Mode::Override { .. } => !self.overrides().is_empty(),
+            Mode::ConfirmMove { .. }
+            | Mode::Sign {
+                gate: Gate::Move(_) | Gate::Ship,
+                ..
+            } => !self.moves().is_empty(),
+            Mode::Sign {
+                gate: Gate::Override(_),
+                ..
+            } => !self.overrides().is_empty(),
             Mode::Assign { .. } => self.offers(&OrderAction::Assign),
             // A BOM that changed meanwhile is not the one the user was asked about.
-            Mode::ConfirmBom {
-                change, version, ..
-            } => {
-                let action = match change {
-                    BomChange::Approve => OrderAction::ApproveBom,
-                    BomChange::Regenerate => OrderAction::RegenerateBom,
-                };
-                self.offers(&action) && self.bom_version() == *version
+            Mode::Sign {
+                gate: Gate::ApproveBom(version),
+                ..
+            } => self.offers(&OrderAction::ApproveBom) && self.bom_version() == Some(*version),
+            Mode::ConfirmRegenerate { version, .. } => {
+                self.offers(&OrderAction::RegenerateBom) && self.bom_version() == *version
             }
         }
     }
@@ -297,10 +324,9 @@ impl OrderDetailScreen {
     pub(super) fn set_dialog_error(&mut self, text: String) {
         match &mut self.mode {
             Mode::ConfirmMove { error, .. }
-            | Mode::ConfirmBom { error, .. }
-            | Mode::Ship { error, .. }
-            | Mode::Override { error, .. }
+            | Mode::ConfirmRegenerate { error, .. }
             | Mode::Assign { error, .. } => *error = Some(text),
+            Mode::Sign { dialog, .. } => dialog.error = Some(text),
             Mode::Browse => self.notice = Some(text),
         }
     }

@@ -4,6 +4,7 @@
 //! Keys pressed faster than the replies come back are kept as the latest wanted value per line and sent one
 //! at a time, so the stored checklist ends as the user typed it; until then the screen shows those values.
 
+mod moves;
 mod view;
 
 use crate::domain::Role;
@@ -17,7 +18,7 @@ use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
-use crate::widgets::toast::Toast;
+use crate::widgets::signing::{SignKey, SigningDialog};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
@@ -67,6 +68,11 @@ enum Mode {
         to: OrderStatus,
         error: Option<String>,
     },
+    /// A signed move (packaging complete, docs/signatures.md §1), with the password.
+    Sign {
+        to: OrderStatus,
+        dialog: Box<SigningDialog>,
+    },
 }
 
 pub struct PackagingScreen {
@@ -93,6 +99,8 @@ pub struct PackagingScreen {
     /// When the checklist was last (re)loaded, as seen by the first tick after it.
     loaded_at: Option<Instant>,
     confirm_keys: Vec<HelpLine>,
+    /// The user's full name, the printed name of what they sign here.
+    signer: String,
 }
 
 impl PackagingScreen {
@@ -116,6 +124,10 @@ impl PackagingScreen {
             mode: Mode::Browse,
             loaded_at: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            signer: ctx
+                .session()
+                .map(|s| s.user.full_name.clone())
+                .unwrap_or_default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -163,21 +175,6 @@ impl PackagingScreen {
 
     fn busy(&self) -> bool {
         self.in_flight.is_some() || !self.unsent.is_empty()
-    }
-
-    /// The move `m` offers now, if any.
-    fn next_move(&self) -> Option<OrderStatus> {
-        if !self.is_packer() || self.busy() || self.moving.in_flight() || self.loading.in_flight() {
-            return None;
-        }
-        let view = self.view.as_deref()?;
-        match self.status? {
-            OrderStatus::TestingComplete if view.completed && self.editable() => {
-                Some(OrderStatus::PackagingComplete)
-            }
-            OrderStatus::PackagingComplete => Some(OrderStatus::ReadyForFinalQc),
-            _ => None,
-        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -233,7 +230,7 @@ impl PackagingScreen {
             Action::Refresh if !self.busy() => return self.reload(ctx),
             Action::MoveStatus => {
                 if let Some(to) = self.next_move() {
-                    self.mode = Mode::ConfirmMove { to, error: None };
+                    self.mode = self.move_mode(to);
                 }
             }
             Action::Increase | Action::Decrease | Action::PackAll if self.editable() => {
@@ -364,29 +361,6 @@ impl PackagingScreen {
         cmd
     }
 
-    fn send_move(&mut self, ctx: &mut Ctx) -> Command {
-        let Mode::ConfirmMove { to, .. } = &self.mode else {
-            return Command::None;
-        };
-        let to = *to;
-        let (Some(from), Some(token), false) = (self.status, ctx.token(), self.moving.in_flight())
-        else {
-            return Command::None;
-        };
-        self.moving.begin(
-            ctx,
-            Request::Transition {
-                token,
-                order_id: self.order_id,
-                from,
-                to,
-                note: None,
-                override_reason: None,
-            },
-            to,
-        )
-    }
-
     /// Takes a checklist from the server and puts the changes it does not hold yet on top.
     fn take_view(&mut self, mut view: PackagingView, includes_in_flight: bool) {
         let in_flight = self
@@ -430,6 +404,11 @@ impl Screen for PackagingScreen {
                 stack
             }
             Mode::ConfirmMove { .. } => vec![KeyContext::Confirm],
+            Mode::Sign { dialog, .. } => {
+                let mut stack = dialog.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
             Mode::Browse => {
                 let mut stack = Vec::new();
                 if self.next_move().is_some() {
@@ -447,7 +426,7 @@ impl Screen for PackagingScreen {
     fn has_unsaved_input(&self) -> bool {
         match &self.mode {
             Mode::Quantity { form, .. } => form.has_input(),
-            Mode::Browse | Mode::ConfirmMove { .. } => {
+            Mode::Browse | Mode::ConfirmMove { .. } | Mode::Sign { .. } => {
                 self.in_flight.is_some() || !self.unsent.is_empty()
             }
         }
@@ -463,6 +442,14 @@ impl Screen for PackagingScreen {
                     Command::None
                 }
                 _ => Command::None,
+            },
+            Mode::Sign { dialog, .. } => match dialog.key(action) {
+                SignKey::Sign => self.send_move(ctx),
+                SignKey::Cancel => {
+                    self.mode = Mode::Browse;
+                    Command::None
+                }
+                SignKey::Handled => Command::None,
             },
             Mode::Browse => {
                 self.error = None;
@@ -512,31 +499,7 @@ impl Screen for PackagingScreen {
             return next;
         }
         if let Some(to) = self.moving.take(reply.id) {
-            return match reply.result {
-                Ok(_) => {
-                    self.mode = Mode::Browse;
-                    let build = self
-                        .view
-                        .as_deref()
-                        .map(|v| v.header.build_number.clone())
-                        .unwrap_or_default();
-                    ctx.toast(Toast::info(format!("{build} moved to {to}")));
-                    if to == OrderStatus::ReadyForFinalQc {
-                        ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                        Command::None
-                    } else {
-                        self.reload(ctx)
-                    }
-                }
-                Err(e) => {
-                    if let Mode::ConfirmMove { error, .. } = &mut self.mode {
-                        *error = Some(e.user_message());
-                    } else {
-                        self.error = Some(e.user_message());
-                    }
-                    self.reload(ctx)
-                }
-            };
+            return self.moved(to, reply.result, ctx);
         }
         Command::None
     }
@@ -559,16 +522,24 @@ impl Screen for PackagingScreen {
     }
 
     fn on_char(&mut self, c: char) {
-        if let Mode::Quantity { form, .. } = &mut self.mode {
+        if let Some(form) = self.text_form() {
             form.clear_errors();
             form.type_char(c);
         }
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Mode::Quantity { form, .. } = &mut self.mode {
+        if let Some(form) = self.text_form() {
             form.clear_errors();
             form.paste(text);
+        }
+    }
+
+    fn text_form(&mut self) -> Option<&mut Form> {
+        match &mut self.mode {
+            Mode::Quantity { form, .. } => Some(form),
+            Mode::Sign { dialog, .. } => Some(&mut dialog.form),
+            Mode::Browse | Mode::ConfirmMove { .. } => None,
         }
     }
 

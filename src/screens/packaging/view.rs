@@ -1,5 +1,6 @@
 //! Drawing the packaging checklist: header, lines, footer and the quantity dialog.
 
+use super::moves::move_question;
 use super::{Mode, PackagingScreen, state_text};
 use crate::domain::order::OrderStatus;
 use crate::theme::Theme;
@@ -204,15 +205,9 @@ impl PackagingScreen {
         };
         match &mut self.mode {
             Mode::Browse => {}
+            Mode::Sign { dialog, .. } => dialog.render(frame, area, busy, theme),
             Mode::ConfirmMove { to, error } => {
-                let question = match to {
-                    OrderStatus::PackagingComplete => format!(
-                        "Mark packaging complete? (EX-2 → {})",
-                        OrderStatus::PackagingComplete
-                    ),
-                    _ => format!("Send to Final QC? (→ {to})"),
-                };
-                let mut lines = vec![format!("Build {build}"), question];
+                let mut lines = vec![format!("Build {build}"), move_question(*to)];
                 confirm::push_status(&mut lines, busy, error.as_deref());
                 confirm::render(
                     frame,

@@ -12,6 +12,7 @@ use crate::domain::Role;
 use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
+use crate::domain::signature::Meaning;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
@@ -24,6 +25,7 @@ use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
+use crate::widgets::signing::{SignKey, SigningDialog};
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,8 +36,8 @@ use uuid::Uuid;
 pub enum Dialog {
     /// Answering a line: a value, a choice or notes.
     Answer(AnswerDialog),
-    /// Submit the form? The lines state the outcome it records.
-    Submit(Vec<String>),
+    /// Submit the form, signed (`TESTED`, docs/signatures.md §1)? The lines state the outcome it records.
+    Submit(Box<SigningDialog>),
     /// Move the build to TESTING_COMPLETE?
     Move,
 }
@@ -59,6 +61,8 @@ pub struct TestingFormScreen {
     submit_pending: Pending,
     move_pending: Pending,
     confirm_keys: Vec<HelpLine>,
+    /// The user's full name, the printed name of a submission.
+    signer: String,
 }
 
 impl TestingFormScreen {
@@ -81,6 +85,10 @@ impl TestingFormScreen {
             submit_pending: Pending::new(),
             move_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            signer: ctx
+                .session()
+                .map(|s| s.user.full_name.clone())
+                .unwrap_or_default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -214,7 +222,14 @@ impl TestingFormScreen {
             t
         };
         text.push("The form cannot be changed once submitted.".into());
-        self.dialog = Some(Dialog::Submit(text));
+        let dialog = SigningDialog::new(
+            "Submit testing form",
+            text,
+            &self.signer,
+            Meaning::Tested,
+            Vec::new(),
+        );
+        self.dialog = Some(Dialog::Submit(Box::new(dialog)));
     }
 
     fn on_dialog_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -223,14 +238,16 @@ impl TestingFormScreen {
         };
         match dialog {
             Dialog::Answer(d) => answering::on_dialog_key(self, d, action, ctx),
-            Dialog::Submit(text) => match action {
-                Action::Yes => self.submit(ctx),
-                Action::No | Action::Cancel => Command::None,
-                _ => {
-                    self.dialog = Some(Dialog::Submit(text));
-                    Command::None
-                }
-            },
+            Dialog::Submit(mut d) => {
+                let cmd = match d.key(action) {
+                    SignKey::Sign => self.submit(&mut d, ctx),
+                    SignKey::Cancel => return Command::None,
+                    SignKey::Handled => Command::None,
+                };
+                // The dialog stays until the server answers, to show a refusal.
+                self.dialog = Some(Dialog::Submit(d));
+                cmd
+            }
             Dialog::Move => match action {
                 Action::Yes => {
                     let Some(token) = ctx.token() else {
@@ -245,6 +262,7 @@ impl TestingFormScreen {
                             to: OrderStatus::TestingComplete,
                             note: None,
                             override_reason: None,
+                            password: None,
                         },
                         (),
                     );
@@ -260,8 +278,15 @@ impl TestingFormScreen {
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx) -> Command {
+    fn submit(&mut self, d: &mut SigningDialog, ctx: &mut Ctx) -> Command {
+        if self.submit_pending.in_flight() {
+            return Command::None;
+        }
         let Some(token) = ctx.token() else {
+            return Command::None;
+        };
+        d.error = None;
+        let Some(password) = d.password() else {
             return Command::None;
         };
         let cmd = self.submit_pending.begin(
@@ -270,6 +295,7 @@ impl TestingFormScreen {
                 token,
                 order_id: self.order_id,
                 answers: self.line_answers(),
+                password,
             },
             (),
         );
@@ -345,7 +371,12 @@ impl Screen for TestingFormScreen {
     fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.dialog {
             Some(Dialog::Answer(d)) => d.key_contexts(self.item_of(d.line())),
-            Some(Dialog::Submit(_) | Dialog::Move) => vec![KeyContext::Confirm],
+            Some(Dialog::Submit(d)) => {
+                let mut stack = d.form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
+            Some(Dialog::Move) => vec![KeyContext::Confirm],
             None => {
                 let mut stack = Vec::new();
                 if self.editable() {
@@ -438,6 +469,7 @@ impl Screen for TestingFormScreen {
         if self.submit_pending.answered_by(reply.id) {
             return match reply.result {
                 Ok(Reply::TestingSubmitted(s)) => {
+                    self.dialog = None;
                     self.dirty = false;
                     if s.status == TestingStatus::Pass {
                         self.passed = true;
@@ -452,7 +484,12 @@ impl Screen for TestingFormScreen {
                 }
                 Ok(_) => Command::None,
                 Err(e) => {
-                    self.sheet.message = Some(format!("Not submitted: {}", e.user_message()));
+                    let message = format!("Not submitted: {}", e.user_message());
+                    // A refused signature keeps the dialog, the password cleared (docs/signatures.md §4).
+                    if let Some(Dialog::Submit(d)) = &mut self.dialog {
+                        d.refused(e.user_message());
+                    }
+                    self.sheet.message = Some(message);
                     Command::None
                 }
             };
@@ -485,14 +522,22 @@ impl Screen for TestingFormScreen {
     }
 
     fn on_char(&mut self, c: char) {
-        if let Some(Dialog::Answer(d)) = &mut self.dialog {
-            d.on_text(&c.to_string(), true);
+        match &mut self.dialog {
+            Some(Dialog::Answer(d)) => d.on_text(&c.to_string(), true),
+            Some(Dialog::Submit(d)) => {
+                d.form.type_char(c);
+            }
+            _ => {}
         }
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(Dialog::Answer(d)) = &mut self.dialog {
-            d.on_text(text, false);
+        match &mut self.dialog {
+            Some(Dialog::Answer(d)) => d.on_text(text, false),
+            Some(Dialog::Submit(d)) => {
+                d.form.paste(text);
+            }
+            _ => {}
         }
     }
 

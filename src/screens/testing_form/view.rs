@@ -153,15 +153,12 @@ fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: 
             let current = s.sheet.current(line);
             answering::draw(d, frame, area, item, &label, &current, theme);
         }
-        Some(Dialog::Submit(text)) => {
-            confirm::render(
-                frame,
-                area,
-                "Submit testing form",
-                text,
-                &s.confirm_keys,
-                theme,
-            );
+        Some(Dialog::Submit(d)) => {
+            let busy = s
+                .submit_pending
+                .in_flight()
+                .then_some("… Submitting the form");
+            d.render(frame, area, busy, theme);
         }
         Some(Dialog::Move) => {
             confirm::render(

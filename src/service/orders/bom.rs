@@ -8,9 +8,10 @@ use crate::domain::Role;
 use crate::domain::bom::{CatalogIndex, generate};
 use crate::domain::lifecycle;
 use crate::domain::order::{OrderRow, OrderStatus};
+use crate::domain::signature::{Meaning, SignedRecord};
 use crate::error::{Result, ServiceError};
 use crate::service::guard::{check_acting_unless_admin, lock_order, order_not_found, refuse};
-use crate::service::{Authed, ServiceCtx, authenticate};
+use crate::service::{Authed, ServiceCtx, authenticate, signatures};
 use uuid::Uuid;
 
 /// What a user does to a build's BOM.
@@ -47,17 +48,23 @@ enum Ready {
     Regenerate(CatalogIndex),
 }
 
-/// Makes `change` to the build's BOM in one transaction and records it with the version it leaves.
+/// Makes `change` to the build's BOM in one transaction and records it with the version it leaves. An
+/// approval is signed (`APPROVED`, docs/signatures.md §1): `password` re-authenticates the signer before
+/// the transaction, and the signature is stored in it after the version is approved.
 pub(super) async fn change_bom(
     ctx: &ServiceCtx,
     token: &str,
     order_id: Uuid,
     change: BomChange,
+    password: Option<String>,
 ) -> Result<OrderRow> {
     let who = authenticate(ctx, token).await?;
     let (allowed, what) = change.permission();
     if !allowed(who.user.role) {
         return Err(refuse(&who, what));
+    }
+    if let BomChange::Approve { .. } = change {
+        signatures::confirm(ctx, &who, password.unwrap_or_default()).await?;
     }
     // The catalog is read before the transaction: it is not what the row lock guards.
     let ready = match change {
@@ -70,13 +77,20 @@ pub(super) async fn change_bom(
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
     let locked = lock_for_bom(&tx, &who, order_id).await?;
-    let version = match &ready {
-        Ready::Approve(version) => approve(&tx, &locked, *version).await?,
-        Ready::Regenerate(index) => regenerate(&tx, &who, &locked, index).await?,
+    let (version, approved) = match &ready {
+        Ready::Approve(version) => {
+            let bom_id = approve(&tx, &locked, *version).await?;
+            (*version, Some(bom_id))
+        }
+        Ready::Regenerate(index) => (regenerate(&tx, &who, &locked, index).await?, None),
     };
     let (action, logged) = change.recorded_as();
     let notes = format!("version {version}");
     record_config_history(&tx, order_id, who.user.id, action, &notes).await?;
+    if let Some(bom_id) = approved {
+        let record = SignedRecord::BillOfMaterials(bom_id);
+        signatures::sign(&tx, &who, order_id, Meaning::Approved, record, None).await?;
+    }
     tx.commit().await?;
     tracing::info!(order = %order_id, version, by = %who.user.id, "{logged}");
     updated_row(&client, order_id).await
@@ -96,8 +110,8 @@ async fn lock_for_bom(tx: &Transaction<'_>, who: &Authed, order_id: Uuid) -> Res
     Ok(locked)
 }
 
-/// Approves the current BOM if it is still the DRAFT `version`; returns that version.
-async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Result<i32> {
+/// Approves the current BOM if it is still the DRAFT `version`; returns the version's id.
+async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Result<Uuid> {
     let Some(bom_id) = locked.bom_id else {
         return Err(ServiceError::Invalid(
             "This build has no BOM; regenerate it first".into(),
@@ -123,7 +137,7 @@ async fn approve(tx: &Transaction<'_>, locked: &LockedOrder, version: i32) -> Re
             "BOM version {version} is no longer DRAFT; your approval was not saved"
         )));
     }
-    Ok(version)
+    Ok(bom_id)
 }
 
 /// Writes a new DRAFT version generated from the stored configuration; returns its number.

@@ -93,6 +93,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
             to,
             note,
             override_reason,
+            password,
         } => transition(
             ctx,
             &token,
@@ -102,6 +103,7 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
                 to,
                 note,
                 override_reason,
+                password,
             },
         )
         .await
@@ -133,11 +135,18 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
             token,
             order_id,
             version,
-        } => change_bom(ctx, &token, order_id, BomChange::Approve { version })
-            .await
-            .map(Reply::OrderUpdated),
+            password,
+        } => change_bom(
+            ctx,
+            &token,
+            order_id,
+            BomChange::Approve { version },
+            Some(password),
+        )
+        .await
+        .map(Reply::OrderUpdated),
         Request::RegenerateBom { token, order_id } => {
-            change_bom(ctx, &token, order_id, BomChange::Regenerate)
+            change_bom(ctx, &token, order_id, BomChange::Regenerate, None)
                 .await
                 .map(Reply::OrderUpdated)
         }
@@ -198,7 +207,8 @@ async fn record_config_history(
             notes: Some(notes),
         },
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// The build's queue row after a change, as the screens show it.

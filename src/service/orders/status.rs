@@ -2,14 +2,18 @@
 
 use super::updated_row;
 use crate::db::orders::{self, LockedOrder};
-use crate::db::{Transaction, begin_as};
+use crate::db::{Transaction, begin_as, packaging};
 use crate::domain::lifecycle::{self, Precondition, Transition};
 use crate::domain::order::{OrderRow, OrderStatus};
+use crate::domain::signature::{Meaning, SIGNED_MOVE_NEEDS_PASSWORD, SignedRecord, move_signature};
 use crate::error::{Result, ServiceError};
 use crate::service::guard::{check_acting, lock_order, moved_on};
 use crate::service::moves::{move_status, notify_qc_failure};
-use crate::service::{ServiceCtx, authenticate};
+use crate::service::{ServiceCtx, authenticate, signatures};
 use uuid::Uuid;
+
+/// T6 without a packaging checklist completed in the round (docs/lifecycle.md §3.1).
+const NO_CHECKLIST: &str = "Packaging incomplete: no packaging checklist in this round";
 
 /// The fields of `Request::Transition` after the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +23,13 @@ pub struct TransitionRequest {
     pub to: OrderStatus,
     pub note: Option<String>,
     pub override_reason: Option<String>,
+    /// The signer's password, for a signed move (docs/signatures.md §1).
+    pub password: Option<String>,
 }
 
-/// Performs one of T1-T10 (docs/lifecycle.md §3.2), normally or as an ADMIN override (§3.5).
+/// Performs one of T1-T10 (docs/lifecycle.md §3.2), normally or as an ADMIN override (§3.5). A signed
+/// move (§3.6) re-authenticates the signer before the transaction and signs inside it, after the history
+/// row is written.
 pub(super) async fn transition(
     ctx: &ServiceCtx,
     token: &str,
@@ -52,6 +60,13 @@ pub(super) async fn transition(
         lifecycle::transition_note(req.note.as_deref())
     }
     .map_err(ServiceError::Invalid)?;
+    let signed = move_signature(from, to, reason.is_some());
+    if signed.is_some() {
+        let password = req
+            .password
+            .ok_or_else(|| ServiceError::Invalid(SIGNED_MOVE_NEEDS_PASSWORD.into()))?;
+        signatures::confirm(ctx, &who, password).await?;
+    }
 
     let mut client = ctx.pool.get().await?;
     let tx = begin_as(&mut client, &who.actor(ctx)).await?;
@@ -76,7 +91,7 @@ pub(super) async fn transition(
     } else {
         t.action
     };
-    move_status(&tx, &who, &locked, t, action, reason.as_deref(), notes).await?;
+    let history_id = move_status(&tx, &who, &locked, t, action, reason.as_deref(), notes).await?;
     if let Some(r) = &reason {
         orders::insert_override_audit(&tx, locked.id, from, to, r).await?;
         // A normal T4/T9 notifies from the QC submission; an override along those paths does it here.
@@ -84,9 +99,31 @@ pub(super) async fn transition(
             notify_qc_failure(&tx, &locked, gate, r).await?;
         }
     }
+    if let Some(meaning) = signed {
+        let record = signed_record(&tx, meaning, &locked, history_id).await?;
+        signatures::sign(&tx, &who, locked.id, meaning, record, reason.as_deref()).await?;
+    }
     tx.commit().await?;
     tracing::info!(order = %locked.id, %from, %to, overridden = reason.is_some(), "status changed");
     updated_row(&client, locked.id).await
+}
+
+/// The record a signed move signs (docs/signatures.md §1): packaging complete signs the round's completed
+/// packaging checklist, shipping and overrides the move's history row.
+async fn signed_record(
+    tx: &Transaction<'_>,
+    meaning: Meaning,
+    order: &LockedOrder,
+    history_id: Uuid,
+) -> Result<SignedRecord> {
+    if meaning != Meaning::Verified {
+        return Ok(SignedRecord::StatusHistory(history_id));
+    }
+    let since = orders::entered_at(tx, order.id, OrderStatus::TestingComplete).await?;
+    packaging::completed_since(tx, order.id, since)
+        .await?
+        .map(SignedRecord::PackagingChecklist)
+        .ok_or_else(|| ServiceError::Invalid(NO_CHECKLIST.into()))
 }
 
 /// The precondition of a normal move, against the locked row (docs/lifecycle.md §3.1).
@@ -133,9 +170,7 @@ pub(super) async fn check_precondition(
                 Some(Some(n)) => Err(ServiceError::Invalid(format!(
                     "Packaging incomplete: {n} item(s) not packed"
                 ))),
-                Some(None) => Err(ServiceError::Invalid(
-                    "Packaging incomplete: no packaging checklist in this round".into(),
-                )),
+                Some(None) => Err(ServiceError::Invalid(NO_CHECKLIST.into())),
             }
         }
         // check_transition refuses these without an override; never reached.

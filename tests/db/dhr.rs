@@ -52,8 +52,8 @@ impl Floor {
             answers,
             cleanstation::service::seed::DEMO_PASSWORD.into(),
         )
-            .await
-            .expect("submit testing");
+        .await
+        .expect("submit testing");
         assert_eq!(done.status, TestingStatus::Fail);
     }
 }

@@ -313,8 +313,8 @@ async fn a_failed_testing_form_raises_one_nc_with_its_failed_lines() {
         answers,
         cleanstation::service::seed::DEMO_PASSWORD.into(),
     )
-        .await
-        .expect("submit");
+    .await
+    .expect("submit");
     assert_eq!(done.status, TestingStatus::Fail);
 
     let ncs = f.ncs_of(id).await;

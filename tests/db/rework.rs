@@ -54,7 +54,6 @@ impl Floor {
         assert_eq!(done.status, TestingStatus::Pass);
     }
 
-
     /// The build detail's floor summary, as the coordinator sees it.
     async fn floor(&self, id: Uuid) -> FloorProgress {
         let reply = self

@@ -377,9 +377,15 @@ async fn a_draft_writes_only_the_answers_that_changed() {
     // itself writes the form row only.
     let before_results = f.audit_rows_of("TestResult").await;
     let before_forms = f.audit_rows_of("TestingForm").await;
-    let done = testing::submit_testing(&f.ctx, &asm, id, changed, cleanstation::service::seed::DEMO_PASSWORD.into())
-        .await
-        .expect("submit");
+    let done = testing::submit_testing(
+        &f.ctx,
+        &asm,
+        id,
+        changed,
+        cleanstation::service::seed::DEMO_PASSWORD.into(),
+    )
+    .await
+    .expect("submit");
     assert_eq!(done.form_id, draft);
     assert_eq!(f.audit_rows_of("TestResult").await - before_results, 1);
     // The draft's touch and the submit itself.

@@ -6,6 +6,7 @@ use crate::floor::{Floor, conforming_testing, example_build};
 use cleanstation::domain::Role;
 use cleanstation::domain::dhr::{NOT_RELEASED, Section};
 use cleanstation::domain::floor::TestingStatus;
+use cleanstation::domain::nonconformance::Disposition;
 use cleanstation::domain::qc::QcOutcome;
 use cleanstation::error::ServiceError;
 use cleanstation::export::dhr::json::sha256_of;
@@ -105,11 +106,16 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
         .build_in_production("PO-DHR-1", example_build("DHR-1"))
         .await;
     // Round 1: a failed testing form, then a passing one, packaging and a failed Final QC.
+    // The failed form raises a nonconformance, dispositioned as rework: the form is done again (the
+    // round's tasks are locked once a form is submitted, so no task is added).
     f.work_all_tasks(id).await;
     f.fail_testing(id).await;
+    f.disposition_open(id, Disposition::Rework).await;
     f.finish_round(id).await;
     f.final_qc(id, QcOutcome::Fail, Some("Scratch on the backsplash"))
         .await;
+    // The failed Final QC's nonconformance, dispositioned as rework: the task T9 appended.
+    f.disposition_open(id, Disposition::Rework).await;
     // Round 2: the rework task, everything again, a passed Final QC, shipped.
     f.work_all_tasks(id).await;
     f.finish_round(id).await;
@@ -226,15 +232,31 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
         stored,
         "every stored signature once"
     );
+    let mut meanings: Vec<String> = Vec::new();
     for s in j["signatures"].as_array().expect("signatures") {
         assert_eq!(s["verified"], true, "{s}");
         let m = s["manifestation"].as_str().expect("text");
-        assert!(
-            m.contains(" | FINAL_QC ") || m.contains(" | PRE_QC "),
-            "{m}"
-        );
         assert!(m.contains("sha256:"), "{m}");
+        meanings.push(s["meaning"].as_str().unwrap_or("").to_string());
     }
+    // A signature at every gate, in the order signed.
+    assert_eq!(
+        meanings,
+        [
+            "APPROVED",
+            "PRE_QC PASS",
+            "TESTED",
+            "DISPOSITIONED",
+            "TESTED",
+            "VERIFIED",
+            "FINAL_QC FAIL",
+            "DISPOSITIONED",
+            "TESTED",
+            "VERIFIED",
+            "FINAL_QC PASS",
+            "SHIPPED",
+        ]
+    );
 
     // Testing forms, the failed one too, with its failing line and limits.
     assert_eq!(
@@ -265,7 +287,17 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
     assert_eq!(j["packaging"].as_array().expect("packaging").len(), 2);
     assert_eq!(j["shipping"]["tracking"], "1Z999AA10123456784");
     assert_eq!(j["shipping"]["note"], "Dock 4");
-    assert_eq!(j["nonconformances"], Value::Array(Vec::new()));
+    // Both nonconformances, oldest first, each dispositioned as rework by the inspector.
+    let ncs = j["nonconformances"].as_array().expect("nonconformances");
+    assert_eq!(ncs.len(), 2, "{ncs:?}");
+    assert_eq!(ncs[0]["source"], "Testing");
+    assert_eq!(ncs[1]["description"], "Scratch on the backsplash");
+    for nc in ncs {
+        assert_eq!(nc["disposition"], "REWORK", "{nc}");
+        assert!(nc["dispositionedBy"].is_string(), "{nc}");
+    }
+    // The failed testing line is the testing NC's item.
+    assert!(!ncs[0]["items"].as_array().expect("items").is_empty());
     assert!(j["auditChainHead"]["position"].as_i64().expect("position") > 0);
     assert!(j["bom"]["productionApproved"]["approvedBy"].is_string());
 
@@ -345,7 +377,14 @@ async fn a_record_before_release_says_so_on_every_page_and_refuses_the_service_d
         "{}",
         j["exceptions"]
     );
-    assert_eq!(j["signatures"][0]["verified"], true);
+    // The Pre-QC's signature, after the BOM approval's.
+    let pre_qc = j["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .position(|s| s["meaning"] == "PRE_QC PASS")
+        .expect("the Pre-QC signature");
+    assert_eq!(j["signatures"][pre_qc]["verified"], true);
 
     // An answer of the signed Pre-QC changed behind the application's back: the signature no longer
     // verifies, and the record says so first.
@@ -363,10 +402,15 @@ async fn a_record_before_release_says_so_on_every_page_and_refuses_the_service_d
             .await
             .expect("exported"),
     );
-    assert_eq!(j["signatures"][0]["verified"], false);
+    assert_eq!(j["signatures"][pre_qc]["verified"], false);
     assert_eq!(j["qcResults"][0]["verified"], false);
     let refs = strings(&j["exceptions"], "reference");
-    assert_eq!(refs, ["\u{a7}14 Signature 1"], "{}", j["exceptions"]);
+    assert_eq!(
+        refs,
+        [format!("\u{a7}14 Signature {}", pre_qc + 1)],
+        "{}",
+        j["exceptions"]
+    );
 
     let refused = f
         .export_dhr(Role::ServiceDepartment, id, &dir)
@@ -403,6 +447,12 @@ fn normalised(v: &mut Value) {
                 *s = "<utc time>".into();
             } else if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) {
                 *s = "<sha256>".into();
+            } else if s.contains(" | sha256:") {
+                // A signature's manifestation: name and meaning stay, its time and hash do not.
+                let parts: Vec<&str> = s.split(" | ").collect();
+                if let [name, meaning, ..] = parts.as_slice() {
+                    *s = format!("{name} | {meaning} | <utc time> | sha256:<sha256>");
+                }
             }
         }
         Value::Array(a) => a.iter_mut().for_each(normalised),

@@ -87,10 +87,31 @@ impl Floor {
         )
     }
 
-    async fn ncs_of(&self, order_id: Uuid) -> Vec<cleanstation::domain::nonconformance::NcSummary> {
+    pub(crate) async fn ncs_of(
+        &self,
+        order_id: Uuid,
+    ) -> Vec<cleanstation::domain::nonconformance::NcSummary> {
         self.detail(Role::ProductionCoordinator, order_id)
             .await
             .nonconformances
+    }
+
+    /// QC dispositions every OPEN NC of the build with `disposition`, signed.
+    pub(crate) async fn disposition_open(&self, order_id: Uuid, disposition: Disposition) {
+        for nc in self.ncs_of(order_id).await {
+            if nc.status != NcStatus::Open {
+                continue;
+            }
+            self.dispose(
+                self.token(Role::QcPerson),
+                nc.id,
+                disposition,
+                Some("Reworked and retested"),
+                cleanstation::service::seed::DEMO_PASSWORD,
+            )
+            .await
+            .expect("dispositioned");
+        }
     }
 
     /// Puts a build straight into READY_FOR_SHIP (as the owner), for the ship rules alone.

@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod floor;
+mod release;
+
+use floor::{complete_tasks, pack_and_send_to_final_qc, pass_testing};
+
 const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
 
 struct Station {
@@ -603,25 +608,6 @@ fn an_inspector_passes_pre_qc_with_keys_only_and_the_build_moves_to_production()
     );
 }
 
-/// The `(min, max)` of the measurement the testing form's detail pane shows (`… · range 36–44 degC`).
-fn measurement_range(screen: &str) -> Option<(f64, f64)> {
-    let line = screen.lines().find(|l| l.contains(" · range "))?;
-    let range = line.split(" · range ").nth(1)?;
-    let range = range.split_whitespace().next()?;
-    let (min, max) = range.split_once('–')?;
-    Some((min.parse().ok()?, max.parse().ok()?))
-}
-
-/// The number after `label` on the screen, e.g. `answered 3 / 36` gives 3 for `answered `.
-fn count_after(screen: &str, label: &str) -> Option<(u32, u32)> {
-    let rest = screen.split(label).nth(1)?;
-    let mut words = rest.split_whitespace();
-    let done = words.next()?.parse().ok()?;
-    let _slash = words.next()?;
-    let total = words.next()?.parse().ok()?;
-    Some((done, total))
-}
-
 #[test]
 fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() {
     let station = Station::start("floor");
@@ -651,146 +637,9 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     );
     assert!(screen.contains("SAFETY"), "{screen}");
 
-    // Every task by Space; a task that needs a choice or may be N/A asks, and Enter takes the
-    // dialog's first answer (the first option; "Done").
-    for n in 1..=21 {
-        station.keys(&["Space"]);
-        let done = format!("Tasks {n} / 21 done");
-        let start = Instant::now();
-        loop {
-            let screen = station.screen();
-            if screen.contains(&done) {
-                break;
-            }
-            // The dialog's frame, not the key bar's "Complete task": Enter outside the dialog
-            // would complete the next task as well.
-            if screen.contains("╔ Complete task") {
-                station.keys(&["Enter"]);
-                station.wait_for(&[&done], Duration::from_secs(15));
-                break;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "task {n} not completed; screen:\n{screen}\nlog:\n{}",
-                station.log_tail()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    station.wait_for(&["All tasks done"], Duration::from_secs(10));
-
-    // End-of-line testing: yes for every check, the middle of the range for every measurement.
-    station.keys(&["t"]);
-    let screen = station.wait_for(
-        &["End-of-Line Testing", "answered 0 / "],
-        Duration::from_secs(20),
-    );
-    let (_, required) = count_after(&screen, "answered ").expect("progress line");
-    assert!(required >= 30, "{screen}");
-    for n in 1..=required {
-        // The detail pane shows the selected line, which the previous answer moved on to.
-        let screen = station.wait_settled(&["Answer: — · not answered"], Duration::from_secs(10));
-        match measurement_range(&screen) {
-            Some((min, max)) => {
-                station.keys(&["Enter"]);
-                station.wait_for(&["▶ Value ["], Duration::from_secs(10));
-                station.type_text(&format!("{}", (min + max) / 2.0));
-                station.keys(&["Enter"]);
-            }
-            None => station.keys(&["y"]),
-        }
-        // A record (a serial number) or a choice cannot be answered yes: the form says to press Enter.
-        let progress = format!("answered {n} / {required}");
-        let start = Instant::now();
-        loop {
-            let screen = station.screen();
-            if screen.contains(&progress) {
-                break;
-            }
-            if screen.contains("press Enter") && !screen.contains("╔") {
-                station.keys(&["Enter"]);
-                // A text field takes a serial number; a choice takes its first option.
-                let opened = Instant::now();
-                loop {
-                    let dialog = station.screen();
-                    if dialog.contains("▶ Text [") {
-                        station.type_text(&format!("SN-{n:04}"));
-                        break;
-                    }
-                    if dialog.contains("Enter accepts") {
-                        break;
-                    }
-                    assert!(
-                        opened.elapsed() < Duration::from_secs(10),
-                        "no dialog for line {n}; screen:\n{dialog}"
-                    );
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                station.keys(&["Enter"]);
-                station.wait_for(&[&progress], Duration::from_secs(10));
-                break;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "line {n} not answered; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    station.wait_for(&["Saved"], Duration::from_secs(10));
-    station.keys(&["s"]);
-    station.wait_for(
-        &[
-            "Submit: PASS",
-            "Signature: Luis Ortega | TESTED",
-            "Password",
-        ],
-        Duration::from_secs(10),
-    );
-    station.type_text("demo-password");
-    station.keys(&["Enter"]);
-    station.wait_for(
-        &["Testing PASS recorded", "m Move status"],
-        Duration::from_secs(20),
-    );
-    station.keys(&["m"]);
-    station.wait_for(&["y Yes"], Duration::from_secs(10));
-    station.keys(&["y"]);
-
-    // Packaging: every line packed in full, then the two moves.
-    let screen = station.wait_for(
-        &["EX-2 moved to TESTING_COMPLETE", "Packed 0 / "],
-        Duration::from_secs(20),
-    );
-    let (_, items) = count_after(&screen, "Packed ").expect("packaging header");
-    assert!(items > 0, "{screen}");
-    for n in 1..=items {
-        station.keys(&["Space"]);
-        station.wait_for(&[&format!("Packed {n} / {items}")], Duration::from_secs(10));
-        station.keys(&["j"]);
-    }
-    station.wait_for(&["m marks packaging complete"], Duration::from_secs(10));
-    station.keys(&["m"]);
-    station.wait_for(
-        &[
-            "Mark packaging complete?",
-            "Signature: Luis Ortega | VERIFIED",
-        ],
-        Duration::from_secs(10),
-    );
-    station.type_text("demo-password");
-    station.keys(&["Enter"]);
-    station.wait_for(
-        &["PACKAGING_COMPLETE", "m Move status"],
-        Duration::from_secs(20),
-    );
-    station.keys(&["m"]);
-    station.wait_for(&["Send to Final QC?", "y Yes"], Duration::from_secs(10));
-    station.keys(&["y"]);
-    station.wait_for(
-        &["EX-2 moved to READY_FOR_FINAL_QC", "Build detail"],
-        Duration::from_secs(20),
-    );
+    complete_tasks(&station, 0, 21);
+    pass_testing(&station);
+    let items = pack_and_send_to_final_qc(&station, "EX-2");
 
     // The records are in the database: the command line reads the build back.
     let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);

@@ -65,6 +65,9 @@ impl Station {
                 "100",
                 "-y",
                 "30",
+                // The station's working directory, where exports go by default, is its own.
+                "-c",
+                &station.dir.display().to_string(),
             ])
             .args(["-e", "NO_COLOR=", "sh", "-c", &script])
             .status()

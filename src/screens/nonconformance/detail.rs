@@ -233,7 +233,7 @@ impl NcDetailScreen {
             ]),
             Line::from(fit_text(
                 &format!(
-                    "Build {}-{} · raised by {} at {}",
+                    "PO {} · Build {} · raised by {} at {}",
                     s.po_number,
                     s.build_number,
                     s.raised_by,

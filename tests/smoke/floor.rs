@@ -139,9 +139,14 @@ pub(crate) fn pass_testing(station: &Station) {
 /// From packaging after the move to TESTING_COMPLETE: every line packed, packaging complete (signed)
 /// and the move to Final QC. Returns the number of lines packed.
 pub(crate) fn pack_and_send_to_final_qc(station: &Station, build: &str) -> u32 {
-    // Packaging: every line packed in full, then the two moves.
+    // Packaging: every line packed in full, then the two moves. The packing keys show once the
+    // build's status is known too: a key pressed before would be ignored.
     let screen = station.wait_for(
-        &[&format!("{build} moved to TESTING_COMPLETE"), "Packed 0 / "],
+        &[
+            &format!("{build} moved to TESTING_COMPLETE"),
+            "Packed 0 / ",
+            "Space All packed",
+        ],
         Duration::from_secs(20),
     );
     let (_, items) = count_after(&screen, "Packed ").expect("packaging header");

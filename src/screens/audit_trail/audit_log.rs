@@ -2,7 +2,7 @@
 //! filtered by user, table, action, date range and entity; one row's images; the CSV export of the
 //! filter; and `audit verify` with the chain head.
 
-use super::{EntryDetail, Pager, draw_waiting, time_text};
+use super::{EntryDetail, Paged, Pager, draw_waiting, time_text};
 use crate::domain::audit_trail::{
     self, AuditEntry, LogFilter, LogFilterInput, LogQuery, VerifyOutcome,
 };
@@ -400,45 +400,14 @@ impl Screen for AuditLogScreen {
         if self.dialog.is_some() {
             return self.on_dialog(action, ctx);
         }
-        if let Some(d) = &mut self.detail {
-            if action == Action::Back {
-                self.detail = None;
-            } else {
-                d.scroll.apply(action);
-            }
-            return Command::None;
+        match self.pager.answer(&mut self.detail, action) {
+            Paged::Done => return Command::None,
+            Paged::Load(before) => return self.load(before, ctx),
+            Paged::Other => {}
         }
-        if self.pager.step(action) {
-            return Command::None;
-        }
-        let page = |s: &mut Self, before: Option<Option<i64>>, ctx: &mut Ctx| match before {
-            Some(before) => {
-                s.pager.selected = 0;
-                s.load(before, ctx)
-            }
-            None => Command::None,
-        };
         match action {
             Action::Back => {
                 ctx.emit(Effect::Navigate(ScreenId::Home));
-                Command::None
-            }
-            Action::Refresh => {
-                let before = self.pager.current();
-                self.load(before, ctx)
-            }
-            Action::OlderPage => {
-                let before = self.pager.older();
-                page(self, before, ctx)
-            }
-            Action::NewerPage => {
-                let before = self.pager.newer();
-                page(self, before, ctx)
-            }
-            Action::Open => {
-                if let Some(e) = self.pager.selected_entry() {
-                    self.detail = Some(EntryDetail::new(e.clone()));
-                }
                 Command::None
             }
             Action::EditFilter => {

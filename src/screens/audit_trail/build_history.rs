@@ -2,7 +2,7 @@
 //! records, newest first, with who, station, time and each field old → new; filtered by field and by
 //! person (docs/audit.md §6.3).
 
-use super::{EntryDetail, Pager, draw_waiting, time_text};
+use super::{EntryDetail, Paged, Pager, draw_waiting, time_text};
 use crate::domain::audit_trail::{self, BuildHistory, HistoryQuery, Person, PersonFilter};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
@@ -317,44 +317,14 @@ impl Screen for BuildHistoryScreen {
         if self.typing.is_some() {
             return self.on_typing(action, ctx);
         }
-        if let Some(d) = &mut self.detail {
-            if action == Action::Back {
-                self.detail = None;
-            } else {
-                d.scroll.apply(action);
-            }
-            return Command::None;
-        }
-        if self.pager.step(action) {
-            return Command::None;
+        match self.pager.answer(&mut self.detail, action) {
+            Paged::Done => return Command::None,
+            Paged::Load(before) => return self.load(before, ctx),
+            Paged::Other => {}
         }
         match action {
             Action::Back => {
                 ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
-                Command::None
-            }
-            Action::Refresh => {
-                let before = self.pager.current();
-                self.load(before, ctx)
-            }
-            Action::OlderPage => match self.pager.older() {
-                Some(before) => {
-                    self.pager.selected = 0;
-                    self.load(before, ctx)
-                }
-                None => Command::None,
-            },
-            Action::NewerPage => match self.pager.newer() {
-                Some(before) => {
-                    self.pager.selected = 0;
-                    self.load(before, ctx)
-                }
-                None => Command::None,
-            },
-            Action::Open => {
-                if let Some(e) = self.pager.selected_entry() {
-                    self.detail = Some(EntryDetail::new(e.clone()));
-                }
                 Command::None
             }
             Action::FilterField => {

@@ -17,6 +17,17 @@ use ratatui::text::{Line, Span};
 pub use audit_log::AuditLogScreen;
 pub use build_history::BuildHistoryScreen;
 
+/// What [`Pager::answer`] did with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paged {
+    /// Answered; nothing to read.
+    Done,
+    /// Read the page before this cursor (`None`: the newest).
+    Load(Option<i64>),
+    /// Not one of the shared keys: the screen's own.
+    Other,
+}
+
 /// Keyset paging through audit rows: the `before` of every page on the way to the one shown (`None`
 /// is the newest page), the rows shown, and which is selected.
 #[derive(Debug, Clone, Default)]
@@ -88,6 +99,41 @@ impl Pager {
 
     pub fn selected_entry(&self) -> Option<&AuditEntry> {
         self.entries.get(self.selected)
+    }
+
+    /// The keys the history and the audit log answer alike: an open row (Back closes it, other keys
+    /// scroll it), the list keys, Open, Refresh and the older and newer pages.
+    pub fn answer(&mut self, detail: &mut Option<EntryDetail>, action: Action) -> Paged {
+        if let Some(d) = detail {
+            if action == Action::Back {
+                *detail = None;
+            } else {
+                d.scroll.apply(action);
+            }
+            return Paged::Done;
+        }
+        if self.step(action) {
+            return Paged::Done;
+        }
+        let before = match action {
+            Action::Refresh => return Paged::Load(self.current()),
+            Action::OlderPage => self.older(),
+            Action::NewerPage => self.newer(),
+            Action::Open => {
+                if let Some(e) = self.selected_entry() {
+                    *detail = Some(EntryDetail::new(e.clone()));
+                }
+                return Paged::Done;
+            }
+            _ => return Paged::Other,
+        };
+        match before {
+            Some(before) => {
+                self.selected = 0;
+                Paged::Load(before)
+            }
+            None => Paged::Done,
+        }
     }
 
     /// "Page 2 · rows 26-50 · older rows: PgDn".

@@ -511,7 +511,7 @@ fn the_moves_to_final_qc() {
     d.key(KeyCode::Char('m'));
     let text = d.render(W, H);
     assert!(
-        text.contains("Mark packaging complete? (EX-2 → PACKAGING_COMPLETE)"),
+        text.contains("Mark packaging complete? (→ PACKAGING_COMPLETE)"),
         "{text}"
     );
     // Packaging complete is signed: the dialog asks for the password.
@@ -553,7 +553,25 @@ fn the_moves_to_final_qc() {
             .is_some_and(|t| t.text.contains("PACKAGING_COMPLETE"))
     );
     assert!(matches!(d.app.screen(), ActiveScreen::Packaging(_)));
-    answer_loads(&mut d, OrderStatus::PackagingComplete, complete());
+    // The checklist comes back before the build: the move just made is not offered again, and the next
+    // one waits for the build's status.
+    assert!(d.answer(
+        |r| matches!(r, Request::Packaging { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::Packaging(Box::new(complete()))),
+    ));
+    assert!(!d.app.key_stack().contains(&KeyContext::MoveAction));
+    d.key(KeyCode::Char('m'));
+    assert!(no_writes(&d));
+    assert!(
+        !d.render(W, H).contains("Mark packaging complete?"),
+        "the move just made is offered again"
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::Order(Box::new(detail(
+            OrderStatus::PackagingComplete
+        )))),
+    ));
     // Finished: read-only, with the second move.
     assert!(!d.app.key_stack().contains(&KeyContext::PackagingEdit));
     assert!(d.app.key_stack().contains(&KeyContext::MoveAction));

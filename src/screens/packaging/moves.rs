@@ -13,7 +13,12 @@ use crate::widgets::toast::Toast;
 impl PackagingScreen {
     /// The move `m` offers now, if any.
     pub(super) fn next_move(&self) -> Option<OrderStatus> {
-        if !self.is_packer() || self.busy() || self.moving.in_flight() || self.loading.in_flight() {
+        if !self.is_packer()
+            || self.busy()
+            || self.moving.in_flight()
+            || self.loading.in_flight()
+            || self.detail_loading.in_flight()
+        {
             return None;
         }
         let view = self.view.as_deref()?;
@@ -87,6 +92,9 @@ impl PackagingScreen {
         match result {
             Ok(_) => {
                 self.mode = Mode::Browse;
+                // The server moved it: the next move is offered from the new status, never the one
+                // just made, while the reload is on its way.
+                self.status = Some(to);
                 let build = self
                     .view
                     .as_deref()
@@ -119,10 +127,7 @@ impl PackagingScreen {
 /// What a move from the packaging screen does, in words.
 pub(super) fn move_question(to: OrderStatus) -> String {
     match to {
-        OrderStatus::PackagingComplete => format!(
-            "Mark packaging complete? (EX-2 → {})",
-            OrderStatus::PackagingComplete
-        ),
+        OrderStatus::PackagingComplete => format!("Mark packaging complete? (→ {to})"),
         _ => format!("Send to Final QC? (→ {to})"),
     }
 }

@@ -25,9 +25,11 @@ pub fn content(dhr: &DeviceHistoryRecord) -> Value {
     value
 }
 
-/// SHA-256 (hex) of the canonical form of `content`: compact, keys sorted by code point.
+/// SHA-256 (hex) of the canonical form of `content`: compact, keys sorted by code point, written by the
+/// same canonical writer as the signatures' content (docs/signatures.md §3).
 pub fn sha256_of(content: &Value) -> String {
-    crate::auth::sha256_hex(content.to_string().as_bytes())
+    use crate::domain::signature::{canonical_json, sha256_hex};
+    sha256_hex(canonical_json(content).as_bytes())
 }
 
 pub fn document(dhr: &DeviceHistoryRecord) -> JsonDocument {

@@ -5,7 +5,6 @@
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier, password_hash};
-use sha2::{Digest, Sha256};
 
 /// Hashing failed: no system randomness for the salt, or argon2 refused its input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,10 +72,8 @@ pub fn new_session_token() -> Result<String, HashError> {
     Ok(hex(&bytes))
 }
 
-/// The SHA-256 of `data` as 64 lower-case hex digits.
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
+/// The SHA-256 of `data` as 64 lower-case hex digits: the one the signatures hash with.
+pub use crate::domain::signature::sha256_hex;
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -22,6 +22,7 @@ pub mod order_rules;
 pub mod order_view;
 pub mod qc;
 pub mod role;
+pub mod scan;
 pub mod service_catalog;
 pub mod service_order;
 pub mod session;

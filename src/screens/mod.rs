@@ -35,6 +35,7 @@ pub mod users;
 pub mod work_instructions;
 
 use crate::domain::Role;
+use crate::domain::scan::Scan;
 use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::keymap::{Action, KeyContext, Keymap};
@@ -224,6 +225,18 @@ pub trait Screen {
     /// True when an open form holds typed input that quitting would lose.
     fn has_unsaved_input(&self) -> bool {
         false
+    }
+
+    /// A scanned code, offered to the screen first: `None` when the screen does not use it, so the
+    /// shell routes it (docs/scanning.md).
+    fn on_scan(&mut self, _scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
+        None
+    }
+
+    /// False while the screen has not loaded what its keys act on: keys typed meanwhile are not
+    /// applied to it (docs/architecture.md §2.1).
+    fn accepts_keys(&self) -> bool {
+        true
     }
 }
 
@@ -651,6 +664,14 @@ impl Screen for ActiveScreen {
 
     fn has_unsaved_input(&self) -> bool {
         self.screen().has_unsaved_input()
+    }
+
+    fn on_scan(&mut self, scan: &Scan, ctx: &mut Ctx) -> Option<Command> {
+        self.screen_mut().on_scan(scan, ctx)
+    }
+
+    fn accepts_keys(&self) -> bool {
+        self.screen().accepts_keys()
     }
 }
 

@@ -183,6 +183,29 @@ enum UserCmd {
         #[arg(long = "as", value_name = "ADMIN_USERNAME")]
         as_user: Option<String>,
     },
+    /// Give a user a badge with a PIN (asked twice, or $CLEANSTATION_NEW_PIN)
+    SetBadge {
+        username: String,
+        /// 4-64 of A-Z 0-9 and '-', without the scan prefix
+        code: String,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
+    },
+    /// Give a user's badge a new PIN (asked twice, or $CLEANSTATION_NEW_PIN)
+    SetPin {
+        username: String,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
+    },
+    /// Take a user's badge and PIN away
+    ClearBadge {
+        username: String,
+        /// The administrator making the change
+        #[arg(long = "as", value_name = "ADMIN_USERNAME")]
+        as_user: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -401,6 +424,37 @@ fn main() -> ExitCode {
                 UserCmd::Activate { username, as_user } => {
                     commands::users::user_set_active(&config, &username, true, as_user.as_deref())
                         .await
+                }
+                UserCmd::SetBadge {
+                    username,
+                    code,
+                    as_user,
+                } => {
+                    commands::users::user_badge(
+                        &config,
+                        &username,
+                        commands::users::BadgeVerb::Set(code),
+                        as_user.as_deref(),
+                    )
+                    .await
+                }
+                UserCmd::SetPin { username, as_user } => {
+                    commands::users::user_badge(
+                        &config,
+                        &username,
+                        commands::users::BadgeVerb::Pin,
+                        as_user.as_deref(),
+                    )
+                    .await
+                }
+                UserCmd::ClearBadge { username, as_user } => {
+                    commands::users::user_badge(
+                        &config,
+                        &username,
+                        commands::users::BadgeVerb::Clear,
+                        as_user.as_deref(),
+                    )
+                    .await
                 }
             },
             Cmd::Audit {

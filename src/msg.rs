@@ -97,6 +97,14 @@ pub enum Request {
         username: String,
         password: String,
     },
+    /// Logs in with a badge and its PIN (docs/security.md, Badge and PIN); answered like `Login`.
+    /// `previous` is the session of a locked station: its own user's badge continues it, another
+    /// user's badge ends it.
+    LoginBadge {
+        badge: String,
+        pin: String,
+        previous: Option<String>,
+    },
     /// Re-checks the session user's password at the station lock screen. A wrong password counts
     /// toward the lockout like a failed login.
     Unlock {
@@ -137,6 +145,18 @@ pub enum Request {
         token: String,
         user_id: Uuid,
         temp_password: String,
+    },
+    /// Gives a user a badge with a new PIN (ADMIN).
+    SetBadge {
+        token: String,
+        user_id: Uuid,
+        badge: String,
+        pin: String,
+    },
+    /// Takes a user's badge and PIN away (ADMIN).
+    ClearBadge {
+        token: String,
+        user_id: Uuid,
     },
     Notifications {
         token: String,
@@ -516,6 +536,9 @@ impl std::fmt::Debug for Request {
             Request::Login { username, .. } => {
                 return write!(f, "Login {{ username: {username:?} }}");
             }
+            Request::LoginBadge { badge, .. } => {
+                return write!(f, "LoginBadge {{ badge: {badge:?} }}");
+            }
             Request::Unlock { .. } => "Unlock",
             Request::Logout { .. } => "Logout",
             Request::Heartbeat { .. } => "Heartbeat",
@@ -534,6 +557,12 @@ impl std::fmt::Debug for Request {
             }
             Request::ResetPassword { user_id, .. } => {
                 return write!(f, "ResetPassword {{ user_id: {user_id} }}");
+            }
+            Request::SetBadge { user_id, badge, .. } => {
+                return write!(f, "SetBadge {{ user_id: {user_id}, badge: {badge:?} }}");
+            }
+            Request::ClearBadge { user_id, .. } => {
+                return write!(f, "ClearBadge {{ user_id: {user_id} }}");
             }
             Request::Notifications { .. } => "Notifications",
             Request::WizardContext { .. } => "WizardContext",
@@ -889,6 +918,21 @@ mod tests {
                 token: t(),
                 password: PASSWORD.into(),
             },
+            Request::LoginBadge {
+                badge: "U-QUINN".into(),
+                pin: PASSWORD.into(),
+                previous: Some(t()),
+            },
+            Request::SetBadge {
+                token: t(),
+                user_id: id,
+                badge: "U-QUINN".into(),
+                pin: PASSWORD.into(),
+            },
+            Request::ClearBadge {
+                token: t(),
+                user_id: id,
+            },
             Request::ChangePassword {
                 token: t(),
                 current: PASSWORD.into(),
@@ -1061,6 +1105,7 @@ mod tests {
                 is_active: true,
                 last_login_at: None,
                 must_change_password: false,
+                has_badge: false,
             },
             expires_at: chrono::NaiveDateTime::default(),
         };

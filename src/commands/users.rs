@@ -1,4 +1,4 @@
-//! `cleanstation user add|passwd|deactivate|activate`: user administration from the command line, in an
+//! `cleanstation user add|passwd|deactivate|activate|set-badge|set-pin|clear-badge`: user administration from the command line, in an
 //! administrator's session (`--as ADMIN_USERNAME`). Without `--as` they work only while the database
 //! has no active ADMIN, to create the first one (docs/security.md). Every refusal exits with status 2
 //! and changes nothing; every change names the acting administrator in the audit trail.
@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::domain::Role;
 use crate::domain::user::NewUser;
 use crate::service::ServiceCtx;
-use crate::service::users::{self as service_users, CliAdmin};
+use crate::service::users::{self as service_users, BadgeChange, CliAdmin};
 
 pub struct UserAdd {
     pub username: String,
@@ -126,6 +126,70 @@ pub async fn user_set_active(
     } else {
         format!("{username} is deactivated; their sessions ended.")
     })
+}
+
+/// What `user set-badge|set-pin|clear-badge` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadgeVerb {
+    /// A badge with this code, and a PIN asked for.
+    Set(String),
+    /// A PIN asked for, for the badge the user carries.
+    Pin,
+    Clear,
+}
+
+/// `user set-badge NAME CODE`, `user set-pin NAME`, `user clear-badge NAME` `[--as ADMIN]`.
+pub async fn user_badge(
+    config: &Config,
+    username: &str,
+    verb: BadgeVerb,
+    as_user: Option<&str>,
+) -> Result<String, CliError> {
+    let (name, change, done) = match verb {
+        BadgeVerb::Set(code) => {
+            // Checked before any PIN is asked for.
+            let code = crate::domain::user::normalize_badge(&code).map_err(CliError::Refused)?;
+            let done = format!("{username} carries badge {code} with the PIN given.");
+            let pin = read_new_pin()?;
+            (
+                "user set-badge",
+                BadgeChange::Set { badge: code, pin },
+                done,
+            )
+        }
+        BadgeVerb::Pin => (
+            "user set-pin",
+            BadgeChange::Pin(read_new_pin()?),
+            format!("PIN of {username} changed."),
+        ),
+        BadgeVerb::Clear => (
+            "user clear-badge",
+            BadgeChange::Clear,
+            format!("{username} has no badge and no PIN now."),
+        ),
+    };
+    let user = username.to_string();
+    as_admin(config, name, as_user, |ctx, token| async move {
+        service_users::set_badge(&ctx, by(token.as_deref()), &user, change).await
+    })
+    .await?;
+    Ok(done)
+}
+
+/// Reads a new PIN: `$CLEANSTATION_NEW_PIN` for scripts, else asked twice on the terminal, unechoed.
+fn read_new_pin() -> Result<String, CliError> {
+    use crate::domain::user::{validate_new_pin, validate_pin};
+    if let Ok(pin) = std::env::var("CLEANSTATION_NEW_PIN") {
+        validate_pin(&pin).map_err(CliError::Refused)?;
+        return Ok(pin);
+    }
+    let first = crate::prompt::read_password("New PIN: ")?.ok_or_else(|| {
+        CliError::Usage("No terminal to ask for the new PIN; set CLEANSTATION_NEW_PIN".into())
+    })?;
+    validate_pin(&first).map_err(CliError::Refused)?;
+    let second = crate::prompt::read_password("Repeat it: ")?.unwrap_or_default();
+    validate_new_pin(&first, &second).map_err(CliError::Refused)?;
+    Ok(first)
 }
 
 /// Reads a new password: `$CLEANSTATION_NEW_PASSWORD` for scripts, else asked twice on the terminal.

@@ -56,6 +56,7 @@ const STATION_FUNCTIONS: &[&str] = &[
     "app_user_set_password(uuid, text, boolean)",
     "app_user_set_active(uuid, boolean)",
     "app_user_set_role(uuid, \"UserRole\")",
+    "app_user_set_badge(uuid, text, text)",
     "app_session_open(uuid, text, integer)",
     "app_session_touch(text)",
     "app_session_close(text)",

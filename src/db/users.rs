@@ -4,8 +4,9 @@ use crate::db::GenericClient;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
-use crate::error::Result;
+use crate::error::{Result, ServiceError};
 use tokio_postgres::Row;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
@@ -13,7 +14,7 @@ use uuid::Uuid;
 /// inactive so that a damaged row never grants access.
 macro_rules! summary_cols {
     () => {
-        r#"u.id, u."username", u."fullName", u."initials", u."role", COALESCE(u."isActive", false) AS "isActive", u."lastLoginAt", u."mustChangePassword""#
+        r#"u.id, u."username", u."fullName", u."initials", u."role", COALESCE(u."isActive", false) AS "isActive", u."lastLoginAt", u."mustChangePassword", u."badgeCode" IS NOT NULL AS "hasBadge""#
     };
 }
 pub(crate) use summary_cols;
@@ -34,6 +35,22 @@ impl std::fmt::Debug for UserAuth {
     }
 }
 
+/// A user with the stored PIN hash, for the badge login only.
+#[derive(Clone)]
+pub struct PinAuth {
+    pub user: UserSummary,
+    pub pin_hash: Option<String>,
+}
+
+// The hash stays out of logs.
+impl std::fmt::Debug for PinAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PinAuth")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Reads the [`summary_cols!`] columns of `row`.
 pub fn summary_from_row(row: &Row) -> Result<UserSummary> {
     Ok(UserSummary {
@@ -45,6 +62,7 @@ pub fn summary_from_row(row: &Row) -> Result<UserSummary> {
         is_active: row.col("isActive")?,
         last_login_at: row.col("lastLoginAt")?,
         must_change_password: row.col("mustChangePassword")?,
+        has_badge: row.col("hasBadge")?,
     })
 }
 
@@ -105,7 +123,38 @@ pub async fn find_auth_by_id(client: &impl GenericClient, id: Uuid) -> Result<Op
     row.as_ref().map(auth_from_row).transpose()
 }
 
+/// The user whose badge is `code` (any case) with the stored PIN hash, for the badge login only.
+pub async fn find_pin_by_badge(client: &impl GenericClient, code: &str) -> Result<Option<PinAuth>> {
+    let row = user_row(client, WITH_PIN, BY_BADGE, &code).await?;
+    row.as_ref()
+        .map(|r| {
+            Ok(PinAuth {
+                user: summary_from_row(r)?,
+                pin_hash: r.col("pinHash")?,
+            })
+        })
+        .transpose()
+}
+
+/// The badge code of a user, `None` when they have none (or there is no such user).
+pub async fn badge_of(client: &impl GenericClient, id: Uuid) -> Result<Option<String>> {
+    let row = client
+        .query_opt(
+            r#"SELECT u."badgeCode" FROM "User" u WHERE u.id = $1"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row
+        .map(|r| r.col::<Option<String>>("badgeCode"))
+        .transpose()?
+        .flatten())
+}
+
 const BY_USERNAME: &str = r#"u."username" = $1"#;
+/// Matches the unique index `uk_user_badge_code`.
+const BY_BADGE: &str = r#"upper(u."badgeCode") = upper($1)"#;
+/// The column a badge login reads beside the summary's.
+const WITH_PIN: &str = r#", u."pinHash""#;
 /// The column [`auth_from_row`] reads beside the summary's.
 const WITH_HASH: &str = r#", u."passwordHash""#;
 
@@ -197,6 +246,42 @@ pub async fn set_role(
         &[&id, &role],
     )
     .await
+}
+
+/// Sets a user's badge (stored upper-case) with the hash of their PIN, or with `None` clears both
+/// (`app_user_set_badge`); clears the user's lockout. `None` when no such user exists; a badge another
+/// user carries is refused by the unique index.
+pub async fn set_badge(
+    client: &impl GenericClient,
+    id: Uuid,
+    badge: Option<(&str, &str)>,
+) -> Result<Option<UserSummary>> {
+    let (code, pin_hash) = badge.unzip();
+    let row = client
+        .query_one(
+            r#"SELECT app_user_set_badge($1, $2, $3) AS "found""#,
+            &[&id, &code, &pin_hash],
+        )
+        .await
+        .map_err(|e| match (e.code(), code) {
+            (Some(&SqlState::UNIQUE_VIOLATION), Some(code)) => {
+                ServiceError::Invalid(badge_taken(code))
+            }
+            _ => ServiceError::from(e),
+        })?;
+    if row.col::<bool>("found")? {
+        find_by_id(client, id).await
+    } else {
+        Ok(None)
+    }
+}
+
+/// The refusal of a badge another user carries.
+pub fn badge_taken(code: &str) -> String {
+    format!(
+        "Badge {} is already assigned to another user",
+        code.to_ascii_uppercase()
+    )
 }
 
 /// Activates or deactivates a user; deactivation ends their sessions.

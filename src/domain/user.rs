@@ -20,6 +20,8 @@ pub struct UserSummary {
     pub is_active: bool,
     pub last_login_at: Option<chrono::NaiveDateTime>,
     pub must_change_password: bool,
+    /// The user carries a badge (and so has a PIN): docs/security.md, Badge and PIN.
+    pub has_badge: bool,
 }
 
 /// What an administrator (or the CLI) supplies to create a user.
@@ -91,6 +93,48 @@ pub fn validate_password(pw: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The shortest and longest PIN (docs/security.md, Badge and PIN).
+pub const PIN_LEN: std::ops::RangeInclusive<usize> = 4..=8;
+
+/// A badge code as stored: upper-case, 4-64 of A-Z 0-9 and '-' (docs/security.md, Badge and PIN).
+pub fn normalize_badge(raw: &str) -> Result<String, String> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Err("Badge code is required".into());
+    }
+    if !(4..=64).contains(&code.len()) {
+        return Err("Badge code must be 4 to 64 characters".into());
+    }
+    if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err("Badge code may contain only letters, digits and '-'".into());
+    }
+    Ok(code)
+}
+
+/// A PIN is 4 to 8 digits.
+pub fn validate_pin(pin: &str) -> Result<(), String> {
+    if !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err("PIN must be digits only".into());
+    }
+    if !PIN_LEN.contains(&pin.len()) {
+        return Err(format!(
+            "PIN must be {} to {} digits",
+            PIN_LEN.start(),
+            PIN_LEN.end()
+        ));
+    }
+    Ok(())
+}
+
+/// A new PIN entered twice: valid, and the same both times.
+pub fn validate_new_pin(pin: &str, again: &str) -> Result<(), String> {
+    validate_pin(pin)?;
+    if pin != again {
+        return Err("The two PINs differ; enter the same PIN twice".into());
+    }
+    Ok(())
+}
+
 impl NewUser {
     /// Checks and normalises every field; the first problem is returned as the user-facing message.
     pub fn validated(self) -> Result<NewUser, String> {
@@ -140,6 +184,29 @@ mod tests {
             validate_initials("J\u{200B}D"),
             Err("Initials: contains the zero-width character U+200B; remove it".into())
         );
+    }
+
+    #[test]
+    fn badge_rules() {
+        assert_eq!(normalize_badge(" u-dana ").as_deref(), Ok("U-DANA"));
+        assert!(normalize_badge("abc").is_err());
+        assert!(normalize_badge("U:DANA").is_err());
+        assert!(normalize_badge("U DANA").is_err());
+        assert!(normalize_badge(&"A".repeat(65)).is_err());
+        assert_eq!(normalize_badge(&"a".repeat(64)), Ok("A".repeat(64)));
+        assert!(normalize_badge("").is_err());
+    }
+
+    #[test]
+    fn pin_rules() {
+        assert!(validate_pin("1234").is_ok());
+        assert!(validate_pin("12345678").is_ok());
+        assert!(validate_pin("123").is_err());
+        assert!(validate_pin("123456789").is_err());
+        assert!(validate_pin("12a4").is_err());
+        assert!(validate_pin("١٢٣٤").is_err());
+        assert!(validate_new_pin("1234", "1234").is_ok());
+        assert!(validate_new_pin("1234", "1235").is_err());
     }
 
     #[test]

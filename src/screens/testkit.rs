@@ -31,6 +31,7 @@ pub(crate) fn session(role: Role) -> Session {
             is_active: true,
             last_login_at: None,
             must_change_password: false,
+            has_badge: false,
         },
         expires_at: NaiveDateTime::default(),
     }

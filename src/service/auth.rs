@@ -1,14 +1,15 @@
-//! Login, station unlock, logout, heartbeat and password change.
+//! Login (by username and password, or by badge and PIN), station unlock, logout, heartbeat and
+//! password change.
 //!
 //! Failed passwords are counted per lower-cased username in `"LoginThrottle"`, whether or not the user
 //! exists, so neither the messages nor the lockout reveal which usernames are real.
 
 use super::{Authed, ServiceCtx, authenticate, hash_blocking, verify_blocking};
-use crate::auth::new_session_token;
+use crate::auth::{new_session_token, sha256_hex};
 use crate::db::sessions::Throttle;
 use crate::db::{begin_as, notifications, sessions, users};
 use crate::domain::session::Session;
-use crate::domain::user::{UserSummary, normalize_username, validate_password};
+use crate::domain::user::{UserSummary, normalize_badge, normalize_username, validate_password};
 use crate::error::{Result, ServiceError};
 use crate::msg::HeartbeatInfo;
 use chrono::{NaiveDateTime, Timelike};
@@ -17,6 +18,8 @@ pub const LOGIN_FAILED: &str = "Username or password incorrect";
 pub const PASSWORD_INCORRECT: &str = "Password incorrect";
 pub const CURRENT_PASSWORD_INCORRECT: &str = "Current password incorrect";
 pub const PASSWORD_UNCHANGED: &str = "The new password must differ from the current one";
+/// Every refusal of a badge login: unknown badge, inactive user or wrong PIN.
+pub const BADGE_FAILED: &str = "Badge or PIN not accepted";
 
 /// `Too many failed attempts; try again after HH:MM`, the unlock time in the server's local time,
 /// rounded up to the minute so that trying at the stated time always works.
@@ -63,11 +66,25 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
         }
     };
 
+    open_session(ctx, &mut client, user, None).await
+}
+
+/// Opens a session for `user`, whose credentials were just checked, and ends the session `ending`
+/// (the one a badge replaces at a locked station) in the same transaction.
+async fn open_session(
+    ctx: &ServiceCtx,
+    client: &mut deadpool_postgres::Client,
+    user: UserSummary,
+    ending: Option<&str>,
+) -> Result<Session> {
     let token = new_session_token().map_err(|e| ServiceError::Query(e.to_string()))?;
-    let tx = begin_as(&mut client, &ctx.actor(&token)).await?;
+    let tx = begin_as(client, &ctx.actor(&token)).await?;
+    if let Some(old) = ending {
+        sessions::close(&tx, old).await?;
+    }
     let opened = sessions::open(&tx, user.id, &token, ctx.policy.ttl_hours_i32()).await?;
     tx.commit().await?;
-    tracing::info!(user_id = %user.id, "logged in");
+    tracing::info!(user_id = %user.id, replaced = ending.is_some(), "logged in");
     Ok(Session {
         token,
         user: UserSummary {
@@ -76,6 +93,82 @@ pub async fn login(ctx: &ServiceCtx, username: &str, password: String) -> Result
         },
         expires_at: opened.expires_at,
     })
+}
+
+/// The login counter of a badge no active user carries: a name no username can take (usernames have
+/// no ':'), so an unknown badge locks exactly like a known one and the lockout tells nothing.
+fn unknown_badge_key(badge: &str) -> String {
+    let digest = sha256_hex(badge.trim().to_ascii_uppercase().as_bytes());
+    format!("badge:{}", digest.get(..40).unwrap_or(&digest))
+}
+
+/// Logs in with a badge and its PIN (docs/security.md, Badge and PIN). Every refusal reads
+/// [`BADGE_FAILED`] (or the lock message) and costs the same argon2 work, whether the badge is unknown,
+/// its user inactive or the PIN wrong; a known badge's failures count toward its user's lockout.
+///
+/// `previous` is the session of a locked station: the badge of its own user continues that session
+/// (the same token comes back); another user's badge ends it and opens a new one. A failure that locks
+/// the previous session's own user ends that session, as a wrong password at the lock does.
+#[tracing::instrument(skip_all)]
+pub async fn login_badge(
+    ctx: &ServiceCtx,
+    badge: &str,
+    pin: String,
+    previous: Option<String>,
+) -> Result<Session> {
+    let mut client = ctx.pool.get().await?;
+    let found = match normalize_badge(badge) {
+        Ok(code) => users::find_pin_by_badge(&client, &code).await?,
+        Err(_) => None,
+    };
+    let key = found
+        .as_ref()
+        .map_or_else(|| unknown_badge_key(badge), |a| a.user.username.clone());
+    if let Some(until) = throttle(ctx, &mut client, &key, Throttle::Reserve).await? {
+        return Err(ServiceError::Invalid(lock_message(until)));
+    }
+    let (user, hash) = match found {
+        Some(a) if a.user.is_active => (Some(a.user), a.pin_hash),
+        _ => (None, None),
+    };
+    let ok = verify_blocking(pin, hash).await?;
+    let previous = match previous {
+        Some(token) => authenticate(ctx, &token).await.ok(),
+        None => None,
+    };
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            let locked = throttle(ctx, &mut client, &key, Throttle::Failed).await?;
+            tracing::info!(locked = locked.is_some(), "badge login refused");
+            if let (Some(until), Some(p)) = (locked, &previous)
+                && p.user.username == key
+            {
+                let tx = begin_as(&mut client, &p.actor(ctx)).await?;
+                sessions::close(&tx, &p.token).await?;
+                tx.commit().await?;
+                return Err(ServiceError::SessionEnded(lock_message(until)));
+            }
+            return Err(ServiceError::Invalid(
+                locked.map_or_else(|| BADGE_FAILED.to_string(), lock_message),
+            ));
+        }
+    };
+    match previous {
+        Some(p) if p.user.id == user.id => {
+            let tx = begin_as(&mut client, &p.actor(ctx)).await?;
+            sessions::succeeded(&tx, &p.token).await?;
+            sessions::touch(&tx, &p.token).await?;
+            tx.commit().await?;
+            tracing::info!(user_id = %user.id, "station unlocked by badge");
+            Ok(Session {
+                token: p.token,
+                user: p.user,
+                expires_at: p.expires_at,
+            })
+        }
+        p => open_session(ctx, &mut client, user, p.as_ref().map(|p| p.token.as_str())).await,
+    }
 }
 
 /// Runs a step of `name`'s login counter (nobody is accountable for it yet: the audit row names the

@@ -193,6 +193,13 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         Request::Login { username, password } => auth::login(ctx, &username, password)
             .await
             .map(Reply::LoggedIn),
+        Request::LoginBadge {
+            badge,
+            pin,
+            previous,
+        } => auth::login_badge(ctx, &badge, pin, previous)
+            .await
+            .map(Reply::LoggedIn),
         Request::Unlock { token, password } => auth::unlock(ctx, &token, password)
             .await
             .map(|()| Reply::Unlocked),
@@ -228,6 +235,17 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
             user_id,
             temp_password,
         } => users::reset_password(ctx, &token, user_id, temp_password)
+            .await
+            .map(Reply::UserSaved),
+        Request::SetBadge {
+            token,
+            user_id,
+            badge,
+            pin,
+        } => users::change_badge(ctx, &token, user_id, Some((badge, pin)))
+            .await
+            .map(Reply::UserSaved),
+        Request::ClearBadge { token, user_id } => users::change_badge(ctx, &token, user_id, None)
             .await
             .map(Reply::UserSaved),
         Request::Notifications { token } => notifications::list(ctx, &token)

@@ -35,6 +35,19 @@ pub const DEMO_USERS: [(&str, &str, &str, Role); 6] = [
     ("service", "Mei Chen", "MC", Role::ServiceDepartment),
 ];
 
+/// Every demo user's badge PIN (docs/security.md, Badge and PIN).
+pub const DEMO_PIN: &str = "1234";
+
+/// (username, badge code): each demo user carries a badge, scanned as `U:<code>`.
+pub const DEMO_BADGES: [(&str, &str); 6] = [
+    ("coordinator", "U-DANA"),
+    ("admin", "U-ALEX"),
+    ("procurement", "U-PRIYA"),
+    ("inspector", "U-TOM"),
+    ("assembler", "U-LUIS"),
+    ("service", "U-MEI"),
+];
+
 /// (name, description, category)
 const TOOLS: [(&str, &str, &str); 8] = [
     (
@@ -317,7 +330,7 @@ impl std::fmt::Display for SeedReport {
         } else {
             write!(
                 f,
-                "Demo users added: {} (password {DEMO_PASSWORD})",
+                "Demo users added: {} (password {DEMO_PASSWORD}; badges U-<first name>, PIN {DEMO_PIN})",
                 self.users_added.join(", ")
             )
         }
@@ -346,11 +359,12 @@ pub async fn seed_demo(pool: &Pool, actor: &Actor) -> Result<SeedReport, ImportE
         }
         .validated()
         .map_err(|e| ImportError::Invalid(vec![format!("demo user {username}: {e}")]))?;
-        let hash = tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD))
-            .await
-            .map_err(|e| ServiceError::Query(e.to_string()))?
-            .map_err(|e| ServiceError::Query(e.to_string()))?;
-        hashed.push((new, hash));
+        let hash = super::hash_blocking(DEMO_PASSWORD.into()).await?;
+        let badge = match DEMO_BADGES.iter().find(|(u, _)| *u == username) {
+            Some((_, code)) => Some((*code, super::hash_blocking(DEMO_PIN.into()).await?)),
+            None => None,
+        };
+        hashed.push((new, hash, badge));
     }
     let mut client = pool.get().await?;
     let tx = begin_as(&mut client, actor).await?;
@@ -358,9 +372,12 @@ pub async fn seed_demo(pool: &Pool, actor: &Actor) -> Result<SeedReport, ImportE
     let templates = catalog::import_templates_in(&tx, crate::reference::CHECKLISTS_TOML).await?;
     let (tools_added, instructions_added) = seed_floor_reference(&tx).await?;
     let mut users_added = Vec::new();
-    for (new, hash) in &hashed {
+    for (new, hash, badge) in &hashed {
         // An existing username is left as it is (its password may have been changed).
-        if crate::db::users::insert(&tx, new, hash).await?.is_some() {
+        if let Some(user) = crate::db::users::insert(&tx, new, hash).await? {
+            if let Some((code, pin_hash)) = badge {
+                crate::db::users::set_badge(&tx, user.id, Some((code, pin_hash))).await?;
+            }
             users_added.push(new.username.clone());
         }
     }

@@ -8,7 +8,9 @@ use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate, hash_blocking};
 use crate::db::{Actor, Pool, begin_as, users};
 use crate::domain::Role;
-use crate::domain::user::{NewUser, UserSummary, normalize_username, validate_password};
+use crate::domain::user::{
+    NewUser, UserSummary, normalize_badge, normalize_username, validate_password, validate_pin,
+};
 use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
@@ -124,6 +126,58 @@ pub async fn reset_password(
     store_password(&ctx.pool, &who.actor(ctx), user_id, &hash, true)
         .await?
         .ok_or_else(|| not_found(user_id))
+}
+
+/// Gives a user a badge with a new PIN, or with `None` takes both away (ADMIN; docs/security.md, Badge
+/// and PIN). Clears the user's lockout.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn change_badge(
+    ctx: &ServiceCtx,
+    token: &str,
+    user_id: Uuid,
+    badge: Option<(String, String)>,
+) -> Result<UserSummary> {
+    let who = admin(ctx, token).await?;
+    store_badge(ctx, &who.actor(ctx), user_id, badge)
+        .await?
+        .ok_or_else(|| not_found(user_id))
+}
+
+/// Checks the badge and PIN, refuses a badge another user carries, hashes the PIN and stores both (or
+/// clears them) as `actor`. `None` when no such user exists.
+async fn store_badge(
+    ctx: &ServiceCtx,
+    actor: &Actor,
+    user_id: Uuid,
+    badge: Option<(String, String)>,
+) -> Result<Option<UserSummary>> {
+    let badge = match badge {
+        Some((code, pin)) => {
+            let code = normalize_badge(&code).map_err(ServiceError::Invalid)?;
+            validate_pin(&pin).map_err(ServiceError::Invalid)?;
+            let client = ctx.pool.get().await?;
+            // Spares a hash; the unique index stays the real guard.
+            if users::find_pin_by_badge(&client, &code)
+                .await?
+                .is_some_and(|a| a.user.id != user_id)
+            {
+                return Err(ServiceError::Invalid(users::badge_taken(&code)));
+            }
+            Some((code, hash_blocking(pin).await?))
+        }
+        None => None,
+    };
+    let mut client = ctx.pool.get().await?;
+    let tx = begin_as(&mut client, actor).await?;
+    let saved = users::set_badge(
+        &tx,
+        user_id,
+        badge.as_ref().map(|(c, h)| (c.as_str(), h.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, badge = saved.as_ref().is_some_and(|u| u.has_badge), "badge changed");
+    Ok(saved)
 }
 
 /// Validates, hashes and inserts `new` as `actor`.
@@ -261,5 +315,49 @@ pub async fn set_active(
         .await?
         .ok_or_else(|| unknown_name(username))?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// What a command-line badge change does to a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadgeChange {
+    /// A badge with its PIN.
+    Set { badge: String, pin: String },
+    /// A new PIN for the badge the user carries.
+    Pin(String),
+    /// No badge and no PIN.
+    Clear,
+}
+
+pub const NO_BADGE: &str = "has no badge; give them one with users set-badge";
+
+/// Sets, re-PINs or clears a user's badge from the command line.
+pub async fn set_badge(
+    ctx: &ServiceCtx,
+    by: CliAdmin<'_>,
+    username: &str,
+    change: BadgeChange,
+) -> Result<()> {
+    let (actor, _) = cli_admin(ctx, by).await?;
+    let user = find_user(&ctx.pool, username)
+        .await?
+        .ok_or_else(|| unknown_name(username))?;
+    let badge = match change {
+        BadgeChange::Set { badge, pin } => Some((badge, pin)),
+        BadgeChange::Pin(pin) => {
+            let client = ctx.pool.get().await?;
+            let Some(code) = users::badge_of(&client, user.id).await? else {
+                return Err(ServiceError::Invalid(format!(
+                    "{} {NO_BADGE}",
+                    user.username
+                )));
+            };
+            Some((code, pin))
+        }
+        BadgeChange::Clear => None,
+    };
+    store_badge(ctx, &actor, user.id, badge)
+        .await?
+        .ok_or_else(|| unknown_name(username))?;
     Ok(())
 }

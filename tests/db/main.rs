@@ -7,6 +7,7 @@ mod support;
 mod audit;
 mod audit_trail;
 mod auth;
+mod badge;
 mod bom;
 mod bom_read;
 mod catalog;

@@ -69,6 +69,7 @@ pub fn user(n: u128, username: &str, full_name: &str, initials: &str, role: Role
         is_active: true,
         last_login_at: Some(at(14, 7, u32::try_from(n % 60).unwrap_or(0))),
         must_change_password: false,
+        has_badge: false,
     }
 }
 

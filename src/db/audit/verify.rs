@@ -226,7 +226,7 @@ fn checkpoint_start(details: &str) -> Option<(i64, String)> {
 fn image_sql(table: &str) -> &'static str {
     match table {
         "User" => {
-            r#"to_jsonb(t) || jsonb_build_object('passwordHash', 'sha256:' || encode(sha256(convert_to(t."passwordHash", 'UTF8')), 'hex'))"#
+            r#"to_jsonb(t) || jsonb_build_object('passwordHash', 'sha256:' || encode(sha256(convert_to(t."passwordHash", 'UTF8')), 'hex'), 'pinHash', 'sha256:' || encode(sha256(convert_to(t."pinHash", 'UTF8')), 'hex'))"#
         }
         "UserSession" => {
             r#"(to_jsonb(t) - 'lastUsedAt') || jsonb_build_object('token', 'sha256:' || encode(sha256(convert_to(t."token", 'UTF8')), 'hex'))"#

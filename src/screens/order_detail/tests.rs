@@ -372,6 +372,7 @@ fn assign_asks_for_the_role_that_fits_the_status() {
         is_active: true,
         last_login_at: None,
         must_change_password: false,
+        has_badge: false,
     };
     h.reply(
         &mut s,

@@ -53,6 +53,7 @@ fn open_requests_the_list() {
             is_active: true,
             last_login_at: None,
             must_change_password: false,
+            has_badge: false,
         },
         expires_at: chrono::NaiveDateTime::default(),
     };

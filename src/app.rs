@@ -64,7 +64,39 @@ enum Overlay {
         scroll: u16,
     },
     QuitConfirm,
+    /// Logging out or switching user would lose the screen's unsaved input: asked first.
+    LeaveConfirm(Leave),
     Lock(LockScreen),
+}
+
+/// How a user leaves the station (docs/security.md, Logging out and switching user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    /// Ctrl-X or the home menu's "Log out".
+    LogOut,
+    /// The home menu's "Switch user" or F2 at the lock: the next user scans a badge or logs in.
+    SwitchUser,
+}
+
+/// What the login screen says after a user left.
+pub const LOGGED_OUT: &str = "Logged out.";
+pub const SWITCH_USER: &str =
+    "Switch user: scan your badge, or log in with your username and password.";
+
+impl Leave {
+    fn notice(self) -> &'static str {
+        match self {
+            Leave::LogOut => LOGGED_OUT,
+            Leave::SwitchUser => SWITCH_USER,
+        }
+    }
+
+    fn question(self) -> &'static str {
+        match self {
+            Leave::LogOut => "Log out? Unsaved input will be lost.",
+            Leave::SwitchUser => "Switch user? Unsaved input will be lost.",
+        }
+    }
 }
 
 pub struct App {
@@ -179,7 +211,7 @@ impl App {
     pub fn key_stack(&self) -> Vec<KeyContext> {
         match self.overlays.last() {
             Some(Overlay::Help { .. }) => vec![KeyContext::Help, KeyContext::List],
-            Some(Overlay::QuitConfirm) => vec![KeyContext::Confirm],
+            Some(Overlay::QuitConfirm | Overlay::LeaveConfirm(_)) => vec![KeyContext::Confirm],
             Some(Overlay::Lock(lock)) => lock.key_contexts(),
             None => {
                 let mut stack = self.screen.key_contexts();
@@ -270,6 +302,17 @@ impl App {
                 }
                 _ => Command::None,
             },
+            Some(Overlay::LeaveConfirm(leave)) => {
+                let leave = *leave;
+                match action {
+                    Action::Yes => self.leave(leave),
+                    Action::No => {
+                        self.overlays.pop();
+                        Command::None
+                    }
+                    _ => Command::None,
+                }
+            }
             Some(Overlay::Lock(_)) => self.send_lock(ScreenMsg::Action(action)),
             None => match action {
                 Action::Quit => {
@@ -289,6 +332,7 @@ impl App {
                     self.lock();
                     Command::None
                 }
+                Action::Logout if self.session.is_some() => self.ask_leave(Leave::LogOut),
                 other => self.send_screen(ScreenMsg::Action(other)),
             },
         }
@@ -406,7 +450,7 @@ impl App {
         let cmd = cmd.and(self.apply(effects));
         match outcome {
             LockOutcome::Stay => cmd,
-            LockOutcome::SwitchUser => cmd.and(self.logout()),
+            LockOutcome::SwitchUser => cmd.and(self.leave(Leave::SwitchUser)),
         }
     }
 
@@ -427,7 +471,7 @@ impl App {
                     Command::None
                 }
                 Effect::SessionStarted(session) => self.start_session(*session),
-                Effect::Logout => self.logout(),
+                Effect::Logout => self.leave(Leave::LogOut),
                 Effect::PasswordChanged => {
                     if let Some(s) = &mut self.session {
                         s.user.must_change_password = false;
@@ -453,6 +497,11 @@ impl App {
     }
 
     fn navigate(&mut self, id: ScreenId) -> Command {
+        match id {
+            ScreenId::LogOut => return self.ask_leave(Leave::LogOut),
+            ScreenId::SwitchUser => return self.ask_leave(Leave::SwitchUser),
+            _ => {}
+        }
         // The forced password change comes first: no other screen until it is done.
         if self
             .session
@@ -499,10 +548,21 @@ impl App {
         }))
     }
 
-    /// Ends the session on request (switch user, leaving the forced password change).
-    fn logout(&mut self) -> Command {
+    /// Leaves at once, or first asks when the screen holds unsaved input.
+    fn ask_leave(&mut self, leave: Leave) -> Command {
+        if self.screen.has_unsaved_input() {
+            self.overlays.push(Overlay::LeaveConfirm(leave));
+            Command::None
+        } else {
+            self.leave(leave)
+        }
+    }
+
+    /// Ends the session on request (log out, switch user, leaving the forced password change) and
+    /// shows the login screen with what happened.
+    fn leave(&mut self, leave: Leave) -> Command {
         let token = self.session.as_ref().map(|s| s.token.clone());
-        self.end_session(None);
+        self.end_session(Some(leave.notice().to_string()));
         match token {
             Some(token) => {
                 let id = self.ids.next_id();
@@ -567,6 +627,15 @@ impl App {
                     let lines = vec!["Quit cleanstation? Unsaved input will be lost.".to_string()];
                     let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
                     confirm::render(frame, body, "Quit", &lines, &answers, &theme);
+                }
+                Overlay::LeaveConfirm(leave) => {
+                    let lines = vec![leave.question().to_string()];
+                    let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
+                    let title = match leave {
+                        Leave::LogOut => "Log out",
+                        Leave::SwitchUser => "Switch user",
+                    };
+                    confirm::render(frame, body, title, &lines, &answers, &theme);
                 }
                 Overlay::Lock(lock) => lock.view(frame, body, &theme),
             }

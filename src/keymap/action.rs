@@ -51,6 +51,8 @@ actions! {
     ChangeRole => "Change role",
     ToggleActive => "(De)activate",
     ResetPassword => "Reset password",
+    SetBadge => "Badge + PIN",
+    ClearBadge => "Clear badge",
     Refresh => "Refresh",
     MarkRead => "Mark read",
     MarkAllRead => "Mark all read",

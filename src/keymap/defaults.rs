@@ -51,6 +51,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::Global, KeyChord::ctrl('c'), A::Quit, true),
     // Session
     b(C::Session, KeyChord::ctrl('l'), A::Lock, true),
+    b(C::Session, KeyChord::ctrl('x'), A::Logout, true),
     // TextInput: editing keys; printable keys type and are not listed
     b(C::TextInput, BACKSPACE, A::DeleteBack, false),
     b(C::TextInput, DELETE, A::DeleteForward, false),
@@ -99,6 +100,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::Users, KeyChord::ch('r'), A::ChangeRole, true),
     b(C::Users, KeyChord::ch('d'), A::ToggleActive, true),
     b(C::Users, KeyChord::ch('p'), A::ResetPassword, true),
+    b(C::Users, KeyChord::ch('b'), A::SetBadge, true),
+    b(C::Users, KeyChord::ch('B'), A::ClearBadge, false),
     b(C::Users, F5, A::Refresh, false),
     b(C::Users, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Users, ESC, A::Back, true),

@@ -1,7 +1,11 @@
-//! The station lock: covers the screen (whose state stays intact) until the user's password is given.
+//! The station lock: covers the screen (whose state stays intact) until the user's password is given,
+//! or a badge and its PIN (docs/security.md, Badge and PIN): the locked user's own badge unlocks,
+//! another user's badge ends the locked session and starts theirs.
 
+use crate::domain::scan::Scan;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId};
+use crate::screens::pin_prompt::{PinOutcome, PinPrompt};
 use crate::screens::{Ctx, Effect, ScreenMsg};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -17,6 +21,8 @@ pub struct LockScreen {
     form: Form,
     error: Option<String>,
     pending: Option<RequestId>,
+    /// A badge was scanned: its PIN is asked for instead of the password.
+    badge: Option<PinPrompt>,
 }
 
 /// What the shell does after the lock handled a message.
@@ -34,18 +40,81 @@ impl LockScreen {
             form: Form::new(vec![FormField::masked("Password")]).with_input_width(30),
             error: None,
             pending: None,
+            badge: None,
         }
     }
 
     pub fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.badge.is_some() {
+            return PinPrompt::key_contexts();
+        }
         vec![KeyContext::TextInput, KeyContext::Lock]
     }
 
+    /// The request the lock waits for: the password check or the badge login.
     pub fn pending(&self) -> Option<RequestId> {
         self.pending
+            .or_else(|| self.badge.as_ref().and_then(PinPrompt::pending))
+    }
+
+    /// The PIN prompt, when a badge was scanned.
+    pub fn badge_prompt(&self) -> Option<&PinPrompt> {
+        self.badge.as_ref()
+    }
+
+    /// A scanned badge asks for its PIN (the shell offers the lock nothing else); `None` for codes
+    /// that are no badge.
+    pub fn on_scan(&mut self, scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
+        let code = PinPrompt::badge_of(scan)?;
+        if self.pending().is_none() {
+            match PinPrompt::open(code) {
+                Ok(prompt) => {
+                    self.badge = Some(prompt);
+                    self.error = None;
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+        Some(Command::None)
+    }
+
+    /// While a badge's PIN is asked for, every message goes to its prompt.
+    fn update_badge(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> Command {
+        let Some(prompt) = &mut self.badge else {
+            return Command::None;
+        };
+        let (cmd, outcome) = match msg {
+            ScreenMsg::Char(c) => {
+                prompt.type_char(c);
+                (Command::None, PinOutcome::Stay)
+            }
+            ScreenMsg::Paste(text) => {
+                prompt.paste(&text);
+                (Command::None, PinOutcome::Stay)
+            }
+            ScreenMsg::Action(action) => prompt.on_action(action, ctx.token(), ctx),
+            ScreenMsg::Db(reply) => (Command::None, prompt.on_reply(reply)),
+            ScreenMsg::Tick(_) => (Command::None, PinOutcome::Stay),
+        };
+        match outcome {
+            PinOutcome::Stay => {}
+            PinOutcome::Cancelled => self.badge = None,
+            PinOutcome::LoggedIn(session) => {
+                let same_user = ctx.session().is_some_and(|s| s.user.id == session.user.id);
+                ctx.emit(if same_user {
+                    Effect::Unlocked
+                } else {
+                    Effect::SessionStarted(session)
+                });
+            }
+        }
+        cmd
     }
 
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> (Command, LockOutcome) {
+        if self.badge.is_some() {
+            return (self.update_badge(msg, ctx), LockOutcome::Stay);
+        }
         match msg {
             ScreenMsg::Char(c) => {
                 self.form.type_char(c);
@@ -112,6 +181,17 @@ impl LockScreen {
             h,
         );
         let inner = dialog(frame, box_area, "Station locked", theme);
+        if let Some(prompt) = &mut self.badge {
+            prompt.render(frame, rows(inner, 1, PinPrompt::HEIGHT), theme);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    "Another user's badge ends this session; unsaved input is lost.",
+                    theme.muted,
+                )),
+                row(inner, 8),
+            );
+            return;
+        }
         let who = Line::from(vec![
             Span::styled("Station locked — ", theme.title),
             Span::styled(
@@ -122,7 +202,7 @@ impl LockScreen {
         frame.render_widget(Paragraph::new(who), row(inner, 1));
         frame.render_widget(
             Paragraph::new(Span::styled(
-                "Enter your password to continue where you left off.",
+                "Enter your password, or scan your badge, to continue.",
                 theme.muted,
             )),
             row(inner, 2),

@@ -1,8 +1,11 @@
-//! The login screen: username and masked password.
+//! The login screen: username and masked password, or a scanned badge and its PIN
+//! (docs/security.md, Badge and PIN).
 
+use crate::domain::scan::Scan;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::pin_prompt::{PinOutcome, PinPrompt};
 use crate::screens::{Ctx, Effect};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -23,7 +26,12 @@ pub struct LoginScreen {
     notice: Option<String>,
     error: Option<String>,
     pending: Option<RequestId>,
+    /// A badge was scanned: its PIN is asked for instead of the username and password.
+    badge: Option<PinPrompt>,
 }
+
+/// Typed into the username field, a badge code with its scan prefix (a username has no ':').
+const BADGE_PREFIX: &str = "U:";
 
 impl LoginScreen {
     pub fn new(banner: Option<String>, notice: Option<String>) -> LoginScreen {
@@ -38,6 +46,23 @@ impl LoginScreen {
             notice,
             error: None,
             pending: None,
+            badge: None,
+        }
+    }
+
+    /// The PIN prompt, when a badge was scanned.
+    pub fn badge_prompt(&self) -> Option<&PinPrompt> {
+        self.badge.as_ref()
+    }
+
+    /// Asks for the PIN of a scanned badge (or says the code is no badge).
+    fn open_badge(&mut self, code: &str) {
+        match PinPrompt::open(code) {
+            Ok(prompt) => {
+                self.badge = Some(prompt);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
@@ -46,6 +71,22 @@ impl LoginScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) -> Command {
+        // A badge typed by a slow scanner, or by hand with its prefix, lands in the username field.
+        let typed = self.form.value(USERNAME);
+        if self.pending.is_none()
+            && let Some(code) = typed
+                .trim()
+                .get(..BADGE_PREFIX.len())
+                .filter(|p| p.eq_ignore_ascii_case(BADGE_PREFIX))
+                .and_then(|_| typed.trim().get(BADGE_PREFIX.len()..))
+        {
+            let code = code.to_string();
+            if let Some(f) = self.form.field_mut(USERNAME) {
+                f.clear();
+            }
+            self.open_badge(&code);
+            return Command::None;
+        }
         if !ready_to_send(&mut self.form, self.pending.is_some()) {
             return Command::None;
         }
@@ -74,18 +115,55 @@ impl Screen for LoginScreen {
     }
 
     fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.badge.is_some() {
+            return PinPrompt::key_contexts();
+        }
         self.form.key_contexts()
     }
 
     fn has_unsaved_input(&self) -> bool {
-        self.form.has_input()
+        self.form.has_input() || self.badge.as_ref().is_some_and(PinPrompt::has_input)
     }
 
     fn text_form(&mut self) -> Option<&mut Form> {
         Some(&mut self.form)
     }
 
+    fn on_char(&mut self, c: char) {
+        match &mut self.badge {
+            Some(prompt) => prompt.type_char(c),
+            None => {
+                self.form.type_char(c);
+            }
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.badge {
+            Some(prompt) => prompt.paste(text),
+            None => {
+                self.form.paste(text);
+            }
+        }
+    }
+
+    /// A badge asks for its PIN; other codes mean nothing here.
+    fn on_scan(&mut self, scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
+        let code = PinPrompt::badge_of(scan)?;
+        if self.pending.is_none() && self.badge.as_ref().is_none_or(|p| p.pending().is_none()) {
+            self.open_badge(code);
+        }
+        Some(Command::None)
+    }
+
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if let Some(prompt) = &mut self.badge {
+            let (cmd, outcome) = prompt.on_action(action, None, ctx);
+            if outcome == PinOutcome::Cancelled {
+                self.badge = None;
+            }
+            return cmd;
+        }
         if action == Action::Submit {
             return self.submit(ctx);
         }
@@ -94,6 +172,14 @@ impl Screen for LoginScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if let Some(prompt) = &mut self.badge
+            && prompt.pending() == Some(reply.id)
+        {
+            if let PinOutcome::LoggedIn(session) = prompt.on_reply(reply) {
+                ctx.emit(Effect::SessionStarted(session));
+            }
+            return Command::None;
+        }
         if self.pending != Some(reply.id) {
             return Command::None;
         }
@@ -143,6 +229,14 @@ impl Screen for LoginScreen {
             y = y.saturating_add(h + 1);
         }
         let remaining = Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+        if let Some(prompt) = &mut self.badge {
+            let box_area = centered(remaining, box_w, PinPrompt::HEIGHT + 4);
+            let block = panel("Badge", theme);
+            let inner = block.inner(box_area);
+            frame.render_widget(block, box_area);
+            prompt.render(frame, padded(inner), theme);
+            return;
+        }
         let box_area = centered(remaining, box_w, 10);
         let block = panel("Log in", theme);
         let inner = block.inner(box_area);
@@ -150,7 +244,7 @@ impl Screen for LoginScreen {
         let inner = padded(inner);
         frame.render_widget(
             Paragraph::new(Span::styled(
-                "Enter your username and password.",
+                "Scan your badge, or enter username and password.",
                 theme.muted,
             )),
             row(inner, 0),

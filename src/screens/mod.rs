@@ -19,6 +19,7 @@ pub mod order_queue;
 pub mod order_wizard;
 pub mod packaging;
 pub mod pending;
+pub mod pin_prompt;
 pub mod qc_checklist;
 pub mod qc_history;
 pub mod selection;
@@ -293,6 +294,10 @@ pub enum ScreenId {
     Nonconformance(uuid::Uuid),
     /// The raise dialog for a build.
     RaiseNonconformance(uuid::Uuid),
+    /// Not a screen: the session ends and the login screen says "Logged out." (the shell does it).
+    LogOut,
+    /// Not a screen: the session ends and the login screen waits for a badge or a username.
+    SwitchUser,
 }
 
 impl ScreenId {
@@ -412,6 +417,16 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         label: "Change password",
         description: "Choose a new password",
         target: ScreenId::ChangePassword,
+    });
+    entries.push(HomeEntry {
+        label: "Log out",
+        description: "End your session (also Ctrl-X anywhere)",
+        target: ScreenId::LogOut,
+    });
+    entries.push(HomeEntry {
+        label: "Switch user",
+        description: "Hand the station over: a badge or a username",
+        target: ScreenId::SwitchUser,
     });
     entries
 }
@@ -608,6 +623,11 @@ impl ActiveScreen {
                 let (s, cmd) = nonconformance::NcRaiseScreen::open(order_id, ctx);
                 (ActiveScreen::NcRaise(Box::new(s)), cmd)
             }
+            // The shell ends the session before it would open these; the login screen is their place.
+            ScreenId::LogOut | ScreenId::SwitchUser => (
+                ActiveScreen::Login(Box::new(login::LoginScreen::new(None, None))),
+                Command::None,
+            ),
         }
     }
 

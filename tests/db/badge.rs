@@ -165,10 +165,7 @@ async fn a_badge_and_its_pin_log_in_and_the_pin_is_an_argon2id_hash() {
         .collect();
     assert!(images.iter().all(|i| !i.contains("$argon2")), "{images:?}");
     let expected = format!("sha256:{}", sha256_hex(hash.as_bytes()));
-    assert!(
-        images.iter().any(|i| i.contains(&expected)),
-        "{images:?}"
-    );
+    assert!(images.iter().any(|i| i.contains(&expected)), "{images:?}");
     let report = audit::verify(&db.client().await).await.expect("verify");
     assert!(
         report.chain.problems.is_empty() && report.row_problems.is_empty(),

@@ -21,6 +21,8 @@ const TABLES: &[(&str, &[&str])] = &[
         &[
             "id", "username", "passwordHash", "fullName", "initials", "role", "isActive",
             "mustChangePassword", "lastLoginAt", "createdAt", "updatedAt",
+            // Added by V22 (badge + PIN, §4.7).
+            "badgeCode", "pinHash",
         ],
     ),
     ("UserSession", &["id", "userId", "token", "expiresAt", "createdAt", "lastUsedAt"]),
@@ -287,6 +289,7 @@ const INDEXES: &[(&str, &str, bool)] = &[
     ("idx_user_role", "User", false),
     ("idx_user_active", "User", false),
     ("idx_user_active_username", "User", true),
+    ("uk_user_badge_code", "User", false),
     ("idx_session_token", "UserSession", false),
     ("idx_session_user", "UserSession", false),
     ("idx_session_expires", "UserSession", false),
@@ -732,6 +735,15 @@ async fn additive_columns_have_the_agreed_types() {
         ("boolean", "NO", Some("false"))
     );
 
+    for column in ["badgeCode", "pinHash"] {
+        let (_, nullable, default) = column_info(&client, "User", column).await;
+        assert_eq!(
+            (nullable.as_str(), default),
+            ("YES", None),
+            "\"User\".\"{column}\""
+        );
+    }
+
     let (ty, nullable, default) = column_info(&client, "LoginThrottle", "failedCount").await;
     assert_eq!(
         (ty.as_str(), nullable.as_str(), default.as_deref()),
@@ -806,6 +818,12 @@ async fn every_designed_index_exists_on_its_table() {
         build.3.contains("lower(") && build.3.contains("\"buildNumber\""),
         "uk_order_build_number_ci is on lower(buildNumber): {}",
         build.3
+    );
+    let badge = actual.get("uk_user_badge_code").expect("badge index");
+    assert!(
+        badge.2 && badge.3.contains("upper(") && badge.3.contains("\"badgeCode\""),
+        "uk_user_badge_code is unique on upper(badgeCode): {}",
+        badge.3
     );
     let po = actual
         .get("idx_order_po_number_ci")

@@ -7,6 +7,7 @@ mod harness;
 
 mod app;
 mod audit_log;
+mod badge;
 mod bom_viewer;
 mod build_history;
 mod dhr;

@@ -1,11 +1,12 @@
-//! User administration (ADMIN): list, create, change role, deactivate/reactivate, reset password.
+//! User administration (ADMIN): list, create, change role, deactivate/reactivate, reset password,
+//! give or take a badge and PIN (docs/security.md, Badge and PIN).
 
 mod view;
 
 use crate::domain::Role;
 use crate::domain::user::{
-    MIN_PASSWORD_LEN, NewUser, UserSummary, normalize_username, validate_full_name,
-    validate_initials, validate_password,
+    MIN_PASSWORD_LEN, NewUser, PIN_LEN, UserSummary, normalize_badge, normalize_username,
+    validate_full_name, validate_initials, validate_new_pin, validate_password,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
@@ -91,6 +92,36 @@ enum Mode {
         error: Option<String>,
         pending: Option<RequestId>,
     },
+    /// Badge code and PIN twice; once they are valid, `confirm` holds the question's keys.
+    Badge {
+        user: UserSummary,
+        form: Form,
+        confirm: Option<Vec<HelpLine>>,
+        error: Option<String>,
+        pending: Option<RequestId>,
+    },
+    ClearBadge {
+        user: UserSummary,
+        keys: Vec<HelpLine>,
+        error: Option<String>,
+        pending: Option<RequestId>,
+    },
+}
+
+const F_BADGE: usize = 0;
+const F_PIN: usize = 1;
+const F_PIN_AGAIN: usize = 2;
+
+fn badge_form() -> Form {
+    let pin = |label: &str| FormField::masked(label).with_max_len(*PIN_LEN.end());
+    Form::new(vec![
+        FormField::text("Badge code")
+            .with_max_len(64)
+            .with_hint("4-64 of A-Z 0-9 -"),
+        pin("PIN").with_hint(format!("{} to {} digits", PIN_LEN.start(), PIN_LEN.end())),
+        pin("PIN again"),
+    ])
+    .with_input_width(30)
 }
 
 impl Mode {
@@ -100,16 +131,49 @@ impl Mode {
             Mode::NewUser { pending, .. }
             | Mode::Role { pending, .. }
             | Mode::Active { pending, .. }
-            | Mode::Reset { pending, .. } => *pending,
+            | Mode::Reset { pending, .. }
+            | Mode::Badge { pending, .. }
+            | Mode::ClearBadge { pending, .. } => *pending,
+        }
+    }
+
+    fn pending_mut(&mut self) -> Option<&mut Option<RequestId>> {
+        match self {
+            Mode::Browse => None,
+            Mode::NewUser { pending, .. }
+            | Mode::Role { pending, .. }
+            | Mode::Active { pending, .. }
+            | Mode::Reset { pending, .. }
+            | Mode::Badge { pending, .. }
+            | Mode::ClearBadge { pending, .. } => Some(pending),
+        }
+    }
+
+    /// The user the open dialog acts on.
+    fn user(&self) -> Option<&UserSummary> {
+        match self {
+            Mode::Role { user, .. }
+            | Mode::Active { user, .. }
+            | Mode::Reset { user, .. }
+            | Mode::Badge { user, .. }
+            | Mode::ClearBadge { user, .. } => Some(user),
+            Mode::Browse | Mode::NewUser { .. } => None,
         }
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {
         match self {
-            Mode::NewUser { form, .. } | Mode::Role { form, .. } | Mode::Reset { form, .. } => {
-                Some(form)
+            Mode::NewUser { form, .. }
+            | Mode::Role { form, .. }
+            | Mode::Reset { form, .. }
+            | Mode::Badge {
+                form,
+                confirm: None,
+                ..
+            } => Some(form),
+            Mode::Browse | Mode::Active { .. } | Mode::Badge { .. } | Mode::ClearBadge { .. } => {
+                None
             }
-            Mode::Browse | Mode::Active { .. } => None,
         }
     }
 
@@ -119,17 +183,15 @@ impl Mode {
             Mode::NewUser { error, .. }
             | Mode::Role { error, .. }
             | Mode::Active { error, .. }
-            | Mode::Reset { error, .. } => *error = text,
+            | Mode::Reset { error, .. }
+            | Mode::Badge { error, .. }
+            | Mode::ClearBadge { error, .. } => *error = text,
         }
     }
 
     fn clear_pending(&mut self) {
-        match self {
-            Mode::Browse => {}
-            Mode::NewUser { pending, .. }
-            | Mode::Role { pending, .. }
-            | Mode::Active { pending, .. }
-            | Mode::Reset { pending, .. } => *pending = None,
+        if let Some(pending) = self.pending_mut() {
+            *pending = None;
         }
     }
 }
@@ -208,7 +270,11 @@ impl UsersScreen {
                     pending: None,
                 };
             }
-            Action::ChangeRole | Action::ToggleActive | Action::ResetPassword => {
+            Action::ChangeRole
+            | Action::ToggleActive
+            | Action::ResetPassword
+            | Action::SetBadge
+            | Action::ClearBadge => {
                 let Some(user) = self.selected().cloned() else {
                     ctx.toast(Toast::error("No user selected"));
                     return Command::None;
@@ -226,6 +292,23 @@ impl UsersScreen {
                         pending: None,
                     },
                     Action::ToggleActive => Mode::Active {
+                        user,
+                        keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+                        error: None,
+                        pending: None,
+                    },
+                    Action::SetBadge => Mode::Badge {
+                        user,
+                        form: badge_form(),
+                        confirm: None,
+                        error: None,
+                        pending: None,
+                    },
+                    Action::ClearBadge if !user.has_badge => {
+                        ctx.toast(Toast::info(format!("{} has no badge", user.username)));
+                        return Command::None;
+                    }
+                    Action::ClearBadge => Mode::ClearBadge {
                         user,
                         keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
                         error: None,
@@ -296,15 +379,40 @@ impl UsersScreen {
                     temp_password,
                 }
             }
+            Mode::Badge {
+                user,
+                form,
+                confirm,
+                ..
+            } => {
+                if !form.is_last() {
+                    form.next();
+                    return Command::None;
+                }
+                let Some(badge) = validate_badge_form(form) else {
+                    return Command::None;
+                };
+                // The change is asked for first: the dialog turns into its question.
+                if confirm.is_none() {
+                    *confirm = Some(ctx.keymap().key_bar(&[KeyContext::Confirm]));
+                    return Command::None;
+                }
+                Request::SetBadge {
+                    token,
+                    user_id: user.id,
+                    badge,
+                    pin: form.value(F_PIN),
+                }
+            }
+            Mode::ClearBadge { user, .. } => Request::ClearBadge {
+                token,
+                user_id: user.id,
+            },
         };
         let (id, cmd) = ctx.request(request);
         self.mode.set_error(None);
-        match &mut self.mode {
-            Mode::Browse => {}
-            Mode::NewUser { pending, .. }
-            | Mode::Role { pending, .. }
-            | Mode::Active { pending, .. }
-            | Mode::Reset { pending, .. } => *pending = Some(id),
+        if let Some(pending) = self.mode.pending_mut() {
+            *pending = Some(id);
         }
         cmd
     }
@@ -327,21 +435,47 @@ impl Screen for UsersScreen {
                 stack.push(KeyContext::Dialog);
                 stack
             }
+            Mode::Badge {
+                form,
+                confirm: None,
+                ..
+            } => {
+                let mut stack = form.key_contexts();
+                stack.push(KeyContext::Dialog);
+                stack
+            }
             Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
-            Mode::Active { .. } => vec![KeyContext::Confirm],
+            Mode::Active { .. } | Mode::Badge { .. } | Mode::ClearBadge { .. } => {
+                vec![KeyContext::Confirm]
+            }
         }
     }
 
     fn has_unsaved_input(&self) -> bool {
         match &self.mode {
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => form.has_input(),
-            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } => false,
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } | Mode::Badge { form, .. } => {
+                form.has_input()
+            }
+            Mode::Browse | Mode::Role { .. } | Mode::Active { .. } | Mode::ClearBadge { .. } => {
+                false
+            }
         }
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
+        }
+        // No to the badge question goes back to its form, with what was typed.
+        if let Mode::Badge {
+            confirm: confirm @ Some(_),
+            pending: None,
+            ..
+        } = &mut self.mode
+            && action == Action::No
+        {
+            *confirm = None;
+            return Command::None;
         }
         match action {
             Action::Cancel | Action::No => {
@@ -422,13 +556,16 @@ impl Screen for UsersScreen {
                     Mode::Reset { user, .. } => {
                         format!("Temporary password set for {}", user.username)
                     }
+                    Mode::Badge { user, .. } => {
+                        format!("Badge and PIN set for {}", user.username)
+                    }
+                    Mode::ClearBadge { user, .. } => {
+                        format!("Badge and PIN taken away from {}", user.username)
+                    }
                 };
-                self.select_after_load = saved.map(|u| u.id).or(match &self.mode {
-                    Mode::Role { user, .. }
-                    | Mode::Active { user, .. }
-                    | Mode::Reset { user, .. } => Some(user.id),
-                    Mode::Browse | Mode::NewUser { .. } => None,
-                });
+                self.select_after_load = saved
+                    .map(|u| u.id)
+                    .or_else(|| self.mode.user().map(|u| u.id));
                 self.mode = Mode::Browse;
                 ctx.toast(Toast::info(message));
                 self.reload(ctx)
@@ -480,6 +617,30 @@ fn validate_new_user(form: &mut Form) -> Option<NewUser> {
         password,
         must_change_password: true,
     })
+}
+
+/// Checks the badge dialog, marking each bad field; the badge code as stored when all is well.
+fn validate_badge_form(form: &mut Form) -> Option<String> {
+    form.clear_errors();
+    let badge = normalize_badge(&form.value(F_BADGE));
+    let pin = validate_new_pin(&form.value(F_PIN), &form.value(F_PIN_AGAIN));
+    if let Err(e) = &badge {
+        form.set_error(F_BADGE, e.clone());
+    }
+    if let Err(e) = pin {
+        // Both PINs are typed again: a masked mismatch cannot be corrected by sight.
+        for i in [F_PIN, F_PIN_AGAIN] {
+            if let Some(f) = form.field_mut(i) {
+                f.clear();
+            }
+        }
+        form.set_error(F_PIN, e);
+    }
+    if let Some(i) = form.first_error() {
+        form.set_focus(i);
+        return None;
+    }
+    badge.ok()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Drawing the user table, the selection's details, and the new-user form.
+//! Drawing the user table, the selection's details, the new-user form and the dialogs.
 
-use super::{Mode, UsersScreen, last_login, short_role, who};
+use super::{F_BADGE, Mode, UsersScreen, last_login, short_role, who};
 use crate::theme::Theme;
 use crate::widgets::form_field::Form;
 use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_status, row, rows};
@@ -98,6 +98,70 @@ impl UsersScreen {
                 let busy = pending.map(|_| "… Saving, please wait");
                 request_status(frame, row(inner, 6), busy, error.as_deref(), theme);
             }
+            Mode::Badge {
+                user,
+                form,
+                confirm: Some(keys),
+                error,
+                pending,
+            } => {
+                let mut lines = vec![
+                    format!(
+                        "Give {} badge {} with the PIN entered?",
+                        who(user),
+                        form.value(F_BADGE).trim().to_ascii_uppercase()
+                    ),
+                    "The badge and PIN log them in; signing still needs the password.".to_string(),
+                ];
+                if user.has_badge {
+                    lines.push("Their current badge and PIN stop working.".to_string());
+                }
+                confirm::push_status(
+                    &mut lines,
+                    pending.map(|_| "… Saving, please wait"),
+                    error.as_deref(),
+                );
+                confirm::render(frame, area, "Badge and PIN", &lines, keys, theme);
+            }
+            Mode::Badge {
+                user,
+                form,
+                error,
+                pending,
+                ..
+            } => {
+                let inner = dialog(frame, centered(area, 72, 15), "Badge and PIN", theme);
+                let now = if user.has_badge {
+                    "This replaces their current badge and PIN."
+                } else {
+                    "They have no badge yet."
+                };
+                let text = vec![
+                    Line::from(format!("Badge and PIN for {}.", who(user))),
+                    Line::from(Span::styled(now, theme.muted)),
+                ];
+                frame.render_widget(Paragraph::new(text), rows(inner, 1, 2));
+                form.render(frame, rows(inner, 3, form.height()), theme);
+                let busy = pending.map(|_| "… Saving, please wait");
+                request_status(frame, row(inner, 9), busy, error.as_deref(), theme);
+            }
+            Mode::ClearBadge {
+                user,
+                keys,
+                error,
+                pending,
+            } => {
+                let mut lines = vec![
+                    format!("Take badge and PIN away from {}?", who(user)),
+                    "They log in with their username and password only.".to_string(),
+                ];
+                confirm::push_status(
+                    &mut lines,
+                    pending.map(|_| "… Saving, please wait"),
+                    error.as_deref(),
+                );
+                confirm::render(frame, area, "Clear badge", &lines, keys, theme);
+            }
         }
     }
 
@@ -108,16 +172,35 @@ impl UsersScreen {
             "Users"
         };
         let block = panel(title, theme).padding(Padding::horizontal(1));
+        // At 80 columns the initials give their place to the badge column (the initials are on the
+        // selection's line below).
+        let initials = area.width >= WIDE;
+        let mut header = vec![
+            "Username",
+            "Full name",
+            "Init",
+            "Role",
+            "Status",
+            "Badge",
+            "Last login",
+        ];
+        let mut widths = vec![
+            Constraint::Length(12),
+            Constraint::Min(12),
+            Constraint::Length(4),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Length(16),
+        ];
+        if !initials {
+            header.remove(2);
+            widths.remove(2);
+        }
         let header = Row::new(
-            [
-                "Username",
-                "Full name",
-                "Init",
-                "Role",
-                "Status",
-                "Last login",
-            ]
-            .map(|h| Cell::from(Span::styled(h, theme.heading))),
+            header
+                .into_iter()
+                .map(|h| Cell::from(Span::styled(h, theme.heading))),
         );
         let rows = self.users.iter().map(|u| {
             let status = if u.is_active { "active" } else { "[inactive]" };
@@ -126,24 +209,19 @@ impl UsersScreen {
             } else {
                 theme.disabled
             };
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(u.username.clone()),
                 Cell::from(u.full_name.clone()),
-                Cell::from(u.initials.clone()),
                 Cell::from(short_role(u.role)),
                 Cell::from(status),
+                Cell::from(if u.has_badge { "yes" } else { "—" }),
                 Cell::from(last_login(u)),
-            ])
-            .style(style)
+            ];
+            if initials {
+                cells.insert(2, Cell::from(u.initials.clone()));
+            }
+            Row::new(cells).style(style)
         });
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Min(12),
-            Constraint::Length(4),
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(16),
-        ];
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
         frame.render_stateful_widget(table, area, &mut self.table);
     }
@@ -157,12 +235,21 @@ impl UsersScreen {
             let mut spans = vec![
                 Span::styled(" ▶ ", theme.focus),
                 Span::styled(
-                    format!("{} — {}, {}", u.username, u.full_name, u.role.title()),
+                    format!(
+                        "{} — {} ({}), {}",
+                        u.username,
+                        u.full_name,
+                        u.initials,
+                        u.role.title()
+                    ),
                     theme.base,
                 ),
             ];
             if !u.is_active {
                 spans.push(Span::styled(" · [inactive]", theme.disabled));
+            }
+            if u.has_badge {
+                spans.push(Span::styled(" · badge", theme.base));
             }
             if u.must_change_password {
                 spans.push(Span::styled(
@@ -185,6 +272,9 @@ impl UsersScreen {
         frame.render_widget(Paragraph::new(lines), area);
     }
 }
+
+/// From this width on the table has room for the initials beside the badge column.
+const WIDE: u16 = 90;
 
 /// The new-user form fills the body: five fields with room for their messages.
 pub(super) fn view_new_user(

@@ -22,7 +22,7 @@ pub struct LockScreen {
     error: Option<String>,
     pending: Option<RequestId>,
     /// A badge was scanned: its PIN is asked for instead of the password.
-    badge: Option<PinPrompt>,
+    badge: Option<Box<PinPrompt>>,
 }
 
 /// What the shell does after the lock handled a message.
@@ -54,12 +54,12 @@ impl LockScreen {
     /// The request the lock waits for: the password check or the badge login.
     pub fn pending(&self) -> Option<RequestId> {
         self.pending
-            .or_else(|| self.badge.as_ref().and_then(PinPrompt::pending))
+            .or_else(|| self.badge.as_ref().and_then(|p| p.pending()))
     }
 
     /// The PIN prompt, when a badge was scanned.
     pub fn badge_prompt(&self) -> Option<&PinPrompt> {
-        self.badge.as_ref()
+        self.badge.as_deref()
     }
 
     /// A scanned badge asks for its PIN (the shell offers the lock nothing else); `None` for codes
@@ -69,7 +69,7 @@ impl LockScreen {
         if self.pending().is_none() {
             match PinPrompt::open(code) {
                 Ok(prompt) => {
-                    self.badge = Some(prompt);
+                    self.badge = Some(Box::new(prompt));
                     self.error = None;
                 }
                 Err(e) => self.error = Some(e.to_string()),

@@ -4,6 +4,7 @@
 
 use crate::auth::{PW, add, ctx, expect_reply, heartbeat, login, login_ok, send};
 use crate::support::TestDb;
+use crate::users::user_cli;
 use cleanstation::auth::sha256_hex;
 use cleanstation::db::audit;
 use cleanstation::domain::Role;
@@ -341,4 +342,56 @@ async fn at_a_locked_station_another_badge_ends_the_session_and_the_own_badge_co
         "{fifth:?}"
     );
     assert_eq!(session_count(&db, hal.id).await, 0);
+}
+
+#[tokio::test]
+async fn the_command_line_gives_re_pins_and_takes_badges_in_an_admins_session() {
+    let db = TestDb::new().await;
+    let (ctx, _, _) = staffed(&db, &[]).await;
+    let ivy = add(&db, "ivy", Role::QcPerson).await;
+    let as_boss =
+        |pin: &'static str| [("CLEANSTATION_PASSWORD", PW), ("CLEANSTATION_NEW_PIN", pin)];
+
+    let (code, out) = user_cli(
+        &db,
+        &["set-badge", "ivy", "b-ivy", "--as", "boss"],
+        &as_boss(PIN),
+    )
+    .await;
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("ivy carries badge B-IVY"), "{out}");
+    session(badge_login(&ctx, "B-IVY", PIN, None).await);
+
+    let (code, out) = user_cli(&db, &["set-pin", "ivy", "--as", "boss"], &as_boss("246810")).await;
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(badge_login(&ctx, "B-IVY", PIN, None).await, refused());
+    session(badge_login(&ctx, "B-IVY", "246810", None).await);
+
+    // Refusals exit 2 and change nothing: a bad code, a bad PIN, another's badge, no badge to re-PIN.
+    let before = stored(&db, ivy.id).await;
+    for (args, pin) in [
+        (vec!["set-badge", "ivy", "no", "--as", "boss"], PIN),
+        (vec!["set-badge", "ivy", "B-IVY2", "--as", "boss"], "12x4"),
+        (vec!["set-badge", "boss", "b-ivy", "--as", "boss"], PIN),
+        (vec!["set-pin", "boss", "--as", "boss"], PIN),
+    ] {
+        let (code, out) = user_cli(&db, &args, &as_boss(pin)).await;
+        assert_eq!(code, Some(2), "{args:?}: {out}");
+    }
+    assert_eq!(stored(&db, ivy.id).await, before);
+
+    let (code, out) = user_cli(&db, &["clear-badge", "ivy", "--as", "boss"], &as_boss(PIN)).await;
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(stored(&db, ivy.id).await, (None, None));
+    assert_eq!(badge_login(&ctx, "B-IVY", "246810", None).await, refused());
+    // The changes are the administrator's in the audit trail.
+    let actors: i64 = db
+        .count(&format!(
+            r#"SELECT count(*) FROM "AuditLog" a JOIN "User" u ON u.id = a."userId"
+                WHERE a."entityType" = 'User' AND a."entityId" = '{}' AND a."action" = 'UPDATE'
+                  AND u."username" = 'boss'"#,
+            ivy.id
+        ))
+        .await;
+    assert!(actors >= 3, "{actors} updates in boss's name");
 }

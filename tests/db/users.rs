@@ -691,7 +691,11 @@ async fn command_line_user_management() {
 }
 
 /// Runs `cleanstation user ARGS` through the binary: (exit status, stderr + stdout).
-async fn user_cli(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
+pub(crate) async fn user_cli(
+    db: &TestDb,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (Option<i32>, String) {
     let mut all = vec!["user"];
     all.extend_from_slice(args);
     let out = db.cli(&all, envs).await;

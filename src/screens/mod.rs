@@ -420,7 +420,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
     });
     entries.push(HomeEntry {
         label: "Log out",
-        description: "End your session (also Ctrl-X anywhere)",
+        description: "End your session; back to the login screen",
         target: ScreenId::LogOut,
     });
     entries.push(HomeEntry {

@@ -1,5 +1,6 @@
 //! The station lock: covers the screen (whose state stays intact) until the user's password is given.
 
+use crate::domain::scan::Scan;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId};
 use crate::screens::{Ctx, Effect, ScreenMsg};
@@ -43,6 +44,11 @@ impl LockScreen {
 
     pub fn pending(&self) -> Option<RequestId> {
         self.pending
+    }
+
+    /// A badge scanned at the lock (docs/scanning.md §3); `None` when the lock does not read it.
+    pub fn on_scan(&mut self, _scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
+        None
     }
 
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> (Command, LockOutcome) {

@@ -5,14 +5,7 @@
 use crate::domain::bom::{ItemType, canonical_id};
 use crate::domain::catalog::EntityStatus;
 use crate::domain::inventory::{Browse, Inventory, Item};
-use crate::domain::service_order::Cart;
 use std::collections::{BTreeSet, HashMap};
-
-/// What adding to the cart says: `Added 2 × ID to the cart (3 lines)`.
-pub fn added_message(quantity: i32, id: &str, lines: usize) -> String {
-    let noun = if lines == 1 { "line" } else { "lines" };
-    format!("Added {quantity} × {id} to the cart ({lines} {noun})")
-}
 
 /// The service parts category.
 pub const SERVICE_CATEGORY: &str = "719";
@@ -184,24 +177,6 @@ impl ServiceCatalog {
         let id = canonical_id(id.trim());
         self.get(id)
             .or_else(|| self.entries.iter().find(|e| e.id.eq_ignore_ascii_case(id)))
-    }
-
-    /// Adds one of the scanned part or assembly to `cart` (docs/scanning.md §3): `Ok` is the message
-    /// that says so, `Err` why nothing was added (the cart is unchanged).
-    pub fn add_scanned(&self, code: &str, cart: &mut Cart) -> Result<String, String> {
-        let Some(entry) = self.get_ignoring_case(code) else {
-            return Err(format!("{} is not a service part", code.trim()));
-        };
-        if !entry.active {
-            return Err(format!("Unknown or inactive part(s): {}", entry.id));
-        }
-        if let Err(e) = cart.add(&entry.id, 1) {
-            return Err(format!(
-                "{e} (the cart holds {})",
-                cart.quantity_of(&entry.id)
-            ));
-        }
-        Ok(added_message(1, &entry.id, cart.lines.len()))
     }
 
     /// The 719 subcategories that hold at least one service assembly, by code.

@@ -31,17 +31,19 @@ pub struct Traveler {
 /// The configuration in one line: model, size, basins, legs, faucets.
 pub fn configuration_summary(b: &BuildConfig) -> String {
     let basins: Vec<&str> = b.basins.iter().map(|x| x.basin_type.code()).collect();
+    let basins = if basins.is_empty() {
+        "no basins".to_string()
+    } else {
+        format!("{} basin(s) {}", basins.len(), basins.join(" + "))
+    };
     let faucets: i32 = b.faucets.iter().map(|f| f.quantity).sum();
     format!(
-        "{}, {} x {} in; {} basin(s) {}; legs {} {}; {} faucet(s)",
+        "{}, {} x {} in; {basins}; legs {} {}; {faucets} faucet(s)",
         b.sink_model,
         b.sink_width,
         b.sink_length,
-        basins.len(),
-        basins.join(" + "),
         b.legs_type.code(),
         b.legs_model,
-        faucets
     )
 }
 
@@ -191,10 +193,16 @@ mod tests {
             "Mercy General Hospital",
             "2025-04-02",
             "2025-03-14 09:30 UTC",
-            "T2-B1, 30 x 60 in; 0 basin(s) ; legs FIXED_HEIGHT DL14; 0 faucet(s)",
         ] {
             assert!(texts.iter().any(|s| s == needle), "{needle} in {texts:?}");
         }
+        // The configuration wraps at spaces in its column.
+        assert!(
+            texts
+                .join(" ")
+                .contains("T2-B1, 30 x 60 in; no basins; legs FIXED_HEIGHT DL14; 0 faucet(s)"),
+            "{texts:?}"
+        );
         assert_eq!(file_name(&t), "4500012_24-0117_traveler.pdf");
         let f = file(&t).expect("a pdf");
         assert!(f.bytes.starts_with(b"%PDF"));

@@ -3,8 +3,8 @@
 mod view;
 
 use crate::domain::scan::Scan;
-use crate::domain::service_catalog::{ServiceCatalog, added_message};
-use crate::domain::service_order::{Cart, quantity_message};
+use crate::domain::service_catalog::ServiceCatalog;
+use crate::domain::service_order::{Cart, added_message, quantity_message};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
@@ -406,7 +406,7 @@ pub(crate) fn scan_into_cart(
         ));
         return Some(false);
     };
-    match catalog.add_scanned(code, cart) {
+    match cart.add_scanned(catalog, code) {
         Ok(message) => {
             ctx.toast(Toast::info(message));
             Some(true)

@@ -297,7 +297,8 @@ fn each_role_logs_in_locks_and_the_terminal_is_restored() {
     );
     station.key_alone("Escape");
     station.key_alone("q");
-    let after = station.wait_for(&["EXIT=0"], Duration::from_secs(20));
+    // The terminal's mode is printed just after the exit code: wait for both.
+    let after = station.wait_for(&["EXIT=0", "icanon"], Duration::from_secs(20));
     assert!(
         after.contains("icanon") && !after.contains("-icanon"),
         "canonical mode restored:\n{after}"

@@ -1,11 +1,14 @@
 //! The application shell: session, active screen, overlays, and the frame around them.
 //!
-//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`), performs no IO and returns what the
-//! runtime should do as a [`Command`]. `view` draws the current state and never panics, at any size.
+//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`, `Msg::Key` and `Msg::Wake`), performs
+//! no IO and returns what the runtime should do as a [`Command`]. `view` draws the current state and
+//! never panics, at any size.
 
+use crate::domain::scan::{self, Scan, ScanTarget};
 use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
 use crate::error::ServiceError;
+use crate::keymap::scan::{ScanDetector, ScanMode};
 use crate::keymap::{Action, KeyChord, KeyContext, Keymap};
 use crate::msg::{Command, Msg, Reply, Request, RequestId, ServiceReply, ServiceRequest};
 use crate::screens::change_password::ChangePasswordScreen;
@@ -36,6 +39,9 @@ pub fn scrub(buf: &mut Buffer) {
         }
     }
 }
+
+/// Said when a badge was scanned where nothing reads it.
+const BADGE_UNREAD: &str = "This badge was not used here; log in with your password";
 
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
@@ -126,6 +132,10 @@ pub struct App {
     last_input: Option<Instant>,
     last_heartbeat: Option<Instant>,
     heartbeat_pending: Option<RequestId>,
+    /// Tells scans from typing; holds the keys of a burst that may be a scan (docs/scanning.md §1).
+    scans: ScanDetector,
+    /// The lookup of a scanned code the shell routes, and the scan (docs/scanning.md §3).
+    scan_pending: Option<(RequestId, Scan)>,
     quit: bool,
 }
 
@@ -154,6 +164,8 @@ impl App {
             last_input: None,
             last_heartbeat: None,
             heartbeat_pending: None,
+            scans: ScanDetector::new(),
+            scan_pending: None,
             quit: false,
         }
     }
@@ -228,14 +240,182 @@ impl App {
         }
     }
 
+    /// When the runtime must wake the shell (`Msg::Wake`) if nothing else arrives: the held keys of
+    /// a burst that turned out to be typing are due then (docs/scanning.md §1).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.scans.deadline()
+    }
+
+    /// Keys are held: the screen looks as before they came, so nothing needs drawing.
+    pub fn is_holding_keys(&self) -> bool {
+        self.scans.is_holding()
+    }
+
     pub fn update(&mut self, msg: Msg) -> Command {
         match msg {
-            Msg::Term(Event::Key(key)) => self.on_key(key),
-            Msg::Term(Event::Paste(text)) => self.on_paste(text),
+            Msg::Key(key, at) => self.on_timed_key(key, at),
+            Msg::Wake(now) => {
+                let keys = self.scans.wake(now);
+                self.apply_keys(keys)
+            }
+            // A key without its arrival time is applied at once, after any held ones.
+            Msg::Term(Event::Key(key)) => {
+                let keys = self.scans.release();
+                self.apply_keys(keys).and(self.on_key(key))
+            }
+            Msg::Term(Event::Paste(text)) => {
+                let keys = self.scans.release();
+                self.apply_keys(keys).and(self.on_paste(text))
+            }
             // The next draw adapts to the new size; nothing is kept per size.
             Msg::Term(_) => Command::None,
-            Msg::Tick(now) => self.on_tick(now),
+            Msg::Tick(now) => {
+                let keys = self.scans.wake(now);
+                self.apply_keys(keys).and(self.on_tick(now))
+            }
             Msg::Db(reply) => self.on_reply(reply),
+        }
+    }
+
+    /// Where keys go decides which scans count: the station lock reads every code (a badge is used,
+    /// the rest discarded), the login fields only a badge, other text fields none.
+    fn scan_mode(&self) -> ScanMode {
+        if self.is_locked() {
+            return ScanMode::All;
+        }
+        if !self.key_stack().contains(&KeyContext::TextInput) {
+            ScanMode::All
+        } else if matches!(self.screen, ActiveScreen::Login(_)) && self.overlays.is_empty() {
+            ScanMode::BadgesOnly
+        } else {
+            ScanMode::Off
+        }
+    }
+
+    fn on_timed_key(&mut self, key: KeyEvent, at: Instant) -> Command {
+        if key.kind == KeyEventKind::Release {
+            return Command::None;
+        }
+        let mode = self.scan_mode();
+        let fed = self.scans.feed(key, at, mode);
+        let cmd = self.apply_keys(fed.keys);
+        match fed.scan {
+            Some(scan) => cmd.and(self.on_scan(scan)),
+            None => cmd,
+        }
+    }
+
+    fn apply_keys(&mut self, keys: Vec<KeyEvent>) -> Command {
+        let mut cmd = Command::None;
+        for key in keys {
+            cmd = cmd.and(self.on_key(key));
+        }
+        cmd
+    }
+
+    /// A scanned code (docs/scanning.md §3): while locked only a badge counts, handed to the lock;
+    /// otherwise the screen may use it, and what it leaves the shell routes.
+    fn on_scan(&mut self, scan: Scan) -> Command {
+        self.input_seen = true;
+        if self.is_locked() {
+            if scan.is_badge() {
+                return self.send_lock_scan(&scan);
+            }
+            self.toast = Some(Toast::info(scan::LOCKED_MESSAGE));
+            return Command::None;
+        }
+        if !self.overlays.is_empty() {
+            self.toast = Some(Toast::info(
+                "Close the open window first; the scan was not used",
+            ));
+            return Command::None;
+        }
+        if scan.is_badge() && self.session.is_some() {
+            // A badge at a station in use switches user through the lock.
+            self.lock();
+            return self.send_lock_scan(&scan);
+        }
+        let mut ctx =
+            Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
+        let used = self.screen.on_scan(&scan, &mut ctx);
+        let effects = ctx.into_effects();
+        if let Some(cmd) = used {
+            return cmd.and(self.apply(effects));
+        }
+        let applied = self.apply(effects);
+        applied.and(self.route_scan(scan))
+    }
+
+    /// A scan the screen left: a badge nobody read, or a code to look up.
+    fn route_scan(&mut self, scan: Scan) -> Command {
+        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else {
+            self.toast = Some(Toast::info(if scan.is_badge() {
+                BADGE_UNREAD
+            } else {
+                "Log in first; the scan was not used"
+            }));
+            return Command::None;
+        };
+        if self.screen.key_contexts().first() == Some(&KeyContext::Confirm) {
+            self.toast = Some(Toast::info(
+                "Answer the question on screen first; the scan was not used",
+            ));
+            return Command::None;
+        }
+        let id = self.ids.next_id();
+        self.scan_pending = Some((id, scan.clone()));
+        Command::Db(ServiceRequest {
+            id,
+            kind: Request::FindScanned { token, scan },
+        })
+    }
+
+    fn send_lock_scan(&mut self, scan: &Scan) -> Command {
+        let Some(lock) = self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Lock(l) => Some(l),
+            _ => None,
+        }) else {
+            return Command::None;
+        };
+        let mut ctx =
+            Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
+        let used = lock.on_scan(scan, &mut ctx);
+        let effects = ctx.into_effects();
+        if used.is_none() {
+            self.toast = Some(Toast::info(BADGE_UNREAD));
+        }
+        used.unwrap_or(Command::None).and(self.apply(effects))
+    }
+
+    /// The lookup's answer: open the build, or the item in the inventory, or say what was not found.
+    fn on_scan_found(&mut self, scan: Scan, reply: ServiceReply) -> Command {
+        match reply.result {
+            Ok(Reply::Scanned(Some(ScanTarget::Build(id)))) => {
+                self.navigate(ScreenId::OrderDetail(id))
+            }
+            Ok(Reply::Scanned(Some(ScanTarget::Item(item)))) => {
+                let nav = self.navigate(ScreenId::Inventory);
+                let mut ctx = Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap)
+                    .with_cart(&self.cart);
+                let shown = self
+                    .screen
+                    .on_scan(&Scan::Item(item), &mut ctx)
+                    .unwrap_or(Command::None);
+                let effects = ctx.into_effects();
+                nav.and(shown).and(self.apply(effects))
+            }
+            Ok(Reply::Scanned(None)) => {
+                self.toast = Some(Toast::error(scan::not_found_message(scan.code())));
+                Command::None
+            }
+            Ok(other) => {
+                tracing::warn!(reply = other.name(), "unexpected reply to a scan lookup");
+                Command::None
+            }
+            Err(e) => {
+                self.toast = Some(Toast::error(e.user_message()));
+                Command::None
+            }
         }
     }
 
@@ -410,6 +590,12 @@ impl App {
             self.end_session(Some(msg));
             return Command::None;
         }
+        if let Some((id, scan)) = self.scan_pending.take() {
+            if id == reply.id {
+                return self.on_scan_found(scan, reply);
+            }
+            self.scan_pending = Some((id, scan));
+        }
         if self.heartbeat_pending == Some(reply.id) {
             self.heartbeat_pending = None;
             if let Ok(Reply::Heartbeat(info)) = &reply.result {
@@ -538,6 +724,7 @@ impl App {
         self.input_seen = false;
         self.last_input = None;
         self.last_heartbeat = None;
+        self.scan_pending = None;
         let nav = self.navigate(ScreenId::Home);
         // An immediate heartbeat fills the unread count in the status bar.
         let id = self.ids.next_id();
@@ -591,6 +778,7 @@ impl App {
         self.unread = None;
         self.heartbeat_pending = None;
         self.last_heartbeat = None;
+        self.scan_pending = None;
         self.screen = ActiveScreen::Login(Box::new(LoginScreen::new(self.banner.clone(), notice)));
     }
 

@@ -87,6 +87,18 @@ enum Cmd {
         #[command(subcommand)]
         action: DhrCmd,
     },
+    /// Print a build traveler: a PDF with a Code 128 barcode of the build number, for the stations'
+    /// scanners; prints the path. No login.
+    ///
+    /// Exit status: 0 done; 1 failed (database); 2 refused (unknown build, directory not usable), with
+    /// nothing written.
+    Label {
+        /// The build number (case-insensitive)
+        build: String,
+        /// An existing directory to write the file into
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// QC results: check the e-signatures of a build's results.
     ///
     /// Exit status: 0 every signature matches; 1 failed (database); 2 refused (unknown build) or a
@@ -510,6 +522,7 @@ fn main() -> ExitCode {
             Cmd::Dhr {
                 action: DhrCmd::Export { build, out, format },
             } => commands::dhr::dhr_export(&config, &build, &format, &out).await,
+            Cmd::Label { build, out } => commands::label::label(&config, &build, &out).await,
             Cmd::Qc {
                 action: QcCmd::Verify { build },
             } => verdict(

@@ -24,6 +24,7 @@ use crate::domain::order::{
 };
 use crate::domain::order_view::OrderDetail;
 use crate::domain::qc::{LineAnswer, QcForm, QcOutcome, QcResultDetail, QcResultSummary};
+use crate::domain::scan::{Scan, ScanTarget};
 use crate::domain::service_order::{
     CartLine, LineApproval, ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary,
     ServiceOrderView,
@@ -49,6 +50,11 @@ pub enum Msg {
     Tick(std::time::Instant),
     /// A database job finished.
     Db(ServiceReply),
+    /// A key with the moment it arrived, which tells a scanner's burst from a person's typing
+    /// (docs/scanning.md §1).
+    Key(crossterm::event::KeyEvent, std::time::Instant),
+    /// The moment the shell asked to be woken at (`App::next_deadline`): held keys are due.
+    Wake(std::time::Instant),
 }
 
 /// What `update` asks the runtime to do.
@@ -527,6 +533,11 @@ pub enum Request {
         id: Uuid,
         note: String,
     },
+    /// What a scanned build number or catalog id names (docs/scanning.md §3).
+    FindScanned {
+        token: String,
+        scan: Scan,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -760,6 +771,7 @@ impl std::fmt::Debug for Request {
             Request::CloseNonconformance { id, .. } => {
                 return write!(f, "CloseNonconformance {{ {id} }}");
             }
+            Request::FindScanned { scan, .. } => return write!(f, "FindScanned {{ {scan:?} }}"),
         };
         f.write_str(name)
     }
@@ -827,6 +839,8 @@ pub enum Reply {
     Nonconformances(NcPage),
     /// One nonconformance, after a read or a write.
     Nonconformance(Box<NcDetail>),
+    /// What a scanned code names; `None` when nothing.
+    Scanned(Option<ScanTarget>),
 }
 
 impl Reply {
@@ -879,6 +893,7 @@ impl Reply {
             Reply::AuditVerified(_) => "AuditVerified",
             Reply::Nonconformances(_) => "Nonconformances",
             Reply::Nonconformance(_) => "Nonconformance",
+            Reply::Scanned(_) => "Scanned",
         }
     }
 }

@@ -32,13 +32,21 @@ pub async fn run(
     let mut terminate = signal(tokio::signal::unix::SignalKind::terminate());
 
     loop {
-        terminal.draw(|f| app.view(f))?;
+        // Held keys change nothing on screen; not drawing keeps a scanner's burst together.
+        if !app.is_holding_keys() {
+            terminal.draw(|f| app.view(f))?;
+        }
+        let deadline = app.next_deadline();
         let msg = tokio::select! {
             ev = input.next() => match ev {
+                // Each key is stamped as it arrives: its speed tells a scan from typing.
+                Some(Ok(crossterm::event::Event::Key(key))) => Msg::Key(key, Instant::now()),
                 Some(Ok(ev)) => Msg::Term(ev),
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
+            // Keys held as a possible scan are due (docs/scanning.md §1).
+            () = wake_at(deadline) => Msg::Wake(Instant::now()),
             Some(reply) = rx.recv() => Msg::Db(reply),
             _ = tick.tick() => Msg::Tick(Instant::now()),
             Some(done) = jobs.join_next(), if !jobs.is_empty() => {
@@ -118,6 +126,14 @@ fn logout_on_signal(
             },
         };
         spawn_request(req, ctx, tx, jobs);
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn wake_at(deadline: Option<Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+        None => std::future::pending().await,
     }
 }
 

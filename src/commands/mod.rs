@@ -6,6 +6,7 @@ pub mod checklist;
 mod config_check;
 pub mod dhr;
 mod imports;
+pub mod label;
 mod migrate;
 pub mod orders;
 pub mod qc;

@@ -4,7 +4,7 @@
 //! only when a column actually changes, so re-importing an unchanged catalog writes nothing and leaves no
 //! audit rows. Each returns the ids it inserted or updated.
 
-use crate::db::row::{RowExt, query_all};
+use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::db::{GenericClient, Transaction};
 use crate::domain::catalog::{Assembly, Category, Component, ComponentType, Part};
 use crate::error::{Result, ServiceError};
@@ -35,6 +35,23 @@ pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
 
 pub async fn assembly_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Assembly""#).await
+}
+
+/// The stored id of the part or assembly whose id is `id` ignoring case (a part first).
+pub async fn item_id_ignoring_case(
+    client: &impl GenericClient,
+    id: &str,
+) -> Result<Option<String>> {
+    query_opt_col(
+        client,
+        r#"SELECT id FROM (SELECT id, 0 AS "rank" FROM "Part" WHERE lower(id) = lower($1)
+                           UNION ALL
+                           SELECT id, 1 AS "rank" FROM "Assembly" WHERE lower(id) = lower($1)) AS found
+            ORDER BY "rank", id LIMIT 1"#,
+        &[&id],
+        "id",
+    )
+    .await
 }
 
 pub async fn category_ids(client: &impl GenericClient) -> Result<HashSet<String>> {

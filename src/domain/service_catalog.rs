@@ -172,6 +172,13 @@ impl ServiceCatalog {
         self.position(id).and_then(|i| self.entries.get(i))
     }
 
+    /// The entry with this id, ignoring case (a scanned label, docs/scanning.md §3).
+    pub fn get_ignoring_case(&self, id: &str) -> Option<&ServiceEntry> {
+        let id = canonical_id(id.trim());
+        self.get(id)
+            .or_else(|| self.entries.iter().find(|e| e.id.eq_ignore_ascii_case(id)))
+    }
+
     /// The 719 subcategories that hold at least one service assembly, by code.
     pub fn groups(&self) -> &[ServiceGroup] {
         &self.groups

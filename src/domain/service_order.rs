@@ -88,12 +88,36 @@ impl Cart {
         Ok(())
     }
 
+    /// Adds one of a scanned part or assembly of `catalog` (docs/scanning.md §3.2): `Ok` is the
+    /// message that says so, `Err` why nothing was added (the cart is unchanged).
+    pub fn add_scanned(&mut self, catalog: &ServiceCatalog, code: &str) -> Result<String, String> {
+        let Some(entry) = catalog.get_ignoring_case(code) else {
+            return Err(format!("{} is not a service part", code.trim()));
+        };
+        if !entry.active {
+            return Err(format!("Unknown or inactive part(s): {}", entry.id));
+        }
+        if let Err(e) = self.add(&entry.id, 1) {
+            return Err(format!(
+                "{e} (the cart holds {})",
+                self.quantity_of(&entry.id)
+            ));
+        }
+        Ok(added_message(1, &entry.id, self.lines.len()))
+    }
+
     pub fn quantity_of(&self, part_id: &str) -> i32 {
         self.lines
             .iter()
             .find(|l| l.part_id == part_id)
             .map_or(0, |l| l.quantity)
     }
+}
+
+/// What adding to the cart says: `Added 2 × ID to the cart (3 lines)`.
+pub fn added_message(quantity: i32, id: &str, lines: usize) -> String {
+    let noun = if lines == 1 { "line" } else { "lines" };
+    format!("Added {quantity} × {id} to the cart ({lines} {noun})")
 }
 
 /// `Quantity must be 1 to 999`.

@@ -11,6 +11,7 @@ pub mod naming;
 pub mod pdf;
 pub mod qc_certificate;
 pub mod shortage_csv;
+pub mod traveler;
 pub mod write;
 
 use crate::domain::bom_document::BomDocument;

@@ -8,6 +8,7 @@ mod action;
 mod chord;
 mod context;
 mod defaults;
+pub mod scan;
 
 pub use action::Action;
 pub use chord::KeyChord;

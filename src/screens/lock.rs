@@ -111,6 +111,11 @@ impl LockScreen {
         cmd
     }
 
+    /// A badge scanned at the lock (docs/scanning.md §3); `None` when the lock does not read it.
+    pub fn on_scan(&mut self, _scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
+        None
+    }
+
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> (Command, LockOutcome) {
         if self.badge.is_some() {
             return (self.update_badge(msg, ctx), LockOutcome::Stay);

@@ -1,11 +1,13 @@
 //! SERVICE_DEPARTMENT: the cart: change quantities, remove lines, submit the service order.
 
+use crate::domain::scan::Scan;
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{Cart, MAX_NOTES, MAX_QUANTITY, quantity_message};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::service_catalog::scan_into_cart;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -300,6 +302,21 @@ impl Screen for ServiceCartScreen {
             Err(e) => self.error = Some(e.user_message()),
         }
         Command::None
+    }
+
+    /// A scanned part or assembly goes into the cart, one at a time (docs/scanning.md §3).
+    fn on_scan(&mut self, scan: &Scan, ctx: &mut Ctx) -> Option<Command> {
+        if !matches!(self.mode, Mode::Browse) {
+            return None;
+        }
+        if scan_into_cart(self.catalog.as_ref(), scan, &mut self.cart, ctx)? {
+            self.error = None;
+            ctx.emit(Effect::Cart(self.cart.clone()));
+            if self.table.selected().is_none() {
+                self.table.select(Some(0));
+            }
+        }
+        Some(Command::None)
     }
 
     fn on_char(&mut self, c: char) {

@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod orders;
 pub mod packaging;
 pub mod qc;
+pub mod scan;
 pub mod seed;
 pub mod service_orders;
 pub mod signatures;
@@ -380,6 +381,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::RaiseNonconformance { .. }
         | Request::DispositionNonconformance { .. }
         | Request::CloseNonconformance { .. }) => nonconformance::handle(ctx, nc).await,
+        Request::FindScanned { token, scan } => {
+            scan::find(ctx, &token, &scan).await.map(Reply::Scanned)
+        }
     }
 }
 

@@ -38,7 +38,7 @@ impl Floor {
     }
 }
 
-fn build(number: &str) -> BuildConfig {
+pub(crate) fn build(number: &str) -> BuildConfig {
     BuildConfig {
         basins: vec![BasinConfig {
             basin_index: 1,

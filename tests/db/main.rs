@@ -25,6 +25,7 @@ mod qc;
 mod qc_signatures;
 mod rework;
 mod roles;
+mod scan;
 mod schema;
 mod seed;
 mod service_orders;

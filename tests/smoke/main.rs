@@ -298,7 +298,8 @@ fn each_role_logs_in_locks_and_the_terminal_is_restored() {
     );
     station.key_alone("Escape");
     station.key_alone("q");
-    let after = station.wait_for(&["EXIT=0"], Duration::from_secs(20));
+    // The terminal's mode is printed just after the exit code: wait for both.
+    let after = station.wait_for(&["EXIT=0", "icanon"], Duration::from_secs(20));
     assert!(
         after.contains("icanon") && !after.contains("-icanon"),
         "canonical mode restored:\n{after}"
@@ -798,4 +799,35 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);
     let out = String::from_utf8_lossy(&show.stdout);
     assert!(out.contains("Body arrived from the supplier"), "{out}");
+}
+
+#[test]
+fn a_scanned_build_number_opens_the_build() {
+    let station = Station::start("scan");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    import_example(&station, 1);
+    station.login("coordinator", "demo-password");
+    station.wait_for(&["Dana Reyes", "Orders"], Duration::from_secs(20));
+    // One send-keys call: the build number and Enter arrive in one burst, as a scanner sends them.
+    station.keys(&["ex-1", "Enter"]);
+    station.wait_for(
+        &["Build detail", "EX-1", "PO-EX-1"],
+        Duration::from_secs(20),
+    );
+    station.key_alone("Escape");
+    station.wait_for(&["Welcome"], Duration::from_secs(10));
+    station.keys(&["P:NO-SUCH-9", "Enter"]);
+    station.wait_for(
+        &["No build or catalog item NO-SUCH-9"],
+        Duration::from_secs(10),
+    );
+    // The build's traveler carries the barcode a scanner reads.
+    let out = station.cli(&["label", "EX-1", "--out", &station.dir.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(path.ends_with("PO-EX-1_EX-1_traveler.pdf"), "{path}");
 }

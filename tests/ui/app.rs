@@ -4,12 +4,17 @@ use crate::harness::{
     Driver, HEARTBEAT, IDLE_LOCK, has_quit, init, requests, session_for, user_for, users,
 };
 use cleanstation::domain::Role;
+use cleanstation::domain::scan::{Scan, ScanTarget};
 use cleanstation::error::ServiceError;
-use cleanstation::msg::{Command, HeartbeatInfo, Msg, Reply, Request, RequestId, ServiceReply};
-use cleanstation::screens::{ActiveScreen, Screen};
+use cleanstation::keymap::scan::SCAN_GAP;
+use cleanstation::msg::{
+    Command, HeartbeatInfo, Msg, Reply, Request, RequestId, ServiceReply, ServiceRequest,
+};
+use cleanstation::screens::{ActiveScreen, Screen, ScreenId};
 use cleanstation::theme::Theme;
-use crossterm::event::{Event, KeyCode};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
+use uuid::Uuid;
 
 const TICK: Duration = Duration::from_millis(250);
 
@@ -337,4 +342,159 @@ fn user_admin_requests() {
         &requests(&cmd)[0].kind,
         Request::ResetPassword { temp_password, .. } if temp_password == "short-but-now-long"
     ));
+}
+
+/// Every request of `cmd` that looks a scanned code up.
+fn lookups(cmd: &Command) -> Vec<ServiceRequest> {
+    requests(cmd)
+        .into_iter()
+        .filter(|r| matches!(r.kind, Request::FindScanned { .. }))
+        .collect()
+}
+
+fn toast_text(d: &Driver) -> Option<String> {
+    d.app.toast().map(|t| t.text.clone())
+}
+
+#[test]
+fn a_scanned_build_number_opens_the_build() {
+    let mut d = driver();
+    d.login(user_for(Role::ProductionCoordinator));
+    let cmd = d.scan("B-1001");
+    let found = lookups(&cmd);
+    assert_eq!(found.len(), 1, "one lookup, no key applied: {cmd:?}");
+    assert!(matches!(
+        &found[0].kind,
+        Request::FindScanned { scan: Scan::Code(code), .. } if code == "B-1001"
+    ));
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+    let order = Uuid::from_u128(0x0b01);
+    d.reply(
+        &found[0],
+        Ok(Reply::Scanned(Some(ScanTarget::Build(order)))),
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    assert!(
+        d.take(|r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == order))
+            .is_some()
+    );
+}
+
+#[test]
+fn an_unknown_code_and_a_refusal_are_said_in_a_toast() {
+    let mut d = driver();
+    d.login(user_for(Role::ServiceDepartment));
+    let cmd = d.scan("b:24-0117");
+    let found = lookups(&cmd);
+    assert!(matches!(
+        &found[0].kind,
+        Request::FindScanned { scan: Scan::Build(code), .. } if code == "24-0117"
+    ));
+    let refusal = "Your role (SERVICE_DEPARTMENT) cannot view production orders";
+    d.reply(&found[0], Err(ServiceError::Forbidden(refusal.into())));
+    assert_eq!(toast_text(&d).as_deref(), Some(refusal));
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+
+    let cmd = d.scan("XQ-404");
+    let found = lookups(&cmd);
+    d.reply(&found[0], Ok(Reply::Scanned(None)));
+    assert_eq!(
+        toast_text(&d).as_deref(),
+        Some("No build or catalog item XQ-404")
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+}
+
+#[test]
+fn a_burst_that_is_no_code_is_applied_as_keys() {
+    let mut d = driver();
+    d.login(user_for(Role::ProductionCoordinator));
+    // "ab" is too short for a code: its keys (nothing at home) and the Enter (open the first entry)
+    // are applied as typed.
+    let cmd = d.scan("ab");
+    assert!(lookups(&cmd).is_empty());
+    let first = cleanstation::screens::home_entries(Role::ProductionCoordinator)[0].target;
+    assert_eq!(first, ScreenId::OrderWizard);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderWizard(_)));
+}
+
+#[test]
+fn a_single_key_is_held_only_until_the_wake_up() {
+    let mut d = driver();
+    d.login(user_for(Role::ProductionCoordinator));
+    let at = d.now + Duration::from_secs(1);
+    d.send(Msg::Key(
+        KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE),
+        at,
+    ));
+    let deadline = d.app.next_deadline().expect("a printable key is held");
+    assert_eq!(deadline, at + SCAN_GAP);
+    assert!(d.app.is_holding_keys());
+    assert!(!d.app.help_open(), "not applied yet");
+    d.send(Msg::Wake(deadline - Duration::from_millis(1)));
+    assert!(!d.app.help_open(), "not before the deadline");
+    d.send(Msg::Wake(deadline));
+    assert!(d.app.help_open(), "applied at the deadline");
+    assert!(!d.app.is_holding_keys());
+    assert_eq!(d.app.next_deadline(), None);
+}
+
+#[test]
+fn a_login_typed_in_one_burst_logs_in_as_before() {
+    let mut d = driver();
+    let mut at = d.now;
+    let mut cmd = Command::None;
+    let keys = "coordinator\tdemo-password\n".chars().map(|c| match c {
+        '\t' => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+        '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+        c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+    });
+    for key in keys {
+        at += Duration::from_millis(1);
+        cmd = cmd.and(d.send(Msg::Key(key, at)));
+    }
+    assert!(matches!(
+        &requests(&cmd)[..],
+        [ServiceRequest { kind: Request::Login { username, password }, .. }]
+            if username == "coordinator" && password == "demo-password"
+    ));
+}
+
+#[test]
+fn only_a_badge_is_read_at_the_login_screen() {
+    let mut d = driver();
+    // A build number scanned at the login screen is typed into the username field.
+    let cmd = d.scan("B-1001");
+    assert!(lookups(&cmd).is_empty());
+    assert!(d.app.screen().has_unsaved_input(), "typed, not scanned");
+    // A badge is a scan there: nothing is typed.
+    let mut d = driver();
+    let cmd = d.scan("U:0042-7731");
+    assert!(requests(&cmd).is_empty());
+    assert!(
+        !d.app.screen().has_unsaved_input(),
+        "the badge typed nothing"
+    );
+}
+
+#[test]
+fn scans_are_discarded_while_locked() {
+    let mut d = driver();
+    d.login(user_for(Role::Assembler));
+    d.ctrl('l');
+    assert!(d.app.is_locked());
+    let cmd = d.scan("B-1001");
+    assert!(requests(&cmd).is_empty(), "no lookup, no unlock attempt");
+    assert_eq!(
+        toast_text(&d).as_deref(),
+        Some("Scans are ignored while the station is locked")
+    );
+    assert!(d.app.is_locked());
+    // Nothing was typed into the password: Enter alone asks for it.
+    let cmd = d.key(KeyCode::Enter);
+    assert!(requests(&cmd).is_empty());
+    // A badge is handed to the lock; it never becomes a lookup.
+    let cmd = d.scan("U:0042");
+    assert!(lookups(&cmd).is_empty());
+    assert!(d.app.is_locked());
 }

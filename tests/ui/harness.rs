@@ -21,7 +21,7 @@ use cleanstation::screens::{
     ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg, home_entries,
 };
 use cleanstation::theme::Theme;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -349,8 +349,34 @@ impl Driver {
         cmd
     }
 
+    /// A key as a person presses it: stamped with the driver's time and applied at once (a key the
+    /// shell holds as a possible scan is released by the wake-up the runtime would send).
     pub fn key_event(&mut self, key: KeyEvent) -> Command {
-        self.send(Msg::Term(Event::Key(key)))
+        let cmd = self.send(Msg::Key(key, self.now));
+        match self.app.next_deadline() {
+            Some(deadline) => cmd.and(self.send(Msg::Wake(deadline))),
+            None => cmd,
+        }
+    }
+
+    /// `text` and Enter as a keyboard-wedge scanner sends them: one burst, a millisecond apart,
+    /// after a quiet second. Returns the commands of the whole burst.
+    pub fn scan(&mut self, text: &str) -> Command {
+        self.now += Duration::from_secs(1);
+        let mut cmd = Command::None;
+        let keys = text
+            .chars()
+            .map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+            .chain([KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)]);
+        for key in keys {
+            self.now += Duration::from_millis(1);
+            cmd = cmd.and(self.send(Msg::Key(key, self.now)));
+        }
+        self.now += Duration::from_secs(1);
+        if let Some(deadline) = self.app.next_deadline() {
+            cmd = cmd.and(self.send(Msg::Wake(deadline)));
+        }
+        cmd
     }
 
     pub fn key(&mut self, code: KeyCode) -> Command {

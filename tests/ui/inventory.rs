@@ -8,6 +8,7 @@ use cleanstation::domain::Role;
 use cleanstation::domain::catalog::parse_catalog;
 use cleanstation::domain::inventory::{BuildUse, Inventory, Item};
 use cleanstation::domain::order::OrderStatus;
+use cleanstation::domain::scan::ScanTarget;
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
@@ -256,4 +257,41 @@ fn no_panic_at_any_size() {
     d.key(KeyCode::Enter);
     d.key(KeyCode::Char('w'));
     d.draw_every_size();
+}
+
+#[test]
+fn a_scanned_part_opens_the_inventory_on_it() {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::ProcurementSpecialist));
+    d.scan("p:t2-drain-valve");
+    let lookup = d
+        .take(|r| matches!(r, Request::FindScanned { .. }))
+        .expect("the shell looks the code up");
+    d.reply(
+        &lookup,
+        Ok(Reply::Scanned(Some(ScanTarget::Item(
+            "T2-DRAIN-VALVE".into(),
+        )))),
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::Inventory(_)));
+    assert!(d.answer(
+        |r| matches!(r, Request::Inventory { .. }),
+        Ok(Reply::Inventory(Box::new(shipped_inventory()))),
+    ));
+    assert_eq!(selected_id(&d), "T2-DRAIN-VALVE");
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            &format!("scanned_{w}x{h}"),
+            "A part label scanned at home: the inventory opens on its search, the exact id first",
+            &d.render(w, h),
+        );
+    }
+    // Scanned again on the inventory itself, the screen shows it without a lookup.
+    d.key(KeyCode::Esc);
+    d.scan("2783");
+    assert!(
+        d.take(|r| matches!(r, Request::FindScanned { .. }))
+            .is_none()
+    );
+    assert_eq!(selected_id(&d), "2783");
 }

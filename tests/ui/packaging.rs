@@ -683,3 +683,60 @@ fn no_panic_at_any_size() {
     d.key(KeyCode::Char('m'));
     d.draw_every_size();
 }
+
+#[test]
+fn a_scanned_item_on_the_list_is_packed_like_plus() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.scan("P:t2-oa-sink-strainer");
+    let req = take_change(&mut d).expect("the scan packs one");
+    assert_eq!(packed_request(&req), (line_id(STRAINER as u128), 1));
+    assert_eq!(shown(&d).lines[STRAINER].packed, 1);
+    assert!(
+        !d.sent
+            .iter()
+            .any(|r| matches!(r.kind, Request::FindScanned { .. })),
+        "the screen used the scan"
+    );
+    d.scan("T2-ANTI-FATIGUE-MAT");
+    assert!(
+        take_change(&mut d).is_none(),
+        "one change at a time: the next waits for the reply"
+    );
+    assert_eq!(shown(&d).lines[MAT].packed, 1, "shown as wanted at once");
+    // An item that is not on the list is the shell's to route.
+    d.scan("P:T2-NOT-ON-LIST");
+    assert!(
+        d.take(|r| matches!(r, Request::FindScanned { .. }))
+            .is_some()
+    );
+    assert!(matches!(d.app.screen(), ActiveScreen::Packaging(_)));
+}
+
+#[test]
+fn a_scan_packs_nothing_on_a_read_only_checklist() {
+    let mut d = packaging(
+        Role::QcPerson,
+        OrderStatus::TestingComplete,
+        checklist(&[], &[]),
+    );
+    d.scan("P:T2-OA-SINK-STRAINER");
+    assert!(no_writes(&d));
+    assert_eq!(
+        d.app.toast().map(|t| t.text.clone()),
+        Some("Read-only: packaging is filled in by assemblers".to_string())
+    );
+}
+
+#[test]
+fn a_fast_burst_that_is_no_code_is_replayed_in_order() {
+    let mut d = assembler(checklist(&[], &[]));
+    // Down, Down, then + on the third line: a burst with `+` is no code, so its keys count in order.
+    d.scan("jj+");
+    let req = take_change(&mut d).expect("+ packs");
+    assert_eq!(packed_request(&req), (line_id(2), 1));
+    assert!(
+        !d.sent
+            .iter()
+            .any(|r| matches!(r.kind, Request::FindScanned { .. }))
+    );
+}

@@ -432,3 +432,41 @@ fn no_panic_at_any_size() {
     let (mut d, _) = my_orders();
     d.draw_every_size();
 }
+
+#[test]
+fn a_scanned_service_part_goes_into_the_cart_on_both_screens() {
+    let mut d = catalog();
+    d.key(KeyCode::Down);
+    let id = selected_id(&d);
+    d.scan(&format!("P:{}", id.to_lowercase()));
+    assert_eq!(
+        d.app.toast().map(|t| t.text.clone()),
+        Some(format!("Added 1 × {id} to the cart (1 line)"))
+    );
+    d.scan("P:NO-SUCH-PART");
+    assert_eq!(
+        d.app.toast().map(|t| t.text.clone()),
+        Some("NO-SUCH-PART is not a service part".to_string())
+    );
+    assert!(
+        !d.sent
+            .iter()
+            .any(|r| matches!(r.kind, Request::FindScanned { .. })),
+        "the service screens use part scans themselves"
+    );
+    d.key(KeyCode::Char('c'));
+    answer_inventory(&mut d);
+    d.scan(&id);
+    assert_eq!(
+        cart_lines(&d),
+        vec![CartLine {
+            part_id: id.clone(),
+            quantity: 2
+        }]
+    );
+    // The cart is the station's: the catalogue sees the second one too.
+    d.key(KeyCode::Esc);
+    d.open_home_entry("Cart");
+    answer_inventory(&mut d);
+    assert_eq!(cart_lines(&d)[0].quantity, 2);
+}

@@ -8,6 +8,7 @@ mod view;
 
 use crate::domain::Role;
 use crate::domain::inventory::{Browse, BuildUse, CatalogUse, Item};
+use crate::domain::scan::Scan;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
@@ -245,6 +246,30 @@ impl InventoryScreen {
         Command::None
     }
 
+    /// Whether the loaded catalog has an item with exactly this id (ignoring case).
+    fn has_item(&self, id: &str) -> bool {
+        self.browse.as_ref().is_some_and(|b| {
+            b.search(id)
+                .into_iter()
+                .any(|i| b.item_id(i).eq_ignore_ascii_case(id))
+        })
+    }
+
+    /// Shows the search results for `id`, the exact id first, with the list (not the field) focused.
+    fn show_scanned(&mut self, id: &str) {
+        let mut field = FormField::text("Search").with_max_len(100);
+        field.set_value(id);
+        self.where_used = None;
+        self.search = Some(Search {
+            field,
+            editing: false,
+            results: Vec::new(),
+            selected: 0,
+            offset: 0,
+        });
+        self.run_search();
+    }
+
     fn open_search(&mut self) {
         let mut field = FormField::text("Search").with_max_len(100);
         let last = self.search.as_ref().map(|s| s.field.value());
@@ -393,6 +418,18 @@ impl Screen for InventoryScreen {
             };
         }
         Command::None
+    }
+
+    /// A scanned part or assembly is shown as the search for its id (docs/scanning.md §3); a code the
+    /// loaded catalog does not have is left to the shell.
+    fn on_scan(&mut self, scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
+        let id = match scan {
+            Scan::Item(id) if self.browse.is_none() || self.has_item(id) => id,
+            Scan::Code(id) if self.has_item(id) => id,
+            _ => return None,
+        };
+        self.show_scanned(id);
+        Some(Command::None)
     }
 
     fn on_char(&mut self, c: char) {

@@ -5,11 +5,13 @@
 //! at a time, so the stored checklist ends as the user typed it; until then the screen shows those values.
 
 mod moves;
+mod scan;
 mod view;
 
 use crate::domain::Role;
 use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
 use crate::domain::order::OrderStatus;
+use crate::domain::scan::Scan;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
@@ -519,6 +521,10 @@ impl Screen for PackagingScreen {
             return self.reload(ctx);
         }
         Command::None
+    }
+
+    fn on_scan(&mut self, scan: &Scan, ctx: &mut Ctx) -> Option<Command> {
+        self.pack_scanned(scan, ctx)
     }
 
     fn on_char(&mut self, c: char) {

@@ -2,8 +2,9 @@
 
 mod view;
 
+use crate::domain::scan::Scan;
 use crate::domain::service_catalog::ServiceCatalog;
-use crate::domain::service_order::{Cart, quantity_message};
+use crate::domain::service_order::{Cart, added_message, quantity_message};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
@@ -182,15 +183,7 @@ impl ServiceCatalogScreen {
                     return;
                 }
                 self.cart_lines = cart.lines.len();
-                ctx.toast(Toast::info(format!(
-                    "Added {quantity} × {id} to the cart ({} {})",
-                    cart.lines.len(),
-                    if cart.lines.len() == 1 {
-                        "line"
-                    } else {
-                        "lines"
-                    }
-                )));
+                ctx.toast(Toast::info(added_message(quantity, id, cart.lines.len())));
                 ctx.emit(Effect::Cart(cart));
                 self.mode = Mode::Browse;
             }
@@ -359,6 +352,19 @@ impl Screen for ServiceCatalogScreen {
         Command::None
     }
 
+    /// A scanned part or assembly goes into the cart, one at a time (docs/scanning.md §3).
+    fn on_scan(&mut self, scan: &Scan, ctx: &mut Ctx) -> Option<Command> {
+        if !matches!(self.mode, Mode::Browse) {
+            return None;
+        }
+        let mut cart = ctx.cart();
+        if scan_into_cart(self.catalog.as_ref(), scan, &mut cart, ctx)? {
+            self.cart_lines = cart.lines.len();
+            ctx.emit(Effect::Cart(cart));
+        }
+        Some(Command::None)
+    }
+
     fn on_char(&mut self, c: char) {
         if let Mode::Quantity { form, .. } = &mut self.mode {
             form.clear_errors();
@@ -380,6 +386,35 @@ impl Screen for ServiceCatalogScreen {
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
+    }
+}
+
+/// Adds one of a scanned part or assembly to `cart` and says so in a toast (docs/scanning.md §3):
+/// `None` when the scan names no part, else whether the cart changed.
+pub(crate) fn scan_into_cart(
+    catalog: Option<&ServiceCatalog>,
+    scan: &Scan,
+    cart: &mut Cart,
+    ctx: &mut Ctx,
+) -> Option<bool> {
+    let (Scan::Item(code) | Scan::Code(code)) = scan else {
+        return None;
+    };
+    let Some(catalog) = catalog else {
+        ctx.toast(Toast::error(
+            "The service parts are still loading; scan again",
+        ));
+        return Some(false);
+    };
+    match cart.add_scanned(catalog, code) {
+        Ok(message) => {
+            ctx.toast(Toast::info(message));
+            Some(true)
+        }
+        Err(e) => {
+            ctx.toast(Toast::error(e));
+            Some(false)
+        }
     }
 }
 

@@ -62,8 +62,8 @@ impl LockScreen {
         self.badge.as_deref()
     }
 
-    /// A scanned badge asks for its PIN (the shell offers the lock nothing else); `None` for codes
-    /// that are no badge.
+    /// A scanned badge asks for its PIN (docs/scanning.md §3; the shell offers the lock nothing
+    /// else); `None` for codes that are no badge.
     pub fn on_scan(&mut self, scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
         let code = PinPrompt::badge_of(scan)?;
         if self.pending().is_none() {
@@ -109,11 +109,6 @@ impl LockScreen {
             }
         }
         cmd
-    }
-
-    /// A badge scanned at the lock (docs/scanning.md §3); `None` when the lock does not read it.
-    pub fn on_scan(&mut self, _scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
-        None
     }
 
     pub fn update(&mut self, msg: ScreenMsg, ctx: &mut Ctx) -> (Command, LockOutcome) {

@@ -136,6 +136,7 @@ fn form(answers: Vec<LineAnswer>, job_id: &str, by_other: Option<&str>) -> QcFor
         job_id: job_id.into(),
         answers,
         draft_by_other: by_other.map(str::to_string),
+        previous: None,
     }
 }
 

@@ -455,6 +455,7 @@ fn list(n: usize) -> TaskListView {
                 }
             })
             .collect(),
+        findings: Vec::new(),
     }
 }
 

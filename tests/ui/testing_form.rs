@@ -70,6 +70,7 @@ fn view(
         answers,
         open_tasks,
         submitted,
+        carried: Vec::new(),
     }
 }
 

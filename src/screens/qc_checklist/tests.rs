@@ -103,6 +103,7 @@ fn form(draft_by_other: Option<&str>) -> QcForm {
         job_id: String::new(),
         answers: Vec::new(),
         draft_by_other: draft_by_other.map(str::to_string),
+        previous: None,
     }
 }
 

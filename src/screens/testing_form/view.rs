@@ -4,7 +4,7 @@
 use super::{Dialog, TestingFormScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
-use crate::screens::qc_checklist::lines::{draw_body, item_of, line_label};
+use crate::screens::qc_checklist::lines::{CARRIED_MARKER, draw_body, item_of, line_label};
 use crate::screens::qc_checklist::sheet::draw_panel;
 use crate::theme::Theme;
 use crate::widgets::{confirm, fit_text};
@@ -57,6 +57,7 @@ fn header_lines(
         second.push(Span::styled(" · read-only", theme.warn));
     }
     let p = s.progress();
+    let unconfirmed = s.unconfirmed().len();
     let third = if s.passed {
         Line::from(Span::styled(
             "Submitted and final: the answers below are the stored results",
@@ -75,6 +76,16 @@ fn header_lines(
                 } else {
                     theme.base
                 },
+            ),
+            Span::styled(
+                if unconfirmed > 0 {
+                    format!(
+                        " · {CARRIED_MARKER} {unconfirmed} carried over — confirm (y each, Y all)"
+                    )
+                } else {
+                    String::new()
+                },
+                theme.warn,
             ),
         ])
     };
@@ -140,6 +151,10 @@ fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: 
     let Some(form) = s.form.as_deref() else {
         return;
     };
+    let text = match &s.dialog {
+        Some(Dialog::ConfirmCarried(count)) => s.confirm_carried_text(*count),
+        _ => Vec::new(),
+    };
     match &mut s.dialog {
         None => {}
         Some(Dialog::Answer(d)) => {
@@ -159,6 +174,16 @@ fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: 
                 .in_flight()
                 .then_some("… Submitting the form");
             d.render(frame, area, busy, theme);
+        }
+        Some(Dialog::ConfirmCarried(_)) => {
+            confirm::render(
+                frame,
+                area,
+                "Confirm carried-over answers",
+                &text,
+                &s.confirm_keys,
+                theme,
+            );
         }
         Some(Dialog::Move) => {
             confirm::render(

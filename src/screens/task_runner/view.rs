@@ -289,8 +289,10 @@ fn findings_lines(
     }
     for finding in &f.items {
         lines.extend(hanging("  ✗ ", &finding.item.line(), width, theme.error));
-        let note = finding.note.as_deref().unwrap_or("no note");
-        lines.extend(hanging("    Note: ", note, width, theme.base));
+        match finding.note.as_deref() {
+            Some(note) => lines.extend(hanging("    Note: ", note, width, theme.base)),
+            None => lines.extend(hanging("    ", "(no note)", width, theme.muted)),
+        }
     }
     lines
 }

@@ -58,6 +58,10 @@ fn header_lines(
     }
     let p = s.progress();
     let unconfirmed = s.unconfirmed().len();
+    let progress = format!(
+        "answered {} / {} required · {} failing",
+        p.answered_required, p.required, p.non_conforming
+    );
     let third = if s.passed {
         Line::from(Span::styled(
             "Submitted and final: the answers below are the stored results",
@@ -78,13 +82,7 @@ fn header_lines(
                 },
             ),
             Span::styled(
-                if unconfirmed > 0 {
-                    format!(
-                        " · {CARRIED_MARKER} {unconfirmed} carried over — confirm (y each, Y all)"
-                    )
-                } else {
-                    String::new()
-                },
+                carried_text(unconfirmed, width.saturating_sub(progress.chars().count())),
                 theme.warn,
             ),
         ])
@@ -145,6 +143,20 @@ fn header_lines(
         Line::from("")
     };
     vec![first, Line::from(second), third, forms, notice]
+}
+
+/// ` · [↻] 34 carried over — confirm (y each, Y all)`, the key hint shortened or left out to fit
+/// `room`; empty when nothing waits for a confirmation (docs/assembly-floor.md §5.1).
+fn carried_text(unconfirmed: usize, room: usize) -> String {
+    if unconfirmed == 0 {
+        return String::new();
+    }
+    let head = format!(" · {CARRIED_MARKER} {unconfirmed} carried over — confirm");
+    [" (y each, Y all)", " (y, Y all)", ""]
+        .iter()
+        .map(|hint| format!("{head}{hint}"))
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or(head)
 }
 
 fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -9,6 +9,7 @@ mod audit_trail;
 mod auth;
 mod bom;
 mod bom_read;
+mod carry_over;
 mod catalog;
 mod desk;
 mod dhr;

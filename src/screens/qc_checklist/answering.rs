@@ -124,7 +124,7 @@ pub const STAYS: &str = "Non-conforming: e adds a note to this item; ↓ moves o
 
 /// Whether `answer` asks for a note it does not have yet: a non-conforming answer (a fail is explained),
 /// or one the item accepts only with a note. The selection then stays on the line, so the notes key
-/// lands there.
+/// lands there (docs/qc.md §3.2).
 pub fn asks_note(item: Option<&QcItemDef>, answer: &Answer) -> bool {
     let has_note = answer
         .notes

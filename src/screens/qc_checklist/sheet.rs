@@ -148,8 +148,9 @@ pub trait AnswerForm {
     }
 
     /// y or n on the selected line (`value` is "YES" or "NO"): the answer is kept and the selection
-    /// moves on, or stays when the answer asks for a note (a fail, docs/qc.md §3.2), or the message says why the item
-    /// takes another answer. y on a carried-over answer confirms it (docs/assembly-floor.md §5.1).
+    /// moves on, or stays when the answer asks for a note (a fail, docs/qc.md §3.2), or the message
+    /// says why the item takes another answer. y on a carried-over answer confirms it
+    /// (docs/assembly-floor.md §5.1).
     fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
         let line = self.sheet().selected;
         if value == "YES"

@@ -165,8 +165,11 @@ pub(crate) fn pass_testing(station: &Station) {
 pub(crate) fn fail_then_pass_testing(station: &Station) {
     let required = fill_testing(station, true);
     submit_testing(station, "FAIL — 1 failing", "Testing FAIL recorded");
-    let carried = format!("[↻] {} carried over — confirm", required - 1);
-    station.wait_for(&[&carried, "answered 0 / "], Duration::from_secs(20));
+    // The new form: nothing answered, every other line carried over, waiting for its confirmation.
+    station.wait_for(
+        &["[↻] ", "carried over — confirm", "answered 0 / "],
+        Duration::from_secs(20),
+    );
     // Submitting before confirming is refused before the signing dialog.
     station.keys(&["s"]);
     station.wait_for(

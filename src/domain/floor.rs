@@ -144,6 +144,9 @@ pub struct TestingFormView {
     pub open_tasks: i64,
     /// This round's submitted forms, newest first.
     pub submitted: Vec<TestingFormSummary>,
+    /// When the round's latest form failed: its conforming answers, offered to the new form as "carried
+    /// over — confirm"; not answers until confirmed (docs/assembly-floor.md §5.1).
+    pub carried: Vec<LineAnswer>,
 }
 
 /// One packaging line as the checklist screen shows it.

@@ -21,6 +21,7 @@ pub mod order;
 pub mod order_rules;
 pub mod order_view;
 pub mod qc;
+pub mod rework;
 pub mod role;
 pub mod scan;
 pub mod service_catalog;

@@ -6,6 +6,7 @@ use crate::domain::bom_document::BomDocument;
 use crate::domain::checklist::CheckType;
 use crate::domain::order::{BasinType, BuildConfig, DocumentLanguage, OrderStatus};
 use crate::domain::qc::{self, QcItemDef};
+use crate::domain::rework::ReworkFindings;
 use crate::text::check_text;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -425,6 +426,8 @@ pub struct TaskListView {
     /// Why the tasks cannot be changed now (wrong status, testing submitted); `None` when they can.
     pub locked: Option<String>,
     pub tasks: Vec<TaskView>,
+    /// For each rework task, the failed items of the Final QC it carries out (docs/assembly-floor.md §4.1).
+    pub findings: Vec<ReworkFindings>,
 }
 
 impl TaskListView {

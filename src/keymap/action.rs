@@ -130,6 +130,7 @@ actions! {
     AddNote => "Add note",
     OpenTesting => "Testing form",
     SubmitTesting => "Submit form",
+    ConfirmCarried => "Confirm all carried over",
     EnterQuantity => "Enter quantity",
     PackAll => "All packed / none",
     ToggleMounted => "Mounted",

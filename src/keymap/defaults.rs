@@ -290,6 +290,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::TestingEdit, ENTER, A::EditAnswer, true),
     b(C::TestingEdit, KeyChord::ch('e'), A::EditNotes, false),
     b(C::TestingEdit, KeyChord::ch('s'), A::SubmitTesting, true),
+    b(C::TestingEdit, KeyChord::ch('Y'), A::ConfirmCarried, false),
     b(C::Testing, KeyChord::ch('j'), A::Down, false),
     b(C::Testing, KeyChord::ch('k'), A::Up, false),
     b(C::Testing, KeyChord::ch('g'), A::FirstUnanswered, false),

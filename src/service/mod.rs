@@ -7,6 +7,7 @@
 pub mod audit_trail;
 pub mod auth;
 pub mod bom;
+mod carry_over;
 pub mod catalog;
 pub mod desk;
 pub mod dhr;

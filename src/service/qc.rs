@@ -231,6 +231,9 @@ async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm> {
         .as_ref()
         .filter(|d| d.performed_by != who.user.id)
         .map(|d| draft_by(&d.performer_name));
+    let previous =
+        super::carry_over::qc_previous(&client, order_id, qc_type, &form.items, &form.lines)
+            .await?;
     Ok(QcForm {
         header: QcHeader {
             order_id,
@@ -251,6 +254,7 @@ async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm> {
         job_id: draft.and_then(|d| d.job_id).unwrap_or_default(),
         answers,
         draft_by_other,
+        previous,
     })
 }
 

@@ -132,6 +132,7 @@ pub async fn task_list(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<
         .ok_or_else(|| ServiceError::NotFound("Task list".into()))?;
     let tasks = db_tasks::tasks(&client, list_id).await?;
     let locked = lock_reason(&client, order_id, status).await?;
+    let findings = super::carry_over::rework_findings(&client, order_id, &tasks).await?;
     Ok(TaskListView {
         order_id,
         list_id,
@@ -140,6 +141,7 @@ pub async fn task_list(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<
         status,
         locked,
         tasks,
+        findings,
     })
 }
 

@@ -15,7 +15,9 @@ use crate::domain::floor::{
     measurements_text, overall, parse_test_name, result_of, test_name,
 };
 use crate::domain::order::OrderStatus;
-use crate::domain::qc::{FormLine, Judgement, LineAnswer, QcItemDef, applicable, judge};
+use crate::domain::qc::{
+    FormLine, Judgement, LineAnswer, QcItemDef, applicable, carried_answers, judge,
+};
 use crate::domain::signature::{Meaning, SignedRecord};
 use crate::error::{Result, ServiceError};
 use std::collections::HashSet;
@@ -168,7 +170,8 @@ pub async fn testing_form(
     let round = db_orders::entered_at(&client, order_id, OrderStatus::ReadyForProduction).await?;
     let submitted = db_testing::submitted_since(&client, order_id, round).await?;
     // Without a draft, a passed latest form is shown with its answers (read-only); after a failure the
-    // next form starts empty, because every test is measured again.
+    // next form starts without answers, offered the failed form's conforming ones to confirm
+    // (docs/assembly-floor.md §5.1).
     let shown = match (draft, submitted.first()) {
         (Some((id, _)), _) => Some(id),
         (None, Some(last)) if last.status == TestingStatus::Pass => Some(last.id),
@@ -178,6 +181,14 @@ pub async fn testing_form(
         Some(id) => answers_of(&form, &db_testing::results(&client, id).await?),
         None => Vec::new(),
     };
+    let carried = match submitted.first() {
+        Some(last) if last.status == TestingStatus::Fail => {
+            let before = answers_of(&form, &db_testing::results(&client, last.id).await?);
+            let defs: Vec<QcItemDef> = form.items.iter().map(|i| i.def.clone()).collect();
+            carried_answers(&defs, &form.lines, &before)
+        }
+        _ => Vec::new(),
+    };
     Ok(TestingFormView {
         header: floor_header(&rec),
         items: form.items,
@@ -186,6 +197,7 @@ pub async fn testing_form(
         answers,
         open_tasks: db_orders::open_task_count(&client, order_id).await?,
         submitted,
+        carried,
     })
 }
 

@@ -10,6 +10,7 @@ mod auth;
 mod badge;
 mod bom;
 mod bom_read;
+mod carry_over;
 mod catalog;
 mod desk;
 mod dhr;

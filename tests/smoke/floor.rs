@@ -54,10 +54,11 @@ pub(crate) fn complete_tasks(station: &Station, done: u32, total: u32) {
     station.wait_for(&["All tasks done"], Duration::from_secs(10));
 }
 
-/// From the task runner with every task done: end-of-line testing answered in range, signed PASS, and
-/// the move to TESTING_COMPLETE, which opens packaging.
-pub(crate) fn pass_testing(station: &Station) {
-    // End-of-line testing: yes for every check, the middle of the range for every measurement.
+/// From the task runner with every task done: `t` opens end-of-line testing and every line is answered:
+/// yes for every check, the middle of the range for every measurement, a serial number for every record.
+/// With `fail_first`, the first measurement is answered above its range instead (the selection stays on
+/// a failing line, so `j` moves on). Returns the number of required lines.
+pub(crate) fn fill_testing(station: &Station, fail_first: bool) -> u32 {
     station.keys(&["t"]);
     let screen = station.wait_for(
         &["End-of-Line Testing", "answered 0 / "],
@@ -65,14 +66,22 @@ pub(crate) fn pass_testing(station: &Station) {
     );
     let (_, required) = count_after(&screen, "answered ").expect("progress line");
     assert!(required >= 30, "{screen}");
+    let mut to_fail = fail_first;
     for n in 1..=required {
         // The detail pane shows the selected line, which the previous answer moved on to.
         let screen = station.wait_settled(&["Answer: — · not answered"], Duration::from_secs(10));
+        let mut failed = false;
         match measurement_range(&screen) {
             Some((min, max)) => {
                 station.keys(&["Enter"]);
                 station.wait_for(&["▶ Value ["], Duration::from_secs(10));
-                station.type_text(&format!("{}", (min + max) / 2.0));
+                let value = if to_fail {
+                    max + 1.0
+                } else {
+                    (min + max) / 2.0
+                };
+                failed = std::mem::take(&mut to_fail);
+                station.type_text(&format!("{value}"));
                 station.keys(&["Enter"]);
             }
             None => station.keys(&["y"]),
@@ -114,12 +123,21 @@ pub(crate) fn pass_testing(station: &Station) {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+        if failed {
+            station.wait_for(&["e adds a note to this item"], Duration::from_secs(10));
+            station.keys(&["j"]);
+        }
     }
     station.wait_for(&["Saved"], Duration::from_secs(10));
+    required
+}
+
+/// Signs the testing form's submission (`s`, the password) and waits for `recorded`.
+pub(crate) fn submit_testing(station: &Station, outcome: &str, recorded: &str) {
     station.keys(&["s"]);
     station.wait_for(
         &[
-            "Submit: PASS",
+            &format!("Submit: {outcome}"),
             "Signature: Luis Ortega | TESTED",
             "Password",
         ],
@@ -127,13 +145,59 @@ pub(crate) fn pass_testing(station: &Station) {
     );
     station.type_text("demo-password");
     station.keys(&["Enter"]);
-    station.wait_for(
-        &["Testing PASS recorded", "m Move status"],
-        Duration::from_secs(20),
-    );
+    station.wait_for(&[recorded], Duration::from_secs(20));
+}
+
+/// From the task runner with every task done: end-of-line testing answered in range, signed PASS, and
+/// the move to TESTING_COMPLETE, which opens packaging.
+pub(crate) fn pass_testing(station: &Station) {
+    fill_testing(station, false);
+    submit_testing(station, "PASS", "Testing PASS recorded");
+    station.wait_for(&["m Move status"], Duration::from_secs(20));
     station.keys(&["m"]);
     station.wait_for(&["y Yes"], Duration::from_secs(10));
     station.keys(&["y"]);
+}
+
+/// From the task runner with every task done: a testing form failing one measurement, signed FAIL; then
+/// the new form, where the answers in range are carried over: `Y` and `y` confirm them, `g` finds the
+/// failing measurement, and only it is typed before the form is signed PASS (docs/assembly-floor.md §5.1).
+pub(crate) fn fail_then_pass_testing(station: &Station) {
+    let required = fill_testing(station, true);
+    submit_testing(station, "FAIL — 1 failing", "Testing FAIL recorded");
+    // The new form: nothing answered, every other line carried over, waiting for its confirmation.
+    station.wait_for(
+        &["[↻] ", "carried over — confirm", "answered 0 / "],
+        Duration::from_secs(20),
+    );
+    // Submitting before confirming is refused before the signing dialog.
+    station.keys(&["s"]);
+    station.wait_for(
+        &["Not submitted: ", "carried-over answer(s) not confirmed"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["Y"]);
+    station.wait_for(
+        &["Confirm carried-over answers", "answer(s) from form 1?"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["y"]);
+    station.wait_for(
+        &[&format!("answered {} / {required}", required - 1), "Saved"],
+        Duration::from_secs(20),
+    );
+    station.keys(&["g"]);
+    let screen = station.wait_settled(&["Answer: — · not answered"], Duration::from_secs(10));
+    let (min, max) = measurement_range(&screen).expect("the open line is the failed measurement");
+    station.keys(&["Enter"]);
+    station.wait_for(&["▶ Value ["], Duration::from_secs(10));
+    station.type_text(&format!("{}", (min + max) / 2.0));
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &[&format!("answered {required} / {required}"), "Saved"],
+        Duration::from_secs(20),
+    );
+    submit_testing(station, "PASS", "Testing PASS recorded");
 }
 
 /// From packaging after the move to TESTING_COMPLETE: every line packed, packaging complete (signed)

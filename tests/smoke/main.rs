@@ -11,7 +11,7 @@ mod badge;
 mod floor;
 mod release;
 
-use floor::{complete_tasks, pack_and_send_to_final_qc, pass_testing};
+use floor::{complete_tasks, fail_then_pass_testing, pack_and_send_to_final_qc, pass_testing};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cleanstation");
 
@@ -673,6 +673,35 @@ fn an_assembler_takes_a_build_through_tasks_testing_and_packaging_to_final_qc() 
     ] {
         assert!(out.contains(line), "{line:?} not in:\n{out}");
     }
+}
+
+#[test]
+fn a_failed_eol_form_followed_by_a_new_form_needs_only_the_failing_measurement() {
+    let station = Station::start("carry");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    import_example(&station, 2);
+    procurement_readies_for_pre_qc(&station, "PO-EX-2", "EX-2");
+    inspector_passes_pre_qc(&station, "PO-EX-2", "EX-2");
+
+    switch_user(&station, "assembler");
+    station.wait_for(&["Luis Ortega", "Orders"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
+    station.keys(&["Enter"]);
+    station.wait_for(
+        &["Build detail", "w Assembly floor"],
+        Duration::from_secs(20),
+    );
+    station.keys(&["w"]);
+    station.wait_for(&["Tasks 0 / 21 done"], Duration::from_secs(20));
+    complete_tasks(&station, 0, 21);
+    fail_then_pass_testing(&station);
+
+    // Both forms are records: the round's latest passed.
+    let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);
+    let out = String::from_utf8_lossy(&show.stdout);
+    assert!(show.status.success(), "{out}");
+    assert!(out.contains("Testing: PASS by Luis Ortega at "), "{out}");
 }
 
 /// Searches the service catalogue for `id` and adds `quantity` of it to the cart.

@@ -16,8 +16,8 @@ use cleanstation::domain::checklist::FormType;
 use cleanstation::domain::order::{BuildConfig, OrderStatus};
 use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::qc::{
-    Answer, FormLine, LineAnswer, QcForm, QcHeader, QcItemDef, QcResultDetail, QcResultStatus,
-    QcResultSummary,
+    Answer, FormLine, LineAnswer, PreviousNote, QcForm, QcHeader, QcItemDef, QcPrevious,
+    QcResultDetail, QcResultStatus, QcResultSummary,
 };
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
@@ -136,6 +136,7 @@ fn form(answers: Vec<LineAnswer>, job_id: &str, by_other: Option<&str>) -> QcFor
         job_id: job_id.into(),
         answers,
         draft_by_other: by_other.map(str::to_string),
+        previous: None,
     }
 }
 
@@ -450,4 +451,97 @@ fn no_panic_at_any_size() {
     d.draw_every_size();
     let mut h = history();
     h.draw_every_size();
+}
+
+/// The Final QC after a failed one and the rework: the failure's job id and the note it had on the basin 2
+/// drain button offered again. Returns the form and the drain button's line.
+fn after_rework() -> (QcForm, usize) {
+    let (items, lines) = items_and_lines();
+    let drain = lines
+        .iter()
+        .position(|l| items[l.item].code == "FQC-12")
+        .expect("FQC-12 applies");
+    let mut f = form(Vec::new(), "", None);
+    f.header.first_pass = Some(false);
+    f.previous = Some(QcPrevious {
+        result_id: Uuid::from_u128(0xE002),
+        performed_by: "Quentin Okafor".into(),
+        at: Some(at(14, 10, 42)),
+        job_id: Some("J-7781".into()),
+        notes: vec![PreviousNote {
+            item_id: items[lines[drain].item].id,
+            basin_index: lines[drain].basin_index,
+            note: "Drain button not fitted; part on back order".into(),
+        }],
+    });
+    (f, drain)
+}
+
+#[test]
+fn final_qc_after_a_rework_offers_the_job_id_and_the_failed_notes() {
+    let (f, drain) = after_rework();
+    let mut d = checklist(f);
+    let text = d.render(W, H);
+    assert!(text.contains("Job ID J-7781 (carried over)"), "{text}");
+    assert!(
+        text.contains("After the Final QC FAIL by Quentin Okafor: its job id and 1 item note(s)"),
+        "{text}"
+    );
+    d.key(KeyCode::Home);
+    (0..drain).for_each(|_| {
+        d.key(KeyCode::Down);
+    });
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "qc_checklist",
+            &format!("after_rework_{w}x{h}"),
+            "Final QC after a rework: the job id carried over, the failed item's previous note beside it (✎)",
+            &d.render(w, h),
+        );
+    }
+    // n stays on the line, so e opens its notes, starting from the previous note: offered, not answered.
+    d.key(KeyCode::Char('n'));
+    let save = d
+        .take(|r| matches!(r, Request::SaveQcDraft { .. }))
+        .expect("n saves the line");
+    let Request::SaveQcDraft {
+        answers, job_id, ..
+    } = &save.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        job_id, "J-7781",
+        "the carried-over job id goes with the draft"
+    );
+    assert_eq!(
+        answers[0].answer.notes, None,
+        "the note is not written by itself"
+    );
+    d.reply(&save, Ok(Reply::QcDraftSaved(Uuid::from_u128(0xD000))));
+    assert!(d.render(W, H).contains("e adds a note to this item"));
+    d.key(KeyCode::Char('e'));
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "qc_checklist",
+            &format!("previous_note_{w}x{h}"),
+            "e on the failed item: the notes start from the previous note, to keep, edit or clear",
+            &d.render(w, h),
+        );
+    }
+    d.key_event(crossterm::event::KeyEvent::new(
+        KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let save = d
+        .take(|r| matches!(r, Request::SaveQcDraft { .. }))
+        .expect("Ctrl-S saves the note");
+    let Request::SaveQcDraft { answers, .. } = &save.kind else {
+        unreachable!()
+    };
+    assert_eq!(answers[0].answer.value.as_deref(), Some("NO"));
+    assert_eq!(
+        answers[0].answer.notes.as_deref(),
+        Some("Drain button not fitted; part on back order")
+    );
 }

@@ -13,9 +13,11 @@ use crate::harness::{
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::checklist::CheckType;
+use cleanstation::domain::nonconformance::NcItem;
 use cleanstation::domain::notification::Notification;
 use cleanstation::domain::order::{BuildConfig, OrderStatus};
 use cleanstation::domain::order_view::OrderDetail;
+use cleanstation::domain::rework::{Finding, ReworkFindings};
 use cleanstation::domain::tasks::{
     self, InstructionView, PartView, StepView, TaskListView, TaskView, ToolView,
 };
@@ -455,6 +457,7 @@ fn list(n: usize) -> TaskListView {
                 }
             })
             .collect(),
+        findings: Vec::new(),
     }
 }
 
@@ -914,4 +917,82 @@ fn no_panic_at_any_size() {
     d.key(KeyCode::Char(' '));
     assert!(d.render(100, 30).contains("Complete task 1"));
     d.draw_every_size();
+}
+
+/// Every task done and the rework task a Final QC failure appended, with that failure's findings: the
+/// basin 2 drain button (NO, with the inspector's note) and a scratch found without a note.
+fn rework_list() -> TaskListView {
+    let mut view = list(18);
+    let mut rework = task(&view, 18);
+    rework.id = task_id(19);
+    rework.sequence = 19;
+    rework.description = "Rework after Final QC failure: Drain button missing on basin 2".into();
+    rework.code = None;
+    rework.check_type = None;
+    rework.options = Vec::new();
+    rework.estimated_minutes = None;
+    rework.is_completed = false;
+    rework.completed_at = None;
+    rework.completed_by = None;
+    rework.notes = None;
+    rework.instruction = None;
+    rework.tools = Vec::new();
+    rework.parts = Vec::new();
+    view.tasks.push(rework);
+    let found = |code: &str, text: &str, basin, note: Option<&str>| Finding {
+        item: NcItem {
+            code: Some(code.into()),
+            text: text.into(),
+            basin,
+            answer: Some("NO".into()),
+            finding: Some("answered NO".into()),
+            ..NcItem::default()
+        },
+        note: note.map(str::to_string),
+    };
+    view.findings = vec![ReworkFindings {
+        task_id: task_id(19),
+        inspector: "Quentin Okafor".into(),
+        at: Some(at(14, 10, 42)),
+        items: vec![
+            found(
+                "FQC-12",
+                "Backsplash: drain button mounted",
+                Some(2),
+                Some("Drain button not fitted; part on back order"),
+            ),
+            found(
+                "FQC-01",
+                "No sharp edges; sink clean, no drilling shavings",
+                None,
+                None,
+            ),
+        ],
+    }];
+    view
+}
+
+#[test]
+fn a_rework_task_shows_the_failed_items_with_the_inspectors_notes() {
+    let mut d = runner(Role::Assembler, rework_list());
+    assert_eq!(focused_sequence(&d), 19, "the rework task is the open one");
+    let text = d.render(160, 40);
+    for shown in [
+        "Final QC findings (Quentin Okafor, 2025-03-14 10:42 UTC)",
+        "✗ FQC-12 (basin 2) Backsplash: drain button mounted: NO — answered NO",
+        "Note: Drain button not fitted; part on back order",
+        "(no note)",
+    ] {
+        assert!(text.contains(shown), "{shown:?} not in:\n{text}");
+    }
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            &format!("rework_findings_{w}x{h}"),
+            "The rework task after a Final QC failure: the failed items with the inspector's notes, who and when",
+            &d.render(w, h),
+        );
+    }
+    // Another task shows none.
+    d.key(KeyCode::Up);
+    assert!(!d.render(W, H).contains("Final QC findings"));
 }

@@ -70,6 +70,7 @@ fn view(
         answers,
         open_tasks,
         submitted,
+        carried: Vec::new(),
     }
 }
 
@@ -165,13 +166,17 @@ impl ScreenDriver<TestingFormScreen> {
     }
 
     fn render(&mut self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test backend");
+        self.render_at(W, H)
+    }
+
+    fn render_at(&mut self, w: u16, h: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
         let keys = self.keymap.key_bar(&self.screen.key_contexts());
         let theme = self.theme;
         terminal
             .draw(|f| {
-                self.screen.view(f, Rect::new(0, 0, W, H - 1), &theme);
-                key_bar::render(f, Rect::new(0, H - 1, W, 1), &keys, &theme);
+                self.screen.view(f, Rect::new(0, 0, w, h - 1), &theme);
+                key_bar::render(f, Rect::new(0, h - 1, w, 1), &keys, &theme);
             })
             .expect("draw");
         text_with_styles(terminal.backend().buffer())
@@ -555,5 +560,199 @@ fn no_panic_at_any_size() {
             }
         }
         h.key(KeyCode::Esc);
+    }
+}
+
+/// A new form after a failed one: every answer in range carried over, the basin 1 water temperature
+/// (EOL-20, failed at 45) not. Returns the form and the failing line.
+fn carried_view() -> (TestingFormView, usize) {
+    let mut v = view(Vec::new(), 0, vec![failed_form()]);
+    let failing = line_of(&v, "EOL-20");
+    let mut carried = all_conforming(&v);
+    carried.remove(failing);
+    v.carried = carried;
+    (v, failing)
+}
+
+fn saved_values(req: &cleanstation::msg::ServiceRequest) -> Vec<Option<String>> {
+    let Request::SaveTestingDraft { answers, .. } = &req.kind else {
+        panic!("not a draft save: {req:?}");
+    };
+    answers.iter().map(|a| a.answer.value.clone()).collect()
+}
+
+#[test]
+fn carried_over_answers_count_only_once_confirmed() {
+    let (form, failing) = carried_view();
+    let n = form.lines.len();
+    let expected: Vec<Option<String>> = all_conforming(&form)
+        .into_iter()
+        .map(|a| a.answer.value)
+        .collect();
+    let mut h = Harness::new(Role::Assembler, form);
+    assert_eq!(h.screen.unconfirmed().len(), n - 1);
+    assert_eq!(
+        h.screen.progress().answered,
+        0,
+        "carried over is not answered"
+    );
+    assert!(h.screen.answers().iter().all(|a| a.value.is_none()));
+    let text = h.render();
+    assert!(
+        text.contains(&format!(
+            "[↻] {} carried over — confirm (y each, Y all)",
+            n - 1
+        )),
+        "{text}"
+    );
+    // Submitting is refused before the signing dialog while any waits for its confirmation.
+    h.key(KeyCode::Char('s'));
+    assert!(h.screen.dialog().is_none());
+    let m = h.screen.message().expect("a message says why");
+    assert!(
+        m.starts_with(&format!(
+            "Not submitted: {} carried-over answer(s) not confirmed (y each, Y all): EOL-01",
+            n - 1
+        )),
+        "{m}"
+    );
+    // y on a carried-over line confirms it: saved with its value; the selection moves on.
+    h.select(0);
+    h.key(KeyCode::Char('y'));
+    let save = h
+        .take(|r| matches!(r, Request::SaveTestingDraft { .. }))
+        .expect("a confirmation is saved");
+    let values = saved_values(&save);
+    assert_eq!(values[0], expected[0]);
+    assert!(values[1..].iter().all(Option::is_none), "{values:?}");
+    assert_eq!(h.screen.selected(), 1);
+    assert_eq!(h.screen.unconfirmed().len(), n - 2);
+    h.reply(&save, Ok(Reply::TestingDraftSaved(Uuid::from_u128(0xD000))));
+    // Y asks first, naming how many; n leaves them waiting, y confirms them all.
+    h.key(KeyCode::Char('Y'));
+    assert!(matches!(h.screen.dialog(), Some(Dialog::ConfirmCarried(k)) if *k == n - 2));
+    h.key(KeyCode::Char('n'));
+    assert_eq!(h.screen.unconfirmed().len(), n - 2);
+    assert!(
+        h.take(|r| matches!(r, Request::SaveTestingDraft { .. }))
+            .is_none()
+    );
+    h.key(KeyCode::Char('Y'));
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen.unconfirmed().is_empty());
+    let save = h
+        .take(|r| matches!(r, Request::SaveTestingDraft { .. }))
+        .expect("the confirmations are saved");
+    let values = saved_values(&save);
+    for (i, v) in values.iter().enumerate() {
+        if i == failing {
+            assert_eq!(*v, None, "the failing line is measured again");
+        } else {
+            assert_eq!(*v, expected[i], "line {i}");
+        }
+    }
+    h.reply(&save, Ok(Reply::TestingDraftSaved(Uuid::from_u128(0xD000))));
+    // Only the failing measurement needs keys now.
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.screen.selected(), failing);
+    h.key(KeyCode::Enter);
+    h.type_str("40");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('s'));
+    let Some(Dialog::Submit(d)) = h.screen.dialog() else {
+        panic!("the form is complete: s asks to sign");
+    };
+    assert_eq!(d.lines[0], format!("Submit: PASS — {n} results"));
+}
+
+#[test]
+fn enter_on_a_carried_line_starts_from_its_value() {
+    let (form, failing) = carried_view();
+    let line = form
+        .lines
+        .iter()
+        .enumerate()
+        .position(|(i, l)| i != failing && form.items[l.item].def.check_type == CheckType::Text)
+        .expect("a record line");
+    let mut h = Harness::new(Role::Assembler, form);
+    h.select(line);
+    h.key(KeyCode::Enter);
+    let Some(Dialog::Answer(cleanstation::screens::qc_checklist::AnswerDialog::Value {
+        form, ..
+    })) = h.screen.dialog()
+    else {
+        panic!("Enter opens the value dialog");
+    };
+    assert_eq!(form.value(0), "ok", "it starts from the carried-over value");
+    // Esc leaves it waiting; Enter in the dialog takes it as the user's answer.
+    h.key(KeyCode::Esc);
+    assert!(h.screen.unconfirmed().contains(&line));
+    h.key(KeyCode::Enter);
+    h.ctrl('u');
+    h.type_str("SN-0042");
+    h.key(KeyCode::Enter);
+    assert!(!h.screen.unconfirmed().contains(&line));
+    assert_eq!(h.screen.answers()[line].value.as_deref(), Some("SN-0042"));
+}
+
+#[test]
+fn a_failing_answer_keeps_the_selection_for_its_note() {
+    let form = view(Vec::new(), 0, Vec::new());
+    let temperature = line_of(&form, "EOL-20");
+    let mut h = Harness::new(Role::Assembler, form);
+    h.select(0);
+    h.key(KeyCode::Char('n'));
+    assert_eq!(h.screen.selected(), 0, "n stays on the line");
+    assert!(
+        h.screen
+            .message()
+            .is_some_and(|m| m.contains("e adds a note"))
+    );
+    h.key(KeyCode::Char('e'));
+    assert!(matches!(
+        h.screen.dialog(),
+        Some(Dialog::Answer(d)) if d.line() == 0
+    ));
+    h.key(KeyCode::Esc);
+    // y moves on as before; so does a value in range, while one out of range stays.
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.screen.selected(), 1);
+    h.select(temperature);
+    h.key(KeyCode::Enter);
+    h.type_str("45");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen.selected(), temperature);
+    h.key(KeyCode::Enter);
+    h.ctrl('u');
+    h.type_str("40");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.screen.selected(), temperature + 1);
+}
+
+#[test]
+fn carried_over_goldens() {
+    let (form, _) = carried_view();
+    let mut h = Harness::new(Role::Assembler, form);
+    for (w, ht) in [(80, 24), (120, 40)] {
+        snap(
+            &format!("carried_over_{w}x{ht}"),
+            "A new form after a failed one: the answers in range carried over, each to confirm (↻)",
+            &h.render_at(w, ht),
+        );
+    }
+    h.theme = Theme::mono();
+    snap(
+        "carried_over_mono_80x24",
+        "The carried-over form in the monochrome theme: the marker and the words carry the meaning",
+        &h.render_at(80, 24),
+    );
+    h.theme = Theme::ansi();
+    h.key(KeyCode::Char('Y'));
+    for (w, ht) in [(80, 24), (120, 40)] {
+        snap(
+            &format!("confirm_carried_{w}x{ht}"),
+            "Y: confirm every carried-over answer, naming how many and of which kind",
+            &h.render_at(w, ht),
+        );
     }
 }

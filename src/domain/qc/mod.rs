@@ -4,12 +4,14 @@
 //!
 //! How answers are judged and counted is in `judge`; the e-signature's text and hash in `signature`.
 
+pub mod carry;
 mod judge;
 mod signature;
 #[cfg(test)]
 #[allow(clippy::panic)] // a test reports failure by panicking
 mod tests;
 
+pub use carry::{PreviousNote, QcPrevious, carried_answers, is_unanswered, previous_notes};
 pub use judge::{
     OPTION_SEPARATOR, TEXT_MAX, check_answer_text, join_options, judge, may_pass, progress,
 };
@@ -149,6 +151,9 @@ pub struct QcForm {
     pub answers: Vec<LineAnswer>,
     /// Set when another inspector's draft is open: `Draft in progress by <name>`; the form is read-only.
     pub draft_by_other: Option<String>,
+    /// The latest submitted result of this form when it failed: its job id and failed items' notes are
+    /// offered again (docs/qc.md §3.1).
+    pub previous: Option<QcPrevious>,
 }
 
 /// One QC result in a build's history.

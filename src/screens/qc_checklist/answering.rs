@@ -38,12 +38,14 @@ pub enum AnswerDialog {
         checked: Vec<bool>,
         error: Option<String>,
     },
-    /// The notes of a line; `for_na` marks the line N/A when saved (the note is then required).
+    /// The notes of a line; `for_na` marks the line N/A when saved (the note is then required);
+    /// `offered`: the editor starts with the failed result's note (docs/qc.md §3.1).
     Notes {
         line: usize,
         editor: Box<TextArea<'static>>,
         for_na: bool,
         error: Option<String>,
+        offered: bool,
     },
 }
 
@@ -81,7 +83,11 @@ pub fn on_dialog_key(
     ctx: &mut Ctx,
 ) -> Command {
     let line = dialog.line();
-    let current = form.current(line);
+    // A value or a choice starts from the carried-over answer; notes belong to the line's own answer.
+    let current = match &dialog {
+        AnswerDialog::Notes { .. } => form.current(line),
+        _ => form.sheet().base(line),
+    };
     match dialog.handle(action, form.item_of(line), &current) {
         Step::Open(d) => {
             form.show(d);
@@ -94,9 +100,12 @@ pub fn on_dialog_key(
             advance,
             ask_note,
         } => {
+            let stays = ask_note.is_none() && asks_note(form.item_of(line), &answer);
             let sheet = form.sheet_mut();
             sheet.set_answer(line, answer);
-            if advance {
+            if stays {
+                sheet.message = Some(STAYS.into());
+            } else if advance {
                 sheet.advance_from(line);
             }
             let cmd = form.changed(line, ctx);
@@ -108,6 +117,26 @@ pub fn on_dialog_key(
             cmd
         }
     }
+}
+
+/// Why the selection stayed on a line just answered.
+pub const STAYS: &str = "Non-conforming: e adds a note to this item; ↓ moves on";
+
+/// Whether `answer` asks for a note it does not have yet: a non-conforming answer (a fail is explained),
+/// or one the item accepts only with a note. The selection then stays on the line, so the notes key
+/// lands there (docs/qc.md §3.2).
+pub fn asks_note(item: Option<&QcItemDef>, answer: &Answer) -> bool {
+    let has_note = answer
+        .notes
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty());
+    !has_note
+        && item.is_some_and(|i| {
+            matches!(
+                judge(i, answer),
+                Judgement::NonConforming(_) | Judgement::Invalid(_)
+            )
+        })
 }
 
 /// `current` with a new value (no longer N/A).
@@ -131,7 +160,27 @@ pub fn boolean(item: &QcItemDef, current: &Answer, value: &str) -> Result<Answer
 
 /// The notes dialog of a line, starting from its notes.
 pub fn notes(line: usize, current: &Answer, for_na: bool, error: Option<String>) -> AnswerDialog {
-    let text = current.notes.clone().unwrap_or_default();
+    notes_from(line, current.notes.as_deref(), for_na, error, false)
+}
+
+/// The notes dialog of a line without notes of its own, starting from the note the failed result had on
+/// it (`previous`), which the user keeps, edits or clears (docs/qc.md §3.1).
+pub fn notes_offered(line: usize, current: &Answer, previous: Option<&str>) -> AnswerDialog {
+    let own = current.notes.as_deref().filter(|n| !n.trim().is_empty());
+    match (own, previous) {
+        (None, Some(p)) => notes_from(line, Some(p), false, None, true),
+        _ => notes(line, current, false, None),
+    }
+}
+
+fn notes_from(
+    line: usize,
+    text: Option<&str>,
+    for_na: bool,
+    error: Option<String>,
+    offered: bool,
+) -> AnswerDialog {
+    let text = text.unwrap_or_default();
     let mut editor = Box::new(TextArea::new(text.lines().map(str::to_string).collect()));
     editor.move_cursor(CursorMove::Bottom);
     editor.move_cursor(CursorMove::End);
@@ -140,6 +189,7 @@ pub fn notes(line: usize, current: &Answer, for_na: bool, error: Option<String>)
         editor,
         for_na,
         error,
+        offered,
     }
 }
 
@@ -350,6 +400,7 @@ impl AnswerDialog {
                 mut editor,
                 for_na,
                 error: _,
+                offered,
             } => match action {
                 Action::Cancel => Step::Cancelled,
                 Action::SaveNotes => {
@@ -360,6 +411,7 @@ impl AnswerDialog {
                             editor,
                             for_na,
                             error: Some("N/A needs a note: say why the item does not apply".into()),
+                            offered,
                         });
                     }
                     // Refused here, with the note kept, rather than by the save that follows.
@@ -369,6 +421,7 @@ impl AnswerDialog {
                             editor,
                             for_na,
                             error: Some(e),
+                            offered,
                         });
                     }
                     let mut answer = current.clone();
@@ -391,6 +444,7 @@ impl AnswerDialog {
                         editor,
                         for_na,
                         error: None,
+                        offered,
                     })
                 }
             },
@@ -559,6 +613,7 @@ pub fn draw(
             editor,
             for_na,
             error,
+            offered,
             ..
         } => {
             let title = if *for_na {
@@ -569,6 +624,8 @@ pub fn draw(
             let inner = open(frame, area, title, 84, 14, theme);
             let prompt = if *for_na {
                 "Why does this item not apply? The note is required."
+            } else if *offered {
+                "The previous note, offered: keep, edit or clear it (Ctrl-U) · Ctrl-S saves"
             } else {
                 "Notes for this line (Ctrl-S saves, Esc cancels)"
             };

@@ -1,9 +1,9 @@
 //! How a checklist line reads: its status marker, answer, range and judgement as text, and the list of
 //! lines under their section headings. Shared by the checklist and the read-only result.
 
-use super::sheet::Sheet;
+use super::sheet::{Offer, Sheet};
 use crate::domain::checklist::{CheckType, FormType};
-use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef, judge};
+use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef, is_unanswered, judge};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
 use ratatui::Frame;
@@ -151,6 +151,20 @@ pub fn rows(items: &[QcItemDef], lines: &[FormLine]) -> Vec<Row> {
     out
 }
 
+/// The marker of a line whose answer is carried over from a failed form and not yet confirmed.
+pub const CARRIED_MARKER: &str = "[↻]";
+/// Put before the label of a line the failed result had a note on.
+pub const PREVIOUS_NOTE_MARK: &str = "✎ ";
+
+/// The carried-over answer `offer` shows on a line answered `answer`: only while the line has no answer
+/// of its own (docs/assembly-floor.md §5.1).
+fn carried<'a>(offer: Option<&'a Offer>, answer: &Answer) -> Option<&'a Answer> {
+    match offer {
+        Some(Offer::Carried(a)) if is_unanswered(answer) => Some(a),
+        _ => None,
+    }
+}
+
 /// Draws the list of lines with the selection kept in view; `scroll` is the first row shown and is
 /// adjusted here, because only the drawing knows the height.
 #[allow(clippy::too_many_arguments)]
@@ -164,6 +178,34 @@ pub fn draw_list(
     scroll: &mut usize,
     theme: &Theme,
 ) {
+    draw_offered_list(
+        frame,
+        area,
+        items,
+        lines,
+        answers,
+        &[],
+        selected,
+        scroll,
+        theme,
+    );
+}
+
+/// [`draw_list`] with what a failed form offers each line (`offers`, in line order): a carried-over
+/// answer shows with [`CARRIED_MARKER`] until confirmed, a previous note marks the label.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_offered_list(
+    frame: &mut Frame,
+    area: Rect,
+    items: &[QcItemDef],
+    lines: &[FormLine],
+    answers: &[Answer],
+    offers: &[Option<Offer>],
+    selected: usize,
+    scroll: &mut usize,
+    theme: &Theme,
+) {
+    let offer = |i: usize| offers.get(i).and_then(Option::as_ref);
     if area.height == 0 || area.width < 8 {
         return;
     }
@@ -200,7 +242,8 @@ pub fn draw_list(
             let Some(item) = items.get(line.item) else {
                 return String::new();
             };
-            let value = answer_text(item, answers.get(i).unwrap_or(&empty));
+            let answer = answers.get(i).unwrap_or(&empty);
+            let value = answer_text(item, carried(offer(i), answer).unwrap_or(answer));
             match range_text(item) {
                 Some(r) if value.is_empty() => r,
                 Some(r) => format!("{value} {r}"),
@@ -230,29 +273,37 @@ pub fn draw_list(
                 };
                 let item = items.get(line.item);
                 let j = judgement(item, answer);
-                let label = item.map(|it| line_label(it, line)).unwrap_or_default();
+                let is_carried = carried(offer(i), answer).is_some();
+                let mut label = item.map(|it| line_label(it, line)).unwrap_or_default();
+                if matches!(offer(i), Some(Offer::PreviousNote(_))) {
+                    label.insert_str(0, PREVIOUS_NOTE_MARK);
+                }
                 let value = values.get(i).map_or("", String::as_str);
                 let is_sel = i == selected;
                 let base = if is_sel { theme.selected } else { theme.base };
                 let pointer = if is_sel { "▶ " } else { "  " };
+                let (mark, mark_style) = if is_carried {
+                    (CARRIED_MARKER, theme.warn)
+                } else {
+                    (marker(&j, answer), marker_style(&j, theme))
+                };
+                let value_style = if is_carried {
+                    theme.warn
+                } else if matches!(j, Judgement::NonConforming(_) | Judgement::Invalid(_)) {
+                    theme.error
+                } else {
+                    base
+                };
                 Line::from(vec![
                     Span::styled(pointer, base),
                     Span::styled(
-                        marker(&j, answer),
-                        marker_style(&j, theme).patch(if is_sel {
-                            theme.selected
-                        } else {
-                            Style::new()
-                        }),
+                        mark,
+                        mark_style.patch(if is_sel { theme.selected } else { Style::new() }),
                     ),
                     Span::styled(format!(" {:<label_w$} ", fit_text(&label, label_w)), base),
                     Span::styled(
                         format!("{:>answer_w$}", fit_text(value, answer_w)),
-                        if matches!(j, Judgement::NonConforming(_) | Judgement::Invalid(_)) {
-                            theme.error
-                        } else {
-                            base
-                        },
+                        value_style,
                     ),
                 ])
             }
@@ -268,6 +319,20 @@ pub fn draw_detail(
     item: Option<&QcItemDef>,
     line: Option<&FormLine>,
     answer: &Answer,
+    theme: &Theme,
+) {
+    draw_offered_detail(frame, area, item, line, answer, None, theme);
+}
+
+/// [`draw_detail`] with what a failed form offers the line: the carried-over answer waiting for its
+/// confirmation, or the failed result's note.
+pub fn draw_offered_detail(
+    frame: &mut Frame,
+    area: Rect,
+    item: Option<&QcItemDef>,
+    line: Option<&FormLine>,
+    answer: &Answer,
+    offer: Option<&Offer>,
     theme: &Theme,
 ) {
     let (Some(item), Some(line)) = (item, line) else {
@@ -308,9 +373,29 @@ pub fn draw_detail(
         Line::from(item.description.clone()),
         answer_line,
     ];
+    if let Some(c) = carried(offer, answer) {
+        let mut shown = answer_text(item, c);
+        if let Some(n) = c.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+            shown.push_str(&format!(" (note: {})", n.replace('\n', " ")));
+        }
+        text.push(Line::from(vec![
+            Span::styled(
+                format!("{CARRIED_MARKER} Carried over — confirm: "),
+                theme.warn,
+            ),
+            Span::styled(shown, theme.base),
+            Span::styled(" · y keeps it, Enter changes it", theme.muted),
+        ]));
+    }
     if let Some(n) = answer.notes.as_deref().filter(|n| !n.trim().is_empty()) {
         text.push(Line::from(vec![
             Span::styled("Notes: ", theme.muted),
+            Span::raw(n.replace('\n', " ")),
+        ]));
+    }
+    if let Some(Offer::PreviousNote(n)) = offer {
+        text.push(Line::from(vec![
+            Span::styled(format!("{PREVIOUS_NOTE_MARK}Previous note: "), theme.warn),
             Span::raw(n.replace('\n', " ")),
         ]));
     }
@@ -340,12 +425,13 @@ pub fn draw_body(
     let detail_h = if rest >= DETAIL_H + 4 { DETAIL_H } else { 0 };
     let list_area = rows(area, top_h, rest.saturating_sub(detail_h));
     let selected = sheet.selected;
-    draw_list(
+    draw_offered_list(
         frame,
         list_area,
         items,
         lines,
         &sheet.answers,
+        &sheet.offers,
         selected,
         &mut sheet.scroll,
         theme,
@@ -356,12 +442,13 @@ pub fn draw_body(
             Paragraph::new(Span::styled("─".repeat(usize::from(d.width)), theme.border)),
             rows(d, 0, 1),
         );
-        draw_detail(
+        draw_offered_detail(
             frame,
             rows(d, 1, detail_h - 1),
             item_of(items, lines, selected),
             lines.get(selected),
             &sheet.current(selected),
+            sheet.offers.get(selected).and_then(Option::as_ref),
             theme,
         );
     }

@@ -34,7 +34,7 @@ use uuid::Uuid;
 
 pub use answering::{AnswerDialog, NOTES_MAX};
 pub use autosave::{Autosave, RETRY_AFTER, SaveStatus};
-use sheet::{AnswerForm, Sheet};
+use sheet::{AnswerForm, Offer, Sheet};
 pub use sign::{SIGN_JOB, SIGN_OUTCOME, SIGN_PASSWORD, SIGN_REASON, SignDialog};
 
 /// The dialogs over the checklist; one at a time.
@@ -111,6 +111,14 @@ impl QcChecklistScreen {
 
     pub fn job_id(&self) -> &str {
         &self.job_id
+    }
+
+    /// The job id is the failed result's, offered again (docs/qc.md §3.1).
+    pub fn job_carried(&self) -> bool {
+        let previous = self.form.as_ref().and_then(|f| f.previous.as_ref());
+        previous
+            .and_then(|p| p.job_id.as_deref())
+            .is_some_and(|j| !j.is_empty() && j == self.job_id)
     }
 
     /// Another inspector's draft is open: the form is only shown.
@@ -328,6 +336,35 @@ impl QcChecklistScreen {
     fn loaded(&mut self, form: Box<QcForm>) {
         self.sheet.answers = lines::answers_by_line(&form.items, &form.lines, &form.answers);
         self.job_id = form.job_id.clone();
+        // After a failure: its job id and its failed items' notes, offered (docs/qc.md §3.1).
+        if let Some(p) = &form.previous {
+            self.sheet.offers = form
+                .lines
+                .iter()
+                .map(|l| {
+                    let item = form.items.get(l.item)?;
+                    p.notes
+                        .iter()
+                        .find(|n| n.item_id == item.id && n.basin_index == l.basin_index)
+                        .map(|n| Offer::PreviousNote(n.note.clone()))
+                })
+                .collect();
+            if self.job_id.trim().is_empty()
+                && let Some(job) = p.job_id.as_deref()
+            {
+                self.job_id = job.to_string();
+            }
+            if self.sheet.message.is_none() && form.draft_by_other.is_none() {
+                self.sheet.message = Some(format!(
+                    "After the {} FAIL by {}: its job id and {} item note(s) (✎) are offered again",
+                    lines::form_label(form.header.qc_type),
+                    p.performed_by,
+                    p.notes.len()
+                ));
+            }
+        } else {
+            self.sheet.offers.clear();
+        }
         self.sheet.selected = self.sheet.selected.min(form.lines.len().saturating_sub(1));
         self.load_error = None;
         self.pending.clear();

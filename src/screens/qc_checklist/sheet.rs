@@ -4,7 +4,7 @@
 
 use super::answering::{self, AnswerDialog};
 use super::lines;
-use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef};
+use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef, is_unanswered};
 use crate::keymap::Action;
 use crate::msg::Command;
 use crate::screens::Ctx;
@@ -24,11 +24,55 @@ pub struct Sheet {
     pub scroll: usize,
     /// A message about the last key (e.g. why it did nothing).
     pub message: Option<String>,
+    /// What an earlier, failed form offers each line, in line order (empty when nothing is offered).
+    pub offers: Vec<Option<Offer>>,
+}
+
+/// What a failed form offers one line of the next form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    /// An answer that conformed on the failed testing form: shown "carried over — confirm", and not an
+    /// answer until the user confirms it (docs/assembly-floor.md §5.1).
+    Carried(Answer),
+    /// The note the line had on the failed QC result: shown beside the line and offered when its notes
+    /// are opened, never written by itself (docs/qc.md §3.1).
+    PreviousNote(String),
 }
 
 impl Sheet {
     pub fn current(&self, line: usize) -> Answer {
         self.answers.get(line).cloned().unwrap_or_default()
+    }
+
+    /// The answer carried over to `line`, while the line has no answer of its own.
+    pub fn carried(&self, line: usize) -> Option<&Answer> {
+        match self.offers.get(line) {
+            Some(Some(Offer::Carried(a))) if is_unanswered(&self.current(line)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The lines whose carried-over answer waits for a confirmation.
+    pub fn unconfirmed(&self) -> Vec<usize> {
+        (0..self.answers.len())
+            .filter(|&i| self.carried(i).is_some())
+            .collect()
+    }
+
+    /// The note the failed result had on `line`.
+    pub fn previous_note(&self, line: usize) -> Option<&str> {
+        match self.offers.get(line) {
+            Some(Some(Offer::PreviousNote(n))) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// What a value or choice dialog starts from: the carried-over answer while it waits for a
+    /// confirmation, otherwise the line's answer.
+    pub fn base(&self, line: usize) -> Answer {
+        self.carried(line)
+            .cloned()
+            .unwrap_or_else(|| self.current(line))
     }
 
     pub fn set_answer(&mut self, line: usize, answer: Answer) {
@@ -104,17 +148,32 @@ pub trait AnswerForm {
     }
 
     /// y or n on the selected line (`value` is "YES" or "NO"): the answer is kept and the selection
-    /// moves on, or the message says why the item takes another answer.
+    /// moves on, or stays when the answer asks for a note (a fail, docs/qc.md §3.2), or the message
+    /// says why the item takes another answer. y on a carried-over answer confirms it
+    /// (docs/assembly-floor.md §5.1).
     fn answer_boolean(&mut self, value: &str, ctx: &mut Ctx) -> Command {
         let line = self.sheet().selected;
+        if value == "YES"
+            && let Some(carried) = self.sheet().carried(line).cloned()
+        {
+            let sheet = self.sheet_mut();
+            sheet.set_answer(line, carried);
+            sheet.advance_from(line);
+            return self.changed(line, ctx);
+        }
         let Some(item) = self.item_of(line) else {
             return Command::None;
         };
         match answering::boolean(item, &self.current(line), value) {
             Ok(answer) => {
+                let stays = answering::asks_note(Some(item), &answer);
                 let sheet = self.sheet_mut();
                 sheet.set_answer(line, answer);
-                sheet.advance_from(line);
+                if stays {
+                    sheet.message = Some(answering::STAYS.into());
+                } else {
+                    sheet.advance_from(line);
+                }
                 self.changed(line, ctx)
             }
             Err(why) => {
@@ -134,14 +193,30 @@ pub trait AnswerForm {
         let current = self.current(line);
         let opened = match action {
             Action::AnswerNa => answering::not_applicable(item, line, &current),
-            Action::EditAnswer => answering::edit(item, line, &current),
-            _ => Ok(answering::notes(line, &current, false, None)),
+            Action::EditAnswer => answering::edit(item, line, &self.sheet().base(line)),
+            _ => Ok(answering::notes_offered(
+                line,
+                &current,
+                self.sheet().previous_note(line),
+            )),
         };
         match opened {
             Ok(d) => self.show(d),
             Err(why) => self.sheet_mut().message = Some(why),
         }
     }
+}
+
+/// Confirms every carried-over answer still waiting, as the user asked after being told how many
+/// (docs/assembly-floor.md §5.1); returns the lines confirmed.
+pub fn confirm_all_carried(sheet: &mut Sheet) -> Vec<usize> {
+    let lines = sheet.unconfirmed();
+    for &i in &lines {
+        if let Some(a) = sheet.carried(i).cloned() {
+            sheet.set_answer(i, a);
+        }
+    }
+    lines
 }
 
 /// The form's panel titled `title`; its inside with the form once it is loaded, else `None` with the

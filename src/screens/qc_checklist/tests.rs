@@ -103,6 +103,7 @@ fn form(draft_by_other: Option<&str>) -> QcForm {
         job_id: String::new(),
         answers: Vec::new(),
         draft_by_other: draft_by_other.map(str::to_string),
+        previous: None,
     }
 }
 
@@ -604,4 +605,67 @@ fn esc_goes_back_to_the_build() {
         h.effects,
         vec![Effect::Navigate(ScreenId::OrderDetail(ORDER))]
     );
+}
+
+#[test]
+fn no_stays_on_the_line_so_notes_land_there() {
+    let mut h = Harness::new(Role::QcPerson, form(None));
+    let save = one(h.act(Action::AnswerNo));
+    assert_eq!(saved(&save).1[0].answer.value.as_deref(), Some("NO"));
+    assert_eq!(h.screen.sheet().selected, 0, "a fail asks for its note");
+    assert_eq!(h.screen.sheet().message.as_deref(), Some(answering::STAYS));
+    h.act(Action::EditNotes);
+    assert!(matches!(h.screen.dialog(), Some(Dialog::Answer(d)) if d.line() == 0));
+    h.type_str("Dent");
+    h.act(Action::SaveNotes);
+    assert_eq!(h.screen.sheet().current(0).notes.as_deref(), Some("Dent"));
+    // With its note given, a NO moves on like any answer.
+    h.act(Action::AnswerYes);
+    assert_eq!(h.screen.sheet().selected, 1);
+    h.act(Action::Up);
+    h.act(Action::AnswerNo);
+    assert_eq!(h.screen.sheet().selected, 1);
+}
+
+#[test]
+fn a_failed_result_offers_its_job_id_and_notes() {
+    let mut f = form(None);
+    f.previous = Some(crate::domain::qc::QcPrevious {
+        result_id: Uuid::from_u128(0xE1),
+        performed_by: "Quentin Okafor".into(),
+        at: None,
+        job_id: Some("J-12".into()),
+        notes: vec![crate::domain::qc::PreviousNote {
+            item_id: f.items[4].id,
+            basin_index: Some(2),
+            note: "Loose".into(),
+        }],
+    });
+    let mut h = Harness::new(Role::QcPerson, f);
+    assert_eq!(h.screen.job_id(), "J-12");
+    assert!(h.screen.job_carried());
+    assert_eq!(h.screen.sheet().previous_note(5), Some("Loose"));
+    assert_eq!(h.screen.sheet().previous_note(4), None);
+    // Offered, not answered: nothing is saved until the user answers.
+    assert_eq!(h.screen.progress().answered, 0);
+    h.act(Action::Last);
+    h.act(Action::EditNotes);
+    let opened = match h.screen.dialog() {
+        Some(Dialog::Answer(AnswerDialog::Notes {
+            editor, offered, ..
+        })) => Some((editor.lines().join("\n"), *offered)),
+        _ => None,
+    };
+    assert_eq!(
+        opened,
+        Some(("Loose".to_string(), true)),
+        "e offers the note"
+    );
+    // A job id typed replaces the carried-over one.
+    h.act(Action::Cancel);
+    h.act(Action::EditJobId);
+    h.act(Action::ClearField);
+    h.type_str("J-13");
+    h.act(Action::Submit);
+    assert!(!h.screen.job_carried());
 }

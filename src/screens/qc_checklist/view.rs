@@ -74,6 +74,9 @@ fn header_lines(
     second.push(Span::raw(" · "));
     if s.job_id.trim().is_empty() {
         second.push(Span::styled("Job ID not set (i)", theme.warn));
+    } else if s.job_carried() {
+        second.push(Span::raw(format!("Job ID {}", s.job_id)));
+        second.push(Span::styled(" (carried over)", theme.warn));
     } else {
         second.push(Span::raw(format!("Job ID {}", s.job_id)));
     }

@@ -6,6 +6,7 @@ use crate::domain::bom_document::quantity_text;
 use crate::domain::checklist::CheckType;
 use crate::domain::instruction_revisions::{newer_revision_note, revision_heading, revision_stamp};
 use crate::domain::tasks::{TaskListView, TaskView};
+use crate::screens::nonconformance::utc;
 use crate::theme::Theme;
 use crate::widgets::{
     centered, confirm, dialog, dim, draw_loading, fit_text, inset, panel, row, rows,
@@ -255,6 +256,47 @@ fn safety_box(task: &TaskView, width: usize, theme: &Theme) -> Vec<Line<'static>
     lines
 }
 
+/// Under a rework task: the failed items of the Final QC it carries out, each with the inspector's
+/// note, who signed the failure and when (docs/assembly-floor.md §4.1).
+fn findings_lines(
+    s: &TaskRunnerScreen,
+    task: &TaskView,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let Some(f) = s
+        .list
+        .as_ref()
+        .and_then(|l| l.findings.iter().find(|f| f.task_id == task.id))
+    else {
+        return Vec::new();
+    };
+    let when = f.at.map(|t| format!(", {}", utc(t))).unwrap_or_default();
+    let mut lines = vec![Line::default()];
+    lines.extend(hanging(
+        "",
+        &format!("Final QC findings ({}{when})", f.inspector),
+        width,
+        theme.heading,
+    ));
+    if f.items.is_empty() {
+        lines.extend(hanging(
+            "  ",
+            "No failed item recorded: the reason above says what to fix",
+            width,
+            theme.muted,
+        ));
+    }
+    for finding in &f.items {
+        lines.extend(hanging("  ✗ ", &finding.item.line(), width, theme.error));
+        match finding.note.as_deref() {
+            Some(note) => lines.extend(hanging("    Note: ", note, width, theme.base)),
+            None => lines.extend(hanging("    ", "(no note)", width, theme.muted)),
+        }
+    }
+    lines
+}
+
 fn detail_lines(
     s: &TaskRunnerScreen,
     task: &TaskView,
@@ -292,6 +334,7 @@ fn detail_lines(
             Span::styled(" ▶ running", theme.muted),
         ]));
     }
+    lines.extend(findings_lines(s, task, width, theme));
     match task.check_type {
         Some(CheckType::MultiChoice) => {
             lines.push(Line::from(Span::styled(

@@ -9,6 +9,7 @@
 mod view;
 
 use crate::domain::Role;
+use crate::domain::checklist::CheckType;
 use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
@@ -20,7 +21,7 @@ use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
-use crate::screens::qc_checklist::sheet::{AnswerForm, Sheet};
+use crate::screens::qc_checklist::sheet::{AnswerForm, Offer, Sheet, confirm_all_carried};
 use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -40,6 +41,8 @@ pub enum Dialog {
     Submit(Box<SigningDialog>),
     /// Move the build to TESTING_COMPLETE?
     Move,
+    /// Confirm every carried-over answer still waiting? Holds how many there are when asked.
+    ConfirmCarried(usize),
 }
 
 pub struct TestingFormScreen {
@@ -114,6 +117,11 @@ impl TestingFormScreen {
         self.sheet.message.as_deref()
     }
 
+    /// The lines whose carried-over answer waits for a confirmation (docs/assembly-floor.md §5.1).
+    pub fn unconfirmed(&self) -> Vec<usize> {
+        self.sheet.unconfirmed()
+    }
+
     pub fn save_status(&self) -> &SaveStatus {
         self.autosave.status()
     }
@@ -177,8 +185,48 @@ impl TestingFormScreen {
         )
     }
 
+    /// The names of `lines` for a message: the first three, then how many more.
+    fn some_names(&self, lines: &[usize]) -> String {
+        let mut names: Vec<String> = lines.iter().take(3).map(|&i| self.line_name(i)).collect();
+        if lines.len() > 3 {
+            names.push(format!("and {} more", lines.len() - 3));
+        }
+        names.join("; ")
+    }
+
+    /// The question confirming every carried-over answer, naming how many and of which kind.
+    pub fn confirm_carried_text(&self, count: usize) -> Vec<String> {
+        let unconfirmed = self.sheet.unconfirmed();
+        let kind = |t: CheckType| {
+            unconfirmed
+                .iter()
+                .filter(|&&i| self.item_of(i).is_some_and(|it| it.check_type == t))
+                .count()
+        };
+        let (measured, records) = (kind(CheckType::Measurement), kind(CheckType::Text));
+        let form = self.form.as_ref().map_or(0, |f| f.submitted.len());
+        vec![
+            format!("Confirm {count} carried-over answer(s) from form {form}?"),
+            format!(
+                "{measured} measurement(s) in range, {records} record(s) such as serial numbers, {} other",
+                count.saturating_sub(measured + records)
+            ),
+            "They become this form's answers; Enter on a line still changes it.".into(),
+        ]
+    }
+
     /// The submit question, or a message naming the required lines still open.
     fn open_submit(&mut self) {
+        // A carried-over answer is not an answer until confirmed (docs/assembly-floor.md §5.1).
+        let unconfirmed = self.sheet.unconfirmed();
+        if !unconfirmed.is_empty() {
+            self.sheet.message = Some(format!(
+                "Not submitted: {} carried-over answer(s) not confirmed (y each, Y all): {}",
+                unconfirmed.len(),
+                self.some_names(&unconfirmed)
+            ));
+            return;
+        }
         let n = self.sheet.answers.len();
         let open: Vec<String> = (0..n)
             .filter(|&i| {
@@ -275,6 +323,23 @@ impl TestingFormScreen {
                     Command::None
                 }
             },
+            Dialog::ConfirmCarried(count) => match action {
+                Action::Yes => {
+                    let lines = confirm_all_carried(&mut self.sheet);
+                    if lines.is_empty() {
+                        return Command::None;
+                    }
+                    self.sheet.message =
+                        Some(format!("{} carried-over answer(s) confirmed", lines.len()));
+                    self.dirty = true;
+                    self.flush(ctx)
+                }
+                Action::No | Action::Cancel => Command::None,
+                _ => {
+                    self.dialog = Some(Dialog::ConfirmCarried(count));
+                    Command::None
+                }
+            },
         }
     }
 
@@ -341,6 +406,11 @@ impl TestingFormScreen {
         }
         // A draft's answers, or the passed form's (the service sends those when no draft is open).
         self.sheet.answers = lines::answers_by_line(&self.defs, &form.lines, &form.answers);
+        // After a failed form, its answers in range, each to be confirmed (docs/assembly-floor.md §5.1).
+        self.sheet.offers = lines::answers_by_line(&self.defs, &form.lines, &form.carried)
+            .into_iter()
+            .map(|a| (a != Answer::default()).then_some(Offer::Carried(a)))
+            .collect();
         self.sheet.selected = self.sheet.selected.min(form.lines.len().saturating_sub(1));
         let first_open = (!self.passed)
             .then(|| {
@@ -376,7 +446,7 @@ impl Screen for TestingFormScreen {
                 stack.push(KeyContext::Dialog);
                 stack
             }
-            Some(Dialog::Move) => vec![KeyContext::Confirm],
+            Some(Dialog::Move | Dialog::ConfirmCarried(_)) => vec![KeyContext::Confirm],
             None => {
                 let mut stack = Vec::new();
                 if self.editable() {
@@ -435,6 +505,13 @@ impl Screen for TestingFormScreen {
                 self.open_answer(action);
             }
             Action::SubmitTesting => self.open_submit(),
+            Action::ConfirmCarried => match self.sheet.unconfirmed().len() {
+                0 => {
+                    self.sheet.message =
+                        Some("No carried-over answer waits for a confirmation".into())
+                }
+                n => self.dialog = Some(Dialog::ConfirmCarried(n)),
+            },
             _ => {}
         }
         Command::None

@@ -4,7 +4,7 @@
 use super::{Dialog, TestingFormScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
-use crate::screens::qc_checklist::lines::{draw_body, item_of, line_label};
+use crate::screens::qc_checklist::lines::{CARRIED_MARKER, draw_body, item_of, line_label};
 use crate::screens::qc_checklist::sheet::draw_panel;
 use crate::theme::Theme;
 use crate::widgets::{confirm, fit_text};
@@ -57,6 +57,11 @@ fn header_lines(
         second.push(Span::styled(" · read-only", theme.warn));
     }
     let p = s.progress();
+    let unconfirmed = s.unconfirmed().len();
+    let progress = format!(
+        "answered {} / {} required · {} failing",
+        p.answered_required, p.required, p.non_conforming
+    );
     let third = if s.passed {
         Line::from(Span::styled(
             "Submitted and final: the answers below are the stored results",
@@ -75,6 +80,10 @@ fn header_lines(
                 } else {
                     theme.base
                 },
+            ),
+            Span::styled(
+                carried_text(unconfirmed, width.saturating_sub(progress.chars().count())),
+                theme.warn,
             ),
         ])
     };
@@ -136,9 +145,27 @@ fn header_lines(
     vec![first, Line::from(second), third, forms, notice]
 }
 
+/// ` · [↻] 34 carried over — confirm (y each, Y all)`, the key hint shortened or left out to fit
+/// `room`; empty when nothing waits for a confirmation (docs/assembly-floor.md §5.1).
+fn carried_text(unconfirmed: usize, room: usize) -> String {
+    if unconfirmed == 0 {
+        return String::new();
+    }
+    let head = format!(" · {CARRIED_MARKER} {unconfirmed} carried over — confirm");
+    [" (y each, Y all)", " (y, Y all)", ""]
+        .iter()
+        .map(|hint| format!("{head}{hint}"))
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or(head)
+}
+
 fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(form) = s.form.as_deref() else {
         return;
+    };
+    let text = match &s.dialog {
+        Some(Dialog::ConfirmCarried(count)) => s.confirm_carried_text(*count),
+        _ => Vec::new(),
     };
     match &mut s.dialog {
         None => {}
@@ -159,6 +186,16 @@ fn draw_dialog(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, theme: 
                 .in_flight()
                 .then_some("… Submitting the form");
             d.render(frame, area, busy, theme);
+        }
+        Some(Dialog::ConfirmCarried(_)) => {
+            confirm::render(
+                frame,
+                area,
+                "Confirm carried-over answers",
+                &text,
+                &s.confirm_keys,
+                theme,
+            );
         }
         Some(Dialog::Move) => {
             confirm::render(

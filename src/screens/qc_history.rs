@@ -379,6 +379,7 @@ impl QcHistoryScreen {
             &self.detail_answers,
             self.detail_selected,
             &mut self.detail_scroll,
+            detail_h == 0,
             theme,
         );
         if detail_h > 0 {

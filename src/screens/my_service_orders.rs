@@ -322,7 +322,16 @@ impl Screen for MyServiceOrdersScreen {
             {
                 text.push_str(" · w withdraws the selected PENDING order");
             }
-            Line::from(Span::styled(text, theme.muted))
+            // The whole of what the narrow "Processed by" column may cut.
+            if let Some(o) = self.selected()
+                && let Some(by) = &o.processed_by
+            {
+                text.push_str(&format!(" · processed by {by} {}", when(o.processed_at)));
+            }
+            Line::from(Span::styled(
+                fit_text(&text, usize::from(info_area.width)),
+                theme.muted,
+            ))
         };
         frame.render_widget(Paragraph::new(info), info_area);
         if self.confirming

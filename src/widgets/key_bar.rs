@@ -3,7 +3,7 @@
 //! When the items do not fit, the bar abbreviates and then drops by rank (docs/architecture.md §3.1):
 //! the primary action and the way back stay visible, everything dropped stays in the help.
 
-use crate::keymap::{Action, HelpLine};
+use crate::keymap::{Action, HelpLine, Priority};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -37,8 +37,8 @@ fn line_width(shown: &[Shown]) -> usize {
 }
 
 /// The items shown in `cols` columns, in their order with the help key last. Whole descriptions when
-/// everything fits; else labels are shortened one item at a time, lowest rank first (the rightmost first
-/// within a rank); when even every short label is too wide, the lowest-ranked item is dropped and the
+/// everything fits; else the labels of a whole rank are shortened at once, lowest rank first; when even
+/// every short label is too wide, the lowest-ranked item (the rightmost of its rank) is dropped and the
 /// shortening starts again from whole descriptions. No item is ever cut.
 pub fn fit(items: &[HelpLine], cols: usize) -> Vec<Shown<'_>> {
     let (help, rest): (Vec<&HelpLine>, Vec<&HelpLine>) =
@@ -57,13 +57,22 @@ pub fn fit(items: &[HelpLine], cols: usize) -> Vec<Shown<'_>> {
                 b != a && (b.short() == short || b.describe() == short)
             })
         };
-        for shortened in 0..=kept.len() {
-            let short = &kept[..shortened];
+        // Whole descriptions first, then the short labels of every item up to a rank, lowest first.
+        let ranks = [
+            None,
+            Some(Priority::Other),
+            Some(Priority::Help),
+            Some(Priority::Back),
+            Some(Priority::Primary),
+        ];
+        for up_to in ranks {
             let shown: Vec<Shown> = (0..items.len())
                 .filter(|i| kept.contains(i))
                 .map(|i| Shown {
                     item: items[i],
-                    label: if short.contains(&i) && !ambiguous(i) {
+                    label: if up_to.is_some_and(|r| items[i].action.priority() <= r)
+                        && !ambiguous(i)
+                    {
                         items[i].action.short()
                     } else {
                         items[i].action.describe()

@@ -360,7 +360,7 @@ fn view_of(s: &ServiceOrderSummary) -> ServiceOrderView {
     }
 }
 
-fn answer_detail(d: &mut Driver, s: &ServiceOrderSummary) {
+pub(crate) fn answer_detail(d: &mut Driver, s: &ServiceOrderSummary) {
     let id = s.id;
     assert!(d.answer(
         |r| matches!(r, Request::ServiceOrder { id: i, .. } if *i == id),

@@ -304,7 +304,10 @@ fn catalog_and_service() {
     let (mut d, _, _) = service_catalog::filled_cart();
     snap_sizes!(d, "service_cart", "cart", "The cart with two lines");
 
-    let (mut d, _) = service_catalog::my_orders();
+    let (mut d, list) = service_catalog::my_orders();
+    service_catalog::answer_detail(&mut d, &list[0]);
+    d.key(KeyCode::Down);
+    service_catalog::answer_detail(&mut d, &list[1]);
     snap_sizes!(
         d,
         "my_service_orders",

@@ -8,12 +8,14 @@ mod action;
 mod chord;
 mod context;
 mod defaults;
+mod priority;
 pub mod scan;
 
 pub use action::Action;
 pub use chord::KeyChord;
 pub use context::KeyContext;
 pub use defaults::{Binding, DEFAULT_BINDINGS};
+pub use priority::Priority;
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 

@@ -10,7 +10,7 @@ use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::toast::Toast;
-use crate::widgets::{confirm, fit_text, inset, panel, selectable_table};
+use crate::widgets::{confirm, fit_text, hanging, inset, panel, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Layout;
@@ -115,15 +115,18 @@ impl MyServiceOrdersScreen {
         let inner = inset(block.inner(lines_area), 1);
         frame.render_widget(block, lines_area);
         let w = usize::from(inner.width);
+        // Each line whole, its name wrapped under it (docs/architecture.md §2.1).
         let mut text: Vec<Line> = d
             .lines
             .iter()
-            .map(|l| {
+            .flat_map(|l| {
                 let name = l.name.as_deref().unwrap_or("");
-                Line::from(fit_text(
-                    &format!("{:>4} × {}  {}", l.quantity, l.part_id, name),
+                hanging(
+                    &format!("{:>4} × {}  ", l.quantity, l.part_id),
+                    name,
                     w,
-                ))
+                    theme.base,
+                )
             })
             .collect();
         if text.is_empty() {
@@ -322,7 +325,16 @@ impl Screen for MyServiceOrdersScreen {
             {
                 text.push_str(" · w withdraws the selected PENDING order");
             }
-            Line::from(Span::styled(text, theme.muted))
+            // The whole of what the narrow "Processed by" column may cut.
+            if let Some(o) = self.selected()
+                && let Some(by) = &o.processed_by
+            {
+                text.push_str(&format!(" · processed by {by} {}", when(o.processed_at)));
+            }
+            Line::from(Span::styled(
+                fit_text(&text, usize::from(info_area.width)),
+                theme.muted,
+            ))
         };
         frame.render_widget(Paragraph::new(info), info_area);
         if self.confirming

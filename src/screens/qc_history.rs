@@ -62,6 +62,15 @@ pub fn verified_text(v: Option<bool>) -> &'static str {
     }
 }
 
+/// [`verified_text`] in one word, for a narrow signature column.
+fn verified_word(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "verified",
+        Some(false) => "MISMATCH",
+        None => "not signed",
+    }
+}
+
 impl QcHistoryScreen {
     pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (QcHistoryScreen, Command) {
         let mut s = QcHistoryScreen {
@@ -232,10 +241,14 @@ impl QcHistoryScreen {
             frame.render_widget(Paragraph::new(text), inner);
             return;
         }
+        // At 80 columns the inspector and job id narrow and the signature check is one word, so the
+        // check is never cut (docs/architecture.md §2.1); the result Enter opens shows them whole.
+        let narrow = width < 90;
+        let (insp_w, job_w) = if narrow { (12, 9) } else { (18, 12) };
         text.push(Line::from(Span::styled(
             fit_text(
                 &format!(
-                    "  {:<9} {:<4} {:<7} {:<18} {:<17} {:<12} {}",
+                    "  {:<9} {:<4} {:<7} {:<insp_w$} {:<17} {:<job_w$} {}",
                     "Type", "Ver", "Status", "Inspector", "Signed", "Job ID", "Signature"
                 ),
                 width,
@@ -265,13 +278,26 @@ impl QcHistoryScreen {
                 Span::styled(format!("{:<9} ", form_label(r.qc_type)), base),
                 Span::styled(format!("v{:<3} ", r.template_version), base),
                 Span::styled(format!("{:<7} ", r.status.code()), status_style),
-                Span::styled(format!("{:<18} ", fit_text(&r.performed_by, 18)), base),
-                Span::styled(format!("{at:<17} "), base),
                 Span::styled(
-                    format!("{:<12} ", fit_text(r.job_id.as_deref().unwrap_or("—"), 12)),
+                    format!("{:<insp_w$} ", fit_text(&r.performed_by, insp_w)),
                     base,
                 ),
-                Span::styled(verified_text(r.verified), sig_style),
+                Span::styled(format!("{at:<17} "), base),
+                Span::styled(
+                    format!(
+                        "{:<job_w$} ",
+                        fit_text(r.job_id.as_deref().unwrap_or("—"), job_w)
+                    ),
+                    base,
+                ),
+                Span::styled(
+                    if narrow {
+                        verified_word(r.verified)
+                    } else {
+                        verified_text(r.verified)
+                    },
+                    sig_style,
+                ),
             ]));
         }
         if let Some(r) = results.get(self.selected)
@@ -379,6 +405,7 @@ impl QcHistoryScreen {
             &self.detail_answers,
             self.detail_selected,
             &mut self.detail_scroll,
+            detail_h == 0,
             theme,
         );
         if detail_h > 0 {

@@ -170,12 +170,20 @@ impl ServiceQueueScreen {
             let requested = r
                 .requested_at
                 .map_or_else(String::new, |t| format!(" · requested {}", when(t)));
+            // The people the table's columns may cut, whole (docs/architecture.md §2.1).
+            let processed = r
+                .processed_by
+                .as_deref()
+                .map_or_else(String::new, |p| format!(" · processed by {p}"));
             Line::from(vec![
                 Span::styled(" ▶ ", theme.focus),
                 Span::styled(
-                    format!(
-                        "{} · {} · {}{requested}",
-                        r.number, r.status, r.requested_by
+                    fit_text(
+                        &format!(
+                            "{} · {} · {}{requested}{processed}",
+                            r.number, r.status, r.requested_by
+                        ),
+                        usize::from(area.width).saturating_sub(4),
                     ),
                     theme.base,
                 ),

@@ -209,7 +209,7 @@ pub(crate) fn pack_and_send_to_final_qc(station: &Station, build: &str) -> u32 {
         &[
             &format!("{build} moved to TESTING_COMPLETE"),
             "Packed 0 / ",
-            "Space All packed",
+            "Space All/none",
         ],
         Duration::from_secs(20),
     );

@@ -37,7 +37,7 @@ fn take_log(d: &mut Driver) -> (ServiceRequest, Option<i64>, i64, LogFilter) {
 }
 
 /// The administrator opens the audit log from the home menu; the newest page is answered.
-fn opened() -> Driver {
+pub(crate) fn opened() -> Driver {
     let mut d = Driver::new(init(Theme::ansi()));
     d.login(user_for(Role::Admin));
     d.open_home_entry("Audit log");

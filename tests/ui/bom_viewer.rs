@@ -161,7 +161,7 @@ fn viewer_unanswered(theme: Theme) -> Driver {
     d
 }
 
-fn viewer(theme: Theme) -> Driver {
+pub(crate) fn viewer(theme: Theme) -> Driver {
     let mut d = viewer_unanswered(theme);
     assert!(d.answer(
         |r| matches!(r, Request::BomVersions { order_id, .. } if *order_id == ORDER),

@@ -192,7 +192,7 @@ fn take_query(d: &mut Driver) -> (ServiceRequest, HistoryQuery) {
 }
 
 /// The inspector opens the build, then its history with `H`; the newest page is answered.
-fn opened() -> Driver {
+pub(crate) fn opened() -> Driver {
     let n = notification_about_build(
         ORDER,
         "ORDER_STATUS_CHANGE",

@@ -618,3 +618,56 @@ pub fn text_with_styles(buf: &Buffer) -> String {
     }
     text
 }
+
+/// The two terminals every screen is checked at: the smallest supported and a common larger one.
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Snaps the App's screen as it is now at 80x24 and at 120x40, into
+/// `screens/<screen>/<state>_80x24.snap` and `<state>_120x40.snap`, after checking the key bar at
+/// 80x24 ([`check_key_bar`]). One line per state: `snap_sizes!(d, "qc_checklist", "midway", "…")`.
+macro_rules! snap_sizes {
+    ($driver:expr, $screen:expr, $state:expr, $description:expr) => {{
+        let d: &mut $crate::harness::Driver = &mut $driver;
+        $crate::harness::check_key_bar(d, $screen, $state);
+        for (w, h) in $crate::harness::SIZES {
+            let text = d.render(w, h);
+            $crate::harness::snap_in!($screen, format!("{}_{w}x{h}", $state), $description, &text);
+        }
+    }};
+}
+pub(crate) use snap_sizes;
+
+/// At 80x24 the key bar line shows every primary and every back/cancel key of the screen's bar and the
+/// help key, and each item in it is whole: `keys label`, with the action's full or short label.
+pub fn check_key_bar(d: &mut Driver, screen: &str, state: &str) {
+    let (w, h) = SIZES[0];
+    let buf = draw(&mut d.app, w, h);
+    let line: String = (0..w)
+        .filter_map(|x| buf.cell((x, h - 1)).map(|c| c.symbol().to_string()))
+        .collect();
+    let line = line.trim();
+    let items = d.app.keymap().key_bar(&d.app.key_stack());
+    let whole = |text: &str, item: &cleanstation::keymap::HelpLine| {
+        let keys = item.bar_keys();
+        text == format!("{keys} {}", item.action.describe())
+            || text == format!("{keys} {}", item.action.short())
+    };
+    let shown: Vec<&str> = line.split("  ").filter(|s| !s.is_empty()).collect();
+    for text in &shown {
+        assert!(
+            items.iter().any(|i| whole(text, i)),
+            "{screen}/{state}: key bar item {text:?} is cut or unknown in {line:?}"
+        );
+    }
+    for item in items
+        .iter()
+        .filter(|i| i.action.priority() >= cleanstation::keymap::Priority::Help)
+    {
+        assert!(
+            shown.iter().any(|t| whole(t, item)),
+            "{screen}/{state}: {:?} ({}) missing from the 80x24 key bar {line:?}",
+            item.action,
+            item.bar_keys()
+        );
+    }
+}

@@ -43,7 +43,7 @@ fn opened(role: Role) -> Driver {
     d
 }
 
-fn loaded(role: Role) -> Driver {
+pub(crate) fn loaded(role: Role) -> Driver {
     let mut d = opened(role);
     assert!(d.answer(
         |r| matches!(r, Request::Inventory { .. }),

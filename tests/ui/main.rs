@@ -22,6 +22,7 @@ mod qc_checklist;
 mod service_catalog;
 mod service_queue;
 mod shell_screens;
+mod sizes;
 mod task_runner;
 mod testing_form;
 mod work_instructions;

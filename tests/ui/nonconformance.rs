@@ -28,7 +28,12 @@ fn snap(state: &str, description: &str, text: &str) {
     crate::harness::snap_in!("nonconformance", state, description, text);
 }
 
-fn nc(n: u128, source: NcSource, status: NcStatus, disposition: Option<Disposition>) -> NcSummary {
+pub(crate) fn nc(
+    n: u128,
+    source: NcSource,
+    status: NcStatus,
+    disposition: Option<Disposition>,
+) -> NcSummary {
     let (raised_at, description) = match n {
         1 => (at(11, 8, 15), "Scratch on the backsplash"),
         2 => (
@@ -93,7 +98,7 @@ fn items() -> Vec<NcItem> {
     ]
 }
 
-fn nc_detail(summary: NcSummary, signatures: Vec<SignatureCheck>) -> NcDetail {
+pub(crate) fn nc_detail(summary: NcSummary, signatures: Vec<SignatureCheck>) -> NcDetail {
     NcDetail {
         may_disposition: summary.status == NcStatus::Open,
         may_close: false,
@@ -133,7 +138,7 @@ fn first_signature(summary: &NcSummary) -> SignatureCheck {
 }
 
 /// QC at the open-NC list, from the home menu.
-fn at_list() -> Driver {
+pub(crate) fn at_list() -> Driver {
     let mut d = Driver::new(init(Theme::ansi()));
     d.login(user_for(Role::QcPerson));
     d.open_home_entry("Nonconformances");

@@ -202,7 +202,7 @@ fn desk_with(rows: Vec<DeskRow>) -> Driver {
     d
 }
 
-fn desk() -> Driver {
+pub(crate) fn desk() -> Driver {
     desk_with(rows())
 }
 
@@ -467,7 +467,7 @@ fn an_empty_desk_says_so() {
 }
 
 /// From the desk, `p` opens the shortage and its load is answered.
-fn shortage_screen() -> Driver {
+pub(crate) fn shortage_screen() -> Driver {
     let mut d = desk();
     d.key(KeyCode::Char('p'));
     assert!(d.answer(

@@ -201,7 +201,7 @@ fn all_rows() -> Vec<OrderRow> {
 }
 
 /// The rows the server returns for a role's "My work" (docs/lifecycle.md §1.4).
-fn my_work(role: Role) -> Vec<OrderRow> {
+pub(crate) fn my_work(role: Role) -> Vec<OrderRow> {
     let keep = |r: &OrderRow| match role {
         Role::ProcurementSpecialist => matches!(r.status, S::OrderCreated | S::PartsSent),
         Role::QcPerson => matches!(r.status, S::ReadyForPreQc | S::ReadyForFinalQc),
@@ -217,7 +217,7 @@ fn my_work(role: Role) -> Vec<OrderRow> {
     all_rows().into_iter().filter(keep).collect()
 }
 
-fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
+pub(crate) fn page(rows: Vec<OrderRow>, next: Option<&str>) -> Reply {
     Reply::Orders(OrderPage {
         rows,
         next: next.map(str::to_string),
@@ -374,7 +374,7 @@ fn created_history(po: &str) -> Vec<HistoryEntry> {
     )])
 }
 
-fn order_created(actions: Vec<OrderAction>) -> OrderDetail {
+pub(crate) fn order_created(actions: Vec<OrderAction>) -> OrderDetail {
     detail(
         (4, "4500023", "24-0126", "Lakeview Surgical Center"),
         S::OrderCreated,
@@ -598,7 +598,7 @@ pub(crate) fn detail_as(role: Role, theme: Theme, detail: OrderDetail) -> Driver
 
 /// The role's queue, reached from home after a build's detail opened from a notification (Esc leads
 /// back to the notifications, then home); its first request is left unanswered.
-fn queue_as(role: Role, theme: Theme) -> Driver {
+pub(crate) fn queue_as(role: Role, theme: Theme) -> Driver {
     let mut d = detail_as(role, theme, order_created(Vec::new()));
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::Notifications(_)));
@@ -608,7 +608,7 @@ fn queue_as(role: Role, theme: Theme) -> Driver {
     d
 }
 
-fn answer_orders(d: &mut Driver, reply: Reply) {
+pub(crate) fn answer_orders(d: &mut Driver, reply: Reply) {
     assert!(d.answer(|r| matches!(r, Request::ListOrders { .. }), Ok(reply)));
 }
 

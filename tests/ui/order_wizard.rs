@@ -34,7 +34,7 @@ fn snap(state: &str, description: &str, text: &str) {
     crate::harness::snap_in!("order_wizard", state, description, text);
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, 14).unwrap_or_else(|| panic!("date"))
 }
 
@@ -56,7 +56,7 @@ fn catalog_name(id: &str) -> String {
     .to_string()
 }
 
-fn accessories() -> Vec<AccessoryItem> {
+pub(crate) fn accessories() -> Vec<AccessoryItem> {
     ACCESSORIES
         .iter()
         .map(|a| AccessoryItem {

@@ -132,7 +132,7 @@ const STRAINER: usize = 1;
 const FAUCET: usize = 9;
 
 /// The checklist with `packed[i]` packed per line and the lines in `mounted` mounted.
-fn checklist(packed: &[i32], mounted: &[usize]) -> PackagingView {
+pub(crate) fn checklist(packed: &[i32], mounted: &[usize]) -> PackagingView {
     let lines: Vec<PackagingLine> = LINES
         .iter()
         .enumerate()
@@ -245,7 +245,7 @@ fn answer_loads(d: &mut Driver, status: OrderStatus, view: PackagingView) {
     ));
 }
 
-fn assembler(view: PackagingView) -> Driver {
+pub(crate) fn assembler(view: PackagingView) -> Driver {
     packaging(Role::Assembler, OrderStatus::TestingComplete, view)
 }
 

@@ -126,7 +126,7 @@ fn header() -> QcHeader {
     }
 }
 
-fn form(answers: Vec<LineAnswer>, job_id: &str, by_other: Option<&str>) -> QcForm {
+pub(crate) fn form(answers: Vec<LineAnswer>, job_id: &str, by_other: Option<&str>) -> QcForm {
     let (items, lines) = items_and_lines();
     QcForm {
         header: header(),
@@ -154,7 +154,7 @@ fn answer(items: &[QcItemDef], line: &FormLine, value: &str) -> LineAnswer {
 
 /// The first twelve lines answered (FQC-09 touchscreen "Packaged", the rest YES) except the basin 2
 /// drain button, answered NO with a note; the measurement answered 43.5, above its range.
-fn midway_answers() -> Vec<LineAnswer> {
+pub(crate) fn midway_answers() -> Vec<LineAnswer> {
     let (items, lines) = items_and_lines();
     let mut out = Vec::new();
     for line in lines.iter().take(12) {
@@ -197,7 +197,7 @@ fn at_build(role: Role) -> Driver {
     open_build_via_notification(Theme::ansi(), role, vec![ready], order_detail())
 }
 
-fn checklist(f: QcForm) -> Driver {
+pub(crate) fn checklist(f: QcForm) -> Driver {
     let mut d = at_build(Role::QcPerson);
     d.key(KeyCode::Char('c'));
     assert!(matches!(d.app.screen(), ActiveScreen::QcChecklist(_)));
@@ -342,7 +342,7 @@ fn summaries() -> Vec<QcResultSummary> {
     ]
 }
 
-fn history() -> Driver {
+pub(crate) fn history() -> Driver {
     let mut d = at_build(Role::QcPerson);
     d.key(KeyCode::Char('h'));
     assert!(matches!(d.app.screen(), ActiveScreen::QcHistory(_)));

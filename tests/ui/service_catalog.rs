@@ -33,7 +33,7 @@ fn answer_inventory(d: &mut Driver) {
 }
 
 /// Logged in as the service department, on the loaded catalogue.
-fn catalog() -> Driver {
+pub(crate) fn catalog() -> Driver {
     let mut d = Driver::new(init(Theme::ansi()));
     d.login(user_for(Role::ServiceDepartment));
     d.open_home_entry("Service parts");
@@ -64,7 +64,7 @@ fn cart_lines(d: &Driver) -> Vec<CartLine> {
 }
 
 /// From the catalogue: two lines (2 of the first entry, then 1 + 2 of the second), then the cart.
-fn filled_cart() -> (Driver, String, String) {
+pub(crate) fn filled_cart() -> (Driver, String, String) {
     let mut d = catalog();
     d.key(KeyCode::Down);
     let first = selected_id(&d);
@@ -308,7 +308,7 @@ fn the_cart_survives_leaving_the_screen_and_the_station_lock() {
     );
 }
 
-fn my_orders() -> (Driver, Vec<ServiceOrderSummary>) {
+pub(crate) fn my_orders() -> (Driver, Vec<ServiceOrderSummary>) {
     let mut d = Driver::new(init(Theme::ansi()));
     d.login(user_for(Role::ServiceDepartment));
     d.open_home_entry("My service orders");
@@ -360,7 +360,7 @@ fn view_of(s: &ServiceOrderSummary) -> ServiceOrderView {
     }
 }
 
-fn answer_detail(d: &mut Driver, s: &ServiceOrderSummary) {
+pub(crate) fn answer_detail(d: &mut Driver, s: &ServiceOrderSummary) {
     let id = s.id;
     assert!(d.answer(
         |r| matches!(r, Request::ServiceOrder { id: i, .. } if *i == id),

@@ -61,7 +61,7 @@ fn summary(
 
 /// The queue as the server orders it: PENDING, then APPROVED, oldest first; then the closed ones, newest
 /// first.
-fn queue() -> Vec<ServiceOrderSummary> {
+pub(crate) fn queue() -> Vec<ServiceOrderSummary> {
     let now = at(14, 12, 0);
     vec![
         summary(
@@ -129,7 +129,7 @@ fn line(
 }
 
 /// Sofia Russo's pending order: three lines, 5 + 2 + 1.
-fn pending() -> ServiceOrderView {
+pub(crate) fn pending() -> ServiceOrderView {
     let lines = vec![
         line(
             1,
@@ -192,14 +192,14 @@ fn approved() -> ServiceOrderView {
     v
 }
 
-fn login(role: Role) -> Driver {
+pub(crate) fn login(role: Role) -> Driver {
     let mut d = Driver::new(crate::harness::init(Theme::ansi()));
     d.login(user_for(role));
     d
 }
 
 /// Opens the queue from home; returns the list request (unanswered).
-fn open_queue(d: &mut Driver) -> ServiceRequest {
+pub(crate) fn open_queue(d: &mut Driver) -> ServiceRequest {
     d.open_home_entry("Service orders");
     assert!(matches!(d.app.screen(), ActiveScreen::ServiceQueue(_)));
     d.take(|r| matches!(r, Request::ServiceOrders { .. }))
@@ -207,7 +207,7 @@ fn open_queue(d: &mut Driver) -> ServiceRequest {
 }
 
 /// Logs in as `role`, opens the queue and then `view` from it.
-fn open_order(role: Role, view: ServiceOrderView) -> Driver {
+pub(crate) fn open_order(role: Role, view: ServiceOrderView) -> Driver {
     let mut d = login(role);
     let req = open_queue(&mut d);
     let mut rows = queue();

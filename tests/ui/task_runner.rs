@@ -517,7 +517,7 @@ fn task(view: &TaskListView, sequence: i32) -> TaskView {
         .expect("the task exists")
 }
 
-fn assembler(n: usize) -> Driver {
+pub(crate) fn assembler(n: usize) -> Driver {
     runner(Role::Assembler, list(n))
 }
 

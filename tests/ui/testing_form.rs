@@ -40,7 +40,7 @@ fn build() -> BuildConfig {
 }
 
 /// The shipped End-of-Line items as the database layer makes them, and the lines for the build.
-fn view(
+pub(crate) fn view(
     answers: Vec<LineAnswer>,
     open_tasks: i64,
     submitted: Vec<TestingFormSummary>,

@@ -120,7 +120,7 @@ fn open(role: Role) -> Driver {
     d
 }
 
-fn screen(role: Role) -> Driver {
+pub(crate) fn screen(role: Role) -> Driver {
     let mut d = open(role);
     assert!(d.answer(
         |r| matches!(r, Request::WorkInstructions { .. }),

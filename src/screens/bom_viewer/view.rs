@@ -299,17 +299,24 @@ fn draw_tree(s: &mut BomViewerScreen, frame: &mut Frame, body: Rect, theme: &The
         let selected = s.tree.selected().and_then(|i| doc.items.get(i));
         match selected {
             Some(item) => {
+                // The name runs on into the facts' line rather than being cut (docs/architecture.md §2.1).
+                let id_w = item.item_id.chars().count();
+                let room = width.saturating_sub(id_w + 2);
+                let mut name = crate::widgets::wrap(&item.name, room.max(1)).into_iter();
+                let head = name.next().unwrap_or_default();
+                let rest = name.collect::<Vec<_>>().join(" ");
                 lines.push(Line::from(vec![
                     Span::styled(item.item_id.clone(), theme.heading),
-                    Span::raw(fit_text(
-                        &format!("  {}", item.name),
-                        width.saturating_sub(item.item_id.chars().count()),
-                    )),
+                    Span::raw(fit_text(&format!("  {head}"), width.saturating_sub(id_w))),
                 ]));
-                let mut facts = vec![
+                let mut facts = Vec::new();
+                if !rest.is_empty() {
+                    facts.push(rest);
+                }
+                facts.extend([
                     format!("Qty {}", quantity_text(item.quantity)),
                     type_label(item.item_type, item.is_custom).to_string(),
-                ];
+                ]);
                 if let Some(spec) = &item.custom_spec {
                     facts.push(format!("Spec: {}", spec_text(spec)));
                 }

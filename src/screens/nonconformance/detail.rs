@@ -17,8 +17,8 @@ use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::signing::{password, password_field, signing_lines};
 use crate::widgets::toast::Toast;
 use crate::widgets::{
-    Scroll, centered, confirm, dialog, dim, fit_text, loading_page, record_page, request_status,
-    row, rows, wrap,
+    Scroll, centered, confirm, dialog, dim, fit_text, hanging, loading_page, record_page,
+    request_status, row, rows, wrap,
 };
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -225,13 +225,13 @@ impl NcDetailScreen {
         theme: &Theme,
     ) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
         let s = &d.summary;
-        let top = vec![
-            Line::from(vec![
-                Span::styled(format!("{} ", s.number), theme.heading),
-                Span::styled(s.state_text(), state_style(s, theme)),
-                Span::raw(format!(" · source {}", s.source.label())),
-            ]),
-            Line::from(fit_text(
+        let mut top = vec![Line::from(vec![
+            Span::styled(format!("{} ", s.number), theme.heading),
+            Span::styled(s.state_text(), state_style(s, theme)),
+            Span::raw(format!(" · source {}", s.source.label())),
+        ])];
+        top.extend(
+            wrap(
                 &format!(
                     "PO {} · Build {} · raised by {} at {}",
                     s.po_number,
@@ -240,8 +240,10 @@ impl NcDetailScreen {
                     utc(s.raised_at)
                 ),
                 width,
-            )),
-        ];
+            )
+            .into_iter()
+            .map(Line::from),
+        );
         let mut body = vec![Line::from(Span::styled("Description", theme.heading))];
         body.extend(
             wrap(&for_terminal(&s.description), width)
@@ -257,10 +259,12 @@ impl NcDetailScreen {
             body.push(Line::from(Span::styled("None recorded.", theme.muted)));
         }
         for item in &d.items {
-            body.push(Line::from(fit_text(
-                &format!("• {}", for_terminal(&item.line())),
+            body.extend(hanging(
+                "• ",
+                &for_terminal(&item.line()),
                 width,
-            )));
+                theme.base,
+            ));
         }
         body.push(Line::from(""));
         body.push(Line::from(Span::styled("Disposition", theme.heading)));
@@ -271,21 +275,16 @@ impl NcDetailScreen {
         };
         body.push(Line::from(disposition));
         if let Some(n) = &d.disposition_note {
-            body.push(Line::from(fit_text(
-                &format!("Note: {}", for_terminal(n)),
-                width,
-            )));
+            body.extend(hanging("Note: ", &for_terminal(n), width, theme.base));
         }
         if let Some(t) = &d.rework_task {
             let state = if t.completed { "complete" } else { "open" };
-            body.push(Line::from(fit_text(
-                &format!(
-                    "Rework task {} ({state}): {}",
-                    t.sequence,
-                    for_terminal(&t.description)
-                ),
+            body.extend(hanging(
+                &format!("Rework task {} ({state}): ", t.sequence),
+                &for_terminal(&t.description),
                 width,
-            )));
+                theme.base,
+            ));
         }
         body.push(Line::from(""));
         body.push(Line::from(Span::styled("Signatures", theme.heading)));

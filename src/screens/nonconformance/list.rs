@@ -8,7 +8,10 @@ use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, Screen, ScreenId};
 use crate::text::for_terminal;
 use crate::theme::Theme;
-use crate::widgets::{fit_text, inset, list_step, panel, rows};
+use crate::widgets::{fit_text, inset, list_step, panel, rows, wrap};
+
+/// Rows under the list for the selected NC: a rule, two for what it is, one for its description.
+const DETAIL_ROWS: u16 = 4;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -164,7 +167,8 @@ impl Screen for NcListScreen {
             ),
             theme.heading,
         )));
-        let height = usize::from(inner.height).saturating_sub(text.len() + 3);
+        let height =
+            usize::from(inner.height).saturating_sub(text.len() + usize::from(DETAIL_ROWS));
         let first = (self.selected + 1).saturating_sub(height.max(1));
         for (i, r) in data.rows.iter().enumerate().skip(first).take(height) {
             let sel = i == self.selected;
@@ -180,26 +184,29 @@ impl Screen for NcListScreen {
             ]));
         }
         frame.render_widget(Paragraph::new(text), inner);
+        // The selected row whole: its status (cut in a narrow table), who raised it and when, wrapped.
         if let Some(r) = data.rows.get(self.selected) {
-            let lines = vec![
-                Line::from(Span::styled("─".repeat(width), theme.border)),
-                Line::from(fit_text(
-                    &format!(
-                        "{} · raised by {} at {}",
-                        r.number,
-                        r.raised_by,
-                        utc(r.raised_at)
-                    ),
-                    width,
-                )),
-                Line::from(Span::styled(
-                    fit_text(&for_terminal(&r.description), width),
-                    theme.muted,
-                )),
-            ];
+            let mut lines = vec![Line::from(Span::styled("─".repeat(width), theme.border))];
+            let about = format!(
+                "{} · {} · raised by {} at {}",
+                r.number,
+                r.state_text(),
+                r.raised_by,
+                utc(r.raised_at)
+            );
+            lines.extend(
+                wrap(&about, width)
+                    .into_iter()
+                    .take(usize::from(DETAIL_ROWS) - 2)
+                    .map(Line::from),
+            );
+            lines.push(Line::from(Span::styled(
+                fit_text(&for_terminal(&r.description), width),
+                theme.muted,
+            )));
             frame.render_widget(
                 Paragraph::new(lines),
-                rows(inner, inner.height.saturating_sub(3), 3),
+                rows(inner, inner.height.saturating_sub(DETAIL_ROWS), DETAIL_ROWS),
             );
         }
     }

@@ -6,7 +6,7 @@ use crate::domain::order::OrderStatus;
 use crate::screens::order_queue::due_marker;
 use crate::theme::Theme;
 use crate::widgets::empty_table_row;
-use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
+use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows, wrap};
 use ratatui::Frame;
 use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
@@ -130,8 +130,10 @@ impl OrderDeskScreen {
         }
     }
 
+    /// The selected build in full (on both rows while there is no notice) and the notice.
     pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let width = usize::from(area.width.saturating_sub(1));
+        let mut more = None;
         let first = if let Some(e) = self.load_error.as_ref() {
             Line::from(Span::styled(
                 fit_text(&format!(" ERROR: {e} Refresh (F5) to try again."), width),
@@ -148,20 +150,30 @@ impl OrderDeskScreen {
                 }
                 _ => "",
             };
+            let about = format!(
+                "{} · {} · BOM {} · {next}",
+                r.order.build_number,
+                fit_text(&r.order.customer_name, 28),
+                r.bom_label()
+            );
+            let room = width.saturating_sub(3);
+            let mut lines = wrap(&about, room).into_iter();
+            let head = match (self.notice.is_none(), lines.next()) {
+                (true, Some(head)) => {
+                    let rest = lines.collect::<Vec<_>>().join(" ");
+                    if !rest.is_empty() {
+                        more = Some(Line::from(Span::styled(
+                            format!("   {}", fit_text(&rest, room)),
+                            theme.base,
+                        )));
+                    }
+                    head
+                }
+                _ => fit_text(&about, room),
+            };
             Line::from(vec![
                 Span::styled(" ▶ ", theme.focus),
-                Span::styled(
-                    fit_text(
-                        &format!(
-                            "{} · {} · BOM {} · {next}",
-                            r.order.build_number,
-                            fit_text(&r.order.customer_name, 28),
-                            r.bom_label()
-                        ),
-                        width.saturating_sub(3),
-                    ),
-                    theme.base,
-                ),
+                Span::styled(head, theme.base),
             ])
         } else {
             Line::from("")
@@ -171,7 +183,7 @@ impl OrderDeskScreen {
                 fit_text(&format!(" ERROR: {n}"), width),
                 theme.error,
             )),
-            None => Line::from(""),
+            None => more.unwrap_or_default(),
         };
         frame.render_widget(Paragraph::new(vec![first, second]), area);
     }

@@ -16,13 +16,16 @@ impl PackagingScreen {
         if area.height < 6 || area.width < 20 {
             return;
         }
-        let head = rows(area, 0, 3);
+        // The header's blank third row goes when the table would show fewer than twelve lines
+        // (docs/architecture.md §2.1).
+        let head_h = if area.height < 22 { 2 } else { 3 };
+        let head = rows(area, 0, head_h);
         self.view_header(frame, head, theme);
         let foot_h = 3;
-        let table_h = area.height.saturating_sub(3 + foot_h);
-        let table_area = rows(area, 3, table_h);
+        let table_h = area.height.saturating_sub(head_h + foot_h);
+        let table_area = rows(area, head_h, table_h);
         self.view_table(frame, table_area, theme);
-        let foot = rows(area, 3 + table_h, foot_h);
+        let foot = rows(area, head_h + table_h, foot_h);
         self.view_footer(frame, foot, theme);
         self.view_dialog(frame, area, theme);
     }

@@ -5,7 +5,8 @@ use super::sheet::{Offer, Sheet};
 use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::qc::{Answer, FormLine, Judgement, LineAnswer, QcItemDef, is_unanswered, judge};
 use crate::theme::Theme;
-use crate::widgets::fit_text;
+use crate::widgets::wrap_list::scroll_to;
+use crate::widgets::{fit_text, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -166,7 +167,8 @@ fn carried<'a>(offer: Option<&'a Offer>, answer: &Answer) -> Option<&'a Answer> 
 }
 
 /// Draws the list of lines with the selection kept in view; `scroll` is the first row shown and is
-/// adjusted here, because only the drawing knows the height.
+/// adjusted here, because only the drawing knows the height. With `wrap_selected` (no detail pane
+/// under the list) the selected line's name wraps whole under itself (docs/architecture.md §2.1).
 #[allow(clippy::too_many_arguments)]
 pub fn draw_list(
     frame: &mut Frame,
@@ -176,6 +178,7 @@ pub fn draw_list(
     answers: &[Answer],
     selected: usize,
     scroll: &mut usize,
+    wrap_selected: bool,
     theme: &Theme,
 ) {
     draw_offered_list(
@@ -187,6 +190,7 @@ pub fn draw_list(
         &[],
         selected,
         scroll,
+        wrap_selected,
         theme,
     );
 }
@@ -203,6 +207,7 @@ pub fn draw_offered_list(
     offers: &[Option<Offer>],
     selected: usize,
     scroll: &mut usize,
+    wrap_selected: bool,
     theme: &Theme,
 ) {
     let offer = |i: usize| offers.get(i).and_then(Option::as_ref);
@@ -225,14 +230,6 @@ pub fn draw_offered_list(
     } else {
         sel_row
     };
-    if want_top < *scroll {
-        *scroll = want_top;
-    }
-    if sel_row >= *scroll + height {
-        *scroll = sel_row + 1 - height;
-    }
-    *scroll = (*scroll).min(rows.len().saturating_sub(height));
-
     let width = usize::from(area.width);
     let empty = Answer::default();
     let values: Vec<String> = lines
@@ -255,11 +252,45 @@ pub fn draw_offered_list(
     let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
     let answer_w = longest.clamp(3, (width / 3).max(3));
     let label_w = width.saturating_sub(answer_w + 7);
-    let text: Vec<Line> = rows
+    let label_of = |i: usize| {
+        lines
+            .get(i)
+            .zip(lines.get(i).and_then(|l| items.get(l.item)))
+            .map(|(l, it)| line_label(it, l))
+            .unwrap_or_default()
+    };
+    // The first line beside the answer, the rest under both (the answer is on the first line only).
+    let selected_label = if wrap_selected {
+        let label = label_of(selected);
+        let first = wrap(&label, label_w).into_iter().next().unwrap_or_default();
+        let used = first.split_whitespace().count();
+        let rest = label
+            .split_whitespace()
+            .skip(used)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut out = vec![first];
+        if !rest.is_empty() {
+            out.extend(wrap(&rest, label_w + answer_w + 1));
+        }
+        out
+    } else {
+        Vec::new()
+    };
+    let heights: Vec<usize> = rows
         .iter()
-        .skip(*scroll)
-        .take(height)
-        .map(|row| match *row {
+        .map(|r| match r {
+            Row::Line(i) if *i == selected => selected_label.len().max(1),
+            _ => 1,
+        })
+        .collect();
+    *scroll = scroll_to(&heights, sel_row, (*scroll).min(want_top), height);
+    let mut text: Vec<Line> = Vec::new();
+    for row in rows.iter().skip(*scroll) {
+        if text.len() >= height {
+            break;
+        }
+        let line = match *row {
             Row::Heading(i) => {
                 let section = lines
                     .get(i)
@@ -269,7 +300,8 @@ pub fn draw_offered_list(
             }
             Row::Line(i) => {
                 let (Some(line), answer) = (lines.get(i), answers.get(i).unwrap_or(&empty)) else {
-                    return Line::from("");
+                    text.push(Line::from(""));
+                    continue;
                 };
                 let item = items.get(line.item);
                 let j = judgement(item, answer);
@@ -300,15 +332,36 @@ pub fn draw_offered_list(
                         mark,
                         mark_style.patch(if is_sel { theme.selected } else { Style::new() }),
                     ),
-                    Span::styled(format!(" {:<label_w$} ", fit_text(&label, label_w)), base),
+                    Span::styled(
+                        format!(
+                            " {:<label_w$} ",
+                            match selected_label.first() {
+                                Some(first) if is_sel => first.clone(),
+                                _ => fit_text(&label, label_w),
+                            }
+                        ),
+                        base,
+                    ),
                     Span::styled(
                         format!("{:>answer_w$}", fit_text(value, answer_w)),
                         value_style,
                     ),
                 ])
             }
-        })
-        .collect();
+        };
+        text.push(line);
+        if matches!(row, Row::Line(i) if *i == selected) {
+            let pad = " ".repeat(6);
+            let wide = label_w + answer_w + 1;
+            for more in selected_label.iter().skip(1) {
+                text.push(Line::from(Span::styled(
+                    format!("{pad}{more:<wide$}"),
+                    theme.selected,
+                )));
+            }
+        }
+    }
+    text.truncate(height);
     frame.render_widget(Paragraph::new(text), area);
 }
 
@@ -405,8 +458,19 @@ pub fn draw_offered_detail(
 /// Rows under the list for the selected line's detail (a rule, then the text).
 const DETAIL_H: u16 = 5;
 
+/// The checklist rows an 80x24 terminal must show (docs/architecture.md §2.1).
+const MIN_ROWS: u16 = 12;
+
+/// True when `area` (the inside of a checklist's panel) is too low for the full header, twelve rows and
+/// the detail pane: the header is then one or two lines and the detail one line, and the selected
+/// line's name wraps in the list.
+pub fn compact(area: Rect) -> bool {
+    area.height < 4 + MIN_ROWS + 2 + DETAIL_H
+}
+
 /// A checklist form's body, the same for QC and testing: the header lines on top, the lines by section,
-/// and the selected line's detail under a rule when there is room.
+/// and the selected line's detail under a rule when there is room. In a [`compact`] area the detail is
+/// one line at the bottom: the item's code, range and judgement.
 pub fn draw_body(
     frame: &mut Frame,
     area: Rect,
@@ -422,7 +486,12 @@ pub fn draw_body(
         .min(area.height);
     frame.render_widget(Paragraph::new(top), rows(area, 0, top_h));
     let rest = area.height.saturating_sub(top_h);
-    let detail_h = if rest >= DETAIL_H + 4 { DETAIL_H } else { 0 };
+    let small = compact(area);
+    let detail_h = match (small, rest) {
+        (true, r) if r >= 2 => 1,
+        (false, r) if r >= DETAIL_H + 4 => DETAIL_H,
+        _ => 0,
+    };
     let list_area = rows(area, top_h, rest.saturating_sub(detail_h));
     let selected = sheet.selected;
     draw_offered_list(
@@ -434,10 +503,31 @@ pub fn draw_body(
         &sheet.offers,
         selected,
         &mut sheet.scroll,
+        detail_h <= 1,
         theme,
     );
-    if detail_h > 0 {
-        let d = rows(area, top_h + list_area.height, detail_h);
+    let d = rows(area, top_h + list_area.height, detail_h);
+    let item = item_of(items, lines, selected);
+    if detail_h == 1 {
+        let text = item
+            .map(|it| {
+                let j = judge(it, &sheet.current(selected));
+                let mut parts = vec![it.code.clone()];
+                if let Some(r) = range_text(it) {
+                    parts.push(format!(
+                        "range {}",
+                        r.trim_start_matches('(').trim_end_matches(')')
+                    ));
+                }
+                parts.push(judgement_text(&j));
+                (parts.join(" · "), marker_style(&j, theme))
+            })
+            .map(|(t, style)| Span::styled(fit_text(&t, usize::from(d.width)), style));
+        frame.render_widget(
+            Paragraph::new(Line::from(text.into_iter().collect::<Vec<_>>())),
+            d,
+        );
+    } else if detail_h > 0 {
         frame.render_widget(
             Paragraph::new(Span::styled("─".repeat(usize::from(d.width)), theme.border)),
             rows(d, 0, 1),
@@ -445,7 +535,7 @@ pub fn draw_body(
         draw_offered_detail(
             frame,
             rows(d, 1, detail_h - 1),
-            item_of(items, lines, selected),
+            item,
             lines.get(selected),
             &sheet.current(selected),
             sheet.offers.get(selected).and_then(Option::as_ref),

@@ -2,7 +2,7 @@
 //! dialogs.
 
 use super::answering::{self, open};
-use super::lines::{self, draw_body, form_label};
+use super::lines::{self, compact, draw_body, form_label};
 use super::sheet::draw_panel;
 use super::{Dialog, QcChecklistScreen, SignDialog};
 use crate::domain::checklist::FormType;
@@ -35,7 +35,7 @@ pub(super) fn draw(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, the
     ) else {
         return;
     };
-    let top = header_lines(s, form, usize::from(inner.width), theme);
+    let top = header_lines(s, form, usize::from(inner.width), compact(inner), theme);
     draw_body(
         frame,
         inner,
@@ -48,10 +48,13 @@ pub(super) fn draw(s: &mut QcChecklistScreen, frame: &mut Frame, area: Rect, the
     draw_dialog(s, frame, area, theme);
 }
 
+/// The header: the build, the template with the job and the save state, the progress and a message. In a
+/// compact area only the second and a third line that carries the message too (docs/architecture.md §2.1).
 fn header_lines(
     s: &QcChecklistScreen,
     form: &QcForm,
     width: usize,
+    compact: bool,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let h = &form.header;
@@ -107,10 +110,12 @@ fn header_lines(
             theme.base
         },
     ));
-    third.push(Span::styled(
-        format!(" · {} of {} lines answered", p.answered, p.lines),
-        theme.muted,
-    ));
+    if !compact {
+        third.push(Span::styled(
+            format!(" · {} of {} lines answered", p.answered, p.lines),
+            theme.muted,
+        ));
+    }
     if may_pass(&p) && form.draft_by_other.is_none() {
         third.push(Span::styled(" · ready to sign (s)", theme.ok));
     }
@@ -128,6 +133,13 @@ fn header_lines(
     } else {
         Line::from("")
     };
+    if compact {
+        if !fourth.spans.is_empty() && fourth.width() > 0 {
+            third.push(Span::raw(" · "));
+            third.extend(fourth.spans);
+        }
+        return vec![Line::from(second), Line::from(third)];
+    }
     vec![
         Line::from(first),
         Line::from(second),

@@ -8,6 +8,7 @@ use crate::domain::instruction_revisions::{newer_revision_note, revision_heading
 use crate::domain::tasks::{TaskListView, TaskView};
 use crate::screens::nonconformance::utc;
 use crate::theme::Theme;
+use crate::widgets::wrap_list::{entry_heights, fit_middle, scroll_to};
 use crate::widgets::{
     centered, confirm, dialog, dim, draw_loading, fit_text, inset, panel, row, rows,
 };
@@ -164,6 +165,8 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
+/// The tasks, one per row with the name wrapped under itself when it is longer than the row: every name
+/// whole when the list has the room, else the focused one (docs/architecture.md §2.1).
 fn draw_list(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(list) = s.list.as_ref() else {
         return;
@@ -172,43 +175,66 @@ fn draw_list(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, theme: &Th
     if height == 0 {
         return;
     }
-    if s.focus < s.list_scroll {
-        s.list_scroll = s.focus;
-    } else if s.focus >= s.list_scroll + height {
-        s.list_scroll = s.focus + 1 - height;
-    }
     let width = usize::from(area.width);
-    for (y, (i, t)) in list
+    let rows_of: Vec<(String, String, Vec<String>)> = list
         .tasks
         .iter()
         .enumerate()
-        .skip(s.list_scroll)
-        .take(height)
+        .map(|(i, t)| {
+            let marker = if i == s.focus { "▶ " } else { "  " };
+            let check = if t.is_completed { "[✓]" } else { "[ ]" };
+            let tail = match (&t.completed_by, t.estimated_minutes) {
+                (Some((_, name)), _) if t.is_completed => initials(name),
+                (None, _) if t.is_completed => "done".to_string(),
+                (_, Some(m)) => format!("{m} min"),
+                (_, None) => String::new(),
+            };
+            let head = format!("{marker}{check} {:>2} ", t.sequence);
+            let room = width.saturating_sub(head.chars().count() + tail.chars().count() + 1);
+            (head, tail, wrap(&t.description, room))
+        })
+        .collect();
+    let lines: Vec<usize> = rows_of.iter().map(|(_, _, w)| w.len()).collect();
+    let heights = entry_heights(&lines, s.focus, height);
+    s.list_scroll = scroll_to(&heights, s.focus, s.list_scroll, height);
+    let mut y = 0;
+    for (i, (t, (head, tail, wrapped))) in list
+        .tasks
+        .iter()
+        .zip(&rows_of)
         .enumerate()
+        .skip(s.list_scroll)
     {
-        let focused = i == s.focus;
-        let marker = if focused { "▶ " } else { "  " };
-        let check = if t.is_completed { "[✓]" } else { "[ ]" };
-        let tail = match (&t.completed_by, t.estimated_minutes) {
-            (Some((_, name)), _) if t.is_completed => initials(name),
-            (None, _) if t.is_completed => "done".to_string(),
-            (_, Some(m)) => format!("{m} min"),
-            (_, None) => String::new(),
-        };
-        let head = format!("{marker}{check} {:>2} ", t.sequence);
-        let room = width.saturating_sub(head.chars().count() + tail.chars().count() + 1);
-        let desc = fit_text(&t.description, room);
-        let pad = room.saturating_sub(desc.chars().count());
-        let text = format!("{head}{desc}{} {tail}", " ".repeat(pad));
-        let style = if focused {
+        let style = if i == s.focus {
             theme.selected
         } else if t.is_completed {
             theme.muted
         } else {
             theme.base
         };
-        let y = u16::try_from(y).unwrap_or(u16::MAX);
-        frame.render_widget(Paragraph::new(Span::styled(text, style)), row(area, y));
+        let room = width.saturating_sub(head.chars().count() + tail.chars().count() + 1);
+        let shown = heights.get(i).copied().unwrap_or(1);
+        for (n, part) in wrapped.iter().take(shown).enumerate() {
+            if y >= height {
+                return;
+            }
+            // A name on one row of a list too long to show every name whole is cut in the middle, so
+            // names that differ at the end ("… (basin 2)") stay apart.
+            let part = if shown < wrapped.len() {
+                fit_middle(&t.description, room)
+            } else {
+                part.clone()
+            };
+            let text = if n == 0 {
+                let pad = room.saturating_sub(part.chars().count());
+                format!("{head}{part}{} {tail}", " ".repeat(pad))
+            } else {
+                format!("{}{part}", " ".repeat(head.chars().count()))
+            };
+            let row_y = u16::try_from(y).unwrap_or(u16::MAX);
+            frame.render_widget(Paragraph::new(Span::styled(text, style)), row(area, row_y));
+            y += 1;
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 use super::{Dialog, TestingFormScreen};
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
-use crate::screens::qc_checklist::lines::{CARRIED_MARKER, draw_body, item_of, line_label};
+use crate::screens::qc_checklist::lines::{
+    CARRIED_MARKER, compact, draw_body, item_of, line_label,
+};
 use crate::screens::qc_checklist::sheet::draw_panel;
 use crate::theme::Theme;
 use crate::widgets::{confirm, fit_text};
@@ -29,15 +31,18 @@ pub(super) fn draw(s: &mut TestingFormScreen, frame: &mut Frame, area: Rect, the
     ) else {
         return;
     };
-    let top = header_lines(s, form, usize::from(inner.width), theme);
+    let top = header_lines(s, form, usize::from(inner.width), compact(inner), theme);
     draw_body(frame, inner, top, &s.defs, &form.lines, &mut s.sheet, theme);
     draw_dialog(s, frame, area, theme);
 }
 
+/// The header: the build, the form with its save state, the progress, the round's forms and a notice.
+/// In a compact area the form and save state, then the progress or the notice (docs/architecture.md §2.1).
 fn header_lines(
     s: &TestingFormScreen,
     form: &TestingFormView,
     width: usize,
+    compact: bool,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let h = &form.header;
@@ -142,6 +147,14 @@ fn header_lines(
     } else {
         Line::from("")
     };
+    if compact {
+        if count > 0 {
+            second.push(Span::raw(" · "));
+            second.extend(forms.spans);
+        }
+        let last = if notice.width() > 0 { notice } else { third };
+        return vec![Line::from(second), last];
+    }
     vec![first, Line::from(second), third, forms, notice]
 }
 

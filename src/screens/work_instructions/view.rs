@@ -226,10 +226,11 @@ pub(super) fn view_instruction_detail(
         return;
     };
     let width = usize::from(inner.width);
-    let mut lines = vec![Line::from(Span::styled(
-        fit_text(&format!("{} · v{}", r.title, r.version), width),
-        theme.title,
-    ))];
+    // The title whole: the list beside it cuts it (docs/architecture.md §2.1).
+    let mut lines: Vec<Line> = wrap(&format!("{} · v{}", r.title, r.version), width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, theme.title)))
+        .collect();
     if let Some(d) = &r.description {
         lines.extend(wrap(d, width).into_iter().map(Line::from));
     }
@@ -257,8 +258,11 @@ pub(super) fn view_tool_detail(
         return;
     };
     let width = usize::from(inner.width);
-    let mut lines = vec![
-        Line::from(Span::styled(fit_text(&r.name, width), theme.title)),
+    let mut lines: Vec<Line> = wrap(&r.name, width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, theme.title)))
+        .collect();
+    lines.extend([
         Line::default(),
         Line::from(format!(
             "Category  {}",
@@ -267,7 +271,7 @@ pub(super) fn view_tool_detail(
         Line::from(format!("Status    {}", status(r.active))),
         Line::from(format!("Used by   {}", used_by(r.task_count))),
         Line::default(),
-    ];
+    ]);
     match &r.description {
         Some(d) => lines.extend(wrap(d, width).into_iter().map(Line::from)),
         None => lines.push(Line::from(Span::styled("No description", theme.muted))),

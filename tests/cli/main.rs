@@ -11,4 +11,5 @@ mod bom_preview;
 mod checklist_preview;
 mod config;
 mod dhr;
+mod imports;
 mod logs;

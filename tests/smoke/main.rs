@@ -497,10 +497,10 @@ fn procurement_readies_for_pre_qc(station: &Station, po: &str, build: &str) {
             format!("BOM version 1 of {build} approved"),
             "Order created",
         ),
-        ("m", format!("{build} moved to PARTS_SENT"), "Parts sent"),
+        ("m", format!("{build} moved to Parts sent"), "Parts sent"),
         (
             "m",
-            format!("{build} moved to READY_FOR_PRE_QC"),
+            format!("{build} moved to Ready for Pre-QC"),
             "Ready for Pre-QC",
         ),
     ] {
@@ -586,7 +586,7 @@ fn inspector_passes_pre_qc(station: &Station, po: &str, build: &str) {
     station.keys(&["Enter"]);
     station.wait_for(
         &[&format!(
-            "Pre-QC PASS signed · build {build} is now READY_FOR_PRODUCTION"
+            "Pre-QC PASS signed · build {build} is now Ready for production"
         )],
         Duration::from_secs(30),
     );
@@ -760,8 +760,8 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.keys(&["Enter"]);
     station.wait_for(&["v1 APPROVED"], Duration::from_secs(20));
     for (note, status) in [
-        ("Parts picked", "PARTS_SENT"),
-        ("Body arrived from the supplier", "READY_FOR_PRE_QC"),
+        ("Parts picked", "Parts sent"),
+        ("Body arrived from the supplier", "Ready for Pre-QC"),
     ] {
         station.keys(&["m"]);
         station.wait_for(&["Move status", "▶ Note"], Duration::from_secs(10));

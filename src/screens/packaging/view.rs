@@ -185,7 +185,7 @@ impl PackagingScreen {
             Some(OrderStatus::PackagingComplete) => {
                 parts.push("All items complete: m marks packaging complete".into());
             }
-            Some(to) => parts.push(format!("m sends the build to Final QC ({to})")),
+            Some(to) => parts.push(format!("m sends the build to Final QC ({})", to.title())),
             None if open > 0 => parts.push(format!("{open} item(s) not complete")),
             None => {}
         }

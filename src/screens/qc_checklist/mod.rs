@@ -489,7 +489,7 @@ impl Screen for QcChecklistScreen {
                             self.form
                                 .as_ref()
                                 .map_or("", |f| f.header.build_number.as_str()),
-                            s.code()
+                            s.title()
                         ),
                         None => format!(
                             "{} {} signed",

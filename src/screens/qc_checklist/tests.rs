@@ -513,7 +513,7 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
             .contains(&Effect::Navigate(ScreenId::OrderDetail(ORDER)))
     );
     assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t)
-        if t.text == "Final QC FAIL signed · build 24-0126 is now READY_FOR_PRODUCTION")));
+        if t.text == "Final QC FAIL signed · build 24-0126 is now Ready for production")));
 }
 
 #[test]

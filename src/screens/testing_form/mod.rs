@@ -501,7 +501,7 @@ impl Screen for TestingFormScreen {
                     ctx.toast(Toast::info(format!(
                         "{} moved to {}",
                         row.build_number,
-                        row.status.code()
+                        row.status.title()
                     )));
                     ctx.emit(Effect::Navigate(ScreenId::Packaging(self.order_id)));
                 }

@@ -2,6 +2,7 @@
 //! certificate.
 
 use crate::domain::checklist::FormType;
+use crate::domain::clock;
 use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
@@ -235,7 +236,7 @@ impl QcHistoryScreen {
         text.push(Line::from(Span::styled(
             fit_text(
                 &format!(
-                    "  {:<9} {:<4} {:<7} {:<18} {:<17} {:<12} {}",
+                    "  {:<9} {:<4} {:<7} {:<18} {:<21} {:<12} {}",
                     "Type", "Ver", "Status", "Inspector", "Signed", "Job ID", "Signature"
                 ),
                 width,
@@ -252,9 +253,7 @@ impl QcHistoryScreen {
                 QcResultStatus::Fail => theme.error,
                 QcResultStatus::Incomplete => theme.warn,
             };
-            let at =
-                r.at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_else(|| "—".into());
+            let at = r.at.map(clock::utc_minute).unwrap_or_else(|| "—".into());
             let sig_style = match r.verified {
                 Some(true) => theme.ok,
                 Some(false) => theme.error,
@@ -266,7 +265,7 @@ impl QcHistoryScreen {
                 Span::styled(format!("v{:<3} ", r.template_version), base),
                 Span::styled(format!("{:<7} ", r.status.code()), status_style),
                 Span::styled(format!("{:<18} ", fit_text(&r.performed_by, 18)), base),
-                Span::styled(format!("{at:<17} "), base),
+                Span::styled(format!("{at:<21} "), base),
                 Span::styled(
                     format!("{:<12} ", fit_text(r.job_id.as_deref().unwrap_or("—"), 12)),
                     base,
@@ -305,9 +304,7 @@ impl QcHistoryScreen {
         frame.render_widget(block, area);
         let width = usize::from(inner.width);
         let h = &d.header;
-        let at =
-            s.at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_else(|| "—".into());
+        let at = s.at.map(clock::utc_minute).unwrap_or_else(|| "—".into());
         let mut top = vec![
             Line::from(fit_text(
                 &format!(

@@ -265,6 +265,16 @@ async fn five_failures_lock_out_even_the_right_password() {
     let lock = lock.expect("locked");
     assert!(lock.starts_with(LOCK_PREFIX), "{lock}");
     assert_eq!(fifth, invalid(&lock));
+    // The time names the plant's zone as the database names it (docs/lifecycle.md §6.9).
+    let zone: String = db
+        .client()
+        .await
+        .query_one("SELECT to_char(now(), 'TZ')", &[])
+        .await
+        .expect("zone")
+        .get(0);
+    assert!(!zone.is_empty());
+    assert!(lock.ends_with(&format!(" {zone}")), "{lock} names {zone}");
 
     // The right password is refused while locked, with the same message, and does not count.
     assert_eq!(login(&ctx, "carol", PW).await, invalid(&lock));

@@ -333,8 +333,15 @@ pub struct Driver {
     pub sent: Vec<ServiceRequest>,
 }
 
+/// The plant's zone the goldens show local times in, as a connected station would learn it from the
+/// database (docs/lifecycle.md §6.9).
+pub fn plant_zone() {
+    cleanstation::domain::clock::set_plant_zone("CET");
+}
+
 impl Driver {
     pub fn new(init: AppInit) -> Driver {
+        plant_zone();
         Driver {
             app: App::new(init),
             now: Instant::now(),
@@ -484,6 +491,7 @@ pub struct ScreenDriver<S> {
 impl<S: Screen> ScreenDriver<S> {
     /// The screen as `open` makes it for the fixture user of `role`, drawn in the ANSI theme.
     pub fn open(role: Role, open: impl FnOnce(&mut Ctx) -> (S, Command)) -> ScreenDriver<S> {
+        plant_zone();
         let mut ids = IdGen::default();
         let keymap = Keymap::default();
         let session = session_for(user_for(role));
@@ -520,6 +528,7 @@ impl<S: Screen> ScreenDriver<S> {
 }
 
 pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    plant_zone();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
     terminal.draw(|f| app.view(f)).expect("draw");
     terminal.backend().buffer().clone()

@@ -435,6 +435,7 @@ impl Screen for QcHistoryScreen {
         if action == Action::Certificate {
             if self.current().is_some_and(has_certificate) {
                 let mut dir = FormField::text("Directory")
+                    .with_select_on_focus()
                     .with_max_len(512)
                     .with_hint("Empty: the directory the station was started in");
                 dir.set_value(&self.last_dir);

@@ -3,7 +3,7 @@
 
 use crate::env::{Env, fixture, stderr};
 use cleanstation::service::seed::DEMO_PASSWORD;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cs-cli-imports-{name}-{}", std::process::id()));
@@ -13,7 +13,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// The shipped catalog in `dir`, with `parts.json` changed by `edit`.
-fn catalog_with(dir: &PathBuf, edit: impl Fn(&str) -> String) {
+fn catalog_with(dir: &Path, edit: impl Fn(&str) -> String) {
     let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/reference/catalog");
     for file in ["parts.json", "assemblies.json", "categories.json"] {
         let text = std::fs::read_to_string(shipped.join(file)).expect("shipped catalog");

@@ -356,6 +356,8 @@ impl App {
     fn on_reply(&mut self, reply: ServiceReply) -> Command {
         self.db = match &reply.result {
             Err(ServiceError::Unavailable(_)) => DbStatus::Offline,
+            // Until the next answer of any kind (README, `database.request_timeout_seconds`).
+            Err(ServiceError::NotAnswering) => DbStatus::NotAnswering,
             _ => DbStatus::Ok,
         };
         if let Err(ServiceError::SessionEnded(msg)) = &reply.result

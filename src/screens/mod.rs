@@ -306,6 +306,7 @@ impl ScreenId {
                 | ScreenId::ServiceQueue
                 | ScreenId::OrderDesk
                 | ScreenId::Nonconformances
+                | ScreenId::ServiceCatalog
         )
     }
 }

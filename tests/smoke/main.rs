@@ -193,6 +193,9 @@ impl Station {
     /// Moves the home menu's selection down to `label` and opens it.
     fn open_menu(&self, label: &str) {
         let marker = format!("▶ {label} ");
+        // The menu keeps its cursor across screens: start from the top.
+        self.wait_settled(&["▶ "], Duration::from_secs(5));
+        self.keys(&["Home"]);
         for _ in 0..16 {
             let screen = self.wait_settled(&["▶ "], Duration::from_secs(5));
             if screen.contains(&marker) {

@@ -410,6 +410,8 @@ impl Driver {
             .iter()
             .position(|e| e.label == label)
             .unwrap_or_else(|| panic!("{label} is not on the {role} home menu"));
+        // The menu keeps its cursor across screens: start from the top.
+        self.key(KeyCode::Home);
         for _ in 0..index {
             self.key(KeyCode::Down);
         }

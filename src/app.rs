@@ -123,6 +123,8 @@ pub struct App {
     /// The screen last navigated to, and (screen, list it was opened from) for `Effect::Back`.
     current: Option<ScreenId>,
     opened_from: Option<(ScreenId, ScreenId)>,
+    /// Where the home menu's selected entry leads, so the menu comes back where it was.
+    home_cursor: Option<ScreenId>,
     overlays: Vec<Overlay>,
     toast: Option<Toast>,
     db: DbStatus,
@@ -156,6 +158,7 @@ impl App {
             session_floor: RequestId::default(),
             current: None,
             opened_from: None,
+            home_cursor: None,
             overlays: Vec::new(),
             toast: None,
             db: DbStatus::Ok,
@@ -580,6 +583,8 @@ impl App {
     fn on_reply(&mut self, reply: ServiceReply) -> Command {
         self.db = match &reply.result {
             Err(ServiceError::Unavailable(_)) => DbStatus::Offline,
+            // Until the next answer of any kind (README, `database.request_timeout_seconds`).
+            Err(ServiceError::NotAnswering) => DbStatus::NotAnswering,
             _ => DbStatus::Ok,
         };
         if let Err(ServiceError::SessionEnded(msg)) = &reply.result
@@ -703,11 +708,17 @@ impl App {
         {
             self.opened_from = Some((id, from));
         }
+        if let ActiveScreen::Home(home) = &self.screen {
+            self.home_cursor = home.selected_target();
+        }
         let mut ctx =
             Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let (screen, cmd) = ActiveScreen::open(id, &mut ctx);
         let effects = ctx.into_effects();
         self.screen = screen;
+        if let (ActiveScreen::Home(home), Some(target)) = (&mut self.screen, self.home_cursor) {
+            home.select_target(target);
+        }
         cmd.and(self.apply(effects))
     }
 
@@ -718,6 +729,7 @@ impl App {
         self.cart = Cart::default();
         self.current = None;
         self.opened_from = None;
+        self.home_cursor = None;
         self.overlays.clear();
         self.toast = None;
         self.unread = None;

@@ -67,6 +67,8 @@ config_keys! {
         /// The owner's connection for migrate, seed and imports; empty: `url`.
         owner_url: String,
         pool_size: u32 = 1..=64,
+        /// Seconds a station waits for an answer to a request.
+        request_timeout_seconds: u32 = 1..=600,
         /// Base directory of the embedded cluster; empty: the platform default.
         data_dir: String,
     }

@@ -29,6 +29,9 @@ pub enum ServiceError {
     /// The session expired, was ended, or its user was deactivated: the station returns to the login screen.
     #[error("{0}")]
     SessionEnded(String),
+    /// The database did not answer within the station's request timeout: frozen rather than down.
+    #[error("The database is not answering")]
+    NotAnswering,
 }
 
 impl ServiceError {
@@ -40,6 +43,9 @@ impl ServiceError {
             }
             ServiceError::Query(_) => {
                 "The database refused the change; nothing was saved. Details are in the log.".into()
+            }
+            ServiceError::NotAnswering => {
+                "The database is not answering; your input is kept. Try again shortly.".into()
             }
             other => other.to_string(),
         }

@@ -5,7 +5,7 @@
 
 use crate::app::App;
 use crate::msg::{Command, Msg, ServiceReply, ServiceRequest};
-use crate::service::{ServiceCtx, dispatch};
+use crate::service::{ServiceCtx, dispatch_within};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use std::sync::Arc;
@@ -18,11 +18,18 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// How long quitting waits for database jobs still running (a logout, a save).
 const DRAIN_ON_QUIT: Duration = Duration::from_secs(3);
 
+/// The service context and how long a request may wait for the database (`database.request_timeout_seconds`).
+pub struct Jobs {
+    pub ctx: Arc<ServiceCtx>,
+    pub request_timeout: Duration,
+}
+
 pub async fn run(
     mut app: App,
     terminal: &mut DefaultTerminal,
-    ctx: Arc<ServiceCtx>,
+    jobs_ctx: Jobs,
 ) -> std::io::Result<()> {
+    let ctx = &jobs_ctx;
     let (tx, mut rx) = mpsc::unbounded_channel::<ServiceReply>();
     let mut input = crossterm::event::EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -56,15 +63,15 @@ pub async fn run(
                 continue;
             }
             // An SSH session that drops, or a shutdown: end the session and leave cleanly.
-            _ = recv(&mut hangup) => { logout_on_signal(&app, &ctx, &tx, &mut jobs); break; }
-            _ = recv(&mut terminate) => { logout_on_signal(&app, &ctx, &tx, &mut jobs); break; }
+            _ = recv(&mut hangup) => { logout_on_signal(&app, ctx, &tx, &mut jobs); break; }
+            _ = recv(&mut terminate) => { logout_on_signal(&app, ctx, &tx, &mut jobs); break; }
         };
         let cmd = app.update(msg);
-        execute(cmd, &ctx, &tx, &mut jobs);
+        execute(cmd, ctx, &tx, &mut jobs);
         // Replies that arrived meanwhile are applied before the next draw.
         while let Ok(reply) = rx.try_recv() {
             let cmd = app.update(Msg::Db(reply));
-            execute(cmd, &ctx, &tx, &mut jobs);
+            execute(cmd, ctx, &tx, &mut jobs);
         }
         if app.should_quit() {
             break;
@@ -80,7 +87,7 @@ pub async fn run(
 /// Runs a command: database requests become jobs whose replies come back through `tx`.
 fn execute(
     cmd: Command,
-    ctx: &Arc<ServiceCtx>,
+    ctx: &Jobs,
     tx: &mpsc::UnboundedSender<ServiceReply>,
     jobs: &mut JoinSet<()>,
 ) {
@@ -97,15 +104,16 @@ fn execute(
 
 fn spawn_request(
     req: ServiceRequest,
-    ctx: &Arc<ServiceCtx>,
+    ctx: &Jobs,
     tx: &mpsc::UnboundedSender<ServiceReply>,
     jobs: &mut JoinSet<()>,
 ) {
-    let ctx = Arc::clone(ctx);
+    let timeout = ctx.request_timeout;
+    let ctx = Arc::clone(&ctx.ctx);
     let tx = tx.clone();
     jobs.spawn(async move {
         tracing::debug!(request = ?req.kind, "database request");
-        let reply = dispatch(&ctx, req).await;
+        let reply = dispatch_within(&ctx, req, timeout).await;
         // The receiver is gone only when the app is quitting.
         let _ = tx.send(reply);
     });
@@ -114,7 +122,7 @@ fn spawn_request(
 /// Nobody will answer a prompt any more, so the session is ended without asking.
 fn logout_on_signal(
     app: &App,
-    ctx: &Arc<ServiceCtx>,
+    ctx: &Jobs,
     tx: &mpsc::UnboundedSender<ServiceReply>,
     jobs: &mut JoinSet<()>,
 ) {

@@ -325,7 +325,7 @@ fn describe_order(d: &crate::domain::order_view::OrderDetail) -> String {
     for e in &d.history {
         out.push(format!(
             "  {}  {}  {}  {} -> {}{}",
-            e.timestamp.format("%Y-%m-%d %H:%M"),
+            crate::domain::clock::local_minute(e.timestamp),
             e.user,
             e.action,
             e.old_status.map_or("-", |s| s.code()),

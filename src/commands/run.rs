@@ -57,7 +57,11 @@ pub async fn run_app(config: Config) -> Result<(), CliError> {
         station = %config.station_name(),
         "login screen ready"
     );
-    let result = crate::runtime::run(app, &mut terminal, ctx).await;
+    let jobs = crate::runtime::Jobs {
+        ctx,
+        request_timeout: Duration::from_secs(u64::from(config.database.request_timeout_seconds)),
+    };
+    let result = crate::runtime::run(app, &mut terminal, jobs).await;
     crate::terminal::restore();
     sealer.abort();
     seal_before_exit(&prepared.pool).await;

@@ -61,7 +61,7 @@ fn describe(rows: &[ServiceOrderSummary]) -> String {
         return "No service orders.".into();
     }
     let minutes = |t: Option<chrono::NaiveDateTime>| {
-        t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        t.map(crate::domain::clock::local_minute)
             .unwrap_or_default()
     };
     let cells: Vec<Vec<String>> = rows

@@ -38,7 +38,14 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
         .build()
         .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
     let client = pool.get().await?;
-    client.simple_query("SELECT 1").await?;
+    // The check also learns the plant's zone abbreviation, which local times are shown with
+    // (docs/lifecycle.md §6.9).
+    let zone = client
+        .query_one(r#"SELECT to_char(now(), 'TZ') AS "zone""#, &[])
+        .await?;
+    if let Some(zone) = crate::db::row::RowExt::col::<Option<String>>(&zone, "zone")? {
+        crate::domain::clock::set_plant_zone(&zone);
+    }
     drop(client);
     Ok(pool)
 }

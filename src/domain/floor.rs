@@ -108,7 +108,7 @@ impl FloorProgress {
     /// The summary as (label, text) lines: one wording for the screen and the command line.
     pub fn lines(&self) -> Vec<(&'static str, String)> {
         let when = |at: &Option<NaiveDateTime>| {
-            at.map(|t| format!(" at {}", t.format("%Y-%m-%d %H:%M")))
+            at.map(|t| format!(" at {}", crate::domain::clock::local_minute(t)))
                 .unwrap_or_default()
         };
         let tasks = format!("{} / {} done", self.tasks_done, self.tasks_total);

@@ -7,6 +7,7 @@ pub mod bom_diff;
 pub mod bom_document;
 pub mod catalog;
 pub mod checklist;
+pub mod clock;
 pub mod desk;
 pub mod dhr;
 pub mod enums;

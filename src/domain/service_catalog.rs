@@ -195,14 +195,21 @@ impl ServiceCatalog {
             .collect()
     }
 
-    /// Entries whose id, name or manufacturer part number contains `query` (ignoring case), best
-    /// first: the exact id, then ids starting with it, then the rest; by id within each (the ranking
-    /// of the inventory search).
+    /// Entries whose id, name or manufacturer part number contains `query` (ignoring case), or that a
+    /// subcategory whose name contains it reaches (docs/service-orders.md §2), best first: the exact
+    /// id, then ids starting with it, then the other matches of the entry's own text, then the
+    /// subcategory matches; by id within each (the ranking of the inventory search).
     pub fn search(&self, query: &str) -> Vec<usize> {
         let q = canonical_id(query.trim()).to_lowercase();
         if q.is_empty() {
             return Vec::new();
         }
+        let matching_groups: Vec<&str> = self
+            .groups
+            .iter()
+            .filter(|g| g.name.to_lowercase().contains(&q))
+            .map(|g| g.code.as_str())
+            .collect();
         let mut hits: Vec<(u8, usize)> = self
             .entries
             .iter()
@@ -220,6 +227,12 @@ impl ServiceCatalog {
                         .is_some_and(|m| m.to_lowercase().contains(&q))
                 {
                     2
+                } else if e
+                    .subcategories
+                    .iter()
+                    .any(|c| matching_groups.contains(&c.as_str()))
+                {
+                    3
                 } else {
                     return None;
                 };
@@ -392,6 +405,29 @@ mod tests {
         assert!(hits.first().is_some_and(|h| h.starts_with("0124")));
         // By name, ignoring case.
         assert!(!ids("control box").is_empty());
+        // By the name of a subcategory that reaches the entry ("ESINK VALVE PLATE", 719.004), after
+        // the entries whose own text matches.
+        let plate = ids("valve plate");
+        let in_plate = svc.in_group("719.004");
+        assert!(!in_plate.is_empty());
+        for i in &in_plate {
+            let id = svc.entry(*i).map(|e| e.id.clone()).unwrap_or_default();
+            assert!(plate.contains(&id), "{id} of ESINK VALVE PLATE is found");
+        }
+        let own_text = |id: &String| {
+            svc.get(id).is_some_and(|e| {
+                e.id.to_lowercase().contains("valve plate")
+                    || e.name.to_lowercase().contains("valve plate")
+            })
+        };
+        let first_by_group = plate.iter().position(|id| !own_text(id));
+        assert!(
+            plate
+                .iter()
+                .skip(first_by_group.unwrap_or(plate.len()))
+                .all(|id| !own_text(id)),
+            "own-text matches come first: {plate:?}"
+        );
         assert!(ids("  ").is_empty());
         assert!(ids("no such part anywhere").is_empty());
     }

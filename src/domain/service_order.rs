@@ -374,7 +374,7 @@ pub fn check_approval(
 
 /// The time of a log line: minutes in UTC, e.g. `2026-11-26 14:05 UTC`. `at` is a UTC wall time.
 pub fn log_time(at: NaiveDateTime) -> String {
-    format!("{} UTC", at.format("%Y-%m-%d %H:%M"))
+    crate::domain::clock::utc_minute(at)
 }
 
 /// One decision line of the notes log:

@@ -5,7 +5,7 @@ use crate::domain::user::UserSummary;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, ServiceReply};
 use crate::screens::Screen;
-use crate::screens::{Ctx, Effect, HomeEntry, home_entries};
+use crate::screens::{Ctx, Effect, HomeEntry, ScreenId, home_entries};
 use crate::theme::Theme;
 use crate::widgets::{panel, row};
 use ratatui::Frame;
@@ -32,6 +32,18 @@ impl HomeScreen {
 
     pub fn entries(&self) -> &[HomeEntry] {
         &self.entries
+    }
+
+    /// Where the selected entry leads; the shell keeps it so the menu comes back where it was.
+    pub fn selected_target(&self) -> Option<ScreenId> {
+        self.entries.get(self.selected).map(|e| e.target)
+    }
+
+    /// Selects the entry leading to `target`, if the menu has one.
+    pub fn select_target(&mut self, target: ScreenId) {
+        if let Some(i) = self.entries.iter().position(|e| e.target == target) {
+            self.selected = i;
+        }
     }
 }
 

@@ -311,6 +311,7 @@ impl ScreenId {
                 | ScreenId::ServiceQueue
                 | ScreenId::OrderDesk
                 | ScreenId::Nonconformances
+                | ScreenId::ServiceCatalog
         )
     }
 }

@@ -1,5 +1,6 @@
 //! SERVICE_DEPARTMENT: the user's own service orders with their lines and procurement's notes; withdraw a PENDING one.
 
+use crate::domain::clock;
 use crate::domain::service_order::{
     ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
 };
@@ -32,7 +33,7 @@ pub struct MyServiceOrdersScreen {
 }
 
 fn when(t: Option<NaiveDateTime>) -> String {
-    t.map_or_else(|| "—".into(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+    t.map_or_else(|| "—".into(), clock::local_minute)
 }
 
 impl MyServiceOrdersScreen {

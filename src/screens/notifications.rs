@@ -1,6 +1,7 @@
 //! The user's notifications: read them, mark them read, open the build one is about.
 
 use crate::domain::Role;
+use crate::domain::clock;
 use crate::domain::notification::{Notification, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
@@ -210,10 +211,7 @@ impl Screen for NotificationsScreen {
                 };
                 let first = Line::from(vec![
                     Span::styled(marker, theme.unread),
-                    Span::styled(
-                        n.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                        theme.muted,
-                    ),
+                    Span::styled(clock::local_minute(n.created_at), theme.muted),
                     Span::raw("  "),
                     Span::styled(n.title.clone(), title_style),
                 ]);

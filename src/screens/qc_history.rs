@@ -2,6 +2,7 @@
 //! certificate.
 
 use crate::domain::checklist::FormType;
+use crate::domain::clock;
 use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
@@ -248,7 +249,7 @@ impl QcHistoryScreen {
         text.push(Line::from(Span::styled(
             fit_text(
                 &format!(
-                    "  {:<9} {:<4} {:<7} {:<insp_w$} {:<17} {:<job_w$} {}",
+                    "  {:<9} {:<4} {:<7} {:<insp_w$} {:<20} {:<job_w$} {}",
                     "Type", "Ver", "Status", "Inspector", "Signed", "Job ID", "Signature"
                 ),
                 width,
@@ -265,9 +266,7 @@ impl QcHistoryScreen {
                 QcResultStatus::Fail => theme.error,
                 QcResultStatus::Incomplete => theme.warn,
             };
-            let at =
-                r.at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_else(|| "—".into());
+            let at = r.at.map(clock::utc_minute).unwrap_or_else(|| "—".into());
             let sig_style = match r.verified {
                 Some(true) => theme.ok,
                 Some(false) => theme.error,
@@ -282,7 +281,7 @@ impl QcHistoryScreen {
                     format!("{:<insp_w$} ", fit_text(&r.performed_by, insp_w)),
                     base,
                 ),
-                Span::styled(format!("{at:<17} "), base),
+                Span::styled(format!("{at:<20} "), base),
                 Span::styled(
                     format!(
                         "{:<job_w$} ",
@@ -331,9 +330,7 @@ impl QcHistoryScreen {
         frame.render_widget(block, area);
         let width = usize::from(inner.width);
         let h = &d.header;
-        let at =
-            s.at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_else(|| "—".into());
+        let at = s.at.map(clock::utc_minute).unwrap_or_else(|| "—".into());
         let mut top = vec![
             Line::from(fit_text(
                 &format!(
@@ -465,6 +462,7 @@ impl Screen for QcHistoryScreen {
         if action == Action::Certificate {
             if self.current().is_some_and(has_certificate) {
                 let mut dir = FormField::text("Directory")
+                    .with_select_on_focus()
                     .with_max_len(512)
                     .with_hint("Empty: the directory the station was started in");
                 dir.set_value(&self.last_dir);

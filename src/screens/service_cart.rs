@@ -267,7 +267,8 @@ impl Screen for ServiceCartScreen {
                     };
                 }
             }
-            Action::Back => ctx.emit(Effect::Navigate(ScreenId::Home)),
+            // Back to where the cart was opened from: the catalogue or the home menu.
+            Action::Back => ctx.emit(Effect::Back(ScreenId::Home)),
             _ => {}
         }
         Command::None

@@ -2,6 +2,7 @@
 //! first; then the closed ones, newest first), with a status filter. PROCUREMENT_SPECIALIST and ADMIN
 //! process the orders they open; PC reads them.
 
+use crate::domain::clock;
 use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
@@ -35,7 +36,7 @@ pub fn next_filter(current: Option<ServiceOrderStatus>) -> Option<ServiceOrderSt
 
 /// A request time as the queue shows it (the plant's local time, docs/lifecycle.md §6.9).
 pub fn when(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    clock::local_minute(t)
 }
 
 pub struct ServiceQueueScreen {
@@ -312,7 +313,10 @@ mod tests {
 
     #[test]
     fn request_times_read_to_the_minute() {
-        assert_eq!(when(t(14, 8, 5)), "2025-03-14 08:05");
+        assert_eq!(
+            when(t(14, 8, 5)),
+            format!("2025-03-14 08:05 {}", clock::plant_zone())
+        );
     }
 
     #[test]

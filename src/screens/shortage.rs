@@ -99,6 +99,7 @@ impl ShortageScreen {
         }
         // Exports of one session usually go to one place; empty is the station's working directory.
         let mut dir = FormField::text("Directory")
+            .with_select_on_focus()
             .with_max_len(512)
             .with_hint("Empty: the station's working directory");
         dir.set_value(&self.last_dir);

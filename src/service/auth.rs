@@ -21,8 +21,9 @@ pub const PASSWORD_UNCHANGED: &str = "The new password must differ from the curr
 /// Every refusal of a badge login: unknown badge, inactive user or wrong PIN.
 pub const BADGE_FAILED: &str = "Badge or PIN not accepted";
 
-/// `Too many failed attempts; try again after HH:MM`, the unlock time in the server's local time,
-/// rounded up to the minute so that trying at the stated time always works.
+/// `Too many failed attempts; try again after HH:MM CET`, the unlock time in the plant's local time
+/// with its zone (docs/lifecycle.md §6.9), rounded up to the minute so that trying at the stated time
+/// always works.
 pub fn lock_message(until: NaiveDateTime) -> String {
     let shown = if until.second() > 0 || until.nanosecond() > 0 {
         until + chrono::Duration::minutes(1)
@@ -31,7 +32,7 @@ pub fn lock_message(until: NaiveDateTime) -> String {
     };
     format!(
         "Too many failed attempts; try again after {}",
-        shown.format("%H:%M")
+        crate::domain::clock::local_clock(shown)
     )
 }
 
@@ -299,17 +300,18 @@ mod tests {
                 .and_hms_opt(h, m, s)
                 .unwrap()
         };
+        let zone = crate::domain::clock::plant_zone();
         assert_eq!(
             lock_message(at(14, 37, 0)),
-            "Too many failed attempts; try again after 14:37"
+            format!("Too many failed attempts; try again after 14:37 {zone}")
         );
         assert_eq!(
             lock_message(at(14, 37, 1)),
-            "Too many failed attempts; try again after 14:38"
+            format!("Too many failed attempts; try again after 14:38 {zone}")
         );
         assert_eq!(
             lock_message(at(23, 59, 30)),
-            "Too many failed attempts; try again after 00:00"
+            format!("Too many failed attempts; try again after 00:00 {zone}")
         );
     }
 }

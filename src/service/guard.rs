@@ -80,7 +80,7 @@ pub(crate) async fn moved_on(
     Ok(ServiceError::Conflict(match by {
         Some((name, at)) => format!(
             "Build {build} is now {status} (changed by {name} at {}); your change was not saved",
-            at.format("%H:%M")
+            crate::domain::clock::local_clock(at)
         ),
         None => format!("Build {build} is now {status}; your change was not saved"),
     }))

@@ -176,6 +176,30 @@ pub(crate) async fn verify_blocking(password: String, hash: Option<String>) -> R
 
 /// Runs one request and wraps its outcome for the screen that sent it.
 #[tracing::instrument(skip_all, fields(req = req.id.0))]
+/// [`dispatch`] waiting at most `timeout` for the answer: a database that is frozen rather than down
+/// gives [`ServiceError::NotAnswering`] (README, *Configuration*, `database.request_timeout_seconds`).
+/// The request is dropped at the deadline, which rolls back what it had not committed.
+pub async fn dispatch_within(
+    ctx: &ServiceCtx,
+    req: ServiceRequest,
+    timeout: std::time::Duration,
+) -> ServiceReply {
+    let id = req.id;
+    match tokio::time::timeout(timeout, dispatch(ctx, req)).await {
+        Ok(reply) => reply,
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = timeout.as_millis() as u64,
+                "request not answered"
+            );
+            ServiceReply {
+                id,
+                result: Err(ServiceError::NotAnswering),
+            }
+        }
+    }
+}
+
 pub async fn dispatch(ctx: &ServiceCtx, req: ServiceRequest) -> ServiceReply {
     // The Debug of `Request` leaves out passwords and tokens.
     tracing::debug!(kind = ?req.kind, "request");

@@ -230,7 +230,7 @@ async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm> {
     let draft_by_other = draft
         .as_ref()
         .filter(|d| d.performed_by != who.user.id)
-        .map(|d| draft_by(&d.performer_name));
+        .map(|d| d.performer_name.clone());
     let previous =
         super::carry_over::qc_previous(&client, order_id, qc_type, &form.items, &form.lines)
             .await?;

@@ -178,7 +178,9 @@ async fn load_task(client: &impl GenericClient, order_id: Uuid, task_id: Uuid) -
 /// What another station did to a task first.
 fn already(task: &TaskView, what: &str) -> ServiceError {
     let by = match (&task.completed_by, task.completed_at) {
-        (Some((_, name)), Some(at)) => format!(" by {name} at {}", at.format("%H:%M")),
+        (Some((_, name)), Some(at)) => {
+            format!(" by {name} at {}", crate::domain::clock::local_clock(at))
+        }
         _ => String::new(),
     };
     ServiceError::Conflict(format!(

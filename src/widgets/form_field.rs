@@ -1,7 +1,12 @@
 //! Single-line form fields on top of `tui_textarea`, and a `Form` that moves focus between them.
 //!
 //! A field is drawn as one row (`▶ Label  [value      ]`) plus a message row below it for its inline
-//! error or hint, so a form never reflows while the user types.
+//! error, notice or hint, so a form never reflows while the user types.
+//!
+//! A pre-filled field made with [`FormField::with_select_on_focus`] has its whole text selected when
+//! it gains focus: the first typed character (or a paste, or a delete) replaces it, an arrow, Home or End
+//! keeps it. A paste longer than the field's room is cut, and the field says so under itself
+//! (docs/architecture.md §3).
 
 use crate::keymap::{Action, KeyContext};
 use crate::theme::Theme;
@@ -37,6 +42,12 @@ pub struct FormField {
     kind: Kind,
     error: Option<String>,
     hint: Option<String>,
+    /// Said under the field until the next edit (a paste that was cut).
+    notice: Option<String>,
+    /// Select the whole text whenever the field gains focus.
+    select_on_focus: bool,
+    /// The whole text is selected: typing replaces it.
+    selected: bool,
 }
 
 fn new_area(masked: bool) -> Box<TextArea<'static>> {
@@ -59,6 +70,9 @@ impl FormField {
             },
             error: None,
             hint: None,
+            notice: None,
+            select_on_focus: false,
+            selected: false,
         }
     }
 
@@ -73,6 +87,9 @@ impl FormField {
             },
             error: None,
             hint: None,
+            notice: None,
+            select_on_focus: false,
+            selected: false,
         }
     }
 
@@ -83,6 +100,9 @@ impl FormField {
             kind: Kind::Choice { options, index },
             error: None,
             hint: None,
+            notice: None,
+            select_on_focus: false,
+            selected: false,
         }
     }
 
@@ -90,6 +110,43 @@ impl FormField {
     pub fn with_hint(mut self, hint: impl Into<String>) -> FormField {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A pre-filled field whose text is selected when it gains focus, so typing replaces it.
+    #[must_use]
+    pub fn with_select_on_focus(mut self) -> FormField {
+        self.select_on_focus = true;
+        self
+    }
+
+    /// The field gained focus: a [`FormField::with_select_on_focus`] field selects its text.
+    pub fn focus_gained(&mut self) {
+        self.selected = self.select_on_focus && !self.is_empty();
+    }
+
+    /// The field lost focus: a selection ends.
+    pub fn focus_lost(&mut self) {
+        self.selected = false;
+    }
+
+    /// True while the whole text is selected.
+    pub fn is_selected(&self) -> bool {
+        self.selected
+    }
+
+    /// What the field says under itself besides an error (a paste that was cut).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Ends a selection; with `replace` the selected text is removed first.
+    fn end_selection(&mut self, replace: bool) {
+        if let Kind::Text { area, .. } = &mut self.kind {
+            area.cancel_selection();
+        }
+        if std::mem::take(&mut self.selected) && replace {
+            self.clear();
+        }
     }
 
     #[must_use]
@@ -150,8 +207,10 @@ impl FormField {
     }
 
     pub fn set_value(&mut self, value: &str) {
+        self.selected = false;
         self.clear();
         self.paste(value);
+        self.notice = None;
     }
 
     fn char_count(&self) -> usize {
@@ -167,6 +226,8 @@ impl FormField {
         if c.is_control() {
             return false;
         }
+        self.end_selection(true);
+        self.notice = None;
         let len = self.char_count();
         match &mut self.kind {
             Kind::Text { area, max_len, .. } if len < *max_len => {
@@ -179,13 +240,16 @@ impl FormField {
     }
 
     /// Inserts pasted text on one line: line breaks and tabs become spaces, a trailing line break
-    /// (common when copying) is dropped, and the field's length limit holds.
+    /// (common when copying) is dropped, and the field's length limit holds; a paste that did not fit
+    /// is cut and the field says so: `Pasted text cut to 512 characters`.
     pub fn paste(&mut self, text: &str) -> bool {
-        let trimmed = text.trim_end_matches(['\r', '\n']);
-        let room = match &self.kind {
-            Kind::Text { max_len, .. } => max_len.saturating_sub(self.char_count()),
-            Kind::Choice { .. } => 0,
+        let Kind::Text { max_len, .. } = &self.kind else {
+            return false;
         };
+        let max_len = *max_len;
+        self.end_selection(true);
+        let trimmed = text.trim_end_matches(['\r', '\n']);
+        let room = max_len.saturating_sub(self.char_count());
         let mut changed = false;
         // Bounded by the room left, so a runaway paste costs nothing.
         for c in trimmed.chars().take(room) {
@@ -196,11 +260,40 @@ impl FormField {
             };
             changed |= self.type_char(c);
         }
+        self.notice = (trimmed.chars().nth(room).is_some())
+            .then(|| format!("Pasted text cut to {max_len} characters"));
         changed
     }
 
     /// Applies an editing or choice action; false when the action means nothing to this field.
     pub fn edit(&mut self, action: Action) -> bool {
+        // A delete replaces a selection; a cursor move keeps the text and ends the selection.
+        let deletes = matches!(
+            action,
+            Action::DeleteBack | Action::DeleteForward | Action::ClearField
+        );
+        if self.selected
+            && matches!(
+                action,
+                Action::DeleteBack
+                    | Action::DeleteForward
+                    | Action::ClearField
+                    | Action::CursorLeft
+                    | Action::CursorRight
+                    | Action::LineStart
+                    | Action::LineEnd
+            )
+        {
+            self.end_selection(deletes);
+            if deletes {
+                self.error = None;
+                self.notice = None;
+                return true;
+            }
+        }
+        if deletes {
+            self.notice = None;
+        }
         match &mut self.kind {
             Kind::Text { area, .. } => {
                 let changed = match action {
@@ -296,6 +389,12 @@ impl FormField {
             Kind::Text { area, .. } => {
                 area.set_style(input_style);
                 area.set_cursor_style(if focused { theme.cursor } else { input_style });
+                area.set_selection_style(theme.selected);
+                if self.selected {
+                    area.select_all();
+                } else {
+                    area.cancel_selection();
+                }
                 frame.render_widget(&**area, field);
             }
             Kind::Choice { options, index } => {
@@ -309,10 +408,12 @@ impl FormField {
         }
     }
 
-    /// Draws the message row: the error, else the hint.
+    /// Draws the message row: the error, else the notice, else the hint.
     pub fn render_message(&self, frame: &mut Frame, row: Rect, theme: &Theme, indent: u16) {
         let line = if let Some(err) = &self.error {
             Line::from(Span::styled(format!("✖ {err}"), theme.error))
+        } else if let Some(notice) = &self.notice {
+            Line::from(Span::styled(format!("! {notice}"), theme.warn))
         } else if let Some(hint) = &self.hint {
             Line::from(Span::styled(hint.clone(), theme.muted))
         } else {
@@ -336,12 +437,15 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(fields: Vec<FormField>) -> Form {
+    pub fn new(mut fields: Vec<FormField>) -> Form {
         let label_width = fields
             .iter()
             .map(|f| u16::try_from(f.label.chars().count()).unwrap_or(u16::MAX))
             .max()
             .unwrap_or(0);
+        if let Some(first) = fields.first_mut() {
+            first.focus_gained();
+        }
         Form {
             fields,
             focus: 0,
@@ -370,7 +474,18 @@ impl Form {
 
     pub fn set_focus(&mut self, i: usize) {
         if i < self.fields.len() {
-            self.focus = i;
+            self.move_focus(i);
+        }
+    }
+
+    /// Moves the focus to field `i`, telling both fields.
+    fn move_focus(&mut self, i: usize) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.focus_lost();
+        }
+        self.focus = i;
+        if let Some(f) = self.fields.get_mut(i) {
+            f.focus_gained();
         }
     }
 
@@ -380,13 +495,13 @@ impl Form {
 
     pub fn next(&mut self) {
         if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
+            self.move_focus((self.focus + 1) % self.fields.len());
         }
     }
 
     pub fn prev(&mut self) {
         if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+            self.move_focus((self.focus + self.fields.len() - 1) % self.fields.len());
         }
     }
 
@@ -521,6 +636,86 @@ mod tests {
         let mut f = FormField::text("Initials").with_max_len(3);
         f.paste("ABCDE");
         assert_eq!(f.value(), "ABC");
+    }
+
+    #[test]
+    fn a_cut_paste_says_so_until_the_next_edit() {
+        let mut f = FormField::text("Initials").with_max_len(3);
+        f.paste("AB\n");
+        assert_eq!(f.notice(), None, "a paste that fits says nothing");
+        f.paste("CD");
+        assert_eq!(f.value(), "ABC");
+        assert_eq!(f.notice(), Some("Pasted text cut to 3 characters"));
+        f.edit(Action::DeleteBack);
+        assert_eq!(f.notice(), None);
+        let mut g = FormField::text("Directory").with_max_len(4);
+        g.set_value("/tmp/long");
+        assert_eq!(
+            g.notice(),
+            None,
+            "a value set by the program is not a paste"
+        );
+    }
+
+    fn prefilled() -> Form {
+        let mut dir = FormField::text("Directory").with_select_on_focus();
+        dir.set_value("/srv/exports");
+        Form::new(vec![dir, FormField::text("Other")])
+    }
+
+    #[test]
+    fn typing_replaces_a_selected_prefilled_text() {
+        let mut form = prefilled();
+        assert!(form.focused().is_some_and(FormField::is_selected));
+        form.type_char('/');
+        form.paste("tmp");
+        assert_eq!(form.value(0), "/tmp");
+        // Focus away and back selects again; a paste replaces too.
+        form.next();
+        assert!(!form.field(0).is_some_and(FormField::is_selected));
+        form.prev();
+        form.paste("/home/op");
+        assert_eq!(form.value(0), "/home/op");
+    }
+
+    #[test]
+    fn an_arrow_home_or_end_keeps_the_selected_text_and_a_delete_removes_it() {
+        for keep in [
+            Action::CursorLeft,
+            Action::CursorRight,
+            Action::LineStart,
+            Action::LineEnd,
+        ] {
+            let mut form = prefilled();
+            form.handle(keep);
+            assert!(!form.focused().is_some_and(FormField::is_selected));
+            form.type_char('x');
+            assert_eq!(
+                form.value(0).chars().count(),
+                "/srv/exports".len() + 1,
+                "{keep:?} keeps the text: {}",
+                form.value(0)
+            );
+        }
+        let mut form = prefilled();
+        form.handle(Action::LineEnd);
+        form.type_char('/');
+        assert_eq!(form.value(0), "/srv/exports/");
+        for delete in [
+            Action::DeleteBack,
+            Action::DeleteForward,
+            Action::ClearField,
+        ] {
+            let mut form = prefilled();
+            form.handle(delete);
+            assert_eq!(form.value(0), "", "{delete:?} removes the selection");
+        }
+        // A field without the flag appends, as before.
+        let mut plain = FormField::text("Directory");
+        plain.set_value("/srv");
+        let mut form = Form::new(vec![plain]);
+        form.type_char('x');
+        assert_eq!(form.value(0), "/srvx");
     }
 
     #[test]

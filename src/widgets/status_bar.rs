@@ -14,6 +14,8 @@ pub enum DbStatus {
     #[default]
     Ok,
     Offline,
+    /// The last request timed out: the database is up but frozen (README, *Configuration*).
+    NotAnswering,
 }
 
 impl DbStatus {
@@ -21,6 +23,7 @@ impl DbStatus {
         match self {
             DbStatus::Ok => "DB ok",
             DbStatus::Offline => "DB offline",
+            DbStatus::NotAnswering => "DB not answering",
         }
     }
 }
@@ -80,8 +83,11 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, theme: &Theme) {
         if i > 0 {
             spans.push(Span::styled(SEP, theme.status));
         }
-        // Offline and locked are the states someone must notice.
-        let style = if seg == "LOCKED" || seg.starts_with(DbStatus::Offline.label()) {
+        // Offline, not answering and locked are the states someone must notice.
+        let style = if seg == "LOCKED"
+            || seg.starts_with(DbStatus::Offline.label())
+            || seg.starts_with(DbStatus::NotAnswering.label())
+        {
             theme.status.add_modifier(Modifier::BOLD)
         } else {
             theme.status

@@ -11,5 +11,6 @@ mod bom_preview;
 mod checklist_preview;
 mod config;
 mod dhr;
+mod imports;
 mod label;
 mod logs;

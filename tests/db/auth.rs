@@ -265,6 +265,16 @@ async fn five_failures_lock_out_even_the_right_password() {
     let lock = lock.expect("locked");
     assert!(lock.starts_with(LOCK_PREFIX), "{lock}");
     assert_eq!(fifth, invalid(&lock));
+    // The time names the plant's zone as the database names it (docs/lifecycle.md §6.9).
+    let zone: String = db
+        .client()
+        .await
+        .query_one("SELECT to_char(now(), 'TZ')", &[])
+        .await
+        .expect("zone")
+        .get(0);
+    assert!(!zone.is_empty());
+    assert!(lock.ends_with(&format!(" {zone}")), "{lock} names {zone}");
 
     // The right password is refused while locked, with the same message, and does not count.
     assert_eq!(login(&ctx, "carol", PW).await, invalid(&lock));
@@ -757,5 +767,47 @@ async fn a_burst_of_parallel_wrong_passwords_checks_no_more_than_the_lockout_all
     // The right password right after: refused, the name is locked.
     assert!(
         matches!(login(&ctx, "grace", PW).await, Err(ServiceError::Invalid(m)) if m.starts_with(LOCK_PREFIX))
+    );
+}
+
+/// A database that is up but frozen for a request (here: a table it must read is locked by another
+/// connection) gives `NotAnswering` once the station's wait is over, and the next request answers
+/// again once the database does (README, `database.request_timeout_seconds`).
+#[tokio::test]
+async fn a_request_the_database_does_not_answer_in_time_is_not_answering() {
+    let db = TestDb::new().await;
+    let ctx = ctx(&db);
+    add(&db, "ivy", Role::QcPerson).await;
+    let login = |id| ServiceRequest {
+        id: RequestId(id),
+        kind: Request::Login {
+            username: "ivy".into(),
+            password: PW.into(),
+        },
+    };
+    let mut holder = db.client().await;
+    let tx = holder.transaction().await.expect("transaction");
+    tx.batch_execute(r#"LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE"#)
+        .await
+        .expect("lock");
+    let started = std::time::Instant::now();
+    let reply = service::dispatch_within(&ctx, login(1), std::time::Duration::from_secs(1)).await;
+    assert_eq!(reply.id, RequestId(1));
+    assert_eq!(reply.result, Err(ServiceError::NotAnswering));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the wait is bounded: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        ServiceError::NotAnswering.user_message(),
+        "The database is not answering; your input is kept. Try again shortly."
+    );
+    tx.rollback().await.expect("release");
+    let reply = service::dispatch_within(&ctx, login(2), std::time::Duration::from_secs(10)).await;
+    assert!(
+        matches!(reply.result, Ok(Reply::LoggedIn(_))),
+        "{:?}",
+        reply.result
     );
 }

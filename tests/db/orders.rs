@@ -1051,8 +1051,9 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
         .expect("winner's history row")
         .get(0);
     let expected = format!(
-        "Build R20-1 is now PARTS_SENT (changed by {} at {at}); your change was not saved",
-        full_name(Role::ProcurementSpecialist)
+        "Build R20-1 is now PARTS_SENT (changed by {} at {at} {}); your change was not saved",
+        full_name(Role::ProcurementSpecialist),
+        cleanstation::domain::clock::plant_zone()
     );
     assert!(conflicts.iter().all(|m| *m == expected), "{conflicts:?}");
     assert_eq!(

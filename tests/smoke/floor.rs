@@ -207,7 +207,7 @@ pub(crate) fn pack_and_send_to_final_qc(station: &Station, build: &str) -> u32 {
     // build's status is known too: a key pressed before would be ignored.
     let screen = station.wait_for(
         &[
-            &format!("{build} moved to TESTING_COMPLETE"),
+            &format!("{build} moved to Testing complete"),
             "Packed 0 / ",
             "Space All/none",
         ],
@@ -240,7 +240,7 @@ pub(crate) fn pack_and_send_to_final_qc(station: &Station, build: &str) -> u32 {
     station.keys(&["y"]);
     station.wait_for(
         &[
-            &format!("{build} moved to READY_FOR_FINAL_QC"),
+            &format!("{build} moved to Ready for Final QC"),
             "Build detail",
         ],
         Duration::from_secs(20),

@@ -194,6 +194,9 @@ impl Station {
     /// Moves the home menu's selection down to `label` and opens it.
     fn open_menu(&self, label: &str) {
         let marker = format!("▶ {label} ");
+        // The menu keeps its cursor across screens: start from the top.
+        self.wait_settled(&["▶ "], Duration::from_secs(5));
+        self.keys(&["Home"]);
         for _ in 0..16 {
             let screen = self.wait_settled(&["▶ "], Duration::from_secs(5));
             if screen.contains(&marker) {
@@ -499,10 +502,10 @@ fn procurement_readies_for_pre_qc(station: &Station, po: &str, build: &str) {
             format!("BOM version 1 of {build} approved"),
             "Order created",
         ),
-        ("m", format!("{build} moved to PARTS_SENT"), "Parts sent"),
+        ("m", format!("{build} moved to Parts sent"), "Parts sent"),
         (
             "m",
-            format!("{build} moved to READY_FOR_PRE_QC"),
+            format!("{build} moved to Ready for Pre-QC"),
             "Ready for Pre-QC",
         ),
     ] {
@@ -588,7 +591,7 @@ fn inspector_passes_pre_qc(station: &Station, po: &str, build: &str) {
     station.keys(&["Enter"]);
     station.wait_for(
         &[&format!(
-            "Pre-QC PASS signed · build {build} is now READY_FOR_PRODUCTION"
+            "Pre-QC PASS signed · build {build} is now Ready for production"
         )],
         Duration::from_secs(30),
     );
@@ -791,8 +794,8 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.keys(&["Enter"]);
     station.wait_for(&["v1 APPROVED"], Duration::from_secs(20));
     for (note, status) in [
-        ("Parts picked", "PARTS_SENT"),
-        ("Body arrived from the supplier", "READY_FOR_PRE_QC"),
+        ("Parts picked", "Parts sent"),
+        ("Body arrived from the supplier", "Ready for Pre-QC"),
     ] {
         station.keys(&["m"]);
         station.wait_for(&["Move status", "▶ Note"], Duration::from_secs(10));

@@ -116,7 +116,7 @@ fn a_failed_final_qc_is_reworked_passed_shipped_and_its_device_history_record_ex
     sign_final_qc(&station, "FAIL", Some("Hi-pot test not recorded"));
     station.wait_for(
         &[&format!(
-            "Final QC FAIL signed · build {BUILD} is now READY_FOR_PRODUCTION"
+            "Final QC FAIL signed · build {BUILD} is now Ready for production"
         )],
         Duration::from_secs(30),
     );
@@ -159,7 +159,7 @@ fn a_failed_final_qc_is_reworked_passed_shipped_and_its_device_history_record_ex
     sign_final_qc(&station, "PASS", None);
     station.wait_for(
         &[&format!(
-            "Final QC PASS signed · build {BUILD} is now READY_FOR_SHIP"
+            "Final QC PASS signed · build {BUILD} is now Ready for ship"
         )],
         Duration::from_secs(30),
     );

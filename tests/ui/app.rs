@@ -280,6 +280,35 @@ fn help_opens_and_closes() {
 }
 
 #[test]
+fn a_request_not_answered_in_time_shows_db_not_answering_until_the_next_answer() {
+    use cleanstation::widgets::status_bar::DbStatus;
+    let mut d = driver();
+    let req = d.submit_login("admin", "whatever-pass");
+    d.reply(&req, Err(ServiceError::NotAnswering));
+    assert_eq!(d.app.db_status(), DbStatus::NotAnswering);
+    let screen = d.render(80, 24);
+    assert!(screen.contains("DB not answering"), "{screen}");
+    assert!(
+        screen.contains("ERROR: The database is not answering; your input"),
+        "{screen}"
+    );
+    // A refusal is an answer: the database is back.
+    d.type_str("whatever-pass");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::Login { .. }))
+        .expect("a second try sends the login again");
+    d.reply(
+        &req,
+        Err(ServiceError::Invalid(
+            "Username or password incorrect".into(),
+        )),
+    );
+    assert_eq!(d.app.db_status(), DbStatus::Ok);
+    assert!(d.render(80, 24).contains("DB ok"));
+}
+
+#[test]
 fn offline_reply_shows_in_the_status() {
     use cleanstation::widgets::status_bar::DbStatus;
     let mut d = driver();

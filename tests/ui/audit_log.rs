@@ -235,3 +235,53 @@ fn paging_export_and_one_row() {
     d.key(KeyCode::Esc);
     assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
 }
+
+/// The export's directory comes back pre-filled and selected: typing replaces it, a paste beyond the
+/// field's 512 characters is cut and the field says so (docs/architecture.md §3).
+#[test]
+fn the_prefilled_directory_is_selected_and_a_cut_paste_is_told() {
+    let mut d = opened();
+    d.key(KeyCode::Char('x'));
+    d.type_str("/srv/exports");
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::ExportAuditLog { .. }))
+        .expect("export sent");
+    d.reply(
+        &req,
+        Ok(Reply::Exported(vec![PathBuf::from(
+            "/srv/exports/audit_log_2025-03-14_095012.csv",
+        )])),
+    );
+    d.key(KeyCode::Char('x'));
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            &format!("export_prefilled_{w}x{h}"),
+            "The export dialog offers the last directory, selected: typing replaces it",
+            &d.render(w, h),
+        );
+    }
+    d.type_str("/tmp");
+    d.send(cleanstation::msg::Msg::Term(
+        crossterm::event::Event::Paste("/x".repeat(300)),
+    ));
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            &format!("export_paste_cut_{w}x{h}"),
+            "A pasted directory longer than the field is cut, and the field says so",
+            &d.render(w, h),
+        );
+    }
+    d.key(KeyCode::Enter);
+    let req = d
+        .take(|r| matches!(r, Request::ExportAuditLog { .. }))
+        .expect("export again");
+    let Request::ExportAuditLog { dir, .. } = &req.kind else {
+        panic!("not an export");
+    };
+    assert!(
+        dir.starts_with("/tmp/x/x"),
+        "typing replaced the old directory: {dir}"
+    );
+    assert_eq!(dir.chars().count(), 512);
+}

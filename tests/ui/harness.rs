@@ -334,8 +334,15 @@ pub struct Driver {
     pub sent: Vec<ServiceRequest>,
 }
 
+/// The plant's zone the goldens show local times in, as a connected station would learn it from the
+/// database (docs/lifecycle.md §6.9).
+pub fn plant_zone() {
+    cleanstation::domain::clock::set_plant_zone("CET");
+}
+
 impl Driver {
     pub fn new(init: AppInit) -> Driver {
+        plant_zone();
         Driver {
             app: App::new(init),
             now: Instant::now(),
@@ -430,6 +437,8 @@ impl Driver {
             .iter()
             .position(|e| e.label == label)
             .unwrap_or_else(|| panic!("{label} is not on the {role} home menu"));
+        // The menu keeps its cursor across screens: start from the top.
+        self.key(KeyCode::Home);
         for _ in 0..index {
             self.key(KeyCode::Down);
         }
@@ -511,6 +520,7 @@ pub struct ScreenDriver<S> {
 impl<S: Screen> ScreenDriver<S> {
     /// The screen as `open` makes it for the fixture user of `role`, drawn in the ANSI theme.
     pub fn open(role: Role, open: impl FnOnce(&mut Ctx) -> (S, Command)) -> ScreenDriver<S> {
+        plant_zone();
         let mut ids = IdGen::default();
         let keymap = Keymap::default();
         let session = session_for(user_for(role));
@@ -547,6 +557,7 @@ impl<S: Screen> ScreenDriver<S> {
 }
 
 pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    plant_zone();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
     terminal.draw(|f| app.view(f)).expect("draw");
     terminal.backend().buffer().clone()

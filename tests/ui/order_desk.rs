@@ -376,7 +376,7 @@ fn moving_sends_the_transition_with_the_note() {
     d.reply(&req, Ok(Reply::OrderUpdated(rows()[0].order.clone())));
     assert_eq!(
         toast(&d).as_deref(),
-        Some("24-0109 moved to READY_FOR_PRE_QC")
+        Some("24-0109 moved to Ready for Pre-QC")
     );
     assert!(d.answer(
         |r| matches!(r, Request::OrderDesk { .. }),

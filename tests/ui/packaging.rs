@@ -511,7 +511,7 @@ fn the_moves_to_final_qc() {
     d.key(KeyCode::Char('m'));
     let text = d.render(W, H);
     assert!(
-        text.contains("Mark packaging complete? (→ PACKAGING_COMPLETE)"),
+        text.contains("Mark packaging complete? (status becomes Packaging complete)"),
         "{text}"
     );
     // Packaging complete is signed: the dialog asks for the password.
@@ -550,7 +550,7 @@ fn the_moves_to_final_qc() {
     assert!(
         d.app
             .toast()
-            .is_some_and(|t| t.text.contains("PACKAGING_COMPLETE"))
+            .is_some_and(|t| t.text.contains("moved to Packaging complete"))
     );
     assert!(matches!(d.app.screen(), ActiveScreen::Packaging(_)));
     // The checklist comes back before the build: the move just made is not offered again, and the next
@@ -585,7 +585,7 @@ fn the_moves_to_final_qc() {
     d.key(KeyCode::Char('m'));
     let text = d.render(W, H);
     assert!(
-        text.contains("Send to Final QC? (→ READY_FOR_FINAL_QC)"),
+        text.contains("Send to Final QC? (status becomes Ready for Final QC)"),
         "{text}"
     );
     d.key(KeyCode::Char('y'));
@@ -609,7 +609,7 @@ fn the_moves_to_final_qc() {
     assert!(
         d.app
             .toast()
-            .is_some_and(|t| t.text.contains("READY_FOR_FINAL_QC"))
+            .is_some_and(|t| t.text.contains("moved to Ready for Final QC"))
     );
 }
 

@@ -11,7 +11,7 @@ use cleanstation::domain::service_order::{
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::reference::{ASSEMBLIES_JSON, CATEGORIES_JSON, PARTS_JSON};
-use cleanstation::screens::{ActiveScreen, Screen};
+use cleanstation::screens::{ActiveScreen, Screen, ScreenId};
 use cleanstation::theme::Theme;
 use crossterm::event::KeyCode;
 use uuid::Uuid;
@@ -196,7 +196,10 @@ fn cart_changes_quantities_and_removes_lines() {
             .iter()
             .all(|r| !matches!(r.kind, Request::SubmitServiceOrder { .. }))
     );
-    // The shell kept every change.
+    // The shell kept every change; Esc goes back to the catalogue the cart was opened from.
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::ServiceCatalog(_)));
+    answer_inventory(&mut d);
     d.key(KeyCode::Esc);
     d.open_home_entry("Cart");
     answer_inventory(&mut d);
@@ -469,4 +472,50 @@ fn a_scanned_service_part_goes_into_the_cart_on_both_screens() {
     d.open_home_entry("Cart");
     answer_inventory(&mut d);
     assert_eq!(cart_lines(&d)[0].quantity, 2);
+}
+
+/// Esc returns to where the user came from: the cart opened from the catalogue goes back to it, the
+/// catalogue to the home menu, whose cursor is where it was (README, *Keys*).
+#[test]
+fn esc_from_the_cart_returns_to_the_catalogue_and_home_keeps_its_cursor() {
+    let (mut d, _, _) = filled_cart();
+    d.key(KeyCode::Esc);
+    assert!(
+        matches!(d.app.screen(), ActiveScreen::ServiceCatalog(_)),
+        "Esc from the cart goes back to the catalogue"
+    );
+    answer_inventory(&mut d);
+    d.key(KeyCode::Esc);
+    let ActiveScreen::Home(home) = d.app.screen() else {
+        panic!("Esc from the catalogue goes home");
+    };
+    assert_eq!(
+        home.selected_target(),
+        Some(ScreenId::ServiceCatalog),
+        "the home menu keeps its place"
+    );
+    // An entry further down: back home, the cursor is still on it.
+    d.open_home_entry("My service orders");
+    assert!(matches!(d.app.screen(), ActiveScreen::MyServiceOrders(_)));
+    d.key(KeyCode::Esc);
+    let ActiveScreen::Home(home) = d.app.screen() else {
+        panic!("Esc from my service orders goes home");
+    };
+    assert_eq!(home.selected_target(), Some(ScreenId::MyServiceOrders));
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap_in!(
+            "home",
+            format!("cursor_kept_{w}x{h}"),
+            "Back on the home menu from My service orders: the cursor is still on it",
+            &d.render(w, h)
+        );
+    }
+    // Opened from the home menu, the cart goes back there.
+    d.open_home_entry("Cart");
+    answer_inventory(&mut d);
+    d.key(KeyCode::Esc);
+    let ActiveScreen::Home(home) = d.app.screen() else {
+        panic!("the cart opened from home goes back home");
+    };
+    assert_eq!(home.selected_target(), Some(ScreenId::ServiceCart));
 }

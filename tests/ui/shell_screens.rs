@@ -459,6 +459,21 @@ fn users_admin() {
         "The database is unreachable: the error is shown and the status bar says DB offline",
         &d.render(80, 24),
     );
+
+    let mut d = logged_in(Role::Admin, Theme::ansi());
+    d.open_home_entry("Users");
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Err(ServiceError::NotAnswering),
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "users",
+            &format!("not_answering_{w}x{h}"),
+            "The database is up but frozen: the request timed out and the status bar says DB not answering",
+            &d.render(w, h),
+        );
+    }
 }
 
 #[test]

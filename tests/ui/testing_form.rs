@@ -441,7 +441,7 @@ fn a_pass_offers_the_move_to_testing_complete() {
             days_left: 16,
         })),
     );
-    assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t) if format!("{t:?}").contains("EX-2 moved to TESTING_COMPLETE"))), "{:?}", h.effects);
+    assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t) if format!("{t:?}").contains("EX-2 moved to Testing complete"))), "{:?}", h.effects);
     assert!(
         h.effects
             .contains(&Effect::Navigate(ScreenId::Packaging(ORDER)))

@@ -149,7 +149,8 @@ pub struct QcForm {
     pub draft_id: Option<Uuid>,
     pub job_id: String,
     pub answers: Vec<LineAnswer>,
-    /// Set when another inspector's draft is open: `Draft in progress by <name>`; the form is read-only.
+    /// The name of the other inspector whose draft is open; the form is then read-only and says
+    /// `Draft in progress by <name> — read-only`.
     pub draft_by_other: Option<String>,
     /// The latest submitted result of this form when it failed: its job id and failed items' notes are
     /// offered again (docs/qc.md §3.1).

@@ -281,8 +281,17 @@ impl AuditLogScreen {
         top.push(Line::from(Span::styled(
             fit_text(
                 &format!(
-                    "  {:>6} {:<19} {:<14} {:<12} {:<8} {:<14} {:<8} {}",
-                    "Seq", "Time", "User", "Station", "Action", "Table", "Entity", "Changes"
+                    "  {:>6} {:<tw$} {:<14} {:<12} {:<8} {:<14} {:<8} {}",
+                    "Seq",
+                    "Time",
+                    "User",
+                    "Station",
+                    "Action",
+                    "Table",
+                    "Entity",
+                    "Changes",
+                    // `yyyy-mm-dd hh:mm:ss` and the zone (docs/lifecycle.md §6.9).
+                    tw = 20 + crate::domain::clock::plant_zone().chars().count()
                 ),
                 width,
             ),
@@ -424,6 +433,7 @@ impl Screen for AuditLogScreen {
             }
             Action::ExportCsv => {
                 let mut dir = FormField::text("Directory")
+                    .with_select_on_focus()
                     .with_max_len(512)
                     .with_hint("Empty: the station's working directory");
                 dir.set_value(&self.last_dir);

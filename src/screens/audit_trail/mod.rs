@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod build_history;
 
 use crate::domain::audit_trail::{self, AuditEntry, AuditPage};
+use crate::domain::clock;
 use crate::keymap::Action;
 use crate::screens::selection;
 use crate::theme::Theme;
@@ -161,7 +162,7 @@ impl Pager {
 
 /// The time of a row as the app shows times: local, to the second.
 pub fn time_text(e: &AuditEntry) -> String {
-    e.at.format("%Y-%m-%d %H:%M:%S").to_string()
+    clock::local_second(e.at)
 }
 
 /// One audit row opened: its header and both images, every field on its own line.

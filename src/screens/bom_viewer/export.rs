@@ -18,7 +18,9 @@ impl BomViewerScreen {
             .collect();
         // The last choice is offered again: exports of one session usually go to one place.
         let (format, last_dir) = &self.last_export;
-        let mut dir = FormField::text("Directory").with_max_len(512);
+        let mut dir = FormField::text("Directory")
+            .with_select_on_focus()
+            .with_max_len(512);
         dir.set_value(last_dir);
         let form = Form::new(vec![FormField::choice("Format", formats, *format), dir])
             .with_input_width(48);

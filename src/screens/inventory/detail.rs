@@ -1,6 +1,7 @@
 //! The detail pane's lines for a part, an assembly, a category or a group.
 
 use super::{LABEL_W, NONE};
+use crate::domain::clock;
 use crate::domain::inventory::{AssemblyRecord, Browse, Group, Item, NodeKind, PartRecord};
 use crate::theme::Theme;
 use crate::widgets::{fit_text, wrap};
@@ -70,7 +71,7 @@ pub(super) fn not_recorded<'a>(missing: &[&str], width: usize, theme: &Theme) ->
 }
 
 pub(super) fn date(at: Option<NaiveDateTime>) -> Option<String> {
-    at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+    at.map(clock::local_minute)
 }
 
 pub(super) fn yes_no(v: bool) -> Option<&'static str> {

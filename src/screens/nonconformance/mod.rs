@@ -16,7 +16,7 @@ use ratatui::style::Style;
 
 /// An NC time: UTC, as the record holds it.
 pub fn utc(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    crate::domain::clock::utc_minute(at)
 }
 
 /// The style of an NC's state: OPEN stands out, CLOSED recedes.

@@ -269,7 +269,7 @@ impl OrderDeskScreen {
             override_reason: None,
             password: None,
         };
-        let success = format!("{} moved to {to}", target.build);
+        let success = format!("{} moved to {}", target.build, to.title());
         self.writing.begin_if_idle(ctx, request, success)
     }
 

@@ -173,7 +173,7 @@ fn move_confirms_then_sends_the_transition() {
         Some(Request::OrderDetail { .. })
     ));
     assert!(
-        matches!(effects.first(), Some(Effect::Toast(t)) if t.text == "24-0117 moved to PARTS_SENT")
+        matches!(effects.first(), Some(Effect::Toast(t)) if t.text == "24-0117 moved to Parts sent")
     );
 }
 

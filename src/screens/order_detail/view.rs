@@ -1,6 +1,7 @@
 //! Drawing the build: header, actions, body (configuration, BOM summary, history).
 
 use super::OrderDetailScreen;
+use crate::domain::clock;
 use crate::domain::nonconformance::NcStatus;
 use crate::domain::order::OrderAction;
 use crate::domain::order_view::{HistoryEntry, OrderDetail};
@@ -126,8 +127,10 @@ pub(super) fn header_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<
         .as_ref()
         .map_or_else(|| "— unassigned".to_string(), |(_, n)| n.clone());
     // The right column holds short values; the left one (customer, project) gets the rest.
-    let right_need = RW + assignee.chars().count().max("YYYY-MM-DD HH:MM".len()) + 1;
-    let right_w = right_need.clamp(RW + 17, (width / 2).max(RW + 17));
+    let updated = clock::local_minute(d.updated_at);
+    let right_need = RW + assignee.chars().count().max(updated.chars().count()) + 1;
+    let floor = RW + updated.chars().count() + 1;
+    let right_w = right_need.clamp(floor, (width / 2).max(floor));
     let left_w = width.saturating_sub(right_w).max(LW + 8);
     let right_w = width.saturating_sub(left_w);
     let cells: [(&str, String, Style, &str, String); 4] = [
@@ -157,7 +160,7 @@ pub(super) fn header_lines(d: &OrderDetail, width: usize, theme: &Theme) -> Vec<
             h.sales_person.clone(),
             theme.base,
             "Updated",
-            d.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+            updated,
         ),
     ];
     cells
@@ -442,10 +445,7 @@ pub(super) fn body_lines(
         let user_w = 20;
         s.lines.push(Line::from(vec![
             Span::styled("● ", theme.focus),
-            Span::styled(
-                e.timestamp.format("%Y-%m-%d %H:%M").to_string(),
-                theme.muted,
-            ),
+            Span::styled(clock::local_minute(e.timestamp), theme.muted),
             Span::raw("  "),
             Span::styled(
                 format!("{:<user_w$}", fit_text(&e.user, user_w)),

@@ -70,9 +70,9 @@ impl OrderDetailScreen {
         };
         let build = d.build.build_number.clone();
         let success = match (&override_reason, to) {
-            (Some(_), _) => format!("{build} moved to {to} (override)"),
+            (Some(_), _) => format!("{build} moved to {} (override)", to.title()),
             (None, OrderStatus::Shipped) => format!("{build} shipped"),
-            (None, _) => format!("{build} moved to {to}"),
+            (None, _) => format!("{build} moved to {}", to.title()),
         };
         let request = Request::Transition {
             token,

@@ -100,7 +100,7 @@ impl PackagingScreen {
                     .as_deref()
                     .map(|v| v.header.build_number.clone())
                     .unwrap_or_default();
-                ctx.toast(Toast::info(format!("{build} moved to {to}")));
+                ctx.toast(Toast::info(format!("{build} moved to {}", to.title())));
                 if to == OrderStatus::ReadyForFinalQc {
                     ctx.emit(Effect::Navigate(ScreenId::OrderDetail(self.order_id)));
                     Command::None
@@ -124,10 +124,12 @@ impl PackagingScreen {
     }
 }
 
-/// What a move from the packaging screen does, in words.
+/// What a move from the packaging screen does, in words: statuses by their titles, never their
+/// codes (docs/lifecycle.md §2.1).
 pub(super) fn move_question(to: OrderStatus) -> String {
-    match to {
-        OrderStatus::PackagingComplete => format!("Mark packaging complete? (→ {to})"),
-        _ => format!("Send to Final QC? (→ {to})"),
-    }
+    let question = match to {
+        OrderStatus::PackagingComplete => "Mark packaging complete?",
+        _ => "Send to Final QC?",
+    };
+    format!("{question} (status becomes {})", to.title())
 }

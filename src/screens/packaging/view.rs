@@ -2,6 +2,7 @@
 
 use super::moves::move_question;
 use super::{Mode, PackagingScreen, state_text};
+use crate::domain::clock;
 use crate::domain::order::OrderStatus;
 use crate::theme::Theme;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, row, rows};
@@ -60,10 +61,9 @@ impl PackagingScreen {
         } else {
             Span::styled("OPEN", theme.warn)
         };
-        let completed_at = v.completed_at.map_or_else(
-            || "not completed yet".to_string(),
-            |t| format!("completed {}", t.format("%Y-%m-%d %H:%M")),
-        );
+        let completed_at = v
+            .completed_at
+            .map_or_else(|| "not completed yet".to_string(), clock::local_minute);
         let second = Line::from(vec![
             Span::raw(format!(
                 " Packed {done} / {} items complete · ",
@@ -188,7 +188,7 @@ impl PackagingScreen {
             Some(OrderStatus::PackagingComplete) => {
                 parts.push("All items complete: m marks packaging complete".into());
             }
-            Some(to) => parts.push(format!("m sends the build to Final QC ({to})")),
+            Some(to) => parts.push(format!("m sends the build to Final QC ({})", to.title())),
             None if open > 0 => parts.push(format!("{open} item(s) not complete")),
             None => {}
         }

@@ -1,6 +1,9 @@
 //! Draft autosave bookkeeping shared by the QC checklist and the testing form: one save out at a time,
-//! what the header says about it, and when a failed save is tried again on its own.
+//! what the header says about it, and when a failed save is tried again on its own. A save refused for
+//! good (another inspector holds the draft, the role may not write it) is never retried
+//! (docs/qc.md §3).
 
+use crate::error::ServiceError;
 use crate::msg::RequestId;
 use crate::theme::Theme;
 use ratatui::text::Span;
@@ -18,6 +21,14 @@ pub enum SaveStatus {
     Saved,
     /// The last save failed; the changes are kept and sent again.
     Failed(String),
+    /// The last save was refused for good: nothing more is sent until the form is loaded again.
+    Refused(String),
+}
+
+/// Whether `error` refuses a save for good rather than for now (the database down): another
+/// inspector's draft, a role that may not write it.
+pub fn refused_for_good(error: &ServiceError) -> bool {
+    matches!(error, ServiceError::Forbidden(_))
 }
 
 /// The save in flight (with what it carried, `T`), the status and the retry timer.
@@ -43,9 +54,10 @@ impl<T> Autosave<T> {
         &self.status
     }
 
-    /// A save is out; the next one waits for its reply.
+    /// A save is out, so the next one waits for its reply; or saves were refused for good, so none
+    /// is sent.
     pub fn busy(&self) -> bool {
-        self.in_flight.is_some()
+        self.in_flight.is_some() || matches!(self.status, SaveStatus::Refused(_))
     }
 
     /// A save carrying `what` went out as request `id`.
@@ -72,6 +84,12 @@ impl<T> Autosave<T> {
 
     pub fn failed(&mut self, message: String) {
         self.status = SaveStatus::Failed(message);
+    }
+
+    /// The save was refused in a way sending it again cannot change: no retry, no further save.
+    pub fn refused(&mut self, message: String) {
+        self.status = SaveStatus::Refused(message);
+        self.retry_at = None;
     }
 
     /// A fresh form: nothing out, nothing to say.
@@ -106,6 +124,7 @@ impl<T> Autosave<T> {
             SaveStatus::Saving => ("Saving…".to_string(), theme.muted),
             SaveStatus::Saved => ("Saved".to_string(), theme.ok),
             SaveStatus::Failed(e) => (format!("Not saved: {e} — will retry"), theme.error),
+            SaveStatus::Refused(e) => (format!("Not saved: {e}"), theme.error),
         };
         Some(Span::styled(text, style))
     }
@@ -138,5 +157,27 @@ mod tests {
         assert!(a.retry_due(t0 + RETRY_AFTER));
         a.saved();
         assert!(!a.retry_due(t0 + RETRY_AFTER * 3));
+    }
+
+    #[test]
+    fn a_refused_save_is_never_retried_and_stops_further_saves() {
+        let mut a: Autosave<()> = Autosave::default();
+        let t0 = Instant::now();
+        a.sent(RequestId(1), ());
+        a.take_reply(RequestId(1));
+        let refusal = ServiceError::Forbidden("Draft in progress by Rita Ng".into());
+        assert!(refused_for_good(&refusal));
+        assert!(!refused_for_good(&ServiceError::Unavailable("down".into())));
+        a.refused(refusal.user_message());
+        for k in 0..10 {
+            assert!(!a.retry_due(t0 + RETRY_AFTER * k), "never retried");
+        }
+        assert!(a.busy(), "no further save goes out");
+        assert_eq!(
+            a.status(),
+            &SaveStatus::Refused("Draft in progress by Rita Ng".into())
+        );
+        a.reset();
+        assert!(!a.busy(), "a reloaded form saves again");
     }
 }

@@ -488,6 +488,16 @@ impl Screen for QcChecklistScreen {
                     }
                     self.autosave.saved();
                 }
+                Err(e) if autosave::refused_for_good(&e) => {
+                    // Another inspector holds the draft: said once, then the form is loaded again
+                    // and shows that draft read-only; nothing is retried (docs/qc.md §3).
+                    let message = e.user_message();
+                    ctx.toast(Toast::error(format!(
+                        "Not saved: {message}; the form is read-only"
+                    )));
+                    self.autosave.refused(message);
+                    return self.reload(ctx);
+                }
                 Err(e) => {
                     // Kept: sent again with the next change or the retry.
                     self.pending.extend(lines);
@@ -526,7 +536,7 @@ impl Screen for QcChecklistScreen {
                             self.form
                                 .as_ref()
                                 .map_or("", |f| f.header.build_number.as_str()),
-                            s.code()
+                            s.title()
                         ),
                         None => format!(
                             "{} {} signed",

@@ -245,6 +245,61 @@ fn a_failed_save_keeps_the_answers_and_retries() {
 }
 
 #[test]
+fn a_save_refused_because_another_inspector_holds_the_draft_is_said_once_and_never_retried() {
+    let mut h = Harness::new(Role::QcPerson, form(None));
+    let first = one(h.act(Action::AnswerYes));
+    let reload = one(h.reply(
+        first.id,
+        Err(ServiceError::Forbidden(
+            "Draft in progress by Rita Ng".into(),
+        )),
+    ));
+    assert!(
+        matches!(reload.kind, Request::QcForm { order_id, .. } if order_id == ORDER),
+        "the form is loaded again to show the other draft"
+    );
+    let toasts: Vec<&str> = h
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Toast(t) => Some(t.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        toasts,
+        vec!["Not saved: Draft in progress by Rita Ng; the form is read-only"]
+    );
+    // No retry however long the form stays open, and no save for a key pressed meanwhile.
+    let t0 = Instant::now();
+    for k in 0..6 {
+        assert!(h.send(ScreenMsg::Tick(t0 + RETRY_AFTER * k)).is_empty());
+    }
+    assert!(h.act(Action::AnswerYes).is_empty());
+    // The reloaded form is the other inspector's draft, read-only, with nothing unsaved.
+    h.reply(
+        reload.id,
+        Ok(Reply::QcForm(Box::new(form(Some("Rita Ng"))))),
+    );
+    assert!(h.screen.read_only());
+    assert!(!h.screen.has_unsaved_input());
+    for k in 0..6 {
+        assert!(
+            h.send(ScreenMsg::Tick(t0 + RETRY_AFTER * (k + 10)))
+                .is_empty()
+        );
+    }
+    assert_eq!(
+        h.effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Toast(_)))
+            .count(),
+        1,
+        "said once"
+    );
+}
+
+#[test]
 fn y_and_n_on_a_value_line_ask_for_enter() {
     let mut h = Harness::new(Role::QcPerson, form(None));
     h.act(Action::NextSection);
@@ -514,7 +569,7 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
             .contains(&Effect::Navigate(ScreenId::OrderDetail(ORDER)))
     );
     assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t)
-        if t.text == "Final QC FAIL signed · build 24-0126 is now READY_FOR_PRODUCTION")));
+        if t.text == "Final QC FAIL signed · build 24-0126 is now Ready for production")));
 }
 
 #[test]

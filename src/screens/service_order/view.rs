@@ -1,6 +1,7 @@
 //! Drawing a service order: header, actions, lines and the approval table, and the dialogs.
 
 use super::{Approval, DIALOG_LINES, Mode, ServiceOrderScreen};
+use crate::domain::clock;
 use crate::domain::service_order::{ServiceOrderStatus, ServiceOrderView};
 use crate::theme::Theme;
 use crate::widgets::{centered, dialog, dim, fit_text, request_status, row, rows};
@@ -193,12 +194,8 @@ pub(super) const LW: usize = 14;
 
 pub(super) fn header_lines(order: &ServiceOrderView, theme: &Theme) -> Vec<Line<'static>> {
     let s = &order.summary;
-    let when = |t: Option<chrono::NaiveDateTime>| {
-        t.map_or_else(
-            || "—".to_string(),
-            |t| t.format("%Y-%m-%d %H:%M").to_string(),
-        )
-    };
+    let when =
+        |t: Option<chrono::NaiveDateTime>| t.map_or_else(|| "—".to_string(), clock::local_minute);
     let processed = match &s.processed_by {
         Some(name) => format!("{name} · {}", when(s.processed_at)),
         None => "— not yet".to_string(),

@@ -4,6 +4,7 @@
 use super::{Dialog, Notice, TaskRunnerScreen};
 use crate::domain::bom_document::quantity_text;
 use crate::domain::checklist::CheckType;
+use crate::domain::clock;
 use crate::domain::instruction_revisions::{newer_revision_note, revision_heading, revision_stamp};
 use crate::domain::tasks::{TaskListView, TaskView};
 use crate::screens::nonconformance::utc;
@@ -347,7 +348,7 @@ fn detail_lines(
             .map_or("someone", |(_, n)| n.as_str());
         let when = task
             .completed_at
-            .map(|t| format!(" at {}", t.format("%H:%M")))
+            .map(|t| format!(" at {}", clock::local_clock(t)))
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
             format!("✓ Done by {who}{when}"),

@@ -19,7 +19,7 @@ use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
-use crate::screens::qc_checklist::autosave::{Autosave, SaveStatus};
+use crate::screens::qc_checklist::autosave::{self, Autosave, SaveStatus};
 use crate::screens::qc_checklist::lines;
 use crate::screens::qc_checklist::sheet::{AnswerForm, Offer, Sheet, confirm_all_carried};
 use crate::screens::selection::moves;
@@ -535,9 +535,14 @@ impl Screen for TestingFormScreen {
                     self.autosave.saved();
                 }
                 Err(e) => {
-                    // Kept: sent again with the next change or the retry.
+                    // Kept: sent again with the next change or the retry; a save refused for good
+                    // is never sent again (docs/qc.md §3).
                     self.dirty = true;
-                    self.autosave.failed(e.user_message());
+                    if autosave::refused_for_good(&e) {
+                        self.autosave.refused(e.user_message());
+                    } else {
+                        self.autosave.failed(e.user_message());
+                    }
                     return Command::None;
                 }
             }
@@ -578,7 +583,7 @@ impl Screen for TestingFormScreen {
                     ctx.toast(Toast::info(format!(
                         "{} moved to {}",
                         row.build_number,
-                        row.status.code()
+                        row.status.title()
                     )));
                     ctx.emit(Effect::Navigate(ScreenId::Packaging(self.order_id)));
                 }

@@ -2,6 +2,7 @@
 //! section, the selected line's detail and the dialogs.
 
 use super::{Dialog, TestingFormScreen};
+use crate::domain::clock;
 use crate::domain::floor::{TESTING_FORM, TestingFormView};
 use crate::screens::qc_checklist::answering;
 use crate::screens::qc_checklist::lines::{
@@ -103,7 +104,7 @@ fn header_lines(
             .enumerate()
             .map(|(i, f)| {
                 let at =
-                    f.at.map(|t| format!(" {}", t.format("%H:%M")))
+                    f.at.map(|t| format!(" {}", clock::local_clock(t)))
                         .unwrap_or_default();
                 format!(
                     "Form {}: {} by {}{at}",

@@ -4,6 +4,7 @@
 mod view;
 
 use crate::domain::Role;
+use crate::domain::clock;
 use crate::domain::user::{
     MIN_PASSWORD_LEN, NewUser, PIN_LEN, UserSummary, normalize_badge, normalize_username,
     validate_full_name, validate_initials, validate_new_pin, validate_password,
@@ -41,10 +42,8 @@ fn short_role(role: Role) -> &'static str {
 }
 
 fn last_login(u: &UserSummary) -> String {
-    u.last_login_at.map_or_else(
-        || "never".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M").to_string(),
-    )
+    u.last_login_at
+        .map_or_else(|| "never".to_string(), clock::local_minute)
 }
 
 fn who(u: &UserSummary) -> String {

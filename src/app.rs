@@ -37,6 +37,9 @@ pub fn scrub(buf: &mut Buffer) {
     }
 }
 
+/// Said once when keys typed before the screen had loaded were dropped (docs/architecture.md §3.2).
+pub const TYPED_AHEAD: &str = "Keys typed before the screen was ready were ignored";
+
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -95,6 +98,8 @@ pub struct App {
     last_heartbeat: Option<Instant>,
     heartbeat_pending: Option<RequestId>,
     quit: bool,
+    /// Keys were dropped because the screen was not ready, and the user has been told.
+    typed_ahead: bool,
 }
 
 impl App {
@@ -123,6 +128,7 @@ impl App {
             last_heartbeat: None,
             heartbeat_pending: None,
             quit: false,
+            typed_ahead: false,
         }
     }
 
@@ -213,6 +219,9 @@ impl App {
         }
         self.input_seen = true;
         let stack = self.key_stack();
+        if self.drops_typed_ahead(&stack, key) {
+            return Command::None;
+        }
         let chord = KeyChord::from_event(key);
         if stack.contains(&KeyContext::TextInput)
             && chord.is_text()
@@ -226,8 +235,38 @@ impl App {
         }
     }
 
+    /// Type-ahead (docs/architecture.md §3.2): while the screen (or its dialog) has not loaded what its
+    /// keys act on, a key is dropped, except leaving, quitting, help and the lock; the first one dropped
+    /// is said in a toast.
+    fn drops_typed_ahead(&mut self, stack: &[KeyContext], key: KeyEvent) -> bool {
+        if !self.overlays.is_empty() || self.screen.accepts_keys() {
+            self.typed_ahead = false;
+            return false;
+        }
+        let passes = matches!(
+            self.keymap.resolve(stack, key),
+            Some(
+                Action::Back
+                    | Action::Cancel
+                    | Action::Close
+                    | Action::Quit
+                    | Action::Help
+                    | Action::Lock
+                    | Action::Logout
+            )
+        );
+        if !passes && !self.typed_ahead {
+            self.typed_ahead = true;
+            self.toast = Some(Toast::error(TYPED_AHEAD));
+        }
+        !passes
+    }
+
     fn on_paste(&mut self, text: String) -> Command {
         self.input_seen = true;
+        if self.overlays.is_empty() && !self.screen.accepts_keys() {
+            return Command::None;
+        }
         if self.key_stack().contains(&KeyContext::TextInput) {
             self.send_input(ScreenMsg::Paste(text))
         } else {

@@ -21,6 +21,7 @@ pub mod packaging;
 pub mod pending;
 pub mod qc_checklist;
 pub mod qc_history;
+pub mod question;
 pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;

@@ -590,6 +590,20 @@ impl Screen for OrderDetailScreen {
         self.form_mut()
     }
 
+    /// Keys wait for the build (its actions come with it) and, in the assign picker, for the users it
+    /// lists (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        let loaded = self.detail.is_some() || self.load_error.is_some();
+        loaded
+            && !matches!(
+                self.mode,
+                Mode::Assign {
+                    loading: Some(_),
+                    ..
+                }
+            )
+    }
+
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         self.handle_reply(reply, ctx)
     }

@@ -513,6 +513,11 @@ impl Screen for ServiceOrderScreen {
         }
     }
 
+    /// Keys wait for the order it decides on: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.order.is_some() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
     }

@@ -440,6 +440,11 @@ impl Screen for UsersScreen {
         self.mode.form_mut()
     }
 
+    /// Keys wait for the users it changes: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        !self.loading.in_flight() || !self.users.is_empty() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
     }

@@ -25,6 +25,7 @@ impl UsersScreen {
                 pending.is_some(),
                 theme,
             );
+            self.question.render(frame, area, theme);
             return;
         }
         let info_h = 2.min(area.height);
@@ -99,6 +100,7 @@ impl UsersScreen {
                 request_status(frame, row(inner, 6), busy, error.as_deref(), theme);
             }
         }
+        self.question.render(frame, area, theme);
     }
 
     pub(super) fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

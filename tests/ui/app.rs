@@ -313,7 +313,9 @@ fn user_admin_requests() {
     d.key(KeyCode::Down);
     d.key(KeyCode::Char('r'));
     d.key(KeyCode::Right);
-    let cmd = d.key(KeyCode::Enter);
+    // Enter asks; `y` changes the role.
+    assert!(requests(&d.key(KeyCode::Enter)).is_empty());
+    let cmd = d.key(KeyCode::Char('y'));
     let reqs = requests(&cmd);
     assert!(matches!(
         &reqs[0].kind,
@@ -332,7 +334,8 @@ fn user_admin_requests() {
     d.type_str("short");
     assert_eq!(d.key(KeyCode::Enter), Command::None);
     d.type_str("-but-now-long");
-    let cmd = d.key(KeyCode::Enter);
+    assert!(requests(&d.key(KeyCode::Enter)).is_empty());
+    let cmd = d.key(KeyCode::Char('y'));
     assert!(matches!(
         &requests(&cmd)[0].kind,
         Request::ResetPassword { temp_password, .. } if temp_password == "short-but-now-long"

@@ -450,3 +450,6 @@ impl Screen for OrderDeskScreen {
         self.draw(frame, area, theme);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -463,3 +463,107 @@ fn no_write_dialog_opens_until_the_reload_after_a_move_arrives() {
         Mode::ConfirmMove { targets, .. } if targets == &[OrderStatus::ReadyForPreQc]
     ));
 }
+
+#[test]
+fn every_action_the_detail_answers_is_in_its_help() {
+    use crate::screens::testkit::assert_answers_only_its_help;
+    let mut draft = detail(
+        OrderStatus::OrderCreated,
+        vec![
+            OrderAction::Move {
+                to: OrderStatus::PartsSent,
+            },
+            OrderAction::ApproveBom,
+            OrderAction::RegenerateBom,
+        ],
+    );
+    if let Some(b) = draft.bom.as_mut() {
+        b.status = "DRAFT".into();
+    }
+    let cases = [
+        (
+            Role::ProductionCoordinator,
+            detail(
+                OrderStatus::OrderCreated,
+                vec![
+                    OrderAction::Assign,
+                    OrderAction::EditConfiguration,
+                    OrderAction::RegenerateBom,
+                ],
+            ),
+        ),
+        (Role::ProcurementSpecialist, draft),
+        (
+            Role::QcPerson,
+            detail(OrderStatus::ReadyForPreQc, Vec::new()),
+        ),
+        (
+            Role::Assembler,
+            detail(OrderStatus::ReadyForProduction, Vec::new()),
+        ),
+        (
+            Role::Admin,
+            detail(
+                OrderStatus::PartsSent,
+                vec![
+                    OrderAction::Override {
+                        to: OrderStatus::ReadyForPreQc,
+                    },
+                    OrderAction::Assign,
+                ],
+            ),
+        ),
+        (
+            Role::ProductionCoordinator,
+            detail(
+                OrderStatus::ReadyForShip,
+                vec![OrderAction::Move {
+                    to: OrderStatus::Shipped,
+                }],
+            ),
+        ),
+    ];
+    for (role, d) in cases {
+        assert_answers_only_its_help(role, |h| loaded(h, d.clone()));
+    }
+}
+
+#[test]
+fn the_actions_line_lists_the_live_keys_and_a_known_refusal() {
+    let mut h = Harness::new(Role::QcPerson);
+    let s = loaded(&mut h, detail(OrderStatus::ReadyForPreQc, Vec::new()));
+    let text: String = s
+        .action_lines(78, &crate::theme::Theme::ansi())
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|sp| sp.content.to_string()))
+        .collect();
+    // The inspector's keys: the checklist and a nonconformance, then the records; h is among them.
+    for part in [
+        "c QC checklist",
+        "N Raise nonconformance",
+        "h QC history",
+        "v View BOM",
+    ] {
+        assert!(text.contains(part), "{part} missing from {text}");
+    }
+    assert!(!text.contains("no changes for you"), "{text}");
+
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut d = detail(
+        OrderStatus::OrderCreated,
+        vec![OrderAction::Move {
+            to: OrderStatus::PartsSent,
+        }],
+    );
+    if let Some(b) = d.bom.as_mut() {
+        b.status = "DRAFT".into();
+    }
+    let mut s = loaded(&mut h, d);
+    let (reqs, _) = h.act(&mut s, Action::MoveStatus);
+    assert!(reqs.is_empty());
+    assert!(matches!(s.mode, Mode::Browse), "no dialog opens");
+    assert_eq!(
+        s.notice(),
+        Some("Approve the current BOM (version 1) first")
+    );
+}

@@ -124,10 +124,10 @@ impl PackagingScreen {
     }
 }
 
-/// What a move from the packaging screen does, in words.
+/// What a move from the packaging screen does, in words: the status by its title, never its code.
 pub(super) fn move_question(to: OrderStatus) -> String {
     match to {
-        OrderStatus::PackagingComplete => format!("Mark packaging complete? (→ {to})"),
-        _ => format!("Send to Final QC? (→ {to})"),
+        OrderStatus::PackagingComplete => "Mark packaging complete?".to_string(),
+        _ => format!("Send to Final QC? The build becomes {}.", to.title()),
     }
 }

@@ -341,3 +341,59 @@ fn user_admin_requests() {
         Request::ResetPassword { temp_password, .. } if temp_password == "short-but-now-long"
     ));
 }
+
+#[test]
+fn keys_typed_before_a_screen_has_loaded_are_dropped_except_leaving_help_and_quit() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.open_home_entry("Users");
+    assert!(!d.app.screen().accepts_keys(), "the list is on its way");
+    // `n` (new user), `d`, Enter, a paste: dropped, said once.
+    d.key(KeyCode::Char('n'));
+    assert_eq!(
+        d.app.toast().map(|t| t.text.as_str()),
+        Some(cleanstation::app::TYPED_AHEAD)
+    );
+    d.key(KeyCode::Char('d'));
+    d.key(KeyCode::Enter);
+    d.send(Msg::Term(Event::Paste("jsmith".into())));
+    assert_eq!(d.app.title(), "Users", "no form opened");
+    assert!(
+        d.sent
+            .iter()
+            .all(|r| matches!(r.kind, Request::ListUsers { .. })),
+        "{:?}",
+        d.sent
+    );
+    // Help opens and closes; Esc leaves.
+    d.key(KeyCode::Char('?'));
+    assert!(d.app.help_open());
+    d.key(KeyCode::Esc);
+    assert!(!d.app.help_open());
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+
+    // Once loaded, keys work again.
+    d.sent.clear();
+    d.open_home_entry("Users");
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Ok(Reply::Users(users())),
+    );
+    d.key(KeyCode::Char('n'));
+    assert_eq!(d.app.title(), "Users › New user");
+}
+
+#[test]
+fn a_load_that_failed_still_takes_refresh() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.open_home_entry("Users");
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Err(ServiceError::Unavailable("connection refused".into())),
+    );
+    assert!(d.app.screen().accepts_keys());
+    d.key(KeyCode::F(5));
+    assert!(d.take(|r| matches!(r, Request::ListUsers { .. })).is_some());
+}

@@ -354,7 +354,10 @@ fn assign_asks_for_the_role_that_fits_the_status() {
     let mut h = Harness::new(Role::ProductionCoordinator);
     let mut d = detail(OrderStatus::ReadyForFinalQc, vec![OrderAction::Assign]);
     d.assignee = Some((Uuid::from_u128(4), "Quentin Okafor".into()));
-    let mut s = loaded(&mut h, d.clone());
+    let (mut s, open) = h.open(|ctx| OrderDetailScreen::open(d.id, ctx));
+    assert!(!s.accepts_keys(), "no keys before the build");
+    h.reply(&mut s, &open[0], Ok(Reply::Order(Box::new(d.clone()))));
+    assert!(s.accepts_keys());
     let (reqs, _) = h.act(&mut s, Action::AssignBuild);
     assert!(matches!(
         &reqs[0].kind,
@@ -363,6 +366,9 @@ fn assign_asks_for_the_role_that_fits_the_status() {
             ..
         }
     ));
+    // The picker takes no keys until its users are in (the shell drops them, docs/architecture.md
+    // §3.2), so an Enter typed ahead cannot assign the wrong person.
+    assert!(!s.accepts_keys());
     let qc = |n: u128, name: &str| UserSummary {
         id: Uuid::from_u128(n),
         username: name.to_lowercase(),
@@ -381,6 +387,7 @@ fn assign_asks_for_the_role_that_fits_the_status() {
             qc(9, "Nina Park"),
         ])),
     );
+    assert!(s.accepts_keys());
     // The current assignee is preselected; the entry after the users unassigns.
     h.act(&mut s, Action::Down);
     h.act(&mut s, Action::Down);

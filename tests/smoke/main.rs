@@ -710,6 +710,11 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.wait_for(&["Submit service order", "▶ Note"], Duration::from_secs(10));
     station.type_text("For the Lakeview visit");
     station.keys(&["Enter"]);
+    station.wait_for(
+        &["y Yes", "Submit the cart to procurement"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["y"]);
     let screen = station.wait_for(&["submitted (2 lines)"], Duration::from_secs(20));
     let number = screen
         .split_whitespace()

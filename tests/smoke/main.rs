@@ -407,7 +407,11 @@ fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
     station.keys(&["Enter"]);
     station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
     station.keys(&["Enter"]);
-    station.wait_for(&["Build detail", "View BOM"], Duration::from_secs(20));
+    // Keys wait for the build: `v` is pressed once its actions line is drawn.
+    station.wait_for(
+        &["Build detail", "Actions", "v View BOM"],
+        Duration::from_secs(20),
+    );
     station.keys(&["v"]);
     station.wait_for(
         &["[ Tree ]", "Version 1 of 1", "T2-BODY-48-60-HA"],

@@ -42,6 +42,8 @@ pub fn scrub(buf: &mut Buffer) {
 
 /// Said when a badge was scanned where nothing reads it.
 const BADGE_UNREAD: &str = "This badge was not used here; log in with your password";
+/// Said once when keys typed before the screen had loaded were dropped (docs/architecture.md §3.2).
+pub const TYPED_AHEAD: &str = "Keys typed before the screen was ready were ignored";
 
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
@@ -139,6 +141,8 @@ pub struct App {
     /// The lookup of a scanned code the shell routes, and the scan (docs/scanning.md §3).
     scan_pending: Option<(RequestId, Scan)>,
     quit: bool,
+    /// Keys were dropped because the screen was not ready, and the user has been told.
+    typed_ahead: bool,
 }
 
 impl App {
@@ -170,6 +174,7 @@ impl App {
             scans: ScanDetector::new(),
             scan_pending: None,
             quit: false,
+            typed_ahead: false,
         }
     }
 
@@ -428,6 +433,9 @@ impl App {
         }
         self.input_seen = true;
         let stack = self.key_stack();
+        if self.drops_typed_ahead(&stack, key) {
+            return Command::None;
+        }
         let chord = KeyChord::from_event(key);
         if stack.contains(&KeyContext::TextInput)
             && chord.is_text()
@@ -441,8 +449,38 @@ impl App {
         }
     }
 
+    /// Type-ahead (docs/architecture.md §3.2): while the screen (or its dialog) has not loaded what its
+    /// keys act on, a key is dropped, except leaving, quitting, help and the lock; the first one dropped
+    /// is said in a toast.
+    fn drops_typed_ahead(&mut self, stack: &[KeyContext], key: KeyEvent) -> bool {
+        if !self.overlays.is_empty() || self.screen.accepts_keys() {
+            self.typed_ahead = false;
+            return false;
+        }
+        let passes = matches!(
+            self.keymap.resolve(stack, key),
+            Some(
+                Action::Back
+                    | Action::Cancel
+                    | Action::Close
+                    | Action::Quit
+                    | Action::Help
+                    | Action::Lock
+                    | Action::Logout
+            )
+        );
+        if !passes && !self.typed_ahead {
+            self.typed_ahead = true;
+            self.toast = Some(Toast::error(TYPED_AHEAD));
+        }
+        !passes
+    }
+
     fn on_paste(&mut self, text: String) -> Command {
         self.input_seen = true;
+        if self.overlays.is_empty() && !self.screen.accepts_keys() {
+            return Command::None;
+        }
         if self.key_stack().contains(&KeyContext::TextInput) {
             self.send_input(ScreenMsg::Paste(text))
         } else {

@@ -66,6 +66,17 @@ impl DeskRow {
     pub fn next_status(&self) -> Option<OrderStatus> {
         next_status(self.order.status)
     }
+
+    /// Why the desk's next move cannot be made now, when the desk already knows (docs/lifecycle.md
+    /// §3.1: PARTS_SENT needs the current BOM approved); the service checks it again.
+    pub fn move_refusal(&self) -> Option<String> {
+        match self.next_status()? {
+            OrderStatus::PartsSent => crate::domain::lifecycle::bom_approved_refusal(
+                self.bom.as_ref().map(|(v, s)| (*v, s.as_str())),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// The desk's moves: ORDER_CREATED → PARTS_SENT (parts sent) and PARTS_SENT → READY_FOR_PRE_QC (the sink

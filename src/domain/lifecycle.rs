@@ -294,6 +294,20 @@ pub fn transition_note(note: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
+/// A build without a BOM cannot move to PARTS_SENT.
+pub const NO_BOM_TO_APPROVE: &str = "This build has no BOM; generate and approve one first";
+
+/// The refusal of a move that needs an approved BOM (docs/lifecycle.md §3.1), given the build's
+/// current BOM as (version, status); `None` when it is approved. The service checks it against the
+/// locked row; the desk and the build detail say it before any dialog opens.
+pub fn bom_approved_refusal(bom: Option<(i32, &str)>) -> Option<String> {
+    match bom {
+        Some((_, "APPROVED")) => None,
+        Some((version, _)) => Some(format!("Approve the current BOM (version {version}) first")),
+        None => Some(NO_BOM_TO_APPROVE.to_string()),
+    }
+}
+
 /// The acting rule (docs/lifecycle.md §1.3): an assigned build is worked only by its assignee. ADMIN
 /// overrides are exempt.
 pub fn check_acting(user_id: Uuid, assignee: Option<(Uuid, &str)>) -> Result<(), String> {

@@ -10,6 +10,12 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 /// bcrypt-style limits do not apply to argon2, but a bound keeps hashing cost predictable.
 pub const MAX_PASSWORD_LEN: usize = 128;
 
+/// What an administrator may not do to their own account (docs/architecture.md §3.1); the service refuses
+/// it, and the users screen says it before any dialog opens.
+pub const CANNOT_DEACTIVATE_SELF: &str = "You cannot deactivate your own account";
+pub const CANNOT_CHANGE_OWN_ROLE: &str = "You cannot change your own role";
+pub const RESET_OWN_PASSWORD: &str = "Use Change password for your own account";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserSummary {
     pub id: Uuid,

@@ -22,6 +22,7 @@ pub mod pending;
 pub mod pin_prompt;
 pub mod qc_checklist;
 pub mod qc_history;
+pub mod question;
 pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;

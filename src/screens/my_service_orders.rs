@@ -250,6 +250,11 @@ impl Screen for MyServiceOrdersScreen {
         Command::None
     }
 
+    /// Keys wait for the orders it withdraws: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        !self.loading.in_flight() || !self.orders.is_empty() || self.error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 6 {
             return;

@@ -1,4 +1,6 @@
-//! SERVICE_DEPARTMENT: the cart: change quantities, remove lines, submit the service order.
+//! SERVICE_DEPARTMENT: the cart: change quantities, remove lines, submit the service order. Enter in
+//! the submit dialog asks a yes/no question naming the lines and the note; only `y` submits
+//! (docs/architecture.md §3.1).
 
 use crate::domain::scan::Scan;
 use crate::domain::service_catalog::ServiceCatalog;
@@ -8,6 +10,7 @@ use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::service_catalog::scan_into_cart;
+use crate::screens::question::{Answered, Question, quoted};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -34,6 +37,8 @@ pub struct ServiceCartScreen {
     mode: Mode,
     submitting: Pending,
     error: Option<String>,
+    /// The submission waiting for its `y`.
+    question: Question,
 }
 
 /// A typed line quantity: 0 to 999 (0 removes the line).
@@ -55,6 +60,7 @@ impl ServiceCartScreen {
             mode: Mode::Browse,
             submitting: Pending::new(),
             error: None,
+            question: Question::new(ctx),
         };
         // Names come from the catalogue; the cart works without them.
         let cmd = match ctx.token() {
@@ -146,6 +152,9 @@ impl Screen for ServiceCartScreen {
     }
 
     fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.question.is_open() {
+            return Question::<()>::contexts();
+        }
         match &self.mode {
             Mode::Quantity { form, .. } | Mode::Submit { form } => {
                 let mut stack = form.key_contexts();
@@ -161,6 +170,15 @@ impl Screen for ServiceCartScreen {
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match self.question.answer(action) {
+            Some(Answered::Send(request, ())) if !self.submitting.in_flight() => {
+                let (rid, cmd) = ctx.request(request);
+                self.submitting.wait(rid);
+                return cmd;
+            }
+            Some(_) => return Command::None,
+            None => {}
+        }
         match &mut self.mode {
             Mode::Quantity { part_id, form } => {
                 match action {
@@ -198,13 +216,23 @@ impl Screen for ServiceCartScreen {
                             return Command::None;
                         };
                         self.error = None;
-                        let (rid, cmd) = ctx.request(Request::SubmitServiceOrder {
+                        let pieces: i32 = self.cart.lines.iter().map(|l| l.quantity).sum();
+                        let mut lines = vec![format!(
+                            "Submit the cart to procurement: {} line(s), {pieces} piece(s)?",
+                            self.cart.lines.len()
+                        )];
+                        if !note.is_empty() {
+                            lines.push(format!("Note: {}", quoted(&note)));
+                        }
+                        lines.push("You can withdraw it while it is PENDING.".to_string());
+                        let request = Request::SubmitServiceOrder {
                             token,
                             lines: self.cart.lines.clone(),
                             notes: (!note.is_empty()).then_some(note),
-                        });
-                        self.submitting.wait(rid);
-                        return cmd;
+                        };
+                        self.question
+                            .ask("Submit service order", lines, request, ());
+                        return Command::None;
                     }
                     other => {
                         form.handle(other);
@@ -397,5 +425,6 @@ impl Screen for ServiceCartScreen {
             Rect::new(area.x, area.y + area.height - 1, area.width, 1),
         );
         self.view_dialog(frame, area, theme);
+        self.question.render(frame, area, theme);
     }
 }

@@ -274,6 +274,11 @@ impl Screen for ServiceQueueScreen {
         Command::None
     }
 
+    /// Keys wait for the orders it opens: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.loaded || self.error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         if area.height < 4 || area.width < 20 {
             return;

@@ -12,7 +12,7 @@ use crate::domain::Role;
 use crate::domain::session::Session;
 use crate::domain::user::UserSummary;
 use crate::error::Result;
-use crate::keymap::{Action, Keymap};
+use crate::keymap::{Action, KeyContext, Keymap};
 use crate::msg::{Command, Reply, ServiceReply, ServiceRequest};
 use crate::screens::{Ctx, Effect, IdGen, Screen, ScreenMsg};
 use chrono::NaiveDateTime;
@@ -100,5 +100,36 @@ impl Harness {
         result: Result<Reply>,
     ) -> Issued {
         self.send(s, ScreenMsg::Db(ServiceReply { id: req.id, result }))
+    }
+}
+
+/// One truth about keys (docs/architecture.md §3.1): every action the screen `make` builds answers is
+/// in the help of its live key stack (with the shell's `Session` and `Global`). Each action outside
+/// that help is sent to a fresh screen, which must issue nothing and keep its key contexts.
+pub(crate) fn assert_answers_only_its_help<S: Screen>(
+    role: Role,
+    make: impl Fn(&mut Harness) -> S,
+) {
+    let mut h = Harness::new(role);
+    let s = make(&mut h);
+    let mut stack = s.key_contexts();
+    stack.extend([KeyContext::Session, KeyContext::Global]);
+    let helped: Vec<Action> =
+        h.km.help(&stack)
+            .into_iter()
+            .flat_map(|(_, lines)| lines.into_iter().map(|l| l.action))
+            .collect();
+    for &action in Action::ALL {
+        if helped.contains(&action) {
+            continue;
+        }
+        let mut h = Harness::new(role);
+        let mut s = make(&mut h);
+        let before = s.key_contexts();
+        let (reqs, effects) = h.act(&mut s, action);
+        assert!(
+            reqs.is_empty() && effects.is_empty() && s.key_contexts() == before,
+            "{action:?} is answered as {role:?} but is not in the help of {before:?}: {reqs:?} {effects:?}"
+        );
     }
 }

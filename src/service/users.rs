@@ -14,9 +14,7 @@ use crate::domain::user::{
 use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
-pub const CANNOT_DEACTIVATE_SELF: &str = "You cannot deactivate your own account";
-pub const CANNOT_CHANGE_OWN_ROLE: &str = "You cannot change your own role";
-pub const RESET_OWN_PASSWORD: &str = "Use Change password for your own account";
+pub use crate::domain::user::{CANNOT_CHANGE_OWN_ROLE, CANNOT_DEACTIVATE_SELF, RESET_OWN_PASSWORD};
 
 /// The binding role check for user administration.
 fn require_admin(who: &Authed) -> Result<()> {

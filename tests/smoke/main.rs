@@ -412,7 +412,11 @@ fn procurement_reads_a_bom_exports_it_and_finds_where_a_part_is_used() {
     station.keys(&["Enter"]);
     station.wait_for(&["My work", "PO-EX-2"], Duration::from_secs(20));
     station.keys(&["Enter"]);
-    station.wait_for(&["Build detail", "View BOM"], Duration::from_secs(20));
+    // Keys wait for the build: `v` is pressed once its actions line is drawn.
+    station.wait_for(
+        &["Build detail", "Actions", "v View BOM"],
+        Duration::from_secs(20),
+    );
     station.keys(&["v"]);
     station.wait_for(
         &["[ Tree ]", "Version 1 of 1", "T2-BODY-48-60-HA"],
@@ -744,6 +748,11 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.wait_for(&["Submit service order", "▶ Note"], Duration::from_secs(10));
     station.type_text("For the Lakeview visit");
     station.keys(&["Enter"]);
+    station.wait_for(
+        &["y Yes", "Submit the cart to procurement"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["y"]);
     let screen = station.wait_for(&["submitted (2 lines)"], Duration::from_secs(20));
     let number = screen
         .split_whitespace()
@@ -767,6 +776,12 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.wait_for(&["reduced"], Duration::from_secs(10));
     station.tab_to("▶ Internal note", 6);
     station.keys(&["Enter"]);
+    // Enter asks, naming the order; only y decides.
+    station.wait_for(
+        &["y Yes", "Approve service order SO-"],
+        Duration::from_secs(10),
+    );
+    station.keys(&["y"]);
     station.wait_for(&[&format!("{number} APPROVED")], Duration::from_secs(20));
     // The parts are handed over.
     station.wait_for(&["f Mark fulfilled"], Duration::from_secs(10));
@@ -776,6 +791,8 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
     station.keys(&["Tab"]);
     station.wait_for(&["▶ Internal note"], Duration::from_secs(5));
     station.keys(&["Enter"]);
+    station.wait_for(&["y Yes", "fulfilled: the parts"], Duration::from_secs(10));
+    station.keys(&["y"]);
     station.wait_for(&[&format!("{number} FULFILLED")], Duration::from_secs(20));
 
     // The order desk: a build from ORDER_CREATED to READY_FOR_PRE_QC, each move with a note.
@@ -801,6 +818,11 @@ fn a_service_order_goes_from_the_cart_to_fulfilled_and_procurement_works_its_des
         station.wait_for(&["Move status", "▶ Note"], Duration::from_secs(10));
         station.type_text(note);
         station.keys(&["Enter"]);
+        station.wait_for(
+            &["y Yes", &format!("to {status}?")],
+            Duration::from_secs(10),
+        );
+        station.keys(&["y"]);
         // The next move starts from the reloaded row.
         station.wait_loaded(
             &[&format!("EX-2 moved to {status}")],
@@ -862,4 +884,51 @@ fn a_scanned_build_number_opens_the_build() {
     );
     let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(path.ends_with("PO-EX-1_EX-1_traveler.pdf"), "{path}");
+}
+
+#[test]
+fn typing_a_login_into_the_order_desk_moves_nothing() {
+    let station = Station::start("typeahead");
+    station.wait_for(&["Username", "Password"], Duration::from_secs(120));
+    import_example(&station, 2);
+    station.login("procurement", "demo-password");
+    station.wait_for(&["Priya Shah"], Duration::from_secs(20));
+    station.open_menu("Order desk");
+    // The BOM approved (a signature: the password and Enter are the explicit act), so a move is open.
+    station.wait_for(&["PO-EX-2", "v1 DRAFT"], Duration::from_secs(20));
+    station.keys(&["b"]);
+    station.wait_for(&["Password"], Duration::from_secs(10));
+    station.type_text("demo-password");
+    station.keys(&["Enter"]);
+    station.wait_loaded(&["v1 APPROVED"], "(loading…)", Duration::from_secs(20));
+    // A user who believes the login screen is shown types a login, in one burst.
+    station.type_text("coordinator\tdemo-password\r");
+    let screen = station.wait_for(
+        &["Confirm the move", "o-password", "y Yes"],
+        Duration::from_secs(10),
+    );
+    assert!(
+        screen.contains("Move EX-2 from ORDER_CREATED to PARTS_SENT?"),
+        "{screen}"
+    );
+    // Nothing moved: the database still has the build where it was.
+    let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);
+    let out = String::from_utf8_lossy(&show.stdout);
+    assert!(show.status.success(), "{out}");
+    assert!(
+        out.contains("ORDER_CREATED") && !out.contains("PARTS_SENT"),
+        "{out}"
+    );
+    // n goes back to the note, Esc closes the dialog; still nothing moved.
+    station.keys(&["n"]);
+    station.wait_for(&["▶ Note"], Duration::from_secs(10));
+    station.key_alone("Escape");
+    station.wait_for(&["Builds waiting for parts"], Duration::from_secs(10));
+    assert_absent(&station.screen(), "Confirm the move");
+    let show = station.cli(&["order", "show", "EX-2", "--as", "coordinator"]);
+    let out = String::from_utf8_lossy(&show.stdout);
+    assert!(
+        !out.contains("PARTS_SENT") && !out.contains("o-password"),
+        "{out}"
+    );
 }

@@ -347,7 +347,9 @@ fn user_admin_requests() {
     d.key(KeyCode::Down);
     d.key(KeyCode::Char('r'));
     d.key(KeyCode::Right);
-    let cmd = d.key(KeyCode::Enter);
+    // Enter asks; `y` changes the role.
+    assert!(requests(&d.key(KeyCode::Enter)).is_empty());
+    let cmd = d.key(KeyCode::Char('y'));
     let reqs = requests(&cmd);
     assert!(matches!(
         &reqs[0].kind,
@@ -366,7 +368,8 @@ fn user_admin_requests() {
     d.type_str("short");
     assert_eq!(d.key(KeyCode::Enter), Command::None);
     d.type_str("-but-now-long");
-    let cmd = d.key(KeyCode::Enter);
+    assert!(requests(&d.key(KeyCode::Enter)).is_empty());
+    let cmd = d.key(KeyCode::Char('y'));
     assert!(matches!(
         &requests(&cmd)[0].kind,
         Request::ResetPassword { temp_password, .. } if temp_password == "short-but-now-long"
@@ -526,4 +529,60 @@ fn scans_are_discarded_while_locked() {
     let cmd = d.scan("U:0042");
     assert!(lookups(&cmd).is_empty());
     assert!(d.app.is_locked());
+}
+
+#[test]
+fn keys_typed_before_a_screen_has_loaded_are_dropped_except_leaving_help_and_quit() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.open_home_entry("Users");
+    assert!(!d.app.screen().accepts_keys(), "the list is on its way");
+    // `n` (new user), `d`, Enter, a paste: dropped, said once.
+    d.key(KeyCode::Char('n'));
+    assert_eq!(
+        d.app.toast().map(|t| t.text.as_str()),
+        Some(cleanstation::app::TYPED_AHEAD)
+    );
+    d.key(KeyCode::Char('d'));
+    d.key(KeyCode::Enter);
+    d.send(Msg::Term(Event::Paste("jsmith".into())));
+    assert_eq!(d.app.title(), "Users", "no form opened");
+    assert!(
+        d.sent
+            .iter()
+            .all(|r| matches!(r.kind, Request::ListUsers { .. })),
+        "{:?}",
+        d.sent
+    );
+    // Help opens and closes; Esc leaves.
+    d.key(KeyCode::Char('?'));
+    assert!(d.app.help_open());
+    d.key(KeyCode::Esc);
+    assert!(!d.app.help_open());
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::Home(_)));
+
+    // Once loaded, keys work again.
+    d.sent.clear();
+    d.open_home_entry("Users");
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Ok(Reply::Users(users())),
+    );
+    d.key(KeyCode::Char('n'));
+    assert_eq!(d.app.title(), "Users › New user");
+}
+
+#[test]
+fn a_load_that_failed_still_takes_refresh() {
+    let mut d = driver();
+    d.login(user_for(Role::Admin));
+    d.open_home_entry("Users");
+    d.answer(
+        |r| matches!(r, Request::ListUsers { .. }),
+        Err(ServiceError::Unavailable("connection refused".into())),
+    );
+    assert!(d.app.screen().accepts_keys());
+    d.key(KeyCode::F(5));
+    assert!(d.take(|r| matches!(r, Request::ListUsers { .. })).is_some());
 }

@@ -224,6 +224,19 @@ fn toast(d: &Driver) -> Option<String> {
     d.app.toast().map(|t| t.text.clone())
 }
 
+/// The lines of the yes/no question open on the desk, if any.
+fn question(d: &Driver) -> Option<Vec<String>> {
+    match d.app.screen() {
+        ActiveScreen::OrderDesk(s) => s.question().map(<[String]>::to_vec),
+        _ => panic!("not on the order desk"),
+    }
+}
+
+fn no_move_sent(d: &mut Driver) -> bool {
+    d.take(|r| matches!(r, Request::Transition { .. }))
+        .is_none()
+}
+
 #[test]
 fn desk_golden() {
     let mut d = desk();
@@ -349,6 +362,22 @@ fn moving_sends_the_transition_with_the_note() {
     d.key(KeyCode::Char('m'));
     d.type_str("  Body arrived on pallet 3 ");
     d.key(KeyCode::Enter);
+    // Enter only asks; the question names the build, the move and the note.
+    assert!(no_move_sent(&mut d));
+    assert_eq!(
+        question(&d),
+        Some(vec![
+            "Move 24-0109 from PARTS_SENT to READY_FOR_PRE_QC?".to_string(),
+            "Note: “Body arrived on pallet 3”".to_string(),
+            "The move is kept in the build's history.".to_string(),
+        ])
+    );
+    assert_eq!(d.app.key_stack(), vec![KeyContext::Confirm]);
+    // Enter again, or any other key, does not answer it.
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Char('m'));
+    assert!(no_move_sent(&mut d));
+    d.key(KeyCode::Char('y'));
     let req = d
         .take(|r| matches!(r, Request::Transition { .. }))
         .expect("transition sent");
@@ -386,11 +415,35 @@ fn moving_sends_the_transition_with_the_note() {
 }
 
 #[test]
-fn a_refused_move_shows_the_message_and_reloads() {
+fn a_move_the_desk_knows_is_refused_opens_no_dialog() {
     let mut d = desk();
     d.key(KeyCode::Down);
     d.key(KeyCode::Char('m'));
+    let refusal = "Approve the current BOM (version 2) first";
+    assert_eq!(desk_notice(&d).as_deref(), Some(refusal));
+    assert_eq!(d.app.screen().key_contexts()[0], KeyContext::OrderDesk);
     d.key(KeyCode::Enter);
+    assert!(no_move_sent(&mut d));
+    let mut no_bom = rows();
+    no_bom[1].bom = None;
+    let mut d = desk_with(no_bom);
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char('m'));
+    assert_eq!(
+        desk_notice(&d).as_deref(),
+        Some("This build has no BOM; generate and approve one first")
+    );
+    assert!(d.sent.is_empty(), "{:?}", d.sent);
+}
+
+#[test]
+fn a_refused_move_shows_the_message_and_reloads() {
+    let mut d = desk();
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char('m'));
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Char('y'));
     let req = d
         .take(|r| matches!(r, Request::Transition { .. }))
         .expect("transition sent");
@@ -402,7 +455,7 @@ fn a_refused_move_shows_the_message_and_reloads() {
             ..
         }
     ));
-    let refusal = "Approve the current BOM (version 2) first";
+    let refusal = "24-0118 is now PARTS_SENT; your change was not saved";
     d.reply(&req, Err(ServiceError::Invalid(refusal.into())));
     assert_eq!(desk_notice(&d).as_deref(), Some(refusal));
     assert!(d.take(|r| matches!(r, Request::OrderDesk { .. })).is_some());
@@ -416,6 +469,7 @@ fn an_unreachable_database_keeps_the_dialog_and_the_note() {
     d.key(KeyCode::Char('m'));
     d.type_str("pallet 3");
     d.key(KeyCode::Enter);
+    d.key(KeyCode::Char('y'));
     let req = d
         .take(|r| matches!(r, Request::Transition { .. }))
         .expect("transition sent");
@@ -432,15 +486,89 @@ fn an_unreachable_database_keeps_the_dialog_and_the_note() {
 }
 
 #[test]
+fn move_question_golden() {
+    for (w, h, state) in [
+        (80, 24, "move_question_80x24"),
+        (120, 40, "move_question_120x40"),
+    ] {
+        let mut d = desk();
+        d.key(KeyCode::Char('m'));
+        d.type_str("Body arrived on pallet 3");
+        d.key(KeyCode::Enter);
+        snap_desk(
+            state,
+            "Enter in the move dialog asks: the build, from and to, and the note; only y moves it",
+            &d.render(w, h),
+        );
+    }
+}
+
+#[test]
+fn a_login_typed_into_the_desk_moves_nothing() {
+    let mut d = desk();
+    // A user who thinks the login screen is shown types a username, Tab, a password and Enter.
+    d.type_str("coordinator");
+    d.key(KeyCode::Tab);
+    d.type_str("demo-password");
+    d.key(KeyCode::Enter);
+    assert!(no_move_sent(&mut d));
+    let asked = question(&d).expect("Enter asks");
+    assert_eq!(asked[1], "Note: “o-password”");
+    // Whatever else follows that is not `y` sends nothing; `n` goes back to the note, kept.
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Tab);
+    d.key(KeyCode::Char('n'));
+    assert!(no_move_sent(&mut d));
+    assert_eq!(question(&d), None);
+    assert!(d.render(W, H).contains("o-password"));
+    d.key(KeyCode::Esc);
+    assert_eq!(d.app.screen().key_contexts()[0], KeyContext::OrderDesk);
+    assert!(d.sent.is_empty(), "{:?}", d.sent);
+}
+
+#[test]
+fn keys_typed_before_the_desk_loads_are_dropped() {
+    let mut d = Driver::new(init(Theme::ansi()));
+    d.login(user_for(Role::ProcurementSpecialist));
+    d.open_home_entry("Order desk");
+    // `m` and Enter while the rows are on their way: nothing opens, nothing is sent, and it is said.
+    d.key(KeyCode::Char('m'));
+    d.key(KeyCode::Enter);
+    assert!(
+        toast(&d).is_some_and(|t| t.contains("ignored")),
+        "{:?}",
+        toast(&d)
+    );
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDesk { .. }),
+        Ok(Reply::OrderDesk(rows())),
+    ));
+    assert_eq!(d.app.screen().key_contexts()[0], KeyContext::OrderDesk);
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDesk(_)));
+    assert!(d.sent.is_empty(), "{:?}", d.sent);
+}
+
+#[test]
 fn enter_opens_the_build_and_p_the_shortage() {
     let mut d = desk();
     d.key(KeyCode::Down);
     d.key(KeyCode::Enter);
     assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
-    assert!(
-        d.take(|r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == id(2)))
-            .is_some()
+    let load = d
+        .take(|r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == id(2)))
+        .expect("the detail loads");
+    // Keys wait for the build: `v` before it has loaded is dropped, and said.
+    d.key(KeyCode::Char('v'));
+    assert!(matches!(d.app.screen(), ActiveScreen::OrderDetail(_)));
+    assert_eq!(toast(&d).as_deref(), Some(cleanstation::app::TYPED_AHEAD));
+    let detail = crate::harness::floor_order_detail(
+        id(2),
+        "4500031",
+        crate::harness::t2_b2_build(serde_json::json!({})),
+        OrderStatus::OrderCreated,
+        crate::harness::at(3, 9, 0),
     );
+    d.reply(&load, Ok(Reply::Order(Box::new(detail))));
     // Esc returns to the desk, also after a look at the BOM in between.
     d.key(KeyCode::Char('v'));
     assert!(matches!(d.app.screen(), ActiveScreen::BomViewer(_)));

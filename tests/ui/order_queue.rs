@@ -810,6 +810,33 @@ fn detail_by_role_and_action() {
         "ORDER_CREATED as procurement: the move to PARTS_SENT, and approving or regenerating the DRAFT BOM",
         &d.render(80, 24),
     );
+    // The BOM is a DRAFT: the move is refused on the key, before any dialog opens.
+    d.key(KeyCode::Char('m'));
+    assert_eq!(
+        d.app.key_stack()[0],
+        cleanstation::keymap::KeyContext::MoveAction
+    );
+    assert!(
+        d.take(|r| matches!(r, Request::Transition { .. }))
+            .is_none()
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "order_detail",
+            &format!("move_refused_before_dialog_{w}x{h}"),
+            "m on a build whose BOM is a DRAFT: the refusal shows at once, no dialog opens",
+            &d.render(w, h),
+        );
+    }
+
+    let mut approved = order_created(vec![
+        OrderAction::Move { to: S::PartsSent },
+        OrderAction::RegenerateBom,
+    ]);
+    if let Some(bom) = approved.bom.as_mut() {
+        bom.status = "APPROVED".into();
+    }
+    let mut d = detail_as(Role::ProcurementSpecialist, Theme::ansi(), approved);
     d.key(KeyCode::Char('m'));
     snap(
         "order_detail",

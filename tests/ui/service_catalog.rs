@@ -244,6 +244,20 @@ fn submit_sends_the_cart_keeps_it_on_refusal_and_empties_it_on_success() {
         d.render(W, H)
     );
     d.key(KeyCode::Enter);
+    // Enter asks, naming the lines and the note; only y submits.
+    assert!(
+        d.take(|r| matches!(r, Request::SubmitServiceOrder { .. }))
+            .is_none()
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap_in!(
+            "service_cart",
+            &format!("submit_question_{w}x{h}"),
+            "Enter in the submit dialog asks: the lines, the pieces and the note",
+            d.render(w, h)
+        );
+    }
+    d.key(KeyCode::Char('y'));
     let req = d
         .take(|r| matches!(r, Request::SubmitServiceOrder { .. }))
         .expect("submit sent");
@@ -261,6 +275,7 @@ fn submit_sends_the_cart_keeps_it_on_refusal_and_empties_it_on_success() {
     assert!(d.app.screen().has_unsaved_input(), "the note stays");
     // Again, and accepted.
     d.key(KeyCode::Enter);
+    d.key(KeyCode::Char('y'));
     let req = d
         .take(|r| matches!(r, Request::SubmitServiceOrder { .. }))
         .expect("submit sent again");

@@ -242,10 +242,21 @@ fn no_writes(d: &Driver) -> bool {
     })
 }
 
-/// From the approval dialog's first line to its last field (Up wraps around), then Enter.
+/// From the approval dialog's first line to its last field (Up wraps around), then Enter and `y`.
 fn submit_approval(d: &mut Driver) {
     d.key(KeyCode::Up);
     d.key(KeyCode::Enter);
+    confirm(d);
+}
+
+/// Enter on a decision's last field only asks; `y` sends it.
+fn confirm(d: &mut Driver) {
+    assert!(no_writes(d), "Enter alone sends no decision");
+    assert!(screen(d).question().is_some(), "Enter asks");
+    assert_eq!(d.app.key_stack(), vec![KeyContext::Confirm]);
+    d.key(KeyCode::Enter);
+    assert!(no_writes(d));
+    d.key(KeyCode::Char('y'));
 }
 
 #[test]
@@ -340,6 +351,15 @@ fn approval_sends_a_reduced_and_a_removed_line_and_shows_the_reply() {
     d.key(KeyCode::Tab);
     d.type_str("back-order PO 88123");
     d.key(KeyCode::Enter);
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "service_order",
+            &format!("approve_question_{w}x{h}"),
+            "Enter on the approval's last field asks: the order, lines kept, units and the note",
+            &d.render(w, h),
+        );
+    }
+    confirm(&mut d);
     let req = d
         .take(|r| matches!(r, Request::ApproveServiceOrder { .. }))
         .expect("Enter on the last field approves");
@@ -393,7 +413,12 @@ fn quantities_out_of_bounds_are_refused_on_screen() {
     d.key(KeyCode::Char('a'));
     // 9 of 5 requested.
     d.key(KeyCode::Char('9'));
-    submit_approval(&mut d);
+    d.key(KeyCode::Up);
+    d.key(KeyCode::Enter);
+    assert!(
+        screen(&d).question().is_none(),
+        "nothing to ask while a line is out of bounds"
+    );
     assert!(
         no_writes(&d),
         "nothing is sent while a line is out of bounds"
@@ -470,6 +495,15 @@ fn rejection_needs_a_reason() {
     d.type_str("Part discontinued; order T3 instead");
     d.key(KeyCode::Enter);
     d.key(KeyCode::Enter);
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "service_order",
+            &format!("reject_question_{w}x{h}"),
+            "Enter on the rejection asks, naming the order and the reason",
+            &d.render(w, h),
+        );
+    }
+    confirm(&mut d);
     let req = d
         .take(|r| matches!(r, Request::RejectServiceOrder { .. }))
         .expect("a reason sends the rejection");
@@ -538,6 +572,15 @@ fn fulfilment_is_offered_only_on_an_approved_order() {
     d.type_str("handed over at the service desk");
     d.key(KeyCode::Enter);
     d.key(KeyCode::Enter);
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "service_order",
+            &format!("fulfil_question_{w}x{h}"),
+            "Enter on the fulfilment asks, naming the order and the note",
+            &d.render(w, h),
+        );
+    }
+    confirm(&mut d);
     let req = d
         .take(|r| matches!(r, Request::FulfilServiceOrder { .. }))
         .expect("Enter on the last field marks it fulfilled");

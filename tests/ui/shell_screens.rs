@@ -383,6 +383,19 @@ fn users_admin() {
     d.key(KeyCode::Tab);
     d.type_str("Welcome-2025");
     d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::CreateUser { .. }))
+            .is_none()
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "users",
+            &format!("new_user_question_{w}x{h}"),
+            "Enter on the new-user form asks: the user, the role; only y creates it",
+            &d.render(w, h),
+        );
+    }
+    d.key(KeyCode::Char('y'));
     d.answer(
         |r| matches!(r, Request::CreateUser { .. }),
         Err(ServiceError::Conflict(
@@ -406,6 +419,18 @@ fn users_admin() {
         "Change-role dialog: the new role is picked with Left/Right",
         &d.render(80, 24),
     );
+    d.key(KeyCode::Enter);
+    assert!(d.take(|r| matches!(r, Request::SetRole { .. })).is_none());
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "users",
+            &format!("change_role_question_{w}x{h}"),
+            "Enter on the role picker asks, naming the user and both roles; only y changes it",
+            &d.render(w, h),
+        );
+    }
+    d.key(KeyCode::Char('y'));
+    assert!(d.take(|r| matches!(r, Request::SetRole { .. })).is_some());
 
     let mut d = users_screen(Theme::ansi());
     d.key(KeyCode::Down);
@@ -419,6 +444,23 @@ fn users_admin() {
         "Reset-password dialog with a temporary password typed",
         &d.render(80, 24),
     );
+    d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::ResetPassword { .. }))
+            .is_none()
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        snap(
+            "users",
+            &format!("reset_password_question_{w}x{h}"),
+            "Enter on the reset dialog asks, naming the user and what the reset does",
+            &d.render(w, h),
+        );
+    }
+    // n goes back to the dialog with the password kept.
+    d.key(KeyCode::Char('n'));
+    assert!(d.render(80, 24).contains("Temp-pass-2025"));
+    assert!(d.sent.is_empty(), "{:?}", d.sent);
 
     let mut d = users_screen(Theme::ansi());
     d.key(KeyCode::Down);
@@ -606,8 +648,29 @@ fn no_panic_at_any_size_forced_password() {
 }
 
 #[test]
+fn what_an_admin_may_not_do_to_themselves_is_said_before_any_dialog() {
+    let mut d = users_screen(Theme::ansi());
+    // The first row is the administrator logged in.
+    for (key, refusal) in [
+        ('d', "You cannot deactivate your own account"),
+        ('r', "You cannot change your own role"),
+        ('p', "Use Change password for your own account"),
+    ] {
+        d.key(KeyCode::Char(key));
+        assert_eq!(d.app.toast().map(|t| t.text.as_str()), Some(refusal));
+        assert_eq!(
+            cleanstation::screens::Screen::key_contexts(d.app.screen())[0],
+            cleanstation::keymap::KeyContext::Users,
+            "no dialog opened"
+        );
+    }
+    assert!(d.sent.is_empty(), "{:?}", d.sent);
+}
+
+#[test]
 fn no_panic_at_any_size_confirm_and_dialogs() {
     let mut d = users_screen(Theme::ansi());
+    d.key(KeyCode::Down);
     d.key(KeyCode::Char('d'));
     d.draw_every_size();
     d.key(KeyCode::Char('n'));

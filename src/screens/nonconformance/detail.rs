@@ -522,6 +522,11 @@ impl Screen for NcDetailScreen {
         Command::None
     }
 
+    /// Keys wait for the nonconformance it acts on: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.detail.is_some() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let Some(d) = self.detail.as_deref() else {
             loading_page(

@@ -2,8 +2,10 @@
 //!
 //! The desk approves a build's DRAFT BOM (`ApproveBom` with the version shown, signed with the user's
 //! password: docs/signatures.md §1) and moves a build to its next status (`Transition` with an optional
-//! note; the desk's moves, T1 and T2, are not signed). The server decides; after every write the desk is
-//! loaded again, and a refusal shows the server's message.
+//! note; the desk's moves, T1 and T2, are not signed). Enter in the note dialog asks a yes/no question
+//! naming the build, the move and the note, and only `y` sends the move (docs/architecture.md §3.1); a
+//! move the desk already knows is refused (no approved BOM) is refused before the dialog opens. The
+//! server decides; after every write the desk is loaded again, and a refusal shows the server's message.
 
 mod view;
 
@@ -16,6 +18,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::question::{Answered, Question, quoted};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -67,6 +70,8 @@ pub struct OrderDeskScreen {
     page: usize,
     /// The user's full name, the printed name of an approval.
     signer: String,
+    /// The move waiting for its `y`, with what to say when it is made.
+    question: Question<String>,
 }
 
 impl OrderDeskScreen {
@@ -85,6 +90,7 @@ impl OrderDeskScreen {
                 .session()
                 .map(|s| s.user.full_name.clone())
                 .unwrap_or_default(),
+            question: Question::new(ctx),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -104,6 +110,11 @@ impl OrderDeskScreen {
 
     pub fn is_dialog_open(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
+    }
+
+    /// The lines of the yes/no question open over the move dialog, if any.
+    pub fn question(&self) -> Option<&[String]> {
+        self.question.is_open().then(|| self.question.lines())
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -195,6 +206,10 @@ impl OrderDeskScreen {
         let Some(to) = r.next_status() else {
             return;
         };
+        if let Some(refusal) = r.move_refusal() {
+            self.notice = Some(refusal);
+            return;
+        }
         let target = Self::target(r);
         let form = Form::new(vec![
             FormField::text("Note")
@@ -260,6 +275,17 @@ impl OrderDeskScreen {
             *error = Some(e);
             return Command::None;
         }
+        *error = None;
+        let mut lines = vec![format!(
+            "Move {} from {} to {to}?",
+            target.build, target.from
+        )];
+        lines.push(if note.is_empty() {
+            "No note.".to_string()
+        } else {
+            format!("Note: {}", quoted(&note))
+        });
+        lines.push("The move is kept in the build's history.".to_string());
         let request = Request::Transition {
             token,
             order_id: target.order_id,
@@ -270,7 +296,9 @@ impl OrderDeskScreen {
             password: None,
         };
         let success = format!("{} moved to {}", target.build, to.title());
-        self.writing.begin_if_idle(ctx, request, success)
+        self.question
+            .ask("Confirm the move", lines, request, success);
+        Command::None
     }
 
     /// Keeps the selection on the same build when it is still listed.
@@ -295,6 +323,9 @@ impl Screen for OrderDeskScreen {
     }
 
     fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.question.is_open() {
+            return Question::<String>::contexts();
+        }
         match &self.mode {
             Mode::Browse => vec![KeyContext::OrderDesk, KeyContext::List],
             Mode::Approve { dialog, .. } => {
@@ -316,6 +347,13 @@ impl Screen for OrderDeskScreen {
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match self.question.answer(action) {
+            Some(Answered::Send(request, success)) => {
+                return self.writing.begin_if_idle(ctx, request, success);
+            }
+            Some(Answered::Declined | Answered::Ignored) => return Command::None,
+            None => {}
+        }
         match &mut self.mode {
             Mode::Browse => self.on_browse(action, ctx),
             Mode::Approve { dialog, .. } => match dialog.key(action) {
@@ -392,7 +430,15 @@ impl Screen for OrderDeskScreen {
         }
     }
 
+    /// The desk's keys act on its rows: none until the first load has answered.
+    fn accepts_keys(&self) -> bool {
+        self.loaded
+    }
+
     fn text_form(&mut self) -> Option<&mut Form> {
+        if self.question.is_open() {
+            return None;
+        }
         match &mut self.mode {
             Mode::Move { form, .. } => Some(form),
             Mode::Approve { dialog, .. } => Some(&mut dialog.form),
@@ -404,3 +450,6 @@ impl Screen for OrderDeskScreen {
         self.draw(frame, area, theme);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -221,6 +221,7 @@ impl OrderDeskScreen {
                 request_status(frame, rows(inner, 7, 1), busy, error.as_deref(), theme);
             }
         }
+        self.question.render(frame, area, theme);
     }
 }
 

@@ -1,8 +1,11 @@
 //! One build: header, configuration, BOM summary, history and the actions the user may take.
 //!
 //! The server decides what the user may do (`OrderDetail::actions`); the screen offers exactly those,
-//! each on its own key. After any write the detail is loaded again, so what is shown is what is stored,
-//! and a refused write (another station was faster, a precondition failed) shows the server's message.
+//! each on its own key. The "Actions" line and the key bar are drawn from the same keymap lines of the
+//! live key contexts, so they cannot disagree (docs/architecture.md §3.1). A move the screen already
+//! knows is refused (no approved BOM) says so on the key and in the actions line, before any dialog.
+//! After any write the detail is loaded again, so what is shown is what is stored, and a refused write
+//! (another station was faster, a precondition failed) shows the server's message.
 
 mod dialogs;
 mod view;
@@ -10,7 +13,8 @@ mod writes;
 
 use crate::domain::Role;
 use crate::domain::lifecycle::{
-    MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, assignee_role,
+    MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, Precondition, assignee_role,
+    bom_approved_refusal,
 };
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
@@ -45,14 +49,23 @@ fn role_plural(role: Role) -> &'static str {
 /// Shown when a write key is pressed before the build's reload has arrived.
 const STILL_LOADING: &str = "Loading the build's current state; try again in a moment.";
 
-/// The keys of the actions, as the keymap has them, for the actions line.
+/// The contexts whose keys the "Actions" line lists: each is live only when its action is offered.
+pub(crate) const ACTION_CONTEXTS: [KeyContext; 9] = [
+    KeyContext::MoveAction,
+    KeyContext::OverrideAction,
+    KeyContext::AssignAction,
+    KeyContext::EditAction,
+    KeyContext::ApproveBomAction,
+    KeyContext::RegenerateBomAction,
+    KeyContext::QcAction,
+    KeyContext::FloorAction,
+    KeyContext::RaiseNcAction,
+];
+
+/// The keymap's lines for the actions line (the action contexts, then the build's records), and the
+/// answers of a question.
 struct ActionKeys {
-    move_: String,
-    override_: String,
-    assign: String,
-    edit: String,
-    approve_bom: String,
-    regenerate_bom: String,
+    lines: Vec<HelpLine>,
     confirm: Vec<HelpLine>,
 }
 
@@ -123,13 +136,10 @@ pub struct OrderDetailScreen {
 impl OrderDetailScreen {
     pub fn open(order_id: Uuid, ctx: &mut Ctx) -> (OrderDetailScreen, Command) {
         let km = ctx.keymap();
+        let mut stack = ACTION_CONTEXTS.to_vec();
+        stack.push(KeyContext::Detail);
         let keys = ActionKeys {
-            move_: km.key_label(KeyContext::MoveAction, Action::MoveStatus),
-            override_: km.key_label(KeyContext::OverrideAction, Action::OverrideStatus),
-            assign: km.key_label(KeyContext::AssignAction, Action::AssignBuild),
-            edit: km.key_label(KeyContext::EditAction, Action::EditBuild),
-            approve_bom: km.key_label(KeyContext::ApproveBomAction, Action::ApproveBom),
-            regenerate_bom: km.key_label(KeyContext::RegenerateBomAction, Action::RegenerateBom),
+            lines: km.help(&stack).into_iter().flat_map(|(_, l)| l).collect(),
             confirm: km.key_bar(&[KeyContext::Confirm]),
         };
         let role = ctx.session().map(|s| s.user.role);
@@ -195,6 +205,26 @@ impl OrderDetailScreen {
 
     fn offers(&self, action: &OrderAction) -> bool {
         self.actions().contains(action)
+    }
+
+    /// Why the move to `to` would be refused, when the screen already knows (docs/lifecycle.md §3.1:
+    /// PARTS_SENT needs the current BOM approved); the service checks it again.
+    fn move_refusal(&self, to: OrderStatus) -> Option<String> {
+        let d = self.detail.as_deref()?;
+        let t = crate::domain::lifecycle::find(d.status, to)?;
+        match t.precondition {
+            Precondition::BomApproved => {
+                bom_approved_refusal(d.bom.as_ref().map(|b| (b.version, b.status.as_str())))
+            }
+            _ => None,
+        }
+    }
+
+    /// The refusal shared by every move offered, if all of them would be refused.
+    fn moves_refusal(&self) -> Option<String> {
+        let mut refusals = self.moves().into_iter().map(|to| self.move_refusal(to));
+        let first = refusals.next()??;
+        refusals.all(|r| r.is_some()).then_some(first)
     }
 
     /// A QC inspector on a build waiting for Pre-QC or Final QC; the service checks it again.
@@ -347,6 +377,41 @@ impl OrderDetailScreen {
         })
     }
 
+    /// The key contexts while no dialog is open: the action contexts of what is offered, then the
+    /// build's own keys. The key bar, the help and the "Actions" line are all drawn from them.
+    fn browse_contexts(&self) -> Vec<KeyContext> {
+        let mut stack = Vec::new();
+        if !self.moves().is_empty() {
+            stack.push(KeyContext::MoveAction);
+        }
+        if !self.overrides().is_empty() {
+            stack.push(KeyContext::OverrideAction);
+        }
+        if self.offers(&OrderAction::Assign) {
+            stack.push(KeyContext::AssignAction);
+        }
+        if self.offers(&OrderAction::EditConfiguration) {
+            stack.push(KeyContext::EditAction);
+        }
+        if self.offers(&OrderAction::ApproveBom) {
+            stack.push(KeyContext::ApproveBomAction);
+        }
+        if self.offers(&OrderAction::RegenerateBom) {
+            stack.push(KeyContext::RegenerateBomAction);
+        }
+        if self.offers_qc() {
+            stack.push(KeyContext::QcAction);
+        }
+        if self.floor_screen().is_some() {
+            stack.push(KeyContext::FloorAction);
+        }
+        if self.offers_raise() {
+            stack.push(KeyContext::RaiseNcAction);
+        }
+        stack.extend([KeyContext::Detail, KeyContext::List]);
+        stack
+    }
+
     fn detail_assignee(&self) -> Option<Uuid> {
         self.detail
             .as_deref()
@@ -384,7 +449,15 @@ impl OrderDetailScreen {
                 }
             }
             Action::MoveStatus => {
-                let targets = self.moves();
+                let targets: Vec<OrderStatus> = self
+                    .moves()
+                    .into_iter()
+                    .filter(|to| self.move_refusal(*to).is_none())
+                    .collect();
+                if let Some(refusal) = self.moves_refusal() {
+                    self.notice = Some(refusal);
+                    return Command::None;
+                }
                 if targets.is_empty() || self.still_loading() {
                     return Command::None;
                 }
@@ -472,38 +545,7 @@ impl Screen for OrderDetailScreen {
 
     fn key_contexts(&self) -> Vec<KeyContext> {
         match &self.mode {
-            Mode::Browse => {
-                let mut stack = Vec::new();
-                if !self.moves().is_empty() {
-                    stack.push(KeyContext::MoveAction);
-                }
-                if !self.overrides().is_empty() {
-                    stack.push(KeyContext::OverrideAction);
-                }
-                if self.offers(&OrderAction::Assign) {
-                    stack.push(KeyContext::AssignAction);
-                }
-                if self.offers(&OrderAction::EditConfiguration) {
-                    stack.push(KeyContext::EditAction);
-                }
-                if self.offers(&OrderAction::ApproveBom) {
-                    stack.push(KeyContext::ApproveBomAction);
-                }
-                if self.offers(&OrderAction::RegenerateBom) {
-                    stack.push(KeyContext::RegenerateBomAction);
-                }
-                if self.offers_qc() {
-                    stack.push(KeyContext::QcAction);
-                }
-                if self.floor_screen().is_some() {
-                    stack.push(KeyContext::FloorAction);
-                }
-                if self.offers_raise() {
-                    stack.push(KeyContext::RaiseNcAction);
-                }
-                stack.extend([KeyContext::Detail, KeyContext::List]);
-                stack
-            }
+            Mode::Browse => self.browse_contexts(),
             Mode::ConfirmMove { targets, .. } => {
                 if targets.len() > 1 {
                     vec![KeyContext::Confirm, KeyContext::Choice]
@@ -588,6 +630,20 @@ impl Screen for OrderDetailScreen {
 
     fn text_form(&mut self) -> Option<&mut Form> {
         self.form_mut()
+    }
+
+    /// Keys wait for the build (its actions come with it) and, in the assign picker, for the users it
+    /// lists (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        let loaded = self.detail.is_some() || self.load_error.is_some();
+        loaded
+            && !matches!(
+                self.mode,
+                Mode::Assign {
+                    loading: Some(_),
+                    ..
+                }
+            )
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {

@@ -354,7 +354,10 @@ fn assign_asks_for_the_role_that_fits_the_status() {
     let mut h = Harness::new(Role::ProductionCoordinator);
     let mut d = detail(OrderStatus::ReadyForFinalQc, vec![OrderAction::Assign]);
     d.assignee = Some((Uuid::from_u128(4), "Quentin Okafor".into()));
-    let mut s = loaded(&mut h, d.clone());
+    let (mut s, open) = h.open(|ctx| OrderDetailScreen::open(d.id, ctx));
+    assert!(!s.accepts_keys(), "no keys before the build");
+    h.reply(&mut s, &open[0], Ok(Reply::Order(Box::new(d.clone()))));
+    assert!(s.accepts_keys());
     let (reqs, _) = h.act(&mut s, Action::AssignBuild);
     assert!(matches!(
         &reqs[0].kind,
@@ -363,6 +366,9 @@ fn assign_asks_for_the_role_that_fits_the_status() {
             ..
         }
     ));
+    // The picker takes no keys until its users are in (the shell drops them, docs/architecture.md
+    // §3.2), so an Enter typed ahead cannot assign the wrong person.
+    assert!(!s.accepts_keys());
     let qc = |n: u128, name: &str| UserSummary {
         id: Uuid::from_u128(n),
         username: name.to_lowercase(),
@@ -382,6 +388,7 @@ fn assign_asks_for_the_role_that_fits_the_status() {
             qc(9, "Nina Park"),
         ])),
     );
+    assert!(s.accepts_keys());
     // The current assignee is preselected; the entry after the users unassigns.
     h.act(&mut s, Action::Down);
     h.act(&mut s, Action::Down);
@@ -463,4 +470,108 @@ fn no_write_dialog_opens_until_the_reload_after_a_move_arrives() {
         &s.mode,
         Mode::ConfirmMove { targets, .. } if targets == &[OrderStatus::ReadyForPreQc]
     ));
+}
+
+#[test]
+fn every_action_the_detail_answers_is_in_its_help() {
+    use crate::screens::testkit::assert_answers_only_its_help;
+    let mut draft = detail(
+        OrderStatus::OrderCreated,
+        vec![
+            OrderAction::Move {
+                to: OrderStatus::PartsSent,
+            },
+            OrderAction::ApproveBom,
+            OrderAction::RegenerateBom,
+        ],
+    );
+    if let Some(b) = draft.bom.as_mut() {
+        b.status = "DRAFT".into();
+    }
+    let cases = [
+        (
+            Role::ProductionCoordinator,
+            detail(
+                OrderStatus::OrderCreated,
+                vec![
+                    OrderAction::Assign,
+                    OrderAction::EditConfiguration,
+                    OrderAction::RegenerateBom,
+                ],
+            ),
+        ),
+        (Role::ProcurementSpecialist, draft),
+        (
+            Role::QcPerson,
+            detail(OrderStatus::ReadyForPreQc, Vec::new()),
+        ),
+        (
+            Role::Assembler,
+            detail(OrderStatus::ReadyForProduction, Vec::new()),
+        ),
+        (
+            Role::Admin,
+            detail(
+                OrderStatus::PartsSent,
+                vec![
+                    OrderAction::Override {
+                        to: OrderStatus::ReadyForPreQc,
+                    },
+                    OrderAction::Assign,
+                ],
+            ),
+        ),
+        (
+            Role::ProductionCoordinator,
+            detail(
+                OrderStatus::ReadyForShip,
+                vec![OrderAction::Move {
+                    to: OrderStatus::Shipped,
+                }],
+            ),
+        ),
+    ];
+    for (role, d) in cases {
+        assert_answers_only_its_help(role, |h| loaded(h, d.clone()));
+    }
+}
+
+#[test]
+fn the_actions_line_lists_the_live_keys_and_a_known_refusal() {
+    let mut h = Harness::new(Role::QcPerson);
+    let s = loaded(&mut h, detail(OrderStatus::ReadyForPreQc, Vec::new()));
+    let text: String = s
+        .action_lines(78, &crate::theme::Theme::ansi())
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|sp| sp.content.to_string()))
+        .collect();
+    // The inspector's keys: the checklist and a nonconformance, then the records; h is among them.
+    for part in [
+        "c QC checklist",
+        "N Raise nonconformance",
+        "h QC history",
+        "v View BOM",
+    ] {
+        assert!(text.contains(part), "{part} missing from {text}");
+    }
+    assert!(!text.contains("no changes for you"), "{text}");
+
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut d = detail(
+        OrderStatus::OrderCreated,
+        vec![OrderAction::Move {
+            to: OrderStatus::PartsSent,
+        }],
+    );
+    if let Some(b) = d.bom.as_mut() {
+        b.status = "DRAFT".into();
+    }
+    let mut s = loaded(&mut h, d);
+    let (reqs, _) = h.act(&mut s, Action::MoveStatus);
+    assert!(reqs.is_empty());
+    assert!(matches!(s.mode, Mode::Browse), "no dialog opens");
+    assert_eq!(
+        s.notice(),
+        Some("Approve the current BOM (version 1) first")
+    );
 }

@@ -1,11 +1,11 @@
 //! Drawing the build: header, actions, body (configuration, BOM summary, history).
 
-use super::OrderDetailScreen;
+use super::{ACTION_CONTEXTS, OrderDetailScreen};
 use crate::domain::clock;
 use crate::domain::nonconformance::NcStatus;
-use crate::domain::order::OrderAction;
 use crate::domain::order_view::{HistoryEntry, OrderDetail};
 use crate::domain::signature::{SignatureCheck, utc_text};
+use crate::keymap::{Action, HelpLine};
 use crate::text::for_terminal;
 use crate::theme::Theme;
 use crate::widgets::fit_text;
@@ -38,7 +38,7 @@ impl OrderDetailScreen {
             theme,
             |width| {
                 let mut top = header_lines(d, width, theme);
-                top.extend(self.action_lines(d, width, theme));
+                top.extend(self.action_lines(width, theme));
                 (top, body_lines(d, self.signatures.as_deref(), width, theme))
             },
         );
@@ -46,73 +46,99 @@ impl OrderDetailScreen {
         self.view_dialog(frame, area, theme);
     }
 
-    pub(super) fn action_lines(
-        &self,
-        d: &OrderDetail,
-        width: usize,
-        theme: &Theme,
-    ) -> Vec<Line<'static>> {
-        let mut items: Vec<(String, String)> = Vec::new();
-        let moves = self.moves();
-        if !moves.is_empty() {
-            let to: Vec<&str> = moves.iter().map(|s| s.code()).collect();
-            items.push((
-                self.keys.move_.clone(),
-                format!("Move to {}", to.join(" or ")),
-            ));
-        }
-        let overrides = self.overrides();
-        if !overrides.is_empty() {
-            let to: Vec<&str> = overrides.iter().map(|s| s.code()).collect();
-            items.push((
-                self.keys.override_.clone(),
-                format!("Override to {}", to.join(" or ")),
-            ));
-        }
-        if d.actions.contains(&OrderAction::Assign) {
-            items.push((self.keys.assign.clone(), "Assign".to_string()));
-        }
-        if d.actions.contains(&OrderAction::EditConfiguration) {
-            items.push((self.keys.edit.clone(), "Edit configuration".to_string()));
-        }
-        if d.actions.contains(&OrderAction::ApproveBom) {
-            items.push((self.keys.approve_bom.clone(), "Approve BOM".to_string()));
-        }
-        if d.actions.contains(&OrderAction::RegenerateBom) {
-            items.push((
-                self.keys.regenerate_bom.clone(),
-                "Regenerate BOM".to_string(),
-            ));
-        }
-        const LABEL: &str = "Actions      ";
-        let mut lines = Vec::new();
-        let mut spans = vec![Span::styled(LABEL, theme.muted)];
-        if items.is_empty() {
-            spans.push(Span::styled(
-                "none for you in this status (read-only)",
-                theme.muted,
-            ));
-            return vec![Line::from(spans)];
-        }
-        let mut used = LABEL.len();
-        for (i, (key, text)) in items.into_iter().enumerate() {
-            let w = key.chars().count() + 1 + text.chars().count();
-            let sep = if i == 0 { 0 } else { 3 };
-            if i > 0 && used + sep + w > width {
-                lines.push(Line::from(std::mem::take(&mut spans)));
-                spans.push(Span::raw(" ".repeat(LABEL.len())));
-                used = LABEL.len();
-            } else if i > 0 {
-                spans.push(Span::styled(" · ", theme.muted));
-                used += sep;
+    /// The "Actions" line: the keymap's lines of the live action contexts, the very lines the key bar
+    /// and the help draw from, with the moves' targets and a refusal already known; then the keys of
+    /// the build's records (BOM, QC history, history, device history record).
+    pub(super) fn action_lines(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let live = self.browse_contexts();
+        let shown = |l: &&HelpLine| {
+            live.contains(&l.context) && !matches!(l.action, Action::Back | Action::Refresh)
+        };
+        let mut actions: Vec<(String, String, bool)> = Vec::new();
+        let mut records: Vec<(String, String, bool)> = Vec::new();
+        for l in self.keys.lines.iter().filter(shown) {
+            let (text, muted) = match l.action {
+                Action::MoveStatus => {
+                    let to: Vec<&str> = self.moves().iter().map(|s| s.code()).collect();
+                    let text = format!("Move to {}", to.join(" or "));
+                    match self.moves_refusal() {
+                        Some(why) => (format!("{text} — {why}"), true),
+                        None => (text, false),
+                    }
+                }
+                Action::OverrideStatus => {
+                    let to: Vec<&str> = self.overrides().iter().map(|s| s.code()).collect();
+                    (format!("Override to {}", to.join(" or ")), false)
+                }
+                other => (other.describe().to_string(), false),
+            };
+            let item = (l.keys(), text, muted);
+            if ACTION_CONTEXTS.contains(&l.context) {
+                actions.push(item);
+            } else {
+                records.push(item);
             }
-            spans.push(Span::styled(key, theme.key_hint));
-            spans.push(Span::raw(format!(" {text}")));
-            used += w;
         }
-        lines.push(Line::from(spans));
-        lines
+        if actions.is_empty() {
+            actions.push((
+                String::new(),
+                "no changes for you in this status".into(),
+                true,
+            ));
+        }
+        actions.extend(records);
+        item_lines(LABEL, actions, width, theme)
     }
+}
+
+const LABEL: &str = "Actions      ";
+
+/// `label` and the `key text` items after it, wrapped under the label at `width`.
+fn item_lines(
+    label: &str,
+    items: Vec<(String, String, bool)>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let indent = label.chars().count();
+    let mut spans = vec![Span::styled(label.to_string(), theme.muted)];
+    let mut used = indent;
+    for (i, (key, text, muted)) in items.into_iter().enumerate() {
+        let key_w = if key.is_empty() {
+            0
+        } else {
+            key.chars().count() + 1
+        };
+        let w = key_w + text.chars().count();
+        let sep = if i == 0 { 0 } else { 3 };
+        if i > 0 && used + sep + w > width {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans.push(Span::raw(" ".repeat(indent)));
+            used = indent;
+        } else if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+            used += sep;
+        }
+        spans.push(Span::styled(key, theme.key_hint));
+        let style = if muted { theme.muted } else { theme.base };
+        // An item longer than a line (a refusal with its reason) wraps under its own text.
+        let start = used;
+        for (j, part) in wrap(&text, width.saturating_sub(start + key_w).max(10))
+            .into_iter()
+            .enumerate()
+        {
+            if j > 0 {
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                spans.push(Span::raw(" ".repeat(start + key_w)));
+            }
+            used = start + key_w + part.chars().count();
+            let lead = if j == 0 && key_w > 0 { " " } else { "" };
+            spans.push(Span::styled(format!("{lead}{part}"), style));
+        }
+    }
+    lines.push(Line::from(spans));
+    lines
 }
 
 /// Label widths of the header's two columns.

@@ -488,6 +488,11 @@ impl Screen for OrderQueueScreen {
         }
     }
 
+    /// Keys wait for the rows it opens: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.loaded || self.error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
     }

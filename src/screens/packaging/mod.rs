@@ -549,6 +549,11 @@ impl Screen for PackagingScreen {
         }
     }
 
+    /// Keys wait for the checklist it ticks: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.view.is_some() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
     }

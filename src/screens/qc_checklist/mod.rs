@@ -581,6 +581,11 @@ impl Screen for QcChecklistScreen {
         self.on_text(text, false);
     }
 
+    /// Keys wait for the checklist it answers: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.form.is_some() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }

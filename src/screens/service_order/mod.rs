@@ -3,7 +3,9 @@
 //!
 //! Each decision's reply is the order as stored after it, which replaces what is shown. When another
 //! station decided first the server refuses with a conflict: the dialog closes, the message stays and the
-//! order is loaded again. Any other refusal keeps the dialog and what was typed.
+//! order is loaded again. Any other refusal keeps the dialog and what was typed. Enter on a decision's
+//! last field asks a yes/no question naming the order and the decision; only `y` sends it
+//! (docs/architecture.md §3.1).
 
 mod approval;
 
@@ -18,6 +20,7 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::question::{Answered, Question, quoted};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::Scroll;
@@ -84,6 +87,8 @@ pub struct ServiceOrderScreen {
     role: Option<Role>,
     keys: ActionKeys,
     scroll: Scroll,
+    /// The decision waiting for its `y`.
+    question: Question,
 }
 
 impl ServiceOrderScreen {
@@ -108,6 +113,7 @@ impl ServiceOrderScreen {
                 page: 10,
                 ..Scroll::default()
             },
+            question: Question::new(ctx),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -158,6 +164,11 @@ impl ServiceOrderScreen {
 
     pub fn is_dialog_open(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
+    }
+
+    /// The lines of the yes/no question open over a decision, if any.
+    pub fn question(&self) -> Option<&[String]> {
+        self.question.is_open().then(|| self.question.lines())
     }
 
     /// PROCUREMENT_SPECIALIST and ADMIN decide; the service checks the role again.
@@ -284,7 +295,12 @@ impl ServiceOrderScreen {
             return Command::None;
         };
         let id = self.id;
-        let request = match &mut self.mode {
+        let number = self
+            .order
+            .as_deref()
+            .map(|o| o.summary.number.clone())
+            .unwrap_or_default();
+        let (request, title, lines) = match &mut self.mode {
             Mode::Browse => return Command::None,
             Mode::Approve {
                 approval,
@@ -303,13 +319,26 @@ impl ServiceOrderScreen {
                     return Command::None;
                 }
                 match approval.validate() {
-                    Ok(lines) => Request::ApproveServiceOrder {
-                        token,
-                        id,
-                        lines,
-                        note: optional(&notes.value(0)),
-                        internal_note: optional(&notes.value(1)),
-                    },
+                    Ok(lines) => {
+                        let kept = lines.iter().filter(|l| l.quantity > 0).count();
+                        let units: i64 = lines.iter().map(|l| i64::from(l.quantity)).sum();
+                        let mut asked = vec![format!(
+                            "Approve service order {number}: {kept} of {} lines, {units} units?",
+                            lines.len()
+                        )];
+                        asked.extend(
+                            optional(&notes.value(0)).map(|n| format!("Note: {}", quoted(&n))),
+                        );
+                        asked.push("The requester sees the approval; it cannot be undone.".into());
+                        let request = Request::ApproveServiceOrder {
+                            token,
+                            id,
+                            lines,
+                            note: optional(&notes.value(0)),
+                            internal_note: optional(&notes.value(1)),
+                        };
+                        (request, "Approve service order", asked)
+                    }
                     Err(line) => {
                         // Focus the line to fix; for the order as a whole the first line.
                         *focus = line.unwrap_or(0);
@@ -333,26 +362,46 @@ impl ServiceOrderScreen {
                     form.set_focus(0);
                     return Command::None;
                 }
-                Request::RejectServiceOrder {
+                let asked = vec![
+                    format!("Reject service order {number}?"),
+                    format!("Reason: {}", quoted(&reason)),
+                    "The requester sees the rejection; it cannot be undone.".into(),
+                ];
+                let request = Request::RejectServiceOrder {
                     token,
                     id,
                     reason,
                     internal_note: optional(&form.value(1)),
-                }
+                };
+                (request, "Reject service order", asked)
             }
             Mode::Fulfil { form, .. } => {
                 if !form.is_last() {
                     form.next();
                     return Command::None;
                 }
-                Request::FulfilServiceOrder {
+                let mut asked = vec![format!(
+                    "Mark service order {number} fulfilled: the parts were handed over?"
+                )];
+                asked.extend(optional(&form.value(0)).map(|n| format!("Note: {}", quoted(&n))));
+                asked.push("The requester sees it; it cannot be undone.".into());
+                let request = Request::FulfilServiceOrder {
                     token,
                     id,
                     note: optional(&form.value(0)),
                     internal_note: optional(&form.value(1)),
-                }
+                };
+                (request, "Fulfil service order", asked)
             }
         };
+        self.question.ask(title, lines, request, ());
+        Command::None
+    }
+
+    fn send(&mut self, request: Request, ctx: &mut Ctx) -> Command {
+        if self.writing.in_flight() {
+            return Command::None;
+        }
         let (rid, cmd) = ctx.request(request);
         self.writing.wait(rid);
         cmd
@@ -365,6 +414,9 @@ impl Screen for ServiceOrderScreen {
     }
 
     fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.question.is_open() {
+            return Question::<()>::contexts();
+        }
         match &self.mode {
             Mode::Browse => {
                 let mut stack = Vec::new();
@@ -400,6 +452,11 @@ impl Screen for ServiceOrderScreen {
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match self.question.answer(action) {
+            Some(Answered::Send(request, ())) => return self.send(request, ctx),
+            Some(Answered::Declined | Answered::Ignored) => return Command::None,
+            None => {}
+        }
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
         }
@@ -511,6 +568,11 @@ impl Screen for ServiceOrderScreen {
             }
             Mode::Browse => {}
         }
+    }
+
+    /// Keys wait for the order it decides on: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.order.is_some() || self.load_error.is_some()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

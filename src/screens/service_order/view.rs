@@ -48,6 +48,7 @@ impl ServiceOrderScreen {
         );
         self.scroll = scroll;
         self.view_dialog(frame, area, theme);
+        self.question.render(frame, area, theme);
     }
 
     pub(super) fn action_line(&self, theme: &Theme) -> Line<'static> {

@@ -562,6 +562,11 @@ impl Screen for TaskRunnerScreen {
         }
     }
 
+    /// Keys wait for the tasks it completes: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.list.is_some() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }

@@ -623,6 +623,11 @@ impl Screen for TestingFormScreen {
         }
     }
 
+    /// Keys wait for the form it fills in: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        self.form.is_some() || self.load_error.is_some()
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         view::draw(self, frame, area, theme);
     }

@@ -1,18 +1,24 @@
 //! User administration (ADMIN): list, create, change role, deactivate/reactivate, reset password,
 //! give or take a badge and PIN (docs/security.md, Badge and PIN).
+//!
+//! Every change asks a yes/no question naming the user and the effect before it is sent; a form's
+//! Enter only asks (docs/architecture.md §3.1). What the administrator may not do to their own account
+//! is said on the key, before any dialog opens; the service refuses it too.
 
 mod view;
 
 use crate::domain::Role;
 use crate::domain::clock;
 use crate::domain::user::{
-    MIN_PASSWORD_LEN, NewUser, PIN_LEN, UserSummary, normalize_badge, normalize_username,
-    validate_full_name, validate_initials, validate_new_pin, validate_password,
+    CANNOT_CHANGE_OWN_ROLE, CANNOT_DEACTIVATE_SELF, MIN_PASSWORD_LEN, NewUser, PIN_LEN, RESET_OWN_PASSWORD,
+    UserSummary, normalize_badge, normalize_username, validate_full_name, validate_initials,
+    validate_new_pin, validate_password,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::pending::Pending;
+use crate::screens::question::{Answered, Question};
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -203,6 +209,10 @@ pub struct UsersScreen {
     /// Keeps the same user selected across a reload (after a change, the changed user).
     select_after_load: Option<Uuid>,
     mode: Mode,
+    /// The administrator's own id: what they may not do to themselves is refused on the key.
+    me: Option<Uuid>,
+    /// The change waiting for its `y`.
+    question: Question,
 }
 
 impl UsersScreen {
@@ -215,6 +225,8 @@ impl UsersScreen {
             load_error: None,
             select_after_load: None,
             mode: Mode::Browse,
+            me: ctx.session().map(|s| s.user.id),
+            question: Question::new(ctx),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -226,6 +238,24 @@ impl UsersScreen {
 
     pub fn selected(&self) -> Option<&UserSummary> {
         self.table.selected().and_then(|i| self.users.get(i))
+    }
+
+    /// The lines of the yes/no question open over a dialog, if any.
+    pub fn question(&self) -> Option<&[String]> {
+        self.question.is_open().then(|| self.question.lines())
+    }
+
+    /// Why `action` cannot apply to `user` (their own account), known before any dialog opens.
+    fn refusal(&self, action: Action, user: &UserSummary) -> Option<&'static str> {
+        if self.me != Some(user.id) {
+            return None;
+        }
+        match action {
+            Action::ChangeRole => Some(CANNOT_CHANGE_OWN_ROLE),
+            Action::ToggleActive if user.is_active => Some(CANNOT_DEACTIVATE_SELF),
+            Action::ResetPassword => Some(RESET_OWN_PASSWORD),
+            _ => None,
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -278,6 +308,10 @@ impl UsersScreen {
                     ctx.toast(Toast::error("No user selected"));
                     return Command::None;
                 };
+                if let Some(refusal) = self.refusal(action, &user) {
+                    ctx.toast(Toast::error(refusal));
+                    return Command::None;
+                }
                 self.mode = match action {
                     Action::ChangeRole => Mode::Role {
                         form: Form::new(vec![FormField::choice(
@@ -333,7 +367,7 @@ impl UsersScreen {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
-        let request = match &mut self.mode {
+        let (request, question) = match &mut self.mode {
             Mode::Browse => return Command::None,
             Mode::NewUser { form, .. } => {
                 if !form.is_last() {
@@ -341,7 +375,22 @@ impl UsersScreen {
                     return Command::None;
                 }
                 match validate_new_user(form) {
-                    Some(user) => Request::CreateUser { token, user },
+                    Some(user) => {
+                        let question = (
+                            "Create user",
+                            vec![
+                                format!(
+                                    "Create user {} ({}) as {}?",
+                                    user.username,
+                                    user.full_name,
+                                    user.role.title()
+                                ),
+                                "They must change the temporary password at first login."
+                                    .to_string(),
+                            ],
+                        );
+                        (Request::CreateUser { token, user }, Some(question))
+                    }
                     None => return Command::None,
                 }
             }
@@ -355,28 +404,53 @@ impl UsersScreen {
                     ctx.toast(Toast::info("Role unchanged"));
                     return Command::None;
                 }
-                Request::SetRole {
+                let question = (
+                    "Change role",
+                    vec![
+                        format!(
+                            "Change the role of {} from {} to {}?",
+                            who(user),
+                            user.role.title(),
+                            role.title()
+                        ),
+                        "What they may do changes at once.".to_string(),
+                    ],
+                );
+                let request = Request::SetRole {
                     token,
                     user_id: user.id,
                     role,
-                }
+                };
+                (request, Some(question))
             }
-            Mode::Active { user, .. } => Request::SetActive {
-                token,
-                user_id: user.id,
-                active: !user.is_active,
-            },
+            // The deactivate/reactivate dialog is itself the question.
+            Mode::Active { user, .. } => (
+                Request::SetActive {
+                    token,
+                    user_id: user.id,
+                    active: !user.is_active,
+                },
+                None,
+            ),
             Mode::Reset { user, form, .. } => {
                 let temp_password = form.value(0);
                 if let Err(e) = validate_password(&temp_password) {
                     form.set_error(0, e);
                     return Command::None;
                 }
-                Request::ResetPassword {
+                let question = (
+                    "Reset password",
+                    vec![
+                        format!("Set the temporary password for {}?", who(user)),
+                        "Their sessions end; they must change it at the next login.".to_string(),
+                    ],
+                );
+                let request = Request::ResetPassword {
                     token,
                     user_id: user.id,
                     temp_password,
-                }
+                };
+                (request, Some(question))
             }
             Mode::Badge {
                 user,
@@ -396,18 +470,36 @@ impl UsersScreen {
                     *confirm = Some(ctx.keymap().key_bar(&[KeyContext::Confirm]));
                     return Command::None;
                 }
-                Request::SetBadge {
+                let request = Request::SetBadge {
                     token,
                     user_id: user.id,
                     badge,
                     pin: form.value(F_PIN),
-                }
+                };
+                (request, None)
             }
-            Mode::ClearBadge { user, .. } => Request::ClearBadge {
-                token,
-                user_id: user.id,
-            },
+            // The clear-badge dialog is itself the question.
+            Mode::ClearBadge { user, .. } => (
+                Request::ClearBadge {
+                    token,
+                    user_id: user.id,
+                },
+                None,
+            ),
         };
+        match question {
+            Some((title, lines)) => {
+                self.question.ask(title, lines, request, ());
+                Command::None
+            }
+            None => self.send(request, ctx),
+        }
+    }
+
+    fn send(&mut self, request: Request, ctx: &mut Ctx) -> Command {
+        if self.mode.pending().is_some() {
+            return Command::None;
+        }
         let (id, cmd) = ctx.request(request);
         self.mode.set_error(None);
         if let Some(pending) = self.mode.pending_mut() {
@@ -427,6 +519,9 @@ impl Screen for UsersScreen {
     }
 
     fn key_contexts(&self) -> Vec<KeyContext> {
+        if self.question.is_open() {
+            return Question::<()>::contexts();
+        }
         match &self.mode {
             Mode::Browse => vec![KeyContext::Users, KeyContext::List],
             Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
@@ -462,6 +557,11 @@ impl Screen for UsersScreen {
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        match self.question.answer(action) {
+            Some(Answered::Send(request, ())) => return self.send(request, ctx),
+            Some(Answered::Declined | Answered::Ignored) => return Command::None,
+            None => {}
+        }
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
         }
@@ -573,7 +673,15 @@ impl Screen for UsersScreen {
     }
 
     fn text_form(&mut self) -> Option<&mut Form> {
+        if self.question.is_open() {
+            return None;
+        }
         self.mode.form_mut()
+    }
+
+    /// Keys wait for the users it changes: none until the first load has answered (docs/architecture.md §3.2).
+    fn accepts_keys(&self) -> bool {
+        !self.loading.in_flight() || !self.users.is_empty() || self.load_error.is_some()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

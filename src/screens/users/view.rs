@@ -25,6 +25,7 @@ impl UsersScreen {
                 pending.is_some(),
                 theme,
             );
+            self.question.render(frame, area, theme);
             return;
         }
         let info_h = 2.min(area.height);
@@ -163,6 +164,7 @@ impl UsersScreen {
                 confirm::render(frame, area, "Clear badge", &lines, keys, theme);
             }
         }
+        self.question.render(frame, area, theme);
     }
 
     pub(super) fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -139,14 +139,10 @@ pub(super) async fn check_precondition(
                 Some(id) => orders::bom_state(tx, id).await?,
                 None => None,
             };
-            match state {
-                Some((_, status)) if status == "APPROVED" => Ok(()),
-                Some((version, _)) => Err(ServiceError::Invalid(format!(
-                    "Approve the current BOM (version {version}) first"
-                ))),
-                None => Err(ServiceError::Invalid(
-                    "This build has no BOM; generate and approve one first".into(),
-                )),
+            let state = state.as_ref().map(|(v, s)| (*v, s.as_str()));
+            match crate::domain::lifecycle::bom_approved_refusal(state) {
+                None => Ok(()),
+                Some(refusal) => Err(ServiceError::Invalid(refusal)),
             }
         }
         Precondition::TasksAndTesting => {

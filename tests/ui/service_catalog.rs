@@ -482,7 +482,10 @@ fn a_scanned_service_part_goes_into_the_cart_on_both_screens() {
             quantity: 2
         }]
     );
-    // The cart is the station's: the catalogue sees the second one too.
+    // The cart is the station's: opened again from the home menu it still holds the second one.
+    d.key(KeyCode::Esc);
+    assert!(matches!(d.app.screen(), ActiveScreen::ServiceCatalog(_)));
+    answer_inventory(&mut d);
     d.key(KeyCode::Esc);
     d.open_home_entry("Cart");
     answer_inventory(&mut d);

@@ -286,10 +286,19 @@ impl App {
     }
 
     /// Where keys go decides which scans count: the station lock reads every code (a badge is used,
-    /// the rest discarded), the login fields only a badge, other text fields none.
+    /// the rest discarded) until a badge's PIN is asked for, the PIN and login fields only a badge,
+    /// other text fields none.
     fn scan_mode(&self) -> ScanMode {
-        if self.is_locked() {
-            return ScanMode::All;
+        let lock = self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Lock(l) => Some(l),
+            _ => None,
+        });
+        if let Some(lock) = lock {
+            return if lock.badge_prompt().is_some() {
+                ScanMode::BadgesOnly
+            } else {
+                ScanMode::All
+            };
         }
         if !self.key_stack().contains(&KeyContext::TextInput) {
             ScanMode::All

@@ -169,6 +169,12 @@ pub const MAX_SHIPPING_NOTE: usize = 1000;
 /// A free note on any other move.
 pub const MAX_NOTE: usize = 1000;
 
+/// The question a move asks on screen: the build and both statuses by their titles, never their codes
+/// (docs/lifecycle.md §2.1).
+pub fn move_question(build: &str, from: OrderStatus, to: OrderStatus) -> String {
+    format!("Move {build} from {} to {}?", from.title(), to.title())
+}
+
 /// The listed move from `from` to `to`, if there is one.
 pub fn find(from: OrderStatus, to: OrderStatus) -> Option<&'static Transition> {
     TRANSITIONS.iter().find(|t| t.from == from && t.to == to)

@@ -908,7 +908,7 @@ fn typing_a_login_into_the_order_desk_moves_nothing() {
         Duration::from_secs(10),
     );
     assert!(
-        screen.contains("Move EX-2 from ORDER_CREATED to PARTS_SENT?"),
+        screen.contains("Move EX-2 from Order created to Parts sent?"),
         "{screen}"
     );
     // Nothing moved: the database still has the build where it was.

@@ -367,7 +367,7 @@ fn moving_sends_the_transition_with_the_note() {
     assert_eq!(
         question(&d),
         Some(vec![
-            "Move 24-0109 from PARTS_SENT to READY_FOR_PRE_QC?".to_string(),
+            "Move 24-0109 from Parts sent to Ready for Pre-QC?".to_string(),
             "Note: “Body arrived on pallet 3”".to_string(),
             "The move is kept in the build's history.".to_string(),
         ])

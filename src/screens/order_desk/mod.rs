@@ -10,7 +10,7 @@
 mod view;
 
 use crate::domain::desk::DeskRow;
-use crate::domain::lifecycle::{MAX_NOTE, transition_note};
+use crate::domain::lifecycle::{MAX_NOTE, move_question, transition_note};
 use crate::domain::order::OrderStatus;
 use crate::domain::signature::Meaning;
 use crate::error::ServiceError;
@@ -276,10 +276,7 @@ impl OrderDeskScreen {
             return Command::None;
         }
         *error = None;
-        let mut lines = vec![format!(
-            "Move {} from {} to {to}?",
-            target.build, target.from
-        )];
+        let mut lines = vec![move_question(&target.build, target.from, *to)];
         lines.push(if note.is_empty() {
             "No note.".to_string()
         } else {

@@ -2,6 +2,7 @@
 
 use super::{Mode, OrderDeskScreen};
 use crate::domain::desk::DeskRow;
+use crate::domain::lifecycle::move_question;
 use crate::domain::order::OrderStatus;
 use crate::screens::order_queue::due_marker;
 use crate::theme::Theme;
@@ -207,10 +208,7 @@ impl OrderDeskScreen {
                     _ => "",
                 };
                 frame.render_widget(
-                    Paragraph::new(format!(
-                        "Move {} from {} to {to}?",
-                        target.build, target.from
-                    )),
+                    Paragraph::new(move_question(&target.build, target.from, *to)),
                     row(inner, 1),
                 );
                 frame.render_widget(

@@ -2,6 +2,7 @@
 //! and assign.
 
 use super::{Mode, OrderDetailScreen, role_plural};
+use crate::domain::lifecycle::move_question;
 use crate::theme::Theme;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, request_status, row, rows};
 use ratatui::Frame;
@@ -27,7 +28,7 @@ impl OrderDetailScreen {
                 error,
             } => {
                 let to = targets.get(*index).copied().unwrap_or(from);
-                let mut lines = vec![format!("Move {build} from {from} to {to}?")];
+                let mut lines = vec![move_question(&build, from, to)];
                 if targets.len() > 1 {
                     lines.push(format!(
                         "◀ ▶ choose the new status ({} of {})",

@@ -14,7 +14,7 @@ mod writes;
 use crate::domain::Role;
 use crate::domain::lifecycle::{
     MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, Precondition, assignee_role,
-    bom_approved_refusal,
+    bom_approved_refusal, move_question,
 };
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
@@ -314,13 +314,13 @@ impl OrderDetailScreen {
             ),
             Gate::Move(to) => (
                 "Move status",
-                vec![format!("Move {build} from {from} to {to}?")],
+                vec![move_question(build, from, *to)],
                 move_signature(from, *to, false).unwrap_or(Meaning::Verified),
                 Vec::new(),
             ),
             Gate::Ship => (
                 "Ship build",
-                vec![format!("Move {build} from {from} to SHIPPED?")],
+                vec![move_question(build, from, OrderStatus::Shipped)],
                 Meaning::Shipped,
                 vec![
                     FormField::text("Tracking number")

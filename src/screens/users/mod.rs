@@ -10,9 +10,9 @@ mod view;
 use crate::domain::Role;
 use crate::domain::clock;
 use crate::domain::user::{
-    CANNOT_CHANGE_OWN_ROLE, CANNOT_DEACTIVATE_SELF, MIN_PASSWORD_LEN, NewUser, PIN_LEN, RESET_OWN_PASSWORD,
-    UserSummary, normalize_badge, normalize_username, validate_full_name, validate_initials,
-    validate_new_pin, validate_password,
+    CANNOT_CHANGE_OWN_ROLE, CANNOT_DEACTIVATE_SELF, MIN_PASSWORD_LEN, NewUser, PIN_LEN,
+    RESET_OWN_PASSWORD, UserSummary, normalize_badge, normalize_username, validate_full_name,
+    validate_initials, validate_new_pin, validate_password,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};

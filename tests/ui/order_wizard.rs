@@ -500,7 +500,7 @@ fn step3_pegboard_and_sprayer() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 9);
+    h.keys(KeyCode::BackTab, 10);
     h.key(KeyCode::Right); // pegboard yes
     h.key(KeyCode::Tab);
     h.key(KeyCode::Right); // green
@@ -563,7 +563,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 14);
+    h.keys(KeyCode::BackTab, 15);
     h.key(KeyCode::Backspace);
     h.key(KeyCode::Backspace);
     h.type_str("130");
@@ -578,7 +578,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 7);
+    h.keys(KeyCode::BackTab, 8);
     h.keys(KeyCode::Right, 4);
     h.key(KeyCode::Tab);
     h.type_str("30");
@@ -597,7 +597,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::Tab, 3);
+    h.key(KeyCode::BackTab); // add faucet, above the rows
     h.key(KeyCode::Enter);
     h.keys(KeyCode::Right, 2);
     h.key(KeyCode::Tab);
@@ -615,9 +615,9 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 4);
+    h.keys(KeyCode::BackTab, 5);
     h.keys(KeyCode::Right, 2);
-    h.keys(KeyCode::Tab, 9);
+    h.keys(KeyCode::Tab, 10);
     snap(
         "step3_di_gooseneck",
         "Basin 2 made E-Sink DI: a gooseneck faucet row is pre-filled",
@@ -628,7 +628,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 8);
+    h.keys(KeyCode::BackTab, 9);
     h.key(KeyCode::Left);
     snap(
         "step3_warning",

@@ -189,6 +189,15 @@ impl OrderWizardScreen {
         }
     }
 
+    /// The index in `items` of the heading of the section the focus is in.
+    pub(super) fn focused_heading(&self, items: &[Item]) -> Option<usize> {
+        let focus = self.focus?;
+        form::sections(items)
+            .into_iter()
+            .find(|(_, s)| s.contains(&focus))
+            .and_then(|(h, _)| h)
+    }
+
     pub(super) fn is_last_field(&self) -> bool {
         self.fields().last().copied() == self.focus
     }

@@ -946,3 +946,21 @@ fn ctrl_arrows_jump_by_section() {
     t.act(Action::PrevSection);
     assert_eq!(t.w.focus, Some(Fid::Model), "the first section stays");
 }
+
+#[test]
+fn the_focused_section_is_known_by_its_heading() {
+    let mut t = at_configured();
+    let items = t.w.items();
+    let heading = |t: &T| {
+        t.w.focused_heading(&items)
+            .and_then(|k| match items.get(k) {
+                Some(form::Item::Heading(h)) => Some(h.clone()),
+                _ => None,
+            })
+    };
+    assert_eq!(heading(&t).as_deref(), Some("Sink"));
+    t.w.set_focus(Some(Fid::FaucetQty(0)));
+    assert_eq!(heading(&t).as_deref(), Some("Faucets"));
+    t.w.set_focus(Some(Fid::BasinLight(1)));
+    assert_eq!(heading(&t).as_deref(), Some("Basin 2"));
+}

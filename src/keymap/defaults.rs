@@ -1,7 +1,7 @@
 //! The default bindings: the one table that resolves keys and draws the help and the key bar.
 
 use super::{Action, KeyChord, KeyContext};
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 /// One row of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,14 @@ const DELETE: KeyChord = KeyChord::plain(KeyCode::Delete);
 const HOME: KeyChord = KeyChord::plain(KeyCode::Home);
 const END: KeyChord = KeyChord::plain(KeyCode::End);
 const BACKSPACE: KeyChord = KeyChord::plain(KeyCode::Backspace);
+const CTRL_DOWN: KeyChord = KeyChord {
+    code: KeyCode::Down,
+    mods: KeyModifiers::CONTROL,
+};
+const CTRL_UP: KeyChord = KeyChord {
+    code: KeyCode::Up,
+    mods: KeyModifiers::CONTROL,
+};
 
 /// The default bindings. Within a context the order is the order of the key bar and the help.
 pub static DEFAULT_BINDINGS: &[Binding] = &[
@@ -129,6 +137,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::WizardBuilds, PAGE_UP, A::PrevBuild, false),
     b(C::WizardConfig, KeyChord::ctrl('o'), A::CopyFrom, false),
     b(C::WizardConfig, KeyChord::ctrl('d'), A::RemoveRow, false),
+    b(C::WizardConfig, CTRL_DOWN, A::NextSection, false),
+    b(C::WizardConfig, CTRL_UP, A::PrevSection, false),
     b(C::WizardAccessories, RIGHT, A::Increase, false),
     b(C::WizardAccessories, LEFT, A::Decrease, false),
     b(

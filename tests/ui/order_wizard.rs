@@ -177,8 +177,12 @@ impl ScreenDriver<OrderWizardScreen> {
     }
 
     fn render(&mut self) -> String {
-        let mut terminal =
-            Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| panic!("{e}"));
+        self.render_at(80, 24)
+    }
+
+    /// The frame at `w` x `h`: header, screen, message line, status bar and key bar.
+    fn render_at(&mut self, w: u16, h: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
         let theme = self.theme;
         let title = self.screen.title();
         let stack = self.stack();
@@ -186,7 +190,7 @@ impl ScreenDriver<OrderWizardScreen> {
         let user = &self.session.user;
         terminal
             .draw(|f| {
-                let header = Rect::new(0, 0, 80, 1);
+                let header = Rect::new(0, 0, w, 1);
                 f.render_widget(
                     Paragraph::new(Line::from(vec![
                         Span::styled(" CleanStation", theme.header),
@@ -198,11 +202,11 @@ impl ScreenDriver<OrderWizardScreen> {
                 );
                 f.render_widget(
                     Paragraph::new(Span::styled("Torvan Medical ", theme.header)),
-                    Rect::new(65, 0, 15, 1),
+                    Rect::new(w - 15, 0, 15, 1),
                 );
-                self.screen.view(f, Rect::new(0, 1, 80, 20), &theme);
+                self.screen.view(f, Rect::new(0, 1, w, h - 4), &theme);
                 if let Some(t) = last_toast(&self.effects) {
-                    t.render(f, Rect::new(0, 21, 80, 1), &theme);
+                    t.render(f, Rect::new(0, h - 3, w, 1), &theme);
                 }
                 let info = StatusInfo {
                     station: "ST-04 Assembly",
@@ -213,8 +217,8 @@ impl ScreenDriver<OrderWizardScreen> {
                     unread: Some(2),
                     locked: false,
                 };
-                status_bar::render(f, Rect::new(0, 22, 80, 1), &info, &theme);
-                key_bar::render(f, Rect::new(0, 23, 80, 1), &bar, &theme);
+                status_bar::render(f, Rect::new(0, h - 2, w, 1), &info, &theme);
+                key_bar::render(f, Rect::new(0, h - 1, w, 1), &bar, &theme);
             })
             .unwrap_or_else(|e| panic!("{e}"));
         text_with_styles(terminal.backend().buffer())
@@ -500,7 +504,7 @@ fn step3_pegboard_and_sprayer() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 9);
+    h.keys(KeyCode::BackTab, 10);
     h.key(KeyCode::Right); // pegboard yes
     h.key(KeyCode::Tab);
     h.key(KeyCode::Right); // green
@@ -563,7 +567,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 14);
+    h.keys(KeyCode::BackTab, 15);
     h.key(KeyCode::Backspace);
     h.key(KeyCode::Backspace);
     h.type_str("130");
@@ -578,7 +582,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 7);
+    h.keys(KeyCode::BackTab, 8);
     h.keys(KeyCode::Right, 4);
     h.key(KeyCode::Tab);
     h.type_str("30");
@@ -597,7 +601,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::Tab, 3);
+    h.key(KeyCode::BackTab); // add faucet, above the rows
     h.key(KeyCode::Enter);
     h.keys(KeyCode::Right, 2);
     h.key(KeyCode::Tab);
@@ -615,9 +619,9 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 4);
+    h.keys(KeyCode::BackTab, 5);
     h.keys(KeyCode::Right, 2);
-    h.keys(KeyCode::Tab, 9);
+    h.keys(KeyCode::Tab, 10);
     snap(
         "step3_di_gooseneck",
         "Basin 2 made E-Sink DI: a gooseneck faucet row is pre-filled",
@@ -628,7 +632,7 @@ fn step3() {
     let mut h = Harness::ready(ansi(), None);
     h.reach_step3();
     h.configure();
-    h.keys(KeyCode::BackTab, 8);
+    h.keys(KeyCode::BackTab, 9);
     h.key(KeyCode::Left);
     snap(
         "step3_warning",
@@ -661,6 +665,50 @@ fn step3() {
         "step3_copy_confirm",
         "Copying over a configured build asks first",
         &h.render(),
+    );
+}
+
+#[test]
+fn step3_sections() {
+    let ctrl = |code| KeyEvent::new(code, KeyModifiers::CONTROL);
+    let mut h = Harness::ready(ansi(), None);
+    h.reach_step3();
+    h.configure();
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    snap(
+        "step3_tab_past_faucets",
+        "Tab from the last faucet row goes on to the sprayers; + Add faucet heads the faucet rows",
+        &h.render(),
+    );
+    snap(
+        "step3_tab_past_faucets_120x40",
+        "Tab from the last faucet row goes on to the sprayers, at 120 x 40",
+        &h.render_at(120, 40),
+    );
+    h.key_event(ctrl(KeyCode::Up));
+    h.key_event(ctrl(KeyCode::Up));
+    snap(
+        "step3_section_jump",
+        "Ctrl-↑ twice from + Add sprayer: the first field of Basin 2, its heading marked",
+        &h.render(),
+    );
+    snap(
+        "step3_section_jump_120x40",
+        "Ctrl-↑ twice from + Add sprayer, at 120 x 40: the whole form in sight",
+        &h.render_at(120, 40),
+    );
+    h.key_event(ctrl(KeyCode::Down));
+    snap(
+        "step3_section_jump_down",
+        "Ctrl-↓ from Basin 2: the first field of Faucets, + Add faucet, its heading marked",
+        &h.render(),
+    );
+    snap(
+        "step3_section_jump_down_120x40",
+        "Ctrl-↓ from Basin 2, at 120 x 40",
+        &h.render_at(120, 40),
     );
 }
 

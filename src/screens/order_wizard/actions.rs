@@ -70,6 +70,9 @@ impl OrderWizardScreen {
             Action::PrevField => self.move_focus(false, true),
             Action::Down => self.move_focus(true, false),
             Action::Up => self.move_focus(false, false),
+            Action::NextSection | Action::PrevSection => {
+                self.jump_section(action == Action::NextSection);
+            }
             Action::Accept
                 if matches!(fid, Fid::AttachPath | Fid::AttachType)
                     && !self.state.attach_path.trim().is_empty() =>

@@ -166,6 +166,38 @@ impl OrderWizardScreen {
         self.set_focus(fields.get(next).copied());
     }
 
+    /// Ctrl-↓: the first field of the next section. Ctrl-↑: the first field of the current section, or
+    /// of the previous one when already there (docs/lifecycle.md §6.4.1). No wrap at either end.
+    pub(super) fn jump_section(&mut self, forward: bool) {
+        let sections = form::sections(&self.items());
+        let Some(cur) = self
+            .focus
+            .and_then(|f| sections.iter().position(|(_, s)| s.contains(&f)))
+        else {
+            return;
+        };
+        let first = |k: usize| sections.get(k).and_then(|(_, s)| s.first()).copied();
+        let target = if forward {
+            first(cur + 1)
+        } else if first(cur) != self.focus {
+            first(cur)
+        } else {
+            cur.checked_sub(1).and_then(first)
+        };
+        if target.is_some() {
+            self.set_focus(target);
+        }
+    }
+
+    /// The index in `items` of the heading of the section the focus is in.
+    pub(super) fn focused_heading(&self, items: &[Item]) -> Option<usize> {
+        let focus = self.focus?;
+        form::sections(items)
+            .into_iter()
+            .find(|(_, s)| s.contains(&focus))
+            .and_then(|(h, _)| h)
+    }
+
     pub(super) fn is_last_field(&self) -> bool {
         self.fields().last().copied() == self.focus
     }

@@ -155,8 +155,11 @@ pub fn items(state: &WizardState, step: Step, b: usize) -> Vec<Item> {
                 v.push(Field(Fid::BasinPTrap(i)));
                 v.push(Field(Fid::BasinLight(i)));
             }
+            // "+ Add" heads its rows, so Tab from the last row goes on to the next section
+            // (docs/lifecycle.md §6.4.1).
             v.push(Heading("Faucets".into()));
             v.push(Section(Fid::Faucets));
+            v.push(Field(Fid::AddFaucet));
             for i in 0..build.faucets.len() {
                 v.extend(
                     [
@@ -167,9 +170,9 @@ pub fn items(state: &WizardState, step: Step, b: usize) -> Vec<Item> {
                     .map(Field),
                 );
             }
-            v.push(Field(Fid::AddFaucet));
             v.push(Heading("Sprayers".into()));
             v.push(Section(Fid::Sprayers));
+            v.push(Field(Fid::AddSprayer));
             for i in 0..build.sprayers.len() {
                 v.extend(
                     [
@@ -180,11 +183,30 @@ pub fn items(state: &WizardState, step: Step, b: usize) -> Vec<Item> {
                     .map(Field),
                 );
             }
-            v.push(Field(Fid::AddSprayer));
             v
         }
         Step::Accessories | Step::Review => Vec::new(),
     }
+}
+
+/// The form's sections as the screen shows them: the fields under each heading, the fields above the
+/// first heading making one of their own; a section without a field (a note only) is left out.
+/// Each comes with the index of its heading in `items` (docs/lifecycle.md §6.4.1).
+pub fn sections(items: &[Item]) -> Vec<(Option<usize>, Vec<Fid>)> {
+    let mut out = vec![(None, Vec::new())];
+    for (k, item) in items.iter().enumerate() {
+        match item {
+            Item::Heading(_) => out.push((Some(k), Vec::new())),
+            Item::Field(f) => {
+                if let Some((_, fields)) = out.last_mut() {
+                    fields.push(*f);
+                }
+            }
+            Item::Section(_) | Item::Note(_) => {}
+        }
+    }
+    out.retain(|(_, fields)| !fields.is_empty());
+    out
 }
 
 /// The fields focus moves through, in order.

@@ -858,3 +858,109 @@ fn every_shown_key_works_in_the_wizard() {
         }
     }
 }
+
+/// Step 3 of a configured two-basin build with one faucet.
+fn at_configured() -> T {
+    let mut t = T::ready();
+    t.w.state = filled(Step::Configuration);
+    t.w.reset_view();
+    t
+}
+
+#[test]
+fn tab_passes_add_faucet_once_and_leaves_the_rows_for_the_sprayers() {
+    let mut t = at_configured();
+    t.w.set_focus(Some(Fid::BasinLight(1)));
+    t.act(Action::NextField);
+    assert_eq!(t.w.focus, Some(Fid::AddFaucet), "the button heads its rows");
+    t.act(Action::NextField);
+    assert_eq!(t.w.focus, Some(Fid::FaucetType(0)));
+    t.w.set_focus(Some(Fid::FaucetPlacement(0)));
+    t.act(Action::NextField);
+    assert_eq!(
+        t.w.focus,
+        Some(Fid::AddSprayer),
+        "last faucet row: on to sprayers"
+    );
+    // A faucet added: Tab goes through its row and on, never back to the button.
+    t.w.set_focus(Some(Fid::AddFaucet));
+    t.act(Action::Accept);
+    assert_eq!(t.w.focus, Some(Fid::FaucetType(1)));
+    for _ in 0..3 {
+        t.act(Action::NextField);
+        assert_ne!(t.w.focus, Some(Fid::AddFaucet));
+    }
+    assert_eq!(t.w.focus, Some(Fid::AddSprayer));
+    // Sprayers alike; after the last sprayer row Tab wraps to the top.
+    t.act(Action::Accept);
+    assert_eq!(t.w.focus, Some(Fid::SprayerType(0)));
+    t.act(Action::NextField);
+    t.act(Action::NextField);
+    t.act(Action::NextField);
+    assert_eq!(t.w.focus, Some(Fid::Model));
+    t.act(Action::PrevField);
+    assert_eq!(t.w.focus, Some(Fid::SprayerLocation(0)));
+}
+
+#[test]
+fn ctrl_arrows_jump_by_section() {
+    let mut t = at_configured();
+    let km = crate::keymap::Keymap::default();
+    let ctrl = |code| KeyEvent::new(code, crossterm::event::KeyModifiers::CONTROL);
+    let stack = t.w.key_contexts();
+    assert_eq!(
+        km.resolve(&stack, ctrl(crossterm::event::KeyCode::Down)),
+        Some(Action::NextSection)
+    );
+    assert_eq!(
+        km.resolve(&stack, ctrl(crossterm::event::KeyCode::Up)),
+        Some(Action::PrevSection)
+    );
+    t.w.set_focus(Some(Fid::Width));
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        t.act(Action::NextSection);
+        seen.push(t.w.focus);
+    }
+    assert_eq!(
+        seen,
+        [
+            Fid::Pegboard,
+            Fid::BasinType(0),
+            Fid::BasinType(1),
+            Fid::AddFaucet,
+            Fid::AddSprayer,
+            Fid::AddSprayer,
+        ]
+        .map(Some),
+        "the last section stays"
+    );
+    // Up: first to the start of the section, then to the previous one.
+    t.w.set_focus(Some(Fid::FaucetPlacement(0)));
+    t.act(Action::PrevSection);
+    assert_eq!(t.w.focus, Some(Fid::AddFaucet));
+    t.act(Action::PrevSection);
+    assert_eq!(t.w.focus, Some(Fid::BasinType(1)));
+    t.w.set_focus(Some(Fid::Feet));
+    t.act(Action::PrevSection);
+    t.act(Action::PrevSection);
+    assert_eq!(t.w.focus, Some(Fid::Model), "the first section stays");
+}
+
+#[test]
+fn the_focused_section_is_known_by_its_heading() {
+    let mut t = at_configured();
+    let items = t.w.items();
+    let heading = |t: &T| {
+        t.w.focused_heading(&items)
+            .and_then(|k| match items.get(k) {
+                Some(form::Item::Heading(h)) => Some(h.clone()),
+                _ => None,
+            })
+    };
+    assert_eq!(heading(&t).as_deref(), Some("Sink"));
+    t.w.set_focus(Some(Fid::FaucetQty(0)));
+    assert_eq!(heading(&t).as_deref(), Some("Faucets"));
+    t.w.set_focus(Some(Fid::BasinLight(1)));
+    assert_eq!(heading(&t).as_deref(), Some("Basin 2"));
+}

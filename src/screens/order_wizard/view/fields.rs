@@ -14,7 +14,8 @@ use ratatui::text::{Line, Span};
 
 /// One row of a form as laid out.
 pub(super) enum FormRow {
-    Heading(String),
+    /// The heading's text, and whether the focus is in its section.
+    Heading(String, bool),
     Field(Fid),
     Error(String),
     Note(String),
@@ -77,9 +78,13 @@ pub(super) fn form_panel(s: &mut OrderWizardScreen, frame: &mut Frame, area: Rec
             rows.push(FormRow::Error(format!("{mark} {l}")));
         }
     };
-    for item in &items {
+    // Step 3 marks the section the focus is in: its keys move by section (docs/lifecycle.md §6.4.1).
+    let current = (s.step() == Step::Configuration)
+        .then(|| s.focused_heading(&items))
+        .flatten();
+    for (k, item) in items.iter().enumerate() {
         match item {
-            Item::Heading(t) => rows.push(FormRow::Heading(t.clone())),
+            Item::Heading(t) => rows.push(FormRow::Heading(t.clone(), current == Some(k))),
             Item::Field(f) => {
                 rows.push(FormRow::Field(*f));
                 if let Some(e) = errors.get(f) {
@@ -95,7 +100,7 @@ pub(super) fn form_panel(s: &mut OrderWizardScreen, frame: &mut Frame, area: Rec
             }
             Item::Note(t) => {
                 // Under a heading a note lines up with the fields.
-                let indent = if matches!(rows.last(), Some(FormRow::Heading(_))) {
+                let indent = if matches!(rows.last(), Some(FormRow::Heading(..))) {
                     "  "
                 } else {
                     ""
@@ -121,10 +126,26 @@ pub(super) fn form_panel(s: &mut OrderWizardScreen, frame: &mut Frame, area: Rec
             .take_while(|r| matches!(r, FormRow::Error(_)))
             .count();
         let end = fr + 1 + errors_below;
-        let start = if fr > 0 && matches!(rows.get(fr - 1), Some(FormRow::Heading(_))) {
-            fr - 1
+        // A section's own error sits between its heading and its first field.
+        let section_errors = rows[..fr]
+            .iter()
+            .rev()
+            .take_while(|r| matches!(r, FormRow::Error(_)))
+            .count();
+        let heading = fr.checked_sub(section_errors + 1);
+        let start = match heading {
+            Some(k) if matches!(rows.get(k), Some(FormRow::Heading(..))) => k,
+            _ => fr,
+        };
+        // Step 3, on a section's first field: as much of the section as fits comes into sight too.
+        let end = if current.is_some() && start < fr {
+            let section_end = rows[fr + 1..]
+                .iter()
+                .position(|r| matches!(r, FormRow::Heading(..)))
+                .map_or(rows.len(), |k| fr + 1 + k);
+            section_end.min(start + h).max(end)
         } else {
-            fr
+            end
         };
         if start < s.scroll {
             s.scroll = start;
@@ -137,7 +158,8 @@ pub(super) fn form_panel(s: &mut OrderWizardScreen, frame: &mut Frame, area: Rec
     for (k, r) in rows.iter().skip(s.scroll).take(h).enumerate() {
         let area = row(content, u16::try_from(k).unwrap_or(u16::MAX));
         match r {
-            FormRow::Heading(t) => para(frame, area, Line::styled(t.clone(), theme.heading)),
+            FormRow::Heading(t, false) => para(frame, area, Line::styled(t.clone(), theme.heading)),
+            FormRow::Heading(t, true) => para(frame, area, Line::styled(t.clone(), theme.selected)),
             FormRow::Field(f) => draw_field(s, frame, area, *f, label_w, theme),
             FormRow::Error(e) => para(frame, indent(area, 4), Line::styled(e.clone(), theme.error)),
             FormRow::Note(t) => para(frame, area, Line::styled(t.clone(), theme.muted)),

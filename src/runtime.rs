@@ -44,18 +44,32 @@ pub async fn run(
             terminal.draw(|f| app.view(f))?;
         }
         let deadline = app.next_deadline();
-        let msg = tokio::select! {
+        let msgs = tokio::select! {
             ev = input.next() => match ev {
                 // Each key is stamped as it arrives: its speed tells a scan from typing.
-                Some(Ok(crossterm::event::Event::Key(key))) => Msg::Key(key, Instant::now()),
-                Some(Ok(ev)) => Msg::Term(ev),
+                Some(Ok(crossterm::event::Event::Key(key))) => {
+                    let at = Instant::now();
+                    let mut msgs = vec![Msg::Key(key, at)];
+                    // Keys already waiting came with this one: the same burst, however long this
+                    // station took to read them (docs/scanning.md §1.1).
+                    while crossterm::event::poll(Duration::ZERO).unwrap_or(false) {
+                        match input.next().await {
+                            Some(Ok(crossterm::event::Event::Key(key))) => msgs.push(Msg::Key(key, at)),
+                            Some(Ok(ev)) => msgs.push(Msg::Term(ev)),
+                            Some(Err(e)) => return Err(e),
+                            None => break,
+                        }
+                    }
+                    msgs
+                }
+                Some(Ok(ev)) => vec![Msg::Term(ev)],
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
             // Keys held as a possible scan are due (docs/scanning.md §1).
-            () = wake_at(deadline) => Msg::Wake(Instant::now()),
-            Some(reply) = rx.recv() => Msg::Db(reply),
-            _ = tick.tick() => Msg::Tick(Instant::now()),
+            () = wake_at(deadline) => vec![Msg::Wake(Instant::now())],
+            Some(reply) = rx.recv() => vec![Msg::Db(reply)],
+            _ = tick.tick() => vec![Msg::Tick(Instant::now())],
             Some(done) = jobs.join_next(), if !jobs.is_empty() => {
                 if let Err(e) = done {
                     tracing::error!(error = %e, "database job failed");
@@ -66,8 +80,10 @@ pub async fn run(
             _ = recv(&mut hangup) => { logout_on_signal(&app, ctx, &tx, &mut jobs); break; }
             _ = recv(&mut terminate) => { logout_on_signal(&app, ctx, &tx, &mut jobs); break; }
         };
-        let cmd = app.update(msg);
-        execute(cmd, ctx, &tx, &mut jobs);
+        for msg in msgs {
+            let cmd = app.update(msg);
+            execute(cmd, ctx, &tx, &mut jobs);
+        }
         // Replies that arrived meanwhile are applied before the next draw.
         while let Ok(reply) = rx.try_recv() {
             let cmd = app.update(Msg::Db(reply));

@@ -9,7 +9,7 @@ fn a_badge_and_pin_switch_user_and_ctrl_x_logs_out() {
     station.wait_for(&["Username", "Password"], Duration::from_secs(120));
 
     // At the login screen: the badge, then its PIN.
-    station.keys(&["U:U-TOM", "Enter"]);
+    station.scan("U:U-TOM");
     station.wait_for(&["Badge U-TOM: enter PIN"], Duration::from_secs(10));
     station.type_text("1234");
     station.keys(&["Enter"]);
@@ -30,8 +30,7 @@ fn a_badge_and_pin_switch_user_and_ctrl_x_logs_out() {
     );
     station.keys(&["C-l"]);
     station.wait_for(&["Station locked", "Dana Reyes"], Duration::from_secs(10));
-    // One burst, as a keyboard-wedge scanner types it.
-    station.keys(&["U:U-LUIS", "Enter"]);
+    station.scan("U:U-LUIS");
     station.wait_for(&["Badge U-LUIS: enter PIN"], Duration::from_secs(10));
     station.type_text("1234");
     station.keys(&["Enter"]);

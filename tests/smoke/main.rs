@@ -105,6 +105,13 @@ impl Station {
         assert!(ok, "type {text:?}");
     }
 
+    /// Sends `code` and Enter in one write, as a keyboard-wedge scanner types them, after a quiet
+    /// moment: a scan begins after a pause (docs/scanning.md §1.1).
+    fn scan(&self, code: &str) {
+        std::thread::sleep(Duration::from_millis(150));
+        self.type_text(&format!("{code}\r"));
+    }
+
     /// Waits until the screen contains every needle; fails with the screen shown.
     fn wait_for(&self, needles: &[&str], timeout: Duration) -> String {
         let start = Instant::now();
@@ -862,15 +869,14 @@ fn a_scanned_build_number_opens_the_build() {
     import_example(&station, 1);
     station.login("coordinator", "demo-password");
     station.wait_for(&["Dana Reyes", "Orders"], Duration::from_secs(20));
-    // One send-keys call: the build number and Enter arrive in one burst, as a scanner sends them.
-    station.keys(&["ex-1", "Enter"]);
+    station.scan("ex-1");
     station.wait_for(
         &["Build detail", "EX-1", "PO-EX-1"],
         Duration::from_secs(20),
     );
     station.key_alone("Escape");
     station.wait_for(&["Welcome"], Duration::from_secs(10));
-    station.keys(&["P:NO-SUCH-9", "Enter"]);
+    station.scan("P:NO-SUCH-9");
     station.wait_for(
         &["No build or catalog item NO-SUCH-9"],
         Duration::from_secs(10),

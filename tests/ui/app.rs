@@ -586,3 +586,14 @@ fn a_load_that_failed_still_takes_refresh() {
     d.key(KeyCode::F(5));
     assert!(d.take(|r| matches!(r, Request::ListUsers { .. })).is_some());
 }
+
+#[test]
+fn a_badge_scanned_at_the_lock_asks_for_its_pin() {
+    let mut d = driver();
+    d.login(user_for(Role::ProductionCoordinator));
+    d.ctrl('l');
+    assert!(d.app.is_locked());
+    d.scan("U:U-LUIS");
+    let screen = d.render(100, 30);
+    assert!(screen.contains("Badge U-LUIS: enter PIN"), "{screen}");
+}

@@ -97,11 +97,10 @@ enum Mode {
         error: Option<String>,
         pending: Option<RequestId>,
     },
-    /// Badge code and PIN twice; once they are valid, `confirm` holds the question's keys.
+    /// Badge code and PIN twice.
     Badge {
         user: UserSummary,
         form: Form,
-        confirm: Option<Vec<HelpLine>>,
         error: Option<String>,
         pending: Option<RequestId>,
     },
@@ -171,14 +170,8 @@ impl Mode {
             Mode::NewUser { form, .. }
             | Mode::Role { form, .. }
             | Mode::Reset { form, .. }
-            | Mode::Badge {
-                form,
-                confirm: None,
-                ..
-            } => Some(form),
-            Mode::Browse | Mode::Active { .. } | Mode::Badge { .. } | Mode::ClearBadge { .. } => {
-                None
-            }
+            | Mode::Badge { form, .. } => Some(form),
+            Mode::Browse | Mode::Active { .. } | Mode::ClearBadge { .. } => None,
         }
     }
 
@@ -333,7 +326,6 @@ impl UsersScreen {
                     Action::SetBadge => Mode::Badge {
                         user,
                         form: badge_form(),
-                        confirm: None,
                         error: None,
                         pending: None,
                     },
@@ -452,12 +444,7 @@ impl UsersScreen {
                 };
                 (request, Some(question))
             }
-            Mode::Badge {
-                user,
-                form,
-                confirm,
-                ..
-            } => {
+            Mode::Badge { user, form, .. } => {
                 if !form.is_last() {
                     form.next();
                     return Command::None;
@@ -465,10 +452,12 @@ impl UsersScreen {
                 let Some(badge) = validate_badge_form(form) else {
                     return Command::None;
                 };
-                // The change is asked for first: the dialog turns into its question.
-                if confirm.is_none() {
-                    *confirm = Some(ctx.keymap().key_bar(&[KeyContext::Confirm]));
-                    return Command::None;
+                let mut lines = vec![
+                    format!("Give {} badge {badge} with the PIN entered?", who(user)),
+                    "The badge and PIN log them in; signing still needs the password.".to_string(),
+                ];
+                if user.has_badge {
+                    lines.push("Their current badge and PIN stop working.".to_string());
                 }
                 let request = Request::SetBadge {
                     token,
@@ -476,7 +465,7 @@ impl UsersScreen {
                     badge,
                     pin: form.value(F_PIN),
                 };
-                (request, None)
+                (request, Some(("Badge and PIN", lines)))
             }
             // The clear-badge dialog is itself the question.
             Mode::ClearBadge { user, .. } => (
@@ -524,24 +513,13 @@ impl Screen for UsersScreen {
         }
         match &self.mode {
             Mode::Browse => vec![KeyContext::Users, KeyContext::List],
-            Mode::NewUser { form, .. } | Mode::Reset { form, .. } => {
-                let mut stack = form.key_contexts();
-                stack.push(KeyContext::Dialog);
-                stack
-            }
-            Mode::Badge {
-                form,
-                confirm: None,
-                ..
-            } => {
+            Mode::NewUser { form, .. } | Mode::Reset { form, .. } | Mode::Badge { form, .. } => {
                 let mut stack = form.key_contexts();
                 stack.push(KeyContext::Dialog);
                 stack
             }
             Mode::Role { .. } => vec![KeyContext::Choice, KeyContext::RolePicker],
-            Mode::Active { .. } | Mode::Badge { .. } | Mode::ClearBadge { .. } => {
-                vec![KeyContext::Confirm]
-            }
+            Mode::Active { .. } | Mode::ClearBadge { .. } => vec![KeyContext::Confirm],
         }
     }
 
@@ -564,17 +542,6 @@ impl Screen for UsersScreen {
         }
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
-        }
-        // No to the badge question goes back to its form, with what was typed.
-        if let Mode::Badge {
-            confirm: confirm @ Some(_),
-            pending: None,
-            ..
-        } = &mut self.mode
-            && action == Action::No
-        {
-            *confirm = None;
-            return Command::None;
         }
         match action {
             Action::Cancel | Action::No => {

@@ -1,6 +1,6 @@
 //! Drawing the user table, the selection's details, the new-user form and the dialogs.
 
-use super::{F_BADGE, Mode, UsersScreen, last_login, short_role, who};
+use super::{Mode, UsersScreen, last_login, short_role, who};
 use crate::theme::Theme;
 use crate::widgets::form_field::Form;
 use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_status, row, rows};
@@ -102,34 +102,8 @@ impl UsersScreen {
             Mode::Badge {
                 user,
                 form,
-                confirm: Some(keys),
                 error,
                 pending,
-            } => {
-                let mut lines = vec![
-                    format!(
-                        "Give {} badge {} with the PIN entered?",
-                        who(user),
-                        form.value(F_BADGE).trim().to_ascii_uppercase()
-                    ),
-                    "The badge and PIN log them in; signing still needs the password.".to_string(),
-                ];
-                if user.has_badge {
-                    lines.push("Their current badge and PIN stop working.".to_string());
-                }
-                confirm::push_status(
-                    &mut lines,
-                    pending.map(|_| "… Saving, please wait"),
-                    error.as_deref(),
-                );
-                confirm::render(frame, area, "Badge and PIN", &lines, keys, theme);
-            }
-            Mode::Badge {
-                user,
-                form,
-                error,
-                pending,
-                ..
             } => {
                 let inner = dialog(frame, centered(area, 72, 15), "Badge and PIN", theme);
                 let now = if user.has_badge {

@@ -3,7 +3,8 @@
 
 use crate::support::TestDb;
 use cleanstation::db::Actor;
-use std::path::Path;
+use cleanstation::service::seed::DEMO_PASSWORD;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// A database seeded with the demo data.
@@ -25,6 +26,19 @@ impl Env {
         self.db.cli(args, &[]).await
     }
 
+    /// Imports `tests/fixtures/bom/example-<n>.json` as the coordinator, as a user would.
+    pub async fn import_example(&self, n: u32) {
+        let file = fixture(&format!("bom/example-{n}.json"));
+        let out = self
+            .db
+            .cli(
+                &["order", "import", &file, "--as", "coordinator"],
+                &[("CLEANSTATION_PASSWORD", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+
     /// The rows of `table`, counted as the superuser.
     pub async fn count(&self, table: &str) -> i64 {
         self.db
@@ -40,6 +54,14 @@ pub fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
+}
+
+/// An empty directory of this test process, `cs-cli-<test>-<name>-<pid>` under the temp directory.
+pub fn scratch(test: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cs-cli-{test}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
 }
 
 pub fn stdout(o: &Output) -> String {

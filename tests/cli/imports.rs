@@ -1,16 +1,9 @@
 //! The import verbs refuse a document holding a NUL byte (raw or escaped) with exit status 2, changing
 //! nothing, like any other refused input.
 
-use crate::env::{Env, fixture, stderr};
+use crate::env::{Env, fixture, scratch, stderr};
 use cleanstation::service::seed::DEMO_PASSWORD;
 use std::path::{Path, PathBuf};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-cli-imports-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 /// The shipped catalog in `dir`, with `parts.json` changed by `edit`.
 fn catalog_with(dir: &Path, edit: impl Fn(&str) -> String) {
@@ -34,9 +27,9 @@ async fn a_nul_byte_in_an_import_document_is_refused_with_exit_status_2() {
     let name = "TO CONNECT GESTURE SENSOR TO CM3-PANEL-U";
     let mut cases: Vec<(&str, Vec<String>)> = Vec::new();
 
-    let raw = scratch("catalog-raw");
+    let raw = scratch("imports", "catalog-raw");
     catalog_with(&raw, |t| t.replacen(name, "TO CONNECT\0 GESTURE", 1));
-    let escaped = scratch("catalog-escaped");
+    let escaped = scratch("imports", "catalog-escaped");
     catalog_with(&escaped, |t| {
         t.replacen(name, "TO CONNECT\\u0000 GESTURE", 1)
     });
@@ -67,7 +60,7 @@ async fn a_nul_byte_in_an_import_document_is_refused_with_exit_status_2() {
                 }
             })
             .collect();
-        let file = scratch(&format!("templates-{label}")).join("checklists.toml");
+        let file = scratch("imports", &format!("templates-{label}")).join("checklists.toml");
         std::fs::write(&file, text.join("\n")).expect("write");
         cases.push((
             "templates import",
@@ -81,7 +74,7 @@ async fn a_nul_byte_in_an_import_document_is_refused_with_exit_status_2() {
 
     let order = std::fs::read_to_string(fixture("bom/example-1.json")).expect("fixture");
     for (label, insert) in [("raw", "\0"), ("escaped", "\\u0000")] {
-        let file = scratch(&format!("order-{label}")).join("order.json");
+        let file = scratch("imports", &format!("order-{label}")).join("order.json");
         let text = order.replacen("Mercy General", &format!("Mercy{insert} General"), 1);
         std::fs::write(&file, text).expect("write");
         cases.push((

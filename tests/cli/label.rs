@@ -1,29 +1,13 @@
 //! `cleanstation label` as an operator runs it: no login, the traveler's path printed, the build number
 //! in the PDF, and the refusals (exit status 2) with nothing written.
 
-use crate::env::{Env, fixture, stderr, stdout};
-use cleanstation::service::seed::DEMO_PASSWORD;
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-cli-label-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
+use crate::env::{Env, scratch, stderr, stdout};
 
 #[tokio::test]
 async fn label_writes_a_traveler_with_the_build_number_and_refuses_what_it_cannot_use() {
     let env = Env::new().await;
-    let file = fixture("bom/example-1.json");
-    let out = env
-        .db
-        .cli(
-            &["order", "import", &file, "--as", "coordinator"],
-            &[("CLEANSTATION_PASSWORD", DEMO_PASSWORD)],
-        )
-        .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let dir = scratch("ok");
+    env.import_example(1).await;
+    let dir = scratch("label", "ok");
     let dir_text = dir.display().to_string();
 
     let out = env.run(&["label", "ex-1", "--out", &dir_text]).await;

@@ -107,6 +107,21 @@ impl Leave {
     }
 }
 
+/// The station lock among the overlays, when the station is locked.
+fn lock_in(overlays: &[Overlay]) -> Option<&LockScreen> {
+    overlays.iter().rev().find_map(|o| match o {
+        Overlay::Lock(l) => Some(l),
+        _ => None,
+    })
+}
+
+fn lock_in_mut(overlays: &mut [Overlay]) -> Option<&mut LockScreen> {
+    overlays.iter_mut().rev().find_map(|o| match o {
+        Overlay::Lock(l) => Some(l),
+        _ => None,
+    })
+}
+
 pub struct App {
     station: String,
     theme: Theme,
@@ -204,7 +219,7 @@ impl App {
     }
 
     pub fn is_locked(&self) -> bool {
-        self.overlays.iter().any(|o| matches!(o, Overlay::Lock(_)))
+        lock_in(&self.overlays).is_some()
     }
 
     pub fn help_open(&self) -> bool {
@@ -289,11 +304,7 @@ impl App {
     /// the rest discarded) until a badge's PIN is asked for, the PIN and login fields only a badge,
     /// other text fields none.
     fn scan_mode(&self) -> ScanMode {
-        let lock = self.overlays.iter().rev().find_map(|o| match o {
-            Overlay::Lock(l) => Some(l),
-            _ => None,
-        });
-        if let Some(lock) = lock {
+        if let Some(lock) = lock_in(&self.overlays) {
             return if lock.badge_prompt().is_some() {
                 ScanMode::BadgesOnly
             } else {
@@ -388,10 +399,7 @@ impl App {
     }
 
     fn send_lock_scan(&mut self, scan: &Scan) -> Command {
-        let Some(lock) = self.overlays.iter_mut().rev().find_map(|o| match o {
-            Overlay::Lock(l) => Some(l),
-            _ => None,
-        }) else {
+        let Some(lock) = lock_in_mut(&mut self.overlays) else {
             return Command::None;
         };
         let mut ctx =
@@ -655,10 +663,7 @@ impl App {
             }
             return Command::None;
         }
-        let for_lock = self.overlays.iter().any(|o| match o {
-            Overlay::Lock(l) => l.pending() == Some(reply.id),
-            _ => false,
-        });
+        let for_lock = lock_in(&self.overlays).is_some_and(|l| l.pending() == Some(reply.id));
         if for_lock {
             self.send_lock(ScreenMsg::Db(reply))
         } else {
@@ -675,10 +680,7 @@ impl App {
     }
 
     fn send_lock(&mut self, msg: ScreenMsg) -> Command {
-        let Some(lock) = self.overlays.iter_mut().rev().find_map(|o| match o {
-            Overlay::Lock(l) => Some(l),
-            _ => None,
-        }) else {
+        let Some(lock) = lock_in_mut(&mut self.overlays) else {
             return Command::None;
         };
         let mut ctx =

@@ -69,7 +69,15 @@ impl Scan {
     }
 
     pub fn is_badge(&self) -> bool {
-        matches!(self, Scan::Badge(_))
+        self.badge().is_some()
+    }
+
+    /// The badge code, when this is a badge.
+    pub fn badge(&self) -> Option<&str> {
+        match self {
+            Scan::Badge(code) => Some(code),
+            _ => None,
+        }
     }
 }
 

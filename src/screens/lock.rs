@@ -65,7 +65,7 @@ impl LockScreen {
     /// A scanned badge asks for its PIN (docs/scanning.md §3; the shell offers the lock nothing
     /// else); `None` for codes that are no badge.
     pub fn on_scan(&mut self, scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
-        let code = PinPrompt::badge_of(scan)?;
+        let code = scan.badge()?;
         if self.pending().is_none() {
             match PinPrompt::open(code) {
                 Ok(prompt) => {

@@ -149,7 +149,7 @@ impl Screen for LoginScreen {
 
     /// A badge asks for its PIN; other codes mean nothing here.
     fn on_scan(&mut self, scan: &Scan, _ctx: &mut Ctx) -> Option<Command> {
-        let code = PinPrompt::badge_of(scan)?;
+        let code = scan.badge()?;
         if self.pending.is_none() && self.badge.as_ref().is_none_or(|p| p.pending().is_none()) {
             self.open_badge(code);
         }

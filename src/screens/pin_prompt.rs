@@ -1,7 +1,6 @@
 //! The PIN asked for after a badge is scanned, at the login screen and at a locked station
 //! (docs/security.md, Badge and PIN): masked, digits only, Enter sends the badge login, Esc cancels.
 
-use crate::domain::scan::Scan;
 use crate::domain::session::Session;
 use crate::domain::user::{PIN_LEN, normalize_badge, validate_pin};
 use crate::keymap::{Action, KeyContext};
@@ -51,13 +50,6 @@ impl PinPrompt {
     }
 
     /// The badge code of a scan, if it is a badge.
-    pub fn badge_of(scan: &Scan) -> Option<&str> {
-        match scan {
-            Scan::Badge(code) => Some(code),
-            _ => None,
-        }
-    }
-
     pub fn badge(&self) -> &str {
         &self.badge
     }

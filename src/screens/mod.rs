@@ -222,6 +222,12 @@ pub trait Screen {
         Command::None
     }
 
+    /// When the screen next needs `on_tick` (a search debounce, an autosave): the shell wakes it at that
+    /// moment instead of the next periodic tick (docs/performance.md §3).
+    fn wake_at(&self) -> Option<Instant> {
+        None
+    }
+
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme);
 
     /// True when an open form holds typed input that quitting would lose.
@@ -694,6 +700,10 @@ impl Screen for ActiveScreen {
 
     fn accepts_keys(&self) -> bool {
         self.screen().accepts_keys()
+    }
+
+    fn wake_at(&self) -> Option<Instant> {
+        self.screen().wake_at()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod signing;
 pub mod status_bar;
 pub mod toast;
 pub mod tree;
+pub mod viewport;
 pub mod wrap_list;
 
 use crate::theme::Theme;

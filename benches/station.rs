@@ -94,8 +94,7 @@ fn main() {
     let less_rss = less.memory();
 
     drop((home, queue, less));
-    bench.cli(&["db", "stop"]);
-    let _ = std::fs::remove_dir_all(&bench.root);
+    drop(bench);
 
     println!();
     println!(
@@ -113,6 +112,18 @@ struct Bench {
     root: PathBuf,
     data: PathBuf,
     config: PathBuf,
+}
+
+/// The cluster is stopped and the directory removed when the bench ends, also when a step fails.
+impl Drop for Bench {
+    fn drop(&mut self) {
+        let _ = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .args(["db", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
 }
 
 impl Bench {
@@ -237,7 +248,7 @@ impl Bench {
     }
 
     /// 50 `order list` processes started at once against the running cluster, one alone, and 50
-    /// `psql -c 'select 1'` at once.
+    /// `psql -c 'select 1'` at once, before and after.
     fn starts(&self) -> Starts {
         let help = self.cli(&["order", "list", "--help"]);
         let limited = String::from_utf8_lossy(&help.stdout).contains("--limit");
@@ -249,17 +260,18 @@ impl Bench {
             list.extend(["--limit".to_string(), "1".to_string()]);
         }
         let alone: Vec<Duration> = (0..5).map(|_| run_timed(BIN, &list)).collect();
+        let select: Vec<String> = ["-X", "-q", "-c", "select 1"]
+            .map(String::from)
+            .into_iter()
+            .chain([self.url(STATION_ROLE)])
+            .collect();
+        let psql_alone: Vec<Duration> = (0..5).map(|_| run_timed("psql", &select)).collect();
+        // The baseline runs before and after: a host shared with other work varies from minute to minute.
+        let mut psql = at_once("psql", &select);
+        std::thread::sleep(Duration::from_secs(1));
         let fifty = at_once(BIN, &list);
-        let psql = at_once(
-            "psql",
-            &[
-                "-X".into(),
-                "-q".into(),
-                "-c".into(),
-                "select 1".into(),
-                self.url(STATION_ROLE),
-            ],
-        );
+        std::thread::sleep(Duration::from_secs(1));
+        psql.extend(at_once("psql", &select));
         Starts {
             command: format!(
                 "order list --as coordinator{}",
@@ -267,6 +279,7 @@ impl Bench {
             ),
             alone,
             fifty,
+            psql_alone,
             psql,
         }
     }
@@ -678,6 +691,7 @@ struct Starts {
     command: String,
     alone: Vec<Duration>,
     fifty: Vec<Duration>,
+    psql_alone: Vec<Duration>,
     psql: Vec<Duration>,
 }
 
@@ -689,12 +703,13 @@ impl Starts {
             "5. start-up: `{}`, {STARTS} at once against the running cluster (demo data)",
             self.command
         );
-        header("baseline (psql -c 'select 1')");
+        header("baseline (psql -c 'select 1', 2 x 50)");
+        let psql_alone = median(&self.psql_alone);
         line(
             "one process alone, median of 5",
             &format!("{:.0} ms", ms(alone)),
-            "",
-            "",
+            &format!("{:.0} ms", ms(psql_alone)),
+            &ratio(ms(alone), ms(psql_alone)),
             "",
         );
         line(

@@ -10,20 +10,22 @@ use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
+use crate::widgets::list_cursor::{ListCursor, shown};
 use crate::widgets::toast::Toast;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{confirm, fit_text, hanging, inset, panel, selectable_table};
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Layout;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use uuid::Uuid;
 
 pub struct MyServiceOrdersScreen {
     loading: Pending,
     orders: Vec<ServiceOrderSummary>,
-    table: TableState,
+    table: ListCursor,
     detail: Option<ServiceOrderView>,
     detail_loading: Pending,
     confirming: bool,
@@ -41,7 +43,7 @@ impl MyServiceOrdersScreen {
         let mut s = MyServiceOrdersScreen {
             loading: Pending::new(),
             orders: Vec::new(),
-            table: TableState::default(),
+            table: ListCursor::default(),
             detail: None,
             detail_loading: Pending::new(),
             confirming: false,
@@ -272,8 +274,10 @@ impl Screen for MyServiceOrdersScreen {
         } else {
             "My service orders"
         };
-        let body: Vec<Row> = self
-            .orders
+        let range = self
+            .table
+            .window(self.orders.len(), table_body_height(list_area));
+        let body: Vec<Row> = shown(&self.orders, &range)
             .iter()
             .map(|o| {
                 Row::new(vec![
@@ -309,7 +313,7 @@ impl Screen for MyServiceOrdersScreen {
             panel(title, theme),
             theme,
         );
-        frame.render_stateful_widget(table, list_area, &mut self.table);
+        frame.render_stateful_widget(table, list_area, &mut self.table.table_state(&range));
         if self.orders.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = inset(panel("", theme).inner(list_area), 1);
             frame.render_widget(

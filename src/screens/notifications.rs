@@ -9,6 +9,7 @@ use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
+use crate::widgets::list_cursor::{ListCursor, shown};
 use crate::widgets::panel;
 use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
@@ -16,11 +17,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{HighlightSpacing, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{HighlightSpacing, List, ListItem, Paragraph};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// Items one PageUp/PageDown moves (each item takes two rows).
 const PAGE: usize = 5;
+/// The rows one notification takes: its title line and its message line.
+const ITEM_ROWS: usize = 2;
 
 /// The screen a notification opens: the build, or the service order (the requester's own list for the
 /// service department, who has no single-order screen).
@@ -37,7 +41,9 @@ fn target(related: Related, role: Option<Role>) -> Option<ScreenId> {
 
 pub struct NotificationsScreen {
     items: Vec<Notification>,
-    list: ListState,
+    list: ListCursor,
+    /// The unread among `items`, kept as they arrive and are marked (docs/performance.md §1.10).
+    unread: usize,
     loading: Pending,
     /// Mark-read requests in flight, with the notifications each covers.
     marking: Vec<(RequestId, Vec<Uuid>)>,
@@ -48,7 +54,8 @@ impl NotificationsScreen {
     pub fn open(ctx: &mut Ctx) -> (NotificationsScreen, Command) {
         let mut s = NotificationsScreen {
             items: Vec::new(),
-            list: ListState::default(),
+            list: ListCursor::default(),
+            unread: 0,
             loading: Pending::new(),
             marking: Vec::new(),
             error: None,
@@ -62,7 +69,7 @@ impl NotificationsScreen {
     }
 
     pub fn unread(&self) -> i64 {
-        i64::try_from(self.items.iter().filter(|n| !n.is_read).count()).unwrap_or(i64::MAX)
+        i64::try_from(self.unread).unwrap_or(i64::MAX)
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
@@ -160,6 +167,7 @@ impl Screen for NotificationsScreen {
                 Ok(Reply::Notifications(items)) => {
                     self.error = None;
                     self.items = items;
+                    self.unread = self.items.iter().filter(|n| !n.is_read).count();
                     let sel = self.list.selected().unwrap_or(0);
                     self.list.select(if self.items.is_empty() {
                         None
@@ -179,8 +187,12 @@ impl Screen for NotificationsScreen {
         let (_, ids) = self.marking.remove(pos);
         match reply.result {
             Ok(_) => {
+                let ids: HashSet<Uuid> = ids.into_iter().collect();
                 for item in self.items.iter_mut().filter(|i| ids.contains(&i.id)) {
-                    item.is_read = true;
+                    if !item.is_read {
+                        item.is_read = true;
+                        self.unread = self.unread.saturating_sub(1);
+                    }
                 }
                 ctx.emit(Effect::Unread(self.unread()));
             }
@@ -200,8 +212,9 @@ impl Screen for NotificationsScreen {
         };
         let block = panel(title, theme);
         let text_w = usize::from(block.inner(list_area).width.saturating_sub(4));
-        let items: Vec<ListItem> = self
-            .items
+        let height = usize::from(block.inner(list_area).height) / ITEM_ROWS;
+        let range = self.list.window(self.items.len(), height);
+        let items: Vec<ListItem> = shown(&self.items, &range)
             .iter()
             .map(|n| {
                 let (marker, title_style) = if n.is_read {
@@ -225,7 +238,7 @@ impl Screen for NotificationsScreen {
             .highlight_style(theme.selected)
             .highlight_symbol("▶ ")
             .highlight_spacing(HighlightSpacing::Always);
-        frame.render_stateful_widget(list, list_area, &mut self.list);
+        frame.render_stateful_widget(list, list_area, &mut self.list.list_state(&range));
         if self.items.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = panel("", theme).inner(list_area);
             let r = Rect::new(

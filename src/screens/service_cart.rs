@@ -14,14 +14,16 @@ use crate::screens::service_catalog::scan_into_cart;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_cursor::{ListCursor, shown};
 use crate::widgets::toast::Toast;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{
     centered, dialog, dim, fit_text, panel, request_status, row, rows, selectable_table,
 };
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 enum Mode {
     Browse,
@@ -33,7 +35,7 @@ pub struct ServiceCartScreen {
     loading: Pending,
     cart: Cart,
     catalog: Option<ServiceCatalog>,
-    table: TableState,
+    table: ListCursor,
     mode: Mode,
     submitting: Pending,
     error: Option<String>,
@@ -54,7 +56,7 @@ impl ServiceCartScreen {
         let cart = ctx.cart();
         let mut s = ServiceCartScreen {
             loading: Pending::new(),
-            table: TableState::default().with_selected((!cart.is_empty()).then_some(0)),
+            table: ListCursor::default().with_selected((!cart.is_empty()).then_some(0)),
             cart,
             catalog: None,
             mode: Mode::Browse,
@@ -373,9 +375,8 @@ impl Screen for ServiceCartScreen {
         let n = self.cart.lines.len();
         let title = format!("Cart · {n} {}", if n == 1 { "line" } else { "lines" });
         let name_w = usize::from(area.width.saturating_sub(40));
-        let body: Vec<Row> = self
-            .cart
-            .lines
+        let range = self.table.window(n, table_body_height(list_area));
+        let body: Vec<Row> = shown(&self.cart.lines, &range)
             .iter()
             .map(|l| {
                 Row::new(vec![
@@ -397,7 +398,7 @@ impl Screen for ServiceCartScreen {
             panel(&title, theme),
             theme,
         );
-        frame.render_stateful_widget(table, list_area, &mut self.table);
+        frame.render_stateful_widget(table, list_area, &mut self.table.table_state(&range));
         if n == 0 {
             let inner = panel("", theme).inner(list_area);
             frame.render_widget(

@@ -10,7 +10,9 @@ use crate::screens::Screen;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
+use crate::widgets::list_cursor::{ListCursor, shown};
 use crate::widgets::step_selection;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{empty_table_row, list_screen_rows};
 use crate::widgets::{fit_text, panel, selectable_table};
 use chrono::NaiveDateTime;
@@ -18,7 +20,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row};
 
 /// Rows one PageUp/PageDown moves.
 const PAGE: usize = 10;
@@ -42,7 +44,9 @@ pub fn when(t: NaiveDateTime) -> String {
 pub struct ServiceQueueScreen {
     rows: Vec<ServiceOrderSummary>,
     status: Option<ServiceOrderStatus>,
-    table: TableState,
+    table: ListCursor,
+    /// How many of `rows` are PENDING, counted when they arrive (docs/performance.md §1.10).
+    pending: usize,
     loading: Pending,
     /// A first reply has arrived; before that an empty table means "loading".
     loaded: bool,
@@ -58,7 +62,8 @@ impl ServiceQueueScreen {
         let mut s = ServiceQueueScreen {
             rows: Vec::new(),
             status: None,
-            table: TableState::default(),
+            table: ListCursor::default(),
+            pending: 0,
             loading: Pending::new(),
             loaded: false,
             error: None,
@@ -120,7 +125,8 @@ impl ServiceQueueScreen {
         let (w_num, w_status, w_age, w_lines, w_qty) = (11u16, 9u16, 16u16, 5u16, 9u16);
         let fixed = w_num + w_status + w_age + w_lines + w_qty + 6 + 2;
         let w_people = inner.width.saturating_sub(fixed) / 2;
-        let rows = self.rows.iter().map(|r| {
+        let range = self.table.window(self.rows.len(), table_body_height(area));
+        let rows = shown(&self.rows, &range).iter().map(|r| {
             let status_style = match r.status {
                 ServiceOrderStatus::Pending => theme.warn,
                 ServiceOrderStatus::Approved => theme.ok,
@@ -153,7 +159,7 @@ impl ServiceQueueScreen {
             Constraint::Length(w_people),
         ];
         let table = selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
+        frame.render_stateful_widget(table, area, &mut self.table.table_state(&range));
         if self.rows.is_empty() && self.loaded && !self.loading.in_flight() {
             let text = match self.status {
                 Some(s) => format!("No {s} service orders."),
@@ -197,11 +203,7 @@ impl ServiceQueueScreen {
         let second = if let Some(e) = &self.error {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
         } else if !self.rows.is_empty() {
-            let pending = self
-                .rows
-                .iter()
-                .filter(|r| r.status == ServiceOrderStatus::Pending)
-                .count();
+            let pending = self.pending;
             let n = self.rows.len();
             let orders = if n == 1 { "order" } else { "orders" };
             Line::from(Span::styled(
@@ -261,6 +263,11 @@ impl Screen for ServiceQueueScreen {
                 // Keep the cursor on the same order when it is still listed.
                 let keep = self.selected().map(|r| r.id);
                 self.rows = rows;
+                self.pending = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.status == ServiceOrderStatus::Pending)
+                    .count();
                 self.loaded = true;
                 self.error = None;
                 let sel = keep

@@ -9,13 +9,15 @@ use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_cursor::{ListCursor, shown};
 use crate::widgets::list_step;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows};
 use crate::widgets::{empty_table_row, list_screen_rows};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row};
 
 /// The export dialog: the directory only (the file name carries the date).
 struct ExportDialog {
@@ -29,7 +31,11 @@ pub struct ShortageScreen {
     load_error: Option<String>,
     sort: ShortageSort,
     descending: bool,
-    table: TableState,
+    table: ListCursor,
+    /// The Part ID column's width and the builds with a DRAFT BOM, figured when the list arrives
+    /// (docs/performance.md §1.10).
+    w_id: u16,
+    drafts: usize,
     page: usize,
     export: Option<ExportDialog>,
     exporting: Pending,
@@ -47,7 +53,9 @@ impl ShortageScreen {
             load_error: None,
             sort: ShortageSort::PartId,
             descending: false,
-            table: TableState::default(),
+            table: ListCursor::default(),
+            w_id: 10,
+            drafts: 0,
             page: 10,
             export: None,
             exporting: Pending::new(),
@@ -145,7 +153,7 @@ impl ShortageScreen {
         let arrow = if self.descending { "▼" } else { "▲" };
         let mut spans = match &self.shortage {
             Some(s) => {
-                let drafts = s.builds.iter().filter(|b| b.bom_status == "DRAFT").count();
+                let drafts = self.drafts;
                 let mut v = vec![
                     Span::styled(" Builds: ", theme.muted),
                     Span::raw(s.builds.len().to_string()),
@@ -193,17 +201,12 @@ impl ShortageScreen {
             Cell::from(if i >= 3 { line.right_aligned() } else { line })
         }));
         let lines = self.shortage.as_ref().map_or(&[][..], |s| &s.lines[..]);
-        let w_id = lines
-            .iter()
-            .map(|l| l.part_id.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(10);
-        let w_id = u16::try_from(w_id).unwrap_or(28).min(28);
+        let w_id = self.w_id;
         let (w_type, w_qty, w_builds) = (9, 11, 6);
         let fixed = w_id + w_type + w_qty + w_builds + 4 + 2;
         let w_name = inner.width.saturating_sub(fixed).max(8);
-        let body = lines.iter().map(|l| {
+        let range = self.table.window(lines.len(), table_body_height(area));
+        let body = shown(lines, &range).iter().map(|l| {
             Row::new(vec![
                 Cell::from(fit_text(&l.part_id, usize::from(w_id))),
                 Cell::from(fit_text(&l.name, usize::from(w_name))),
@@ -220,7 +223,7 @@ impl ShortageScreen {
             Constraint::Length(w_builds),
         ];
         let table = crate::widgets::selectable_table(body, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
+        frame.render_stateful_widget(table, area, &mut self.table.table_state(&range));
         if lines.is_empty() && self.shortage.is_some() && !self.loading.in_flight() {
             frame.render_widget(
                 Paragraph::new(
@@ -345,6 +348,15 @@ impl Screen for ShortageScreen {
             match reply.result {
                 Ok(Reply::PartsShortage(s)) => {
                     self.load_error = None;
+                    let w_id = s
+                        .lines
+                        .iter()
+                        .map(|l| l.part_id.chars().count())
+                        .max()
+                        .unwrap_or(0)
+                        .max(10);
+                    self.w_id = u16::try_from(w_id).unwrap_or(28).min(28);
+                    self.drafts = s.builds.iter().filter(|b| b.bom_status == "DRAFT").count();
                     self.shortage = Some(s);
                     self.sort_lines();
                     let n = self.line_count();

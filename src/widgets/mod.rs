@@ -4,6 +4,7 @@ pub mod confirm;
 pub mod form_field;
 pub mod help;
 pub mod key_bar;
+pub mod list_cursor;
 pub mod signing;
 pub mod status_bar;
 pub mod toast;

@@ -6,6 +6,7 @@
 //! own text for each node.
 
 use crate::theme::Theme;
+use crate::widgets::viewport::Viewport;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,8 +19,11 @@ pub struct TreeState {
     has_children: Vec<bool>,
     expanded: Vec<bool>,
     selected: usize,
+    /// The nodes shown, in order, figured when the tree or its expansion changes rather than on each
+    /// frame (docs/performance.md §1.11).
+    rows: Vec<usize>,
     /// The first visible row drawn; kept so the view scrolls only when the selection leaves it.
-    offset: usize,
+    viewport: Viewport,
 }
 
 impl TreeState {
@@ -45,14 +49,17 @@ impl TreeState {
                 }
             }
         }
-        TreeState {
+        let mut tree = TreeState {
             parents,
             depth,
             has_children,
             expanded: vec![false; n],
             selected: 0,
-            offset: 0,
-        }
+            rows: Vec::new(),
+            viewport: Viewport::default(),
+        };
+        tree.refresh();
+        tree
     }
 
     pub fn len(&self) -> usize {
@@ -85,7 +92,17 @@ impl TreeState {
     }
 
     /// The nodes shown, in order: every node whose ancestors are all expanded.
-    pub fn visible(&self) -> Vec<usize> {
+    pub fn visible(&self) -> &[usize] {
+        &self.rows
+    }
+
+    /// The row of the selection among the visible nodes (they are in pre-order, so sorted).
+    fn selected_row(&self) -> usize {
+        self.rows.binary_search(&self.selected).unwrap_or(0)
+    }
+
+    /// Figures the visible nodes again after the expansion changed.
+    fn refresh(&mut self) {
         let mut out = Vec::new();
         let mut shown = vec![false; self.len()];
         for i in 0..self.len() {
@@ -100,7 +117,7 @@ impl TreeState {
                 out.push(i);
             }
         }
-        out
+        self.rows = out;
     }
 
     fn set_expanded(&mut self, node: usize, value: bool) {
@@ -114,12 +131,14 @@ impl TreeState {
     /// Opens the selected node.
     pub fn expand(&mut self) {
         self.set_expanded(self.selected, true);
+        self.refresh();
     }
 
     /// Closes the selected node, or when it is closed (or a leaf) selects its parent.
     pub fn collapse(&mut self) {
         if self.is_expanded(self.selected) {
             self.set_expanded(self.selected, false);
+            self.refresh();
         } else if let Some(p) = self.parent(self.selected) {
             self.selected = p;
         }
@@ -128,12 +147,14 @@ impl TreeState {
     pub fn toggle(&mut self) {
         let open = self.is_expanded(self.selected);
         self.set_expanded(self.selected, !open);
+        self.refresh();
     }
 
     pub fn expand_all(&mut self) {
         for i in 0..self.len() {
             self.set_expanded(i, true);
         }
+        self.refresh();
     }
 
     /// Closes everything; the selection moves to its top-level ancestor so it stays visible.
@@ -142,6 +163,7 @@ impl TreeState {
         while let Some(p) = self.parent(self.selected) {
             self.selected = p;
         }
+        self.refresh();
     }
 
     /// Opens every ancestor of `node` and selects it.
@@ -155,17 +177,16 @@ impl TreeState {
             at = p;
         }
         self.selected = node;
+        self.refresh();
     }
 
     /// Moves the selection by `delta` visible rows, stopping at either end.
     pub fn move_by(&mut self, delta: isize) {
-        let rows = self.visible();
-        let Some(last) = rows.len().checked_sub(1) else {
+        let Some(last) = self.rows.len().checked_sub(1) else {
             return;
         };
-        let at = rows.iter().position(|&i| i == self.selected).unwrap_or(0);
-        let to = at.saturating_add_signed(delta).min(last);
-        if let Some(&node) = rows.get(to) {
+        let to = self.selected_row().saturating_add_signed(delta).min(last);
+        if let Some(&node) = self.rows.get(to) {
             self.selected = node;
         }
     }
@@ -197,30 +218,24 @@ impl TreeState {
 }
 
 /// Draws the visible rows into `area`: the selection marker, indentation, an open/closed marker for nodes
-/// with children, then the screen's spans for the node. Scrolls so the selection stays in view.
+/// with children, then the screen's spans for the node (given the node and its depth). Only the rows in
+/// the window are built; the window follows the selection (docs/performance.md §1.2).
 pub fn render<'a>(
     frame: &mut Frame,
     area: Rect,
     state: &mut TreeState,
     theme: &Theme,
-    label: impl Fn(usize) -> Vec<Span<'a>>,
+    label: impl Fn(usize, usize) -> Vec<Span<'a>>,
 ) {
-    let rows = state.visible();
     let height = usize::from(area.height);
     if height == 0 {
         return;
     }
-    let at = rows.iter().position(|&i| i == state.selected).unwrap_or(0);
-    if at < state.offset {
-        state.offset = at;
-    } else if at >= state.offset + height {
-        state.offset = at + 1 - height;
-    }
-    state.offset = state.offset.min(rows.len().saturating_sub(height));
-    let lines: Vec<Line> = rows
+    let at = state.selected_row();
+    let range = state.viewport.follow(Some(at), state.rows.len(), height);
+    let state = &*state;
+    let lines: Vec<Line> = crate::widgets::list_cursor::shown(&state.rows, &range)
         .iter()
-        .skip(state.offset)
-        .take(height)
         .map(|&node| {
             let selected = node == state.selected;
             let marker = if !state.has_children(node) {
@@ -235,7 +250,7 @@ pub fn render<'a>(
                 Span::raw("  ".repeat(state.depth(node))),
                 Span::styled(marker, theme.muted),
             ];
-            spans.extend(label(node));
+            spans.extend(label(node, state.depth(node)));
             let line = Line::from(spans);
             if selected {
                 line.style(theme.selected)

@@ -60,7 +60,7 @@ fn build(version: i32) -> BuildConfig {
     .expect("valid build")
 }
 
-fn header() -> BomHeader {
+pub(crate) fn header() -> BomHeader {
     BomHeader {
         order_id: ORDER,
         po_number: "4500023".into(),
@@ -71,7 +71,7 @@ fn header() -> BomHeader {
     }
 }
 
-fn version_info(version: i32, notes: Vec<String>) -> BomVersionInfo {
+pub(crate) fn version_info(version: i32, notes: Vec<String>) -> BomVersionInfo {
     BomVersionInfo {
         id: bom_id(version),
         version,
@@ -146,7 +146,7 @@ fn order_detail() -> OrderDetail {
 }
 
 /// A purchaser opens the build from a notification, then its BOM; nothing is answered yet.
-fn viewer_unanswered(theme: Theme) -> Driver {
+pub(crate) fn viewer_unanswered(theme: Theme) -> Driver {
     let review = notification_about_build(
         ORDER,
         "ORDER_STATUS_CHANGE",

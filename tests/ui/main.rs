@@ -13,6 +13,7 @@ mod build_history;
 mod dhr;
 mod inventory;
 mod keymap;
+mod long_lists;
 mod nonconformance;
 mod order_desk;
 mod order_queue;

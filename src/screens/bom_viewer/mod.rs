@@ -23,6 +23,7 @@ use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::list_step;
 use crate::widgets::tree::TreeState;
+use crate::widgets::viewport::Viewport;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::collections::HashMap;
@@ -112,6 +113,9 @@ pub struct BomViewerScreen {
     sort: TotalsSort,
     descending: bool,
     totals_selected: usize,
+    /// The first total shown (docs/performance.md §1.2).
+    totals_view: Viewport,
+    figures: totals::Figures,
     version_selected: usize,
     marked: Option<Uuid>,
     /// The pair (older, newer) a diff waits for.
@@ -150,6 +154,8 @@ impl BomViewerScreen {
             sort: TotalsSort::Id,
             descending: false,
             totals_selected: 0,
+            totals_view: Viewport::default(),
+            figures: totals::Figures::default(),
             version_selected: 0,
             marked: None,
             diff_wanted: None,
@@ -403,7 +409,9 @@ impl BomViewerScreen {
         };
         self.tree = TreeState::new(doc.items.iter().map(|i| i.parent).collect());
         self.totals = doc.flattened();
+        self.figures = totals::Figures::of(doc, &self.totals);
         self.totals_selected = 0;
+        self.totals_view.reset();
         self.shown = Some(id);
         self.sort_totals();
         self.search.no_match = false;

@@ -1,6 +1,36 @@
 //! The flattened totals and their sort order.
 
-use crate::domain::bom_document::FlatLine;
+use crate::domain::bom_document::{BomDocument, FlatLine};
+use rust_decimal::Decimal;
+
+/// What the tree's and the totals' headings and footers say about the whole version, figured once when
+/// the version is shown rather than on each frame (docs/performance.md §1.11).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Width of the totals' Item column: the longest id, within 8 to 26.
+    pub id_w: usize,
+    /// The sum of every total's quantity.
+    pub quantity: Decimal,
+    /// BOM lines in all, and at the top level.
+    pub lines: usize,
+    pub top_level: usize,
+}
+
+impl Figures {
+    pub fn of(doc: &BomDocument, totals: &[FlatLine]) -> Figures {
+        Figures {
+            id_w: totals
+                .iter()
+                .map(|l| l.item_id.chars().count())
+                .max()
+                .unwrap_or(0)
+                .clamp(8, 26),
+            quantity: totals.iter().map(|l| l.quantity).sum(),
+            lines: doc.items.len(),
+            top_level: doc.top_level().count(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TotalsSort {

@@ -12,7 +12,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use rust_decimal::Decimal;
 
 /// Width of the quantity and type columns at the right of the tree and the totals.
 const QTY_W: usize = 7;
@@ -272,13 +271,11 @@ fn draw_tree(s: &mut BomViewerScreen, frame: &mut Frame, body: Rect, theme: &The
         return;
     };
     let query = s.search.query.clone();
-    let tree_state = &mut s.tree;
-    let depth_of: Vec<usize> = (0..doc.items.len()).map(|i| tree_state.depth(i)).collect();
-    tree::render(frame, tree_area, tree_state, theme, |i| {
+    tree::render(frame, tree_area, &mut s.tree, theme, |i, depth| {
         let Some(item) = doc.items.get(i) else {
             return Vec::new();
         };
-        let prefix = 4 + 2 * depth_of.get(i).copied().unwrap_or(0);
+        let prefix = 4 + 2 * depth;
         let avail = width.saturating_sub(prefix + right + 1);
         let hit = !query.is_empty() && super::item_matches(item, &query);
         let marker = if hit { "» " } else { "" };
@@ -372,9 +369,7 @@ fn draw_search(s: &mut BomViewerScreen, frame: &mut Frame, area: Rect, theme: &T
             Span::raw(fit_text(&format!("{where_} · n next · N previous"), width)),
         ])
     } else {
-        let doc = s.document();
-        let n = doc.map_or(0, |d| d.items.len());
-        let top = doc.map_or(0, |d| d.top_level().count());
+        let (n, top) = (s.figures.lines, s.figures.top_level);
         Line::from(Span::styled(
             fit_text(
                 &format!(
@@ -404,14 +399,8 @@ fn draw_totals(s: &mut BomViewerScreen, frame: &mut Frame, body: Rect, theme: &T
     let width = usize::from(body.width);
     let (key, descending) = s.sort_key();
     let arrow = if descending { "↓" } else { "↑" };
-    let total: Decimal = s.totals.iter().map(|l| l.quantity).sum();
-    let id_w = s
-        .totals
-        .iter()
-        .map(|l| l.item_id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(8, 26);
+    let total = s.figures.quantity;
+    let id_w = s.figures.id_w;
     let name_w = width.saturating_sub(2 + id_w + 2 + 2 + TYPE_W + 2 + QTY_W);
     let heading = Line::from(vec![
         Span::styled("Flattened totals", theme.heading),
@@ -440,14 +429,15 @@ fn draw_totals(s: &mut BomViewerScreen, frame: &mut Frame, body: Rect, theme: &T
     let height = usize::from(list.height);
     s.page = height.max(1);
     s.totals_selected = s.totals_selected.min(s.totals.len().saturating_sub(1));
-    let first = first_row(s.totals_selected, height, s.totals.len());
-    let lines: Vec<Line> = s
-        .totals
+    let range = s
+        .totals_view
+        .follow(Some(s.totals_selected), s.totals.len(), height);
+    let first = range.start;
+    let lines: Vec<Line> = crate::widgets::list_cursor::shown(&s.totals, &range)
         .iter()
         .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(i, l)| {
+        .map(|(k, l)| {
+            let i = first + k;
             let selected = i == s.totals_selected;
             let line = Line::from(format!(
                 "{}{}  {}  {:<TYPE_W$}  {:>QTY_W$}",

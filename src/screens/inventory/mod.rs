@@ -18,6 +18,7 @@ use crate::theme::Theme;
 use crate::widgets::form_field::FormField;
 use crate::widgets::toast::Toast;
 use crate::widgets::tree::TreeState;
+use crate::widgets::viewport::Viewport;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -35,7 +36,8 @@ struct Search {
     editing: bool,
     results: Vec<Item>,
     selected: usize,
-    offset: usize,
+    /// The first result shown (docs/performance.md §1.2).
+    view: Viewport,
 }
 
 /// The open builds in the where-used panel.
@@ -265,7 +267,7 @@ impl InventoryScreen {
             editing: false,
             results: Vec::new(),
             selected: 0,
-            offset: 0,
+            view: Viewport::default(),
         });
         self.run_search();
     }
@@ -281,7 +283,7 @@ impl InventoryScreen {
             editing: true,
             results: Vec::new(),
             selected: 0,
-            offset: 0,
+            view: Viewport::default(),
         });
         self.run_search();
     }
@@ -293,7 +295,7 @@ impl InventoryScreen {
         };
         s.results = browse.search(&s.field.value());
         s.selected = 0;
-        s.offset = 0;
+        s.view.reset();
     }
 
     /// Opens the tree down to the item's own place and selects it.

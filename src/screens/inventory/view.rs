@@ -38,13 +38,12 @@ impl InventoryScreen {
             self.view_results(frame, left, theme);
         } else {
             let label_w = usize::from(left.width.saturating_sub(4));
-            let depths: Vec<usize> = (0..self.tree.len()).map(|i| self.tree.depth(i)).collect();
             let title = "Catalog";
             let block = panel(title, theme);
             let inner = margin(block.inner(left));
             frame.render_widget(block, left);
-            tree::render(frame, inner, &mut self.tree, theme, |node| {
-                let room = label_w.saturating_sub(4 + 2 * depths.get(node).copied().unwrap_or(0));
+            tree::render(frame, inner, &mut self.tree, theme, |node, depth| {
+                let room = label_w.saturating_sub(4 + 2 * depth);
                 node_label(browse, node, room, theme)
             });
         }
@@ -156,19 +155,12 @@ impl InventoryScreen {
         if height == 0 {
             return;
         }
-        if s.selected < s.offset {
-            s.offset = s.selected;
-        } else if s.selected >= s.offset + height {
-            s.offset = s.selected + 1 - height;
-        }
+        let range = s.view.follow(Some(s.selected), s.results.len(), height);
         let width = usize::from(inner.width);
-        let lines: Vec<Line> = s
-            .results
+        let lines: Vec<Line> = crate::widgets::list_cursor::shown(&s.results, &range)
             .iter()
-            .enumerate()
-            .skip(s.offset)
-            .take(height)
-            .map(|(i, &item)| {
+            .zip(range.clone())
+            .map(|(&item, i)| {
                 let selected = i == s.selected;
                 let kind = match item {
                     Item::Part(_) => "part ",

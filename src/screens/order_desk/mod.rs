@@ -22,12 +22,12 @@ use crate::screens::question::{Answered, Question, quoted};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_cursor::ListCursor;
 use crate::widgets::list_step;
 use crate::widgets::signing::{SignKey, SigningDialog};
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::TableState;
 use uuid::Uuid;
 
 /// What the build the dialog is about looked like when it was opened.
@@ -65,7 +65,8 @@ pub struct OrderDeskScreen {
     /// A write on its way, with what to say when it succeeds.
     writing: Pending<String>,
     mode: Mode,
-    table: TableState,
+    table: ListCursor,
+    widths: view::Widths,
     /// Rows per page, from the last draw.
     page: usize,
     /// The user's full name, the printed name of an approval.
@@ -84,7 +85,8 @@ impl OrderDeskScreen {
             notice: None,
             writing: Pending::new(),
             mode: Mode::Browse,
-            table: TableState::default(),
+            table: ListCursor::default(),
+            widths: view::Widths::of(&[]),
             page: 10,
             signer: ctx
                 .session()
@@ -302,6 +304,7 @@ impl OrderDeskScreen {
     fn set_rows(&mut self, rows: Vec<DeskRow>) {
         let kept = self.selected().map(|r| r.order.id);
         self.rows = rows;
+        self.widths = view::Widths::of(&self.rows);
         let index = kept
             .and_then(|id| self.rows.iter().position(|r| r.order.id == id))
             .or_else(|| {

@@ -7,6 +7,8 @@ use crate::domain::order::OrderStatus;
 use crate::screens::order_queue::due_marker;
 use crate::theme::Theme;
 use crate::widgets::empty_table_row;
+use crate::widgets::list_cursor::shown;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, request_status, row, rows, wrap};
 use ratatui::Frame;
 use ratatui::layout::Layout;
@@ -49,49 +51,20 @@ impl OrderDeskScreen {
                 .iter()
                 .map(|h| Cell::from(Span::styled(*h, theme.heading))),
         );
-        let widest = |values: &mut dyn Iterator<Item = usize>, header: &str, lo: u16, hi: u16| {
-            let w = values.max().unwrap_or(0).max(header.chars().count());
-            u16::try_from(w).unwrap_or(hi).clamp(lo, hi)
-        };
-        let w_po = widest(
-            &mut self.rows.iter().map(|r| r.order.po_number.chars().count()),
-            "PO",
-            7,
-            12,
-        );
-        let w_build = widest(
-            &mut self
-                .rows
-                .iter()
-                .map(|r| r.order.build_number.chars().count()),
-            "Build",
-            7,
-            12,
-        );
-        let w_model = widest(
-            &mut self.rows.iter().map(|r| r.order.sink_model.chars().count()),
-            "Model",
-            5,
-            8,
-        );
+        let Widths {
+            po: w_po,
+            build: w_build,
+            model: w_model,
+            days: w_days,
+            bom: w_bom,
+        } = self.widths;
         let w_status = 13;
         let w_want = 6;
-        let w_days = widest(
-            &mut self.rows.iter().map(|r| days_cell(r).chars().count()),
-            "Days left",
-            9,
-            12,
-        );
-        let w_bom = widest(
-            &mut self.rows.iter().map(|r| r.bom_label().chars().count()),
-            "BOM",
-            11,
-            14,
-        );
         // The highlight symbol takes two columns; seven gaps between eight columns.
         let fixed = w_po + w_build + w_model + w_status + w_want + w_days + w_bom + 7 + 2;
         let w_customer = inner.width.saturating_sub(fixed).max(8);
-        let body = self.rows.iter().map(|r| {
+        let range = self.table.window(self.rows.len(), table_body_height(area));
+        let body = shown(&self.rows, &range).iter().map(|r| {
             let days_style = match due_marker(&r.order) {
                 Some("OVERDUE") => theme.error,
                 Some(_) => theme.warn,
@@ -118,7 +91,7 @@ impl OrderDeskScreen {
         ]
         .map(Constraint::Length);
         let table = crate::widgets::selectable_table(body, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
+        frame.render_stateful_widget(table, area, &mut self.table.table_state(&range));
         if self.rows.is_empty()
             && self.loaded
             && !self.loading.in_flight()
@@ -224,6 +197,58 @@ impl OrderDeskScreen {
 }
 
 /// Days to the want date with the queue's marker (`-3 OVERDUE`, `5 due soon`), so it reads without colour.
+/// The widths of the columns sized by their contents, figured when the rows arrive
+/// (docs/performance.md §1.10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Widths {
+    po: u16,
+    build: u16,
+    model: u16,
+    days: u16,
+    bom: u16,
+}
+
+impl Widths {
+    pub(super) fn of(rows: &[DeskRow]) -> Widths {
+        let widest = |values: &mut dyn Iterator<Item = usize>, header: &str, lo: u16, hi: u16| {
+            let w = values.max().unwrap_or(0).max(header.chars().count());
+            u16::try_from(w).unwrap_or(hi).clamp(lo, hi)
+        };
+        Widths {
+            po: widest(
+                &mut rows.iter().map(|r| r.order.po_number.chars().count()),
+                "PO",
+                7,
+                12,
+            ),
+            build: widest(
+                &mut rows.iter().map(|r| r.order.build_number.chars().count()),
+                "Build",
+                7,
+                12,
+            ),
+            model: widest(
+                &mut rows.iter().map(|r| r.order.sink_model.chars().count()),
+                "Model",
+                5,
+                8,
+            ),
+            days: widest(
+                &mut rows.iter().map(|r| days_cell(r).chars().count()),
+                "Days left",
+                9,
+                12,
+            ),
+            bom: widest(
+                &mut rows.iter().map(|r| r.bom_label().chars().count()),
+                "BOM",
+                11,
+                14,
+            ),
+        }
+    }
+}
+
 pub(super) fn days_cell(r: &DeskRow) -> String {
     match due_marker(&r.order) {
         Some(marker) => format!("{} {marker}", r.order.days_left),

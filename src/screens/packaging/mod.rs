@@ -19,11 +19,11 @@ use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_cursor::ListCursor;
 use crate::widgets::list_step;
 use crate::widgets::signing::{SignKey, SigningDialog};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -91,7 +91,7 @@ pub struct PackagingScreen {
     /// The last refused change or move, shown until the next key.
     error: Option<String>,
     selected: Option<Uuid>,
-    table: TableState,
+    table: ListCursor,
     /// The change sent and not yet answered.
     in_flight: Option<(RequestId, Uuid, Change)>,
     /// Changes not yet sent, oldest first; at most one per line and kind.
@@ -119,7 +119,7 @@ impl PackagingScreen {
             load_error: None,
             error: None,
             selected: None,
-            table: TableState::default(),
+            table: ListCursor::default(),
             in_flight: None,
             unsent: Vec::new(),
             moving: Pending::new(),

@@ -5,11 +5,14 @@ use super::{Mode, PackagingScreen, state_text};
 use crate::domain::clock;
 use crate::domain::order::OrderStatus;
 use crate::theme::Theme;
+use crate::widgets::list_cursor::shown;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{centered, confirm, dialog, dim, fit_text, panel, row, rows};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 impl PackagingScreen {
@@ -91,14 +94,17 @@ impl PackagingScreen {
             area.width
                 .saturating_sub(2 + 2 + 7 + 26 + 4 + 6 + 1 + 9 + 7),
         );
-        let pending: Vec<Uuid> = self
+        let pending: HashSet<Uuid> = self
             .in_flight
             .iter()
             .map(|(_, l, _)| *l)
             .chain(self.unsent.iter().map(|(l, _)| *l))
             .collect();
-        let body: Vec<Row> = self
-            .lines()
+        self.table.select(self.selected_index());
+        let range = self
+            .table
+            .window(self.lines().len(), table_body_height(area));
+        let body: Vec<Row> = shown(self.lines(), &range)
             .iter()
             .map(|l| {
                 let saving = pending.contains(&l.id);
@@ -128,8 +134,7 @@ impl PackagingScreen {
             Constraint::Length(9),
         ];
         let table = crate::widgets::selectable_table(body, widths, header, block, theme);
-        self.table.select(self.selected_index());
-        frame.render_stateful_widget(table, area, &mut self.table);
+        frame.render_stateful_widget(table, area, &mut self.table.table_state(&range));
     }
 
     pub(super) fn view_footer(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -12,11 +12,11 @@ use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_cursor::ListCursor;
 use crate::widgets::step_selection;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::ListState;
 use std::collections::HashSet;
 
 /// Rows one PageUp/PageDown moves.
@@ -52,7 +52,10 @@ pub struct ServiceCatalogScreen {
     error: Option<String>,
     expanded: HashSet<String>,
     rows: Vec<CatalogRow>,
-    list: ListState,
+    list: ListCursor,
+    /// The parts among `rows` (not the groups), counted when the rows are rebuilt
+    /// (docs/performance.md §1.10).
+    entries: usize,
     search: Option<Search>,
     mode: Mode,
     cart_lines: usize,
@@ -78,7 +81,8 @@ impl ServiceCatalogScreen {
             error: None,
             expanded: HashSet::new(),
             rows: Vec::new(),
-            list: ListState::default(),
+            list: ListCursor::default(),
+            entries: 0,
             search: None,
             mode: Mode::Browse,
             cart_lines: ctx.cart().lines.len(),
@@ -198,6 +202,7 @@ impl ServiceCatalogScreen {
     fn rebuild(&mut self) {
         let Some(catalog) = &self.catalog else {
             self.rows.clear();
+            self.entries = 0;
             self.list.select(None);
             return;
         };
@@ -236,6 +241,10 @@ impl ServiceCatalogScreen {
                 }
             }
         }
+        self.entries = rows
+            .iter()
+            .filter(|r| matches!(r, CatalogRow::Entry { .. }))
+            .count();
         self.rows = rows;
         let sel = self.list.selected().unwrap_or(0);
         self.list.select(if self.rows.is_empty() {

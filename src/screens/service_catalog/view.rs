@@ -4,6 +4,7 @@ use super::{CatalogRow, Mode, ServiceCatalogScreen, group_key};
 use crate::domain::bom::ItemType;
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::theme::Theme;
+use crate::widgets::list_cursor::shown;
 use crate::widgets::{centered, dialog, dim, fit_text, panel, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -53,10 +54,11 @@ impl ServiceCatalogScreen {
         );
         let block = panel(&title, theme);
         let inner_w = usize::from(block.inner(list_area).width.saturating_sub(2));
+        let height = usize::from(block.inner(list_area).height);
+        let range = self.list.window(self.rows.len(), height);
         let items: Vec<ListItem> = match &self.catalog {
             None => Vec::new(),
-            Some(c) => self
-                .rows
+            Some(c) => shown(&self.rows, &range)
                 .iter()
                 .map(|r| ListItem::new(row_line(c, r, &self.expanded, inner_w, theme)))
                 .collect(),
@@ -66,7 +68,7 @@ impl ServiceCatalogScreen {
             .highlight_style(theme.selected)
             .highlight_symbol("▶ ")
             .highlight_spacing(HighlightSpacing::Always);
-        frame.render_stateful_widget(list, list_area, &mut self.list);
+        frame.render_stateful_widget(list, list_area, &mut self.list.list_state(&range));
         if self.rows.is_empty() && !self.loading.in_flight() && self.error.is_none() {
             let inner = panel("", theme).inner(list_area);
             let text = if self.search.is_some() {
@@ -83,13 +85,8 @@ impl ServiceCatalogScreen {
         let info = if let Some(e) = &self.error {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
         } else if let Some(c) = &self.catalog {
-            let shown = self
-                .rows
-                .iter()
-                .filter(|r| matches!(r, CatalogRow::Entry { .. }))
-                .count();
             let text = if self.search.is_some() {
-                format!(" {shown} match(es) of {} service items", c.len())
+                format!(" {} match(es) of {} service items", self.entries, c.len())
             } else {
                 format!(
                     " {} service items in {} subcategories · a adds the selected item to the cart",

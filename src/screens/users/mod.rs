@@ -23,10 +23,10 @@ use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
+use crate::widgets::list_cursor::ListCursor;
 use crate::widgets::toast::Toast;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::TableState;
 use uuid::Uuid;
 
 const F_USERNAME: usize = 0;
@@ -196,7 +196,9 @@ impl Mode {
 
 pub struct UsersScreen {
     users: Vec<UserSummary>,
-    table: TableState,
+    table: ListCursor,
+    /// How many users are inactive, counted when the list arrives (docs/performance.md §1.10).
+    inactive: usize,
     loading: Pending,
     load_error: Option<String>,
     /// Keeps the same user selected across a reload (after a change, the changed user).
@@ -213,7 +215,8 @@ impl UsersScreen {
     pub fn open(ctx: &mut Ctx) -> (UsersScreen, Command) {
         let mut s = UsersScreen {
             users: Vec::new(),
-            table: TableState::default(),
+            table: ListCursor::default(),
+            inactive: 0,
             loading: Pending::new(),
             load_error: None,
             select_after_load: None,
@@ -568,6 +571,7 @@ impl Screen for UsersScreen {
                 Ok(Reply::Users(users)) => {
                     self.load_error = None;
                     self.users = users;
+                    self.inactive = self.users.iter().filter(|u| !u.is_active).count();
                     let keep = self.select_after_load.take();
                     let idx = keep
                         .and_then(|id| self.users.iter().position(|u| u.id == id))

@@ -3,6 +3,8 @@
 use super::{Mode, UsersScreen, last_login, short_role, who};
 use crate::theme::Theme;
 use crate::widgets::form_field::Form;
+use crate::widgets::list_cursor::shown;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{centered, confirm, dialog, dim, padded, panel, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -178,7 +180,8 @@ impl UsersScreen {
                 .into_iter()
                 .map(|h| Cell::from(Span::styled(h, theme.heading))),
         );
-        let rows = self.users.iter().map(|u| {
+        let range = self.table.window(self.users.len(), table_body_height(area));
+        let rows = shown(&self.users, &range).iter().map(|u| {
             let status = if u.is_active { "active" } else { "[inactive]" };
             let style = if u.is_active {
                 theme.base
@@ -199,7 +202,7 @@ impl UsersScreen {
             Row::new(cells).style(style)
         });
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
+        frame.render_stateful_widget(table, area, &mut self.table.table_state(&range));
     }
 
     pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -239,7 +242,7 @@ impl UsersScreen {
         };
         let mut lines = vec![line];
         if !self.users.is_empty() {
-            let inactive = self.users.iter().filter(|u| !u.is_active).count();
+            let inactive = self.inactive;
             lines.push(Line::from(Span::styled(
                 format!(" {} users, {} inactive", self.users.len(), inactive),
                 theme.muted,

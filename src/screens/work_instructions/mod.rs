@@ -24,8 +24,8 @@ use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::selection::{moved, moves};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::widgets::form_field::Form;
+use crate::widgets::list_cursor::ListCursor;
 use crate::widgets::toast::Toast;
-use ratatui::widgets::TableState;
 
 const F_TITLE: usize = 0;
 const F_DESCRIPTION: usize = 1;
@@ -65,8 +65,8 @@ enum Mode {
 pub struct WorkInstructionsScreen {
     catalog: InstructionCatalog,
     view: View,
-    instructions: TableState,
-    tools: TableState,
+    instructions: ListCursor,
+    tools: ListCursor,
     loading: Pending,
     load_error: Option<String>,
     can_edit: bool,
@@ -85,8 +85,8 @@ impl WorkInstructionsScreen {
         let mut s = WorkInstructionsScreen {
             catalog: InstructionCatalog::default(),
             view: View::Instructions,
-            instructions: TableState::default(),
-            tools: TableState::default(),
+            instructions: ListCursor::default(),
+            tools: ListCursor::default(),
             loading: Pending::new(),
             load_error: None,
             can_edit,
@@ -528,7 +528,7 @@ impl Screen for WorkInstructionsScreen {
     }
 }
 
-fn select_clamped(state: &mut TableState, i: Option<usize>, n: usize) {
+fn select_clamped(state: &mut ListCursor, i: Option<usize>, n: usize) {
     state.select(if n == 0 {
         None
     } else {

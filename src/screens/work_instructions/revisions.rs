@@ -9,18 +9,20 @@ use crate::msg::{Command, Reply, Request, RequestId};
 use crate::screens::Ctx;
 use crate::screens::selection::{moved, moves};
 use crate::theme::Theme;
+use crate::widgets::list_cursor::{ListCursor, shown};
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{fit_text, hanging, panel, selectable_table};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Padding, Paragraph, Row, TableState};
+use ratatui::widgets::{Cell, Padding, Paragraph, Row};
 use uuid::Uuid;
 
 pub struct Revisions {
     pub(super) title: String,
     instruction_id: Uuid,
     pub(super) history: Option<InstructionHistory>,
-    list: TableState,
+    list: ListCursor,
     pub(super) pending: Option<RequestId>,
     pub(super) error: Option<String>,
     /// First line of the changes drawn, and the height of their pane when last drawn.
@@ -35,7 +37,7 @@ impl Revisions {
             title: title.to_string(),
             instruction_id,
             history: None,
-            list: TableState::default(),
+            list: ListCursor::default(),
             pending: None,
             error: None,
             scroll: 0,
@@ -141,7 +143,10 @@ impl Revisions {
                 .map(|h| Cell::from(Span::styled(h, theme.heading))),
         );
         let note_width = usize::from(left.width.saturating_sub(6 + 4 + 10 + 14 + 3)).max(8);
-        let rows = history.revisions.iter().map(|r| {
+        let range = self
+            .list
+            .window(history.revisions.len(), table_body_height(left));
+        let rows = shown(&history.revisions, &range).iter().map(|r| {
             Row::new(vec![
                 Cell::from(format!("rev {}", r.number)),
                 Cell::from(r.created_at.format("%Y-%m-%d").to_string()),
@@ -161,7 +166,7 @@ impl Revisions {
             Constraint::Min(8),
         ];
         let table = selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, left, &mut self.list);
+        frame.render_stateful_widget(table, left, &mut self.list.table_state(&range));
 
         let index = self.list.selected().unwrap_or(0);
         let inner = panel("Changes", theme)

@@ -5,6 +5,8 @@ use super::{Mode, READ_ONLY, View, WorkInstructionsScreen, status, toggle_questi
 use crate::domain::instructions::{InstructionRow, ToolRow};
 use crate::domain::tasks::StepView;
 use crate::theme::Theme;
+use crate::widgets::list_cursor::shown;
+use crate::widgets::viewport::table_body_height;
 use crate::widgets::{
     centered, confirm, dialog, dim, fit_text, padded, panel, request_status, row, rows, wrap,
 };
@@ -97,7 +99,10 @@ impl WorkInstructionsScreen {
         );
         // Borders, padding, the highlight symbol, the other columns and the spacing between them.
         let title_width = usize::from(area.width.saturating_sub(6 + 3 + 5 + 10 + 8 + 4)).max(8);
-        let rows = self.catalog.instructions.iter().map(|r| {
+        let range = self
+            .instructions
+            .window(self.catalog.instructions.len(), table_body_height(area));
+        let rows = shown(&self.catalog.instructions, &range).iter().map(|r| {
             Row::new(vec![
                 Cell::from(fit_text(&r.title, title_width)),
                 Cell::from(format!("v{}", r.version)),
@@ -115,7 +120,7 @@ impl WorkInstructionsScreen {
             Constraint::Length(8),
         ];
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.instructions);
+        frame.render_stateful_widget(table, area, &mut self.instructions.table_state(&range));
     }
 
     pub(super) fn view_tools(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -126,7 +131,10 @@ impl WorkInstructionsScreen {
                 .map(|h| Cell::from(Span::styled(h, theme.heading))),
         );
         let name_width = usize::from(area.width.saturating_sub(6 + 12 + 10 + 8 + 3)).max(8);
-        let rows = self.catalog.tools.iter().map(|r| {
+        let range = self
+            .tools
+            .window(self.catalog.tools.len(), table_body_height(area));
+        let rows = shown(&self.catalog.tools, &range).iter().map(|r| {
             Row::new(vec![
                 Cell::from(fit_text(&r.name, name_width)),
                 Cell::from(fit_text(r.category.as_deref().unwrap_or("—"), 12)),
@@ -142,7 +150,7 @@ impl WorkInstructionsScreen {
             Constraint::Length(8),
         ];
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.tools);
+        frame.render_stateful_widget(table, area, &mut self.tools.table_state(&range));
     }
 
     pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

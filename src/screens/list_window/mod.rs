@@ -104,7 +104,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         }
     }
 
-    /// Rows reached since the last reload, held or not (the footer's "N shown").
+    /// Rows reached since the last reload, held or not: the footer's "N shown"
+    /// (docs/performance.md §1.7).
     pub fn len(&self) -> usize {
         self.marks.last().map_or(0, Mark::end)
     }
@@ -347,7 +348,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         .map(|i| i.min(n - 1));
     }
 
-    /// Keeps the rows of a page that are not held already, noting each in the id map and the figures.
+    /// Keeps the rows of a page that are not held already, noting each in the id map and the figures
+    /// (docs/performance.md §1.5).
     fn admit(&mut self, page: usize, rows: Vec<T>) -> Vec<T> {
         let mut kept = Vec::with_capacity(rows.len());
         for r in rows {

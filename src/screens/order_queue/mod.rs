@@ -248,7 +248,8 @@ impl OrderQueueScreen {
         self.rows.reload(ctx, &|ctx, after| ask(query, ctx, after))
     }
 
-    /// Sends the typed search if it differs from the one shown.
+    /// Sends the typed search if it differs from the one shown; it supersedes any search still on its
+    /// way (docs/performance.md §3.2).
     fn apply_search(&mut self, ctx: &mut Ctx) -> Command {
         let Some(s) = &mut self.search else {
             return Command::None;

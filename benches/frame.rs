@@ -197,7 +197,7 @@ impl Station {
         let before = self.written.get();
         let mut times = Vec::with_capacity(n);
         for i in 0..n {
-            let action = if (i / SWING) % 2 == 0 {
+            let action = if (i / SWING).is_multiple_of(2) {
                 Action::Down
             } else {
                 Action::Up

@@ -291,7 +291,7 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         let keep = self.keep.take();
         self.selected = keep
             .and_then(|id| self.index_of(&id))
-            .or((self.len() > 0).then_some(0));
+            .or((!self.is_empty()).then_some(0));
     }
 
     fn next_page(&mut self, more: More, rows: Vec<T>, next: Option<String>) {

@@ -145,6 +145,14 @@ impl Fixture {
     }
 }
 
+/// The first page of a list of `total` rows, with Down on its last row: the second page was asked for.
+fn asking_for_page_two(total: usize) -> Fixture {
+    let mut f = Fixture::new(total);
+    f.key(Action::Last);
+    f.key(Action::Down);
+    f
+}
+
 /// Pages down to the last row of a list of `total` rows, answering as it goes.
 fn page_to_the_end(total: usize) -> Fixture {
     let mut f = Fixture::new(total);
@@ -250,9 +258,7 @@ fn home_and_end_reach_pages_let_go_and_show_loading_until_they_arrive() {
 
 #[test]
 fn a_row_that_moved_between_pages_shows_once() {
-    let mut f = Fixture::new(200);
-    f.key(Action::Last);
-    f.key(Action::Down);
+    let mut f = asking_for_page_two(200);
     let sent = f.take_sent();
     // Row 30 moved down while paging: the next page carries it again.
     let (mut rows, next) = f.server.page(Some(&cursor(49)));
@@ -287,9 +293,7 @@ fn the_highlight_stays_on_its_row_when_a_page_before_it_changes() {
 
 #[test]
 fn a_page_arriving_again_keeps_the_selected_row_by_id() {
-    let mut f = Fixture::new(200);
-    f.key(Action::Last);
-    f.key(Action::Down);
+    let mut f = asking_for_page_two(200);
     f.serve_all();
     f.key(Action::Down);
     f.key(Action::Down);
@@ -314,10 +318,8 @@ fn a_page_arriving_again_keeps_the_selected_row_by_id() {
 
 #[test]
 fn stale_replies_are_dropped() {
-    let mut f = Fixture::new(500);
     // A reload supersedes the page still on its way, and a second reload the first.
-    f.key(Action::Last);
-    f.key(Action::Down);
+    let mut f = asking_for_page_two(500);
     let more = f.take_sent();
     let w = &mut f.w;
     let (first, _) = f.h.run(|ctx| w.reload(ctx, &ask));
@@ -355,9 +357,7 @@ fn a_superseded_page_asked_again_is_dropped() {
 
 #[test]
 fn reload_selects_the_same_row_and_starts_the_figures_over() {
-    let mut f = Fixture::new(2_000);
-    f.key(Action::Last);
-    f.key(Action::Down);
+    let mut f = asking_for_page_two(2_000);
     f.serve_all();
     assert_eq!(f.w.figures().0, 2, "rows 0-99: two digits at most");
     f.key(Action::Up);

@@ -28,8 +28,9 @@ use uuid::Uuid;
 
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
+/// Whole swings down and back, so each run ends where it started and never reaches the last row.
 const MOVES: usize = 2_000;
-const WARM_UP: usize = 200;
+const WARM_UP: usize = 160;
 const PAGE: u64 = 50;
 /// The deep run: rows reached by paging down.
 const DEEP: u64 = 10_000;
@@ -237,8 +238,14 @@ struct Run {
 }
 
 fn measure(label: &str, s: &mut Station) -> Run {
+    let shown = s.screen.rows().len();
     s.swing(WARM_UP);
     let (mut times, bytes) = s.swing(MOVES);
+    assert_eq!(
+        s.screen.rows().len(),
+        shown,
+        "the moves stayed above the last row"
+    );
     times.sort();
     let run = Run {
         p50: pct(&times, 0.50),
@@ -269,7 +276,7 @@ fn main() {
     let shallow = measure("50 rows loaded", &mut s);
 
     // 10,000 rows reached by PgDn, each page answered as it is asked for; the moves swing over the
-    // same rows of the last page.
+    // same rows of the last page (rows 9,955-9,995).
     let mut s = Station::new();
     let started = Instant::now();
     let mut keys = 0;
@@ -278,8 +285,8 @@ fn main() {
         keys += 1;
     }
     let paging = started.elapsed();
-    while s.selected() > DEEP as usize - 45 {
-        s.key(Action::Up);
+    while s.selected() < DEEP as usize - 45 {
+        s.key(Action::Down);
     }
     let deep = measure("10,000 rows reached", &mut s);
     println!(

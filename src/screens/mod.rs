@@ -8,6 +8,7 @@ pub mod bom_viewer;
 pub mod change_password;
 pub mod home;
 pub mod inventory;
+pub mod list_window;
 pub mod lock;
 pub mod login;
 pub mod my_service_orders;

@@ -42,7 +42,7 @@ fn target(related: Related, role: Option<Role>) -> Option<ScreenId> {
 pub struct NotificationsScreen {
     items: Vec<Notification>,
     list: ListCursor,
-    /// The unread among `items`, kept as they arrive and are marked (docs/performance.md §1.10).
+    /// The unread among `items`, kept as they arrive and are marked (docs/performance.md §1.9).
     unread: usize,
     loading: Pending,
     /// Mark-read requests in flight, with the notifications each covers.

@@ -45,7 +45,7 @@ pub struct ServiceQueueScreen {
     rows: Vec<ServiceOrderSummary>,
     status: Option<ServiceOrderStatus>,
     table: ListCursor,
-    /// How many of `rows` are PENDING, counted when they arrive (docs/performance.md §1.10).
+    /// How many of `rows` are PENDING, counted when they arrive (docs/performance.md §1.9).
     pending: usize,
     loading: Pending,
     /// A first reply has arrived; before that an empty table means "loading".

@@ -33,7 +33,7 @@ pub struct ShortageScreen {
     descending: bool,
     table: ListCursor,
     /// The Part ID column's width and the builds with a DRAFT BOM, figured when the list arrives
-    /// (docs/performance.md §1.10).
+    /// (docs/performance.md §1.9).
     w_id: u16,
     drafts: usize,
     page: usize,

@@ -1,4 +1,4 @@
-//! A list's selection and the window of rows drawn around it (docs/performance.md §1.10).
+//! A list's selection and the window of rows drawn around it (docs/performance.md §1.9).
 //!
 //! The selection is an index into the screen's rows; the [`Viewport`] beside it remembers the first shown
 //! row. A frame asks [`ListCursor::window`] for the visible range, builds rows for that range only and

@@ -20,7 +20,7 @@ pub struct TreeState {
     expanded: Vec<bool>,
     selected: usize,
     /// The nodes shown, in order, figured when the tree or its expansion changes rather than on each
-    /// frame (docs/performance.md §1.11).
+    /// frame (docs/performance.md §1.10).
     rows: Vec<usize>,
     /// The first visible row drawn; kept so the view scrolls only when the selection leaves it.
     viewport: Viewport,

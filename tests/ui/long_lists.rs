@@ -1,4 +1,4 @@
-//! Long lists draw the window around the selection (docs/performance.md §1.10): 500 users, 500
+//! Long lists draw the window around the selection (docs/performance.md §1.9): 500 users, 500
 //! notifications, 500 service orders, a BOM of 500 lines and its totals; after End the last rows show, and moving up past the window's top
 //! moves it half a page. Golden renders at 80x24 into `screens/long_lists/`.
 use crate::harness::{Driver, at, init, user, user_for};

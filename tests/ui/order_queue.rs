@@ -777,6 +777,84 @@ fn queue_search_filters_and_paging() {
     );
 }
 
+/// Build `n` of a long queue: a synthetic row of the "All builds" view.
+fn deep_row(n: u128) -> OrderRow {
+    let customers = [
+        "Mercy General Hospital",
+        "Bayview Medical Center",
+        "Northside Clinic",
+    ];
+    let i = usize::try_from(n).expect("small");
+    OrderRow {
+        id: oid(1_000 + n),
+        po_number: format!("46{:05}", n / 2),
+        build_number: format!("25-{n:04}"),
+        customer_name: customers[i % customers.len()].into(),
+        sink_model: "T2-B2".into(),
+        status: S::ReadyForProduction,
+        want_date: date(4, 1),
+        assignee: None,
+        days_left: 18,
+    }
+}
+
+#[test]
+fn queue_pages_let_go_are_asked_for_again() {
+    // Eight pages of 50 reached with PgDn: the queue holds six, the first two were let go.
+    let mut d = queue_as(Role::Admin, Theme::ansi());
+    let mut req = d
+        .take(|r| matches!(r, Request::ListOrders { .. }))
+        .expect("the first page");
+    for p in 0..8_u128 {
+        let rows = (p * 50..p * 50 + 50).map(deep_row).collect();
+        let next = format!("cursor-{}", p * 50 + 49);
+        d.reply(&req, Ok(page(rows, Some(&next))));
+        if p == 7 {
+            break;
+        }
+        req = loop {
+            d.key(KeyCode::PageDown);
+            if let Some(r) = d.take(|r| matches!(r, Request::ListOrders { .. })) {
+                break r;
+            }
+        };
+        let Request::ListOrders { query, .. } = &req.kind else {
+            panic!("not a ListOrders");
+        };
+        assert_eq!(query.after.as_deref(), Some(next.as_str()));
+    }
+    let ActiveScreen::OrderQueue(q) = d.app.screen() else {
+        panic!("on the queue");
+    };
+    assert_eq!((q.rows().len(), q.rows().held()), (400, 300));
+    // Home: the first page is asked for again by keyset (no cursor) and shows as loading meanwhile.
+    d.key(KeyCode::Home);
+    let again = d
+        .take(|r| matches!(r, Request::ListOrders { .. }))
+        .expect("Home asks for the first page again");
+    let Request::ListOrders { query, .. } = &again.kind else {
+        panic!("not a ListOrders");
+    };
+    assert_eq!(query.after, None);
+    snap(
+        "order_queue",
+        "page_let_go_loading",
+        "Home after paging through 400 builds: the first page was let go, so it is asked for again; \
+         its rows show as loading and the count of builds reached stays",
+        &d.render(80, 24),
+    );
+    d.reply(
+        &again,
+        Ok(page((0..50).map(deep_row).collect(), Some("cursor-49"))),
+    );
+    snap(
+        "order_queue",
+        "page_let_go_arrived",
+        "The first page arrived again: the selection is on the first build, as before it arrived",
+        &d.render(80, 24),
+    );
+}
+
 #[test]
 fn detail_by_role_and_action() {
     let mut d = detail_as(

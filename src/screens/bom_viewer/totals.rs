@@ -4,7 +4,7 @@ use crate::domain::bom_document::{BomDocument, FlatLine};
 use rust_decimal::Decimal;
 
 /// What the tree's and the totals' headings and footers say about the whole version, figured once when
-/// the version is shown rather than on each frame (docs/performance.md §1.11).
+/// the version is shown rather than on each frame (docs/performance.md §1.10).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Figures {
     /// Width of the totals' Item column: the longest id, within 8 to 26.

@@ -198,7 +198,7 @@ impl OrderDeskScreen {
 
 /// Days to the want date with the queue's marker (`-3 OVERDUE`, `5 due soon`), so it reads without colour.
 /// The widths of the columns sized by their contents, figured when the rows arrive
-/// (docs/performance.md §1.10).
+/// (docs/performance.md §1.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Widths {
     po: u16,

@@ -1,8 +1,10 @@
 //! The order queue: a role's builds, searchable, filterable, sortable, page by page.
 //!
 //! Pages are keyset-paginated: PgDn on the last row asks for the page after the server's cursor and
-//! appends it, so the queue never loads the whole table. Every change of view, filter, sort or search
-//! asks for a new first page; replies to superseded requests are dropped by their id.
+//! appends it, so the queue never loads the whole table. The rows sit in a [`ListWindow`]: a few pages
+//! around the selection are held, pages further away are let go and asked for again by their cursor
+//! when the selection comes back (docs/performance.md §1.3). Every change of view, filter, sort or
+//! search asks for a new first page; replies to superseded requests are dropped by their id.
 
 mod view;
 
@@ -11,22 +13,24 @@ use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueVi
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
-use crate::screens::pending::Pending;
-use crate::screens::selection::{moved, moves};
+use crate::screens::list_window::{ListRow, ListWindow, Tally};
+use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::fit_text;
 use crate::widgets::form_field::FormField;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::TableState;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// Rows one request asks for.
 pub const PAGE_SIZE: u32 = 50;
-/// Typing pauses this long before the search is sent, so a burst of keys costs one request.
-pub const SEARCH_PAUSE: Duration = Duration::from_millis(400);
+/// Pages of rows the queue holds at most (docs/performance.md §1.3).
+pub const HELD_PAGES: usize = 6;
+/// The search goes out this long after the last key, so a burst of keys costs one request
+/// (docs/performance.md §3.1).
+pub const SEARCH_PAUSE: Duration = Duration::from_millis(100);
 /// A build due within this many days is marked "due soon" (the DueSoon filter's window).
 pub const DUE_SOON_DAYS: i32 = 7;
 
@@ -123,10 +127,56 @@ fn short_name(name: &str, width: usize) -> String {
     }
 }
 
+impl ListRow for OrderRow {
+    type Id = Uuid;
+    fn row_id(&self) -> Uuid {
+        self.id
+    }
+}
+
+/// The widest value of each fitted column over the rows seen since the last reload, kept as pages
+/// arrive so a frame never goes over the rows (docs/performance.md §1.6).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Widths {
+    po: usize,
+    build: usize,
+    model: usize,
+    status: usize,
+    assignee: usize,
+    days: usize,
+}
+
+impl Tally<OrderRow> for Widths {
+    fn add(&mut self, r: &OrderRow) {
+        let w = |s: &str| s.chars().count();
+        self.po = self.po.max(w(&r.po_number));
+        self.build = self.build.max(w(&r.build_number));
+        self.model = self.model.max(w(&r.sink_model));
+        self.status = self.status.max(w(short_status(r.status)));
+        self.assignee = self.assignee.max(r.assignee.as_deref().map_or(0, w));
+        self.days = self.days.max(w(&days_cell(r)));
+    }
+}
+
+/// The queue's rows: a window of pages with the column widths kept beside it.
+type Rows = ListWindow<OrderRow, Widths>;
+
+/// How the queue asks for a page of `query`: after `after`, with the session's token.
+fn ask(query: &OrderQuery, ctx: &Ctx, after: Option<String>) -> Option<Request> {
+    Some(Request::ListOrders {
+        token: ctx.token()?,
+        query: Box::new(OrderQuery {
+            after,
+            ..query.clone()
+        }),
+    })
+}
+
 /// The open search field.
 struct Search {
     field: FormField,
-    /// Set by the first tick after a key; the search goes out once the typing has paused.
+    /// The moment of the last key, set by the tick the shell sends right after it; the search goes
+    /// out [`SEARCH_PAUSE`] after it (docs/performance.md §3.1).
     typed_at: Option<Instant>,
     dirty: bool,
 }
@@ -135,20 +185,9 @@ pub struct OrderQueueScreen {
     role: Option<Role>,
     /// The query of the rows shown (or being loaded); `after` is always `None` here.
     query: OrderQuery,
-    rows: Vec<OrderRow>,
-    /// The cursor of the page after the last one shown.
-    next: Option<String>,
-    table: TableState,
-    loading: Pending,
-    loading_more: Pending,
-    /// Move the cursor onto the first appended row when the next page arrives.
-    advance_on_more: bool,
-    /// A first page has arrived; before that an empty table means "loading", not "empty".
-    loaded: bool,
+    rows: Rows,
     error: Option<String>,
     search: Option<Search>,
-    /// Keeps the same build selected across a reload.
-    select_after_load: Option<Uuid>,
     view_key: String,
     clear_key: String,
 }
@@ -163,16 +202,9 @@ impl OrderQueueScreen {
                 limit: PAGE_SIZE,
                 ..OrderQuery::default()
             },
-            rows: Vec::new(),
-            next: None,
-            table: TableState::default(),
-            loading: Pending::new(),
-            loading_more: Pending::new(),
-            advance_on_more: false,
-            loaded: false,
+            rows: Rows::new(HELD_PAGES),
             error: None,
             search: None,
-            select_after_load: None,
             view_key: ctx
                 .keymap()
                 .key_label(KeyContext::Queue, Action::ToggleView),
@@ -184,7 +216,8 @@ impl OrderQueueScreen {
         (s, cmd)
     }
 
-    pub fn rows(&self) -> &[OrderRow] {
+    /// The rows reached, held or not.
+    pub fn rows(&self) -> &ListWindow<OrderRow, Widths> {
         &self.rows
     }
 
@@ -193,7 +226,7 @@ impl OrderQueueScreen {
     }
 
     pub fn selected(&self) -> Option<&OrderRow> {
-        self.table.selected().and_then(|i| self.rows.get(i))
+        self.rows.selected()
     }
 
     pub fn is_searching(&self) -> bool {
@@ -207,52 +240,16 @@ impl OrderQueueScreen {
             || self.query.due != DueFilter::Any
     }
 
-    /// Asks for the first page of the current query; a page still on its way is superseded.
+    /// Asks for the first page of the current query; a page still on its way is superseded, and the
+    /// selected build stays selected if the new first page holds it.
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        if self.select_after_load.is_none() {
-            self.select_after_load = self.selected().map(|r| r.id);
-        }
         self.query.after = None;
-        let cmd = self.loading.begin(
-            ctx,
-            Request::ListOrders {
-                token,
-                query: Box::new(self.query.clone()),
-            },
-            (),
-        );
-        self.loading_more.clear();
-        self.advance_on_more = false;
-        cmd
+        let query = &self.query;
+        self.rows.reload(ctx, &|ctx, after| ask(query, ctx, after))
     }
 
-    fn load_more(&mut self, ctx: &mut Ctx) -> Command {
-        if self.loading.in_flight() || self.loading_more.in_flight() {
-            return Command::None;
-        }
-        let (Some(cursor), Some(token)) = (self.next.clone(), ctx.token()) else {
-            return Command::None;
-        };
-        let query = OrderQuery {
-            after: Some(cursor),
-            ..self.query.clone()
-        };
-        let cmd = self.loading_more.begin(
-            ctx,
-            Request::ListOrders {
-                token,
-                query: Box::new(query),
-            },
-            (),
-        );
-        self.advance_on_more = true;
-        cmd
-    }
-
-    /// Sends the typed search if it differs from the one shown.
+    /// Sends the typed search if it differs from the one shown; it supersedes any search still on its
+    /// way (docs/performance.md §3.2).
     fn apply_search(&mut self, ctx: &mut Ctx) -> Command {
         let Some(s) = &mut self.search else {
             return Command::None;
@@ -267,19 +264,11 @@ impl OrderQueueScreen {
         self.reload(ctx)
     }
 
+    /// Moves the selection; Down or PgDn on the last row reached loads the next page.
     fn move_selection(&mut self, action: Action, ctx: &mut Ctx) -> Command {
-        let n = self.rows.len();
-        if n == 0 {
-            return Command::None;
-        }
-        let cur = self.table.selected().unwrap_or(0).min(n - 1);
-        let at_end = cur + 1 == n;
-        let next = moved(cur, n, action);
-        self.table.select(Some(next));
-        if at_end && matches!(action, Action::PageDown | Action::Down) {
-            return self.load_more(ctx);
-        }
-        Command::None
+        let query = &self.query;
+        self.rows
+            .step(action, ctx, &|ctx, after| ask(query, ctx, after))
     }
 }
 
@@ -410,50 +399,29 @@ impl Screen for OrderQueueScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
-        if self.loading.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::Orders(page)) => {
-                    self.error = None;
-                    self.loaded = true;
-                    self.rows = page.rows;
-                    self.next = page.next;
-                    let keep = self.select_after_load.take();
-                    let idx = keep
-                        .and_then(|id| self.rows.iter().position(|r| r.id == id))
-                        .unwrap_or(0);
-                    self.table
-                        .select((!self.rows.is_empty()).then(|| idx.min(self.rows.len() - 1)));
-                    *self.table.offset_mut() = 0;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    self.select_after_load = None;
-                    self.error = Some(e.user_message());
-                }
-            }
-        } else if self.loading_more.answered_by(reply.id) {
-            match reply.result {
-                Ok(Reply::Orders(page)) => {
-                    self.error = None;
-                    let before = self.rows.len();
-                    // A build that moved between pages must not show twice.
-                    for r in page.rows {
-                        if !self.rows.iter().any(|x| x.id == r.id) {
-                            self.rows.push(r);
-                        }
-                    }
-                    self.next = page.next;
-                    if self.advance_on_more && self.rows.len() > before {
-                        self.table.select(Some(before));
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => self.error = Some(e.user_message()),
-            }
-            self.advance_on_more = false;
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if !self.rows.waits_for(reply.id) {
+            return Command::None;
         }
-        Command::None
+        match reply.result {
+            Ok(Reply::Orders(page)) => {
+                self.error = None;
+                let query = &self.query;
+                self.rows
+                    .arrived(reply.id, page.rows, page.next, ctx, &|ctx, after| {
+                        ask(query, ctx, after)
+                    })
+            }
+            Ok(_) => {
+                self.rows.failed(reply.id);
+                Command::None
+            }
+            Err(e) => {
+                self.rows.failed(reply.id);
+                self.error = Some(e.user_message());
+                Command::None
+            }
+        }
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
@@ -468,6 +436,13 @@ impl Screen for OrderQueueScreen {
             return Command::None;
         }
         self.apply_search(ctx)
+    }
+
+    /// While typed text waits to go out: the moment it goes, [`SEARCH_PAUSE`] after the last key
+    /// (docs/performance.md §3.1).
+    fn wake_at(&self) -> Option<Instant> {
+        let s = self.search.as_ref().filter(|s| s.dirty)?;
+        Some(s.typed_at? + SEARCH_PAUSE)
     }
 
     fn on_char(&mut self, c: char) {
@@ -490,7 +465,7 @@ impl Screen for OrderQueueScreen {
 
     /// Keys wait for the rows it opens: none until the first load has answered (docs/architecture.md §3.2).
     fn accepts_keys(&self) -> bool {
-        self.loaded || self.error.is_some()
+        self.rows.loaded() || self.error.is_some()
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -75,7 +75,7 @@ fn page_down_on_the_last_row_requests_the_next_page_and_appends() {
     );
     let (reqs, _) = h.act(&mut s, Action::PageDown);
     assert!(reqs.is_empty(), "not yet at the last row");
-    assert_eq!(s.table.selected(), Some(1));
+    assert_eq!(s.rows().selected_index(), Some(1));
     let (reqs, _) = h.act(&mut s, Action::PageDown);
     assert_eq!(reqs.len(), 1);
     let q = query_of(&reqs[0]);
@@ -93,26 +93,32 @@ fn page_down_on_the_last_row_requests_the_next_page_and_appends() {
 }
 
 #[test]
-fn search_sends_the_text_after_a_pause_or_on_enter() {
+fn search_sends_the_text_a_pause_after_the_last_key_or_on_enter() {
     let mut h = Harness::new(Role::ProductionCoordinator);
     let (mut s, _) = open(&mut h);
     h.act(&mut s, Action::Search);
     assert!(s.is_searching());
     assert_eq!(s.key_contexts()[0], KeyContext::TextInput);
-    for c in "mary".chars() {
-        h.send(&mut s, ScreenMsg::Char(c));
-    }
+    assert_eq!(s.wake_at(), None, "nothing typed yet");
+    // The shell sends a tick with each key's moment right after the key.
     let t0 = Instant::now();
-    let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(t0));
-    assert!(reqs.is_empty(), "still typing");
-    let (reqs, _) = h.run(|ctx| {
-        s.update(
-            ScreenMsg::Tick(t0 + SEARCH_PAUSE + Duration::from_millis(1)),
-            ctx,
-        )
-    });
+    for (i, c) in "mary".chars().enumerate() {
+        h.send(&mut s, ScreenMsg::Char(c));
+        let at = t0 + Duration::from_millis(30) * u32::try_from(i).unwrap_or(0);
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(at));
+        assert!(reqs.is_empty(), "still typing");
+        assert_eq!(s.wake_at(), Some(at + SEARCH_PAUSE));
+    }
+    let last = t0 + Duration::from_millis(90);
+    let (reqs, _) = h.send(
+        &mut s,
+        ScreenMsg::Tick(last + SEARCH_PAUSE - Duration::from_millis(1)),
+    );
+    assert!(reqs.is_empty(), "the pause is counted from the last key");
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(last + SEARCH_PAUSE));
     assert_eq!(reqs.len(), 1);
     assert_eq!(query_of(&reqs[0]).search, "mary");
+    assert_eq!(s.wake_at(), None, "nothing waits to go out");
     // Enter sends at once and closes the field; the text stays applied.
     h.send(&mut s, ScreenMsg::Char('s'));
     let (reqs, _) = h.act(&mut s, Action::Search);
@@ -123,6 +129,100 @@ fn search_sends_the_text_after_a_pause_or_on_enter() {
     h.act(&mut s, Action::Search);
     let (reqs, _) = h.act(&mut s, Action::ClearSearch);
     assert_eq!(query_of(&reqs[0]).search, "");
+}
+
+#[test]
+fn an_older_search_never_overwrites_a_newer_result() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let (mut s, first) = open(&mut h);
+    reply(&mut s, &first, Ok(page(vec![order(1, 3)], None)));
+    h.act(&mut s, Action::Search);
+    let t0 = Instant::now();
+    let mut sent = Vec::new();
+    for (text, at) in [("ma", t0), ("ry", t0 + Duration::from_secs(1))] {
+        h.send(&mut s, ScreenMsg::Paste(text.into()));
+        h.send(&mut s, ScreenMsg::Tick(at));
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(at + SEARCH_PAUSE));
+        assert_eq!(reqs.len(), 1);
+        sent.push(reqs[0].clone());
+    }
+    assert_eq!(query_of(&sent[1]).search, "mary");
+    // The newer answer first, then the older one: the older is dropped.
+    reply(&mut s, &sent[1], Ok(page(vec![order(2, 3)], None)));
+    reply(
+        &mut s,
+        &sent[0],
+        Ok(page(vec![order(3, 3), order(4, 3)], None)),
+    );
+    assert_eq!(s.rows().len(), 1);
+    assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(2)));
+    // And the older answer before the newer one is dropped too.
+    h.send(&mut s, ScreenMsg::Paste("!".into()));
+    h.send(&mut s, ScreenMsg::Tick(t0 + Duration::from_secs(2)));
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(t0 + Duration::from_secs(3)));
+    reply(
+        &mut s,
+        &sent[0],
+        Ok(page(vec![order(3, 3), order(4, 3)], None)),
+    );
+    assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(2)));
+    reply(&mut s, &reqs[0], Ok(page(Vec::new(), None)));
+    assert!(s.rows().is_empty());
+}
+
+#[test]
+fn a_reload_keeps_the_selected_build() {
+    let mut h = Harness::new(Role::Admin);
+    let (mut s, req) = open(&mut h);
+    let rows = vec![order(1, 3), order(2, 4), order(3, 5)];
+    reply(&mut s, &req, Ok(page(rows, None)));
+    h.act(&mut s, Action::Down);
+    h.act(&mut s, Action::Down);
+    let (reqs, _) = h.act(&mut s, Action::Refresh);
+    // Build 1 was shipped meanwhile: build 3 is now the second row.
+    reply(
+        &mut s,
+        &reqs[0],
+        Ok(page(vec![order(2, 4), order(3, 5)], None)),
+    );
+    assert_eq!(s.rows().selected_index(), Some(1));
+    assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(3)));
+}
+
+#[test]
+fn a_page_let_go_is_asked_for_again_with_the_queue_s_filters() {
+    let mut h = Harness::new(Role::Admin);
+    let (mut s, _) = open(&mut h);
+    let (reqs, _) = h.act(&mut s, Action::DueFilter);
+    let mut req = reqs[0].clone();
+    // Ten pages of 50 builds, paged through with PgDn.
+    for p in 0..10_u128 {
+        let rows = (p * 50 + 1..=p * 50 + 50).map(|n| order(n, 3)).collect();
+        let next = (p < 9).then(|| format!("after-{}", p * 50 + 50));
+        reply(&mut s, &req, Ok(page(rows, next.as_deref())));
+        let mut reqs = Vec::new();
+        while reqs.is_empty() && p < 9 {
+            reqs = h.act(&mut s, Action::PageDown).0;
+        }
+        if let Some(r) = reqs.pop() {
+            req = r;
+        }
+        assert!(s.rows().held() <= HELD_PAGES * PAGE_SIZE as usize);
+    }
+    assert_eq!(s.rows().len(), 500);
+    let (reqs, _) = h.act(&mut s, Action::First);
+    assert_eq!(s.selected(), None, "row 1 is on its way");
+    let q = query_of(&reqs[0]);
+    assert_eq!((q.after, q.due), (None, DueFilter::Overdue));
+    reply(
+        &mut s,
+        &reqs[0],
+        Ok(page(
+            (1..=50).map(|n| order(n, 3)).collect(),
+            Some("after-50"),
+        )),
+    );
+    assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(1)));
 }
 
 #[test]

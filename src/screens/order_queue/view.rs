@@ -7,6 +7,7 @@ use super::{
 use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderStatus, QueueView, SortKey};
 use crate::theme::Theme;
+use crate::widgets::viewport::{table_body_height, window_state};
 use crate::widgets::{empty_table_row, list_screen_rows};
 use crate::widgets::{fit_text, panel};
 use ratatui::Frame;
@@ -86,7 +87,7 @@ impl OrderQueueScreen {
             QueueView::MyWork => format!("My work: {}", my_work_scope(self.role)),
             QueueView::All => "All builds".to_string(),
         };
-        if self.loading.in_flight() {
+        if self.rows.loading_first() {
             title.push_str(" (loading…)");
         }
         // One column of air before the right border.
@@ -117,72 +118,37 @@ impl OrderQueueScreen {
             Cell::from(Span::styled(text, theme.heading))
         }));
         // Columns fit their content within bounds (the floors keep an empty table's header steady);
-        // the customer takes what is left.
-        let widest = |values: &mut dyn Iterator<Item = usize>, header: usize| {
-            values.max().unwrap_or(0).max(header)
-        };
+        // the customer takes what is left. The widest values are kept as pages arrive
+        // (docs/performance.md §1.6).
+        let seen = *self.rows.figures();
         let head_w =
             |i: usize| headers[i].chars().count() + if Some(i) == sort_col { 2 } else { 0 };
-        let clamp = |w: usize, lo: u16, hi: u16| u16::try_from(w).unwrap_or(hi).clamp(lo, hi);
-        let w_po = clamp(
-            widest(
-                &mut self.rows.iter().map(|r| r.po_number.chars().count()),
-                head_w(0),
-            ),
-            7,
-            12,
-        );
-        let w_build = clamp(
-            widest(
-                &mut self.rows.iter().map(|r| r.build_number.chars().count()),
-                head_w(1),
-            ),
-            7,
-            12,
-        );
-        let w_model = clamp(
-            widest(
-                &mut self.rows.iter().map(|r| r.sink_model.chars().count()),
-                head_w(3),
-            ),
-            5,
-            8,
-        );
-        let w_status = clamp(
-            widest(
-                &mut self
-                    .rows
-                    .iter()
-                    .map(|r| short_status(r.status).chars().count()),
-                head_w(4),
-            ),
-            8,
-            10,
-        );
-        let w_want = clamp(head_w(5), 6, 8);
-        let w_assignee = clamp(
-            widest(
-                &mut self
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.assignee.as_ref())
-                    .map(|a| a.chars().count()),
-                head_w(6),
-            ),
-            8,
-            10,
-        );
-        let w_days = clamp(
-            widest(
-                &mut self.rows.iter().map(|r| days_cell(r).chars().count()),
-                head_w(7),
-            ),
-            9,
-            12,
-        );
+        let fit = |seen: usize, i: usize, lo: u16, hi: u16| {
+            u16::try_from(seen.max(head_w(i)))
+                .unwrap_or(hi)
+                .clamp(lo, hi)
+        };
+        let w_po = fit(seen.po, 0, 7, 12);
+        let w_build = fit(seen.build, 1, 7, 12);
+        let w_model = fit(seen.model, 3, 5, 8);
+        let w_status = fit(seen.status, 4, 8, 10);
+        let w_want = fit(0, 5, 6, 8);
+        let w_assignee = fit(seen.assignee, 6, 8, 10);
+        let w_days = fit(seen.days, 7, 9, 12);
         let fixed = w_po + w_build + w_model + w_status + w_want + w_assignee + w_days + 7 + 2;
         let w_customer = inner.width.saturating_sub(fixed).max(8);
-        let rows = self.rows.iter().map(|r| {
+        // Rows are built for the visible range only (docs/performance.md §1.1); a row whose page is on
+        // its way shows as loading.
+        let range = self.rows.visible(table_body_height(area));
+        let mut state = window_state(self.rows.selected_index(), &range);
+        let rows = range.map(|i| {
+            let Some(r) = self.rows.row(i) else {
+                return Row::new(vec![
+                    Cell::from(Span::styled("…", theme.muted)),
+                    Cell::from(""),
+                    Cell::from(Span::styled("loading", theme.muted)),
+                ]);
+            };
             let marker = due_marker(r);
             let days_style = match marker {
                 Some("OVERDUE") => theme.error,
@@ -215,8 +181,8 @@ impl OrderQueueScreen {
         ]
         .map(Constraint::Length);
         let table = crate::widgets::selectable_table(rows, widths, header, block, theme);
-        frame.render_stateful_widget(table, area, &mut self.table);
-        if self.rows.is_empty() && self.loaded && !self.loading.in_flight() {
+        frame.render_stateful_widget(table, area, &mut state);
+        if self.rows.is_empty() && self.rows.loaded() && !self.rows.loading_first() {
             let (text, hint) = if self.filtered() {
                 (
                     "No builds match.",
@@ -267,21 +233,23 @@ impl OrderQueueScreen {
                 spans.push(Span::styled(due_words(r), style));
             }
             Line::from(spans)
-        } else if self.loading.in_flight() && !self.loaded {
+        } else if self.rows.selection_loading()
+            || (self.rows.loading_first() && !self.rows.loaded())
+        {
             Line::from(Span::styled(" … Loading builds", theme.muted))
         } else {
             Line::default()
         };
         let second = if let Some(e) = &self.error {
             Line::from(Span::styled(format!(" ERROR: {e}"), theme.error))
-        } else if self.loading_more.in_flight() {
+        } else if self.rows.loading_more() {
             Line::from(Span::styled(
                 format!(" {} shown · … Loading more builds", self.rows.len()),
                 theme.muted,
             ))
         } else if !self.rows.is_empty() {
             let n = self.rows.len();
-            let text = if self.next.is_some() {
+            let text = if self.rows.has_more() {
                 format!(" {n} shown · more: PgDn on the last row loads the next page")
             } else if n == 1 {
                 " 1 build".to_string()

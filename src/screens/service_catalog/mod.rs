@@ -54,7 +54,7 @@ pub struct ServiceCatalogScreen {
     rows: Vec<CatalogRow>,
     list: ListCursor,
     /// The parts among `rows` (not the groups), counted when the rows are rebuilt
-    /// (docs/performance.md §1.10).
+    /// (docs/performance.md §1.9).
     entries: usize,
     search: Option<Search>,
     mode: Mode,

@@ -197,7 +197,7 @@ impl Mode {
 pub struct UsersScreen {
     users: Vec<UserSummary>,
     table: ListCursor,
-    /// How many users are inactive, counted when the list arrives (docs/performance.md §1.10).
+    /// How many users are inactive, counted when the list arrives (docs/performance.md §1.9).
     inactive: usize,
     loading: Pending,
     load_error: Option<String>,

@@ -6,8 +6,8 @@
 use crate::app::App;
 use crate::msg::{Command, Msg, ServiceReply, ServiceRequest};
 use crate::service::{ServiceCtx, dispatch_within};
+use crate::terminal::StationTerminal;
 use futures_util::StreamExt;
-use ratatui::DefaultTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -26,7 +26,7 @@ pub struct Jobs {
 
 pub async fn run(
     mut app: App,
-    terminal: &mut DefaultTerminal,
+    terminal: &mut StationTerminal,
     jobs_ctx: Jobs,
 ) -> std::io::Result<()> {
     let ctx = &jobs_ctx;

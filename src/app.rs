@@ -158,6 +158,24 @@ pub struct App {
     quit: bool,
     /// Keys were dropped because the screen was not ready, and the user has been told.
     typed_ahead: bool,
+    /// The terminal no longer shows the state: the next frame must be drawn (docs/performance.md §2.1).
+    needs_draw: bool,
+    /// The latest time the screen was given (`ScreenMsg::Tick`): a `wake_at` at or before it is served
+    /// (docs/performance.md §3.2).
+    screen_clock: Option<Instant>,
+    /// A key or a paste went to the screen since the last stamp (docs/performance.md §3.3).
+    screen_input: bool,
+}
+
+/// What the shell shows around the screen, compared before and after a tick (docs/performance.md §2.1).
+#[derive(Debug, Clone, PartialEq)]
+struct ShellShown {
+    toast: Option<(crate::widgets::toast::ToastKind, String)>,
+    overlays: usize,
+    locked: bool,
+    db: DbStatus,
+    unread: Option<i64>,
+    signed_in: bool,
 }
 
 impl App {
@@ -190,7 +208,17 @@ impl App {
             scan_pending: None,
             quit: false,
             typed_ahead: false,
+            needs_draw: true,
+            screen_clock: None,
+            screen_input: false,
         }
+    }
+
+    /// Whether the runtime should draw a frame: something shown changed since the last `view`, and no
+    /// keys are held (held keys change nothing on screen; not drawing keeps a scanner's burst
+    /// together). Ticks that change nothing shown leave it false (docs/performance.md §2.1).
+    pub fn needs_draw(&self) -> bool {
+        self.needs_draw && !self.is_holding_keys()
     }
 
     pub fn should_quit(&self) -> bool {
@@ -264,9 +292,21 @@ impl App {
     }
 
     /// When the runtime must wake the shell (`Msg::Wake`) if nothing else arrives: the held keys of
-    /// a burst that turned out to be typing are due then (docs/scanning.md §1).
+    /// a burst that turned out to be typing are due then (docs/scanning.md §1), or the screen asked
+    /// for the clock at a moment (`Screen::wake_at`, docs/performance.md §3.1).
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.scans.deadline()
+        match (self.scans.deadline(), self.screen_wake()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The screen's `wake_at`, unless a tick at or after it was already given: a screen that keeps
+    /// naming a past moment is served by the periodic tick, never in a loop (docs/performance.md §3.2).
+    fn screen_wake(&self) -> Option<Instant> {
+        self.screen
+            .wake_at()
+            .filter(|at| self.screen_clock.is_none_or(|given| *at > given))
     }
 
     /// Keys are held: the screen looks as before they came, so nothing needs drawing.
@@ -276,27 +316,96 @@ impl App {
 
     pub fn update(&mut self, msg: Msg) -> Command {
         match msg {
-            Msg::Key(key, at) => self.on_timed_key(key, at),
-            Msg::Wake(now) => {
-                let keys = self.scans.wake(now);
-                self.apply_keys(keys)
+            Msg::Key(key, at) => {
+                self.needs_draw = true;
+                self.screen_input = false;
+                let cmd = self.on_timed_key(key, at);
+                cmd.and(self.stamp_input(at))
             }
+            Msg::Paste(text, at) => {
+                self.needs_draw = true;
+                self.screen_input = false;
+                let keys = self.scans.release();
+                let cmd = self.apply_keys(keys).and(self.on_paste(text));
+                cmd.and(self.stamp_input(at))
+            }
+            Msg::Wake(now) => self.on_clock(now, false),
+            Msg::Tick(now) => self.on_clock(now, true),
             // A key without its arrival time is applied at once, after any held ones.
             Msg::Term(Event::Key(key)) => {
+                self.needs_draw = true;
                 let keys = self.scans.release();
                 self.apply_keys(keys).and(self.on_key(key))
             }
             Msg::Term(Event::Paste(text)) => {
+                self.needs_draw = true;
                 let keys = self.scans.release();
                 self.apply_keys(keys).and(self.on_paste(text))
             }
             // The next draw adapts to the new size; nothing is kept per size.
-            Msg::Term(_) => Command::None,
-            Msg::Tick(now) => {
-                let keys = self.scans.wake(now);
-                self.apply_keys(keys).and(self.on_tick(now))
+            Msg::Term(_) => {
+                self.needs_draw = true;
+                Command::None
             }
             Msg::Db(reply) => self.on_reply(reply),
+        }
+    }
+
+    /// A key or a paste that went to the screen is followed by the moment it arrived, so the screen
+    /// times what it starts from the input itself (docs/performance.md §3.3).
+    fn stamp_input(&mut self, at: Instant) -> Command {
+        if std::mem::take(&mut self.screen_input) {
+            self.tick_screen(at)
+        } else {
+            Command::None
+        }
+    }
+
+    /// The periodic tick (`periodic`) or a wake-up at `App::next_deadline`: held keys that are due,
+    /// the shell's timers (on the tick), and the screen's clock when it is due or on the tick. Asks
+    /// for a frame only when something shown changed (docs/performance.md §2.1).
+    fn on_clock(&mut self, now: Instant, periodic: bool) -> Command {
+        let before = self.shell_shown();
+        self.screen_input = false;
+        let keys = self.scans.wake(now);
+        if !keys.is_empty() {
+            self.needs_draw = true;
+        }
+        let mut cmd = self.apply_keys(keys);
+        let typed = std::mem::take(&mut self.screen_input);
+        if periodic {
+            cmd = cmd.and(self.on_tick(now));
+        }
+        let due = self.screen_wake().is_some_and(|at| at <= now);
+        if periodic || due || typed {
+            cmd = cmd.and(self.tick_screen(now));
+        }
+        if self.shell_shown() != before {
+            self.needs_draw = true;
+        }
+        cmd
+    }
+
+    /// Gives the screen the time. A tick the screen asked for (`wake_at` due), or one it answers with
+    /// a request or an effect, is taken to change what it shows (docs/performance.md §2.1).
+    fn tick_screen(&mut self, now: Instant) -> Command {
+        let due = self.screen_wake().is_some_and(|at| at <= now);
+        self.screen_clock = Some(self.screen_clock.map_or(now, |given| given.max(now)));
+        let cmd = self.send_screen(ScreenMsg::Tick(now));
+        if due || !matches!(cmd, Command::None) {
+            self.needs_draw = true;
+        }
+        cmd
+    }
+
+    fn shell_shown(&self) -> ShellShown {
+        ShellShown {
+            toast: self.toast.as_ref().map(|t| (t.kind, t.text.clone())),
+            overlays: self.overlays.len(),
+            locked: self.is_locked(),
+            db: self.db,
+            unread: self.unread,
+            signed_in: self.session.is_some(),
         }
     }
 
@@ -632,10 +741,21 @@ impl App {
                 });
             }
         }
-        cmd.and(self.send_screen(ScreenMsg::Tick(now)))
+        cmd
     }
 
     fn on_reply(&mut self, reply: ServiceReply) -> Command {
+        let before = self.shell_shown();
+        let heartbeat = self.heartbeat_pending == Some(reply.id);
+        let cmd = self.on_reply_inner(reply);
+        // Every reply is drawn, except a heartbeat that changed nothing shown (docs/performance.md §2.1).
+        if !heartbeat || self.shell_shown() != before {
+            self.needs_draw = true;
+        }
+        cmd
+    }
+
+    fn on_reply_inner(&mut self, reply: ServiceReply) -> Command {
         self.db = match &reply.result {
             Err(ServiceError::Unavailable(_)) => DbStatus::Offline,
             // Until the next answer of any kind (README, `database.request_timeout_seconds`).
@@ -672,6 +792,12 @@ impl App {
     }
 
     fn send_screen(&mut self, msg: ScreenMsg) -> Command {
+        if matches!(
+            msg,
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Action(_)
+        ) {
+            self.screen_input = true;
+        }
         let mut ctx =
             Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let cmd = self.screen.update(msg, &mut ctx);
@@ -695,6 +821,9 @@ impl App {
     }
 
     fn apply(&mut self, effects: Vec<Effect>) -> Command {
+        if !effects.is_empty() {
+            self.needs_draw = true;
+        }
         let mut cmd = Command::None;
         for effect in effects {
             let next = match effect {
@@ -846,6 +975,7 @@ impl App {
     /// Draws the frame, then takes out of it every character a terminal would act on (see [`scrub`]):
     /// whatever text the database holds, no screen sends a control sequence.
     pub fn view(&mut self, frame: &mut Frame) {
+        self.needs_draw = false;
         self.draw(frame);
         scrub(frame.buffer_mut());
     }

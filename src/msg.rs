@@ -55,6 +55,8 @@ pub enum Msg {
     Key(crossterm::event::KeyEvent, std::time::Instant),
     /// The moment the shell asked to be woken at (`App::next_deadline`): held keys are due.
     Wake(std::time::Instant),
+    /// Pasted text with the moment it arrived (docs/performance.md §3.3).
+    Paste(String, std::time::Instant),
 }
 
 /// What `update` asks the runtime to do.

@@ -39,8 +39,9 @@ pub async fn run(
     let mut terminate = signal(tokio::signal::unix::SignalKind::terminate());
 
     loop {
-        // Held keys change nothing on screen; not drawing keeps a scanner's burst together.
-        if !app.is_holding_keys() {
+        // Only when something shown changed: a tick that changes nothing draws nothing, and held
+        // keys wait for their burst to end (docs/performance.md §2.1).
+        if app.needs_draw() {
             terminal.draw(|f| app.view(f))?;
         }
         let deadline = app.next_deadline();
@@ -55,14 +56,14 @@ pub async fn run(
                     while crossterm::event::poll(Duration::ZERO).unwrap_or(false) {
                         match input.next().await {
                             Some(Ok(crossterm::event::Event::Key(key))) => msgs.push(Msg::Key(key, at)),
-                            Some(Ok(ev)) => msgs.push(Msg::Term(ev)),
+                            Some(Ok(ev)) => msgs.push(stamped(ev, at)),
                             Some(Err(e)) => return Err(e),
                             None => break,
                         }
                     }
                     msgs
                 }
-                Some(Ok(ev)) => vec![Msg::Term(ev)],
+                Some(Ok(ev)) => vec![stamped(ev, Instant::now())],
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
@@ -98,6 +99,14 @@ pub async fn run(
     })
     .await;
     Ok(())
+}
+
+/// A terminal event as a message; a paste carries the moment it arrived (docs/performance.md §3.3).
+fn stamped(ev: crossterm::event::Event, at: Instant) -> Msg {
+    match ev {
+        crossterm::event::Event::Paste(text) => Msg::Paste(text, at),
+        ev => Msg::Term(ev),
+    }
 }
 
 /// Runs a command: database requests become jobs whose replies come back through `tx`.

@@ -1,7 +1,8 @@
 //! The event loop: the one place that performs IO for the screens.
 //!
-//! It draws once per batch of messages, feeds terminal events, ticks and database replies to
-//! `App::update`, and runs the returned commands: database requests go to a task set off the render path.
+//! It feeds terminal events, ticks, wake-ups and database replies to `App::update`, runs the returned
+//! commands (database requests go to a task set off the render path), and after each batch of messages
+//! draws, when the shell asks for a frame (docs/performance.md §2.1).
 
 use crate::app::App;
 use crate::msg::{Command, Msg, ServiceReply, ServiceRequest};
@@ -13,7 +14,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-/// How often `Msg::Tick` fires (idle lock, heartbeat, busy indicator).
+/// How often `Msg::Tick` fires: toast lifetime, idle lock, heartbeat, the screens' reloads and retries
+/// (docs/performance.md §3.4).
 pub const TICK: Duration = Duration::from_millis(250);
 /// How long quitting waits for database jobs still running (a logout, a save).
 const DRAIN_ON_QUIT: Duration = Duration::from_secs(3);
@@ -67,7 +69,8 @@ pub async fn run(
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
-            // Keys held as a possible scan are due (docs/scanning.md §1).
+            // Keys held as a possible scan are due (docs/scanning.md §1), or the screen's moment
+            // (docs/performance.md §3.1).
             () = wake_at(deadline) => vec![Msg::Wake(Instant::now())],
             Some(reply) = rx.recv() => vec![Msg::Db(reply)],
             _ = tick.tick() => vec![Msg::Tick(Instant::now())],

@@ -1,8 +1,9 @@
 //! The application shell: session, active screen, overlays, and the frame around them.
 //!
-//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`, `Msg::Key` and `Msg::Wake`), performs
-//! no IO and returns what the runtime should do as a [`Command`]. `view` draws the current state and
-//! never panics, at any size.
+//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`, `Msg::Key`, `Msg::Paste` and
+//! `Msg::Wake`), performs no IO and returns what the runtime should do as a [`Command`]. `view` draws the
+//! current state and never panics, at any size; `needs_draw` says whether anything shown changed since
+//! (docs/performance.md §2.1).
 
 use crate::domain::scan::{self, Scan, ScanTarget};
 use crate::domain::service_order::Cart;
@@ -15,30 +16,16 @@ use crate::screens::change_password::ChangePasswordScreen;
 use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
 use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg};
-use crate::text::strip_forbidden;
 use crate::theme::Theme;
-use crate::widgets::status_bar::{DbStatus, StatusInfo};
+use crate::widgets::status_bar::DbStatus;
 use crate::widgets::toast::Toast;
-use crate::widgets::{confirm, help, key_bar, status_bar};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
-use ratatui::Frame;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
-use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
-/// Removes every forbidden character (`text::is_forbidden`) from every cell. Ratatui drops control
-/// characters itself but appends zero-width ones (direction marks, zero-width spaces) to the previous
-/// cell's symbol, so the whole symbol is scanned; a cell left empty shows a space.
-pub fn scrub(buf: &mut Buffer) {
-    for cell in &mut buf.content {
-        if let Cow::Owned(clean) = strip_forbidden(cell.symbol()) {
-            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
-        }
-    }
-}
+mod clock;
+mod view;
+
+pub use view::scrub;
 
 /// Said when a badge was scanned where nothing reads it.
 const BADGE_UNREAD: &str = "This badge was not used here; log in with your password";
@@ -167,17 +154,6 @@ pub struct App {
     screen_input: bool,
 }
 
-/// What the shell shows around the screen, compared before and after a tick (docs/performance.md §2.1).
-#[derive(Debug, Clone, PartialEq)]
-struct ShellShown {
-    toast: Option<(crate::widgets::toast::ToastKind, String)>,
-    overlays: usize,
-    locked: bool,
-    db: DbStatus,
-    unread: Option<i64>,
-    signed_in: bool,
-}
-
 impl App {
     pub fn new(init: AppInit) -> App {
         App {
@@ -212,13 +188,6 @@ impl App {
             screen_clock: None,
             screen_input: false,
         }
-    }
-
-    /// Whether the runtime should draw a frame: something shown changed since the last `view`, and no
-    /// keys are held (held keys change nothing on screen; not drawing keeps a scanner's burst
-    /// together). Ticks that change nothing shown leave it false (docs/performance.md §2.1).
-    pub fn needs_draw(&self) -> bool {
-        self.needs_draw && !self.is_holding_keys()
     }
 
     pub fn should_quit(&self) -> bool {
@@ -291,24 +260,6 @@ impl App {
         }
     }
 
-    /// When the runtime must wake the shell (`Msg::Wake`) if nothing else arrives: the held keys of
-    /// a burst that turned out to be typing are due then (docs/scanning.md §1), or the screen asked
-    /// for the clock at a moment (`Screen::wake_at`, docs/performance.md §3.1).
-    pub fn next_deadline(&self) -> Option<Instant> {
-        match (self.scans.deadline(), self.screen_wake()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// The screen's `wake_at`, unless a tick at or after it was already given: a screen that keeps
-    /// naming a past moment is served by the periodic tick, never in a loop (docs/performance.md §3.2).
-    fn screen_wake(&self) -> Option<Instant> {
-        self.screen
-            .wake_at()
-            .filter(|at| self.screen_clock.is_none_or(|given| *at > given))
-    }
-
     /// Keys are held: the screen looks as before they came, so nothing needs drawing.
     pub fn is_holding_keys(&self) -> bool {
         self.scans.is_holding()
@@ -348,64 +299,6 @@ impl App {
                 Command::None
             }
             Msg::Db(reply) => self.on_reply(reply),
-        }
-    }
-
-    /// A key or a paste that went to the screen is followed by the moment it arrived, so the screen
-    /// times what it starts from the input itself (docs/performance.md §3.3).
-    fn stamp_input(&mut self, at: Instant) -> Command {
-        if std::mem::take(&mut self.screen_input) {
-            self.tick_screen(at)
-        } else {
-            Command::None
-        }
-    }
-
-    /// The periodic tick (`periodic`) or a wake-up at `App::next_deadline`: held keys that are due,
-    /// the shell's timers (on the tick), and the screen's clock when it is due or on the tick. Asks
-    /// for a frame only when something shown changed (docs/performance.md §2.1).
-    fn on_clock(&mut self, now: Instant, periodic: bool) -> Command {
-        let before = self.shell_shown();
-        self.screen_input = false;
-        let keys = self.scans.wake(now);
-        if !keys.is_empty() {
-            self.needs_draw = true;
-        }
-        let mut cmd = self.apply_keys(keys);
-        let typed = std::mem::take(&mut self.screen_input);
-        if periodic {
-            cmd = cmd.and(self.on_tick(now));
-        }
-        let due = self.screen_wake().is_some_and(|at| at <= now);
-        if periodic || due || typed {
-            cmd = cmd.and(self.tick_screen(now));
-        }
-        if self.shell_shown() != before {
-            self.needs_draw = true;
-        }
-        cmd
-    }
-
-    /// Gives the screen the time. A tick the screen asked for (`wake_at` due), or one it answers with
-    /// a request or an effect, is taken to change what it shows (docs/performance.md §2.1).
-    fn tick_screen(&mut self, now: Instant) -> Command {
-        let due = self.screen_wake().is_some_and(|at| at <= now);
-        self.screen_clock = Some(self.screen_clock.map_or(now, |given| given.max(now)));
-        let cmd = self.send_screen(ScreenMsg::Tick(now));
-        if due || !matches!(cmd, Command::None) {
-            self.needs_draw = true;
-        }
-        cmd
-    }
-
-    fn shell_shown(&self) -> ShellShown {
-        ShellShown {
-            toast: self.toast.as_ref().map(|t| (t.kind, t.text.clone())),
-            overlays: self.overlays.len(),
-            locked: self.is_locked(),
-            db: self.db,
-            unread: self.unread,
-            signed_in: self.session.is_some(),
         }
     }
 
@@ -971,119 +864,13 @@ impl App {
         self.scan_pending = None;
         self.screen = ActiveScreen::Login(Box::new(LoginScreen::new(self.banner.clone(), notice)));
     }
-
-    /// Draws the frame, then takes out of it every character a terminal would act on (see [`scrub`]):
-    /// whatever text the database holds, no screen sends a control sequence.
-    pub fn view(&mut self, frame: &mut Frame) {
-        self.needs_draw = false;
-        self.draw(frame);
-        scrub(frame.buffer_mut());
-    }
-
-    fn draw(&mut self, frame: &mut Frame) {
-        let area = frame.area();
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            self.view_too_small(frame, area);
-            return;
-        }
-        let header = Rect::new(area.x, area.y, area.width, 1);
-        let body = Rect::new(area.x, area.y + 1, area.width, area.height - 4);
-        let message = Rect::new(area.x, area.bottom() - 3, area.width, 1);
-        let status = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-        let keys = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-
-        self.view_header(frame, header);
-        let theme = self.theme;
-        self.screen.view(frame, body, &theme);
-        let stack = self.key_stack();
-        for overlay in &mut self.overlays {
-            match overlay {
-                Overlay::Help { under, scroll } => {
-                    let groups = self.keymap.help(under);
-                    *scroll = help::render(frame, body, &groups, *scroll, &theme);
-                }
-                Overlay::QuitConfirm => {
-                    let lines = vec!["Quit cleanstation? Unsaved input will be lost.".to_string()];
-                    let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
-                    confirm::render(frame, body, "Quit", &lines, &answers, &theme);
-                }
-                Overlay::LeaveConfirm(leave) => {
-                    let lines = vec![leave.question().to_string()];
-                    let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
-                    let title = match leave {
-                        Leave::LogOut => "Log out",
-                        Leave::SwitchUser => "Switch user",
-                    };
-                    confirm::render(frame, body, title, &lines, &answers, &theme);
-                }
-                Overlay::Lock(lock) => lock.view(frame, body, &theme),
-            }
-        }
-        if let Some(t) = &self.toast {
-            t.render(frame, message, &theme);
-        }
-        let user = self
-            .session
-            .as_ref()
-            .map(|s| (s.user.full_name.as_str(), s.user.username.as_str()));
-        let info = StatusInfo {
-            station: &self.station,
-            user,
-            role: self.session.as_ref().map(|s| s.user.role.title()),
-            db: self.db,
-            database: &self.database,
-            unread: self.session.as_ref().and(self.unread),
-            locked: self.is_locked(),
-        };
-        status_bar::render(frame, status, &info, &theme);
-        key_bar::render(frame, keys, &self.keymap.key_bar(&stack), &theme);
-    }
-
-    fn view_header(&self, frame: &mut Frame, area: Rect) {
-        let left = Line::from(vec![
-            Span::styled(" CleanStation", self.theme.header),
-            Span::styled("  ›  ", self.theme.header),
-            Span::styled(self.title(), self.theme.header),
-        ]);
-        frame.render_widget(Paragraph::new(left).style(self.theme.header), area);
-        let right = "Torvan Medical ";
-        let w = u16::try_from(right.chars().count()).unwrap_or(0);
-        if area.width > w + 40 {
-            frame.render_widget(
-                Paragraph::new(Span::styled(right, self.theme.header)),
-                Rect::new(area.right() - w, area.y, w, 1),
-            );
-        }
-    }
-
-    fn view_too_small(&self, frame: &mut Frame, area: Rect) {
-        let text = vec![
-            Line::from(Span::styled(
-                format!(
-                    "Terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
-                    area.width, area.height
-                ),
-                self.theme.warn,
-            )),
-            Line::from(Span::styled(
-                "Enlarge the window or use a smaller font.",
-                self.theme.muted,
-            )),
-        ];
-        let h = 3.min(area.height);
-        let y = area.y + (area.height - h) / 2;
-        frame.render_widget(
-            Paragraph::new(text)
-                .alignment(ratatui::layout::Alignment::Center)
-                .wrap(Wrap { trim: true }),
-            Rect::new(area.x, y, area.width, area.bottom() - y),
-        );
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
 
     #[test]
     fn scrub_empties_symbols_of_forbidden_characters() {

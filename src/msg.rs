@@ -53,8 +53,11 @@ pub enum Msg {
     /// A key with the moment it arrived, which tells a scanner's burst from a person's typing
     /// (docs/scanning.md §1).
     Key(crossterm::event::KeyEvent, std::time::Instant),
-    /// The moment the shell asked to be woken at (`App::next_deadline`): held keys are due.
+    /// The moment the shell asked to be woken at (`App::next_deadline`): held keys are due, or the
+    /// screen's `wake_at`.
     Wake(std::time::Instant),
+    /// Pasted text with the moment it arrived (docs/performance.md §3.3).
+    Paste(String, std::time::Instant),
 }
 
 /// What `update` asks the runtime to do.

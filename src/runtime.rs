@@ -1,19 +1,21 @@
 //! The event loop: the one place that performs IO for the screens.
 //!
-//! It draws once per batch of messages, feeds terminal events, ticks and database replies to
-//! `App::update`, and runs the returned commands: database requests go to a task set off the render path.
+//! It feeds terminal events, ticks, wake-ups and database replies to `App::update`, runs the returned
+//! commands (database requests go to a task set off the render path), and after each batch of messages
+//! draws, when the shell asks for a frame (docs/performance.md §2.1).
 
 use crate::app::App;
 use crate::msg::{Command, Msg, ServiceReply, ServiceRequest};
 use crate::service::{ServiceCtx, dispatch_within};
+use crate::terminal::StationTerminal;
 use futures_util::StreamExt;
-use ratatui::DefaultTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-/// How often `Msg::Tick` fires (idle lock, heartbeat, busy indicator).
+/// How often `Msg::Tick` fires: toast lifetime, idle lock, heartbeat, the screens' reloads and retries
+/// (docs/performance.md §3.4).
 pub const TICK: Duration = Duration::from_millis(250);
 /// How long quitting waits for database jobs still running (a logout, a save).
 const DRAIN_ON_QUIT: Duration = Duration::from_secs(3);
@@ -26,7 +28,7 @@ pub struct Jobs {
 
 pub async fn run(
     mut app: App,
-    terminal: &mut DefaultTerminal,
+    terminal: &mut StationTerminal,
     jobs_ctx: Jobs,
 ) -> std::io::Result<()> {
     let ctx = &jobs_ctx;
@@ -39,8 +41,9 @@ pub async fn run(
     let mut terminate = signal(tokio::signal::unix::SignalKind::terminate());
 
     loop {
-        // Held keys change nothing on screen; not drawing keeps a scanner's burst together.
-        if !app.is_holding_keys() {
+        // Only when something shown changed: a tick that changes nothing draws nothing, and held
+        // keys wait for their burst to end (docs/performance.md §2.1).
+        if app.needs_draw() {
             terminal.draw(|f| app.view(f))?;
         }
         let deadline = app.next_deadline();
@@ -55,18 +58,19 @@ pub async fn run(
                     while crossterm::event::poll(Duration::ZERO).unwrap_or(false) {
                         match input.next().await {
                             Some(Ok(crossterm::event::Event::Key(key))) => msgs.push(Msg::Key(key, at)),
-                            Some(Ok(ev)) => msgs.push(Msg::Term(ev)),
+                            Some(Ok(ev)) => msgs.push(stamped(ev, at)),
                             Some(Err(e)) => return Err(e),
                             None => break,
                         }
                     }
                     msgs
                 }
-                Some(Ok(ev)) => vec![Msg::Term(ev)],
+                Some(Ok(ev)) => vec![stamped(ev, Instant::now())],
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
-            // Keys held as a possible scan are due (docs/scanning.md §1).
+            // Keys held as a possible scan are due (docs/scanning.md §1), or the screen's moment
+            // (docs/performance.md §3.1).
             () = wake_at(deadline) => vec![Msg::Wake(Instant::now())],
             Some(reply) = rx.recv() => vec![Msg::Db(reply)],
             _ = tick.tick() => vec![Msg::Tick(Instant::now())],
@@ -98,6 +102,14 @@ pub async fn run(
     })
     .await;
     Ok(())
+}
+
+/// A terminal event as a message; a paste carries the moment it arrived (docs/performance.md §3.3).
+fn stamped(ev: crossterm::event::Event, at: Instant) -> Msg {
+    match ev {
+        crossterm::event::Event::Paste(text) => Msg::Paste(text, at),
+        ev => Msg::Term(ev),
+    }
 }
 
 /// Runs a command: database requests become jobs whose replies come back through `tx`.

@@ -361,8 +361,8 @@ impl Driver {
     pub fn key_event(&mut self, key: KeyEvent) -> Command {
         let cmd = self.send(Msg::Key(key, self.now));
         match self.app.next_deadline() {
-            Some(deadline) => cmd.and(self.send(Msg::Wake(deadline))),
-            None => cmd,
+            Some(deadline) if self.app.is_holding_keys() => cmd.and(self.send(Msg::Wake(deadline))),
+            _ => cmd,
         }
     }
 
@@ -380,7 +380,9 @@ impl Driver {
             cmd = cmd.and(self.send(Msg::Key(key, self.now)));
         }
         self.now += Duration::from_secs(1);
-        if let Some(deadline) = self.app.next_deadline() {
+        if let Some(deadline) = self.app.next_deadline()
+            && self.app.is_holding_keys()
+        {
             cmd = cmd.and(self.send(Msg::Wake(deadline)));
         }
         cmd

@@ -29,7 +29,7 @@ pub const PAGE_SIZE: u32 = 50;
 /// Pages of rows the queue holds at most (docs/performance.md §1.3).
 pub const HELD_PAGES: usize = 6;
 /// The search goes out this long after the last key, so a burst of keys costs one request
-/// (docs/performance.md §3.1).
+/// (docs/performance.md §3.5).
 pub const SEARCH_PAUSE: Duration = Duration::from_millis(100);
 /// A build due within this many days is marked "due soon" (the DueSoon filter's window).
 pub const DUE_SOON_DAYS: i32 = 7;
@@ -176,7 +176,7 @@ fn ask(query: &OrderQuery, ctx: &Ctx, after: Option<String>) -> Option<Request> 
 struct Search {
     field: FormField,
     /// The moment of the last key, set by the tick the shell sends right after it; the search goes
-    /// out [`SEARCH_PAUSE`] after it (docs/performance.md §3.1).
+    /// out [`SEARCH_PAUSE`] after it (docs/performance.md §3.5).
     typed_at: Option<Instant>,
     dirty: bool,
 }
@@ -249,7 +249,7 @@ impl OrderQueueScreen {
     }
 
     /// Sends the typed search if it differs from the one shown; it supersedes any search still on its
-    /// way (docs/performance.md §3.2).
+    /// way (docs/performance.md §3.6).
     fn apply_search(&mut self, ctx: &mut Ctx) -> Command {
         let Some(s) = &mut self.search else {
             return Command::None;
@@ -439,7 +439,7 @@ impl Screen for OrderQueueScreen {
     }
 
     /// While typed text waits to go out: the moment it goes, [`SEARCH_PAUSE`] after the last key
-    /// (docs/performance.md §3.1).
+    /// (docs/performance.md §3.5).
     fn wake_at(&self) -> Option<Instant> {
         let s = self.search.as_ref().filter(|s| s.dirty)?;
         Some(s.typed_at? + SEARCH_PAUSE)

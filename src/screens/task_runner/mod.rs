@@ -555,6 +555,17 @@ impl Screen for TaskRunnerScreen {
         Command::None
     }
 
+    /// The focused task's timer shows whole seconds: the next one begins then, and the shell draws
+    /// it on time instead of with the next periodic tick (docs/performance.md §2.2).
+    fn wake_at(&self) -> Option<Instant> {
+        let start = self.timer_start?;
+        self.now?;
+        if self.focused().is_none_or(|t| t.is_completed) {
+            return None;
+        }
+        Some(start + Duration::from_secs(self.elapsed().as_secs() + 1))
+    }
+
     fn text_form(&mut self) -> Option<&mut Form> {
         match &mut self.dialog {
             Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) => Some(form),

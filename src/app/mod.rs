@@ -1,8 +1,9 @@
 //! The application shell: session, active screen, overlays, and the frame around them.
 //!
-//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`, `Msg::Key` and `Msg::Wake`), performs
-//! no IO and returns what the runtime should do as a [`Command`]. `view` draws the current state and
-//! never panics, at any size.
+//! `update` is pure: it reads no clock (time arrives in `Msg::Tick`, `Msg::Key`, `Msg::Paste` and
+//! `Msg::Wake`), performs no IO and returns what the runtime should do as a [`Command`]. `view` draws the
+//! current state and never panics, at any size; `needs_draw` says whether anything shown changed since
+//! (docs/performance.md §2.1).
 
 use crate::domain::scan::{self, Scan, ScanTarget};
 use crate::domain::service_order::Cart;
@@ -15,30 +16,16 @@ use crate::screens::change_password::ChangePasswordScreen;
 use crate::screens::lock::{LockOutcome, LockScreen};
 use crate::screens::login::LoginScreen;
 use crate::screens::{ActiveScreen, Ctx, Effect, IdGen, Screen, ScreenId, ScreenMsg};
-use crate::text::strip_forbidden;
 use crate::theme::Theme;
-use crate::widgets::status_bar::{DbStatus, StatusInfo};
+use crate::widgets::status_bar::DbStatus;
 use crate::widgets::toast::Toast;
-use crate::widgets::{confirm, help, key_bar, status_bar};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
-use ratatui::Frame;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
-use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
-/// Removes every forbidden character (`text::is_forbidden`) from every cell. Ratatui drops control
-/// characters itself but appends zero-width ones (direction marks, zero-width spaces) to the previous
-/// cell's symbol, so the whole symbol is scanned; a cell left empty shows a space.
-pub fn scrub(buf: &mut Buffer) {
-    for cell in &mut buf.content {
-        if let Cow::Owned(clean) = strip_forbidden(cell.symbol()) {
-            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
-        }
-    }
-}
+mod clock;
+mod view;
+
+pub use view::scrub;
 
 /// Said when a badge was scanned where nothing reads it.
 const BADGE_UNREAD: &str = "This badge was not used here; log in with your password";
@@ -158,6 +145,13 @@ pub struct App {
     quit: bool,
     /// Keys were dropped because the screen was not ready, and the user has been told.
     typed_ahead: bool,
+    /// The terminal no longer shows the state: the next frame must be drawn (docs/performance.md §2.1).
+    needs_draw: bool,
+    /// The latest time the screen was given (`ScreenMsg::Tick`): a `wake_at` at or before it is served
+    /// (docs/performance.md §3.2).
+    screen_clock: Option<Instant>,
+    /// A key or a paste went to the screen since the last stamp (docs/performance.md §3.3).
+    screen_input: bool,
 }
 
 impl App {
@@ -190,6 +184,9 @@ impl App {
             scan_pending: None,
             quit: false,
             typed_ahead: false,
+            needs_draw: true,
+            screen_clock: None,
+            screen_input: false,
         }
     }
 
@@ -263,12 +260,6 @@ impl App {
         }
     }
 
-    /// When the runtime must wake the shell (`Msg::Wake`) if nothing else arrives: the held keys of
-    /// a burst that turned out to be typing are due then (docs/scanning.md §1).
-    pub fn next_deadline(&self) -> Option<Instant> {
-        self.scans.deadline()
-    }
-
     /// Keys are held: the screen looks as before they came, so nothing needs drawing.
     pub fn is_holding_keys(&self) -> bool {
         self.scans.is_holding()
@@ -276,25 +267,36 @@ impl App {
 
     pub fn update(&mut self, msg: Msg) -> Command {
         match msg {
-            Msg::Key(key, at) => self.on_timed_key(key, at),
-            Msg::Wake(now) => {
-                let keys = self.scans.wake(now);
-                self.apply_keys(keys)
+            Msg::Key(key, at) => {
+                self.needs_draw = true;
+                self.screen_input = false;
+                let cmd = self.on_timed_key(key, at);
+                cmd.and(self.stamp_input(at))
             }
+            Msg::Paste(text, at) => {
+                self.needs_draw = true;
+                self.screen_input = false;
+                let keys = self.scans.release();
+                let cmd = self.apply_keys(keys).and(self.on_paste(text));
+                cmd.and(self.stamp_input(at))
+            }
+            Msg::Wake(now) => self.on_clock(now, false),
+            Msg::Tick(now) => self.on_clock(now, true),
             // A key without its arrival time is applied at once, after any held ones.
             Msg::Term(Event::Key(key)) => {
+                self.needs_draw = true;
                 let keys = self.scans.release();
                 self.apply_keys(keys).and(self.on_key(key))
             }
             Msg::Term(Event::Paste(text)) => {
+                self.needs_draw = true;
                 let keys = self.scans.release();
                 self.apply_keys(keys).and(self.on_paste(text))
             }
             // The next draw adapts to the new size; nothing is kept per size.
-            Msg::Term(_) => Command::None,
-            Msg::Tick(now) => {
-                let keys = self.scans.wake(now);
-                self.apply_keys(keys).and(self.on_tick(now))
+            Msg::Term(_) => {
+                self.needs_draw = true;
+                Command::None
             }
             Msg::Db(reply) => self.on_reply(reply),
         }
@@ -632,10 +634,21 @@ impl App {
                 });
             }
         }
-        cmd.and(self.send_screen(ScreenMsg::Tick(now)))
+        cmd
     }
 
     fn on_reply(&mut self, reply: ServiceReply) -> Command {
+        let before = self.shell_shown();
+        let heartbeat = self.heartbeat_pending == Some(reply.id);
+        let cmd = self.on_reply_inner(reply);
+        // Every reply is drawn, except a heartbeat that changed nothing shown (docs/performance.md §2.1).
+        if !heartbeat || self.shell_shown() != before {
+            self.needs_draw = true;
+        }
+        cmd
+    }
+
+    fn on_reply_inner(&mut self, reply: ServiceReply) -> Command {
         self.db = match &reply.result {
             Err(ServiceError::Unavailable(_)) => DbStatus::Offline,
             // Until the next answer of any kind (README, `database.request_timeout_seconds`).
@@ -672,6 +685,12 @@ impl App {
     }
 
     fn send_screen(&mut self, msg: ScreenMsg) -> Command {
+        if matches!(
+            msg,
+            ScreenMsg::Char(_) | ScreenMsg::Paste(_) | ScreenMsg::Action(_)
+        ) {
+            self.screen_input = true;
+        }
         let mut ctx =
             Ctx::new(&mut self.ids, self.session.as_ref(), &self.keymap).with_cart(&self.cart);
         let cmd = self.screen.update(msg, &mut ctx);
@@ -695,6 +714,9 @@ impl App {
     }
 
     fn apply(&mut self, effects: Vec<Effect>) -> Command {
+        if !effects.is_empty() {
+            self.needs_draw = true;
+        }
         let mut cmd = Command::None;
         for effect in effects {
             let next = match effect {
@@ -842,118 +864,13 @@ impl App {
         self.scan_pending = None;
         self.screen = ActiveScreen::Login(Box::new(LoginScreen::new(self.banner.clone(), notice)));
     }
-
-    /// Draws the frame, then takes out of it every character a terminal would act on (see [`scrub`]):
-    /// whatever text the database holds, no screen sends a control sequence.
-    pub fn view(&mut self, frame: &mut Frame) {
-        self.draw(frame);
-        scrub(frame.buffer_mut());
-    }
-
-    fn draw(&mut self, frame: &mut Frame) {
-        let area = frame.area();
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            self.view_too_small(frame, area);
-            return;
-        }
-        let header = Rect::new(area.x, area.y, area.width, 1);
-        let body = Rect::new(area.x, area.y + 1, area.width, area.height - 4);
-        let message = Rect::new(area.x, area.bottom() - 3, area.width, 1);
-        let status = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-        let keys = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-
-        self.view_header(frame, header);
-        let theme = self.theme;
-        self.screen.view(frame, body, &theme);
-        let stack = self.key_stack();
-        for overlay in &mut self.overlays {
-            match overlay {
-                Overlay::Help { under, scroll } => {
-                    let groups = self.keymap.help(under);
-                    *scroll = help::render(frame, body, &groups, *scroll, &theme);
-                }
-                Overlay::QuitConfirm => {
-                    let lines = vec!["Quit cleanstation? Unsaved input will be lost.".to_string()];
-                    let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
-                    confirm::render(frame, body, "Quit", &lines, &answers, &theme);
-                }
-                Overlay::LeaveConfirm(leave) => {
-                    let lines = vec![leave.question().to_string()];
-                    let answers = self.keymap.key_bar(&[KeyContext::Confirm]);
-                    let title = match leave {
-                        Leave::LogOut => "Log out",
-                        Leave::SwitchUser => "Switch user",
-                    };
-                    confirm::render(frame, body, title, &lines, &answers, &theme);
-                }
-                Overlay::Lock(lock) => lock.view(frame, body, &theme),
-            }
-        }
-        if let Some(t) = &self.toast {
-            t.render(frame, message, &theme);
-        }
-        let user = self
-            .session
-            .as_ref()
-            .map(|s| (s.user.full_name.as_str(), s.user.username.as_str()));
-        let info = StatusInfo {
-            station: &self.station,
-            user,
-            role: self.session.as_ref().map(|s| s.user.role.title()),
-            db: self.db,
-            database: &self.database,
-            unread: self.session.as_ref().and(self.unread),
-            locked: self.is_locked(),
-        };
-        status_bar::render(frame, status, &info, &theme);
-        key_bar::render(frame, keys, &self.keymap.key_bar(&stack), &theme);
-    }
-
-    fn view_header(&self, frame: &mut Frame, area: Rect) {
-        let left = Line::from(vec![
-            Span::styled(" CleanStation", self.theme.header),
-            Span::styled("  ›  ", self.theme.header),
-            Span::styled(self.title(), self.theme.header),
-        ]);
-        frame.render_widget(Paragraph::new(left).style(self.theme.header), area);
-        let right = "Torvan Medical ";
-        let w = u16::try_from(right.chars().count()).unwrap_or(0);
-        if area.width > w + 40 {
-            frame.render_widget(
-                Paragraph::new(Span::styled(right, self.theme.header)),
-                Rect::new(area.right() - w, area.y, w, 1),
-            );
-        }
-    }
-
-    fn view_too_small(&self, frame: &mut Frame, area: Rect) {
-        let text = vec![
-            Line::from(Span::styled(
-                format!(
-                    "Terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
-                    area.width, area.height
-                ),
-                self.theme.warn,
-            )),
-            Line::from(Span::styled(
-                "Enlarge the window or use a smaller font.",
-                self.theme.muted,
-            )),
-        ];
-        let h = 3.min(area.height);
-        let y = area.y + (area.height - h) / 2;
-        frame.render_widget(
-            Paragraph::new(text)
-                .alignment(ratatui::layout::Alignment::Center)
-                .wrap(Wrap { trim: true }),
-            Rect::new(area.x, y, area.width, area.bottom() - y),
-        );
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
 
     #[test]
     fn scrub_empties_symbols_of_forbidden_characters() {

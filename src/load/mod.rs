@@ -380,7 +380,7 @@ async fn lost_work(client: &impl GenericClient, users: &[Uuid], acks: &Acks) -> 
         .query(
             r#"SELECT o."buildNumber" FROM "ProductionOrder" o
                 JOIN "OrderStatusHistory" h ON h."orderId" = o.id AND h."userId" = ANY($1)
-               WHERE o."buildNumber" LIKE 'LD-%' AND h."action" = 'CREATED'"#,
+               WHERE o."buildNumber" LIKE 'LD-%' AND h."action" = 'ORDER_CREATED'"#,
             &[&users],
         )
         .await?

@@ -214,6 +214,20 @@ async fn copy_in(client: &impl GenericClient, template: Uuid, status: OrderStatu
     } else {
         switch_triggers(client, &tables, "DISABLE").await?;
     }
+    // Many copies at once: the tables' own indexes (not those of keys and unique constraints) are
+    // built again after the copy, which is much faster than keeping them up to date row by row.
+    let many: i64 = client
+        .query_one(
+            r#"SELECT count(*) AS "n" FROM "ProductionOrder" WHERE "orderStatus" = $1"#,
+            &[&status],
+        )
+        .await?
+        .col("n")?;
+    let rebuild = if many > BULK_COPY {
+        drop_indexes(client, &tables).await?
+    } else {
+        Vec::new()
+    };
     let targets = r#"SELECT id FROM "ProductionOrder" p
                       WHERE p."orderStatus" = $2 AND p.id <> $1 AND p."bomId" IS NULL
                         AND p."buildNumber" LIKE 'CS-%'"#;
@@ -258,10 +272,37 @@ async fn copy_in(client: &impl GenericClient, template: Uuid, status: OrderStatu
         bom = remap("x.\"bomId\"").replace("g.id", "p.id"),
     );
     let filled = client.execute(&sql, &[&template, &status]).await?;
+    for definition in rebuild {
+        client.batch_execute(&definition).await?;
+    }
     if !superuser {
         switch_triggers(client, &tables, "ENABLE").await?;
     }
     Ok(filled)
+}
+
+/// Builds at which a copy drops and rebuilds the secondary indexes.
+const BULK_COPY: i64 = 1000;
+
+/// Drops the indexes of `tables` that back no constraint; their definitions, to build them again.
+async fn drop_indexes(client: &impl GenericClient, tables: &[&str]) -> Result<Vec<String>> {
+    let tables: Vec<String> = tables.iter().map(|t| (*t).to_string()).collect();
+    let rows = client
+        .query(
+            r#"SELECT i.indexrelid::regclass::text AS "name", pg_get_indexdef(i.indexrelid) AS "definition"
+                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+                WHERE t.relname = ANY($1) AND t.relnamespace = current_schema()::regnamespace
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"#,
+            &[&tables],
+        )
+        .await?;
+    let mut definitions = Vec::with_capacity(rows.len());
+    for r in rows {
+        let name: String = r.col("name")?;
+        client.batch_execute(&format!("DROP INDEX {name}")).await?;
+        definitions.push(r.col("definition")?);
+    }
+    Ok(definitions)
 }
 
 /// Disables or enables the user triggers of `tables` (`how`: DISABLE or ENABLE): the audit triggers,

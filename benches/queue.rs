@@ -2,17 +2,17 @@
 //! session check, role view, filters and keyset pagination included.
 //!
 //! Starts a throwaway cluster (the test harness's), seeds the demo data, adds 100,000 builds in bulk SQL
-//! and prints p50 / p99 over 200 runs of: the first page, a deep page reached by following cursors, a
-//! customer-substring search and a status filter. `cargo bench --bench queue`.
+//! (the load harness's generator, `cleanstation::load::plant::generate_builds`) and prints p50 / p99
+//! over 200 runs of: the first page, a deep page reached by following cursors, a customer-substring
+//! search and a status filter. `cargo bench --bench queue`.
 #![allow(clippy::panic)] // the shared test harness reports a broken setup by panicking
 
-#[path = "shared/plant.rs"]
-mod plant;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
 use cleanstation::db::Actor;
 use cleanstation::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
+use cleanstation::load::plant::generate_builds;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::seed_demo;
 use cleanstation::service::{SecurityPolicy, ServiceCtx};
@@ -38,8 +38,7 @@ async fn run() {
         .await
         .expect("seed");
     let started = Instant::now();
-    let client = db.client().await;
-    plant::generate(&client, BUILDS).await.expect("builds");
+    generate(&db).await;
     println!(
         "generated {BUILDS} builds in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -132,4 +131,10 @@ async fn measure(ctx: &ServiceCtx, token: &str, query: &OrderQuery) -> (Duration
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// The plant's builds, as the load harness generates them (`cleanstation::load::plant`).
+async fn generate(db: &support::TestDb) {
+    let client = db.client().await;
+    generate_builds(&client, BUILDS).await.expect("builds");
 }

@@ -10,8 +10,6 @@
 //! `/proc/PID/status` give its CPU time and memory. `cargo bench --bench station`.
 #![allow(clippy::panic)] // a bench reports a broken setup by panicking
 
-#[path = "shared/plant.rs"]
-mod plant;
 #[path = "../tests/smoke/station.rs"]
 mod station;
 
@@ -163,7 +161,7 @@ impl Bench {
                 .await
                 .expect("connect");
             let conn = tokio::spawn(conn);
-            plant::generate(&client, BUILDS).await.expect("builds");
+            cleanstation::load::plant::generate_builds(&client, BUILDS).await.expect("builds");
             drop(client);
             let _ = conn.await;
         });

@@ -132,6 +132,33 @@ enum Cmd {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Load harness: N simulated stations working the floor mix on a plant loaded in bulk, in a
+    /// database of its own on the configured server (dropped afterwards unless --keep).
+    ///
+    /// Prints per request kind and overall: count, errors, throughput, p50/p95/p99; then checks that
+    /// no acknowledged work was lost. The last line is
+    /// `stations=N interactions=X errors=E lost=L p50_ms=A p99_ms=B`. Exit status: 0 no errors and
+    /// nothing lost; 1 otherwise or when the run failed.
+    Loadtest {
+        /// Simulated stations, each logged in once with its own connection pool
+        #[arg(long, default_value_t = 50)]
+        stations: usize,
+        /// Seconds the stations work
+        #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+        duration: u64,
+        /// Interactions per second per station
+        #[arg(long, value_name = "R", default_value_t = 1.0)]
+        rate: f64,
+        /// Builds in the plant
+        #[arg(long, default_value_t = 10_000)]
+        builds: i32,
+        /// Connections per station (default: 2 when they fit max_connections, else 1)
+        #[arg(long, value_name = "N")]
+        pool: Option<usize>,
+        /// Keep the load database after the run (for inspection)
+        #[arg(long)]
+        keep: bool,
+    },
     /// The embedded database cluster
     Db {
         #[command(subcommand)]
@@ -541,6 +568,24 @@ fn main() -> ExitCode {
                         json,
                     },
             } => commands::checklist::checklist_preview(&config, &file, &template, json).await,
+            Cmd::Loadtest {
+                stations,
+                duration,
+                rate,
+                builds,
+                pool,
+                keep,
+            } => {
+                let args = commands::loadtest::LoadArgs {
+                    stations,
+                    duration_s: duration,
+                    rate,
+                    builds,
+                    pool,
+                    keep,
+                };
+                commands::loadtest::loadtest(&config, &args).await
+            }
             Cmd::Db {
                 action: DbCmd::Status,
             } => commands::db_status(&config),

@@ -7,6 +7,7 @@ mod config_check;
 pub mod dhr;
 mod imports;
 pub mod label;
+pub mod loadtest;
 mod migrate;
 pub mod orders;
 pub mod qc;
@@ -53,6 +54,9 @@ pub enum CliError {
     /// The input, the login or the role was refused and nothing was written (exit status 2).
     #[error("{0}")]
     Refused(String),
+    /// The load harness saw failed requests or lost work (docs/performance.md §6.5).
+    #[error("load test failed: {0}")]
+    Load(String),
 }
 
 /// The exit status of a refused command (input, login, role or rule); nothing was written.

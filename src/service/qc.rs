@@ -506,7 +506,9 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
     tx.commit().await?;
     tracing::info!(order = %order_id, result = %id, status = status.code(), "QC result signed");
 
-    let client = ctx.pool.get().await?;
+    // The same connection reads the result back: a second one from the pool while this one is held
+    // would wait forever at a station with one connection, and report a saved result as failed
+    // (docs/performance.md §6.3).
     let row = db_qc::result(&client, id)
         .await?
         .ok_or_else(result_not_found)?;

@@ -13,4 +13,5 @@ mod config;
 mod dhr;
 mod imports;
 mod label;
+mod loadtest;
 mod logs;

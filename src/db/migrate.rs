@@ -3,6 +3,7 @@
 //! refinery takes no lock of its own, so the whole run happens in a session holding a PostgreSQL
 //! advisory lock: stations that start together apply each migration exactly once.
 
+use crate::db::Client;
 use crate::db::row::RowExt;
 use crate::error::{Result, ServiceError};
 use deadpool_postgres::Pool;
@@ -35,9 +36,9 @@ pub struct MigrationReport {
 }
 
 /// The schema version recorded in the database, or 0 for an empty database.
-pub async fn current_version(client: &impl deadpool_postgres::GenericClient) -> Result<i64> {
+pub async fn current_version(client: &impl Client) -> Result<i64> {
     let exists: bool = client
-        .query_one(
+        .fetch_one(
             r#"SELECT to_regclass('refinery_schema_history') IS NOT NULL AS "exists""#,
             &[],
         )
@@ -47,7 +48,7 @@ pub async fn current_version(client: &impl deadpool_postgres::GenericClient) -> 
         return Ok(0);
     }
     let v: Option<i32> = client
-        .query_one(
+        .fetch_one(
             r#"SELECT max(version) AS "version" FROM refinery_schema_history"#,
             &[],
         )
@@ -60,12 +61,12 @@ pub async fn current_version(client: &impl deadpool_postgres::GenericClient) -> 
 /// the audit rows the migrations wrote. Refuses a database newer than this binary. The owner's step.
 pub async fn run(pool: &Pool) -> Result<MigrationReport> {
     let mut obj = pool.get().await?;
-    obj.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
+    obj.exec("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
         .await?;
     let result = run_locked(&mut obj).await;
     // Unlock even when the run failed; a dropped session would release it too.
     let unlock = obj
-        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK_KEY])
+        .exec("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK_KEY])
         .await;
     let report = result?;
     unlock?;
@@ -104,7 +105,7 @@ async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationRepo
 
 /// Whether this binary's migrations are all applied, read without any DDL (a station's role may not
 /// create refinery's history table): `Ok(())`, or the message a station shows instead of starting.
-pub async fn check_current(client: &impl deadpool_postgres::GenericClient) -> Result<()> {
+pub async fn check_current(client: &impl Client) -> Result<()> {
     let known = latest_known_version();
     let found = current_version(client).await?;
     if found > known {

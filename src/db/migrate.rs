@@ -1,7 +1,9 @@
-//! Schema migrations, embedded in the binary and applied at every start.
+//! Schema migrations, embedded in the binary and applied when a start finds some pending.
 //!
-//! refinery takes no lock of its own, so the whole run happens in a session holding a PostgreSQL
-//! advisory lock: stations that start together apply each migration exactly once.
+//! A start reads the schema version first and takes no lock when it is current
+//! (docs/performance.md §5.1). refinery takes no lock of its own, so a run that has migrations to
+//! apply happens in a session holding a PostgreSQL advisory lock: stations that start together apply
+//! each migration exactly once.
 
 use crate::db::Client;
 use crate::db::row::RowExt;
@@ -13,7 +15,7 @@ mod embedded {
 }
 
 /// Arbitrary but fixed: the bytes of "cleansta".
-const MIGRATION_LOCK_KEY: i64 = 0x636c_6561_6e73_7461;
+pub const MIGRATION_LOCK_KEY: i64 = 0x636c_6561_6e73_7461;
 
 /// The newest schema version this binary knows.
 pub fn latest_known_version() -> i64 {
@@ -57,8 +59,26 @@ pub async fn current_version(client: &impl Client) -> Result<i64> {
     Ok(v.map(i64::from).unwrap_or(0))
 }
 
+/// What a start does (docs/performance.md §5.1): reads the schema version without any lock and, when
+/// it is current, returns at once (nothing applied, the grants left as the last run made them); only
+/// pending migrations go on to [`run`], which takes the advisory lock and checks again under it.
+/// Refuses a database newer than this binary.
+pub async fn run_if_pending(pool: &Pool) -> Result<MigrationReport> {
+    let found = current_version(&pool.get().await?).await?;
+    refuse_newer(found)?;
+    if found == latest_known_version() {
+        return Ok(MigrationReport {
+            applied: Vec::new(),
+            version: found,
+            roles: crate::db::roles::RolesReport::default(),
+        });
+    }
+    run(pool).await
+}
+
 /// Applies every pending migration under the advisory lock, then the station role's grants, and seals
-/// the audit rows the migrations wrote. Refuses a database newer than this binary. The owner's step.
+/// the audit rows the migrations wrote. Refuses a database newer than this binary. The owner's step
+/// (`cleanstation migrate`), always taken whole.
 pub async fn run(pool: &Pool) -> Result<MigrationReport> {
     let mut obj = pool.get().await?;
     obj.exec("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
@@ -70,18 +90,15 @@ pub async fn run(pool: &Pool) -> Result<MigrationReport> {
         .await;
     let report = result?;
     unlock?;
+    if !report.applied.is_empty() {
+        // Statements prepared before the change are prepared again (docs/performance.md §4.3).
+        pool.manager().statement_caches.clear();
+    }
     Ok(report)
 }
 
 async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationReport> {
-    let known = latest_known_version();
-    let found = current_version(&*obj).await?;
-    if found > known {
-        return Err(ServiceError::Invalid(format!(
-            "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
-             Install the current release on this station."
-        )));
-    }
+    refuse_newer(current_version(&*obj).await?)?;
     let client: &mut tokio_postgres::Client = obj;
     let report = embedded::migrations::runner()
         .set_grouped(true)
@@ -108,17 +125,25 @@ async fn run_locked(obj: &mut deadpool_postgres::Object) -> Result<MigrationRepo
 pub async fn check_current(client: &impl Client) -> Result<()> {
     let known = latest_known_version();
     let found = current_version(client).await?;
-    if found > known {
-        return Err(ServiceError::Invalid(format!(
-            "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
-             Install the current release on this station."
-        )));
-    }
+    refuse_newer(found)?;
     if found < known {
         return Err(ServiceError::Invalid(format!(
             "The database schema is version {found}; this cleanstation needs version {known}. \
              Run `cleanstation migrate` with the owner's connection (database.owner_url or \
              $CLEANSTATION_OWNER_DATABASE_URL), then start the station again."
+        )));
+    }
+    Ok(())
+}
+
+/// A schema newer than this binary knows is never touched: the station says to install the current
+/// release.
+fn refuse_newer(found: i64) -> Result<()> {
+    let known = latest_known_version();
+    if found > known {
+        return Err(ServiceError::Invalid(format!(
+            "The database schema is version {found}, newer than this cleanstation (knows up to {known}). \
+             Install the current release on this station."
         )));
     }
     Ok(())

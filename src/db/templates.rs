@@ -224,7 +224,7 @@ pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64
 }
 
 pub async fn insert_items(tx: &Transaction<'_>, template_id: Uuid, items: &[Item]) -> Result<u64> {
-    let stmt = r#"INSERT INTO "QCChecklistItem"
+    let sql = r#"INSERT INTO "QCChecklistItem"
                    ("templateId", "section", "itemDescription", "checkType", "isBasinSpecific", "isRequired",
                     "notesPrompt", "sequenceOrder", "rules")
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#;
@@ -233,7 +233,7 @@ pub async fn insert_items(tx: &Transaction<'_>, template_id: Uuid, items: &[Item
         let rules = item.rules_json();
         n += tx
             .exec(
-                &stmt,
+                sql,
                 &[
                     &template_id,
                     &item.section,

@@ -14,3 +14,4 @@ mod dhr;
 mod imports;
 mod label;
 mod logs;
+mod order_list;

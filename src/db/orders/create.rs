@@ -127,14 +127,14 @@ pub async fn insert_config_rows(
     build: &BuildConfig,
 ) -> Result<()> {
     if !build.basins.is_empty() {
-        let stmt = r#"INSERT INTO "BasinConfiguration" (
+        let sql = r#"INSERT INTO "BasinConfiguration" (
                        "orderId", "basinIndex", "basinType", "basinWidth", "basinLength", "basinDepth",
                        "isCustomSize", "hasPTrapDrain", "hasBasinLight")
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#;
         for b in &build.basins {
             client
                 .exec(
-                    &stmt,
+                    sql,
                     &[
                         &order_id,
                         &b.basin_index,

@@ -167,11 +167,11 @@ pub async fn upsert_answers(
                   AND "basinIndex" IS NOT DISTINCT FROM $3"#;
     for a in answers {
         if is_blank(&a.answer) {
-            tx.exec(&remove, &[&result_id, &a.item_id, &a.basin_index])
+            tx.exec(remove, &[&result_id, &a.item_id, &a.basin_index])
                 .await?;
         } else {
             tx.exec(
-                &upsert,
+                upsert,
                 &[
                     &result_id,
                     &a.item_id,

@@ -52,7 +52,8 @@ pub async fn open(
     })
 }
 
-/// The session stored under `token_hash`, whatever its state.
+/// The session stored under `token_hash`, whatever its state: the session check of every request, one
+/// kept statement (docs/performance.md §4.5).
 pub async fn find_by_token_hash(
     client: &impl Client,
     token_hash: &str,

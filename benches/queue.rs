@@ -189,17 +189,25 @@ async fn statements(db: &support::TestDb, ctx: &ServiceCtx, token: &str) {
 /// by pgbench in both protocols (skipped when pgbench is not installed).
 async fn pgbench_session_check(db: &support::TestDb, hash: &str) {
     let client = db.pool.get().await.expect("connection");
+    // Prepared on this very connection first, so it is there to read back.
+    cleanstation::db::sessions::find_by_token_hash(&client, hash)
+        .await
+        .expect("session");
     let sql: String = client
         .query_one(
-            r#"SELECT statement FROM pg_prepared_statements WHERE strpos(statement, 'FROM "UserSession" s') > 0"#,
+            r#"SELECT statement FROM pg_prepared_statements
+                WHERE strpos(statement, 'FROM "UserSession" s') > 0 LIMIT 1"#,
             &[],
         )
         .await
         .expect("the cached session check")
         .get(0);
     let script = std::env::temp_dir().join(format!("cs-bench-session-{}.sql", std::process::id()));
-    std::fs::write(&script, format!("{};\n", sql.replace("$1", &format!("'{hash}'"))))
-        .expect("script");
+    std::fs::write(
+        &script,
+        format!("{};\n", sql.replace("$1", &format!("'{hash}'"))),
+    )
+    .expect("script");
     println!("pgbench, the same SELECT, 1 client, 5,000 transactions (average latency):");
     for mode in ["simple", "prepared"] {
         let out = std::process::Command::new("pgbench")

@@ -187,3 +187,29 @@ fn the_circle_finder_finds_a_circle() {
         BTreeSet::from(["bom".to_string(), "order".to_string()])
     );
 }
+
+/// The repositories run every statement through `db::Client`, so each one is prepared once per
+/// connection and cached (docs/performance.md §4.1); only `statements.rs` calls the uncached methods.
+#[test]
+fn repositories_run_statements_through_the_cache() {
+    let uncached = [
+        ".query(",
+        ".query_one(",
+        ".query_opt(",
+        ".execute(",
+        ".prepare(",
+    ];
+    let mut found = Vec::new();
+    for path in rust_files(&src().join("db")) {
+        if path.ends_with("statements.rs") {
+            continue;
+        }
+        let text = production_text(&path);
+        for call in uncached {
+            if text.contains(call) {
+                found.push(format!("{} calls {call}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "uncached statements: {found:?}");
+}

@@ -267,12 +267,13 @@ enum OrderCmd {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
-    /// List builds, every status unless --status, earliest want date first
+    /// List builds, every status unless --status, earliest want date first; printed page by page as
+    /// the pages arrive (JSON stays one array)
     #[command(
         mut_arg("status", |a| a.help("Only builds in this status, e.g. READY_FOR_PRODUCTION")),
         mut_arg("as_user", |a| a.help("The user to read as (any role but SERVICE_DEPARTMENT)"))
     )]
-    List(ListArgs),
+    List(OrderListArgs),
     /// Show one build: header, configuration, BOM, history
     Show {
         /// The build number (case-insensitive)
@@ -310,6 +311,16 @@ struct ListArgs {
     /// The user to read as
     #[arg(long = "as", value_name = "USERNAME")]
     as_user: String,
+}
+
+/// `order list`: the options of every list, and where to stop.
+#[derive(Args)]
+struct OrderListArgs {
+    #[command(flatten)]
+    list: ListArgs,
+    /// Stop after N builds
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -517,9 +528,15 @@ fn main() -> ExitCode {
                 OrderCmd::Import { file, as_user } => {
                     commands::order_import(&config, &file, &as_user).await
                 }
-                OrderCmd::List(list) => {
-                    commands::order_list(&config, &list.as_user, list.status.as_deref(), list.json)
-                        .await
+                OrderCmd::List(OrderListArgs { list, limit }) => {
+                    commands::order_list(
+                        &config,
+                        &list.as_user,
+                        list.status.as_deref(),
+                        limit,
+                        list.json,
+                    )
+                    .await
                 }
                 OrderCmd::Show {
                     build,

@@ -1,5 +1,6 @@
 //! `cleanstation audit verify` and `audit cleanup` (docs/audit.md).
 
+use super::startup::Migrations;
 use super::{CliError, prepare, prepare_owner};
 use crate::config::Config;
 use crate::db;
@@ -46,7 +47,7 @@ pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
 
 /// The retention cleanup, with the owner's connection.
 pub async fn cleanup(config: &Config) -> Result<String, CliError> {
-    let prepared = prepare_owner(config, "cleanstation/audit").await?;
+    let prepared = prepare_owner(config, "cleanstation/audit", Migrations::IfPending).await?;
     let client = prepared.pool.get().await.map_err(ServiceError::from)?;
     // The cleanup seals before and after its work, in its own transaction.
     let removed = db::audit::cleanup(&client).await?;

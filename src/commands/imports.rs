@@ -2,7 +2,7 @@
 
 use super::CliError;
 use super::cli_actor;
-use super::startup::{prepare_owner, seal_before_exit};
+use super::startup::{Migrations, prepare_owner, seal_before_exit};
 use crate::config::Config;
 use crate::db::Actor;
 use crate::service;
@@ -15,7 +15,12 @@ where
     F: FnOnce(Pool, Actor) -> Fut,
     Fut: std::future::Future<Output = Result<T, service::catalog::ImportError>>,
 {
-    let prepared = prepare_owner(config, &format!("cleanstation/{verb}")).await?;
+    let prepared = prepare_owner(
+        config,
+        &format!("cleanstation/{verb}"),
+        Migrations::IfPending,
+    )
+    .await?;
     let outcome = step(prepared.pool.clone(), cli_actor(verb)).await;
     seal_before_exit(&prepared.pool).await;
     outcome.map_err(|e| match e {

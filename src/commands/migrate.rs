@@ -1,13 +1,13 @@
 //! `migrate`: the schema brought to the current version, with the station role's grants.
 
 use super::CliError;
-use super::startup::prepare_owner;
+use super::startup::{Migrations, prepare_owner};
 use crate::config::Config;
 use crate::db;
 use crate::error::ServiceError;
 
 pub async fn migrate(config: &Config) -> Result<String, CliError> {
-    let prepared = prepare_owner(config, "cleanstation/migrate").await?;
+    let prepared = prepare_owner(config, "cleanstation/migrate", Migrations::Always).await?;
     let version = {
         let client = prepared.pool.get().await.map_err(ServiceError::from)?;
         db::migrate::current_version(&client).await?

@@ -1,7 +1,8 @@
 //! `cleanstation order import|list|show`: the order screens' use cases after a login as a named user.
 
 use super::session::CliSession;
-use super::{CliError, table, to_json};
+use super::table::RowWriter;
+use super::{CliError, to_json};
 use crate::config::Config;
 use crate::db;
 use crate::domain::Role;
@@ -94,44 +95,86 @@ async fn import_as(
     ))
 }
 
-/// Every build of the queue (all statuses unless `status`), oldest want date first.
-async fn all_rows(
-    session: &CliSession,
+/// The queue's query for the command line: every status unless `status`, oldest want date first.
+fn cli_query(
     status: Option<crate::domain::order::OrderStatus>,
     search: &str,
-) -> Result<Vec<crate::domain::order::OrderRow>, CliError> {
+) -> crate::domain::order::OrderQuery {
     use crate::domain::order::{OrderQuery, QueueView};
-    let mut query = OrderQuery {
+    OrderQuery {
         view: QueueView::All,
         search: search.to_string(),
         status,
-        limit: 500,
+        limit: PAGE,
         ..OrderQuery::default()
-    };
-    let mut rows = Vec::new();
-    loop {
-        let reply = session
-            .send(crate::msg::Request::ListOrders {
-                token: session.token.clone(),
-                query: Box::new(query.clone()),
-            })
-            .await?;
-        let crate::msg::Reply::Orders(page) = reply else {
-            return Err(CliError::Usage("unexpected reply to the list".into()));
-        };
-        rows.extend(page.rows);
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => return Ok(rows),
-        }
     }
 }
 
-/// `cleanstation order list [--status S] [--json] --as USERNAME`.
+/// Rows per page of the command line's queue reads (the most the service hands out at once).
+const PAGE: u32 = 500;
+
+/// The page `query` asks for; `query` then asks for the next one, or is `None` after the last.
+async fn next_page(
+    session: &CliSession,
+    query: &mut Option<crate::domain::order::OrderQuery>,
+) -> Result<Vec<crate::domain::order::OrderRow>, CliError> {
+    let Some(current) = query.take() else {
+        return Ok(Vec::new());
+    };
+    let reply = session
+        .send(crate::msg::Request::ListOrders {
+            token: session.token.clone(),
+            query: Box::new(current.clone()),
+        })
+        .await?;
+    let crate::msg::Reply::Orders(page) = reply else {
+        return Err(CliError::Usage("unexpected reply to the list".into()));
+    };
+    *query = page.next.map(|next| crate::domain::order::OrderQuery {
+        after: Some(next),
+        ..current
+    });
+    Ok(page.rows)
+}
+
+/// Every build of the queue matching `search`.
+async fn all_rows(
+    session: &CliSession,
+    search: &str,
+) -> Result<Vec<crate::domain::order::OrderRow>, CliError> {
+    let mut query = Some(cli_query(None, search));
+    let mut rows = Vec::new();
+    while query.is_some() {
+        rows.extend(next_page(session, &mut query).await?);
+    }
+    Ok(rows)
+}
+
+const LIST_HEADER: &[&str] = &[
+    "PO", "BUILD", "CUSTOMER", "MODEL", "STATUS", "WANT", "DAYS", "ASSIGNEE",
+];
+
+fn list_cells(r: &crate::domain::order::OrderRow) -> Vec<String> {
+    vec![
+        r.po_number.clone(),
+        r.build_number.clone(),
+        r.customer_name.clone(),
+        r.sink_model.clone(),
+        r.status.code().to_string(),
+        r.want_date.to_string(),
+        r.days_left.to_string(),
+        r.assignee.clone().unwrap_or_default(),
+    ]
+}
+
+/// `cleanstation order list [--status S] [--limit N] [--json] --as USERNAME`: the queue written to
+/// stdout page by page as the pages arrive, in constant memory (docs/performance.md §5.2); `limit`
+/// stops after that many builds.
 pub async fn order_list(
     config: &Config,
     username: &str,
     status: Option<&str>,
+    limit: Option<u64>,
     json: bool,
 ) -> Result<String, CliError> {
     use crate::domain::order::OrderStatus;
@@ -149,35 +192,40 @@ pub async fn order_list(
         None => None,
     };
     let session = CliSession::open(config, username, "order list").await?;
-    let outcome = all_rows(&session, status, "").await;
-    let rows = session.finish(outcome).await?;
-    if json {
-        return to_json(&rows);
+    let out = RowWriter::new(std::io::stdout(), json, LIST_HEADER);
+    let outcome = stream_rows(&session, cli_query(status, ""), limit, out).await;
+    session.finish(outcome).await.map(|()| String::new())
+}
+
+/// Reads the queue page by page and writes each page before asking for the next; at most `limit`
+/// rows. A reader that stops early (`| head`) ends the listing quietly.
+async fn stream_rows(
+    session: &CliSession,
+    first: crate::domain::order::OrderQuery,
+    limit: Option<u64>,
+    mut out: RowWriter<impl std::io::Write>,
+) -> Result<(), CliError> {
+    let mut left = limit.unwrap_or(u64::MAX);
+    let mut query = Some(first);
+    while left > 0 {
+        let Some(q) = query.as_mut() else { break };
+        q.limit = u32::try_from(left).map_or(PAGE, |l| l.min(PAGE));
+        let mut rows = next_page(session, &mut query).await?;
+        rows.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+        left -= rows.len() as u64;
+        if let Err(e) = out.page(&rows, list_cells) {
+            return write_failed(e);
+        }
     }
-    if rows.is_empty() {
-        return Ok("No builds.".into());
+    out.finish("No builds.").or_else(write_failed)
+}
+
+/// A closed pipe is the reader's choice, not a failure; any other write error is.
+fn write_failed(e: std::io::Error) -> Result<(), CliError> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Ok(());
     }
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.po_number.clone(),
-                r.build_number.clone(),
-                r.customer_name.clone(),
-                r.sink_model.clone(),
-                r.status.code().to_string(),
-                r.want_date.to_string(),
-                r.days_left.to_string(),
-                r.assignee.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    Ok(table(
-        &[
-            "PO", "BUILD", "CUSTOMER", "MODEL", "STATUS", "WANT", "DAYS", "ASSIGNEE",
-        ],
-        &cells,
-    ))
+    Err(CliError::Usage(format!("cannot write the output: {e}")))
 }
 
 /// `cleanstation order show BUILD [--json] --as USERNAME`.
@@ -202,7 +250,7 @@ async fn show_as(
     build: &str,
 ) -> Result<crate::domain::order_view::OrderDetail, CliError> {
     // Found through the queue's search, so the role checks are the service's.
-    let rows = all_rows(session, None, build).await?;
+    let rows = all_rows(session, build).await?;
     let id = rows
         .iter()
         .find(|r| r.build_number.eq_ignore_ascii_case(build))

@@ -53,15 +53,36 @@ async fn connections(config: &Config) -> Result<Connections, CliError> {
     }
 }
 
-/// The owner's steps begin here: connects with the owner's connection, applies pending migrations
-/// under the advisory lock and the station role's grants (docs/security.md).
-pub async fn prepare_owner(config: &Config, application: &str) -> Result<Prepared, CliError> {
-    owner_steps(&connections(config).await?, application).await
+/// How much of the migration step a command takes (docs/performance.md §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Migrations {
+    /// A start: the version is read without a lock; the advisory lock, the migrations and the station
+    /// role's grants only when migrations are pending.
+    IfPending,
+    /// `cleanstation migrate`: under the advisory lock, with the grants applied again, always.
+    Always,
 }
 
-async fn owner_steps(to: &Connections, application: &str) -> Result<Prepared, CliError> {
+/// The owner's steps begin here: connects with the owner's connection, applies pending migrations
+/// under the advisory lock and the station role's grants (docs/security.md).
+pub async fn prepare_owner(
+    config: &Config,
+    application: &str,
+    migrations: Migrations,
+) -> Result<Prepared, CliError> {
+    owner_steps(&connections(config).await?, application, migrations).await
+}
+
+async fn owner_steps(
+    to: &Connections,
+    application: &str,
+    migrations: Migrations,
+) -> Result<Prepared, CliError> {
     let pool = db::connect(&to.owner, 2, application).await?;
-    let report = db::migrate::run(&pool).await?;
+    let report = match migrations {
+        Migrations::IfPending => db::migrate::run_if_pending(&pool).await?,
+        Migrations::Always => db::migrate::run(&pool).await?,
+    };
     if !report.applied.is_empty() {
         tracing::info!(applied = ?report.applied, version = report.version, "schema migrated");
     }
@@ -86,7 +107,7 @@ pub async fn prepare(
     let size = config.database.pool_size as usize;
     let to = connections(config).await?;
     if config.uses_embedded_database() {
-        let owner = owner_steps(&to, application).await?;
+        let owner = owner_steps(&to, application, Migrations::IfPending).await?;
         let mut seeded_now = false;
         if seed_if_empty && service::users::count_users(&owner.pool).await? == 0 {
             let actor = Actor::system("first start");
@@ -116,7 +137,7 @@ pub async fn prepare(
             return Err(CliError::Refused(pending.to_string()));
         }
         drop(client);
-        migrated = db::migrate::run(&pool).await?.applied;
+        migrated = db::migrate::run_if_pending(&pool).await?.applied;
     }
     let notice = check.warning();
     if let Some(w) = &notice {

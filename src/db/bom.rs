@@ -4,7 +4,7 @@
 //! stores a [`GeneratedBom`] as a new `"BillOfMaterials"` version with its `"BOMItem"` rows (R13).
 
 use crate::db::row::{RowExt, query_all, query_opt_col};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::bom::{
     ACCESSORIES, BomError, BomPreview, BomStatus, CatalogIndex, GeneratedBom, custom_name, generate,
 };
@@ -27,12 +27,12 @@ impl From<BomError> for ServiceError {
 }
 
 /// The whole catalog for [`generate`]: parts, assemblies and their links in `sequenceOrder`.
-pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIndex> {
+pub async fn load_catalog_index(client: &impl Client) -> Result<CatalogIndex> {
     // Pipelined on one connection: one round trip's wait for the three.
     let (parts, assemblies, links) = futures_util::try_join!(
-        client.query(r#"SELECT id, "name", "status" FROM "Part""#, &[]),
-        client.query(r#"SELECT id, "name", "status" FROM "Assembly""#, &[]),
-        client.query(
+        client.fetch(r#"SELECT id, "name", "status" FROM "Part""#, &[]),
+        client.fetch(r#"SELECT id, "name", "status" FROM "Assembly""#, &[]),
+        client.fetch(
             r#"SELECT "parentAssemblyId", "childId", "quantity", "notes"
                  FROM "AssemblyComponent"
                 ORDER BY "parentAssemblyId", "sequenceOrder" NULLS LAST, id"#,
@@ -74,7 +74,7 @@ pub async fn load_catalog_index(client: &impl GenericClient) -> Result<CatalogIn
 /// Generates the BOM of `build` without saving it (the wizard's review). The outer error is the database's;
 /// the inner one says why this build cannot be generated.
 pub async fn preview(
-    client: &impl GenericClient,
+    client: &impl Client,
     language: DocumentLanguage,
     build: &BuildConfig,
 ) -> Result<Result<BomPreview, BomError>> {
@@ -95,7 +95,7 @@ pub async fn write_version(
 ) -> Result<(Uuid, i32)> {
     // The row lock serialises two generations for one build, so their version numbers cannot collide.
     let locked = tx
-        .query_opt(
+        .fetch_opt(
             r#"SELECT id FROM "ProductionOrder" WHERE id = $1 FOR UPDATE"#,
             &[&order_id],
         )
@@ -104,20 +104,20 @@ pub async fn write_version(
         return Err(ServiceError::NotFound("Build".into()));
     }
     let version: i32 = tx
-        .query_one(
+        .fetch_one(
             r#"SELECT COALESCE(MAX("version"), 0) + 1 AS "version" FROM "BillOfMaterials" WHERE "orderId" = $1"#,
             &[&order_id],
         )
         .await?
         .col("version")?;
-    tx.execute(
+    tx.exec(
         r#"UPDATE "BillOfMaterials" SET "status" = $2
             WHERE "orderId" = $1 AND "status" IN ('DRAFT', 'APPROVED')"#,
         &[&order_id, &BomStatus::Superseded],
     )
     .await?;
     let bom_id = Uuid::new_v4();
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "BillOfMaterials" (id, "orderId", "version", "generatedBy", "status", "notes")
            VALUES ($1, $2, $3, $4, $5, $6)"#,
         &[
@@ -131,7 +131,7 @@ pub async fn write_version(
     )
     .await?;
     insert_items(tx, bom_id, bom).await?;
-    tx.execute(
+    tx.exec(
         r#"UPDATE "ProductionOrder" SET "bomId" = $2 WHERE id = $1"#,
         &[&order_id, &bom_id],
     )
@@ -142,7 +142,7 @@ pub async fn write_version(
 /// Sets a DRAFT BOM to APPROVED; `false` when it is no longer DRAFT (R13 allows only DRAFT→APPROVED).
 pub async fn approve(tx: &Transaction<'_>, bom_id: Uuid) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "BillOfMaterials" SET "status" = $2 WHERE id = $1 AND "status" = $3"#,
             &[&bom_id, &BomStatus::Approved, &BomStatus::Draft],
         )
@@ -178,7 +178,7 @@ async fn insert_items(tx: &Transaction<'_>, bom_id: Uuid, bom: &GeneratedBom) ->
     let custom: Vec<bool> = bom.nodes.iter().map(|n| n.is_custom).collect();
     let spec: Vec<Option<&serde_json::Value>> =
         bom.nodes.iter().map(|n| n.custom_spec.as_ref()).collect();
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "BOMItem"
                (id, "bomId", "itemType", "itemId", "parentItemId", "quantity", "level", "sequenceOrder",
                 "notes", "isCustomPart", "customPartSpec")
@@ -198,9 +198,9 @@ async fn insert_items(tx: &Transaction<'_>, bom_id: Uuid, bom: &GeneratedBom) ->
 
 /// The build's current BOM in brief (the version `"ProductionOrder"."bomId"` names), or `None` before the
 /// first generation.
-pub async fn summary(client: &impl GenericClient, order_id: Uuid) -> Result<Option<BomSummary>> {
+pub async fn summary(client: &impl Client, order_id: Uuid) -> Result<Option<BomSummary>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT b."version", COALESCE(b."status", 'DRAFT') AS "status", b."notes",
                       (SELECT count(*) FROM "BOMItem" i WHERE i."bomId" = b.id AND i."parentItemId" IS NULL)
                         AS "topLevelLines"
@@ -224,10 +224,10 @@ pub async fn summary(client: &impl GenericClient, order_id: Uuid) -> Result<Opti
 
 /// The accessories the wizard offers (R9), named from the catalog by R10 and ordered by subcategory, then
 /// id. An id the catalog lacks is left out: it could not be generated anyway.
-pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryItem>> {
+pub async fn accessories(client: &impl Client) -> Result<Vec<AccessoryItem>> {
     let ids: Vec<&str> = ACCESSORIES.iter().map(|a| a.id).collect();
     let rows = client
-        .query(
+        .fetch(
             r#"SELECT u.id, COALESCE(a."name", twin."name", p."name") AS "name"
                  FROM UNNEST($1::text[]) AS u(id)
                  LEFT JOIN "Assembly" a ON a.id = u.id
@@ -254,12 +254,9 @@ pub async fn accessories(client: &impl GenericClient) -> Result<Vec<AccessoryIte
 }
 
 /// The build's header for the BOM screens and exports, or `None` when there is no such build.
-async fn header(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<(BomHeader, Option<Uuid>)>> {
+async fn header(client: &impl Client, order_id: Uuid) -> Result<Option<(BomHeader, Option<Uuid>)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT "poNumber", "buildNumber", "customerName", "sinkModel",
                       COALESCE("orderStatus", 'ORDER_CREATED') AS "orderStatus", "bomId"
                  FROM "ProductionOrder" WHERE id = $1"#,
@@ -302,10 +299,7 @@ fn version_info(r: &Row, current: Option<Uuid>) -> Result<BomVersionInfo> {
 }
 
 /// Every BOM version of a build, newest first; `None` when there is no such build.
-pub async fn versions(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<BomVersionList>> {
+pub async fn versions(client: &impl Client, order_id: Uuid) -> Result<Option<BomVersionList>> {
     let Some((header, current)) = header(client, order_id).await? else {
         return Ok(None);
     };
@@ -327,7 +321,7 @@ pub async fn versions(
 /// One stored version of a build's BOM with its items in display order: `bom_id`, or the current version
 /// when `None`. `None` when the build, the version, or (for the current one) any version is missing.
 pub async fn document(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     bom_id: Option<Uuid>,
 ) -> Result<Option<BomDocument>> {
@@ -338,7 +332,7 @@ pub async fn document(
         return Ok(None);
     };
     let Some(row) = client
-        .query_opt(
+        .fetch_opt(
             &format!(
                 r#"SELECT {VERSION_COLUMNS}
                      FROM "BillOfMaterials" b LEFT JOIN "User" u ON u.id = b."generatedBy"
@@ -354,7 +348,7 @@ pub async fn document(
     // sequenceOrder is the depth-first pre-order the generator wrote; the id breaks ties for rows that
     // lack one, so the order is stable.
     let rows = client
-        .query(
+        .fetch(
             r#"SELECT i.id, i."parentItemId", i."itemId", i."itemType", i."quantity", i."level",
                       COALESCE(i."sequenceOrder", 0) AS "sequence", COALESCE(i."isCustomPart", false) AS "isCustom",
                       i."customPartSpec", i."notes", COALESCE(p."name", a."name", twin."name") AS "catalogName"

@@ -5,7 +5,7 @@
 //! audit rows. Each returns the ids it inserted or updated.
 
 use crate::db::row::{RowExt, query_all, query_opt_col};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::catalog::{Assembly, Category, Component, ComponentType, Part};
 use crate::error::{Result, ServiceError};
 use std::collections::{HashMap, HashSet};
@@ -15,33 +15,30 @@ const IMPORT_LOCK_KEY: i64 = 0x6361_7461_6c6f_6721; // "catalog!"
 
 /// Waits for any other catalog import to finish; released at commit or rollback.
 pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
+    tx.exec("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
         .await?;
     Ok(())
 }
 
-async fn ids(client: &impl GenericClient, sql: &str) -> Result<HashSet<String>> {
+async fn ids(client: &impl Client, sql: &str) -> Result<HashSet<String>> {
     client
-        .query(sql, &[])
+        .fetch(sql, &[])
         .await?
         .iter()
         .map(|r| r.col("id"))
         .collect()
 }
 
-pub async fn part_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
+pub async fn part_ids(client: &impl Client) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Part""#).await
 }
 
-pub async fn assembly_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
+pub async fn assembly_ids(client: &impl Client) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Assembly""#).await
 }
 
 /// The stored id of the part or assembly whose id is `id` ignoring case (a part first).
-pub async fn item_id_ignoring_case(
-    client: &impl GenericClient,
-    id: &str,
-) -> Result<Option<String>> {
+pub async fn item_id_ignoring_case(client: &impl Client, id: &str) -> Result<Option<String>> {
     query_opt_col(
         client,
         r#"SELECT id FROM (SELECT id, 0 AS "rank" FROM "Part" WHERE lower(id) = lower($1)
@@ -54,7 +51,7 @@ pub async fn item_id_ignoring_case(
     .await
 }
 
-pub async fn category_ids(client: &impl GenericClient) -> Result<HashSet<String>> {
+pub async fn category_ids(client: &impl Client) -> Result<HashSet<String>> {
     ids(client, r#"SELECT id FROM "Category""#).await
 }
 
@@ -232,11 +229,11 @@ pub struct StoredComponent {
 
 /// The component lists of `assembly_ids`, each in `sequenceOrder`. Assemblies without components are absent.
 pub async fn components_of(
-    client: &impl GenericClient,
+    client: &impl Client,
     assembly_ids: &[&str],
 ) -> Result<HashMap<String, Vec<StoredComponent>>> {
     let rows = client
-        .query(
+        .fetch(
             r#"SELECT "parentAssemblyId", "childType", "childId", "quantity", "notes", "sequenceOrder"
                  FROM "AssemblyComponent"
                 WHERE "parentAssemblyId" = ANY($1)
@@ -269,7 +266,7 @@ pub async fn replace_components(tx: &Transaction<'_>, assemblies: &[&Assembly]) 
         return Ok(0);
     }
     let parents: Vec<&str> = assemblies.iter().map(|a| a.id.as_str()).collect();
-    tx.execute(
+    tx.exec(
         r#"DELETE FROM "AssemblyComponent" WHERE "parentAssemblyId" = ANY($1)"#,
         &[&parents],
     )
@@ -296,7 +293,7 @@ pub async fn replace_components(tx: &Transaction<'_>, assemblies: &[&Assembly]) 
         return Ok(0);
     }
     let n = tx
-        .execute(
+        .exec(
             r#"INSERT INTO "AssemblyComponent"
                    ("parentAssemblyId", "childType", "childId", "quantity", "notes", "sequenceOrder")
                SELECT u.parent, u.kind::"ComponentType", u.child, u.quantity, u.notes, u.seq
@@ -317,9 +314,9 @@ pub struct CatalogCounts {
     pub categories: i64,
 }
 
-pub async fn counts(client: &impl GenericClient) -> Result<CatalogCounts> {
+pub async fn counts(client: &impl Client) -> Result<CatalogCounts> {
     let r = client
-        .query_one(
+        .fetch_one(
             r#"SELECT (SELECT count(*) FROM "Part") AS "parts",
                       (SELECT count(*) FROM "Assembly") AS "assemblies",
                       (SELECT count(*) FROM "AssemblyComponent") AS "components",

@@ -1,7 +1,7 @@
 //! Procurement's order desk: the builds waiting for parts with their current BOM, and the leaves of those
 //! BOMs for the parts-shortage view. Each is one statement, however many builds are waiting.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::orders::queue_row;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::bom::custom_name;
@@ -10,7 +10,7 @@ use crate::error::Result;
 
 /// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
 /// want date first.
-pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>> {
+pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
     query_all(
         client,
         r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
@@ -38,7 +38,7 @@ pub async fn rows(client: &impl GenericClient) -> Result<Vec<DeskRow>> {
 }
 
 /// The builds the shortage counts: those on the desk that have a current BOM, in PO and build order.
-pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<ShortageBuild>> {
+pub async fn shortage_builds(client: &impl Client) -> Result<Vec<ShortageBuild>> {
     query_all(
         client,
         r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus", b."version",
@@ -64,7 +64,7 @@ pub async fn shortage_builds(client: &impl GenericClient) -> Result<Vec<Shortage
 
 /// Every leaf (an item without children, what the flattened totals count) of the current BOM of every
 /// build on the desk, named as the BOM viewer names it.
-pub async fn shortage_leaves(client: &impl GenericClient) -> Result<Vec<ShortageLeaf>> {
+pub async fn shortage_leaves(client: &impl Client) -> Result<Vec<ShortageLeaf>> {
     query_all(client, r#"SELECT po.id, i."itemId", i."itemType", i."quantity", i."customPartSpec",
                       COALESCE(p."name", a."name", twin."name") AS "catalogName"
                  FROM "ProductionOrder" po

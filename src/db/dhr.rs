@@ -7,8 +7,7 @@
 
 use crate::db::row::{RowExt, query_all, query_opt_map};
 use crate::db::{
-    GenericClient, audit, bom as db_bom, nonconformance as db_nc, qc as db_qc, signatures,
-    templates,
+    Client, audit, bom as db_bom, nonconformance as db_nc, qc as db_qc, signatures, templates,
 };
 use crate::domain::bom_document::{BomDocument, quantity_text};
 use crate::domain::dhr::*;
@@ -60,7 +59,7 @@ pub async fn gather(
     Ok(record)
 }
 
-async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHistoryRecord>> {
+async fn read(c: &impl Client, order_id: Uuid) -> Result<Option<DeviceHistoryRecord>> {
     let Some(rec) = crate::db::orders::load(c, order_id).await? else {
         return Ok(None);
     };
@@ -120,7 +119,7 @@ async fn read(c: &impl GenericClient, order_id: Uuid) -> Result<Option<DeviceHis
 
 /// §11: every nonconformance of the build, oldest first, each named by its number.
 async fn nonconformances(
-    c: &impl GenericClient,
+    c: &impl Client,
     order_id: Uuid,
     names: &mut HashMap<Uuid, String>,
 ) -> Result<Vec<NonconformanceEntry>> {
@@ -163,10 +162,7 @@ fn numbered<T>(rows: Vec<(Uuid, T)>, label: &str, names: &mut HashMap<Uuid, Stri
         .collect()
 }
 
-async fn created_at(
-    c: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<chrono::NaiveDateTime>> {
+async fn created_at(c: &impl Client, order_id: Uuid) -> Result<Option<chrono::NaiveDateTime>> {
     query_opt_map(
         c,
         concat!(
@@ -181,7 +177,7 @@ async fn created_at(
 }
 
 /// Every row of the status history, oldest first; rows of one transaction in the order written.
-async fn history(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, StatusMove)>> {
+async fn history(c: &impl Client, order_id: Uuid) -> Result<Vec<(Uuid, StatusMove)>> {
     query_all(
         c,
         concat!(
@@ -247,7 +243,7 @@ fn split_history(
 }
 
 /// Audit images of the build's configuration written after the build was created.
-async fn config_images(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<ConfigImage>> {
+async fn config_images(c: &impl Client, order_id: Uuid) -> Result<Vec<ConfigImage>> {
     query_all(
         c,
         concat!(
@@ -282,7 +278,7 @@ async fn config_images(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<Con
 }
 
 async fn bom(
-    c: &impl GenericClient,
+    c: &impl Client,
     order_id: Uuid,
     names: &mut HashMap<Uuid, String>,
 ) -> Result<BomSection> {
@@ -373,7 +369,7 @@ fn bom_detail(doc: &BomDocument, versions: &[BomVersionSummary]) -> Option<BomVe
 }
 
 /// The submitted QC results, oldest first, with their own signatures checked.
-async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, QcEntry)>> {
+async fn qc(c: &impl Client, order_id: Uuid) -> Result<Vec<(Uuid, QcEntry)>> {
     let mut results = db_qc::results_of(c, order_id).await?;
     results.retain(|r| r.status != QcResultStatus::Incomplete);
     // Oldest first; results signed within the same second in the order they were opened.
@@ -408,7 +404,7 @@ async fn qc(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, QcEntry
 /// The audit sequence number of each row's INSERT: the order rows were written in, where their own
 /// times (to the second) tie.
 async fn insert_seqs(
-    c: &impl GenericClient,
+    c: &impl Client,
     table: &str,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, i64>> {
@@ -424,7 +420,7 @@ async fn insert_seqs(
 }
 
 /// Puts signatures made within the same second in the order they were written.
-async fn in_written_order(c: &impl GenericClient, checks: &mut [SignatureCheck]) -> Result<()> {
+async fn in_written_order(c: &impl Client, checks: &mut [SignatureCheck]) -> Result<()> {
     let seqs = insert_seqs(
         c,
         "ElectronicSignature",
@@ -492,7 +488,7 @@ fn na_reason(notes: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-async fn tasks(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<TaskEntry>> {
+async fn tasks(c: &impl Client, order_id: Uuid) -> Result<Vec<TaskEntry>> {
     let rows: Vec<TaskEntry> = query_all(
         c,
         concat!(
@@ -560,7 +556,7 @@ fn limits(item: &QcItemDef) -> Option<String> {
 }
 
 /// Every submitted testing form with its lines; limits are the testing template's for each item code.
-async fn testing(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, TestingFormEntry)>> {
+async fn testing(c: &impl Client, order_id: Uuid) -> Result<Vec<(Uuid, TestingFormEntry)>> {
     let limits_by_code: HashMap<String, String> =
         match templates::active_template(c, TESTING_FORM).await? {
             Some(t) => db_qc::items(c, t.id)
@@ -599,7 +595,7 @@ async fn testing(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, Te
     )
     .await?;
     let rows = c
-        .query(
+        .fetch(
             r#"SELECT r."testingFormId", r."testName", r."testType"::text AS "testType",
                       r."result"::text AS "result", r."measurements", r."notes"
                  FROM "TestResult" r JOIN "TestingForm" f ON f.id = r."testingFormId"
@@ -644,7 +640,7 @@ fn pack_line(r: &Row) -> Result<(Uuid, PackLine)> {
     ))
 }
 
-async fn packaging(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, PackagingEntry)>> {
+async fn packaging(c: &impl Client, order_id: Uuid) -> Result<Vec<(Uuid, PackagingEntry)>> {
     let mut lists: Vec<(Uuid, PackagingEntry)> = query_all(
         c,
         concat!(
@@ -697,7 +693,7 @@ async fn packaging(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<(Uuid, 
 }
 
 /// The explicit audit notes of administrator overrides, with their reasons (docs/lifecycle.md §3.5).
-async fn overrides(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<OverrideEntry>> {
+async fn overrides(c: &impl Client, order_id: Uuid) -> Result<Vec<OverrideEntry>> {
     query_all(
         c,
         concat!(
@@ -726,7 +722,7 @@ async fn overrides(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<Overrid
     .await
 }
 
-async fn documents(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<DocumentEntry>> {
+async fn documents(c: &impl Client, order_id: Uuid) -> Result<Vec<DocumentEntry>> {
     query_all(
         c,
         concat!(
@@ -759,7 +755,7 @@ async fn documents(c: &impl GenericClient, order_id: Uuid) -> Result<Vec<Documen
     .await
 }
 
-async fn chain_head(c: &impl GenericClient) -> Result<Option<ChainHeadEntry>> {
+async fn chain_head(c: &impl Client) -> Result<Option<ChainHeadEntry>> {
     query_opt_map(
         c,
         concat!(

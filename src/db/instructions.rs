@@ -1,12 +1,12 @@
 //! Tools and work instructions (the assembler's reference material).
 
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::tasks;
 use crate::error::{Result, ServiceError};
 use uuid::Uuid;
 
-pub async fn tool_id_by_name(db: &impl GenericClient, name: &str) -> Result<Option<Uuid>> {
+pub async fn tool_id_by_name(db: &impl Client, name: &str) -> Result<Option<Uuid>> {
     query_opt_col(
         db,
         r#"SELECT id FROM "Tool" WHERE name = $1 ORDER BY "createdAt" LIMIT 1"#,
@@ -31,7 +31,7 @@ pub async fn insert_tool(
 }
 
 /// An instruction of the title, at any revision (an edited one keeps its title and id).
-pub async fn instruction_id_by_title(db: &impl GenericClient, title: &str) -> Result<Option<Uuid>> {
+pub async fn instruction_id_by_title(db: &impl Client, title: &str) -> Result<Option<Uuid>> {
     query_opt_col(
         db,
         r#"SELECT id FROM "WorkInstruction" WHERE title = $1 ORDER BY "createdAt", id LIMIT 1"#,
@@ -90,7 +90,7 @@ use std::collections::HashMap;
 
 /// The latest version of each title (an active one when there is one; active first, then by title)
 /// with steps and the tasks linking it, and every tool by name.
-pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog> {
+pub async fn catalog(db: &impl Client) -> Result<InstructionCatalog> {
     let mut instructions: Vec<_> = query_all(
         db,
         r#"SELECT * FROM (
@@ -123,7 +123,7 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog> {
         i.task_count = counts.get(&i.id).copied().unwrap_or(0);
     }
     let rows = db
-        .query(
+        .fetch(
             r#"SELECT t.id, t.name, t.description, t.category, COALESCE(t."isActive", true) AS "active",
                       (SELECT count(*) FROM "TaskTool" tt WHERE tt."toolId" = t.id) AS "taskCount",
                       t.xmin::text::int8 AS "stamp"
@@ -153,9 +153,9 @@ pub async fn catalog(db: &impl GenericClient) -> Result<InstructionCatalog> {
 }
 
 /// The steps of each instruction, numbered in order.
-async fn steps_of(db: &impl GenericClient, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<StepView>>> {
+async fn steps_of(db: &impl Client, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<StepView>>> {
     let rows = db
-        .query(
+        .fetch(
             r#"SELECT "workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime"
                  FROM "WorkInstructionStep" WHERE "workInstructionId" = ANY($1)
                 ORDER BY "workInstructionId", "stepNumber""#,
@@ -176,10 +176,7 @@ async fn steps_of(db: &impl GenericClient, ids: &[Uuid]) -> Result<HashMap<Uuid,
     Ok(out)
 }
 
-async fn instruction_task_counts(
-    db: &impl GenericClient,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>> {
+async fn instruction_task_counts(db: &impl Client, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
     query_all(
         db,
         r#"SELECT "workInstructionId", count(*) AS "taskCount" FROM "Task"
@@ -251,7 +248,7 @@ pub async fn save_instruction(
         && current.description == draft.description
         && same_steps(&steps, &draft.steps);
     if same_content {
-        tx.execute(
+        tx.exec(
             r#"UPDATE "WorkInstruction" SET "isActive" = $2 WHERE id = $1"#,
             &[&id, &draft.active],
         )
@@ -259,13 +256,13 @@ pub async fn save_instruction(
         return Ok(id);
     }
     let note = change_note(draft)?;
-    tx.execute(
+    tx.exec(
         r#"UPDATE "WorkInstruction" SET title = $2, description = $3, "isActive" = $4, version = version + 1
             WHERE id = $1"#,
         &[&id, &draft.title, &draft.description, &draft.active],
     )
     .await?;
-    tx.execute(
+    tx.exec(
         r#"DELETE FROM "WorkInstructionStep" WHERE "workInstructionId" = $1"#,
         &[&id],
     )
@@ -287,7 +284,7 @@ async fn insert_revision(
     author: Option<Uuid>,
     note: &str,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "WorkInstructionRevision"
                   ("workInstructionId", "revision", "title", "description", "steps", "authorId", "changeNote")
            SELECT wi.id, wi.version, wi.title, wi.description,
@@ -315,12 +312,12 @@ pub struct StoredRevision {
 
 /// The revisions of `instruction` (newest first) and those with the given ids, with their steps.
 pub async fn revisions(
-    db: &impl GenericClient,
+    db: &impl Client,
     instruction: Option<Uuid>,
     ids: &[Uuid],
 ) -> Result<Vec<StoredRevision>> {
     let rows = db
-        .query(
+        .fetch(
             r#"SELECT r.id, r."workInstructionId", wi.version AS "currentVersion", r.revision, r.title,
                       r.description, r."createdAt", r."changeNote",
                       COALESCE(NULLIF(u."fullName", ''), u.username) AS "author",
@@ -373,7 +370,7 @@ pub async fn revisions(
 }
 
 /// An instruction's revisions, newest first.
-pub async fn history(db: &impl GenericClient, instruction_id: Uuid) -> Result<InstructionHistory> {
+pub async fn history(db: &impl Client, instruction_id: Uuid) -> Result<InstructionHistory> {
     let revisions = revisions(db, Some(instruction_id), &[]).await?;
     if revisions.is_empty() {
         return Err(ServiceError::NotFound(format!(
@@ -397,7 +394,7 @@ fn same_steps(stored: &[StepView], draft: &[StepDraft]) -> bool {
 
 async fn lock_instruction(tx: &Transaction<'_>, id: Uuid) -> Result<Current> {
     let row = tx
-        .query_opt(
+        .fetch_opt(
             r#"SELECT title, description, xmin::text::int8 AS "stamp"
                  FROM "WorkInstruction" WHERE id = $1 FOR UPDATE"#,
             &[&id],
@@ -429,7 +426,7 @@ async fn insert_steps<'s>(
     steps: impl Iterator<Item = (&'s str, Option<&'s str>, Option<i32>)>,
 ) -> Result<()> {
     for (n, (description, safety_notes, minutes)) in (1i32..).zip(steps) {
-        tx.execute(
+        tx.exec(
             r#"INSERT INTO "WorkInstructionStep" ("workInstructionId", "stepNumber", description, "safetyNotes", "estimatedTime")
                VALUES ($1, $2, $3, $4, $5)"#,
             &[&id, &n, &description, &safety_notes, &minutes],
@@ -445,7 +442,7 @@ async fn refuse_duplicate_title(
     own: Option<Uuid>,
 ) -> Result<()> {
     let taken = tx
-        .query_opt(
+        .fetch_opt(
             r#"SELECT title FROM "WorkInstruction"
                 WHERE lower(title) = lower($1) AND COALESCE("isActive", true)
                   AND ($2::uuid IS NULL OR id <> $2) LIMIT 1"#,
@@ -467,7 +464,7 @@ async fn refuse_duplicate_title(
 pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid> {
     if let Some(id) = draft.id {
         let row = tx
-            .query_opt(
+            .fetch_opt(
                 r#"SELECT name, xmin::text::int8 AS "stamp" FROM "Tool" WHERE id = $1 FOR UPDATE"#,
                 &[&id],
             )
@@ -484,7 +481,7 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid> 
     }
     if draft.active {
         let taken = tx
-            .query_opt(
+            .fetch_opt(
                 r#"SELECT name FROM "Tool"
                     WHERE lower(name) = lower($1) AND COALESCE("isActive", true)
                       AND ($2::uuid IS NULL OR id <> $2) LIMIT 1"#,
@@ -512,7 +509,7 @@ pub async fn save_tool(tx: &Transaction<'_>, draft: &ToolDraft) -> Result<Uuid> 
         )
         .await;
     };
-    tx.execute(
+    tx.exec(
         r#"UPDATE "Tool" SET name = $2, description = $3, category = $4, "isActive" = $5 WHERE id = $1"#,
         &[&id, &draft.name, &draft.description, &draft.category, &draft.active],
     )

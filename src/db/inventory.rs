@@ -1,6 +1,6 @@
 //! The catalog for the inventory browser, and the open builds whose current BOM contains an item.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::bom::canonical_id;
 use crate::domain::catalog::EntityStatus;
@@ -11,19 +11,19 @@ use crate::error::Result;
 
 /// Every catalog row in four pipelined queries (one round trip's wait): categories by id, parts and
 /// assemblies by id, links in each parent's `sequenceOrder`.
-pub async fn load(client: &impl GenericClient) -> Result<Inventory> {
+pub async fn load(client: &impl Client) -> Result<Inventory> {
     let (categories, parts, assemblies, links) = futures_util::try_join!(
-        client.query(
+        client.fetch(
             r#"SELECT id, "name", "description", "parentId", "level" FROM "Category" ORDER BY id"#,
             &[],
         ),
-        client.query(
+        client.fetch(
             r#"SELECT id, "name", "manufacturerPartNumber", "manufacturerInfo", "type", "status",
                       "photoUrl", "technicalDrawingUrl", "description", "createdAt", "updatedAt"
                  FROM "Part" ORDER BY id"#,
             &[],
         ),
-        client.query(
+        client.fetch(
             r#"SELECT a.id, a."name", a."type", a."categoryCode", a."subcategoryCode",
                       COALESCE(a."canOrder", true) AS "canOrder", COALESCE(a."isKit", false) AS "isKit",
                       a."status", a."photoUrl", a."technicalDrawingUrl", a."description", a."qrData",
@@ -34,7 +34,7 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory> {
                 ORDER BY a.id"#,
             &[],
         ),
-        client.query(
+        client.fetch(
             r#"SELECT "parentAssemblyId", "childType", "childId", "quantity", "notes"
                  FROM "AssemblyComponent"
                 ORDER BY "parentAssemblyId", "sequenceOrder" NULLS LAST, id"#,
@@ -103,7 +103,7 @@ pub async fn load(client: &impl GenericClient) -> Result<Inventory> {
 
 /// The open (not shipped) builds whose current BOM contains `item_id`, in either twin form, with the
 /// quantities of all its occurrences added up; by want date, then build number.
-pub async fn build_uses(client: &impl GenericClient, item_id: &str) -> Result<Vec<BuildUse>> {
+pub async fn build_uses(client: &impl Client, item_id: &str) -> Result<Vec<BuildUse>> {
     let canonical = canonical_id(item_id);
     let twin = format!("ASSY-{canonical}");
     query_all(client, r#"SELECT o.id, o."poNumber", o."buildNumber", COALESCE(o."orderStatus", 'ORDER_CREATED') AS "status",

@@ -22,6 +22,7 @@ pub mod row;
 pub mod service_orders;
 pub mod sessions;
 pub mod signatures;
+pub mod statements;
 pub mod tasks;
 pub mod templates;
 pub mod testing;
@@ -29,6 +30,7 @@ pub mod users;
 
 pub use deadpool_postgres::{GenericClient, Pool, Transaction};
 pub use pool::connect;
+pub use statements::Client;
 
 use crate::error::{Result, ServiceError};
 
@@ -52,6 +54,16 @@ impl From<tokio_postgres::Error> for ServiceError {
         if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
             tracing::warn!(error = %with_causes(&e), "database connection error");
             return ServiceError::Unavailable(with_causes(&e));
+        }
+        // A cached statement outlived a schema change: the connection prepares its statements again
+        // (docs/performance.md §4.3), so trying again works.
+        if statements::is_stale_plan(&e) {
+            tracing::warn!(error = %with_causes(&e), "stale cached statement");
+            return ServiceError::Conflict(
+                "The database schema changed while this station was working; nothing was saved. \
+                 Try again."
+                    .into(),
+            );
         }
         // The schema's checked functions refuse with this code and a message meant for the user.
         if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
@@ -140,7 +152,7 @@ pub async fn begin_as<'a>(
 ) -> Result<Transaction<'a>> {
     let tx = client.transaction().await?;
     let token = actor.session_token.clone().unwrap_or_default();
-    tx.execute(
+    tx.exec(
         "SELECT set_config('cleanstation.session_token', $1, true), \
                 set_config('cleanstation.station', $2, true)",
         &[&token, &actor.agent],

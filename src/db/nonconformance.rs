@@ -2,7 +2,7 @@
 //! closure, and the lists the screens read.
 
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col, query_opt_map};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::nonconformance::{
     Disposition, NcItem, NcSource, NcStatus, NcSummary, PAGE_SIZE, ReworkTask, nc_number,
 };
@@ -29,20 +29,20 @@ pub struct NewNc<'a> {
 /// Writes a new OPEN NC under the next number of the current UTC year; its id and number.
 pub async fn insert(tx: &Transaction<'_>, nc: &NewNc<'_>) -> Result<(Uuid, String)> {
     let year: i32 = tx
-        .query_one(
+        .fetch_one(
             r#"SELECT EXTRACT(YEAR FROM timezone('UTC', now()))::int AS "year""#,
             &[],
         )
         .await?
         .col("year")?;
     // Held to the end of the transaction: the next raiser reads the maximum after this one commits.
-    tx.execute(
+    tx.exec(
         "SELECT pg_advisory_xact_lock($1, $2)",
         &[&NUMBER_LOCK, &year],
     )
     .await?;
     let last: i32 = tx
-        .query_one(
+        .fetch_one(
             r#"SELECT COALESCE(max(split_part("ncNumber", '-', 3)::int), 0) AS "last"
                  FROM "Nonconformance" WHERE "ncNumber" LIKE $1"#,
             &[&format!("NC-{year:04}-%")],
@@ -156,7 +156,7 @@ fn record_of(r: &Row) -> Result<NcRecord> {
 }
 
 /// One NC; `lock` holds its row for the rest of the transaction.
-pub async fn record(client: &impl GenericClient, id: Uuid, lock: bool) -> Result<Option<NcRecord>> {
+pub async fn record(client: &impl Client, id: Uuid, lock: bool) -> Result<Option<NcRecord>> {
     let sql = if lock {
         concat!(nc_select!(), "WHERE n.id = $1 FOR UPDATE OF n")
     } else {
@@ -166,7 +166,7 @@ pub async fn record(client: &impl GenericClient, id: Uuid, lock: bool) -> Result
 }
 
 /// Which build an NC belongs to, if it exists.
-pub async fn order_of(client: &impl GenericClient, id: Uuid) -> Result<Option<Uuid>> {
+pub async fn order_of(client: &impl Client, id: Uuid) -> Result<Option<Uuid>> {
     query_opt_col(
         client,
         r#"SELECT "orderId" FROM "Nonconformance" WHERE id = $1"#,
@@ -177,7 +177,7 @@ pub async fn order_of(client: &impl GenericClient, id: Uuid) -> Result<Option<Uu
 }
 
 /// A build's NCs, oldest first.
-pub async fn of_order(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<NcSummary>> {
+pub async fn of_order(client: &impl Client, order_id: Uuid) -> Result<Vec<NcSummary>> {
     query_all(
         client,
         concat!(
@@ -191,7 +191,7 @@ pub async fn of_order(client: &impl GenericClient, order_id: Uuid) -> Result<Vec
 }
 
 /// The numbers of a build's OPEN NCs, oldest first.
-pub async fn open_numbers(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<String>> {
+pub async fn open_numbers(client: &impl Client, order_id: Uuid) -> Result<Vec<String>> {
     query_all(
         client,
         r#"SELECT "ncNumber" FROM "Nonconformance" WHERE "orderId" = $1 AND "status" = 'OPEN'
@@ -204,7 +204,7 @@ pub async fn open_numbers(client: &impl GenericClient, order_id: Uuid) -> Result
 
 /// One page of every OPEN NC, oldest first, with the total and the database's UTC time.
 pub async fn open_page(
-    client: &impl GenericClient,
+    client: &impl Client,
     page: u32,
 ) -> Result<(Vec<NcSummary>, i64, NaiveDateTime)> {
     let limit = i64::from(PAGE_SIZE);
@@ -220,7 +220,7 @@ pub async fn open_page(
     )
     .await?;
     let r = client
-        .query_one(
+        .fetch_one(
             r#"SELECT (SELECT count(*) FROM "Nonconformance" WHERE "status" = 'OPEN') AS "total",
                       date_trunc('second', timezone('UTC', now())) AS "now""#,
             &[],
@@ -237,7 +237,7 @@ pub async fn write_disposition(
     note: Option<&str>,
 ) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "Nonconformance" SET "disposition" = $2, "dispositionNote" = $3
                 WHERE id = $1 AND "status" = 'OPEN' AND "disposition" IS NULL"#,
             &[&id, &disposition.code(), &note],
@@ -257,7 +257,7 @@ pub async fn mark_dispositioned(
     rework_task: Option<Uuid>,
 ) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "Nonconformance"
                   SET "status" = 'DISPOSITIONED', "disposition" = $2, "dispositionNote" = $3,
                       "dispositionedBy" = $4,
@@ -274,7 +274,7 @@ pub async fn mark_dispositioned(
 /// Closes a DISPOSITIONED NC.
 pub async fn close(tx: &Transaction<'_>, id: Uuid, by: Uuid, note: &str) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "Nonconformance"
                   SET "status" = 'CLOSED', "closedBy" = $2,
                       "closedAt" = date_trunc('second', timezone('UTC', now())), "closeNote" = $3
@@ -286,7 +286,7 @@ pub async fn close(tx: &Transaction<'_>, id: Uuid, by: Uuid, note: &str) -> Resu
 }
 
 /// The rework task an NC links, with its state.
-pub async fn rework_task(client: &impl GenericClient, task_id: Uuid) -> Result<Option<ReworkTask>> {
+pub async fn rework_task(client: &impl Client, task_id: Uuid) -> Result<Option<ReworkTask>> {
     query_opt_map(
         client,
         r#"SELECT id, "sequenceOrder", "description", COALESCE("isCompleted", false) AS "isCompleted"
@@ -307,7 +307,7 @@ pub async fn rework_task(client: &impl GenericClient, task_id: Uuid) -> Result<O
 /// The rework task a Final QC failure appended to the build's active list (docs/assembly-floor.md §4):
 /// the earliest task with `description` and no checklist item that no other NC links yet.
 pub async fn unlinked_rework_task(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     description: &str,
 ) -> Result<Option<Uuid>> {

@@ -1,6 +1,6 @@
 //! `"SystemNotification"` rows: each user's in-app messages.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all, query_id};
 use crate::domain::Role;
 use crate::domain::notification::{Notification, related};
@@ -36,7 +36,7 @@ fn from_row(row: &Row) -> Result<Notification> {
 
 /// The user's newest `limit` notifications, newest first.
 pub async fn list_for_user(
-    client: &impl GenericClient,
+    client: &impl Client,
     user_id: Uuid,
     limit: i64,
 ) -> Result<Vec<Notification>> {
@@ -55,9 +55,9 @@ pub async fn list_for_user(
     .await
 }
 
-pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<i64> {
+pub async fn count_unread(client: &impl Client, user_id: Uuid) -> Result<i64> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT count(*) AS "count" FROM "SystemNotification"
                WHERE "userId" = $1 AND NOT COALESCE("isRead", false)"#,
             &[&user_id],
@@ -67,9 +67,9 @@ pub async fn count_unread(client: &impl GenericClient, user_id: Uuid) -> Result<
 }
 
 /// Marks the listed notifications read; rows of other users are left alone whatever ids are passed.
-pub async fn mark_read(client: &impl GenericClient, user_id: Uuid, ids: &[Uuid]) -> Result<u64> {
+pub async fn mark_read(client: &impl Client, user_id: Uuid, ids: &[Uuid]) -> Result<u64> {
     Ok(client
-        .execute(
+        .exec(
             r#"UPDATE "SystemNotification" SET "isRead" = true, "readAt" = LOCALTIMESTAMP
                WHERE "userId" = $1 AND id = ANY($2) AND NOT COALESCE("isRead", false)"#,
             &[&user_id, &ids],
@@ -78,11 +78,7 @@ pub async fn mark_read(client: &impl GenericClient, user_id: Uuid, ids: &[Uuid])
 }
 
 /// Sends one notification to one user.
-pub async fn enqueue(
-    client: &impl GenericClient,
-    user_id: Uuid,
-    n: &NewNotification<'_>,
-) -> Result<Uuid> {
+pub async fn enqueue(client: &impl Client, user_id: Uuid, n: &NewNotification<'_>) -> Result<Uuid> {
     query_id(
         client,
         r#"INSERT INTO "SystemNotification"
@@ -103,12 +99,12 @@ pub async fn enqueue(
 
 /// Sends one notification to every active user of `role`; returns how many were sent.
 pub async fn enqueue_for_role(
-    client: &impl GenericClient,
+    client: &impl Client,
     role: Role,
     n: &NewNotification<'_>,
 ) -> Result<u64> {
     Ok(client
-        .execute(
+        .exec(
             r#"INSERT INTO "SystemNotification"
                    ("userId", "title", "message", "type", "relatedEntityType", "relatedEntityId")
                SELECT u.id, $2::text, $3::text, CAST($4::text AS "NotificationType"), $5::text, $6::text

@@ -3,7 +3,7 @@
 //! The use-cases and their checks are in `service::packaging`; these functions only read and write.
 
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col, query_opt_map};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::floor::PackagingRule;
 use crate::error::Result;
@@ -14,11 +14,11 @@ use uuid::Uuid;
 /// The packaging rules of a template's items: (item id, code, description, rule), in `sequenceOrder`.
 /// Items without an `itemId` are not packaging lines and are left out.
 pub async fn rules(
-    client: &impl GenericClient,
+    client: &impl Client,
     template_id: Uuid,
 ) -> Result<Vec<(Uuid, String, String, PackagingRule)>> {
     let rows = client
-        .query(
+        .fetch(
             r#"SELECT id, COALESCE("rules"->>'code', '') AS "code", "itemDescription", "rules"
                  FROM "QCChecklistItem" WHERE "templateId" = $1 ORDER BY "sequenceOrder""#,
             &[&template_id],
@@ -40,9 +40,9 @@ pub async fn rules(
 }
 
 /// Whether a catalog id names an assembly (itself or its `ASSY-` twin, R10); anything else is a part.
-pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<ItemType> {
+pub async fn item_type_of(client: &impl Client, item_id: &str) -> Result<ItemType> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT EXISTS (SELECT 1 FROM "Assembly" WHERE id = $1 OR id = 'ASSY-' || $1) AS "assembly""#,
             &[&item_id],
         )
@@ -58,7 +58,7 @@ pub async fn item_type_of(client: &impl GenericClient, item_id: &str) -> Result<
 /// Removes the build's open checklist, if any: a build has at most one.
 pub async fn delete_open(tx: &Transaction<'_>, order_id: Uuid) -> Result<u64> {
     Ok(tx
-        .execute(
+        .exec(
             r#"DELETE FROM "PackagingChecklist"
                 WHERE "orderId" = $1 AND NOT COALESCE("isCompleted", false)"#,
             &[&order_id],
@@ -82,7 +82,7 @@ pub async fn insert_item(
     item_id: &str,
     required: i32,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "PackagingItem" ("packagingChecklistId", "itemType", "itemId", "requiredQuantity")
            VALUES ($1, $2, $3, $4)"#,
         &[&checklist_id, &item_type, &item_id, &required],
@@ -115,7 +115,7 @@ fn checklist_row(r: &Row) -> Result<ChecklistRow> {
 }
 
 /// The build's current checklist: the open one, else the most recently completed.
-pub async fn current(client: &impl GenericClient, order_id: Uuid) -> Result<Option<ChecklistRow>> {
+pub async fn current(client: &impl Client, order_id: Uuid) -> Result<Option<ChecklistRow>> {
     query_opt_map(
         client,
         &format!(
@@ -134,7 +134,7 @@ pub async fn current(client: &impl GenericClient, order_id: Uuid) -> Result<Opti
 /// The round's packaging checklist: the latest one completed at or after `since` (the build's entry to
 /// TESTING_COMPLETE), the record packaging complete signs.
 pub async fn completed_since(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<Option<Uuid>> {
@@ -181,7 +181,7 @@ fn item_row(r: &Row) -> Result<ItemRow> {
 }
 
 /// A checklist's items by catalog id (the service puts them in template order).
-pub async fn items(client: &impl GenericClient, checklist_id: Uuid) -> Result<Vec<ItemRow>> {
+pub async fn items(client: &impl Client, checklist_id: Uuid) -> Result<Vec<ItemRow>> {
     query_all(
         client,
         &format!(
@@ -195,9 +195,9 @@ pub async fn items(client: &impl GenericClient, checklist_id: Uuid) -> Result<Ve
 }
 
 /// One item with the build it belongs to.
-pub async fn item(client: &impl GenericClient, item_id: Uuid) -> Result<Option<(ItemRow, Uuid)>> {
+pub async fn item(client: &impl Client, item_id: Uuid) -> Result<Option<(ItemRow, Uuid)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             &format!(
                 r#"SELECT {ITEM_COLUMNS}, (SELECT c."orderId" FROM "PackagingChecklist" c
                                             WHERE c.id = "packagingChecklistId") AS "orderId"
@@ -217,7 +217,7 @@ pub async fn update_item(
     complete: bool,
     notes: Option<&str>,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         r#"UPDATE "PackagingItem" SET "packedQuantity" = $2, "isComplete" = $3, "notes" = $4
             WHERE id = $1"#,
         &[&item_id, &packed, &complete, &notes],
@@ -234,7 +234,7 @@ pub async fn refresh_completion(
     user_id: Uuid,
 ) -> Result<bool> {
     let row = tx
-        .query_one(
+        .fetch_one(
             r#"WITH s AS (SELECT COALESCE(bool_and(COALESCE("isComplete", false)), true) AS done
                             FROM "PackagingItem" WHERE "packagingChecklistId" = $1)
                UPDATE "PackagingChecklist" c

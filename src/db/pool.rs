@@ -3,11 +3,16 @@
 //! Passwords stay out of config.toml: as with libpq, a connection string without one takes
 //! `$PGPASSWORD`, then the matching line of `$PGPASSFILE` (default `~/.pgpass`).
 
+use crate::db::Client;
 use crate::error::{Result, ServiceError};
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::path::PathBuf;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
+
+/// Every call of a cached statement gets a plan for its own parameter values: the queue's optional
+/// filters and keyset bounds fold away only then (docs/performance.md §4.2).
+const CUSTOM_PLANS: &str = "-c plan_cache_mode=force_custom_plan";
 
 /// Builds a pool for `url` (a libpq key/value string or a postgresql:// URL) and checks one connection.
 pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool> {
@@ -18,6 +23,13 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
     })?;
     pg.application_name(application_name);
     pg.connect_timeout(std::time::Duration::from_secs(10));
+    // Statements are prepared once per connection and kept (docs/performance.md §4.1); each call is
+    // still planned for its own values, as an unnamed statement was (§4.2).
+    let options = match pg.get_options() {
+        Some(given) if !given.trim().is_empty() => format!("{given} {CUSTOM_PLANS}"),
+        _ => CUSTOM_PLANS.to_string(),
+    };
+    pg.options(&options);
     if pg.get_password().is_none()
         && let Some(pw) = password_from_environment(&pg)
     {
@@ -27,6 +39,8 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
         pg,
         NoTls,
         ManagerConfig {
+            // A returned connection is only checked for being open: nothing is reset, so its
+            // statement cache stays valid (docs/performance.md §4.4).
             recycling_method: RecyclingMethod::Fast,
         },
     );
@@ -41,7 +55,7 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
     // The check also learns the plant's zone abbreviation, which local times are shown with
     // (docs/lifecycle.md §6.9).
     let zone = client
-        .query_one(r#"SELECT to_char(now(), 'TZ') AS "zone""#, &[])
+        .fetch_one(r#"SELECT to_char(now(), 'TZ') AS "zone""#, &[])
         .await?;
     if let Some(zone) = crate::db::row::RowExt::col::<Option<String>>(&zone, "zone")? {
         crate::domain::clock::set_plant_zone(&zone);

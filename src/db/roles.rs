@@ -7,7 +7,7 @@
 //! checked functions. It owns nothing, may create nothing (no DDL, no temporary tables) and cannot touch
 //! the audit trail.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::RowExt;
 use crate::error::Result;
 
@@ -104,11 +104,11 @@ impl RolesReport {
 
 /// Creates the station role when it is missing and this connection may, removes attributes a station
 /// must not have, and applies its grants. Run by the owner after the migrations; safe to repeat.
-pub async fn apply(client: &impl GenericClient) -> Result<RolesReport> {
+pub async fn apply(client: &impl Client) -> Result<RolesReport> {
     let mut report = RolesReport::default();
     if !role_exists(client).await? {
         let may_create: bool = client
-            .query_one(
+            .fetch_one(
                 r#"SELECT rolsuper OR rolcreaterole AS "mayCreateRoles" FROM pg_roles WHERE rolname = current_user"#,
                 &[],
             )
@@ -139,7 +139,7 @@ pub async fn apply(client: &impl GenericClient) -> Result<RolesReport> {
 
 /// The database-level part of the grants (connect, no temporary tables). `CREATE DATABASE ... TEMPLATE`
 /// copies objects and their grants but not the database's own privileges, so a copy needs this again.
-pub async fn apply_database_level(client: &impl GenericClient) -> Result<()> {
+pub async fn apply_database_level(client: &impl Client) -> Result<()> {
     client
         .batch_execute(&format!(
             "DO $$ BEGIN \
@@ -151,9 +151,9 @@ pub async fn apply_database_level(client: &impl GenericClient) -> Result<()> {
     Ok(())
 }
 
-async fn role_exists(client: &impl GenericClient) -> Result<bool> {
+async fn role_exists(client: &impl Client) -> Result<bool> {
     client
-        .query_one(
+        .fetch_one(
             r#"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS "exists""#,
             &[&STATION_ROLE],
         )
@@ -181,10 +181,10 @@ const EXCESS: &[Attribute] = &[
 ];
 
 /// The attributes of [`EXCESS`] that `role` has.
-async fn excess_of(client: &impl GenericClient, role: &str) -> Result<Vec<&'static Attribute>> {
+async fn excess_of(client: &impl Client, role: &str) -> Result<Vec<&'static Attribute>> {
     let columns: Vec<&str> = EXCESS.iter().map(|a| a.column).collect();
     let row = client
-        .query_one(
+        .fetch_one(
             format!(
                 "SELECT {} FROM pg_roles WHERE rolname = $1",
                 columns.join(", ")
@@ -204,10 +204,10 @@ async fn excess_of(client: &impl GenericClient, role: &str) -> Result<Vec<&'stat
 
 /// Removes superuser, role and database creation, replication and RLS bypass from the station role,
 /// where this connection may; a station role that keeps any of them is reported by [`check_station`].
-async fn strip_attributes(client: &impl GenericClient) -> Result<Vec<String>> {
+async fn strip_attributes(client: &impl Client) -> Result<Vec<String>> {
     let found = excess_of(client, STATION_ROLE).await?;
     let i_am_super: bool = client
-        .query_one(
+        .fetch_one(
             "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
             &[],
         )
@@ -282,9 +282,9 @@ impl StationCheck {
 }
 
 /// Examines the connection's own role. Works on an empty database too.
-pub async fn check_station(client: &impl GenericClient) -> Result<StationCheck> {
+pub async fn check_station(client: &impl Client) -> Result<StationCheck> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT current_user::text AS "role", pg_has_role(current_user, d.datdba, 'MEMBER') AS "ownsDatabase"
                  FROM pg_database d WHERE d.datname = current_database()"#,
             &[],

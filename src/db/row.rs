@@ -1,6 +1,6 @@
 //! Reading a column of a result row by the name the statement gives it.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::error::{Result, ServiceError};
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, ToSql};
@@ -27,13 +27,13 @@ fn decode(column: &str, e: tokio_postgres::Error) -> ServiceError {
 /// Runs `sql` and decodes every row it returns with `from_row`, collected into a `Vec`, a map or any
 /// other collection.
 pub async fn query_all<T, C: FromIterator<T>>(
-    client: &impl GenericClient,
+    client: &impl Client,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     from_row: impl Fn(&Row) -> Result<T>,
 ) -> Result<C> {
     client
-        .query(sql, params)
+        .fetch(sql, params)
         .await?
         .iter()
         .map(from_row)
@@ -42,22 +42,22 @@ pub async fn query_all<T, C: FromIterator<T>>(
 
 /// Runs a statement that returns one row with an `id` column (an `INSERT ... RETURNING id`) and reads it.
 pub async fn query_id(
-    client: &impl GenericClient,
+    client: &impl Client,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<uuid::Uuid> {
-    client.query_one(sql, params).await?.col("id")
+    client.fetch_one(sql, params).await?.col("id")
 }
 
 /// Runs a statement returning at most one row and decodes it with `from_row`; `None` without a row.
 pub async fn query_opt_map<T>(
-    client: &impl GenericClient,
+    client: &impl Client,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     from_row: impl FnOnce(&Row) -> Result<T>,
 ) -> Result<Option<T>> {
     client
-        .query_opt(sql, params)
+        .fetch_opt(sql, params)
         .await?
         .as_ref()
         .map(from_row)
@@ -66,7 +66,7 @@ pub async fn query_opt_map<T>(
 
 /// Runs a statement returning at most one row and reads its column `name`; `None` without a row.
 pub async fn query_opt_col<T: for<'a> FromSql<'a>>(
-    client: &impl GenericClient,
+    client: &impl Client,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     name: &str,

@@ -2,7 +2,7 @@
 //! decisions on them (docs/service-orders.md).
 
 use crate::db::row::{RowExt, query_all, query_opt_map};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::service_order::{
     ServiceOrderLine, ServiceOrderStatus, ServiceOrderSummary, SubmitLine, number,
 };
@@ -62,7 +62,7 @@ pub async fn insert(
     lines: &[SubmitLine],
 ) -> Result<Uuid> {
     let row = tx
-        .query_one(
+        .fetch_one(
             r#"INSERT INTO "ServiceOrder" ("requestedBy", "status", "requestTimestamp", "notes")
                VALUES ($1, 'PENDING', LOCALTIMESTAMP, $2)
                RETURNING id"#,
@@ -71,7 +71,7 @@ pub async fn insert(
         .await?;
     let id: Uuid = row.col("id")?;
     for line in lines {
-        tx.execute(
+        tx.exec(
             r#"INSERT INTO "ServiceOrderItem" ("serviceOrderId", "partType", "partId", "quantity")
                VALUES ($1, $2, $3, $4)"#,
             &[&id, &line.part_type, &line.part_id, &line.quantity],
@@ -82,10 +82,10 @@ pub async fn insert(
 }
 
 /// One order, whoever asked.
-pub async fn find(client: &impl GenericClient, id: Uuid) -> Result<Option<StoredOrder>> {
+pub async fn find(client: &impl Client, id: Uuid) -> Result<Option<StoredOrder>> {
     let sql = format!("{SUMMARY} WHERE so.id = $1");
     client
-        .query_opt(&sql, &[&id])
+        .fetch_opt(&sql, &[&id])
         .await?
         .as_ref()
         .map(stored_from_row)
@@ -96,7 +96,7 @@ pub async fn find(client: &impl GenericClient, id: Uuid) -> Result<Option<Stored
 /// first (PENDING, then APPROVED awaiting fulfilment, each oldest first), then the closed orders newest
 /// first.
 pub async fn list(
-    client: &impl GenericClient,
+    client: &impl Client,
     requested_by: Option<Uuid>,
     status: Option<ServiceOrderStatus>,
 ) -> Result<Vec<ServiceOrderSummary>> {
@@ -120,7 +120,7 @@ pub async fn list(
 }
 
 /// The order's lines with their catalog names (resolved as docs/bom-rules.md §5 does), in part id order.
-pub async fn lines(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<ServiceOrderLine>> {
+pub async fn lines(client: &impl Client, order_id: Uuid) -> Result<Vec<ServiceOrderLine>> {
     query_all(
         client,
         r#"SELECT i.id, i."partId", i."partType", i."quantity",
@@ -173,13 +173,13 @@ pub async fn set_line_quantity(
     quantity: i32,
 ) -> Result<()> {
     if quantity == 0 {
-        tx.execute(
+        tx.exec(
             r#"DELETE FROM "ServiceOrderItem" WHERE id = $1 AND "serviceOrderId" = $2"#,
             &[&line_id, &order_id],
         )
         .await?;
     } else {
-        tx.execute(
+        tx.exec(
             r#"UPDATE "ServiceOrderItem" SET "quantity" = $3 WHERE id = $1 AND "serviceOrderId" = $2"#,
             &[&line_id, &order_id, &quantity],
         )
@@ -200,7 +200,7 @@ pub struct Decision<'a> {
 
 pub async fn decide(tx: &Transaction<'_>, id: Uuid, d: &Decision<'_>) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "ServiceOrder"
                   SET "status" = $3, "processedBy" = $4, "processedTimestamp" = LOCALTIMESTAMP,
                       "notes" = $5, "internalNotes" = $6
@@ -221,7 +221,7 @@ pub async fn decide(tx: &Transaction<'_>, id: Uuid, d: &Decision<'_>) -> Result<
 /// The requester's withdrawal: deletes the order (its lines go with it) only while PENDING.
 pub async fn delete_pending(tx: &Transaction<'_>, id: Uuid, requested_by: Uuid) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"DELETE FROM "ServiceOrder"
                 WHERE id = $1 AND "requestedBy" = $2 AND COALESCE("status", 'PENDING') = 'PENDING'"#,
             &[&id, &requested_by],
@@ -231,9 +231,9 @@ pub async fn delete_pending(tx: &Transaction<'_>, id: Uuid, requested_by: Uuid) 
 }
 
 /// The database's clock in UTC, for the notes log.
-pub async fn now_utc(client: &impl GenericClient) -> Result<NaiveDateTime> {
+pub async fn now_utc(client: &impl Client) -> Result<NaiveDateTime> {
     client
-        .query_one(r#"SELECT now() AT TIME ZONE 'UTC' AS "now""#, &[])
+        .fetch_one(r#"SELECT now() AT TIME ZONE 'UTC' AS "now""#, &[])
         .await?
         .col("now")
 }

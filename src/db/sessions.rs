@@ -4,7 +4,7 @@
 //!
 //! Every time comparison happens in SQL: TIMESTAMP columns hold the database server's local time.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::RowExt;
 use crate::db::users::{summary_cols, summary_from_row};
 use crate::domain::user::UserSummary;
@@ -35,13 +35,13 @@ pub struct Opened {
 /// of `token`, clears the user's failed-login count and records the login. From here on the
 /// transaction's writes are attributed to the new session.
 pub async fn open(
-    client: &impl GenericClient,
+    client: &impl Client,
     user_id: Uuid,
     token: &str,
     ttl_hours: i32,
 ) -> Result<Opened> {
     let row = client
-        .query_one(
+        .fetch_one(
             "SELECT expires_at, last_login_at FROM app_session_open($1, $2, $3)",
             &[&user_id, &token, &ttl_hours],
         )
@@ -52,13 +52,14 @@ pub async fn open(
     })
 }
 
-/// The session stored under `token_hash`, whatever its state.
+/// The session stored under `token_hash`, whatever its state: the session check of every request, one
+/// kept statement (docs/performance.md §4.5).
 pub async fn find_by_token_hash(
-    client: &impl GenericClient,
+    client: &impl Client,
     token_hash: &str,
 ) -> Result<Option<SessionRecord>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             concat!(
                 r#"SELECT s.id AS "sessionId", s."expiresAt",
                           s."expiresAt" <= LOCALTIMESTAMP AS "expired",
@@ -82,17 +83,17 @@ pub async fn find_by_token_hash(
 }
 
 /// Marks the session of `token` used now.
-pub async fn touch(client: &impl GenericClient, token: &str) -> Result<()> {
+pub async fn touch(client: &impl Client, token: &str) -> Result<()> {
     client
-        .execute("SELECT app_session_touch($1)", &[&token])
+        .exec("SELECT app_session_touch($1)", &[&token])
         .await?;
     Ok(())
 }
 
 /// Ends the session of `token` (the caller's own); false when there was none.
-pub async fn close(client: &impl GenericClient, token: &str) -> Result<bool> {
+pub async fn close(client: &impl Client, token: &str) -> Result<bool> {
     client
-        .query_one(r#"SELECT app_session_close($1) AS "closed""#, &[&token])
+        .fetch_one(r#"SELECT app_session_close($1) AS "closed""#, &[&token])
         .await?
         .col("closed")
 }
@@ -110,7 +111,7 @@ pub enum Throttle {
 
 /// Runs `step` of the login counter of `username`.
 pub async fn throttle(
-    client: &impl GenericClient,
+    client: &impl Client,
     step: Throttle,
     username: &str,
     max_failures: i32,
@@ -121,15 +122,15 @@ pub async fn throttle(
         Throttle::Failed => r#"SELECT app_login_failed($1, $2, $3) AS "lockedUntil""#,
     };
     client
-        .query_one(sql, &[&username, &max_failures, &lockout_minutes])
+        .fetch_one(sql, &[&username, &max_failures, &lockout_minutes])
         .await?
         .col("lockedUntil")
 }
 
 /// After a reserved check succeeded for the user of the session `token` (lock screen, signature).
-pub async fn succeeded(client: &impl GenericClient, token: &str) -> Result<()> {
+pub async fn succeeded(client: &impl Client, token: &str) -> Result<()> {
     client
-        .execute("SELECT app_login_success($1)", &[&token])
+        .exec("SELECT app_login_success($1)", &[&token])
         .await?;
     Ok(())
 }

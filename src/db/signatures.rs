@@ -5,7 +5,7 @@
 //! column added to a table later must not change what an earlier signature covered.
 
 use crate::db::row::{RowExt, query_all};
-use crate::db::{GenericClient, Transaction, qc as db_qc};
+use crate::db::{Client, Transaction, qc as db_qc};
 use crate::domain::qc::signature_hash;
 use crate::domain::signature::{
     self, Meaning, SignatureCheck, SignatureRecord, SignedRecord, SigningFacts,
@@ -84,10 +84,7 @@ fn content_sql(record: SignedRecord) -> Option<&'static str> {
 }
 
 /// The canonical content of `record` as stored now; `None` when it is gone.
-pub async fn record_content(
-    client: &impl GenericClient,
-    record: SignedRecord,
-) -> Result<Option<Value>> {
+pub async fn record_content(client: &impl Client, record: SignedRecord) -> Result<Option<Value>> {
     let Some(sql) = content_sql(record) else {
         return Err(ServiceError::Query(format!(
             "{} records are not signed through this path",
@@ -130,7 +127,7 @@ async fn store(
         str::to_string,
     );
     let row = tx
-        .query_one(
+        .fetch_one(
             concat!(
                 r#"INSERT INTO "ElectronicSignature" ("orderId", "meaning", "recordType", "recordId",
                        "signerId", "printedName", "signedAt", "reason", "contentSha256", "manifestation",
@@ -187,7 +184,7 @@ fn from_row(r: &Row) -> Result<SignatureRecord> {
 }
 
 /// Every signature of a build, oldest first.
-pub async fn of_order(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<SignatureRecord>> {
+pub async fn of_order(client: &impl Client, order_id: Uuid) -> Result<Vec<SignatureRecord>> {
     query_all(
         client,
         concat!(
@@ -202,10 +199,7 @@ pub async fn of_order(client: &impl GenericClient, order_id: Uuid) -> Result<Vec
 }
 
 /// The signatures on one record, oldest first.
-pub async fn of_record(
-    client: &impl GenericClient,
-    record: SignedRecord,
-) -> Result<Vec<SignatureRecord>> {
+pub async fn of_record(client: &impl Client, record: SignedRecord) -> Result<Vec<SignatureRecord>> {
     query_all(
         client,
         concat!(
@@ -221,10 +215,7 @@ pub async fn of_record(
 }
 
 /// Checks every signature of a build against its record as stored now, oldest first.
-pub async fn verify_order(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Vec<SignatureCheck>> {
+pub async fn verify_order(client: &impl Client, order_id: Uuid) -> Result<Vec<SignatureCheck>> {
     let signatures = of_order(client, order_id).await?;
     // QC results are checked by their own format, all in two queries.
     let qc_results = db_qc::results_of(client, order_id).await?;
@@ -259,7 +250,7 @@ pub async fn verify_order(
 
 /// Checks every signature in the database, build by build (`audit verify`, docs/audit.md): each build's
 /// number with its signatures' checks, oldest first.
-pub async fn verify_all(client: &impl GenericClient) -> Result<Vec<(String, Vec<SignatureCheck>)>> {
+pub async fn verify_all(client: &impl Client) -> Result<Vec<(String, Vec<SignatureCheck>)>> {
     let builds: Vec<(Uuid, String)> = query_all(
         client,
         r#"SELECT o.id, o."buildNumber" FROM "ProductionOrder" o

@@ -3,7 +3,7 @@
 
 use crate::db::qc::{checklist_item_cols, item_def_from_row};
 use crate::db::row::{RowExt, query_all, query_id, query_opt_col};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::bom::ItemType;
 use crate::domain::tasks::{InstructionView, PartView, PlannedPart, TaskView, ToolView};
 use crate::error::Result;
@@ -27,11 +27,11 @@ pub struct NewTask {
 
 /// The build's active task list: (id, assemblyType, generatedAt).
 pub async fn active_list(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
 ) -> Result<Option<(Uuid, String, Option<NaiveDateTime>)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT id, "assemblyType", "generatedAt" FROM "TaskList"
                 WHERE "orderId" = $1 AND COALESCE("isActive", true)
                 ORDER BY "generatedAt" DESC NULLS LAST, id LIMIT 1"#,
@@ -43,9 +43,9 @@ pub async fn active_list(
 }
 
 /// (completed, total) tasks of a list.
-pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64, i64)> {
+pub async fn progress(client: &impl Client, list_id: Uuid) -> Result<(i64, i64)> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT count(*) FILTER (WHERE COALESCE("isCompleted", false)) AS "completed", count(*) AS "total"
                  FROM "Task" WHERE "taskListId" = $1"#,
             &[&list_id],
@@ -55,9 +55,9 @@ pub async fn progress(client: &impl GenericClient, list_id: Uuid) -> Result<(i64
 }
 
 /// Whether the build ever had a task list (generated once: docs/assembly-floor.md §2.1).
-pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<bool> {
+pub async fn any_list(client: &impl Client, order_id: Uuid) -> Result<bool> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TaskList" WHERE "orderId" = $1) AS "exists""#,
             &[&order_id],
         )
@@ -67,7 +67,7 @@ pub async fn any_list(client: &impl GenericClient, order_id: Uuid) -> Result<boo
 
 /// `estMinutes` of each item of a template (it lives in the item's `rules`).
 pub async fn estimates(
-    client: &impl GenericClient,
+    client: &impl Client,
     template_id: Uuid,
 ) -> Result<Vec<(Uuid, Option<i32>)>> {
     query_all(
@@ -90,7 +90,7 @@ pub struct InstructionRef {
 
 /// The active instruction of each title with its latest revision: title -> instruction and revision.
 pub async fn instruction_ids(
-    client: &impl GenericClient,
+    client: &impl Client,
     titles: &[&str],
 ) -> Result<HashMap<String, InstructionRef>> {
     query_all(
@@ -116,10 +116,7 @@ pub async fn instruction_ids(
 }
 
 /// Active tools by name: name -> id (the oldest of equal names, as the demo seed finds them).
-pub async fn tool_ids(
-    client: &impl GenericClient,
-    names: &[&str],
-) -> Result<HashMap<String, Uuid>> {
+pub async fn tool_ids(client: &impl Client, names: &[&str]) -> Result<HashMap<String, Uuid>> {
     query_all(
         client,
         r#"SELECT DISTINCT ON (name) name, id FROM "Tool"
@@ -139,7 +136,7 @@ pub async fn insert_list(
     tasks: &[NewTask],
 ) -> Result<Uuid> {
     let list_id: Uuid = tx
-        .query_one(
+        .fetch_one(
             r#"INSERT INTO "TaskList" ("orderId", "assemblyType", "isActive") VALUES ($1, $2, true)
                RETURNING id"#,
             &[&order_id, &assembly_type],
@@ -159,7 +156,7 @@ pub async fn insert_list(
         .collect();
     let item: Vec<Option<Uuid>> = tasks.iter().map(|t| t.item_id).collect();
     let est: Vec<Option<i32>> = tasks.iter().map(|t| t.estimated_minutes).collect();
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "Task" (id, "taskListId", "sequenceOrder", "description", "workInstructionId",
                                "workInstructionRevisionId", "productionChecklistItemId", "estimatedTime")
            SELECT u.id, $1::uuid, u.seq, u.descr, u.wi, u.rev, u.item, u.est
@@ -186,14 +183,14 @@ pub async fn insert_list(
             part_qty.push(p.quantity);
         }
     }
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "TaskTool" ("taskId", "toolId", "isRequired")
            SELECT u.task, u.tool, true FROM UNNEST($1::uuid[], $2::uuid[]) AS u(task, tool)
            ON CONFLICT ("taskId", "toolId") DO NOTHING"#,
         &[&tool_task, &tool_id],
     )
     .await?;
-    tx.execute(
+    tx.exec(
         r#"INSERT INTO "TaskPart" ("taskId", "partType", "partId", "quantity")
            SELECT u.task, u.kind::"ComponentType", u.part, u.qty
              FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::numeric[]) AS u(task, kind, part, qty)"#,
@@ -216,7 +213,7 @@ pub async fn append_task(tx: &Transaction<'_>, list_id: Uuid, description: &str)
 }
 
 /// Which build a task belongs to, if the task exists.
-pub async fn order_of_task(client: &impl GenericClient, task_id: Uuid) -> Result<Option<Uuid>> {
+pub async fn order_of_task(client: &impl Client, task_id: Uuid) -> Result<Option<Uuid>> {
     query_opt_col(
         client,
         r#"SELECT l."orderId" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
@@ -229,12 +226,12 @@ pub async fn order_of_task(client: &impl GenericClient, task_id: Uuid) -> Result
 
 /// Whether a testing form (PASS or FAIL) was submitted at or after `since` (the round's start).
 pub async fn testing_submitted_since(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<bool> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT EXISTS (SELECT 1 FROM "TestingForm"
                 WHERE "orderId" = $1 AND "overallStatus" IN ('PASS', 'FAIL')
                   AND ($2::timestamp IS NULL OR "timestamp" >= $2)) AS "submitted""#,
@@ -253,7 +250,7 @@ pub async fn complete(
 ) -> Result<bool> {
     // The completion's text goes first (an N/A must start the notes); earlier notes are kept after it.
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "Task" SET "isCompleted" = true, "completedAt" = LOCALTIMESTAMP, "completedBy" = $2,
                       "notes" = NULLIF(concat_ws(E'\n', $3::text, "notes"), '')
                 WHERE id = $1 AND NOT COALESCE("isCompleted", false)"#,
@@ -266,7 +263,7 @@ pub async fn complete(
 /// Reopens a completed task; `false` when it is already open. Its notes stay.
 pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "Task" SET "isCompleted" = false, "completedAt" = NULL, "completedBy" = NULL
                 WHERE id = $1 AND COALESCE("isCompleted", false)"#,
             &[&task_id],
@@ -278,7 +275,7 @@ pub async fn reopen(tx: &Transaction<'_>, task_id: Uuid) -> Result<bool> {
 /// Appends one line to a task's notes (never replaces what another station wrote).
 pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "Task" SET "notes" = concat_ws(E'\n', "notes", $2::text) WHERE id = $1"#,
             &[&task_id, &line],
         )
@@ -287,9 +284,9 @@ pub async fn add_note(tx: &Transaction<'_>, task_id: Uuid, line: &str) -> Result
 }
 
 /// The tasks of a list in sequence, with their checklist item, instruction, tools and parts.
-pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<TaskView>> {
+pub async fn tasks(client: &impl Client, list_id: Uuid) -> Result<Vec<TaskView>> {
     let rows = client
-        .query(
+        .fetch(
             concat!(
                 r#"SELECT t.id, t."sequenceOrder", t."description", t."estimatedTime",
                           COALESCE(t."isCompleted", false) AS "isCompleted", t."completedAt",
@@ -341,7 +338,7 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
         task.instruction = wi.and_then(|id| instructions.get(&id).cloned());
     }
     for r in client
-        .query(
+        .fetch(
             r#"SELECT tt."taskId", t.id, t.name, t.description, COALESCE(tt."isRequired", true) AS "required"
                  FROM "TaskTool" tt JOIN "Tool" t ON t.id = tt."toolId"
                 WHERE tt."taskId" = ANY($1) ORDER BY t.name"#,
@@ -360,7 +357,7 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
         }
     }
     for r in client
-        .query(
+        .fetch(
             r#"SELECT "taskId", "partType", "partId", "quantity" FROM "TaskPart"
                 WHERE "taskId" = ANY($1) ORDER BY "partId""#,
             &[&task_ids],
@@ -382,7 +379,7 @@ pub async fn tasks(client: &impl GenericClient, list_id: Uuid) -> Result<Vec<Tas
 
 /// The revisions tasks were generated with, with their steps, by revision id.
 async fn instructions(
-    client: &impl GenericClient,
+    client: &impl Client,
     revision_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, InstructionView>> {
     if revision_ids.is_empty() {
@@ -423,7 +420,7 @@ pub struct TaskRevision {
 }
 
 pub async fn instruction_revisions(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
 ) -> Result<Vec<TaskRevision>> {
     query_all(

@@ -2,7 +2,7 @@
 
 use crate::db::qc::TEMPLATE_ITEMS;
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
 use crate::error::Result;
 use serde_json::Value as JsonValue;
@@ -14,7 +14,7 @@ const IMPORT_LOCK_KEY: i64 = 0x7465_6d70_6c61_7465; // "template"
 
 /// Waits for any other template import to finish; released at commit or rollback.
 pub async fn lock_for_import(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
+    tx.exec("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK_KEY])
         .await?;
     Ok(())
 }
@@ -78,7 +78,7 @@ fn template_from_row(r: &Row) -> Result<StoredTemplate> {
 }
 
 pub async fn find_template(
-    client: &impl GenericClient,
+    client: &impl Client,
     form_name: &str,
     version: i32,
 ) -> Result<Option<StoredTemplate>> {
@@ -91,7 +91,7 @@ pub async fn find_template(
 }
 
 /// Every template, by name and version.
-pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTemplate>> {
+pub async fn list_templates(client: &impl Client) -> Result<Vec<StoredTemplate>> {
     let sql = concat!(
         "SELECT ",
         template_columns!(),
@@ -102,7 +102,7 @@ pub async fn list_templates(client: &impl GenericClient) -> Result<Vec<StoredTem
 
 /// The active version of a template, if any.
 pub async fn active_template(
-    client: &impl GenericClient,
+    client: &impl Client,
     form_name: &str,
 ) -> Result<Option<StoredTemplate>> {
     let sql = concat!(
@@ -116,9 +116,9 @@ pub async fn active_template(
 }
 
 /// The highest stored version of `form_name`.
-pub async fn max_version(client: &impl GenericClient, form_name: &str) -> Result<Option<i32>> {
+pub async fn max_version(client: &impl Client, form_name: &str) -> Result<Option<i32>> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT max("version") AS "version" FROM "QCFormTemplate" WHERE "formName" = $1"#,
             &[&form_name],
         )
@@ -127,7 +127,7 @@ pub async fn max_version(client: &impl GenericClient, form_name: &str) -> Result
 }
 
 /// The items of a template in `sequenceOrder`.
-pub async fn items_of(client: &impl GenericClient, template_id: Uuid) -> Result<Vec<StoredItem>> {
+pub async fn items_of(client: &impl Client, template_id: Uuid) -> Result<Vec<StoredItem>> {
     query_all(client, TEMPLATE_ITEMS, &[&template_id], |r| {
         Ok(StoredItem {
             section: r.col("section")?,
@@ -145,9 +145,9 @@ pub async fn items_of(client: &impl GenericClient, template_id: Uuid) -> Result<
 
 /// Whether recorded work points at the template or its items: a QC result, an item result or a task.
 /// Such a template may no longer change; a new version has to be imported instead.
-pub async fn template_in_use(client: &impl GenericClient, template_id: Uuid) -> Result<bool> {
+pub async fn template_in_use(client: &impl Client, template_id: Uuid) -> Result<bool> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT EXISTS (SELECT 1 FROM "QCResult" WHERE "templateId" = $1)
                    OR EXISTS (SELECT 1
                                 FROM "QCItemResult" r
@@ -191,7 +191,7 @@ pub async fn update_template_header(
     template: &Template,
 ) -> Result<u64> {
     Ok(tx
-        .execute(
+        .exec(
             r#"UPDATE "QCFormTemplate" SET "formType" = $2, "description" = $3
                 WHERE id = $1 AND ("formType", "description") IS DISTINCT FROM ($2, $3)"#,
             &[&template_id, &template.form_type, &template.description],
@@ -206,7 +206,7 @@ pub async fn deactivate_other_versions(
     keep: Uuid,
 ) -> Result<u64> {
     Ok(tx
-        .execute(
+        .exec(
             r#"UPDATE "QCFormTemplate" SET "isActive" = false
                 WHERE "formName" = $1 AND id <> $2 AND "isActive" IS DISTINCT FROM false"#,
             &[&form_name, &keep],
@@ -216,7 +216,7 @@ pub async fn deactivate_other_versions(
 
 pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64> {
     Ok(tx
-        .execute(
+        .exec(
             r#"DELETE FROM "QCChecklistItem" WHERE "templateId" = $1"#,
             &[&template_id],
         )
@@ -224,20 +224,16 @@ pub async fn delete_items(tx: &Transaction<'_>, template_id: Uuid) -> Result<u64
 }
 
 pub async fn insert_items(tx: &Transaction<'_>, template_id: Uuid, items: &[Item]) -> Result<u64> {
-    let stmt = tx
-        .prepare(
-            r#"INSERT INTO "QCChecklistItem"
+    let sql = r#"INSERT INTO "QCChecklistItem"
                    ("templateId", "section", "itemDescription", "checkType", "isBasinSpecific", "isRequired",
                     "notesPrompt", "sequenceOrder", "rules")
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
-        )
-        .await?;
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#;
     let mut n = 0;
     for item in items {
         let rules = item.rules_json();
         n += tx
-            .execute(
-                &stmt,
+            .exec(
+                sql,
                 &[
                     &template_id,
                     &item.section,

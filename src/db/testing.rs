@@ -4,7 +4,7 @@
 //! database refuses any change to a submitted form or its results (migration V15).
 
 use crate::db::row::{RowExt, query_all, query_id};
-use crate::db::{GenericClient, Transaction, qc as db_qc};
+use crate::db::{Client, Transaction, qc as db_qc};
 use crate::domain::floor::{
     TestItem, TestResultStatus, TestType, TestingFormSummary, TestingStatus,
 };
@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The items of the testing template with each one's test type, in `sequenceOrder`.
-pub async fn items(client: &impl GenericClient, template_id: Uuid) -> Result<Vec<TestItem>> {
+pub async fn items(client: &impl Client, template_id: Uuid) -> Result<Vec<TestItem>> {
     let defs = db_qc::items(client, template_id).await?;
     let rows = client
-        .query(
+        .fetch(
             r#"SELECT id, "rules"->>'testType' AS "code" FROM "QCChecklistItem" WHERE "templateId" = $1"#,
             &[&template_id],
         )
@@ -37,12 +37,9 @@ pub async fn items(client: &impl GenericClient, template_id: Uuid) -> Result<Vec
 }
 
 /// The open draft of a build: (form id, performer).
-pub async fn open_draft(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<(Uuid, Uuid)>> {
+pub async fn open_draft(client: &impl Client, order_id: Uuid) -> Result<Option<(Uuid, Uuid)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT id, "performedBy" FROM "TestingForm"
                 WHERE "orderId" = $1 AND "overallStatus" = 'INCOMPLETE'"#,
             &[&order_id],
@@ -63,7 +60,7 @@ pub struct StoredResult {
 }
 
 /// The results of a form, in `sequenceOrder`.
-pub async fn results(client: &impl GenericClient, form_id: Uuid) -> Result<Vec<StoredResult>> {
+pub async fn results(client: &impl Client, form_id: Uuid) -> Result<Vec<StoredResult>> {
     query_all(
         client,
         r#"SELECT "testName", "testType", "result", "measurements", "notes" FROM "TestResult"
@@ -84,7 +81,7 @@ pub async fn results(client: &impl GenericClient, form_id: Uuid) -> Result<Vec<S
 
 /// The build's submitted forms at or after `since` (the round's start), newest first.
 pub async fn submitted_since(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<Vec<TestingFormSummary>> {
@@ -116,7 +113,7 @@ pub async fn insert_draft(tx: &Transaction<'_>, order_id: Uuid, user_id: Uuid) -
 
 /// Records who last worked the draft and when.
 pub async fn touch_draft(tx: &Transaction<'_>, form_id: Uuid, user_id: Uuid) -> Result<()> {
-    tx.execute(
+    tx.exec(
         r#"UPDATE "TestingForm" SET "performedBy" = $2, "timestamp" = CURRENT_TIMESTAMP
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
         &[&form_id, &user_id],
@@ -170,7 +167,7 @@ pub async fn write_results(
             Some((_, stored_sequence, old)) if old == r && stored_sequence == Some(*sequence) => {}
             Some((id, _, _)) => {
                 written += tx
-                    .execute(
+                    .exec(
                         r#"UPDATE "TestResult" SET "testType" = $2, "result" = $3, "measurements" = $4,
                                   "notes" = $5, "sequenceOrder" = $6
                             WHERE id = $1"#,
@@ -180,7 +177,7 @@ pub async fn write_results(
             }
             None => {
                 written += tx
-                    .execute(
+                    .exec(
                         r#"INSERT INTO "TestResult" ("testingFormId", "testName", "testType", "result",
                                                      "measurements", "notes", "sequenceOrder")
                            VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
@@ -201,7 +198,7 @@ pub async fn write_results(
     removed.extend(by_name.into_values().map(|(id, _, _)| id));
     if !removed.is_empty() {
         written += tx
-            .execute(
+            .exec(
                 r#"DELETE FROM "TestResult" WHERE id = ANY($1)"#,
                 &[&removed],
             )
@@ -218,7 +215,7 @@ pub async fn submit(
     user_id: Uuid,
 ) -> Result<NaiveDateTime> {
     let row = tx
-        .query_opt(
+        .fetch_opt(
             r#"UPDATE "TestingForm"
                   SET "overallStatus" = $2, "performedBy" = $3, "timestamp" = CURRENT_TIMESTAMP
                 WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'

@@ -1,6 +1,6 @@
 //! `"User"` rows. Users are never deleted: history and the audit trail refer to them.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::Role;
 use crate::domain::user::{NewUser, UserSummary};
@@ -74,7 +74,7 @@ fn auth_from_row(row: &Row) -> Result<UserAuth> {
 }
 
 /// Every user, ordered by username.
-pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>> {
+pub async fn list(client: &impl Client) -> Result<Vec<UserSummary>> {
     query_all(
         client,
         concat!(
@@ -88,43 +88,40 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<UserSummary>> {
     .await
 }
 
-pub async fn count(client: &impl GenericClient) -> Result<i64> {
+pub async fn count(client: &impl Client) -> Result<i64> {
     let row = client
-        .query_one(r#"SELECT count(*) AS "count" FROM "User""#, &[])
+        .fetch_one(r#"SELECT count(*) AS "count" FROM "User""#, &[])
         .await?;
     row.col("count")
 }
 
-pub async fn find_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<UserSummary>> {
+pub async fn find_by_id(client: &impl Client, id: Uuid) -> Result<Option<UserSummary>> {
     let row = user_row(client, "", "u.id = $1", &id).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
 
 /// `username` must already be normalised (lower-case).
-pub async fn find_by_username(
-    client: &impl GenericClient,
-    username: &str,
-) -> Result<Option<UserSummary>> {
+pub async fn find_by_username(client: &impl Client, username: &str) -> Result<Option<UserSummary>> {
     let row = user_row(client, "", BY_USERNAME, &username).await?;
     row.as_ref().map(summary_from_row).transpose()
 }
 
 /// The user and password hash for a login; `username` must already be normalised.
 pub async fn find_auth_by_username(
-    client: &impl GenericClient,
+    client: &impl Client,
     username: &str,
 ) -> Result<Option<UserAuth>> {
     let row = user_row(client, WITH_HASH, BY_USERNAME, &username).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
 
-pub async fn find_auth_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<UserAuth>> {
+pub async fn find_auth_by_id(client: &impl Client, id: Uuid) -> Result<Option<UserAuth>> {
     let row = user_row(client, WITH_HASH, "u.id = $1", &id).await?;
     row.as_ref().map(auth_from_row).transpose()
 }
 
 /// The user whose badge is `code` (any case) with the stored PIN hash, for the badge login only.
-pub async fn find_pin_by_badge(client: &impl GenericClient, code: &str) -> Result<Option<PinAuth>> {
+pub async fn find_pin_by_badge(client: &impl Client, code: &str) -> Result<Option<PinAuth>> {
     let row = user_row(client, WITH_PIN, BY_BADGE, &code).await?;
     row.as_ref()
         .map(|r| {
@@ -137,9 +134,9 @@ pub async fn find_pin_by_badge(client: &impl GenericClient, code: &str) -> Resul
 }
 
 /// The badge code of a user, `None` when they have none (or there is no such user).
-pub async fn badge_of(client: &impl GenericClient, id: Uuid) -> Result<Option<String>> {
+pub async fn badge_of(client: &impl Client, id: Uuid) -> Result<Option<String>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT u."badgeCode" FROM "User" u WHERE u.id = $1"#,
             &[&id],
         )
@@ -161,7 +158,7 @@ const WITH_HASH: &str = r#", u."passwordHash""#;
 /// The row of the one user matching `condition` (on `u`, with `value` as `$1`): the [`summary_cols!`]
 /// columns followed by `extra`.
 async fn user_row(
-    client: &impl GenericClient,
+    client: &impl Client,
     extra: &str,
     condition: &str,
     value: &(dyn ToSql + Sync),
@@ -170,7 +167,7 @@ async fn user_row(
         r#"SELECT {}{extra} FROM "User" u WHERE {condition}"#,
         summary_cols!()
     );
-    Ok(client.query_opt(sql.as_str(), &[value]).await?)
+    Ok(client.fetch_opt(sql.as_str(), &[value]).await?)
 }
 
 // Writes go through the schema's checked functions (docs/security.md): the station role cannot
@@ -179,12 +176,12 @@ async fn user_row(
 /// Inserts a validated user with an already computed hash (`app_user_create`: an ADMIN's session, the
 /// owner, or no active ADMIN yet). `None` when the username is taken.
 pub async fn insert(
-    client: &impl GenericClient,
+    client: &impl Client,
     new: &NewUser,
     password_hash: &str,
 ) -> Result<Option<UserSummary>> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT app_user_create($1, $2, $3, $4, $5, $6) AS "id""#,
             &[
                 &new.username,
@@ -204,12 +201,12 @@ pub async fn insert(
 
 /// Runs a checked function returning whether the user exists, then reads the user back.
 async fn change(
-    client: &impl GenericClient,
+    client: &impl Client,
     id: Uuid,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Option<UserSummary>> {
-    let found: bool = client.query_one(sql, params).await?.col("found")?;
+    let found: bool = client.fetch_one(sql, params).await?.col("found")?;
     if found {
         find_by_id(client, id).await
     } else {
@@ -220,7 +217,7 @@ async fn change(
 /// Stores a new password hash, clears the user's lockout and ends their sessions (all but the caller's
 /// own when it is their own password). `None` when no such user exists.
 pub async fn set_password(
-    client: &impl GenericClient,
+    client: &impl Client,
     id: Uuid,
     password_hash: &str,
     must_change: bool,
@@ -234,11 +231,7 @@ pub async fn set_password(
     .await
 }
 
-pub async fn set_role(
-    client: &impl GenericClient,
-    id: Uuid,
-    role: Role,
-) -> Result<Option<UserSummary>> {
+pub async fn set_role(client: &impl Client, id: Uuid, role: Role) -> Result<Option<UserSummary>> {
     change(
         client,
         id,
@@ -252,13 +245,13 @@ pub async fn set_role(
 /// (`app_user_set_badge`); clears the user's lockout. `None` when no such user exists; a badge another
 /// user carries is refused by the unique index.
 pub async fn set_badge(
-    client: &impl GenericClient,
+    client: &impl Client,
     id: Uuid,
     badge: Option<(&str, &str)>,
 ) -> Result<Option<UserSummary>> {
     let (code, pin_hash) = badge.unzip();
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT app_user_set_badge($1, $2, $3) AS "found""#,
             &[&id, &code, &pin_hash],
         )
@@ -286,7 +279,7 @@ pub fn badge_taken(code: &str) -> String {
 
 /// Activates or deactivates a user; deactivation ends their sessions.
 pub async fn set_active(
-    client: &impl GenericClient,
+    client: &impl Client,
     id: Uuid,
     active: bool,
 ) -> Result<Option<UserSummary>> {
@@ -300,9 +293,9 @@ pub async fn set_active(
 }
 
 /// Whether any active ADMIN exists (the command line's first-administrator path).
-pub async fn active_admin_exists(client: &impl GenericClient) -> Result<bool> {
+pub async fn active_admin_exists(client: &impl Client) -> Result<bool> {
     client
-        .query_one(
+        .fetch_one(
             r#"SELECT EXISTS (SELECT 1 FROM "User" WHERE "role" = 'ADMIN' AND COALESCE("isActive", false)) AS "exists""#,
             &[],
         )

@@ -4,7 +4,7 @@
 use super::files::station_dir;
 use super::guard::{order_not_found, require_role, require_viewer};
 use super::{Authed, ServiceCtx, authenticate};
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::audit::{self, Problem, VerifyReport, trail};
 use crate::domain::Role;
 use crate::domain::audit_trail::{BuildHistory, HistoryQuery, LogFilter, LogQuery, VerifyOutcome};
@@ -174,7 +174,7 @@ impl SignatureChecks {
 
 /// `audit verify` as the command line runs it: the chain, the records and the machinery
 /// (`db::audit::verify`), then every QC signature and every electronic signature recomputed.
-pub async fn verify_all(client: &impl GenericClient) -> Result<(VerifyReport, SignatureChecks)> {
+pub async fn verify_all(client: &impl Client) -> Result<(VerifyReport, SignatureChecks)> {
     let report = audit::verify(client).await?;
     let mut out = SignatureChecks::default();
     for c in crate::db::qc::verify_all_signatures(client).await? {

@@ -2,7 +2,7 @@
 //! form of its type (docs/qc.md §3.1), and the failed items a rework task carries out
 //! (docs/assembly-floor.md §4.1). Reads only; the caller has checked the session and the role.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::qc::{self as db_qc, ResultRow};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{FormLine, QcItemDef, QcPrevious, QcResultStatus, previous_notes};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 /// The build's latest submitted `qc_type` result when it failed: its job id and the notes of its failed
 /// items, for the lines of the form now (`items`, `lines`).
 pub(super) async fn qc_previous(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     qc_type: FormType,
     items: &[QcItemDef],
@@ -42,7 +42,7 @@ pub(super) async fn qc_previous(
 /// (docs/assembly-floor.md §4.1): a task bears its failure's reason, so the two pair up by that text,
 /// in order.
 pub(super) async fn rework_findings(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     tasks: &[TaskView],
 ) -> Result<Vec<ReworkFindings>> {

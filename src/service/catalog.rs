@@ -282,7 +282,7 @@ pub async fn import_catalog_dir(
 }
 
 /// Row counts of the catalog tables (for status screens and tests).
-pub async fn catalog_counts(client: &impl db::GenericClient) -> Result<db::catalog::CatalogCounts> {
+pub async fn catalog_counts(client: &impl db::Client) -> Result<db::catalog::CatalogCounts> {
     db::catalog::counts(client).await
 }
 

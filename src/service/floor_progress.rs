@@ -1,7 +1,7 @@
 //! A build's floor progress for the build detail and `order show`: tasks done, the round's latest
 //! testing form, the packaging checklist.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::orders as db_orders;
 use crate::db::packaging as db_packaging;
 use crate::db::tasks as db_tasks;
@@ -12,10 +12,7 @@ use crate::error::Result;
 use uuid::Uuid;
 
 /// `None` until the build has a task list (it is generated on entering READY_FOR_PRODUCTION).
-pub(crate) async fn load(
-    client: &impl GenericClient,
-    order_id: Uuid,
-) -> Result<Option<FloorProgress>> {
+pub(crate) async fn load(client: &impl Client, order_id: Uuid) -> Result<Option<FloorProgress>> {
     let Some((list_id, _, _)) = db_tasks::active_list(client, order_id).await? else {
         return Ok(None);
     };

@@ -4,7 +4,7 @@
 
 use super::Authed;
 use crate::db::orders::{self as db_orders, LockedOrder};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::Role;
 use crate::domain::lifecycle;
 use crate::domain::order::OrderStatus;
@@ -69,10 +69,7 @@ pub(crate) fn check_acting_unless_admin(who: &Authed, locked: &LockedOrder) -> R
 }
 
 /// The refusal when another station moved the build first (docs/lifecycle.md §3.2, step 2).
-pub(crate) async fn moved_on(
-    client: &impl GenericClient,
-    locked: &LockedOrder,
-) -> Result<ServiceError> {
+pub(crate) async fn moved_on(client: &impl Client, locked: &LockedOrder) -> Result<ServiceError> {
     let (build, status) = db_orders::current_status(client, locked.id)
         .await?
         .unwrap_or((locked.build_number.clone(), locked.status));

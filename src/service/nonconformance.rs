@@ -10,7 +10,7 @@ use crate::db::nonconformance::{self as db_nc, NcRecord, NewNc};
 use crate::db::orders as db_orders;
 use crate::db::signatures as db_signatures;
 use crate::db::tasks as db_tasks;
-use crate::db::{GenericClient, Transaction, begin_as};
+use crate::db::{Client, Transaction, begin_as};
 use crate::domain::Role;
 use crate::domain::nonconformance::{
     self as nc, Disposition, NcDetail, NcItem, NcPage, NcSource, NcStatus, SignStep,
@@ -91,7 +91,7 @@ async fn open_list(ctx: &ServiceCtx, token: &str, page: u32) -> Result<NcPage> {
 
 /// The NC with its rework task, its signatures checked, and what `who` may do with it.
 async fn load_detail(
-    client: &impl GenericClient,
+    client: &impl Client,
     who: &Authed,
     id: Uuid,
     notice: Option<String>,
@@ -251,7 +251,7 @@ async fn lock_nc(tx: &Transaction<'_>, id: Uuid) -> Result<NcRecord> {
 }
 
 /// Who signed the NC's disposition first, if anyone.
-async fn first_signer(client: &impl GenericClient, id: Uuid) -> Result<Option<Uuid>> {
+async fn first_signer(client: &impl Client, id: Uuid) -> Result<Option<Uuid>> {
     Ok(
         db_signatures::of_record(client, SignedRecord::Nonconformance(id))
             .await?
@@ -263,7 +263,7 @@ async fn first_signer(client: &impl GenericClient, id: Uuid) -> Result<Option<Uu
 
 /// The step a signature by `who` takes on `rec`, with the note the disposition carries.
 async fn plan(
-    client: &impl GenericClient,
+    client: &impl Client,
     who: &Authed,
     rec: &NcRecord,
     disposition: Disposition,

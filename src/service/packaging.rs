@@ -6,7 +6,7 @@ use super::guard::{lock_in_status, order_not_found, require_floor_worker, requir
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::packaging::{self as db_packaging, ItemRow};
-use crate::db::{GenericClient, Transaction, begin_as, templates};
+use crate::db::{Client, Transaction, begin_as, templates};
 use crate::domain::bom::canonical_id;
 use crate::domain::floor::{
     BomTotals, MOUNTED_NOTE, PACKAGING_FORM, PackagingLine, PackagingRule, PackagingView,
@@ -31,7 +31,7 @@ struct RuleDef {
     rule: PackagingRule,
 }
 
-async fn rule_defs(client: &impl GenericClient) -> Result<(Uuid, Vec<RuleDef>)> {
+async fn rule_defs(client: &impl Client) -> Result<(Uuid, Vec<RuleDef>)> {
     let template = templates::active_template(client, PACKAGING_FORM)
         .await?
         .ok_or_else(not_imported)?;
@@ -98,7 +98,7 @@ pub(crate) async fn on_enter_testing_complete(
 }
 
 /// The checklist as the screen shows it, items in template order.
-async fn view(client: &impl GenericClient, order_id: Uuid) -> Result<PackagingView> {
+async fn view(client: &impl Client, order_id: Uuid) -> Result<PackagingView> {
     let rec = db_orders::load(client, order_id)
         .await?
         .ok_or_else(order_not_found)?;

@@ -13,7 +13,7 @@ use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
 use crate::db::signatures as db_signatures;
-use crate::db::{GenericClient, Transaction, begin_as, templates};
+use crate::db::{Client, Transaction, begin_as, templates};
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
 use crate::domain::lifecycle::QcGate;
@@ -114,7 +114,7 @@ struct Form {
 }
 
 async fn load_form(
-    client: &impl GenericClient,
+    client: &impl Client,
     rec: &OrderRecord,
     form_name: &str,
     draft: Option<&OpenDraft>,
@@ -568,11 +568,7 @@ fn stored_lines(items: &[QcItemDef], answers: &[LineAnswer]) -> Vec<FormLine> {
         .collect()
 }
 
-async fn load_result(
-    client: &impl GenericClient,
-    who: &Authed,
-    result_id: Uuid,
-) -> Result<ResultRow> {
+async fn load_result(client: &impl Client, who: &Authed, result_id: Uuid) -> Result<ResultRow> {
     require_viewer(who)?;
     db_qc::result(client, result_id)
         .await?

@@ -366,7 +366,7 @@ async fn notify_requester(
 
 /// The order with its lines; `internal` keeps procurement's notes.
 async fn view_of(
-    client: &impl crate::db::GenericClient,
+    client: &impl crate::db::Client,
     id: Uuid,
     internal: bool,
 ) -> Result<ServiceOrderView> {

@@ -7,7 +7,7 @@ use super::guard::{
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder};
 use crate::db::tasks::{self as db_tasks, NewTask};
-use crate::db::{GenericClient, Transaction, begin_as};
+use crate::db::{Client, Transaction, begin_as};
 use crate::domain::order::OrderStatus;
 use crate::domain::tasks::{self, PRODUCTION_TEMPLATE, TaskCompletion, TaskListView, TaskView};
 use crate::error::{Result, ServiceError};
@@ -100,7 +100,7 @@ fn task_not_found() -> ServiceError {
 
 /// Why the build's tasks cannot change now, if they cannot.
 pub(crate) async fn lock_reason(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     status: OrderStatus,
 ) -> Result<Option<String>> {
@@ -164,7 +164,7 @@ async fn guard(
     Ok((locked, task))
 }
 
-async fn load_task(client: &impl GenericClient, order_id: Uuid, task_id: Uuid) -> Result<TaskView> {
+async fn load_task(client: &impl Client, order_id: Uuid, task_id: Uuid) -> Result<TaskView> {
     let (list_id, _, _) = db_tasks::active_list(client, order_id)
         .await?
         .ok_or_else(task_not_found)?;

@@ -9,7 +9,7 @@ use super::guard::{lock_in_status, order_not_found, require_floor_worker, requir
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::testing::{self as db_testing, StoredResult};
-use crate::db::{GenericClient, Transaction, begin_as, templates};
+use crate::db::{Client, Transaction, begin_as, templates};
 use crate::domain::floor::{
     TESTING_FORM, TestItem, TestingFormView, TestingStatus, TestingSubmitted, answer_of,
     measurements_text, overall, parse_test_name, result_of, test_name,
@@ -45,7 +45,7 @@ impl Form {
     }
 }
 
-async fn load_form(client: &impl GenericClient, rec: &OrderRecord) -> Result<Form> {
+async fn load_form(client: &impl Client, rec: &OrderRecord) -> Result<Form> {
     let template = templates::active_template(client, TESTING_FORM)
         .await?
         .ok_or_else(|| {

@@ -15,3 +15,4 @@ mod imports;
 mod label;
 mod loadtest;
 mod logs;
+mod order_list;

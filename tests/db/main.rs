@@ -31,6 +31,8 @@ mod schema;
 mod seed;
 mod service_orders;
 mod signatures;
+mod startup;
+mod statements;
 mod tasks;
 mod templates;
 mod testing;

@@ -1,6 +1,6 @@
 //! Sealing committed audit rows onto the chain, the retention cleanup, and the chain head.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::RowExt;
 use crate::error::{Result, ServiceError};
 use std::time::Duration;
@@ -27,9 +27,9 @@ enum Batch {
 }
 
 /// One sealing transaction of at most [`SEAL_BATCH`] pending entries.
-async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch> {
+async fn seal_batch(client: &impl Client, wait: bool) -> Result<Batch> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT audit_seal($1, $2) AS "rows", EXISTS (SELECT 1 FROM "AuditPending") AS "more""#,
             &[&wait, &SEAL_BATCH],
         )
@@ -47,7 +47,7 @@ async fn seal_batch(client: &impl GenericClient, wait: bool) -> Result<Batch> {
 
 /// Seals every committed pending audit row; `wait` waits for another sealer instead of leaving the
 /// work to it. Returns the rows sealed, or `None` when another sealer was at work and `wait` is false.
-pub async fn seal(client: &impl GenericClient, wait: bool) -> Result<Option<i64>> {
+pub async fn seal(client: &impl Client, wait: bool) -> Result<Option<i64>> {
     let mut total = 0;
     loop {
         match seal_batch(client, wait).await? {
@@ -91,9 +91,9 @@ pub async fn run_sealer(pool: deadpool_postgres::Pool) {
 }
 
 /// Runs the retention cleanup; returns the number of audit rows removed.
-pub async fn cleanup(client: &impl GenericClient) -> Result<i32> {
+pub async fn cleanup(client: &impl Client) -> Result<i32> {
     client
-        .query_one(r#"SELECT cleanup_old_audit_logs() AS "removed""#, &[])
+        .fetch_one(r#"SELECT cleanup_old_audit_logs() AS "removed""#, &[])
         .await?
         .col("removed")
 }
@@ -106,9 +106,9 @@ pub struct ChainHead {
     pub sealed_at: chrono::NaiveDateTime,
 }
 
-pub async fn head(client: &impl GenericClient) -> Result<Option<ChainHead>> {
+pub async fn head(client: &impl Client) -> Result<Option<ChainHead>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT "position", "link"::text AS "link", "sealedAt" FROM "AuditChain"
                ORDER BY "position" DESC LIMIT 1"#,
             &[],

@@ -1,7 +1,7 @@
 //! Reading the audit trail for people (docs/audit.md §6): a build's history and the administrator's
 //! audit log, both newest first and paged by `seq` (keyset), never loading a whole history.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::audit_trail::{
     AuditEntry, AuditPage, BUILD_RECORDS, BuildLink, HistoryQuery, LogFilter, LogQuery, Person,
@@ -127,7 +127,7 @@ fn params_ref(v: &[Box<dyn ToSql + Sync + Send>]) -> Vec<&(dyn ToSql + Sync)> {
 /// One page of the build's history, newest first (docs/audit.md §6.2): every branch reads at most one
 /// page from its index, so a build with thousands of audit rows opens as fast as one with fifty.
 pub async fn build_history(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     q: &HistoryQuery,
 ) -> Result<AuditPage> {
@@ -163,7 +163,7 @@ fn page_of(mut entries: Vec<AuditEntry>, limit: i64) -> AuditPage {
 }
 
 /// The people in the build's history (the unattributed writes as one), by name.
-pub async fn build_people(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<Person>> {
+pub async fn build_people(client: &impl Client, order_id: Uuid) -> Result<Vec<Person>> {
     let branches = build_branches(r#"DISTINCT a."userId""#, "");
     let sql = format!(
         r#"SELECT DISTINCT s."userId", u."fullName" FROM ({}) s LEFT JOIN "User" u ON u.id = s."userId"
@@ -191,7 +191,7 @@ pub async fn build_people(client: &impl GenericClient, order_id: Uuid) -> Result
 }
 
 /// The build number of a build, if it exists.
-pub async fn build_number(client: &impl GenericClient, order_id: Uuid) -> Result<Option<String>> {
+pub async fn build_number(client: &impl Client, order_id: Uuid) -> Result<Option<String>> {
     crate::db::row::query_opt_col(
         client,
         r#"SELECT "buildNumber" FROM "ProductionOrder" WHERE id = $1"#,
@@ -202,7 +202,7 @@ pub async fn build_number(client: &impl GenericClient, order_id: Uuid) -> Result
 }
 
 /// One page of the whole audit log matching the filter, newest first (docs/audit.md §6.4).
-pub async fn log_page(client: &impl GenericClient, q: &LogQuery) -> Result<AuditPage> {
+pub async fn log_page(client: &impl Client, q: &LogQuery) -> Result<AuditPage> {
     let f: &LogFilter = &q.filter;
     let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let unattributed = f.user.eq_ignore_ascii_case(UNATTRIBUTED);

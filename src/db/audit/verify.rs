@@ -1,7 +1,7 @@
 //! `audit verify`: the chain walk, every audited row against its last image, the audit machinery, and unattributed writes.
 
 use crate::auth::sha256_hex;
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all};
 use crate::domain::audit_trail::{BuildLink, build_link};
 use crate::error::Result;
@@ -74,7 +74,7 @@ impl VerifyReport {
 }
 
 /// Walks the whole chain in position order and recomputes every link.
-pub async fn verify_chain(client: &impl GenericClient) -> Result<ChainReport> {
+pub async fn verify_chain(client: &impl Client) -> Result<ChainReport> {
     let sql = format!(
         r#"SELECT c."position", c."kind", c."auditSeq", c."prevLink"::text AS "prevLink", c."link"::text AS "link",
                   c."details"::text AS "details", c."entityType", c."entityId",
@@ -241,7 +241,7 @@ fn image_sql(table: &str) -> &'static str {
 /// Compares every row of `table` with its last audit image (both directions: rows without one, and
 /// images of rows that are gone). Returns (rows that match, problems found, at most `limit`).
 async fn verify_table(
-    client: &impl GenericClient,
+    client: &impl Client,
     table: &str,
     key: &str,
     limit: i64,
@@ -273,7 +273,7 @@ async fn verify_table(
             ORDER BY entity LIMIT $2"#,
         image = image_sql(table),
     );
-    let rows = client.query(sql.as_str(), &[&table, &limit]).await?;
+    let rows = client.fetch(sql.as_str(), &[&table, &limit]).await?;
     let mut problems = Vec::new();
     for r in &rows {
         let entity: String = r.col("entity")?;
@@ -290,7 +290,7 @@ async fn verify_table(
     let matched = match rows.first() {
         Some(r) => r.col("liveCount")?,
         None => client
-            .query_one(
+            .fetch_one(
                 format!(r#"SELECT count(*) AS "count" FROM "{table}""#).as_str(),
                 &[],
             )
@@ -302,7 +302,7 @@ async fn verify_table(
 
 /// The build a record belongs to, found through its own columns or its parent's.
 async fn build_of(
-    client: &impl GenericClient,
+    client: &impl Client,
     table: &str,
     image: Option<&serde_json::Value>,
 ) -> Result<Option<String>> {
@@ -315,7 +315,7 @@ async fn build_of(
         Some(BuildLink::Itself) => return Ok(field("buildNumber")),
         Some(BuildLink::Parent { key, parent }) => match field(key) {
             Some(parent_id) => client
-                .query_opt(
+                .fetch_opt(
                     format!(
                         r#"SELECT "orderId"::text AS "orderId" FROM "{parent}" WHERE id::text = $1"#
                     )
@@ -333,16 +333,16 @@ async fn build_of(
         return Ok(None);
     };
     Ok(client
-        .query_opt(order_sql, &[&order_id])
+        .fetch_opt(order_sql, &[&order_id])
         .await?
         .and_then(|r| r.try_get("buildNumber").ok()))
 }
 
 /// Audit triggers that are missing or disabled, and audit rows that never reached the chain.
-async fn verify_machinery(client: &impl GenericClient, limit: i64) -> Result<Vec<Problem>> {
+async fn verify_machinery(client: &impl Client, limit: i64) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     let rows = client
-        .query(
+        .fetch(
             r#"SELECT c.relname::text AS "table", t.tgname::text AS "name", t.tgenabled::text AS "enabled"
                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                 WHERE c.relnamespace = 'public'::regnamespace
@@ -388,7 +388,7 @@ async fn verify_machinery(client: &impl GenericClient, limit: i64) -> Result<Vec
     }
     // Rows that bypassed the queue (written with triggers off) are in no link.
     let rows = client
-        .query(
+        .fetch(
             r#"WITH pending AS (SELECT unnest(p."seqs") AS seq FROM "AuditPending" p)
                SELECT a."seq", a."entityType", a."entityId" FROM "AuditLog" a
                 WHERE NOT EXISTS (SELECT 1 FROM "AuditChain" c WHERE c."auditSeq" = a."seq")
@@ -412,14 +412,14 @@ async fn verify_machinery(client: &impl GenericClient, limit: i64) -> Result<Vec
 }
 
 /// Writes by the station role with no valid session, failed logins aside (those have no user yet).
-async fn unattributed(client: &impl GenericClient, limit: i64) -> Result<(i64, Vec<Unattributed>)> {
+async fn unattributed(client: &impl Client, limit: i64) -> Result<(i64, Vec<Unattributed>)> {
     let filter = format!(
         r#"a."userId" IS NULL AND a."dbRole" = '{}' AND a."action" IN {IMAGE_ACTIONS}
            AND a."entityType" <> 'LoginThrottle'"#,
         crate::db::roles::STATION_ROLE
     );
     let count: i64 = client
-        .query_one(
+        .fetch_one(
             format!(r#"SELECT count(*) AS "count" FROM "AuditLog" a WHERE {filter}"#).as_str(),
             &[],
         )
@@ -450,7 +450,7 @@ async fn unattributed(client: &impl GenericClient, limit: i64) -> Result<(i64, V
 
 /// Seals what is committed, then checks the chain, every audited row against its last image, the
 /// audit triggers, and lists unattributed station writes. Signatures are checked by the caller.
-pub async fn verify(client: &impl GenericClient) -> Result<VerifyReport> {
+pub async fn verify(client: &impl Client) -> Result<VerifyReport> {
     const LIMIT: i64 = 20;
     let sealed_now = seal(client, true).await?.unwrap_or(0);
     let chain = verify_chain(client).await?;

@@ -1,6 +1,6 @@
 //! Creating builds: PO and build-number checks, the build row and its configuration rows.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::domain::order::{BuildConfig, OrderHeader};
 use crate::error::Result;
@@ -10,17 +10,17 @@ use uuid::Uuid;
 
 /// The database's CURRENT_DATE ("today" is the server's date, set to the plant's time zone:
 /// docs/lifecycle.md §6.9).
-pub async fn today(client: &impl GenericClient) -> Result<NaiveDate> {
-    let row = client.query_one("SELECT CURRENT_DATE", &[]).await?;
+pub async fn today(client: &impl Client) -> Result<NaiveDate> {
+    let row = client.fetch_one("SELECT CURRENT_DATE", &[]).await?;
     row.col("current_date")
 }
 
 /// Serialises creations of the same PO number (case-insensitive) until the transaction ends: no index
 /// can make a PO number unique, since every build of the PO repeats it.
-pub async fn lock_po_number(client: &impl GenericClient, po_number: &str) -> Result<()> {
+pub async fn lock_po_number(client: &impl Client, po_number: &str) -> Result<()> {
     // The first key names this lock's purpose so it cannot collide with other advisory locks.
     client
-        .execute(
+        .exec(
             "SELECT pg_advisory_xact_lock(1347374926, hashtext(lower($1::text)))",
             &[&po_number],
         )
@@ -29,19 +29,12 @@ pub async fn lock_po_number(client: &impl GenericClient, po_number: &str) -> Res
 }
 
 /// The stored spelling of `po_number` when some build already has it (case-insensitive).
-pub async fn po_number_taken(
-    client: &impl GenericClient,
-    po_number: &str,
-) -> Result<Option<String>> {
+pub async fn po_number_taken(client: &impl Client, po_number: &str) -> Result<Option<String>> {
     po_where(client, "poNumber", po_number).await
 }
 
 /// The PO of a build whose `column` equals `value` case-insensitively (`column` is one of ours).
-async fn po_where(
-    client: &impl GenericClient,
-    column: &str,
-    value: &str,
-) -> Result<Option<String>> {
+async fn po_where(client: &impl Client, column: &str, value: &str) -> Result<Option<String>> {
     query_opt_col(
         client,
         &format!(
@@ -56,7 +49,7 @@ async fn po_where(
 /// (entered build number, PO it exists in) for each entered number some build already has
 /// (case-insensitive), in the order entered.
 pub async fn build_numbers_taken(
-    client: &impl GenericClient,
+    client: &impl Client,
     build_numbers: &[String],
 ) -> Result<Vec<(String, String)>> {
     query_all(
@@ -75,7 +68,7 @@ pub async fn build_numbers_taken(
 /// (case-insensitive): the unique index decides, so a concurrent creation that committed first wins
 /// and this transaction stays usable to say so.
 pub async fn insert_build(
-    client: &impl GenericClient,
+    client: &impl Client,
     header: &OrderHeader,
     build: &BuildConfig,
 ) -> Result<Option<Uuid>> {
@@ -123,32 +116,25 @@ pub async fn insert_build(
 }
 
 /// The PO a build number belongs to (case-insensitive).
-pub async fn po_of_build(
-    client: &impl GenericClient,
-    build_number: &str,
-) -> Result<Option<String>> {
+pub async fn po_of_build(client: &impl Client, build_number: &str) -> Result<Option<String>> {
     po_where(client, "buildNumber", build_number).await
 }
 
 /// Inserts the basins (basinIndex as given), faucets, sprayers and accessories of a build.
 pub async fn insert_config_rows(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     build: &BuildConfig,
 ) -> Result<()> {
     if !build.basins.is_empty() {
-        let stmt = client
-            .prepare(
-                r#"INSERT INTO "BasinConfiguration" (
+        let sql = r#"INSERT INTO "BasinConfiguration" (
                        "orderId", "basinIndex", "basinType", "basinWidth", "basinLength", "basinDepth",
                        "isCustomSize", "hasPTrapDrain", "hasBasinLight")
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
-            )
-            .await?;
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#;
         for b in &build.basins {
             client
-                .execute(
-                    &stmt,
+                .exec(
+                    sql,
                     &[
                         &order_id,
                         &b.basin_index,
@@ -204,19 +190,19 @@ type Params<'a> = Vec<&'a (dyn ToSql + Sync)>;
 
 /// Runs `sql` once for each parameter list, in order.
 async fn insert_each<'a>(
-    client: &impl GenericClient,
+    client: &impl Client,
     sql: &str,
     rows: impl Iterator<Item = Params<'a>>,
 ) -> Result<()> {
     for params in rows {
-        client.execute(sql, &params).await?;
+        client.exec(sql, &params).await?;
     }
     Ok(())
 }
 
 /// Replaces the basin, faucet, sprayer and accessory rows of a build.
 pub async fn replace_config_rows(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     build: &BuildConfig,
 ) -> Result<()> {
@@ -226,19 +212,19 @@ pub async fn replace_config_rows(
         r#"DELETE FROM "SprayerConfiguration" WHERE "orderId" = $1"#,
         r#"DELETE FROM "OrderAccessory" WHERE "orderId" = $1"#,
     ] {
-        client.execute(sql, &[&order_id]).await?;
+        client.exec(sql, &[&order_id]).await?;
     }
     insert_config_rows(client, order_id, build).await
 }
 
 /// Stores a build's configuration columns while it is still ORDER_CREATED; `false` when it is not.
 pub async fn update_build_config(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     build: &BuildConfig,
 ) -> Result<bool> {
     let n = client
-        .execute(
+        .exec(
             r#"UPDATE "ProductionOrder" SET
                    "sinkFamily" = $2, "sinkModel" = $3, "sinkWidth" = $4, "sinkLength" = $5,
                    "legsType" = $6, "legsModel" = $7, "feetType" = $8, "workflowDirection" = $9,

@@ -1,6 +1,6 @@
 //! Wizard drafts, order documents, and the users a build can be assigned to.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{query_all, query_opt_col};
 use crate::db::users::{summary_cols, summary_from_row};
 use crate::domain::Role;
@@ -11,12 +11,12 @@ use uuid::Uuid;
 
 /// Stores the user's wizard draft, replacing the previous one.
 pub async fn save_draft(
-    client: &impl GenericClient,
+    client: &impl Client,
     user_id: Uuid,
     data: &serde_json::Value,
 ) -> Result<()> {
     client
-        .execute(
+        .exec(
             r#"INSERT INTO "OrderDraft" ("userId", "data") VALUES ($1, $2)
                ON CONFLICT ("userId") DO UPDATE SET "data" = EXCLUDED."data""#,
             &[&user_id, data],
@@ -25,10 +25,7 @@ pub async fn save_draft(
     Ok(())
 }
 
-pub async fn load_draft(
-    client: &impl GenericClient,
-    user_id: Uuid,
-) -> Result<Option<serde_json::Value>> {
+pub async fn load_draft(client: &impl Client, user_id: Uuid) -> Result<Option<serde_json::Value>> {
     query_opt_col(
         client,
         r#"SELECT "data" FROM "OrderDraft" WHERE "userId" = $1"#,
@@ -39,9 +36,9 @@ pub async fn load_draft(
 }
 
 /// Deletes the user's draft; `true` when there was one.
-pub async fn delete_draft(client: &impl GenericClient, user_id: Uuid) -> Result<bool> {
+pub async fn delete_draft(client: &impl Client, user_id: Uuid) -> Result<bool> {
     let n = client
-        .execute(
+        .exec(
             r#"DELETE FROM "OrderDraft" WHERE "userId" = $1"#,
             &[&user_id],
         )
@@ -60,13 +57,13 @@ pub struct NewDocument<'a> {
 }
 
 /// Stores a document and its bytes; its URL points at its own content row (`db:<id>`).
-pub async fn insert_document(client: &impl GenericClient, doc: &NewDocument<'_>) -> Result<Uuid> {
+pub async fn insert_document(client: &impl Client, doc: &NewDocument<'_>) -> Result<Uuid> {
     let id = Uuid::new_v4();
     let url = format!("db:{id}");
     let size = i64::try_from(doc.content.len())
         .map_err(|_| ServiceError::Invalid(format!("{} is too large", doc.original_name)))?;
     client
-        .execute(
+        .exec(
             r#"INSERT INTO "Document" (id, "fileName", "originalName", "fileUrl", "contentType",
                    "fileSize", "uploadedBy")
                VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
@@ -82,7 +79,7 @@ pub async fn insert_document(client: &impl GenericClient, doc: &NewDocument<'_>)
         )
         .await?;
     client
-        .execute(
+        .exec(
             r#"INSERT INTO "DocumentContent" ("documentId", "content", "sha256") VALUES ($1, $2, $3)"#,
             &[&id, &doc.content, &doc.sha256],
         )
@@ -92,13 +89,13 @@ pub async fn insert_document(client: &impl GenericClient, doc: &NewDocument<'_>)
 
 /// Attaches a stored document to a build.
 pub async fn link_document(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     document_id: Uuid,
     document_type: OrderDocumentType,
 ) -> Result<()> {
     client
-        .execute(
+        .exec(
             r#"INSERT INTO "OrderDocument" ("orderId", "documentId", "documentType") VALUES ($1, $2, $3)"#,
             &[&order_id, &document_id, &document_type],
         )
@@ -107,10 +104,7 @@ pub async fn link_document(
 }
 
 /// Active users of a role, by full name (the assignee picker).
-pub async fn active_users_with_role(
-    client: &impl GenericClient,
-    role: Role,
-) -> Result<Vec<UserSummary>> {
+pub async fn active_users_with_role(client: &impl Client, role: Role) -> Result<Vec<UserSummary>> {
     query_all(
         client,
         concat!(

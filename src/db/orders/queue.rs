@@ -1,6 +1,6 @@
 //! The order queue: filters, keyset paging by any sort key, and its row shape.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_opt_map};
 use crate::domain::order::{DueFilter, OrderPage, OrderRow, OrderStatus, SortKey};
 use crate::error::Result;
@@ -189,7 +189,7 @@ pub(crate) fn queue_row(r: &Row) -> Result<OrderRow> {
 }
 
 /// One page of a queue, and the cursor of the next page when there is one.
-pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<OrderPage> {
+pub async fn queue(client: &impl Client, f: &QueueFilter) -> Result<OrderPage> {
     let limit = i64::from(f.limit.clamp(1, 500));
     let pattern = f.search.as_deref().map(like_pattern);
     let (after_value, after_id) = match &f.after {
@@ -208,7 +208,7 @@ pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<Order
         &fetch,
     ];
     let rows = client
-        .query(queue_statement(f.sort, f.descending), &params)
+        .fetch(queue_statement(f.sort, f.descending), &params)
         .await?;
     let more = rows.len() as i64 > limit;
     let mut out = Vec::with_capacity(rows.len());
@@ -235,7 +235,7 @@ pub async fn queue(client: &impl GenericClient, f: &QueueFilter) -> Result<Order
 }
 
 /// One build as a queue row.
-pub async fn row_by_id(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRow>> {
+pub async fn row_by_id(client: &impl Client, id: Uuid) -> Result<Option<OrderRow>> {
     query_opt_map(
         client,
         r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",

@@ -1,6 +1,6 @@
 //! One build as stored: loading it with its configuration rows, and locking it for a transition.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all, query_opt_col, query_opt_map};
 use crate::domain::Role;
 use crate::domain::order::{
@@ -89,7 +89,7 @@ fn record_from_row(row: &Row) -> Result<OrderRecord> {
 }
 
 /// A build with its configuration rows.
-pub async fn load(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderRecord>> {
+pub async fn load(client: &impl Client, id: Uuid) -> Result<Option<OrderRecord>> {
     let sql = concat!(
         "SELECT ",
         record_cols!(),
@@ -105,7 +105,7 @@ pub async fn load(client: &impl GenericClient, id: Uuid) -> Result<Option<OrderR
 
 /// Fills the basins, faucets, sprayers and accessories of `build` from the database.
 pub async fn load_config_rows(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     build: &mut BuildConfig,
 ) -> Result<()> {
@@ -192,9 +192,9 @@ pub struct LockedOrder {
 
 /// Locks a build's row (`FOR UPDATE`) and reads its latest committed state: a station that waited for
 /// the lock sees what the winner wrote.
-pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<LockedOrder>> {
+pub async fn lock(client: &impl Client, id: Uuid) -> Result<Option<LockedOrder>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."orderStatus",
                       COALESCE(po."orderLanguage", 'EN') AS "orderLanguage",
                       po."currentAssigneeId", u."fullName", u."role", po."bomId"
@@ -229,10 +229,7 @@ pub async fn lock(client: &impl GenericClient, id: Uuid) -> Result<Option<Locked
 }
 
 /// The id of the build with this number (case-insensitive).
-pub async fn id_by_build_number(
-    client: &impl GenericClient,
-    build_number: &str,
-) -> Result<Option<Uuid>> {
+pub async fn id_by_build_number(client: &impl Client, build_number: &str) -> Result<Option<Uuid>> {
     query_opt_col(
         client,
         r#"SELECT id FROM "ProductionOrder" WHERE lower("buildNumber") = lower($1)"#,

@@ -1,6 +1,6 @@
 //! Status, assignment and history, and the preconditions a transition checks against the locked row.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all, query_opt_col};
 use crate::domain::order::OrderStatus;
 use crate::domain::order_view::HistoryEntry;
@@ -13,14 +13,14 @@ use super::record::status_of;
 /// The conditional status update: moves the build from `from` to `to` and sets its assignee (kept or
 /// cleared by the caller). `false` when the build is no longer in `from`.
 pub async fn set_status(
-    client: &impl GenericClient,
+    client: &impl Client,
     id: Uuid,
     from: OrderStatus,
     to: OrderStatus,
     assignee: Option<Uuid>,
 ) -> Result<bool> {
     let n = client
-        .execute(
+        .exec(
             r#"UPDATE "ProductionOrder" SET "orderStatus" = $3, "currentAssigneeId" = $4
                WHERE id = $1 AND "orderStatus" = $2"#,
             &[&id, &from, &to, &assignee],
@@ -31,13 +31,13 @@ pub async fn set_status(
 
 /// The conditional assignment: `false` when the build is no longer in `expected`.
 pub async fn set_assignee(
-    client: &impl GenericClient,
+    client: &impl Client,
     id: Uuid,
     expected: OrderStatus,
     assignee: Option<Uuid>,
 ) -> Result<bool> {
     let n = client
-        .execute(
+        .exec(
             r#"UPDATE "ProductionOrder" SET "currentAssigneeId" = $3
                WHERE id = $1 AND "orderStatus" = $2"#,
             &[&id, &expected, &assignee],
@@ -57,9 +57,9 @@ pub struct NewHistory<'a> {
     pub notes: Option<&'a str>,
 }
 
-pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> Result<Uuid> {
+pub async fn insert_history(client: &impl Client, h: &NewHistory<'_>) -> Result<Uuid> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"INSERT INTO "OrderStatusHistory" ("orderId", "userId", "action", "oldStatus", "newStatus", "notes")
                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"#,
             &[
@@ -76,7 +76,7 @@ pub async fn insert_history(client: &impl GenericClient, h: &NewHistory<'_>) -> 
 }
 
 /// A build's history, newest first.
-pub async fn history(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<HistoryEntry>> {
+pub async fn history(client: &impl Client, order_id: Uuid) -> Result<Vec<HistoryEntry>> {
     query_all(client, r#"SELECT COALESCE(h."timestamp", LOCALTIMESTAMP) AS "timestamp", COALESCE(u."fullName", '') AS "user", h."action",
                       h."oldStatus", h."newStatus", h."notes"
                FROM "OrderStatusHistory" h LEFT JOIN "User" u ON u.id = h."userId"
@@ -95,11 +95,11 @@ pub async fn history(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<
 
 /// Who made the latest change to a build's status, and when (for the "changed by" message).
 pub async fn latest_status_change(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
 ) -> Result<Option<(String, NaiveDateTime)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT COALESCE(u."fullName", '') AS "user", h."timestamp"
                FROM "OrderStatusHistory" h LEFT JOIN "User" u ON u.id = h."userId"
                WHERE h."orderId" = $1 AND h."timestamp" IS NOT NULL
@@ -114,11 +114,11 @@ pub async fn latest_status_change(
 
 /// The status and build number a build has now (outside any lock), for refusal messages.
 pub async fn current_status(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
 ) -> Result<Option<(String, OrderStatus)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT "buildNumber", "orderStatus" FROM "ProductionOrder" WHERE id = $1"#,
             &[&order_id],
         )
@@ -131,7 +131,7 @@ pub async fn current_status(
 /// UPDATE row. Written by the schema's `app_audit_note`, which names the user of the session the
 /// transaction carries.
 pub async fn insert_override_audit(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     from: OrderStatus,
     to: OrderStatus,
@@ -140,7 +140,7 @@ pub async fn insert_override_audit(
     let old = serde_json::json!({ "orderStatus": from.code() });
     let new = serde_json::json!({ "orderStatus": to.code(), "reason": reason });
     client
-        .execute(
+        .exec(
             "SELECT app_audit_note('STATUS_OVERRIDE', 'ProductionOrder', $1::uuid::text, $2, $3)",
             &[&order_id, &old, &new],
         )
@@ -151,9 +151,9 @@ pub async fn insert_override_audit(
 // Preconditions (checked against the locked row).
 
 /// (version, status label) of a BOM.
-pub async fn bom_state(client: &impl GenericClient, bom_id: Uuid) -> Result<Option<(i32, String)>> {
+pub async fn bom_state(client: &impl Client, bom_id: Uuid) -> Result<Option<(i32, String)>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT "version", COALESCE("status", 'DRAFT')::text AS "status" FROM "BillOfMaterials" WHERE id = $1"#,
             &[&bom_id],
         )
@@ -163,9 +163,9 @@ pub async fn bom_state(client: &impl GenericClient, bom_id: Uuid) -> Result<Opti
 }
 
 /// Tasks of the build's active task lists that are not complete.
-pub async fn open_task_count(client: &impl GenericClient, order_id: Uuid) -> Result<i64> {
+pub async fn open_task_count(client: &impl Client, order_id: Uuid) -> Result<i64> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT count(*) AS "count" FROM "Task" t JOIN "TaskList" l ON l.id = t."taskListId"
                WHERE l."orderId" = $1 AND COALESCE(l."isActive", true)
                  AND NOT COALESCE(t."isCompleted", false)"#,
@@ -177,12 +177,12 @@ pub async fn open_task_count(client: &impl GenericClient, order_id: Uuid) -> Res
 
 /// When the build last entered `status` (the start of the current round), if ever.
 pub async fn entered_at(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     status: OrderStatus,
 ) -> Result<Option<NaiveDateTime>> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT max("timestamp") AS "at" FROM "OrderStatusHistory" WHERE "orderId" = $1 AND "newStatus" = $2"#,
             &[&order_id, &status],
         )
@@ -192,7 +192,7 @@ pub async fn entered_at(
 
 /// Whether the latest submitted testing form at or after `since` passed (`None`: no form).
 pub async fn latest_testing_passed(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<Option<bool>> {
@@ -212,12 +212,12 @@ pub async fn latest_testing_passed(
 /// The round's packaging: `Ok(None)` when a checklist completed at or after `since`; otherwise the
 /// number of items not packed in the open checklist (`Some(None)` when there is no open checklist).
 pub async fn packaging_open_items(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     since: Option<NaiveDateTime>,
 ) -> Result<Option<Option<i64>>> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT
                  EXISTS (SELECT 1 FROM "PackagingChecklist" c
                          WHERE c."orderId" = $1 AND COALESCE(c."isCompleted", false)

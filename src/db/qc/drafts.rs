@@ -1,7 +1,7 @@
 //! A form being filled in: the open draft and its answers, signing it, and the storeTo copies.
 
 use crate::db::row::{RowExt, query_id};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{Answer, FormLine, LineAnswer, QcItemDef, QcResultStatus};
 use crate::error::{Result, ServiceError};
@@ -22,12 +22,12 @@ pub struct OpenDraft {
 
 /// The INCOMPLETE result of (build, form type), if one is open.
 pub async fn open_draft(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     qc_type: FormType,
 ) -> Result<Option<OpenDraft>> {
     let row = client
-        .query_opt(
+        .fetch_opt(
             r#"SELECT r.id, r."templateId", r."performedBy", COALESCE(u."fullName", '') AS "performerName", r."jobId"
                  FROM "QCResult" r LEFT JOIN "User" u ON u.id = r."performedBy"
                 WHERE r."orderId" = $1 AND r."qcTypePerformed" = $2
@@ -48,7 +48,7 @@ pub async fn open_draft(
 }
 
 /// The stored answers of a result, in display order (item sequence, basin).
-pub async fn answers(client: &impl GenericClient, result_id: Uuid) -> Result<Vec<LineAnswer>> {
+pub async fn answers(client: &impl Client, result_id: Uuid) -> Result<Vec<LineAnswer>> {
     Ok(signed_items(client, result_id)
         .await?
         .into_iter()
@@ -66,12 +66,12 @@ pub async fn answers(client: &impl GenericClient, result_id: Uuid) -> Result<Vec
 
 /// Final QC's FIRST PASS: no FAIL Final QC result of the build before `before` (all of them when `None`).
 pub async fn first_pass(
-    client: &impl GenericClient,
+    client: &impl Client,
     order_id: Uuid,
     before: Option<NaiveDateTime>,
 ) -> Result<bool> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT NOT EXISTS (
                    SELECT 1 FROM "QCResult"
                     WHERE "orderId" = $1 AND "qcTypePerformed" = 'FINAL_QC' AND "overallStatus" = 'FAIL'
@@ -84,9 +84,9 @@ pub async fn first_pass(
 
 /// The database's clock in UTC, to the second: a signature shows seconds, and the hash must be
 /// recomputable from the stored timestamp.
-pub async fn utc_now(client: &impl GenericClient) -> Result<NaiveDateTime> {
+pub async fn utc_now(client: &impl Client) -> Result<NaiveDateTime> {
     let row = client
-        .query_one(
+        .fetch_one(
             r#"SELECT date_trunc('second', now() AT TIME ZONE 'UTC') AS "now""#,
             &[],
         )
@@ -134,7 +134,7 @@ pub async fn insert_draft(tx: &Transaction<'_>, d: &NewDraft<'_>) -> Result<Uuid
 
 /// Updates a draft's job id and last-saved time.
 pub async fn touch_draft(tx: &Transaction<'_>, id: Uuid, job_id: Option<&str>) -> Result<()> {
-    tx.execute(
+    tx.exec(
         r#"UPDATE "QCResult" SET "jobId" = $2, "timestamp" = date_trunc('second', now() AT TIME ZONE 'UTC')
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
         &[&id, &job_id],
@@ -154,32 +154,24 @@ pub async fn upsert_answers(
     result_id: Uuid,
     answers: &[LineAnswer],
 ) -> Result<()> {
-    let upsert = tx
-        .prepare(
-            r#"INSERT INTO "QCItemResult" ("qcResultId", "checklistItemId", "basinIndex", "resultValue",
+    let upsert = r#"INSERT INTO "QCItemResult" ("qcResultId", "checklistItemId", "basinIndex", "resultValue",
                                           "isNA", "notes")
                VALUES ($1, $2, $3, $4, $5, $6)
                ON CONFLICT ("qcResultId", "checklistItemId", "basinIndex")
                DO UPDATE SET "resultValue" = EXCLUDED."resultValue", "isNA" = EXCLUDED."isNA",
                              "notes" = EXCLUDED."notes"
                WHERE ("QCItemResult"."resultValue", "QCItemResult"."isNA", "QCItemResult"."notes")
-                     IS DISTINCT FROM (EXCLUDED."resultValue", EXCLUDED."isNA", EXCLUDED."notes")"#,
-        )
-        .await?;
-    let remove = tx
-        .prepare(
-            r#"DELETE FROM "QCItemResult"
+                     IS DISTINCT FROM (EXCLUDED."resultValue", EXCLUDED."isNA", EXCLUDED."notes")"#;
+    let remove = r#"DELETE FROM "QCItemResult"
                 WHERE "qcResultId" = $1 AND "checklistItemId" = $2
-                  AND "basinIndex" IS NOT DISTINCT FROM $3"#,
-        )
-        .await?;
+                  AND "basinIndex" IS NOT DISTINCT FROM $3"#;
     for a in answers {
         if is_blank(&a.answer) {
-            tx.execute(&remove, &[&result_id, &a.item_id, &a.basin_index])
+            tx.exec(remove, &[&result_id, &a.item_id, &a.basin_index])
                 .await?;
         } else {
-            tx.execute(
-                &upsert,
+            tx.exec(
+                upsert,
                 &[
                     &result_id,
                     &a.item_id,
@@ -211,7 +203,7 @@ pub async fn remove_answers_off_form(
         }
     }
     Ok(tx
-        .execute(
+        .exec(
             r#"DELETE FROM "QCItemResult" r
                 WHERE r."qcResultId" = $1
                   AND NOT EXISTS (
@@ -225,7 +217,7 @@ pub async fn remove_answers_off_form(
 /// Discards a draft and its answers.
 pub async fn delete_draft(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"DELETE FROM "QCResult" WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
             &[&id],
         )
@@ -242,7 +234,7 @@ pub async fn prepare_signing(
     notes: Option<&str>,
     signed_at: NaiveDateTime,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         r#"UPDATE "QCResult" SET "jobId" = $2, "numberOfBasins" = $3, "notes" = $4, "timestamp" = $5
             WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
         &[&id, &job_id, &number_of_basins, &notes, &signed_at],
@@ -260,7 +252,7 @@ pub async fn sign(
     signature: &str,
 ) -> Result<bool> {
     let n = tx
-        .execute(
+        .exec(
             r#"UPDATE "QCResult" SET "overallStatus" = $2, "digitalSignature" = $3
                 WHERE id = $1 AND "overallStatus" = 'INCOMPLETE'"#,
             &[&id, &status, &signature],
@@ -294,6 +286,6 @@ pub async fn store_to(
     let sql = format!(
         r#"UPDATE "BasinConfiguration" SET {column} = $3 WHERE "orderId" = $1 AND "basinIndex" = $2"#
     );
-    tx.execute(&sql, &[&order_id, &basin_index, &value]).await?;
+    tx.exec(&sql, &[&order_id, &basin_index, &value]).await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! The use-cases and their role checks are in `service::qc`; these functions only read and write. The
 //! database refuses any change to a submitted result (migration V14), so a bug here cannot rewrite one.
 
-use crate::db::GenericClient;
+use crate::db::Client;
 use crate::db::row::{RowExt, query_all, query_opt_map};
 use crate::domain::checklist::FormType;
 use crate::domain::order::OrderStatus;
@@ -49,10 +49,7 @@ pub struct TemplateRef {
     pub version: i32,
 }
 
-pub async fn template_ref(
-    client: &impl GenericClient,
-    template_id: Uuid,
-) -> Result<Option<TemplateRef>> {
+pub async fn template_ref(client: &impl Client, template_id: Uuid) -> Result<Option<TemplateRef>> {
     query_opt_map(
         client,
         r#"SELECT id, "formName", "version" FROM "QCFormTemplate" WHERE id = $1"#,
@@ -105,7 +102,7 @@ pub(crate) fn item_def_from_row(r: &Row) -> Result<QcItemDef> {
 }
 
 /// The items of a template as QC forms use them, in `sequenceOrder`.
-pub async fn items(client: &impl GenericClient, template_id: Uuid) -> Result<Vec<QcItemDef>> {
+pub async fn items(client: &impl Client, template_id: Uuid) -> Result<Vec<QcItemDef>> {
     query_all(client, TEMPLATE_ITEMS, &[&template_id], item_def_from_row).await
 }
 

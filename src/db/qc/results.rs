@@ -1,7 +1,7 @@
 //! Submitted results: their headers, the content a signature covers, signature checks and summaries.
 
 use crate::db::row::{RowExt, query_all, query_opt_map};
-use crate::db::{GenericClient, Transaction};
+use crate::db::{Client, Transaction};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{
     QcResultStatus, QcResultSummary, SignedContent, SignedItem, item_code, signature_matches,
@@ -66,7 +66,7 @@ fn result_from_row(r: &Row) -> Result<ResultRow> {
     })
 }
 
-pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<ResultRow>> {
+pub async fn result(client: &impl Client, id: Uuid) -> Result<Option<ResultRow>> {
     query_opt_map(
         client,
         concat!("SELECT ", result_cols!(), " WHERE r.id = $1"),
@@ -77,7 +77,7 @@ pub async fn result(client: &impl GenericClient, id: Uuid) -> Result<Option<Resu
 }
 
 /// Every result of a build, newest first.
-pub async fn results_of(client: &impl GenericClient, order_id: Uuid) -> Result<Vec<ResultRow>> {
+pub async fn results_of(client: &impl Client, order_id: Uuid) -> Result<Vec<ResultRow>> {
     query_all(
         client,
         concat!(
@@ -135,11 +135,11 @@ fn by_result(rows: &[Row]) -> Result<HashMap<Uuid, Vec<SignedItem>>> {
 
 /// The item rows of `result_ids` as the hash lists them, in one query.
 async fn signed_items_of(
-    client: &impl GenericClient,
+    client: &impl Client,
     result_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<SignedItem>>> {
     let rows = client
-        .query(
+        .fetch(
             concat!(
                 "SELECT ",
                 signed_item_cols!(),
@@ -153,10 +153,7 @@ async fn signed_items_of(
 }
 
 /// A result's item rows as the hash lists them: by (sequenceOrder, basinIndex).
-pub(super) async fn signed_items(
-    client: &impl GenericClient,
-    result_id: Uuid,
-) -> Result<Vec<SignedItem>> {
+pub(super) async fn signed_items(client: &impl Client, result_id: Uuid) -> Result<Vec<SignedItem>> {
     Ok(signed_items_of(client, &[result_id])
         .await?
         .remove(&result_id)
@@ -183,10 +180,7 @@ fn content_of(result: &ResultRow, items: Vec<SignedItem>) -> SignedContent {
 
 /// Everything the signature of `result` covers, read from the stored rows. Signing and verification
 /// both build it from the same rows ([`content_of`]), so they cannot disagree about what is covered.
-pub async fn signed_content(
-    client: &impl GenericClient,
-    result: &ResultRow,
-) -> Result<SignedContent> {
+pub async fn signed_content(client: &impl Client, result: &ResultRow) -> Result<SignedContent> {
     let items = signed_items(client, result.id).await?;
     Ok(content_of(result, items))
 }
@@ -196,7 +190,7 @@ pub async fn signed_content(
 /// and is then refused by the database, migration V17).
 pub async fn hold_items(tx: &Transaction<'_>, form_name: &str) -> Result<()> {
     // Through the schema's function: a row lock needs a write privilege stations lack on templates.
-    tx.execute("SELECT app_qc_hold_items($1)", &[&form_name])
+    tx.exec("SELECT app_qc_hold_items($1)", &[&form_name])
         .await?;
     Ok(())
 }
@@ -236,7 +230,7 @@ fn check(result: &ResultRow, items: Vec<SignedItem>) -> SignatureCheck {
 /// Checks the signatures of the submitted results among `results` (drafts are left out), reading their
 /// item rows in one query.
 pub async fn check_signatures(
-    client: &impl GenericClient,
+    client: &impl Client,
     results: &[ResultRow],
 ) -> Result<Vec<SignatureCheck>> {
     let signed: Vec<&ResultRow> = results
@@ -256,9 +250,9 @@ pub async fn check_signatures(
 
 /// Checks every signature in the database (for `audit verify`): every submitted result, oldest first,
 /// in two queries whatever the number of results.
-pub async fn verify_all_signatures(client: &impl GenericClient) -> Result<Vec<SignatureCheck>> {
+pub async fn verify_all_signatures(client: &impl Client) -> Result<Vec<SignatureCheck>> {
     let results = client
-        .query(
+        .fetch(
             concat!(
                 "SELECT ",
                 result_cols!(),
@@ -271,7 +265,7 @@ pub async fn verify_all_signatures(client: &impl GenericClient) -> Result<Vec<Si
         .map(result_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     let rows = client
-        .query(
+        .fetch(
             concat!(
                 "SELECT ",
                 signed_item_cols!(),
@@ -289,7 +283,7 @@ pub async fn verify_all_signatures(client: &impl GenericClient) -> Result<Vec<Si
 }
 
 /// Whether a submitted result's signature still matches its stored content; `None` for a draft.
-pub async fn verify(client: &impl GenericClient, result: &ResultRow) -> Result<Option<bool>> {
+pub async fn verify(client: &impl Client, result: &ResultRow) -> Result<Option<bool>> {
     if result.status == QcResultStatus::Incomplete {
         return Ok(None);
     }
@@ -317,7 +311,7 @@ fn summary_of(result: &ResultRow, verified: Option<bool>) -> QcResultSummary {
 
 /// Results as the history lists them, in the order given, each with its signature checked.
 pub async fn summaries(
-    client: &impl GenericClient,
+    client: &impl Client,
     results: &[ResultRow],
 ) -> Result<Vec<QcResultSummary>> {
     let verified: HashMap<Uuid, bool> = check_signatures(client, results)
@@ -332,7 +326,7 @@ pub async fn summaries(
 }
 
 /// A result as the history lists it, with its signature checked.
-pub async fn summary(client: &impl GenericClient, result: &ResultRow) -> Result<QcResultSummary> {
+pub async fn summary(client: &impl Client, result: &ResultRow) -> Result<QcResultSummary> {
     Ok(summaries(client, std::slice::from_ref(result))
         .await?
         .pop()

@@ -29,7 +29,7 @@ use status::transition;
 use super::guard::{order_not_found, refuse, require_role};
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self, NewHistory};
-use crate::db::{GenericClient, Transaction, bom as db_bom};
+use crate::db::{Client, Transaction, bom as db_bom};
 use crate::domain::Role;
 use crate::domain::bom::BomError;
 use crate::domain::lifecycle;
@@ -212,7 +212,7 @@ async fn record_config_history(
 }
 
 /// The build's queue row after a change, as the screens show it.
-async fn updated_row(client: &impl GenericClient, id: Uuid) -> Result<OrderRow> {
+async fn updated_row(client: &impl Client, id: Uuid) -> Result<OrderRow> {
     orders::row_by_id(client, id)
         .await?
         .ok_or_else(order_not_found)

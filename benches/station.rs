@@ -157,13 +157,13 @@ impl Bench {
             .build()
             .expect("runtime");
         runtime.block_on(async {
-            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            let pool = cleanstation::db::connect(&url, 1, "bench")
                 .await
                 .expect("connect");
-            let conn = tokio::spawn(conn);
-            cleanstation::load::plant::generate_builds(&client, BUILDS).await.expect("builds");
-            drop(client);
-            let _ = conn.await;
+            let client = pool.get().await.expect("connection");
+            cleanstation::load::plant::generate_builds(&client, BUILDS)
+                .await
+                .expect("builds");
         });
         self.cli(&["audit", "verify"]);
     }

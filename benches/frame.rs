@@ -2,7 +2,7 @@
 //! (docs/performance.md §1).
 //!
 //! The queue screen is fed synthetic pages (no database) and drawn into a real `Terminal` over a
-//! `CrosstermBackend` at 120x40 whose output only counts bytes. Each measured move is one Down or Up
+//! `QuietBackend` (the station's own, which writes only changed cells) at 120x40 whose output only counts bytes. Each measured move is one Down or Up
 //! (`update`) followed by one frame (`draw`); the same pattern of moves runs at both depths. Prints
 //! p50 / p99 per move, the bytes written per move, the rows held in memory and the resident set, and
 //! the ratio of the two depths. `cargo bench --bench frame`.
@@ -17,7 +17,7 @@ use cleanstation::msg::{Command, Reply, Request, ServiceReply};
 use cleanstation::screens::order_queue::OrderQueueScreen;
 use cleanstation::screens::{Ctx, IdGen, Screen, ScreenMsg};
 use cleanstation::theme::Theme;
-use ratatui::backend::CrosstermBackend;
+use cleanstation::terminal::quiet::QuietBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::cell::Cell;
@@ -60,7 +60,7 @@ struct Station {
     keymap: Keymap,
     theme: Theme,
     screen: OrderQueueScreen,
-    terminal: Terminal<CrosstermBackend<Sink>>,
+    terminal: Terminal<QuietBackend<Sink>>,
     written: Rc<Cell<u64>>,
 }
 
@@ -123,7 +123,10 @@ fn page(after: Option<&str>) -> OrderPage {
 impl Station {
     fn new() -> Station {
         let written = Rc::new(Cell::new(0));
-        let backend = CrosstermBackend::new(Sink(written.clone()));
+        let backend = QuietBackend::with_size(
+            Sink(written.clone()),
+            ratatui::layout::Size::new(WIDTH, HEIGHT),
+        );
         let options = TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT)),
         };

@@ -89,9 +89,25 @@ enum Slot {
     Catalog,
 }
 
-/// The floor mix (docs/performance.md §6.3): each role's cycle of interactions, mostly reads.
+/// The floor mix (docs/performance.md §6.3): each role's cycle of interactions, mostly reads. Signed
+/// and creating work comes as often as a busy plant's at most: an inspector signs a checklist about
+/// once every 45 interactions, procurement approves a BOM once in 60, a coordinator submits an order
+/// once in 50.
 fn cycle(role: Role) -> &'static [Slot] {
     use Slot::*;
+    const READS: [Slot; 10] = [
+        Queue, Detail, Search, Bom, Queue, Detail, Queue, Search, Detail, Queue,
+    ];
+    const COORDINATOR: [Slot; 50] = {
+        let mut c = [Queue; 50];
+        let mut i = 0;
+        while i < 50 {
+            c[i] = READS[i % 10];
+            i += 1;
+        }
+        c[49] = Work;
+        c
+    };
     match role {
         Role::ServiceDepartment => &[
             ServiceList,
@@ -105,8 +121,10 @@ fn cycle(role: Role) -> &'static [Slot] {
             ServiceList,
             Work,
         ],
-        Role::ProductionCoordinator | Role::Admin => &[
-            Queue, Detail, Search, Bom, Queue, Detail, Queue, Search, Detail, Work,
+        Role::ProductionCoordinator | Role::Admin => &COORDINATOR,
+        Role::QcPerson | Role::ProcurementSpecialist => &[
+            Work, Queue, Detail, Search, Queue, Detail, Bom, Queue, Detail, Search, Queue, Detail,
+            Bom, Queue, Detail,
         ],
         _ => &[
             Work, Queue, Work, Detail, Queue, Work, Search, Bom, Queue, Detail,

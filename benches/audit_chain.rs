@@ -36,14 +36,13 @@ mod support;
 
 use cleanstation::db::{self, Actor};
 use cleanstation::domain::checklist::{CheckType, FormType};
-use cleanstation::domain::order::{NewOrder, OrderDocument, OrderStatus};
+use cleanstation::domain::order::{NewOrder, OrderStatus};
 use cleanstation::domain::qc::{Answer, LineAnswer, QcOutcome};
 use cleanstation::domain::tasks::TaskCompletion;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::service::seed::{DEMO_PASSWORD, seed_demo};
 use cleanstation::service::{SecurityPolicy, ServiceCtx};
 use deadpool_postgres::Pool;
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -396,26 +395,9 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
     all
 }
 
-/// The README's `order import` example with its own PO and build number.
+/// The README's `order import` example with its own PO and build number, as the load harness sends it.
 fn order_document(po: &str, build: &str) -> NewOrder {
-    let doc: OrderDocument = serde_json::from_value(json!({
-        "poNumber": po, "customerName": "Mercy General Hospital", "projectName": null,
-        "salesPerson": "Jordan Sales", "wantDate": "2099-03-15", "orderLanguage": "EN", "notes": null,
-        "builds": [{"buildNumber": build, "sinkFamily": "MDRD", "sinkModel": "T2-B2",
-            "sinkWidth": 36, "sinkLength": 60, "legsType": "HEIGHT_ADJUSTABLE", "legsModel": "DL27",
-            "feetType": "LOCK_LEVELING_CASTERS", "workflowDirection": "LEFT_TO_RIGHT",
-            "hasPegboard": true, "pegboardColor": "GREEN", "pegboardType": "PERFORATED",
-            "pegboardSizeType": "SAME_AS_SINK", "pegboardWidth": null, "pegboardLength": null,
-            "basins": [{"basinIndex": 1, "basinType": "E_SINK", "basinWidth": 24, "basinLength": 20,
-                        "basinDepth": 8, "isCustomSize": false, "hasPTrapDrain": false, "hasBasinLight": false},
-                       {"basinIndex": 2, "basinType": "E_DRAIN", "basinWidth": 26, "basinLength": 20,
-                        "basinDepth": 10, "isCustomSize": true, "hasPTrapDrain": true, "hasBasinLight": false}],
-            "faucets": [{"faucetType": "WRIST_BLADE_SWING_SPOUT", "quantity": 1, "placement": "CENTER"}],
-            "sprayers": [{"sprayerType": "DI_WATER_GUN_KIT_TURRET", "quantity": 1, "location": "LEFT_SIDE"}],
-            "accessories": [{"assemblyId": "T-OA-BINRAIL-24-KIT", "quantity": 2}]}]
-    }))
-    .expect("order document");
-    doc.into()
+    cleanstation::load::station::order_document(po, build).expect("order document")
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 
 pub mod plant;
 pub mod report;
-mod station;
+pub mod station;
 
 use crate::auth;
 use crate::db::{self, Actor, GenericClient, Pool};

@@ -684,8 +684,9 @@ fn conforming(
     }
 }
 
-/// An order like the README's `order import` example, with its own PO and build number.
-fn order_document(po: &str, build: &str) -> Option<NewOrder> {
+/// An order like the README's `order import` example, with its own PO and build number (the load
+/// harness's wizard submits and the audit-chain benchmark's order creations).
+pub fn order_document(po: &str, build: &str) -> Option<NewOrder> {
     let doc = serde_json::json!({
         "poNumber": po, "customerName": "Mercy General Hospital", "projectName": null,
         "salesPerson": "Jordan Sales", "wantDate": "2099-03-15", "orderLanguage": "EN", "notes": null,

@@ -3,7 +3,8 @@
 //! A list keeps a [`Viewport`] beside its selection. Each frame asks it for the visible range, builds
 //! rows for that range alone and draws them with [`window_state`]; what a frame costs then follows the
 //! height of the screen, not the length of the list. When the selection leaves the window, the window
-//! jumps by half a page, so most moves only move the highlight and the terminal rewrites two rows.
+//! jumps by three quarters of a page, so most moves only move the highlight and the terminal rewrites
+//! two rows.
 
 use ratatui::widgets::TableState;
 use std::ops::Range;
@@ -26,7 +27,7 @@ impl Viewport {
     }
 
     /// The rows shown in a window of `height` rows over `len` rows with `selected` highlighted. A
-    /// selection above or below the window moves the window by half a page past it (to the list's
+    /// selection above or below the window moves the window [`lead`] rows past it (to the list's
     /// ends at most); a selection inside it leaves the window where it was.
     pub fn follow(&mut self, selected: Option<usize>, len: usize, height: usize) -> Range<usize> {
         if len == 0 || height == 0 {
@@ -36,16 +37,23 @@ impl Viewport {
         let last_offset = len.saturating_sub(height);
         let mut offset = self.offset.min(last_offset);
         if let Some(sel) = selected.map(|s| s.min(len - 1)) {
-            let half = height / 2;
+            let lead = lead(height);
             if sel < offset {
-                offset = sel.saturating_sub(half);
+                offset = sel.saturating_sub(lead);
             } else if sel >= offset + height {
-                offset = (sel + 1 + half).saturating_sub(height).min(last_offset);
+                offset = (sel + 1 + lead).saturating_sub(height).min(last_offset);
             }
         }
         self.offset = offset;
         offset..(offset + height).min(len)
     }
+}
+
+/// How many rows of a window of `height` a jump shows past the selection, in the direction of the
+/// move: three quarters of it, so a jump shows mostly new rows and comes once every three quarters of
+/// a page (docs/performance.md §1.2).
+pub fn lead(height: usize) -> usize {
+    height * 3 / 4
 }
 
 /// The table state for drawing only `range`: the selection made relative to it and no offset, since
@@ -82,26 +90,27 @@ mod tests {
     }
 
     #[test]
-    fn leaving_the_bottom_jumps_half_a_page() {
+    fn leaving_the_bottom_jumps_three_quarters_of_a_page() {
         let mut v = Viewport::default();
         v.follow(Some(9), 100, 10);
-        assert_eq!(v.follow(Some(10), 100, 10), 6..16);
-        // The next four moves only move the highlight.
-        for sel in 11..16 {
-            assert_eq!(v.follow(Some(sel), 100, 10), 6..16);
+        // Seven rows below the selection come into view.
+        assert_eq!(v.follow(Some(10), 100, 10), 8..18);
+        // The next seven moves only move the highlight.
+        for sel in 11..18 {
+            assert_eq!(v.follow(Some(sel), 100, 10), 8..18);
         }
-        assert_eq!(v.follow(Some(16), 100, 10), 12..22);
+        assert_eq!(v.follow(Some(18), 100, 10), 16..26);
     }
 
     #[test]
-    fn leaving_the_top_jumps_half_a_page() {
+    fn leaving_the_top_jumps_three_quarters_of_a_page() {
         let mut v = Viewport::default();
         v.follow(Some(50), 100, 10);
         let r = v.follow(Some(50), 100, 10);
         assert!(r.contains(&50));
         let start = r.start;
         let up = v.follow(Some(start - 1), 100, 10);
-        assert_eq!(up, (start - 1 - 5)..(start - 1 - 5 + 10));
+        assert_eq!(up, (start - 1 - 7)..(start - 1 - 7 + 10));
     }
 
     #[test]

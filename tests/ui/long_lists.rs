@@ -1,6 +1,6 @@
 //! Long lists draw the window around the selection (docs/performance.md §1.9): 500 users, 500
 //! notifications, 500 service orders, a BOM of 500 lines and its totals; after End the last rows show, and moving up past the window's top
-//! moves it half a page. Golden renders at 80x24 into `screens/long_lists/`.
+//! moves it three quarters of a page. Golden renders at 80x24 into `screens/long_lists/`.
 use crate::harness::{Driver, at, init, user, user_for};
 use cleanstation::domain::Role;
 use cleanstation::domain::bom::ItemType;
@@ -80,24 +80,24 @@ fn end_then_up_past_the_top(
         &all,
     );
 
-    // Up to the window's first row: the window stays; one more and it moves half a page.
+    // Up to the window's first row: the window stays; one more and it moves three quarters of a page.
     for _ in 0..height {
         d.key(KeyCode::Up);
     }
     let all = d.render(w, h);
     let (shown, selected) = rows(&all, &row_of);
     let sel = n - height;
-    let first = sel - height / 2;
+    let first = sel - cleanstation::widgets::viewport::lead(height);
     assert_eq!(
         shown,
         (first..first + height).collect::<Vec<_>>(),
-        "half a page above the selection:\n{all}"
+        "three quarters of a page above the selection:\n{all}"
     );
     assert_eq!(selected, Some(sel), "{all}");
     snap(
         &format!("{family}_up_past_top"),
         &format!(
-            "A long list ({family}), End then Up past the window's top: the window moved half a page"
+            "A long list ({family}), End then Up past the window's top: the window moved three quarters of a page"
         ),
         &all,
     );

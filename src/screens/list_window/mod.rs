@@ -171,8 +171,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         self.more.in_flight()
     }
 
-    /// The rows to draw in a body of `height` rows: the window moves by half a page when the selection
-    /// leaves it (docs/performance.md §1.2).
+    /// The rows to draw in a body of `height` rows: the window moves by three quarters of a page when
+    /// the selection leaves it (docs/performance.md §1.2).
     pub fn visible(&mut self, height: usize) -> Range<usize> {
         self.viewport.follow(self.selected, self.len(), height)
     }

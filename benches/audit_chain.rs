@@ -379,16 +379,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
         let tasks = list
             .tasks
             .iter()
-            .map(|t| {
-                let completion = TaskCompletion {
-                    choice: (t.check_type == Some(CheckType::MultiChoice))
-                        .then(|| t.options.first().cloned())
-                        .flatten(),
-                    minutes_spent: Some(12),
-                    ..TaskCompletion::default()
-                };
-                (t.id, completion)
-            })
+            .map(|t| (t.id, cleanstation::load::station::completion_of(t)))
             .collect();
         all.push(tasks);
     }

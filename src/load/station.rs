@@ -8,7 +8,7 @@ use crate::domain::order::{NewOrder, OrderDocument, OrderQuery, OrderStatus, Que
 use crate::domain::qc::{Answer, LineAnswer, QcItemDef, QcOutcome};
 use crate::domain::service_catalog::ServiceCatalog;
 use crate::domain::service_order::{CartLine, ServiceOrderScope};
-use crate::domain::tasks::TaskCompletion;
+use crate::domain::tasks::{TaskCompletion, TaskView};
 use crate::msg::{Reply, Request, RequestId, ServiceRequest};
 use crate::service::{self, ServiceCtx};
 use std::collections::VecDeque;
@@ -598,16 +598,7 @@ impl Station {
                                 .tasks
                                 .iter()
                                 .filter(|t| !t.is_completed)
-                                .map(|t| {
-                                    let completion = TaskCompletion {
-                                        choice: (t.check_type == Some(CheckType::MultiChoice))
-                                            .then(|| t.options.first().cloned())
-                                            .flatten(),
-                                        minutes_spent: Some(12),
-                                        ..TaskCompletion::default()
-                                    };
-                                    (t.id, completion)
-                                })
+                                .map(|t| (t.id, completion_of(t)))
                                 .collect();
                             if open.is_empty() {
                                 Phase::TestingOpen
@@ -681,6 +672,18 @@ fn conforming(
             is_na: false,
             notes: None,
         },
+    }
+}
+
+/// How a station completes `task`: the first option of a multiple choice, twelve minutes spent (the
+/// load harness's task completions and the audit-chain benchmark's).
+pub fn completion_of(task: &TaskView) -> TaskCompletion {
+    TaskCompletion {
+        choice: (task.check_type == Some(CheckType::MultiChoice))
+            .then(|| task.options.first().cloned())
+            .flatten(),
+        minutes_spent: Some(12),
+        ..TaskCompletion::default()
     }
 }
 

@@ -16,7 +16,7 @@ use crate::msg::{Command, Request, RequestId};
 use crate::screens::Ctx;
 use crate::screens::pending::Pending;
 use crate::screens::selection::moved;
-use crate::widgets::viewport::Viewport;
+use crate::widgets::list_cursor::ListCursor;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::ops::Range;
@@ -70,12 +70,11 @@ pub struct ListWindow<T: ListRow, F: Tally<T> = ()> {
     ids: HashMap<T::Id, usize>,
     /// The cursor of the page after the last one reached; `None` when that was the last page.
     next: Option<String>,
-    /// The selected row's number in the whole list.
-    selected: Option<usize>,
+    /// The selected row's number in the whole list, and the window drawn around it.
+    cursor: ListCursor,
     /// The row to select again when the reload's first page arrives.
     keep: Option<T::Id>,
     figures: F,
-    viewport: Viewport,
     loaded: bool,
     first: Pending,
     more: Pending<More>,
@@ -93,10 +92,9 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
             held: BTreeMap::new(),
             ids: HashMap::new(),
             next: None,
-            selected: None,
+            cursor: ListCursor::default(),
             keep: None,
             figures: F::default(),
-            viewport: Viewport::default(),
             loaded: false,
             first: Pending::new(),
             more: Pending::new(),
@@ -133,17 +131,17 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
 
     /// The selected row's number in the whole list.
     pub fn selected_index(&self) -> Option<usize> {
-        self.selected
+        self.cursor.selected()
     }
 
     /// The selected row, when its page is held.
     pub fn selected(&self) -> Option<&T> {
-        self.selected.and_then(|i| self.row(i))
+        self.cursor.selected().and_then(|i| self.row(i))
     }
 
     /// The selection is on a row whose page is on its way.
     pub fn selection_loading(&self) -> bool {
-        self.selected.is_some() && self.selected().is_none()
+        self.cursor.selected().is_some() && self.selected().is_none()
     }
 
     /// The list's figures over the rows seen since the last reload.
@@ -174,7 +172,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
     /// The rows to draw in a body of `height` rows: the window moves by three quarters of a page when
     /// the selection leaves it (docs/performance.md §1.2).
     pub fn visible(&mut self, height: usize) -> Range<usize> {
-        self.viewport.follow(self.selected, self.len(), height)
+        let len = self.len();
+        self.cursor.window(len, height)
     }
 
     /// Asks for the first page again (a new query, or a refresh); the page and any page still on its
@@ -207,8 +206,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         if n == 0 {
             return Command::None;
         }
-        let cur = self.selected.unwrap_or(0).min(n - 1);
-        self.selected = Some(moved(cur, n, action));
+        let cur = self.cursor.selected().unwrap_or(0).min(n - 1);
+        self.cursor.select(Some(moved(cur, n, action)));
         if cur + 1 == n && matches!(action, Action::PageDown | Action::Down) {
             return self.load_more(ctx, ask);
         }
@@ -231,7 +230,7 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         };
         let more = More {
             after: Some(cursor),
-            from: self.selected,
+            from: self.cursor.selected(),
         };
         self.more.begin(ctx, request, more)
     }
@@ -279,7 +278,6 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         self.held.clear();
         self.ids.clear();
         self.figures = F::default();
-        self.viewport.reset();
         self.next = next;
         let rows = self.admit(0, rows);
         self.marks.push(Mark {
@@ -289,9 +287,11 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         });
         self.held.insert(0, rows);
         let keep = self.keep.take();
-        self.selected = keep
+        let selected = keep
             .and_then(|id| self.index_of(&id))
             .or((!self.is_empty()).then_some(0));
+        // A new list: its window starts at the top again.
+        self.cursor = ListCursor::default().with_selected(selected);
     }
 
     fn next_page(&mut self, more: More, rows: Vec<T>, next: Option<String>) {
@@ -309,8 +309,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         });
         self.held.insert(p, rows);
         // The selection moves onto the first new row if it is still on the row it asked from.
-        if more.from.is_some() && self.selected == more.from {
-            self.selected = Some(start);
+        if more.from.is_some() && self.cursor.selected() == more.from {
+            self.cursor.select(Some(start));
         }
     }
 
@@ -339,13 +339,17 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
             m.start = m.start + new_len - old.len;
         }
         let n = self.len();
-        self.selected = match (selected_id.and_then(|id| self.index_of(&id)), self.selected) {
+        let selected = match (
+            selected_id.and_then(|id| self.index_of(&id)),
+            self.cursor.selected(),
+        ) {
             (Some(i), _) => Some(i),
             (None, Some(sel)) if sel >= old.end() => Some(sel + new_len - old.len),
             (None, sel) => sel,
         }
         .filter(|_| n > 0)
         .map(|i| i.min(n - 1));
+        self.cursor.select(selected);
     }
 
     /// Keeps the rows of a page that are not held already, noting each in the id map and the figures
@@ -379,7 +383,8 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
 
     /// The page the selection is on (the last page when nothing is selected).
     fn selected_page(&self) -> usize {
-        self.selected
+        self.cursor
+            .selected()
             .and_then(|i| self.page_of(i))
             .unwrap_or(self.marks.len().saturating_sub(1))
     }

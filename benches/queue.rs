@@ -140,6 +140,7 @@ async fn statements(db: &support::TestDb, ctx: &ServiceCtx, token: &str) {
         descending: false,
         after: None,
         limit: 50,
+        ids: None,
     };
     let first = page(None);
     let search = page(Some("mercy"));

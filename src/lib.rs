@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod keymap;
+pub mod live;
 pub mod load;
 pub mod logging;
 pub mod msg;

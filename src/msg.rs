@@ -58,6 +58,9 @@ pub enum Msg {
     Wake(std::time::Instant),
     /// Pasted text with the moment it arrived (docs/performance.md §3.3).
     Paste(String, std::time::Instant),
+    /// The station's live-events listener: another station's commit, or the link's state
+    /// (docs/live.md §2).
+    Live(crate::live::Live),
 }
 
 /// What `update` asks the runtime to do.
@@ -213,6 +216,13 @@ pub enum Request {
     ListOrders {
         token: String,
         query: Box<OrderQuery>,
+    },
+    /// Which of these builds belong to the queue `query` shows, read again after another station
+    /// changed them (docs/live.md §3.2).
+    OrderRows {
+        token: String,
+        query: Box<OrderQuery>,
+        ids: Vec<Uuid>,
     },
     OrderDetail {
         token: String,
@@ -600,6 +610,9 @@ impl std::fmt::Debug for Request {
             Request::SaveDraft { .. } => "SaveDraft",
             Request::DiscardDraft { .. } => "DiscardDraft",
             Request::ListOrders { query, .. } => return write!(f, "ListOrders {{ {query:?} }}"),
+            Request::OrderRows { ids, .. } => {
+                return write!(f, "OrderRows {{ {} ids }}", ids.len());
+            }
             Request::OrderDetail { order_id, .. } => {
                 return write!(f, "OrderDetail {{ {order_id} }}");
             }
@@ -803,6 +816,8 @@ pub enum Reply {
     BomPreview(BomPreview),
     OrderCreated(CreatedOrder),
     Orders(OrderPage),
+    /// The rows asked for by `OrderRows` that still belong to the queue.
+    OrderRows(Vec<OrderRow>),
     Order(Box<OrderDetail>),
     /// The build after a transition, assignment, edit or BOM change.
     OrderUpdated(OrderRow),
@@ -866,6 +881,7 @@ impl Reply {
             Reply::BomPreview(_) => "BomPreview",
             Reply::OrderCreated(_) => "OrderCreated",
             Reply::Orders(_) => "Orders",
+            Reply::OrderRows(_) => "OrderRows",
             Reply::Order(_) => "Order",
             Reply::OrderUpdated(_) => "OrderUpdated",
             Reply::BomVersions(_) => "BomVersions",
@@ -1020,6 +1036,11 @@ mod tests {
             Request::ListOrders {
                 token: t(),
                 query: Box::default(),
+            },
+            Request::OrderRows {
+                token: t(),
+                query: Box::default(),
+                ids: vec![id],
             },
             Request::OrderDetail {
                 token: t(),

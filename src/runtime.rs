@@ -5,6 +5,7 @@
 //! draws, when the shell asks for a frame (docs/performance.md §2.1).
 
 use crate::app::App;
+use crate::live::Live;
 use crate::msg::{Command, Msg, ServiceReply, ServiceRequest};
 use crate::service::{ServiceCtx, dispatch_within};
 use crate::terminal::StationTerminal;
@@ -20,17 +21,20 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// How long quitting waits for database jobs still running (a logout, a save).
 const DRAIN_ON_QUIT: Duration = Duration::from_secs(3);
 
-/// The service context and how long a request may wait for the database (`database.request_timeout_seconds`).
+/// The service context, how long a request may wait for the database
+/// (`database.request_timeout_seconds`), and the station's live-events listener (docs/live.md §2).
 pub struct Jobs {
     pub ctx: Arc<ServiceCtx>,
     pub request_timeout: Duration,
+    pub live: Option<mpsc::UnboundedReceiver<Live>>,
 }
 
 pub async fn run(
     mut app: App,
     terminal: &mut StationTerminal,
-    jobs_ctx: Jobs,
+    mut jobs_ctx: Jobs,
 ) -> std::io::Result<()> {
+    let mut live = jobs_ctx.live.take();
     let ctx = &jobs_ctx;
     let (tx, mut rx) = mpsc::unbounded_channel::<ServiceReply>();
     let mut input = crossterm::event::EventStream::new();
@@ -73,6 +77,16 @@ pub async fn run(
             // (docs/performance.md §3.1).
             () = wake_at(deadline) => vec![Msg::Wake(Instant::now())],
             Some(reply) = rx.recv() => vec![Msg::Db(reply)],
+            // Another station's commit: a burst of them is one batch, one draw (docs/live.md §2.2).
+            Some(first) = recv_live(&mut live) => {
+                let mut msgs = vec![Msg::Live(first)];
+                if let Some(rx) = &mut live {
+                    while let Ok(more) = rx.try_recv() {
+                        msgs.push(Msg::Live(more));
+                    }
+                }
+                msgs
+            }
             _ = tick.tick() => vec![Msg::Tick(Instant::now())],
             Some(done) = jobs.join_next(), if !jobs.is_empty() => {
                 if let Err(e) = done {
@@ -162,6 +176,14 @@ fn logout_on_signal(
             },
         };
         spawn_request(req, ctx, tx, jobs);
+    }
+}
+
+/// The listener's next message; never, without a listener.
+async fn recv_live(live: &mut Option<mpsc::UnboundedReceiver<Live>>) -> Option<Live> {
+    match live {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -23,6 +23,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use std::time::{Duration, Instant};
 
 mod clock;
+mod live;
 mod view;
 
 pub use view::scrub;
@@ -152,6 +153,8 @@ pub struct App {
     screen_clock: Option<Instant>,
     /// A key or a paste went to the screen since the last stamp (docs/performance.md §3.3).
     screen_input: bool,
+    /// The live-events link is down (docs/live.md §2.3).
+    live_paused: bool,
 }
 
 impl App {
@@ -187,6 +190,7 @@ impl App {
             needs_draw: true,
             screen_clock: None,
             screen_input: false,
+            live_paused: false,
         }
     }
 
@@ -299,6 +303,7 @@ impl App {
                 Command::None
             }
             Msg::Db(reply) => self.on_reply(reply),
+            Msg::Live(live) => self.on_live(live),
         }
     }
 
@@ -626,12 +631,7 @@ impl App {
             let last = *self.last_heartbeat.get_or_insert(now);
             if now.saturating_duration_since(last) >= self.heartbeat_every {
                 self.last_heartbeat = Some(now);
-                let id = self.ids.next_id();
-                self.heartbeat_pending = Some(id);
-                cmd = Command::Db(ServiceRequest {
-                    id,
-                    kind: Request::Heartbeat { token },
-                });
+                cmd = self.heartbeat(token);
             }
         }
         cmd
@@ -810,12 +810,17 @@ impl App {
         self.scan_pending = None;
         let nav = self.navigate(ScreenId::Home);
         // An immediate heartbeat fills the unread count in the status bar.
+        nav.and(self.heartbeat(token))
+    }
+
+    /// The session heartbeat, whose answer also carries the unread count.
+    fn heartbeat(&mut self, token: String) -> Command {
         let id = self.ids.next_id();
         self.heartbeat_pending = Some(id);
-        nav.and(Command::Db(ServiceRequest {
+        Command::Db(ServiceRequest {
             id,
             kind: Request::Heartbeat { token },
-        }))
+        })
     }
 
     /// Leaves at once, or first asks when the screen holds unsaved input.

@@ -88,6 +88,7 @@ impl App {
             database: &self.database,
             unread: self.session.as_ref().and(self.unread),
             locked: self.is_locked(),
+            live_paused: self.live_paused,
         };
         status_bar::render(frame, status, &info, &theme);
         key_bar::render(frame, keys, &self.keymap.key_bar(&stack), &theme);

@@ -51,6 +51,13 @@ pub async fn run_app(config: Config) -> Result<(), CliError> {
         database: prepared.label.clone(),
     });
     let sealer = tokio::spawn(db::audit::run_sealer(prepared.pool.clone()));
+    // One LISTEN connection for the whole station (docs/live.md §2.1).
+    let (live_tx, live_rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener = crate::live::spawn(
+        &prepared.station_url,
+        &format!("cleanstation/{}", config.station_name()),
+        live_tx,
+    )?;
     let mut terminal = crate::terminal::init()?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -60,9 +67,11 @@ pub async fn run_app(config: Config) -> Result<(), CliError> {
     let jobs = crate::runtime::Jobs {
         ctx,
         request_timeout: Duration::from_secs(u64::from(config.database.request_timeout_seconds)),
+        live: Some(live_rx),
     };
     let result = crate::runtime::run(app, &mut terminal, jobs).await;
     crate::terminal::restore();
+    listener.abort();
     sealer.abort();
     seal_before_exit(&prepared.pool).await;
     result?;

@@ -20,6 +20,8 @@ pub struct Prepared {
     /// Something the operator should know about the database roles (the owner's steps), or why this
     /// station holds more privilege than it needs.
     pub notice: Option<String>,
+    /// Where this station's connections go: the pool's, and the live-events listener's.
+    pub station_url: String,
 }
 
 /// Where the owner's steps connect and where stations connect, and the status bar's label.
@@ -92,6 +94,7 @@ async fn owner_steps(
         label: to.label.clone(),
         migrated: report.applied,
         notice: report.roles.describe(),
+        station_url: to.owner.clone(),
     })
 }
 
@@ -125,6 +128,7 @@ pub async fn prepare(
             label: owner.label,
             migrated: owner.migrated,
             notice: owner.notice,
+            station_url: to.station.clone(),
         });
     }
     let pool = db::connect(&to.station, size, application).await?;
@@ -149,6 +153,7 @@ pub async fn prepare(
         label: to.label,
         migrated,
         notice,
+        station_url: to.station,
     })
 }
 

@@ -14,8 +14,9 @@ use tokio_postgres::config::Host;
 /// filters and keyset bounds fold away only then (docs/performance.md §4.2).
 const CUSTOM_PLANS: &str = "-c plan_cache_mode=force_custom_plan";
 
-/// Builds a pool for `url` (a libpq key/value string or a postgresql:// URL) and checks one connection.
-pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool> {
+/// The connection settings for `url` (a libpq key/value string or a postgresql:// URL), as every
+/// connection of this station makes them: the pool's and the live-events listener's.
+pub fn config(url: &str, application_name: &str) -> Result<tokio_postgres::Config> {
     let mut pg: tokio_postgres::Config = url.parse().map_err(|e| {
         ServiceError::Invalid(format!(
             "database.url is not a valid connection string: {e}"
@@ -35,6 +36,12 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
     {
         pg.password(pw);
     }
+    Ok(pg)
+}
+
+/// Builds a pool for `url` and checks one connection.
+pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool> {
+    let pg = config(url, application_name)?;
     let mgr = deadpool_postgres::Manager::from_config(
         pg,
         NoTls,

@@ -16,6 +16,7 @@ pub mod instruction_revisions;
 pub mod instructions;
 pub mod inventory;
 pub mod lifecycle;
+pub mod live;
 pub mod nonconformance;
 pub mod notification;
 pub mod order;

@@ -94,7 +94,7 @@ impl LockScreen {
             }
             ScreenMsg::Action(action) => prompt.on_action(action, ctx.token(), ctx),
             ScreenMsg::Db(reply) => (Command::None, prompt.on_reply(reply)),
-            ScreenMsg::Tick(_) => (Command::None, PinOutcome::Stay),
+            ScreenMsg::Tick(_) | ScreenMsg::Live(_) => (Command::None, PinOutcome::Stay),
         };
         match outcome {
             PinOutcome::Stay => {}
@@ -146,7 +146,7 @@ impl LockScreen {
                     }
                 }
             }
-            ScreenMsg::Tick(_) => {}
+            ScreenMsg::Tick(_) | ScreenMsg::Live(_) => {}
         }
         (Command::None, LockOutcome::Stay)
     }

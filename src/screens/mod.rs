@@ -9,6 +9,7 @@ pub mod change_password;
 pub mod home;
 pub mod inventory;
 pub mod list_window;
+pub mod live_reads;
 pub mod lock;
 pub mod login;
 pub mod my_service_orders;
@@ -38,6 +39,7 @@ pub mod users;
 pub mod work_instructions;
 
 use crate::domain::Role;
+use crate::domain::live::LiveEvent;
 use crate::domain::scan::Scan;
 use crate::domain::service_order::Cart;
 use crate::domain::session::Session;
@@ -78,6 +80,8 @@ pub enum ScreenMsg {
     Paste(String),
     Db(ServiceReply),
     Tick(Instant),
+    /// Another station's commit, or a re-sync after the live link was down (docs/live.md §3).
+    Live(LiveEvent),
 }
 
 /// What a screen asks the shell to do besides IO.
@@ -190,7 +194,15 @@ pub trait Screen {
             ScreenMsg::Action(action) => self.on_action(action, ctx),
             ScreenMsg::Db(reply) => self.on_reply(reply, ctx),
             ScreenMsg::Tick(now) => self.on_tick(now, ctx),
+            ScreenMsg::Live(ev) => self.on_live(&ev, ctx),
         }
+    }
+
+    /// Another station changed something, or anything may have changed (`ev.everything`): the
+    /// screen re-reads what the event touches of what it shows, keeping the cursor and any typed
+    /// input (docs/live.md §3).
+    fn on_live(&mut self, _ev: &LiveEvent, _ctx: &mut Ctx) -> Command {
+        Command::None
     }
 
     /// A key the keymap turned into an action.
@@ -685,6 +697,10 @@ impl Screen for ActiveScreen {
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
         self.screen_mut().on_tick(now, ctx)
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.screen_mut().on_live(ev, ctx)
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

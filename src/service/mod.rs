@@ -290,6 +290,7 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::SaveDraft { .. }
         | Request::DiscardDraft { .. }
         | Request::ListOrders { .. }
+        | Request::OrderRows { .. }
         | Request::OrderDetail { .. }
         | Request::Transition { .. }
         | Request::Assign { .. }

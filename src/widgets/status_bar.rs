@@ -37,7 +37,13 @@ pub struct StatusInfo<'a> {
     pub database: &'a str,
     pub unread: Option<i64>,
     pub locked: bool,
+    /// The station's live-events link is down: what is shown may be stale until it is back
+    /// (docs/live.md §2.3).
+    pub live_paused: bool,
 }
+
+/// The segment shown while the live-events link is down.
+pub const LIVE_PAUSED: &str = "live updates paused";
 
 /// The segments in order; `detail` 0 is everything, higher values drop the least useful parts first
 /// (the database label, then the role title) so narrow terminals keep what matters.
@@ -58,6 +64,9 @@ fn segments(info: &StatusInfo, detail: u8) -> Vec<String> {
     } else {
         info.db.label().to_string()
     });
+    if info.live_paused {
+        out.push(LIVE_PAUSED.to_string());
+    }
     if let Some(n) = info.unread {
         out.push(format!("{n} unread"));
     }
@@ -85,6 +94,7 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, theme: &Theme) {
         }
         // Offline, not answering and locked are the states someone must notice.
         let style = if seg == "LOCKED"
+            || seg == LIVE_PAUSED
             || seg.starts_with(DbStatus::Offline.label())
             || seg.starts_with(DbStatus::NotAnswering.label())
         {

@@ -19,6 +19,7 @@ mod floor;
 mod harness;
 mod instructions;
 mod inventory;
+mod live;
 mod nonconformance;
 mod orders;
 mod packaging;

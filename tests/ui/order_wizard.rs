@@ -216,6 +216,7 @@ impl ScreenDriver<OrderWizardScreen> {
                     database: "db.plant.local",
                     unread: Some(2),
                     locked: false,
+                    live_paused: false,
                 };
                 status_bar::render(f, Rect::new(0, h - 2, w, 1), &info, &theme);
                 key_bar::render(f, Rect::new(0, h - 1, w, 1), &bar, &theme);

@@ -25,6 +25,8 @@ pub struct QueueFilter {
     pub descending: bool,
     pub after: Option<Cursor>,
     pub limit: u32,
+    /// Only these builds: the rows a live event asks to re-read (docs/live.md §3.2).
+    pub ids: Option<Vec<Uuid>>,
 }
 
 /// The position after a page's last row: its sort value (as text) and id. Tied to the sort it was made
@@ -106,6 +108,7 @@ macro_rules! queue_sql {
                           AND po."orderStatus" <> 'SHIPPED')
                       OR ($5::text = 'DUE_SOON' AND po."wantDate" >= CURRENT_DATE
                           AND po."wantDate" <= CURRENT_DATE + 7 AND po."orderStatus" <> 'SHIPPED'))
+                 AND ($9::uuid[] IS NULL OR po.id = ANY($9::uuid[]))
                  AND ($6::text IS NULL OR ("#,
             $expr,
             ", po.id) ",
@@ -197,7 +200,7 @@ pub async fn queue(client: &impl Client, f: &QueueFilter) -> Result<OrderPage> {
         None => (None, None),
     };
     let fetch = limit + 1;
-    let params: [&(dyn ToSql + Sync); 8] = [
+    let params: [&(dyn ToSql + Sync); 9] = [
         &f.statuses,
         &f.mine_or_free,
         &f.status,
@@ -206,6 +209,7 @@ pub async fn queue(client: &impl Client, f: &QueueFilter) -> Result<OrderPage> {
         &after_value,
         &after_id,
         &fetch,
+        &f.ids,
     ];
     let rows = client
         .fetch(queue_statement(f.sort, f.descending), &params)

@@ -352,6 +352,59 @@ impl<T: ListRow, F: Tally<T>> ListWindow<T, F> {
         self.cursor.select(selected);
     }
 
+    /// True when the row is held (shown or near the selection).
+    pub fn holds(&self, id: &T::Id) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    /// Rows re-read after another station changed them (docs/live.md §3.2): `rows` are those of `asked`
+    /// that still belong to the list. A held row is replaced where it stands; a held row that no longer
+    /// belongs is taken out, and the rows after it move up. The selection stays on its row (on the
+    /// next one when its own row went). Returns how many rows belong to the list but are not held: the
+    /// list shows them after its next reload.
+    pub fn patch(&mut self, asked: &[T::Id], rows: Vec<T>) -> usize {
+        let mut fresh: HashMap<T::Id, T> = rows.into_iter().map(|r| (r.row_id(), r)).collect();
+        let mut outside = 0;
+        for id in asked {
+            let Some(&p) = self.ids.get(id) else {
+                outside += usize::from(fresh.remove(id).is_some());
+                continue;
+            };
+            let Some(page) = self.held.get_mut(&p) else {
+                continue;
+            };
+            let Some(pos) = page.iter().position(|r| r.row_id() == *id) else {
+                continue;
+            };
+            match fresh.remove(id) {
+                Some(row) => {
+                    self.figures.add(&row);
+                    page[pos] = row;
+                }
+                None => {
+                    page.remove(pos);
+                    self.ids.remove(id);
+                    let gone = self.marks.get(p).map_or(0, |m| m.start) + pos;
+                    if let Some(m) = self.marks.get_mut(p) {
+                        m.len -= 1;
+                    }
+                    for m in self.marks.iter_mut().skip(p + 1) {
+                        m.start -= 1;
+                    }
+                    let n = self.len();
+                    let selected = self
+                        .cursor
+                        .selected()
+                        .map(|s| if s > gone { s - 1 } else { s })
+                        .filter(|_| n > 0)
+                        .map(|s| s.min(n - 1));
+                    self.cursor.select(selected);
+                }
+            }
+        }
+        outside
+    }
+
     /// Keeps the rows of a page that are not held already, noting each in the id map and the figures
     /// (docs/performance.md §1.5).
     fn admit(&mut self, page: usize, rows: Vec<T>) -> Vec<T> {

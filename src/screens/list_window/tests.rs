@@ -388,3 +388,49 @@ fn an_empty_list_has_no_selection_and_keys_ask_nothing() {
     assert!(f.take_sent().is_empty());
     assert_eq!(f.w.visible(10), 0..0);
 }
+
+#[test]
+fn a_patched_row_is_replaced_where_it_stands_and_the_selection_stays() {
+    let mut f = Fixture::new(120);
+    for _ in 0..5 {
+        f.key(Action::Down);
+    }
+    assert_eq!(f.selected_id(), Some(5));
+    // Row 3 changed and still belongs; row 999 is not in the list at all.
+    let outside = f.w.patch(&[3, 999], vec![R(3)]);
+    assert_eq!(outside, 0);
+    assert_eq!(f.w.len(), 50);
+    assert_eq!(f.selected_id(), Some(5));
+    assert_eq!(f.w.selected_index(), Some(5));
+    assert!(f.take_sent().is_empty(), "a patch asks for no page");
+}
+
+#[test]
+fn a_row_that_left_the_list_is_taken_out_and_the_rows_after_it_move_up() {
+    let mut f = Fixture::new(120);
+    f.key(Action::Last);
+    f.key(Action::Down);
+    f.serve_all();
+    assert_eq!(f.w.len(), 100);
+    for _ in 0..3 {
+        f.key(Action::Down);
+    }
+    assert_eq!(f.selected_id(), Some(53));
+    // Row 10 (page one) moved on to another status: gone from this list.
+    assert_eq!(f.w.patch(&[10], vec![]), 0);
+    assert_eq!(f.w.len(), 99);
+    assert_eq!(f.selected_id(), Some(53), "the selection stays on its row");
+    assert_eq!(f.w.selected_index(), Some(52));
+    assert!(!f.w.holds(&10));
+    // The selected row itself goes: the selection rests on the row that took its place.
+    assert_eq!(f.w.patch(&[53], vec![]), 0);
+    assert_eq!(f.selected_id(), Some(54));
+}
+
+#[test]
+fn a_row_that_now_belongs_but_is_not_held_is_counted_for_the_next_reload() {
+    let mut f = Fixture::new(120);
+    assert_eq!(f.w.patch(&[500, 501], vec![R(500)]), 1);
+    assert!(!f.w.holds(&500));
+    assert_eq!(f.w.len(), 50);
+}

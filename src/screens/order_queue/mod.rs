@@ -6,14 +6,17 @@
 //! when the selection comes back (docs/performance.md §1.3). Every change of view, filter, sort or
 //! search asks for a new first page; replies to superseded requests are dropped by their id.
 
+mod live;
 mod view;
 
 use crate::domain::Role;
+use crate::domain::live::LiveEvent;
 use crate::domain::order::{DueFilter, OrderQuery, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::list_window::{ListRow, ListWindow, Tally};
+use crate::screens::live_reads::LiveReads;
 use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -190,6 +193,11 @@ pub struct OrderQueueScreen {
     search: Option<Search>,
     view_key: String,
     clear_key: String,
+    refresh_key: String,
+    /// Rows re-read after other stations changed them (docs/live.md §3.2).
+    live: LiveReads<Uuid>,
+    /// Builds that came to belong to this list elsewhere and show after the next reload.
+    outside: usize,
 }
 
 impl OrderQueueScreen {
@@ -211,6 +219,9 @@ impl OrderQueueScreen {
             clear_key: ctx
                 .keymap()
                 .key_label(KeyContext::Queue, Action::ClearFilters),
+            refresh_key: ctx.keymap().key_label(KeyContext::Queue, Action::Refresh),
+            live: LiveReads::default(),
+            outside: 0,
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -244,6 +255,7 @@ impl OrderQueueScreen {
     /// selected build stays selected if the new first page holds it.
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         self.query.after = None;
+        self.outside = 0;
         let query = &self.query;
         self.rows.reload(ctx, &|ctx, after| ask(query, ctx, after))
     }
@@ -400,6 +412,9 @@ impl Screen for OrderQueueScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if let Some(cmd) = self.live_reply(&reply, ctx) {
+            return cmd;
+        }
         if !self.rows.waits_for(reply.id) {
             return Command::None;
         }
@@ -422,6 +437,10 @@ impl Screen for OrderQueueScreen {
                 Command::None
             }
         }
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live(ev, ctx)
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {

@@ -290,3 +290,99 @@ fn urgency_markers_are_text() {
     assert_eq!(short_name("Priya Natarajan", 10), "Natarajan");
     assert_eq!(short_name("Sam Brennan", 10), "S. Brennan");
 }
+
+/// An event from another station: `entity` of build `n` changed.
+fn changed(entity: crate::domain::live::Entity, n: u128) -> LiveEvent {
+    LiveEvent {
+        station: Some("station:ASM-2".into()),
+        actor_name: Some("Luis Ortega".into()),
+        changes: vec![crate::domain::live::Change {
+            entity,
+            id: Some(Uuid::from_u128(n)),
+            op: crate::domain::live::Op::Update,
+            reference: Some(Uuid::from_u128(n)),
+        }],
+        ..LiveEvent::default()
+    }
+}
+
+fn rows_asked(req: &ServiceRequest) -> Vec<Uuid> {
+    match &req.kind {
+        Request::OrderRows { ids, .. } => Some(ids.clone()),
+        _ => None,
+    }
+    .expect("an OrderRows request")
+}
+
+#[test]
+fn an_event_re_reads_one_row_and_keeps_the_cursor_and_the_typed_search() {
+    use crate::domain::live::Entity;
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let (mut s, req) = open(&mut h);
+    let rows: Vec<OrderRow> = (1..=60).map(|n| order(n, 10)).collect();
+    h.reply(&mut s, &req, Ok(page(rows[..50].to_vec(), Some("c50"))));
+    for _ in 0..3 {
+        h.act(&mut s, Action::Down);
+    }
+    h.act(&mut s, Action::Search);
+    for c in "24-".chars() {
+        h.send(&mut s, ScreenMsg::Char(c));
+    }
+    // A task of build 2 is not on the queue's rows: nothing to read.
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Live(changed(Entity::Task, 2)));
+    assert!(reqs.is_empty());
+    // Build 2's own row changed: only it is asked for.
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Live(changed(Entity::Build, 2)));
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(rows_asked(&reqs[0]), vec![Uuid::from_u128(2)]);
+    // Another event meanwhile waits for the first answer.
+    let (more, _) = h.send(&mut s, ScreenMsg::Live(changed(Entity::Build, 4)));
+    assert!(more.is_empty(), "one re-read on its way at a time");
+    let mut moved = order(2, 10);
+    moved.status = OrderStatus::TestingComplete;
+    let (next, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::OrderRows(vec![moved])));
+    assert!(
+        effects.is_empty(),
+        "no toast: the change is not on the selected row"
+    );
+    assert_eq!(
+        s.rows().row(1).map(|r| r.status),
+        Some(OrderStatus::TestingComplete)
+    );
+    assert_eq!(s.rows().selected_index(), Some(3), "the cursor stays");
+    assert_eq!(s.rows().len(), 50);
+    assert!(s.is_searching(), "the search field stays open");
+    assert_eq!(
+        s.search.as_ref().map(|f| f.field.value()),
+        Some("24-".to_string()),
+        "the typed search is kept"
+    );
+    // The gathered event goes out now; build 4 is the selected row and it left this list.
+    assert_eq!(next.len(), 1);
+    assert_eq!(rows_asked(&next[0]), vec![Uuid::from_u128(4)]);
+    let (_, effects) = h.reply(&mut s, &next[0], Ok(Reply::OrderRows(vec![])));
+    assert_eq!(s.rows().len(), 49);
+    assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(5)));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Toast(t)
+            if t.text.contains("24-0004 left this list by Luis Ortega at station ASM-2"))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_resync_reloads_and_keeps_the_selected_build() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let (mut s, req) = open(&mut h);
+    h.reply(&mut s, &req, Ok(page(vec![order(1, 3), order(2, 9)], None)));
+    h.act(&mut s, Action::Down);
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Live(LiveEvent::resync()));
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(query_of(&reqs[0]).after, None);
+    h.reply(
+        &mut s,
+        &reqs[0],
+        Ok(page(vec![order(3, 1), order(2, 9)], None)),
+    );
+    assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(2)));
+}

@@ -249,13 +249,20 @@ impl OrderQueueScreen {
             ))
         } else if !self.rows.is_empty() {
             let n = self.rows.len();
-            let text = if self.rows.has_more() {
+            let mut text = if self.rows.has_more() {
                 format!(" {n} shown · more: PgDn on the last row loads the next page")
             } else if n == 1 {
                 " 1 build".to_string()
             } else {
                 format!(" {n} builds")
             };
+            // Builds that came to belong here at another station (docs/live.md §3.2).
+            if self.outside > 0 {
+                text = format!(
+                    "{text} · {} new: {} shows them",
+                    self.outside, self.refresh_key
+                );
+            }
             Line::from(Span::styled(text, theme.muted))
         } else {
             Line::default()

@@ -23,7 +23,7 @@ use attachments::read_attachment;
 use bom::{BomChange, change_bom};
 use edit::update_build;
 use entry::{check_numbers, create_order, discard_draft, save_draft, wizard_context};
-use queue::{list_orders, order_detail};
+use queue::{list_orders, order_detail, order_rows};
 use status::transition;
 
 use super::guard::{order_not_found, refuse, require_role};
@@ -83,6 +83,9 @@ pub async fn handle(ctx: &ServiceCtx, req: Request) -> Result<Reply> {
         Request::ListOrders { token, query } => {
             list_orders(ctx, &token, &query).await.map(Reply::Orders)
         }
+        Request::OrderRows { token, query, ids } => order_rows(ctx, &token, &query, &ids)
+            .await
+            .map(Reply::OrderRows),
         Request::OrderDetail { token, order_id } => order_detail(ctx, &token, order_id)
             .await
             .map(|d| Reply::Order(Box::new(d))),

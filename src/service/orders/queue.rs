@@ -4,7 +4,7 @@ use crate::db::bom as db_bom;
 use crate::db::orders::{self, Cursor, QueueFilter};
 use crate::domain::Role;
 use crate::domain::lifecycle;
-use crate::domain::order::{OrderPage, OrderQuery, OrderStatus, QueueView};
+use crate::domain::order::{OrderPage, OrderQuery, OrderRow, OrderStatus, QueueView};
 use crate::domain::order_view::OrderDetail;
 use crate::error::{Result, ServiceError};
 use crate::service::guard::{order_not_found, require_viewer};
@@ -39,8 +39,39 @@ pub(super) async fn list_orders(
 ) -> Result<OrderPage> {
     let who = authenticate(ctx, token).await?;
     require_viewer(&who)?;
+    let filter = queue_filter(&who, query, None)?;
+    let client = ctx.pool.get().await?;
+    orders::queue(&client, &filter).await
+}
+
+/// Which of `ids` belong to the queue `query` shows, as rows, read again after another station
+/// changed them (docs/live.md §3.2). At most 500 are asked at once.
+pub(super) async fn order_rows(
+    ctx: &ServiceCtx,
+    token: &str,
+    query: &OrderQuery,
+    ids: &[Uuid],
+) -> Result<Vec<OrderRow>> {
+    let who = authenticate(ctx, token).await?;
+    require_viewer(&who)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = ids.iter().copied().take(500).collect();
+    let unpaged = OrderQuery {
+        after: None,
+        limit: ids.len() as u32,
+        ..query.clone()
+    };
+    let filter = queue_filter(&who, &unpaged, Some(ids))?;
+    let client = ctx.pool.get().await?;
+    Ok(orders::queue(&client, &filter).await?.rows)
+}
+
+/// The page filter for `who`'s `query`: the role's own work, the screen's filters and the cursor.
+fn queue_filter(who: &Authed, query: &OrderQuery, ids: Option<Vec<Uuid>>) -> Result<QueueFilter> {
     let (statuses, mine_or_free) = match query.view {
-        QueueView::MyWork => my_work(&who),
+        QueueView::MyWork => my_work(who),
         QueueView::All => (None, None),
     };
     let after = match &query.after {
@@ -63,9 +94,9 @@ pub(super) async fn list_orders(
         descending: query.descending,
         after,
         limit: query.limit,
+        ids,
     };
-    let client = ctx.pool.get().await?;
-    orders::queue(&client, &filter).await
+    Ok(filter)
 }
 
 pub(super) async fn order_detail(

@@ -110,6 +110,7 @@ BEGIN
         SELECT po.id AS order_id, po."poNumber" || '-' || po."buildNumber" AS build,
                po."customerName" AS customer, po."wantDate" AS want_date,
                po."currentAssigneeId" AS assignee_id,
+               COALESCE(po."orderStatus"::text, 'no status') AS status,
                CASE WHEN po."wantDate" < CURRENT_DATE THEN 'OVERDUE' ELSE 'DEADLINE_APPROACHING' END
                    AS threshold
           FROM "ProductionOrder" po
@@ -143,12 +144,8 @@ BEGIN
                     WHEN f.want_date = CURRENT_DATE + 1 THEN 'Build ' || f.build || ' is due tomorrow'
                     ELSE 'Build ' || f.build || ' is due in ' || (f.want_date - CURRENT_DATE) || ' days'
                END,
-               CASE WHEN f.threshold = 'OVERDUE'
-                    THEN 'Build ' || f.build || ' for ' || f.customer || ' was due on '
-                         || to_char(f.want_date, 'YYYY-MM-DD') || ' and has not reached READY_FOR_SHIP.'
-                    ELSE 'Build ' || f.build || ' for ' || f.customer || ' is due on '
-                         || to_char(f.want_date, 'YYYY-MM-DD') || ' and has not reached READY_FOR_SHIP.'
-               END,
+               'Due ' || to_char(f.want_date, 'YYYY-MM-DD') || ', at ' || f.status || ', for '
+                   || f.customer || '.',
                f.threshold::"NotificationType",
                CASE WHEN f.threshold = 'OVERDUE' THEN 'URGENT' ELSE 'WARNING' END::"NotificationPriority",
                'ProductionOrder', f.order_id::text

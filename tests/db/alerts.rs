@@ -251,7 +251,8 @@ async fn thresholds_recipients_and_priorities() {
     };
     assert_eq!(title, "Build 4500077-AL-2 is overdue");
     assert!(
-        message.starts_with("Build 4500077-AL-2 for Mercy General Hospital was due on "),
+        message.starts_with("Due ")
+            && message.ends_with(", at READY_FOR_PRODUCTION, for Mercy General Hospital."),
         "{message}"
     );
 

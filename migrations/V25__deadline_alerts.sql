@@ -22,11 +22,15 @@ ALTER TYPE "NotificationType" ADD VALUE IF NOT EXISTS 'OVERDUE';
 -- The due-soon window
 ------------------------------------------------------------------------------------------------------
 
+-- Like the settings of V10, the row enters the audit trail as a BASELINE image (audit_baseline at the
+-- end), not as an INSERT no user made.
+ALTER TABLE "SystemSetting" DISABLE TRIGGER audit_insert;
 INSERT INTO "SystemSetting" ("settingKey", "settingValue", "description", "dataType", "isEditable") VALUES
     ('alerts.dueSoonDays', '3',
      'Days before its want date a build raises a deadline-approaching alert (0 = on the day only; at most 365)',
      'INTEGER', true)
 ON CONFLICT ("settingKey") DO NOTHING;
+ALTER TABLE "SystemSetting" ENABLE TRIGGER audit_insert;
 
 ------------------------------------------------------------------------------------------------------
 -- Alerts raised: one row per build and threshold, so the database decides "once" (docs/alerts.md §2.3)
@@ -72,6 +76,9 @@ CREATE TABLE "AlertSweep" (
     CONSTRAINT chk_alert_sweep_gate CHECK ("gate")
 );
 
+-- The one row, written before the audit triggers: it enters the audit trail as a BASELINE image.
+INSERT INTO "AlertSweep" ("gate") VALUES (true);
+
 CREATE TRIGGER audit_insert AFTER INSERT ON "AlertSweep" REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION audit_statement();
 CREATE TRIGGER audit_update AFTER UPDATE ON "AlertSweep"
@@ -79,8 +86,6 @@ CREATE TRIGGER audit_update AFTER UPDATE ON "AlertSweep"
     FOR EACH STATEMENT EXECUTE FUNCTION audit_statement();
 CREATE TRIGGER audit_delete AFTER DELETE ON "AlertSweep" REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION audit_statement();
-
-INSERT INTO "AlertSweep" ("gate") VALUES (true);
 
 -- Whether a sweep that last began at p_ran_at may run again: a minute later. The gate and the stations'
 -- look before they open a transaction (docs/alerts.md §3.1) ask the same question here.
@@ -177,5 +182,6 @@ BEGIN
 END;
 $$;
 
--- "SystemNotification" rows have a new column: record their images so `audit verify` compares with them.
+-- "SystemNotification" rows have a new column, and the setting and the gate rows are new: record their
+-- images so `audit verify` compares with them.
 SELECT audit_baseline('migration V25: notification priority');

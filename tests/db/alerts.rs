@@ -4,7 +4,7 @@
 use crate::auth::{add, ctx, heartbeat, send, session_token};
 use crate::support::TestDb;
 use cleanstation::domain::Role;
-use cleanstation::domain::notification::Priority;
+use cleanstation::domain::notification::{Notification, Priority};
 use cleanstation::msg::{HeartbeatInfo, Reply, Request};
 use cleanstation::service::ServiceCtx;
 use std::sync::Arc;
@@ -117,6 +117,21 @@ impl Plant {
                 unread_notifications,
             })) => unread_notifications,
             other => panic!("heartbeat: {other:?}"),
+        }
+    }
+
+    /// The assembler's notifications list.
+    async fn list(&self) -> Vec<Notification> {
+        match send(
+            &self.ctx,
+            Request::Notifications {
+                token: self.token.clone(),
+            },
+        )
+        .await
+        {
+            Ok(Reply::Notifications(list)) => list,
+            other => panic!("notifications: {other:?}"),
         }
     }
 
@@ -257,17 +272,7 @@ async fn thresholds_recipients_and_priorities() {
     );
 
     // The list carries the priority to the screen.
-    let list = match send(
-        &p.ctx,
-        Request::Notifications {
-            token: p.token.clone(),
-        },
-    )
-    .await
-    {
-        Ok(Reply::Notifications(list)) => list,
-        other => panic!("notifications: {other:?}"),
-    };
+    let list = p.list().await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].priority, Priority::Warning);
     assert_eq!(list[0].kind, "DEADLINE_APPROACHING");
@@ -543,4 +548,51 @@ async fn a_sweep_over_thousands_of_builds_is_one_statement() {
         BUILDS * 2
     );
     assert_eq!(p.alerts().await.len() as i64, BUILDS);
+}
+
+/// The list's order (docs/alerts.md §1.2): unread URGENT, unread WARNING, then everything else newest
+/// first, a read alert included.
+#[tokio::test]
+async fn the_list_puts_unread_alerts_first_then_the_newest() {
+    let p = Plant::new().await;
+    let client = p.db.client().await;
+    // (title, priority, read, minutes ago)
+    let rows = [
+        ("old urgent unread", "URGENT", false, 600),
+        ("new info unread", "INFO", false, 1),
+        ("read urgent", "URGENT", true, 5),
+        ("warning unread", "WARNING", false, 2),
+        ("new urgent unread", "URGENT", false, 30),
+        ("old info read", "INFO", true, 900),
+        ("read warning", "WARNING", true, 3),
+    ];
+    for (title, priority, read, ago) in rows {
+        client
+            .execute(
+                r#"INSERT INTO "SystemNotification"
+                       ("userId", "title", "message", "type", "priority", "isRead", "createdAt")
+                   VALUES ($1, $2, 'm', 'INFO', $3::text::"NotificationPriority", $4,
+                           LOCALTIMESTAMP - make_interval(mins => $5))"#,
+                &[&p.assembler, &title, &priority, &read, &ago],
+            )
+            .await
+            .expect("notification");
+    }
+    let list = p.list().await;
+    let titles: Vec<&str> = list.iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "new urgent unread",
+            "old urgent unread",
+            "warning unread",
+            "new info unread",
+            "read warning",
+            "read urgent",
+            "old info read",
+        ]
+    );
+    assert_eq!(list[0].priority, Priority::Urgent);
+    assert_eq!(list[5].priority, Priority::Urgent);
+    assert_eq!(list[3].priority, Priority::Info);
 }

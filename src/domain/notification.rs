@@ -7,11 +7,6 @@ pub const PRODUCTION_ORDER: &str = "ProductionOrder";
 /// The `relatedEntityType` of notifications about a service order.
 pub const SERVICE_ORDER: &str = "ServiceOrder";
 
-/// The `"NotificationType"` of the alert for a build due within `alerts.dueSoonDays` (docs/alerts.md §2.1).
-pub const DEADLINE_APPROACHING: &str = "DEADLINE_APPROACHING";
-/// The `"NotificationType"` of the alert for a build past its want date (docs/alerts.md §2.1).
-pub const OVERDUE: &str = "OVERDUE";
-
 /// How much a notification asks for attention (docs/alerts.md §1), lowest first: the derived order
 /// is the order of urgency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -3,6 +3,7 @@
 //! Reads take any client; writes take a transaction opened with [`begin_as`], which carries the acting
 //! session for the audit trigger.
 
+pub mod alerts;
 pub mod audit;
 pub mod bom;
 pub mod catalog;

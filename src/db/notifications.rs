@@ -3,7 +3,7 @@
 use crate::db::Client;
 use crate::db::row::{RowExt, query_all, query_id};
 use crate::domain::Role;
-use crate::domain::notification::{Notification, related};
+use crate::domain::notification::{Notification, Priority, related};
 use crate::error::Result;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -31,10 +31,12 @@ fn from_row(row: &Row) -> Result<Notification> {
             .col::<Option<chrono::NaiveDateTime>>("createdAt")?
             .unwrap_or_default(),
         related: related(entity_type.as_deref(), entity_id.as_deref()),
+        priority: Priority::from_label(&row.col::<String>("priority")?),
     })
 }
 
-/// The user's newest `limit` notifications, newest first.
+/// The user's first `limit` notifications in the list's order (docs/alerts.md §1.2): the unread WARNING
+/// and URGENT ones first, URGENT before WARNING, then all the others; newest first within each.
 pub async fn list_for_user(
     client: &impl Client,
     user_id: Uuid,
@@ -44,10 +46,11 @@ pub async fn list_for_user(
         client,
         r#"SELECT id, "title", "message", "type"::text AS "kind",
                       COALESCE("isRead", false) AS "isRead", "createdAt",
-                      "relatedEntityType", "relatedEntityId"
+                      "relatedEntityType", "relatedEntityId", "priority"::text AS "priority"
                FROM "SystemNotification"
                WHERE "userId" = $1
-               ORDER BY "createdAt" DESC NULLS LAST, id DESC
+               ORDER BY CASE WHEN COALESCE("isRead", false) THEN 'INFO' ELSE "priority" END DESC,
+                        "createdAt" DESC NULLS LAST, id DESC
                LIMIT $2"#,
         &[&user_id, &limit],
         from_row,

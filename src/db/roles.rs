@@ -65,6 +65,8 @@ const STATION_FUNCTIONS: &[&str] = &[
     "app_login_success(text)",
     "app_audit_note(text, text, text, jsonb, jsonb)",
     "app_qc_hold_items(text)",
+    "app_deadline_sweep()",
+    "app_deadline_sweep_due(timestamptz)",
 ];
 
 /// What applying the roles did, for `migrate`'s report.

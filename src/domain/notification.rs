@@ -7,6 +7,39 @@ pub const PRODUCTION_ORDER: &str = "ProductionOrder";
 /// The `relatedEntityType` of notifications about a service order.
 pub const SERVICE_ORDER: &str = "ServiceOrder";
 
+/// How much a notification asks for attention (docs/alerts.md §1), lowest first: the derived order
+/// is the order of urgency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Priority {
+    /// Everything that is not an alert.
+    #[default]
+    Info,
+    /// A build due soon.
+    Warning,
+    /// A build overdue.
+    Urgent,
+}
+
+impl Priority {
+    /// The `"NotificationPriority"` label, also the marker the notifications list shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Info => "INFO",
+            Priority::Warning => "WARNING",
+            Priority::Urgent => "URGENT",
+        }
+    }
+
+    /// The priority a stored label names; anything else reads as INFO.
+    pub fn from_label(label: &str) -> Priority {
+        match label {
+            "WARNING" => Priority::Warning,
+            "URGENT" => Priority::Urgent,
+            _ => Priority::Info,
+        }
+    }
+}
+
 /// What a notification is about, when a screen can open it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Related {
@@ -25,6 +58,8 @@ pub struct Notification {
     pub created_at: chrono::NaiveDateTime,
     /// The build or service order the notification is about, when it names one: the screen can open it.
     pub related: Option<Related>,
+    /// INFO, WARNING or URGENT (docs/alerts.md §1).
+    pub priority: Priority,
 }
 
 /// What a notification refers to: a `ProductionOrder` or `ServiceOrder` entity whose id is a uuid
@@ -57,5 +92,14 @@ mod tests {
         assert_eq!(related(Some("User"), Some(&text)), None);
         assert_eq!(related(Some("ProductionOrder"), Some("B-17")), None);
         assert_eq!(related(None, None), None);
+    }
+
+    #[test]
+    fn priorities_read_their_labels_and_rank_by_urgency() {
+        for p in [Priority::Info, Priority::Warning, Priority::Urgent] {
+            assert_eq!(Priority::from_label(p.label()), p);
+        }
+        assert_eq!(Priority::from_label("CRITICAL"), Priority::Info);
+        assert!(Priority::Urgent > Priority::Warning && Priority::Warning > Priority::Info);
     }
 }

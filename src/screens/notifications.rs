@@ -2,7 +2,7 @@
 
 use crate::domain::Role;
 use crate::domain::clock;
-use crate::domain::notification::{Notification, Related};
+use crate::domain::notification::{Notification, Priority, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
@@ -166,13 +166,17 @@ impl Screen for NotificationsScreen {
             match reply.result {
                 Ok(Reply::Notifications(items)) => {
                     self.error = None;
+                    // A reload may sort the list anew (docs/alerts.md §1.2): the cursor stays on the
+                    // notification it was on while that is still listed.
+                    let sel = self.list.selected().unwrap_or(0);
+                    let was_on = self.items.get(sel).map(|n| n.id);
                     self.items = items;
                     self.unread = self.items.iter().filter(|n| !n.is_read).count();
-                    let sel = self.list.selected().unwrap_or(0);
+                    let kept = was_on.and_then(|id| self.items.iter().position(|n| n.id == id));
                     self.list.select(if self.items.is_empty() {
                         None
                     } else {
-                        Some(sel.min(self.items.len() - 1))
+                        Some(kept.unwrap_or(sel).min(self.items.len() - 1))
                     });
                     ctx.emit(Effect::Unread(self.unread()));
                 }
@@ -222,12 +226,24 @@ impl Screen for NotificationsScreen {
                 } else {
                     ("● ", theme.unread)
                 };
-                let first = Line::from(vec![
+                let mut first = vec![
                     Span::styled(marker, theme.unread),
                     Span::styled(clock::local_minute(n.created_at), theme.muted),
                     Span::raw("  "),
-                    Span::styled(n.title.clone(), title_style),
-                ]);
+                ];
+                // The priority as a word before the title, so a mono render reads the same
+                // (docs/alerts.md §1.3); INFO shows none.
+                let priority_style = match n.priority {
+                    Priority::Info => None,
+                    Priority::Warning => Some(theme.warn),
+                    Priority::Urgent => Some(theme.error),
+                };
+                if let Some(style) = priority_style {
+                    first.push(Span::styled(n.priority.label(), style));
+                    first.push(Span::raw(" "));
+                }
+                first.push(Span::styled(n.title.clone(), title_style));
+                let first = Line::from(first);
                 let message: String = n.message.chars().take(text_w).collect();
                 let second = Line::from(Span::styled(format!("  {message}"), theme.muted));
                 ListItem::new(vec![first, second])
@@ -304,6 +320,7 @@ mod tests {
             is_read: read,
             created_at: chrono::NaiveDateTime::default(),
             related: related.map(Related::Build),
+            priority: Priority::Info,
         }
     }
 
@@ -329,5 +346,41 @@ mod tests {
         let (reqs, effects) = h.act(&mut s, Action::OpenNotification);
         assert_eq!(reqs.len(), 1);
         assert!(effects.is_empty());
+    }
+
+    #[test]
+    fn a_reload_keeps_the_cursor_on_its_notification_when_the_order_changes() {
+        let mut h = Harness::new(Role::ProductionCoordinator);
+        let (mut s, load) = h.open(NotificationsScreen::open);
+        let first = vec![
+            note(1, false, None),
+            note(2, false, None),
+            note(3, true, None),
+        ];
+        h.reply(&mut s, &load[0], Ok(Reply::Notifications(first)));
+        h.act(&mut s, Action::Down);
+        assert_eq!(s.list.selected(), Some(1));
+
+        // An alert arrives on top: the cursor follows notification 2 down.
+        let (reqs, _) = h.act(&mut s, Action::Refresh);
+        let mut urgent = note(9, false, None);
+        urgent.priority = Priority::Urgent;
+        let second = vec![
+            urgent,
+            note(1, false, None),
+            note(2, false, None),
+            note(3, true, None),
+        ];
+        h.reply(&mut s, &reqs[0], Ok(Reply::Notifications(second)));
+        assert_eq!(s.list.selected(), Some(2));
+
+        // Its notification gone, the cursor keeps its place within the list.
+        let (reqs, _) = h.act(&mut s, Action::Refresh);
+        h.reply(
+            &mut s,
+            &reqs[0],
+            Ok(Reply::Notifications(vec![note(1, false, None)])),
+        );
+        assert_eq!(s.list.selected(), Some(0));
     }
 }

@@ -247,9 +247,11 @@ pub async fn logout(ctx: &ServiceCtx, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// Confirms the session is still valid and reports the unread notification count.
+/// Confirms the session is still valid and reports the unread notification count; first runs the
+/// deadline sweep when its gate is open (docs/alerts.md §3), so alerts it raises are counted at once.
 pub async fn heartbeat(ctx: &ServiceCtx, token: &str) -> Result<HeartbeatInfo> {
     let who = authenticate(ctx, token).await?;
+    super::alerts::sweep_quietly(ctx, &who).await;
     let client = ctx.pool.get().await?;
     // Refreshing lastUsedAt once a minute is enough.
     if who.stale {

@@ -4,6 +4,7 @@
 //! transaction from [`begin_as`](crate::db::begin_as) carrying the session's token, so the audit
 //! trigger names the acting user as the database itself proves it.
 
+pub mod alerts;
 pub mod audit_trail;
 pub mod auth;
 pub mod bom;

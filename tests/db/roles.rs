@@ -302,6 +302,8 @@ async fn checked_functions_pin_their_search_path_and_only_stations_may_call_them
         open,
         [
             "app_audit_note",
+            "app_deadline_sweep",
+            "app_deadline_sweep_due",
             "app_login_failed",
             "app_login_reserve",
             "app_login_success",

@@ -197,6 +197,8 @@ const TABLES: &[(&str, &[&str])] = &[
         &[
             "id", "userId", "title", "message", "type", "isRead", "relatedEntityType", "relatedEntityId",
             "createdAt", "readAt",
+            // Added by V25 (notification priority, §8).
+            "priority",
         ],
     ),
     (
@@ -276,6 +278,8 @@ const ENUMS: &[(&str, &[&str])] = &[
         "NotificationType",
         &[
             "ORDER_STATUS_CHANGE", "TASK_ASSIGNMENT", "QC_REQUIRED", "SYSTEM_UPDATE", "ERROR", "INFO",
+            // Added by V25 (deadline alerts, §8).
+            "DEADLINE_APPROACHING", "OVERDUE",
         ],
     ),
     ("SettingDataType", &["STRING", "INTEGER", "BOOLEAN", "JSON"]),
@@ -748,6 +752,17 @@ async fn additive_columns_have_the_agreed_types() {
     assert_eq!(
         (ty.as_str(), nullable.as_str(), default.as_deref()),
         ("integer", "NO", Some("0"))
+    );
+
+    // Every notification has a priority; those written before V25 read INFO.
+    let (ty, nullable, default) = column_info(&client, "SystemNotification", "priority").await;
+    assert_eq!(
+        (ty.as_str(), nullable.as_str(), default.as_deref()),
+        (
+            "USER-DEFINED",
+            "NO",
+            Some("'INFO'::\"NotificationPriority\"")
+        )
     );
 
     // Timestamps stay without time zone, as designed.

@@ -127,6 +127,7 @@ pub fn notifications() -> Vec<Notification> {
         is_read: read,
         created_at: at(day, h, m),
         related: None,
+        priority: Default::default(),
     };
     vec![
         n(
@@ -188,6 +189,7 @@ pub fn notification_about_build(
         is_read: false,
         created_at,
         related: Some(Related::Build(order)),
+        priority: Default::default(),
     }
 }
 

@@ -138,6 +138,7 @@ fn five_hundred_notifications() {
             is_read: i % 3 == 0,
             created_at: at(14, 9, u32::try_from(i % 60).unwrap_or(0)),
             related: None,
+            priority: Default::default(),
         })
         .collect();
     assert!(d.answer(

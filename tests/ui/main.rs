@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod alerts;
 mod app;
 mod audit_log;
 mod badge;

@@ -580,6 +580,7 @@ fn notification_about(order: Uuid, build: &str, status: OrderStatus) -> Vec<Noti
             is_read: false,
             created_at: at(3, 12, 7, 58),
             related: None,
+            priority: Default::default(),
         },
     ]
 }

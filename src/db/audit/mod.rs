@@ -55,6 +55,8 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("ServiceOrderItem", "id"),
     ("ElectronicSignature", "id"),
     ("Nonconformance", "id"),
+    ("BuildComment", "id"),
+    ("BuildCommentMention", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

@@ -1,11 +1,11 @@
 //! Drawing the queue: filters, the table of builds and the info lines.
 
 use super::{
-    OrderQueueScreen, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
+    COMMENTS_MARK, OrderQueueScreen, comments_words, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
     sort_name,
 };
 use crate::domain::Role;
-use crate::domain::order::{DueFilter, OrderStatus, QueueView, SortKey};
+use crate::domain::order::{DueFilter, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::theme::Theme;
 use crate::widgets::viewport::{table_body_height, window_state};
 use crate::widgets::{empty_table_row, list_screen_rows};
@@ -165,7 +165,7 @@ impl OrderQueueScreen {
                 |a| Span::raw(short_name(a, usize::from(w_assignee))),
             );
             Row::new(vec![
-                Cell::from(fit_text(&r.po_number, usize::from(w_po))),
+                Cell::from(po_cell(r, usize::from(w_po), theme)),
                 Cell::from(fit_text(&r.build_number, usize::from(w_build))),
                 Cell::from(fit_text(&r.customer_name, usize::from(w_customer))),
                 Cell::from(fit_text(&r.sink_model, usize::from(w_model))),
@@ -232,6 +232,10 @@ impl OrderQueueScreen {
                 spans.push(Span::raw(" · "));
                 spans.push(Span::styled(due_words(r), style));
             }
+            if let Some(words) = comments_words(r) {
+                spans.push(Span::raw(" · "));
+                spans.push(Span::styled(words, theme.warn));
+            }
             Line::from(spans)
         } else if self.rows.selection_loading()
             || (self.rows.loading_first() && !self.rows.loaded())
@@ -261,5 +265,18 @@ impl OrderQueueScreen {
             Line::default()
         };
         crate::widgets::info_rows(frame, area, first, second);
+    }
+}
+
+/// The PO, with the mark of unresolved comments beside it (docs/comments.md §6).
+fn po_cell(r: &OrderRow, width: usize, theme: &Theme) -> Line<'static> {
+    if r.open_comments > 0 {
+        let room = width.saturating_sub(COMMENTS_MARK.chars().count());
+        Line::from(vec![
+            Span::raw(fit_text(&r.po_number, room)),
+            Span::styled(COMMENTS_MARK, theme.warn),
+        ])
+    } else {
+        Line::from(fit_text(&r.po_number, width))
     }
 }

@@ -1,8 +1,8 @@
 //! Drawing the queue: filters, the table of builds and the info lines.
 
 use super::{
-    COMMENTS_MARK, OrderQueueScreen, comments_words, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
-    sort_name,
+    COMMENTS_MARK, OrderQueueScreen, comments_words, days_cell, due_marker, due_words,
+    my_work_scope, short_name, short_status, sort_name,
 };
 use crate::domain::Role;
 use crate::domain::order::{DueFilter, OrderRow, OrderStatus, QueueView, SortKey};

@@ -12,6 +12,7 @@ mod bom;
 mod bom_read;
 mod carry_over;
 mod catalog;
+mod comments;
 mod desk;
 mod dhr;
 mod export;

@@ -76,7 +76,7 @@ fn order_row(spec: RowSpec) -> OrderRow {
     }
 }
 
-fn all_rows() -> Vec<OrderRow> {
+pub(crate) fn all_rows() -> Vec<OrderRow> {
     vec![
         order_row((
             8,

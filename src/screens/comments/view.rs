@@ -168,10 +168,18 @@ fn comment_lines(c: &Comment, selected: bool, width: usize, theme: &Theme) -> Ve
     } else {
         theme.base
     };
-    let mut lines = vec![Line::from(vec![
-        Span::styled(marker, theme.focus),
-        Span::styled(fit_text(&header_text(c), width.saturating_sub(2)), style),
-    ])];
+    // The header wraps rather than being cut: no other place shows it whole.
+    let mut lines: Vec<Line<'static>> = wrap(&header_text(c), width.saturating_sub(2))
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let lead = if i == 0 { marker } else { "  " };
+            Line::from(vec![
+                Span::styled(lead, theme.focus),
+                Span::styled(l, style),
+            ])
+        })
+        .collect();
     let indent = " ".repeat(INDENT);
     for l in wrap(&for_terminal(&c.body), width.saturating_sub(INDENT)) {
         lines.push(Line::from(Span::styled(format!("{indent}{l}"), body_style)));

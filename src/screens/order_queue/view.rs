@@ -211,13 +211,33 @@ impl OrderQueueScreen {
 
     pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let first = if let Some(r) = self.selected() {
+            let comments = comments_words(r);
+            // The comments' count takes its room from the customer's name, which the table shows.
+            let customer_room = match &comments {
+                Some(words) => {
+                    let others = 3
+                        + r.build_number.chars().count()
+                        + 3
+                        + 3
+                        + r.status.title().chars().count()
+                        + if r.status == OrderStatus::Shipped {
+                            0
+                        } else {
+                            3 + due_words(r).chars().count()
+                        }
+                        + 3
+                        + words.chars().count();
+                    usize::from(area.width).saturating_sub(others).clamp(8, 30)
+                }
+                None => 30,
+            };
             let mut spans = vec![
                 Span::styled(" ▶ ", theme.focus),
                 Span::styled(
                     format!(
                         "{} · {} · {}",
                         r.build_number,
-                        fit_text(&r.customer_name, 30),
+                        fit_text(&r.customer_name, customer_room),
                         r.status.title(),
                     ),
                     theme.base,
@@ -232,7 +252,7 @@ impl OrderQueueScreen {
                 spans.push(Span::raw(" · "));
                 spans.push(Span::styled(due_words(r), style));
             }
-            if let Some(words) = comments_words(r) {
+            if let Some(words) = comments {
                 spans.push(Span::raw(" · "));
                 spans.push(Span::styled(words, theme.warn));
             }

@@ -276,6 +276,8 @@ const ENUMS: &[(&str, &[&str])] = &[
         "NotificationType",
         &[
             "ORDER_STATUS_CHANGE", "TASK_ASSIGNMENT", "QC_REQUIRED", "SYSTEM_UPDATE", "ERROR", "INFO",
+            // Added by V24 (docs/comments.md §4).
+            "COMMENT_MENTION",
         ],
     ),
     ("SettingDataType", &["STRING", "INTEGER", "BOOLEAN", "JSON"]),

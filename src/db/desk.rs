@@ -17,7 +17,7 @@ pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
-            crate::open_comments_sql!(),
+            crate::db::orders::open_comments_sql!(),
             r#"b."version" AS "bomVersion",
                       CASE WHEN b.id IS NULL THEN NULL
                            ELSE COALESCE(b."status", 'DRAFT')::text END AS "bomStatus"

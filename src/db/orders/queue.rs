@@ -86,13 +86,14 @@ impl Cursor {
 
 /// A queue row's count of unresolved comments (docs/comments.md §6): read per row shown, through the
 /// partial index of unresolved comments, so the page's keyset plan is unchanged.
-#[macro_export]
 macro_rules! open_comments_sql {
     () => {
         r#"(SELECT count(*) FROM "BuildComment" c
                         WHERE c."orderId" = po.id AND c."resolvedAt" IS NULL) AS "openComments", "#
     };
 }
+
+pub(crate) use open_comments_sql;
 
 /// The queue statement for one sort: every filter is a parameter that is NULL (or 'ANY') when unused,
 /// which each fresh custom plan folds away. The keyset condition compares (sort value, id) so the page
@@ -103,7 +104,7 @@ macro_rules! queue_sql {
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
-            $crate::open_comments_sql!(),
+            open_comments_sql!(),
             $expr,
             r#"::text AS "sortValue"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
@@ -253,7 +254,7 @@ pub async fn row_by_id(client: &impl Client, id: Uuid) -> Result<Option<OrderRow
         concat!(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee, "#,
-            crate::open_comments_sql!(),
+            open_comments_sql!(),
             r#"(po."wantDate" - CURRENT_DATE) AS "daysLeft"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                WHERE po.id = $1"#

@@ -6,7 +6,7 @@
 mod compose;
 mod view;
 
-use crate::domain::comment::{CommentThread, resolves, validate_body};
+use crate::domain::comment::{Comment, CommentThread, resolves, validate_body};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::pending::Pending;
@@ -91,11 +91,14 @@ impl CommentsScreen {
         self.thread.as_deref()
     }
 
-    fn selected_id(&self) -> Option<Uuid> {
+    fn selected_comment(&self) -> Option<&Comment> {
         self.thread
             .as_ref()
             .and_then(|t| t.comments.get(self.selected))
-            .map(|c| c.id)
+    }
+
+    fn selected_id(&self) -> Option<Uuid> {
+        self.selected_comment().map(|c| c.id)
     }
 
     /// Takes a thread as stored, selecting `select` (or the comment selected before) where it is now.
@@ -130,17 +133,14 @@ impl CommentsScreen {
                 self.mode = Mode::Compose(Box::new(Composer::new()));
             }
             Action::EditComment => {
-                let Some(c) = self
-                    .thread
-                    .as_ref()
-                    .and_then(|t| t.comments.get(self.selected))
-                else {
+                let Some(c) = self.selected_comment() else {
                     return Command::None;
                 };
                 if c.may_edit {
+                    let composer = Composer::edit(c.id, &c.body, c.internal);
                     self.notice = None;
                     self.error = None;
-                    self.mode = Mode::Compose(Box::new(Composer::edit(c.id, &c.body, c.internal)));
+                    self.mode = Mode::Compose(Box::new(composer));
                 } else {
                     self.error = Some(NOT_EDITABLE.to_string());
                 }
@@ -152,11 +152,7 @@ impl CommentsScreen {
     }
 
     fn resolve(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(c) = self
-            .thread
-            .as_ref()
-            .and_then(|t| t.comments.get(self.selected))
-        else {
+        let Some(c) = self.selected_comment() else {
             return Command::None;
         };
         let (comment_id, resolved) = (c.id, c.resolved.is_none());

@@ -190,16 +190,16 @@ mod tests {
     #[test]
     fn bodies_are_trimmed_bounded_and_clean() {
         assert_eq!(validate_body("  hi\nthere \n").as_deref(), Ok("hi\nthere"));
-        assert_eq!(validate_body(" \n\t ").unwrap_err(), NOTHING_TYPED);
+        assert_eq!(validate_body(" \n\t ").expect_err("blank"), NOTHING_TYPED);
         let long = "x".repeat(MAX_BODY + 1);
         assert_eq!(
-            validate_body(&long).unwrap_err(),
+            validate_body(&long).expect_err("too long"),
             "A comment is at most 2000 characters; this one has 2001"
         );
         assert!(validate_body(&"x".repeat(MAX_BODY)).is_ok());
         assert!(
             validate_body("bad \u{1b}[2J")
-                .unwrap_err()
+                .expect_err("escape")
                 .contains("U+001B")
         );
     }

@@ -1,5 +1,5 @@
 -- Deadline alerts and notification priority (docs/alerts.md). Not in the customer's schema
--- (docs/schema.md §8).
+-- (docs/schema.md §9).
 
 ------------------------------------------------------------------------------------------------------
 -- Notification priority

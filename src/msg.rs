@@ -11,6 +11,7 @@ use crate::domain::audit_trail::{
 use crate::domain::bom::BomPreview;
 use crate::domain::bom_document::{BomDocument, BomVersionList};
 use crate::domain::checklist::FormType;
+use crate::domain::comment::CommentThread;
 use crate::domain::desk::{DeskRow, Shortage};
 use crate::domain::floor::{PackagingView, TestingFormView, TestingSubmitted};
 use crate::domain::instruction_revisions::InstructionHistory;
@@ -551,6 +552,31 @@ pub enum Request {
         token: String,
         scan: Scan,
     },
+    // Comments on builds (docs/comments.md); each is answered with the thread, `Reply::Comments`.
+    /// A build's thread as the user may see it: the one request its screen reloads with.
+    BuildComments {
+        token: String,
+        order_id: Uuid,
+    },
+    /// Posts a comment; its @mentions notify the people named.
+    PostComment {
+        token: String,
+        order_id: Uuid,
+        body: String,
+        internal: bool,
+    },
+    /// The author replaces the text of their comment within 10 minutes of posting.
+    EditComment {
+        token: String,
+        comment_id: Uuid,
+        body: String,
+    },
+    /// Coordinators resolve (`true`) or open again (`false`) a comment.
+    ResolveComment {
+        token: String,
+        comment_id: Uuid,
+        resolved: bool,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -788,6 +814,24 @@ impl std::fmt::Debug for Request {
                 return write!(f, "CloseNonconformance {{ {id} }}");
             }
             Request::FindScanned { scan, .. } => return write!(f, "FindScanned {{ {scan:?} }}"),
+            Request::BuildComments { order_id, .. } => {
+                return write!(f, "BuildComments {{ {order_id} }}");
+            }
+            Request::PostComment {
+                order_id, internal, ..
+            } => {
+                return write!(f, "PostComment {{ {order_id} internal: {internal} }}");
+            }
+            Request::EditComment { comment_id, .. } => {
+                return write!(f, "EditComment {{ {comment_id} }}");
+            }
+            Request::ResolveComment {
+                comment_id,
+                resolved,
+                ..
+            } => {
+                return write!(f, "ResolveComment {{ {comment_id} resolved: {resolved} }}");
+            }
         };
         f.write_str(name)
     }
@@ -859,6 +903,8 @@ pub enum Reply {
     Nonconformance(Box<NcDetail>),
     /// What a scanned code names; `None` when nothing.
     Scanned(Option<ScanTarget>),
+    /// A build's comment thread, after a read or a write.
+    Comments(Box<CommentThread>),
 }
 
 impl Reply {
@@ -913,6 +959,7 @@ impl Reply {
             Reply::Nonconformances(_) => "Nonconformances",
             Reply::Nonconformance(_) => "Nonconformance",
             Reply::Scanned(_) => "Scanned",
+            Reply::Comments(_) => "Comments",
         }
     }
 }

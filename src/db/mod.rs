@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod bom;
 pub mod catalog;
+pub mod comments;
 pub mod desk;
 pub mod dhr;
 pub mod instructions;

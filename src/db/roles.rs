@@ -47,6 +47,8 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("Tool", "INSERT, UPDATE"),
     ("ElectronicSignature", "INSERT"),
     ("Nonconformance", "INSERT, UPDATE"),
+    ("BuildComment", "INSERT, UPDATE"),
+    ("BuildCommentMention", "INSERT"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

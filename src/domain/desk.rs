@@ -267,6 +267,7 @@ mod tests {
                 want_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
                 assignee: None,
                 days_left: 3,
+                open_comments: 0,
             },
             bom: Some((2, "DRAFT".into())),
         };

@@ -8,6 +8,7 @@ pub mod bom_document;
 pub mod catalog;
 pub mod checklist;
 pub mod clock;
+pub mod comment;
 pub mod desk;
 pub mod dhr;
 pub mod enums;

@@ -415,6 +415,8 @@ pub struct OrderRow {
     pub assignee: Option<String>,
     /// Want date minus today (database CURRENT_DATE); negative when overdue.
     pub days_left: i32,
+    /// Comments on the build not resolved yet, internal ones included (docs/comments.md §6).
+    pub open_comments: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

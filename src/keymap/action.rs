@@ -161,4 +161,11 @@ actions! {
     CloseNc => "Close NC",
     NextPage => "Next page",
     PrevPage => "Previous page",
+    OpenComments => "Comments",
+    WriteComment => "Write a comment",
+    EditComment => "Edit my comment",
+    ResolveComment => "Resolve / reopen",
+    PostComment => "Post comment",
+    ToggleInternal => "Internal on/off",
+    NewLine => "New line",
 }

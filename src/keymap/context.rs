@@ -171,4 +171,10 @@ contexts! {
     NcDisposition => "Disposition",
     /// A dispositioned nonconformance the user may close.
     NcClose => "Closure",
+    /// A build's comment thread.
+    Comments => "Comments",
+    /// The thread when the user resolves and reopens comments (coordinators).
+    CommentResolve => "Resolution",
+    /// Writing or editing a comment.
+    CommentCompose => "Writing a comment",
 }

@@ -447,4 +447,28 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::NcDetail, F5, A::Refresh, false),
     b(C::NcDetail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::NcDetail, ESC, A::Back, true),
+    // Comments on builds
+    b(C::Detail, KeyChord::ch('C'), A::OpenComments, false),
+    b(C::Comments, KeyChord::ch('c'), A::WriteComment, true),
+    b(C::Comments, KeyChord::ch('e'), A::EditComment, true),
+    b(C::Comments, F5, A::Refresh, false),
+    b(C::Comments, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Comments, ESC, A::Back, true),
+    b(
+        C::CommentResolve,
+        KeyChord::ch('r'),
+        A::ResolveComment,
+        true,
+    ),
+    b(C::CommentCompose, KeyChord::ctrl('s'), A::PostComment, true),
+    b(
+        C::CommentCompose,
+        KeyChord::ctrl('t'),
+        A::ToggleInternal,
+        true,
+    ),
+    b(C::CommentCompose, ENTER, A::NewLine, false),
+    b(C::CommentCompose, UP, A::Up, false),
+    b(C::CommentCompose, DOWN, A::Down, false),
+    b(C::CommentCompose, ESC, A::Cancel, true),
 ];

@@ -31,7 +31,8 @@ impl Action {
             | A::Yes
             | A::Unlock
             | A::Choose
-            | A::CompleteTask => Priority::Primary,
+            | A::CompleteTask
+            | A::PostComment => Priority::Primary,
             A::Back | A::Cancel | A::Close | A::No | A::ClearSearch | A::Logout => Priority::Back,
             A::Help => Priority::Help,
             _ => Priority::Other,
@@ -110,6 +111,11 @@ impl Action {
             A::RaiseNc => "NC",
             A::DispositionNc => "Disposition",
             A::CloseNc => "Close",
+            A::WriteComment => "Write",
+            A::EditComment => "Edit",
+            A::ResolveComment => "Resolve",
+            A::PostComment => "Post",
+            A::ToggleInternal => "Internal",
             other => other.describe(),
         }
     }

@@ -6,6 +6,7 @@
 pub mod audit_trail;
 pub mod bom_viewer;
 pub mod change_password;
+pub mod comments;
 pub mod home;
 pub mod inventory;
 pub mod list_window;
@@ -318,6 +319,8 @@ pub enum ScreenId {
     LogOut,
     /// Not a screen: the session ends and the login screen waits for a badge or a username.
     SwitchUser,
+    /// A build's comment thread.
+    Comments(uuid::Uuid),
 }
 
 impl ScreenId {
@@ -484,6 +487,7 @@ macro_rules! each_screen {
             ActiveScreen::NcList($s) => $body,
             ActiveScreen::NcDetail($s) => $body,
             ActiveScreen::NcRaise($s) => $body,
+            ActiveScreen::Comments($s) => $body,
         }
     };
 }
@@ -517,6 +521,7 @@ pub enum ActiveScreen {
     NcList(Box<nonconformance::NcListScreen>),
     NcDetail(Box<nonconformance::NcDetailScreen>),
     NcRaise(Box<nonconformance::NcRaiseScreen>),
+    Comments(Box<comments::CommentsScreen>),
 }
 
 impl ActiveScreen {
@@ -643,6 +648,10 @@ impl ActiveScreen {
             ScreenId::RaiseNonconformance(order_id) => {
                 let (s, cmd) = nonconformance::NcRaiseScreen::open(order_id, ctx);
                 (ActiveScreen::NcRaise(Box::new(s)), cmd)
+            }
+            ScreenId::Comments(order_id) => {
+                let (s, cmd) = comments::CommentsScreen::open(order_id, ctx);
+                (ActiveScreen::Comments(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bom;
 mod carry_over;
 pub mod catalog;
+pub mod comments;
 pub mod desk;
 pub mod dhr;
 pub mod export;
@@ -411,6 +412,10 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         Request::FindScanned { token, scan } => {
             scan::find(ctx, &token, &scan).await.map(Reply::Scanned)
         }
+        comment @ (Request::BuildComments { .. }
+        | Request::PostComment { .. }
+        | Request::EditComment { .. }
+        | Request::ResolveComment { .. }) => comments::handle(ctx, comment).await,
     }
 }
 

@@ -13,6 +13,7 @@ mod bom;
 mod bom_read;
 mod carry_over;
 mod catalog;
+mod comments;
 mod desk;
 mod dhr;
 mod export;

@@ -197,7 +197,7 @@ const TABLES: &[(&str, &[&str])] = &[
         &[
             "id", "userId", "title", "message", "type", "isRead", "relatedEntityType", "relatedEntityId",
             "createdAt", "readAt",
-            // Added by V25 (notification priority, §8).
+            // Added by V25 (notification priority, §9).
             "priority",
         ],
     ),
@@ -278,7 +278,9 @@ const ENUMS: &[(&str, &[&str])] = &[
         "NotificationType",
         &[
             "ORDER_STATUS_CHANGE", "TASK_ASSIGNMENT", "QC_REQUIRED", "SYSTEM_UPDATE", "ERROR", "INFO",
-            // Added by V25 (deadline alerts, §8).
+            // Added by V24 (docs/comments.md §4).
+            "COMMENT_MENTION",
+            // Added by V25 (deadline alerts, §9).
             "DEADLINE_APPROACHING", "OVERDUE",
         ],
     ),

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 mod badge;
+mod comments;
 mod floor;
 mod release;
 mod station;

@@ -11,6 +11,7 @@ mod audit_log;
 mod badge;
 mod bom_viewer;
 mod build_history;
+mod comments;
 mod dhr;
 mod drawing;
 mod inventory;

@@ -72,10 +72,11 @@ fn order_row(spec: RowSpec) -> OrderRow {
         want_date,
         assignee: assignee.map(str::to_string),
         days_left,
+        open_comments: 0,
     }
 }
 
-fn all_rows() -> Vec<OrderRow> {
+pub(crate) fn all_rows() -> Vec<OrderRow> {
     vec![
         order_row((
             8,
@@ -796,6 +797,7 @@ fn deep_row(n: u128) -> OrderRow {
         want_date: date(4, 1),
         assignee: None,
         days_left: 18,
+        open_comments: 0,
     }
 }
 

@@ -55,6 +55,8 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("ServiceOrderItem", "id"),
     ("ElectronicSignature", "id"),
     ("Nonconformance", "id"),
+    ("BuildComment", "id"),
+    ("BuildCommentMention", "id"),
     ("DeadlineAlert", "id"),
     ("AlertSweep", "id"),
 ];

@@ -86,6 +86,17 @@ impl Cursor {
     }
 }
 
+/// A queue row's count of unresolved comments (docs/comments.md §6): read per row shown, through the
+/// partial index of unresolved comments, so the page's keyset plan is unchanged.
+macro_rules! open_comments_sql {
+    () => {
+        r#"(SELECT count(*) FROM "BuildComment" c
+                        WHERE c."orderId" = po.id AND c."resolvedAt" IS NULL) AS "openComments", "#
+    };
+}
+
+pub(crate) use open_comments_sql;
+
 /// The queue statement for one sort: every filter is a parameter that is NULL (or 'ANY') when unused,
 /// which each fresh custom plan folds away. The keyset condition compares (sort value, id) so the page
 /// continues exactly after the cursor row, with `id` as the tie-breaker.
@@ -95,6 +106,7 @@ macro_rules! queue_sql {
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
+            open_comments_sql!(),
             $expr,
             r#"::text AS "sortValue"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
@@ -188,6 +200,7 @@ pub(crate) fn queue_row(r: &Row) -> Result<OrderRow> {
         want_date: r.col("wantDate")?,
         assignee: r.col("assignee")?,
         days_left: r.col("daysLeft")?,
+        open_comments: r.col("openComments")?,
     })
 }
 
@@ -242,11 +255,14 @@ pub async fn queue(client: &impl Client, f: &QueueFilter) -> Result<OrderPage> {
 pub async fn row_by_id(client: &impl Client, id: Uuid) -> Result<Option<OrderRow>> {
     query_opt_map(
         client,
-        r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
-                      po."orderStatus", po."wantDate", u."fullName" AS assignee,
-                      (po."wantDate" - CURRENT_DATE) AS "daysLeft"
+        concat!(
+            r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
+                      po."orderStatus", po."wantDate", u."fullName" AS assignee, "#,
+            open_comments_sql!(),
+            r#"(po."wantDate" - CURRENT_DATE) AS "daysLeft"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
-               WHERE po.id = $1"#,
+               WHERE po.id = $1"#
+        ),
         &[&id],
         queue_row,
     )

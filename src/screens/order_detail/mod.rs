@@ -440,6 +440,7 @@ impl OrderDetailScreen {
             Action::OpenHistory => {
                 ctx.emit(Effect::Navigate(ScreenId::BuildHistory(self.order_id)));
             }
+            Action::OpenComments => ctx.emit(Effect::Navigate(ScreenId::Comments(self.order_id))),
             Action::ExportDhr => return self.export_dhr(ctx),
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));

@@ -83,6 +83,7 @@ fn row_of(d: &OrderDetail) -> OrderRow {
         want_date: d.header.want_date,
         assignee: None,
         days_left: 3,
+        open_comments: 0,
     }
 }
 

@@ -110,6 +110,18 @@ fn due_words(row: &OrderRow) -> String {
     }
 }
 
+/// What marks a build with unresolved comments, beside its PO (docs/comments.md §6).
+pub(crate) const COMMENTS_MARK: &str = " ●";
+
+/// `2 open comments`, for the selected build's line; `None` when every comment is resolved.
+pub(crate) fn comments_words(row: &OrderRow) -> Option<String> {
+    match row.open_comments {
+        n if n <= 0 => None,
+        1 => Some("1 open comment".to_string()),
+        n => Some(format!("{n} open comments")),
+    }
+}
+
 /// A name for a narrow column: "Sam Brennan", else "S. Brennan", else the surname alone.
 fn short_name(name: &str, width: usize) -> String {
     if name.chars().count() <= width {
@@ -152,7 +164,12 @@ pub struct Widths {
 impl Tally<OrderRow> for Widths {
     fn add(&mut self, r: &OrderRow) {
         let w = |s: &str| s.chars().count();
-        self.po = self.po.max(w(&r.po_number));
+        let mark = if r.open_comments > 0 {
+            w(COMMENTS_MARK)
+        } else {
+            0
+        };
+        self.po = self.po.max(w(&r.po_number) + mark);
         self.build = self.build.max(w(&r.build_number));
         self.model = self.model.max(w(&r.sink_model));
         self.status = self.status.max(w(short_status(r.status)));

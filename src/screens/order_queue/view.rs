@@ -1,11 +1,11 @@
 //! Drawing the queue: filters, the table of builds and the info lines.
 
 use super::{
-    OrderQueueScreen, days_cell, due_marker, due_words, my_work_scope, short_name, short_status,
-    sort_name,
+    COMMENTS_MARK, OrderQueueScreen, comments_words, days_cell, due_marker, due_words,
+    my_work_scope, short_name, short_status, sort_name,
 };
 use crate::domain::Role;
-use crate::domain::order::{DueFilter, OrderStatus, QueueView, SortKey};
+use crate::domain::order::{DueFilter, OrderRow, OrderStatus, QueueView, SortKey};
 use crate::theme::Theme;
 use crate::widgets::viewport::{table_body_height, window_state};
 use crate::widgets::{empty_table_row, list_screen_rows};
@@ -165,7 +165,7 @@ impl OrderQueueScreen {
                 |a| Span::raw(short_name(a, usize::from(w_assignee))),
             );
             Row::new(vec![
-                Cell::from(fit_text(&r.po_number, usize::from(w_po))),
+                Cell::from(po_cell(r, usize::from(w_po), theme)),
                 Cell::from(fit_text(&r.build_number, usize::from(w_build))),
                 Cell::from(fit_text(&r.customer_name, usize::from(w_customer))),
                 Cell::from(fit_text(&r.sink_model, usize::from(w_model))),
@@ -211,13 +211,33 @@ impl OrderQueueScreen {
 
     pub(super) fn view_info(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let first = if let Some(r) = self.selected() {
+            let comments = comments_words(r);
+            // The comments' count takes its room from the customer's name, which the table shows.
+            let customer_room = match &comments {
+                Some(words) => {
+                    let others = 3
+                        + r.build_number.chars().count()
+                        + 3
+                        + 3
+                        + r.status.title().chars().count()
+                        + if r.status == OrderStatus::Shipped {
+                            0
+                        } else {
+                            3 + due_words(r).chars().count()
+                        }
+                        + 3
+                        + words.chars().count();
+                    usize::from(area.width).saturating_sub(others).clamp(8, 30)
+                }
+                None => 30,
+            };
             let mut spans = vec![
                 Span::styled(" ▶ ", theme.focus),
                 Span::styled(
                     format!(
                         "{} · {} · {}",
                         r.build_number,
-                        fit_text(&r.customer_name, 30),
+                        fit_text(&r.customer_name, customer_room),
                         r.status.title(),
                     ),
                     theme.base,
@@ -231,6 +251,10 @@ impl OrderQueueScreen {
                 };
                 spans.push(Span::raw(" · "));
                 spans.push(Span::styled(due_words(r), style));
+            }
+            if let Some(words) = comments {
+                spans.push(Span::raw(" · "));
+                spans.push(Span::styled(words, theme.warn));
             }
             Line::from(spans)
         } else if self.rows.selection_loading()
@@ -268,5 +292,18 @@ impl OrderQueueScreen {
             Line::default()
         };
         crate::widgets::info_rows(frame, area, first, second);
+    }
+}
+
+/// The PO, with the mark of unresolved comments beside it (docs/comments.md §6).
+fn po_cell(r: &OrderRow, width: usize, theme: &Theme) -> Line<'static> {
+    if r.open_comments > 0 {
+        let room = width.saturating_sub(COMMENTS_MARK.chars().count());
+        Line::from(vec![
+            Span::raw(fit_text(&r.po_number, room)),
+            Span::styled(COMMENTS_MARK, theme.warn),
+        ])
+    } else {
+        Line::from(fit_text(&r.po_number, width))
     }
 }

@@ -804,6 +804,7 @@ fn edit_saves_with_update_build() {
             want_date: today(),
             assignee: None,
             days_left: 0,
+            open_comments: 0,
         })),
     );
     assert_eq!(

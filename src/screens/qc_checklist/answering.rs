@@ -291,14 +291,7 @@ impl AnswerDialog {
                 }
             }
             AnswerDialog::Notes { editor, error, .. } => {
-                let room = NOTES_MAX.saturating_sub(notes_len(editor));
-                let clean: String = text
-                    .chars()
-                    .filter(|c| !c.is_control() || *c == '\n')
-                    .take(room)
-                    .collect();
-                if !clean.is_empty() {
-                    editor.insert_str(clean);
+                if insert_text(editor, text, NOTES_MAX) {
                     *error = None;
                 }
             }
@@ -482,7 +475,20 @@ fn accept_choice(
     }
 }
 
-fn notes_len(editor: &TextArea) -> usize {
+/// Types `text` into a multi-line editor at its cursor: control characters other than line ends are
+/// dropped, and nothing beyond `max` characters in all. Whether anything was typed.
+pub(crate) fn insert_text(editor: &mut TextArea, text: &str, max: usize) -> bool {
+    let room = max.saturating_sub(notes_len(editor));
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(room)
+        .collect();
+    !clean.is_empty() && editor.insert_str(clean)
+}
+
+/// The characters a multi-line editor holds, a line end counting as one.
+pub(crate) fn notes_len(editor: &TextArea) -> usize {
     editor
         .lines()
         .iter()
@@ -491,7 +497,8 @@ fn notes_len(editor: &TextArea) -> usize {
         .saturating_sub(1)
 }
 
-fn edit_notes(editor: &mut TextArea, action: Action) {
+/// The editing keys of a multi-line editor.
+pub(crate) fn edit_notes(editor: &mut TextArea, action: Action) {
     match action {
         Action::DeleteBack => {
             editor.delete_char();

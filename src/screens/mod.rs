@@ -9,6 +9,7 @@ pub mod change_password;
 pub mod home;
 pub mod inventory;
 pub mod list_window;
+pub mod live_load;
 pub mod live_reads;
 pub mod lock;
 pub mod login;

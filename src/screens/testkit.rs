@@ -164,3 +164,22 @@ pub(crate) fn toasts(effects: &[Effect]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Service order `n` (id `Uuid::from_u128(n)`) with `status`, one line of two units.
+pub(crate) fn service_order(
+    n: u128,
+    status: crate::domain::service_order::ServiceOrderStatus,
+) -> crate::domain::service_order::ServiceOrderSummary {
+    let id = Uuid::from_u128(n);
+    crate::domain::service_order::ServiceOrderSummary {
+        id,
+        number: crate::domain::service_order::number(id),
+        status,
+        requested_by: "Dana Service".into(),
+        requested_at: None,
+        processed_by: None,
+        processed_at: None,
+        lines: 1,
+        total_quantity: 2,
+    }
+}

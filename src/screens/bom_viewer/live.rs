@@ -42,7 +42,7 @@ impl BomViewerScreen {
         let shown = self.document().map(|d| d.version.clone());
         let (bom_id, show) = match shown {
             Some(v) => {
-                if list.versions.iter().any(|x| *x == v) {
+                if list.versions.contains(&v) {
                     return Command::None;
                 }
                 (Some(v.id), false)

@@ -1,7 +1,7 @@
 //! Live re-reads of the service order shown (docs/live.md §3.4).
 
 use super::*;
-use crate::domain::live::LiveEvent;
+use crate::domain::live::{Entity, LiveEvent};
 use crate::domain::service_order::{ServiceOrderStatus, number};
 use crate::screens::ScreenMsg;
 use crate::screens::testkit::{Harness, live_change, service_order, toasts};

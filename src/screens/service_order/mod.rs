@@ -8,18 +8,18 @@
 //! (docs/architecture.md §3.1).
 
 mod approval;
+mod live;
 
 mod view;
 
 pub use approval::{AT_LEAST_ONE, Approval, ApprovalLine, bound_message};
 
 use crate::domain::Role;
-use crate::domain::live::{Entity, LiveEvent};
+use crate::domain::live::LiveEvent;
 use crate::domain::service_order::change_news;
 use crate::domain::service_order::{MAX_REASON, ServiceOrderStatus, ServiceOrderView};
 use crate::error::ServiceError;
 use crate::keymap::{Action, KeyContext};
-use crate::msg::RequestId;
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::live_load::LiveLoad;
@@ -596,17 +596,8 @@ impl Screen for ServiceOrderScreen {
         }
     }
 
-    /// Events about this service order (docs/live.md §3.4).
     fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
-        let this = ev.everything
-            || ev
-                .changes
-                .iter()
-                .any(|c| c.entity == Entity::ServiceOrder && c.id == Some(self.id));
-        if this {
-            return self.live_want(ev.by_line(), ctx);
-        }
-        Command::None
+        self.live(ev, ctx)
     }
 
     /// Keys wait for the order it decides on: none until the first load has answered (docs/architecture.md §3.2).
@@ -616,21 +607,6 @@ impl Screen for ServiceOrderScreen {
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         self.draw(frame, area, theme);
-    }
-}
-
-impl LiveLoad for ServiceOrderScreen {
-    fn live_reads(&mut self) -> &mut LiveReads {
-        &mut self.live
-    }
-
-    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
-        let (rid, cmd) = ctx.request(Request::ServiceOrder {
-            token: ctx.token()?,
-            id: self.id,
-        });
-        self.loading.wait(rid);
-        Some((rid, cmd))
     }
 }
 

@@ -1,9 +1,11 @@
 //! The screen for a build's QC results: the list with verified signatures, one result read-only, its
 //! certificate.
 
+mod live;
+
 use crate::domain::checklist::FormType;
 use crate::domain::clock;
-use crate::domain::live::{Entity, LiveEvent};
+use crate::domain::live::LiveEvent;
 use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
@@ -131,23 +133,6 @@ impl QcHistoryScreen {
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
         self.refresh(ctx)
-    }
-
-    /// The result open, read again (after a live re-read of the list found it changed).
-    fn reread_detail(&mut self, ctx: &mut Ctx) -> Command {
-        let (Some(id), Some(token)) = (self.detail.as_ref().map(|d| d.summary.id), ctx.token())
-        else {
-            return Command::None;
-        };
-        self.loads.retain(|(_, l)| !matches!(l, Load::Reread(_)));
-        self.request(
-            Request::QcResult {
-                token,
-                result_id: id,
-            },
-            Load::Reread(id),
-            ctx,
-        )
     }
 
     fn move_section(&mut self, forward: bool) {
@@ -613,19 +598,8 @@ impl Screen for QcHistoryScreen {
         self.live_next(ctx)
     }
 
-    /// A QC result of this build was saved or submitted elsewhere (docs/live.md §3.4).
     fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
-        if !ev.touches_build_in(self.order_id, &[Entity::Qc]) {
-            return Command::None;
-        }
-        if let Some(open) = self.detail.as_ref().map(|d| d.summary.id) {
-            self.detail_stale |= ev.everything
-                || ev
-                    .changes
-                    .iter()
-                    .any(|c| c.id == Some(open) || c.entity == Entity::Other);
-        }
-        self.live_want(ev.by_line(), ctx)
+        self.live(ev, ctx)
     }
 
     fn text_form(&mut self) -> Option<&mut Form> {
@@ -662,115 +636,5 @@ impl Screen for QcHistoryScreen {
     }
 }
 
-impl LiveLoad for QcHistoryScreen {
-    fn live_reads(&mut self) -> &mut LiveReads {
-        &mut self.live
-    }
-
-    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
-        let token = ctx.token()?;
-        self.loads.retain(|(_, l)| *l != Load::List);
-        let (id, cmd) = ctx.request(Request::QcHistory {
-            token,
-            order_id: self.order_id,
-        });
-        self.loads.push((id, Load::List));
-        Some((id, cmd))
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Role;
-    use crate::domain::qc::QcHeader;
-    use crate::screens::ScreenMsg;
-    use crate::screens::testkit::{Harness, live_change};
-
-    const BUILD: Uuid = Uuid::from_u128(0x0001_0014);
-
-    fn result(n: u128) -> QcResultSummary {
-        QcResultSummary {
-            id: Uuid::from_u128(n),
-            qc_type: FormType::FinalQc,
-            template_name: "Final QC".into(),
-            template_version: 1,
-            status: QcResultStatus::Fail,
-            performed_by: "Quentin Okafor".into(),
-            at: None,
-            job_id: None,
-            notes: None,
-            signature: String::new(),
-            verified: Some(true),
-        }
-    }
-
-    fn detail(n: u128) -> Box<QcResultDetail> {
-        Box::new(QcResultDetail {
-            summary: result(n),
-            header: QcHeader {
-                order_id: BUILD,
-                po_number: "4500031".into(),
-                build_number: "24-0131".into(),
-                customer_name: "Lakeview".into(),
-                sink_model: "T2-B2".into(),
-                number_of_basins: 1,
-                qc_type: FormType::FinalQc,
-                first_pass: None,
-                template_id: Uuid::nil(),
-                template_name: "Final QC".into(),
-                template_version: 1,
-            },
-            items: Vec::new(),
-            lines: Vec::new(),
-            answers: Vec::new(),
-        })
-    }
-
-    fn is_list(reqs: &[crate::msg::ServiceRequest]) -> bool {
-        reqs.len() == 1
-            && matches!(reqs[0].kind, Request::QcHistory { order_id, .. } if order_id == BUILD)
-    }
-
-    #[test]
-    fn a_qc_change_of_this_build_re_reads_the_list_and_the_result_open() {
-        let mut h = Harness::new(Role::QcPerson);
-        let (mut s, load) = h.open(|ctx| QcHistoryScreen::open(BUILD, ctx));
-        h.reply(
-            &mut s,
-            &load[0],
-            Ok(Reply::QcHistory(vec![result(1), result(2)])),
-        );
-        h.act(&mut s, Action::Down);
-        let other_build = live_change(Entity::Qc, Uuid::from_u128(9), Some(Uuid::from_u128(5)));
-        assert!(h.send(&mut s, ScreenMsg::Live(other_build)).0.is_empty());
-        let task = live_change(Entity::Task, Uuid::from_u128(9), Some(BUILD));
-        assert!(h.send(&mut s, ScreenMsg::Live(task)).0.is_empty());
-        let new = live_change(Entity::Qc, Uuid::from_u128(3), Some(BUILD));
-        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(new));
-        assert!(is_list(&reqs));
-        let list = vec![result(3), result(1), result(2)];
-        let (next, _) = h.reply(&mut s, &reqs[0], Ok(Reply::QcHistory(list.clone())));
-        assert!(next.is_empty(), "the result open is not read: none is open");
-        assert_eq!(s.selected, 2, "the selection stays on its result");
-        // Open result 2; a change to it reads the list, then the result, keeping it open.
-        let (reqs, _) = h.act(&mut s, Action::Open);
-        h.reply(&mut s, &reqs[0], Ok(Reply::QcResult(detail(2))));
-        let changed = live_change(Entity::Qc, Uuid::from_u128(2), Some(BUILD));
-        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(changed));
-        assert!(is_list(&reqs));
-        let (reqs, _) = h.reply(&mut s, &reqs[0], Ok(Reply::QcHistory(list)));
-        assert_eq!(reqs.len(), 1);
-        assert!(matches!(
-            reqs[0].kind,
-            Request::QcResult { result_id, .. } if result_id == Uuid::from_u128(2)
-        ));
-        let mut verified = detail(2);
-        verified.summary.verified = Some(false);
-        h.reply(&mut s, &reqs[0], Ok(Reply::QcResult(verified)));
-        assert_eq!(s.detail().map(|d| d.summary.verified), Some(Some(false)));
-        // A resync reads the list again.
-        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(LiveEvent::resync()));
-        assert!(is_list(&reqs));
-    }
-}
+mod tests;

@@ -124,6 +124,28 @@ impl BomDocument {
     }
 }
 
+impl BomVersionList {
+    /// What the BOM viewer says when another station changed the build's BOM (docs/live.md §3.4):
+    /// `self` as shown, `after` as read back; `by` is " by … at station …". A new version is told
+    /// first, else a version's new status; `None` when no version is new or changed.
+    pub fn change_news(&self, after: &BomVersionList, by: &str) -> Option<String> {
+        let before = |id: Uuid| self.versions.iter().find(|v| v.id == id);
+        if let Some(new) = after.versions.iter().find(|v| before(v.id).is_none()) {
+            return Some(format!(
+                "New BOM version {} ({}){by}",
+                new.version,
+                new.status.code()
+            ));
+        }
+        after
+            .versions
+            .iter()
+            .filter(|v| before(v.id).is_some_and(|b| b.status != v.status))
+            .min_by_key(|v| v.status == BomStatus::Superseded)
+            .map(|v| format!("BOM version {} is now {}{by}", v.version, v.status.code()))
+    }
+}
+
 /// A quantity as people write it: `2`, not `2.000`.
 pub fn quantity_text(q: Decimal) -> String {
     q.normalize().to_string()
@@ -207,6 +229,36 @@ pub(crate) mod fixtures {
 mod tests {
     use super::fixtures::{doc, item};
     use super::*;
+
+    #[test]
+    fn a_new_version_is_told_before_the_one_it_supersedes() {
+        let v1 = super::fixtures::document("PO", "B", 1);
+        let list = |versions: Vec<BomVersionInfo>| BomVersionList {
+            header: v1.header.clone(),
+            versions,
+        };
+        let before = list(vec![v1.version.clone()]);
+        let superseded = BomVersionInfo {
+            status: BomStatus::Superseded,
+            ..v1.version.clone()
+        };
+        let v2 = BomVersionInfo {
+            id: Uuid::from_u128(2),
+            version: 2,
+            ..v1.version.clone()
+        };
+        let after = list(vec![v2, superseded.clone()]);
+        let by = " by Luis Ortega at station PROC-1";
+        assert_eq!(
+            before.change_news(&after, by).as_deref(),
+            Some("New BOM version 2 (DRAFT) by Luis Ortega at station PROC-1")
+        );
+        assert_eq!(
+            before.change_news(&list(vec![superseded]), "").as_deref(),
+            Some("BOM version 1 is now SUPERSEDED")
+        );
+        assert_eq!(before.change_news(&before, by), None);
+    }
 
     #[test]
     fn flattened_sums_leaves_and_skips_parents() {

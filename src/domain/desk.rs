@@ -79,6 +79,26 @@ impl DeskRow {
     }
 }
 
+impl DeskRow {
+    /// What the desk says when another station changed its selected build (docs/live.md §3.4):
+    /// `self` as it was shown, `after` as read back (`None`: it left the desk); `by` is " by … at
+    /// station …". `None` when nothing shown changed.
+    pub fn change_news(&self, after: Option<&DeskRow>, by: &str) -> Option<String> {
+        let build = &self.order.build_number;
+        let Some(after) = after else {
+            return Some(format!("Build {build} left the desk{by}"));
+        };
+        if after.order.status != self.order.status {
+            let status = after.order.status.title();
+            Some(format!("Build {build} is now {status}{by}"))
+        } else if after.bom != self.bom {
+            Some(format!("Build {build}: BOM {}{by}", after.bom_label()))
+        } else {
+            (after != self).then(|| format!("Build {build} changed{by}"))
+        }
+    }
+}
+
 /// The desk's moves: ORDER_CREATED → PARTS_SENT (parts sent) and PARTS_SENT → READY_FOR_PRE_QC (the sink
 /// body has arrived). Other statuses are not the desk's.
 pub fn next_status(status: OrderStatus) -> Option<OrderStatus> {
@@ -207,6 +227,45 @@ mod tests {
             item_type: ItemType::Part,
             quantity: Decimal::from(quantity),
         }
+    }
+
+    #[test]
+    fn a_change_to_a_desk_row_is_told_from_the_row_read_back() {
+        let before = DeskRow {
+            order: crate::domain::order::OrderRow {
+                id: Uuid::from_u128(1),
+                po_number: "4500031".into(),
+                build_number: "24-0101".into(),
+                customer_name: "Lakeview".into(),
+                sink_model: "T2-B2".into(),
+                status: OrderStatus::OrderCreated,
+                want_date: chrono::NaiveDate::default(),
+                assignee: None,
+                days_left: 5,
+                open_comments: 0,
+            },
+            bom: Some((2, "DRAFT".into())),
+        };
+        let by = " by Luis Ortega at station PROC-1";
+        let approved = DeskRow {
+            bom: Some((2, "APPROVED".into())),
+            ..before.clone()
+        };
+        assert_eq!(
+            before.change_news(Some(&approved), by).as_deref(),
+            Some("Build 24-0101: BOM v2 APPROVED by Luis Ortega at station PROC-1")
+        );
+        let mut sent = approved.clone();
+        sent.order.status = OrderStatus::PartsSent;
+        assert_eq!(
+            approved.change_news(Some(&sent), "").as_deref(),
+            Some("Build 24-0101 is now Parts sent")
+        );
+        assert_eq!(before.change_news(Some(&before), by), None);
+        assert_eq!(
+            before.change_news(None, "").as_deref(),
+            Some("Build 24-0101 left the desk")
+        );
     }
 
     #[test]

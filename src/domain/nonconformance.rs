@@ -492,6 +492,21 @@ pub struct NcDetail {
     pub notice: Option<String>,
 }
 
+impl NcDetail {
+    /// What the NC's screen says when another station changed the NC shown (docs/live.md §3.4):
+    /// `self` as it was shown, `after` as read back; `by` is " by … at station …". `None` when
+    /// nothing shown changed.
+    pub fn change_news(&self, after: &NcDetail, by: &str) -> Option<String> {
+        let number = &self.summary.number;
+        let state = after.summary.state_text();
+        if state != self.summary.state_text() {
+            Some(format!("{number} is now {state}{by}"))
+        } else {
+            (after != self).then(|| format!("{number} changed{by}"))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -414,6 +414,32 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// What a station shows when another station changed a service order it shows (docs/live.md §3.4):
+/// `before` as it was shown, `after` as read back (`None`: gone, withdrawn by its requester),
+/// `more` when something shown beside the summary changed (its lines, its notes); `by` is " by …
+/// at station …". `None` when nothing shown changed.
+pub fn change_news(
+    before: &ServiceOrderSummary,
+    after: Option<&ServiceOrderSummary>,
+    more: bool,
+    by: &str,
+) -> Option<String> {
+    let number = &before.number;
+    let Some(after) = after else {
+        return Some(format!("Service order {number} was withdrawn{by}"));
+    };
+    if after.status != before.status {
+        let what = match after.status {
+            ServiceOrderStatus::Pending => "is PENDING again",
+            ServiceOrderStatus::Approved => "approved",
+            ServiceOrderStatus::Rejected => "rejected",
+            ServiceOrderStatus::Fulfilled => "fulfilled",
+        };
+        return Some(format!("Service order {number} {what}{by}"));
+    }
+    (more || after != before).then(|| format!("Service order {number} changed{by}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,6 +729,40 @@ mod tests {
         assert_eq!(access(Role::ProductionCoordinator), ServiceAccess::ReadOnly);
         assert_eq!(access(Role::QcPerson), ServiceAccess::None);
         assert_eq!(access(Role::Assembler), ServiceAccess::None);
+    }
+
+    #[test]
+    fn another_stations_change_is_told_from_the_order_read_back() {
+        let id = Uuid::parse_str("1a2b3c4d-0000-0000-0000-000000000000").expect("uuid");
+        let before = ServiceOrderSummary {
+            id,
+            number: number(id),
+            status: ServiceOrderStatus::Pending,
+            requested_by: "Dana".into(),
+            requested_at: None,
+            processed_by: None,
+            processed_at: None,
+            lines: 1,
+            total_quantity: 1,
+        };
+        let by = " by Luis Ortega at station PROC-1";
+        let approved = ServiceOrderSummary {
+            status: ServiceOrderStatus::Approved,
+            ..before.clone()
+        };
+        assert_eq!(
+            change_news(&before, Some(&approved), false, by).as_deref(),
+            Some("Service order SO-1A2B3C4D approved by Luis Ortega at station PROC-1")
+        );
+        assert_eq!(change_news(&before, Some(&before), false, by), None);
+        assert_eq!(
+            change_news(&before, Some(&before), true, "").as_deref(),
+            Some("Service order SO-1A2B3C4D changed")
+        );
+        assert_eq!(
+            change_news(&before, None, false, by).as_deref(),
+            Some("Service order SO-1A2B3C4D was withdrawn by Luis Ortega at station PROC-1")
+        );
     }
 
     #[test]

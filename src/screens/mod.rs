@@ -10,6 +10,7 @@ pub mod comments;
 pub mod home;
 pub mod inventory;
 pub mod list_window;
+pub mod live_load;
 pub mod live_reads;
 pub mod lock;
 pub mod login;

@@ -1,12 +1,17 @@
 //! SERVICE_DEPARTMENT: the user's own service orders with their lines and procurement's notes; withdraw a PENDING one.
 
 use crate::domain::clock;
+use crate::domain::live::{Entity, LiveEvent};
+use crate::domain::service_order::change_news;
 use crate::domain::service_order::{
     ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary, ServiceOrderView,
 };
 use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::RequestId;
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -32,6 +37,8 @@ pub struct MyServiceOrdersScreen {
     withdrawing: Pending<Uuid>,
     error: Option<String>,
     confirm_keys: Vec<HelpLine>,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 fn when(t: Option<NaiveDateTime>) -> String {
@@ -50,6 +57,7 @@ impl MyServiceOrdersScreen {
             withdrawing: Pending::new(),
             error: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -64,16 +72,7 @@ impl MyServiceOrdersScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        let (rid, cmd) = ctx.request(Request::ServiceOrders {
-            token,
-            scope: ServiceOrderScope::Mine,
-            status: None,
-        });
-        self.loading.wait(rid);
-        cmd
+        self.refresh(ctx)
     }
 
     fn selected(&self) -> Option<&ServiceOrderSummary> {
@@ -89,6 +88,11 @@ impl MyServiceOrdersScreen {
         if self.detail.as_ref().is_some_and(|d| d.summary.id == id) {
             return Command::None;
         }
+        self.read_detail(id, ctx)
+    }
+
+    /// Reads order `id`'s lines and notes; what is shown stays until they arrive.
+    fn read_detail(&mut self, id: Uuid, ctx: &mut Ctx) -> Command {
         let Some(token) = ctx.token() else {
             return Command::None;
         };
@@ -144,6 +148,45 @@ impl MyServiceOrdersScreen {
             None => vec![Line::from(Span::styled("No notes.", theme.muted))],
         };
         frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), inner);
+    }
+}
+
+impl MyServiceOrdersScreen {
+    /// After a live re-read of the list: a change to the selected order (`before`, as it was
+    /// shown) says who made it and its lines and notes are read again, the ones shown staying
+    /// until they arrive; another order selected (the one shown went) shows its own.
+    fn live_detail(&mut self, before: &ServiceOrderSummary, by: &str, ctx: &mut Ctx) -> Command {
+        let after = self.orders.iter().find(|o| o.id == before.id);
+        if let Some(text) = change_news(before, after, false, by) {
+            ctx.toast(Toast::info(text));
+        }
+        match after {
+            Some(a) if a == before => Command::None,
+            Some(a) => {
+                let id = a.id;
+                self.read_detail(id, ctx)
+            }
+            None => {
+                self.detail = None;
+                self.load_detail(ctx)
+            }
+        }
+    }
+}
+
+impl LiveLoad for MyServiceOrdersScreen {
+    fn live_reads(&mut self) -> &mut LiveReads {
+        &mut self.live
+    }
+
+    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
+        let (rid, cmd) = ctx.request(Request::ServiceOrders {
+            token: ctx.token()?,
+            scope: ServiceOrderScope::Mine,
+            status: None,
+        });
+        self.loading.wait(rid);
+        Some((rid, cmd))
     }
 }
 
@@ -207,24 +250,33 @@ impl Screen for MyServiceOrdersScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id);
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrders(list)) => {
                     self.error = None;
-                    let keep = self.selected().map(|o| o.id);
+                    let before = self.selected().cloned();
                     self.orders = list;
-                    let at = keep
-                        .and_then(|id| self.orders.iter().position(|o| o.id == id))
+                    let at = before
+                        .as_ref()
+                        .and_then(|b| self.orders.iter().position(|o| o.id == b.id))
                         .unwrap_or(0);
                     self.table.select((!self.orders.is_empty()).then_some(at));
+                    let next = self.live_next(ctx);
+                    if let (Some(by), Some(b)) = (&live, &before) {
+                        return self.live_detail(b, by, ctx).and(next);
+                    }
                     // A refresh shows the order as it is now.
                     self.detail = None;
-                    return self.load_detail(ctx);
+                    return self.load_detail(ctx).and(next);
                 }
                 Ok(_) => {}
                 Err(e) => self.error = Some(e.user_message()),
             }
-            return Command::None;
+            return self.live_next(ctx);
+        }
+        if live.is_some() {
+            return self.live_next(ctx);
         }
         if self.detail_loading.answered_by(reply.id) {
             match reply.result {
@@ -248,6 +300,14 @@ impl Screen for MyServiceOrdersScreen {
                     return self.reload(ctx);
                 }
             }
+        }
+        Command::None
+    }
+
+    /// Any of the user's service orders may have been decided (docs/live.md §3.4).
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        if ev.touches(Entity::ServiceOrder) {
+            return self.live_want(ev.by_line(), ctx);
         }
         Command::None
     }
@@ -367,5 +427,103 @@ fn status_style(status: ServiceOrderStatus, theme: &Theme) -> ratatui::style::St
         ServiceOrderStatus::Pending => theme.warn,
         ServiceOrderStatus::Approved | ServiceOrderStatus::Fulfilled => theme.ok,
         ServiceOrderStatus::Rejected => theme.error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::screens::ScreenMsg;
+    use crate::screens::testkit::{Harness, live_change, service_order, toasts};
+
+    fn detail(n: u128, status: ServiceOrderStatus) -> Box<ServiceOrderView> {
+        Box::new(ServiceOrderView {
+            summary: service_order(n, status),
+            requested_by_id: Uuid::nil(),
+            notes: None,
+            internal_notes: None,
+            lines: Vec::new(),
+        })
+    }
+
+    fn is_mine(r: &crate::msg::ServiceRequest) -> bool {
+        matches!(
+            r.kind,
+            Request::ServiceOrders {
+                scope: ServiceOrderScope::Mine,
+                ..
+            }
+        )
+    }
+
+    #[test]
+    fn a_decision_elsewhere_reloads_the_list_keeps_the_selection_and_re_reads_its_detail() {
+        let p = ServiceOrderStatus::Pending;
+        let mut h = Harness::new(Role::ServiceDepartment);
+        let (mut s, load) = h.open(MyServiceOrdersScreen::open);
+        let list = vec![service_order(1, p), service_order(2, p)];
+        let (reqs, _) = h.reply(&mut s, &load[0], Ok(Reply::ServiceOrders(list)));
+        h.reply(&mut s, &reqs[0], Ok(Reply::ServiceOrder(detail(1, p))));
+        let (reqs, _) = h.act(&mut s, Action::Down);
+        h.reply(&mut s, &reqs[0], Ok(Reply::ServiceOrder(detail(2, p))));
+        h.act(&mut s, Action::Withdraw);
+        assert_eq!(s.key_contexts(), vec![KeyContext::Confirm]);
+        let build = live_change(Entity::Task, Uuid::from_u128(5), Some(Uuid::from_u128(5)));
+        assert!(h.send(&mut s, ScreenMsg::Live(build)).0.is_empty());
+        let ev = live_change(Entity::ServiceOrder, Uuid::from_u128(2), None);
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(ev));
+        assert_eq!(reqs.len(), 1);
+        assert!(is_mine(&reqs[0]));
+        let approved = vec![
+            service_order(3, p),
+            service_order(1, p),
+            service_order(2, ServiceOrderStatus::Approved),
+        ];
+        let (reqs, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::ServiceOrders(approved)));
+        assert_eq!(s.selected().map(|o| o.id), Some(Uuid::from_u128(2)));
+        assert_eq!(
+            toasts(&effects),
+            vec![format!(
+                "Service order {} approved by Luis Ortega at station ASM-2",
+                crate::domain::service_order::number(Uuid::from_u128(2))
+            )]
+        );
+        assert_eq!(
+            s.key_contexts(),
+            vec![KeyContext::Confirm],
+            "the question stays"
+        );
+        assert_eq!(
+            s.detail().map(|d| d.summary.status),
+            Some(p),
+            "the detail shown stays until its new version arrives"
+        );
+        assert_eq!(reqs.len(), 1);
+        assert!(
+            matches!(reqs[0].kind, Request::ServiceOrder { id, .. } if id == Uuid::from_u128(2))
+        );
+        h.reply(
+            &mut s,
+            &reqs[0],
+            Ok(Reply::ServiceOrder(detail(2, ServiceOrderStatus::Approved))),
+        );
+        assert_eq!(
+            s.detail().map(|d| d.summary.status),
+            Some(ServiceOrderStatus::Approved)
+        );
+    }
+
+    #[test]
+    fn a_resync_reloads_the_list() {
+        let mut h = Harness::new(Role::ServiceDepartment);
+        let (mut s, load) = h.open(MyServiceOrdersScreen::open);
+        h.reply(&mut s, &load[0], Ok(Reply::ServiceOrders(vec![])));
+        let (reqs, _) = h.send(
+            &mut s,
+            ScreenMsg::Live(crate::domain::live::LiveEvent::resync()),
+        );
+        assert_eq!(reqs.len(), 1);
+        assert!(is_mine(&reqs[0]));
     }
 }

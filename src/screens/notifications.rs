@@ -2,10 +2,13 @@
 
 use crate::domain::Role;
 use crate::domain::clock;
+use crate::domain::live::LiveEvent;
 use crate::domain::notification::{Notification, Priority, Related};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -48,6 +51,8 @@ pub struct NotificationsScreen {
     /// Mark-read requests in flight, with the notifications each covers.
     marking: Vec<(RequestId, Vec<Uuid>)>,
     error: Option<String>,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 impl NotificationsScreen {
@@ -59,6 +64,7 @@ impl NotificationsScreen {
             loading: Pending::new(),
             marking: Vec::new(),
             error: None,
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -73,11 +79,7 @@ impl NotificationsScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        self.loading
-            .begin(ctx, Request::Notifications { token }, ())
+        self.refresh(ctx)
     }
 
     fn mark(&mut self, ids: Vec<Uuid>, ctx: &mut Ctx) -> Command {
@@ -162,28 +164,39 @@ impl Screen for NotificationsScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id).is_some();
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Notifications(items)) => {
                     self.error = None;
-                    // A reload may sort the list anew (docs/alerts.md §1.2): the cursor stays on the
-                    // notification it was on while that is still listed.
-                    let sel = self.list.selected().unwrap_or(0);
-                    let was_on = self.items.get(sel).map(|n| n.id);
+                    // A reload may sort the list anew (docs/alerts.md §1.2), and newer ones arrive above:
+                    // the selection stays on its notification while that is still listed.
+                    let kept = self
+                        .list
+                        .selected()
+                        .and_then(|i| self.items.get(i))
+                        .map(|n| n.id);
                     self.items = items;
                     self.unread = self.items.iter().filter(|n| !n.is_read).count();
-                    let kept = was_on.and_then(|id| self.items.iter().position(|n| n.id == id));
+                    let sel = kept
+                        .and_then(|id| self.items.iter().position(|n| n.id == id))
+                        .or(self.list.selected())
+                        .unwrap_or(0);
                     self.list.select(if self.items.is_empty() {
                         None
                     } else {
-                        Some(kept.unwrap_or(sel).min(self.items.len() - 1))
+                        Some(sel.min(self.items.len() - 1))
                     });
                     ctx.emit(Effect::Unread(self.unread()));
                 }
                 Ok(_) => {}
                 Err(e) => self.error = Some(e.user_message()),
             }
-            return Command::None;
+            return self.live_next(ctx);
+        }
+        if live {
+            // A re-read that a refresh superseded: the gathered events go out now.
+            return self.live_next(ctx);
         }
         let Some(pos) = self.marking.iter().position(|(id, _)| *id == reply.id) else {
             return Command::None;
@@ -203,6 +216,14 @@ impl Screen for NotificationsScreen {
             Err(e) => ctx.toast(Toast::error(e.user_message())),
         }
         Command::None
+    }
+
+    /// A notification of this user's arrived, changed or went (docs/live.md §3.4).
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        match ctx.session().map(|s| s.user.id) {
+            Some(me) if ev.notifies(me) => self.live_want(ev.by_line(), ctx),
+            _ => Command::None,
+        }
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -288,6 +309,19 @@ impl Screen for NotificationsScreen {
     }
 }
 
+impl LiveLoad for NotificationsScreen {
+    fn live_reads(&mut self) -> &mut LiveReads {
+        &mut self.live
+    }
+
+    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
+        let token = ctx.token()?;
+        let (id, cmd) = ctx.request(Request::Notifications { token });
+        self.loading.wait(id);
+        Some((id, cmd))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +380,75 @@ mod tests {
         let (reqs, effects) = h.act(&mut s, Action::OpenNotification);
         assert_eq!(reqs.len(), 1);
         assert!(effects.is_empty());
+    }
+
+    #[test]
+    fn a_notification_for_this_user_reloads_the_list_and_the_selection_stays_on_its_notification() {
+        use crate::domain::live::Entity;
+        use crate::screens::ScreenMsg;
+        use crate::screens::testkit::live_change;
+        let mut h = Harness::new(Role::Assembler);
+        let me = h.session.user.id;
+        let (mut s, load) = h.open(NotificationsScreen::open);
+        let list = vec![
+            note(1, false, None),
+            note(2, false, None),
+            note(3, true, None),
+        ];
+        h.reply(&mut s, &load[0], Ok(Reply::Notifications(list)));
+        h.act(&mut s, Action::Down);
+        // Someone else's notification: nothing to read.
+        let other = live_change(
+            Entity::Notification,
+            Uuid::from_u128(9),
+            Some(Uuid::from_u128(5)),
+        );
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(other));
+        assert!(reqs.is_empty());
+        // A build changed: not this screen's.
+        let build = live_change(Entity::Build, Uuid::from_u128(5), Some(Uuid::from_u128(5)));
+        assert!(h.send(&mut s, ScreenMsg::Live(build)).0.is_empty());
+        // One for this user: the list is read again, one request at a time.
+        let mine = live_change(Entity::Notification, Uuid::from_u128(4), Some(me));
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(mine.clone()));
+        assert_eq!(reqs.len(), 1);
+        assert!(matches!(reqs[0].kind, Request::Notifications { .. }));
+        assert!(
+            h.send(&mut s, ScreenMsg::Live(mine)).0.is_empty(),
+            "one on its way"
+        );
+        let newer = vec![
+            note(4, false, None),
+            note(1, false, None),
+            note(2, false, None),
+            note(3, true, None),
+        ];
+        let (next, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::Notifications(newer)));
+        assert_eq!(s.items().len(), 4);
+        assert_eq!(
+            s.list
+                .selected()
+                .and_then(|i| s.items().get(i))
+                .map(|n| n.id),
+            Some(Uuid::from_u128(2)),
+            "the selection stays on its notification"
+        );
+        assert!(effects.contains(&Effect::Unread(3)));
+        // The event gathered meanwhile goes out now.
+        assert_eq!(next.len(), 1);
+        assert!(matches!(next[0].kind, Request::Notifications { .. }));
+    }
+
+    #[test]
+    fn a_resync_reloads_the_notifications() {
+        use crate::domain::live::LiveEvent;
+        use crate::screens::ScreenMsg;
+        let mut h = Harness::new(Role::QcPerson);
+        let (mut s, load) = h.open(NotificationsScreen::open);
+        h.reply(&mut s, &load[0], Ok(Reply::Notifications(vec![])));
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(LiveEvent::resync()));
+        assert_eq!(reqs.len(), 1);
+        assert!(matches!(reqs[0].kind, Request::Notifications { .. }));
     }
 
     #[test]

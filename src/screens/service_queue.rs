@@ -3,15 +3,21 @@
 //! process the orders they open; PC reads them.
 
 use crate::domain::clock;
+use crate::domain::live::{Entity, LiveEvent};
+use crate::domain::service_order::change_news;
 use crate::domain::service_order::{ServiceOrderScope, ServiceOrderStatus, ServiceOrderSummary};
 use crate::keymap::{Action, KeyContext};
+use crate::msg::RequestId;
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::list_cursor::{ListCursor, shown};
 use crate::widgets::step_selection;
+use crate::widgets::toast::Toast;
 use crate::widgets::viewport::table_body_height;
 use crate::widgets::{empty_table_row, list_screen_rows};
 use crate::widgets::{fit_text, panel, selectable_table};
@@ -52,6 +58,8 @@ pub struct ServiceQueueScreen {
     loaded: bool,
     error: Option<String>,
     filter_key: String,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 impl ServiceQueueScreen {
@@ -68,6 +76,7 @@ impl ServiceQueueScreen {
             loaded: false,
             error: None,
             filter_key,
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -87,18 +96,7 @@ impl ServiceQueueScreen {
 
     /// Asks for the list under the current filter; a reply still on its way is superseded.
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        self.loading.begin(
-            ctx,
-            Request::ServiceOrders {
-                token,
-                scope: ServiceOrderScope::Queue,
-                status: self.status,
-            },
-            (),
-        )
+        self.refresh(ctx)
     }
 
     fn view_table(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -254,14 +252,23 @@ impl Screen for ServiceQueueScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id);
         if !self.loading.answered_by(reply.id) {
-            return Command::None;
+            return self.live_next(ctx);
         }
         match reply.result {
             Ok(Reply::ServiceOrders(rows)) => {
                 // Keep the cursor on the same order when it is still listed.
-                let keep = self.selected().map(|r| r.id);
+                let before = self.selected().cloned();
+                let keep = before.as_ref().map(|r| r.id);
+                // A change to the selected order says who made it (docs/live.md §3.4).
+                if let (Some(by), Some(before)) = (&live, &before) {
+                    let after = rows.iter().find(|r| r.id == before.id);
+                    if let Some(text) = change_news(before, after, false, by) {
+                        ctx.toast(Toast::info(text));
+                    }
+                }
                 self.rows = rows;
                 self.pending = self
                     .rows
@@ -277,6 +284,14 @@ impl Screen for ServiceQueueScreen {
             }
             Ok(_) => {}
             Err(e) => self.error = Some(e.user_message()),
+        }
+        self.live_next(ctx)
+    }
+
+    /// Any service order may come into the list, leave it or change in it (docs/live.md §3.4).
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        if ev.touches(Entity::ServiceOrder) {
+            return self.live_want(ev.by_line(), ctx);
         }
         Command::None
     }
@@ -310,6 +325,22 @@ impl Screen for ServiceQueueScreen {
         frame.render_widget(Paragraph::new(filter), filter_area);
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
+    }
+}
+
+impl LiveLoad for ServiceQueueScreen {
+    fn live_reads(&mut self) -> &mut LiveReads {
+        &mut self.live
+    }
+
+    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
+        let (id, cmd) = ctx.request(Request::ServiceOrders {
+            token: ctx.token()?,
+            scope: ServiceOrderScope::Queue,
+            status: self.status,
+        });
+        self.loading.wait(id);
+        Some((id, cmd))
     }
 }
 
@@ -349,5 +380,101 @@ mod tests {
                 None,
             ]
         );
+    }
+
+    use crate::domain::Role;
+    use crate::domain::live::{Entity, LiveEvent};
+    use crate::screens::ScreenMsg;
+    use crate::screens::testkit::{Harness, live_change, service_order as summary, toasts};
+    use uuid::Uuid;
+
+    fn is_queue_load(r: &crate::msg::ServiceRequest) -> bool {
+        matches!(
+            r.kind,
+            Request::ServiceOrders {
+                scope: ServiceOrderScope::Queue,
+                ..
+            }
+        )
+    }
+
+    #[test]
+    fn a_service_order_event_reloads_the_queue_keeping_the_cursor() {
+        let mut h = Harness::new(Role::ProcurementSpecialist);
+        let (mut s, load) = h.open(ServiceQueueScreen::open);
+        let p = ServiceOrderStatus::Pending;
+        let rows = vec![summary(1, p), summary(2, p), summary(3, p)];
+        h.reply(&mut s, &load[0], Ok(Reply::ServiceOrders(rows)));
+        h.act(&mut s, Action::StatusFilter);
+        let (reqs, _) = h.act(&mut s, Action::StatusFilter);
+        h.reply(
+            &mut s,
+            &reqs[0],
+            Ok(Reply::ServiceOrders(vec![summary(1, p), summary(2, p)])),
+        );
+        h.act(&mut s, Action::Down);
+        let build = live_change(Entity::Build, Uuid::from_u128(2), Some(Uuid::from_u128(2)));
+        assert!(
+            h.send(&mut s, ScreenMsg::Live(build)).0.is_empty(),
+            "not shown here"
+        );
+        let ev = live_change(Entity::ServiceOrder, Uuid::from_u128(2), None);
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(ev.clone()));
+        assert_eq!(reqs.len(), 1);
+        assert!(is_queue_load(&reqs[0]));
+        assert!(
+            matches!(
+                reqs[0].kind,
+                Request::ServiceOrders {
+                    status: Some(ServiceOrderStatus::Approved),
+                    ..
+                }
+            ),
+            "the filter stays"
+        );
+        assert!(
+            h.send(&mut s, ScreenMsg::Live(ev)).0.is_empty(),
+            "one on its way"
+        );
+        let approved = vec![
+            summary(4, p),
+            summary(1, p),
+            summary(2, ServiceOrderStatus::Approved),
+        ];
+        let (next, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::ServiceOrders(approved)));
+        assert_eq!(
+            s.selected().map(|r| r.id),
+            Some(Uuid::from_u128(2)),
+            "the cursor stays"
+        );
+        let number = crate::domain::service_order::number(Uuid::from_u128(2));
+        assert_eq!(
+            toasts(&effects),
+            vec![format!(
+                "Service order {number} approved by Luis Ortega at station ASM-2"
+            )]
+        );
+        assert_eq!(next.len(), 1, "the gathered event goes out");
+        // A change to another row says nothing.
+        let (_, effects) = h.reply(
+            &mut s,
+            &next[0],
+            Ok(Reply::ServiceOrders(vec![
+                summary(1, ServiceOrderStatus::Rejected),
+                summary(2, ServiceOrderStatus::Approved),
+            ])),
+        );
+        assert!(toasts(&effects).is_empty());
+        assert_eq!(s.selected().map(|r| r.id), Some(Uuid::from_u128(2)));
+    }
+
+    #[test]
+    fn a_resync_reloads_the_queue() {
+        let mut h = Harness::new(Role::ProductionCoordinator);
+        let (mut s, load) = h.open(ServiceQueueScreen::open);
+        h.reply(&mut s, &load[0], Ok(Reply::ServiceOrders(vec![])));
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(LiveEvent::resync()));
+        assert_eq!(reqs.len(), 1);
+        assert!(is_queue_load(&reqs[0]));
     }
 }

@@ -2,9 +2,13 @@
 
 use crate::domain::bom_document::quantity_text;
 use crate::domain::desk::{Shortage, ShortageSort, sort_lines};
+use crate::domain::live::{Entity, LiveEvent};
 use crate::keymap::{Action, KeyContext};
+use crate::msg::RequestId;
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -43,6 +47,8 @@ pub struct ShortageScreen {
     last_dir: String,
     /// Where the last export went.
     notice: Option<String>,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 impl ShortageScreen {
@@ -61,6 +67,7 @@ impl ShortageScreen {
             exporting: Pending::new(),
             last_dir: String::new(),
             notice: None,
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -83,12 +90,7 @@ impl ShortageScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        let (rid, cmd) = ctx.request(Request::PartsShortage { token });
-        self.loading.wait(rid);
-        cmd
+        self.refresh(ctx)
     }
 
     fn line_count(&self) -> usize {
@@ -343,11 +345,19 @@ impl Screen for ShortageScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        self.live_answered(reply.id);
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::PartsShortage(s)) => {
                     self.load_error = None;
+                    // The selection stays on its part when the lines change.
+                    let kept = self.table.selected().and_then(|i| {
+                        self.shortage
+                            .as_ref()
+                            .and_then(|s| s.lines.get(i))
+                            .map(|l| l.part_id.clone())
+                    });
                     let w_id = s
                         .lines
                         .iter()
@@ -360,17 +370,24 @@ impl Screen for ShortageScreen {
                     self.shortage = Some(s);
                     self.sort_lines();
                     let n = self.line_count();
-                    let at = self.table.selected().unwrap_or(0);
+                    let at = kept
+                        .and_then(|id| {
+                            self.shortage
+                                .as_ref()
+                                .and_then(|s| s.lines.iter().position(|l| l.part_id == id))
+                        })
+                        .or(self.table.selected())
+                        .unwrap_or(0);
                     self.table
                         .select((n > 0).then(|| at.min(n.saturating_sub(1))));
                 }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),
             }
-            return Command::None;
+            return self.live_next(ctx);
         }
         if !self.exporting.answered_by(reply.id) {
-            return Command::None;
+            return self.live_next(ctx);
         }
         match reply.result {
             Ok(Reply::Exported(paths)) => {
@@ -389,6 +406,26 @@ impl Screen for ShortageScreen {
                     dialog.error = Some(e.user_message());
                 }
             }
+        }
+        Command::None
+    }
+
+    /// The parts change with any build's status (one may have come onto the desk or left it) and
+    /// any build's BOM (a build on the desk may have got its first) (docs/live.md §3.4).
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        let counted = |b: Option<uuid::Uuid>| {
+            self.shortage
+                .as_ref()
+                .is_some_and(|s| s.builds.iter().any(|x| Some(x.order_id) == b))
+        };
+        let touched = ev.everything
+            || ev.changes.iter().any(|c| match c.entity {
+                Entity::Build | Entity::Bom => true,
+                Entity::Other => counted(c.reference),
+                _ => false,
+            });
+        if touched {
+            return self.live_want(ev.by_line(), ctx);
         }
         Command::None
     }
@@ -414,5 +451,118 @@ impl Screen for ShortageScreen {
         self.view_table(frame, table_area, theme);
         self.view_info(frame, info_area, theme);
         self.view_dialog(frame, area, theme);
+    }
+}
+
+impl LiveLoad for ShortageScreen {
+    fn live_reads(&mut self) -> &mut LiveReads {
+        &mut self.live
+    }
+
+    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
+        let (rid, cmd) = ctx.request(Request::PartsShortage {
+            token: ctx.token()?,
+        });
+        self.loading.wait(rid);
+        Some((rid, cmd))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::domain::bom::ItemType;
+    use crate::domain::desk::{ShortageBuild, ShortageLine};
+    use crate::domain::order::OrderStatus;
+    use crate::screens::ScreenMsg;
+    use crate::screens::testkit::{Harness, live_change};
+    use uuid::Uuid;
+
+    fn line(id: &str) -> ShortageLine {
+        ShortageLine {
+            part_id: id.into(),
+            name: format!("name of {id}"),
+            item_type: ItemType::Part,
+            quantity: rust_decimal::Decimal::from(2),
+            builds: 1,
+        }
+    }
+
+    fn shortage(ids: &[&str]) -> Box<Shortage> {
+        Box::new(Shortage {
+            builds: vec![ShortageBuild {
+                order_id: Uuid::from_u128(1),
+                po_number: "4500031".into(),
+                build_number: "24-0101".into(),
+                status: OrderStatus::OrderCreated,
+                bom_version: 1,
+                bom_status: "DRAFT".into(),
+            }],
+            lines: ids.iter().map(|id| line(id)).collect(),
+        })
+    }
+
+    fn is_load(reqs: &[crate::msg::ServiceRequest]) -> bool {
+        reqs.len() == 1 && matches!(reqs[0].kind, Request::PartsShortage { .. })
+    }
+
+    #[test]
+    fn a_build_or_bom_change_reloads_the_parts_keeping_the_selected_part_and_the_dialog() {
+        let mut h = Harness::new(Role::ProcurementSpecialist);
+        let (mut s, load) = h.open(ShortageScreen::open);
+        h.reply(
+            &mut s,
+            &load[0],
+            Ok(Reply::PartsShortage(shortage(&["P1", "P2", "P3"]))),
+        );
+        h.act(&mut s, Action::Down);
+        h.act(&mut s, Action::ExportCsv);
+        for c in "/tmp/x".chars() {
+            h.send(&mut s, ScreenMsg::Char(c));
+        }
+        let b = Uuid::from_u128;
+        let task = live_change(Entity::Task, b(5), Some(b(1)));
+        assert!(h.send(&mut s, ScreenMsg::Live(task)).0.is_empty());
+        let qc = live_change(Entity::Qc, b(5), Some(b(1)));
+        assert!(h.send(&mut s, ScreenMsg::Live(qc)).0.is_empty());
+        let bom = live_change(Entity::Bom, b(6), Some(b(2)));
+        let (reqs, _) = h.send(&mut s, ScreenMsg::Live(bom));
+        assert!(is_load(&reqs));
+        let build = live_change(Entity::Build, b(2), Some(b(2)));
+        assert!(
+            h.send(&mut s, ScreenMsg::Live(build)).0.is_empty(),
+            "one on its way"
+        );
+        let (next, _) = h.reply(
+            &mut s,
+            &reqs[0],
+            Ok(Reply::PartsShortage(shortage(&["P0", "P1", "P2", "P3"]))),
+        );
+        let selected = s
+            .table
+            .selected()
+            .and_then(|i| s.shortage().and_then(|x| x.lines.get(i)))
+            .map(|l| l.part_id.clone());
+        assert_eq!(
+            selected.as_deref(),
+            Some("P2"),
+            "the selection stays on its part"
+        );
+        assert_eq!(
+            s.export.as_ref().map(|d| d.form.value(0)),
+            Some("/tmp/x".to_string()),
+            "the export dialog and its directory stay"
+        );
+        assert!(is_load(&next), "the gathered event goes out");
+    }
+
+    #[test]
+    fn a_resync_reloads_the_parts() {
+        let mut h = Harness::new(Role::ProcurementSpecialist);
+        let (mut s, load) = h.open(ShortageScreen::open);
+        h.reply(&mut s, &load[0], Ok(Reply::PartsShortage(shortage(&[]))));
+        let ev = crate::domain::live::LiveEvent::resync();
+        assert!(is_load(&h.send(&mut s, ScreenMsg::Live(ev)).0));
     }
 }

@@ -133,3 +133,53 @@ pub(crate) fn assert_answers_only_its_help<S: Screen>(
         );
     }
 }
+
+/// Another station's commit, made by Luis Ortega at station ASM-2: one record of `entity` with id
+/// `id` changed, belonging to `reference` (its build; for a notification, its recipient).
+pub(crate) fn live_change(
+    entity: crate::domain::live::Entity,
+    id: Uuid,
+    reference: Option<Uuid>,
+) -> crate::domain::live::LiveEvent {
+    crate::domain::live::LiveEvent {
+        station: Some("station:ASM-2".into()),
+        actor_name: Some("Luis Ortega".into()),
+        changes: vec![crate::domain::live::Change {
+            entity,
+            id: Some(id),
+            op: crate::domain::live::Op::Update,
+            reference,
+        }],
+        ..Default::default()
+    }
+}
+
+/// The toasts' texts among `effects`.
+pub(crate) fn toasts(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Toast(t) => Some(t.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Service order `n` (id `Uuid::from_u128(n)`) with `status`, one line of two units.
+pub(crate) fn service_order(
+    n: u128,
+    status: crate::domain::service_order::ServiceOrderStatus,
+) -> crate::domain::service_order::ServiceOrderSummary {
+    let id = Uuid::from_u128(n);
+    crate::domain::service_order::ServiceOrderSummary {
+        id,
+        number: crate::domain::service_order::number(id),
+        status,
+        requested_by: "Dana Service".into(),
+        requested_at: None,
+        processed_by: None,
+        processed_at: None,
+        lines: 1,
+        total_quantity: 2,
+    }
+}

@@ -5,6 +5,7 @@
 //! waits for any more (after a refresh) is dropped.
 
 mod export;
+mod live;
 mod totals;
 mod versions;
 mod view;
@@ -18,6 +19,7 @@ use crate::error::ServiceError;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
@@ -129,6 +131,8 @@ pub struct BomViewerScreen {
     notice: Option<String>,
     /// Rows per page in the current list, from the last draw.
     page: usize,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: crate::screens::live_reads::LiveReads,
 }
 
 impl BomViewerScreen {
@@ -165,6 +169,7 @@ impl BomViewerScreen {
             last_export: (0, String::new()),
             notice: None,
             page: 10,
+            live: Default::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -495,15 +500,24 @@ impl Screen for BomViewerScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id);
         let Some(load) = self.loads.remove(&reply.id) else {
-            return Command::None;
+            return self.live_next(ctx);
         };
+        let mut more = Command::None;
         match (load, reply.result) {
             (Load::Versions, Ok(Reply::BomVersions(list))) => {
+                if let Some(by) = &live {
+                    more = self.live_versions(&list, by, ctx);
+                }
+                // The selection stays on its version when a new one arrives above it.
+                let kept = self
+                    .selected_version()
+                    .and_then(|v| list.versions.iter().position(|x| x.id == v.id));
                 self.no_bom = list.versions.is_empty();
-                self.version_selected = self
-                    .version_selected
+                self.version_selected = kept
+                    .unwrap_or(self.version_selected)
                     .min(list.versions.len().saturating_sub(1));
                 if let Some(m) = self.marked
                     && !list.versions.iter().any(|v| v.id == m)
@@ -552,7 +566,11 @@ impl Screen for BomViewerScreen {
             (Load::Versions, Err(e)) => self.error = Some(e.user_message()),
             (_, Ok(_)) => {}
         }
-        Command::None
+        more.and(self.live_next(ctx))
+    }
+
+    fn on_live(&mut self, ev: &crate::domain::live::LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live(ev, ctx)
     }
 
     fn on_char(&mut self, c: char) {

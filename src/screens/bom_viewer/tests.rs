@@ -402,3 +402,74 @@ fn custom_specs_read_as_words() {
     assert_eq!(type_label(ItemType::Part, true), "CUSTOM");
     assert_eq!(type_label(ItemType::Assembly, false), "ASSEMBLY");
 }
+
+#[test]
+fn an_approval_elsewhere_re_reads_the_versions_and_the_one_shown_keeping_the_tree() {
+    use crate::domain::live::{Entity, LiveEvent};
+    use crate::screens::testkit::{live_change, toasts};
+    let mut h = Harness::new(Role::ProcurementSpecialist);
+    let mut s = loaded(&mut h);
+    h.act(&mut s, Action::ExpandAll);
+    h.act(&mut s, Action::Down);
+    h.act(&mut s, Action::Down);
+    let before = selected_id(&s);
+    assert_eq!(before.as_deref(), Some("P-2"));
+    let other = live_change(Entity::Bom, bom_id(9), Some(Uuid::from_u128(8)));
+    assert!(
+        h.send(&mut s, ScreenMsg::Live(other)).0.is_empty(),
+        "another build"
+    );
+    let task = live_change(Entity::Task, Uuid::from_u128(9), Some(ORDER));
+    assert!(
+        h.send(&mut s, ScreenMsg::Live(task)).0.is_empty(),
+        "not the BOM"
+    );
+    let ev = live_change(Entity::Bom, bom_id(2), Some(ORDER));
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Live(ev.clone()));
+    assert_eq!(reqs.len(), 1);
+    assert!(matches!(reqs[0].kind, Request::BomVersions { order_id, .. } if order_id == ORDER));
+    assert!(
+        h.send(&mut s, ScreenMsg::Live(ev)).0.is_empty(),
+        "one on its way"
+    );
+    let mut approved = versions();
+    approved.versions[0].status = BomStatus::Approved;
+    let (more, effects) = h.reply(&mut s, &reqs[0], Ok(Reply::BomVersions(Box::new(approved))));
+    assert_eq!(
+        toasts(&effects),
+        vec!["BOM version 2 is now APPROVED by Luis Ortega at station ASM-2".to_string()]
+    );
+    // The version shown is read again, and the gathered event goes out.
+    assert_eq!(more.len(), 2, "{more:?}");
+    assert!(matches!(
+        more[0].kind,
+        Request::BomDocument { bom_id: Some(id), .. } if id == bom_id(2)
+    ));
+    assert!(matches!(more[1].kind, Request::BomVersions { .. }));
+    let mut doc2 = doc(2, true);
+    doc2.version.status = BomStatus::Approved;
+    h.reply(&mut s, &more[0], Ok(Reply::BomDocument(Box::new(doc2))));
+    assert_eq!(
+        s.document().map(|d| d.version.status),
+        Some(BomStatus::Approved)
+    );
+    assert_eq!(selected_id(&s), before, "the tree's cursor stays");
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Live(LiveEvent::resync()));
+    assert!(reqs.is_empty(), "a re-read is still on its way");
+    let (reqs, effects) = h.reply(
+        &mut s,
+        &more[1],
+        Ok(Reply::BomVersions(Box::new(versions()))),
+    );
+    assert!(
+        toasts(&effects)
+            .iter()
+            .all(|t| t.contains("BOM version 2 is now DRAFT")),
+        "{effects:?}"
+    );
+    assert!(
+        reqs.iter()
+            .any(|r| matches!(r.kind, Request::BomVersions { .. })),
+        "the resync gathered meanwhile goes out"
+    );
+}

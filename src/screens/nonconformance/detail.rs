@@ -2,13 +2,17 @@
 //! nonconformance.md §4) and closure dialogs.
 
 use super::{state_style, utc};
+use crate::domain::live::{Entity, LiveEvent};
 use crate::domain::nonconformance::{
     Disposition, MAX_NOTE, NcDetail, validate_close_note, validate_disposition_note,
 };
 use crate::domain::signature::Meaning;
 use crate::error::ServiceError;
 use crate::keymap::{Action, HelpLine, KeyContext};
+use crate::msg::RequestId;
 use crate::msg::{Command, Reply, Request, ServiceReply};
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, Screen, ScreenId};
 use crate::text::for_terminal;
@@ -56,6 +60,8 @@ pub struct NcDetailScreen {
     /// The signer's full name, for the signature the dialog shows.
     signer: String,
     confirm_keys: Vec<HelpLine>,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 impl NcDetailScreen {
@@ -76,6 +82,7 @@ impl NcDetailScreen {
                 .map(|s| s.user.full_name.clone())
                 .unwrap_or_default(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -86,12 +93,22 @@ impl NcDetailScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        let id = self.id;
-        self.loading
-            .begin(ctx, Request::Nonconformance { token, id }, ())
+        self.refresh(ctx)
+    }
+
+    /// This NC changed, or the rework task it shows (docs/live.md §3.4).
+    fn touched_by(&self, ev: &LiveEvent) -> bool {
+        let task = self
+            .detail
+            .as_deref()
+            .and_then(|d| d.rework_task.as_ref())
+            .map(|t| t.id);
+        ev.everything
+            || ev.changes.iter().any(|c| match c.entity {
+                Entity::Nonconformance => c.id == Some(self.id),
+                Entity::Task => task.is_some() && c.id == task,
+                _ => false,
+            })
     }
 
     fn form_mut(&mut self) -> Option<&mut Form> {
@@ -490,19 +507,27 @@ impl Screen for NcDetailScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id);
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::Nonconformance(d)) => {
+                    // Who changed the NC shown, from the NC read back; an open dialog and what
+                    // was typed in it stay (the server refuses a step no longer open).
+                    if let (Some(by), Some(before)) = (&live, self.detail.as_deref())
+                        && let Some(text) = before.change_news(&d, by)
+                    {
+                        ctx.toast(Toast::info(text));
+                    }
                     self.load_error = None;
                     self.detail = Some(d);
                 }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),
             }
-            return Command::None;
+            return self.live_next(ctx);
         }
         if self.writing.take(reply.id).is_none() {
-            return Command::None;
+            return self.live_next(ctx);
         }
         match reply.result {
             Ok(Reply::Nonconformance(d)) => {
@@ -518,6 +543,13 @@ impl Screen for NcDetailScreen {
                 self.load_error = Some(m);
             }
             Err(e) => self.set_error(e.user_message()),
+        }
+        Command::None
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        if self.touched_by(ev) {
+            return self.live_want(ev.by_line(), ctx);
         }
         Command::None
     }
@@ -552,5 +584,20 @@ impl Screen for NcDetailScreen {
             |width| Self::lines(d, width, theme),
         );
         self.view_dialog(frame, area, theme);
+    }
+}
+
+impl LiveLoad for NcDetailScreen {
+    fn live_reads(&mut self) -> &mut LiveReads {
+        &mut self.live
+    }
+
+    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
+        let (rid, cmd) = ctx.request(Request::Nonconformance {
+            token: ctx.token()?,
+            id: self.id,
+        });
+        self.loading.wait(rid);
+        Some((rid, cmd))
     }
 }

@@ -1,9 +1,13 @@
 //! QC's list of open nonconformances, oldest first, a page at a time (docs/nonconformance.md §6).
 
 use super::{state_style, utc};
-use crate::domain::nonconformance::{NcPage, age_text};
+use crate::domain::live::{Entity, LiveEvent};
+use crate::domain::nonconformance::{NcPage, NcSummary, age_text};
 use crate::keymap::{Action, KeyContext};
+use crate::msg::RequestId;
 use crate::msg::{Command, Reply, Request, ServiceReply};
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, Screen, ScreenId};
 use crate::text::for_terminal;
@@ -26,6 +30,8 @@ pub struct NcListScreen {
     loading: Pending,
     error: Option<String>,
     selected: usize,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 impl NcListScreen {
@@ -36,18 +42,19 @@ impl NcListScreen {
             loading: Pending::new(),
             error: None,
             selected: 0,
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        let page = self.page;
-        self.loading
-            .begin(ctx, Request::OpenNonconformances { token, page }, ())
+        self.refresh(ctx)
+    }
+
+    /// The NC the cursor is on.
+    pub fn selected(&self) -> Option<&NcSummary> {
+        self.data.as_ref().and_then(|d| d.rows.get(self.selected))
     }
 
     fn rows_len(&self) -> usize {
@@ -100,19 +107,37 @@ impl Screen for NcListScreen {
         Command::None
     }
 
-    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        self.live_answered(reply.id);
         if !self.loading.answered_by(reply.id) {
-            return Command::None;
+            return self.live_next(ctx);
         }
         match reply.result {
             Ok(Reply::Nonconformances(page)) => {
                 self.error = None;
+                // The selection stays on its NC when it is still on the page.
+                let kept = self
+                    .data
+                    .as_ref()
+                    .filter(|d| d.page == page.page)
+                    .and_then(|d| d.rows.get(self.selected))
+                    .and_then(|r| page.rows.iter().position(|x| x.id == r.id));
                 self.page = page.page;
-                self.selected = self.selected.min(page.rows.len().saturating_sub(1));
+                self.selected = kept
+                    .unwrap_or(self.selected)
+                    .min(page.rows.len().saturating_sub(1));
                 self.data = Some(page);
             }
             Ok(_) => {}
             Err(e) => self.error = Some(e.user_message()),
+        }
+        self.live_next(ctx)
+    }
+
+    /// Any NC may have been raised, dispositioned or closed (docs/live.md §3.4).
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        if ev.touches(Entity::Nonconformance) {
+            return self.live_want(ev.by_line(), ctx);
         }
         Command::None
     }
@@ -209,5 +234,20 @@ impl Screen for NcListScreen {
                 rows(inner, inner.height.saturating_sub(DETAIL_ROWS), DETAIL_ROWS),
             );
         }
+    }
+}
+
+impl LiveLoad for NcListScreen {
+    fn live_reads(&mut self) -> &mut LiveReads {
+        &mut self.live
+    }
+
+    fn send_load(&mut self, ctx: &mut Ctx) -> Option<(RequestId, Command)> {
+        let (rid, cmd) = ctx.request(Request::OpenNonconformances {
+            token: ctx.token()?,
+            page: self.page,
+        });
+        self.loading.wait(rid);
+        Some((rid, cmd))
     }
 }

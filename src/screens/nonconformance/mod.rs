@@ -27,3 +27,6 @@ pub fn state_style(nc: &NcSummary, theme: &Theme) -> Style {
         NcStatus::Closed => theme.muted,
     }
 }
+
+#[cfg(test)]
+mod live_tests;

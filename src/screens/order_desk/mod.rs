@@ -7,16 +7,19 @@
 //! move the desk already knows is refused (no approved BOM) is refused before the dialog opens. The
 //! server decides; after every write the desk is loaded again, and a refusal shows the server's message.
 
+mod live;
 mod view;
 
 use crate::domain::desk::DeskRow;
 use crate::domain::lifecycle::{MAX_NOTE, move_question, transition_note};
+use crate::domain::live::LiveEvent;
 use crate::domain::order::OrderStatus;
 use crate::domain::signature::Meaning;
 use crate::error::ServiceError;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
 use crate::screens::pending::Pending;
 use crate::screens::question::{Answered, Question, quoted};
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -73,6 +76,8 @@ pub struct OrderDeskScreen {
     signer: String,
     /// The move waiting for its `y`, with what to say when it is made.
     question: Question<String>,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: crate::screens::live_reads::LiveReads,
 }
 
 impl OrderDeskScreen {
@@ -93,6 +98,7 @@ impl OrderDeskScreen {
                 .map(|s| s.user.full_name.clone())
                 .unwrap_or_default(),
             question: Question::new(ctx),
+            live: Default::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -120,10 +126,7 @@ impl OrderDeskScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        self.loading.begin(ctx, Request::OrderDesk { token }, ())
+        self.refresh(ctx)
     }
 
     fn on_browse(&mut self, action: Action, ctx: &mut Ctx) -> Command {
@@ -380,20 +383,24 @@ impl Screen for OrderDeskScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id);
         if self.loading.answered_by(reply.id) {
             self.loaded = true;
             match reply.result {
                 Ok(Reply::OrderDesk(rows)) => {
                     self.load_error = None;
+                    if let Some(by) = &live {
+                        self.tell_change(&rows, by, ctx);
+                    }
                     self.set_rows(rows);
                 }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),
             }
-            return Command::None;
+            return self.live_next(ctx);
         }
         let Some(success) = self.writing.take(reply.id) else {
-            return Command::None;
+            return self.live_next(ctx);
         };
         match reply.result {
             Ok(_) => {
@@ -428,6 +435,13 @@ impl Screen for OrderDeskScreen {
                 self.reload(ctx)
             }
         }
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        if self.touched_by(ev) {
+            return self.live_want(ev.by_line(), ctx);
+        }
+        Command::None
     }
 
     /// The desk's keys act on its rows: none until the first load has answered.

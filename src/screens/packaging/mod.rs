@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// How often an idle screen reloads: only a safety net, since another station's packing arrives as a
-/// live event (docs/live.md §3.6).
+/// live event (docs/live.md §3.5).
 pub const RELOAD_EVERY: Duration = Duration::from_secs(60);
 
 /// One wanted change of a line.

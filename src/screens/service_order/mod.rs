@@ -8,17 +8,22 @@
 //! (docs/architecture.md §3.1).
 
 mod approval;
+mod live;
 
 mod view;
 
 pub use approval::{AT_LEAST_ONE, Approval, ApprovalLine, bound_message};
 
 use crate::domain::Role;
+use crate::domain::live::LiveEvent;
+use crate::domain::service_order::change_news;
 use crate::domain::service_order::{MAX_REASON, ServiceOrderStatus, ServiceOrderView};
 use crate::error::ServiceError;
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::pending::Pending;
 use crate::screens::question::{Answered, Question, quoted};
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -89,6 +94,8 @@ pub struct ServiceOrderScreen {
     scroll: Scroll,
     /// The decision waiting for its `y`.
     question: Question,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
 }
 
 impl ServiceOrderScreen {
@@ -114,6 +121,7 @@ impl ServiceOrderScreen {
                 ..Scroll::default()
             },
             question: Question::new(ctx),
+            live: LiveReads::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -185,12 +193,7 @@ impl ServiceOrderScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        let (rid, cmd) = ctx.request(Request::ServiceOrder { token, id: self.id });
-        self.loading.wait(rid);
-        cmd
+        self.refresh(ctx)
     }
 
     fn on_edit(&mut self, action: Action) {
@@ -475,16 +478,39 @@ impl Screen for ServiceOrderScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id);
         if self.loading.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::ServiceOrder(order)) => {
+                    // Who changed the order shown, from the order read back (docs/live.md §3.4).
+                    // An open dialog and what was typed in it stay; a decision no longer open
+                    // is refused by the server when it is sent.
+                    if let (Some(by), Some(before)) = (&live, &self.order) {
+                        let more = **before != *order;
+                        if let Some(text) =
+                            change_news(&before.summary, Some(&order.summary), more, by)
+                        {
+                            ctx.toast(Toast::info(text));
+                        }
+                    }
                     self.load_error = None;
                     self.order = Some(order);
                 }
                 Ok(_) => {}
-                Err(e) => self.load_error = Some(e.user_message()),
+                Err(e) => {
+                    if let (Some(by), Some(before), ServiceError::NotFound(_)) =
+                        (&live, &self.order, &e)
+                        && let Some(text) = change_news(&before.summary, None, false, by)
+                    {
+                        ctx.toast(Toast::info(text));
+                    }
+                    self.load_error = Some(e.user_message());
+                }
             }
-            return Command::None;
+            return self.live_next(ctx);
+        }
+        if live.is_some() {
+            return self.live_next(ctx);
         }
         if !self.writing.answered_by(reply.id) {
             return Command::None;
@@ -570,6 +596,10 @@ impl Screen for ServiceOrderScreen {
         }
     }
 
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live(ev, ctx)
+    }
+
     /// Keys wait for the order it decides on: none until the first load has answered (docs/architecture.md §3.2).
     fn accepts_keys(&self) -> bool {
         self.order.is_some() || self.load_error.is_some()
@@ -579,3 +609,6 @@ impl Screen for ServiceOrderScreen {
         self.draw(frame, area, theme);
     }
 }
+
+#[cfg(test)]
+mod live_tests;

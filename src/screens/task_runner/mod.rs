@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// How often the list reloads on its own: only a safety net, since other stations' work arrives as
-/// live events (docs/live.md §3.6).
+/// live events (docs/live.md §3.5).
 pub const REFRESH_EVERY: Duration = Duration::from_secs(60);
 
 /// What a write in flight is for.

@@ -1,12 +1,17 @@
 //! The screen for a build's QC results: the list with verified signatures, one result read-only, its
 //! certificate.
 
+mod live;
+
 use crate::domain::checklist::FormType;
 use crate::domain::clock;
+use crate::domain::live::LiveEvent;
 use crate::domain::qc::{Answer, QcResultDetail, QcResultStatus, QcResultSummary, signature_seal};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_load::LiveLoad;
+use crate::screens::live_reads::LiveReads;
 use crate::screens::qc_checklist::lines::{self, draw_detail, draw_list, form_label};
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -24,6 +29,8 @@ enum Load {
     List,
     Result(Uuid),
     Certificate,
+    /// The result open, read again after another station changed it: the cursor and scroll stay.
+    Reread(Uuid),
 }
 
 /// The certificate dialog: where to write the PDF.
@@ -47,6 +54,10 @@ pub struct QcHistoryScreen {
     /// The directory of the last certificate written from this screen, offered again.
     last_dir: String,
     notice: Option<String>,
+    /// Re-reads after another station's change (docs/live.md §3.4).
+    live: LiveReads,
+    /// The result open changed elsewhere: read again after the list.
+    detail_stale: bool,
 }
 
 /// A passed Final QC has a certificate.
@@ -87,6 +98,8 @@ impl QcHistoryScreen {
             certificate: None,
             last_dir: String::new(),
             notice: None,
+            live: LiveReads::default(),
+            detail_stale: false,
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -119,18 +132,7 @@ impl QcHistoryScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) -> Command {
-        let Some(token) = ctx.token() else {
-            return Command::None;
-        };
-        self.loads.retain(|(_, l)| *l != Load::List);
-        self.request(
-            Request::QcHistory {
-                token,
-                order_id: self.order_id,
-            },
-            Load::List,
-            ctx,
-        )
+        self.refresh(ctx)
     }
 
     fn move_section(&mut self, forward: bool) {
@@ -535,16 +537,37 @@ impl Screen for QcHistoryScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: ServiceReply, _ctx: &mut Ctx) -> Command {
+    fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let live = self.live_answered(reply.id).is_some();
         let Some(pos) = self.loads.iter().position(|(id, _)| *id == reply.id) else {
-            return Command::None;
+            return self.live_next(ctx);
         };
         let (_, load) = self.loads.remove(pos);
         match (load, reply.result) {
             (Load::List, Ok(Reply::QcHistory(list))) => {
-                self.selected = self.selected.min(list.len().saturating_sub(1));
+                // The selection stays on its result when newer ones arrive.
+                let kept = self
+                    .results()
+                    .get(self.selected)
+                    .and_then(|r| list.iter().position(|x| x.id == r.id));
+                self.selected = kept
+                    .unwrap_or(self.selected)
+                    .min(list.len().saturating_sub(1));
                 self.results = Some(list);
                 self.error = None;
+                if live && std::mem::take(&mut self.detail_stale) {
+                    return self.reread_detail(ctx).and(self.live_next(ctx));
+                }
+            }
+            (Load::Reread(id), Ok(Reply::QcResult(detail))) => {
+                if self.detail.as_ref().is_some_and(|d| d.summary.id == id) {
+                    self.detail_answers =
+                        lines::answers_by_line(&detail.items, &detail.lines, &detail.answers);
+                    self.detail_selected = self
+                        .detail_selected
+                        .min(self.detail_answers.len().saturating_sub(1));
+                    self.detail = Some(detail);
+                }
             }
             (Load::Result(_), Ok(Reply::QcResult(detail))) => {
                 self.detail_answers =
@@ -567,10 +590,16 @@ impl Screen for QcHistoryScreen {
                     d.error = Some(e.user_message());
                 }
             }
-            (Load::List | Load::Result(_), Err(e)) => self.error = Some(e.user_message()),
+            (Load::List | Load::Result(_) | Load::Reread(_), Err(e)) => {
+                self.error = Some(e.user_message());
+            }
             (_, Ok(_)) => {}
         }
-        Command::None
+        self.live_next(ctx)
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live(ev, ctx)
     }
 
     fn text_form(&mut self) -> Option<&mut Form> {
@@ -606,3 +635,6 @@ impl Screen for QcHistoryScreen {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -541,6 +541,29 @@ pub enum Request {
         token: String,
         scan: Scan,
     },
+    // A build's documents during production (docs/documents.md).
+    /// The build's documents, current first (every role that may see the build).
+    Documents {
+        token: String,
+        order_id: Uuid,
+    },
+    /// Coordinators and QC: attach the file at `path` on this station to the build, superseding the
+    /// build's document link `supersedes` when given; the reply is the list after it.
+    AttachDocument {
+        token: String,
+        order_id: Uuid,
+        path: String,
+        document_type: crate::domain::order::OrderDocumentType,
+        supersedes: Option<Uuid>,
+    },
+    /// Writes a copy of the build's document link `document` into `dir` on this station (empty: where
+    /// the station was started); the reply is the file written.
+    SaveDocumentCopy {
+        token: String,
+        order_id: Uuid,
+        document: Uuid,
+        dir: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -775,6 +798,26 @@ impl std::fmt::Debug for Request {
                 return write!(f, "CloseNonconformance {{ {id} }}");
             }
             Request::FindScanned { scan, .. } => return write!(f, "FindScanned {{ {scan:?} }}"),
+            Request::Documents { order_id, .. } => return write!(f, "Documents {{ {order_id} }}"),
+            Request::AttachDocument {
+                order_id,
+                document_type,
+                supersedes,
+                ..
+            } => {
+                return write!(
+                    f,
+                    "AttachDocument {{ {order_id} {document_type:?} supersedes {supersedes:?} }}"
+                );
+            }
+            Request::SaveDocumentCopy {
+                order_id,
+                document,
+                dir,
+                ..
+            } => {
+                return write!(f, "SaveDocumentCopy {{ {order_id} {document} to {dir:?} }}");
+            }
         };
         f.write_str(name)
     }
@@ -844,6 +887,8 @@ pub enum Reply {
     Nonconformance(Box<NcDetail>),
     /// What a scanned code names; `None` when nothing.
     Scanned(Option<ScanTarget>),
+    /// A build's documents, after a read or an attachment.
+    Documents(Box<crate::domain::document::BuildDocuments>),
 }
 
 impl Reply {
@@ -897,6 +942,7 @@ impl Reply {
             Reply::Nonconformances(_) => "Nonconformances",
             Reply::Nonconformance(_) => "Nonconformance",
             Reply::Scanned(_) => "Scanned",
+            Reply::Documents(_) => "Documents",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod clock;
 pub mod desk;
 pub mod dhr;
+pub mod document;
 pub mod enums;
 pub mod floor;
 pub mod instruction_revisions;

@@ -11,6 +11,7 @@ mod carry_over;
 pub mod catalog;
 pub mod desk;
 pub mod dhr;
+pub mod documents;
 pub mod export;
 mod files;
 mod floor;
@@ -409,6 +410,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         Request::FindScanned { token, scan } => {
             scan::find(ctx, &token, &scan).await.map(Reply::Scanned)
         }
+        docs @ (Request::Documents { .. }
+        | Request::AttachDocument { .. }
+        | Request::SaveDocumentCopy { .. }) => documents::handle(ctx, docs).await,
     }
 }
 

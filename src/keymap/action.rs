@@ -161,4 +161,8 @@ actions! {
     CloseNc => "Close NC",
     NextPage => "Next page",
     PrevPage => "Previous page",
+    OpenDocuments => "Documents",
+    SaveCopy => "Save a copy",
+    AttachDocument => "Attach a document",
+    OpenDrawing => "Drawing",
 }

@@ -171,4 +171,10 @@ contexts! {
     NcDisposition => "Disposition",
     /// A dispositioned nonconformance the user may close.
     NcClose => "Closure",
+    /// A build's documents.
+    Documents => "Documents",
+    /// A build's documents when the user may attach one (coordinators, QC).
+    DocumentsAttach => "Attaching documents",
+    /// A QC checklist of a build with a current technical drawing.
+    QcDrawing => "Drawing",
 }

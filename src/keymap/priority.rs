@@ -110,6 +110,9 @@ impl Action {
             A::RaiseNc => "NC",
             A::DispositionNc => "Disposition",
             A::CloseNc => "Close",
+            A::OpenDocuments => "Docs",
+            A::SaveCopy => "Save",
+            A::AttachDocument => "Attach",
             other => other.describe(),
         }
     }

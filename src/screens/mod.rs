@@ -6,6 +6,7 @@
 pub mod audit_trail;
 pub mod bom_viewer;
 pub mod change_password;
+pub mod documents;
 pub mod home;
 pub mod inventory;
 pub mod list_window;
@@ -306,6 +307,10 @@ pub enum ScreenId {
     LogOut,
     /// Not a screen: the session ends and the login screen waits for a badge or a username.
     SwitchUser,
+    /// A build's documents (docs/documents.md).
+    Documents(uuid::Uuid),
+    /// A build's documents opened from the QC checklist on its current drawing (docs/documents.md §4).
+    Drawing(uuid::Uuid),
 }
 
 impl ScreenId {
@@ -472,6 +477,7 @@ macro_rules! each_screen {
             ActiveScreen::NcList($s) => $body,
             ActiveScreen::NcDetail($s) => $body,
             ActiveScreen::NcRaise($s) => $body,
+            ActiveScreen::Documents($s) => $body,
         }
     };
 }
@@ -505,6 +511,7 @@ pub enum ActiveScreen {
     NcList(Box<nonconformance::NcListScreen>),
     NcDetail(Box<nonconformance::NcDetailScreen>),
     NcRaise(Box<nonconformance::NcRaiseScreen>),
+    Documents(Box<documents::DocumentsScreen>),
 }
 
 impl ActiveScreen {
@@ -631,6 +638,14 @@ impl ActiveScreen {
             ScreenId::RaiseNonconformance(order_id) => {
                 let (s, cmd) = nonconformance::NcRaiseScreen::open(order_id, ctx);
                 (ActiveScreen::NcRaise(Box::new(s)), cmd)
+            }
+            ScreenId::Documents(order_id) => {
+                let (s, cmd) = documents::DocumentsScreen::open(order_id, ctx);
+                (ActiveScreen::Documents(Box::new(s)), cmd)
+            }
+            ScreenId::Drawing(order_id) => {
+                let (s, cmd) = documents::DocumentsScreen::open_drawing(order_id, ctx);
+                (ActiveScreen::Documents(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

@@ -435,6 +435,9 @@ impl OrderDetailScreen {
                 ctx.emit(Effect::Navigate(ScreenId::BuildHistory(self.order_id)));
             }
             Action::ExportDhr => return self.export_dhr(ctx),
+            Action::OpenDocuments => {
+                ctx.emit(Effect::Navigate(ScreenId::Documents(self.order_id)));
+            }
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
             }

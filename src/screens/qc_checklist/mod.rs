@@ -7,6 +7,7 @@
 
 pub mod answering;
 pub mod autosave;
+pub mod drawing;
 pub mod lines;
 pub mod sheet;
 mod sign;
@@ -67,6 +68,8 @@ pub struct QcChecklistScreen {
     job_dirty: bool,
     discard_pending: Pending,
     confirm_keys: Vec<HelpLine>,
+    /// The build's current drawing (docs/documents.md §4).
+    drawing: drawing::DrawingLink,
 }
 
 impl QcChecklistScreen {
@@ -92,8 +95,10 @@ impl QcChecklistScreen {
             job_dirty: false,
             discard_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            drawing: drawing::DrawingLink::default(),
         };
-        let cmd = s.reload(ctx);
+        let documents = s.drawing.request(order_id, ctx);
+        let cmd = documents.and(s.reload(ctx));
         (s, cmd)
     }
 
@@ -401,14 +406,21 @@ impl Screen for QcChecklistScreen {
             }
             Some(Dialog::Discard) => vec![KeyContext::Confirm],
             None if self.form.is_none() => vec![KeyContext::QcReadOnly],
-            None if self.read_only() => {
-                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
-                if self.is_admin {
-                    stack.insert(0, KeyContext::QcDraftAdmin);
+            None => {
+                let mut stack = if self.read_only() {
+                    let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
+                    if self.is_admin {
+                        stack.insert(0, KeyContext::QcDraftAdmin);
+                    }
+                    stack
+                } else {
+                    vec![KeyContext::QcChecklist, KeyContext::List]
+                };
+                if self.drawing.available() {
+                    stack.insert(0, KeyContext::QcDrawing);
                 }
                 stack
             }
-            None => vec![KeyContext::QcChecklist, KeyContext::List],
         }
     }
 
@@ -449,6 +461,9 @@ impl Screen for QcChecklistScreen {
             }
             Action::NextSection => self.next_section(),
             Action::PrevSection => self.prev_section(),
+            Action::OpenDrawing if self.drawing.available() => {
+                ctx.emit(Effect::Navigate(ScreenId::Drawing(self.order_id)));
+            }
             Action::DiscardDraft if self.is_admin && self.read_only() => {
                 self.dialog = Some(Dialog::Discard);
             }
@@ -472,6 +487,9 @@ impl Screen for QcChecklistScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if self.drawing.on_reply(&reply) {
+            return Command::None;
+        }
         if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::QcForm(form)) => self.loaded(form),

@@ -121,11 +121,6 @@ pub fn supersede_refusal(old: &BuildDocument, new_type: OrderDocumentType) -> Op
 /// Refusal when the superseded document is not one of the build's documents.
 pub const SUPERSEDED_NOT_FOUND: &str = "The document to supersede is not attached to this build";
 
-/// Refusal when another station superseded the same document first.
-pub fn superseded_meanwhile(name: &str) -> String {
-    format!("{name} was superseded at another station meanwhile; nothing was attached")
-}
-
 /// The refusal of a copy whose stored bytes do not match their checksum (docs/documents.md §3.2).
 pub fn checksum_mismatch(name: &str) -> String {
     format!(

@@ -102,11 +102,6 @@ async fn attach(
             .iter()
             .find(|d| d.id == old)
             .ok_or_else(|| ServiceError::Invalid(SUPERSEDED_NOT_FOUND.into()))?;
-        if old.superseded_by.is_some() {
-            return Err(ServiceError::Conflict(rules::superseded_meanwhile(
-                &old.name,
-            )));
-        }
         if let Some(m) = rules::supersede_refusal(old, document_type) {
             return Err(ServiceError::Invalid(m));
         }

@@ -14,6 +14,7 @@ mod carry_over;
 mod catalog;
 mod desk;
 mod dhr;
+mod documents;
 mod export;
 mod floor;
 mod harness;

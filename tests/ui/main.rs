@@ -11,6 +11,7 @@ mod badge;
 mod bom_viewer;
 mod build_history;
 mod dhr;
+mod documents;
 mod drawing;
 mod inventory;
 mod keymap;

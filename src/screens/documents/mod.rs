@@ -197,9 +197,9 @@ impl DocumentsScreen {
             format!("{}: {name}", d.document_type.title())
         }));
         let form = Form::new(vec![
-            FormField::text("File").with_max_len(PATH_MAX).with_hint(
-                "Full path on this station; pdf, doc(x), txt, dwg, dxf, png, jp(e)g, ≤ 10 MB",
-            ),
+            FormField::text("File")
+                .with_max_len(PATH_MAX)
+                .with_hint("Full path; pdf, doc(x), txt, dwg, dxf, png, jp(e)g; up to 10 MB"),
             FormField::choice("Type", types, 0),
             FormField::choice("Supersedes", supersedes, 0),
         ])

@@ -9,7 +9,7 @@ use crate::theme::Theme;
 use crate::widgets::list_cursor::shown;
 use crate::widgets::{
     centered, dialog, dim, draw_loading, empty_table_row, fit_text, info_rows, list_screen_rows,
-    panel, request_status, row, rows,
+    panel, request_status, rows, wrap,
 };
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -51,14 +51,9 @@ fn draw_header(s: &DocumentsScreen, frame: &mut Frame, area: Rect, theme: &Theme
     );
 }
 
-/// The two lines of one document: type, name, size and a SUPERSEDED mark; then who and when, the
-/// short checksum and what it supersedes or is superseded by.
-fn item_lines(
-    d: &BuildDocument,
-    all: &[BuildDocument],
-    width: usize,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+/// The two lines of one document: type, name, size and a SUPERSEDED mark; then who and when and the
+/// short checksum.
+fn item_lines(d: &BuildDocument, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let style = if d.is_current() {
         theme.base
     } else {
@@ -79,22 +74,13 @@ fn item_lines(
         Span::styled(format!(" · {size}"), theme.muted),
         Span::styled(mark, theme.warn),
     ]);
-    let name_of = |id: Option<uuid::Uuid>| {
-        id.and_then(|id| all.iter().find(|x| x.id == id))
-            .map(|x| for_terminal(&x.name).into_owned())
-    };
-    let mut second = format!(
+    let second = format!(
         "{:TYPE_W$} {} · {} · SHA-256 {}…",
         "",
         for_terminal(&d.uploaded_by),
         clock::local_minute(d.uploaded_at),
         short_sha(&d.sha256)
     );
-    if let Some(newer) = name_of(d.superseded_by) {
-        second.push_str(&format!(" · superseded by {newer}"));
-    } else if let Some(older) = name_of(d.supersedes) {
-        second.push_str(&format!(" · supersedes {older}"));
-    }
     vec![
         first,
         Line::from(Span::styled(fit_text(&second, width), theme.muted)),
@@ -133,7 +119,7 @@ fn draw_list(s: &mut DocumentsScreen, frame: &mut Frame, area: Rect, theme: &The
     let range = s.list.window(docs.documents.len(), per_page);
     let items: Vec<ListItem> = shown(&docs.documents, &range)
         .iter()
-        .map(|d| ListItem::new(item_lines(d, &docs.documents, width, theme)))
+        .map(|d| ListItem::new(item_lines(d, width, theme)))
         .collect();
     let list = List::new(items)
         .highlight_style(theme.selected)
@@ -163,21 +149,38 @@ fn draw_info(s: &DocumentsScreen, frame: &mut Frame, area: Rect, theme: &Theme) 
             Line::from(Span::styled(fit_text(&format!(" {n}"), width), theme.error))
         }
         (Some(n), _) => Line::from(Span::styled(fit_text(&format!(" {n}"), width), theme.ok)),
-        (None, Some(d)) => Line::from(Span::styled(
-            fit_text(
-                &format!(
-                    " {} · {} · stored as {}",
-                    for_terminal(&d.name),
-                    for_terminal(&d.content_type),
-                    for_terminal(&d.file_name)
-                ),
-                width,
-            ),
-            theme.muted,
-        )),
+        (None, Some(d)) => {
+            let all = s.docs.as_deref().map_or(&[][..], |x| &x.documents[..]);
+            Line::from(Span::styled(
+                fit_text(&detail_text(d, all), width),
+                theme.muted,
+            ))
+        }
         (None, None) => Line::default(),
     };
     info_rows(frame, area, first, second);
+}
+
+/// The selected document in one line: its name, what supersedes it or what it supersedes, its content
+/// type and the name a copy gets.
+fn detail_text(d: &BuildDocument, all: &[BuildDocument]) -> String {
+    let name_of = |id: uuid::Uuid| {
+        all.iter()
+            .find(|x| x.id == id)
+            .map(|x| for_terminal(&x.name).into_owned())
+    };
+    let mut text = format!(" {}", for_terminal(&d.name));
+    if let Some(newer) = d.superseded_by.and_then(name_of) {
+        text.push_str(&format!(" · superseded by {newer}"));
+    } else if let Some(older) = d.supersedes.and_then(name_of) {
+        text.push_str(&format!(" · supersedes {older}"));
+    }
+    text.push_str(&format!(
+        " · {} · saved as {}",
+        for_terminal(&d.content_type),
+        for_terminal(&d.file_name)
+    ));
+    text
 }
 
 fn draw_dialog(s: &mut DocumentsScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -198,8 +201,11 @@ fn draw_dialog(s: &mut DocumentsScreen, frame: &mut Frame, area: Rect, theme: &T
                 .unwrap_or_default();
             (
                 "Save a copy",
-                format!("Write {name} into this directory (a taken name gets a number):"),
-                9,
+                format!(
+                    "Write {name} into this directory; an existing file of that name is kept and \
+                     the copy gets a number:"
+                ),
+                10,
             )
         }
         DialogKind::Attach => (
@@ -208,17 +214,22 @@ fn draw_dialog(s: &mut DocumentsScreen, frame: &mut Frame, area: Rect, theme: &T
                 "Attach a file to build {}; it is checked as at order entry:",
                 docs.map_or("", |x| x.build_number.as_str())
             ),
-            13,
+            14,
         ),
     };
     let inner = dialog(frame, centered(area, 80, height), title, theme);
-    let width = usize::from(inner.width);
-    frame.render_widget(Paragraph::new(fit_text(&text, width)), row(inner, 1));
+    let width = usize::from(inner.width.saturating_sub(1)).max(10);
+    let lines: Vec<Line> = wrap(&text, width)
+        .into_iter()
+        .take(2)
+        .map(Line::from)
+        .collect();
+    frame.render_widget(Paragraph::new(lines), rows(inner, 1, 2));
     let form_h = d.form.height();
-    d.form.render(frame, rows(inner, 3, form_h), theme);
+    d.form.render(frame, rows(inner, 4, form_h), theme);
     request_status(
         frame,
-        rows(inner, 3 + form_h, 2),
+        rows(inner, 4 + form_h, 2),
         busy,
         d.error.as_deref(),
         theme,

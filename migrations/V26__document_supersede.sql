@@ -28,24 +28,21 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER document_immutable
-    BEFORE UPDATE OR DELETE ON "Document"
-    FOR EACH ROW EXECUTE FUNCTION document_guard();
-CREATE TRIGGER document_no_truncate
-    BEFORE TRUNCATE ON "Document"
-    FOR EACH STATEMENT EXECUTE FUNCTION document_guard();
-CREATE TRIGGER order_document_immutable
-    BEFORE UPDATE OR DELETE ON "OrderDocument"
-    FOR EACH ROW EXECUTE FUNCTION document_guard();
-CREATE TRIGGER order_document_no_truncate
-    BEFORE TRUNCATE ON "OrderDocument"
-    FOR EACH STATEMENT EXECUTE FUNCTION document_guard();
-CREATE TRIGGER document_content_immutable
-    BEFORE UPDATE OR DELETE ON "DocumentContent"
-    FOR EACH ROW EXECUTE FUNCTION document_guard();
-CREATE TRIGGER document_content_no_truncate
-    BEFORE TRUNCATE ON "DocumentContent"
-    FOR EACH STATEMENT EXECUTE FUNCTION document_guard();
+DO $$
+DECLARE
+    t    text;
+    stem text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['Document', 'OrderDocument', 'DocumentContent'] LOOP
+        stem := CASE t WHEN 'Document' THEN 'document' WHEN 'OrderDocument' THEN 'order_document'
+                       ELSE 'document_content' END;
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I '
+                       'FOR EACH ROW EXECUTE FUNCTION document_guard()', stem || '_immutable', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION document_guard()', stem || '_no_truncate', t);
+    END LOOP;
+END;
+$$;
 
 -- "OrderDocument" rows gained a column: their current image is recorded for `audit verify`.
 SELECT audit_baseline('migration V26: documents superseded, never deleted');

@@ -2,9 +2,10 @@
 //! and QC with the wizard's checks, superseding, the database's refusal to change or delete a document,
 //! and the saved copy (identical bytes, never over an existing file, refused on a checksum mismatch).
 
+use crate::export::dir_listing;
 use crate::floor::{Floor, example_build};
 use cleanstation::domain::Role;
-use cleanstation::domain::document::BuildDocuments;
+use cleanstation::domain::document::{BuildDocument, BuildDocuments};
 use cleanstation::domain::order::OrderDocumentType;
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
@@ -25,15 +26,6 @@ fn file(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, bytes).expect("write file");
     p.to_string_lossy().into_owned()
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> ServiceError {
@@ -96,6 +88,28 @@ impl Floor {
             Reply::Exported(mut paths) if paths.len() == 1 => paths.remove(0),
             other => panic!("unexpected {other:?}"),
         })
+    }
+
+    /// A new build `B-DOC-<n>` with one document attached by `role`: the build, the document and the
+    /// scratch directory the file came from.
+    async fn build_with_document(
+        &self,
+        n: u32,
+        role: Role,
+        (name, bytes, document_type): (&str, &[u8], OrderDocumentType),
+    ) -> (Uuid, BuildDocument, PathBuf) {
+        let id = self
+            .create_build(&format!("PO-DOC-{n}"), example_build(&format!("B-DOC-{n}")))
+            .await;
+        let src = scratch(&format!("src-{n}"));
+        let path = file(&src, name, bytes);
+        let doc = self
+            .attach(role, id, &path, document_type, None)
+            .await
+            .expect("attach")
+            .documents
+            .remove(0);
+        (id, doc, src)
     }
 
     async fn document_rows(&self) -> i64 {
@@ -307,15 +321,13 @@ async fn other_roles_and_bad_files_are_refused_as_in_the_wizard() {
 #[tokio::test]
 async fn the_database_refuses_to_change_or_delete_a_document() {
     let env = Floor::new().await;
-    let id = env.create_build("PO-DOC-4", example_build("B-DOC-4")).await;
-    let dir = scratch("guard");
-    let pdf = file(&dir, "po.pdf", b"%PDF-1.4");
-    let doc = env
-        .attach(Role::ProductionCoordinator, id, &pdf, T::PoDocument, None)
-        .await
-        .expect("attach")
-        .documents[0]
-        .clone();
+    let (id, doc, dir) = env
+        .build_with_document(
+            4,
+            Role::ProductionCoordinator,
+            ("po.pdf", b"%PDF-1.4", T::PoDocument),
+        )
+        .await;
     // Even the owner (a superuser here) is refused; a build's deletion cannot take them with it.
     let owner = env.db.client().await;
     for sql in [
@@ -370,16 +382,14 @@ async fn the_database_refuses_to_change_or_delete_a_document() {
 #[tokio::test]
 async fn a_saved_copy_has_the_stored_bytes_and_never_replaces_a_file() {
     let env = Floor::new().await;
-    let id = env.create_build("PO-DOC-5", example_build("B-DOC-5")).await;
-    let src = scratch("src");
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
-    let path = file(&src, "Drawing rev A.pdf", &bytes);
-    let doc = env
-        .attach(Role::QcPerson, id, &path, T::TechnicalDrawing, None)
-        .await
-        .expect("attach")
-        .documents[0]
-        .clone();
+    let (id, doc, src) = env
+        .build_with_document(
+            5,
+            Role::QcPerson,
+            ("Drawing rev A.pdf", &bytes, T::TechnicalDrawing),
+        )
+        .await;
 
     let out = scratch("out");
     // A file of the stored name is already there: it is kept, and the copy gets a number.
@@ -402,7 +412,7 @@ async fn a_saved_copy_has_the_stored_bytes_and_never_replaces_a_file() {
     );
     // Nothing but the three files: no temporary file is left behind.
     assert_eq!(
-        listing(&out),
+        dir_listing(&out),
         vec![
             "Drawing_rev_A (2).pdf",
             "Drawing_rev_A (3).pdf",
@@ -430,15 +440,13 @@ async fn a_saved_copy_has_the_stored_bytes_and_never_replaces_a_file() {
 #[tokio::test]
 async fn a_copy_whose_bytes_do_not_match_their_checksum_is_refused() {
     let env = Floor::new().await;
-    let id = env.create_build("PO-DOC-7", example_build("B-DOC-7")).await;
-    let src = scratch("tamper-src");
-    let path = file(&src, "po.pdf", b"%PDF-1.4 the real one");
-    let doc = env
-        .attach(Role::ProductionCoordinator, id, &path, T::PoDocument, None)
-        .await
-        .expect("attach")
-        .documents[0]
-        .clone();
+    let (id, doc, src) = env
+        .build_with_document(
+            7,
+            Role::ProductionCoordinator,
+            ("po.pdf", b"%PDF-1.4 the real one", T::PoDocument),
+        )
+        .await;
     // Only a superuser with the triggers off can change stored bytes; the copy must notice.
     let owner = env.db.client().await;
     owner
@@ -463,7 +471,7 @@ async fn a_copy_whose_bytes_do_not_match_their_checksum_is_refused() {
         "The stored content of po.pdf does not match its SHA-256 checksum; no copy was written. \
          Report it to quality."
     );
-    assert!(listing(&out).is_empty());
+    assert!(dir_listing(&out).is_empty());
     let _ = std::fs::remove_dir_all(&src);
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -577,6 +577,29 @@ pub enum Request {
         comment_id: Uuid,
         resolved: bool,
     },
+    // A build's documents during production (docs/documents.md).
+    /// The build's documents, current first (every role that may see the build).
+    Documents {
+        token: String,
+        order_id: Uuid,
+    },
+    /// Coordinators and QC: attach the file at `path` on this station to the build, superseding the
+    /// build's document link `supersedes` when given; the reply is the list after it.
+    AttachDocument {
+        token: String,
+        order_id: Uuid,
+        path: String,
+        document_type: crate::domain::order::OrderDocumentType,
+        supersedes: Option<Uuid>,
+    },
+    /// Writes a copy of the build's document link `document` into `dir` on this station (empty: where
+    /// the station was started); the reply is the file written.
+    SaveDocumentCopy {
+        token: String,
+        order_id: Uuid,
+        document: Uuid,
+        dir: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -832,6 +855,26 @@ impl std::fmt::Debug for Request {
             } => {
                 return write!(f, "ResolveComment {{ {comment_id} resolved: {resolved} }}");
             }
+            Request::Documents { order_id, .. } => return write!(f, "Documents {{ {order_id} }}"),
+            Request::AttachDocument {
+                order_id,
+                document_type,
+                supersedes,
+                ..
+            } => {
+                return write!(
+                    f,
+                    "AttachDocument {{ {order_id} {document_type:?} supersedes {supersedes:?} }}"
+                );
+            }
+            Request::SaveDocumentCopy {
+                order_id,
+                document,
+                dir,
+                ..
+            } => {
+                return write!(f, "SaveDocumentCopy {{ {order_id} {document} to {dir:?} }}");
+            }
         };
         f.write_str(name)
     }
@@ -905,6 +948,8 @@ pub enum Reply {
     Scanned(Option<ScanTarget>),
     /// A build's comment thread, after a read or a write.
     Comments(Box<CommentThread>),
+    /// A build's documents, after a read or an attachment.
+    Documents(Box<crate::domain::document::BuildDocuments>),
 }
 
 impl Reply {
@@ -960,6 +1005,7 @@ impl Reply {
             Reply::Nonconformance(_) => "Nonconformance",
             Reply::Scanned(_) => "Scanned",
             Reply::Comments(_) => "Comments",
+            Reply::Documents(_) => "Documents",
         }
     }
 }

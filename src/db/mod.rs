@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod comments;
 pub mod desk;
 pub mod dhr;
+pub mod documents;
 pub mod instructions;
 pub mod inventory;
 pub mod migrate;

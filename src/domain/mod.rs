@@ -11,6 +11,7 @@ pub mod clock;
 pub mod comment;
 pub mod desk;
 pub mod dhr;
+pub mod document;
 pub mod enums;
 pub mod floor;
 pub mod instruction_revisions;

@@ -490,6 +490,16 @@ pub const ATTACHMENT_TYPES: [(&str, &str); 9] = [
 pub const ATTACHMENT_TYPE_NOT_OFFERED: &str =
     "Attachment type must be PO_DOCUMENT or TECHNICAL_DRAWING";
 
+/// `Attachment type must be PO_DOCUMENT or TECHNICAL_DRAWING` for the types offered.
+pub fn attachment_type_not_offered(offered: &[OrderDocumentType]) -> String {
+    let codes: Vec<&str> = offered.iter().map(|t| t.code()).collect();
+    match codes.split_last() {
+        Some((last, [])) => format!("Attachment type must be {last}"),
+        Some((last, rest)) => format!("Attachment type must be {} or {last}", rest.join(", ")),
+        None => "No attachment type is offered".into(),
+    }
+}
+
 pub fn cannot_read_file(path: &str) -> String {
     format!("Cannot read file {path}")
 }
@@ -548,6 +558,16 @@ pub fn sanitized_file_name(name: &str) -> String {
 
 /// The attachment rules that need no file access: the extension and the document type.
 pub fn check_attachment(path: &str, document_type: OrderDocumentType) -> Option<String> {
+    check_attachment_of(path, document_type, &WIZARD_DOCUMENT_TYPES)
+}
+
+/// The wizard's attachment rules with the document types `offered`: the one check of the wizard and of a
+/// document attached to a build later (docs/documents.md §2.1).
+pub fn check_attachment_of(
+    path: &str,
+    document_type: OrderDocumentType,
+    offered: &[OrderDocumentType],
+) -> Option<String> {
     if path.trim().is_empty() {
         return Some(cannot_read_file(path));
     }
@@ -558,8 +578,8 @@ pub fn check_attachment(path: &str, document_type: OrderDocumentType) -> Option<
     if let Err(m) = attachment_content_type(&attachment_name(path)) {
         return Some(m);
     }
-    if !WIZARD_DOCUMENT_TYPES.contains(&document_type) {
-        return Some(ATTACHMENT_TYPE_NOT_OFFERED.into());
+    if !offered.contains(&document_type) {
+        return Some(attachment_type_not_offered(offered));
     }
     None
 }

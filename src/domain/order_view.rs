@@ -25,6 +25,8 @@ pub struct OrderDetail {
     pub actions: Vec<OrderAction>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// How many documents the build has (docs/documents.md §1.2).
+    pub documents: crate::domain::document::DocumentsBrief,
 }
 
 /// The BOM in brief, for the order detail.

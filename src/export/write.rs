@@ -80,6 +80,48 @@ pub fn write_files(dir: &Path, files: &[ExportFile]) -> Result<Vec<PathBuf>, Wri
     Ok(written)
 }
 
+/// Writes one new file into `dir` (which must exist) without ever replacing a file: under a temporary
+/// name first, synced, then moved to the first free name of `name_for(1)`, `name_for(2)`, ... (docs/documents.md
+/// §3.1). The move links the complete file under the final name, which fails rather than replace an
+/// existing file, and then removes the temporary name. Returns the final path. Blocking.
+pub fn write_new_file(
+    dir: &Path,
+    name_for: impl Fn(u32) -> String,
+    bytes: &[u8],
+) -> Result<PathBuf, WriteError> {
+    const TRIES: u32 = 1000;
+    checked_dir(dir)?;
+    let first = name_for(1);
+    let temp = temp_path(dir, &first);
+    let failed = |e: std::io::Error| {
+        let _ = std::fs::remove_file(&temp);
+        WriteError(format!("Cannot write {first} in {}: {e}", dir.display()))
+    };
+    write_temp(&temp, bytes).map_err(failed)?;
+    for n in 1..=TRIES {
+        let target = dir.join(name_for(n));
+        let placed = match std::fs::hard_link(&temp, &target) {
+            Ok(()) => std::fs::remove_file(&temp).map(|()| true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            // A file system without links: the name is checked, then the file renamed onto it.
+            Err(_) if !target.exists() => std::fs::rename(&temp, &target).map(|()| true),
+            Err(_) => Ok(false),
+        };
+        if placed.map_err(failed)? {
+            // The new name itself on disk too.
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+            return Ok(target);
+        }
+    }
+    let _ = std::fs::remove_file(&temp);
+    Err(WriteError(format!(
+        "{first} and {TRIES} numbered copies already exist in {}; choose another directory",
+        dir.display()
+    )))
+}
+
 /// One file written a piece at a time (an export too large to hold in memory): under a temporary name
 /// in its directory until [`StreamedFile::finish`] renames it into place. Dropped unfinished, the
 /// temporary file is removed and nothing appears under the final name. Blocking: use it off the async
@@ -205,6 +247,26 @@ mod tests {
             vec!["log.csv"],
             "an unfinished file leaves nothing"
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one_of_its_name() {
+        let dir = scratch("new-file");
+        let name = |n: u32| {
+            if n == 1 {
+                "drawing.pdf".to_string()
+            } else {
+                format!("drawing ({n}).pdf")
+            }
+        };
+        let first = write_new_file(&dir, name, b"one").expect("first");
+        let second = write_new_file(&dir, name, b"two").expect("second");
+        assert_eq!(first, dir.join("drawing.pdf"));
+        assert_eq!(second, dir.join("drawing (2).pdf"));
+        assert_eq!(std::fs::read(&first).expect("read"), b"one");
+        assert_eq!(std::fs::read(&second).expect("read"), b"two");
+        assert_eq!(listing(&dir), vec!["drawing (2).pdf", "drawing.pdf"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

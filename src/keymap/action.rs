@@ -168,4 +168,8 @@ actions! {
     PostComment => "Post comment",
     ToggleInternal => "Internal on/off",
     NewLine => "New line",
+    OpenDocuments => "Documents",
+    SaveCopy => "Save a copy",
+    AttachDocument => "Attach a document",
+    OpenDrawing => "Drawing",
 }

@@ -177,4 +177,10 @@ contexts! {
     CommentResolve => "Resolution",
     /// Writing or editing a comment.
     CommentCompose => "Writing a comment",
+    /// A build's documents.
+    Documents => "Documents",
+    /// A build's documents when the user may attach one (coordinators, QC).
+    DocumentsAttach => "Attaching documents",
+    /// A QC checklist of a build with a current technical drawing.
+    QcDrawing => "Drawing",
 }

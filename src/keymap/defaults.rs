@@ -471,4 +471,17 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::CommentCompose, UP, A::Up, false),
     b(C::CommentCompose, DOWN, A::Down, false),
     b(C::CommentCompose, ESC, A::Cancel, true),
+    // A build's documents (docs/documents.md)
+    b(C::Detail, KeyChord::ch('d'), A::OpenDocuments, false),
+    b(C::Documents, ENTER, A::SaveCopy, true),
+    b(C::Documents, F5, A::Refresh, false),
+    b(C::Documents, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Documents, ESC, A::Back, true),
+    b(
+        C::DocumentsAttach,
+        KeyChord::ch('a'),
+        A::AttachDocument,
+        true,
+    ),
+    b(C::QcDrawing, KeyChord::ch('D'), A::OpenDrawing, false),
 ];

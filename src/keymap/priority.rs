@@ -116,6 +116,9 @@ impl Action {
             A::ResolveComment => "Resolve",
             A::PostComment => "Post",
             A::ToggleInternal => "Internal",
+            A::OpenDocuments => "Docs",
+            A::SaveCopy => "Save",
+            A::AttachDocument => "Attach",
             other => other.describe(),
         }
     }

@@ -158,7 +158,11 @@ const RECORDS: [(&str, &str, &[&str]); 19] = [
         r#""orderId" = $1"#,
         &["id", "orderId", "recordId"],
     ),
-    ("OrderDocument", r#""orderId" = $1"#, &["id", "orderId"]),
+    (
+        "OrderDocument",
+        r#""orderId" = $1"#,
+        &["id", "orderId", "supersedesId"],
+    ),
 ];
 
 /// The configuration columns a copy takes from its template, so that its BOM, basins and forms match.

@@ -131,9 +131,10 @@ pub enum Answered {
     Fresh(Option<String>),
 }
 
-/// A screen with a form over one build's record (testing, packaging, QC): it re-reads when another
-/// station changes what it shows, but never under the user's hands (docs/live.md §3.3).
-pub trait LiveForm {
+/// A screen over one build's records that reads all it shows with one load (testing, packaging, QC,
+/// documents): it re-reads when another station changes what it shows, but never under the user's
+/// hands (docs/live.md §3.3).
+pub trait LiveRecord {
     /// The build the form belongs to.
     fn build(&self) -> Uuid;
     /// The kinds of record the form shows.

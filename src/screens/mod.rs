@@ -7,6 +7,7 @@ pub mod audit_trail;
 pub mod bom_viewer;
 pub mod change_password;
 pub mod comments;
+pub mod documents;
 pub mod home;
 pub mod inventory;
 pub mod list_window;
@@ -322,6 +323,10 @@ pub enum ScreenId {
     SwitchUser,
     /// A build's comment thread.
     Comments(uuid::Uuid),
+    /// A build's documents (docs/documents.md).
+    Documents(uuid::Uuid),
+    /// A build's documents opened from the QC checklist on its current drawing (docs/documents.md §4).
+    Drawing(uuid::Uuid),
 }
 
 impl ScreenId {
@@ -489,6 +494,7 @@ macro_rules! each_screen {
             ActiveScreen::NcDetail($s) => $body,
             ActiveScreen::NcRaise($s) => $body,
             ActiveScreen::Comments($s) => $body,
+            ActiveScreen::Documents($s) => $body,
         }
     };
 }
@@ -523,6 +529,7 @@ pub enum ActiveScreen {
     NcDetail(Box<nonconformance::NcDetailScreen>),
     NcRaise(Box<nonconformance::NcRaiseScreen>),
     Comments(Box<comments::CommentsScreen>),
+    Documents(Box<documents::DocumentsScreen>),
 }
 
 impl ActiveScreen {
@@ -653,6 +660,14 @@ impl ActiveScreen {
             ScreenId::Comments(order_id) => {
                 let (s, cmd) = comments::CommentsScreen::open(order_id, ctx);
                 (ActiveScreen::Comments(Box::new(s)), cmd)
+            }
+            ScreenId::Documents(order_id) => {
+                let (s, cmd) = documents::DocumentsScreen::open(order_id, ctx);
+                (ActiveScreen::Documents(Box::new(s)), cmd)
+            }
+            ScreenId::Drawing(order_id) => {
+                let (s, cmd) = documents::DocumentsScreen::open_drawing(order_id, ctx);
+                (ActiveScreen::Documents(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod comments;
 pub mod desk;
 pub mod dhr;
+pub mod documents;
 pub mod export;
 mod files;
 mod floor;
@@ -416,6 +417,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::PostComment { .. }
         | Request::EditComment { .. }
         | Request::ResolveComment { .. }) => comments::handle(ctx, comment).await,
+        docs @ (Request::Documents { .. }
+        | Request::AttachDocument { .. }
+        | Request::SaveDocumentCopy { .. }) => documents::handle(ctx, docs).await,
     }
 }
 

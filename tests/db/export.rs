@@ -155,7 +155,7 @@ fn names(paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-fn dir_listing(dir: &Path) -> Vec<String> {
+pub(crate) fn dir_listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -16,6 +16,7 @@ mod catalog;
 mod comments;
 mod desk;
 mod dhr;
+mod documents;
 mod export;
 mod floor;
 mod harness;

@@ -184,7 +184,14 @@ const TABLES: &[(&str, &[&str])] = &[
             "uploadedAt", "isActive",
         ],
     ),
-    ("OrderDocument", &["id", "orderId", "documentId", "documentType", "associatedAt"]),
+    (
+        "OrderDocument",
+        &[
+            "id", "orderId", "documentId", "documentType", "associatedAt",
+            // Added by V26 (documents superseded, never deleted).
+            "supersedesId",
+        ],
+    ),
     (
         "AuditLog",
         &[

@@ -270,6 +270,7 @@ pub fn floor_order_detail(
         actions: Vec::new(),
         created_at: at(3, 9, 0),
         updated_at,
+        documents: Default::default(),
     }
 }
 

@@ -13,6 +13,7 @@ mod bom_viewer;
 mod build_history;
 mod comments;
 mod dhr;
+mod documents;
 mod drawing;
 mod inventory;
 mod keymap;

@@ -360,6 +360,7 @@ fn detail(
         actions,
         created_at: at(3, 3, 9, 0),
         updated_at,
+        documents: Default::default(),
     }
 }
 

@@ -963,6 +963,7 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
+        documents: Default::default(),
     }
 }
 

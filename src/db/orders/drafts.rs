@@ -87,17 +87,20 @@ pub async fn insert_document(client: &impl Client, doc: &NewDocument<'_>) -> Res
     Ok(id)
 }
 
-/// Attaches a stored document to a build.
+/// Attaches a stored document to a build; `supersedes` names the build's earlier link it supersedes
+/// (docs/documents.md §2.2).
 pub async fn link_document(
     client: &impl Client,
     order_id: Uuid,
     document_id: Uuid,
     document_type: OrderDocumentType,
+    supersedes: Option<Uuid>,
 ) -> Result<()> {
     client
         .exec(
-            r#"INSERT INTO "OrderDocument" ("orderId", "documentId", "documentType") VALUES ($1, $2, $3)"#,
-            &[&order_id, &document_id, &document_type],
+            r#"INSERT INTO "OrderDocument" ("orderId", "documentId", "documentType", "supersedesId")
+               VALUES ($1, $2, $3, $4)"#,
+            &[&order_id, &document_id, &document_type, &supersedes],
         )
         .await?;
     Ok(())

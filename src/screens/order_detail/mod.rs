@@ -442,6 +442,9 @@ impl OrderDetailScreen {
             }
             Action::OpenComments => ctx.emit(Effect::Navigate(ScreenId::Comments(self.order_id))),
             Action::ExportDhr => return self.export_dhr(ctx),
+            Action::OpenDocuments => {
+                ctx.emit(Effect::Navigate(ScreenId::Documents(self.order_id)));
+            }
             Action::OpenQc if self.offers_qc() => {
                 ctx.emit(Effect::Navigate(ScreenId::QcChecklist(self.order_id)));
             }

@@ -46,6 +46,7 @@ fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
         actions,
         created_at: NaiveDateTime::default(),
         updated_at: NaiveDateTime::default(),
+        documents: Default::default(),
     }
 }
 

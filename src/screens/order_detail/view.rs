@@ -39,7 +39,15 @@ impl OrderDetailScreen {
             |width| {
                 let mut top = header_lines(d, width, theme);
                 top.extend(self.action_lines(width, theme));
-                (top, body_lines(d, self.signatures.as_deref(), width, theme))
+                let documents_key = self
+                    .keys
+                    .lines
+                    .iter()
+                    .find(|l| l.action == Action::OpenDocuments)
+                    .map(HelpLine::keys)
+                    .unwrap_or_default();
+                let body = body_lines(d, self.signatures.as_deref(), &documents_key, width, theme);
+                (top, body)
             },
         );
         self.scroll = scroll;
@@ -310,6 +318,7 @@ pub(super) fn transition_text(e: &HistoryEntry) -> String {
 pub(super) fn body_lines(
     d: &OrderDetail,
     signatures: Option<&[SignatureCheck]>,
+    documents_key: &str,
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
@@ -433,6 +442,14 @@ pub(super) fn body_lines(
         }
         None => s.kv("Version", "No BOM yet", theme),
     }
+
+    // docs/documents.md §1.2: the count, and the key that lists them (from the keymap).
+    s.heading("Documents", theme);
+    s.kv(
+        "Attached",
+        &format!("{} - press {documents_key}", d.documents.text()),
+        theme,
+    );
 
     if let Some(floor) = &d.floor {
         s.heading("Assembly floor", theme);

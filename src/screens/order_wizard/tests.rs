@@ -729,6 +729,7 @@ fn detail(status: OrderStatus) -> OrderDetail {
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
+        documents: Default::default(),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::domain::scan::Scan;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
-use crate::screens::live_reads::{LiveForm, Stale};
+use crate::screens::live_reads::{LiveRecord, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -608,7 +608,7 @@ fn parse_quantity(text: &str, required: i32) -> Result<i32, String> {
     }
 }
 
-impl LiveForm for PackagingScreen {
+impl LiveRecord for PackagingScreen {
     fn build(&self) -> Uuid {
         self.order_id
     }

@@ -7,6 +7,7 @@
 
 pub mod answering;
 pub mod autosave;
+pub mod drawing;
 pub mod lines;
 pub mod sheet;
 mod sign;
@@ -22,7 +23,7 @@ use crate::domain::qc::{
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
-use crate::screens::live_reads::{LiveForm, Stale};
+use crate::screens::live_reads::{LiveRecord, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -71,6 +72,8 @@ pub struct QcChecklistScreen {
     confirm_keys: Vec<HelpLine>,
     /// Another station changed the build's QC or the build (docs/live.md §3.3).
     stale: Stale,
+    /// The build's current drawing (docs/documents.md §4).
+    drawing: drawing::DrawingLink,
 }
 
 impl QcChecklistScreen {
@@ -97,8 +100,10 @@ impl QcChecklistScreen {
             discard_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
             stale: Stale::default(),
+            drawing: drawing::DrawingLink::default(),
         };
-        let cmd = s.reload(ctx);
+        let documents = s.drawing.request(order_id, ctx);
+        let cmd = documents.and(s.reload(ctx));
         (s, cmd)
     }
 
@@ -406,14 +411,21 @@ impl Screen for QcChecklistScreen {
             }
             Some(Dialog::Discard) => vec![KeyContext::Confirm],
             None if self.form.is_none() => vec![KeyContext::QcReadOnly],
-            None if self.read_only() => {
-                let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
-                if self.is_admin {
-                    stack.insert(0, KeyContext::QcDraftAdmin);
+            None => {
+                let mut stack = if self.read_only() {
+                    let mut stack = vec![KeyContext::QcReadOnly, KeyContext::List];
+                    if self.is_admin {
+                        stack.insert(0, KeyContext::QcDraftAdmin);
+                    }
+                    stack
+                } else {
+                    vec![KeyContext::QcChecklist, KeyContext::List]
+                };
+                if self.drawing.available() {
+                    stack.insert(0, KeyContext::QcDrawing);
                 }
                 stack
             }
-            None => vec![KeyContext::QcChecklist, KeyContext::List],
         }
     }
 
@@ -454,6 +466,9 @@ impl Screen for QcChecklistScreen {
             }
             Action::NextSection => self.next_section(),
             Action::PrevSection => self.prev_section(),
+            Action::OpenDrawing if self.drawing.available() => {
+                ctx.emit(Effect::Navigate(ScreenId::Drawing(self.order_id)));
+            }
             Action::DiscardDraft if self.is_admin && self.read_only() => {
                 self.dialog = Some(Dialog::Discard);
             }
@@ -477,6 +492,9 @@ impl Screen for QcChecklistScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if self.drawing.on_reply(&reply) {
+            return Command::None;
+        }
         if self.load.answered_by(reply.id) {
             match reply.result {
                 Ok(Reply::QcForm(form)) => {
@@ -614,7 +632,7 @@ pub fn new_status(qc_type: FormType, pass: bool) -> Option<OrderStatus> {
     }
 }
 
-impl LiveForm for QcChecklistScreen {
+impl LiveRecord for QcChecklistScreen {
     fn build(&self) -> Uuid {
         self.order_id
     }
@@ -631,8 +649,11 @@ impl LiveForm for QcChecklistScreen {
         &mut self.stale
     }
 
+    /// The form, and the drawing line with it: a drawing attached elsewhere shows at once.
     fn load_again(&mut self, ctx: &mut Ctx) -> Command {
-        self.reload(ctx)
+        let order_id = self.order_id;
+        let drawing = self.drawing.request(order_id, ctx);
+        self.reload(ctx).and(drawing)
     }
 
     fn say(&mut self, text: String, _ctx: &mut Ctx) {

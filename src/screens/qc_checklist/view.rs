@@ -130,6 +130,11 @@ fn header_lines(
         ))
     } else if let Some(m) = &s.sheet.message {
         Line::from(Span::styled(fit_text(m, width), theme.warn))
+    } else if let Some(hint) =
+        s.drawing
+            .hint(lines::item_of(&form.items, &form.lines, s.sheet.selected))
+    {
+        Line::from(Span::styled(fit_text(hint, width), theme.muted))
     } else {
         Line::from("")
     };

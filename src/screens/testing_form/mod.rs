@@ -18,7 +18,7 @@ use crate::domain::signature::Meaning;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
-use crate::screens::live_reads::{LiveForm, Stale};
+use crate::screens::live_reads::{LiveRecord, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{self, Autosave, SaveStatus};
@@ -669,7 +669,7 @@ impl AnswerForm for TestingFormScreen {
         self.dialog = Some(Dialog::Answer(dialog));
     }
 }
-impl LiveForm for TestingFormScreen {
+impl LiveRecord for TestingFormScreen {
     fn build(&self) -> Uuid {
         self.order_id
     }

@@ -1,22 +1,27 @@
-//! The files attached to a new order, checked and read from this station's disk.
+//! The files attached to a new order or to a build later (docs/documents.md §2.1), checked and read from
+//! this station's disk, and stored: one path for both.
 
+use crate::db::Client;
+use crate::db::orders as db_orders;
 use crate::domain::order::AttachmentSpec;
 use crate::domain::order_rules;
 use crate::error::{Result, ServiceError};
+use sha2::Digest;
+use uuid::Uuid;
 
 /// An attachment as read from this station's disk.
-pub(super) struct LoadedFile {
+pub(crate) struct LoadedFile {
     /// The path's file name.
-    pub(super) name: String,
-    pub(super) content_type: &'static str,
-    pub(super) size: u64,
+    pub(crate) name: String,
+    pub(crate) content_type: &'static str,
+    pub(crate) size: u64,
     /// Empty when only checked.
-    pub(super) content: Vec<u8>,
+    pub(crate) content: Vec<u8>,
 }
 
 /// Checks one attachment path (docs/lifecycle.md §6.2) and, with `read`, reads it. The size is checked
 /// before reading and the read is capped, so no more than 10 MB is ever held.
-pub(super) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile> {
+pub(crate) async fn read_attachment(path: String, read: bool) -> Result<LoadedFile> {
     tokio::task::spawn_blocking(move || read_attachment_blocking(&path, read))
         .await
         .map_err(|e| ServiceError::Query(format!("attachment read failed: {e}")))?
@@ -76,4 +81,27 @@ pub(super) async fn read_attachments(specs: &[AttachmentSpec]) -> Result<Vec<Loa
     } else {
         Err(ServiceError::Invalid(failures.join("\n")))
     }
+}
+
+/// Stores a file read by [`read_attachment`]: its document row and its bytes with their SHA-256; the
+/// document's id. The wizard's submit and a document attached later both store through here.
+pub(crate) async fn store_file(
+    tx: &impl Client,
+    file: &LoadedFile,
+    uploaded_by: Uuid,
+) -> Result<Uuid> {
+    let sha256 = format!("{:x}", sha2::Sha256::digest(&file.content));
+    let file_name = order_rules::sanitized_file_name(&file.name);
+    db_orders::insert_document(
+        tx,
+        &db_orders::NewDocument {
+            file_name: &file_name,
+            original_name: &file.name,
+            content_type: file.content_type,
+            content: &file.content,
+            sha256: &sha256,
+            uploaded_by,
+        },
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 //! Order entry: the wizard's context, checks and drafts, and the submit that creates a PO's builds.
 
-use super::attachments::read_attachments;
+use super::attachments::{read_attachments, store_file};
 use super::{bom_failed, require_creator};
 use crate::db::orders::{self, NewHistory};
 use crate::db::{begin_as, bom as db_bom};
@@ -9,7 +9,6 @@ use crate::domain::order::{CreatedOrder, NewOrder, NumberCheck, OrderStatus, Wiz
 use crate::domain::order_rules::{self, FieldError};
 use crate::error::{Result, ServiceError};
 use crate::service::{ServiceCtx, authenticate};
-use sha2::Digest;
 
 /// The largest wizard draft kept (its JSON text); a wizard's state is a few kilobytes.
 pub const MAX_DRAFT_BYTES: usize = 1_000_000;
@@ -230,22 +229,9 @@ pub(super) async fn create_order(
     }
     // One document per file, linked to every build of the PO.
     for (spec, file) in order.attachments.iter().zip(&files) {
-        let sha256 = format!("{:x}", sha2::Sha256::digest(&file.content));
-        let file_name = order_rules::sanitized_file_name(&file.name);
-        let document_id = orders::insert_document(
-            &tx,
-            &orders::NewDocument {
-                file_name: &file_name,
-                original_name: &file.name,
-                content_type: file.content_type,
-                content: &file.content,
-                sha256: &sha256,
-                uploaded_by: who.user.id,
-            },
-        )
-        .await?;
+        let document_id = store_file(&tx, file, who.user.id).await?;
         for (order_id, _) in &created {
-            orders::link_document(&tx, *order_id, document_id, spec.document_type).await?;
+            orders::link_document(&tx, *order_id, document_id, spec.document_type, None).await?;
         }
     }
     orders::delete_draft(&tx, who.user.id).await?;

@@ -4,7 +4,7 @@
 //! with [`begin_as`](crate::db::begin_as), so the audit trigger names the acting user and a refusal leaves nothing behind.
 
 mod assign;
-mod attachments;
+pub(crate) mod attachments;
 mod bom;
 mod edit;
 mod entry;

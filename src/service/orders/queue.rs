@@ -114,6 +114,7 @@ pub(super) async fn order_detail(
     let floor = crate::service::floor_progress::load(&client, order_id).await?;
     let history = orders::history(&client, order_id).await?;
     let nonconformances = crate::db::nonconformance::of_order(&client, order_id).await?;
+    let documents = crate::db::documents::brief(&client, order_id).await?;
     let actions = lifecycle::detail_actions(
         who.user.role,
         who.user.id,
@@ -134,5 +135,6 @@ pub(super) async fn order_detail(
         actions,
         created_at: rec.created_at,
         updated_at: rec.updated_at,
+        documents,
     })
 }

@@ -104,6 +104,7 @@ fn row(n: u64) -> OrderRow {
             + chrono::Days::new(n / 40),
         assignee: ASSIGNEES[i % ASSIGNEES.len()].map(str::to_string),
         days_left: i32::try_from(n / 40).unwrap_or(i32::MAX) - 10,
+        hold: None,
     }
 }
 

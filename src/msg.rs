@@ -541,6 +541,25 @@ pub enum Request {
         token: String,
         scan: Scan,
     },
+    /// Checks a hold before the question that places it: the rules and the part ids against the
+    /// catalog (docs/holds.md §2.1); the part lines with their names.
+    CheckHold {
+        token: String,
+        order_id: Uuid,
+        hold: crate::domain::hold::NewHold,
+    },
+    /// Puts the build on hold (docs/holds.md §2).
+    PlaceHold {
+        token: String,
+        order_id: Uuid,
+        hold: crate::domain::hold::NewHold,
+    },
+    /// Releases the build's open hold (docs/holds.md §2.3).
+    ReleaseHold {
+        token: String,
+        order_id: Uuid,
+        note: Option<String>,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -775,6 +794,15 @@ impl std::fmt::Debug for Request {
                 return write!(f, "CloseNonconformance {{ {id} }}");
             }
             Request::FindScanned { scan, .. } => return write!(f, "FindScanned {{ {scan:?} }}"),
+            Request::CheckHold { order_id, .. } => {
+                return write!(f, "CheckHold {{ {order_id} }}");
+            }
+            Request::PlaceHold { order_id, .. } => {
+                return write!(f, "PlaceHold {{ {order_id} }}");
+            }
+            Request::ReleaseHold { order_id, .. } => {
+                return write!(f, "ReleaseHold {{ {order_id} }}");
+            }
         };
         f.write_str(name)
     }
@@ -844,6 +872,8 @@ pub enum Reply {
     Nonconformance(Box<NcDetail>),
     /// What a scanned code names; `None` when nothing.
     Scanned(Option<ScanTarget>),
+    /// A hold's part lines, checked and named from the catalog.
+    HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
 }
 
 impl Reply {
@@ -897,6 +927,7 @@ impl Reply {
             Reply::Nonconformances(_) => "Nonconformances",
             Reply::Nonconformance(_) => "Nonconformance",
             Reply::Scanned(_) => "Scanned",
+            Reply::HoldChecked(_) => "HoldChecked",
         }
     }
 }

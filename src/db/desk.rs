@@ -13,9 +13,12 @@ use crate::error::Result;
 pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
     query_all(
         client,
-        r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
+        concat!(
+            r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
-                      (po."wantDate" - CURRENT_DATE) AS "daysLeft",
+                      (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
+            crate::db::holds::hold_reason_column!(),
+            r#",
                       b."version" AS "bomVersion",
                       CASE WHEN b.id IS NULL THEN NULL
                            ELSE COALESCE(b."status", 'DRAFT')::text END AS "bomStatus"
@@ -23,7 +26,8 @@ pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
                  LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                  LEFT JOIN "BillOfMaterials" b ON b.id = po."bomId"
                 WHERE po."orderStatus" = ANY($1)
-                ORDER BY po."wantDate", po."poNumber", po."buildNumber", po.id"#,
+                ORDER BY po."wantDate", po."poNumber", po."buildNumber", po.id"#
+        ),
         &[&DESK_STATUSES.as_slice()],
         |r| {
             let version: Option<i32> = r.col("bomVersion")?;

@@ -8,6 +8,7 @@ pub mod bom;
 pub mod catalog;
 pub mod desk;
 pub mod dhr;
+pub mod holds;
 pub mod instructions;
 pub mod inventory;
 pub mod migrate;

@@ -47,6 +47,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("Tool", "INSERT, UPDATE"),
     ("ElectronicSignature", "INSERT"),
     ("Nonconformance", "INSERT, UPDATE"),
+    ("BuildHold", "INSERT, UPDATE"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

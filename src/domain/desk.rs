@@ -267,6 +267,7 @@ mod tests {
                 want_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
                 assignee: None,
                 days_left: 3,
+                hold: None,
             },
             bom: Some((2, "DRAFT".into())),
         };

@@ -12,6 +12,8 @@ pub mod desk;
 pub mod dhr;
 pub mod enums;
 pub mod floor;
+pub mod hold;
+pub mod hold_reason;
 pub mod instruction_revisions;
 pub mod instructions;
 pub mod inventory;

@@ -25,6 +25,10 @@ pub struct OrderDetail {
     pub actions: Vec<OrderAction>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The build's open hold, when it is held (docs/holds.md §3).
+    pub hold: Option<crate::domain::hold::BuildHold>,
+    /// The build's total time on hold in minutes, an open hold counted up to now (docs/holds.md §5).
+    pub hold_minutes: i64,
 }
 
 /// The BOM in brief, for the order detail.

@@ -16,6 +16,7 @@ mod files;
 mod floor;
 mod floor_progress;
 mod guard;
+pub mod holds;
 pub mod instructions;
 pub mod inventory;
 mod moves;
@@ -409,6 +410,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         Request::FindScanned { token, scan } => {
             scan::find(ctx, &token, &scan).await.map(Reply::Scanned)
         }
+        hold @ (Request::CheckHold { .. }
+        | Request::PlaceHold { .. }
+        | Request::ReleaseHold { .. }) => holds::handle(ctx, hold).await,
     }
 }
 

@@ -17,6 +17,7 @@ mod dhr;
 mod export;
 mod floor;
 mod harness;
+mod holds;
 mod instructions;
 mod inventory;
 mod nonconformance;

@@ -276,6 +276,7 @@ const ENUMS: &[(&str, &[&str])] = &[
         "NotificationType",
         &[
             "ORDER_STATUS_CHANGE", "TASK_ASSIGNMENT", "QC_REQUIRED", "SYSTEM_UPDATE", "ERROR", "INFO",
+            "PARTS_SHORTAGE",
         ],
     ),
     ("SettingDataType", &["STRING", "INTEGER", "BOOLEAN", "JSON"]),

@@ -268,6 +268,8 @@ pub fn floor_order_detail(
         actions: Vec::new(),
         created_at: at(3, 9, 0),
         updated_at,
+        hold: None,
+        hold_minutes: 0,
     }
 }
 

@@ -53,6 +53,7 @@ fn desk_row(
             want_date: NaiveDate::from_ymd_opt(2025, want.0, want.1).expect("valid date"),
             assignee: None,
             days_left,
+            hold: None,
         },
         bom: bom.map(|(v, s)| (v, s.to_string())),
     }

@@ -72,6 +72,7 @@ fn order_row(spec: RowSpec) -> OrderRow {
         want_date,
         assignee: assignee.map(str::to_string),
         days_left,
+        hold: None,
     }
 }
 
@@ -359,6 +360,8 @@ fn detail(
         actions,
         created_at: at(3, 3, 9, 0),
         updated_at,
+        hold: None,
+        hold_minutes: 0,
     }
 }
 
@@ -795,6 +798,7 @@ fn deep_row(n: u128) -> OrderRow {
         want_date: date(4, 1),
         assignee: None,
         days_left: 18,
+        hold: None,
     }
 }
 

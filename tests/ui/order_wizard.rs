@@ -962,6 +962,8 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 

@@ -211,6 +211,7 @@ fn row(status: OrderStatus) -> OrderRow {
         want_date: NaiveDate::from_ymd_opt(2025, 4, 2).expect("valid date"),
         assignee: None,
         days_left: 19,
+        hold: None,
     }
 }
 

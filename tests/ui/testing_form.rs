@@ -439,6 +439,7 @@ fn a_pass_offers_the_move_to_testing_complete() {
             want_date: at(30, 0, 0).date(),
             assignee: None,
             days_left: 16,
+            hold: None,
         })),
     );
     assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t) if format!("{t:?}").contains("EX-2 moved to Testing complete"))), "{:?}", h.effects);

@@ -55,6 +55,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("ServiceOrderItem", "id"),
     ("ElectronicSignature", "id"),
     ("Nonconformance", "id"),
+    ("BuildHold", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

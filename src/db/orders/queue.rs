@@ -93,6 +93,8 @@ macro_rules! queue_sql {
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
+            crate::db::holds::hold_reason_column!(),
+            ", ",
             $expr,
             r#"::text AS "sortValue"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
@@ -185,6 +187,7 @@ pub(crate) fn queue_row(r: &Row) -> Result<OrderRow> {
         want_date: r.col("wantDate")?,
         assignee: r.col("assignee")?,
         days_left: r.col("daysLeft")?,
+        hold: crate::db::holds::hold_reason_of(r)?,
     })
 }
 
@@ -238,11 +241,15 @@ pub async fn queue(client: &impl Client, f: &QueueFilter) -> Result<OrderPage> {
 pub async fn row_by_id(client: &impl Client, id: Uuid) -> Result<Option<OrderRow>> {
     query_opt_map(
         client,
-        r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
+        concat!(
+            r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
-                      (po."wantDate" - CURRENT_DATE) AS "daysLeft"
+                      (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
+            crate::db::holds::hold_reason_column!(),
+            r#"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
-               WHERE po.id = $1"#,
+               WHERE po.id = $1"#
+        ),
         &[&id],
         queue_row,
     )

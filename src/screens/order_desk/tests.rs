@@ -18,6 +18,7 @@ fn row(n: u128, status: OrderStatus, bom: Option<(i32, &str)>) -> DeskRow {
             want_date: chrono::NaiveDate::default(),
             assignee: None,
             days_left: 5,
+            hold: None,
         },
         bom: bom.map(|(v, s)| (v, s.to_string())),
     }

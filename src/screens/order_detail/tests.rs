@@ -46,6 +46,8 @@ fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
         actions,
         created_at: NaiveDateTime::default(),
         updated_at: NaiveDateTime::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 
@@ -83,6 +85,7 @@ fn row_of(d: &OrderDetail) -> OrderRow {
         want_date: d.header.want_date,
         assignee: None,
         days_left: 3,
+        hold: None,
     }
 }
 

@@ -19,6 +19,7 @@ fn order(n: u128, days_left: i32) -> OrderRow {
         want_date: NaiveDate::from_ymd_opt(2025, 3, 20).unwrap_or_default(),
         assignee: None,
         days_left,
+        hold: None,
     }
 }
 

@@ -729,6 +729,8 @@ fn detail(status: OrderStatus) -> OrderDetail {
         actions: Vec::new(),
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 
@@ -804,6 +806,7 @@ fn edit_saves_with_update_build() {
             want_date: today(),
             assignee: None,
             days_left: 0,
+            hold: None,
         })),
     );
     assert_eq!(

@@ -83,13 +83,16 @@ pub(super) async fn order_detail(
     let floor = crate::service::floor_progress::load(&client, order_id).await?;
     let history = orders::history(&client, order_id).await?;
     let nonconformances = crate::db::nonconformance::of_order(&client, order_id).await?;
-    let actions = lifecycle::detail_actions(
+    let mut actions = lifecycle::detail_actions(
         who.user.role,
         who.user.id,
         rec.status,
         rec.assignee.as_ref().map(|(id, _)| *id),
         bom.as_ref().is_some_and(|b| b.status == "DRAFT"),
     );
+    let hold = crate::db::holds::open_hold(&client, order_id).await?;
+    let hold_minutes = crate::db::holds::hold_minutes(&client, order_id).await?;
+    crate::domain::hold::detail_actions(&mut actions, who.user.role, rec.status, hold.as_ref());
     Ok(OrderDetail {
         id: rec.id,
         header: rec.header,
@@ -103,5 +106,7 @@ pub(super) async fn order_detail(
         actions,
         created_at: rec.created_at,
         updated_at: rec.updated_at,
+        hold,
+        hold_minutes,
     })
 }

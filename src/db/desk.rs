@@ -8,8 +8,8 @@ use crate::domain::bom::custom_name;
 use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
 use crate::error::Result;
 
-/// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
-/// want date first.
+/// The builds in ORDER_CREATED and PARTS_SENT, and every build held for parts (docs/holds.md §4), with
+/// their current BOM's version and status, the oldest want date first.
 pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
     query_all(
         client,
@@ -26,6 +26,8 @@ pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
                  LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                  LEFT JOIN "BillOfMaterials" b ON b.id = po."bomId"
                 WHERE po."orderStatus" = ANY($1)
+                   OR po.id = ANY(ARRAY(SELECT h."orderId" FROM "BuildHold" h
+                                         WHERE h."releasedAt" IS NULL AND h."reason" = 'PARTS_SHORTAGE'))
                 ORDER BY po."wantDate", po."poNumber", po."buildNumber", po.id"#
         ),
         &[&DESK_STATUSES.as_slice()],
@@ -35,6 +37,7 @@ pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
             Ok(DeskRow {
                 order: queue_row(r)?,
                 bom: version.zip(status),
+                shortage: Vec::new(),
             })
         },
     )

@@ -139,8 +139,8 @@ pub fn check_new(hold: &NewHold) -> Result<NewHold, String> {
     let note = check_note("Note", hold.note.as_deref())?;
     if hold.reason.needs_note() && note.is_none() {
         return Err(format!(
-            "A {} hold needs a note saying why",
-            hold.reason.title().to_lowercase()
+            "A note is required when the reason is {}",
+            hold.reason.title()
         ));
     }
     let mut parts: Vec<HoldPart> = Vec::with_capacity(hold.parts.len());
@@ -264,15 +264,11 @@ pub fn duration_text(minutes: i64) -> String {
 pub const SHORTAGE_TITLE: &str = "Parts shortage";
 
 /// Procurement's notice of a parts shortage: `4500023-24-0117 is on hold for parts: 2 x T2-BOLT-10
-/// (Hex bolt M10), 1 x T2-NUT (Nut); reported by Luis Ortega`.
+/// Hex bolt M10; 1 x T2-NUT Nut. Reported by Luis Ortega`.
 pub fn shortage_message(po: &str, build: &str, parts: &[NamedHoldPart], by: &str) -> String {
-    let lines: Vec<String> = parts
-        .iter()
-        .map(|p| format!("{} x {} ({})", p.part.quantity, p.part.part_id, p.name))
-        .collect();
     format!(
-        "{po}-{build} is on hold for parts: {}; reported by {by}",
-        lines.join(", ")
+        "{po}-{build} is on hold for parts{}. Reported by {by}",
+        parts_text(parts)
     )
 }
 
@@ -280,6 +276,29 @@ pub fn shortage_message(po: &str, build: &str, parts: &[NamedHoldPart], by: &str
 pub fn already_held(hold: &BuildHold) -> String {
     format!("The build is already held. {}", hold.refusal())
 }
+
+/// A shortage's part lines after a colon, `: 4 x T2-BOLT-10 Hex bolt M10; 2 x T2-NUT Nut`; empty
+/// without lines.
+pub fn parts_text(parts: &[NamedHoldPart]) -> String {
+    if parts.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = parts.iter().map(NamedHoldPart::line).collect();
+    format!(": {}", lines.join("; "))
+}
+
+impl NamedHoldPart {
+    /// `4 x T2-BOLT-10 Hex bolt M10`
+    pub fn line(&self) -> String {
+        format!(
+            "{} x {} {}",
+            self.part.quantity, self.part.part_id, self.name
+        )
+    }
+}
+
+/// The order desk's refusal of a move of a held build, on the key (the service names the hold).
+pub const HELD_NO_MOVE: &str = "This build is on hold; it moves once the hold is released";
 
 /// The refusal of a release when the build is not held (another station released it first).
 pub const NOT_HELD: &str = "The build is not on hold; nothing was changed";
@@ -311,7 +330,7 @@ mod tests {
         );
         assert_eq!(
             check_new(&new(HoldReason::Quality, Some("  "), &[])),
-            Err("A quality hold needs a note saying why".into())
+            Err("A note is required when the reason is Quality".into())
         );
         assert_eq!(
             check_new(&new(HoldReason::Other, Some("x"), &[("P-1", 1)])),

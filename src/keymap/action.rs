@@ -161,4 +161,6 @@ actions! {
     CloseNc => "Close NC",
     NextPage => "Next page",
     PrevPage => "Previous page",
+    PlaceHold => "Put on hold",
+    ReleaseHold => "Release hold",
 }

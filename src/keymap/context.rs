@@ -171,4 +171,8 @@ contexts! {
     NcDisposition => "Disposition",
     /// A dispositioned nonconformance the user may close.
     NcClose => "Closure",
+    /// A build the user may put on hold (docs/holds.md §2.2).
+    HoldAction => "Hold",
+    /// A held build the user may release (docs/holds.md §2.3).
+    ReleaseHoldAction => "Release hold",
 }

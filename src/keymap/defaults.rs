@@ -447,4 +447,12 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::NcDetail, F5, A::Refresh, false),
     b(C::NcDetail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::NcDetail, ESC, A::Back, true),
+    // Holds and shortages (the build detail and the task runner)
+    b(C::HoldAction, KeyChord::ch('p'), A::PlaceHold, true),
+    b(
+        C::ReleaseHoldAction,
+        KeyChord::ch('R'),
+        A::ReleaseHold,
+        true,
+    ),
 ];

@@ -110,6 +110,8 @@ impl Action {
             A::RaiseNc => "NC",
             A::DispositionNc => "Disposition",
             A::CloseNc => "Close",
+            A::PlaceHold => "Hold",
+            A::ReleaseHold => "Release",
             other => other.describe(),
         }
     }

@@ -6,6 +6,7 @@
 pub mod audit_trail;
 pub mod bom_viewer;
 pub mod change_password;
+pub mod hold_dialog;
 pub mod home;
 pub mod inventory;
 pub mod list_window;

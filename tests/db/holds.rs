@@ -187,7 +187,7 @@ async fn a_note_and_catalog_parts_are_required() {
     };
     let refused = f.place(Role::Assembler, id, no_note).await;
     assert!(
-        matches!(&refused, Err(ServiceError::Invalid(m)) if m == "A quality hold needs a note saying why"),
+        matches!(&refused, Err(ServiceError::Invalid(m)) if m == "A note is required when the reason is Quality"),
         "{refused:?}"
     );
     let (part, _) = f.two_parts().await;
@@ -283,6 +283,23 @@ async fn a_shortage_notifies_procurement_who_release_it_once_parts_are_sent() {
         )
         .await;
     assert_eq!(to_procurement, procurement);
+
+    // The order desk lists the build held for parts, with its part lines, though it is in production.
+    let desk = match f
+        .send(Request::OrderDesk {
+            token: f.token(Role::ProcurementSpecialist),
+        })
+        .await
+    {
+        Ok(Reply::OrderDesk(rows)) => rows,
+        other => panic!("desk: {other:?}"),
+    };
+    let on_desk = desk
+        .iter()
+        .find(|r| r.order.id == id)
+        .expect("the held build is on the desk");
+    assert_eq!(on_desk.order.hold, Some(HoldReason::PartsShortage));
+    assert_eq!(on_desk.shortage.len(), 2);
 
     let detail = f.detail(Role::ProcurementSpecialist, id).await;
     let hold = detail.hold.expect("held");

@@ -12,6 +12,7 @@ mod bom_viewer;
 mod build_history;
 mod dhr;
 mod drawing;
+mod holds;
 mod inventory;
 mod keymap;
 mod long_lists;

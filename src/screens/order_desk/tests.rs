@@ -21,6 +21,7 @@ fn row(n: u128, status: OrderStatus, bom: Option<(i32, &str)>) -> DeskRow {
             hold: None,
         },
         bom: bom.map(|(v, s)| (v, s.to_string())),
+        shortage: Vec::new(),
     }
 }
 

@@ -447,12 +447,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::NcDetail, F5, A::Refresh, false),
     b(C::NcDetail, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::NcDetail, ESC, A::Back, true),
-    // Holds and shortages (the build detail and the task runner)
-    b(C::HoldAction, KeyChord::ch('p'), A::PlaceHold, true),
+    // Holds and shortages (the build detail and the task runner). Help-only: the detail's actions line
+    // lists them, and the bar keeps room for the moves.
+    b(C::HoldAction, KeyChord::ch('p'), A::PlaceHold, false),
     b(
         C::ReleaseHoldAction,
         KeyChord::ch('R'),
         A::ReleaseHold,
-        true,
+        false,
     ),
 ];

@@ -105,6 +105,7 @@ fn row(n: u64) -> OrderRow {
         assignee: ASSIGNEES[i % ASSIGNEES.len()].map(str::to_string),
         days_left: i32::try_from(n / 40).unwrap_or(i32::MAX) - 10,
         open_comments: 0,
+        hold: None,
     }
 }
 

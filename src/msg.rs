@@ -600,6 +600,25 @@ pub enum Request {
         document: Uuid,
         dir: String,
     },
+    /// Checks a hold before the question that places it: the rules and the part ids against the
+    /// catalog (docs/holds.md §2.1); the part lines with their names.
+    CheckHold {
+        token: String,
+        order_id: Uuid,
+        hold: crate::domain::hold::NewHold,
+    },
+    /// Puts the build on hold (docs/holds.md §2).
+    PlaceHold {
+        token: String,
+        order_id: Uuid,
+        hold: crate::domain::hold::NewHold,
+    },
+    /// Releases the build's open hold (docs/holds.md §2.3).
+    ReleaseHold {
+        token: String,
+        order_id: Uuid,
+        note: Option<String>,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -875,6 +894,15 @@ impl std::fmt::Debug for Request {
             } => {
                 return write!(f, "SaveDocumentCopy {{ {order_id} {document} to {dir:?} }}");
             }
+            Request::CheckHold { order_id, .. } => {
+                return write!(f, "CheckHold {{ {order_id} }}");
+            }
+            Request::PlaceHold { order_id, .. } => {
+                return write!(f, "PlaceHold {{ {order_id} }}");
+            }
+            Request::ReleaseHold { order_id, .. } => {
+                return write!(f, "ReleaseHold {{ {order_id} }}");
+            }
         };
         f.write_str(name)
     }
@@ -950,6 +978,8 @@ pub enum Reply {
     Comments(Box<CommentThread>),
     /// A build's documents, after a read or an attachment.
     Documents(Box<crate::domain::document::BuildDocuments>),
+    /// A hold's part lines, checked and named from the catalog.
+    HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
 }
 
 impl Reply {
@@ -1006,6 +1036,7 @@ impl Reply {
             Reply::Scanned(_) => "Scanned",
             Reply::Comments(_) => "Comments",
             Reply::Documents(_) => "Documents",
+            Reply::HoldChecked(_) => "HoldChecked",
         }
     }
 }

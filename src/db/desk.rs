@@ -8,8 +8,8 @@ use crate::domain::bom::custom_name;
 use crate::domain::desk::{DESK_STATUSES, DeskRow, ShortageBuild, ShortageLeaf};
 use crate::error::Result;
 
-/// The builds in ORDER_CREATED and PARTS_SENT with their current BOM's version and status, the oldest
-/// want date first.
+/// The builds in ORDER_CREATED and PARTS_SENT, and every build held for parts (docs/holds.md §4), with
+/// their current BOM's version and status, the oldest want date first.
 pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
     query_all(
         client,
@@ -18,13 +18,17 @@ pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
             crate::db::orders::open_comments_sql!(),
-            r#"b."version" AS "bomVersion",
+            crate::db::holds::hold_reason_column!(),
+            r#",
+                      b."version" AS "bomVersion",
                       CASE WHEN b.id IS NULL THEN NULL
                            ELSE COALESCE(b."status", 'DRAFT')::text END AS "bomStatus"
                  FROM "ProductionOrder" po
                  LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                  LEFT JOIN "BillOfMaterials" b ON b.id = po."bomId"
                 WHERE po."orderStatus" = ANY($1)
+                   OR po.id = ANY(ARRAY(SELECT h."orderId" FROM "BuildHold" h
+                                         WHERE h."releasedAt" IS NULL AND h."reason" = 'PARTS_SHORTAGE'))
                 ORDER BY po."wantDate", po."poNumber", po."buildNumber", po.id"#
         ),
         &[&DESK_STATUSES.as_slice()],
@@ -34,6 +38,7 @@ pub async fn rows(client: &impl Client) -> Result<Vec<DeskRow>> {
             Ok(DeskRow {
                 order: queue_row(r)?,
                 bom: version.zip(status),
+                shortage: Vec::new(),
             })
         },
     )

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod desk;
 pub mod dhr;
 pub mod documents;
+pub mod holds;
 pub mod instructions;
 pub mod inventory;
 pub mod migrate;

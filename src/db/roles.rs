@@ -49,6 +49,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("Nonconformance", "INSERT, UPDATE"),
     ("BuildComment", "INSERT, UPDATE"),
     ("BuildCommentMention", "INSERT"),
+    ("BuildHold", "INSERT, UPDATE"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

@@ -43,6 +43,9 @@ pub struct DeskRow {
     pub order: crate::domain::order::OrderRow,
     /// The current BOM's version and status (`DRAFT` / `APPROVED`); `None` without a BOM.
     pub bom: Option<(i32, String)>,
+    /// The part lines of the build's open parts-shortage hold; empty when it is not held for parts
+    /// (docs/holds.md §4).
+    pub shortage: Vec<crate::domain::hold::NamedHoldPart>,
 }
 
 impl DeskRow {
@@ -70,6 +73,9 @@ impl DeskRow {
     /// Why the desk's next move cannot be made now, when the desk already knows (docs/lifecycle.md
     /// §3.1: PARTS_SENT needs the current BOM approved); the service checks it again.
     pub fn move_refusal(&self) -> Option<String> {
+        if self.order.hold.is_some() {
+            return Some(crate::domain::hold::HELD_NO_MOVE.to_string());
+        }
         match self.next_status()? {
             OrderStatus::PartsSent => crate::domain::lifecycle::bom_approved_refusal(
                 self.bom.as_ref().map(|(v, s)| (*v, s.as_str())),
@@ -243,8 +249,10 @@ mod tests {
                 assignee: None,
                 days_left: 5,
                 open_comments: 0,
+                hold: None,
             },
             bom: Some((2, "DRAFT".into())),
+            shortage: Vec::new(),
         };
         let by = " by Luis Ortega at station PROC-1";
         let approved = DeskRow {
@@ -327,8 +335,10 @@ mod tests {
                 assignee: None,
                 days_left: 3,
                 open_comments: 0,
+                hold: None,
             },
             bom: Some((2, "DRAFT".into())),
+            shortage: Vec::new(),
         };
         assert_eq!(row.bom_label(), "v2 DRAFT");
         assert_eq!(row.draft_version(), Some(2));

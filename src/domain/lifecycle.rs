@@ -873,6 +873,11 @@ mod tests {
                             assert_eq!(s, S::OrderCreated);
                             assert!(may_regenerate_bom(role));
                         }
+                        // Not the lifecycle's: docs/holds.md adds them after.
+                        PlaceHold | ReleaseHold => assert!(
+                            !matches!(a, PlaceHold | ReleaseHold),
+                            "{a:?} from detail_actions"
+                        ),
                     }
                 }
             }

@@ -14,6 +14,8 @@ pub mod dhr;
 pub mod document;
 pub mod enums;
 pub mod floor;
+pub mod hold;
+pub mod hold_reason;
 pub mod instruction_revisions;
 pub mod instructions;
 pub mod inventory;

@@ -417,6 +417,8 @@ pub struct OrderRow {
     pub days_left: i32,
     /// Comments on the build not resolved yet, internal ones included (docs/comments.md §6).
     pub open_comments: i64,
+    /// The reason of the build's open hold, when it is held (docs/holds.md §3.1).
+    pub hold: Option<crate::domain::hold_reason::HoldReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -443,6 +445,10 @@ pub enum OrderAction {
     ApproveBom,
     /// Generate a new DRAFT BOM version from the stored configuration (R13).
     RegenerateBom,
+    /// Put the build on hold (docs/holds.md §2.2).
+    PlaceHold,
+    /// Release the build's hold (docs/holds.md §2.3).
+    ReleaseHold,
 }
 
 /// An accessory the wizard offers (docs/bom-rules.md §3.9: the 54 items of category 720).

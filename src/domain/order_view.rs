@@ -27,6 +27,10 @@ pub struct OrderDetail {
     pub updated_at: NaiveDateTime,
     /// How many documents the build has (docs/documents.md §1.2).
     pub documents: crate::domain::document::DocumentsBrief,
+    /// The build's open hold, when it is held (docs/holds.md §3).
+    pub hold: Option<crate::domain::hold::BuildHold>,
+    /// The build's total time on hold in minutes, an open hold counted up to now (docs/holds.md §5).
+    pub hold_minutes: i64,
 }
 
 /// The BOM in brief, for the order detail.

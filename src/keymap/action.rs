@@ -172,4 +172,6 @@ actions! {
     SaveCopy => "Save a copy",
     AttachDocument => "Attach a document",
     OpenDrawing => "Drawing",
+    PlaceHold => "Put on hold",
+    ReleaseHold => "Release hold",
 }

@@ -183,4 +183,8 @@ contexts! {
     DocumentsAttach => "Attaching documents",
     /// A QC checklist of a build with a current technical drawing.
     QcDrawing => "Drawing",
+    /// A build the user may put on hold (docs/holds.md §2.2).
+    HoldAction => "Hold",
+    /// A held build the user may release (docs/holds.md §2.3).
+    ReleaseHoldAction => "Release hold",
 }

@@ -484,4 +484,13 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         true,
     ),
     b(C::QcDrawing, KeyChord::ch('D'), A::OpenDrawing, false),
+    // Holds and shortages (the build detail and the task runner). Help-only: the detail's actions line
+    // lists them, and the bar keeps room for the moves.
+    b(C::HoldAction, KeyChord::ch('p'), A::PlaceHold, false),
+    b(
+        C::ReleaseHoldAction,
+        KeyChord::ch('R'),
+        A::ReleaseHold,
+        false,
+    ),
 ];

@@ -119,6 +119,8 @@ impl Action {
             A::OpenDocuments => "Docs",
             A::SaveCopy => "Save",
             A::AttachDocument => "Attach",
+            A::PlaceHold => "Hold",
+            A::ReleaseHold => "Release",
             other => other.describe(),
         }
     }

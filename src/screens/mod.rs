@@ -8,6 +8,7 @@ pub mod bom_viewer;
 pub mod change_password;
 pub mod comments;
 pub mod documents;
+pub mod hold_dialog;
 pub mod home;
 pub mod inventory;
 pub mod list_window;

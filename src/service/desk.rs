@@ -49,12 +49,20 @@ fn require_shortage_reader(who: &Authed) -> Result<()> {
     )
 }
 
-/// The builds in ORDER_CREATED and PARTS_SENT with their BOM state, the oldest want date first.
+/// The builds in ORDER_CREATED and PARTS_SENT and those held for parts, with their BOM state and
+/// shortage lines, the oldest want date first.
 pub async fn order_desk(ctx: &ServiceCtx, token: &str) -> Result<Vec<DeskRow>> {
     let who = authenticate(ctx, token).await?;
     require_desk(&who)?;
     let client = ctx.pool.get().await?;
-    db_desk::rows(&client).await
+    let mut rows = db_desk::rows(&client).await?;
+    // The part lines of the builds held for parts (docs/holds.md §4).
+    for (_, _, hold) in crate::db::holds::open_shortages(&client).await? {
+        if let Some(row) = rows.iter_mut().find(|r| r.order.id == hold.order_id) {
+            row.shortage = hold.parts;
+        }
+    }
+    Ok(rows)
 }
 
 /// The flattened totals of the current BOM of every build in ORDER_CREATED and PARTS_SENT, by part id.

@@ -95,7 +95,19 @@ pub(crate) async fn lock_in_status(
     if locked.status != status {
         return Err(moved_on(tx, &locked).await?);
     }
+    // A held build's floor is stopped (docs/holds.md §3.2).
+    refuse_if_held(tx, order_id).await?;
     // ADMIN steps in on the floor as on the task list; everyone else follows the acting rule.
     check_acting_unless_admin(who, &locked)?;
     Ok(locked)
+}
+
+/// The refusal of a floor action on a held build, naming the hold (docs/holds.md §3.2). Called under
+/// the build's row lock by every floor write: task completion and reopening, QC submission, testing,
+/// packaging and status moves.
+pub(crate) async fn refuse_if_held(client: &impl Client, order_id: Uuid) -> Result<()> {
+    match crate::db::holds::open_hold(client, order_id).await? {
+        Some(h) => Err(ServiceError::Invalid(h.refusal())),
+        None => Ok(()),
+    }
 }

@@ -19,6 +19,7 @@ mod files;
 mod floor;
 mod floor_progress;
 mod guard;
+pub mod holds;
 pub mod instructions;
 pub mod inventory;
 mod moves;
@@ -420,6 +421,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         docs @ (Request::Documents { .. }
         | Request::AttachDocument { .. }
         | Request::SaveDocumentCopy { .. }) => documents::handle(ctx, docs).await,
+        hold @ (Request::CheckHold { .. }
+        | Request::PlaceHold { .. }
+        | Request::ReleaseHold { .. }) => holds::handle(ctx, hold).await,
     }
 }
 

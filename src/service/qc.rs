@@ -194,6 +194,8 @@ async fn lock_for_qc(
     if db_qc::status_for_form(qc_type) != Some(locked.status) {
         return Err(moved_on(tx, &locked).await?);
     }
+    // No QC on a held build (docs/holds.md §3.2).
+    super::guard::refuse_if_held(tx, order_id).await?;
     check_acting(who, &locked)?;
     Ok(locked)
 }

@@ -109,6 +109,10 @@ pub(crate) async fn lock_reason(
             "Tasks can be changed only while the build is READY_FOR_PRODUCTION; it is {status}"
         )));
     }
+    // A held build's tasks are not changed (docs/holds.md §3.2); the runner shows why.
+    if let Some(hold) = crate::db::holds::open_hold(client, order_id).await? {
+        return Ok(Some(hold.refusal()));
+    }
     let since = db_orders::entered_at(client, order_id, OrderStatus::ReadyForProduction).await?;
     if db_tasks::testing_submitted_since(client, order_id, since).await? {
         return Ok(Some(

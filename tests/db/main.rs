@@ -20,6 +20,7 @@ mod documents;
 mod export;
 mod floor;
 mod harness;
+mod holds;
 mod instructions;
 mod inventory;
 mod live;

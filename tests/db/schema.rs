@@ -289,6 +289,7 @@ const ENUMS: &[(&str, &[&str])] = &[
             "COMMENT_MENTION",
             // Added by V25 (deadline alerts, §9).
             "DEADLINE_APPROACHING", "OVERDUE",
+            "PARTS_SHORTAGE",
         ],
     ),
     ("SettingDataType", &["STRING", "INTEGER", "BOOLEAN", "JSON"]),

@@ -271,6 +271,8 @@ pub fn floor_order_detail(
         created_at: at(3, 9, 0),
         updated_at,
         documents: Default::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 

@@ -15,6 +15,7 @@ mod comments;
 mod dhr;
 mod documents;
 mod drawing;
+mod holds;
 mod inventory;
 mod keymap;
 mod long_lists;

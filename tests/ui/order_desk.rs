@@ -54,8 +54,10 @@ fn desk_row(
             assignee: None,
             days_left,
             open_comments: 0,
+            hold: None,
         },
         bom: bom.map(|(v, s)| (v, s.to_string())),
+        shortage: Vec::new(),
     }
 }
 
@@ -723,4 +725,39 @@ fn no_panic_at_any_size() {
     d.draw_every_size();
     d.key(KeyCode::Char('x'));
     d.draw_every_size();
+}
+
+#[test]
+fn held_for_parts_builds_show_their_part_lines_and_do_not_move() {
+    let mut rows = rows();
+    if let Some(first) = rows.first_mut() {
+        first.order.hold = Some(cleanstation::domain::hold::HoldReason::PartsShortage);
+        first.shortage = crate::holds::shortage().parts;
+    }
+    let mut held = desk_row(
+        4,
+        "4500012",
+        "24-0131",
+        "St. Mary's Hospital",
+        OrderStatus::ReadyForProduction,
+        (3, 28),
+        14,
+        Some((1, "APPROVED")),
+    );
+    held.order.hold = Some(cleanstation::domain::hold::HoldReason::PartsShortage);
+    held.shortage = crate::holds::shortage().parts;
+    rows.push(held);
+    let mut d = desk_with(rows);
+    snap_desk(
+        "held_for_parts",
+        "Builds held for parts read HOLD, the selected one lists the parts to send; a build in \
+         production held for parts is on the desk too",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Char('m'));
+    assert_eq!(
+        desk_notice(&d).as_deref(),
+        Some(cleanstation::domain::hold::HELD_NO_MOVE)
+    );
+    assert!(no_move_sent(&mut d));
 }

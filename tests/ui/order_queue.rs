@@ -73,6 +73,7 @@ fn order_row(spec: RowSpec) -> OrderRow {
         assignee: assignee.map(str::to_string),
         days_left,
         open_comments: 0,
+        hold: None,
     }
 }
 
@@ -361,6 +362,8 @@ fn detail(
         created_at: at(3, 3, 9, 0),
         updated_at,
         documents: Default::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 
@@ -799,6 +802,7 @@ fn deep_row(n: u128) -> OrderRow {
         assignee: None,
         days_left: 18,
         open_comments: 0,
+        hold: None,
     }
 }
 

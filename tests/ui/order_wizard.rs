@@ -964,6 +964,8 @@ fn order_detail(status: OrderStatus) -> OrderDetail {
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
         documents: Default::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 

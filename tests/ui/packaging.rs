@@ -212,6 +212,7 @@ fn row(status: OrderStatus) -> OrderRow {
         assignee: None,
         days_left: 19,
         open_comments: 0,
+        hold: None,
     }
 }
 

@@ -15,7 +15,7 @@ use cleanstation::domain::bom::ItemType;
 use cleanstation::domain::checklist::CheckType;
 use cleanstation::domain::nonconformance::NcItem;
 use cleanstation::domain::notification::Notification;
-use cleanstation::domain::order::{BuildConfig, OrderStatus};
+use cleanstation::domain::order::{BuildConfig, OrderAction, OrderStatus};
 use cleanstation::domain::order_view::OrderDetail;
 use cleanstation::domain::rework::{Finding, ReworkFindings};
 use cleanstation::domain::tasks::{
@@ -907,6 +907,70 @@ fn golden_locked() {
         "After the round's testing form: the tasks are shown read-only with the reason",
         &d.render(W, H),
     );
+}
+
+/// The runner with the build's detail as `actions` and `hold` say, and the task list `view`.
+fn runner_with(role: Role, actions: Vec<OrderAction>, held: bool, view: TaskListView) -> Driver {
+    let mut d = at_build_then_w(role);
+    let detail = OrderDetail {
+        actions,
+        hold: held.then(crate::holds::shortage),
+        ..order_detail()
+    };
+    assert!(d.answer(
+        |r| matches!(r, Request::OrderDetail { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::Order(Box::new(detail))),
+    ));
+    assert!(d.answer(
+        |r| matches!(r, Request::TaskList { order_id, .. } if *order_id == ORDER),
+        Ok(Reply::TaskList(Box::new(view))),
+    ));
+    d
+}
+
+#[test]
+fn golden_held() {
+    crate::harness::plant_zone();
+    let mut view = list(6);
+    view.locked = Some(crate::holds::shortage().refusal());
+    let mut d = runner_with(Role::Assembler, Vec::new(), true, view);
+    assert!(
+        !d.app
+            .key_stack()
+            .contains(&cleanstation::keymap::KeyContext::TaskEdit),
+        "no task key is live"
+    );
+    d.key(KeyCode::Char(' '));
+    assert!(
+        d.take(|r| matches!(r, Request::CompleteTask { .. }))
+            .is_none()
+    );
+    snap(
+        "held",
+        "A held build: the tasks are read-only with the hold's reason, who placed it and since when",
+        &d.render(W, H),
+    );
+}
+
+#[test]
+fn golden_report_shortage() {
+    let mut d = runner_with(
+        Role::Assembler,
+        vec![OrderAction::PlaceHold],
+        false,
+        list(6),
+    );
+    d.key(KeyCode::Char('p'));
+    d.key(KeyCode::Tab);
+    d.key(KeyCode::Tab);
+    d.type_str("T2-BOLT-10 4");
+    snap(
+        "report_shortage",
+        "An assembler reports a shortage from the task runner: p opens the hold dialog over the tasks",
+        &d.render(W, H),
+    );
+    d.key(KeyCode::Enter);
+    assert!(d.take(|r| matches!(r, Request::CheckHold { .. })).is_some());
 }
 
 #[test]

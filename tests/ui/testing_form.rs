@@ -440,6 +440,7 @@ fn a_pass_offers_the_move_to_testing_complete() {
             assignee: None,
             days_left: 16,
             open_comments: 0,
+            hold: None,
         })),
     );
     assert!(h.effects.iter().any(|e| matches!(e, Effect::Toast(t) if format!("{t:?}").contains("EX-2 moved to Testing complete"))), "{:?}", h.effects);

@@ -59,6 +59,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("BuildCommentMention", "id"),
     ("DeadlineAlert", "id"),
     ("AlertSweep", "id"),
+    ("BuildHold", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

@@ -107,6 +107,8 @@ macro_rules! queue_sql {
                       po."orderStatus", po."wantDate", u."fullName" AS assignee,
                       (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
             open_comments_sql!(),
+            crate::db::holds::hold_reason_column!(),
+            ", ",
             $expr,
             r#"::text AS "sortValue"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
@@ -201,6 +203,7 @@ pub(crate) fn queue_row(r: &Row) -> Result<OrderRow> {
         assignee: r.col("assignee")?,
         days_left: r.col("daysLeft")?,
         open_comments: r.col("openComments")?,
+        hold: crate::db::holds::hold_reason_of(r)?,
     })
 }
 
@@ -257,9 +260,11 @@ pub async fn row_by_id(client: &impl Client, id: Uuid) -> Result<Option<OrderRow
         client,
         concat!(
             r#"SELECT po.id, po."poNumber", po."buildNumber", po."customerName", po."sinkModel",
-                      po."orderStatus", po."wantDate", u."fullName" AS assignee, "#,
+                      po."orderStatus", po."wantDate", u."fullName" AS assignee,
+                      (po."wantDate" - CURRENT_DATE) AS "daysLeft", "#,
             open_comments_sql!(),
-            r#"(po."wantDate" - CURRENT_DATE) AS "daysLeft"
+            crate::db::holds::hold_reason_column!(),
+            r#"
                FROM "ProductionOrder" po LEFT JOIN "User" u ON u.id = po."currentAssigneeId"
                WHERE po.id = $1"#
         ),

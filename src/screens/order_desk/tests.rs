@@ -19,8 +19,10 @@ fn row(n: u128, status: OrderStatus, bom: Option<(i32, &str)>) -> DeskRow {
             assignee: None,
             days_left: 5,
             open_comments: 0,
+            hold: None,
         },
         bom: bom.map(|(v, s)| (v, s.to_string())),
+        shortage: Vec::new(),
     }
 }
 

@@ -80,7 +80,10 @@ impl OrderDeskScreen {
                 Cell::from(fit_text(&r.order.build_number, usize::from(w_build))),
                 Cell::from(fit_text(&r.order.customer_name, usize::from(w_customer))),
                 Cell::from(fit_text(&r.order.sink_model, usize::from(w_model))),
-                Cell::from(r.order.status.code()),
+                Cell::from(match r.order.hold {
+                    Some(_) => Span::styled(crate::domain::hold::HOLD_MARK, theme.error),
+                    None => Span::raw(r.order.status.code()),
+                }),
                 Cell::from(r.order.want_date.format("%d %b").to_string()),
                 Cell::from(Span::styled(days_cell(r), days_style)),
                 Cell::from(Span::styled(r.bom_label(), bom_style)),
@@ -124,12 +127,22 @@ impl OrderDeskScreen {
                 }
                 _ => "",
             };
-            let about = format!(
-                "{} · {} · BOM {} · {next}",
-                r.order.build_number,
-                fit_text(&r.order.customer_name, 28),
-                r.bom_label()
-            );
+            let about = match r.order.hold {
+                // A held build: why, and for a shortage the parts to send (docs/holds.md §4).
+                Some(reason) => format!(
+                    "{} · {} · {}{}",
+                    r.order.build_number,
+                    r.order.status.title(),
+                    crate::domain::hold::hold_words(reason),
+                    crate::domain::hold::parts_text(&r.shortage)
+                ),
+                None => format!(
+                    "{} · {} · BOM {} · {next}",
+                    r.order.build_number,
+                    fit_text(&r.order.customer_name, 28),
+                    r.bom_label()
+                ),
+            };
             let room = width.saturating_sub(3);
             let mut lines = wrap(&about, room).into_iter();
             let head = match (self.notice.is_none(), lines.next()) {

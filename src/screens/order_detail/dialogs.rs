@@ -22,6 +22,7 @@ impl OrderDetailScreen {
         };
         match &mut self.mode {
             Mode::Browse => {}
+            Mode::Hold(dialog) => dialog.render(frame, area, theme),
             Mode::ConfirmMove {
                 targets,
                 index,

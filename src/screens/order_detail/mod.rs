@@ -9,6 +9,7 @@
 
 mod dialogs;
 mod live;
+mod hold;
 mod view;
 mod writes;
 
@@ -53,7 +54,7 @@ fn role_plural(role: Role) -> &'static str {
 const STILL_LOADING: &str = "Loading the build's current state; try again in a moment.";
 
 /// The contexts whose keys the "Actions" line lists: each is live only when its action is offered.
-pub(crate) const ACTION_CONTEXTS: [KeyContext; 9] = [
+pub(crate) const ACTION_CONTEXTS: [KeyContext; 11] = [
     KeyContext::MoveAction,
     KeyContext::OverrideAction,
     KeyContext::AssignAction,
@@ -63,6 +64,8 @@ pub(crate) const ACTION_CONTEXTS: [KeyContext; 9] = [
     KeyContext::QcAction,
     KeyContext::FloorAction,
     KeyContext::RaiseNcAction,
+    KeyContext::HoldAction,
+    KeyContext::ReleaseHoldAction,
 ];
 
 /// The keymap's lines for the actions line (the action contexts, then the build's records), and the
@@ -110,6 +113,8 @@ enum Mode {
         loading: Option<RequestId>,
         error: Option<String>,
     },
+    /// Putting the build on hold, or releasing its hold (docs/holds.md §2).
+    Hold(Box<crate::screens::hold_dialog::HoldDialog>),
 }
 
 pub struct OrderDetailScreen {
@@ -233,10 +238,12 @@ impl OrderDetailScreen {
         refusals.all(|r| r.is_some()).then_some(first)
     }
 
-    /// A QC inspector on a build waiting for Pre-QC or Final QC; the service checks it again.
+    /// A QC inspector on a build waiting for Pre-QC or Final QC and not held; the service checks it
+    /// again.
     fn offers_qc(&self) -> bool {
         self.detail.as_ref().is_some_and(|d| {
             self.role == Some(Role::QcPerson)
+                && d.hold.is_none()
                 && matches!(
                     d.status,
                     OrderStatus::ReadyForPreQc | OrderStatus::ReadyForFinalQc
@@ -298,6 +305,7 @@ impl OrderDetailScreen {
     fn form_mut(&mut self) -> Option<&mut Form> {
         match &mut self.mode {
             Mode::Sign { dialog, .. } => Some(&mut dialog.form),
+            Mode::Hold(dialog) => dialog.text_form(),
             Mode::Browse
             | Mode::ConfirmMove { .. }
             | Mode::ConfirmRegenerate { .. }
@@ -413,6 +421,12 @@ impl OrderDetailScreen {
         }
         if self.offers_raise() {
             stack.push(KeyContext::RaiseNcAction);
+        }
+        if self.offers(&OrderAction::PlaceHold) {
+            stack.push(KeyContext::HoldAction);
+        }
+        if self.offers(&OrderAction::ReleaseHold) {
+            stack.push(KeyContext::ReleaseHoldAction);
         }
         stack.extend([KeyContext::Detail, KeyContext::List]);
         stack
@@ -532,6 +546,7 @@ impl OrderDetailScreen {
                     self.mode = self.sign_mode(Gate::ApproveBom(version));
                 }
             }
+            Action::PlaceHold | Action::ReleaseHold => return self.start_hold(action, ctx),
             Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
                 if self.still_loading() {
                     return Command::None;
@@ -570,12 +585,14 @@ impl Screen for OrderDetailScreen {
                 stack
             }
             Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
+            Mode::Hold(dialog) => dialog.key_contexts(),
         }
     }
 
     fn has_unsaved_input(&self) -> bool {
         match &self.mode {
             Mode::Sign { dialog, .. } => dialog.form.has_input(),
+            Mode::Hold(dialog) => dialog.has_input(),
             Mode::Browse
             | Mode::ConfirmMove { .. }
             | Mode::ConfirmRegenerate { .. }
@@ -586,6 +603,9 @@ impl Screen for OrderDetailScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
         if matches!(self.mode, Mode::Browse) {
             return self.on_browse(action, ctx);
+        }
+        if matches!(self.mode, Mode::Hold(_)) {
+            return self.on_hold_key(action, ctx);
         }
         match action {
             Action::Cancel | Action::No => {

@@ -47,6 +47,8 @@ fn detail(status: OrderStatus, actions: Vec<OrderAction>) -> OrderDetail {
         created_at: NaiveDateTime::default(),
         updated_at: NaiveDateTime::default(),
         documents: Default::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 
@@ -85,6 +87,7 @@ fn row_of(d: &OrderDetail) -> OrderRow {
         assignee: None,
         days_left: 3,
         open_comments: 0,
+        hold: None,
     }
 }
 

@@ -38,6 +38,7 @@ impl OrderDetailScreen {
             theme,
             |width| {
                 let mut top = header_lines(d, width, theme);
+                top.extend(super::hold::hold_lines(d, width, theme));
                 top.extend(self.action_lines(width, theme));
                 let documents_key = self
                     .keys

@@ -181,6 +181,9 @@ impl OrderDetailScreen {
     }
 
     pub(super) fn handle_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        if let Some(cmd) = self.hold_reply(&reply, ctx) {
+            return cmd;
+        }
         if self.signatures_loading.answered_by(reply.id) {
             // A failed read leaves the section out; the detail itself says what is wrong.
             if let Ok(Reply::Signatures(list)) = reply.result {
@@ -319,6 +322,9 @@ impl OrderDetailScreen {
             Mode::ConfirmRegenerate { version, .. } => {
                 self.offers(&OrderAction::RegenerateBom) && self.bom_version() == *version
             }
+            Mode::Hold(_) => {
+                self.offers(&OrderAction::PlaceHold) || self.offers(&OrderAction::ReleaseHold)
+            }
         }
     }
 
@@ -328,7 +334,7 @@ impl OrderDetailScreen {
             | Mode::ConfirmRegenerate { error, .. }
             | Mode::Assign { error, .. } => *error = Some(text),
             Mode::Sign { dialog, .. } => dialog.error = Some(text),
-            Mode::Browse => self.notice = Some(text),
+            Mode::Browse | Mode::Hold(_) => self.notice = Some(text),
         }
     }
 }

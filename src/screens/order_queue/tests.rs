@@ -20,6 +20,7 @@ fn order(n: u128, days_left: i32) -> OrderRow {
         assignee: None,
         days_left,
         open_comments: 0,
+        hold: None,
     }
 }
 

@@ -169,7 +169,11 @@ impl OrderQueueScreen {
                 Cell::from(fit_text(&r.build_number, usize::from(w_build))),
                 Cell::from(fit_text(&r.customer_name, usize::from(w_customer))),
                 Cell::from(fit_text(&r.sink_model, usize::from(w_model))),
-                Cell::from(short_status(r.status)),
+                // A held build reads HOLD in every queue (docs/holds.md §3.1).
+                Cell::from(match r.hold {
+                    Some(_) => Span::styled(crate::domain::hold::HOLD_MARK, theme.error),
+                    None => Span::raw(short_status(r.status)),
+                }),
                 Cell::from(r.want_date.format("%d %b").to_string()),
                 Cell::from(assignee),
                 Cell::from(Span::styled(days_cell(r), days_style)),
@@ -243,6 +247,14 @@ impl OrderQueueScreen {
                     theme.base,
                 ),
             ];
+            // Why a held build is held comes before its due date (docs/holds.md §3.1).
+            if let Some(reason) = r.hold {
+                spans.push(Span::raw(" · "));
+                spans.push(Span::styled(
+                    crate::domain::hold::hold_words(reason),
+                    theme.error,
+                ));
+            }
             if r.status != OrderStatus::Shipped {
                 let style = match due_marker(r) {
                     Some("OVERDUE") => theme.error,

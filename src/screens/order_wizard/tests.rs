@@ -730,6 +730,8 @@ fn detail(status: OrderStatus) -> OrderDetail {
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
         documents: Default::default(),
+        hold: None,
+        hold_minutes: 0,
     }
 }
 
@@ -806,6 +808,7 @@ fn edit_saves_with_update_build() {
             assignee: None,
             days_left: 0,
             open_comments: 0,
+            hold: None,
         })),
     );
     assert_eq!(

@@ -17,11 +17,18 @@ impl TaskRunnerScreen {
         if !ev.touches_build_in(self.order_id, &SHOWN) {
             return Command::None;
         }
-        if self.stale.touched(self.load.in_flight(), ev.by_line()) {
+        // The build's hold and status come with its detail (docs/holds.md §2).
+        let detail = if ev.touches_build_in(self.order_id, &[Entity::Build, Entity::Hold]) {
+            self.reload_detail(ctx)
+        } else {
+            Command::None
+        };
+        let tasks = if self.stale.touched(self.load.in_flight(), ev.by_line()) {
             self.reload(ctx)
         } else {
             Command::None
-        }
+        };
+        tasks.and(detail)
     }
 
     /// After the list was read: once more if a change came while the read was on its way, else say

@@ -7,6 +7,7 @@
 mod answers;
 mod dialogs;
 mod live;
+mod hold;
 mod view;
 
 pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
@@ -77,6 +78,9 @@ pub struct TaskRunnerScreen {
     confirm_keys: Vec<HelpLine>,
     /// Another station changed the build's tasks (docs/live.md §3.3).
     stale: Stale,
+    /// The build's hold and the hold keys offered, from its detail (docs/holds.md §2).
+    hold: hold::HoldState,
+    hold_dialog: Option<Box<crate::screens::hold_dialog::HoldDialog>>,
 }
 
 impl TaskRunnerScreen {
@@ -106,12 +110,10 @@ impl TaskRunnerScreen {
             list_scroll: 0,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
             stale: Stale::default(),
+            hold: hold::HoldState::default(),
+            hold_dialog: None,
         };
-        let Some(token) = ctx.token() else {
-            return (s, Command::None);
-        };
-        let (id, detail) = ctx.request(Request::OrderDetail { token, order_id });
-        s.detail_load.wait(id);
+        let detail = s.reload_detail(ctx);
         let tasks = s.reload(ctx);
         (s, Command::Batch(vec![tasks, detail]))
     }
@@ -441,6 +443,9 @@ impl Screen for TaskRunnerScreen {
     }
 
     fn key_contexts(&self) -> Vec<KeyContext> {
+        if let Some(d) = &self.hold_dialog {
+            return d.key_contexts();
+        }
         if let Some(d) = &self.dialog {
             return d.key_contexts();
         }
@@ -448,15 +453,20 @@ impl Screen for TaskRunnerScreen {
         if self.may_edit() && !self.saving.in_flight() {
             stack.push(KeyContext::TaskEdit);
         }
+        stack.extend(self.hold.contexts());
         stack.extend([KeyContext::TaskRunner, KeyContext::List]);
         stack
     }
 
     fn has_unsaved_input(&self) -> bool {
         self.dialog.as_ref().is_some_and(Dialog::has_input)
+            || self.hold_dialog.as_ref().is_some_and(|d| d.has_input())
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Command {
+        if self.hold_dialog.is_some() {
+            return self.on_hold_key(action, ctx);
+        }
         if self.dialog.is_some() {
             return self.on_dialog_action(action, ctx);
         }
@@ -467,8 +477,10 @@ impl Screen for TaskRunnerScreen {
             }
             Action::Refresh => {
                 self.notice = None;
-                self.reload(ctx)
+                let tasks = self.reload(ctx);
+                Command::Batch(vec![tasks, self.reload_detail(ctx)])
             }
+            Action::PlaceHold | Action::ReleaseHold => self.start_hold(action, ctx),
             Action::Up => {
                 self.move_focus(self.focus.saturating_sub(1));
                 Command::None
@@ -529,8 +541,12 @@ impl Screen for TaskRunnerScreen {
                     "PO {} · build {}",
                     d.header.po_number, d.build.build_number
                 ));
+                self.hold = hold::HoldState::of(&d);
             }
             return Command::None;
+        }
+        if let Some(cmd) = self.hold_reply(&reply, ctx) {
+            return cmd;
         }
         if self.load.answered_by(reply.id) {
             match reply.result {
@@ -582,6 +598,9 @@ impl Screen for TaskRunnerScreen {
     }
 
     fn text_form(&mut self) -> Option<&mut Form> {
+        if let Some(d) = self.hold_dialog.as_mut() {
+            return d.text_form();
+        }
         match &mut self.dialog {
             Some(Dialog::Na { form, .. } | Dialog::Note { form, .. }) => Some(form),
             _ => None,

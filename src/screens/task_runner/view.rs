@@ -92,6 +92,9 @@ pub(super) fn draw(s: &mut TaskRunnerScreen, frame: &mut Frame, area: Rect, them
     draw_list(s, frame, list_area, theme);
     draw_detail(s, frame, detail_area, theme);
     draw_dialog(s, frame, area, theme);
+    if let Some(d) = s.hold_dialog.as_mut() {
+        d.render(frame, area, theme);
+    }
 }
 
 fn header_lines(s: &TaskRunnerScreen, list: &TaskListView, theme: &Theme) -> Vec<Line<'static>> {

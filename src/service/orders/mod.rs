@@ -215,7 +215,7 @@ async fn record_config_history(
 }
 
 /// The build's queue row after a change, as the screens show it.
-async fn updated_row(client: &impl Client, id: Uuid) -> Result<OrderRow> {
+pub(crate) async fn updated_row(client: &impl Client, id: Uuid) -> Result<OrderRow> {
     orders::row_by_id(client, id)
         .await?
         .ok_or_else(order_not_found)

@@ -122,6 +122,16 @@ pub(super) async fn order_detail(
         rec.assignee.as_ref().map(|(id, _)| *id),
         bom.as_ref().is_some_and(|b| b.status == "DRAFT"),
     );
+    let mut actions = lifecycle::detail_actions(
+        who.user.role,
+        who.user.id,
+        rec.status,
+        rec.assignee.as_ref().map(|(id, _)| *id),
+        bom.as_ref().is_some_and(|b| b.status == "DRAFT"),
+    );
+    let hold = crate::db::holds::open_hold(&client, order_id).await?;
+    let hold_minutes = crate::db::holds::hold_minutes(&client, order_id).await?;
+    crate::domain::hold::detail_actions(&mut actions, who.user.role, rec.status, hold.as_ref());
     Ok(OrderDetail {
         id: rec.id,
         header: rec.header,
@@ -136,5 +146,7 @@ pub(super) async fn order_detail(
         created_at: rec.created_at,
         updated_at: rec.updated_at,
         documents,
+        hold,
+        hold_minutes,
     })
 }

@@ -74,6 +74,8 @@ pub(super) async fn transition(
     if locked.status != from {
         return Err(moved_on(&tx, &locked).await?);
     }
+    // A held build does not move, an override included; the release comes first (docs/holds.md §3.2).
+    crate::service::guard::refuse_if_held(&tx, locked.id).await?;
     if to == OrderStatus::Shipped {
         crate::service::nonconformance::refuse_ship_with_open(&tx, locked.id).await?;
     }

@@ -115,13 +115,6 @@ pub(super) async fn order_detail(
     let history = orders::history(&client, order_id).await?;
     let nonconformances = crate::db::nonconformance::of_order(&client, order_id).await?;
     let documents = crate::db::documents::brief(&client, order_id).await?;
-    let actions = lifecycle::detail_actions(
-        who.user.role,
-        who.user.id,
-        rec.status,
-        rec.assignee.as_ref().map(|(id, _)| *id),
-        bom.as_ref().is_some_and(|b| b.status == "DRAFT"),
-    );
     let mut actions = lifecycle::detail_actions(
         who.user.role,
         who.user.id,

@@ -61,7 +61,10 @@ async fn listen_forever(config: tokio_postgres::Config, tx: mpsc::UnboundedSende
                 pause = RETRY_FIRST;
                 said_down = false;
             }
-            Err(e) => tracing::warn!(error = %e, "live updates: cannot listen"),
+            Err(e) => tracing::warn!(
+                error = %crate::db::with_causes(&e),
+                "live updates: cannot listen"
+            ),
         }
         if tx.is_closed() {
             return;
@@ -99,7 +102,10 @@ async fn listen_once(
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::warn!(error = %e, "live updates: connection lost");
+                    tracing::warn!(
+                        error = %crate::db::with_causes(&e),
+                        "live updates: connection lost"
+                    );
                     break;
                 }
             }

@@ -35,7 +35,7 @@ pub use statements::Client;
 use crate::error::{Result, ServiceError};
 
 /// An error with its causes, "a: b: c": the outer text alone is often too vague ("invalid configuration").
-fn with_causes(e: &dyn std::error::Error) -> String {
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

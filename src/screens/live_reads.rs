@@ -3,8 +3,11 @@
 //! this station one request at a time, and a reply that left before the last commit is followed by
 //! one that did not.
 
-use crate::msg::RequestId;
+use crate::domain::live::{Entity, LiveEvent};
+use crate::msg::{Command, RequestId};
+use crate::screens::Ctx;
 use crate::screens::pending::Pending;
+use uuid::Uuid;
 
 /// What a re-read asks for: the keys (rows, records) and who made the change, " by … at station …".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +79,117 @@ impl LiveReads {
     }
 }
 
+/// For a screen that shows one record and re-reads all of it through its own load request
+/// (docs/live.md §3.1, §3.3). The load is not sent while one is on its way (its answer may predate the
+/// change: it goes once more when that answers), nor, on a screen with a form, under the user's hands
+/// (a dialog open, answers not yet saved): it goes when the user is done.
+#[derive(Debug, Clone, Default)]
+pub struct Stale {
+    /// A re-read is due.
+    due: bool,
+    /// Who made the last change: " by … at station …".
+    by: Option<String>,
+}
+
+impl Stale {
+    /// An event touched the record. True when the screen should load now; false when it must `wait`
+    /// (a load on its way, the user busy): the re-read is then due.
+    pub fn touched(&mut self, wait: bool, by: String) -> bool {
+        self.by = Some(by);
+        self.due |= wait;
+        !wait
+    }
+
+    /// True when a due re-read may go now (the screen no longer has to `wait`); it is then no longer due.
+    pub fn due_now(&mut self, wait: bool) -> bool {
+        if wait || !self.due {
+            return false;
+        }
+        self.due = false;
+        true
+    }
+
+    /// A re-read is due.
+    pub fn is_due(&self) -> bool {
+        self.due
+    }
+
+    /// The load answered: `Again` when it must go once more, else who made the change it shows
+    /// (`None` for a load nobody else's change asked for).
+    pub fn answered(&mut self) -> Answered {
+        if self.due_now(false) {
+            Answered::Again
+        } else {
+            Answered::Fresh(self.by.take())
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answered {
+    Again,
+    Fresh(Option<String>),
+}
+
+/// A screen with a form over one build's record (testing, packaging, QC): it re-reads when another
+/// station changes what it shows, but never under the user's hands (docs/live.md §3.3).
+pub trait LiveForm {
+    /// The build the form belongs to.
+    fn build(&self) -> Uuid;
+    /// The kinds of record the form shows.
+    fn shown(&self) -> &'static [Entity];
+    /// The re-read must wait: a load on its way, a dialog open, answers not yet saved.
+    fn must_wait(&self) -> bool;
+    fn stale(&mut self) -> &mut Stale;
+    /// Asks for the form again.
+    fn load_again(&mut self, ctx: &mut Ctx) -> Command;
+    /// Shows a line to the user: a toast, unless the form has a line of its own.
+    fn say(&mut self, text: String, ctx: &mut Ctx) {
+        ctx.toast(crate::widgets::toast::Toast::info(text));
+    }
+
+    /// An event: re-read now, or once the user is done (saying so meanwhile).
+    fn live_event(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        if !ev.touches_build_in(self.build(), self.shown()) {
+            return Command::None;
+        }
+        let wait = self.must_wait();
+        if self.stale().touched(wait, ev.by_line()) {
+            return self.load_again(ctx);
+        }
+        self.say(
+            format!(
+                "Changed at another station{}; shown once your entry is saved",
+                ev.by_line()
+            ),
+            ctx,
+        );
+        Command::None
+    }
+
+    /// The clock ticked: a due re-read goes once the user is done.
+    fn live_tick(&mut self, ctx: &mut Ctx) -> Command {
+        let wait = self.must_wait();
+        if self.stale().due_now(wait) {
+            return self.load_again(ctx);
+        }
+        Command::None
+    }
+
+    /// The form was read: once more if a change came meanwhile (and the user is not busy), else, when
+    /// another station's change asked for it, `what` says who made it.
+    fn live_loaded(&mut self, what: &str, ctx: &mut Ctx) -> Command {
+        let cmd = self.live_tick(ctx);
+        if cmd != Command::None || self.stale().is_due() {
+            return cmd;
+        }
+        if let Answered::Fresh(Some(by)) = self.stale().answered() {
+            self.say(format!("{what} updated{by}"), ctx);
+        }
+        Command::None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +208,30 @@ mod tests {
         assert_eq!(next.keys, vec![2, 3, 4]);
         assert_eq!(next.by, " by C");
         assert!(r.take_next().is_none());
+    }
+
+    #[test]
+    fn a_record_loads_once_more_when_an_event_met_a_load_on_its_way() {
+        let mut s = Stale::default();
+        assert!(
+            s.touched(false, " by A".into()),
+            "nothing on its way: load now"
+        );
+        assert_eq!(s.answered(), Answered::Fresh(Some(" by A".into())));
+        assert_eq!(s.answered(), Answered::Fresh(None), "a user's own reload");
+        assert!(!s.touched(true, " by B".into()), "a load is on its way");
+        assert_eq!(
+            s.answered(),
+            Answered::Again,
+            "that answer may predate the change"
+        );
+        assert_eq!(s.answered(), Answered::Fresh(Some(" by B".into())));
+        // A form waits for its user: the re-read is due until the user is done.
+        assert!(!s.touched(true, " by C".into()));
+        assert!(!s.due_now(true), "still busy");
+        assert!(s.is_due());
+        assert!(s.due_now(false));
+        assert!(!s.is_due());
+        assert_eq!(s.answered(), Answered::Fresh(Some(" by C".into())));
     }
 }

@@ -1380,3 +1380,64 @@ fn detail_shows_the_builds_signatures_and_whether_each_verifies() {
         &text,
     );
 }
+
+/// A commit elsewhere changed build `row`'s own row (docs/live.md §1).
+fn build_changed(row: Uuid, actor: Uuid, station: &str) -> cleanstation::msg::Msg {
+    use cleanstation::domain::live::{Change, Entity, LiveEvent, Op};
+    cleanstation::msg::Msg::Live(cleanstation::live::Live::Event(LiveEvent {
+        station: Some(station.into()),
+        actor: Some(actor),
+        actor_name: Some("Luis Ortega".into()),
+        changes: vec![Change {
+            entity: Entity::Build,
+            id: Some(row),
+            op: Op::Update,
+            reference: Some(row),
+        }],
+        everything: false,
+    }))
+}
+
+#[test]
+fn live_updates_at_the_shell_pause_resync_and_skip_the_stations_own_work() {
+    use cleanstation::live::Live;
+    use cleanstation::msg::Msg;
+    let mut d = queue_as(Role::ProductionCoordinator, Theme::ansi());
+    let rows = my_work(Role::ProductionCoordinator);
+    let first = rows[0].id;
+    answer_orders(&mut d, page(rows, None));
+    d.render(100, 30);
+    let me = d.app.session().map(|s| s.user.id).expect("logged in");
+    // The station's own write: already shown from its reply.
+    d.send(build_changed(first, me, "station:ST-04 Assembly"));
+    assert!(d.take(|r| matches!(r, Request::OrderRows { .. })).is_none());
+    assert!(!d.app.needs_draw(), "nothing to draw");
+    // The same user at another station: read again.
+    d.send(build_changed(first, me, "station:ST-09 Office"));
+    assert!(d.take(|r| matches!(r, Request::OrderRows { .. })).is_some());
+    // Another build changes while that re-read is on its way: it waits for the answer.
+    d.send(build_changed(
+        Uuid::from_u128(0xFFFF),
+        Uuid::from_u128(9),
+        "station:X",
+    ));
+    let asked = d.take(|r| matches!(r, Request::OrderRows { .. }));
+    assert!(asked.is_none(), "one re-read on its way at a time");
+    // The link drops: the status bar says so until it is back; then the screen reads again.
+    d.send(Msg::Live(Live::Down));
+    let text = d.render(100, 30);
+    assert!(text.contains("live updates paused"), "{text}");
+    snap(
+        "order_queue",
+        "live_paused",
+        "The coordinator's queue while the station's live-updates link is down",
+        &text,
+    );
+    d.send(Msg::Live(Live::Up { resync: true }));
+    assert!(!d.render(100, 30).contains("live updates paused"));
+    assert!(
+        d.take(|r| matches!(r, Request::ListOrders { .. }))
+            .is_some(),
+        "a re-sync reads the queue again"
+    );
+}

@@ -659,17 +659,53 @@ fn other_roles_see_it_read_only() {
 }
 
 #[test]
-fn idle_screen_reloads_every_ten_seconds() {
+fn idle_screen_reloads_every_minute_as_a_safety_net() {
     let mut d = assembler(checklist(&[], &[]));
     d.tick(Duration::from_secs(1));
-    d.tick(Duration::from_secs(5));
+    d.tick(Duration::from_secs(50));
     assert!(d.take(|r| matches!(r, Request::Packaging { .. })).is_none());
-    d.tick(Duration::from_secs(6));
+    d.tick(Duration::from_secs(10));
     // Another station packed the mat meanwhile.
     answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
     assert_eq!(shown(&d).lines[MAT].packed, 1);
     // F5 reloads at once.
     d.key(KeyCode::F(5));
+    answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
+}
+
+/// Another station packed something of the build (docs/live.md §3.3).
+fn packed_elsewhere() -> cleanstation::msg::Msg {
+    use cleanstation::domain::live::{Change, Entity, LiveEvent, Op};
+    cleanstation::msg::Msg::Live(cleanstation::live::Live::Event(LiveEvent {
+        station: Some("station:PACK-1".into()),
+        actor: Some(Uuid::from_u128(0xBEEF)),
+        actor_name: Some("Luis Ortega".into()),
+        changes: vec![Change {
+            entity: Entity::Packaging,
+            id: Some(Uuid::from_u128(0x77)),
+            op: Op::Update,
+            reference: Some(ORDER),
+        }],
+        everything: false,
+    }))
+}
+
+#[test]
+fn packing_at_another_station_shows_at_once_but_never_under_a_quantity_being_typed() {
+    let mut d = assembler(checklist(&[], &[]));
+    d.send(packed_elsewhere());
+    answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
+    assert_eq!(shown(&d).lines[MAT].packed, 1);
+    assert!(
+        d.render(W, H)
+            .contains("Packaging updated by Luis Ortega at station PACK-1")
+    );
+    // A quantity is being typed: the re-read waits until the dialog closes.
+    d.key(KeyCode::Enter);
+    d.send(packed_elsewhere());
+    assert!(d.take(|r| matches!(r, Request::Packaging { .. })).is_none());
+    d.key(KeyCode::Esc);
+    d.tick(Duration::from_millis(250));
     answer_loads(&mut d, OrderStatus::TestingComplete, checklist(&[1], &[]));
 }
 

@@ -770,22 +770,22 @@ fn periodic_refresh_keeps_the_focused_task_and_its_timer() {
     d.key(KeyCode::Down);
     assert_eq!(focused_sequence(&d), 8);
     d.tick(Duration::from_secs(1));
-    d.tick(Duration::from_secs(5));
+    d.tick(Duration::from_secs(53));
     assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_none());
-    d.tick(Duration::from_secs(6));
+    d.tick(Duration::from_secs(7));
     let req = d
         .take(|r| matches!(r, Request::TaskList { .. }))
-        .expect("a refresh after 10 s");
+        .expect("a safety-net refresh after 60 s");
     // Another station completed task 6 meanwhile.
     d.reply(&req, Ok(Reply::TaskList(Box::new(list(6)))));
     assert_eq!(focused_sequence(&d), 8);
     assert_eq!(screen(&d).list().map(|l| l.done()), Some(6));
     // The timer runs from the first time the screen was given after its list loaded: the Down
-    // keys' own moment, 12 s before the last tick.
-    assert_eq!(screen(&d).elapsed(), Duration::from_secs(12));
+    // keys' own moment, 61 s before the last tick.
+    assert_eq!(screen(&d).elapsed(), Duration::from_secs(61));
     // No refresh while a dialog is open.
     d.key(KeyCode::Char('n'));
-    d.tick(Duration::from_secs(30));
+    d.tick(Duration::from_secs(90));
     assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_none());
 }
 
@@ -997,4 +997,63 @@ fn a_rework_task_shows_the_failed_items_with_the_inspectors_notes() {
     // Another task shows none.
     d.key(KeyCode::Up);
     assert!(!d.render(W, H).contains("Final QC findings"));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Live updates (docs/live.md §3.3)
+// ------------------------------------------------------------------------------------------------
+
+/// Another station's commit on `entity` of the build.
+fn live_event(entity: cleanstation::domain::live::Entity, build: Uuid) -> cleanstation::msg::Msg {
+    use cleanstation::domain::live::{Change, LiveEvent, Op};
+    cleanstation::msg::Msg::Live(cleanstation::live::Live::Event(LiveEvent {
+        station: Some("station:ASM-2".into()),
+        actor: Some(Uuid::from_u128(0xBEEF)),
+        actor_name: Some("Luis Ortega".into()),
+        changes: vec![Change {
+            entity,
+            id: Some(task_id(6)),
+            op: Op::Update,
+            reference: Some(build),
+        }],
+        everything: false,
+    }))
+}
+
+#[test]
+fn a_task_completed_elsewhere_shows_at_once_and_keeps_the_focus_and_the_typed_note() {
+    use cleanstation::domain::live::Entity;
+    let mut d = assembler(5);
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
+    assert_eq!(focused_sequence(&d), 8);
+    d.key(KeyCode::Char('n'));
+    d.type_str("torque checked");
+    // Another build's task: nothing to read.
+    d.send(live_event(Entity::Task, Uuid::from_u128(0x9999)));
+    assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_none());
+    // This build's: read at once, once, however many events come meanwhile.
+    d.send(live_event(Entity::Task, ORDER));
+    d.send(live_event(Entity::Task, ORDER));
+    let req = d
+        .take(|r| matches!(r, Request::TaskList { .. }))
+        .expect("the list is read again at once");
+    assert!(d.take(|r| matches!(r, Request::TaskList { .. })).is_none());
+    d.reply(&req, Ok(Reply::TaskList(Box::new(list(5)))));
+    // The second event met the first read on its way: one more read, which shows task 6 done.
+    let again = d
+        .take(|r| matches!(r, Request::TaskList { .. }))
+        .expect("read once more");
+    d.reply(&again, Ok(Reply::TaskList(Box::new(list(6)))));
+    assert_eq!(focused_sequence(&d), 8, "the focus stays");
+    assert_eq!(screen(&d).list().map(|l| l.done()), Some(6));
+    assert!(
+        matches!(screen(&d).dialog(), Some(Dialog::Note { form, .. }) if form.value(0) == "torque checked"),
+        "the note being typed stays"
+    );
+    let text = d.render(W, H);
+    assert!(
+        text.contains("Task 6 completed by Luis Ortega at station ASM-2"),
+        "{text}"
+    );
 }

@@ -8,6 +8,7 @@
 //! (another station was faster, a precondition failed) shows the server's message.
 
 mod dialogs;
+mod live;
 mod view;
 mod writes;
 
@@ -16,6 +17,7 @@ use crate::domain::lifecycle::{
     MAX_OVERRIDE_REASON, MAX_SHIPPING_NOTE, MAX_TRACKING, Precondition, assignee_role,
     bom_approved_refusal, move_question,
 };
+use crate::domain::live::LiveEvent;
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::order_view::OrderDetail;
 use crate::domain::signature::{Meaning, SignatureCheck, move_signature};
@@ -23,6 +25,7 @@ use crate::domain::user::UserSummary;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_reads::Stale;
 use crate::screens::pending::Pending;
 use crate::screens::selection::moves;
 use crate::screens::{Ctx, Effect, ScreenId};
@@ -131,6 +134,8 @@ pub struct OrderDetailScreen {
     /// The build's signatures with their verdicts, once loaded (docs/signatures.md §5).
     signatures: Option<Vec<SignatureCheck>>,
     signatures_loading: Pending,
+    /// Another station changed the build (docs/live.md §3.3).
+    stale: Stale,
 }
 
 impl OrderDetailScreen {
@@ -153,6 +158,7 @@ impl OrderDetailScreen {
             signer,
             signatures: None,
             signatures_loading: Pending::new(),
+            stale: Stale::default(),
             detail: None,
             loading: Pending::new(),
             load_error: None,
@@ -648,6 +654,10 @@ impl Screen for OrderDetailScreen {
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         self.handle_reply(reply, ctx)
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live(ev, ctx)
     }
 
     fn view(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {

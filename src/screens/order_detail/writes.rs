@@ -192,7 +192,7 @@ impl OrderDetailScreen {
             match reply.result {
                 Ok(Reply::Order(detail)) => {
                     self.load_error = None;
-                    self.detail = Some(detail);
+                    let before = self.detail.replace(detail);
                     if self.notice.as_deref() == Some(STILL_LOADING) {
                         self.notice = None;
                     }
@@ -200,6 +200,7 @@ impl OrderDetailScreen {
                     if !self.mode_still_offered() {
                         self.mode = Mode::Browse;
                     }
+                    return self.after_load(before.as_deref(), ctx);
                 }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),

@@ -65,6 +65,12 @@ impl OrderQueueScreen {
                             asked.by
                         )
                     }
+                    Some(new) if new.assignee != old.assignee => match &new.assignee {
+                        Some(name) => {
+                            format!("Build {} assigned to {name}{}", new.build_number, asked.by)
+                        }
+                        None => format!("Build {} unassigned{}", new.build_number, asked.by),
+                    },
                     Some(new) if *new != old => {
                         format!("Build {} changed{}", new.build_number, asked.by)
                     }

@@ -10,11 +10,13 @@ mod view;
 
 use crate::domain::Role;
 use crate::domain::floor::{PackagingLine, PackagingView, item_complete};
+use crate::domain::live::{Entity, LiveEvent};
 use crate::domain::order::OrderStatus;
 use crate::domain::scan::Scan;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_reads::{LiveForm, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -27,8 +29,9 @@ use ratatui::layout::Rect;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// How often an idle screen reloads, so another station's packing shows up.
-pub const RELOAD_EVERY: Duration = Duration::from_secs(10);
+/// How often an idle screen reloads: only a safety net, since another station's packing arrives as a
+/// live event (docs/live.md §3.6).
+pub const RELOAD_EVERY: Duration = Duration::from_secs(60);
 
 /// One wanted change of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +106,8 @@ pub struct PackagingScreen {
     confirm_keys: Vec<HelpLine>,
     /// The user's full name, the printed name of what they sign here.
     signer: String,
+    /// Another station changed the build's packaging (docs/live.md §3.3).
+    stale: Stale,
 }
 
 impl PackagingScreen {
@@ -126,6 +131,7 @@ impl PackagingScreen {
             mode: Mode::Browse,
             loaded_at: None,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            stale: Stale::default(),
             signer: ctx
                 .session()
                 .map(|s| s.user.full_name.clone())
@@ -463,7 +469,10 @@ impl Screen for PackagingScreen {
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.loading.answered_by(reply.id) {
             match reply.result {
-                Ok(Reply::Packaging(view)) => self.take_view(*view, false),
+                Ok(Reply::Packaging(view)) => {
+                    self.take_view(*view, false);
+                    return self.live_loaded("Packaging", ctx);
+                }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),
             }
@@ -506,7 +515,15 @@ impl Screen for PackagingScreen {
         Command::None
     }
 
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live_event(ev, ctx)
+    }
+
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        let live = self.live_tick(ctx);
+        if live != Command::None {
+            return live;
+        }
         let Some(at) = self.loaded_at else {
             self.loaded_at = Some(now);
             return Command::None;
@@ -588,6 +605,32 @@ fn parse_quantity(text: &str, required: i32) -> Result<i32, String> {
         Ok(n) if (0..=required).contains(&n) => Ok(n),
         Ok(_) => Err(format!("{text} is out of range. {range}")),
         Err(_) => Err(format!("\"{text}\" is not a whole number. {range}")),
+    }
+}
+
+impl LiveForm for PackagingScreen {
+    fn build(&self) -> Uuid {
+        self.order_id
+    }
+
+    fn shown(&self) -> &'static [Entity] {
+        &[Entity::Packaging, Entity::Build, Entity::Hold]
+    }
+
+    /// The lines keep unsent changes over a reload; a quantity being typed or a question open waits.
+    fn must_wait(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+            || self.loading.in_flight()
+            || self.detail_loading.in_flight()
+            || self.moving.in_flight()
+    }
+
+    fn stale(&mut self) -> &mut Stale {
+        &mut self.stale
+    }
+
+    fn load_again(&mut self, ctx: &mut Ctx) -> Command {
+        self.reload(ctx)
     }
 }
 

@@ -14,6 +14,7 @@ mod view;
 
 use crate::domain::Role;
 use crate::domain::checklist::FormType;
+use crate::domain::live::{Entity, LiveEvent};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{
     Answer, JOB_ID_MAX, Judgement, Progress, QcForm, QcItemDef, judge, progress, validate_job_id,
@@ -21,6 +22,7 @@ use crate::domain::qc::{
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_reads::{LiveForm, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -67,6 +69,8 @@ pub struct QcChecklistScreen {
     job_dirty: bool,
     discard_pending: Pending,
     confirm_keys: Vec<HelpLine>,
+    /// Another station changed the build's QC or the build (docs/live.md §3.3).
+    stale: Stale,
 }
 
 impl QcChecklistScreen {
@@ -92,6 +96,7 @@ impl QcChecklistScreen {
             job_dirty: false,
             discard_pending: Pending::new(),
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            stale: Stale::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -474,7 +479,10 @@ impl Screen for QcChecklistScreen {
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.load.answered_by(reply.id) {
             match reply.result {
-                Ok(Reply::QcForm(form)) => self.loaded(form),
+                Ok(Reply::QcForm(form)) => {
+                    self.loaded(form);
+                    return self.live_loaded("QC", ctx);
+                }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),
             }
@@ -569,8 +577,12 @@ impl Screen for QcChecklistScreen {
         if self.autosave.retry_due(now) {
             self.flush(ctx)
         } else {
-            Command::None
+            self.live_tick(ctx)
         }
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live_event(ev, ctx)
     }
 
     fn on_char(&mut self, c: char) {
@@ -599,6 +611,32 @@ pub fn new_status(qc_type: FormType, pass: bool) -> Option<OrderStatus> {
         (FormType::FinalQc, true) => Some(OrderStatus::ReadyForShip),
         (FormType::FinalQc, false) => Some(OrderStatus::ReadyForProduction),
         (FormType::InProcess, _) => None,
+    }
+}
+
+impl LiveForm for QcChecklistScreen {
+    fn build(&self) -> Uuid {
+        self.order_id
+    }
+
+    fn shown(&self) -> &'static [Entity] {
+        &[Entity::Qc, Entity::Build, Entity::Hold, Entity::Document]
+    }
+
+    fn must_wait(&self) -> bool {
+        self.load.in_flight() || self.dialog.is_some() || self.has_unsaved_input()
+    }
+
+    fn stale(&mut self) -> &mut Stale {
+        &mut self.stale
+    }
+
+    fn load_again(&mut self, ctx: &mut Ctx) -> Command {
+        self.reload(ctx)
+    }
+
+    fn say(&mut self, text: String, _ctx: &mut Ctx) {
+        self.sheet.message = Some(text);
     }
 }
 

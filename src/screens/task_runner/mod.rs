@@ -6,17 +6,20 @@
 
 mod answers;
 mod dialogs;
+mod live;
 mod view;
 
 pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};
 
 use crate::domain::Role;
 use crate::domain::checklist::CheckType;
+use crate::domain::live::LiveEvent;
 use crate::domain::tasks::{TaskCompletion, TaskListView, TaskView};
 use crate::error::{Result, ServiceError};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_reads::Stale;
 use crate::screens::pending::Pending;
 use crate::screens::{Ctx, Effect, ScreenId};
 use crate::theme::Theme;
@@ -26,8 +29,9 @@ use ratatui::layout::Rect;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// How often the list reloads on its own to show other stations' work.
-pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
+/// How often the list reloads on its own: only a safety net, since other stations' work arrives as
+/// live events (docs/live.md §3.6).
+pub const REFRESH_EVERY: Duration = Duration::from_secs(60);
 
 /// What a write in flight is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +75,8 @@ pub struct TaskRunnerScreen {
     detail_lines: u16,
     list_scroll: usize,
     confirm_keys: Vec<HelpLine>,
+    /// Another station changed the build's tasks (docs/live.md §3.3).
+    stale: Stale,
 }
 
 impl TaskRunnerScreen {
@@ -99,6 +105,7 @@ impl TaskRunnerScreen {
             detail_lines: 0,
             list_scroll: 0,
             confirm_keys: ctx.keymap().key_bar(&[KeyContext::Confirm]),
+            stale: Stale::default(),
         };
         let Some(token) = ctx.token() else {
             return (s, Command::None);
@@ -527,7 +534,11 @@ impl Screen for TaskRunnerScreen {
         }
         if self.load.answered_by(reply.id) {
             match reply.result {
-                Ok(Reply::TaskList(view)) => self.loaded(*view),
+                Ok(Reply::TaskList(view)) => {
+                    let before = self.list.clone();
+                    self.loaded(*view);
+                    return self.after_load(before.as_ref(), ctx);
+                }
                 Ok(_) => self.load_failed("unexpected reply".into()),
                 Err(e) => self.load_failed(e.user_message()),
             }
@@ -537,6 +548,10 @@ impl Screen for TaskRunnerScreen {
             Some(kind) => self.saved(kind, reply.result, ctx),
             None => Command::None,
         }
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live(ev, ctx)
     }
 
     fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {

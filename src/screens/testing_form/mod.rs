@@ -11,12 +11,14 @@ mod view;
 use crate::domain::Role;
 use crate::domain::checklist::CheckType;
 use crate::domain::floor::{TestingFormView, TestingStatus, result_of};
+use crate::domain::live::{Entity, LiveEvent};
 use crate::domain::order::OrderStatus;
 use crate::domain::qc::{Answer, Judgement, LineAnswer, Progress, QcItemDef, judge, progress};
 use crate::domain::signature::Meaning;
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Screen;
+use crate::screens::live_reads::{LiveForm, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::qc_checklist::answering::{self, AnswerDialog};
 use crate::screens::qc_checklist::autosave::{self, Autosave, SaveStatus};
@@ -66,6 +68,8 @@ pub struct TestingFormScreen {
     confirm_keys: Vec<HelpLine>,
     /// The user's full name, the printed name of a submission.
     signer: String,
+    /// Another station changed the build's testing (docs/live.md §3.3).
+    stale: Stale,
 }
 
 impl TestingFormScreen {
@@ -92,6 +96,7 @@ impl TestingFormScreen {
                 .session()
                 .map(|s| s.user.full_name.clone())
                 .unwrap_or_default(),
+            stale: Stale::default(),
         };
         let cmd = s.reload(ctx);
         (s, cmd)
@@ -520,7 +525,10 @@ impl Screen for TestingFormScreen {
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
         if self.load.answered_by(reply.id) {
             match reply.result {
-                Ok(Reply::TestingForm(form)) => self.loaded(form),
+                Ok(Reply::TestingForm(form)) => {
+                    self.loaded(form);
+                    return self.live_loaded("Testing", ctx);
+                }
                 Ok(_) => {}
                 Err(e) => self.load_error = Some(e.user_message()),
             }
@@ -599,8 +607,12 @@ impl Screen for TestingFormScreen {
         if self.autosave.retry_due(now) {
             self.flush(ctx)
         } else {
-            Command::None
+            self.live_tick(ctx)
         }
+    }
+
+    fn on_live(&mut self, ev: &LiveEvent, ctx: &mut Ctx) -> Command {
+        self.live_event(ev, ctx)
     }
 
     fn on_char(&mut self, c: char) {
@@ -655,5 +667,30 @@ impl AnswerForm for TestingFormScreen {
 
     fn show(&mut self, dialog: AnswerDialog) {
         self.dialog = Some(Dialog::Answer(dialog));
+    }
+}
+impl LiveForm for TestingFormScreen {
+    fn build(&self) -> Uuid {
+        self.order_id
+    }
+
+    fn shown(&self) -> &'static [Entity] {
+        &[Entity::Testing, Entity::Build, Entity::Hold]
+    }
+
+    fn must_wait(&self) -> bool {
+        self.load.in_flight() || self.dialog.is_some() || self.has_unsaved_input()
+    }
+
+    fn stale(&mut self) -> &mut Stale {
+        &mut self.stale
+    }
+
+    fn load_again(&mut self, ctx: &mut Ctx) -> Command {
+        self.reload(ctx)
+    }
+
+    fn say(&mut self, text: String, _ctx: &mut Ctx) {
+        self.sheet.message = Some(text);
     }
 }

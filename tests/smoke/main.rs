@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod badge;
 mod floor;
+mod live;
 mod release;
 mod station;
 

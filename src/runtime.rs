@@ -126,8 +126,9 @@ fn stamped(ev: crossterm::event::Event, at: Instant) -> Msg {
     }
 }
 
-/// Runs a command: database requests become jobs whose replies come back through `tx`.
-fn execute(
+/// Runs a command: database requests become jobs whose replies come back through `tx`. Also the
+/// live benchmark's in-process stations run their commands with it (docs/live.md §4).
+pub fn execute(
     cmd: Command,
     ctx: &Jobs,
     tx: &mpsc::UnboundedSender<ServiceReply>,
@@ -188,7 +189,7 @@ async fn recv_live(live: &mut Option<mpsc::UnboundedReceiver<Live>>) -> Option<L
 }
 
 /// Sleeps until `deadline`, or forever without one.
-async fn wake_at(deadline: Option<Instant>) {
+pub async fn wake_at(deadline: Option<Instant>) {
     match deadline {
         Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
         None => std::future::pending().await,

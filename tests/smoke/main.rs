@@ -9,6 +9,7 @@ use std::time::Duration;
 mod badge;
 mod comments;
 mod floor;
+mod live;
 mod release;
 mod station;
 

@@ -42,6 +42,11 @@ impl Station {
 
     /// A private tmux server of `setup`'s size running the app.
     pub fn start_with(name: &str, setup: &Setup) -> Station {
+        Station::start_named(name, setup, "bench-1")
+    }
+
+    /// As [`Station::start_with`], the station naming itself `station` (`station.name`).
+    pub fn start_named(name: &str, setup: &Setup, station: &str) -> Station {
         assert!(
             Command::new("tmux")
                 .arg("-V")
@@ -56,7 +61,7 @@ impl Station {
         std::fs::write(
             &config,
             format!(
-                "[database]\ndata_dir = \"{}\"\n[station]\nname = \"bench-1\"\n[log]\ndir = \"{}\"\n",
+                "[database]\ndata_dir = \"{}\"\n[station]\nname = \"{station}\"\n[log]\ndir = \"{}\"\n",
                 setup.shared_db.map_or_else(|| dir.join("db"), Path::to_path_buf).display(),
                 dir.join("log").display()
             ),

@@ -129,7 +129,7 @@ impl OrderQueueScreen {
                 .clamp(lo, hi)
         };
         let w_po = fit(seen.po, 0, 7, 12);
-        let w_build = fit(seen.build, 1, 7, 12);
+        let w_build = fit(seen.build, 1, 7, 16);
         let w_model = fit(seen.model, 3, 5, 8);
         let w_status = fit(seen.status, 4, 8, 10);
         let w_want = fit(0, 5, 6, 8);

@@ -7,9 +7,9 @@ mod compose;
 mod view;
 
 use crate::domain::comment::{Comment, CommentThread, resolves, validate_body};
+use crate::domain::live::{Entity, LiveEvent};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
-use crate::domain::live::{Entity, LiveEvent};
 use crate::screens::live_reads::{Answered, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::selection::{moved, moves};

@@ -10,11 +10,11 @@ mod view;
 use crate::domain::document::{
     BuildDocuments, LATER_DOCUMENT_TYPES, SUPERSEDED_NOT_FOUND, supersede_refusal,
 };
+use crate::domain::live::{Entity, LiveEvent};
 use crate::domain::order::OrderDocumentType;
 use crate::domain::order_rules::{attachment_name, check_attachment_of};
 use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
-use crate::domain::live::{Entity, LiveEvent};
 use crate::screens::live_reads::{LiveRecord, Stale};
 use crate::screens::pending::Pending;
 use crate::screens::question::{Answered, Question};

@@ -8,8 +8,8 @@
 //! (another station was faster, a precondition failed) shows the server's message.
 
 mod dialogs;
-mod live;
 mod hold;
+mod live;
 mod view;
 mod writes;
 

@@ -6,8 +6,8 @@
 
 mod answers;
 mod dialogs;
-mod live;
 mod hold;
+mod live;
 mod view;
 
 pub use dialogs::{Dialog, NA_CHOICES, NA_KIND, NA_REASON};

@@ -51,6 +51,25 @@ impl Raw {
     }
 }
 
+/// A transaction, left open, that wrote three notifications to `user`.
+async fn three_notifications<'a>(
+    client: &'a mut deadpool_postgres::Object,
+    actor: &Actor,
+    user: uuid::Uuid,
+) -> db::Transaction<'a> {
+    let tx = db::begin_as(client, actor).await.expect("begin");
+    for title in ["a", "b", "c"] {
+        tx.exec(
+            r#"INSERT INTO "SystemNotification" ("userId", "title", "message", "type")
+               VALUES ($1, $2, 'm', 'INFO')"#,
+            &[&user, &title],
+        )
+        .await
+        .expect("insert");
+    }
+    tx
+}
+
 async fn next_live(rx: &mut mpsc::UnboundedReceiver<Live>, within: Duration) -> Option<Live> {
     tokio::time::timeout(within, rx.recv()).await.ok().flatten()
 }
@@ -64,16 +83,7 @@ async fn a_commit_announces_once_and_a_rollback_announces_nothing() {
     // Three watched tables in one transaction, then rolled back: nothing.
     let mut client = floor.db.pool.get().await.expect("connection");
     let actor = Actor::session(floor.token(Role::ProductionCoordinator), "station:T-1");
-    let tx = db::begin_as(&mut client, &actor).await.expect("begin");
-    for title in ["a", "b", "c"] {
-        tx.exec(
-            r#"INSERT INTO "SystemNotification" ("userId", "title", "message", "type")
-               VALUES ($1, $2, 'm', 'INFO')"#,
-            &[&coordinator, &title],
-        )
-        .await
-        .expect("insert");
-    }
+    let tx = three_notifications(&mut client, &actor, coordinator).await;
     tx.rollback().await.expect("rollback");
     assert!(
         raw.drain(Duration::from_millis(300)).await.is_empty(),
@@ -81,16 +91,7 @@ async fn a_commit_announces_once_and_a_rollback_announces_nothing() {
     );
 
     // The same, committed: one notification naming the three rows, the station and the user.
-    let tx = db::begin_as(&mut client, &actor).await.expect("begin");
-    for title in ["a", "b", "c"] {
-        tx.exec(
-            r#"INSERT INTO "SystemNotification" ("userId", "title", "message", "type")
-               VALUES ($1, $2, 'm', 'INFO')"#,
-            &[&coordinator, &title],
-        )
-        .await
-        .expect("insert");
-    }
+    let tx = three_notifications(&mut client, &actor, coordinator).await;
     tx.commit().await.expect("commit");
     let got = raw.drain(Duration::from_millis(500)).await;
     assert_eq!(got.len(), 1, "one NOTIFY per transaction: {got:?}");
@@ -173,6 +174,33 @@ async fn a_large_transaction_asks_for_a_resync_and_stays_small() {
     assert_eq!(ev.changes.len(), 60);
     assert!(!ev.everything);
     assert_eq!(ev.station.map(|s| s.chars().count()), Some(64));
+    // Every kind of event fits too: at 60 changes of the longest entity name any watched table
+    // announces, the payload stays under the limit.
+    let owner = floor.db.client().await;
+    let longest: i32 = owner
+        .query_one(
+            "SELECT max(length(split_part(encode(t.tgargs, 'escape'), '\\000', 1)))::int \
+               FROM pg_trigger t WHERE t.tgname = 'live_insert'",
+            &[],
+        )
+        .await
+        .expect("trigger arguments")
+        .get(0);
+    let kinds: i64 = owner
+        .query_one(
+            "SELECT count(DISTINCT split_part(encode(t.tgargs, 'escape'), '\\000', 1)) \
+               FROM pg_trigger t WHERE t.tgname = 'live_insert'",
+            &[],
+        )
+        .await
+        .expect("kinds")
+        .get(0);
+    assert!(kinds >= 13, "{kinds} kinds of event");
+    let worst = got[0].len() + 60 * (longest as usize).saturating_sub("notification".len());
+    assert!(
+        worst < 8000,
+        "the longest kind at 60 changes: {worst} bytes"
+    );
 
     let tx = db::begin_as(&mut client, &actor).await.expect("begin");
     tx.exec(
@@ -268,5 +296,78 @@ async fn the_listener_names_the_actor_and_comes_back_with_a_resync() {
         }
     }
     assert!(heard, "no event after the reconnect");
+    handle.abort();
+}
+
+/// A cluster of this test's own, stopped and removed when dropped.
+struct OwnCluster(cleanstation::cluster::Cluster, std::path::PathBuf);
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = self.0.stop();
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
+}
+
+#[tokio::test]
+async fn after_the_server_restarts_the_station_listens_again_and_re_syncs() {
+    // The name the harness reaps if this process dies, with its owner's pid beside it.
+    let base = std::env::temp_dir().join(format!("cs-test-live-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let cluster = cleanstation::cluster::Cluster::new(&base).expect("cluster");
+    let own = OwnCluster(cluster, base.clone());
+    tokio::task::spawn_blocking({
+        let c = own.0.clone();
+        move || c.ensure_running().map(|_| ())
+    })
+    .await
+    .expect("join")
+    .expect("start");
+    std::fs::write(base.join("owner.pid"), std::process::id().to_string()).expect("owner.pid");
+    let url = own.0.url("postgres");
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let handle = cleanstation::live::spawn(&url, "cleanstation-test", tx).expect("spawn");
+    assert_eq!(
+        next_live(&mut rx, Duration::from_secs(10)).await,
+        Some(Live::Up { resync: false })
+    );
+    // The server stops: the station is told.
+    let c = own.0.clone();
+    tokio::task::spawn_blocking(move || c.stop())
+        .await
+        .expect("join")
+        .expect("stop");
+    assert_eq!(
+        next_live(&mut rx, Duration::from_secs(10)).await,
+        Some(Live::Down)
+    );
+    // It starts again: the station listens again by itself, and re-reads everything it shows.
+    let c = own.0.clone();
+    tokio::task::spawn_blocking(move || c.ensure_running().map(|_| ()))
+        .await
+        .expect("join")
+        .expect("restart");
+    let mut back = None;
+    while let Some(m) = next_live(&mut rx, Duration::from_secs(15)).await {
+        if m != Live::Down {
+            back = Some(m);
+            break;
+        }
+    }
+    assert_eq!(back, Some(Live::Up { resync: true }));
+    // And hears the next commit.
+    let (client, conn) = tokio_postgres::connect(&url, NoTls).await.expect("connect");
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!(
+            "NOTIFY {CHANNEL}, '{{\"v\":1,\"st\":\"station:T-9\",\"ev\":[],\"more\":false}}'"
+        ))
+        .await
+        .expect("notify");
+    match next_live(&mut rx, Duration::from_secs(5)).await {
+        Some(Live::Event(ev)) => assert_eq!(ev.station.as_deref(), Some("station:T-9")),
+        other => panic!("no event after the restart: {other:?}"),
+    }
     handle.abort();
 }

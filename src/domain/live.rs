@@ -208,6 +208,26 @@ impl LiveEvent {
     }
 }
 
+/// What another station changed of a build that a screen shows, in one line: its status, else its
+/// assignee (docs/live.md §3.2, §3.3). `None` when neither changed.
+pub fn build_news(
+    build: &str,
+    before: (crate::domain::order::OrderStatus, Option<&str>),
+    after: (crate::domain::order::OrderStatus, Option<&str>),
+    by: &str,
+) -> Option<String> {
+    if after.0 != before.0 {
+        Some(format!("Build {build} is now {}{by}", after.0.title()))
+    } else if after.1 != before.1 {
+        Some(match after.1 {
+            Some(name) => format!("Build {build} assigned to {name}{by}"),
+            None => format!("Build {build} unassigned{by}"),
+        })
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +274,29 @@ mod tests {
         assert!(ev.touches_build(Uuid::nil()));
         assert!(ev.notifies(Uuid::nil()));
         assert!(LiveEvent::resync().touches(Entity::ServiceOrder));
+    }
+
+    #[test]
+    fn build_news_names_the_status_first_then_the_assignee() {
+        use crate::domain::order::OrderStatus as S;
+        let by = " by A";
+        let was = (S::ReadyForProduction, Some("Sam Brennan"));
+        assert_eq!(
+            build_news("B-1", was, (S::TestingComplete, None), by),
+            Some(format!(
+                "Build B-1 is now {} by A",
+                S::TestingComplete.title()
+            ))
+        );
+        assert_eq!(
+            build_news("B-1", was, (S::ReadyForProduction, Some("Luis Ortega")), by).as_deref(),
+            Some("Build B-1 assigned to Luis Ortega by A")
+        );
+        assert_eq!(
+            build_news("B-1", was, (S::ReadyForProduction, None), by).as_deref(),
+            Some("Build B-1 unassigned by A")
+        );
+        assert_eq!(build_news("B-1", was, was, by), None);
     }
 
     #[test]

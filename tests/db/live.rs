@@ -70,6 +70,24 @@ async fn three_notifications<'a>(
     tx
 }
 
+/// Commits `n` notifications to `user` in one transaction.
+async fn notify_many(
+    client: &mut deadpool_postgres::Object,
+    actor: &Actor,
+    user: uuid::Uuid,
+    n: i32,
+) {
+    let tx = db::begin_as(client, actor).await.expect("begin");
+    tx.exec(
+        r#"INSERT INTO "SystemNotification" ("userId", "title", "message", "type")
+           SELECT $1, 'n' || g, 'm', 'INFO' FROM generate_series(1, $2) g"#,
+        &[&user, &n],
+    )
+    .await
+    .expect("insert");
+    tx.commit().await.expect("commit");
+}
+
 async fn next_live(rx: &mut mpsc::UnboundedReceiver<Live>, within: Duration) -> Option<Live> {
     tokio::time::timeout(within, rx.recv()).await.ok().flatten()
 }
@@ -157,15 +175,7 @@ async fn a_large_transaction_asks_for_a_resync_and_stays_small() {
     let mut client = floor.db.pool.get().await.expect("connection");
     // The longest station name a payload carries is cut at 64 characters.
     let actor = Actor::session(floor.token(Role::ProductionCoordinator), "S".repeat(500));
-    let tx = db::begin_as(&mut client, &actor).await.expect("begin");
-    tx.exec(
-        r#"INSERT INTO "SystemNotification" ("userId", "title", "message", "type")
-           SELECT $1, 'n' || g, 'm', 'INFO' FROM generate_series(1, 60) g"#,
-        &[&coordinator],
-    )
-    .await
-    .expect("insert");
-    tx.commit().await.expect("commit");
+    notify_many(&mut client, &actor, coordinator, 60).await;
     let got = raw.drain(Duration::from_millis(500)).await;
     assert_eq!(got.len(), 1);
     // 60 changes: the most one payload names.
@@ -177,24 +187,16 @@ async fn a_large_transaction_asks_for_a_resync_and_stays_small() {
     // Every kind of event fits too: at 60 changes of the longest entity name any watched table
     // announces, the payload stays under the limit.
     let owner = floor.db.client().await;
-    let longest: i32 = owner
+    let kinds = owner
         .query_one(
-            "SELECT max(length(split_part(encode(t.tgargs, 'escape'), '\\000', 1)))::int \
-               FROM pg_trigger t WHERE t.tgname = 'live_insert'",
+            "SELECT max(length(k))::int, count(DISTINCT k) \
+               FROM (SELECT split_part(encode(t.tgargs, 'escape'), '\\000', 1) AS k \
+                       FROM pg_trigger t WHERE t.tgname = 'live_insert') a",
             &[],
         )
         .await
-        .expect("trigger arguments")
-        .get(0);
-    let kinds: i64 = owner
-        .query_one(
-            "SELECT count(DISTINCT split_part(encode(t.tgargs, 'escape'), '\\000', 1)) \
-               FROM pg_trigger t WHERE t.tgname = 'live_insert'",
-            &[],
-        )
-        .await
-        .expect("kinds")
-        .get(0);
+        .expect("the entity names of the watched tables");
+    let (longest, kinds): (i32, i64) = (kinds.get(0), kinds.get(1));
     assert!(kinds >= 13, "{kinds} kinds of event");
     let worst = got[0].len() + 60 * (longest as usize).saturating_sub("notification".len());
     assert!(
@@ -202,19 +204,11 @@ async fn a_large_transaction_asks_for_a_resync_and_stays_small() {
         "the longest kind at 60 changes: {worst} bytes"
     );
 
-    let tx = db::begin_as(&mut client, &actor).await.expect("begin");
-    tx.exec(
-        r#"INSERT INTO "SystemNotification" ("userId", "title", "message", "type")
-           SELECT $1, 'n' || g, 'm', 'INFO' FROM generate_series(1, 500) g"#,
-        &[&coordinator],
-    )
-    .await
-    .expect("insert");
-    tx.commit().await.expect("commit");
+    notify_many(&mut client, &actor, coordinator, 500).await;
     let got = raw.drain(Duration::from_millis(500)).await;
     assert_eq!(got.len(), 1);
     let ev = LiveEvent::parse(&got[0]).expect("payload");
-    assert!(ev.everything, "501 changes ask every station to re-read");
+    assert!(ev.everything, "500 changes ask every station to re-read");
     assert!(ev.changes.is_empty());
 }
 

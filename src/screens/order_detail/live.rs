@@ -2,7 +2,7 @@
 //! build again; an open dialog stays while the reloaded build still offers its action.
 
 use super::OrderDetailScreen;
-use crate::domain::live::LiveEvent;
+use crate::domain::live::{LiveEvent, build_news};
 use crate::domain::order_view::OrderDetail;
 use crate::msg::Command;
 use crate::screens::Ctx;
@@ -31,20 +31,15 @@ impl OrderDetailScreen {
         let (Some(by), Some(old), Some(new)) = (by, before, self.detail.as_deref()) else {
             return Command::None;
         };
-        let what = if new.status != old.status {
-            format!("now {}", new.status.title())
-        } else if new.assignee != old.assignee {
-            match &new.assignee {
-                Some((_, name)) => format!("assigned to {name}"),
-                None => "unassigned".to_string(),
-            }
-        } else {
-            return Command::None;
-        };
-        ctx.toast(Toast::info(format!(
-            "Build {} is {what}{by}",
-            new.build.build_number
-        )));
+        let news = build_news(
+            &new.build.build_number,
+            (old.status, old.assignee.as_ref().map(|(_, n)| n.as_str())),
+            (new.status, new.assignee.as_ref().map(|(_, n)| n.as_str())),
+            &by,
+        );
+        if let Some(text) = news {
+            ctx.toast(Toast::info(text));
+        }
         Command::None
     }
 }

@@ -2,7 +2,7 @@
 //! replaced where they stand, so the cursor, the scroll position and the search stay as they are.
 
 use super::{OrderQueueScreen, PAGE_SIZE};
-use crate::domain::live::{Entity, LiveEvent};
+use crate::domain::live::{Entity, LiveEvent, build_news};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Ctx;
 use crate::screens::live_reads::Asked;
@@ -46,50 +46,44 @@ impl OrderQueueScreen {
         cmd
     }
 
-    /// The answer to a re-read, if `reply` is one.
-    pub(super) fn live_reply(&mut self, reply: &ServiceReply, ctx: &mut Ctx) -> Option<Command> {
-        let asked = self.live.answered(reply.id)?;
-        if let Ok(Reply::OrderRows(rows)) = &reply.result {
+    /// The answer to a re-read (`self.live` waits for `reply`).
+    pub(super) fn live_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
+        let Some(asked) = self.live.answered(reply.id) else {
+            return Command::None;
+        };
+        if let Ok(Reply::OrderRows(rows)) = reply.result {
             let before = self
                 .selected()
                 .filter(|r| asked.keys.contains(&r.id))
                 .cloned();
-            self.outside += self.rows.patch(&asked.keys, rows.clone());
-            if let Some(old) = before {
-                let text = match rows.iter().find(|r| r.id == old.id) {
-                    Some(new) if new.status != old.status => {
-                        format!(
-                            "Build {} is now {}{}",
-                            new.build_number,
-                            new.status.title(),
-                            asked.by
-                        )
-                    }
-                    Some(new) if new.assignee != old.assignee => match &new.assignee {
-                        Some(name) => {
-                            format!("Build {} assigned to {name}{}", new.build_number, asked.by)
-                        }
-                        None => format!("Build {} unassigned{}", new.build_number, asked.by),
-                    },
-                    Some(new) if *new != old => {
-                        format!("Build {} changed{}", new.build_number, asked.by)
-                    }
-                    Some(_) => String::new(),
-                    None => format!("Build {} left this list{}", old.build_number, asked.by),
-                };
-                if !text.is_empty() {
-                    ctx.toast(Toast::info(text));
-                }
+            let news = before.and_then(|old| match rows.iter().find(|r| r.id == old.id) {
+                Some(new) => build_news(
+                    &new.build_number,
+                    (old.status, old.assignee.as_deref()),
+                    (new.status, new.assignee.as_deref()),
+                    &asked.by,
+                )
+                .or_else(|| {
+                    (*new != old).then(|| format!("Build {} changed{}", new.build_number, asked.by))
+                }),
+                None => Some(format!(
+                    "Build {} left this list{}",
+                    old.build_number, asked.by
+                )),
+            });
+            self.outside += self.rows.patch(&asked.keys, rows);
+            if let Some(text) = news {
+                ctx.toast(Toast::info(text));
             }
         }
         // A list that is one page long is simply read again: the new builds take their places.
         if self.outside > 0 && !self.rows.has_more() && self.rows.len() <= PAGE_SIZE as usize {
-            return Some(self.reload(ctx));
+            return self.reload(ctx);
         }
         // A failed re-read is left to the next event or the user's refresh.
-        Some(match self.live.take_next() {
+        match self.live.take_next() {
             Some(next) => self.send_live(next, ctx),
             None => Command::None,
-        })
+        }
     }
 }

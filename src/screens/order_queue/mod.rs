@@ -429,8 +429,8 @@ impl Screen for OrderQueueScreen {
     }
 
     fn on_reply(&mut self, reply: ServiceReply, ctx: &mut Ctx) -> Command {
-        if let Some(cmd) = self.live_reply(&reply, ctx) {
-            return cmd;
+        if self.live.waits_for(reply.id) {
+            return self.live_reply(reply, ctx);
         }
         if !self.rows.waits_for(reply.id) {
             return Command::None;

@@ -50,6 +50,8 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("BuildComment", "INSERT, UPDATE"),
     ("BuildCommentMention", "INSERT"),
     ("BuildHold", "INSERT, UPDATE"),
+    ("QCRejectionReason", "INSERT, UPDATE"),
+    ("QCResultRejection", "INSERT, DELETE"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

@@ -60,6 +60,8 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("DeadlineAlert", "id"),
     ("AlertSweep", "id"),
     ("BuildHold", "id"),
+    ("QCRejectionReason", "id"),
+    ("QCResultRejection", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

@@ -619,6 +619,20 @@ pub enum Request {
         order_id: Uuid,
         note: Option<String>,
     },
+    // Production reports (docs/reports.md).
+    /// One report over one period, read from the reporting connection.
+    Report {
+        token: String,
+        kind: crate::domain::report::ReportKind,
+        period: crate::domain::report::Period,
+    },
+    /// One report over one period as a CSV file into `dir`.
+    ExportReport {
+        token: String,
+        kind: crate::domain::report::ReportKind,
+        period: crate::domain::report::Period,
+        dir: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -903,6 +917,12 @@ impl std::fmt::Debug for Request {
             Request::ReleaseHold { order_id, .. } => {
                 return write!(f, "ReleaseHold {{ {order_id} }}");
             }
+            Request::Report { kind, period, .. } => {
+                return write!(f, "Report {{ {kind:?} {} .. {} }}", period.from, period.to);
+            }
+            Request::ExportReport { kind, dir, .. } => {
+                return write!(f, "ExportReport {{ {kind:?} to {dir:?} }}");
+            }
         };
         f.write_str(name)
     }
@@ -980,6 +1000,8 @@ pub enum Reply {
     Documents(Box<crate::domain::document::BuildDocuments>),
     /// A hold's part lines, checked and named from the catalog.
     HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
+    /// One production report (docs/reports.md).
+    Report(Box<crate::domain::report::ReportData>),
 }
 
 impl Reply {
@@ -1037,6 +1059,7 @@ impl Reply {
             Reply::Comments(_) => "Comments",
             Reply::Documents(_) => "Documents",
             Reply::HoldChecked(_) => "HoldChecked",
+            Reply::Report(_) => "Report",
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod orders;
 pub mod packaging;
 pub mod qc;
+pub mod reports;
 pub mod scan;
 pub mod seed;
 pub mod service_orders;
@@ -424,6 +425,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         hold @ (Request::CheckHold { .. }
         | Request::PlaceHold { .. }
         | Request::ReleaseHold { .. }) => holds::handle(ctx, hold).await,
+        report @ (Request::Report { .. } | Request::ExportReport { .. }) => {
+            reports::handle(ctx, report).await
+        }
     }
 }
 

@@ -73,7 +73,7 @@ pub enum PeriodKind {
     Custom,
 }
 
-/// The longest custom range, so a report's query stays bounded (docs/reports.md §2).
+/// The longest custom range, so a report's query stays bounded (docs/reports.md §2.2).
 pub const MAX_CUSTOM_DAYS: i64 = 3 * 366;
 
 /// A range of whole days, both ends included, in UTC dates like the records.

@@ -633,6 +633,19 @@ pub enum Request {
         period: crate::domain::report::Period,
         dir: String,
     },
+    // System settings (docs/settings.md).
+    /// Every plant-wide setting with its value, default, range and last change (ADMIN).
+    Settings {
+        token: String,
+    },
+    /// Sets one setting to the typed `value` (ADMIN), refused when its stored text is no longer
+    /// `expected` (the one the administrator saw); the reply is the settings after it.
+    SetSetting {
+        token: String,
+        key: String,
+        value: String,
+        expected: Option<String>,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -923,6 +936,10 @@ impl std::fmt::Debug for Request {
             Request::ExportReport { kind, dir, .. } => {
                 return write!(f, "ExportReport {{ {kind:?} to {dir:?} }}");
             }
+            Request::Settings { .. } => "Settings",
+            Request::SetSetting { key, value, .. } => {
+                return write!(f, "SetSetting {{ {key:?} = {value:?} }}");
+            }
         };
         f.write_str(name)
     }
@@ -1002,6 +1019,8 @@ pub enum Reply {
     HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
     /// One production report (docs/reports.md).
     Report(Box<crate::domain::report::ReportData>),
+    /// The system settings, after a read or a change (docs/settings.md).
+    Settings(Vec<crate::domain::settings::SettingView>),
 }
 
 impl Reply {
@@ -1060,6 +1079,7 @@ impl Reply {
             Reply::Documents(_) => "Documents",
             Reply::HoldChecked(_) => "HoldChecked",
             Reply::Report(_) => "Report",
+            Reply::Settings(_) => "Settings",
         }
     }
 }

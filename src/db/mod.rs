@@ -25,6 +25,7 @@ pub mod roles;
 pub mod row;
 pub mod service_orders;
 pub mod sessions;
+pub mod settings;
 pub mod signatures;
 pub mod statements;
 pub mod tasks;

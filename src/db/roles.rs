@@ -72,6 +72,7 @@ const STATION_FUNCTIONS: &[&str] = &[
     "app_qc_hold_items(text)",
     "app_deadline_sweep()",
     "app_deadline_sweep_due(timestamptz)",
+    "app_setting_set(text, text, text)",
 ];
 
 /// What applying the roles did, for `migrate`'s report.

@@ -27,6 +27,8 @@ pub enum Entity {
     Hold,
     /// A kind this station does not know (a newer station's table): treated as touching its build.
     Other,
+    /// A system setting (docs/settings.md §4).
+    Setting,
 }
 
 impl Entity {
@@ -45,6 +47,7 @@ impl Entity {
             "notification" => Entity::Notification,
             "comment" => Entity::Comment,
             "hold" => Entity::Hold,
+            "setting" => Entity::Setting,
             _ => Entity::Other,
         }
     }

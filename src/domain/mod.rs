@@ -34,6 +34,7 @@ pub mod scan;
 pub mod service_catalog;
 pub mod service_order;
 pub mod session;
+pub mod settings;
 pub mod signature;
 pub mod tasks;
 pub mod user;

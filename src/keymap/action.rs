@@ -174,4 +174,6 @@ actions! {
     OpenDrawing => "Drawing",
     PlaceHold => "Put on hold",
     ReleaseHold => "Release hold",
+    EditSetting => "Edit value",
+    ResetSetting => "Reset to default",
 }

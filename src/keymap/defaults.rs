@@ -493,4 +493,10 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ReleaseHold,
         false,
     ),
+    // System settings (docs/settings.md §4)
+    b(C::Settings, ENTER, A::EditSetting, true),
+    b(C::Settings, KeyChord::ch('d'), A::ResetSetting, true),
+    b(C::Settings, F5, A::Refresh, false),
+    b(C::Settings, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Settings, ESC, A::Back, true),
 ];

@@ -121,6 +121,8 @@ impl Action {
             A::AttachDocument => "Attach",
             A::PlaceHold => "Hold",
             A::ReleaseHold => "Release",
+            A::EditSetting => "Edit",
+            A::ResetSetting => "Default",
             other => other.describe(),
         }
     }

@@ -34,6 +34,7 @@ pub mod service_cart;
 pub mod service_catalog;
 pub mod service_order;
 pub mod service_queue;
+pub mod settings;
 pub mod shortage;
 pub mod task_runner;
 pub mod testing_form;
@@ -328,6 +329,8 @@ pub enum ScreenId {
     Documents(uuid::Uuid),
     /// A build's documents opened from the QC checklist on its current drawing (docs/documents.md §4).
     Drawing(uuid::Uuid),
+    /// ADMIN: the system settings (docs/settings.md).
+    Settings,
 }
 
 impl ScreenId {
@@ -438,6 +441,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Every change and who made it; export, verify",
             target: ScreenId::AuditLog,
         });
+        entries.push(HomeEntry {
+            label: "System settings",
+            description: "Retention periods and alert thresholds",
+            target: ScreenId::Settings,
+        });
     }
     entries.push(HomeEntry {
         label: "Notifications",
@@ -496,6 +504,7 @@ macro_rules! each_screen {
             ActiveScreen::NcRaise($s) => $body,
             ActiveScreen::Comments($s) => $body,
             ActiveScreen::Documents($s) => $body,
+            ActiveScreen::Settings($s) => $body,
         }
     };
 }
@@ -531,6 +540,7 @@ pub enum ActiveScreen {
     NcRaise(Box<nonconformance::NcRaiseScreen>),
     Comments(Box<comments::CommentsScreen>),
     Documents(Box<documents::DocumentsScreen>),
+    Settings(Box<settings::SettingsScreen>),
 }
 
 impl ActiveScreen {
@@ -669,6 +679,10 @@ impl ActiveScreen {
             ScreenId::Drawing(order_id) => {
                 let (s, cmd) = documents::DocumentsScreen::open_drawing(order_id, ctx);
                 (ActiveScreen::Documents(Box::new(s)), cmd)
+            }
+            ScreenId::Settings => {
+                let (s, cmd) = settings::SettingsScreen::open(ctx);
+                (ActiveScreen::Settings(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

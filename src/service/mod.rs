@@ -32,6 +32,7 @@ pub mod reports;
 pub mod scan;
 pub mod seed;
 pub mod service_orders;
+pub mod settings;
 pub mod signatures;
 pub mod tasks;
 pub mod testing;
@@ -427,6 +428,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::ReleaseHold { .. }) => holds::handle(ctx, hold).await,
         report @ (Request::Report { .. } | Request::ExportReport { .. }) => {
             reports::handle(ctx, report).await
+        }
+        setting @ (Request::Settings { .. } | Request::SetSetting { .. }) => {
+            settings::handle(ctx, setting).await
         }
     }
 }

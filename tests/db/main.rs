@@ -35,6 +35,7 @@ mod scan;
 mod schema;
 mod seed;
 mod service_orders;
+mod settings;
 mod signatures;
 mod startup;
 mod statements;

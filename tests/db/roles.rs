@@ -311,6 +311,7 @@ async fn checked_functions_pin_their_search_path_and_only_stations_may_call_them
             "app_session_close",
             "app_session_open",
             "app_session_touch",
+            "app_setting_set",
             "app_user_create",
             "app_user_set_active",
             "app_user_set_badge",

@@ -1051,7 +1051,7 @@ async fn retention_settings_are_seeded() {
         vec![
             (
                 "audit.retentionDays".into(),
-                "365".into(),
+                "2555".into(),
                 "INTEGER".into(),
                 Some(true)
             ),

@@ -27,6 +27,7 @@ mod packaging;
 mod qc_checklist;
 mod service_catalog;
 mod service_queue;
+mod settings;
 mod shell_screens;
 mod sizes;
 mod task_runner;

@@ -94,7 +94,10 @@ fn a_value_is_typed_in_place_refused_in_place_then_asked() {
     d.ctrl('u');
     d.type_str("100");
     d.key(KeyCode::Enter);
-    assert!(d.take(|r| matches!(r, Request::SetSetting { .. })).is_none());
+    assert!(
+        d.take(|r| matches!(r, Request::SetSetting { .. }))
+            .is_none()
+    );
     snap_sizes!(
         d,
         "settings",

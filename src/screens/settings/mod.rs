@@ -96,10 +96,9 @@ impl SettingsScreen {
                 let mut field = FormField::text("New value")
                     .with_max_len(12)
                     .with_hint(format!(
-                        "{} {}, {}",
-                        view.def.kind.title(),
-                        view.def.unit.plural(),
-                        view.def.range_text()
+                        "{} {}",
+                        view.def.range_text(),
+                        view.def.unit.plural()
                     ))
                     .with_select_on_focus();
                 field.set_value(&view.value().to_string());

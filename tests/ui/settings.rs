@@ -116,6 +116,12 @@ fn a_value_is_typed_in_place_refused_in_place_then_asked() {
     );
     d.draw_every_size();
     d.key(KeyCode::Char('y'));
+    snap_sizes!(
+        d,
+        "settings",
+        "saving",
+        "y sent the change: the field stays, with the change on its way under it"
+    );
     let req = d
         .take(|r| matches!(r, Request::SetSetting { .. }))
         .expect("y saves");

@@ -125,13 +125,14 @@ impl SettingsScreen {
         let used = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         frame.render_widget(Paragraph::new(lines), inner);
         let below = rows(inner, used + 1, inner.height.saturating_sub(used + 1));
+        let saving = Paragraph::new(Span::styled("… Saving, please wait", theme.muted));
         if let Some(editing) = self.editing.as_mut() {
             editing.form.render(frame, below, theme);
+            if self.saving.in_flight() {
+                frame.render_widget(saving, rows(below, editing.form.height(), 1));
+            }
         } else if self.saving.in_flight() {
-            frame.render_widget(
-                Paragraph::new(Span::styled("… Saving, please wait", theme.muted)),
-                below,
-            );
+            frame.render_widget(saving, below);
         } else if let Some(e) = &self.error {
             let text: Vec<Line> = wrap(&format!("ERROR: {e}"), width)
                 .into_iter()

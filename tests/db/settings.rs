@@ -383,3 +383,73 @@ async fn a_second_station_hears_the_change_and_reads_the_new_value() {
             .get(0);
     assert_eq!(days, 7);
 }
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// A database migrated up to the version before V31 holding `audit` as audit retention and an
+/// out-of-range due-soon window, then migrated to the end: the audit retention and due-soon window
+/// after it.
+async fn upgraded_from(audit: &str) -> (String, String) {
+    let db = TestDb::empty().await;
+    let mut obj = db.owner.get().await.expect("owner connection");
+    let client: &mut tokio_postgres::Client = &mut obj;
+    embedded::migrations::runner()
+        .set_grouped(true)
+        .set_target(refinery::Target::Version(30))
+        .run_async(client)
+        .await
+        .expect("migrate to V30");
+    assert!(
+        cleanstation::db::migrate::current_version(&obj)
+            .await
+            .expect("version")
+            < 31
+    );
+    for (key, value) in [(AUDIT_RETENTION_DAYS, audit), (ALERTS_DUE_SOON_DAYS, "400")] {
+        obj.execute(
+            r#"UPDATE "SystemSetting" SET "settingValue" = $2 WHERE "settingKey" = $1"#,
+            &[&key, &value],
+        )
+        .await
+        .expect("an old plant's value");
+    }
+    drop(obj);
+    cleanstation::db::migrate::run(&db.owner)
+        .await
+        .expect("migrate to the end");
+    let client = db.client().await;
+    let read = |key: &'static str| {
+        let client = &client;
+        async move {
+            client
+                .query_one(
+                    r#"SELECT "settingValue" FROM "SystemSetting" WHERE "settingKey" = $1"#,
+                    &[&key],
+                )
+                .await
+                .expect("setting")
+                .get::<_, String>(0)
+        }
+    };
+    (
+        read(AUDIT_RETENTION_DAYS).await,
+        read(ALERTS_DUE_SOON_DAYS).await,
+    )
+}
+
+#[tokio::test]
+async fn an_older_plant_moves_to_seven_years_unless_it_chose_longer() {
+    // The old default, a value below the minimum and one that is no number become 7 years; an
+    // out-of-range due-soon window becomes its default.
+    for old in ["365", "100", "a year"] {
+        assert_eq!(
+            upgraded_from(old).await,
+            ("2555".to_string(), "3".to_string()),
+            "{old}"
+        );
+    }
+    // A plant's own longer period stays.
+    assert_eq!(upgraded_from("1000").await.0, "1000");
+}

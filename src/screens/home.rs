@@ -7,6 +7,7 @@ use crate::msg::{Command, ServiceReply};
 use crate::screens::Screen;
 use crate::screens::{Ctx, Effect, HomeEntry, ScreenId, home_entries};
 use crate::theme::Theme;
+use crate::widgets::viewport::Viewport;
 use crate::widgets::{panel, row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,6 +19,8 @@ pub struct HomeScreen {
     role: Role,
     entries: Vec<HomeEntry>,
     selected: usize,
+    /// The entries shown when the menu is taller than the screen (an administrator's at 80x24).
+    viewport: Viewport,
 }
 
 impl HomeScreen {
@@ -27,6 +30,7 @@ impl HomeScreen {
             role: user.role,
             entries: home_entries(user.role),
             selected: 0,
+            viewport: Viewport::default(),
         }
     }
 
@@ -104,7 +108,19 @@ impl Screen for HomeScreen {
             inset.width.min(72),
             menu_h,
         );
-        let block = panel("Menu", theme).padding(ratatui::widgets::Padding::horizontal(1));
+        let inner_h = usize::from(menu_h.saturating_sub(2));
+        let shown = self
+            .viewport
+            .follow(Some(self.selected), self.entries.len(), inner_h);
+        let above = shown.start;
+        let below = self.entries.len().saturating_sub(shown.end);
+        let title = match (above, below) {
+            (0, 0) => "Menu".to_string(),
+            (0, b) => format!("Menu · ↓ {b} more"),
+            (a, 0) => format!("Menu · ↑ {a} more"),
+            (a, b) => format!("Menu · ↑ {a} · ↓ {b} more"),
+        };
+        let block = panel(&title, theme).padding(ratatui::widgets::Padding::horizontal(1));
         let inner = block.inner(menu_area);
         frame.render_widget(block, menu_area);
         let label_w = self
@@ -113,7 +129,13 @@ impl Screen for HomeScreen {
             .map(|e| e.label.chars().count())
             .max()
             .unwrap_or(0);
-        for (i, entry) in self.entries.iter().enumerate() {
+        for (i, entry) in self
+            .entries
+            .iter()
+            .enumerate()
+            .take(shown.end)
+            .skip(shown.start)
+        {
             let selected = i == self.selected;
             let marker = if selected { "▶ " } else { "  " };
             let style = if selected { theme.selected } else { theme.base };
@@ -128,7 +150,7 @@ impl Screen for HomeScreen {
                     },
                 ),
             ]);
-            let r = row(inner, u16::try_from(i).unwrap_or(u16::MAX));
+            let r = row(inner, u16::try_from(i - shown.start).unwrap_or(u16::MAX));
             frame.render_widget(Paragraph::new(line).style(style), r);
         }
     }

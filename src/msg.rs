@@ -633,6 +633,10 @@ pub enum Request {
         period: crate::domain::report::Period,
         dir: String,
     },
+    /// The database's date in UTC, for a screen that picks a period around today (docs/reports.md §5.3).
+    Today {
+        token: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -923,6 +927,7 @@ impl std::fmt::Debug for Request {
             Request::ExportReport { kind, dir, .. } => {
                 return write!(f, "ExportReport {{ {kind:?} to {dir:?} }}");
             }
+            Request::Today { .. } => "Today",
         };
         f.write_str(name)
     }
@@ -1002,6 +1007,8 @@ pub enum Reply {
     HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
     /// One production report (docs/reports.md).
     Report(Box<crate::domain::report::ReportData>),
+    /// The database's date in UTC.
+    Today(chrono::NaiveDate),
 }
 
 impl Reply {
@@ -1060,6 +1067,7 @@ impl Reply {
             Reply::Documents(_) => "Documents",
             Reply::HoldChecked(_) => "HoldChecked",
             Reply::Report(_) => "Report",
+            Reply::Today(_) => "Today",
         }
     }
 }

@@ -174,4 +174,11 @@ actions! {
     OpenDrawing => "Drawing",
     PlaceHold => "Put on hold",
     ReleaseHold => "Release hold",
+    NextReport => "Next report",
+    PrevReport => "Previous report",
+    ToggleChart => "Chart/table",
+    CyclePeriod => "Week/month/quarter",
+    PrevPeriod => "Previous period",
+    NextPeriod => "Next period",
+    CustomRange => "Custom range",
 }

@@ -187,4 +187,6 @@ contexts! {
     HoldAction => "Hold",
     /// A held build the user may release (docs/holds.md §2.3).
     ReleaseHoldAction => "Release hold",
+    /// The production reports (docs/reports.md §5).
+    Reports => "Reports",
 }

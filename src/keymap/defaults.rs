@@ -493,4 +493,18 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ReleaseHold,
         false,
     ),
+    // Production reports (docs/reports.md §5.1)
+    b(C::Reports, TAB, A::NextReport, true),
+    b(C::Reports, BACKTAB, A::PrevReport, false),
+    b(C::Reports, KeyChord::ch('v'), A::ToggleChart, true),
+    b(C::Reports, KeyChord::ch('p'), A::CyclePeriod, true),
+    b(C::Reports, LEFT, A::PrevPeriod, true),
+    b(C::Reports, KeyChord::ch('['), A::PrevPeriod, false),
+    b(C::Reports, RIGHT, A::NextPeriod, true),
+    b(C::Reports, KeyChord::ch(']'), A::NextPeriod, false),
+    b(C::Reports, KeyChord::ch('c'), A::CustomRange, true),
+    b(C::Reports, KeyChord::ch('x'), A::ExportCsv, true),
+    b(C::Reports, F5, A::Refresh, false),
+    b(C::Reports, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Reports, ESC, A::Back, true),
 ];

@@ -121,6 +121,12 @@ impl Action {
             A::AttachDocument => "Attach",
             A::PlaceHold => "Hold",
             A::ReleaseHold => "Release",
+            A::NextReport | A::PrevReport => "Report",
+            A::ToggleChart => "View",
+            A::CyclePeriod => "Period",
+            A::PrevPeriod => "Earlier",
+            A::NextPeriod => "Later",
+            A::CustomRange => "Custom",
             other => other.describe(),
         }
     }

@@ -29,6 +29,7 @@ pub mod pin_prompt;
 pub mod qc_checklist;
 pub mod qc_history;
 pub mod question;
+pub mod reports;
 pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;
@@ -328,6 +329,8 @@ pub enum ScreenId {
     Documents(uuid::Uuid),
     /// A build's documents opened from the QC checklist on its current drawing (docs/documents.md §4).
     Drawing(uuid::Uuid),
+    /// Coordinators and administrators: the production reports (docs/reports.md §5).
+    Reports,
 }
 
 impl ScreenId {
@@ -422,6 +425,13 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         description: "Search the catalog; where each item is used",
         target: ScreenId::Inventory,
     });
+    if matches!(role, Role::ProductionCoordinator | Role::Admin) {
+        entries.push(HomeEntry {
+            label: "Reports",
+            description: "Throughput, cycle times, yield and on-time delivery",
+            target: ScreenId::Reports,
+        });
+    }
     if role == Role::Admin {
         entries.push(HomeEntry {
             label: "Users",
@@ -496,6 +506,7 @@ macro_rules! each_screen {
             ActiveScreen::NcRaise($s) => $body,
             ActiveScreen::Comments($s) => $body,
             ActiveScreen::Documents($s) => $body,
+            ActiveScreen::Reports($s) => $body,
         }
     };
 }
@@ -531,6 +542,7 @@ pub enum ActiveScreen {
     NcRaise(Box<nonconformance::NcRaiseScreen>),
     Comments(Box<comments::CommentsScreen>),
     Documents(Box<documents::DocumentsScreen>),
+    Reports(Box<reports::ReportsScreen>),
 }
 
 impl ActiveScreen {
@@ -669,6 +681,10 @@ impl ActiveScreen {
             ScreenId::Drawing(order_id) => {
                 let (s, cmd) = documents::DocumentsScreen::open_drawing(order_id, ctx);
                 (ActiveScreen::Documents(Box::new(s)), cmd)
+            }
+            ScreenId::Reports => {
+                let (s, cmd) = reports::ReportsScreen::open(ctx);
+                (ActiveScreen::Reports(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

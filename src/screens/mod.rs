@@ -428,7 +428,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
     if matches!(role, Role::ProductionCoordinator | Role::Admin) {
         entries.push(HomeEntry {
             label: "Reports",
-            description: "Throughput, cycle times, yield and on-time delivery",
+            description: "Throughput, cycle time, yield, on-time delivery",
             target: ScreenId::Reports,
         });
     }

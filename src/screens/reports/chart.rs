@@ -17,8 +17,13 @@ use ratatui::widgets::{
 /// How a bar chart is laid out in its area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BarLayout {
-    /// Upright bars `bar_width` wide; every `label_every`-th group is labelled, so labels fit.
-    Vertical { bar_width: u16, label_every: usize },
+    /// Upright bars `bar_width` wide, `bar_gap` apart within a group (so two figures never touch)
+    /// and one more column between groups; every `label_every`-th group is labelled, so labels fit.
+    Vertical {
+        bar_width: u16,
+        bar_gap: u16,
+        label_every: usize,
+    },
     /// One row per bar, the group's label before its first bar; the first `groups` groups are
     /// drawn (the table view has them all), with a blank row between groups when `gap`.
     Horizontal {
@@ -40,19 +45,21 @@ pub fn bar_layout(
     let (w, h) = (usize::from(width), usize::from(height));
     let s = series.max(1);
     let g = groups.max(1);
-    let bar_width = (1..=12usize).rev().find(|bw| g * s * bw + (g - 1) <= w);
+    let bar_gap = usize::from(s > 1);
+    // Each group takes its bars and their gaps, and one column before the next group.
+    let bar_width = (1..=12usize)
+        .rev()
+        .find(|bw| g * (s * (bw + bar_gap) + 1) - bar_gap - 1 <= w);
     let lying_rows = |gap: bool| g * s + if gap && s > 1 { g - 1 } else { 0 };
     if let Some(bw) = bar_width {
-        let group_w = s * bw;
-        let upright = h >= 4 && (longest_label <= group_w || lying_rows(false) > h);
-        if upright {
-            let label_every = if longest_label <= group_w {
-                1
-            } else {
-                (longest_label + 1).div_ceil(group_w + 1).min(g)
-            };
+        let group_w = s * bw + (s - 1) * bar_gap;
+        // A label may run on under the gaps, up to one column before the next group's.
+        let stride = group_w + bar_gap + 1;
+        let label_every = (longest_label + 1).div_ceil(stride).clamp(1, g);
+        if h >= 4 && (label_every == 1 || lying_rows(false) > h) {
             return BarLayout::Vertical {
                 bar_width: u16::try_from(bw).unwrap_or(1),
+                bar_gap: u16::from(bar_gap > 0),
                 label_every,
             };
         }
@@ -89,13 +96,18 @@ fn series_style(theme: &Theme, i: usize) -> Style {
     theme.series[i % theme.series.len()]
 }
 
-/// The legend: each series with its mark, then the unit the figures are in.
+/// The legend: each series with its mark in the order its bars stand (so it reads without colour
+/// too), then the unit the figures are in.
 fn legend(names: &[&str], unit: &str, theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(", then "));
+        }
         spans.push(Span::styled("■ ", series_style(theme, i)));
-        spans.push(Span::raw(format!("{name}  ")));
+        spans.push(Span::raw(name.to_string()));
     }
+    spans.push(Span::raw("  "));
     if !unit.is_empty() {
         spans.push(Span::styled(format!("in {unit}"), theme.muted));
     }
@@ -150,20 +162,28 @@ fn draw_bars(
         .max()
         .unwrap_or(0)
         .max(1);
-    let bar = |i: usize, v: f64| {
+    // A figure too wide for its upright bar is rounded to a whole number, which may fit.
+    let bar = |i: usize, v: f64, width: usize| {
         let style = series_style(theme, i);
+        let mut text = value_text(v);
+        if text.chars().count() >= width {
+            text = value_text(v.round());
+        }
         Bar::default()
             .value(scaled(v))
-            .text_value(value_text(v))
+            .text_value(text)
             .style(style)
             .value_style(style.add_modifier(Modifier::REVERSED))
     };
     match bar_layout(plot.width, plot.height, s, groups.len(), longest) {
         BarLayout::Vertical {
             bar_width,
+            bar_gap,
             label_every,
         } => {
-            let room = (usize::from(bar_width) * s + 1) * label_every - 1;
+            let gap = usize::from(bar_gap);
+            let stride = s * (usize::from(bar_width) + gap) + 1;
+            let room = stride * label_every - 1;
             let data: Vec<Group> = groups
                 .iter()
                 .enumerate()
@@ -177,14 +197,14 @@ fn draw_bars(
                         .values
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| bar(i, *v))
+                        .map(|(i, v)| bar(i, *v, usize::from(bar_width)))
                         .collect();
                     Group::new(bars).label(Line::from(label))
                 })
                 .collect();
             let chart = BarChart::grouped(data)
                 .bar_width(bar_width)
-                .bar_gap(0)
+                .bar_gap(bar_gap)
                 .group_gap(1)
                 .max(max)
                 .label_style(theme.muted);
@@ -210,7 +230,7 @@ fn draw_bars(
                             } else {
                                 " ".repeat(label_w)
                             };
-                            bar(i, *v).label(Line::from(label))
+                            bar(i, *v, usize::MAX).label(Line::from(label))
                         })
                         .collect();
                     Group::new(bars)
@@ -319,11 +339,10 @@ fn draw_spark(
 ) {
     let highest = values.iter().max().copied().unwrap_or(0);
     let latest = values.last().copied().unwrap_or(0);
-    let mut head = legend(&[], "", theme);
-    head.spans.push(Span::styled("■ ", series_style(theme, 0)));
-    head.spans.push(Span::raw(format!(
-        "{unit}   highest {highest} · latest {latest}"
-    )));
+    let head = Line::from(vec![
+        Span::styled(" ■ ", series_style(theme, 0)),
+        Span::raw(format!("{unit}   highest {highest} · latest {latest}")),
+    ]);
     frame.render_widget(Paragraph::new(head), row(area, 0));
     let plot = rows(area, 2, area.height.saturating_sub(3));
     let width = usize::from(plot.width.saturating_sub(2));
@@ -367,6 +386,7 @@ mod tests {
             bar_layout(60, 12, 1, 3, 8),
             BarLayout::Vertical {
                 bar_width: 12,
+                bar_gap: 0,
                 label_every: 1
             }
         );
@@ -384,7 +404,18 @@ mod tests {
             bar_layout(60, 12, 1, 26, 5),
             BarLayout::Vertical {
                 bar_width: 1,
+                bar_gap: 0,
                 label_every: 3
+            }
+        );
+        // Six stages of two series: a column between the two bars, two between the stages, and
+        // the labels running on under the gaps.
+        assert_eq!(
+            bar_layout(60, 12, 2, 6, 8),
+            BarLayout::Vertical {
+                bar_width: 3,
+                bar_gap: 1,
+                label_every: 1
             }
         );
         // Two series: a blank row between groups while everything fits.

@@ -155,7 +155,7 @@ pub struct ReportsScreen {
     dialog: Option<Dialog>,
     exporting: Pending,
     last_dir: String,
-    /// A message on the status line: the written file, or why a key did nothing.
+    /// A message on the status line: why a key did nothing.
     notice: Option<String>,
     live: LiveReads,
 }
@@ -366,8 +366,7 @@ impl ReportsScreen {
                 } else {
                     format!("Report written to {}", list.join(", "))
                 };
-                ctx.toast(Toast::info(text.clone()));
-                self.notice = Some(text);
+                ctx.toast(Toast::info(text));
             }
             Ok(_) => {}
             // The dialog and the directory typed stay, so the user can correct it and try again.

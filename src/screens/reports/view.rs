@@ -95,15 +95,12 @@ impl ReportsScreen {
                 spans.push(Span::styled(format!(" {name} "), theme.muted));
             }
         }
+        // The arrows say that ← and → step to the period before and after.
         if let Some(p) = self.period {
-            spans.push(Span::raw("  "));
+            spans.push(Span::styled("  ◀ ", theme.muted));
             spans.push(Span::styled(p.label(), theme.heading));
+            spans.push(Span::styled(" ▶", theme.muted));
         }
-        let view = match self.view {
-            View::Chart => "  · chart",
-            View::Table => "  · table",
-        };
-        spans.push(Span::styled(view, theme.muted));
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
@@ -160,12 +157,14 @@ impl ReportsScreen {
             return;
         };
         let width = usize::from(inner.width);
+        // The notes whole, wrapped, at most four lines under the figures.
         let notes: Vec<Line> = shown
             .data
             .notes
             .iter()
-            .take(3)
-            .map(|n| Line::from(Span::styled(fit_text(n, width), theme.muted)))
+            .flat_map(|n| wrap(n, width))
+            .take(4)
+            .map(|l| Line::from(Span::styled(l, theme.muted)))
             .collect();
         let notes_h = u16::try_from(notes.len()).unwrap_or(0);
         let content = rows(inner, 0, inner.height.saturating_sub(notes_h));

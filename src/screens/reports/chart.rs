@@ -68,7 +68,7 @@ pub fn bar_layout(
     let per_group = s + usize::from(gap && s > 1);
     let fit = (h + usize::from(gap && s > 1)) / per_group.max(1);
     BarLayout::Horizontal {
-        label_width: u16::try_from(longest_label.min(w / 3)).unwrap_or(0),
+        label_width: u16::try_from(longest_label.min(w / 2)).unwrap_or(0),
         groups: fit.min(groups),
         gap: gap && s > 1,
     }
@@ -394,7 +394,7 @@ mod tests {
         assert_eq!(
             bar_layout(60, 12, 1, 8, 40),
             BarLayout::Horizontal {
-                label_width: 20,
+                label_width: 30,
                 groups: 8,
                 gap: false
             }
@@ -422,7 +422,7 @@ mod tests {
         assert_eq!(
             bar_layout(60, 14, 2, 4, 30),
             BarLayout::Horizontal {
-                label_width: 20,
+                label_width: 30,
                 groups: 4,
                 gap: true
             }
@@ -431,7 +431,7 @@ mod tests {
         assert_eq!(
             bar_layout(20, 6, 1, 40, 30),
             BarLayout::Horizontal {
-                label_width: 6,
+                label_width: 10,
                 groups: 6,
                 gap: false
             }

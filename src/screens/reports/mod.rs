@@ -275,6 +275,7 @@ impl ReportsScreen {
         self.go_to(next, ctx)
     }
 
+    /// The export's directory dialog (docs/reports.md §5.7).
     fn open_export(&mut self) {
         let mut dir = FormField::text("Directory")
             .with_select_on_focus()

@@ -375,6 +375,7 @@ fn every_report_as_a_chart_and_as_a_table() {
             &format!("{}: the table view at 80x24", kind.title()),
             &d.render(80, 24),
         );
+        d.draw_every_size();
         d.key(KeyCode::Char('v'));
         d.draw_every_size();
     }
@@ -459,6 +460,7 @@ fn loading_empty_refused_custom_range_and_export() {
         "custom_range_refused",
         "A custom range that ends before it starts: refused in place, the dates typed kept"
     );
+    d.draw_every_size();
     d.ctrl('u');
     d.type_str("2026-10-01");
     d.key(KeyCode::Enter);

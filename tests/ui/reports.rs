@@ -410,6 +410,12 @@ fn the_larger_terminal_and_the_key_bar() {
     );
     d.key(KeyCode::Char('v'));
     snap_sizes!(d, "reports", "rejections", "Top rejections as lying bars");
+    d.key(KeyCode::Char('?'));
+    snap(
+        "help",
+        "The help over the reports: every key of the screen",
+        &d.render(80, 40),
+    );
 }
 
 #[test]

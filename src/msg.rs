@@ -646,6 +646,10 @@ pub enum Request {
         value: String,
         expected: Option<String>,
     },
+    /// The database's date in UTC, for a screen that picks a period around today (docs/reports.md §5.3).
+    Today {
+        token: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -940,6 +944,7 @@ impl std::fmt::Debug for Request {
             Request::SetSetting { key, value, .. } => {
                 return write!(f, "SetSetting {{ {key:?} = {value:?} }}");
             }
+            Request::Today { .. } => "Today",
         };
         f.write_str(name)
     }
@@ -1021,6 +1026,8 @@ pub enum Reply {
     Report(Box<crate::domain::report::ReportData>),
     /// The system settings, after a read or a change (docs/settings.md).
     Settings(Vec<crate::domain::settings::SettingView>),
+    /// The database's date in UTC.
+    Today(chrono::NaiveDate),
 }
 
 impl Reply {
@@ -1080,6 +1087,7 @@ impl Reply {
             Reply::HoldChecked(_) => "HoldChecked",
             Reply::Report(_) => "Report",
             Reply::Settings(_) => "Settings",
+            Reply::Today(_) => "Today",
         }
     }
 }

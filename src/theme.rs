@@ -51,6 +51,9 @@ pub struct Theme {
     pub border: Style,
     /// Borders of dialogs and overlays, so they stand out from the panel behind.
     pub dialog: Style,
+    /// The series of a chart, in order: bars and lines of one series share a style, and the legend
+    /// names them in this order (docs/reports.md §5.2).
+    pub series: [Style; 3],
 }
 
 impl Theme {
@@ -81,6 +84,11 @@ impl Theme {
             disabled: Style::new().fg(Color::DarkGray),
             border: Style::new().fg(Color::DarkGray),
             dialog: Style::new().fg(Color::Cyan),
+            series: [
+                Style::new().fg(Color::Cyan),
+                Style::new().fg(Color::Yellow),
+                Style::new().fg(Color::Magenta),
+            ],
         }
     }
 
@@ -110,6 +118,7 @@ impl Theme {
             disabled: Style::new().add_modifier(Modifier::DIM),
             border: base,
             dialog: bold,
+            series: [base, bold, Style::new().add_modifier(Modifier::DIM)],
         }
     }
 }
@@ -146,6 +155,9 @@ mod tests {
             t.disabled,
             t.border,
             t.dialog,
+            t.series[0],
+            t.series[1],
+            t.series[2],
         ]
     }
 

@@ -375,7 +375,8 @@ pub struct LogFilter {
     pub entity: String,
 }
 
-fn parse_day(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
+/// A day typed as `YYYY-MM-DD` (`None` when nothing was typed); the message names the field.
+pub(crate) fn parse_day(label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);

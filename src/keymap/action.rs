@@ -176,4 +176,11 @@ actions! {
     ReleaseHold => "Release hold",
     EditSetting => "Edit value",
     ResetSetting => "Reset to default",
+    NextReport => "Next report",
+    PrevReport => "Previous report",
+    ToggleChart => "Chart/table",
+    CyclePeriod => "Week/month/quarter",
+    PrevPeriod => "Previous period",
+    NextPeriod => "Next period",
+    CustomRange => "Custom range",
 }

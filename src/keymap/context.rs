@@ -189,4 +189,6 @@ contexts! {
     ReleaseHoldAction => "Release hold",
     /// The administrator's system settings (docs/settings.md §4).
     Settings => "System settings",
+    /// The production reports (docs/reports.md §5).
+    Reports => "Reports",
 }

@@ -499,4 +499,18 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::Settings, F5, A::Refresh, false),
     b(C::Settings, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Settings, ESC, A::Back, true),
+    // Production reports (docs/reports.md §5.1)
+    b(C::Reports, TAB, A::NextReport, true),
+    b(C::Reports, BACKTAB, A::PrevReport, false),
+    b(C::Reports, KeyChord::ch('v'), A::ToggleChart, true),
+    b(C::Reports, KeyChord::ch('p'), A::CyclePeriod, true),
+    b(C::Reports, LEFT, A::PrevPeriod, false),
+    b(C::Reports, KeyChord::ch('['), A::PrevPeriod, false),
+    b(C::Reports, RIGHT, A::NextPeriod, false),
+    b(C::Reports, KeyChord::ch(']'), A::NextPeriod, false),
+    b(C::Reports, KeyChord::ch('c'), A::CustomRange, true),
+    b(C::Reports, KeyChord::ch('x'), A::ExportCsv, true),
+    b(C::Reports, F5, A::Refresh, false),
+    b(C::Reports, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::Reports, ESC, A::Back, true),
 ];

@@ -123,6 +123,12 @@ impl Action {
             A::ReleaseHold => "Release",
             A::EditSetting => "Edit",
             A::ResetSetting => "Default",
+            A::NextReport | A::PrevReport => "Report",
+            A::ToggleChart => "View",
+            A::CyclePeriod => "Period",
+            A::PrevPeriod => "Earlier",
+            A::NextPeriod => "Later",
+            A::CustomRange => "Custom",
             other => other.describe(),
         }
     }

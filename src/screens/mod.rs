@@ -29,6 +29,7 @@ pub mod pin_prompt;
 pub mod qc_checklist;
 pub mod qc_history;
 pub mod question;
+pub mod reports;
 pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;
@@ -331,6 +332,8 @@ pub enum ScreenId {
     Drawing(uuid::Uuid),
     /// ADMIN: the system settings (docs/settings.md).
     Settings,
+    /// Coordinators and administrators: the production reports (docs/reports.md §5).
+    Reports,
 }
 
 impl ScreenId {
@@ -425,6 +428,13 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         description: "Search the catalog; where each item is used",
         target: ScreenId::Inventory,
     });
+    if matches!(role, Role::ProductionCoordinator | Role::Admin) {
+        entries.push(HomeEntry {
+            label: "Reports",
+            description: "Throughput, cycle time, yield, on-time delivery",
+            target: ScreenId::Reports,
+        });
+    }
     if role == Role::Admin {
         entries.push(HomeEntry {
             label: "Users",
@@ -505,6 +515,7 @@ macro_rules! each_screen {
             ActiveScreen::Comments($s) => $body,
             ActiveScreen::Documents($s) => $body,
             ActiveScreen::Settings($s) => $body,
+            ActiveScreen::Reports($s) => $body,
         }
     };
 }
@@ -541,6 +552,7 @@ pub enum ActiveScreen {
     Comments(Box<comments::CommentsScreen>),
     Documents(Box<documents::DocumentsScreen>),
     Settings(Box<settings::SettingsScreen>),
+    Reports(Box<reports::ReportsScreen>),
 }
 
 impl ActiveScreen {
@@ -683,6 +695,10 @@ impl ActiveScreen {
             ScreenId::Settings => {
                 let (s, cmd) = settings::SettingsScreen::open(ctx);
                 (ActiveScreen::Settings(Box::new(s)), cmd)
+            }
+            ScreenId::Reports => {
+                let (s, cmd) = reports::ReportsScreen::open(ctx);
+                (ActiveScreen::Reports(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

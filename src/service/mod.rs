@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod audit_trail;
 pub mod auth;
 pub mod bom;
+pub mod calendar;
 mod carry_over;
 pub mod catalog;
 pub mod comments;
@@ -432,6 +433,7 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         setting @ (Request::Settings { .. } | Request::SetSetting { .. }) => {
             settings::handle(ctx, setting).await
         }
+        Request::Today { token } => calendar::today(ctx, &token).await.map(Reply::Today),
     }
 }
 

@@ -11,6 +11,7 @@ mod auth;
 mod badge;
 mod bom;
 mod bom_read;
+mod calendar;
 mod carry_over;
 mod catalog;
 mod comments;

@@ -25,6 +25,7 @@ mod order_queue;
 mod order_wizard;
 mod packaging;
 mod qc_checklist;
+mod reports;
 mod service_catalog;
 mod service_queue;
 mod settings;

@@ -633,6 +633,19 @@ pub enum Request {
         period: crate::domain::report::Period,
         dir: String,
     },
+    /// Corrects the build's want date, project, sales person and notes (docs/lifecycle.md §11).
+    CorrectOrder {
+        token: String,
+        order_id: Uuid,
+        correction: crate::domain::correction::CorrectionRequest,
+    },
+    /// Cancels a build still in `expected` that has not entered production (docs/lifecycle.md §12).
+    CancelOrder {
+        token: String,
+        order_id: Uuid,
+        expected: crate::domain::order::OrderStatus,
+        reason: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -922,6 +935,14 @@ impl std::fmt::Debug for Request {
             }
             Request::ExportReport { kind, dir, .. } => {
                 return write!(f, "ExportReport {{ {kind:?} to {dir:?} }}");
+            }
+            Request::CorrectOrder { order_id, .. } => {
+                return write!(f, "CorrectOrder {{ {order_id} }}");
+            }
+            Request::CancelOrder {
+                order_id, expected, ..
+            } => {
+                return write!(f, "CancelOrder {{ {order_id} from {expected} }}");
             }
         };
         f.write_str(name)

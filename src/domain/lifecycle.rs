@@ -162,6 +162,8 @@ pub const OVERRIDE_ACTION: &str = "OVERRIDE";
 /// The explicit AuditLog action of an override.
 pub const OVERRIDE_AUDIT_ACTION: &str = "STATUS_OVERRIDE";
 pub const SHIPPED_IS_FINAL: &str = "SHIPPED is final";
+/// A cancelled build never moves again (docs/lifecycle.md §12).
+pub const CANCELLED_IS_FINAL: &str = "CANCELLED is final";
 pub const OVERRIDE_REASON_REQUIRED: &str = "An override reason is required";
 pub const MAX_OVERRIDE_REASON: usize = 1000;
 pub const MAX_TRACKING: usize = 100;
@@ -203,6 +205,9 @@ pub fn check_transition(
 ) -> Result<&'static Transition, String> {
     if from == S::Shipped {
         return Err(SHIPPED_IS_FINAL.into());
+    }
+    if from == S::Cancelled {
+        return Err(CANCELLED_IS_FINAL.into());
     }
     let t = find(from, to).ok_or_else(|| format!("No transition from {from} to {to}"))?;
     if is_override {
@@ -330,7 +335,7 @@ pub fn assignee_role(status: OrderStatus) -> Option<Role> {
         S::OrderCreated | S::PartsSent => Some(Role::ProcurementSpecialist),
         S::ReadyForPreQc | S::ReadyForFinalQc => Some(Role::QcPerson),
         S::ReadyForProduction | S::TestingComplete | S::PackagingComplete => Some(Role::Assembler),
-        S::ReadyForShip | S::Shipped => None,
+        S::ReadyForShip | S::Shipped | S::Cancelled => None,
     }
 }
 
@@ -874,8 +879,8 @@ mod tests {
                             assert!(may_regenerate_bom(role));
                         }
                         // Not the lifecycle's: docs/holds.md adds them after.
-                        PlaceHold | ReleaseHold => assert!(
-                            !matches!(a, PlaceHold | ReleaseHold),
+                        PlaceHold | ReleaseHold | Correct | Cancel => assert!(
+                            !matches!(a, PlaceHold | ReleaseHold | Correct | Cancel),
                             "{a:?} from detail_actions"
                         ),
                     }

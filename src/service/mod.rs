@@ -11,6 +11,7 @@ pub mod bom;
 mod carry_over;
 pub mod catalog;
 pub mod comments;
+pub mod corrections;
 pub mod desk;
 pub mod dhr;
 pub mod documents;
@@ -427,6 +428,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::ReleaseHold { .. }) => holds::handle(ctx, hold).await,
         report @ (Request::Report { .. } | Request::ExportReport { .. }) => {
             reports::handle(ctx, report).await
+        }
+        fix @ (Request::CorrectOrder { .. } | Request::CancelOrder { .. }) => {
+            corrections::handle(ctx, fix).await
         }
     }
 }

@@ -14,6 +14,7 @@ mod bom_read;
 mod carry_over;
 mod catalog;
 mod comments;
+mod corrections;
 mod desk;
 mod dhr;
 mod documents;

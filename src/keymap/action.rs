@@ -174,4 +174,6 @@ actions! {
     OpenDrawing => "Drawing",
     PlaceHold => "Put on hold",
     ReleaseHold => "Release hold",
+    CorrectBuild => "Correct details",
+    CancelBuild => "Cancel build",
 }

@@ -187,4 +187,8 @@ contexts! {
     HoldAction => "Hold",
     /// A held build the user may release (docs/holds.md §2.3).
     ReleaseHoldAction => "Release hold",
+    /// A build whose details the user may correct (docs/lifecycle.md §11).
+    CorrectAction => "Correction",
+    /// A build the user may cancel (docs/lifecycle.md §12).
+    CancelAction => "Cancelling",
 }

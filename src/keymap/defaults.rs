@@ -493,4 +493,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ReleaseHold,
         false,
     ),
+    // Corrections and cancelling (the build detail; docs/lifecycle.md §11, §12). Help-only, like the
+    // holds: the actions line lists them.
+    b(C::CorrectAction, KeyChord::ch('E'), A::CorrectBuild, false),
+    b(C::CancelAction, KeyChord::ch('X'), A::CancelBuild, false),
 ];

@@ -121,6 +121,8 @@ impl Action {
             A::AttachDocument => "Attach",
             A::PlaceHold => "Hold",
             A::ReleaseHold => "Release",
+            A::CorrectBuild => "Correct",
+            A::CancelBuild => "Cancel build",
             other => other.describe(),
         }
     }

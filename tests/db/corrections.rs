@@ -401,6 +401,14 @@ async fn admin_cancels_a_build_before_production_and_it_leaves_the_work_queues()
     }
     let found = f.queue_ids(Role::Assembler, QueueView::All, "X-1").await;
     assert_eq!(found, vec![(id, S::Cancelled)]);
+    let searched = f
+        .queue_ids(Role::ProductionCoordinator, QueueView::MyWork, "X-1")
+        .await;
+    assert_eq!(
+        searched,
+        vec![(id, S::Cancelled)],
+        "the coordinator's search"
+    );
 
     // CANCELLED is final.
     let moved = f

@@ -82,6 +82,14 @@ pub(super) async fn order_rows(
 /// The page filter for `who`'s `query`: the role's own work, the screen's filters and the cursor.
 fn queue_filter(who: &Authed, query: &OrderQuery, ids: Option<Vec<Uuid>>) -> Result<QueueFilter> {
     let (statuses, mine_or_free) = match query.view {
+        // The coordinator's and ADMIN's search looks through every build, cancelled ones included
+        // (docs/lifecycle.md §12.3).
+        QueueView::MyWork
+            if !query.search.trim().is_empty()
+                && matches!(who.user.role, Role::ProductionCoordinator | Role::Admin) =>
+        {
+            (None, None)
+        }
         QueueView::MyWork => my_work(who),
         QueueView::All => (None, None),
     };

@@ -637,7 +637,7 @@ pub enum Request {
     CorrectOrder {
         token: String,
         order_id: Uuid,
-        correction: crate::domain::correction::CorrectionRequest,
+        correction: Box<crate::domain::correction::CorrectionRequest>,
     },
     /// Cancels a build still in `expected` that has not entered production (docs/lifecycle.md §12).
     CancelOrder {

@@ -333,14 +333,17 @@ mod tests {
         wanted.want_date = day(2026, 12, 20);
         wanted.notes = Some("  call before delivery ".into());
         wanted.project_name = Some("   ".into());
-        let (new, list, reason) = check_correction(
+        let result = check_correction(
             "24-0117",
             S::PartsSent,
             &stored(),
             &request(wanted, "  customer moved the date "),
             day(2026, 12, 6),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        );
+        assert!(result.is_ok(), "{result:?}");
+        let Ok((new, list, reason)) = result else {
+            return;
+        };
         assert_eq!(reason, "customer moved the date");
         assert_eq!(new.project_name, None);
         let lines: Vec<String> = list.iter().map(FieldChange::line).collect();

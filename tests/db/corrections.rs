@@ -49,11 +49,11 @@ impl Floor {
             self.send(Request::CorrectOrder {
                 token: self.token(role),
                 order_id: id,
-                correction: CorrectionRequest {
+                correction: Box::new(CorrectionRequest {
                     expected,
                     wanted,
                     reason: reason.into(),
-                },
+                }),
             })
             .await,
         )

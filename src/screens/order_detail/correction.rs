@@ -113,18 +113,6 @@ impl CorrectionDialog {
         stack
     }
 
-    /// The lines of the open question, for tests.
-    #[cfg(test)]
-    pub fn question(&self) -> Option<&[String]> {
-        self.question.is_open().then(|| self.question.lines())
-    }
-
-    /// The message under the form, if any.
-    #[cfg(test)]
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
     /// The form while it takes text (not while the question is open).
     pub fn text_form(&mut self) -> Option<&mut Form> {
         (!self.question.is_open()).then_some(&mut self.form)
@@ -215,11 +203,11 @@ impl CorrectionDialog {
                 let request = Request::CorrectOrder {
                     token,
                     order_id: self.order_id,
-                    correction: CorrectionRequest {
+                    correction: Box::new(CorrectionRequest {
                         expected: stored.clone(),
                         wanted,
                         reason: reason.clone(),
-                    },
+                    }),
                 };
                 ("Correct build", lines, request)
             }

@@ -507,6 +507,8 @@ mod tests {
                     let got = check_transition(role, from, to, false);
                     let expected: Result<&str, String> = if from == S::Shipped {
                         Err(SHIPPED_IS_FINAL.into())
+                    } else if from == S::Cancelled {
+                        Err(CANCELLED_IS_FINAL.into())
                     } else if let Some(t) = find(from, to) {
                         if role == Role::Admin {
                             Err(OVERRIDE_REASON_REQUIRED.into())
@@ -605,6 +607,8 @@ mod tests {
                     let got = check_transition(role, from, to, true).map(|t| t.code);
                     let expected: Result<&str, String> = if from == S::Shipped {
                         Err(SHIPPED_IS_FINAL.into())
+                    } else if from == S::Cancelled {
+                        Err(CANCELLED_IS_FINAL.into())
                     } else if let Some(t) = find(from, to) {
                         if role == Role::Admin {
                             Ok(t.code)
@@ -708,6 +712,7 @@ mod tests {
             (S::ReadyForFinalQc, Some(QcPerson)),
             (S::ReadyForShip, None),
             (S::Shipped, None),
+            (S::Cancelled, None),
         ];
         for (status, role) in expected {
             assert_eq!(assignee_role(status), role, "{status}");
@@ -728,7 +733,7 @@ mod tests {
                     let unassign = check_assignment(actor, status, None);
                     let expected = if !matches!(actor, Role::ProductionCoordinator | Role::Admin) {
                         Err(format!("Your role ({}) cannot assign orders", actor.code()))
-                    } else if matches!(status, S::ReadyForShip | S::Shipped) {
+                    } else if matches!(status, S::ReadyForShip | S::Shipped | S::Cancelled) {
                         Err(format!("Orders in {} cannot be assigned", status.code()))
                     } else {
                         Ok(())

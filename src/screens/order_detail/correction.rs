@@ -17,16 +17,16 @@ use crate::msg::{Command, Request, ServiceReply};
 use crate::screens::Ctx;
 use crate::screens::hold_dialog::HoldStep;
 use crate::screens::pending::Pending;
-use crate::screens::question::{Answered, Question, quoted};
+use crate::screens::question::{
+    Answered, FormDialogText, Question, dialog_contexts, quoted, render_form_dialog,
+};
 use crate::theme::Theme;
+use crate::widgets::fit_text;
 use crate::widgets::form_field::{Form, FormField};
 use crate::widgets::toast::Toast;
-use crate::widgets::{centered, dialog, dim, fit_text, request_status, row, rows};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
 use uuid::Uuid;
 
 /// What the dialog does.
@@ -105,12 +105,7 @@ impl CorrectionDialog {
 
     /// The key contexts: the question's answers while it is open, else the form's.
     pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.question.is_open() {
-            return Question::<()>::contexts();
-        }
-        let mut stack = self.form.key_contexts();
-        stack.push(KeyContext::Dialog);
-        stack
+        dialog_contexts(&self.question, &self.form)
     }
 
     /// The form while it takes text (not while the question is open).
@@ -250,7 +245,6 @@ impl CorrectionDialog {
     }
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        dim(frame, area, theme);
         let (title, lead) = match &self.kind {
             Kind::Correct(_) => (
                 "Correct build",
@@ -258,24 +252,14 @@ impl CorrectionDialog {
             ),
             Kind::Cancel(_) => ("Cancel build", format!("Cancel build {}", self.build)),
         };
-        let height = self.form.height() + 6;
-        let inner = dialog(frame, centered(area, 80, height), title, theme);
-        frame.render_widget(Paragraph::new(lead), row(inner, 0));
-        self.form
-            .render(frame, rows(inner, 2, self.form.height()), theme);
-        let busy = self.writing.in_flight().then_some("… Saving, please wait");
-        let status = rows(inner, 2 + self.form.height() + 1, 1);
-        if busy.is_none() && self.error.is_none() {
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    "Enter lists the changes and asks before anything is saved",
-                    theme.muted,
-                )),
-                status,
-            );
-        }
-        request_status(frame, status, busy, self.error.as_deref(), theme);
-        self.question.render(frame, area, theme);
+        let text = FormDialogText {
+            title,
+            lead,
+            hint: "Enter lists the changes and asks before anything is saved",
+            busy: self.writing.in_flight().then_some("… Saving, please wait"),
+            error: self.error.as_deref(),
+        };
+        render_form_dialog(frame, area, theme, &text, &mut self.form, &self.question);
     }
 }
 
@@ -308,14 +292,8 @@ impl OrderDetailScreen {
         let Mode::Correct(dialog) = &mut self.mode else {
             return Command::None;
         };
-        match dialog.on_action(action, ctx) {
-            HoldStep::Handled => Command::None,
-            HoldStep::Closed => {
-                self.mode = Mode::Browse;
-                Command::None
-            }
-            HoldStep::Run(cmd) => cmd,
-        }
+        let step = dialog.on_action(action, ctx);
+        self.apply_step(step)
     }
 
     /// A reply for the dialog: a saved write closes it and reloads the build; a refusal stays in the

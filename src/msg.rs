@@ -650,6 +650,19 @@ pub enum Request {
     Today {
         token: String,
     },
+    /// Corrects the build's want date, project, sales person and notes (docs/lifecycle.md §11).
+    CorrectOrder {
+        token: String,
+        order_id: Uuid,
+        correction: Box<crate::domain::correction::CorrectionRequest>,
+    },
+    /// Cancels a build still in `expected` that has not entered production (docs/lifecycle.md §12).
+    CancelOrder {
+        token: String,
+        order_id: Uuid,
+        expected: crate::domain::order::OrderStatus,
+        reason: String,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -945,6 +958,14 @@ impl std::fmt::Debug for Request {
                 return write!(f, "SetSetting {{ {key:?} = {value:?} }}");
             }
             Request::Today { .. } => "Today",
+            Request::CorrectOrder { order_id, .. } => {
+                return write!(f, "CorrectOrder {{ {order_id} }}");
+            }
+            Request::CancelOrder {
+                order_id, expected, ..
+            } => {
+                return write!(f, "CancelOrder {{ {order_id} from {expected} }}");
+            }
         };
         f.write_str(name)
     }

@@ -113,6 +113,7 @@ pub async fn build_uses(client: &impl Client, item_id: &str) -> Result<Vec<Build
                  JOIN "BOMItem" i ON i."bomId" = b.id
                 WHERE i."itemId" IN ($1, $2)
                   AND COALESCE(o."orderStatus", 'ORDER_CREATED') <> 'SHIPPED'
+                  AND COALESCE(o."orderStatus", 'ORDER_CREATED') <> 'CANCELLED'
                 GROUP BY o.id, b.id
                 ORDER BY o."wantDate", o."buildNumber", o."poNumber""#, &[&canonical, &twin], |r| {
             Ok(BuildUse {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bom;
 pub mod catalog;
 pub mod comments;
+pub mod corrections;
 pub mod desk;
 pub mod dhr;
 pub mod documents;

@@ -52,6 +52,7 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("BuildHold", "INSERT, UPDATE"),
     ("QCRejectionReason", "INSERT, UPDATE"),
     ("QCResultRejection", "INSERT, DELETE"),
+    ("OrderCorrection", "INSERT"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

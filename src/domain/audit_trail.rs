@@ -39,6 +39,7 @@ pub const BUILD_RECORDS: &[(&str, BuildLink)] = &[
     ("PackagingChecklist", BuildLink::OrderId),
     ("Nonconformance", BuildLink::OrderId),
     ("ElectronicSignature", BuildLink::OrderId),
+    ("OrderCorrection", BuildLink::OrderId),
     (
         "BOMItem",
         BuildLink::Parent {

@@ -162,6 +162,8 @@ pub const OVERRIDE_ACTION: &str = "OVERRIDE";
 /// The explicit AuditLog action of an override.
 pub const OVERRIDE_AUDIT_ACTION: &str = "STATUS_OVERRIDE";
 pub const SHIPPED_IS_FINAL: &str = "SHIPPED is final";
+/// A cancelled build never moves again (docs/lifecycle.md §12).
+pub const CANCELLED_IS_FINAL: &str = "CANCELLED is final";
 pub const OVERRIDE_REASON_REQUIRED: &str = "An override reason is required";
 pub const MAX_OVERRIDE_REASON: usize = 1000;
 pub const MAX_TRACKING: usize = 100;
@@ -203,6 +205,9 @@ pub fn check_transition(
 ) -> Result<&'static Transition, String> {
     if from == S::Shipped {
         return Err(SHIPPED_IS_FINAL.into());
+    }
+    if from == S::Cancelled {
+        return Err(CANCELLED_IS_FINAL.into());
     }
     let t = find(from, to).ok_or_else(|| format!("No transition from {from} to {to}"))?;
     if is_override {
@@ -330,7 +335,7 @@ pub fn assignee_role(status: OrderStatus) -> Option<Role> {
         S::OrderCreated | S::PartsSent => Some(Role::ProcurementSpecialist),
         S::ReadyForPreQc | S::ReadyForFinalQc => Some(Role::QcPerson),
         S::ReadyForProduction | S::TestingComplete | S::PackagingComplete => Some(Role::Assembler),
-        S::ReadyForShip | S::Shipped => None,
+        S::ReadyForShip | S::Shipped | S::Cancelled => None,
     }
 }
 
@@ -502,6 +507,8 @@ mod tests {
                     let got = check_transition(role, from, to, false);
                     let expected: Result<&str, String> = if from == S::Shipped {
                         Err(SHIPPED_IS_FINAL.into())
+                    } else if from == S::Cancelled {
+                        Err(CANCELLED_IS_FINAL.into())
                     } else if let Some(t) = find(from, to) {
                         if role == Role::Admin {
                             Err(OVERRIDE_REASON_REQUIRED.into())
@@ -600,6 +607,8 @@ mod tests {
                     let got = check_transition(role, from, to, true).map(|t| t.code);
                     let expected: Result<&str, String> = if from == S::Shipped {
                         Err(SHIPPED_IS_FINAL.into())
+                    } else if from == S::Cancelled {
+                        Err(CANCELLED_IS_FINAL.into())
                     } else if let Some(t) = find(from, to) {
                         if role == Role::Admin {
                             Ok(t.code)
@@ -703,6 +712,7 @@ mod tests {
             (S::ReadyForFinalQc, Some(QcPerson)),
             (S::ReadyForShip, None),
             (S::Shipped, None),
+            (S::Cancelled, None),
         ];
         for (status, role) in expected {
             assert_eq!(assignee_role(status), role, "{status}");
@@ -723,7 +733,7 @@ mod tests {
                     let unassign = check_assignment(actor, status, None);
                     let expected = if !matches!(actor, Role::ProductionCoordinator | Role::Admin) {
                         Err(format!("Your role ({}) cannot assign orders", actor.code()))
-                    } else if matches!(status, S::ReadyForShip | S::Shipped) {
+                    } else if matches!(status, S::ReadyForShip | S::Shipped | S::Cancelled) {
                         Err(format!("Orders in {} cannot be assigned", status.code()))
                     } else {
                         Ok(())
@@ -874,8 +884,8 @@ mod tests {
                             assert!(may_regenerate_bom(role));
                         }
                         // Not the lifecycle's: docs/holds.md adds them after.
-                        PlaceHold | ReleaseHold => assert!(
-                            !matches!(a, PlaceHold | ReleaseHold),
+                        PlaceHold | ReleaseHold | Correct | Cancel => assert!(
+                            !matches!(a, PlaceHold | ReleaseHold | Correct | Cancel),
                             "{a:?} from detail_actions"
                         ),
                     }

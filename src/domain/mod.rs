@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checklist;
 pub mod clock;
 pub mod comment;
+pub mod correction;
 pub mod desk;
 pub mod dhr;
 pub mod document;

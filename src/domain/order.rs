@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 db_enum!(
-    /// The nine statuses of a build (exactly the customer's nine: docs/lifecycle.md §2.1).
+    /// The statuses of a build: the customer's nine, then CANCELLED (docs/lifecycle.md §2.1, §12).
     OrderStatus, "OrderStatus", [
     OrderCreated => "ORDER_CREATED", "Order created",
     PartsSent => "PARTS_SENT", "Parts sent",
@@ -18,6 +18,7 @@ db_enum!(
     ReadyForFinalQc => "READY_FOR_FINAL_QC", "Ready for Final QC",
     ReadyForShip => "READY_FOR_SHIP", "Ready for ship",
     Shipped => "SHIPPED", "Shipped",
+    Cancelled => "CANCELLED", "Cancelled",
 ]);
 
 db_enum!(DocumentLanguage, "DocumentLanguage", [
@@ -449,6 +450,10 @@ pub enum OrderAction {
     PlaceHold,
     /// Release the build's hold (docs/holds.md §2.3).
     ReleaseHold,
+    /// Correct the want date, project, sales person or notes (docs/lifecycle.md §11).
+    Correct,
+    /// Cancel a build that has not entered production (docs/lifecycle.md §12).
+    Cancel,
 }
 
 /// An accessory the wizard offers (docs/bom-rules.md §3.9: the 54 items of category 720).
@@ -495,7 +500,7 @@ mod tests {
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(s.code()), Some(*s));
         }
-        assert_eq!(OrderStatus::ALL.len(), 9);
+        assert_eq!(OrderStatus::ALL.len(), 10);
         assert_eq!(BasinType::parse("e_sink_di"), Some(BasinType::ESinkDi));
         assert_eq!(
             serde_json::to_string(&FeetType::LockLevelingCasters)

@@ -131,7 +131,8 @@ pub fn check_notes(value: &str) -> Option<String> {
     })
 }
 
-fn want_date_after(date: NaiveDate, today: NaiveDate) -> Option<String> {
+/// `Want date must be after today (<today>)` when `date` is not after `today`.
+pub fn want_date_after(date: NaiveDate, today: NaiveDate) -> Option<String> {
     (date <= today).then(|| {
         format!(
             "Want date must be after today ({})",

@@ -183,4 +183,6 @@ actions! {
     PrevPeriod => "Previous period",
     NextPeriod => "Next period",
     CustomRange => "Custom range",
+    CorrectBuild => "Correct details",
+    CancelBuild => "Cancel build",
 }

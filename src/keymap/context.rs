@@ -191,4 +191,8 @@ contexts! {
     Settings => "System settings",
     /// The production reports (docs/reports.md §5).
     Reports => "Reports",
+    /// A build whose details the user may correct (docs/lifecycle.md §11).
+    CorrectAction => "Correction",
+    /// A build the user may cancel (docs/lifecycle.md §12).
+    CancelAction => "Cancelling",
 }

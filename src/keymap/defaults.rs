@@ -513,4 +513,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     b(C::Reports, F5, A::Refresh, false),
     b(C::Reports, KeyChord::ctrl('r'), A::Refresh, false),
     b(C::Reports, ESC, A::Back, true),
+    // Corrections and cancelling (the build detail; docs/lifecycle.md §11, §12). Help-only, like the
+    // holds: the actions line lists them.
+    b(C::CorrectAction, KeyChord::ch('E'), A::CorrectBuild, false),
+    b(C::CancelAction, KeyChord::ch('X'), A::CancelBuild, false),
 ];

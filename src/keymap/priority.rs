@@ -129,6 +129,8 @@ impl Action {
             A::PrevPeriod => "Earlier",
             A::NextPeriod => "Later",
             A::CustomRange => "Custom",
+            A::CorrectBuild => "Correct",
+            A::CancelBuild => "Cancel build",
             other => other.describe(),
         }
     }

@@ -13,14 +13,13 @@ use crate::keymap::{Action, KeyContext};
 use crate::msg::{Command, Reply, Request, ServiceReply};
 use crate::screens::Ctx;
 use crate::screens::pending::Pending;
-use crate::screens::question::{Answered, Question, quoted};
+use crate::screens::question::{
+    Answered, FormDialogText, Question, dialog_contexts, quoted, render_form_dialog,
+};
 use crate::theme::Theme;
 use crate::widgets::form_field::{Form, FormField};
-use crate::widgets::{centered, dialog, dim, request_status, row, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
 use uuid::Uuid;
 
 /// What the dialog does.
@@ -117,12 +116,7 @@ impl HoldDialog {
 
     /// The key contexts: the question's answers while it is open, else the form's.
     pub fn key_contexts(&self) -> Vec<KeyContext> {
-        if self.question.is_open() {
-            return Question::<()>::contexts();
-        }
-        let mut stack = self.form.key_contexts();
-        stack.push(KeyContext::Dialog);
-        stack
+        dialog_contexts(&self.question, &self.form)
     }
 
     /// The lines of the open question, for tests.
@@ -287,30 +281,19 @@ impl HoldDialog {
     }
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        dim(frame, area, theme);
         let (title, lead) = match &self.kind {
             Kind::Place => ("Put on hold", format!("Put {} on hold", self.build)),
             Kind::Release(what) => ("Release hold", what.clone()),
         };
-        let height = self.form.height() + 6;
-        let inner = dialog(frame, centered(area, 80, height), title, theme);
-        frame.render_widget(Paragraph::new(lead), row(inner, 0));
-        self.form
-            .render(frame, rows(inner, 2, self.form.height()), theme);
-        let busy = (self.checking.in_flight() || self.writing.in_flight())
-            .then_some("Checking with the server…");
-        let status = rows(inner, 2 + self.form.height() + 1, 1);
-        if busy.is_none() && self.error.is_none() {
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    "Enter checks and asks before anything is saved",
-                    theme.muted,
-                )),
-                status,
-            );
-        }
-        request_status(frame, status, busy, self.error.as_deref(), theme);
-        self.question.render(frame, area, theme);
+        let text = FormDialogText {
+            title,
+            lead,
+            hint: "Enter checks and asks before anything is saved",
+            busy: (self.checking.in_flight() || self.writing.in_flight())
+                .then_some("Checking with the server…"),
+            error: self.error.as_deref(),
+        };
+        render_form_dialog(frame, area, theme, &text, &mut self.form, &self.question);
     }
 }
 

@@ -25,6 +25,57 @@ pub fn quoted(note: &str) -> String {
     format!("“{short}”")
 }
 
+/// The key contexts of a form dialog with a question: the question's answers while it is open, else
+/// the form's and the dialog's.
+pub fn dialog_contexts<T>(
+    question: &Question<T>,
+    form: &crate::widgets::form_field::Form,
+) -> Vec<KeyContext> {
+    if question.is_open() {
+        return Question::<T>::contexts();
+    }
+    let mut stack = form.key_contexts();
+    stack.push(KeyContext::Dialog);
+    stack
+}
+
+/// The words of a form dialog with a question (the hold, release, correction and cancel dialogs).
+pub struct FormDialogText<'a> {
+    pub title: &'a str,
+    /// The line above the form.
+    pub lead: String,
+    /// Under the form while nothing is on its way and nothing was refused.
+    pub hint: &'a str,
+    pub busy: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// Draws a form dialog over the dimmed screen: the lead line, the form, the hint or what is on its way
+/// or refused, and the question over it all when it is open.
+pub fn render_form_dialog<T>(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    text: &FormDialogText<'_>,
+    form: &mut crate::widgets::form_field::Form,
+    question: &Question<T>,
+) {
+    use crate::widgets::{centered, dialog, dim, request_status, row, rows};
+    use ratatui::text::Span;
+    use ratatui::widgets::Paragraph;
+    dim(frame, area, theme);
+    let height = form.height() + 6;
+    let inner = dialog(frame, centered(area, 80, height), text.title, theme);
+    frame.render_widget(Paragraph::new(text.lead.clone()), row(inner, 0));
+    form.render(frame, rows(inner, 2, form.height()), theme);
+    let status = rows(inner, 2 + form.height() + 1, 1);
+    if text.busy.is_none() && text.error.is_none() {
+        frame.render_widget(Paragraph::new(Span::styled(text.hint, theme.muted)), status);
+    }
+    request_status(frame, status, text.busy, text.error, theme);
+    question.render(frame, area, theme);
+}
+
 /// The request waiting for its `y`.
 struct Asked<T> {
     title: String,

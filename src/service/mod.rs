@@ -12,6 +12,7 @@ pub mod calendar;
 mod carry_over;
 pub mod catalog;
 pub mod comments;
+pub mod corrections;
 pub mod desk;
 pub mod dhr;
 pub mod documents;
@@ -434,6 +435,9 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
             settings::handle(ctx, setting).await
         }
         Request::Today { token } => calendar::today(ctx, &token).await.map(Reply::Today),
+        fix @ (Request::CorrectOrder { .. } | Request::CancelOrder { .. }) => {
+            corrections::handle(ctx, fix).await
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod calendar;
 mod carry_over;
 mod catalog;
 mod comments;
+mod corrections;
 mod desk;
 mod dhr;
 mod documents;

@@ -93,7 +93,7 @@ impl Floor {
     }
 
     /// Puts a build in `status` directly (the test's own shortcut past the lifecycle).
-    async fn force_status(&self, id: Uuid, status: OrderStatus) {
+    pub(crate) async fn force_status(&self, id: Uuid, status: OrderStatus) {
         self.db
             .client()
             .await

@@ -242,7 +242,7 @@ const ENUMS: &[(&str, &[&str])] = &[
         "OrderStatus",
         &[
             "ORDER_CREATED", "PARTS_SENT", "READY_FOR_PRE_QC", "READY_FOR_PRODUCTION", "TESTING_COMPLETE",
-            "PACKAGING_COMPLETE", "READY_FOR_FINAL_QC", "READY_FOR_SHIP", "SHIPPED",
+            "PACKAGING_COMPLETE", "READY_FOR_FINAL_QC", "READY_FOR_SHIP", "SHIPPED", "CANCELLED",
         ],
     ),
     ("BasinType", &["E_SINK", "E_SINK_DI", "E_DRAIN"]),

@@ -12,6 +12,7 @@ mod badge;
 mod bom_viewer;
 mod build_history;
 mod comments;
+mod corrections;
 mod dhr;
 mod documents;
 mod drawing;

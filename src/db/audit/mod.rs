@@ -62,6 +62,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("BuildHold", "id"),
     ("QCRejectionReason", "id"),
     ("QCResultRejection", "id"),
+    ("OrderCorrection", "id"),
 ];
 
 /// Tables whose rows change without an audit row by design: a session's `lastUsedAt` only.

@@ -119,9 +119,10 @@ macro_rules! queue_sql {
                       OR po."customerName" ILIKE $4::text)
                  AND ($5::text = 'ANY'
                       OR ($5::text = 'OVERDUE' AND po."wantDate" < CURRENT_DATE
-                          AND po."orderStatus" <> 'SHIPPED')
+                          AND po."orderStatus" <> 'SHIPPED' AND po."orderStatus" <> 'CANCELLED')
                       OR ($5::text = 'DUE_SOON' AND po."wantDate" >= CURRENT_DATE
-                          AND po."wantDate" <= CURRENT_DATE + 7 AND po."orderStatus" <> 'SHIPPED'))
+                          AND po."wantDate" <= CURRENT_DATE + 7 AND po."orderStatus" <> 'SHIPPED'
+                          AND po."orderStatus" <> 'CANCELLED'))
                  AND ($9::uuid[] IS NULL OR po.id = ANY($9::uuid[]))
                  AND ($6::text IS NULL OR ("#,
             $expr,

@@ -23,6 +23,7 @@ impl OrderDetailScreen {
         match &mut self.mode {
             Mode::Browse => {}
             Mode::Hold(dialog) => dialog.render(frame, area, theme),
+            Mode::Correct(dialog) => dialog.render(frame, area, theme),
             Mode::ConfirmMove {
                 targets,
                 index,

@@ -45,7 +45,13 @@ impl OrderDetailScreen {
         let Mode::Hold(dialog) = &mut self.mode else {
             return Command::None;
         };
-        match dialog.on_action(action, ctx) {
+        let step = dialog.on_action(action, ctx);
+        self.apply_step(step)
+    }
+
+    /// What a dialog's key did: nothing, closed the dialog, or a request to run.
+    pub(super) fn apply_step(&mut self, step: HoldStep) -> Command {
+        match step {
             HoldStep::Handled => Command::None,
             HoldStep::Closed => {
                 self.mode = Mode::Browse;

@@ -7,6 +7,7 @@
 //! After any write the detail is loaded again, so what is shown is what is stored, and a refused write
 //! (another station was faster, a precondition failed) shows the server's message.
 
+mod correction;
 mod dialogs;
 mod hold;
 mod live;
@@ -54,7 +55,7 @@ fn role_plural(role: Role) -> &'static str {
 const STILL_LOADING: &str = "Loading the build's current state; try again in a moment.";
 
 /// The contexts whose keys the "Actions" line lists: each is live only when its action is offered.
-pub(crate) const ACTION_CONTEXTS: [KeyContext; 11] = [
+pub(crate) const ACTION_CONTEXTS: [KeyContext; 13] = [
     KeyContext::MoveAction,
     KeyContext::OverrideAction,
     KeyContext::AssignAction,
@@ -66,6 +67,8 @@ pub(crate) const ACTION_CONTEXTS: [KeyContext; 11] = [
     KeyContext::RaiseNcAction,
     KeyContext::HoldAction,
     KeyContext::ReleaseHoldAction,
+    KeyContext::CorrectAction,
+    KeyContext::CancelAction,
 ];
 
 /// The keymap's lines for the actions line (the action contexts, then the build's records), and the
@@ -115,6 +118,8 @@ enum Mode {
     },
     /// Putting the build on hold, or releasing its hold (docs/holds.md §2).
     Hold(Box<crate::screens::hold_dialog::HoldDialog>),
+    /// Correcting the build's details, or cancelling it (docs/lifecycle.md §11, §12).
+    Correct(Box<correction::CorrectionDialog>),
 }
 
 pub struct OrderDetailScreen {
@@ -306,6 +311,7 @@ impl OrderDetailScreen {
         match &mut self.mode {
             Mode::Sign { dialog, .. } => Some(&mut dialog.form),
             Mode::Hold(dialog) => dialog.text_form(),
+            Mode::Correct(dialog) => dialog.text_form(),
             Mode::Browse
             | Mode::ConfirmMove { .. }
             | Mode::ConfirmRegenerate { .. }
@@ -428,6 +434,12 @@ impl OrderDetailScreen {
         if self.offers(&OrderAction::ReleaseHold) {
             stack.push(KeyContext::ReleaseHoldAction);
         }
+        if self.offers(&OrderAction::Correct) {
+            stack.push(KeyContext::CorrectAction);
+        }
+        if self.offers(&OrderAction::Cancel) {
+            stack.push(KeyContext::CancelAction);
+        }
         stack.extend([KeyContext::Detail, KeyContext::List]);
         stack
     }
@@ -547,6 +559,9 @@ impl OrderDetailScreen {
                 }
             }
             Action::PlaceHold | Action::ReleaseHold => return self.start_hold(action, ctx),
+            Action::CorrectBuild | Action::CancelBuild => {
+                return self.start_correction(action, ctx);
+            }
             Action::RegenerateBom if self.offers(&OrderAction::RegenerateBom) => {
                 if self.still_loading() {
                     return Command::None;
@@ -586,6 +601,7 @@ impl Screen for OrderDetailScreen {
             }
             Mode::Assign { .. } => vec![KeyContext::AssignPicker, KeyContext::List],
             Mode::Hold(dialog) => dialog.key_contexts(),
+            Mode::Correct(dialog) => dialog.key_contexts(),
         }
     }
 
@@ -593,6 +609,7 @@ impl Screen for OrderDetailScreen {
         match &self.mode {
             Mode::Sign { dialog, .. } => dialog.form.has_input(),
             Mode::Hold(dialog) => dialog.has_input(),
+            Mode::Correct(dialog) => dialog.has_input(),
             Mode::Browse
             | Mode::ConfirmMove { .. }
             | Mode::ConfirmRegenerate { .. }
@@ -606,6 +623,9 @@ impl Screen for OrderDetailScreen {
         }
         if matches!(self.mode, Mode::Hold(_)) {
             return self.on_hold_key(action, ctx);
+        }
+        if matches!(self.mode, Mode::Correct(_)) {
+            return self.on_correction_key(action, ctx);
         }
         match action {
             Action::Cancel | Action::No => {

@@ -184,6 +184,9 @@ impl OrderDetailScreen {
         if let Some(cmd) = self.hold_reply(&reply, ctx) {
             return cmd;
         }
+        if let Some(cmd) = self.correction_reply(&reply, ctx) {
+            return cmd;
+        }
         if self.signatures_loading.answered_by(reply.id) {
             // A failed read leaves the section out; the detail itself says what is wrong.
             if let Ok(Reply::Signatures(list)) = reply.result {
@@ -325,6 +328,9 @@ impl OrderDetailScreen {
             Mode::Hold(_) => {
                 self.offers(&OrderAction::PlaceHold) || self.offers(&OrderAction::ReleaseHold)
             }
+            Mode::Correct(_) => {
+                self.offers(&OrderAction::Correct) || self.offers(&OrderAction::Cancel)
+            }
         }
     }
 
@@ -334,7 +340,7 @@ impl OrderDetailScreen {
             | Mode::ConfirmRegenerate { error, .. }
             | Mode::Assign { error, .. } => *error = Some(text),
             Mode::Sign { dialog, .. } => dialog.error = Some(text),
-            Mode::Browse | Mode::Hold(_) => self.notice = Some(text),
+            Mode::Browse | Mode::Hold(_) | Mode::Correct(_) => self.notice = Some(text),
         }
     }
 }

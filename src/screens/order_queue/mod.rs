@@ -49,6 +49,7 @@ pub fn short_status(status: OrderStatus) -> &'static str {
         OrderStatus::ReadyForFinalQc => "Final QC",
         OrderStatus::ReadyForShip => "To ship",
         OrderStatus::Shipped => "Shipped",
+        OrderStatus::Cancelled => "Cancelled",
     }
 }
 
@@ -75,9 +76,15 @@ fn my_work_scope(role: Option<Role>) -> &'static str {
     }
 }
 
-/// The text marker of a build's urgency; shipped builds are never late.
+/// Whether a build is out of the plant's work: shipped or cancelled (docs/lifecycle.md §12). Its
+/// row is drawn dimmed and has no due date.
+pub(crate) fn is_closed(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Shipped | OrderStatus::Cancelled)
+}
+
+/// The text marker of a build's urgency; shipped and cancelled builds are never late.
 pub fn due_marker(row: &OrderRow) -> Option<&'static str> {
-    if row.status == OrderStatus::Shipped {
+    if is_closed(row.status) {
         None
     } else if row.days_left < 0 {
         Some("OVERDUE")
@@ -89,7 +96,7 @@ pub fn due_marker(row: &OrderRow) -> Option<&'static str> {
 }
 
 fn days_cell(row: &OrderRow) -> String {
-    if row.status == OrderStatus::Shipped {
+    if is_closed(row.status) {
         return "—".to_string();
     }
     match due_marker(row) {

@@ -270,7 +270,7 @@ fn filters_and_sort_go_into_the_query() {
     assert_eq!(last(Action::StatusFilterBack, &mut s).status, None);
     assert_eq!(
         last(Action::StatusFilterBack, &mut s).status,
-        Some(OrderStatus::Shipped)
+        Some(OrderStatus::Cancelled)
     );
     assert_eq!(last(Action::DueFilter, &mut s).due, DueFilter::Overdue);
     let q = last(Action::SortNext, &mut s);

@@ -1,11 +1,11 @@
 //! Drawing the queue: filters, the table of builds and the info lines.
 
 use super::{
-    COMMENTS_MARK, OrderQueueScreen, comments_words, days_cell, due_marker, due_words,
+    COMMENTS_MARK, OrderQueueScreen, comments_words, days_cell, due_marker, due_words, is_closed,
     my_work_scope, short_name, short_status, sort_name,
 };
 use crate::domain::Role;
-use crate::domain::order::{DueFilter, OrderRow, OrderStatus, QueueView, SortKey};
+use crate::domain::order::{DueFilter, OrderRow, QueueView, SortKey};
 use crate::theme::Theme;
 use crate::widgets::viewport::{table_body_height, window_state};
 use crate::widgets::{empty_table_row, list_screen_rows};
@@ -155,7 +155,7 @@ impl OrderQueueScreen {
                 Some(_) => theme.warn,
                 None => theme.base,
             };
-            let row_style = if r.status == OrderStatus::Shipped {
+            let row_style = if is_closed(r.status) {
                 theme.disabled
             } else {
                 Style::new()
@@ -224,7 +224,7 @@ impl OrderQueueScreen {
                         + 3
                         + 3
                         + r.status.title().chars().count()
-                        + if r.status == OrderStatus::Shipped {
+                        + if is_closed(r.status) {
                             0
                         } else {
                             3 + due_words(r).chars().count()
@@ -255,7 +255,7 @@ impl OrderQueueScreen {
                     theme.error,
                 ));
             }
-            if r.status != OrderStatus::Shipped {
+            if !is_closed(r.status) {
                 let style = match due_marker(r) {
                     Some("OVERDUE") => theme.error,
                     Some(_) => theme.warn,

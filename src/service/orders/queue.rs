@@ -28,7 +28,18 @@ pub(super) fn my_work(who: &Authed) -> (Option<Vec<OrderStatus>>, Option<Uuid>) 
             ]),
             Some(who.user.id),
         ),
-        Role::ProductionCoordinator | Role::Admin | Role::ServiceDepartment => (None, None),
+        // Everything still in the plant's work: cancelled builds leave it (docs/lifecycle.md §12.3).
+        Role::ProductionCoordinator | Role::Admin => (
+            Some(
+                OrderStatus::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != S::Cancelled)
+                    .collect(),
+            ),
+            None,
+        ),
+        Role::ServiceDepartment => (None, None),
     }
 }
 
@@ -71,6 +82,14 @@ pub(super) async fn order_rows(
 /// The page filter for `who`'s `query`: the role's own work, the screen's filters and the cursor.
 fn queue_filter(who: &Authed, query: &OrderQuery, ids: Option<Vec<Uuid>>) -> Result<QueueFilter> {
     let (statuses, mine_or_free) = match query.view {
+        // The coordinator's and ADMIN's search looks through every build, cancelled ones included
+        // (docs/lifecycle.md §12.3).
+        QueueView::MyWork
+            if !query.search.trim().is_empty()
+                && matches!(who.user.role, Role::ProductionCoordinator | Role::Admin) =>
+        {
+            (None, None)
+        }
         QueueView::MyWork => my_work(who),
         QueueView::All => (None, None),
     };
@@ -125,6 +144,14 @@ pub(super) async fn order_detail(
     let hold = crate::db::holds::open_hold(&client, order_id).await?;
     let hold_minutes = crate::db::holds::hold_minutes(&client, order_id).await?;
     crate::domain::hold::detail_actions(&mut actions, who.user.role, rec.status, hold.as_ref());
+    let floor_started = crate::db::corrections::floor_started(&client, order_id).await?;
+    crate::domain::correction::detail_actions(
+        &mut actions,
+        who.user.role,
+        rec.status,
+        floor_started,
+        hold.is_some(),
+    );
     Ok(OrderDetail {
         id: rec.id,
         header: rec.header,

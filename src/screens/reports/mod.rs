@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use period::RangeForm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use std::time::{Duration, Instant};
 
 /// What the report panel shows of the figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,9 +159,27 @@ pub struct ReportsScreen {
     /// A message on the status line: why a key did nothing.
     notice: Option<String>,
     live: LiveReads,
+    /// The last tick seen, and when the report was last read: another station's change re-reads it at
+    /// most once every [`REREAD_EVERY`] (docs/reports.md §5.5).
+    now: Option<Instant>,
+    read_at: Option<Instant>,
+    /// Who made a change that came inside the interval, read at the next tick past it.
+    held_back: Option<String>,
 }
 
+/// The shortest time between two re-reads of a report caused by other stations' changes: reports are
+/// plant-wide sums, which a busy floor changes every few seconds (docs/reports.md §5.5).
+pub const REREAD_EVERY: Duration = Duration::from_secs(30);
+
 impl ReportsScreen {
+    /// A re-read for another station's change now would come within [`REREAD_EVERY`] of the last read.
+    fn too_soon(&self) -> bool {
+        match (self.now, self.read_at) {
+            (Some(now), Some(read)) => now.saturating_duration_since(read) < REREAD_EVERY,
+            _ => false,
+        }
+    }
+
     pub fn open(ctx: &mut Ctx) -> (ReportsScreen, Command) {
         let mut s = ReportsScreen {
             kind: ReportKind::Throughput,
@@ -179,6 +198,9 @@ impl ReportsScreen {
             last_dir: String::new(),
             notice: None,
             live: LiveReads::default(),
+            now: None,
+            read_at: None,
+            held_back: None,
         };
         let cmd = s.ask_today(ctx);
         (s, cmd)
@@ -507,7 +529,20 @@ impl Screen for ReportsScreen {
         }
         let kind = self.kind;
         if ev.everything || ev.changes.iter().any(|c| touches(kind, c.entity)) {
+            if self.too_soon() {
+                self.held_back = Some(ev.by_line());
+                return Command::None;
+            }
             return self.live_want(ev.by_line(), ctx);
+        }
+        Command::None
+    }
+
+    fn on_tick(&mut self, now: Instant, ctx: &mut Ctx) -> Command {
+        self.now = Some(now);
+        if self.held_back.is_some() && !self.too_soon() {
+            let by = self.held_back.take().unwrap_or_default();
+            return self.live_want(by, ctx);
         }
         Command::None
     }
@@ -533,6 +568,7 @@ impl LiveLoad for ReportsScreen {
         let period = self.period?;
         let kind = self.kind;
         self.error = None;
+        self.read_at = self.now;
         let (rid, cmd) = ctx.request(Request::Report {
             token: ctx.token()?,
             kind,

@@ -370,3 +370,33 @@ fn the_screen_answers_only_its_help() {
         });
     }
 }
+
+#[test]
+fn changes_elsewhere_re_read_at_most_twice_a_minute() {
+    let mut h = Harness::new(Role::ProductionCoordinator);
+    let mut s = loaded(&mut h);
+    let t0 = std::time::Instant::now();
+    let build = live_change(Entity::Build, Uuid::from_u128(1), Some(Uuid::from_u128(1)));
+    // A tick, then a change: the first re-read goes out at once.
+    assert!(h.send(&mut s, ScreenMsg::Tick(t0)).0.is_empty());
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Live(build.clone()));
+    assert_eq!(reqs.len(), 1);
+    h.reply(
+        &mut s,
+        &reqs[0],
+        Ok(Reply::Report(data(
+            ReportKind::Throughput,
+            first_period(),
+            4,
+        ))),
+    );
+    // A change 10 s later waits; ticks inside the interval send nothing.
+    let later = |secs| t0 + std::time::Duration::from_secs(secs);
+    assert!(h.send(&mut s, ScreenMsg::Tick(later(10))).0.is_empty());
+    assert!(h.send(&mut s, ScreenMsg::Live(build.clone())).0.is_empty());
+    assert!(h.send(&mut s, ScreenMsg::Tick(later(29))).0.is_empty());
+    // The first tick past the interval reads it, once.
+    let (reqs, _) = h.send(&mut s, ScreenMsg::Tick(later(30)));
+    assert_eq!(asked(&reqs[0]).map(|a| a.0), Some(ReportKind::Throughput));
+    assert!(h.send(&mut s, ScreenMsg::Tick(later(31))).0.is_empty());
+}

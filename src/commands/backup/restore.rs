@@ -14,7 +14,8 @@ use std::path::Path;
 /// embedded cluster is created first when `database.data_dir` holds none).
 pub async fn db_restore(config: &Config, file: &Path) -> Result<String, CliError> {
     let manifest = checked_backup(file)?;
-    let (pg_restore, _) = cluster::find_client_tool("pg_restore", manifest.pg_dump_major)?;
+    let (pg_restore, _) = cluster::find_client_tool("pg_restore", manifest.pg_dump_major)
+        .map_err(|e| CliError::Refused(format!("{e}; nothing was restored")))?;
     let to = connections(config).await?;
     let pool = db::connect(&to.owner, 1, "cleanstation/restore").await?;
     let result = restore_with(&pool, &to.owner, &to.label, &pg_restore, file, &manifest).await;

@@ -8,7 +8,6 @@ use crate::support::TestDb;
 use cleanstation::domain::Role;
 use cleanstation::domain::order::OrderStatus as S;
 use cleanstation::domain::qc::QcOutcome;
-use cleanstation::msg::Request;
 use cleanstation::service::seed::DEMO_PASSWORD;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -129,14 +128,7 @@ impl Floor {
         let id = self
             .create_build("PO-BK-2", example_build(&number(2)))
             .await;
-        self.send(Request::ApproveBom {
-            token: self.token(Role::ProcurementSpecialist),
-            order_id: id,
-            version: 1,
-            password: DEMO_PASSWORD.into(),
-        })
-        .await
-        .expect("approve BOM");
+        self.approve_bom(id, 1).await;
         self.transition(
             Role::ProcurementSpecialist,
             id,
@@ -437,6 +429,25 @@ async fn restore_refuses_a_full_database_a_changed_dump_a_newer_schema_and_a_mis
         "{}",
         text(&o.stderr)
     );
+
+    // An embedded cluster that does not exist yet has nothing to back up, and is not created.
+    let no_cluster = work.join("no-cluster");
+    std::fs::create_dir(&no_cluster).expect("dir");
+    let data_dir = no_cluster.join("db");
+    let o = cli(
+        &config_in(&no_cluster, Some(&data_dir)),
+        &Target::Embedded,
+        &["db", "backup", "--out", &out.display().to_string()],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("does not exist yet; there is nothing to back up"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!data_dir.exists(), "no cluster made");
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 0);
 
     let o = cli(
         &config,

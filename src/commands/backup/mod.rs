@@ -23,6 +23,15 @@ use std::path::Path;
 /// is not running).
 pub async fn db_backup(config: &Config, out: &Path) -> Result<String, CliError> {
     crate::export::write::checked_dir(out).map_err(|e| CliError::Refused(e.0))?;
+    if config.uses_embedded_database() {
+        let cluster = cluster::Cluster::new(config.data_dir())?;
+        if cluster.status()? == cluster::Status::NotInitialized {
+            return Err(CliError::Refused(format!(
+                "The embedded cluster at {} does not exist yet; there is nothing to back up",
+                cluster.base.display()
+            )));
+        }
+    }
     let to = connections(config).await?;
     let pool = db::connect(&to.owner, 1, "cleanstation/backup").await?;
     let result = backup_with(&pool, &to.owner, out).await;

@@ -75,6 +75,26 @@ pub fn new_session_token() -> Result<String, HashError> {
 /// The SHA-256 of `data` as 64 lower-case hex digits: the one the signatures hash with.
 pub use crate::domain::signature::sha256_hex;
 
+/// The size and SHA-256 (64 lower-case hex digits) of a file, read a piece at a time: a backup's dump
+/// may be larger than memory (docs/backup.md §1.4).
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(buf.get(..n).unwrap_or_default());
+        size += n as u64;
+    }
+    Ok((size, hex(&hasher.finalize())))
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -178,6 +198,17 @@ mod tests {
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_file_hashes_as_its_bytes_do() {
+        let path = std::env::temp_dir().join(format!("cs-sha-file-{}", std::process::id()));
+        let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let (size, hash) = sha256_file(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(size, 3_000_000);
+        assert_eq!(hash, sha256_hex(&bytes));
     }
 
     #[test]

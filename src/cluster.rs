@@ -45,6 +45,10 @@ pub enum ClusterError {
     Unreachable { account: String, path: PathBuf },
     #[error("{what} failed: {detail}")]
     Command { what: String, detail: String },
+    #[error(
+        "{tool} (PostgreSQL {major} or newer) is not installed; install it with: apt-get install postgresql-client"
+    )]
+    NoClientTool { tool: String, major: u32 },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
@@ -63,6 +67,11 @@ pub struct ServerBinaries {
 
 /// Finds the newest installed PostgreSQL server (>= 15) on PATH or under /usr/lib/postgresql/*/bin.
 pub fn find_server_binaries() -> Result<ServerBinaries, ClusterError> {
+    newest_server_in(tool_dirs())
+}
+
+/// Where PostgreSQL's programs are looked for: under /usr/lib/postgresql/*/bin, then on PATH.
+fn tool_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     if let Ok(entries) = fs::read_dir("/usr/lib/postgresql") {
         for e in entries.flatten() {
@@ -72,7 +81,32 @@ pub fn find_server_binaries() -> Result<ServerBinaries, ClusterError> {
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }
-    newest_server_in(dirs)
+    dirs
+}
+
+/// One of PostgreSQL's client programs (`pg_dump`, `pg_restore`) of major version `min_major` or newer,
+/// found where the server binaries are looked for: the same major when installed, else the newest
+/// (docs/backup.md §1.3). Returns its path and major version.
+pub fn find_client_tool(tool: &str, min_major: u32) -> Result<(PathBuf, u32), ClusterError> {
+    let mut found: Vec<(PathBuf, u32)> = Vec::new();
+    for dir in tool_dirs() {
+        let path = dir.join(tool);
+        if !path.is_file() || found.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        if let Some(major) = server_major(&path).filter(|m| *m >= min_major) {
+            found.push((path, major));
+        }
+    }
+    found
+        .iter()
+        .find(|(_, m)| *m == min_major)
+        .or_else(|| found.iter().max_by_key(|(_, m)| *m))
+        .cloned()
+        .ok_or_else(|| ClusterError::NoClientTool {
+            tool: tool.to_string(),
+            major: min_major,
+        })
 }
 
 /// The newest server >= [`MIN_MAJOR`] among `dirs`.
@@ -98,7 +132,8 @@ fn newest_server_in(dirs: Vec<PathBuf>) -> Result<ServerBinaries, ClusterError> 
     best.ok_or(ClusterError::NoServer)
 }
 
-/// Reads the major version from `postgres --version` ("postgres (PostgreSQL) 15.18 ...").
+/// Reads the major version from `postgres --version` ("postgres (PostgreSQL) 15.18 ..."); the client
+/// programs print theirs the same way.
 fn server_major(postgres: &Path) -> Option<u32> {
     let out = Command::new(postgres).arg("--version").output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -486,6 +521,23 @@ mod tests {
         );
         assert!(check_reachable(&dir.join("open"), &nobody).is_ok());
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn finds_the_dump_and_restore_programs_and_names_a_missing_one() {
+        let bins = find_server_binaries().expect("server binaries");
+        for tool in ["pg_dump", "pg_restore"] {
+            let (path, major) =
+                find_client_tool(tool, bins.major).expect("installed beside the server");
+            assert!(
+                path.ends_with(tool) && major >= bins.major,
+                "{path:?} {major}"
+            );
+        }
+        let err = find_client_tool("pg_dump", 999).expect_err("no such version");
+        let text = err.to_string();
+        assert!(text.contains("pg_dump (PostgreSQL 999 or newer)"), "{text}");
+        assert!(text.contains("apt-get install postgresql-client"), "{text}");
     }
 
     #[test]

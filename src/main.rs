@@ -393,6 +393,28 @@ enum DbCmd {
     Status,
     /// Stop the embedded cluster (stations using it lose their connection)
     Stop,
+    /// Back the whole database up into a new directory DIR/<database>-<UTC time>/: a pg_dump
+    /// (custom format, compressed) taken in one snapshot, and manifest.json beside it (time, schema
+    /// version, row counts, audit-chain head, SHA-256). The owner's connection; prints the paths.
+    ///
+    /// Exit status: 0 done; 1 failed (database, pg_dump, disk), with nothing left in DIR; 2 refused
+    /// (DIR not usable, no schema to back up).
+    Backup {
+        /// An existing directory; each backup gets a new directory inside it
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database or a new embedded cluster: the dump's SHA-256 checked
+    /// against the manifest.json beside it, pg_restore in one transaction, the station role and its
+    /// grants created, the row counts compared with the manifest, then audit verify.
+    ///
+    /// Exit status: 0 restored and verified; 1 failed (pg_restore, rows or audit trail do not match);
+    /// 2 refused with nothing changed (the database is not empty, the file does not match its manifest,
+    /// the schema is newer than this cleanstation).
+    Restore {
+        /// The backup's .dump file (its manifest.json beside it)
+        file: PathBuf,
+    },
 }
 
 /// A verification's report as the command's outcome: the lines are the output either way, and the exit
@@ -609,6 +631,12 @@ fn main() -> ExitCode {
             Cmd::Db {
                 action: DbCmd::Stop,
             } => commands::db_stop(&config),
+            Cmd::Db {
+                action: DbCmd::Backup { out },
+            } => commands::db_backup(&config, &out).await,
+            Cmd::Db {
+                action: DbCmd::Restore { file },
+            } => commands::db_restore(&config, &file).await,
             Cmd::CheckConfig { .. } => Ok(String::new()),
         }
     });

@@ -17,7 +17,14 @@ pub struct AuditVerdict {
 pub async fn verify(config: &Config) -> Result<AuditVerdict, CliError> {
     let prepared = prepare(config, "cleanstation/audit", false).await?;
     let client = prepared.pool.get().await.map_err(ServiceError::from)?;
-    let (mut report, signatures) = crate::service::audit_trail::verify_all(&client).await?;
+    verify_with(&client).await
+}
+
+/// `audit verify`'s checks and report over `client`'s database (also run by `db restore`).
+pub(super) async fn verify_with(
+    client: &deadpool_postgres::Client,
+) -> Result<AuditVerdict, CliError> {
+    let (mut report, signatures) = crate::service::audit_trail::verify_all(client).await?;
     let mut text = db::audit::describe(&report);
     text.push_str(&format!(
         "\nQC signatures: {} verified, {} not matching.",

@@ -1,6 +1,7 @@
 //! What each command-line verb does. `main.rs` only parses arguments and calls these.
 
 pub mod audit;
+pub mod backup;
 pub mod bom;
 pub mod checklist;
 mod config_check;
@@ -19,6 +20,7 @@ mod status;
 mod table;
 pub mod users;
 
+pub use backup::{db_backup, db_restore};
 pub use config_check::check_config;
 pub use imports::{catalog_import, seed_demo, templates_import};
 pub use migrate::migrate;
@@ -57,6 +59,9 @@ pub enum CliError {
     /// The load harness saw failed requests or lost work (docs/performance.md §6.5).
     #[error("load test failed: {0}")]
     Load(String),
+    /// A backup or a restore failed (docs/backup.md); the message says what was kept or undone.
+    #[error("{0}")]
+    Backup(String),
 }
 
 /// The exit status of a refused command (input, login, role or rule); nothing was written.

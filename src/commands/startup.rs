@@ -25,15 +25,15 @@ pub struct Prepared {
 }
 
 /// Where the owner's steps connect and where stations connect, and the status bar's label.
-struct Connections {
-    owner: String,
+pub(super) struct Connections {
+    pub(super) owner: String,
     station: String,
-    label: String,
+    pub(super) label: String,
 }
 
 /// The embedded cluster's superuser and station role over its socket (starting the cluster when
 /// needed), or a central server's `database.owner_url` (else `database.url`) and `database.url`.
-async fn connections(config: &Config) -> Result<Connections, CliError> {
+pub(super) async fn connections(config: &Config) -> Result<Connections, CliError> {
     if config.uses_embedded_database() {
         let cluster = Cluster::new(config.data_dir())?;
         let started = cluster.ensure_running()?;

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod backup;
 pub mod bom;
 pub mod catalog;
 pub mod comments;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[error("{0}")]
 pub struct WriteError(pub String);
 
-fn checked_dir(dir: &Path) -> Result<(), WriteError> {
+pub(crate) fn checked_dir(dir: &Path) -> Result<(), WriteError> {
     let shown = dir.display();
     if dir.as_os_str().is_empty() {
         return Err(WriteError("Choose a directory to export to".into()));

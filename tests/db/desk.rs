@@ -41,17 +41,6 @@ impl Floor {
         })
     }
 
-    async fn approve_bom(&self, id: Uuid, version: i32) {
-        self.send(Request::ApproveBom {
-            token: self.token(Role::ProcurementSpecialist),
-            order_id: id,
-            version,
-            password: cleanstation::service::seed::DEMO_PASSWORD.into(),
-        })
-        .await
-        .expect("approve BOM");
-    }
-
     async fn move_with_note(
         &self,
         id: Uuid,

@@ -164,14 +164,7 @@ impl Floor {
     /// the parts and confirms the body's arrival.
     pub async fn build_at_pre_qc(&self, po: &str, build: BuildConfig) -> Uuid {
         let id = self.create_build(po, build).await;
-        self.send(Request::ApproveBom {
-            token: self.token(Role::ProcurementSpecialist),
-            order_id: id,
-            version: 1,
-            password: DEMO_PASSWORD.into(),
-        })
-        .await
-        .expect("approve BOM");
+        self.approve_bom(id, 1).await;
         for (from, to) in [
             (S::OrderCreated, S::PartsSent),
             (S::PartsSent, S::ReadyForPreQc),
@@ -181,6 +174,18 @@ impl Floor {
                 .expect("procurement move");
         }
         id
+    }
+
+    /// Procurement approves the build's BOM `version`, signed with the demo password.
+    pub async fn approve_bom(&self, id: Uuid, version: i32) {
+        self.send(Request::ApproveBom {
+            token: self.token(Role::ProcurementSpecialist),
+            order_id: id,
+            version,
+            password: DEMO_PASSWORD.into(),
+        })
+        .await
+        .expect("approve BOM");
     }
 
     /// The QC form waiting for the build (Pre-QC or Final QC), as the QC person opens it.

@@ -8,6 +8,7 @@ mod alerts;
 mod audit;
 mod audit_trail;
 mod auth;
+mod backup;
 mod badge;
 mod bom;
 mod bom_read;

@@ -334,6 +334,8 @@ pub enum Request {
         /// The failure reason (FAIL only).
         reason: Option<String>,
         password: String,
+        /// The rejection reasons a FAIL names, by id (docs/rejection-reasons.md §2.1); none for a PASS.
+        rejection_reasons: Vec<Uuid>,
     },
     /// ADMIN: throws away the open draft of a build's form.
     DiscardQcDraft {
@@ -633,6 +635,24 @@ pub enum Request {
         period: crate::domain::report::Period,
         dir: String,
     },
+    // QC rejection reasons (docs/rejection-reasons.md).
+    /// The whole list (every role that inspects or administers); `active_only` for the inspector's pick.
+    RejectionReasons {
+        token: String,
+        active_only: bool,
+    },
+    /// ADMIN: adds a reason (`id` None) or edits one (never its code).
+    SaveRejectionReason {
+        token: String,
+        id: Option<Uuid>,
+        input: crate::domain::rejection_reason::ReasonInput,
+    },
+    /// ADMIN: retires (`active` false) or reactivates a reason.
+    SetRejectionReasonActive {
+        token: String,
+        id: Uuid,
+        active: bool,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -923,6 +943,15 @@ impl std::fmt::Debug for Request {
             Request::ExportReport { kind, dir, .. } => {
                 return write!(f, "ExportReport {{ {kind:?} to {dir:?} }}");
             }
+            Request::RejectionReasons { active_only, .. } => {
+                return write!(f, "RejectionReasons {{ active_only: {active_only} }}");
+            }
+            Request::SaveRejectionReason { id, input, .. } => {
+                return write!(f, "SaveRejectionReason {{ {id:?} {} }}", input.code);
+            }
+            Request::SetRejectionReasonActive { id, active, .. } => {
+                return write!(f, "SetRejectionReasonActive {{ {id} {active} }}");
+            }
         };
         f.write_str(name)
     }
@@ -1002,6 +1031,8 @@ pub enum Reply {
     HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
     /// One production report (docs/reports.md).
     Report(Box<crate::domain::report::ReportData>),
+    /// The rejection reason list, after a read or a change (docs/rejection-reasons.md).
+    RejectionReasons(Vec<crate::domain::rejection_reason::RejectionReason>),
 }
 
 impl Reply {
@@ -1060,6 +1091,7 @@ impl Reply {
             Reply::Documents(_) => "Documents",
             Reply::HoldChecked(_) => "HoldChecked",
             Reply::Report(_) => "Report",
+            Reply::RejectionReasons(_) => "RejectionReasons",
         }
     }
 }
@@ -1144,6 +1176,7 @@ mod tests {
                 outcome: QcOutcome::Pass,
                 reason: None,
                 password: PASSWORD.into(),
+                rejection_reasons: Vec::new(),
             },
             Request::DispositionNonconformance {
                 token: t(),

@@ -27,6 +27,8 @@ pub enum Entity {
     Hold,
     /// A kind this station does not know (a newer station's table): treated as touching its build.
     Other,
+    /// A QC rejection reason of the plant's list (docs/rejection-reasons.md §1.2).
+    RejectionReason,
 }
 
 impl Entity {
@@ -45,6 +47,7 @@ impl Entity {
             "notification" => Entity::Notification,
             "comment" => Entity::Comment,
             "hold" => Entity::Hold,
+            "rejection_reason" => Entity::RejectionReason,
             _ => Entity::Other,
         }
     }

@@ -174,4 +174,8 @@ actions! {
     OpenDrawing => "Drawing",
     PlaceHold => "Put on hold",
     ReleaseHold => "Release hold",
+    ToggleReason => "Pick / unpick reason",
+    NewReason => "New reason",
+    EditReason => "Edit reason",
+    RetireReason => "Retire / reactivate",
 }

@@ -187,4 +187,8 @@ contexts! {
     HoldAction => "Hold",
     /// A held build the user may release (docs/holds.md §2.3).
     ReleaseHoldAction => "Release hold",
+    /// Picking a failed QC result's rejection reasons (docs/rejection-reasons.md §2.1).
+    ReasonPicker => "Rejection reasons",
+    /// The rejection reason list (ADMIN, docs/rejection-reasons.md §1).
+    RejectionReasons => "Rejection reasons",
 }

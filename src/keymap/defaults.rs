@@ -493,4 +493,17 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         A::ReleaseHold,
         false,
     ),
+    // QC rejection reasons (docs/rejection-reasons.md)
+    b(C::ReasonPicker, KeyChord::ch(' '), A::ToggleReason, true),
+    b(C::RejectionReasons, KeyChord::ch('n'), A::NewReason, true),
+    b(C::RejectionReasons, KeyChord::ch('e'), A::EditReason, true),
+    b(
+        C::RejectionReasons,
+        KeyChord::ch('r'),
+        A::RetireReason,
+        true,
+    ),
+    b(C::RejectionReasons, F5, A::Refresh, false),
+    b(C::RejectionReasons, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::RejectionReasons, ESC, A::Back, true),
 ];

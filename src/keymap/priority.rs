@@ -121,6 +121,10 @@ impl Action {
             A::AttachDocument => "Attach",
             A::PlaceHold => "Hold",
             A::ReleaseHold => "Release",
+            A::ToggleReason => "Pick",
+            A::NewReason => "New",
+            A::EditReason => "Edit",
+            A::RetireReason => "Retire",
             other => other.describe(),
         }
     }

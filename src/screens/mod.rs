@@ -29,6 +29,7 @@ pub mod pin_prompt;
 pub mod qc_checklist;
 pub mod qc_history;
 pub mod question;
+pub mod rejection_reasons;
 pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;
@@ -328,6 +329,8 @@ pub enum ScreenId {
     Documents(uuid::Uuid),
     /// A build's documents opened from the QC checklist on its current drawing (docs/documents.md §4).
     Drawing(uuid::Uuid),
+    /// ADMIN: the QC rejection reason list (docs/rejection-reasons.md §1.3).
+    RejectionReasons,
 }
 
 impl ScreenId {
@@ -438,6 +441,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Every change and who made it; export, verify",
             target: ScreenId::AuditLog,
         });
+        entries.push(HomeEntry {
+            label: "Rejection reasons",
+            description: "Why QC fails a build: add, edit, retire",
+            target: ScreenId::RejectionReasons,
+        });
     }
     entries.push(HomeEntry {
         label: "Notifications",
@@ -496,6 +504,7 @@ macro_rules! each_screen {
             ActiveScreen::NcRaise($s) => $body,
             ActiveScreen::Comments($s) => $body,
             ActiveScreen::Documents($s) => $body,
+            ActiveScreen::RejectionReasons($s) => $body,
         }
     };
 }
@@ -531,6 +540,7 @@ pub enum ActiveScreen {
     NcRaise(Box<nonconformance::NcRaiseScreen>),
     Comments(Box<comments::CommentsScreen>),
     Documents(Box<documents::DocumentsScreen>),
+    RejectionReasons(Box<rejection_reasons::RejectionReasonsScreen>),
 }
 
 impl ActiveScreen {
@@ -669,6 +679,10 @@ impl ActiveScreen {
             ScreenId::Drawing(order_id) => {
                 let (s, cmd) = documents::DocumentsScreen::open_drawing(order_id, ctx);
                 (ActiveScreen::Documents(Box::new(s)), cmd)
+            }
+            ScreenId::RejectionReasons => {
+                let (s, cmd) = rejection_reasons::RejectionReasonsScreen::open(ctx);
+                (ActiveScreen::RejectionReasons(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod orders;
 pub mod packaging;
 pub mod qc;
+pub mod rejection_reasons;
 pub mod reports;
 pub mod scan;
 pub mod seed;
@@ -427,6 +428,11 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::ReleaseHold { .. }) => holds::handle(ctx, hold).await,
         report @ (Request::Report { .. } | Request::ExportReport { .. }) => {
             reports::handle(ctx, report).await
+        }
+        reasons @ (Request::RejectionReasons { .. }
+        | Request::SaveRejectionReason { .. }
+        | Request::SetRejectionReasonActive { .. }) => {
+            rejection_reasons::handle(ctx, reasons).await
         }
     }
 }

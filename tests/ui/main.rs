@@ -25,6 +25,7 @@ mod order_queue;
 mod order_wizard;
 mod packaging;
 mod qc_checklist;
+mod rejection_reasons;
 mod service_catalog;
 mod service_queue;
 mod shell_screens;

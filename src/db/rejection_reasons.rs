@@ -3,7 +3,7 @@
 
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{Client, Transaction};
-use crate::domain::rejection_reason::{NamedReason, ReasonInput, RejectionReason, Severity};
+use crate::domain::rejection_reason::{ReasonInput, RejectionReason, Severity};
 use crate::error::{Result, ServiceError};
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -135,33 +135,4 @@ pub async fn record(tx: &Transaction<'_>, result_id: Uuid, reason_ids: &[Uuid]) 
     )
     .await?;
     Ok(())
-}
-
-/// The reasons each of `result_ids` names, in the list's order: (result id, reason).
-pub async fn named_by(
-    client: &impl Client,
-    result_ids: &[Uuid],
-) -> Result<Vec<(Uuid, NamedReason)>> {
-    query_all(
-        client,
-        r#"SELECT x."qcResultId", r."code", r."text", r."severity"::text AS "severity",
-                  r."reworkRequired"
-             FROM "QCResultRejection" x
-             JOIN "QCRejectionReason" r ON r.id = x."reasonId"
-            WHERE x."qcResultId" = ANY($1)
-            ORDER BY x."qcResultId", r."sortOrder", r."code""#,
-        &[&result_ids],
-        |r| {
-            Ok((
-                r.col("qcResultId")?,
-                NamedReason {
-                    code: r.col("code")?,
-                    text: r.col("text")?,
-                    severity: severity_of(r)?,
-                    rework_required: r.col("reworkRequired")?,
-                },
-            ))
-        },
-    )
-    .await
 }

@@ -53,35 +53,8 @@ pub struct RejectionReason {
     pub sort_order: i32,
 }
 
-/// A reason as a failed result names it (the reason's code, text, severity and rework flag as they are
-/// now: the code never changes, docs/rejection-reasons.md §1.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NamedReason {
-    pub code: String,
-    pub text: String,
-    pub severity: Severity,
-    pub rework_required: bool,
-}
-
-impl NamedReason {
-    /// `WELD (MAJOR, rework): Weld defect or heat discoloration`.
-    pub fn line(&self) -> String {
-        format!(
-            "{} ({}, {}): {}",
-            self.code,
-            self.severity.code(),
-            if self.rework_required {
-                "rework"
-            } else {
-                "no rework"
-            },
-            self.text
-        )
-    }
-}
-
-/// The codes of a result's reasons, `WELD, LEAK`, in the list's order.
-pub fn codes(reasons: &[NamedReason]) -> String {
+/// The codes of the picked reasons, `WELD, LEAK`, in the order given.
+pub fn codes(reasons: &[&RejectionReason]) -> String {
     reasons
         .iter()
         .map(|r| r.code.as_str())
@@ -205,15 +178,25 @@ pub fn check_picked<'a>(
     Ok(out)
 }
 
+/// The longest failure reason with its codes: what a nonconformance's description holds.
+pub const WITH_CODES_MAX: usize = 2000;
+
 /// The failure reason's text with the reasons' codes in front, as the build's history, the rework task
 /// and the nonconformance record carry it: `[WELD, LEAK] Scratch on the backsplash`
-/// (docs/rejection-reasons.md §3).
-pub fn with_codes(codes: &str, reason: &str) -> String {
-    if codes.is_empty() {
+/// (docs/rejection-reasons.md §2.2). At most [`WITH_CODES_MAX`] characters.
+pub fn with_codes(codes: &str, reason: &str) -> Result<String, String> {
+    let text = if codes.is_empty() {
         reason.to_string()
     } else {
         format!("[{codes}] {reason}")
+    };
+    if text.chars().count() > WITH_CODES_MAX {
+        return Err(format!(
+            "The failure reason with the rejection reasons' codes may have at most {WITH_CODES_MAX} \
+             characters; name fewer reasons or shorten the reason"
+        ));
     }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -294,15 +277,15 @@ mod tests {
 
     #[test]
     fn codes_lead_the_reason_text() {
-        assert_eq!(with_codes("WELD, LEAK", "Scratch"), "[WELD, LEAK] Scratch");
-        assert_eq!(with_codes("", "Scratch"), "Scratch");
-        let r = NamedReason {
-            code: "OTHER".into(),
-            text: "Other".into(),
-            severity: Severity::Minor,
-            rework_required: false,
-        };
-        assert_eq!(r.line(), "OTHER (MINOR, no rework): Other");
-        assert_eq!(codes(&[r]), "OTHER");
+        assert_eq!(
+            with_codes("WELD, LEAK", "Scratch"),
+            Ok("[WELD, LEAK] Scratch".into())
+        );
+        assert_eq!(with_codes("", "Scratch"), Ok("Scratch".into()));
+        assert!(with_codes("WELD", &"x".repeat(1993)).is_ok());
+        assert!(with_codes("WELD", &"x".repeat(1994)).is_err());
+        let other = reason(4, "OTHER", true, 90);
+        let weld = reason(1, "WELD", true, 10);
+        assert_eq!(codes(&[&weld, &other]), "WELD, OTHER");
     }
 }

@@ -25,7 +25,7 @@ use crate::domain::qc::{
     signature_text, validate_job_id, validate_reason,
 };
 use crate::domain::rejection_reason::{
-    PASS_HAS_NO_REASONS, REASON_NEEDED, check_picked, with_codes,
+    PASS_HAS_NO_REASONS, REASON_NEEDED, check_picked, codes, with_codes,
 };
 use crate::domain::signature::{Meaning, SignedRecord, SigningFacts, printed_name};
 use crate::error::{Result, ServiceError};
@@ -491,12 +491,11 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
     let picked = check_picked(outcome == QcOutcome::Fail, &rejection_reasons, &held)
         .map_err(ServiceError::Invalid)?;
     let picked_ids: Vec<Uuid> = picked.iter().map(|r| r.id).collect();
-    let codes = picked
-        .iter()
-        .map(|r| r.code.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let reason = reason.map(|r| with_codes(&codes, &r));
+    let codes = codes(&picked);
+    let reason = reason
+        .map(|r| with_codes(&codes, &r))
+        .transpose()
+        .map_err(ServiceError::Invalid)?;
     db_reasons::record(&tx, id, &picked_ids).await?;
 
     let signed_at = db_qc::utc_now(&tx).await?;

@@ -202,8 +202,32 @@ async fn the_administrator_keeps_the_list_and_no_one_else_changes_it() {
     assert!(refusal(f.reasons(Role::ServiceDepartment, false).await).contains("cannot"));
     assert_eq!(f.reasons(Role::Admin, false).await.expect("list").len(), 10);
 
-    // The database keeps every reason: none is deleted, no code changes.
+    // Every change is in the audit trail under the administrator.
     let c = f.db.client().await;
+    let audited: Vec<(String, Option<Uuid>)> = c
+        .query(
+            r#"SELECT "action", "userId" FROM "AuditLog"
+                WHERE "entityType" = 'QCRejectionReason' AND "entityId" = $1 ORDER BY "seq""#,
+            &[&crack.id.to_string()],
+        )
+        .await
+        .expect("audit rows")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let admin = Some(f.id(Role::Admin));
+    assert_eq!(
+        audited,
+        [
+            ("INSERT".to_string(), admin),
+            ("UPDATE".to_string(), admin),
+            ("UPDATE".to_string(), admin),
+            ("UPDATE".to_string(), admin),
+        ],
+        "added, edited, retired, reactivated"
+    );
+
+    // The database keeps every reason: none is deleted, no code changes.
     let del = c
         .execute(
             r#"DELETE FROM "QCRejectionReason" WHERE "code" = 'CRACK'"#,

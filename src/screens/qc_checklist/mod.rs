@@ -266,8 +266,11 @@ impl QcChecklistScreen {
                     Command::None
                 }
             },
-            Dialog::Sign(mut d) if d.reasons.open && d.pending.is_none() => {
+            Dialog::Sign(mut d) if d.reasons.open => {
                 match action {
+                    // While the submit is on its way Esc closes the dialog, as from the fields.
+                    Action::Cancel if d.pending.is_some() => return Command::None,
+                    _ if d.pending.is_some() => {}
                     Action::Cancel => d.reasons.open = false,
                     Action::Submit => {
                         let cmd = self.sign(&mut d, ctx);

@@ -360,6 +360,7 @@ async fn builds_in_production(ctx: &ServiceCtx) -> Vec<Vec<(Uuid, TaskCompletion
                 outcome: QcOutcome::Pass,
                 reason: None,
                 password: DEMO_PASSWORD.into(),
+                rejection_reasons: Vec::new(),
             },
         )
         .await;

@@ -334,6 +334,8 @@ pub enum Request {
         /// The failure reason (FAIL only).
         reason: Option<String>,
         password: String,
+        /// The rejection reasons a FAIL names, by id (docs/rejection-reasons.md §2.1); none for a PASS.
+        rejection_reasons: Vec<Uuid>,
     },
     /// ADMIN: throws away the open draft of a build's form.
     DiscardQcDraft {
@@ -663,6 +665,24 @@ pub enum Request {
         expected: crate::domain::order::OrderStatus,
         reason: String,
     },
+    // QC rejection reasons (docs/rejection-reasons.md).
+    /// The whole list (every role that inspects or administers); `active_only` for the inspector's pick.
+    RejectionReasons {
+        token: String,
+        active_only: bool,
+    },
+    /// ADMIN: adds a reason (`id` None) or edits one (never its code).
+    SaveRejectionReason {
+        token: String,
+        id: Option<Uuid>,
+        input: crate::domain::rejection_reason::ReasonInput,
+    },
+    /// ADMIN: retires (`active` false) or reactivates a reason.
+    SetRejectionReasonActive {
+        token: String,
+        id: Uuid,
+        active: bool,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -966,6 +986,15 @@ impl std::fmt::Debug for Request {
             } => {
                 return write!(f, "CancelOrder {{ {order_id} from {expected} }}");
             }
+            Request::RejectionReasons { active_only, .. } => {
+                return write!(f, "RejectionReasons {{ active_only: {active_only} }}");
+            }
+            Request::SaveRejectionReason { id, input, .. } => {
+                return write!(f, "SaveRejectionReason {{ {id:?} {} }}", input.code);
+            }
+            Request::SetRejectionReasonActive { id, active, .. } => {
+                return write!(f, "SetRejectionReasonActive {{ {id} {active} }}");
+            }
         };
         f.write_str(name)
     }
@@ -1049,6 +1078,8 @@ pub enum Reply {
     Settings(Vec<crate::domain::settings::SettingView>),
     /// The database's date in UTC.
     Today(chrono::NaiveDate),
+    /// The rejection reason list, after a read or a change (docs/rejection-reasons.md).
+    RejectionReasons(Vec<crate::domain::rejection_reason::RejectionReason>),
 }
 
 impl Reply {
@@ -1109,6 +1140,7 @@ impl Reply {
             Reply::Report(_) => "Report",
             Reply::Settings(_) => "Settings",
             Reply::Today(_) => "Today",
+            Reply::RejectionReasons(_) => "RejectionReasons",
         }
     }
 }
@@ -1193,6 +1225,7 @@ mod tests {
                 outcome: QcOutcome::Pass,
                 reason: None,
                 password: PASSWORD.into(),
+                rejection_reasons: Vec::new(),
             },
             Request::DispositionNonconformance {
                 token: t(),

@@ -23,6 +23,7 @@ pub mod orders;
 pub mod packaging;
 pub mod pool;
 pub mod qc;
+pub mod rejection_reasons;
 pub mod roles;
 pub mod row;
 pub mod service_orders;

@@ -29,6 +29,8 @@ pub enum Entity {
     Other,
     /// A system setting (docs/settings.md §4).
     Setting,
+    /// A QC rejection reason of the plant's list (docs/rejection-reasons.md §1.2).
+    RejectionReason,
 }
 
 impl Entity {
@@ -48,6 +50,7 @@ impl Entity {
             "comment" => Entity::Comment,
             "hold" => Entity::Hold,
             "setting" => Entity::Setting,
+            "rejection_reason" => Entity::RejectionReason,
             _ => Entity::Other,
         }
     }

@@ -28,6 +28,7 @@ pub mod order;
 pub mod order_rules;
 pub mod order_view;
 pub mod qc;
+pub mod rejection_reason;
 pub mod report;
 pub mod rework;
 pub mod role;

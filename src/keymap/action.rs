@@ -185,4 +185,8 @@ actions! {
     CustomRange => "Custom range",
     CorrectBuild => "Correct details",
     CancelBuild => "Cancel build",
+    ToggleReason => "Pick / unpick reason",
+    NewReason => "New reason",
+    EditReason => "Edit reason",
+    RetireReason => "Retire / reactivate",
 }

@@ -195,4 +195,8 @@ contexts! {
     CorrectAction => "Correction",
     /// A build the user may cancel (docs/lifecycle.md §12).
     CancelAction => "Cancelling",
+    /// Picking a failed QC result's rejection reasons (docs/rejection-reasons.md §2.1).
+    ReasonPicker => "Rejection reasons",
+    /// The rejection reason list (ADMIN, docs/rejection-reasons.md §1).
+    RejectionReasons => "Rejection reasons",
 }

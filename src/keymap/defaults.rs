@@ -517,4 +517,17 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     // holds: the actions line lists them.
     b(C::CorrectAction, KeyChord::ch('E'), A::CorrectBuild, false),
     b(C::CancelAction, KeyChord::ch('X'), A::CancelBuild, false),
+    // QC rejection reasons (docs/rejection-reasons.md)
+    b(C::ReasonPicker, KeyChord::ch(' '), A::ToggleReason, true),
+    b(C::RejectionReasons, KeyChord::ch('n'), A::NewReason, true),
+    b(C::RejectionReasons, KeyChord::ch('e'), A::EditReason, true),
+    b(
+        C::RejectionReasons,
+        KeyChord::ch('r'),
+        A::RetireReason,
+        true,
+    ),
+    b(C::RejectionReasons, F5, A::Refresh, false),
+    b(C::RejectionReasons, KeyChord::ctrl('r'), A::Refresh, false),
+    b(C::RejectionReasons, ESC, A::Back, true),
 ];

@@ -131,6 +131,10 @@ impl Action {
             A::CustomRange => "Custom",
             A::CorrectBuild => "Correct",
             A::CancelBuild => "Cancel build",
+            A::ToggleReason => "Pick",
+            A::NewReason => "New",
+            A::EditReason => "Edit",
+            A::RetireReason => "Retire",
             other => other.describe(),
         }
     }

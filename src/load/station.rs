@@ -557,6 +557,7 @@ impl Station {
                     outcome: QcOutcome::Pass,
                     reason: None,
                     password: self.password.clone(),
+                    rejection_reasons: Vec::new(),
                 };
                 if let Some(Reply::QcSubmitted(result)) = self.send(Kind::QcSign, req).await {
                     self.acks.qc_results.push(result.id);

@@ -30,6 +30,7 @@ pub mod qc_checklist;
 pub mod qc_history;
 pub mod question;
 pub mod reports;
+pub mod rejection_reasons;
 pub mod selection;
 pub mod service_cart;
 pub mod service_catalog;
@@ -334,6 +335,8 @@ pub enum ScreenId {
     Settings,
     /// Coordinators and administrators: the production reports (docs/reports.md §5).
     Reports,
+    /// ADMIN: the QC rejection reason list (docs/rejection-reasons.md §1.3).
+    RejectionReasons,
 }
 
 impl ScreenId {
@@ -455,6 +458,9 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             label: "System settings",
             description: "Retention periods and alert thresholds",
             target: ScreenId::Settings,
+            label: "Rejection reasons",
+            description: "Why QC fails a build: add, edit, retire",
+            target: ScreenId::RejectionReasons,
         });
     }
     entries.push(HomeEntry {
@@ -516,6 +522,7 @@ macro_rules! each_screen {
             ActiveScreen::Documents($s) => $body,
             ActiveScreen::Settings($s) => $body,
             ActiveScreen::Reports($s) => $body,
+            ActiveScreen::RejectionReasons($s) => $body,
         }
     };
 }
@@ -553,6 +560,7 @@ pub enum ActiveScreen {
     Documents(Box<documents::DocumentsScreen>),
     Settings(Box<settings::SettingsScreen>),
     Reports(Box<reports::ReportsScreen>),
+    RejectionReasons(Box<rejection_reasons::RejectionReasonsScreen>),
 }
 
 impl ActiveScreen {
@@ -699,6 +707,10 @@ impl ActiveScreen {
             ScreenId::Reports => {
                 let (s, cmd) = reports::ReportsScreen::open(ctx);
                 (ActiveScreen::Reports(Box::new(s)), cmd)
+            }
+            ScreenId::RejectionReasons => {
+                let (s, cmd) = rejection_reasons::RejectionReasonsScreen::open(ctx);
+                (ActiveScreen::RejectionReasons(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

@@ -30,6 +30,7 @@ pub mod notifications;
 pub mod orders;
 pub mod packaging;
 pub mod qc;
+pub mod rejection_reasons;
 pub mod reports;
 pub mod scan;
 pub mod seed;
@@ -437,6 +438,11 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         Request::Today { token } => calendar::today(ctx, &token).await.map(Reply::Today),
         fix @ (Request::CorrectOrder { .. } | Request::CancelOrder { .. }) => {
             corrections::handle(ctx, fix).await
+        }
+        reasons @ (Request::RejectionReasons { .. }
+        | Request::SaveRejectionReason { .. }
+        | Request::SetRejectionReasonActive { .. }) => {
+            rejection_reasons::handle(ctx, reasons).await
         }
     }
 }

@@ -12,6 +12,7 @@ use super::moves::qc_transition;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::orders::{self as db_orders, LockedOrder, OrderRecord};
 use crate::db::qc::{self as db_qc, NewDraft, OpenDraft, ResultRow};
+use crate::db::rejection_reasons as db_reasons;
 use crate::db::signatures as db_signatures;
 use crate::db::{Client, Transaction, begin_as, templates};
 use crate::domain::Role;
@@ -22,6 +23,9 @@ use crate::domain::qc::{
     FormLine, Judgement, LineAnswer, QcForm, QcHeader, QcItemDef, QcOutcome, QcResultDetail,
     QcResultStatus, QcResultSummary, applicable, judge, may_pass, meaning, progress,
     signature_text, validate_job_id, validate_reason,
+};
+use crate::domain::rejection_reason::{
+    PASS_HAS_NO_REASONS, REASON_NEEDED, check_picked, codes, with_codes,
 };
 use crate::domain::signature::{Meaning, SignedRecord, SigningFacts, printed_name};
 use crate::error::{Result, ServiceError};
@@ -257,6 +261,7 @@ async fn form(ctx: &ServiceCtx, token: &str, order_id: Uuid) -> Result<QcForm> {
         answers,
         draft_by_other,
         previous,
+        rejection_reasons: db_reasons::active(&client).await?,
     })
 }
 
@@ -425,6 +430,7 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
         outcome,
         reason,
         password,
+        rejection_reasons,
     } = submission
     else {
         return Err(ServiceError::Query("not a QC submission".into()));
@@ -437,6 +443,17 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
         QcOutcome::Fail => Some(validate_reason(reason.as_deref()).map_err(ServiceError::Invalid)?),
         QcOutcome::Pass => None,
     };
+    // What can be told without the list: a FAIL names a reason, a PASS none (docs/rejection-reasons.md
+    // §2.1); whether each is on the list and active is checked with the rows held, below.
+    match outcome {
+        QcOutcome::Fail if rejection_reasons.is_empty() => {
+            return Err(ServiceError::Invalid(REASON_NEEDED.into()));
+        }
+        QcOutcome::Pass if !rejection_reasons.is_empty() => {
+            return Err(ServiceError::Invalid(PASS_HAS_NO_REASONS.into()));
+        }
+        _ => {}
+    }
     // A failed attempt must be counted even though nothing else is written, so the password is
     // checked in its own transaction before the submit's.
     super::auth::confirm_password(ctx, &who, password, PASSWORD_NOT_SIGNED).await?;
@@ -467,6 +484,19 @@ async fn submit(ctx: &ServiceCtx, submission: Request) -> Result<QcResultSummary
             p.answered_required, p.required, p.non_conforming
         )));
     }
+
+    // The reasons, held so a retirement waits for this submit, are written while the result is a draft;
+    // their codes lead the failure reason, which the signature covers (docs/rejection-reasons.md §2.2).
+    let held = db_reasons::hold_picked(&tx, &rejection_reasons).await?;
+    let picked = check_picked(outcome == QcOutcome::Fail, &rejection_reasons, &held)
+        .map_err(ServiceError::Invalid)?;
+    let picked_ids: Vec<Uuid> = picked.iter().map(|r| r.id).collect();
+    let codes = codes(&picked);
+    let reason = reason
+        .map(|r| with_codes(&codes, &r))
+        .transpose()
+        .map_err(ServiceError::Invalid)?;
+    db_reasons::record(&tx, id, &picked_ids).await?;
 
     let signed_at = db_qc::utc_now(&tx).await?;
     db_qc::prepare_signing(&tx, id, &job_id, basins, reason.as_deref(), signed_at).await?;

@@ -131,6 +131,7 @@ async fn a_failed_final_qc_is_remembered_by_the_rework_task_and_the_next_final_q
         outcome: QcOutcome::Fail,
         reason: Some("Drain button missing".into()),
         password: DEMO_PASSWORD.into(),
+        rejection_reasons: f.reasons_for(QcOutcome::Fail).await,
     })
     .await
     .expect("Final QC FAIL");
@@ -142,7 +143,7 @@ async fn a_failed_final_qc_is_remembered_by_the_rework_task_and_the_next_final_q
     let rework = list
         .tasks
         .iter()
-        .find(|t| t.description == "Rework after Final QC failure: Drain button missing")
+        .find(|t| t.description == "Rework after Final QC failure: [FINISH] Drain button missing")
         .expect("the rework task");
     assert_eq!(list.findings.len(), 1);
     let found = &list.findings[0];

@@ -196,6 +196,11 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
 
     // QC results and their signatures, in order, each verifying.
     assert_eq!(strings(&j["qcResults"], "status"), ["PASS", "FAIL", "PASS"]);
+    // The failed result names its rejection reasons (docs/rejection-reasons.md §3.1).
+    assert_eq!(
+        j["qcResults"][1]["notes"],
+        "[FINISH] Scratch on the backsplash"
+    );
     // Every gate's signature is listed; the QC results' three in order, each naming its result.
     let qc_signatures: Vec<(String, String)> = j["signatures"]
         .as_array()
@@ -282,7 +287,7 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
     assert_eq!(rework.len(), 1);
     assert_eq!(
         rework[0]["description"],
-        "Rework after Final QC failure: Scratch on the backsplash"
+        "Rework after Final QC failure: [FINISH] Scratch on the backsplash"
     );
     assert_eq!(j["packaging"].as_array().expect("packaging").len(), 2);
     assert_eq!(j["shipping"]["tracking"], "1Z999AA10123456784");
@@ -291,7 +296,7 @@ async fn a_build_through_a_failed_final_qc_rework_and_shipping_has_each_event_on
     let ncs = j["nonconformances"].as_array().expect("nonconformances");
     assert_eq!(ncs.len(), 2, "{ncs:?}");
     assert_eq!(ncs[0]["source"], "Testing");
-    assert_eq!(ncs[1]["description"], "Scratch on the backsplash");
+    assert_eq!(ncs[1]["description"], "[FINISH] Scratch on the backsplash");
     for nc in ncs {
         assert_eq!(nc["disposition"], "REWORK", "{nc}");
         assert!(nc["dispositionedBy"].is_string(), "{nc}");

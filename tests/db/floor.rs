@@ -67,6 +67,33 @@ impl Floor {
         send(&self.ctx, req).await
     }
 
+    /// The rejection reasons a test's QC submit names: FINISH for a FAIL, none for a PASS
+    /// (docs/rejection-reasons.md §2.1).
+    pub async fn reasons_for(&self, outcome: QcOutcome) -> Vec<Uuid> {
+        if outcome == QcOutcome::Pass {
+            return Vec::new();
+        }
+        vec![self.reason_id("FINISH").await]
+    }
+
+    /// The id of the rejection reason with `code`.
+    pub async fn reason_id(&self, code: &str) -> Uuid {
+        let reply = self
+            .send(Request::RejectionReasons {
+                token: self.token(Role::Admin),
+                active_only: false,
+            })
+            .await
+            .expect("the rejection reasons");
+        let Reply::RejectionReasons(list) = reply else {
+            panic!("not the reasons: {reply:?}");
+        };
+        list.iter()
+            .find(|r| r.code == code)
+            .map(|r| r.id)
+            .expect("a seeded reason")
+    }
+
     /// The build's detail as `role` sees it.
     pub async fn detail(&self, role: Role, id: Uuid) -> OrderDetail {
         expect_reply(
@@ -216,6 +243,7 @@ impl Floor {
             outcome: QcOutcome::Pass,
             reason: None,
             password: DEMO_PASSWORD.into(),
+            rejection_reasons: Vec::new(),
         })
         .await
         .expect("Pre-QC pass");

@@ -420,6 +420,7 @@ async fn a_held_build_refuses_qc_submission_and_packaging() {
             outcome: QcOutcome::Pass,
             reason: None,
             password: DEMO_PASSWORD.into(),
+            rejection_reasons: Vec::new(),
         })
         .await,
         "QC submission",

@@ -32,6 +32,7 @@ mod orders;
 mod packaging;
 mod qc;
 mod qc_signatures;
+mod rejection_reasons;
 mod rework;
 mod roles;
 mod scan;

@@ -175,6 +175,7 @@ async fn a_final_qc_fail_raises_one_nc_whose_rework_disposition_links_the_rework
         outcome: QcOutcome::Fail,
         reason: Some("Scratch on the backsplash".into()),
         password: DEMO_PASSWORD.into(),
+        rejection_reasons: f.reasons_for(QcOutcome::Fail).await,
     })
     .await
     .expect("Final QC fail");
@@ -185,7 +186,7 @@ async fn a_final_qc_fail_raises_one_nc_whose_rework_disposition_links_the_rework
     assert_eq!(ncs[0].number, format!("NC-{}-0001", year()));
     assert_eq!(ncs[0].source, NcSource::FinalQc);
     assert_eq!(ncs[0].status, NcStatus::Open);
-    assert_eq!(ncs[0].description, "Scratch on the backsplash");
+    assert_eq!(ncs[0].description, "[FINISH] Scratch on the backsplash");
     let nc = f.nc(ncs[0].id).await;
     let result_id: Uuid =
         f.db.client()
@@ -217,7 +218,7 @@ async fn a_final_qc_fail_raises_one_nc_whose_rework_disposition_links_the_rework
     let task = done.rework_task.clone().expect("rework task linked");
     assert_eq!(
         task.description,
-        "Rework after Final QC failure: Scratch on the backsplash"
+        "Rework after Final QC failure: [FINISH] Scratch on the backsplash"
     );
     assert!(!task.completed);
     assert_eq!(done.signatures.len(), 1);

@@ -90,6 +90,7 @@ impl Floor {
             outcome,
             reason: reason.map(str::to_string),
             password: password.into(),
+            rejection_reasons: self.reasons_for(outcome).await,
         })
         .await
         .map(|r| match r {
@@ -589,7 +590,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
         .await
         .expect("fail");
     assert_eq!(done.status, QcResultStatus::Fail);
-    assert_eq!(done.notes.as_deref(), Some("Weld crack at drain"));
+    assert_eq!(done.notes.as_deref(), Some("[FINISH] Weld crack at drain"));
     assert!(done.signature.contains(" | PRE_QC FAIL | "));
     assert_eq!(env.status(id).await, S::PartsSent);
 
@@ -605,7 +606,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
     assert_eq!(h.get::<_, String>(0), "PRE_QC_FAILED");
     assert_eq!(
         h.get::<_, Option<String>>(1).as_deref(),
-        Some("Weld crack at drain; assignment to Tom Becker cleared")
+        Some("[FINISH] Weld crack at drain; assignment to Tom Becker cleared")
     );
     let assignee: Option<Uuid> = client
         .query_one(
@@ -631,7 +632,7 @@ async fn a_fail_goes_back_with_its_reason_and_tells_every_coordinator() {
     assert_eq!(n.get::<_, String>(1), "Pre-QC failed");
     assert_eq!(
         n.get::<_, String>(2),
-        "PO-QC-6-QC-B6 failed Pre-QC: Weld crack at drain. Back to PARTS_SENT."
+        "PO-QC-6-QC-B6 failed Pre-QC: [FINISH] Weld crack at drain. Back to PARTS_SENT."
     );
     assert_eq!(
         n.get::<_, Option<String>>(3).as_deref(),
@@ -1282,7 +1283,7 @@ async fn final_qc_fails_back_to_production_then_passes_with_a_certificate() {
         .count(
             r#"SELECT count(*) FROM "SystemNotification"
                 WHERE "type" = 'QC_REQUIRED' AND "title" = 'Final QC failed'
-                  AND "message" = 'PO-QC-F1-QC-F1 failed Final QC: Weld spatter in basin 2. Back to READY_FOR_PRODUCTION.'"#,
+                  AND "message" = 'PO-QC-F1-QC-F1 failed Final QC: [FINISH] Weld spatter in basin 2. Back to READY_FOR_PRODUCTION.'"#,
             &[],
         )
         .await;
@@ -1356,6 +1357,7 @@ async fn submit_final(
         outcome,
         reason: reason.map(str::to_string),
         password: DEMO_PASSWORD.into(),
+        rejection_reasons: env.reasons_for(outcome).await,
     })
     .await
     .map(|r| match r {

@@ -81,6 +81,7 @@ impl Floor {
             outcome,
             reason: reason.map(str::to_string),
             password: DEMO_PASSWORD.into(),
+            rejection_reasons: self.reasons_for(outcome).await,
         })
         .await
         .expect("Final QC submitted");
@@ -178,7 +179,7 @@ async fn after_a_final_qc_failure_the_next_round_needs_new_testing_and_packaging
     let rework = list.next_open().expect("the rework task");
     assert_eq!(
         rework.description,
-        "Rework after Final QC failure: Scratch on the backsplash"
+        "Rework after Final QC failure: [FINISH] Scratch on the backsplash"
     );
     let t5 = refusal(f.t5(id).await);
     assert!(t5.contains("1 task(s) still open"), "{t5}");

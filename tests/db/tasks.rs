@@ -40,6 +40,7 @@ impl Floor {
             outcome,
             reason: reason.map(str::to_string),
             password: DEMO_PASSWORD.into(),
+            rejection_reasons: self.reasons_for(outcome).await,
         })
         .await
     }
@@ -353,7 +354,7 @@ async fn re_entry_after_a_final_qc_failure_appends_only_the_rework_task() {
     assert_eq!(rework.sequence, 19);
     assert_eq!(
         rework.description,
-        "Rework after Final QC failure: Weld spatter in basin 2"
+        "Rework after Final QC failure: [FINISH] Weld spatter in basin 2"
     );
     assert_eq!(rework.code, None);
     assert!(!rework.is_completed);

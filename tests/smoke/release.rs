@@ -71,7 +71,8 @@ fn answer_final_qc(station: &Station) {
     }
 }
 
-/// Signs the open QC form: the job id, then (for a FAIL) the reason, then the password.
+/// Signs the open QC form: the job id, then (for a FAIL) the reason, then the password; a FAIL then
+/// picks its first rejection reason (docs/rejection-reasons.md §2.1).
 fn sign_final_qc(station: &Station, outcome: &str, reason: Option<&str>) {
     station.keys(&["i"]);
     station.wait_for(&["▶ Job ID ["], Duration::from_secs(10));
@@ -92,6 +93,15 @@ fn sign_final_qc(station: &Station, outcome: &str, reason: Option<&str>) {
     station.tab_to("▶ Password", 4);
     station.type_text("demo-password");
     station.keys(&["Enter"]);
+    if reason.is_some() {
+        station.wait_for(
+            &["Rejection reasons (0 picked", "▶ [ ] WELD"],
+            Duration::from_secs(10),
+        );
+        station.keys(&["Space"]);
+        station.wait_for(&["▶ [x] WELD"], Duration::from_secs(10));
+        station.keys(&["Enter"]);
+    }
 }
 
 #[test]
@@ -228,7 +238,7 @@ fn a_failed_final_qc_is_reworked_passed_shipped_and_its_device_history_record_ex
         "FINAL_QC FAIL",
         "DISPOSITIONED",
         "SHIPPED",
-        "Hi-pot test not recorded",
+        "[WELD] Hi-pot test not recorded",
         "\"contentSha256\"",
     ] {
         assert!(json.contains(needle), "{needle} not in the DHR JSON");

@@ -27,6 +27,7 @@ mod order_wizard;
 mod packaging;
 mod qc_checklist;
 mod reports;
+mod rejection_reasons;
 mod service_catalog;
 mod service_queue;
 mod settings;

@@ -19,6 +19,7 @@ use cleanstation::domain::qc::{
     Answer, FormLine, LineAnswer, PreviousNote, QcForm, QcHeader, QcItemDef, QcPrevious,
     QcResultDetail, QcResultStatus, QcResultSummary,
 };
+use cleanstation::domain::rejection_reason::{RejectionReason, Severity};
 use cleanstation::error::ServiceError;
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::ActiveScreen;
@@ -137,7 +138,82 @@ pub(crate) fn form(answers: Vec<LineAnswer>, job_id: &str, by_other: Option<&str
         answers,
         draft_by_other: by_other.map(str::to_string),
         previous: None,
+        rejection_reasons: rejection_reasons(),
     }
+}
+
+/// The seeded rejection reasons (migration V29), active.
+pub(crate) fn rejection_reasons() -> Vec<RejectionReason> {
+    [
+        (
+            "WELD",
+            "Weld defect or heat discoloration",
+            Severity::Major,
+            true,
+        ),
+        (
+            "FINISH",
+            "Surface finish: scratch, dent or residue",
+            Severity::Minor,
+            true,
+        ),
+        (
+            "DIMENSION",
+            "Dimension or position out of tolerance",
+            Severity::Major,
+            true,
+        ),
+        (
+            "LEAK",
+            "Leak at a drain, faucet or fitting",
+            Severity::Critical,
+            true,
+        ),
+        (
+            "MISSING_PART",
+            "Part missing or wrong part fitted",
+            Severity::Major,
+            true,
+        ),
+        (
+            "CONFIGURATION",
+            "Built configuration differs from the order",
+            Severity::Major,
+            true,
+        ),
+        (
+            "ELECTRICAL",
+            "Electrical fault: controls, lift or lighting",
+            Severity::Critical,
+            true,
+        ),
+        (
+            "LABEL",
+            "Label or documentation wrong or missing",
+            Severity::Minor,
+            true,
+        ),
+        (
+            "OTHER",
+            "Other, described in the note",
+            Severity::Minor,
+            false,
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(
+        |(i, (code, text, severity, rework_required))| RejectionReason {
+            id: Uuid::from_u128(0x7000 + i as u128),
+            code: code.into(),
+            text: text.into(),
+            severity,
+            rework_required,
+            is_active: true,
+            sort_order: 10 * (i as i32 + 1),
+        },
+    )
+    .collect()
 }
 
 fn answer(items: &[QcItemDef], line: &FormLine, value: &str) -> LineAnswer {
@@ -278,9 +354,48 @@ fn sign_dialog() {
     d.key(KeyCode::Tab);
     d.type_str("secret");
     d.key(KeyCode::Enter);
+    assert!(
+        d.take(|r| matches!(r, Request::SubmitQc { .. })).is_none(),
+        "a FAIL picks its reasons first"
+    );
+    d.key(KeyCode::Enter);
+    assert!(
+        d.render(W, H)
+            .contains("A FAIL needs at least one rejection reason"),
+        "Enter without a pick is refused on screen"
+    );
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char(' '));
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char(' '));
+    snap(
+        "qc_checklist",
+        "reason_picker",
+        "A FAIL's rejection reasons: FINISH and LEAK picked with Space, severity and rework shown",
+        &d.render(W, H),
+    );
+    crate::harness::snap_sizes!(
+        d,
+        "qc_checklist",
+        "reason_picker",
+        "The reason picker at the standard sizes: the list scrolls to keep the cursor shown"
+    );
+    d.key(KeyCode::Enter);
     let submit = d
         .take(|r| matches!(r, Request::SubmitQc { .. }))
-        .expect("Enter signs");
+        .expect("Enter in the picker signs");
+    let Request::SubmitQc {
+        rejection_reasons, ..
+    } = &submit.kind
+    else {
+        panic!("a submission");
+    };
+    assert_eq!(
+        rejection_reasons,
+        &vec![Uuid::from_u128(0x7001), Uuid::from_u128(0x7003)],
+        "the picked reasons go with the submit"
+    );
     d.reply(
         &submit,
         Err(ServiceError::Invalid(

@@ -155,6 +155,8 @@ pub struct QcForm {
     /// The latest submitted result of this form when it failed: its job id and failed items' notes are
     /// offered again (docs/qc.md §3.1).
     pub previous: Option<QcPrevious>,
+    /// The active rejection reasons a FAIL picks from (docs/rejection-reasons.md §2.1).
+    pub rejection_reasons: Vec<crate::domain::rejection_reason::RejectionReason>,
 }
 
 /// One QC result in a build's history.

@@ -38,7 +38,7 @@ use uuid::Uuid;
 pub use answering::{AnswerDialog, NOTES_MAX};
 pub use autosave::{Autosave, RETRY_AFTER, SaveStatus};
 use sheet::{AnswerForm, Offer, Sheet};
-pub use sign::{SIGN_JOB, SIGN_OUTCOME, SIGN_PASSWORD, SIGN_REASON, SignDialog};
+pub use sign::{ReasonPicker, SIGN_JOB, SIGN_OUTCOME, SIGN_PASSWORD, SIGN_REASON, SignDialog};
 
 /// The dialogs over the checklist; one at a time.
 pub enum Dialog {
@@ -177,6 +177,7 @@ impl QcChecklistScreen {
                     form.paste(text);
                 }
             }
+            Some(Dialog::Sign(d)) if d.reasons.open => {}
             Some(Dialog::Sign(d)) => {
                 if typed {
                     text.chars().for_each(|c| {
@@ -265,6 +266,26 @@ impl QcChecklistScreen {
                     Command::None
                 }
             },
+            Dialog::Sign(mut d) if d.reasons.open => {
+                match action {
+                    // While the submit is on its way Esc closes the dialog, as from the fields.
+                    Action::Cancel if d.pending.is_some() => return Command::None,
+                    _ if d.pending.is_some() => {}
+                    Action::Cancel => d.reasons.open = false,
+                    Action::Submit => {
+                        let cmd = self.sign(&mut d, ctx);
+                        self.dialog = Some(Dialog::Sign(d));
+                        return cmd;
+                    }
+                    other => {
+                        if d.reasons.on_action(other) {
+                            d.error = None;
+                        }
+                    }
+                }
+                self.dialog = Some(Dialog::Sign(d));
+                Command::None
+            }
             Dialog::Sign(mut d) => match action {
                 Action::Cancel => Command::None,
                 Action::Submit => {
@@ -403,6 +424,13 @@ impl Screen for QcChecklistScreen {
                 let mut stack = form.key_contexts();
                 stack.push(KeyContext::Dialog);
                 stack
+            }
+            Some(Dialog::Sign(d)) if d.reasons.open => {
+                vec![
+                    KeyContext::ReasonPicker,
+                    KeyContext::List,
+                    KeyContext::Dialog,
+                ]
             }
             Some(Dialog::Sign(d)) => {
                 let mut stack = d.form.key_contexts();
@@ -583,6 +611,8 @@ impl Screen for QcChecklistScreen {
                         p.clear();
                     }
                     d.form.set_focus(SIGN_PASSWORD);
+                    // Back to the fields; the picks stay for the next Enter.
+                    d.reasons.open = false;
                     d.error = Some(e.user_message());
                 }
             }

@@ -1,11 +1,14 @@
-//! Signing the result: the dialog with the job id, the outcome, the reason and the signer's password.
+//! Signing the result: the dialog with the job id, the outcome, the reason and the signer's password;
+//! for a FAIL, then the rejection reasons it names (docs/rejection-reasons.md §2.1).
 
 use super::{Dialog, QcChecklistScreen};
 use crate::domain::qc::{
     JOB_ID_MAX, QcOutcome, REASON_MAX, may_pass, validate_job_id, validate_reason,
 };
+use crate::domain::rejection_reason::REASON_NEEDED;
 use crate::msg::{Command, Request, RequestId};
 use crate::screens::Ctx;
+pub use crate::screens::rejection_reasons::picker::ReasonPicker;
 use crate::widgets::form_field::{Form, FormField};
 
 /// The sign dialog's fields.
@@ -19,6 +22,8 @@ pub struct SignDialog {
     pub may_pass: bool,
     pub error: Option<String>,
     pub pending: Option<RequestId>,
+    /// The FAIL's reason picker (docs/rejection-reasons.md §2.1).
+    pub reasons: ReasonPicker,
 }
 
 impl QcChecklistScreen {
@@ -50,6 +55,12 @@ impl QcChecklistScreen {
             may_pass: may,
             error: None,
             pending: None,
+            reasons: ReasonPicker::new(
+                self.form
+                    .as_ref()
+                    .map(|f| f.rejection_reasons.clone())
+                    .unwrap_or_default(),
+            ),
         })));
         if let Some(Dialog::Sign(d)) = &mut self.dialog
             && validate_job_id(&self.job_id).is_ok()
@@ -92,6 +103,26 @@ impl QcChecklistScreen {
             d.form.set_focus(i);
             return Command::None;
         }
+        // A FAIL names its reasons: the picker opens once the fields are right, and Enter in it signs.
+        let rejection_reasons = match outcome {
+            QcOutcome::Pass => Vec::new(),
+            QcOutcome::Fail if !d.reasons.open => {
+                d.reasons.open = true;
+                return Command::None;
+            }
+            QcOutcome::Fail => {
+                let ids = d.reasons.picked_ids();
+                if ids.is_empty() {
+                    d.error = Some(if d.reasons.reasons.is_empty() {
+                        "No rejection reason is active; an administrator adds them".into()
+                    } else {
+                        format!("{REASON_NEEDED}: Space picks one")
+                    });
+                    return Command::None;
+                }
+                ids
+            }
+        };
         let (Some(job), Some(token), Some(f)) = (job, ctx.token(), &self.form) else {
             return Command::None;
         };
@@ -119,6 +150,7 @@ impl QcChecklistScreen {
                 None
             },
             password,
+            rejection_reasons,
         });
         d.pending = Some(id);
         cmd.and(submit)

@@ -6,6 +6,7 @@ use crate::domain::checklist::{CheckType, FormType};
 use crate::domain::qc::{
     FormLine, LineAnswer, QcHeader, QcOutcome, QcResultStatus, QcResultSummary,
 };
+use crate::domain::rejection_reason::{RejectionReason, Severity};
 use crate::domain::session::Session;
 use crate::error::{Result, ServiceError};
 use crate::msg::{RequestId, ServiceRequest};
@@ -104,6 +105,18 @@ fn form(draft_by_other: Option<&str>) -> QcForm {
         answers: Vec::new(),
         draft_by_other: draft_by_other.map(str::to_string),
         previous: None,
+        rejection_reasons: [(71, "WELD"), (72, "FINISH"), (73, "LEAK")]
+            .into_iter()
+            .map(|(n, code)| RejectionReason {
+                id: Uuid::from_u128(n),
+                code: code.into(),
+                text: format!("{code} found"),
+                severity: Severity::Major,
+                rework_required: true,
+                is_active: true,
+                sort_order: 0,
+            })
+            .collect(),
     }
 }
 
@@ -502,6 +515,15 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
     h.type_str("Drain button missing");
     h.act(Action::NextField);
     h.type_str("wrong");
+    assert!(h.act(Action::Submit).is_empty(), "the reasons come first");
+    assert!(sign_dialog(&h).reasons.open);
+    assert!(h.act(Action::Submit).is_empty(), "a FAIL needs a reason");
+    assert_eq!(
+        sign_dialog(&h).error.as_deref(),
+        Some("A FAIL needs at least one rejection reason: Space picks one")
+    );
+    h.act(Action::Down);
+    h.act(Action::ToggleReason);
     let reqs = h.act(Action::Submit);
     let submit = reqs
         .iter()
@@ -514,8 +536,10 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
             reason,
             password,
             qc_type,
+            rejection_reasons,
             ..
         } => {
+            assert_eq!(rejection_reasons, &vec![Uuid::from_u128(72)]);
             assert_eq!(job_id, "J-7781");
             assert_eq!(*outcome, QcOutcome::Fail);
             assert_eq!(reason.as_deref(), Some("Drain button missing"));
@@ -543,6 +567,11 @@ fn sign_needs_job_id_reason_and_password_and_keeps_input_on_a_wrong_password() {
     assert_eq!(d.form.value(SIGN_PASSWORD), "");
     assert_eq!(d.form.focus(), SIGN_PASSWORD);
     h.type_str("right");
+    assert!(
+        h.act(Action::Submit).is_empty(),
+        "the picks are shown again"
+    );
+    assert!(sign_dialog(&h).reasons.picked_ids() == vec![Uuid::from_u128(72)]);
     let submit = h
         .act(Action::Submit)
         .into_iter()

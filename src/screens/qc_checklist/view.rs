@@ -7,6 +7,7 @@ use super::sheet::draw_panel;
 use super::{Dialog, QcChecklistScreen, SignDialog};
 use crate::domain::checklist::FormType;
 use crate::domain::qc::{QcForm, may_pass};
+use crate::screens::rejection_reasons::picker as reason_picker;
 use crate::theme::Theme;
 use crate::widgets::{confirm, fit_text, request_status, rows};
 use ratatui::Frame;
@@ -251,8 +252,21 @@ fn draw_sign(
         )),
     ];
     frame.render_widget(Paragraph::new(text), rows(inner, 0, 2));
-    d.form.render(frame, rows(inner, 3, d.form.height()), theme);
     let busy = d.pending.map(|_| "… Signing, please wait");
+    if d.reasons.open {
+        // Below the picker: the status (2 rows).
+        let height = inner.height.saturating_sub(3 + 2);
+        reason_picker::draw(&d.reasons, frame, rows(inner, 3, height), theme);
+        request_status(
+            frame,
+            rows(inner, 3 + height, 2),
+            busy,
+            d.error.as_deref(),
+            theme,
+        );
+        return;
+    }
+    d.form.render(frame, rows(inner, 3, d.form.height()), theme);
     request_status(
         frame,
         rows(inner, 3 + d.form.height() + 1, 2),

@@ -458,6 +458,8 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             label: "System settings",
             description: "Retention periods and alert thresholds",
             target: ScreenId::Settings,
+        });
+        entries.push(HomeEntry {
             label: "Rejection reasons",
             description: "Why QC fails a build: add, edit, retire",
             target: ScreenId::RejectionReasons,

@@ -633,6 +633,34 @@ pub enum Request {
         period: crate::domain::report::Period,
         dir: String,
     },
+    // Checklist templates (docs/checklists.md §12).
+    /// Every stored version of every template.
+    TemplateVersions {
+        token: String,
+    },
+    /// One version with its items.
+    TemplateVersion {
+        token: String,
+        id: Uuid,
+    },
+    /// Saves `items` as a new, inactive version of `form_name` (the highest version + 1).
+    SaveTemplateVersion {
+        token: String,
+        form_name: String,
+        items: Vec<crate::domain::checklist::ItemDraft>,
+    },
+    /// Makes a version the active one of its template; the others of its name become inactive.
+    ActivateTemplateVersion {
+        token: String,
+        id: Uuid,
+    },
+    /// The items sample build `sample` would get from `items` of template `form_name`; nothing is saved.
+    PreviewTemplate {
+        token: String,
+        form_name: String,
+        items: Vec<crate::domain::checklist::ItemDraft>,
+        sample: usize,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -923,6 +951,25 @@ impl std::fmt::Debug for Request {
             Request::ExportReport { kind, dir, .. } => {
                 return write!(f, "ExportReport {{ {kind:?} to {dir:?} }}");
             }
+            Request::TemplateVersions { .. } => "TemplateVersions",
+            Request::TemplateVersion { id, .. } => return write!(f, "TemplateVersion {{ {id} }}"),
+            Request::SaveTemplateVersion {
+                form_name, items, ..
+            } => {
+                return write!(
+                    f,
+                    "SaveTemplateVersion {{ {form_name:?}, {} items }}",
+                    items.len()
+                );
+            }
+            Request::ActivateTemplateVersion { id, .. } => {
+                return write!(f, "ActivateTemplateVersion {{ {id} }}");
+            }
+            Request::PreviewTemplate {
+                form_name, sample, ..
+            } => {
+                return write!(f, "PreviewTemplate {{ {form_name:?} sample {sample} }}");
+            }
         };
         f.write_str(name)
     }
@@ -1002,6 +1049,12 @@ pub enum Reply {
     HoldChecked(Vec<crate::domain::hold::NamedHoldPart>),
     /// One production report (docs/reports.md).
     Report(Box<crate::domain::report::ReportData>),
+    /// Every stored template version, after a read or an activation.
+    TemplateVersions(Vec<crate::domain::checklist::versions::TemplateVersionRow>),
+    TemplateVersion(Box<crate::domain::checklist::versions::TemplateVersion>),
+    /// The version a save created.
+    TemplateSaved(crate::domain::checklist::versions::TemplateVersionRow),
+    TemplatePreview(Box<crate::domain::checklist::versions::TemplatePreview>),
 }
 
 impl Reply {
@@ -1060,6 +1113,10 @@ impl Reply {
             Reply::Documents(_) => "Documents",
             Reply::HoldChecked(_) => "HoldChecked",
             Reply::Report(_) => "Report",
+            Reply::TemplateVersions(_) => "TemplateVersions",
+            Reply::TemplateVersion(_) => "TemplateVersion",
+            Reply::TemplateSaved(_) => "TemplateSaved",
+            Reply::TemplatePreview(_) => "TemplatePreview",
         }
     }
 }

@@ -17,6 +17,7 @@ mod session;
 mod startup;
 mod status;
 mod table;
+pub mod templates;
 pub mod users;
 
 pub use config_check::check_config;

@@ -52,6 +52,8 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("BuildHold", "INSERT, UPDATE"),
     ("QCRejectionReason", "INSERT, UPDATE"),
     ("QCResultRejection", "INSERT, DELETE"),
+    ("QCFormTemplate", "INSERT, UPDATE"),
+    ("QCChecklistItem", "INSERT"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.

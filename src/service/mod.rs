@@ -34,6 +34,7 @@ pub mod seed;
 pub mod service_orders;
 pub mod signatures;
 pub mod tasks;
+pub mod templates;
 pub mod testing;
 pub mod users;
 
@@ -428,6 +429,11 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         report @ (Request::Report { .. } | Request::ExportReport { .. }) => {
             reports::handle(ctx, report).await
         }
+        template @ (Request::TemplateVersions { .. }
+        | Request::TemplateVersion { .. }
+        | Request::SaveTemplateVersion { .. }
+        | Request::ActivateTemplateVersion { .. }
+        | Request::PreviewTemplate { .. }) => templates::handle(ctx, template).await,
     }
 }
 

@@ -74,6 +74,7 @@ const STATION_FUNCTIONS: &[&str] = &[
     "app_qc_hold_items(text)",
     "app_deadline_sweep()",
     "app_deadline_sweep_due(timestamptz)",
+    "qc_template_in_use(uuid)",
 ];
 
 /// What applying the roles did, for `migrate`'s report.

@@ -39,6 +39,7 @@ mod signatures;
 mod startup;
 mod statements;
 mod tasks;
+mod template_editor;
 mod templates;
 mod testing;
 mod text_safety;

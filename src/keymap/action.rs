@@ -174,4 +174,12 @@ actions! {
     OpenDrawing => "Drawing",
     PlaceHold => "Put on hold",
     ReleaseHold => "Release hold",
+    NewVersion => "New version",
+    ActivateVersion => "Activate",
+    PreviewItems => "Preview",
+    AddItem => "Add item",
+    EditItem => "Edit item",
+    ItemUp => "Move item up",
+    ItemDown => "Move item down",
+    NextSample => "Next sample",
 }

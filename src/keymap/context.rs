@@ -187,4 +187,14 @@ contexts! {
     HoldAction => "Hold",
     /// A held build the user may release (docs/holds.md §2.3).
     ReleaseHoldAction => "Release hold",
+    /// The administrator's checklist templates and their versions.
+    Templates => "Checklist templates",
+    /// One template version, read-only.
+    TemplateVersion => "Template version",
+    /// The item list of a new template version.
+    TemplateEditor => "Template editor",
+    /// One item's form in the template editor.
+    TemplateItem => "Checklist item",
+    /// The items a sample build gets.
+    TemplatePreview => "Preview",
 }

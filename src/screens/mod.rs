@@ -41,6 +41,7 @@ pub mod testing_form;
 pub(crate) mod testkit;
 pub mod users;
 pub mod work_instructions;
+pub mod templates;
 
 use crate::domain::Role;
 use crate::domain::live::LiveEvent;
@@ -328,6 +329,8 @@ pub enum ScreenId {
     Documents(uuid::Uuid),
     /// A build's documents opened from the QC checklist on its current drawing (docs/documents.md §4).
     Drawing(uuid::Uuid),
+    /// ADMIN: the checklist templates and their versions (docs/checklists.md §12).
+    Templates,
 }
 
 impl ScreenId {
@@ -438,6 +441,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Every change and who made it; export, verify",
             target: ScreenId::AuditLog,
         });
+        entries.push(HomeEntry {
+            label: "Checklist templates",
+            description: "Template versions: view, edit as a new version, activate",
+            target: ScreenId::Templates,
+        });
     }
     entries.push(HomeEntry {
         label: "Notifications",
@@ -496,6 +504,7 @@ macro_rules! each_screen {
             ActiveScreen::NcRaise($s) => $body,
             ActiveScreen::Comments($s) => $body,
             ActiveScreen::Documents($s) => $body,
+            ActiveScreen::Templates($s) => $body,
         }
     };
 }
@@ -531,6 +540,7 @@ pub enum ActiveScreen {
     NcRaise(Box<nonconformance::NcRaiseScreen>),
     Comments(Box<comments::CommentsScreen>),
     Documents(Box<documents::DocumentsScreen>),
+    Templates(Box<templates::TemplatesScreen>),
 }
 
 impl ActiveScreen {
@@ -669,6 +679,10 @@ impl ActiveScreen {
             ScreenId::Drawing(order_id) => {
                 let (s, cmd) = documents::DocumentsScreen::open_drawing(order_id, ctx);
                 (ActiveScreen::Documents(Box::new(s)), cmd)
+            }
+            ScreenId::Templates => {
+                let (s, cmd) = templates::TemplatesScreen::open(ctx);
+                (ActiveScreen::Templates(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

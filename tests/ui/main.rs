@@ -32,3 +32,4 @@ mod sizes;
 mod task_runner;
 mod testing_form;
 mod work_instructions;
+mod templates;

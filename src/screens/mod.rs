@@ -36,12 +36,12 @@ pub mod service_order;
 pub mod service_queue;
 pub mod shortage;
 pub mod task_runner;
+pub mod templates;
 pub mod testing_form;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod users;
 pub mod work_instructions;
-pub mod templates;
 
 use crate::domain::Role;
 use crate::domain::live::LiveEvent;

@@ -30,6 +30,6 @@ mod service_queue;
 mod shell_screens;
 mod sizes;
 mod task_runner;
+mod templates;
 mod testing_form;
 mod work_instructions;
-mod templates;

@@ -116,9 +116,7 @@ fn field_of(f: Field, d: &ItemDraft) -> FormField {
         Field::ItemId => text("Catalog id", d.item_id.as_deref().unwrap_or(""), ""),
         Field::Qty => text(
             "Quantity",
-            &d.qty_from
-                .clone()
-                .unwrap_or_else(|| number(d.qty)),
+            &d.qty_from.clone().unwrap_or_else(|| number(d.qty)),
             "A number, or bom",
         ),
     }
@@ -290,7 +288,5 @@ impl ItemForm {
 
 /// A problem's message without the template and item it names (the form is about that item).
 pub fn shown_message(message: &str) -> &str {
-    message
-        .split_once("\": ")
-        .map_or(message, |(_, rest)| rest)
+    message.split_once("\": ").map_or(message, |(_, rest)| rest)
 }

@@ -325,7 +325,9 @@ impl TemplatesScreen {
                         self.mode = Mode::List;
                         return Command::None;
                     }
-                    Question::Activate(row) => Request::ActivateTemplateVersion { token, id: row.id },
+                    Question::Activate(row) => {
+                        Request::ActivateTemplateVersion { token, id: row.id }
+                    }
                     Question::Save => match &self.mode {
                         Mode::Editor(e) => Request::SaveTemplateVersion {
                             token,
@@ -404,7 +406,10 @@ impl TemplatesScreen {
             },
             Action::AddItem => {
                 let next = list.items.iter().map(|i| i.sequence).max().unwrap_or(0) + 10;
-                let section = list.selected().map(|i| i.section.clone()).unwrap_or_default();
+                let section = list
+                    .selected()
+                    .map(|i| i.section.clone())
+                    .unwrap_or_default();
                 let draft = ItemDraft {
                     sequence: next,
                     section,
@@ -515,7 +520,9 @@ fn on_item(e: &mut Editor, action: Action) -> Command {
     match action {
         Action::Cancel if !armed && f.changed() => {
             f.discard_armed = true;
-            e.error = Some("Unsaved changes to this item: Esc again discards them, Ctrl-S keeps them".into());
+            e.error = Some(
+                "Unsaved changes to this item: Esc again discards them, Ctrl-S keeps them".into(),
+            );
         }
         Action::Cancel => {
             e.item = None;
@@ -555,7 +562,10 @@ fn apply_item(e: &mut Editor) {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|i| items.get(*i).map(|d| d.sequence));
     let new_at = order.iter().position(|i| *i == at).unwrap_or(at);
-    let items: Vec<ItemDraft> = order.into_iter().filter_map(|i| items.get(i).cloned()).collect();
+    let items: Vec<ItemDraft> = order
+        .into_iter()
+        .filter_map(|i| items.get(i).cloned())
+        .collect();
     let problems: Vec<ItemProblem> = validate_items(
         &format!("template \"{}\"", e.items.key),
         Some(e.items.usage),

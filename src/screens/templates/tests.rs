@@ -85,7 +85,9 @@ fn items_are_checked_when_applied_and_changes_are_never_dropped_silently() {
     let e = s.editor().expect("editor");
     let f = e.item.as_ref().expect("the form stays open");
     assert!(
-        f.problems[0].message.contains("code is used by another item"),
+        f.problems[0]
+            .message
+            .contains("code is used by another item"),
         "{:?}",
         f.problems
     );

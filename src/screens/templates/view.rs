@@ -1,12 +1,15 @@
 //! Drawing the version list, a version's items, the editor, an item's form with the condition's caret,
 //! the preview and the questions.
 
-use super::{Asked, Editor, ItemForm, Items, Mode, Preview, Question, TemplatesScreen, shown_message};
+use super::{
+    Asked, Editor, ItemForm, Items, Mode, Preview, Question, TemplatesScreen, shown_message,
+};
 use crate::domain::checklist::ItemDraft;
 use crate::text::for_terminal;
 use crate::theme::Theme;
 use crate::widgets::{
-    centered, confirm, dialog, dim, draw_loading, fit_text, panel, row, rows, selectable_table, wrap,
+    centered, confirm, dialog, dim, draw_loading, fit_text, panel, row, rows, selectable_table,
+    wrap,
 };
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,12 +24,26 @@ impl TemplatesScreen {
     pub(super) fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         match &mut self.mode {
             Mode::List => self.draw_list(frame, area, theme),
-            Mode::Version(v) => draw_items(frame, area, v, "read-only", None, theme),
+            Mode::Version(v) => {
+                let heading = format!("{} v{} (read-only)", t(&v.form_name), v.version);
+                draw_items(frame, area, v, &heading, None, theme);
+            }
             Mode::Editor(e) => match &e.item {
                 Some(f) => draw_item_form(frame, area, f, e.error.as_deref(), theme),
                 None => {
-                    let label = format!("new version from v{}", e.items.version);
-                    draw_items(frame, area, &mut e.items, &label, Some(e.error.as_deref()), theme);
+                    let heading = format!(
+                        "{}: new version from v{}",
+                        t(&e.items.form_name),
+                        e.items.version
+                    );
+                    draw_items(
+                        frame,
+                        area,
+                        &mut e.items,
+                        &heading,
+                        Some(e.error.as_deref()),
+                        theme,
+                    );
                 }
             },
         }
@@ -59,8 +76,15 @@ impl TemplatesScreen {
             );
             return;
         }
-        let header = Row::new(["", "Template", "Version", "Items", "Recorded work", "Created"])
-            .style(theme.heading);
+        let header = Row::new([
+            "",
+            "Template",
+            "Version",
+            "Items",
+            "Recorded work",
+            "Created",
+        ])
+        .style(theme.heading);
         let rows_: Vec<Row> = self
             .versions
             .iter()
@@ -70,7 +94,12 @@ impl TemplatesScreen {
                     t(&v.form_name),
                     format!("v{}", v.version),
                     v.item_count.to_string(),
-                    if v.has_results { "yes (frozen)" } else { "none" }.to_string(),
+                    if v.has_results {
+                        "yes (frozen)"
+                    } else {
+                        "none"
+                    }
+                    .to_string(),
                     v.created_at
                         .map(|c| c.format("%Y-%m-%d").to_string())
                         .unwrap_or_default(),
@@ -118,7 +147,7 @@ impl TemplatesScreen {
             ),
             None => String::new(),
         };
-        let line2 = "n starts a new version from the active one; a saved version is inactive until activated.";
+        let line2 = "n: a new version from the active one, saved inactive · a: make it active";
         frame.render_widget(
             Paragraph::new(vec![
                 Line::from(fit_text(&line1, usize::from(info.width))),
@@ -175,11 +204,11 @@ fn draw_items(
     frame: &mut Frame,
     area: Rect,
     items: &mut Items,
-    label: &str,
+    heading: &str,
     error: Option<Option<&str>>,
     theme: &Theme,
 ) {
-    let detail_h = if area.height >= 30 { 9 } else { 7 };
+    let detail_h = if area.height >= 30 { 10 } else { 9 };
     let msg_h = u16::from(error.is_some());
     let [list, detail, msg] = Layout::vertical([
         Constraint::Min(4),
@@ -187,13 +216,9 @@ fn draw_items(
         Constraint::Length(msg_h),
     ])
     .areas(area);
-    let title = format!(
-        "{} v{} ({label}): {} items",
-        t(&items.form_name),
-        items.version,
-        items.items.len()
-    );
-    let header = Row::new(["Seq", "Code", "Section", "Type", "Basin", "Wording"]).style(theme.heading);
+    let title = format!("{heading}: {} items", items.items.len());
+    let header =
+        Row::new(["Seq", "Code", "Section", "Type", "Basin", "Wording"]).style(theme.heading);
     let height = usize::from(list.height.saturating_sub(3)).max(1);
     let range = items.cursor.window(items.items.len(), height);
     let shown: Vec<Row> = items
@@ -236,20 +261,28 @@ fn draw_items(
         let w = usize::from(inner.width);
         let mut lines = vec![Line::from(Span::styled(
             fit_text(
-                &format!("{} · {} · sequence {}", t(&d.code), t(&d.section), d.sequence),
+                &format!(
+                    "{} · {} · sequence {}",
+                    t(&d.code),
+                    t(&d.section),
+                    d.sequence
+                ),
                 w,
             ),
             theme.heading,
         ))];
-        lines.extend(wrap(&t(&d.description), w).into_iter().take(2).map(Line::from));
-        lines.push(Line::from(fit_text(&rules_line(d), w)));
-        lines.push(Line::from(fit_text(
-            &format!(
-                "Applies when: {}",
-                d.applies_when.as_deref().map_or("always".to_string(), t)
-            ),
-            w,
-        )));
+        lines.extend(
+            wrap(&t(&d.description), w)
+                .into_iter()
+                .take(2)
+                .map(Line::from),
+        );
+        lines.extend(wrap(&rules_line(d), w).into_iter().take(2).map(Line::from));
+        let applies = format!(
+            "Applies when: {}",
+            d.applies_when.as_deref().map_or("always".to_string(), t)
+        );
+        lines.extend(wrap(&applies, w).into_iter().take(2).map(Line::from));
         lines.push(Line::from(fit_text(
             &format!(
                 "Per basin: {} · required: {} · notes field: {}",
@@ -288,12 +321,16 @@ fn draw_item_form(frame: &mut Frame, area: Rect, f: &ItemForm, error: Option<&st
     for p in &f.problems {
         let msg = shown_message(&p.message);
         if let (Some(col), Some(src)) = (p.column, f.base_condition(&f.form)) {
+            // The parser's own words: after `appliesWhen "<condition>": `.
+            let why = msg
+                .strip_prefix(&format!("appliesWhen \"{src}\": "))
+                .unwrap_or(msg);
             let lead = "Applies when: ";
             problem_lines.push(Line::from(fit_text(&format!("{lead}{}", t(&src)), w)));
             let caret = format!(
                 "{}^ {}",
                 " ".repeat(lead.chars().count() + col.saturating_sub(1)),
-                t(msg)
+                t(why)
             );
             problem_lines.push(Line::from(Span::styled(fit_text(&caret, w), theme.error)));
         } else {
@@ -316,7 +353,9 @@ fn draw_item_form(frame: &mut Frame, area: Rect, f: &ItemForm, error: Option<&st
     let n = f.form.len();
     let visible = usize::from(fields_area.height).max(1);
     let focus = f.form.focus();
-    let first = focus.saturating_sub(visible.saturating_sub(1)).min(n.saturating_sub(visible));
+    let first = focus
+        .saturating_sub(visible.saturating_sub(1))
+        .min(n.saturating_sub(visible));
     let input_w = fields_area.width.saturating_sub(22).min(60);
     for (k, i) in (first..n).take(visible).enumerate() {
         if let Some(field) = f.form.field(i) {
@@ -420,7 +459,11 @@ fn draw_question(frame: &mut Frame, area: Rect, a: &Asked, editor: Option<&Edito
     let (title, mut lines) = match &a.question {
         Question::Save => {
             let (name, base, n) = editor.map_or((String::new(), 0, 0), |e| {
-                (e.items.form_name.clone(), e.items.version, e.items.items.len())
+                (
+                    e.items.form_name.clone(),
+                    e.items.version,
+                    e.items.items.len(),
+                )
             });
             (
                 "Save new version",
@@ -434,7 +477,11 @@ fn draw_question(frame: &mut Frame, area: Rect, a: &Asked, editor: Option<&Edito
         Question::Activate(row) => (
             "Activate version",
             vec![
-                format!("Make {} v{} the active version?", t(&row.form_name), row.version),
+                format!(
+                    "Make {} v{} the active version?",
+                    t(&row.form_name),
+                    row.version
+                ),
                 "New builds get its items; the other versions become inactive.".to_string(),
                 "Builds and results made before keep their version.".to_string(),
             ],

@@ -1050,11 +1050,11 @@ pub enum Reply {
     /// One production report (docs/reports.md).
     Report(Box<crate::domain::report::ReportData>),
     /// Every stored template version, after a read or an activation.
-    TemplateVersions(Vec<crate::domain::checklist::versions::TemplateVersionRow>),
-    TemplateVersion(Box<crate::domain::checklist::versions::TemplateVersion>),
+    TemplateVersions(Vec<crate::domain::template_versions::TemplateVersionRow>),
+    TemplateVersion(Box<crate::domain::template_versions::TemplateVersion>),
     /// The version a save created.
-    TemplateSaved(crate::domain::checklist::versions::TemplateVersionRow),
-    TemplatePreview(Box<crate::domain::checklist::versions::TemplatePreview>),
+    TemplateSaved(crate::domain::template_versions::TemplateVersionRow),
+    TemplatePreview(Box<crate::domain::template_versions::TemplatePreview>),
 }
 
 impl Reply {

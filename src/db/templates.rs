@@ -3,8 +3,8 @@
 use crate::db::qc::TEMPLATE_ITEMS;
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{Client, Transaction};
-use crate::domain::checklist::versions::TemplateVersionRow;
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
+use crate::domain::template_versions::TemplateVersionRow;
 use crate::error::Result;
 use serde_json::Value as JsonValue;
 use tokio_postgres::Row;

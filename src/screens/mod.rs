@@ -443,7 +443,7 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
         });
         entries.push(HomeEntry {
             label: "Checklist templates",
-            description: "Template versions: view, edit as a new version, activate",
+            description: "View versions, edit as a new one, activate",
             target: ScreenId::Templates,
         });
     }

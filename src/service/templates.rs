@@ -7,16 +7,16 @@ use super::guard::require_role;
 use super::{Authed, ServiceCtx, authenticate};
 use crate::db::{self, Client, begin_as};
 use crate::domain::Role;
-use crate::domain::checklist::preview::{PackagingContext, build_items, item_defs};
-use crate::domain::checklist::versions::{
-    TemplatePreview, TemplateVersion, TemplateVersionRow, infer_key, infer_usage,
-};
 use crate::domain::checklist::{
     ChecklistFile, FormType, ItemDraft, SCHEMA_VERSION, Template, Usage, parse_checklists,
     validate_items,
 };
+use crate::domain::checklist_preview::{PackagingContext, build_items, item_defs};
 use crate::domain::floor::PACKAGING_FORM;
 use crate::domain::order::{NewOrder, OrderDocument};
+use crate::domain::template_versions::{
+    TemplatePreview, TemplateVersion, TemplateVersionRow, infer_key, infer_usage,
+};
 use crate::error::{Result, ServiceError};
 use crate::msg::{Reply, Request};
 use uuid::Uuid;
@@ -299,8 +299,8 @@ async fn preview(
         packaging.as_ref(),
     )
     .map_err(|e| match e {
-        crate::domain::checklist::preview::PreviewError::Template(m) => ServiceError::Invalid(m),
-        crate::domain::checklist::preview::PreviewError::Bom(e) => {
+        crate::domain::checklist_preview::PreviewError::Template(m) => ServiceError::Invalid(m),
+        crate::domain::checklist_preview::PreviewError::Bom(e) => {
             ServiceError::Invalid(e.to_string())
         }
     })?;

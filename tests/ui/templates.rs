@@ -3,11 +3,11 @@
 //! appliesWhen error under its column, the preview and the questions; and the requests each sends.
 use crate::harness::{Driver, at, init, snap_sizes, template_items, user_for};
 use cleanstation::domain::Role;
-use cleanstation::domain::checklist::preview::{BuildItems, PreviewItem};
-use cleanstation::domain::checklist::versions::{
+use cleanstation::domain::checklist::{CheckType, FormType, Usage};
+use cleanstation::domain::checklist_preview::{BuildItems, PreviewItem};
+use cleanstation::domain::template_versions::{
     TemplatePreview, TemplateVersion, TemplateVersionRow,
 };
-use cleanstation::domain::checklist::{CheckType, FormType, Usage};
 use cleanstation::msg::{Reply, Request};
 use cleanstation::screens::home_entries;
 use cleanstation::theme::Theme;

@@ -8,10 +8,8 @@
 
 mod items;
 mod parse;
-pub mod preview;
 #[cfg(test)]
 mod tests;
-pub mod versions;
 mod write;
 
 pub use items::{ItemDraft, ItemProblem, validate_items};

@@ -8,8 +8,8 @@ mod item_form;
 mod view;
 
 use crate::domain::Role;
-use crate::domain::checklist::versions::{TemplatePreview, TemplateVersion, TemplateVersionRow};
 use crate::domain::checklist::{ItemDraft, ItemProblem, Usage, validate_items};
+use crate::domain::template_versions::{TemplatePreview, TemplateVersion, TemplateVersionRow};
 use crate::keymap::{Action, HelpLine, KeyContext};
 use crate::msg::{Command, Reply, Request, RequestId, ServiceReply};
 use crate::screens::pending::Pending;

@@ -1,7 +1,7 @@
 #![allow(clippy::panic)] // a test reports failure by panicking
 use super::*;
 use crate::domain::checklist::FormType;
-use crate::domain::checklist::versions::{TemplateVersion, TemplateVersionRow};
+use crate::domain::template_versions::{TemplateVersion, TemplateVersionRow};
 use crate::screens::testkit::{Harness, assert_answers_only_its_help};
 
 fn rows() -> Vec<TemplateVersionRow> {

@@ -1,8 +1,8 @@
 //! Which items of a checklist template one build would be asked for (docs/checklists.md §12.3): the one
 //! function behind `cleanstation checklist preview` and the template editor's preview pane.
 
-use super::{CheckType, Item};
 use crate::domain::bom::{BomError, CatalogIndex, generate};
+use crate::domain::checklist::{CheckType, Item};
 use crate::domain::floor::{BomTotals, PackagingRule};
 use crate::domain::order::{BuildConfig, DocumentLanguage};
 use crate::domain::qc::{QcItemDef, applicable};

@@ -1,8 +1,8 @@
 //! The template editor's read models (docs/checklists.md §12): the stored versions of each template, one
 //! version's items as drafts, and a preview of the items a sample build gets.
 
-use super::preview::BuildItems;
-use super::{FormType, ItemDraft, Usage};
+use crate::domain::checklist::{FormType, ItemDraft, Usage};
+use crate::domain::checklist_preview::BuildItems;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 

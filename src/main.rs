@@ -181,6 +181,16 @@ enum CatalogCmd {
 enum TemplatesCmd {
     /// Import checklist templates from a checklists.toml file
     Import { file: PathBuf },
+    /// Write the active checklist templates to FILE in the checklists.toml format; importing that file
+    /// changes nothing. An existing FILE is replaced only with --force.
+    ///
+    /// Exit status: 0 written; 1 failed (database); 2 refused (FILE exists, its directory is missing).
+    Export {
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -464,6 +474,9 @@ fn main() -> ExitCode {
             Cmd::Templates {
                 action: TemplatesCmd::Import { file },
             } => commands::templates_import(&config, &file).await,
+            Cmd::Templates {
+                action: TemplatesCmd::Export { file, force },
+            } => commands::templates::templates_export(&config, &file, force).await,
             Cmd::User { action } => match action {
                 UserCmd::Add {
                     username,

@@ -683,6 +683,34 @@ pub enum Request {
         id: Uuid,
         active: bool,
     },
+    // Checklist templates (docs/checklists.md §12).
+    /// Every stored version of every template.
+    TemplateVersions {
+        token: String,
+    },
+    /// One version with its items.
+    TemplateVersion {
+        token: String,
+        id: Uuid,
+    },
+    /// Saves `items` as a new, inactive version of `form_name` (the highest version + 1).
+    SaveTemplateVersion {
+        token: String,
+        form_name: String,
+        items: Vec<crate::domain::checklist::ItemDraft>,
+    },
+    /// Makes a version the active one of its template; the others of its name become inactive.
+    ActivateTemplateVersion {
+        token: String,
+        id: Uuid,
+    },
+    /// The items sample build `sample` would get from `items` of template `form_name`; nothing is saved.
+    PreviewTemplate {
+        token: String,
+        form_name: String,
+        items: Vec<crate::domain::checklist::ItemDraft>,
+        sample: usize,
+    },
 }
 
 // Passwords and tokens never reach a log line.
@@ -995,6 +1023,25 @@ impl std::fmt::Debug for Request {
             Request::SetRejectionReasonActive { id, active, .. } => {
                 return write!(f, "SetRejectionReasonActive {{ {id} {active} }}");
             }
+            Request::TemplateVersions { .. } => "TemplateVersions",
+            Request::TemplateVersion { id, .. } => return write!(f, "TemplateVersion {{ {id} }}"),
+            Request::SaveTemplateVersion {
+                form_name, items, ..
+            } => {
+                return write!(
+                    f,
+                    "SaveTemplateVersion {{ {form_name:?}, {} items }}",
+                    items.len()
+                );
+            }
+            Request::ActivateTemplateVersion { id, .. } => {
+                return write!(f, "ActivateTemplateVersion {{ {id} }}");
+            }
+            Request::PreviewTemplate {
+                form_name, sample, ..
+            } => {
+                return write!(f, "PreviewTemplate {{ {form_name:?} sample {sample} }}");
+            }
         };
         f.write_str(name)
     }
@@ -1080,6 +1127,12 @@ pub enum Reply {
     Today(chrono::NaiveDate),
     /// The rejection reason list, after a read or a change (docs/rejection-reasons.md).
     RejectionReasons(Vec<crate::domain::rejection_reason::RejectionReason>),
+    /// Every stored template version, after a read or an activation.
+    TemplateVersions(Vec<crate::domain::template_versions::TemplateVersionRow>),
+    TemplateVersion(Box<crate::domain::template_versions::TemplateVersion>),
+    /// The version a save created.
+    TemplateSaved(crate::domain::template_versions::TemplateVersionRow),
+    TemplatePreview(Box<crate::domain::template_versions::TemplatePreview>),
 }
 
 impl Reply {
@@ -1141,6 +1194,10 @@ impl Reply {
             Reply::Settings(_) => "Settings",
             Reply::Today(_) => "Today",
             Reply::RejectionReasons(_) => "RejectionReasons",
+            Reply::TemplateVersions(_) => "TemplateVersions",
+            Reply::TemplateVersion(_) => "TemplateVersion",
+            Reply::TemplateSaved(_) => "TemplateSaved",
+            Reply::TemplatePreview(_) => "TemplatePreview",
         }
     }
 }

@@ -146,11 +146,14 @@ pub(super) fn generate_build(
     build: &BuildConfig,
     index: &CatalogIndex,
 ) -> Result<GeneratedBom, BuildProblem> {
-    generate(order.header.order_language, build, index).map_err(|e| {
-        BuildProblem::Build(match e {
-            BomError::UnknownIds { .. } => e.to_string(),
-            BomError::InvalidConfiguration(_) => format!("Build {number}: {e}"),
-        })
+    generate(order.header.order_language, build, index).map_err(|e| bom_problem(number, e))
+}
+
+/// The line a preview prints for build `number` whose BOM cannot be generated.
+pub(super) fn bom_problem(number: &str, e: BomError) -> BuildProblem {
+    BuildProblem::Build(match e {
+        BomError::UnknownIds { .. } => e.to_string(),
+        BomError::InvalidConfiguration(_) => format!("Build {number}: {e}"),
     })
 }
 

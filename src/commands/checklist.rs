@@ -1,39 +1,19 @@
 //! `cleanstation checklist preview`: which items of a checklist template the builds of an order document
 //! would be asked for, without saving anything.
 
-use super::bom::{BuildProblem, generate_build, per_build};
+use super::bom::{BuildProblem, bom_problem, per_build};
 use super::{CliError, prepare, to_json};
 use crate::config::Config;
 use crate::db;
-use crate::domain::bom::CatalogIndex;
-use crate::domain::checklist::{CheckType, parse_checklists};
-use crate::domain::floor::{BomTotals, PACKAGING_FORM, PackagingRule};
+use crate::domain::checklist::parse_checklists;
+pub use crate::domain::checklist_preview::{BuildItems, PackagingContext, PreviewItem};
+use crate::domain::checklist_preview::{PreviewError, build_items};
+use crate::domain::floor::PACKAGING_FORM;
 use crate::domain::order::NewOrder;
-use crate::domain::qc::{QcItemDef, applicable};
+use crate::domain::qc::QcItemDef;
 use crate::error::ServiceError;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::Path;
-use uuid::Uuid;
-
-/// One applicable line as `--json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PreviewItem {
-    pub code: String,
-    /// `null` for an item that is not basin-specific.
-    pub basin_index: Option<i32>,
-    pub section: String,
-    pub description: String,
-    pub check_type: CheckType,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BuildItems {
-    pub build_number: String,
-    pub items: Vec<PreviewItem>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChecklistPreview {
@@ -68,13 +48,6 @@ pub fn template_name(key: &str) -> Result<String, CliError> {
         })
 }
 
-/// What the packaging checklist's preview needs besides the items: each item's rule, and the catalog every
-/// build's BOM is generated from (a BOM-driven item applies only when the BOM holds it).
-pub struct PackagingContext {
-    pub rules: HashMap<Uuid, PackagingRule>,
-    pub catalog: CatalogIndex,
-}
-
 /// Checks every build as the wizard does, then lists each one's applicable items. Every problem of every
 /// build is reported, one per line, and then nothing is printed. With `packaging`, an item is listed only
 /// when the generated packaging checklist would hold it.
@@ -84,37 +57,12 @@ pub fn preview_order(
     packaging: Option<&PackagingContext>,
 ) -> Result<ChecklistPreview, Vec<String>> {
     let builds = per_build(order, |number, build| {
-        // The template itself is broken: the same for every build, so say it once.
-        let lines =
-            applicable(items, build, order.header.order_language).map_err(BuildProblem::Shared)?;
-        let packed = match packaging {
-            Some(p) => {
-                let bom = generate_build(order, number, build, &p.catalog)?;
-                Some((p, BomTotals::of_generated(&bom)))
+        build_items(number, build, order.header.order_language, items, packaging).map_err(|e| {
+            match e {
+                // The template itself is broken: the same for every build, so say it once.
+                PreviewError::Template(m) => BuildProblem::Shared(m),
+                PreviewError::Bom(e) => bom_problem(number, e),
             }
-            None => None,
-        };
-        let listed = |item: &QcItemDef| match &packed {
-            Some((p, totals)) => p
-                .rules
-                .get(&item.id)
-                .is_some_and(|rule| rule.need(totals).is_some()),
-            None => true,
-        };
-        Ok(BuildItems {
-            build_number: number.to_string(),
-            items: lines
-                .iter()
-                .filter_map(|l| items.get(l.item).map(|it| (it, l)))
-                .filter(|(it, _)| listed(it))
-                .map(|(it, l)| PreviewItem {
-                    code: it.code.clone(),
-                    basin_index: l.basin_index,
-                    section: it.section.clone(),
-                    description: it.description.clone(),
-                    check_type: it.check_type,
-                })
-                .collect(),
         })
     })?;
     Ok(ChecklistPreview { builds })
@@ -205,6 +153,10 @@ pub async fn checklist_preview(
 #[allow(clippy::panic)] // a test reports failure by panicking
 mod tests {
     use super::*;
+    use crate::domain::bom::CatalogIndex;
+    use crate::domain::checklist::CheckType;
+    use crate::domain::floor::PackagingRule;
+    use uuid::Uuid;
 
     #[test]
     fn every_shipped_key_has_a_name() {

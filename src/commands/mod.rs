@@ -18,6 +18,7 @@ mod session;
 mod startup;
 mod status;
 mod table;
+pub mod templates;
 pub mod users;
 
 pub use backup::{db_backup, db_restore};

@@ -53,6 +53,8 @@ const TABLE_WRITES: &[(&str, &str)] = &[
     ("QCRejectionReason", "INSERT, UPDATE"),
     ("QCResultRejection", "INSERT, DELETE"),
     ("OrderCorrection", "INSERT"),
+    ("QCFormTemplate", "INSERT, UPDATE"),
+    ("QCChecklistItem", "INSERT"),
 ];
 
 /// The checked paths (SECURITY DEFINER functions) the station role may call.
@@ -74,6 +76,7 @@ const STATION_FUNCTIONS: &[&str] = &[
     "app_deadline_sweep()",
     "app_deadline_sweep_due(timestamptz)",
     "app_setting_set(text, text, text)",
+    "qc_template_in_use(uuid)",
 ];
 
 /// What applying the roles did, for `migrate`'s report.

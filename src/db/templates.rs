@@ -4,6 +4,7 @@ use crate::db::qc::TEMPLATE_ITEMS;
 use crate::db::row::{RowExt, query_all, query_id, query_opt_map};
 use crate::db::{Client, Transaction};
 use crate::domain::checklist::{CheckType, FormType, Item, Template};
+use crate::domain::template_versions::TemplateVersionRow;
 use crate::error::Result;
 use serde_json::Value as JsonValue;
 use tokio_postgres::Row;
@@ -146,17 +147,10 @@ pub async fn items_of(client: &impl Client, template_id: Uuid) -> Result<Vec<Sto
 /// Whether recorded work points at the template or its items: a QC result, an item result or a task.
 /// Such a template may no longer change; a new version has to be imported instead.
 pub async fn template_in_use(client: &impl Client, template_id: Uuid) -> Result<bool> {
+    // The same test as the database's own guard (V32).
     let row = client
         .fetch_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "QCResult" WHERE "templateId" = $1)
-                   OR EXISTS (SELECT 1
-                                FROM "QCItemResult" r
-                                JOIN "QCChecklistItem" i ON i.id = r."checklistItemId"
-                               WHERE i."templateId" = $1)
-                   OR EXISTS (SELECT 1
-                                FROM "Task" t
-                                JOIN "QCChecklistItem" i ON i.id = t."productionChecklistItemId"
-                               WHERE i."templateId" = $1) AS "inUse""#,
+            r#"SELECT qc_template_in_use($1) AS "inUse""#,
             &[&template_id],
         )
         .await?;
@@ -249,4 +243,57 @@ pub async fn insert_items(tx: &Transaction<'_>, template_id: Uuid, items: &[Item
             .await?;
     }
     Ok(n)
+}
+
+/// Every stored version with its item count and whether recorded work uses it (as
+/// [`template_in_use`]), by name and version: the template editor's list (docs/checklists.md §12.1).
+pub async fn list_versions(client: &impl Client) -> Result<Vec<TemplateVersionRow>> {
+    let sql = concat!(
+        "SELECT ",
+        template_columns!(),
+        r#", "createdAt",
+            (SELECT count(*) FROM "QCChecklistItem" i WHERE i."templateId" = t.id) AS "itemCount",
+            qc_template_in_use(t.id) AS "inUse"
+           FROM "QCFormTemplate" t ORDER BY "formName", "version""#
+    );
+    query_all(client, sql, &[], version_from_row).await
+}
+
+/// One stored version, as [`list_versions`] reads it.
+pub async fn version_row(client: &impl Client, id: Uuid) -> Result<Option<TemplateVersionRow>> {
+    let sql = concat!(
+        "SELECT ",
+        template_columns!(),
+        r#", "createdAt",
+            (SELECT count(*) FROM "QCChecklistItem" i WHERE i."templateId" = t.id) AS "itemCount",
+            qc_template_in_use(t.id) AS "inUse"
+           FROM "QCFormTemplate" t WHERE t.id = $1"#
+    );
+    query_opt_map(client, sql, &[&id], version_from_row).await
+}
+
+fn version_from_row(r: &Row) -> Result<TemplateVersionRow> {
+    let t = template_from_row(r)?;
+    Ok(TemplateVersionRow {
+        id: t.id,
+        form_name: t.form_name,
+        form_type: t.form_type,
+        version: t.version,
+        is_active: t.is_active,
+        item_count: r.col("itemCount")?,
+        has_results: r.col("inUse")?,
+        created_at: r.col("createdAt")?,
+    })
+}
+
+/// Makes version `id` active; the caller then deactivates the other versions of its name. Returns the
+/// rows changed (0 when it already was).
+pub async fn activate(tx: &Transaction<'_>, id: Uuid) -> Result<u64> {
+    Ok(tx
+        .exec(
+            r#"UPDATE "QCFormTemplate" SET "isActive" = true
+                WHERE id = $1 AND "isActive" IS DISTINCT FROM true"#,
+            &[&id],
+        )
+        .await?)
 }

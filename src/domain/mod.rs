@@ -42,3 +42,5 @@ pub mod tasks;
 pub mod user;
 
 pub use role::Role;
+pub mod checklist_preview;
+pub mod template_versions;

@@ -122,6 +122,49 @@ pub fn write_new_file(
     )))
 }
 
+/// Writes `bytes` to the file `path` all at once: under a temporary name beside it first, synced, then
+/// moved into place. An existing file is replaced only with `replace`; otherwise the move links the
+/// complete file under its name, which fails rather than replace a file that appeared meanwhile.
+/// Blocking.
+pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<PathBuf, WriteError> {
+    let shown = path.display();
+    let (Some(name), Some(dir)) = (path.file_name(), path.parent()) else {
+        return Err(WriteError(format!("{shown} is not a file name")));
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    checked_dir(dir)?;
+    let exists = || WriteError(format!("{shown} already exists; say --force to replace it"));
+    if !replace && std::fs::symlink_metadata(path).is_ok() {
+        return Err(exists());
+    }
+    let temp = temp_path(dir, &name.to_string_lossy());
+    let failed = |e: std::io::Error| {
+        let _ = std::fs::remove_file(&temp);
+        WriteError(format!("Cannot write {shown}: {e}"))
+    };
+    write_temp(&temp, bytes).map_err(failed)?;
+    if replace {
+        std::fs::rename(&temp, path).map_err(failed)?;
+    } else {
+        match std::fs::hard_link(&temp, path) {
+            Ok(()) => std::fs::remove_file(&temp).map_err(failed)?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&temp);
+                return Err(exists());
+            }
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(path.to_path_buf())
+}
+
 /// One file written a piece at a time (an export too large to hold in memory): under a temporary name
 /// in its directory until [`StreamedFile::finish`] renames it into place. Dropped unfinished, the
 /// temporary file is removed and nothing appears under the final name. Blocking: use it off the async
@@ -209,6 +252,26 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// One file: an existing one is kept unless replacing is asked for; no temporary file is left.
+    #[test]
+    fn a_single_file_refuses_to_replace_unless_asked() {
+        let dir = scratch("single");
+        let path = dir.join("checklists.toml");
+        assert_eq!(write_file(&path, b"one", false), Ok(path.clone()));
+        let refused = write_file(&path, b"two", false).expect_err("exists");
+        assert!(
+            refused.0.contains("already exists; say --force"),
+            "{refused}"
+        );
+        assert_eq!(std::fs::read(&path).expect("read"), b"one");
+        assert_eq!(write_file(&path, b"two", true), Ok(path.clone()));
+        assert_eq!(std::fs::read(&path).expect("read"), b"two");
+        assert_eq!(listing(&dir), ["checklists.toml"]);
+        let missing = write_file(&dir.join("nope/x.toml"), b"x", false).expect_err("no dir");
+        assert!(missing.0.contains("does not exist"), "{missing}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

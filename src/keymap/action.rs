@@ -189,4 +189,12 @@ actions! {
     NewReason => "New reason",
     EditReason => "Edit reason",
     RetireReason => "Retire / reactivate",
+    NewVersion => "New version",
+    ActivateVersion => "Activate",
+    PreviewItems => "Preview",
+    AddItem => "Add item",
+    EditItem => "Edit item",
+    ItemUp => "Move item up",
+    ItemDown => "Move item down",
+    NextSample => "Next sample",
 }

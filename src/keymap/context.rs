@@ -199,4 +199,14 @@ contexts! {
     ReasonPicker => "Rejection reasons",
     /// The rejection reason list (ADMIN, docs/rejection-reasons.md §1).
     RejectionReasons => "Rejection reasons",
+    /// The administrator's checklist templates and their versions.
+    Templates => "Checklist templates",
+    /// One template version, read-only.
+    TemplateVersion => "Template version",
+    /// The item list of a new template version.
+    TemplateEditor => "Template editor",
+    /// One item's form in the template editor.
+    TemplateItem => "Checklist item",
+    /// The items a sample build gets.
+    TemplatePreview => "Preview",
 }

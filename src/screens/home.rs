@@ -105,7 +105,7 @@ impl Screen for HomeScreen {
         let menu_area = Rect::new(
             inset.x,
             inset.y.saturating_add(4),
-            inset.width.min(72),
+            inset.width.min(76),
             menu_h,
         );
         let inner_h = usize::from(menu_h.saturating_sub(2));

@@ -39,6 +39,7 @@ pub mod service_queue;
 pub mod settings;
 pub mod shortage;
 pub mod task_runner;
+pub mod templates;
 pub mod testing_form;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -337,6 +338,8 @@ pub enum ScreenId {
     Reports,
     /// ADMIN: the QC rejection reason list (docs/rejection-reasons.md §1.3).
     RejectionReasons,
+    /// ADMIN: the checklist templates and their versions (docs/checklists.md §12).
+    Templates,
 }
 
 impl ScreenId {
@@ -464,6 +467,11 @@ pub fn home_entries(role: Role) -> Vec<HomeEntry> {
             description: "Why QC fails a build: add, edit, retire",
             target: ScreenId::RejectionReasons,
         });
+        entries.push(HomeEntry {
+            label: "Checklist templates",
+            description: "View versions, edit as a new one, activate",
+            target: ScreenId::Templates,
+        });
     }
     entries.push(HomeEntry {
         label: "Notifications",
@@ -525,6 +533,7 @@ macro_rules! each_screen {
             ActiveScreen::Settings($s) => $body,
             ActiveScreen::Reports($s) => $body,
             ActiveScreen::RejectionReasons($s) => $body,
+            ActiveScreen::Templates($s) => $body,
         }
     };
 }
@@ -563,6 +572,7 @@ pub enum ActiveScreen {
     Settings(Box<settings::SettingsScreen>),
     Reports(Box<reports::ReportsScreen>),
     RejectionReasons(Box<rejection_reasons::RejectionReasonsScreen>),
+    Templates(Box<templates::TemplatesScreen>),
 }
 
 impl ActiveScreen {
@@ -713,6 +723,10 @@ impl ActiveScreen {
             ScreenId::RejectionReasons => {
                 let (s, cmd) = rejection_reasons::RejectionReasonsScreen::open(ctx);
                 (ActiveScreen::RejectionReasons(Box::new(s)), cmd)
+            }
+            ScreenId::Templates => {
+                let (s, cmd) = templates::TemplatesScreen::open(ctx);
+                (ActiveScreen::Templates(Box::new(s)), cmd)
             }
             // The shell ends the session before it would open these; the login screen is their place.
             ScreenId::LogOut | ScreenId::SwitchUser => (

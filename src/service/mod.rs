@@ -38,6 +38,7 @@ pub mod service_orders;
 pub mod settings;
 pub mod signatures;
 pub mod tasks;
+pub mod templates;
 pub mod testing;
 pub mod users;
 
@@ -444,6 +445,11 @@ async fn run(ctx: &ServiceCtx, kind: Request) -> Result<Reply> {
         | Request::SetRejectionReasonActive { .. }) => {
             rejection_reasons::handle(ctx, reasons).await
         }
+        template @ (Request::TemplateVersions { .. }
+        | Request::TemplateVersion { .. }
+        | Request::SaveTemplateVersion { .. }
+        | Request::ActivateTemplateVersion { .. }
+        | Request::PreviewTemplate { .. }) => templates::handle(ctx, template).await,
     }
 }
 

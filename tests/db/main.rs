@@ -44,6 +44,7 @@ mod signatures;
 mod startup;
 mod statements;
 mod tasks;
+mod template_editor;
 mod templates;
 mod testing;
 mod text_safety;

@@ -318,6 +318,8 @@ async fn checked_functions_pin_their_search_path_and_only_stations_may_call_them
             "app_user_set_password",
             "app_user_set_role",
             "audit_seal",
+            // Read-only: whether recorded work uses a template version (the template guards call it).
+            "qc_template_in_use",
         ]
     );
 }

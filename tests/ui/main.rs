@@ -34,5 +34,6 @@ mod settings;
 mod shell_screens;
 mod sizes;
 mod task_runner;
+mod templates;
 mod testing_form;
 mod work_instructions;

@@ -6,11 +6,15 @@
 //!
 //! The parsed types are here; `parse` reads the file as written and checks it.
 
+mod items;
 mod parse;
 #[cfg(test)]
 mod tests;
+mod write;
 
+pub use items::{ItemDraft, ItemProblem, validate_items};
 pub use parse::parse_checklists;
+pub use write::to_toml;
 
 use crate::domain::applies_when::Expr;
 use crate::domain::enums::pg_enum;

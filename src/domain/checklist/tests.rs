@@ -264,3 +264,89 @@ fn syntax_errors_and_schema_version() {
         &["schemaVersion 2"],
     );
 }
+
+/// The editor's drafts go through the same checks as the file: an appliesWhen syntax error names the item
+/// and carries the parser's column, for the caret; other problems name their item by its place.
+#[test]
+fn drafts_are_checked_like_the_file_with_the_condition_column() {
+    let f = parse_checklists(MINI).expect("mini");
+    let mut drafts: Vec<ItemDraft> = f.templates[0].items.iter().map(Item::draft).collect();
+    assert_eq!(
+        validate_items("template \"T\"", Some(Usage::QcResult), drafts.clone()),
+        Ok(f.templates[0].items.clone())
+    );
+    drafts[0].applies_when = Some("basin.type = = E_SINK".into());
+    drafts[1].unit = None;
+    let problems = validate_items("template \"T\"", Some(Usage::QcResult), drafts.clone())
+        .expect_err("refused");
+    let cond = problems
+        .iter()
+        .find(|p| p.index == Some(0))
+        .expect("item A's problem");
+    assert!(
+        cond.message
+            .starts_with("template \"T\" item \"A\": appliesWhen \"basin.type = = E_SINK\":"),
+        "{cond:?}"
+    );
+    assert!(cond.message.ends_with("at column 14"), "{cond:?}");
+    assert_eq!(cond.column, Some(14));
+    let unit = problems
+        .iter()
+        .find(|p| p.index == Some(1))
+        .expect("item B's problem");
+    assert!(unit.message.contains("needs unit, min and max"), "{unit:?}");
+    assert_eq!(unit.column, None);
+    // The import reports the same message for the same item.
+    let errs = errors(&MINI.replace("basin.type = E_SINK", "basin.type = = E_SINK"));
+    assert!(errs.contains(&cond.message), "{errs:#?}");
+    // An empty list and a repeated code.
+    let empty =
+        validate_items("template \"T\"", Some(Usage::QcResult), Vec::new()).expect_err("refused");
+    assert_eq!(empty[0].index, None);
+    let mut twice = f.templates[0]
+        .items
+        .iter()
+        .map(Item::draft)
+        .collect::<Vec<_>>();
+    twice[1].code = "A".into();
+    let dup = validate_items("template \"T\"", Some(Usage::QcResult), twice).expect_err("refused");
+    assert!(
+        dup.iter()
+            .any(|p| p.index == Some(1) && p.message.contains("code is used by another item")),
+        "{dup:?}"
+    );
+}
+
+/// A stored item (its columns and its rules) reads back as the draft of the item it was written from.
+#[test]
+fn a_stored_item_reads_back_as_its_draft() {
+    let f = parse_checklists(CHECKLISTS_TOML).expect("shipped");
+    for it in f.templates.iter().flat_map(|t| &t.items) {
+        let rules = it.rules_json();
+        let draft = ItemDraft::from_columns(
+            &it.section,
+            &it.description,
+            it.check_type,
+            it.basin_specific,
+            it.required,
+            it.notes_prompt,
+            it.sequence,
+            Some(&rules),
+        )
+        .expect("reads");
+        assert_eq!(draft, it.draft(), "{}", it.code);
+    }
+    assert!(
+        ItemDraft::from_columns(
+            "S",
+            "d",
+            CheckType::Boolean,
+            false,
+            true,
+            false,
+            1,
+            Some(&json!([1]))
+        )
+        .is_err()
+    );
+}

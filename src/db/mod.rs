@@ -21,6 +21,7 @@ pub mod orders;
 pub mod packaging;
 pub mod pool;
 pub mod qc;
+pub mod reports;
 pub mod roles;
 pub mod row;
 pub mod service_orders;

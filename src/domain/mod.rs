@@ -28,6 +28,7 @@ pub mod order_rules;
 pub mod order_view;
 pub mod qc;
 pub mod report;
+pub mod report_figures;
 pub mod rework;
 pub mod role;
 pub mod scan;

@@ -20,7 +20,7 @@ macro_rules! held_within {
             $ended,
             r#", COALESCE(b."releasedAt", LOCALTIMESTAMP)) - GREATEST("#,
             $started,
-            r#", b."placedAt"))), interval '0')"#
+            r#", b."placedAt"))) FILTER (WHERE b.id IS NOT NULL), interval '0')"#
         )
     };
 }
@@ -123,8 +123,8 @@ pub async fn cycle_time(
                       percentile_cont(0.9) WITHIN GROUP (ORDER BY (extract(epoch FROM "left" - entered - held) / 3600)::float8) AS p90,
                       (extract(epoch FROM sum(held)) / 3600)::float8 AS held
                  FROM stages
-                GROUP BY status
-                ORDER BY status"#
+                GROUP BY stages.status
+                ORDER BY stages.status"#
         ),
         &[&from, &end],
         |r| {
@@ -293,8 +293,8 @@ pub async fn rejections(
 }
 
 /// §3.7: per assembler, the tasks completed from `from` up to `end`, their estimates, and the time
-/// measured for each: from the previous completion on the same task list (or the build's latest
-/// entry into READY_FOR_PRODUCTION) to this one, less the hold time in between.
+/// measured for each: from the later of the previous completion on the same task list and the build's
+/// latest entry into READY_FOR_PRODUCTION, to this completion, less the hold time in between.
 pub async fn assemblers(
     client: &impl Client,
     from: NaiveDate,
@@ -315,7 +315,7 @@ pub async fn assemblers(
                      JOIN "TaskList" l ON l.id = t."taskListId"
                     WHERE t."isCompleted" AND t."completedAt" IS NOT NULL
                ), started AS (
-                   SELECT d.*, COALESCE(d.prev, (
+                   SELECT d.*, GREATEST(d.prev, (
                               SELECT max(h."timestamp") FROM "OrderStatusHistory" h
                                WHERE h."orderId" = d."orderId" AND h."newStatus" = 'READY_FOR_PRODUCTION'
                                  AND h."oldStatus" IS DISTINCT FROM h."newStatus"

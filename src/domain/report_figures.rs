@@ -473,7 +473,7 @@ pub fn assemblers(period: Period, rows: &[AssemblerRow]) -> ReportData {
             unit: "h".into(),
         },
         vec![
-            "Measured: from the previous completion on the build's task list (or entering production) to this one, hold time subtracted".into(),
+            "Measured: from the later of the previous completion on the task list and the build entering production, to this completion, hold time subtracted".into(),
             format!("{untimed} tasks without an estimate or a start are counted but not timed"),
         ],
     )

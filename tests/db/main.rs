@@ -29,6 +29,7 @@ mod orders;
 mod packaging;
 mod qc;
 mod qc_signatures;
+mod reports;
 mod rework;
 mod roles;
 mod scan;

@@ -25,6 +25,16 @@ macro_rules! held_within {
     };
 }
 
+/// The builds that are cancelled, as a subquery for `NOT IN`: the status is found by its label, so the
+/// statement reads the same with or without a CANCELLED status, and the few cancelled builds come from
+/// the status index rather than a scan of every build (docs/reports.md §3.0).
+macro_rules! cancelled {
+    () => {
+        r#"(SELECT c.id FROM unnest(enum_range(NULL::"OrderStatus")) s
+               JOIN "ProductionOrder" c ON c."orderStatus" = s WHERE s::text = 'CANCELLED')"#
+    };
+}
+
 /// §3.1: builds shipped per ISO week, for the weeks starting `first` to `last` (Mondays), every week
 /// listed even when nothing shipped.
 pub async fn throughput(
@@ -34,21 +44,24 @@ pub async fn throughput(
 ) -> Result<Vec<WeekCount>> {
     query_all(
         client,
-        r#"WITH weeks AS (
-               SELECT generate_series($1::date, $2::date, interval '1 week')::date AS week
-           ), shipped AS (
-               SELECT date_trunc('week', min(h."timestamp"))::date AS week
-                 FROM "OrderStatusHistory" h
-                 JOIN "ProductionOrder" o ON o.id = h."orderId"
-                WHERE h."newStatus" = 'SHIPPED' AND h."oldStatus" IS DISTINCT FROM 'SHIPPED'
-                  AND h."timestamp" >= $1::date AND h."timestamp" < $2::date + 7
-                  AND o."orderStatus"::text <> 'CANCELLED'
-                GROUP BY h."orderId"
-           )
-           SELECT w.week, count(s.week) AS shipped
-             FROM weeks w LEFT JOIN shipped s ON s.week = w.week
-            GROUP BY w.week
-            ORDER BY w.week"#,
+        concat!(
+            r#"WITH weeks AS (
+                   SELECT generate_series($1::date, $2::date, interval '1 week')::date AS week
+               ), shipped AS (
+                   SELECT date_trunc('week', min(h."timestamp"))::date AS week
+                     FROM "OrderStatusHistory" h
+                    WHERE h."newStatus" = 'SHIPPED' AND h."oldStatus" IS DISTINCT FROM 'SHIPPED'
+                      AND h."timestamp" >= $1::date AND h."timestamp" < $2::date + 7
+                      AND h."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
+                    GROUP BY h."orderId"
+               )
+               SELECT w.week, count(s.week) AS shipped
+                 FROM weeks w LEFT JOIN shipped s ON s.week = w.week
+                GROUP BY w.week
+                ORDER BY w.week"#
+        ),
         &[&first, &last],
         |r| {
             Ok(WeekCount {
@@ -97,25 +110,35 @@ pub async fn cycle_time(
     query_all(
         client,
         concat!(
-            r#"WITH moved AS (
-                   SELECT DISTINCT "orderId" FROM "OrderStatusHistory"
-                    WHERE "timestamp" >= $1::date AND "timestamp" < $2::date
-                      AND "newStatus" IS DISTINCT FROM "oldStatus"
+            r#"WITH inside AS (
+                   SELECT h."orderId", h."newStatus" AS status, h."timestamp" AS at, h.id
+                     FROM "OrderStatusHistory" h
+                    WHERE h."timestamp" >= $1::date AND h."timestamp" < $2::date
+                      AND h."newStatus" IS DISTINCT FROM h."oldStatus"
+               ), before AS (
+                   SELECT p.* FROM (SELECT DISTINCT "orderId" FROM inside) o
+                   CROSS JOIN LATERAL (
+                       SELECT h."orderId", h."newStatus" AS status, h."timestamp" AS at, h.id
+                         FROM "OrderStatusHistory" h
+                        WHERE h."orderId" = o."orderId" AND h."timestamp" < $1::date
+                          AND h."newStatus" IS DISTINCT FROM h."oldStatus"
+                        ORDER BY h."timestamp" DESC, h.id DESC
+                        LIMIT 1) p
                ), moves AS (
-                   SELECT h."orderId", h."newStatus" AS status, h."timestamp" AS entered,
-                          lead(h."timestamp") OVER (PARTITION BY h."orderId" ORDER BY h."timestamp", h.id) AS "left"
-                     FROM "OrderStatusHistory" h JOIN moved USING ("orderId")
-                    WHERE h."newStatus" IS DISTINCT FROM h."oldStatus"
+                   SELECT "orderId", status, at AS entered,
+                          lead(at) OVER (PARTITION BY "orderId" ORDER BY at, id) AS "left"
+                     FROM (SELECT * FROM inside UNION ALL SELECT * FROM before) m
                ), stages AS (
                    SELECT m.*, "#,
             held_within!(r#"m.entered"#, r#"m."left""#),
             r#" AS held
                      FROM moves m
-                     JOIN "ProductionOrder" o ON o.id = m."orderId"
                      LEFT JOIN "BuildHold" b ON b."orderId" = m."orderId" AND b."placedAt" < m."left"
                           AND COALESCE(b."releasedAt", LOCALTIMESTAMP) > m.entered
                     WHERE m."left" >= $1::date AND m."left" < $2::date
-                      AND o."orderStatus"::text <> 'CANCELLED'
+                      AND m."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
                     GROUP BY m."orderId", m.status, m.entered, m."left"
                )
                SELECT status::text AS status, count(*) AS stages,
@@ -149,7 +172,8 @@ pub async fn on_time(
 ) -> Result<Vec<OnTimeWeek>> {
     query_all(
         client,
-        r#"WITH weeks AS (
+        concat!(
+            r#"WITH weeks AS (
                SELECT generate_series(date_trunc('week', $1::date), $2::date - 1, interval '1 week')::date AS week
            ), shipped AS (
                SELECT min(h."timestamp")::date AS day, min(o."wantDate") AS want
@@ -157,7 +181,9 @@ pub async fn on_time(
                  JOIN "ProductionOrder" o ON o.id = h."orderId"
                 WHERE h."newStatus" = 'SHIPPED' AND h."oldStatus" IS DISTINCT FROM 'SHIPPED'
                   AND h."timestamp" >= $1::date AND h."timestamp" < $2::date
-                  AND o."orderStatus"::text <> 'CANCELLED'
+                  AND h."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
                 GROUP BY h."orderId"
            )
            SELECT w.week, count(s.day) AS shipped,
@@ -165,7 +191,8 @@ pub async fn on_time(
                   (avg(s.day - s.want) FILTER (WHERE s.day > s.want))::float8 AS "daysLate"
              FROM weeks w LEFT JOIN shipped s ON date_trunc('week', s.day)::date = w.week
             GROUP BY w.week
-            ORDER BY w.week"#,
+            ORDER BY w.week"#
+        ),
         &[&from, &end],
         |r| {
             Ok(OnTimeWeek {
@@ -188,34 +215,40 @@ pub async fn first_pass_yield(
 ) -> Result<Vec<YieldRow>> {
     query_all(
         client,
-        r#"WITH firsts AS (
-               SELECT r."qcTypePerformed"::text AS "check", r."overallStatus"::text AS status
-                 FROM "QCResult" r JOIN "ProductionOrder" o ON o.id = r."orderId"
-                WHERE r."overallStatus" <> 'INCOMPLETE'
-                  AND r."timestamp" >= $1::date AND r."timestamp" < $2::date
-                  AND o."orderStatus"::text <> 'CANCELLED'
-                  AND NOT EXISTS (
-                      SELECT 1 FROM "QCResult" e
-                       WHERE e."orderId" = r."orderId" AND e."qcTypePerformed" = r."qcTypePerformed"
-                         AND e."overallStatus" <> 'INCOMPLETE'
-                         AND (e."timestamp", e.id) < (r."timestamp", r.id))
-               UNION ALL
-               SELECT 'TESTING', f."overallStatus"::text
-                 FROM "TestingForm" f JOIN "ProductionOrder" o ON o.id = f."orderId"
-                WHERE f."overallStatus" <> 'INCOMPLETE'
-                  AND f."timestamp" >= $1::date AND f."timestamp" < $2::date
-                  AND o."orderStatus"::text <> 'CANCELLED'
-                  AND NOT EXISTS (
-                      SELECT 1 FROM "TestingForm" e
-                       WHERE e."orderId" = f."orderId" AND e."overallStatus" <> 'INCOMPLETE'
-                         AND (e."timestamp", e.id) < (f."timestamp", f.id))
-           )
+        concat!(
+            r#"WITH firsts AS (
+                   SELECT r."qcTypePerformed"::text AS "check", r."overallStatus"::text AS status
+                     FROM "QCResult" r
+                    WHERE r."overallStatus" <> 'INCOMPLETE'
+                      AND r."timestamp" >= $1::date AND r."timestamp" < $2::date
+                      AND r.id = (SELECT e.id FROM "QCResult" e
+                                   WHERE e."orderId" = r."orderId" AND e."qcTypePerformed" = r."qcTypePerformed"
+                                     AND e."overallStatus" <> 'INCOMPLETE'
+                                   ORDER BY e."timestamp", e.id
+                                   LIMIT 1)
+                      AND r."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
+                   UNION ALL
+                   SELECT 'TESTING', f."overallStatus"::text
+                     FROM "TestingForm" f
+                    WHERE f."overallStatus" <> 'INCOMPLETE'
+                      AND f."timestamp" >= $1::date AND f."timestamp" < $2::date
+                      AND f.id = (SELECT e.id FROM "TestingForm" e
+                                   WHERE e."orderId" = f."orderId" AND e."overallStatus" <> 'INCOMPLETE'
+                                   ORDER BY e."timestamp", e.id
+                                   LIMIT 1)
+                      AND f."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
+               )
            SELECT c."check", count(f."check") AS "firstAttempts",
                   count(f."check") FILTER (WHERE f.status = 'PASS') AS passed
              FROM (VALUES ('PRE_QC', 1), ('FINAL_QC', 2), ('TESTING', 3)) AS c("check", n)
              LEFT JOIN firsts f ON f."check" = c."check"
             GROUP BY c."check", c.n
-            ORDER BY c.n"#,
+            ORDER BY c.n"#
+        ),
         &[&from, &end],
         |r| {
             Ok(YieldRow {
@@ -237,11 +270,14 @@ pub async fn rejections(
 ) -> Result<Vec<RejectionRow>> {
     query_all(
         client,
-        r#"WITH results AS (
-               SELECT r.id FROM "QCResult" r JOIN "ProductionOrder" o ON o.id = r."orderId"
-                WHERE r."overallStatus" <> 'INCOMPLETE'
+        concat!(
+            r#"WITH results AS NOT MATERIALIZED (
+               SELECT r.id FROM "QCResult" r
+                WHERE r."overallStatus" = 'FAIL'
                   AND r."timestamp" >= $1::date AND r."timestamp" < $2::date
-                  AND o."orderStatus"::text <> 'CANCELLED'
+                  AND r."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
            ), answers AS (
                SELECT a."qcResultId", i."itemDescription",
                       COALESCE(NULLIF(i."rules" ->> 'code', ''), i."itemDescription") AS code,
@@ -278,7 +314,8 @@ pub async fn rejections(
                UNION ALL
                SELECT 'reason', code::text, text::text, results FROM reasons
            ) t
-           ORDER BY kind = 'reason', results DESC, code"#,
+           ORDER BY kind = 'reason', results DESC, code"#
+        ),
         &[&from, &end],
         |r| {
             Ok(RejectionRow {
@@ -303,27 +340,34 @@ pub async fn assemblers(
     query_all(
         client,
         concat!(
-            r#"WITH lists AS (
-                   SELECT DISTINCT "taskListId" FROM "Task"
-                    WHERE "isCompleted" AND "completedAt" >= $1::date AND "completedAt" < $2::date
-               ), done AS (
-                   SELECT t.id, t."completedBy", t."completedAt", t."estimatedTime", l."orderId",
-                          lag(t."completedAt") OVER (PARTITION BY t."taskListId"
-                                                     ORDER BY t."completedAt", t."sequenceOrder") AS prev
+            r#"WITH inside AS (
+                   SELECT t.id, t."taskListId", t."completedBy", t."completedAt", t."estimatedTime",
+                          t."sequenceOrder"
                      FROM "Task" t
-                     JOIN lists USING ("taskListId")
-                     JOIN "TaskList" l ON l.id = t."taskListId"
-                    WHERE t."isCompleted" AND t."completedAt" IS NOT NULL
+                    WHERE t."isCompleted" AND t."completedAt" >= $1::date AND t."completedAt" < $2::date
+               ), lists AS (
+                   SELECT l.id AS "taskListId", l."orderId",
+                          (SELECT max(p."completedAt") FROM "Task" p
+                            WHERE p."taskListId" = l.id AND p."isCompleted" AND p."completedAt" < $1::date)
+                              AS before,
+                          ARRAY(SELECT h."timestamp" FROM "OrderStatusHistory" h
+                                 WHERE h."orderId" = l."orderId" AND h."newStatus" = 'READY_FOR_PRODUCTION'
+                                   AND h."oldStatus" IS DISTINCT FROM h."newStatus"
+                                   AND h."timestamp" < $2::date) AS entries
+                     FROM "TaskList" l
+                    WHERE l.id IN (SELECT "taskListId" FROM inside)
+                      AND l."orderId" NOT IN "#,
+            cancelled!(),
+            r#"
                ), started AS (
-                   SELECT d.*, GREATEST(d.prev, (
-                              SELECT max(h."timestamp") FROM "OrderStatusHistory" h
-                               WHERE h."orderId" = d."orderId" AND h."newStatus" = 'READY_FOR_PRODUCTION'
-                                 AND h."oldStatus" IS DISTINCT FROM h."newStatus"
-                                 AND h."timestamp" <= d."completedAt")) AS started
-                     FROM done d
-                     JOIN "ProductionOrder" o ON o.id = d."orderId"
-                    WHERE d."completedAt" >= $1::date AND d."completedAt" < $2::date
-                      AND o."orderStatus"::text <> 'CANCELLED'
+                   SELECT i.id, i."completedBy", i."completedAt", i."estimatedTime", l."orderId",
+                          GREATEST(COALESCE(lag(i."completedAt") OVER (PARTITION BY i."taskListId"
+                                                                      ORDER BY i."completedAt", i."sequenceOrder"),
+                                            l.before),
+                                   (SELECT max(e) FROM unnest(l.entries) e WHERE e <= i."completedAt"))
+                              AS started
+                     FROM inside i
+                     JOIN lists l USING ("taskListId")
                ), measured AS (
                    SELECT s.id, s."completedBy", s."estimatedTime",
                           CASE WHEN s.started IS NOT NULL THEN

@@ -881,6 +881,7 @@ fn ctx_on(pool: Pool, agent: &str) -> ServiceCtx {
         pool,
         policy: SecurityPolicy::default(),
         agent: agent.into(),
+        read_pool: None,
     }
 }
 

@@ -92,6 +92,7 @@ async fn run() {
             .expect("writer pool"),
         policy: SecurityPolicy::default(),
         agent: "station:W-1".into(),
+        read_pool: None,
     };
     let token = support::demo_login(&writer, "coordinator").await;
     let (build, assignees) = target(&writer, &token).await;
@@ -407,6 +408,7 @@ impl Station {
                 pool,
                 policy: SecurityPolicy::default(),
                 agent: format!("station:{name}"),
+                read_pool: None,
             }),
             request_timeout: Duration::from_secs(60),
             live: None,

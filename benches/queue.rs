@@ -53,6 +53,7 @@ async fn run() {
         pool: db.pool.clone(),
         policy: SecurityPolicy::default(),
         agent: "station:bench".into(),
+        read_pool: None,
     };
     let token = support::demo_login(&ctx, "coordinator").await;
     let assembler = support::demo_login(&ctx, "assembler").await;

@@ -71,6 +71,8 @@ config_keys! {
         request_timeout_seconds: u32 = 1..=600,
         /// Base directory of the embedded cluster; empty: the platform default.
         data_dir: String,
+        /// The reporting connection (a read replica); empty: `url` (docs/reports.md §4).
+        read_url: String,
     }
     [station] StationConfig {
         /// Empty: the host name.
@@ -180,6 +182,18 @@ fn read_key<T: KeyValue>(
         .ok()
 }
 
+/// `database.read_url` is empty or a connection string (docs/reports.md §4.1).
+fn check_read_url(url: &str, problems: &mut Vec<String>) {
+    if url.is_empty() {
+        return;
+    }
+    if let Err(e) = url.parse::<tokio_postgres::Config>() {
+        problems.push(format!(
+            "`database.read_url` is not a valid connection string: {e}"
+        ));
+    }
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("{origin}: cannot read: {reason}")]
@@ -230,6 +244,9 @@ impl Config {
                 .cloned()
         };
         let config = read_keys(&get, &mut problems);
+        if let Some(c) = &config {
+            check_read_url(&c.database.read_url, &mut problems);
+        }
         match config {
             Some(config) if problems.is_empty() => Ok(config),
             _ => Err(ConfigError::Invalid {
@@ -274,6 +291,9 @@ impl Config {
         if let Some(url) = env("CLEANSTATION_OWNER_DATABASE_URL") {
             config.database.owner_url = url.trim().to_string();
         }
+        if let Some(url) = env("CLEANSTATION_READ_DATABASE_URL") {
+            config.database.read_url = url.trim().to_string();
+        }
         Ok((config, source))
     }
 
@@ -299,6 +319,12 @@ impl Config {
         } else {
             &self.database.owner_url
         }
+    }
+
+    /// The reporting connection's string, `None` when reports read through `database.url`
+    /// (docs/reports.md §4.1).
+    pub fn read_url(&self) -> Option<&str> {
+        Some(self.database.read_url.as_str()).filter(|u| !u.is_empty())
     }
 
     /// The embedded cluster's base directory.
@@ -399,5 +425,30 @@ mod tests {
             Config::parse("[database\n", "t"),
             Err(ConfigError::Syntax { .. })
         ));
+    }
+
+    #[test]
+    fn the_reporting_connection_is_checked_and_empty_means_the_stations() {
+        let c = Config::embedded().expect("defaults");
+        assert_eq!(c.read_url(), None);
+        let c = Config::parse(
+            "[database]\nread_url = \"host=replica.plant.local user=cleanstation_app dbname=cleanstation\"\n",
+            "t",
+        )
+        .expect("valid");
+        assert_eq!(
+            c.read_url(),
+            Some("host=replica.plant.local user=cleanstation_app dbname=cleanstation")
+        );
+        let err = Config::parse(
+            "[database]\nread_url = \"postgresql://x:notaport/db\"\n",
+            "t",
+        )
+        .expect_err("invalid");
+        assert!(
+            err.to_string()
+                .contains("`database.read_url` is not a valid connection string"),
+            "{err}"
+        );
     }
 }

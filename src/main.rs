@@ -169,6 +169,44 @@ enum Cmd {
         /// The file to check (default: the one the lookup order finds)
         path: Option<PathBuf>,
     },
+    /// A production report (throughput, wip, cycle-time, on-time, first-pass-yield, rejections,
+    /// assemblers) as a table, or as a CSV file with --csv or --out.
+    ///
+    /// Logs in as --as USERNAME (PRODUCTION_COORDINATOR or ADMIN; password from $CLEANSTATION_PASSWORD,
+    /// or asked) and reads through database.read_url when set. Default period: this month. Exit status:
+    /// 0 done; 1 failed (database); 2 refused (report, period, login, role, file), nothing written.
+    Report(ReportArgs),
+}
+
+/// `report`: which report, over which period, read as whom, written where.
+#[derive(Args)]
+struct ReportArgs {
+    /// throughput, wip, cycle-time, on-time, first-pass-yield, rejections or assemblers
+    kind: String,
+    /// This week (Monday to Sunday)
+    #[arg(long)]
+    week: bool,
+    /// This month (the default)
+    #[arg(long)]
+    month: bool,
+    /// This quarter
+    #[arg(long)]
+    quarter: bool,
+    /// First day of a custom range (YYYY-MM-DD), with --to
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Last day of a custom range (YYYY-MM-DD), with --from
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// The user to read as (PRODUCTION_COORDINATOR or ADMIN)
+    #[arg(long = "as", value_name = "USERNAME")]
+    as_user: String,
+    /// Write the report as CSV into this new file
+    #[arg(long, value_name = "FILE", conflicts_with = "out")]
+    csv: Option<PathBuf>,
+    /// Write the report as CSV into this existing directory, named <report>-<from>-<to>.csv
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -651,6 +689,22 @@ fn main() -> ExitCode {
                 action: DbCmd::Restore { file },
             } => commands::db_restore(&config, &file).await,
             Cmd::CheckConfig { .. } => Ok(String::new()),
+            Cmd::Report(args) => {
+                use commands::reports::{PeriodArgs, ReportOutput};
+                let output = match (args.csv, args.out) {
+                    (Some(file), _) => ReportOutput::File(file),
+                    (None, Some(dir)) => ReportOutput::Dir(dir),
+                    (None, None) => ReportOutput::Table,
+                };
+                let period = PeriodArgs {
+                    week: args.week,
+                    month: args.month,
+                    quarter: args.quarter,
+                    from: args.from,
+                    to: args.to,
+                };
+                commands::reports::report(&config, &args.as_user, &args.kind, &period, output).await
+            }
         }
     });
     finish(result)

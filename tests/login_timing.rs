@@ -57,6 +57,7 @@ fn ctx(pool: deadpool_postgres::Pool) -> ServiceCtx {
             ..SecurityPolicy::default()
         },
         agent: "station:timing".into(),
+        read_pool: None,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod loadtest;
 mod migrate;
 pub mod orders;
 pub mod qc;
+pub mod reports;
 mod run;
 pub mod service_orders;
 mod session;

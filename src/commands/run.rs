@@ -32,6 +32,10 @@ pub async fn run_app(config: Config) -> Result<(), CliError> {
         pool: prepared.pool.clone(),
         policy: policy(&config),
         agent: format!("station:{}", config.station_name()),
+        read_pool: super::reports::reporting_pool(
+            &config,
+            &format!("cleanstation/{}/reports", config.station_name()),
+        )?,
     });
     let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());
     let theme = match (config.ui.theme, no_color) {

@@ -15,6 +15,7 @@ pub(crate) async fn station_ctx(config: &Config, verb: &str) -> Result<ServiceCt
         pool: prepared.pool,
         policy: policy(config),
         agent: cli_actor(verb).agent,
+        read_pool: None,
     })
 }
 

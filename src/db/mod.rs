@@ -24,6 +24,7 @@ pub mod packaging;
 pub mod pool;
 pub mod qc;
 pub mod rejection_reasons;
+pub mod reports;
 pub mod roles;
 pub mod row;
 pub mod service_orders;

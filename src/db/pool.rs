@@ -41,23 +41,7 @@ pub fn config(url: &str, application_name: &str) -> Result<tokio_postgres::Confi
 
 /// Builds a pool for `url` and checks one connection.
 pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Result<Pool> {
-    let pg = config(url, application_name)?;
-    let mgr = deadpool_postgres::Manager::from_config(
-        pg,
-        NoTls,
-        ManagerConfig {
-            // A returned connection is only checked for being open: nothing is reset, so its
-            // statement cache stays valid (docs/performance.md §4.4).
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    let pool = Pool::builder(mgr)
-        .max_size(pool_size.max(1))
-        .runtime(Runtime::Tokio1)
-        .wait_timeout(Some(std::time::Duration::from_secs(15)))
-        .create_timeout(Some(std::time::Duration::from_secs(10)))
-        .build()
-        .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+    let pool = build(url, pool_size, application_name)?;
     let client = pool.get().await?;
     // The check also learns the plant's zone abbreviation, which local times are shown with
     // (docs/lifecycle.md §6.9).
@@ -69,6 +53,28 @@ pub async fn connect(url: &str, pool_size: usize, application_name: &str) -> Res
     }
     drop(client);
     Ok(pool)
+}
+
+/// The same pool as [`connect`] builds, connecting only when a connection is first asked for: a
+/// station starts even while the server behind `url` is away (docs/reports.md §4.1).
+pub fn build(url: &str, pool_size: usize, application_name: &str) -> Result<Pool> {
+    let pg = config(url, application_name)?;
+    let mgr = deadpool_postgres::Manager::from_config(
+        pg,
+        NoTls,
+        ManagerConfig {
+            // A returned connection is only checked for being open: nothing is reset, so its
+            // statement cache stays valid (docs/performance.md §4.4).
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(mgr)
+        .max_size(pool_size.max(1))
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(std::time::Duration::from_secs(15)))
+        .create_timeout(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .map_err(|e| ServiceError::Unavailable(e.to_string()))
 }
 
 fn password_from_environment(pg: &tokio_postgres::Config) -> Option<String> {

@@ -30,6 +30,7 @@ pub mod order_view;
 pub mod qc;
 pub mod rejection_reason;
 pub mod report;
+pub mod report_figures;
 pub mod rework;
 pub mod role;
 pub mod scan;

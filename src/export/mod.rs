@@ -10,6 +10,7 @@ mod fixtures;
 pub mod naming;
 pub mod pdf;
 pub mod qc_certificate;
+pub mod report_csv;
 pub mod shortage_csv;
 pub mod traveler;
 pub mod write;

@@ -79,6 +79,7 @@ pub async fn load_plant(
         pool: pool.clone(),
         policy: SecurityPolicy::default(),
         agent: format!("station:{name}"),
+        read_pool: None,
     };
     let demo = |name: &'static str, role: Role| {
         let ctx = ctx(name);
@@ -279,6 +280,7 @@ pub async fn run_stations(
             pool,
             policy: SecurityPolicy::default(),
             agent: format!("station:{}", u.username),
+            read_pool: None,
         };
         let builds = work.remove(&u.id).unwrap_or_default();
         let (username, role) = (u.username.clone(), u.role);

@@ -91,6 +91,9 @@ pub struct ServiceCtx {
     pub policy: SecurityPolicy,
     /// `station:<name>`; recorded as the audit agent of every write.
     pub agent: String,
+    /// The reporting connection (`database.read_url`), used only for the production reports;
+    /// `None`: they read through `pool` (docs/reports.md §4).
+    pub read_pool: Option<Pool>,
 }
 
 impl ServiceCtx {

@@ -16,3 +16,4 @@ mod label;
 mod loadtest;
 mod logs;
 mod order_list;
+mod report;

@@ -37,6 +37,7 @@ async fn whole_queue(env: &Env) -> Vec<OrderRow> {
         pool: env.db.pool.clone(),
         policy: SecurityPolicy::default(),
         agent: "station:test".into(),
+        read_pool: None,
     };
     let token = crate::support::demo_login(&ctx, "coordinator").await;
     let mut query = OrderQuery {

@@ -443,6 +443,7 @@ async fn two_stations_writing_and_sealing_in_parallel_leave_a_chain_that_verifie
             pool: pool.clone(),
             policy: cleanstation::service::SecurityPolicy::default(),
             agent: format!("station:{n}"),
+            read_pool: None,
         };
         let token = env.token(role);
         stations.push(tokio::spawn(async move {

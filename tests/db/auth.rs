@@ -24,6 +24,7 @@ pub(crate) fn ctx(db: &TestDb) -> ServiceCtx {
         pool: db.pool.clone(),
         policy: SecurityPolicy::default(),
         agent: "station:test".into(),
+        read_pool: None,
     }
 }
 

@@ -33,6 +33,7 @@ mod packaging;
 mod qc;
 mod qc_signatures;
 mod rejection_reasons;
+mod reports;
 mod rework;
 mod roles;
 mod scan;

@@ -1000,6 +1000,7 @@ async fn twenty_stations_racing_for_one_move_have_exactly_one_winner() {
             pool,
             policy: env.ctx.policy,
             agent: format!("station:{n}"),
+            read_pool: None,
         };
         let token = token.clone();
         let barrier = barrier.clone();

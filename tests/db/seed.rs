@@ -58,6 +58,7 @@ async fn every_demo_user_can_log_in_with_the_documented_password() {
         pool: db.pool.clone(),
         policy: SecurityPolicy::default(),
         agent: "station:test".into(),
+        read_pool: None,
     };
     for (i, (username, full_name, _, role)) in DEMO_USERS.into_iter().enumerate() {
         let reply = dispatch(

@@ -34,6 +34,7 @@ async fn each_request_checks_its_session_with_one_cached_statement() {
         pool: pool.clone(),
         policy: SecurityPolicy::default(),
         agent: "station:test".into(),
+        read_pool: None,
     };
     let token = crate::support::demo_login(&ctx, "coordinator").await;
     let list = || Request::Notifications {

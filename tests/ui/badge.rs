@@ -66,6 +66,17 @@ fn the_home_menu_ends_with_log_out_and_switch_user() {
         "Administrator's home: Log out and Switch user close the menu",
         |w, h| d.render(w, h),
     );
+    // At 80x24 the administrator's menu is taller than the screen: it scrolls with the selection.
+    d.key(KeyCode::End);
+    let text = d.render(80, 24);
+    assert!(text.contains("▶ Switch user"), "{text}");
+    assert!(text.contains("↑ 3 more"), "{text}");
+    snap_both(
+        "home",
+        "admin_menu_end",
+        "Administrator's home at its last entry: the menu scrolled, the entries above counted",
+        |w, h| d.render(w, h),
+    );
 }
 
 #[test]

@@ -95,7 +95,7 @@ fn sign_final_qc(station: &Station, outcome: &str, reason: Option<&str>) {
     station.keys(&["Enter"]);
     if reason.is_some() {
         station.wait_for(
-            &["Rejection reasons (0 picked", "▶ [ ] WELD"],
+            &["Rejection reasons: 0 picked", "▶ [ ] WELD"],
             Duration::from_secs(10),
         );
         station.keys(&["Space"]);

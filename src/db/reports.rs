@@ -11,18 +11,39 @@ use crate::domain::report_figures::{
 use crate::error::Result;
 use chrono::NaiveDate;
 
-/// The time of hold `b` within the span from `started` to `ended`, as an interval (zero when none); an
-/// open hold counts up to now, as in the "BuildHoldTime" view (docs/reports.md §3.3).
+/// The hold time of build `$order` within the span from `$started` to `$ended`, as an interval (zero
+/// when none): a look-up in the holds of a build that ever had one (few have; the others are told by one
+/// hashed set), no grouping of the spans; an open hold counts up to now, as in the "BuildHoldTime" view
+/// (docs/reports.md §3.3).
 macro_rules! held_within {
-    ($started:literal, $ended:literal) => {
+    ($order:literal, $started:literal, $ended:literal) => {
         concat!(
-            r#"COALESCE(sum(GREATEST(interval '0', LEAST("#,
+            r#"CASE WHEN "#,
+            $order,
+            r#" IN (SELECT h."orderId" FROM "BuildHold" h) THEN
+               (SELECT COALESCE(sum(GREATEST(interval '0', LEAST("#,
             $ended,
             r#", COALESCE(b."releasedAt", LOCALTIMESTAMP)) - GREATEST("#,
             $started,
-            r#", b."placedAt"))) FILTER (WHERE b.id IS NOT NULL), interval '0')"#
+            r#", b."placedAt"))), interval '0')
+                 FROM "BuildHold" b WHERE b."orderId" = "#,
+            $order,
+            r#" AND b."placedAt" < "#,
+            $ended,
+            r#" AND COALESCE(b."releasedAt", LOCALTIMESTAMP) > "#,
+            $started,
+            r#") ELSE interval '0' END"#
         )
     };
+}
+
+/// Settles how the report's transaction runs (docs/reports.md §7.1): without JIT compilation, which
+/// costs a report's statement more than it saves (the planner's estimate of its correlated look-ups
+/// sets it off), and with room to sort a quarter's records in memory.
+pub async fn settle(tx: &crate::db::Transaction<'_>) -> Result<()> {
+    tx.exec("SET LOCAL jit = off", &[]).await?;
+    tx.exec("SET LOCAL work_mem = '32MB'", &[]).await?;
+    Ok(())
 }
 
 /// The builds that are cancelled, as a subquery for `NOT IN`: the status is found by its label, so the
@@ -130,16 +151,13 @@ pub async fn cycle_time(
                      FROM (SELECT * FROM inside UNION ALL SELECT * FROM before) m
                ), stages AS (
                    SELECT m.*, "#,
-            held_within!(r#"m.entered"#, r#"m."left""#),
+            held_within!(r#"m."orderId""#, r#"m.entered"#, r#"m."left""#),
             r#" AS held
                      FROM moves m
-                     LEFT JOIN "BuildHold" b ON b."orderId" = m."orderId" AND b."placedAt" < m."left"
-                          AND COALESCE(b."releasedAt", LOCALTIMESTAMP) > m.entered
                     WHERE m."left" >= $1::date AND m."left" < $2::date
                       AND m."orderId" NOT IN "#,
             cancelled!(),
             r#"
-                    GROUP BY m."orderId", m.status, m.entered, m."left"
                )
                SELECT status::text AS status, count(*) AS stages,
                       percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM "left" - entered - held) / 3600)::float8) AS median,
@@ -345,7 +363,7 @@ pub async fn assemblers(
                           t."sequenceOrder"
                      FROM "Task" t
                     WHERE t."isCompleted" AND t."completedAt" >= $1::date AND t."completedAt" < $2::date
-               ), lists AS (
+               ), lists AS MATERIALIZED (
                    SELECT l.id AS "taskListId", l."orderId",
                           (SELECT max(p."completedAt") FROM "Task" p
                             WHERE p."taskListId" = l.id AND p."isCompleted" AND p."completedAt" < $1::date)
@@ -353,31 +371,32 @@ pub async fn assemblers(
                           ARRAY(SELECT h."timestamp" FROM "OrderStatusHistory" h
                                  WHERE h."orderId" = l."orderId" AND h."newStatus" = 'READY_FOR_PRODUCTION'
                                    AND h."oldStatus" IS DISTINCT FROM h."newStatus"
-                                   AND h."timestamp" < $2::date) AS entries
+                                   AND h."timestamp" < $2::date
+                                 ORDER BY h."timestamp") AS entries
                      FROM "TaskList" l
                     WHERE l.id IN (SELECT "taskListId" FROM inside)
                       AND l."orderId" NOT IN "#,
             cancelled!(),
             r#"
-               ), started AS (
+               ), started AS MATERIALIZED (
                    SELECT i.id, i."completedBy", i."completedAt", i."estimatedTime", l."orderId",
                           GREATEST(COALESCE(lag(i."completedAt") OVER (PARTITION BY i."taskListId"
                                                                       ORDER BY i."completedAt", i."sequenceOrder"),
                                             l.before),
-                                   (SELECT max(e) FROM unnest(l.entries) e WHERE e <= i."completedAt"))
+                                   CASE WHEN l.entries[cardinality(l.entries)] <= i."completedAt"
+                                        THEN l.entries[cardinality(l.entries)]
+                                        ELSE (SELECT max(e) FROM unnest(l.entries) e
+                                               WHERE e <= i."completedAt") END)
                               AS started
                      FROM inside i
                      JOIN lists l USING ("taskListId")
-               ), measured AS (
+               ), measured AS MATERIALIZED (
                    SELECT s.id, s."completedBy", s."estimatedTime",
                           CASE WHEN s.started IS NOT NULL THEN
                               extract(epoch FROM s."completedAt" - s.started - "#,
-            held_within!(r#"s.started"#, r#"s."completedAt""#),
+            held_within!(r#"s."orderId""#, r#"s.started"#, r#"s."completedAt""#),
             r#") / 60 END AS minutes
                      FROM started s
-                     LEFT JOIN "BuildHold" b ON b."orderId" = s."orderId" AND b."placedAt" < s."completedAt"
-                          AND COALESCE(b."releasedAt", LOCALTIMESTAMP) > s.started
-                    GROUP BY s.id, s."completedBy", s."estimatedTime", s.started, s."completedAt"
                ), timed AS (
                    SELECT m.*, m.minutes IS NOT NULL AND m."estimatedTime" IS NOT NULL AS timed
                      FROM measured m

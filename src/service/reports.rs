@@ -99,6 +99,7 @@ async fn read(ctx: &ServiceCtx, kind: ReportKind, period: Period) -> Result<Repo
         .read_only(true)
         .start()
         .await?;
+    db_reports::settle(&tx).await?;
     let (from, end) = (period.from, period.to + Duration::days(1));
     let data = match kind {
         ReportKind::Throughput => {

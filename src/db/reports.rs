@@ -149,7 +149,7 @@ pub async fn cycle_time(
                    SELECT "orderId", status, at AS entered,
                           lead(at) OVER (PARTITION BY "orderId" ORDER BY at, id) AS "left"
                      FROM (SELECT * FROM inside UNION ALL SELECT * FROM before) m
-               ), stages AS (
+               ), stages AS MATERIALIZED (
                    SELECT m.*, "#,
             held_within!(r#"m."orderId""#, r#"m.entered"#, r#"m."left""#),
             r#" AS held
@@ -159,13 +159,14 @@ pub async fn cycle_time(
             cancelled!(),
             r#"
                )
-               SELECT status::text AS status, count(*) AS stages,
-                      percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM "left" - entered - held) / 3600)::float8) AS median,
-                      percentile_cont(0.9) WITHIN GROUP (ORDER BY (extract(epoch FROM "left" - entered - held) / 3600)::float8) AS p90,
-                      (extract(epoch FROM sum(held)) / 3600)::float8 AS held
-                 FROM stages
-                GROUP BY stages.status
-                ORDER BY stages.status"#
+               SELECT status::text AS status, stages, p[1] AS median, p[2] AS p90, held
+                 FROM (SELECT status, count(*) AS stages,
+                              percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP
+                                  (ORDER BY (extract(epoch FROM "left" - entered - held) / 3600)::float8) AS p,
+                              (extract(epoch FROM sum(held)) / 3600)::float8 AS held
+                         FROM stages
+                        GROUP BY stages.status) f
+                ORDER BY f.status"#
         ),
         &[&from, &end],
         |r| {

@@ -17,7 +17,6 @@ use crate::domain::signature::SignatureCheck;
 use crate::domain::tasks::REWORK_PREFIX;
 use crate::error::Result;
 use std::collections::HashMap;
-use tokio_postgres::IsolationLevel;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -48,12 +47,7 @@ pub async fn gather(
 ) -> Result<Option<DeviceHistoryRecord>> {
     // Sealing writes the chain; it runs before the snapshot so the head read below covers every row.
     audit::seal(&*client, true).await?;
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = crate::db::begin_snapshot(client).await?;
     let record = read(&tx, order_id).await?;
     tx.commit().await?;
     Ok(record)

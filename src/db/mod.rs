@@ -151,6 +151,16 @@ impl Actor {
     }
 }
 
+/// Opens a read-only REPEATABLE READ transaction: every read in it sees one snapshot of the database.
+pub async fn begin_snapshot(client: &mut deadpool_postgres::Client) -> Result<Transaction<'_>> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
+}
+
 /// Opens a transaction whose writes the audit trigger attributes to `actor`'s session.
 ///
 /// `SET LOCAL` takes no bind parameters, so the transaction-local `set_config` is used instead. Opening

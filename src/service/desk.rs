@@ -75,12 +75,7 @@ pub async fn parts_shortage(ctx: &ServiceCtx, token: &str) -> Result<Shortage> {
 async fn load_shortage(ctx: &ServiceCtx) -> Result<Shortage> {
     let mut client = ctx.pool.get().await?;
     // One snapshot for both reads, so a build moving meanwhile cannot be listed but not counted.
-    let tx = client
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = crate::db::begin_snapshot(&mut client).await?;
     let builds = db_desk::shortage_builds(&tx).await?;
     let leaves = db_desk::shortage_leaves(&tx).await?;
     tx.commit().await?;

@@ -93,12 +93,7 @@ pub async fn write_csv(dir: PathBuf, data: &ReportData) -> Result<PathBuf> {
 async fn read(ctx: &ServiceCtx, kind: ReportKind, period: Period) -> Result<ReportData> {
     let pool = ctx.read_pool.as_ref().unwrap_or(&ctx.pool);
     let mut client = pool.get().await?;
-    let tx = client
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = crate::db::begin_snapshot(&mut client).await?;
     db_reports::settle(&tx).await?;
     let (from, end) = (period.from, period.to + Duration::days(1));
     let data = match kind {

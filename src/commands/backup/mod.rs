@@ -49,13 +49,7 @@ async fn backup_with(pool: &db::Pool, url: &str, out: &Path) -> Result<String, C
     // Everything committed is sealed onto the audit chain first, so the manifest's head covers it
     // (docs/backup.md §1.2).
     db::audit::seal(&client, true).await?;
-    let tx = client
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await
-        .map_err(ServiceError::from)?;
+    let tx = db::begin_snapshot(&mut client).await?;
     let snapshot = db::backup::export_snapshot(&tx).await?;
     let created_at = chrono::Utc::now();
     let (server_version, server_major) = db::backup::server_version(&tx).await?;
